@@ -1,0 +1,229 @@
+"""Configuration: Hadoop's property names, their defaults in one table, site files and -D overrides.
+
+Precedence, lowest first: `DEFAULTS` below, then `$MINIHADOOP_CONF_DIR/*-site.xml` (Hadoop's XML
+format, files read in name order), then explicit overrides (`-D key=value` on a command).
+Unknown keys pass through untouched: jobs read them as user properties.
+
+Values are kept as given (strings from XML and -D, Python values from code); the typed getters
+convert and name the key when a value does not parse:
+
+>>> conf = Configuration({"dfs.blocksize": "1m"}, load_site=False)
+>>> conf.get_bytes("dfs.blocksize")
+1048576
+>>> conf.get_int("dfs.replication")
+3
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from dfs.errors import ConfigError
+
+#: Every property minihadoop itself reads, with its default. One table for all packages.
+DEFAULTS: dict[str, Any] = {
+    # --- cluster and filesystem ---
+    "fs.defaultFS": "dfs:///",
+    "fs.permissions.umask-mode": "022",
+    "dfs.replication": 3,
+    "dfs.blocksize": 64 * 1024 * 1024,
+    "dfs.bytes-per-checksum": 512,
+    "dfs.client-write-packet-size": 64 * 1024,
+    "dfs.datanodes": 4,
+    "dfs.racks": 2,
+    "dfs.datanode.capacity": 64 * 1024**3,
+    "dfs.heartbeat.interval": 3,
+    "dfs.permissions.enabled": True,
+    "dfs.permissions.superusergroup": "supergroup",
+    "dfs.namenode.checkpoint.txns": 20000,
+    "dfs.namenode.replication.min": 1,
+    "dfs.client.read.shortcircuit": True,
+    # --- mapreduce ---
+    "mapreduce.framework.name": "cluster",
+    "mapreduce.job.name": "",
+    "mapreduce.job.reduces": 1,
+    "mapreduce.job.maps": 2,
+    "mapreduce.task.io.sort.mb": 100,
+    "mapreduce.map.sort.spill.percent": 0.80,
+    "mapreduce.task.io.sort.factor": 10,
+    "mapreduce.map.combine.minspills": 3,
+    "mapreduce.cluster.local.dir": "",
+    "mapreduce.map.maxattempts": 4,
+    "mapreduce.reduce.maxattempts": 4,
+    "mapreduce.tasktracker.map.tasks.maximum": 0,
+    "mapreduce.tasktracker.reduce.tasks.maximum": 0,
+    "mapreduce.input.fileinputformat.split.minsize": 1,
+    "mapreduce.input.fileinputformat.split.maxsize": 0,
+    "mapreduce.input.lineinputformat.linespermap": 1,
+    "mapreduce.input.keyvaluelinerecordreader.key.value.separator": "\t",
+    "mapreduce.output.textoutputformat.separator": "\t",
+    "mapreduce.jobtracker.address": "local",
+    # --- pig ---
+    "pig.join.replicated.max.bytes": 1024 * 1024 * 1024,
+    "default_parallel": 0,
+}
+
+_TRUE = {"true", "yes", "1", "on"}
+_FALSE = {"false", "no", "0", "off"}
+_SIZE_SUFFIX = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, "p": 1 << 50}
+
+
+def parse_bytes(text: str | int) -> int:
+    """Parse a Hadoop size such as ``134217728``, ``128m``, ``64K`` or ``1g``.
+
+    >>> parse_bytes("64k"), parse_bytes(512), parse_bytes("2M")
+    (65536, 512, 2097152)
+    """
+    if isinstance(text, int):
+        return text
+    s = str(text).strip().lower()
+    if s and s[-1] in _SIZE_SUFFIX:
+        return int(float(s[:-1]) * _SIZE_SUFFIX[s[-1]])
+    return int(s)
+
+
+class Configuration:
+    """A layered key/value configuration (defaults < site files < overrides)."""
+
+    __slots__ = ("_values",)
+
+    def __init__(
+        self,
+        overrides: Mapping[str, Any] | None = None,
+        *,
+        load_site: bool = True,
+        conf_dir: str | os.PathLike | None = None,
+    ) -> None:
+        self._values: dict[str, Any] = dict(DEFAULTS)
+        if load_site:
+            directory = conf_dir or os.environ.get("MINIHADOOP_CONF_DIR")
+            if directory:
+                self._values.update(read_site_files(Path(directory)))
+        if overrides:
+            self._values.update(overrides)
+
+    # -- access -------------------------------------------------------------------------------
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._values.get(key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._values
+
+    def set(self, key: str, value: Any) -> None:
+        self._values[key] = value
+
+    def update(self, values: Mapping[str, Any]) -> None:
+        self._values.update(values)
+
+    def get_str(self, key: str, default: str | None = None) -> str:
+        value = self._values.get(key, default)
+        return "" if value is None else str(value)
+
+    def get_int(self, key: str, default: int | None = None) -> int:
+        return self._convert(key, default, lambda v: int(str(v).strip()), "an integer")
+
+    def get_float(self, key: str, default: float | None = None) -> float:
+        return self._convert(key, default, lambda v: float(str(v).strip()), "a number")
+
+    def get_bytes(self, key: str, default: int | None = None) -> int:
+        return self._convert(key, default, parse_bytes, "a size such as 134217728 or 128m")
+
+    def get_bool(self, key: str, default: bool | None = None) -> bool:
+        def to_bool(v: Any) -> bool:
+            if isinstance(v, bool):
+                return v
+            s = str(v).strip().lower()
+            if s in _TRUE:
+                return True
+            if s in _FALSE:
+                return False
+            raise ValueError(s)
+
+        return self._convert(key, default, to_bool, "true or false")
+
+    def _convert(self, key: str, default: Any, fn: Any, what: str) -> Any:
+        value = self._values.get(key, default)
+        if value is None:
+            raise ConfigError(f"configuration property {key} is not set")
+        try:
+            return fn(value)
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"configuration property {key} has value {value!r}; expected {what}"
+            ) from None
+
+    # -- copies and the wire ---------------------------------------------------------------------
+    def copy(self) -> Configuration:
+        clone = Configuration.__new__(Configuration)
+        clone._values = dict(self._values)
+        return clone
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain dict (msgpack-serializable when the values are)."""
+        return dict(self._values)
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any]) -> Configuration:
+        conf = cls.__new__(cls)
+        conf._values = dict(values)
+        return conf
+
+    def items(self) -> Iterable[tuple[str, Any]]:
+        return self._values.items()
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self._values.items() if DEFAULTS.get(k, object()) != v}
+        return f"Configuration({changed!r})"
+
+
+def read_site_files(directory: Path) -> dict[str, str]:
+    """Read every ``*-site.xml`` in `directory` (name order) into one dict."""
+    values: dict[str, str] = {}
+    for path in sorted(directory.glob("*-site.xml")):
+        values.update(read_site_file(path))
+    return values
+
+
+def read_site_file(path: Path) -> dict[str, str]:
+    """Parse Hadoop's ``<configuration><property><name/><value/></property>`` format."""
+    try:
+        root = ET.parse(path).getroot()
+    except (ET.ParseError, OSError) as e:
+        raise ConfigError(f"cannot read configuration file {path}: {e}") from None
+    if root.tag != "configuration":
+        raise ConfigError(f"{path}: root element must be <configuration>, found <{root.tag}>")
+    values = {}
+    for prop in root.iter("property"):
+        name = prop.findtext("name")
+        if not name:
+            raise ConfigError(f"{path}: a <property> has no <name>")
+        values[name.strip()] = (prop.findtext("value") or "").strip()
+    return values
+
+
+def parse_define(text: str) -> tuple[str, str]:
+    """Split one ``-D key=value`` argument."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise ConfigError(f"-D expects key=value, got {text!r}")
+    return key.strip(), value
+
+
+def home_dir(conf: Configuration | None = None) -> Path:
+    """The embedded cluster's state directory: ``minihadoop.home``, ``$MINIHADOOP_HOME`` or
+    ``~/.minihadoop``."""
+    explicit = conf.get("minihadoop.home") if conf is not None else None
+    return Path(explicit or os.environ.get("MINIHADOOP_HOME") or "~/.minihadoop").expanduser()
+
+
+def current_user() -> str:
+    """``$HADOOP_USER_NAME`` or the login name, as Hadoop's simple authentication does."""
+    return os.environ.get("HADOOP_USER_NAME") or getpass.getuser()

@@ -1,0 +1,7 @@
+"""mapred — the MapReduce runtime: job API, formats, map buffer and spills, shuffle, merge, commit.
+
+Owns: how a job's records travel from input splits to committed output files, the executors
+that run tasks, job chains, counters and the `hadoop jar`/`hadoop job` commands.
+Must not touch: the filesystem's internals (it sees storage only through fsspec URLs and the
+public `dfs` API) and anything of piglatin.
+"""
