@@ -1,0 +1,28 @@
+"""The mapred error hierarchy: one root; each message names the job, task or path it is about."""
+
+from __future__ import annotations
+
+
+class MapRedError(Exception):
+    """Root of every MapReduce error."""
+
+
+class JobConfigError(MapRedError, ValueError):
+    """A job is defined or configured wrongly (bad knob, unknown format, missing method)."""
+
+
+class InputPathError(MapRedError, FileNotFoundError):
+    """An input path, directory or glob matched nothing (``Input path does not exist: X``)."""
+
+
+class OutputExistsError(MapRedError, FileExistsError):
+    """The output directory exists before the job starts (``Output directory X already exists``)."""
+
+
+class JobFailed(MapRedError):
+    """A job failed: the message names the job, the failing task attempt and its last error."""
+
+    def __init__(self, message: str, *, job_id: str = "", task_error: str = "") -> None:
+        super().__init__(message)
+        self.job_id = job_id
+        self.task_error = task_error
