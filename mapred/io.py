@@ -1,0 +1,418 @@
+"""Input side of a job: path expansion, input splits and the input formats' record readers.
+
+Owns how input files become splits (one per block-sized range, hosts from the filesystem's block
+locations when it has them) and how a split becomes (key, value) records. Must not touch the
+engine (buffers, shuffle, scheduling) nor filesystem internals: storage is reached only through
+fsspec URLs (``memory://``, local paths / ``file://``, ``dfs://``).
+
+Split policy (Hadoop's FileInputFormat): ``split size = max(minsize, min(maxsize, blocksize))``
+where the block size is the file's own (``fs.info(path)["blocksize"]``) or ``dfs.blocksize``;
+a file is cut into split-size pieces while more than 1.1 split sizes remain; an empty file gives
+one empty split; compressed files (``.gz``, ``.bz2``, ...) are one split each.
+
+Line records (Hadoop's LineRecordReader): a line belongs to the split in which its first byte
+lies. A split that does not start at byte 0 backs up one byte and discards everything through
+the first newline; every split reads past its end to finish its last line. Lines end in ``\\n``
+or ``\\r\\n`` (the terminator is not part of the value); a final line without a terminator is a
+record. Keys are byte offsets of the line start, values are UTF-8 text (``errors="replace"``), a
+byte order mark at the start of a file is dropped. Reading is batched (1 MiB chunks split with
+``bytes.split``), since every job's input passes through here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import logging
+import posixpath
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+import fsspec
+from fsspec.utils import infer_compression
+
+from dfs.conf import Configuration
+from mapred.errors import InputPathError, JobConfigError
+from mapred.recordfile import RecordFileReader
+
+log = logging.getLogger(__name__)
+
+SPLIT_SLOP = 1.1  # Hadoop's: the last split may be up to 10% larger than the split size
+CHUNK_BYTES = 1 << 20
+_NO_END = sys.maxsize
+_BOM = "\ufeff"
+
+
+# --- splits -----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class InputSplit:
+    """A byte range of one input file, and the datanodes holding the block where it starts."""
+
+    url: str
+    start: int
+    length: int
+    hosts: tuple[str, ...] = ()
+    input_index: int = 0
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length
+
+    def to_wire(self) -> list:
+        return [self.url, self.start, self.length, list(self.hosts), self.input_index]
+
+    @classmethod
+    def from_wire(cls, data: list) -> InputSplit:
+        url, start, length, hosts, index = data
+        return cls(url, start, length, tuple(hosts), index)
+
+
+def compute_split_size(block_size: int, min_size: int, max_size: int) -> int:
+    """Hadoop's ``max(minSize, min(maxSize, blockSize))``; ``max_size <= 0`` means no limit."""
+    limit = block_size if max_size <= 0 else min(max_size, block_size)
+    return max(1, min_size, limit)
+
+
+def _block_locations(fs: Any, path: str) -> list[tuple[int, int, tuple[str, ...]]] | None:
+    get = getattr(fs, "block_locations", None)
+    if get is None:
+        return None
+    return [(int(off), int(length), tuple(hosts)) for off, length, hosts in get(path)]
+
+
+def _hosts_at(blocks: list[tuple[int, int, tuple[str, ...]]] | None, offset: int) -> tuple:
+    """Hosts of the block containing `offset` (Hadoop's getBlockIndex)."""
+    if not blocks:
+        return ()
+    for off, length, hosts in blocks:
+        if off <= offset < off + length:
+            return hosts
+    return blocks[-1][2]
+
+
+def file_splits(
+    url: str, conf: Configuration, input_index: int = 0, splittable: bool = True
+) -> list[InputSplit]:
+    """Hadoop FileInputFormat's splits of one file."""
+    fs, path = fsspec.core.url_to_fs(url)
+    info = fs.info(path)
+    size = int(info["size"])
+    if size == 0:
+        return [InputSplit(url, 0, 0, (), input_index)]
+    blocks = _block_locations(fs, path)
+    if not splittable:
+        return [InputSplit(url, 0, size, _hosts_at(blocks, 0), input_index)]
+    block_size = int(info.get("blocksize") or conf.get_bytes("dfs.blocksize"))
+    split_size = compute_split_size(
+        block_size,
+        conf.get_bytes("mapreduce.input.fileinputformat.split.minsize", 1),
+        conf.get_bytes("mapreduce.input.fileinputformat.split.maxsize", 0),
+    )
+    splits = []
+    offset = 0
+    while (size - offset) / split_size > SPLIT_SLOP:
+        splits.append(InputSplit(url, offset, split_size, _hosts_at(blocks, offset), input_index))
+        offset += split_size
+    splits.append(InputSplit(url, offset, size - offset, _hosts_at(blocks, offset), input_index))
+    return splits
+
+
+def is_compressed(url: str) -> bool:
+    return infer_compression(url) is not None
+
+
+def open_input(url: str) -> BinaryIO:
+    """Open an input file for reading; compressed files are decompressed transparently."""
+    fs, path = fsspec.core.url_to_fs(url)
+    return fs.open(path, "rb", compression=infer_compression(path))
+
+
+# --- input formats ----------------------------------------------------------------------------
+class InputFormat:
+    """Base: block-sized splits; subclasses define `read`. One instance per reading task."""
+
+    def __init__(self) -> None:
+        self.bytes_read = 0
+
+    def is_splitable(self, url: str) -> bool:
+        return not is_compressed(url)
+
+    def get_splits(
+        self, urls: list[str], conf: Configuration, input_index: int = 0
+    ) -> list[InputSplit]:
+        splits: list[InputSplit] = []
+        for url in urls:
+            splits.extend(file_splits(url, conf, input_index, self.is_splitable(url)))
+        return splits
+
+    def read(self, split: InputSplit, conf: Configuration) -> Iterator[tuple[Any, Any]]:
+        raise NotImplementedError
+
+
+class TextInputFormat(InputFormat):
+    """Lines: key = byte offset of the line, value = the line without its terminator."""
+
+    chunk_bytes = CHUNK_BYTES
+
+    def read(self, split: InputSplit, conf: Configuration) -> Iterator[tuple[int, str]]:
+        for offset, text_lines in self._line_batches(split):
+            yield from zip(offset, text_lines)
+
+    def _line_batches(self, split: InputSplit) -> Iterator[tuple[Iterator[int], list[str]]]:
+        """(offsets, lines) per chunk of whole lines; keeps `bytes_read` up to date."""
+        self.bytes_read = 0
+        compressed = is_compressed(split.url)
+        start = 0 if compressed else split.start
+        end = _NO_END if compressed else split.end
+        with open_input(split.url) as f:
+            for pos, data in line_chunks(f, start, end, self.chunk_bytes):
+                self.bytes_read = pos + len(data) - start
+                offsets, lines = decode_lines(pos, data)
+                if pos == 0 and lines and lines[0].startswith(_BOM):
+                    lines[0] = lines[0][1:]
+                yield offsets, lines
+
+
+class KeyValueTextInputFormat(TextInputFormat):
+    """Each line split at the first separator; a line without one is (line, "")."""
+
+    def read(self, split: InputSplit, conf: Configuration) -> Iterator[tuple[str, str]]:
+        sep = conf.get_str("mapreduce.input.keyvaluelinerecordreader.key.value.separator", "\t")
+        for _offsets, lines in self._line_batches(split):
+            yield from ((k, v) for k, _, v in map(str.partition, lines, itertools.repeat(sep)))
+
+
+class NLineInputFormat(TextInputFormat):
+    """Every N lines (``mapreduce.input.lineinputformat.linespermap``) of a file form a split."""
+
+    def get_splits(
+        self, urls: list[str], conf: Configuration, input_index: int = 0
+    ) -> list[InputSplit]:
+        n = conf.get_int("mapreduce.input.lineinputformat.linespermap", 1)
+        if n < 1:
+            raise JobConfigError(
+                f"mapreduce.input.lineinputformat.linespermap must be at least 1, got {n}"
+            )
+        splits: list[InputSplit] = []
+        for url in urls:
+            if is_compressed(url):
+                splits.extend(file_splits(url, conf, input_index, splittable=False))
+                continue
+            with open_input(url) as f:
+                bounds = nline_bounds(f, n, self.chunk_bytes)
+            splits.extend(InputSplit(url, s, e - s, (), input_index) for s, e in bounds)
+        return splits
+
+
+class RecordFileInputFormat(InputFormat):
+    """Records of `mapred.recordfile` files, keys and values as written."""
+
+    def read(self, split: InputSplit, conf: Configuration) -> Iterator[tuple[Any, Any]]:
+        self.bytes_read = 0
+        fs, path = fsspec.core.url_to_fs(split.url)
+        with fs.open(path, "rb") as f:
+            reader = RecordFileReader(f, split.start, split.end, name=split.url)
+            for record in reader:
+                self.bytes_read = reader.bytes_read
+                yield record
+            self.bytes_read = reader.bytes_read
+
+
+# --- the line reader --------------------------------------------------------------------------
+def line_chunks(f: BinaryIO, start: int, end: int, chunk: int) -> Iterator[tuple[int, bytes]]:
+    """``(offset, data)`` pairs where `data` holds whole lines, each starting in [start, end).
+
+    Every line in `data` ends in ``\\n`` except possibly the file's last line.
+    """
+    if start:
+        f.seek(start - 1)
+        pos, buf = _skip_first_line(f, start - 1, chunk)
+        if buf is None:
+            return
+    else:
+        f.seek(0)
+        pos, buf = 0, b""
+    eof = False
+    while pos < end:  # invariant: pos is the offset of buf[0], which starts a line
+        nl = buf.find(b"\n", end - pos - 1)
+        if nl >= 0:  # the line holding byte end-1 is complete: the split's last line
+            yield pos, buf[: nl + 1]
+            return
+        if eof:
+            if buf:
+                yield pos, buf
+            return
+        cut = buf.rfind(b"\n") + 1
+        if cut:
+            yield pos, buf[:cut]
+            pos += cut
+            buf = buf[cut:]
+        data = f.read(chunk)
+        if data:
+            buf += data
+        else:
+            eof = True
+
+
+def _skip_first_line(f: BinaryIO, pos: int, chunk: int) -> tuple[int, bytes | None]:
+    """Discard through the first newline at or after `pos`; None at end of file."""
+    while True:
+        data = f.read(chunk)
+        if not data:
+            return pos, None
+        i = data.find(b"\n")
+        if i >= 0:
+            return pos + i + 1, data[i + 1 :]
+        pos += len(data)
+
+
+def decode_lines(pos: int, data: bytes) -> tuple[Iterator[int], list[str]]:
+    """Split a chunk of whole lines into (line offsets, decoded lines without terminators)."""
+    if data.endswith(b"\n"):
+        data = data[:-1]
+    text = data.decode("utf-8", "replace")
+    raw = text.split("\n")
+    lengths = map(len, raw if data.isascii() else data.split(b"\n"))
+    offsets = itertools.accumulate(map((1).__add__, lengths), initial=pos)
+    if "\r" in text:
+        return offsets, [s[:-1] if s.endswith("\r") else s for s in raw]
+    return offsets, raw
+
+
+def nline_bounds(f: BinaryIO, n: int, chunk: int) -> list[tuple[int, int]]:
+    """Byte ranges of consecutive groups of `n` lines (the last group may be shorter)."""
+    bounds: list[tuple[int, int]] = []
+    begin = pos = count = 0
+    while data := f.read(chunk):
+        if count + data.count(b"\n") < n:
+            count += data.count(b"\n")
+            pos += len(data)
+            continue
+        i = data.find(b"\n")
+        while i >= 0:
+            count += 1
+            if count == n:
+                bounds.append((begin, pos + i + 1))
+                begin, count = pos + i + 1, 0
+            i = data.find(b"\n", i + 1)
+        pos += len(data)
+    if pos > begin:
+        bounds.append((begin, pos))
+    return bounds
+
+
+# --- lookup -----------------------------------------------------------------------------------
+INPUT_FORMATS: dict[str, type[InputFormat]] = {
+    "text": TextInputFormat,
+    "keyvalue": KeyValueTextInputFormat,
+    "nline": NLineInputFormat,
+    "records": RecordFileInputFormat,
+}
+
+
+def load_class(spec: str, kind: str, names: dict[str, type]) -> type:
+    """Import ``module:Class`` (or ``module.Class``) named as a job's `kind` format."""
+    module_name, sep, attr = spec.partition(":")
+    if not sep:
+        module_name, _, attr = spec.rpartition(".")
+    choices = ", ".join(names)
+    if not module_name or not attr:
+        raise JobConfigError(f"unknown {kind} format {spec!r}; use one of {choices} or module:Class")
+    try:
+        return getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as e:
+        raise JobConfigError(f"cannot load {kind} format {spec!r}: {e}") from None
+
+
+def get_input_format(spec: str | type | InputFormat) -> InputFormat:
+    """An input format from a name (text, keyvalue, nline, records), a module:Class, a class or
+    an instance (returned as is)."""
+    if isinstance(spec, InputFormat):
+        return spec
+    if isinstance(spec, str):
+        spec = INPUT_FORMATS.get(spec.lower()) or load_class(spec, "input", INPUT_FORMATS)
+    if isinstance(spec, type) and issubclass(spec, InputFormat):
+        return spec()
+    raise JobConfigError(f"{spec!r} is not an input format (an InputFormat subclass)")
+
+
+# --- path expansion ---------------------------------------------------------------------------
+_MAGIC = re.compile(r"[*?\[]")
+
+
+def is_hidden(path: str) -> bool:
+    """Hadoop's hidden-file filter: names starting with ``_`` or ``.``."""
+    name = posixpath.basename(path.rstrip("/"))
+    return name.startswith(("_", "."))
+
+
+def expand_braces(pattern: str) -> list[str]:
+    """Hadoop glob alternation: ``a{b,c{d,e}}`` -> ``abd``... (no braces: the pattern itself).
+
+    >>> expand_braces("/d/{2009,2010}/x{1,2}")
+    ['/d/2009/x1', '/d/2009/x2', '/d/2010/x1', '/d/2010/x2']
+    """
+    open_at = pattern.find("{")
+    if open_at < 0:
+        return [pattern]
+    depth, parts, last = 0, [], open_at + 1
+    for i in range(open_at, len(pattern)):
+        ch = pattern[i]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                parts.append(pattern[last:i])
+                head, tail = pattern[:open_at], pattern[i + 1 :]
+                return [head + p + t for part in parts for p in expand_braces(part)
+                        for t in expand_braces(tail)]
+        elif ch == "," and depth == 1:
+            parts.append(pattern[last:i])
+            last = i + 1
+    return [pattern]  # unbalanced: taken literally
+
+
+def expand_inputs(paths: list[str], conf: Configuration) -> list[str]:
+    """Input paths -> file URLs: files as is, a directory's (non-hidden) files, glob matches.
+
+    Each path's files are sorted; paths keep their order. Subdirectories of an input directory
+    are skipped unless ``mapreduce.input.fileinputformat.input.dir.recursive`` is true.
+    """
+    recursive = conf.get_bool("mapreduce.input.fileinputformat.input.dir.recursive", False)
+    urls: list[str] = []
+    for given in paths:
+        fs, path = fsspec.core.url_to_fs(given)
+        if _MAGIC.search(path) or "{" in path:
+            matches = [m for p in expand_braces(path) for m in fs.glob(p) if not is_hidden(m)]
+            if not matches:
+                raise InputPathError(f"Input Pattern {given} matches 0 files")
+        elif fs.exists(path):
+            matches = [path]
+        else:
+            raise InputPathError(f"Input path does not exist: {given}")
+        found: list[str] = []
+        for match in matches:
+            found.extend(_files_of(fs, match, recursive))
+        urls.extend(fs.unstrip_protocol(p) for p in sorted(set(found)))
+    return urls
+
+
+def _files_of(fs: Any, path: str, recursive: bool) -> list[str]:
+    info = fs.info(path)
+    if info["type"] != "directory":
+        return [path]
+    files = []
+    for child in fs.ls(path, detail=True):
+        name = child["name"]
+        if is_hidden(name):
+            continue
+        if child["type"] == "directory":
+            if recursive:
+                files.extend(_files_of(fs, name, recursive))
+        else:
+            files.append(name)
+    return files

@@ -1,0 +1,165 @@
+"""Output formats: how a task's (key, value) records become bytes in its part file.
+
+Owns the record writers (text lines, binary record files, nothing). Must not touch where part
+files live or how they are committed (that is `mapred.committer`) nor any filesystem internals:
+a writer receives an open binary file object and closes it on `close()`.
+
+TextOutputFormat writes ``key<sep>value\\n`` like Hadoop's: a None key or value is left out
+together with the separator, and a record whose key and value are both None writes nothing.
+Values are rendered with ``str()`` and encoded as UTF-8; bytes are written raw.
+"""
+
+from __future__ import annotations
+
+from typing import Any, BinaryIO
+
+from dfs.conf import Configuration
+from mapred.errors import JobConfigError
+from mapred.io import load_class
+from mapred.recordfile import RecordFileWriter
+
+_FLUSH_BYTES = 1 << 20
+
+
+class RecordWriter:
+    """Writes one task's records; `close()` flushes and closes the underlying file."""
+
+    def write(self, key: Any, value: Any) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> RecordWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class OutputFormat:
+    """Base: `extension` is appended to part file names (``part-r-00000`` + extension)."""
+
+    extension: str = ""
+
+    def open_writer(self, fileobj: BinaryIO, conf: Configuration) -> RecordWriter:
+        raise NotImplementedError
+
+
+# --- text -------------------------------------------------------------------------------------
+def _as_bytes(obj: Any) -> bytes:
+    if isinstance(obj, (bytes, bytearray, memoryview)):
+        return bytes(obj)
+    return str(obj).encode("utf-8")
+
+
+class TextRecordWriter(RecordWriter):
+    """``key<sep>value\\n`` lines, buffered into about 1 MiB writes."""
+
+    def __init__(self, fileobj: BinaryIO, separator: str = "\t") -> None:
+        self._f = fileobj
+        self._sep = separator
+        self._bsep = separator.encode("utf-8")
+        self._parts: list[bytes] = []
+        self._size = 0
+
+    def write(self, key: Any, value: Any) -> None:
+        if key is None or value is None or type(key) is bytes or type(value) is bytes:
+            line = self._mixed_line(key, value)
+            if line is None:
+                return
+        else:
+            line = f"{key}{self._sep}{value}\n".encode()
+        self._parts.append(line)
+        self._size += len(line)
+        if self._size >= _FLUSH_BYTES:
+            self._flush()
+
+    def _mixed_line(self, key: Any, value: Any) -> bytes | None:
+        if key is None and value is None:
+            return None
+        if key is None:
+            return _as_bytes(value) + b"\n"
+        if value is None:
+            return _as_bytes(key) + b"\n"
+        return _as_bytes(key) + self._bsep + _as_bytes(value) + b"\n"
+
+    def _flush(self) -> None:
+        if self._parts:
+            self._f.write(b"".join(self._parts))
+            self._parts = []
+            self._size = 0
+
+    def close(self) -> None:
+        if self._f is None:
+            return
+        self._flush()
+        self._f.close()
+        self._f = None
+
+
+class TextOutputFormat(OutputFormat):
+    """Text lines; separator ``mapreduce.output.textoutputformat.separator`` (TAB)."""
+
+    def open_writer(self, fileobj: BinaryIO, conf: Configuration) -> RecordWriter:
+        sep = conf.get_str("mapreduce.output.textoutputformat.separator", "\t")
+        return TextRecordWriter(fileobj, sep)
+
+
+# --- binary record files ----------------------------------------------------------------------
+class RecordFileRecordWriter(RecordWriter):
+    """Adapts `RecordFileWriter` to the RecordWriter interface."""
+
+    def __init__(self, fileobj: BinaryIO) -> None:
+        self._writer = RecordFileWriter(fileobj)
+        self.write = self._writer.write  # type: ignore[method-assign]  # skip one call level
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+class RecordFileOutputFormat(OutputFormat):
+    """Binary msgpack record files (`mapred.recordfile`), read back by RecordFileInputFormat."""
+
+    def open_writer(self, fileobj: BinaryIO, conf: Configuration) -> RecordWriter:
+        return RecordFileRecordWriter(fileobj)
+
+
+# --- nothing ----------------------------------------------------------------------------------
+class NullRecordWriter(RecordWriter):
+    """Discards records (Hadoop's NullOutputFormat); still closes the file it was given."""
+
+    def __init__(self, fileobj: BinaryIO | None = None) -> None:
+        self._f = fileobj
+
+    def write(self, key: Any, value: Any) -> None:
+        pass
+
+    def close(self) -> None:
+        if self._f is not None:
+            self._f.close()
+            self._f = None
+
+
+class NullOutputFormat(OutputFormat):
+    def open_writer(self, fileobj: BinaryIO, conf: Configuration) -> RecordWriter:
+        return NullRecordWriter(fileobj)
+
+
+OUTPUT_FORMATS: dict[str, type[OutputFormat]] = {
+    "text": TextOutputFormat,
+    "records": RecordFileOutputFormat,
+    "null": NullOutputFormat,
+}
+
+
+def get_output_format(spec: str | type | OutputFormat) -> OutputFormat:
+    """An output format from a name (text, records, null), a module:Class, a class or an
+    instance (returned as is)."""
+    if isinstance(spec, OutputFormat):
+        return spec
+    if isinstance(spec, str):
+        spec = OUTPUT_FORMATS.get(spec.lower()) or load_class(spec, "output", OUTPUT_FORMATS)
+    if isinstance(spec, type) and issubclass(spec, OutputFormat):
+        return spec()
+    raise JobConfigError(f"{spec!r} is not an output format (an OutputFormat subclass)")

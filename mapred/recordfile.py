@@ -1,0 +1,272 @@
+"""The binary record file: msgpack (key, value) records in blocks separated by sync markers.
+
+Owns the on-disk format that jobs and Pig use for intermediate and binary output (the counterpart
+of Hadoop's SequenceFile) and the value encoding it uses. Must not touch splits, committers or any
+filesystem internals: it reads and writes plain binary file objects (or fsspec URLs).
+
+Layout::
+
+    header   b"MHRF" | version (1 byte) | sync marker (16 random bytes, one per file)
+    block*   sync marker (16) | record count (u32 BE) | payload size (u32 BE) | payload
+
+A payload is the msgpack encoding of ``key, value, key, value, ...``. Writers cut a block once
+about 64 KiB of records are buffered. A reader given a byte range ``[start, start + length)``
+scans forward from ``start`` for the first sync marker, then walks block by block: a block (and
+every record in it) belongs to the range in which its sync marker *starts*, so any set of ranges
+that tiles the file yields every record exactly once.
+
+Values are any msgpack-able value. Tuples are preserved as tuples (msgpack extension type 1 whose
+payload is the packed list of items), lists stay lists, bytes stay bytes, and maps may have any
+msgpack-able keys. `encode`/`decode` expose the same encoding for other modules.
+
+>>> import io
+>>> buf = io.BytesIO()
+>>> w = RecordFileWriter(buf, close_file=False)
+>>> w.write("k", (1, [2, b"x"]))
+>>> w.close()
+>>> list(RecordFileReader(io.BytesIO(buf.getvalue())))
+[('k', (1, [2, b'x']))]
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+import fsspec
+import msgpack
+
+from mapred.errors import MapRedError
+
+MAGIC = b"MHRF"
+VERSION = 1
+SYNC_SIZE = 16
+HEADER_SIZE = len(MAGIC) + 1 + SYNC_SIZE
+BLOCK_HEADER = struct.Struct(">II")
+BLOCK_OVERHEAD = SYNC_SIZE + BLOCK_HEADER.size
+DEFAULT_BLOCK_BYTES = 64 * 1024
+TUPLE_EXT = 1
+_SCAN_CHUNK = 64 * 1024
+
+
+class RecordFileError(MapRedError, ValueError):
+    """A file is not a record file, or is truncated or corrupt; the message names it."""
+
+
+# --- value encoding ---------------------------------------------------------------------------
+def _default(obj: Any) -> Any:
+    """msgpack hook: tuples become extension type 1; subclasses of builtins their base type."""
+    if isinstance(obj, tuple):
+        return msgpack.ExtType(TUPLE_EXT, _pack_list(list(obj)))
+    for base in (str, bytes, int, float, list, dict):
+        if isinstance(obj, base):
+            return base(obj)
+    if isinstance(obj, (bytearray, memoryview)):
+        return bytes(obj)
+    raise TypeError(f"cannot encode a value of type {type(obj).__name__} with msgpack")
+
+
+def _pack_list(items: list) -> bytes:
+    return msgpack.packb(items, use_bin_type=True, strict_types=True, default=_default)
+
+
+def _ext_hook(code: int, data: bytes) -> Any:
+    if code == TUPLE_EXT:
+        return tuple(
+            msgpack.unpackb(data, raw=False, ext_hook=_ext_hook, strict_map_key=False)
+        )
+    return msgpack.ExtType(code, data)
+
+
+def new_packer() -> msgpack.Packer:
+    """A packer that preserves tuples (see the module docstring)."""
+    return msgpack.Packer(use_bin_type=True, strict_types=True, default=_default)
+
+
+def new_unpacker(**kwargs: Any) -> msgpack.Unpacker:
+    """A streaming unpacker matching `new_packer`."""
+    return msgpack.Unpacker(
+        raw=False, ext_hook=_ext_hook, strict_map_key=False, max_buffer_size=0, **kwargs
+    )
+
+
+def encode(obj: Any) -> bytes:
+    """Encode one value (tuples preserved)."""
+    return msgpack.packb(obj, use_bin_type=True, strict_types=True, default=_default)
+
+
+def decode(data: bytes) -> Any:
+    """Decode one value written by `encode`."""
+    return msgpack.unpackb(data, raw=False, ext_hook=_ext_hook, strict_map_key=False)
+
+
+# --- writing ----------------------------------------------------------------------------------
+class RecordFileWriter:
+    """Write (key, value) records to a binary file object, in blocks of about `block_bytes`."""
+
+    __slots__ = (
+        "_f", "_sync", "_pack", "_parts", "_size", "_count", "_block_limit", "_close_file", "closed"
+    )
+
+    def __init__(
+        self,
+        fileobj: BinaryIO,
+        *,
+        block_bytes: int = DEFAULT_BLOCK_BYTES,
+        sync: bytes | None = None,
+        close_file: bool = True,
+    ) -> None:
+        self._f = fileobj
+        self._sync = sync if sync is not None else os.urandom(SYNC_SIZE)
+        if len(self._sync) != SYNC_SIZE:
+            raise ValueError(f"a sync marker has {SYNC_SIZE} bytes, got {len(self._sync)}")
+        self._pack = new_packer().pack
+        self._parts: list[bytes] = []
+        self._size = 0
+        self._count = 0
+        self._close_file = close_file
+        self.closed = False
+        self._block_limit = block_bytes
+        fileobj.write(MAGIC + bytes((VERSION,)) + self._sync)
+
+    def write(self, key: Any, value: Any) -> None:
+        data = self._pack(key) + self._pack(value)
+        self._parts.append(data)
+        self._count += 1
+        self._size += len(data)
+        if self._size >= self._block_limit:
+            self._flush_block()
+
+    def _flush_block(self) -> None:
+        if not self._count:
+            return
+        payload = b"".join(self._parts)
+        self._f.write(self._sync + BLOCK_HEADER.pack(self._count, len(payload)) + payload)
+        self._parts = []
+        self._size = 0
+        self._count = 0
+
+    def flush(self) -> None:
+        """Write out the buffered records as a block (a reader sees them afterwards)."""
+        self._flush_block()
+        flush = getattr(self._f, "flush", None)
+        if flush is not None:
+            flush()
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self._flush_block()
+        self.closed = True
+        if self._close_file:
+            self._f.close()
+
+    def __enter__(self) -> RecordFileWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# --- reading ----------------------------------------------------------------------------------
+def read_header(fileobj: BinaryIO, name: str = "<stream>") -> bytes:
+    """Read and check the header at offset 0; return the file's sync marker."""
+    fileobj.seek(0)
+    header = fileobj.read(HEADER_SIZE)
+    if len(header) < HEADER_SIZE or header[: len(MAGIC)] != MAGIC:
+        raise RecordFileError(f"{name} is not a record file (bad or missing header)")
+    version = header[len(MAGIC)]
+    if version != VERSION:
+        raise RecordFileError(f"{name}: unsupported record file version {version}")
+    return header[len(MAGIC) + 1 :]
+
+
+class RecordFileReader:
+    """Iterate the records of the blocks whose sync marker starts in ``[start, end)``.
+
+    `bytes_read` holds the bytes of the blocks consumed so far (updated per block).
+    """
+
+    def __init__(
+        self, fileobj: BinaryIO, start: int = 0, end: int | None = None, *, name: str = "<stream>"
+    ) -> None:
+        self._f = fileobj
+        self._start = start
+        self._end = end
+        self._name = name
+        self.bytes_read = 0
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        f = self._f
+        sync = read_header(f, self._name)
+        end = self._end if self._end is not None else _file_size(f)
+        pos = _find_sync(f, sync, max(self._start, HEADER_SIZE), end)
+        while pos is not None and pos < end:
+            f.seek(pos)
+            head = f.read(BLOCK_OVERHEAD)
+            if not head:
+                return
+            count, nbytes = self._check_block(head, sync, pos)
+            payload = f.read(nbytes)
+            if len(payload) != nbytes:
+                raise RecordFileError(f"{self._name}: block at offset {pos} is truncated")
+            unpacker = new_unpacker()
+            unpacker.feed(payload)
+            it = iter(unpacker)
+            self.bytes_read += BLOCK_OVERHEAD + nbytes
+            yield from zip(it, it)
+            pos += BLOCK_OVERHEAD + nbytes
+
+    def _check_block(self, head: bytes, sync: bytes, pos: int) -> tuple[int, int]:
+        if len(head) < BLOCK_OVERHEAD or head[:SYNC_SIZE] != sync:
+            raise RecordFileError(f"{self._name}: corrupt block at offset {pos} (sync mismatch)")
+        return BLOCK_HEADER.unpack_from(head, SYNC_SIZE)
+
+
+def _file_size(f: BinaryIO) -> int:
+    here = f.tell()
+    size = f.seek(0, os.SEEK_END)
+    f.seek(here)
+    return size
+
+
+def _find_sync(f: BinaryIO, sync: bytes, pos: int, end: int) -> int | None:
+    """Offset of the first sync marker starting at or after `pos` and before `end`, or None."""
+    f.seek(pos)
+    base = pos  # file offset of buf[0]
+    buf = b""
+    while base < end:
+        data = f.read(_SCAN_CHUNK)
+        if not data:
+            return None
+        buf += data
+        i = buf.find(sync)
+        if i >= 0:
+            return base + i if base + i < end else None
+        drop = len(buf) - (SYNC_SIZE - 1)
+        if drop > 0:
+            base += drop
+            buf = buf[drop:]
+    return None
+
+
+def read_records(
+    fs_or_url: Any, start: int = 0, length: int | None = None, *, path: str | None = None
+) -> Iterator[tuple[Any, Any]]:
+    """Records of a record file in the byte range ``[start, start + length)``.
+
+    `fs_or_url` is an fsspec URL (or local path), or an fsspec filesystem together with `path`.
+    `length=None` reads to the end of the file.
+    """
+    if isinstance(fs_or_url, str):
+        fs, path = fsspec.core.url_to_fs(fs_or_url)
+        name = fs_or_url
+    else:
+        if path is None:
+            raise TypeError("read_records(fs, ...) needs path=")
+        fs, name = fs_or_url, path
+    end = None if length is None else start + length
+    with fs.open(path, "rb") as f:
+        yield from RecordFileReader(f, start, end, name=name)
