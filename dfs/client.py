@@ -1,0 +1,408 @@
+"""The DFS client: the user-facing API, and the read and write paths.
+
+Owns path resolution for a user (relative paths live under ``/user/<name>``), the write path
+(packets of `dfs.client-write-packet-size` bytes, with one CRC per `dfs.bytes-per-checksum`
+chunk, pushed through the pipeline of datanodes the namenode picked; a failed node is dropped
+from the pipeline and the write goes on with the others) and the read path (closest replica
+first; a checksum mismatch or a missing replica is reported to the namenode and the read fails
+over to the next replica; a reader on the replica's own node reads the block file directly — a
+short-circuit read — and still verifies checksums).
+
+It talks to the namenode through its client protocol and to datanodes through their data
+transfer calls; it never touches namenode state or another node's files except to read a
+local replica.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from dfs.conf import Configuration, current_user
+from dfs.datanode import DataNode, chunk_crcs, crcs_to_bytes, read_verified
+from dfs.errors import (
+    DFSBlockMissing,
+    DFSChecksumError,
+    DFSError,
+    DFSFileExists,
+    DFSFileNotFound,
+    DFSIsADirectory,
+)
+from dfs.paths import normalize
+from dfs.protocol import ContentSummary, DatanodeInfo, FileStatus, FsckReport, FsStatus, LocatedBlock
+
+log = logging.getLogger(__name__)
+
+
+class DFSClient:
+    """A user's handle on the filesystem."""
+
+    def __init__(self, namenode: Any, datanodes: Mapping[str, DataNode], conf: Configuration,
+                 user: str | None = None, local_node: str | None = None) -> None:
+        self.nn = namenode
+        self.datanodes = datanodes
+        self.conf = conf
+        self.user = user or current_user()
+        self.local_node = local_node
+        self.home = f"/user/{self.user}"
+        self.name = f"DFSClient_{os.getpid()}_{secrets.token_hex(4)}"
+        self.bytes_per_checksum = conf.get_int("dfs.bytes-per-checksum")
+        self.packet_size = conf.get_bytes("dfs.client-write-packet-size")
+
+    def resolve(self, path: str) -> str:
+        return normalize(path, self.home)
+
+    # -- namespace -----------------------------------------------------------------------------
+    def status(self, path: str) -> FileStatus:
+        return self.nn.get_status(self.user, self.resolve(path))
+
+    def exists(self, path: str) -> bool:
+        try:
+            self.status(path)
+            return True
+        except (DFSFileNotFound, NotADirectoryError):
+            return False
+
+    def listdir(self, path: str) -> list[FileStatus]:
+        return self.nn.get_listing(self.user, self.resolve(path))
+
+    def mkdirs(self, path: str, mode: int | None = None) -> None:
+        self.nn.mkdirs(self.user, self.resolve(path), mode)
+
+    def mkdir(self, path: str, mode: int | None = None) -> None:
+        self.nn.mkdir(self.user, self.resolve(path), mode)
+
+    def delete(self, path: str, recursive: bool = False) -> bool:
+        return self.nn.delete(self.user, self.resolve(path), recursive)
+
+    def rename(self, src: str, dst: str) -> str:
+        return self.nn.rename(self.user, self.resolve(src), self.resolve(dst))
+
+    def set_permission(self, path: str, mode: int) -> None:
+        self.nn.set_permission(self.user, self.resolve(path), mode)
+
+    def set_owner(self, path: str, owner: str | None = None, group: str | None = None) -> None:
+        self.nn.set_owner(self.user, self.resolve(path), owner, group)
+
+    def set_replication(self, path: str, replication: int) -> bool:
+        return self.nn.set_replication(self.user, self.resolve(path), replication)
+
+    def set_times(self, path: str, mtime: int, atime: int) -> None:
+        self.nn.set_times(self.user, self.resolve(path), mtime, atime)
+
+    def touchz(self, path: str) -> None:
+        try:
+            st = self.status(path)
+        except DFSFileNotFound:
+            self.create(path).close()
+            return
+        if st.is_dir:
+            raise DFSIsADirectory(f"`{path}': Is a directory", path)
+        if st.length:
+            raise DFSFileExists(f"`{path}': Not a zero-length file", path)
+
+    def content_summary(self, path: str) -> ContentSummary:
+        return self.nn.content_summary(self.user, self.resolve(path))
+
+    def disk_status(self) -> FsStatus:
+        return self.nn.fs_stats()
+
+    def datanode_report(self) -> list[DatanodeInfo]:
+        return self.nn.datanode_report()
+
+    def fsck(self, path: str = "/") -> FsckReport:
+        return self.nn.fsck(self.user, self.resolve(path))
+
+    def block_locations(self, path: str, start: int = 0,
+                        length: int | None = None) -> list[LocatedBlock]:
+        return self.nn.get_block_locations(self.user, self.resolve(path), start, length,
+                                           self.local_node)[1]
+
+    def wait_replication(self, path: str, timeout_s: float = 30.0) -> bool:
+        """True once every block of `path` (a file, or files below a directory) has its
+        target number of live replicas (capped at the live datanode count)."""
+        import time
+
+        deadline = time.monotonic() + timeout_s
+        while True:
+            report = self.fsck(path)
+            alive = report.datanodes
+            if all(b.live_replicas >= min(b.expected_replicas, alive)
+                   for f in report.files for b in f.blocks):
+                return True
+            if time.monotonic() > deadline:
+                return False
+            tick = getattr(self, "tick", None)
+            if tick is not None:
+                tick()
+            time.sleep(0.05)
+
+    # -- data ----------------------------------------------------------------------------------
+    def open(self, path: str) -> DFSInputStream:
+        return DFSInputStream(self, self.resolve(path))
+
+    def create(self, path: str, overwrite: bool = False, replication: int | None = None,
+               blocksize: int | None = None, mode: int | None = None) -> DFSOutputStream:
+        path = self.resolve(path)
+        status = self.nn.create(self.user, path, self.name, overwrite, replication, blocksize,
+                                mode)
+        return DFSOutputStream(self, path, status.blocksize)
+
+    def read_bytes(self, path: str) -> bytes:
+        with self.open(path) as f:
+            return f.read()
+
+    def write_bytes(self, path: str, data: bytes, overwrite: bool = False, **kw: Any) -> None:
+        with self.create(path, overwrite=overwrite, **kw) as f:
+            f.write(data)
+
+
+class DFSOutputStream(io.RawIOBase):
+    """Writes a new file block by block through datanode pipelines."""
+
+    def __init__(self, client: DFSClient, path: str, blocksize: int) -> None:
+        self.client = client
+        self.path = path
+        bpc = client.bytes_per_checksum
+        if blocksize % bpc:
+            raise DFSError(
+                f"dfs.blocksize ({blocksize}) must be a multiple of dfs.bytes-per-checksum "
+                f"({bpc})", path)
+        self.blocksize = blocksize
+        self.packet = max(bpc, min(client.packet_size - client.packet_size % bpc, blocksize))
+        self._buf = bytearray()
+        self._writers: list[tuple[str, Any]] = []
+        self._block_left = 0
+        self._block_id = 0
+        self._lengths: list[int] = []
+        self._replicas: list[list[str]] = []
+        self._bad_nodes: set[str] = set()
+        self._failed = False
+        self.bytes_written = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        if self.closed:
+            raise ValueError("write to a closed DFSOutputStream")
+        mv = memoryview(data).cast("B")
+        n = len(mv)
+        self.bytes_written += n
+        packet = self.packet
+        if self._buf:
+            need = packet - len(self._buf)
+            self._buf += mv[:need]
+            mv = mv[need:]
+            if len(self._buf) < packet:
+                return n
+            self._send(memoryview(bytes(self._buf)))
+            self._buf = bytearray()
+        whole = len(mv) - len(mv) % packet
+        if whole:
+            self._send(mv[:whole])
+        self._buf += mv[whole:]
+        return n
+
+    def _send(self, data: memoryview) -> None:
+        bpc = self.client.bytes_per_checksum
+        pos, end = 0, len(data)
+        while pos < end:
+            if not self._writers:
+                self._start_block()
+            take = min(end - pos, self._block_left, self.packet)
+            piece = data[pos : pos + take]
+            crcs = crcs_to_bytes(chunk_crcs(piece, bpc))
+            for entry in list(self._writers):
+                try:
+                    entry[1].write_packet(piece, crcs)
+                except OSError as e:
+                    self._drop(entry, e)
+            if not self._writers:
+                self._failed = True
+                raise DFSError(f"`{self.path}': all datanodes in the write pipeline failed",
+                               self.path)
+            pos += take
+            self._block_left -= take
+            if self._block_left == 0:
+                self._end_block()
+
+    def _start_block(self) -> None:
+        client = self.client
+        for _attempt in range(3):
+            located, targets = client.nn.add_block(client.user, self.path, client.name,
+                                                   client.local_node, tuple(self._bad_nodes))
+            writers = []
+            for node_id in targets:
+                try:
+                    writers.append((node_id, client.datanodes[node_id].open_writer(located.block_id)))
+                except (OSError, DFSError, KeyError) as e:
+                    log.warning("pipeline: datanode %s refused blk_%d: %s", node_id,
+                                located.block_id, e)
+                    self._bad_nodes.add(node_id)
+            if writers:
+                self._writers = writers
+                self._block_id = located.block_id
+                self._block_left = self.blocksize
+                return
+            client.nn.abandon_block(client.user, self.path, client.name, located.block_id)
+        self._failed = True
+        raise DFSError(f"`{self.path}': no datanode could take a block", self.path)
+
+    def _drop(self, entry: tuple[str, Any], error: BaseException) -> None:
+        log.warning("pipeline: dropping datanode %s for blk_%d: %s", entry[0], self._block_id,
+                    error)
+        self._writers.remove(entry)
+        self._bad_nodes.add(entry[0])
+        try:
+            entry[1].abort()
+        except OSError:
+            pass
+
+    def _end_block(self) -> None:
+        done, length = [], 0
+        for entry in list(self._writers):
+            try:
+                length = entry[1].finalize()
+                done.append(entry[0])
+            except OSError as e:
+                self._drop(entry, e)
+        if not done:
+            self._failed = True
+            raise DFSError(f"`{self.path}': no datanode could finalize blk_{self._block_id}",
+                           self.path)
+        self._lengths.append(length)
+        self._replicas.append(done)
+        self._writers = []
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        try:
+            if not self._failed:
+                if self._buf:
+                    self._send(memoryview(bytes(self._buf)))
+                    self._buf = bytearray()
+                if self._writers:
+                    self._end_block()
+                c = self.client
+                c.nn.complete(c.user, self.path, c.name, self._lengths, self._replicas)
+        finally:
+            super().close()
+
+    def abort(self) -> None:
+        """Give up the file: nothing of it stays (it was never acknowledged)."""
+        self._failed = True
+        for entry in self._writers:
+            entry[1].abort()
+        self._writers = []
+        super().close()
+        try:
+            self.client.nn.delete(self.client.user, self.path, False)
+        except DFSError:
+            pass
+
+    def __exit__(self, exc_type: Any, *rest: Any) -> None:
+        if exc_type is not None and not self.closed:
+            self.abort()
+        else:
+            self.close()
+
+
+class DFSInputStream(io.RawIOBase):
+    """A seekable reader over a file's blocks, failing over between replicas."""
+
+    def __init__(self, client: DFSClient, path: str) -> None:
+        self.client = client
+        self.path = path
+        st = client.nn.get_status(client.user, path)
+        if st.is_dir:
+            raise DFSIsADirectory(f"`{path}': Is a directory", path)
+        self._locate()
+        self.pos = 0
+        self._dead: set[str] = set()
+
+    def _locate(self) -> None:
+        c = self.client
+        self.length, self.blocks = c.nn.get_block_locations(c.user, self.path, 0, None,
+                                                            c.local_node)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.pos
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if whence == 1:
+            offset += self.pos
+        elif whence == 2:
+            offset += self.length
+        if offset < 0:
+            raise ValueError(f"negative seek position {offset}")
+        self.pos = offset
+        return self.pos
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def readall(self) -> bytes:
+        return self.read(-1)
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            size = self.length - self.pos
+        end = min(self.pos + size, self.length)
+        if end <= self.pos:
+            return b""
+        parts = []
+        for lb in self.blocks:
+            b_end = lb.offset + lb.length
+            if b_end <= self.pos or lb.offset >= end:
+                continue
+            start = max(self.pos, lb.offset)
+            stop = min(end, b_end)
+            parts.append(self._read_block(lb, start - lb.offset, stop - start))
+        data = parts[0] if len(parts) == 1 else b"".join(parts)
+        self.pos += len(data)
+        return data
+
+    def _read_block(self, lb: LocatedBlock, offset: int, length: int) -> bytes:
+        for attempt in range(2):
+            for loc in lb.locations:
+                if loc.node_id in self._dead:
+                    continue
+                try:
+                    return self._read_replica(loc.node_id, lb.block_id, offset, length)
+                except DFSChecksumError as e:
+                    log.warning("%s; reporting it and trying another replica", e)
+                    self.client.nn.report_bad_blocks([(lb.block_id, loc.node_id)])
+                    self._dead.add(loc.node_id)
+                except (DFSError, OSError) as e:
+                    log.warning("cannot read blk_%d from %s: %s", lb.block_id, loc.node_id, e)
+                    self._dead.add(loc.node_id)
+            if attempt == 0:
+                self._locate()
+                lb = next((b for b in self.blocks if b.block_id == lb.block_id), lb)
+                self._dead.clear()
+        raise DFSBlockMissing(
+            f"Could not obtain block: {lb.name} file={self.path} (no live replica left)",
+            self.path,
+        )
+
+    def _read_replica(self, node_id: str, block_id: int, offset: int, length: int) -> bytes:
+        node = self.client.datanodes[node_id]
+        if node_id == self.client.local_node and node.alive:
+            # short-circuit: read the local block file directly, verifying checksums
+            return read_verified(node.block_path(block_id), node.meta_path(block_id), offset,
+                                 length, f"{node_id}:blk_{block_id}")
+        return node.read(block_id, offset, length)

@@ -1,0 +1,190 @@
+"""The embedded cluster: a namenode and N simulated datanodes in one state directory.
+
+Owns the state directory layout, formatting, the topology (which node sits on which rack),
+bringing the nodes up for one command, and the heartbeat round that carries the namenode's
+commands (re-replicate, delete) to the datanodes. There are no daemons: each command (or task
+process) opens the cluster, acts, runs one heartbeat round when it closes, and leaves the state
+on disk. Concurrent commands share the state safely through the namenode's lock and journal.
+
+Layout of ``$MINIHADOOP_HOME``::
+
+    namenode/        VERSION, fsimage, edits, lock
+    datanodes/       dn0/ dn1/ ... (one directory per datanode), dnN.stopped markers
+    topology         "dn0 /rack0" lines, fixed at format time
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from dfs.blockmanager import DeleteCommand, ReplicateCommand
+from dfs.client import DFSClient
+from dfs.conf import Configuration, current_user, home_dir
+from dfs.datanode import DataNode
+from dfs.errors import ConfigError, DFSError
+from dfs.namenode import NameNode
+
+log = logging.getLogger(__name__)
+
+
+def format_cluster(conf: Configuration | None = None, force: bool = False,
+                   user: str | None = None) -> Path:
+    """Create a new cluster in the state directory (`hadoop namenode -format`)."""
+    conf = conf or Configuration()
+    home = home_dir(conf)
+    nodes = conf.get_int("dfs.datanodes")
+    racks = conf.get_int("dfs.racks")
+    if nodes < 1 or racks < 1:
+        raise ConfigError(f"dfs.datanodes ({nodes}) and dfs.racks ({racks}) must be at least 1")
+    NameNode.format(home / "namenode", conf, user or current_user(), force)
+    dn_root = home / "datanodes"
+    if dn_root.exists():
+        import shutil
+
+        shutil.rmtree(dn_root)
+    dn_root.mkdir(parents=True)
+    lines = [f"dn{i} /rack{i * min(racks, nodes) // nodes}" for i in range(nodes)]
+    (home / "topology").write_text("\n".join(lines) + "\n")
+    return home
+
+
+def is_formatted(conf: Configuration) -> bool:
+    return (home_dir(conf) / "namenode" / "VERSION").exists()
+
+
+class EmbeddedCluster:
+    """The cluster opened in this process: a NameNode object and DataNode objects."""
+
+    def __init__(self, conf: Configuration | None = None) -> None:
+        self.conf = conf or Configuration()
+        self.home = home_dir(self.conf)
+        if not is_formatted(self.conf):
+            format_cluster(self.conf)
+        self.datanodes: dict[str, DataNode] = {}
+        bpc = self.conf.get_int("dfs.bytes-per-checksum")
+        capacity = self.conf.get_bytes("dfs.datanode.capacity")
+        for line in (self.home / "topology").read_text().split("\n"):
+            if line.strip():
+                node_id, rack = line.split()
+                self.datanodes[node_id] = DataNode(node_id, rack,
+                                                   self.home / "datanodes" / node_id, bpc,
+                                                   capacity)
+        for dn in self.datanodes.values():
+            if dn.alive:
+                dn.start()
+        self.namenode = NameNode(self.home / "namenode", self.conf, self._probe)
+        nn = self.namenode
+        with nn.locked():
+            for dn in self.datanodes.values():
+                nn.register_datanode(dn.node_id, dn.rack, str(dn.directory), dn.capacity)
+                nn.heartbeat(dn.node_id, dn.alive)
+                nn.block_report(dn.node_id, dn.block_report() if dn.alive else {})
+            nn.recover_leases(_holder_alive)
+
+    def _probe(self, block_id: int) -> set[str]:
+        return {n for n, dn in self.datanodes.items() if dn.alive and dn.has_block(block_id)}
+
+    def client(self, user: str | None = None, local_node: str | None = None) -> DFSClient:
+        client = DFSClient(self.namenode, self.datanodes, self.conf, user, local_node)
+        client.tick = self.tick  # type: ignore[attr-defined]
+        return client
+
+    # -- node life -----------------------------------------------------------------------------
+    def stop_datanode(self, node_id: str) -> None:
+        dn = self.datanodes[node_id]
+        dn.stopped_marker.parent.mkdir(parents=True, exist_ok=True)
+        dn.stopped_marker.touch()
+        self.namenode.heartbeat(node_id, False)
+
+    def start_datanode(self, node_id: str) -> None:
+        dn = self.datanodes[node_id]
+        dn.stopped_marker.unlink(missing_ok=True)
+        dn.start()
+        self.namenode.heartbeat(node_id, True)
+        self.namenode.block_report(node_id, dn.block_report())
+
+    # -- the heartbeat round -------------------------------------------------------------------
+    def tick(self) -> int:
+        """Heartbeats from every datanode and the commands they get back, carried out.
+        Returns the number of commands executed."""
+        nn = self.namenode
+        done = 0
+        with nn.locked():
+            for dn in self.datanodes.values():
+                alive = dn.alive and dn.directory.exists()
+                if dn.alive and not dn.directory.exists():
+                    dn.start()  # the node restarts with its storage wiped
+                    nn.block_report(dn.node_id, {})
+                    alive = True
+                nn.heartbeat(dn.node_id, alive)
+            changed: list[int] = []
+            for cmd in nn.replication_work():
+                if self._execute(cmd):
+                    changed.append(cmd.block_id)
+                    done += 1
+            nn.note_replicas_changed(changed)
+        return done
+
+    def _execute(self, cmd: ReplicateCommand | DeleteCommand) -> bool:
+        nn = self.namenode
+        if isinstance(cmd, DeleteCommand):
+            dn = self.datanodes.get(cmd.node)
+            if dn is not None and dn.alive:
+                dn.delete_block(cmd.block_id)
+            nn.replica_deleted(cmd.node, cmd.block_id)
+            return True
+        source = self.datanodes[cmd.source]
+        ok = False
+        for target in cmd.targets:
+            try:
+                source.copy_to(cmd.block_id, self.datanodes[target])
+            except DFSError as e:
+                log.warning("re-replication of blk_%d from %s failed: %s", cmd.block_id,
+                            cmd.source, e)
+                if "Checksum" in str(e):
+                    nn.report_bad_blocks([(cmd.block_id, cmd.source)])
+                return ok
+            except OSError as e:
+                log.warning("re-replication of blk_%d to %s failed: %s", cmd.block_id, target, e)
+                continue
+            nn.block_received(target, cmd.block_id)
+            ok = True
+        return ok
+
+    def close(self) -> None:
+        try:
+            self.tick()
+        finally:
+            self.namenode._edits.close()
+
+
+def _holder_alive(holder: str) -> bool:
+    parts = holder.split("_")
+    try:
+        pid = int(parts[1])
+    except (IndexError, ValueError):
+        return True
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def connect(conf: Configuration | None = None, user: str | None = None,
+            local_node: str | None = None) -> Iterator[DFSClient]:
+    """Open the embedded cluster (formatting it on first use) and yield a client for `user`."""
+    cluster = EmbeddedCluster(conf)
+    try:
+        yield cluster.client(user, local_node)
+    finally:
+        cluster.close()

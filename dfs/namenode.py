@@ -1,0 +1,634 @@
+"""The NameNode: the namespace, the journal that makes it durable, and the block map.
+
+Owns every metadata operation of the filesystem (the client protocol) and the datanode side of
+the conversation (registration, heartbeats, block reports, bad-block reports), answering with
+commands rather than calling out. It never touches block data and never imports the transport:
+`dfs.rpc` or the embedded cluster call it.
+
+Durability and sharing: every mutation is checked, appended to the edit log and fsync'd, and
+only then applied in memory. All of it happens under an exclusive file lock on the namenode
+directory; on taking the lock the namenode first replays whatever other processes appended
+since (the embedded cluster lets several commands and task processes share one state
+directory, each with its own NameNode object over the same journal). When the log grows past
+`dfs.namenode.checkpoint.txns` records, the image is checkpointed and the log restarted.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from dfs import editlog
+from dfs.blockmanager import BlockManager, DeleteCommand, NodeState, ReplicateCommand
+from dfs.conf import Configuration
+from dfs.errors import DFSAlreadyFormatted, DFSError, DFSFileNotFound, DFSNotFormatted
+from dfs.namespace import (
+    EXECUTE,
+    READ,
+    WRITE,
+    Block,
+    Caller,
+    INode,
+    INodeDirectory,
+    INodeFile,
+    Namespace,
+    walk,
+    walk_files,
+)
+from dfs.paths import components, normalize, parent
+from dfs.protocol import (
+    ContentSummary,
+    FileStatus,
+    FsckBlock,
+    FsckFile,
+    FsckReport,
+    FsStatus,
+    LocatedBlock,
+)
+
+log = logging.getLogger(__name__)
+
+FIRST_BLOCK_ID = (1 << 30) + 1
+FIRST_GENSTAMP = 1001
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class NameNode:
+    """Metadata service over a namenode directory (``<home>/namenode``)."""
+
+    def __init__(self, directory: Path, conf: Configuration,
+                 replica_probe: Callable[[int], set[str]] | None = None) -> None:
+        self.directory = Path(directory)
+        self.conf = conf
+        if not (self.directory / "VERSION").exists():
+            raise DFSNotFormatted(
+                f"no formatted namenode in {self.directory}; run `hadoop namenode -format`"
+            )
+        self.blocks = BlockManager()
+        self.replica_probe = replica_probe
+        self.pending_deletes: list[tuple[int, set[str]]] = []
+        self._lock_fd = os.open(self.directory / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        self._lock_depth = 0
+        self._edits = editlog.EditLog(self.directory / "edits")
+        self._edits_ino = -1
+        self._edits_offset = 0
+        self.checkpoint_txns = conf.get_int("dfs.namenode.checkpoint.txns")
+        self.umask = int(str(conf.get("fs.permissions.umask-mode")), 8)
+        with self.locked():
+            pass
+
+    # -- formatting ----------------------------------------------------------------------------
+    @staticmethod
+    def format(directory: Path, conf: Configuration, superuser: str, force: bool = False) -> None:
+        directory = Path(directory)
+        if (directory / "VERSION").exists() and not force:
+            raise DFSAlreadyFormatted(
+                f"a cluster is already formatted in {directory}; use -force to erase it", None
+            )
+        directory.mkdir(parents=True, exist_ok=True)
+        for name in ("fsimage", "edits", "VERSION"):
+            (directory / name).unlink(missing_ok=True)
+        supergroup = conf.get_str("dfs.permissions.superusergroup")
+        ns = Namespace(superuser, supergroup, now_ms())
+        image = _image_of(ns, txid=0, next_block_id=FIRST_BLOCK_ID, genstamp=FIRST_GENSTAMP)
+        image["cluster_id"] = "CID-" + str(uuid.uuid4())
+        editlog.write_image(directory / "fsimage", image)
+        editlog.EditLog(directory / "edits").create(start_txid=1)
+        (directory / "VERSION").write_text(
+            f"clusterID={image['cluster_id']}\nsuperuser={superuser}\nlayoutVersion=1\n"
+        )
+
+    # -- locking and catching up ---------------------------------------------------------------
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the namespace lock (reentrant), with every other process's edits applied."""
+        if self._lock_depth == 0:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+            try:
+                self._catch_up()
+            except BaseException:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+                raise
+        self._lock_depth += 1
+        try:
+            yield
+        finally:
+            self._lock_depth -= 1
+            if self._lock_depth == 0:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+
+    def _catch_up(self) -> None:
+        path = self.directory / "edits"
+        st = os.stat(path)
+        if st.st_ino != self._edits_ino:
+            self._load()
+            return
+        if st.st_size == self._edits_offset:
+            return
+        _, records, end = editlog.read_records(path, self._edits_offset)
+        for record in records:
+            self.txid += 1
+            self._apply(record)
+        if end < st.st_size:
+            log.warning("dropping a torn record at the end of %s (offset %d)", path, end)
+            self._edits.open(good_end=end)
+        self._edits_offset = end
+
+    def _load(self) -> None:
+        image = editlog.read_image(self.directory / "fsimage")
+        self.ns = _namespace_of(image, self.conf.get_bool("dfs.permissions.enabled"))
+        self.txid = image["txid"]
+        self.next_block_id = image["next_block_id"]
+        self.genstamp = image["genstamp"]
+        self.cluster_id = image.get("cluster_id", "")
+        self.blocks.expected.clear()
+        self.blocks.replicas.clear()
+        self.blocks.corrupt.clear()
+        for f in walk_files(self.ns.root):
+            for b in f.blocks:
+                self.blocks.add_block(b.block_id, f.replication)
+        path = self.directory / "edits"
+        start, records, end = editlog.read_records(path)
+        for txid, record in editlog.iter_new(records, start, self.txid):
+            self.txid = txid
+            self._apply(record)
+        self._edits.open(good_end=end)
+        self._edits_ino = os.stat(path).st_ino
+        self._edits_offset = end
+        if len(records) > self.checkpoint_txns:
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Write a new image of the current namespace and restart the edit log."""
+        with self.locked():
+            image = _image_of(self.ns, self.txid, self.next_block_id, self.genstamp)
+            image["cluster_id"] = self.cluster_id
+            editlog.write_image(self.directory / "fsimage", image)
+            self._edits.create(start_txid=self.txid + 1)
+            self._edits.open()
+            self._edits_ino = os.stat(self.directory / "edits").st_ino
+            self._edits_offset = self._edits.size
+
+    def _journal(self, *records: list) -> None:
+        """Make records durable, then apply them (the caller holds the lock)."""
+        self._edits_offset = self._edits.append(list(records))
+        for record in records:
+            self.txid += 1
+            self._apply(record)
+
+    # -- applying records ------------------------------------------------------------------------
+    def _apply(self, r: list) -> None:
+        op = r[0]
+        ns = self.ns
+        if op == "mkdir":
+            _, path, owner, group, mode, mtime = r
+            ns.mkdir(path, owner, group, mode, mtime)
+        elif op == "create":
+            _, path, owner, group, mode, mtime, repl, blocksize, holder = r
+            old = ns.find(path)
+            if old is not None:
+                self._forget_blocks(old)
+            ns.create(path, owner, group, mode, mtime, repl, blocksize, holder)
+        elif op == "add_block":
+            _, path, block_id, genstamp = r
+            f = ns.file(path)
+            f.blocks.append(Block(block_id, genstamp, 0))
+            self.next_block_id = max(self.next_block_id, block_id + 1)
+            self.blocks.add_block(block_id, f.replication)
+        elif op == "abandon_block":
+            _, path, block_id = r
+            f = ns.file(path)
+            f.blocks = [b for b in f.blocks if b.block_id != block_id]
+            self.pending_deletes.append((block_id, self.blocks.remove_block(block_id)))
+        elif op == "close":
+            _, path, mtime, lengths = r
+            f = ns.file(path)
+            for b, n in zip(f.blocks, lengths):
+                b.length = n
+            f.lease_holder = None
+            f.mtime = f.atime = mtime
+            self._probe([b.block_id for b in f.blocks])
+        elif op == "delete":
+            _, path, mtime = r
+            self._forget_blocks(ns.delete(path, mtime))
+        elif op == "rename":
+            _, src, dst, mtime = r
+            ns.rename(src, dst, mtime)
+        elif op == "chmod":
+            ns.lookup(r[1]).mode = r[2]
+        elif op == "chown":
+            node = ns.lookup(r[1])
+            node.owner = r[2] or node.owner
+            node.group = r[3] or node.group
+        elif op == "setrep":
+            f = ns.file(r[1])
+            f.replication = r[2]
+            for b in f.blocks:
+                self.blocks.expected[b.block_id] = r[2]
+        elif op == "times":
+            node = ns.lookup(r[1])
+            node.mtime, node.atime = r[2], r[3]
+        elif op == "replicas":
+            self._probe(r[1])
+        else:
+            raise editlog.EditLogCorrupt(f"unknown edit log operation {op!r}")
+
+    def _forget_blocks(self, node: INode) -> None:
+        for f in walk_files(node):
+            for b in f.blocks:
+                self.pending_deletes.append((b.block_id, self.blocks.remove_block(b.block_id)))
+
+    def _probe(self, block_ids: list[int]) -> None:
+        if self.replica_probe is None:
+            return
+        for block_id in block_ids:
+            if block_id in self.blocks.expected:
+                self.blocks.replicas[block_id] = self.replica_probe(block_id)
+
+    # -- identity ------------------------------------------------------------------------------
+    def _caller(self, user: str) -> Caller:
+        return self.ns.caller(user)
+
+    def _new_mode(self, mode: int | None, is_dir: bool) -> int:
+        if mode is not None:
+            return mode & 0o7777
+        return (0o777 if is_dir else 0o666) & ~self.umask
+
+    # -- client protocol: reads ------------------------------------------------------------------
+    def get_status(self, user: str, path: str) -> FileStatus:
+        with self.locked():
+            return self.ns.status(self.ns.lookup(path, self._caller(user)))
+
+    def get_listing(self, user: str, path: str) -> list[FileStatus]:
+        with self.locked():
+            caller = self._caller(user)
+            node = self.ns.lookup(path, caller)
+            if not node.is_dir:
+                return [self.ns.status(node)]
+            self.ns.check(caller, node, READ | EXECUTE)
+            kids = node.children  # type: ignore[attr-defined]
+            return [self.ns.status(kids[name]) for name in sorted(kids)]
+
+    def get_block_locations(self, user: str, path: str, start: int = 0,
+                            length: int | None = None, client_node: str | None = None
+                            ) -> tuple[int, list[LocatedBlock]]:
+        with self.locked():
+            caller = self._caller(user)
+            f = self.ns.file(path, caller)
+            self.ns.check(caller, f, READ)
+            end = f.length if length is None else start + length
+            located, offset = [], 0
+            for b in f.blocks:
+                if offset + b.length > start and offset < end or (b.length == 0 and offset == start):
+                    locations = self.blocks.sorted_locations(b.block_id, client_node)
+                    bad = tuple(sorted(self.blocks.corrupt.get(b.block_id, ())))
+                    located.append(LocatedBlock(b.block_id, b.genstamp, offset, b.length,
+                                                tuple(locations), bad))
+                offset += b.length
+            return f.length, located
+
+    def content_summary(self, user: str, path: str) -> ContentSummary:
+        with self.locked():
+            node = self.ns.lookup(path, self._caller(user))
+            length = files = dirs = consumed = 0
+            for n in walk(node):
+                if n.is_dir:
+                    dirs += 1
+                else:
+                    size = n.length  # type: ignore[attr-defined]
+                    files += 1
+                    length += size
+                    consumed += size * n.replication  # type: ignore[attr-defined]
+            return ContentSummary(length, files, dirs, consumed)
+
+    # -- client protocol: writes -----------------------------------------------------------------
+    def mkdirs(self, user: str, path: str, mode: int | None = None) -> bool:
+        with self.locked():
+            caller = self._caller(user)
+            path = normalize(path)
+            missing = self.ns.check_mkdirs(path, caller)
+            t = now_ms()
+            mode = self._new_mode(mode, True)
+            self._journal(*(["mkdir", p, user, None, mode, t] for p in missing))
+            return True
+
+    def mkdir(self, user: str, path: str, mode: int | None = None) -> None:
+        with self.locked():
+            path = normalize(path)
+            if self.ns.find(path) is not None:
+                from dfs.errors import DFSFileExists
+
+                raise DFSFileExists(f"`{path}': File exists", path)
+            if self.ns.find(parent(path)) is None:
+                raise DFSFileNotFound(f"`{path}': No such file or directory", path)
+            self.mkdirs(user, path, mode)
+
+    def create(self, user: str, path: str, holder: str, overwrite: bool = False,
+               replication: int | None = None, blocksize: int | None = None,
+               mode: int | None = None, create_parent: bool = True) -> FileStatus:
+        with self.locked():
+            caller = self._caller(user)
+            path = normalize(path)
+            if create_parent and parent(path) != "/":
+                self.mkdirs(user, parent(path))
+            self.ns.check_create(path, caller, overwrite)
+            repl = replication or self.conf.get_int("dfs.replication")
+            bs = blocksize or self.conf.get_bytes("dfs.blocksize")
+            self._journal(["create", path, user, None, self._new_mode(mode, False), now_ms(),
+                           repl, bs, holder])
+            return self.ns.status(self.ns.lookup(path))
+
+    def _file_under_construction(self, path: str, holder: str) -> INodeFile:
+        f = self.ns.file(path)
+        if f.lease_holder != holder:
+            raise DFSError(
+                f"`{path}': lease mismatch: the file is not open for writing by {holder}", path
+            )
+        return f
+
+    def add_block(self, user: str, path: str, holder: str, client_node: str | None = None,
+                  exclude: tuple[str, ...] = ()) -> tuple[LocatedBlock, list[str]]:
+        """Allocate the next block of a file being written, and its pipeline targets."""
+        with self.locked():
+            f = self._file_under_construction(path, holder)
+            block_id = self.next_block_id
+            targets = self.blocks.choose_targets(block_id, f.replication, writer=client_node,
+                                                 exclude=set(exclude))
+            if not targets:
+                from dfs.errors import DFSQuotaOrSpace
+
+                raise DFSQuotaOrSpace(
+                    f"`{path}': could only be written to 0 of the "
+                    f"{self.conf.get_int('dfs.replication.min', 1)} minimum datanodes: "
+                    f"no datanode is running",
+                    path,
+                )
+            self._journal(["add_block", path, block_id, self.genstamp])
+            offset = sum(b.length for b in f.blocks[:-1])
+            located = LocatedBlock(block_id, self.genstamp, offset, 0,
+                                   tuple(self.blocks.nodes[t].info() for t in targets))
+            return located, targets
+
+    def abandon_block(self, user: str, path: str, holder: str, block_id: int) -> None:
+        with self.locked():
+            self._file_under_construction(path, holder)
+            self._journal(["abandon_block", path, block_id])
+
+    def complete(self, user: str, path: str, holder: str, lengths: list[int],
+                 replicas: list[list[str]]) -> None:
+        """Close a file: its block lengths and the nodes that finalized each replica."""
+        with self.locked():
+            f = self._file_under_construction(path, holder)
+            for b, nodes in zip(f.blocks, replicas):
+                for n in nodes:
+                    self.blocks.add_replica(b.block_id, n)
+            self._journal(["close", path, now_ms(), list(lengths)])
+
+    def delete(self, user: str, path: str, recursive: bool = False) -> bool:
+        with self.locked():
+            path = normalize(path)
+            self.ns.check_delete(path, self._caller(user), recursive)
+            self._journal(["delete", path, now_ms()])
+            return True
+
+    def rename(self, user: str, src: str, dst: str) -> str:
+        with self.locked():
+            src, dst = normalize(src), normalize(dst)
+            final = self.ns.check_rename(src, dst, self._caller(user))
+            if final != src:
+                self._journal(["rename", src, final, now_ms()])
+            return final
+
+    def set_permission(self, user: str, path: str, mode: int) -> None:
+        with self.locked():
+            node = self.ns.lookup(path, self._caller(user))
+            self.ns.check_owner(self._caller(user), node)
+            self._journal(["chmod", normalize(path), mode & 0o7777])
+
+    def set_owner(self, user: str, path: str, owner: str | None, group: str | None) -> None:
+        with self.locked():
+            caller = self._caller(user)
+            node = self.ns.lookup(path, caller)
+            if owner and owner != node.owner and not caller.superuser and self.ns.permissions:
+                from dfs.errors import DFSPermissionDenied
+
+                raise DFSPermissionDenied(
+                    f"Permission denied: only the superuser ({self.ns.superuser}) may change "
+                    f"the owner of {node.path()}; user={user}", path,
+                )
+            self.ns.check_owner(caller, node)
+            self._journal(["chown", normalize(path), owner, group])
+
+    def set_replication(self, user: str, path: str, replication: int) -> bool:
+        with self.locked():
+            caller = self._caller(user)
+            f = self.ns.file(path, caller)
+            self.ns.check(caller, f, WRITE)
+            if replication < 1:
+                raise DFSError(f"replication must be at least 1, got {replication}", path)
+            self._journal(["setrep", normalize(path), int(replication)])
+            return True
+
+    def set_times(self, user: str, path: str, mtime: int, atime: int) -> None:
+        with self.locked():
+            caller = self._caller(user)
+            node = self.ns.lookup(path, caller)
+            self.ns.check(caller, node, WRITE)
+            self._journal(["times", normalize(path), int(mtime), int(atime)])
+
+    # -- datanode protocol -----------------------------------------------------------------------
+    def register_datanode(self, node_id: str, rack: str, storage: str, capacity: int) -> None:
+        with self.locked():
+            existing = self.blocks.nodes.get(node_id)
+            if existing is None:
+                self.blocks.register(NodeState(node_id, rack, storage, capacity))
+
+    def heartbeat(self, node_id: str, alive: bool) -> None:
+        node = self.blocks.nodes[node_id]
+        node.alive = alive
+        node.last_contact = now_ms()
+
+    def block_report(self, node_id: str, report: dict[int, int]) -> None:
+        with self.locked():
+            self.blocks.block_report(node_id, report)
+
+    def block_received(self, node_id: str, block_id: int) -> None:
+        with self.locked():
+            self.blocks.add_replica(block_id, node_id)
+
+    def replica_deleted(self, node_id: str, block_id: int) -> None:
+        with self.locked():
+            self.blocks.remove_replica(block_id, node_id)
+
+    def report_bad_blocks(self, bad: list[tuple[int, str]]) -> None:
+        """A client or a scanner found corrupt replicas: mark them (repair follows)."""
+        with self.locked():
+            for block_id, node_id in bad:
+                log.warning("corrupt replica of blk_%d reported on %s", block_id, node_id)
+                self.blocks.mark_corrupt(block_id, node_id)
+
+    def replication_work(self) -> list[ReplicateCommand | DeleteCommand]:
+        with self.locked():
+            commands: list[ReplicateCommand | DeleteCommand] = []
+            for block_id, holders in self.pending_deletes:
+                commands.extend(DeleteCommand(block_id, n) for n in sorted(holders))
+            self.pending_deletes.clear()
+            commands.extend(self.blocks.replication_work())
+            return commands
+
+    def note_replicas_changed(self, block_ids: list[int]) -> None:
+        """Journal a hint so other processes re-probe these blocks' replicas."""
+        if block_ids:
+            with self.locked():
+                self._journal(["replicas", sorted(set(block_ids))])
+
+    def recover_leases(self, is_alive: Callable[[str], bool]) -> list[str]:
+        """Delete files left under construction by writers that died: never acknowledged."""
+        with self.locked():
+            dead = [f.path() for f in walk_files(self.ns.root)
+                    if f.lease_holder is not None and not is_alive(f.lease_holder)]
+            for path in dead:
+                log.warning("removing %s: its writer %s died before closing it", path,
+                            self.ns.file(path).lease_holder)
+                self._journal(["delete", path, now_ms()])
+            return dead
+
+    # -- reports ---------------------------------------------------------------------------------
+    def fs_stats(self) -> FsStatus:
+        with self.locked():
+            nodes = self.blocks.alive_nodes()
+            capacity = sum(n.capacity for n in nodes)
+            used = sum(n.used for n in nodes)
+            return FsStatus(capacity, used, max(capacity - used, 0))
+
+    def datanode_report(self) -> list:
+        with self.locked():
+            return [n.info() for n in sorted(self.blocks.nodes.values(), key=lambda n: n.node_id)]
+
+    def fsck(self, user: str, path: str = "/") -> FsckReport:
+        with self.locked():
+            caller = self._caller(user)
+            root = self.ns.lookup(path, caller)
+            return _fsck(self, root, normalize(path))
+
+    @property
+    def superuser(self) -> str:
+        return self.ns.superuser
+
+
+def _fsck(nn: NameNode, root: INode, path: str) -> FsckReport:
+    bm = nn.blocks
+    alive = {n.node_id for n in bm.alive_nodes()}
+    files: list[FsckFile] = []
+    problems: list[str] = []
+    c = dict(size=0, dirs=0, files=0, blocks=0, minrep=0, over=0, under=0, mis=0, corrupt=0,
+             missing=0, missing_size=0, replicas=0, uc=0)
+    multi_rack = len({bm.nodes[n].rack for n in alive}) > 1
+    for node in walk(root):
+        if node.is_dir:
+            c["dirs"] += 1
+            files.append(FsckFile(node.path(), 0, True, 0))
+            continue
+        f: INodeFile = node  # type: ignore[assignment]
+        c["files"] += 1
+        c["size"] += f.length
+        if f.lease_holder is not None:
+            c["uc"] += 1
+        entries = []
+        offset = 0
+        for b in f.blocks:
+            live = bm.live_replicas(b.block_id)
+            bad = sorted(n for n in bm.corrupt.get(b.block_id, ()) if n in alive)
+            locs = tuple(bm.nodes[n].info() for n in live)
+            located = LocatedBlock(b.block_id, b.genstamp, offset, b.length, locs, tuple(bad))
+            offset += b.length
+            missing = not live
+            entries.append(FsckBlock(located, f.replication, len(live), len(bad), missing))
+            c["blocks"] += 1
+            c["replicas"] += len(live)
+            if missing and bad:
+                c["corrupt"] += 1
+                problems.append(f"{f.path()}: CORRUPT blockpool {nn.cluster_id} block "
+                                f"blk_{b.block_id}")
+            elif missing:
+                c["missing"] += 1
+                c["missing_size"] += b.length
+                problems.append(f"{f.path()}: MISSING 1 blocks of total size {b.length} B.")
+            else:
+                c["minrep"] += 1
+            if 0 < len(live) < f.replication:
+                c["under"] += 1
+                problems.append(f"{f.path()}:  Under replicated blk_{b.block_id}_{b.genstamp}. "
+                                f"Target Replicas is {f.replication} but found {len(live)} "
+                                f"live replica(s), 0 decommissioned replica(s), 0 "
+                                f"decommissioning replica(s).")
+            elif len(live) > f.replication:
+                c["over"] += 1
+            if multi_rack and len(live) > 1 and len({bm.nodes[n].rack for n in live}) < 2:
+                c["mis"] += 1
+        files.append(FsckFile(f.path(), f.length, False, f.replication, tuple(entries),
+                              f.lease_holder is not None))
+    blocks = c["blocks"]
+    return FsckReport(
+        path=path, files=tuple(files), total_size=c["size"], total_dirs=c["dirs"],
+        total_files=c["files"], total_blocks=blocks, min_replicated=c["minrep"],
+        over_replicated=c["over"], under_replicated=c["under"], mis_replicated=c["mis"],
+        corrupt_blocks=c["corrupt"], missing_blocks=c["missing"], missing_size=c["missing_size"],
+        default_replication=nn.conf.get_int("dfs.replication"),
+        avg_replication=(c["replicas"] / blocks) if blocks else 0.0,
+        datanodes=len(alive), racks=len({bm.nodes[n].rack for n in alive}),
+        under_construction=c["uc"], problems=tuple(problems),
+    )
+
+
+# -- image encoding ------------------------------------------------------------------------------
+def _encode(node: INode) -> list:
+    if node.is_dir:
+        kids = node.children  # type: ignore[attr-defined]
+        return [0, node.name, node.owner, node.group, node.mode, node.mtime, node.atime,
+                [_encode(kids[k]) for k in sorted(kids)]]
+    f: INodeFile = node  # type: ignore[assignment]
+    return [1, f.name, f.owner, f.group, f.mode, f.mtime, f.atime, f.replication, f.blocksize,
+            f.lease_holder, [[b.block_id, b.genstamp, b.length] for b in f.blocks]]
+
+
+def _decode(data: list) -> INode:
+    if data[0] == 0:
+        _, name, owner, group, mode, mtime, atime, kids = data
+        d = INodeDirectory(name, owner, group, mode, mtime)
+        d.atime = atime
+        for k in kids:
+            d.add(_decode(k))
+        return d
+    _, name, owner, group, mode, mtime, atime, repl, bs, holder, blocks = data
+    f = INodeFile(name, owner, group, mode, mtime, repl, bs, holder)
+    f.atime = atime
+    f.blocks = [Block(*b) for b in blocks]
+    return f
+
+
+def _image_of(ns: Namespace, txid: int, next_block_id: int, genstamp: int) -> dict[str, Any]:
+    return {"version": editlog.IMAGE_VERSION, "txid": txid, "superuser": ns.superuser,
+            "supergroup": ns.supergroup, "next_block_id": next_block_id, "genstamp": genstamp,
+            "root": _encode(ns.root)}
+
+
+def _namespace_of(image: dict[str, Any], permissions: bool) -> Namespace:
+    ns = Namespace(image["superuser"], image["supergroup"], permissions=permissions)
+    root = _decode(image["root"])
+    assert isinstance(root, INodeDirectory)
+    ns.root = root
+    return ns
+
+
+__all__ = ["NameNode", "components", "EXECUTE"]

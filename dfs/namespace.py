@@ -1,0 +1,320 @@
+"""The namespace: the inode tree, pure and in memory, with HDFS's permission rules.
+
+Owns directories and files (owner, group, mode, times, replication, block lists, the lease of a
+file under construction) and every check of who may do what. It knows nothing of the edit log,
+of datanodes or of locks: `dfs.namenode` journals each mutation and applies it here. Mutations
+are deterministic given their arguments (times are passed in), so replaying the edit log
+rebuilds exactly the same tree.
+
+Permissions follow HDFS: traversal needs EXECUTE on every ancestor directory; creating or
+deleting needs WRITE on the parent; reading a file needs READ; listing a directory needs
+READ and EXECUTE; a recursive delete needs WRITE, READ and EXECUTE on every directory below;
+only the owner (or the superuser) may chmod, only the superuser may change an owner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dfs.errors import (
+    DFSDirectoryNotEmpty,
+    DFSFileExists,
+    DFSFileNotFound,
+    DFSInvalidPath,
+    DFSIsADirectory,
+    DFSNotADirectory,
+    DFSPermissionDenied,
+)
+from dfs.paths import components
+from dfs.protocol import FileStatus, mode_string
+
+READ, WRITE, EXECUTE = 4, 2, 1
+_ACCESS_NAME = {READ: "READ", WRITE: "WRITE", EXECUTE: "EXECUTE", READ | EXECUTE: "READ_EXECUTE",
+                READ | WRITE | EXECUTE: "ALL"}
+
+
+class Block:
+    """One block of a file: id, generation stamp, length in bytes."""
+
+    __slots__ = ("block_id", "genstamp", "length")
+
+    def __init__(self, block_id: int, genstamp: int, length: int = 0) -> None:
+        self.block_id = block_id
+        self.genstamp = genstamp
+        self.length = length
+
+
+class INode:
+    __slots__ = ("name", "parent", "owner", "group", "mode", "mtime", "atime")
+
+    is_dir = False
+
+    def __init__(self, name: str, owner: str, group: str, mode: int, mtime: int) -> None:
+        self.name = name
+        self.parent: INodeDirectory | None = None
+        self.owner = owner
+        self.group = group
+        self.mode = mode
+        self.mtime = mtime
+        self.atime = mtime
+
+    def path(self) -> str:
+        names = []
+        node: INode | None = self
+        while node is not None and node.parent is not None:
+            names.append(node.name)
+            node = node.parent
+        return "/" + "/".join(reversed(names))
+
+
+class INodeDirectory(INode):
+    __slots__ = ("children",)
+    is_dir = True
+
+    def __init__(self, name: str, owner: str, group: str, mode: int, mtime: int) -> None:
+        super().__init__(name, owner, group, mode, mtime)
+        self.children: dict[str, INode] = {}
+
+    def add(self, child: INode) -> None:
+        child.parent = self
+        self.children[child.name] = child
+
+
+class INodeFile(INode):
+    __slots__ = ("replication", "blocksize", "blocks", "lease_holder")
+
+    def __init__(self, name: str, owner: str, group: str, mode: int, mtime: int,
+                 replication: int, blocksize: int, lease_holder: str | None) -> None:
+        super().__init__(name, owner, group, mode, mtime)
+        self.replication = replication
+        self.blocksize = blocksize
+        self.blocks: list[Block] = []
+        self.lease_holder = lease_holder  # None once the file is closed
+
+    @property
+    def length(self) -> int:
+        return sum(b.length for b in self.blocks)
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who asks: the user name, its groups, and whether it is the superuser."""
+
+    user: str
+    groups: tuple[str, ...] = ()
+    superuser: bool = False
+
+
+class Namespace:
+    """The inode tree rooted at ``/`` with path lookups and checked mutations."""
+
+    def __init__(self, superuser: str, supergroup: str = "supergroup", mtime: int = 0,
+                 permissions: bool = True) -> None:
+        self.root = INodeDirectory("", superuser, supergroup, 0o755, mtime)
+        self.superuser = superuser
+        self.supergroup = supergroup
+        self.permissions = permissions
+
+    # -- lookups ------------------------------------------------------------------------------
+    def caller(self, user: str, groups: tuple[str, ...] = ()) -> Caller:
+        superuser = user == self.superuser or self.supergroup in groups
+        return Caller(user, groups, superuser)
+
+    def lookup(self, path: str, caller: Caller | None = None) -> INode:
+        """The inode at `path`; EXECUTE is checked on every ancestor when a caller is given."""
+        node: INode = self.root
+        for name in components(path):
+            if not node.is_dir:
+                raise DFSNotADirectory(f"`{node.path()}': Not a directory", path)
+            if caller is not None:
+                self.check(caller, node, EXECUTE)
+            child = node.children.get(name)  # type: ignore[attr-defined]
+            if child is None:
+                raise DFSFileNotFound(f"`{path}': No such file or directory", path)
+            node = child
+        return node
+
+    def find(self, path: str) -> INode | None:
+        try:
+            return self.lookup(path)
+        except (DFSFileNotFound, DFSNotADirectory):
+            return None
+
+    def file(self, path: str, caller: Caller | None = None) -> INodeFile:
+        node = self.lookup(path, caller)
+        if node.is_dir:
+            raise DFSIsADirectory(f"`{path}': Is a directory", path)
+        return node  # type: ignore[return-value]
+
+    def check(self, caller: Caller, node: INode, access: int) -> None:
+        if not self.permissions or caller.superuser:
+            return
+        if caller.user == node.owner:
+            bits = (node.mode >> 6) & 7
+        elif node.group in caller.groups:
+            bits = (node.mode >> 3) & 7
+        else:
+            bits = node.mode & 7
+        if bits & access != access:
+            raise DFSPermissionDenied(
+                f"Permission denied: user={caller.user}, access={_ACCESS_NAME.get(access, access)}, "
+                f'inode="{node.path()}":{node.owner}:{node.group}:'
+                f"{mode_string(node.mode, node.is_dir)}",
+                node.path(),
+            )
+
+    def check_owner(self, caller: Caller, node: INode) -> None:
+        if self.permissions and not caller.superuser and caller.user != node.owner:
+            raise DFSPermissionDenied(
+                f"Permission denied. user={caller.user} is not the owner of inode={node.path()}",
+                node.path(),
+            )
+
+    def status(self, node: INode) -> FileStatus:
+        if node.is_dir:
+            return FileStatus(node.path(), 0, True, 0, 0, node.mtime, node.atime, node.owner,
+                              node.group, node.mode)
+        f: INodeFile = node  # type: ignore[assignment]
+        return FileStatus(f.path(), f.length, False, f.replication, f.blocksize, f.mtime,
+                          f.atime, f.owner, f.group, f.mode)
+
+    # -- checks before a mutation (the namenode calls these, then journals, then applies) --------
+    def check_mkdirs(self, path: str, caller: Caller) -> list[str]:
+        """The directories `mkdirs(path)` would create (outermost first); raises if not allowed."""
+        node: INode = self.root
+        missing: list[str] = []
+        prefix = ""
+        for name in components(path):
+            prefix += "/" + name
+            if missing:
+                missing.append(prefix)
+                continue
+            if not node.is_dir:
+                raise DFSFileExists(f"`{node.path()}': Is not a directory", path)
+            self.check(caller, node, EXECUTE)
+            child = node.children.get(name)  # type: ignore[attr-defined]
+            if child is None:
+                self.check(caller, node, WRITE)
+                missing.append(prefix)
+            else:
+                node = child
+        if not missing and not node.is_dir:
+            raise DFSFileExists(f"`{path}': Is not a directory", path)
+        return missing
+
+    def check_create(self, path: str, caller: Caller, overwrite: bool) -> INodeFile | None:
+        """Check a create of `path` (parents must exist); returns the file it would replace."""
+        parts = components(path)
+        if not parts:
+            raise DFSInvalidPath("`/': cannot create a file at the root path", path)
+        parent = self.lookup("/" + "/".join(parts[:-1]), caller)
+        if not parent.is_dir:
+            raise DFSNotADirectory(f"`{parent.path()}': Not a directory", path)
+        self.check(caller, parent, EXECUTE)
+        existing = parent.children.get(parts[-1])  # type: ignore[attr-defined]
+        if existing is not None:
+            if existing.is_dir:
+                raise DFSFileExists(f"`{path}': Is a directory", path)
+            if not overwrite:
+                raise DFSFileExists(f"`{path}': File exists", path)
+            self.check(caller, existing, WRITE)
+        self.check(caller, parent, WRITE)
+        return existing  # type: ignore[return-value]
+
+    def check_delete(self, path: str, caller: Caller, recursive: bool) -> INode:
+        node = self.lookup(path, caller)
+        if node.parent is None:
+            raise DFSInvalidPath("`/': cannot delete the root directory", path)
+        if node.is_dir and node.children and not recursive:  # type: ignore[attr-defined]
+            raise DFSDirectoryNotEmpty(f"`{path}': Directory is not empty", path)
+        self.check(caller, node.parent, WRITE | EXECUTE)
+        if node.is_dir and recursive:
+            self._check_subtree(caller, node)
+        return node
+
+    def _check_subtree(self, caller: Caller, node: INode) -> None:
+        if node.is_dir and node.children:  # type: ignore[attr-defined]
+            self.check(caller, node, READ | WRITE | EXECUTE)
+            for child in node.children.values():  # type: ignore[attr-defined]
+                self._check_subtree(caller, child)
+
+    def check_rename(self, src: str, dst: str, caller: Caller) -> str:
+        """Check a rename; returns the final destination path (inside `dst` if it is a dir)."""
+        node = self.lookup(src, caller)
+        if node.parent is None:
+            raise DFSInvalidPath("`/': cannot rename the root directory", src)
+        target = self.find(dst)
+        if target is not None and target.is_dir:
+            dst = dst.rstrip("/") + "/" + node.name
+            target = self.find(dst)
+        if target is not None:
+            if target is node:
+                return dst
+            raise DFSFileExists(f"`{dst}': File exists", dst)
+        dst_parts = components(dst)
+        dst_parent = self.find("/" + "/".join(dst_parts[:-1]))
+        if dst_parent is None:
+            raise DFSFileNotFound(f"`{dst}': No such file or directory (parent is missing)", dst)
+        if not dst_parent.is_dir:
+            raise DFSNotADirectory(f"`{dst_parent.path()}': Not a directory", dst)
+        if node.is_dir and (dst + "/").startswith(node.path().rstrip("/") + "/"):
+            raise DFSInvalidPath(f"`{src}': cannot move a directory into itself ({dst})", src)
+        self.check(caller, node.parent, WRITE | EXECUTE)
+        self.lookup(dst_parent.path(), caller)
+        self.check(caller, dst_parent, WRITE | EXECUTE)
+        return dst
+
+    # -- mutations (deterministic; no checks beyond structure) --------------------------------
+    def mkdir(self, path: str, owner: str, group: str | None, mode: int, mtime: int) -> INodeDirectory:
+        parts = components(path)
+        parent = self.lookup("/" + "/".join(parts[:-1]))
+        node = INodeDirectory(parts[-1], owner, group or parent.group, mode, mtime)
+        parent.add(node)  # type: ignore[attr-defined]
+        parent.mtime = mtime
+        return node
+
+    def create(self, path: str, owner: str, group: str | None, mode: int, mtime: int,
+               replication: int, blocksize: int, holder: str | None) -> INodeFile:
+        parts = components(path)
+        parent = self.lookup("/" + "/".join(parts[:-1]))
+        node = INodeFile(parts[-1], owner, group or parent.group, mode, mtime, replication,
+                         blocksize, holder)
+        parent.children.pop(parts[-1], None)  # type: ignore[attr-defined]
+        parent.add(node)  # type: ignore[attr-defined]
+        parent.mtime = mtime
+        return node
+
+    def delete(self, path: str, mtime: int) -> INode:
+        node = self.lookup(path)
+        assert node.parent is not None
+        del node.parent.children[node.name]
+        node.parent.mtime = mtime
+        return node
+
+    def rename(self, src: str, dst: str, mtime: int) -> None:
+        node = self.lookup(src)
+        assert node.parent is not None
+        dst_parts = components(dst)
+        dst_parent = self.lookup("/" + "/".join(dst_parts[:-1]))
+        del node.parent.children[node.name]
+        node.parent.mtime = mtime
+        node.name = dst_parts[-1]
+        dst_parent.add(node)  # type: ignore[attr-defined]
+        dst_parent.mtime = mtime
+
+
+def walk_files(node: INode):
+    """Every file below (or at) `node`, depth first in name order."""
+    if node.is_dir:
+        for name in sorted(node.children):  # type: ignore[attr-defined]
+            yield from walk_files(node.children[name])  # type: ignore[attr-defined]
+    else:
+        yield node
+
+
+def walk(node: INode):
+    """Every inode below (and at) `node`, depth first in name order."""
+    yield node
+    if node.is_dir:
+        for name in sorted(node.children):  # type: ignore[attr-defined]
+            yield from walk(node.children[name])  # type: ignore[attr-defined]
