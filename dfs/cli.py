@@ -1,0 +1,321 @@
+"""The ``hadoop`` command: a click group whose subcommands parse their own Hadoop-style arguments.
+
+Owns: the top-level group `cli` and `main`, Hadoop's generic options (``-D k=v``, ``-Dk=v``,
+``-conf file.xml``, ``-fs``, ``-jt``, ``-files``/``-libjars``/``-archives``, ``--debug``), and the
+error-to-exit-status policy shared by every subcommand (`run_command`). Subcommands here: ``fs``
+(alias ``dfs``), ``fsck``, ``dfsadmin``, ``namenode -format``, ``version``.
+Must not touch: filesystem logic (dfs.shell, dfs.admin and the client do that).
+
+Extending (mapred adds ``jar`` and ``job`` this way)::
+
+    from dfs.cli import hadoop_command
+
+    @hadoop_command("jar", "Run a MapReduce job given as a module or .py file")
+    def jar(conf: Configuration, args: list[str]) -> int:
+        ...  # args are what follows the generic options; return the exit status
+
+Imports stay lazy: ``hadoop fs -ls /`` loads only click, dfs.conf, dfs.shell and the client.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+
+import click
+
+from dfs.conf import Configuration, parse_define, read_site_file
+from dfs.errors import ConfigError, DFSError
+
+#: Context for subcommands that parse Hadoop's single-dash flags themselves.
+HADOOP_CONTEXT = dict(ignore_unknown_options=True, allow_extra_args=True, help_option_names=[])
+USAGE_STATUS = 255  # Hadoop's -1
+INTERNAL_STATUS = 2
+
+_VALUED = {
+    "-fs": "fs.defaultFS",
+    "-jt": "mapreduce.jobtracker.address",
+    "-files": "tmpfiles",
+    "-libjars": "tmpjars",
+    "-archives": "tmparchives",
+}
+
+CommandFn = Callable[[Configuration, list[str]], int]
+
+
+class CommandLineError(ValueError):
+    """A mistake in the command line; printed as one line, exit status 255."""
+
+
+def _scan_generic(args: Sequence[str]) -> tuple[dict[str, str], list[str], bool, list[str]]:
+    """Split leading generic options off `args`: (-D overrides, -conf files, --debug, rest)."""
+    overrides: dict[str, str] = {}
+    conf_files: list[str] = []
+    debug = False
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--debug":
+            debug, i = True, i + 1
+        elif arg == "--":
+            i += 1
+            break
+        elif arg.startswith("-D") and len(arg) > 2:
+            key, value = parse_define(arg[2:])
+            overrides[key], i = value, i + 1
+        elif arg in ("-D", "-conf", *_VALUED):
+            if i + 1 >= len(args):
+                raise CommandLineError(f"generic option {arg} requires an argument")
+            value = args[i + 1]
+            if arg == "-D":
+                key, value = parse_define(value)
+                overrides[key] = value
+            elif arg == "-conf":
+                conf_files.append(value)
+            else:
+                overrides[_VALUED[arg]] = value
+            i += 2
+        else:
+            break
+    return overrides, conf_files, debug, list(args[i:])
+
+
+def parse_generic_options(
+    args: Sequence[str], base: Configuration | None = None
+) -> tuple[Configuration, list[str]]:
+    """Parse Hadoop's generic options at the start of `args` into a Configuration.
+
+    Precedence, lowest first: defaults and site files (or `base`), ``-conf`` files, ``-D``.
+    Returns the configuration and the remaining arguments (the command's own).
+
+    >>> conf, rest = parse_generic_options(["-D", "dfs.replication=2", "-Da=b=c", "-ls", "/"])
+    >>> conf.get_int("dfs.replication"), conf.get("a"), rest
+    (2, 'b=c', ['-ls', '/'])
+    """
+    overrides, conf_files, _debug, rest = _scan_generic(args)
+    conf = base.copy() if base is not None else Configuration()
+    for path in conf_files:
+        conf.update(read_site_file(_existing(path)))
+    conf.update(overrides)
+    return conf, rest
+
+
+def _existing(path: str):  # noqa: ANN202 - a pathlib.Path, imported lazily
+    from pathlib import Path
+
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError(f"-conf: configuration file {path} does not exist")
+    return p
+
+
+def debug_requested(args: Sequence[str], ctx: click.Context | None = None) -> bool:
+    """True when ``--debug`` came before the command (on the group or among generic options)."""
+    root = ctx.find_root() if ctx is not None else None
+    if root is not None and isinstance(root.obj, dict) and root.obj.get("debug"):
+        return True
+    try:
+        return _scan_generic(args)[2]
+    except (CommandLineError, ConfigError):
+        return "--debug" in args
+
+
+def run_command(
+    fn: CommandFn, args: Sequence[str], *, name: str = "hadoop", ctx: click.Context | None = None
+) -> int:
+    """Parse generic options, run ``fn(conf, rest)``, and map any failure to one line + status.
+
+    DFS and configuration errors print ``name: message`` (status 1); command-line mistakes
+    status 255; anything unexpected ``ERROR 2999: Unexpected internal error. <msg>`` (status 2).
+    Tracebacks only with ``--debug``.
+    """
+    debug = debug_requested(args, ctx)
+    if debug:
+        logging.basicConfig(level=logging.DEBUG, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        conf, rest = parse_generic_options(args)
+        return int(fn(conf, rest) or 0)
+    except (CommandLineError, _usage_errors()) as e:
+        _report(debug, f"{name}: {e}")
+        return USAGE_STATUS
+    except (DFSError, ConfigError) as e:
+        _report(debug, f"{name}: {e.message}")
+        return 1
+    except BrokenPipeError:
+        _silence_stdout()
+        _report(debug, f"{name}: Unable to write to output stream.")
+        return 1
+    except KeyboardInterrupt:
+        _report(debug, f"{name}: Interrupted")
+        return 130
+    except Exception as e:  # noqa: BLE001 - the one place that turns surprises into one line
+        message = str(e).splitlines()[0] if str(e) else type(e).__name__
+        _report(debug, f"ERROR 2999: Unexpected internal error. {message}")
+        return INTERNAL_STATUS
+
+
+def _usage_errors() -> tuple[type[Exception], ...]:
+    from dfs.admin import UsageError
+
+    return (UsageError,)
+
+
+def _report(debug: bool, line: str) -> None:
+    if debug:
+        traceback.print_exc(file=sys.stderr)
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+# ---- the group ----------------------------------------------------------------------------------
+class HadoopGroup(click.Group):
+    """A click group that reports an unknown subcommand in one line (exit 1)."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):  # noqa: ANN201
+        name = args[0] if args else ""
+        if name and self.get_command(ctx, name) is None and not name.startswith("-"):
+            known = ", ".join(sorted(self.list_commands(ctx)))
+            click.echo(f"hadoop: unknown command '{name}' (commands: {known})", err=True)
+            ctx.exit(1)
+        return super().resolve_command(ctx, args)
+
+
+@click.group(cls=HadoopGroup, invoke_without_command=True)
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Usage: hadoop [--debug] COMMAND [GENERIC OPTIONS] [COMMAND ARGS]"""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help(), err=True)
+        ctx.exit(1)
+
+
+def hadoop_command(name: str, help: str = "") -> Callable[[CommandFn], CommandFn]:
+    """Register ``fn(conf, args) -> status`` as ``hadoop <name>`` with Hadoop-style parsing."""
+
+    def register(fn: CommandFn) -> CommandFn:
+        @click.pass_context
+        def callback(ctx: click.Context, args: tuple[str, ...]) -> None:
+            ctx.exit(run_command(fn, list(args), name=name, ctx=ctx))
+
+        command = click.Command(
+            name,
+            callback=callback,
+            params=[click.Argument(["args"], nargs=-1, type=click.UNPROCESSED)],
+            context_settings=HADOOP_CONTEXT,
+            help=help or (fn.__doc__ or "").strip().splitlines()[0],
+            add_help_option=False,
+        )
+        cli.add_command(command)
+        return fn
+
+    return register
+
+
+# ---- subcommands --------------------------------------------------------------------------------
+def _open_client(conf: Configuration):  # noqa: ANN202 - a context manager yielding a DFSClient
+    from dfs.cluster import connect
+
+    return connect(conf)
+
+
+@hadoop_command("fs", "Run a filesystem command (hadoop fs -help).")
+def fs_main(conf: Configuration, args: list[str]) -> int:
+    """Run a FileSystemShell command such as ``-ls /``."""
+    from dfs.shell import FsShell
+
+    return FsShell(lambda: _open_client(conf)).run(args)
+
+
+cli.add_command(cli.commands["fs"], "dfs")
+
+
+@hadoop_command("fsck", "Check the filesystem: hadoop fsck <path> [-files [-blocks [-locations | -racks]]]")
+def fsck_main(conf: Configuration, args: list[str]) -> int:
+    """Report missing, corrupt and under-replicated blocks under a path."""
+    from dfs.admin import FsckOptions, run_fsck
+
+    FsckOptions(args)  # reject bad arguments before touching the cluster
+    with _open_client(conf) as client:
+        return run_fsck(client, args, _write)
+
+
+@hadoop_command("dfsadmin", "Cluster report and safe mode: hadoop dfsadmin -report | -safemode get")
+def dfsadmin_main(conf: Configuration, args: list[str]) -> int:
+    """Print the datanode report or the safe mode state."""
+    from dfs.admin import DFSADMIN_USAGE, UsageError, run_dfsadmin
+
+    if not args or args[0] not in ("-report", "-safemode"):
+        what = f"{args[0]}: Unknown command" if args else "no command given"
+        raise UsageError(f"{what}\n{DFSADMIN_USAGE}")
+    with _open_client(conf) as client:
+        return run_dfsadmin(client, args, _write)
+
+
+@hadoop_command("namenode", "Format the cluster: hadoop namenode -format [-force]")
+def namenode_main(conf: Configuration, args: list[str]) -> int:
+    """Format the namenode (erases the cluster only with -force)."""
+    from dfs.cluster import format_cluster
+    from dfs.conf import home_dir
+    from dfs.errors import DFSAlreadyFormatted
+
+    flags = set(args)
+    unknown = flags - {"-format", "-force", "-nonInteractive"}
+    if "-format" not in flags or unknown:
+        bad = sorted(unknown)[0] if unknown else "(nothing)"
+        raise CommandLineError(
+            f"unsupported argument {bad}; usage: hadoop namenode -format [-force]"
+        )
+    home = home_dir(conf)
+    try:
+        format_cluster(conf, force="-force" in flags)
+    except DFSAlreadyFormatted:
+        sys.stderr.write(
+            f"namenode: a formatted cluster already exists in {home}; "
+            "re-run with -force to erase it (hadoop namenode -format -force)\n"
+        )
+        return 1
+    _write(f"Storage directory {home} has been successfully formatted.\n")
+    return 0
+
+
+@hadoop_command("version", "Print the version.")
+def version_main(conf: Configuration, args: list[str]) -> int:
+    """Print the version line."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        ours = version("minihadoop")
+    except PackageNotFoundError:
+        ours = "0.1.0"
+    _write(f"Hadoop {ours} (minihadoop, pure Python)\n")
+    _write(f"This command was run using Python {sys.version.split()[0]}\n")
+    return 0
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point (``hadoop``)."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="hadoop")
+
+
+if __name__ == "__main__":
+    main()

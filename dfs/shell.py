@@ -1,0 +1,1061 @@
+"""`hadoop fs`: Hadoop's FileSystemShell commands over a DFSClient.
+
+Owns: the command table (names, flags, usage text), Hadoop-style option parsing (single-dash
+flags, no bundling, ``--`` ends options), per-path error reporting, and the commands themselves.
+Must not touch: namespace or block logic (everything goes through the public DFSClient API),
+process exit or configuration (dfs.cli does those), mapred or piglatin.
+
+Policy, as in Hadoop's ``fs/shell/Command.java``:
+- each bad path prints one line ``cmd: `path': reason`` to stderr and the command carries on;
+  the command then exits 1. ``-test`` reports only through its exit status.
+- a usage mistake (unknown command or flag, wrong argument count) prints ``-cmd: reason`` plus
+  the command's usage line and exits -1 (255 as a process status).
+- data moves in 4 MiB chunks; uploads and copies are written to ``dst._COPYING_`` and renamed.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from typing import IO, Any
+
+from dfs import pathglob
+from dfs.admin import format_percent, long2string
+from dfs.errors import (
+    DFSDirectoryNotEmpty,
+    DFSError,
+    DFSFileExists,
+    DFSFileNotFound,
+    DFSIsADirectory,
+    DFSNotADirectory,
+    DFSPermissionDenied,
+)
+from dfs.protocol import FileStatus
+
+CHUNK = 4 << 20
+USAGE_ERROR = 255
+COPYING = "._COPYING_"
+
+
+class Item:
+    """A path as the user spelled it (`display`) with its status."""
+
+    __slots__ = ("display", "status")
+
+    def __init__(self, display: str, status: FileStatus) -> None:
+        self.display = display
+        self.status = status
+
+
+class CommandSpec:
+    """One shell command: its flags, argument counts, usage text and handler."""
+
+    __slots__ = ("name", "usage", "flags", "valued", "min_args", "max_args", "local", "method")
+
+    def __init__(self, name: str, usage: str, flags: str, min_args: int, max_args: int | None,
+                 method: str, valued: str = "", local: bool = False) -> None:
+        self.name, self.usage, self.method, self.local = name, usage, method, local
+        self.flags = tuple(flags.split())
+        self.valued = tuple(valued.split())
+        self.min_args, self.max_args = min_args, max_args
+
+    def usage_line(self) -> str:
+        return f"-{self.name} {self.usage}".rstrip()
+
+
+COMMANDS: dict[str, CommandSpec] = {}
+
+
+def command(names: str, usage: str, flags: str = "", min_args: int = 0,
+            max_args: int | None = None, valued: str = "", local: bool = False
+            ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a FsShell method as one or more ``-name`` commands."""
+
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        for name in names.split():
+            COMMANDS[name] = CommandSpec(name, usage, flags, min_args, max_args, fn.__name__,
+                                         valued, local)
+        return fn
+
+    return register
+
+
+class UsageError(ValueError):
+    """A command-line mistake; the shell prints ``-cmd: <message>`` and the usage line."""
+
+
+class PathError(Exception):
+    """One bad path; the message is already in Hadoop's words (``mkdir: `x': File exists``)."""
+
+
+def quote(display: str, reason: str) -> str:
+    return f"`{display}': {reason}"
+
+
+_REASONS: tuple[tuple[type[BaseException], str], ...] = (
+    (DFSFileNotFound, "No such file or directory"),
+    (DFSFileExists, "File exists"),
+    (DFSIsADirectory, "Is a directory"),
+    (DFSNotADirectory, "Is not a directory"),
+    (DFSDirectoryNotEmpty, "Directory is not empty"),
+)
+_ERRNO_REASONS = {
+    errno.ENOENT: "No such file or directory",
+    errno.EEXIST: "File exists",
+    errno.EISDIR: "Is a directory",
+    errno.ENOTDIR: "Is not a directory",
+    errno.EACCES: "Permission denied",
+    errno.ENOTEMPTY: "Directory is not empty",
+}
+
+
+def describe(exc: BaseException, display: str, resolved: str | None = None) -> str:
+    """Hadoop's one-line text for an error about the path the user spelled `display`.
+
+    The DFS errors already read ``\`/abs/path': reason``; the path is shown as the user typed it
+    when it is the one they named, and as the namenode reported it otherwise (a parent).
+    """
+    if isinstance(exc, PathError):
+        return str(exc)
+    if isinstance(exc, DFSPermissionDenied):
+        return exc.message
+    if isinstance(exc, DFSError):
+        m = _QUOTED.match(exc.message)
+        if m:
+            named, reason = m.groups()
+            return quote(display if resolved is None or named == resolved else named, reason)
+        for cls, reason in _REASONS:
+            if isinstance(exc, cls):
+                return quote(display, reason)
+        return exc.message
+    if isinstance(exc, OSError) and exc.errno in _ERRNO_REASONS:
+        return quote(exc.filename or display, _ERRNO_REASONS[exc.errno])
+    return str(exc) or type(exc).__name__
+
+
+_QUOTED = re.compile(r"^`(.*?)': (.*)$", re.DOTALL)
+_PATH_FIRST = frozenset(
+    "status exists listdir mkdirs mkdir delete set_permission set_owner set_replication set_times "
+    "touchz content_summary fsck block_locations wait_replication open create resolve".split()
+)
+
+
+class DotPaths:
+    """Wraps a DFSClient so shell paths may use ``.`` and ``..`` (the client rejects them)."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def fix(self, path: str) -> str:
+        if "." not in path:
+            return path
+        prefix, rest = "", path
+        if "://" in path:
+            scheme, _, tail = path.partition("://")
+            slash = tail.find("/")
+            prefix, rest = scheme + "://" + (tail[:slash] if slash >= 0 else tail), (
+                tail[slash:] if slash >= 0 else "/")
+        if not rest.startswith("/"):
+            rest = self._client.home + "/" + rest
+        parts: list[str] = []
+        for part in rest.split("/"):
+            if part == "..":
+                if parts:
+                    parts.pop()
+            elif part not in ("", "."):
+                parts.append(part)
+        return prefix + "/" + "/".join(parts)
+
+    def rename(self, src: str, dst: str) -> str:
+        return self._client.rename(self.fix(src), self.fix(dst))
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._client, name)
+        if name not in _PATH_FIRST:
+            return attr
+
+        def call(path: str, *args: Any, **kwargs: Any) -> Any:
+            return attr(self.fix(path), *args, **kwargs)
+
+        return call
+
+
+def parse_options(spec: CommandSpec, args: list[str]) -> tuple[dict[str, Any], list[str]]:
+    """Hadoop's ``CommandFormat.parse``: leading ``-flag`` words, then positional arguments."""
+    opts: dict[str, Any] = {flag: False for flag in spec.flags}
+    opts.update({name: None for name in spec.valued})
+    rest = list(args)
+    while rest:
+        arg = rest[0]
+        if not arg.startswith("-") or arg == "-":
+            break
+        rest.pop(0)
+        if arg == "--":
+            break
+        name = arg[1:]
+        if name in spec.flags:
+            opts[name] = True
+        elif name in spec.valued and rest:
+            opts[name] = rest.pop(0)
+        else:
+            raise UsageError(f"Illegal option {arg}")
+    if len(rest) < spec.min_args:
+        raise UsageError(f"Not enough arguments: expected {spec.min_args} but got {len(rest)}")
+    if spec.max_args is not None and len(rest) > spec.max_args:
+        raise UsageError(f"Too many arguments: expected {spec.max_args} but got {len(rest)}")
+    return opts, rest
+
+
+class FsShell:
+    """Runs one ``hadoop fs`` command line; `run` returns the process exit status."""
+
+    def __init__(
+        self,
+        open_client: Callable[[], AbstractContextManager[Any]],
+        *,
+        out: IO[bytes] | None = None,
+        err: IO[str] | None = None,
+        stdin: IO[bytes] | None = None,
+    ) -> None:
+        self._open_client = open_client
+        self.out = out if out is not None else sys.stdout.buffer
+        self.err = err if err is not None else sys.stderr
+        self.stdin = stdin
+        self.errors = 0
+        self.name = ""
+
+    # ---- entry point ------------------------------------------------------------------------
+    def run(self, argv: list[str]) -> int:
+        if not argv:
+            self.err.write(general_usage())
+            return USAGE_ERROR
+        command = argv[0]
+        spec = COMMANDS.get(command[1:]) if command.startswith("-") else None
+        if spec is None:
+            self.err.write(f"{command}: Unknown command\n")
+            if not command.startswith("-") and f"{command}" in COMMANDS:
+                self.err.write(f"Did you mean -{command}?  This command begins with a dash.\n")
+            self.err.write(general_usage())
+            return USAGE_ERROR
+        self.name = spec.name
+        try:
+            opts, args = parse_options(spec, argv[1:])
+            if spec.local:
+                return getattr(self, spec.method)(None, opts, args) or 0
+            with self._open_client() as client:
+                status = getattr(self, spec.method)(DotPaths(client), opts, args) or 0
+        except UsageError as e:
+            self.err.write(f"{command}: {e}\n")
+            self.err.write(f"Usage: hadoop fs [generic options] {spec.usage_line()}\n")
+            return USAGE_ERROR
+        finally:
+            self.out.flush()
+            self.err.flush()
+        return 1 if self.errors else status
+
+    # ---- output -----------------------------------------------------------------------------
+    def print(self, line: str) -> None:
+        self.out.write(line.encode("utf-8", "surrogateescape") + b"\n")
+
+    def error(self, message: str) -> None:
+        self.out.flush()
+        self.err.write(f"{self.name}: {message}\n")
+        self.err.flush()
+        self.errors += 1
+
+    # ---- paths --------------------------------------------------------------------------------
+    def expand(self, client: Any, pattern: str) -> list[Item]:
+        """Glob `pattern` into items; no match raises the ``No such file or directory`` line."""
+        if not pathglob.has_glob(pattern):
+            return [Item(pattern, client.status(pattern))]
+
+        def names(path: str) -> list[str]:
+            if not client.status(path).is_dir:
+                return []
+            return [st.name for st in client.listdir(path)]
+
+        matches = pathglob.glob(pattern, names, client.exists)
+        if not matches:
+            raise PathError(quote(pattern, "No such file or directory"))
+        return [Item(m, client.status(m)) for m in matches]
+
+    def each_item(self, client: Any, patterns: list[str]) -> Iterator[Item]:
+        """Expand every pattern, printing one error line for each that matches nothing."""
+        for pattern in patterns:
+            try:
+                items = self.expand(client, pattern)
+            except (DFSError, PathError, ValueError) as e:
+                self.error(describe(e, pattern, _safe_resolve(client, pattern)))
+                continue
+            yield from items
+
+    def guarded(self, client: Any, item_display: str, fn: Callable[[], Any]) -> Any:
+        """Run `fn`, turning a DFS/local error into one error line about `item_display`."""
+        try:
+            return fn()
+        except (DFSError, PathError, OSError) as e:
+            self.error(describe(e, item_display, _safe_resolve(client, item_display)))
+            return None
+
+    def children(self, client: Any, item: Item) -> list[Item]:
+        return [
+            Item(pathglob.join(item.display, st.name), st) for st in client.listdir(item.display)
+        ]
+
+    def stat_or_none(self, client: Any, path: str) -> FileStatus | None:
+        try:
+            return client.status(path)
+        except DFSFileNotFound:
+            return None
+
+    # ---- data movement -------------------------------------------------------------------------
+    @staticmethod
+    def pump(src: IO[bytes], dst: IO[bytes], limit: int | None = None) -> int:
+        """Copy in CHUNK-sized reads; returns the byte count."""
+        total = 0
+        while limit is None or total < limit:
+            want = CHUNK if limit is None else min(CHUNK, limit - total)
+            chunk = src.read(want)
+            if not chunk:
+                break
+            dst.write(chunk)
+            total += len(chunk)
+        return total
+
+    def write_dfs(
+        self, client: Any, target: str, source: IO[bytes], *, force: bool, direct: bool
+    ) -> None:
+        """Write `source` to DFS `target` through ``target._COPYING_`` (unless `direct`)."""
+        conf = client.conf
+        kwargs = {
+            "replication": conf.get_int("dfs.replication"),
+            "blocksize": conf.get_bytes("dfs.blocksize"),
+        }
+        if direct:
+            with client.create(target, overwrite=force, **kwargs) as out:
+                self.pump(source, out)
+            return
+        tmp = target + COPYING
+        try:
+            with client.create(tmp, overwrite=True, **kwargs) as out:
+                self.pump(source, out)
+            if force and client.exists(target):
+                client.delete(target, recursive=False)
+            client.rename(tmp, target)
+        except BaseException:
+            _quiet_delete(client, tmp)
+            raise
+
+    # ================================ listing and information ================================
+    @command("ls", "[-C] [-d] [-h] [-q] [-R] [-t] [-S] [-r] [-u] [<path> ...]", "C d h q R t S r u")
+    def cmd_ls(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        self._widths = [3, 0, 0, 10]  # replication, owner, group, size: grow only, as Hadoop
+        for item in self.each_item(client, args or ["."]):
+            if item.status.is_dir and not opts["d"]:
+                self.guarded(client, item.display, lambda it=item: self._ls_dir(client, it, opts))
+            else:
+                self._ls_print([item], opts)
+
+    def _ls_dir(self, client: Any, item: Item, opts: dict[str, Any]) -> None:
+        kids = self._ls_sorted(self.children(client, item), opts)
+        if kids and not opts["R"] and not opts["C"]:
+            self.print(f"Found {len(kids)} items")
+        self._ls_print(kids, opts, recurse=lambda k: self.guarded(
+            client, k.display, lambda: self._ls_dir(client, k, opts)))
+
+    @staticmethod
+    def _ls_sorted(items: list[Item], opts: dict[str, Any]) -> list[Item]:
+        if opts["t"]:
+            key: Callable[[Item], Any] = lambda i: -(i.status.atime if opts["u"] else i.status.mtime)
+        elif opts["S"]:
+            key = lambda i: -i.status.length
+        else:
+            key = lambda i: i.display
+        return sorted(items, key=key, reverse=bool(opts["r"]))
+
+    def _ls_print(self, items: list[Item], opts: dict[str, Any],
+                  recurse: Callable[[Item], Any] | None = None) -> None:
+        w = self._widths
+        for it in items:
+            st = it.status
+            w[0] = max(w[0], len(str(st.replication)))
+            w[1], w[2] = max(w[1], len(st.owner)), max(w[2], len(st.group))
+            w[3] = max(w[3], len(str(st.length)))
+        for it in items:
+            st = it.status
+            if opts["C"]:
+                self.print(it.display)
+            else:
+                repl = "-" if st.is_dir else str(st.replication)
+                when = st.atime if opts["u"] else st.mtime
+                self.print(
+                    f"{st.permission} {repl:>{w[0]}} {st.owner:<{w[1]}} {st.group:<{w[2]}} "
+                    f"{human(st.length, opts['h']):>{w[3]}} {ls_date(when)} {it.display}"
+                )
+            if recurse is not None and opts["R"] and st.is_dir:
+                recurse(it)
+
+    @command("du", "[-s] [-h] [-v] [-x] <path> ...", "s h v x")
+    def cmd_du(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        rows: list[tuple[str, ...]] = []
+        if opts["v"]:
+            rows.append(("SIZE", "DISK_SPACE_CONSUMED_WITH_ALL_REPLICAS", "FULL_PATH_NAME"))
+        for item in self.each_item(client, args or ["."]):
+            targets = [item]
+            if item.status.is_dir and not opts["s"]:
+                targets = self.guarded(client, item.display, lambda i=item: self.children(client, i)) or []
+            for t in targets:
+                cs = self.guarded(client, t.display, lambda t=t: client.content_summary(t.display))
+                if cs is not None:
+                    rows.append((human(cs.length, opts["h"]), human(cs.space_consumed, opts["h"]),
+                                 t.display))
+        self._table(rows, right=())
+
+    @command("df", "[-h] [<path> ...]", "h")
+    def cmd_df(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        rows = [("Filesystem", "Size", "Used", "Available", "Use%")]
+        for _item in self.each_item(client, args or ["/"]):
+            fs = client.disk_status()
+            pct = format_percent(fs.used / fs.capacity if fs.capacity else float("nan"), 0)
+            rows.append((_fs_uri(client), human(fs.capacity, opts["h"]), human(fs.used, opts["h"]),
+                         human(fs.remaining, opts["h"]), pct))
+        if len(rows) > 1:
+            self._table(rows, right=(1, 2, 3, 4))
+
+    def _table(self, rows: list[tuple[str, ...]], right: tuple[int, ...]) -> None:
+        """Hadoop's FsUsage.TableBuilder: columns two spaces apart, last column unpadded."""
+        if not rows:
+            return
+        widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+        last = len(widths) - 1
+        for row in rows:
+            cells = [
+                f"{v:>{widths[c]}}" if c in right else (v if c == last else f"{v:<{widths[c]}}")
+                for c, v in enumerate(row)
+            ]
+            self.print("  ".join(cells))
+
+    @command("count", "[-q] [-h] [-v] [-u] <path> ...", "q h v u x e", min_args=1)
+    def cmd_count(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        h = opts["h"]
+        if opts["v"]:
+            quota_head = "%12s %15s %15s %15s " % ("QUOTA", "REM_QUOTA", "SPACE_QUOTA",
+                                                   "REM_SPACE_QUOTA")
+            head = "%12s %12s %18s " % ("DIR_COUNT", "FILE_COUNT", "CONTENT_SIZE")
+            if opts["u"]:
+                head = ""
+            self.print((quota_head if opts["q"] or opts["u"] else "") + head + "PATHNAME")
+        for item in self.each_item(client, args):
+            cs = self.guarded(client, item.display, lambda i=item: client.content_summary(i.display))
+            if cs is None:
+                continue
+            line = ""
+            if opts["q"] or opts["u"]:
+                line += _quota_columns(cs, h)
+            if not opts["u"]:
+                line += "%12s %12s %18s " % (cs.directory_count, cs.file_count,
+                                             human(cs.length, h))
+            self.print(line + item.display)
+
+    @command("stat", "[format] <path> ...", min_args=1)
+    def cmd_stat(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        fmt = "%y"
+        if len(args) > 1 and "%" in args[0]:
+            fmt = args.pop(0)
+        for item in self.each_item(client, args):
+            self.print(stat_format(fmt, item.status))
+
+    @command("test", "-[defswrz] <path>", "d e f s w r z", min_args=1, max_args=1)
+    def cmd_test(self, client: Any, opts: dict[str, Any], args: list[str]) -> int:
+        chosen = [f for f in "defswrz" if opts[f]]
+        if len(chosen) != 1:
+            raise UsageError("No test flag given" if not chosen else "Only one test flag is allowed")
+        try:
+            items = self.expand(client, args[0])
+        except (DFSFileNotFound, PathError):
+            return 1
+        st, user = items[0].status, client.user
+        checks = {
+            "e": True, "d": st.is_dir, "f": not st.is_dir, "s": st.length > 0,
+            "z": st.length == 0, "r": _may(st, user, 4), "w": _may(st, user, 2),
+        }
+        return 0 if checks[chosen[0]] else 1
+
+    @command("cat", "[-ignoreCrc] <src> ...", "ignoreCrc", min_args=1)
+    def cmd_cat(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        for item in self.each_item(client, args):
+            self.guarded(client, item.display, lambda i=item: self._cat(client, i, False))
+
+    @command("text", "[-ignoreCrc] <src> ...", "ignoreCrc", min_args=1)
+    def cmd_text(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        for item in self.each_item(client, args):
+            self.guarded(client, item.display, lambda i=item: self._cat(client, i, True))
+
+    def _cat(self, client: Any, item: Item, decode: bool) -> None:
+        if item.status.is_dir:
+            raise PathError(quote(item.display, "Is a directory"))
+        with client.open(item.display) as stream:
+            if decode and stream.read(2) == b"\x1f\x8b":
+                import gzip
+
+                stream.seek(0)
+                with gzip.GzipFile(fileobj=stream) as unzipped:
+                    self.pump(unzipped, self.out)
+                return
+            stream.seek(0)
+            self.pump(stream, self.out)
+
+    @command("tail", "<file>", min_args=1, max_args=1)
+    def cmd_tail(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        self._ends(client, args[0], tail=True)
+
+    @command("head", "<file>", min_args=1, max_args=1)
+    def cmd_head(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        self._ends(client, args[0], tail=False)
+
+    def _ends(self, client: Any, pattern: str, tail: bool) -> None:
+        for item in self.each_item(client, [pattern]):
+            if item.status.is_dir:
+                self.error(quote(item.display, "Is a directory"))
+                continue
+
+            def show(i: Item = item) -> None:
+                with client.open(i.display) as stream:
+                    if tail:
+                        stream.seek(max(0, i.status.length - 1024))
+                    self.out.write(stream.read(1024))
+
+            self.guarded(client, item.display, show)
+
+    # ================================ namespace changes ======================================
+    @command("mkdir", "[-p] <path> ...", "p", min_args=1)
+    def cmd_mkdir(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        for arg in args:
+            self.guarded(client, arg, lambda a=arg: self._mkdir(client, pathglob.unescape(a), opts["p"]))
+
+    def _mkdir(self, client: Any, path: str, parents: bool) -> None:
+        st = self.stat_or_none(client, path)
+        if st is not None:
+            if not st.is_dir:
+                raise PathError(quote(path, "Is not a directory"))
+            if not parents:
+                raise PathError(quote(path, "File exists"))
+            return
+        if parents:
+            client.mkdirs(path)
+            return
+        parent = _parent(path)
+        if parent is not None and not client.exists(parent):
+            raise PathError(quote(path, "No such file or directory"))
+        client.mkdir(path)
+
+    @command("touchz", "<path> ...", min_args=1)
+    def cmd_touchz(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        for arg in args:
+            self.guarded(client, arg, lambda a=arg: self._touchz(client, pathglob.unescape(a)))
+
+    def _touchz(self, client: Any, path: str) -> None:
+        st = self.stat_or_none(client, path)
+        if st is not None and st.is_dir:
+            raise PathError(quote(path, "Is a directory"))
+        if st is not None and st.length:
+            raise PathError(quote(path, "Not a zero-length file"))
+        parent = _parent(path)
+        if st is None and parent is not None and not client.exists(parent):
+            raise PathError(quote(path, "No such file or directory"))
+        client.touchz(path)
+
+    @command("rm", "[-f] [-r|-R] [-skipTrash] [-safely] <src> ...", "f r R skipTrash safely",
+             min_args=1)
+    def cmd_rm(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        recursive = opts["r"] or opts["R"]
+        for pattern in args:
+            try:
+                items = self.expand(client, pattern)
+            except (DFSFileNotFound, PathError) as e:
+                if not opts["f"]:
+                    self.error(describe(e, pattern))
+                continue
+            for item in items:
+                self.guarded(client, item.display, lambda i=item: self._rm(client, i, recursive))
+
+    def _rm(self, client: Any, item: Item, recursive: bool) -> None:
+        if item.status.is_dir and not recursive:
+            raise PathError(quote(item.display, "Is a directory"))
+        client.delete(item.display, recursive=recursive)
+        self.print(f"Deleted {item.display}")
+
+    @command("rmdir", "[--ignore-fail-on-non-empty] <dir> ...", "-ignore-fail-on-non-empty",
+             min_args=1)
+    def cmd_rmdir(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        for item in self.each_item(client, args):
+            if not item.status.is_dir:
+                self.error(quote(item.display, "Is not a directory"))
+                continue
+            try:
+                client.delete(item.display, recursive=False)
+            except DFSDirectoryNotEmpty:
+                if not opts["-ignore-fail-on-non-empty"]:
+                    self.error(quote(item.display, "Directory is not empty"))
+            except DFSError as e:
+                self.error(describe(e, item.display))
+
+    @command("mv", "<src> ... <dst>", min_args=2)
+    def cmd_mv(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        self._transfer(client, args, move=True, force=False, direct=True)
+
+    @command("cp", "[-f] [-p | -p[topax]] [-d] <src> ... <dst>", "f p d", min_args=2)
+    def cmd_cp(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        self._transfer(client, args, move=False, force=opts["f"], direct=opts["d"],
+                       preserve=opts["p"])
+
+    def _transfer(self, client: Any, args: list[str], *, move: bool, force: bool, direct: bool,
+                  preserve: bool = False) -> None:
+        dst = pathglob.unescape(args[-1])
+        dst_st = self.guarded(client, dst, lambda: self._dst_status(client, dst, len(args) > 2))
+        if dst_st is False:
+            return
+        for item in self.each_item(client, args[:-1]):
+            target = pathglob.join(dst, item.status.name) if dst_st and dst_st.is_dir else dst
+            if move:
+                self.guarded(client, item.display, lambda i=item, t=target: self._mv(client, i, t))
+            else:
+                self.guarded(client, item.display, lambda i=item, t=target: self._cp(
+                    client, i, t, force, direct, preserve))
+
+    def _dst_status(self, client: Any, dst: str, many: bool) -> FileStatus | bool | None:
+        st = self.stat_or_none(client, dst)
+        if many and (st is None or not st.is_dir):
+            self.error(quote(dst, "Is not a directory" if st else "No such file or directory"))
+            return False
+        return st
+
+    def _check_target(self, client: Any, item: Item, target: str, force: bool) -> FileStatus | None:
+        src_abs, dst_abs = client.resolve(item.display), client.resolve(target)
+        if src_abs == dst_abs or dst_abs.startswith(src_abs.rstrip("/") + "/"):
+            raise PathError(f"`{item.display}' to `{target}': is a subdirectory of itself"
+                            if src_abs != dst_abs else quote(target, "File exists"))
+        st = self.stat_or_none(client, target)
+        if st is not None and (not force or st.is_dir):
+            raise PathError(quote(target, "File exists"))
+        parent = _parent(dst_abs)
+        if parent is not None and not client.exists(parent):
+            raise PathError(quote(target, "No such file or directory"))
+        return st
+
+    def _mv(self, client: Any, item: Item, target: str) -> None:
+        self._check_target(client, item, target, force=False)
+        client.rename(item.display, target)
+
+    def _cp(self, client: Any, item: Item, target: str, force: bool, direct: bool,
+            preserve: bool) -> None:
+        self._check_target(client, item, target, force)
+        if item.status.is_dir:
+            client.mkdirs(target)
+            for kid in self.children(client, item):
+                self.guarded(client, kid.display, lambda k=kid: self._cp(
+                    client, k, pathglob.join(target, k.status.name), force, direct, preserve))
+        else:
+            with client.open(item.display) as src:
+                self.write_dfs(client, target, src, force=force, direct=direct)
+        if preserve:
+            _preserve(client, target, item.status)
+
+    @command("setrep", "[-R] [-w] <rep> <path> ...", "R w", min_args=2)
+    def cmd_setrep(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        text = args.pop(0)
+        if not text.isdigit() or int(text) < 1:
+            raise UsageError(f"Illegal replication, a positive integer expected: {text}")
+        rep, waiting = int(text), []
+        for item in self.each_item(client, args):
+            for f in self._files_under(client, item):
+                if self.guarded(client, f.display, lambda f=f: client.set_replication(f.display, rep)) is not None:
+                    self.print(f"Replication {rep} set: {f.display}")
+                    waiting.append(f)
+        if opts["w"]:
+            for f in waiting:
+                self.out.write(f"Waiting for {f.display} ...".encode())
+                self.out.flush()
+                done = self.guarded(client, f.display, lambda f=f: client.wait_replication(f.display))
+                self.print(" done" if done else " timed out")
+
+    def _files_under(self, client: Any, item: Item) -> Iterator[Item]:
+        if not item.status.is_dir:
+            yield item
+            return
+        kids = self.guarded(client, item.display, lambda: self.children(client, item)) or []
+        for kid in kids:
+            yield from self._files_under(client, kid)
+
+    @command("chmod", "[-R] <MODE[,MODE]... | OCTALMODE> PATH...", "R", min_args=2)
+    def cmd_chmod(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        spec = args.pop(0)
+        if parse_mode(spec, 0o644, False) is None:
+            raise UsageError(f"chmod : mode '{spec}' does not match the expected pattern.")
+        self._apply(client, args, opts["R"], lambda it: client.set_permission(
+            it.display, parse_mode(spec, it.status.mode, it.status.is_dir)))
+
+    @command("chown", "[-R] [OWNER][:[GROUP]] PATH...", "R", min_args=2)
+    def cmd_chown(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        owner, _, group = args.pop(0).partition(":")
+        if not (owner or group) or not _valid_names(owner, group):
+            raise UsageError(f"'{owner}:{group}' does not match expected pattern for [owner][:group].")
+        self._apply(client, args, opts["R"], lambda it: client.set_owner(
+            it.display, owner=owner or None, group=group or None))
+
+    @command("chgrp", "[-R] GROUP PATH...", "R", min_args=2)
+    def cmd_chgrp(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        group = args.pop(0)
+        if not _valid_names("", group) or not group:
+            raise UsageError(f"'{group}' does not match expected pattern for group")
+        self._apply(client, args, opts["R"], lambda it: client.set_owner(it.display, group=group))
+
+    def _apply(self, client: Any, patterns: list[str], recursive: bool,
+               fn: Callable[[Item], Any]) -> None:
+        def visit(item: Item) -> None:
+            if self.guarded(client, item.display, lambda: fn(item) or True) is None:
+                return
+            if recursive and item.status.is_dir:
+                for kid in self.guarded(client, item.display, lambda: self.children(client, item)) or []:
+                    visit(kid)
+
+        for item in self.each_item(client, patterns):
+            visit(item)
+
+    # ================================ local <-> DFS ==========================================
+    @command("put copyFromLocal", "[-f] [-p] [-l] [-d] <localsrc> ... <dst>", "f p l d",
+             min_args=1)
+    def cmd_put(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        srcs, dst = (args[:-1], pathglob.unescape(args[-1])) if len(args) > 1 else (args, ".")
+        dst_st = self.guarded(client, dst, lambda: self._dst_status(client, dst, len(srcs) > 1))
+        if dst_st is False:
+            return
+        for src in _local_glob(srcs):
+            into_dir = dst_st is not None and dst_st.is_dir and src != "-"
+            target = pathglob.join(dst, os.path.basename(src.rstrip("/"))) if into_dir else dst
+            self.guarded(client, src, lambda s=src, t=target: self._put_one(client, s, t, opts))
+
+    def _put_one(self, client: Any, src: str, target: str, opts: dict[str, Any]) -> None:
+        if src == "-":
+            stdin = self.stdin if self.stdin is not None else sys.stdin.buffer
+            self._put_check(client, target, opts["f"])
+            self.write_dfs(client, target, stdin, force=opts["f"], direct=opts["d"])
+            return
+        if not os.path.exists(src):
+            raise PathError(quote(src, "No such file or directory"))
+        if os.path.isdir(src):
+            existing = self.stat_or_none(client, target)
+            if existing is not None and not existing.is_dir:
+                raise PathError(quote(target, "File exists"))
+            if existing is None:
+                self._put_check(client, target, False)
+                client.mkdirs(target)
+            for name in sorted(os.listdir(src)):
+                child = os.path.join(src, name)
+                self.guarded(client, child, lambda c=child, n=name: self._put_one(
+                    client, c, pathglob.join(target, n), opts))
+        else:
+            self._put_check(client, target, opts["f"])
+            with open(src, "rb") as stream:
+                self.write_dfs(client, target, stream, force=opts["f"], direct=opts["d"])
+        if opts["p"]:
+            st = os.stat(src)
+            client.set_times(target, int(st.st_mtime * 1000), int(st.st_atime * 1000))
+            client.set_permission(target, st.st_mode & 0o7777)
+
+    def _put_check(self, client: Any, target: str, force: bool) -> None:
+        st = self.stat_or_none(client, target)
+        if st is not None and (st.is_dir or not force):
+            raise PathError(quote(target, "File exists"))
+        parent = _parent(client.resolve(target))
+        if parent is not None and not client.exists(parent):
+            raise PathError(quote(target, "No such file or directory"))
+
+    @command("get copyToLocal", "[-f] [-p] [-ignoreCrc] [-crc] <src> ... <localdst>",
+             "f p ignoreCrc crc", min_args=1)
+    def cmd_get(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        srcs, dst = (args[:-1], args[-1]) if len(args) > 1 else (args, ".")
+        if len(srcs) > 1 and not os.path.isdir(dst):
+            self.error(quote(dst, "Is not a directory" if os.path.exists(dst)
+                             else "No such file or directory"))
+            return
+        for item in self.each_item(client, srcs):
+            target = os.path.join(dst, item.status.name) if os.path.isdir(dst) else dst
+            self.guarded(client, item.display, lambda i=item, t=target: self._get_one(
+                client, i, t, opts))
+
+    def _get_one(self, client: Any, item: Item, target: str, opts: dict[str, Any]) -> None:
+        if item.status.is_dir:
+            os.makedirs(target, exist_ok=True)
+            for kid in self.children(client, item):
+                self.guarded(client, kid.display, lambda k=kid: self._get_one(
+                    client, k, os.path.join(target, k.status.name), opts))
+            return
+        if os.path.lexists(target) and (not opts["f"] or os.path.isdir(target)):
+            raise PathError(quote(target, "File exists"))
+        tmp = target + COPYING
+        try:
+            with client.open(item.display) as src, open(tmp, "wb") as out:
+                self.pump(src, out)
+            os.replace(tmp, target)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        if opts["p"]:
+            st = item.status
+            os.utime(target, ns=(st.atime * 1_000_000, st.mtime * 1_000_000))
+            os.chmod(target, st.mode & 0o7777)
+
+    @command("getmerge", "[-nl] [-skip-empty-file] <src> <localdst>", "nl skip-empty-file",
+             min_args=2, max_args=2)
+    def cmd_getmerge(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        files: list[Item] = []
+        for item in self.each_item(client, args[:1]):
+            kids = self.children(client, item) if item.status.is_dir else [item]
+            files.extend(k for k in kids if not k.status.is_dir)
+        with open(args[1], "wb") as out:
+            for f in files:
+                if opts["skip-empty-file"] and f.status.length == 0:
+                    continue
+
+                def copy(f: Item = f) -> None:
+                    with client.open(f.display) as src:
+                        self.pump(src, out)
+                    if opts["nl"]:
+                        out.write(b"\n")
+
+                self.guarded(client, f.display, copy)
+
+    # ================================ help ===================================================
+    @command("usage", "[cmd ...]", local=True)
+    def cmd_usage(self, client: Any, opts: dict[str, Any], args: list[str]) -> int:
+        if not args:
+            self.out.write(general_usage().encode())
+            return 0
+        for name in args:
+            spec = COMMANDS.get(name.lstrip("-"))
+            if spec is None:
+                self.error(f"`{name}': Unknown command")
+            else:
+                self.print(f"Usage: hadoop fs [generic options] {spec.usage_line()}")
+        return 0
+
+    @command("help", "[cmd ...]", local=True)
+    def cmd_help(self, client: Any, opts: dict[str, Any], args: list[str]) -> int:
+        names = [a.lstrip("-") for a in args] or sorted(COMMANDS)
+        if not args:
+            self.out.write(general_usage().encode() + b"\n")
+        for name in names:
+            spec = COMMANDS.get(name)
+            if spec is None:
+                self.error(f"`{name}': Unknown command")
+                continue
+            doc = (getattr(type(self), spec.method).__doc__ or "").strip()
+            self.print(f"{spec.usage_line()} :")
+            if doc:
+                self.print("  " + doc)
+        return 0
+
+
+def _quiet_delete(client: Any, path: str) -> None:
+    try:
+        client.delete(path, recursive=False)
+    except (DFSError, OSError):
+        pass
+
+
+def _safe_resolve(client: Any, path: str) -> str | None:
+    if client is None:
+        return None
+    try:
+        return client.resolve(pathglob.unescape(path))
+    except (DFSError, ValueError):
+        return None
+
+
+def general_usage() -> str:
+    lines = ["Usage: hadoop fs [generic options]"]
+    lines += [f"\t[{COMMANDS[name].usage_line()}]" for name in sorted(COMMANDS)]
+    lines += [
+        "",
+        "Generic options supported are:",
+        "-conf <configuration file>        specify an application configuration file",
+        "-D <property=value>               define a value for a given property",
+        "-fs <dfs:///|file:///>            specify default filesystem URL to use",
+        "--debug                           show tracebacks for errors",
+        "",
+        "The general command line syntax is:",
+        "command [genericOptions] [commandOptions]",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def ls_date(ms: int) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(ms / 1000.0))
+
+
+def utc_date(ms: int) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(ms / 1000.0))
+
+
+def human(n: int, on: bool) -> str:
+    return long2string(n, "", 1) if on else str(n)
+
+
+def local_exists(path: str) -> bool:
+    return os.path.lexists(path)
+
+
+__all__ = [
+    "FsShell",
+    "UsageError",
+    "PathError",
+    "describe",
+    "parse_options",
+    "general_usage",
+    "format_percent",
+]
+
+
+# ---- helpers of the commands -------------------------------------------------------------------
+def _parent(path: str) -> str | None:
+    """Parent of an absolute or relative path; None for ``/`` and bare relative names."""
+    stripped = path.rstrip("/")
+    if not stripped:
+        return None
+    head = stripped.rsplit("/", 1)[0] if "/" in stripped else None
+    if head == "":
+        return "/"
+    if head is None:
+        return None
+    return head if not head.endswith(":/") and not head.endswith("://") else head + "/"
+
+
+def _fs_uri(client: Any) -> str:
+    uri = str(client.conf.get("fs.defaultFS") or "dfs:///")
+    return uri if uri.count("/") > 2 or not uri.endswith("/") else uri.rstrip("/") + "/"
+
+
+def _quota_columns(cs: Any, h: bool) -> str:
+    if cs.quota is not None and cs.quota >= 0:
+        quota, rem = str(cs.quota), str(cs.quota - cs.directory_count - cs.file_count)
+    else:
+        quota, rem = "none", "inf"
+    if cs.space_quota is not None and cs.space_quota >= 0:
+        space, srem = human(cs.space_quota, h), human(cs.space_quota - cs.space_consumed, h)
+    else:
+        space, srem = "none", "inf"
+    return "%12s %15s %15s %15s " % (quota, rem, space, srem)
+
+
+def stat_format(fmt: str, st: FileStatus) -> str:
+    """Expand ``-stat`` conversions (%a %A %b %F %g %n %o %r %u %x %X %y %Y)."""
+    values = {
+        "a": lambda: f"{st.mode & 0o7777:o}",
+        "A": lambda: st.permission,
+        "b": lambda: str(st.length),
+        "F": lambda: "directory" if st.is_dir else "regular file",
+        "g": lambda: st.group,
+        "n": lambda: st.name,
+        "o": lambda: str(st.blocksize),
+        "r": lambda: str(0 if st.is_dir else st.replication),
+        "u": lambda: st.owner,
+        "x": lambda: utc_date(st.atime),
+        "X": lambda: str(st.atime),
+        "y": lambda: utc_date(st.mtime),
+        "Y": lambda: str(st.mtime),
+    }
+    out, i = [], 0
+    while i < len(fmt):
+        ch = fmt[i]
+        if ch == "%" and i + 1 < len(fmt) and fmt[i + 1] in values:
+            out.append(values[fmt[i + 1]]())
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def _may(st: FileStatus, user: str, bit: int) -> bool:
+    """Whether `user` has permission `bit` (4 read, 2 write) by owner/other bits."""
+    shift = 6 if st.owner == user else 0
+    return bool(st.mode >> shift & bit)
+
+
+_WHO = {"u": 0o4700, "g": 0o2070, "o": 0o1007}
+_PERM_BITS = {"r": 0o444, "w": 0o222, "x": 0o111, "t": 0o1000}
+
+
+def parse_mode(spec: str, mode: int, is_dir: bool) -> int | None:
+    """Apply an octal (``755``, ``1777``) or symbolic (``u+x,go-w``, ``a=r``) mode to `mode`.
+
+    >>> oct(parse_mode("u+x,go-w", 0o666, False)), oct(parse_mode("1777", 0, True))
+    ('0o744', '0o1777')
+    >>> parse_mode("u+q", 0o644, False) is None
+    True
+    """
+    if spec.isdigit():
+        return int(spec, 8) if len(spec) <= 4 and set(spec) <= set("01234567") else None
+    result = mode & 0o7777
+    for clause in spec.split(","):
+        parsed = _apply_clause(clause, result, is_dir)
+        if parsed is None:
+            return None
+        result = parsed
+    return result
+
+
+def _apply_clause(clause: str, mode: int, is_dir: bool) -> int | None:
+    i = 0
+    while i < len(clause) and clause[i] in "ugoa":
+        i += 1
+    who = clause[:i] or "a"
+    if i >= len(clause) or clause[i] not in "+-=":
+        return None
+    op, perms = clause[i], clause[i + 1 :]
+    if any(p not in "rwxXt" for p in perms):
+        return None
+    mask = 0
+    for w in who:
+        mask |= 0o7777 if w == "a" else _WHO[w]
+    bits = 0
+    for p in perms:
+        if p == "X":
+            bits |= 0o111 if (is_dir or mode & 0o111) else 0
+        else:
+            bits |= _PERM_BITS[p]
+    bits &= mask
+    if op == "+":
+        return mode | bits
+    if op == "-":
+        return mode & ~bits
+    cleared = mask & 0o777 | (0o1000 if "a" in who or "o" in who else 0)
+    return (mode & ~cleared) | bits
+
+
+def _valid_names(owner: str, group: str) -> bool:
+    allowed = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@$")
+    return set(owner) <= allowed and set(group) <= allowed
+
+
+def _preserve(client: Any, target: str, st: FileStatus) -> None:
+    client.set_times(target, st.mtime, st.atime)
+    client.set_permission(target, st.mode)
+
+
+def _local_glob(patterns: list[str]) -> list[str]:
+    """Expand local source patterns; a pattern matching nothing is kept (and fails later)."""
+    import glob
+
+    out: list[str] = []
+    for pattern in patterns:
+        matches = sorted(glob.glob(pattern)) if pattern != "-" and glob.has_magic(pattern) else []
+        out.extend(matches or [pattern])
+    return out
