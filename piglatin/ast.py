@@ -1,0 +1,469 @@
+"""Pig Latin syntax tree: frozen dataclasses, each with the line/column it came from.
+
+Owns: the node classes the parser produces (expressions, relational operators,
+statements).  Positions are excluded from equality so that `parse(pretty(tree)) == tree`
+(`pretty` lives in parser.py).
+Must not touch: parsing, schemas propagation or plans (see builder.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from piglatin.schema import Schema
+
+def _pos():  # noqa: ANN202 - a fresh Field per use
+    return field(default=0, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """Base of every node; `line`/`column` are 1-based source positions."""
+
+
+# ------------------------------------------------------------------ expressions
+@dataclass(frozen=True, slots=True)
+class Expr(Node):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Const(Expr):
+    """A literal. `type` is a Pig type name: int, long, float, double, chararray,
+    boolean, or "null"."""
+
+    value: object
+    type: str
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRef(Expr):
+    name: str  # may contain `::` (A::x)
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class PosRef(Expr):
+    index: int  # $0 -> 0
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Star(Expr):
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Range(Expr):
+    """`a..c`, `..c` (start None) or `a..` (end None)."""
+
+    start: FieldRef | PosRef | None
+    end: FieldRef | PosRef | None
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Project(Expr):
+    """`base.f` (parens False) or `base.(f, g)` (parens True)."""
+
+    base: Expr
+    fields: tuple[FieldRef | PosRef, ...]
+    parens: bool = False
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class MapLookup(Expr):
+    base: Expr
+    key: str
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class BinOp(Expr):
+    """op: + - * / % == != < > <= >= and or matches."""
+
+    op: str
+    left: Expr
+    right: Expr
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Neg(Expr):
+    operand: Expr
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Not(Expr):
+    operand: Expr
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class IsNull(Expr):
+    operand: Expr
+    negated: bool = False
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class BinCond(Expr):
+    cond: Expr
+    then: Expr
+    otherwise: Expr
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Case(Expr):
+    """CASE [operand] WHEN a THEN b ... [ELSE c] END."""
+
+    operand: Expr | None
+    whens: tuple[tuple[Expr, Expr], ...]
+    otherwise: Expr | None
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Cast(Expr):
+    """`(type) operand`; `to` is a one-field schema holding the target type."""
+
+    to: Schema
+    operand: Expr
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class FuncCall(Expr):
+    name: str  # `COUNT`, `myudfs.f`
+    args: tuple[Expr, ...]
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Flatten(Expr):
+    operand: Expr
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class TupleExpr(Expr):
+    items: tuple[Expr, ...]
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class BagExpr(Expr):
+    items: tuple[TupleExpr, ...]
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class MapExpr(Expr):
+    pairs: tuple[tuple[str, Expr], ...]
+    line: int = _pos()
+    column: int = _pos()
+
+
+# ------------------------------------------------------------- relational ops
+@dataclass(frozen=True, slots=True)
+class FuncSpec(Node):
+    """`PigStorage(',')` in USING / DEFINE; args are literal values."""
+
+    name: str
+    args: tuple[object, ...] = ()
+    parens: bool = True
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Load(Node):
+    path: str
+    func: FuncSpec | None = None
+    schema: Schema | None = None
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class GenItem(Node):
+    expr: Expr  # a Flatten node for FLATTEN(...)
+    schema: Schema | None = None  # AS clause
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class NestedOp(Node):
+    """One statement of a nested FOREACH block.
+
+    kind: filter (arg = condition), order (keys), limit (arg = count), distinct,
+    expr (source is the whole expression)."""
+
+    alias: str
+    kind: str
+    source: Expr
+    arg: Expr | None = None
+    keys: tuple[OrderKey, ...] = ()
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Foreach(Node):
+    input: str
+    generate: tuple[GenItem, ...]
+    nested: tuple[NestedOp, ...] = ()
+    block: bool = False
+    parallel: int | None = None
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Filter(Node):
+    input: str
+    cond: Expr
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class GroupItem(Node):
+    """`A BY key` / `A BY (k1, k2)` (keys) or `A ALL` (keys empty, all True)."""
+
+    alias: str
+    keys: tuple[Expr, ...] = ()
+    all: bool = False
+    modifier: str | None = None  # "inner" | "outer"
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Group(Node):
+    items: tuple[GroupItem, ...]
+    cogroup: bool = False
+    using: str | None = None
+    parallel: int | None = None
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class JoinItem(Node):
+    alias: str
+    keys: tuple[Expr, ...]
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Join(Node):
+    items: tuple[JoinItem, ...]
+    outer: str | None = None  # "left" | "right" | "full"
+    using: str | None = None
+    parallel: int | None = None
+    explicit_outer: bool = False
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Cross(Node):
+    inputs: tuple[str, ...]
+    parallel: int | None = None
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Union(Node):
+    inputs: tuple[str, ...]
+    onschema: bool = False
+    parallel: int | None = None
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class OrderKey(Node):
+    expr: Expr  # FieldRef, PosRef or Star
+    desc: bool = False
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Order(Node):
+    input: str
+    keys: tuple[OrderKey, ...]
+    parallel: int | None = None
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Distinct(Node):
+    input: str
+    parallel: int | None = None
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Limit(Node):
+    input: str
+    count: Expr
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Sample(Node):
+    input: str
+    fraction: Expr
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Rank(Node):
+    input: str
+    keys: tuple[OrderKey, ...] = ()
+    dense: bool = False
+    parallel: int | None = None
+    line: int = _pos()
+    column: int = _pos()
+
+
+Relation = Load | Foreach | Filter | Group | Join | Cross | Union | Order | Distinct | Limit | Sample | Rank
+
+
+# ------------------------------------------------------------------ statements
+@dataclass(frozen=True, slots=True)
+class Assign(Node):
+    alias: str
+    op: Relation
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Store(Node):
+    alias: str
+    path: str
+    func: FuncSpec | None = None
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Dump(Node):
+    alias: str
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Describe(Node):
+    alias: str
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Explain(Node):
+    alias: str | None = None
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Illustrate(Node):
+    alias: str
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class SplitBranch(Node):
+    alias: str
+    cond: Expr | None  # None = OTHERWISE
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Split(Node):
+    input: str
+    branches: tuple[SplitBranch, ...]
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class SetStmt(Node):
+    key: str
+    value: object
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Register(Node):
+    path: str
+    using: str | None = None
+    namespace: str | None = None
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Define(Node):
+    alias: str
+    func: FuncSpec
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Command(Node):
+    """A grunt-style line command: kind is fs, sh, exec or run; args the rest."""
+
+    kind: str
+    args: str
+    line: int = _pos()
+    column: int = _pos()
+
+
+Statement = Assign | Store | Dump | Describe | Explain | Illustrate | Split | SetStmt | Register | Define | Command
+
+
+@dataclass(frozen=True, slots=True)
+class Script(Node):
+    statements: tuple[Statement, ...]
+    file: str | None = field(default=None, compare=False)
+

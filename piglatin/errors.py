@@ -1,0 +1,131 @@
+"""Pig Latin front-end errors: one root `PigError`, one subclass per stage.
+
+Owns: error classes carrying (file, line, column), the `ERROR nnnn: <file f, line l,
+column c> message` format with the offending source line and a caret, and the
+"did you mean" suggestion helper.  Must not touch: parsing, plans or execution.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class PigError(Exception):
+    """Root of every user-facing Pig error.  `code` follows Pig's error numbers."""
+
+    code: int = 2999
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        source_line: str | None = None,
+        code: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        self.source_line = source_line
+        if code is not None:
+            self.code = code
+
+    def located(self, file: str | None, text: str | None) -> PigError:
+        """Fill in the file name and the offending source line (returns self)."""
+        if self.file is None:
+            self.file = file
+        if self.source_line is None and text is not None and self.line:
+            lines = text.splitlines()
+            if 0 < self.line <= len(lines):
+                self.source_line = lines[self.line - 1]
+        return self
+
+    def where(self) -> str:
+        """`<file q.pig, line 3, column 12>` (parts that are unknown are left out)."""
+        parts = []
+        if self.file:
+            parts.append(f"file {self.file}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.column is not None:
+            parts.append(f"column {self.column}")
+        return f"<{', '.join(parts)}> " if parts else ""
+
+    def location(self) -> str:
+        """`q.pig:3:12` — the compiler-style location."""
+        bits = [self.file or "<script>"]
+        if self.line is not None:
+            bits.append(str(self.line))
+            if self.column is not None:
+                bits.append(str(self.column))
+        return ":".join(bits)
+
+    def format(self) -> str:
+        """Pig's one-line message, then the source line and a caret under the column."""
+        head = f"ERROR {self.code}: {self.where()}{self.message}"
+        if self.source_line is None:
+            return head
+        caret_col = max((self.column or 1) - 1, 0)
+        prefix = "".join(c if c == "\t" else " " for c in self.source_line[:caret_col])
+        return f"{head}\n{self.source_line}\n{prefix}^"
+
+    def __str__(self) -> str:
+        return f"{self.where()}{self.message}"
+
+
+class ParseError(PigError):
+    """The script is not valid Pig Latin (syntax)."""
+
+    code = 1000
+
+
+class ParameterError(PigError):
+    """Parameter substitution failed (undefined `$name`, bad -param)."""
+
+    code = 1000
+
+
+class UndefinedAliasError(PigError):
+    """A statement refers to a relation alias that was never assigned."""
+
+    code = 1200
+
+
+class SchemaError(PigError):
+    """A field or schema problem found while building the logical plan."""
+
+    code = 1025
+
+
+class TypeCheckError(SchemaError):
+    """Incompatible types found at compile time."""
+
+    code = 1039
+
+
+class UnknownFunctionError(PigError):
+    """A function name that is neither a builtin, a DEFINE nor a registered UDF."""
+
+    code = 1070
+
+
+class PlanError(PigError):
+    """A statement that cannot be turned into a logical plan (e.g. bad JOIN option)."""
+
+    code = 1000
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str:
+    """`" Did you mean 'x'?"` for the closest candidate, or `""` when none is close."""
+    pool = list(dict.fromkeys(candidates))
+    best = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
+    if not best:
+        lowered = {c.lower(): c for c in pool}
+        near = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
+        best = [lowered[near[0]]] if near else []
+    return f" Did you mean '{best[0]}'?" if best else ""

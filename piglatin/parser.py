@@ -1,0 +1,735 @@
+"""Pig Latin text -> `ast.Script` (Lark LALR + a Transformer), and back (`pretty`).
+
+Owns: loading grammar.lark once, turning the parse tree into ast.py nodes with
+line/column, friendly syntax errors (`ParseError` with file:line:column), parsing
+schema text, and printing a tree back as Pig Latin.
+Must not touch: parameter substitution (preprocess.py), schemas propagation or plans.
+
+>>> parse("A = LOAD 'x' AS (a:int);").statements[0].op.schema.describe()
+'{a: int}'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from piglatin import ast as A
+from piglatin.errors import ParseError, PigError
+from piglatin.schema import DataType, FieldSchema, Schema
+
+_GRAMMAR = Path(__file__).with_name("grammar.lark")
+
+
+@functools.lru_cache(maxsize=None)
+def _lark() -> Lark:
+    return Lark(
+        _GRAMMAR.read_text(),
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=True,
+        start=["start", "schema"],
+        cache=False,
+    )
+
+
+def parse(text: str, file: str | None = None) -> A.Script:
+    """Parse a whole (already parameter-substituted) script."""
+    tree = _run(text, "start", file)
+    script = _transform(tree, text, file)
+    return A.Script(script.statements, file=file)
+
+
+def parse_schema(text: str) -> Schema:
+    """Parse schema text: `(a:int, b:bag{t:(x:chararray)})` or `a:int, b:long`."""
+    body = text.strip()
+    if not body.startswith("("):
+        body = f"({body})"
+    return _transform(_run(body, "schema", None), body, None)
+
+
+def _run(text: str, start: str, file: str | None):
+    try:
+        return _lark().parse(text, start=start)
+    except UnexpectedInput as e:
+        raise syntax_error(e, text, file) from None
+
+
+def _transform(tree, text: str, file: str | None):
+    try:
+        return ToAst().transform(tree)
+    except VisitError as e:
+        if isinstance(e.orig_exc, PigError):
+            raise e.orig_exc.located(file, text) from None
+        raise
+
+
+# ------------------------------------------------------------------ errors
+_TERMINAL_WORDS = {
+    "SEMICOLON": "';'", "COMMA": "','", "LPAR": "'('", "RPAR": "')'", "LBRACE": "'{'",
+    "RBRACE": "'}'", "LSQB": "'['", "RSQB": "']'", "EQUAL": "'='", "COLON": "':'",
+    "DOT": "'.'", "HASH": "'#'", "IDENT": "a name", "FUNC_NAME": "a function call",
+    "STRING": "a quoted string", "INT": "an integer", "DOLLAR_VAR": "a positional field ($n)",
+}
+
+
+def _expected_words(expected: set[str]) -> str:
+    words = sorted({_TERMINAL_WORDS.get(t, t.rstrip("_").replace("_KW", "").upper()) for t in expected})
+    if len(words) > 8:
+        words = words[:8] + ["..."]
+    return ", ".join(words)
+
+
+def syntax_error(e: UnexpectedInput, text: str, file: str | None) -> ParseError:
+    """A `ParseError` in Pig's words for a Lark failure, positioned at the bad token."""
+    if isinstance(e, UnexpectedEOF) or (isinstance(e, UnexpectedToken) and e.token.type == "$END"):
+        lines = text.splitlines() or [""]
+        msg = "Syntax error, unexpected end of script"
+        expected = getattr(e, "expected", None) or set()
+        if expected:
+            msg += f"; expected {_expected_words(set(expected))}"
+        err = ParseError(msg, line=len(lines), column=len(lines[-1]) + 1)
+        return err.located(file, text)  # type: ignore[return-value]
+    if isinstance(e, UnexpectedCharacters):
+        near = text[e.pos_in_stream : e.pos_in_stream + 1]
+        msg = f"Syntax error, unexpected symbol at or near '{near}'"
+        if near == "'":
+            msg = "Syntax error, unterminated quoted string"
+        elif near == '"':
+            msg += "; Pig strings use single quotes"
+    else:
+        assert isinstance(e, UnexpectedToken)
+        msg = f"Syntax error, unexpected symbol at or near '{e.token}'"
+        hint = _hint(e)
+        msg += hint or f"; expected {_expected_words(set(e.expected))}"
+    err = ParseError(msg, line=e.line, column=e.column)
+    return err.located(file, text)  # type: ignore[return-value]
+
+
+def _hint(e: UnexpectedToken) -> str:
+    if "SEMICOLON" in e.expected and e.token.type in ("IDENT", "FUNC_NAME", "GRUNT_CMD"):
+        return "; missing ';' at the end of the previous statement?"
+    if e.token.type == "EQUAL" and "IDENT" not in e.expected:
+        return "; '=' must follow a relation alias at the start of a statement"
+    return ""
+
+
+# ------------------------------------------------------------- transformer
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "\\": "\\", "'": "'", '"': '"'}
+
+
+def unquote(token: str) -> str:
+    """Pig string literal text (with quotes) -> its value."""
+
+    def sub(m: re.Match[str]) -> str:
+        s = m.group(1)
+        if s[0] == "u":
+            return chr(int(s[1:], 16))
+        return _ESCAPES.get(s, "\\" + s)
+
+    return re.sub(r"\\(u[0-9a-fA-F]{4}|.)", sub, token[1:-1])
+
+
+def _p(meta) -> dict[str, int]:
+    if getattr(meta, "empty", True):
+        return {}
+    return {"line": meta.line, "column": meta.column}
+
+
+def _tp(tok: Token) -> dict[str, int]:
+    return {"line": tok.line or 0, "column": tok.column or 0}
+
+
+def _some(items) -> tuple:
+    return tuple(i for i in items if i is not None)
+
+
+def _ref(tok: Token) -> A.FieldRef | A.PosRef:
+    if tok.type == "DOLLAR_VAR":
+        return A.PosRef(int(tok[1:]), **_tp(tok))
+    return A.FieldRef(str(tok), **_tp(tok))
+
+
+@v_args(inline=True, meta=True)
+class ToAst(Transformer):
+    """Parse tree -> ast.py nodes (one method per grammar rule or alias)."""
+
+    # statements --------------------------------------------------------
+    def start(self, meta, *stmts):
+        return A.Script(tuple(stmts))
+
+    def assignment(self, meta, alias, rel):
+        return A.Assign(str(alias), rel, **_p(meta))
+
+    def store_stmt(self, meta, alias, path, func):
+        return A.Store(str(alias), unquote(path), func, **_p(meta))
+
+    def dump_stmt(self, meta, alias):
+        return A.Dump(str(alias), **_p(meta))
+
+    def describe_stmt(self, meta, alias):
+        return A.Describe(str(alias), **_p(meta))
+
+    def explain_stmt(self, meta, alias):
+        return A.Explain(str(alias) if alias is not None else None, **_p(meta))
+
+    def illustrate_stmt(self, meta, alias):
+        return A.Illustrate(str(alias), **_p(meta))
+
+    def split_stmt(self, meta, alias, *branches):
+        return A.Split(str(alias), tuple(branches), **_p(meta))
+
+    def split_if(self, meta, alias, cond):
+        return A.SplitBranch(str(alias), cond, **_p(meta))
+
+    def split_otherwise(self, meta, alias):
+        return A.SplitBranch(str(alias), None, **_p(meta))
+
+    def set_stmt(self, meta, key, value):
+        if value.type == "STRING":
+            val: object = unquote(value)
+        elif value.type in ("INT", "LONG"):
+            val = int(value.rstrip("lL"))
+        else:
+            val = str(value)
+        return A.SetStmt(key, val, **_p(meta))
+
+    def register_stmt(self, meta, path, using, namespace):
+        text = unquote(path) if path.type == "STRING" else str(path)
+        return A.Register(text, _s(using), _s(namespace), **_p(meta))
+
+    def define_stmt(self, meta, alias, spec):
+        return A.Define(str(alias), spec, **_p(meta))
+
+    def grunt_stmt(self, meta, tok, *_):
+        kind, _sep, rest = str(tok).strip().partition(" ")
+        return A.Command(kind.lower(), rest.strip(), **_p(meta))
+
+    def dotted_name(self, meta, *parts):
+        return ".".join(str(p) for p in parts)
+
+    def using_func(self, meta, spec):
+        return spec
+
+    def func_spec_call(self, meta, name, *args):
+        return A.FuncSpec(str(name), tuple(a.value for a in _some(args)), True, **_p(meta))
+
+    def func_spec_bare(self, meta, name):
+        return A.FuncSpec(name, (), False, **_p(meta))
+
+    # relations ---------------------------------------------------------
+    def load(self, meta, path, func, schema):
+        return A.Load(unquote(path), func, schema, **_p(meta))
+
+    def foreach_flat(self, meta, alias, gens, parallel):
+        return A.Foreach(str(alias), gens, (), False, parallel, **_p(meta))
+
+    def foreach_block(self, meta, alias, *rest):
+        *nested, gens, parallel = rest
+        return A.Foreach(str(alias), gens, tuple(nested), True, parallel, **_p(meta))
+
+    def filter(self, meta, alias, cond):
+        return A.Filter(str(alias), cond, **_p(meta))
+
+    def group(self, meta, kw, *rest):
+        *items, using, parallel = rest
+        cogroup = kw.lower() == "cogroup"
+        return A.Group(tuple(items), cogroup, _s(using, quoted=True), parallel, **_p(meta))
+
+    def group_by(self, meta, alias, key, modifier):
+        keys = key.items if isinstance(key, A.TupleExpr) else (key,)
+        return A.GroupItem(str(alias), keys, False, _low(modifier), **_p(meta))
+
+    def group_all(self, meta, alias, _all, modifier):
+        return A.GroupItem(str(alias), (), True, _low(modifier), **_p(meta))
+
+    def join(self, meta, *children):
+        items = tuple(c for c in children if isinstance(c, A.JoinItem))
+        outer = next((c for c in children if isinstance(c, Token) and c.type == "OUTER_TYPE"), None)
+        using = next((c for c in children if isinstance(c, Token) and c.type == "STRING"), None)
+        parallel = children[-1]
+        return A.Join(items, _low(outer), _s(using, quoted=True), parallel, **_p(meta))
+
+    def join_item(self, meta, alias, key):
+        keys = key.items if isinstance(key, A.TupleExpr) else (key,)
+        return A.JoinItem(str(alias), keys, **_p(meta))
+
+    def cross(self, meta, *rest):
+        *aliases, parallel = rest
+        return A.Cross(tuple(str(a) for a in aliases), parallel, **_p(meta))
+
+    def union(self, meta, onschema, *rest):
+        *aliases, parallel = rest
+        return A.Union(tuple(str(a) for a in aliases), onschema is not None, parallel, **_p(meta))
+
+    def order(self, meta, alias, keys, parallel):
+        return A.Order(str(alias), keys, parallel, **_p(meta))
+
+    def order_list(self, meta, *keys):
+        return tuple(keys)
+
+    def order_key(self, meta, col, direction):
+        return A.OrderKey(col, _low(direction) == "desc", **_p(meta))
+
+    def distinct(self, meta, alias, parallel):
+        return A.Distinct(str(alias), parallel, **_p(meta))
+
+    def limit(self, meta, alias, count):
+        return A.Limit(str(alias), count, **_p(meta))
+
+    def sample(self, meta, alias, fraction):
+        return A.Sample(str(alias), fraction, **_p(meta))
+
+    def rank(self, meta, alias, keys, dense, parallel):
+        return A.Rank(str(alias), keys or (), dense is not None, parallel, **_p(meta))
+
+    def parallel(self, meta, n):
+        return int(n)
+
+    # nested foreach ----------------------------------------------------
+    def nested_stmt(self, meta, alias, op):
+        return A.NestedOp(str(alias), op.kind, op.source, op.arg, op.keys, **_p(meta))
+
+    def nested_filter(self, meta, src, cond):
+        return A.NestedOp("", "filter", src, cond)
+
+    def nested_order(self, meta, src, keys):
+        return A.NestedOp("", "order", src, None, keys)
+
+    def nested_limit(self, meta, src, count):
+        return A.NestedOp("", "limit", src, count)
+
+    def nested_distinct(self, meta, src):
+        return A.NestedOp("", "distinct", src)
+
+    def nested_expr(self, meta, expr):
+        return A.NestedOp("", "expr", expr)
+
+    def nsrc_name(self, meta, name):
+        return _ref(name)
+
+    def nsrc_proj(self, meta, name, fld):
+        return A.Project(_ref(name), (_ref(fld),), False, **_p(meta))
+
+    def nsrc_projs(self, meta, name, *fields):
+        return A.Project(_ref(name), tuple(fields), True, **_p(meta))
+
+    def gen_list(self, meta, *items):
+        return tuple(items)
+
+    def gen_item(self, meta, expr, schema):
+        return A.GenItem(expr, schema, **_p(meta))
+
+    # expressions -------------------------------------------------------
+    def bincond(self, meta, cond, then, otherwise):
+        return A.BinCond(cond, then, otherwise, **_p(meta))
+
+    def or_op(self, meta, a, b):
+        return A.BinOp("or", a, b, **_p(meta))
+
+    def and_op(self, meta, a, b):
+        return A.BinOp("and", a, b, **_p(meta))
+
+    def not_op(self, meta, a):
+        return A.Not(a, **_p(meta))
+
+    def compare(self, meta, a, op, b):
+        return A.BinOp(str(op), a, b, **_p(meta))
+
+    def matches(self, meta, a, b):
+        return A.BinOp("matches", a, b, **_p(meta))
+
+    def is_null(self, meta, a):
+        return A.IsNull(a, False, **_p(meta))
+
+    def is_not_null(self, meta, a):
+        return A.IsNull(a, True, **_p(meta))
+
+    def add(self, meta, a, b):
+        return A.BinOp("+", a, b, **_p(meta))
+
+    def sub(self, meta, a, b):
+        return A.BinOp("-", a, b, **_p(meta))
+
+    def mul(self, meta, a, b):
+        return A.BinOp("*", a, b, **_p(meta))
+
+    def div(self, meta, a, b):
+        return A.BinOp("/", a, b, **_p(meta))
+
+    def mod(self, meta, a, b):
+        return A.BinOp("%", a, b, **_p(meta))
+
+    def neg(self, meta, a):
+        if isinstance(a, A.Const) and a.type in ("int", "long", "float", "double"):
+            return A.Const(-a.value, a.type, **_p(meta))  # type: ignore[operator]
+        return A.Neg(a, **_p(meta))
+
+    def cast(self, meta, to, operand):
+        return A.Cast(Schema((to,)), operand, **_p(meta))
+
+    def project_one(self, meta, base, fld):
+        return A.Project(base, (_ref(fld),), False, **_p(meta))
+
+    def project_many(self, meta, base, *fields):
+        return A.Project(base, tuple(fields), True, **_p(meta))
+
+    def map_lookup(self, meta, base, key):
+        return A.MapLookup(base, unquote(key), **_p(meta))
+
+    def field(self, meta, tok):
+        return A.FieldRef(str(tok), **_tp(tok))
+
+    def positional(self, meta, tok):
+        return A.PosRef(int(tok[1:]), **_tp(tok))
+
+    def star(self, meta):
+        return A.Star(**_p(meta))
+
+    def range_both(self, meta, a, b):
+        return A.Range(a, b, **_p(meta))
+
+    def range_to(self, meta, b):
+        return A.Range(None, b, **_p(meta))
+
+    def range_from(self, meta, a):
+        return A.Range(a, None, **_p(meta))
+
+    def tuple_const(self, meta, *items):
+        return A.TupleExpr(_some(items), **_p(meta))
+
+    def bag_const(self, meta, *items):
+        tuples = tuple(i if isinstance(i, A.TupleExpr) else A.TupleExpr((i,), **_pos_of(i)) for i in _some(items))
+        return A.BagExpr(tuples, **_p(meta))
+
+    def map_const(self, meta, *pairs):
+        return A.MapExpr(_some(pairs), **_p(meta))
+
+    def map_pair(self, meta, key, value):
+        return (unquote(key), value)
+
+    def func_call(self, meta, name, *args):
+        args = _some(args)
+        if str(name).upper() == "FLATTEN":
+            if len(args) != 1:
+                raise ParseError("FLATTEN takes exactly one argument", **_p(meta))
+            return A.Flatten(args[0], **_p(meta))
+        return A.FuncCall(str(name), args, **_p(meta))
+
+    def case_search(self, meta, *rest):
+        *whens, otherwise = rest
+        return A.Case(None, tuple(whens), otherwise, **_p(meta))
+
+    def case_simple(self, meta, operand, *rest):
+        *whens, otherwise = rest
+        return A.Case(operand, tuple(whens), otherwise, **_p(meta))
+
+    def when_clause(self, meta, cond, value):
+        return (cond, value)
+
+    def int_lit(self, meta, tok):
+        return A.Const(int(tok), "int", **_tp(tok))
+
+    def long_lit(self, meta, tok):
+        return A.Const(int(tok[:-1]), "long", **_tp(tok))
+
+    def float_lit(self, meta, tok):
+        return A.Const(float(tok[:-1]), "float", **_tp(tok))
+
+    def double_lit(self, meta, tok):
+        return A.Const(float(tok), "double", **_tp(tok))
+
+    def string_lit(self, meta, tok):
+        return A.Const(unquote(tok), "chararray", **_tp(tok))
+
+    def true_lit(self, meta, tok):
+        return A.Const(True, "boolean", **_tp(tok))
+
+    def false_lit(self, meta, tok):
+        return A.Const(False, "boolean", **_tp(tok))
+
+    def null_lit(self, meta):
+        return A.Const(None, "null", **_p(meta))
+
+    # schemas -----------------------------------------------------------
+    def schema_list(self, meta, *fields):
+        return Schema(_some(fields))
+
+    def schema_single(self, meta, name, typ):
+        return Schema((_named(name, typ),))
+
+    def named_field(self, meta, name, typ):
+        return _named(name, typ)
+
+    def anon_field(self, meta, typ):
+        return typ
+
+    def simple_type_kw(self, meta, tok):
+        return FieldSchema(None, DataType.from_name(str(tok)))
+
+    def tuple_type(self, meta, *fields):
+        return FieldSchema(None, DataType.TUPLE, Schema(_some(fields)))
+
+    def bag_type(self, meta, inner):
+        return FieldSchema(None, DataType.BAG, Schema((inner,)) if inner is not None else None)
+
+    def bag_inner(self, meta, name, tup):
+        return tup.renamed(str(name) if name is not None else None)
+
+    def map_type(self, meta, value):
+        return FieldSchema(None, DataType.MAP, Schema((value,)) if value is not None else None)
+
+
+def _named(name: Token, typ: FieldSchema | None) -> FieldSchema:
+    if typ is None:
+        return FieldSchema(str(name), None)
+    return typ.renamed(str(name))
+
+
+def _pos_of(node) -> dict[str, int]:
+    return {"line": getattr(node, "line", 0), "column": getattr(node, "column", 0)}
+
+
+def _s(tok, quoted: bool = False) -> str | None:
+    if tok is None:
+        return None
+    return unquote(tok) if quoted else str(tok)
+
+
+def _low(tok) -> str | None:
+    return str(tok).lower() if tok is not None else None
+
+
+# ------------------------------------------------------------------ pretty
+def pretty(node: A.Node | Schema) -> str:
+    """Print a tree back as Pig Latin; binary operators are fully parenthesized."""
+    if isinstance(node, A.Script):
+        return "".join(_stmt(s) + "\n" for s in node.statements)
+    if isinstance(node, Schema):
+        return _schema(node)
+    if isinstance(node, A.Expr):
+        return _expr(node)
+    return _stmt(node)
+
+
+def _quote(s: str) -> str:
+    body = s.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
+    return f"'{body}'"
+
+
+def _const(c: A.Const) -> str:
+    v = c.value
+    if c.type == "chararray":
+        return _quote(str(v))
+    if c.type == "null":
+        return "null"
+    if c.type == "boolean":
+        return "true" if v else "false"
+    if c.type == "long":
+        return f"{v}L"
+    if c.type == "float":
+        return f"{v!r}F"
+    return repr(v)
+
+
+def _ftype(f: FieldSchema) -> str:
+    t = f.type
+    if t is None:
+        return ""
+    if t is DataType.TUPLE:
+        return "tuple(" + ", ".join(_field(x) for x in (f.schema or ())) + ")"
+    if t is DataType.BAG:
+        inner = f.schema.fields[0] if f.schema is not None and len(f.schema) else None
+        if inner is None:
+            return "bag{}"
+        return "bag{" + (f"{inner.name}: " if inner.name else "") + _ftype(inner) + "}"
+    if t is DataType.MAP:
+        value = f.schema.fields[0] if f.schema is not None and len(f.schema) else None
+        return "map[" + (_ftype(value) if value is not None else "") + "]"
+    return t.value
+
+
+def _field(f: FieldSchema) -> str:
+    typ = _ftype(f)
+    if f.name is None:
+        return typ
+    return f"{f.name}: {typ}" if typ else f.name
+
+
+def _schema(s: Schema) -> str:
+    return "(" + ", ".join(_field(f) for f in s) + ")"
+
+
+def _args(items) -> str:
+    return ", ".join(_expr(i) for i in items)
+
+
+def _atom(e: A.Expr) -> str:
+    text = _expr(e)
+    simple = (A.FieldRef, A.PosRef, A.FuncCall, A.Project, A.MapLookup, A.TupleExpr, A.Flatten)
+    return text if isinstance(e, simple) else f"({text})"
+
+
+def _expr(e: A.Expr) -> str:  # noqa: C901 - one branch per node type
+    if isinstance(e, A.Const):
+        return _const(e)
+    if isinstance(e, A.FieldRef):
+        return e.name
+    if isinstance(e, A.PosRef):
+        return f"${e.index}"
+    if isinstance(e, A.Star):
+        return "*"
+    if isinstance(e, A.Range):
+        return (_expr(e.start) if e.start else "") + ".." + (_expr(e.end) if e.end else "")
+    if isinstance(e, A.Project):
+        inner = ", ".join(_expr(f) for f in e.fields)
+        return f"{_atom(e.base)}." + (f"({inner})" if e.parens else inner)
+    if isinstance(e, A.MapLookup):
+        return f"{_atom(e.base)}#{_quote(e.key)}"
+    if isinstance(e, A.BinOp):
+        op = e.op.upper() if e.op.isalpha() else e.op
+        return f"({_expr(e.left)} {op} {_expr(e.right)})"
+    if isinstance(e, A.Neg):
+        return f"-{_atom(e.operand)}"
+    if isinstance(e, A.Not):
+        return f"(NOT {_expr(e.operand)})"
+    if isinstance(e, A.IsNull):
+        return f"({_expr(e.operand)} IS {'NOT ' if e.negated else ''}NULL)"
+    if isinstance(e, A.BinCond):
+        return f"({_expr(e.cond)} ? {_expr(e.then)} : {_expr(e.otherwise)})"
+    if isinstance(e, A.Case):
+        head = "CASE " + (_expr(e.operand) + " " if e.operand is not None else "")
+        whens = " ".join(f"WHEN {_expr(c)} THEN {_expr(v)}" for c, v in e.whens)
+        tail = f" ELSE {_expr(e.otherwise)}" if e.otherwise is not None else ""
+        return f"{head}{whens}{tail} END"
+    if isinstance(e, A.Cast):
+        return f"({_ftype(e.to.fields[0])}){_atom(e.operand)}"
+    if isinstance(e, A.FuncCall):
+        return f"{e.name}({_args(e.args)})"
+    if isinstance(e, A.Flatten):
+        return f"FLATTEN({_expr(e.operand)})"
+    if isinstance(e, A.TupleExpr):
+        return f"({_args(e.items)})" if len(e.items) != 1 else f"({_expr(e.items[0])})"
+    if isinstance(e, A.BagExpr):
+        return "{" + ", ".join(_expr(t) for t in e.items) + "}"
+    if isinstance(e, A.MapExpr):
+        return "[" + ", ".join(f"{_quote(k)}#{_expr(v)}" for k, v in e.pairs) + "]"
+    raise TypeError(f"cannot print {e!r}")
+
+
+def _spec(f: A.FuncSpec | None) -> str:
+    if f is None:
+        return ""
+    args = ", ".join(_const(_as_const(a)) for a in f.args)
+    return f" USING {f.name}({args})" if f.parens else f" USING {f.name}"
+
+
+def _as_const(v: object) -> A.Const:
+    if v is None:
+        return A.Const(None, "null")
+    kind = {bool: "boolean", int: "int", float: "double", str: "chararray"}[type(v)]
+    return A.Const(v, kind)
+
+
+def _par(n: int | None) -> str:
+    return f" PARALLEL {n}" if n is not None else ""
+
+
+def _keys(keys: tuple[A.Expr, ...]) -> str:
+    return _expr(keys[0]) if len(keys) == 1 else f"({_args(keys)})"
+
+
+def _order(keys: tuple[A.OrderKey, ...]) -> str:
+    return ", ".join(_expr(k.expr) + (" DESC" if k.desc else "") for k in keys)
+
+
+def _gen(g: A.GenItem) -> str:
+    return _expr(g.expr) + (f" AS {_schema(g.schema)}" if g.schema is not None else "")
+
+
+def _nested(n: A.NestedOp) -> str:
+    src = _expr(n.source)
+    body = {
+        "filter": lambda: f"FILTER {src} BY {_expr(n.arg)}",
+        "order": lambda: f"ORDER {src} BY {_order(n.keys)}",
+        "limit": lambda: f"LIMIT {src} {_atom(n.arg)}",
+        "distinct": lambda: f"DISTINCT {src}",
+        "expr": lambda: src,
+    }[n.kind]()
+    return f"{n.alias} = {body};"
+
+
+def _rel(op: A.Relation) -> str:  # noqa: C901 - one branch per operator
+    if isinstance(op, A.Load):
+        return f"LOAD {_quote(op.path)}{_spec(op.func)}" + (f" AS {_schema(op.schema)}" if op.schema else "")
+    if isinstance(op, A.Foreach):
+        gens = ", ".join(_gen(g) for g in op.generate)
+        if op.block:
+            inner = " ".join(_nested(n) for n in op.nested)
+            return f"FOREACH {op.input} {{ {inner} GENERATE {gens}; }}{_par(op.parallel)}"
+        return f"FOREACH {op.input} GENERATE {gens}{_par(op.parallel)}"
+    if isinstance(op, A.Filter):
+        return f"FILTER {op.input} BY {_expr(op.cond)}"
+    if isinstance(op, A.Group):
+        items = ", ".join(
+            f"{i.alias} " + ("ALL" if i.all else f"BY {_keys(i.keys)}") + (f" {i.modifier.upper()}" if i.modifier else "")
+            for i in op.items
+        )
+        using = f" USING {_quote(op.using)}" if op.using else ""
+        return f"{'COGROUP' if op.cogroup else 'GROUP'} {items}{using}{_par(op.parallel)}"
+    if isinstance(op, A.Join):
+        parts = [f"{i.alias} BY {_keys(i.keys)}" for i in op.items]
+        if op.outer:
+            parts[0] += f" {op.outer.upper()} OUTER"
+        using = f" USING {_quote(op.using)}" if op.using else ""
+        return f"JOIN {', '.join(parts)}{using}{_par(op.parallel)}"
+    if isinstance(op, A.Cross):
+        return f"CROSS {', '.join(op.inputs)}{_par(op.parallel)}"
+    if isinstance(op, A.Union):
+        return f"UNION {'ONSCHEMA ' if op.onschema else ''}{', '.join(op.inputs)}{_par(op.parallel)}"
+    if isinstance(op, A.Order):
+        return f"ORDER {op.input} BY {_order(op.keys)}{_par(op.parallel)}"
+    if isinstance(op, A.Distinct):
+        return f"DISTINCT {op.input}{_par(op.parallel)}"
+    if isinstance(op, A.Limit):
+        return f"LIMIT {op.input} {_atom(op.count)}"
+    if isinstance(op, A.Sample):
+        return f"SAMPLE {op.input} {_atom(op.fraction)}"
+    if isinstance(op, A.Rank):
+        by = f" BY {_order(op.keys)}" + (" DENSE" if op.dense else "") if op.keys else ""
+        return f"RANK {op.input}{by}{_par(op.parallel)}"
+    raise TypeError(f"cannot print {op!r}")
+
+
+def _stmt(s: A.Node) -> str:  # noqa: C901 - one branch per statement
+    if isinstance(s, A.Assign):
+        return f"{s.alias} = {_rel(s.op)};"
+    if isinstance(s, A.Store):
+        return f"STORE {s.alias} INTO {_quote(s.path)}{_spec(s.func)};"
+    if isinstance(s, A.Dump):
+        return f"DUMP {s.alias};"
+    if isinstance(s, A.Describe):
+        return f"DESCRIBE {s.alias};"
+    if isinstance(s, A.Explain):
+        return f"EXPLAIN {s.alias};" if s.alias else "EXPLAIN;"
+    if isinstance(s, A.Illustrate):
+        return f"ILLUSTRATE {s.alias};"
+    if isinstance(s, A.Split):
+        branches = ", ".join(f"{b.alias} IF {_expr(b.cond)}" if b.cond is not None else f"{b.alias} OTHERWISE" for b in s.branches)
+        return f"SPLIT {s.input} INTO {branches};"
+    if isinstance(s, A.SetStmt):
+        value = _quote(s.value) if isinstance(s.value, str) else str(s.value)
+        return f"SET {s.key} {value};"
+    if isinstance(s, A.Register):
+        tail = f" USING {s.using} AS {s.namespace}" if s.using else ""
+        return f"REGISTER {_quote(s.path)}{tail};"
+    if isinstance(s, A.Define):
+        return f"DEFINE {s.alias}{_spec(s.func)[len(' USING'):]};"
+    if isinstance(s, A.Command):
+        return f"{s.kind} {s.args}".rstrip()
+    raise TypeError(f"cannot print {s!r}")
