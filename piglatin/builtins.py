@@ -1,0 +1,930 @@
+"""Pig's builtin eval functions (Pig 0.17 "Built In Functions"), registered in BUILTINS.
+
+Owns: the semantics of each builtin over runtime values (see piglatin.data for the value
+representation), its result type, and the Algebraic split of the aggregates so the
+compiler can run them in the combiner. Must not touch: schemas, plans or execution.
+
+Calling convention: `BUILTINS[name].fn(*args)` with the evaluated arguments; aggregates
+take the bag. `return_type` is a type name or a function of the argument type names;
+for a bag argument the compiler passes "bag" or, when it knows the bag's first field
+type T, "bag:T" (SUM/AVG/MIN/MAX results depend on it). An algebraic triple is
+`(initial, intermediate, final)`: initial(bag) -> partial tuple; intermediate(list of
+partial tuples) -> partial tuple; final(list of partial tuples) -> result, as Pig's
+Algebraic interface. Builtin names are case-sensitive as in Pig (COUNT, IsEmpty, ToDate).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from piglatin import data
+
+ReturnType = str | Callable[[list[str]], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Builtin:
+    name: str
+    fn: Callable[..., Any]
+    return_type: ReturnType
+    algebraic: tuple[Callable, Callable, Callable] | None = None
+    min_args: int = 0
+    max_args: int | None = None
+
+    def result_type(self, arg_types: list[str]) -> str:
+        rt = self.return_type
+        return rt if isinstance(rt, str) else rt(arg_types)
+
+
+class BuiltinError(ValueError):
+    """A builtin was given arguments it cannot work on (Pig raises ERROR 2102 etc.)."""
+
+
+class UnknownFunctionError(KeyError):
+    """No builtin of that name; the message suggests the closest existing one."""
+
+    def __init__(self, name: str, suggestion: str | None) -> None:
+        super().__init__(name)
+        self.name = name
+        self.suggestion = suggestion
+
+    def __str__(self) -> str:
+        hint = f"; did you mean {self.suggestion}?" if self.suggestion else ""
+        return f"Could not resolve function {self.name}{hint}"
+
+
+def lookup(name: str) -> Builtin:
+    """The builtin called `name` (case-sensitive), or UnknownFunctionError."""
+    b = BUILTINS.get(name)
+    if b is not None:
+        return b
+    folded = {k.lower(): k for k in BUILTINS}
+    if name.lower() in folded:
+        raise UnknownFunctionError(name, folded[name.lower()])
+    close = difflib.get_close_matches(name.upper(), [k.upper() for k in BUILTINS], n=1)
+    raise UnknownFunctionError(name, folded[close[0].lower()] if close else None)
+
+
+# ------------------------------------------------------------------------ aggregates
+
+
+def _elem(arg_types: list[str]) -> str:
+    t = arg_types[0] if arg_types else "bytearray"
+    return t.split(":", 1)[1] if t.startswith("bag:") else "bytearray"
+
+
+def _sum_type(arg_types: list[str]) -> str:
+    return {"int": "long", "long": "long"}.get(_elem(arg_types), "double")
+
+
+def _minmax_type(arg_types: list[str]) -> str:
+    t = _elem(arg_types)
+    return "double" if t == "bytearray" else t
+
+
+def _values(bag: list) -> list:
+    return [t[0] for t in bag if t and t[0] is not None]
+
+
+def _as_doubles(vals: list) -> list:
+    out = [data.to_double(v) for v in vals]
+    return [v for v in out if v is not None]
+
+
+def _sum_values(vals: list) -> Any:
+    if not vals:
+        return None
+    try:
+        return sum(vals)
+    except TypeError:
+        vals = _as_doubles(vals)
+        return sum(vals) if vals else None
+
+
+def COUNT(bag: list | None) -> int | None:
+    if bag is None:
+        return None
+    return sum(1 for t in bag if t and t[0] is not None)
+
+
+def COUNT_STAR(bag: list | None) -> int | None:
+    return None if bag is None else len(bag)
+
+
+def SUM(bag: list | None) -> Any:
+    return None if bag is None else _sum_values(_values(bag))
+
+
+def AVG(bag: list | None) -> float | None:
+    if bag is None:
+        return None
+    vals = _values(bag)
+    total = _sum_values(vals)
+    if total is None:
+        return None
+    if type(total) is float and any(type(v) is bytes for v in vals):
+        vals = _as_doubles(vals)
+    return total / len(vals)
+
+
+def _extreme(bag: list | None, pick: Callable) -> Any:
+    if bag is None:
+        return None
+    vals = _values(bag)
+    if not vals:
+        return None
+    try:
+        return pick(vals)
+    except TypeError:
+        vals = _as_doubles(vals)
+        return pick(vals) if vals else None
+
+
+def MIN(bag: list | None) -> Any:
+    return _extreme(bag, min)
+
+
+def MAX(bag: list | None) -> Any:
+    return _extreme(bag, max)
+
+
+def _partials(parts: list) -> list:
+    return [p[0] for p in parts if p and p[0] is not None]
+
+
+def _count_algebraic(fn: Callable) -> tuple[Callable, Callable, Callable]:
+    def initial(bag: list) -> tuple:
+        return (fn(bag),)
+
+    def intermediate(parts: list) -> tuple:
+        return (sum(_partials(parts)),)
+
+    def final(parts: list) -> int:
+        return sum(_partials(parts))
+
+    return initial, intermediate, final
+
+
+def _fold_algebraic(fn: Callable, combine: Callable) -> tuple[Callable, Callable, Callable]:
+    def initial(bag: list) -> tuple:
+        return (fn(bag),)
+
+    def final(parts: list) -> Any:
+        vals = _partials(parts)
+        return combine(vals) if vals else None
+
+    def intermediate(parts: list) -> tuple:
+        return (final(parts),)
+
+    return initial, intermediate, final
+
+
+def _avg_initial(bag: list) -> tuple:
+    vals = _values(bag)
+    total = _sum_values(vals)
+    if total is not None and type(total) is float and any(type(v) is bytes for v in vals):
+        vals = _as_doubles(vals)
+    return (total, len(vals) if total is not None else 0)
+
+
+def _avg_intermediate(parts: list) -> tuple:
+    sums = [p[0] for p in parts if p[0] is not None]
+    return (sum(sums) if sums else None, sum(p[1] for p in parts))
+
+
+def _avg_final(parts: list) -> float | None:
+    total, count = _avg_intermediate(parts)
+    return None if total is None or count == 0 else total / count
+
+
+# ----------------------------------------------------------------- bags and tuples
+
+
+def SIZE(v: Any) -> int | None:
+    if v is None:
+        return None
+    t = type(v)
+    if t in (str, bytes, tuple, list, dict):
+        return len(v)
+    return 1
+
+
+def CONCAT(*args: Any) -> Any:
+    if len(args) < 2:
+        raise BuiltinError("CONCAT needs at least two arguments")
+    for a in args:
+        if a is None:
+            return None
+    if all(type(a) is bytes for a in args):
+        return b"".join(args)
+    return "".join([a if type(a) is str else data.to_chararray(a) for a in args])
+
+
+def _concat_type(arg_types: list[str]) -> str:
+    return "bytearray" if all(t == "bytearray" for t in arg_types) else "chararray"
+
+
+_TOKEN_DELIMS = " \",()*"
+
+
+def TOKENIZE(s: str | None, delims: str | None = None) -> list | None:
+    if s is None:
+        return None
+    d = _TOKEN_DELIMS if delims is None else delims
+    if type(s) is bytes:
+        s = s.decode("utf-8", "replace")
+    if len(d) == 1:
+        return [(w,) for w in s.split(d) if w]
+    table = str.maketrans({c: d[0] for c in d[1:]})
+    return [(w,) for w in s.translate(table).split(d[0]) if w]
+
+
+def IsEmpty(v: Any) -> bool | None:
+    if v is None:
+        return None
+    if type(v) is list or type(v) is dict:
+        return not v
+    raise BuiltinError(f"Cannot test a {data.type_of(v)} for emptiness.")
+
+
+def DIFF(a: Any, b: Any) -> list:
+    if type(a) is list and type(b) is list:
+        sa, sb = dict.fromkeys(a), dict.fromkeys(b)
+        return [t for t in sa if t not in sb] + [t for t in sb if t not in sa]
+    if a == b and type(a) is type(b):
+        return []
+    return [(a,), (b,)]
+
+
+def TOP(n: int | None, column: int | None, bag: list | None) -> list | None:
+    if bag is None or n is None or column is None:
+        return None
+    ranked = sorted(bag, key=lambda t: data.sort_key(t[column]), reverse=True)
+    return ranked[: max(n, 0)]
+
+
+def BagToTuple(bag: list | None) -> tuple | None:
+    if bag is None:
+        return None
+    return tuple([f for t in bag for f in t])
+
+
+def BagToString(bag: list | None, delim: str = "_") -> str | None:
+    if bag is None:
+        return None
+    return delim.join([data.format_value(f) for t in bag for f in t])
+
+
+def TOTUPLE(*args: Any) -> tuple:
+    return args
+
+
+def TOBAG(*args: Any) -> list:
+    return [a if type(a) is tuple else (a,) for a in args]
+
+
+def TOMAP(*args: Any) -> dict:
+    if len(args) == 1 and type(args[0]) in (list, tuple):
+        pairs = args[0] if type(args[0]) is list else [args[0]]
+        return {_map_key(t[0]): t[1] for t in pairs}
+    if len(args) % 2:
+        raise BuiltinError("TOMAP needs an even number of arguments (key, value, ...)")
+    return {_map_key(args[i]): args[i + 1] for i in range(0, len(args), 2)}
+
+
+def _map_key(k: Any) -> str:
+    if k is None:
+        raise BuiltinError("TOMAP: a map key cannot be null")
+    return k if type(k) is str else data.to_chararray(k)
+
+
+def PluckTuple(prefix: str, t: tuple | None) -> tuple | None:
+    raise BuiltinError("PluckTuple needs field names; the compiler expands it")
+
+
+# ---------------------------------------------------------------------------- math
+
+
+def _dbl(fn: Callable[[float], float]) -> Callable[[Any], float | None]:
+    def call(v: Any) -> float | None:
+        if v is None:
+            return None
+        x = v if type(v) is float else data.to_double(v)
+        if x is None:
+            return None
+        try:
+            return fn(x)
+        except (ValueError, ZeroDivisionError):
+            return math.nan
+        except OverflowError:
+            return math.inf
+
+    call.__name__ = fn.__name__
+    return call
+
+
+def _log(x: float) -> float:
+    if x == 0:
+        return -math.inf
+    return math.log(x) if x > 0 or x != x else math.nan
+
+
+def _log10(x: float) -> float:
+    if x == 0:
+        return -math.inf
+    return math.log10(x) if x > 0 or x != x else math.nan
+
+
+def _sqrt(x: float) -> float:
+    return math.sqrt(x) if x >= 0 or x != x else math.nan
+
+
+def _ceil(x: float) -> float:
+    return float(math.ceil(x)) if math.isfinite(x) else x
+
+
+def _floor(x: float) -> float:
+    return float(math.floor(x)) if math.isfinite(x) else x
+
+
+def _exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
+def ABS(v: Any) -> Any:
+    if v is None:
+        return None
+    if type(v) is bytes:
+        v = data.to_double(v)
+        return None if v is None else abs(v)
+    return abs(v)
+
+
+def java_round(x: float) -> int:
+    """Java's Math.round: nearest integer, halves toward +infinity; NaN -> 0."""
+    if x != x:
+        return 0
+    if x in (math.inf, -math.inf):
+        return data.LONG_MAX if x > 0 else data.LONG_MIN
+    r = math.floor(x)
+    return int(r) + 1 if x - r >= 0.5 else int(r)
+
+
+def ROUND(v: Any) -> int | None:
+    if v is None:
+        return None
+    if type(v) is int:
+        return v
+    x = data.to_double(v)
+    return None if x is None else java_round(x)
+
+
+def _round_type(arg_types: list[str]) -> str:
+    t = arg_types[0] if arg_types else "double"
+    return {"float": "int", "int": "int"}.get(t, "long")
+
+
+def ROUND_TO(v: Any, digits: int | None, mode: int = 4) -> float | None:
+    if v is None or digits is None:
+        return None
+    x = data.to_double(v)
+    if x is None or x != x or x in (math.inf, -math.inf):
+        return x
+    from decimal import Decimal
+
+    q = Decimal(1).scaleb(-digits)
+    return float(Decimal(repr(x)).quantize(q, rounding=_ROUNDING[mode]))
+
+
+_ROUNDING = (
+    "ROUND_UP", "ROUND_DOWN", "ROUND_CEILING", "ROUND_FLOOR",
+    "ROUND_HALF_UP", "ROUND_HALF_DOWN", "ROUND_HALF_EVEN",
+)
+
+
+def RANDOM(*_: Any) -> float:
+    return random.random()
+
+
+def _same_type(arg_types: list[str]) -> str:
+    t = arg_types[0] if arg_types else "double"
+    return "double" if t == "bytearray" else t
+
+
+# -------------------------------------------------------------------------- strings
+
+
+def java_regex(pattern: str) -> re.Pattern:
+    """Compile a Java regular expression with Python's re, translating the differences:
+    named groups (?<n>..) and \\k<n>, \\Q..\\E quoting, \\z / \\Z anchors, \\h, and the
+    POSIX classes \\p{Alpha} etc. (possessive quantifiers and atomic groups are native)."""
+    compiled = _REGEX_CACHE.get(pattern)
+    if compiled is None:
+        if len(_REGEX_CACHE) > 512:
+            _REGEX_CACHE.clear()
+        compiled = _REGEX_CACHE[pattern] = re.compile(_translate_regex(pattern))
+    return compiled
+
+
+_REGEX_CACHE: dict[str, re.Pattern] = {}
+_JAVA_CLASSES = {
+    "Lower": "a-z", "Upper": "A-Z", "ASCII": "\\x00-\\x7f", "Alpha": "a-zA-Z", "Digit": "0-9",
+    "Alnum": "a-zA-Z0-9", "Punct": "!-/:-@\\[-`{-~", "Graph": "!-~", "Print": " -~",
+    "Blank": " \\t", "Cntrl": "\\x00-\\x1f\\x7f", "XDigit": "0-9a-fA-F",
+    "Space": " \\t\\n\\x0b\\f\\r", "L": "^\\W\\d_", "IsAlphabetic": "^\\W\\d_",
+    "Lu": "A-Z", "Ll": "a-z", "N": "\\d", "Nd": "\\d", "IsDigit": "\\d",
+    "javaLowerCase": "a-z", "javaUpperCase": "A-Z", "javaWhitespace": "\\s",
+}
+
+
+def _translate_regex(p: str) -> str:
+    out: list[str] = []
+    i, n = 0, len(p)
+    while i < n:
+        c = p[i]
+        if c == "\\" and i + 1 < n:
+            nxt = p[i + 1]
+            if nxt == "Q":
+                end = p.find("\\E", i + 2)
+                end = n if end < 0 else end
+                out.append(re.escape(p[i + 2 : end]))
+                i = end + 2
+                continue
+            if nxt in "pP" and i + 2 < n and p[i + 2] == "{":
+                close = p.index("}", i)
+                name = p[i + 3 : close].removeprefix("Is") if p[i + 3 : close] not in _JAVA_CLASSES else p[i + 3 : close]
+                body = _JAVA_CLASSES.get(name, _JAVA_CLASSES.get("Is" + name, "\\w"))
+                neg = nxt == "P"
+                if body.startswith("^"):
+                    body, neg = body[1:], not neg
+                out.append(f"[{'^' if neg else ''}{body}]")
+                i = close + 1
+                continue
+            if nxt == "k" and i + 2 < n and p[i + 2] == "<":
+                close = p.index(">", i)
+                out.append(f"(?P={p[i + 3 : close]})")
+                i = close + 1
+                continue
+            out.append({"z": "\\Z", "Z": "(?=\\n?\\Z)", "h": "[ \\t\\xa0]"}.get(nxt, c + nxt))
+            i += 2
+            continue
+        if p.startswith("(?<", i) and i + 3 < n and p[i + 3] not in "=!":
+            out.append("(?P<")
+            i += 3
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def java_replacement(rep: str) -> Callable[[re.Match], str]:
+    """Java's Matcher.replaceAll replacement: $n / ${name} groups, backslash escapes."""
+    parts: list[str | int] = []
+    buf: list[str] = []
+    i = 0
+    while i < len(rep):
+        c = rep[i]
+        if c == "\\" and i + 1 < len(rep):
+            buf.append(rep[i + 1])
+            i += 2
+        elif c == "$" and i + 1 < len(rep):
+            if rep[i + 1] == "{":
+                close = rep.index("}", i)
+                group: str | int = rep[i + 2 : close]
+                i = close + 1
+            else:
+                j = i + 1
+                while j < len(rep) and rep[j].isdigit():
+                    j += 1
+                if j == i + 1:
+                    raise BuiltinError(f"Illegal group reference in replacement {rep!r}")
+                group, i = int(rep[i + 1 : j]), j
+            parts.append("".join(buf))
+            buf = []
+            parts.append(group)  # type: ignore[arg-type]
+        else:
+            buf.append(c)
+            i += 1
+    parts.append("".join(buf))
+
+    def expand(m: re.Match) -> str:
+        return "".join([x if type(x) is str else (m.group(x) or "") for x in parts])
+
+    return expand
+
+
+def java_split(s: str, pattern: str, limit: int = 0) -> list[str]:
+    """Java's String.split(regex, limit), including its empty-string rules."""
+    pieces: list[str] = []
+    start = 0
+    for m in java_regex(pattern).finditer(s):
+        if limit > 0 and len(pieces) == limit - 1:
+            break
+        if m.end() == 0:
+            continue
+        pieces.append(s[start : m.start()])
+        start = m.end()
+    if not pieces:
+        return [s]
+    pieces.append(s[start:])
+    if limit == 0:
+        while pieces and pieces[-1] == "":
+            pieces.pop()
+    return pieces
+
+
+def _str_fn(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Null in the first argument (or any argument) gives null, as Pig's string UDFs."""
+
+    def call(s: Any, *rest: Any) -> Any:
+        if s is None:
+            return None
+        for r in rest:
+            if r is None:
+                return None
+        if type(s) is bytes:
+            s = s.decode("utf-8", "replace")
+        return fn(s, *rest)
+
+    call.__name__ = fn.__name__
+    return call
+
+
+_JAVA_WS = " \t\n\x0b\f\r"
+_JAVA_TRIM = "".join(chr(c) for c in range(33))
+
+
+def _substring(s: str, start: int, stop: int) -> str | None:
+    stop = min(len(s), stop)
+    if start < 0 or start > stop:
+        return None
+    return s[start:stop]
+
+
+def _indexof(s: str, search: str, start: int = 0) -> int:
+    start = max(start, 0)
+    if start > len(s):
+        return len(s) if search == "" else -1
+    return s.find(search, start)
+
+
+def _last_index_of(s: str, search: str, start: int | None = None) -> int:
+    if start is None:
+        return s.rfind(search)
+    if start < 0:
+        return -1
+    return s.rfind(search, 0, start + len(search))
+
+
+def _regex_extract(s: str, pattern: str, index: int) -> str | None:
+    m = java_regex(pattern).search(s)
+    if m is None or index > (m.re.groups or 0):
+        return None
+    return m.group(index)
+
+
+def _regex_extract_all(s: str, pattern: str) -> tuple | None:
+    m = java_regex(pattern).fullmatch(s)
+    return None if m is None else m.groups()
+
+
+def _replace(s: str, pattern: str, rep: str) -> str:
+    return java_regex(pattern).sub(java_replacement(rep), s)
+
+
+def _strsplit(s: str, pattern: str = "\\s", limit: int = 0) -> tuple:
+    return tuple(java_split(s, pattern, limit))
+
+
+def _strsplittobag(s: str, pattern: str = "\\s", limit: int = 0) -> list:
+    return [(w,) for w in java_split(s, pattern, limit)]
+
+
+def _sprintf(fmt: str, *args: Any) -> str:
+    fmt = fmt.replace("%n", "\n").replace("%,d", "%d")
+    conv = tuple(a.isoformat() if isinstance(a, datetime) else a for a in args)
+    try:
+        return fmt % conv
+    except (TypeError, ValueError) as e:
+        raise BuiltinError(f"SPRINTF: {e}") from e
+
+
+_STRING_FUNCS: dict[str, tuple[Callable, str, int, int]] = {
+    "LOWER": (str.lower, "chararray", 1, 1),
+    "UPPER": (str.upper, "chararray", 1, 1),
+    "TRIM": (lambda s: s.strip(_JAVA_TRIM), "chararray", 1, 1),
+    "LTRIM": (lambda s: s.lstrip(_JAVA_WS), "chararray", 1, 1),
+    "RTRIM": (lambda s: s.rstrip(_JAVA_WS), "chararray", 1, 1),
+    "SUBSTRING": (_substring, "chararray", 3, 3),
+    "INDEXOF": (_indexof, "int", 2, 3),
+    "LAST_INDEX_OF": (_last_index_of, "int", 2, 3),
+    "REPLACE": (_replace, "chararray", 3, 3),
+    "STRSPLIT": (_strsplit, "tuple", 1, 3),
+    "STRSPLITTOBAG": (_strsplittobag, "bag", 1, 3),
+    "REGEX_EXTRACT": (_regex_extract, "chararray", 3, 3),
+    "REGEX_EXTRACT_ALL": (_regex_extract_all, "tuple", 2, 2),
+    "STARTSWITH": (str.startswith, "boolean", 2, 2),
+    "ENDSWITH": (str.endswith, "boolean", 2, 2),
+    "EqualsIgnoreCase": (lambda a, b: a.lower() == b.lower(), "boolean", 2, 2),
+    "UCFIRST": (lambda s: s[:1].upper() + s[1:], "chararray", 1, 1),
+    "LCFIRST": (lambda s: s[:1].lower() + s[1:], "chararray", 1, 1),
+    "SPRINTF": (_sprintf, "chararray", 1, 99),
+}
+
+
+# ------------------------------------------------------------------------ datetime
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_NUMERIC = "yYuMdHhKkmsSDwe"
+_WIDTH = {"y": 9, "Y": 9, "u": 9, "M": 2, "d": 2, "H": 2, "h": 2, "K": 2, "k": 2, "m": 2,
+          "s": 2, "S": 9, "D": 3, "w": 2, "e": 1}
+
+
+def joda_tokens(pattern: str) -> list[tuple[str, int] | str]:
+    """Split a Joda DateTimeFormat pattern into (letter, count) fields and literals."""
+    out: list[tuple[str, int] | str] = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "'":
+            end = pattern.find("'", i + 1)
+            end = len(pattern) if end < 0 else end
+            out.append(pattern[i + 1 : end] or "'")
+            i = end + 1
+        elif c.isalpha():
+            j = i
+            while j < len(pattern) and pattern[j] == c:
+                j += 1
+            out.append((c, j - i))
+            i = j
+        else:
+            out.append(c)
+            i += 1
+    return out
+
+
+def _field_regex(tok: tuple[str, int], adjacent: bool) -> str:
+    c, n = tok
+    if c == "M" and n >= 3:
+        return "(?P<MMM>[A-Za-z]+)"
+    if c == "E":
+        return "[A-Za-z]+"
+    if c == "a":
+        return "(?P<a>[AaPp][Mm])"
+    if c == "Z":
+        return "(?P<Z>Z|[+-]\\d\\d:?\\d\\d)"
+    if c == "z":
+        return "(?P<z>[A-Za-z_/+-]+)"
+    if c in _NUMERIC:
+        width = f"{{{n}}}" if adjacent or (c == "y" and n == 2) else f"{{1,{max(n, _WIDTH[c])}}}"
+        sign = "[+-]?" if c in "yYu" and not adjacent else ""
+        return f"(?P<{c}>{sign}\\d{width})"
+    return re.escape(c * n)
+
+
+def _joda_regex(pattern: str) -> re.Pattern:
+    compiled = _JODA_CACHE.get(pattern)
+    if compiled is not None:
+        return compiled
+    toks = joda_tokens(pattern)
+    parts = []
+    for i, tok in enumerate(toks):
+        if isinstance(tok, str):
+            parts.append(re.escape(tok))
+            continue
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        adjacent = isinstance(nxt, tuple) and nxt[0] in _NUMERIC and tok[0] in _NUMERIC
+        parts.append(_field_regex(tok, adjacent))
+    compiled = _JODA_CACHE[pattern] = re.compile("".join(parts) + "\\Z", re.IGNORECASE)
+    return compiled
+
+
+_JODA_CACHE: dict[str, re.Pattern] = {}
+
+
+def parse_joda(s: str, pattern: str, tz: Any = None) -> datetime | None:
+    """Parse text with a Joda pattern (yyyy MM dd HH mm ss SSS Z ...); None if no match."""
+    m = _joda_regex(pattern).match(s.strip())
+    if m is None:
+        return None
+    g = {k: v for k, v in m.groupdict().items() if v is not None}
+    month = int(g.get("M", 1))
+    if "MMM" in g:
+        month = next((i + 1 for i, name in enumerate(_MONTHS)
+                      if name.lower().startswith(g["MMM"].lower()[:3])), 0)
+    hour = int(g.get("H", g.get("k", 0)))
+    if "h" in g or "K" in g:
+        hour = int(g.get("h", g.get("K", 0))) % 12
+        hour += 12 if g.get("a", "am").lower() == "pm" else 0
+    year = int(g.get("y", g.get("Y", g.get("u", 1970))))
+    if len(g.get("y", "")) == 2:
+        year += 2000 if year < 30 + (datetime.now().year % 100) else 1900
+    frac = g.get("S", "0")
+    zone = data.parse_tz(g["Z"]) if "Z" in g else _zone(g.get("z")) or tz or timezone.utc
+    try:
+        d = datetime(year, month, int(g.get("d", 1)), hour, int(g.get("m", 0)),
+                     int(g.get("s", 0)), int(frac[:6].ljust(6, "0")) // 1000 * 1000,
+                     tzinfo=zone)
+    except ValueError:
+        return None
+    if "D" in g:
+        d = d.replace(month=1, day=1) + timedelta(days=int(g["D"]) - 1)
+    return d.astimezone(tz or timezone.utc)
+
+
+def _zone(name: Any) -> Any:
+    """A timezone from an id (Asia/Tokyo), an offset (+08:00) or UTC; None if unknown."""
+    if not name:
+        return None
+    if name[0] in "+-" or name in ("Z", "UTC", "GMT"):
+        return data.parse_tz(name)
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(name)
+    except (KeyError, ValueError, ImportError):
+        return None
+
+
+def format_joda(d: datetime, pattern: str) -> str:
+    """Format a datetime with a Joda pattern."""
+    return "".join([t if isinstance(t, str) else _format_field(d, *t) for t in joda_tokens(pattern)])
+
+
+def _format_field(d: datetime, c: str, n: int) -> str:
+    if c in "yYu":
+        return f"{d.year % 100:02d}" if n == 2 else f"{d.year:0{n}d}"
+    if c == "M":
+        return _MONTHS[d.month - 1][: 3 if n == 3 else None] if n >= 3 else f"{d.month:0{n}d}"
+    if c == "E":
+        return _DAYS[d.weekday()][: 3 if n <= 3 else None]
+    if c == "S":
+        return f"{d.microsecond // 1000:03d}"[:n].ljust(n, "0")
+    if c == "Z":
+        text = data.format_datetime(d)[23:]
+        return "+00:00" if text == "Z" and n >= 2 else ("+0000" if text == "Z" else text.replace(":", "") if n == 1 else text)
+    if c == "a":
+        return "AM" if d.hour < 12 else "PM"
+    if c == "z":
+        return d.tzname() or "UTC"
+    value = {"d": d.day, "H": d.hour, "k": d.hour or 24, "K": d.hour % 12, "h": d.hour % 12 or 12,
+             "m": d.minute, "s": d.second, "D": d.timetuple().tm_yday,
+             "w": d.isocalendar()[1], "e": d.isoweekday()}.get(c)
+    return c * n if value is None else f"{value:0{n}d}"
+
+
+def ToDate(v: Any, pattern: str | None = None, tz: str | None = None) -> datetime | None:
+    if v is None:
+        return None
+    zone = _zone(tz) if tz else None
+    if type(v) is int:
+        return data.from_millis(v, zone or timezone.utc)
+    s = v.decode("utf-8", "replace") if type(v) is bytes else v
+    if pattern is None:
+        d = data.parse_iso_datetime(s)
+        return d.astimezone(zone) if d is not None and zone else d
+    return parse_joda(s, pattern, zone)
+
+
+def CurrentTime() -> datetime:
+    now = datetime.now(timezone.utc)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def ToString(d: datetime | None, pattern: str | None = None) -> str | None:
+    if d is None:
+        return None
+    return data.format_datetime(d) if pattern is None else format_joda(d, pattern)
+
+
+def _dt_fn(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def call(*args: Any) -> Any:
+        for a in args:
+            if a is None:
+                return None
+        return fn(*args)
+
+    call.__name__ = getattr(fn, "__name__", "datetime_fn")
+    return call
+
+
+def _between(unit_ms: int) -> Callable[[datetime, datetime], int]:
+    def between(a: datetime, b: datetime) -> int:
+        diff = data.to_millis(a) - data.to_millis(b)
+        return int(diff / unit_ms) if abs(diff) < 2**52 else diff // unit_ms
+
+    return between
+
+
+def _months_between(a: datetime, b: datetime) -> int:
+    sign = 1 if a >= b else -1
+    hi, lo = (a, b) if sign > 0 else (b, a)
+    lo = lo.astimezone(hi.tzinfo)
+    months = (hi.year - lo.year) * 12 + hi.month - lo.month
+    if (hi.day, hi.time()) < (lo.day, lo.time()):
+        months -= 1
+    return sign * months
+
+
+_PERIOD = re.compile(
+    r"P(?:(?P<y>-?\d+)Y)?(?:(?P<mo>-?\d+)M)?(?:(?P<w>-?\d+)W)?(?:(?P<d>-?\d+)D)?"
+    r"(?:T(?:(?P<h>-?\d+)H)?(?:(?P<mi>-?\d+)M)?(?:(?P<s>-?\d+(?:\.\d+)?)S)?)?\Z"
+)
+
+
+def _add_duration(d: datetime, period: str, sign: int = 1) -> datetime:
+    m = _PERIOD.match(period)
+    if m is None:
+        raise BuiltinError(f"Invalid ISO 8601 duration {period!r}")
+    g = {k: float(v) if k == "s" else int(v) for k, v in m.groupdict().items() if v}
+    months = d.month - 1 + sign * (g.get("y", 0) * 12 + g.get("mo", 0))
+    year, month = d.year + months // 12, months % 12 + 1
+    day = min(d.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+                      31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
+    return d.replace(year=year, month=month, day=day) + sign * timedelta(
+        weeks=g.get("w", 0), days=g.get("d", 0), hours=g.get("h", 0),
+        minutes=g.get("mi", 0), seconds=g.get("s", 0))
+
+
+_DATE_FUNCS: dict[str, tuple[Callable, str, int, int]] = {
+    "GetYear": (lambda d: d.year, "int", 1, 1),
+    "GetMonth": (lambda d: d.month, "int", 1, 1),
+    "GetDay": (lambda d: d.day, "int", 1, 1),
+    "GetHour": (lambda d: d.hour, "int", 1, 1),
+    "GetMinute": (lambda d: d.minute, "int", 1, 1),
+    "GetSecond": (lambda d: d.second, "int", 1, 1),
+    "GetMilliSecond": (lambda d: d.microsecond // 1000, "int", 1, 1),
+    "GetWeek": (lambda d: d.isocalendar()[1], "int", 1, 1),
+    "GetWeekYear": (lambda d: d.isocalendar()[0], "int", 1, 1),
+    "ToUnixTime": (lambda d: int(data.to_millis(d) / 1000), "long", 1, 1),
+    "ToMilliSeconds": (data.to_millis, "long", 1, 1),
+    "YearsBetween": (lambda a, b: int(_months_between(a, b) / 12), "long", 2, 2),
+    "MonthsBetween": (_months_between, "long", 2, 2),
+    "WeeksBetween": (_between(7 * 86_400_000), "long", 2, 2),
+    "DaysBetween": (_between(86_400_000), "long", 2, 2),
+    "HoursBetween": (_between(3_600_000), "long", 2, 2),
+    "MinutesBetween": (_between(60_000), "long", 2, 2),
+    "SecondsBetween": (_between(1000), "long", 2, 2),
+    "MilliSecondsBetween": (_between(1), "long", 2, 2),
+    "AddDuration": (_add_duration, "datetime", 2, 2),
+    "SubtractDuration": (lambda d, p: _add_duration(d, p, -1), "datetime", 2, 2),
+}
+
+
+# ------------------------------------------------------------------------ registry
+
+
+def _b(name: str, fn: Callable, rt: ReturnType, lo: int, hi: int | None, alg: Any = None) -> None:
+    BUILTINS[name] = Builtin(name, fn, rt, alg, lo, hi)
+
+
+BUILTINS: dict[str, Builtin] = {}
+
+_b("COUNT", COUNT, "long", 1, 1, _count_algebraic(COUNT))
+_b("COUNT_STAR", COUNT_STAR, "long", 1, 1, _count_algebraic(COUNT_STAR))
+_b("SUM", SUM, _sum_type, 1, 1, _fold_algebraic(SUM, sum))
+_b("AVG", AVG, "double", 1, 1, (_avg_initial, _avg_intermediate, _avg_final))
+_b("MIN", MIN, _minmax_type, 1, 1, _fold_algebraic(MIN, min))
+_b("MAX", MAX, _minmax_type, 1, 1, _fold_algebraic(MAX, max))
+_b("SIZE", SIZE, "long", 1, 1)
+_b("CONCAT", CONCAT, _concat_type, 2, None)
+_b("TOKENIZE", TOKENIZE, "bag", 1, 2)
+_b("IsEmpty", IsEmpty, "boolean", 1, 1)
+_b("DIFF", DIFF, "bag", 2, 2)
+_b("TOP", TOP, "bag", 3, 3)
+_b("BagToTuple", BagToTuple, "tuple", 1, 1)
+_b("BagToString", BagToString, "chararray", 1, 2)
+_b("TOTUPLE", TOTUPLE, "tuple", 0, None)
+_b("ToTuple", TOTUPLE, "tuple", 0, None)
+_b("TOBAG", TOBAG, "bag", 0, None)
+_b("TOMAP", TOMAP, "map", 1, None)
+_b("ABS", ABS, _same_type, 1, 1)
+_b("ROUND", ROUND, _round_type, 1, 1)
+_b("ROUND_TO", ROUND_TO, "double", 2, 3)
+_b("RANDOM", RANDOM, "double", 0, 1)
+for _name, _fn in {
+    "CEIL": _ceil, "FLOOR": _floor, "SQRT": _sqrt, "CBRT": math.cbrt,
+    "LOG": _log, "LOG10": _log10, "EXP": _exp, "SIN": math.sin, "COS": math.cos,
+    "TAN": math.tan, "ASIN": math.asin, "ACOS": math.acos, "ATAN": math.atan,
+    "SINH": math.sinh, "COSH": math.cosh, "TANH": math.tanh,
+}.items():
+    _b(_name, _dbl(_fn), "double", 1, 1)
+for _name, (_fn, _rt, _lo, _hi) in _STRING_FUNCS.items():
+    _b(_name, _str_fn(_fn), _rt, _lo, _hi)
+for _name, (_fn, _rt, _lo, _hi) in _DATE_FUNCS.items():
+    _b(_name, _dt_fn(_fn), _rt, _lo, _hi)
+_b("ToDate", ToDate, "datetime", 1, 3)
+_b("CurrentTime", CurrentTime, "datetime", 0, 0)
+_b("ToString", ToString, "chararray", 1, 2)

@@ -1,0 +1,649 @@
+"""Pig's runtime data model: type of a value, casts, ordering, and text formatting.
+
+Owns: the mapping between Pig types and Python values, Pig's cast rules (including
+parsing bytearray text the way PigStorage's Utf8StorageConverter does), Pig's total
+ordering of values (`sort_key`, `compare`), and the DUMP / PigStorage text format.
+Must not touch: schemas, plans or execution; nothing here imports other piglatin modules.
+
+Representation (the contract every other module relies on)::
+
+    null -> None          int, long -> int        float, double -> float
+    chararray -> str      bytearray -> bytes      boolean -> bool
+    datetime -> datetime.datetime (timezone-aware, UTC by default)
+    tuple -> tuple        bag -> list of tuples   map -> dict with str keys
+
+A Python int does not say whether it is an int or a long, nor a float whether it is a
+float or a double: `type_of` answers "int" when the value fits 32 bits and "double" for
+floats. Values cast to "float" are rounded to single precision, and `format_value`
+prints a double that is exactly a single-precision value with the short form Java's
+Float.toString gives (0.1f prints as 0.1), which is how both print in Pig in practice.
+
+Failed casts give None and call the optional `warn(code)` callback with Pig's warning
+name (FIELD_DISCARDED_TYPE_CONVERSION_FAILED or TOO_LARGE_FOR_INT); callers count them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import struct
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+Warn = Callable[[str], None] | None
+
+TYPE_NAMES = (
+    "int", "long", "float", "double", "chararray", "bytearray",
+    "boolean", "datetime", "tuple", "bag", "map",
+)
+NUMERIC_TYPES = ("int", "long", "float", "double")
+CONVERSION_FAILED = "FIELD_DISCARDED_TYPE_CONVERSION_FAILED"
+TOO_LARGE = "TOO_LARGE_FOR_INT"
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+LONG_MIN, LONG_MAX = -(2**63), 2**63 - 1
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+# ---------------------------------------------------------------------------- types
+
+
+def type_of(value: Any) -> str:
+    """Pig type name of a runtime value; "null" for None."""
+    t = type(value)
+    if t is int:
+        return "int" if INT_MIN <= value <= INT_MAX else "long"
+    name = _TYPE_OF.get(t)
+    if name is not None:
+        return name
+    if value is None:
+        return "null"
+    if isinstance(value, datetime):
+        return "datetime"
+    raise TypeError(f"not a Pig value: {type(value).__name__}")
+
+
+_TYPE_OF: dict[type, str] = {
+    float: "double", str: "chararray", bytes: "bytearray", bool: "boolean",
+    datetime: "datetime", tuple: "tuple", list: "bag", dict: "map",
+}
+
+
+def promote(a: str, b: str) -> str:
+    """Result type of arithmetic on two numeric types (int < long < float < double)."""
+    return a if NUMERIC_TYPES.index(a) >= NUMERIC_TYPES.index(b) else b
+
+
+# -------------------------------------------------------------------- number parsing
+
+_JAVA_SPACE = "".join(chr(c) for c in range(33))
+_JAVA_INT = re.compile(r"[+-]?[0-9]+\Z")
+_JAVA_DOUBLE = re.compile(
+    r"[+-]?(?:NaN|Infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)[fFdD]?\Z"
+)
+
+
+def parse_double(s: str) -> float | None:
+    """Java's Double.valueOf: trims chars <= ' ', accepts NaN, Infinity and a f/d suffix."""
+    s = s.strip(_JAVA_SPACE)
+    if not _JAVA_DOUBLE.match(s):
+        return None
+    if s[-1] in "fFdD" and not s.endswith("NaN"):
+        s = s[:-1]
+    return float(s)
+
+
+def _to_float32(x: float) -> float:
+    try:
+        return struct.unpack("f", struct.pack("f", x))[0]
+    except OverflowError:
+        return math.copysign(math.inf, x)
+
+
+def _str_to_int(s: str, lo: int, hi: int, warn: Warn) -> int | None:
+    if _JAVA_INT.match(s):
+        v = int(s)
+        if lo <= v <= hi:
+            return v
+    d = parse_double(s)
+    if d is None:
+        if warn:
+            warn(CONVERSION_FAILED)
+        return None
+    if math.isnan(d):
+        return 0
+    if not (lo - 1 < d < hi + 1):
+        if warn:
+            warn(TOO_LARGE)
+        return None
+    return int(d)
+
+
+def _wrap(v: int, bits: int) -> int:
+    """Java narrowing conversion of an integer (two's complement wrap-around)."""
+    m = 1 << bits
+    v &= m - 1
+    return v - m if v >= m >> 1 else v
+
+
+def _float_to_int(x: float, lo: int, hi: int) -> int:
+    """Java's (int)/(long) cast of a double: NaN -> 0, saturating, toward zero."""
+    if x != x:
+        return 0
+    if x >= hi:
+        return hi
+    if x <= lo:
+        return lo
+    return int(x)
+
+
+# ---------------------------------------------------------------------------- casts
+
+
+def to_int(v: Any, warn: Warn = None, _lo: int = INT_MIN, _hi: int = INT_MAX) -> int | None:
+    t = type(v)
+    if t is int:
+        return v if _lo <= v <= _hi else _wrap(v, 32 if _hi == INT_MAX else 64)
+    if v is None:
+        return None
+    if t is float:
+        return _float_to_int(v, _lo, _hi)
+    if t is bytes:
+        if not v:
+            return None
+        try:
+            i = int(v)
+            if _lo <= i <= _hi and b"_" not in v:
+                return i
+        except ValueError:
+            pass
+        v = v.decode("utf-8", "replace")
+        if _hi == LONG_MAX and v[-1:] in ("l", "L"):
+            v = v[:-1]
+        return _str_to_int(v, _lo, _hi, warn) if v else None
+    if t is str:
+        return _str_to_int(v, _lo, _hi, warn)
+    if t is bool:
+        return int(v)
+    return _fail(v, warn)
+
+
+def to_long(v: Any, warn: Warn = None) -> int | None:
+    return to_int(v, warn, LONG_MIN, LONG_MAX)
+
+
+def to_double(v: Any, warn: Warn = None) -> float | None:
+    t = type(v)
+    if t is float:
+        return v
+    if t is int:
+        return float(v)
+    if v is None:
+        return None
+    if t is bytes or t is str:
+        if not v:
+            return None
+        try:
+            d = float(v)
+            if d - d == 0 and "_" not in (v if t is str else ""):
+                return d
+        except ValueError:
+            pass
+        s = v.decode("utf-8", "replace") if t is bytes else v
+        d = parse_double(s)
+        if d is None and warn:
+            warn(CONVERSION_FAILED)
+        return d
+    if t is bool:
+        return 1.0 if v else 0.0
+    return _fail(v, warn)
+
+
+def to_float(v: Any, warn: Warn = None) -> float | None:
+    d = to_double(v, warn)
+    return None if d is None else _to_float32(d)
+
+
+def to_chararray(v: Any, warn: Warn = None) -> str | None:
+    t = type(v)
+    if t is str or v is None:
+        return v
+    if t is bytes:
+        return v.decode("utf-8", "replace")
+    if t in (int, float, bool) or isinstance(v, datetime):
+        return format_value(v)
+    return _fail(v, warn)
+
+
+def to_bytearray(v: Any, warn: Warn = None) -> bytes | None:
+    if v is None or type(v) is bytes:
+        return v
+    return format_value(v).encode("utf-8")
+
+
+def to_boolean(v: Any, warn: Warn = None) -> bool | None:
+    t = type(v)
+    if t is bool or v is None:
+        return v
+    if t is str or t is bytes:
+        s = (v.decode("utf-8", "replace") if t is bytes else v).lower()
+        if s == "true":
+            return True
+        if s == "false":
+            return False
+        if s and warn:
+            warn(CONVERSION_FAILED)
+        return None
+    if t is int or t is float:
+        return v != 0
+    return _fail(v, warn)
+
+
+def to_datetime(v: Any, warn: Warn = None) -> datetime | None:
+    if v is None or isinstance(v, datetime):
+        return v
+    t = type(v)
+    if t is str or t is bytes:
+        s = v.decode("utf-8", "replace") if t is bytes else v
+        d = parse_iso_datetime(s)
+        if d is None and s and warn:
+            warn(CONVERSION_FAILED)
+        return d
+    if t is int:
+        return from_millis(v)
+    return _fail(v, warn)
+
+
+def _fail(v: Any, warn: Warn) -> None:
+    if warn:
+        warn(CONVERSION_FAILED)
+    return None
+
+
+def cast(value: Any, type_name: str, warn: Warn = None, inner: Sequence[Any] | None = None) -> Any:
+    """Cast a value to a Pig type; None (and a warning) when it cannot be converted.
+
+    `inner` is the inner schema of a tuple/bag/map target: a sequence of field specs
+    (see `field_spec`); for a bag, its single element is the tuple spec or the tuple's
+    field specs directly.
+    """
+    if type_name in ("tuple", "bag", "map"):
+        return _cast_complex(value, type_name, inner, warn)
+    return CASTS[type_name](value, warn)
+
+
+CASTS: dict[str, Callable[[Any, Warn], Any]] = {
+    "int": to_int, "long": to_long, "float": to_float, "double": to_double,
+    "chararray": to_chararray, "bytearray": to_bytearray, "boolean": to_boolean,
+    "datetime": to_datetime,
+}
+
+
+def field_spec(f: Any) -> tuple[str, Sequence[Any] | None]:
+    """Normalise a schema field to (type, inner): accepts "int", ("name", "int"),
+    ("name", "bag", [inner...]) or any object with `.type` and optional
+    `.inner`/`.schema`/`.fields`."""
+    if isinstance(f, str):
+        return f, None
+    if isinstance(f, (tuple, list)):
+        return (f[1], None) if len(f) == 2 else (f[1], f[2])
+    inner = getattr(f, "inner", None) or getattr(f, "schema", None) or getattr(f, "fields", None)
+    if inner is not None and not isinstance(inner, (list, tuple)):
+        inner = getattr(inner, "fields", inner)
+    type_name = getattr(f.type, "value", f.type) or "bytearray"
+    return type_name, inner or None
+
+
+def _cast_complex(value: Any, type_name: str, inner: Sequence[Any] | None, warn: Warn) -> Any:
+    if value is None:
+        return None
+    if type(value) is bytes or type(value) is str:
+        text = value.decode("utf-8", "replace") if type(value) is bytes else value
+        try:
+            parsed, end = _parse_complex(text, 0, type_name, inner, warn)
+            if text[end:].strip():
+                raise ValueError("trailing characters")
+        except (ValueError, IndexError):
+            return _fail(value, warn)
+        return parsed
+    expected = {"tuple": tuple, "bag": list, "map": dict}[type_name]
+    if type(value) is not expected:
+        return _fail(value, warn)
+    if not inner:
+        return value
+    return _cast_typed(value, type_name, inner, warn)
+
+
+def _cast_typed(value: Any, type_name: str, inner: Sequence[Any], warn: Warn) -> Any:
+    if type_name == "tuple":
+        specs = [field_spec(f) for f in inner]
+        return tuple(
+            cast(value[i] if i < len(value) else None, tn, warn, inn)
+            for i, (tn, inn) in enumerate(specs)
+        )
+    if type_name == "bag":
+        tn, inn = _bag_element(inner)
+        return [cast(t, tn, warn, inn) for t in value]
+    tn, inn = field_spec(inner[0])
+    return {k: cast(v, tn, warn, inn) for k, v in value.items()}
+
+
+def _bag_element(inner: Sequence[Any] | None) -> tuple[str, Sequence[Any] | None]:
+    if inner and len(inner) == 1:
+        tn, inn = field_spec(inner[0])
+        if tn == "tuple":
+            return tn, inn
+    return "tuple", inner
+
+
+# ------------------------------------------------------------- complex text parsing
+
+_OPEN = {"(": ")", "{": "}", "[": "]"}
+
+
+def _scan_field(text: str, pos: int, stops: str) -> int:
+    """Index of the first stop character at nesting depth 0, from pos."""
+    depth = 0
+    n = len(text)
+    while pos < n:
+        c = text[pos]
+        if c in "({[":
+            depth += 1
+        elif c in ")}]":
+            if depth == 0:
+                return pos
+            depth -= 1
+        elif depth == 0 and c in stops:
+            return pos
+        pos += 1
+    raise ValueError("unterminated value")
+
+
+def _parse_field(text: str, pos: int, stops: str, spec: Any, warn: Warn) -> tuple[Any, int]:
+    tn, inn = field_spec(spec) if spec is not None else ("bytearray", None)
+    if tn in ("tuple", "bag", "map"):
+        while text[pos] == " ":
+            pos += 1
+        if text[pos] in stops:
+            return None, pos
+        return _parse_complex(text, pos, tn, inn, warn)
+    end = _scan_field(text, pos, stops)
+    raw = text[pos:end]
+    if not raw:
+        return None, end
+    return (raw.encode("utf-8") if tn == "bytearray" else cast(raw, tn, warn)), end
+
+
+def _parse_complex(
+    text: str, pos: int, type_name: str, inner: Any, warn: Warn = None
+) -> tuple[Any, int]:
+    opener = {"tuple": "(", "bag": "{", "map": "["}[type_name]
+    if text[pos] != opener:
+        raise ValueError(f"expected {opener}")
+    pos += 1
+    closer = _OPEN[opener]
+    if type_name == "map":
+        return _parse_map(text, pos, inner, warn)
+    if type_name == "bag":
+        tn, inn = _bag_element(inner)
+        bag: list[tuple] = []
+        while text[pos] != closer:
+            t, pos = _parse_complex(text, pos, "tuple", inn, warn)
+            bag.append(t)
+            if text[pos] == ",":
+                pos += 1
+        return bag, pos + 1
+    specs = list(inner) if inner else None
+    if text[pos] == closer and not specs:
+        return (), pos + 1
+    fields = []
+    i = 0
+    while True:
+        spec = specs[i] if specs and i < len(specs) else None
+        value, pos = _parse_field(text, pos, ",)", spec, warn)
+        fields.append(value)
+        i += 1
+        if text[pos] == ")":
+            return tuple(fields), pos + 1
+        pos += 1
+
+
+def _parse_map(text: str, pos: int, inner: Any, warn: Warn) -> tuple[dict, int]:
+    spec = inner[0] if inner else None
+    result: dict[str, Any] = {}
+    if text[pos] == "]":
+        return result, pos + 1
+    while True:
+        hash_at = text.index("#", pos)
+        key = text[pos:hash_at]
+        value, pos = _parse_field(text, hash_at + 1, ",]", spec, warn)
+        result[key] = value
+        if text[pos] == "]":
+            return result, pos + 1
+        pos += 1
+
+
+# -------------------------------------------------------------------------- datetime
+
+_ISO = re.compile(
+    r"(?P<y>[+-]?\d{4,})(?:-(?P<mo>\d\d)(?:-(?P<d>\d\d)"
+    r"(?:[T ](?P<h>\d\d)(?::(?P<mi>\d\d)(?::(?P<s>\d\d)(?:[.,](?P<f>\d{1,9}))?)?)?)?)?)?"
+    r"(?P<tz>Z|[+-]\d\d(?::?\d\d)?)?\Z"
+)
+
+
+def parse_iso_datetime(s: str, default_tz: timezone = timezone.utc) -> datetime | None:
+    """Parse ISO-8601 as Joda's dateTimeParser does (partial dates allowed); None if bad."""
+    m = _ISO.match(s.strip())
+    if not m:
+        return None
+    g = m.groupdict()
+    frac = (g["f"] or "0")[:6].ljust(6, "0")
+    try:
+        return datetime(
+            int(g["y"]), int(g["mo"] or 1), int(g["d"] or 1), int(g["h"] or 0),
+            int(g["mi"] or 0), int(g["s"] or 0), int(frac), tzinfo=parse_tz(g["tz"], default_tz),
+        )
+    except ValueError:
+        return None
+
+
+def parse_tz(tz: str | None, default: timezone = timezone.utc) -> timezone:
+    """A zone given as Z, +HH, +HH:MM or +HHMM (UTC when absent)."""
+    if not tz:
+        return default
+    if tz in ("Z", "UTC", "GMT"):
+        return timezone.utc
+    sign = -1 if tz[0] == "-" else 1
+    digits = tz[1:].replace(":", "")
+    minutes = int(digits[:2]) * 60 + int(digits[2:4] or 0)
+    return timezone.utc if minutes == 0 else timezone(sign * timedelta(minutes=minutes))
+
+
+def from_millis(ms: int, tz: timezone = timezone.utc) -> datetime:
+    return (EPOCH + timedelta(milliseconds=ms)).astimezone(tz)
+
+
+def to_millis(d: datetime) -> int:
+    delta = d - EPOCH
+    return (delta.days * 86400 + delta.seconds) * 1000 + delta.microseconds // 1000
+
+
+def format_datetime(d: datetime) -> str:
+    """Joda's DateTime.toString(): 2011-01-01T00:00:00.000Z or ...000+08:00."""
+    off = d.utcoffset()
+    text = f"{d.year:04d}-{d.month:02d}-{d.day:02d}T{d.hour:02d}:{d.minute:02d}:{d.second:02d}"
+    text += f".{d.microsecond // 1000:03d}"
+    if not off:
+        return text + "Z"
+    secs = int(off.total_seconds())
+    sign = "-" if secs < 0 else "+"
+    secs = abs(secs)
+    return f"{text}{sign}{secs // 3600:02d}:{secs % 3600 // 60:02d}"
+
+
+# ------------------------------------------------------------------------ formatting
+
+
+def format_double(x: float) -> str:
+    """Java's Double.toString (Float.toString for values exact in single precision)."""
+    if x != x:
+        return "NaN"
+    if x in (math.inf, -math.inf):
+        return "Infinity" if x > 0 else "-Infinity"
+    if x == 0:
+        return "-0.0" if math.copysign(1, x) < 0 else "0.0"
+    r = repr(x)
+    if len(r) > 10 and _to_float32(x) == x:
+        r = _shortest_float32(x)
+    sign, digits, exp = Decimal(r).normalize().as_tuple()
+    ds = "".join(map(str, digits))
+    sci = len(ds) - 1 + exp
+    out = "-" if sign else ""
+    if -3 <= sci < 7:
+        if exp >= 0:
+            return f"{out}{ds}{'0' * exp}.0"
+        point = len(ds) + exp
+        if point > 0:
+            return f"{out}{ds[:point]}.{ds[point:]}"
+        return f"{out}0.{'0' * -point}{ds}"
+    return f"{out}{ds[0]}.{ds[1:] or '0'}E{sci}"
+
+
+def _shortest_float32(x: float) -> str:
+    for p in range(1, 10):
+        s = f"{x:.{p}g}"
+        if _to_float32(float(s)) == x:
+            return s
+    return repr(x)
+
+
+def format_value(v: Any) -> str:
+    """A value as Pig's DUMP prints it: (1,abc,{(2),(3)}), [k#v], null as empty."""
+    f = _FORMATTERS.get(type(v))
+    if f is not None:
+        return f(v)
+    if isinstance(v, datetime):
+        return format_datetime(v)
+    raise TypeError(f"not a Pig value: {type(v).__name__}")
+
+
+def format_tuple(t: tuple) -> str:
+    return "(" + ",".join([format_value(f) for f in t]) + ")"
+
+
+def format_bag(b: list) -> str:
+    return "{" + ",".join([format_tuple(t) for t in b]) + "}"
+
+
+def format_map(m: dict) -> str:
+    return "[" + ",".join([f"{k}#{format_value(v)}" for k, v in m.items()]) + "]"
+
+
+_FORMATTERS: dict[type, Callable[[Any], str]] = {
+    type(None): lambda v: "",
+    int: str,
+    str: lambda v: v,
+    float: format_double,
+    bool: lambda v: "true" if v else "false",
+    bytes: lambda v: v.decode("utf-8", "replace"),
+    tuple: format_tuple,
+    list: format_bag,
+    dict: format_map,
+    datetime: format_datetime,
+}
+
+
+def format_fields(t: tuple, delimiter: str = "\t") -> str:
+    """PigStorage's text line for a tuple: fields joined by the delimiter, no newline."""
+    return delimiter.join([format_value(f) for f in t])
+
+
+# -------------------------------------------------------------------------- ordering
+# Pig orders values of different types by type (null < boolean < numbers < datetime <
+# bytearray < chararray < map < tuple < bag); int/long/float/double share one rank here
+# because Python cannot tell them apart. Tuples, bags and maps compare by size first.
+
+_R_NULL, _R_BOOL, _R_NUM, _R_DT, _R_BYTES, _R_STR, _R_MAP, _R_TUPLE, _R_BAG = range(9)
+_NULL_KEY = (_R_NULL,)
+
+
+def _num_key(v: float) -> tuple:
+    if v != v:
+        return (_R_NUM, math.inf, 1)
+    return (_R_NUM, v, 0)
+
+
+def sort_key(v: Any) -> tuple:
+    """A key Python can compare across mixed types and nulls, in Pig's order."""
+    f = _KEYERS.get(type(v))
+    if f is not None:
+        return f(v)
+    if isinstance(v, datetime):
+        return (_R_DT, v)
+    raise TypeError(f"not a Pig value: {type(v).__name__}")
+
+
+def _tuple_key(t: tuple) -> tuple:
+    return (_R_TUPLE, len(t), tuple([sort_key(f) for f in t]))
+
+
+def _bag_key(b: list) -> tuple:
+    return (_R_BAG, len(b), tuple(sorted([_tuple_key(t) for t in b])))
+
+
+def _map_key(m: dict) -> tuple:
+    return (_R_MAP, len(m), tuple(sorted([(k, sort_key(v)) for k, v in m.items()])))
+
+
+_KEYERS: dict[type, Callable[[Any], tuple]] = {
+    type(None): lambda v: _NULL_KEY,
+    bool: lambda v: (_R_BOOL, v),
+    int: lambda v: (_R_NUM, v, 0),
+    float: _num_key,
+    datetime: lambda v: (_R_DT, v),
+    bytes: lambda v: (_R_BYTES, v),
+    str: lambda v: (_R_STR, v),
+    dict: _map_key,
+    tuple: _tuple_key,
+    list: _bag_key,
+}
+
+
+def compare(a: Any, b: Any) -> int:
+    """-1, 0 or 1 as Pig orders a and b (nulls first)."""
+    ka, kb = sort_key(a), sort_key(b)
+    return (ka > kb) - (ka < kb)
+
+
+class Reversed:
+    """Wraps a sort key to invert its order (for DESC keys in a multi-key sort)."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: Any) -> None:
+        self.key = key
+
+    def __lt__(self, other: Reversed) -> bool:
+        return other.key < self.key
+
+    def __gt__(self, other: Reversed) -> bool:
+        return other.key > self.key
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Reversed) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+
+def order_key(descending: Sequence[bool]) -> Callable[[tuple], tuple]:
+    """Key function for ORDER BY over key tuples; nulls first ascending, last descending."""
+    flags = tuple(descending)
+
+    def key(values: tuple) -> tuple:
+        return tuple(
+            [Reversed(sort_key(v)) if d else sort_key(v) for v, d in zip(values, flags)]
+        )
+
+    return key

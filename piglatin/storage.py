@@ -1,0 +1,449 @@
+"""Pig's load and store functions: PigStorage, TextLoader, JsonLoader/JsonStorage, BinStorage.
+
+Owns: turning records (text lines, or BinStorage's msgpack stream) into Pig tuples and
+back, including applying a LOAD ... AS schema field by field (a malformed field becomes
+null and counts a warning instead of failing the job). Must not touch: files, splits or
+DFS; the runtime hands loaders lines/bytes and writes what storers return.
+
+    loader = get_loader("PigStorage", [","]).with_schema([("a", "int"), ("b", "chararray")])
+    loader.parse_line(b"1,x")          # -> (1, "x")
+    get_storer("PigStorage", [","]).format((1, "x"))   # -> b"1,x"
+
+A schema is a sequence of fields in any form `piglatin.data.field_spec` accepts: "int",
+("name", "int"), ("name", "bag", [inner...]) or schema objects with .name/.type/.schema.
+Warnings go to `loader.warnings` (a Counter keyed by Pig's warning name) and to the
+optional `loader.on_warning(code)` callback.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import msgpack
+
+from piglatin import data
+from piglatin.builtins import UnknownFunctionError
+
+# ------------------------------------------------------------------------- helpers
+
+
+def parse_delimiter(text: str) -> str:
+    """PigStorage's delimiter argument: one char, or \\t \\n \\r \\uXXXX \\xXX \\ooo escapes."""
+    if len(text) == 1:
+        return text
+    if text.startswith("\\"):
+        body = text[1:]
+        simple = {"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}
+        if body in simple:
+            return simple[body]
+        if body[:1] == "u" and len(body) == 5:
+            return chr(int(body[1:], 16))
+        if body[:1] == "x" and len(body) == 3:
+            return chr(int(body[1:], 16))
+        if body.isdigit():
+            return chr(int(body, 8))
+    raise ValueError(f"PigStorage delimiter must be a single character, got {text!r}")
+
+
+def _schema_specs(schema: Iterable[Any] | None) -> list[tuple[str | None, str, Any]] | None:
+    """(name, type, inner) for each field of a schema in any accepted form."""
+    if schema is None:
+        return None
+    out = []
+    for f in schema:
+        t, inner = data.field_spec(f)
+        if isinstance(f, str):
+            name = None
+        elif isinstance(f, (tuple, list)):
+            name = f[0]
+        else:
+            name = getattr(f, "name", None)
+        out.append((name, t, inner))
+    return out
+
+
+def parse_schema(text: str) -> list[tuple[str, str, Any]]:
+    """Parse schema text like `a:int, b:{t:(x:chararray)}, m:map[]` into field triples."""
+    fields, pos = _schema_fields(text.strip().removeprefix("(").removesuffix(")"), 0, "")
+    return fields
+
+
+def _schema_fields(text: str, pos: int, closer: str) -> tuple[list, int]:
+    fields: list = []
+    while pos < len(text):
+        while pos < len(text) and text[pos] in " ,\t\n":
+            pos += 1
+        if pos >= len(text) or text[pos] == closer:
+            return fields, pos
+        name_end = pos
+        while name_end < len(text) and (text[name_end].isalnum() or text[name_end] in "_$"):
+            name_end += 1
+        name = text[pos:name_end] or None
+        pos = name_end
+        while pos < len(text) and text[pos] == " ":
+            pos += 1
+        type_name, inner = "bytearray", None
+        if pos < len(text) and text[pos] == ":":
+            type_name, inner, pos = _schema_type(text, pos + 1)
+        elif pos < len(text) and text[pos] in "({[":
+            type_name, inner, pos = _schema_type(text, pos)
+        fields.append((name, type_name, inner))
+    return fields, pos
+
+
+def _schema_type(text: str, pos: int) -> tuple[str, Any, int]:
+    while text[pos] == " ":
+        pos += 1
+    for word, opener in (("bag", "{"), ("tuple", "("), ("map", "[")):
+        if text.startswith(word, pos):
+            pos += len(word)
+            while pos < len(text) and text[pos] == " ":
+                pos += 1
+            if pos >= len(text) or text[pos] != opener:
+                return word, None, pos
+            break
+    c = text[pos]
+    if c in "({[":
+        closer = {"(": ")", "{": "}", "[": "]"}[c]
+        inner, pos = _schema_fields(text, pos + 1, closer)
+        kind = {"(": "tuple", "{": "bag", "[": "map"}[c]
+        return kind, inner or None, pos + 1
+    end = pos
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    return text[pos:end].lower(), None, end
+
+
+# ------------------------------------------------------------------------ base API
+
+
+class LoadFunc:
+    """Base loader: `parse_line` for text formats, `tuples(records)` for any format."""
+
+    name = "LoadFunc"
+
+    def __init__(self) -> None:
+        self.schema: list[tuple[str | None, str, Any]] | None = None
+        self.warnings: Counter[str] = Counter()
+        self.on_warning: Callable[[str], None] | None = None
+        self._casters: list[Callable[[Any], Any]] | None = None
+
+    def warn(self, code: str) -> None:
+        self.warnings[code] += 1
+        if self.on_warning is not None:
+            self.on_warning(code)
+
+    def with_schema(self, schema: Iterable[Any] | None) -> LoadFunc:
+        """Apply a LOAD ... AS schema: fields are cast, padded with nulls or cut to it."""
+        self.schema = _schema_specs(schema)
+        self._casters = None if self.schema is None else [self._caster(t, i) for _, t, i in self.schema]
+        return self
+
+    def _caster(self, type_name: str, inner: Any) -> Callable[[Any], Any]:
+        warn = self.warn
+        if type_name == "bytearray":
+            return _identity
+        if type_name in ("tuple", "bag", "map"):
+            return lambda v: data.cast(v, type_name, warn, inner)
+        fn = data.CASTS[type_name]
+        return lambda v: fn(v, warn)
+
+    def apply_schema(self, fields: Sequence[Any]) -> tuple:
+        casters = self._casters
+        if casters is None:
+            return tuple(fields)
+        n = len(casters)
+        if len(fields) < n:
+            fields = list(fields) + [None] * (n - len(fields))
+        return tuple([c(v) if v is not None else None for c, v in zip(casters, fields)])
+
+    def parse_line(self, line: bytes | str) -> tuple:
+        raise NotImplementedError
+
+    def tuples(self, records: Iterable[Any]) -> Iterator[tuple]:
+        parse = self.parse_line
+        for r in records:
+            yield parse(r)
+
+
+class StoreFunc:
+    """Base storer: `format(t)` gives one record (a text line without its newline)."""
+
+    name = "StoreFunc"
+    newline = b"\n"
+
+    def __init__(self) -> None:
+        self.schema: list[tuple[str | None, str, Any]] | None = None
+
+    def with_schema(self, schema: Iterable[Any] | None) -> StoreFunc:
+        self.schema = _schema_specs(schema)
+        return self
+
+    def format(self, t: tuple) -> bytes:
+        raise NotImplementedError
+
+    def records(self, tuples: Iterable[tuple]) -> Iterator[bytes]:
+        """Each tuple as stored bytes, record separator included."""
+        fmt, nl = self.format, self.newline
+        for t in tuples:
+            yield fmt(t) + nl
+
+
+def _identity(v: Any) -> Any:
+    return v
+
+
+def _strip_newline(line: bytes | str) -> bytes | str:
+    if line[-1:] in ("\n", b"\n"):
+        line = line[:-1]
+        if line[-1:] in ("\r", b"\r"):
+            line = line[:-1]
+    return line
+
+
+# ---------------------------------------------------------------------- PigStorage
+
+
+class PigStorage(LoadFunc, StoreFunc):
+    """Delimited text; fields are bytearray unless a schema is applied; empty -> null."""
+
+    name = "PigStorage"
+
+    def __init__(self, delimiter: str = "\t", options: str = "") -> None:
+        LoadFunc.__init__(self)
+        self.delimiter = parse_delimiter(delimiter)
+        self._delim_bytes = self.delimiter.encode("utf-8")
+        self.options = options.split()
+
+    def parse_line(self, line: bytes | str) -> tuple:
+        line = _strip_newline(line)
+        if type(line) is str:
+            line = line.encode("utf-8")
+        fields = [f or None for f in line.split(self._delim_bytes)]
+        return self.apply_schema(fields)
+
+    def format(self, t: tuple) -> bytes:
+        return self._delim_bytes.join([_field_bytes(f) for f in t])
+
+
+def _field_bytes(v: Any) -> bytes:
+    if type(v) is bytes:
+        return v
+    if type(v) is str:
+        return v.encode("utf-8")
+    return data.format_value(v).encode("utf-8")
+
+
+class TextLoader(LoadFunc):
+    """One chararray field per line."""
+
+    name = "TextLoader"
+
+    def parse_line(self, line: bytes | str) -> tuple:
+        line = _strip_newline(line)
+        text = line.decode("utf-8", "replace") if type(line) is bytes else line
+        return self.apply_schema((text,)) if self._casters else (text,)
+
+
+# ------------------------------------------------------------------------- JSON
+
+
+class JsonLoader(LoadFunc):
+    """One JSON object per line; fields by the schema's names (JsonLoader('a:int,...'))."""
+
+    name = "JsonLoader"
+
+    def __init__(self, schema: str | None = None) -> None:
+        super().__init__()
+        if schema:
+            self.with_schema(parse_schema(schema))
+
+    def parse_line(self, line: bytes | str) -> tuple:
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            self.warn(data.CONVERSION_FAILED)
+            return ()
+        if self.schema is None:
+            return tuple(obj.values()) if isinstance(obj, dict) else (obj,)
+        return tuple([self._field(obj.get(name) if isinstance(obj, dict) else None, t, inner)
+                      for name, t, inner in self.schema])
+
+    def _field(self, v: Any, type_name: str, inner: Any) -> Any:
+        if v is None:
+            return None
+        if type_name == "tuple":
+            specs = _schema_specs(inner) or []
+            if isinstance(v, dict):
+                return tuple(self._field(v.get(n), t, i) for n, t, i in specs) if specs else tuple(v.values())
+            if isinstance(v, list):
+                return tuple(self._field(x, t, i) for x, (n, t, i) in zip(v, specs)) if specs else tuple(v)
+            return self._fail()
+        if type_name == "bag":
+            if not isinstance(v, list):
+                return self._fail()
+            elem, elem_inner = data._bag_element(inner)
+            return [self._field(x, elem, elem_inner) for x in v]
+        if type_name == "map":
+            if not isinstance(v, dict):
+                return self._fail()
+            vt, vi = data.field_spec(inner[0]) if inner else ("bytearray", None)
+            return {k: self._field(x, vt, vi) for k, x in v.items()}
+        if type_name == "bytearray":
+            return v.encode("utf-8") if isinstance(v, str) else _field_bytes(v)
+        if isinstance(v, (dict, list)):
+            return self._fail()
+        return data.cast(v, type_name, self.warn)
+
+    def _fail(self) -> None:
+        self.warn(data.CONVERSION_FAILED)
+        return None
+
+
+class JsonStorage(StoreFunc):
+    """One compact JSON object per tuple, keyed by the schema's field names."""
+
+    name = "JsonStorage"
+
+    def format(self, t: tuple) -> bytes:
+        specs = self.schema or [(f"${i}", "bytearray", None) for i in range(len(t))]
+        return _json_object(t, specs).encode("utf-8")
+
+
+def _json_object(t: tuple, specs: Sequence[tuple[str | None, str, Any]]) -> str:
+    parts = []
+    for i, (name, _type, inner) in enumerate(specs):
+        v = t[i] if i < len(t) else None
+        parts.append(f"{json.dumps(name or f'${i}', ensure_ascii=False)}:{_json_value(v, inner)}")
+    return "{" + ",".join(parts) + "}"
+
+
+def _json_value(v: Any, inner: Any) -> str:
+    tv = type(v)
+    if v is None:
+        return "null"
+    if tv is bool:
+        return "true" if v else "false"
+    if tv is int:
+        return str(v)
+    if tv is float:
+        return data.format_double(v) if math.isfinite(v) else json.dumps(data.format_double(v))
+    if tv is str or tv is bytes or isinstance(v, datetime):
+        return json.dumps(data.format_value(v), ensure_ascii=False)
+    if tv is tuple:
+        specs = _schema_specs(inner) or [(f"${i}", "bytearray", None) for i in range(len(v))]
+        return _json_object(v, specs)
+    if tv is list:
+        _, elem_inner = data._bag_element(inner)
+        return "[" + ",".join([_json_value(x, elem_inner) for x in v]) + "]"
+    if tv is dict:
+        vi = data.field_spec(inner[0])[1] if inner else None
+        items = [f"{json.dumps(k, ensure_ascii=False)}:{_json_value(x, vi)}" for k, x in v.items()]
+        return "{" + ",".join(items) + "}"
+    raise TypeError(f"not a Pig value: {tv.__name__}")
+
+
+# ---------------------------------------------------------------------- BinStorage
+# msgpack: a tuple is a msgpack array (decoded as a Python tuple), a bag an ext type 1
+# holding an array of tuples, a datetime ext type 2 holding (epoch micros, offset secs).
+
+_EXT_BAG, _EXT_DATETIME = 1, 2
+_SCALARS = frozenset((int, float, str, bytes, bool, type(None)))
+
+
+def _encode(v: Any) -> Any:
+    tv = type(v)
+    if tv in _SCALARS:
+        return v
+    if tv is tuple:
+        return [x if type(x) in _SCALARS else _encode(x) for x in v]
+    if tv is list:
+        return msgpack.ExtType(_EXT_BAG, msgpack.packb([_encode(t) for t in v], use_bin_type=True))
+    if tv is dict:
+        return {k: _encode(x) for k, x in v.items()}
+    if isinstance(v, datetime):
+        off = v.utcoffset()
+        micros = (v - data.EPOCH) // timedelta(microseconds=1)
+        payload = [micros, int(off.total_seconds()) if off else 0]
+        return msgpack.ExtType(_EXT_DATETIME, msgpack.packb(payload))
+    raise TypeError(f"not a Pig value: {tv.__name__}")
+
+
+def _ext_hook(code: int, payload: bytes) -> Any:
+    if code == _EXT_BAG:
+        return list(msgpack.unpackb(payload, use_list=False, raw=False, ext_hook=_ext_hook))
+    if code == _EXT_DATETIME:
+        micros, offset = msgpack.unpackb(payload)
+        tz = timezone(timedelta(seconds=offset)) if offset else timezone.utc
+        return (data.EPOCH + timedelta(microseconds=micros)).astimezone(tz)
+    return msgpack.ExtType(code, payload)
+
+
+def pack_value(v: Any) -> bytes:
+    """msgpack bytes for any Pig value (tuple/bag/map/datetime round trip exactly)."""
+    return msgpack.packb(_encode(v), use_bin_type=True)
+
+
+def unpack_value(b: bytes) -> Any:
+    return msgpack.unpackb(b, use_list=False, raw=False, ext_hook=_ext_hook, strict_map_key=False)
+
+
+class BinStorage(LoadFunc, StoreFunc):
+    """Binary records (msgpack), for intermediate data between jobs; exact round trips."""
+
+    name = "BinStorage"
+    newline = b""
+
+    def format(self, t: tuple) -> bytes:
+        return pack_value(t)
+
+    def parse_line(self, line: bytes | str) -> tuple:
+        return self.apply_schema(unpack_value(line))
+
+    def tuples(self, records: Iterable[bytes]) -> Iterator[tuple]:
+        """Tuples from a stream of byte chunks (record boundaries need not align)."""
+        unpacker = msgpack.Unpacker(use_list=False, raw=False, ext_hook=_ext_hook,
+                                    strict_map_key=False)
+        cast = self._casters is not None
+        for chunk in records:
+            unpacker.feed(chunk)
+            for t in unpacker:
+                yield self.apply_schema(t) if cast else t
+
+
+# ------------------------------------------------------------------------ registry
+
+LOADERS: dict[str, Callable[..., LoadFunc]] = {
+    "PigStorage": PigStorage, "TextLoader": TextLoader,
+    "JsonLoader": JsonLoader, "BinStorage": BinStorage,
+}
+STORERS: dict[str, Callable[..., StoreFunc]] = {
+    "PigStorage": PigStorage, "JsonStorage": JsonStorage, "BinStorage": BinStorage,
+}
+
+
+def _resolve(table: dict[str, Callable[..., Any]], name: str, kind: str) -> Callable[..., Any]:
+    short = name.removeprefix("org.apache.pig.builtin.")
+    if short in table:
+        return table[short]
+    import difflib
+
+    close = difflib.get_close_matches(short, list(table), n=1)
+    err = UnknownFunctionError(name, close[0] if close else None)
+    err.kind = kind  # type: ignore[attr-defined]
+    raise err
+
+
+def get_loader(name: str, args: Sequence[str] = ()) -> LoadFunc:
+    """A loader for `LOAD ... USING name(args)` (full org.apache.pig.builtin names too)."""
+    return _resolve(LOADERS, name, "load")(*args)
+
+
+def get_storer(name: str, args: Sequence[str] = ()) -> StoreFunc:
+    """A storer for `STORE ... USING name(args)`."""
+    return _resolve(STORERS, name, "store")(*args)
