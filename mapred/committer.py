@@ -116,10 +116,10 @@ class FileOutputCommitter:
 
     # --- tasks --------------------------------------------------------------------------------
     def open_task_output(self, attempt_id: str, part_name: str) -> BinaryIO:
-        """A new binary file ``part_name`` in the attempt's work directory."""
-        directory = self._attempt_path(attempt_id)
-        self.fs.makedirs(directory, exist_ok=True)
-        return self.fs.open(posixpath.join(directory, part_name), "wb")
+        """A new binary file ``part_name`` (may contain ``/``) in the attempt's work directory."""
+        path = posixpath.join(self._attempt_path(attempt_id), part_name)
+        self.fs.makedirs(posixpath.dirname(path), exist_ok=True)
+        return self.fs.open(path, "wb")
 
     def needs_task_commit(self, attempt_id: str) -> bool:
         return self.fs.exists(self._attempt_path(attempt_id))

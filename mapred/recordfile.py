@@ -17,7 +17,7 @@ that tiles the file yields every record exactly once.
 
 Values are any msgpack-able value. Tuples are preserved as tuples (msgpack extension type 1 whose
 payload is the packed list of items), lists stay lists, bytes stay bytes, and maps may have any
-msgpack-able keys. `encode`/`decode` expose the same encoding for other modules.
+msgpack-able keys; datetimes, Decimals and ints beyond 64 bits ride extension types 2-4. `encode`/`decode` expose the same encoding for other modules.
 
 >>> import io
 >>> buf = io.BytesIO()
@@ -30,6 +30,8 @@ msgpack-able keys. `encode`/`decode` expose the same encoding for other modules.
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import os
 import struct
 from collections.abc import Iterator
@@ -47,7 +49,10 @@ HEADER_SIZE = len(MAGIC) + 1 + SYNC_SIZE
 BLOCK_HEADER = struct.Struct(">II")
 BLOCK_OVERHEAD = SYNC_SIZE + BLOCK_HEADER.size
 DEFAULT_BLOCK_BYTES = 64 * 1024
-TUPLE_EXT = 1
+TUPLE_EXT = 1  # payload: the packed list of the tuple's items
+DATETIME_EXT = 2  # payload: ISO 8601 text (naive or with offset)
+BIGINT_EXT = 3  # payload: decimal digits of an int outside msgpack's 64-bit range
+DECIMAL_EXT = 4  # payload: str(Decimal)
 _SCAN_CHUNK = 64 * 1024
 
 
@@ -57,9 +62,16 @@ class RecordFileError(MapRedError, ValueError):
 
 # --- value encoding ---------------------------------------------------------------------------
 def _default(obj: Any) -> Any:
-    """msgpack hook: tuples become extension type 1; subclasses of builtins their base type."""
+    """msgpack hook for what msgpack lacks: tuples, datetimes, Decimals, ints beyond 64 bits;
+    subclasses of builtins (strict typing sends them here) become their base type."""
     if isinstance(obj, tuple):
         return msgpack.ExtType(TUPLE_EXT, _pack_list(list(obj)))
+    if type(obj) is int:
+        return msgpack.ExtType(BIGINT_EXT, str(obj).encode())
+    if isinstance(obj, datetime.datetime):
+        return msgpack.ExtType(DATETIME_EXT, obj.isoformat().encode())
+    if isinstance(obj, decimal.Decimal):
+        return msgpack.ExtType(DECIMAL_EXT, str(obj).encode())
     for base in (str, bytes, int, float, list, dict):
         if isinstance(obj, base):
             return base(obj)
@@ -77,6 +89,12 @@ def _ext_hook(code: int, data: bytes) -> Any:
         return tuple(
             msgpack.unpackb(data, raw=False, ext_hook=_ext_hook, strict_map_key=False)
         )
+    if code == BIGINT_EXT:
+        return int(data)
+    if code == DATETIME_EXT:
+        return datetime.datetime.fromisoformat(data.decode())
+    if code == DECIMAL_EXT:
+        return decimal.Decimal(data.decode())
     return msgpack.ExtType(code, data)
 
 
