@@ -117,7 +117,7 @@ _ERRNO_REASONS = {
 def describe(exc: BaseException, display: str, resolved: str | None = None) -> str:
     """Hadoop's one-line text for an error about the path the user spelled `display`.
 
-    The DFS errors already read ``\`/abs/path': reason``; the path is shown as the user typed it
+    The DFS errors already read like ``/abs/path: reason`` (quoted Hadoop-style); the path is shown as the user typed it
     when it is the one they named, and as the namenode reported it otherwise (a parent).
     """
     if isinstance(exc, PathError):
