@@ -15,8 +15,9 @@ Representation (the contract every other module relies on)::
 A Python int does not say whether it is an int or a long, nor a float whether it is a
 float or a double: `type_of` answers "int" when the value fits 32 bits and "double" for
 floats. Values cast to "float" are rounded to single precision, and `format_value`
-prints a double that is exactly a single-precision value with the short form Java's
-Float.toString gives (0.1f prints as 0.1), which is how both print in Pig in practice.
+prints a double of 16+ significant digits that is exactly a single-precision value with
+the short form Java's Float.toString gives (0.1f prints as 0.1, not 0.10000000149011612);
+a genuine double rarely has that shape (2**-30 is one), so both print as Pig prints them.
 
 Failed casts give None and call the optional `warn(code)` callback with Pig's warning
 name (FIELD_DISCARDED_TYPE_CONVERSION_FAILED or TOO_LARGE_FOR_INT); callers count them.
@@ -107,13 +108,13 @@ def _str_to_int(s: str, lo: int, hi: int, warn: Warn) -> int | None:
             return v
     d = parse_double(s)
     if d is None:
-        if warn:
+        if warn is not None:
             warn(CONVERSION_FAILED)
         return None
     if math.isnan(d):
         return 0
     if not (lo - 1 < d < hi + 1):
-        if warn:
+        if warn is not None:
             warn(TOO_LARGE)
         return None
     return int(d)
@@ -185,13 +186,13 @@ def to_double(v: Any, warn: Warn = None) -> float | None:
             return None
         try:
             d = float(v)
-            if d - d == 0 and "_" not in (v if t is str else ""):
+            if d - d == 0 and ("_" if t is str else b"_") not in v:
                 return d
         except ValueError:
             pass
         s = v.decode("utf-8", "replace") if t is bytes else v
         d = parse_double(s)
-        if d is None and warn:
+        if d is None and warn is not None:
             warn(CONVERSION_FAILED)
         return d
     if t is bool:
@@ -231,7 +232,7 @@ def to_boolean(v: Any, warn: Warn = None) -> bool | None:
             return True
         if s == "false":
             return False
-        if s and warn:
+        if s and warn is not None:
             warn(CONVERSION_FAILED)
         return None
     if t is int or t is float:
@@ -246,7 +247,7 @@ def to_datetime(v: Any, warn: Warn = None) -> datetime | None:
     if t is str or t is bytes:
         s = v.decode("utf-8", "replace") if t is bytes else v
         d = parse_iso_datetime(s)
-        if d is None and s and warn:
+        if d is None and s and warn is not None:
             warn(CONVERSION_FAILED)
         return d
     if t is int:
@@ -255,7 +256,7 @@ def to_datetime(v: Any, warn: Warn = None) -> datetime | None:
 
 
 def _fail(v: Any, warn: Warn) -> None:
-    if warn:
+    if warn is not None:
         warn(CONVERSION_FAILED)
     return None
 
@@ -493,10 +494,9 @@ def format_double(x: float) -> str:
         return "Infinity" if x > 0 else "-Infinity"
     if x == 0:
         return "-0.0" if math.copysign(1, x) < 0 else "0.0"
-    r = repr(x)
-    if len(r) > 10 and _to_float32(x) == x:
-        r = _shortest_float32(x)
-    sign, digits, exp = Decimal(r).normalize().as_tuple()
+    sign, digits, exp = Decimal(repr(x)).normalize().as_tuple()
+    if len(digits) >= 16 and _to_float32(x) == x:  # a widened float: print as Float does
+        sign, digits, exp = Decimal(_shortest_float32(x)).normalize().as_tuple()
     ds = "".join(map(str, digits))
     sci = len(ds) - 1 + exp
     out = "-" if sign else ""
