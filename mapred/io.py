@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 SPLIT_SLOP = 1.1  # Hadoop's: the last split may be up to 10% larger than the split size
 CHUNK_BYTES = 1 << 20
+TAIL_BYTES = 64 << 10  # read size past a split's end, where only the last line is wanted
 _NO_END = sys.maxsize
 _BOM = "\ufeff"
 
@@ -250,11 +251,18 @@ def line_chunks(f: BinaryIO, start: int, end: int, chunk: int) -> Iterator[tuple
             yield pos, buf[:cut]
             pos += cut
             buf = buf[cut:]
-        data = f.read(chunk)
+        data = f.read(_read_size(end - pos - len(buf), chunk))
         if data:
             buf += data
         else:
             eof = True
+
+
+def _read_size(left: int, chunk: int) -> int:
+    """Read whole chunks inside the split, small ones once past its end (finishing a line)."""
+    if left >= chunk:
+        return chunk
+    return max(left, min(chunk, TAIL_BYTES))
 
 
 def _skip_first_line(f: BinaryIO, pos: int, chunk: int) -> tuple[int, bytes | None]:
@@ -320,7 +328,9 @@ def load_class(spec: str, kind: str, names: dict[str, type]) -> type:
         module_name, _, attr = spec.rpartition(".")
     choices = ", ".join(names)
     if not module_name or not attr:
-        raise JobConfigError(f"unknown {kind} format {spec!r}; use one of {choices} or module:Class")
+        raise JobConfigError(
+            f"unknown {kind} format {spec!r}; use one of {choices} or module:Class"
+        )
     try:
         return getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError) as e:

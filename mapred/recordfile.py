@@ -17,7 +17,8 @@ that tiles the file yields every record exactly once.
 
 Values are any msgpack-able value. Tuples are preserved as tuples (msgpack extension type 1 whose
 payload is the packed list of items), lists stay lists, bytes stay bytes, and maps may have any
-msgpack-able keys; datetimes, Decimals and ints beyond 64 bits ride extension types 2-4. `encode`/`decode` expose the same encoding for other modules.
+msgpack-able keys; datetimes, Decimals and ints beyond 64 bits ride extension types 2-4.
+`encode`/`decode` expose the same encoding for other modules.
 
 >>> import io
 >>> buf = io.BytesIO()
@@ -125,7 +126,15 @@ class RecordFileWriter:
     """Write (key, value) records to a binary file object, in blocks of about `block_bytes`."""
 
     __slots__ = (
-        "_f", "_sync", "_pack", "_parts", "_size", "_count", "_block_limit", "_close_file", "closed"
+        "_f",
+        "_sync",
+        "_pack",
+        "_parts",
+        "_size",
+        "_count",
+        "_block_limit",
+        "_close_file",
+        "closed",
     )
 
     def __init__(

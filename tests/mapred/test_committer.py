@@ -112,7 +112,11 @@ def test_subdirectories_from_several_tasks_merge(out_url):
     for t in (0, 1):
         c.commit_task(f"attempt_0007_r_00000{t}_0")
     c.commit_job()
-    assert listing(out_url) == {"_SUCCESS": b"", "even/part-r-00000": b"0", "even/part-r-00001": b"1"}
+    assert listing(out_url) == {
+        "_SUCCESS": b"",
+        "even/part-r-00000": b"0",
+        "even/part-r-00001": b"1",
+    }
 
 
 def test_existing_output_is_refused_and_never_removed(out_url):
