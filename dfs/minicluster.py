@@ -83,9 +83,12 @@ class MiniCluster:
         """Run heartbeat rounds (re-replication, deletions); returns commands executed."""
         return sum(self.cluster.tick() for _ in range(rounds))
 
-    def reopen(self) -> None:
-        """Close and reopen the cluster, as a new command would (reloads image and edits)."""
+    def reopen(self, between=None) -> None:
+        """Close and reopen the cluster, as a new command would (reloads image and edits).
+        `between()`, if given, runs while no command has the cluster open."""
         self.cluster.close()
+        if between is not None:
+            between()
         self.cluster = EmbeddedCluster(self.conf)
 
     @staticmethod

@@ -29,8 +29,8 @@ from dfs.paths import components
 from dfs.protocol import FileStatus, mode_string
 
 READ, WRITE, EXECUTE = 4, 2, 1
-_ACCESS_NAME = {READ: "READ", WRITE: "WRITE", EXECUTE: "EXECUTE", READ | EXECUTE: "READ_EXECUTE",
-                READ | WRITE | EXECUTE: "ALL"}
+_ACCESS_NAME = ["NONE", "EXECUTE", "WRITE", "WRITE_EXECUTE", "READ", "READ_EXECUTE",
+                "READ_WRITE", "ALL"]  # Hadoop's FsAction names
 
 
 class Block:
@@ -157,7 +157,7 @@ class Namespace:
             bits = node.mode & 7
         if bits & access != access:
             raise DFSPermissionDenied(
-                f"Permission denied: user={caller.user}, access={_ACCESS_NAME.get(access, access)}, "
+                f"Permission denied: user={caller.user}, access={_ACCESS_NAME[access]}, "
                 f'inode="{node.path()}":{node.owner}:{node.group}:'
                 f"{mode_string(node.mode, node.is_dir)}",
                 node.path(),
@@ -227,7 +227,7 @@ class Namespace:
             raise DFSInvalidPath("`/': cannot delete the root directory", path)
         if node.is_dir and node.children and not recursive:  # type: ignore[attr-defined]
             raise DFSDirectoryNotEmpty(f"`{path}': Directory is not empty", path)
-        self.check(caller, node.parent, WRITE | EXECUTE)
+        self.check(caller, node.parent, WRITE)
         if node.is_dir and recursive:
             self._check_subtree(caller, node)
         return node
@@ -259,9 +259,9 @@ class Namespace:
             raise DFSNotADirectory(f"`{dst_parent.path()}': Not a directory", dst)
         if node.is_dir and (dst + "/").startswith(node.path().rstrip("/") + "/"):
             raise DFSInvalidPath(f"`{src}': cannot move a directory into itself ({dst})", src)
-        self.check(caller, node.parent, WRITE | EXECUTE)
+        self.check(caller, node.parent, WRITE)
         self.lookup(dst_parent.path(), caller)
-        self.check(caller, dst_parent, WRITE | EXECUTE)
+        self.check(caller, dst_parent, WRITE)
         return dst
 
     # -- mutations (deterministic; no checks beyond structure) --------------------------------
