@@ -26,3 +26,16 @@ class JobFailed(MapRedError):
         super().__init__(message)
         self.job_id = job_id
         self.task_error = task_error
+
+
+class UsageError(MapRedError, ValueError):
+    """A job was given wrong arguments on the command line; the message is its usage line."""
+
+
+class TaskError(MapRedError):
+    """A task failed inside a worker; carries the traceback text and the failing record's place."""
+
+    def __init__(self, message: str, *, traceback: str = "", location: str = "") -> None:
+        super().__init__(message)
+        self.traceback = traceback
+        self.location = location

@@ -1,0 +1,36 @@
+"""Word count with in-mapper combining: each map task counts words in a dict, emits in cleanup.
+
+Owns: the ready word-count job (``hadoop jar jobs.wordcount IN... OUT``). Must not touch
+framework internals: it uses only the public ``mapred.api``.
+
+Counting in the mapper is the standard Hadoop pattern for this job: a map task emits each distinct
+word once, with its count in the split, so the shuffle carries a vocabulary's worth of records
+instead of one per word. The combiner (the same sum) merges counts across the task's spills.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+
+from mapred.api import Job
+
+
+class WordCount(Job):
+    """Output: ``word<TAB>count`` lines, words in sorted order within each part file."""
+
+    def setup(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self._update = self.counts.update
+
+    def map(self, offset: int, line: str) -> None:
+        self._update(line.split())
+
+    def cleanup(self) -> Iterable[tuple[str, int]]:
+        return self.counts.items()
+
+    def combine(self, word: str, counts: Iterator[int]) -> Iterator[tuple[str, int]]:
+        yield word, sum(counts)
+
+    def reduce(self, word: str, counts: Iterator[int]) -> Iterator[tuple[str, int]]:
+        yield word, sum(counts)

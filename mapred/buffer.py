@@ -1,0 +1,301 @@
+"""MapOutputBuffer: the bounded in-memory buffer between ``map`` and the map output file.
+
+Owns: collecting map output, measuring it in serialized bytes, spilling sorted (and combined) runs
+to local disk at ``mapreduce.map.sort.spill.percent`` of ``mapreduce.task.io.sort.mb``, and the
+final merge into one partitioned map output file. Must not touch: input reading, scheduling, the
+reduce side.
+
+Policy. Two buffers share one spill/merge path:
+
+- ``SortingBuffer`` (no combiner): each record is serialized on arrival (key and value with
+  msgpack, plus its byte sort key and partition) and kept as a tuple of bytes; the buffered size
+  is the sum of those byte lengths. At the soft limit the list is sorted with ``list.sort`` by
+  (partition, sort key) and written as one spill.
+- ``CombiningBuffer`` (the job has a combiner): a hash aggregation. Values are appended to a
+  per-key list; every so many records (adaptive, at most ``_MAX_PENDING``) the combiner runs over
+  each list, and only then are keys and values serialized to measure the buffer exactly. When the
+  combined contents pass the soft limit, keys are sorted by (partition, sort key) and spilled.
+  The combiner therefore runs before every spill, as Hadoop's does, just on hashed groups.
+
+``close()`` writes the map output: the in-memory contents directly when nothing was spilled,
+otherwise a last spill and a merge ``io.sort.factor`` ways at a time, combining again when there
+were at least ``mapreduce.map.combine.minspills`` spills.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+
+from mapred.merge import Spill, merge_spills, raise_changed_key, write_partitioned
+from mapred.serde import packb, unpackb
+
+__all__ = ["SortingBuffer", "CombiningBuffer", "BufferStats"]
+
+_MIN_PENDING = 1024
+_MAX_PENDING = 1 << 20
+_RECORD_OVERHEAD = 3  # msgpack framing of the sort key, counted so empty records still weigh
+
+
+class BufferStats:
+    """Counters and measurements of one map task's buffer."""
+
+    __slots__ = (
+        "output_records",
+        "output_bytes",
+        "spilled_records",
+        "spills",
+        "peak_bytes",
+        "combine",
+    )
+
+    def __init__(self) -> None:
+        self.output_records = 0
+        self.output_bytes = 0
+        self.spilled_records = 0
+        self.spills = 0
+        self.peak_bytes = 0
+        self.combine = [0, 0]  # combine input records, combine output records
+
+
+class _Base:
+    RAW = False  # True when _runs() yields keys and values as msgpack bytes
+    def __init__(
+        self,
+        *,
+        num_partitions: int,
+        partition: Callable[[Any, bytes, bytes], int],
+        sort_key: Callable[[Any], bytes],
+        limit_bytes: int,
+        spill_dir: str,
+        factor: int = 10,
+        min_spills_for_combine: int = 3,
+        combine: Callable | None = None,
+    ) -> None:
+        self.num_partitions = num_partitions
+        self.partition = partition
+        self.sort_key = sort_key
+        self.limit = max(1, int(limit_bytes))
+        self.spill_dir = spill_dir
+        self.factor = factor
+        self.min_spills = min_spills_for_combine
+        self.combine_fn = combine
+        self.stats = BufferStats()
+        self._spills: list[Spill] = []
+        os.makedirs(spill_dir, exist_ok=True)
+
+    # subclasses provide: consume(pairs), _runs() -> iterator of (partition, sorted records), _reset()
+    def _spill(self) -> None:
+        path = os.path.join(self.spill_dir, f"spill{len(self._spills)}.out")
+        index, n = write_partitioned(path, self.num_partitions, self._runs(), self.RAW)
+        self._spills.append((path, index))
+        self.stats.spills += 1
+        self.stats.spilled_records += n
+        self._reset()
+
+    def close(self) -> tuple[str, list]:
+        """Write the final map output file; returns (path, index)."""
+        out = os.path.join(self.spill_dir, "file.out")
+        if not self._spills:
+            index, n = write_partitioned(out, self.num_partitions, self._runs(), self.RAW)
+            self.stats.spilled_records += n
+            self._reset()
+            return out, index
+        if self._has_data():
+            self._spill()
+        if len(self._spills) == 1:
+            path, index = self._spills[0]
+            os.replace(path, out)
+            return out, index
+        combine = self.combine_fn if len(self._spills) >= self.min_spills else None
+        index, n = merge_spills(
+            self._spills, self.num_partitions, out, self.factor, combine, self.stats.combine
+        )
+        self.stats.spilled_records += n
+        return out, index
+
+
+class SortingBuffer(_Base):
+    """Serialize on arrival; sort by (partition, sort key) at each spill."""
+
+    RAW = True
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        self._records: list[tuple[int, bytes, bytes, bytes]] = []
+        self._bytes = 0
+
+    def consume(self, pairs: Iterable[tuple[Any, Any]]) -> None:
+        records = self._records
+        append = records.append
+        part, sort_key, limit = self.partition, self.sort_key, self.limit
+        nbytes = self._bytes
+        n = out_bytes = 0
+        try:
+            for k, v in pairs:
+                kb = packb(k)
+                vb = packb(v)
+                skb = sort_key(k)
+                append((part(k, kb, skb), skb, kb, vb))
+                size = len(kb) + len(vb)
+                out_bytes += size
+                n += 1
+                nbytes += size + len(skb) + _RECORD_OVERHEAD
+                if nbytes >= limit:
+                    if nbytes > self.stats.peak_bytes:
+                        self.stats.peak_bytes = nbytes
+                    self._spill()
+                    records = self._records
+                    append = records.append
+                    nbytes = 0
+        finally:
+            self._bytes = nbytes
+            if nbytes > self.stats.peak_bytes:
+                self.stats.peak_bytes = nbytes
+            self.stats.output_records += n
+            self.stats.output_bytes += out_bytes
+
+    def _has_data(self) -> bool:
+        return bool(self._records)
+
+    def _reset(self) -> None:
+        self._records = []
+        self._bytes = 0
+
+    def _runs(self) -> Iterator[tuple[int, Iterable]]:
+        records = self._records
+        records.sort()
+        for p, group in groupby(records, key=itemgetter(0)):
+            yield p, (record[1:] for record in group)
+
+
+class CombiningBuffer(_Base):
+    """Hash aggregation: key -> list of values, combined periodically; see the module docstring."""
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        self._groups: dict[Any, list[Any]] = {}
+        # key -> [key bytes, carried value count, carried value bytes]; carried = already measured
+        self._meta: dict[Any, list[int]] = {}
+        self._bytes = 0
+        self._pending = 0
+        self._pending_limit = _MIN_PENDING
+
+    def consume(self, pairs: Iterable[tuple[Any, Any]]) -> None:
+        groups = self._groups
+        get = groups.get
+        pending = self._pending
+        limit = self._pending_limit
+        try:
+            for k, v in pairs:
+                try:
+                    values = get(k)
+                except TypeError:
+                    k = _hashable(k)
+                    values = get(k)
+                if values is None:
+                    groups[k] = [v]
+                else:
+                    values.append(v)
+                pending += 1
+                if pending >= limit:
+                    self._pending = pending
+                    self._compact()
+                    groups = self._groups
+                    get = groups.get
+                    pending = 0
+                    limit = self._pending_limit
+        finally:
+            self._pending = pending
+
+    def _compact(self) -> None:
+        """Combine every list that grew, measure the buffer, spill when over the limit."""
+        stats = self.stats
+        new_records = self._pending
+        combine = self.combine_fn
+        meta = self._meta
+        before = stats.output_bytes
+        total = 0
+        for k, values in self._groups.items():
+            m = meta.get(k)
+            if m is None:
+                m = meta[k] = [len(packb(k)), 0, 0]
+            n = len(values)
+            fresh = n - m[1]
+            if fresh:
+                vbytes = len(packb(values)) - _array_header(n)
+                stats.output_bytes += fresh * m[0] + vbytes - m[2]
+                if n > 1:
+                    stats.combine[0] += n
+                    out = []
+                    for k2, v2 in combine(k, iter(values)) or ():
+                        if k2 != k:
+                            raise_changed_key(k, k2)
+                        out.append(v2)
+                    stats.combine[1] += len(out)
+                    values[:] = out
+                    vbytes = len(packb(out)) - _array_header(len(out))
+                m[1] = len(values)
+                m[2] = vbytes
+            total += m[0] + m[2] + _RECORD_OVERHEAD * m[1]
+        stats.output_records += new_records
+        self._pending = 0
+        self._bytes = total
+        if total > stats.peak_bytes:
+            stats.peak_bytes = total
+        added = stats.output_bytes - before
+        per_record = max(1.0, added / new_records) if new_records else 16.0
+        room = (self.limit - total) / per_record
+        self._pending_limit = int(min(_MAX_PENDING, max(_MIN_PENDING, room)))
+        if total >= self.limit or room < _MIN_PENDING:
+            self._spill()
+
+    def _has_data(self) -> bool:
+        return bool(self._groups)
+
+    def _reset(self) -> None:
+        self._groups = {}
+        self._meta = {}
+        self._bytes = 0
+        self._pending = 0
+
+    def _runs(self) -> Iterator[tuple[int, Iterable]]:
+        if self._pending:
+            self._compact_only()
+        part, sort_key = self.partition, self.sort_key
+        keyed = []
+        for k, values in self._groups.items():
+            skb = sort_key(k)
+            keyed.append((part(k, packb(k), skb), skb, k, values))
+        keyed.sort(key=itemgetter(0, 1))
+        for p, group in groupby(keyed, key=itemgetter(0)):
+            yield p, ((skb, k, v) for _, skb, k, values in group for v in values)
+
+    def _compact_only(self) -> None:
+        limit = self.limit
+        self.limit = 1 << 62  # measure and combine, but do not spill from inside _runs
+        try:
+            self._compact()
+        finally:
+            self.limit = limit
+
+
+def _array_header(n: int) -> int:
+    return 1 if n < 16 else 3 if n < 65536 else 5
+
+
+def _hashable(key: Any) -> Any:
+    """A list key becomes the tuple it will be after serialization anyway."""
+    from mapred.errors import JobConfigError
+
+    key = unpackb(packb(key))
+    try:
+        hash(key)
+    except TypeError:
+        raise JobConfigError(
+            f"map output key {key!r} cannot be combined: keys must be hashable (no dicts)"
+        ) from None
+    return key

@@ -1,0 +1,124 @@
+"""Job and task counters: named groups of named integers, merged across tasks, printed as Hadoop does.
+
+Owns: the counter names the framework uses and their grouping/printing. Must not touch: tasks or
+files. Counters cross process boundaries as plain ``{group: {name: int}}`` dicts (msgpack).
+
+>>> c = Counters()
+>>> c.increment(TASK_GROUP, MAP_INPUT_RECORDS, 3)
+>>> c[TASK_GROUP][MAP_INPUT_RECORDS], c.find(MAP_INPUT_RECORDS)
+(3, 3)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+TASK_GROUP = "Map-Reduce Framework"
+FS_GROUP = "File System Counters"
+JOB_GROUP = "Job Counters "
+INPUT_GROUP = "File Input Format Counters "
+OUTPUT_GROUP = "File Output Format Counters "
+
+MAP_INPUT_RECORDS = "Map input records"
+MAP_INPUT_BYTES = "Map input bytes"
+MAP_OUTPUT_RECORDS = "Map output records"
+MAP_OUTPUT_BYTES = "Map output bytes"
+COMBINE_INPUT_RECORDS = "Combine input records"
+COMBINE_OUTPUT_RECORDS = "Combine output records"
+SPILLED_RECORDS = "Spilled Records"
+REDUCE_INPUT_GROUPS = "Reduce input groups"
+REDUCE_INPUT_RECORDS = "Reduce input records"
+REDUCE_OUTPUT_RECORDS = "Reduce output records"
+REDUCE_SHUFFLE_BYTES = "Reduce shuffle bytes"
+MAP_SPILLS = "Map spills"
+BYTES_READ = "Bytes Read"
+BYTES_WRITTEN = "Bytes Written"
+LAUNCHED_MAPS = "Launched map tasks"
+LAUNCHED_REDUCES = "Launched reduce tasks"
+FAILED_MAPS = "Failed map tasks"
+FAILED_REDUCES = "Failed reduce tasks"
+
+# Print order of the groups and of the framework's own counters (Hadoop's order).
+_GROUP_ORDER = (FS_GROUP, JOB_GROUP, TASK_GROUP, INPUT_GROUP, OUTPUT_GROUP)
+_NAME_ORDER = {
+    name: i
+    for i, name in enumerate(
+        (
+            LAUNCHED_MAPS,
+            LAUNCHED_REDUCES,
+            FAILED_MAPS,
+            FAILED_REDUCES,
+            MAP_INPUT_RECORDS,
+            MAP_INPUT_BYTES,
+            MAP_OUTPUT_RECORDS,
+            MAP_OUTPUT_BYTES,
+            COMBINE_INPUT_RECORDS,
+            COMBINE_OUTPUT_RECORDS,
+            REDUCE_INPUT_GROUPS,
+            REDUCE_SHUFFLE_BYTES,
+            REDUCE_INPUT_RECORDS,
+            REDUCE_OUTPUT_RECORDS,
+            SPILLED_RECORDS,
+            MAP_SPILLS,
+        )
+    )
+}
+
+
+class Counters(Mapping[str, Mapping[str, int]]):
+    """``counters[group][name] -> int``; groups and names appear as they are first incremented."""
+
+    __slots__ = ("_groups",)
+
+    def __init__(self, groups: Mapping[str, Mapping[str, int]] | None = None) -> None:
+        self._groups: dict[str, dict[str, int]] = {}
+        if groups:
+            self.merge(groups)
+
+    def increment(self, group: str, name: str, n: int = 1) -> None:
+        g = self._groups.get(group)
+        if g is None:
+            g = self._groups[group] = {}
+        g[name] = g.get(name, 0) + n
+
+    def merge(self, other: Mapping[str, Mapping[str, int]]) -> None:
+        for group, names in other.items():
+            for name, n in names.items():
+                self.increment(group, name, n)
+
+    def find(self, name: str, default: int = 0) -> int:
+        """The value of counter `name` in whichever group holds it."""
+        for names in self._groups.values():
+            if name in names:
+                return names[name]
+        return default
+
+    def __getitem__(self, group: str) -> Mapping[str, int]:
+        return self._groups[group]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._groups)
+
+    def __len__(self) -> int:
+        return len(self._groups)
+
+    def to_dict(self) -> dict[str, dict[str, int]]:
+        return {g: dict(n) for g, n in self._groups.items()}
+
+    def total(self) -> int:
+        return sum(len(n) for n in self._groups.values())
+
+    def format(self) -> str:
+        """Hadoop's end-of-job listing: ``Counters: N`` then tab-indented groups."""
+        lines = [f"Counters: {self.total()}"]
+        order = {g: i for i, g in enumerate(_GROUP_ORDER)}
+        groups = sorted(self._groups, key=lambda g: (order.get(g, len(order)), g))
+        for group in groups:
+            lines.append(f"\t{group.strip()}")
+            names = self._groups[group]
+            for name in sorted(names, key=lambda n: (_NAME_ORDER.get(n, 999), n)):
+                lines.append(f"\t\t{name}={names[name]}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"Counters({self.to_dict()!r})"

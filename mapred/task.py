@@ -1,0 +1,374 @@
+"""Task runners: one map or reduce task attempt, from a plain TaskSpec to a plain TaskResult.
+
+Owns: what happens inside one attempt (import the job, read the split, map, buffer/spill/merge,
+or fetch/merge/group/reduce, write through the committer) and turning any failure into a
+TaskResult with the traceback and the failing record's location. Must not touch: scheduling,
+retries or other attempts; ``run_task`` never raises, so any executor (inline, process pool, a
+TaskTracker) can call it.
+
+Both messages are frozen dataclasses with ``to_wire()``/``from_wire()`` (msgpack-ready lists):
+the job travels by reference ("module:Class"), never pickled.
+
+The map hot path is a C-level pipeline: ``zip(reader, count())`` counts input records,
+``starmap(mapper, ...)`` calls the job, ``chain.from_iterable(filter(None, ...))`` flattens its
+pairs into the buffer's single loop.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import traceback
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import chain, count, groupby, islice, starmap
+from operator import itemgetter
+from typing import Any
+
+from dfs.conf import Configuration
+from mapred import counters as C
+from mapred.api import Context, has_method, resolve_job
+from mapred.buffer import CombiningBuffer, SortingBuffer
+from mapred.merge import merge_runs
+from mapred.partition import make_partitioner, make_sort_key
+from mapred.shuffle import fetch_local
+
+__all__ = ["TaskSpec", "TaskResult", "run_task", "run_map_task", "run_reduce_task", "sort_buffer_bytes"]
+
+_first, _third = itemgetter(0), itemgetter(2)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSpec:
+    """Everything one attempt needs. ``kind`` is "m" or "r"."""
+
+    kind: str
+    job_id: str
+    attempt_id: str
+    index: int
+    attempt: int
+    job_ref: str
+    conf: dict[str, Any]
+    output: str
+    num_reduces: int
+    local_dir: str
+    inputs: list = field(default_factory=list)  # [[format spec or None, mapper name or None]]
+    split: list | None = None  # InputSplit.to_wire()
+    segments: list = field(default_factory=list)  # reduce: [[path, offset, length, records]]
+    cache: dict[str, str] = field(default_factory=dict)
+
+    def to_wire(self) -> list:
+        return [getattr(self, f) for f in self.__slots__]
+
+    @classmethod
+    def from_wire(cls, data: list) -> TaskSpec:
+        return cls(*data)
+
+    def retry(self, attempt: int, attempt_id: str) -> TaskSpec:
+        values = self.to_wire()
+        values[self.__slots__.index("attempt")] = attempt
+        values[self.__slots__.index("attempt_id")] = attempt_id
+        return TaskSpec(*values)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskResult:
+    """The outcome of one attempt. Failures carry ``error`` (one line), ``traceback`` and
+    ``location`` (``file:offset`` of the failing input record, or the reduce key)."""
+
+    attempt_id: str
+    kind: str
+    index: int
+    ok: bool
+    counters: dict[str, dict[str, int]] = field(default_factory=dict)
+    error: str = ""
+    traceback: str = ""
+    location: str = ""
+    map_output: list | None = None  # [path, index]
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def to_wire(self) -> list:
+        return [getattr(self, f) for f in self.__slots__]
+
+    @classmethod
+    def from_wire(cls, data: list) -> TaskResult:
+        return cls(*data)
+
+
+def run_task(spec: TaskSpec | list) -> TaskResult:
+    """Run one attempt; every failure becomes a TaskResult with ``ok=False``."""
+    if not isinstance(spec, TaskSpec):
+        spec = TaskSpec.from_wire(spec)
+    try:
+        if spec.kind == "m":
+            return run_map_task(spec)
+        return run_reduce_task(spec)
+    except Exception as e:  # noqa: BLE001 - the boundary: report, never raise
+        return _failure(spec, e, getattr(e, "_mr_location", ""))
+
+
+def _failure(spec: TaskSpec, e: BaseException, location: str) -> TaskResult:
+    _abort_quietly(spec)
+    return TaskResult(
+        spec.attempt_id,
+        spec.kind,
+        spec.index,
+        False,
+        error=f"{type(e).__name__}: {e}",
+        traceback="".join(traceback.format_exception(e)),
+        location=location,
+    )
+
+
+def _abort_quietly(spec: TaskSpec) -> None:
+    try:
+        shutil.rmtree(os.path.join(spec.local_dir, spec.attempt_id), ignore_errors=True)
+        if spec.kind == "r" or spec.num_reduces == 0:
+            _committer(spec, Configuration.from_dict(spec.conf)).abort_task(spec.attempt_id)
+    except Exception:  # noqa: BLE001 - best effort; the job abort removes everything anyway
+        pass
+
+
+def _committer(spec: TaskSpec, conf: Configuration) -> Any:
+    from mapred.committer import FileOutputCommitter
+
+    return FileOutputCommitter(spec.output, spec.job_id, conf)
+
+
+def sort_buffer_bytes(conf: Configuration) -> int:
+    """The spill threshold: io.sort.mb (may be fractional, or a size like 64k) x spill.percent."""
+    raw = conf.get("mapreduce.task.io.sort.mb", 100)
+    text = str(raw).strip().lower()
+    mb = float(text) if text.replace(".", "", 1).isdigit() else None
+    total = int(mb * (1 << 20)) if mb is not None else conf.get_bytes("mapreduce.task.io.sort.mb")
+    return max(1, int(total * conf.get_float("mapreduce.map.sort.spill.percent", 0.8)))
+
+
+def _new_job(spec: TaskSpec, conf: Configuration, split: Any = None, partition: Any = None) -> Any:
+    job = resolve_job(spec.job_ref)()
+    job.context = Context(conf, spec.attempt_id, spec.job_id, spec.cache, split, partition)
+    return job
+
+
+# -- map ------------------------------------------------------------------------------------------
+def run_map_task(spec: TaskSpec) -> TaskResult:
+    from mapred.io import InputSplit, get_input_format
+
+    started = time.perf_counter()
+    conf = Configuration.from_dict(spec.conf)
+    split = InputSplit.from_wire(spec.split)
+    job = _new_job(spec, conf, split=split)
+    fmt_spec, mapper_name = (spec.inputs[split.input_index] if spec.inputs else (None, None))
+    fmt = get_input_format(fmt_spec or type(job).input_format)
+    mapper = getattr(job, mapper_name or "map")
+    counted = count()
+    sink = _map_sink(spec, conf, job)
+    try:
+        job.setup()
+        records = map(_first, zip(fmt.read(split, conf), counted))
+        sink.consume(chain.from_iterable(filter(None, starmap(mapper, records))))
+        tail = job.cleanup()
+        if tail is not None:
+            sink.consume(tail)
+    except Exception as e:
+        e._mr_location = _locate(fmt_spec or type(job).input_format, split, conf, next(counted) - 1)
+        sink.abort()
+        raise
+    output = sink.close()
+    ctx_counters = job.context.counters
+    n_in = next(counted)
+    fw = C.TASK_GROUP
+    ctx_counters.increment(fw, C.MAP_INPUT_RECORDS, n_in)
+    ctx_counters.increment(fw, C.MAP_INPUT_BYTES, fmt.bytes_read)
+    ctx_counters.increment(C.INPUT_GROUP, C.BYTES_READ, fmt.bytes_read)
+    sink.add_counters(ctx_counters)
+    stats = sink.stats_dict()
+    stats["seconds"] = time.perf_counter() - started
+    return TaskResult(
+        spec.attempt_id, "m", spec.index, True, ctx_counters.to_dict(), map_output=output, stats=stats
+    )
+
+
+def _locate(fmt_spec: Any, split: Any, conf: Configuration, record_index: int) -> str:
+    """``url:offset`` of the record that failed (re-read on the failure path only)."""
+    if record_index < 0:
+        return f"{split.url}:{split.start}"
+    try:
+        from mapred.io import get_input_format
+
+        reader = get_input_format(fmt_spec).read(split, conf)
+        key = next(islice(reader, record_index, None))[0]
+    except Exception:  # noqa: BLE001
+        return f"{split.url} record {record_index}"
+    if type(key) is int:
+        return f"{split.url}:{key}"
+    return f"{split.url} record {record_index} (key {key!r})"
+
+
+def _map_sink(spec: TaskSpec, conf: Configuration, job: Any) -> Any:
+    if spec.num_reduces == 0:
+        return _DirectSink(spec, conf, job)
+    return _BufferSink(spec, conf, job)
+
+
+class _BufferSink:
+    """Map output through a MapOutputBuffer into a partitioned file.out."""
+
+    def __init__(self, spec: TaskSpec, conf: Configuration, job: Any) -> None:
+        n = spec.num_reduces
+        combine = job.combine if has_method(type(job), "combine") else None
+        kwargs = dict(
+            num_partitions=n,
+            partition=make_partitioner(job, n, conf),
+            sort_key=make_sort_key(job),
+            limit_bytes=sort_buffer_bytes(conf),
+            spill_dir=os.path.join(spec.local_dir, spec.attempt_id),
+            factor=conf.get_int("mapreduce.task.io.sort.factor", 10),
+            min_spills_for_combine=conf.get_int("mapreduce.map.combine.minspills", 3),
+            combine=combine,
+        )
+        self.buffer = (CombiningBuffer if combine else SortingBuffer)(**kwargs)
+        self.consume = self.buffer.consume
+
+    def close(self) -> list:
+        path, index = self.buffer.close()
+        return [path, [list(entry) for entry in index]]
+
+    def abort(self) -> None:
+        shutil.rmtree(self.buffer.spill_dir, ignore_errors=True)
+
+    def add_counters(self, counters: Any) -> None:
+        s, fw = self.buffer.stats, C.TASK_GROUP
+        counters.increment(fw, C.MAP_OUTPUT_RECORDS, s.output_records)
+        counters.increment(fw, C.MAP_OUTPUT_BYTES, s.output_bytes)
+        if self.buffer.combine_fn is not None:
+            counters.increment(fw, C.COMBINE_INPUT_RECORDS, s.combine[0])
+            counters.increment(fw, C.COMBINE_OUTPUT_RECORDS, s.combine[1])
+        counters.increment(fw, C.SPILLED_RECORDS, s.spilled_records)
+
+    def stats_dict(self) -> dict[str, Any]:
+        s = self.buffer.stats
+        return {"spills": s.spills, "peak_bytes": s.peak_bytes, "limit_bytes": self.buffer.limit}
+
+
+class _CountingFile:
+    """Counts bytes written through to a file object (for the Bytes Written counter)."""
+
+    __slots__ = ("_f", "written")
+
+    def __init__(self, f: Any) -> None:
+        self._f = f
+        self.written = 0
+
+    def write(self, data: bytes) -> int:
+        self.written += len(data)
+        return self._f.write(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._f, name)
+
+
+def _open_part(spec: TaskSpec, conf: Configuration, job: Any, kind: str) -> tuple[Any, Any, _CountingFile]:
+    from mapred.output import get_output_format
+
+    fmt = get_output_format(type(job).output_format)
+    committer = _committer(spec, conf)
+    name = f"part-{kind}-{spec.index:05d}{getattr(fmt, 'extension', '')}"
+    raw = _CountingFile(committer.open_task_output(spec.attempt_id, name))
+    return committer, fmt.open_writer(raw, conf), raw
+
+
+class _DirectSink:
+    """Map-only: map output goes straight to the output format as part-m-NNNNN."""
+
+    def __init__(self, spec: TaskSpec, conf: Configuration, job: Any) -> None:
+        self.spec = spec
+        self.committer, self.writer, self.raw = _open_part(spec, conf, job, "m")
+        self.records = 0
+
+    def consume(self, pairs: Iterable[tuple[Any, Any]]) -> None:
+        write = self.writer.write
+        n = 0
+        try:
+            for k, v in pairs:
+                write(k, v)
+                n += 1
+        finally:
+            self.records += n
+
+    def close(self) -> None:
+        self.writer.close()
+        self.committer.commit_task(self.spec.attempt_id)
+
+    def abort(self) -> None:
+        try:
+            self.writer.close()
+        finally:
+            self.committer.abort_task(self.spec.attempt_id)
+
+    def add_counters(self, counters: Any) -> None:
+        counters.increment(C.TASK_GROUP, C.MAP_OUTPUT_RECORDS, self.records)
+        counters.increment(C.OUTPUT_GROUP, C.BYTES_WRITTEN, self.raw.written)
+
+    def stats_dict(self) -> dict[str, Any]:
+        return {}
+
+
+# -- reduce ---------------------------------------------------------------------------------------
+def run_reduce_task(spec: TaskSpec) -> TaskResult:
+    started = time.perf_counter()
+    conf = Configuration.from_dict(spec.conf)
+    job = _new_job(spec, conf, partition=spec.index)
+    streams, shuffle_bytes, n_records = fetch_local([tuple(s) for s in spec.segments])
+    committer, writer, raw = _open_part(spec, conf, job, "r")
+    groups = out = 0
+    key = None
+    try:
+        job.setup()
+        reducer = job.reduce
+        write = writer.write
+        for key, values in _groups(job, merge_runs(streams) if streams else iter(())):
+            groups += 1
+            result = reducer(key, values)
+            if result is not None:
+                for k, v in result:
+                    write(k, v)
+                    out += 1
+        key = None
+        tail = job.cleanup()
+        for k, v in tail or ():
+            write(k, v)
+            out += 1
+        writer.close()
+    except Exception as e:
+        e._mr_location = f"reduce key {key!r}" if key is not None else ""
+        writer.close()
+        raise
+    committer.commit_task(spec.attempt_id)
+    ctx = job.context.counters
+    fw = C.TASK_GROUP
+    ctx.increment(fw, C.REDUCE_SHUFFLE_BYTES, shuffle_bytes)
+    ctx.increment(fw, C.REDUCE_INPUT_GROUPS, groups)
+    ctx.increment(fw, C.REDUCE_INPUT_RECORDS, n_records)
+    ctx.increment(fw, C.REDUCE_OUTPUT_RECORDS, out)
+    ctx.increment(fw, C.SPILLED_RECORDS, 0)
+    ctx.increment(C.OUTPUT_GROUP, C.BYTES_WRITTEN, raw.written)
+    stats = {"seconds": time.perf_counter() - started, "segments": len(streams)}
+    return TaskResult(spec.attempt_id, "r", spec.index, True, ctx.to_dict(), stats=stats)
+
+
+def _groups(job: Any, merged: Iterator[tuple]) -> Iterator[tuple[Any, Iterator[Any]]]:
+    """(first key of the group, lazy values) per group of the grouping comparator."""
+    if has_method(type(job), "group_key"):
+        group_key = job.group_key
+
+        def grouping(record: tuple) -> Any:
+            return group_key(record[1])
+
+        grouped = groupby(merged, key=grouping)
+    else:
+        grouped = groupby(merged, key=_first)  # equal byte sort keys
+    for _, group in grouped:
+        _, key, value = next(group)
+        yield key, chain((value,), map(_third, group))
