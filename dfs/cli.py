@@ -137,7 +137,7 @@ def run_command(
     try:
         conf, rest = parse_generic_options(args)
         return int(fn(conf, rest) or 0)
-    except (CommandLineError, _usage_errors()) as e:
+    except (CommandLineError, *_usage_errors()) as e:
         _report(debug, f"{name}: {e}")
         return USAGE_STATUS
     except (DFSError, ConfigError) as e:

@@ -219,8 +219,7 @@ def test_head_tail_text(hadoop, tmp_path):
     text = b"line one\nline two\n" * 50
     hadoop.fs("-put", str(local(tmp_path, "t.gz", gzip.compress(text))), "/t.gz")
     assert hadoop.fs("-text", "/t.gz").stdout_bytes == text
-    assert hadoop.fs("-cat", "/t.gz").stdout_bytes == gzip.compress(text)[:0] + (
-        tmp_path / "t.gz").read_bytes()
+    assert hadoop.fs("-cat", "/t.gz").stdout_bytes == (tmp_path / "t.gz").read_bytes()
 
 
 def test_getmerge(hadoop, tmp_path):
