@@ -140,6 +140,9 @@ def _extreme(bag: list | None, pick: Callable) -> Any:
     vals = _values(bag)
     if not vals:
         return None
+    if type(vals[0]) is bytes:
+        vals = _as_doubles(vals)
+        return pick(vals) if vals else None
     try:
         return pick(vals)
     except TypeError:
@@ -489,7 +492,7 @@ def _translate_regex(p: str) -> str:
 
 def java_replacement(rep: str) -> Callable[[re.Match], str]:
     """Java's Matcher.replaceAll replacement: $n / ${name} groups, backslash escapes."""
-    parts: list[str | int] = []
+    parts: list[str | tuple[str | int]] = []
     buf: list[str] = []
     i = 0
     while i < len(rep):
@@ -511,14 +514,14 @@ def java_replacement(rep: str) -> Callable[[re.Match], str]:
                 group, i = int(rep[i + 1 : j]), j
             parts.append("".join(buf))
             buf = []
-            parts.append(group)  # type: ignore[arg-type]
+            parts.append((group,))
         else:
             buf.append(c)
             i += 1
     parts.append("".join(buf))
 
     def expand(m: re.Match) -> str:
-        return "".join([x if type(x) is str else (m.group(x) or "") for x in parts])
+        return "".join([x if type(x) is str else (m.group(x[0]) or "") for x in parts])
 
     return expand
 
