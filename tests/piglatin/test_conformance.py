@@ -28,6 +28,13 @@ MIN_CASES = 170
 SKIP_REASON = "Pig compiler not built yet (piglatin.launcher missing)"
 
 
+def _launcher_missing() -> bool:
+    try:
+        return importlib.util.find_spec("piglatin.launcher") is None
+    except ImportError:
+        return True
+
+
 def _launcher():
     try:
         return importlib.import_module("piglatin.launcher")
@@ -82,6 +89,7 @@ def _run(case, tmp_path: Path) -> tuple[int | None, str, str | None]:
 
 
 @pytest.mark.pig_conformance
+@pytest.mark.skipif(_launcher_missing(), reason=SKIP_REASON)
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_case(case, tmp_path: Path) -> None:
     status, dumped, error = _run(case, tmp_path)
@@ -143,7 +151,8 @@ def test_inputs_are_named_in_scripts() -> None:
         named = case.script + "".join(v for _k, v in case.params)
         named += "".join(content for _p, content in case.param_files)
         for name, _content in case.inputs:
-            assert name in named, (case.name, name)
+            top, base = name.split("/")[0], name.rsplit("/", 1)[-1]
+            assert name in named or top in named or base in named, (case.name, name)
 
 
 def test_parse_case_reads_every_section() -> None:
