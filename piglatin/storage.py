@@ -92,6 +92,8 @@ def _schema_fields(text: str, pos: int, closer: str) -> tuple[list, int]:
             type_name, inner, pos = _schema_type(text, pos + 1)
         elif pos < len(text) and text[pos] in "({[":
             type_name, inner, pos = _schema_type(text, pos)
+        elif name is not None and name.lower() in data.TYPE_NAMES:
+            name, type_name, inner, pos = None, *_schema_type(text, name_end - len(name))
         fields.append((name, type_name, inner))
     return fields, pos
 
