@@ -228,6 +228,7 @@ class FsShell:
         self.stdin = stdin
         self.errors = 0
         self.name = ""
+        self._widths = [3, 0, 0, 10]
 
     # ---- entry point ------------------------------------------------------------------------
     def run(self, argv: list[str]) -> int:
@@ -354,6 +355,7 @@ class FsShell:
     # ================================ listing and information ================================
     @command("ls", "[-C] [-d] [-h] [-q] [-R] [-t] [-S] [-r] [-u] [<path> ...]", "C d h q R t S r u")
     def cmd_ls(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """List a directory's entries (or a file): permissions, replication, owner, group, size, date, path."""
         self._widths = [3, 0, 0, 10]  # replication, owner, group, size: grow only, as Hadoop
         for item in self.each_item(client, args or ["."]):
             if item.status.is_dir and not opts["d"]:
@@ -402,6 +404,7 @@ class FsShell:
 
     @command("du", "[-s] [-h] [-v] [-x] <path> ...", "s h v x")
     def cmd_du(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Show size and disk space consumed with all replicas, one level deep (-s: one total per path)."""
         rows: list[tuple[str, ...]] = []
         if opts["v"]:
             rows.append(("SIZE", "DISK_SPACE_CONSUMED_WITH_ALL_REPLICAS", "FULL_PATH_NAME"))
@@ -418,6 +421,7 @@ class FsShell:
 
     @command("df", "[-h] [<path> ...]", "h")
     def cmd_df(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Show the capacity, used and available space of the filesystem."""
         rows = [("Filesystem", "Size", "Used", "Available", "Use%")]
         for _item in self.each_item(client, args or ["/"]):
             fs = client.disk_status()
@@ -442,6 +446,7 @@ class FsShell:
 
     @command("count", "[-q] [-h] [-v] [-u] <path> ...", "q h v u x e", min_args=1)
     def cmd_count(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Count directories, files and bytes under each path (-q adds quota columns)."""
         h = opts["h"]
         if opts["v"]:
             quota_head = "%12s %15s %15s %15s " % ("QUOTA", "REM_QUOTA", "SPACE_QUOTA",
@@ -464,6 +469,7 @@ class FsShell:
 
     @command("stat", "[format] <path> ...", min_args=1)
     def cmd_stat(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Print statistics in a format: %a %A %b %F %g %n %o %r %u %x %X %y %Y (default %y)."""
         fmt = "%y"
         if len(args) > 1 and "%" in args[0]:
             fmt = args.pop(0)
@@ -472,6 +478,7 @@ class FsShell:
 
     @command("test", "-[defswrz] <path>", "d e f s w r z", min_args=1, max_args=1)
     def cmd_test(self, client: Any, opts: dict[str, Any], args: list[str]) -> int:
+        """Exit 0 when the test holds: -e exists, -d directory, -f file, -s non-empty, -z empty, -r/-w access."""
         chosen = [f for f in "defswrz" if opts[f]]
         if len(chosen) != 1:
             raise UsageError("No test flag given" if not chosen else "Only one test flag is allowed")
@@ -488,11 +495,13 @@ class FsShell:
 
     @command("cat", "[-ignoreCrc] <src> ...", "ignoreCrc", min_args=1)
     def cmd_cat(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Copy files to standard output."""
         for item in self.each_item(client, args):
             self.guarded(client, item.display, lambda i=item: self._cat(client, i, False))
 
     @command("text", "[-ignoreCrc] <src> ...", "ignoreCrc", min_args=1)
     def cmd_text(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Copy files to standard output, decompressing gzip files."""
         for item in self.each_item(client, args):
             self.guarded(client, item.display, lambda i=item: self._cat(client, i, True))
 
@@ -512,10 +521,12 @@ class FsShell:
 
     @command("tail", "<file>", min_args=1, max_args=1)
     def cmd_tail(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Show the last kilobyte of a file."""
         self._ends(client, args[0], tail=True)
 
     @command("head", "<file>", min_args=1, max_args=1)
     def cmd_head(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Show the first kilobyte of a file."""
         self._ends(client, args[0], tail=False)
 
     def _ends(self, client: Any, pattern: str, tail: bool) -> None:
@@ -528,13 +539,14 @@ class FsShell:
                 with client.open(i.display) as stream:
                     if tail:
                         stream.seek(max(0, i.status.length - 1024))
-                    self.out.write(stream.read(1024))
+                    self.pump(stream, self.out, limit=1024)
 
             self.guarded(client, item.display, show)
 
     # ================================ namespace changes ======================================
     @command("mkdir", "[-p] <path> ...", "p", min_args=1)
     def cmd_mkdir(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Create directories (-p: parents too, no error if present)."""
         for arg in args:
             self.guarded(client, arg, lambda a=arg: self._mkdir(client, pathglob.unescape(a), opts["p"]))
 
@@ -556,6 +568,7 @@ class FsShell:
 
     @command("touchz", "<path> ...", min_args=1)
     def cmd_touchz(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Create empty files (an existing non-empty file is an error)."""
         for arg in args:
             self.guarded(client, arg, lambda a=arg: self._touchz(client, pathglob.unescape(a)))
 
@@ -573,6 +586,7 @@ class FsShell:
     @command("rm", "[-f] [-r|-R] [-skipTrash] [-safely] <src> ...", "f r R skipTrash safely",
              min_args=1)
     def cmd_rm(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Delete files (-r: directories recursively; -f: no error for missing paths)."""
         recursive = opts["r"] or opts["R"]
         for pattern in args:
             try:
@@ -593,6 +607,7 @@ class FsShell:
     @command("rmdir", "[--ignore-fail-on-non-empty] <dir> ...", "-ignore-fail-on-non-empty",
              min_args=1)
     def cmd_rmdir(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Delete empty directories."""
         for item in self.each_item(client, args):
             if not item.status.is_dir:
                 self.error(quote(item.display, "Is not a directory"))
@@ -607,10 +622,12 @@ class FsShell:
 
     @command("mv", "<src> ... <dst>", min_args=2)
     def cmd_mv(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Move (rename) paths; several sources need a directory destination."""
         self._transfer(client, args, move=True, force=False, direct=True)
 
     @command("cp", "[-f] [-p | -p[topax]] [-d] <src> ... <dst>", "f p d", min_args=2)
     def cmd_cp(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Copy files and directories inside the filesystem (-f overwrites, -p preserves)."""
         self._transfer(client, args, move=False, force=opts["f"], direct=opts["d"],
                        preserve=opts["p"])
 
@@ -668,6 +685,7 @@ class FsShell:
 
     @command("setrep", "[-R] [-w] <rep> <path> ...", "R w", min_args=2)
     def cmd_setrep(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Set the replication of files (every file below a directory); -w waits for it."""
         text = args.pop(0)
         if not text.isdigit() or int(text) < 1:
             raise UsageError(f"Illegal replication, a positive integer expected: {text}")
@@ -694,6 +712,7 @@ class FsShell:
 
     @command("chmod", "[-R] <MODE[,MODE]... | OCTALMODE> PATH...", "R", min_args=2)
     def cmd_chmod(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Change permissions: octal (755) or symbolic (u+x,go-w); -R recursively."""
         spec = args.pop(0)
         if parse_mode(spec, 0o644, False) is None:
             raise UsageError(f"chmod : mode '{spec}' does not match the expected pattern.")
@@ -702,6 +721,7 @@ class FsShell:
 
     @command("chown", "[-R] [OWNER][:[GROUP]] PATH...", "R", min_args=2)
     def cmd_chown(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Change owner and/or group (superuser only); -R recursively."""
         owner, _, group = args.pop(0).partition(":")
         if not (owner or group) or not _valid_names(owner, group):
             raise UsageError(f"'{owner}:{group}' does not match expected pattern for [owner][:group].")
@@ -710,6 +730,7 @@ class FsShell:
 
     @command("chgrp", "[-R] GROUP PATH...", "R", min_args=2)
     def cmd_chgrp(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Change the group; -R recursively."""
         group = args.pop(0)
         if not _valid_names("", group) or not group:
             raise UsageError(f"'{group}' does not match expected pattern for group")
@@ -731,6 +752,7 @@ class FsShell:
     @command("put copyFromLocal", "[-f] [-p] [-l] [-d] <localsrc> ... <dst>", "f p l d",
              min_args=1)
     def cmd_put(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Copy local files (or - for stdin) into the filesystem (-f overwrites)."""
         srcs, dst = (args[:-1], pathglob.unescape(args[-1])) if len(args) > 1 else (args, ".")
         dst_st = self.guarded(client, dst, lambda: self._dst_status(client, dst, len(srcs) > 1))
         if dst_st is False:
@@ -779,6 +801,7 @@ class FsShell:
     @command("get copyToLocal", "[-f] [-p] [-ignoreCrc] [-crc] <src> ... <localdst>",
              "f p ignoreCrc crc", min_args=1)
     def cmd_get(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Copy files to the local filesystem (-f overwrites)."""
         srcs, dst = (args[:-1], args[-1]) if len(args) > 1 else (args, ".")
         if len(srcs) > 1 and not os.path.isdir(dst):
             self.error(quote(dst, "Is not a directory" if os.path.exists(dst)
@@ -815,6 +838,7 @@ class FsShell:
     @command("getmerge", "[-nl] [-skip-empty-file] <src> <localdst>", "nl skip-empty-file",
              min_args=2, max_args=2)
     def cmd_getmerge(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Concatenate the files of a directory (or a glob) into one local file (-nl adds newlines)."""
         files: list[Item] = []
         for item in self.each_item(client, args[:1]):
             kids = self.children(client, item) if item.status.is_dir else [item]
@@ -835,6 +859,7 @@ class FsShell:
     # ================================ help ===================================================
     @command("usage", "[cmd ...]", local=True)
     def cmd_usage(self, client: Any, opts: dict[str, Any], args: list[str]) -> int:
+        """Show the usage of commands."""
         if not args:
             self.out.write(general_usage().encode())
             return 0
@@ -848,6 +873,7 @@ class FsShell:
 
     @command("help", "[cmd ...]", local=True)
     def cmd_help(self, client: Any, opts: dict[str, Any], args: list[str]) -> int:
+        """Show help for commands."""
         names = [a.lstrip("-") for a in args] or sorted(COMMANDS)
         if not args:
             self.out.write(general_usage().encode() + b"\n")
