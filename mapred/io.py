@@ -386,15 +386,37 @@ def expand_braces(pattern: str) -> list[str]:
     return [pattern]  # unbalanced: taken literally
 
 
-def expand_inputs(paths: list[str], conf: Configuration) -> list[str]:
+def split_path_list(text: str) -> list[str]:
+    """Hadoop's comma-separated path list; commas inside ``{...}`` belong to a glob.
+
+    >>> split_path_list("a,b/{x,y},c")
+    ['a', 'b/{x,y}', 'c']
+    """
+    parts, depth, last = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "{":
+            depth += 1
+        elif ch == "}" and depth:
+            depth -= 1
+        elif ch == "," and not depth:
+            parts.append(text[last:i])
+            last = i + 1
+    parts.append(text[last:])
+    return [p for p in parts if p]
+
+
+def expand_inputs(paths: list[str] | str, conf: Configuration) -> list[str]:
     """Input paths -> file URLs: files as is, a directory's (non-hidden) files, glob matches.
 
-    Each path's files are sorted; paths keep their order. Subdirectories of an input directory
-    are skipped unless ``mapreduce.input.fileinputformat.input.dir.recursive`` is true.
+    Each path may be a comma-separated list, as in Hadoop's ``setInputPaths``. Each path's
+    files are sorted; paths keep their order. Subdirectories of an input directory are skipped
+    unless ``mapreduce.input.fileinputformat.input.dir.recursive`` is true.
     """
     recursive = conf.get_bool("mapreduce.input.fileinputformat.input.dir.recursive", False)
+    if isinstance(paths, str):
+        paths = [paths]
     urls: list[str] = []
-    for given in paths:
+    for given in (p for text in paths for p in split_path_list(text)):
         fs, path = fsspec.core.url_to_fs(given)
         if _MAGIC.search(path) or "{" in path:
             matches = [m for p in expand_braces(path) for m in fs.glob(p) if not is_hidden(m)]

@@ -52,6 +52,13 @@ def test_files_and_paths_keep_their_order(tree):
     assert found == [url("c.txt"), url("b/x.txt")]
 
 
+def test_comma_separated_lists_like_set_input_paths(tree):
+    root, url = tree
+    found = expand_inputs(f"{root}/c.txt,{root}/{{a,b}}/x.txt", CONF)
+    assert found == [url("c.txt"), url("b/x.txt")]
+    assert expand_inputs([f"{root}/b,{root}/c.txt"], CONF) == [url("b/x.txt"), url("c.txt")]
+
+
 def test_glob(tree):
     root, url = tree
     assert expand_inputs([f"{root}/a/part-*"], CONF) == [url("a/part-00000"), url("a/part-00001")]
