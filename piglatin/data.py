@@ -494,6 +494,9 @@ def format_double(x: float) -> str:
         return "Infinity" if x > 0 else "-Infinity"
     if x == 0:
         return "-0.0" if math.copysign(1, x) < 0 else "0.0"
+    r = repr(x)
+    if len(r) < 17 and 1e-3 <= abs(x) < 1e7:
+        return r  # fewer than 16 digits, positional in both Python and Java
     sign, digits, exp = Decimal(repr(x)).normalize().as_tuple()
     if len(digits) >= 16 and _to_float32(x) == x:  # a widened float: print as Float does
         sign, digits, exp = Decimal(_shortest_float32(x)).normalize().as_tuple()

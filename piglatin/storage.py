@@ -150,6 +150,8 @@ class LoadFunc:
         warn = self.warn
         if type_name == "bytearray":
             return _identity
+        if type_name == "chararray":
+            return lambda v: v.decode("utf-8", "replace") if type(v) is bytes else data.to_chararray(v, warn)
         if type_name in ("tuple", "bag", "map"):
             return lambda v: data.cast(v, type_name, warn, inner)
         fn = data.CASTS[type_name]
@@ -162,7 +164,7 @@ class LoadFunc:
         n = len(casters)
         if len(fields) < n:
             fields = list(fields) + [None] * (n - len(fields))
-        return tuple([c(v) if v is not None else None for c, v in zip(casters, fields)])
+        return tuple([c(v) for c, v in zip(casters, fields)])
 
     def parse_line(self, line: bytes | str) -> tuple:
         raise NotImplementedError
@@ -234,11 +236,17 @@ class PigStorage(LoadFunc, StoreFunc):
 
 
 def _field_bytes(v: Any) -> bytes:
-    if type(v) is bytes:
-        return v
-    if type(v) is str:
-        return v.encode("utf-8")
-    return data.format_value(v).encode("utf-8")
+    f = _FIELD_BYTES.get(type(v))
+    return f(v) if f is not None else data.format_value(v).encode("utf-8")
+
+
+_FIELD_BYTES: dict[type, Callable[[Any], bytes]] = {
+    bytes: lambda v: v,
+    str: lambda v: v.encode("utf-8"),
+    int: lambda v: str(v).encode(),
+    type(None): lambda v: b"",
+    float: lambda v: data.format_double(v).encode(),
+}
 
 
 class TextLoader(LoadFunc):
