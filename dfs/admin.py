@@ -21,7 +21,9 @@ FSCK_USAGE = (
     "Usage: hdfs fsck <path> [-list-corruptfileblocks | [-move | -delete | -openforwrite] "
     "[-files [-blocks [-locations | -racks | -replicaDetails]]]]"
 )
-DFSADMIN_USAGE = "Usage: hdfs dfsadmin [-report [-live] [-dead]] [-safemode <enter | leave | get | wait>]"
+DFSADMIN_USAGE = (
+    "Usage: hdfs dfsadmin [-report [-live] [-dead]] [-safemode <enter | leave | get | wait>]"
+)
 
 
 class UsageError(ValueError):

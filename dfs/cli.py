@@ -133,7 +133,9 @@ def run_command(
     """
     debug = debug_requested(args, ctx)
     if debug:
-        logging.basicConfig(level=logging.DEBUG, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=logging.DEBUG, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
     try:
         conf, rest = parse_generic_options(args)
         return int(fn(conf, rest) or 0)
@@ -244,7 +246,7 @@ def fs_main(conf: Configuration, args: list[str]) -> int:
 cli.add_command(cli.commands["fs"], "dfs")
 
 
-@hadoop_command("fsck", "Check the filesystem: hadoop fsck <path> [-files [-blocks [-locations | -racks]]]")
+@hadoop_command("fsck", "Check blocks: hadoop fsck <path> [-files [-blocks [-locations|-racks]]]")
 def fsck_main(conf: Configuration, args: list[str]) -> int:
     """Report missing, corrupt and under-replicated blocks under a path."""
     from dfs.admin import FsckOptions, run_fsck

@@ -117,8 +117,8 @@ _ERRNO_REASONS = {
 def describe(exc: BaseException, display: str, resolved: str | None = None) -> str:
     """Hadoop's one-line text for an error about the path the user spelled `display`.
 
-    The DFS errors already read like ``/abs/path: reason`` (quoted Hadoop-style); the path is shown as the user typed it
-    when it is the one they named, and as the namenode reported it otherwise (a parent).
+    DFS errors already read like ``/abs/path: reason`` (quoted Hadoop-style); the path is
+    shown as the user typed it when it is the one they named, as reported otherwise.
     """
     if isinstance(exc, PathError):
         return str(exc)
@@ -355,7 +355,7 @@ class FsShell:
     # ================================ listing and information ================================
     @command("ls", "[-C] [-d] [-h] [-q] [-R] [-t] [-S] [-r] [-u] [<path> ...]", "C d h q R t S r u")
     def cmd_ls(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
-        """List a directory's entries (or a file): permissions, replication, owner, group, size, date, path."""
+        """List directory entries: permissions, replication, owner, group, size, date, path."""
         self._widths = [3, 0, 0, 10]  # replication, owner, group, size: grow only, as Hadoop
         for item in self.each_item(client, args or ["."]):
             if item.status.is_dir and not opts["d"]:
@@ -373,7 +373,8 @@ class FsShell:
     @staticmethod
     def _ls_sorted(items: list[Item], opts: dict[str, Any]) -> list[Item]:
         if opts["t"]:
-            key: Callable[[Item], Any] = lambda i: -(i.status.atime if opts["u"] else i.status.mtime)
+            field = "atime" if opts["u"] else "mtime"
+            key: Callable[[Item], Any] = lambda i: -getattr(i.status, field)
         elif opts["S"]:
             key = lambda i: -i.status.length
         else:
@@ -404,14 +405,15 @@ class FsShell:
 
     @command("du", "[-s] [-h] [-v] [-x] <path> ...", "s h v x")
     def cmd_du(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
-        """Show size and disk space consumed with all replicas, one level deep (-s: one total per path)."""
+        """Show size and space consumed with all replicas, one level deep (-s: totals)."""
         rows: list[tuple[str, ...]] = []
         if opts["v"]:
             rows.append(("SIZE", "DISK_SPACE_CONSUMED_WITH_ALL_REPLICAS", "FULL_PATH_NAME"))
         for item in self.each_item(client, args or ["."]):
             targets = [item]
             if item.status.is_dir and not opts["s"]:
-                targets = self.guarded(client, item.display, lambda i=item: self.children(client, i)) or []
+                kids = self.guarded(client, item.display, lambda i=item: self.children(client, i))
+                targets = kids or []
             for t in targets:
                 cs = self.guarded(client, t.display, lambda t=t: client.content_summary(t.display))
                 if cs is not None:
@@ -456,7 +458,8 @@ class FsShell:
                 head = ""
             self.print((quota_head if opts["q"] or opts["u"] else "") + head + "PATHNAME")
         for item in self.each_item(client, args):
-            cs = self.guarded(client, item.display, lambda i=item: client.content_summary(i.display))
+            cs = self.guarded(client, item.display,
+                              lambda i=item: client.content_summary(i.display))
             if cs is None:
                 continue
             line = ""
@@ -478,10 +481,10 @@ class FsShell:
 
     @command("test", "-[defswrz] <path>", "d e f s w r z", min_args=1, max_args=1)
     def cmd_test(self, client: Any, opts: dict[str, Any], args: list[str]) -> int:
-        """Exit 0 when the test holds: -e exists, -d directory, -f file, -s non-empty, -z empty, -r/-w access."""
+        """Exit 0 when true: -e exists, -d dir, -f file, -s non-empty, -z empty, -r/-w access."""
         chosen = [f for f in "defswrz" if opts[f]]
         if len(chosen) != 1:
-            raise UsageError("No test flag given" if not chosen else "Only one test flag is allowed")
+            raise UsageError("Only one test flag is allowed" if chosen else "No test flag given")
         try:
             items = self.expand(client, args[0])
         except (DFSFileNotFound, PathError):
@@ -548,7 +551,8 @@ class FsShell:
     def cmd_mkdir(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
         """Create directories (-p: parents too, no error if present)."""
         for arg in args:
-            self.guarded(client, arg, lambda a=arg: self._mkdir(client, pathglob.unescape(a), opts["p"]))
+            path = pathglob.unescape(arg)
+            self.guarded(client, arg, lambda p=path: self._mkdir(client, p, opts["p"]))
 
     def _mkdir(self, client: Any, path: str, parents: bool) -> None:
         st = self.stat_or_none(client, path)
@@ -692,14 +696,17 @@ class FsShell:
         rep, waiting = int(text), []
         for item in self.each_item(client, args):
             for f in self._files_under(client, item):
-                if self.guarded(client, f.display, lambda f=f: client.set_replication(f.display, rep)) is not None:
+                done = self.guarded(client, f.display,
+                                    lambda f=f: client.set_replication(f.display, rep))
+                if done is not None:
                     self.print(f"Replication {rep} set: {f.display}")
                     waiting.append(f)
         if opts["w"]:
             for f in waiting:
                 self.out.write(f"Waiting for {f.display} ...".encode())
                 self.out.flush()
-                done = self.guarded(client, f.display, lambda f=f: client.wait_replication(f.display))
+                done = self.guarded(client, f.display,
+                                    lambda f=f: client.wait_replication(f.display))
                 self.print(" done" if done else " timed out")
 
     def _files_under(self, client: Any, item: Item) -> Iterator[Item]:
@@ -724,7 +731,9 @@ class FsShell:
         """Change owner and/or group (superuser only); -R recursively."""
         owner, _, group = args.pop(0).partition(":")
         if not (owner or group) or not _valid_names(owner, group):
-            raise UsageError(f"'{owner}:{group}' does not match expected pattern for [owner][:group].")
+            raise UsageError(
+                f"'{owner}:{group}' does not match expected pattern for [owner][:group]."
+            )
         self._apply(client, args, opts["R"], lambda it: client.set_owner(
             it.display, owner=owner or None, group=group or None))
 
@@ -742,7 +751,8 @@ class FsShell:
             if self.guarded(client, item.display, lambda: fn(item) or True) is None:
                 return
             if recursive and item.status.is_dir:
-                for kid in self.guarded(client, item.display, lambda: self.children(client, item)) or []:
+                kids = self.guarded(client, item.display, lambda: self.children(client, item))
+                for kid in kids or []:
                     visit(kid)
 
         for item in self.each_item(client, patterns):
@@ -838,7 +848,7 @@ class FsShell:
     @command("getmerge", "[-nl] [-skip-empty-file] <src> <localdst>", "nl skip-empty-file",
              min_args=2, max_args=2)
     def cmd_getmerge(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
-        """Concatenate the files of a directory (or a glob) into one local file (-nl adds newlines)."""
+        """Concatenate a directory's files (or a glob's) into one local file (-nl: newlines)."""
         files: list[Item] = []
         for item in self.each_item(client, args[:1]):
             kids = self.children(client, item) if item.status.is_dir else [item]

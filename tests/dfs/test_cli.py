@@ -43,7 +43,8 @@ def test_parse_generic_options(tmp_path):
         "<property><name>x.y</name><value>from-file</value></property></configuration>"
     )
     conf, rest = parse_generic_options(
-        ["-conf", str(site), "-D", "x.y=from-D", "-Dk=a=b", "--debug", "-fs", "dfs:///", "-ls", "-D", "q=1"]
+        ["-conf", str(site), "-D", "x.y=from-D", "-Dk=a=b", "--debug", "-fs", "dfs:///",
+         "-ls", "-D", "q=1"]
     )
     assert conf.get_int("dfs.replication") == 1  # from the -conf file
     assert conf.get("x.y") == "from-D"  # -D wins over -conf
@@ -131,7 +132,8 @@ def test_fsck_healthy_report(run):
         line = next(x for x in out.splitlines() if x.startswith(f"{i}. "))
         assert re.fullmatch(
             rf"{i}\. BP-[^:]+:blk_{b.block_id}_{b.genstamp} len={b.length} Live_repl=3  "
-            r"\[DatanodeInfoWithStorage\[dn\d,DS-dn\d,DISK\](, DatanodeInfoWithStorage\[[^\]]+\]){2}\]",
+            r"\[DatanodeInfoWithStorage\[dn\d,DS-dn\d,DISK\]"
+            r"(, DatanodeInfoWithStorage\[[^\]]+\]){2}\]",
             line,
         ), line
     for label, value in [("Status", "HEALTHY"), ("Total files", "1"), ("Total dirs", "1"),
@@ -215,7 +217,8 @@ def test_fs_path_imports_stay_light(tmp_path):
     code = (
         "import sys\nfrom dfs.cli import main\n"
         "try:\n    main(['fs', '-ls', '/'])\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('pandas', 'fsspec', 'mapred', 'piglatin', 'numpy') if m in sys.modules]\n"
+        "heavy = [m for m in ('pandas', 'fsspec', 'mapred', 'piglatin', 'numpy')\n"
+        "         if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
     env = dict(os.environ, MINIHADOOP_HOME=str(tmp_path), HADOOP_USER_NAME="alice")
