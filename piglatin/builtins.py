@@ -465,8 +465,8 @@ def _translate_regex(p: str) -> str:
                 continue
             if nxt in "pP" and i + 2 < n and p[i + 2] == "{":
                 close = p.index("}", i)
-                name = p[i + 3 : close].removeprefix("Is") if p[i + 3 : close] not in _JAVA_CLASSES else p[i + 3 : close]
-                body = _JAVA_CLASSES.get(name, _JAVA_CLASSES.get("Is" + name, "\\w"))
+                name = p[i + 3 : close]
+                body = _JAVA_CLASSES.get(name) or _JAVA_CLASSES.get(name.removeprefix("Is"), "\\w")
                 neg = nxt == "P"
                 if body.startswith("^"):
                     body, neg = body[1:], not neg
@@ -763,7 +763,8 @@ def _zone(name: Any) -> Any:
 
 def format_joda(d: datetime, pattern: str) -> str:
     """Format a datetime with a Joda pattern."""
-    return "".join([t if isinstance(t, str) else _format_field(d, *t) for t in joda_tokens(pattern)])
+    tokens = joda_tokens(pattern)
+    return "".join([t if isinstance(t, str) else _format_field(d, *t) for t in tokens])
 
 
 def _format_field(d: datetime, c: str, n: int) -> str:
@@ -776,8 +777,11 @@ def _format_field(d: datetime, c: str, n: int) -> str:
     if c == "S":
         return f"{d.microsecond // 1000:03d}"[:n].ljust(n, "0")
     if c == "Z":
-        text = data.format_datetime(d)[23:]
-        return "+00:00" if text == "Z" and n >= 2 else ("+0000" if text == "Z" else text.replace(":", "") if n == 1 else text)
+        if n >= 3:
+            return str(d.tzinfo) if d.utcoffset() else "UTC"
+        text = data.format_datetime(d)[23:]  # Z or +hh:mm
+        text = "+00:00" if text == "Z" else text
+        return text if n == 2 else text.replace(":", "")
     if c == "a":
         return "AM" if d.hour < 12 else "PM"
     if c == "z":

@@ -143,7 +143,8 @@ class LoadFunc:
     def with_schema(self, schema: Iterable[Any] | None) -> LoadFunc:
         """Apply a LOAD ... AS schema: fields are cast, padded with nulls or cut to it."""
         self.schema = _schema_specs(schema)
-        self._casters = None if self.schema is None else [self._caster(t, i) for _, t, i in self.schema]
+        specs = self.schema
+        self._casters = None if specs is None else [self._caster(t, i) for _, t, i in specs]
         return self
 
     def _caster(self, type_name: str, inner: Any) -> Callable[[Any], Any]:
@@ -151,7 +152,8 @@ class LoadFunc:
         if type_name == "bytearray":
             return _identity
         if type_name == "chararray":
-            return lambda v: v.decode("utf-8", "replace") if type(v) is bytes else data.to_chararray(v, warn)
+            to_chararray = data.to_chararray
+            return lambda v: v.decode("utf-8", "replace") if type(v) is bytes else to_chararray(v, warn)
         if type_name in ("tuple", "bag", "map"):
             return lambda v: data.cast(v, type_name, warn, inner)
         fn = data.CASTS[type_name]
@@ -290,9 +292,13 @@ class JsonLoader(LoadFunc):
         if type_name == "tuple":
             specs = _schema_specs(inner) or []
             if isinstance(v, dict):
-                return tuple(self._field(v.get(n), t, i) for n, t, i in specs) if specs else tuple(v.values())
+                if not specs:
+                    return tuple(v.values())
+                return tuple(self._field(v.get(n), t, i) for n, t, i in specs)
             if isinstance(v, list):
-                return tuple(self._field(x, t, i) for x, (n, t, i) in zip(v, specs)) if specs else tuple(v)
+                if not specs:
+                    return tuple(v)
+                return tuple(self._field(x, t, i) for x, (_, t, i) in zip(v, specs))
             return self._fail()
         if type_name == "bag":
             if not isinstance(v, list):

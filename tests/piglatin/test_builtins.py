@@ -174,7 +174,10 @@ def test_algebraic_split_on_doubles(bag, cuts, name):
     initial, intermediate, final = lookup(name).algebraic
     result = final([intermediate([initial(p)]) for p in _split(bag, cuts)])
     expected = lookup(name).fn(bag)
-    assert result == pytest.approx(expected, rel=1e-9, abs=1e-6) if expected is not None else result is None
+    if expected is None:
+        assert result is None
+    else:
+        assert result == pytest.approx(expected, rel=1e-9, abs=1e-6)
 
 
 def test_algebraic_plain_python_reference():

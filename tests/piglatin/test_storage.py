@@ -149,10 +149,15 @@ def test_json_round_trip():
 
 # ----------------------------------------------------------------------- BinStorage
 
+
+def _millis(d):
+    return d.replace(microsecond=d.microsecond // 1000 * 1000)
+
+
 pig_scalars = st.one_of(
     st.none(), st.integers(-(2**63), 2**63 - 1), st.floats(allow_nan=False), st.text(max_size=5),
     st.binary(max_size=5), st.booleans(),
-    st.datetimes(timezones=st.just(UTC)).map(lambda d: d.replace(microsecond=d.microsecond // 1000 * 1000)),
+    st.datetimes(timezones=st.just(UTC)).map(_millis),
 )
 pig_values = st.recursive(
     pig_scalars,
