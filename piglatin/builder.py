@@ -1,0 +1,891 @@
+"""AST -> LogicalPlan: alias resolution, schema propagation and type checking.
+
+Owns: turning `ast.Script` into a `logical.LogicalPlan` exactly as Pig's front end
+does — GROUP gives `group` plus one bag per input named after its alias, JOIN and
+CROSS prefix fields `A::x`, FLATTEN expands, LOAD without AS has an unknown schema,
+AS with names only gives bytearray.  Expressions are typed, with Pig's implicit casts
+inserted, by `ExprTyper`; function names are resolved by `Functions`.
+Compile-time errors carry file, line and column and suggest close names.
+Must not touch: parsing (parser.py), optimisation or execution.
+
+>>> plan = build_text("A = LOAD 'x' AS (n:chararray, a:int); B = GROUP A BY n;")
+>>> plan.describe("B")
+'B: {group: chararray,A: {(n: chararray,a: int)}}'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from piglatin import ast as A
+from piglatin import logical as L
+from piglatin.errors import (
+    PigError,
+    PlanError,
+    SchemaError,
+    TypeCheckError,
+    UndefinedAliasError,
+    UnknownFunctionError,
+    suggest,
+)
+from piglatin.schema import (
+    AmbiguousFieldError,
+    DataType,
+    FieldSchema,
+    Schema,
+    bag_field,
+    bag_of,
+    describe_alias,
+    merge_field,
+    merge_union,
+    wider_numeric,
+)
+
+log = logging.getLogger(__name__)
+
+T = DataType
+BOOL = FieldSchema(None, T.BOOLEAN)
+JOIN_STRATEGIES = ("hash", "replicated", "skewed", "merge")
+_OP_NAMES = {
+    "+": "Add", "-": "Subtract", "*": "Multiply", "/": "Divide", "%": "Mod",
+    "==": "Equal", "!=": "NotEqual", "<": "LessThan", ">": "GreaterThan",
+    "<=": "LessThanEqual", ">=": "GreaterThanEqual", "matches": "Regexp",
+}
+_CONST_TYPES = {
+    "int": T.INT, "long": T.LONG, "float": T.FLOAT, "double": T.DOUBLE,
+    "chararray": T.CHARARRAY, "boolean": T.BOOLEAN, "null": T.BYTEARRAY,
+}
+
+
+def _at(node: object) -> dict[str, int]:
+    return {"line": getattr(node, "line", 0) or None, "column": getattr(node, "column", 0) or None}
+
+
+# ----------------------------------------------------------------- functions
+ReturnRule = Callable[[list[FieldSchema]], FieldSchema]
+
+
+def _inner_type(args: list[FieldSchema]) -> DataType:
+    """Type of the first column of the bag argument (bytearray when unknown)."""
+    if args and args[0].tuple_schema is not None and len(args[0].tuple_schema):
+        return args[0].tuple_schema.fields[0].dtype
+    return T.BYTEARRAY
+
+
+def _sum_type(args: list[FieldSchema]) -> FieldSchema:
+    t = _inner_type(args)
+    return FieldSchema(None, T.LONG if t in (T.INT, T.LONG) else T.DOUBLE)
+
+
+def _minmax_type(args: list[FieldSchema]) -> FieldSchema:
+    t = _inner_type(args)
+    return FieldSchema(None, T.DOUBLE if t is T.BYTEARRAY else t)
+
+
+def _tokenize(args: list[FieldSchema]) -> FieldSchema:
+    src = args[0].name if args and args[0].name else None
+    name = f"bag_of_tokenTuples_from_{src}" if src else "bag_of_tokenTuples"
+    return FieldSchema(name, T.BAG, bag_of(Schema((FieldSchema("token", T.CHARARRAY),)), "tuple_of_tokens"))
+
+
+def _same_as_arg(i: int) -> ReturnRule:
+    return lambda args: FieldSchema(None, args[i].dtype, args[i].schema) if len(args) > i else FieldSchema(None, T.BYTEARRAY)
+
+
+def _round(args: list[FieldSchema]) -> FieldSchema:
+    t = args[0].dtype if args else T.DOUBLE
+    return FieldSchema(None, {T.FLOAT: T.INT, T.INT: T.INT, T.LONG: T.LONG}.get(t, T.LONG))
+
+
+def _tobag(args: list[FieldSchema]) -> FieldSchema:
+    types = {a.dtype for a in args}
+    if len(types) == 1 and args[0].dtype is not T.TUPLE:
+        return FieldSchema(None, T.BAG, bag_of(Schema((FieldSchema(None, args[0].dtype, args[0].schema),))))
+    return FieldSchema(None, T.BAG, None)
+
+
+def _fixed(t: DataType) -> ReturnRule:
+    return lambda args: FieldSchema(None, t)
+
+
+_RETURNS: dict[str, ReturnRule] = {
+    "COUNT": _fixed(T.LONG), "COUNT_STAR": _fixed(T.LONG), "SIZE": _fixed(T.LONG),
+    "SUM": _sum_type, "AVG": _fixed(T.DOUBLE), "MIN": _minmax_type, "MAX": _minmax_type,
+    "TOKENIZE": _tokenize, "CONCAT": _fixed(T.CHARARRAY), "IsEmpty": _fixed(T.BOOLEAN),
+    "DIFF": lambda a: FieldSchema(None, T.BAG, a[0].schema if a else None),
+    "TOP": lambda a: FieldSchema(None, T.BAG, a[2].schema if len(a) > 2 else None),
+    "BagToTuple": _fixed(T.TUPLE), "TOTUPLE": lambda a: FieldSchema(None, T.TUPLE, Schema(tuple(a))),
+    "TOBAG": _tobag, "TOMAP": _fixed(T.MAP), "STRSPLIT": _fixed(T.TUPLE),
+    "REGEX_EXTRACT_ALL": _fixed(T.TUPLE), "ABS": _same_as_arg(0), "ROUND": _round,
+    "RANDOM": _fixed(T.DOUBLE), "INDEXOF": _fixed(T.INT), "LAST_INDEX_OF": _fixed(T.INT),
+    "STARTSWITH": _fixed(T.BOOLEAN), "ENDSWITH": _fixed(T.BOOLEAN), "EqualsIgnoreCase": _fixed(T.BOOLEAN),
+    "ToDate": _fixed(T.DATETIME), "CurrentTime": _fixed(T.DATETIME), "ToUnixTime": _fixed(T.LONG),
+    "ToMilliSeconds": _fixed(T.LONG), "ToString": _fixed(T.CHARARRAY),
+}
+for _n in ("LOWER", "UPPER", "TRIM", "LTRIM", "RTRIM", "SUBSTRING", "REPLACE", "REGEX_EXTRACT", "UCFIRST", "LCFIRST"):
+    _RETURNS[_n] = _fixed(T.CHARARRAY)
+for _n in ("CEIL", "FLOOR", "SQRT", "CBRT", "LOG", "LOG10", "EXP", "SIN", "COS", "TAN", "ASIN", "ACOS", "ATAN", "SINH", "COSH", "TANH"):
+    _RETURNS[_n] = _fixed(T.DOUBLE)
+for _n in ("GetYear", "GetMonth", "GetDay", "GetHour", "GetMinute", "GetSecond", "GetMilliSecond", "GetWeek", "GetWeekYear"):
+    _RETURNS[_n] = _fixed(T.INT)
+for _n in ("YearsBetween", "MonthsBetween", "WeeksBetween", "DaysBetween", "HoursBetween", "MinutesBetween", "SecondsBetween", "MilliSecondsBetween"):
+    _RETURNS[_n] = _fixed(T.LONG)
+
+
+def _registry() -> Mapping[str, object]:
+    """The runtime builtin table (piglatin.builtins.BUILTINS) when it exists."""
+    try:
+        from piglatin.builtins import BUILTINS  # type: ignore[attr-defined]
+    except ImportError:  # not written yet, or broken: fall back to the local table
+        return {}
+    return BUILTINS
+
+
+UdfSchemaHook = Callable[[str, str | None, str], "FieldSchema | None"]
+
+
+@dataclass
+class Functions:
+    """Resolves a call's name: DEFINE alias, `ns.f` UDF, builtin (case-sensitive)."""
+
+    builtins: Mapping[str, object] | None = None
+    udf_schema: UdfSchemaHook | None = None  # (path, namespace, name) -> output field
+    defines: dict[str, L.FuncSpec] = field(default_factory=dict)
+    namespaces: dict[str, str] = field(default_factory=dict)  # namespace -> path
+    bare_paths: list[str] = field(default_factory=list)  # REGISTER without AS
+
+    def table(self) -> Mapping[str, object]:
+        if self.builtins is None:
+            self.builtins = _registry()
+        return self.builtins
+
+    def known(self) -> list[str]:
+        return sorted({*self.table(), *_RETURNS, *self.defines})
+
+    def resolve(self, name: str, args: list[FieldSchema], node: A.Node) -> tuple[str, str, FieldSchema, tuple]:
+        """(resolved name, kind, output field, constructor args) or UnknownFunctionError."""
+        ctor: tuple = ()
+        kind = "builtin"
+        target = name
+        if name in self.defines:
+            spec = self.defines[name]
+            target, ctor, kind = spec.name, spec.args, "define"
+        ns, _, short = target.rpartition(".")
+        if ns in self.namespaces:
+            return target, "udf", self._udf(self.namespaces[ns], ns, short), ctor
+        if target in _RETURNS or target in self.table():
+            return target, kind, self._builtin(target, args), ctor
+        if kind == "define" or self.bare_paths:
+            path = self.bare_paths[-1] if self.bare_paths else ""
+            return target, "udf", self._udf(path, None, target), ctor
+        hint = suggest(name, self.known())
+        raise UnknownFunctionError(f"Could not resolve {name} using imports: [, org.apache.pig.builtin.].{hint}", **_at(node))
+
+    def _udf(self, path: str, namespace: str | None, name: str) -> FieldSchema:
+        out = self.udf_schema(path, namespace, name) if self.udf_schema else None
+        return out if out is not None else FieldSchema(None, T.BYTEARRAY)
+
+    def _builtin(self, name: str, args: list[FieldSchema]) -> FieldSchema:
+        if name in _RETURNS:
+            return _RETURNS[name](args).renamed(_RETURNS[name](args).name)
+        rt = getattr(self.table().get(name), "return_type", None)
+        if callable(rt):
+            rt = rt([a.dtype.value for a in args])
+        try:
+            return FieldSchema(None, DataType.from_name(rt)) if isinstance(rt, str) else FieldSchema(None, T.BYTEARRAY)
+        except ValueError:
+            return FieldSchema(None, T.BYTEARRAY)
+
+
+# --------------------------------------------------------------- expressions
+@dataclass(frozen=True)
+class Scope:
+    """What names mean inside one expression: the input tuple's schema, the nested
+    FOREACH aliases defined so far, and which input (for JOIN/COGROUP keys)."""
+
+    schema: Schema | None
+    alias: str
+    inner: Mapping[str, FieldSchema] = field(default_factory=dict)
+    input: int = 0
+
+
+def _cast(e: L.LExpr, t: DataType) -> L.LExpr:
+    if e.type is t:
+        return e
+    if isinstance(e, L.LEConst) and e.value is None:
+        return L.LEConst(None, FieldSchema(None, t))
+    return L.LECast(e, FieldSchema(e.field.name, t))
+
+
+def _is_null(e: L.LExpr) -> bool:
+    return isinstance(e, L.LEConst) and e.value is None
+
+
+_CASTABLE = {
+    T.CHARARRAY: {T.INT, T.LONG, T.FLOAT, T.DOUBLE, T.BOOLEAN, T.DATETIME, T.CHARARRAY},
+    T.BOOLEAN: {T.CHARARRAY, T.BOOLEAN},
+    T.DATETIME: {T.CHARARRAY, T.DATETIME},
+}
+
+
+class ExprTyper:
+    """Builds typed `logical.LE*` expressions from ast expressions."""
+
+    def __init__(self, functions: Functions) -> None:
+        self.functions = functions
+
+    def build(self, e: A.Expr, sc: Scope) -> L.LExpr:
+        method = getattr(self, "_" + type(e).__name__.lower(), None)
+        if method is None:
+            raise SchemaError(f"{type(e).__name__} is not allowed here", **_at(e))
+        return method(e, sc)
+
+    def expand(self, e: A.Expr, sc: Scope) -> list[L.LExpr]:
+        """`*` and `a..c` become one projection per column; anything else one expr."""
+        if isinstance(e, A.Star):
+            if sc.schema is None:
+                return [L.LEProject(None, FieldSchema(None, T.TUPLE), sc.input)]
+            return [L.LEProject(i, f, sc.input) for i, f in enumerate(sc.schema)]
+        if isinstance(e, A.Range):
+            return [L.LEProject(i, self._col_field(sc, i), sc.input) for i in self._range(e, sc)]
+        return [self.build(e, sc)]
+
+    def _range(self, e: A.Range, sc: Scope) -> range:
+        if sc.schema is None:
+            if isinstance(e.start, A.PosRef | None) and isinstance(e.end, A.PosRef):
+                return range(e.start.index if e.start else 0, e.end.index + 1)
+            raise SchemaError("Cannot expand a range by name on a relation with an unknown schema", **_at(e))
+        lo = self._column(e.start, sc) if e.start is not None else 0
+        hi = self._column(e.end, sc) if e.end is not None else len(sc.schema) - 1
+        if hi < lo:
+            raise SchemaError(f"Invalid range: start column {lo} comes after end column {hi}", **_at(e))
+        return range(lo, hi + 1)
+
+    def _column(self, ref: A.FieldRef | A.PosRef, sc: Scope) -> int:
+        le = self.build(ref, sc)
+        assert isinstance(le, L.LEProject) and le.column is not None
+        return le.column
+
+    @staticmethod
+    def _col_field(sc: Scope, i: int) -> FieldSchema:
+        return sc.schema[i] if sc.schema is not None else FieldSchema(None, T.BYTEARRAY)
+
+    # leaves -------------------------------------------------------------
+    def _const(self, e: A.Const, sc: Scope) -> L.LExpr:
+        return L.LEConst(e.value, FieldSchema(None, _CONST_TYPES[e.type]))
+
+    def _fieldref(self, e: A.FieldRef, sc: Scope) -> L.LExpr:
+        if e.name in sc.inner:
+            return L.LEInnerRef(e.name, sc.inner[e.name])
+        if sc.schema is None:
+            raise SchemaError(
+                f"Invalid field projection. Projected field [{e.name}] does not exist: "
+                f"{sc.alias} has an unknown schema; use $n or declare one with AS", **_at(e))
+        try:
+            i = sc.schema.index_of(e.name)
+        except AmbiguousFieldError as amb:
+            raise SchemaError(f"Found more than one match: {', '.join(amb.matches)}", **_at(e)) from None
+        if i is None:
+            names = [n for n in sc.schema.names if n] + [n.rpartition("::")[2] for n in sc.schema.names if n] + list(sc.inner)
+            raise SchemaError(
+                f"Invalid field projection. Projected field [{e.name}] does not exist in schema: "
+                f"{sc.schema.short()}.{suggest(e.name, names)}", **_at(e))
+        return L.LEProject(i, sc.schema[i], sc.input)
+
+    def _posref(self, e: A.PosRef, sc: Scope) -> L.LExpr:
+        if sc.schema is not None and e.index >= len(sc.schema):
+            raise SchemaError(
+                f"Out of bound access. Trying to access non-existent column: {e.index}. "
+                f"Schema {sc.schema.short()} has {len(sc.schema)} column(s).", **_at(e))
+        return L.LEProject(e.index, self._col_field(sc, e.index), sc.input)
+
+    # structure ------------------------------------------------------------
+    def _project(self, e: A.Project, sc: Scope) -> L.LExpr:
+        base = self.build(e.base, sc)
+        t = base.type
+        if t is T.BYTEARRAY and base.field.schema is None:
+            cols = tuple(f.index for f in e.fields if isinstance(f, A.PosRef))
+            if len(cols) != len(e.fields):
+                raise SchemaError("Cannot project fields by name from a field of unknown type", **_at(e))
+            return L.LEDeref(base, cols, FieldSchema(None, T.BYTEARRAY))
+        if t not in (T.BAG, T.TUPLE):
+            raise SchemaError(f"Cannot project field(s) out of a {t.value}; only tuples and bags have fields", **_at(e))
+        inner = Scope(base.field.tuple_schema, sc.alias)
+        cols = tuple(self._column(f, inner) if inner.schema is not None else f.index for f in e.fields)  # type: ignore[union-attr]
+        picked = Schema(tuple(inner.schema[c] for c in cols)) if inner.schema is not None else None
+        if t is T.BAG:
+            return L.LEDeref(base, cols, FieldSchema(None, T.BAG, bag_of(picked)))
+        if len(cols) == 1:
+            fs = picked[0] if picked is not None else FieldSchema(None, T.BYTEARRAY)
+            return L.LEDeref(base, cols, fs)
+        return L.LEDeref(base, cols, FieldSchema(None, T.TUPLE, picked))
+
+    def _maplookup(self, e: A.MapLookup, sc: Scope) -> L.LExpr:
+        base = self.build(e.base, sc)
+        if base.type is T.BYTEARRAY:
+            base = _cast(base, T.MAP)
+        if base.type is not T.MAP:
+            raise TypeCheckError(f"In alias {sc.alias}, map lookup '#' needs a map, found {base.type.value}", **_at(e))
+        value = base.field.schema.fields[0] if base.field.schema is not None and len(base.field.schema) else None
+        fs = FieldSchema(None, value.dtype, value.schema) if value is not None else FieldSchema(None, T.BYTEARRAY)
+        return L.LEMapLookup(base, e.key, fs)
+
+    def _tupleexpr(self, e: A.TupleExpr, sc: Scope) -> L.LExpr:
+        items = tuple(self.build(i, sc) for i in e.items)
+        return L.LETuple(items, FieldSchema(None, T.TUPLE, Schema(tuple(i.field for i in items))))
+
+    def _bagexpr(self, e: A.BagExpr, sc: Scope) -> L.LExpr:
+        items = tuple(self._tupleexpr(t, sc) for t in e.items)
+        schemas = {i.field.schema for i in items}
+        inner = schemas.pop() if len(schemas) == 1 else None
+        return L.LEBag(items, FieldSchema(None, T.BAG, bag_of(inner)))  # type: ignore[arg-type]
+
+    def _mapexpr(self, e: A.MapExpr, sc: Scope) -> L.LExpr:
+        pairs = tuple((k, self.build(v, sc)) for k, v in e.pairs)
+        types = {v.type for _, v in pairs}
+        value = Schema((FieldSchema(None, types.pop()),)) if len(types) == 1 else None
+        return L.LEMap(pairs, FieldSchema(None, T.MAP, value))
+
+    def _funccall(self, e: A.FuncCall, sc: Scope) -> L.LExpr:
+        args = [a for arg in e.args for a in self.expand(arg, sc)]
+        func, kind, out, ctor = self.functions.resolve(e.name, [a.field for a in args], e)
+        return L.LEFunc(e.name, func, kind, tuple(args), out, ctor)
+
+    def _flatten(self, e: A.Flatten, sc: Scope) -> L.LExpr:
+        raise SchemaError("FLATTEN can only be used at the top of a FOREACH ... GENERATE item", **_at(e))
+
+    # operators ------------------------------------------------------------
+    def _binop(self, e: A.BinOp, sc: Scope) -> L.LExpr:
+        left, right = self.build(e.left, sc), self.build(e.right, sc)
+        if e.op in ("and", "or"):
+            left, right = (_cast(x, T.BOOLEAN) if _is_null(x) else x for x in (left, right))
+            if left.type is not T.BOOLEAN or right.type is not T.BOOLEAN:
+                raise TypeCheckError("Operands of AND/OR can be boolean only", code=1038, **_at(e))
+            return L.LEBinary(e.op, left, right, BOOL)
+        if e.op == "matches":
+            left = _cast(left, T.CHARARRAY) if left.type is T.BYTEARRAY else left
+            if left.type is not T.CHARARRAY or right.type not in (T.CHARARRAY, T.BYTEARRAY):
+                raise self._incompatible(e, left, right, sc)
+            return L.LEBinary(e.op, left, _cast(right, T.CHARARRAY), BOOL)
+        if e.op in ("+", "-", "*", "/", "%"):
+            return self._arith(e, left, right, sc)
+        return self._compare(e, left, right, sc)
+
+    def _incompatible(self, e: A.BinOp, left: L.LExpr, right: L.LExpr, sc: Scope) -> TypeCheckError:
+        return TypeCheckError(
+            f"In alias {sc.alias}, incompatible types in {_OP_NAMES[e.op]} Operator "
+            f"left hand side:{left.type.value} right hand side:{right.type.value}", **_at(e))
+
+    def _arith(self, e: A.BinOp, left: L.LExpr, right: L.LExpr, sc: Scope) -> L.LExpr:
+        lt, rt = left.type, right.type
+        allowed = (T.INT, T.LONG) if e.op == "%" else (T.INT, T.LONG, T.FLOAT, T.DOUBLE)
+        if lt in allowed and rt in allowed:
+            t = wider_numeric(lt, rt)
+        elif lt is T.BYTEARRAY and rt in allowed:
+            t = rt
+        elif rt is T.BYTEARRAY and lt in allowed:
+            t = lt
+        elif lt is T.BYTEARRAY and rt is T.BYTEARRAY and e.op != "%":
+            t = T.DOUBLE
+        else:
+            raise self._incompatible(e, left, right, sc)
+        return L.LEBinary(e.op, _cast(left, t), _cast(right, t), FieldSchema(None, t))
+
+    def _compare(self, e: A.BinOp, left: L.LExpr, right: L.LExpr, sc: Scope) -> L.LExpr:
+        lt, rt = left.type, right.type
+        simple = {T.CHARARRAY, T.BOOLEAN, T.DATETIME, T.INT, T.LONG, T.FLOAT, T.DOUBLE}
+        if _is_null(left) or _is_null(right):
+            pass
+        elif lt.is_numeric and rt.is_numeric:
+            t = wider_numeric(lt, rt)
+            left, right = _cast(left, t), _cast(right, t)
+        elif lt is rt and lt in (T.CHARARRAY, T.DATETIME, T.BYTEARRAY):
+            pass
+        elif lt is T.BYTEARRAY and (rt in simple or (e.op in ("==", "!=") and rt in (T.MAP, T.TUPLE))):
+            left = _cast(left, rt)
+        elif rt is T.BYTEARRAY and (lt in simple or (e.op in ("==", "!=") and lt in (T.MAP, T.TUPLE))):
+            right = _cast(right, lt)
+        elif e.op in ("==", "!=") and lt is rt and lt in (T.BOOLEAN, T.TUPLE, T.MAP):
+            pass
+        else:
+            raise self._incompatible(e, left, right, sc)
+        return L.LEBinary(e.op, left, right, BOOL)
+
+    def _neg(self, e: A.Neg, sc: Scope) -> L.LExpr:
+        x = self.build(e.operand, sc)
+        if x.type is T.BYTEARRAY:
+            x = _cast(x, T.DOUBLE)
+        if not x.type.is_numeric:
+            raise TypeCheckError("NEG can be used with numbers or Bytearray only", code=1041, **_at(e))
+        return L.LEUnary("neg", x, FieldSchema(None, x.type))
+
+    def _not(self, e: A.Not, sc: Scope) -> L.LExpr:
+        x = self.build(e.operand, sc)
+        x = _cast(x, T.BOOLEAN) if _is_null(x) else x
+        if x.type is not T.BOOLEAN:
+            raise TypeCheckError("NOT can be used with boolean only", code=1042, **_at(e))
+        return L.LEUnary("not", x, BOOL)
+
+    def _isnull(self, e: A.IsNull, sc: Scope) -> L.LExpr:
+        return L.LEUnary("notnull" if e.negated else "isnull", self.build(e.operand, sc), BOOL)
+
+    def _bincond(self, e: A.BinCond, sc: Scope) -> L.LExpr:
+        cond = self.build(e.cond, sc)
+        if cond.type is not T.BOOLEAN:
+            raise TypeCheckError(f"In alias {sc.alias}, condition in BinCond must be boolean, found {cond.type.value}", code=1047, **_at(e))
+        return self._choose(cond, self.build(e.then, sc), self.build(e.otherwise, sc), e, sc)
+
+    def _choose(self, cond: L.LExpr, a: L.LExpr, b: L.LExpr, node: A.Node, sc: Scope) -> L.LExpr:
+        ta, tb = a.type, b.type
+        if _is_null(a) and not _is_null(b):
+            a, ta = _cast(a, tb), tb
+        elif _is_null(b):
+            b, tb = _cast(b, ta), ta
+        if ta is tb:
+            return L.LEBinCond(cond, a, b, FieldSchema(None, ta, a.field.schema if a.field.schema == b.field.schema else None))
+        if ta.is_numeric and tb.is_numeric:
+            t = wider_numeric(ta, tb)
+        elif ta is T.BYTEARRAY or tb is T.BYTEARRAY:
+            t = tb if ta is T.BYTEARRAY else ta
+        else:
+            raise TypeCheckError(
+                f"In alias {sc.alias}, two inputs of BinCond must have compatible schemas. "
+                f"left hand side: {ta.value} right hand side: {tb.value}", code=1048, **_at(node))
+        return L.LEBinCond(cond, _cast(a, t), _cast(b, t), FieldSchema(None, t))
+
+    def _case(self, e: A.Case, sc: Scope) -> L.LExpr:
+        result = self.build(e.otherwise, sc) if e.otherwise is not None else L.LEConst(None, FieldSchema(None, T.BYTEARRAY))
+        for cond, value in reversed(e.whens):
+            test = A.BinOp("==", e.operand, cond, line=cond.line, column=cond.column) if e.operand is not None else cond
+            c = self.build(test, sc)
+            if c.type is not T.BOOLEAN:
+                raise TypeCheckError(f"In alias {sc.alias}, CASE WHEN condition must be boolean, found {c.type.value}", **_at(cond))
+            result = self._choose(c, self.build(value, sc), result, e, sc)
+        return result
+
+    def _cast(self, e: A.Cast, sc: Scope) -> L.LExpr:
+        x = self.build(e.operand, sc)
+        to = e.to.fields[0].normalized()
+        src, dst = x.type, to.dtype
+        if dst is T.BYTEARRAY and src is not T.BYTEARRAY:
+            raise TypeCheckError("Cannot cast to bytearray", code=1051, **_at(e))
+        ok = src is dst or src is T.BYTEARRAY or (src.is_numeric and (dst.is_numeric or dst is T.CHARARRAY))
+        ok = ok or dst in _CASTABLE.get(src, set()) or _is_null(x)
+        if not ok:
+            raise TypeCheckError(f"In alias {sc.alias}, cannot cast {src.value} to {dst.value}", code=1052, **_at(e))
+        return L.LECast(x, FieldSchema(x.field.name, dst, to.schema))
+
+
+# ------------------------------------------------------------------ relations
+class Builder:
+    """Walks the statements in order, keeping alias -> op id and the operators."""
+
+    def __init__(self, functions: Functions | None = None, file: str | None = None) -> None:
+        self.functions = functions or Functions()
+        self.typer = ExprTyper(self.functions)
+        self.file = file
+        self.ops: list[L.LogicalOperator] = []
+        self.by_id: dict[str, L.LogicalOperator] = {}
+        self.aliases: dict[str, str] = {}
+        self.actions: list[L.Action] = []
+        self.counter = 0
+
+    # bookkeeping ----------------------------------------------------------
+    def _new_id(self, alias: str | None, kind: str) -> str:
+        self.counter += 1
+        base = alias or kind
+        return base if base not in self.by_id and alias else f"{base}_{self.counter}"
+
+    def _add(self, op: L.LogicalOperator, alias: str | None) -> L.LogicalOperator:
+        self.ops.append(op)
+        self.by_id[op.op_id] = op
+        if alias:
+            self.aliases[alias] = op.op_id
+        return op
+
+    def _input(self, alias: str, node: A.Node) -> L.LogicalOperator:
+        if alias not in self.aliases:
+            raise UndefinedAliasError(f"Undefined alias: {alias}.{suggest(alias, self.aliases)}", **_at(node))
+        return self.by_id[self.aliases[alias]]
+
+    def plan(self) -> L.LogicalPlan:
+        return L.LogicalPlan(tuple(self.ops), tuple(self.actions), tuple(self.aliases.items()), self.file)
+
+    # statements -----------------------------------------------------------
+    def statement(self, s: A.Node) -> None:
+        handler = getattr(self, "_s_" + type(s).__name__.lower())
+        handler(s)
+
+    def _s_assign(self, s: A.Assign) -> None:
+        handler = getattr(self, "_r_" + type(s.op).__name__.lower())
+        op_id = self._new_id(s.alias, "op")
+        self._add(handler(s.op, s.alias, op_id), s.alias)
+
+    def _s_store(self, s: A.Store) -> None:
+        src = self._input(s.alias, s)
+        func = _spec(s.func)
+        op = L.LOStore(self._new_id(None, "store"), None, (src.op_id,), src.schema, s.line, s.column, s.path, func)
+        self._add(op, None)
+        self.actions.append(L.RunSink(s.line, op.op_id))
+
+    def _s_dump(self, s: A.Dump) -> None:
+        src = self._input(s.alias, s)
+        op = L.LODump(self._new_id(None, "dump"), None, (src.op_id,), src.schema, s.line, s.column)
+        self._add(op, None)
+        self.actions.append(L.RunSink(s.line, op.op_id))
+
+    def _s_describe(self, s: A.Describe) -> None:
+        src = self._input(s.alias, s)
+        self.actions.append(L.DescribeAction(s.line, s.alias, src.op_id, describe_alias(s.alias, src.schema)))
+
+    def _s_explain(self, s: A.Explain) -> None:
+        op_id = self._input(s.alias, s).op_id if s.alias else None
+        self.actions.append(L.ExplainAction(s.line, s.alias, op_id))
+
+    def _s_illustrate(self, s: A.Illustrate) -> None:
+        self.actions.append(L.IllustrateAction(s.line, s.alias, self._input(s.alias, s).op_id))
+
+    def _s_setstmt(self, s: A.SetStmt) -> None:
+        self.actions.append(L.SetAction(s.line, s.key, s.value))
+
+    def _s_register(self, s: A.Register) -> None:
+        if s.namespace:
+            self.functions.namespaces[s.namespace] = s.path
+        else:
+            self.functions.bare_paths.append(s.path)
+        self.actions.append(L.RegisterAction(s.line, s.path, s.using, s.namespace))
+
+    def _s_define(self, s: A.Define) -> None:
+        spec = _spec(s.func)
+        self.functions.defines[s.alias] = spec
+        self.actions.append(L.DefineAction(s.line, s.alias, spec))
+
+    def _s_command(self, s: A.Command) -> None:
+        self.actions.append(L.CommandAction(s.line, s.kind, s.args))
+
+    def _s_split(self, s: A.Split) -> None:
+        src = self._input(s.input, s)
+        split = self._add(L.LOSplit(self._new_id(None, f"split_{s.input}"), None, (src.op_id,), src.schema, s.line, s.column), None)
+        conds: list[L.LExpr] = []
+        for b in s.branches:
+            if b.cond is not None:
+                conds.append(self._condition(b.cond, Scope(src.schema, b.alias), "Split"))
+        i = 0
+        for b in s.branches:
+            op_id = self._new_id(b.alias, "op")
+            if b.cond is None:
+                op = L.LOSplitOutput(op_id, b.alias, (split.op_id,), src.schema, b.line, b.column, None, tuple(conds))
+            else:
+                op = L.LOSplitOutput(op_id, b.alias, (split.op_id,), src.schema, b.line, b.column, conds[i])
+                i += 1
+            self._add(op, b.alias)
+
+    def _condition(self, e: A.Expr, sc: Scope, what: str) -> L.LExpr:
+        cond = self.typer.build(e, sc)
+        if cond.type is not T.BOOLEAN:
+            raise TypeCheckError(
+                f"In alias {sc.alias}, {what} condition must evaluate to boolean. Found: {cond.type.value}",
+                code=1057, **_at(e))
+        return cond
+
+    # relational operators ---------------------------------------------------
+    def _r_load(self, r: A.Load, alias: str, op_id: str) -> L.LogicalOperator:
+        schema = r.schema.normalized() if r.schema is not None else None
+        func = _spec(r.func) if r.func else L.FuncSpec("PigStorage")
+        return L.LOLoad(op_id, alias, (), schema, r.line, r.column, r.path, func, r.schema)
+
+    def _r_filter(self, r: A.Filter, alias: str, op_id: str) -> L.LogicalOperator:
+        src = self._input(r.input, r)
+        cond = self._condition(r.cond, Scope(src.schema, alias), "Filter's")
+        return L.LOFilter(op_id, alias, (src.op_id,), src.schema, r.line, r.column, cond)
+
+    def _r_distinct(self, r: A.Distinct, alias: str, op_id: str) -> L.LogicalOperator:
+        src = self._input(r.input, r)
+        return L.LODistinct(op_id, alias, (src.op_id,), src.schema, r.line, r.column, r.parallel)
+
+    def _r_limit(self, r: A.Limit, alias: str, op_id: str) -> L.LogicalOperator:
+        src = self._input(r.input, r)
+        count = self.typer.build(r.count, Scope(None, alias))
+        if count.type not in (T.INT, T.LONG):
+            raise TypeCheckError(f"In alias {alias}, LIMIT needs an int or long, found {count.type.value}", **_at(r.count))
+        return L.LOLimit(op_id, alias, (src.op_id,), src.schema, r.line, r.column, count)
+
+    def _r_sample(self, r: A.Sample, alias: str, op_id: str) -> L.LogicalOperator:
+        src = self._input(r.input, r)
+        frac = self.typer.build(r.fraction, Scope(None, alias))
+        if not frac.type.is_numeric:
+            raise TypeCheckError(f"In alias {alias}, SAMPLE needs a number, found {frac.type.value}", **_at(r.fraction))
+        return L.LOSample(op_id, alias, (src.op_id,), src.schema, r.line, r.column, _cast(frac, T.DOUBLE))
+
+    def _sort_keys(self, keys: tuple[A.OrderKey, ...], sc: Scope) -> tuple[tuple[L.SortKey, ...], bool]:
+        out: list[L.SortKey] = []
+        star = False
+        for k in keys:
+            if isinstance(k.expr, A.Star):
+                star = True
+            for e in self.typer.expand(k.expr, sc):
+                if e.type in (T.BAG, T.MAP) or (e.type is T.TUPLE and not isinstance(k.expr, A.Star)):
+                    raise TypeCheckError(f"In alias {sc.alias}, cannot order by a {e.type.value} field", **_at(k))
+                out.append(L.SortKey(e, not k.desc))
+        return tuple(out), star
+
+    def _r_order(self, r: A.Order, alias: str, op_id: str) -> L.LogicalOperator:
+        src = self._input(r.input, r)
+        keys, star = self._sort_keys(r.keys, Scope(src.schema, alias))
+        return L.LOSort(op_id, alias, (src.op_id,), src.schema, r.line, r.column, keys, star, r.parallel)
+
+    def _r_rank(self, r: A.Rank, alias: str, op_id: str) -> L.LogicalOperator:
+        src = self._input(r.input, r)
+        keys, _ = self._sort_keys(r.keys, Scope(src.schema, alias))
+        rank = FieldSchema(f"rank_{r.input}", T.LONG)
+        schema = Schema((rank, *src.schema)) if src.schema is not None else None
+        return L.LORank(op_id, alias, (src.op_id,), schema, r.line, r.column, keys, r.dense, r.parallel)
+
+    def _r_cross(self, r: A.Cross, alias: str, op_id: str) -> L.LogicalOperator:
+        srcs = [self._input(a, r) for a in r.inputs]
+        return L.LOCross(op_id, alias, tuple(s.op_id for s in srcs), _concat(r.inputs, srcs), r.line, r.column, r.parallel)
+
+    def _r_union(self, r: A.Union, alias: str, op_id: str) -> L.LogicalOperator:
+        srcs = [self._input(a, r) for a in r.inputs]
+        ids = tuple(s.op_id for s in srcs)
+        if not r.onschema:
+            return L.LOUnion(op_id, alias, ids, merge_union(s.schema for s in srcs), r.line, r.column)
+        if any(s.schema is None for s in srcs):
+            raise SchemaError("UNION ONSCHEMA cannot be used with relations that have null schema", code=1116, **_at(r))
+        merged: dict[str, FieldSchema] = {}
+        for s in srcs:
+            for f in s.schema:  # type: ignore[union-attr]
+                if not f.name:
+                    raise SchemaError("Schema of relation in UNION ONSCHEMA has a field without a name", code=1116, **_at(r))
+                merged[f.name] = merge_field(merged[f.name], f, keep_name=True) if f.name in merged else f
+        names = list(merged)
+        mapping = tuple(tuple(names.index(f.name) for f in s.schema) for s in srcs)  # type: ignore[union-attr,arg-type]
+        return L.LOUnion(op_id, alias, ids, Schema(tuple(merged.values())), r.line, r.column, True, mapping)
+
+    def _keys(self, items, alias: str, node: A.Node) -> tuple[list[L.LogicalOperator], list[list[L.LExpr]]]:
+        """Inputs and their key expressions, with key types reconciled across inputs."""
+        srcs = [self._input(i.alias, i) for i in items]
+        keys = [
+            [k for e in i.keys for k in self.typer.expand(e, Scope(s.schema, alias, input=n))]
+            for n, (i, s) in enumerate(zip(items, srcs, strict=True))
+        ]
+        if len({len(k) for k in keys}) > 1:
+            raise SchemaError(f"In alias {alias}, every input must have the same number of keys", code=1031, **_at(node))
+        for col in range(len(keys[0])):
+            types = [k[col].type for k in keys]
+            target = _common_type(types)
+            if target is None:
+                shown = ", ".join(t.value for t in types)
+                raise TypeCheckError(f"In alias {alias}, join/group keys have incompatible types: {shown}", code=1051, **_at(node))
+            for k in keys:
+                k[col] = _cast(k[col], target) if k[col].type.is_atomic else k[col]
+        return srcs, keys
+
+    def _r_group(self, r: A.Group, alias: str, op_id: str) -> L.LogicalOperator:
+        if any(i.all for i in r.items) and not all(i.all for i in r.items):
+            raise PlanError(f"In alias {alias}, cannot mix ALL with BY keys", **_at(r))
+        group_all = r.items[0].all
+        if group_all:
+            srcs = [self._input(i.alias, i) for i in r.items]
+            keys: list[list[L.LExpr]] = [[L.LEConst("all", FieldSchema(None, T.CHARARRAY))] for _ in srcs]
+        else:
+            srcs, keys = self._keys(r.items, alias, r)
+        group = _group_field(keys[0], group_all)
+        bags = [bag_field(i.alias, s.schema) for i, s in zip(r.items, srcs, strict=True)]
+        strategy = (r.using or "regular").lower()
+        if strategy not in ("regular", "collected", "merge"):
+            raise PlanError(f"Unknown GROUP strategy '{r.using}'; use 'collected' or 'merge'", **_at(r))
+        inner = tuple(i.modifier == "inner" for i in r.items)
+        return L.LOCogroup(
+            op_id, alias, tuple(s.op_id for s in srcs), Schema((group, *bags)), r.line, r.column,
+            tuple(tuple(k) for k in keys), group_all, inner, strategy, r.parallel,
+        )
+
+    def _r_join(self, r: A.Join, alias: str, op_id: str) -> L.LogicalOperator:
+        strategy = (r.using or "hash").lower()
+        strategy = "hash" if strategy == "default" else strategy
+        if strategy not in JOIN_STRATEGIES:
+            raise PlanError(f"Unknown JOIN strategy '{r.using}'; use 'replicated', 'skewed', 'merge' or 'hash'", **_at(r))
+        join_type = r.outer or "inner"
+        _check_join(join_type, strategy, len(r.items), alias, r)
+        srcs, keys = self._keys(r.items, alias, r)
+        schema = _concat([i.alias for i in r.items], srcs)
+        return L.LOJoin(
+            op_id, alias, tuple(s.op_id for s in srcs), schema, r.line, r.column,
+            tuple(tuple(k) for k in keys), join_type, strategy, r.parallel,
+        )
+
+    def _r_foreach(self, r: A.Foreach, alias: str, op_id: str) -> L.LogicalOperator:
+        src = self._input(r.input, r)
+        sc = Scope(src.schema, alias)
+        nested: list[L.NestedOp] = []
+        for n in r.nested:
+            op = self._nested(n, sc)
+            nested.append(op)
+            sc = Scope(src.schema, alias, {**sc.inner, n.alias: op.field})
+        items = [g for item in r.generate for g in self._gen_item(item, sc)]
+        fields: list[FieldSchema] = []
+        known = True
+        for g in items:
+            if g.fields is None:
+                known = False
+            else:
+                fields.extend(g.fields)
+        schema = Schema(tuple(fields)) if known and fields else None
+        return L.LOForEach(op_id, alias, (src.op_id,), schema, r.line, r.column, tuple(items), tuple(nested))
+
+    def _nested(self, n: A.NestedOp, sc: Scope) -> L.NestedOp:
+        source = self.typer.build(n.source, sc)
+        if n.kind == "expr":
+            return L.NestedOp(n.alias, "expr", source, source.field.renamed(n.alias))
+        if source.type is not T.BAG:
+            raise SchemaError(f"Nested {n.kind.upper()} in alias {sc.alias} needs a bag; {n.alias} reads a {source.type.value}", **_at(n))
+        cols = source.field.tuple_schema
+        inner = Scope(cols, sc.alias)
+        out = L.NestedOp(n.alias, n.kind, source, FieldSchema(n.alias, T.BAG, bag_of(cols)))
+        if n.kind == "filter":
+            return _replace(out, cond=self._condition(n.arg, inner, "Filter's"))  # type: ignore[arg-type]
+        if n.kind == "order":
+            return _replace(out, keys=self._sort_keys(n.keys, inner)[0])
+        if n.kind == "limit":
+            count = self.typer.build(n.arg, Scope(None, sc.alias))  # type: ignore[arg-type]
+            if count.type not in (T.INT, T.LONG):
+                raise TypeCheckError(f"In alias {sc.alias}, LIMIT needs an int or long, found {count.type.value}", **_at(n))
+            return _replace(out, count=count)
+        return out
+
+    def _gen_item(self, item: A.GenItem, sc: Scope) -> list[L.GenerateItem]:
+        flatten = isinstance(item.expr, A.Flatten)
+        inner = item.expr.operand if isinstance(item.expr, A.Flatten) else item.expr
+        if isinstance(inner, A.Star | A.Range):
+            exprs = self.typer.expand(inner, sc)
+            if exprs and isinstance(exprs[0], L.LEProject) and exprs[0].column is None:
+                return [L.GenerateItem(exprs[0], True, None)]
+            out = [L.GenerateItem(e, False, (e.field,)) for e in exprs]
+            return self._rename_many(out, item, sc) if item.schema is not None else out
+        le = self.typer.build(inner, sc)
+        fields: tuple[FieldSchema, ...] | None = (le.field,)
+        if flatten and le.type in (T.BAG, T.TUPLE):
+            cols = le.field.tuple_schema
+            prefix = le.field.name
+            fields = None if cols is None else tuple(f.renamed(f"{prefix}::{f.name}" if prefix and f.name else f.name) for f in cols)
+        if item.schema is None:
+            return [L.GenerateItem(le, flatten, fields)]
+        return [self._apply_as(le, flatten, fields, item, sc)]
+
+    def _apply_as(self, le: L.LExpr, flatten: bool, fields, item: A.GenItem, sc: Scope) -> L.GenerateItem:
+        user = item.schema.fields  # type: ignore[union-attr]
+        if fields is None:
+            return L.GenerateItem(le, flatten, tuple(f.normalized() for f in user))
+        if len(user) != len(fields):
+            got = ",".join(f.describe() for f in fields)
+            want = ",".join(f.describe() for f in user)
+            raise SchemaError(f"Cannot merge ({got}) with user defined schema ({want})", code=1117, **_at(item))
+        merged = tuple(
+            FieldSchema(u.name or f.name, u.type if u.type is not None else f.type, u.schema if u.type is not None else f.schema)
+            for u, f in zip(user, fields, strict=True)
+        )
+        if not flatten and user[0].type is not None and user[0].type is not le.type:
+            le = _cast_checked(le, merged[0], item, sc)
+        return L.GenerateItem(le, flatten, merged)
+
+    def _rename_many(self, items: list[L.GenerateItem], item: A.GenItem, sc: Scope) -> list[L.GenerateItem]:
+        user = item.schema.fields  # type: ignore[union-attr]
+        if len(user) != len(items):
+            raise SchemaError(f"Cannot merge {len(items)} projected fields with a user defined schema of {len(user)}", code=1117, **_at(item))
+        return [self._apply_as(g.expr, False, g.fields, A.GenItem(item.expr, Schema((u,))), sc) for g, u in zip(items, user, strict=True)]
+
+
+def _cast_checked(le: L.LExpr, target: FieldSchema, item: A.GenItem, sc: Scope) -> L.LExpr:
+    src, dst = le.type, target.dtype
+    ok = src is T.BYTEARRAY or (src.is_numeric and (dst.is_numeric or dst is T.CHARARRAY)) or dst in _CASTABLE.get(src, set())
+    if not ok:
+        raise TypeCheckError(f"In alias {sc.alias}, cannot cast {src.value} to {dst.value} for AS {target.name}", code=1052, **_at(item))
+    return L.LECast(le, target)
+
+
+def _replace(op: L.NestedOp, **changes) -> L.NestedOp:
+    return dataclasses.replace(op, **changes)
+
+
+def _common_type(types: list[DataType]) -> DataType | None:
+    first = types[0]
+    if all(t is first for t in types):
+        return first
+    concrete = [t for t in types if t is not T.BYTEARRAY]
+    if all(t.is_numeric for t in concrete):
+        result = concrete[0]
+        for t in concrete[1:]:
+            result = wider_numeric(result, t)
+        return result
+    if len(set(concrete)) == 1 and concrete[0].is_atomic:
+        return concrete[0]
+    return None
+
+
+def _group_field(keys: list[L.LExpr], group_all: bool) -> FieldSchema:
+    if group_all:
+        return FieldSchema("group", T.CHARARRAY)
+    if len(keys) == 1:
+        return keys[0].field.renamed("group")
+    return FieldSchema("group", T.TUPLE, Schema(tuple(k.field for k in keys)))
+
+
+def _concat(aliases, srcs: list[L.LogicalOperator]) -> Schema | None:
+    if any(s.schema is None for s in srcs):
+        return None
+    fields: list[FieldSchema] = []
+    for a, s in zip(aliases, srcs, strict=True):
+        fields.extend(s.schema.prefixed(a))  # type: ignore[union-attr]
+    return Schema(tuple(fields))
+
+
+def _check_join(join_type: str, strategy: str, n: int, alias: str, node: A.Node) -> None:
+    if join_type != "inner" and n != 2:
+        raise PlanError(f"In alias {alias}, {join_type.upper()} OUTER join is only supported for two inputs", **_at(node))
+    if strategy == "replicated" and join_type not in ("inner", "left"):
+        raise PlanError(
+            f"In alias {alias}, replicated join supports only inner and LEFT OUTER joins; "
+            f"use USING 'skewed' or the default hash join for {join_type.upper()} OUTER", **_at(node))
+    if strategy in ("skewed", "merge") and n != 2:
+        raise PlanError(f"In alias {alias}, '{strategy}' join supports exactly two inputs; use 'replicated' or the default hash join", **_at(node))
+    if strategy == "merge" and join_type not in ("inner", "left"):
+        raise PlanError(f"In alias {alias}, merge join supports only inner and LEFT OUTER joins; use the default hash join", **_at(node))
+
+
+def _spec(f: A.FuncSpec | None) -> L.FuncSpec:
+    return L.FuncSpec(f.name, f.args) if f is not None else L.FuncSpec("PigStorage")
+
+
+# ---------------------------------------------------------------- entry points
+def build(script: A.Script, *, text: str | None = None, functions: Functions | None = None) -> L.LogicalPlan:
+    """The logical plan for a parsed script; errors are located in `script.file`."""
+    b = Builder(functions, script.file)
+    try:
+        for s in script.statements:
+            b.statement(s)
+    except PigError as e:
+        raise e.located(script.file, text) from None
+    return b.plan()
+
+
+def build_text(
+    text: str,
+    params: Mapping[str, str] | None = None,
+    *,
+    file: str | None = None,
+    param_files=(),
+    functions: Functions | None = None,
+) -> L.LogicalPlan:
+    """Substitute parameters, parse and build: the whole front end in one call."""
+    from piglatin.parser import parse
+    from piglatin.preprocess import substitute
+
+    try:
+        source = substitute(text, params, param_files=param_files, file=file)
+    except PigError as e:
+        raise e.located(file, text) from None
+    return build(parse(source, file), text=source, functions=functions)

@@ -1,0 +1,410 @@
+"""The logical plan: typed expressions (LE*), relational operators (LO*), `LogicalPlan`.
+
+Owns: frozen dataclasses describing *what* a script computes, with every output
+schema and implicit cast already resolved, plus the plan DAG and its text form.
+Every LO* carries its unique `op_id`, the user `alias`, its `inputs` (op ids), its
+output `schema` (None = unknown, as in Pig) and the source `line`/`column`.
+Expressions inside an operator refer to columns of the operator's input tuple by
+index (`LEProject.column`; `input` selects the input of JOIN/COGROUP keys).
+Must not touch: parsing (parser.py), building (builder.py), execution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from piglatin.schema import DataType, FieldSchema, Schema, describe_alias
+
+
+# ------------------------------------------------------------------ expressions
+@dataclass(frozen=True, slots=True)
+class LExpr:
+    """A typed expression; `field` is its result (name, type, nested schema)."""
+
+    @property
+    def type(self) -> DataType:
+        return self.field.dtype  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class LEConst(LExpr):
+    value: object
+    field: FieldSchema
+
+
+@dataclass(frozen=True, slots=True)
+class LEProject(LExpr):
+    """Column `column` of input `input`; column None projects the whole tuple (`*`)."""
+
+    column: int | None
+    field: FieldSchema
+    input: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LEInnerRef(LExpr):
+    """A relation defined earlier in the same nested FOREACH block."""
+
+    alias: str
+    field: FieldSchema
+
+
+@dataclass(frozen=True, slots=True)
+class LEDeref(LExpr):
+    """`base.f` / `base.(f, g)` on a tuple (one value / sub-tuple) or a bag (a bag)."""
+
+    base: LExpr
+    columns: tuple[int, ...]
+    field: FieldSchema
+
+
+@dataclass(frozen=True, slots=True)
+class LEMapLookup(LExpr):
+    base: LExpr
+    key: str
+    field: FieldSchema
+
+
+@dataclass(frozen=True, slots=True)
+class LEBinary(LExpr):
+    """op: + - * / % == != < > <= >= and or matches."""
+
+    op: str
+    left: LExpr
+    right: LExpr
+    field: FieldSchema
+
+
+@dataclass(frozen=True, slots=True)
+class LEUnary(LExpr):
+    """op: neg, not, isnull, notnull."""
+
+    op: str
+    operand: LExpr
+    field: FieldSchema
+
+
+@dataclass(frozen=True, slots=True)
+class LECast(LExpr):
+    operand: LExpr
+    field: FieldSchema
+
+
+@dataclass(frozen=True, slots=True)
+class LEBinCond(LExpr):
+    """`cond ? then : otherwise`; CASE is lowered to nested BinConds."""
+
+    cond: LExpr
+    then: LExpr
+    otherwise: LExpr
+    field: FieldSchema
+
+
+@dataclass(frozen=True, slots=True)
+class LEFunc(LExpr):
+    """A function call.  `kind` is builtin, udf or define; `func` the resolved name
+    (the builtin name, `namespace.name` for UDFs); `ctor_args` come from DEFINE."""
+
+    name: str
+    func: str
+    kind: str
+    args: tuple[LExpr, ...]
+    field: FieldSchema
+    ctor_args: tuple[object, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LETuple(LExpr):
+    items: tuple[LExpr, ...]
+    field: FieldSchema
+
+
+@dataclass(frozen=True, slots=True)
+class LEBag(LExpr):
+    items: tuple[LETuple, ...]
+    field: FieldSchema
+
+
+@dataclass(frozen=True, slots=True)
+class LEMap(LExpr):
+    pairs: tuple[tuple[str, LExpr], ...]
+    field: FieldSchema
+
+
+# ------------------------------------------------------------ relational ops
+@dataclass(frozen=True, slots=True)
+class FuncSpec:
+    """A load/store function or DEFINE target: name plus constructor arguments."""
+
+    name: str
+    args: tuple[object, ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.name}(" + ",".join(repr(a) for a in self.args) + ")"
+
+
+@dataclass(frozen=True, slots=True)
+class SortKey:
+    """An ORDER/RANK key: a projection of the input plus its direction."""
+
+    expr: LExpr
+    ascending: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class LogicalOperator:
+    op_id: str
+    alias: str | None
+    inputs: tuple[str, ...]
+    schema: Schema | None
+    line: int = field(default=0, compare=False)
+    column: int = field(default=0, compare=False)
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+
+@dataclass(frozen=True, slots=True)
+class LOLoad(LogicalOperator):
+    path: str = ""
+    func: FuncSpec = FuncSpec("PigStorage")
+    declared: Schema | None = None  # the AS clause, before normalization
+
+
+@dataclass(frozen=True, slots=True)
+class GenerateItem:
+    """One GENERATE expression; `fields` is what it contributes to the output."""
+
+    expr: LExpr
+    flatten: bool
+    fields: tuple[FieldSchema, ...] | None  # None when unknown (flatten of unknown)
+
+
+@dataclass(frozen=True, slots=True)
+class NestedOp:
+    """A nested FOREACH statement: kind filter|order|limit|distinct|expr."""
+
+    alias: str
+    kind: str
+    source: LExpr
+    field: FieldSchema  # the bag (or value) the alias stands for
+    cond: LExpr | None = None
+    count: LExpr | None = None
+    keys: tuple[SortKey, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LOForEach(LogicalOperator):
+    generate: tuple[GenerateItem, ...] = ()
+    nested: tuple[NestedOp, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LOFilter(LogicalOperator):
+    cond: LExpr | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LOCogroup(LogicalOperator):
+    """GROUP/COGROUP; keys[i] are the key expressions for input i."""
+
+    keys: tuple[tuple[LExpr, ...], ...] = ()
+    group_all: bool = False
+    inner: tuple[bool, ...] = ()
+    strategy: str = "regular"  # regular | collected | merge
+    parallel: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LOJoin(LogicalOperator):
+    keys: tuple[tuple[LExpr, ...], ...] = ()
+    join_type: str = "inner"  # inner | left | right | full
+    strategy: str = "hash"  # hash | replicated | skewed | merge
+    parallel: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LOCross(LogicalOperator):
+    parallel: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LOUnion(LogicalOperator):
+    onschema: bool = False
+    # for ONSCHEMA: per input, the output column each input column goes to
+    mapping: tuple[tuple[int, ...], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LOSort(LogicalOperator):
+    keys: tuple[SortKey, ...] = ()
+    star: bool = False
+    parallel: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LODistinct(LogicalOperator):
+    parallel: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LOLimit(LogicalOperator):
+    count: LExpr | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LOSample(LogicalOperator):
+    fraction: LExpr | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LORank(LogicalOperator):
+    keys: tuple[SortKey, ...] = ()
+    dense: bool = False
+    parallel: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LOSplit(LogicalOperator):
+    """The fan-out point of SPLIT; each branch is an LOSplitOutput reading it."""
+
+
+@dataclass(frozen=True, slots=True)
+class LOSplitOutput(LogicalOperator):
+    """cond None means OTHERWISE: rows for which no other branch's cond is true."""
+
+    cond: LExpr | None = None
+    others: tuple[LExpr, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LOStore(LogicalOperator):
+    path: str = ""
+    func: FuncSpec = FuncSpec("PigStorage")
+
+
+@dataclass(frozen=True, slots=True)
+class LODump(LogicalOperator):
+    """DUMP: print the relation (Pig stores it to a temporary file and prints it)."""
+
+
+SINKS = (LOStore, LODump)
+
+
+# ------------------------------------------------------------------ actions
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A statement the runner performs in script order (sinks, DESCRIBE, SET, ...)."""
+
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class RunSink(Action):
+    op_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DescribeAction(Action):
+    alias: str = ""
+    op_id: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ExplainAction(Action):
+    alias: str | None = None
+    op_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IllustrateAction(Action):
+    alias: str = ""
+    op_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SetAction(Action):
+    key: str = ""
+    value: object = None
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterAction(Action):
+    path: str = ""
+    using: str | None = None
+    namespace: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DefineAction(Action):
+    alias: str = ""
+    func: FuncSpec = FuncSpec("")
+
+
+@dataclass(frozen=True, slots=True)
+class CommandAction(Action):
+    kind: str = ""  # fs | sh | exec | run
+    args: str = ""
+
+
+# --------------------------------------------------------------------- plan
+@dataclass(frozen=True, slots=True)
+class LogicalPlan:
+    """A DAG of operators in creation (= topological) order, plus script actions.
+
+    `aliases` maps each alias to the op id it names at the end of the script.
+    """
+
+    operators: tuple[LogicalOperator, ...]
+    actions: tuple[Action, ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()
+    file: str | None = None
+    _index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._index.update({op.op_id: op for op in self.operators})
+
+    def op(self, op_id: str) -> LogicalOperator:
+        return self._index[op_id]
+
+    def __contains__(self, op_id: str) -> bool:
+        return op_id in self._index
+
+    def alias(self, name: str) -> LogicalOperator:
+        """The operator an alias names at the end of the script."""
+        return self.op(dict(self.aliases)[name])
+
+    def sinks(self) -> list[LogicalOperator]:
+        return [op for op in self.operators if isinstance(op, SINKS)]
+
+    def predecessors(self, op_id: str) -> list[LogicalOperator]:
+        return [self.op(i) for i in self.op(op_id).inputs]
+
+    def successors(self, op_id: str) -> list[LogicalOperator]:
+        return [op for op in self.operators if op_id in op.inputs]
+
+    def upstream(self, op_id: str) -> list[LogicalOperator]:
+        """`op_id` and everything it depends on, in topological order."""
+        needed: set[str] = set()
+        stack = [op_id]
+        while stack:
+            cur = stack.pop()
+            if cur not in needed:
+                needed.add(cur)
+                stack.extend(self.op(cur).inputs)
+        return [op for op in self.operators if op.op_id in needed]
+
+    def describe(self, alias: str) -> str:
+        return describe_alias(alias, self.alias(alias).schema)
+
+    def explain(self, op_id: str | None = None) -> str:
+        """A readable text form, one operator per line with its inputs and schema."""
+        ops = self.upstream(op_id) if op_id else list(self.operators)
+        lines = ["#-----------------------------------------------", "# New Logical Plan:", "#-----------------------------------------------"]
+        for op in reversed(ops):
+            schema = op.schema.short() if op.schema is not None else "null"
+            ins = ", ".join(op.inputs)
+            lines.append(f"{op.alias or '-'}: ({op.name} [{op.op_id}] Schema: {schema}){' <- ' + ins if ins else ''}")
+        return "\n".join(lines)

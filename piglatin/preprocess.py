@@ -1,0 +1,208 @@
+"""Pig parameter substitution: `$name`, `%declare`, `%default`, `-param`, `-param_file`.
+
+Owns: turning a raw script plus parameters into the text the parser sees.  Line
+numbers are preserved (a `%declare` line becomes an empty line) so parse errors point
+at the user's file.  Must not touch: parsing or plans.
+
+Policy (Pig's "Parameter Substitution" docs): precedence is `%declare` (highest), then
+`-param` on the command line, then `-param_file` files (later files win), then
+`%default` (lowest).  A `%declare` is in scope from the line after it until the next
+`%declare` of the same name.  Parameter names are case-insensitive.  Values are a word,
+a quoted string (the quotes are removed) or a command in back ticks (its stdout).
+A value may use earlier parameters.  `\\$name` is not substituted; `$0`-style
+positional fields are left alone; nothing is substituted inside comments.
+
+>>> substitute("A = LOAD '$data';", {"data": "mydata"})
+"A = LOAD 'mydata';"
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from piglatin.errors import ParameterError
+
+log = logging.getLogger(__name__)
+
+_NAME = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+_DIRECTIVE = re.compile(r"^\s*%(declare|default)\s+([A-Za-z_][A-Za-z0-9_]*)\s*(.*?)\s*;?\s*$", re.I)
+
+
+def parse_value(raw: str, *, where: str = "parameter", run_commands: bool = True) -> str:
+    """A parameter value as written: word, 'quoted', "quoted" or `command`."""
+    raw = raw.strip()
+    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
+        return raw[1:-1]
+    if len(raw) >= 2 and raw[0] == raw[-1] == "`":
+        if not run_commands:
+            raise ParameterError(f"Back-tick commands are disabled for {where}")
+        return _run_command(raw[1:-1], where)
+    return raw
+
+
+def _run_command(cmd: str, where: str) -> str:
+    try:
+        done = subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError) as e:
+        raise ParameterError(f"Cannot run command `{cmd}` for {where}: {e}") from e
+    if done.returncode != 0:
+        raise ParameterError(f"Command `{cmd}` for {where} failed with exit status {done.returncode}")
+    return done.stdout.strip()
+
+
+def parse_param_args(items: Iterable[str]) -> dict[str, str]:
+    """`-param k=v` values (later ones win, with a warning), keys lower-cased."""
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+            raise ParameterError(f"Bad -param '{item}': expected name=value")
+        if key.lower() in out:
+            log.warning("parameter %s given more than once; using the last value", key)
+        out[key.lower()] = parse_value(value, where=f"-param {key}")
+    return out
+
+
+def parse_param_file(text: str, *, name: str = "param file", known: Mapping[str, str] | None = None) -> dict[str, str]:
+    """`name = value` lines; blank lines and lines starting with `#` are skipped.
+
+    A value may refer to parameters defined earlier in the file or in `known`.
+    """
+    out: dict[str, str] = {}
+    scope = dict(known or {})
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        key = key.strip()
+        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+            raise ParameterError(f"Bad line in {name}: expected name = value", file=name, line=lineno)
+        value = _substitute_text(value.strip(), scope, file=name, line=lineno)
+        out[key.lower()] = scope[key.lower()] = parse_value(value, where=f"{name}:{lineno}")
+    return out
+
+
+def load_param_files(paths: Iterable[str | Path]) -> dict[str, str]:
+    """Read several -param_file files in order; a later file overrides an earlier one."""
+    out: dict[str, str] = {}
+    for p in paths:
+        path = Path(p)
+        try:
+            text = path.read_text()
+        except OSError as e:
+            raise ParameterError(f"Cannot read parameter file {path}: {e.strerror}") from e
+        out.update(parse_param_file(text, name=str(path), known=out))
+    return out
+
+
+@dataclass
+class _Scope:
+    cmdline: dict[str, str]
+    declared: dict[str, str] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=dict)
+
+    def get(self, name: str) -> str | None:
+        key = name.lower()
+        for table in (self.declared, self.cmdline, self.defaults):
+            if key in table:
+                return table[key]
+        return None
+
+    def merged(self) -> dict[str, str]:
+        return {**self.defaults, **self.cmdline, **self.declared}
+
+
+def substitute(
+    text: str,
+    params: Mapping[str, str] | None = None,
+    *,
+    param_files: Iterable[str | Path] = (),
+    file: str | None = None,
+) -> str:
+    """The script with every `$name` replaced; `%declare`/`%default` lines blanked."""
+    cmdline = load_param_files(param_files)
+    cmdline.update({k.lower(): v for k, v in (params or {}).items()})
+    scope = _Scope(cmdline)
+    out: list[str] = []
+    in_comment = False
+    for lineno, line in enumerate(text.split("\n"), 1):
+        m = None if in_comment else _DIRECTIVE.match(line)
+        if m:
+            _directive(m, scope, file, lineno)
+            out.append("")
+            continue
+        new, in_comment = _substitute_line(line, scope, in_comment, file, lineno)
+        out.append(new)
+    return "\n".join(out)
+
+
+def _directive(m: re.Match[str], scope: _Scope, file: str | None, lineno: int) -> None:
+    kind, name, raw = m.group(1).lower(), m.group(2), m.group(3)
+    if not raw:
+        raise ParameterError(f"%{kind} {name} needs a value", file=file, line=lineno)
+    value = parse_value(_substitute_text(raw, scope.merged(), file=file, line=lineno), where=f"%{kind} {name}")
+    table = scope.declared if kind == "declare" else scope.defaults
+    table[name.lower()] = value
+
+
+def _substitute_text(text: str, scope: Mapping[str, str], *, file: str | None, line: int) -> str:
+    new, _ = _substitute_line(text, _Scope(dict(scope)), False, file, line)
+    return new
+
+
+def _substitute_line(line: str, scope: _Scope, in_comment: bool, file: str | None, lineno: int) -> tuple[str, bool]:
+    """Replace parameters in one line, skipping `--` and `/* */` comments."""
+    out: list[str] = []
+    i, n = 0, len(line)
+    in_string = False
+    while i < n:
+        c = line[i]
+        if in_comment:
+            end = line.find("*/", i)
+            if end < 0:
+                out.append(line[i:])
+                return "".join(out), True
+            out.append(line[i : end + 2])
+            i, in_comment = end + 2, False
+            continue
+        if not in_string and line.startswith("--", i):
+            out.append(line[i:])
+            break
+        if not in_string and line.startswith("/*", i):
+            in_comment = True
+            out.append("/*")
+            i += 2
+            continue
+        if c == "\\" and i + 1 < n and line[i + 1] == "$":
+            out.append("$")
+            i += 2
+            continue
+        if c == "\\" and in_string and i + 1 < n:
+            out.append(line[i : i + 2])
+            i += 2
+            continue
+        if c == "'":
+            in_string = not in_string
+        if c == "$":
+            m = _NAME.match(line, i)
+            if m:
+                out.append(_lookup(m, scope, file, lineno, i))
+                i = m.end()
+                continue
+        out.append(c)
+        i += 1
+    return "".join(out), in_comment
+
+
+def _lookup(m: re.Match[str], scope: _Scope, file: str | None, lineno: int, col: int) -> str:
+    name = m.group(1) or m.group(2)
+    value = scope.get(name)
+    if value is None:
+        raise ParameterError(f"Undefined parameter : {name}", file=file, line=lineno, column=col + 1)
+    return value
