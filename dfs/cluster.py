@@ -27,6 +27,7 @@ from dfs.conf import Configuration, current_user, home_dir
 from dfs.datanode import DataNode
 from dfs.errors import ConfigError, DFSError
 from dfs.namenode import NameNode
+from dfs.rpc import LocalTransport
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,12 @@ class EmbeddedCluster:
         return {n for n, dn in self.datanodes.items() if dn.alive and dn.has_block(block_id)}
 
     def client(self, user: str | None = None, local_node: str | None = None) -> DFSClient:
-        client = DFSClient(self.namenode, self.datanodes, self.conf, user, local_node)
+        """A client whose namenode calls go through the transport seam: in-process, but
+        through msgpack (`dfs.client.transport=msgpack`, the default) or direct (`direct`)."""
+        nn = self.namenode
+        if self.conf.get_str("dfs.client.transport") != "direct":
+            nn = LocalTransport(nn)
+        client = DFSClient(nn, self.datanodes, self.conf, user, local_node)
         client.tick = self.tick  # type: ignore[attr-defined]
         return client
 

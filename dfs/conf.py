@@ -43,6 +43,7 @@ DEFAULTS: dict[str, Any] = {
     "dfs.namenode.checkpoint.txns": 20000,
     "dfs.namenode.replication.min": 1,
     "dfs.client.read.shortcircuit": True,
+    "dfs.client.transport": "msgpack",
     # --- mapreduce ---
     "mapreduce.framework.name": "cluster",
     "mapreduce.job.name": "",
