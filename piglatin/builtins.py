@@ -20,7 +20,7 @@ import math
 import random
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -37,10 +37,19 @@ class Builtin:
     algebraic: tuple[Callable, Callable, Callable] | None = None
     min_args: int = 0
     max_args: int | None = None
+    factory: Callable[..., Callable[..., Any]] | None = None
 
     def result_type(self, arg_types: list[str]) -> str:
         rt = self.return_type
         return rt if isinstance(rt, str) else rt(arg_types)
+
+    def configured(self, *ctor_args: str) -> Builtin:
+        """The builtin as `DEFINE f NAME('arg', ...)` makes it (constructor arguments)."""
+        if not ctor_args:
+            return self
+        if self.factory is None:
+            raise BuiltinError(f"{self.name} takes no constructor arguments")
+        return replace(self, fn=self.factory(*ctor_args), algebraic=None)
 
 
 class BuiltinError(ValueError):
@@ -589,16 +598,28 @@ def _last_index_of(s: str, search: str, start: int | None = None) -> int:
     return s.rfind(search, 0, start + len(search))
 
 
-def _regex_extract(s: str, pattern: str, index: int) -> str | None:
-    m = java_regex(pattern).search(s)
-    if m is None or index > (m.re.groups or 0):
+def _regex_extract(s: str, pattern: str, index: int, use_matches: bool = False) -> str | None:
+    r = java_regex(pattern)
+    m = r.fullmatch(s) if use_matches else r.search(s)
+    if m is None or index > r.groups:
         return None
     return m.group(index)
 
 
-def _regex_extract_all(s: str, pattern: str) -> tuple | None:
-    m = java_regex(pattern).fullmatch(s)
+def _regex_extract_all(s: str, pattern: str, use_matches: bool = True) -> tuple | None:
+    r = java_regex(pattern)
+    m = r.fullmatch(s) if use_matches else r.search(s)
     return None if m is None else m.groups()
+
+
+def _use_matches_factory(fn: Callable[..., Any]) -> Callable[[str], Callable[..., Any]]:
+    """REGEX_EXTRACT('true') / REGEX_EXTRACT_ALL('false'): Matcher.matches() vs find()."""
+
+    def make(use_matches: str | bool) -> Callable[..., Any]:
+        flag = use_matches if isinstance(use_matches, bool) else use_matches.lower() == "true"
+        return _str_fn(lambda s, *rest: fn(s, *rest, flag))
+
+    return make
 
 
 def _replace(s: str, pattern: str, rep: str) -> str:
@@ -930,6 +951,8 @@ for _name, _fn in {
     _b(_name, _dbl(_fn), "double", 1, 1)
 for _name, (_fn, _rt, _lo, _hi) in _STRING_FUNCS.items():
     _b(_name, _str_fn(_fn), _rt, _lo, _hi)
+for _name, _fn in (("REGEX_EXTRACT", _regex_extract), ("REGEX_EXTRACT_ALL", _regex_extract_all)):
+    BUILTINS[_name] = replace(BUILTINS[_name], factory=_use_matches_factory(_fn))
 for _name, (_fn, _rt, _lo, _hi) in _DATE_FUNCS.items():
     _b(_name, _dt_fn(_fn), _rt, _lo, _hi)
 _b("ToDate", ToDate, "datetime", 1, 3)

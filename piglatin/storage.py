@@ -225,12 +225,21 @@ class PigStorage(LoadFunc, StoreFunc):
         self.delimiter = parse_delimiter(delimiter)
         self._delim_bytes = self.delimiter.encode("utf-8")
         self.options = options.split()
+        self.tag = "path" if "-tagPath" in self.options else (
+            "file" if "-tagFile" in self.options or "-tagsource" in self.options else None)
+        self._source: bytes | None = None
+
+    def set_source(self, path: str) -> None:
+        """The file being read, for -tagFile (its name) / -tagPath (its path) as field 0."""
+        self._source = (path if self.tag == "path" else path.rstrip("/").rsplit("/", 1)[-1]).encode()
 
     def parse_line(self, line: bytes | str) -> tuple:
         line = _strip_newline(line)
         if type(line) is str:
             line = line.encode("utf-8")
         fields = [f or None for f in line.split(self._delim_bytes)]
+        if self.tag is not None:
+            fields.insert(0, self._source)
         return self.apply_schema(fields)
 
     def format(self, t: tuple) -> bytes:

@@ -331,6 +331,17 @@ def test_regex_extract():
     assert call("REGEX_EXTRACT_ALL", "ab", "(a)(x)?b") == ("a", None)
 
 
+def test_regex_constructor_arguments_switch_matches_and_find():
+    greedy = lookup("REGEX_EXTRACT_ALL").configured("false")  # DEFINE g REGEX_EXTRACT_ALL('false')
+    assert greedy.fn("x192.168.1.5:8020", "([0-9.]+):(.*)") == ("192.168.1.5", "8020")
+    strict = lookup("REGEX_EXTRACT").configured("true")
+    assert strict.fn("abc123def", "[0-9]+", 0) is None
+    assert strict.fn("123", "[0-9]+", 0) == "123"
+    assert lookup("COUNT").configured() is lookup("COUNT")
+    with pytest.raises(BuiltinError):
+        lookup("COUNT").configured("x")
+
+
 def test_string_predicates():
     assert call("STARTSWITH", "apache pig", "apache") is True
     assert call("ENDSWITH", "apache pig", "apache") is False

@@ -53,6 +53,15 @@ def test_custom_delimiters():
         parse_delimiter("ab")
 
 
+def test_tag_file_and_tag_path_options():
+    loader = PigStorage(",", "-tagFile")
+    loader.set_source("dfs:///data/in/part-00000")
+    assert loader.parse_line(b"a,b") == (b"part-00000", b"a", b"b")
+    loader = PigStorage(",", "-tagPath")
+    loader.set_source("/data/in/f.txt")
+    assert loader.parse_line(b"a") == (b"/data/in/f.txt", b"a")
+
+
 def test_schema_casts_pads_and_cuts():
     loader = PigStorage(",").with_schema([("name", "chararray"), ("age", "int"), ("gpa", "float")])
     assert loader.parse_line(b"John,18,4.0") == ("John", 18, 4.0)
