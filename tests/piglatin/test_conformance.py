@@ -184,6 +184,7 @@ def test_canonical_sorts_bags_and_maps_only() -> None:
     assert harness.canonical("(1,{(3),(2)},[b#1,a#2])") == "(1,{(2),(3)},[a#2,b#1])"
     assert harness.canonical("({(b,{(2),(1)}),(a,{})})") == "({(a,{}),(b,{(1),(2)})})"
     assert harness.canonical("(,)") == "(,)"
+    assert harness.canonical("1\t{(c),(a)}\t[n#1]") == "1\t{(a),(c)}\t[n#1]"
     assert harness.canonical("B: {group: int,A: {(a: int)}}") == "B: {group: int,A: {(a: int)}}"
 
 

@@ -215,8 +215,11 @@ def canonical(line: str) -> str:
     """The line with every bag's tuples and every map's entries in sorted order.
 
     Bags and maps are unordered in Pig, so their printed order is not part of the answer.
-    A line that is not one DUMP value (DESCRIBE output, a message) comes back unchanged.
+    A line that is not one DUMP value (DESCRIBE output, a message) comes back unchanged. A
+    tab-separated line (PigStorage output) is canonicalised field by field.
     """
+    if "\t" in line:
+        return "\t".join(canonical(field) for field in line.split("\t"))
     try:
         value, end = _parse_value(line, 0)
     except (_Unparsable, RecursionError):
