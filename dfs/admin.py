@@ -142,7 +142,7 @@ def _block_line(number: int, fb: FsckBlock, opts: FsckOptions) -> str:
 def _under_line(f: FsckFile, fb: FsckBlock) -> str:
     return (
         f" Under replicated {_block_label(fb)}. Target Replicas is {fb.expected_replicas} but "
-        f"found {fb.live_replicas} live replica(s), 0 decommissioned replica(s), "
+        f"found {fb.live_replicas} live replica(s), 0 decommissioned replica(s) and "
         "0 decommissioning replica(s)."
     )
 

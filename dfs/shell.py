@@ -247,16 +247,19 @@ class FsShell:
         try:
             opts, args = parse_options(spec, argv[1:])
             if spec.local:
-                return getattr(self, spec.method)(None, opts, args) or 0
-            with self._open_client() as client:
-                status = getattr(self, spec.method)(DotPaths(client), opts, args) or 0
+                status = getattr(self, spec.method)(None, opts, args) or 0
+            else:
+                with self._open_client() as client:
+                    status = getattr(self, spec.method)(DotPaths(client), opts, args) or 0
+            self.out.flush()
         except UsageError as e:
             self.err.write(f"{command}: {e}\n")
             self.err.write(f"Usage: hadoop fs [generic options] {spec.usage_line()}\n")
             return USAGE_ERROR
-        finally:
-            self.out.flush()
-            self.err.flush()
+        except BrokenPipeError:
+            _discard_output(self.out)
+            self.error("Unable to write to output stream.")
+            return 1
         return 1 if self.errors else status
 
     # ---- output -----------------------------------------------------------------------------
@@ -299,6 +302,8 @@ class FsShell:
         """Run `fn`, turning a DFS/local error into one error line about `item_display`."""
         try:
             return fn()
+        except BrokenPipeError:
+            raise
         except (DFSError, PathError, OSError) as e:
             self.error(describe(e, item_display, _safe_resolve(client, item_display)))
             return None
@@ -897,6 +902,16 @@ class FsShell:
             if doc:
                 self.print("  " + doc)
         return 0
+
+
+def _discard_output(stream: IO[bytes]) -> None:
+    """After a closed pipe: point the stream's descriptor at /dev/null so exit stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _quiet_delete(client: Any, path: str) -> None:
