@@ -48,11 +48,22 @@ def long2string(n: int, unit: str = "", decimals: int = 1) -> str:
     if n & ((1 << shift) - 1) == 0:
         text = str(n >> shift)
     else:
-        text = f"{n / (1 << shift):.{decimals}f}"
+        text = java_fixed(n / (1 << shift), decimals)
         if text.startswith("1024") and power + 1 < len(_PREFIXES):
             power += 1
-            text = f"{n / (1 << (shift + 10)):.{decimals}f}"
+            text = java_fixed(n / (1 << (shift + 10)), decimals)
     return f"{sign}{text} {_PREFIXES[power]}{unit}"
+
+
+def java_fixed(value: float, decimals: int) -> str:
+    """``String.format("%.Nf")``: Java rounds the exact binary value half-up (Python: half-even).
+
+    >>> java_fixed(1.25, 1), java_fixed(0.125, 2), java_fixed(1.15, 1)
+    ('1.3', '0.13', '1.1')
+    """
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return str(Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 def byte_desc(n: int) -> str:
@@ -64,7 +75,7 @@ def format_percent(fraction: float, decimals: int = 0) -> str:
     """``StringUtils.formatPercent``: ``12%``; NaN when there is no capacity."""
     if fraction != fraction:  # NaN
         return "NaN%"
-    return f"{fraction * 100:.{decimals}f}%"
+    return java_fixed(fraction * 100, decimals) + "%"
 
 
 def java_float(value: float) -> str:
@@ -278,7 +289,7 @@ def _size_line(label: str, n: int) -> str:
 
 
 def _percent2(numerator: int, denominator: int) -> str:
-    return f"{(numerator * 100 / denominator) if denominator else 0.0:.2f}%"
+    return java_fixed(numerator * 100 / denominator if denominator else 0.0, 2) + "%"
 
 
 def datanode_section(dn: DatanodeInfo) -> str:

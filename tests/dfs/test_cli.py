@@ -164,6 +164,25 @@ def test_fsck_missing_blocks_is_corrupt(run, monkeypatch):
     assert r.stdout.rstrip("\n").splitlines()[-1] == "The filesystem under path '/' is CORRUPT"
 
 
+def test_fsck_under_replicated_is_still_healthy(run):
+    put_bytes("/u", os.urandom(2 * BLOCK))
+    cluster = EmbeddedCluster(Configuration())
+    try:
+        for node in ("dn0", "dn1", "dn2"):  # one live node: nothing can re-replicate
+            cluster.stop_datanode(node)
+    finally:
+        cluster.close()
+    r = run("fsck", "/u")
+    assert r.exit_code == 0
+    under = [x for x in r.stdout.splitlines() if x.startswith("/u:  Under replicated ")]
+    assert len(under) == 2
+    assert all(x.endswith("Target Replicas is 3 but found 1 live replica(s), 0 decommissioned "
+                          "replica(s) and 0 decommissioning replica(s).") for x in under)
+    assert re.search(r"^ Under-replicated blocks:\t2 \(100\.0 %\)$", r.stdout, re.M)
+    assert re.search(r"^ Missing replicas:\t+4 \(66\.666664 %\)$", r.stdout, re.M)
+    assert "Status: HEALTHY" in r.stdout
+
+
 def test_fsck_absent_path_and_bad_flag(run):
     r = run("fsck", "/nope")
     assert r.exit_code == 0  # as Hadoop's DFSck
