@@ -538,8 +538,18 @@ class Builder:
         self.actions.append(L.RunSink(s.line, op.op_id))
 
     def _s_describe(self, s: A.Describe) -> None:
-        src = self._input(s.alias, s)
-        self.actions.append(L.DescribeAction(s.line, s.alias, src.op_id, describe_alias(s.alias, src.schema)))
+        outer, _, inner = s.alias.partition("::")
+        src = self._input(outer if inner else s.alias, s)
+        if not inner:
+            self.actions.append(L.DescribeAction(s.line, s.alias, src.op_id, describe_alias(s.alias, src.schema)))
+            return
+        nested = {n.alias: n for n in getattr(src, "nested", ())}
+        if inner not in nested:
+            hint = suggest(inner, nested)
+            raise UndefinedAliasError(f"Undefined nested alias: {inner} in {outer}.{hint}", **_at(s))
+        fs = nested[inner].field
+        schema = fs.tuple_schema if fs.type is T.BAG else Schema((fs,))
+        self.actions.append(L.DescribeAction(s.line, s.alias, src.op_id, describe_alias(inner, schema)))
 
     def _s_explain(self, s: A.Explain) -> None:
         op_id = self._input(s.alias, s).op_id if s.alias else None

@@ -229,9 +229,11 @@ class ToAst(Transformer):
     def foreach_flat(self, meta, alias, gens, parallel):
         return A.Foreach(str(alias), gens, (), False, parallel, **_p(meta))
 
-    def foreach_block(self, meta, alias, *rest):
+    def block_assignment(self, meta, alias, source, *rest):
         *nested, gens, parallel = rest
-        return A.Foreach(str(alias), gens, tuple(nested), True, parallel, **_p(meta))
+        pos = {"line": source.line, "column": source.column}  # near FOREACH
+        op = A.Foreach(str(source), gens, tuple(nested), True, parallel, **pos)
+        return A.Assign(str(alias), op, **_p(meta))
 
     def filter(self, meta, alias, cond):
         return A.Filter(str(alias), cond, **_p(meta))

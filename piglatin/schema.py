@@ -101,10 +101,10 @@ def _type_text(fs: FieldSchema) -> str:
     t = fs.dtype
     if t is DataType.BAG:
         if fs.schema is None or not len(fs.schema):
-            return "{}"
+            return "{null}"  # Pig prints an unknown inner schema as null
         return "{" + ",".join(f.describe() for f in fs.schema) + "}"
     if t is DataType.TUPLE:
-        return "(" + (fs.schema.body() if fs.schema is not None else "") + ")"
+        return "(" + (fs.schema.body() if fs.schema is not None else "null") + ")"
     if t is DataType.MAP:
         value = fs.schema.fields[0] if fs.schema is not None and len(fs.schema) else None
         return "map[" + (_type_text(value) if value is not None else "") + "]"
