@@ -371,3 +371,43 @@ def test_usage_errors(hadoop):
     r = hadoop.fs("-help", "rm")
     assert r.exit_code == 0 and r.stdout.startswith("-rm [-f] [-r|-R]")
     assert re.search(r"^\t\[-put ", hadoop.fs("-usage").stdout, re.M)
+
+
+# ---- path spellings and directory trees -------------------------------------------------------
+def test_relative_dot_and_url_paths(hadoop, tmp_path):
+    hadoop.fs("-mkdir", "-p", "sub/deeper")
+    assert hadoop.client_status("/user/alice/sub/deeper").is_dir
+    hadoop.fs("-put", str(local(tmp_path, "f", b"12345")), "./sub/../sub/f")
+    assert hadoop.client_status("/user/alice/sub/f").length == 5
+    r = hadoop.fs("-ls", "sub")
+    assert [x.split()[-1] for x in r.stdout.splitlines()[1:]] == ["sub/deeper", "sub/f"]
+    r = hadoop.fs("-ls", "dfs:///user/alice/sub/f")
+    assert r.stdout.split()[-1] == "dfs:///user/alice/sub/f"
+    r = hadoop.fs("-ls", "sub/nothing", "dfs:///nothing")
+    assert r.stderr.splitlines() == ["ls: `sub/nothing': No such file or directory",
+                                     "ls: `dfs:///nothing': No such file or directory"]
+    r = hadoop.fs("-ls", ".", user="bob")  # bob has no home directory yet
+    assert (r.exit_code, r.stderr) == (1, "ls: `.': No such file or directory\n")
+    assert hadoop("dfs", "-test", "-d", "sub").exit_code == 0  # `hadoop dfs` is an alias
+
+
+def test_put_and_get_directory_trees(hadoop, tmp_path):
+    src = tmp_path / "tree"
+    (src / "a" / "b").mkdir(parents=True)
+    files = {"top.txt": b"top", "a/mid.txt": payload(BLOCK + 9), "a/b/leaf": b""}
+    for rel, body in files.items():
+        (src / rel).write_bytes(body)
+    assert hadoop(*["fs", *BS, "-put", str(src), "/t"]).exit_code == 0
+    r = hadoop.fs("-ls", "-R", "-C", "/t")
+    assert r.stdout.splitlines() == ["/t/a", "/t/a/b", "/t/a/b/leaf", "/t/a/mid.txt",
+                                     "/t/top.txt"]
+    out = tmp_path / "copy"
+    assert hadoop.fs("-get", "/t", str(out)).exit_code == 0
+    for rel, body in files.items():
+        assert (out / rel).read_bytes() == body
+    r = hadoop.fs("-du", "-s", "-h", "/t")
+    total = sum(len(b) for b in files.values())
+    assert r.stdout.split() == ["64.0", "K", "192.0", "K", "/t"]  # 65548 B, 3 replicas
+    assert total == 65548
+    r = hadoop.fs("-count", "-h", "/t")
+    assert r.stdout.split() == ["3", "3", "64.0", "K", "/t"]
