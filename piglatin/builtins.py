@@ -56,6 +56,9 @@ class BuiltinError(ValueError):
     """A builtin was given arguments it cannot work on (Pig raises ERROR 2102 etc.)."""
 
 
+_IMPORTS = ", java.lang., org.apache.pig.builtin., org.apache.pig.impl.builtin."
+
+
 class UnknownFunctionError(KeyError):
     """No builtin of that name; the message suggests the closest existing one."""
 
@@ -65,8 +68,8 @@ class UnknownFunctionError(KeyError):
         self.suggestion = suggestion
 
     def __str__(self) -> str:
-        hint = f"; did you mean {self.suggestion}?" if self.suggestion else ""
-        return f"Could not resolve function {self.name}{hint}"
+        hint = f" (did you mean {self.suggestion}?)" if self.suggestion else ""
+        return f"Could not resolve {self.name} using imports: [{_IMPORTS}]{hint}"
 
 
 def lookup(name: str) -> Builtin:
