@@ -135,6 +135,8 @@ def open_input(url: str) -> BinaryIO:
 class InputFormat:
     """Base: block-sized splits; subclasses define `read`. One instance per reading task."""
 
+    bytes_read = 0
+
     def __init__(self) -> None:
         self.bytes_read = 0
 
@@ -166,6 +168,8 @@ class TextInputFormat(InputFormat):
         """(offsets, lines) per chunk of whole lines; keeps `bytes_read` up to date."""
         self.bytes_read = 0
         compressed = is_compressed(split.url)
+        if compressed and split.start:
+            return  # a compressed file is read whole by the split at offset 0
         start = 0 if compressed else split.start
         end = _NO_END if compressed else split.end
         with open_input(split.url) as f:

@@ -62,11 +62,9 @@ class RecordFileError(MapRedError, ValueError):
 
 
 # --- value encoding ---------------------------------------------------------------------------
-def _default(obj: Any) -> Any:
-    """msgpack hook for what msgpack lacks: tuples, datetimes, Decimals, ints beyond 64 bits;
-    subclasses of builtins (strict typing sends them here) become their base type."""
-    if isinstance(obj, tuple):
-        return msgpack.ExtType(TUPLE_EXT, _pack_list(list(obj)))
+def _convert(obj: Any) -> Any:
+    """msgpack hook for what msgpack lacks (datetimes, Decimals, ints beyond 64 bits); subclasses
+    of builtins (strict typing sends them here) become their base type."""
     if type(obj) is int:
         return msgpack.ExtType(BIGINT_EXT, str(obj).encode())
     if isinstance(obj, datetime.datetime):
@@ -81,8 +79,34 @@ def _default(obj: Any) -> Any:
     raise TypeError(f"cannot encode a value of type {type(obj).__name__} with msgpack")
 
 
-def _pack_list(items: list) -> bytes:
-    return msgpack.packb(items, use_bin_type=True, strict_types=True, default=_default)
+class _Encoder:
+    """A strict-typed msgpack packer whose hook turns tuples into extension type 1.
+
+    A tuple's items are packed by a second packer (a packer is not re-entrant); one packer per
+    nesting depth is kept, so packing a record costs no packer construction.
+    """
+
+    __slots__ = ("pack", "_nested", "_depth")
+
+    def __init__(self) -> None:
+        self._nested: list[Any] = []
+        self._depth = 0
+        self.pack = self._packer().pack
+
+    def _packer(self) -> msgpack.Packer:
+        return msgpack.Packer(use_bin_type=True, strict_types=True, default=self._default)
+
+    def _default(self, obj: Any) -> Any:
+        if not isinstance(obj, tuple):
+            return _convert(obj)
+        depth = self._depth
+        if depth == len(self._nested):
+            self._nested.append(self._packer())
+        self._depth = depth + 1
+        try:
+            return msgpack.ExtType(TUPLE_EXT, self._nested[depth].pack(list(obj)))
+        finally:
+            self._depth = depth
 
 
 def _ext_hook(code: int, data: bytes) -> Any:
@@ -99,9 +123,10 @@ def _ext_hook(code: int, data: bytes) -> Any:
     return msgpack.ExtType(code, data)
 
 
-def new_packer() -> msgpack.Packer:
-    """A packer that preserves tuples (see the module docstring)."""
-    return msgpack.Packer(use_bin_type=True, strict_types=True, default=_default)
+def new_packer() -> Any:
+    """An object whose ``pack(obj) -> bytes`` preserves tuples (see the module docstring).
+    Not thread-safe: one per writer."""
+    return _Encoder()
 
 
 def new_unpacker(**kwargs: Any) -> msgpack.Unpacker:
@@ -113,7 +138,7 @@ def new_unpacker(**kwargs: Any) -> msgpack.Unpacker:
 
 def encode(obj: Any) -> bytes:
     """Encode one value (tuples preserved)."""
-    return msgpack.packb(obj, use_bin_type=True, strict_types=True, default=_default)
+    return _Encoder().pack(obj)
 
 
 def decode(data: bytes) -> Any:
