@@ -158,7 +158,9 @@ def _under_line(f: FsckFile, fb: FsckBlock) -> str:
     )
 
 
-def _file_lines(f: FsckFile, opts: FsckOptions, emit: Callable[[str], None]) -> None:
+def _file_lines(
+    f: FsckFile, opts: FsckOptions, emit: Callable[[str], None], racks: int = 1
+) -> None:
     """The lines for one file, as NamenodeFsck.collectFileSummary/collectBlocksSummary."""
     if f.is_dir:
         if opts.files:
@@ -178,6 +180,14 @@ def _file_lines(f: FsckFile, opts: FsckOptions, emit: Callable[[str], None]) -> 
         emit(f"\n{f.path}: CORRUPT blockpool {BLOCK_POOL} block {fb.block.name}\n")
     for fb in under:
         emit((f"\n{f.path}: " if not opts.files else "") + _under_line(f, fb) + "\n")
+    mis = [
+        fb for fb in f.blocks
+        if racks > 1 and fb.live_replicas > 1 and len({d.rack for d in fb.block.locations}) < 2
+    ]
+    for fb in mis:
+        emit(("" if opts.files else f"\n{f.path}: ") + f" Replica placement policy is "
+             f"violated for {_block_label(fb)}. Block should be additionally replicated on "
+             "1 more rack(s).\n")
     missing_size = sum(fb.block.length for fb in missing)
     corrupt_size = sum(fb.block.length for fb in corrupt)
     if not opts.files:
@@ -190,7 +200,7 @@ def _file_lines(f: FsckFile, opts: FsckOptions, emit: Callable[[str], None]) -> 
         emit(f" MISSING {len(missing)} blocks of total size {missing_size} B\n")
     if corrupt:
         emit(f" CORRUPT {len(corrupt)} blocks of total size {corrupt_size} B\n")
-    if not (missing or corrupt or under):
+    if not (missing or corrupt or under or mis):
         emit(" OK\n")
     if opts.blocks:
         emit("".join(_block_line(i, fb, opts) + "\n" for i, fb in enumerate(f.blocks)) + "\n")
@@ -216,7 +226,8 @@ def fsck_summary(report: FsckReport) -> str:
     )
     lines = [f"Status: {'HEALTHY' if r.healthy else 'CORRUPT'}", f" Total size:\t{r.total_size} B"]
     lines += [f" Total dirs:\t{r.total_dirs}", f" Total files:\t{r.total_files}"]
-    lines.append(" Total symlinks:\t\t0")
+    open_files = f" (Files currently being written: {r.under_construction})"
+    lines.append(" Total symlinks:\t\t0" + (open_files if r.under_construction else ""))
     avg = f" (avg. block size {r.total_size // r.total_blocks} B)" if r.total_blocks else ""
     lines.append(f" Total blocks (validated):\t{r.total_blocks}{avg}")
     if corrupt_files or not r.healthy:
@@ -256,7 +267,7 @@ def format_fsck(report: FsckReport, opts: FsckOptions, user: str, started_ms: fl
         f"at {java_date(started_ms)}\n"
     )
     for f in report.files:
-        _file_lines(f, opts, emit)
+        _file_lines(f, opts, emit, report.racks)
     if not report.files:
         parts.extend(p.rstrip("\n") + "\n" for p in report.problems)
     if not opts.files and len(parts) > 2:
