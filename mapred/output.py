@@ -11,6 +11,7 @@ Values are rendered with ``str()`` and encoded as UTF-8; bytes are written raw.
 
 from __future__ import annotations
 
+import gzip
 from typing import Any, BinaryIO
 
 from dfs.conf import Configuration
@@ -38,12 +39,29 @@ class RecordWriter:
 
 
 class OutputFormat:
-    """Base: `extension` is appended to part file names (``part-r-00000`` + extension)."""
+    """Base: `extension` is appended to part file names (``part-r-00000`` + extension);
+    `get_extension(conf)` also accounts for output compression."""
 
     extension: str = ""
 
+    def get_extension(self, conf: Configuration) -> str:
+        return self.extension
+
     def open_writer(self, fileobj: BinaryIO, conf: Configuration) -> RecordWriter:
         raise NotImplementedError
+
+
+COMPRESS_KEY = "mapreduce.output.fileoutputformat.compress"
+
+
+class _GzipOwner(gzip.GzipFile):
+    """A gzip stream that also closes the file it writes into."""
+
+    def close(self) -> None:
+        raw = self.fileobj
+        super().close()
+        if raw is not None:
+            raw.close()
 
 
 # --- text -------------------------------------------------------------------------------------
@@ -99,10 +117,17 @@ class TextRecordWriter(RecordWriter):
 
 
 class TextOutputFormat(OutputFormat):
-    """Text lines; separator ``mapreduce.output.textoutputformat.separator`` (TAB)."""
+    """Text lines; separator ``mapreduce.output.textoutputformat.separator`` (TAB). With
+    ``mapreduce.output.fileoutputformat.compress`` true the lines are gzip-compressed and the
+    extension is ``.gz`` (TextInputFormat reads such files back whole)."""
+
+    def get_extension(self, conf: Configuration) -> str:
+        return ".gz" if conf.get_bool(COMPRESS_KEY, False) else self.extension
 
     def open_writer(self, fileobj: BinaryIO, conf: Configuration) -> RecordWriter:
         sep = conf.get_str("mapreduce.output.textoutputformat.separator", "\t")
+        if conf.get_bool(COMPRESS_KEY, False):
+            fileobj = _GzipOwner(fileobj=fileobj, mode="wb")  # type: ignore[assignment]
         return TextRecordWriter(fileobj, sep)
 
 

@@ -216,6 +216,8 @@ def test_gzip_input_is_one_split_and_decompressed(root):
     splits = TextInputFormat().get_splits([url], conf)
     assert len(splits) == 1
     assert list(TextInputFormat().read(splits[0], conf)) == expected_lines(data)
+    # a range of a compressed file that does not start at 0 reads nothing (no duplicates)
+    assert list(TextInputFormat().read(InputSplit(url, 10, 20), conf)) == []
 
 
 def test_split_wire_round_trip():

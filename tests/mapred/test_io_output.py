@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 
 import pytest
@@ -60,6 +61,17 @@ def test_large_output_is_flushed_in_pieces_and_complete():
     pairs = [(f"key{i}", i) for i in range(200_000)]
     expected = "".join(f"key{i}\t{i}\n" for i in range(200_000)).encode()
     assert text_output(pairs) == expected
+
+
+def test_compressed_text_output():
+    conf = Configuration({"mapreduce.output.fileoutputformat.compress": "true"}, load_site=False)
+    fmt = TextOutputFormat()
+    assert fmt.get_extension(conf) == ".gz" and fmt.get_extension(CONF) == ""
+    out = KeepOpen()
+    writer = fmt.open_writer(out, conf)
+    writer.write("a", 1)
+    writer.close()
+    assert gzip.decompress(out.final) == b"a\t1\n"
 
 
 def test_record_file_output_round_trips():
