@@ -100,3 +100,16 @@ def test_stat_format():
     assert stat_format("%n %b %F %r %o %u:%g %a %A %y %Y %x %% %q", st) == (
         "b.txt 5 regular file 2 1024 bob:eng 640 -rw-r----- 1970-01-02 00:00:00 86400000 "
         "1970-01-01 00:00:00 %% %q")
+
+
+def test_fsck_mis_replicated_block_line():
+    nodes = tuple(DatanodeInfo(f"dn{i}", "/rack0", "/s", 100, 10, 90, True, 0) for i in range(3))
+    block = FsckBlock(LocatedBlock(7, 1001, 0, 5, nodes), 3, 3, 0, False)
+    report = FsckReport("/f", (FsckFile("/f", 5, False, 3, (block,)),), 5, 0, 1, 1, 1, 0, 0, 1,
+                        0, 0, 0, 3, 3.0, 4, 2)
+    text = format_fsck(report, FsckOptions(["/f", "-files"]), "alice", 0)
+    assert ("/f 5 bytes, replicated: replication=3, 1 block(s):  Replica placement policy is "
+            "violated for BP-1-127.0.0.1-1:blk_7_1001. Block should be additionally replicated "
+            "on 1 more rack(s).") in text.splitlines()
+    assert " OK" not in text
+    assert " Mis-replicated blocks:\t\t1 (100.0 %)" in text.splitlines()
