@@ -93,7 +93,8 @@ def _parse_expect(header: str, body: list[str], source: str) -> Expectation:
     lines = tuple(line for line in lines if line.strip())
     if kind == "error" and not lines:
         raise CaseFormatError(f"{source}: 'expect error' needs at least one substring line")
-    return Expectation(kind, lines, ordered=kind == "ordered", strict_bags="strict_bags" in flags[1:])
+    return Expectation(kind, lines, ordered=kind == "ordered",
+                       strict_bags="strict_bags" in flags[1:])
 
 
 def parse_case(text: str, source: str = "<case>") -> Case:
@@ -139,14 +140,14 @@ def _validate(name: str, doc: str, script: list[str] | None,
     if not _NAME_RE.match(name):
         raise CaseFormatError(f"{source}: 'name:' must be lower_snake_case, got {name!r}")
     if not doc:
-        raise CaseFormatError(f"{source}: 'doc:' (where the expected behaviour comes from) is missing")
+        raise CaseFormatError(f"{source}: 'doc:' (where the behaviour is documented) is missing")
     if not script or not any(line.strip() for line in script):
         raise CaseFormatError(f"{source}: the '#== script' section is missing or empty")
     if not expectations:
         raise CaseFormatError(f"{source}: no '#== expect' section")
     kinds = [e.kind for e in expectations]
     if "error" in kinds and len(kinds) > 1:
-        raise CaseFormatError(f"{source}: 'expect error' cannot be combined with other expectations")
+        raise CaseFormatError(f"{source}: 'expect error' cannot be combined with other expects")
     if kinds.count("unordered") + kinds.count("ordered") > 1:
         raise CaseFormatError(f"{source}: at most one DUMP expectation (ordered or unordered)")
 
