@@ -198,7 +198,7 @@ class HadoopGroup(click.Group):
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
-    """Usage: hadoop [--debug] COMMAND [GENERIC OPTIONS] [COMMAND ARGS]"""
+    """Hadoop's command line: hadoop [--debug] COMMAND [-D k=v] [-conf file.xml] [ARGS]."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
     if ctx.invoked_subcommand is None:
