@@ -287,3 +287,28 @@ def test_sort_key_is_a_total_order(values):
     for a in values[:3]:
         for b in values[:3]:
             assert compare(a, b) == -compare(b, a)
+
+
+@given(st.lists(pig_values, max_size=8))
+def test_sort_bytes_orders_like_sort_key(values):
+    by_key = sorted(values, key=sort_key)
+    by_bytes = sorted(values, key=data.sort_bytes)
+    assert [sort_key(v) for v in by_key] == [sort_key(v) for v in by_bytes]
+    for a in values[:4]:
+        for b in values[:4]:
+            ka, kb = data.sort_bytes(a), data.sort_bytes(b)
+            assert ((ka > kb) - (ka < kb)) == compare(a, b)
+
+
+@given(st.lists(st.tuples(pig_scalars, pig_scalars), max_size=10), st.booleans(), st.booleans())
+def test_order_bytes_mixed_directions(rows, d1, d2):
+    expected = sorted(rows, key=data.order_key([d1, d2]))
+    got = sorted(rows, key=lambda r: data.order_bytes(r, [d1, d2]))
+    assert [tuple(map(sort_key, r)) for r in got] == [tuple(map(sort_key, r)) for r in expected]
+
+
+def test_sort_bytes_of_datetimes_follow_the_instant():
+    a = datetime(2001, 1, 1, 10, tzinfo=timezone(timedelta(hours=8)))  # 02:00Z
+    b = datetime(2001, 1, 1, 3, tzinfo=UTC)
+    assert data.sort_bytes(a) < data.sort_bytes(b)
+    assert data.sort_bytes(None) < data.sort_bytes(False) < data.sort_bytes(-1e300)
