@@ -18,7 +18,9 @@ from __future__ import annotations
 import io
 import logging
 import os
+import queue
 import secrets
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -183,6 +185,8 @@ class DFSOutputStream(io.RawIOBase):
         self._bad_nodes: set[str] = set()
         self._failed = False
         self.bytes_written = 0
+        self._streamer: _Streamer | None = None
+        self._block_open = False
 
     def writable(self) -> bool:
         return True
@@ -190,7 +194,9 @@ class DFSOutputStream(io.RawIOBase):
     def write(self, data: Any) -> int:
         if self.closed:
             raise ValueError("write to a closed DFSOutputStream")
-        mv = memoryview(data).cast("B")
+        if not isinstance(data, bytes):  # the streamer thread holds on to what it sends
+            data = bytes(data)
+        mv = memoryview(data)
         n = len(mv)
         self.bytes_written += n
         packet = self.packet
@@ -212,20 +218,14 @@ class DFSOutputStream(io.RawIOBase):
         bpc = self.client.bytes_per_checksum
         pos, end = 0, len(data)
         while pos < end:
-            if not self._writers:
+            if not self._block_open:
                 self._start_block()
             take = min(end - pos, self._block_left, self.packet)
             piece = data[pos : pos + take]
             crcs = crcs_to_bytes(chunk_crcs(piece, bpc))
-            for entry in list(self._writers):
-                try:
-                    entry[1].write_packet(piece, crcs)
-                except OSError as e:
-                    self._drop(entry, e)
-            if not self._writers:
-                self._failed = True
-                raise DFSError(f"`{self.path}': all datanodes in the write pipeline failed",
-                               self.path)
+            if self._streamer is None:
+                self._streamer = _Streamer(self)
+            self._streamer.put(piece, crcs)
             pos += take
             self._block_left -= take
             if self._block_left == 0:
@@ -246,6 +246,7 @@ class DFSOutputStream(io.RawIOBase):
                     self._bad_nodes.add(node_id)
             if writers:
                 self._writers = writers
+                self._block_open = True
                 self._block_id = located.block_id
                 self._block_left = self.blocksize
                 return
@@ -263,7 +264,24 @@ class DFSOutputStream(io.RawIOBase):
         except OSError:
             pass
 
+    def _pipeline_write(self, piece: memoryview, crcs: bytes) -> None:
+        """Push one packet down the pipeline (runs on the streamer thread)."""
+        for entry in list(self._writers):
+            try:
+                entry[1].write_packet(piece, crcs)
+            except OSError as e:
+                self._drop(entry, e)
+        if not self._writers:
+            raise DFSError(f"`{self.path}': all datanodes in the write pipeline failed",
+                           self.path)
+
     def _end_block(self) -> None:
+        if self._streamer is not None:
+            try:
+                self._streamer.drain()
+            except BaseException:
+                self._failed = True
+                raise
         done, length = [], 0
         for entry in list(self._writers):
             try:
@@ -278,25 +296,32 @@ class DFSOutputStream(io.RawIOBase):
         self._lengths.append(length)
         self._replicas.append(done)
         self._writers = []
+        self._block_open = False
 
     def close(self) -> None:
         if self.closed:
             return
         try:
+            if self._failed and self._streamer is not None:
+                self._streamer.stop()
             if not self._failed:
                 if self._buf:
                     self._send(memoryview(bytes(self._buf)))
                     self._buf = bytearray()
-                if self._writers:
+                if self._block_open:
                     self._end_block()
                 c = self.client
                 c.nn.complete(c.user, self.path, c.name, self._lengths, self._replicas)
         finally:
+            if self._streamer is not None:
+                self._streamer.stop()
             super().close()
 
     def abort(self) -> None:
         """Give up the file: nothing of it stays (it was never acknowledged)."""
         self._failed = True
+        if self._streamer is not None:
+            self._streamer.stop()
         for entry in self._writers:
             entry[1].abort()
         self._writers = []
@@ -311,6 +336,48 @@ class DFSOutputStream(io.RawIOBase):
             self.abort()
         else:
             self.close()
+
+
+class _Streamer:
+    """HDFS's DataStreamer: a thread that pushes queued packets down the pipeline while the
+    writer goes on checksumming the next ones (file writes release the GIL, so the two
+    overlap on two cores). Errors surface at the next `drain` or `put`."""
+
+    def __init__(self, stream: DFSOutputStream) -> None:
+        self.stream = stream
+        self.queue: queue.Queue = queue.Queue(maxsize=32)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name=f"DataStreamer {stream.path}",
+                                       daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self.queue.get()
+            try:
+                if item is None:
+                    return
+                if self.error is None:
+                    self.stream._pipeline_write(*item)
+            except BaseException as e:
+                self.error = e
+            finally:
+                self.queue.task_done()
+
+    def put(self, piece: memoryview, crcs: bytes) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put((piece, crcs))
+
+    def drain(self) -> None:
+        self.queue.join()
+        if self.error is not None:
+            raise self.error
+
+    def stop(self) -> None:
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
 
 
 class DFSInputStream(io.RawIOBase):

@@ -228,3 +228,21 @@ def test_two_clusters_on_one_directory_see_each_other(mini_cluster):
         assert mini_cluster.client().read_bytes("/shared/two") == b"2"
     finally:
         other.close()
+
+
+@pytest.mark.parametrize("flip", [0, 511, 512, 65535, 65536, 131071, 140000])
+@pytest.mark.parametrize("window", [(-3, 4), (-70000, 70000), (-200000, 200000)])
+def test_every_read_that_touches_a_corrupt_byte_detects_it(tmp_path, flip, window):
+    with MiniCluster(tmp_path, datanodes=1, blocksize=256 * 1024) as mc:
+        c = mc.client()
+        data = _payload(150_000, 1)
+        c.write_bytes("/one", data)
+        block = c.block_locations("/one")[0]
+        _flip_byte(mc, block.block_id, "dn0", offset=flip)
+        lo, hi = max(flip + window[0], 0), min(flip + window[1], len(data))
+        with c.open("/one") as f:  # a read that avoids the bad chunk still works
+            clean_end = flip // 512 * 512
+            assert f.read(clean_end) == data[:clean_end]
+        with c.open("/one") as f, pytest.raises(OSError, match="Could not obtain block"):
+            f.seek(lo)
+            f.read(hi - lo)
