@@ -271,11 +271,22 @@ def IsEmpty(v: Any) -> bool | None:
 
 def DIFF(a: Any, b: Any) -> list:
     if type(a) is list and type(b) is list:
-        sa, sb = dict.fromkeys(a), dict.fromkeys(b)
+        try:
+            sa, sb = dict.fromkeys(a), dict.fromkeys(b)
+        except TypeError:  # tuples holding bags or maps are not hashable
+            sa, sb = _distinct(a), _distinct(b)
         return [t for t in sa if t not in sb] + [t for t in sb if t not in sa]
     if a == b and type(a) is type(b):
         return []
     return [(a,), (b,)]
+
+
+def _distinct(bag: list) -> list:
+    out: list = []
+    for t in bag:
+        if t not in out:
+            out.append(t)
+    return out
 
 
 def TOP(n: int | None, column: int | None, bag: list | None) -> list | None:
@@ -318,10 +329,6 @@ def _map_key(k: Any) -> str:
     if k is None:
         raise BuiltinError("TOMAP: a map key cannot be null")
     return k if type(k) is str else data.to_chararray(k)
-
-
-def PluckTuple(prefix: str, t: tuple | None) -> tuple | None:
-    raise BuiltinError("PluckTuple needs field names; the compiler expands it")
 
 
 # ---------------------------------------------------------------------------- math
@@ -389,8 +396,10 @@ def java_round(x: float) -> int:
     """Java's Math.round: nearest integer, halves toward +infinity; NaN -> 0."""
     if x != x:
         return 0
-    if x in (math.inf, -math.inf):
-        return data.LONG_MAX if x > 0 else data.LONG_MIN
+    if x >= 9.223372036854776e18:
+        return data.LONG_MAX
+    if x <= -9.223372036854776e18:
+        return data.LONG_MIN
     r = math.floor(x)
     return int(r) + 1 if x - r >= 0.5 else int(r)
 

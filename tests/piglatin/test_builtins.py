@@ -238,6 +238,7 @@ def test_diff():
     assert sorted(call("DIFF", [(1,), (2,), (3,)], [(2,), (4,)])) == [(1,), (3,), (4,)]
     assert call("DIFF", [(1,), (1,)], [(1,)]) == []
     assert call("DIFF", [], []) == []
+    assert call("DIFF", [(1, [(2,)])], [(1, [(3,)])]) == [(1, [(2,)]), (1, [(3,)])]
     # non-bag arguments: both, when they differ
     assert call("DIFF", 1, 2) == [(1,), (2,)]
     assert call("DIFF", "a", "a") == []
@@ -374,7 +375,7 @@ def test_ceil_floor_docs(x, ceil, floor):
     "x, rounded",
     # Java Math.round: floor(x + 0.5)
     [(4.6, 5), (3.5, 4), (2.4, 2), (-2.4, -2), (-2.5, -2), (-3.5, -3), (-4.6, -5),
-     (0.49999999999999994, 0), (math.nan, 0), (7, 7)],
+     (0.49999999999999994, 0), (math.nan, 0), (7, 7), (1e30, 2**63 - 1), (-math.inf, -(2**63))],
 )
 def test_round_is_java_math_round(x, rounded):
     assert call("ROUND", x) == rounded and type(call("ROUND", x)) is int
