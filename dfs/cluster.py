@@ -16,7 +16,6 @@ Layout of ``$MINIHADOOP_HOME``::
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +23,7 @@ from pathlib import Path
 from dfs.blockmanager import DeleteCommand, ReplicateCommand
 from dfs.client import DFSClient
 from dfs.conf import Configuration, current_user, home_dir
-from dfs.datanode import DataNode
+from dfs.datanode import DataNode, _pid_alive
 from dfs.errors import ConfigError, DFSError
 from dfs.namenode import NameNode
 from dfs.rpc import LocalTransport
@@ -169,20 +168,12 @@ class EmbeddedCluster:
 
 
 def _holder_alive(holder: str) -> bool:
-    parts = holder.split("_")
+    """Is the process behind a lease holder name (``DFSClient_<pid>_<hex>``) still running?"""
     try:
-        pid = int(parts[1])
+        pid = int(holder.split("_")[1])
     except (IndexError, ValueError):
         return True
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return _pid_alive(pid)
 
 
 @contextmanager

@@ -9,7 +9,8 @@ Layout under the node's directory::
     current/subdir<NN>/blk_<id>        finalized replica data
     current/subdir<NN>/blk_<id>.meta   header, one CRC32 per `dfs.bytes-per-checksum` chunk,
                                        then one CRC32 per 64 KiB span
-    rbw/blk_<id>[.meta]                replicas being written (moved to current/ when complete)
+    rbw/<pid>/blk_<id>[.meta]          replicas being written by process <pid> (moved to
+                                       current/ when complete; dropped if <pid> died)
 
 File names are built from integer block ids only, so no path can escape the directory.
 
@@ -111,6 +112,18 @@ def _check_chunks(meta: Any, data: memoryview, start: int, bpc: int, what: str) 
         raise DFSChecksumError(f"Checksum error: {what} at offset {start + bad * bpc}", what)
 
 
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class BlockWriter:
     """Receives one replica's packets; `finalize` makes it visible, `abort` removes it."""
 
@@ -120,8 +133,10 @@ class BlockWriter:
     def __init__(self, node: DataNode, block_id: int) -> None:
         self.node = node
         self.block_id = block_id
-        self._data_path = node.rbw / f"blk_{block_id}"
-        self._meta_path = node.rbw / f"blk_{block_id}.meta"
+        rbw = node.rbw / str(os.getpid())
+        rbw.mkdir(parents=True, exist_ok=True)
+        self._data_path = rbw / f"blk_{block_id}"
+        self._meta_path = rbw / f"blk_{block_id}.meta"
         self._data = open(self._data_path, "wb")
         self._meta = open(self._meta_path, "wb")
         self._meta.write(_META_HEADER.pack(META_MAGIC, 1, node.bytes_per_checksum))
@@ -187,11 +202,12 @@ class DataNode:
 
     def start(self) -> None:
         """Start (or restart) the node: recreate its storage if it was wiped, drop partial
-        replicas left by a crash."""
+        replicas left by writers that died (each writing process has its own rbw/<pid>/)."""
         self.current.mkdir(parents=True, exist_ok=True)
-        if self.rbw.exists():
-            shutil.rmtree(self.rbw, ignore_errors=True)
         self.rbw.mkdir(parents=True, exist_ok=True)
+        for entry in os.scandir(self.rbw):
+            if not entry.name.isdigit() or not _pid_alive(int(entry.name)):
+                shutil.rmtree(entry.path, ignore_errors=True)
 
     # -- layout --------------------------------------------------------------------------------
     def block_path(self, block_id: int) -> Path:
@@ -233,8 +249,7 @@ class DataNode:
     def open_writer(self, block_id: int) -> BlockWriter:
         if not self.alive:
             raise DFSError(f"datanode {self.node_id} is stopped")
-        self.rbw.mkdir(parents=True, exist_ok=True)
-        return BlockWriter(self, block_id)
+        return BlockWriter(self, int(block_id))
 
     def read(self, block_id: int, offset: int, length: int) -> bytes:
         """Read part of a replica, verifying checksums (DFSChecksumError on a mismatch)."""

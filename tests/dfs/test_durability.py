@@ -114,3 +114,33 @@ def test_edit_log_append_is_durable_framing(tmp_path):
     start, records, _ = read_records(tmp_path / "edits")
     assert start == 5
     assert [r[0] for r in records] == ["mkdir", "delete", "mkdir"]
+
+
+CONCURRENT = textwrap.dedent(
+    """
+    import sys
+    from dfs.cluster import connect
+    from dfs.conf import Configuration
+    conf = Configuration({"minihadoop.home": sys.argv[1], "dfs.blocksize": 65536}, load_site=False)
+    for i in range(15):
+        with connect(conf) as client:     # one "command" per put, as a shell loop would run
+            client.write_bytes(f"/c/{sys.argv[2]}-{i}", (sys.argv[2] * 70_000).encode())
+    """
+)
+
+
+def test_concurrent_commands_on_one_state_are_serialized(tmp_path):
+    mc = MiniCluster(tmp_path)
+    mc.close()
+    procs = [subprocess.Popen([sys.executable, "-c", CONCURRENT, str(mc.home), tag])
+             for tag in "ab"]
+    for p in procs:
+        assert p.wait(timeout=120) == 0
+    mc.reopen()
+    c = mc.client()
+    names = sorted(s.name for s in c.listdir("/c"))
+    assert names == sorted(f"{t}-{i}" for t in "ab" for i in range(15))
+    for name in names:
+        assert c.read_bytes(f"/c/{name}") == (name[0] * 70_000).encode()
+    assert c.fsck("/").healthy
+    mc.close()
