@@ -1,0 +1,394 @@
+"""Logical plan building: schemas through every operator, type checking, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from piglatin import logical as L
+from piglatin.builder import build_text
+from piglatin.errors import PigError, PlanError, SchemaError, TypeCheckError, UndefinedAliasError, UnknownFunctionError
+from piglatin.schema import DataType
+
+T = DataType
+STUDENT = "A = LOAD 'student' AS (name:chararray, age:int, gpa:float);\n"
+
+
+def describe(script: str, alias: str) -> str:
+    return build_text(script).describe(alias)
+
+
+def gen_expr(script: str, alias: str, i: int = 0) -> L.LExpr:
+    op = build_text(script).alias(alias)
+    assert isinstance(op, L.LOForEach)
+    return op.generate[i].expr
+
+
+# ------------------------------------------------ DESCRIBE, from the Pig docs
+def test_describe_docs_example_with_schema():
+    script = STUDENT + (
+        "B = FILTER A BY name matches 'J.+';\n"
+        "C = GROUP B BY name;\n"
+        "D = FOREACH C GENERATE COUNT(B.age);\n"
+        "DESCRIBE A; DESCRIBE B; DESCRIBE C; DESCRIBE D;"
+    )
+    texts = [a.text for a in build_text(script).actions if isinstance(a, L.DescribeAction)]
+    assert texts == [
+        "A: {name: chararray,age: int,gpa: float}",
+        "B: {name: chararray,age: int,gpa: float}",
+        "C: {group: chararray,B: {(name: chararray,age: int,gpa: float)}}",
+        "D: {long}",
+    ]
+
+
+def test_describe_docs_example_without_schema():
+    script = (
+        "a = LOAD 'student';\n"
+        "b = FILTER a BY $0 matches 'J.+';\n"
+        "c = GROUP b BY $0;\n"
+        "d = FOREACH c GENERATE COUNT(b.$1);\n"
+    )
+    assert describe(script, "a") == "Schema for a unknown."
+    assert describe(script, "b") == "Schema for b unknown."
+    assert describe(script, "c") == "c: {group: bytearray,b: {null}}"
+    assert describe(script, "d") == "d: {long}"
+
+
+def test_describe_nested_alias_docs_example():
+    script = (
+        "A = LOAD 'studentab10k' AS (name, age, gpa);\n"
+        "B = GROUP A BY name;\n"
+        "C = FOREACH B {\n     D = DISTINCT A.age;\n     GENERATE COUNT(D), group;}\n"
+        "DESCRIBE C::D;\n"
+    )
+    [action] = [a for a in build_text(script).actions if isinstance(a, L.DescribeAction)]
+    assert action.text == "D: {age: bytearray}"
+
+
+def test_describe_illustrate_docs_example():
+    script = (
+        "visits = LOAD 'visits.txt' AS (user:chararray, url:chararray, timestamp:chararray);\n"
+        "recent_visits = FILTER visits BY timestamp >= '20071201';\n"
+        "user_visits = GROUP recent_visits BY user;\n"
+        "num_user_visits = FOREACH user_visits GENERATE group, COUNT(recent_visits);\n"
+    )
+    assert describe(script, "num_user_visits") == "num_user_visits: {group: chararray,long}"
+
+
+def test_describe_tuple_schema_docs_example():
+    script = "A = LOAD 'data' AS (T: tuple (f1:int, f2:int, f3:int));"
+    assert describe(script, "A") == "A: {T: (f1: int,f2: int,f3: int)}"
+
+
+def test_names_only_default_to_bytearray():
+    assert describe("A = LOAD 'x' AS (a, b);", "A") == "A: {a: bytearray,b: bytearray}"
+
+
+@pytest.mark.parametrize(
+    ("stmt", "expected"),
+    [
+        ("B = FILTER A BY age > 20;", "B: {name: chararray,age: int,gpa: float}"),
+        ("B = DISTINCT A;", "B: {name: chararray,age: int,gpa: float}"),
+        ("B = ORDER A BY gpa DESC, name;", "B: {name: chararray,age: int,gpa: float}"),
+        ("B = LIMIT A 3;", "B: {name: chararray,age: int,gpa: float}"),
+        ("B = SAMPLE A 0.1;", "B: {name: chararray,age: int,gpa: float}"),
+        ("B = UNION A, A;", "B: {name: chararray,age: int,gpa: float}"),
+        ("B = RANK A;", "B: {rank_A: long,name: chararray,age: int,gpa: float}"),
+        ("B = GROUP A BY (name, age);", "B: {group: (name: chararray,age: int),A: {(name: chararray,age: int,gpa: float)}}"),
+        ("B = GROUP A ALL;", "B: {group: chararray,A: {(name: chararray,age: int,gpa: float)}}"),
+        ("B = FOREACH A GENERATE name, age * 2, gpa AS g:double;", "B: {name: chararray,int,g: double}"),
+        ("B = FOREACH A GENERATE *;", "B: {name: chararray,age: int,gpa: float}"),
+        ("B = FOREACH A GENERATE age..;", "B: {age: int,gpa: float}"),
+        ("B = FOREACH A GENERATE ..age;", "B: {name: chararray,age: int}"),
+        ("B = FOREACH A GENERATE $2, (long)age;", "B: {gpa: float,age: long}"),
+        ("B = FOREACH A GENERATE TOTUPLE(name, age);", "B: {(name: chararray,age: int)}"),
+        ("B = FOREACH A GENERATE (age > 20 ? 'old' : 'young');", "B: {chararray}"),
+    ],
+)
+def test_describe_single_input_operators(stmt, expected):
+    assert describe(STUDENT + stmt, "B") == expected
+
+
+def test_join_prefixes_fields_and_keeps_short_names_usable():
+    script = (
+        "A = LOAD 'data1' AS (x:int, y:chararray);\n"
+        "B = LOAD 'data2' AS (x:int, y:chararray, z:long);\n"
+        "C = JOIN A BY x, B BY x;\n"
+        "D = FOREACH C GENERATE A::y, z;\n"
+    )
+    assert describe(script, "C") == "C: {A::x: int,A::y: chararray,B::x: int,B::y: chararray,B::z: long}"
+    assert describe(script, "D") == "D: {A::y: chararray,B::z: long}"
+
+
+def test_cross_and_cogroup():
+    script = "A = LOAD 'a' AS (x:int); B = LOAD 'b' AS (y:chararray);\nC = CROSS A, B;"
+    assert describe(script, "C") == "C: {A::x: int,B::y: chararray}"
+    with pytest.raises(TypeCheckError, match="incompatible types: int, chararray"):
+        build_text(script + "\nD = COGROUP A BY x, B BY y;")
+
+
+def test_cogroup_bags_named_after_inputs():
+    script = "A = LOAD 'a' AS (x:int, v:chararray); B = LOAD 'b' AS (x:long);\nC = COGROUP A BY x INNER, B BY x;"
+    assert describe(script, "C") == "C: {group: long,A: {(x: int,v: chararray)},B: {(x: long)}}"
+    op = build_text(script).alias("C")
+    assert isinstance(op, L.LOCogroup) and op.inner == (True, False)
+    assert isinstance(op.keys[0][0], L.LECast) and op.keys[0][0].type is T.LONG
+
+
+def test_flatten_group_tuple_and_bags():
+    script = STUDENT + (
+        "B = GROUP A BY (name, age);\n"
+        "C = FOREACH B GENERATE FLATTEN(group), COUNT(A);\n"
+        "D = FOREACH B GENERATE FLATTEN(A);\n"
+        "E = FOREACH B GENERATE FLATTEN(A) AS (n, a, g);\n"
+    )
+    assert describe(script, "C") == "C: {group::name: chararray,group::age: int,long}"
+    assert describe(script, "D") == "D: {A::name: chararray,A::age: int,A::gpa: float}"
+    assert describe(script, "E") == "E: {n: chararray,a: int,g: float}"
+
+
+def test_bag_projection_and_aggregates():
+    script = STUDENT + "B = GROUP A BY name;\nC = FOREACH B GENERATE group, A.age, SUM(A.age), AVG(A.gpa), MAX(A.gpa);"
+    assert describe(script, "C") == "C: {group: chararray,{(age: int)},long,double,float}"
+
+
+def test_flatten_of_unknown_bag_makes_schema_unknown_unless_as():
+    script = "A = LOAD 'x' AS (b:bag{});\nB = FOREACH A GENERATE FLATTEN(b);\nC = FOREACH A GENERATE FLATTEN(b) AS (p, q:int);"
+    assert describe(script, "B") == "Schema for B unknown."
+    assert describe(script, "C") == "C: {p: bytearray,q: int}"
+
+
+def test_union_of_different_widths_is_unknown_and_onschema_merges_by_name():
+    script = (
+        "A = LOAD 'a' AS (x:int, y:chararray);\nB = LOAD 'b' AS (y:chararray, z:double);\n"
+        "C = UNION A, B;\nD = UNION ONSCHEMA A, B;\n"
+    )
+    # same width: merged by position; int vs chararray and chararray vs double give bytearray
+    assert describe(script, "C") == "C: {x: bytearray,y: bytearray}"
+    assert describe(script, "D") == "D: {x: int,y: chararray,z: double}"
+    script2 = "A = LOAD 'a' AS (x:int); B = LOAD 'b' AS (y:int, z:int);\nC = UNION A, B;"
+    assert describe(script2, "C") == "Schema for C unknown."
+
+
+def test_split_branches_keep_the_input_schema():
+    script = STUDENT + "SPLIT A INTO X IF age < 20, Y IF age >= 20, Z OTHERWISE;"
+    plan = build_text(script)
+    for alias in "XYZ":
+        assert plan.describe(alias) == f"{alias}: {{name: chararray,age: int,gpa: float}}"
+    z = plan.alias("Z")
+    assert isinstance(z, L.LOSplitOutput) and z.cond is None and len(z.others) == 2
+
+
+def test_nested_foreach_schemas():
+    script = STUDENT + (
+        "B = GROUP A BY name;\n"
+        "C = FOREACH B { x = FILTER A BY gpa > 3.5; y = ORDER x BY age DESC; z = LIMIT y 2;"
+        " GENERATE group, COUNT(z) AS n, z.age; };\n"
+    )
+    assert describe(script, "C") == "C: {group: chararray,n: long,{(age: int)}}"
+    op = build_text(script).alias("C")
+    assert [n.kind for n in op.nested] == ["filter", "order", "limit"]
+    assert op.nested[1].keys[0].ascending is False
+
+
+def test_unknown_schema_positional_access():
+    script = "A = LOAD 'x';\nB = FOREACH A GENERATE $0, $2 + 1;"
+    assert describe(script, "B") == "B: {bytearray,int}"
+
+
+# ---------------------------------------------------------------- type checks
+def test_incompatible_add_names_both_types():
+    script = "A = LOAD 'x' AS (name:chararray, age:int);\nB = FOREACH A GENERATE name + age;"
+    with pytest.raises(TypeCheckError) as info:
+        build_text(script, file="q.pig")
+    e = info.value
+    assert e.code == 1039
+    assert e.message == "In alias B, incompatible types in Add Operator left hand side:chararray right hand side:int"
+    assert (e.file, e.line, e.column) == ("q.pig", 2, 24)
+    assert e.format().splitlines()[1:] == ["B = FOREACH A GENERATE name + age;", " " * 23 + "^"]
+
+
+def test_implicit_casts_are_inserted():
+    script = "A = LOAD 'x' AS (b, i:int, l:long, d:double);\nB = FOREACH A GENERATE b + i, i + l, b + b, i * d;"
+    op = build_text(script).alias("B")
+    e0, e1, e2, e3 = (g.expr for g in op.generate)
+    assert e0.type is T.INT and isinstance(e0.left, L.LECast) and e0.left.type is T.INT
+    assert e1.type is T.LONG and isinstance(e1.left, L.LECast) and not isinstance(e1.right, L.LECast)
+    assert e2.type is T.DOUBLE and isinstance(e2.left, L.LECast) and isinstance(e2.right, L.LECast)
+    assert e3.type is T.DOUBLE
+
+
+def test_comparison_casts_bytearray_to_other_side():
+    script = "A = LOAD 'x' AS (b, s:chararray);\nB = FILTER A BY b == s;"
+    cond = build_text(script).alias("B").cond
+    assert isinstance(cond.left, L.LECast) and cond.left.type is T.CHARARRAY
+
+
+@pytest.mark.parametrize(
+    ("expr", "message"),
+    [
+        ("s == i", "incompatible types in Equal Operator left hand side:chararray right hand side:int"),
+        ("f % i > 0", "incompatible types in Mod Operator left hand side:float right hand side:int"),
+        ("i AND s == 'x'", "Operands of AND/OR can be boolean only"),
+        ("NOT i", "NOT can be used with boolean only"),
+        ("i", "Filter's condition must evaluate to boolean. Found: int"),
+        ("(i > 0 ? s : i) == 1", "two inputs of BinCond must have compatible schemas"),
+        ("-s == 1", "NEG can be used with numbers or Bytearray only"),
+    ],
+)
+def test_type_errors(expr, message):
+    script = f"A = LOAD 'x' AS (s:chararray, i:int, f:float);\nB = FILTER A BY {expr};"
+    with pytest.raises(TypeCheckError, match=message.replace("(", r"\(").replace(")", r"\)").replace("?", r"\?")):
+        build_text(script)
+
+
+def test_cast_rules():
+    ok = "A = LOAD 'x' AS (b, s:chararray, i:int);\nB = FOREACH A GENERATE (int)b, (chararray)i, (int)s, (bag{tuple(int)})b;"
+    assert describe(ok, "B") == "B: {b: int,i: chararray,s: int,b: {(int)}}"
+    with pytest.raises(TypeCheckError, match="Cannot cast to bytearray"):
+        build_text("A = LOAD 'x' AS (i:int);\nB = FOREACH A GENERATE (bytearray)i;")
+    with pytest.raises(TypeCheckError, match="cannot cast int to bag"):
+        build_text("A = LOAD 'x' AS (i:int);\nB = FOREACH A GENERATE (bag{})i;")
+
+
+def test_case_is_lowered_to_bincond():
+    script = "A = LOAD 'x' AS (i:int);\nB = FOREACH A GENERATE CASE i WHEN 1 THEN 'one' WHEN 2 THEN 'two' ELSE 'many' END;"
+    e = gen_expr(script, "B")
+    assert isinstance(e, L.LEBinCond) and isinstance(e.otherwise, L.LEBinCond)
+    assert e.type is T.CHARARRAY
+
+
+def test_limit_must_be_integral():
+    with pytest.raises(TypeCheckError, match="LIMIT needs an int or long"):
+        build_text(STUDENT + "B = LIMIT A 'x';")
+
+
+# ------------------------------------------------------------- name problems
+def test_unknown_alias_suggests_closest():
+    with pytest.raises(UndefinedAliasError) as info:
+        build_text("students = LOAD 'x';\nB = FILTER studnets BY $0 > 1;", file="q.pig")
+    e = info.value
+    assert "Undefined alias: studnets." in e.message and "Did you mean 'students'?" in e.message
+    assert (e.line, e.file) == (2, "q.pig")
+
+
+def test_unknown_field_suggests_closest():
+    with pytest.raises(SchemaError) as info:
+        build_text(STUDENT + "B = FOREACH A GENERATE nmae;")
+    msg = info.value.message
+    assert "Projected field [nmae] does not exist in schema: name:chararray,age:int,gpa:float." in msg
+    assert "Did you mean 'name'?" in msg
+    assert info.value.code == 1025
+
+
+def test_ambiguous_field_after_join():
+    script = "A = LOAD 'a' AS (x:int); B = LOAD 'b' AS (x:int);\nC = JOIN A BY x, B BY x;\nD = FOREACH C GENERATE x;"
+    with pytest.raises(SchemaError, match="Found more than one match: A::x, B::x"):
+        build_text(script)
+
+
+def test_unknown_function_suggests_builtin():
+    with pytest.raises(UnknownFunctionError) as info:
+        build_text(STUDENT + "B = GROUP A ALL;\nC = FOREACH B GENERATE count(A);")
+    assert "Could not resolve count" in info.value.message
+    assert "Did you mean 'COUNT'?" in info.value.message
+
+
+def test_field_by_name_on_unknown_schema():
+    with pytest.raises(SchemaError, match=r"Projected field \[name\] does not exist"):
+        build_text("A = LOAD 'x';\nB = FOREACH A GENERATE name;")
+
+
+def test_positional_out_of_range():
+    with pytest.raises(SchemaError, match="non-existent column: 5"):
+        build_text(STUDENT + "B = FOREACH A GENERATE $5;")
+
+
+# ---------------------------------------------------------------- join rules
+@pytest.mark.parametrize(
+    ("stmt", "message"),
+    [
+        ("C = JOIN A BY name FULL OUTER, B BY name USING 'replicated';", "replicated join supports only inner and LEFT OUTER"),
+        ("C = JOIN A BY name, B BY name, D BY name USING 'skewed';", "'skewed' join supports exactly two inputs"),
+        ("C = JOIN A BY name LEFT, B BY name, D BY name;", "only supported for two inputs"),
+        ("C = JOIN A BY name, B BY name USING 'fast';", "Unknown JOIN strategy 'fast'"),
+    ],
+)
+def test_join_strategy_rules(stmt, message):
+    script = STUDENT + "B = LOAD 'b' AS (name:chararray); D = LOAD 'd' AS (name:chararray);\n" + stmt
+    with pytest.raises(PlanError, match=message):
+        build_text(script)
+
+
+def test_join_plan_node():
+    script = STUDENT + "B = LOAD 'b' AS (name:chararray, n:long);\nC = JOIN A BY (name, age), B BY (name, n) USING 'replicated' PARALLEL 4;"
+    op = build_text(script).alias("C")
+    assert isinstance(op, L.LOJoin)
+    assert (op.join_type, op.strategy, op.parallel) == ("inner", "replicated", 4)
+    assert op.inputs == ("A", "B")
+    assert [k.type for k in op.keys[0]] == [T.CHARARRAY, T.LONG]  # int key widened to long
+
+
+def test_left_outer_join_type():
+    script = STUDENT + "B = LOAD 'b' AS (name:chararray);\nC = JOIN A BY name LEFT OUTER, B BY name;"
+    assert build_text(script).alias("C").join_type == "left"
+
+
+# ------------------------------------------------------------ plan structure
+def test_plan_is_a_dag_of_aliases_with_sinks_and_actions():
+    script = STUDENT + (
+        "SET default_parallel 3;\n"
+        "A = FILTER A BY age > 18;\n"
+        "B = GROUP A BY name;\n"
+        "STORE B INTO 'out';\n"
+        "DUMP A;\n"
+        "EXPLAIN B;\n"
+    )
+    plan = build_text(script)
+    ids = [op.op_id for op in plan.operators]
+    assert ids[0] == "A" and ids[1] != "A"  # the reassigned alias gets a fresh op id
+    filt = plan.op(ids[1])
+    assert isinstance(filt, L.LOFilter) and filt.inputs == ("A",)
+    assert plan.alias("A") is filt
+    store, dump = plan.sinks()
+    assert isinstance(store, L.LOStore) and store.path == "out" and store.inputs == (plan.alias("B").op_id,)
+    assert isinstance(dump, L.LODump) and dump.inputs == (filt.op_id,)
+    kinds = [type(a).__name__ for a in plan.actions]
+    assert kinds == ["SetAction", "RunSink", "RunSink", "ExplainAction"]
+    assert [op.op_id for op in plan.upstream(store.op_id)] == ["A", filt.op_id, plan.alias("B").op_id, store.op_id]
+    assert "LOCogroup" in plan.explain(store.op_id)
+
+
+def test_positions_on_plan_nodes():
+    plan = build_text(STUDENT + "\nB = FILTER A BY age > 1;")
+    op = plan.alias("B")
+    assert (op.line, op.column) == (3, 5)
+
+
+def test_define_and_registered_udfs():
+    script = (
+        "REGISTER 'udfs.py' USING jython AS myfuncs;\n"
+        "DEFINE tok TOKENIZE();\n" + STUDENT + "B = FOREACH A GENERATE myfuncs.square(age), FLATTEN(tok(name)) AS word;"
+    )
+    plan = build_text(script)
+    sq, tk = (g.expr for g in plan.alias("B").generate)
+    assert isinstance(sq, L.LEFunc) and sq.kind == "udf" and sq.func == "myfuncs.square"
+    assert isinstance(tk, L.LEFunc) and tk.kind == "define" and tk.func == "TOKENIZE"
+    assert plan.describe("B") == "B: {bytearray,word: chararray}"
+    assert [type(a).__name__ for a in plan.actions] == ["RegisterAction", "DefineAction"]
+
+
+def test_udf_output_schema_hook():
+    from piglatin.builder import Functions
+    from piglatin.schema import FieldSchema
+
+    funcs = Functions(udf_schema=lambda path, ns, name: FieldSchema("sq", T.LONG))
+    script = "REGISTER 'u.py' USING jython AS u;\n" + STUDENT + "B = FOREACH A GENERATE u.square(age);"
+    assert build_text(script, functions=funcs).describe("B") == "B: {sq: long}"
+
+
+def test_errors_are_pig_errors_with_format():
+    with pytest.raises(PigError) as info:
+        build_text(STUDENT + "B = FILTER A BY agee > 1;", file="s.pig")
+    lines = info.value.format().splitlines()
+    assert lines[0].startswith("ERROR 1025: <file s.pig, line 2, column 17> Invalid field projection.")
+    assert lines[2] == " " * 16 + "^"
