@@ -182,10 +182,14 @@ class TextInputFormat(InputFormat):
 
 
 class KeyValueTextInputFormat(TextInputFormat):
-    """Each line split at the first separator; a line without one is (line, "")."""
+    """Each line split at the first separator; a line without one is (line, "").
+
+    As in Hadoop, only the first character of the configured separator is used.
+    """
 
     def read(self, split: InputSplit, conf: Configuration) -> Iterator[tuple[str, str]]:
-        sep = conf.get_str("mapreduce.input.keyvaluelinerecordreader.key.value.separator", "\t")
+        key = "mapreduce.input.keyvaluelinerecordreader.key.value.separator"
+        sep = (conf.get_str(key, "\t") or "\t")[0]
         for _offsets, lines in self._line_batches(split):
             yield from ((k, v) for k, _, v in map(str.partition, lines, itertools.repeat(sep)))
 

@@ -249,6 +249,10 @@ def test_key_value_custom_separator(root):
     conf = make_conf({"mapreduce.input.keyvaluelinerecordreader.key.value.separator": ","})
     records = list(KeyValueTextInputFormat().read(InputSplit(url, 0, 100), conf))
     assert records == [("a", "1"), ("b", "2,3")]
+    # Hadoop takes the first character of a longer separator
+    conf.set("mapreduce.input.keyvaluelinerecordreader.key.value.separator", ",;")
+    records = list(KeyValueTextInputFormat().read(InputSplit(url, 0, 100), conf))
+    assert records == [("a", "1"), ("b", "2,3")]
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 7])
