@@ -220,7 +220,10 @@ class DFSOutputStream(io.RawIOBase):
         while pos < end:
             if not self._block_open:
                 self._start_block()
-            take = min(end - pos, self._block_left, self.packet)
+            # Everything up to the block boundary goes down the pipeline as one batch of
+            # packets: one hand-off to the streamer per write() call, not per 64 KiB packet
+            # (each hand-off waits for the GIL, so small ones would convoy behind the CRCs).
+            take = min(end - pos, self._block_left)
             piece = data[pos : pos + take]
             crcs = crcs_to_bytes(chunk_crcs(piece, bpc))
             if self._streamer is None:
