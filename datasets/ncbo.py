@@ -1,0 +1,434 @@
+"""NCBO-like tables for the join study: one ontology relation table and annotation tables.
+
+Owns: generating, deterministically for a seed and a scale, tab-separated tables shaped like the
+NCBO Resource Index data of the 2011 semantic-expansion study, and the expected sizes per scale.
+Must not touch: any join logic; the tables are written through fsspec (``datasets.parts``) only.
+
+Tables (no header line; fields separated by tabs, rows end with ``\\n``)
+    relation          id, concept_id, parent_concept_id, parent_level
+    annotations_<p>   concept_id, element_id, context_id, dictionary_id, term_id,
+                      position_from, position_to, workflow_status      (p = wp, ct or pm)
+
+Layout under ``--out``: ``<out>/relation/part-00000``, ``<out>/annotations_wp/part-00000``, ...;
+a table larger than 256 MiB is cut (at line ends) into several part files. ``<out>/_manifest.json``
+records the seed, the scale and each table's rows and bytes; Hadoop-style readers skip it
+because its name starts with ``_``. Generating again into the same place replaces the tables.
+
+Sizes. At scale 1 the relation has 2,257,402 concepts and 24,153,638 rows (the study's figures;
+exact at every scale up to rounding) and about 659 MiB; the annotation tables are sized by the
+study's BYTES: wp 1786 MiB, ct 5916 MiB, pm 16983 MiB (a table ends within one row of its
+target). The study's printed row counts disagree with its byte sizes: 54,039 wp rows in 1786 MiB
+would be ~35 KB a row and 42,049,697 pm rows in 16983 MiB ~424 B a row, while ct (5916 MiB,
+164,808,416 rows) has ~37.6 B a row and the relation ~28.6 B a row. We treat the wp and pm counts
+as typos: every annotation row has the schema's natural width (~37.6 B, like ct), so the row
+counts follow from the bytes (about 49.8 M wp, 165 M ct and 473 M pm rows at scale 1). Sizes are
+in binary megabytes (MiB), as Hadoop reports them. ``--scale`` multiplies every count and size.
+
+Shape.
+- The relation is the transitive closure of a generated concept forest: each concept at depth d
+  has d rows, one per ancestor, ``parent_level`` 1 (the parent) .. d (the ontology root). Depths
+  follow a discretised normal curve (sd 3.5) around the study's 10.7 parents per concept, adjusted
+  so that the concept and row counts are exact. Roots (~300 at scale 1) appear only as parents.
+- Annotated concepts are Zipf-distributed (exponent 1.0) over the relation's concepts plus a 2%
+  share of concept ids that are absent from the relation (annotations whose join finds nothing).
+  The few most popular concepts are always present in the relation, so a hot key is expanded.
+- Concept ids are 7- and 8-digit integers, unique, ordered by depth (the relation file is sorted
+  by concept_id, then parent_level); row ids are 8-digit integers from 10,000,001.
+Determinism: the same seed, scale and profile give byte-identical files, whichever profiles are
+generated together; a different seed gives different data.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from datasets.parts import DEFAULT_PART_BYTES, PartWriter, join_url, update_manifest
+from datasets.progress import Progress
+from datasets.zipf import ByteTable, ZipfSampler, _uint16s
+
+__all__ = [
+    "PROFILES",
+    "DatasetError",
+    "ExpectedTable",
+    "TableStats",
+    "expected_sizes",
+    "generate_ncbo",
+    "level_counts",
+]
+
+log = logging.getLogger(__name__)
+
+MIB = 1 << 20
+PROFILES = ("wp", "ct", "pm")
+SCALE1_CONCEPTS = 2_257_402
+SCALE1_RELATION_ROWS = 24_153_638
+SCALE1_RELATION_BYTES = 659 * MIB
+SCALE1_ANNOTATION_BYTES = {"wp": 1786 * MIB, "ct": 5916 * MIB, "pm": 16983 * MIB}
+THESIS_ANNOTATION_ROWS = {"wp": 54_039, "ct": 164_808_416, "pm": 42_049_697}
+ANNOTATION_ROW_BYTES = 37.7  # the natural width of a generated annotation row (measured)
+MISSING_SHARE = 0.02  # share of the annotated concept ids that are absent from the relation
+CONCEPT_ZIPF_S = 1.0
+HOT_CONCEPTS = 10  # the most popular concepts are always present in the relation
+MIN_CONCEPTS = 50
+SCALE1_ROOTS = 300
+DEPTH_SD = 3.5
+ELEMENT_MEAN_ANNOTATIONS = {"wp": 120, "ct": 60, "pm": 25}
+ROW_ID_BASE = 10_000_001
+CONCEPT_ID_LOW = 8_200_000
+CONCEPT_ID_SPAN = 10_000_000
+ELEMENT_ID_LOW = 1_000_000
+ELEMENT_ID_SPAN = 9_000_000  # element ids stay 7 digits; they repeat after 9 M elements
+ELEMENT_ID_STEP = 7_919  # prime, coprime with the span: a permutation of the span
+BATCH_ROWS = 200_000
+
+
+class DatasetError(ValueError):
+    """A bad generator argument (a user mistake): the message names it and the fix."""
+
+
+class TableStats(NamedTuple):
+    """What was generated for one table: its directory URL, rows and bytes."""
+
+    url: str
+    rows: int
+    bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedTable:
+    """The target size of one table at a scale (``concepts`` only for the relation)."""
+
+    name: str
+    rows: int
+    bytes: int
+    concepts: int | None = None
+
+
+def _seeded(seed: int, what: str) -> random.Random:
+    """An independent, reproducible random stream for one part of the data."""
+    return random.Random(f"minihadoop-ncbo:{seed}:{what}")
+
+
+def check_scale(scale: float) -> None:
+    """Raise DatasetError unless ``scale`` gives a relation with enough concepts."""
+    if not isinstance(scale, (int, float)) or not math.isfinite(scale) or scale <= 0:
+        raise DatasetError(f"--scale must be a positive number, got {scale!r}")
+    if round(SCALE1_CONCEPTS * scale) < MIN_CONCEPTS:
+        least = MIN_CONCEPTS / SCALE1_CONCEPTS
+        raise DatasetError(
+            f"--scale {scale:g} is too small: use at least {least:.2g} "
+            f"(the relation needs {MIN_CONCEPTS} concepts)"
+        )
+
+
+def check_profiles(profiles: Iterable[str]) -> tuple[str, ...]:
+    """The profiles as a tuple; DatasetError names an unknown one."""
+    chosen = tuple(profiles)
+    for p in chosen:
+        if p not in PROFILES:
+            raise DatasetError(f"unknown profile {p!r}: choose from {', '.join(PROFILES)} or all")
+    return chosen
+
+
+def expected_sizes(scale: float, profiles: Sequence[str] = PROFILES) -> dict[str, ExpectedTable]:
+    """Target sizes per table at ``scale``; relation rows and concepts and annotation bytes are
+    what the generator produces (up to one row), the other figures are close estimates.
+
+    >>> sizes = expected_sizes(0.001, ("ct",))
+    >>> sizes["relation"].rows, sizes["relation"].concepts
+    (24154, 2257)
+    >>> sizes["annotations_ct"].bytes == round(5916 * 2**20 * 0.001)
+    True
+    """
+    check_scale(scale)
+    out = {
+        "relation": ExpectedTable(
+            "relation",
+            rows=round(SCALE1_RELATION_ROWS * scale),
+            bytes=round(SCALE1_RELATION_BYTES * scale),
+            concepts=round(SCALE1_CONCEPTS * scale),
+        )
+    }
+    for p in check_profiles(profiles):
+        target = round(SCALE1_ANNOTATION_BYTES[p] * scale)
+        name = f"annotations_{p}"
+        out[name] = ExpectedTable(name, rows=round(target / ANNOTATION_ROW_BYTES), bytes=target)
+    return out
+
+
+def level_counts(concepts: int, rows: int, sd: float = DEPTH_SD) -> list[int]:
+    """How many concepts sit at each depth 1, 2, ...: exactly ``concepts`` concepts and
+    ``rows`` ancestor rows in total, no empty level above a non-empty one.
+
+    >>> counts = level_counts(2257, 24154)
+    >>> sum(counts), sum(d * n for d, n in enumerate(counts, start=1)), min(counts) > 0
+    (2257, 24154, True)
+    """
+    if concepts < 1 or rows < concepts:
+        raise DatasetError(f"cannot place {concepts} concepts with {rows} ancestor rows")
+    mean = rows / concepts
+    sd = min(sd, max(0.5, (mean - 1) / 2.5))  # narrower for shallow forests
+    depth = max(2, math.ceil(mean + 4 * sd))
+    center = mean
+    for _ in range(20):  # shift the curve so the truncated, discrete mean is the target
+        weights = [math.exp(-0.5 * ((d - center) / sd) ** 2) for d in range(1, depth + 1)]
+        got = sum(d * w for d, w in enumerate(weights, start=1)) / sum(weights)
+        center += mean - got
+    total = sum(weights)
+    exact = [concepts * w / total for w in weights]
+    counts = [int(e) for e in exact]
+    by_fraction = sorted(range(depth), key=lambda i: exact[i] - counts[i], reverse=True)
+    for i in by_fraction[: concepts - sum(counts)]:
+        counts[i] += 1
+    while counts and counts[-1] == 0:
+        counts.pop()
+    for i, n in enumerate(counts):
+        if n == 0:  # a hole: deeper concepts need an ancestor at this depth
+            counts[counts.index(max(counts))] -= 1
+            counts[i] = 1
+    _shift_to_total(counts, rows)
+    return counts
+
+
+def _shift_to_total(counts: list[int], rows: int) -> None:
+    """Move single concepts one level up or down until the ancestor rows total ``rows``;
+    a move never empties a level that has deeper levels below it."""
+    delta = rows - sum(d * n for d, n in enumerate(counts, start=1))
+    while delta:
+        if delta > 0:
+            src = counts.index(max(counts))
+            if counts[src] < 2:
+                raise DatasetError(f"cannot reach {rows} ancestor rows with {sum(counts)} concepts")
+            if src + 1 == len(counts):
+                counts.append(0)
+            counts[src] -= 1
+            counts[src + 1] += 1
+            delta -= 1
+        else:
+            movable = [i for i in range(1, len(counts)) if counts[i] > 1]
+            src = max(movable, key=counts.__getitem__) if movable else len(counts) - 1
+            if src == 0:
+                raise DatasetError(f"cannot reach {rows} ancestor rows with {sum(counts)} concepts")
+            counts[src] -= 1
+            counts[src - 1] += 1
+            if counts[-1] == 0:
+                counts.pop()
+            delta += 1
+
+
+@dataclass(frozen=True, slots=True)
+class Ontology:
+    """The concept forest behind the relation table (ids as strings, ready to write)."""
+
+    roots: list[str]
+    levels: list[list[str]]  # levels[d - 1]: the concept ids at depth d, ascending
+    parents: list[list[int]]  # parents[d - 1][i]: index of the parent in the level above
+    missing: list[str]  # concept ids that annotations use but the relation lacks
+
+
+def build_ontology(scale: float, seed: int) -> Ontology:
+    """The deterministic concept forest for ``scale`` and ``seed``."""
+    check_scale(scale)
+    sizes = expected_sizes(scale, ())["relation"]
+    concepts = sizes.concepts or 0
+    counts = level_counts(concepts, sizes.rows)
+    roots = max(1, round(SCALE1_ROOTS * scale))
+    missing = max(1, round(concepts * MISSING_SHARE / (1 - MISSING_SHARE)))
+    rng = _seeded(seed, "ontology")
+    ids = _increasing_ids(rng, roots + concepts + missing)
+    missing_at = set(rng.sample(range(len(ids)), missing))
+    present = [str(c) for i, c in enumerate(ids) if i not in missing_at]
+    absent = [str(ids[i]) for i in sorted(missing_at)]
+    levels: list[list[str]] = []
+    parents: list[list[int]] = []
+    start, above = roots, roots
+    rand = rng.random
+    for n in counts:
+        levels.append(present[start : start + n])
+        parents.append(sorted(int(rand() * above) for _ in range(n)))
+        start, above = start + n, n
+    return Ontology(present[:roots], levels, parents, absent)
+
+
+def _increasing_ids(rng: random.Random, n: int) -> list[int]:
+    """``n`` strictly increasing ids spread over CONCEPT_ID_LOW + [0, CONCEPT_ID_SPAN)."""
+    widest = max(1.0, 2.0 * CONCEPT_ID_SPAN / n - 1.0)
+    rand = rng.random
+    ids, at = [], CONCEPT_ID_LOW
+    for _ in range(n):
+        at += 1 + int(rand() * widest)
+        ids.append(at)
+    return ids
+
+
+def _relation_chunks(onto: Ontology) -> Iterator[str]:
+    """The relation's lines, level by level, in chunks of about BATCH_ROWS rows."""
+    level_names = [str(d) for d in range(1, len(onto.levels) + 2)]
+    chains: list[list[str]] = [[r] for r in onto.roots]  # self, then ancestors nearest first
+    next_id = ROW_ID_BASE
+    cols: tuple[list[str], list[str], list[str]] = ([], [], [])
+    for depth, (level, parent_index) in enumerate(zip(onto.levels, onto.parents), start=1):
+        depth_names = level_names[:depth]
+        new_chains = []
+        for concept, p in zip(level, parent_index):
+            chain = chains[p]
+            new_chains.append([concept, *chain])
+            cols[0].extend([concept] * len(chain))
+            cols[1].extend(chain)
+            cols[2].extend(depth_names)
+            if len(cols[0]) >= BATCH_ROWS:
+                yield _relation_text(next_id, cols)
+                next_id += len(cols[0])
+                cols = ([], [], [])
+        chains = new_chains
+    if cols[0]:
+        yield _relation_text(next_id, cols)
+
+
+def _relation_text(first_id: int, cols: tuple[list[str], list[str], list[str]]) -> str:
+    ids = map(str, range(first_id, first_id + len(cols[0])))
+    return "\n".join(map("\t".join, zip(ids, *cols))) + "\n"
+
+
+def _popularity(onto: Ontology, seed: int) -> list[str]:
+    """Every annotatable concept id, most popular first (the same order for every profile)."""
+    universe = [c for level in onto.levels for c in level] + onto.missing
+    _seeded(seed, "popularity").shuffle(universe)
+    absent = set(onto.missing)
+    for i in range(min(HOT_CONCEPTS, len(universe))):
+        if universe[i] in absent:
+            j = next(j for j in range(i + 1, len(universe)) if universe[j] not in absent)
+            universe[i], universe[j] = universe[j], universe[i]
+    return universe
+
+
+def _dictionary_terms(universe: Sequence[str], seed: int) -> list[str]:
+    """Per concept (by popularity rank) its ``dictionary_id<TAB>term_id`` pair."""
+    rand = _seeded(seed, "terms").random
+    return [f"{10 + int(rand() * 90)}\t{10_000 + int(rand() * 90_000)}" for _ in universe]
+
+
+_POSITIONS: list[str] = []
+
+
+def _positions() -> list[str]:
+    """``position_from<TAB>position_to`` for each 16-bit draw: a start in 1..1024, 2..25 long."""
+    if not _POSITIONS:
+        for x in range(1 << 16):
+            start = (x >> 6) + 1
+            _POSITIONS.append(f"{start}\t{start + 2 + (x & 63) % 24}")
+    return _POSITIONS
+
+
+class _Elements:
+    """The element_id column: runs of annotations per element, about ``mean`` rows each."""
+
+    def __init__(self, rng: random.Random, mean: float) -> None:
+        self._rng = rng
+        self._rate = 1.0 / max(mean - 1.0, 1e-9)
+        self._k = 0
+        self._current = ""
+        self._left = 0
+
+    def take(self, n: int) -> list[str]:
+        out: list[str] = []
+        expo = self._rng.expovariate
+        while len(out) < n:
+            if not self._left:
+                self._current = str(ELEMENT_ID_LOW + self._k * ELEMENT_ID_STEP % ELEMENT_ID_SPAN)
+                self._left = 1 + int(expo(self._rate))
+                self._k += 1
+            run = min(self._left, n - len(out))
+            out.extend([self._current] * run)
+            self._left -= run
+        return out
+
+
+def _annotation_chunks(
+    profile: str, universe: list[str], dict_terms: list[str], seed: int, target: int
+) -> Iterator[str]:
+    """An annotation table's lines in chunks; together they end within one row of ``target``."""
+    rng = _seeded(seed, f"annotations_{profile}")
+    zipf = ZipfSampler(len(universe), CONCEPT_ZIPF_S, rng)
+    contexts = ByteTable([str(c) for c in range(1, 7)], [40, 25, 15, 10, 6, 4], rng)
+    statuses = ByteTable(["1", "2", "3"], [3, 94, 3], rng)
+    elements = _Elements(rng, ELEMENT_MEAN_ANNOTATIONS[profile])
+    positions = _positions()
+    concept_of, terms_of = universe.__getitem__, dict_terms.__getitem__
+    written = 0
+    while written < target:
+        k = min(BATCH_ROWS, int((target - written) / ANNOTATION_ROW_BYTES * 1.02) + 16)
+        ranks = zipf.sample(k)
+        cols = zip(
+            map(concept_of, ranks),
+            elements.take(k),
+            contexts.sample(k),
+            map(terms_of, ranks),
+            map(positions.__getitem__, _uint16s(rng, k)),
+            statuses.sample(k),
+        )
+        text = "\n".join(map("\t".join, cols)) + "\n"
+        if written + len(text) >= target:
+            yield text[: _nearest_line_end(text, target - written)]
+            return
+        written += len(text)
+        yield text
+
+
+def _nearest_line_end(text: str, want: int) -> int:
+    """The line boundary in ``text`` closest to offset ``want`` (ties go to the later one)."""
+    before = text.rfind("\n", 0, want) + 1
+    after = text.find("\n", max(want - 1, 0)) + 1 or len(text)
+    return before if want - before < after - want else after
+
+
+def generate_ncbo(
+    out_url: str,
+    profiles: Sequence[str] = ("wp",),
+    scale: float = 0.001,
+    seed: int = 1,
+    *,
+    part_bytes: int = DEFAULT_PART_BYTES,
+    progress: bool | None = None,
+) -> dict[str, TableStats]:
+    """Write the relation and the annotation tables of ``profiles`` under ``out_url``.
+
+    Returns ``{"relation": TableStats(url, rows, bytes), "annotations_wp": ..., ...}``.
+    ``progress``: show a progress line on stderr (None: only when stderr is a terminal).
+    """
+    chosen = check_profiles(profiles)
+    check_scale(scale)
+    expected = expected_sizes(scale, chosen)
+    total = sum(t.bytes for t in expected.values())
+    started = time.monotonic()
+    onto = build_ontology(scale, seed)
+    universe = _popularity(onto, seed)
+    dict_terms = _dictionary_terms(universe, seed)
+    tables: dict[str, Iterator[str]] = {"relation": _relation_chunks(onto)}
+    for p in chosen:
+        target = expected[f"annotations_{p}"].bytes
+        tables[f"annotations_{p}"] = _annotation_chunks(p, universe, dict_terms, seed, target)
+    stats: dict[str, TableStats] = {}
+    with Progress("ncbo", total, enabled=progress) as bar:
+        for name, chunks in tables.items():
+            stats[name] = _write_table(join_url(out_url, name), chunks, part_bytes, bar)
+    params = {"generator": "ncbo", "seed": seed, "scale": scale}
+    update_manifest(out_url, params, {n: s._asdict() for n, s in stats.items()})
+    elapsed = time.monotonic() - started
+    written = sum(s.bytes for s in stats.values())
+    log.info("ncbo: %d bytes in %.1fs (%.1f MB/s)", written, elapsed, written / 1e6 / elapsed)
+    return stats
+
+
+def _write_table(url: str, chunks: Iterable[str], part_bytes: int, bar: Progress) -> TableStats:
+    with PartWriter(url, part_bytes, bar) as out:
+        for chunk in chunks:
+            out.write(chunk)
+    log.info("%s: %d rows, %d bytes, %d part(s)", url, out.rows, out.bytes, len(out.parts))
+    return TableStats(url, out.rows, out.bytes)
