@@ -187,6 +187,9 @@ class MapExpr(Expr):
 
 
 # ------------------------------------------------------------- relational ops
+# An operator's input is an alias, or an inline relation: FOREACH (GROUP A ALL) ...
+Input = "str | Relation"
+
 @dataclass(frozen=True, slots=True)
 class FuncSpec(Node):
     """`PigStorage(',')` in USING / DEFINE; args are literal values."""
@@ -220,20 +223,21 @@ class NestedOp(Node):
     """One statement of a nested FOREACH block.
 
     kind: filter (arg = condition), order (keys), limit (arg = count), distinct,
-    expr (source is the whole expression)."""
+    foreach (generate), expr (source is the whole expression)."""
 
     alias: str
     kind: str
     source: Expr
     arg: Expr | None = None
     keys: tuple[OrderKey, ...] = ()
+    generate: tuple[GenItem, ...] = ()
     line: int = _pos()
     column: int = _pos()
 
 
 @dataclass(frozen=True, slots=True)
 class Foreach(Node):
-    input: str
+    input: Input
     generate: tuple[GenItem, ...]
     nested: tuple[NestedOp, ...] = ()
     block: bool = False
@@ -244,7 +248,7 @@ class Foreach(Node):
 
 @dataclass(frozen=True, slots=True)
 class Filter(Node):
-    input: str
+    input: Input
     cond: Expr
     line: int = _pos()
     column: int = _pos()
@@ -254,7 +258,7 @@ class Filter(Node):
 class GroupItem(Node):
     """`A BY key` / `A BY (k1, k2)` (keys) or `A ALL` (keys empty, all True)."""
 
-    alias: str
+    alias: Input
     keys: tuple[Expr, ...] = ()
     all: bool = False
     modifier: str | None = None  # "inner" | "outer"
@@ -274,7 +278,7 @@ class Group(Node):
 
 @dataclass(frozen=True, slots=True)
 class JoinItem(Node):
-    alias: str
+    alias: Input
     keys: tuple[Expr, ...]
     line: int = _pos()
     column: int = _pos()
@@ -293,7 +297,7 @@ class Join(Node):
 
 @dataclass(frozen=True, slots=True)
 class Cross(Node):
-    inputs: tuple[str, ...]
+    inputs: tuple[Input, ...]
     parallel: int | None = None
     line: int = _pos()
     column: int = _pos()
@@ -301,7 +305,7 @@ class Cross(Node):
 
 @dataclass(frozen=True, slots=True)
 class Union(Node):
-    inputs: tuple[str, ...]
+    inputs: tuple[Input, ...]
     onschema: bool = False
     parallel: int | None = None
     line: int = _pos()
@@ -318,7 +322,7 @@ class OrderKey(Node):
 
 @dataclass(frozen=True, slots=True)
 class Order(Node):
-    input: str
+    input: Input
     keys: tuple[OrderKey, ...]
     parallel: int | None = None
     line: int = _pos()
@@ -327,7 +331,7 @@ class Order(Node):
 
 @dataclass(frozen=True, slots=True)
 class Distinct(Node):
-    input: str
+    input: Input
     parallel: int | None = None
     line: int = _pos()
     column: int = _pos()
@@ -335,7 +339,7 @@ class Distinct(Node):
 
 @dataclass(frozen=True, slots=True)
 class Limit(Node):
-    input: str
+    input: Input
     count: Expr
     line: int = _pos()
     column: int = _pos()
@@ -343,7 +347,7 @@ class Limit(Node):
 
 @dataclass(frozen=True, slots=True)
 class Sample(Node):
-    input: str
+    input: Input
     fraction: Expr
     line: int = _pos()
     column: int = _pos()
@@ -351,7 +355,7 @@ class Sample(Node):
 
 @dataclass(frozen=True, slots=True)
 class Rank(Node):
-    input: str
+    input: Input
     keys: tuple[OrderKey, ...] = ()
     dense: bool = False
     parallel: int | None = None
@@ -418,7 +422,7 @@ class SplitBranch(Node):
 
 @dataclass(frozen=True, slots=True)
 class Split(Node):
-    input: str
+    input: Input
     branches: tuple[SplitBranch, ...]
     line: int = _pos()
     column: int = _pos()

@@ -15,8 +15,11 @@ Must not touch: parsing (parser.py), optimisation or execution.
 
 from __future__ import annotations
 
+import ast as pyast
 import dataclasses
 import logging
+import re
+from pathlib import Path
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -147,6 +150,41 @@ def _registry() -> Mapping[str, object]:
 UdfSchemaHook = Callable[[str, str | None, str], "FieldSchema | None"]
 
 
+def python_output_schema(path: Path, name: str) -> FieldSchema | None:
+    """The `@outputSchema("word:chararray")` of `def name` in a Python UDF file, read
+    without running it; None when the file, the function or the decorator is missing."""
+    try:
+        tree = pyast.parse(path.read_text())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    for node in pyast.walk(tree):
+        if isinstance(node, pyast.FunctionDef) and node.name == name:
+            for dec in node.decorator_list:
+                text = _decorator_text(dec)
+                if text is not None:
+                    return _schema_field(text)
+    return None
+
+
+def _decorator_text(dec: pyast.expr) -> str | None:
+    if not (isinstance(dec, pyast.Call) and dec.args and isinstance(dec.args[0], pyast.Constant)):
+        return None
+    fn = dec.func
+    fname = fn.attr if isinstance(fn, pyast.Attribute) else getattr(fn, "id", "")
+    return dec.args[0].value if fname == "outputSchema" and isinstance(dec.args[0].value, str) else None
+
+
+def _schema_field(text: str) -> FieldSchema | None:
+    from piglatin.parser import parse_schema  # late: the parser is a sibling stage
+
+    try:
+        schema = parse_schema(text).normalized()
+    except PigError:
+        log.warning("ignoring unparsable outputSchema %r", text)
+        return None
+    return schema[0] if len(schema) == 1 else FieldSchema(None, T.TUPLE, schema)
+
+
 @dataclass
 class Functions:
     """Resolves a call's name: DEFINE alias, `ns.f` UDF, builtin (case-sensitive)."""
@@ -156,6 +194,7 @@ class Functions:
     defines: dict[str, L.FuncSpec] = field(default_factory=dict)
     namespaces: dict[str, str] = field(default_factory=dict)  # namespace -> path
     bare_paths: list[str] = field(default_factory=list)  # REGISTER without AS
+    base_dir: str | None = None  # where relative REGISTER paths are read from
 
     def table(self) -> Mapping[str, object]:
         if self.builtins is None:
@@ -185,7 +224,10 @@ class Functions:
         raise UnknownFunctionError(f"Could not resolve {name} using imports: [, org.apache.pig.builtin.].{hint}", **_at(node))
 
     def _udf(self, path: str, namespace: str | None, name: str) -> FieldSchema:
-        out = self.udf_schema(path, namespace, name) if self.udf_schema else None
+        if self.udf_schema is not None:
+            out = self.udf_schema(path, namespace, name)
+        else:
+            out = python_output_schema(Path(self.base_dir or ".") / path, name)
         return out if out is not None else FieldSchema(None, T.BYTEARRAY)
 
     def _builtin(self, name: str, args: list[FieldSchema]) -> FieldSchema:
@@ -234,8 +276,9 @@ _CASTABLE = {
 class ExprTyper:
     """Builds typed `logical.LE*` expressions from ast expressions."""
 
-    def __init__(self, functions: Functions) -> None:
+    def __init__(self, functions: Functions, relations: Builder | None = None) -> None:
         self.functions = functions
+        self.relations = relations  # resolves relation aliases used as scalars
 
     def build(self, e: A.Expr, sc: Scope) -> L.LExpr:
         method = getattr(self, "_" + type(e).__name__.lower(), None)
@@ -282,8 +325,8 @@ class ExprTyper:
             return L.LEInnerRef(e.name, sc.inner[e.name])
         if sc.schema is None:
             raise SchemaError(
-                f"Invalid field projection. Projected field [{e.name}] does not exist: "
-                f"{sc.alias} has an unknown schema; use $n or declare one with AS", **_at(e))
+                f"Invalid field projection. Projected field [{e.name}] does not exist. The input has no "
+                f"schema: refer to fields by position ($0, $1, ...) or declare one with AS", **_at(e))
         try:
             i = sc.schema.index_of(e.name)
         except AmbiguousFieldError as amb:
@@ -303,7 +346,31 @@ class ExprTyper:
         return L.LEProject(e.index, self._col_field(sc, e.index), sc.input)
 
     # structure ------------------------------------------------------------
+    def _resolvable(self, name: str, sc: Scope) -> bool:
+        if name in sc.inner or sc.schema is None:
+            return name in sc.inner
+        try:
+            return sc.schema.index_of(name) is not None
+        except AmbiguousFieldError:
+            return True
+
+    def _scalar(self, e: A.Project, sc: Scope) -> L.LExpr | None:
+        """`T.total` where T is a relation, not a field: Pig's scalar projection."""
+        base = e.base
+        if not isinstance(base, A.FieldRef) or self.relations is None or self._resolvable(base.name, sc):
+            return None
+        op = self.relations.scalar(base.name)
+        if op is None or len(e.fields) != 1:
+            return None
+        col = self._column(e.fields[0], Scope(op.schema, sc.alias)) if op.schema is not None else e.fields[0].index  # type: ignore[union-attr]
+        fs = op.schema[col] if op.schema is not None else FieldSchema(None, T.BYTEARRAY)
+        self.relations.scalar_used(op.op_id)
+        return L.LEScalar(base.name, op.op_id, col, fs)
+
     def _project(self, e: A.Project, sc: Scope) -> L.LExpr:
+        scalar = self._scalar(e, sc)
+        if scalar is not None:
+            return scalar
         base = self.build(e.base, sc)
         t = base.type
         if t is T.BYTEARRAY and base.field.schema is None:
@@ -352,6 +419,12 @@ class ExprTyper:
     def _funccall(self, e: A.FuncCall, sc: Scope) -> L.LExpr:
         args = [a for arg in e.args for a in self.expand(arg, sc)]
         func, kind, out, ctor = self.functions.resolve(e.name, [a.field for a in args], e)
+        if kind != "udf" and func in ("SUM", "AVG"):
+            inner = _inner_type([a.field for a in args]) if args and args[0].type is T.BAG else None
+            if inner is None or not (inner.is_numeric or inner is T.BYTEARRAY):
+                raise TypeCheckError(
+                    f"Could not infer the matching function for org.apache.pig.builtin.{func} as multiple or "
+                    f"none of them fit. Please use an explicit cast.", code=1045, **_at(e))
         return L.LEFunc(e.name, func, kind, tuple(args), out, ctor)
 
     def _flatten(self, e: A.Flatten, sc: Scope) -> L.LExpr:
@@ -475,7 +548,7 @@ class ExprTyper:
         ok = src is dst or src is T.BYTEARRAY or (src.is_numeric and (dst.is_numeric or dst is T.CHARARRAY))
         ok = ok or dst in _CASTABLE.get(src, set()) or _is_null(x)
         if not ok:
-            raise TypeCheckError(f"In alias {sc.alias}, cannot cast {src.value} to {dst.value}", code=1052, **_at(e))
+            raise TypeCheckError(f"In alias {sc.alias}, Cannot cast {src.value} to {dst.value}", code=1052, **_at(e))
         return L.LECast(x, FieldSchema(x.field.name, dst, to.schema))
 
 
@@ -483,15 +556,18 @@ class ExprTyper:
 class Builder:
     """Walks the statements in order, keeping alias -> op id and the operators."""
 
-    def __init__(self, functions: Functions | None = None, file: str | None = None) -> None:
+    def __init__(self, functions: Functions | None = None, file: str | None = None, text: str | None = None) -> None:
         self.functions = functions or Functions()
-        self.typer = ExprTyper(self.functions)
+        self.typer = ExprTyper(self.functions, self)
         self.file = file
+        self.lines = (text or "").splitlines()
         self.ops: list[L.LogicalOperator] = []
         self.by_id: dict[str, L.LogicalOperator] = {}
         self.aliases: dict[str, str] = {}
         self.actions: list[L.Action] = []
         self.counter = 0
+        self.scalars: list[tuple[str, str]] = []
+        self._pending_scalars: list[str] = []
 
     # bookkeeping ----------------------------------------------------------
     def _new_id(self, alias: str | None, kind: str) -> str:
@@ -499,20 +575,52 @@ class Builder:
         base = alias or kind
         return base if base not in self.by_id and alias else f"{base}_{self.counter}"
 
+    def scalar_used(self, op_id: str) -> None:
+        self._pending_scalars.append(op_id)
+
     def _add(self, op: L.LogicalOperator, alias: str | None) -> L.LogicalOperator:
+        self.scalars.extend((op.op_id, src) for src in dict.fromkeys(self._pending_scalars))
+        self._pending_scalars.clear()
         self.ops.append(op)
         self.by_id[op.op_id] = op
         if alias:
             self.aliases[alias] = op.op_id
         return op
 
-    def _input(self, alias: str, node: A.Node) -> L.LogicalOperator:
+    def _input(self, ref, node: A.Node) -> L.LogicalOperator:
+        """The operator an input names: an alias, or an inline relation built here."""
+        if not isinstance(ref, str):
+            op_id = self._new_id(None, "inline")
+            handler = getattr(self, "_r_" + type(ref).__name__.lower())
+            return self._add(handler(ref, op_id, op_id), None)
+        if ref not in self.aliases:
+            raise UndefinedAliasError(f"Undefined alias: {ref}.{suggest(ref, self.aliases)}", **self._find(ref, node))
+        return self.by_id[self.aliases[ref]]
+
+    def _sink_input(self, alias: str, node: A.Node) -> L.LogicalOperator:
+        """DUMP / DESCRIBE / EXPLAIN / ILLUSTRATE name an alias (Pig's ERROR 1003)."""
         if alias not in self.aliases:
-            raise UndefinedAliasError(f"Undefined alias: {alias}.{suggest(alias, self.aliases)}", **_at(node))
+            hint = suggest(alias, self.aliases)
+            raise UndefinedAliasError(f"Unable to find an operator for alias {alias}.{hint}", code=1003, **self._find(alias, node))
         return self.by_id[self.aliases[alias]]
 
+    def _find(self, word: str, node: A.Node) -> dict[str, int | None]:
+        """The position of `word` at or after `node` on its line (for alias errors)."""
+        at = _at(node)
+        line = at["line"]
+        if line and 0 < line <= len(self.lines):
+            m = re.compile(rf"(?<![\w:]){re.escape(word)}(?![\w:])").search(self.lines[line - 1], (at["column"] or 1) - 1)
+            if m:
+                return {"line": line, "column": m.start() + 1}
+        return at
+
+    def scalar(self, alias: str) -> L.LogicalOperator | None:
+        """A relation used as a scalar (`T.total` where T has one row), or None."""
+        op_id = self.aliases.get(alias)
+        return self.by_id[op_id] if op_id else None
+
     def plan(self) -> L.LogicalPlan:
-        return L.LogicalPlan(tuple(self.ops), tuple(self.actions), tuple(self.aliases.items()), self.file)
+        return L.LogicalPlan(tuple(self.ops), tuple(self.actions), tuple(self.aliases.items()), self.file, tuple(self.scalars))
 
     # statements -----------------------------------------------------------
     def statement(self, s: A.Node) -> None:
@@ -532,14 +640,14 @@ class Builder:
         self.actions.append(L.RunSink(s.line, op.op_id))
 
     def _s_dump(self, s: A.Dump) -> None:
-        src = self._input(s.alias, s)
+        src = self._sink_input(s.alias, s)
         op = L.LODump(self._new_id(None, "dump"), None, (src.op_id,), src.schema, s.line, s.column)
         self._add(op, None)
         self.actions.append(L.RunSink(s.line, op.op_id))
 
     def _s_describe(self, s: A.Describe) -> None:
         outer, _, inner = s.alias.partition("::")
-        src = self._input(outer if inner else s.alias, s)
+        src = self._sink_input(outer if inner else s.alias, s)
         if not inner:
             self.actions.append(L.DescribeAction(s.line, s.alias, src.op_id, describe_alias(s.alias, src.schema)))
             return
@@ -552,11 +660,11 @@ class Builder:
         self.actions.append(L.DescribeAction(s.line, s.alias, src.op_id, describe_alias(inner, schema)))
 
     def _s_explain(self, s: A.Explain) -> None:
-        op_id = self._input(s.alias, s).op_id if s.alias else None
+        op_id = self._sink_input(s.alias, s).op_id if s.alias else None
         self.actions.append(L.ExplainAction(s.line, s.alias, op_id))
 
     def _s_illustrate(self, s: A.Illustrate) -> None:
-        self.actions.append(L.IllustrateAction(s.line, s.alias, self._input(s.alias, s).op_id))
+        self.actions.append(L.IllustrateAction(s.line, s.alias, self._sink_input(s.alias, s).op_id))
 
     def _s_setstmt(self, s: A.SetStmt) -> None:
         self.actions.append(L.SetAction(s.line, s.key, s.value))
@@ -578,7 +686,7 @@ class Builder:
 
     def _s_split(self, s: A.Split) -> None:
         src = self._input(s.input, s)
-        split = self._add(L.LOSplit(self._new_id(None, f"split_{s.input}"), None, (src.op_id,), src.schema, s.line, s.column), None)
+        split = self._add(L.LOSplit(self._new_id(None, f"split_{src.alias or src.op_id}"), None, (src.op_id,), src.schema, s.line, s.column), None)
         conds: list[L.LExpr] = []
         for b in s.branches:
             if b.cond is not None:
@@ -603,9 +711,20 @@ class Builder:
 
     # relational operators ---------------------------------------------------
     def _r_load(self, r: A.Load, alias: str, op_id: str) -> L.LogicalOperator:
-        schema = r.schema.normalized() if r.schema is not None else None
         func = _spec(r.func) if r.func else L.FuncSpec("PigStorage")
+        declared = r.schema
+        if declared is None and func.name.rpartition(".")[2] == "JsonLoader" and func.args:
+            declared = self._loader_schema(str(func.args[0]), r)
+        schema = declared.normalized() if declared is not None else None
         return L.LOLoad(op_id, alias, (), schema, r.line, r.column, r.path, func, r.schema)
+
+    def _loader_schema(self, text: str, node: A.Node) -> Schema:
+        from piglatin.parser import parse_schema  # late: the parser is a sibling stage
+
+        try:
+            return parse_schema(text)
+        except PigError as e:
+            raise SchemaError(f"Bad schema '{text}' given to the loader: {e.message}", **_at(node)) from None
 
     def _r_filter(self, r: A.Filter, alias: str, op_id: str) -> L.LogicalOperator:
         src = self._input(r.input, r)
@@ -650,13 +769,13 @@ class Builder:
     def _r_rank(self, r: A.Rank, alias: str, op_id: str) -> L.LogicalOperator:
         src = self._input(r.input, r)
         keys, _ = self._sort_keys(r.keys, Scope(src.schema, alias))
-        rank = FieldSchema(f"rank_{r.input}", T.LONG)
+        rank = FieldSchema(f"rank_{_name(src)}", T.LONG)
         schema = Schema((rank, *src.schema)) if src.schema is not None else None
         return L.LORank(op_id, alias, (src.op_id,), schema, r.line, r.column, keys, r.dense, r.parallel)
 
     def _r_cross(self, r: A.Cross, alias: str, op_id: str) -> L.LogicalOperator:
         srcs = [self._input(a, r) for a in r.inputs]
-        return L.LOCross(op_id, alias, tuple(s.op_id for s in srcs), _concat(r.inputs, srcs), r.line, r.column, r.parallel)
+        return L.LOCross(op_id, alias, tuple(s.op_id for s in srcs), _concat(srcs), r.line, r.column, r.parallel)
 
     def _r_union(self, r: A.Union, alias: str, op_id: str) -> L.LogicalOperator:
         srcs = [self._input(a, r) for a in r.inputs]
@@ -704,7 +823,7 @@ class Builder:
         else:
             srcs, keys = self._keys(r.items, alias, r)
         group = _group_field(keys[0], group_all)
-        bags = [bag_field(i.alias, s.schema) for i, s in zip(r.items, srcs, strict=True)]
+        bags = [bag_field(_name(s), s.schema) for s in srcs]
         strategy = (r.using or "regular").lower()
         if strategy not in ("regular", "collected", "merge"):
             raise PlanError(f"Unknown GROUP strategy '{r.using}'; use 'collected' or 'merge'", **_at(r))
@@ -722,7 +841,7 @@ class Builder:
         join_type = r.outer or "inner"
         _check_join(join_type, strategy, len(r.items), alias, r)
         srcs, keys = self._keys(r.items, alias, r)
-        schema = _concat([i.alias for i in r.items], srcs)
+        schema = _concat(srcs)
         return L.LOJoin(
             op_id, alias, tuple(s.op_id for s in srcs), schema, r.line, r.column,
             tuple(tuple(k) for k in keys), join_type, strategy, r.parallel,
@@ -760,6 +879,12 @@ class Builder:
             return _replace(out, cond=self._condition(n.arg, inner, "Filter's"))  # type: ignore[arg-type]
         if n.kind == "order":
             return _replace(out, keys=self._sort_keys(n.keys, inner)[0])
+        if n.kind == "foreach":
+            gens = tuple(g for item in n.generate for g in self._gen_item(item, inner))
+            fields = [f for g in gens for f in (g.fields or ())]
+            known = all(g.fields is not None for g in gens)
+            bag = FieldSchema(n.alias, T.BAG, bag_of(Schema(tuple(fields)) if known else None))
+            return _replace(out, field=bag, generate=gens)
         if n.kind == "limit":
             count = self.typer.build(n.arg, Scope(None, sc.alias))  # type: ignore[arg-type]
             if count.type not in (T.INT, T.LONG):
@@ -813,7 +938,7 @@ def _cast_checked(le: L.LExpr, target: FieldSchema, item: A.GenItem, sc: Scope) 
     src, dst = le.type, target.dtype
     ok = src is T.BYTEARRAY or (src.is_numeric and (dst.is_numeric or dst is T.CHARARRAY)) or dst in _CASTABLE.get(src, set())
     if not ok:
-        raise TypeCheckError(f"In alias {sc.alias}, cannot cast {src.value} to {dst.value} for AS {target.name}", code=1052, **_at(item))
+        raise TypeCheckError(f"In alias {sc.alias}, Cannot cast {src.value} to {dst.value} for AS {target.name}", code=1052, **_at(item))
     return L.LECast(le, target)
 
 
@@ -844,26 +969,34 @@ def _group_field(keys: list[L.LExpr], group_all: bool) -> FieldSchema:
     return FieldSchema("group", T.TUPLE, Schema(tuple(k.field for k in keys)))
 
 
-def _concat(aliases, srcs: list[L.LogicalOperator]) -> Schema | None:
+def _name(op: L.LogicalOperator) -> str:
+    """The alias an input is known by (bags of GROUP, `A::` prefixes of JOIN)."""
+    return op.alias or op.op_id
+
+
+def _concat(srcs: list[L.LogicalOperator]) -> Schema | None:
     if any(s.schema is None for s in srcs):
         return None
     fields: list[FieldSchema] = []
-    for a, s in zip(aliases, srcs, strict=True):
-        fields.extend(s.schema.prefixed(a))  # type: ignore[union-attr]
+    for s in srcs:
+        fields.extend(s.schema.prefixed(_name(s)))  # type: ignore[union-attr]
     return Schema(tuple(fields))
 
 
 def _check_join(join_type: str, strategy: str, n: int, alias: str, node: A.Node) -> None:
+    """Refuse what a strategy cannot do, in Pig's words, and say which one can."""
     if join_type != "inner" and n != 2:
         raise PlanError(f"In alias {alias}, {join_type.upper()} OUTER join is only supported for two inputs", **_at(node))
     if strategy == "replicated" and join_type not in ("inner", "left"):
         raise PlanError(
-            f"In alias {alias}, replicated join supports only inner and LEFT OUTER joins; "
-            f"use USING 'skewed' or the default hash join for {join_type.upper()} OUTER", **_at(node))
+            f"In alias {alias}, Replicated join does not support (right|full) outer joins; "
+            f"use USING 'skewed' or the default hash join for a {join_type.upper()} OUTER join", **_at(node))
     if strategy in ("skewed", "merge") and n != 2:
-        raise PlanError(f"In alias {alias}, '{strategy}' join supports exactly two inputs; use 'replicated' or the default hash join", **_at(node))
+        raise PlanError(
+            f"In alias {alias}, {strategy.capitalize()} join can only be applied for 2-way joins; "
+            f"use USING 'replicated' or the default hash join for {n} inputs", **_at(node))
     if strategy == "merge" and join_type not in ("inner", "left"):
-        raise PlanError(f"In alias {alias}, merge join supports only inner and LEFT OUTER joins; use the default hash join", **_at(node))
+        raise PlanError(f"In alias {alias}, Merge join does not support (right|full) outer joins; use the default hash join", **_at(node))
 
 
 def _spec(f: A.FuncSpec | None) -> L.FuncSpec:
@@ -873,7 +1006,7 @@ def _spec(f: A.FuncSpec | None) -> L.FuncSpec:
 # ---------------------------------------------------------------- entry points
 def build(script: A.Script, *, text: str | None = None, functions: Functions | None = None) -> L.LogicalPlan:
     """The logical plan for a parsed script; errors are located in `script.file`."""
-    b = Builder(functions, script.file)
+    b = Builder(functions, script.file, text)
     try:
         for s in script.statements:
             b.statement(s)

@@ -46,14 +46,18 @@ class PigError(Exception):
         return self
 
     def where(self) -> str:
-        """`<file q.pig, line 3, column 12>` (parts that are unknown are left out)."""
+        """`<file q.pig, line 3, column 11>` (parts that are unknown are left out).
+
+        As in Pig (ANTLR positions) the printed column counts from 0; `self.column`
+        itself is 1-based like the AST's, and `location()` prints it 1-based.
+        """
         parts = []
         if self.file:
             parts.append(f"file {self.file}")
         if self.line is not None:
             parts.append(f"line {self.line}")
         if self.column is not None:
-            parts.append(f"column {self.column}")
+            parts.append(f"column {self.column - 1}")
         return f"<{', '.join(parts)}> " if parts else ""
 
     def location(self) -> str:
@@ -79,9 +83,9 @@ class PigError(Exception):
 
 
 class ParseError(PigError):
-    """The script is not valid Pig Latin (syntax)."""
+    """The script is not valid Pig Latin (syntax); Pig reports these as 1200."""
 
-    code = 1000
+    code = 1200
 
 
 class ParameterError(PigError):
@@ -91,7 +95,8 @@ class ParameterError(PigError):
 
 
 class UndefinedAliasError(PigError):
-    """A statement refers to a relation alias that was never assigned."""
+    """A statement refers to a relation alias that was never assigned (DUMP and
+    DESCRIBE of an unknown alias use 1003, as Pig does)."""
 
     code = 1200
 

@@ -50,6 +50,18 @@ class LEInnerRef(LExpr):
 
 
 @dataclass(frozen=True, slots=True)
+class LEScalar(LExpr):
+    """`T.total`: a column of a one-row relation used as a value (Pig's scalar).
+
+    The plan lists (consumer op id, `op_id`) in `LogicalPlan.scalars`."""
+
+    alias: str
+    op_id: str
+    column: int
+    field: FieldSchema
+
+
+@dataclass(frozen=True, slots=True)
 class LEDeref(LExpr):
     """`base.f` / `base.(f, g)` on a tuple (one value / sub-tuple) or a bag (a bag)."""
 
@@ -183,7 +195,7 @@ class GenerateItem:
 
 @dataclass(frozen=True, slots=True)
 class NestedOp:
-    """A nested FOREACH statement: kind filter|order|limit|distinct|expr."""
+    """A nested FOREACH statement: kind filter|order|limit|distinct|foreach|expr."""
 
     alias: str
     kind: str
@@ -192,6 +204,7 @@ class NestedOp:
     cond: LExpr | None = None
     count: LExpr | None = None
     keys: tuple[SortKey, ...] = ()
+    generate: tuple[GenerateItem, ...] = ()  # kind foreach
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,6 +374,7 @@ class LogicalPlan:
     actions: tuple[Action, ...] = ()
     aliases: tuple[tuple[str, str], ...] = ()
     file: str | None = None
+    scalars: tuple[tuple[str, str], ...] = ()  # (op reading a scalar, op producing it)
     _index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -385,6 +399,10 @@ class LogicalPlan:
     def successors(self, op_id: str) -> list[LogicalOperator]:
         return [op for op in self.operators if op_id in op.inputs]
 
+    def dependencies(self, op_id: str) -> tuple[str, ...]:
+        """Inputs plus the relations `op_id` reads as scalars."""
+        return self.op(op_id).inputs + tuple(src for user, src in self.scalars if user == op_id)
+
     def upstream(self, op_id: str) -> list[LogicalOperator]:
         """`op_id` and everything it depends on, in topological order."""
         needed: set[str] = set()
@@ -393,7 +411,7 @@ class LogicalPlan:
             cur = stack.pop()
             if cur not in needed:
                 needed.add(cur)
-                stack.extend(self.op(cur).inputs)
+                stack.extend(self.dependencies(cur))
         return [op for op in self.operators if op.op_id in needed]
 
     def describe(self, alias: str) -> str:

@@ -19,10 +19,20 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from piglatin import ast as A
-from piglatin.errors import ParseError, PigError
+from piglatin.errors import ParseError, PigError, SchemaError, suggest
 from piglatin.schema import DataType, FieldSchema, Schema
 
 _GRAMMAR = Path(__file__).with_name("grammar.lark")
+
+
+class _IdentEverywhere:
+    """A no-op post-lexer whose only job is `always_accept`: IDENT is tried in every
+    parser state, so `loadd` lexes as one word instead of keyword `load` + `d`."""
+
+    always_accept = ("IDENT",)
+
+    def process(self, stream):
+        return stream
 
 
 @functools.lru_cache(maxsize=None)
@@ -31,10 +41,10 @@ def _lark() -> Lark:
         _GRAMMAR.read_text(),
         parser="lalr",
         lexer="contextual",
+        postlex=_IdentEverywhere(),
         propagate_positions=True,
         maybe_placeholders=True,
         start=["start", "schema"],
-        cache=False,
     )
 
 
@@ -73,50 +83,69 @@ def _transform(tree, text: str, file: str | None):
 _TERMINAL_WORDS = {
     "SEMICOLON": "';'", "COMMA": "','", "LPAR": "'('", "RPAR": "')'", "LBRACE": "'{'",
     "RBRACE": "'}'", "LSQB": "'['", "RSQB": "']'", "EQUAL": "'='", "COLON": "':'",
-    "DOT": "'.'", "HASH": "'#'", "IDENT": "a name", "FUNC_NAME": "a function call",
-    "STRING": "a quoted string", "INT": "an integer", "DOLLAR_VAR": "a positional field ($n)",
+    "DOT": "'.'", "HASH": "'#'", "MINUS": "'-'", "PLUS": "'+'", "STAR": "'*'", "SLASH": "'/'",
+    "PERCENT": "'%'", "QMARK": "'?'", "COMP_OP": "a comparison", "IDENT": "a name",
+    "FUNC_NAME": "a function call", "STRING": "a quoted string", "INT": "a number",
+    "LONG": "a number", "FLOAT": "a number", "DOUBLE": "a number", "DOLLAR_VAR": "a positional field ($n)",
 }
+_OPERATORS = ("LOAD", "FOREACH", "FILTER", "GROUP", "COGROUP", "JOIN", "CROSS", "UNION",
+              "ORDER", "DISTINCT", "LIMIT", "SAMPLE", "RANK")
+_SKIP = re.compile(r"(\s|--[^\n]*|/\*.*?\*/)*", re.S)
 
 
 def _expected_words(expected: set[str]) -> str:
-    words = sorted({_TERMINAL_WORDS.get(t, t.rstrip("_").replace("_KW", "").upper()) for t in expected})
+    words = sorted({_TERMINAL_WORDS.get(t, t) for t in expected if not t.startswith("__")})
     if len(words) > 8:
         words = words[:8] + ["..."]
     return ", ".join(words)
 
 
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
 def syntax_error(e: UnexpectedInput, text: str, file: str | None) -> ParseError:
     """A `ParseError` in Pig's words for a Lark failure, positioned at the bad token."""
     if isinstance(e, UnexpectedEOF) or (isinstance(e, UnexpectedToken) and e.token.type == "$END"):
-        lines = text.splitlines() or [""]
-        msg = "Syntax error, unexpected end of script"
-        expected = getattr(e, "expected", None) or set()
-        if expected:
-            msg += f"; expected {_expected_words(set(expected))}"
-        err = ParseError(msg, line=len(lines), column=len(lines[-1]) + 1)
-        return err.located(file, text)  # type: ignore[return-value]
-    if isinstance(e, UnexpectedCharacters):
+        expected = set(getattr(e, "expected", None) or ())
+        line, col = _line_col(text, len(text.rstrip()))
+        hint = "; missing ';' at the end of the statement?" if "SEMICOLON" in expected else ""
+        err = ParseError(f"Syntax error, unexpected end of script{hint}", line=line, column=col)
+    elif isinstance(e, UnexpectedCharacters):
         near = text[e.pos_in_stream : e.pos_in_stream + 1]
         msg = f"Syntax error, unexpected symbol at or near '{near}'"
         if near == "'":
             msg = "Syntax error, unterminated quoted string"
         elif near == '"':
             msg += "; Pig strings use single quotes"
+        err = ParseError(msg, line=e.line, column=e.column)
     else:
         assert isinstance(e, UnexpectedToken)
-        msg = f"Syntax error, unexpected symbol at or near '{e.token}'"
-        hint = _hint(e)
-        msg += hint or f"; expected {_expected_words(set(e.expected))}"
-    err = ParseError(msg, line=e.line, column=e.column)
+        err = _token_error(e, text)
     return err.located(file, text)  # type: ignore[return-value]
 
 
-def _hint(e: UnexpectedToken) -> str:
-    if "SEMICOLON" in e.expected and e.token.type in ("IDENT", "FUNC_NAME", "GRUNT_CMD"):
-        return "; missing ';' at the end of the previous statement?"
-    if e.token.type == "EQUAL" and "IDENT" not in e.expected:
-        return "; '=' must follow a relation alias at the start of a statement"
-    return ""
+def _token_error(e: UnexpectedToken, text: str) -> ParseError:
+    tok = e.token
+    if tok.type == "IDENT" and set(e.expected) <= {*_OPERATORS, "LPAR"}:
+        # `A = loadd 'x'`: like Pig, report the symbol after the unknown word
+        pos = _SKIP.match(text, tok.end_pos).end()
+        near = text[pos : pos + 1] if pos < len(text) else ""
+        nxt = re.match(r"'[^'\n]*'?|\w+|\S", text[pos:])
+        line, col = _line_col(text, pos)
+        shown = (nxt.group(0) if nxt else near).strip("'")
+        hint = suggest(str(tok).upper(), _OPERATORS)
+        msg = f"Syntax error, unexpected symbol at or near '{shown}'; '{tok}' is not a Pig operator.{hint}"
+        return ParseError(msg, line=line, column=col)
+    msg = f"Syntax error, unexpected symbol at or near '{tok}'"
+    if "SEMICOLON" in e.expected and tok.type in ("IDENT", "FUNC_NAME", "GRUNT_CMD") and tok.column == 1:
+        msg += "; missing ';' at the end of the previous statement?"
+    elif tok.type == "EQUAL" and "IDENT" not in e.expected:
+        msg += "; '=' must follow a relation alias at the start of a statement"
+    else:
+        msg += f"; expected {_expected_words(set(e.expected))}"
+    return ParseError(msg, line=e.line, column=e.column)
 
 
 # ------------------------------------------------------------- transformer
@@ -159,6 +188,21 @@ def _ref(tok: Token) -> A.FieldRef | A.PosRef:
 class ToAst(Transformer):
     """Parse tree -> ast.py nodes (one method per grammar rule or alias)."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._field_pos: dict[int, dict[str, int]] = {}  # id(FieldSchema) -> position
+
+    def _fields(self, fields) -> tuple[FieldSchema, ...]:
+        """Schema fields, refusing a name used twice (Pig's ERROR 1108)."""
+        out = _some(fields)
+        seen: set[str] = set()
+        for f in out:
+            if f.name is not None and f.name in seen:
+                raise SchemaError(f"Duplicate schema alias: {f.name}", code=1108, **self._field_pos.get(id(f), {}))
+            if f.name is not None:
+                seen.add(f.name)
+        return out
+
     # statements --------------------------------------------------------
     def start(self, meta, *stmts):
         return A.Script(tuple(stmts))
@@ -182,7 +226,7 @@ class ToAst(Transformer):
         return A.Illustrate(str(alias), **_p(meta))
 
     def split_stmt(self, meta, alias, *branches):
-        return A.Split(str(alias), tuple(branches), **_p(meta))
+        return A.Split(_in(alias), tuple(branches), **_p(meta))
 
     def split_if(self, meta, alias, cond):
         return A.SplitBranch(str(alias), cond, **_p(meta))
@@ -227,16 +271,25 @@ class ToAst(Transformer):
         return A.Load(unquote(path), func, schema, **_p(meta))
 
     def foreach_flat(self, meta, alias, gens, parallel):
-        return A.Foreach(str(alias), gens, (), False, parallel, **_p(meta))
+        return A.Foreach(_in(alias), gens, (), False, parallel, **_p(meta))
 
     def block_assignment(self, meta, alias, source, *rest):
         *nested, gens, parallel = rest
-        pos = {"line": source.line, "column": source.column}  # near FOREACH
-        op = A.Foreach(str(source), gens, tuple(nested), True, parallel, **pos)
+        pos = _tp(source) if isinstance(source, Token) else _pos_of(source)  # near FOREACH
+        op = A.Foreach(_in(source), gens, tuple(nested), True, parallel, **pos)
         return A.Assign(str(alias), op, **_p(meta))
 
     def filter(self, meta, alias, cond):
-        return A.Filter(str(alias), cond, **_p(meta))
+        return A.Filter(_in(alias), cond, **_p(meta))
+
+    def inner_outer(self, meta, tok):
+        return tok
+
+    def outer_type(self, meta, tok):
+        return tok
+
+    def direction(self, meta, tok):
+        return tok
 
     def group(self, meta, kw, *rest):
         *items, using, parallel = rest
@@ -245,32 +298,32 @@ class ToAst(Transformer):
 
     def group_by(self, meta, alias, key, modifier):
         keys = key.items if isinstance(key, A.TupleExpr) else (key,)
-        return A.GroupItem(str(alias), keys, False, _low(modifier), **_p(meta))
+        return A.GroupItem(_in(alias), keys, False, _low(modifier), **_p(meta))
 
     def group_all(self, meta, alias, _all, modifier):
-        return A.GroupItem(str(alias), (), True, _low(modifier), **_p(meta))
+        return A.GroupItem(_in(alias), (), True, _low(modifier), **_p(meta))
 
     def join(self, meta, *children):
         items = tuple(c for c in children if isinstance(c, A.JoinItem))
-        outer = next((c for c in children if isinstance(c, Token) and c.type == "OUTER_TYPE"), None)
+        outer = next((c for c in children if isinstance(c, Token) and c.type in ("LEFT", "RIGHT", "FULL")), None)
         using = next((c for c in children if isinstance(c, Token) and c.type == "STRING"), None)
         parallel = children[-1]
         return A.Join(items, _low(outer), _s(using, quoted=True), parallel, **_p(meta))
 
     def join_item(self, meta, alias, key):
         keys = key.items if isinstance(key, A.TupleExpr) else (key,)
-        return A.JoinItem(str(alias), keys, **_p(meta))
+        return A.JoinItem(_in(alias), keys, **_p(meta))
 
     def cross(self, meta, *rest):
         *aliases, parallel = rest
-        return A.Cross(tuple(str(a) for a in aliases), parallel, **_p(meta))
+        return A.Cross(tuple(_in(a) for a in aliases), parallel, **_p(meta))
 
     def union(self, meta, onschema, *rest):
         *aliases, parallel = rest
-        return A.Union(tuple(str(a) for a in aliases), onschema is not None, parallel, **_p(meta))
+        return A.Union(tuple(_in(a) for a in aliases), onschema is not None, parallel, **_p(meta))
 
     def order(self, meta, alias, keys, parallel):
-        return A.Order(str(alias), keys, parallel, **_p(meta))
+        return A.Order(_in(alias), keys, parallel, **_p(meta))
 
     def order_list(self, meta, *keys):
         return tuple(keys)
@@ -279,23 +332,23 @@ class ToAst(Transformer):
         return A.OrderKey(col, _low(direction) == "desc", **_p(meta))
 
     def distinct(self, meta, alias, parallel):
-        return A.Distinct(str(alias), parallel, **_p(meta))
+        return A.Distinct(_in(alias), parallel, **_p(meta))
 
     def limit(self, meta, alias, count):
-        return A.Limit(str(alias), count, **_p(meta))
+        return A.Limit(_in(alias), count, **_p(meta))
 
     def sample(self, meta, alias, fraction):
-        return A.Sample(str(alias), fraction, **_p(meta))
+        return A.Sample(_in(alias), fraction, **_p(meta))
 
     def rank(self, meta, alias, keys, dense, parallel):
-        return A.Rank(str(alias), keys or (), dense is not None, parallel, **_p(meta))
+        return A.Rank(_in(alias), keys or (), dense is not None, parallel, **_p(meta))
 
     def parallel(self, meta, n):
         return int(n)
 
     # nested foreach ----------------------------------------------------
     def nested_stmt(self, meta, alias, op):
-        return A.NestedOp(str(alias), op.kind, op.source, op.arg, op.keys, **_p(meta))
+        return A.NestedOp(str(alias), op.kind, op.source, op.arg, op.keys, op.generate, **_p(meta))
 
     def nested_filter(self, meta, src, cond):
         return A.NestedOp("", "filter", src, cond)
@@ -308,6 +361,9 @@ class ToAst(Transformer):
 
     def nested_distinct(self, meta, src):
         return A.NestedOp("", "distinct", src)
+
+    def nested_foreach(self, meta, src, gens):
+        return A.NestedOp("", "foreach", src, generate=gens)
 
     def nested_expr(self, meta, expr):
         return A.NestedOp("", "expr", expr)
@@ -331,20 +387,20 @@ class ToAst(Transformer):
     def bincond(self, meta, cond, then, otherwise):
         return A.BinCond(cond, then, otherwise, **_p(meta))
 
-    def or_op(self, meta, a, b):
-        return A.BinOp("or", a, b, **_p(meta))
+    def or_op(self, meta, a, op, b):
+        return A.BinOp("or", a, b, **_tp(op))
 
-    def and_op(self, meta, a, b):
-        return A.BinOp("and", a, b, **_p(meta))
+    def and_op(self, meta, a, op, b):
+        return A.BinOp("and", a, b, **_tp(op))
 
     def not_op(self, meta, a):
         return A.Not(a, **_p(meta))
 
     def compare(self, meta, a, op, b):
-        return A.BinOp(str(op), a, b, **_p(meta))
+        return A.BinOp(str(op), a, b, **_tp(op))
 
-    def matches(self, meta, a, b):
-        return A.BinOp("matches", a, b, **_p(meta))
+    def matches(self, meta, a, op, b):
+        return A.BinOp("matches", a, b, **_tp(op))
 
     def is_null(self, meta, a):
         return A.IsNull(a, False, **_p(meta))
@@ -352,22 +408,10 @@ class ToAst(Transformer):
     def is_not_null(self, meta, a):
         return A.IsNull(a, True, **_p(meta))
 
-    def add(self, meta, a, b):
-        return A.BinOp("+", a, b, **_p(meta))
+    def binop(self, meta, a, op, b):
+        return A.BinOp(str(op), a, b, **_tp(op))
 
-    def sub(self, meta, a, b):
-        return A.BinOp("-", a, b, **_p(meta))
-
-    def mul(self, meta, a, b):
-        return A.BinOp("*", a, b, **_p(meta))
-
-    def div(self, meta, a, b):
-        return A.BinOp("/", a, b, **_p(meta))
-
-    def mod(self, meta, a, b):
-        return A.BinOp("%", a, b, **_p(meta))
-
-    def neg(self, meta, a):
+    def neg(self, meta, _minus, a):
         if isinstance(a, A.Const) and a.type in ("int", "long", "float", "double"):
             return A.Const(-a.value, a.type, **_p(meta))  # type: ignore[operator]
         return A.Neg(a, **_p(meta))
@@ -390,7 +434,7 @@ class ToAst(Transformer):
     def positional(self, meta, tok):
         return A.PosRef(int(tok[1:]), **_tp(tok))
 
-    def star(self, meta):
+    def star(self, meta, _tok):
         return A.Star(**_p(meta))
 
     def range_both(self, meta, a, b):
@@ -460,13 +504,15 @@ class ToAst(Transformer):
 
     # schemas -----------------------------------------------------------
     def schema_list(self, meta, *fields):
-        return Schema(_some(fields))
+        return Schema(self._fields(fields))
 
     def schema_single(self, meta, name, typ):
         return Schema((_named(name, typ),))
 
     def named_field(self, meta, name, typ):
-        return _named(name, typ)
+        fs = _named(name, typ)
+        self._field_pos[id(fs)] = _tp(name)
+        return fs
 
     def anon_field(self, meta, typ):
         return typ
@@ -475,7 +521,7 @@ class ToAst(Transformer):
         return FieldSchema(None, DataType.from_name(str(tok)))
 
     def tuple_type(self, meta, *fields):
-        return FieldSchema(None, DataType.TUPLE, Schema(_some(fields)))
+        return FieldSchema(None, DataType.TUPLE, Schema(self._fields(fields)))
 
     def bag_type(self, meta, inner):
         return FieldSchema(None, DataType.BAG, Schema((inner,)) if inner is not None else None)
@@ -501,6 +547,11 @@ def _s(tok, quoted: bool = False) -> str | None:
     if tok is None:
         return None
     return unquote(tok) if quoted else str(tok)
+
+
+def _in(x):
+    """A relation input: an alias (token) or an inline relation node."""
+    return str(x) if isinstance(x, Token) else x
 
 
 def _low(tok) -> str | None:
@@ -661,9 +712,14 @@ def _nested(n: A.NestedOp) -> str:
         "order": lambda: f"ORDER {src} BY {_order(n.keys)}",
         "limit": lambda: f"LIMIT {src} {_atom(n.arg)}",
         "distinct": lambda: f"DISTINCT {src}",
+        "foreach": lambda: f"FOREACH {src} GENERATE " + ", ".join(_gen(g) for g in n.generate),
         "expr": lambda: src,
     }[n.kind]()
     return f"{n.alias} = {body};"
+
+
+def _i(x) -> str:
+    return x if isinstance(x, str) else f"({_rel(x)})"
 
 
 def _rel(op: A.Relation) -> str:  # noqa: C901 - one branch per operator
@@ -673,38 +729,38 @@ def _rel(op: A.Relation) -> str:  # noqa: C901 - one branch per operator
         gens = ", ".join(_gen(g) for g in op.generate)
         if op.block:
             inner = " ".join(_nested(n) for n in op.nested)
-            return f"FOREACH {op.input} {{ {inner} GENERATE {gens}; }}{_par(op.parallel)}"
-        return f"FOREACH {op.input} GENERATE {gens}{_par(op.parallel)}"
+            return f"FOREACH {_i(op.input)} {{ {inner} GENERATE {gens}; }}{_par(op.parallel)}"
+        return f"FOREACH {_i(op.input)} GENERATE {gens}{_par(op.parallel)}"
     if isinstance(op, A.Filter):
-        return f"FILTER {op.input} BY {_expr(op.cond)}"
+        return f"FILTER {_i(op.input)} BY {_expr(op.cond)}"
     if isinstance(op, A.Group):
         items = ", ".join(
-            f"{i.alias} " + ("ALL" if i.all else f"BY {_keys(i.keys)}") + (f" {i.modifier.upper()}" if i.modifier else "")
+            f"{_i(i.alias)} " + ("ALL" if i.all else f"BY {_keys(i.keys)}") + (f" {i.modifier.upper()}" if i.modifier else "")
             for i in op.items
         )
         using = f" USING {_quote(op.using)}" if op.using else ""
         return f"{'COGROUP' if op.cogroup else 'GROUP'} {items}{using}{_par(op.parallel)}"
     if isinstance(op, A.Join):
-        parts = [f"{i.alias} BY {_keys(i.keys)}" for i in op.items]
+        parts = [f"{_i(i.alias)} BY {_keys(i.keys)}" for i in op.items]
         if op.outer:
             parts[0] += f" {op.outer.upper()} OUTER"
         using = f" USING {_quote(op.using)}" if op.using else ""
         return f"JOIN {', '.join(parts)}{using}{_par(op.parallel)}"
     if isinstance(op, A.Cross):
-        return f"CROSS {', '.join(op.inputs)}{_par(op.parallel)}"
+        return f"CROSS {', '.join(map(_i, op.inputs))}{_par(op.parallel)}"
     if isinstance(op, A.Union):
-        return f"UNION {'ONSCHEMA ' if op.onschema else ''}{', '.join(op.inputs)}{_par(op.parallel)}"
+        return f"UNION {'ONSCHEMA ' if op.onschema else ''}{', '.join(map(_i, op.inputs))}{_par(op.parallel)}"
     if isinstance(op, A.Order):
-        return f"ORDER {op.input} BY {_order(op.keys)}{_par(op.parallel)}"
+        return f"ORDER {_i(op.input)} BY {_order(op.keys)}{_par(op.parallel)}"
     if isinstance(op, A.Distinct):
-        return f"DISTINCT {op.input}{_par(op.parallel)}"
+        return f"DISTINCT {_i(op.input)}{_par(op.parallel)}"
     if isinstance(op, A.Limit):
-        return f"LIMIT {op.input} {_atom(op.count)}"
+        return f"LIMIT {_i(op.input)} {_atom(op.count)}"
     if isinstance(op, A.Sample):
-        return f"SAMPLE {op.input} {_atom(op.fraction)}"
+        return f"SAMPLE {_i(op.input)} {_atom(op.fraction)}"
     if isinstance(op, A.Rank):
         by = f" BY {_order(op.keys)}" + (" DENSE" if op.dense else "") if op.keys else ""
-        return f"RANK {op.input}{by}{_par(op.parallel)}"
+        return f"RANK {_i(op.input)}{by}{_par(op.parallel)}"
     raise TypeError(f"cannot print {op!r}")
 
 
@@ -723,7 +779,7 @@ def _stmt(s: A.Node) -> str:  # noqa: C901 - one branch per statement
         return f"ILLUSTRATE {s.alias};"
     if isinstance(s, A.Split):
         branches = ", ".join(f"{b.alias} IF {_expr(b.cond)}" if b.cond is not None else f"{b.alias} OTHERWISE" for b in s.branches)
-        return f"SPLIT {s.input} INTO {branches};"
+        return f"SPLIT {_i(s.input)} INTO {branches};"
     if isinstance(s, A.SetStmt):
         value = _quote(s.value) if isinstance(s.value, str) else str(s.value)
         return f"SET {s.key} {value};"

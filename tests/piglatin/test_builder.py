@@ -203,8 +203,9 @@ def test_incompatible_add_names_both_types():
     e = info.value
     assert e.code == 1039
     assert e.message == "In alias B, incompatible types in Add Operator left hand side:chararray right hand side:int"
-    assert (e.file, e.line, e.column) == ("q.pig", 2, 24)
-    assert e.format().splitlines()[1:] == ["B = FOREACH A GENERATE name + age;", " " * 23 + "^"]
+    assert (e.file, e.line, e.column) == ("q.pig", 2, 29)  # at the operator, as Pig does
+    assert "line 2, column 28" in e.format()  # Pig's 0-based column
+    assert e.format().splitlines()[1:] == ["B = FOREACH A GENERATE name + age;", " " * 28 + "^"]
 
 
 def test_implicit_casts_are_inserted():
@@ -246,7 +247,7 @@ def test_cast_rules():
     assert describe(ok, "B") == "B: {b: int,i: chararray,s: int,b: {(int)}}"
     with pytest.raises(TypeCheckError, match="Cannot cast to bytearray"):
         build_text("A = LOAD 'x' AS (i:int);\nB = FOREACH A GENERATE (bytearray)i;")
-    with pytest.raises(TypeCheckError, match="cannot cast int to bag"):
+    with pytest.raises(TypeCheckError, match="Cannot cast int to bag"):
         build_text("A = LOAD 'x' AS (i:int);\nB = FOREACH A GENERATE (bag{})i;")
 
 
@@ -268,7 +269,7 @@ def test_unknown_alias_suggests_closest():
         build_text("students = LOAD 'x';\nB = FILTER studnets BY $0 > 1;", file="q.pig")
     e = info.value
     assert "Undefined alias: studnets." in e.message and "Did you mean 'students'?" in e.message
-    assert (e.line, e.file) == (2, "q.pig")
+    assert (e.line, e.column, e.file) == (2, 12, "q.pig")  # at the alias itself
 
 
 def test_unknown_field_suggests_closest():
@@ -307,8 +308,10 @@ def test_positional_out_of_range():
 @pytest.mark.parametrize(
     ("stmt", "message"),
     [
-        ("C = JOIN A BY name FULL OUTER, B BY name USING 'replicated';", "replicated join supports only inner and LEFT OUTER"),
-        ("C = JOIN A BY name, B BY name, D BY name USING 'skewed';", "'skewed' join supports exactly two inputs"),
+        ("C = JOIN A BY name FULL OUTER, B BY name USING 'replicated';", r"Replicated join does not support \(right\|full\) outer joins"),
+        ("C = JOIN A BY name RIGHT, B BY name USING 'replicated';", r"Replicated join does not support \(right\|full\) outer joins"),
+        ("C = JOIN A BY name, B BY name, D BY name USING 'skewed';", "Skewed join can only be applied for 2-way joins"),
+        ("C = JOIN A BY name, B BY name, D BY name USING 'merge';", "Merge join can only be applied for 2-way joins"),
         ("C = JOIN A BY name LEFT, B BY name, D BY name;", "only supported for two inputs"),
         ("C = JOIN A BY name, B BY name USING 'fast';", "Unknown JOIN strategy 'fast'"),
     ],
@@ -390,5 +393,58 @@ def test_errors_are_pig_errors_with_format():
     with pytest.raises(PigError) as info:
         build_text(STUDENT + "B = FILTER A BY agee > 1;", file="s.pig")
     lines = info.value.format().splitlines()
-    assert lines[0].startswith("ERROR 1025: <file s.pig, line 2, column 17> Invalid field projection.")
+    assert lines[0].startswith("ERROR 1025: <file s.pig, line 2, column 16> Invalid field projection.")
     assert lines[2] == " " * 16 + "^"
+
+
+def test_dump_and_describe_of_unknown_alias_use_pig_1003():
+    for stmt in ("DUMP Z;", "DESCRIBE Z;"):
+        with pytest.raises(UndefinedAliasError) as info:
+            build_text("A = LOAD 'a' AS (n:int);\n" + stmt)
+        assert info.value.code == 1003
+        assert "Unable to find an operator for alias Z" in info.value.message
+
+
+def test_sum_of_chararray_is_refused():
+    with pytest.raises(TypeCheckError) as info:
+        build_text("A = LOAD 'a' AS (k:chararray, s:chararray);\nB = GROUP A BY k;\nC = FOREACH B GENERATE SUM(A.s);")
+    assert info.value.code == 1045 and "org.apache.pig.builtin.SUM" in info.value.message
+
+
+def test_scalar_projection_of_a_one_row_relation():
+    script = (
+        "A = LOAD 'a' AS (n:int);\nG = GROUP A ALL;\nT = FOREACH G GENERATE SUM(A.n) AS total;\n"
+        "B = FOREACH A GENERATE n, (double)n / T.total;"
+    )
+    plan = build_text(script)
+    assert plan.describe("B") == "B: {n: int,double}"
+    assert plan.scalars == (("B", "T"),)
+    assert [op.op_id for op in plan.upstream("B")] == ["A", "G", "T", "B"]
+    div = plan.alias("B").generate[1].expr
+    assert isinstance(div.right, L.LECast) and isinstance(div.right.operand, L.LEScalar)
+
+
+def test_inline_relation_and_nested_foreach():
+    script = "A = LOAD 'a' AS (k:chararray, n:int);\nE = FOREACH (GROUP A ALL) GENERATE COUNT(A);"
+    plan = build_text(script)
+    assert plan.describe("E") == "E: {long}"
+    assert isinstance(plan.op(plan.alias("E").inputs[0]), L.LOCogroup)
+    nested = "A = LOAD 'a' AS (k:chararray, n:int);\nB = GROUP A BY k;\nC = FOREACH B { sq = FOREACH A GENERATE n * n AS s; GENERATE group, SUM(sq.s); };"
+    assert describe(nested, "C") == "C: {group: chararray,long}"
+
+
+def test_jsonloader_schema_argument():
+    script = "A = LOAD 'a.json' USING JsonLoader('n:int, s:chararray');\nB = FOREACH A GENERATE n * 10, s;"
+    assert describe(script, "A") == "A: {n: int,s: chararray}"
+
+
+def test_python_udf_output_schema_is_read_from_the_decorator(tmp_path):
+    from piglatin.builder import Functions
+
+    (tmp_path / "udfs.py").write_text(
+        "@outputSchema('shout:chararray')\ndef shout(s):\n    return s.upper()\n\n"
+        "@outputSchema('t:(a:int, b:int)')\ndef pair(x):\n    return (x, x)\n"
+    )
+    script = "REGISTER 'udfs.py' USING jython AS u;\nA = LOAD 'a' AS (s:chararray);\nB = FOREACH A GENERATE u.shout(s), u.pair(1), u.other(s);"
+    plan = build_text(script, functions=Functions(base_dir=str(tmp_path)))
+    assert plan.describe("B") == "B: {shout: chararray,t: (a: int,b: int),bytearray}"

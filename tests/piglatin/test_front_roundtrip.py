@@ -26,6 +26,11 @@ consts = st.one_of(
 refs = st.one_of(NAMES.map(A.FieldRef), st.integers(0, 50).map(A.PosRef))
 
 
+def _field_key(f: FieldSchema) -> object:
+    """Field names must be unique within a schema (ERROR 1108); unnamed ones may repeat."""
+    return f.name if f.name is not None else object()
+
+
 def simple_field(name_ok: bool = True) -> st.SearchStrategy[FieldSchema]:
     names = st.one_of(st.none(), st.sampled_from(["f", "g", "t2"])) if name_ok else st.none()
     return st.builds(FieldSchema, names, st.sampled_from(SIMPLE))
@@ -34,10 +39,10 @@ def simple_field(name_ok: bool = True) -> st.SearchStrategy[FieldSchema]:
 field_schemas = st.recursive(
     simple_field(),
     lambda inner: st.one_of(
-        st.builds(lambda n, fs: FieldSchema(n, DataType.TUPLE, Schema(tuple(fs))), st.sampled_from([None, "t"]), st.lists(inner, max_size=3)),
+        st.builds(lambda n, fs: FieldSchema(n, DataType.TUPLE, Schema(tuple(fs))), st.sampled_from([None, "t"]), st.lists(inner, max_size=3, unique_by=_field_key)),
         st.builds(
             lambda n, tn, fs: FieldSchema(n, DataType.BAG, Schema((FieldSchema(tn, DataType.TUPLE, Schema(tuple(fs))),))),
-            st.sampled_from([None, "b"]), st.sampled_from([None, "tt"]), st.lists(inner, max_size=3),
+            st.sampled_from([None, "b"]), st.sampled_from([None, "tt"]), st.lists(inner, max_size=3, unique_by=_field_key),
         ),
         st.builds(lambda n, v: FieldSchema(n, DataType.MAP, Schema((v.renamed(None),)) if v else None), st.sampled_from([None, "m"]), st.one_of(st.none(), inner)),
     ),
@@ -72,7 +77,7 @@ def exprs() -> st.SearchStrategy[A.Expr]:
     return st.recursive(st.one_of(consts, refs), extend, max_leaves=8)
 
 
-schemas = st.lists(field_schemas, min_size=1, max_size=3).map(lambda fs: Schema(tuple(fs)))
+schemas = st.lists(field_schemas, min_size=1, max_size=3, unique_by=_field_key).map(lambda fs: Schema(tuple(fs)))
 gen_items = st.builds(
     A.GenItem,
     st.one_of(exprs(), exprs().map(A.Flatten), st.just(A.Star()), st.builds(A.Range, refs, st.one_of(st.none(), refs))),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from piglatin import ast as A
-from piglatin.errors import ParseError
+from piglatin.errors import ParseError, SchemaError
 from piglatin.parser import parse, parse_schema, pretty
 from piglatin.schema import DataType, FieldSchema, Schema
 
@@ -317,7 +317,8 @@ def test_syntax_errors_point_at_the_token(text, line, column, near):
     assert (e.file, e.line, e.column) == ("q.pig", line, column)
     assert f"at or near {near}" in e.message
     out = e.format().splitlines()
-    assert out[0] == f"ERROR 1000: <file q.pig, line {line}, column {column}> {e.message}"
+    # Pig prints ANTLR's 0-based column; the caret goes under the 1-based column
+    assert out[0] == f"ERROR 1200: <file q.pig, line {line}, column {column - 1}> {e.message}"
     assert out[1] == text.splitlines()[line - 1]
     assert out[2] == " " * (column - 1) + "^"
 
@@ -371,4 +372,39 @@ ROUND_TRIP = [
 @pytest.mark.parametrize("stmt", ROUND_TRIP)
 def test_pretty_round_trip_table(stmt):
     tree = parse(stmt)
+    assert parse(pretty(tree)) == tree
+
+
+def test_misspelled_operator_is_reported_at_the_next_symbol_like_pig():
+    with pytest.raises(ParseError) as info:
+        parse("A = loadd 'x' as (name, age, gpa);")
+    e = info.value
+    assert (e.line, e.column) == (1, 11)
+    assert "line 1, column 10" in str(e)
+    assert "'loadd' is not a Pig operator. Did you mean 'LOAD'?" in e.message
+
+
+def test_keyword_prefix_is_not_split_off_a_longer_word():
+    with pytest.raises(ParseError, match="'foreachA' is not a Pig operator"):
+        parse("B = foreachA GENERATE x;")
+
+
+def test_duplicate_field_in_schema_is_refused_at_the_second_name():
+    with pytest.raises(SchemaError) as info:
+        parse("A = load 'x' as ( u:int, v:long, u:chararray, w:bytearray );")
+    assert info.value.code == 1108
+    assert "line 1, column 33" in str(info.value)
+
+
+def test_binary_operators_are_positioned_at_the_operator():
+    e = gen("a   +  b")
+    assert (e.line, e.column) == (1, 28)
+
+
+def test_inline_relation_inputs_and_nested_foreach():
+    r = op("E = FOREACH (GROUP D ALL) GENERATE COUNT(D);")
+    assert r.input == A.Group((A.GroupItem("D", (), all=True),))
+    block = op("C = FOREACH B { sq = FOREACH A GENERATE n * n AS s; GENERATE group, SUM(sq.s); };")
+    assert block.nested[0].kind == "foreach" and len(block.nested[0].generate) == 1
+    tree = parse("E = FOREACH (GROUP D ALL) GENERATE COUNT(D);\nF = JOIN (FILTER A BY x > 1) BY x, B BY y;")
     assert parse(pretty(tree)) == tree
