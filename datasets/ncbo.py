@@ -48,9 +48,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from datasets.parts import DEFAULT_PART_BYTES, PartWriter, join_url, update_manifest
+from datasets.parts import (
+    DEFAULT_PART_BYTES,
+    PartWriter,
+    join_url,
+    nearest_line_end,
+    update_manifest,
+)
 from datasets.progress import Progress
-from datasets.zipf import ByteTable, ZipfSampler, _uint16s
+from datasets.zipf import ByteTable, ZipfSampler, uint16s
 
 __all__ = [
     "PROFILES",
@@ -370,22 +376,15 @@ def _annotation_chunks(
             elements.take(k),
             contexts.sample(k),
             map(terms_of, ranks),
-            map(positions.__getitem__, _uint16s(rng, k)),
+            map(positions.__getitem__, uint16s(rng, k)),
             statuses.sample(k),
         )
         text = "\n".join(map("\t".join, cols)) + "\n"
         if written + len(text) >= target:
-            yield text[: _nearest_line_end(text, target - written)]
+            yield text[: nearest_line_end(text, target - written)]
             return
         written += len(text)
         yield text
-
-
-def _nearest_line_end(text: str, want: int) -> int:
-    """The line boundary in ``text`` closest to offset ``want`` (ties go to the later one)."""
-    before = text.rfind("\n", 0, want) + 1
-    after = text.find("\n", max(want - 1, 0)) + 1 or len(text)
-    return before if want - before < after - want else after
 
 
 def generate_ncbo(

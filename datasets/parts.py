@@ -17,8 +17,8 @@ from fsspec.spec import AbstractFileSystem
 
 from datasets.progress import Progress
 
-__all__ = ["DEFAULT_PART_BYTES", "MANIFEST", "PartWriter", "join_url", "read_manifest",
-           "update_manifest"]
+__all__ = ["DEFAULT_PART_BYTES", "MANIFEST", "PartWriter", "join_url", "nearest_line_end",
+           "read_manifest", "update_manifest"]
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +110,18 @@ class PartWriter:
         if self._file is not None:
             self._file.close()
             self._file = None
+
+
+def nearest_line_end(text: str, want: int) -> int:
+    """The line boundary in ``text`` closest to offset ``want`` (a tie goes to the later one);
+    generators cut their last chunk there to land within half a line of a byte target.
+
+    >>> nearest_line_end("ab\\ncdef\\n", 4), nearest_line_end("ab\\ncdef\\n", 6)
+    (3, 8)
+    """
+    before = text.rfind("\n", 0, want) + 1
+    after = text.find("\n", max(want - 1, 0)) + 1 or len(text)
+    return before if want - before < after - want else after
 
 
 def read_manifest(out_url: str) -> dict[str, Any] | None:

@@ -5,8 +5,8 @@ Owns: a deterministic vocabulary of pseudo-words and corpora of lines drawn from
 Must not touch: any job; the corpus is plain ASCII text, one line of 10-15 words per row.
 
 Words are drawn independently with probability proportional to ``1 / rank ** zipf_s`` from a
-vocabulary of ``vocabulary`` pseudo-words (syllable strings, unique). Shorter words get the
-frequent ranks, as in natural language. The corpus ends at the line end nearest ``size_bytes``.
+vocabulary of ``vocabulary`` pseudo-words (syllable strings of 3+ letters, unique). Shorter words
+tend to get the frequent ranks, as in natural language; a token averages about 4 letters. The corpus ends at the line end nearest ``size_bytes``.
 Sizes use binary units (``200MB`` = 200 MiB), as Hadoop reports them.
 Determinism: the same seed, size, vocabulary and exponent give a byte-identical corpus.
 """
@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from itertools import accumulate
 
 from datasets.ncbo import DatasetError
-from datasets.parts import DEFAULT_PART_BYTES, PartWriter
+from datasets.parts import DEFAULT_PART_BYTES, PartWriter, nearest_line_end
 from datasets.progress import Progress
 from datasets.zipf import ByteTable, ZipfSampler
 
@@ -33,6 +33,8 @@ DEFAULT_VOCABULARY = 50_000
 DEFAULT_ZIPF_S = 1.1
 LINE_WORDS = range(10, 16)
 BATCH_WORDS = 500_000
+MIN_WORD = 3  # characters
+LENGTH_NOISE = 5.0  # rank words by length plus up to this many characters of noise
 _ONSETS = ("", "b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v",
            "w", "z", "br", "ch", "cl", "dr", "fl", "gr", "pl", "pr", "sh", "st", "th", "tr")
 _VOWELS = ("a", "e", "i", "o", "u", "ai", "ea", "io", "ou")
@@ -58,7 +60,8 @@ def parse_size(text: str) -> int:
 
 
 def build_vocabulary(n: int, seed: int) -> list[str]:
-    """``n`` distinct pseudo-words, shortest first (index = frequency rank)."""
+    """``n`` distinct pseudo-words of 3+ letters, index = frequency rank, roughly shortest first
+    (length plus noise, so a token averages about 4 letters, near English text's 4.7)."""
     if n < 1:
         raise DatasetError(f"--vocabulary must be at least 1, got {n}")
     rng = random.Random(f"minihadoop-text:{seed}:vocabulary")
@@ -70,10 +73,11 @@ def build_vocabulary(n: int, seed: int) -> list[str]:
             rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS)
             for _ in range(syllables)
         )
-        if word not in words:
+        if len(word) >= MIN_WORD and word not in words:
             words.add(word)
             ordered.append(word)
-    ordered.sort(key=len)
+    noise = rng.random
+    ordered.sort(key=lambda w: len(w) + LENGTH_NOISE * noise())
     return ordered
 
 
@@ -105,16 +109,10 @@ def text_lines(
             last = end
         text = "".join(map(table.__getitem__, ranks[:last]))
         if written + len(text) >= size_bytes:
-            yield text[: _nearest_line_end(text, size_bytes - written)]
+            yield text[: nearest_line_end(text, size_bytes - written)]
             return
         written += len(text)
         yield text
-
-
-def _nearest_line_end(text: str, want: int) -> int:
-    before = text.rfind("\n", 0, want) + 1
-    after = text.find("\n", max(want - 1, 0)) + 1 or len(text)
-    return before if want - before < after - want else after
 
 
 def generate_text(

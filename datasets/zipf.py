@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from itertools import accumulate, repeat
 from operator import rshift
 
-__all__ = ["ByteTable", "ZipfSampler", "zipf_weights"]
+__all__ = ["ByteTable", "ZipfSampler", "uint16s", "uint32s", "zipf_weights"]
 
 _SPAN = 1 << 32
 _MIXED = -1
@@ -36,7 +36,7 @@ assert array("I").itemsize == 4, "the samplers read 32-bit draws through array('
 _BIG_ENDIAN = sys.byteorder == "big"
 
 
-def _uint16s(rng: random.Random, k: int) -> array:
+def uint16s(rng: random.Random, k: int) -> array:
     """``k`` uniform 16-bit integers from ``rng`` (platform-independent)."""
     draws = array("H", rng.randbytes(2 * k))
     if _BIG_ENDIAN:
@@ -44,7 +44,7 @@ def _uint16s(rng: random.Random, k: int) -> array:
     return draws
 
 
-def _uint32s(rng: random.Random, k: int) -> array:
+def uint32s(rng: random.Random, k: int) -> array:
     """``k`` uniform 32-bit integers from ``rng`` (platform-independent)."""
     draws = array("I", rng.randbytes(4 * k))
     if _BIG_ENDIAN:
@@ -89,7 +89,7 @@ class ZipfSampler:
 
     def sample(self, k: int) -> list[int]:
         """``k`` ranks drawn independently (rank 0 is the most frequent)."""
-        draws = _uint32s(self._rng, k)
+        draws = uint32s(self._rng, k)
         out = list(map(self._table.__getitem__, map(rshift, draws, repeat(self._shift))))
         if self._mixed:
             index, cum, i = out.index, self._cum32, 0
