@@ -138,6 +138,32 @@ for _n in ("YearsBetween", "MonthsBetween", "WeeksBetween", "DaysBetween", "Hour
     _RETURNS[_n] = _fixed(T.LONG)
 
 
+_STRING_FUNCS = (
+    "LOWER", "UPPER", "TRIM", "LTRIM", "RTRIM", "SUBSTRING", "INDEXOF", "LAST_INDEX_OF", "REPLACE",
+    "STRSPLIT", "STRSPLITTOBAG", "REGEX_EXTRACT", "REGEX_EXTRACT_ALL", "STARTSWITH", "ENDSWITH",
+    "EqualsIgnoreCase", "UCFIRST", "LCFIRST", "TOKENIZE", "ToDate",
+)
+_MATH_FUNCS = (
+    "ABS", "CEIL", "FLOOR", "ROUND", "SQRT", "CBRT", "LOG", "LOG10", "EXP",
+    "SIN", "COS", "TAN", "ASIN", "ACOS", "ATAN", "SINH", "COSH", "TANH",
+)
+_ARG_CASTS = {**{n: T.CHARARRAY for n in _STRING_FUNCS}, **{n: T.DOUBLE for n in _MATH_FUNCS}}
+_BAG_FUNCS = ("COUNT", "COUNT_STAR", "SUM", "AVG", "MIN", "MAX")
+
+
+def _check_bag_arg(func: str, args: list, node: A.Node) -> None:
+    """Aggregates take a bag (SUM/AVG of numbers): Pig's ERROR 1045 otherwise."""
+    first = args[0].type if args else None
+    ok = first in (T.BAG, T.BYTEARRAY)
+    if ok and func in ("SUM", "AVG") and first is T.BAG:
+        inner = _inner_type([args[0].field])
+        ok = inner.is_numeric or inner is T.BYTEARRAY
+    if not ok:
+        raise TypeCheckError(
+            f"Could not infer the matching function for org.apache.pig.builtin.{func} as multiple or "
+            f"none of them fit. Please use an explicit cast.", code=1045, **_at(node))
+
+
 def _registry() -> Mapping[str, object]:
     """The runtime builtin table (piglatin.builtins.BUILTINS) when it exists."""
     try:
@@ -204,6 +230,10 @@ class Functions:
     def known(self) -> list[str]:
         return sorted({*self.table(), *_RETURNS, *self.defines})
 
+    def target(self, name: str) -> str:
+        """The function a call name stands for once DEFINEs are applied."""
+        return self.defines[name].name if name in self.defines else name
+
     def resolve(self, name: str, args: list[FieldSchema], node: A.Node) -> tuple[str, str, FieldSchema, tuple]:
         """(resolved name, kind, output field, constructor args) or UnknownFunctionError."""
         ctor: tuple = ()
@@ -232,7 +262,7 @@ class Functions:
 
     def _builtin(self, name: str, args: list[FieldSchema]) -> FieldSchema:
         if name in _RETURNS:
-            return _RETURNS[name](args).renamed(_RETURNS[name](args).name)
+            return _RETURNS[name](args)
         rt = getattr(self.table().get(name), "return_type", None)
         if callable(rt):
             rt = rt([a.dtype.value for a in args])
@@ -418,13 +448,12 @@ class ExprTyper:
 
     def _funccall(self, e: A.FuncCall, sc: Scope) -> L.LExpr:
         args = [a for arg in e.args for a in self.expand(arg, sc)]
+        target = self.functions.target(e.name)
+        if target in _ARG_CASTS:  # Pig picks the typed variant: cast bytearray arguments
+            args = [_cast(a, _ARG_CASTS[target]) if a.type is T.BYTEARRAY else a for a in args]
         func, kind, out, ctor = self.functions.resolve(e.name, [a.field for a in args], e)
-        if kind != "udf" and func in ("SUM", "AVG"):
-            inner = _inner_type([a.field for a in args]) if args and args[0].type is T.BAG else None
-            if inner is None or not (inner.is_numeric or inner is T.BYTEARRAY):
-                raise TypeCheckError(
-                    f"Could not infer the matching function for org.apache.pig.builtin.{func} as multiple or "
-                    f"none of them fit. Please use an explicit cast.", code=1045, **_at(e))
+        if kind != "udf" and func in _BAG_FUNCS:
+            _check_bag_arg(func, args, e)
         return L.LEFunc(e.name, func, kind, tuple(args), out, ctor)
 
     def _flatten(self, e: A.Flatten, sc: Scope) -> L.LExpr:
@@ -618,6 +647,30 @@ class Builder:
         """A relation used as a scalar (`T.total` where T has one row), or None."""
         op_id = self.aliases.get(alias)
         return self.by_id[op_id] if op_id else None
+
+    def add(self, script: A.Script, text: str | None = None) -> list[L.Action]:
+        """Build more statements on top of what is there; returns the new actions."""
+        if text is not None:
+            self.lines = text.splitlines()
+        before = len(self.actions)
+        try:
+            for s in script.statements:
+                self.statement(s)
+        except PigError as e:
+            raise e.located(script.file, text) from None
+        return self.actions[before:]
+
+    def feed(self, text: str, params: Mapping[str, str] | None = None, *, file: str | None = None, param_files=()) -> list[L.Action]:
+        """Substitute, parse and add `text` — a whole script, or one grunt line, or an
+        `exec`/`run` file sharing this session's aliases.  Returns the new actions."""
+        from piglatin.parser import parse
+        from piglatin.preprocess import substitute
+
+        try:
+            source = substitute(text, params, param_files=param_files, file=file)
+        except PigError as e:
+            raise e.located(file, text) from None
+        return self.add(parse(source, file), source)
 
     def plan(self) -> L.LogicalPlan:
         return L.LogicalPlan(tuple(self.ops), tuple(self.actions), tuple(self.aliases.items()), self.file, tuple(self.scalars))
@@ -1007,11 +1060,7 @@ def _spec(f: A.FuncSpec | None) -> L.FuncSpec:
 def build(script: A.Script, *, text: str | None = None, functions: Functions | None = None) -> L.LogicalPlan:
     """The logical plan for a parsed script; errors are located in `script.file`."""
     b = Builder(functions, script.file, text)
-    try:
-        for s in script.statements:
-            b.statement(s)
-    except PigError as e:
-        raise e.located(script.file, text) from None
+    b.add(script, text)
     return b.plan()
 
 
@@ -1024,11 +1073,6 @@ def build_text(
     functions: Functions | None = None,
 ) -> L.LogicalPlan:
     """Substitute parameters, parse and build: the whole front end in one call."""
-    from piglatin.parser import parse
-    from piglatin.preprocess import substitute
-
-    try:
-        source = substitute(text, params, param_files=param_files, file=file)
-    except PigError as e:
-        raise e.located(file, text) from None
-    return build(parse(source, file), text=source, functions=functions)
+    b = Builder(functions, file)
+    b.feed(text, params, file=file, param_files=param_files)
+    return b.plan()

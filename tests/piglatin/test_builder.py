@@ -448,3 +448,29 @@ def test_python_udf_output_schema_is_read_from_the_decorator(tmp_path):
     script = "REGISTER 'udfs.py' USING jython AS u;\nA = LOAD 'a' AS (s:chararray);\nB = FOREACH A GENERATE u.shout(s), u.pair(1), u.other(s);"
     plan = build_text(script, functions=Functions(base_dir=str(tmp_path)))
     assert plan.describe("B") == "B: {shout: chararray,t: (a: int,b: int),bytearray}"
+
+
+def test_feed_builds_incrementally_like_grunt():
+    from piglatin.builder import Builder
+
+    b = Builder()
+    assert b.feed("A = LOAD 'a' AS (n:int, s:chararray);") == []
+    [describe_action] = b.feed("B = FILTER A BY n > 1;\nDESCRIBE B;")
+    assert describe_action.text == "B: {n: int,s: chararray}"
+    with pytest.raises(UndefinedAliasError):
+        b.feed("C = DISTINCT Q;", file="grunt")
+    [sink] = b.feed("DUMP B;")  # the session survives an error
+    assert isinstance(sink, L.RunSink) and b.plan().op(sink.op_id).inputs == (b.plan().alias("B").op_id,)
+
+
+def test_builtin_arguments_of_unknown_type_are_cast():
+    script = "A = LOAD 'a' AS (b);\nB = FOREACH A GENERATE UPPER(b), ABS(b), ROUND(b);"
+    up, ab, rd = (g.expr for g in build_text(script).alias("B").generate)
+    assert isinstance(up.args[0], L.LECast) and up.args[0].type is T.CHARARRAY and up.type is T.CHARARRAY
+    assert isinstance(ab.args[0], L.LECast) and ab.type is T.DOUBLE
+    assert rd.type is T.LONG
+
+
+def test_aggregate_of_a_non_bag_is_refused():
+    with pytest.raises(TypeCheckError, match="org.apache.pig.builtin.COUNT"):
+        build_text("A = LOAD 'a' AS (n:int);\nB = FOREACH A GENERATE COUNT(n);")
