@@ -46,7 +46,7 @@ import random
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from datasets.parts import (
     DEFAULT_PART_BYTES,
@@ -395,11 +395,13 @@ def generate_ncbo(
     *,
     part_bytes: int = DEFAULT_PART_BYTES,
     progress: bool | None = None,
+    storage_options: dict[str, Any] | None = None,
 ) -> dict[str, TableStats]:
     """Write the relation and the annotation tables of ``profiles`` under ``out_url``.
 
     Returns ``{"relation": TableStats(url, rows, bytes), "annotations_wp": ..., ...}``.
     ``progress``: show a progress line on stderr (None: only when stderr is a terminal).
+    ``storage_options`` go to ``fsspec.core.url_to_fs`` (e.g. a ``dfs://`` cluster's ``home``).
     """
     chosen = check_profiles(profiles)
     check_scale(scale)
@@ -416,18 +418,16 @@ def generate_ncbo(
     stats: dict[str, TableStats] = {}
     with Progress("ncbo", total, enabled=progress) as bar:
         for name, chunks in tables.items():
-            stats[name] = _write_table(join_url(out_url, name), chunks, part_bytes, bar)
+            bar.label = f"ncbo {name}"
+            with PartWriter(join_url(out_url, name), part_bytes, bar, storage_options) as out:
+                for chunk in chunks:
+                    out.write(chunk)
+            stats[name] = TableStats(out.url, out.rows, out.bytes)
+            log.info("%s: %d rows, %d bytes, %d part(s)", out.url, out.rows, out.bytes,
+                     len(out.parts))
     params = {"generator": "ncbo", "seed": seed, "scale": scale}
-    update_manifest(out_url, params, {n: s._asdict() for n, s in stats.items()})
+    update_manifest(out_url, params, {n: s._asdict() for n, s in stats.items()}, storage_options)
     elapsed = time.monotonic() - started
     written = sum(s.bytes for s in stats.values())
     log.info("ncbo: %d bytes in %.1fs (%.1f MB/s)", written, elapsed, written / 1e6 / elapsed)
     return stats
-
-
-def _write_table(url: str, chunks: Iterable[str], part_bytes: int, bar: Progress) -> TableStats:
-    with PartWriter(url, part_bytes, bar) as out:
-        for chunk in chunks:
-            out.write(chunk)
-    log.info("%s: %d rows, %d bytes, %d part(s)", url, out.rows, out.bytes, len(out.parts))
-    return TableStats(url, out.rows, out.bytes)

@@ -43,6 +43,7 @@ class PartWriter:
         url: str,
         part_bytes: int = DEFAULT_PART_BYTES,
         progress: Progress | None = None,
+        storage_options: dict[str, Any] | None = None,
     ) -> None:
         if part_bytes < 1:
             raise ValueError(f"part size must be positive, got {part_bytes}")
@@ -50,7 +51,7 @@ class PartWriter:
         self.part_bytes = part_bytes
         self.progress = progress
         self.fs: AbstractFileSystem
-        self.fs, self._dir = fsspec.core.url_to_fs(url)
+        self.fs, self._dir = fsspec.core.url_to_fs(url, **(storage_options or {}))
         self.bytes = 0
         self.rows = 0
         self.parts: list[str] = []
@@ -124,9 +125,11 @@ def nearest_line_end(text: str, want: int) -> int:
     return before if want - before < after - want else after
 
 
-def read_manifest(out_url: str) -> dict[str, Any] | None:
+def read_manifest(
+    out_url: str, storage_options: dict[str, Any] | None = None
+) -> dict[str, Any] | None:
     """The manifest a generator left under ``out_url``, or None when there is none."""
-    fs, root = fsspec.core.url_to_fs(out_url)
+    fs, root = fsspec.core.url_to_fs(out_url, **(storage_options or {}))
     path = f"{root.rstrip('/')}/{MANIFEST}"
     if not fs.exists(path):
         return None
@@ -134,14 +137,19 @@ def read_manifest(out_url: str) -> dict[str, Any] | None:
         return json.loads(f.read().decode("utf-8"))
 
 
-def update_manifest(out_url: str, params: dict[str, Any], tables: dict[str, Any]) -> None:
+def update_manifest(
+    out_url: str,
+    params: dict[str, Any],
+    tables: dict[str, Any],
+    storage_options: dict[str, Any] | None = None,
+) -> None:
     """Record ``tables`` under ``out_url``, keeping earlier tables made with the same ``params``."""
-    old = read_manifest(out_url)
+    old = read_manifest(out_url, storage_options)
     merged: dict[str, Any] = {}
     if old is not None and old.get("params") == params:
         merged.update(old.get("tables", {}))
     merged.update(tables)
-    fs, root = fsspec.core.url_to_fs(out_url)
+    fs, root = fsspec.core.url_to_fs(out_url, **(storage_options or {}))
     fs.makedirs(root, exist_ok=True)
     text = json.dumps({"params": params, "tables": merged}, indent=2, sort_keys=True)
     with fs.open(f"{root.rstrip('/')}/{MANIFEST}", "wb") as f:

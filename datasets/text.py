@@ -19,6 +19,7 @@ import re
 import time
 from collections.abc import Iterator
 from itertools import accumulate
+from typing import Any
 
 from datasets.ncbo import DatasetError
 from datasets.parts import DEFAULT_PART_BYTES, PartWriter, nearest_line_end
@@ -124,15 +125,17 @@ def generate_text(
     *,
     part_bytes: int = DEFAULT_PART_BYTES,
     progress: bool | None = None,
+    storage_options: dict[str, Any] | None = None,
 ) -> tuple[int, int]:
     """Write a corpus of about ``size_bytes`` under ``out_url``; returns ``(rows, bytes)``.
 
     ``progress``: show a progress line on stderr (None: only when stderr is a terminal).
+    ``storage_options`` go to ``fsspec.core.url_to_fs`` (e.g. a ``dfs://`` cluster's ``home``).
     """
     started = time.monotonic()
     chunks = text_lines(size_bytes, seed, vocabulary, zipf_s)
     with Progress("text", size_bytes, enabled=progress) as bar, \
-            PartWriter(out_url, part_bytes, bar) as out:
+            PartWriter(out_url, part_bytes, bar, storage_options) as out:
         for chunk in chunks:
             out.write(chunk)
     elapsed = max(time.monotonic() - started, 1e-9)

@@ -256,3 +256,21 @@ def test_cli_process_exits_non_zero_without_traceback() -> None:
     assert proc.returncode != 0
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert "zz" in proc.stderr
+
+
+def test_tables_written_to_the_dfs_read_back_identically(mini_cluster) -> None:
+    """Through ``dfs://`` (64 KiB blocks, so tables span many blocks) as through memory."""
+    options = {"home": str(mini_cluster.home), "conf": mini_cluster.overrides(),
+               "skip_instance_cache": True}
+    mem = _mem_url()
+    expected = generate_ncbo(mem, ("wp",), scale=0.0001, seed=8, progress=False)
+    got = generate_ncbo("dfs:///data/ncbo", ("wp",), scale=0.0001, seed=8, progress=False,
+                        storage_options=options)
+    assert got["annotations_wp"].url == "dfs:///data/ncbo/annotations_wp"
+    fs = mini_cluster.fs
+    for table in ("relation", "annotations_wp"):
+        data = fs.cat_file(f"/data/ncbo/{table}/part-00000")
+        assert len(data) > 64 * 1024 and len(data) == expected[table].bytes
+        assert data == _read_table(f"{mem}/{table}")
+    assert read_manifest("dfs:///data/ncbo", options)["tables"]["relation"]["rows"] == \
+        expected["relation"].rows
