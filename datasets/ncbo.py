@@ -20,9 +20,10 @@ study's BYTES: wp 1786 MiB, ct 5916 MiB, pm 16983 MiB (a table ends within one r
 target). The study's printed row counts disagree with its byte sizes: 54,039 wp rows in 1786 MiB
 would be ~35 KB a row and 42,049,697 pm rows in 16983 MiB ~424 B a row, while ct (5916 MiB,
 164,808,416 rows) has ~37.6 B a row and the relation ~28.6 B a row. We treat the wp and pm counts
-as typos: every annotation row has the schema's natural width (~37.6 B, like ct), so the row
-counts follow from the bytes (about 49.8 M wp, 165 M ct and 473 M pm rows at scale 1). Sizes are
-in binary megabytes (MiB), as Hadoop reports them. ``--scale`` multiplies every count and size.
+as typos: every annotation row has the schema's natural width (~37.7 B, like ct), so the row
+counts follow from the bytes (about 49.7 M wp, 165 M ct and 472 M pm rows at scale 1). Sizes are
+in binary megabytes (MiB), as Hadoop reports them. ``--scale`` multiplies every count and size
+(0.001: a 0.67 MiB relation and 1.8 / 5.9 / 17 MiB of wp / ct / pm annotations).
 
 Shape.
 - The relation is the transitive closure of a generated concept forest: each concept at depth d
@@ -31,11 +32,16 @@ Shape.
   so that the concept and row counts are exact. Roots (~300 at scale 1) appear only as parents.
 - Annotated concepts are Zipf-distributed (exponent 1.0) over the relation's concepts plus a 2%
   share of concept ids that are absent from the relation (annotations whose join finds nothing).
-  The few most popular concepts are always present in the relation, so a hot key is expanded.
+  The few most popular concepts are always present in the relation, so a hot key is expanded;
+  the hottest carries about 1/H of the rows (H the harmonic number of the concept count: ~12% at
+  scale 0.001, ~7% at scale 1). The same concepts are popular in every profile.
+- Annotations come in runs per element (a document), about 120 (wp), 60 (ct) or 25 (pm) rows
+  each; element ids are 7-digit and repeat only after 9 M elements.
 - Concept ids are 7- and 8-digit integers, unique, ordered by depth (the relation file is sorted
   by concept_id, then parent_level); row ids are 8-digit integers from 10,000,001.
 Determinism: the same seed, scale and profile give byte-identical files, whichever profiles are
 generated together; a different seed gives different data.
+Speed: about 35 MB/s on a 2-core VM (all profiles at scale 0.01, 253 MiB, in ~7.5 s).
 """
 
 from __future__ import annotations
