@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from piglatin.schema import Schema
 
+
 def _pos():  # noqa: ANN202 - a fresh Field per use
     return field(default=0, compare=False, repr=False)
 
@@ -190,6 +191,7 @@ class MapExpr(Expr):
 # An operator's input is an alias, or an inline relation: FOREACH (GROUP A ALL) ...
 Input = "str | Relation"
 
+
 @dataclass(frozen=True, slots=True)
 class FuncSpec(Node):
     """`PigStorage(',')` in USING / DEFINE; args are literal values."""
@@ -363,7 +365,20 @@ class Rank(Node):
     column: int = _pos()
 
 
-Relation = Load | Foreach | Filter | Group | Join | Cross | Union | Order | Distinct | Limit | Sample | Rank
+Relation = (
+    Load
+    | Foreach
+    | Filter
+    | Group
+    | Join
+    | Cross
+    | Union
+    | Order
+    | Distinct
+    | Limit
+    | Sample
+    | Rank
+)
 
 
 # ------------------------------------------------------------------ statements
@@ -463,11 +478,22 @@ class Command(Node):
     column: int = _pos()
 
 
-Statement = Assign | Store | Dump | Describe | Explain | Illustrate | Split | SetStmt | Register | Define | Command
+Statement = (
+    Assign
+    | Store
+    | Dump
+    | Describe
+    | Explain
+    | Illustrate
+    | Split
+    | SetStmt
+    | Register
+    | Define
+    | Command
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Script(Node):
     statements: tuple[Statement, ...]
     file: str | None = field(default=None, compare=False)
-

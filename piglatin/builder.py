@@ -19,9 +19,9 @@ import ast as pyast
 import dataclasses
 import logging
 import re
-from pathlib import Path
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from piglatin import ast as A
 from piglatin import logical as L
@@ -53,13 +53,27 @@ T = DataType
 BOOL = FieldSchema(None, T.BOOLEAN)
 JOIN_STRATEGIES = ("hash", "replicated", "skewed", "merge")
 _OP_NAMES = {
-    "+": "Add", "-": "Subtract", "*": "Multiply", "/": "Divide", "%": "Mod",
-    "==": "Equal", "!=": "NotEqual", "<": "LessThan", ">": "GreaterThan",
-    "<=": "LessThanEqual", ">=": "GreaterThanEqual", "matches": "Regexp",
+    "+": "Add",
+    "-": "Subtract",
+    "*": "Multiply",
+    "/": "Divide",
+    "%": "Mod",
+    "==": "Equal",
+    "!=": "NotEqual",
+    "<": "LessThan",
+    ">": "GreaterThan",
+    "<=": "LessThanEqual",
+    ">=": "GreaterThanEqual",
+    "matches": "Regexp",
 }
 _CONST_TYPES = {
-    "int": T.INT, "long": T.LONG, "float": T.FLOAT, "double": T.DOUBLE,
-    "chararray": T.CHARARRAY, "boolean": T.BOOLEAN, "null": T.BYTEARRAY,
+    "int": T.INT,
+    "long": T.LONG,
+    "float": T.FLOAT,
+    "double": T.DOUBLE,
+    "chararray": T.CHARARRAY,
+    "boolean": T.BOOLEAN,
+    "null": T.BYTEARRAY,
 }
 
 
@@ -91,11 +105,17 @@ def _minmax_type(args: list[FieldSchema]) -> FieldSchema:
 def _tokenize(args: list[FieldSchema]) -> FieldSchema:
     src = args[0].name if args and args[0].name else None
     name = f"bag_of_tokenTuples_from_{src}" if src else "bag_of_tokenTuples"
-    return FieldSchema(name, T.BAG, bag_of(Schema((FieldSchema("token", T.CHARARRAY),)), "tuple_of_tokens"))
+    return FieldSchema(
+        name, T.BAG, bag_of(Schema((FieldSchema("token", T.CHARARRAY),)), "tuple_of_tokens")
+    )
 
 
 def _same_as_arg(i: int) -> ReturnRule:
-    return lambda args: FieldSchema(None, args[i].dtype, args[i].schema) if len(args) > i else FieldSchema(None, T.BYTEARRAY)
+    return lambda args: (
+        FieldSchema(None, args[i].dtype, args[i].schema)
+        if len(args) > i
+        else FieldSchema(None, T.BYTEARRAY)
+    )
 
 
 def _round(args: list[FieldSchema]) -> FieldSchema:
@@ -106,7 +126,9 @@ def _round(args: list[FieldSchema]) -> FieldSchema:
 def _tobag(args: list[FieldSchema]) -> FieldSchema:
     types = {a.dtype for a in args}
     if len(types) == 1 and args[0].dtype is not T.TUPLE:
-        return FieldSchema(None, T.BAG, bag_of(Schema((FieldSchema(None, args[0].dtype, args[0].schema),))))
+        return FieldSchema(
+            None, T.BAG, bag_of(Schema((FieldSchema(None, args[0].dtype, args[0].schema),)))
+        )
     return FieldSchema(None, T.BAG, None)
 
 
@@ -115,37 +137,136 @@ def _fixed(t: DataType) -> ReturnRule:
 
 
 _RETURNS: dict[str, ReturnRule] = {
-    "COUNT": _fixed(T.LONG), "COUNT_STAR": _fixed(T.LONG), "SIZE": _fixed(T.LONG),
-    "SUM": _sum_type, "AVG": _fixed(T.DOUBLE), "MIN": _minmax_type, "MAX": _minmax_type,
-    "TOKENIZE": _tokenize, "CONCAT": _fixed(T.CHARARRAY), "IsEmpty": _fixed(T.BOOLEAN),
+    "COUNT": _fixed(T.LONG),
+    "COUNT_STAR": _fixed(T.LONG),
+    "SIZE": _fixed(T.LONG),
+    "SUM": _sum_type,
+    "AVG": _fixed(T.DOUBLE),
+    "MIN": _minmax_type,
+    "MAX": _minmax_type,
+    "TOKENIZE": _tokenize,
+    "CONCAT": _fixed(T.CHARARRAY),
+    "IsEmpty": _fixed(T.BOOLEAN),
     "DIFF": lambda a: FieldSchema(None, T.BAG, a[0].schema if a else None),
     "TOP": lambda a: FieldSchema(None, T.BAG, a[2].schema if len(a) > 2 else None),
-    "BagToTuple": _fixed(T.TUPLE), "TOTUPLE": lambda a: FieldSchema(None, T.TUPLE, Schema(tuple(a))),
-    "TOBAG": _tobag, "TOMAP": _fixed(T.MAP), "STRSPLIT": _fixed(T.TUPLE),
-    "REGEX_EXTRACT_ALL": _fixed(T.TUPLE), "ABS": _same_as_arg(0), "ROUND": _round,
-    "RANDOM": _fixed(T.DOUBLE), "INDEXOF": _fixed(T.INT), "LAST_INDEX_OF": _fixed(T.INT),
-    "STARTSWITH": _fixed(T.BOOLEAN), "ENDSWITH": _fixed(T.BOOLEAN), "EqualsIgnoreCase": _fixed(T.BOOLEAN),
-    "ToDate": _fixed(T.DATETIME), "CurrentTime": _fixed(T.DATETIME), "ToUnixTime": _fixed(T.LONG),
-    "ToMilliSeconds": _fixed(T.LONG), "ToString": _fixed(T.CHARARRAY),
+    "BagToTuple": _fixed(T.TUPLE),
+    "TOTUPLE": lambda a: FieldSchema(None, T.TUPLE, Schema(tuple(a))),
+    "TOBAG": _tobag,
+    "TOMAP": _fixed(T.MAP),
+    "STRSPLIT": _fixed(T.TUPLE),
+    "REGEX_EXTRACT_ALL": _fixed(T.TUPLE),
+    "ABS": _same_as_arg(0),
+    "ROUND": _round,
+    "RANDOM": _fixed(T.DOUBLE),
+    "INDEXOF": _fixed(T.INT),
+    "LAST_INDEX_OF": _fixed(T.INT),
+    "STARTSWITH": _fixed(T.BOOLEAN),
+    "ENDSWITH": _fixed(T.BOOLEAN),
+    "EqualsIgnoreCase": _fixed(T.BOOLEAN),
+    "ToDate": _fixed(T.DATETIME),
+    "CurrentTime": _fixed(T.DATETIME),
+    "ToUnixTime": _fixed(T.LONG),
+    "ToMilliSeconds": _fixed(T.LONG),
+    "ToString": _fixed(T.CHARARRAY),
 }
-for _n in ("LOWER", "UPPER", "TRIM", "LTRIM", "RTRIM", "SUBSTRING", "REPLACE", "REGEX_EXTRACT", "UCFIRST", "LCFIRST"):
+for _n in (
+    "LOWER",
+    "UPPER",
+    "TRIM",
+    "LTRIM",
+    "RTRIM",
+    "SUBSTRING",
+    "REPLACE",
+    "REGEX_EXTRACT",
+    "UCFIRST",
+    "LCFIRST",
+):
     _RETURNS[_n] = _fixed(T.CHARARRAY)
-for _n in ("CEIL", "FLOOR", "SQRT", "CBRT", "LOG", "LOG10", "EXP", "SIN", "COS", "TAN", "ASIN", "ACOS", "ATAN", "SINH", "COSH", "TANH"):
+for _n in (
+    "CEIL",
+    "FLOOR",
+    "SQRT",
+    "CBRT",
+    "LOG",
+    "LOG10",
+    "EXP",
+    "SIN",
+    "COS",
+    "TAN",
+    "ASIN",
+    "ACOS",
+    "ATAN",
+    "SINH",
+    "COSH",
+    "TANH",
+):
     _RETURNS[_n] = _fixed(T.DOUBLE)
-for _n in ("GetYear", "GetMonth", "GetDay", "GetHour", "GetMinute", "GetSecond", "GetMilliSecond", "GetWeek", "GetWeekYear"):
+for _n in (
+    "GetYear",
+    "GetMonth",
+    "GetDay",
+    "GetHour",
+    "GetMinute",
+    "GetSecond",
+    "GetMilliSecond",
+    "GetWeek",
+    "GetWeekYear",
+):
     _RETURNS[_n] = _fixed(T.INT)
-for _n in ("YearsBetween", "MonthsBetween", "WeeksBetween", "DaysBetween", "HoursBetween", "MinutesBetween", "SecondsBetween", "MilliSecondsBetween"):
+for _n in (
+    "YearsBetween",
+    "MonthsBetween",
+    "WeeksBetween",
+    "DaysBetween",
+    "HoursBetween",
+    "MinutesBetween",
+    "SecondsBetween",
+    "MilliSecondsBetween",
+):
     _RETURNS[_n] = _fixed(T.LONG)
 
 
 _STRING_FUNCS = (
-    "LOWER", "UPPER", "TRIM", "LTRIM", "RTRIM", "SUBSTRING", "INDEXOF", "LAST_INDEX_OF", "REPLACE",
-    "STRSPLIT", "STRSPLITTOBAG", "REGEX_EXTRACT", "REGEX_EXTRACT_ALL", "STARTSWITH", "ENDSWITH",
-    "EqualsIgnoreCase", "UCFIRST", "LCFIRST", "TOKENIZE", "ToDate",
+    "LOWER",
+    "UPPER",
+    "TRIM",
+    "LTRIM",
+    "RTRIM",
+    "SUBSTRING",
+    "INDEXOF",
+    "LAST_INDEX_OF",
+    "REPLACE",
+    "STRSPLIT",
+    "STRSPLITTOBAG",
+    "REGEX_EXTRACT",
+    "REGEX_EXTRACT_ALL",
+    "STARTSWITH",
+    "ENDSWITH",
+    "EqualsIgnoreCase",
+    "UCFIRST",
+    "LCFIRST",
+    "TOKENIZE",
+    "ToDate",
 )
 _MATH_FUNCS = (
-    "ABS", "CEIL", "FLOOR", "ROUND", "SQRT", "CBRT", "LOG", "LOG10", "EXP",
-    "SIN", "COS", "TAN", "ASIN", "ACOS", "ATAN", "SINH", "COSH", "TANH",
+    "ABS",
+    "CEIL",
+    "FLOOR",
+    "ROUND",
+    "SQRT",
+    "CBRT",
+    "LOG",
+    "LOG10",
+    "EXP",
+    "SIN",
+    "COS",
+    "TAN",
+    "ASIN",
+    "ACOS",
+    "ATAN",
+    "SINH",
+    "COSH",
+    "TANH",
 )
 _ARG_CASTS = {**{n: T.CHARARRAY for n in _STRING_FUNCS}, **{n: T.DOUBLE for n in _MATH_FUNCS}}
 _BAG_FUNCS = ("COUNT", "COUNT_STAR", "SUM", "AVG", "MIN", "MAX")
@@ -161,7 +282,10 @@ def _check_bag_arg(func: str, args: list, node: A.Node) -> None:
     if not ok:
         raise TypeCheckError(
             f"Could not infer the matching function for org.apache.pig.builtin.{func} as multiple or "
-            f"none of them fit. Please use an explicit cast.", code=1045, **_at(node))
+            f"none of them fit. Please use an explicit cast.",
+            code=1045,
+            **_at(node),
+        )
 
 
 def _registry() -> Mapping[str, object]:
@@ -197,7 +321,11 @@ def _decorator_text(dec: pyast.expr) -> str | None:
         return None
     fn = dec.func
     fname = fn.attr if isinstance(fn, pyast.Attribute) else getattr(fn, "id", "")
-    return dec.args[0].value if fname == "outputSchema" and isinstance(dec.args[0].value, str) else None
+    return (
+        dec.args[0].value
+        if fname == "outputSchema" and isinstance(dec.args[0].value, str)
+        else None
+    )
 
 
 def _schema_field(text: str) -> FieldSchema | None:
@@ -234,7 +362,9 @@ class Functions:
         """The function a call name stands for once DEFINEs are applied."""
         return self.defines[name].name if name in self.defines else name
 
-    def resolve(self, name: str, args: list[FieldSchema], node: A.Node) -> tuple[str, str, FieldSchema, tuple]:
+    def resolve(
+        self, name: str, args: list[FieldSchema], node: A.Node
+    ) -> tuple[str, str, FieldSchema, tuple]:
         """(resolved name, kind, output field, constructor args) or UnknownFunctionError."""
         ctor: tuple = ()
         kind = "builtin"
@@ -251,7 +381,10 @@ class Functions:
             path = self.bare_paths[-1] if self.bare_paths else ""
             return target, "udf", self._udf(path, None, target), ctor
         hint = suggest(name, self.known())
-        raise UnknownFunctionError(f"Could not resolve {name} using imports: [, org.apache.pig.builtin.].{hint}", **_at(node))
+        raise UnknownFunctionError(
+            f"Could not resolve {name} using imports: [, org.apache.pig.builtin.].{hint}",
+            **_at(node),
+        )
 
     def _udf(self, path: str, namespace: str | None, name: str) -> FieldSchema:
         if self.udf_schema is not None:
@@ -267,7 +400,11 @@ class Functions:
         if callable(rt):
             rt = rt([a.dtype.value for a in args])
         try:
-            return FieldSchema(None, DataType.from_name(rt)) if isinstance(rt, str) else FieldSchema(None, T.BYTEARRAY)
+            return (
+                FieldSchema(None, DataType.from_name(rt))
+                if isinstance(rt, str)
+                else FieldSchema(None, T.BYTEARRAY)
+            )
         except ValueError:
             return FieldSchema(None, T.BYTEARRAY)
 
@@ -330,11 +467,15 @@ class ExprTyper:
         if sc.schema is None:
             if isinstance(e.start, A.PosRef | None) and isinstance(e.end, A.PosRef):
                 return range(e.start.index if e.start else 0, e.end.index + 1)
-            raise SchemaError("Cannot expand a range by name on a relation with an unknown schema", **_at(e))
+            raise SchemaError(
+                "Cannot expand a range by name on a relation with an unknown schema", **_at(e)
+            )
         lo = self._column(e.start, sc) if e.start is not None else 0
         hi = self._column(e.end, sc) if e.end is not None else len(sc.schema) - 1
         if hi < lo:
-            raise SchemaError(f"Invalid range: start column {lo} comes after end column {hi}", **_at(e))
+            raise SchemaError(
+                f"Invalid range: start column {lo} comes after end column {hi}", **_at(e)
+            )
         return range(lo, hi + 1)
 
     def _column(self, ref: A.FieldRef | A.PosRef, sc: Scope) -> int:
@@ -356,23 +497,35 @@ class ExprTyper:
         if sc.schema is None:
             raise SchemaError(
                 f"Invalid field projection. Projected field [{e.name}] does not exist. The input has no "
-                f"schema: refer to fields by position ($0, $1, ...) or declare one with AS", **_at(e))
+                f"schema: refer to fields by position ($0, $1, ...) or declare one with AS",
+                **_at(e),
+            )
         try:
             i = sc.schema.index_of(e.name)
         except AmbiguousFieldError as amb:
-            raise SchemaError(f"Found more than one match: {', '.join(amb.matches)}", **_at(e)) from None
+            raise SchemaError(
+                f"Found more than one match: {', '.join(amb.matches)}", **_at(e)
+            ) from None
         if i is None:
-            names = [n for n in sc.schema.names if n] + [n.rpartition("::")[2] for n in sc.schema.names if n] + list(sc.inner)
+            names = (
+                [n for n in sc.schema.names if n]
+                + [n.rpartition("::")[2] for n in sc.schema.names if n]
+                + list(sc.inner)
+            )
             raise SchemaError(
                 f"Invalid field projection. Projected field [{e.name}] does not exist in schema: "
-                f"{sc.schema.short()}.{suggest(e.name, names)}", **_at(e))
+                f"{sc.schema.short()}.{suggest(e.name, names)}",
+                **_at(e),
+            )
         return L.LEProject(i, sc.schema[i], sc.input)
 
     def _posref(self, e: A.PosRef, sc: Scope) -> L.LExpr:
         if sc.schema is not None and e.index >= len(sc.schema):
             raise SchemaError(
                 f"Out of bound access. Trying to access non-existent column: {e.index}. "
-                f"Schema {sc.schema.short()} has {len(sc.schema)} column(s).", **_at(e))
+                f"Schema {sc.schema.short()} has {len(sc.schema)} column(s).",
+                **_at(e),
+            )
         return L.LEProject(e.index, self._col_field(sc, e.index), sc.input)
 
     # structure ------------------------------------------------------------
@@ -387,12 +540,20 @@ class ExprTyper:
     def _scalar(self, e: A.Project, sc: Scope) -> L.LExpr | None:
         """`T.total` where T is a relation, not a field: Pig's scalar projection."""
         base = e.base
-        if not isinstance(base, A.FieldRef) or self.relations is None or self._resolvable(base.name, sc):
+        if (
+            not isinstance(base, A.FieldRef)
+            or self.relations is None
+            or self._resolvable(base.name, sc)
+        ):
             return None
         op = self.relations.scalar(base.name)
         if op is None or len(e.fields) != 1:
             return None
-        col = self._column(e.fields[0], Scope(op.schema, sc.alias)) if op.schema is not None else e.fields[0].index  # type: ignore[union-attr]
+        col = (
+            self._column(e.fields[0], Scope(op.schema, sc.alias))
+            if op.schema is not None
+            else e.fields[0].index
+        )  # type: ignore[union-attr]
         fs = op.schema[col] if op.schema is not None else FieldSchema(None, T.BYTEARRAY)
         self.relations.scalar_used(op.op_id)
         return L.LEScalar(base.name, op.op_id, col, fs)
@@ -406,12 +567,19 @@ class ExprTyper:
         if t is T.BYTEARRAY and base.field.schema is None:
             cols = tuple(f.index for f in e.fields if isinstance(f, A.PosRef))
             if len(cols) != len(e.fields):
-                raise SchemaError("Cannot project fields by name from a field of unknown type", **_at(e))
+                raise SchemaError(
+                    "Cannot project fields by name from a field of unknown type", **_at(e)
+                )
             return L.LEDeref(base, cols, FieldSchema(None, T.BYTEARRAY))
         if t not in (T.BAG, T.TUPLE):
-            raise SchemaError(f"Cannot project field(s) out of a {t.value}; only tuples and bags have fields", **_at(e))
+            raise SchemaError(
+                f"Cannot project field(s) out of a {t.value}; only tuples and bags have fields",
+                **_at(e),
+            )
         inner = Scope(base.field.tuple_schema, sc.alias)
-        cols = tuple(self._column(f, inner) if inner.schema is not None else f.index for f in e.fields)  # type: ignore[union-attr]
+        cols = tuple(
+            self._column(f, inner) if inner.schema is not None else f.index for f in e.fields
+        )  # type: ignore[union-attr]
         picked = Schema(tuple(inner.schema[c] for c in cols)) if inner.schema is not None else None
         if t is T.BAG:
             return L.LEDeref(base, cols, FieldSchema(None, T.BAG, bag_of(picked)))
@@ -425,9 +593,20 @@ class ExprTyper:
         if base.type is T.BYTEARRAY:
             base = _cast(base, T.MAP)
         if base.type is not T.MAP:
-            raise TypeCheckError(f"In alias {sc.alias}, map lookup '#' needs a map, found {base.type.value}", **_at(e))
-        value = base.field.schema.fields[0] if base.field.schema is not None and len(base.field.schema) else None
-        fs = FieldSchema(None, value.dtype, value.schema) if value is not None else FieldSchema(None, T.BYTEARRAY)
+            raise TypeCheckError(
+                f"In alias {sc.alias}, map lookup '#' needs a map, found {base.type.value}",
+                **_at(e),
+            )
+        value = (
+            base.field.schema.fields[0]
+            if base.field.schema is not None and len(base.field.schema)
+            else None
+        )
+        fs = (
+            FieldSchema(None, value.dtype, value.schema)
+            if value is not None
+            else FieldSchema(None, T.BYTEARRAY)
+        )
         return L.LEMapLookup(base, e.key, fs)
 
     def _tupleexpr(self, e: A.TupleExpr, sc: Scope) -> L.LExpr:
@@ -457,7 +636,9 @@ class ExprTyper:
         return L.LEFunc(e.name, func, kind, tuple(args), out, ctor)
 
     def _flatten(self, e: A.Flatten, sc: Scope) -> L.LExpr:
-        raise SchemaError("FLATTEN can only be used at the top of a FOREACH ... GENERATE item", **_at(e))
+        raise SchemaError(
+            "FLATTEN can only be used at the top of a FOREACH ... GENERATE item", **_at(e)
+        )
 
     # operators ------------------------------------------------------------
     def _binop(self, e: A.BinOp, sc: Scope) -> L.LExpr:
@@ -479,7 +660,9 @@ class ExprTyper:
     def _incompatible(self, e: A.BinOp, left: L.LExpr, right: L.LExpr, sc: Scope) -> TypeCheckError:
         return TypeCheckError(
             f"In alias {sc.alias}, incompatible types in {_OP_NAMES[e.op]} Operator "
-            f"left hand side:{left.type.value} right hand side:{right.type.value}", **_at(e))
+            f"left hand side:{left.type.value} right hand side:{right.type.value}",
+            **_at(e),
+        )
 
     def _arith(self, e: A.BinOp, left: L.LExpr, right: L.LExpr, sc: Scope) -> L.LExpr:
         lt, rt = left.type, right.type
@@ -506,9 +689,13 @@ class ExprTyper:
             left, right = _cast(left, t), _cast(right, t)
         elif lt is rt and lt in (T.CHARARRAY, T.DATETIME, T.BYTEARRAY):
             pass
-        elif lt is T.BYTEARRAY and (rt in simple or (e.op in ("==", "!=") and rt in (T.MAP, T.TUPLE))):
+        elif lt is T.BYTEARRAY and (
+            rt in simple or (e.op in ("==", "!=") and rt in (T.MAP, T.TUPLE))
+        ):
             left = _cast(left, rt)
-        elif rt is T.BYTEARRAY and (lt in simple or (e.op in ("==", "!=") and lt in (T.MAP, T.TUPLE))):
+        elif rt is T.BYTEARRAY and (
+            lt in simple or (e.op in ("==", "!=") and lt in (T.MAP, T.TUPLE))
+        ):
             right = _cast(right, lt)
         elif e.op in ("==", "!=") and lt is rt and lt in (T.BOOLEAN, T.TUPLE, T.MAP):
             pass
@@ -521,7 +708,9 @@ class ExprTyper:
         if x.type is T.BYTEARRAY:
             x = _cast(x, T.DOUBLE)
         if not x.type.is_numeric:
-            raise TypeCheckError("NEG can be used with numbers or Bytearray only", code=1041, **_at(e))
+            raise TypeCheckError(
+                "NEG can be used with numbers or Bytearray only", code=1041, **_at(e)
+            )
         return L.LEUnary("neg", x, FieldSchema(None, x.type))
 
     def _not(self, e: A.Not, sc: Scope) -> L.LExpr:
@@ -537,7 +726,11 @@ class ExprTyper:
     def _bincond(self, e: A.BinCond, sc: Scope) -> L.LExpr:
         cond = self.build(e.cond, sc)
         if cond.type is not T.BOOLEAN:
-            raise TypeCheckError(f"In alias {sc.alias}, condition in BinCond must be boolean, found {cond.type.value}", code=1047, **_at(e))
+            raise TypeCheckError(
+                f"In alias {sc.alias}, condition in BinCond must be boolean, found {cond.type.value}",
+                code=1047,
+                **_at(e),
+            )
         return self._choose(cond, self.build(e.then, sc), self.build(e.otherwise, sc), e, sc)
 
     def _choose(self, cond: L.LExpr, a: L.LExpr, b: L.LExpr, node: A.Node, sc: Scope) -> L.LExpr:
@@ -547,7 +740,12 @@ class ExprTyper:
         elif _is_null(b):
             b, tb = _cast(b, ta), ta
         if ta is tb:
-            return L.LEBinCond(cond, a, b, FieldSchema(None, ta, a.field.schema if a.field.schema == b.field.schema else None))
+            return L.LEBinCond(
+                cond,
+                a,
+                b,
+                FieldSchema(None, ta, a.field.schema if a.field.schema == b.field.schema else None),
+            )
         if ta.is_numeric and tb.is_numeric:
             t = wider_numeric(ta, tb)
         elif ta is T.BYTEARRAY or tb is T.BYTEARRAY:
@@ -555,16 +753,30 @@ class ExprTyper:
         else:
             raise TypeCheckError(
                 f"In alias {sc.alias}, two inputs of BinCond must have compatible schemas. "
-                f"left hand side: {ta.value} right hand side: {tb.value}", code=1048, **_at(node))
+                f"left hand side: {ta.value} right hand side: {tb.value}",
+                code=1048,
+                **_at(node),
+            )
         return L.LEBinCond(cond, _cast(a, t), _cast(b, t), FieldSchema(None, t))
 
     def _case(self, e: A.Case, sc: Scope) -> L.LExpr:
-        result = self.build(e.otherwise, sc) if e.otherwise is not None else L.LEConst(None, FieldSchema(None, T.BYTEARRAY))
+        result = (
+            self.build(e.otherwise, sc)
+            if e.otherwise is not None
+            else L.LEConst(None, FieldSchema(None, T.BYTEARRAY))
+        )
         for cond, value in reversed(e.whens):
-            test = A.BinOp("==", e.operand, cond, line=cond.line, column=cond.column) if e.operand is not None else cond
+            test = (
+                A.BinOp("==", e.operand, cond, line=cond.line, column=cond.column)
+                if e.operand is not None
+                else cond
+            )
             c = self.build(test, sc)
             if c.type is not T.BOOLEAN:
-                raise TypeCheckError(f"In alias {sc.alias}, CASE WHEN condition must be boolean, found {c.type.value}", **_at(cond))
+                raise TypeCheckError(
+                    f"In alias {sc.alias}, CASE WHEN condition must be boolean, found {c.type.value}",
+                    **_at(cond),
+                )
             result = self._choose(c, self.build(value, sc), result, e, sc)
         return result
 
@@ -574,10 +786,16 @@ class ExprTyper:
         src, dst = x.type, to.dtype
         if dst is T.BYTEARRAY and src is not T.BYTEARRAY:
             raise TypeCheckError("Cannot cast to bytearray", code=1051, **_at(e))
-        ok = src is dst or src is T.BYTEARRAY or (src.is_numeric and (dst.is_numeric or dst is T.CHARARRAY))
+        ok = (
+            src is dst
+            or src is T.BYTEARRAY
+            or (src.is_numeric and (dst.is_numeric or dst is T.CHARARRAY))
+        )
         ok = ok or dst in _CASTABLE.get(src, set()) or _is_null(x)
         if not ok:
-            raise TypeCheckError(f"In alias {sc.alias}, Cannot cast {src.value} to {dst.value}", code=1052, **_at(e))
+            raise TypeCheckError(
+                f"In alias {sc.alias}, Cannot cast {src.value} to {dst.value}", code=1052, **_at(e)
+            )
         return L.LECast(x, FieldSchema(x.field.name, dst, to.schema))
 
 
@@ -585,7 +803,9 @@ class ExprTyper:
 class Builder:
     """Walks the statements in order, keeping alias -> op id and the operators."""
 
-    def __init__(self, functions: Functions | None = None, file: str | None = None, text: str | None = None) -> None:
+    def __init__(
+        self, functions: Functions | None = None, file: str | None = None, text: str | None = None
+    ) -> None:
         self.functions = functions or Functions()
         self.typer = ExprTyper(self.functions, self)
         self.file = file
@@ -623,14 +843,20 @@ class Builder:
             handler = getattr(self, "_r_" + type(ref).__name__.lower())
             return self._add(handler(ref, op_id, op_id), None)
         if ref not in self.aliases:
-            raise UndefinedAliasError(f"Undefined alias: {ref}.{suggest(ref, self.aliases)}", **self._find(ref, node))
+            raise UndefinedAliasError(
+                f"Undefined alias: {ref}.{suggest(ref, self.aliases)}", **self._find(ref, node)
+            )
         return self.by_id[self.aliases[ref]]
 
     def _sink_input(self, alias: str, node: A.Node) -> L.LogicalOperator:
         """DUMP / DESCRIBE / EXPLAIN / ILLUSTRATE name an alias (Pig's ERROR 1003)."""
         if alias not in self.aliases:
             hint = suggest(alias, self.aliases)
-            raise UndefinedAliasError(f"Unable to find an operator for alias {alias}.{hint}", code=1003, **self._find(alias, node))
+            raise UndefinedAliasError(
+                f"Unable to find an operator for alias {alias}.{hint}",
+                code=1003,
+                **self._find(alias, node),
+            )
         return self.by_id[self.aliases[alias]]
 
     def _find(self, word: str, node: A.Node) -> dict[str, int | None]:
@@ -638,7 +864,9 @@ class Builder:
         at = _at(node)
         line = at["line"]
         if line and 0 < line <= len(self.lines):
-            m = re.compile(rf"(?<![\w:]){re.escape(word)}(?![\w:])").search(self.lines[line - 1], (at["column"] or 1) - 1)
+            m = re.compile(rf"(?<![\w:]){re.escape(word)}(?![\w:])").search(
+                self.lines[line - 1], (at["column"] or 1) - 1
+            )
             if m:
                 return {"line": line, "column": m.start() + 1}
         return at
@@ -660,7 +888,14 @@ class Builder:
             raise e.located(script.file, text) from None
         return self.actions[before:]
 
-    def feed(self, text: str, params: Mapping[str, str] | None = None, *, file: str | None = None, param_files=()) -> list[L.Action]:
+    def feed(
+        self,
+        text: str,
+        params: Mapping[str, str] | None = None,
+        *,
+        file: str | None = None,
+        param_files=(),
+    ) -> list[L.Action]:
         """Substitute, parse and add `text` — a whole script, or one grunt line, or an
         `exec`/`run` file sharing this session's aliases.  Returns the new actions."""
         from piglatin.parser import parse
@@ -673,7 +908,13 @@ class Builder:
         return self.add(parse(source, file), source)
 
     def plan(self) -> L.LogicalPlan:
-        return L.LogicalPlan(tuple(self.ops), tuple(self.actions), tuple(self.aliases.items()), self.file, tuple(self.scalars))
+        return L.LogicalPlan(
+            tuple(self.ops),
+            tuple(self.actions),
+            tuple(self.aliases.items()),
+            self.file,
+            tuple(self.scalars),
+        )
 
     # statements -----------------------------------------------------------
     def statement(self, s: A.Node) -> None:
@@ -688,7 +929,16 @@ class Builder:
     def _s_store(self, s: A.Store) -> None:
         src = self._input(s.alias, s)
         func = _spec(s.func)
-        op = L.LOStore(self._new_id(None, "store"), None, (src.op_id,), src.schema, s.line, s.column, s.path, func)
+        op = L.LOStore(
+            self._new_id(None, "store"),
+            None,
+            (src.op_id,),
+            src.schema,
+            s.line,
+            s.column,
+            s.path,
+            func,
+        )
         self._add(op, None)
         self.actions.append(L.RunSink(s.line, op.op_id))
 
@@ -702,15 +952,21 @@ class Builder:
         outer, _, inner = s.alias.partition("::")
         src = self._sink_input(outer if inner else s.alias, s)
         if not inner:
-            self.actions.append(L.DescribeAction(s.line, s.alias, src.op_id, describe_alias(s.alias, src.schema)))
+            self.actions.append(
+                L.DescribeAction(s.line, s.alias, src.op_id, describe_alias(s.alias, src.schema))
+            )
             return
         nested = {n.alias: n for n in getattr(src, "nested", ())}
         if inner not in nested:
             hint = suggest(inner, nested)
-            raise UndefinedAliasError(f"Undefined nested alias: {inner} in {outer}.{hint}", **_at(s))
+            raise UndefinedAliasError(
+                f"Undefined nested alias: {inner} in {outer}.{hint}", **_at(s)
+            )
         fs = nested[inner].field
         schema = fs.tuple_schema if fs.type is T.BAG else Schema((fs,))
-        self.actions.append(L.DescribeAction(s.line, s.alias, src.op_id, describe_alias(inner, schema)))
+        self.actions.append(
+            L.DescribeAction(s.line, s.alias, src.op_id, describe_alias(inner, schema))
+        )
 
     def _s_explain(self, s: A.Explain) -> None:
         op_id = self._sink_input(s.alias, s).op_id if s.alias else None
@@ -739,7 +995,17 @@ class Builder:
 
     def _s_split(self, s: A.Split) -> None:
         src = self._input(s.input, s)
-        split = self._add(L.LOSplit(self._new_id(None, f"split_{src.alias or src.op_id}"), None, (src.op_id,), src.schema, s.line, s.column), None)
+        split = self._add(
+            L.LOSplit(
+                self._new_id(None, f"split_{src.alias or src.op_id}"),
+                None,
+                (src.op_id,),
+                src.schema,
+                s.line,
+                s.column,
+            ),
+            None,
+        )
         conds: list[L.LExpr] = []
         for b in s.branches:
             if b.cond is not None:
@@ -748,9 +1014,13 @@ class Builder:
         for b in s.branches:
             op_id = self._new_id(b.alias, "op")
             if b.cond is None:
-                op = L.LOSplitOutput(op_id, b.alias, (split.op_id,), src.schema, b.line, b.column, None, tuple(conds))
+                op = L.LOSplitOutput(
+                    op_id, b.alias, (split.op_id,), src.schema, b.line, b.column, None, tuple(conds)
+                )
             else:
-                op = L.LOSplitOutput(op_id, b.alias, (split.op_id,), src.schema, b.line, b.column, conds[i])
+                op = L.LOSplitOutput(
+                    op_id, b.alias, (split.op_id,), src.schema, b.line, b.column, conds[i]
+                )
                 i += 1
             self._add(op, b.alias)
 
@@ -759,7 +1029,9 @@ class Builder:
         if cond.type is not T.BOOLEAN:
             raise TypeCheckError(
                 f"In alias {sc.alias}, {what} condition must evaluate to boolean. Found: {cond.type.value}",
-                code=1057, **_at(e))
+                code=1057,
+                **_at(e),
+            )
         return cond
 
     # relational operators ---------------------------------------------------
@@ -777,7 +1049,9 @@ class Builder:
         try:
             return parse_schema(text)
         except PigError as e:
-            raise SchemaError(f"Bad schema '{text}' given to the loader: {e.message}", **_at(node)) from None
+            raise SchemaError(
+                f"Bad schema '{text}' given to the loader: {e.message}", **_at(node)
+            ) from None
 
     def _r_filter(self, r: A.Filter, alias: str, op_id: str) -> L.LogicalOperator:
         src = self._input(r.input, r)
@@ -792,62 +1066,98 @@ class Builder:
         src = self._input(r.input, r)
         count = self.typer.build(r.count, Scope(None, alias))
         if count.type not in (T.INT, T.LONG):
-            raise TypeCheckError(f"In alias {alias}, LIMIT needs an int or long, found {count.type.value}", **_at(r.count))
+            raise TypeCheckError(
+                f"In alias {alias}, LIMIT needs an int or long, found {count.type.value}",
+                **_at(r.count),
+            )
         return L.LOLimit(op_id, alias, (src.op_id,), src.schema, r.line, r.column, count)
 
     def _r_sample(self, r: A.Sample, alias: str, op_id: str) -> L.LogicalOperator:
         src = self._input(r.input, r)
         frac = self.typer.build(r.fraction, Scope(None, alias))
         if not frac.type.is_numeric:
-            raise TypeCheckError(f"In alias {alias}, SAMPLE needs a number, found {frac.type.value}", **_at(r.fraction))
-        return L.LOSample(op_id, alias, (src.op_id,), src.schema, r.line, r.column, _cast(frac, T.DOUBLE))
+            raise TypeCheckError(
+                f"In alias {alias}, SAMPLE needs a number, found {frac.type.value}",
+                **_at(r.fraction),
+            )
+        return L.LOSample(
+            op_id, alias, (src.op_id,), src.schema, r.line, r.column, _cast(frac, T.DOUBLE)
+        )
 
-    def _sort_keys(self, keys: tuple[A.OrderKey, ...], sc: Scope) -> tuple[tuple[L.SortKey, ...], bool]:
+    def _sort_keys(
+        self, keys: tuple[A.OrderKey, ...], sc: Scope
+    ) -> tuple[tuple[L.SortKey, ...], bool]:
         out: list[L.SortKey] = []
         star = False
         for k in keys:
             if isinstance(k.expr, A.Star):
                 star = True
             for e in self.typer.expand(k.expr, sc):
-                if e.type in (T.BAG, T.MAP) or (e.type is T.TUPLE and not isinstance(k.expr, A.Star)):
-                    raise TypeCheckError(f"In alias {sc.alias}, cannot order by a {e.type.value} field", **_at(k))
+                if e.type in (T.BAG, T.MAP) or (
+                    e.type is T.TUPLE and not isinstance(k.expr, A.Star)
+                ):
+                    raise TypeCheckError(
+                        f"In alias {sc.alias}, cannot order by a {e.type.value} field", **_at(k)
+                    )
                 out.append(L.SortKey(e, not k.desc))
         return tuple(out), star
 
     def _r_order(self, r: A.Order, alias: str, op_id: str) -> L.LogicalOperator:
         src = self._input(r.input, r)
         keys, star = self._sort_keys(r.keys, Scope(src.schema, alias))
-        return L.LOSort(op_id, alias, (src.op_id,), src.schema, r.line, r.column, keys, star, r.parallel)
+        return L.LOSort(
+            op_id, alias, (src.op_id,), src.schema, r.line, r.column, keys, star, r.parallel
+        )
 
     def _r_rank(self, r: A.Rank, alias: str, op_id: str) -> L.LogicalOperator:
         src = self._input(r.input, r)
         keys, _ = self._sort_keys(r.keys, Scope(src.schema, alias))
         rank = FieldSchema(f"rank_{_name(src)}", T.LONG)
         schema = Schema((rank, *src.schema)) if src.schema is not None else None
-        return L.LORank(op_id, alias, (src.op_id,), schema, r.line, r.column, keys, r.dense, r.parallel)
+        return L.LORank(
+            op_id, alias, (src.op_id,), schema, r.line, r.column, keys, r.dense, r.parallel
+        )
 
     def _r_cross(self, r: A.Cross, alias: str, op_id: str) -> L.LogicalOperator:
         srcs = [self._input(a, r) for a in r.inputs]
-        return L.LOCross(op_id, alias, tuple(s.op_id for s in srcs), _concat(srcs), r.line, r.column, r.parallel)
+        return L.LOCross(
+            op_id, alias, tuple(s.op_id for s in srcs), _concat(srcs), r.line, r.column, r.parallel
+        )
 
     def _r_union(self, r: A.Union, alias: str, op_id: str) -> L.LogicalOperator:
         srcs = [self._input(a, r) for a in r.inputs]
         ids = tuple(s.op_id for s in srcs)
         if not r.onschema:
-            return L.LOUnion(op_id, alias, ids, merge_union(s.schema for s in srcs), r.line, r.column)
+            return L.LOUnion(
+                op_id, alias, ids, merge_union(s.schema for s in srcs), r.line, r.column
+            )
         if any(s.schema is None for s in srcs):
-            raise SchemaError("UNION ONSCHEMA cannot be used with relations that have null schema", code=1116, **_at(r))
+            raise SchemaError(
+                "UNION ONSCHEMA cannot be used with relations that have null schema",
+                code=1116,
+                **_at(r),
+            )
         merged: dict[str, FieldSchema] = {}
         for s in srcs:
             for f in s.schema:  # type: ignore[union-attr]
                 if not f.name:
-                    raise SchemaError("Schema of relation in UNION ONSCHEMA has a field without a name", code=1116, **_at(r))
-                merged[f.name] = merge_field(merged[f.name], f, keep_name=True) if f.name in merged else f
+                    raise SchemaError(
+                        "Schema of relation in UNION ONSCHEMA has a field without a name",
+                        code=1116,
+                        **_at(r),
+                    )
+                merged[f.name] = (
+                    merge_field(merged[f.name], f, keep_name=True) if f.name in merged else f
+                )
         names = list(merged)
         mapping = tuple(tuple(names.index(f.name) for f in s.schema) for s in srcs)  # type: ignore[union-attr,arg-type]
-        return L.LOUnion(op_id, alias, ids, Schema(tuple(merged.values())), r.line, r.column, True, mapping)
+        return L.LOUnion(
+            op_id, alias, ids, Schema(tuple(merged.values())), r.line, r.column, True, mapping
+        )
 
-    def _keys(self, items, alias: str, node: A.Node) -> tuple[list[L.LogicalOperator], list[list[L.LExpr]]]:
+    def _keys(
+        self, items, alias: str, node: A.Node
+    ) -> tuple[list[L.LogicalOperator], list[list[L.LExpr]]]:
         """Inputs and their key expressions, with key types reconciled across inputs."""
         srcs = [self._input(i.alias, i) for i in items]
         keys = [
@@ -855,13 +1165,21 @@ class Builder:
             for n, (i, s) in enumerate(zip(items, srcs, strict=True))
         ]
         if len({len(k) for k in keys}) > 1:
-            raise SchemaError(f"In alias {alias}, every input must have the same number of keys", code=1031, **_at(node))
+            raise SchemaError(
+                f"In alias {alias}, every input must have the same number of keys",
+                code=1031,
+                **_at(node),
+            )
         for col in range(len(keys[0])):
             types = [k[col].type for k in keys]
             target = _common_type(types)
             if target is None:
                 shown = ", ".join(t.value for t in types)
-                raise TypeCheckError(f"In alias {alias}, join/group keys have incompatible types: {shown}", code=1051, **_at(node))
+                raise TypeCheckError(
+                    f"In alias {alias}, join/group keys have incompatible types: {shown}",
+                    code=1051,
+                    **_at(node),
+                )
             for k in keys:
                 k[col] = _cast(k[col], target) if k[col].type.is_atomic else k[col]
         return srcs, keys
@@ -872,32 +1190,56 @@ class Builder:
         group_all = r.items[0].all
         if group_all:
             srcs = [self._input(i.alias, i) for i in r.items]
-            keys: list[list[L.LExpr]] = [[L.LEConst("all", FieldSchema(None, T.CHARARRAY))] for _ in srcs]
+            keys: list[list[L.LExpr]] = [
+                [L.LEConst("all", FieldSchema(None, T.CHARARRAY))] for _ in srcs
+            ]
         else:
             srcs, keys = self._keys(r.items, alias, r)
         group = _group_field(keys[0], group_all)
         bags = [bag_field(_name(s), s.schema) for s in srcs]
         strategy = (r.using or "regular").lower()
         if strategy not in ("regular", "collected", "merge"):
-            raise PlanError(f"Unknown GROUP strategy '{r.using}'; use 'collected' or 'merge'", **_at(r))
+            raise PlanError(
+                f"Unknown GROUP strategy '{r.using}'; use 'collected' or 'merge'", **_at(r)
+            )
         inner = tuple(i.modifier == "inner" for i in r.items)
         return L.LOCogroup(
-            op_id, alias, tuple(s.op_id for s in srcs), Schema((group, *bags)), r.line, r.column,
-            tuple(tuple(k) for k in keys), group_all, inner, strategy, r.parallel,
+            op_id,
+            alias,
+            tuple(s.op_id for s in srcs),
+            Schema((group, *bags)),
+            r.line,
+            r.column,
+            tuple(tuple(k) for k in keys),
+            group_all,
+            inner,
+            strategy,
+            r.parallel,
         )
 
     def _r_join(self, r: A.Join, alias: str, op_id: str) -> L.LogicalOperator:
         strategy = (r.using or "hash").lower()
         strategy = "hash" if strategy == "default" else strategy
         if strategy not in JOIN_STRATEGIES:
-            raise PlanError(f"Unknown JOIN strategy '{r.using}'; use 'replicated', 'skewed', 'merge' or 'hash'", **_at(r))
+            raise PlanError(
+                f"Unknown JOIN strategy '{r.using}'; use 'replicated', 'skewed', 'merge' or 'hash'",
+                **_at(r),
+            )
         join_type = r.outer or "inner"
         _check_join(join_type, strategy, len(r.items), alias, r)
         srcs, keys = self._keys(r.items, alias, r)
         schema = _concat(srcs)
         return L.LOJoin(
-            op_id, alias, tuple(s.op_id for s in srcs), schema, r.line, r.column,
-            tuple(tuple(k) for k in keys), join_type, strategy, r.parallel,
+            op_id,
+            alias,
+            tuple(s.op_id for s in srcs),
+            schema,
+            r.line,
+            r.column,
+            tuple(tuple(k) for k in keys),
+            join_type,
+            strategy,
+            r.parallel,
         )
 
     def _r_foreach(self, r: A.Foreach, alias: str, op_id: str) -> L.LogicalOperator:
@@ -917,14 +1259,19 @@ class Builder:
             else:
                 fields.extend(g.fields)
         schema = Schema(tuple(fields)) if known and fields else None
-        return L.LOForEach(op_id, alias, (src.op_id,), schema, r.line, r.column, tuple(items), tuple(nested))
+        return L.LOForEach(
+            op_id, alias, (src.op_id,), schema, r.line, r.column, tuple(items), tuple(nested)
+        )
 
     def _nested(self, n: A.NestedOp, sc: Scope) -> L.NestedOp:
         source = self.typer.build(n.source, sc)
         if n.kind == "expr":
             return L.NestedOp(n.alias, "expr", source, source.field.renamed(n.alias))
         if source.type is not T.BAG:
-            raise SchemaError(f"Nested {n.kind.upper()} in alias {sc.alias} needs a bag; {n.alias} reads a {source.type.value}", **_at(n))
+            raise SchemaError(
+                f"Nested {n.kind.upper()} in alias {sc.alias} needs a bag; {n.alias} reads a {source.type.value}",
+                **_at(n),
+            )
         cols = source.field.tuple_schema
         inner = Scope(cols, sc.alias)
         out = L.NestedOp(n.alias, n.kind, source, FieldSchema(n.alias, T.BAG, bag_of(cols)))
@@ -941,7 +1288,10 @@ class Builder:
         if n.kind == "limit":
             count = self.typer.build(n.arg, Scope(None, sc.alias))  # type: ignore[arg-type]
             if count.type not in (T.INT, T.LONG):
-                raise TypeCheckError(f"In alias {sc.alias}, LIMIT needs an int or long, found {count.type.value}", **_at(n))
+                raise TypeCheckError(
+                    f"In alias {sc.alias}, LIMIT needs an int or long, found {count.type.value}",
+                    **_at(n),
+                )
             return _replace(out, count=count)
         return out
 
@@ -959,39 +1309,70 @@ class Builder:
         if flatten and le.type in (T.BAG, T.TUPLE):
             cols = le.field.tuple_schema
             prefix = le.field.name
-            fields = None if cols is None else tuple(f.renamed(f"{prefix}::{f.name}" if prefix and f.name else f.name) for f in cols)
+            fields = (
+                None
+                if cols is None
+                else tuple(
+                    f.renamed(f"{prefix}::{f.name}" if prefix and f.name else f.name) for f in cols
+                )
+            )
         if item.schema is None:
             return [L.GenerateItem(le, flatten, fields)]
         return [self._apply_as(le, flatten, fields, item, sc)]
 
-    def _apply_as(self, le: L.LExpr, flatten: bool, fields, item: A.GenItem, sc: Scope) -> L.GenerateItem:
+    def _apply_as(
+        self, le: L.LExpr, flatten: bool, fields, item: A.GenItem, sc: Scope
+    ) -> L.GenerateItem:
         user = item.schema.fields  # type: ignore[union-attr]
         if fields is None:
             return L.GenerateItem(le, flatten, tuple(f.normalized() for f in user))
         if len(user) != len(fields):
             got = ",".join(f.describe() for f in fields)
             want = ",".join(f.describe() for f in user)
-            raise SchemaError(f"Cannot merge ({got}) with user defined schema ({want})", code=1117, **_at(item))
+            raise SchemaError(
+                f"Cannot merge ({got}) with user defined schema ({want})", code=1117, **_at(item)
+            )
         merged = tuple(
-            FieldSchema(u.name or f.name, u.type if u.type is not None else f.type, u.schema if u.type is not None else f.schema)
+            FieldSchema(
+                u.name or f.name,
+                u.type if u.type is not None else f.type,
+                u.schema if u.type is not None else f.schema,
+            )
             for u, f in zip(user, fields, strict=True)
         )
         if not flatten and user[0].type is not None and user[0].type is not le.type:
             le = _cast_checked(le, merged[0], item, sc)
         return L.GenerateItem(le, flatten, merged)
 
-    def _rename_many(self, items: list[L.GenerateItem], item: A.GenItem, sc: Scope) -> list[L.GenerateItem]:
+    def _rename_many(
+        self, items: list[L.GenerateItem], item: A.GenItem, sc: Scope
+    ) -> list[L.GenerateItem]:
         user = item.schema.fields  # type: ignore[union-attr]
         if len(user) != len(items):
-            raise SchemaError(f"Cannot merge {len(items)} projected fields with a user defined schema of {len(user)}", code=1117, **_at(item))
-        return [self._apply_as(g.expr, False, g.fields, A.GenItem(item.expr, Schema((u,))), sc) for g, u in zip(items, user, strict=True)]
+            raise SchemaError(
+                f"Cannot merge {len(items)} projected fields with a user defined schema of {len(user)}",
+                code=1117,
+                **_at(item),
+            )
+        return [
+            self._apply_as(g.expr, False, g.fields, A.GenItem(item.expr, Schema((u,))), sc)
+            for g, u in zip(items, user, strict=True)
+        ]
 
 
 def _cast_checked(le: L.LExpr, target: FieldSchema, item: A.GenItem, sc: Scope) -> L.LExpr:
     src, dst = le.type, target.dtype
-    ok = src is T.BYTEARRAY or (src.is_numeric and (dst.is_numeric or dst is T.CHARARRAY)) or dst in _CASTABLE.get(src, set())
+    ok = (
+        src is T.BYTEARRAY
+        or (src.is_numeric and (dst.is_numeric or dst is T.CHARARRAY))
+        or dst in _CASTABLE.get(src, set())
+    )
     if not ok:
-        raise TypeCheckError(f"In alias {sc.alias}, Cannot cast {src.value} to {dst.value} for AS {target.name}", code=1052, **_at(item))
+        raise TypeCheckError(
+            f"In alias {sc.alias}, Cannot cast {src.value} to {dst.value} for AS {target.name}",
+            code=1052,
+            **_at(item),
+        )
     return L.LECast(le, target)
 
 
@@ -1039,17 +1420,27 @@ def _concat(srcs: list[L.LogicalOperator]) -> Schema | None:
 def _check_join(join_type: str, strategy: str, n: int, alias: str, node: A.Node) -> None:
     """Refuse what a strategy cannot do, in Pig's words, and say which one can."""
     if join_type != "inner" and n != 2:
-        raise PlanError(f"In alias {alias}, {join_type.upper()} OUTER join is only supported for two inputs", **_at(node))
+        raise PlanError(
+            f"In alias {alias}, {join_type.upper()} OUTER join is only supported for two inputs",
+            **_at(node),
+        )
     if strategy == "replicated" and join_type not in ("inner", "left"):
         raise PlanError(
             f"In alias {alias}, Replicated join does not support (right|full) outer joins; "
-            f"use USING 'skewed' or the default hash join for a {join_type.upper()} OUTER join", **_at(node))
+            f"use USING 'skewed' or the default hash join for a {join_type.upper()} OUTER join",
+            **_at(node),
+        )
     if strategy in ("skewed", "merge") and n != 2:
         raise PlanError(
             f"In alias {alias}, {strategy.capitalize()} join can only be applied for 2-way joins; "
-            f"use USING 'replicated' or the default hash join for {n} inputs", **_at(node))
+            f"use USING 'replicated' or the default hash join for {n} inputs",
+            **_at(node),
+        )
     if strategy == "merge" and join_type not in ("inner", "left"):
-        raise PlanError(f"In alias {alias}, Merge join does not support (right|full) outer joins; use the default hash join", **_at(node))
+        raise PlanError(
+            f"In alias {alias}, Merge join does not support (right|full) outer joins; use the default hash join",
+            **_at(node),
+        )
 
 
 def _spec(f: A.FuncSpec | None) -> L.FuncSpec:
@@ -1057,7 +1448,9 @@ def _spec(f: A.FuncSpec | None) -> L.FuncSpec:
 
 
 # ---------------------------------------------------------------- entry points
-def build(script: A.Script, *, text: str | None = None, functions: Functions | None = None) -> L.LogicalPlan:
+def build(
+    script: A.Script, *, text: str | None = None, functions: Functions | None = None
+) -> L.LogicalPlan:
     """The logical plan for a parsed script; errors are located in `script.file`."""
     b = Builder(functions, script.file, text)
     b.add(script, text)

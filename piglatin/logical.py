@@ -420,9 +420,15 @@ class LogicalPlan:
     def explain(self, op_id: str | None = None) -> str:
         """A readable text form, one operator per line with its inputs and schema."""
         ops = self.upstream(op_id) if op_id else list(self.operators)
-        lines = ["#-----------------------------------------------", "# New Logical Plan:", "#-----------------------------------------------"]
+        lines = [
+            "#-----------------------------------------------",
+            "# New Logical Plan:",
+            "#-----------------------------------------------",
+        ]
         for op in reversed(ops):
             schema = op.schema.short() if op.schema is not None else "null"
             ins = ", ".join(op.inputs)
-            lines.append(f"{op.alias or '-'}: ({op.name} [{op.op_id}] Schema: {schema}){' <- ' + ins if ins else ''}")
+            lines.append(
+                f"{op.alias or '-'}: ({op.name} [{op.op_id}] Schema: {schema}){' <- ' + ins if ins else ''}"
+            )
         return "\n".join(lines)

@@ -16,7 +16,13 @@ import re
 from pathlib import Path
 
 from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.exceptions import (
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+    UnexpectedToken,
+    VisitError,
+)
 
 from piglatin import ast as A
 from piglatin.errors import ParseError, PigError, SchemaError, suggest
@@ -35,7 +41,7 @@ class _IdentEverywhere:
         return stream
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _lark() -> Lark:
     return Lark(
         _GRAMMAR.read_text(),
@@ -81,15 +87,49 @@ def _transform(tree, text: str, file: str | None):
 
 # ------------------------------------------------------------------ errors
 _TERMINAL_WORDS = {
-    "SEMICOLON": "';'", "COMMA": "','", "LPAR": "'('", "RPAR": "')'", "LBRACE": "'{'",
-    "RBRACE": "'}'", "LSQB": "'['", "RSQB": "']'", "EQUAL": "'='", "COLON": "':'",
-    "DOT": "'.'", "HASH": "'#'", "MINUS": "'-'", "PLUS": "'+'", "STAR": "'*'", "SLASH": "'/'",
-    "PERCENT": "'%'", "QMARK": "'?'", "COMP_OP": "a comparison", "IDENT": "a name",
-    "FUNC_NAME": "a function call", "STRING": "a quoted string", "INT": "a number",
-    "LONG": "a number", "FLOAT": "a number", "DOUBLE": "a number", "DOLLAR_VAR": "a positional field ($n)",
+    "SEMICOLON": "';'",
+    "COMMA": "','",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "EQUAL": "'='",
+    "COLON": "':'",
+    "DOT": "'.'",
+    "HASH": "'#'",
+    "MINUS": "'-'",
+    "PLUS": "'+'",
+    "STAR": "'*'",
+    "SLASH": "'/'",
+    "PERCENT": "'%'",
+    "QMARK": "'?'",
+    "COMP_OP": "a comparison",
+    "IDENT": "a name",
+    "FUNC_NAME": "a function call",
+    "STRING": "a quoted string",
+    "INT": "a number",
+    "LONG": "a number",
+    "FLOAT": "a number",
+    "DOUBLE": "a number",
+    "DOLLAR_VAR": "a positional field ($n)",
 }
-_OPERATORS = ("LOAD", "FOREACH", "FILTER", "GROUP", "COGROUP", "JOIN", "CROSS", "UNION",
-              "ORDER", "DISTINCT", "LIMIT", "SAMPLE", "RANK")
+_OPERATORS = (
+    "LOAD",
+    "FOREACH",
+    "FILTER",
+    "GROUP",
+    "COGROUP",
+    "JOIN",
+    "CROSS",
+    "UNION",
+    "ORDER",
+    "DISTINCT",
+    "LIMIT",
+    "SAMPLE",
+    "RANK",
+)
 _SKIP = re.compile(r"(\s|--[^\n]*|/\*.*?\*/)*", re.S)
 
 
@@ -139,7 +179,11 @@ def _token_error(e: UnexpectedToken, text: str) -> ParseError:
         msg = f"Syntax error, unexpected symbol at or near '{shown}'; '{tok}' is not a Pig operator.{hint}"
         return ParseError(msg, line=line, column=col)
     msg = f"Syntax error, unexpected symbol at or near '{tok}'"
-    if "SEMICOLON" in e.expected and tok.type in ("IDENT", "FUNC_NAME", "GRUNT_CMD") and tok.column == 1:
+    if (
+        "SEMICOLON" in e.expected
+        and tok.type in ("IDENT", "FUNC_NAME", "GRUNT_CMD")
+        and tok.column == 1
+    ):
         msg += "; missing ';' at the end of the previous statement?"
     elif tok.type == "EQUAL" and "IDENT" not in e.expected:
         msg += "; '=' must follow a relation alias at the start of a statement"
@@ -198,7 +242,9 @@ class ToAst(Transformer):
         seen: set[str] = set()
         for f in out:
             if f.name is not None and f.name in seen:
-                raise SchemaError(f"Duplicate schema alias: {f.name}", code=1108, **self._field_pos.get(id(f), {}))
+                raise SchemaError(
+                    f"Duplicate schema alias: {f.name}", code=1108, **self._field_pos.get(id(f), {})
+                )
             if f.name is not None:
                 seen.add(f.name)
         return out
@@ -305,7 +351,10 @@ class ToAst(Transformer):
 
     def join(self, meta, *children):
         items = tuple(c for c in children if isinstance(c, A.JoinItem))
-        outer = next((c for c in children if isinstance(c, Token) and c.type in ("LEFT", "RIGHT", "FULL")), None)
+        outer = next(
+            (c for c in children if isinstance(c, Token) and c.type in ("LEFT", "RIGHT", "FULL")),
+            None,
+        )
         using = next((c for c in children if isinstance(c, Token) and c.type == "STRING"), None)
         parallel = children[-1]
         return A.Join(items, _low(outer), _s(using, quoted=True), parallel, **_p(meta))
@@ -450,7 +499,10 @@ class ToAst(Transformer):
         return A.TupleExpr(_some(items), **_p(meta))
 
     def bag_const(self, meta, *items):
-        tuples = tuple(i if isinstance(i, A.TupleExpr) else A.TupleExpr((i,), **_pos_of(i)) for i in _some(items))
+        tuples = tuple(
+            i if isinstance(i, A.TupleExpr) else A.TupleExpr((i,), **_pos_of(i))
+            for i in _some(items)
+        )
         return A.BagExpr(tuples, **_p(meta))
 
     def map_const(self, meta, *pairs):
@@ -571,7 +623,13 @@ def pretty(node: A.Node | Schema) -> str:
 
 
 def _quote(s: str) -> str:
-    body = s.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
+    body = (
+        s.replace("\\", "\\\\")
+        .replace("'", "\\'")
+        .replace("\n", "\\n")
+        .replace("\t", "\\t")
+        .replace("\r", "\\r")
+    )
     return f"'{body}'"
 
 
@@ -724,7 +782,9 @@ def _i(x) -> str:
 
 def _rel(op: A.Relation) -> str:  # noqa: C901 - one branch per operator
     if isinstance(op, A.Load):
-        return f"LOAD {_quote(op.path)}{_spec(op.func)}" + (f" AS {_schema(op.schema)}" if op.schema else "")
+        return f"LOAD {_quote(op.path)}{_spec(op.func)}" + (
+            f" AS {_schema(op.schema)}" if op.schema else ""
+        )
     if isinstance(op, A.Foreach):
         gens = ", ".join(_gen(g) for g in op.generate)
         if op.block:
@@ -735,7 +795,9 @@ def _rel(op: A.Relation) -> str:  # noqa: C901 - one branch per operator
         return f"FILTER {_i(op.input)} BY {_expr(op.cond)}"
     if isinstance(op, A.Group):
         items = ", ".join(
-            f"{_i(i.alias)} " + ("ALL" if i.all else f"BY {_keys(i.keys)}") + (f" {i.modifier.upper()}" if i.modifier else "")
+            f"{_i(i.alias)} "
+            + ("ALL" if i.all else f"BY {_keys(i.keys)}")
+            + (f" {i.modifier.upper()}" if i.modifier else "")
             for i in op.items
         )
         using = f" USING {_quote(op.using)}" if op.using else ""
@@ -778,7 +840,10 @@ def _stmt(s: A.Node) -> str:  # noqa: C901 - one branch per statement
     if isinstance(s, A.Illustrate):
         return f"ILLUSTRATE {s.alias};"
     if isinstance(s, A.Split):
-        branches = ", ".join(f"{b.alias} IF {_expr(b.cond)}" if b.cond is not None else f"{b.alias} OTHERWISE" for b in s.branches)
+        branches = ", ".join(
+            f"{b.alias} IF {_expr(b.cond)}" if b.cond is not None else f"{b.alias} OTHERWISE"
+            for b in s.branches
+        )
         return f"SPLIT {_i(s.input)} INTO {branches};"
     if isinstance(s, A.SetStmt):
         value = _quote(s.value) if isinstance(s.value, str) else str(s.value)
@@ -787,7 +852,7 @@ def _stmt(s: A.Node) -> str:  # noqa: C901 - one branch per statement
         tail = f" USING {s.using} AS {s.namespace}" if s.using else ""
         return f"REGISTER {_quote(s.path)}{tail};"
     if isinstance(s, A.Define):
-        return f"DEFINE {s.alias}{_spec(s.func)[len(' USING'):]};"
+        return f"DEFINE {s.alias}{_spec(s.func)[len(' USING') :]};"
     if isinstance(s, A.Command):
         return f"{s.kind} {s.args}".rstrip()
     raise TypeError(f"cannot print {s!r}")

@@ -47,11 +47,15 @@ def parse_value(raw: str, *, where: str = "parameter", run_commands: bool = True
 
 def _run_command(cmd: str, where: str) -> str:
     try:
-        done = subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=60, check=False)
+        done = subprocess.run(
+            cmd, shell=True, capture_output=True, text=True, timeout=60, check=False
+        )
     except (OSError, subprocess.SubprocessError) as e:
         raise ParameterError(f"Cannot run command `{cmd}` for {where}: {e}") from e
     if done.returncode != 0:
-        raise ParameterError(f"Command `{cmd}` for {where} failed with exit status {done.returncode}")
+        raise ParameterError(
+            f"Command `{cmd}` for {where} failed with exit status {done.returncode}"
+        )
     return done.stdout.strip()
 
 
@@ -69,7 +73,9 @@ def parse_param_args(items: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def parse_param_file(text: str, *, name: str = "param file", known: Mapping[str, str] | None = None) -> dict[str, str]:
+def parse_param_file(
+    text: str, *, name: str = "param file", known: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """`name = value` lines; blank lines and lines starting with `#` are skipped.
 
     A value may refer to parameters defined earlier in the file or in `known`.
@@ -82,7 +88,9 @@ def parse_param_file(text: str, *, name: str = "param file", known: Mapping[str,
         key, sep, value = line.partition("=")
         key = key.strip()
         if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
-            raise ParameterError(f"Bad line in {name}: expected name = value", file=name, line=lineno)
+            raise ParameterError(
+                f"Bad line in {name}: expected name = value", file=name, line=lineno
+            )
         value = _substitute_text(value.strip(), scope, file=name, line=lineno)
         out[key.lower()] = scope[key.lower()] = parse_value(value, where=f"{name}:{lineno}")
     return out
@@ -146,7 +154,9 @@ def _directive(m: re.Match[str], scope: _Scope, file: str | None, lineno: int) -
     kind, name, raw = m.group(1).lower(), m.group(2), m.group(3)
     if not raw:
         raise ParameterError(f"%{kind} {name} needs a value", file=file, line=lineno)
-    value = parse_value(_substitute_text(raw, scope.merged(), file=file, line=lineno), where=f"%{kind} {name}")
+    value = parse_value(
+        _substitute_text(raw, scope.merged(), file=file, line=lineno), where=f"%{kind} {name}"
+    )
     table = scope.declared if kind == "declare" else scope.defaults
     table[name.lower()] = value
 
@@ -156,7 +166,9 @@ def _substitute_text(text: str, scope: Mapping[str, str], *, file: str | None, l
     return new
 
 
-def _substitute_line(line: str, scope: _Scope, in_comment: bool, file: str | None, lineno: int) -> tuple[str, bool]:
+def _substitute_line(
+    line: str, scope: _Scope, in_comment: bool, file: str | None, lineno: int
+) -> tuple[str, bool]:
     """Replace parameters in one line, skipping `--` and `/* */` comments."""
     out: list[str] = []
     i, n = 0, len(line)
@@ -204,5 +216,7 @@ def _lookup(m: re.Match[str], scope: _Scope, file: str | None, lineno: int, col:
     name = m.group(1) or m.group(2)
     value = scope.get(name)
     if value is None:
-        raise ParameterError(f"Undefined parameter : {name}", file=file, line=lineno, column=col + 1)
+        raise ParameterError(
+            f"Undefined parameter : {name}", file=file, line=lineno, column=col + 1
+        )
     return value

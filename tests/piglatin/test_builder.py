@@ -6,7 +6,14 @@ import pytest
 
 from piglatin import logical as L
 from piglatin.builder import build_text
-from piglatin.errors import PigError, PlanError, SchemaError, TypeCheckError, UndefinedAliasError, UnknownFunctionError
+from piglatin.errors import (
+    PigError,
+    PlanError,
+    SchemaError,
+    TypeCheckError,
+    UndefinedAliasError,
+    UnknownFunctionError,
+)
 from piglatin.schema import DataType
 
 T = DataType
@@ -93,9 +100,15 @@ def test_names_only_default_to_bytearray():
         ("B = SAMPLE A 0.1;", "B: {name: chararray,age: int,gpa: float}"),
         ("B = UNION A, A;", "B: {name: chararray,age: int,gpa: float}"),
         ("B = RANK A;", "B: {rank_A: long,name: chararray,age: int,gpa: float}"),
-        ("B = GROUP A BY (name, age);", "B: {group: (name: chararray,age: int),A: {(name: chararray,age: int,gpa: float)}}"),
+        (
+            "B = GROUP A BY (name, age);",
+            "B: {group: (name: chararray,age: int),A: {(name: chararray,age: int,gpa: float)}}",
+        ),
         ("B = GROUP A ALL;", "B: {group: chararray,A: {(name: chararray,age: int,gpa: float)}}"),
-        ("B = FOREACH A GENERATE name, age * 2, gpa AS g:double;", "B: {name: chararray,int,g: double}"),
+        (
+            "B = FOREACH A GENERATE name, age * 2, gpa AS g:double;",
+            "B: {name: chararray,int,g: double}",
+        ),
         ("B = FOREACH A GENERATE *;", "B: {name: chararray,age: int,gpa: float}"),
         ("B = FOREACH A GENERATE age..;", "B: {age: int,gpa: float}"),
         ("B = FOREACH A GENERATE ..age;", "B: {name: chararray,age: int}"),
@@ -115,7 +128,10 @@ def test_join_prefixes_fields_and_keeps_short_names_usable():
         "C = JOIN A BY x, B BY x;\n"
         "D = FOREACH C GENERATE A::y, z;\n"
     )
-    assert describe(script, "C") == "C: {A::x: int,A::y: chararray,B::x: int,B::y: chararray,B::z: long}"
+    assert (
+        describe(script, "C")
+        == "C: {A::x: int,A::y: chararray,B::x: int,B::y: chararray,B::z: long}"
+    )
     assert describe(script, "D") == "D: {A::y: chararray,B::z: long}"
 
 
@@ -147,7 +163,10 @@ def test_flatten_group_tuple_and_bags():
 
 
 def test_bag_projection_and_aggregates():
-    script = STUDENT + "B = GROUP A BY name;\nC = FOREACH B GENERATE group, A.age, SUM(A.age), AVG(A.gpa), MAX(A.gpa);"
+    script = (
+        STUDENT
+        + "B = GROUP A BY name;\nC = FOREACH B GENERATE group, A.age, SUM(A.age), AVG(A.gpa), MAX(A.gpa);"
+    )
     assert describe(script, "C") == "C: {group: chararray,{(age: int)},long,double,float}"
 
 
@@ -202,7 +221,10 @@ def test_incompatible_add_names_both_types():
         build_text(script, file="q.pig")
     e = info.value
     assert e.code == 1039
-    assert e.message == "In alias B, incompatible types in Add Operator left hand side:chararray right hand side:int"
+    assert (
+        e.message
+        == "In alias B, incompatible types in Add Operator left hand side:chararray right hand side:int"
+    )
     assert (e.file, e.line, e.column) == ("q.pig", 2, 29)  # at the operator, as Pig does
     assert "line 2, column 28" in e.format()  # Pig's 0-based column
     assert e.format().splitlines()[1:] == ["B = FOREACH A GENERATE name + age;", " " * 28 + "^"]
@@ -213,7 +235,9 @@ def test_implicit_casts_are_inserted():
     op = build_text(script).alias("B")
     e0, e1, e2, e3 = (g.expr for g in op.generate)
     assert e0.type is T.INT and isinstance(e0.left, L.LECast) and e0.left.type is T.INT
-    assert e1.type is T.LONG and isinstance(e1.left, L.LECast) and not isinstance(e1.right, L.LECast)
+    assert (
+        e1.type is T.LONG and isinstance(e1.left, L.LECast) and not isinstance(e1.right, L.LECast)
+    )
     assert e2.type is T.DOUBLE and isinstance(e2.left, L.LECast) and isinstance(e2.right, L.LECast)
     assert e3.type is T.DOUBLE
 
@@ -227,8 +251,14 @@ def test_comparison_casts_bytearray_to_other_side():
 @pytest.mark.parametrize(
     ("expr", "message"),
     [
-        ("s == i", "incompatible types in Equal Operator left hand side:chararray right hand side:int"),
-        ("f % i > 0", "incompatible types in Mod Operator left hand side:float right hand side:int"),
+        (
+            "s == i",
+            "incompatible types in Equal Operator left hand side:chararray right hand side:int",
+        ),
+        (
+            "f % i > 0",
+            "incompatible types in Mod Operator left hand side:float right hand side:int",
+        ),
         ("i AND s == 'x'", "Operands of AND/OR can be boolean only"),
         ("NOT i", "NOT can be used with boolean only"),
         ("i", "Filter's condition must evaluate to boolean. Found: int"),
@@ -238,7 +268,9 @@ def test_comparison_casts_bytearray_to_other_side():
 )
 def test_type_errors(expr, message):
     script = f"A = LOAD 'x' AS (s:chararray, i:int, f:float);\nB = FILTER A BY {expr};"
-    with pytest.raises(TypeCheckError, match=message.replace("(", r"\(").replace(")", r"\)").replace("?", r"\?")):
+    with pytest.raises(
+        TypeCheckError, match=message.replace("(", r"\(").replace(")", r"\)").replace("?", r"\?")
+    ):
         build_text(script)
 
 
@@ -276,7 +308,9 @@ def test_unknown_field_suggests_closest():
     with pytest.raises(SchemaError) as info:
         build_text(STUDENT + "B = FOREACH A GENERATE nmae;")
     msg = info.value.message
-    assert "Projected field [nmae] does not exist in schema: name:chararray,age:int,gpa:float." in msg
+    assert (
+        "Projected field [nmae] does not exist in schema: name:chararray,age:int,gpa:float." in msg
+    )
     assert "Did you mean 'name'?" in msg
     assert info.value.code == 1025
 
@@ -308,22 +342,39 @@ def test_positional_out_of_range():
 @pytest.mark.parametrize(
     ("stmt", "message"),
     [
-        ("C = JOIN A BY name FULL OUTER, B BY name USING 'replicated';", r"Replicated join does not support \(right\|full\) outer joins"),
-        ("C = JOIN A BY name RIGHT, B BY name USING 'replicated';", r"Replicated join does not support \(right\|full\) outer joins"),
-        ("C = JOIN A BY name, B BY name, D BY name USING 'skewed';", "Skewed join can only be applied for 2-way joins"),
-        ("C = JOIN A BY name, B BY name, D BY name USING 'merge';", "Merge join can only be applied for 2-way joins"),
+        (
+            "C = JOIN A BY name FULL OUTER, B BY name USING 'replicated';",
+            r"Replicated join does not support \(right\|full\) outer joins",
+        ),
+        (
+            "C = JOIN A BY name RIGHT, B BY name USING 'replicated';",
+            r"Replicated join does not support \(right\|full\) outer joins",
+        ),
+        (
+            "C = JOIN A BY name, B BY name, D BY name USING 'skewed';",
+            "Skewed join can only be applied for 2-way joins",
+        ),
+        (
+            "C = JOIN A BY name, B BY name, D BY name USING 'merge';",
+            "Merge join can only be applied for 2-way joins",
+        ),
         ("C = JOIN A BY name LEFT, B BY name, D BY name;", "only supported for two inputs"),
         ("C = JOIN A BY name, B BY name USING 'fast';", "Unknown JOIN strategy 'fast'"),
     ],
 )
 def test_join_strategy_rules(stmt, message):
-    script = STUDENT + "B = LOAD 'b' AS (name:chararray); D = LOAD 'd' AS (name:chararray);\n" + stmt
+    script = (
+        STUDENT + "B = LOAD 'b' AS (name:chararray); D = LOAD 'd' AS (name:chararray);\n" + stmt
+    )
     with pytest.raises(PlanError, match=message):
         build_text(script)
 
 
 def test_join_plan_node():
-    script = STUDENT + "B = LOAD 'b' AS (name:chararray, n:long);\nC = JOIN A BY (name, age), B BY (name, n) USING 'replicated' PARALLEL 4;"
+    script = (
+        STUDENT
+        + "B = LOAD 'b' AS (name:chararray, n:long);\nC = JOIN A BY (name, age), B BY (name, n) USING 'replicated' PARALLEL 4;"
+    )
     op = build_text(script).alias("C")
     assert isinstance(op, L.LOJoin)
     assert (op.join_type, op.strategy, op.parallel) == ("inner", "replicated", 4)
@@ -332,7 +383,9 @@ def test_join_plan_node():
 
 
 def test_left_outer_join_type():
-    script = STUDENT + "B = LOAD 'b' AS (name:chararray);\nC = JOIN A BY name LEFT OUTER, B BY name;"
+    script = (
+        STUDENT + "B = LOAD 'b' AS (name:chararray);\nC = JOIN A BY name LEFT OUTER, B BY name;"
+    )
     assert build_text(script).alias("C").join_type == "left"
 
 
@@ -353,11 +406,20 @@ def test_plan_is_a_dag_of_aliases_with_sinks_and_actions():
     assert isinstance(filt, L.LOFilter) and filt.inputs == ("A",)
     assert plan.alias("A") is filt
     store, dump = plan.sinks()
-    assert isinstance(store, L.LOStore) and store.path == "out" and store.inputs == (plan.alias("B").op_id,)
+    assert (
+        isinstance(store, L.LOStore)
+        and store.path == "out"
+        and store.inputs == (plan.alias("B").op_id,)
+    )
     assert isinstance(dump, L.LODump) and dump.inputs == (filt.op_id,)
     kinds = [type(a).__name__ for a in plan.actions]
     assert kinds == ["SetAction", "RunSink", "RunSink", "ExplainAction"]
-    assert [op.op_id for op in plan.upstream(store.op_id)] == ["A", filt.op_id, plan.alias("B").op_id, store.op_id]
+    assert [op.op_id for op in plan.upstream(store.op_id)] == [
+        "A",
+        filt.op_id,
+        plan.alias("B").op_id,
+        store.op_id,
+    ]
     assert "LOCogroup" in plan.explain(store.op_id)
 
 
@@ -370,7 +432,9 @@ def test_positions_on_plan_nodes():
 def test_define_and_registered_udfs():
     script = (
         "REGISTER 'udfs.py' USING jython AS myfuncs;\n"
-        "DEFINE tok TOKENIZE();\n" + STUDENT + "B = FOREACH A GENERATE myfuncs.square(age), FLATTEN(tok(name)) AS word;"
+        "DEFINE tok TOKENIZE();\n"
+        + STUDENT
+        + "B = FOREACH A GENERATE myfuncs.square(age), FLATTEN(tok(name)) AS word;"
     )
     plan = build_text(script)
     sq, tk = (g.expr for g in plan.alias("B").generate)
@@ -385,7 +449,9 @@ def test_udf_output_schema_hook():
     from piglatin.schema import FieldSchema
 
     funcs = Functions(udf_schema=lambda path, ns, name: FieldSchema("sq", T.LONG))
-    script = "REGISTER 'u.py' USING jython AS u;\n" + STUDENT + "B = FOREACH A GENERATE u.square(age);"
+    script = (
+        "REGISTER 'u.py' USING jython AS u;\n" + STUDENT + "B = FOREACH A GENERATE u.square(age);"
+    )
     assert build_text(script, functions=funcs).describe("B") == "B: {sq: long}"
 
 
@@ -393,7 +459,9 @@ def test_errors_are_pig_errors_with_format():
     with pytest.raises(PigError) as info:
         build_text(STUDENT + "B = FILTER A BY agee > 1;", file="s.pig")
     lines = info.value.format().splitlines()
-    assert lines[0].startswith("ERROR 1025: <file s.pig, line 2, column 16> Invalid field projection.")
+    assert lines[0].startswith(
+        "ERROR 1025: <file s.pig, line 2, column 16> Invalid field projection."
+    )
     assert lines[2] == " " * 16 + "^"
 
 
@@ -407,7 +475,9 @@ def test_dump_and_describe_of_unknown_alias_use_pig_1003():
 
 def test_sum_of_chararray_is_refused():
     with pytest.raises(TypeCheckError) as info:
-        build_text("A = LOAD 'a' AS (k:chararray, s:chararray);\nB = GROUP A BY k;\nC = FOREACH B GENERATE SUM(A.s);")
+        build_text(
+            "A = LOAD 'a' AS (k:chararray, s:chararray);\nB = GROUP A BY k;\nC = FOREACH B GENERATE SUM(A.s);"
+        )
     assert info.value.code == 1045 and "org.apache.pig.builtin.SUM" in info.value.message
 
 
@@ -460,13 +530,19 @@ def test_feed_builds_incrementally_like_grunt():
     with pytest.raises(UndefinedAliasError):
         b.feed("C = DISTINCT Q;", file="grunt")
     [sink] = b.feed("DUMP B;")  # the session survives an error
-    assert isinstance(sink, L.RunSink) and b.plan().op(sink.op_id).inputs == (b.plan().alias("B").op_id,)
+    assert isinstance(sink, L.RunSink) and b.plan().op(sink.op_id).inputs == (
+        b.plan().alias("B").op_id,
+    )
 
 
 def test_builtin_arguments_of_unknown_type_are_cast():
     script = "A = LOAD 'a' AS (b);\nB = FOREACH A GENERATE UPPER(b), ABS(b), ROUND(b);"
     up, ab, rd = (g.expr for g in build_text(script).alias("B").generate)
-    assert isinstance(up.args[0], L.LECast) and up.args[0].type is T.CHARARRAY and up.type is T.CHARARRAY
+    assert (
+        isinstance(up.args[0], L.LECast)
+        and up.args[0].type is T.CHARARRAY
+        and up.type is T.CHARARRAY
+    )
     assert isinstance(ab.args[0], L.LECast) and ab.type is T.DOUBLE
     assert rd.type is T.LONG
 

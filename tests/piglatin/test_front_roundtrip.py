@@ -15,11 +15,21 @@ SIMPLE = [t for t in DataType if t.is_atomic]
 
 ints = st.integers(min_value=-(2**31), max_value=2**31 - 1).map(lambda v: A.Const(v, "int"))
 longs = st.integers(min_value=-(2**62), max_value=2**62).map(lambda v: A.Const(v, "long"))
-doubles = st.floats(allow_nan=False, allow_infinity=False, width=64).map(lambda v: A.Const(v, "double"))
-floats = st.floats(allow_nan=False, allow_infinity=False, width=32).map(lambda v: A.Const(v, "float"))
-strings = st.text(st.characters(blacklist_categories=("Cs",)), max_size=8).map(lambda v: A.Const(v, "chararray"))
+doubles = st.floats(allow_nan=False, allow_infinity=False, width=64).map(
+    lambda v: A.Const(v, "double")
+)
+floats = st.floats(allow_nan=False, allow_infinity=False, width=32).map(
+    lambda v: A.Const(v, "float")
+)
+strings = st.text(st.characters(blacklist_categories=("Cs",)), max_size=8).map(
+    lambda v: A.Const(v, "chararray")
+)
 consts = st.one_of(
-    ints, longs, doubles, floats, strings,
+    ints,
+    longs,
+    doubles,
+    floats,
+    strings,
     st.booleans().map(lambda v: A.Const(v, "boolean")),
     st.just(A.Const(None, "null")),
 )
@@ -39,12 +49,24 @@ def simple_field(name_ok: bool = True) -> st.SearchStrategy[FieldSchema]:
 field_schemas = st.recursive(
     simple_field(),
     lambda inner: st.one_of(
-        st.builds(lambda n, fs: FieldSchema(n, DataType.TUPLE, Schema(tuple(fs))), st.sampled_from([None, "t"]), st.lists(inner, max_size=3, unique_by=_field_key)),
         st.builds(
-            lambda n, tn, fs: FieldSchema(n, DataType.BAG, Schema((FieldSchema(tn, DataType.TUPLE, Schema(tuple(fs))),))),
-            st.sampled_from([None, "b"]), st.sampled_from([None, "tt"]), st.lists(inner, max_size=3, unique_by=_field_key),
+            lambda n, fs: FieldSchema(n, DataType.TUPLE, Schema(tuple(fs))),
+            st.sampled_from([None, "t"]),
+            st.lists(inner, max_size=3, unique_by=_field_key),
         ),
-        st.builds(lambda n, v: FieldSchema(n, DataType.MAP, Schema((v.renamed(None),)) if v else None), st.sampled_from([None, "m"]), st.one_of(st.none(), inner)),
+        st.builds(
+            lambda n, tn, fs: FieldSchema(
+                n, DataType.BAG, Schema((FieldSchema(tn, DataType.TUPLE, Schema(tuple(fs))),))
+            ),
+            st.sampled_from([None, "b"]),
+            st.sampled_from([None, "tt"]),
+            st.lists(inner, max_size=3, unique_by=_field_key),
+        ),
+        st.builds(
+            lambda n, v: FieldSchema(n, DataType.MAP, Schema((v.renamed(None),)) if v else None),
+            st.sampled_from([None, "m"]),
+            st.one_of(st.none(), inner),
+        ),
     ),
     max_leaves=4,
 )
@@ -56,31 +78,72 @@ def _not_neg_const(e: A.Expr) -> bool:
 
 def exprs() -> st.SearchStrategy[A.Expr]:
     def extend(inner):
-        ops = st.sampled_from(["+", "-", "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "and", "or", "matches"])
+        ops = st.sampled_from(
+            ["+", "-", "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "and", "or", "matches"]
+        )
         return st.one_of(
             st.builds(A.BinOp, ops, inner, inner),
             st.builds(A.Neg, inner.filter(_not_neg_const)),
             st.builds(A.Not, inner),
             st.builds(A.IsNull, inner, st.booleans()),
             st.builds(A.BinCond, inner, inner, inner),
-            st.builds(A.Case, st.one_of(st.none(), inner), st.lists(st.tuples(inner, inner), min_size=1, max_size=2).map(tuple), st.one_of(st.none(), inner)),
+            st.builds(
+                A.Case,
+                st.one_of(st.none(), inner),
+                st.lists(st.tuples(inner, inner), min_size=1, max_size=2).map(tuple),
+                st.one_of(st.none(), inner),
+            ),
             st.builds(lambda fs, e: A.Cast(Schema((fs.renamed(None),)), e), field_schemas, inner),
-            st.builds(A.FuncCall, st.sampled_from(["COUNT", "SUM", "ns.f", "TOTUPLE"]), st.lists(inner, max_size=3).map(tuple)),
-            st.builds(A.Project, inner.filter(lambda e: isinstance(e, A.FieldRef | A.Project | A.FuncCall)), st.lists(refs, min_size=1, max_size=1).map(tuple), st.just(False)),
-            st.builds(A.Project, inner.filter(lambda e: isinstance(e, A.FieldRef)), st.lists(refs, min_size=1, max_size=3).map(tuple), st.just(True)),
-            st.builds(A.MapLookup, inner.filter(lambda e: isinstance(e, A.FieldRef | A.MapLookup)), st.text("abc#'\\", max_size=4)),
+            st.builds(
+                A.FuncCall,
+                st.sampled_from(["COUNT", "SUM", "ns.f", "TOTUPLE"]),
+                st.lists(inner, max_size=3).map(tuple),
+            ),
+            st.builds(
+                A.Project,
+                inner.filter(lambda e: isinstance(e, A.FieldRef | A.Project | A.FuncCall)),
+                st.lists(refs, min_size=1, max_size=1).map(tuple),
+                st.just(False),
+            ),
+            st.builds(
+                A.Project,
+                inner.filter(lambda e: isinstance(e, A.FieldRef)),
+                st.lists(refs, min_size=1, max_size=3).map(tuple),
+                st.just(True),
+            ),
+            st.builds(
+                A.MapLookup,
+                inner.filter(lambda e: isinstance(e, A.FieldRef | A.MapLookup)),
+                st.text("abc#'\\", max_size=4),
+            ),
             st.builds(A.TupleExpr, st.lists(inner, min_size=2, max_size=3).map(tuple)),
-            st.builds(A.BagExpr, st.lists(st.lists(inner, min_size=1, max_size=2).map(lambda xs: A.TupleExpr(tuple(xs))), max_size=2).map(tuple)),
-            st.builds(A.MapExpr, st.lists(st.tuples(st.text("kq", max_size=3), inner), max_size=2).map(tuple)),
+            st.builds(
+                A.BagExpr,
+                st.lists(
+                    st.lists(inner, min_size=1, max_size=2).map(lambda xs: A.TupleExpr(tuple(xs))),
+                    max_size=2,
+                ).map(tuple),
+            ),
+            st.builds(
+                A.MapExpr,
+                st.lists(st.tuples(st.text("kq", max_size=3), inner), max_size=2).map(tuple),
+            ),
         )
 
     return st.recursive(st.one_of(consts, refs), extend, max_leaves=8)
 
 
-schemas = st.lists(field_schemas, min_size=1, max_size=3, unique_by=_field_key).map(lambda fs: Schema(tuple(fs)))
+schemas = st.lists(field_schemas, min_size=1, max_size=3, unique_by=_field_key).map(
+    lambda fs: Schema(tuple(fs))
+)
 gen_items = st.builds(
     A.GenItem,
-    st.one_of(exprs(), exprs().map(A.Flatten), st.just(A.Star()), st.builds(A.Range, refs, st.one_of(st.none(), refs))),
+    st.one_of(
+        exprs(),
+        exprs().map(A.Flatten),
+        st.just(A.Star()),
+        st.builds(A.Range, refs, st.one_of(st.none(), refs)),
+    ),
     st.one_of(st.none(), schemas),
 )
 order_keys = st.builds(A.OrderKey, refs, st.booleans())
@@ -90,29 +153,83 @@ relations = st.one_of(
     st.builds(
         A.Load,
         st.text(max_size=6),
-        st.one_of(st.none(), st.builds(A.FuncSpec, st.sampled_from(["PigStorage", "a.b.C"]), st.lists(st.text(max_size=3), max_size=2).map(tuple))),
+        st.one_of(
+            st.none(),
+            st.builds(
+                A.FuncSpec,
+                st.sampled_from(["PigStorage", "a.b.C"]),
+                st.lists(st.text(max_size=3), max_size=2).map(tuple),
+            ),
+        ),
         st.one_of(st.none(), schemas),
     ),
-    st.builds(A.Foreach, ALIASES, st.lists(gen_items, min_size=1, max_size=3).map(tuple), st.just(()), st.just(False), parallel),
+    st.builds(
+        A.Foreach,
+        ALIASES,
+        st.lists(gen_items, min_size=1, max_size=3).map(tuple),
+        st.just(()),
+        st.just(False),
+        parallel,
+    ),
     st.builds(A.Filter, ALIASES, exprs()),
-    st.builds(A.Group, st.lists(st.builds(A.GroupItem, ALIASES, st.lists(refs, min_size=1, max_size=3).map(tuple), st.just(False), st.sampled_from([None, "inner", "outer"])), min_size=1, max_size=3).map(tuple), st.booleans(), st.sampled_from([None, "collected"]), parallel),
-    st.builds(A.Join, st.lists(st.builds(A.JoinItem, ALIASES, st.lists(refs, min_size=1, max_size=2).map(tuple)), min_size=2, max_size=3).map(tuple), st.sampled_from([None, "left", "right", "full"]), st.sampled_from([None, "replicated", "skewed"]), parallel),
+    st.builds(
+        A.Group,
+        st.lists(
+            st.builds(
+                A.GroupItem,
+                ALIASES,
+                st.lists(refs, min_size=1, max_size=3).map(tuple),
+                st.just(False),
+                st.sampled_from([None, "inner", "outer"]),
+            ),
+            min_size=1,
+            max_size=3,
+        ).map(tuple),
+        st.booleans(),
+        st.sampled_from([None, "collected"]),
+        parallel,
+    ),
+    st.builds(
+        A.Join,
+        st.lists(
+            st.builds(A.JoinItem, ALIASES, st.lists(refs, min_size=1, max_size=2).map(tuple)),
+            min_size=2,
+            max_size=3,
+        ).map(tuple),
+        st.sampled_from([None, "left", "right", "full"]),
+        st.sampled_from([None, "replicated", "skewed"]),
+        parallel,
+    ),
     st.builds(A.Cross, st.lists(ALIASES, min_size=2, max_size=3).map(tuple), parallel),
-    st.builds(A.Union, st.lists(ALIASES, min_size=2, max_size=3).map(tuple), st.booleans(), parallel),
+    st.builds(
+        A.Union, st.lists(ALIASES, min_size=2, max_size=3).map(tuple), st.booleans(), parallel
+    ),
     st.builds(A.Order, ALIASES, st.lists(order_keys, min_size=1, max_size=3).map(tuple), parallel),
     st.builds(A.Distinct, ALIASES, parallel),
     st.builds(A.Limit, ALIASES, exprs()),
-    st.builds(A.Rank, ALIASES, st.lists(order_keys, max_size=2).map(tuple), st.booleans(), parallel).filter(lambda r: r.keys or not r.dense),
+    st.builds(
+        A.Rank, ALIASES, st.lists(order_keys, max_size=2).map(tuple), st.booleans(), parallel
+    ).filter(lambda r: r.keys or not r.dense),
 )
 statements = st.one_of(
     st.builds(A.Assign, ALIASES, relations),
     st.builds(A.Store, ALIASES, st.text(max_size=5)),
     st.builds(A.Dump, ALIASES),
-    st.builds(A.Split, ALIASES, st.lists(st.builds(A.SplitBranch, ALIASES, st.one_of(st.none(), exprs())), min_size=1, max_size=3).map(tuple)),
+    st.builds(
+        A.Split,
+        ALIASES,
+        st.lists(
+            st.builds(A.SplitBranch, ALIASES, st.one_of(st.none(), exprs())), min_size=1, max_size=3
+        ).map(tuple),
+    ),
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(st.lists(statements, min_size=1, max_size=4))
 def test_parse_pretty_round_trip(stmts):
     tree = A.Script(tuple(stmts))

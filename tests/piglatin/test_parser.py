@@ -87,16 +87,24 @@ def test_ranges():
 # ---------------------------------------------------------------- statements
 def test_load_forms():
     assert op("A = LOAD 'data';") == A.Load("data")
-    assert op("A = LOAD 'd' USING PigStorage(',');") == A.Load("d", A.FuncSpec("PigStorage", (",",)))
+    assert op("A = LOAD 'd' USING PigStorage(',');") == A.Load(
+        "d", A.FuncSpec("PigStorage", (",",))
+    )
     assert op("A = LOAD 'd' USING TextLoader;") == A.Load("d", A.FuncSpec("TextLoader", (), False))
     loaded = op("A = LOAD 'd' AS (name:chararray, age:int, rest);")
     assert loaded.schema == Schema(
-        (FieldSchema("name", DataType.CHARARRAY), FieldSchema("age", DataType.INT), FieldSchema("rest", None))
+        (
+            FieldSchema("name", DataType.CHARARRAY),
+            FieldSchema("age", DataType.INT),
+            FieldSchema("rest", None),
+        )
     )
 
 
 def test_store_dump_describe_explain_illustrate():
-    assert one("STORE B INTO 'out' USING PigStorage('|');") == A.Store("B", "out", A.FuncSpec("PigStorage", ("|",)))
+    assert one("STORE B INTO 'out' USING PigStorage('|');") == A.Store(
+        "B", "out", A.FuncSpec("PigStorage", ("|",))
+    )
     assert one("store B into 'out';") == A.Store("B", "out")
     assert one("DUMP B;") == A.Dump("B")
     assert one("DESCRIBE B;") == A.Describe("B")
@@ -110,7 +118,9 @@ def test_foreach_generate_with_as_and_flatten():
     r = op("B = FOREACH A GENERATE name AS n, FLATTEN(bag) AS (x, y:int), age + 1 AS a1:long;")
     assert r.generate == (
         A.GenItem(F("name"), Schema((FieldSchema("n", None),))),
-        A.GenItem(A.Flatten(F("bag")), Schema((FieldSchema("x", None), FieldSchema("y", DataType.INT)))),
+        A.GenItem(
+            A.Flatten(F("bag")), Schema((FieldSchema("x", None), FieldSchema("y", DataType.INT)))
+        ),
         A.GenItem(A.BinOp("+", F("age"), C(1, "int")), Schema((FieldSchema("a1", DataType.LONG),))),
     )
     assert not r.block
@@ -128,7 +138,13 @@ def test_nested_foreach_block():
     r = op(text)
     assert r.block and r.input == "B"
     kinds = [(n.alias, n.kind) for n in r.nested]
-    assert kinds == [("x", "filter"), ("y", "order"), ("z", "limit"), ("d", "distinct"), ("p", "expr")]
+    assert kinds == [
+        ("x", "filter"),
+        ("y", "order"),
+        ("z", "limit"),
+        ("d", "distinct"),
+        ("p", "expr"),
+    ]
     assert r.nested[1].keys == (A.OrderKey(F("name"), True), A.OrderKey(F("age"), False))
     assert r.nested[2].arg == C(3, "int")
     assert r.nested[3].source == A.Project(F("A"), (F("age"),))
@@ -149,7 +165,10 @@ def test_filter_group_cogroup():
     assert op("B = GROUP A ALL;") == A.Group((A.GroupItem("A", (), all=True),))
     cg = op("C = COGROUP A BY name INNER, B BY $0 OUTER USING 'merge';")
     assert cg == A.Group(
-        (A.GroupItem("A", (F("name"),), modifier="inner"), A.GroupItem("B", (A.PosRef(0),), modifier="outer")),
+        (
+            A.GroupItem("A", (F("name"),), modifier="inner"),
+            A.GroupItem("B", (A.PosRef(0),), modifier="outer"),
+        ),
         cogroup=True,
         using="merge",
     )
@@ -196,21 +215,32 @@ def test_order_distinct_limit_sample_rank():
     assert op("B = LIMIT A (2 * 5);") == A.Limit("A", A.BinOp("*", C(2, "int"), C(5, "int")))
     assert op("B = SAMPLE A 0.1;") == A.Sample("A", C(0.1, "double"))
     assert op("B = RANK A;") == A.Rank("A")
-    assert op("B = RANK A BY a DESC, b DENSE;") == A.Rank("A", (A.OrderKey(F("a"), True), A.OrderKey(F("b"))), True)
+    assert op("B = RANK A BY a DESC, b DENSE;") == A.Rank(
+        "A", (A.OrderKey(F("a"), True), A.OrderKey(F("b"))), True
+    )
 
 
 def test_set_register_define_and_line_commands():
     assert one("SET default_parallel 10;") == A.SetStmt("default_parallel", 10)
     assert one("set job.name 'my job';") == A.SetStmt("job.name", "my job")
-    assert one("REGISTER 'udfs.py' USING jython AS myfuncs;") == A.Register("udfs.py", "jython", "myfuncs")
+    assert one("REGISTER 'udfs.py' USING jython AS myfuncs;") == A.Register(
+        "udfs.py", "jython", "myfuncs"
+    )
     assert one("REGISTER myudfs.jar;") == A.Register("myudfs.jar")
     assert one("DEFINE tok TOKENIZE();") == A.Define("tok", A.FuncSpec("TOKENIZE"))
     assert one("DEFINE csv org.apache.pig.piggybank.CSV(',');") == A.Define(
         "csv", A.FuncSpec("org.apache.pig.piggybank.CSV", (",",))
     )
-    script = parse("fs -ls /data\nsh echo hi\nexec other.pig\nrun -param x=1 other.pig;\nA = LOAD 'x';")
+    script = parse(
+        "fs -ls /data\nsh echo hi\nexec other.pig\nrun -param x=1 other.pig;\nA = LOAD 'x';"
+    )
     kinds = [(s.kind, s.args) for s in script.statements[:4]]
-    assert kinds == [("fs", "-ls /data"), ("sh", "echo hi"), ("exec", "other.pig"), ("run", "-param x=1 other.pig")]
+    assert kinds == [
+        ("fs", "-ls /data"),
+        ("sh", "echo hi"),
+        ("exec", "other.pig"),
+        ("run", "-param x=1 other.pig"),
+    ]
 
 
 def test_alias_named_like_a_command_is_still_an_alias():
@@ -234,20 +264,29 @@ def test_null_checks_matches_bincond_case():
     assert gen("a IS NULL") == A.IsNull(F("a"))
     assert gen("a is not null") == A.IsNull(F("a"), negated=True)
     assert gen("name MATCHES 'J.*'") == A.BinOp("matches", F("name"), C("J.*", "chararray"))
-    assert gen("(a > 0 ? 'p' : 'n')") == A.BinCond(A.BinOp(">", F("a"), C(0, "int")), C("p", "chararray"), C("n", "chararray"))
+    assert gen("(a > 0 ? 'p' : 'n')") == A.BinCond(
+        A.BinOp(">", F("a"), C(0, "int")), C("p", "chararray"), C("n", "chararray")
+    )
     assert gen("CASE WHEN a > 0 THEN 1 WHEN a < 0 THEN -1 ELSE 0 END") == A.Case(
         None,
-        ((A.BinOp(">", F("a"), C(0, "int")), C(1, "int")), (A.BinOp("<", F("a"), C(0, "int")), C(-1, "int"))),
+        (
+            (A.BinOp(">", F("a"), C(0, "int")), C(1, "int")),
+            (A.BinOp("<", F("a"), C(0, "int")), C(-1, "int")),
+        ),
         C(0, "int"),
     )
-    assert gen("CASE a WHEN 1 THEN 'one' END") == A.Case(F("a"), ((C(1, "int"), C("one", "chararray")),), None)
+    assert gen("CASE a WHEN 1 THEN 'one' END") == A.Case(
+        F("a"), ((C(1, "int"), C("one", "chararray")),), None
+    )
 
 
 def test_casts():
     assert gen("(int)$0") == A.Cast(Schema((FieldSchema(None, DataType.INT),)), A.PosRef(0))
     t = gen("(tuple(int,chararray))t")
     assert t.to.fields[0] == FieldSchema(
-        None, DataType.TUPLE, Schema((FieldSchema(None, DataType.INT), FieldSchema(None, DataType.CHARARRAY)))
+        None,
+        DataType.TUPLE,
+        Schema((FieldSchema(None, DataType.INT), FieldSchema(None, DataType.CHARARRAY))),
     )
     b = gen("(bag{tuple(int)})b")
     assert b.to.fields[0].type is DataType.BAG
@@ -266,7 +305,9 @@ def test_projection_map_lookup_disambiguation():
 
 def test_constants():
     assert gen("(1, 'a')") == A.TupleExpr((C(1, "int"), C("a", "chararray")))
-    assert gen("{(1), (2, 3)}") == A.BagExpr((A.TupleExpr((C(1, "int"),)), A.TupleExpr((C(2, "int"), C(3, "int")))))
+    assert gen("{(1), (2, 3)}") == A.BagExpr(
+        (A.TupleExpr((C(1, "int"),)), A.TupleExpr((C(2, "int"), C(3, "int"))))
+    )
     assert gen("{}") == A.BagExpr(())
     assert gen("['k'#'v', 'n'#1]") == A.MapExpr((("k", C("v", "chararray")), ("n", C(1, "int"))))
 
@@ -349,7 +390,9 @@ def test_parse_schema_text():
     assert s.fields[1].schema.fields[0].name == "t"
     assert s.fields[1].tuple_schema == Schema((FieldSchema("x", DataType.CHARARRAY),))
     assert s.fields[2].schema == Schema((FieldSchema(None, DataType.LONG),))
-    assert parse_schema("a:int, b") == Schema((FieldSchema("a", DataType.INT), FieldSchema("b", None)))
+    assert parse_schema("a:int, b") == Schema(
+        (FieldSchema("a", DataType.INT), FieldSchema("b", None))
+    )
 
 
 # ---------------------------------------------------------------- round trip
@@ -406,5 +449,7 @@ def test_inline_relation_inputs_and_nested_foreach():
     assert r.input == A.Group((A.GroupItem("D", (), all=True),))
     block = op("C = FOREACH B { sq = FOREACH A GENERATE n * n AS s; GENERATE group, SUM(sq.s); };")
     assert block.nested[0].kind == "foreach" and len(block.nested[0].generate) == 1
-    tree = parse("E = FOREACH (GROUP D ALL) GENERATE COUNT(D);\nF = JOIN (FILTER A BY x > 1) BY x, B BY y;")
+    tree = parse(
+        "E = FOREACH (GROUP D ALL) GENERATE COUNT(D);\nF = JOIN (FILTER A BY x > 1) BY x, B BY y;"
+    )
     assert parse(pretty(tree)) == tree

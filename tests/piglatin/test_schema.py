@@ -37,7 +37,9 @@ def test_describe_format_from_docs(schema_text, expected):
 def test_describe_grouped_relation_from_docs():
     a = Schema.parse("(name:chararray, age:int, gpa:float)")
     c = Schema((FieldSchema("group", T.CHARARRAY), bag_field("B", a)))
-    assert describe_alias("C", c) == "C: {group: chararray,B: {(name: chararray,age: int,gpa: float)}}"
+    assert (
+        describe_alias("C", c) == "C: {group: chararray,B: {(name: chararray,age: int,gpa: float)}}"
+    )
 
 
 def test_describe_unknown_and_unnamed():
@@ -57,11 +59,15 @@ def test_parse_keeps_undeclared_types_until_normalized():
     s = Schema.parse("(a, b:int)")
     assert s[0].type is None
     assert s.normalized()[0].type is T.BYTEARRAY
-    assert Schema.parse("a:int, b:long") == Schema((FieldSchema("a", T.INT), FieldSchema("b", T.LONG)))
+    assert Schema.parse("a:int, b:long") == Schema(
+        (FieldSchema("a", T.INT), FieldSchema("b", T.LONG))
+    )
 
 
 def test_type_names_are_case_insensitive_in_schema_text():
-    assert Schema.parse("(a:INT, b:CharArray)") == Schema((FieldSchema("a", T.INT), FieldSchema("b", T.CHARARRAY)))
+    assert Schema.parse("(a:INT, b:CharArray)") == Schema(
+        (FieldSchema("a", T.INT), FieldSchema("b", T.CHARARRAY))
+    )
 
 
 def test_short_form_used_in_messages():
