@@ -422,10 +422,21 @@ class Scope:
 
 
 def _cast(e: L.LExpr, t: DataType) -> L.LExpr:
+    """`e` as type `t`: null and numeric constants are converted here, else an LECast."""
     if e.type is t:
         return e
     if isinstance(e, L.LEConst) and e.value is None:
         return L.LEConst(None, FieldSchema(None, t))
+    if (
+        isinstance(e, L.LEConst)
+        and e.type.is_numeric
+        and t.is_numeric
+        and not isinstance(e.value, bool)
+    ):
+        value = float(e.value) if t in (T.FLOAT, T.DOUBLE) else e.value  # type: ignore[arg-type]
+        if t in (T.INT, T.LONG) and isinstance(value, float):
+            return L.LECast(e, FieldSchema(e.field.name, t))  # truncation: leave it to the runtime
+        return L.LEConst(value, FieldSchema(e.field.name, t))
     return L.LECast(e, FieldSchema(e.field.name, t))
 
 

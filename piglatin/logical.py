@@ -418,17 +418,103 @@ class LogicalPlan:
         return describe_alias(alias, self.alias(alias).schema)
 
     def explain(self, op_id: str | None = None) -> str:
-        """A readable text form, one operator per line with its inputs and schema."""
-        ops = self.upstream(op_id) if op_id else list(self.operators)
+        """Pig's logical plan text: each sink (or `op_id`) as a tree of its inputs."""
+        roots = [self.op(op_id)] if op_id else self.sinks() or self.operators[-1:]
         lines = [
             "#-----------------------------------------------",
             "# New Logical Plan:",
             "#-----------------------------------------------",
         ]
-        for op in reversed(ops):
-            schema = op.schema.short() if op.schema is not None else "null"
-            ins = ", ".join(op.inputs)
-            lines.append(
-                f"{op.alias or '-'}: ({op.name} [{op.op_id}] Schema: {schema}){' <- ' + ins if ins else ''}"
-            )
-        return "\n".join(lines)
+        for root in roots:
+            lines.extend(self._tree(root, ""))
+            lines.append("")
+        return "\n".join(lines).rstrip("\n")
+
+    def _tree(self, op: LogicalOperator, indent: str) -> list[str]:
+        schema = op.schema.short() if op.schema is not None else "null"
+        head = f"{op.alias or op.op_id}: (Name: {op.name}{describe_op(op)} Schema: {schema})"
+        lines = [indent + head]
+        for dep in self.dependencies(op.op_id):
+            lines.append(indent + "|")
+            sub = self._tree(self.op(dep), indent + "    ")
+            lines.append(indent + "|---" + sub[0][len(indent) + 4 :])
+            lines.extend(sub[1:])
+        return lines
+
+
+# ------------------------------------------------------------------- text form
+def format_expr(e: LExpr) -> str:  # noqa: C901 - one branch per node type
+    """A readable Pig-like rendering of a typed expression (for EXPLAIN)."""
+    if isinstance(e, LEConst):
+        if e.value is None:
+            return "null"
+        return f"'{e.value}'" if isinstance(e.value, str) else str(e.value)
+    if isinstance(e, LEProject):
+        return "*" if e.column is None else (e.field.name or f"${e.column}")
+    if isinstance(e, LEInnerRef):
+        return e.alias
+    if isinstance(e, LEScalar):
+        return f"{e.alias}.${e.column}"
+    if isinstance(e, LEDeref):
+        return f"{format_expr(e.base)}.(" + ",".join(f"${c}" for c in e.columns) + ")"
+    if isinstance(e, LEMapLookup):
+        return f"{format_expr(e.base)}#'{e.key}'"
+    if isinstance(e, LEBinary):
+        return f"({format_expr(e.left)} {e.op} {format_expr(e.right)})"
+    if isinstance(e, LEUnary):
+        inner = format_expr(e.operand)
+        return {"neg": f"-{inner}", "not": f"NOT {inner}", "isnull": f"{inner} IS NULL"}.get(
+            e.op, f"{inner} IS NOT NULL"
+        )
+    if isinstance(e, LECast):
+        return f"({e.type.value}){format_expr(e.operand)}"
+    if isinstance(e, LEBinCond):
+        return f"({format_expr(e.cond)} ? {format_expr(e.then)} : {format_expr(e.otherwise)})"
+    if isinstance(e, LEFunc):
+        return f"{e.func}(" + ",".join(format_expr(a) for a in e.args) + ")"
+    if isinstance(e, LETuple):
+        return "(" + ",".join(format_expr(i) for i in e.items) + ")"
+    if isinstance(e, LEBag):
+        return "{" + ",".join(format_expr(i) for i in e.items) + "}"
+    if isinstance(e, LEMap):
+        return "[" + ",".join(f"'{k}'#{format_expr(v)}" for k, v in e.pairs) + "]"
+    return type(e).__name__
+
+
+def _keys(keys) -> str:
+    return ",".join(format_expr(k) for k in keys)
+
+
+def _sort(keys: tuple[SortKey, ...]) -> str:
+    return ",".join(format_expr(k.expr) + ("" if k.ascending else " DESC") for k in keys)
+
+
+def describe_op(op: LogicalOperator) -> str:  # noqa: C901 - one branch per operator
+    """The operator's own arguments, e.g. `(inner,replicated) BY id | id`."""
+    if isinstance(op, LOLoad):
+        return f" '{op.path}' USING {op.func}"
+    if isinstance(op, LOFilter) and op.cond is not None:
+        return f" BY {format_expr(op.cond)}"
+    if isinstance(op, LOForEach):
+        gens = ",".join(
+            ("FLATTEN(%s)" if g.flatten else "%s") % format_expr(g.expr) for g in op.generate
+        )
+        nested = f" {{{len(op.nested)} nested}}" if op.nested else ""
+        return f"{nested} GENERATE {gens}"
+    if isinstance(op, LOCogroup):
+        return " ALL" if op.group_all else " BY " + " | ".join(_keys(k) for k in op.keys)
+    if isinstance(op, LOJoin):
+        return f"({op.join_type},{op.strategy}) BY " + " | ".join(_keys(k) for k in op.keys)
+    if isinstance(op, (LOSort, LORank)) and op.keys:
+        return " BY " + _sort(op.keys)
+    if isinstance(op, LOLimit) and op.count is not None:
+        return f" {format_expr(op.count)}"
+    if isinstance(op, LOSample) and op.fraction is not None:
+        return f" {format_expr(op.fraction)}"
+    if isinstance(op, LOSplitOutput):
+        return f" IF {format_expr(op.cond)}" if op.cond is not None else " OTHERWISE"
+    if isinstance(op, LOStore):
+        return f" '{op.path}' USING {op.func}"
+    if isinstance(op, LOUnion) and op.onschema:
+        return " ONSCHEMA"
+    return ""

@@ -550,3 +550,27 @@ def test_builtin_arguments_of_unknown_type_are_cast():
 def test_aggregate_of_a_non_bag_is_refused():
     with pytest.raises(TypeCheckError, match="org.apache.pig.builtin.COUNT"):
         build_text("A = LOAD 'a' AS (n:int);\nB = FOREACH A GENERATE COUNT(n);")
+
+
+def test_explain_prints_the_plan_as_a_tree():
+    script = (
+        STUDENT
+        + "B = GROUP A BY name;\nC = FOREACH B GENERATE group, COUNT(A);\nSTORE C INTO 'out';"
+    )
+    text = build_text(script).explain()
+    lines = text.splitlines()
+    assert lines[1] == "# New Logical Plan:"
+    assert lines[3].startswith("store_") and "LOStore 'out'" in lines[3]
+    assert lines[5].startswith("|---C: (Name: LOForEach GENERATE group,COUNT(A)")
+    assert lines[7].startswith("    |---B: (Name: LOCogroup BY name")
+    assert lines[9].startswith("        |---A: (Name: LOLoad 'student'")
+
+
+def test_numeric_constants_are_promoted_without_a_cast():
+    cond = (
+        build_text("A = LOAD 'a' AS (n:long, d:double);\nB = FILTER A BY n > 2 AND d < 1;")
+        .alias("B")
+        .cond
+    )
+    assert cond.left.right == L.LEConst(2, L.FieldSchema(None, T.LONG))
+    assert cond.right.right == L.LEConst(1.0, L.FieldSchema(None, T.DOUBLE))
