@@ -5,6 +5,7 @@ for a bad value, 2 for bad usage; a traceback only with ``--debug``).
 Must not touch: how data is generated (``datasets.ncbo``, ``datasets.text``).
 
     python -m datasets ncbo --profile wp|ct|pm|all --scale 0.001 --out URL --seed 1
+                           [--relation-scale S]
     python -m datasets text --size 200MB --out URL --seed 1 [--vocabulary 50000 --zipf 1.1]
 """
 
@@ -65,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="wp, ct, pm, a comma list, or all (default wp)")
     ncbo.add_argument("--scale", type=float, default=0.001,
                       help="fraction of the study's sizes (default 0.001)")
+    ncbo.add_argument("--relation-scale", type=float, default=None,
+                      help="size the relation apart from the annotations (default: --scale)")
     text = sub.add_parser("text", parents=[common], help="a Zipf text corpus for wordcount")
     text.add_argument("--size", type=_size, required=True, help="corpus size, e.g. 200MB")
     text.add_argument("--vocabulary", type=int, default=DEFAULT_VOCABULARY,
@@ -79,7 +82,8 @@ def _run(args: argparse.Namespace) -> None:
     started = time.monotonic()
     if args.command == "ncbo":
         stats = generate_ncbo(args.out, args.profile, args.scale, args.seed,
-                              part_bytes=args.part_size, progress=progress)
+                              part_bytes=args.part_size, progress=progress,
+                              relation_scale=args.relation_scale)
         rows = [(name, s.rows, s.bytes, s.url) for name, s in stats.items()]
     else:
         n, size = generate_text(args.out, args.size, args.seed, args.vocabulary, args.zipf,

@@ -127,14 +127,14 @@ def _seeded(seed: int, what: str) -> random.Random:
     return random.Random(f"minihadoop-ncbo:{seed}:{what}")
 
 
-def check_scale(scale: float) -> None:
+def check_scale(scale: float, option: str = "--scale") -> None:
     """Raise DatasetError unless ``scale`` gives a relation with enough concepts."""
     if not isinstance(scale, (int, float)) or not math.isfinite(scale) or scale <= 0:
-        raise DatasetError(f"--scale must be a positive number, got {scale!r}")
+        raise DatasetError(f"{option} must be a positive number, got {scale!r}")
     if round(SCALE1_CONCEPTS * scale) < MIN_CONCEPTS:
         least = MIN_CONCEPTS / SCALE1_CONCEPTS
         raise DatasetError(
-            f"--scale {scale:g} is too small: use at least {least:.2g} "
+            f"{option} {scale:g} is too small: use at least {least:.2g} "
             f"(the relation needs {MIN_CONCEPTS} concepts)"
         )
 
@@ -148,9 +148,12 @@ def check_profiles(profiles: Iterable[str]) -> tuple[str, ...]:
     return chosen
 
 
-def expected_sizes(scale: float, profiles: Sequence[str] = PROFILES) -> dict[str, ExpectedTable]:
-    """Target sizes per table at ``scale``; relation rows and concepts and annotation bytes are
-    what the generator produces (up to one row), the other figures are close estimates.
+def expected_sizes(
+    scale: float, profiles: Sequence[str] = PROFILES, relation_scale: float | None = None
+) -> dict[str, ExpectedTable]:
+    """Target sizes per table at ``scale`` (the relation at ``relation_scale`` when given);
+    relation rows and concepts and annotation bytes are what the generator produces (up to one
+    row), the other figures are close estimates.
 
     >>> sizes = expected_sizes(0.001, ("ct",))
     >>> sizes["relation"].rows, sizes["relation"].concepts
@@ -159,12 +162,14 @@ def expected_sizes(scale: float, profiles: Sequence[str] = PROFILES) -> dict[str
     True
     """
     check_scale(scale)
+    rscale = scale if relation_scale is None else relation_scale
+    check_scale(rscale, "--relation-scale")
     out = {
         "relation": ExpectedTable(
             "relation",
-            rows=round(SCALE1_RELATION_ROWS * scale),
-            bytes=round(SCALE1_RELATION_BYTES * scale),
-            concepts=round(SCALE1_CONCEPTS * scale),
+            rows=round(SCALE1_RELATION_ROWS * rscale),
+            bytes=round(SCALE1_RELATION_BYTES * rscale),
+            concepts=round(SCALE1_CONCEPTS * rscale),
         )
     }
     for p in check_profiles(profiles):
@@ -246,7 +251,6 @@ class Ontology:
 
 def build_ontology(scale: float, seed: int) -> Ontology:
     """The deterministic concept forest for ``scale`` and ``seed``."""
-    check_scale(scale)
     sizes = expected_sizes(scale, ())["relation"]
     concepts = sizes.concepts or 0
     counts = level_counts(concepts, sizes.rows)
@@ -402,19 +406,22 @@ def generate_ncbo(
     part_bytes: int = DEFAULT_PART_BYTES,
     progress: bool | None = None,
     storage_options: dict[str, Any] | None = None,
+    relation_scale: float | None = None,
 ) -> dict[str, TableStats]:
     """Write the relation and the annotation tables of ``profiles`` under ``out_url``.
 
     Returns ``{"relation": TableStats(url, rows, bytes), "annotations_wp": ..., ...}``.
+    ``relation_scale`` sizes the relation apart from the annotations (the replicated-join
+    crossover sweep); the annotations then draw their concepts from that relation.
     ``progress``: show a progress line on stderr (None: only when stderr is a terminal).
     ``storage_options`` go to ``fsspec.core.url_to_fs`` (e.g. a ``dfs://`` cluster's ``home``).
     """
     chosen = check_profiles(profiles)
-    check_scale(scale)
-    expected = expected_sizes(scale, chosen)
+    expected = expected_sizes(scale, chosen, relation_scale)
+    rscale = scale if relation_scale is None else relation_scale
     total = sum(t.bytes for t in expected.values())
     started = time.monotonic()
-    onto = build_ontology(scale, seed)
+    onto = build_ontology(rscale, seed)
     universe = _popularity(onto, seed)
     dict_terms = _dictionary_terms(universe, seed)
     tables: dict[str, Iterator[str]] = {"relation": _relation_chunks(onto)}
@@ -431,7 +438,7 @@ def generate_ncbo(
             stats[name] = TableStats(out.url, out.rows, out.bytes)
             log.info("%s: %d rows, %d bytes, %d part(s)", out.url, out.rows, out.bytes,
                      len(out.parts))
-    params = {"generator": "ncbo", "seed": seed, "scale": scale}
+    params = {"generator": "ncbo", "seed": seed, "scale": scale, "relation_scale": rscale}
     update_manifest(out_url, params, {n: s._asdict() for n, s in stats.items()}, storage_options)
     elapsed = time.monotonic() - started
     written = sum(s.bytes for s in stats.values())

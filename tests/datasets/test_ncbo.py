@@ -150,7 +150,8 @@ def test_a_hot_concept_dominates_and_is_in_the_relation(laptop: dict, profile: s
 def test_manifest_records_the_run(laptop: dict) -> None:
     manifest = read_manifest(str(laptop["out"]))
     assert manifest is not None
-    assert manifest["params"] == {"generator": "ncbo", "seed": 7, "scale": SCALE}
+    assert manifest["params"] == {"generator": "ncbo", "seed": 7, "scale": SCALE,
+                                  "relation_scale": SCALE}
     for name, s in laptop["stats"].items():
         assert manifest["tables"][name]["rows"] == s.rows
         assert manifest["tables"][name]["bytes"] == s.bytes
@@ -225,6 +226,7 @@ def test_level_counts_are_exact_and_have_no_holes(concepts: int, mean: float) ->
         (["ncbo", "--scale", "-2"], "--scale must be a positive number"),
         (["ncbo", "--scale", "abc"], "invalid float value"),
         (["ncbo", "--scale", "0.0000001"], "too small"),
+        (["ncbo", "--relation-scale", "0"], "--relation-scale must be a positive number"),
     ],
 )
 def test_cli_errors_are_one_line(argv: list[str], expect: str, capsys) -> None:
@@ -274,3 +276,17 @@ def test_tables_written_to_the_dfs_read_back_identically(mini_cluster) -> None:
         assert data == _read_table(f"{mem}/{table}")
     assert read_manifest("dfs:///data/ncbo", options)["tables"]["relation"]["rows"] == \
         expected["relation"].rows
+
+
+def test_relation_scale_sizes_the_relation_apart_and_annotations_still_join() -> None:
+    url = _mem_url()
+    stats = generate_ncbo(url, ("ct",), scale=0.0002, seed=3, relation_scale=0.002,
+                          progress=False)
+    relation = _rows(f"{url}/relation")
+    assert len(relation) == round(STUDY["relation_rows"] * 0.002)
+    assert abs(stats["annotations_ct"].bytes - STUDY["ct_mib"] * MIB * 0.0002) <= 64
+    known = {r[1] for r in relation}
+    annotated = [r[0] for r in _rows(f"{url}/annotations_ct")]
+    joined = sum(c in known for c in annotated) / len(annotated)
+    assert 0.9 < joined < 1.0  # most annotations find their concept; a few are missing
+    assert read_manifest(url)["params"]["relation_scale"] == 0.002
