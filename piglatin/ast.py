@@ -114,6 +114,16 @@ class Not(Expr):
 
 
 @dataclass(frozen=True, slots=True)
+class In(Expr):
+    """`operand IN (a, b, ...)`: sugar for a chain of == joined by OR."""
+
+    operand: Expr
+    items: tuple[Expr, ...]
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass(frozen=True, slots=True)
 class IsNull(Expr):
     operand: Expr
     negated: bool = False

@@ -731,6 +731,13 @@ class ExprTyper:
             raise TypeCheckError("NOT can be used with boolean only", code=1042, **_at(e))
         return L.LEUnary("not", x, BOOL)
 
+    def _in(self, e: A.In, sc: Scope) -> L.LExpr:
+        tests = [A.BinOp("==", e.operand, item, line=e.line, column=e.column) for item in e.items]
+        result = self.build(tests[0], sc)
+        for t in tests[1:]:
+            result = L.LEBinary("or", result, self.build(t, sc), BOOL)
+        return result
+
     def _isnull(self, e: A.IsNull, sc: Scope) -> L.LExpr:
         return L.LEUnary("notnull" if e.negated else "isnull", self.build(e.operand, sc), BOOL)
 

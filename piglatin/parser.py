@@ -451,6 +451,13 @@ class ToAst(Transformer):
     def matches(self, meta, a, op, b):
         return A.BinOp("matches", a, b, **_tp(op))
 
+    def str_op(self, meta, tok):
+        words = {"eq": "==", "neq": "!=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+        return Token("COMP_OP", words[tok.lower()], tok.start_pos, tok.line, tok.column)
+
+    def in_list(self, meta, operand, *items):
+        return A.In(operand, tuple(items), **_p(meta))
+
     def is_null(self, meta, a):
         return A.IsNull(a, False, **_p(meta))
 
@@ -709,6 +716,8 @@ def _expr(e: A.Expr) -> str:  # noqa: C901 - one branch per node type
         return f"-{_atom(e.operand)}"
     if isinstance(e, A.Not):
         return f"(NOT {_expr(e.operand)})"
+    if isinstance(e, A.In):
+        return f"({_expr(e.operand)} IN ({_args(e.items)}))"
     if isinstance(e, A.IsNull):
         return f"({_expr(e.operand)} IS {'NOT ' if e.negated else ''}NULL)"
     if isinstance(e, A.BinCond):

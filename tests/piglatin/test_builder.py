@@ -574,3 +574,10 @@ def test_numeric_constants_are_promoted_without_a_cast():
     )
     assert cond.left.right == L.LEConst(2, L.FieldSchema(None, T.LONG))
     assert cond.right.right == L.LEConst(1.0, L.FieldSchema(None, T.DOUBLE))
+
+
+def test_in_is_sugar_for_or_of_equalities():
+    cond = build_text("A = LOAD 'a' AS (id:int);\nB = FILTER A BY id IN (1, 2, 3);").alias("B").cond
+    assert isinstance(cond, L.LEBinary) and cond.op == "or"
+    assert isinstance(cond.left, L.LEBinary) and cond.left.op == "or"
+    assert cond.right.op == "==" and cond.right.right == L.LEConst(3, L.FieldSchema(None, T.INT))

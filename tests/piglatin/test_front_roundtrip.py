@@ -86,6 +86,7 @@ def exprs() -> st.SearchStrategy[A.Expr]:
             st.builds(A.Neg, inner.filter(_not_neg_const)),
             st.builds(A.Not, inner),
             st.builds(A.IsNull, inner, st.booleans()),
+            st.builds(A.In, inner, st.lists(inner, min_size=1, max_size=3).map(tuple)),
             st.builds(A.BinCond, inner, inner, inner),
             st.builds(
                 A.Case,

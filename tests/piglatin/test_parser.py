@@ -453,3 +453,13 @@ def test_inline_relation_inputs_and_nested_foreach():
         "E = FOREACH (GROUP D ALL) GENERATE COUNT(D);\nF = JOIN (FILTER A BY x > 1) BY x, B BY y;"
     )
     assert parse(pretty(tree)) == tree
+
+
+def test_in_list_word_comparisons_and_leading_dot_numbers():
+    assert gen("id IN (1, 2)") == A.In(F("id"), (C(1, "int"), C(2, "int")))
+    assert gen("s eq 'x'") == A.BinOp("==", F("s"), C("x", "chararray"))
+    assert gen("s GTE 'x'") == A.BinOp(">=", F("s"), C("x", "chararray"))
+    assert gen(".5") == C(0.5, "double")
+    assert gen(".5f") == C(0.5, "float")
+    tree = parse("B = FILTER A BY NOT (id IN (1, 'a', x));")
+    assert parse(pretty(tree)) == tree
