@@ -121,7 +121,10 @@ def exprs() -> st.SearchStrategy[A.Expr]:
             st.builds(
                 A.BagExpr,
                 st.lists(
-                    st.lists(inner, min_size=1, max_size=2).map(lambda xs: A.TupleExpr(tuple(xs))),
+                    # `((1, 2))` reads as the tuple (1, 2): a 1-tuple of a tuple has no syntax
+                    st.lists(inner, min_size=1, max_size=2)
+                    .filter(lambda xs: len(xs) > 1 or not isinstance(xs[0], A.TupleExpr))
+                    .map(lambda xs: A.TupleExpr(tuple(xs))),
                     max_size=2,
                 ).map(tuple),
             ),
