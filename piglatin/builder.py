@@ -1343,7 +1343,9 @@ class Builder:
     ) -> L.GenerateItem:
         user = item.schema.fields  # type: ignore[union-attr]
         if fields is None:
-            return L.GenerateItem(le, flatten, tuple(f.normalized() for f in user))
+            declared = tuple(f.normalized() for f in user)
+            casts = tuple(u.type if u.type not in (None, T.BYTEARRAY) else None for u in user)
+            return L.GenerateItem(le, flatten, declared, casts if any(casts) else ())
         if len(user) != len(fields):
             got = ",".join(f.describe() for f in fields)
             want = ",".join(f.describe() for f in user)
@@ -1360,7 +1362,16 @@ class Builder:
         )
         if not flatten and user[0].type is not None and user[0].type is not le.type:
             le = _cast_checked(le, merged[0], item, sc)
-        return L.GenerateItem(le, flatten, merged)
+        casts: tuple[DataType | None, ...] = ()
+        if flatten:
+            casts = tuple(
+                u.type if u.type is not None and u.type is not f.dtype else None
+                for u, f in zip(user, fields, strict=True)
+            )
+            for u, f in zip(user, fields, strict=True):
+                if u.type is not None and u.type is not f.dtype:
+                    _cast_checked(L.LEConst(None, f), u, item, sc)  # refuses impossible casts
+        return L.GenerateItem(le, flatten, merged, casts if any(casts) else ())
 
     def _rename_many(
         self, items: list[L.GenerateItem], item: A.GenItem, sc: Scope

@@ -186,11 +186,18 @@ class LOLoad(LogicalOperator):
 
 @dataclass(frozen=True, slots=True)
 class GenerateItem:
-    """One GENERATE expression; `fields` is what it contributes to the output."""
+    """One GENERATE expression; `fields` is what it contributes to the output.
+
+    `casts[i]` is the type output field i must be converted to when FLATTEN ... AS
+    declares a type different from the flattened value's (or when the flattened
+    schema is unknown); empty when nothing needs converting.  A single, unflattened
+    expression is cast inside `expr` instead.
+    """
 
     expr: LExpr
     flatten: bool
     fields: tuple[FieldSchema, ...] | None  # None when unknown (flatten of unknown)
+    casts: tuple[DataType | None, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

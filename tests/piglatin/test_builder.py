@@ -581,3 +581,12 @@ def test_in_is_sugar_for_or_of_equalities():
     assert isinstance(cond, L.LEBinary) and cond.op == "or"
     assert isinstance(cond.left, L.LEBinary) and cond.left.op == "or"
     assert cond.right.op == "==" and cond.right.right == L.LEConst(3, L.FieldSchema(None, T.INT))
+
+
+def test_flatten_as_with_types_records_the_casts():
+    script = STUDENT + "B = GROUP A BY name;\nC = FOREACH B GENERATE FLATTEN(A) AS (n, a:long, g);"
+    [item] = [g for g in build_text(script).alias("C").generate if g.flatten]
+    assert item.casts == (None, T.LONG, None)
+    unknown = "A = LOAD 'x' AS (b:bag{});\nB = FOREACH A GENERATE FLATTEN(b) AS (p, q:int);"
+    [item] = build_text(unknown).alias("B").generate
+    assert item.casts == (None, T.INT)
