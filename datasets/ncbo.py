@@ -11,7 +11,7 @@ Tables (no header line; fields separated by tabs, rows end with ``\\n``)
 
 Layout under ``--out``: ``<out>/relation/part-00000``, ``<out>/annotations_wp/part-00000``, ...;
 a table larger than 256 MiB is cut (at line ends) into several part files. ``<out>/_manifest.json``
-records the seed, the scale and each table's rows and bytes; Hadoop-style readers skip it
+records the seed, the scales and each table's rows, bytes and parts; Hadoop-style readers skip it
 because its name starts with ``_``. Generating again into the same place replaces the tables.
 
 Sizes. At scale 1 the relation has 2,257,402 concepts and 24,153,638 rows (the study's figures;
@@ -429,6 +429,7 @@ def generate_ncbo(
         target = expected[f"annotations_{p}"].bytes
         tables[f"annotations_{p}"] = _annotation_chunks(p, universe, dict_terms, seed, target)
     stats: dict[str, TableStats] = {}
+    parts: dict[str, int] = {}
     with Progress("ncbo", total, enabled=progress) as bar:
         for name, chunks in tables.items():
             bar.label = f"ncbo {name}"
@@ -436,10 +437,12 @@ def generate_ncbo(
                 for chunk in chunks:
                     out.write(chunk)
             stats[name] = TableStats(out.url, out.rows, out.bytes)
+            parts[name] = len(out.parts)
             log.info("%s: %d rows, %d bytes, %d part(s)", out.url, out.rows, out.bytes,
                      len(out.parts))
     params = {"generator": "ncbo", "seed": seed, "scale": scale, "relation_scale": rscale}
-    update_manifest(out_url, params, {n: s._asdict() for n, s in stats.items()}, storage_options)
+    recorded = {n: {"rows": s.rows, "bytes": s.bytes, "parts": parts[n]} for n, s in stats.items()}
+    update_manifest(out_url, params, recorded, storage_options)
     elapsed = time.monotonic() - started
     written = sum(s.bytes for s in stats.values())
     log.info("ncbo: %d bytes in %.1fs (%.1f MB/s)", written, elapsed, written / 1e6 / elapsed)

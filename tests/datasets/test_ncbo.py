@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -155,6 +156,7 @@ def test_manifest_records_the_run(laptop: dict) -> None:
     for name, s in laptop["stats"].items():
         assert manifest["tables"][name]["rows"] == s.rows
         assert manifest["tables"][name]["bytes"] == s.bytes
+        assert manifest["tables"][name]["parts"] == 1
 
 
 def test_memory_and_local_outputs_are_identical(tmp_path: Path) -> None:
@@ -248,6 +250,20 @@ def test_cli_generates_and_summarises(tmp_path: Path, capsys) -> None:
     assert "annotations_ct" in out and "relation" in out and "MB/s" in out
     assert (tmp_path / "annotations_ct" / "part-00000").stat().st_size > 0
     assert not (tmp_path / "annotations_pm").exists()
+
+
+def test_a_separate_process_writes_the_same_bytes(tmp_path: Path) -> None:
+    """Seeds must not depend on per-process state such as string hash randomisation."""
+    env = {**os.environ, "PYTHONHASHSEED": "123"}
+    subprocess.run(
+        [sys.executable, "-m", "datasets", "ncbo", "--profile", "pm", "--scale", "0.0001",
+         "--seed", "5", "--out", str(tmp_path), "--quiet"],
+        check=True, capture_output=True, cwd=REPO, env=env, timeout=120,
+    )
+    here = _mem_url()
+    generate_ncbo(here, ("pm",), scale=0.0001, seed=5, progress=False)
+    for table in ("relation", "annotations_pm"):
+        assert (tmp_path / table / "part-00000").read_bytes() == _read_table(f"{here}/{table}")
 
 
 def test_cli_process_exits_non_zero_without_traceback() -> None:
