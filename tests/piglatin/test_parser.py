@@ -463,3 +463,18 @@ def test_in_list_word_comparisons_and_leading_dot_numbers():
     assert gen(".5f") == C(0.5, "float")
     tree = parse("B = FILTER A BY NOT (id IN (1, 'a', x));")
     assert parse(pretty(tree)) == tree
+
+
+def test_grunt_line_commands():
+    script = parse(
+        "ls /data\ncat out/part-r-00000;\ncopyToLocal /a b\nhistory\nquit\ncat = LOAD 'x';"
+    )
+    kinds = [(s.kind, s.args) for s in script.statements[:5]]
+    assert kinds == [
+        ("ls", "/data"),
+        ("cat", "out/part-r-00000"),
+        ("copytolocal", "/a b"),
+        ("history", ""),
+        ("quit", ""),
+    ]
+    assert script.statements[5] == A.Assign("cat", A.Load("x"))
