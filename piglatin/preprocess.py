@@ -150,8 +150,18 @@ def substitute(
     return "\n".join(out)
 
 
+def _strip_comment(raw: str) -> str:
+    """A directive's value without a trailing `-- comment` (quoted values kept whole)."""
+    if raw[:1] in "'\"`":
+        end = raw.find(raw[0], 1)
+        while end > 0 and raw[end - 1] == "\\":
+            end = raw.find(raw[0], end + 1)
+        return raw[: end + 1] if end > 0 else raw
+    return raw.split("--", 1)[0].rstrip().rstrip(";").rstrip()
+
+
 def _directive(m: re.Match[str], scope: _Scope, file: str | None, lineno: int) -> None:
-    kind, name, raw = m.group(1).lower(), m.group(2), m.group(3)
+    kind, name, raw = m.group(1).lower(), m.group(2), _strip_comment(m.group(3))
     if not raw:
         raise ParameterError(f"%{kind} {name} needs a value", file=file, line=lineno)
     value = parse_value(

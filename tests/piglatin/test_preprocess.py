@@ -101,3 +101,8 @@ def test_line_numbers_are_preserved():
     script = "%default a 1\n%declare b 2\nX = $a + $b;\n"
     out = substitute(script)
     assert out.split("\n") == ["", "", "X = 1 + 2;", ""]
+
+
+def test_directive_values_may_carry_a_trailing_comment():
+    script = "%default n 10 -- rows\n%declare s 'a -- b'; -- note\nX = '$n $s';"
+    assert substitute(script).splitlines()[-1] == "X = '10 a -- b';"
