@@ -78,12 +78,16 @@ class InlineExecutor:
         return TaskResult.from_wire(_loads(_dumps(run_task(spec).to_wire())))
 
 
-def _worker_main(conn: Connection) -> None:
+def _worker_main(conn: Connection, parent_end: Connection) -> None:
+    parent_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides about interrupts
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     while True:
         try:
             data = conn.recv_bytes()
         except (EOFError, OSError):
+            return
+        if not data:  # the stop message
             return
         result = run_task(TaskSpec.from_wire(_loads(data)))
         try:
@@ -97,13 +101,18 @@ class _Worker:
 
     def __init__(self, ctx: Any) -> None:
         parent, child = ctx.Pipe(duplex=True)
-        self.process = ctx.Process(target=_worker_main, args=(child,), daemon=True)
+        self.process = ctx.Process(target=_worker_main, args=(child, parent), daemon=True)
         self.process.start()
         child.close()
         self.conn = parent
         self.spec: TaskSpec | None = None
 
     def stop(self) -> None:
+        try:
+            if self.spec is None:
+                self.conn.send_bytes(b"")
+        except OSError:
+            pass
         try:
             self.conn.close()
         finally:

@@ -187,12 +187,16 @@ class _JobRun:
         self._check_storage()
         committer = FileOutputCommitter(self.output, self.job_id, self.conf)
         committer.setup_job()
+        self._history("RUNNING")
         try:
             result = self._phases()
-        except BaseException:
+        except BaseException as e:
             committer.abort_job()
             shutil.rmtree(self.local_dir, ignore_errors=True)
+            killed = isinstance(e, (KeyboardInterrupt, SystemExit))
+            self._history("KILLED" if killed else "FAILED", error=f"{type(e).__name__}: {e}")
             raise
+        self._history(result.state, error=result.error)
         try:
             if result.succeeded:
                 committer.commit_job()
@@ -201,6 +205,24 @@ class _JobRun:
         finally:
             shutil.rmtree(self.local_dir, ignore_errors=True)
         return result
+
+    def _history(self, state: str, error: str = "") -> None:
+        record = {
+            "job_id": self.job_id,
+            "name": self.name,
+            "state": state,
+            "pid": os.getpid(),
+            "output": self.output,
+            "inputs": [i.path for i in self.inputs],
+            "maps": getattr(self, "done_maps", 0),
+            "total_maps": getattr(self, "total_maps", 0),
+            "reduces": getattr(self, "done_reduces", 0),
+            "total_reduces": self.num_reduces,
+            "time": time.time(),
+            "error": error,
+            "counters": self.counters.to_dict(),
+        }
+        write_history(self.conf, record)
 
     def _check_storage(self) -> None:
         executor = get_executor(self.executor_name) if isinstance(self.executor_name, str) else None
@@ -365,6 +387,28 @@ class _JobRun:
         log.debug("%s (limit %s=%s)", message, max_key, self.conf.get(max_key))
         return JobResult(self.job_id, self.name, "FAILED", self.output, self.counters,
                          self.job_cls.output_format, error=message, failed_attempt=failure, stats=stats)
+
+
+def history_dir(conf: Configuration) -> str:
+    return os.path.join(str(home_dir(conf)), "mapred", "history")
+
+
+def write_history(conf: Configuration, record: Mapping[str, Any]) -> None:
+    """Best effort: one JSON file per job under ``<home>/mapred/history`` (hadoop job)."""
+    import json
+
+    if not conf.get_bool("mapreduce.jobhistory.enabled", True):
+        return
+    directory = history_dir(conf)
+    try:
+        os.makedirs(directory, exist_ok=True)
+        path = os.path.join(directory, f"{record['job_id']}.json")
+        tmp = f"{path}.tmp{os.getpid()}"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(record, f)
+        os.replace(tmp, path)
+    except OSError as e:
+        log.debug("cannot write job history: %s", e)
 
 
 def _format_ref(fmt: Any) -> Any:
