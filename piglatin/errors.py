@@ -70,13 +70,23 @@ class PigError(Exception):
         return ":".join(bits)
 
     def format(self) -> str:
-        """Pig's one-line message, then the source line and a caret under the column."""
+        """Pig's one-line message; then, when the position is known, the compiler-style
+        `file:line:column` (1-based), the offending line and a caret under the column.
+
+        ERROR 1200: <file q.pig, line 2, column 20> Syntax error, ...
+          --> q.pig:2:21
+        B = FILTER A BY a > ;
+                            ^
+        """
         head = f"ERROR {self.code}: {self.where()}{self.message}"
-        if self.source_line is None:
+        if self.line is None:
             return head
-        caret_col = max((self.column or 1) - 1, 0)
-        prefix = "".join(c if c == "\t" else " " for c in self.source_line[:caret_col])
-        return f"{head}\n{self.source_line}\n{prefix}^"
+        lines = [head, f"  --> {self.location()}"]
+        if self.source_line is not None:
+            caret_col = max((self.column or 1) - 1, 0)
+            prefix = "".join(c if c == "\t" else " " for c in self.source_line[:caret_col])
+            lines += [self.source_line, f"{prefix}^"]
+        return "\n".join(lines)
 
     def __str__(self) -> str:
         return f"{self.where()}{self.message}"

@@ -227,7 +227,11 @@ def test_incompatible_add_names_both_types():
     )
     assert (e.file, e.line, e.column) == ("q.pig", 2, 29)  # at the operator, as Pig does
     assert "line 2, column 28" in e.format()  # Pig's 0-based column
-    assert e.format().splitlines()[1:] == ["B = FOREACH A GENERATE name + age;", " " * 28 + "^"]
+    assert e.format().splitlines()[1:] == [
+        "  --> q.pig:2:29",
+        "B = FOREACH A GENERATE name + age;",
+        " " * 28 + "^",
+    ]
 
 
 def test_implicit_casts_are_inserted():
@@ -462,7 +466,8 @@ def test_errors_are_pig_errors_with_format():
     assert lines[0].startswith(
         "ERROR 1025: <file s.pig, line 2, column 16> Invalid field projection."
     )
-    assert lines[2] == " " * 16 + "^"
+    assert lines[1] == "  --> s.pig:2:17"
+    assert lines[3] == " " * 16 + "^"
 
 
 def test_dump_and_describe_of_unknown_alias_use_pig_1003():

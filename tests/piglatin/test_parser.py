@@ -360,8 +360,9 @@ def test_syntax_errors_point_at_the_token(text, line, column, near):
     out = e.format().splitlines()
     # Pig prints ANTLR's 0-based column; the caret goes under the 1-based column
     assert out[0] == f"ERROR 1200: <file q.pig, line {line}, column {column - 1}> {e.message}"
-    assert out[1] == text.splitlines()[line - 1]
-    assert out[2] == " " * (column - 1) + "^"
+    assert out[1] == f"  --> q.pig:{line}:{column}"  # compiler style, 1-based
+    assert out[2] == text.splitlines()[line - 1]
+    assert out[3] == " " * (column - 1) + "^"
 
 
 def test_missing_semicolon_is_named():
