@@ -5,7 +5,7 @@ for a bad value, 2 for bad usage; a traceback only with ``--debug``).
 Must not touch: how data is generated (``datasets.ncbo``, ``datasets.text``).
 
     python -m datasets ncbo --profile wp|ct|pm|all --scale 0.001 --out URL --seed 1
-                           [--relation-scale S]
+                           [--relation-scale S] [--reuse]
     python -m datasets text --size 200MB --out URL --seed 1 [--vocabulary 50000 --zipf 1.1]
 """
 
@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from datasets.ncbo import PROFILES, DatasetError, generate_ncbo
+from datasets.ncbo import PROFILES, DatasetError, generate_ncbo, reusable_tables
 from datasets.parts import DEFAULT_PART_BYTES
 from datasets.progress import format_bytes
 from datasets.text import DEFAULT_VOCABULARY, DEFAULT_ZIPF_S, generate_text, parse_size
@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="wp, ct, pm, a comma list, or all (default wp)")
     ncbo.add_argument("--scale", type=float, default=0.001,
                       help="fraction of the study's sizes (default 0.001)")
+    ncbo.add_argument("--reuse", action="store_true",
+                      help="keep tables already generated with the same seed and scales")
     ncbo.add_argument("--relation-scale", type=float, default=None,
                       help="size the relation apart from the annotations (default: --scale)")
     text = sub.add_parser("text", parents=[common], help="a Zipf text corpus for wordcount")
@@ -80,19 +82,24 @@ def build_parser() -> argparse.ArgumentParser:
 def _run(args: argparse.Namespace) -> None:
     progress = False if args.quiet else None
     started = time.monotonic()
+    reused: set[str] = set()
     if args.command == "ncbo":
+        if args.reuse:
+            reused = reusable_tables(args.out, args.profile, args.scale, args.seed,
+                                     relation_scale=args.relation_scale)
         stats = generate_ncbo(args.out, args.profile, args.scale, args.seed,
                               part_bytes=args.part_size, progress=progress,
-                              relation_scale=args.relation_scale)
+                              relation_scale=args.relation_scale, reuse=args.reuse)
         rows = [(name, s.rows, s.bytes, s.url) for name, s in stats.items()]
     else:
         n, size = generate_text(args.out, args.size, args.seed, args.vocabulary, args.zipf,
                                 part_bytes=args.part_size, progress=progress)
         rows = [("text", n, size, args.out)]
     elapsed = max(time.monotonic() - started, 1e-9)
-    total = sum(r[2] for r in rows)
+    total = sum(r[2] for r in rows if r[0] not in reused)
     for name, n, size, url in rows:
-        print(f"{name:<16}{n:>14,} rows{size:>16,} bytes  {url}")
+        note = "  (reused)" if name in reused else ""
+        print(f"{name:<16}{n:>14,} rows{size:>16,} bytes  {url}{note}")
     print(f"wrote {format_bytes(total)} in {elapsed:.1f}s ({total / 1e6 / elapsed:.1f} MB/s)")
 
 

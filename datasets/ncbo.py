@@ -11,8 +11,9 @@ Tables (no header line; fields separated by tabs, rows end with ``\\n``)
 
 Layout under ``--out``: ``<out>/relation/part-00000``, ``<out>/annotations_wp/part-00000``, ...;
 a table larger than 256 MiB is cut (at line ends) into several part files. ``<out>/_manifest.json``
-records the seed, the scales and each table's rows, bytes and parts; Hadoop-style readers skip it
-because its name starts with ``_``. Generating again into the same place replaces the tables.
+records the seed, the scales and each table's rows, bytes and parts; Hadoop-style readers skip
+it because its name starts with ``_``. Generating again into the same place replaces the tables,
+unless ``--reuse`` finds them already made with the same seed and scales.
 
 Sizes. At scale 1 the relation has 2,257,402 concepts and 24,153,638 rows (the study's figures;
 exact at every scale up to rounding) and about 659 MiB; the annotation tables are sized by the
@@ -59,6 +60,8 @@ from datasets.parts import (
     PartWriter,
     join_url,
     nearest_line_end,
+    read_manifest,
+    table_bytes,
     update_manifest,
 )
 from datasets.progress import Progress
@@ -72,6 +75,7 @@ __all__ = [
     "expected_sizes",
     "generate_ncbo",
     "level_counts",
+    "reusable_tables",
 ]
 
 log = logging.getLogger(__name__)
@@ -407,29 +411,83 @@ def generate_ncbo(
     progress: bool | None = None,
     storage_options: dict[str, Any] | None = None,
     relation_scale: float | None = None,
+    reuse: bool = False,
 ) -> dict[str, TableStats]:
     """Write the relation and the annotation tables of ``profiles`` under ``out_url``.
 
     Returns ``{"relation": TableStats(url, rows, bytes), "annotations_wp": ..., ...}``.
     ``relation_scale`` sizes the relation apart from the annotations (the replicated-join
     crossover sweep); the annotations then draw their concepts from that relation.
+    ``reuse`` keeps each table that the manifest says was made with the same seed and scales
+    and whose part files still hold the recorded bytes; only the others are generated.
     ``progress``: show a progress line on stderr (None: only when stderr is a terminal).
     ``storage_options`` go to ``fsspec.core.url_to_fs`` (e.g. a ``dfs://`` cluster's ``home``).
     """
     chosen = check_profiles(profiles)
     expected = expected_sizes(scale, chosen, relation_scale)
     rscale = scale if relation_scale is None else relation_scale
-    total = sum(t.bytes for t in expected.values())
+    params = {"generator": "ncbo", "seed": seed, "scale": scale, "relation_scale": rscale}
     started = time.monotonic()
+    kept = _reusable(out_url, params, list(expected), storage_options) if reuse else {}
+    todo = [name for name in expected if name not in kept]
+    made: dict[str, TableStats] = {}
+    if todo:
+        total = sum(expected[name].bytes for name in todo)
+        made = _write_tables(out_url, _table_chunks(todo, expected, rscale, seed), total,
+                             part_bytes, progress, storage_options, params)
+    elapsed = max(time.monotonic() - started, 1e-9)
+    written = sum(s.bytes for s in made.values())
+    log.info("ncbo: %d bytes in %.1fs (%.1f MB/s); reused %s", written, elapsed,
+             written / 1e6 / elapsed, sorted(kept) or "nothing")
+    return {name: kept.get(name) or made[name] for name in expected}
+
+
+def reusable_tables(
+    out_url: str,
+    profiles: Sequence[str] = ("wp",),
+    scale: float = 0.001,
+    seed: int = 1,
+    *,
+    relation_scale: float | None = None,
+    storage_options: dict[str, Any] | None = None,
+) -> set[str]:
+    """The tables that ``generate_ncbo(..., reuse=True)`` would keep rather than regenerate."""
+    expected = expected_sizes(scale, check_profiles(profiles), relation_scale)
+    rscale = scale if relation_scale is None else relation_scale
+    params = {"generator": "ncbo", "seed": seed, "scale": scale, "relation_scale": rscale}
+    return set(_reusable(out_url, params, list(expected), storage_options))
+
+
+def _table_chunks(
+    names: list[str], expected: dict[str, ExpectedTable], rscale: float, seed: int
+) -> dict[str, Iterator[str]]:
+    """The chunk generators of the tables ``names`` (lazy: nothing is drawn yet)."""
     onto = build_ontology(rscale, seed)
     universe = _popularity(onto, seed)
     dict_terms = _dictionary_terms(universe, seed)
-    tables: dict[str, Iterator[str]] = {"relation": _relation_chunks(onto)}
-    for p in chosen:
-        target = expected[f"annotations_{p}"].bytes
-        tables[f"annotations_{p}"] = _annotation_chunks(p, universe, dict_terms, seed, target)
+    tables: dict[str, Iterator[str]] = {}
+    for name in names:
+        if name == "relation":
+            tables[name] = _relation_chunks(onto)
+        else:
+            profile = name.removeprefix("annotations_")
+            target = expected[name].bytes
+            tables[name] = _annotation_chunks(profile, universe, dict_terms, seed, target)
+    return tables
+
+
+def _write_tables(
+    out_url: str,
+    tables: dict[str, Iterator[str]],
+    total: int,
+    part_bytes: int,
+    progress: bool | None,
+    storage_options: dict[str, Any] | None,
+    params: dict[str, Any],
+) -> dict[str, TableStats]:
+    """Write each table as part files, then record them in the manifest."""
     stats: dict[str, TableStats] = {}
-    parts: dict[str, int] = {}
+    recorded: dict[str, dict[str, int]] = {}
     with Progress("ncbo", total, enabled=progress) as bar:
         for name, chunks in tables.items():
             bar.label = f"ncbo {name}"
@@ -437,13 +495,25 @@ def generate_ncbo(
                 for chunk in chunks:
                     out.write(chunk)
             stats[name] = TableStats(out.url, out.rows, out.bytes)
-            parts[name] = len(out.parts)
+            recorded[name] = {"rows": out.rows, "bytes": out.bytes, "parts": len(out.parts)}
             log.info("%s: %d rows, %d bytes, %d part(s)", out.url, out.rows, out.bytes,
                      len(out.parts))
-    params = {"generator": "ncbo", "seed": seed, "scale": scale, "relation_scale": rscale}
-    recorded = {n: {"rows": s.rows, "bytes": s.bytes, "parts": parts[n]} for n, s in stats.items()}
     update_manifest(out_url, params, recorded, storage_options)
-    elapsed = time.monotonic() - started
-    written = sum(s.bytes for s in stats.values())
-    log.info("ncbo: %d bytes in %.1fs (%.1f MB/s)", written, elapsed, written / 1e6 / elapsed)
     return stats
+
+
+def _reusable(
+    out_url: str, params: dict[str, Any], names: list[str],
+    storage_options: dict[str, Any] | None,
+) -> dict[str, TableStats]:
+    """The tables among ``names`` already generated under ``out_url`` with ``params``."""
+    manifest = read_manifest(out_url, storage_options)
+    if manifest is None or manifest.get("params") != params:
+        return {}
+    kept = {}
+    for name in names:
+        entry = manifest.get("tables", {}).get(name)
+        url = join_url(out_url, name)
+        if entry and table_bytes(url, storage_options) == entry["bytes"]:
+            kept[name] = TableStats(url, entry["rows"], entry["bytes"])
+    return kept

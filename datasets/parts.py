@@ -18,7 +18,7 @@ from fsspec.spec import AbstractFileSystem
 from datasets.progress import Progress
 
 __all__ = ["DEFAULT_PART_BYTES", "MANIFEST", "PartWriter", "join_url", "nearest_line_end",
-           "read_manifest", "update_manifest"]
+           "read_manifest", "table_bytes", "update_manifest"]
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +123,19 @@ def nearest_line_end(text: str, want: int) -> int:
     before = text.rfind("\n", 0, want) + 1
     after = text.find("\n", max(want - 1, 0)) + 1 or len(text)
     return before if want - before < after - want else after
+
+
+def table_bytes(url: str, storage_options: dict[str, Any] | None = None) -> int | None:
+    """Total size of the ``part-*`` files under ``url``, or None when there are none."""
+    fs, path = fsspec.core.url_to_fs(url, **(storage_options or {}))
+    if not fs.isdir(path):
+        return None
+    sizes = [
+        e["size"]
+        for e in fs.ls(path, detail=True)
+        if e["type"] == "file" and e["name"].rstrip("/").rsplit("/", 1)[-1].startswith("part-")
+    ]
+    return sum(sizes) if sizes else None
 
 
 def read_manifest(

@@ -248,8 +248,16 @@ def test_cli_generates_and_summarises(tmp_path: Path, capsys) -> None:
     out = capsys.readouterr().out
     assert code == 0
     assert "annotations_ct" in out and "relation" in out and "MB/s" in out
+    assert "reused" not in out
     assert (tmp_path / "annotations_ct" / "part-00000").stat().st_size > 0
     assert not (tmp_path / "annotations_pm").exists()
+    code = main(["ncbo", "--profile", "all", "--scale", "0.0001", "--out", str(tmp_path),
+                 "--seed", "9", "--quiet", "--reuse"])
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert [line.split()[0] for line in lines if line.endswith("(reused)")] == \
+        ["relation", "annotations_wp", "annotations_ct"]
+    assert (tmp_path / "annotations_pm" / "part-00000").stat().st_size > 0
 
 
 def test_a_separate_process_writes_the_same_bytes(tmp_path: Path) -> None:
@@ -306,3 +314,35 @@ def test_relation_scale_sizes_the_relation_apart_and_annotations_still_join() ->
     joined = sum(c in known for c in annotated) / len(annotated)
     assert 0.9 < joined < 1.0  # most annotations find their concept; a few are missing
     assert read_manifest(url)["params"]["relation_scale"] == 0.002
+
+
+def test_reuse_keeps_matching_tables_and_makes_only_the_missing_ones() -> None:
+    url = _mem_url()
+    first = generate_ncbo(url, ("wp",), scale=0.0001, seed=2, progress=False)
+    fs, root = fsspec.core.url_to_fs(url)
+    marker = fs.info(f"{root}/relation/part-00000")["created"]
+    again = generate_ncbo(url, ("wp", "ct"), scale=0.0001, seed=2, progress=False, reuse=True)
+    assert again["relation"] == first["relation"]
+    assert again["annotations_wp"] == first["annotations_wp"]
+    assert fs.info(f"{root}/relation/part-00000")["created"] == marker  # not rewritten
+    fresh = _mem_url()
+    generate_ncbo(fresh, ("ct",), scale=0.0001, seed=2, progress=False)
+    assert _read_table(f"{url}/annotations_ct") == _read_table(f"{fresh}/annotations_ct")
+    manifest = read_manifest(url)
+    assert set(manifest["tables"]) == {"relation", "annotations_wp", "annotations_ct"}
+
+
+def test_reuse_regenerates_when_the_seed_differs_or_a_table_was_damaged() -> None:
+    url = _mem_url()
+    generate_ncbo(url, ("wp",), scale=0.0001, seed=2, progress=False)
+    fs, root = fsspec.core.url_to_fs(url)
+    fs.pipe_file(f"{root}/annotations_wp/part-00000", b"1\t2\n")
+    again = generate_ncbo(url, ("wp",), scale=0.0001, seed=2, progress=False, reuse=True)
+    assert fs.cat_file(f"{root}/annotations_wp/part-00000") != b"1\t2\n"
+    assert again["annotations_wp"].bytes > 1000
+    generate_ncbo(url, ("wp",), scale=0.0001, seed=3, progress=False, reuse=True)
+    fresh = _mem_url()
+    generate_ncbo(fresh, ("wp",), scale=0.0001, seed=3, progress=False)
+    for table in ("relation", "annotations_wp"):
+        assert _read_table(f"{url}/{table}") == _read_table(f"{fresh}/{table}")
+    assert read_manifest(url)["params"]["seed"] == 3
