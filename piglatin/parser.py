@@ -166,6 +166,30 @@ def syntax_error(e: UnexpectedInput, text: str, file: str | None) -> ParseError:
     return err.located(file, text)  # type: ignore[return-value]
 
 
+# Classic mistakes, recognised by the parser state they fail in (Lark's match_examples)
+_MISTAKES = {
+    "GROUP needs BY <key> or ALL after each relation": ["A = GROUP B;", "A = GROUP B, C BY x;"],
+    "FOREACH needs GENERATE": ["B = FOREACH A name;", "B = FOREACH A;"],
+    "FILTER needs BY <condition>": ["B = FILTER A x > 1;", "B = FILTER A;"],
+    "ORDER needs BY <field>": ["B = ORDER A x;", "B = ORDER A;"],
+    "JOIN needs two or more relations, each with BY <key>": ["C = JOIN A BY x;", "C = JOIN A, B;"],
+    "STORE needs INTO '<path>'": ["STORE A 'out';", "STORE A;"],
+    "LOAD needs a quoted path, e.g. LOAD 'data.txt'": ["A = LOAD data;", "A = LOAD;"],
+    "a parenthesis is not closed": ["B = FOREACH A GENERATE COUNT(x;", "B = FILTER A BY (x > 1;"],
+}
+
+
+def _named_mistake(e: UnexpectedToken) -> str | None:
+    try:
+        return e.match_examples(_parse_start, _MISTAKES, use_accepts=True)
+    except Exception:  # noqa: BLE001 - a hint must never hide the real syntax error
+        return None
+
+
+def _parse_start(text: str):
+    return _lark().parse(text, start="start")
+
+
 def _token_error(e: UnexpectedToken, text: str) -> ParseError:
     tok = e.token
     if tok.type == "IDENT" and set(e.expected) <= {*_OPERATORS, "LPAR"}:
@@ -178,7 +202,11 @@ def _token_error(e: UnexpectedToken, text: str) -> ParseError:
         hint = suggest(str(tok).upper(), _OPERATORS)
         msg = f"Syntax error, unexpected symbol at or near '{shown}'; '{tok}' is not a Pig operator.{hint}"
         return ParseError(msg, line=line, column=col)
-    msg = f"Syntax error, unexpected symbol at or near '{tok}'"
+    shown = tok[1:-1] if tok.type == "STRING" else tok
+    msg = f"Syntax error, unexpected symbol at or near '{shown}'"
+    label = _named_mistake(e)
+    if label:
+        return ParseError(f"{msg}; {label}", line=e.line, column=e.column)
     if (
         "SEMICOLON" in e.expected
         and tok.type in ("IDENT", "FUNC_NAME", "GRUNT_CMD")

@@ -479,3 +479,22 @@ def test_grunt_line_commands():
         ("quit", ""),
     ]
     assert script.statements[5] == A.Assign("cat", A.Load("x"))
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("B = FOREACH A x;", "FOREACH needs GENERATE"),
+        ("B = FILTER A x > 1;", "FILTER needs BY <condition>"),
+        ("B = ORDER A x;", "ORDER needs BY <field>"),
+        ("C = JOIN A BY x;", "JOIN needs two or more relations"),
+        ("STORE A 'out';", "STORE needs INTO '<path>'"),
+        ("A = LOAD data;", "LOAD needs a quoted path"),
+        ("B = FOREACH A GENERATE COUNT(x;", "a parenthesis is not closed"),
+        ("A = LOAD 'x';\nB = GROUP A;", "expected ALL, BY"),
+    ],
+)
+def test_common_mistakes_are_named(text, hint):
+    with pytest.raises(ParseError) as info:
+        parse(text)
+    assert hint in info.value.message
