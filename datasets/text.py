@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from itertools import accumulate
 from typing import Any
 
-from datasets.ncbo import DatasetError
+from datasets.errors import DatasetError
 from datasets.parts import DEFAULT_PART_BYTES, PartWriter, nearest_line_end
 from datasets.progress import Progress
 from datasets.zipf import ByteTable, ZipfSampler
