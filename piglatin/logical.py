@@ -7,6 +7,16 @@ output `schema` (None = unknown, as in Pig) and the source `line`/`column`.
 Expressions inside an operator refer to columns of the operator's input tuple by
 index (`LEProject.column`; `input` selects the input of JOIN/COGROUP keys).
 Must not touch: parsing (parser.py), building (builder.py), execution.
+
+How later stages use it: walk `plan.actions` in order (a `RunSink` names an
+LOStore/LODump to run; DESCRIBE/EXPLAIN/SET/... are the other actions); compile the
+operators `plan.upstream(sink_id)` returns (topological, scalars included); rewrite by
+building new frozen nodes with `dataclasses.replace` and a new `LogicalPlan`.
+
+>>> from piglatin.builder import build_text
+>>> plan = build_text("A = LOAD 'x' AS (a:int); B = FILTER A BY a > 1; STORE B INTO 'o';")
+>>> [op.name for op in plan.upstream(plan.sinks()[0].op_id)]
+['LOLoad', 'LOFilter', 'LOStore']
 """
 
 from __future__ import annotations
@@ -365,7 +375,7 @@ class DefineAction(Action):
 
 @dataclass(frozen=True, slots=True)
 class CommandAction(Action):
-    kind: str = ""  # fs | sh | exec | run
+    kind: str = ""  # fs | sh | exec | run | grunt commands (ls, cat, quit, ...), lower case
     args: str = ""
 
 
@@ -389,6 +399,9 @@ class LogicalPlan:
 
     def op(self, op_id: str) -> LogicalOperator:
         return self._index[op_id]
+
+    def __str__(self) -> str:
+        return self.explain()
 
     def __contains__(self, op_id: str) -> bool:
         return op_id in self._index
