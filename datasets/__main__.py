@@ -61,7 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--debug", action="store_true", help="tracebacks and debug logging")
     parser = _Parser(prog=PROG, description="Deterministic data generators for minihadoop.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    ncbo = sub.add_parser("ncbo", parents=[common], help="NCBO-like relation + annotation tables")
+    ncbo = sub.add_parser(
+        "ncbo", parents=[common], help="NCBO-like relation + annotation tables",
+        description="Writes <out>/relation/part-00000, <out>/annotations_<profile>/part-00000 "
+        "(tab-separated, no header) and <out>/_manifest.json; scale 1 is the 2011 study's size.",
+    )
     ncbo.add_argument("--profile", type=_profiles, default=("wp",),
                       help="wp, ct, pm, a comma list, or all (default wp)")
     ncbo.add_argument("--scale", type=float, default=0.001,
@@ -70,7 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
                       help="keep tables already generated with the same seed and scales")
     ncbo.add_argument("--relation-scale", type=float, default=None,
                       help="size the relation apart from the annotations (default: --scale)")
-    text = sub.add_parser("text", parents=[common], help="a Zipf text corpus for wordcount")
+    text = sub.add_parser(
+        "text", parents=[common], help="a Zipf text corpus for wordcount",
+        description="Writes <out>/part-00000 (more parts above --part-size): lines of 10-15 "
+        "Zipf-distributed pseudo-words.",
+    )
     text.add_argument("--size", type=_size, required=True, help="corpus size, e.g. 200MB")
     text.add_argument("--vocabulary", type=int, default=DEFAULT_VOCABULARY,
                       help=f"distinct words (default {DEFAULT_VOCABULARY})")
