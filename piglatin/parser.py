@@ -130,6 +130,7 @@ _OPERATORS = (
     "SAMPLE",
     "RANK",
 )
+_UNSUPPORTED = ("STREAM", "MAPREDUCE", "CUBE", "ASSERT", "NATIVE")
 _SKIP = re.compile(r"(\s|--[^\n]*|/\*.*?\*/)*", re.S)
 
 
@@ -176,6 +177,8 @@ _MISTAKES = {
     "STORE needs INTO '<path>'": ["STORE A 'out';", "STORE A;"],
     "LOAD needs a quoted path, e.g. LOAD 'data.txt'": ["A = LOAD data;", "A = LOAD;"],
     "a parenthesis is not closed": ["B = FOREACH A GENERATE COUNT(x;", "B = FILTER A BY (x > 1;"],
+    "macros (DEFINE ... RETURNS, IMPORT) are not supported; DEFINE names a function: "
+    "DEFINE alias Func('arg')": ["DEFINE m(A) RETURNS B { B = A; };", "IMPORT 'macros.pig';"],
 }
 
 
@@ -199,6 +202,9 @@ def _token_error(e: UnexpectedToken, text: str) -> ParseError:
         nxt = re.match(r"'[^'\n]*'?|\w+|\S", text[pos:])
         line, col = _line_col(text, pos)
         shown = (nxt.group(0) if nxt else near).strip("'")
+        if str(tok).upper() in _UNSUPPORTED:
+            msg = f"Syntax error, {str(tok).upper()} is a Pig operator this implementation does not support"
+            return ParseError(msg, line=tok.line, column=tok.column)
         hint = suggest(str(tok).upper(), _OPERATORS)
         msg = f"Syntax error, unexpected symbol at or near '{shown}'; '{tok}' is not a Pig operator.{hint}"
         return ParseError(msg, line=line, column=col)

@@ -498,3 +498,13 @@ def test_common_mistakes_are_named(text, hint):
     with pytest.raises(ParseError) as info:
         parse(text)
     assert hint in info.value.message
+
+
+def test_unsupported_operators_and_macros_say_so():
+    with pytest.raises(
+        ParseError, match="STREAM is a Pig operator this implementation does not support"
+    ):
+        parse("B = STREAM A THROUGH x;")
+    for text in ("DEFINE m(A, k) RETURNS B { B = FILTER A BY k; };", "IMPORT 'm.pig';"):
+        with pytest.raises(ParseError, match="macros"):
+            parse(text)
