@@ -198,8 +198,6 @@ class MapExpr(Expr):
 
 
 # ------------------------------------------------------------- relational ops
-# An operator's input is an alias, or an inline relation: FOREACH (GROUP A ALL) ...
-Input = "str | Relation"
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,6 +387,8 @@ Relation = (
     | Sample
     | Rank
 )
+# An operator's input is an alias, or an inline relation: FOREACH (GROUP A ALL) ...
+Input = str | Relation
 
 
 # ------------------------------------------------------------------ statements
