@@ -19,14 +19,14 @@ from mapred.api import Job
 class WordCount(Job):
     """Output: ``word<TAB>count`` lines, words in sorted order within each part file."""
 
-    def setup(self) -> None:
+    def map_setup(self) -> None:
         self.counts: Counter[str] = Counter()
         self._update = self.counts.update
 
     def map(self, offset: int, line: str) -> None:
         self._update(line.split())
 
-    def cleanup(self) -> Iterable[tuple[str, int]]:
+    def map_cleanup(self) -> Iterable[tuple[str, int]]:
         return self.counts.items()
 
     def combine(self, word: str, counts: Iterator[int]) -> Iterator[tuple[str, int]]:

@@ -28,7 +28,10 @@ Knobs (class attributes, or configuration properties where Hadoop has one):
   input its own format and mapper method.
 - ``files``: distributed-cache files; each task reads them via ``self.context.cache_path(name)``.
 - ``combine(key, values)``: optional; must emit the key it was given and accept its own output.
-- ``setup()`` / ``cleanup()``: once per task; ``cleanup`` may yield pairs (in-mapper combining).
+- ``setup()`` / ``cleanup()``: once per task, map and reduce tasks alike; ``cleanup`` may yield
+  pairs (in-mapper combining). ``map_setup``/``map_cleanup`` and ``reduce_setup``/
+  ``reduce_cleanup``, when defined, replace them in that kind of task (Hadoop's separate Mapper
+  and Reducer classes). ``self.context.task_type`` is "m" or "r".
 
 Keys and values must be msgpack-serializable; arrays come back as tuples. ``map`` may return any
 iterable of pairs, or None when it emits nothing.
@@ -106,6 +109,11 @@ class Context:
     def get(self, key: str, default: Any = None) -> Any:
         """A configuration property (user properties pass through ``-D``)."""
         return self.conf.get(key, default)
+
+    @property
+    def task_type(self) -> str:
+        """"m" in a map task, "r" in a reduce task (from the attempt id)."""
+        return "r" if "_r_" in self.task_id else "m"
 
     @property
     def cache_files(self) -> Mapping[str, str]:

@@ -19,7 +19,7 @@ from itertools import islice
 from typing import Any
 
 from dfs.conf import Configuration
-from mapred.api import Context, Input
+from mapred.api import Context, Input, has_method
 from mapred.partition import make_sort_key
 
 __all__ = ["sample_keys", "sample_cut_points", "cut_points"]
@@ -35,7 +35,7 @@ def sample_keys(job_cls: type, inputs: Sequence[Input], splits: Sequence[Any], c
     chosen = list(splits)[::step][:max_splits]
     job = job_cls()
     job.context = Context(conf, "sampler", "sampler")
-    job.setup()
+    (job.map_setup if has_method(job_cls, "map_setup") else job.setup)()
     sort_key = make_sort_key(job)
     keys: list[bytes] = []
     for split in chosen:

@@ -145,6 +145,11 @@ def sort_buffer_bytes(conf: Configuration) -> int:
     return max(1, int(total * conf.get_float("mapreduce.map.sort.spill.percent", 0.8)))
 
 
+def _hook(job: Any, specific: str, general: str) -> Any:
+    """``map_setup`` (etc.) when the job defines it, else the general ``setup``/``cleanup``."""
+    return getattr(job, specific) if has_method(type(job), specific) else getattr(job, general)
+
+
 def _new_job(spec: TaskSpec, conf: Configuration, split: Any = None, partition: Any = None) -> Any:
     job = resolve_job(spec.job_ref)()
     job.context = Context(conf, spec.attempt_id, spec.job_id, spec.cache, split, partition)
@@ -165,10 +170,10 @@ def run_map_task(spec: TaskSpec) -> TaskResult:
     counted = count()
     sink = _map_sink(spec, conf, job)
     try:
-        job.setup()
+        _hook(job, "map_setup", "setup")()
         records = map(_first, zip(fmt.read(split, conf), counted))
         sink.consume(chain.from_iterable(filter(None, starmap(mapper, records))))
-        tail = job.cleanup()
+        tail = _hook(job, "map_cleanup", "cleanup")()
         if tail is not None:
             sink.consume(tail)
     except Exception as e:
@@ -325,7 +330,7 @@ def run_reduce_task(spec: TaskSpec) -> TaskResult:
     groups = out = 0
     key = None
     try:
-        job.setup()
+        _hook(job, "reduce_setup", "setup")()
         reducer = job.reduce
         write = writer.write
         for key, values in _groups(job, merge_runs(streams) if streams else iter(())):
@@ -336,7 +341,7 @@ def run_reduce_task(spec: TaskSpec) -> TaskResult:
                     write(k, v)
                     out += 1
         key = None
-        tail = job.cleanup()
+        tail = _hook(job, "reduce_cleanup", "cleanup")()
         for k, v in tail or ():
             write(k, v)
             out += 1

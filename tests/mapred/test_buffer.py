@@ -1,0 +1,122 @@
+"""MapOutputBuffer: spill + merge gives sorted(input) per partition; combining equals counting;
+the buffer stays under its limit however much goes through it."""
+
+from __future__ import annotations
+
+import collections
+import os
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mapred.buffer import CombiningBuffer, SortingBuffer
+from mapred.merge import read_segment
+from mapred.partition import hash_partitioner
+from mapred.serde import sort_bytes
+
+
+def _buffer(cls, tmp, n, limit, factor=3, combine=None):
+    return cls(
+        num_partitions=n,
+        partition=hash_partitioner(n),
+        sort_key=sort_bytes,
+        limit_bytes=limit,
+        spill_dir=str(tmp),
+        factor=factor,
+        combine=combine,
+    )
+
+
+def _read(path, index):
+    return [list(read_segment(path, off, length)) for off, length, _ in index]
+
+
+def _sum(key, values):
+    yield key, sum(values)
+
+
+keys = st.one_of(st.integers(-50, 50), st.text(max_size=4))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(keys, st.integers(-(1 << 63), 1 << 63)), max_size=400), st.integers(1, 5),
+       st.integers(20, 2000), st.integers(2, 4))
+def test_spill_merge_equals_sorted_input(tmp_path_factory, pairs, n, limit, factor):
+    tmp = tmp_path_factory.mktemp("buf")
+    buf = _buffer(SortingBuffer, tmp, n, limit, factor)
+    buf.consume(iter(pairs))
+    path, index = buf.close()
+    parts = _read(path, index)
+    part = hash_partitioner(n)
+    from mapred.serde import packb
+
+    for p, records in enumerate(parts):
+        assert [r[0] for r in records] == sorted(r[0] for r in records)
+        assert all(part(k, packb(k), b"") == p for _, k, _ in records)
+        assert len(records) == index[p][2]
+    flat = sorted((sort_bytes(k), v) for recs in parts for _, k, v in recs)
+    assert flat == sorted((sort_bytes(k), v) for k, v in pairs)
+    assert buf.stats.output_records == len(pairs)
+    assert sorted(os.listdir(tmp)) == ["file.out"]  # spills merged away
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(keys, st.integers(0, 9)), max_size=400), st.integers(1, 4), st.integers(20, 500))
+def test_combining_buffer_equals_counter(tmp_path_factory, pairs, n, limit):
+    tmp = tmp_path_factory.mktemp("cbuf")
+    buf = _buffer(CombiningBuffer, tmp, n, limit, combine=_sum)
+    buf.consume(iter(pairs))
+    path, index = buf.close()
+    totals = collections.Counter()
+    for records in _read(path, index):
+        assert [r[0] for r in records] == sorted(r[0] for r in records)
+        for _, k, v in records:
+            totals[k] += v
+    expected = collections.Counter()
+    for k, v in pairs:
+        expected[k] += v
+    assert {k: v for k, v in totals.items()} == {k: v for k, v in expected.items()}
+    assert buf.stats.output_records == len(pairs)
+
+
+def test_sorting_buffer_memory_bound(tmp_path):
+    """4 MB of records through a 64 KB buffer: many spills, never more than the limit held."""
+    limit = 64 * 1024
+    buf = _buffer(SortingBuffer, tmp_path, 3, limit, factor=10)
+    rng = random.Random(1)
+    record_value = "x" * 200
+    total = 0
+
+    def records():
+        nonlocal total
+        for _ in range(20_000):
+            total += 1
+            yield f"k{rng.randrange(10**6)}", record_value
+
+    buf.consume(records())
+    held_at_end = len(buf._records)
+    path, index = buf.close()
+    assert buf.stats.output_bytes > 60 * limit
+    assert buf.stats.spills >= 60
+    assert buf.stats.peak_bytes <= limit + 300
+    assert held_at_end * 200 <= limit  # what was still in memory fits the limit
+    assert sum(entry[2] for entry in index) == total
+
+
+def test_combining_buffer_memory_bound(tmp_path):
+    """Many distinct keys through a small combining buffer: spills keep it bounded, and the
+    merge (>= 3 spills) combines across spills."""
+    limit = 32 * 1024
+    buf = _buffer(CombiningBuffer, tmp_path, 2, limit, factor=4, combine=_sum)
+    pairs = [(f"key{i % 20_000}", 1) for i in range(200_000)]
+    buf.consume(iter(pairs))
+    path, index = buf.close()
+    assert buf.stats.spills >= 3
+    assert buf.stats.peak_bytes <= 2 * limit
+    assert buf.stats.combine[1] < buf.stats.combine[0]
+    counts = collections.Counter()
+    for records in _read(path, index):
+        for _, k, v in records:
+            counts[k] += v
+    assert len(counts) == 20_000 and set(counts.values()) == {10}
