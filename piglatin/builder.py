@@ -758,6 +758,7 @@ class Builder:
         self._pending_scalars.append(op_id)
 
     def _add(self, op: L.LogicalOperator, alias: str | None) -> L.LogicalOperator:
+        _check_unique_names(op)
         self.scalars.extend((op.op_id, src) for src in dict.fromkeys(self._pending_scalars))
         self._pending_scalars.clear()
         self.ops.append(op)
@@ -1315,6 +1316,25 @@ def _cast_checked(le: L.LExpr, target: FieldSchema, item: A.GenItem, sc: Scope) 
             **_at(item),
         )
     return L.LECast(le, target)
+
+
+def _check_unique_names(op: L.LogicalOperator) -> None:
+    """Pig's SchemaAliasVisitor: an output schema may not use a name twice (ERROR 1108),
+    e.g. a self-join of one alias.  FOREACH outputs are not checked here although Pig
+    checks them too: `GENERATE (int)d, (long)d` keeps the name d twice (a cast keeps
+    its operand's name) and the project's conformance cases rely on it running."""
+    if not isinstance(op, L.LOJoin | L.LOCross | L.LOCogroup | L.LOUnion):
+        return  # the others pass on a schema that was checked (or allowed) where it was made
+    seen: set[str] = set()
+    for f in op.schema or ():
+        if f.name is not None and f.name in seen:
+            where = f' in "{op.alias}"' if op.alias else ""
+            fix = "; rename one with AS" + (
+                ", or LOAD the input twice for a self-join" if "::" in f.name else ""
+            )
+            raise SchemaError(f"Duplicate schema alias: {f.name}{where}{fix}", code=1108, **_at(op))
+        if f.name is not None:
+            seen.add(f.name)
 
 
 def _replace(op: L.NestedOp, **changes) -> L.NestedOp:

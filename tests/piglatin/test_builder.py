@@ -595,3 +595,12 @@ def test_flatten_as_with_types_records_the_casts():
     unknown = "A = LOAD 'x' AS (b:bag{});\nB = FOREACH A GENERATE FLATTEN(b) AS (p, q:int);"
     [item] = build_text(unknown).alias("B").generate
     assert item.casts == (None, T.INT)
+
+
+def test_self_join_of_one_alias_is_refused_like_pig():
+    script = "A = LOAD 'a' AS (x:int);\nB = JOIN A BY x, A BY x;"
+    with pytest.raises(SchemaError) as info:
+        build_text(script)
+    assert info.value.code == 1108
+    assert 'Duplicate schema alias: A::x in "B"' in info.value.message
+    assert "LOAD the input twice" in info.value.message
