@@ -89,11 +89,40 @@ def _worker_main(conn: Connection, parent_end: Connection) -> None:
             return
         if not data:  # the stop message
             return
-        result = run_task(TaskSpec.from_wire(_loads(data)))
+        env, wire = _loads(data)
+        _apply_env(env)
+        result = run_task(TaskSpec.from_wire(wire))
         try:
             conn.send_bytes(_dumps(result.to_wire()))
         except (BrokenPipeError, OSError):
             return
+
+
+#: Environment a task must see as the submitting process does (workers outlive one job).
+FORWARDED_ENV = ("MINIHADOOP_HOME", "MINIHADOOP_CONF_DIR", "HADOOP_USER_NAME")
+
+
+def _current_env() -> dict[str, str | None]:
+    return {name: os.environ.get(name) for name in FORWARDED_ENV}
+
+
+def _apply_env(env: dict[str, str | None]) -> None:
+    """Take the submitter's environment; a changed cluster home drops cached dfs:// clients."""
+    changed = False
+    for name, value in env.items():
+        if os.environ.get(name) != value:
+            changed = True
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    if changed:
+        try:
+            import fsspec
+
+            fsspec.get_filesystem_class("dfs").clear_instance_cache()
+        except (ImportError, ValueError):
+            pass
 
 
 class _Worker:
@@ -153,7 +182,7 @@ class ProcessExecutor:
             spec = self._queue.popleft()
             worker.spec = spec
             try:
-                worker.conn.send_bytes(_dumps(spec.to_wire()))
+                worker.conn.send_bytes(_dumps([_current_env(), spec.to_wire()]))
             except (BrokenPipeError, OSError):
                 worker.spec = None
                 self._queue.appendleft(spec)
