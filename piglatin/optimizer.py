@@ -1,0 +1,93 @@
+"""The logical-plan optimizer: the rules of `piglatin.rules` applied in a loop.
+
+Owns: `RULES` (order matters: filters are merged and pushed first, then FOREACHes
+merged, LIMITs moved, and unused columns pruned last) and `optimize`, which applies
+them until a whole round changes nothing or `MAX_ITERATIONS` rounds have run (Pig's
+PlanOptimizer does the same).  Each rule returns a new plan; nothing is mutated, and
+the result depends only on the input plan, so a worker process that rebuilds and
+optimizes the same script gets the identical plan and op ids.
+
+Rules can be switched off with Pig's names, as `pig -t NAME` does, through the
+script's `SET pig.optimizer.rules.disabled 'PushUpFilter,MergeForEach';` or the
+environment variable `PIG_OPTIMIZER_RULES_DISABLED` (comma separated; `All`).
+Must not touch: the front end (parser, builder), physical planning or execution.
+
+>>> from piglatin.builder import build_text
+>>> plan = build_text('''A = LOAD 'a' AS (x:int, y:int, z:int); B = LOAD 'b' AS (x:int);
+... C = JOIN A BY x, B BY x; D = FILTER C BY A::y > 1; E = FILTER D BY A::y < 9;
+... F = FOREACH E GENERATE A::x; DUMP F;''')
+>>> [(op.op_id, op.inputs) for op in optimize(plan).operators]  # doctest: +NORMALIZE_WHITESPACE
+[('A', ()), ('B', ()), ('E_2', ('A',)), ('C', ('E_2', 'B')), ('F', ('C',)), ('dump_7', ('F',))]
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable
+
+from piglatin import logical as L
+from piglatin.rules import (
+    column_prune,
+    limit_optimizer,
+    merge_filter,
+    merge_foreach,
+    push_filter_up,
+)
+from piglatin.rules._plan import check
+
+log = logging.getLogger(__name__)
+
+Rule = Callable[[L.LogicalPlan], L.LogicalPlan]
+MAX_ITERATIONS = 100
+DISABLED_KEY = "pig.optimizer.rules.disabled"
+DISABLED_ENV = "PIG_OPTIMIZER_RULES_DISABLED"
+
+# (Pig's rule names, rule) in the order they run within one round
+NAMED_RULES: tuple[tuple[tuple[str, ...], Rule], ...] = (
+    (("MergeFilter",), merge_filter.apply),
+    (("PushUpFilter",), push_filter_up.apply),
+    (("MergeForEach",), merge_foreach.apply),
+    (("LimitOptimizer",), limit_optimizer.apply),
+    (("ColumnMapKeyPrune", "AddForEach", "ColumnPrune"), column_prune.apply),
+)
+RULES: tuple[Rule, ...] = tuple(rule for _, rule in NAMED_RULES)
+RULE_NAMES: tuple[str, ...] = tuple(n for names, _ in NAMED_RULES for n in names)
+
+
+def disabled_rules(plan: L.LogicalPlan, extra: Iterable[str] = ()) -> set[str]:
+    """Lower-cased Pig rule names switched off by SET, the environment or `extra`."""
+    names: list[str] = list(extra)
+    names.extend(os.environ.get(DISABLED_ENV, "").split(","))
+    for a in plan.actions:
+        if isinstance(a, L.SetAction) and str(a.key).lower() == DISABLED_KEY:
+            names.extend(str(a.value).split(","))
+    return {n.strip().lower() for n in names if n.strip()}
+
+
+def active_rules(plan: L.LogicalPlan, disabled: Iterable[str] = ()) -> list[Rule]:
+    off = disabled_rules(plan, disabled)
+    if "all" in off:
+        return []
+    return [rule for names, rule in NAMED_RULES if not {n.lower() for n in names} & off]
+
+
+def optimize(
+    plan: L.LogicalPlan,
+    rules: Iterable[Rule] | None = None,
+    *,
+    disabled: Iterable[str] = (),
+) -> L.LogicalPlan:
+    """Apply `rules` (default: every rule not disabled) to a fixpoint; a new plan out."""
+    chosen = list(rules) if rules is not None else active_rules(plan, disabled)
+    for round_no in range(MAX_ITERATIONS):
+        before = plan
+        for rule in chosen:
+            plan = rule(plan)
+        if plan is before:
+            log.debug("optimizer reached a fixpoint after %d round(s)", round_no + 1)
+            break
+    else:
+        log.warning("optimizer stopped after %d rounds without a fixpoint", MAX_ITERATIONS)
+    check(plan)
+    return plan

@@ -1,0 +1,79 @@
+"""LimitOptimizer: apply LIMIT as early as possible.
+
+Owns: the rule only.  (1) A LIMIT reading a FOREACH without FLATTEN (one output row
+per input row) moves below it, so the FOREACH sees only the rows kept; the FOREACH
+keeps its op id and the LIMIT's old id is redirected to it (same schema).  (2) Two
+adjacent LIMITs with constant counts become one LIMIT of the smaller count.  A LIMIT
+right after ORDER stays there: the back end turns ORDER+LIMIT into one job.
+Must not touch: other rules, the front end, execution.
+
+>>> from piglatin.builder import build_text
+>>> p = build_text('''A = LOAD 'a' AS (x:int, y:int);
+... B = ORDER A BY x; C = FOREACH B GENERATE y; D = LIMIT C 3; DUMP D;''')
+>>> q = apply(p)
+>>> [(op.op_id, op.inputs) for op in q.operators]
+[('A', ()), ('B', ('A',)), ('D_2', ('B',)), ('C', ('D_2',)), ('dump_5', ('C',))]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from piglatin import logical as L
+from piglatin.rules._plan import fresh_id, rebuild, replace_op, single_use
+
+MAX_STEPS = 1000
+
+
+def _const(e: L.LExpr | None) -> int | None:
+    return e.value if isinstance(e, L.LEConst) and isinstance(e.value, int) else None
+
+
+def _swap(plan: L.LogicalPlan, lim: L.LOLimit, fe: L.LOForEach) -> L.LogicalPlan:
+    src = plan.op(fe.inputs[0])
+    new_id = fresh_id(plan, lim.op_id)
+    pushed = dataclasses.replace(lim, op_id=new_id, inputs=(src.op_id,), schema=src.schema)
+    ops: list[L.LogicalOperator] = []
+    for op in plan.operators:
+        if op.op_id == fe.op_id:
+            ops.append(pushed)
+            ops.append(dataclasses.replace(fe, inputs=(new_id,)))
+        elif op.op_id != lim.op_id:
+            ops.append(op)
+    return rebuild(plan, ops, {lim.op_id: fe.op_id})
+
+
+def _merge(plan: L.LogicalPlan, upper: L.LOLimit, lower: L.LOLimit) -> L.LogicalPlan:
+    n = min(_const(upper.count), _const(lower.count))  # type: ignore[type-var]
+    count = upper.count if _const(upper.count) == n else lower.count
+    merged = dataclasses.replace(upper, inputs=lower.inputs, count=count)
+    ops = [op for op in replace_op(plan, merged) if op.op_id != lower.op_id]
+    return rebuild(plan, ops, {lower.op_id: upper.op_id})
+
+
+def _once(plan: L.LogicalPlan) -> L.LogicalPlan | None:
+    for lim in plan.operators:
+        if not isinstance(lim, L.LOLimit) or (below := plan.op(lim.inputs[0])) is None:
+            continue
+        if not single_use(plan, below.op_id):
+            continue
+        flat = isinstance(below, L.LOForEach) and any(g.flatten for g in below.generate)
+        scalar = any(user == lim.op_id for user, _ in plan.scalars)
+        if isinstance(below, L.LOForEach) and not flat and not scalar:
+            return _swap(plan, lim, below)
+        if isinstance(below, L.LOLimit) and None not in (
+            _const(lim.count),
+            _const(below.count),
+        ):
+            return _merge(plan, lim, below)
+    return None
+
+
+def apply(plan: L.LogicalPlan) -> L.LogicalPlan:
+    """Move every LIMIT as early as it may go; `plan` itself when nothing moves."""
+    for _ in range(MAX_STEPS):
+        new = _once(plan)
+        if new is None:
+            return plan
+        plan = new
+    return plan

@@ -1,0 +1,190 @@
+"""PushUpFilter: run a FILTER as early as possible — before the JOIN, COGROUP,
+CROSS, FOREACH, ORDER, DISTINCT or UNION that feeds it, when that gives the same rows.
+
+Owns: the rule only.  A filter moves onto the input whose columns its condition
+reads: for JOIN/CROSS one input (an inner join any input; LEFT OUTER only the
+preserved left input, RIGHT OUTER only the right; never the null-padded side, never
+across FULL OUTER); for COGROUP a condition on the single `group` key becomes one
+filter per input on that input's key; for FOREACH only when every column it reads
+is passed through unchanged; for ORDER/DISTINCT/UNION a copy per input.  Conditions
+with RANDOM, a UDF or a scalar stay where they are.  The moved filter gets a new
+derived op id and keeps its alias; its old id is redirected to the operator it was
+moved below, which now yields the filtered rows with the same schema.
+Must not touch: other rules, the front end, execution.
+
+>>> from piglatin.builder import build_text
+>>> p = build_text('''A = LOAD 'a' AS (x:int, y:int); B = LOAD 'b' AS (x:int, z:int);
+... C = JOIN A BY x, B BY x; D = FILTER C BY B::z > 5; DUMP D;''')
+>>> q = apply(p)
+>>> [(op.op_id, op.inputs) for op in q.operators]
+[('A', ()), ('B', ()), ('D_2', ('B',)), ('C', ('A', 'D_2')), ('dump_5', ('C',))]
+>>> print(q.op("D_2").cond.left.field.name, q.op("D_2").cond.left.column)
+z 1
+>>> dict(q.aliases)["D"]
+'C'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from piglatin import logical as L
+from piglatin.rules._exprs import (
+    columns,
+    is_deterministic,
+    is_plain_project,
+    remap,
+    transform,
+)
+from piglatin.rules._plan import fresh_id, rebuild, single_use
+
+MAX_STEPS = 1000
+# which join inputs a filter may move onto, by join type
+_JOIN_SIDES = {"inner": None, "left": {0}, "right": {1}, "full": set()}
+
+Target = tuple[int, L.LExpr]  # (input position of the operator below, rewritten cond)
+
+
+def _reproject(cond: L.LExpr, offset: int, schema: L.Schema) -> L.LExpr:
+    """Columns c of a concatenated schema -> c - offset, named as in `schema`."""
+
+    def fn(node: L.LExpr) -> L.LExpr | None:
+        if isinstance(node, L.LEProject) and node.column is not None:
+            col = node.column - offset
+            return L.LEProject(col, schema[col], 0)
+        return None
+
+    return transform(cond, fn)
+
+
+def _concat_targets(plan: L.LogicalPlan, below, cond: L.LExpr, cols: set[int]) -> list[Target]:
+    schemas = [plan.op(i).schema for i in below.inputs]
+    if any(s is None for s in schemas):
+        return []
+    allowed = _JOIN_SIDES.get(below.join_type) if isinstance(below, L.LOJoin) else None
+    offset = 0
+    for i, schema in enumerate(schemas):
+        width = len(schema)  # type: ignore[arg-type]
+        if all(offset <= c < offset + width for c in cols):
+            if allowed is not None and i not in allowed:
+                return []
+            return [(i, _reproject(cond, offset, schema))]  # type: ignore[arg-type]
+        offset += width
+    return []
+
+
+def _cogroup_targets(below: L.LOCogroup, cond: L.LExpr, cols: set[int]) -> list[Target]:
+    if below.group_all or cols != {0} or any(len(k) != 1 for k in below.keys):
+        return []
+    out: list[Target] = []
+    for i, (key,) in enumerate(below.keys):
+        if not is_deterministic(key) or columns(key, i) is None:
+            return []
+        local = remap(key, {c: c for c in columns(key, i) or ()}, input=i, to_input=0)
+
+        def fn(node: L.LExpr, local: L.LExpr = local) -> L.LExpr | None:
+            return local if isinstance(node, L.LEProject) and node.column == 0 else None
+
+        out.append((i, transform(cond, fn)))
+    return out
+
+
+def _foreach_targets(plan: L.LogicalPlan, below: L.LOForEach, cond, cols) -> list[Target]:
+    src = plan.op(below.inputs[0])
+    if (
+        isinstance(src, L.LOLoad)
+        and not below.nested
+        and all(not g.flatten and is_plain_project(g.expr) for g in below.generate)
+    ):
+        return []  # a projection right after a LOAD: column_prune's place, leave it
+    if any(g.fields is None for g in below.generate):
+        return []
+    origin: dict[int, L.LEProject] = {}
+    pos = 0
+    for g in below.generate:
+        if not g.flatten and is_plain_project(g.expr) and len(g.fields) == 1:  # type: ignore[arg-type]
+            origin[pos] = g.expr  # type: ignore[assignment]
+        pos += len(g.fields)  # type: ignore[arg-type]
+    if not cols <= origin.keys():
+        return []
+
+    def fn(node: L.LExpr) -> L.LExpr | None:
+        if isinstance(node, L.LEProject) and node.column is not None:
+            return origin[node.column]
+        return None
+
+    return [(0, transform(cond, fn))]
+
+
+def _union_targets(plan: L.LogicalPlan, below: L.LOUnion, cond) -> list[Target]:
+    if below.onschema or below.schema is None:
+        return []
+    want = [f.dtype for f in below.schema]
+    for i in below.inputs:
+        schema = plan.op(i).schema
+        if schema is None or [f.dtype for f in schema] != want:
+            return []
+    return [(n, cond) for n in range(len(below.inputs))]
+
+
+def targets(plan: L.LogicalPlan, flt: L.LOFilter, below: L.LogicalOperator) -> list[Target]:
+    """Where `flt` can go instead of after `below`; empty when it must stay."""
+    cond = flt.cond
+    cols = columns(cond) if cond is not None else None
+    if cond is None or not cols or not is_deterministic(cond):
+        return []
+    if isinstance(below, (L.LOJoin, L.LOCross)):
+        return _concat_targets(plan, below, cond, cols)
+    if isinstance(below, L.LOCogroup):
+        return _cogroup_targets(below, cond, cols)
+    if isinstance(below, L.LOForEach):
+        return _foreach_targets(plan, below, cond, cols)
+    if isinstance(below, (L.LOSort, L.LODistinct)):
+        return [(0, cond)]
+    if isinstance(below, L.LOUnion):
+        return _union_targets(plan, below, cond)
+    return []
+
+
+def _once(plan: L.LogicalPlan) -> L.LogicalPlan | None:
+    for flt in plan.operators:
+        if not isinstance(flt, L.LOFilter):
+            continue
+        below = plan.op(flt.inputs[0])
+        if not single_use(plan, below.op_id):
+            continue
+        moves = targets(plan, flt, below)
+        if moves:
+            return _move(plan, flt, below, moves)
+    return None
+
+
+def _move(plan: L.LogicalPlan, flt: L.LOFilter, below, moves: list[Target]) -> L.LogicalPlan:
+    inputs = list(below.inputs)
+    new_filters: list[L.LogicalOperator] = []
+    for i, cond in moves:
+        new_id = fresh_id(plan, flt.op_id, (f.op_id for f in new_filters))
+        src = plan.op(inputs[i])
+        new_filters.append(
+            L.LOFilter(new_id, flt.alias, (src.op_id,), src.schema, flt.line, flt.column, cond)
+        )
+        inputs[i] = new_id
+    moved_below = dataclasses.replace(below, inputs=tuple(inputs))
+    ops: list[L.LogicalOperator] = []
+    for op in plan.operators:
+        if op.op_id == below.op_id:
+            ops.extend(new_filters)
+            ops.append(moved_below)
+        elif op.op_id != flt.op_id:
+            ops.append(op)
+    return rebuild(plan, ops, {flt.op_id: below.op_id})
+
+
+def apply(plan: L.LogicalPlan) -> L.LogicalPlan:
+    """Push every movable filter as far up as it goes; `plan` itself when none moves."""
+    for _ in range(MAX_STEPS):
+        new = _once(plan)
+        if new is None:
+            return plan
+        plan = new
+    return plan
