@@ -500,9 +500,17 @@ class ExprTyper:
                 **_at(e),
             )
         inner = Scope(base.field.tuple_schema, sc.alias)
+        if inner.schema is None and not all(isinstance(f, A.PosRef) for f in e.fields):
+            name = next(f.name for f in e.fields if isinstance(f, A.FieldRef))
+            raise SchemaError(
+                f"Invalid field projection. Projected field [{name}] does not exist: the "
+                f"{t.value} has no schema; refer to its fields by position ($0, $1, ...)",
+                **_at(e),
+            )
         cols = tuple(
-            self._column(f, inner) if inner.schema is not None else f.index for f in e.fields
-        )  # type: ignore[union-attr]
+            self._column(f, inner) if inner.schema is not None else f.index  # type: ignore[union-attr]
+            for f in e.fields
+        )
         picked = Schema(tuple(inner.schema[c] for c in cols)) if inner.schema is not None else None
         if t is T.BAG:
             return L.LEDeref(base, cols, FieldSchema(None, T.BAG, bag_of(picked)))
@@ -993,9 +1001,21 @@ class Builder:
         src = self._input(r.input, r)
         return L.LODistinct(op_id, alias, (src.op_id,), src.schema, r.line, r.column, r.parallel)
 
+    def _constant(self, e: A.Expr, alias: str, what: str) -> L.LExpr:
+        """A LIMIT/SAMPLE argument: a constant or a scalar expression, never a field."""
+        try:
+            return self.typer.build(e, Scope(None, alias))
+        except SchemaError as err:
+            if "Projected field" not in err.message:
+                raise
+            raise SchemaError(
+                f"In alias {alias}, {what} needs a constant or a scalar such as (long)T.n, not a field",
+                **_at(e),
+            ) from None
+
     def _r_limit(self, r: A.Limit, alias: str, op_id: str) -> L.LogicalOperator:
         src = self._input(r.input, r)
-        count = self.typer.build(r.count, Scope(None, alias))
+        count = self._constant(r.count, alias, "LIMIT")
         if count.type not in (T.INT, T.LONG):
             raise TypeCheckError(
                 f"In alias {alias}, LIMIT needs an int or long, found {count.type.value}",
@@ -1005,7 +1025,7 @@ class Builder:
 
     def _r_sample(self, r: A.Sample, alias: str, op_id: str) -> L.LogicalOperator:
         src = self._input(r.input, r)
-        frac = self.typer.build(r.fraction, Scope(None, alias))
+        frac = self._constant(r.fraction, alias, "SAMPLE")
         if not frac.type.is_numeric:
             raise TypeCheckError(
                 f"In alias {alias}, SAMPLE needs a number, found {frac.type.value}",
@@ -1217,7 +1237,7 @@ class Builder:
             bag = FieldSchema(n.alias, T.BAG, bag_of(Schema(tuple(fields)) if known else None))
             return _replace(out, field=bag, generate=gens)
         if n.kind == "limit":
-            count = self.typer.build(n.arg, Scope(None, sc.alias))  # type: ignore[arg-type]
+            count = self._constant(n.arg, sc.alias, "LIMIT")  # type: ignore[arg-type]
             if count.type not in (T.INT, T.LONG):
                 raise TypeCheckError(
                     f"In alias {sc.alias}, LIMIT needs an int or long, found {count.type.value}",

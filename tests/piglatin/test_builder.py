@@ -604,3 +604,23 @@ def test_self_join_of_one_alias_is_refused_like_pig():
     assert info.value.code == 1108
     assert 'Duplicate schema alias: A::x in "B"' in info.value.message
     assert "LOAD the input twice" in info.value.message
+
+
+def test_projection_by_name_from_a_bag_without_schema():
+    with pytest.raises(
+        SchemaError, match=r"Projected field \[name\] does not exist: the bag has no schema"
+    ):
+        build_text("A = LOAD 'x';\nB = GROUP A BY $0;\nC = FOREACH B GENERATE A.name;")
+    assert (
+        describe("A = LOAD 'x';\nB = GROUP A BY $0;\nC = FOREACH B GENERATE A.$1;", "C")
+        == "C: {{null}}"
+    )
+
+
+def test_limit_of_a_field_is_explained():
+    with pytest.raises(SchemaError, match="LIMIT needs a constant or a scalar"):
+        build_text(STUDENT + "B = LIMIT A age;")
+    plan = build_text(
+        STUDENT + "G = GROUP A ALL;\nT = FOREACH G GENERATE COUNT(A) AS n;\nB = LIMIT A T.n;"
+    )
+    assert isinstance(plan.alias("B").count, L.LEScalar)
