@@ -7,7 +7,13 @@ import importlib
 
 import pytest
 
-MODULES = ["piglatin.schema", "piglatin.parser", "piglatin.preprocess", "piglatin.builder", "piglatin.logical"]
+MODULES = [
+    "piglatin.schema",
+    "piglatin.parser",
+    "piglatin.preprocess",
+    "piglatin.builder",
+    "piglatin.logical",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)
