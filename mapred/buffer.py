@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from itertools import groupby
+from collections import defaultdict
+from itertools import chain, groupby, islice
 from operator import itemgetter
 from typing import Any
 
@@ -62,7 +63,7 @@ class BufferStats:
 
 
 class _Base:
-    RAW = False  # True when _runs() yields keys and values as msgpack bytes
+    RAW = True  # _runs() yields keys and values as msgpack bytes
     def __init__(
         self,
         *,
@@ -121,8 +122,6 @@ class _Base:
 class SortingBuffer(_Base):
     """Serialize on arrival; sort by (partition, sort key) at each spill."""
 
-    RAW = True
-
     def __init__(self, **kw: Any) -> None:
         super().__init__(**kw)
         self._records: list[tuple[int, bytes, bytes, bytes]] = []
@@ -177,57 +176,58 @@ class CombiningBuffer(_Base):
 
     def __init__(self, **kw: Any) -> None:
         super().__init__(**kw)
-        self._groups: dict[Any, list[Any]] = {}
-        # key -> [key bytes, carried value count, carried value bytes]; carried = already measured
-        self._meta: dict[Any, list[int]] = {}
+        self._groups: defaultdict[Any, list[Any]] = defaultdict(list)
+        # key -> [key bytes, measured value count, measured value bytes]
+        self._meta: dict[Any, list[Any]] = {}
         self._bytes = 0
-        self._pending = 0
-        self._pending_limit = _MIN_PENDING
+        self._batch = _MIN_PENDING
 
     def consume(self, pairs: Iterable[tuple[Any, Any]]) -> None:
-        groups = self._groups
-        get = groups.get
-        pending = self._pending
-        limit = self._pending_limit
-        try:
-            for k, v in pairs:
+        """Take pairs in batches of ``self._batch`` (islice: no per-record counting), compact
+        after each full batch."""
+        it = iter(pairs)
+        while True:
+            groups = self._groups
+            batch = islice(it, self._batch)
+            k = v = _NOTHING
+            while True:
                 try:
-                    values = get(k)
+                    for k, v in batch:
+                        groups[k].append(v)
+                    break
                 except TypeError:
-                    k = _hashable(k)
-                    values = get(k)
-                if values is None:
-                    groups[k] = [v]
-                else:
-                    values.append(v)
-                pending += 1
-                if pending >= limit:
-                    self._pending = pending
-                    self._compact()
-                    groups = self._groups
-                    get = groups.get
-                    pending = 0
-                    limit = self._pending_limit
-        finally:
-            self._pending = pending
+                    if k is _NOTHING or _is_hashable(k):
+                        raise  # from the job's own code, not from an unhashable key
+                    groups[_hashable(k)].append(v)
+                    k = _NOTHING
+            head = next(it, _NOTHING)
+            if head is _NOTHING:
+                return
+            self._compact()
+            it = chain((head,), it)
 
     def _compact(self) -> None:
         """Combine every list that grew, measure the buffer, spill when over the limit."""
         stats = self.stats
-        new_records = self._pending
         combine = self.combine_fn
         meta = self._meta
         before = stats.output_bytes
+        new_records = 0
         total = 0
         for k, values in self._groups.items():
             m = meta.get(k)
             if m is None:
-                m = meta[k] = [len(packb(k)), 0, 0]
+                kb = packb(k)
+                m = meta[k] = [kb, 0, 0]
             n = len(values)
             fresh = n - m[1]
             if fresh:
-                vbytes = len(packb(values)) - _array_header(n)
-                stats.output_bytes += fresh * m[0] + vbytes - m[2]
+                new_records += fresh
+                if n == 1:
+                    vbytes = len(packb(values[0]))
+                else:
+                    vbytes = len(packb(values)) - _array_header(n)
+                stats.output_bytes += fresh * len(m[0]) + vbytes - m[2]
                 if n > 1:
                     stats.combine[0] += n
                     out = []
@@ -240,39 +240,40 @@ class CombiningBuffer(_Base):
                     vbytes = len(packb(out)) - _array_header(len(out))
                 m[1] = len(values)
                 m[2] = vbytes
-            total += m[0] + m[2] + _RECORD_OVERHEAD * m[1]
+            total += len(m[0]) + m[2] + _RECORD_OVERHEAD * m[1]
         stats.output_records += new_records
-        self._pending = 0
         self._bytes = total
         if total > stats.peak_bytes:
             stats.peak_bytes = total
         added = stats.output_bytes - before
         per_record = max(1.0, added / new_records) if new_records else 16.0
         room = (self.limit - total) / per_record
-        self._pending_limit = int(min(_MAX_PENDING, max(_MIN_PENDING, room)))
+        self._batch = int(min(_MAX_PENDING, max(_MIN_PENDING, room)))
         if total >= self.limit or room < _MIN_PENDING:
             self._spill()
+            self._batch = int(min(_MAX_PENDING, max(_MIN_PENDING, self.limit / per_record)))
 
     def _has_data(self) -> bool:
         return bool(self._groups)
 
     def _reset(self) -> None:
-        self._groups = {}
+        self._groups = defaultdict(list)
         self._meta = {}
         self._bytes = 0
-        self._pending = 0
 
     def _runs(self) -> Iterator[tuple[int, Iterable]]:
-        if self._pending:
-            self._compact_only()
-        part, sort_key = self.partition, self.sort_key
+        self._compact_only()
+        part, sort_key, meta = self.partition, self.sort_key, self._meta
         keyed = []
         for k, values in self._groups.items():
+            if not values:
+                continue
             skb = sort_key(k)
-            keyed.append((part(k, packb(k), skb), skb, k, values))
-        keyed.sort(key=itemgetter(0, 1))
-        for p, group in groupby(keyed, key=itemgetter(0)):
-            yield p, ((skb, k, v) for _, skb, k, values in group for v in values)
+            kb = meta[k][0]
+            keyed.append((part(k, kb, skb), skb, kb, values))
+        keyed.sort(key=_partition_and_sort_key)
+        for p, group in groupby(keyed, key=_partition):
+            yield p, ((skb, kb, packb(v)) for _, skb, kb, values in group for v in values)
 
     def _compact_only(self) -> None:
         limit = self.limit
@@ -281,6 +282,19 @@ class CombiningBuffer(_Base):
             self._compact()
         finally:
             self.limit = limit
+
+
+_NOTHING = object()
+_partition = itemgetter(0)
+_partition_and_sort_key = itemgetter(0, 1)
+
+
+def _is_hashable(key: Any) -> bool:
+    try:
+        hash(key)
+    except TypeError:
+        return False
+    return True
 
 
 def _array_header(n: int) -> int:

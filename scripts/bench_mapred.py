@@ -1,0 +1,277 @@
+"""Benchmark the MapReduce engine against plain single-threaded Python programs (not a test).
+
+Owns: generating the benchmark inputs (a Zipf text corpus, two join tables) deterministically,
+running each workload as whole processes (``hadoop jar`` through ``python -m mapred.cli`` versus a
+plain script), checking that the outputs are equal, and only then reporting wall times, ratios
+and peak memory. Must not touch: engine internals (it uses the command line like a user).
+
+    python scripts/bench_mapred.py --size 200MB            # wordcount x2 + join + trivial job
+    python scripts/bench_mapred.py --size 20MB --skip-join  # a quick look
+
+Workloads: ``jobs.wordcount`` (in-mapper combining) and ``jobs.wordcount_textbook`` ((word, 1) +
+combiner) against ``for line in f: counter.update(line.split())``; ``jobs.join_reduce_side``
+(inner join) against a dict-of-lists hash join; a trivial identity job on a one-line file.
+Peak memory is the largest resident set of any one process of the run (ru_maxrss).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+BASE_WORDCOUNT = r"""
+import collections, sys
+counts = collections.Counter()
+with open(sys.argv[1], encoding="utf-8") as f:
+    for line in f:
+        counts.update(line.split())
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    for word in sorted(counts):
+        out.write(f"{word}\t{counts[word]}\n")
+"""
+
+BASE_JOIN = r"""
+import collections, sys
+small = collections.defaultdict(list)
+with open(sys.argv[1], encoding="utf-8") as f:
+    for line in f:
+        key, _, rest = line.rstrip("\n").partition("\t")
+        small[key].append(rest)
+with open(sys.argv[2], encoding="utf-8") as f, open(sys.argv[3], "w", encoding="utf-8") as out:
+    for line in f:
+        key, _, rest = line.rstrip("\n").partition("\t")
+        for left in small.get(key, ()):
+            out.write(f"{key}\t{left}\t{rest}\n")
+"""
+
+# Runs a command in-process and reports its own and its children's peak RSS as JSON on fd 3.
+MEASURE = r"""
+import json, os, resource, runpy, sys
+mode, rest = sys.argv[1], sys.argv[2:]
+code = 0
+try:
+    if mode == "-c":
+        sys.argv = ["-c"] + rest[1:]
+        exec(compile(rest[0], "<bench>", "exec"), {"__name__": "__main__"})
+    else:
+        sys.argv = [mode] + rest
+        runpy.run_module(mode, run_name="__main__")
+except SystemExit as e:
+    code = e.code or 0
+try:
+    from mapred.executor import shutdown_pools
+    shutdown_pools()
+except ImportError:
+    pass
+me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+os.write(int(os.environ["BENCH_REPORT_FD"]), json.dumps({"code": code, "self_kb": me, "children_kb": kids}).encode())
+"""
+
+
+def run_measured(args: list[str], env: dict[str, str]) -> tuple[float, int, dict]:
+    """Wall seconds, exit code and peak-RSS report of one whole process."""
+    read_fd, write_fd = os.pipe()
+    started = time.perf_counter()
+    env = dict(env, BENCH_REPORT_FD=str(write_fd))
+    proc = subprocess.Popen([sys.executable, "-c", MEASURE, *args], env=env, cwd=ROOT,
+                            pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    os.close(write_fd)
+    _, err = proc.communicate()
+    elapsed = time.perf_counter() - started
+    report = os.read(read_fd, 1 << 16)
+    os.close(read_fd)
+    info = json.loads(report) if report else {"code": proc.returncode}
+    if proc.returncode or info.get("code"):
+        sys.stderr.write(err.decode(errors="replace")[-3000:])
+        raise SystemExit(f"benchmark command failed: {' '.join(args[:4])}")
+    return elapsed, proc.returncode, info
+
+
+def peak_mb(info: dict) -> float:
+    return max(info.get("self_kb", 0), info.get("children_kb", 0)) / 1024
+
+
+# -- inputs ----------------------------------------------------------------------------------------
+def make_corpus(path: str, size: int, seed: int = 1) -> None:
+    if os.path.exists(path) and os.path.getsize(path) > size * 0.95:
+        return
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        try:
+            from datasets.text import text_lines
+
+            for chunk in text_lines(size, seed=seed):
+                f.write(chunk)
+        except ImportError:  # a simple Zipf corpus of our own
+            rng = random.Random(seed)
+            vocab = [f"w{i}" for i in range(50_000)]
+            weights = [1 / (i + 1) ** 1.1 for i in range(len(vocab))]
+            written = 0
+            while written < size:
+                words = rng.choices(vocab, weights, k=120_000)
+                text = "\n".join(" ".join(words[i:i + 12]) for i in range(0, len(words), 12)) + "\n"
+                f.write(text)
+                written += len(text)
+    os.replace(tmp, path)
+
+
+def make_join_tables(small: str, big: str, size: int, seed: int = 2) -> None:
+    """An NCBO-shaped pair: `small` (~1/5 of size) maps concepts to terms; `big` annotations
+    reference concepts with a Zipf skew. Tab separated, join key first."""
+    if os.path.exists(small) and os.path.exists(big):
+        return
+    rng = random.Random(seed)
+    concepts = max(1000, size // 400)
+    with open(small, "w", encoding="utf-8") as f:
+        for c in range(concepts):
+            for _ in range(rng.choice((1, 1, 2))):
+                f.write(f"C{c}\tterm{rng.randrange(10**6)}\tont{rng.randrange(300)}\n")
+    weights = [1 / (i + 1) ** 0.8 for i in range(concepts * 2)]
+    written = 0
+    with open(big, "w", encoding="utf-8") as f:
+        while written < size * 0.8:
+            keys = rng.choices(range(concepts * 2), weights, k=50_000)
+            text = "".join(f"C{k}\telement{rng.randrange(10**7)}\t{rng.randrange(1000)}\n" for k in keys)
+            f.write(text)
+            written += len(text)
+
+
+# -- output checks ----------------------------------------------------------------------------------
+def read_counts(paths: list[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                word, _, n = line.rstrip("\n").rpartition("\t")
+                counts[word] = counts.get(word, 0) + int(n)
+    return counts
+
+
+def parts(out: str) -> list[str]:
+    return sorted(os.path.join(out, n) for n in os.listdir(out) if n.startswith("part-"))
+
+
+def line_digest(paths: list[str]) -> tuple[int, int]:
+    """Order-independent digest of the lines of `paths`: (count, sum of 128-bit hashes)."""
+    import mmh3
+
+    total = n = 0
+    for path in paths:
+        with open(path, "rb") as f:
+            for line in f:
+                total += mmh3.hash128(line)
+                n += 1
+    return n, total % (1 << 128)
+
+
+# -- runs -------------------------------------------------------------------------------------------
+def jar(job: str, inputs: list[str], out: str, defines: dict[str, str], env: dict) -> tuple[float, dict]:
+    shutil.rmtree(out, ignore_errors=True)
+    args = ["mapred.cli", "jar", job, *inputs, out]
+    for k, v in defines.items():
+        args += ["-D", f"{k}={v}"]
+    elapsed, _, info = run_measured(args, env)
+    return elapsed, info
+
+
+def base(code: str, args: list[str], env: dict) -> tuple[float, dict]:
+    elapsed, _, info = run_measured(["-c", code, *args], env)
+    return elapsed, info
+
+
+def report(name: str, t_job: float, t_base: float, info_job: dict, info_base: dict) -> dict:
+    ratio = t_job / t_base
+    print(f"{name:28s} job {t_job:7.2f}s  plain {t_base:7.2f}s  ratio {ratio:5.2f}x  "
+          f"peak RSS job {peak_mb(info_job):6.0f} MB  plain {peak_mb(info_base):6.0f} MB", flush=True)
+    return {"job_s": t_job, "plain_s": t_base, "ratio": ratio,
+            "job_peak_mb": peak_mb(info_job), "plain_peak_mb": peak_mb(info_base)}
+
+
+def split_size(total: int, workers: int) -> int:
+    """Two map waves of equal splits on `workers` processes (Hadoop's goal size, maps = 2 x slots)."""
+    return max(1 << 20, -(-total // (2 * workers)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", default="200MB", help="corpus size (default 200MB)")
+    ap.add_argument("--join-size", default="100MB", help="join input size (default 100MB)")
+    ap.add_argument("--workdir", default="/tmp/minihadoop-bench")
+    ap.add_argument("--reducers", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=1, help="runs per measurement; the best is kept")
+    ap.add_argument("--skip-join", action="store_true")
+    ap.add_argument("--only", choices=["wordcount", "textbook", "join", "trivial"], action="append")
+    opts = ap.parse_args(argv)
+    from datasets.text import parse_size
+
+    size, join_size = parse_size(opts.size), parse_size(opts.join_size)
+    os.makedirs(opts.workdir, exist_ok=True)
+    env = dict(os.environ, PYTHONPATH=ROOT, MINIHADOOP_HOME=os.path.join(opts.workdir, "home"))
+    workers = os.cpu_count() or 1
+    local = os.path.join(opts.workdir, "local")
+    defines = {"mapreduce.job.reduces": str(opts.reducers), "mapreduce.cluster.local.dir": local}
+    results: dict[str, dict] = {}
+    want = set(opts.only or ["wordcount", "textbook", "join", "trivial"])
+    if opts.skip_join:
+        want.discard("join")
+
+    def best(fn):
+        runs = [fn() for _ in range(opts.repeat)]
+        return min(runs, key=lambda r: r[0])
+
+    if want & {"wordcount", "textbook"}:
+        corpus = os.path.join(opts.workdir, f"zipf-{opts.size}.txt")
+        make_corpus(corpus, size)
+        real = os.path.getsize(corpus)
+        print(f"corpus {corpus}: {real / 2**20:.0f} MiB; {workers} cores", flush=True)
+        d = dict(defines, **{"mapreduce.input.fileinputformat.split.maxsize": str(split_size(real, workers))})
+        expected_path = os.path.join(opts.workdir, "wc-plain.txt")
+        t_base, i_base = best(lambda: base(BASE_WORDCOUNT, [corpus, expected_path], env))
+        expected = read_counts([expected_path])
+        for name, job in (("wordcount", "jobs.wordcount"), ("textbook", "jobs.wordcount_textbook")):
+            if name not in want:
+                continue
+            out = os.path.join(opts.workdir, f"out-{name}")
+            t_job, i_job = best(lambda job=job, out=out: jar(job, [corpus], out, d, env))
+            if read_counts(parts(out)) != expected:
+                raise SystemExit(f"{name}: output differs from the plain program's")
+            results[name] = report(f"{name} ({opts.size})", t_job, t_base, i_job, i_base)
+    if "join" in want:
+        small = os.path.join(opts.workdir, f"join-small-{opts.join_size}.tsv")
+        big = os.path.join(opts.workdir, f"join-big-{opts.join_size}.tsv")
+        make_join_tables(small, big, join_size)
+        total = os.path.getsize(small) + os.path.getsize(big)
+        d = dict(defines, **{"mapreduce.input.fileinputformat.split.maxsize": str(split_size(total, workers)),
+                             "join.type": "inner"})
+        plain_out = os.path.join(opts.workdir, "join-plain.tsv")
+        t_base, i_base = best(lambda: base(BASE_JOIN, [small, big, plain_out], env))
+        out = os.path.join(opts.workdir, "out-join")
+        t_job, i_job = best(lambda: jar("jobs.join_reduce_side", [small, big], out, d, env))
+        if line_digest(parts(out)) != line_digest([plain_out]):
+            raise SystemExit("join: output differs from the plain program's")
+        results["join"] = report(f"reduce-side join ({total / 2**20:.0f} MiB)", t_job, t_base, i_job, i_base)
+    if "trivial" in want:
+        tiny = os.path.join(opts.workdir, "tiny.txt")
+        with open(tiny, "w") as f:
+            f.write("hello world\n")
+        out = os.path.join(opts.workdir, "out-trivial")
+        t_job, info = best(lambda: jar("mapred.api:Job", [tiny], out,
+                                       {"mapreduce.job.reduces": "1", "mapreduce.cluster.local.dir": local}, env))
+        print(f"{'trivial job':28s} {t_job:7.2f}s end to end (peak RSS {peak_mb(info):.0f} MB)", flush=True)
+        results["trivial"] = {"job_s": t_job, "job_peak_mb": peak_mb(info)}
+    with open(os.path.join(opts.workdir, "results.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
