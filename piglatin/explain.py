@@ -1,0 +1,71 @@
+"""EXPLAIN text for the back end: the physical plan and the MapReduce plan of a job chain.
+
+Owns: rendering which operators run in which job's map, combine and reduce stage. Must not
+touch: compiling (mrcompiler.py) or running jobs.
+"""
+
+from __future__ import annotations
+
+from piglatin import logical as L
+from piglatin.mrcompiler import MRJob, algebraic_aggregates
+
+
+def _op_text(plan: L.LogicalPlan, op_id: str) -> str:
+    op = plan.op(op_id)
+    name = op.name.replace("LO", "PO", 1)
+    return f"{op.alias or op_id}: {name}{L.describe_op(op)}"
+
+
+def physical_text(plan: L.LogicalPlan, jobs: list[MRJob]) -> str:
+    lines = ["#-----------------------------------------------", "# Physical Plan:",
+             "#-----------------------------------------------"]
+    seen: list[str] = []
+    for job in jobs:
+        spec = job.spec
+        for inp in spec["inputs"]:
+            for op_id in [inp["source"]] + [c[0] for c in inp["chain"]]:
+                if op_id not in seen:
+                    seen.append(op_id)
+        for op_id in ([spec["op"]] if spec["op"] else []) + spec["reduce_chain"]:
+            if op_id not in seen:
+                seen.append(op_id)
+        if job.store and job.store not in seen:
+            seen.append(job.store)
+    lines.extend(_op_text(plan, o) for o in seen)
+    return "\n".join(lines)
+
+
+def mr_plan_text(plan: L.LogicalPlan, jobs: list[MRJob]) -> str:
+    """One block per job: its Map, Combine and Reduce stages, map-only jobs marked."""
+    lines = ["#--------------------------------------------------", "# Map Reduce Plan",
+             "#--------------------------------------------------"]
+    for job in jobs:
+        spec = job.spec
+        kind = "map-only" if not spec["op"] else f"{spec['kind']}, {job.reducers} reducer(s)"
+        lines.append(f"MapReduce node {job.name} ({kind})")
+        lines.append("Map Plan")
+        for inp in spec["inputs"]:
+            stages = [_op_text(plan, inp["source"])]
+            stages += [_op_text(plan, c[0]) for c in inp["chain"]]
+            if spec["op"]:
+                stages.append(f"Local Rearrange (tag {inp['tag']}) for {plan.op(spec['op']).name}")
+            lines.append("|   " + " -> ".join(stages))
+        if spec["op"] is None and job.store:
+            lines.append("|   Store: " + _op_text(plan, job.store))
+        if spec.get("combine"):
+            calls = algebraic_aggregates(plan, plan.op(spec["op"]), spec["reduce_chain"]) or []
+            lines.append("Combine Plan")
+            lines.append("|   Package -> " + ", ".join(f"{c.func}.Intermediate" for c in calls))
+            lines.append("|   (map side: " + ", ".join(f"{c.func}.Initial" for c in calls) + ")")
+        if spec["op"]:
+            lines.append("Reduce Plan")
+            stages = ["Package: " + _op_text(plan, spec["op"])]
+            if spec.get("combine"):
+                calls = algebraic_aggregates(plan, plan.op(spec["op"]), spec["reduce_chain"]) or []
+                stages.append(", ".join(f"{c.func}.Final" for c in calls))
+            stages += [_op_text(plan, o) for o in spec["reduce_chain"]]
+            if job.store:
+                stages.append("Store: " + _op_text(plan, job.store))
+            lines.append("|   " + " -> ".join(stages))
+        lines.append("--------")
+    return "\n".join(lines)

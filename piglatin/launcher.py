@@ -1,0 +1,348 @@
+"""Running Pig Latin: `run_script`, `PigServer` and `explain_text`.
+
+Owns: a script session end to end — preprocess, parse, build (and optimize when
+piglatin.optimizer exists), then each action in script order: compile a sink into its MR job
+chain (mrcompiler.py) and run it through mapred.runner (local or cluster executor), print DUMP
+rows and DESCRIBE text, EXPLAIN, SET, REGISTER, `fs`/`exec`/`run`. Intermediate outputs live in
+a temporary directory removed when the session closes. Runtime failures become one-line
+PigErrors naming the job and the cause. Must not touch: the grammar, plans' semantics, the
+operators' record logic, or how a task runs.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from piglatin import data
+from piglatin import logical as L
+from piglatin import runtime as RT
+from piglatin.errors import PigError
+from piglatin.mrcompiler import MRJob, compile_sink, compile_target
+from piglatin.storage import pack_value, unpack_value
+
+log = logging.getLogger(__name__)
+
+REPLICATED_MAX = "pig.join.replicated.max.bytes"
+DEFAULT_REPLICATED_MAX = 1 << 30
+
+__all__ = ["run_script", "PigServer", "explain_text"]
+
+
+class PigServer:
+    """One Pig session: aliases accumulate over `register_script` calls (grunt, exec/run)."""
+
+    def __init__(self, exec_type: str = "mapreduce", *, cwd: str | os.PathLike | None = None,
+                 out: TextIO | None = None, properties: Mapping[str, Any] | None = None) -> None:
+        from piglatin.builder import Builder, Functions
+
+        self.exec_type = "local" if exec_type.lower() == "local" else "mapreduce"
+        self.cwd = str(Path(cwd or os.getcwd()).resolve())
+        self.out = out if out is not None else io.StringIO()
+        self.properties: dict[str, Any] = dict(properties or {})
+        self.builder = Builder(Functions(base_dir=self.cwd), None)
+        self.chunks: list[list[str]] = []
+        self.udfs: dict[str, str] = {}
+        self.outputs: dict[str, str] = {}  # op id -> intermediate output URL
+        self.scalars: dict[str, bytes] = {}
+        self.tmp = tempfile.mkdtemp(prefix="pig-tmp-")
+        self.job_seq = 0
+        self.stats: list[dict[str, Any]] = []
+
+    # -- session --------------------------------------------------------------------------
+    def close(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self) -> PigServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def register_script(self, text: str, params: Mapping[str, str] | None = None,
+                        param_files: Sequence[str] = (), filename: str | None = None,
+                        execute: bool = True) -> list[L.Action]:
+        """Preprocess, parse and build `text` on top of the session; run its actions."""
+        from piglatin.parser import parse
+        from piglatin.preprocess import substitute
+
+        if self.builder.file is None:
+            self.builder.file = filename
+        try:
+            source = substitute(text, params, param_files=param_files, file=filename)
+        except PigError as e:
+            raise e.located(filename, text) from None
+        actions = self.builder.add(parse(source, filename), source)
+        self.chunks.append([source, filename])
+        if execute:
+            for action in actions:
+                self.perform(action)
+        return actions
+
+    @property
+    def plan(self) -> L.LogicalPlan:
+        return RT.rebuild_plan(self.chunks, self.cwd)
+
+    # -- actions --------------------------------------------------------------------------
+    def perform(self, action: L.Action) -> None:  # noqa: C901
+        if isinstance(action, L.RunSink):
+            self.run_sink(action.op_id)
+        elif isinstance(action, L.DescribeAction):
+            self.print(action.text or self.plan.describe(action.alias))
+        elif isinstance(action, L.ExplainAction):
+            self.print(self.explain(action.op_id))
+        elif isinstance(action, L.SetAction):
+            self.set(action.key, action.value)
+        elif isinstance(action, L.RegisterAction):
+            if str(action.path).endswith(".py"):
+                self.udfs[action.namespace or ""] = self.local_path(action.path)
+        elif isinstance(action, L.CommandAction):
+            self.command(action.kind, action.args)
+
+    def set(self, key: str, value: Any) -> None:
+        text = value if not isinstance(value, str) else value.strip("'\"")
+        self.properties[key] = text
+        if key == "job.name":
+            self.properties["mapreduce.job.name"] = text
+
+    def command(self, kind: str, args: str) -> None:
+        if kind == "fs":
+            from dfs.shell import main as shell_main  # type: ignore[attr-defined]
+
+            shell_main(["-" + args.strip().lstrip("-")] if " " not in args.strip()
+                       else ["-" + args.strip().lstrip("-").split()[0], *args.split()[1:]])
+        elif kind in ("exec", "run"):
+            path = self.local_path(args.strip().strip("'\""))
+            self.register_script(Path(path).read_text(encoding="utf-8"), filename=path)
+        elif kind == "sh":
+            import subprocess
+
+            done = subprocess.run(args, shell=True, capture_output=True, text=True, cwd=self.cwd)
+            self.out.write(done.stdout)
+
+    def print(self, text: str) -> None:
+        self.out.write(text + "\n")
+
+    # -- paths ----------------------------------------------------------------------------
+    def local_path(self, path: str) -> str:
+        return path if os.path.isabs(path) else os.path.join(self.cwd, path)
+
+    def location(self, path: str) -> str:
+        """A user path as an fsspec URL for the current exec type."""
+        if "://" in path:
+            return path
+        if self.exec_type == "local":
+            return self.local_path(path.removeprefix("file:"))
+        if path.startswith("/"):
+            return "dfs://" + path
+        return f"dfs:///user/{_user()}/{path}"
+
+    def tmp_location(self, name: str) -> str:
+        if self.exec_type == "local":
+            return os.path.join(self.tmp, name)
+        return f"dfs:///tmp/pig-{os.getpid()}-{os.path.basename(self.tmp)}/{name}"
+
+    # -- running --------------------------------------------------------------------------
+    def run_sink(self, sink_id: str) -> None:
+        plan = self.plan
+        sink = plan.op(sink_id)
+        if isinstance(sink, L.LOStore):
+            self._check_output(sink)
+        mr = compile_sink(plan, sink_id, set(self.outputs), self._compile_conf())
+        for job in mr.jobs:
+            self.run_job(plan, job)
+        if isinstance(sink, L.LODump):
+            url = self.outputs.pop(sink_id)
+            for row in self.read_rows(url):
+                self.print(data.format_value(row))
+
+    def _compile_conf(self) -> dict[str, Any]:
+        return {"default_parallel": self.properties.get("default_parallel")}
+
+    def _check_output(self, sink: L.LOStore) -> None:
+        import fsspec
+
+        url = self.location(sink.path)
+        fs, path = fsspec.core.url_to_fs(url)
+        if fs.exists(path):
+            raise PigError(
+                f"Output Location Validation Failed for: '{url}' More info to follow:\n"
+                f"Output directory {url} already exists",
+                code=6000, line=sink.line or None, column=sink.column or None)
+
+    def run_job(self, plan: L.LogicalPlan, job: MRJob) -> None:
+        from mapred.api import Input
+        from mapred.errors import MapRedError
+        from mapred.runner import run_job
+
+        self.job_seq += 1
+        spec = job.spec
+        locations = {op_id: self._source_url(plan, op_id) for op_id in job.sources + job.side}
+        self._check_replicated(plan, job, locations)
+        inputs = []
+        for i, inp in enumerate(spec["inputs"]):
+            src = plan.op(inp["source"])
+            fmt = RT.input_format_of(src) if inp["source"] not in self.outputs else "records"
+            inputs.append(Input(locations[inp["source"]], fmt, f"map{i}"))
+        store = plan.op(job.store) if job.store else None
+        if isinstance(store, L.LOStore):
+            output = self.location(store.path)
+            text = not store.func.name.endswith("BinStorage")
+        else:
+            output = self.tmp_location(f"{job.name}-{self.job_seq}-{uuid.uuid4().hex[:6]}")
+            text = False
+        conf = self._job_conf(job, locations, text)
+        executor = "local" if self.exec_type == "local" else "cluster"
+        try:
+            result = run_job(RT.job_class(spec), inputs, output, conf, executor,
+                             name=conf.get("mapreduce.job.name") or f"PigLatin:{job.name}")
+        except MapRedError as e:
+            raise _runtime_error(job, e) from None
+        if not result.succeeded:
+            raise _runtime_error(job, result.error)
+        self.stats.append({"job": result.job_id, "maps": result.stats.get("maps"),
+                           "reduces": result.stats.get("reduces"), "seconds": result.seconds})
+        if not isinstance(store, L.LOStore):
+            self.outputs[job.store if job.store else job.output_op] = output
+        self._read_scalar(plan, job, output)
+
+    def _source_url(self, plan: L.LogicalPlan, op_id: str) -> str:
+        if op_id in self.outputs:
+            return self.outputs[op_id]
+        op = plan.op(op_id)
+        if isinstance(op, L.LOLoad):
+            url = self.location(op.path)
+            self._check_input(url)
+            return url
+        raise PigError(f"no output for {op.alias or op_id}", code=2999)
+
+    def _check_input(self, url: str) -> None:
+        from dfs.conf import Configuration
+        from mapred.errors import InputPathError
+        from mapred.io import expand_inputs
+
+        try:
+            expand_inputs([url], Configuration({}))
+        except InputPathError as e:
+            raise PigError(f"Input path does not exist: {url} ({e})", code=2118) from None
+
+    def _check_replicated(self, plan: L.LogicalPlan, job: MRJob, locations: dict) -> None:
+        import fsspec
+
+        from dfs.conf import Configuration
+        from mapred.io import expand_inputs
+
+        limit = int(self.properties.get(REPLICATED_MAX, DEFAULT_REPLICATED_MAX))
+        for op_id in job.side:
+            if not any(u == op_id for u, _s in plan.scalars if False):
+                size = 0
+                for url in expand_inputs([locations[op_id]], Configuration({})):
+                    fs, path = fsspec.core.url_to_fs(url)
+                    size += fs.size(path) or 0
+                if size > limit and _is_replicated_side(plan, op_id):
+                    raise PigError(
+                        f"Replicated join input {plan.op(op_id).alias or op_id} is {size} bytes, "
+                        f"more than {REPLICATED_MAX}={limit}; use the default hash join or "
+                        "'skewed' instead of 'replicated'", code=1000)
+
+    def _job_conf(self, job: MRJob, locations: dict, text: bool) -> dict[str, Any]:
+        conf = {k: v for k, v in self.properties.items() if "." in k}
+        conf.update({
+            RT.SCRIPT: self.chunks, RT.CWD: self.cwd, RT.SPEC: job.spec,
+            RT.LOCATIONS: locations, RT.SCALARS: dict(self.scalars), RT.UDFS: dict(self.udfs),
+            RT.OUTFMT: "text" if text else "records",
+            "mapreduce.job.reduces": job.reducers,
+        })
+        if self.exec_type == "local":
+            conf.setdefault("mapreduce.map.maxattempts", 1)
+            conf.setdefault("mapreduce.reduce.maxattempts", 1)
+        return conf
+
+    def _read_scalar(self, plan: L.LogicalPlan, job: MRJob, output: str) -> None:
+        if not any(src == job.output_op for _u, src in plan.scalars):
+            return
+        rows = list(self.read_rows(output))
+        if len(rows) > 1:
+            alias = plan.op(job.output_op).alias
+            raise PigError(f"Scalar has more than one row in the output. 1st : {rows[0]}, "
+                           f"2nd :{rows[1]} (alias {alias})", code=1066)
+        self.scalars[job.output_op] = pack_value(rows[0] if rows else None)
+
+    def read_rows(self, url: str):
+        from mapred.recordfile import read_records
+        from mapred.runner import part_files
+
+        for part in part_files(url):
+            for _k, v in read_records(part):
+                yield unpack_value(v)
+
+    # -- explain --------------------------------------------------------------------------
+    def explain(self, op_id: str | None = None) -> str:
+        plan = self.plan
+        parts = [plan.explain(op_id)]
+        targets = [op_id] if op_id else [s.op_id for s in plan.sinks()]
+        jobs: list[MRJob] = []
+        for target in targets:
+            op = plan.op(target)
+            jobs.extend(compile_sink(plan, target, set(), self._compile_conf()).jobs
+                        if isinstance(op, L.SINKS)
+                        else compile_target(plan, target, self._compile_conf()).jobs)
+        from piglatin.explain import mr_plan_text, physical_text
+
+        parts.append(physical_text(plan, jobs))
+        parts.append(mr_plan_text(plan, jobs))
+        return "\n".join(parts)
+
+
+def _is_replicated_side(plan: L.LogicalPlan, op_id: str) -> bool:
+    return any(isinstance(op, L.LOJoin) and op.strategy == "replicated" and op_id in op.inputs[1:]
+               for op in plan.operators)
+
+
+def _runtime_error(job: MRJob, cause: Any) -> PigError:
+    text = str(cause).strip().splitlines()[-1] if str(cause).strip() else repr(cause)
+    return PigError(f"ERROR 2997: Encountered a failure running {job.name}: {text}", code=2997)
+
+
+def _user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001
+        return "pig"
+
+
+def run_script(script_text: str, exec_type: str = "local", params: Mapping[str, str] | None = None,
+               param_files: Sequence[str] = (), cwd: str | os.PathLike | None = None,
+               filename: str | None = None, out: TextIO | None = None) -> int:
+    """Run a whole Pig script; DUMP and DESCRIBE lines go to `out`. Returns 0, or raises
+    PigError for a user error."""
+    server = PigServer(exec_type, cwd=cwd, out=out)
+    try:
+        server.register_script(script_text, params, list(param_files), filename)
+    finally:
+        server.close()
+    return 0
+
+
+def explain_text(script_text: str, alias: str | None = None, exec_type: str = "local",
+                 params: Mapping[str, str] | None = None, cwd: str | None = None) -> str:
+    """EXPLAIN of a script without running it: logical, physical and MapReduce plans."""
+    server = PigServer(exec_type, cwd=cwd)
+    try:
+        server.register_script(script_text, params, execute=False)
+        for action in server.builder.actions:
+            if isinstance(action, (L.SetAction, L.RegisterAction)):
+                server.perform(action)
+        op_id = dict(server.plan.aliases)[alias] if alias else None
+        return server.explain(op_id)
+    finally:
+        server.close()

@@ -1,0 +1,293 @@
+"""MR compiler: cut a logical plan into a chain of MapReduce jobs (Pig's MRCompiler).
+
+Owns: deciding job boundaries and which operators run in which job's map, combine and reduce
+stage. Blocking operators (COGROUP/GROUP, JOIN except 'replicated', ORDER, DISTINCT, CROSS,
+LIMIT, RANK) each start a job's reduce side; the narrow operators after them (FOREACH, FILTER,
+SAMPLE, SPLIT branches) fuse into that reduce side while the data does not branch, and the
+narrow operators before them run in the map side, traced back to a LOAD or to an earlier job's
+output. A replicated JOIN is narrow (map-only); its other inputs become files first.
+Must not touch: execution (runtime.py/launcher.py) or the operators' record semantics.
+
+Every job is an `MRJob` whose `spec` is a plain msgpack-able dict; the worker rebuilds the same
+(deterministic) logical plan and compiles only the op ids the spec names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from piglatin import logical as L
+from piglatin.errors import PigError
+
+BLOCKING = (L.LOCogroup, L.LOSort, L.LODistinct, L.LOCross, L.LOLimit, L.LORank)
+FUSABLE = (L.LOForEach, L.LOFilter, L.LOSample, L.LOStore, L.LODump)
+ALGEBRAIC = ("COUNT", "COUNT_STAR", "SUM", "AVG", "MIN", "MAX")
+
+__all__ = ["MRJob", "MRPlan", "compile_sink", "algebraic_aggregates", "is_blocking"]
+
+
+@dataclass
+class MRJob:
+    """One job: its spec (for the worker), what it reads and what it writes."""
+
+    name: str
+    spec: dict[str, Any]
+    sources: list[str]  # op ids whose files this job reads (LOADs or earlier outputs)
+    side: list[str]  # op ids read whole in every task (replicated inputs, scalars)
+    output_op: str  # the op whose rows this job writes
+    store: str | None  # the STORE op id when the job writes the user's output
+    reducers: int = 0
+
+
+@dataclass
+class MRPlan:
+    jobs: list[MRJob] = field(default_factory=list)
+
+
+def is_blocking(op: L.LogicalOperator) -> bool:
+    if isinstance(op, L.LOJoin):
+        return op.strategy != "replicated"
+    return isinstance(op, BLOCKING)
+
+
+def algebraic_aggregates(plan: L.LogicalPlan, group: L.LogicalOperator,
+                         chain: list[str]) -> list[L.LEFunc] | None:
+    """The algebraic calls when GROUP is followed by a FOREACH of group + aggregates only."""
+    if not isinstance(group, L.LOCogroup) or len(group.inputs) != 1 or not chain:
+        return None
+    fe = plan.op(chain[0])
+    if not isinstance(fe, L.LOForEach) or fe.nested:
+        return None
+    calls: list[L.LEFunc] = []
+    for g in fe.generate:
+        if g.flatten or not _only_algebraic(g.expr, calls):
+            return None
+    return calls or None
+
+
+def _only_algebraic(e: L.LExpr, calls: list[L.LEFunc]) -> bool:  # noqa: C901
+    if isinstance(e, L.LEFunc) and e.func in ALGEBRAIC and e.kind == "builtin" and not e.ctor_args:
+        arg = e.args[0] if len(e.args) == 1 else None
+        base = arg.base if isinstance(arg, L.LEDeref) else arg
+        if isinstance(base, L.LEProject) and base.column == 1:
+            calls.append(e)
+            return True
+        return False
+    if isinstance(e, L.LEProject):
+        return e.column == 0
+    if isinstance(e, L.LEDeref):
+        return isinstance(e.base, L.LEProject) and e.base.column == 0
+    if isinstance(e, L.LEConst):
+        return True
+    if isinstance(e, (L.LECast, L.LEUnary)):
+        return _only_algebraic(e.operand, calls)
+    if isinstance(e, L.LEBinary):
+        return _only_algebraic(e.left, calls) and _only_algebraic(e.right, calls)
+    if isinstance(e, L.LEBinCond):
+        return all(_only_algebraic(x, calls) for x in (e.cond, e.then, e.otherwise))
+    if isinstance(e, L.LEFunc):
+        return all(_only_algebraic(a, calls) for a in e.args)
+    return False
+
+
+class _Compiler:
+    def __init__(self, plan: L.LogicalPlan, sink_id: str, done: set[str], conf: dict) -> None:
+        self.plan = plan
+        self.done = set(done)  # ops whose output files exist already
+        self.conf = conf
+        live = plan.upstream(sink_id)
+        self.live = {op.op_id for op in live}
+        self.consumers: dict[str, list[str]] = {op.op_id: [] for op in live}
+        for op in live:
+            for dep in plan.dependencies(op.op_id):
+                if dep in self.consumers and op.op_id not in self.consumers[dep]:
+                    self.consumers[dep].append(op.op_id)
+        self.jobs: list[MRJob] = []
+        self.produced: dict[str, MRJob] = {}
+        self.reduce_end: dict[str, str] = {}  # blocking op -> last fused op
+        self.member_of: dict[str, str] = {}  # fused op (or absorbed sink) -> job output op
+
+    # -- reduce chains ------------------------------------------------------------------
+    def reduce_chain(self, op_id: str) -> list[str]:
+        chain = []
+        cur = op_id
+        while True:
+            users = self.consumers.get(cur, [])
+            if len(users) != 1 or _scalar_source(self.plan, cur):
+                break
+            nxt = self.plan.op(users[0])
+            if not isinstance(nxt, FUSABLE) or nxt.inputs.count(cur) != 1:
+                break
+            chain.append(nxt.op_id)
+            if isinstance(nxt, L.SINKS):
+                break
+            cur = nxt.op_id
+        return chain
+
+    # -- map paths ----------------------------------------------------------------------
+    def paths(self, op_id: str) -> list[tuple[str, list[list[Any]]]]:
+        """(source op id, chain of [op id, input slot]) for every way rows reach `op_id`."""
+        op = self.plan.op(op_id)
+        if op_id in self.done or isinstance(op, L.LOLoad) or op_id in self.produced:
+            return [(op_id, [])]
+        if is_blocking(op):
+            return [(self.ensure(op_id), [])]
+        out = []
+        slots = [0] if isinstance(op, L.LOJoin) else range(len(op.inputs))
+        for slot in slots:
+            for src, chain in self.paths(op.inputs[slot]):
+                out.append((src, chain + [[op_id, slot]]))
+        if op_id in self.member_of:  # fused into a reduce side while tracing its inputs
+            return [(self.member_of[op_id], [])]
+        return out
+
+    def side_inputs(self, chain: list[list[Any]]) -> list[str]:
+        """Materialize the replicated inputs and scalars a map chain needs."""
+        side = []
+        for op_id, _slot in chain:
+            op = self.plan.op(op_id)
+            if isinstance(op, L.LOJoin) and op.strategy == "replicated":
+                for dep in op.inputs[1:]:
+                    side.append(self.materialize(dep))
+            side.extend(self.scalar_sources(op_id))
+        return side
+
+    def scalar_sources(self, op_id: str) -> list[str]:
+        return [self.materialize(src) for user, src in self.plan.scalars if user == op_id]
+
+    def materialize(self, op_id: str) -> str:
+        """An op whose output must be a file: returns the op id that file holds."""
+        op = self.plan.op(op_id)
+        if op_id in self.done or op_id in self.produced or isinstance(op, L.LOLoad):
+            return op_id
+        if is_blocking(op):
+            return self.ensure(op_id)
+        paths = self.paths(op_id)
+        if op_id not in self.produced:
+            self.add_job("map", None, paths, [], op_id, None)
+        return op_id
+
+    # -- jobs ---------------------------------------------------------------------------
+    def ensure(self, op_id: str) -> str:
+        """Compile the job whose reduce side starts at blocking op `op_id`; its output op."""
+        if op_id in self.reduce_end:
+            return self.reduce_end[op_id]
+        op = self.plan.op(op_id)
+        chain = self.reduce_chain(op_id)
+        store = None
+        if chain and isinstance(self.plan.op(chain[-1]), L.SINKS):
+            store = chain.pop()
+        end = chain[-1] if chain else op_id
+        self.reduce_end[op_id] = end
+        for member in chain + ([store] if store else []):
+            self.member_of[member] = end
+        inputs = []
+        for tag, dep in enumerate(op.inputs):
+            for src, path in self.paths(dep):
+                inputs.append((src, path, tag))
+        self.add_job(_kind(op), op, inputs, chain, end, store)
+        return end
+
+    def add_job(self, kind: str, op: L.LogicalOperator | None, inputs: list, chain: list[str],
+                end: str, store: str | None) -> MRJob:
+        norm = [(i[0], i[1], i[2] if len(i) > 2 else 0) for i in inputs]
+        side: list[str] = []
+        for _src, path, _tag in norm:
+            side.extend(self.side_inputs(path))
+        for op_id in ([op.op_id] if op is not None else []) + chain:
+            side.extend(self.scalar_sources(op_id))
+        spec: dict[str, Any] = {
+            "kind": kind,
+            "op": op.op_id if op is not None else None,
+            "inputs": [{"source": s, "chain": p, "tag": t} for s, p, t in norm],
+            "reduce_chain": chain,
+            "output_op": end,
+            "store": store,
+            "side": sorted(set(side)),
+        }
+        reducers = 0
+        if op is not None:
+            reducers = self.reducers(op, kind)
+            if kind == "group":
+                spec["combine"] = algebraic_aggregates(self.plan, op, chain) is not None
+        spec["reducers"] = reducers
+        job = MRJob(f"job{len(self.jobs) + 1}", spec, sorted({s for s, _p, _t in norm}),
+                    sorted(set(side)), end, store, reducers)
+        self.jobs.append(job)
+        self.produced[end] = job
+        return job
+
+    def reducers(self, op: L.LogicalOperator, kind: str) -> int:
+        if kind in ("limit", "rank", "cross"):
+            return 1
+        parallel = getattr(op, "parallel", None)
+        if parallel:
+            return int(parallel)
+        default = self.conf.get("default_parallel")
+        return int(default) if default else 1
+
+    def sink(self, sink_id: str) -> None:
+        paths = self.paths(sink_id)
+        if sink_id in self.member_of:
+            return  # written by the reduce side of a job
+        src = self.plan.op(sink_id).inputs[0]
+        self.add_job("map", None, _strip_sink(paths), [], src, sink_id)
+
+
+def _strip_sink(paths: list) -> list:
+    return [(s, p[:-1]) for s, p in paths]
+
+
+def _scalar_source(plan: L.LogicalPlan, op_id: str) -> bool:
+    return any(src == op_id for _u, src in plan.scalars)
+
+
+def _kind(op: L.LogicalOperator) -> str:
+    if isinstance(op, L.LOCogroup):
+        return "group"
+    if isinstance(op, L.LOJoin):
+        return "join"
+    if isinstance(op, L.LOSort):
+        return "order"
+    if isinstance(op, L.LODistinct):
+        return "distinct"
+    if isinstance(op, L.LOCross):
+        return "cross"
+    if isinstance(op, L.LOLimit):
+        return "limit"
+    if isinstance(op, L.LORank):
+        return "rank"
+    raise PigError(f"cannot compile {op.name}", code=2999)
+
+
+def compile_sink(plan: L.LogicalPlan, sink_id: str, done: set[str] | None = None,
+                 conf: dict | None = None) -> MRPlan:
+    """The jobs that produce sink `sink_id` (STORE or DUMP), in run order; `done` lists ops
+    whose output files already exist (reused instead of recomputed)."""
+    c = _Compiler(plan, sink_id, done or set(), conf or {})
+    check_joins(plan, c.live)
+    c.sink(sink_id)
+    return MRPlan(c.jobs)
+
+
+def check_joins(plan: L.LogicalPlan, live: set[str]) -> None:
+    """Refuse joins a strategy cannot do, naming the strategy that can (Pig's messages)."""
+    for op in plan.operators:
+        if not isinstance(op, L.LOJoin) or op.op_id not in live:
+            continue
+        where = {"line": op.line, "column": op.column}
+        if op.strategy == "replicated" and op.join_type in ("right", "full"):
+            raise PigError("Replicated join does not support (right|full) outer joins; "
+                           "use the default hash join or 'skewed'", code=1000, **where)
+        if op.strategy in ("skewed", "merge") and len(op.inputs) > 2:
+            name = op.strategy.capitalize()
+            raise PigError(f"{name} join can only be applied for 2-way joins; "
+                           "use the default hash join or 'replicated'", code=1000, **where)
+
+
+def compile_target(plan: L.LogicalPlan, op_id: str, conf: dict | None = None) -> MRPlan:
+    """The jobs that materialize relation `op_id` (EXPLAIN of an alias)."""
+    c = _Compiler(plan, op_id, set(), conf or {})
+    c.materialize(op_id)
+    return MRPlan(c.jobs)

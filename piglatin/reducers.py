@@ -1,0 +1,455 @@
+"""Shuffle-side packaging of Pig's blocking operators: what the map emits and what reduce makes.
+
+Owns, per job kind (see mrcompiler.py): the map-side key/value of each tagged input (Pig byte
+sort keys, values as `pack_value` bytes), the reduce-side packaging (COGROUP bags, hash join
+with the last input streamed and the others buffered and spilled past a limit, ORDER, DISTINCT,
+CROSS, LIMIT, RANK), the algebraic map/combine/reduce split of GROUP + aggregates, and the
+map-side replicated join. Must not touch: job boundaries or task wiring (runtime.py).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from itertools import product
+from operator import itemgetter
+from typing import Any
+
+import msgpack
+
+from piglatin import data
+from piglatin import logical as L
+from piglatin.builtins import BUILTINS
+from piglatin.physical import Compiler, chain_functions
+from piglatin.storage import pack_value, unpack_value
+
+SPILL_RECORDS = "pig.join.spill.records"
+AGG_KEYS = 20000  # map-side partial aggregation: flush past this many keys
+_NULL = b"\x00"  # below every data.sort_bytes prefix: null keys that must not match
+
+__all__ = ["MapState", "map_tail", "reducer", "combiner", "replicated_join", "local_limit"]
+
+
+class MapState:
+    __slots__ = ("seq", "aggs", "seen")
+
+    def __init__(self) -> None:
+        self.seq = 0
+        self.aggs: dict[bytes, list] = {}
+        self.seen: set[bytes] = set()
+
+
+def _has_null(key: Any) -> bool:
+    if key is None:
+        return True
+    return type(key) is tuple and None in key
+
+
+# ----------------------------------------------------------------------------------- map side
+def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:  # noqa: C901
+    spec, plan, comp = job.spec, job.plan, job.compiler
+    op = plan.op(spec["op"])
+    kind = spec["kind"]
+    sort_bytes = data.sort_bytes
+    if kind == "group":
+        if spec.get("combine"):
+            return _agg_tail(job, op)
+        if op.group_all:
+            return lambda t: [(b"", (tag, pack_value(t)))]
+        keyf = comp.key_fn(op.keys[tag])
+        if len(op.inputs) > 1:
+            suffix = bytes([tag])
+
+            def cogroup(t):
+                k = keyf(t)
+                kb = sort_bytes(k) if k is not None else _NULL + suffix
+                return [(kb, (tag, pack_value(t)))]
+
+            return cogroup
+        return lambda t: [(sort_bytes(keyf(t)), (tag, pack_value(t)))]
+    if kind == "join":
+        keyf = comp.key_fn(op.keys[tag])
+        tb = bytes([tag])
+        outer = _outer_sides(op)[tag]
+        null_key = _NULL + tb + tb
+
+        def join(t):
+            k = keyf(t)
+            if _has_null(k):
+                return [(null_key, (tag, pack_value(t)))] if outer else []
+            return [(sort_bytes(k) + tb, (tag, pack_value(t)))]
+
+        return join
+    if kind == "cross":
+        tb = bytes([tag])
+        return lambda t: [(tb, (tag, pack_value(t)))]
+    if kind == "order" or (kind == "rank" and op.keys):
+        keyf = comp.sort_key(op.keys)
+        return lambda t: [(keyf(t), pack_value(t))]
+    if kind == "distinct":
+        seen = job.state.seen if hasattr(job, "state") else set()
+
+        def distinct(t):
+            kb = sort_bytes(t)
+            if kb in seen:
+                return []
+            if len(seen) < 100000:
+                seen.add(kb)
+            return [(kb, pack_value(t))]
+
+        return distinct
+    if kind in ("limit", "rank"):
+        return _sequenced(job, op, kind)
+    raise NotImplementedError(kind)
+
+
+def _sequenced(job: Any, op: L.LogicalOperator, kind: str) -> Callable[[tuple], list]:
+    """Keys that keep the input order: (file, split start, record number)."""
+    split = job.context.split
+    where = (split.url, split.start) if split is not None else ("", 0)
+    limit = job.compiler.expr(op.count)(()) if kind == "limit" else None
+    state = job.state if hasattr(job, "state") else MapState()
+
+    def seq(t):
+        state.seq += 1
+        if limit is not None and state.seq > limit:
+            return []
+        return [(where + (state.seq,), pack_value(t))]
+
+    return seq
+
+
+def _outer_sides(op: L.LOJoin) -> list[bool]:
+    n = len(op.inputs)
+    jt = op.join_type
+    return [(i == 0 and jt in ("left", "full")) or (i == n - 1 and n == 2 and jt in ("right", "full"))
+            for i in range(n)]
+
+
+# ---------------------------------------------------------------------- algebraic aggregates
+def _agg_calls(job: Any, op: L.LogicalOperator) -> list[L.LEFunc]:
+    from piglatin.mrcompiler import algebraic_aggregates
+
+    calls = algebraic_aggregates(job.plan, op, job.spec["reduce_chain"])
+    assert calls is not None
+    return calls
+
+
+def _element(call: L.LEFunc) -> Callable[[tuple], tuple]:
+    arg = call.args[0]
+    if isinstance(arg, L.LEDeref):
+        cols = arg.columns
+        if len(cols) == 1:
+            c = cols[0]
+            return lambda t: (t[c] if c < len(t) else None,)
+        get = itemgetter(*cols)
+        return lambda t: tuple(get(t))
+    return lambda t: t
+
+
+def _agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
+    calls = _agg_calls(job, op)
+    elems = [_element(c) for c in calls]
+    initials = [BUILTINS[c.func].algebraic[0] for c in calls]
+    intermediates = [BUILTINS[c.func].algebraic[1] for c in calls]
+    keyf = (lambda t: "all") if op.group_all else job.compiler.key_fn(op.keys[0])
+    aggs = job.state.aggs
+    sort_bytes = data.sort_bytes
+    n = len(calls)
+
+    def compact(entry: list) -> None:
+        bufs, parts = entry[1], entry[2]
+        for j in range(n):
+            parts[j].append(initials[j](bufs[j]))
+            bufs[j] = []
+        entry[3] = 0
+
+    def flush() -> list:
+        out = []
+        for kb, entry in aggs.items():
+            if entry[3]:
+                compact(entry)
+            partial = tuple([intermediates[j](entry[2][j]) for j in range(n)])
+            out.append((kb, pack_value((entry[0], partial))))
+        aggs.clear()
+        return out
+
+    job._flush = flush
+
+    def tail(t):
+        k = keyf(t)
+        kb = sort_bytes(k)
+        entry = aggs.get(kb)
+        if entry is None:
+            if len(aggs) >= AGG_KEYS:
+                out = flush()
+            else:
+                out = []
+            entry = aggs[kb] = [k, [[] for _ in range(n)], [[] for _ in range(n)], 0]
+        else:
+            out = []
+        bufs = entry[1]
+        for j in range(n):
+            bufs[j].append(elems[j](t))
+        entry[3] += 1
+        if entry[3] >= 1000:
+            compact(entry)
+        return out
+
+    return tail
+
+
+def combiner(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
+    op = job.plan.op(job.spec["op"])
+    calls = _agg_calls(job, op)
+    inter = [BUILTINS[c.func].algebraic[1] for c in calls]
+    n = len(calls)
+
+    def combine(kb, values):
+        rows = [unpack_value(v) for v in values]
+        partial = tuple([inter[j]([r[1][j] for r in rows]) for j in range(n)])
+        return [(kb, pack_value((rows[0][0], partial)))]
+
+    return combine
+
+
+def _agg_reducer(job: Any, op: L.LOCogroup, run: Callable) -> Callable:
+    calls = _agg_calls(job, op)
+    finals = [BUILTINS[c.func].algebraic[2] for c in calls]
+    replace = {id(c): itemgetter(2 + j) for j, c in enumerate(calls)}
+    comp = Compiler(job.compiler.scalars, job.compiler.udfs, replace)
+    fe = job.plan.op(job.spec["reduce_chain"][0])
+    gen = comp.foreach(fe)
+    n = len(calls)
+
+    def reduce(kb, values):
+        rows = [unpack_value(v) for v in values]
+        row = (rows[0][0], None) + tuple([finals[j]([r[1][j] for r in rows]) for j in range(n)])
+        out = []
+        for t in gen(row):
+            out.extend(run(t))
+        return out
+
+    return reduce
+
+
+# ---------------------------------------------------------------------------------- reduce side
+def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:  # noqa: C901
+    spec, plan = job.spec, job.plan
+    op = plan.op(spec["op"])
+    kind = spec["kind"]
+    chain = [plan.op(o) for o in spec["reduce_chain"]]
+    if kind == "group" and spec.get("combine"):
+        rest = [job.compiler.narrow(o, 0) for o in chain[1:]]
+        return _agg_reducer(job, op, chain_functions(rest, job.emit))
+    run = chain_functions([job.compiler.narrow(o, 0) for o in chain], job.emit)
+    if kind == "group":
+        make = _cogroup(job, op)
+    elif kind in ("join", "cross"):
+        make = _join(job, op, kind)
+    elif kind in ("order", "distinct"):
+        first = kind == "distinct"
+
+        def make(key, values):
+            if first:
+                return [unpack_value(next(iter(values)))]
+            return map(unpack_value, values)
+    elif kind == "limit":
+        limit = job.compiler.expr(op.count)(())
+        state = MapState()
+
+        def make(key, values):
+            out = []
+            for v in values:
+                if state.seq < limit:
+                    state.seq += 1
+                    out.append(unpack_value(v))
+            return out
+    elif kind == "rank":
+        make = _rank(op)
+    else:
+        raise NotImplementedError(kind)
+
+    def reduce(key, values):
+        out = []
+        for t in make(key, values):
+            out.extend(run(t))
+        return out
+
+    return reduce
+
+
+def _cogroup(job: Any, op: L.LOCogroup) -> Callable:
+    n = len(op.inputs)
+    keyfs = [job.compiler.key_fn(k) for k in op.keys] if not op.group_all else None
+    inner = [i for i, flag in enumerate(op.inner) if flag] if op.inner else []
+
+    def make(key, values):
+        bags: list[list] = [[] for _ in range(n)]
+        for tag, pv in values:
+            bags[tag].append(unpack_value(pv))
+        for i in inner:
+            if not bags[i]:
+                return []
+        if keyfs is None:
+            group = "all"
+        else:
+            tag = next(i for i in range(n) if bags[i])
+            group = keyfs[tag](bags[tag][0])
+        return [(group, *bags)]
+
+    return make
+
+
+class _SpillList:
+    """A list of tuples that moves to a temporary file past `limit` entries."""
+
+    __slots__ = ("items", "limit", "file", "count")
+
+    def __init__(self, limit: int) -> None:
+        self.items: list = []
+        self.limit = limit
+        self.file: Any = None
+        self.count = 0
+
+    def append(self, t: tuple) -> None:
+        self.count += 1
+        self.items.append(t)
+        if len(self.items) >= self.limit:
+            if self.file is None:
+                self.file = tempfile.TemporaryFile(prefix="pig-join-spill")
+            self.file.write(b"".join(pack_value(x) for x in self.items))
+            self.items = []
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[tuple]:
+        if self.file is not None:
+            self.file.seek(0)
+            unpacker = msgpack.Unpacker(self.file, use_list=False, raw=False,
+                                        strict_map_key=False,
+                                        ext_hook=unpack_value.__globals__["_ext_hook"])
+            yield from unpacker
+            self.file.seek(0, os.SEEK_END)
+        yield from self.items
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+def _join(job: Any, op: L.LogicalOperator, kind: str) -> Callable:
+    """Inputs arrive in tag order: all but the last are buffered (spilling past a limit),
+    the last is streamed against them; outer sides are padded with nulls."""
+    n = len(op.inputs)
+    limit = int(job.context.conf.get(SPILL_RECORDS, 100000) or 100000)
+    outer = _outer_sides(op) if kind == "join" else [False] * n
+    widths = [len(s.schema) if s.schema is not None else 0 for s in job.plan.predecessors(op.op_id)]
+    pads = [(None,) * w for w in widths]
+
+    def make(key, values):
+        buffered = [_SpillList(limit) for _ in range(n - 1)]
+        streamed = 0
+        try:
+            for tag, pv in values:
+                if tag < n - 1:
+                    buffered[tag].append(unpack_value(pv))
+                    continue
+                r = unpack_value(pv)
+                streamed += 1
+                if n == 2:
+                    if len(buffered[0]):
+                        for lt in buffered[0]:
+                            yield lt + r
+                    elif outer[1]:
+                        yield pads[0] + r
+                elif all(len(b) for b in buffered):
+                    for combo in product(*buffered):
+                        yield sum(combo, ()) + r
+            if n == 2 and not streamed and outer[0]:
+                for lt in buffered[0]:
+                    yield lt + pads[1]
+        finally:
+            for b in buffered:
+                b.close()
+
+    return make
+
+
+def _rank(op: L.LORank) -> Callable:
+    state = {"row": 0, "dense": 0}
+
+    def make(key, values):
+        rows = [unpack_value(v) for v in values]
+        if not op.keys:
+            out = []
+            for t in rows:
+                state["row"] += 1
+                out.append((state["row"],) + t)
+            return out
+        state["dense"] += 1
+        rank = state["dense"] if op.dense else state["row"] + 1
+        state["row"] += len(rows)
+        return [(rank,) + t for t in rows]
+
+    return make
+
+
+# ------------------------------------------------------------------------------ map-side joins
+def replicated_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
+    from piglatin.runtime import read_source
+
+    comp = job.compiler
+    sort_bytes = data.sort_bytes
+    tables = []
+    for i, dep in enumerate(op.inputs[1:], start=1):
+        keyf = comp.key_fn(op.keys[i])
+        table: dict[bytes, list] = {}
+        for row in read_source(job.plan.op(dep), job.locations[dep], job.context.conf):
+            k = keyf(row)
+            if not _has_null(k):
+                table.setdefault(sort_bytes(k), []).append(row)
+        tables.append(table)
+    key0 = comp.key_fn(op.keys[0])
+    left_outer = op.join_type == "left"
+    preds = job.plan.predecessors(op.op_id)
+    pad = tuple([None] * sum(len(p.schema) if p.schema is not None else 0 for p in preds[1:]))
+    if len(tables) == 1:
+        table = tables[0]
+
+        def join1(t):
+            k = key0(t)
+            ms = None if _has_null(k) else table.get(sort_bytes(k))
+            if not ms:
+                return [t + pad] if left_outer else []
+            return [t + m for m in ms]
+
+        return join1
+
+    def join(t):
+        k = key0(t)
+        if _has_null(k):
+            return [t + pad] if left_outer else []
+        kb = sort_bytes(k)
+        rows = [t]
+        for table in tables:
+            ms = table.get(kb)
+            if not ms:
+                return [t + pad] if left_outer else []
+            rows = [r + m for r in rows for m in ms]
+        return rows
+
+    return join
+
+
+def local_limit(job: Any, op: L.LOLimit) -> Callable[[tuple], list]:
+    limit = job.compiler.expr(op.count)(())  # type: ignore[arg-type]
+    state = MapState()
+
+    def lim(t):
+        state.seq += 1
+        return [t] if state.seq <= limit else []
+
+    return lim

@@ -1,0 +1,242 @@
+"""The generic Pig job a worker imports by reference: `PigJob` and its knob variants.
+
+Owns: turning one MR job spec (see mrcompiler.py) into map, combine and reduce functions inside
+a task: the worker rebuilds the logical plan from the preprocessed script carried in the
+configuration (cached per process by script hash), compiles only the op ids its spec names,
+and runs them over Pig tuples. Shuffle keys are Pig byte sort keys (`data.sort_bytes`); values
+travel as `storage.pack_value` bytes so bags, maps and datetimes round-trip exactly.
+Must not touch: job boundaries (mrcompiler.py), sequencing jobs or printing (launcher.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, BinaryIO
+
+from mapred.api import Job
+from mapred.output import OutputFormat, RecordFileOutputFormat, TextOutputFormat
+from piglatin import data
+from piglatin import logical as L
+from piglatin import reducers as R
+from piglatin.physical import Compiler, chain_functions
+from piglatin.storage import BinStorage, get_loader, get_storer, pack_value, unpack_value
+
+log = logging.getLogger(__name__)
+
+SCRIPT, SPEC, CWD, LOCATIONS = "pig.script", "pig.job.spec", "pig.cwd", "pig.locations"
+SCALARS, UDFS, OUTFMT = "pig.scalars", "pig.udfs", "pig.output.format"
+_PLANS: dict[str, L.LogicalPlan] = {}
+
+__all__ = ["PigJob", "PigJoinJob", "PigCombineJob", "PigOrderJob", "rebuild_plan", "job_class",
+           "loader_for", "read_source"]
+
+
+def rebuild_plan(chunks: list[list[str]], cwd: str) -> L.LogicalPlan:
+    """The plan of the preprocessed script chunks ([text, file] each), cached by their hash."""
+    digest = hashlib.sha1(repr((chunks, cwd)).encode()).hexdigest()
+    plan = _PLANS.get(digest)
+    if plan is None:
+        plan = build_plan(chunks, cwd)
+        _PLANS[digest] = plan
+    return plan
+
+
+def build_plan(chunks: list[list[str]], cwd: str) -> L.LogicalPlan:
+    from piglatin.builder import Builder, Functions
+    from piglatin.parser import parse
+
+    b = Builder(Functions(base_dir=cwd), chunks[0][1] if chunks else None)
+    for text, file in chunks:
+        b.add(parse(text, file), text)
+    return optimize(b.plan())
+
+
+def optimize(plan: L.LogicalPlan) -> L.LogicalPlan:
+    try:
+        from piglatin.optimizer import optimize as opt
+    except ImportError:
+        return plan
+    return opt(plan)
+
+
+def loader_for(op: L.LOLoad) -> Any:
+    loader = get_loader(op.func.name, [str(a) for a in op.func.args])
+    if op.declared is not None and op.schema is not None:
+        loader.with_schema(op.schema)
+    return loader
+
+
+def input_format_of(op: L.LogicalOperator) -> str:
+    if isinstance(op, L.LOLoad) and not op.func.name.endswith("BinStorage"):
+        return "text"
+    return "records"
+
+
+def read_source(op: L.LogicalOperator, url: str, conf: Any = None) -> Iterator[tuple]:
+    """Every row of a LOAD's input or an intermediate output (for side inputs and DUMP)."""
+    import fsspec
+
+    from mapred.io import expand_inputs
+    from mapred.recordfile import read_records
+
+    if input_format_of(op) == "records":
+        loader = loader_for(op) if isinstance(op, L.LOLoad) else None
+        for part in _data_files(url, conf):
+            for _k, v in read_records(part):
+                yield loader.parse_line(v) if loader is not None else unpack_value(v)
+        return
+    loader = loader_for(op)  # type: ignore[arg-type]
+    from dfs.conf import Configuration
+
+    for part in expand_inputs([url], conf or Configuration({})):
+        if hasattr(loader, "set_source"):
+            loader.set_source(part)
+        with fsspec.open(part, "rt", encoding="utf-8", newline="") as f:
+            for line in f:
+                yield loader.parse_line(line)
+
+
+def _data_files(url: str, conf: Any) -> list[str]:
+    from dfs.conf import Configuration
+    from mapred.io import expand_inputs
+
+    return expand_inputs([url], conf or Configuration({}))
+
+
+class PigOutputFormat(OutputFormat):
+    """Text lines for PigStorage/JsonStorage stores, msgpack record files otherwise."""
+
+    def open_writer(self, fileobj: BinaryIO, conf: Any) -> Any:
+        if conf.get(OUTFMT, "records") == "text":
+            return TextOutputFormat().open_writer(fileobj, conf)
+        return RecordFileOutputFormat().open_writer(fileobj, conf)
+
+
+class PigJob(Job):
+    """Map and reduce sides of one compiled Pig job (plain hash partitioning)."""
+
+    input_format = "text"
+    output_format = PigOutputFormat
+
+    def _prepare(self) -> None:
+        if getattr(self, "_ready", False):
+            return
+        conf = self.context.conf
+        self.spec = conf.get(SPEC)
+        self.plan = rebuild_plan(conf.get(SCRIPT), conf.get(CWD) or ".")
+        scalars = {k: unpack_value(v) for k, v in (conf.get(SCALARS) or {}).items()}
+        udfs = {(k or None): v for k, v in (conf.get(UDFS) or {}).items()}
+        self.compiler = Compiler(scalars, udfs)
+        self.locations = conf.get(LOCATIONS) or {}
+        self.emit = self._tail()
+        self.state = R.MapState()
+        self._ready = True
+
+    def setup(self) -> None:
+        self._prepare()
+        if self.context.split is None and self.context.task_id != "sampler" and self.spec["op"]:
+            self._reduce = R.reducer(self)
+
+    # -- map side ------------------------------------------------------------------------
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("map") and name[3:].isdigit():
+            self._prepare()
+            fn = self._map_pipeline(int(name[3:]))
+            return lambda key, value: fn(value)
+        raise AttributeError(name)
+
+    def map(self, key: Any, value: Any) -> Any:
+        return self.map0(key, value)
+
+    def _map_pipeline(self, index: int) -> Callable[[Any], list]:
+        inp = self.spec["inputs"][index]
+        source = self.plan.op(inp["source"])
+        parse = self._parser(source)
+        stages = [self._narrow(self.plan.op(op_id), slot) for op_id, slot in inp["chain"]]
+        tail = R.map_tail(self, inp["tag"]) if self.spec["op"] else self.emit
+        run = chain_functions(stages, tail)
+        if parse is None:
+            return run
+        return lambda v: run(parse(v))
+
+    def _parser(self, source: L.LogicalOperator) -> Callable[[Any], tuple] | None:
+        if not isinstance(source, L.LOLoad):
+            return unpack_value
+        loader = loader_for(source)
+        if getattr(loader, "tag", None) is not None:
+            loader.set_source(self.context.split.url if self.context.split else "")
+        return loader.parse_line
+
+    def _narrow(self, op: L.LogicalOperator, slot: int) -> Any:
+        if isinstance(op, L.LOJoin):
+            return R.replicated_join(self, op)
+        if isinstance(op, L.LOLimit):
+            return R.local_limit(self, op)
+        return self.compiler.narrow(op, slot)
+
+    # -- output ----------------------------------------------------------------------------
+    def _tail(self) -> Callable[[tuple], list]:
+        """t -> [(key, value)] written by the output format (store or intermediate)."""
+        store_id = self.spec.get("store")
+        op = self.plan.op(store_id) if store_id else None
+        if op is None or isinstance(op, L.LODump):
+            return lambda t: [(None, pack_value(t))]
+        storer = get_storer(op.func.name, [str(a) for a in op.func.args])
+        storer.with_schema(op.schema)
+        if isinstance(storer, BinStorage):
+            return lambda t: [(None, pack_value(t))]
+        fmt = storer.format
+        return lambda t: [(None, fmt(t))]
+
+    # -- reduce side ---------------------------------------------------------------------
+    def reduce(self, key: Any, values: Iterable[Any]) -> Any:
+        return self._reduce(key, values)
+
+    def cleanup(self) -> Any:
+        flush = getattr(self, "_flush", None)
+        return flush() if flush is not None else None
+
+
+class PigJoinJob(PigJob):
+    """Tagged inputs: the key ends in the input's tag byte; group and partition without it."""
+
+    def group_key(self, key: bytes) -> bytes:
+        return key[:-1]
+
+
+class PigCombineJob(PigJob):
+    """GROUP + algebraic aggregates: partial results combined between map and reduce."""
+
+    def combine(self, key: Any, values: Iterable[Any]) -> Any:
+        return self._combine(key, values)
+
+    @property
+    def _combine(self) -> Callable[[Any, Iterable[Any]], Any]:
+        fn = self.__dict__.get("_combine_fn")
+        if fn is None:
+            self._prepare()
+            fn = self.__dict__["_combine_fn"] = R.combiner(self)
+        return fn
+
+
+class PigOrderJob(PigJob):
+    """ORDER BY: keys are Pig order bytes, partitions from sampled cut points."""
+
+    partitioner = "total_order"
+
+
+def job_class(spec: dict) -> type:
+    kind = spec["kind"]
+    if kind in ("join", "cross"):
+        return PigJoinJob
+    if kind == "group" and spec.get("combine"):
+        return PigCombineJob
+    if kind == "order":
+        return PigOrderJob
+    return PigJob
+
+
+def format_row(t: tuple) -> str:
+    return data.format_value(t)
