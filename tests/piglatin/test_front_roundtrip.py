@@ -215,8 +215,53 @@ relations = st.one_of(
         A.Rank, ALIASES, st.lists(order_keys, max_size=2).map(tuple), st.booleans(), parallel
     ).filter(lambda r: r.keys or not r.dense),
 )
+inline_inputs = st.one_of(
+    st.builds(A.Distinct, ALIASES, parallel),
+    st.builds(A.Filter, ALIASES, refs),
+    st.builds(A.Limit, ALIASES, ints),
+)
+with_inline = st.one_of(
+    st.builds(A.Foreach, inline_inputs, st.lists(gen_items, min_size=1, max_size=2).map(tuple)),
+    st.builds(
+        A.Cross, st.lists(st.one_of(ALIASES, inline_inputs), min_size=2, max_size=3).map(tuple)
+    ),
+    st.builds(
+        A.Join,
+        st.lists(st.builds(A.JoinItem, inline_inputs, st.tuples(refs)), min_size=2, max_size=2).map(
+            tuple
+        ),
+    ),
+)
+commands = st.builds(
+    A.Command,
+    st.sampled_from(["fs", "sh", "exec", "run", "ls", "cat"]),
+    st.from_regex(r"[-a-z0-9/ .=]{0,12}[-a-z0-9/.=]", fullmatch=True).filter(
+        lambda t: t[:1] not in " ="  # `fs = ...` is an assignment
+    ),
+)
 statements = st.one_of(
     st.builds(A.Assign, ALIASES, relations),
+    st.builds(A.Assign, ALIASES, with_inline),
+    st.builds(
+        A.SetStmt,
+        st.sampled_from(["default_parallel", "job.name", "a.b.c"]),
+        st.one_of(st.integers(0, 99), st.text(max_size=6)),
+    ),
+    st.builds(A.Register, st.text(max_size=6), st.sampled_from([None, "jython"])).map(
+        lambda r: A.Register(r.path, r.using, "ns" if r.using else None)
+    ),
+    st.builds(
+        A.Define,
+        ALIASES,
+        st.builds(
+            A.FuncSpec,
+            st.sampled_from(["TOKENIZE", "a.b.C"]),
+            st.lists(st.text(max_size=3), max_size=2).map(tuple),
+        ),
+    ),
+    st.builds(A.Describe, ALIASES),
+    st.builds(A.Explain, st.one_of(st.none(), ALIASES)),
+    commands,
     st.builds(A.Store, ALIASES, st.text(max_size=5)),
     st.builds(A.Dump, ALIASES),
     st.builds(
