@@ -55,10 +55,21 @@ class PigServer:
         self.tmp = tempfile.mkdtemp(prefix="pig-tmp-")
         self.job_seq = 0
         self.stats: list[dict[str, Any]] = []
+        self.local_inputs = True
 
     # -- session --------------------------------------------------------------------------
     def close(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
+        if self.exec_type != "local" and self.job_seq:
+            import fsspec
+
+            url = self.tmp_location("")
+            fs, path = fsspec.core.url_to_fs(url)
+            try:
+                if fs.exists(path):
+                    fs.rm(path, recursive=True)
+            except OSError as e:  # best effort: a later session may clean it
+                log.debug("cannot remove %s: %s", url, e)
 
     def __enter__(self) -> PigServer:
         return self
@@ -142,6 +153,9 @@ class PigServer:
             return self.local_path(path.removeprefix("file:"))
         if path.startswith("/"):
             return "dfs://" + path
+        local = self.local_path(path)
+        if self.local_inputs and (os.path.exists(local) or "*" in path):
+            return local  # a file beside the script (the conformance suite's convention)
         return f"dfs:///user/{_user()}/{path}"
 
     def tmp_location(self, name: str) -> str:

@@ -44,41 +44,72 @@ def _project(col: int) -> Fn:
     return f
 
 
-def _arith(op: str, a: Fn, b: Fn, integral: bool) -> Fn:  # noqa: C901 - one branch per op
-    if op == "+":
-        def f(t):
-            x, y = a(t), b(t)
-            return None if x is None or y is None else x + y
-    elif op == "-":
-        def f(t):
-            x, y = a(t), b(t)
-            return None if x is None or y is None else x - y
-    elif op == "*":
-        def f(t):
-            x, y = a(t), b(t)
-            return None if x is None or y is None else x * y
-    elif op == "/":
-        if integral:
-            def f(t):
-                x, y = a(t), b(t)
-                if x is None or not y:
-                    return None
-                q = abs(x) // abs(y)
-                return q if (x >= 0) == (y >= 0) else -q
-        else:
-            def f(t):
-                x, y = a(t), b(t)
-                if x is None or not y:
-                    return None
-                return x / y
-    else:  # %
-        def f(t):
-            x, y = a(t), b(t)
-            if x is None or not y:
-                return None
-            r = abs(x) % abs(y)
-            return r if x >= 0 else -r
+def _arith(op: str, a: Fn, b: Fn, bits: int | None) -> Fn:
+    """+ - * / % with nulls (and division by zero) giving null; integral results wrap to
+    `bits` as Java's int/long arithmetic does; integer / truncates toward zero."""
+    f = _ARITH[op](a, b)
+    if bits is None:
+        return f
+    lo, hi, mod = -(1 << (bits - 1)), (1 << (bits - 1)) - 1, 1 << bits
+
+    def wrapped(t):
+        r = f(t)
+        if r is None or lo <= r <= hi:
+            return r
+        return (r - lo) % mod + lo
+
+    return wrapped
+
+
+def _add(a: Fn, b: Fn) -> Fn:
+    def f(t):
+        x, y = a(t), b(t)
+        return None if x is None or y is None else x + y
+
     return f
+
+
+def _sub(a: Fn, b: Fn) -> Fn:
+    def f(t):
+        x, y = a(t), b(t)
+        return None if x is None or y is None else x - y
+
+    return f
+
+
+def _mul(a: Fn, b: Fn) -> Fn:
+    def f(t):
+        x, y = a(t), b(t)
+        return None if x is None or y is None else x * y
+
+    return f
+
+
+def _div(a: Fn, b: Fn) -> Fn:
+    def f(t):
+        x, y = a(t), b(t)
+        if x is None or not y:
+            return None
+        if type(x) is int and type(y) is int:
+            q = abs(x) // abs(y)
+            return q if (x >= 0) == (y >= 0) else -q
+        return x / y
+
+    return f
+
+
+def _mod(a: Fn, b: Fn) -> Fn:
+    def f(t):
+        x, y = a(t), b(t)
+        if x is None or not y:
+            return None
+        r = abs(x) % abs(y)
+        return r if x >= 0 else -r
+
+    return f
+
+
+_ARITH = {"+": _add, "-": _sub, "*": _mul, "/": _div, "%": _mod}
 
 
 _CMP = {
@@ -236,7 +267,8 @@ class Compiler:
         a, b = sub(e.left), sub(e.right)
         op = e.op
         if op in ("+", "-", "*", "/", "%"):
-            return _arith(op, a, b, e.type in (DataType.INT, DataType.LONG))
+            bits = {DataType.INT: 32, DataType.LONG: 64}.get(e.type)
+            return _arith(op, a, b, bits)
         if op in _CMP:
             return _compare(op, a, b)
         if op == "and":
