@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shlex
 import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -230,3 +231,28 @@ def _lookup(m: re.Match[str], scope: _Scope, file: str | None, lineno: int, col:
             f"Undefined parameter : {name}", file=file, line=lineno, column=col + 1
         )
     return value
+
+
+def parse_run_args(args: str) -> tuple[dict[str, str], list[str], str | None]:
+    """The arguments of grunt's `exec` / `run` (and of `pig` itself, minus other flags):
+    `[-param k=v]... [-param_file f]... [script]` -> (params, param files, script)."""
+    words = shlex.split(args)
+    params: list[str] = []
+    files: list[str] = []
+    script: str | None = None
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w in ("-param", "-p", "-param_file", "-m") and i + 1 < len(words):
+            (params if w in ("-param", "-p") else files).append(words[i + 1])
+            i += 2
+            continue
+        if w.startswith("-"):
+            raise ParameterError(
+                f"Unknown option {w} for exec/run; use -param k=v or -param_file f"
+            )
+        if script is not None:
+            raise ParameterError(f"exec/run takes one script, got {script} and {w}")
+        script = w
+        i += 1
+    return parse_param_args(params), files, script

@@ -106,3 +106,15 @@ def test_line_numbers_are_preserved():
 def test_directive_values_may_carry_a_trailing_comment():
     script = "%default n 10 -- rows\n%declare s 'a -- b'; -- note\nX = '$n $s';"
     assert substitute(script).splitlines()[-1] == "X = '10 a -- b';"
+
+
+def test_exec_and_run_arguments():
+    from piglatin.preprocess import parse_run_args
+
+    params, files, script = parse_run_args(
+        "-param x=1 -param 'msg=a b' -param_file p.txt other.pig"
+    )
+    assert (params, files, script) == ({"x": "1", "msg": "a b"}, ["p.txt"], "other.pig")
+    assert parse_run_args("") == ({}, [], None)
+    with pytest.raises(ParameterError, match="Unknown option -x"):
+        parse_run_args("-x other.pig")
