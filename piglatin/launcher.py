@@ -213,6 +213,8 @@ class PigServer:
             output = self.tmp_location(f"{job.name}-{self.job_seq}-{uuid.uuid4().hex[:6]}")
             text = False
         conf = self._job_conf(job, locations, text)
+        if spec.get("strategy") == "skewed":
+            conf["pig.skew.hot"] = self._hot_keys(locations[spec["op"] + "#keys"], job.reducers)
         executor = "local" if self.exec_type == "local" else "cluster"
         try:
             result = run_job(RT.job_class(spec), inputs, output, conf, executor,
@@ -221,8 +223,10 @@ class PigServer:
             raise _runtime_error(job, e) from None
         if not result.succeeded:
             raise _runtime_error(job, result.error)
-        self.stats.append({"job": result.job_id, "maps": result.stats.get("maps"),
-                           "reduces": result.stats.get("reduces"), "seconds": result.seconds})
+        self.stats.append({"job": result.job_id, "name": job.name, "kind": spec["kind"],
+                           "maps": result.stats.get("maps"), "reduces": result.stats.get("reduces"),
+                           "seconds": result.seconds, "hot_keys": len(conf.get("pig.skew.hot", ())),
+                           "counters": result.counters})
         if not isinstance(store, L.LOStore):
             self.outputs[job.store if job.store else job.output_op] = output
         self._read_scalar(plan, job, output)
@@ -278,6 +282,26 @@ class PigServer:
             conf.setdefault("mapreduce.map.maxattempts", 1)
             conf.setdefault("mapreduce.reduce.maxattempts", 1)
         return conf
+
+    def _hot_keys(self, url: str, reducers: int) -> list[list[Any]]:
+        """Keys with more than one reducer's share of the left input, each given a run of
+        reducers: [key bytes, first reducer, how many]."""
+        import math
+
+        import mmh3
+
+        rows = list(self.read_rows(url))
+        total = sum(c for _kb, c in rows)
+        if reducers <= 1 or not total:
+            return []
+        share = total / reducers
+        hot = []
+        for kb, c in rows:
+            if c > share:
+                n = min(reducers, math.ceil(c / share))
+                hot.append([kb, mmh3.hash(kb, 0, False) % reducers, n])
+        log.info("skewed join: %d hot key(s) of %d", len(hot), len(rows))
+        return hot
 
     def _read_scalar(self, plan: L.LogicalPlan, job: MRJob, output: str) -> None:
         if not any(src == job.output_op for _u, src in plan.scalars):

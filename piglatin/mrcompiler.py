@@ -47,7 +47,7 @@ class MRPlan:
 
 def is_blocking(op: L.LogicalOperator) -> bool:
     if isinstance(op, L.LOJoin):
-        return op.strategy != "replicated"
+        return op.strategy not in ("replicated", "merge")
     return isinstance(op, BLOCKING)
 
 
@@ -107,6 +107,7 @@ class _Compiler:
         self.produced: dict[str, MRJob] = {}
         self.reduce_end: dict[str, str] = {}  # blocking op -> last fused op
         self.member_of: dict[str, str] = {}  # fused op (or absorbed sink) -> job output op
+        self.merge: dict[str, dict[str, Any]] = {}  # merge join index id -> right input path
 
     # -- reduce chains ------------------------------------------------------------------
     def reduce_chain(self, op_id: str) -> list[str]:
@@ -150,6 +151,8 @@ class _Compiler:
             if isinstance(op, L.LOJoin) and op.strategy == "replicated":
                 for dep in op.inputs[1:]:
                     side.append(self.materialize(dep))
+            if isinstance(op, L.LOJoin) and op.strategy == "merge":
+                side.extend(self.merge_index(op))
             side.extend(self.scalar_sources(op_id))
         return side
 
@@ -167,6 +170,22 @@ class _Compiler:
         if op_id not in self.produced:
             self.add_job("map", None, paths, [], op_id, None)
         return op_id
+
+    def merge_index(self, op: L.LOJoin) -> list[str]:
+        """The index job over a merge join's right input; returns the side inputs it needs."""
+        index_id = op.op_id + "#index"
+        if index_id in self.merge:
+            return [index_id, self.merge[index_id]["source"]]
+        right = self.paths(op.inputs[1])
+        if len(right) != 1:
+            raise PigError("Merge join's right input must be one LOAD (optionally followed by "
+                           "FOREACH/FILTER); use the default hash join instead",
+                           code=1103, line=op.line, column=op.column)
+        source, chain = right[0]
+        self.merge[index_id] = {"source": source, "chain": chain}
+        job = self.add_job("index", None, [(source, chain, 1)], [], index_id, None)
+        job.spec["join"] = op.op_id
+        return [index_id, source]
 
     # -- jobs ---------------------------------------------------------------------------
     def ensure(self, op_id: str) -> str:
@@ -186,6 +205,16 @@ class _Compiler:
         for tag, dep in enumerate(op.inputs):
             for src, path in self.paths(dep):
                 inputs.append((src, path, tag))
+        if isinstance(op, L.LOJoin) and op.strategy == "skewed":
+            keys_id = op.op_id + "#keys"
+            left = [i for i in inputs if i[2] == 0]
+            sample = self.add_job("keycount", op, left, [], keys_id, None)
+            sample.spec["reducers"] = sample.reducers = 1
+            job = self.add_job(_kind(op), op, inputs, chain, end, store)
+            job.spec["strategy"] = "skewed"
+            job.spec["side"].append(keys_id)
+            job.side.append(keys_id)
+            return end
         self.add_job(_kind(op), op, inputs, chain, end, store)
         return end
 
@@ -205,6 +234,7 @@ class _Compiler:
             "output_op": end,
             "store": store,
             "side": sorted(set(side)),
+            "merge": dict(self.merge),
         }
         reducers = 0
         if op is not None:
@@ -219,7 +249,7 @@ class _Compiler:
         return job
 
     def reducers(self, op: L.LogicalOperator, kind: str) -> int:
-        if kind in ("limit", "rank", "cross"):
+        if kind in ("limit", "rank", "cross", "keycount"):
             return 1
         parallel = getattr(op, "parallel", None)
         if parallel:

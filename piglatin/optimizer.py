@@ -16,8 +16,13 @@ Must not touch: the front end (parser, builder), physical planning or execution.
 >>> plan = build_text('''A = LOAD 'a' AS (x:int, y:int, z:int); B = LOAD 'b' AS (x:int);
 ... C = JOIN A BY x, B BY x; D = FILTER C BY A::y > 1; E = FILTER D BY A::y < 9;
 ... F = FOREACH E GENERATE A::x; DUMP F;''')
->>> [(op.op_id, op.inputs) for op in optimize(plan).operators]  # doctest: +NORMALIZE_WHITESPACE
-[('A', ()), ('B', ()), ('E_2', ('A',)), ('C', ('E_2', 'B')), ('F', ('C',)), ('dump_7', ('F',))]
+>>> for line in shape(optimize(plan)): print(line)
+A: LOLoad [] 'a' USING PigStorage() | x:int,y:int,z:int
+B: LOLoad [] 'b' USING PigStorage() | x:int
+E_*: LOFilter [A] BY ((y > 1) and (y < 9)) | x:int,y:int,z:int
+E: LOJoin [E_*,B](inner,hash) BY x | x | A::x:int,A::y:int,A::z:int,B::x:int
+F: LOForEach [E] GENERATE A::x | A::x:int
+dump_7: LODump [F] | A::x:int
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from piglatin.rules import (
     merge_foreach,
     push_filter_up,
 )
-from piglatin.rules._plan import check
+from piglatin.rules._plan import check, shape  # noqa: F401 - shape: doctest
 
 log = logging.getLogger(__name__)
 

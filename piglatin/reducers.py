@@ -68,6 +68,10 @@ def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:  # noqa: C901
 
             return cogroup
         return lambda t: [(sort_bytes(keyf(t)), (tag, pack_value(t)))]
+    if kind == "keycount":
+        return _keycount_tail(job, op)
+    if kind == "join" and spec.get("strategy") == "skewed":
+        return _skewed_tail(job, op, tag)
     if kind == "join":
         keyf = comp.key_fn(op.keys[tag])
         tb = bytes([tag])
@@ -102,6 +106,72 @@ def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:  # noqa: C901
     if kind in ("limit", "rank"):
         return _sequenced(job, op, kind)
     raise NotImplementedError(kind)
+
+
+def _keycount_tail(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
+    """The skewed join's sampling job: key counts of the left input, counted in the map."""
+    keyf = job.compiler.key_fn(op.keys[0])
+    counts: dict[bytes, int] = {}
+    sort_bytes = data.sort_bytes
+    rate = float(job.context.conf.get("pig.skewedjoin.sample.rate", 1.0) or 1.0)
+    step = max(1, round(1 / rate))
+    state = job.state
+
+    def flush() -> list:
+        out = list(counts.items())
+        counts.clear()
+        return out
+
+    job._flush = flush
+
+    def count(t):
+        state.seq += 1
+        if state.seq % step:
+            return []
+        k = keyf(t)
+        if not _has_null(k):
+            kb = sort_bytes(k)
+            counts[kb] = counts.get(kb, 0) + 1
+        return flush() if len(counts) > AGG_KEYS else []
+
+    return count
+
+
+HASHED = 0xFFFF  # skewed join: "partition by hash" marker in the key's last two bytes
+
+
+def hot_keys(conf: Any) -> dict[bytes, tuple[int, int]]:
+    return {bytes(kb): (start, n) for kb, start, n in (conf.get("pig.skew.hot") or [])}
+
+
+def _skewed_tail(job: Any, op: L.LOJoin, tag: int) -> Callable[[tuple], list]:
+    """Hot keys of the left input go round-robin to their reducers; the matching right
+    records are copied to every one of them. Other keys are hash-partitioned."""
+    keyf = job.compiler.key_fn(op.keys[tag])
+    hot = hot_keys(job.context.conf)
+    tb = bytes([tag])
+    hashed = tb + HASHED.to_bytes(2, "big")
+    outer = _outer_sides(op)[tag]
+    null_key = _NULL + tb + hashed
+    sort_bytes = data.sort_bytes
+    state = job.state
+
+    def skewed(t):
+        k = keyf(t)
+        if _has_null(k):
+            return [(null_key, (tag, pack_value(t)))] if outer else []
+        kb = sort_bytes(k)
+        spot = hot.get(kb)
+        if spot is None:
+            return [(kb + hashed, (tag, pack_value(t)))]
+        start, n = spot
+        pv = pack_value(t)
+        if tag == 0:
+            state.seq += 1
+            return [(kb + tb + (start + state.seq % n).to_bytes(2, "big"), (tag, pv))]
+        return [(kb + tb + (start + i).to_bytes(2, "big"), (tag, pv)) for i in range(n)]
+
+    return skewed
 
 
 def _sequenced(job: Any, op: L.LogicalOperator, kind: str) -> Callable[[tuple], list]:
@@ -248,6 +318,9 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:  # noqa: C901
         make = _cogroup(job, op)
     elif kind in ("join", "cross"):
         make = _join(job, op, kind)
+    elif kind == "keycount":
+        def make(key, values):
+            return [(key, sum(values))]
     elif kind in ("order", "distinct"):
         first = kind == "distinct"
 
@@ -348,10 +421,14 @@ def _join(job: Any, op: L.LogicalOperator, kind: str) -> Callable:
     outer = _outer_sides(op) if kind == "join" else [False] * n
     widths = [len(s.schema) if s.schema is not None else 0 for s in job.plan.predecessors(op.op_id)]
     pads = [(None,) * w for w in widths]
+    skewed = job.spec.get("strategy") == "skewed"
+    hot = hot_keys(job.context.conf) if skewed else {}
 
     def make(key, values):
         buffered = [_SpillList(limit) for _ in range(n - 1)]
         streamed = 0
+        # a hot key's right rows are copied to reducers that may hold none of its left rows
+        pad_right = outer[1] and not (skewed and key[:-3] in hot)
         try:
             for tag, pv in values:
                 if tag < n - 1:
@@ -363,7 +440,7 @@ def _join(job: Any, op: L.LogicalOperator, kind: str) -> Callable:
                     if len(buffered[0]):
                         for lt in buffered[0]:
                             yield lt + r
-                    elif outer[1]:
+                    elif pad_right:
                         yield pads[0] + r
                 elif all(len(b) for b in buffered):
                     for combo in product(*buffered):
@@ -453,3 +530,92 @@ def local_limit(job: Any, op: L.LOLimit) -> Callable[[tuple], list]:
         return [t] if state.seq <= limit else []
 
     return lim
+
+
+# ------------------------------------------------------------------------------- merge join
+def index_tail(job: Any) -> Callable[[tuple], list]:
+    """The merge join's index job: (first key, split url, start, length) of each right split."""
+    op = job.plan.op(job.spec["join"])
+    keyf = job.compiler.key_fn(op.keys[1])
+    split = job.context.split
+    first: list = []
+
+    def flush() -> list:
+        if not first or split is None:
+            return []
+        return [(None, pack_value((first[0], split.url, split.start, split.length)))]
+
+    job._flush = flush
+
+    def index(t):
+        if not first:
+            k = keyf(t)
+            if not _has_null(k):
+                first.append(data.sort_bytes(k))
+        return []
+
+    return index
+
+
+def merge_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
+    """Map-side merge of the sorted left split with the sorted right input, read from the
+    split the index says holds the first candidate key onwards."""
+    from bisect import bisect_left
+
+    from mapred.io import InputSplit, get_input_format
+    from piglatin.runtime import input_format_of, read_index, right_parser
+
+    index = sorted(read_index(job, op.op_id + "#index"))
+    mins = [e[0] for e in index]
+    info = job.spec["merge"][op.op_id + "#index"]
+    source = job.plan.op(info["source"])
+    parse = right_parser(job, source, info["chain"])
+    fmt_name = input_format_of(source)
+    keyl, keyr = job.compiler.key_fn(op.keys[0]), job.compiler.key_fn(op.keys[1])
+    sort_bytes = data.sort_bytes
+    left_outer = op.join_type == "left"
+    width = len(job.plan.op(op.inputs[1]).schema or ())
+    pad = (None,) * width
+    conf = job.context.conf
+
+    def right_rows(start: int) -> Iterator[tuple[bytes, tuple]]:
+        for _kb, url, begin, length in index[start:]:
+            reader = get_input_format(fmt_name).read(InputSplit(url, begin, length), conf)
+            for _k, v in reader:
+                for r in parse(v):
+                    k = keyr(r)
+                    if not _has_null(k):
+                        yield sort_bytes(k), r
+
+    state: dict[str, Any] = {"it": None, "head": None, "kb": None, "run": [], "last": None}
+
+    def advance(kb: bytes) -> list:
+        if state["it"] is None:
+            state["it"] = right_rows(max(0, bisect_left(mins, kb) - 1))
+            state["head"] = next(state["it"], None)
+        head, it = state["head"], state["it"]
+        while head is not None and head[0] < kb:
+            head = next(it, None)
+        run = []
+        while head is not None and head[0] == kb:
+            run.append(head[1])
+            head = next(it, None)
+        state["head"] = head
+        return run
+
+    def merge(t):
+        k = keyl(t)
+        if _has_null(k):
+            return [t + pad] if left_outer else []
+        kb = sort_bytes(k)
+        if kb != state["kb"]:
+            if state["kb"] is not None and kb < state["kb"]:
+                raise ValueError("merge join: the left input is not sorted on the join key; "
+                                 "sort it first or use the default hash join")
+            state["kb"], state["run"] = kb, advance(kb)
+        run = state["run"]
+        if not run:
+            return [t + pad] if left_outer else []
+        return [t + r for r in run]
+
+    return merge

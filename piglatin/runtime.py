@@ -15,6 +15,8 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO
 
+import mmh3
+
 from mapred.api import Job
 from mapred.output import OutputFormat, RecordFileOutputFormat, TextOutputFormat
 from piglatin import data
@@ -105,6 +107,23 @@ def _data_files(url: str, conf: Any) -> list[str]:
     return expand_inputs([url], conf or Configuration({}))
 
 
+def read_index(job: Any, index_id: str) -> list[tuple]:
+    """Entries of a merge join's index (written by its index job)."""
+    from mapred.recordfile import read_records
+    from mapred.runner import part_files
+
+    return [unpack_value(v) for part in part_files(job.locations[index_id])
+            for _k, v in read_records(part)]
+
+
+def right_parser(job: Any, source: L.LogicalOperator, chain: list) -> Callable[[Any], list]:
+    """Record value -> tuples of a merge join's right input (its loader and narrow chain)."""
+    parse = job._parser(source) or (lambda v: v)
+    stages = [job._narrow(job.plan.op(op_id), slot) for op_id, slot in chain]
+    run = chain_functions(stages, lambda t: [t])
+    return lambda v: run(parse(v))
+
+
 class PigOutputFormat(OutputFormat):
     """Text lines for PigStorage/JsonStorage stores, msgpack record files otherwise."""
 
@@ -155,7 +174,10 @@ class PigJob(Job):
         source = self.plan.op(inp["source"])
         parse = self._parser(source)
         stages = [self._narrow(self.plan.op(op_id), slot) for op_id, slot in inp["chain"]]
-        tail = R.map_tail(self, inp["tag"]) if self.spec["op"] else self.emit
+        if self.spec["kind"] == "index":
+            tail = R.index_tail(self)
+        else:
+            tail = R.map_tail(self, inp["tag"]) if self.spec["op"] else self.emit
         run = chain_functions(stages, tail)
         if parse is None:
             return run
@@ -170,6 +192,8 @@ class PigJob(Job):
         return loader.parse_line
 
     def _narrow(self, op: L.LogicalOperator, slot: int) -> Any:
+        if isinstance(op, L.LOJoin) and op.strategy == "merge":
+            return R.merge_join(self, op)
         if isinstance(op, L.LOJoin):
             return R.replicated_join(self, op)
         if isinstance(op, L.LOLimit):
@@ -221,6 +245,26 @@ class PigCombineJob(PigJob):
         return fn
 
 
+class PigSkewJoinJob(PigJob):
+    """Skewed join: keys end in tag + a 2-byte reducer number (0xFFFF: hash the key)."""
+
+    def group_key(self, key: bytes) -> bytes:
+        return key[:-3]
+
+    def partition(self, key: bytes, n: int) -> int:
+        r = int.from_bytes(key[-2:], "big")
+        if r == R.HASHED:
+            return mmh3.hash(key[:-3], 0, False) % n
+        return r % n
+
+
+class PigKeyCountJob(PigJob):
+    """The skewed join's sampling job: counts per key, summed in the combiner."""
+
+    def combine(self, key: Any, values: Iterable[int]) -> Any:
+        return [(key, sum(values))]
+
+
 class PigOrderJob(PigJob):
     """ORDER BY: keys are Pig order bytes, partitions from sampled cut points."""
 
@@ -229,6 +273,10 @@ class PigOrderJob(PigJob):
 
 def job_class(spec: dict) -> type:
     kind = spec["kind"]
+    if kind == "join" and spec.get("strategy") == "skewed":
+        return PigSkewJoinJob
+    if kind == "keycount":
+        return PigKeyCountJob
     if kind in ("join", "cross"):
         return PigJoinJob
     if kind == "group" and spec.get("combine"):

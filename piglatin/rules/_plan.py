@@ -16,7 +16,9 @@ Must not touch: the front end's modules, execution; never mutates a plan.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import heapq
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
@@ -30,6 +32,23 @@ def fresh_id(plan: L.LogicalPlan, base: str, taken: Iterable[str] = ()) -> str:
     while f"{base}_{n}" in used:
         n += 1
     return f"{base}_{n}"
+
+
+def derived_id(plan: L.LogicalPlan, op: L.LogicalOperator, base: str, taken=()) -> str:
+    """An id for an operator a rule creates: `base_` + a digest of what it computes.
+
+    Op ids are how the back end names intermediate outputs, and a session (grunt)
+    re-optimizes as statements arrive, so an id must always mean the same relation:
+    a new relation gets an id derived from its content (kind, arguments, input ids),
+    never a counter that a later plan could hand to something else.
+    """
+    body = dataclasses.replace(op, op_id="", line=0, column=0)
+    digest = hashlib.sha1(repr(body).encode()).hexdigest()[:6]
+    used = {o.op_id for o in plan.operators} | set(taken)
+    cand, n = f"{base}_{digest}", 2
+    while cand in used:
+        cand, n = f"{base}_{digest}_{n}", n + 1
+    return cand
 
 
 def uses(plan: L.LogicalPlan) -> Counter[str]:
@@ -164,3 +183,17 @@ def check(plan: L.LogicalPlan) -> None:
     for a in plan.actions:
         op_id = getattr(a, "op_id", None)
         assert not op_id or op_id in seen, f"action points at missing op {op_id}"
+
+
+_DIGEST = re.compile(r"_[0-9a-f]{6}(?=\b|_)")
+
+
+def shape(plan: L.LogicalPlan, *, mask: bool = True) -> list[str]:
+    """One line per operator, `id: LOName [inputs] <arguments> | <schema>`, with the
+    digests of derived ids shown as `_*` (for doctests and golden files)."""
+    out = []
+    for op in plan.operators:
+        schema = op.schema.short() if op.schema is not None else "null"
+        line = f"{op.op_id}: {op.name} [{','.join(op.inputs)}]{L.describe_op(op)} | {schema}"
+        out.append(_DIGEST.sub("_*", line) if mask else line)
+    return out

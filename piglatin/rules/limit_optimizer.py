@@ -1,8 +1,8 @@
 """LimitOptimizer: apply LIMIT as early as possible.
 
 Owns: the rule only.  (1) A LIMIT reading a FOREACH without FLATTEN (one output row
-per input row) moves below it, so the FOREACH sees only the rows kept; the FOREACH
-keeps its op id and the LIMIT's old id is redirected to it (same schema).  (2) Two
+per input row) moves below it (with an op id derived from its content), so the FOREACH sees only
+the rows kept; the FOREACH now yields the LIMIT's rows and takes over its op id.  (2) Two
 adjacent LIMITs with constant counts become one LIMIT of the smaller count.  A LIMIT
 right after ORDER stays there: the back end turns ORDER+LIMIT into one job.
 Must not touch: other rules, the front end, execution.
@@ -10,9 +10,12 @@ Must not touch: other rules, the front end, execution.
 >>> from piglatin.builder import build_text
 >>> p = build_text('''A = LOAD 'a' AS (x:int, y:int);
 ... B = ORDER A BY x; C = FOREACH B GENERATE y; D = LIMIT C 3; DUMP D;''')
->>> q = apply(p)
->>> [(op.op_id, op.inputs) for op in q.operators]
-[('A', ()), ('B', ('A',)), ('D_2', ('B',)), ('C', ('D_2',)), ('dump_5', ('C',))]
+>>> for line in shape(apply(p)): print(line)
+A: LOLoad [] 'a' USING PigStorage() | x:int,y:int
+B: LOSort [A] BY x | x:int,y:int
+D_*: LOLimit [B] 3 | x:int,y:int
+D: LOForEach [D_*] GENERATE y | y:int
+dump_5: LODump [D] | y:int
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 
 from piglatin import logical as L
-from piglatin.rules._plan import fresh_id, rebuild, replace_op, single_use
+from piglatin.rules._plan import derived_id, rebuild, replace_op, shape, single_use
 
 MAX_STEPS = 1000
 
@@ -31,16 +34,17 @@ def _const(e: L.LExpr | None) -> int | None:
 
 def _swap(plan: L.LogicalPlan, lim: L.LOLimit, fe: L.LOForEach) -> L.LogicalPlan:
     src = plan.op(fe.inputs[0])
-    new_id = fresh_id(plan, lim.op_id)
-    pushed = dataclasses.replace(lim, op_id=new_id, inputs=(src.op_id,), schema=src.schema)
+    pushed = dataclasses.replace(lim, inputs=(src.op_id,), schema=src.schema)
+    pushed = dataclasses.replace(pushed, op_id=derived_id(plan, pushed, lim.op_id))
     ops: list[L.LogicalOperator] = []
     for op in plan.operators:
         if op.op_id == fe.op_id:
             ops.append(pushed)
-            ops.append(dataclasses.replace(fe, inputs=(new_id,)))
+            # the FOREACH now yields the LIMIT's rows: it takes over the LIMIT's id
+            ops.append(dataclasses.replace(fe, op_id=lim.op_id, inputs=(pushed.op_id,)))
         elif op.op_id != lim.op_id:
             ops.append(op)
-    return rebuild(plan, ops, {lim.op_id: fe.op_id})
+    return rebuild(plan, ops, {fe.op_id: lim.op_id})
 
 
 def _merge(plan: L.LogicalPlan, upper: L.LOLimit, lower: L.LOLimit) -> L.LogicalPlan:

@@ -16,12 +16,14 @@ Must not touch: other rules, the front end, execution.
 >>> p = build_text('''A = LOAD 'a' AS (x:int, y:int); B = LOAD 'b' AS (x:int, z:int);
 ... C = JOIN A BY x, B BY x; D = FILTER C BY B::z > 5; DUMP D;''')
 >>> q = apply(p)
->>> [(op.op_id, op.inputs) for op in q.operators]
-[('A', ()), ('B', ()), ('D_2', ('B',)), ('C', ('A', 'D_2')), ('dump_5', ('C',))]
->>> print(q.op("D_2").cond.left.field.name, q.op("D_2").cond.left.column)
-z 1
->>> dict(q.aliases)["D"]
-'C'
+>>> for line in shape(q): print(line)
+A: LOLoad [] 'a' USING PigStorage() | x:int,y:int
+B: LOLoad [] 'b' USING PigStorage() | x:int,z:int
+D_*: LOFilter [B] BY (z > 5) | x:int,z:int
+D: LOJoin [A,D_*](inner,hash) BY x | x | A::x:int,A::y:int,B::x:int,B::z:int
+dump_5: LODump [D] | A::x:int,A::y:int,B::x:int,B::z:int
+>>> dict(q.aliases)["C"], q.op("D").alias
+('D', 'C')
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from piglatin.rules._exprs import (
     remap,
     transform,
 )
-from piglatin.rules._plan import fresh_id, rebuild, single_use
+from piglatin.rules._plan import derived_id, rebuild, shape, single_use
 
 MAX_STEPS = 1000
 # which join inputs a filter may move onto, by join type
@@ -163,13 +165,13 @@ def _move(plan: L.LogicalPlan, flt: L.LOFilter, below, moves: list[Target]) -> L
     inputs = list(below.inputs)
     new_filters: list[L.LogicalOperator] = []
     for i, cond in moves:
-        new_id = fresh_id(plan, flt.op_id, (f.op_id for f in new_filters))
         src = plan.op(inputs[i])
-        new_filters.append(
-            L.LOFilter(new_id, flt.alias, (src.op_id,), src.schema, flt.line, flt.column, cond)
-        )
+        pushed = L.LOFilter("", flt.alias, (src.op_id,), src.schema, flt.line, flt.column, cond)
+        new_id = derived_id(plan, pushed, flt.op_id, (f.op_id for f in new_filters))
+        new_filters.append(dataclasses.replace(pushed, op_id=new_id))
         inputs[i] = new_id
-    moved_below = dataclasses.replace(below, inputs=tuple(inputs))
+    # `below` now yields the filter's rows, so it takes over the filter's id
+    moved_below = dataclasses.replace(below, op_id=flt.op_id, inputs=tuple(inputs))
     ops: list[L.LogicalOperator] = []
     for op in plan.operators:
         if op.op_id == below.op_id:
@@ -177,7 +179,7 @@ def _move(plan: L.LogicalPlan, flt: L.LOFilter, below, moves: list[Target]) -> L
             ops.append(moved_below)
         elif op.op_id != flt.op_id:
             ops.append(op)
-    return rebuild(plan, ops, {flt.op_id: below.op_id})
+    return rebuild(plan, ops, {below.op_id: flt.op_id})
 
 
 def apply(plan: L.LogicalPlan) -> L.LogicalPlan:
