@@ -13,6 +13,7 @@ environment variable `PIG_OPTIMIZER_RULES_DISABLED` (comma separated; `All`).
 Must not touch: the front end (parser, builder), physical planning or execution.
 
 >>> from piglatin.builder import build_text
+>>> from piglatin.rules._plan import shape
 >>> plan = build_text('''A = LOAD 'a' AS (x:int, y:int, z:int); B = LOAD 'b' AS (x:int);
 ... C = JOIN A BY x, B BY x; D = FILTER C BY A::y > 1; E = FILTER D BY A::y < 9;
 ... F = FOREACH E GENERATE A::x; DUMP F;''')
@@ -39,7 +40,7 @@ from piglatin.rules import (
     merge_foreach,
     push_filter_up,
 )
-from piglatin.rules._plan import check, shape  # noqa: F401 - shape: doctest
+from piglatin.rules._plan import check
 
 log = logging.getLogger(__name__)
 

@@ -14,6 +14,7 @@ UNION, a sink, EXPLAIN/ILLUSTRATE, a scalar) keeps all its columns.
 Must not touch: other rules, the front end, execution.
 
 >>> from piglatin.builder import build_text
+>>> from piglatin.rules._plan import shape
 >>> p = build_text('''A = LOAD 'a' AS (x:int, y:int, z:int, w:int);
 ... B = FILTER A BY z > 0; C = FOREACH B GENERATE x; DUMP C;''')
 >>> for line in shape(apply(p)): print(line)
@@ -36,7 +37,6 @@ from piglatin.rules._plan import (
     derived_id,
     is_scalar_source,
     rebuild,
-    shape,
 )
 
 MAX_STEPS = 1000

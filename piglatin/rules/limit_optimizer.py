@@ -8,6 +8,7 @@ right after ORDER stays there: the back end turns ORDER+LIMIT into one job.
 Must not touch: other rules, the front end, execution.
 
 >>> from piglatin.builder import build_text
+>>> from piglatin.rules._plan import shape
 >>> p = build_text('''A = LOAD 'a' AS (x:int, y:int);
 ... B = ORDER A BY x; C = FOREACH B GENERATE y; D = LIMIT C 3; DUMP D;''')
 >>> for line in shape(apply(p)): print(line)
@@ -23,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 
 from piglatin import logical as L
-from piglatin.rules._plan import derived_id, rebuild, replace_op, shape, single_use
+from piglatin.rules._plan import derived_id, rebuild, replace_op, single_use
 
 MAX_STEPS = 1000
 

@@ -13,6 +13,7 @@ moved below, which now yields the filtered rows with the same schema.
 Must not touch: other rules, the front end, execution.
 
 >>> from piglatin.builder import build_text
+>>> from piglatin.rules._plan import shape
 >>> p = build_text('''A = LOAD 'a' AS (x:int, y:int); B = LOAD 'b' AS (x:int, z:int);
 ... C = JOIN A BY x, B BY x; D = FILTER C BY B::z > 5; DUMP D;''')
 >>> q = apply(p)
@@ -38,7 +39,7 @@ from piglatin.rules._exprs import (
     remap,
     transform,
 )
-from piglatin.rules._plan import derived_id, rebuild, shape, single_use
+from piglatin.rules._plan import derived_id, rebuild, single_use
 
 MAX_STEPS = 1000
 # which join inputs a filter may move onto, by join type
