@@ -16,6 +16,12 @@ def _op_text(plan: L.LogicalPlan, op_id: str) -> str:
     return f"{op.alias or op_id}: {name}{L.describe_op(op)}"
 
 
+def _alias(plan: L.LogicalPlan, op_id: str) -> str:
+    base, _, what = op_id.partition("#")
+    name = plan.op(base).alias or base
+    return f"{name} ({what})" if what else name
+
+
 def physical_text(plan: L.LogicalPlan, jobs: list[MRJob]) -> str:
     lines = ["#-----------------------------------------------", "# Physical Plan:",
              "#-----------------------------------------------"]
@@ -50,6 +56,9 @@ def mr_plan_text(plan: L.LogicalPlan, jobs: list[MRJob]) -> str:
             if spec["op"]:
                 stages.append(f"Local Rearrange (tag {inp['tag']}) for {plan.op(spec['op']).name}")
             lines.append("|   " + " -> ".join(stages))
+        if job.side:
+            names = ", ".join(_alias(plan, o) for o in job.side)
+            lines.append(f"|   Side inputs (read whole by every task): {names}")
         if spec["op"] is None and job.store:
             lines.append("|   Store: " + _op_text(plan, job.store))
         if spec.get("combine"):
