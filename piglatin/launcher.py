@@ -11,6 +11,7 @@ operators' record logic, or how a task runs.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 import os
@@ -90,12 +91,26 @@ class PigServer:
             source = substitute(text, params, param_files=param_files, file=filename)
         except PigError as e:
             raise e.located(filename, text) from None
-        actions = self.builder.add(parse(source, filename), source)
-        self.chunks.append([source, filename])
-        if execute:
-            for action in actions:
-                self.perform(action)
-        return actions
+        script = parse(source, filename)
+        statements = script.statements
+        done: list[L.Action] = []
+        start = 0
+        # statements up to each exec/run are built and performed first, so a `run` script's
+        # aliases are defined for the statements after it (as in Pig)
+        cuts = [i + 1 for i, st in enumerate(statements)
+                if type(st).__name__ == "Command" and st.kind in ("exec", "run")]
+        for end in [*cuts, len(statements)]:
+            if end <= start:
+                continue
+            part = dataclasses.replace(script, statements=statements[start:end])
+            actions = self.builder.add(part, source)
+            self.chunks.append([source, filename, start, end])
+            start = end
+            done.extend(actions)
+            if execute:
+                for action in actions:
+                    self.perform(action)
+        return done
 
     @property
     def plan(self) -> L.LogicalPlan:
@@ -124,19 +139,77 @@ class PigServer:
             self.properties["mapreduce.job.name"] = text
 
     def command(self, kind: str, args: str) -> None:
-        if kind == "fs":
-            from dfs.shell import main as shell_main  # type: ignore[attr-defined]
+        """`fs ...` (and grunt's ls/cat/mkdir/... shortcuts), `sh`, `exec` and `run`."""
+        import shlex
 
-            shell_main(["-" + args.strip().lstrip("-")] if " " not in args.strip()
-                       else ["-" + args.strip().lstrip("-").split()[0], *args.split()[1:]])
-        elif kind in ("exec", "run"):
-            path = self.local_path(args.strip().strip("'\""))
-            self.register_script(Path(path).read_text(encoding="utf-8"), filename=path)
-        elif kind == "sh":
+        if kind in ("exec", "run"):
+            from piglatin.preprocess import load_param_files, parse_run_args
+
+            params, files, script = parse_run_args(args)
+            if script is None:
+                raise PigError(f"{kind} needs a script file", code=1000)
+            path = self.local_path(script)
+            text = Path(path).read_text(encoding="utf-8")
+            params = {**load_param_files(files), **params} if files else params
+            if kind == "run":  # same session: its aliases stay defined
+                self.register_script(text, params, filename=path)
+                return
+            with PigServer(self.exec_type, cwd=self.cwd, out=self.out,
+                           properties=self.properties) as child:
+                child.register_script(text, params, filename=path)
+            return
+        if kind == "sh":
             import subprocess
 
             done = subprocess.run(args, shell=True, capture_output=True, text=True, cwd=self.cwd)
             self.out.write(done.stdout)
+            return
+        argv = shlex.split(args)
+        if kind != "fs":
+            argv = ["-" + kind, *argv]
+        self.fs(argv)
+
+    def fs(self, argv: list[str]) -> int:
+        """One `hadoop fs` command on the session's filesystem (the DFS; in local mode a few
+        commands on local files); output to `out`."""
+        buf, err = io.BytesIO(), io.StringIO()
+        if self.exec_type == "local":
+            argv = [argv[0], *[a if a.startswith("-") else self.local_path(a) for a in argv[1:]]]
+            status = self._local_fs(argv, buf, err)
+        else:
+            from dfs.cluster import connect
+            from dfs.shell import FsShell
+
+            status = FsShell(lambda: connect(None), out=buf, err=err).run(argv)
+        self.out.write(buf.getvalue().decode("utf-8", "replace"))
+        if status:
+            raise PigError(f"fs command {' '.join(argv)} failed: {err.getvalue().strip()}",
+                           code=2999)
+        return status
+
+    def _local_fs(self, argv: list[str], buf: io.BytesIO, err: io.StringIO) -> int:
+        cmd, paths = argv[0].lstrip("-"), [a for a in argv[1:] if not a.startswith("-")]
+        try:
+            for p in paths:
+                if cmd == "ls":
+                    for name in sorted(os.listdir(p)) if os.path.isdir(p) else [p]:
+                        buf.write((os.path.join(p, name) if os.path.isdir(p) else p).encode() + b"\n")
+                elif cmd == "cat":
+                    buf.write(Path(p).read_bytes())
+                elif cmd == "mkdir":
+                    os.makedirs(p, exist_ok=True)
+                elif cmd in ("rm", "rmr", "rmf"):
+                    if os.path.isdir(p):
+                        shutil.rmtree(p)
+                    elif os.path.exists(p) or cmd != "rmf":
+                        os.remove(p)
+                else:
+                    err.write(f"-{cmd}: not available in local mode\n")
+                    return 1
+        except OSError as e:
+            err.write(f"-{cmd}: {e}\n")
+            return 1
+        return 0
 
     def print(self, text: str) -> None:
         self.out.write(text + "\n")
@@ -350,12 +423,10 @@ def _runtime_error(job: MRJob, cause: Any) -> PigError:
 
 
 def _user() -> str:
-    import getpass
+    from dfs.conf import current_user
 
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001
-        return "pig"
+    return current_user()
+
 
 
 def run_script(script_text: str, exec_type: str = "local", params: Mapping[str, str] | None = None,

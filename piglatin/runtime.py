@@ -35,8 +35,9 @@ __all__ = ["PigJob", "PigJoinJob", "PigCombineJob", "PigOrderJob", "rebuild_plan
            "loader_for", "read_source"]
 
 
-def rebuild_plan(chunks: list[list[str]], cwd: str) -> L.LogicalPlan:
-    """The plan of the preprocessed script chunks ([text, file] each), cached by their hash."""
+def rebuild_plan(chunks: list[list[Any]], cwd: str) -> L.LogicalPlan:
+    """The plan of the preprocessed script chunks ([text, file, first statement, end]),
+    cached by their hash."""
     digest = hashlib.sha1(repr((chunks, cwd)).encode()).hexdigest()
     plan = _PLANS.get(digest)
     if plan is None:
@@ -45,13 +46,19 @@ def rebuild_plan(chunks: list[list[str]], cwd: str) -> L.LogicalPlan:
     return plan
 
 
-def build_plan(chunks: list[list[str]], cwd: str) -> L.LogicalPlan:
+def build_plan(chunks: list[list[Any]], cwd: str) -> L.LogicalPlan:
+    import dataclasses
+
     from piglatin.builder import Builder, Functions
     from piglatin.parser import parse
 
     b = Builder(Functions(base_dir=cwd), chunks[0][1] if chunks else None)
-    for text, file in chunks:
-        b.add(parse(text, file), text)
+    parsed: dict[tuple, Any] = {}
+    for text, file, start, end in chunks:
+        script = parsed.get((text, file))
+        if script is None:
+            script = parsed[(text, file)] = parse(text, file)
+        b.add(dataclasses.replace(script, statements=script.statements[start:end]), text)
     return optimize(b.plan())
 
 
