@@ -37,7 +37,8 @@ from mapred.serde import packb, unpackb
 __all__ = ["SortingBuffer", "CombiningBuffer", "BufferStats"]
 
 _MIN_PENDING = 1024
-_MAX_PENDING = 1 << 20
+_MAX_PENDING = 1 << 22  # records between compactions: ~32 MB of list slots at most
+_MIN_COMBINE = 8  # mid-stream, lists shorter than this wait for the next compaction
 _RECORD_OVERHEAD = 3  # msgpack framing of the sort key, counted so empty records still weigh
 
 
@@ -206,8 +207,9 @@ class CombiningBuffer(_Base):
             self._compact()
             it = chain((head,), it)
 
-    def _compact(self) -> None:
-        """Combine every list that grew, measure the buffer, spill when over the limit."""
+    def _compact(self, min_combine: int = _MIN_COMBINE) -> None:
+        """Combine every list that grew (by ``min_combine`` values or more), measure the buffer,
+        spill when over the limit."""
         stats = self.stats
         combine = self.combine_fn
         meta = self._meta
@@ -228,7 +230,7 @@ class CombiningBuffer(_Base):
                 else:
                     vbytes = len(packb(values)) - _array_header(n)
                 stats.output_bytes += fresh * len(m[0]) + vbytes - m[2]
-                if n > 1:
+                if n >= min_combine:
                     stats.combine[0] += n
                     out = []
                     for k2, v2 in combine(k, iter(values)) or ():
@@ -279,7 +281,7 @@ class CombiningBuffer(_Base):
         limit = self.limit
         self.limit = 1 << 62  # measure and combine, but do not spill from inside _runs
         try:
-            self._compact()
+            self._compact(2)
         finally:
             self.limit = limit
 

@@ -71,9 +71,11 @@ try:
     shutdown_pools()
 except ImportError:
     pass
-me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-os.write(int(os.environ["BENCH_REPORT_FD"]), json.dumps({"code": code, "self_kb": me, "children_kb": kids}).encode())
+me = resource.getrusage(resource.RUSAGE_SELF)
+kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+report = {"code": code, "self_kb": me.ru_maxrss, "children_kb": kids.ru_maxrss, "cpu_s": cpu}
+os.write(int(os.environ["BENCH_REPORT_FD"]), json.dumps(report).encode())
 """
 
 
@@ -190,9 +192,13 @@ def base(code: str, args: list[str], env: dict) -> tuple[float, dict]:
 
 def report(name: str, t_job: float, t_base: float, info_job: dict, info_base: dict) -> dict:
     ratio = t_job / t_base
+    cpu_job, cpu_base = info_job.get("cpu_s", 0.0), info_base.get("cpu_s", 0.0)
+    cpu_ratio = cpu_job / cpu_base if cpu_base else 0.0
     print(f"{name:28s} job {t_job:7.2f}s  plain {t_base:7.2f}s  ratio {ratio:5.2f}x  "
-          f"peak RSS job {peak_mb(info_job):6.0f} MB  plain {peak_mb(info_base):6.0f} MB", flush=True)
-    return {"job_s": t_job, "plain_s": t_base, "ratio": ratio,
+          f"(CPU {cpu_job:6.1f}s vs {cpu_base:6.1f}s = {cpu_ratio:4.2f}x)  "
+          f"peak RSS job {peak_mb(info_job):5.0f} MB  plain {peak_mb(info_base):5.0f} MB", flush=True)
+    return {"job_s": t_job, "plain_s": t_base, "ratio": ratio, "job_cpu_s": cpu_job,
+            "plain_cpu_s": cpu_base, "cpu_ratio": cpu_ratio,
             "job_peak_mb": peak_mb(info_job), "plain_peak_mb": peak_mb(info_base)}
 
 
@@ -232,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         corpus = os.path.join(opts.workdir, f"zipf-{opts.size}.txt")
         make_corpus(corpus, size)
         real = os.path.getsize(corpus)
+        print(f"load average {os.getloadavg()[0]:.2f} (other work on the machine skews wall times)")
         print(f"corpus {corpus}: {real / 2**20:.0f} MiB; {workers} cores", flush=True)
         d = dict(defines, **{"mapreduce.input.fileinputformat.split.maxsize": str(split_size(real, workers))})
         expected_path = os.path.join(opts.workdir, "wc-plain.txt")
