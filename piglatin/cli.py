@@ -1,0 +1,387 @@
+"""The `pig` command: Pig's command-line options, error reporting and run summary.
+
+Owns: parsing `pig [-x local|mapreduce] [-param k=v]... [-param_file f]... [-D k=v]...
+[-e 'stmt' | -f script.pig | script.pig] [--debug]` and Pig's other single-dash flags
+(`-version`, `-help`, `-check`, `-dryrun`, `-optimizer_off`, `-propertyFile`, ...),
+turning every error into Pig's one-line `ERROR nnnn: ...` (with the source line and a
+caret) and an exit status from Pig's return codes, and printing the job summary at the
+end.  With no script it starts the grunt shell (grunt.py).
+Must not touch: compiling or running scripts (launcher.py does that), the shell loop.
+
+Exit statuses follow Pig's ReturnCode: 0 success, 2 a job failed, 4 bad arguments,
+5 an I/O error, 6 a Pig error, 7 a parse error, 8 anything unexpected.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from piglatin.errors import ParameterError, ParseError, PigError
+
+log = logging.getLogger(__name__)
+
+PIG_VERSION = "0.17.0"
+SUCCESS, FAILURE, ILLEGAL_ARGS, IO_EXCEPTION = 0, 2, 4, 5
+PIG_EXCEPTION, PARSE_EXCEPTION, THROWABLE = 6, 7, 8
+
+USAGE = """\
+Apache Pig version {version} (minihadoop)
+
+USAGE: pig [options] [-] : Run interactively in grunt shell.
+       pig [options] -e[xecute] cmd [cmd ...] : Run cmd(s).
+       pig [options] [-f[ile]] file : Run cmds found in file.
+  options include:
+    -c, -check - Syntax check
+    -d, -debug - Debug level, INFO is default
+    -e, -execute - Commands to execute (within quotes)
+    -f, -file - Path to the script to execute
+    -h, -help - Display this message. -h properties lists the properties pig uses.
+    -i, -version - Display version information
+    -l, -logfile - Path to client side log file (accepted, unused)
+    -m, -param_file - Path to the parameter file
+    -p, -param - Key value pair of the form param=val
+    -r, -dryrun - Produces script with substituted parameters. Script is not executed.
+    -t, -optimizer_off - Turn optimizations off. The following values are supported:
+            PushUpFilter - Filter as early as possible
+            MergeFilter - Merge filter conditions
+            LimitOptimizer - Limit as early as possible
+            ColumnMapKeyPrune - Remove unused data
+            MergeForEach - Merge adjacent ForEach
+            All - Disable all optimizations
+    -x, -exectype - Set execution mode: local|mapreduce, default is mapreduce.
+    -D key=value - Set a property (also -Dkey=value)
+    -P, -propertyFile - Path to property file
+    -b -brief, -w -warning, -v -verbose, -F -stop_on_failure, -M -no_multiquery,
+    -N -no_fetch - accepted for compatibility
+    --debug - Print Python tracebacks for errors
+"""
+
+PROPERTIES_HELP = """\
+The following properties are supported:
+    default_parallel - reducers for reduce-side operators without PARALLEL
+    job.name - name of the MapReduce jobs of the script
+    pig.join.replicated.max.bytes - largest input a replicated join may hold in memory
+    pig.optimizer.rules.disabled - comma-separated optimizer rules to switch off
+    mapreduce.job.reduces, mapreduce.task.io.sort.mb, ... - any Hadoop property
+"""
+
+# option spellings -> canonical name; the value says whether the option takes an argument
+_OPTIONS: dict[str, tuple[str, bool]] = {}
+for _names, _canon, _valued in (
+    ("-x -exectype", "exectype", True),
+    ("-p -param", "param", True),
+    ("-m -param_file", "param_file", True),
+    ("-e -execute", "execute", False),
+    ("-f -file", "file", True),
+    ("-h -help", "help", False),
+    ("-i -version", "version", False),
+    ("-c -check", "check", False),
+    ("-r -dryrun", "dryrun", False),
+    ("-t -optimizer_off", "optimizer_off", True),
+    ("-d -debug", "loglevel", True),
+    ("-l -logfile", "logfile", True),
+    ("-P -propertyFile", "property_file", True),
+    ("-D", "define", True),
+    ("-b -brief -w -warning -v -verbose -F -stop_on_failure -M -no_multiquery", "ignored", False),
+    ("-N -no_fetch", "ignored", False),
+    ("--debug", "traceback", False),
+):
+    for _n in _names.split():
+        _OPTIONS[_n] = (_canon, _valued)
+
+
+class UsageError(ValueError):
+    """A bad command line; printed as one line, exit status 4."""
+
+
+@dataclass(slots=True)
+class Options:
+    exectype: str = "mapreduce"
+    params: list[str] = field(default_factory=list)
+    param_files: list[str] = field(default_factory=list)
+    execute: str | None = None
+    file: str | None = None
+    help: bool = False
+    help_topic: str | None = None
+    version: bool = False
+    check: bool = False
+    dryrun: bool = False
+    optimizer_off: list[str] = field(default_factory=list)
+    loglevel: str | None = None
+    property_files: list[str] = field(default_factory=list)
+    defines: dict[str, str] = field(default_factory=dict)
+    traceback: bool = False
+
+
+def _define(opts: Options, text: str) -> None:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise UsageError(f"Bad -D '{text}': expected -D key=value")
+    opts.defines[key.strip()] = value
+
+
+def _take(opts: Options, canon: str, value: str) -> None:
+    if canon == "exectype":
+        if value.lower() not in ("local", "mapreduce", "mr"):
+            raise UsageError(f"Unknown exec type '{value}'; use -x local or -x mapreduce")
+        opts.exectype = "local" if value.lower() == "local" else "mapreduce"
+    elif canon == "param":
+        opts.params.append(value)
+    elif canon == "param_file":
+        opts.param_files.append(value)
+    elif canon == "file":
+        opts.file = value
+    elif canon == "optimizer_off":
+        opts.optimizer_off.extend(v for v in value.split(",") if v)
+    elif canon == "loglevel":
+        opts.loglevel = value.upper()
+    elif canon == "property_file":
+        opts.property_files.append(value)
+    elif canon == "define":
+        _define(opts, value)
+
+
+def parse_args(argv: Sequence[str]) -> Options:  # noqa: C901 - one branch per option kind
+    """Pig's command line (single-dash long options, as Pig's own parser accepts)."""
+    opts = Options()
+    args = list(argv)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg.startswith("-D") and len(arg) > 2:
+            _define(opts, arg[2:])
+            i += 1
+            continue
+        if arg == "-":
+            i += 1
+            continue
+        if arg not in _OPTIONS:
+            if arg.startswith("-"):
+                raise UsageError(f"Unknown option {arg}; see pig -help")
+            if opts.file is not None or opts.execute is not None:
+                raise UsageError(f"Unexpected argument '{arg}': only one script may be given")
+            opts.file = arg
+            i += 1
+            continue
+        canon, valued = _OPTIONS[arg]
+        if canon == "execute":  # the rest of the command line is the statement text
+            rest = args[i + 1 :]
+            if not rest:
+                raise UsageError(f"{arg} needs the statements to run")
+            opts.execute = " ".join(rest)
+            break
+        if canon == "help":
+            opts.help = True
+            if i + 1 < len(args) and not args[i + 1].startswith("-"):
+                opts.help_topic = args[i + 1]
+                i += 1
+        elif canon in ("version", "check", "dryrun", "traceback"):
+            setattr(opts, canon, True)
+        elif valued:
+            if i + 1 >= len(args):
+                raise UsageError(f"Option {arg} needs a value")
+            _take(opts, canon, args[i + 1])
+            i += 1
+        i += 1
+    return opts
+
+
+def read_properties(path: str) -> dict[str, str]:
+    """A Java-style properties file: `key=value` or `key value`, `#`/`!` comments."""
+    out: dict[str, str] = {}
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as e:
+        raise UsageError(f"Cannot read property file {path}: {e.strerror}") from None
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line[0] in "#!":
+            continue
+        sep = min((line.find(c) for c in "=: " if c in line), default=-1)
+        key, value = (line[:sep], line[sep + 1 :]) if sep > 0 else (line, "")
+        out[key.strip()] = value.strip()
+    return out
+
+
+# --------------------------------------------------------------------- errors
+def error_status(e: BaseException) -> int:
+    if isinstance(e, ParseError):
+        return PARSE_EXCEPTION
+    if isinstance(e, PigError):
+        return FAILURE if e.code in (2997, 6015, 6017) else PIG_EXCEPTION
+    if isinstance(e, OSError):
+        return IO_EXCEPTION
+    return THROWABLE
+
+
+def report_error(e: BaseException, err: TextIO, debug: bool) -> int:
+    """Print `e` the way Pig does (one line, the source line and a caret); the status."""
+    if isinstance(e, PigError):
+        text = e.format()
+        if text.startswith(f"ERROR {e.code}: ERROR "):  # runtime errors carry their own code
+            text = text[len(f"ERROR {e.code}: ") :]
+        print(text, file=err)
+    elif isinstance(e, FileNotFoundError):
+        print(f"ERROR 2997: File not found: {e.filename or e}", file=err)
+    else:
+        print(f"ERROR 2999: Unexpected internal error. {e}", file=err)
+    if debug:
+        traceback.print_exception(e, file=err)
+    return error_status(e)
+
+
+# -------------------------------------------------------------------- summary
+def _records(stat: dict[str, Any]) -> int | None:
+    counters = stat.get("counters")
+    if counters is None:
+        return stat.get("records")
+    name = "Reduce output records" if stat.get("reduces") else "Map output records"
+    try:
+        return int(counters.find(name))
+    except AttributeError:
+        for group in counters.values():
+            if name in group:
+                return int(group[name])
+    return None
+
+
+def summary(stats: list[dict[str, Any]], ok: bool, started: float) -> str:
+    """Pig's end-of-script report: per job id, maps, reduces, records, seconds."""
+    lines = ["", "Success!" if ok else "Failed!", ""]
+    if stats:
+        lines.append("Job Stats (time in seconds):")
+        lines.append("JobId\tMaps\tReduces\tRecords\tSeconds\tAlias")
+        for s in stats:
+            rec = _records(s)
+            secs = s.get("seconds")
+            cells = [
+                str(s.get("job", "?")),
+                str(s.get("maps", "-")),
+                str(s.get("reduces", "-")),
+                "-" if rec is None else str(rec),
+                "-" if secs is None else f"{secs:.2f}",
+                str(s.get("name", "")),
+            ]
+            lines.append("\t".join(cells))
+        lines.append("")
+    lines.append(f"Total jobs: {len(stats)}, elapsed {time.monotonic() - started:.2f} s")
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------- main
+def _script(opts: Options) -> tuple[str, str | None]:
+    if opts.execute is not None:
+        return opts.execute.rstrip() + ("" if opts.execute.rstrip().endswith(";") else ";"), None
+    assert opts.file is not None
+    try:
+        return Path(opts.file).read_text(encoding="utf-8"), opts.file
+    except FileNotFoundError:
+        raise UsageError(f"Can not find script file {opts.file}; check the path") from None
+    except OSError as e:
+        raise UsageError(f"Cannot read script file {opts.file}: {e.strerror}") from None
+
+
+def _properties(opts: Options) -> dict[str, str]:
+    props: dict[str, str] = {}
+    for path in opts.property_files:
+        props.update(read_properties(path))
+    props.update(opts.defines)
+    return props
+
+
+def _setup_logging(opts: Options) -> None:
+    level = getattr(logging, opts.loglevel or "", None)
+    if not isinstance(level, int):
+        level = logging.DEBUG if opts.traceback else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s [%(levelname)s] %(name)s - %(message)s")
+
+
+def _substituted(text: str, opts: Options, filename: str | None) -> str:
+    from piglatin.preprocess import parse_param_args, substitute
+
+    params = parse_param_args(opts.params)
+    return substitute(text, params, param_files=opts.param_files, file=filename)
+
+
+def run(opts: Options, out: TextIO, err: TextIO) -> int:
+    """Run the script the options name (or the grunt shell); returns the exit status."""
+    from piglatin.preprocess import parse_param_args
+
+    if opts.optimizer_off:
+        from piglatin.optimizer import DISABLED_ENV
+
+        os.environ[DISABLED_ENV] = ",".join(opts.optimizer_off)  # workers inherit it
+    props = _properties(opts)
+    if opts.execute is None and opts.file is None:
+        from piglatin.grunt import run_grunt
+
+        return run_grunt(opts.exectype, props, out=out, err=err, debug=opts.traceback)
+    text, filename = _script(opts)
+    if opts.dryrun:
+        out.write(_substituted(text, opts, filename))
+        return SUCCESS
+    if opts.check:
+        from piglatin.builder import build_text
+
+        build_text(_substituted(text, opts, filename), file=filename)
+        print(f"{filename or '<command line>'} syntax OK", file=out)
+        return SUCCESS
+    from piglatin.launcher import PigServer
+
+    started = time.monotonic()
+    server = PigServer(opts.exectype, cwd=os.getcwd(), out=out, properties=props)
+    status = SUCCESS
+    try:
+        server.register_script(text, parse_param_args(opts.params), opts.param_files, filename)
+    except Exception as e:  # noqa: BLE001 - reported in Pig's words, then the summary
+        status = report_error(e, err, opts.traceback)
+    finally:
+        server.close()
+    if server.stats:
+        print(summary(server.stats, status == SUCCESS, started), file=err)
+    elif status != SUCCESS and getattr(server, "job_seq", 0):
+        print(summary([], False, started), file=err)
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console entry point `pig`; returns (and, as a script, exits with) Pig's status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    out, err = sys.stdout, sys.stderr
+    debug = "--debug" in args
+    try:
+        opts = parse_args(args)
+        if opts.help:
+            out.write(
+                PROPERTIES_HELP
+                if opts.help_topic == "properties"
+                else USAGE.format(version=PIG_VERSION)
+            )
+            return SUCCESS
+        if opts.version:
+            print(f"Apache Pig version {PIG_VERSION} (minihadoop)", file=out)
+            return SUCCESS
+        _setup_logging(opts)
+        return run(opts, out, err)
+    except UsageError as e:
+        print(f"ERROR: {e}", file=err)
+        return ILLEGAL_ARGS
+    except ParameterError as e:
+        return report_error(e, err, debug)
+    except KeyboardInterrupt:
+        print("ERROR 2999: Interrupted.", file=err)
+        return THROWABLE
+    except Exception as e:  # noqa: BLE001 - every failure becomes one line and a status
+        return report_error(e, err, debug)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,291 @@
+"""The grunt shell: Pig Latin typed (or piped) one statement at a time.
+
+Owns: the read loop — the `grunt> ` prompt (`>> ` while a statement continues), line
+editing and history in ~/.pig_history through readline when stdin is a terminal,
+splitting input into whole statements at `;` (outside quotes, comments and nested
+FOREACH braces), grunt's line commands (`fs`, `sh`, `cat`, `ls`, `mkdir`, `rm`, `cp`,
+`mv`, `copyFromLocal`, `copyToLocal`, `exec`, `run`, `history`, `help`, `clear`,
+`quit`), and handing each statement to one `launcher.PigServer` session so aliases
+persist and DUMP/STORE/DESCRIBE/EXPLAIN run as they arrive, as in Pig.
+An error in a statement is printed in Pig's format and the shell carries on.
+Must not touch: compiling or running (launcher.py), the `pig` command line (cli.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import sys
+from collections.abc import Iterator, Mapping
+from typing import TextIO
+
+log = logging.getLogger(__name__)
+
+PROMPT, CONTINUE = "grunt> ", ">> "
+HISTORY_FILE = os.path.join(os.path.expanduser("~"), ".pig_history")
+MAX_STATEMENTS = 1_000_000  # a bound on the read loop
+
+# grunt's own line commands (no `;` needed); those that are `fs` commands in disguise
+LINE_COMMANDS = frozenset(
+    "fs sh exec run cat ls cd pwd mkdir cp mv rm rmf copyFromLocal copyToLocal kill history "
+    "help clear quit".lower().split()
+)
+FS_ALIASES = {
+    "cat": "-cat",
+    "ls": "-ls",
+    "mkdir": "-mkdir",
+    "cp": "-cp",
+    "mv": "-mv",
+    "rm": "-rm -r",
+    "rmf": "-rm -r -f",
+    "copyfromlocal": "-copyFromLocal",
+    "copytolocal": "-copyToLocal",
+}
+_COMMAND = re.compile(r"^\s*([A-Za-z]+)\b(?![ \t]*(=|::))(.*)$", re.S)
+
+HELP = """\
+Commands:
+<pig latin statement>; - See the PigLatin manual for details: http://hadoop.apache.org/pig
+File system commands:
+    fs <fs arguments> - Equivalent to Hadoop dfs command: hadoop fs -ls / etc.
+    cat, ls, mkdir, cp, mv, rm, rmf, copyFromLocal, copyToLocal - the same fs commands
+Diagnostic commands:
+    describe <alias>[::<alias] - Show the schema for the alias.
+    explain [<alias>] - Show the logical, physical and MapReduce plans.
+    dump <alias> - Compute the alias and write the results to stdout.
+Utility commands:
+    exec [-param <param_name>=param_value] [-param_file <file_name>] <script> -
+        Execute the script with access to grunt environment including aliases.
+    run [-param <param_name>=param_value] [-param_file <file_name>] <script> -
+        Execute the script with access to grunt environment.
+    sh <shell command> - Invoke a shell command.
+    set key value - Provide execution parameters to Pig. Keys and values are case sensitive.
+    history - Display the list statements in cache.
+    help - Display this message.
+    clear - Clear the screen.
+    quit - Quit the grunt shell.
+"""
+
+
+# ------------------------------------------------------------ statement splitting
+class StatementSplitter:
+    """Feed lines; get back each complete statement (ending in `;` at brace depth 0).
+
+    >>> s = StatementSplitter()
+    >>> s.feed("A = LOAD 'x;y';  B = FOREACH A {")
+    ["A = LOAD 'x;y';"]
+    >>> s.feed("  C = LIMIT A 1; GENERATE C; };")
+    ['B = FOREACH A {\\n  C = LIMIT A 1; GENERATE C; };']
+    >>> s.pending
+    False
+    """
+
+    def __init__(self) -> None:
+        self.buf = ""
+        self.depth = 0
+        self.quote: str | None = None
+        self.block_comment = False
+
+    @property
+    def pending(self) -> bool:
+        return bool(self.buf.strip())
+
+    def feed(self, line: str) -> list[str]:  # noqa: C901 - a small lexer state machine
+        out: list[str] = []
+        text = (self.buf + "\n" + line) if self.buf else line
+        start = 0
+        i = len(self.buf) + (1 if self.buf else 0)
+        while i < len(text):
+            c = text[i]
+            two = text[i : i + 2]
+            if self.block_comment:
+                if two == "*/":
+                    self.block_comment = False
+                    i += 1
+            elif self.quote:
+                if c == "\\":
+                    i += 1
+                elif c == self.quote:
+                    self.quote = None
+            elif two == "--":
+                break  # the rest of the line is a comment
+            elif two == "/*":
+                self.block_comment = True
+                i += 1
+            elif c in "'`\"":
+                self.quote = c
+            elif c == "{":
+                self.depth += 1
+            elif c == "}":
+                self.depth = max(self.depth - 1, 0)
+            elif c == ";" and self.depth == 0:
+                stmt = text[start : i + 1].strip()
+                if stmt != ";":
+                    out.append(stmt)
+                start = i + 1
+            i += 1
+        rest = text[start:]
+        self.buf = rest if rest.strip() else ""
+        return out
+
+    def reset(self) -> None:
+        self.__init__()
+
+
+# ------------------------------------------------------------------ the shell
+class Grunt:
+    """One interactive session over a PigServer."""
+
+    def __init__(self, server, out: TextIO, err: TextIO, *, debug: bool = False) -> None:
+        self.server = server
+        self.out = out
+        self.err = err
+        self.debug = debug
+        self.splitter = StatementSplitter()
+        self.history: list[str] = []
+        self.done = False
+
+    # one line of input --------------------------------------------------------------
+    def handle_line(self, line: str) -> None:
+        if not self.splitter.pending:
+            if not line.strip() or line.lstrip().startswith("--"):
+                return
+            m = _COMMAND.match(line)
+            if m and m.group(1).lower() in LINE_COMMANDS:
+                self.command(m.group(1).lower(), m.group(3).strip().rstrip(";").strip())
+                return
+        for stmt in self.splitter.feed(line):
+            self.statement(stmt)
+            if self.done:
+                return
+
+    def statement(self, stmt: str) -> None:
+        self.history.append(stmt)
+        self._guard(lambda: self.server.register_script(stmt))
+
+    def command(self, word: str, args: str) -> None:
+        if word == "quit":
+            self.done = True
+        elif word == "help":
+            self.out.write(HELP)
+        elif word == "history":
+            for n, stmt in enumerate(self.history, 1):
+                print(f"{n}   {stmt}", file=self.out)
+        elif word == "clear":
+            self.out.write("\033[H\033[2J")
+        elif word in ("fs", "sh", "exec", "run"):
+            self.history.append(f"{word} {args}")
+            self._guard(lambda: self.server.register_script(f"{word} {args};"))
+        elif word in FS_ALIASES:
+            self._guard(lambda: self.server.command("fs", f"{FS_ALIASES[word]} {args}".strip()))
+        elif word == "pwd":
+            print(self.server.cwd, file=self.out)
+        elif word == "cd":
+            self._cd(args)
+        else:  # kill
+            print(f"{word}: no MapReduce job of this session is running", file=self.err)
+
+    def _cd(self, args: str) -> None:
+        target = os.path.join(self.server.cwd, args.strip("'\"") or os.path.expanduser("~"))
+        if self.server.exec_type != "local":
+            print("cd: only supported with -x local; use full paths", file=self.err)
+        elif not os.path.isdir(target):
+            print(f"cd: {args}: No such file or directory", file=self.err)
+        else:
+            self.server.cwd = os.path.realpath(target)
+
+    def _guard(self, action) -> None:
+        """Run `action`; a failure is printed in Pig's format and the shell goes on."""
+        from piglatin.cli import report_error
+
+        try:
+            action()
+        except SystemExit as e:  # an fs command's own exit
+            if e.code not in (0, None):
+                log.debug("command exited with status %s", e.code)
+        except Exception as e:  # noqa: BLE001 - grunt survives every statement
+            report_error(e, self.err, self.debug)
+        self.out.flush()
+
+    # the loop -----------------------------------------------------------------------
+    def loop(self, lines: Iterator[str]) -> int:
+        for _, line in zip(range(MAX_STATEMENTS), lines, strict=False):
+            self.handle_line(line.rstrip("\n"))
+            if self.done:
+                break
+        if self.splitter.pending and not self.done:
+            print(
+                f"ERROR 1200: Incomplete statement at end of input: {self.splitter.buf}",
+                file=self.err,
+            )
+        return 0
+
+    def prompt(self) -> str:
+        return CONTINUE if self.splitter.pending else PROMPT
+
+
+def _piped_lines(shell: Grunt, stdin: TextIO, out: TextIO) -> Iterator[str]:
+    while True:
+        out.write(shell.prompt())
+        out.flush()
+        line = stdin.readline()
+        if not line:
+            out.write("\n")
+            return
+        yield line
+
+
+def _tty_lines(shell: Grunt) -> Iterator[str]:
+    while True:
+        try:
+            yield input(shell.prompt())
+        except EOFError:
+            print()
+            return
+        except KeyboardInterrupt:  # Ctrl-C drops the statement being typed, like Pig
+            print()
+            shell.splitter.reset()
+
+
+def _with_history(func):
+    try:
+        import readline
+    except ImportError:  # pragma: no cover - no readline on this platform
+        return func()
+    with contextlib.suppress(OSError):
+        readline.read_history_file(HISTORY_FILE)
+    readline.set_history_length(1000)
+    try:
+        return func()
+    finally:
+        try:
+            readline.write_history_file(HISTORY_FILE)
+        except OSError as e:
+            log.debug("cannot write %s: %s", HISTORY_FILE, e)
+
+
+def run_grunt(
+    exec_type: str = "mapreduce",
+    properties: Mapping[str, str] | None = None,
+    *,
+    stdin: TextIO | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    debug: bool = False,
+) -> int:
+    """Run the shell until `quit` or end of input; returns the exit status (0)."""
+    from piglatin.launcher import PigServer
+
+    stdin = stdin or sys.stdin
+    out = out or sys.stdout
+    err = err or sys.stderr
+    server = PigServer(exec_type, cwd=os.getcwd(), out=out, properties=dict(properties or {}))
+    shell = Grunt(server, out, err, debug=debug)
+    try:
+        if stdin is sys.stdin and stdin.isatty() and out is sys.stdout:
+            return _with_history(lambda: shell.loop(_tty_lines(shell)))
+        return shell.loop(_piped_lines(shell, stdin, out))
+    finally:
+        server.close()
