@@ -238,7 +238,7 @@ def run_pig(bench: Bench, strategy: str, ann: str, rel: str, out: str) -> Outcom
                 stats = list(getattr(server, "stats", ()))
         else:
             launcher.run_script(text, exec_type, params, cwd=str(SCRIPTS), out=io.StringIO())
-    except Exception as e:  # noqa: BLE001 - a Pig failure is this row's note, not the run's end
+    except Exception as e:  # a Pig failure becomes this row's note, not the end of the run
         log.debug("Pig %s failed", strategy, exc_info=True)
         raise Skip(f"Pig failed: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
     seconds = time.perf_counter() - started

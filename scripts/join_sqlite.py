@@ -27,7 +27,7 @@ from typing import Any
 
 import fsspec
 
-__all__ = ["SqliteResult", "sqlite_join", "QUERY"]
+__all__ = ["QUERY", "SqliteResult", "sqlite_join"]
 
 QUERY = (
     "SELECT a.element_id, a.concept_id, r.parent_concept_id, r.parent_level "

@@ -22,7 +22,7 @@ from mapred.api import Input, Step
 from mapred.errors import UsageError
 from mapred.runner import JobResult, run_job
 
-__all__ = ["ExpansionReduceSideJoin", "run", "inputs_for"]
+__all__ = ["ExpansionReduceSideJoin", "inputs_for", "run"]
 
 
 class ExpansionReduceSideJoin(ReduceSideJoin):

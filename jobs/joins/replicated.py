@@ -23,7 +23,7 @@ from mapred.api import Job, Step
 from mapred.errors import JobConfigError, UsageError
 from mapred.runner import JobResult, run_job
 
-__all__ = ["ReplicatedJoin", "run", "cache_conf"]
+__all__ = ["ReplicatedJoin", "cache_conf", "run"]
 
 CACHE_FILES = "mapreduce.job.cache.files"
 PARTS = "join.relation.cache.names"  # the cache names that hold the relation

@@ -32,7 +32,7 @@ from mapred.api import Job, Step
 from mapred.errors import JobConfigError, UsageError
 from mapred.runner import JobResult, run_job
 
-__all__ = ["SingletonJoin", "run", "relation_map", "load_count", "clear_cache"]
+__all__ = ["SingletonJoin", "clear_cache", "load_count", "relation_map", "run"]
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,7 @@ import random
 import pytest
 
 from datasets.ncbo import generate_ncbo
-from jobs.joins import STRATEGIES, run_join
-from jobs.joins import singleton
+from jobs.joins import STRATEGIES, run_join, singleton
 from mapred.executor import shutdown_pools
 
 
@@ -85,8 +84,8 @@ def _fresh_singleton_cache():
 @pytest.mark.parametrize("reducers", [1, 3])
 def test_handmade_tables_every_strategy_matches_plain_python(tmp_path, reducers):
     annotations, relation = handmade()
-    ann = write_lines(tmp_path / "ann" / "part-00000", annotations)
-    rel = write_lines(tmp_path / "rel" / "part-00000", relation)
+    write_lines(tmp_path / "ann" / "part-00000", annotations)
+    write_lines(tmp_path / "rel" / "part-00000", relation)
     expected = expected_rows(annotations, relation)
     assert sum(expected.values()) > 9000  # the hot concept alone gives 1500 x 6 rows
     for strategy, rows in run_all(tmp_path, str(tmp_path / "ann"), str(tmp_path / "rel"), reducers).items():
@@ -151,7 +150,7 @@ def test_singleton_loads_the_relation_once_per_worker_process(tmp_path):
 
 
 def test_singleton_reloads_when_the_relation_changes(tmp_path):
-    annotations, relation = handmade()
+    _, relation = handmade()
     rel_path = tmp_path / "rel" / "part-00000"
     write_lines(rel_path, relation)
     first, loaded = singleton.relation_map(str(tmp_path / "rel"))
