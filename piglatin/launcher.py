@@ -419,7 +419,7 @@ def _is_replicated_side(plan: L.LogicalPlan, op_id: str) -> bool:
 
 def _runtime_error(job: MRJob, cause: Any) -> PigError:
     text = str(cause).strip().splitlines()[-1] if str(cause).strip() else repr(cause)
-    return PigError(f"ERROR 2997: Encountered a failure running {job.name}: {text}", code=2997)
+    return PigError(f"Encountered a failure running {job.name}: {text}", code=2997)
 
 
 def _user() -> str:

@@ -334,6 +334,8 @@ class Compiler:
                 return lambda t: [(f0(t),)]
             return lambda t: [tuple([f(t) for f in fns])]
         parts = [self._gen_part(g, f) for g, f in zip(items, fns)]
+        if len(parts) == 1:
+            return parts[0]
 
         def run(t):
             rows = [()]
@@ -359,9 +361,7 @@ class Compiler:
             v = f(t)
             tv = type(v)
             if tv is list:
-                if not v:
-                    return []
-                out = [tuple(x) for x in v]
+                out = v
             elif tv is tuple:
                 out = [v]
             elif v is None and width:

@@ -40,6 +40,17 @@ class MapState:
         self.seen: set[bytes] = set()
 
 
+_ATOMS = {"int", "long", "float", "double", "chararray", "bytearray", "boolean"}
+
+
+def packer(schema: Any) -> Callable[[tuple], bytes]:
+    """`pack_value` for tuples, or plain msgpack when the schema says every field is an atom
+    (both read back with `unpack_value`); built once per task."""
+    if schema is not None and len(schema) and all(f.dtype.value in _ATOMS for f in schema):
+        return msgpack.Packer(use_bin_type=True).pack
+    return pack_value
+
+
 def _has_null(key: Any) -> bool:
     if key is None:
         return True
@@ -52,6 +63,7 @@ def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:  # noqa: C901
     op = plan.op(spec["op"])
     kind = spec["kind"]
     sort_bytes = data.sort_bytes
+    pack_value = packer(plan.op(op.inputs[tag]).schema)  # noqa: F811 - the fast form
     if kind == "group":
         if spec.get("combine"):
             return _agg_tail(job, op)
@@ -148,6 +160,7 @@ def _skewed_tail(job: Any, op: L.LOJoin, tag: int) -> Callable[[tuple], list]:
     """Hot keys of the left input go round-robin to their reducers; the matching right
     records are copied to every one of them. Other keys are hash-partitioned."""
     keyf = job.compiler.key_fn(op.keys[tag])
+    pack_value = packer(job.plan.op(op.inputs[tag]).schema)  # noqa: F811
     hot = hot_keys(job.context.conf)
     tb = bytes([tag])
     hashed = tb + HASHED.to_bytes(2, "big")
@@ -180,6 +193,7 @@ def _sequenced(job: Any, op: L.LogicalOperator, kind: str) -> Callable[[tuple], 
     where = (split.url, split.start) if split is not None else ("", 0)
     limit = job.compiler.expr(op.count)(()) if kind == "limit" else None
     state = job.state if hasattr(job, "state") else MapState()
+    pack_value = packer(op.schema)  # noqa: F811
 
     def seq(t):
         state.seq += 1
@@ -219,55 +233,61 @@ def _element(call: L.LEFunc) -> Callable[[tuple], tuple]:
 
 
 def _agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
+    """Map side of GROUP + algebraic aggregates: rows are collected per key (by the key value
+    itself) and folded with the aggregates' Initial every 1000 rows and at the end of the task
+    (Pig's partial map-side aggregation); one (key, partials) record per key leaves the map."""
     calls = _agg_calls(job, op)
-    elems = [_element(c) for c in calls]
+    elems = [None if _is_whole_row(c) else _element(c) for c in calls]
     initials = [BUILTINS[c.func].algebraic[0] for c in calls]
     intermediates = [BUILTINS[c.func].algebraic[1] for c in calls]
     keyf = (lambda t: "all") if op.group_all else job.compiler.key_fn(op.keys[0])
-    aggs = job.state.aggs
+    rows_by_key: dict[Any, list] = {}
+    partials: dict[Any, list] = {}
     sort_bytes = data.sort_bytes
     n = len(calls)
 
-    def compact(entry: list) -> None:
-        bufs, parts = entry[1], entry[2]
-        for j in range(n):
-            parts[j].append(initials[j](bufs[j]))
-            bufs[j] = []
-        entry[3] = 0
+    def initial(rows: list) -> tuple:
+        return tuple([initials[j](rows if elems[j] is None else [elems[j](t) for t in rows])
+                      for j in range(n)])
 
     def flush() -> list:
+        for k, rows in rows_by_key.items():
+            partials.setdefault(k, []).append(initial(rows))
         out = []
-        for kb, entry in aggs.items():
-            if entry[3]:
-                compact(entry)
-            partial = tuple([intermediates[j](entry[2][j]) for j in range(n)])
-            out.append((kb, pack_value((entry[0], partial))))
-        aggs.clear()
+        for k, plist in partials.items():
+            merged = plist[0] if len(plist) == 1 else tuple(
+                [intermediates[j]([p[j] for p in plist]) for j in range(n)])
+            out.append((sort_bytes(k), pack_value((k, merged))))
+        rows_by_key.clear()
+        partials.clear()
         return out
 
     job._flush = flush
 
     def tail(t):
         k = keyf(t)
-        kb = sort_bytes(k)
-        entry = aggs.get(kb)
-        if entry is None:
-            if len(aggs) >= AGG_KEYS:
+        try:
+            rows = rows_by_key.get(k)
+        except TypeError:  # an unhashable key (bag, map): no map-side folding
+            return [(sort_bytes(k), pack_value((k, initial([t]))))]
+        if rows is None:
+            if len(rows_by_key) >= AGG_KEYS:
                 out = flush()
-            else:
-                out = []
-            entry = aggs[kb] = [k, [[] for _ in range(n)], [[] for _ in range(n)], 0]
-        else:
-            out = []
-        bufs = entry[1]
-        for j in range(n):
-            bufs[j].append(elems[j](t))
-        entry[3] += 1
-        if entry[3] >= 1000:
-            compact(entry)
-        return out
+                rows_by_key[k] = [t]
+                return out
+            rows_by_key[k] = [t]
+            return ()
+        rows.append(t)
+        if len(rows) >= 1000:
+            partials.setdefault(k, []).append(initial(rows))
+            rows_by_key[k] = []
+        return ()
 
     return tail
+
+
+def _is_whole_row(call: L.LEFunc) -> bool:
+    return not isinstance(call.args[0], L.LEDeref)
 
 
 def combiner(job: Any) -> Callable[[Any, Iterable[Any]], Any]:

@@ -213,7 +213,9 @@ class PigJob(Job):
         store_id = self.spec.get("store")
         op = self.plan.op(store_id) if store_id else None
         if op is None or isinstance(op, L.LODump):
-            return lambda t: [(None, pack_value(t))]
+            out_id = self.spec["output_op"]
+            pack = R.packer(self.plan.op(out_id).schema if out_id in self.plan else None)
+            return lambda t: [(None, pack(t))]
         storer = get_storer(op.func.name, [str(a) for a in op.func.args])
         storer.with_schema(op.schema)
         if isinstance(storer, BinStorage):
