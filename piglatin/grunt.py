@@ -14,6 +14,7 @@ Must not touch: compiling or running (launcher.py), the `pig` command line (cli.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import re
@@ -110,6 +111,8 @@ class StatementSplitter:
                 elif c == self.quote:
                     self.quote = None
             elif two == "--":
+                if not text[start:i].strip():
+                    start = len(text)  # a comment after the last statement: drop it
                 break  # the rest of the line is a comment
             elif two == "/*":
                 self.block_comment = True
@@ -163,7 +166,34 @@ class Grunt:
 
     def statement(self, stmt: str) -> None:
         self.history.append(stmt)
-        self._guard(lambda: self.server.register_script(stmt))
+        if not self._guard(lambda: self.server.register_script(stmt)):
+            self._resync()
+
+    def _resync(self) -> None:
+        """After a failed statement, rebuild the session's builder from the statements
+        that were accepted, so its op ids match the plan the launcher rebuilds from
+        them (a rejected statement may already have used up an id)."""
+        builder = getattr(self.server, "builder", None)
+        chunks = getattr(self.server, "chunks", None)
+        if builder is None or chunks is None:
+            return
+        from piglatin.builder import Builder, Functions
+        from piglatin.parser import parse
+
+        fresh = Builder(Functions(base_dir=self.server.cwd), builder.file)
+        try:
+            for chunk in chunks:  # [text, file] or [text, file, first statement, end]
+                text, file = chunk[0], chunk[1]
+                script = parse(text, file)
+                if len(chunk) >= 4:
+                    script = dataclasses.replace(
+                        script, statements=script.statements[chunk[2] : chunk[3]]
+                    )
+                fresh.add(script, text)
+        except Exception as e:  # noqa: BLE001 - keep the old builder rather than none
+            log.debug("could not rebuild the grunt session: %s", e)
+            return
+        self.server.builder = fresh
 
     def command(self, word: str, args: str) -> None:
         if word == "quit":
@@ -196,10 +226,12 @@ class Grunt:
         else:
             self.server.cwd = os.path.realpath(target)
 
-    def _guard(self, action) -> None:
-        """Run `action`; a failure is printed in Pig's format and the shell goes on."""
+    def _guard(self, action) -> bool:
+        """Run `action`; a failure is printed in Pig's format and the shell goes on.
+        Returns whether it succeeded."""
         from piglatin.cli import report_error
 
+        ok = True
         try:
             action()
         except SystemExit as e:  # an fs command's own exit
@@ -207,7 +239,9 @@ class Grunt:
                 log.debug("command exited with status %s", e.code)
         except Exception as e:  # noqa: BLE001 - grunt survives every statement
             report_error(e, self.err, self.debug)
+            ok = False
         self.out.flush()
+        return ok
 
     # the loop -----------------------------------------------------------------------
     def loop(self, lines: Iterator[str]) -> int:
