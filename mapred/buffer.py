@@ -25,6 +25,7 @@ were at least ``mapreduce.map.combine.minspills`` spills.
 from __future__ import annotations
 
 import os
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from collections import defaultdict
 from itertools import chain, groupby, islice
@@ -121,32 +122,43 @@ class _Base:
 
 
 class SortingBuffer(_Base):
-    """Serialize on arrival; sort by (partition, sort key) at each spill."""
+    """Serialize on arrival; sort by (partition, sort key) at each spill.
+
+    A record is ``(prefix + sort bytes, key bytes, value bytes)`` where the prefix is the
+    partition as 4 big-endian bytes (empty with one partition): one bytes sort key, so
+    ``list.sort(key=itemgetter(0))`` compares with memcmp and keeps arrival order among equal
+    keys. The prefix is constant within a partition's segment, so it stays in the written sort
+    key (merges and grouping only ever compare keys of one partition)."""
 
     def __init__(self, **kw: Any) -> None:
         super().__init__(**kw)
-        self._records: list[tuple[int, bytes, bytes, bytes]] = []
+        self._records: list[tuple[bytes, bytes, bytes]] = []
         self._bytes = 0
+        n = self.num_partitions
+        self._prefixes = [p.to_bytes(4, "big") for p in range(n)] if n > 1 else [b""]
 
     def consume(self, pairs: Iterable[tuple[Any, Any]]) -> None:
         records = self._records
         append = records.append
         part, sort_key, limit = self.partition, self.sort_key, self.limit
+        prefixes = self._prefixes
         nbytes = self._bytes
-        n = out_bytes = 0
+        start = len(records)
+        spilled = out_bytes = 0
         try:
             for k, v in pairs:
                 kb = packb(k)
                 vb = packb(v)
                 skb = sort_key(k)
-                append((part(k, kb, skb), skb, kb, vb))
+                append((prefixes[part(k, kb, skb)] + skb, kb, vb))
                 size = len(kb) + len(vb)
                 out_bytes += size
-                n += 1
                 nbytes += size + len(skb) + _RECORD_OVERHEAD
                 if nbytes >= limit:
                     if nbytes > self.stats.peak_bytes:
                         self.stats.peak_bytes = nbytes
+                    spilled += len(records) - start
+                    start = 0
                     self._spill()
                     records = self._records
                     append = records.append
@@ -155,7 +167,7 @@ class SortingBuffer(_Base):
             self._bytes = nbytes
             if nbytes > self.stats.peak_bytes:
                 self.stats.peak_bytes = nbytes
-            self.stats.output_records += n
+            self.stats.output_records += spilled + len(self._records) - start
             self.stats.output_bytes += out_bytes
 
     def _has_data(self) -> bool:
@@ -167,9 +179,24 @@ class SortingBuffer(_Base):
 
     def _runs(self) -> Iterator[tuple[int, Iterable]]:
         records = self._records
-        records.sort()
-        for p, group in groupby(records, key=itemgetter(0)):
-            yield p, (record[1:] for record in group)
+        records.sort(key=_first)
+        if self.num_partitions == 1:
+            yield 0, records
+            return
+        prefixes = self._prefixes
+        lo = 0
+        for p in range(self.num_partitions):
+            hi = (
+                bisect_left(records, prefixes[p + 1], lo, key=_first)
+                if p + 1 < len(prefixes)
+                else len(records)
+            )
+            if hi > lo:
+                yield p, records[lo:hi]
+            lo = hi
+
+
+_first = itemgetter(0)
 
 
 class CombiningBuffer(_Base):

@@ -20,6 +20,7 @@ True
 
 from __future__ import annotations
 
+import math
 import struct
 from collections.abc import Iterator
 from typing import Any, BinaryIO
@@ -61,8 +62,15 @@ def new_unpacker(fileobj: Any = None, read_size: int = 1 << 18) -> msgpack.Unpac
 
 
 # -- order-preserving sort keys ---------------------------------------------------------------
-_NONE, _BOOL, _NUM, _STR, _BYTES, _TUPLE, _DICT = (bytes([t]) for t in range(1, 8))
-_INT_BIAS = 1 << 63
+# Type tags, in cross-type order. Numbers: int64-range values are the biased integer part (8
+# bytes) plus, for non-integral floats, the float's own order-preserving bytes; beyond int64,
+# ordered float bytes (ints there also get an exact tail). 3 and 3.0 encode alike.
+_NONE, _BOOL = b"\x01", b"\x02"
+_NUM_LOW, _NUM, _NUM_HIGH, _NUM_NAN = b"\x30", b"\x31", b"\x32", b"\x33"
+_STR, _BYTES, _TUPLE, _DICT = b"\x40", b"\x50", b"\x60", b"\x70"
+_BIAS = 1 << 63
+_LOW, _HIGH = -(1 << 63), 1 << 63
+_pack_u64 = struct.Struct(">Q").pack
 
 
 def _float_order(f: float) -> bytes:
@@ -72,51 +80,87 @@ def _float_order(f: float) -> bytes:
     return bytes((raw[0] | 0x80,)) + raw[1:]
 
 
-def _number(x: Any, exact: int) -> bytes:
-    # float order first, then the exact integer as a tie-breaker (ints beyond 2**53).
-    return _float_order(float(x)) + (exact + _INT_BIAS).to_bytes(9, "big")
+def _int(i: int) -> bytes:
+    if _LOW <= i < _HIGH:
+        return _NUM + _pack_u64(i + _BIAS)
+    if i < _LOW:
+        return _NUM_LOW + _float_order(float(i)) + (i + (1 << 64)).to_bytes(9, "big")
+    return _NUM_HIGH + _float_order(float(i)) + i.to_bytes(9, "big")
+
+
+def _float(f: float) -> bytes:
+    if f != f:
+        return _NUM_NAN
+    if _LOW <= f < _HIGH:
+        whole = math.floor(f)
+        head = _NUM + _pack_u64(whole + _BIAS)
+        return head if whole == f else head + _float_order(f)  # (ints first, then by value)
+    return (_NUM_LOW if f < 0 else _NUM_HIGH) + _float_order(f)
 
 
 def _escape(raw: bytes) -> bytes:
     return raw.replace(b"\x00", b"\x00\xff") + b"\x00"
 
 
-def _encode(k: Any, nested: bool) -> bytes:
-    t = type(k)
-    if t is str:
-        raw = k.encode("utf-8", "surrogatepass")
-        return _STR + (_escape(raw) if nested else raw)
-    if t is int:
-        return _NUM + _number(k, k)
-    if t is tuple or t is list:
-        return _TUPLE + b"".join([_encode(x, True) for x in k]) + b"\x00"
-    if t is float:
-        if k != k:  # NaN sorts after every number
-            return _NUM + b"\xff" * 17
-        if k.is_integer() and -(1 << 63) <= k < (1 << 64):
-            return _NUM + _number(k, int(k))
-        return _NUM + _float_order(k) + bytes(9)
-    if k is None:
-        return _NONE
-    if t is bool:
-        return _BOOL + (b"\x01" if k else b"\x00")
-    if t is bytes or t is bytearray or t is memoryview:
-        raw = bytes(k)
-        return _BYTES + (_escape(raw) if nested else raw)
-    if t is dict:
-        items = sorted(_encode((a, b), True) for a, b in k.items())
-        return _DICT + b"".join(items) + b"\x00"
-    if isinstance(k, (str, int, float, tuple, list, bytes, dict)):  # subclasses: rare, slow path
-        base = next(b for b in (bool, int, float, str, bytes, tuple, list, dict) if isinstance(k, b))
-        return _encode(base(k), nested)
-    raise TypeError(f"cannot sort a key of type {t.__name__}: {k!r}")
+def _nested_str(k: str) -> bytes:
+    return _STR + k.encode("utf-8", "surrogatepass").replace(b"\x00", b"\x00\xff") + b"\x00"
+
+
+def _nested_bytes(k: Any) -> bytes:
+    return _BYTES + _escape(bytes(k))
+
+
+def _top_str(k: str) -> bytes:
+    return _STR + k.encode("utf-8", "surrogatepass")
+
+
+def _top_bytes(k: Any) -> bytes:
+    return _BYTES + bytes(k)
+
+
+def _sequence(k: Any) -> bytes:
+    get = _NESTED.get
+    return _TUPLE + b"".join([(get(type(x)) or _nested_slow)(x) for x in k]) + b"\x00"
+
+
+def _dict(k: dict) -> bytes:
+    items = sorted(_sequence((a, b)) for a, b in k.items())
+    return _DICT + b"".join(items) + b"\x00"
+
+
+def _none(k: Any) -> bytes:
+    return _NONE
+
+
+def _bool(k: bool) -> bytes:
+    return _BOOL + (b"\x01" if k else b"\x00")
+
+
+_COMMON = {int: _int, float: _float, tuple: _sequence, list: _sequence, dict: _dict,
+           type(None): _none, bool: _bool}
+_TOP = {str: _top_str, bytes: _top_bytes, bytearray: _top_bytes, memoryview: _top_bytes, **_COMMON}
+_NESTED = {str: _nested_str, bytes: _nested_bytes, bytearray: _nested_bytes,
+           memoryview: _nested_bytes, **_COMMON}
+_BASES = (bool, int, float, str, bytes, tuple, list, dict)
+
+
+def _subclass(k: Any, table: dict) -> bytes:
+    for base in _BASES:  # subclasses of the builtins: rare, slow path
+        if isinstance(k, base):
+            return table[base](base(k))
+    raise TypeError(f"cannot sort a key of type {type(k).__name__}: {k!r}")
+
+
+def _nested_slow(k: Any) -> bytes:
+    return _subclass(k, _NESTED)
 
 
 def sort_bytes(key: Any) -> bytes:
     """The byte sort key of `key` (see the module docstring)."""
     if type(key) is str:
         return _STR + key.encode("utf-8", "surrogatepass")
-    return _encode(key, False)
+    fn = _TOP.get(type(key))
+    return fn(key) if fn is not None else _subclass(key, _TOP)
 
 
 # -- reading segments ----------------------------------------------------------------------------
