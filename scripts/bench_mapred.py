@@ -148,10 +148,16 @@ def make_join_tables(small: str, big: str, size: int, seed: int = 2) -> None:
 
 
 # -- output checks ----------------------------------------------------------------------------------
+def _open(path: str, mode: str):  # noqa: ANN202 - local paths and dfs:// alike
+    import fsspec
+
+    return fsspec.open(path, mode, encoding="utf-8") if "b" not in mode else fsspec.open(path, mode)
+
+
 def read_counts(paths: list[str]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for path in paths:
-        with open(path, encoding="utf-8") as f:
+        with _open(path, "rt") as f:
             for line in f:
                 word, _, n = line.rstrip("\n").rpartition("\t")
                 counts[word] = counts.get(word, 0) + int(n)
@@ -159,7 +165,11 @@ def read_counts(paths: list[str]) -> dict[str, int]:
 
 
 def parts(out: str) -> list[str]:
-    return sorted(os.path.join(out, n) for n in os.listdir(out) if n.startswith("part-"))
+    import fsspec
+
+    fs, path = fsspec.core.url_to_fs(out)
+    names = [p for p in fs.ls(path, detail=False) if os.path.basename(p).startswith("part-")]
+    return sorted(fs.unstrip_protocol(p) for p in names)
 
 
 def line_digest(paths: list[str]) -> tuple[int, int]:
@@ -168,7 +178,7 @@ def line_digest(paths: list[str]) -> tuple[int, int]:
 
     total = n = 0
     for path in paths:
-        with open(path, "rb") as f:
+        with _open(path, "rb") as f:
             for line in f:
                 total += mmh3.hash128(line)
                 n += 1
@@ -176,8 +186,30 @@ def line_digest(paths: list[str]) -> tuple[int, int]:
 
 
 # -- runs -------------------------------------------------------------------------------------------
+def remove(out: str) -> None:
+    import fsspec
+
+    fs, path = fsspec.core.url_to_fs(out)
+    if fs.exists(path):
+        fs.rm(path, recursive=True)
+
+
+def to_dfs(local: str, env: dict) -> str:
+    """Copy `local` into the embedded DFS (once) with ``hadoop fs -put``; returns its dfs:// URL."""
+    import fsspec
+
+    url = f"dfs:///bench/{os.path.basename(local)}"
+    fs, path = fsspec.core.url_to_fs(url)
+    if not fs.exists(path):
+        print(f"putting {local} into the DFS ...", flush=True)
+        subprocess.run([sys.executable, "-m", "mapred.cli", "fs", "-mkdir", "-p", "/bench"], env=env, check=True)
+        subprocess.run([sys.executable, "-m", "mapred.cli", "fs", "-put", local, url], env=env, check=True)
+        fs.invalidate_cache()
+    return url
+
+
 def jar(job: str, inputs: list[str], out: str, defines: dict[str, str], env: dict) -> tuple[float, dict]:
-    shutil.rmtree(out, ignore_errors=True)
+    remove(out)
     args = ["mapred.cli", "jar", job, *inputs, out]
     for k, v in defines.items():
         args += ["-D", f"{k}={v}"]
@@ -215,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reducers", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=1, help="runs per measurement; the best is kept")
     ap.add_argument("--skip-join", action="store_true")
+    ap.add_argument("--dfs", action="store_true", help="job input and output on the embedded DFS")
     ap.add_argument("--only", choices=["wordcount", "textbook", "join", "trivial"], action="append")
     opts = ap.parse_args(argv)
     from datasets.text import parse_size
@@ -222,6 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     size, join_size = parse_size(opts.size), parse_size(opts.join_size)
     os.makedirs(opts.workdir, exist_ok=True)
     env = dict(os.environ, PYTHONPATH=ROOT, MINIHADOOP_HOME=os.path.join(opts.workdir, "home"))
+    os.environ["MINIHADOOP_HOME"] = env["MINIHADOOP_HOME"]  # dfs:// in this process too
+    store = (lambda p: to_dfs(p, env)) if opts.dfs else (lambda p: p)
+    outdir = "dfs:///bench" if opts.dfs else opts.workdir
     workers = os.cpu_count() or 1
     local = os.path.join(opts.workdir, "local")
     defines = {"mapreduce.job.reduces": str(opts.reducers), "mapreduce.cluster.local.dir": local}
@@ -234,11 +270,12 @@ def main(argv: list[str] | None = None) -> int:
         runs = [fn() for _ in range(opts.repeat)]
         return min(runs, key=lambda r: r[0])
 
+    print(f"storage: {'embedded DFS (dfs://)' if opts.dfs else 'local files'}; "
+          f"load average {os.getloadavg()[0]:.2f} (other work on the machine skews wall times)")
     if want & {"wordcount", "textbook"}:
         corpus = os.path.join(opts.workdir, f"zipf-{opts.size}.txt")
         make_corpus(corpus, size)
         real = os.path.getsize(corpus)
-        print(f"load average {os.getloadavg()[0]:.2f} (other work on the machine skews wall times)")
         print(f"corpus {corpus}: {real / 2**20:.0f} MiB; {workers} cores", flush=True)
         d = dict(defines, **{"mapreduce.input.fileinputformat.split.maxsize": str(split_size(real, workers))})
         expected_path = os.path.join(opts.workdir, "wc-plain.txt")
@@ -247,8 +284,9 @@ def main(argv: list[str] | None = None) -> int:
         for name, job in (("wordcount", "jobs.wordcount"), ("textbook", "jobs.wordcount_textbook")):
             if name not in want:
                 continue
-            out = os.path.join(opts.workdir, f"out-{name}")
-            t_job, i_job = best(lambda job=job, out=out: jar(job, [corpus], out, d, env))
+            out = f"{outdir}/out-{name}"
+            source = store(corpus)
+            t_job, i_job = best(lambda job=job, out=out: jar(job, [source], out, d, env))
             if read_counts(parts(out)) != expected:
                 raise SystemExit(f"{name}: output differs from the plain program's")
             results[name] = report(f"{name} ({opts.size})", t_job, t_base, i_job, i_base)
@@ -261,8 +299,9 @@ def main(argv: list[str] | None = None) -> int:
                              "join.type": "inner"})
         plain_out = os.path.join(opts.workdir, "join-plain.tsv")
         t_base, i_base = best(lambda: base(BASE_JOIN, [small, big, plain_out], env))
-        out = os.path.join(opts.workdir, "out-join")
-        t_job, i_job = best(lambda: jar("jobs.join_reduce_side", [small, big], out, d, env))
+        out = f"{outdir}/out-join"
+        sources = [store(small), store(big)]
+        t_job, i_job = best(lambda: jar("jobs.join_reduce_side", sources, out, d, env))
         if line_digest(parts(out)) != line_digest([plain_out]):
             raise SystemExit("join: output differs from the plain program's")
         results["join"] = report(f"reduce-side join ({total / 2**20:.0f} MiB)", t_job, t_base, i_job, i_base)
@@ -270,8 +309,9 @@ def main(argv: list[str] | None = None) -> int:
         tiny = os.path.join(opts.workdir, "tiny.txt")
         with open(tiny, "w") as f:
             f.write("hello world\n")
-        out = os.path.join(opts.workdir, "out-trivial")
-        t_job, info = best(lambda: jar("mapred.api:Job", [tiny], out,
+        out = f"{outdir}/out-trivial"
+        source = store(tiny)
+        t_job, info = best(lambda: jar("mapred.api:Job", [source], out,
                                        {"mapreduce.job.reduces": "1", "mapreduce.cluster.local.dir": local}, env))
         print(f"{'trivial job':28s} {t_job:7.2f}s end to end (peak RSS {peak_mb(info):.0f} MB)", flush=True)
         results["trivial"] = {"job_s": t_job, "job_peak_mb": peak_mb(info)}
