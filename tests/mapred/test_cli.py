@@ -123,3 +123,44 @@ def test_jar_with_files_option(tmp_path, home):
     run = hadoop("jar", str(job), str(src), str(out), "-files", str(names), home=home)
     assert run.returncode == 0, run.stderr
     assert (out / "part-r-00000").read_text() == "?\t1\none\t1\ntwo\t2\n"
+
+
+def test_job_kill_stops_a_running_job_and_removes_its_output(tmp_path, home):
+    import json
+    import time
+
+    job = tmp_path / "slowjob.py"
+    job.write_text(textwrap.dedent("""
+        import time
+        from mapred.api import Job
+
+        class Slow(Job):
+            def map(self, offset, line):
+                time.sleep(0.05)
+                yield line, 1
+    """))
+    src = tmp_path / "in.txt"
+    src.write_text("".join(f"{i}\n" for i in range(2000)))
+    out = tmp_path / "out"
+    env = dict(os.environ, MINIHADOOP_HOME=str(home), PYTHONPATH=ROOT)
+    proc = subprocess.Popen([sys.executable, "-m", "mapred.cli", "jar", str(job), str(src), str(out)],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    history = home / "mapred" / "history"
+    job_id = None
+    deadline = time.time() + 30
+    while job_id is None and time.time() < deadline:
+        for f in history.glob("*.json") if history.exists() else []:
+            record = json.loads(f.read_text())
+            if record["state"] == "RUNNING":
+                job_id = record["job_id"]
+        time.sleep(0.1)
+    assert job_id, "the job never showed up as RUNNING"
+    listing = hadoop("job", "-list", home=home)
+    assert job_id in listing.stdout
+    killed = hadoop("job", "-kill", job_id, home=home)
+    assert killed.returncode == 0 and f"Killed job {job_id}" in killed.stdout
+    proc.communicate(timeout=30)
+    assert proc.returncode != 0
+    assert not out.exists()
+    status = hadoop("job", "-status", job_id, home=home)
+    assert "Job state: KILLED" in status.stdout

@@ -284,3 +284,22 @@ def test_job_defined_in_a_function_is_refused(tmp_path):
 
     with pytest.raises(JobConfigError, match="module level"):
         run_job(Local, [str(tmp_path)], str(tmp_path / "o"), _conf(tmp_path), executor="local")
+
+
+class DiesInMap(Job):
+    def map(self, offset, line):
+        if line == "die":
+            os._exit(3)
+        yield line, 1
+
+
+def test_worker_death_is_a_failed_attempt_and_the_pool_recovers(tmp_path):
+    path = tmp_path / "in.txt"
+    path.write_text("ok\ndie\n")
+    conf = _conf(tmp_path, **{"mapreduce.map.maxattempts": 2})
+    result = run_job(DiesInMap, [str(path)], str(tmp_path / "out"), conf, executor="cluster")
+    assert result.state == "FAILED"
+    assert "failed 2 times; last error: worker process died (exit code 3)" in result.error
+    again = make_text(tmp_path / "again.txt", lines=200)
+    ok = run_job(Count, [again], str(tmp_path / "out2"), _conf(tmp_path), executor="cluster")
+    assert ok.succeeded, ok.error
