@@ -16,6 +16,7 @@ import importlib.util
 import random
 import sys
 from collections.abc import Callable, Mapping
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -433,8 +434,13 @@ class Compiler:
             return lambda t: sb(f0(t))
         return lambda t: order_bytes([f(t) for f in fns], desc)
 
-    def key_fn(self, exprs: tuple[L.LExpr, ...]) -> Fn:
-        """A GROUP/JOIN key: one value, or a tuple of values for several expressions."""
+    def key_fn(self, exprs: tuple[L.LExpr, ...], width: int | None = None) -> Fn:
+        """A GROUP/JOIN key: one value, or a tuple of values for several expressions.
+        `width`: the input rows' known length (then a plain column is an itemgetter)."""
+        if (len(exprs) == 1 and isinstance(exprs[0], L.LEProject) and width
+                and exprs[0].column is not None and exprs[0].column < width
+                and id(exprs[0]) not in self.replace):
+            return itemgetter(exprs[0].column)
         fns = [self.expr(e) for e in exprs]
         if len(fns) == 1:
             return fns[0]
@@ -518,9 +524,9 @@ def _compose(fn: RecordFn, nxt: Callable[[tuple], list]) -> Callable[[tuple], li
             return rows
         if len(rows) == 1:
             return nxt(rows[0])
-        out = []
-        for r in rows:
-            out.extend(nxt(r))
-        return out
+        return list(_flatten(map(nxt, rows)))
 
     return step
+
+
+_flatten = chain.from_iterable

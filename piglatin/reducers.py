@@ -25,7 +25,7 @@ from piglatin.physical import Compiler, chain_functions
 from piglatin.storage import pack_value, unpack_value
 
 SPILL_RECORDS = "pig.join.spill.records"
-AGG_KEYS = 20000  # map-side partial aggregation: flush past this many keys
+AGG_KEYS = 100000  # map-side partial aggregation: flush past this many keys
 _NULL = b"\x00"  # below every data.sort_bytes prefix: null keys that must not match
 
 __all__ = ["MapState", "map_tail", "reducer", "combiner", "replicated_join", "local_limit"]
@@ -51,6 +51,12 @@ def packer(schema: Any) -> Callable[[tuple], bytes]:
     return pack_value
 
 
+def _width(job: Any, op: L.LogicalOperator, tag: int) -> int | None:
+    """The length every row of input `tag` has, when its schema says so."""
+    schema = job.plan.op(op.inputs[tag]).schema
+    return len(schema) if schema is not None else None
+
+
 def _has_null(key: Any) -> bool:
     if key is None:
         return True
@@ -69,7 +75,7 @@ def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:  # noqa: C901
             return _agg_tail(job, op)
         if op.group_all:
             return lambda t: [(b"", (tag, pack_value(t)))]
-        keyf = comp.key_fn(op.keys[tag])
+        keyf = comp.key_fn(op.keys[tag], _width(job, op, tag))
         if len(op.inputs) > 1:
             suffix = bytes([tag])
 
@@ -85,7 +91,7 @@ def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:  # noqa: C901
     if kind == "join" and spec.get("strategy") == "skewed":
         return _skewed_tail(job, op, tag)
     if kind == "join":
-        keyf = comp.key_fn(op.keys[tag])
+        keyf = comp.key_fn(op.keys[tag], _width(job, op, tag))
         tb = bytes([tag])
         outer = _outer_sides(op)[tag]
         null_key = _NULL + tb + tb
@@ -237,10 +243,12 @@ def _agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
     itself) and folded with the aggregates' Initial every 1000 rows and at the end of the task
     (Pig's partial map-side aggregation); one (key, partials) record per key leaves the map."""
     calls = _agg_calls(job, op)
+    keyf = (lambda t: "all") if op.group_all else job.compiler.key_fn(op.keys[0], _width(job, op, 0))
+    if all(c.func in ("COUNT", "COUNT_STAR") and _is_whole_row(c) for c in calls):
+        return _count_tail(job, calls, keyf)
     elems = [None if _is_whole_row(c) else _element(c) for c in calls]
     initials = [BUILTINS[c.func].algebraic[0] for c in calls]
     intermediates = [BUILTINS[c.func].algebraic[1] for c in calls]
-    keyf = (lambda t: "all") if op.group_all else job.compiler.key_fn(op.keys[0])
     rows_by_key: dict[Any, list] = {}
     partials: dict[Any, list] = {}
     sort_bytes = data.sort_bytes
@@ -281,6 +289,64 @@ def _agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
         if len(rows) >= 1000:
             partials.setdefault(k, []).append(initial(rows))
             rows_by_key[k] = []
+        return ()
+
+    return tail
+
+
+_PLAIN = frozenset((str, bytes, int, float, bool, type(None)))
+
+
+def _count_tail(job: Any, calls: list[L.LEFunc], keyf: Callable) -> Callable[[tuple], list]:
+    """COUNT / COUNT_STAR of whole rows: one counter per key and call (their Initial is a
+    count), so a row costs a key and a dict update."""
+    star = [c.func == "COUNT_STAR" for c in calls]
+    counts: dict[Any, list] = {}
+    sort_bytes = data.sort_bytes
+    plain = msgpack.Packer(use_bin_type=True).pack
+
+    def flush() -> list:
+        out = []
+        for k, cs in counts.items():
+            value = (k, tuple([(c,) for c in cs]))
+            out.append((sort_bytes(k), plain(value) if type(k) in _PLAIN else pack_value(value)))
+        counts.clear()
+        return out
+
+    job._flush = flush
+    if star == [True] or star == [False]:
+        only_star = star[0]
+
+        def tail1(t):
+            k = keyf(t)
+            try:
+                cs = counts.get(k)
+            except TypeError:  # an unhashable key (bag, map): no map-side folding
+                inc = 1 if only_star or (t and t[0] is not None) else 0
+                return [(sort_bytes(k), pack_value((k, ((inc,),))))]
+            if cs is None:
+                out = flush() if len(counts) >= AGG_KEYS else ()
+                counts[k] = [1 if only_star or (t and t[0] is not None) else 0]
+                return out
+            if only_star or t[0] is not None:
+                cs[0] += 1
+            return ()
+
+        return tail1
+
+    def tail(t):
+        k = keyf(t)
+        inc = [1 if s or (t and t[0] is not None) else 0 for s in star]
+        try:
+            cs = counts.get(k)
+        except TypeError:
+            return [(sort_bytes(k), pack_value((k, tuple([(i,) for i in inc]))))]
+        if cs is None:
+            out = flush() if len(counts) >= AGG_KEYS else ()
+            counts[k] = inc
+            return out
+        for j, i in enumerate(inc):
+            cs[j] += i
         return ()
 
     return tail

@@ -44,7 +44,7 @@ STORE expanded INTO '{out}' USING PigStorage('\\t');
 
 COUNT_PIG = """
 lines = LOAD '{text}' USING TextLoader() AS (line:chararray);
-words = FOREACH lines GENERATE FLATTEN(STRSPLITTOBAG(line, ' ')) AS w;
+words = FOREACH lines GENERATE FLATTEN(TOKENIZE(line)) AS w;
 grouped = GROUP words BY w PARALLEL {reducers};
 counts = FOREACH grouped GENERATE group, COUNT(words);
 STORE counts INTO '{out}' USING PigStorage('\\t');
