@@ -306,11 +306,12 @@ class _JobRun:
         cache_dir = os.path.join(self.local_dir, "cache")
         local: dict[str, str] = {}
         for url in names:
-            base = os.path.basename(url.rstrip("/").split("#")[0])
+            source, _, alias = url.partition("#")  # Hadoop's file#linkname
+            base = alias or os.path.basename(source.rstrip("/"))
             target = os.path.join(cache_dir, base)
             os.makedirs(cache_dir, exist_ok=True)
             try:
-                with fsspec.open(url.split("#")[0], "rb") as src, open(target, "wb") as dst:
+                with fsspec.open(source, "rb") as src, open(target, "wb") as dst:
                     shutil.copyfileobj(src, dst, 1 << 20)
             except FileNotFoundError:
                 raise JobConfigError(f"distributed cache file {url} does not exist") from None

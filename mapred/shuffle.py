@@ -19,6 +19,7 @@ from mapred.merge import read_segment
 __all__ = ["Segment", "fetch_local", "segments_for_partition"]
 
 Segment = tuple  # (path, offset, length, records)
+_MERGE_BUFFER_BYTES = 64 << 20
 
 
 def segments_for_partition(map_outputs: Iterable[Sequence[Any]], partition: int) -> list[Segment]:
@@ -33,7 +34,9 @@ def segments_for_partition(map_outputs: Iterable[Sequence[Any]], partition: int)
 
 def fetch_local(segments: Sequence[Segment]) -> tuple[list[Iterator[tuple]], int, int]:
     """Open every segment as a lazy record stream; returns (streams, shuffle bytes, records)."""
-    streams = [read_segment(path, offset, length) for path, offset, length, _ in segments]
+    # Many maps: smaller read buffers, so the merge's memory stays near _MERGE_BUFFER_BYTES.
+    read_size = max(16 << 10, min(256 << 10, _MERGE_BUFFER_BYTES // max(1, len(segments))))
+    streams = [read_segment(path, offset, length, read_size) for path, offset, length, _ in segments]
     total_bytes = sum(s[2] for s in segments)
     total_records = sum(s[3] for s in segments)
     return streams, total_bytes, total_records
