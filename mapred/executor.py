@@ -202,8 +202,8 @@ class ProcessExecutor:
         try:
             result = TaskResult.from_wire(_loads(conn.recv_bytes()))
         except (EOFError, OSError):
+            self._replace(worker)  # joins the process, so its exit code is known
             code = worker.process.exitcode
-            self._replace(worker)
             result = TaskResult(
                 spec.attempt_id,
                 spec.kind,
