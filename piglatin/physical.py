@@ -518,6 +518,16 @@ def chain_functions(fns: list[RecordFn | None], tail: Callable[[tuple], list]) -
 
 
 def _compose(fn: RecordFn, nxt: Callable[[tuple], list]) -> Callable[[tuple], list]:
+    many = getattr(nxt, "many", None)  # a tail that takes a whole batch of rows at once
+    if many is not None:
+        def batch(t):
+            rows = fn(t)
+            if not rows:
+                return rows
+            return many(rows)
+
+        return batch
+
     def step(t):
         rows = fn(t)
         if not rows:

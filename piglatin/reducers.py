@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from itertools import product
 from operator import itemgetter
@@ -245,7 +246,9 @@ def _agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
     calls = _agg_calls(job, op)
     keyf = (lambda t: "all") if op.group_all else job.compiler.key_fn(op.keys[0], _width(job, op, 0))
     if all(c.func in ("COUNT", "COUNT_STAR") and _is_whole_row(c) for c in calls):
-        return _count_tail(job, calls, keyf)
+        first = (not op.group_all and len(op.keys[0]) == 1
+                 and isinstance(op.keys[0][0], L.LEProject) and op.keys[0][0].column == 0)
+        return _count_tail(job, calls, keyf, first)
     elems = [None if _is_whole_row(c) else _element(c) for c in calls]
     initials = [BUILTINS[c.func].algebraic[0] for c in calls]
     intermediates = [BUILTINS[c.func].algebraic[1] for c in calls]
@@ -297,7 +300,8 @@ def _agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
 _PLAIN = frozenset((str, bytes, int, float, bool, type(None)))
 
 
-def _count_tail(job: Any, calls: list[L.LEFunc], keyf: Callable) -> Callable[[tuple], list]:
+def _count_tail(job: Any, calls: list[L.LEFunc], keyf: Callable,
+                key_is_first: bool = False) -> Callable[[tuple], list]:
     """COUNT / COUNT_STAR of whole rows: one counter per key and call (their Initial is a
     count), so a row costs a key and a dict update."""
     star = [c.func == "COUNT_STAR" for c in calls]
@@ -314,25 +318,8 @@ def _count_tail(job: Any, calls: list[L.LEFunc], keyf: Callable) -> Callable[[tu
         return out
 
     job._flush = flush
-    if star == [True] or star == [False]:
-        only_star = star[0]
-
-        def tail1(t):
-            k = keyf(t)
-            try:
-                cs = counts.get(k)
-            except TypeError:  # an unhashable key (bag, map): no map-side folding
-                inc = 1 if only_star or (t and t[0] is not None) else 0
-                return [(sort_bytes(k), pack_value((k, ((inc,),))))]
-            if cs is None:
-                out = flush() if len(counts) >= AGG_KEYS else ()
-                counts[k] = [1 if only_star or (t and t[0] is not None) else 0]
-                return out
-            if only_star or t[0] is not None:
-                cs[0] += 1
-            return ()
-
-        return tail1
+    if len(star) == 1:
+        return _count_one(job, star[0], keyf, counts, flush, key_is_first)
 
     def tail(t):
         k = keyf(t)
@@ -349,6 +336,51 @@ def _count_tail(job: Any, calls: list[L.LEFunc], keyf: Callable) -> Callable[[tu
             cs[j] += i
         return ()
 
+    return tail
+
+
+def _count_one(job: Any, star: bool, keyf: Callable, counts: dict, flush: Callable,
+               key_is_first: bool) -> Any:
+    """One COUNT/COUNT_STAR: a Counter per task; `tail.many(rows)` counts a whole FLATTENed
+    bag in one C-level `Counter.update`. When the key is the rows' first field, COUNT (which
+    skips rows whose first field is null) differs from COUNT_STAR only for the null key."""
+    counter: Counter = Counter()
+    sort_bytes = data.sort_bytes
+
+    def flush_counter() -> list:
+        if key_is_first and not star and None in counter:
+            counter[None] = 0
+        counts.update((k, [c]) for k, c in counter.items())
+        counter.clear()
+        return flush()
+
+    job._flush = flush_counter
+
+    def unhashable(t: tuple) -> list:
+        inc = 1 if star or (t and t[0] is not None) else 0
+        k = keyf(t)
+        return [(sort_bytes(k), pack_value((k, ((inc,),))))]
+
+    def tail(t):
+        try:
+            counter[keyf(t)] += 1 if star or t[0] is not None else 0
+        except TypeError:  # an unhashable key (bag, map): no map-side folding
+            return unhashable(t)
+        return flush_counter() if len(counter) >= AGG_KEYS else ()
+
+    def many(rows):
+        try:
+            if star or key_is_first:
+                counter.update(map(keyf, rows))
+            else:
+                counter.update(map(keyf, [t for t in rows if t[0] is not None]))
+                for t in [t for t in rows if t[0] is None]:
+                    counter[keyf(t)] += 0
+        except TypeError:
+            return [r for t in rows for r in tail(t)]
+        return flush_counter() if len(counter) >= AGG_KEYS else ()
+
+    tail.many = many  # type: ignore[attr-defined]
     return tail
 
 

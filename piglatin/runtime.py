@@ -22,6 +22,7 @@ from mapred.output import OutputFormat, RecordFileOutputFormat, TextOutputFormat
 from piglatin import data
 from piglatin import logical as L
 from piglatin import reducers as R
+from piglatin.errors import PigError
 from piglatin.physical import Compiler, chain_functions
 from piglatin.storage import BinStorage, get_loader, get_storer, pack_value, unpack_value
 
@@ -63,16 +64,26 @@ def build_plan(chunks: list[list[Any]], cwd: str) -> L.LogicalPlan:
 
 
 def optimize(plan: L.LogicalPlan) -> L.LogicalPlan:
+    """`piglatin.optimizer.optimize` when it exists; the plan as built if it fails (the
+    result stays deterministic: every process falls back the same way)."""
     try:
         from piglatin.optimizer import optimize as opt
     except ImportError:
         return plan
-    return opt(plan)
+    try:
+        return opt(plan)
+    except PigError:
+        raise
+    except Exception as e:  # noqa: BLE001 - an optimizer bug must not stop the script
+        log.warning("optimizer failed (%s: %s); running the unoptimized plan", type(e).__name__, e)
+        return plan
 
 
 def loader_for(op: L.LOLoad) -> Any:
     loader = get_loader(op.func.name, [str(a) for a in op.func.args])
-    if op.declared is not None and op.schema is not None:
+    plain_text = (op.func.name.endswith("TextLoader") and op.schema is not None
+                  and [f.dtype.value for f in op.schema] == ["chararray"])
+    if op.declared is not None and op.schema is not None and not plain_text:
         loader.with_schema(op.schema)
     return loader
 
