@@ -44,11 +44,26 @@ def derived_id(plan: L.LogicalPlan, op: L.LogicalOperator, base: str, taken=()) 
     """
     body = dataclasses.replace(op, op_id="", line=0, column=0)
     digest = hashlib.sha1(repr(body).encode()).hexdigest()[:6]
+    base = _DIGEST.sub("", base)  # derived from a derived id: keep the original root
     used = {o.op_id for o in plan.operators} | set(taken)
     cand, n = f"{base}_{digest}", 2
     while cand in used:
         cand, n = f"{base}_{digest}_{n}", n + 1
     return cand
+
+
+def is_load_projection(plan: L.LogicalPlan, op: L.LogicalOperator) -> bool:
+    """A FOREACH of plain column projections reading a LOAD directly — what
+    column_prune inserts.  Other rules leave it in place (moving a FILTER or LIMIT
+    above it gains nothing and would make column_prune insert another one)."""
+    if not isinstance(op, L.LOForEach) or op.nested or len(op.inputs) != 1:
+        return False
+    if not isinstance(plan.op(op.inputs[0]), L.LOLoad):
+        return False
+    return all(
+        not g.flatten and isinstance(g.expr, L.LEProject) and g.expr.column is not None
+        for g in op.generate
+    )
 
 
 def uses(plan: L.LogicalPlan) -> Counter[str]:

@@ -30,25 +30,18 @@ from __future__ import annotations
 import dataclasses
 
 from piglatin import logical as L
-from piglatin.rules._exprs import columns, is_plain_project, op_exprs, remap
+from piglatin.rules._exprs import columns, op_exprs, remap
 from piglatin.rules._plan import (
     action_targets,
     consumers,
     derived_id,
+    is_load_projection,
     is_scalar_source,
     rebuild,
 )
 
 MAX_STEPS = 1000
 PASS_THROUGH = (L.LOFilter, L.LOSort, L.LOLimit, L.LOSample, L.LOSplit, L.LOSplitOutput)
-
-
-def _is_projection(op: L.LogicalOperator) -> bool:
-    return (
-        isinstance(op, L.LOForEach)
-        and not op.nested
-        and all(not g.flatten and is_plain_project(g.expr) for g in op.generate)
-    )
 
 
 def chain(plan: L.LogicalPlan, load: L.LOLoad) -> list[L.LogicalOperator] | None:
@@ -144,7 +137,7 @@ def _once(plan: L.LogicalPlan) -> L.LogicalPlan | None:
         if not readers:
             continue
         direct = consumers(plan, load.op_id)
-        if len(direct) == 1 and _is_projection(direct[0]):
+        if len(direct) == 1 and is_load_projection(plan, direct[0]):
             continue  # already a projection right after the load
         cols = needed(readers)
         if cols is None or len(cols) >= len(load.schema):

@@ -24,7 +24,13 @@ from __future__ import annotations
 import dataclasses
 
 from piglatin import logical as L
-from piglatin.rules._plan import derived_id, rebuild, replace_op, single_use
+from piglatin.rules._plan import (
+    derived_id,
+    is_load_projection,
+    rebuild,
+    replace_op,
+    single_use,
+)
 
 MAX_STEPS = 1000
 
@@ -64,7 +70,8 @@ def _once(plan: L.LogicalPlan) -> L.LogicalPlan | None:
             continue
         flat = isinstance(below, L.LOForEach) and any(g.flatten for g in below.generate)
         scalar = any(user == lim.op_id for user, _ in plan.scalars)
-        if isinstance(below, L.LOForEach) and not flat and not scalar:
+        pruning = is_load_projection(plan, below)
+        if isinstance(below, L.LOForEach) and not flat and not scalar and not pruning:
             return _swap(plan, lim, below)
         if isinstance(below, L.LOLimit) and None not in (
             _const(lim.count),

@@ -39,7 +39,7 @@ from piglatin.rules._exprs import (
     remap,
     transform,
 )
-from piglatin.rules._plan import derived_id, rebuild, single_use
+from piglatin.rules._plan import derived_id, is_load_projection, rebuild, single_use
 
 MAX_STEPS = 1000
 # which join inputs a filter may move onto, by join type
@@ -93,12 +93,7 @@ def _cogroup_targets(below: L.LOCogroup, cond: L.LExpr, cols: set[int]) -> list[
 
 
 def _foreach_targets(plan: L.LogicalPlan, below: L.LOForEach, cond, cols) -> list[Target]:
-    src = plan.op(below.inputs[0])
-    if (
-        isinstance(src, L.LOLoad)
-        and not below.nested
-        and all(not g.flatten and is_plain_project(g.expr) for g in below.generate)
-    ):
+    if is_load_projection(plan, below):
         return []  # a projection right after a LOAD: column_prune's place, leave it
     if any(g.fields is None for g in below.generate):
         return []

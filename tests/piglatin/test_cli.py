@@ -246,3 +246,14 @@ def test_optimizer_off_flag_changes_the_plan(work):
     logical = lambda text: text.split("# Physical Plan")[0]  # noqa: E731
     assert logical(on.stdout).count("LOFilter") == 1  # merged into one AND
     assert logical(off.stdout).count("LOFilter") == 2
+
+
+def test_mapreduce_mode_on_the_embedded_cluster(work):
+    """`-x mapreduce` (the default) reads and writes the cluster's DFS."""
+    put = _pig(["-e", "fs -put in.txt /cli_in.txt"], work)
+    assert put.returncode == 0, put.stderr
+    script = "A = LOAD '/cli_in.txt' AS (n:int, s:chararray); B = FILTER A BY n != 2; DUMP B;"
+    done = _pig(["-e", script], work)
+    assert done.returncode == 0, done.stderr
+    assert sorted(done.stdout.splitlines()) == ["(1,a)", "(3,c)"]
+    assert "Success!" in done.stderr

@@ -285,6 +285,7 @@ def test_optimized_plan_gives_the_same_rows(script, a, b):
     plan = build_text(script)
     out = optimize(plan)
     check(out)
+    assert optimize(out) is out  # a fixpoint: nothing left to do
     assert [s.schema for s in out.sinks()] == [s.schema for s in plan.sinks()]
     tables = {"a": a, "b": b}
     want, got = run_plan(plan, tables), run_plan(out, tables)
