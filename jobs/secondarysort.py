@@ -30,7 +30,9 @@ class SecondarySort(Job):
     def group_key(self, key: tuple[int, int]) -> int:
         return key[0]
 
-    def reduce(self, key: tuple[int, int], seconds: Iterator[int]) -> Iterator[tuple[object, object]]:
+    def reduce(
+        self, key: tuple[int, int], seconds: Iterator[int]
+    ) -> Iterator[tuple[object, object]]:
         first = key[0]
         yield SEPARATOR, None
         for second in seconds:

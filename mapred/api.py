@@ -112,7 +112,7 @@ class Context:
 
     @property
     def task_type(self) -> str:
-        """"m" in a map task, "r" in a reduce task (from the attempt id)."""
+        """ "m" in a map task, "r" in a reduce task (from the attempt id)."""
         return "r" if "_r_" in self.task_id else "m"
 
     @property

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import os
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, groupby, islice
 from operator import itemgetter
 from typing import Any
@@ -66,6 +66,7 @@ class BufferStats:
 
 class _Base:
     RAW = True  # _runs() yields keys and values as msgpack bytes
+
     def __init__(
         self,
         *,

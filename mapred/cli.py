@@ -116,7 +116,7 @@ def jar_main(conf: Configuration, args: list[str]) -> int:
     except MapRedError as e:
         sys.stderr.write(f"jar: {e}\n")
         return 1
-    for name, result in chain.results.items():
+    for result in chain.results.values():
         if result.succeeded:
             _info(f"Job {result.job_id} completed successfully")
             _info(result.counters.format())
@@ -134,7 +134,9 @@ def threading_main() -> bool:
 def _report_failure(result: Any) -> None:
     failed = result.failed_attempt
     if failed is not None:
-        sys.stderr.write(f"{_stamp()} INFO mapreduce.Job: Task Id : {failed.attempt_id}, Status : FAILED\n")
+        sys.stderr.write(
+            f"{_stamp()} INFO mapreduce.Job: Task Id : {failed.attempt_id}, Status : FAILED\n"
+        )
         if failed.location:
             sys.stderr.write(f"Failing record: {failed.location}\n")
         if failed.traceback:
@@ -220,7 +222,9 @@ def job_main(conf: Configuration, args: list[str]) -> int:
             return 0
         _print_status(record, counters=True)
         if command == "-history":
-            sys.stdout.write(f"Inputs: {', '.join(record.get('inputs', []))}\nOutput: {record.get('output')}\n")
+            sys.stdout.write(
+                f"Inputs: {', '.join(record.get('inputs', []))}\nOutput: {record.get('output')}\n"
+            )
         return 0
     except UsageError as e:
         sys.stderr.write(f"job: {e}\n")
@@ -251,8 +255,12 @@ def register(cli: Any = None) -> Any:
 
     group = cli or dfs_cli.cli
     if "jar" not in group.commands:
-        dfs_cli.hadoop_command("jar", "Run a job: hadoop jar MODULE[:CLASS] ARGS... [-D k=v]")(jar_main)
-        dfs_cli.hadoop_command("job", "Job status: hadoop job -list | -status ID | -kill ID")(job_main)
+        dfs_cli.hadoop_command("jar", "Run a job: hadoop jar MODULE[:CLASS] ARGS... [-D k=v]")(
+            jar_main
+        )
+        dfs_cli.hadoop_command("job", "Job status: hadoop job -list | -status ID | -kill ID")(
+            job_main
+        )
     return group
 
 

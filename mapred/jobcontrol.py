@@ -44,9 +44,9 @@ def _path(i: str | Input) -> str:
 
 def _graph(steps: Sequence[Step]) -> dict[str, set[str]]:
     names = _names(steps)
-    producer = {s.output.rstrip("/"): n for s, n in zip(steps, names)}
+    producer = {s.output.rstrip("/"): n for s, n in zip(steps, names, strict=True)}
     graph: dict[str, set[str]] = {}
-    for step, name in zip(steps, names):
+    for step, name in zip(steps, names, strict=True):
         deps = {producer[_path(i)] for i in step.inputs if _path(i) in producer}
         unknown = set(step.depends_on) - set(names)
         if unknown:
@@ -112,7 +112,7 @@ def run_chain(
     """Run `steps` in dependency order; stop at the first failure."""
     base = make_conf(conf)
     names = _names(steps)
-    by_name = dict(zip(names, steps))
+    by_name = dict(zip(names, steps, strict=True))
     order = order_steps(steps)
     read = {_path(i) for s in steps for i in s.inputs}
     chain = ChainResult()
@@ -123,8 +123,15 @@ def run_chain(
         step_conf = base.copy()
         step_conf.update(dict(step.conf))
         log.info("Running step %d of %d: %s", number, total, name)
-        result = run_job(step.job, list(step.inputs), step.output, step_conf, executor,
-                         progress=progress, name=name)
+        result = run_job(
+            step.job,
+            list(step.inputs),
+            step.output,
+            step_conf,
+            executor,
+            progress=progress,
+            name=name,
+        )
         chain.results[name] = result
         chain.output_format = result.output_format
         if not result.succeeded:
@@ -156,6 +163,13 @@ class JobControl:
         self.steps.append(step)
         return self
 
-    def run(self, *, remove_intermediate: bool = False, progress: Progress | None = None) -> ChainResult:
-        return run_chain(self.steps, self.conf, self.executor,
-                         remove_intermediate=remove_intermediate, progress=progress)
+    def run(
+        self, *, remove_intermediate: bool = False, progress: Progress | None = None
+    ) -> ChainResult:
+        return run_chain(
+            self.steps,
+            self.conf,
+            self.executor,
+            remove_intermediate=remove_intermediate,
+            progress=progress,
+        )

@@ -152,7 +152,11 @@ def merge_spills(
 
 
 def _merge_once(
-    spills: list[Spill], num_partitions: int, out_path: str, combine: Callable | None, stats: list[int]
+    spills: list[Spill],
+    num_partitions: int,
+    out_path: str,
+    combine: Callable | None,
+    stats: list[int],
 ) -> tuple[Index, int]:
     def runs() -> Iterator[tuple[int, Iterable[Record]]]:
         for p in range(num_partitions):

@@ -98,9 +98,13 @@ def make_partitioner(job: Any, n: int, conf: Any) -> PartitionFn:
     if getattr(cls, "partitioner", None) == "total_order":
         cuts = conf.get(TOTAL_ORDER_CUTS)
         if cuts is None:
-            raise JobConfigError(f"total-order partitioning needs {TOTAL_ORDER_CUTS} (run the sampler)")
+            raise JobConfigError(
+                f"total-order partitioning needs {TOTAL_ORDER_CUTS} (run the sampler)"
+            )
         if len(cuts) != n - 1:
-            raise JobConfigError(f"{TOTAL_ORDER_CUTS} holds {len(cuts)} cut points; {n} reducers need {n - 1}")
+            raise JobConfigError(
+                f"{TOTAL_ORDER_CUTS} holds {len(cuts)} cut points; {n} reducers need {n - 1}"
+            )
         return TotalOrderPartitioner(cuts)
     if has_method(cls, "group_key"):
         group = job.group_key

@@ -95,7 +95,9 @@ def part_files(output: str) -> list[str]:
     fs, path = fsspec.core.url_to_fs(output)
     if not fs.exists(path):
         return []
-    names = [p for p in fs.ls(path, detail=False) if os.path.basename(p.rstrip("/")).startswith("part-")]
+    names = [
+        p for p in fs.ls(path, detail=False) if os.path.basename(p.rstrip("/")).startswith("part-")
+    ]
     return [fs.unstrip_protocol(p) for p in sorted(names)]
 
 
@@ -241,16 +243,24 @@ class _JobRun:
         splits = self._splits()
         if self.num_reduces > 1 and getattr(self.job_cls, "partitioner", None) == "total_order":
             if not has_method(self.job_cls, "partition"):
-                from mapred.sampler import sample_cut_points
                 from mapred.partition import TOTAL_ORDER_CUTS
+                from mapred.sampler import sample_cut_points
 
-                cuts = sample_cut_points(self.job_cls, self.inputs, splits, self.conf, self.num_reduces)
+                cuts = sample_cut_points(
+                    self.job_cls, self.inputs, splits, self.conf, self.num_reduces
+                )
                 base["conf"][TOTAL_ORDER_CUTS] = cuts
         self.executor = get_executor(self.executor_name, self._workers())
         log.info("Running job: %s", self.job_id)
         map_specs = [
-            TaskSpec(kind="m", index=i, attempt=0, attempt_id=attempt_id(self.job_id, "m", i, 0),
-                     split=s.to_wire(), **base)
+            TaskSpec(
+                kind="m",
+                index=i,
+                attempt=0,
+                attempt_id=attempt_id(self.job_id, "m", i, 0),
+                split=s.to_wire(),
+                **base,
+            )
             for i, s in enumerate(splits)
         ]
         self.total_maps, self.total_reduces = len(map_specs), self.num_reduces
@@ -260,8 +270,14 @@ class _JobRun:
         if failure is None and self.num_reduces:
             outputs = [r.map_output for r in maps]
             reduce_specs = [
-                TaskSpec(kind="r", index=p, attempt=0, attempt_id=attempt_id(self.job_id, "r", p, 0),
-                         segments=[list(s) for s in segments_for_partition(outputs, p)], **base)
+                TaskSpec(
+                    kind="r",
+                    index=p,
+                    attempt=0,
+                    attempt_id=attempt_id(self.job_id, "r", p, 0),
+                    segments=[list(s) for s in segments_for_partition(outputs, p)],
+                    **base,
+                )
                 for p in range(self.num_reduces)
             ]
             _, failure = self._phase(reduce_specs, "mapreduce.reduce.maxattempts")
@@ -273,9 +289,7 @@ class _JobRun:
         return max(m, r) if m and r else (m or r)
 
     def _base_spec(self) -> dict[str, Any]:
-        formats = [
-            [_format_ref(i.format), i.mapper] for i in self.inputs
-        ]
+        formats = [[_format_ref(i.format), i.mapper] for i in self.inputs]
         return dict(
             job_id=self.job_id,
             job_ref=self.ref,
@@ -319,7 +333,9 @@ class _JobRun:
             local[base] = target
         return local
 
-    def _phase(self, specs: list[TaskSpec], max_key: str) -> tuple[list[TaskResult], TaskResult | None]:
+    def _phase(
+        self, specs: list[TaskSpec], max_key: str
+    ) -> tuple[list[TaskResult], TaskResult | None]:
         max_attempts = max(1, self.conf.get_int(max_key, 4))
         executor = self.executor
         results: list[TaskResult | None] = [None] * len(specs)
@@ -354,7 +370,9 @@ class _JobRun:
         launched = C.LAUNCHED_MAPS if kind == "m" else C.LAUNCHED_REDUCES
         self.counters.increment(C.JOB_GROUP, launched, 1)
         if failed:
-            self.counters.increment(C.JOB_GROUP, C.FAILED_MAPS if kind == "m" else C.FAILED_REDUCES, 1)
+            self.counters.increment(
+                C.JOB_GROUP, C.FAILED_MAPS if kind == "m" else C.FAILED_REDUCES, 1
+            )
 
     def _done(self, kind: str) -> None:
         if kind == "m":
@@ -367,16 +385,32 @@ class _JobRun:
         if self.progress is None:
             return
         m = self.done_maps / self.total_maps if self.total_maps else 1.0
-        r = self.done_reduces / self.total_reduces if self.total_reduces else (1.0 if m == 1.0 else 0.0)
+        r = (
+            self.done_reduces / self.total_reduces
+            if self.total_reduces
+            else (1.0 if m == 1.0 else 0.0)
+        )
         self.progress(self.job_id, m, r)
 
     def _result(self, failure: TaskResult | None, maps: list) -> JobResult:
-        stats = {"maps": len(maps), "reduces": self.num_reduces,
-                 "map_stats": [r.stats for r in maps if r is not None]}
+        stats = {
+            "maps": len(maps),
+            "reduces": self.num_reduces,
+            "map_stats": [r.stats for r in maps if r is not None],
+        }
         if failure is None:
-            return JobResult(self.job_id, self.name, "SUCCEEDED", self.output, self.counters,
-                             self.job_cls.output_format, stats=stats)
-        max_key = "mapreduce.map.maxattempts" if failure.kind == "m" else "mapreduce.reduce.maxattempts"
+            return JobResult(
+                self.job_id,
+                self.name,
+                "SUCCEEDED",
+                self.output,
+                self.counters,
+                self.job_cls.output_format,
+                stats=stats,
+            )
+        max_key = (
+            "mapreduce.map.maxattempts" if failure.kind == "m" else "mapreduce.reduce.maxattempts"
+        )
         tries = failure.attempt_id.rsplit("_", 1)[1]
         times = int(tries) + 1
         message = (
@@ -386,8 +420,17 @@ class _JobRun:
         if failure.location:
             message += f" (at {failure.location})"
         log.debug("%s (limit %s=%s)", message, max_key, self.conf.get(max_key))
-        return JobResult(self.job_id, self.name, "FAILED", self.output, self.counters,
-                         self.job_cls.output_format, error=message, failed_attempt=failure, stats=stats)
+        return JobResult(
+            self.job_id,
+            self.name,
+            "FAILED",
+            self.output,
+            self.counters,
+            self.job_cls.output_format,
+            error=message,
+            failed_attempt=failure,
+            stats=stats,
+        )
 
 
 def history_dir(conf: Configuration) -> str:

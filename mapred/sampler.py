@@ -25,7 +25,9 @@ from mapred.partition import make_sort_key
 __all__ = ["sample_keys", "sample_cut_points", "cut_points"]
 
 
-def sample_keys(job_cls: type, inputs: Sequence[Input], splits: Sequence[Any], conf: Configuration) -> list[bytes]:
+def sample_keys(
+    job_cls: type, inputs: Sequence[Input], splits: Sequence[Any], conf: Configuration
+) -> list[bytes]:
     """Byte sort keys of map output from a sample of `splits`."""
     from mapred.io import get_input_format
 
@@ -64,6 +66,10 @@ def cut_points(sample: Sequence[bytes], partitions: int) -> list[bytes]:
 
 
 def sample_cut_points(
-    job_cls: type, inputs: Sequence[Input], splits: Sequence[Any], conf: Configuration, partitions: int
+    job_cls: type,
+    inputs: Sequence[Input],
+    splits: Sequence[Any],
+    conf: Configuration,
+    partitions: int,
 ) -> list[bytes]:
     return cut_points(sample_keys(job_cls, inputs, splits, conf), partitions)

@@ -136,11 +136,23 @@ def _bool(k: bool) -> bytes:
     return _BOOL + (b"\x01" if k else b"\x00")
 
 
-_COMMON = {int: _int, float: _float, tuple: _sequence, list: _sequence, dict: _dict,
-           type(None): _none, bool: _bool}
+_COMMON = {
+    int: _int,
+    float: _float,
+    tuple: _sequence,
+    list: _sequence,
+    dict: _dict,
+    type(None): _none,
+    bool: _bool,
+}
 _TOP = {str: _top_str, bytes: _top_bytes, bytearray: _top_bytes, memoryview: _top_bytes, **_COMMON}
-_NESTED = {str: _nested_str, bytes: _nested_bytes, bytearray: _nested_bytes,
-           memoryview: _nested_bytes, **_COMMON}
+_NESTED = {
+    str: _nested_str,
+    bytes: _nested_bytes,
+    bytearray: _nested_bytes,
+    memoryview: _nested_bytes,
+    **_COMMON,
+}
 _BASES = (bool, int, float, str, bytes, tuple, list, dict)
 
 
@@ -190,4 +202,4 @@ def iter_records(fileobj: Any, read_size: int = 1 << 18) -> Iterator[tuple[bytes
         unpacker.feed(fileobj)
     else:
         unpacker = new_unpacker(fileobj, read_size)
-    return zip(unpacker, unpacker, unpacker)
+    return zip(unpacker, unpacker, unpacker, strict=False)

@@ -36,7 +36,9 @@ def fetch_local(segments: Sequence[Segment]) -> tuple[list[Iterator[tuple]], int
     """Open every segment as a lazy record stream; returns (streams, shuffle bytes, records)."""
     # Many maps: smaller read buffers, so the merge's memory stays near _MERGE_BUFFER_BYTES.
     read_size = max(16 << 10, min(256 << 10, _MERGE_BUFFER_BYTES // max(1, len(segments))))
-    streams = [read_segment(path, offset, length, read_size) for path, offset, length, _ in segments]
+    streams = [
+        read_segment(path, offset, length, read_size) for path, offset, length, _ in segments
+    ]
     total_bytes = sum(s[2] for s in segments)
     total_records = sum(s[3] for s in segments)
     return streams, total_bytes, total_records

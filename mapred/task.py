@@ -34,7 +34,14 @@ from mapred.merge import merge_runs
 from mapred.partition import make_partitioner, make_sort_key
 from mapred.shuffle import fetch_local
 
-__all__ = ["TaskSpec", "TaskResult", "run_task", "run_map_task", "run_reduce_task", "sort_buffer_bytes"]
+__all__ = [
+    "TaskSpec",
+    "TaskResult",
+    "run_task",
+    "run_map_task",
+    "run_reduce_task",
+    "sort_buffer_bytes",
+]
 
 _first, _third = itemgetter(0), itemgetter(2)
 
@@ -164,14 +171,14 @@ def run_map_task(spec: TaskSpec) -> TaskResult:
     conf = Configuration.from_dict(spec.conf)
     split = InputSplit.from_wire(spec.split)
     job = _new_job(spec, conf, split=split)
-    fmt_spec, mapper_name = (spec.inputs[split.input_index] if spec.inputs else (None, None))
+    fmt_spec, mapper_name = spec.inputs[split.input_index] if spec.inputs else (None, None)
     fmt = get_input_format(fmt_spec or type(job).input_format)
     mapper = getattr(job, mapper_name or "map")
     counted = count()
     sink = _map_sink(spec, conf, job)
     try:
         _hook(job, "map_setup", "setup")()
-        records = map(_first, zip(fmt.read(split, conf), counted))
+        records = map(_first, zip(fmt.read(split, conf), counted, strict=False))
         sink.consume(chain.from_iterable(filter(None, starmap(mapper, records))))
         tail = _hook(job, "map_cleanup", "cleanup")()
         if tail is not None:
@@ -191,7 +198,13 @@ def run_map_task(spec: TaskSpec) -> TaskResult:
     stats = sink.stats_dict()
     stats["seconds"] = time.perf_counter() - started
     return TaskResult(
-        spec.attempt_id, "m", spec.index, True, ctx_counters.to_dict(), map_output=output, stats=stats
+        spec.attempt_id,
+        "m",
+        spec.index,
+        True,
+        ctx_counters.to_dict(),
+        map_output=output,
+        stats=stats,
     )
 
 
@@ -274,7 +287,9 @@ class _CountingFile:
         return getattr(self._f, name)
 
 
-def _open_part(spec: TaskSpec, conf: Configuration, job: Any, kind: str) -> tuple[Any, Any, _CountingFile]:
+def _open_part(
+    spec: TaskSpec, conf: Configuration, job: Any, kind: str
+) -> tuple[Any, Any, _CountingFile]:
     from mapred.output import get_output_format
 
     fmt = get_output_format(type(job).output_format)

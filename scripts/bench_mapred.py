@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import random
-import shutil
 import subprocess
 import sys
 import time
@@ -84,8 +83,14 @@ def run_measured(args: list[str], env: dict[str, str]) -> tuple[float, int, dict
     read_fd, write_fd = os.pipe()
     started = time.perf_counter()
     env = dict(env, BENCH_REPORT_FD=str(write_fd))
-    proc = subprocess.Popen([sys.executable, "-c", MEASURE, *args], env=env, cwd=ROOT,
-                            pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", MEASURE, *args],
+        env=env,
+        cwd=ROOT,
+        pass_fds=(write_fd,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     os.close(write_fd)
     _, err = proc.communicate()
     elapsed = time.perf_counter() - started
@@ -120,7 +125,9 @@ def make_corpus(path: str, size: int, seed: int = 1) -> None:
             written = 0
             while written < size:
                 words = rng.choices(vocab, weights, k=120_000)
-                text = "\n".join(" ".join(words[i:i + 12]) for i in range(0, len(words), 12)) + "\n"
+                text = (
+                    "\n".join(" ".join(words[i : i + 12]) for i in range(0, len(words), 12)) + "\n"
+                )
                 f.write(text)
                 written += len(text)
     os.replace(tmp, path)
@@ -142,7 +149,9 @@ def make_join_tables(small: str, big: str, size: int, seed: int = 2) -> None:
     with open(big, "w", encoding="utf-8") as f:
         while written < size * 0.8:
             keys = rng.choices(range(concepts * 2), weights, k=50_000)
-            text = "".join(f"C{k}\telement{rng.randrange(10**7)}\t{rng.randrange(1000)}\n" for k in keys)
+            text = "".join(
+                f"C{k}\telement{rng.randrange(10**7)}\t{rng.randrange(1000)}\n" for k in keys
+            )
             f.write(text)
             written += len(text)
 
@@ -202,13 +211,21 @@ def to_dfs(local: str, env: dict) -> str:
     fs, path = fsspec.core.url_to_fs(url)
     if not fs.exists(path):
         print(f"putting {local} into the DFS ...", flush=True)
-        subprocess.run([sys.executable, "-m", "mapred.cli", "fs", "-mkdir", "-p", "/bench"], env=env, check=True)
-        subprocess.run([sys.executable, "-m", "mapred.cli", "fs", "-put", local, url], env=env, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "mapred.cli", "fs", "-mkdir", "-p", "/bench"],
+            env=env,
+            check=True,
+        )
+        subprocess.run(
+            [sys.executable, "-m", "mapred.cli", "fs", "-put", local, url], env=env, check=True
+        )
         fs.invalidate_cache()
     return url
 
 
-def jar(job: str, inputs: list[str], out: str, defines: dict[str, str], env: dict) -> tuple[float, dict]:
+def jar(
+    job: str, inputs: list[str], out: str, defines: dict[str, str], env: dict
+) -> tuple[float, dict]:
     remove(out)
     args = ["mapred.cli", "jar", job, *inputs, out]
     for k, v in defines.items():
@@ -226,12 +243,22 @@ def report(name: str, t_job: float, t_base: float, info_job: dict, info_base: di
     ratio = t_job / t_base
     cpu_job, cpu_base = info_job.get("cpu_s", 0.0), info_base.get("cpu_s", 0.0)
     cpu_ratio = cpu_job / cpu_base if cpu_base else 0.0
-    print(f"{name:28s} job {t_job:7.2f}s  plain {t_base:7.2f}s  ratio {ratio:5.2f}x  "
-          f"(CPU {cpu_job:6.1f}s vs {cpu_base:6.1f}s = {cpu_ratio:4.2f}x)  "
-          f"peak RSS job {peak_mb(info_job):5.0f} MB  plain {peak_mb(info_base):5.0f} MB", flush=True)
-    return {"job_s": t_job, "plain_s": t_base, "ratio": ratio, "job_cpu_s": cpu_job,
-            "plain_cpu_s": cpu_base, "cpu_ratio": cpu_ratio,
-            "job_peak_mb": peak_mb(info_job), "plain_peak_mb": peak_mb(info_base)}
+    print(
+        f"{name:28s} job {t_job:7.2f}s  plain {t_base:7.2f}s  ratio {ratio:5.2f}x  "
+        f"(CPU {cpu_job:6.1f}s vs {cpu_base:6.1f}s = {cpu_ratio:4.2f}x)  "
+        f"peak RSS job {peak_mb(info_job):5.0f} MB  plain {peak_mb(info_base):5.0f} MB",
+        flush=True,
+    )
+    return {
+        "job_s": t_job,
+        "plain_s": t_base,
+        "ratio": ratio,
+        "job_cpu_s": cpu_job,
+        "plain_cpu_s": cpu_base,
+        "cpu_ratio": cpu_ratio,
+        "job_peak_mb": peak_mb(info_job),
+        "plain_peak_mb": peak_mb(info_base),
+    }
 
 
 def split_size(total: int, workers: int) -> int:
@@ -270,14 +297,19 @@ def main(argv: list[str] | None = None) -> int:
         runs = [fn() for _ in range(opts.repeat)]
         return min(runs, key=lambda r: r[0])
 
-    print(f"storage: {'embedded DFS (dfs://)' if opts.dfs else 'local files'}; "
-          f"load average {os.getloadavg()[0]:.2f} (other work on the machine skews wall times)")
+    print(
+        f"storage: {'embedded DFS (dfs://)' if opts.dfs else 'local files'}; "
+        f"load average {os.getloadavg()[0]:.2f} (other work on the machine skews wall times)"
+    )
     if want & {"wordcount", "textbook"}:
         corpus = os.path.join(opts.workdir, f"zipf-{opts.size}.txt")
         make_corpus(corpus, size)
         real = os.path.getsize(corpus)
         print(f"corpus {corpus}: {real / 2**20:.0f} MiB; {workers} cores", flush=True)
-        d = dict(defines, **{"mapreduce.input.fileinputformat.split.maxsize": str(split_size(real, workers))})
+        d = dict(
+            defines,
+            **{"mapreduce.input.fileinputformat.split.maxsize": str(split_size(real, workers))},
+        )
         expected_path = os.path.join(opts.workdir, "wc-plain.txt")
         t_base, i_base = best(lambda: base(BASE_WORDCOUNT, [corpus, expected_path], env))
         expected = read_counts([expected_path])
@@ -286,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             out = f"{outdir}/out-{name}"
             source = store(corpus)
-            t_job, i_job = best(lambda job=job, out=out: jar(job, [source], out, d, env))
+            t_job, i_job = best(lambda job=job, out=out, src=source: jar(job, [src], out, d, env))
             if read_counts(parts(out)) != expected:
                 raise SystemExit(f"{name}: output differs from the plain program's")
             results[name] = report(f"{name} ({opts.size})", t_job, t_base, i_job, i_base)
@@ -295,8 +327,13 @@ def main(argv: list[str] | None = None) -> int:
         big = os.path.join(opts.workdir, f"join-big-{opts.join_size}.tsv")
         make_join_tables(small, big, join_size)
         total = os.path.getsize(small) + os.path.getsize(big)
-        d = dict(defines, **{"mapreduce.input.fileinputformat.split.maxsize": str(split_size(total, workers)),
-                             "join.type": "inner"})
+        d = dict(
+            defines,
+            **{
+                "mapreduce.input.fileinputformat.split.maxsize": str(split_size(total, workers)),
+                "join.type": "inner",
+            },
+        )
         plain_out = os.path.join(opts.workdir, "join-plain.tsv")
         t_base, i_base = best(lambda: base(BASE_JOIN, [small, big, plain_out], env))
         out = f"{outdir}/out-join"
@@ -304,16 +341,28 @@ def main(argv: list[str] | None = None) -> int:
         t_job, i_job = best(lambda: jar("jobs.join_reduce_side", sources, out, d, env))
         if line_digest(parts(out)) != line_digest([plain_out]):
             raise SystemExit("join: output differs from the plain program's")
-        results["join"] = report(f"reduce-side join ({total / 2**20:.0f} MiB)", t_job, t_base, i_job, i_base)
+        results["join"] = report(
+            f"reduce-side join ({total / 2**20:.0f} MiB)", t_job, t_base, i_job, i_base
+        )
     if "trivial" in want:
         tiny = os.path.join(opts.workdir, "tiny.txt")
         with open(tiny, "w") as f:
             f.write("hello world\n")
         out = f"{outdir}/out-trivial"
         source = store(tiny)
-        t_job, info = best(lambda: jar("mapred.api:Job", [source], out,
-                                       {"mapreduce.job.reduces": "1", "mapreduce.cluster.local.dir": local}, env))
-        print(f"{'trivial job':28s} {t_job:7.2f}s end to end (peak RSS {peak_mb(info):.0f} MB)", flush=True)
+        t_job, info = best(
+            lambda: jar(
+                "mapred.api:Job",
+                [source],
+                out,
+                {"mapreduce.job.reduces": "1", "mapreduce.cluster.local.dir": local},
+                env,
+            )
+        )
+        print(
+            f"{'trivial job':28s} {t_job:7.2f}s end to end (peak RSS {peak_mb(info):.0f} MB)",
+            flush=True,
+        )
         results["trivial"] = {"job_s": t_job, "job_peak_mb": peak_mb(info)}
     with open(os.path.join(opts.workdir, "results.json"), "w") as f:
         json.dump(results, f, indent=1)

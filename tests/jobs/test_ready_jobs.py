@@ -53,7 +53,9 @@ def test_sort_total_order(tmp_path, reducers):
     rng = random.Random(reducers)
     lines = ["".join(rng.choices("abcdefghé", k=rng.randint(0, 9))) for _ in range(6000)]
     path = _write(tmp_path / "in.txt", lines)
-    result = run_job(Sort, [path], str(tmp_path / "out"), _conf(tmp_path, reducers), executor="local")
+    result = run_job(
+        Sort, [path], str(tmp_path / "out"), _conf(tmp_path, reducers), executor="local"
+    )
     assert result.succeeded, result.error
     assert len(result.output_paths) == reducers
     assert _concat_parts(result) == sorted(lines)
@@ -67,8 +69,9 @@ def test_secondary_sort(tmp_path, reducers):
     rng = random.Random(5)
     pairs = [(rng.randint(-20, 60), rng.randint(-1000, 1000)) for _ in range(5000)]
     path = _write(tmp_path / "in.txt", [f"{a} {b}" for a, b in pairs])
-    result = run_job(SecondarySort, [path], str(tmp_path / "out"), _conf(tmp_path, reducers),
-                     executor="local")
+    result = run_job(
+        SecondarySort, [path], str(tmp_path / "out"), _conf(tmp_path, reducers), executor="local"
+    )
     assert result.succeeded, result.error
     groups = collections.defaultdict(list)
     for a, b in pairs:
@@ -98,7 +101,9 @@ def test_grep_chain(tmp_path, reducers):
     steps = Grep.steps([path, out, r"a(\w)"])
     chain = run_chain(steps, _conf(tmp_path, reducers), "local", remove_intermediate=True)
     assert chain.succeeded, chain.error
-    expected = collections.Counter(m.group(0) for line in lines for m in re.finditer(r"a(\w)", line))
+    expected = collections.Counter(
+        m.group(0) for line in lines for m in re.finditer(r"a(\w)", line)
+    )
     got = [(int(c), m) for c, m in (line.split("\t") for line in _lines(f"{out}/part-r-00000"))]
     assert dict((m, c) for c, m in got) == dict(expected)
     assert [c for c, _ in got] == sorted((c for c, _ in got), reverse=True)

@@ -36,7 +36,9 @@ def _conf(tmp_path, reducers):
 def test_wordcount_matches_counter(tmp_path, job, reducers):
     path = _text(tmp_path / "in.txt")
     expected = collections.Counter(open(path, encoding="utf-8").read().split())
-    result = run_job(job, [path], str(tmp_path / "out"), _conf(tmp_path, reducers), executor="local")
+    result = run_job(
+        job, [path], str(tmp_path / "out"), _conf(tmp_path, reducers), executor="local"
+    )
     assert result.succeeded, result.error
     got = [(k, int(v)) for k, v in result.read_output()]
     assert dict(got) == dict(expected)
@@ -51,7 +53,9 @@ def test_wordcount_matches_counter(tmp_path, job, reducers):
 def test_textbook_spills_and_combines(tmp_path):
     path = _text(tmp_path / "in.txt")
     total_words = len(open(path, encoding="utf-8").read().split())
-    result = run_job(WordCountTextbook, [path], str(tmp_path / "out"), _conf(tmp_path, 2), executor="local")
+    result = run_job(
+        WordCountTextbook, [path], str(tmp_path / "out"), _conf(tmp_path, 2), executor="local"
+    )
     fw = result.counters["Map-Reduce Framework"]
     assert fw["Map output records"] == total_words
     assert fw["Combine output records"] < fw["Combine input records"]

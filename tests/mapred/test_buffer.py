@@ -40,8 +40,12 @@ keys = st.one_of(st.integers(-50, 50), st.text(max_size=4))
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(keys, st.integers(-(1 << 63), 1 << 63)), max_size=400), st.integers(1, 5),
-       st.integers(20, 2000), st.integers(2, 4))
+@given(
+    st.lists(st.tuples(keys, st.integers(-(1 << 63), 1 << 63)), max_size=400),
+    st.integers(1, 5),
+    st.integers(20, 2000),
+    st.integers(2, 4),
+)
 def test_spill_merge_equals_sorted_input(tmp_path_factory, pairs, n, limit, factor):
     tmp = tmp_path_factory.mktemp("buf")
     buf = _buffer(SortingBuffer, tmp, n, limit, factor)
@@ -62,7 +66,11 @@ def test_spill_merge_equals_sorted_input(tmp_path_factory, pairs, n, limit, fact
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(keys, st.integers(0, 9)), max_size=400), st.integers(1, 4), st.integers(20, 500))
+@given(
+    st.lists(st.tuples(keys, st.integers(0, 9)), max_size=400),
+    st.integers(1, 4),
+    st.integers(20, 500),
+)
 def test_combining_buffer_equals_counter(tmp_path_factory, pairs, n, limit):
     tmp = tmp_path_factory.mktemp("cbuf")
     buf = _buffer(CombiningBuffer, tmp, n, limit, combine=_sum)

@@ -16,8 +16,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 def hadoop(*args, home, cwd=ROOT):
     env = dict(os.environ, MINIHADOOP_HOME=str(home), PYTHONPATH=ROOT)
-    return subprocess.run([sys.executable, "-m", "mapred.cli", *args], capture_output=True,
-                          text=True, cwd=cwd, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "mapred.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -29,7 +35,9 @@ def test_jar_wordcount_prints_progress_and_counters(tmp_path, home):
     src = tmp_path / "in.txt"
     src.write_text("a b a\nc a\n" * 50)
     out = tmp_path / "out"
-    run = hadoop("jar", "jobs.wordcount", str(src), str(out), "-D", "mapreduce.job.reduces=2", home=home)
+    run = hadoop(
+        "jar", "jobs.wordcount", str(src), str(out), "-D", "mapreduce.job.reduces=2", home=home
+    )
     assert run.returncode == 0, run.stderr
     assert "INFO mapreduce.Job:  map 100% reduce 100%" in run.stderr
     assert re.search(r"Job job_\S+ completed successfully", run.stderr)
@@ -45,7 +53,8 @@ def test_jar_wordcount_prints_progress_and_counters(tmp_path, home):
 
 def test_jar_failure_reports_traceback_and_record(tmp_path, home):
     job = tmp_path / "badjob.py"
-    job.write_text(textwrap.dedent("""
+    job.write_text(
+        textwrap.dedent("""
         from mapred.api import Job
 
         class Bad(Job):
@@ -53,14 +62,20 @@ def test_jar_failure_reports_traceback_and_record(tmp_path, home):
                 if line == "boom":
                     raise ValueError("cannot parse " + line)
                 yield line, 1
-    """))
+    """)
+    )
     src = tmp_path / "in.txt"
     src.write_text("ok\nfine\nboom\nok\n")
     out = tmp_path / "out"
-    run = hadoop("jar", f"{job}:Bad", str(src), str(out), "-D", "mapreduce.framework.name=local", home=home)
+    run = hadoop(
+        "jar", f"{job}:Bad", str(src), str(out), "-D", "mapreduce.framework.name=local", home=home
+    )
     assert run.returncode == 1
-    assert re.search(r"Job job_\S+ failed: task attempt_\S+_m_000000_3 failed 4 times; "
-                     r"last error: ValueError: cannot parse boom", run.stderr), run.stderr
+    assert re.search(
+        r"Job job_\S+ failed: task attempt_\S+_m_000000_3 failed 4 times; "
+        r"last error: ValueError: cannot parse boom",
+        run.stderr,
+    ), run.stderr
     assert f"Failing record: file://{src}:8" in run.stderr or f"{src}:8" in run.stderr
     assert 'raise ValueError("cannot parse " + line)' in run.stderr
     assert not out.exists()
@@ -101,7 +116,8 @@ def test_jar_grep_chain_and_job_history(tmp_path, home):
 
 def test_jar_with_files_option(tmp_path, home):
     job = tmp_path / "cachejob.py"
-    job.write_text(textwrap.dedent("""
+    job.write_text(
+        textwrap.dedent("""
         from mapred.api import Job
 
         class Lookup(Job):
@@ -114,7 +130,8 @@ def test_jar_with_files_option(tmp_path, home):
 
             def reduce(self, key, values):
                 yield key, sum(values)
-    """))
+    """)
+    )
     names = tmp_path / "names.txt"
     names.write_text("1 one\n2 two\n")
     src = tmp_path / "in.txt"
@@ -130,7 +147,8 @@ def test_job_kill_stops_a_running_job_and_removes_its_output(tmp_path, home):
     import time
 
     job = tmp_path / "slowjob.py"
-    job.write_text(textwrap.dedent("""
+    job.write_text(
+        textwrap.dedent("""
         import time
         from mapred.api import Job
 
@@ -138,13 +156,20 @@ def test_job_kill_stops_a_running_job_and_removes_its_output(tmp_path, home):
             def map(self, offset, line):
                 time.sleep(0.05)
                 yield line, 1
-    """))
+    """)
+    )
     src = tmp_path / "in.txt"
     src.write_text("".join(f"{i}\n" for i in range(2000)))
     out = tmp_path / "out"
     env = dict(os.environ, MINIHADOOP_HOME=str(home), PYTHONPATH=ROOT)
-    proc = subprocess.Popen([sys.executable, "-m", "mapred.cli", "jar", str(job), str(src), str(out)],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mapred.cli", "jar", str(job), str(src), str(out)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     history = home / "mapred" / "history"
     job_id = None
     deadline = time.time() + 30

@@ -28,8 +28,11 @@ def dfs_env(mini_cluster, monkeypatch):
 def test_wordcount_on_dfs(dfs_env, tmp_path, executor):
     path = make_text(tmp_path / "in.txt", lines=12_000)  # ~340 KB: 6 blocks of 64 KB
     dfs_env.fs.put(path, "/data/in.txt")
-    conf = {"mapreduce.job.reduces": 2, "mapreduce.cluster.local.dir": str(tmp_path / "local"),
-            "mapreduce.task.io.sort.mb": "0.02"}
+    conf = {
+        "mapreduce.job.reduces": 2,
+        "mapreduce.cluster.local.dir": str(tmp_path / "local"),
+        "mapreduce.task.io.sort.mb": "0.02",
+    }
     result = run_job(WordCountTextbook, ["dfs:///data"], "dfs:///out", conf, executor=executor)
     assert result.succeeded, result.error
     assert result.stats["maps"] >= 5

@@ -153,7 +153,9 @@ def test_failing_mapper_fails_the_job_cleanly(tmp_path, executor):
 
 def test_failed_attempt_is_retried(tmp_path):
     path = make_text(tmp_path / "in.txt", lines=500)
-    result = run_job(FlakyFirstAttempt, [path], str(tmp_path / "out"), _conf(tmp_path), executor="local")
+    result = run_job(
+        FlakyFirstAttempt, [path], str(tmp_path / "out"), _conf(tmp_path), executor="local"
+    )
     assert result.succeeded, result.error
     assert result.counters["Job Counters "]["Failed map tasks"] == 1
     expected = collections.Counter(open(path, encoding="utf-8").read().splitlines())
@@ -163,8 +165,20 @@ def test_failed_attempt_is_retried(tmp_path):
 @pytest.mark.parametrize("reducers", [1, 3])
 def test_combiner_invariance(tmp_path, reducers):
     path = make_text(tmp_path / "in.txt")
-    with_c = run_job(Count, [path], str(tmp_path / "a"), _conf(tmp_path, **{"mapreduce.job.reduces": reducers}), executor="local")
-    without = run_job(CountNoCombiner, [path], str(tmp_path / "b"), _conf(tmp_path, **{"mapreduce.job.reduces": reducers}), executor="local")
+    with_c = run_job(
+        Count,
+        [path],
+        str(tmp_path / "a"),
+        _conf(tmp_path, **{"mapreduce.job.reduces": reducers}),
+        executor="local",
+    )
+    without = run_job(
+        CountNoCombiner,
+        [path],
+        str(tmp_path / "b"),
+        _conf(tmp_path, **{"mapreduce.job.reduces": reducers}),
+        executor="local",
+    )
     assert with_c.succeeded and without.succeeded
     assert _parts(tmp_path / "a") == _parts(tmp_path / "b")
     fw_c, fw_n = with_c.counters["Map-Reduce Framework"], without.counters["Map-Reduce Framework"]
@@ -186,8 +200,13 @@ def test_executors_agree_on_secondary_sort(tmp_path, reducers):
     outs = {}
     for executor in ("local", "cluster"):
         out = tmp_path / f"out-{executor}"
-        result = run_job(SecondarySort, [str(path)], str(out),
-                         _conf(tmp_path, **{"mapreduce.job.reduces": reducers}), executor=executor)
+        result = run_job(
+            SecondarySort,
+            [str(path)],
+            str(out),
+            _conf(tmp_path, **{"mapreduce.job.reduces": reducers}),
+            executor=executor,
+        )
         assert result.succeeded, result.error
         outs[executor] = _parts(out)
     assert outs["local"] == outs["cluster"]
@@ -211,7 +230,10 @@ def test_multiple_inputs_with_their_own_format_and_mapper(tmp_path):
     kv.write_text("a\t1\nb\t2\n")
     text = tmp_path / "t.txt"
     text.write_text("a,x\nc,y\n")
-    inputs = [Input(str(kv), format="keyvalue", mapper="map_kv"), Input(str(text), mapper="map_text")]
+    inputs = [
+        Input(str(kv), format="keyvalue", mapper="map_kv"),
+        Input(str(text), mapper="map_text"),
+    ]
     result = run_job(TwoInputs, inputs, str(tmp_path / "out"), _conf(tmp_path), executor="local")
     assert result.succeeded, result.error
     assert dict(result.read_output()) == {"a": "kv:1|text:a,x", "b": "kv:2", "c": "text:c,y"}
@@ -231,7 +253,9 @@ def test_distributed_cache(tmp_path, executor):
 
 def test_reduce_values_are_lazy_and_may_be_left_unread(tmp_path):
     path = make_text(tmp_path / "in.txt", lines=1000)
-    result = run_job(FirstValueOnly, [path], str(tmp_path / "out"), _conf(tmp_path), executor="local")
+    result = run_job(
+        FirstValueOnly, [path], str(tmp_path / "out"), _conf(tmp_path), executor="local"
+    )
     assert result.succeeded, result.error
     words = set(open(path, encoding="utf-8").read().split())
     assert {k for k, _ in result.read_output()} == words
@@ -239,7 +263,9 @@ def test_reduce_values_are_lazy_and_may_be_left_unread(tmp_path):
 
 def test_reduce_cleanup_may_yield(tmp_path):
     path = make_text(tmp_path / "in.txt", lines=300)
-    result = run_job(CleanupYields, [path], str(tmp_path / "out"), _conf(tmp_path), executor="local")
+    result = run_job(
+        CleanupYields, [path], str(tmp_path / "out"), _conf(tmp_path), executor="local"
+    )
     assert list(result.read_output()) == [("total", "300")]
 
 
@@ -257,10 +283,18 @@ def test_memory_storage_with_local_executor_and_refused_by_cluster(tmp_path):
 
     fs = fsspec.filesystem("memory")
     fs.pipe("/mrtest/in.txt", b"b a\na\n")
-    result = run_job(Count, ["memory://mrtest/in.txt"], "memory://mrtest/out", _conf(tmp_path), executor="local")
+    result = run_job(
+        Count, ["memory://mrtest/in.txt"], "memory://mrtest/out", _conf(tmp_path), executor="local"
+    )
     assert dict(result.read_output()) == {"a": "2", "b": "1"}
     with pytest.raises(JobConfigError, match="memory://"):
-        run_job(Count, ["memory://mrtest/in.txt"], "memory://mrtest/out2", _conf(tmp_path), executor="cluster")
+        run_job(
+            Count,
+            ["memory://mrtest/in.txt"],
+            "memory://mrtest/out2",
+            _conf(tmp_path),
+            executor="cluster",
+        )
     fs.rm("/mrtest", recursive=True)
 
 
