@@ -5,7 +5,6 @@ small plain-Python reference evaluator written here (not the back end)."""
 from __future__ import annotations
 
 import importlib
-import itertools
 import re
 from collections import Counter
 from pathlib import Path
@@ -170,20 +169,50 @@ def ev(e: L.LExpr, row: tuple):
     raise NotImplementedError(type(e).__name__)
 
 
-def run_plan(plan: L.LogicalPlan, tables: dict[str, list[tuple]]) -> list[list[tuple]]:
-    """Every sink's rows, in sink order (rows in a deterministic order)."""
+def _evaluate(plan: L.LogicalPlan, tables) -> dict[str, list[tuple]]:
     data: dict[str, list[tuple]] = {}
     for op in plan.operators:
         ins = [data[i] for i in op.inputs]
-        data[op.op_id] = _run_op(op, ins, tables)
+        if isinstance(op, L.LOJoin):
+            widths = [len(plan.op(i).schema) for i in op.inputs]
+            data[op.op_id] = _join(op, ins, widths)
+        else:
+            data[op.op_id] = _run_op(op, ins, tables)
+    return data
+
+
+def run_plan(plan: L.LogicalPlan, tables: dict[str, list[tuple]]) -> list[list[tuple]]:
+    """Every sink's rows, in sink order (rows in a deterministic order)."""
+    data = _evaluate(plan, tables)
     return [data[s.op_id] for s in plan.sinks()]
 
 
 def _all_rows(plan: L.LogicalPlan, tables) -> list[list[tuple]]:
-    data: dict[str, list[tuple]] = {}
-    for op in plan.operators:
-        data[op.op_id] = _run_op(op, [data[i] for i in op.inputs], tables)
+    data = _evaluate(plan, tables)
     return [data[op.op_id] for op in plan.operators]
+
+
+def _join(op: L.LOJoin, ins, widths) -> list[tuple]:
+    """A two-input join of any type: null keys never match; outer sides are padded."""
+    (left, right), (wl, wr) = ins, widths
+
+    def key(row, keys):
+        k = tuple(ev(e, row) for e in keys)
+        return None if None in k else k
+
+    out, matched_right = [], set()
+    for lrow in left:
+        lk, hit = key(lrow, op.keys[0]), False
+        for j, rrow in enumerate(right):
+            if lk is not None and lk == key(rrow, op.keys[1]):
+                out.append(lrow + rrow)
+                hit = True
+                matched_right.add(j)
+        if not hit and op.join_type in ("left", "full"):
+            out.append(lrow + (None,) * wr)
+    if op.join_type in ("right", "full"):
+        out.extend((None,) * wl + r for j, r in enumerate(right) if j not in matched_right)
+    return out
 
 
 def _run_op(op, ins, tables):  # noqa: C901 - one branch per operator
@@ -196,17 +225,15 @@ def _run_op(op, ins, tables):  # noqa: C901 - one branch per operator
         return [tuple(ev(g.expr, r) for g in op.generate) for r in ins[0]]
     if isinstance(op, L.LOLimit):
         return ins[0][: ev(op.count, ())]
-    if isinstance(op, L.LOJoin):
-        assert op.join_type == "inner"
-        out = [()]
-        for side, keys in zip(ins, op.keys, strict=True):
-            rows = []
-            for left, r in itertools.product(out, side):
-                k = tuple(ev(key, r) for key in keys)
-                if None not in k and (not out[0] or _key_of(left, op) == k):
-                    rows.append(left + r)
-            out = rows
-        return out
+    if isinstance(op, L.LOSort):
+        rows = list(ins[0])
+        for k in reversed(op.keys):  # stable sorts, last key first; nulls sort lowest
+            rows.sort(
+                key=lambda r, e=k.expr: (ev(e, r) is not None, ev(e, r)), reverse=not k.ascending
+            )
+        return rows
+    if isinstance(op, L.LODistinct):
+        return list(dict.fromkeys(ins[0]))
     if isinstance(op, L.LOCogroup):
         groups: dict = {}
         for r in ins[0]:
@@ -215,11 +242,6 @@ def _run_op(op, ins, tables):  # noqa: C901 - one branch per operator
     if isinstance(op, (L.LODump, L.LOStore)):
         return ins[0]
     raise NotImplementedError(op.name)
-
-
-def _key_of(row: tuple, op: L.LOJoin):
-    """The first input's join key of a partly joined row (its first columns)."""
-    return tuple(ev(k, row) for k in op.keys[0])
 
 
 def test_reference_evaluator_on_a_known_answer():
@@ -244,7 +266,8 @@ def scripts(draw, limits: bool = True):
     lines = ["R0 = LOAD 'a' AS (a:int, b:int, c:int, d:int);", "B = LOAD 'b' AS (k:int, v:int);"]
     width, joined, cur = 4, False, "R0"
     for n in range(1, draw(st.integers(1, 6)) + 1):
-        kinds = ["filter", "filter", "foreach", "project", "join"] + ["limit"] * limits
+        kinds = ["filter", "filter", "foreach", "project", "join", "order", "distinct"]
+        kinds += ["limit"] * limits
         kind = draw(st.sampled_from(kinds))
         new = f"R{n}"
         if kind == "filter":
@@ -262,14 +285,25 @@ def scripts(draw, limits: bool = True):
             lines.append(f"{new} = FOREACH {cur} GENERATE {', '.join(named)};")
             width = len(items)
         elif kind == "join" and not joined:
-            lines.append(f"{new} = JOIN {cur} BY ${draw(st.integers(0, width - 1))}, B BY k;")
+            how = draw(st.sampled_from(["", "", " LEFT OUTER", " RIGHT", " FULL OUTER"]))
+            col = draw(st.integers(0, width - 1))
+            lines.append(f"{new} = JOIN {cur} BY ${col}{how}, B BY k;")
             width, joined = width + 2, True
+        elif kind == "order":
+            desc = draw(st.sampled_from(["", " DESC"]))
+            lines.append(f"{new} = ORDER {cur} BY ${draw(st.integers(0, width - 1))}{desc};")
+        elif kind == "distinct":
+            lines.append(f"{new} = DISTINCT {cur};")
         else:
             lines.append(f"{new} = LIMIT {cur} {draw(st.integers(0, 6))};")
         cur = new
     if draw(st.booleans()):
         lines.append(f"G = GROUP {cur} BY ${draw(st.integers(0, width - 1))};")
-        lines.append(f"OUT = FOREACH G GENERATE group, COUNT({cur});")
+        grouped = "G"
+        if draw(st.booleans()):
+            lines.append(f"H = FILTER G BY group {draw(CMP)} {draw(st.integers(-1, 3))};")
+            grouped = "H"
+        lines.append(f"OUT = FOREACH {grouped} GENERATE group, COUNT({cur});")
         cur = "OUT"
     lines.append(f"DUMP {cur};")
     return "\n".join(lines)
