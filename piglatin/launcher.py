@@ -34,14 +34,20 @@ log = logging.getLogger(__name__)
 REPLICATED_MAX = "pig.join.replicated.max.bytes"
 DEFAULT_REPLICATED_MAX = 1 << 30
 
-__all__ = ["run_script", "PigServer", "explain_text"]
+__all__ = ["PigServer", "explain_text", "run_script"]
 
 
 class PigServer:
     """One Pig session: aliases accumulate over `register_script` calls (grunt, exec/run)."""
 
-    def __init__(self, exec_type: str = "mapreduce", *, cwd: str | os.PathLike | None = None,
-                 out: TextIO | None = None, properties: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        exec_type: str = "mapreduce",
+        *,
+        cwd: str | os.PathLike | None = None,
+        out: TextIO | None = None,
+        properties: Mapping[str, Any] | None = None,
+    ) -> None:
         from piglatin.builder import Builder, Functions
 
         self.exec_type = "local" if exec_type.lower() == "local" else "mapreduce"
@@ -72,15 +78,20 @@ class PigServer:
             except OSError as e:  # best effort: a later session may clean it
                 log.debug("cannot remove %s: %s", url, e)
 
-    def __enter__(self) -> PigServer:
+    def __enter__(self) -> PigServer:  # noqa: PYI034
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def register_script(self, text: str, params: Mapping[str, str] | None = None,
-                        param_files: Sequence[str] = (), filename: str | None = None,
-                        execute: bool = True) -> list[L.Action]:
+    def register_script(
+        self,
+        text: str,
+        params: Mapping[str, str] | None = None,
+        param_files: Sequence[str] = (),
+        filename: str | None = None,
+        execute: bool = True,
+    ) -> list[L.Action]:
         """Preprocess, parse and build `text` on top of the session; run its actions."""
         from piglatin.parser import parse
         from piglatin.preprocess import substitute
@@ -97,8 +108,11 @@ class PigServer:
         start = 0
         # statements up to each exec/run are built and performed first, so a `run` script's
         # aliases are defined for the statements after it (as in Pig)
-        cuts = [i + 1 for i, st in enumerate(statements)
-                if type(st).__name__ == "Command" and st.kind in ("exec", "run")]
+        cuts = [
+            i + 1
+            for i, st in enumerate(statements)
+            if type(st).__name__ == "Command" and st.kind in ("exec", "run")
+        ]
         for end in [*cuts, len(statements)]:
             if end <= start:
                 continue
@@ -117,7 +131,7 @@ class PigServer:
         return RT.rebuild_plan(self.chunks, self.cwd)
 
     # -- actions --------------------------------------------------------------------------
-    def perform(self, action: L.Action) -> None:  # noqa: C901
+    def perform(self, action: L.Action) -> None:
         if isinstance(action, L.RunSink):
             self.run_sink(action.op_id)
         elif isinstance(action, L.DescribeAction):
@@ -154,14 +168,22 @@ class PigServer:
             if kind == "run":  # same session: its aliases stay defined
                 self.register_script(text, params, filename=path)
                 return
-            with PigServer(self.exec_type, cwd=self.cwd, out=self.out,
-                           properties=self.properties) as child:
+            with PigServer(
+                self.exec_type, cwd=self.cwd, out=self.out, properties=self.properties
+            ) as child:
                 child.register_script(text, params, filename=path)
             return
         if kind == "sh":
             import subprocess
 
-            done = subprocess.run(args, shell=True, capture_output=True, text=True, cwd=self.cwd)
+            done = subprocess.run(
+                args,
+                shell=True,
+                capture_output=True,
+                text=True,
+                cwd=self.cwd,
+                check=False,
+            )
             self.out.write(done.stdout)
             return
         argv = shlex.split(args)
@@ -174,7 +196,10 @@ class PigServer:
         commands on local files); output to `out`."""
         buf, err = io.BytesIO(), io.StringIO()
         if self.exec_type == "local":
-            argv = [argv[0], *[a if a.startswith("-") else self.local_path(a) for a in argv[1:]]]
+            argv = [
+                argv[0],
+                *[a if a.startswith("-") else self.local_path(a) for a in argv[1:]],
+            ]
             status = self._local_fs(argv, buf, err)
         else:
             from dfs.cluster import connect
@@ -183,8 +208,10 @@ class PigServer:
             status = FsShell(lambda: connect(None), out=buf, err=err).run(argv)
         self.out.write(buf.getvalue().decode("utf-8", "replace"))
         if status:
-            raise PigError(f"fs command {' '.join(argv)} failed: {err.getvalue().strip()}",
-                           code=2999)
+            raise PigError(
+                f"fs command {' '.join(argv)} failed: {err.getvalue().strip()}",
+                code=2999,
+            )
         return status
 
     def _local_fs(self, argv: list[str], buf: io.BytesIO, err: io.StringIO) -> int:
@@ -192,8 +219,11 @@ class PigServer:
         try:
             for p in paths:
                 if cmd == "ls":
-                    for name in sorted(os.listdir(p)) if os.path.isdir(p) else [p]:
-                        buf.write((os.path.join(p, name) if os.path.isdir(p) else p).encode() + b"\n")
+                    buf.writelines(
+                        (os.path.join(p, name) if os.path.isdir(p) else p).encode()
+                        + b"\n"
+                        for name in (sorted(os.listdir(p)) if os.path.isdir(p) else [p])
+                    )
                 elif cmd == "cat":
                     buf.write(Path(p).read_bytes())
                 elif cmd == "mkdir":
@@ -228,7 +258,9 @@ class PigServer:
             return "dfs://" + path
         local = self.local_path(path)
         if self.local_inputs and (os.path.exists(local) or "*" in path):
-            return local  # a file beside the script (the conformance suite's convention)
+            return (
+                local  # a file beside the script (the conformance suite's convention)
+            )
         return f"dfs:///user/{_user()}/{path}"
 
     def tmp_location(self, name: str) -> str:
@@ -262,7 +294,10 @@ class PigServer:
             raise PigError(
                 f"Output Location Validation Failed for: '{url}' More info to follow:\n"
                 f"Output directory {url} already exists",
-                code=6000, line=sink.line or None, column=sink.column or None)
+                code=6000,
+                line=sink.line or None,
+                column=sink.column or None,
+            )
 
     def run_job(self, plan: L.LogicalPlan, job: MRJob) -> None:
         from mapred.api import Input
@@ -271,35 +306,59 @@ class PigServer:
 
         self.job_seq += 1
         spec = job.spec
-        locations = {op_id: self._source_url(plan, op_id) for op_id in job.sources + job.side}
+        locations = {
+            op_id: self._source_url(plan, op_id) for op_id in job.sources + job.side
+        }
         self._check_replicated(plan, job, locations)
         inputs = []
         for i, inp in enumerate(spec["inputs"]):
             src = plan.op(inp["source"])
-            fmt = RT.input_format_of(src) if inp["source"] not in self.outputs else "records"
+            fmt = (
+                RT.input_format_of(src)
+                if inp["source"] not in self.outputs
+                else "records"
+            )
             inputs.append(Input(locations[inp["source"]], fmt, f"map{i}"))
         store = plan.op(job.store) if job.store else None
         if isinstance(store, L.LOStore):
             output = self.location(store.path)
             text = not store.func.name.endswith("BinStorage")
         else:
-            output = self.tmp_location(f"{job.name}-{self.job_seq}-{uuid.uuid4().hex[:6]}")
+            output = self.tmp_location(
+                f"{job.name}-{self.job_seq}-{uuid.uuid4().hex[:6]}"
+            )
             text = False
         conf = self._job_conf(job, locations, text)
         if spec.get("strategy") == "skewed":
-            conf["pig.skew.hot"] = self._hot_keys(locations[spec["op"] + "#keys"], job.reducers)
+            conf["pig.skew.hot"] = self._hot_keys(
+                locations[spec["op"] + "#keys"], job.reducers
+            )
         executor = "local" if self.exec_type == "local" else "cluster"
         try:
-            result = run_job(RT.job_class(spec), inputs, output, conf, executor,
-                             name=conf.get("mapreduce.job.name") or f"PigLatin:{job.name}")
+            result = run_job(
+                RT.job_class(spec),
+                inputs,
+                output,
+                conf,
+                executor,
+                name=conf.get("mapreduce.job.name") or f"PigLatin:{job.name}",
+            )
         except MapRedError as e:
             raise _runtime_error(job, e) from None
         if not result.succeeded:
             raise _runtime_error(job, result.error)
-        self.stats.append({"job": result.job_id, "name": job.name, "kind": spec["kind"],
-                           "maps": result.stats.get("maps"), "reduces": result.stats.get("reduces"),
-                           "seconds": result.seconds, "hot_keys": len(conf.get("pig.skew.hot", ())),
-                           "counters": result.counters})
+        self.stats.append(
+            {
+                "job": result.job_id,
+                "name": job.name,
+                "kind": spec["kind"],
+                "maps": result.stats.get("maps"),
+                "reduces": result.stats.get("reduces"),
+                "seconds": result.seconds,
+                "hot_keys": len(conf.get("pig.skew.hot", ())),
+                "counters": result.counters,
+            }
+        )
         if not isinstance(store, L.LOStore):
             self.outputs[job.store if job.store else job.output_op] = output
         self._read_scalar(plan, job, output)
@@ -322,9 +381,13 @@ class PigServer:
         try:
             expand_inputs([url], Configuration({}))
         except InputPathError as e:
-            raise PigError(f"Input path does not exist: {url} ({e})", code=2118) from None
+            raise PigError(
+                f"Input path does not exist: {url} ({e})", code=2118
+            ) from None
 
-    def _check_replicated(self, plan: L.LogicalPlan, job: MRJob, locations: dict) -> None:
+    def _check_replicated(
+        self, plan: L.LogicalPlan, job: MRJob, locations: dict
+    ) -> None:
         import fsspec
 
         from dfs.conf import Configuration
@@ -341,16 +404,24 @@ class PigServer:
                     raise PigError(
                         f"Replicated join input {plan.op(op_id).alias or op_id} is {size} bytes, "
                         f"more than {REPLICATED_MAX}={limit}; use the default hash join or "
-                        "'skewed' instead of 'replicated'", code=1000)
+                        "'skewed' instead of 'replicated'",
+                        code=1000,
+                    )
 
     def _job_conf(self, job: MRJob, locations: dict, text: bool) -> dict[str, Any]:
         conf = {k: v for k, v in self.properties.items() if "." in k}
-        conf.update({
-            RT.SCRIPT: self.chunks, RT.CWD: self.cwd, RT.SPEC: job.spec,
-            RT.LOCATIONS: locations, RT.SCALARS: dict(self.scalars), RT.UDFS: dict(self.udfs),
-            RT.OUTFMT: "text" if text else "records",
-            "mapreduce.job.reduces": job.reducers,
-        })
+        conf.update(
+            {
+                RT.SCRIPT: self.chunks,
+                RT.CWD: self.cwd,
+                RT.SPEC: job.spec,
+                RT.LOCATIONS: locations,
+                RT.SCALARS: dict(self.scalars),
+                RT.UDFS: dict(self.udfs),
+                RT.OUTFMT: "text" if text else "records",
+                "mapreduce.job.reduces": job.reducers,
+            }
+        )
         if self.exec_type == "local":
             conf.setdefault("mapreduce.map.maxattempts", 1)
             conf.setdefault("mapreduce.reduce.maxattempts", 1)
@@ -382,8 +453,11 @@ class PigServer:
         rows = list(self.read_rows(output))
         if len(rows) > 1:
             alias = plan.op(job.output_op).alias
-            raise PigError(f"Scalar has more than one row in the output. 1st : {rows[0]}, "
-                           f"2nd :{rows[1]} (alias {alias})", code=1066)
+            raise PigError(
+                f"Scalar has more than one row in the output. 1st : {rows[0]}, "
+                f"2nd :{rows[1]} (alias {alias})",
+                code=1066,
+            )
         self.scalars[job.output_op] = pack_value(rows[0] if rows else None)
 
     def read_rows(self, url: str):
@@ -402,9 +476,11 @@ class PigServer:
         jobs: list[MRJob] = []
         for target in targets:
             op = plan.op(target)
-            jobs.extend(compile_sink(plan, target, set(), self._compile_conf()).jobs
-                        if isinstance(op, L.SINKS)
-                        else compile_target(plan, target, self._compile_conf()).jobs)
+            jobs.extend(
+                compile_sink(plan, target, set(), self._compile_conf()).jobs
+                if isinstance(op, L.SINKS)
+                else compile_target(plan, target, self._compile_conf()).jobs
+            )
         from piglatin.explain import mr_plan_text, physical_text
 
         parts.append(physical_text(plan, jobs))
@@ -413,8 +489,12 @@ class PigServer:
 
 
 def _is_replicated_side(plan: L.LogicalPlan, op_id: str) -> bool:
-    return any(isinstance(op, L.LOJoin) and op.strategy == "replicated" and op_id in op.inputs[1:]
-               for op in plan.operators)
+    return any(
+        isinstance(op, L.LOJoin)
+        and op.strategy == "replicated"
+        and op_id in op.inputs[1:]
+        for op in plan.operators
+    )
 
 
 def _runtime_error(job: MRJob, cause: Any) -> PigError:
@@ -428,10 +508,15 @@ def _user() -> str:
     return current_user()
 
 
-
-def run_script(script_text: str, exec_type: str = "local", params: Mapping[str, str] | None = None,
-               param_files: Sequence[str] = (), cwd: str | os.PathLike | None = None,
-               filename: str | None = None, out: TextIO | None = None) -> int:
+def run_script(
+    script_text: str,
+    exec_type: str = "local",
+    params: Mapping[str, str] | None = None,
+    param_files: Sequence[str] = (),
+    cwd: str | os.PathLike | None = None,
+    filename: str | None = None,
+    out: TextIO | None = None,
+) -> int:
     """Run a whole Pig script; DUMP and DESCRIBE lines go to `out`. Returns 0, or raises
     PigError for a user error."""
     server = PigServer(exec_type, cwd=cwd, out=out)
@@ -442,8 +527,13 @@ def run_script(script_text: str, exec_type: str = "local", params: Mapping[str, 
     return 0
 
 
-def explain_text(script_text: str, alias: str | None = None, exec_type: str = "local",
-                 params: Mapping[str, str] | None = None, cwd: str | None = None) -> str:
+def explain_text(
+    script_text: str,
+    alias: str | None = None,
+    exec_type: str = "local",
+    params: Mapping[str, str] | None = None,
+    cwd: str | None = None,
+) -> str:
     """EXPLAIN of a script without running it: logical, physical and MapReduce plans."""
     server = PigServer(exec_type, cwd=cwd)
     try:

@@ -24,7 +24,7 @@ BLOCKING = (L.LOCogroup, L.LOSort, L.LODistinct, L.LOCross, L.LOLimit, L.LORank)
 FUSABLE = (L.LOForEach, L.LOFilter, L.LOSample, L.LOStore, L.LODump)
 ALGEBRAIC = ("COUNT", "COUNT_STAR", "SUM", "AVG", "MIN", "MAX")
 
-__all__ = ["MRJob", "MRPlan", "compile_sink", "algebraic_aggregates", "is_blocking"]
+__all__ = ["MRJob", "MRPlan", "algebraic_aggregates", "compile_sink", "is_blocking"]
 
 
 @dataclass
@@ -51,8 +51,9 @@ def is_blocking(op: L.LogicalOperator) -> bool:
     return isinstance(op, BLOCKING)
 
 
-def algebraic_aggregates(plan: L.LogicalPlan, group: L.LogicalOperator,
-                         chain: list[str]) -> list[L.LEFunc] | None:
+def algebraic_aggregates(
+    plan: L.LogicalPlan, group: L.LogicalOperator, chain: list[str]
+) -> list[L.LEFunc] | None:
     """The algebraic calls when GROUP is followed by a FOREACH of group + aggregates only."""
     if not isinstance(group, L.LOCogroup) or len(group.inputs) != 1 or not chain:
         return None
@@ -66,8 +67,13 @@ def algebraic_aggregates(plan: L.LogicalPlan, group: L.LogicalOperator,
     return calls or None
 
 
-def _only_algebraic(e: L.LExpr, calls: list[L.LEFunc]) -> bool:  # noqa: C901
-    if isinstance(e, L.LEFunc) and e.func in ALGEBRAIC and e.kind == "builtin" and not e.ctor_args:
+def _only_algebraic(e: L.LExpr, calls: list[L.LEFunc]) -> bool:
+    if (
+        isinstance(e, L.LEFunc)
+        and e.func in ALGEBRAIC
+        and e.kind == "builtin"
+        and not e.ctor_args
+    ):
         arg = e.args[0] if len(e.args) == 1 else None
         base = arg.base if isinstance(arg, L.LEDeref) else arg
         if isinstance(base, L.LEProject) and base.column == 1:
@@ -92,7 +98,9 @@ def _only_algebraic(e: L.LExpr, calls: list[L.LEFunc]) -> bool:  # noqa: C901
 
 
 class _Compiler:
-    def __init__(self, plan: L.LogicalPlan, sink_id: str, done: set[str], conf: dict) -> None:
+    def __init__(
+        self, plan: L.LogicalPlan, sink_id: str, done: set[str], conf: dict
+    ) -> None:
         self.plan = plan
         self.done = set(done)  # ops whose output files exist already
         self.conf = conf
@@ -106,8 +114,12 @@ class _Compiler:
         self.jobs: list[MRJob] = []
         self.produced: dict[str, MRJob] = {}
         self.reduce_end: dict[str, str] = {}  # blocking op -> last fused op
-        self.member_of: dict[str, str] = {}  # fused op (or absorbed sink) -> job output op
-        self.merge: dict[str, dict[str, Any]] = {}  # merge join index id -> right input path
+        self.member_of: dict[
+            str, str
+        ] = {}  # fused op (or absorbed sink) -> job output op
+        self.merge: dict[
+            str, dict[str, Any]
+        ] = {}  # merge join index id -> right input path
 
     # -- reduce chains ------------------------------------------------------------------
     def reduce_chain(self, op_id: str) -> list[str]:
@@ -157,7 +169,9 @@ class _Compiler:
         return side
 
     def scalar_sources(self, op_id: str) -> list[str]:
-        return [self.materialize(src) for user, src in self.plan.scalars if user == op_id]
+        return [
+            self.materialize(src) for user, src in self.plan.scalars if user == op_id
+        ]
 
     def materialize(self, op_id: str) -> str:
         """An op whose output must be a file: returns the op id that file holds."""
@@ -178,9 +192,13 @@ class _Compiler:
             return [index_id, self.merge[index_id]["source"]]
         right = self.paths(op.inputs[1])
         if len(right) != 1:
-            raise PigError("Merge join's right input must be one LOAD (optionally followed by "
-                           "FOREACH/FILTER); use the default hash join instead",
-                           code=1103, line=op.line, column=op.column)
+            raise PigError(
+                "Merge join's right input must be one LOAD (optionally followed by "
+                "FOREACH/FILTER); use the default hash join instead",
+                code=1103,
+                line=op.line,
+                column=op.column,
+            )
         source, chain = right[0]
         self.merge[index_id] = {"source": source, "chain": chain}
         job = self.add_job("index", None, [(source, chain, 1)], [], index_id, None)
@@ -218,8 +236,15 @@ class _Compiler:
         self.add_job(_kind(op), op, inputs, chain, end, store)
         return end
 
-    def add_job(self, kind: str, op: L.LogicalOperator | None, inputs: list, chain: list[str],
-                end: str, store: str | None) -> MRJob:
+    def add_job(
+        self,
+        kind: str,
+        op: L.LogicalOperator | None,
+        inputs: list,
+        chain: list[str],
+        end: str,
+        store: str | None,
+    ) -> MRJob:
         norm = [(i[0], i[1], i[2] if len(i) > 2 else 0) for i in inputs]
         side: list[str] = []
         for _src, path, _tag in norm:
@@ -242,8 +267,15 @@ class _Compiler:
             if kind == "group":
                 spec["combine"] = algebraic_aggregates(self.plan, op, chain) is not None
         spec["reducers"] = reducers
-        job = MRJob(f"job{len(self.jobs) + 1}", spec, sorted({s for s, _p, _t in norm}),
-                    sorted(set(side)), end, store, reducers)
+        job = MRJob(
+            f"job{len(self.jobs) + 1}",
+            spec,
+            sorted({s for s, _p, _t in norm}),
+            sorted(set(side)),
+            end,
+            store,
+            reducers,
+        )
         self.jobs.append(job)
         self.produced[end] = job
         return job
@@ -291,8 +323,12 @@ def _kind(op: L.LogicalOperator) -> str:
     raise PigError(f"cannot compile {op.name}", code=2999)
 
 
-def compile_sink(plan: L.LogicalPlan, sink_id: str, done: set[str] | None = None,
-                 conf: dict | None = None) -> MRPlan:
+def compile_sink(
+    plan: L.LogicalPlan,
+    sink_id: str,
+    done: set[str] | None = None,
+    conf: dict | None = None,
+) -> MRPlan:
     """The jobs that produce sink `sink_id` (STORE or DUMP), in run order; `done` lists ops
     whose output files already exist (reused instead of recomputed)."""
     c = _Compiler(plan, sink_id, done or set(), conf or {})
@@ -308,12 +344,20 @@ def check_joins(plan: L.LogicalPlan, live: set[str]) -> None:
             continue
         where = {"line": op.line, "column": op.column}
         if op.strategy == "replicated" and op.join_type in ("right", "full"):
-            raise PigError("Replicated join does not support (right|full) outer joins; "
-                           "use the default hash join or 'skewed'", code=1000, **where)
+            raise PigError(
+                "Replicated join does not support (right|full) outer joins; "
+                "use the default hash join or 'skewed'",
+                code=1000,
+                **where,
+            )
         if op.strategy in ("skewed", "merge") and len(op.inputs) > 2:
             name = op.strategy.capitalize()
-            raise PigError(f"{name} join can only be applied for 2-way joins; "
-                           "use the default hash join or 'replicated'", code=1000, **where)
+            raise PigError(
+                f"{name} join can only be applied for 2-way joins; "
+                "use the default hash join or 'replicated'",
+                code=1000,
+                **where,
+            )
 
 
 def compile_target(plan: L.LogicalPlan, op_id: str, conf: dict | None = None) -> MRPlan:

@@ -114,8 +114,12 @@ _ARITH = {"+": _add, "-": _sub, "*": _mul, "/": _div, "%": _mod}
 
 
 _CMP = {
-    "==": lambda x, y: x == y, "!=": lambda x, y: x != y, "<": lambda x, y: x < y,
-    ">": lambda x, y: x > y, "<=": lambda x, y: x <= y, ">=": lambda x, y: x >= y,
+    "==": lambda x, y: x == y,
+    "!=": lambda x, y: x != y,
+    "<": lambda x, y: x < y,
+    ">": lambda x, y: x > y,
+    "<=": lambda x, y: x <= y,
+    ">=": lambda x, y: x >= y,
 }
 
 
@@ -172,7 +176,11 @@ def _matches(a: Fn, pattern: L.LExpr, b: Fn) -> Fn:
 
     def g(t):
         x, p = a(t), b(t)
-        return None if x is None or p is None else java_regex(_text(p)).fullmatch(_text(x)) is not None
+        return (
+            None
+            if x is None or p is None
+            else java_regex(_text(p)).fullmatch(_text(x)) is not None
+        )
 
     return g
 
@@ -223,12 +231,12 @@ class Compiler:
         self.replace = dict(replace or {})
 
     # -- expressions ----------------------------------------------------------------------
-    def expr(self, e: L.LExpr, inner: Mapping[str, int] | None = None) -> Fn:  # noqa: C901
+    def expr(self, e: L.LExpr, inner: Mapping[str, int] | None = None) -> Fn:
         r = self.replace.get(id(e))
         if r is not None:
             return r
         inner = inner or {}
-        sub = lambda x: self.expr(x, inner)  # noqa: E731
+        sub = lambda x: self.expr(x, inner)
         if isinstance(e, L.LEProject):
             return (lambda t: tuple(t)) if e.column is None else _project(e.column)
         if isinstance(e, L.LEConst):
@@ -245,7 +253,7 @@ class Compiler:
             return _unary(e.op, sub(e.operand))
         if isinstance(e, L.LEBinCond):
             c, a, b = sub(e.cond), sub(e.then), sub(e.otherwise)
-            return lambda t: (None if (x := c(t)) is None else (a(t) if x else b(t)))
+            return lambda t: None if (x := c(t)) is None else (a(t) if x else b(t))
         if isinstance(e, L.LEInnerRef):
             return _project(inner[e.alias])
         if isinstance(e, L.LEMapLookup):
@@ -281,7 +289,11 @@ class Compiler:
         raise NotImplementedError(f"operator {op}")
 
     def _cast(self, e: L.LECast, operand: Fn) -> Fn:
-        if e.operand.type is e.type and e.type.is_atomic and e.type is not DataType.FLOAT:
+        if (
+            e.operand.type is e.type
+            and e.type.is_atomic
+            and e.type is not DataType.FLOAT
+        ):
             return operand
         conv = _caster(e.field)
         return lambda t: conv(operand(t))
@@ -327,7 +339,9 @@ class Compiler:
             return gen
         return lambda t: gen(pre(t))
 
-    def generate(self, items: tuple[L.GenerateItem, ...], inner: Mapping[str, int]) -> RecordFn:
+    def generate(
+        self, items: tuple[L.GenerateItem, ...], inner: Mapping[str, int]
+    ) -> RecordFn:
         fns = [self.expr(g.expr, inner) for g in items]
         if not any(g.flatten for g in items):
             if len(fns) == 1:
@@ -354,7 +368,11 @@ class Compiler:
     def _gen_part(self, g: L.GenerateItem, f: Fn) -> Callable[[Any], list[tuple]]:
         """One GENERATE item as its list of alternatives (FLATTEN of a bag multiplies rows)."""
         width = len(g.fields) if g.fields is not None else None
-        casts = [None if c is None else _caster(c.value) for c in g.casts] if g.casts else None
+        casts = (
+            [None if c is None else _caster(c.value) for c in g.casts]
+            if g.casts
+            else None
+        )
         if not g.flatten:
             return lambda t: [(f(t),)]
 
@@ -370,7 +388,9 @@ class Compiler:
             else:
                 out = [(v,)]
             if casts:
-                out = [tuple([c(x) if c else x for c, x in zip(casts, row)]) for row in out]
+                out = [
+                    tuple([c(x) if c else x for c, x in zip(casts, row)]) for row in out
+                ]
             return out
 
         return flat
@@ -392,7 +412,7 @@ class Compiler:
 
         return run
 
-    def _nested_op(self, n: L.NestedOp, inner: Mapping[str, int]) -> Fn:  # noqa: C901
+    def _nested_op(self, n: L.NestedOp, inner: Mapping[str, int]) -> Fn:
         src = self.expr(n.source, inner)
         if n.kind == "expr":
             return src
@@ -403,6 +423,7 @@ class Compiler:
             count = self.expr(n.count)(())  # type: ignore[arg-type]
             return lambda t: None if (b := src(t)) is None else list(b[:count])
         if n.kind == "distinct":
+
             def distinct(t):
                 b = src(t)
                 if b is None:
@@ -421,7 +442,9 @@ class Compiler:
             return lambda t: None if (b := src(t)) is None else sorted(b, key=key)
         if n.kind == "foreach":
             gen = self.generate(n.generate, {})
-            return lambda t: None if (b := src(t)) is None else [r for x in b for r in gen(x)]
+            return lambda t: (
+                None if (b := src(t)) is None else [r for x in b for r in gen(x)]
+            )
         raise NotImplementedError(f"nested {n.kind}")
 
     def sort_key(self, keys: tuple[L.SortKey, ...]) -> Callable[[tuple], bytes]:
@@ -437,16 +460,21 @@ class Compiler:
     def key_fn(self, exprs: tuple[L.LExpr, ...], width: int | None = None) -> Fn:
         """A GROUP/JOIN key: one value, or a tuple of values for several expressions.
         `width`: the input rows' known length (then a plain column is an itemgetter)."""
-        if (len(exprs) == 1 and isinstance(exprs[0], L.LEProject) and width
-                and exprs[0].column is not None and exprs[0].column < width
-                and id(exprs[0]) not in self.replace):
+        if (
+            len(exprs) == 1
+            and isinstance(exprs[0], L.LEProject)
+            and width
+            and exprs[0].column is not None
+            and exprs[0].column < width
+            and id(exprs[0]) not in self.replace
+        ):
             return itemgetter(exprs[0].column)
         fns = [self.expr(e) for e in exprs]
         if len(fns) == 1:
             return fns[0]
         return lambda t: tuple([f(t) for f in fns])
 
-    def narrow(self, op: L.LogicalOperator, slot: int) -> RecordFn | None:  # noqa: C901
+    def narrow(self, op: L.LogicalOperator, slot: int) -> RecordFn | None:
         """The per-record function of a narrow operator reached through input `slot`;
         None for the identity (SPLIT, plain UNION, sinks)."""
         if isinstance(op, L.LOForEach):
@@ -495,7 +523,9 @@ def _deref(base: Fn, columns: tuple[int, ...], is_bag: bool) -> Fn:
         return lambda t: None if (b := base(t)) is None else [tuple(get(x)) for x in b]
     if len(columns) == 1:
         c = columns[0]
-        return lambda t: None if (v := base(t)) is None else (v[c] if c < len(v) else None)
+        return lambda t: (
+            None if (v := base(t)) is None else (v[c] if c < len(v) else None)
+        )
     return lambda t: None if (v := base(t)) is None else tuple([v[c] for c in columns])
 
 
@@ -509,7 +539,9 @@ def _unary(op: str, a: Fn) -> Fn:
     return lambda t: a(t) is not None
 
 
-def chain_functions(fns: list[RecordFn | None], tail: Callable[[tuple], list]) -> Callable[[tuple], list]:
+def chain_functions(
+    fns: list[RecordFn | None], tail: Callable[[tuple], list]
+) -> Callable[[tuple], list]:
     """Compose per-record functions front to back, ending in `tail` (t -> list of outputs)."""
     out = tail
     for fn in reversed([f for f in fns if f is not None]):
@@ -520,6 +552,7 @@ def chain_functions(fns: list[RecordFn | None], tail: Callable[[tuple], list]) -
 def _compose(fn: RecordFn, nxt: Callable[[tuple], list]) -> Callable[[tuple], list]:
     many = getattr(nxt, "many", None)  # a tail that takes a whole batch of rows at once
     if many is not None:
+
         def batch(t):
             rows = fn(t)
             if not rows:

@@ -29,11 +29,18 @@ SPILL_RECORDS = "pig.join.spill.records"
 AGG_KEYS = 100000  # map-side partial aggregation: flush past this many keys
 _NULL = b"\x00"  # below every data.sort_bytes prefix: null keys that must not match
 
-__all__ = ["MapState", "map_tail", "reducer", "combiner", "replicated_join", "local_limit"]
+__all__ = [
+    "MapState",
+    "combiner",
+    "local_limit",
+    "map_tail",
+    "reducer",
+    "replicated_join",
+]
 
 
 class MapState:
-    __slots__ = ("seq", "aggs", "seen")
+    __slots__ = ("aggs", "seen", "seq")
 
     def __init__(self) -> None:
         self.seq = 0
@@ -47,7 +54,11 @@ _ATOMS = {"int", "long", "float", "double", "chararray", "bytearray", "boolean"}
 def packer(schema: Any) -> Callable[[tuple], bytes]:
     """`pack_value` for tuples, or plain msgpack when the schema says every field is an atom
     (both read back with `unpack_value`); built once per task."""
-    if schema is not None and len(schema) and all(f.dtype.value in _ATOMS for f in schema):
+    if (
+        schema is not None
+        and len(schema)
+        and all(f.dtype.value in _ATOMS for f in schema)
+    ):
         return msgpack.Packer(use_bin_type=True).pack
     return pack_value
 
@@ -65,12 +76,12 @@ def _has_null(key: Any) -> bool:
 
 
 # ----------------------------------------------------------------------------------- map side
-def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:  # noqa: C901
+def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:
     spec, plan, comp = job.spec, job.plan, job.compiler
     op = plan.op(spec["op"])
     kind = spec["kind"]
     sort_bytes = data.sort_bytes
-    pack_value = packer(plan.op(op.inputs[tag]).schema)  # noqa: F811 - the fast form
+    pack_value = packer(plan.op(op.inputs[tag]).schema)
     if kind == "group":
         if spec.get("combine"):
             return _agg_tail(job, op)
@@ -167,7 +178,7 @@ def _skewed_tail(job: Any, op: L.LOJoin, tag: int) -> Callable[[tuple], list]:
     """Hot keys of the left input go round-robin to their reducers; the matching right
     records are copied to every one of them. Other keys are hash-partitioned."""
     keyf = job.compiler.key_fn(op.keys[tag])
-    pack_value = packer(job.plan.op(op.inputs[tag]).schema)  # noqa: F811
+    pack_value = packer(job.plan.op(op.inputs[tag]).schema)
     hot = hot_keys(job.context.conf)
     tb = bytes([tag])
     hashed = tb + HASHED.to_bytes(2, "big")
@@ -200,7 +211,7 @@ def _sequenced(job: Any, op: L.LogicalOperator, kind: str) -> Callable[[tuple], 
     where = (split.url, split.start) if split is not None else ("", 0)
     limit = job.compiler.expr(op.count)(()) if kind == "limit" else None
     state = job.state if hasattr(job, "state") else MapState()
-    pack_value = packer(op.schema)  # noqa: F811
+    pack_value = packer(op.schema)
 
     def seq(t):
         state.seq += 1
@@ -214,8 +225,11 @@ def _sequenced(job: Any, op: L.LogicalOperator, kind: str) -> Callable[[tuple], 
 def _outer_sides(op: L.LOJoin) -> list[bool]:
     n = len(op.inputs)
     jt = op.join_type
-    return [(i == 0 and jt in ("left", "full")) or (i == n - 1 and n == 2 and jt in ("right", "full"))
-            for i in range(n)]
+    return [
+        (i == 0 and jt in ("left", "full"))
+        or (i == n - 1 and n == 2 and jt in ("right", "full"))
+        for i in range(n)
+    ]
 
 
 # ---------------------------------------------------------------------- algebraic aggregates
@@ -244,10 +258,18 @@ def _agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
     itself) and folded with the aggregates' Initial every 1000 rows and at the end of the task
     (Pig's partial map-side aggregation); one (key, partials) record per key leaves the map."""
     calls = _agg_calls(job, op)
-    keyf = (lambda t: "all") if op.group_all else job.compiler.key_fn(op.keys[0], _width(job, op, 0))
+    keyf = (
+        (lambda t: "all")
+        if op.group_all
+        else job.compiler.key_fn(op.keys[0], _width(job, op, 0))
+    )
     if all(c.func in ("COUNT", "COUNT_STAR") and _is_whole_row(c) for c in calls):
-        first = (not op.group_all and len(op.keys[0]) == 1
-                 and isinstance(op.keys[0][0], L.LEProject) and op.keys[0][0].column == 0)
+        first = (
+            not op.group_all
+            and len(op.keys[0]) == 1
+            and isinstance(op.keys[0][0], L.LEProject)
+            and op.keys[0][0].column == 0
+        )
         return _count_tail(job, calls, keyf, first)
     elems = [None if _is_whole_row(c) else _element(c) for c in calls]
     initials = [BUILTINS[c.func].algebraic[0] for c in calls]
@@ -258,16 +280,23 @@ def _agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
     n = len(calls)
 
     def initial(rows: list) -> tuple:
-        return tuple([initials[j](rows if elems[j] is None else [elems[j](t) for t in rows])
-                      for j in range(n)])
+        return tuple(
+            [
+                initials[j](rows if elems[j] is None else [elems[j](t) for t in rows])
+                for j in range(n)
+            ]
+        )
 
     def flush() -> list:
         for k, rows in rows_by_key.items():
             partials.setdefault(k, []).append(initial(rows))
         out = []
         for k, plist in partials.items():
-            merged = plist[0] if len(plist) == 1 else tuple(
-                [intermediates[j]([p[j] for p in plist]) for j in range(n)])
+            merged = (
+                plist[0]
+                if len(plist) == 1
+                else tuple([intermediates[j]([p[j] for p in plist]) for j in range(n)])
+            )
             out.append((sort_bytes(k), pack_value((k, merged))))
         rows_by_key.clear()
         partials.clear()
@@ -300,8 +329,9 @@ def _agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
 _PLAIN = frozenset((str, bytes, int, float, bool, type(None)))
 
 
-def _count_tail(job: Any, calls: list[L.LEFunc], keyf: Callable,
-                key_is_first: bool = False) -> Callable[[tuple], list]:
+def _count_tail(
+    job: Any, calls: list[L.LEFunc], keyf: Callable, key_is_first: bool = False
+) -> Callable[[tuple], list]:
     """COUNT / COUNT_STAR of whole rows: one counter per key and call (their Initial is a
     count), so a row costs a key and a dict update."""
     star = [c.func == "COUNT_STAR" for c in calls]
@@ -313,7 +343,12 @@ def _count_tail(job: Any, calls: list[L.LEFunc], keyf: Callable,
         out = []
         for k, cs in counts.items():
             value = (k, tuple([(c,) for c in cs]))
-            out.append((sort_bytes(k), plain(value) if type(k) in _PLAIN else pack_value(value)))
+            out.append(
+                (
+                    sort_bytes(k),
+                    plain(value) if type(k) in _PLAIN else pack_value(value),
+                )
+            )
         counts.clear()
         return out
 
@@ -339,8 +374,14 @@ def _count_tail(job: Any, calls: list[L.LEFunc], keyf: Callable,
     return tail
 
 
-def _count_one(job: Any, star: bool, keyf: Callable, counts: dict, flush: Callable,
-               key_is_first: bool) -> Any:
+def _count_one(
+    job: Any,
+    star: bool,
+    keyf: Callable,
+    counts: dict,
+    flush: Callable,
+    key_is_first: bool,
+) -> Any:
     """One COUNT/COUNT_STAR: a Counter per task; `tail.many(rows)` counts a whole FLATTENed
     bag in one C-level `Counter.update`. When the key is the rows' first field, COUNT (which
     skips rows whose first field is null) differs from COUNT_STAR only for the null key."""
@@ -413,7 +454,9 @@ def _agg_reducer(job: Any, op: L.LOCogroup, run: Callable) -> Callable:
 
     def reduce(kb, values):
         rows = [unpack_value(v) for v in values]
-        row = (rows[0][0], None) + tuple([finals[j]([r[1][j] for r in rows]) for j in range(n)])
+        row = (rows[0][0], None) + tuple(
+            [finals[j]([r[1][j] for r in rows]) for j in range(n)]
+        )
         out = []
         for t in gen(row):
             out.extend(run(t))
@@ -423,7 +466,7 @@ def _agg_reducer(job: Any, op: L.LOCogroup, run: Callable) -> Callable:
 
 
 # ---------------------------------------------------------------------------------- reduce side
-def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:  # noqa: C901
+def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
     spec, plan = job.spec, job.plan
     op = plan.op(spec["op"])
     kind = spec["kind"]
@@ -437,6 +480,7 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:  # noqa: C901
     elif kind in ("join", "cross"):
         make = _join(job, op, kind)
     elif kind == "keycount":
+
         def make(key, values):
             return [(key, sum(values))]
     elif kind in ("order", "distinct"):
@@ -496,7 +540,7 @@ def _cogroup(job: Any, op: L.LOCogroup) -> Callable:
 class _SpillList:
     """A list of tuples that moves to a temporary file past `limit` entries."""
 
-    __slots__ = ("items", "limit", "file", "count")
+    __slots__ = ("count", "file", "items", "limit")
 
     def __init__(self, limit: int) -> None:
         self.items: list = []
@@ -509,7 +553,7 @@ class _SpillList:
         self.items.append(t)
         if len(self.items) >= self.limit:
             if self.file is None:
-                self.file = tempfile.TemporaryFile(prefix="pig-join-spill")
+                self.file = tempfile.TemporaryFile(prefix="pig-join-spill")  # noqa: SIM115
             self.file.write(b"".join(pack_value(x) for x in self.items))
             self.items = []
 
@@ -519,9 +563,13 @@ class _SpillList:
     def __iter__(self) -> Iterator[tuple]:
         if self.file is not None:
             self.file.seek(0)
-            unpacker = msgpack.Unpacker(self.file, use_list=False, raw=False,
-                                        strict_map_key=False,
-                                        ext_hook=unpack_value.__globals__["_ext_hook"])
+            unpacker = msgpack.Unpacker(
+                self.file,
+                use_list=False,
+                raw=False,
+                strict_map_key=False,
+                ext_hook=unpack_value.__globals__["_ext_hook"],
+            )
             yield from unpacker
             self.file.seek(0, os.SEEK_END)
         yield from self.items
@@ -537,7 +585,10 @@ def _join(job: Any, op: L.LogicalOperator, kind: str) -> Callable:
     n = len(op.inputs)
     limit = int(job.context.conf.get(SPILL_RECORDS, 100000) or 100000)
     outer = _outer_sides(op) if kind == "join" else [False] * n
-    widths = [len(s.schema) if s.schema is not None else 0 for s in job.plan.predecessors(op.op_id)]
+    widths = [
+        len(s.schema) if s.schema is not None else 0
+        for s in job.plan.predecessors(op.op_id)
+    ]
     pads = [(None,) * w for w in widths]
     skewed = job.spec.get("strategy") == "skewed"
     hot = hot_keys(job.context.conf) if skewed else {}
@@ -610,7 +661,9 @@ def replicated_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
     key0 = comp.key_fn(op.keys[0])
     left_outer = op.join_type == "left"
     preds = job.plan.predecessors(op.op_id)
-    pad = tuple([None] * sum(len(p.schema) if p.schema is not None else 0 for p in preds[1:]))
+    pad = tuple(
+        [None] * sum(len(p.schema) if p.schema is not None else 0 for p in preds[1:])
+    )
     if len(tables) == 1:
         table = tables[0]
 
@@ -698,14 +751,22 @@ def merge_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
 
     def right_rows(start: int) -> Iterator[tuple[bytes, tuple]]:
         for _kb, url, begin, length in index[start:]:
-            reader = get_input_format(fmt_name).read(InputSplit(url, begin, length), conf)
+            reader = get_input_format(fmt_name).read(
+                InputSplit(url, begin, length), conf
+            )
             for _k, v in reader:
                 for r in parse(v):
                     k = keyr(r)
                     if not _has_null(k):
                         yield sort_bytes(k), r
 
-    state: dict[str, Any] = {"it": None, "head": None, "kb": None, "run": [], "last": None}
+    state: dict[str, Any] = {
+        "it": None,
+        "head": None,
+        "kb": None,
+        "run": [],
+        "last": None,
+    }
 
     def advance(kb: bytes) -> list:
         if state["it"] is None:
@@ -728,8 +789,10 @@ def merge_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
         kb = sort_bytes(k)
         if kb != state["kb"]:
             if state["kb"] is not None and kb < state["kb"]:
-                raise ValueError("merge join: the left input is not sorted on the join key; "
-                                 "sort it first or use the default hash join")
+                raise ValueError(
+                    "merge join: the left input is not sorted on the join key; "
+                    "sort it first or use the default hash join"
+                )
             state["kb"], state["run"] = kb, advance(kb)
         run = state["run"]
         if not run:

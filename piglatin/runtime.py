@@ -24,7 +24,13 @@ from piglatin import logical as L
 from piglatin import reducers as R
 from piglatin.errors import PigError
 from piglatin.physical import Compiler, chain_functions
-from piglatin.storage import BinStorage, get_loader, get_storer, pack_value, unpack_value
+from piglatin.storage import (
+    BinStorage,
+    get_loader,
+    get_storer,
+    pack_value,
+    unpack_value,
+)
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +38,16 @@ SCRIPT, SPEC, CWD, LOCATIONS = "pig.script", "pig.job.spec", "pig.cwd", "pig.loc
 SCALARS, UDFS, OUTFMT = "pig.scalars", "pig.udfs", "pig.output.format"
 _PLANS: dict[str, L.LogicalPlan] = {}
 
-__all__ = ["PigJob", "PigJoinJob", "PigCombineJob", "PigOrderJob", "rebuild_plan", "job_class",
-           "loader_for", "read_source"]
+__all__ = [
+    "PigCombineJob",
+    "PigJob",
+    "PigJoinJob",
+    "PigOrderJob",
+    "job_class",
+    "loader_for",
+    "read_source",
+    "rebuild_plan",
+]
 
 
 def rebuild_plan(chunks: list[list[Any]], cwd: str) -> L.LogicalPlan:
@@ -59,7 +73,9 @@ def build_plan(chunks: list[list[Any]], cwd: str) -> L.LogicalPlan:
         script = parsed.get((text, file))
         if script is None:
             script = parsed[(text, file)] = parse(text, file)
-        b.add(dataclasses.replace(script, statements=script.statements[start:end]), text)
+        b.add(
+            dataclasses.replace(script, statements=script.statements[start:end]), text
+        )
     return optimize(b.plan())
 
 
@@ -75,14 +91,21 @@ def optimize(plan: L.LogicalPlan) -> L.LogicalPlan:
     except PigError:
         raise
     except Exception as e:  # noqa: BLE001 - an optimizer bug must not stop the script
-        log.warning("optimizer failed (%s: %s); running the unoptimized plan", type(e).__name__, e)
+        log.warning(
+            "optimizer failed (%s: %s); running the unoptimized plan",
+            type(e).__name__,
+            e,
+        )
         return plan
 
 
 def loader_for(op: L.LOLoad) -> Any:
     loader = get_loader(op.func.name, [str(a) for a in op.func.args])
-    plain_text = (op.func.name.endswith("TextLoader") and op.schema is not None
-                  and [f.dtype.value for f in op.schema] == ["chararray"])
+    plain_text = (
+        op.func.name.endswith("TextLoader")
+        and op.schema is not None
+        and [f.dtype.value for f in op.schema] == ["chararray"]
+    )
     if op.declared is not None and op.schema is not None and not plain_text:
         loader.with_schema(op.schema)
     return loader
@@ -130,11 +153,16 @@ def read_index(job: Any, index_id: str) -> list[tuple]:
     from mapred.recordfile import read_records
     from mapred.runner import part_files
 
-    return [unpack_value(v) for part in part_files(job.locations[index_id])
-            for _k, v in read_records(part)]
+    return [
+        unpack_value(v)
+        for part in part_files(job.locations[index_id])
+        for _k, v in read_records(part)
+    ]
 
 
-def right_parser(job: Any, source: L.LogicalOperator, chain: list) -> Callable[[Any], list]:
+def right_parser(
+    job: Any, source: L.LogicalOperator, chain: list
+) -> Callable[[Any], list]:
     """Record value -> tuples of a merge join's right input (its loader and narrow chain)."""
     parse = job._parser(source) or (lambda v: v)
     stages = [job._narrow(job.plan.op(op_id), slot) for op_id, slot in chain]
@@ -173,7 +201,11 @@ class PigJob(Job):
 
     def setup(self) -> None:
         self._prepare()
-        if self.context.split is None and self.context.task_id != "sampler" and self.spec["op"]:
+        if (
+            self.context.split is None
+            and self.context.task_id != "sampler"
+            and self.spec["op"]
+        ):
             self._reduce = R.reducer(self)
 
     # -- map side ------------------------------------------------------------------------
@@ -191,7 +223,9 @@ class PigJob(Job):
         inp = self.spec["inputs"][index]
         source = self.plan.op(inp["source"])
         parse = self._parser(source)
-        stages = [self._narrow(self.plan.op(op_id), slot) for op_id, slot in inp["chain"]]
+        stages = [
+            self._narrow(self.plan.op(op_id), slot) for op_id, slot in inp["chain"]
+        ]
         if self.spec["kind"] == "index":
             tail = R.index_tail(self)
         else:
@@ -225,7 +259,9 @@ class PigJob(Job):
         op = self.plan.op(store_id) if store_id else None
         if op is None or isinstance(op, L.LODump):
             out_id = self.spec["output_op"]
-            pack = R.packer(self.plan.op(out_id).schema if out_id in self.plan else None)
+            pack = R.packer(
+                self.plan.op(out_id).schema if out_id in self.plan else None
+            )
             return lambda t: [(None, pack(t))]
         storer = get_storer(op.func.name, [str(a) for a in op.func.args])
         storer.with_schema(op.schema)

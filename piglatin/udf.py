@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 
-def outputSchema(schema: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:  # noqa: N802
+def outputSchema(schema: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Mark a UDF's result schema, e.g. ``@outputSchema("word:chararray")``."""
 
     def mark(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -21,7 +21,9 @@ def outputSchema(schema: str) -> Callable[[Callable[..., Any]], Callable[..., An
     return mark
 
 
-def outputSchemaFunction(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:  # noqa: N802
+def outputSchemaFunction(
+    name: str,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def mark(fn: Callable[..., Any]) -> Callable[..., Any]:
         fn.outputSchemaFunction = name  # type: ignore[attr-defined]
         return fn
@@ -29,11 +31,14 @@ def outputSchemaFunction(name: str) -> Callable[[Callable[..., Any]], Callable[.
     return mark
 
 
-def schemaFunction(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:  # noqa: N802
+def schemaFunction(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return outputSchemaFunction(name)
 
 
 def decorators() -> dict[str, Any]:
     """The names injected into a UDF module before it runs."""
-    return {"outputSchema": outputSchema, "outputSchemaFunction": outputSchemaFunction,
-            "schemaFunction": schemaFunction}
+    return {
+        "outputSchema": outputSchema,
+        "outputSchemaFunction": outputSchemaFunction,
+        "schemaFunction": schemaFunction,
+    }

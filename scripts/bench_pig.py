@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from datasets.ncbo import generate_ncbo  # noqa: E402
-from datasets.text import generate_text, parse_size  # noqa: E402
-from mapred.runner import run_job  # noqa: E402
-from piglatin.launcher import run_script  # noqa: E402
+from datasets.ncbo import generate_ncbo
+from datasets.text import generate_text, parse_size
+from mapred.runner import run_job
+from piglatin.launcher import run_script
 
 JOIN_PIG = """
 annotations = LOAD '{ann}' USING PigStorage('\\t')
@@ -72,7 +72,9 @@ def fresh(path: Path) -> str:
     return str(path)
 
 
-def bench_join(work: Path, tables: dict, args: argparse.Namespace) -> tuple[float, float]:
+def bench_join(
+    work: Path, tables: dict, args: argparse.Namespace
+) -> tuple[float, float]:
     from jobs.joins import run_join
 
     ann = tables["annotations_wp"].url.removeprefix("file://")
@@ -81,12 +83,17 @@ def bench_join(work: Path, tables: dict, args: argparse.Namespace) -> tuple[floa
     mr_out, pig_out = work / "mr-join", work / "pig-join"
 
     def mr() -> None:
-        run_join("reduce_side", ann, rel, fresh(mr_out), conf,
-                 executor=args.executor).raise_for_state()
+        run_join(
+            "reduce_side", ann, rel, fresh(mr_out), conf, executor=args.executor
+        ).raise_for_state()
 
     def pig() -> None:
-        script = JOIN_PIG.format(ann=_url(ann), rel=_url(rel), out=_url(fresh(pig_out)),
-                                 reducers=args.reducers)
+        script = JOIN_PIG.format(
+            ann=_url(ann),
+            rel=_url(rel),
+            out=_url(fresh(pig_out)),
+            reducers=args.reducers,
+        )
         run_script(script, exec_type=_exec(args), cwd=str(work), out=io.StringIO())
 
     t_mr, t_pig = timed(mr, args.repeat), timed(pig, args.repeat)
@@ -102,12 +109,19 @@ def bench_count(work: Path, args: argparse.Namespace) -> tuple[float, float]:
     mr_out, pig_out = work / "mr-count", work / "pig-count"
 
     def mr() -> None:
-        run_job(WordCount, [text], fresh(mr_out), {"mapreduce.job.reduces": args.reducers},
-                args.executor, raise_on_failure=True)
+        run_job(
+            WordCount,
+            [text],
+            fresh(mr_out),
+            {"mapreduce.job.reduces": args.reducers},
+            args.executor,
+            raise_on_failure=True,
+        )
 
     def pig() -> None:
-        script = COUNT_PIG.format(text=_url(text), out=_url(fresh(pig_out)),
-                                  reducers=args.reducers)
+        script = COUNT_PIG.format(
+            text=_url(text), out=_url(fresh(pig_out)), reducers=args.reducers
+        )
         run_script(script, exec_type=_exec(args), cwd=str(work), out=io.StringIO())
 
     t_mr, t_pig = timed(mr, args.repeat), timed(pig, args.repeat)
@@ -116,7 +130,9 @@ def bench_count(work: Path, args: argparse.Namespace) -> tuple[float, float]:
 
 
 def _url(path: str) -> str:
-    return "file://" + path  # local files in either exec type (mapreduce would mean DFS paths)
+    return (
+        "file://" + path
+    )  # local files in either exec type (mapreduce would mean DFS paths)
 
 
 def _exec(args: argparse.Namespace) -> str:
@@ -125,21 +141,29 @@ def _exec(args: argparse.Namespace) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--scale", type=float, default=0.002, help="NCBO scale of the join input")
+    p.add_argument(
+        "--scale", type=float, default=0.002, help="NCBO scale of the join input"
+    )
     p.add_argument("--text", default="20MB", help="size of the word-count corpus")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--reducers", type=int, default=2)
     p.add_argument("--executor", choices=("local", "cluster"), default="cluster")
-    p.add_argument("--work", help="data directory to keep and reuse (default: a temp dir)")
+    p.add_argument(
+        "--work", help="data directory to keep and reuse (default: a temp dir)"
+    )
     args = p.parse_args(argv)
     work = Path(args.work or tempfile.mkdtemp(prefix="bench-pig-")).resolve()
     work.mkdir(parents=True, exist_ok=True)
-    tables = generate_ncbo(str(work / "ncbo"), ("wp",), args.scale, reuse=True, progress=False)
+    tables = generate_ncbo(
+        str(work / "ncbo"), ("wp",), args.scale, reuse=True, progress=False
+    )
     if not (work / "text").exists():
         generate_text(str(work / "text"), parse_size(args.text), progress=False)
     print(f"{'benchmark':<12} {'MR s':>8} {'Pig s':>8} {'Pig/MR':>7}")
-    for name, (t_mr, t_pig) in (("hash join", bench_join(work, tables, args)),
-                                ("group/count", bench_count(work, args))):
+    for name, (t_mr, t_pig) in (
+        ("hash join", bench_join(work, tables, args)),
+        ("group/count", bench_count(work, args)),
+    ):
         print(f"{name:<12} {t_mr:8.2f} {t_pig:8.2f} {t_pig / t_mr:7.2f}")
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)

@@ -37,7 +37,9 @@ def _reference(left: list[tuple], right: list[tuple], how: str) -> Counter:
     out: Counter = Counter()
     matched_right = set()
     for lk, lv in left:
-        hits = [(rk, rv) for j, (rk, rv) in enumerate(right) if lk is not None and rk == lk]
+        hits = [
+            (rk, rv) for j, (rk, rv) in enumerate(right) if lk is not None and rk == lk
+        ]
         for j, (rk, rv) in enumerate(right):
             if lk is not None and rk == lk:
                 matched_right.add(j)
@@ -54,7 +56,10 @@ def _reference(left: list[tuple], right: list[tuple], how: str) -> Counter:
 
 def _run(tmp_path: Path, script: str, exec_type: str = "local") -> Counter:
     out = io.StringIO()
-    assert run_script(script, exec_type=exec_type, cwd=tmp_path, filename="t.pig", out=out) == 0
+    assert (
+        run_script(script, exec_type=exec_type, cwd=tmp_path, filename="t.pig", out=out)
+        == 0
+    )
     return Counter(line for line in out.getvalue().splitlines() if line)
 
 
@@ -79,13 +84,26 @@ DUMP C;
 """
 
 
-@pytest.mark.parametrize("strategy,how", [
-    ("hash", "inner"), ("hash", "left"), ("hash", "right"), ("hash", "full"),
-    ("replicated", "inner"), ("replicated", "left"),
-    ("skewed", "inner"), ("skewed", "left"), ("skewed", "right"), ("skewed", "full"),
-    ("merge", "inner"), ("merge", "left"),
-])
-def test_strategy_matches_reference(tmp_path: Path, inputs, strategy: str, how: str) -> None:
+@pytest.mark.parametrize(
+    "strategy,how",
+    [
+        ("hash", "inner"),
+        ("hash", "left"),
+        ("hash", "right"),
+        ("hash", "full"),
+        ("replicated", "inner"),
+        ("replicated", "left"),
+        ("skewed", "inner"),
+        ("skewed", "left"),
+        ("skewed", "right"),
+        ("skewed", "full"),
+        ("merge", "inner"),
+        ("merge", "left"),
+    ],
+)
+def test_strategy_matches_reference(
+    tmp_path: Path, inputs, strategy: str, how: str
+) -> None:
     left, right = inputs
     using = "" if strategy == "hash" else f" USING '{strategy}'"
     outer = "" if how == "inner" else how.upper() + " OUTER"
@@ -96,10 +114,14 @@ def test_strategy_matches_reference(tmp_path: Path, inputs, strategy: str, how: 
 def test_three_way_replicated_and_hash_agree(tmp_path: Path, inputs) -> None:
     left, right = inputs
     _write(tmp_path / "s.txt", [(k, f"s{k}") for k in range(1, 30)])
-    base = ("A = LOAD 'l.txt' AS (k:int, v:chararray); B = LOAD 'r.txt' AS (k:int, w:chararray);"
-            "S = LOAD 's.txt' AS (k:int, s:chararray);")
+    base = (
+        "A = LOAD 'l.txt' AS (k:int, v:chararray); B = LOAD 'r.txt' AS (k:int, w:chararray);"
+        "S = LOAD 's.txt' AS (k:int, s:chararray);"
+    )
     hashed = _run(tmp_path, base + "C = JOIN A BY k, B BY k, S BY k; DUMP C;")
-    repl = _run(tmp_path, base + "C = JOIN A BY k, B BY k, S BY k USING 'replicated'; DUMP C;")
+    repl = _run(
+        tmp_path, base + "C = JOIN A BY k, B BY k, S BY k USING 'replicated'; DUMP C;"
+    )
     expected = Counter()
     for lk, lv in left:
         for rk, rv in right:
@@ -120,8 +142,9 @@ def test_skewed_join_splits_the_hot_key(tmp_path: Path, inputs) -> None:
 
 
 def test_replicated_input_over_the_limit_is_refused(tmp_path: Path, inputs) -> None:
-    script = ("SET pig.join.replicated.max.bytes 100;\n"
-              + SCRIPT.format(how="", using=" USING 'replicated'"))
+    script = "SET pig.join.replicated.max.bytes 100;\n" + SCRIPT.format(
+        how="", using=" USING 'replicated'"
+    )
     with pytest.raises(PigError, match="pig.join.replicated.max.bytes"):
         _run(tmp_path, script)
 

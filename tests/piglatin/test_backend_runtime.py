@@ -20,30 +20,53 @@ from piglatin.launcher import PigServer, run_script
 
 def pig(tmp_path: Path, script: str, exec_type: str = "local") -> list[str]:
     out = io.StringIO()
-    assert run_script(script, exec_type=exec_type, cwd=tmp_path, filename="t.pig", out=out) == 0
+    assert (
+        run_script(script, exec_type=exec_type, cwd=tmp_path, filename="t.pig", out=out)
+        == 0
+    )
     return [line for line in out.getvalue().splitlines() if line]
 
 
 def write(path: Path, rows) -> None:
-    path.write_text("".join("\t".join("" if v is None else str(v) for v in r) + "\n" for r in rows))
+    path.write_text(
+        "".join("\t".join("" if v is None else str(v) for v in r) + "\n" for r in rows)
+    )
 
 
 def test_null_semantics_of_expressions(tmp_path: Path) -> None:
     write(tmp_path / "a.txt", [(7, 2), (None, 3), (-7, 0), (2147483647, 1)])
-    got = pig(tmp_path, """A = LOAD 'a.txt' AS (x:int, y:int);
+    got = pig(
+        tmp_path,
+        """A = LOAD 'a.txt' AS (x:int, y:int);
         B = FOREACH A GENERATE x + y, x / y, x % 3, (x > 0 AND y > 0), (x > 0 OR y > 0),
                                (x IS NULL ? 'n' : 'v'), -x;
-        DUMP B;""")
+        DUMP B;""",
+    )
     # int + wraps like Java, / truncates toward zero, % keeps the dividend's sign,
     # null propagates, division by zero is null, AND/OR are three-valued
-    assert got == ["(9,3,1,true,true,v,-7)", "(,,,,true,n,)", "(-7,,-1,false,false,v,7)",
-                   "(-2147483648,2147483647,1,true,true,v,-2147483647)"]
+    assert got == [
+        "(9,3,1,true,true,v,-7)",
+        "(,,,,true,n,)",
+        "(-7,,-1,false,false,v,7)",
+        "(-2147483648,2147483647,1,true,true,v,-2147483647)",
+    ]
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", None]),
-                          st.one_of(st.none(), st.integers(-50, 50))), max_size=40),
-       st.integers(1, 3))
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "c", None]),
+            st.one_of(st.none(), st.integers(-50, 50)),
+        ),
+        max_size=40,
+    ),
+    st.integers(1, 3),
+)
 def test_group_aggregates_match_python(tmp_path: Path, rows, parallel: int) -> None:
     write(tmp_path / "g.txt", rows)
     expected = defaultdict(list)
@@ -54,72 +77,126 @@ def test_group_aggregates_match_python(tmp_path: Path, rows, parallel: int) -> N
         vals = [n for n in ns if n is not None]
         total = sum(vals) if vals else None
         avg = total / len(vals) if vals else None
-        want[format_value((k, len(ns), total, min(vals) if vals else None,
-                           max(vals) if vals else None, avg))] += 1
+        want[
+            format_value(
+                (
+                    k,
+                    len(ns),
+                    total,
+                    min(vals) if vals else None,
+                    max(vals) if vals else None,
+                    avg,
+                )
+            )
+        ] += 1
     # the combiner path (all algebraic) and the plain path (a non-algebraic column) agree
-    combined = pig(tmp_path, f"""A = LOAD 'g.txt' AS (k:chararray, n:int);
+    combined = pig(
+        tmp_path,
+        f"""A = LOAD 'g.txt' AS (k:chararray, n:int);
         B = GROUP A BY k PARALLEL {parallel};
         C = FOREACH B GENERATE group, COUNT_STAR(A), SUM(A.n), MIN(A.n), MAX(A.n), AVG(A.n);
-        DUMP C;""")
-    plain = pig(tmp_path, f"""A = LOAD 'g.txt' AS (k:chararray, n:int);
+        DUMP C;""",
+    )
+    plain = pig(
+        tmp_path,
+        f"""A = LOAD 'g.txt' AS (k:chararray, n:int);
         B = GROUP A BY k PARALLEL {parallel};
         C = FOREACH B GENERATE group, SIZE(A), SUM(A.n), MIN(A.n), MAX(A.n), AVG(A.n);
-        DUMP C;""")
+        DUMP C;""",
+    )
     assert Counter(combined) == want == Counter(plain)
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.one_of(st.none(), st.integers(-20, 20)), st.text("xyz", max_size=3)),
-                max_size=60))
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.integers(-20, 20)), st.text("xyz", max_size=3)
+        ),
+        max_size=60,
+    )
+)
 def test_order_by_is_global_across_reducers(tmp_path: Path, rows) -> None:
     write(tmp_path / "o.txt", rows)
-    got = pig(tmp_path, """A = LOAD 'o.txt' AS (n:int, s:chararray);
-        B = ORDER A BY n DESC, s PARALLEL 3; DUMP B;""")
+    got = pig(
+        tmp_path,
+        """A = LOAD 'o.txt' AS (n:int, s:chararray);
+        B = ORDER A BY n DESC, s PARALLEL 3; DUMP B;""",
+    )
     norm = [(n, s or None) for n, s in rows]
     # Pig: nulls last when descending; the empty field loads as null
-    want = sorted(norm, key=lambda r: (r[0] is not None, r[0] if r[0] is not None else 0),
-                  reverse=True)
-    want = sorted(want, key=lambda r: (-(r[0] if r[0] is not None else -10**9),
-                                       r[1] is not None, r[1] or ""))
-    assert [g.split(",")[0] for g in got] == [format_value(r).split(",")[0] for r in want]
+    want = sorted(
+        norm,
+        key=lambda r: (r[0] is not None, r[0] if r[0] is not None else 0),
+        reverse=True,
+    )
+    want = sorted(
+        want,
+        key=lambda r: (
+            -(r[0] if r[0] is not None else -(10**9)),
+            r[1] is not None,
+            r[1] or "",
+        ),
+    )
+    assert [g.split(",")[0] for g in got] == [
+        format_value(r).split(",")[0] for r in want
+    ]
     assert Counter(got) == Counter(format_value(r) for r in norm)
 
 
 def test_distinct_limit_and_rank(tmp_path: Path) -> None:
     rows = [(random.Random(i).randint(1, 9),) for i in range(200)]
     write(tmp_path / "d.txt", rows)
-    got = pig(tmp_path, """A = LOAD 'd.txt' AS (n:int);
+    got = pig(
+        tmp_path,
+        """A = LOAD 'd.txt' AS (n:int);
         B = DISTINCT A PARALLEL 2; C = ORDER B BY n; D = LIMIT C 3; DUMP D;
-        E = RANK B BY n DESC DENSE; F = FILTER E BY $0 == 1; DUMP F;""")
+        E = RANK B BY n DESC DENSE; F = FILTER E BY $0 == 1; DUMP F;""",
+    )
     values = sorted({r[0] for r in rows})
     assert got == [f"({v})" for v in values[:3]] + [f"(1,{values[-1]})"]
 
 
 def test_scalar_from_a_one_row_relation(tmp_path: Path) -> None:
     write(tmp_path / "s.txt", [(1,), (2,), (5,)])
-    got = pig(tmp_path, """A = LOAD 's.txt' AS (n:int);
+    got = pig(
+        tmp_path,
+        """A = LOAD 's.txt' AS (n:int);
         T = FOREACH (GROUP A ALL) GENERATE SUM(A.n) AS total;
-        B = FOREACH A GENERATE n, (double) n / T.total; DUMP B;""")
+        B = FOREACH A GENERATE n, (double) n / T.total; DUMP B;""",
+    )
     assert got == ["(1,0.125)", "(2,0.25)", "(5,0.625)"]
 
 
 def test_python_udf_and_split_and_union(tmp_path: Path) -> None:
-    (tmp_path / "u.py").write_text("@outputSchema('w:chararray')\ndef tag(s):\n    return s + '!'\n")
+    (tmp_path / "u.py").write_text(
+        "@outputSchema('w:chararray')\ndef tag(s):\n    return s + '!'\n"
+    )
     write(tmp_path / "w.txt", [("a", 1), ("b", 5), ("c", 9)])
-    got = pig(tmp_path, """REGISTER 'u.py' USING jython AS f;
+    got = pig(
+        tmp_path,
+        """REGISTER 'u.py' USING jython AS f;
         A = LOAD 'w.txt' AS (s:chararray, n:int);
         SPLIT A INTO lo IF n < 5, hi OTHERWISE;
         L = FOREACH lo GENERATE f.tag(s); H = FOREACH hi GENERATE s;
-        U = UNION L, H; DUMP U;""")
+        U = UNION L, H; DUMP U;""",
+    )
     assert sorted(got) == ["(a!)", "(b)", "(c)"]
 
 
 def test_run_defines_aliases_for_later_statements(tmp_path: Path) -> None:
     write(tmp_path / "a.txt", [(1,), (2,)])
     (tmp_path / "part.pig").write_text("B = FILTER A BY n > $min;\n")
-    got = pig(tmp_path, """A = LOAD 'a.txt' AS (n:int);
+    got = pig(
+        tmp_path,
+        """A = LOAD 'a.txt' AS (n:int);
         run -param min=1 part.pig;
-        DUMP B;""")
+        DUMP B;""",
+    )
     assert got == ["(2)"]
 
 
@@ -147,11 +224,16 @@ def test_missing_input_names_the_path(tmp_path: Path) -> None:
 
 
 def test_runtime_failure_is_one_line_naming_the_job(tmp_path: Path) -> None:
-    (tmp_path / "u.py").write_text("@outputSchema('x:int')\ndef boom(n):\n    return 1 // 0\n")
+    (tmp_path / "u.py").write_text(
+        "@outputSchema('x:int')\ndef boom(n):\n    return 1 // 0\n"
+    )
     write(tmp_path / "a.txt", [(1,)])
     with pytest.raises(PigError) as e:
-        pig(tmp_path, "REGISTER 'u.py' USING jython AS f; A = LOAD 'a.txt' AS (n:int);"
-                      "B = FOREACH A GENERATE f.boom(n); DUMP B;")
+        pig(
+            tmp_path,
+            "REGISTER 'u.py' USING jython AS f; A = LOAD 'a.txt' AS (n:int);"
+            "B = FOREACH A GENERATE f.boom(n); DUMP B;",
+        )
     text = str(e.value)
     assert e.value.code == 2997 and "\n" not in text
     assert "job1" in text and "ZeroDivisionError" in text
@@ -171,5 +253,8 @@ def test_same_results_in_local_and_mapreduce_modes(tmp_path: Path) -> None:
     local = pig(tmp_path, script, "local")
     mapreduce = pig(tmp_path, script, "mapreduce")
     assert local[:3] == mapreduce[:3] == want
-    assert Counter(local[3:]) == Counter(mapreduce[3:]) == Counter(
-        format_value(r) for r in set(rows))
+    assert (
+        Counter(local[3:])
+        == Counter(mapreduce[3:])
+        == Counter(format_value(r) for r in set(rows))
+    )
