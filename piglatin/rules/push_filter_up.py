@@ -4,7 +4,9 @@ CROSS, FOREACH, ORDER, DISTINCT or UNION that feeds it, when that gives the same
 Owns: the rule only.  A filter moves onto the input whose columns its condition
 reads: for JOIN/CROSS one input (an inner join any input; LEFT OUTER only the
 preserved left input, RIGHT OUTER only the right; never the null-padded side, never
-across FULL OUTER); for COGROUP a condition on the single `group` key becomes one
+across FULL OUTER; for the replicated, skewed and merge strategies only
+the first input, since any other input must stay a plain LOAD to avoid an extra
+job); for COGROUP a condition on the single `group` key becomes one
 filter per input on that input's key; for FOREACH only when every column it reads
 is passed through unchanged; for ORDER/DISTINCT/UNION a copy per input.  Conditions
 with RANDOM, a UDF or a scalar stay where they are.  The moved filter gets a new
@@ -71,13 +73,17 @@ def _concat_targets(plan: L.LogicalPlan, below, cond: L.LExpr, cols: set[int]) -
         if all(offset <= c < offset + width for c in cols):
             if allowed is not None and i not in allowed:
                 return []
+            if isinstance(below, L.LOJoin) and below.strategy != "hash" and i != 0:
+                return []  # a non-load side input costs replicated/merge/skewed an extra job
             return [(i, _reproject(cond, offset, schema))]  # type: ignore[arg-type]
         offset += width
     return []
 
 
 def _cogroup_targets(below: L.LOCogroup, cond: L.LExpr, cols: set[int]) -> list[Target]:
-    if below.group_all or cols != {0} or any(len(k) != 1 for k in below.keys):
+    if below.group_all or below.strategy != "regular" or cols != {0}:
+        return []
+    if any(len(k) != 1 for k in below.keys):
         return []
     out: list[Target] = []
     for i, (key,) in enumerate(below.keys):
