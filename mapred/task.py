@@ -197,6 +197,7 @@ def run_map_task(spec: TaskSpec) -> TaskResult:
     sink.add_counters(ctx_counters)
     stats = sink.stats_dict()
     stats["seconds"] = time.perf_counter() - started
+    stats["status"] = job.context.status
     return TaskResult(
         spec.attempt_id,
         "m",
@@ -374,7 +375,11 @@ def run_reduce_task(spec: TaskSpec) -> TaskResult:
     ctx.increment(fw, C.REDUCE_OUTPUT_RECORDS, out)
     ctx.increment(fw, C.SPILLED_RECORDS, 0)
     ctx.increment(C.OUTPUT_GROUP, C.BYTES_WRITTEN, raw.written)
-    stats = {"seconds": time.perf_counter() - started, "segments": len(streams)}
+    stats = {
+        "seconds": time.perf_counter() - started,
+        "segments": len(streams),
+        "status": job.context.status,
+    }
     return TaskResult(spec.attempt_id, "r", spec.index, True, ctx.to_dict(), stats=stats)
 
 
