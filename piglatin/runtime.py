@@ -19,8 +19,10 @@ import mmh3
 
 from mapred.api import Job
 from mapred.output import OutputFormat, RecordFileOutputFormat, TextOutputFormat
+from piglatin import aggregates as AG
 from piglatin import data
 from piglatin import logical as L
+from piglatin import mapjoins as MJ
 from piglatin import reducers as R
 from piglatin.errors import PigError
 from piglatin.physical import Compiler, chain_functions
@@ -227,7 +229,7 @@ class PigJob(Job):
             self._narrow(self.plan.op(op_id), slot) for op_id, slot in inp["chain"]
         ]
         if self.spec["kind"] == "index":
-            tail = R.index_tail(self)
+            tail = MJ.index_tail(self)
         else:
             tail = R.map_tail(self, inp["tag"]) if self.spec["op"] else self.emit
         run = chain_functions(stages, tail)
@@ -245,11 +247,11 @@ class PigJob(Job):
 
     def _narrow(self, op: L.LogicalOperator, slot: int) -> Any:
         if isinstance(op, L.LOJoin) and op.strategy == "merge":
-            return R.merge_join(self, op)
+            return MJ.merge_join(self, op)
         if isinstance(op, L.LOJoin):
-            return R.replicated_join(self, op)
+            return MJ.replicated_join(self, op)
         if isinstance(op, L.LOLimit):
-            return R.local_limit(self, op)
+            return MJ.local_limit(self, op)
         return self.compiler.narrow(op, slot)
 
     # -- output ----------------------------------------------------------------------------
@@ -297,7 +299,7 @@ class PigCombineJob(PigJob):
         fn = self.__dict__.get("_combine_fn")
         if fn is None:
             self._prepare()
-            fn = self.__dict__["_combine_fn"] = R.combiner(self)
+            fn = self.__dict__["_combine_fn"] = AG.combiner(self)
         return fn
 
 

@@ -1,0 +1,261 @@
+"""GROUP followed by algebraic aggregates: Pig's map / combine / reduce split of COUNT,
+COUNT_STAR, SUM, AVG, MIN and MAX.
+
+Owns: the map side (rows folded per key value with each aggregate's Initial every 1000 rows
+and at the end of the task, COUNT/COUNT_STAR counted directly, C-level for whole FLATTENed
+bags), the combiner (Intermediate) and the reduce side (Final, then the FOREACH's other
+expressions). Must not touch: which plans qualify (mrcompiler.algebraic_aggregates) or task
+wiring (runtime.py).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from operator import itemgetter
+from typing import Any
+
+import msgpack
+
+from piglatin import data
+from piglatin import logical as L
+from piglatin.builtins import BUILTINS
+from piglatin.mapjoins import width
+from piglatin.physical import Compiler
+from piglatin.storage import pack_value, unpack_value
+
+AGG_KEYS = 100000  # map-side partial aggregation: flush past this many keys
+
+__all__ = ["AGG_KEYS", "agg_reducer", "agg_tail", "combiner"]
+
+
+def _agg_calls(job: Any, op: L.LogicalOperator) -> list[L.LEFunc]:
+    from piglatin.mrcompiler import algebraic_aggregates
+
+    calls = algebraic_aggregates(job.plan, op, job.spec["reduce_chain"])
+    assert calls is not None
+    return calls
+
+
+def _element(call: L.LEFunc) -> Callable[[tuple], tuple]:
+    arg = call.args[0]
+    if isinstance(arg, L.LEDeref):
+        cols = arg.columns
+        if len(cols) == 1:
+            c = cols[0]
+            return lambda t: (t[c] if c < len(t) else None,)
+        get = itemgetter(*cols)
+        return lambda t: tuple(get(t))
+    return lambda t: t
+
+
+def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
+    """Map side of GROUP + algebraic aggregates: rows are collected per key (by the key value
+    itself) and folded with the aggregates' Initial every 1000 rows and at the end of the task
+    (Pig's partial map-side aggregation); one (key, partials) record per key leaves the map."""
+    calls = _agg_calls(job, op)
+    keyf = (
+        (lambda t: "all")
+        if op.group_all
+        else job.compiler.key_fn(op.keys[0], width(job, op, 0))
+    )
+    if all(c.func in ("COUNT", "COUNT_STAR") and _is_whole_row(c) for c in calls):
+        first = (
+            not op.group_all
+            and len(op.keys[0]) == 1
+            and isinstance(op.keys[0][0], L.LEProject)
+            and op.keys[0][0].column == 0
+        )
+        return _count_tail(job, calls, keyf, first)
+    elems = [None if _is_whole_row(c) else _element(c) for c in calls]
+    initials = [BUILTINS[c.func].algebraic[0] for c in calls]
+    intermediates = [BUILTINS[c.func].algebraic[1] for c in calls]
+    rows_by_key: dict[Any, list] = {}
+    partials: dict[Any, list] = {}
+    sort_bytes = data.sort_bytes
+    n = len(calls)
+
+    def initial(rows: list) -> tuple:
+        return tuple(
+            [
+                initials[j](rows if elems[j] is None else [elems[j](t) for t in rows])
+                for j in range(n)
+            ]
+        )
+
+    def flush() -> list:
+        for k, rows in rows_by_key.items():
+            partials.setdefault(k, []).append(initial(rows))
+        out = []
+        for k, plist in partials.items():
+            merged = (
+                plist[0]
+                if len(plist) == 1
+                else tuple([intermediates[j]([p[j] for p in plist]) for j in range(n)])
+            )
+            out.append((sort_bytes(k), pack_value((k, merged))))
+        rows_by_key.clear()
+        partials.clear()
+        return out
+
+    job._flush = flush
+
+    def tail(t):
+        k = keyf(t)
+        try:
+            rows = rows_by_key.get(k)
+        except TypeError:  # an unhashable key (bag, map): no map-side folding
+            return [(sort_bytes(k), pack_value((k, initial([t]))))]
+        if rows is None:
+            if len(rows_by_key) >= AGG_KEYS:
+                out = flush()
+                rows_by_key[k] = [t]
+                return out
+            rows_by_key[k] = [t]
+            return ()
+        rows.append(t)
+        if len(rows) >= 1000:
+            partials.setdefault(k, []).append(initial(rows))
+            rows_by_key[k] = []
+        return ()
+
+    return tail
+
+
+_PLAIN = frozenset((str, bytes, int, float, bool, type(None)))
+
+
+def _count_tail(
+    job: Any, calls: list[L.LEFunc], keyf: Callable, key_is_first: bool = False
+) -> Callable[[tuple], list]:
+    """COUNT / COUNT_STAR of whole rows: one counter per key and call (their Initial is a
+    count), so a row costs a key and a dict update."""
+    star = [c.func == "COUNT_STAR" for c in calls]
+    counts: dict[Any, list] = {}
+    sort_bytes = data.sort_bytes
+    plain = msgpack.Packer(use_bin_type=True).pack
+
+    def flush() -> list:
+        out = []
+        for k, cs in counts.items():
+            value = (k, tuple([(c,) for c in cs]))
+            out.append(
+                (
+                    sort_bytes(k),
+                    plain(value) if type(k) in _PLAIN else pack_value(value),
+                )
+            )
+        counts.clear()
+        return out
+
+    job._flush = flush
+    if len(star) == 1:
+        return _count_one(job, star[0], keyf, counts, flush, key_is_first)
+
+    def tail(t):
+        k = keyf(t)
+        inc = [1 if s or (t and t[0] is not None) else 0 for s in star]
+        try:
+            cs = counts.get(k)
+        except TypeError:
+            return [(sort_bytes(k), pack_value((k, tuple([(i,) for i in inc]))))]
+        if cs is None:
+            out = flush() if len(counts) >= AGG_KEYS else ()
+            counts[k] = inc
+            return out
+        for j, i in enumerate(inc):
+            cs[j] += i
+        return ()
+
+    return tail
+
+
+def _count_one(
+    job: Any,
+    star: bool,
+    keyf: Callable,
+    counts: dict,
+    flush: Callable,
+    key_is_first: bool,
+) -> Any:
+    """One COUNT/COUNT_STAR: a Counter per task; `tail.many(rows)` counts a whole FLATTENed
+    bag in one C-level `Counter.update`. When the key is the rows' first field, COUNT (which
+    skips rows whose first field is null) differs from COUNT_STAR only for the null key."""
+    counter: Counter = Counter()
+    sort_bytes = data.sort_bytes
+
+    def flush_counter() -> list:
+        if key_is_first and not star and None in counter:
+            counter[None] = 0
+        counts.update((k, [c]) for k, c in counter.items())
+        counter.clear()
+        return flush()
+
+    job._flush = flush_counter
+
+    def unhashable(t: tuple) -> list:
+        inc = 1 if star or (t and t[0] is not None) else 0
+        k = keyf(t)
+        return [(sort_bytes(k), pack_value((k, ((inc,),))))]
+
+    def tail(t):
+        try:
+            counter[keyf(t)] += 1 if star or t[0] is not None else 0
+        except TypeError:  # an unhashable key (bag, map): no map-side folding
+            return unhashable(t)
+        return flush_counter() if len(counter) >= AGG_KEYS else ()
+
+    def many(rows):
+        try:
+            if star or key_is_first:
+                counter.update(map(keyf, rows))
+            else:
+                counter.update(map(keyf, [t for t in rows if t[0] is not None]))
+                for t in [t for t in rows if t[0] is None]:
+                    counter[keyf(t)] += 0
+        except TypeError:
+            return [r for t in rows for r in tail(t)]
+        return flush_counter() if len(counter) >= AGG_KEYS else ()
+
+    tail.many = many  # type: ignore[attr-defined]
+    return tail
+
+
+def _is_whole_row(call: L.LEFunc) -> bool:
+    return not isinstance(call.args[0], L.LEDeref)
+
+
+def combiner(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
+    op = job.plan.op(job.spec["op"])
+    calls = _agg_calls(job, op)
+    inter = [BUILTINS[c.func].algebraic[1] for c in calls]
+    n = len(calls)
+
+    def combine(kb, values):
+        rows = [unpack_value(v) for v in values]
+        partial = tuple([inter[j]([r[1][j] for r in rows]) for j in range(n)])
+        return [(kb, pack_value((rows[0][0], partial)))]
+
+    return combine
+
+
+def agg_reducer(job: Any, op: L.LOCogroup, run: Callable) -> Callable:
+    calls = _agg_calls(job, op)
+    finals = [BUILTINS[c.func].algebraic[2] for c in calls]
+    replace = {id(c): itemgetter(2 + j) for j, c in enumerate(calls)}
+    comp = Compiler(job.compiler.scalars, job.compiler.udfs, replace)
+    fe = job.plan.op(job.spec["reduce_chain"][0])
+    gen = comp.foreach(fe)
+    n = len(calls)
+
+    def reduce(kb, values):
+        rows = [unpack_value(v) for v in values]
+        row = (rows[0][0], None) + tuple(
+            [finals[j]([r[1][j] for r in rows]) for j in range(n)]
+        )
+        out = []
+        for t in gen(row):
+            out.extend(run(t))
+        return out
+
+    return reduce

@@ -1,0 +1,196 @@
+"""Map-side joins: 'replicated' (the other inputs held in memory in every map task) and
+'merge' (an index job over the sorted right input, then a streaming merge in each map task).
+
+Owns: building the in-memory tables of a replicated join and the merge join's index records
+and merge cursor; the rule that null keys never match. Must not touch: job boundaries
+(mrcompiler.py) or task wiring (runtime.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from piglatin import data
+from piglatin import logical as L
+from piglatin.storage import pack_value
+
+__all__ = [
+    "has_null",
+    "index_tail",
+    "local_limit",
+    "merge_join",
+    "replicated_join",
+    "width",
+]
+
+
+def width(job: Any, op: L.LogicalOperator, tag: int) -> int | None:
+    """The length every row of input `tag` has, when its schema says so."""
+    schema = job.plan.op(op.inputs[tag]).schema
+    return len(schema) if schema is not None else None
+
+
+def has_null(key: Any) -> bool:
+    """A join key with a null (or a null field of a multi-field key) never matches."""
+    if key is None:
+        return True
+    return type(key) is tuple and None in key
+
+
+def replicated_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
+    from piglatin.runtime import read_source
+
+    comp = job.compiler
+    sort_bytes = data.sort_bytes
+    tables = []
+    for i, dep in enumerate(op.inputs[1:], start=1):
+        keyf = comp.key_fn(op.keys[i])
+        table: dict[bytes, list] = {}
+        for row in read_source(job.plan.op(dep), job.locations[dep], job.context.conf):
+            k = keyf(row)
+            if not has_null(k):
+                table.setdefault(sort_bytes(k), []).append(row)
+        tables.append(table)
+    key0 = comp.key_fn(op.keys[0])
+    left_outer = op.join_type == "left"
+    preds = job.plan.predecessors(op.op_id)
+    pad = tuple(
+        [None] * sum(len(p.schema) if p.schema is not None else 0 for p in preds[1:])
+    )
+    if len(tables) == 1:
+        table = tables[0]
+
+        def join1(t):
+            k = key0(t)
+            ms = None if has_null(k) else table.get(sort_bytes(k))
+            if not ms:
+                return [t + pad] if left_outer else []
+            return [t + m for m in ms]
+
+        return join1
+
+    def join(t):
+        k = key0(t)
+        if has_null(k):
+            return [t + pad] if left_outer else []
+        kb = sort_bytes(k)
+        rows = [t]
+        for table in tables:
+            ms = table.get(kb)
+            if not ms:
+                return [t + pad] if left_outer else []
+            rows = [r + m for r in rows for m in ms]
+        return rows
+
+    return join
+
+
+def local_limit(job: Any, op: L.LOLimit) -> Callable[[tuple], list]:
+    limit = job.compiler.expr(op.count)(())  # type: ignore[arg-type]
+    seen = [0]
+
+    def lim(t):
+        seen[0] += 1
+        return [t] if seen[0] <= limit else []
+
+    return lim
+
+
+# ------------------------------------------------------------------------------- merge join
+def index_tail(job: Any) -> Callable[[tuple], list]:
+    """The merge join's index job: (first key, split url, start, length) of each right split."""
+    op = job.plan.op(job.spec["join"])
+    keyf = job.compiler.key_fn(op.keys[1])
+    split = job.context.split
+    first: list = []
+
+    def flush() -> list:
+        if not first or split is None:
+            return []
+        return [(None, pack_value((first[0], split.url, split.start, split.length)))]
+
+    job._flush = flush
+
+    def index(t):
+        if not first:
+            k = keyf(t)
+            if not has_null(k):
+                first.append(data.sort_bytes(k))
+        return []
+
+    return index
+
+
+def merge_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
+    """Map-side merge of the sorted left split with the sorted right input, read from the
+    split the index says holds the first candidate key onwards."""
+    from bisect import bisect_left
+
+    from mapred.io import InputSplit, get_input_format
+    from piglatin.runtime import input_format_of, read_index, right_parser
+
+    index = sorted(read_index(job, op.op_id + "#index"))
+    mins = [e[0] for e in index]
+    info = job.spec["merge"][op.op_id + "#index"]
+    source = job.plan.op(info["source"])
+    parse = right_parser(job, source, info["chain"])
+    fmt_name = input_format_of(source)
+    keyl, keyr = job.compiler.key_fn(op.keys[0]), job.compiler.key_fn(op.keys[1])
+    sort_bytes = data.sort_bytes
+    left_outer = op.join_type == "left"
+    width = len(job.plan.op(op.inputs[1]).schema or ())
+    pad = (None,) * width
+    conf = job.context.conf
+
+    def right_rows(start: int) -> Iterator[tuple[bytes, tuple]]:
+        for _kb, url, begin, length in index[start:]:
+            reader = get_input_format(fmt_name).read(
+                InputSplit(url, begin, length), conf
+            )
+            for _k, v in reader:
+                for r in parse(v):
+                    k = keyr(r)
+                    if not has_null(k):
+                        yield sort_bytes(k), r
+
+    state: dict[str, Any] = {
+        "it": None,
+        "head": None,
+        "kb": None,
+        "run": [],
+        "last": None,
+    }
+
+    def advance(kb: bytes) -> list:
+        if state["it"] is None:
+            state["it"] = right_rows(max(0, bisect_left(mins, kb) - 1))
+            state["head"] = next(state["it"], None)
+        head, it = state["head"], state["it"]
+        while head is not None and head[0] < kb:
+            head = next(it, None)
+        run = []
+        while head is not None and head[0] == kb:
+            run.append(head[1])
+            head = next(it, None)
+        state["head"] = head
+        return run
+
+    def merge(t):
+        k = keyl(t)
+        if has_null(k):
+            return [t + pad] if left_outer else []
+        kb = sort_bytes(k)
+        if kb != state["kb"]:
+            if state["kb"] is not None and kb < state["kb"]:
+                raise ValueError(
+                    "merge join: the left input is not sorted on the join key; "
+                    "sort it first or use the default hash join"
+                )
+            state["kb"], state["run"] = kb, advance(kb)
+        run = state["run"]
+        if not run:
+            return [t + pad] if left_outer else []
+        return [t + r for r in run]
+
+    return merge
