@@ -329,6 +329,7 @@ class PigServer:
             )
             text = False
         conf = self._job_conf(job, locations, text)
+        self._ship_replicated(plan, job, locations, conf)
         if spec.get("strategy") == "skewed":
             conf["pig.skew.hot"] = self._hot_keys(
                 locations[spec["op"] + "#keys"], job.reducers
@@ -407,6 +408,36 @@ class PigServer:
                         "'skewed' instead of 'replicated'",
                         code=1000,
                     )
+
+    def _ship_replicated(self, plan: L.LogicalPlan, job: MRJob, locations: dict,
+                         conf: dict[str, Any]) -> None:
+        """Copy each replicated input's files under unique names and hand them to the job's
+        distributed cache: every task then reads its local copy."""
+        import fsspec
+
+        from dfs.conf import Configuration
+        from mapred.io import expand_inputs
+
+        cached: dict[str, list[str]] = {}
+        urls: list[str] = []
+        for op_id in job.side:
+            if not _is_replicated_side(plan, op_id):
+                continue
+            names = []
+            for i, url in enumerate(expand_inputs([locations[op_id]], Configuration({}))):
+                self.job_seq += 1
+                name = f"repl-{self.job_seq}-{i}-{os.path.basename(url.rstrip('/'))}"
+                target = self.tmp_location(f"cache/{name}")
+                fs, path = fsspec.core.url_to_fs(target)
+                fs.makedirs(os.path.dirname(path), exist_ok=True)
+                with fsspec.open(url, "rb") as src, fsspec.open(target, "wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+                names.append(name)
+                urls.append(target)
+            cached[op_id] = names
+        if cached:
+            conf[RT.CACHE] = cached
+            conf["mapreduce.job.cache.files"] = ",".join(urls)
 
     def _job_conf(self, job: MRJob, locations: dict, text: bool) -> dict[str, Any]:
         conf = {k: v for k, v in self.properties.items() if "." in k}

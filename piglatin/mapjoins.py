@@ -38,16 +38,28 @@ def has_null(key: Any) -> bool:
     return type(key) is tuple and None in key
 
 
-def replicated_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
-    from piglatin.runtime import read_source
+def _side_rows(job: Any, op_id: str) -> Iterator[tuple]:
+    """Rows of a replicated input: from the task's distributed-cache copies when the launcher
+    shipped them (``pig.cache``), else read where it lies."""
+    from piglatin.runtime import CACHE, read_source
 
+    src = job.plan.op(op_id)
+    names = (job.context.conf.get(CACHE) or {}).get(op_id)
+    if names is None:
+        yield from read_source(src, job.locations[op_id], job.context.conf)
+        return
+    for name in names:
+        yield from read_source(src, job.context.cache_path(name), job.context.conf)
+
+
+def replicated_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
     comp = job.compiler
     sort_bytes = data.sort_bytes
     tables = []
     for i, dep in enumerate(op.inputs[1:], start=1):
         keyf = comp.key_fn(op.keys[i])
         table: dict[bytes, list] = {}
-        for row in read_source(job.plan.op(dep), job.locations[dep], job.context.conf):
+        for row in _side_rows(job, dep):
             k = keyf(row)
             if not has_null(k):
                 table.setdefault(sort_bytes(k), []).append(row)

@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 SCRIPT, SPEC, CWD, LOCATIONS = "pig.script", "pig.job.spec", "pig.cwd", "pig.locations"
 SCALARS, UDFS, OUTFMT = "pig.scalars", "pig.udfs", "pig.output.format"
+CACHE = "pig.cache"  # replicated input op id -> its files' names in the distributed cache
 _PLANS: dict[str, L.LogicalPlan] = {}
 
 __all__ = [

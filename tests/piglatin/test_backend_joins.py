@@ -160,3 +160,21 @@ def test_hash_join_spills_a_hot_key(tmp_path: Path, inputs) -> None:
     left, right = inputs
     script = "SET pig.join.spill.records 5;\n" + SCRIPT.format(how="", using="")
     assert _run(tmp_path, script) == _reference(left, right, "inner")
+
+
+def test_replicated_inputs_come_from_the_distributed_cache(tmp_path: Path, inputs, monkeypatch) -> None:
+    import piglatin.runtime as runtime
+
+    seen: list[str] = []
+    real = runtime.read_source
+
+    def spy(op, url, conf=None):
+        seen.append(str(url))
+        return real(op, url, conf)
+
+    monkeypatch.setattr(runtime, "read_source", spy)
+    left, right = inputs
+    got = _run(tmp_path, SCRIPT.format(how="", using=" USING 'replicated'"))
+    assert got == _reference(left, right, "inner")
+    # each map task read its own localized copy, never the original r.txt
+    assert seen and all("r.txt" not in u.rsplit("/", 1)[0] and "repl-" in u for u in seen)
