@@ -162,8 +162,10 @@ def test_hash_join_spills_a_hot_key(tmp_path: Path, inputs) -> None:
     assert _run(tmp_path, script) == _reference(left, right, "inner")
 
 
-def test_replicated_inputs_come_from_the_distributed_cache(tmp_path: Path, inputs, monkeypatch) -> None:
-    import piglatin.runtime as runtime
+def test_replicated_inputs_come_from_the_distributed_cache(
+    tmp_path: Path, inputs, monkeypatch
+) -> None:
+    from piglatin import runtime
 
     seen: list[str] = []
     real = runtime.read_source
@@ -177,4 +179,6 @@ def test_replicated_inputs_come_from_the_distributed_cache(tmp_path: Path, input
     got = _run(tmp_path, SCRIPT.format(how="", using=" USING 'replicated'"))
     assert got == _reference(left, right, "inner")
     # each map task read its own localized copy, never the original r.txt
-    assert seen and all("r.txt" not in u.rsplit("/", 1)[0] and "repl-" in u for u in seen)
+    assert seen and all(
+        "r.txt" not in u.rsplit("/", 1)[0] and "repl-" in u for u in seen
+    )
