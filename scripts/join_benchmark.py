@@ -94,6 +94,7 @@ def digest_lines(lines: Iterable[str]) -> Digest:
 
 def output_lines(url: str) -> Iterator[str]:
     """Every line of a job's ``part-*`` files (TAB-separated text), without the newline."""
+    reopen_dfs()
     fs, path = fsspec.core.url_to_fs(url)
     names = sorted(p for p in fs.ls(path, detail=False) if p.rsplit("/", 1)[-1].startswith("part-"))
     for name in names:
@@ -124,6 +125,7 @@ def prepare_data(root: str, profiles: Sequence[str], scale: float, seed: int,
     """Generate (or reuse) the tables under `root`; dfs:// files get the scaled block size."""
     from datasets.ncbo import generate_ncbo
 
+    reopen_dfs()
     name = f"scale-{scale:g}-seed-{seed}" + (f"-rel-{relation_scale:.6g}" if relation_scale else "")
     url = f"{root.rstrip('/')}/{name}"
     options = {"conf": {"dfs.blocksize": block_size_for(scale)}} if url.startswith("dfs://") else None
@@ -177,13 +179,26 @@ class Bench:
         return url
 
     def fresh_workers(self) -> None:
+        reopen_dfs()  # workers fork without a stale filesystem object
         if not self.warm_workers:
             from mapred.executor import shutdown_pools
 
             shutdown_pools()
 
 
+def reopen_dfs() -> None:
+    """Forget cached ``dfs://`` filesystem objects, so the next access opens the cluster state
+    afresh (as each ``hadoop`` command does). A long-lived client's embedded NameNode view goes
+    stale while worker processes write and delete files; reads then fail with "no live replica"."""
+    try:
+        from dfs.filesystem import DFSFileSystem
+    except ImportError:
+        return
+    DFSFileSystem.clear_instance_cache()
+
+
 def remove(url: str) -> None:
+    reopen_dfs()
     fs, path = fsspec.core.url_to_fs(url)
     if fs.exists(path):
         fs.rm(path, recursive=True)
@@ -253,6 +268,7 @@ def run_sqlite(bench: Bench, strategy: str, ann: str, rel: str, out: str) -> Out
     except ImportError:
         sys.path.insert(0, str(SCRIPTS))
         from join_sqlite import sqlite_join
+    reopen_dfs()
     result = sqlite_join(ann, rel, consume=digest_lines)
     return Outcome(result.query_seconds, 0, 0, result.rows, result.load_seconds, result.digest)
 
