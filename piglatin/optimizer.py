@@ -19,10 +19,12 @@ Must not touch: the front end (parser, builder), physical planning or execution.
 ... F = FOREACH E GENERATE A::x; DUMP F;''')
 >>> for line in shape(optimize(plan)): print(line)
 A: LOLoad [] 'a' USING PigStorage() | x:int,y:int,z:int
+A_*: LOForEach [A] GENERATE x,y | x:int,y:int
 B: LOLoad [] 'b' USING PigStorage() | x:int
-E_*: LOFilter [A] BY ((y > 1) and (y < 9)) | x:int,y:int,z:int
-E: LOJoin [E_*,B](inner,hash) BY x | x | A::x:int,A::y:int,A::z:int,B::x:int
-F: LOForEach [E] GENERATE A::x | A::x:int
+E_*: LOFilter [A_*] BY ((y > 1) and (y < 9)) | x:int,y:int
+E_*: LOForEach [E_*] GENERATE x | x:int
+E_*: LOJoin [E_*,B](inner,hash) BY x | x | A::x:int,B::x:int
+F: LOForEach [E_*] GENERATE A::x | A::x:int
 dump_7: LODump [F] | A::x:int
 """
 

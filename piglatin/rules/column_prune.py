@@ -1,16 +1,19 @@
-"""ColumnPrune (Pig's ColumnMapKeyPrune + AddForEach): drop unused columns right
-after a LOAD, so every later stage carries fewer columns.
+"""ColumnPrune (Pig's ColumnMapKeyPrune + AddForEach): drop unused columns early, so
+every later stage carries fewer columns.
 
-Owns: the rule only.  For a LOAD with a known schema, it follows the readers through
-row-preserving operators that keep the schema (FILTER, ORDER BY keys, LIMIT, SAMPLE,
-SPLIT) down to the FOREACHes that end the chain.  If every reader is one of those,
-and together they read only some of the columns, a projection FOREACH of those
-columns is inserted right after the LOAD; the expressions of the chain are
-renumbered and the chain's intermediate schemas shrink to the kept columns (those
-operators get new content-derived op ids: their rows are not the same any more).  The
-FOREACHes at the ends keep their output schemas, so what is stored, dumped or
-described does not change.  A LOAD read by anything else (JOIN, GROUP, DISTINCT,
-UNION, a sink, EXPLAIN/ILLUSTRATE, a scalar) keeps all its columns.
+Owns: the rule only.  A *reader chain* of a relation is the row-preserving operators
+that keep its schema (FILTER, ORDER BY keys, LIMIT, SAMPLE, SPLIT) down to the
+FOREACHes that end it; when every reader of the relation is in such a chain, the
+columns they read are all that is needed.  (1) After a LOAD with a known schema, a
+projection FOREACH of the needed columns is inserted.  (2) Before a JOIN, each input
+that may take one (every input of a hash join; only the streamed first input of a
+replicated join; none of a skewed or merge join, whose extra jobs read their inputs
+directly) gets a projection of its join keys plus the needed columns, and the JOIN's
+output narrows to match.  The chain's expressions are renumbered; operators whose
+rows got narrower (the chain's pass-through operators, the narrowed JOIN) get new
+content-derived op ids.  The FOREACHes at the ends keep their output schemas, so
+what is stored, dumped or described does not change.  A relation read by anything
+else (GROUP, DISTINCT, UNION, a sink, EXPLAIN/ILLUSTRATE, a scalar) keeps all columns.
 Must not touch: other rules, the front end, execution.
 
 >>> from piglatin.builder import build_text
@@ -44,12 +47,12 @@ MAX_STEPS = 1000
 PASS_THROUGH = (L.LOFilter, L.LOSort, L.LOLimit, L.LOSample, L.LOSplit, L.LOSplitOutput)
 
 
-def chain(plan: L.LogicalPlan, load: L.LOLoad) -> list[L.LogicalOperator] | None:
-    """The operators reading `load`'s columns (pass-through ops then FOREACH ends), or
-    None when some reader needs the whole tuple."""
+def chain(plan: L.LogicalPlan, source: L.LogicalOperator) -> list[L.LogicalOperator] | None:
+    """The operators reading `source`'s columns (pass-through ops then FOREACH ends),
+    or None when some reader needs the whole tuple."""
     pinned = action_targets(plan)
     out: list[L.LogicalOperator] = []
-    todo = [load.op_id]
+    todo = [source.op_id]
     while todo:
         for op in consumers(plan, todo.pop()):
             if op.op_id in pinned or is_scalar_source(plan, op.op_id) or len(op.inputs) != 1:
@@ -96,53 +99,146 @@ def _renumber(op: L.LogicalOperator, mapping: dict[int, int], schema: L.Schema):
     return dataclasses.replace(op, **changes)
 
 
-def _prune(plan: L.LogicalPlan, load: L.LOLoad, readers, keep: list[int]) -> L.LogicalPlan:
-    schema = L.Schema(tuple(load.schema[c] for c in keep))  # type: ignore[index]
-    mapping = {old: new for new, old in enumerate(keep)}
+def _projection(plan: L.LogicalPlan, src: L.LogicalOperator, keep: list[int], taken) -> L.LOForEach:
+    """A FOREACH reading `src` that passes only the columns `keep` (derived id)."""
+    fields = tuple(src.schema[c] for c in keep)  # type: ignore[index]
     items = tuple(
-        L.GenerateItem(L.LEProject(c, load.schema[c], 0), False, (load.schema[c],))  # type: ignore[index]
-        for c in keep
+        L.GenerateItem(L.LEProject(c, f, 0), False, (f,)) for c, f in zip(keep, fields, strict=True)
     )
-    proj = L.LOForEach("", None, (load.op_id,), schema, load.line, load.column, items)
-    proj = dataclasses.replace(proj, op_id=derived_id(plan, proj, load.op_id))
-    renamed = {load.op_id: proj.op_id}  # old id -> id of the operator that replaces it
+    proj = L.LOForEach("", None, (src.op_id,), L.Schema(fields), src.line, src.column, items)
+    return dataclasses.replace(proj, op_id=derived_id(plan, proj, src.op_id, taken))
+
+
+def _rewrite(plan, at: str, new_ops: list, readers, mapping, schema, renamed) -> L.LogicalPlan:
+    """Put `new_ops` where op `at` was (in place of it when `renamed` maps it), then
+    renumber the readers' columns by `mapping`; a pass-through reader's rows get
+    narrower, so it gets a new derived id (recorded in `renamed`)."""
     reader_ids = {op.op_id for op in readers}
     ops: list[L.LogicalOperator] = []
     for op in plan.operators:
+        if op.op_id == at:
+            ops.extend(new_ops)
+            continue
         new = op
         if op.op_id in reader_ids:
             new = _renumber(op, mapping, schema)
             new = dataclasses.replace(new, inputs=tuple(renamed.get(i, i) for i in new.inputs))
-            if not isinstance(op, L.LOForEach):  # narrower rows: a new relation, a new id
-                new = dataclasses.replace(
-                    new, op_id=derived_id(plan, new, op.op_id, renamed.values())
-                )
+            if not isinstance(op, L.LOForEach):
+                taken = list(renamed.values())
+                new = dataclasses.replace(new, op_id=derived_id(plan, new, op.op_id, taken))
                 renamed[op.op_id] = new.op_id
         ops.append(new)
-        if op.op_id == load.op_id:
-            ops.append(proj)
-    del renamed[load.op_id]
+    if any(op.op_id == at for op in new_ops):  # `at` stays (a LOAD): keep its own readers
+        renamed = {k: v for k, v in renamed.items() if k != at}
     return rebuild(plan, ops, renamed)
 
 
+def _prune_load(plan: L.LogicalPlan, load: L.LOLoad, readers, keep: list[int]):
+    proj = _projection(plan, load, keep, ())
+    mapping = {old: new for new, old in enumerate(keep)}
+    renamed = {load.op_id: proj.op_id}
+    return _rewrite(plan, load.op_id, [load, proj], readers, mapping, proj.schema, renamed)
+
+
+# ---------------------------------------------------------------- through a JOIN
+def _join_inputs_prunable(join: L.LOJoin) -> list[bool]:
+    """Which inputs may get a projection: every input of a hash join; only the
+    streamed first input of a replicated join (a side input must stay a LOAD);
+    none for skewed/merge joins, whose extra jobs read their inputs directly."""
+    n = len(join.inputs)
+    if join.strategy == "hash":
+        return [True] * n
+    return [i == 0 and join.strategy == "replicated" for i in range(n)]
+
+
+def _join_keep(plan: L.LogicalPlan, join: L.LOJoin, cols: set[int]) -> list[list[int]] | None:
+    keep: list[list[int]] = []
+    offset = 0
+    for i, (src_id, ok) in enumerate(zip(join.inputs, _join_inputs_prunable(join), strict=True)):
+        width = len(plan.op(src_id).schema)  # type: ignore[arg-type]
+        want = {c - offset for c in cols if offset <= c < offset + width}
+        for key in join.keys[i]:
+            used = columns(key, i)
+            if used is None:
+                return None
+            want |= used
+        keep.append(sorted(want) or [0] if ok else list(range(width)))
+        offset += width
+    return keep
+
+
+def _prune_join(plan: L.LogicalPlan, join: L.LOJoin, readers, keep: list[list[int]]):
+    inputs, projections, fields, mapping, keys = [], [], [], {}, []
+    offset = 0
+    for i, src_id in enumerate(join.inputs):
+        src = plan.op(src_id)
+        width = len(src.schema)  # type: ignore[arg-type]
+        local = {old: new for new, old in enumerate(keep[i])}
+        if len(keep[i]) < width:
+            proj = _projection(plan, src, keep[i], [p.op_id for p in projections])
+            projections.append(proj)
+            src_id = proj.op_id
+        inputs.append(src_id)
+        keys.append(tuple(remap(k, local, input=i, to_input=i) for k in join.keys[i]))
+        for c in keep[i]:
+            mapping[offset + c] = len(fields)
+            fields.append(join.schema[offset + c])  # type: ignore[index]
+        offset += width
+    schema = L.Schema(tuple(fields))
+    narrow = dataclasses.replace(join, inputs=tuple(inputs), keys=tuple(keys), schema=schema)
+    narrow = dataclasses.replace(narrow, op_id=derived_id(plan, narrow, join.op_id))
+    renamed = {join.op_id: narrow.op_id}
+    return _rewrite(plan, join.op_id, [*projections, narrow], readers, mapping, schema, renamed)
+
+
+def _try_join(plan: L.LogicalPlan, join: L.LogicalOperator) -> L.LogicalPlan | None:
+    if (
+        not isinstance(join, L.LOJoin)
+        or join.schema is None
+        or not any(_join_inputs_prunable(join))
+    ):
+        return None
+    if any(plan.op(i).schema is None for i in join.inputs) or len(set(join.inputs)) != len(
+        join.inputs
+    ):
+        return None
+    if join.op_id in action_targets(plan) or is_scalar_source(plan, join.op_id):
+        return None
+    readers = chain(plan, join)
+    cols = needed(readers) if readers else None
+    if cols is None:
+        return None
+    keep = _join_keep(plan, join, cols)
+    if keep is None or all(
+        len(k) == len(plan.op(i).schema)
+        for k, i in zip(keep, join.inputs, strict=True)  # type: ignore[arg-type]
+    ):
+        return None
+    return _prune_join(plan, join, readers, keep)
+
+
+def _try_load(plan: L.LogicalPlan, load: L.LogicalOperator) -> L.LogicalPlan | None:
+    if not isinstance(load, L.LOLoad) or load.schema is None:
+        return None
+    if is_scalar_source(plan, load.op_id):
+        return None
+    readers = chain(plan, load)
+    if not readers:
+        return None
+    direct = consumers(plan, load.op_id)
+    if len(direct) == 1 and is_load_projection(plan, direct[0]):
+        return None  # already a projection right after the load
+    cols = needed(readers)
+    if cols is None or len(cols) >= len(load.schema):
+        return None
+    return _prune_load(plan, load, readers, sorted(cols) or [0])
+
+
 def _once(plan: L.LogicalPlan) -> L.LogicalPlan | None:
-    for load in plan.operators:
-        if (
-            not isinstance(load, L.LOLoad)
-            or load.schema is None
-            or is_scalar_source(plan, load.op_id)
-        ):
-            continue
-        readers = chain(plan, load)
-        if not readers:
-            continue
-        direct = consumers(plan, load.op_id)
-        if len(direct) == 1 and is_load_projection(plan, direct[0]):
-            continue  # already a projection right after the load
-        cols = needed(readers)
-        if cols is None or len(cols) >= len(load.schema):
-            continue
-        return _prune(plan, load, readers, sorted(cols) or [0])
+    for op in plan.operators:
+        new = _try_load(plan, op) or _try_join(plan, op)
+        if new is not None:
+            return new
     return None
 
 

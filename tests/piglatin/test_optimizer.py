@@ -56,7 +56,7 @@ def test_golden(rule, name, script, expected):
     for ln in expected:
         if ln.startswith("alias "):
             alias, _, target = ln[len("alias ") :].partition(" -> ")
-            assert aliases[alias] == target, ln
+            assert re.sub(r"_[0-9a-f]{6}(?=\b|_)", "_*", aliases[alias]) == target, ln
     # what the script observes is unchanged: sink schemas and DESCRIBE texts
     assert [s.schema for s in out.sinks()] == [s.schema for s in plan.sinks()]
     assert [a for a in out.actions if isinstance(a, L.DescribeAction)] == [
