@@ -73,12 +73,15 @@ def write_partitioned(
 
 
 def read_segment(path: str, offset: int, length: int, read_size: int = 1 << 18) -> Iterator[Record]:
-    """Stream the records of one segment without loading it whole."""
+    """Stream the records of one segment without loading it whole.
+
+    The returned iterator is C-level (no generator frame per record); it owns the open file,
+    which closes when the iterator is dropped."""
     if length == 0:
-        return
-    with open(path, "rb") as f:
-        f.seek(offset)
-        yield from iter_records(LimitedReader(f, length), min(read_size, max(length, 1)))
+        return iter(())
+    f = open(path, "rb")  # noqa: SIM115 - owned by the returned iterator
+    f.seek(offset)
+    return iter_records(LimitedReader(f, length, True), min(read_size, max(length, 1)))
 
 
 def merge_runs(runs: Sequence[Iterable[Record]]) -> Iterator[Record]:

@@ -177,13 +177,16 @@ def sort_bytes(key: Any) -> bytes:
 
 # -- reading segments ----------------------------------------------------------------------------
 class LimitedReader:
-    """A read-only view of ``length`` bytes of `fileobj` from its current position."""
+    """A read-only view of ``length`` bytes of `fileobj` from its current position.
 
-    __slots__ = ("_f", "_left")
+    With ``close_at_end`` the file is closed once the last byte (or end of file) is read."""
 
-    def __init__(self, fileobj: BinaryIO, length: int) -> None:
+    __slots__ = ("_f", "_left", "_close")
+
+    def __init__(self, fileobj: BinaryIO, length: int, close_at_end: bool = False) -> None:
         self._f = fileobj
         self._left = length
+        self._close = close_at_end
 
     def read(self, n: int = -1) -> bytes:
         if self._left <= 0:
@@ -191,7 +194,9 @@ class LimitedReader:
         if n is None or n < 0 or n > self._left:
             n = self._left
         data = self._f.read(n)
-        self._left -= len(data)
+        self._left = self._left - len(data) if data else 0
+        if self._left <= 0 and self._close:
+            self._f.close()
         return data
 
 
