@@ -34,7 +34,14 @@ Knobs (class attributes, or configuration properties where Hadoop has one):
   and Reducer classes). ``self.context.task_type`` is "m" or "r".
 
 Keys and values must be msgpack-serializable; arrays come back as tuples. ``map`` may return any
-iterable of pairs, or None when it emits nothing.
+iterable of pairs, or None when it emits nothing. Keys sort by ``mapred.serde.sort_bytes``
+(Python's order within a type, a fixed order across types).
+
+Running: ``mapred.runner.run_job(WordCount, ["in/"], "out/", {"mapreduce.job.reduces": 2})``
+(or ``executor="local"`` to run every task in-process); ``hadoop jar module[:Class] ARGS``
+calls the classmethod ``steps(args)`` (default ``IN... OUT``), which may return a chain of
+``Step``s (see ``jobs/grep.py``). Job classes must live at module level: tasks import them by
+reference ("module:Class" or "/path/file.py:Class") in worker processes.
 """
 
 from __future__ import annotations
