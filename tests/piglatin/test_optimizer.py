@@ -292,10 +292,10 @@ def scripts(draw, limits: bool = True):
         elif kind == "order":
             desc = draw(st.sampled_from(["", " DESC"]))
             lines.append(f"{new} = ORDER {cur} BY ${draw(st.integers(0, width - 1))}{desc};")
-        elif kind == "distinct":
-            lines.append(f"{new} = DISTINCT {cur};")
-        else:
+        elif kind == "limit":
             lines.append(f"{new} = LIMIT {cur} {draw(st.integers(0, 6))};")
+        else:  # distinct, or a second join (one join per script)
+            lines.append(f"{new} = DISTINCT {cur};")
         cur = new
     if draw(st.booleans()):
         lines.append(f"G = GROUP {cur} BY ${draw(st.integers(0, width - 1))};")
