@@ -85,12 +85,27 @@ def optimize(
     rules: Iterable[Rule] | None = None,
     *,
     disabled: Iterable[str] = (),
+    strict: bool = False,
 ) -> L.LogicalPlan:
-    """Apply `rules` (default: every rule not disabled) to a fixpoint; a new plan out."""
+    """Apply `rules` (default: every rule not disabled) to a fixpoint; a new plan out.
+
+    A rule that fails is an optimizer bug, not the user's: unless `strict`, it is
+    logged and the unoptimized plan is returned (deterministically, so every worker
+    process makes the same choice)."""
     chosen = list(rules) if rules is not None else active_rules(plan, disabled)
+    try:
+        return _fixpoint(plan, chosen)
+    except Exception:
+        if strict:
+            raise
+        log.warning("optimizer failed; running the unoptimized plan", exc_info=True)
+        return plan
+
+
+def _fixpoint(plan: L.LogicalPlan, rules: list[Rule]) -> L.LogicalPlan:
     for round_no in range(MAX_ITERATIONS):
         before = plan
-        for rule in chosen:
+        for rule in rules:
             plan = rule(plan)
         if plan is before:
             log.debug("optimizer reached a fixpoint after %d round(s)", round_no + 1)
