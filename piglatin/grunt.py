@@ -79,15 +79,25 @@ class StatementSplitter:
     ["A = LOAD 'x;y';"]
     >>> s.feed("  C = LIMIT A 1; GENERATE C; };")
     ['B = FOREACH A {\\n  C = LIMIT A 1; GENERATE C; };']
-    >>> s.pending
-    False
+    >>> s.pending, s.starts
+    (False, [1])
+
+    `starts` holds the input line each statement of the last `feed` began on (lines
+    passed to `skip` count too), so errors can name the session's line as Pig does.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, lineno: int = 0) -> None:
         self.buf = ""
+        self.buf_line = 0
+        self.lineno = lineno
+        self.starts: list[int] = []
         self.depth = 0
         self.quote: str | None = None
         self.block_comment = False
+
+    def skip(self) -> None:
+        """A line handled elsewhere (a grunt command, a comment)."""
+        self.lineno += 1
 
     @property
     def pending(self) -> bool:
@@ -95,6 +105,9 @@ class StatementSplitter:
 
     def feed(self, line: str) -> list[str]:  # noqa: C901 - a small lexer state machine
         out: list[str] = []
+        self.lineno += 1
+        self.starts = []
+        base = self.buf_line if self.buf else self.lineno
         text = (self.buf + "\n" + line) if self.buf else line
         start = 0
         i = len(self.buf) + (1 if self.buf else 0)
@@ -124,17 +137,20 @@ class StatementSplitter:
             elif c == "}":
                 self.depth = max(self.depth - 1, 0)
             elif c == ";" and self.depth == 0:
-                stmt = text[start : i + 1].strip()
-                if stmt != ";":
-                    out.append(stmt)
+                seg = text[start : i + 1]
+                if seg.strip() != ";":
+                    out.append(seg.strip())
+                    first = start + len(seg) - len(seg.lstrip())
+                    self.starts.append(base + text.count("\n", 0, first))
                 start = i + 1
             i += 1
         rest = text[start:]
         self.buf = rest if rest.strip() else ""
+        self.buf_line = base + text.count("\n", 0, start)
         return out
 
     def reset(self) -> None:
-        self.__init__()
+        self.__init__(self.lineno)
 
 
 # ------------------------------------------------------------------ the shell
@@ -154,19 +170,25 @@ class Grunt:
     def handle_line(self, line: str) -> None:
         if not self.splitter.pending:
             if not line.strip() or line.lstrip().startswith("--"):
+                self.splitter.skip()
                 return
             m = _COMMAND.match(line)
             if m and m.group(1).lower() in LINE_COMMANDS:
+                self.splitter.skip()
                 self.command(m.group(1).lower(), m.group(3).strip().rstrip(";").strip())
                 return
-        for stmt in self.splitter.feed(line):
-            self.statement(stmt)
+        stmts = self.splitter.feed(line)
+        for stmt, first_line in zip(stmts, self.splitter.starts, strict=True):
+            self.statement(stmt, first_line)
             if self.done:
                 return
 
-    def statement(self, stmt: str) -> None:
+    def statement(self, stmt: str, line: int = 1) -> None:
+        """Run one statement; blank lines in front put it on its session line, so an
+        error names the line it was typed on, as in Pig."""
         self.history.append(stmt)
-        if not self._guard(lambda: self.server.register_script(stmt)):
+        text = "\n" * (line - 1) + stmt
+        if not self._guard(lambda: self.server.register_script(text)):
             self._resync()
 
     def _resync(self) -> None:

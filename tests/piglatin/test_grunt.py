@@ -58,6 +58,20 @@ def test_splitter(lines, want):
     assert got == want and not s.pending
 
 
+def test_splitter_reports_start_lines():
+    s = StatementSplitter()
+    s.skip()  # line 1 handled elsewhere (a command)
+    assert s.feed("A = LOAD 'x'; B = LIMIT A 1;") == ["A = LOAD 'x';", "B = LIMIT A 1;"]
+    assert s.starts == [2, 2]
+    assert s.feed("C = FOREACH B {") == [] and s.starts == []
+    s.feed("")
+    assert s.feed("GENERATE $0; }; D = LIMIT C 1;") == [
+        "C = FOREACH B {\n\nGENERATE $0; };",
+        "D = LIMIT C 1;",
+    ]
+    assert s.starts == [3, 5]
+
+
 def test_splitter_keeps_an_unfinished_statement():
     s = StatementSplitter()
     assert s.feed("A = LOAD 'x'") == [] and s.pending
@@ -88,7 +102,8 @@ def test_an_error_is_reported_and_the_shell_goes_on(work):
     )
     assert lines_of(out) == ["(2)"]
     first = err.splitlines()[0]
-    assert first.startswith("ERROR 1025: <line 1, column 23>") and "[m]" in first
+    # the line of the session it was typed on, as Pig's grunt reports it
+    assert first.startswith("ERROR 1025: <line 2, column 23>") and "[m]" in first
     assert "B = FOREACH A GENERATE m;" in err and "^" in err and "Traceback" not in err
 
 
@@ -145,7 +160,8 @@ def test_grunt_object_without_launcher_loop():
         g.handle_line(line)
         if g.done:
             break
-    assert server.got == ["A = LOAD 'x'\n;", "B = LIMIT A\n2;"]
+    # each statement is placed on the session line it started on
+    assert server.got == ["A = LOAD 'x'\n;", "\nB = LIMIT A\n2;"]
 
 
 # ---------------------------------------------------------------------- subprocess
