@@ -237,40 +237,28 @@ class CombiningBuffer(_Base):
 
     def _compact(self, min_combine: int = _MIN_COMBINE) -> None:
         """Combine every list that grew (by ``min_combine`` values or more), measure the buffer,
-        spill when over the limit."""
+        spill when over the limit.
+
+        ``_meta`` gains keys in the order compaction meets them in ``_groups`` and neither loses
+        keys until a spill resets both, so the two iterate in step: known keys first (cheaply
+        skipped when unchanged), then the keys new since the last compaction."""
         stats = self.stats
-        combine = self.combine_fn
         meta = self._meta
+        update = self._update
         before = stats.output_bytes
         new_records = 0
-        total = 0
-        for k, values in self._groups.items():
-            m = meta.get(k)
-            if m is None:
-                kb = packb(k)
-                m = meta[k] = [kb, 0, 0]
-            n = len(values)
-            fresh = n - m[1]
-            if fresh:
+        total = self._bytes
+        items = iter(self._groups.items())
+        for m, (k, values) in zip(meta.values(), items, strict=False):
+            if len(values) != m[1]:
+                fresh, delta = update(k, values, m, min_combine)
                 new_records += fresh
-                if n == 1:
-                    vbytes = len(packb(values[0]))
-                else:
-                    vbytes = len(packb(values)) - _array_header(n)
-                stats.output_bytes += fresh * len(m[0]) + vbytes - m[2]
-                if n >= min_combine:
-                    stats.combine[0] += n
-                    out = []
-                    for k2, v2 in combine(k, iter(values)) or ():
-                        if k2 != k:
-                            raise_changed_key(k, k2)
-                        out.append(v2)
-                    stats.combine[1] += len(out)
-                    values[:] = out
-                    vbytes = len(packb(out)) - _array_header(len(out))
-                m[1] = len(values)
-                m[2] = vbytes
-            total += len(m[0]) + m[2] + _RECORD_OVERHEAD * m[1]
+                total += delta
+        for k, values in items:
+            m = meta[k] = [packb(k), 0, 0]
+            fresh, delta = update(k, values, m, min_combine)
+            new_records += fresh
+            total += delta + len(m[0])
         stats.output_records += new_records
         self._bytes = total
         if total > stats.peak_bytes:
@@ -282,6 +270,28 @@ class CombiningBuffer(_Base):
         if total >= self.limit or room < _MIN_PENDING:
             self._spill()
             self._batch = int(min(_MAX_PENDING, max(_MIN_PENDING, self.limit / per_record)))
+
+    def _update(self, k: Any, values: list, m: list, min_combine: int) -> tuple[int, int]:
+        """Measure (and maybe combine) one grown list; returns (new records, size change)."""
+        stats = self.stats
+        n = len(values)
+        fresh = n - m[1]
+        old = m[2] + _RECORD_OVERHEAD * m[1]
+        vbytes = len(packb(values[0])) if n == 1 else len(packb(values)) - _array_header(n)
+        stats.output_bytes += fresh * len(m[0]) + vbytes - m[2]
+        if n >= min_combine:
+            stats.combine[0] += n
+            out = []
+            for k2, v2 in self.combine_fn(k, iter(values)) or ():
+                if k2 != k:
+                    raise_changed_key(k, k2)
+                out.append(v2)
+            stats.combine[1] += len(out)
+            values[:] = out
+            vbytes = len(packb(out)) - _array_header(len(out))
+        m[1] = len(values)
+        m[2] = vbytes
+        return fresh, vbytes + _RECORD_OVERHEAD * m[1] - old
 
     def _has_data(self) -> bool:
         return bool(self._groups)
