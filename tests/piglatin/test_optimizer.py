@@ -386,3 +386,24 @@ def test_launcher_agrees_with_the_reference(tmp_path, script, a, b):
     assert launcher.run_script(script, "local", cwd=str(tmp_path), out=out) == 0
     want = run_plan(build_text(script), {"a": a, "b": b})[0]
     assert Counter(out.getvalue().splitlines()) == Counter(map(_pig_text, want))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "piglatin.optimizer",
+        "piglatin.rules._exprs",
+        "piglatin.rules._plan",
+        "piglatin.rules.column_prune",
+        "piglatin.rules.limit_optimizer",
+        "piglatin.rules.merge_filter",
+        "piglatin.rules.merge_foreach",
+        "piglatin.rules.push_filter_up",
+        "piglatin.grunt",
+    ],
+)
+def test_module_doctests(name):
+    import doctest
+
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.attempted > 0 and result.failed == 0
