@@ -119,8 +119,18 @@ def _top_bytes(k: Any) -> bytes:
 
 
 def _sequence(k: Any) -> bytes:
-    get = _NESTED.get
-    return _TUPLE + b"".join([(get(type(x)) or _nested_slow)(x) for x in k]) + b"\x00"
+    parts = [_TUPLE]
+    append = parts.append
+    for x in k:  # str and int64 inline: composite keys are the common case (joins, 2nd sort)
+        t = type(x)
+        if t is str:
+            append(_STR + x.encode("utf-8", "surrogatepass").replace(b"\x00", b"\x00\xff") + b"\x00")
+        elif t is int and _LOW <= x < _HIGH:
+            append(_NUM + _pack_u64(x + _BIAS))
+        else:
+            append((_NESTED.get(t) or _nested_slow)(x))
+    append(b"\x00")
+    return b"".join(parts)
 
 
 def _dict(k: dict) -> bytes:
