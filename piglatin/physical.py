@@ -225,10 +225,12 @@ class Compiler:
         scalars: Mapping[str, tuple | None] | None = None,
         udfs: Mapping[str | None, str] | None = None,
         replace: Mapping[int, Fn] | None = None,
+        plan: L.LogicalPlan | None = None,
     ) -> None:
         self.scalars = dict(scalars or {})
         self.udfs = dict(udfs or {})
         self.replace = dict(replace or {})
+        self.plan = plan  # for input widths (plain projections become itemgetters)
 
     # -- expressions ----------------------------------------------------------------------
     def expr(self, e: L.LExpr, inner: Mapping[str, int] | None = None) -> Fn:
@@ -334,10 +336,42 @@ class Compiler:
         """FOREACH: t -> list of output tuples (FLATTEN may give 0 or many)."""
         pre = self._nested_block(op.nested) if op.nested else None
         inner = {n.alias: i - len(op.nested) for i, n in enumerate(op.nested)}
+        projection = None if pre is not None else self._projection(op)
+        if projection is not None:
+            return projection
         gen = self.generate(op.generate, inner)
         if pre is None:
             return gen
         return lambda t: gen(pre(t))
+
+    def _projection(self, op: L.LOForEach) -> RecordFn | None:
+        """GENERATE of plain columns of rows whose width the schema guarantees: itemgetter."""
+        if self.plan is None or not op.generate or op.inputs[0] not in self.plan:
+            return None
+        schema = self.plan.op(op.inputs[0]).schema
+        cols = []
+        for g in op.generate:
+            e = g.expr
+            if (
+                g.flatten
+                or g.casts
+                or not isinstance(e, L.LEProject)
+                or e.column is None
+                or id(e) in self.replace
+            ):
+                return None
+            cols.append(e.column)
+        if (
+            schema is None
+            or max(cols) >= len(schema)
+            or not _exact_width(self.plan, op.inputs[0])
+        ):
+            return None
+        if len(cols) == 1:
+            c = cols[0]
+            return lambda t: [(t[c],)]
+        get = itemgetter(*cols)
+        return lambda t: [get(t)]
 
     def generate(
         self, items: tuple[L.GenerateItem, ...], inner: Mapping[str, int]
@@ -505,6 +539,32 @@ class Compiler:
             rnd = random.random
             return lambda t: [t] if rnd() < fraction else []
         return None
+
+
+def _exact_width(plan: L.LogicalPlan, op_id: str) -> bool:
+    """True when every row of `op_id` has exactly its schema's width: operators whose
+    rows are built to the schema (a LOAD with AS pads and cuts; joins, FOREACH, GROUP)."""
+    op = plan.op(op_id)
+    if isinstance(op, L.LOLoad):
+        return op.declared is not None
+    if isinstance(
+        op,
+        (
+            L.LOFilter,
+            L.LOSort,
+            L.LODistinct,
+            L.LOLimit,
+            L.LOSample,
+            L.LOSplit,
+            L.LOSplitOutput,
+        ),
+    ):
+        return _exact_width(plan, op.inputs[0])
+    if isinstance(op, L.LOUnion):
+        return op.onschema or all(_exact_width(plan, i) for i in op.inputs)
+    if isinstance(op, (L.LOJoin, L.LOCross)):
+        return all(_exact_width(plan, i) for i in op.inputs)
+    return isinstance(op, (L.LOForEach, L.LOCogroup))
 
 
 def _deref(base: Fn, columns: tuple[int, ...], is_bag: bool) -> Fn:

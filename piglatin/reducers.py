@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from itertools import product
+from itertools import chain, product
 from typing import Any
 
 import msgpack
@@ -27,6 +27,8 @@ from piglatin.storage import pack_value, unpack_value
 
 SPILL_RECORDS = "pig.join.spill.records"
 _NULL = b"\x00"  # below every data.sort_bytes prefix: null keys that must not match
+
+_chain = chain.from_iterable
 
 __all__ = [
     "MapState",
@@ -257,10 +259,15 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
     else:
         raise NotImplementedError(kind)
 
+    text = job.context.conf.get("pig.output.format") == "text"
+
     def reduce(key, values):
-        out = []
-        for t in make(key, values):
-            out.extend(run(t))
+        out = list(_chain(map(run, make(key, values))))
+        if text and len(out) > 1:
+            try:  # one write for the whole group: its lines joined (all str in the common case)
+                return [(None, "\n".join([v for _k, v in out]))]
+            except TypeError:
+                pass
         return out
 
     return reduce

@@ -38,7 +38,9 @@ log = logging.getLogger(__name__)
 
 SCRIPT, SPEC, CWD, LOCATIONS = "pig.script", "pig.job.spec", "pig.cwd", "pig.locations"
 SCALARS, UDFS, OUTFMT = "pig.scalars", "pig.udfs", "pig.output.format"
-CACHE = "pig.cache"  # replicated input op id -> its files' names in the distributed cache
+CACHE = (
+    "pig.cache"  # replicated input op id -> its files' names in the distributed cache
+)
 _PLANS: dict[str, L.LogicalPlan] = {}
 
 __all__ = [
@@ -196,7 +198,7 @@ class PigJob(Job):
         self.plan = rebuild_plan(conf.get(SCRIPT), conf.get(CWD) or ".")
         scalars = {k: unpack_value(v) for k, v in (conf.get(SCALARS) or {}).items()}
         udfs = {(k or None): v for k, v in (conf.get(UDFS) or {}).items()}
-        self.compiler = Compiler(scalars, udfs)
+        self.compiler = Compiler(scalars, udfs, plan=self.plan)
         self.locations = conf.get(LOCATIONS) or {}
         self.emit = self._tail()
         self.state = R.MapState()
@@ -271,6 +273,18 @@ class PigJob(Job):
         if isinstance(storer, BinStorage):
             return lambda t: [(None, pack_value(t))]
         fmt = storer.format
+        if type(storer).__name__ == "PigStorage" and not storer.options:
+            sep = storer.delimiter
+
+            def text_line(t):
+                try:
+                    return [
+                        (None, sep.join(t))
+                    ]  # every field a chararray: the common case
+                except TypeError:
+                    return [(None, fmt(t))]
+
+            return text_line
         return lambda t: [(None, fmt(t))]
 
     # -- reduce side ---------------------------------------------------------------------
