@@ -8,7 +8,9 @@ across FULL OUTER; for the replicated, skewed and merge strategies only
 the first input, since any other input must stay a plain LOAD to avoid an extra
 job); for COGROUP a condition on the single `group` key becomes one
 filter per input on that input's key; for FOREACH only when every column it reads
-is passed through unchanged; for ORDER/DISTINCT/UNION a copy per input.  Conditions
+is passed through unchanged; for ORDER/DISTINCT/UNION a copy per input.  An AND
+is split first (Pig's SplitFilter): each part that can move does, and the rest stays
+in the filter, which then keeps its op id while the operator below gets a new one.  Conditions
 with RANDOM, a UDF or a scalar stay where they are.  The moved filter gets a new
 derived op id and keeps its alias; its old id is redirected to the operator it was
 moved below, which now yields the filtered rows with the same schema.
@@ -35,6 +37,7 @@ import dataclasses
 
 from piglatin import logical as L
 from piglatin.rules._exprs import (
+    and_,
     columns,
     is_deterministic,
     is_plain_project,
@@ -150,6 +153,25 @@ def targets(plan: L.LogicalPlan, flt: L.LOFilter, below: L.LogicalOperator) -> l
     return []
 
 
+def conjuncts(e: L.LExpr) -> list[L.LExpr]:
+    """`a AND b AND c` as [a, b, c] (Pig's SplitFilter view of a condition)."""
+    if isinstance(e, L.LEBinary) and e.op == "and":
+        return conjuncts(e.left) + conjuncts(e.right)
+    return [e]
+
+
+def _split_moves(plan, flt: L.LOFilter, below) -> tuple[list[Target], list[L.LExpr]]:
+    """Per AND-ed part of the condition: where it can go, and the parts that stay."""
+    moves: list[Target] = []
+    stay: list[L.LExpr] = []
+    for part in conjuncts(flt.cond) if flt.cond is not None else []:
+        where = targets(plan, dataclasses.replace(flt, cond=part), below)
+        moves.extend(where)
+        if not where:
+            stay.append(part)
+    return moves, stay
+
+
 def _once(plan: L.LogicalPlan) -> L.LogicalPlan | None:
     for flt in plan.operators:
         if not isinstance(flt, L.LOFilter):
@@ -159,29 +181,54 @@ def _once(plan: L.LogicalPlan) -> L.LogicalPlan | None:
             continue
         moves = targets(plan, flt, below)
         if moves:
-            return _move(plan, flt, below, moves)
+            return _move(plan, flt, below, moves, [])
+        moves, stay = _split_moves(plan, flt, below)
+        if moves:
+            return _move(plan, flt, below, moves, stay)
     return None
 
 
-def _move(plan: L.LogicalPlan, flt: L.LOFilter, below, moves: list[Target]) -> L.LogicalPlan:
+def _and_all(parts: list[L.LExpr]) -> L.LExpr:
+    out = parts[0]
+    for p in parts[1:]:
+        out = and_(out, p)
+    return out
+
+
+def _move(plan, flt: L.LOFilter, below, moves: list[Target], stay: list[L.LExpr]):
+    """New filters on `below`'s inputs for `moves` (one per input, parts AND-ed); the
+    parts in `stay` remain in `flt` above it."""
     inputs = list(below.inputs)
-    new_filters: list[L.LogicalOperator] = []
+    by_input: dict[int, list[L.LExpr]] = {}
     for i, cond in moves:
+        by_input.setdefault(i, []).append(cond)
+    new_filters: list[L.LogicalOperator] = []
+    for i, conds in sorted(by_input.items()):
         src = plan.op(inputs[i])
-        pushed = L.LOFilter("", flt.alias, (src.op_id,), src.schema, flt.line, flt.column, cond)
+        pushed = L.LOFilter(
+            "", flt.alias, (src.op_id,), src.schema, flt.line, flt.column, _and_all(conds)
+        )
         new_id = derived_id(plan, pushed, flt.op_id, (f.op_id for f in new_filters))
         new_filters.append(dataclasses.replace(pushed, op_id=new_id))
         inputs[i] = new_id
-    # `below` now yields the filter's rows, so it takes over the filter's id
-    moved_below = dataclasses.replace(below, op_id=flt.op_id, inputs=tuple(inputs))
+    if stay:  # `below` now yields other rows than before: a new id; `flt` keeps its own
+        moved = dataclasses.replace(below, inputs=tuple(inputs))
+        moved = dataclasses.replace(moved, op_id=derived_id(plan, moved, below.op_id))
+        kept = dataclasses.replace(flt, inputs=(moved.op_id,), cond=_and_all(stay))
+    else:  # `below` now yields the filter's rows, so it takes over the filter's id
+        moved = dataclasses.replace(below, op_id=flt.op_id, inputs=tuple(inputs))
+        kept = None
     ops: list[L.LogicalOperator] = []
     for op in plan.operators:
         if op.op_id == below.op_id:
             ops.extend(new_filters)
-            ops.append(moved_below)
-        elif op.op_id != flt.op_id:
+            ops.append(moved)
+        elif op.op_id == flt.op_id:
+            if kept is not None:
+                ops.append(kept)
+        else:
             ops.append(op)
-    return rebuild(plan, ops, {below.op_id: flt.op_id})
+    return rebuild(plan, ops, {below.op_id: moved.op_id})
 
 
 def apply(plan: L.LogicalPlan) -> L.LogicalPlan:
