@@ -369,9 +369,8 @@ class Compiler:
             return None
         if len(cols) == 1:
             c = cols[0]
-            return lambda t: [(t[c],)]
-        get = itemgetter(*cols)
-        return lambda t: [get(t)]
+            return _one_row(lambda t: (t[c],))
+        return _one_row(itemgetter(*cols))
 
     def generate(
         self, items: tuple[L.GenerateItem, ...], inner: Mapping[str, int]
@@ -380,8 +379,8 @@ class Compiler:
         if not any(g.flatten for g in items):
             if len(fns) == 1:
                 f0 = fns[0]
-                return lambda t: [(f0(t),)]
-            return lambda t: [tuple([f(t) for f in fns])]
+                return _one_row(lambda t: (f0(t),))
+            return _one_row(lambda t: tuple([f(t) for f in fns]))
         parts = [self._gen_part(g, f) for g, f in zip(items, fns)]
         if len(parts) == 1:
             return parts[0]
@@ -609,7 +608,21 @@ def chain_functions(
     return out
 
 
+def _one_row(one: Callable[[Any], tuple]) -> RecordFn:
+    """A record function that always gives exactly one row; `.one` is its t -> row form,
+    which `_compose` calls directly."""
+
+    def fn(t):
+        return [one(t)]
+
+    fn.one = one  # type: ignore[attr-defined]
+    return fn
+
+
 def _compose(fn: RecordFn, nxt: Callable[[tuple], list]) -> Callable[[tuple], list]:
+    one = getattr(fn, "one", None)
+    if one is not None:
+        return lambda t: nxt(one(t))
     many = getattr(nxt, "many", None)  # a tail that takes a whole batch of rows at once
     if many is not None:
 
