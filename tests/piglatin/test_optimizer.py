@@ -407,3 +407,32 @@ def test_module_doctests(name):
 
     result = doctest.testmod(importlib.import_module(name))
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_same_plan_and_ids_in_another_process():
+    """Workers rebuild and re-optimize the script themselves: ids must not depend on
+    the process (no hash randomisation, no counters, no object ids)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = next(c[2] for c in CASES if c[0] == "optimizer")
+    code = (
+        "import json, sys\n"
+        "from piglatin.builder import build_text\n"
+        "from piglatin.optimizer import optimize\n"
+        "from piglatin.rules._plan import shape\n"
+        "print(json.dumps(shape(optimize(build_text(sys.stdin.read())), mask=False)))\n"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=True,
+    )
+    assert json.loads(done.stdout) == shape(optimize(build_text(script)), mask=False)
