@@ -110,6 +110,7 @@ def jar_main(conf: Configuration, args: list[str]) -> int:
         return 255 if isinstance(e, UsageError) else 1
     if threading_main():
         signal.signal(signal.SIGTERM, _raise_interrupt)
+    _log_like_hadoop()
     printer = _ProgressPrinter()
     try:
         chain = run_chain(steps, conf, None, remove_intermediate=True, progress=printer)
@@ -123,6 +124,18 @@ def jar_main(conf: Configuration, args: list[str]) -> int:
         else:
             _report_failure(result)
     return 0 if chain.succeeded else 1
+
+
+def _log_like_hadoop() -> None:
+    """Attempt failures and other warnings as ``yy/mm/dd HH:MM:SS WARN mapreduce.Job: ...``."""
+    logger = logging.getLogger("mapred")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s WARN mapreduce.Job: %(message)s", "%y/%m/%d %H:%M:%S")
+        )
+        handler.setLevel(logging.WARNING)
+        logger.addHandler(handler)
 
 
 def threading_main() -> bool:
