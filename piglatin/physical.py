@@ -12,9 +12,7 @@ where inner aliases live at fixed negative indexes past the input columns).
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
 from collections.abc import Callable, Mapping
 from itertools import chain
 from operator import itemgetter
@@ -22,196 +20,27 @@ from typing import Any
 
 from piglatin import data
 from piglatin import logical as L
-from piglatin.builtins import BUILTINS, java_regex
+from piglatin.builtins import BUILTINS
+from piglatin.exprs import (
+    CMP,
+    and_,
+    arith,
+    caster,
+    compare,
+    const,
+    deref,
+    load_udf_module,
+    matches,
+    or_,
+    project,
+    unary,
+)
 from piglatin.schema import DataType
 
 Fn = Callable[[Any], Any]
 RecordFn = Callable[[tuple], list]
 
 __all__ = ["Compiler", "chain_functions", "load_udf_module"]
-
-
-def _const(v: Any) -> Fn:
-    return lambda t: v
-
-
-def _project(col: int) -> Fn:
-    def f(t: Any) -> Any:
-        try:
-            return t[col]
-        except IndexError:
-            return None
-
-    return f
-
-
-def _arith(op: str, a: Fn, b: Fn, bits: int | None) -> Fn:
-    """+ - * / % with nulls (and division by zero) giving null; integral results wrap to
-    `bits` as Java's int/long arithmetic does; integer / truncates toward zero."""
-    f = _ARITH[op](a, b)
-    if bits is None:
-        return f
-    lo, hi, mod = -(1 << (bits - 1)), (1 << (bits - 1)) - 1, 1 << bits
-
-    def wrapped(t):
-        r = f(t)
-        if r is None or lo <= r <= hi:
-            return r
-        return (r - lo) % mod + lo
-
-    return wrapped
-
-
-def _add(a: Fn, b: Fn) -> Fn:
-    def f(t):
-        x, y = a(t), b(t)
-        return None if x is None or y is None else x + y
-
-    return f
-
-
-def _sub(a: Fn, b: Fn) -> Fn:
-    def f(t):
-        x, y = a(t), b(t)
-        return None if x is None or y is None else x - y
-
-    return f
-
-
-def _mul(a: Fn, b: Fn) -> Fn:
-    def f(t):
-        x, y = a(t), b(t)
-        return None if x is None or y is None else x * y
-
-    return f
-
-
-def _div(a: Fn, b: Fn) -> Fn:
-    def f(t):
-        x, y = a(t), b(t)
-        if x is None or not y:
-            return None
-        if type(x) is int and type(y) is int:
-            q = abs(x) // abs(y)
-            return q if (x >= 0) == (y >= 0) else -q
-        return x / y
-
-    return f
-
-
-def _mod(a: Fn, b: Fn) -> Fn:
-    def f(t):
-        x, y = a(t), b(t)
-        if x is None or not y:
-            return None
-        r = abs(x) % abs(y)
-        return r if x >= 0 else -r
-
-    return f
-
-
-_ARITH = {"+": _add, "-": _sub, "*": _mul, "/": _div, "%": _mod}
-
-
-_CMP = {
-    "==": lambda x, y: x == y,
-    "!=": lambda x, y: x != y,
-    "<": lambda x, y: x < y,
-    ">": lambda x, y: x > y,
-    "<=": lambda x, y: x <= y,
-    ">=": lambda x, y: x >= y,
-}
-
-
-def _compare(op: str, a: Fn, b: Fn) -> Fn:
-    cmp = _CMP[op]
-
-    def f(t):
-        x, y = a(t), b(t)
-        if x is None or y is None:
-            return None
-        try:
-            return cmp(x, y)
-        except TypeError:
-            return cmp(data.sort_key(x), data.sort_key(y))
-
-    return f
-
-
-def _and(a: Fn, b: Fn) -> Fn:
-    def f(t):
-        x = a(t)
-        if x is False:
-            return False
-        y = b(t)
-        if y is False:
-            return False
-        return None if x is None or y is None else True
-
-    return f
-
-
-def _or(a: Fn, b: Fn) -> Fn:
-    def f(t):
-        x = a(t)
-        if x is True:
-            return True
-        y = b(t)
-        if y is True:
-            return True
-        return None if x is None or y is None else False
-
-    return f
-
-
-def _matches(a: Fn, pattern: L.LExpr, b: Fn) -> Fn:
-    if isinstance(pattern, L.LEConst) and isinstance(pattern.value, str):
-        rx = java_regex(pattern.value)
-
-        def f(t):
-            x = a(t)
-            return None if x is None else rx.fullmatch(_text(x)) is not None
-
-        return f
-
-    def g(t):
-        x, p = a(t), b(t)
-        return (
-            None
-            if x is None or p is None
-            else java_regex(_text(p)).fullmatch(_text(x)) is not None
-        )
-
-    return g
-
-
-def _text(v: Any) -> str:
-    return v.decode("utf-8", "replace") if type(v) is bytes else str(v)
-
-
-def _caster(field: Any) -> Callable[[Any], Any]:
-    """value -> value cast to the field's type (Pig's cast rules, failures to null)."""
-    tname = field.dtype.value if hasattr(field, "dtype") else str(field)
-    if tname in data.CASTS:
-        fn = data.CASTS[tname]
-        return lambda v: None if v is None else fn(v, None)
-    inner = data.field_spec(field)[1] if hasattr(field, "dtype") else None
-    return lambda v: data.cast(v, tname, None, inner)
-
-
-def load_udf_module(path: str) -> Any:
-    """Import a Python UDF file, with `outputSchema` (and friends) defined for its decorators."""
-    from piglatin import udf
-
-    name = "_pig_udf_" + str(abs(hash(path)))
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    module.__dict__.update(udf.decorators())
-    sys.modules[name] = module
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
 
 
 class Compiler:
@@ -240,9 +69,9 @@ class Compiler:
         inner = inner or {}
         sub = lambda x: self.expr(x, inner)
         if isinstance(e, L.LEProject):
-            return (lambda t: tuple(t)) if e.column is None else _project(e.column)
+            return (lambda t: tuple(t)) if e.column is None else project(e.column)
         if isinstance(e, L.LEConst):
-            return _const(e.value)
+            return const(e.value)
         if isinstance(e, L.LEBinary):
             return self._binary(e, sub)
         if isinstance(e, L.LECast):
@@ -250,14 +79,14 @@ class Compiler:
         if isinstance(e, L.LEFunc):
             return self._func(e, [sub(a) for a in e.args])
         if isinstance(e, L.LEDeref):
-            return _deref(sub(e.base), e.columns, e.base.type is DataType.BAG)
+            return deref(sub(e.base), e.columns, e.base.type is DataType.BAG)
         if isinstance(e, L.LEUnary):
-            return _unary(e.op, sub(e.operand))
+            return unary(e.op, sub(e.operand))
         if isinstance(e, L.LEBinCond):
             c, a, b = sub(e.cond), sub(e.then), sub(e.otherwise)
             return lambda t: None if (x := c(t)) is None else (a(t) if x else b(t))
         if isinstance(e, L.LEInnerRef):
-            return _project(inner[e.alias])
+            return project(inner[e.alias])
         if isinstance(e, L.LEMapLookup):
             base, key = sub(e.base), e.key
             return lambda t: None if (m := base(t)) is None else m.get(key)
@@ -279,15 +108,15 @@ class Compiler:
         op = e.op
         if op in ("+", "-", "*", "/", "%"):
             bits = {DataType.INT: 32, DataType.LONG: 64}.get(e.type)
-            return _arith(op, a, b, bits)
-        if op in _CMP:
-            return _compare(op, a, b)
+            return arith(op, a, b, bits)
+        if op in CMP:
+            return compare(op, a, b)
         if op == "and":
-            return _and(a, b)
+            return and_(a, b)
         if op == "or":
-            return _or(a, b)
+            return or_(a, b)
         if op == "matches":
-            return _matches(a, e.right, b)
+            return matches(a, e.right, b)
         raise NotImplementedError(f"operator {op}")
 
     def _cast(self, e: L.LECast, operand: Fn) -> Fn:
@@ -297,7 +126,7 @@ class Compiler:
             and e.type is not DataType.FLOAT
         ):
             return operand
-        conv = _caster(e.field)
+        conv = caster(e.field)
         return lambda t: conv(operand(t))
 
     def _func(self, e: L.LEFunc, args: list[Fn]) -> Fn:
@@ -325,7 +154,7 @@ class Compiler:
     def _scalar(self, e: L.LEScalar) -> Fn:
         row = self.scalars.get(e.op_id)
         value = None if row is None or e.column >= len(row) else row[e.column]
-        return _const(value)
+        return const(value)
 
     # -- relational -------------------------------------------------------------------------
     def predicate(self, cond: L.LExpr) -> Callable[[tuple], bool]:
@@ -402,7 +231,7 @@ class Compiler:
         """One GENERATE item as its list of alternatives (FLATTEN of a bag multiplies rows)."""
         width = len(g.fields) if g.fields is not None else None
         casts = (
-            [None if c is None else _caster(c.value) for c in g.casts]
+            [None if c is None else caster(c.value) for c in g.casts]
             if g.casts
             else None
         )
@@ -564,38 +393,6 @@ def _exact_width(plan: L.LogicalPlan, op_id: str) -> bool:
     if isinstance(op, (L.LOJoin, L.LOCross)):
         return all(_exact_width(plan, i) for i in op.inputs)
     return isinstance(op, (L.LOForEach, L.LOCogroup))
-
-
-def _deref(base: Fn, columns: tuple[int, ...], is_bag: bool) -> Fn:
-    if is_bag:
-        get = itemgetter(*columns)
-        if len(columns) == 1:
-            c = columns[0]
-
-            def pb(t):
-                b = base(t)
-                if b is None:
-                    return None
-                return [(x[c] if c < len(x) else None,) for x in b]
-
-            return pb
-        return lambda t: None if (b := base(t)) is None else [tuple(get(x)) for x in b]
-    if len(columns) == 1:
-        c = columns[0]
-        return lambda t: (
-            None if (v := base(t)) is None else (v[c] if c < len(v) else None)
-        )
-    return lambda t: None if (v := base(t)) is None else tuple([v[c] for c in columns])
-
-
-def _unary(op: str, a: Fn) -> Fn:
-    if op == "neg":
-        return lambda t: None if (x := a(t)) is None else -x
-    if op == "not":
-        return lambda t: None if (x := a(t)) is None else not x
-    if op == "isnull":
-        return lambda t: a(t) is None
-    return lambda t: a(t) is not None
 
 
 def chain_functions(

@@ -1,0 +1,252 @@
+"""Pig expression primitives: the closures compiled expressions are made of.
+
+Owns: Pig's null semantics for arithmetic (Java int/long wrap-around, integer division toward
+zero, division by zero is null), comparisons, three-valued AND/OR, `matches` (Java regex,
+whole string), casts, projections and dereferences, and loading Python UDF files. Every
+function here builds a closure once; the closures run per record. Must not touch: which
+closures an operator needs (physical.py) or anything about jobs.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Callable
+from operator import itemgetter
+from typing import Any
+
+from piglatin import data
+from piglatin import logical as L
+from piglatin.builtins import java_regex
+
+Fn = Callable[[Any], Any]
+
+__all__ = [
+    "CMP",
+    "and_",
+    "arith",
+    "caster",
+    "compare",
+    "const",
+    "deref",
+    "load_udf_module",
+    "matches",
+    "or_",
+    "project",
+    "unary",
+]
+
+
+def const(v: Any) -> Fn:
+    return lambda t: v
+
+
+def project(col: int) -> Fn:
+    def f(t: Any) -> Any:
+        try:
+            return t[col]
+        except IndexError:
+            return None
+
+    return f
+
+
+def arith(op: str, a: Fn, b: Fn, bits: int | None) -> Fn:
+    """+ - * / % with nulls (and division by zero) giving null; integral results wrap to
+    `bits` as Java's int/long arithmetic does; integer / truncates toward zero."""
+    f = _ARITH[op](a, b)
+    if bits is None:
+        return f
+    lo, hi, mod = -(1 << (bits - 1)), (1 << (bits - 1)) - 1, 1 << bits
+
+    def wrapped(t):
+        r = f(t)
+        if r is None or lo <= r <= hi:
+            return r
+        return (r - lo) % mod + lo
+
+    return wrapped
+
+
+def _add(a: Fn, b: Fn) -> Fn:
+    def f(t):
+        x, y = a(t), b(t)
+        return None if x is None or y is None else x + y
+
+    return f
+
+
+def _sub(a: Fn, b: Fn) -> Fn:
+    def f(t):
+        x, y = a(t), b(t)
+        return None if x is None or y is None else x - y
+
+    return f
+
+
+def _mul(a: Fn, b: Fn) -> Fn:
+    def f(t):
+        x, y = a(t), b(t)
+        return None if x is None or y is None else x * y
+
+    return f
+
+
+def _div(a: Fn, b: Fn) -> Fn:
+    def f(t):
+        x, y = a(t), b(t)
+        if x is None or not y:
+            return None
+        if type(x) is int and type(y) is int:
+            q = abs(x) // abs(y)
+            return q if (x >= 0) == (y >= 0) else -q
+        return x / y
+
+    return f
+
+
+def _mod(a: Fn, b: Fn) -> Fn:
+    def f(t):
+        x, y = a(t), b(t)
+        if x is None or not y:
+            return None
+        r = abs(x) % abs(y)
+        return r if x >= 0 else -r
+
+    return f
+
+
+_ARITH = {"+": _add, "-": _sub, "*": _mul, "/": _div, "%": _mod}
+
+
+CMP = {
+    "==": lambda x, y: x == y,
+    "!=": lambda x, y: x != y,
+    "<": lambda x, y: x < y,
+    ">": lambda x, y: x > y,
+    "<=": lambda x, y: x <= y,
+    ">=": lambda x, y: x >= y,
+}
+
+
+def compare(op: str, a: Fn, b: Fn) -> Fn:
+    cmp = CMP[op]
+
+    def f(t):
+        x, y = a(t), b(t)
+        if x is None or y is None:
+            return None
+        try:
+            return cmp(x, y)
+        except TypeError:
+            return cmp(data.sort_key(x), data.sort_key(y))
+
+    return f
+
+
+def and_(a: Fn, b: Fn) -> Fn:
+    def f(t):
+        x = a(t)
+        if x is False:
+            return False
+        y = b(t)
+        if y is False:
+            return False
+        return None if x is None or y is None else True
+
+    return f
+
+
+def or_(a: Fn, b: Fn) -> Fn:
+    def f(t):
+        x = a(t)
+        if x is True:
+            return True
+        y = b(t)
+        if y is True:
+            return True
+        return None if x is None or y is None else False
+
+    return f
+
+
+def matches(a: Fn, pattern: L.LExpr, b: Fn) -> Fn:
+    if isinstance(pattern, L.LEConst) and isinstance(pattern.value, str):
+        rx = java_regex(pattern.value)
+
+        def f(t):
+            x = a(t)
+            return None if x is None else rx.fullmatch(_text(x)) is not None
+
+        return f
+
+    def g(t):
+        x, p = a(t), b(t)
+        return (
+            None
+            if x is None or p is None
+            else java_regex(_text(p)).fullmatch(_text(x)) is not None
+        )
+
+    return g
+
+
+def _text(v: Any) -> str:
+    return v.decode("utf-8", "replace") if type(v) is bytes else str(v)
+
+
+def caster(field: Any) -> Callable[[Any], Any]:
+    """value -> value cast to the field's type (Pig's cast rules, failures to null)."""
+    tname = field.dtype.value if hasattr(field, "dtype") else str(field)
+    if tname in data.CASTS:
+        fn = data.CASTS[tname]
+        return lambda v: None if v is None else fn(v, None)
+    inner = data.field_spec(field)[1] if hasattr(field, "dtype") else None
+    return lambda v: data.cast(v, tname, None, inner)
+
+
+def load_udf_module(path: str) -> Any:
+    """Import a Python UDF file, with `outputSchema` (and friends) defined for its decorators."""
+    from piglatin import udf
+
+    name = "_pig_udf_" + str(abs(hash(path)))
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    module.__dict__.update(udf.decorators())
+    sys.modules[name] = module
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def deref(base: Fn, columns: tuple[int, ...], is_bag: bool) -> Fn:
+    if is_bag:
+        get = itemgetter(*columns)
+        if len(columns) == 1:
+            c = columns[0]
+
+            def pb(t):
+                b = base(t)
+                if b is None:
+                    return None
+                return [(x[c] if c < len(x) else None,) for x in b]
+
+            return pb
+        return lambda t: None if (b := base(t)) is None else [tuple(get(x)) for x in b]
+    if len(columns) == 1:
+        c = columns[0]
+        return lambda t: (
+            None if (v := base(t)) is None else (v[c] if c < len(v) else None)
+        )
+    return lambda t: None if (v := base(t)) is None else tuple([v[c] for c in columns])
+
+
+def unary(op: str, a: Fn) -> Fn:
+    if op == "neg":
+        return lambda t: None if (x := a(t)) is None else -x
+    if op == "not":
+        return lambda t: None if (x := a(t)) is None else not x
+    if op == "isnull":
+        return lambda t: a(t) is None
+    return lambda t: a(t) is not None
