@@ -18,7 +18,7 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -47,7 +47,11 @@ class PigServer:
         cwd: str | os.PathLike | None = None,
         out: TextIO | None = None,
         properties: Mapping[str, Any] | None = None,
+        progress: Callable[[str, float, float], None] | None = None,
+        on_job: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
+        """`progress(job id, map fraction, reduce fraction)` is passed to every job;
+        `on_job(stats)` is called after each job (its entry of `self.stats`)."""
         from piglatin.builder import Builder, Functions
 
         self.exec_type = "local" if exec_type.lower() == "local" else "mapreduce"
@@ -63,6 +67,8 @@ class PigServer:
         self.job_seq = 0
         self.stats: list[dict[str, Any]] = []
         self.local_inputs = True
+        self.progress = progress
+        self.on_job = on_job
 
     # -- session --------------------------------------------------------------------------
     def close(self) -> None:
@@ -154,92 +160,15 @@ class PigServer:
 
     def command(self, kind: str, args: str) -> None:
         """`fs ...` (and grunt's ls/cat/mkdir/... shortcuts), `sh`, `exec` and `run`."""
-        import shlex
+        from piglatin.commands import run_command
 
-        if kind in ("exec", "run"):
-            from piglatin.preprocess import load_param_files, parse_run_args
-
-            params, files, script = parse_run_args(args)
-            if script is None:
-                raise PigError(f"{kind} needs a script file", code=1000)
-            path = self.local_path(script)
-            text = Path(path).read_text(encoding="utf-8")
-            params = {**load_param_files(files), **params} if files else params
-            if kind == "run":  # same session: its aliases stay defined
-                self.register_script(text, params, filename=path)
-                return
-            with PigServer(
-                self.exec_type, cwd=self.cwd, out=self.out, properties=self.properties
-            ) as child:
-                child.register_script(text, params, filename=path)
-            return
-        if kind == "sh":
-            import subprocess
-
-            done = subprocess.run(
-                args,
-                shell=True,
-                capture_output=True,
-                text=True,
-                cwd=self.cwd,
-                check=False,
-            )
-            self.out.write(done.stdout)
-            return
-        argv = shlex.split(args)
-        if kind != "fs":
-            argv = ["-" + kind, *argv]
-        self.fs(argv)
+        run_command(self, kind, args)
 
     def fs(self, argv: list[str]) -> int:
-        """One `hadoop fs` command on the session's filesystem (the DFS; in local mode a few
-        commands on local files); output to `out`."""
-        buf, err = io.BytesIO(), io.StringIO()
-        if self.exec_type == "local":
-            argv = [
-                argv[0],
-                *[a if a.startswith("-") else self.local_path(a) for a in argv[1:]],
-            ]
-            status = self._local_fs(argv, buf, err)
-        else:
-            from dfs.cluster import connect
-            from dfs.shell import FsShell
+        """One `hadoop fs` command on the session's filesystem; output to `out`."""
+        from piglatin.commands import fs
 
-            status = FsShell(lambda: connect(None), out=buf, err=err).run(argv)
-        self.out.write(buf.getvalue().decode("utf-8", "replace"))
-        if status:
-            raise PigError(
-                f"fs command {' '.join(argv)} failed: {err.getvalue().strip()}",
-                code=2999,
-            )
-        return status
-
-    def _local_fs(self, argv: list[str], buf: io.BytesIO, err: io.StringIO) -> int:
-        cmd, paths = argv[0].lstrip("-"), [a for a in argv[1:] if not a.startswith("-")]
-        try:
-            for p in paths:
-                if cmd == "ls":
-                    buf.writelines(
-                        (os.path.join(p, name) if os.path.isdir(p) else p).encode()
-                        + b"\n"
-                        for name in (sorted(os.listdir(p)) if os.path.isdir(p) else [p])
-                    )
-                elif cmd == "cat":
-                    buf.write(Path(p).read_bytes())
-                elif cmd == "mkdir":
-                    os.makedirs(p, exist_ok=True)
-                elif cmd in ("rm", "rmr", "rmf"):
-                    if os.path.isdir(p):
-                        shutil.rmtree(p)
-                    elif os.path.exists(p) or cmd != "rmf":
-                        os.remove(p)
-                else:
-                    err.write(f"-{cmd}: not available in local mode\n")
-                    return 1
-        except OSError as e:
-            err.write(f"-{cmd}: {e}\n")
-            return 1
-        return 0
+        return fs(self, argv)
 
     def print(self, text: str) -> None:
         self.out.write(text + "\n")
@@ -343,6 +272,7 @@ class PigServer:
                 conf,
                 executor,
                 name=conf.get("mapreduce.job.name") or f"PigLatin:{job.name}",
+                progress=self.progress,
             )
         except MapRedError as e:
             raise _runtime_error(job, e) from None
@@ -358,8 +288,12 @@ class PigServer:
                 "seconds": result.seconds,
                 "hot_keys": len(conf.get("pig.skew.hot", ())),
                 "counters": result.counters,
+                "output": output,
+                "store": store.path if isinstance(store, L.LOStore) else None,
             }
         )
+        if self.on_job is not None:
+            self.on_job(self.stats[-1])
         if not isinstance(store, L.LOStore):
             self.outputs[job.store if job.store else job.output_op] = output
         self._read_scalar(plan, job, output)
@@ -409,8 +343,9 @@ class PigServer:
                         code=1000,
                     )
 
-    def _ship_replicated(self, plan: L.LogicalPlan, job: MRJob, locations: dict,
-                         conf: dict[str, Any]) -> None:
+    def _ship_replicated(
+        self, plan: L.LogicalPlan, job: MRJob, locations: dict, conf: dict[str, Any]
+    ) -> None:
         """Copy each replicated input's files under unique names and hand them to the job's
         distributed cache: every task then reads its local copy."""
         import fsspec
@@ -424,7 +359,9 @@ class PigServer:
             if not _is_replicated_side(plan, op_id):
                 continue
             names = []
-            for i, url in enumerate(expand_inputs([locations[op_id]], Configuration({}))):
+            for i, url in enumerate(
+                expand_inputs([locations[op_id]], Configuration({}))
+            ):
                 self.job_seq += 1
                 name = f"repl-{self.job_seq}-{i}-{os.path.basename(url.rstrip('/'))}"
                 target = self.tmp_location(f"cache/{name}")
