@@ -177,20 +177,21 @@ class PigServer:
     def local_path(self, path: str) -> str:
         return path if os.path.isabs(path) else os.path.join(self.cwd, path)
 
-    def location(self, path: str) -> str:
-        """A user path as an fsspec URL for the current exec type."""
+    def location(self, path: str, output: bool = False) -> str:
+        """A user path as an fsspec URL for the current exec type: local files relative to
+        `cwd` in local mode; DFS paths (relative ones under /user/<user>) in mapreduce mode,
+        where an input found only beside the script (`cwd`) is read from there."""
         if "://" in path:
             return path
         if self.exec_type == "local":
             return self.local_path(path.removeprefix("file:"))
         if path.startswith("/"):
             return "dfs://" + path
+        url = f"dfs:///user/{_user()}/{path}"
+        if output or not self.local_inputs or _dfs_exists(url):
+            return url
         local = self.local_path(path)
-        if self.local_inputs and (os.path.exists(local) or "*" in path):
-            return (
-                local  # a file beside the script (the conformance suite's convention)
-            )
-        return f"dfs:///user/{_user()}/{path}"
+        return local if os.path.exists(local) or "*" in path else url
 
     def tmp_location(self, name: str) -> str:
         if self.exec_type == "local":
@@ -217,7 +218,7 @@ class PigServer:
     def _check_output(self, sink: L.LOStore) -> None:
         import fsspec
 
-        url = self.location(sink.path)
+        url = self.location(sink.path, output=True)
         fs, path = fsspec.core.url_to_fs(url)
         if fs.exists(path):
             raise PigError(
@@ -250,7 +251,7 @@ class PigServer:
             inputs.append(Input(locations[inp["source"]], fmt, f"map{i}"))
         store = plan.op(job.store) if job.store else None
         if isinstance(store, L.LOStore):
-            output = self.location(store.path)
+            output = self.location(store.path, output=True)
             text = not store.func.name.endswith("BinStorage")
         else:
             output = self.tmp_location(
@@ -468,6 +469,16 @@ def _is_replicated_side(plan: L.LogicalPlan, op_id: str) -> bool:
 def _runtime_error(job: MRJob, cause: Any) -> PigError:
     text = str(cause).strip().splitlines()[-1] if str(cause).strip() else repr(cause)
     return PigError(f"Encountered a failure running {job.name}: {text}", code=2997)
+
+
+def _dfs_exists(url: str) -> bool:
+    import fsspec
+
+    fs, path = fsspec.core.url_to_fs(url)
+    try:
+        return bool(fs.exists(path))
+    except OSError:
+        return False
 
 
 def _user() -> str:
