@@ -258,3 +258,27 @@ def test_same_results_in_local_and_mapreduce_modes(tmp_path: Path) -> None:
         == Counter(mapreduce[3:])
         == Counter(format_value(r) for r in set(rows))
     )
+
+
+def test_combiner_runs_on_spills_and_keeps_results(tmp_path: Path) -> None:
+    rnd = random.Random(5)
+    rows = [(f"k{rnd.randint(1, 3000)}", rnd.randint(-5, 100)) for _ in range(8000)]
+    write(tmp_path / "agg.txt", rows)
+    out = io.StringIO()
+    with PigServer("local", cwd=tmp_path, out=out) as server:
+        server.register_script("""SET mapreduce.task.io.sort.mb 0.01;
+            SET mapreduce.map.combine.minspills 1;
+            A = LOAD 'agg.txt' AS (k:chararray, n:int);
+            B = GROUP A BY k PARALLEL 2;
+            C = FOREACH B GENERATE group, COUNT(A), SUM(A.n), AVG(A.n), MIN(A.n), MAX(A.n);
+            DUMP C;""")
+        counters = server.stats[0]["counters"].to_dict()["Map-Reduce Framework"]
+    assert counters["Combine input records"] > 0
+    groups = defaultdict(list)
+    for k, n in rows:
+        groups[k].append(n)
+    want = Counter(
+        format_value((k, len(v), sum(v), sum(v) / len(v), min(v), max(v)))
+        for k, v in groups.items()
+    )
+    assert Counter(out.getvalue().split()) == want
