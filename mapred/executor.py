@@ -157,7 +157,7 @@ class ProcessExecutor:
     name = "cluster"
 
     def __init__(self, workers: int = 0) -> None:
-        self.slots = workers or os.cpu_count() or 1
+        self.slots = workers or usable_cores()
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         self._ctx = multiprocessing.get_context(method)
         self._workers: list[_Worker] = []
@@ -228,6 +228,14 @@ class ProcessExecutor:
 _pools: dict[int, ProcessExecutor] = {}
 
 
+def usable_cores() -> int:
+    """Cores this process may run on (the affinity mask, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def get_executor(name: str | Any = "cluster", workers: int = 0) -> Any:
     """``"local"`` -> a new InlineExecutor; ``"cluster"`` -> the process-wide shared pool of
     `workers` processes (0 = cores); an executor object is returned as is."""
@@ -236,7 +244,7 @@ def get_executor(name: str | Any = "cluster", workers: int = 0) -> Any:
     if name in ("local", "inline"):
         return InlineExecutor()
     if name in ("cluster", "classic", "yarn", "process"):
-        size = workers or os.cpu_count() or 1
+        size = workers or usable_cores()
         pool = _pools.get(size)
         if pool is None or pool._queue or any(w.spec for w in pool._workers):
             pool = _pools[size] = ProcessExecutor(size)
