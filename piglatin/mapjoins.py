@@ -98,17 +98,6 @@ def replicated_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
     return join
 
 
-def local_limit(job: Any, op: L.LOLimit) -> Callable[[tuple], list]:
-    limit = job.compiler.expr(op.count)(())  # type: ignore[arg-type]
-    seen = [0]
-
-    def lim(t):
-        seen[0] += 1
-        return [t] if seen[0] <= limit else []
-
-    return lim
-
-
 # ------------------------------------------------------------------------------- merge join
 def index_tail(job: Any) -> Callable[[tuple], list]:
     """The merge join's index job: (first key, split url, start, length) of each right split."""

@@ -253,8 +253,6 @@ class PigJob(Job):
             return MJ.merge_join(self, op)
         if isinstance(op, L.LOJoin):
             return MJ.replicated_join(self, op)
-        if isinstance(op, L.LOLimit):
-            return MJ.local_limit(self, op)
         return self.compiler.narrow(op, slot)
 
     # -- output ----------------------------------------------------------------------------
