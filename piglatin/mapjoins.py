@@ -18,7 +18,6 @@ from piglatin.storage import pack_value
 __all__ = [
     "has_null",
     "index_tail",
-    "local_limit",
     "merge_join",
     "replicated_join",
     "width",

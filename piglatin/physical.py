@@ -238,7 +238,9 @@ class Compiler:
         if not g.flatten:
             return lambda t: [(f(t),)]
         nulls = [(None,) * width] if width else [(None,)]
-        if g.expr.type is DataType.BAG and not casts:  # the type is known: no runtime checks
+        if (
+            g.expr.type is DataType.BAG and not casts
+        ):  # the type is known: no runtime checks
             return lambda t: nulls if (v := f(t)) is None else v
         if g.expr.type is DataType.TUPLE and not casts:
             return lambda t: nulls if (v := f(t)) is None else [v]
