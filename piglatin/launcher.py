@@ -222,7 +222,7 @@ class PigServer:
         fs, path = fsspec.core.url_to_fs(url)
         if fs.exists(path):
             raise PigError(
-                f"Output Location Validation Failed for: '{url}' More info to follow:\n"
+                f"Output Location Validation Failed for: '{url}' More info to follow: "
                 f"Output directory {url} already exists",
                 code=6000,
                 line=sink.line or None,
