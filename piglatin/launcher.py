@@ -129,7 +129,10 @@ class PigServer:
             done.extend(actions)
             if execute:
                 for action in actions:
-                    self.perform(action)
+                    try:
+                        self.perform(action)
+                    except PigError as e:
+                        raise e.located(filename, source) from None
         return done
 
     @property
