@@ -175,6 +175,47 @@ def right_parser(
     return lambda v: run(parse(v))
 
 
+def text_parser(op: L.LOLoad, loader: Any) -> Callable[[str], tuple] | None:
+    """A str-level parser for the common text loads (TextInputFormat values are str lines
+    without their terminator): TextLoader, and PigStorage with a declared schema, whose
+    chararray fields need no bytes round trip. Other fields use the loader's own casts."""
+    name = type(loader).__name__
+    if name == "TextLoader" and loader._casters is None:
+        return lambda v: (v,)
+    if name != "PigStorage" or loader.tag is not None or loader._casters is None:
+        return None
+    delim = loader.delimiter
+    types = [f.dtype.value for f in op.schema] if op.schema is not None else []
+    casters = [
+        None if t == "chararray" else _from_text(c)
+        for t, c in zip(types, loader._casters)
+    ]
+    n = len(casters)
+    if all(c is None for c in casters):
+
+        def chararrays(v):
+            fields = v.split(delim)
+            if len(fields) < n:
+                fields += [""] * (n - len(fields))
+            return tuple([x or None for x in fields[:n]])
+
+        return chararrays
+
+    def typed(v):
+        fields = v.split(delim)
+        if len(fields) < n:
+            fields += [""] * (n - len(fields))
+        return tuple(
+            [(c(x) if c else x) if x else None for c, x in zip(casters, fields)]
+        )
+
+    return typed
+
+
+def _from_text(cast: Callable[[Any], Any]) -> Callable[[str], Any]:
+    return lambda x: cast(x.encode("utf-8"))
+
+
 class PigOutputFormat(OutputFormat):
     """Text lines for PigStorage/JsonStorage stores, msgpack record files otherwise."""
 
@@ -246,7 +287,7 @@ class PigJob(Job):
         loader = loader_for(source)
         if getattr(loader, "tag", None) is not None:
             loader.set_source(self.context.split.url if self.context.split else "")
-        return loader.parse_line
+        return text_parser(source, loader) or loader.parse_line
 
     def _narrow(self, op: L.LogicalOperator, slot: int) -> Any:
         if isinstance(op, L.LOJoin) and op.strategy == "merge":

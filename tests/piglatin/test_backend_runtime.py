@@ -282,3 +282,23 @@ def test_combiner_runs_on_spills_and_keeps_results(tmp_path: Path) -> None:
         for k, v in groups.items()
     )
     assert Counter(out.getvalue().split()) == want
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text("ab1 2-.\t,é", max_size=8), min_size=0, max_size=5).map("\t".join),
+    st.lists(
+        st.sampled_from(["chararray", "int", "long", "double", "bytearray"]),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_fast_text_parser_equals_pigstorage(line: str, types: list[str]) -> None:
+    from piglatin.builder import build_text
+    from piglatin.runtime import loader_for, text_parser
+
+    schema = ", ".join(f"f{i}:{t}" for i, t in enumerate(types))
+    op = build_text(f"A = LOAD 'x' AS ({schema}); DUMP A;").alias("A")
+    fast = text_parser(op, loader_for(op))
+    assert fast is not None
+    assert fast(line) == loader_for(op).parse_line(line)
