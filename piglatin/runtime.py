@@ -20,7 +20,6 @@ import mmh3
 from mapred.api import Job
 from mapred.output import OutputFormat, RecordFileOutputFormat, TextOutputFormat
 from piglatin import aggregates as AG
-from piglatin import data
 from piglatin import logical as L
 from piglatin import mapjoins as MJ
 from piglatin import reducers as R
@@ -396,7 +395,3 @@ def job_class(spec: dict) -> type:
     if kind == "order":
         return PigOrderJob
     return PigJob
-
-
-def format_row(t: tuple) -> str:
-    return data.format_value(t)
