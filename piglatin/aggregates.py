@@ -54,11 +54,7 @@ def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
     itself) and folded with the aggregates' Initial every 1000 rows and at the end of the task
     (Pig's partial map-side aggregation); one (key, partials) record per key leaves the map."""
     calls = _agg_calls(job, op)
-    keyf = (
-        (lambda t: "all")
-        if op.group_all
-        else job.compiler.key_fn(op.keys[0], width(job, op, 0))
-    )
+    keyf = (lambda t: "all") if op.group_all else job.compiler.key_fn(op.keys[0], width(job, op, 0))
     if all(c.func in ("COUNT", "COUNT_STAR") and _is_whole_row(c) for c in calls):
         first = (
             not op.group_all
@@ -250,9 +246,7 @@ def agg_reducer(job: Any, op: L.LOCogroup, run: Callable) -> Callable:
 
     def reduce(kb, values):
         rows = [unpack_value(v) for v in values]
-        row = (rows[0][0], None) + tuple(
-            [finals[j]([r[1][j] for r in rows]) for j in range(n)]
-        )
+        row = (rows[0][0], None) + tuple([finals[j]([r[1][j] for r in rows]) for j in range(n)])
         out = []
         for t in gen(row):
             out.extend(run(t))

@@ -53,20 +53,14 @@ def mr_plan_text(plan: L.LogicalPlan, jobs: list[MRJob]) -> str:
     ]
     for job in jobs:
         spec = job.spec
-        kind = (
-            "map-only"
-            if not spec["op"]
-            else f"{spec['kind']}, {job.reducers} reducer(s)"
-        )
+        kind = "map-only" if not spec["op"] else f"{spec['kind']}, {job.reducers} reducer(s)"
         lines.append(f"MapReduce node {job.name} ({kind})")
         lines.append("Map Plan")
         for inp in spec["inputs"]:
             stages = [_op_text(plan, inp["source"])]
             stages += [_op_text(plan, c[0]) for c in inp["chain"]]
             if spec["op"]:
-                stages.append(
-                    f"Local Rearrange (tag {inp['tag']}) for {plan.op(spec['op']).name}"
-                )
+                stages.append(f"Local Rearrange (tag {inp['tag']}) for {plan.op(spec['op']).name}")
             lines.append("|   " + " -> ".join(stages))
         if job.side:
             names = ", ".join(_alias(plan, o) for o in job.side)
@@ -74,27 +68,15 @@ def mr_plan_text(plan: L.LogicalPlan, jobs: list[MRJob]) -> str:
         if spec["op"] is None and job.store:
             lines.append("|   Store: " + _op_text(plan, job.store))
         if spec.get("combine"):
-            calls = (
-                algebraic_aggregates(plan, plan.op(spec["op"]), spec["reduce_chain"])
-                or []
-            )
+            calls = algebraic_aggregates(plan, plan.op(spec["op"]), spec["reduce_chain"]) or []
             lines.append("Combine Plan")
-            lines.append(
-                "|   Package -> " + ", ".join(f"{c.func}.Intermediate" for c in calls)
-            )
-            lines.append(
-                "|   (map side: " + ", ".join(f"{c.func}.Initial" for c in calls) + ")"
-            )
+            lines.append("|   Package -> " + ", ".join(f"{c.func}.Intermediate" for c in calls))
+            lines.append("|   (map side: " + ", ".join(f"{c.func}.Initial" for c in calls) + ")")
         if spec["op"]:
             lines.append("Reduce Plan")
             stages = ["Package: " + _op_text(plan, spec["op"])]
             if spec.get("combine"):
-                calls = (
-                    algebraic_aggregates(
-                        plan, plan.op(spec["op"]), spec["reduce_chain"]
-                    )
-                    or []
-                )
+                calls = algebraic_aggregates(plan, plan.op(spec["op"]), spec["reduce_chain"]) or []
                 stages.append(", ".join(f"{c.func}.Final" for c in calls))
             stages += [_op_text(plan, o) for o in spec["reduce_chain"]]
             if job.store:

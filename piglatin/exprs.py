@@ -183,9 +183,7 @@ def matches(a: Fn, pattern: L.LExpr, b: Fn) -> Fn:
     def g(t):
         x, p = a(t), b(t)
         return (
-            None
-            if x is None or p is None
-            else java_regex(_text(p)).fullmatch(_text(x)) is not None
+            None if x is None or p is None else java_regex(_text(p)).fullmatch(_text(x)) is not None
         )
 
     return g
@@ -236,9 +234,7 @@ def deref(base: Fn, columns: tuple[int, ...], is_bag: bool) -> Fn:
         return lambda t: None if (b := base(t)) is None else [tuple(get(x)) for x in b]
     if len(columns) == 1:
         c = columns[0]
-        return lambda t: (
-            None if (v := base(t)) is None else (v[c] if c < len(v) else None)
-        )
+        return lambda t: None if (v := base(t)) is None else (v[c] if c < len(v) else None)
     return lambda t: None if (v := base(t)) is None else tuple([v[c] for c in columns])
 
 

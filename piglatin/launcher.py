@@ -239,34 +239,24 @@ class PigServer:
 
         self.job_seq += 1
         spec = job.spec
-        locations = {
-            op_id: self._source_url(plan, op_id) for op_id in job.sources + job.side
-        }
+        locations = {op_id: self._source_url(plan, op_id) for op_id in job.sources + job.side}
         self._check_replicated(plan, job, locations)
         inputs = []
         for i, inp in enumerate(spec["inputs"]):
             src = plan.op(inp["source"])
-            fmt = (
-                RT.input_format_of(src)
-                if inp["source"] not in self.outputs
-                else "records"
-            )
+            fmt = RT.input_format_of(src) if inp["source"] not in self.outputs else "records"
             inputs.append(Input(locations[inp["source"]], fmt, f"map{i}"))
         store = plan.op(job.store) if job.store else None
         if isinstance(store, L.LOStore):
             output = self.location(store.path, output=True)
             text = not store.func.name.endswith("BinStorage")
         else:
-            output = self.tmp_location(
-                f"{job.name}-{self.job_seq}-{uuid.uuid4().hex[:6]}"
-            )
+            output = self.tmp_location(f"{job.name}-{self.job_seq}-{uuid.uuid4().hex[:6]}")
             text = False
         conf = self._job_conf(job, locations, text)
         self._ship_replicated(plan, job, locations, conf)
         if spec.get("strategy") == "skewed":
-            conf["pig.skew.hot"] = self._hot_keys(
-                locations[spec["op"] + "#keys"], job.reducers
-            )
+            conf["pig.skew.hot"] = self._hot_keys(locations[spec["op"] + "#keys"], job.reducers)
         executor = "local" if self.exec_type == "local" else "cluster"
         try:
             result = run_job(
@@ -320,13 +310,9 @@ class PigServer:
         try:
             expand_inputs([url], Configuration({}))
         except InputPathError as e:
-            raise PigError(
-                f"Input path does not exist: {url} ({e})", code=2118
-            ) from None
+            raise PigError(f"Input path does not exist: {url} ({e})", code=2118) from None
 
-    def _check_replicated(
-        self, plan: L.LogicalPlan, job: MRJob, locations: dict
-    ) -> None:
+    def _check_replicated(self, plan: L.LogicalPlan, job: MRJob, locations: dict) -> None:
         import fsspec
 
         from dfs.conf import Configuration
@@ -363,9 +349,7 @@ class PigServer:
             if not _is_replicated_side(plan, op_id):
                 continue
             names = []
-            for i, url in enumerate(
-                expand_inputs([locations[op_id]], Configuration({}))
-            ):
+            for i, url in enumerate(expand_inputs([locations[op_id]], Configuration({}))):
                 self.job_seq += 1
                 name = f"repl-{self.job_seq}-{i}-{os.path.basename(url.rstrip('/'))}"
                 target = self.tmp_location(f"cache/{name}")
@@ -462,9 +446,7 @@ class PigServer:
 
 def _is_replicated_side(plan: L.LogicalPlan, op_id: str) -> bool:
     return any(
-        isinstance(op, L.LOJoin)
-        and op.strategy == "replicated"
-        and op_id in op.inputs[1:]
+        isinstance(op, L.LOJoin) and op.strategy == "replicated" and op_id in op.inputs[1:]
         for op in plan.operators
     )
 

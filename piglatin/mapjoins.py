@@ -66,9 +66,7 @@ def replicated_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
     key0 = comp.key_fn(op.keys[0])
     left_outer = op.join_type == "left"
     preds = job.plan.predecessors(op.op_id)
-    pad = tuple(
-        [None] * sum(len(p.schema) if p.schema is not None else 0 for p in preds[1:])
-    )
+    pad = tuple([None] * sum(len(p.schema) if p.schema is not None else 0 for p in preds[1:]))
     if len(tables) == 1:
         table = tables[0]
 
@@ -145,9 +143,7 @@ def merge_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
 
     def right_rows(start: int) -> Iterator[tuple[bytes, tuple]]:
         for _kb, url, begin, length in index[start:]:
-            reader = get_input_format(fmt_name).read(
-                InputSplit(url, begin, length), conf
-            )
+            reader = get_input_format(fmt_name).read(InputSplit(url, begin, length), conf)
             for _k, v in reader:
                 for r in parse(v):
                     k = keyr(r)

@@ -68,12 +68,7 @@ def algebraic_aggregates(
 
 
 def _only_algebraic(e: L.LExpr, calls: list[L.LEFunc]) -> bool:
-    if (
-        isinstance(e, L.LEFunc)
-        and e.func in ALGEBRAIC
-        and e.kind == "builtin"
-        and not e.ctor_args
-    ):
+    if isinstance(e, L.LEFunc) and e.func in ALGEBRAIC and e.kind == "builtin" and not e.ctor_args:
         arg = e.args[0] if len(e.args) == 1 else None
         base = arg.base if isinstance(arg, L.LEDeref) else arg
         if isinstance(base, L.LEProject) and base.column == 1:
@@ -98,9 +93,7 @@ def _only_algebraic(e: L.LExpr, calls: list[L.LEFunc]) -> bool:
 
 
 class _Compiler:
-    def __init__(
-        self, plan: L.LogicalPlan, sink_id: str, done: set[str], conf: dict
-    ) -> None:
+    def __init__(self, plan: L.LogicalPlan, sink_id: str, done: set[str], conf: dict) -> None:
         self.plan = plan
         self.done = set(done)  # ops whose output files exist already
         self.conf = conf
@@ -113,13 +106,11 @@ class _Compiler:
                     self.consumers[dep].append(op.op_id)
         self.jobs: list[MRJob] = []
         self.produced: dict[str, MRJob] = {}
-        self.reduce_end: dict[str, str] = {}  # blocking op -> last fused op
-        self.member_of: dict[
-            str, str
-        ] = {}  # fused op (or absorbed sink) -> job output op
-        self.merge: dict[
-            str, dict[str, Any]
-        ] = {}  # merge join index id -> right input path
+        # blocking op -> last fused op; fused op (or absorbed sink) -> the job's output op;
+        # merge join index id -> the right input's (source, chain)
+        self.reduce_end: dict[str, str] = {}
+        self.member_of: dict[str, str] = {}
+        self.merge: dict[str, dict[str, Any]] = {}
 
     # -- reduce chains ------------------------------------------------------------------
     def reduce_chain(self, op_id: str) -> list[str]:
@@ -169,9 +160,7 @@ class _Compiler:
         return side
 
     def scalar_sources(self, op_id: str) -> list[str]:
-        return [
-            self.materialize(src) for user, src in self.plan.scalars if user == op_id
-        ]
+        return [self.materialize(src) for user, src in self.plan.scalars if user == op_id]
 
     def materialize(self, op_id: str) -> str:
         """An op whose output must be a file: returns the op id that file holds."""

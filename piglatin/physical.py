@@ -120,11 +120,7 @@ class Compiler:
         raise NotImplementedError(f"operator {op}")
 
     def _cast(self, e: L.LECast, operand: Fn) -> Fn:
-        if (
-            e.operand.type is e.type
-            and e.type.is_atomic
-            and e.type is not DataType.FLOAT
-        ):
+        if e.operand.type is e.type and e.type.is_atomic and e.type is not DataType.FLOAT:
             return operand
         conv = caster(e.field)
         return lambda t: conv(operand(t))
@@ -190,20 +186,14 @@ class Compiler:
             ):
                 return None
             cols.append(e.column)
-        if (
-            schema is None
-            or max(cols) >= len(schema)
-            or not _exact_width(self.plan, op.inputs[0])
-        ):
+        if schema is None or max(cols) >= len(schema) or not _exact_width(self.plan, op.inputs[0]):
             return None
         if len(cols) == 1:
             c = cols[0]
             return _one_row(lambda t: (t[c],))
         return _one_row(itemgetter(*cols))
 
-    def generate(
-        self, items: tuple[L.GenerateItem, ...], inner: Mapping[str, int]
-    ) -> RecordFn:
+    def generate(self, items: tuple[L.GenerateItem, ...], inner: Mapping[str, int]) -> RecordFn:
         fns = [self.expr(g.expr, inner) for g in items]
         if not any(g.flatten for g in items):
             if len(fns) == 1:
@@ -230,17 +220,11 @@ class Compiler:
     def _gen_part(self, g: L.GenerateItem, f: Fn) -> Callable[[Any], list[tuple]]:
         """One GENERATE item as its list of alternatives (FLATTEN of a bag multiplies rows)."""
         width = len(g.fields) if g.fields is not None else None
-        casts = (
-            [None if c is None else caster(c.value) for c in g.casts]
-            if g.casts
-            else None
-        )
+        casts = [None if c is None else caster(c.value) for c in g.casts] if g.casts else None
         if not g.flatten:
             return lambda t: [(f(t),)]
         nulls = [(None,) * width] if width else [(None,)]
-        if (
-            g.expr.type is DataType.BAG and not casts
-        ):  # the type is known: no runtime checks
+        if g.expr.type is DataType.BAG and not casts:  # the type is known: no runtime checks
             return lambda t: nulls if (v := f(t)) is None else v
         if g.expr.type is DataType.TUPLE and not casts:
             return lambda t: nulls if (v := f(t)) is None else [v]
@@ -257,9 +241,7 @@ class Compiler:
             else:
                 out = [(v,)]
             if casts:
-                out = [
-                    tuple([c(x) if c else x for c, x in zip(casts, row)]) for row in out
-                ]
+                out = [tuple([c(x) if c else x for c, x in zip(casts, row)]) for row in out]
             return out
 
         return flat
@@ -311,9 +293,7 @@ class Compiler:
             return lambda t: None if (b := src(t)) is None else sorted(b, key=key)
         if n.kind == "foreach":
             gen = self.generate(n.generate, {})
-            return lambda t: (
-                None if (b := src(t)) is None else [r for x in b for r in gen(x)]
-            )
+            return lambda t: None if (b := src(t)) is None else [r for x in b for r in gen(x)]
         raise NotImplementedError(f"nested {n.kind}")
 
     def sort_key(self, keys: tuple[L.SortKey, ...]) -> Callable[[tuple], bytes]:

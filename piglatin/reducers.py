@@ -52,11 +52,7 @@ _ATOMS = {"int", "long", "float", "double", "chararray", "bytearray", "boolean"}
 def packer(schema: Any) -> Callable[[tuple], bytes]:
     """`pack_value` for tuples, or plain msgpack when the schema says every field is an atom
     (both read back with `unpack_value`); built once per task."""
-    if (
-        schema is not None
-        and len(schema)
-        and all(f.dtype.value in _ATOMS for f in schema)
-    ):
+    if schema is not None and len(schema) and all(f.dtype.value in _ATOMS for f in schema):
         return msgpack.Packer(use_bin_type=True).pack
     return pack_value
 
@@ -212,8 +208,7 @@ def _outer_sides(op: L.LOJoin) -> list[bool]:
     n = len(op.inputs)
     jt = op.join_type
     return [
-        (i == 0 and jt in ("left", "full"))
-        or (i == n - 1 and n == 2 and jt in ("right", "full"))
+        (i == 0 and jt in ("left", "full")) or (i == n - 1 and n == 2 and jt in ("right", "full"))
         for i in range(n)
     ]
 
@@ -343,10 +338,7 @@ def _join(job: Any, op: L.LogicalOperator, kind: str) -> Callable:
     n = len(op.inputs)
     limit = int(job.context.conf.get(SPILL_RECORDS, 100000) or 100000)
     outer = _outer_sides(op) if kind == "join" else [False] * n
-    widths = [
-        len(s.schema) if s.schema is not None else 0
-        for s in job.plan.predecessors(op.op_id)
-    ]
+    widths = [len(s.schema) if s.schema is not None else 0 for s in job.plan.predecessors(op.op_id)]
     pads = [(None,) * w for w in widths]
     skewed = job.spec.get("strategy") == "skewed"
     hot = hot_keys(job.context.conf) if skewed else {}

@@ -37,9 +37,7 @@ log = logging.getLogger(__name__)
 
 SCRIPT, SPEC, CWD, LOCATIONS = "pig.script", "pig.job.spec", "pig.cwd", "pig.locations"
 SCALARS, UDFS, OUTFMT = "pig.scalars", "pig.udfs", "pig.output.format"
-CACHE = (
-    "pig.cache"  # replicated input op id -> its files' names in the distributed cache
-)
+CACHE = "pig.cache"  # replicated input op id -> its files' names in the distributed cache
 _PLANS: dict[str, L.LogicalPlan] = {}
 
 __all__ = [
@@ -77,9 +75,7 @@ def build_plan(chunks: list[list[Any]], cwd: str) -> L.LogicalPlan:
         script = parsed.get((text, file))
         if script is None:
             script = parsed[(text, file)] = parse(text, file)
-        b.add(
-            dataclasses.replace(script, statements=script.statements[start:end]), text
-        )
+        b.add(dataclasses.replace(script, statements=script.statements[start:end]), text)
     return optimize(b.plan())
 
 
@@ -164,9 +160,7 @@ def read_index(job: Any, index_id: str) -> list[tuple]:
     ]
 
 
-def right_parser(
-    job: Any, source: L.LogicalOperator, chain: list
-) -> Callable[[Any], list]:
+def right_parser(job: Any, source: L.LogicalOperator, chain: list) -> Callable[[Any], list]:
     """Record value -> tuples of a merge join's right input (its loader and narrow chain)."""
     parse = job._parser(source) or (lambda v: v)
     stages = [job._narrow(job.plan.op(op_id), slot) for op_id, slot in chain]
@@ -185,10 +179,7 @@ def text_parser(op: L.LOLoad, loader: Any) -> Callable[[str], tuple] | None:
         return None
     delim = loader.delimiter
     types = [f.dtype.value for f in op.schema] if op.schema is not None else []
-    casters = [
-        None if t == "chararray" else _from_text(c)
-        for t, c in zip(types, loader._casters)
-    ]
+    casters = [None if t == "chararray" else _from_text(c) for t, c in zip(types, loader._casters)]
     n = len(casters)
     if all(c is None for c in casters):
 
@@ -204,9 +195,7 @@ def text_parser(op: L.LOLoad, loader: Any) -> Callable[[str], tuple] | None:
         fields = v.split(delim)
         if len(fields) < n:
             fields += [""] * (n - len(fields))
-        return tuple(
-            [(c(x) if c else x) if x else None for c, x in zip(casters, fields)]
-        )
+        return tuple([(c(x) if c else x) if x else None for c, x in zip(casters, fields)])
 
     return typed
 
@@ -246,11 +235,7 @@ class PigJob(Job):
 
     def setup(self) -> None:
         self._prepare()
-        if (
-            self.context.split is None
-            and self.context.task_id != "sampler"
-            and self.spec["op"]
-        ):
+        if self.context.split is None and self.context.task_id != "sampler" and self.spec["op"]:
             self._reduce = R.reducer(self)
 
     # -- map side ------------------------------------------------------------------------
@@ -268,9 +253,7 @@ class PigJob(Job):
         inp = self.spec["inputs"][index]
         source = self.plan.op(inp["source"])
         parse = self._parser(source)
-        stages = [
-            self._narrow(self.plan.op(op_id), slot) for op_id, slot in inp["chain"]
-        ]
+        stages = [self._narrow(self.plan.op(op_id), slot) for op_id, slot in inp["chain"]]
         if self.spec["kind"] == "index":
             tail = MJ.index_tail(self)
         else:
@@ -302,9 +285,7 @@ class PigJob(Job):
         op = self.plan.op(store_id) if store_id else None
         if op is None or isinstance(op, L.LODump):
             out_id = self.spec["output_op"]
-            pack = R.packer(
-                self.plan.op(out_id).schema if out_id in self.plan else None
-            )
+            pack = R.packer(self.plan.op(out_id).schema if out_id in self.plan else None)
             return lambda t: [(None, pack(t))]
         storer = get_storer(op.func.name, [str(a) for a in op.func.args])
         storer.with_schema(op.schema)
@@ -316,9 +297,7 @@ class PigJob(Job):
 
             def text_line(t):
                 try:
-                    return [
-                        (None, sep.join(t))
-                    ]  # every field a chararray: the common case
+                    return [(None, sep.join(t))]  # every field a chararray: the common case
                 except TypeError:
                     return [(None, fmt(t))]
 

@@ -72,9 +72,7 @@ def fresh(path: Path) -> str:
     return str(path)
 
 
-def bench_join(
-    work: Path, tables: dict, args: argparse.Namespace
-) -> tuple[float, float]:
+def bench_join(work: Path, tables: dict, args: argparse.Namespace) -> tuple[float, float]:
     from jobs.joins import run_join
 
     ann = tables["annotations_wp"].url.removeprefix("file://")
@@ -119,9 +117,7 @@ def bench_count(work: Path, args: argparse.Namespace) -> tuple[float, float]:
         )
 
     def pig() -> None:
-        script = COUNT_PIG.format(
-            text=_url(text), out=_url(fresh(pig_out)), reducers=args.reducers
-        )
+        script = COUNT_PIG.format(text=_url(text), out=_url(fresh(pig_out)), reducers=args.reducers)
         run_script(script, exec_type=_exec(args), cwd=str(work), out=io.StringIO())
 
     t_mr, t_pig = timed(mr, args.repeat), timed(pig, args.repeat)
@@ -130,9 +126,7 @@ def bench_count(work: Path, args: argparse.Namespace) -> tuple[float, float]:
 
 
 def _url(path: str) -> str:
-    return (
-        "file://" + path
-    )  # local files in either exec type (mapreduce would mean DFS paths)
+    return "file://" + path  # local files in either exec type (mapreduce would mean DFS paths)
 
 
 def _exec(args: argparse.Namespace) -> str:
@@ -141,22 +135,16 @@ def _exec(args: argparse.Namespace) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument(
-        "--scale", type=float, default=0.002, help="NCBO scale of the join input"
-    )
+    p.add_argument("--scale", type=float, default=0.002, help="NCBO scale of the join input")
     p.add_argument("--text", default="20MB", help="size of the word-count corpus")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--reducers", type=int, default=2)
     p.add_argument("--executor", choices=("local", "cluster"), default="cluster")
-    p.add_argument(
-        "--work", help="data directory to keep and reuse (default: a temp dir)"
-    )
+    p.add_argument("--work", help="data directory to keep and reuse (default: a temp dir)")
     args = p.parse_args(argv)
     work = Path(args.work or tempfile.mkdtemp(prefix="bench-pig-")).resolve()
     work.mkdir(parents=True, exist_ok=True)
-    tables = generate_ncbo(
-        str(work / "ncbo"), ("wp",), args.scale, reuse=True, progress=False
-    )
+    tables = generate_ncbo(str(work / "ncbo"), ("wp",), args.scale, reuse=True, progress=False)
     if not (work / "text").exists():
         generate_text(str(work / "text"), parse_size(args.text), progress=False)
     print(f"{'benchmark':<12} {'MR s':>8} {'Pig s':>8} {'Pig/MR':>7}")

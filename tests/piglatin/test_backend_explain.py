@@ -10,11 +10,7 @@ from piglatin.launcher import explain_text
 def _jobs(text: str) -> list[str]:
     """The blocks of the MapReduce plan, one per job."""
     mr = text.split("# Map Reduce Plan", 1)[1]
-    return [
-        b
-        for b in re.split(r"\n(?=MapReduce node )", mr)
-        if b.strip().startswith("MapReduce")
-    ]
+    return [b for b in re.split(r"\n(?=MapReduce node )", mr) if b.strip().startswith("MapReduce")]
 
 
 def _section(block: str, name: str) -> str:
@@ -65,7 +61,5 @@ def test_hash_join_then_order_is_a_chain_of_jobs(tmp_path) -> None:
     )
     jobs = _jobs(text)
     assert len(jobs) == 2
-    assert "POJoin" in _section(jobs[0], "Reduce") and "POSort" in _section(
-        jobs[1], "Reduce"
-    )
+    assert "POJoin" in _section(jobs[0], "Reduce") and "POSort" in _section(jobs[1], "Reduce")
     assert "# New Logical Plan" in text and "# Physical Plan" in text

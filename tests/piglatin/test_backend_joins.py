@@ -37,9 +37,7 @@ def _reference(left: list[tuple], right: list[tuple], how: str) -> Counter:
     out: Counter = Counter()
     matched_right = set()
     for lk, lv in left:
-        hits = [
-            (rk, rv) for j, (rk, rv) in enumerate(right) if lk is not None and rk == lk
-        ]
+        hits = [(rk, rv) for j, (rk, rv) in enumerate(right) if lk is not None and rk == lk]
         for j, (rk, rv) in enumerate(right):
             if lk is not None and rk == lk:
                 matched_right.add(j)
@@ -56,10 +54,7 @@ def _reference(left: list[tuple], right: list[tuple], how: str) -> Counter:
 
 def _run(tmp_path: Path, script: str, exec_type: str = "local") -> Counter:
     out = io.StringIO()
-    assert (
-        run_script(script, exec_type=exec_type, cwd=tmp_path, filename="t.pig", out=out)
-        == 0
-    )
+    assert run_script(script, exec_type=exec_type, cwd=tmp_path, filename="t.pig", out=out) == 0
     return Counter(line for line in out.getvalue().splitlines() if line)
 
 
@@ -101,9 +96,7 @@ DUMP C;
         ("merge", "left"),
     ],
 )
-def test_strategy_matches_reference(
-    tmp_path: Path, inputs, strategy: str, how: str
-) -> None:
+def test_strategy_matches_reference(tmp_path: Path, inputs, strategy: str, how: str) -> None:
     left, right = inputs
     using = "" if strategy == "hash" else f" USING '{strategy}'"
     outer = "" if how == "inner" else how.upper() + " OUTER"
@@ -119,9 +112,7 @@ def test_three_way_replicated_and_hash_agree(tmp_path: Path, inputs) -> None:
         "S = LOAD 's.txt' AS (k:int, s:chararray);"
     )
     hashed = _run(tmp_path, base + "C = JOIN A BY k, B BY k, S BY k; DUMP C;")
-    repl = _run(
-        tmp_path, base + "C = JOIN A BY k, B BY k, S BY k USING 'replicated'; DUMP C;"
-    )
+    repl = _run(tmp_path, base + "C = JOIN A BY k, B BY k, S BY k USING 'replicated'; DUMP C;")
     expected = Counter()
     for lk, lv in left:
         for rk, rv in right:
@@ -179,6 +170,4 @@ def test_replicated_inputs_come_from_the_distributed_cache(
     got = _run(tmp_path, SCRIPT.format(how="", using=" USING 'replicated'"))
     assert got == _reference(left, right, "inner")
     # each map task read its own localized copy, never the original r.txt
-    assert seen and all(
-        "r.txt" not in u.rsplit("/", 1)[0] and "repl-" in u for u in seen
-    )
+    assert seen and all("r.txt" not in u.rsplit("/", 1)[0] and "repl-" in u for u in seen)

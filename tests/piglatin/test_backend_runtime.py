@@ -20,17 +20,12 @@ from piglatin.launcher import PigServer, run_script
 
 def pig(tmp_path: Path, script: str, exec_type: str = "local") -> list[str]:
     out = io.StringIO()
-    assert (
-        run_script(script, exec_type=exec_type, cwd=tmp_path, filename="t.pig", out=out)
-        == 0
-    )
+    assert run_script(script, exec_type=exec_type, cwd=tmp_path, filename="t.pig", out=out) == 0
     return [line for line in out.getvalue().splitlines() if line]
 
 
 def write(path: Path, rows) -> None:
-    path.write_text(
-        "".join("\t".join("" if v is None else str(v) for v in r) + "\n" for r in rows)
-    )
+    path.write_text("".join("\t".join("" if v is None else str(v) for v in r) + "\n" for r in rows))
 
 
 def test_null_semantics_of_expressions(tmp_path: Path) -> None:
@@ -114,9 +109,7 @@ def test_group_aggregates_match_python(tmp_path: Path, rows, parallel: int) -> N
 )
 @given(
     st.lists(
-        st.tuples(
-            st.one_of(st.none(), st.integers(-20, 20)), st.text("xyz", max_size=3)
-        ),
+        st.tuples(st.one_of(st.none(), st.integers(-20, 20)), st.text("xyz", max_size=3)),
         max_size=60,
     )
 )
@@ -142,9 +135,7 @@ def test_order_by_is_global_across_reducers(tmp_path: Path, rows) -> None:
             r[1] or "",
         ),
     )
-    assert [g.split(",")[0] for g in got] == [
-        format_value(r).split(",")[0] for r in want
-    ]
+    assert [g.split(",")[0] for g in got] == [format_value(r).split(",")[0] for r in want]
     assert Counter(got) == Counter(format_value(r) for r in norm)
 
 
@@ -224,9 +215,7 @@ def test_missing_input_names_the_path(tmp_path: Path) -> None:
 
 
 def test_runtime_failure_is_one_line_naming_the_job(tmp_path: Path) -> None:
-    (tmp_path / "u.py").write_text(
-        "@outputSchema('x:int')\ndef boom(n):\n    return 1 // 0\n"
-    )
+    (tmp_path / "u.py").write_text("@outputSchema('x:int')\ndef boom(n):\n    return 1 // 0\n")
     write(tmp_path / "a.txt", [(1,)])
     with pytest.raises(PigError) as e:
         pig(
@@ -254,9 +243,7 @@ def test_same_results_in_local_and_mapreduce_modes(tmp_path: Path) -> None:
     mapreduce = pig(tmp_path, script, "mapreduce")
     assert local[:3] == mapreduce[:3] == want
     assert (
-        Counter(local[3:])
-        == Counter(mapreduce[3:])
-        == Counter(format_value(r) for r in set(rows))
+        Counter(local[3:]) == Counter(mapreduce[3:]) == Counter(format_value(r) for r in set(rows))
     )
 
 
