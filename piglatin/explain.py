@@ -16,6 +16,13 @@ def _op_text(plan: L.LogicalPlan, op_id: str) -> str:
     return f"{op.alias or op_id}: {name}{L.describe_op(op)}"
 
 
+_PURPOSE = {
+    "sample": "; samples the ORDER BY keys for the total-order cut points",
+    "keycount": "; the skewed join's key distribution",
+    "index": "; the merge join's index of the right input",
+}
+
+
 def _alias(plan: L.LogicalPlan, op_id: str) -> str:
     base, _, what = op_id.partition("#")
     name = plan.op(base).alias or base
@@ -53,14 +60,18 @@ def mr_plan_text(plan: L.LogicalPlan, jobs: list[MRJob]) -> str:
     ]
     for job in jobs:
         spec = job.spec
-        kind = "map-only" if not spec["op"] else f"{spec['kind']}, {job.reducers} reducer(s)"
-        lines.append(f"MapReduce node {job.name} ({kind})")
+        reduces = bool(spec["op"]) and job.reducers > 0
+        kind = f"{spec['kind']}, {job.reducers} reducer(s)" if reduces else "map-only"
+        purpose = _PURPOSE.get(spec["kind"], "")
+        lines.append(f"MapReduce node {job.name} ({kind}{purpose})")
         lines.append("Map Plan")
         for inp in spec["inputs"]:
             stages = [_op_text(plan, inp["source"])]
             stages += [_op_text(plan, c[0]) for c in inp["chain"]]
-            if spec["op"]:
+            if reduces:
                 stages.append(f"Local Rearrange (tag {inp['tag']}) for {plan.op(spec['op']).name}")
+            elif spec["op"]:
+                stages.append(f"Sample keys of {_alias(plan, spec['op'])}")
             lines.append("|   " + " -> ".join(stages))
         if job.side:
             names = ", ".join(_alias(plan, o) for o in job.side)
@@ -72,9 +83,11 @@ def mr_plan_text(plan: L.LogicalPlan, jobs: list[MRJob]) -> str:
             lines.append("Combine Plan")
             lines.append("|   Package -> " + ", ".join(f"{c.func}.Intermediate" for c in calls))
             lines.append("|   (map side: " + ", ".join(f"{c.func}.Initial" for c in calls) + ")")
-        if spec["op"]:
+        if reduces:
             lines.append("Reduce Plan")
             stages = ["Package: " + _op_text(plan, spec["op"])]
+            if spec["kind"] == "keycount":
+                stages = [f"Count the join keys of {_alias(plan, plan.op(spec['op']).inputs[0])}"]
             if spec.get("combine"):
                 calls = algebraic_aggregates(plan, plan.op(spec["op"]), spec["reduce_chain"]) or []
                 stages.append(", ".join(f"{c.func}.Final" for c in calls))

@@ -32,6 +32,7 @@ from piglatin.storage import pack_value, unpack_value
 log = logging.getLogger(__name__)
 
 REPLICATED_MAX = "pig.join.replicated.max.bytes"
+R_ORDER_CUTS = "pig.order.cuts"  # reducers.ORDER_CUTS
 DEFAULT_REPLICATED_MAX = 1 << 30
 
 __all__ = ["PigServer", "explain_text", "run_script"]
@@ -255,6 +256,11 @@ class PigServer:
             text = False
         conf = self._job_conf(job, locations, text)
         self._ship_replicated(plan, job, locations, conf)
+        if spec.get("cuts_from"):
+            from mapred.sampler import cut_points
+
+            sample = [bytes(k) for k in self.read_rows(locations[spec["cuts_from"]])]
+            conf[R_ORDER_CUTS] = cut_points(sample, job.reducers)
         if spec.get("strategy") == "skewed":
             conf["pig.skew.hot"] = self._hot_keys(locations[spec["op"] + "#keys"], job.reducers)
         executor = "local" if self.exec_type == "local" else "cluster"

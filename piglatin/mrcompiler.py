@@ -222,6 +222,15 @@ class _Compiler:
             job.spec["side"].append(keys_id)
             job.side.append(keys_id)
             return end
+        if isinstance(op, L.LOSort) and self.reducers(op, "order") > 1:
+            sample_id = op.op_id + "#sample"
+            sample = self.add_job("sample", op, inputs, [], sample_id, None)
+            sample.spec["reducers"] = sample.reducers = 0
+            job = self.add_job(_kind(op), op, inputs, chain, end, store)
+            job.spec["cuts_from"] = sample_id
+            job.spec["side"].append(sample_id)
+            job.side.append(sample_id)
+            return end
         self.add_job(_kind(op), op, inputs, chain, end, store)
         return end
 

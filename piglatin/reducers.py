@@ -100,6 +100,8 @@ def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:
     if kind == "cross":
         tb = bytes([tag])
         return lambda t: [(tb, (tag, pack_value(t)))]
+    if kind == "sample":
+        return _sample_tail(job, op)
     if kind == "order" or (kind == "rank" and op.keys):
         keyf = comp.sort_key(op.keys)
         return lambda t: [(keyf(t), pack_value(t))]
@@ -185,6 +187,24 @@ def _skewed_tail(job: Any, op: L.LOJoin, tag: int) -> Callable[[tuple], list]:
         return [(kb + tb + (start + i).to_bytes(2, "big"), (tag, pv)) for i in range(n)]
 
     return skewed
+
+
+ORDER_CUTS = "pig.order.cuts"
+
+
+def _sample_tail(job: Any, op: L.LOSort) -> Callable[[tuple], list]:
+    """ORDER's sampling job: the order key of every `pig.order.sample.step`-th row."""
+    keyf = job.compiler.sort_key(op.keys)
+    step = max(1, int(job.context.conf.get("pig.order.sample.step", 10) or 10))
+    state = job.state
+
+    def sample(t):
+        state.seq += 1
+        if state.seq % step != 1 and step > 1:
+            return ()
+        return [(None, pack_value(keyf(t)))]
+
+    return sample
 
 
 def _sequenced(job: Any, op: L.LogicalOperator, kind: str) -> Callable[[tuple], list]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO
 
@@ -356,9 +357,14 @@ class PigKeyCountJob(PigJob):
 
 
 class PigOrderJob(PigJob):
-    """ORDER BY: keys are Pig order bytes, partitions from sampled cut points."""
+    """ORDER BY: keys are Pig order bytes; partition i holds the keys between the sampling
+    job's cut points i-1 and i, so the part files concatenate in order (total order)."""
 
-    partitioner = "total_order"
+    def partition(self, key: bytes, n: int) -> int:
+        cuts = self.__dict__.get("_cuts")
+        if cuts is None:
+            cuts = self.__dict__["_cuts"] = [bytes(c) for c in self.context.conf.get(R.ORDER_CUTS)]
+        return bisect_right(cuts, key)
 
 
 def job_class(spec: dict) -> type:
