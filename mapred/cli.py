@@ -104,7 +104,7 @@ def jar_main(conf: Configuration, args: list[str]) -> int:
         conf = conf.copy()
         conf.update(overrides)
         job_cls = resolve_job(args[0])
-        steps = job_cls.steps(rest)
+        steps = [qualify_step(step, conf) for step in job_cls.steps(rest)]
     except (JobConfigError, UsageError) as e:
         sys.stderr.write(f"jar: {e}\n")
         return 255 if isinstance(e, UsageError) else 1
@@ -136,6 +136,38 @@ def _log_like_hadoop() -> None:
         )
         handler.setLevel(logging.WARNING)
         logger.addHandler(handler)
+
+
+def qualify(path: str, conf: Configuration) -> str:
+    """A path as Hadoop reads a job argument: scheme-less paths live on ``fs.defaultFS``
+    (``/in`` -> ``dfs:///in``; ``in`` -> ``dfs:///user/<user>/in``).
+
+    >>> qualify("/in", Configuration({"fs.defaultFS": "dfs:///"}, load_site=False))
+    'dfs:///in'
+    >>> qualify("s3://b/k", Configuration(load_site=False))
+    's3://b/k'
+    """
+    if "://" in path:
+        return path
+    default = conf.get_str("fs.defaultFS") or "dfs:///"
+    scheme = default.split("://", 1)[0]
+    if scheme == "file":
+        return os.path.abspath(path)
+    if not path.startswith("/"):
+        from dfs.conf import current_user
+
+        path = f"/user/{current_user()}/{path}"
+    return f"{scheme}://{path}"
+
+
+def qualify_step(step: Any, conf: Configuration) -> Any:
+    import dataclasses
+
+    from mapred.api import Input
+
+    inputs = [dataclasses.replace(i, path=qualify(i.path, conf)) if isinstance(i, Input)
+              else qualify(i, conf) for i in step.inputs]
+    return dataclasses.replace(step, inputs=inputs, output=qualify(step.output, conf))
 
 
 def threading_main() -> bool:

@@ -15,7 +15,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def hadoop(*args, home, cwd=ROOT):
+    """Run `hadoop ARGS`; for `jar`, scheme-less paths mean local files (fs.defaultFS=file:///)."""
     env = dict(os.environ, MINIHADOOP_HOME=str(home), PYTHONPATH=ROOT)
+    if args and args[0] == "jar":
+        args = (*args, "-D", "fs.defaultFS=file:///")
     return subprocess.run(
         [sys.executable, "-m", "mapred.cli", *args],
         capture_output=True,
@@ -29,6 +32,22 @@ def hadoop(*args, home, cwd=ROOT):
 @pytest.fixture
 def home(tmp_path):
     return tmp_path / "home"
+
+
+def test_jar_paths_without_scheme_live_on_the_dfs(tmp_path, home):
+    from dfs.minicluster import MiniCluster
+
+    mc = MiniCluster(tmp_path / "c")
+    mc.client().write_bytes("/in/a.txt", b"x y x\n")
+    mc.close()
+    env = dict(os.environ, MINIHADOOP_HOME=str(mc.home), PYTHONPATH=ROOT)
+    run = subprocess.run([sys.executable, "-m", "mapred.cli", "jar", "jobs.wordcount", "/in",
+                          "/out"], capture_output=True, text=True, cwd=ROOT, env=env,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    mc.reopen()
+    assert mc.client().read_bytes("/out/part-r-00000") == b"x\t2\ny\t1\n"
+    mc.close()
 
 
 def test_jar_wordcount_prints_progress_and_counters(tmp_path, home):
@@ -163,7 +182,8 @@ def test_job_kill_stops_a_running_job_and_removes_its_output(tmp_path, home):
     out = tmp_path / "out"
     env = dict(os.environ, MINIHADOOP_HOME=str(home), PYTHONPATH=ROOT)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mapred.cli", "jar", str(job), str(src), str(out)],
+        [sys.executable, "-m", "mapred.cli", "jar", str(job), str(src), str(out),
+         "-D", "fs.defaultFS=file:///"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
