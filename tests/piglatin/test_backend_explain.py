@@ -63,3 +63,12 @@ def test_hash_join_then_order_is_a_chain_of_jobs(tmp_path) -> None:
     assert len(jobs) == 2
     assert "POJoin" in _section(jobs[0], "Reduce") and "POSort" in _section(jobs[1], "Reduce")
     assert "# New Logical Plan" in text and "# Physical Plan" in text
+
+
+def test_order_on_several_reducers_samples_first(tmp_path) -> None:
+    text = explain_text(
+        "A = LOAD 'a' AS (k:int);\nB = ORDER A BY k PARALLEL 3;\nDUMP B;", cwd=str(tmp_path)
+    )
+    sample, order = _jobs(text)
+    assert "map-only" in sample.splitlines()[0] and "ORDER BY keys" in sample.splitlines()[0]
+    assert "3 reducer(s)" in order.splitlines()[0] and "POSort" in _section(order, "Reduce")
