@@ -348,6 +348,13 @@ def check_joins(plan: L.LogicalPlan, live: set[str]) -> None:
                 code=1000,
                 **where,
             )
+        if op.strategy == "merge" and op.join_type in ("right", "full"):
+            raise PigError(
+                "Merge join supports inner and left outer joins only; "
+                "use the default hash join or 'skewed' for right/full outer joins",
+                code=1000,
+                **where,
+            )
         if op.strategy in ("skewed", "merge") and len(op.inputs) > 2:
             name = op.strategy.capitalize()
             raise PigError(

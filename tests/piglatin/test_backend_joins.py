@@ -171,3 +171,8 @@ def test_replicated_inputs_come_from_the_distributed_cache(
     assert got == _reference(left, right, "inner")
     # each map task read its own localized copy, never the original r.txt
     assert seen and all("r.txt" not in u.rsplit("/", 1)[0] and "repl-" in u for u in seen)
+
+
+def test_merge_join_refuses_right_outer_naming_the_alternatives(tmp_path: Path, inputs) -> None:
+    with pytest.raises(PigError, match="hash join or 'skewed'"):
+        _run(tmp_path, SCRIPT.format(how="RIGHT OUTER", using=" USING 'merge'"))
