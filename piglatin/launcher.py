@@ -292,6 +292,9 @@ class PigServer:
                 "store": store.path if isinstance(store, L.LOStore) else None,
             }
         )
+        warnings = result.counters.to_dict().get(RT.WARNINGS, {})
+        for code, n in sorted(warnings.items()):
+            log.warning("Encountered Warning %s %d time(s).", code, n)
         if self.on_job is not None:
             self.on_job(self.stats[-1])
         if not isinstance(store, L.LOStore):

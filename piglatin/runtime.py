@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 SCRIPT, SPEC, CWD, LOCATIONS = "pig.script", "pig.job.spec", "pig.cwd", "pig.locations"
 SCALARS, UDFS, OUTFMT = "pig.scalars", "pig.udfs", "pig.output.format"
+WARNINGS = "org.apache.pig.PigWarning"  # counter group of load warnings (bad fields)
 CACHE = "pig.cache"  # replicated input op id -> its files' names in the distributed cache
 _PLANS: dict[str, L.LogicalPlan] = {}
 
@@ -270,6 +271,8 @@ class PigJob(Job):
         loader = loader_for(source)
         if getattr(loader, "tag", None) is not None:
             loader.set_source(self.context.split.url if self.context.split else "")
+        increment = self.context.increment
+        loader.on_warning = lambda code: increment(WARNINGS, code)
         return text_parser(source, loader) or loader.parse_line
 
     def _narrow(self, op: L.LogicalOperator, slot: int) -> Any:

@@ -289,3 +289,13 @@ def test_fast_text_parser_equals_pigstorage(line: str, types: list[str]) -> None
     fast = text_parser(op, loader_for(op))
     assert fast is not None
     assert fast(line) == loader_for(op).parse_line(line)
+
+
+def test_bad_fields_become_null_and_are_counted(tmp_path: Path) -> None:
+    (tmp_path / "w.txt").write_text("1\tx\nabc\ty\n2\tz\n")
+    out = io.StringIO()
+    with PigServer("local", cwd=tmp_path, out=out) as server:
+        server.register_script("A = LOAD 'w.txt' AS (n:int, s:chararray); DUMP A;")
+        counters = server.stats[0]["counters"].to_dict()
+    assert out.getvalue().split() == ["(1,x)", "(,y)", "(2,z)"]
+    assert counters["org.apache.pig.PigWarning"] == {"FIELD_DISCARDED_TYPE_CONVERSION_FAILED": 1}
