@@ -17,9 +17,9 @@ from typing import Any
 
 import msgpack
 
-from piglatin import data
 from piglatin import logical as L
 from piglatin.builtins import BUILTINS
+from piglatin.exprs import key_bytes
 from piglatin.mapjoins import width
 from piglatin.physical import Compiler
 from piglatin.storage import pack_value, unpack_value
@@ -68,7 +68,7 @@ def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
     intermediates = [BUILTINS[c.func].algebraic[1] for c in calls]
     rows_by_key: dict[Any, list] = {}
     partials: dict[Any, list] = {}
-    sort_bytes = data.sort_bytes
+    sort_bytes = key_bytes
     n = len(calls)
 
     def initial(rows: list) -> tuple:
@@ -128,7 +128,7 @@ def _count_tail(
     count), so a row costs a key and a dict update."""
     star = [c.func == "COUNT_STAR" for c in calls]
     counts: dict[Any, list] = {}
-    sort_bytes = data.sort_bytes
+    sort_bytes = key_bytes
     plain = msgpack.Packer(use_bin_type=True).pack
 
     def flush() -> list:
@@ -178,7 +178,7 @@ def _count_one(
     bag in one C-level `Counter.update`. When the key is the rows' first field, COUNT (which
     skips rows whose first field is null) differs from COUNT_STAR only for the null key."""
     counter: Counter = Counter()
-    sort_bytes = data.sort_bytes
+    sort_bytes = key_bytes
 
     def flush_counter() -> list:
         if key_is_first and not star and None in counter:

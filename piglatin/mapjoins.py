@@ -13,6 +13,7 @@ from typing import Any
 
 from piglatin import data
 from piglatin import logical as L
+from piglatin.exprs import key_bytes
 from piglatin.storage import pack_value
 
 __all__ = [
@@ -53,7 +54,7 @@ def _side_rows(job: Any, op_id: str) -> Iterator[tuple]:
 
 def replicated_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
     comp = job.compiler
-    sort_bytes = data.sort_bytes
+    sort_bytes = key_bytes
     tables = []
     for i, dep in enumerate(op.inputs[1:], start=1):
         keyf = comp.key_fn(op.keys[i])
@@ -135,7 +136,7 @@ def merge_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
     parse = right_parser(job, source, info["chain"])
     fmt_name = input_format_of(source)
     keyl, keyr = job.compiler.key_fn(op.keys[0]), job.compiler.key_fn(op.keys[1])
-    sort_bytes = data.sort_bytes
+    sort_bytes = key_bytes
     left_outer = op.join_type == "left"
     width = len(job.plan.op(op.inputs[1]).schema or ())
     pad = (None,) * width

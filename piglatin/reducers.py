@@ -21,6 +21,7 @@ import msgpack
 from piglatin import data
 from piglatin import logical as L
 from piglatin.aggregates import AGG_KEYS, agg_reducer, agg_tail
+from piglatin.exprs import key_bytes
 from piglatin.mapjoins import has_null, width
 from piglatin.physical import chain_functions
 from piglatin.storage import pack_value, unpack_value
@@ -29,6 +30,7 @@ SPILL_RECORDS = "pig.join.spill.records"
 _NULL = b"\x00"  # below every data.sort_bytes prefix: null keys that must not match
 
 _chain = chain.from_iterable
+
 
 __all__ = [
     "MapState",
@@ -62,7 +64,7 @@ def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:
     spec, plan, comp = job.spec, job.plan, job.compiler
     op = plan.op(spec["op"])
     kind = spec["kind"]
-    sort_bytes = data.sort_bytes
+    sort_bytes = key_bytes
     pack_value = packer(plan.op(op.inputs[tag]).schema)
     if kind == "group":
         if spec.get("combine"):
