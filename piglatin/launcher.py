@@ -146,6 +146,8 @@ class PigServer:
             self.run_sink(action.op_id)
         elif isinstance(action, L.DescribeAction):
             self.print(action.text or self.plan.describe(action.alias))
+        elif isinstance(action, L.IllustrateAction):
+            self.print(self.illustrate(action.op_id))
         elif isinstance(action, L.ExplainAction):
             self.print(self.explain(action.op_id))
         elif isinstance(action, L.SetAction):
@@ -432,6 +434,16 @@ class PigServer:
         for part in part_files(url):
             for _k, v in read_records(part):
                 yield unpack_value(v)
+
+    def illustrate(self, op_id: str) -> str:
+        """ILLUSTRATE: example rows of every aliased relation `op_id` depends on."""
+        from piglatin.illustrate import illustrate, sample_reader
+        from piglatin.physical import Compiler
+
+        plan = self.plan
+        scalars = {k: unpack_value(v) for k, v in self.scalars.items()}
+        udfs = {(k or None): v for k, v in self.udfs.items()}
+        return illustrate(plan, op_id, Compiler(scalars, udfs, plan=plan), sample_reader(self))
 
     # -- explain --------------------------------------------------------------------------
     def explain(self, op_id: str | None = None) -> str:

@@ -309,3 +309,21 @@ def test_key_bytes_equal_pig_sort_bytes(key) -> None:
     from piglatin.exprs import key_bytes
 
     assert key_bytes(key) == sort_bytes(key)
+
+
+def test_illustrate_shows_example_rows_of_each_alias(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", [(1, "x"), (2, "y"), (1, "z")])
+    got = pig(
+        tmp_path,
+        """A = LOAD 'a.txt' AS (k:int, s:chararray);
+        B = GROUP A BY k; C = FOREACH B GENERATE group, COUNT(A) AS n; ILLUSTRATE C;""",
+    )
+    text = "\n".join(got)
+    assert "| A " in text and "| B " in text and "| C " in text
+    assert "k:int" in text and "n:long" in text
+    c_rows = [
+        [cell.strip() for cell in line.strip("|").split("|")[1:]]
+        for line in text.split("| C ")[1].splitlines()
+        if line.startswith("|   ")
+    ]
+    assert sorted(c_rows) == [["1", "2"], ["2", "1"]]
