@@ -3,8 +3,11 @@
 Owns: a script session end to end — preprocess, parse, build (and optimize when
 piglatin.optimizer exists), then each action in script order: compile a sink into its MR job
 chain (mrcompiler.py) and run it through mapred.runner (local or cluster executor), print DUMP
-rows and DESCRIBE text, EXPLAIN, SET, REGISTER, `fs`/`exec`/`run`. Intermediate outputs live in
-a temporary directory removed when the session closes. Runtime failures become one-line
+rows and DESCRIBE text, EXPLAIN, ILLUSTRATE (illustrate.py), SET, REGISTER, `fs`/`exec`/`run`
+(commands.py). Replicated join inputs go through the distributed cache; ORDER's cut points come
+from its sampling job, a skewed join's hot keys from its key-count job. Intermediate outputs
+live in a temporary directory (local, or on the DFS in mapreduce mode) removed when the session
+closes. Runtime failures become one-line
 PigErrors naming the job and the cause. Must not touch: the grammar, plans' semantics, the
 operators' record logic, or how a task runs.
 """

@@ -4,7 +4,9 @@ Owns: turning one MR job spec (see mrcompiler.py) into map, combine and reduce f
 a task: the worker rebuilds the logical plan from the preprocessed script carried in the
 configuration (cached per process by script hash), compiles only the op ids its spec names,
 and runs them over Pig tuples. Shuffle keys are Pig byte sort keys (`data.sort_bytes`); values
-travel as `storage.pack_value` bytes so bags, maps and datetimes round-trip exactly.
+travel as `storage.pack_value` bytes (plain msgpack when the schema says every field is an
+atom) so bags, maps and datetimes round-trip exactly. Mappers are named `map<i>` for input i
+(MultipleInputs); the class variants set the grouping comparator, combiner or partitioner.
 Must not touch: job boundaries (mrcompiler.py), sequencing jobs or printing (launcher.py).
 """
 
