@@ -60,6 +60,7 @@ class Compiler:
         self.udfs = dict(udfs or {})
         self.replace = dict(replace or {})
         self.plan = plan  # for input widths (plain projections become itemgetters)
+        self.width = 0  # while compiling an operator: the exact width of its input rows
 
     # -- expressions ----------------------------------------------------------------------
     def expr(self, e: L.LExpr, inner: Mapping[str, int] | None = None) -> Fn:
@@ -69,7 +70,11 @@ class Compiler:
         inner = inner or {}
         sub = lambda x: self.expr(x, inner)
         if isinstance(e, L.LEProject):
-            return (lambda t: tuple(t)) if e.column is None else project(e.column)
+            if e.column is None:
+                return lambda t: tuple(t)
+            if e.column < self.width and not inner:  # rows are known to be this wide
+                return itemgetter(e.column)
+            return project(e.column)
         if isinstance(e, L.LEConst):
             return const(e.value)
         if isinstance(e, L.LEBinary):
@@ -164,10 +169,23 @@ class Compiler:
         projection = None if pre is not None else self._projection(op)
         if projection is not None:
             return projection
-        gen = self.generate(op.generate, inner)
+        self.width = self._input_width(op)
+        try:
+            gen = self.generate(op.generate, inner)
+        finally:
+            self.width = 0
         if pre is None:
             return gen
         return lambda t: gen(pre(t))
+
+    def _input_width(self, op: L.LogicalOperator) -> int:
+        """The width every input row of `op` has (0 when not guaranteed)."""
+        if self.plan is None or op.inputs[0] not in self.plan:
+            return 0
+        schema = self.plan.op(op.inputs[0]).schema
+        if schema is None or not _exact_width(self.plan, op.inputs[0]):
+            return 0
+        return len(schema)
 
     def _projection(self, op: L.LOForEach) -> RecordFn | None:
         """GENERATE of plain columns of rows whose width the schema guarantees: itemgetter."""

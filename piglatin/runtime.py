@@ -178,7 +178,7 @@ def text_parser(op: L.LOLoad, loader: Any) -> Callable[[str], tuple] | None:
     chararray fields need no bytes round trip. Other fields use the loader's own casts."""
     name = type(loader).__name__
     if name == "TextLoader" and loader._casters is None:
-        return lambda v: (v,)
+        return _ONE_FIELD
     if name != "PigStorage" or loader.tag is not None or loader._casters is None:
         return None
     delim = loader.delimiter
@@ -202,6 +202,10 @@ def text_parser(op: L.LOLoad, loader: Any) -> Callable[[str], tuple] | None:
         return tuple([(c(x) if c else x) if x else None for c, x in zip(casters, fields)])
 
     return typed
+
+
+def _ONE_FIELD(v: str) -> tuple:  # a marker: the map pipeline inlines it
+    return (v,)
 
 
 def _from_text(cast: Callable[[Any], Any]) -> Callable[[str], Any]:
@@ -265,6 +269,8 @@ class PigJob(Job):
         run = chain_functions(stages, tail)
         if parse is None:
             return run
+        if parse is _ONE_FIELD:
+            return lambda v: run((v,))
         return lambda v: run(parse(v))
 
     def _parser(self, source: L.LogicalOperator) -> Callable[[Any], tuple] | None:
