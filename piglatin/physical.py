@@ -347,7 +347,11 @@ class Compiler:
         if isinstance(op, L.LOForEach):
             return self.foreach(op)
         if isinstance(op, L.LOFilter):
-            p = self.predicate(op.cond)  # type: ignore[arg-type]
+            self.width = self._input_width(op)
+            try:
+                p = self.predicate(op.cond)  # type: ignore[arg-type]
+            finally:
+                self.width = 0
             return lambda t: [t] if p(t) else []
         if isinstance(op, L.LOSplitOutput):
             if op.cond is not None:
