@@ -327,3 +327,29 @@ def test_illustrate_shows_example_rows_of_each_alias(tmp_path: Path) -> None:
         if line.startswith("|   ")
     ]
     assert sorted(c_rows) == [["1", "2"], ["2", "1"]]
+
+
+def test_mapreduce_mode_stores_on_the_dfs_and_reads_it_back(tmp_path: Path) -> None:
+    import uuid
+
+    import fsspec
+
+    from dfs.conf import current_user
+
+    write(tmp_path / "a.txt", [(3, "c"), (1, "a"), (2, "b")])
+    name = f"pigtest-{uuid.uuid4().hex[:8]}"
+    got = pig(
+        tmp_path,
+        f"""A = LOAD 'a.txt' AS (n:int, s:chararray);
+        B = ORDER A BY n PARALLEL 2; STORE B INTO '{name}';
+        C = LOAD '{name}' AS (n:int, s:chararray); D = FILTER C BY n > 1; DUMP D;
+        fs -cat {name}/part-r-00001;""",
+        "mapreduce",
+    )
+    assert got[:2] == ["(2,b)", "(3,c)"]  # the DFS copy, read back in order
+    fs = fsspec.filesystem("dfs")
+    base = f"/user/{current_user()}/{name}"
+    parts = [fs.cat_file(f"{base}/part-r-0000{i}").decode() for i in range(2)]
+    assert "".join(parts).splitlines() == ["1\ta", "2\tb", "3\tc"]
+    assert got[2:] == parts[1].splitlines()  # what `fs -cat` printed
+    fs.rm(base, recursive=True)
