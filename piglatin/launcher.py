@@ -379,7 +379,7 @@ class PigServer:
             conf["mapreduce.job.cache.files"] = ",".join(urls)
 
     def _job_conf(self, job: MRJob, locations: dict, text: bool) -> dict[str, Any]:
-        conf = {k: v for k, v in self.properties.items() if "." in k}
+        conf = dict(self.properties)  # every SET property travels with the job
         conf.update(
             {
                 RT.SCRIPT: self.chunks,
