@@ -58,7 +58,8 @@ class Case:
 
 
 def _strip_trailing_blank(lines: list[str]) -> list[str]:
-    while lines and lines[-1].strip() == "":
+    """Drop trailing empty lines (a line of only tabs is data: a row of empty fields)."""
+    while lines and lines[-1] == "":
         lines.pop()
     return lines
 
