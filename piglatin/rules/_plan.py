@@ -212,3 +212,17 @@ def shape(plan: L.LogicalPlan, *, mask: bool = True) -> list[str]:
         line = f"{op.op_id}: {op.name} [{','.join(op.inputs)}]{L.describe_op(op)} | {schema}"
         out.append(_DIGEST.sub("_*", line) if mask else line)
     return out
+
+
+MAX_STEPS = 1000
+
+
+def to_fixpoint(step, plan: L.LogicalPlan) -> L.LogicalPlan:
+    """Apply `step(plan) -> new plan | None` until it changes nothing (at most MAX_STEPS);
+    returns `plan` itself when the first step changes nothing."""
+    for _ in range(MAX_STEPS):
+        new = step(plan)
+        if new is None:
+            return plan
+        plan = new
+    return plan

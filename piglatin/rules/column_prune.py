@@ -35,6 +35,7 @@ import dataclasses
 from piglatin import logical as L
 from piglatin.rules._exprs import columns, op_exprs, remap
 from piglatin.rules._plan import (
+    to_fixpoint,
     action_targets,
     consumers,
     derived_id,
@@ -43,7 +44,6 @@ from piglatin.rules._plan import (
     rebuild,
 )
 
-MAX_STEPS = 1000
 PASS_THROUGH = (L.LOFilter, L.LOSort, L.LOLimit, L.LOSample, L.LOSplit, L.LOSplitOutput)
 
 
@@ -244,9 +244,4 @@ def _once(plan: L.LogicalPlan) -> L.LogicalPlan | None:
 
 def apply(plan: L.LogicalPlan) -> L.LogicalPlan:
     """Prune the unused columns of every LOAD that allows it; `plan` itself when none."""
-    for _ in range(MAX_STEPS):
-        new = _once(plan)
-        if new is None:
-            return plan
-        plan = new
-    return plan
+    return to_fixpoint(_once, plan)

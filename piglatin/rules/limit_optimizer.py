@@ -25,6 +25,7 @@ import dataclasses
 
 from piglatin import logical as L
 from piglatin.rules._plan import (
+    to_fixpoint,
     derived_id,
     is_load_projection,
     rebuild,
@@ -32,7 +33,6 @@ from piglatin.rules._plan import (
     single_use,
 )
 
-MAX_STEPS = 1000
 
 
 def _const(e: L.LExpr | None) -> int | None:
@@ -83,9 +83,4 @@ def _once(plan: L.LogicalPlan) -> L.LogicalPlan | None:
 
 def apply(plan: L.LogicalPlan) -> L.LogicalPlan:
     """Move every LIMIT as early as it may go; `plan` itself when nothing moves."""
-    for _ in range(MAX_STEPS):
-        new = _once(plan)
-        if new is None:
-            return plan
-        plan = new
-    return plan
+    return to_fixpoint(_once, plan)

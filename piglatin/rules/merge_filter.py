@@ -21,9 +21,8 @@ import dataclasses
 from piglatin import logical as L
 from piglatin.logical import describe_op  # noqa: F401 - used by the doctest
 from piglatin.rules._exprs import and_
-from piglatin.rules._plan import rebuild, replace_op, single_use
+from piglatin.rules._plan import rebuild, replace_op, single_use, to_fixpoint
 
-MAX_STEPS = 1000
 
 
 def _once(plan: L.LogicalPlan) -> L.LogicalPlan | None:
@@ -43,9 +42,4 @@ def _once(plan: L.LogicalPlan) -> L.LogicalPlan | None:
 
 def apply(plan: L.LogicalPlan) -> L.LogicalPlan:
     """Merge every chain of adjacent filters; returns `plan` itself when none."""
-    for _ in range(MAX_STEPS):
-        new = _once(plan)
-        if new is None:
-            return plan
-        plan = new
-    return plan
+    return to_fixpoint(_once, plan)

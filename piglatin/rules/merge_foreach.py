@@ -26,9 +26,8 @@ import dataclasses
 
 from piglatin import logical as L
 from piglatin.rules._exprs import is_plain_project
-from piglatin.rules._plan import rebuild, replace_op, single_use
+from piglatin.rules._plan import rebuild, replace_op, single_use, to_fixpoint
 
-MAX_STEPS = 1000
 
 
 def mergeable(plan: L.LogicalPlan, upper: L.LogicalOperator) -> L.LOForEach | None:
@@ -68,9 +67,4 @@ def _once(plan: L.LogicalPlan) -> L.LogicalPlan | None:
 
 def apply(plan: L.LogicalPlan) -> L.LogicalPlan:
     """Fold every chain of projection-only FOREACHes; `plan` itself when none."""
-    for _ in range(MAX_STEPS):
-        new = _once(plan)
-        if new is None:
-            return plan
-        plan = new
-    return plan
+    return to_fixpoint(_once, plan)

@@ -44,9 +44,14 @@ from piglatin.rules._exprs import (
     remap,
     transform,
 )
-from piglatin.rules._plan import derived_id, is_load_projection, rebuild, single_use
+from piglatin.rules._plan import (
+    derived_id,
+    is_load_projection,
+    rebuild,
+    single_use,
+    to_fixpoint,
+)
 
-MAX_STEPS = 1000
 # which join inputs a filter may move onto, by join type
 _JOIN_SIDES = {"inner": None, "left": {0}, "right": {1}, "full": set()}
 
@@ -233,9 +238,4 @@ def _move(plan, flt: L.LOFilter, below, moves: list[Target], stay: list[L.LExpr]
 
 def apply(plan: L.LogicalPlan) -> L.LogicalPlan:
     """Push every movable filter as far up as it goes; `plan` itself when none moves."""
-    for _ in range(MAX_STEPS):
-        new = _once(plan)
-        if new is None:
-            return plan
-        plan = new
-    return plan
+    return to_fixpoint(_once, plan)
