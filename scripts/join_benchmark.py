@@ -396,7 +396,13 @@ def bar_chart(rows: Sequence[Mapping[str, Any]], path: Path) -> bool:
         for i, strategy in enumerate(strategies):
             values = [next((float(r[column]) for r in rows if r["dataset"] == d
                             and r["strategy"] == strategy and r[column]), 0.0) for d in datasets]
-            ax.bar([x + i * width for x in range(len(datasets))], values, width, label=strategy)
+            xs = [x + i * width for x in range(len(datasets))]
+            ax.bar(xs, values, width, label=strategy)
+            for x, d in zip(xs, datasets):
+                if column == "study_normalised" and any(
+                        r["dataset"] == d and r["strategy"] == strategy
+                        and r["study_s"] == "did not finish" for r in rows):
+                    ax.text(x, 0.1, "did not finish", rotation=90, ha="center", va="bottom", fontsize=7)
         ax.set_xticks([x + width * (len(strategies) - 1) / 2 for x in range(len(datasets))], datasets)
         ax.set_title(title)
         ax.set_ylabel("time / fastest strategy of the dataset")

@@ -192,3 +192,16 @@ def test_semantic_expansion_script_counts_distinct_elements_per_ancestor(tmp_pat
     for part in sorted(out.glob("part-*")):
         got += [tuple(line.split("\t")) for line in part.read_text().splitlines()]
     assert [(p, int(n)) for p, n in got] == expected  # ORDER BY elements DESC, ancestor
+
+
+def test_charts_are_png_files_when_matplotlib_is_installed(jb, tmp_path):
+    pytest.importorskip("matplotlib")
+    measured = [jb.Measured("pm", s, [t], 10, 2, 100) for s, t in
+                (("mr_singleton", 2.0), ("mr_reduce_side", 3.0), ("sqlite", 1.0))]
+    rows = jb.table_rows(measured)
+    assert jb.bar_chart(rows, tmp_path / "figure.png")
+    sweep = [{"relation_blocks": b, "replicated": "Pig replicated", "replicated_s": r,
+              "hash": "Pig hash", "hash_s": h} for b, r, h in (("0.5", "1", "2"), ("8", "4", "2"))]
+    assert jb.sweep_chart(sweep, tmp_path / "sweep.png")
+    for name in ("figure.png", "sweep.png"):
+        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
