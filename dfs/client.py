@@ -392,14 +392,23 @@ class DFSInputStream(io.RawIOBase):
         st = client.nn.get_status(client.user, path)
         if st.is_dir:
             raise DFSIsADirectory(f"`{path}': Is a directory", path)
-        self._locate()
+        self.length = st.length
+        # like HDFS's dfs.client.read.prefetch.size: locations of ~10 blocks at a time, so
+        # opening a file of hundreds of blocks to read one split stays cheap
+        self.prefetch = 10 * (st.blocksize or client.conf.get_bytes("dfs.blocksize"))
+        self.blocks: list[LocatedBlock] = []
+        self._window = (0, 0)
         self.pos = 0
         self._dead: set[str] = set()
 
-    def _locate(self) -> None:
+    def _locate(self, start: int = 0, length: int = 0) -> None:
+        """Fetch the locations of the blocks covering [start, start + max(length, prefetch))."""
         c = self.client
-        self.length, self.blocks = c.nn.get_block_locations(c.user, self.path, 0, None,
-                                                            c.local_node)
+        self.length, self.blocks = c.nn.get_block_locations(
+            c.user, self.path, start, max(length, self.prefetch), c.local_node)
+        if self.blocks:
+            last = self.blocks[-1]
+            self._window = (self.blocks[0].offset, last.offset + last.length)
 
     def readable(self) -> bool:
         return True
@@ -434,6 +443,8 @@ class DFSInputStream(io.RawIOBase):
         end = min(self.pos + size, self.length)
         if end <= self.pos:
             return b""
+        if self.pos < self._window[0] or end > self._window[1]:
+            self._locate(self.pos, end - self.pos)
         parts = []
         for lb in self.blocks:
             b_end = lb.offset + lb.length
@@ -461,7 +472,7 @@ class DFSInputStream(io.RawIOBase):
                     log.warning("cannot read blk_%d from %s: %s", lb.block_id, loc.node_id, e)
                     self._dead.add(loc.node_id)
             if attempt == 0:
-                self._locate()
+                self._locate(lb.offset, lb.length)
                 lb = next((b for b in self.blocks if b.block_id == lb.block_id), lb)
                 self._dead.clear()
         raise DFSBlockMissing(

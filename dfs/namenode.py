@@ -131,7 +131,10 @@ class NameNode:
         path = self.directory / "edits"
         st = os.stat(path)
         if st.st_ino != self._edits_ino:
+            reload = self._edits_ino != -1
             self._load()
+            if reload:  # another process checkpointed: the block map starts empty again
+                self._probe(list(self.blocks.expected))
             return
         if st.st_size == self._edits_offset:
             return

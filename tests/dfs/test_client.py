@@ -246,3 +246,20 @@ def test_every_read_that_touches_a_corrupt_byte_detects_it(tmp_path, flip, windo
         with c.open("/one") as f, pytest.raises(OSError, match="Could not obtain block"):
             f.seek(lo)
             f.read(hi - lo)
+
+
+def test_a_checkpoint_by_another_process_keeps_replicas_visible(tmp_path):
+    """A long-lived process reloads the image another process wrote, and still finds every
+    replica (the block map is rebuilt from the datanodes, not left empty)."""
+    from dfs.cluster import EmbeddedCluster
+
+    with MiniCluster(tmp_path, conf={"dfs.namenode.checkpoint.txns": 5}) as mc:
+        c = mc.client()
+        data = _payload(3 * BLOCK, 11)
+        c.write_bytes("/kept", data)
+        other = EmbeddedCluster(mc.conf)
+        for i in range(10):
+            other.client().write_bytes(f"/churn/{i}", b"x")
+        other.namenode.checkpoint()
+        other.close()
+        assert c.read_bytes("/kept") == data
