@@ -16,6 +16,7 @@ Algebraic interface. Builtin names are case-sensitive as in Pig (COUNT, IsEmpty,
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import random
 import re
@@ -257,8 +258,13 @@ def TOKENIZE(s: str | None, delims: str | None = None) -> list | None:
         s = s.decode("utf-8", "replace")
     if len(d) == 1:
         return [(w,) for w in s.split(d) if w]
-    table = str.maketrans({c: d[0] for c in d[1:]})
-    return [(w,) for w in s.translate(table).split(d[0]) if w]
+    return [(w,) for w in s.translate(_delimiter_table(d)).split(d[0]) if w]
+
+
+@functools.lru_cache(maxsize=64)
+def _delimiter_table(d: str) -> dict[int, str]:
+    """Map every delimiter to the first one, so one split cuts at all of them (built once)."""
+    return str.maketrans({c: d[0] for c in d[1:]})
 
 
 def IsEmpty(v: Any) -> bool | None:
