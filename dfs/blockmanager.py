@@ -33,9 +33,17 @@ class NodeState:
     last_contact: int = 0
 
     def info(self) -> DatanodeInfo:
-        return DatanodeInfo(self.node_id, self.rack, self.storage, self.capacity, self.used,
-                            max(self.capacity - self.used, 0), self.alive, self.last_contact,
-                            self.blocks)
+        return DatanodeInfo(
+            self.node_id,
+            self.rack,
+            self.storage,
+            self.capacity,
+            self.used,
+            max(self.capacity - self.used, 0),
+            self.alive,
+            self.last_contact,
+            self.blocks,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +114,11 @@ class BlockManager:
     # -- views ---------------------------------------------------------------------------------
     def live_replicas(self, block_id: int) -> list[str]:
         bad = self.corrupt.get(block_id, ())
-        return sorted(n for n in self.replicas.get(block_id, ())
-                      if n not in bad and self.nodes.get(n) is not None and self.nodes[n].alive)
+        return sorted(
+            n
+            for n in self.replicas.get(block_id, ())
+            if n not in bad and self.nodes.get(n) is not None and self.nodes[n].alive
+        )
 
     def sorted_locations(self, block_id: int, client_node: str | None) -> list[DatanodeInfo]:
         """Good live replicas, closest to the client first (same node, same rack, others)."""
@@ -128,9 +139,14 @@ class BlockManager:
         return {n.rack for n in self.nodes.values()}
 
     # -- placement -----------------------------------------------------------------------------
-    def choose_targets(self, block_id: int, count: int, writer: str | None = None,
-                       existing: list[str] | tuple[str, ...] = (),
-                       exclude: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    def choose_targets(
+        self,
+        block_id: int,
+        count: int,
+        writer: str | None = None,
+        existing: list[str] | tuple[str, ...] = (),
+        exclude: set[str] | frozenset[str] = frozenset(),
+    ) -> list[str]:
         rng = random.Random(block_id)
         chosen = list(existing)
         taken = set(existing) | set(exclude)
@@ -145,8 +161,9 @@ class BlockManager:
             result.append(pick)
         return result
 
-    def _pick(self, rng: random.Random, candidates: list[NodeState], chosen: list[str],
-              writer: str | None) -> str:
+    def _pick(
+        self, rng: random.Random, candidates: list[NodeState], chosen: list[str], writer: str | None
+    ) -> str:
         candidates = sorted(candidates, key=lambda n: n.node_id)
         if not chosen:
             if writer is not None and any(n.node_id == writer for n in candidates):
@@ -174,8 +191,9 @@ class BlockManager:
             want = min(expected, len(alive))
             if live and len(live) < want:
                 holders = self.replicas.get(block_id, set())
-                targets = self.choose_targets(block_id, want - len(live), existing=live,
-                                              exclude=holders - set(live))
+                targets = self.choose_targets(
+                    block_id, want - len(live), existing=live, exclude=holders - set(live)
+                )
                 if targets:
                     commands.append(ReplicateCommand(block_id, live[0], tuple(targets)))
             if live and bad:

@@ -35,7 +35,14 @@ from dfs.errors import (
     DFSIsADirectory,
 )
 from dfs.paths import normalize
-from dfs.protocol import ContentSummary, DatanodeInfo, FileStatus, FsckReport, FsStatus, LocatedBlock
+from dfs.protocol import (
+    ContentSummary,
+    DatanodeInfo,
+    FileStatus,
+    FsckReport,
+    FsStatus,
+    LocatedBlock,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +50,14 @@ log = logging.getLogger(__name__)
 class DFSClient:
     """A user's handle on the filesystem."""
 
-    def __init__(self, namenode: Any, datanodes: Mapping[str, DataNode], conf: Configuration,
-                 user: str | None = None, local_node: str | None = None) -> None:
+    def __init__(
+        self,
+        namenode: Any,
+        datanodes: Mapping[str, DataNode],
+        conf: Configuration,
+        user: str | None = None,
+        local_node: str | None = None,
+    ) -> None:
         self.nn = namenode
         self.datanodes = datanodes
         self.conf = conf
@@ -119,10 +132,12 @@ class DFSClient:
     def fsck(self, path: str = "/") -> FsckReport:
         return self.nn.fsck(self.user, self.resolve(path))
 
-    def block_locations(self, path: str, start: int = 0,
-                        length: int | None = None) -> list[LocatedBlock]:
-        return self.nn.get_block_locations(self.user, self.resolve(path), start, length,
-                                           self.local_node)[1]
+    def block_locations(
+        self, path: str, start: int = 0, length: int | None = None
+    ) -> list[LocatedBlock]:
+        return self.nn.get_block_locations(
+            self.user, self.resolve(path), start, length, self.local_node
+        )[1]
 
     def wait_replication(self, path: str, timeout_s: float = 30.0) -> bool:
         """True once every block of `path` (a file, or files below a directory) has its
@@ -133,8 +148,11 @@ class DFSClient:
         while True:
             report = self.fsck(path)
             alive = report.datanodes
-            if all(b.live_replicas >= min(b.expected_replicas, alive)
-                   for f in report.files for b in f.blocks):
+            if all(
+                b.live_replicas >= min(b.expected_replicas, alive)
+                for f in report.files
+                for b in f.blocks
+            ):
                 return True
             if time.monotonic() > deadline:
                 return False
@@ -147,11 +165,16 @@ class DFSClient:
     def open(self, path: str) -> DFSInputStream:
         return DFSInputStream(self, self.resolve(path))
 
-    def create(self, path: str, overwrite: bool = False, replication: int | None = None,
-               blocksize: int | None = None, mode: int | None = None) -> DFSOutputStream:
+    def create(
+        self,
+        path: str,
+        overwrite: bool = False,
+        replication: int | None = None,
+        blocksize: int | None = None,
+        mode: int | None = None,
+    ) -> DFSOutputStream:
         path = self.resolve(path)
-        status = self.nn.create(self.user, path, self.name, overwrite, replication, blocksize,
-                                mode)
+        status = self.nn.create(self.user, path, self.name, overwrite, replication, blocksize, mode)
         return DFSOutputStream(self, path, status.blocksize)
 
     def read_bytes(self, path: str) -> bytes:
@@ -172,8 +195,9 @@ class DFSOutputStream(io.RawIOBase):
         bpc = client.bytes_per_checksum
         if blocksize % bpc:
             raise DFSError(
-                f"dfs.blocksize ({blocksize}) must be a multiple of dfs.bytes-per-checksum "
-                f"({bpc})", path)
+                f"dfs.blocksize ({blocksize}) must be a multiple of dfs.bytes-per-checksum ({bpc})",
+                path,
+            )
         self.blocksize = blocksize
         self.packet = max(bpc, min(client.packet_size - client.packet_size % bpc, blocksize))
         self._buf = bytearray()
@@ -237,15 +261,19 @@ class DFSOutputStream(io.RawIOBase):
     def _start_block(self) -> None:
         client = self.client
         for _attempt in range(3):
-            located, targets = client.nn.add_block(client.user, self.path, client.name,
-                                                   client.local_node, tuple(self._bad_nodes))
+            located, targets = client.nn.add_block(
+                client.user, self.path, client.name, client.local_node, tuple(self._bad_nodes)
+            )
             writers = []
             for node_id in targets:
                 try:
-                    writers.append((node_id, client.datanodes[node_id].open_writer(located.block_id)))
+                    writers.append(
+                        (node_id, client.datanodes[node_id].open_writer(located.block_id))
+                    )
                 except (OSError, DFSError, KeyError) as e:
-                    log.warning("pipeline: datanode %s refused blk_%d: %s", node_id,
-                                located.block_id, e)
+                    log.warning(
+                        "pipeline: datanode %s refused blk_%d: %s", node_id, located.block_id, e
+                    )
                     self._bad_nodes.add(node_id)
             if writers:
                 self._writers = writers
@@ -258,8 +286,9 @@ class DFSOutputStream(io.RawIOBase):
         raise DFSError(f"`{self.path}': no datanode could take a block", self.path)
 
     def _drop(self, entry: tuple[str, Any], error: BaseException) -> None:
-        log.warning("pipeline: dropping datanode %s for blk_%d: %s", entry[0], self._block_id,
-                    error)
+        log.warning(
+            "pipeline: dropping datanode %s for blk_%d: %s", entry[0], self._block_id, error
+        )
         self._writers.remove(entry)
         self._bad_nodes.add(entry[0])
         try:
@@ -275,8 +304,7 @@ class DFSOutputStream(io.RawIOBase):
             except OSError as e:
                 self._drop(entry, e)
         if not self._writers:
-            raise DFSError(f"`{self.path}': all datanodes in the write pipeline failed",
-                           self.path)
+            raise DFSError(f"`{self.path}': all datanodes in the write pipeline failed", self.path)
 
     def _end_block(self) -> None:
         if self._streamer is not None:
@@ -294,8 +322,9 @@ class DFSOutputStream(io.RawIOBase):
                 self._drop(entry, e)
         if not done:
             self._failed = True
-            raise DFSError(f"`{self.path}': no datanode could finalize blk_{self._block_id}",
-                           self.path)
+            raise DFSError(
+                f"`{self.path}': no datanode could finalize blk_{self._block_id}", self.path
+            )
         self._lengths.append(length)
         self._replicas.append(done)
         self._writers = []
@@ -350,8 +379,9 @@ class _Streamer:
         self.stream = stream
         self.queue: queue.Queue = queue.Queue(maxsize=32)
         self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name=f"DataStreamer {stream.path}",
-                                       daemon=True)
+        self.thread = threading.Thread(
+            target=self._run, name=f"DataStreamer {stream.path}", daemon=True
+        )
         self.thread.start()
 
     def _run(self) -> None:
@@ -405,7 +435,8 @@ class DFSInputStream(io.RawIOBase):
         """Fetch the locations of the blocks covering [start, start + max(length, prefetch))."""
         c = self.client
         self.length, self.blocks = c.nn.get_block_locations(
-            c.user, self.path, start, max(length, self.prefetch), c.local_node)
+            c.user, self.path, start, max(length, self.prefetch), c.local_node
+        )
         if self.blocks:
             last = self.blocks[-1]
             self._window = (self.blocks[0].offset, last.offset + last.length)
@@ -484,6 +515,11 @@ class DFSInputStream(io.RawIOBase):
         node = self.client.datanodes[node_id]
         if node_id == self.client.local_node and node.alive:
             # short-circuit: read the local block file directly, verifying checksums
-            return read_verified(node.block_path(block_id), node.meta_path(block_id), offset,
-                                 length, f"{node_id}:blk_{block_id}")
+            return read_verified(
+                node.block_path(block_id),
+                node.meta_path(block_id),
+                offset,
+                length,
+                f"{node_id}:blk_{block_id}",
+            )
         return node.read(block_id, offset, length)

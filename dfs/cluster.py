@@ -31,8 +31,9 @@ from dfs.rpc import LocalTransport
 log = logging.getLogger(__name__)
 
 
-def format_cluster(conf: Configuration | None = None, force: bool = False,
-                   user: str | None = None) -> Path:
+def format_cluster(
+    conf: Configuration | None = None, force: bool = False, user: str | None = None
+) -> Path:
     """Create a new cluster in the state directory (`hadoop namenode -format`)."""
     conf = conf or Configuration()
     home = home_dir(conf)
@@ -70,9 +71,9 @@ class EmbeddedCluster:
         for line in (self.home / "topology").read_text().split("\n"):
             if line.strip():
                 node_id, rack = line.split()
-                self.datanodes[node_id] = DataNode(node_id, rack,
-                                                   self.home / "datanodes" / node_id, bpc,
-                                                   capacity)
+                self.datanodes[node_id] = DataNode(
+                    node_id, rack, self.home / "datanodes" / node_id, bpc, capacity
+                )
         for dn in self.datanodes.values():
             if dn.alive:
                 dn.start()
@@ -148,8 +149,9 @@ class EmbeddedCluster:
             try:
                 source.copy_to(cmd.block_id, self.datanodes[target])
             except DFSError as e:
-                log.warning("re-replication of blk_%d from %s failed: %s", cmd.block_id,
-                            cmd.source, e)
+                log.warning(
+                    "re-replication of blk_%d from %s failed: %s", cmd.block_id, cmd.source, e
+                )
                 if "Checksum" in str(e):
                     nn.report_bad_blocks([(cmd.block_id, cmd.source)])
                 return ok
@@ -177,8 +179,9 @@ def _holder_alive(holder: str) -> bool:
 
 
 @contextmanager
-def connect(conf: Configuration | None = None, user: str | None = None,
-            local_node: str | None = None) -> Iterator[DFSClient]:
+def connect(
+    conf: Configuration | None = None, user: str | None = None, local_node: str | None = None
+) -> Iterator[DFSClient]:
     """Open the embedded cluster (formatting it on first use) and yield a client for `user`."""
     cluster = EmbeddedCluster(conf)
     try:

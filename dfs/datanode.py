@@ -44,8 +44,10 @@ def chunk_crcs(data, bytes_per_checksum: int) -> array:
     """CRC32 of every `bytes_per_checksum` chunk of `data` (the last one may be short)."""
     view = memoryview(data)
     crc = zlib.crc32
-    return array("I", [crc(view[i : i + bytes_per_checksum])
-                       for i in range(0, len(view), bytes_per_checksum)])
+    return array(
+        "I",
+        [crc(view[i : i + bytes_per_checksum]) for i in range(0, len(view), bytes_per_checksum)],
+    )
 
 
 def crcs_to_bytes(crcs: array) -> bytes:
@@ -63,8 +65,7 @@ def crcs_from_bytes(data: bytes) -> array:
     return crcs
 
 
-def read_verified(data_path: Path, meta_path: Path, offset: int, length: int,
-                  what: str) -> bytes:
+def read_verified(data_path: Path, meta_path: Path, offset: int, length: int, what: str) -> bytes:
     """Read `length` bytes at `offset` of a replica, verifying every byte returned.
 
     Used by the datanode and by short-circuit readers on the same node alike.
@@ -75,8 +76,9 @@ def read_verified(data_path: Path, meta_path: Path, offset: int, length: int,
             raise DFSChecksumError(f"Checksum error: {what}: bad checksum file header", what)
         size = os.fstat(f.fileno()).st_size
         if offset + length > size:
-            raise DFSChecksumError(f"Checksum error: {what}: replica is shorter than expected",
-                                   what)
+            raise DFSChecksumError(
+                f"Checksum error: {what}: replica is shorter than expected", what
+            )
         start = offset // bpc * bpc
         end = min(-(-(offset + length) // bpc) * bpc, size)
         f.seek(start)
@@ -127,8 +129,18 @@ def _pid_alive(pid: int) -> bool:
 class BlockWriter:
     """Receives one replica's packets; `finalize` makes it visible, `abort` removes it."""
 
-    __slots__ = ("node", "block_id", "_data", "_meta", "_data_path", "_meta_path", "length",
-                 "_spans", "_span_crc", "_span_len")
+    __slots__ = (
+        "node",
+        "block_id",
+        "_data",
+        "_meta",
+        "_data_path",
+        "_meta_path",
+        "length",
+        "_spans",
+        "_span_crc",
+        "_span_len",
+    )
 
     def __init__(self, node: DataNode, block_id: int) -> None:
         self.node = node
@@ -181,8 +193,14 @@ class BlockWriter:
 class DataNode:
     """One simulated datanode: an id, a rack and a storage directory."""
 
-    def __init__(self, node_id: str, rack: str, directory: Path, bytes_per_checksum: int = 512,
-                 capacity: int = 64 * 1024**3) -> None:
+    def __init__(
+        self,
+        node_id: str,
+        rack: str,
+        directory: Path,
+        bytes_per_checksum: int = 512,
+        capacity: int = 64 * 1024**3,
+    ) -> None:
         self.node_id = node_id
         self.rack = rack
         self.directory = Path(directory)
@@ -257,8 +275,9 @@ class DataNode:
             raise DFSError(f"datanode {self.node_id} is stopped")
         what = f"{self.node_id}:blk_{block_id}"
         try:
-            return read_verified(self.block_path(block_id), self.meta_path(block_id), offset,
-                                 length, what)
+            return read_verified(
+                self.block_path(block_id), self.meta_path(block_id), offset, length, what
+            )
         except FileNotFoundError:
             raise DFSError(f"replica {what} not found") from None
 
@@ -278,7 +297,9 @@ class DataNode:
             step = 4 * 1024 * 1024
             for off in range(0, max(length, 1), step):
                 chunk = self.read(block_id, off, min(step, length - off))
-                writer.write_packet(chunk, crcs_to_bytes(chunk_crcs(chunk, self.bytes_per_checksum)))
+                writer.write_packet(
+                    chunk, crcs_to_bytes(chunk_crcs(chunk, self.bytes_per_checksum))
+                )
             writer.finalize()
         except BaseException:
             writer.abort()

@@ -27,9 +27,14 @@ class DFSFileSystem(AbstractFileSystem):
     protocol = "dfs"
     root_marker = "/"
 
-    def __init__(self, home: str | None = None, user: str | None = None,
-                 local_node: str | None = None, conf: dict[str, Any] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        home: str | None = None,
+        user: str | None = None,
+        local_node: str | None = None,
+        conf: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         from dfs.cluster import EmbeddedCluster
 
@@ -82,7 +87,7 @@ class DFSFileSystem(AbstractFileSystem):
         import datetime
 
         mtime = self.info(path)["mtime"]
-        return datetime.datetime.fromtimestamp(mtime, tz=datetime.timezone.utc)
+        return datetime.datetime.fromtimestamp(mtime, tz=datetime.UTC)
 
     created = modified
 
@@ -124,13 +129,16 @@ class DFSFileSystem(AbstractFileSystem):
             self.client.delete(p, recursive=recursive)
         self.invalidate_cache()
 
-    def mv(self, path1: str, path2: str, recursive: bool = False, maxdepth: Any = None,
-           **kwargs: Any) -> None:
+    def mv(
+        self, path1: str, path2: str, recursive: bool = False, maxdepth: Any = None, **kwargs: Any
+    ) -> None:
         self.client.rename(self._strip_protocol(path1), self._strip_protocol(path2))
 
     def cp_file(self, path1: str, path2: str, **kwargs: Any) -> None:
-        with self.client.open(self._strip_protocol(path1)) as src, \
-                self.client.create(self._strip_protocol(path2), overwrite=True) as dst:
+        with (
+            self.client.open(self._strip_protocol(path1)) as src,
+            self.client.create(self._strip_protocol(path2), overwrite=True) as dst,
+        ):
             while chunk := src.read(4 << 20):
                 dst.write(chunk)
 
@@ -139,8 +147,9 @@ class DFSFileSystem(AbstractFileSystem):
         if truncate or not self.exists(path):
             self.client.create(path, overwrite=True).close()
 
-    def cat_file(self, path: str, start: int | None = None, end: int | None = None,
-                 **kwargs: Any) -> bytes:
+    def cat_file(
+        self, path: str, start: int | None = None, end: int | None = None, **kwargs: Any
+    ) -> bytes:
         with self.client.open(self._strip_protocol(path)) as f:
             size = f.length
             start = 0 if start is None else (start + size if start < 0 else start)
@@ -151,8 +160,15 @@ class DFSFileSystem(AbstractFileSystem):
     def pipe_file(self, path: str, value: bytes, mode: str = "overwrite", **kwargs: Any) -> None:
         self.client.write_bytes(self._strip_protocol(path), value, overwrite=True)
 
-    def _open(self, path: str, mode: str = "rb", block_size: int | None = None,
-              autocommit: bool = True, cache_options: Any = None, **kwargs: Any) -> Any:
+    def _open(
+        self,
+        path: str,
+        mode: str = "rb",
+        block_size: int | None = None,
+        autocommit: bool = True,
+        cache_options: Any = None,
+        **kwargs: Any,
+    ) -> Any:
         path = self._strip_protocol(path)
         if "r" in mode:
             raw = self.client.open(path)

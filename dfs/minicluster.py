@@ -23,9 +23,16 @@ from dfs.conf import Configuration
 
 
 class MiniCluster:
-    def __init__(self, base: str | os.PathLike, datanodes: int = 4, racks: int = 2,
-                 blocksize: int = 64 * 1024, replication: int | None = None,
-                 conf: dict[str, Any] | None = None, user: str | None = None) -> None:
+    def __init__(
+        self,
+        base: str | os.PathLike,
+        datanodes: int = 4,
+        racks: int = 2,
+        blocksize: int = 64 * 1024,
+        replication: int | None = None,
+        conf: dict[str, Any] | None = None,
+        user: str | None = None,
+    ) -> None:
         self.home = Path(base) / "minihadoop"
         overrides = {
             "minihadoop.home": str(self.home),
@@ -50,8 +57,9 @@ class MiniCluster:
         if self._fs is None:
             from dfs.filesystem import DFSFileSystem
 
-            self._fs = DFSFileSystem(home=str(self.home), conf=self.overrides(),
-                                     skip_instance_cache=True)
+            self._fs = DFSFileSystem(
+                home=str(self.home), conf=self.overrides(), skip_instance_cache=True
+            )
         return self._fs
 
     def overrides(self) -> dict[str, Any]:

@@ -42,7 +42,7 @@ from dfs.namespace import (
     walk,
     walk_files,
 )
-from dfs.paths import components, normalize, parent
+from dfs.paths import normalize, parent
 from dfs.protocol import (
     ContentSummary,
     FileStatus,
@@ -66,8 +66,12 @@ def now_ms() -> int:
 class NameNode:
     """Metadata service over a namenode directory (``<home>/namenode``)."""
 
-    def __init__(self, directory: Path, conf: Configuration,
-                 replica_probe: Callable[[int], set[str]] | None = None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        conf: Configuration,
+        replica_probe: Callable[[int], set[str]] | None = None,
+    ) -> None:
         self.directory = Path(directory)
         self.conf = conf
         if not (self.directory / "VERSION").exists():
@@ -282,9 +286,14 @@ class NameNode:
             kids = node.children  # type: ignore[attr-defined]
             return [self.ns.status(kids[name]) for name in sorted(kids)]
 
-    def get_block_locations(self, user: str, path: str, start: int = 0,
-                            length: int | None = None, client_node: str | None = None
-                            ) -> tuple[int, list[LocatedBlock]]:
+    def get_block_locations(
+        self,
+        user: str,
+        path: str,
+        start: int = 0,
+        length: int | None = None,
+        client_node: str | None = None,
+    ) -> tuple[int, list[LocatedBlock]]:
         with self.locked():
             caller = self._caller(user)
             f = self.ns.file(path, caller)
@@ -292,11 +301,18 @@ class NameNode:
             end = f.length if length is None else start + length
             located, offset = [], 0
             for b in f.blocks:
-                if offset + b.length > start and offset < end or (b.length == 0 and offset == start):
+                if (
+                    offset + b.length > start
+                    and offset < end
+                    or (b.length == 0 and offset == start)
+                ):
                     locations = self.blocks.sorted_locations(b.block_id, client_node)
                     bad = tuple(sorted(self.blocks.corrupt.get(b.block_id, ())))
-                    located.append(LocatedBlock(b.block_id, b.genstamp, offset, b.length,
-                                                tuple(locations), bad))
+                    located.append(
+                        LocatedBlock(
+                            b.block_id, b.genstamp, offset, b.length, tuple(locations), bad
+                        )
+                    )
                 offset += b.length
             return f.length, located
 
@@ -336,9 +352,17 @@ class NameNode:
                 raise DFSFileNotFound(f"`{path}': No such file or directory", path)
             self.mkdirs(user, path, mode)
 
-    def create(self, user: str, path: str, holder: str, overwrite: bool = False,
-               replication: int | None = None, blocksize: int | None = None,
-               mode: int | None = None, create_parent: bool = True) -> FileStatus:
+    def create(
+        self,
+        user: str,
+        path: str,
+        holder: str,
+        overwrite: bool = False,
+        replication: int | None = None,
+        blocksize: int | None = None,
+        mode: int | None = None,
+        create_parent: bool = True,
+    ) -> FileStatus:
         with self.locked():
             caller = self._caller(user)
             path = normalize(path)
@@ -347,8 +371,19 @@ class NameNode:
             self.ns.check_create(path, caller, overwrite)
             repl = replication or self.conf.get_int("dfs.replication")
             bs = blocksize or self.conf.get_bytes("dfs.blocksize")
-            self._journal(["create", path, user, None, self._new_mode(mode, False), now_ms(),
-                           repl, bs, holder])
+            self._journal(
+                [
+                    "create",
+                    path,
+                    user,
+                    None,
+                    self._new_mode(mode, False),
+                    now_ms(),
+                    repl,
+                    bs,
+                    holder,
+                ]
+            )
             return self.ns.status(self.ns.lookup(path))
 
     def _file_under_construction(self, path: str, holder: str) -> INodeFile:
@@ -359,14 +394,21 @@ class NameNode:
             )
         return f
 
-    def add_block(self, user: str, path: str, holder: str, client_node: str | None = None,
-                  exclude: tuple[str, ...] = ()) -> tuple[LocatedBlock, list[str]]:
+    def add_block(
+        self,
+        user: str,
+        path: str,
+        holder: str,
+        client_node: str | None = None,
+        exclude: tuple[str, ...] = (),
+    ) -> tuple[LocatedBlock, list[str]]:
         """Allocate the next block of a file being written, and its pipeline targets."""
         with self.locked():
             f = self._file_under_construction(path, holder)
             block_id = self.next_block_id
-            targets = self.blocks.choose_targets(block_id, f.replication, writer=client_node,
-                                                 exclude=set(exclude))
+            targets = self.blocks.choose_targets(
+                block_id, f.replication, writer=client_node, exclude=set(exclude)
+            )
             if not targets:
                 from dfs.errors import DFSQuotaOrSpace
 
@@ -378,8 +420,13 @@ class NameNode:
                 )
             self._journal(["add_block", path, block_id, self.genstamp])
             offset = sum(b.length for b in f.blocks[:-1])
-            located = LocatedBlock(block_id, self.genstamp, offset, 0,
-                                   tuple(self.blocks.nodes[t].info() for t in targets))
+            located = LocatedBlock(
+                block_id,
+                self.genstamp,
+                offset,
+                0,
+                tuple(self.blocks.nodes[t].info() for t in targets),
+            )
             return located, targets
 
     def abandon_block(self, user: str, path: str, holder: str, block_id: int) -> None:
@@ -387,8 +434,9 @@ class NameNode:
             self._file_under_construction(path, holder)
             self._journal(["abandon_block", path, block_id])
 
-    def complete(self, user: str, path: str, holder: str, lengths: list[int],
-                 replicas: list[list[str]]) -> None:
+    def complete(
+        self, user: str, path: str, holder: str, lengths: list[int], replicas: list[list[str]]
+    ) -> None:
         """Close a file: its block lengths and the nodes that finalized each replica."""
         with self.locked():
             f = self._file_under_construction(path, holder)
@@ -427,7 +475,8 @@ class NameNode:
 
                 raise DFSPermissionDenied(
                     f"Permission denied: only the superuser ({self.ns.superuser}) may change "
-                    f"the owner of {node.path()}; user={user}", path,
+                    f"the owner of {node.path()}; user={user}",
+                    path,
                 )
             self.ns.check_owner(caller, node)
             self._journal(["chown", normalize(path), owner, group])
@@ -498,11 +547,17 @@ class NameNode:
     def recover_leases(self, is_alive: Callable[[str], bool]) -> list[str]:
         """Delete files left under construction by writers that died: never acknowledged."""
         with self.locked():
-            dead = [f.path() for f in walk_files(self.ns.root)
-                    if f.lease_holder is not None and not is_alive(f.lease_holder)]
+            dead = [
+                f.path()
+                for f in walk_files(self.ns.root)
+                if f.lease_holder is not None and not is_alive(f.lease_holder)
+            ]
             for path in dead:
-                log.warning("removing %s: its writer %s died before closing it", path,
-                            self.ns.file(path).lease_holder)
+                log.warning(
+                    "removing %s: its writer %s died before closing it",
+                    path,
+                    self.ns.file(path).lease_holder,
+                )
                 self._journal(["delete", path, now_ms()])
             return dead
 
@@ -534,8 +589,21 @@ def _fsck(nn: NameNode, root: INode, path: str) -> FsckReport:
     alive = {n.node_id for n in bm.alive_nodes()}
     files: list[FsckFile] = []
     problems: list[str] = []
-    c = dict(size=0, dirs=0, files=0, blocks=0, minrep=0, over=0, under=0, mis=0, corrupt=0,
-             missing=0, missing_size=0, replicas=0, uc=0)
+    c = dict(
+        size=0,
+        dirs=0,
+        files=0,
+        blocks=0,
+        minrep=0,
+        over=0,
+        under=0,
+        mis=0,
+        corrupt=0,
+        missing=0,
+        missing_size=0,
+        replicas=0,
+        uc=0,
+    )
     multi_rack = len({bm.nodes[n].rack for n in alive}) > 1
     for node in walk(root):
         if node.is_dir:
@@ -561,8 +629,9 @@ def _fsck(nn: NameNode, root: INode, path: str) -> FsckReport:
             c["replicas"] += len(live)
             if missing and bad:
                 c["corrupt"] += 1
-                problems.append(f"{f.path()}: CORRUPT blockpool {nn.cluster_id} block "
-                                f"blk_{b.block_id}")
+                problems.append(
+                    f"{f.path()}: CORRUPT blockpool {nn.cluster_id} block blk_{b.block_id}"
+                )
             elif missing:
                 c["missing"] += 1
                 c["missing_size"] += b.length
@@ -571,26 +640,42 @@ def _fsck(nn: NameNode, root: INode, path: str) -> FsckReport:
                 c["minrep"] += 1
             if 0 < len(live) < f.replication:
                 c["under"] += 1
-                problems.append(f"{f.path()}:  Under replicated blk_{b.block_id}_{b.genstamp}. "
-                                f"Target Replicas is {f.replication} but found {len(live)} "
-                                f"live replica(s), 0 decommissioned replica(s), 0 "
-                                f"decommissioning replica(s).")
+                problems.append(
+                    f"{f.path()}:  Under replicated blk_{b.block_id}_{b.genstamp}. "
+                    f"Target Replicas is {f.replication} but found {len(live)} "
+                    f"live replica(s), 0 decommissioned replica(s), 0 "
+                    f"decommissioning replica(s)."
+                )
             elif len(live) > f.replication:
                 c["over"] += 1
             if multi_rack and len(live) > 1 and len({bm.nodes[n].rack for n in live}) < 2:
                 c["mis"] += 1
-        files.append(FsckFile(f.path(), f.length, False, f.replication, tuple(entries),
-                              f.lease_holder is not None))
+        files.append(
+            FsckFile(
+                f.path(), f.length, False, f.replication, tuple(entries), f.lease_holder is not None
+            )
+        )
     blocks = c["blocks"]
     return FsckReport(
-        path=path, files=tuple(files), total_size=c["size"], total_dirs=c["dirs"],
-        total_files=c["files"], total_blocks=blocks, min_replicated=c["minrep"],
-        over_replicated=c["over"], under_replicated=c["under"], mis_replicated=c["mis"],
-        corrupt_blocks=c["corrupt"], missing_blocks=c["missing"], missing_size=c["missing_size"],
+        path=path,
+        files=tuple(files),
+        total_size=c["size"],
+        total_dirs=c["dirs"],
+        total_files=c["files"],
+        total_blocks=blocks,
+        min_replicated=c["minrep"],
+        over_replicated=c["over"],
+        under_replicated=c["under"],
+        mis_replicated=c["mis"],
+        corrupt_blocks=c["corrupt"],
+        missing_blocks=c["missing"],
+        missing_size=c["missing_size"],
         default_replication=nn.conf.get_int("dfs.replication"),
         avg_replication=(c["replicas"] / blocks) if blocks else 0.0,
-        datanodes=len(alive), racks=len({bm.nodes[n].rack for n in alive}),
-        under_construction=c["uc"], problems=tuple(problems),
+        datanodes=len(alive),
+        racks=len({bm.nodes[n].rack for n in alive}),
+        under_construction=c["uc"],
+        problems=tuple(problems),
     )
 
 
@@ -598,11 +683,30 @@ def _fsck(nn: NameNode, root: INode, path: str) -> FsckReport:
 def _encode(node: INode) -> list:
     if node.is_dir:
         kids = node.children  # type: ignore[attr-defined]
-        return [0, node.name, node.owner, node.group, node.mode, node.mtime, node.atime,
-                [_encode(kids[k]) for k in sorted(kids)]]
+        return [
+            0,
+            node.name,
+            node.owner,
+            node.group,
+            node.mode,
+            node.mtime,
+            node.atime,
+            [_encode(kids[k]) for k in sorted(kids)],
+        ]
     f: INodeFile = node  # type: ignore[assignment]
-    return [1, f.name, f.owner, f.group, f.mode, f.mtime, f.atime, f.replication, f.blocksize,
-            f.lease_holder, [[b.block_id, b.genstamp, b.length] for b in f.blocks]]
+    return [
+        1,
+        f.name,
+        f.owner,
+        f.group,
+        f.mode,
+        f.mtime,
+        f.atime,
+        f.replication,
+        f.blocksize,
+        f.lease_holder,
+        [[b.block_id, b.genstamp, b.length] for b in f.blocks],
+    ]
 
 
 def _decode(data: list) -> INode:
@@ -621,9 +725,15 @@ def _decode(data: list) -> INode:
 
 
 def _image_of(ns: Namespace, txid: int, next_block_id: int, genstamp: int) -> dict[str, Any]:
-    return {"version": editlog.IMAGE_VERSION, "txid": txid, "superuser": ns.superuser,
-            "supergroup": ns.supergroup, "next_block_id": next_block_id, "genstamp": genstamp,
-            "root": _encode(ns.root)}
+    return {
+        "version": editlog.IMAGE_VERSION,
+        "txid": txid,
+        "superuser": ns.superuser,
+        "supergroup": ns.supergroup,
+        "next_block_id": next_block_id,
+        "genstamp": genstamp,
+        "root": _encode(ns.root),
+    }
 
 
 def _namespace_of(image: dict[str, Any], permissions: bool) -> Namespace:
@@ -634,4 +744,4 @@ def _namespace_of(image: dict[str, Any], permissions: bool) -> Namespace:
     return ns
 
 
-__all__ = ["NameNode", "components", "EXECUTE"]
+__all__ = ["NameNode"]

@@ -29,8 +29,16 @@ from dfs.paths import components
 from dfs.protocol import FileStatus, mode_string
 
 READ, WRITE, EXECUTE = 4, 2, 1
-_ACCESS_NAME = ["NONE", "EXECUTE", "WRITE", "WRITE_EXECUTE", "READ", "READ_EXECUTE",
-                "READ_WRITE", "ALL"]  # Hadoop's FsAction names
+_ACCESS_NAME = [
+    "NONE",
+    "EXECUTE",
+    "WRITE",
+    "WRITE_EXECUTE",
+    "READ",
+    "READ_EXECUTE",
+    "READ_WRITE",
+    "ALL",
+]  # Hadoop's FsAction names
 
 
 class Block:
@@ -83,8 +91,17 @@ class INodeDirectory(INode):
 class INodeFile(INode):
     __slots__ = ("replication", "blocksize", "blocks", "lease_holder")
 
-    def __init__(self, name: str, owner: str, group: str, mode: int, mtime: int,
-                 replication: int, blocksize: int, lease_holder: str | None) -> None:
+    def __init__(
+        self,
+        name: str,
+        owner: str,
+        group: str,
+        mode: int,
+        mtime: int,
+        replication: int,
+        blocksize: int,
+        lease_holder: str | None,
+    ) -> None:
         super().__init__(name, owner, group, mode, mtime)
         self.replication = replication
         self.blocksize = blocksize
@@ -108,8 +125,13 @@ class Caller:
 class Namespace:
     """The inode tree rooted at ``/`` with path lookups and checked mutations."""
 
-    def __init__(self, superuser: str, supergroup: str = "supergroup", mtime: int = 0,
-                 permissions: bool = True) -> None:
+    def __init__(
+        self,
+        superuser: str,
+        supergroup: str = "supergroup",
+        mtime: int = 0,
+        permissions: bool = True,
+    ) -> None:
         self.root = INodeDirectory("", superuser, supergroup, 0o755, mtime)
         self.superuser = superuser
         self.supergroup = supergroup
@@ -172,11 +194,31 @@ class Namespace:
 
     def status(self, node: INode) -> FileStatus:
         if node.is_dir:
-            return FileStatus(node.path(), 0, True, 0, 0, node.mtime, node.atime, node.owner,
-                              node.group, node.mode)
+            return FileStatus(
+                node.path(),
+                0,
+                True,
+                0,
+                0,
+                node.mtime,
+                node.atime,
+                node.owner,
+                node.group,
+                node.mode,
+            )
         f: INodeFile = node  # type: ignore[assignment]
-        return FileStatus(f.path(), f.length, False, f.replication, f.blocksize, f.mtime,
-                          f.atime, f.owner, f.group, f.mode)
+        return FileStatus(
+            f.path(),
+            f.length,
+            False,
+            f.replication,
+            f.blocksize,
+            f.mtime,
+            f.atime,
+            f.owner,
+            f.group,
+            f.mode,
+        )
 
     # -- checks before a mutation (the namenode calls these, then journals, then applies) --------
     def check_mkdirs(self, path: str, caller: Caller) -> list[str]:
@@ -265,7 +307,9 @@ class Namespace:
         return dst
 
     # -- mutations (deterministic; no checks beyond structure) --------------------------------
-    def mkdir(self, path: str, owner: str, group: str | None, mode: int, mtime: int) -> INodeDirectory:
+    def mkdir(
+        self, path: str, owner: str, group: str | None, mode: int, mtime: int
+    ) -> INodeDirectory:
         parts = components(path)
         parent = self.lookup("/" + "/".join(parts[:-1]))
         node = INodeDirectory(parts[-1], owner, group or parent.group, mode, mtime)
@@ -273,12 +317,22 @@ class Namespace:
         parent.mtime = mtime
         return node
 
-    def create(self, path: str, owner: str, group: str | None, mode: int, mtime: int,
-               replication: int, blocksize: int, holder: str | None) -> INodeFile:
+    def create(
+        self,
+        path: str,
+        owner: str,
+        group: str | None,
+        mode: int,
+        mtime: int,
+        replication: int,
+        blocksize: int,
+        holder: str | None,
+    ) -> INodeFile:
         parts = components(path)
         parent = self.lookup("/" + "/".join(parts[:-1]))
-        node = INodeFile(parts[-1], owner, group or parent.group, mode, mtime, replication,
-                         blocksize, holder)
+        node = INodeFile(
+            parts[-1], owner, group or parent.group, mode, mtime, replication, blocksize, holder
+        )
         parent.children.pop(parts[-1], None)  # type: ignore[attr-defined]
         parent.add(node)  # type: ignore[attr-defined]
         parent.mtime = mtime

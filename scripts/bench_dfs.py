@@ -44,8 +44,9 @@ def main() -> None:
         for _ in range(opts.size_mb):
             f.write(os.urandom(1 << 20))
     size_mb = src.stat().st_size / 1e6
-    subprocess.run([*hadoop, "namenode", "-format", "-force"], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [*hadoop, "namenode", "-format", "-force"], env=env, check=True, stdout=subprocess.DEVNULL
+    )
     subprocess.run([*hadoop, "fs", "-mkdir", "-p", "/bench"], env=env, check=True)
     rows = []
 
@@ -69,14 +70,18 @@ def main() -> None:
             if p1.wait() != 0:
                 raise SystemExit("bench: hadoop fs -cat failed")
             return time.perf_counter() - t
+
         return run
 
     def dfs_put(repl: int, path: str):
         def run() -> float:
-            subprocess.run([*hadoop, "fs", "-rm", "-f", path], env=env, check=True,
-                           stdout=subprocess.DEVNULL)
-            return timed([*hadoop, "fs", "-D", f"dfs.replication={repl}", "-put", str(src),
-                          path], env)
+            subprocess.run(
+                [*hadoop, "fs", "-rm", "-f", path], env=env, check=True, stdout=subprocess.DEVNULL
+            )
+            return timed(
+                [*hadoop, "fs", "-D", f"dfs.replication={repl}", "-put", str(src), path], env
+            )
+
         return run
 
     cp_t = best(local_cp, opts.repeat)
@@ -89,12 +94,15 @@ def main() -> None:
         read_t = best(dfs_cat(path), opts.repeat)
         rows.append((f"hadoop fs -put  (replication {repl})", put_t, cp_t / put_t))
         rows.append((f"hadoop fs -cat  (replication {repl})", read_t, cat_t / read_t))
-    check = subprocess.run([*hadoop, "fs", "-cat", "/bench/r3.bin"], env=env,
-                           capture_output=True).stdout
+    check = subprocess.run(
+        [*hadoop, "fs", "-cat", "/bench/r3.bin"], env=env, capture_output=True
+    ).stdout
     if check != src.read_bytes():
         raise SystemExit("bench: the file read back differs from the one put")
-    print(f"{opts.size_mb} MiB file, best of {opts.repeat}; ratio = local time / dfs time "
-          f"(1.0 = as fast as the local tool)")
+    print(
+        f"{opts.size_mb} MiB file, best of {opts.repeat}; ratio = local time / dfs time "
+        f"(1.0 = as fast as the local tool)"
+    )
     print(f"{'operation':38} {'seconds':>8} {'MB/s':>8} {'ratio':>6}")
     for name, t, ratio in rows:
         r = f"{ratio:6.2f}" if ratio is not None else "     -"

@@ -21,8 +21,9 @@ from pathlib import Path
 
 def run(args: list[str], env: dict[str, str], check: bool = True) -> str:
     print(f"\n$ {' '.join(shlex.quote(a) for a in args)}", flush=True)
-    proc = subprocess.run([sys.executable, "-m", "dfs.cli", *args[1:]], env=env, text=True,
-                          capture_output=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "dfs.cli", *args[1:]], env=env, text=True, capture_output=True
+    )
     out = proc.stdout + proc.stderr
     if out.strip():
         print(out.rstrip("\n"), flush=True)
@@ -58,11 +59,16 @@ def main() -> None:
     print("\n# Break a datanode: wipe dn1's disk. Reads fail over; fsck sees the lost replicas.")
     shutil.rmtree(home / "datanodes" / "dn1")
     run(["hadoop", "fsck", "/demo"], env, check=False)
-    out = subprocess.run([sys.executable, "-m", "dfs.cli", "fs", "-cat", "/demo/words.txt"],
-                         env=env, capture_output=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "dfs.cli", "fs", "-cat", "/demo/words.txt"],
+        env=env,
+        capture_output=True,
+    )
     same = out.stdout == local.read_bytes()
-    print(f"\n$ hadoop fs -cat /demo/words.txt | cmp - {local.name}\n"
-          f"{'identical' if same else 'DIFFERENT'} ({len(out.stdout)} bytes)")
+    print(
+        f"\n$ hadoop fs -cat /demo/words.txt | cmp - {local.name}\n"
+        f"{'identical' if same else 'DIFFERENT'} ({len(out.stdout)} bytes)"
+    )
     print("\n# The heartbeat round after each command re-replicated the missing blocks:")
     run(["hadoop", "fsck", "/demo"], env)
     run(["hadoop", "dfsadmin", "-report"], env)

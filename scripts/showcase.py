@@ -19,15 +19,21 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TOOLS = {"hadoop": ["-m", "mapred.cli"], "pig": ["-m", "piglatin.cli"],
-         "datasets": ["-m", "datasets"]}
+TOOLS = {
+    "hadoop": ["-m", "mapred.cli"],
+    "pig": ["-m", "piglatin.cli"],
+    "datasets": ["-m", "datasets"],
+}
 
 
 def run(tool: str, *args: str, env: dict[str, str], capture: bool = False) -> str:
-    print(f"\n$ {' '.join([tool if tool != 'datasets' else 'python -m datasets', *map(shlex.quote, args)])}",
-          flush=True)
-    proc = subprocess.run([sys.executable, *TOOLS[tool], *args], env=env, text=True,
-                          capture_output=capture)
+    print(
+        f"\n$ {' '.join([tool if tool != 'datasets' else 'python -m datasets', *map(shlex.quote, args)])}",
+        flush=True,
+    )
+    proc = subprocess.run(
+        [sys.executable, *TOOLS[tool], *args], env=env, text=True, capture_output=capture
+    )
     if proc.returncode != 0:
         if capture:
             sys.stderr.write(proc.stdout + proc.stderr)
@@ -46,18 +52,39 @@ def main() -> None:
     env = dict(os.environ, MINIHADOOP_HOME=home)
     print(f"minihadoop showcase: 4 simulated datanodes on 2 racks in {home}")
     run("hadoop", "namenode", "-format", "-force", env=env)
-    run("datasets", "ncbo", "--profile", opts.profile, "--scale", opts.scale,
-        "--out", "dfs:///ncbo", "--seed", "1", env=env)
+    run(
+        "datasets",
+        "ncbo",
+        "--profile",
+        opts.profile,
+        "--scale",
+        opts.scale,
+        "--out",
+        "dfs:///ncbo",
+        "--seed",
+        "1",
+        env=env,
+    )
     run("hadoop", "fs", "-ls", "-R", "/ncbo", env=env)
-    run("pig", "-x", "mapreduce",
-        "-param", f"annotations=/ncbo/annotations_{opts.profile}",
-        "-param", "relation=/ncbo/relation",
-        "-param", "out=/ncbo/ancestor_counts",
-        str(HERE / "semantic_expansion.pig"), env=env)
+    run(
+        "pig",
+        "-x",
+        "mapreduce",
+        "-param",
+        f"annotations=/ncbo/annotations_{opts.profile}",
+        "-param",
+        "relation=/ncbo/relation",
+        "-param",
+        "out=/ncbo/ancestor_counts",
+        str(HERE / "semantic_expansion.pig"),
+        env=env,
+    )
     text = run("hadoop", "fs", "-cat", "/ncbo/ancestor_counts/part-*", env=env, capture=True)
     lines = text.splitlines()
-    print(f"\nTop {opts.top} ancestor concepts by distinct annotated elements "
-          f"({len(lines)} ancestors in all):")
+    print(
+        f"\nTop {opts.top} ancestor concepts by distinct annotated elements "
+        f"({len(lines)} ancestors in all):"
+    )
     print(f"{'ancestor concept':>18}  {'elements':>8}")
     for line in lines[: opts.top]:
         concept, count = line.split("\t")
