@@ -23,7 +23,7 @@ from pathlib import Path
 from dfs.blockmanager import DeleteCommand, ReplicateCommand
 from dfs.client import DFSClient
 from dfs.conf import Configuration, current_user, home_dir
-from dfs.datanode import DataNode, _pid_alive
+from dfs.datanode import DataNode, pid_alive
 from dfs.errors import ConfigError, DFSError
 from dfs.namenode import NameNode
 from dfs.rpc import LocalTransport
@@ -175,7 +175,7 @@ def _holder_alive(holder: str) -> bool:
         pid = int(holder.split("_")[1])
     except (IndexError, ValueError):
         return True
-    return _pid_alive(pid)
+    return pid_alive(pid)
 
 
 @contextmanager

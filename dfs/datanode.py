@@ -114,7 +114,8 @@ def _check_chunks(meta: Any, data: memoryview, start: int, bpc: int, what: str) 
         raise DFSChecksumError(f"Checksum error: {what} at offset {start + bad * bpc}", what)
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Is process `pid` on this machine still running? (Writers and jobs are identified by pid.)"""
     if pid == os.getpid():
         return True
     try:
@@ -224,7 +225,7 @@ class DataNode:
         self.current.mkdir(parents=True, exist_ok=True)
         self.rbw.mkdir(parents=True, exist_ok=True)
         for entry in os.scandir(self.rbw):
-            if not entry.name.isdigit() or not _pid_alive(int(entry.name)):
+            if not entry.name.isdigit() or not pid_alive(int(entry.name)):
                 shutil.rmtree(entry.path, ignore_errors=True)
 
     # -- layout --------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dfs.conf import Configuration, parse_define
+from dfs.datanode import pid_alive
 
 __all__ = ["main", "jar_main", "job_main", "split_options"]
 
@@ -207,20 +208,10 @@ def _records(conf: Configuration) -> list[dict[str, Any]]:
     return records
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _find(conf: Configuration, job_id: str) -> dict[str, Any]:
     for record in _records(conf):
         if record["job_id"] == job_id:
-            if record["state"] == "RUNNING" and not _alive(int(record.get("pid", 0))):
+            if record["state"] == "RUNNING" and not pid_alive(int(record.get("pid", 0))):
                 record["state"] = "FAILED"
                 record["error"] = record.get("error") or "the process running the job died"
             return record
@@ -283,7 +274,7 @@ def _list(conf: Configuration, show_all: bool) -> int:
     rows = []
     for record in _records(conf):
         state = record["state"]
-        if state == "RUNNING" and not _alive(int(record.get("pid", 0))):
+        if state == "RUNNING" and not pid_alive(int(record.get("pid", 0))):
             state = "FAILED"
         if show_all or state == "RUNNING":
             rows.append((record["job_id"], state, record.get("name", "")))
