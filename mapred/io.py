@@ -9,6 +9,11 @@ Split policy (Hadoop's FileInputFormat): ``split size = max(minsize, min(maxsize
 where the block size is the file's own (``fs.info(path)["blocksize"]``) or ``dfs.blocksize``;
 a file is cut into split-size pieces while more than 1.1 split sizes remain; an empty file gives
 one empty split; compressed files (``.gz``, ``.bz2``, ...) are one split each.
+``balanced_max_size`` evens out the last wave: with S task slots and N block-sized splits where N
+is not a multiple of S, the runner caps the split size so that the input falls into the next
+multiple of S nearly equal splits (a 200 MiB file on 64 MiB blocks and 2 slots: 4 x 50 MiB, not
+64+64+64+8, which leaves one slot idle for a third of the job). Splits never grow past a block,
+and inputs too small to be worth it (pieces under 4 MiB) keep their block-sized splits.
 
 Line records (Hadoop's LineRecordReader): a line belongs to the split in which its first byte
 lies. A split that does not start at byte 0 backs up one byte and discards everything through
@@ -43,6 +48,7 @@ log = logging.getLogger(__name__)
 SPLIT_SLOP = 1.1  # Hadoop's: the last split may be up to 10% larger than the split size
 CHUNK_BYTES = 1 << 20
 TAIL_BYTES = 64 << 10  # read size past a split's end, where only the last line is wanted
+BALANCE_FLOOR = 4 << 20  # no re-cut into pieces smaller than this (a task costs ~10 ms to start)
 _NO_END = sys.maxsize
 _BOM = "\ufeff"
 
@@ -75,6 +81,18 @@ def compute_split_size(block_size: int, min_size: int, max_size: int) -> int:
     """Hadoop's ``max(minSize, min(maxSize, blockSize))``; ``max_size <= 0`` means no limit."""
     limit = block_size if max_size <= 0 else min(max_size, block_size)
     return max(1, min_size, limit)
+
+
+def balanced_max_size(splits: list[InputSplit], slots: int, floor: int = BALANCE_FLOOR) -> int:
+    """The split-size cap that cuts the input into a multiple of `slots` near-equal splits, or 0
+    when the splits are already that even or the pieces would be smaller than `floor`."""
+    if slots <= 1 or not splits:
+        return 0
+    total = sum(s.length for s in splits)
+    largest = max(s.length for s in splits)
+    pieces = -(-(-(-total // largest)) // slots) * slots
+    cap = -(-total // pieces)
+    return cap if floor <= cap < largest * 0.95 else 0
 
 
 def _block_locations(fs: Any, path: str) -> list[tuple[int, int, tuple[str, ...]]] | None:

@@ -240,7 +240,8 @@ class _JobRun:
     def _phases(self) -> JobResult:
         os.makedirs(self.local_dir, exist_ok=True)
         base = self._base_spec()
-        splits = self._splits()
+        self.executor = get_executor(self.executor_name, self._workers())
+        splits = self._splits(self.executor.slots)
         if self.num_reduces > 1 and getattr(self.job_cls, "partitioner", None) == "total_order":
             if not has_method(self.job_cls, "partition"):
                 from mapred.partition import TOTAL_ORDER_CUTS
@@ -250,7 +251,6 @@ class _JobRun:
                     self.job_cls, self.inputs, splits, self.conf, self.num_reduces
                 )
                 base["conf"][TOTAL_ORDER_CUTS] = cuts
-        self.executor = get_executor(self.executor_name, self._workers())
         log.info("Running job: %s", self.job_id)
         map_specs = [
             TaskSpec(
@@ -301,15 +301,23 @@ class _JobRun:
             cache=self._localize_cache(),
         )
 
-    def _splits(self) -> list[Any]:
-        from mapred.io import expand_inputs, get_input_format
+    def _splits(self, slots: int) -> list[Any]:
+        """Block-sized splits, re-cut into a multiple of `slots` even ones when that is shorter."""
+        from mapred.io import balanced_max_size, expand_inputs, get_input_format
 
-        splits = []
+        sources = []
         for index, inp in enumerate(self.inputs):
             fmt = get_input_format(inp.format or self.job_cls.input_format)
-            urls = expand_inputs([inp.path], self.conf)
-            splits.extend(fmt.get_splits(urls, self.conf, index))
-        return splits
+            sources.append((index, fmt, expand_inputs([inp.path], self.conf)))
+        splits = [s for i, fmt, urls in sources for s in fmt.get_splits(urls, self.conf, i)]
+        floor = self.conf.get_bytes("mapreduce.job.split.balance.minsize")
+        cap = balanced_max_size(splits, slots, floor)
+        if not cap or not self.conf.get_bool("mapreduce.job.split.balance", True):
+            return splits
+        conf = self.conf.copy()
+        limit = conf.get_bytes("mapreduce.input.fileinputformat.split.maxsize", 0)
+        conf.set("mapreduce.input.fileinputformat.split.maxsize", min(cap, limit) if limit else cap)
+        return [s for i, fmt, urls in sources for s in fmt.get_splits(urls, conf, i)]
 
     def _localize_cache(self) -> dict[str, str]:
         import fsspec

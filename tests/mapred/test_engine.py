@@ -337,3 +337,26 @@ def test_worker_death_is_a_failed_attempt_and_the_pool_recovers(tmp_path):
     again = make_text(tmp_path / "again.txt", lines=200)
     ok = run_job(Count, [again], str(tmp_path / "out2"), _conf(tmp_path), executor="cluster")
     assert ok.succeeded, ok.error
+
+
+@pytest.mark.parametrize(
+    "executor, balance, maps",
+    [("cluster", "true", 4), ("cluster", "false", 3), ("local", "true", 3)],
+)
+def test_splits_are_evened_out_across_the_executor_slots(tmp_path, executor, balance, maps):
+    """Blocks of 40 kB over ~100 kB give 3 splits (40+40+20); two slots get 4 even ones."""
+    path = make_text(tmp_path / "in.txt", lines=20_000)
+    size = os.path.getsize(path)
+    conf = _conf(
+        tmp_path,
+        **{
+            "mapreduce.input.fileinputformat.split.maxsize": size * 2 // 5,
+            "mapreduce.job.split.balance": balance,
+            "mapreduce.job.split.balance.minsize": 1000,
+            "mapreduce.tasktracker.map.tasks.maximum": 2,
+        },
+    )
+    result = run_job(Count, [path], str(tmp_path / "out"), conf, executor=executor)
+    assert result.counters["Job Counters "]["Launched map tasks"] == maps
+    expected = collections.Counter(open(path, encoding="utf-8").read().split())
+    assert {k: int(v) for k, v in result.read_output()} == dict(expected)

@@ -19,6 +19,7 @@ from mapred.io import (
     KeyValueTextInputFormat,
     NLineInputFormat,
     TextInputFormat,
+    balanced_max_size,
     get_input_format,
 )
 
@@ -296,3 +297,25 @@ def test_get_input_format():
         get_input_format("no_such_module:Thing")
     with pytest.raises(JobConfigError, match="not an input format"):
         get_input_format(int)
+
+
+def _lengths(*sizes):
+    return [InputSplit("memory:///f", 0, n) for n in sizes]
+
+
+@pytest.mark.parametrize(
+    "sizes, slots, expected",
+    [
+        ((64, 64, 64, 8), 2, 50),  # 200 on 2 slots: 4 x 50, not a last wave with 8 beside 64
+        ((64, 64, 64, 64), 2, 0),  # already even
+        ((64, 64, 64), 2, 48),  # 3 blocks on 2 slots: 4 x 48
+        ((64, 64), 4, 32),  # more slots than blocks: one piece per slot
+        ((64, 64, 64, 8), 1, 0),  # one slot: nothing to even out
+        ((3, 1), 2, 0),  # pieces of 2 are under the floor of 3
+    ],
+)
+def test_balanced_max_size_evens_out_the_last_wave(sizes, slots, expected):
+    assert balanced_max_size(_lengths(*sizes), slots, floor=3) == expected
+    if expected:  # the cap cuts the input into a multiple of `slots` pieces, none over a block
+        pieces = -(-sum(sizes) // expected)
+        assert pieces % slots == 0 and expected <= max(sizes)
