@@ -10,7 +10,7 @@ wiring (runtime.py).
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, _count_elements
 from collections.abc import Callable, Iterable
 from operator import itemgetter
 from typing import Any
@@ -22,7 +22,7 @@ from piglatin.builtins import BUILTINS
 from piglatin.exprs import key_bytes
 from piglatin.mapjoins import width
 from piglatin.physical import Compiler
-from piglatin.storage import pack_value, unpack_value
+from piglatin.storage import pack_value, unpack_value, unpacker
 
 AGG_KEYS = 100000  # map-side partial aggregation: flush past this many keys
 
@@ -179,13 +179,21 @@ def _count_one(
     skips rows whose first field is null) differs from COUNT_STAR only for the null key."""
     counter: Counter = Counter()
     sort_bytes = key_bytes
+    plain = msgpack.Packer(use_bin_type=True).pack
 
     def flush_counter() -> list:
         if key_is_first and not star and None in counter:
             counter[None] = 0
-        counts.update((k, [c]) for k, c in counter.items())
+        if counts or not all(type(k) in _PLAIN for k in counter):
+            counts.update((k, [c]) for k, c in counter.items())
+            counter.clear()
+            return flush()
+        # the common case, C-level: (key bytes, packed (k, ((count,),))) per key
+        keys = list(counter)
+        partials = zip(zip(counter.values()))  # ((count,),) per key
+        out = list(zip(map(sort_bytes, keys), map(plain, zip(keys, partials))))
         counter.clear()
-        return flush()
+        return out
 
     job._flush = flush_counter
 
@@ -202,19 +210,45 @@ def _count_one(
         return flush_counter() if len(counter) >= AGG_KEYS else ()
 
     def many(rows):
-        try:
-            if star or key_is_first:
-                counter.update(map(keyf, rows))
-            else:
-                counter.update(map(keyf, [t for t in rows if t[0] is not None]))
-                for t in [t for t in rows if t[0] is None]:
-                    counter[keyf(t)] += 0
-        except TypeError:
-            return [r for t in rows for r in tail(t)]
-        return flush_counter() if len(counter) >= AGG_KEYS else ()
+        if star or key_is_first:  # every row counts 1 under its key: count the keys in C
+            done = _count_all(counter, rows, keyf)
+            if done == len(rows):
+                return flush_counter() if len(counter) >= AGG_KEYS else ()
+            rows = rows[done:]  # an unhashable key (bag, map): no folding from there on
+        return [r for t in rows for r in tail(t)]
 
     tail.many = many  # type: ignore[attr-defined]
+    if key_is_first:
+
+        def many_keys(keys: list | None) -> Any:
+            """`many` of the one-field rows ``(k,)`` for k in `keys`, given the keys (None:
+            the FLATTEN of a null bag, one null row)."""
+            try:
+                _count_elements(counter, _NULL_ROW if keys is None else keys)
+            except TypeError:
+                done = _count_all(Counter(), keys)  # where it failed: the rest go one by one
+                return [r for k in keys[done:] for r in tail((k,))]
+            return flush_counter() if len(counter) >= AGG_KEYS else ()
+
+        tail.many_keys = many_keys  # type: ignore[attr-defined]
     return tail
+
+
+_NULL_ROW = (None,)
+
+
+def _count_all(counter: Counter, items: list, keyf: Callable | None = None) -> int:
+    """Count the keys of `items` (the items themselves without `keyf`) C-level; returns how
+    many were counted: all, or those before the first unhashable key."""
+    try:
+        _count_elements(counter, items if keyf is None else map(keyf, items))
+    except TypeError:
+        for i, item in enumerate(items):
+            try:
+                hash(item if keyf is None else keyf(item))
+            except TypeError:
+                return i
+    return len(items)
 
 
 def _is_whole_row(call: L.LEFunc) -> bool:
@@ -243,13 +277,23 @@ def agg_reducer(job: Any, op: L.LOCogroup, run: Callable) -> Callable:
     fe = job.plan.op(job.spec["reduce_chain"][0])
     gen = comp.foreach(fe)
     n = len(calls)
+    unpack = unpacker()
+
+    if n == 1:  # one aggregate (GROUP ... COUNT): no per-call loops
+        final0 = finals[0]
+
+        def reduce(kb, values):
+            rows = list(map(unpack, values))
+            rows_out = gen((rows[0][0], None, final0([r[1][0] for r in rows])))
+            if len(rows_out) == 1:
+                return run(rows_out[0])
+            return [o for t in rows_out for o in run(t)]
+
+        return reduce
 
     def reduce(kb, values):
-        rows = [unpack_value(v) for v in values]
+        rows = list(map(unpack, values))
         row = (rows[0][0], None) + tuple([finals[j]([r[1][j] for r in rows]) for j in range(n)])
-        out = []
-        for t in gen(row):
-            out.extend(run(t))
-        return out
+        return [o for t in gen(row) for o in run(t)]
 
     return reduce

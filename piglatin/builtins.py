@@ -251,14 +251,26 @@ _TOKEN_DELIMS = " \",()*"
 
 
 def TOKENIZE(s: str | None, delims: str | None = None) -> list | None:
+    words = tokens(s, delims)
+    return None if words is None else list(zip(words))  # 1-tuples, without a Python loop
+
+
+def tokens(s: str | bytes | None, delims: str | None = None) -> list[str] | None:
+    """TOKENIZE's words themselves (the physical plan uses them directly when a FLATTEN of
+    the bag only feeds a count keyed on the word)."""
     if s is None:
         return None
-    d = _TOKEN_DELIMS if delims is None else delims
     if type(s) is bytes:
         s = s.decode("utf-8", "replace")
-    if len(d) == 1:
-        return [(w,) for w in s.split(d) if w]
-    return [(w,) for w in s.translate(_delimiter_table(d)).split(d[0]) if w]
+    if delims is None:  # most lines hold only spaces: skip the translate then
+        if '"' in s or "," in s or "(" in s or ")" in s or "*" in s:
+            s = s.translate(_delimiter_table(_TOKEN_DELIMS))
+        return list(filter(None, s.split(" ")))
+    for c in delims[1:]:
+        if c in s:
+            s = s.translate(_delimiter_table(delims))
+            break
+    return list(filter(None, s.split(delims[0])))
 
 
 @functools.lru_cache(maxsize=64)

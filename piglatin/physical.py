@@ -20,7 +20,7 @@ from typing import Any
 
 from piglatin import data
 from piglatin import logical as L
-from piglatin.builtins import BUILTINS
+from piglatin.builtins import BUILTINS, tokens
 from piglatin.exprs import (
     CMP,
     and_,
@@ -220,6 +220,9 @@ class Compiler:
             return _one_row(lambda t: tuple([f(t) for f in fns]))
         parts = [self._gen_part(g, f) for g, f in zip(items, fns)]
         if len(parts) == 1:
+            column = self._token_column(items[0], inner)
+            if column is not None:
+                parts[0].column = column  # type: ignore[attr-defined]
             return parts[0]
 
         def run(t):
@@ -234,6 +237,24 @@ class Compiler:
             return rows
 
         return run
+
+    def _token_column(self, g: L.GenerateItem, inner: Mapping[str, int]) -> Fn | None:
+        """``FLATTEN(TOKENIZE(x))`` alone: t -> the words (the field of each one-field output
+        row; None for a null bag, which flattens to one null row), for a tail that only wants
+        that field (`_compose`); None for anything else."""
+        e = g.expr
+        if not (g.flatten and not g.casts and isinstance(e, L.LEFunc)):
+            return None
+        if e.kind != "builtin" or e.func != "TOKENIZE" or not 1 <= len(e.args) <= 2:
+            return None
+        args = [self.expr(a, inner) for a in e.args]
+        a0 = args[0]
+        if len(args) == 1:
+            column = lambda t: tokens(a0(t))  # noqa: E731
+            column.parts = (tokens, a0)  # type: ignore[attr-defined]
+            return column
+        a1 = args[1]
+        return lambda t: tokens(a0(t), a1(t))
 
     def _gen_part(self, g: L.GenerateItem, f: Fn) -> Callable[[Any], list[tuple]]:
         """One GENERATE item as its list of alternatives (FLATTEN of a bag multiplies rows)."""
@@ -429,6 +450,13 @@ def _compose(fn: RecordFn, nxt: Callable[[tuple], list]) -> Callable[[tuple], li
     one = getattr(fn, "one", None)
     if one is not None:
         return lambda t: nxt(one(t))
+    column = getattr(fn, "column", None)  # one-field rows, given as their field values ...
+    many_keys = getattr(nxt, "many_keys", None)  # ... to a tail that only wants that field
+    if column is not None and many_keys is not None:
+        if hasattr(column, "parts"):  # one call less per record
+            fn, arg = column.parts
+            return lambda t: many_keys(fn(arg(t)))
+        return lambda t: many_keys(column(t))
     many = getattr(nxt, "many", None)  # a tail that takes a whole batch of rows at once
     if many is not None:
 

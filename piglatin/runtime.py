@@ -28,6 +28,7 @@ from piglatin import mapjoins as MJ
 from piglatin import reducers as R
 from piglatin.errors import PigError
 from piglatin.physical import Compiler, chain_functions
+from piglatin.schema import DataType
 from piglatin.storage import (
     BinStorage,
     get_loader,
@@ -244,20 +245,20 @@ class PigJob(Job):
     def setup(self) -> None:
         self._prepare()
         if self.context.split is None and self.context.task_id != "sampler" and self.spec["op"]:
-            self._reduce = R.reducer(self)
+            self._reduce = self.reduce = R.reducer(self)  # the task calls it directly
 
     # -- map side ------------------------------------------------------------------------
     def __getattr__(self, name: str) -> Any:
         if name.startswith("map") and name[3:].isdigit():
             self._prepare()
-            fn = self._map_pipeline(int(name[3:]))
-            return lambda key, value: fn(value)
+            return self._map_pipeline(int(name[3:]))
         raise AttributeError(name)
 
     def map(self, key: Any, value: Any) -> Any:
         return self.map0(key, value)
 
-    def _map_pipeline(self, index: int) -> Callable[[Any], list]:
+    def _map_pipeline(self, index: int) -> Callable[[Any, Any], list]:
+        """(key, value) -> outputs: parse the input record, then the map side's stages."""
         inp = self.spec["inputs"][index]
         source = self.plan.op(inp["source"])
         parse = self._parser(source)
@@ -268,10 +269,10 @@ class PigJob(Job):
             tail = R.map_tail(self, inp["tag"]) if self.spec["op"] else self.emit
         run = chain_functions(stages, tail)
         if parse is None:
-            return run
+            return lambda key, value: run(value)
         if parse is _ONE_FIELD:
-            return lambda v: run((v,))
-        return lambda v: run(parse(v))
+            return lambda key, value: run((value,))
+        return lambda key, value: run(parse(value))
 
     def _parser(self, source: L.LogicalOperator) -> Callable[[Any], tuple] | None:
         if not isinstance(source, L.LOLoad):
@@ -305,15 +306,7 @@ class PigJob(Job):
             return lambda t: [(None, pack_value(t))]
         fmt = storer.format
         if type(storer).__name__ == "PigStorage" and not storer.options:
-            sep = storer.delimiter
-
-            def text_line(t):
-                try:
-                    return [(None, sep.join(t))]  # every field a chararray: the common case
-                except TypeError:
-                    return [(None, fmt(t))]
-
-            return text_line
+            return _text_line(op.schema, storer.delimiter, fmt)
         return lambda t: [(None, fmt(t))]
 
     # -- reduce side ---------------------------------------------------------------------
@@ -323,6 +316,26 @@ class PigJob(Job):
     def cleanup(self) -> Any:
         flush = getattr(self, "_flush", None)
         return flush() if flush is not None else None
+
+
+_TEXT_TYPES = {DataType.CHARARRAY: str, DataType.INT: int, DataType.LONG: int}
+
+
+def _text_line(schema: Any, sep: str, fmt: Callable[[tuple], bytes]) -> Callable[[tuple], list]:
+    """PigStorage's line for a row. When the schema promises only chararray and int/long
+    fields and the row's values have exactly those types, one ``str.format`` call writes it
+    (the common case); anything else (nulls, other types) goes through `fmt`."""
+    kinds = tuple(_TEXT_TYPES.get(f.type) for f in schema) if schema is not None else (None,)
+    if None in kinds:
+        return lambda t: [(None, fmt(t))]
+    template = sep.replace("{", "{{").replace("}", "}}").join(["{}"] * len(kinds))
+
+    def text_line(t):
+        if tuple(map(type, t)) == kinds:
+            return [(None, template.format(*t))]
+        return [(None, fmt(t))]
+
+    return text_line
 
 
 class PigJoinJob(PigJob):

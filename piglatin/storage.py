@@ -17,6 +17,7 @@ optional `loader.on_warning(code)` callback.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections import Counter
@@ -416,6 +417,13 @@ def pack_value(v: Any) -> bytes:
 
 def unpack_value(b: bytes) -> Any:
     return msgpack.unpackb(b, use_list=False, raw=False, ext_hook=_ext_hook, strict_map_key=False)
+
+
+def unpacker() -> Callable[[bytes], Any]:
+    """`unpack_value` as a C-level callable (no Python frame per value), for hot loops."""
+    return functools.partial(
+        msgpack.unpackb, use_list=False, raw=False, ext_hook=_ext_hook, strict_map_key=False
+    )
 
 
 class BinStorage(LoadFunc, StoreFunc):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import random
+import shutil
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -353,3 +354,43 @@ def test_mapreduce_mode_stores_on_the_dfs_and_reads_it_back(tmp_path: Path) -> N
     assert "".join(parts).splitlines() == ["1\ta", "2\tb", "3\tc"]
     assert got[2:] == parts[1].splitlines()  # what `fs -cat` printed
     fs.rm(base, recursive=True)
+
+
+def _pig_tokens(line: str) -> list[str]:
+    """TOKENIZE's documented delimiters: space, double quote, comma, parentheses, star."""
+    for c in '",()*':
+        line = line.replace(c, " ")
+    return [w for w in line.split(" ") if w]
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(alphabet='ab "(),*\t', max_size=12), min_size=1, max_size=30))
+def test_word_count_of_tokenize_matches_python(tmp_path: Path, lines: list[str]) -> None:
+    """FLATTEN(TOKENIZE(..)) into GROUP/COUNT (the words are counted without building rows)
+    and STORE of a (chararray, long) row, checked against plain Python."""
+    (tmp_path / "in.txt").write_text("".join(line + "\n" for line in lines))
+    out = tmp_path / "out"
+    shutil.rmtree(out, ignore_errors=True)  # tmp_path is shared by the examples
+    script = f"""lines = LOAD 'in.txt' USING TextLoader() AS (line:chararray);
+    words = FOREACH lines GENERATE FLATTEN(TOKENIZE(line)) AS w;
+    grouped = GROUP words BY w;
+    counts = FOREACH grouped GENERATE group, COUNT(words), COUNT_STAR(words);
+    STORE counts INTO '{out}';"""
+    assert run_script(script, exec_type="local", cwd=tmp_path, out=io.StringIO()) == 0
+    got = sorted(p for f in sorted(out.glob("part-*")) for p in f.read_text().splitlines())
+    expected = Counter(w for line in lines for w in _pig_tokens(line))
+    assert got == sorted(f"{w}\t{n}\t{n}" for w, n in expected.items())
+
+
+def test_flatten_of_a_null_bag_counts_under_the_null_group(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", [("x y x",), (None,), ("y",)])
+    got = pig(
+        tmp_path,
+        """a = LOAD 'a.txt' AS (s:chararray);
+        w = FOREACH a GENERATE FLATTEN(TOKENIZE(s)) AS w;
+        g = GROUP w BY w;
+        c = FOREACH g GENERATE group, COUNT(w), COUNT_STAR(w);
+        DUMP c;""",
+    )
+    # TOKENIZE(null) is null; its FLATTEN is one null row: COUNT skips it, COUNT_STAR does not
+    assert sorted(got) == ["(,0,1)", "(x,2,2)", "(y,2,2)"]
