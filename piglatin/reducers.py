@@ -13,7 +13,8 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain, product
+from itertools import chain, islice, product, repeat
+from operator import add, itemgetter
 from typing import Any
 
 import msgpack
@@ -244,7 +245,8 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
     if kind == "group" and spec.get("combine"):
         rest = [job.compiler.narrow(o, 0) for o in chain[1:]]
         return agg_reducer(job, op, chain_functions(rest, job.emit))
-    run = chain_functions([job.compiler.narrow(o, 0) for o in chain], job.emit)
+    stages = [job.compiler.narrow(o, 0) for o in chain]
+    run = chain_functions(stages, job.emit)
     if kind == "group":
         make = _cogroup(job, op)
     elif kind in ("join", "cross"):
@@ -277,6 +279,8 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
         raise NotImplementedError(kind)
 
     text = job.context.conf.get("pig.output.format") == "text"
+    if kind in ("join", "cross"):
+        return _join_reducer(make, run, _bulk_lines(stages, job.emit) if text else None)
 
     def reduce(key, values):
         out = list(_chain(map(run, make(key, values))))
@@ -288,6 +292,48 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
         return out
 
     return reduce
+
+
+def _join_reducer(
+    make: Callable, run: Callable, lines: Callable[[list], Iterator[str]] | None
+) -> Callable:
+    """Joined rows come in batches (one per streamed row); with `lines` a batch becomes one
+    text record of C-level joined lines, else each row runs through the reduce chain."""
+
+    def reduce(key, values):
+        for rows in make(key, values):
+            if lines is not None:
+                try:
+                    yield None, "\n".join(lines(rows))
+                    continue
+                except TypeError:  # a field that is not a str: the row-by-row path
+                    pass
+            yield from _chain(map(run, rows))
+
+    return reduce
+
+
+def _bulk_lines(stages: list, emit: Callable) -> Callable[[list], Iterator[str]] | None:
+    """rows -> their text lines, C-level (``map`` of itemgetters and ``str.join``), when every
+    stage is a projection of several columns and the output is delimited chararrays."""
+    sep = getattr(emit, "sep", None)
+    if sep is None:
+        return None
+    getters = []
+    for stage in stages:
+        one = getattr(stage, "one", None) if stage is not None else None
+        if stage is not None and not isinstance(one, itemgetter):
+            return None
+        if one is not None:
+            getters.append(one)
+    join = sep.join
+
+    def lines(rows: list) -> Iterator[str]:
+        for get in getters:
+            rows = map(get, rows)
+        return map(join, rows)
+
+    return lines
 
 
 def _cogroup(job: Any, op: L.LOCogroup) -> Callable:
@@ -335,6 +381,15 @@ class _SpillList:
     def __len__(self) -> int:
         return self.count
 
+    def joined(self, r: tuple) -> Iterator[list]:
+        """``t + r`` for every t held, in lists of at most `limit` rows."""
+        if self.file is None:
+            yield list(map(add, self.items, repeat(r)))
+            return
+        rows = iter(self)
+        while chunk := list(islice(rows, self.limit)):
+            yield list(map(add, chunk, repeat(r)))
+
     def __iter__(self) -> Iterator[tuple]:
         if self.file is not None:
             self.file.seek(0)
@@ -379,16 +434,13 @@ def _join(job: Any, op: L.LogicalOperator, kind: str) -> Callable:
                 streamed += 1
                 if n == 2:
                     if len(buffered[0]):
-                        for lt in buffered[0]:
-                            yield lt + r
+                        yield from buffered[0].joined(r)
                     elif pad_right:
-                        yield pads[0] + r
+                        yield [pads[0] + r]
                 elif all(len(b) for b in buffered):
-                    for combo in product(*buffered):
-                        yield sum(combo, ()) + r
+                    yield [sum(combo, ()) + r for combo in product(*buffered)]
             if n == 2 and not streamed and outer[0]:
-                for lt in buffered[0]:
-                    yield lt + pads[1]
+                yield from buffered[0].joined(pads[1])
         finally:
             for b in buffered:
                 b.close()

@@ -328,6 +328,16 @@ def _text_line(schema: Any, sep: str, fmt: Callable[[tuple], bytes]) -> Callable
     kinds = tuple(_TEXT_TYPES.get(f.type) for f in schema) if schema is not None else (None,)
     if None in kinds:
         return lambda t: [(None, fmt(t))]
+    if all(k is str for k in kinds):
+
+        def texts_line(t):
+            try:
+                return [(None, sep.join(t))]
+            except TypeError:  # a value that is not a str after all (a null, a UDF's bytes)
+                return [(None, fmt(t))]
+
+        texts_line.sep = sep  # type: ignore[attr-defined]  # rows may be joined in bulk
+        return texts_line
     template = sep.replace("{", "{{").replace("}", "}}").join(["{}"] * len(kinds))
 
     def text_line(t):
