@@ -181,6 +181,8 @@ def sort_bytes(key: Any) -> bytes:
     """The byte sort key of `key` (see the module docstring)."""
     if type(key) is str:
         return _STR + key.encode("utf-8", "surrogatepass")
+    if type(key) is bytes:  # keys that are already sort bytes (Pig's): no second call
+        return _BYTES + key
     fn = _TOP.get(type(key))
     return fn(key) if fn is not None else _subclass(key, _TOP)
 

@@ -184,7 +184,7 @@ def _count_one(
     def flush_counter() -> list:
         if key_is_first and not star and None in counter:
             counter[None] = 0
-        if counts or not all(type(k) in _PLAIN for k in counter):
+        if counts or not _PLAIN.issuperset(map(type, counter)):
             counts.update((k, [c]) for k, c in counter.items())
             counter.clear()
             return flush()

@@ -673,7 +673,9 @@ def _num_bytes(x: Any) -> bytes:
         if x != x:
             return b"\x03" + b"\xff" * 17
         x += 0.0  # -0.0 == 0.0, as in sort_key
-        if not x.is_integer() or not -_BIAS <= x < _BIAS:
+        if not -_BIAS <= x < _BIAS:  # past every int: after (before) ints of equal float
+            return b"\x03" + _float_bytes(x) + (b"\xff" * 9 if x > 0 else bytes(9))
+        if not x.is_integer():
             return b"\x03" + _float_bytes(x) + bytes(9)
         return b"\x03" + _float_bytes(x) + (int(x) + _BIAS).to_bytes(9, "big")
     return b"\x03" + _float_bytes(float(x)) + (x + _BIAS).to_bytes(9, "big", signed=True)
