@@ -82,7 +82,9 @@ class TextRecordWriter(RecordWriter):
         self._size = 0
 
     def write(self, key: Any, value: Any) -> None:
-        if key is None or value is None or type(key) is bytes or type(value) is bytes:
+        if key is None and type(value) is str:  # a whole line (Pig's stores)
+            line = (value + "\n").encode()
+        elif key is None or value is None or type(key) is bytes or type(value) is bytes:
             line = self._mixed_line(key, value)
             if line is None:
                 return

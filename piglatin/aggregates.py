@@ -19,7 +19,7 @@ import msgpack
 
 from piglatin import logical as L
 from piglatin.builtins import BUILTINS
-from piglatin.exprs import key_bytes
+from piglatin.exprs import key_bytes, keys_bytes
 from piglatin.mapjoins import width
 from piglatin.physical import Compiler
 from piglatin.storage import pack_value, unpack_value, unpacker
@@ -188,10 +188,11 @@ def _count_one(
             counts.update((k, [c]) for k, c in counter.items())
             counter.clear()
             return flush()
-        # the common case, C-level: (key bytes, packed (k, ((count,),))) per key
+        # the common case, C-level: (key bytes, (k, ((count,),))) per key; the value is left to
+        # the framework's own msgpack (plain keys round-trip as themselves, no Pig encoding)
         keys = list(counter)
         partials = zip(zip(counter.values()))  # ((count,),) per key
-        out = list(zip(map(sort_bytes, keys), map(plain, zip(keys, partials))))
+        out = list(zip(keys_bytes(keys), zip(keys, partials)))
         counter.clear()
         return out
 
@@ -262,7 +263,7 @@ def combiner(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
     n = len(calls)
 
     def combine(kb, values):
-        rows = [unpack_value(v) for v in values]
+        rows = [v if type(v) is tuple else unpack_value(v) for v in values]
         partial = tuple([inter[j]([r[1][j] for r in rows]) for j in range(n)])
         return [(kb, pack_value((rows[0][0], partial)))]
 
@@ -273,17 +274,25 @@ def agg_reducer(job: Any, op: L.LOCogroup, run: Callable) -> Callable:
     calls = _agg_calls(job, op)
     finals = [BUILTINS[c.func].algebraic[2] for c in calls]
     replace = {id(c): itemgetter(2 + j) for j, c in enumerate(calls)}
-    comp = Compiler(job.compiler.scalars, job.compiler.udfs, replace)
+    comp = Compiler(job.compiler.scalars, job.compiler.udfs, replace, plan=job.plan)
     fe = job.plan.op(job.spec["reduce_chain"][0])
     gen = comp.foreach(fe)
     n = len(calls)
     unpack = unpacker()
 
-    if n == 1:  # one aggregate (GROUP ... COUNT): no per-call loops
+    if n == 1 and getattr(gen, "one", None) is not None:  # GROUP ... GENERATE group, COUNT(x)
+        final0, one = finals[0], gen.one
+
+        def reduce_one(kb, values):
+            rows = [v if type(v) is tuple else unpack(v) for v in values]
+            return run(one((rows[0][0], None, final0([r[1][0] for r in rows]))))
+
+        return reduce_one
+    if n == 1:  # one aggregate: no per-call loops
         final0 = finals[0]
 
         def reduce(kb, values):
-            rows = list(map(unpack, values))
+            rows = [v if type(v) is tuple else unpack(v) for v in values]
             rows_out = gen((rows[0][0], None, final0([r[1][0] for r in rows])))
             if len(rows_out) == 1:
                 return run(rows_out[0])
@@ -292,7 +301,7 @@ def agg_reducer(job: Any, op: L.LOCogroup, run: Callable) -> Callable:
         return reduce
 
     def reduce(kb, values):
-        rows = list(map(unpack, values))
+        rows = [v if type(v) is tuple else unpack(v) for v in values]
         row = (rows[0][0], None) + tuple([finals[j]([r[1][j] for r in rows]) for j in range(n)])
         return [o for t in gen(row) for o in run(t)]
 

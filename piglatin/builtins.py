@@ -183,7 +183,10 @@ def _count_algebraic(fn: Callable) -> tuple[Callable, Callable, Callable]:
         return (sum(_partials(parts)),)
 
     def final(parts: list) -> int:
-        return sum(_partials(parts))
+        try:
+            return sum([p[0] for p in parts])  # partial counts are never null
+        except (TypeError, IndexError):
+            return sum(_partials(parts))
 
     return initial, intermediate, final
 
@@ -265,6 +268,8 @@ def tokens(s: str | bytes | None, delims: str | None = None) -> list[str] | None
     if delims is None:  # most lines hold only spaces: skip the translate then
         if '"' in s or "," in s or "(" in s or ")" in s or "*" in s:
             s = s.translate(_delimiter_table(_TOKEN_DELIMS))
+        if s.isprintable():  # no whitespace but " " (tabs are not delimiters): split() agrees
+            return s.split()
         return list(filter(None, s.split(" ")))
     for c in delims[1:]:
         if c in s:

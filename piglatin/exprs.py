@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -259,6 +260,18 @@ def _text_frame() -> tuple[bytes, bytes] | None:
 
 
 _FRAME = _text_frame()
+
+
+def keys_bytes(keys: list) -> Iterable[bytes]:
+    """`key_bytes` of many keys; C-level (``map``) when they are all plain chararrays."""
+    if _FRAME is not None and set(map(type, keys)) == {str}:
+        try:
+            raw = list(map(str.encode, keys))
+        except UnicodeEncodeError:  # a lone surrogate: the careful path
+            return map(key_bytes, keys)
+        if not any(map(bytes.__contains__, raw, repeat(b"\x00"))):
+            return map(_FRAME[0].__add__, map(bytes.__add__, raw, repeat(_FRAME[1])))
+    return map(key_bytes, keys)
 
 
 def key_bytes(k: Any) -> bytes:

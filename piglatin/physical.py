@@ -217,6 +217,9 @@ class Compiler:
             if len(fns) == 1:
                 f0 = fns[0]
                 return _one_row(lambda t: (f0(t),))
+            columns = [_column_of(f) for f in fns]
+            if None not in columns:  # plain columns (itemgetters): one C-level itemgetter
+                return _one_row(itemgetter(*columns))
             return _one_row(lambda t: tuple([f(t) for f in fns]))
         parts = [self._gen_part(g, f) for g, f in zip(items, fns)]
         if len(parts) == 1:
@@ -425,6 +428,14 @@ def _exact_width(plan: L.LogicalPlan, op_id: str) -> bool:
     return isinstance(op, (L.LOForEach, L.LOCogroup))
 
 
+def _column_of(f: Any) -> int | None:
+    """The column an ``itemgetter(c)`` reads (from its public ``__reduce__``), else None."""
+    if type(f) is not itemgetter:
+        return None
+    items = f.__reduce__()[1]
+    return items[0] if len(items) == 1 and type(items[0]) is int else None
+
+
 def chain_functions(
     fns: list[RecordFn | None], tail: Callable[[tuple], list]
 ) -> Callable[[tuple], list]:
@@ -455,7 +466,10 @@ def _compose(fn: RecordFn, nxt: Callable[[tuple], list]) -> Callable[[tuple], li
     if column is not None and many_keys is not None:
         if hasattr(column, "parts"):  # one call less per record
             fn, arg = column.parts
-            return lambda t: many_keys(fn(arg(t)))
+            run = lambda t: many_keys(fn(arg(t)))  # noqa: E731
+            if _column_of(arg) == 0:  # a map of (key, one-field value) can skip the row
+                run.of_value = lambda _key, v: many_keys(fn(v))  # type: ignore[attr-defined]
+            return run
         return lambda t: many_keys(column(t))
     many = getattr(nxt, "many", None)  # a tail that takes a whole batch of rows at once
     if many is not None:

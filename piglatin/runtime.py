@@ -271,7 +271,8 @@ class PigJob(Job):
         if parse is None:
             return lambda key, value: run(value)
         if parse is _ONE_FIELD:
-            return lambda key, value: run((value,))
+            of_value = getattr(run, "of_value", None)  # (key, value) -> run((value,))
+            return of_value or (lambda key, value: run((value,)))
         return lambda key, value: run(parse(value))
 
     def _parser(self, source: L.LogicalOperator) -> Callable[[Any], tuple] | None:

@@ -394,3 +394,16 @@ def test_flatten_of_a_null_bag_counts_under_the_null_group(tmp_path: Path) -> No
     )
     # TOKENIZE(null) is null; its FLATTEN is one null row: COUNT skips it, COUNT_STAR does not
     assert sorted(got) == ["(,0,1)", "(x,2,2)", "(y,2,2)"]
+
+
+@given(
+    st.lists(
+        st.one_of(st.text(max_size=6), st.integers(-(2**63), 2**63 - 1), st.none()), max_size=20
+    )
+)
+def test_keys_bytes_equal_key_bytes(keys) -> None:
+    keys = keys + ["a\x00b", "\ud800x"] if keys and keys[0] == "" else keys
+    from piglatin.exprs import key_bytes, keys_bytes
+
+    for sample in (keys, [k for k in keys if type(k) is str]):
+        assert list(keys_bytes(sample)) == [key_bytes(k) for k in sample]
