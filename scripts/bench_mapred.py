@@ -261,11 +261,6 @@ def report(name: str, t_job: float, t_base: float, info_job: dict, info_base: di
     }
 
 
-def split_size(total: int, workers: int) -> int:
-    """Two map waves of equal splits on `workers` processes (Hadoop's goal size, maps = 2 x slots)."""
-    return max(1 << 20, -(-total // (2 * workers)))
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", default="200MB", help="corpus size (default 200MB)")
@@ -297,6 +292,14 @@ def main(argv: list[str] | None = None) -> int:
         runs = [fn() for _ in range(opts.repeat)]
         return min(runs, key=lambda r: r[0])
 
+    def best_pair(plain, job):
+        """Best of each, the two run alternately: a burst of load on this shared machine then
+        hits both sides rather than one."""
+        runs = [(plain(), job()) for _ in range(opts.repeat)]
+        return min((r[0] for r in runs), key=lambda r: r[0]), min(
+            (r[1] for r in runs), key=lambda r: r[0]
+        )
+
     print(
         f"storage: {'embedded DFS (dfs://)' if opts.dfs else 'local files'}; "
         f"load average {os.getloadavg()[0]:.2f} (other work on the machine skews wall times)"
@@ -306,19 +309,18 @@ def main(argv: list[str] | None = None) -> int:
         make_corpus(corpus, size)
         real = os.path.getsize(corpus)
         print(f"corpus {corpus}: {real / 2**20:.0f} MiB; {workers} cores", flush=True)
-        d = dict(
-            defines,
-            **{"mapreduce.input.fileinputformat.split.maxsize": str(split_size(real, workers))},
-        )
         expected_path = os.path.join(opts.workdir, "wc-plain.txt")
-        t_base, i_base = best(lambda: base(BASE_WORDCOUNT, [corpus, expected_path], env))
-        expected = read_counts([expected_path])
+        expected = None
         for name, job in (("wordcount", "jobs.wordcount"), ("textbook", "jobs.wordcount_textbook")):
             if name not in want:
                 continue
             out = f"{outdir}/out-{name}"
             source = store(corpus)
-            t_job, i_job = best(lambda job=job, out=out, src=source: jar(job, [src], out, d, env))
+            (t_base, i_base), (t_job, i_job) = best_pair(
+                lambda: base(BASE_WORDCOUNT, [corpus, expected_path], env),
+                lambda job=job, out=out, src=source: jar(job, [src], out, defines, env),
+            )
+            expected = expected or read_counts([expected_path])
             if read_counts(parts(out)) != expected:
                 raise SystemExit(f"{name}: output differs from the plain program's")
             results[name] = report(f"{name} ({opts.size})", t_job, t_base, i_job, i_base)
@@ -327,18 +329,14 @@ def main(argv: list[str] | None = None) -> int:
         big = os.path.join(opts.workdir, f"join-big-{opts.join_size}.tsv")
         make_join_tables(small, big, join_size)
         total = os.path.getsize(small) + os.path.getsize(big)
-        d = dict(
-            defines,
-            **{
-                "mapreduce.input.fileinputformat.split.maxsize": str(split_size(total, workers)),
-                "join.type": "inner",
-            },
-        )
+        d = dict(defines, **{"join.type": "inner"})
         plain_out = os.path.join(opts.workdir, "join-plain.tsv")
-        t_base, i_base = best(lambda: base(BASE_JOIN, [small, big, plain_out], env))
         out = f"{outdir}/out-join"
         sources = [store(small), store(big)]
-        t_job, i_job = best(lambda: jar("jobs.join_reduce_side", sources, out, d, env))
+        (t_base, i_base), (t_job, i_job) = best_pair(
+            lambda: base(BASE_JOIN, [small, big, plain_out], env),
+            lambda: jar("jobs.join_reduce_side", sources, out, d, env),
+        )
         if line_digest(parts(out)) != line_digest([plain_out]):
             raise SystemExit("join: output differs from the plain program's")
         results["join"] = report(
