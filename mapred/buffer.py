@@ -28,7 +28,7 @@ import os
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain, groupby, islice
+from itertools import chain, groupby, islice, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -206,6 +206,9 @@ class CombiningBuffer(_Base):
     def __init__(self, **kw: Any) -> None:
         super().__init__(**kw)
         self._groups: defaultdict[Any, list[Any]] = defaultdict(list)
+        # key -> how many times the map emitted the very object ``self._same`` as its value
+        self._counts: dict[Any, int] = {}
+        self._same: Any = _NOTHING
         # key -> [key bytes, measured value count, measured value bytes]
         self._meta: dict[Any, list[Any]] = {}
         self._bytes = 0
@@ -213,16 +216,39 @@ class CombiningBuffer(_Base):
 
     def consume(self, pairs: Iterable[tuple[Any, Any]]) -> None:
         """Take pairs in batches of ``self._batch`` (islice: no per-record counting), compact
-        after each full batch."""
+        after each full batch.
+
+        The value of the task's first pair is remembered (``_same``); a later pair whose value
+        is that very object (``yield word, 1`` always yields the same ``1``) only bumps a per-key
+        count, which is cheaper than growing a list. ``_fold`` turns the counts back into values
+        before anything reads them, so the combiner sees every value; only their order within a
+        key differs, and that order is unspecified in Hadoop too."""
         it = iter(pairs)
+        same = self._same
+        if same is _NOTHING:
+            head = next(it, _NOTHING)
+            if head is _NOTHING:
+                return
+            it = chain((head,), it)
+            try:
+                _, same = head
+            except (TypeError, ValueError):
+                pass  # not a pair: the loop below reports it
+            else:
+                self._same = same
         while True:
             groups = self._groups
+            counts = self._counts
+            get = counts.get
             batch = islice(it, self._batch)
             k = v = _NOTHING
             while True:
                 try:
                     for k, v in batch:
-                        groups[k].append(v)
+                        if v is same:
+                            counts[k] = get(k, 0) + 1
+                        else:
+                            groups[k].append(v)
                     break
                 except TypeError:
                     if k is _NOTHING or _is_hashable(k):
@@ -235,6 +261,15 @@ class CombiningBuffer(_Base):
             self._compact()
             it = chain((head,), it)
 
+    def _fold(self) -> None:
+        """Move the counted copies of ``_same`` into the value lists."""
+        counts = self._counts
+        if counts:
+            groups, same = self._groups, self._same
+            for k, n in counts.items():
+                groups[k].extend(repeat(same, n))
+            counts.clear()
+
     def _compact(self, min_combine: int = _MIN_COMBINE) -> None:
         """Combine every list that grew (by ``min_combine`` values or more), measure the buffer,
         spill when over the limit.
@@ -242,6 +277,7 @@ class CombiningBuffer(_Base):
         ``_meta`` gains keys in the order compaction meets them in ``_groups`` and neither loses
         keys until a spill resets both, so the two iterate in step: known keys first (cheaply
         skipped when unchanged), then the keys new since the last compaction."""
+        self._fold()
         stats = self.stats
         meta = self._meta
         update = self._update
@@ -294,10 +330,11 @@ class CombiningBuffer(_Base):
         return fresh, vbytes + _RECORD_OVERHEAD * m[1] - old
 
     def _has_data(self) -> bool:
-        return bool(self._groups)
+        return bool(self._groups) or bool(self._counts)
 
     def _reset(self) -> None:
         self._groups = defaultdict(list)
+        self._counts.clear()
         self._meta = {}
         self._bytes = 0
 

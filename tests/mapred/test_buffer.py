@@ -88,6 +88,28 @@ def test_combining_buffer_equals_counter(tmp_path_factory, pairs, n, limit):
     assert buf.stats.output_records == len(pairs)
 
 
+def _pass_through(key, values):
+    for v in values:
+        yield key, v
+
+
+ONE = 1
+values_alike = st.sampled_from([ONE, ONE, ONE, 1.0, True, -0.0, 0.0, 2, "1"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(keys, values_alike), min_size=1, max_size=400), st.integers(20, 400))
+def test_combining_buffer_keeps_every_value_as_emitted(tmp_path_factory, pairs, limit):
+    """Values equal under == but not alike (1, 1.0, True; 0.0 and -0.0) reach the output as
+    emitted, however often the same value object repeats."""
+    tmp = tmp_path_factory.mktemp("cbuf")
+    buf = _buffer(CombiningBuffer, tmp, 2, limit, combine=_pass_through)
+    buf.consume(iter(pairs))
+    path, index = buf.close()
+    got = sorted((repr(k), repr(v)) for recs in _read(path, index) for _, k, v in recs)
+    assert got == sorted((repr(k), repr(v)) for k, v in pairs)
+
+
 def test_sorting_buffer_memory_bound(tmp_path):
     """4 MB of records through a 64 KB buffer: many spills, never more than the limit held."""
     limit = 64 * 1024
