@@ -209,6 +209,11 @@ class CombiningBuffer(_Base):
         # key -> how many times the map emitted the very object ``self._same`` as its value
         self._counts: dict[Any, int] = {}
         self._same: Any = _NOTHING
+        self._same_bytes = 0
+        # counted key -> its key bytes, in step with _counts; measured records and key bytes
+        self._count_keys: dict[Any, bytes] = {}
+        self._counted = 0
+        self._count_key_bytes = 0
         # key -> [key bytes, measured value count, measured value bytes]
         self._meta: dict[Any, list[Any]] = {}
         self._bytes = 0
@@ -220,9 +225,9 @@ class CombiningBuffer(_Base):
 
         The value of the task's first pair is remembered (``_same``); a later pair whose value
         is that very object (``yield word, 1`` always yields the same ``1``) only bumps a per-key
-        count, which is cheaper than growing a list. ``_fold`` turns the counts back into values
-        before anything reads them, so the combiner sees every value; only their order within a
-        key differs, and that order is unspecified in Hadoop too."""
+        count, which is cheaper than growing a list. ``_fold_counts`` hands the copies to the
+        combiner before each spill, so it sees every value; only their order within a key
+        differs, and that order is unspecified in Hadoop too."""
         it = iter(pairs)
         same = self._same
         if same is _NOTHING:
@@ -236,6 +241,7 @@ class CombiningBuffer(_Base):
                 pass  # not a pair: the loop below reports it
             else:
                 self._same = same
+                self._same_bytes = len(packb(same))
         while True:
             groups = self._groups
             counts = self._counts
@@ -261,23 +267,15 @@ class CombiningBuffer(_Base):
             self._compact()
             it = chain((head,), it)
 
-    def _fold(self) -> None:
-        """Move the counted copies of ``_same`` into the value lists."""
-        counts = self._counts
-        if counts:
-            groups, same = self._groups, self._same
-            for k, n in counts.items():
-                groups[k].extend(repeat(same, n))
-            counts.clear()
-
     def _compact(self, min_combine: int = _MIN_COMBINE) -> None:
         """Combine every list that grew (by ``min_combine`` values or more), measure the buffer,
         spill when over the limit.
 
         ``_meta`` gains keys in the order compaction meets them in ``_groups`` and neither loses
         keys until a spill resets both, so the two iterate in step: known keys first (cheaply
-        skipped when unchanged), then the keys new since the last compaction."""
-        self._fold()
+        skipped when unchanged), then the keys new since the last compaction. ``_counts`` and
+        ``_count_keys`` walk in step the same way. A counted key weighs its key bytes and one
+        value however often it repeats; the counts wait for the spill to be combined."""
         stats = self.stats
         meta = self._meta
         update = self._update
@@ -295,17 +293,64 @@ class CombiningBuffer(_Base):
             fresh, delta = update(k, values, m, min_combine)
             new_records += fresh
             total += delta + len(m[0])
+        added = stats.output_bytes - before
+        counts = self._counts
+        if counts:
+            counted = sum(counts.values())
+            fresh = counted - self._counted
+            self._counted = counted
+            new_records += fresh
+            count_keys = self._count_keys
+            weight = self._same_bytes + _RECORD_OVERHEAD
+            key_bytes = self._count_key_bytes
+            for k in islice(counts, len(count_keys), None):
+                kb = count_keys[k] = packb(k)
+                key_bytes += len(kb)
+                total += len(kb) + weight
+            self._count_key_bytes = key_bytes
+            # the exact bytes are added when the counts are combined; this sizes the next batch
+            added += fresh * (key_bytes / len(count_keys) + self._same_bytes)
         stats.output_records += new_records
         self._bytes = total
         if total > stats.peak_bytes:
             stats.peak_bytes = total
-        added = stats.output_bytes - before
         per_record = max(1.0, added / new_records) if new_records else 16.0
         room = (self.limit - total) / per_record
         self._batch = int(min(_MAX_PENDING, max(_MIN_PENDING, room)))
         if total >= self.limit or room < _MIN_PENDING:
             self._spill()
             self._batch = int(min(_MAX_PENDING, max(_MIN_PENDING, self.limit / per_record)))
+
+    def _fold_counts(self) -> None:
+        """Before a spill: combine each key's counted copies of ``_same`` (with its listed
+        values, if any) and count their map output bytes."""
+        counts = self._counts
+        if not counts:
+            return
+        stats, groups, meta = self.stats, self._groups, self._meta
+        same, same_bytes, combine = self._same, self._same_bytes, self._combine
+        out_bytes = 0
+        for k, n in counts.items():
+            kb = self._count_keys[k]
+            out_bytes += n * (len(kb) + same_bytes)
+            values = groups.get(k)
+            if values:
+                values[:] = combine(k, chain(values, repeat(same, n)), len(values) + n)
+            else:
+                groups[k] = combine(k, repeat(same, n), n) if n > 1 else [same]
+                meta[k] = [kb, 0, 0]
+        stats.output_bytes += out_bytes
+
+    def _combine(self, k: Any, values: Iterator[Any], n: int) -> list[Any]:
+        stats = self.stats
+        stats.combine[0] += n
+        out = []
+        for k2, v2 in self.combine_fn(k, values) or ():
+            if k2 != k:
+                raise_changed_key(k, k2)
+            out.append(v2)
+        stats.combine[1] += len(out)
+        return out
 
     def _update(self, k: Any, values: list, m: list, min_combine: int) -> tuple[int, int]:
         """Measure (and maybe combine) one grown list; returns (new records, size change)."""
@@ -316,14 +361,7 @@ class CombiningBuffer(_Base):
         vbytes = len(packb(values[0])) if n == 1 else len(packb(values)) - _array_header(n)
         stats.output_bytes += fresh * len(m[0]) + vbytes - m[2]
         if n >= min_combine:
-            stats.combine[0] += n
-            out = []
-            for k2, v2 in self.combine_fn(k, iter(values)) or ():
-                if k2 != k:
-                    raise_changed_key(k, k2)
-                out.append(v2)
-            stats.combine[1] += len(out)
-            values[:] = out
+            values[:] = out = self._combine(k, iter(values), n)
             vbytes = len(packb(out)) - _array_header(len(out))
         m[1] = len(values)
         m[2] = vbytes
@@ -335,11 +373,14 @@ class CombiningBuffer(_Base):
     def _reset(self) -> None:
         self._groups = defaultdict(list)
         self._counts.clear()
+        self._count_keys = {}
+        self._counted = self._count_key_bytes = 0
         self._meta = {}
         self._bytes = 0
 
     def _runs(self) -> Iterator[tuple[int, Iterable]]:
         self._compact_only()
+        self._fold_counts()
         part, sort_key, meta = self.partition, self.sort_key, self._meta
         keyed = []
         for k, values in self._groups.items():
