@@ -27,6 +27,11 @@ Knobs (class attributes, or configuration properties where Hadoop has one):
   ``"records"``) or a format class. ``Input(path, format=..., mapper="map_left")`` gives one
   input its own format and mapper method.
 - ``files``: distributed-cache files; each task reads them via ``self.context.cache_path(name)``.
+- ``map_batch(keys, values)``: optional, Hadoop's ``Mapper.run`` override. When the job defines
+  it (for an input whose mapper is ``m``: ``m_batch``), the task hands it the split in batches
+  instead of calling ``map`` per record: ``values`` a list, ``keys`` an iterable of theirs (zip
+  the two; text formats give a decoded chunk of lines with their byte offsets), and it returns
+  (or yields) the pairs of the whole batch. A failure is located at the batch's first record.
 - ``combine(key, values)``: optional; must emit the key it was given and accept its own output.
 - ``setup()`` / ``cleanup()``: once per task, map and reduce tasks alike; ``cleanup`` may yield
   pairs (in-mapper combining). ``map_setup``/``map_cleanup`` and ``reduce_setup``/

@@ -28,7 +28,7 @@ import os
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain, groupby, islice, repeat
+from itertools import chain, islice, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -382,16 +382,18 @@ class CombiningBuffer(_Base):
         self._compact_only()
         self._fold_counts()
         part, sort_key, meta = self.partition, self.sort_key, self._meta
-        keyed = []
+        # one list per partition, sorted on the bytes sort key alone: memcmp comparisons
+        buckets: list[list] = [[] for _ in range(self.num_partitions)]
         for k, values in self._groups.items():
             if not values:
                 continue
             skb = sort_key(k)
             kb = meta[k][0]
-            keyed.append((part(k, kb, skb), skb, kb, values))
-        keyed.sort(key=_partition_and_sort_key)
-        for p, group in groupby(keyed, key=_partition):
-            yield p, ((skb, kb, packb(v)) for _, skb, kb, values in group for v in values)
+            buckets[part(k, kb, skb)].append((skb, kb, values))
+        for p, bucket in enumerate(buckets):
+            if bucket:
+                bucket.sort(key=_first)
+                yield p, ((skb, kb, packb(v)) for skb, kb, values in bucket for v in values)
 
     def _compact_only(self) -> None:
         limit = self.limit
@@ -403,8 +405,6 @@ class CombiningBuffer(_Base):
 
 
 _NOTHING = object()
-_partition = itemgetter(0)
-_partition_and_sort_key = itemgetter(0, 1)
 
 
 def _is_hashable(key: Any) -> bool:

@@ -29,10 +29,11 @@ from __future__ import annotations
 import importlib
 import itertools
 import logging
+import operator
 import posixpath
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -172,6 +173,18 @@ class InputFormat:
     def read(self, split: InputSplit, conf: Configuration) -> Iterator[tuple[Any, Any]]:
         raise NotImplementedError
 
+    def read_batches(
+        self, split: InputSplit, conf: Configuration, size: int = 4096
+    ) -> Iterator[tuple[Iterable[Any], list[Any]]]:
+        """The split's records as (keys, values) batches, for a job's ``map_batch``: `read`
+        cut into lists of `size` records; text formats hand over their decoded chunks."""
+        records = self.read(split, conf)
+        while chunk := list(itertools.islice(records, size)):
+            yield list(map(_key, chunk)), list(map(_value, chunk))
+
+
+_key, _value = operator.itemgetter(0), operator.itemgetter(1)
+
 
 class TextInputFormat(InputFormat):
     """Lines: key = byte offset of the line, value = the line without its terminator."""
@@ -181,6 +194,12 @@ class TextInputFormat(InputFormat):
     def read(self, split: InputSplit, conf: Configuration) -> Iterator[tuple[int, str]]:
         # chain/starmap/zip: no Python frame per record, only one per chunk
         return itertools.chain.from_iterable(itertools.starmap(zip, self._line_batches(split)))
+
+    def read_batches(
+        self, split: InputSplit, conf: Configuration, size: int = 0
+    ) -> Iterator[tuple[Iterable[int], list[str]]]:
+        """(offsets, lines) per decoded chunk (about ``chunk_bytes`` of text)."""
+        return self._line_batches(split)
 
     def _line_batches(self, split: InputSplit) -> Iterator[tuple[Iterator[int], list[str]]]:
         """(offsets, lines) per chunk of whole lines; keeps `bytes_read` up to date."""
@@ -204,6 +223,8 @@ class KeyValueTextInputFormat(TextInputFormat):
 
     As in Hadoop, only the first character of the configured separator is used.
     """
+
+    read_batches = InputFormat.read_batches  # keys are not offsets here
 
     def read(self, split: InputSplit, conf: Configuration) -> Iterator[tuple[str, str]]:
         key = "mapreduce.input.keyvaluelinerecordreader.key.value.separator"

@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
+from itertools import chain
 from typing import Any
 
 from piglatin import data
@@ -256,6 +257,20 @@ _TOKEN_DELIMS = " \",()*"
 def TOKENIZE(s: str | None, delims: str | None = None) -> list | None:
     words = tokens(s, delims)
     return None if words is None else list(zip(words))  # 1-tuples, without a Python loop
+
+
+# a character that needs tokens()'s careful path: anything but printable ASCII and newlines,
+# or one of TOKENIZE's delimiters other than the space
+_NOT_PLAIN = re.compile(r'[^ !#-\'+\--~\n]').search
+
+
+def tokens_of_lines(lines: list[str]) -> list[str]:
+    """The words of TOKENIZE over every line of a batch, in order, as one list: a batch of
+    plain text (spaces between the words) is split in one call."""
+    text = "\n".join(lines)
+    if _NOT_PLAIN(text) is None:
+        return text.split()
+    return list(chain.from_iterable(map(tokens, lines)))
 
 
 def tokens(s: str | bytes | None, delims: str | None = None) -> list[str] | None:

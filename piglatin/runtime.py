@@ -249,16 +249,31 @@ class PigJob(Job):
 
     # -- map side ------------------------------------------------------------------------
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("map") and name[3:].isdigit():
+        """``mapN``: input N's (key, value) -> outputs; ``mapN_batch``: the same for a batch of
+        records (`mapred.api.Job.map_batch`), where the plan has a batch form. Built once per
+        task: the map side's stages hold per-task state (in-mapper aggregation)."""
+        index = name[3:].removesuffix("_batch")
+        if name.startswith("map") and index.isdigit():
+            if f"map{index}" in self.__dict__:  # built, without a batch form
+                raise AttributeError(name)
             self._prepare()
-            return self._map_pipeline(int(name[3:]))
+            run, batch = self._map_pipeline(int(index))
+            self.__dict__[f"map{index}"] = run
+            if batch is not None:
+                self.__dict__[f"map{index}_batch"] = batch
+            if name.endswith("_batch"):
+                if batch is None:
+                    raise AttributeError(name)
+                return batch
+            return run
         raise AttributeError(name)
 
     def map(self, key: Any, value: Any) -> Any:
         return self.map0(key, value)
 
-    def _map_pipeline(self, index: int) -> Callable[[Any, Any], list]:
-        """(key, value) -> outputs: parse the input record, then the map side's stages."""
+    def _map_pipeline(self, index: int) -> tuple[Callable[[Any, Any], list], Any]:
+        """(key, value) -> outputs: parse the input record, then the map side's stages; and
+        (keys, values) -> outputs of a whole batch, or None."""
         inp = self.spec["inputs"][index]
         source = self.plan.op(inp["source"])
         parse = self._parser(source)
@@ -269,11 +284,11 @@ class PigJob(Job):
             tail = R.map_tail(self, inp["tag"]) if self.spec["op"] else self.emit
         run = chain_functions(stages, tail)
         if parse is None:
-            return lambda key, value: run(value)
+            return (lambda key, value: run(value)), None
         if parse is _ONE_FIELD:
             of_value = getattr(run, "of_value", None)  # (key, value) -> run((value,))
-            return of_value or (lambda key, value: run((value,)))
-        return lambda key, value: run(parse(value))
+            return of_value or (lambda key, value: run((value,))), getattr(run, "of_values", None)
+        return (lambda key, value: run(parse(value))), None
 
     def _parser(self, source: L.LogicalOperator) -> Callable[[Any], tuple] | None:
         if not isinstance(source, L.LOLoad):

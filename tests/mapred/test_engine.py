@@ -360,3 +360,72 @@ def test_splits_are_evened_out_across_the_executor_slots(tmp_path, executor, bal
     assert result.counters["Job Counters "]["Launched map tasks"] == maps
     expected = collections.Counter(open(path, encoding="utf-8").read().split())
     assert {k: int(v) for k, v in result.read_output()} == dict(expected)
+
+
+class BatchWordCount(Job):
+    """Counts words with map_batch (Hadoop's Mapper.run override): whole batches of lines."""
+
+    def map_setup(self):
+        self.batches = 0
+
+    def map_batch(self, offsets, lines):
+        self.batches += 1
+        if any("BAD" in line for line in lines):
+            raise ValueError("bad batch")
+        return collections.Counter(w for line in lines for w in line.split()).items()
+
+    def map_cleanup(self):
+        self.context.increment("test", "batches", self.batches)
+
+    def reduce(self, word, counts):
+        yield word, sum(counts)
+
+
+class BatchKeyValue(Job):
+    input_format = "keyvalue"
+
+    def map_batch(self, keys, values):
+        return zip(keys, values)
+
+
+@pytest.mark.parametrize("executor", ["local", "cluster"])
+def test_map_batch_takes_the_split_in_batches(tmp_path, executor):
+    path = make_text(tmp_path / "in.txt", lines=40_000)
+    conf = dict(_conf(tmp_path), **{"mapreduce.input.fileinputformat.split.maxsize": "200000"})
+    result = run_job(BatchWordCount, [path], str(tmp_path / "out"), conf, executor=executor)
+    assert result.succeeded, result.error
+    expected = collections.Counter(w for line in open(path, encoding="utf-8") for w in line.split())
+    got = {}
+    for text in _parts(str(tmp_path / "out")).values():
+        for row in text.splitlines():
+            word, n = row.split("\t")
+            got[word] = int(n)
+    assert got == dict(expected)
+    tasks = result.counters["Job Counters "]["Launched map tasks"]
+    assert tasks > 1 and result.counters["test"]["batches"] >= tasks
+    assert result.counters["Map-Reduce Framework"]["Map input records"] == 40_000
+
+
+def test_map_batch_of_other_formats_gets_keys_and_values(tmp_path):
+    path = tmp_path / "kv.txt"
+    path.write_text("".join(f"k{i}\tv{i}\n" for i in range(10_000)))
+    result = run_job(BatchKeyValue, [str(path)], str(tmp_path / "out"), _conf(tmp_path), "local")
+    assert result.succeeded, result.error
+    rows = sorted(r for t in _parts(str(tmp_path / "out")).values() for r in t.splitlines())
+    assert rows == sorted(f"k{i}\tv{i}" for i in range(10_000))
+
+
+def test_map_batch_failure_names_the_batch_start(tmp_path):
+    lines = [f"line {i}" for i in range(3000)]
+    lines[2100] = "a BAD one"
+    path = tmp_path / "in.txt"
+    path.write_text("".join(line + "\n" for line in lines))
+    out = tmp_path / "out"
+    conf = dict(_conf(tmp_path), **{"mapreduce.map.maxattempts": "1"})
+    result = run_job(BatchWordCount, [str(path)], str(out), conf, executor="local")
+    assert result.state == "FAILED" and "bad batch" in result.error
+    location = result.failed_attempt.location
+    assert re.search(r"in\.txt:\d+$", location), location
+    assert int(location.rsplit(":", 1)[1]) <= sum(len(line) + 1 for line in lines[:2100])
+    assert not out.exists()
+

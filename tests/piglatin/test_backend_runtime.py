@@ -382,6 +382,33 @@ def test_word_count_of_tokenize_matches_python(tmp_path: Path, lines: list[str])
     assert got == sorted(f"{w}\t{n}\t{n}" for w, n in expected.items())
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet='ab "(),*\t\r\x1f\u2003é', max_size=12), max_size=200))
+def test_tokens_of_a_batch_of_lines_are_tokenize_per_line(lines: list[str]) -> None:
+    from piglatin.builtins import tokens_of_lines
+
+    assert tokens_of_lines(lines) == [w for line in lines for w in _pig_tokens(line)]
+
+
+def test_word_count_of_one_count_reads_text_in_batches(tmp_path: Path) -> None:
+    """GROUP/COUNT of FLATTEN(TOKENIZE(line)) counts whole batches of lines at once (the job's
+    map_batch); plain and awkward lines alike give Python's count of Pig's tokens."""
+    rng = random.Random(5)
+    pieces = ["w1", "w2", "w3", "x,y", "(p)", "q*r", '"s"', "\tt", "é", "u\u2003v", "", "  "]
+    lines = [" ".join(rng.choices(pieces, k=rng.randint(0, 9))) for _ in range(5000)]
+    (tmp_path / "in.txt").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    out = tmp_path / "out"
+    script = f"""lines = LOAD 'in.txt' USING TextLoader() AS (line:chararray);
+    words = FOREACH lines GENERATE FLATTEN(TOKENIZE(line)) AS w;
+    grouped = GROUP words BY w PARALLEL 3;
+    counts = FOREACH grouped GENERATE group, COUNT(words);
+    STORE counts INTO '{out}';"""
+    assert run_script(script, exec_type="local", cwd=tmp_path, out=io.StringIO()) == 0
+    got = sorted(p for f in sorted(out.glob("part-*")) for p in f.read_text().splitlines())
+    expected = Counter(w for line in lines for w in _pig_tokens(line))
+    assert got == sorted(f"{w}\t{n}" for w, n in expected.items())
+
+
 def test_flatten_of_a_null_bag_counts_under_the_null_group(tmp_path: Path) -> None:
     write(tmp_path / "a.txt", [("x y x",), (None,), ("y",)])
     got = pig(
