@@ -259,16 +259,14 @@ def TOKENIZE(s: str | None, delims: str | None = None) -> list | None:
     return None if words is None else list(zip(words))  # 1-tuples, without a Python loop
 
 
-# a character that needs tokens()'s careful path: anything but printable ASCII and newlines,
-# or one of TOKENIZE's delimiters other than the space
-_NOT_PLAIN = re.compile(r'[^ !#-\'+\--~\n]').search
-
-
 def tokens_of_lines(lines: list[str]) -> list[str]:
     """The words of TOKENIZE over every line of a batch, in order, as one list: a batch of
-    plain text (spaces between the words) is split in one call."""
-    text = "\n".join(lines)
-    if _NOT_PLAIN(text) is None:
+    plain text (printable, spaces between the words) is split in one call. A space joins the
+    lines: it is a delimiter, so no word spans two lines."""
+    text = " ".join(lines)
+    if '"' in text or "," in text or "(" in text or ")" in text or "*" in text:
+        return list(chain.from_iterable(map(tokens, lines)))
+    if text.isprintable():  # no whitespace but " ": split() agrees with TOKENIZE
         return text.split()
     return list(chain.from_iterable(map(tokens, lines)))
 

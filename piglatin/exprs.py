@@ -260,6 +260,7 @@ def _text_frame() -> tuple[bytes, bytes] | None:
 
 
 _FRAME = _text_frame()
+_FRAMED = _FRAME[0] + b"%s" + _FRAME[1] if _FRAME is not None else b""
 
 
 def keys_bytes(keys: list) -> Iterable[bytes]:
@@ -270,7 +271,7 @@ def keys_bytes(keys: list) -> Iterable[bytes]:
         except UnicodeEncodeError:  # a lone surrogate: the careful path
             return map(key_bytes, keys)
         if not any(map(bytes.__contains__, raw, repeat(b"\x00"))):
-            return map(_FRAME[0].__add__, map(bytes.__add__, raw, repeat(_FRAME[1])))
+            return map(_FRAMED.__mod__, raw)  # one new bytes object per key
     return map(key_bytes, keys)
 
 
