@@ -17,6 +17,7 @@ the input format's ``read_batches`` through the same pipeline, one call per batc
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import time
@@ -108,12 +109,18 @@ def run_task(spec: TaskSpec | list) -> TaskResult:
     """Run one attempt; every failure becomes a TaskResult with ``ok=False``."""
     if not isinstance(spec, TaskSpec):
         spec = TaskSpec.from_wire(spec)
+    # What lives before the task (modules, a Pig script's grammar and plans) lives after it:
+    # the collector's full passes during the task skip it (a task allocates containers by the
+    # hundred thousand, and each full pass would walk everything). Unfrozen when it ends.
+    gc.freeze()
     try:
         if spec.kind == "m":
             return run_map_task(spec)
         return run_reduce_task(spec)
     except Exception as e:  # noqa: BLE001 - the boundary: report, never raise
         return _failure(spec, e, getattr(e, "_mr_location", ""))
+    finally:
+        gc.unfreeze()
 
 
 def _failure(spec: TaskSpec, e: BaseException, location: str) -> TaskResult:
