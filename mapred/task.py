@@ -113,6 +113,8 @@ def run_task(spec: TaskSpec | list) -> TaskResult:
     # the collector's full passes during the task skip it (a task allocates containers by the
     # hundred thousand, and each full pass would walk everything). Unfrozen when it ends.
     gc.freeze()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 20)
     try:
         if spec.kind == "m":
             return run_map_task(spec)
@@ -120,6 +122,7 @@ def run_task(spec: TaskSpec | list) -> TaskResult:
     except Exception as e:  # noqa: BLE001 - the boundary: report, never raise
         return _failure(spec, e, getattr(e, "_mr_location", ""))
     finally:
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
 
 
