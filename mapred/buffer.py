@@ -214,7 +214,8 @@ class CombiningBuffer(_Base):
         self._count_keys: dict[Any, bytes] = {}
         self._counted = 0
         self._count_key_bytes = 0
-        # key -> [key bytes, measured value count, measured value bytes]
+        # key -> [key bytes, measured value count, measured value bytes, the bytes of a lone
+        # measured value or None]
         self._meta: dict[Any, list[Any]] = {}
         self._bytes = 0
         self._batch = _MIN_PENDING
@@ -289,7 +290,7 @@ class CombiningBuffer(_Base):
                 new_records += fresh
                 total += delta
         for k, values in items:
-            m = meta[k] = [packb(k), 0, 0]
+            m = meta[k] = [packb(k), 0, 0, None]
             fresh, delta = update(k, values, m, min_combine)
             new_records += fresh
             total += delta + len(m[0])
@@ -336,9 +337,10 @@ class CombiningBuffer(_Base):
             values = groups.get(k)
             if values:
                 values[:] = combine(k, chain(values, repeat(same, n)), len(values) + n)
+                meta[k][3] = None
             else:
                 groups[k] = combine(k, repeat(same, n), n) if n > 1 else [same]
-                meta[k] = [kb, 0, 0]
+                meta[k] = [kb, 0, 0, None]
         stats.output_bytes += out_bytes
 
     def _combine(self, k: Any, values: Iterator[Any], n: int) -> list[Any]:
@@ -358,13 +360,23 @@ class CombiningBuffer(_Base):
         n = len(values)
         fresh = n - m[1]
         old = m[2] + _RECORD_OVERHEAD * m[1]
-        vbytes = len(packb(values[0])) if n == 1 else len(packb(values)) - _array_header(n)
+        if n == 1:
+            single = packb(values[0])
+            vbytes = len(single)
+        else:
+            single = None
+            vbytes = len(packb(values)) - _array_header(n)
         stats.output_bytes += fresh * len(m[0]) + vbytes - m[2]
         if n >= min_combine:
             values[:] = out = self._combine(k, iter(values), n)
-            vbytes = len(packb(out)) - _array_header(len(out))
+            if len(out) == 1:
+                single = packb(out[0])
+                vbytes = len(single)
+            else:
+                vbytes = len(packb(out)) - _array_header(len(out))
         m[1] = len(values)
         m[2] = vbytes
+        m[3] = single  # the one value's bytes, for the spill
         return fresh, vbytes + _RECORD_OVERHEAD * m[1] - old
 
     def _has_data(self) -> bool:
@@ -388,12 +400,13 @@ class CombiningBuffer(_Base):
             if not values:
                 continue
             skb = sort_key(k)
-            kb = meta[k][0]
-            buckets[part(k, kb, skb)].append((skb, kb, values))
+            m = meta[k]
+            kb = m[0]
+            buckets[part(k, kb, skb)].append((skb, kb, values, m[3]))
         for p, bucket in enumerate(buckets):
             if bucket:
                 bucket.sort(key=_first)
-                yield p, ((skb, kb, packb(v)) for skb, kb, values in bucket for v in values)
+                yield p, _packed(bucket)
 
     def _compact_only(self) -> None:
         limit = self.limit
@@ -402,6 +415,16 @@ class CombiningBuffer(_Base):
             self._compact(2)
         finally:
             self.limit = limit
+
+
+def _packed(bucket: list) -> Iterator[tuple[bytes, bytes, bytes]]:
+    """(sort bytes, key bytes, value bytes) per value; a lone value was packed when measured."""
+    for skb, kb, values, single in bucket:
+        if single is not None:
+            yield skb, kb, single
+        else:
+            for v in values:
+                yield skb, kb, packb(v)
 
 
 _NOTHING = object()

@@ -236,6 +236,8 @@ def _count_one(
 
 
 _NULL_ROW = (None,)
+_NOTHING = object()
+_COUNTS = frozenset(("COUNT", "COUNT_STAR"))
 
 
 def _count_all(counter: Counter, items: list, keyf: Callable | None = None) -> int:
@@ -280,7 +282,28 @@ def agg_reducer(job: Any, op: L.LOCogroup, run: Callable) -> Callable:
     n = len(calls)
     unpack = unpacker()
 
-    if n == 1 and getattr(gen, "one", None) is not None:  # GROUP ... GENERATE group, COUNT(x)
+    if n == 1 and getattr(gen, "one", None) is not None and calls[0].func in _COUNTS:
+        final0, one = finals[0], gen.one
+
+        def reduce_count(kb, values):
+            """GROUP ... GENERATE group, COUNT(x): the partial counts summed in one loop."""
+            rows = list(values)
+            k = _NOTHING
+            c = 0
+            try:
+                for v in rows:
+                    if type(v) is not tuple:
+                        v = unpack(v)
+                    if k is _NOTHING:
+                        k = v[0]
+                    c += v[1][0][0]
+            except (TypeError, IndexError):  # not the plain partials: the general final
+                parts = [(v if type(v) is tuple else unpack(v))[1][0] for v in rows]
+                c = final0(parts)
+            return run(one((k, None, c)))
+
+        return reduce_count
+    if n == 1 and getattr(gen, "one", None) is not None:  # GROUP ... GENERATE group, AGG(x)
         final0, one = finals[0], gen.one
 
         def reduce_one(kb, values):
