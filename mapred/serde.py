@@ -119,6 +119,15 @@ def _top_bytes(k: Any) -> bytes:
 
 
 def _sequence(k: Any) -> bytes:
+    if len(k) == 2:  # (str, int): a join's or a secondary sort's tagged key, in one format call
+        a, b = k
+        if type(a) is str and type(b) is int and _LOW <= b < _HIGH:
+            raw = a.encode("utf-8", "surrogatepass").replace(b"\x00", b"\x00\xff")
+            return _STR_INT_PAIR % (raw, _pack_u64(b + _BIAS))
+    return _elements(k)
+
+
+def _elements(k: Any) -> bytes:
     parts = [_TUPLE]
     append = parts.append
     for x in k:  # str and int64 inline: composite keys are the common case (joins, 2nd sort)
@@ -131,6 +140,9 @@ def _sequence(k: Any) -> bytes:
             append((_NESTED.get(t) or _nested_slow)(x))
     append(b"\x00")
     return b"".join(parts)
+
+
+_STR_INT_PAIR = _TUPLE + _STR + b"%s\x00" + _NUM + b"%s\x00"
 
 
 def _dict(k: dict) -> bytes:

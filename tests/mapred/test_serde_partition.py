@@ -39,6 +39,13 @@ def test_tuple_order(pairs, triples):
     assert sorted(triples, key=sort_bytes) == sorted(triples)
 
 
+@given(st.tuples(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x2FF)), ints))
+def test_str_int_pair_shortcut_is_the_general_encoding(pair):
+    from mapred.serde import _elements
+
+    assert sort_bytes(pair) == _elements(pair) == sort_bytes(list(pair))
+
+
 @given(st.lists(st.tuples(st.lists(texts, max_size=3), texts), min_size=2, max_size=10))
 def test_nested_and_prefix_order(keys):
     keys = [tuple(map(lambda x: tuple(x) if isinstance(x, list) else x, k)) for k in keys]
