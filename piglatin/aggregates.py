@@ -19,7 +19,7 @@ import msgpack
 
 from piglatin import logical as L
 from piglatin.builtins import BUILTINS
-from piglatin.exprs import key_bytes, keys_bytes
+from piglatin.exprs import key_bytes, keys_bytes, plain_key, plain_keys_bytes
 from piglatin.mapjoins import width
 from piglatin.physical import Compiler
 from piglatin.storage import pack_value, unpack_value, unpacker
@@ -188,11 +188,14 @@ def _count_one(
             counts.update((k, [c]) for k, c in counter.items())
             counter.clear()
             return flush()
-        # the common case, C-level: (key bytes, (k, ((count,),))) per key; the value is left to
-        # the framework's own msgpack (plain keys round-trip as themselves, no Pig encoding)
         keys = list(counter)
-        partials = zip(zip(counter.values()))  # ((count,),) per key
-        out = list(zip(keys_bytes(keys), zip(keys, partials)))
+        plain = plain_keys_bytes(keys)
+        if plain is not None:  # the commonest case: (key bytes, count), the key read back from
+            out = list(zip(plain, counter.values()))  # its bytes (`_count_rows`)
+        else:  # C-level too: (key bytes, (k, ((count,),))) per key; the value is left to the
+            # framework's own msgpack (plain keys round-trip as themselves, no Pig encoding)
+            partials = zip(zip(counter.values()))  # ((count,),) per key
+            out = list(zip(keys_bytes(keys), zip(keys, partials)))
         counter.clear()
         return out
 
@@ -258,11 +261,30 @@ def _is_whole_row(call: L.LEFunc) -> bool:
     return not isinstance(call.args[0], L.LEDeref)
 
 
+def _count_rows(kb: bytes, values: Iterable[Any], unpack: Callable) -> list:
+    """A single COUNT's partial rows: a bare int is a count under a plain chararray key (see
+    `_count_one`), read back from the key bytes."""
+    return [
+        v if type(v) is tuple else (plain_key(kb), ((v,),)) if type(v) is int else unpack(v)
+        for v in values
+    ]
+
+
 def combiner(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
     op = job.plan.op(job.spec["op"])
     calls = _agg_calls(job, op)
     inter = [BUILTINS[c.func].algebraic[1] for c in calls]
     n = len(calls)
+    if n == 1 and calls[0].func in _COUNTS:
+
+        def combine_count(kb, values):
+            vs = list(values)
+            if set(map(type, vs)) == {int}:  # all bare counts: stay one
+                return [(kb, sum(vs))]
+            rows = _count_rows(kb, vs, unpack_value)
+            return [(kb, pack_value((rows[0][0], (inter[0]([r[1][0] for r in rows]),))))]
+
+        return combine_count
 
     def combine(kb, values):
         rows = [v if type(v) is tuple else unpack_value(v) for v in values]
@@ -292,14 +314,19 @@ def agg_reducer(job: Any, op: L.LOCogroup, run: Callable) -> Callable:
             c = 0
             try:
                 for v in rows:
-                    if type(v) is not tuple:
+                    t = type(v)
+                    if t is int:  # a bare count under a plain chararray key
+                        c += v
+                        continue
+                    if t is not tuple:
                         v = unpack(v)
                     if k is _NOTHING:
                         k = v[0]
                     c += v[1][0][0]
             except (TypeError, IndexError):  # not the plain partials: the general final
-                parts = [(v if type(v) is tuple else unpack(v))[1][0] for v in rows]
-                c = final0(parts)
+                c = final0([r[1][0] for r in _count_rows(kb, rows, unpack)])
+            if k is _NOTHING:
+                k = plain_key(kb)
             return run(one((k, None, c)))
 
         return reduce_count
@@ -313,9 +340,13 @@ def agg_reducer(job: Any, op: L.LOCogroup, run: Callable) -> Callable:
         return reduce_one
     if n == 1:  # one aggregate: no per-call loops
         final0 = finals[0]
+        counting = calls[0].func in _COUNTS
 
         def reduce(kb, values):
-            rows = [v if type(v) is tuple else unpack(v) for v in values]
+            if counting:
+                rows = _count_rows(kb, values, unpack)
+            else:
+                rows = [v if type(v) is tuple else unpack(v) for v in values]
             rows_out = gen((rows[0][0], None, final0([r[1][0] for r in rows])))
             if len(rows_out) == 1:
                 return run(rows_out[0])

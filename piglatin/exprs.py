@@ -265,14 +265,27 @@ _FRAMED = _FRAME[0] + b"%s" + _FRAME[1] if _FRAME is not None else b""
 
 def keys_bytes(keys: list) -> Iterable[bytes]:
     """`key_bytes` of many keys; C-level (``map``) when they are all plain chararrays."""
+    plain = plain_keys_bytes(keys)
+    return map(key_bytes, keys) if plain is None else plain
+
+
+def plain_keys_bytes(keys: list) -> list[bytes] | None:
+    """`key_bytes` of keys that are all plain chararrays (str, valid UTF-8, no NUL), whose
+    bytes `plain_key` turns back into the key; None for any other list of keys."""
     if _FRAME is not None and set(map(type, keys)) == {str}:
         try:
             raw = list(map(str.encode, keys))
         except UnicodeEncodeError:  # a lone surrogate: the careful path
-            return map(key_bytes, keys)
+            return None
         if not any(map(bytes.__contains__, raw, repeat(b"\x00"))):
-            return map(_FRAMED.__mod__, raw)  # one new bytes object per key
-    return map(key_bytes, keys)
+            return list(map(_FRAMED.__mod__, raw))  # one new bytes object per key
+    return None
+
+
+def plain_key(kb: bytes) -> str:
+    """The chararray whose bytes `plain_keys_bytes` made `kb`."""
+    assert _FRAME is not None
+    return kb[len(_FRAME[0]) : len(kb) - len(_FRAME[1])].decode("utf-8")
 
 
 def key_bytes(k: Any) -> bytes:
