@@ -278,8 +278,10 @@ def main(argv: list[str] | None = None) -> int:
     os.makedirs(opts.workdir, exist_ok=True)
     env = dict(os.environ, PYTHONPATH=ROOT, MINIHADOOP_HOME=os.path.join(opts.workdir, "home"))
     os.environ["MINIHADOOP_HOME"] = env["MINIHADOOP_HOME"]  # dfs:// in this process too
-    store = (lambda p: to_dfs(p, env)) if opts.dfs else (lambda p: p)
-    outdir = "dfs:///bench" if opts.dfs else opts.workdir
+    # local runs name their files file:// (a bare path would resolve against fs.defaultFS)
+    local_url = lambda p: "file://" + os.path.abspath(p)  # noqa: E731
+    store = (lambda p: to_dfs(p, env)) if opts.dfs else local_url
+    outdir = "dfs:///bench" if opts.dfs else local_url(opts.workdir)
     workers = os.cpu_count() or 1
     local = os.path.join(opts.workdir, "local")
     defines = {"mapreduce.job.reduces": str(opts.reducers), "mapreduce.cluster.local.dir": local}
