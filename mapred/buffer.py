@@ -13,9 +13,11 @@ Policy. Two buffers share one spill/merge path:
   (partition, sort key) and written as one spill.
 - ``CombiningBuffer`` (the job has a combiner): a hash aggregation. Values are appended to a
   per-key list; every so many records (adaptive, at most ``_MAX_PENDING``) the combiner runs over
-  each list, and only then are keys and values serialized to measure the buffer exactly. When the
-  combined contents pass the soft limit, keys are sorted by (partition, sort key) and spilled.
-  The combiner therefore runs before every spill, as Hadoop's does, just on hashed groups.
+  each list, and only then are keys and values serialized to measure the buffer exactly. A value
+  that is the very object the task emitted first (``yield word, 1``) only bumps a per-key count,
+  weighed as one value; the counts meet the combiner at the spill. When the combined contents
+  pass the soft limit, each partition's keys are sorted by their sort bytes and spilled. The
+  combiner therefore runs before every spill, as Hadoop's does, just on hashed groups.
 
 ``close()`` writes the map output: the in-memory contents directly when nothing was spilled,
 otherwise a last spill and a merge ``io.sort.factor`` ways at a time, combining again when there
