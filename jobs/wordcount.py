@@ -6,8 +6,8 @@ framework internals: it uses only the public ``mapred.api``.
 Counting in the mapper is the standard Hadoop pattern for this job: a map task emits each distinct
 word once, with its count in the split, so the shuffle carries a vocabulary's worth of records
 instead of one per word. The combiner (the same sum) merges counts across the task's spills.
-``map_batch`` takes the split a batch of lines at a time, so the per-line cost is the split and
-the count alone; ``map`` is the same count for one line (what a batch-less caller uses).
+The map is ``map_batch``: it takes the split a batch of lines at a time, so the per-line cost is
+the split and the count alone.
 """
 
 from __future__ import annotations
@@ -26,11 +26,8 @@ class WordCount(Job):
         self.counts: Counter[str] = Counter()
         self._update = self.counts.update
 
-    def map(self, offset: int, line: str) -> None:
-        self._update(line.split())
-
     def map_batch(self, offsets: Iterable[int], lines: list[str]) -> None:
-        """The same count over a whole batch of lines (Hadoop's Mapper.run override, Spark's
+        """Count the words of a whole batch of lines (Hadoop's Mapper.run override, Spark's
         mapPartitions): one call per batch instead of one per line."""
         self._update(chain.from_iterable(map(str.split, lines)))
 

@@ -31,7 +31,8 @@ Knobs (class attributes, or configuration properties where Hadoop has one):
   it (for an input whose mapper is ``m``: ``m_batch``), the task hands it the split in batches
   instead of calling ``map`` per record: ``values`` a list, ``keys`` an iterable of theirs (zip
   the two; text formats give a decoded chunk of lines with their byte offsets), and it returns
-  (or yields) the pairs of the whole batch. A failure is located at the batch's first record.
+  (or yields) the pairs of the whole batch (the total-order sampler calls it too). A failure is
+  located at the batch's first record.
 - ``combine(key, values)``: optional; must emit the key it was given and accept its own output.
 - ``setup()`` / ``cleanup()``: once per task, map and reduce tasks alike; ``cleanup`` may yield
   pairs (in-mapper combining). ``map_setup``/``map_cleanup`` and ``reduce_setup``/

@@ -43,10 +43,15 @@ def sample_keys(
     for split in chosen:
         inp = inputs[split.input_index] if split.input_index < len(inputs) else Input("")
         fmt = get_input_format(inp.format or job_cls.input_format)
-        mapper = getattr(job, inp.mapper or "map")
-        for key, value in islice(fmt.read(split, conf), per_split):
-            for k, _ in mapper(key, value) or ():
-                keys.append(sort_key(k))
+        name = inp.mapper or "map"
+        records = list(islice(fmt.read(split, conf), per_split))
+        batch_mapper = getattr(job, f"{name}_batch", None)  # as the map task would call it
+        if batch_mapper is not None:
+            outputs = [batch_mapper([k for k, _ in records], [v for _, v in records]) or ()]
+        else:
+            mapper = getattr(job, name)
+            outputs = [mapper(key, value) or () for key, value in records]
+        keys.extend(sort_key(k) for out in outputs for k, _ in out)
     return keys
 
 

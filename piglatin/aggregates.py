@@ -179,7 +179,6 @@ def _count_one(
     skips rows whose first field is null) differs from COUNT_STAR only for the null key."""
     counter: Counter = Counter()
     sort_bytes = key_bytes
-    plain = msgpack.Packer(use_bin_type=True).pack
 
     def flush_counter() -> list:
         if key_is_first and not star and None in counter:
@@ -189,9 +188,9 @@ def _count_one(
             counter.clear()
             return flush()
         keys = list(counter)
-        plain = plain_keys_bytes(keys)
-        if plain is not None:  # the commonest case: (key bytes, count), the key read back from
-            out = list(zip(plain, counter.values()))  # its bytes (`_count_rows`)
+        framed = plain_keys_bytes(keys)
+        if framed is not None:  # the commonest case: (key bytes, count), the key read back from
+            out = list(zip(framed, counter.values()))  # its bytes (`_count_rows`)
         else:  # C-level too: (key bytes, (k, ((count,),))) per key; the value is left to the
             # framework's own msgpack (plain keys round-trip as themselves, no Pig encoding)
             partials = zip(zip(counter.values()))  # ((count,),) per key
@@ -275,21 +274,23 @@ def combiner(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
     calls = _agg_calls(job, op)
     inter = [BUILTINS[c.func].algebraic[1] for c in calls]
     n = len(calls)
+
+    def combined(kb, rows):
+        partial = tuple([inter[j]([r[1][j] for r in rows]) for j in range(n)])
+        return [(kb, pack_value((rows[0][0], partial)))]
+
     if n == 1 and calls[0].func in _COUNTS:
 
         def combine_count(kb, values):
             vs = list(values)
             if set(map(type, vs)) == {int}:  # all bare counts: stay one
                 return [(kb, sum(vs))]
-            rows = _count_rows(kb, vs, unpack_value)
-            return [(kb, pack_value((rows[0][0], (inter[0]([r[1][0] for r in rows]),))))]
+            return combined(kb, _count_rows(kb, vs, unpack_value))
 
         return combine_count
 
     def combine(kb, values):
-        rows = [v if type(v) is tuple else unpack_value(v) for v in values]
-        partial = tuple([inter[j]([r[1][j] for r in rows]) for j in range(n)])
-        return [(kb, pack_value((rows[0][0], partial)))]
+        return combined(kb, [v if type(v) is tuple else unpack_value(v) for v in values])
 
     return combine
 

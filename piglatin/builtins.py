@@ -264,9 +264,8 @@ def tokens_of_lines(lines: list[str]) -> list[str]:
     plain text (printable, spaces between the words) is split in one call. A space joins the
     lines: it is a delimiter, so no word spans two lines."""
     text = " ".join(lines)
-    if '"' in text or "," in text or "(" in text or ")" in text or "*" in text:
-        return list(chain.from_iterable(map(tokens, lines)))
-    if text.isprintable():  # no whitespace but " ": split() agrees with TOKENIZE
+    delimited = '"' in text or "," in text or "(" in text or ")" in text or "*" in text
+    if not delimited and text.isprintable():  # no whitespace but " ": split() agrees
         return text.split()
     return list(chain.from_iterable(map(tokens, lines)))
 

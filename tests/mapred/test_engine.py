@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import collections
 import os
+import random
 import re
 
 import pytest
@@ -429,3 +430,25 @@ def test_map_batch_failure_names_the_batch_start(tmp_path):
     assert int(location.rsplit(":", 1)[1]) <= sum(len(line) + 1 for line in lines[:2100])
     assert not out.exists()
 
+
+
+class BatchSort(Job):
+    """A total-order sort whose map is only map_batch: the sampler must call it too."""
+
+    partitioner = "total_order"
+
+    def map_batch(self, offsets, lines):
+        return [(line, None) for line in lines]
+
+
+def test_total_order_sampler_calls_map_batch(tmp_path):
+    words = [f"w{i:05d}" for i in range(6000)]
+    shuffled = random.Random(3).sample(words, len(words))
+    path = tmp_path / "in.txt"
+    path.write_text("".join(w + "\n" for w in shuffled))
+    conf = dict(_conf(tmp_path), **{"mapreduce.job.reduces": "3"})
+    result = run_job(BatchSort, [str(path)], str(tmp_path / "out"), conf, executor="local")
+    assert result.succeeded, result.error
+    parts = [text.splitlines() for text in _parts(str(tmp_path / "out")).values()]
+    assert [w for p in parts for w in p] == words  # part files concatenate in order
+    assert max(map(len, parts)) < len(words) * 0.6  # the cut points come from the lines
