@@ -23,12 +23,13 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from dfs import editlog
 from dfs.blockmanager import BlockManager, DeleteCommand, NodeState, ReplicateCommand
 from dfs.conf import Configuration
 from dfs.errors import DFSAlreadyFormatted, DFSError, DFSFileNotFound, DFSNotFormatted
+from dfs.fsck import build_fsck_report
+from dfs.fsimage import image_of, namespace_of
 from dfs.namespace import (
     EXECUTE,
     READ,
@@ -36,7 +37,6 @@ from dfs.namespace import (
     Block,
     Caller,
     INode,
-    INodeDirectory,
     INodeFile,
     Namespace,
     walk,
@@ -46,8 +46,6 @@ from dfs.paths import normalize, parent
 from dfs.protocol import (
     ContentSummary,
     FileStatus,
-    FsckBlock,
-    FsckFile,
     FsckReport,
     FsStatus,
     LocatedBlock,
@@ -93,18 +91,23 @@ class NameNode:
 
     # -- formatting ----------------------------------------------------------------------------
     @staticmethod
-    def format(directory: Path, conf: Configuration, superuser: str, force: bool = False) -> None:
+    def format(
+        directory: Path, conf: Configuration, superuser: str, force: bool = False
+    ) -> None:
         directory = Path(directory)
         if (directory / "VERSION").exists() and not force:
             raise DFSAlreadyFormatted(
-                f"a cluster is already formatted in {directory}; use -force to erase it", None
+                f"a cluster is already formatted in {directory}; use -force to erase it",
+                None,
             )
         directory.mkdir(parents=True, exist_ok=True)
         for name in ("fsimage", "edits", "VERSION"):
             (directory / name).unlink(missing_ok=True)
         supergroup = conf.get_str("dfs.permissions.superusergroup")
         ns = Namespace(superuser, supergroup, now_ms())
-        image = _image_of(ns, txid=0, next_block_id=FIRST_BLOCK_ID, genstamp=FIRST_GENSTAMP)
+        image = image_of(
+            ns, txid=0, next_block_id=FIRST_BLOCK_ID, genstamp=FIRST_GENSTAMP
+        )
         image["cluster_id"] = "CID-" + str(uuid.uuid4())
         editlog.write_image(directory / "fsimage", image)
         editlog.EditLog(directory / "edits").create(start_txid=1)
@@ -147,13 +150,15 @@ class NameNode:
             self.txid += 1
             self._apply(record)
         if end < st.st_size:
-            log.warning("dropping a torn record at the end of %s (offset %d)", path, end)
+            log.warning(
+                "dropping a torn record at the end of %s (offset %d)", path, end
+            )
             self._edits.open(good_end=end)
         self._edits_offset = end
 
     def _load(self) -> None:
         image = editlog.read_image(self.directory / "fsimage")
-        self.ns = _namespace_of(image, self.conf.get_bool("dfs.permissions.enabled"))
+        self.ns = namespace_of(image, self.conf.get_bool("dfs.permissions.enabled"))
         self.txid = image["txid"]
         self.next_block_id = image["next_block_id"]
         self.genstamp = image["genstamp"]
@@ -178,7 +183,7 @@ class NameNode:
     def checkpoint(self) -> None:
         """Write a new image of the current namespace and restart the edit log."""
         with self.locked():
-            image = _image_of(self.ns, self.txid, self.next_block_id, self.genstamp)
+            image = image_of(self.ns, self.txid, self.next_block_id, self.genstamp)
             image["cluster_id"] = self.cluster_id
             editlog.write_image(self.directory / "fsimage", image)
             self._edits.create(start_txid=self.txid + 1)
@@ -253,7 +258,9 @@ class NameNode:
     def _forget_blocks(self, node: INode) -> None:
         for f in walk_files(node):
             for b in f.blocks:
-                self.pending_deletes.append((b.block_id, self.blocks.remove_block(b.block_id)))
+                self.pending_deletes.append(
+                    (b.block_id, self.blocks.remove_block(b.block_id))
+                )
 
     def _probe(self, block_ids: list[int]) -> None:
         if self.replica_probe is None:
@@ -310,7 +317,12 @@ class NameNode:
                     bad = tuple(sorted(self.blocks.corrupt.get(b.block_id, ())))
                     located.append(
                         LocatedBlock(
-                            b.block_id, b.genstamp, offset, b.length, tuple(locations), bad
+                            b.block_id,
+                            b.genstamp,
+                            offset,
+                            b.length,
+                            tuple(locations),
+                            bad,
                         )
                     )
                 offset += b.length
@@ -390,7 +402,8 @@ class NameNode:
         f = self.ns.file(path)
         if f.lease_holder != holder:
             raise DFSError(
-                f"`{path}': lease mismatch: the file is not open for writing by {holder}", path
+                f"`{path}': lease mismatch: the file is not open for writing by {holder}",
+                path,
             )
         return f
 
@@ -435,7 +448,12 @@ class NameNode:
             self._journal(["abandon_block", path, block_id])
 
     def complete(
-        self, user: str, path: str, holder: str, lengths: list[int], replicas: list[list[str]]
+        self,
+        user: str,
+        path: str,
+        holder: str,
+        lengths: list[int],
+        replicas: list[list[str]],
     ) -> None:
         """Close a file: its block lengths and the nodes that finalized each replica."""
         with self.locked():
@@ -466,11 +484,18 @@ class NameNode:
             self.ns.check_owner(self._caller(user), node)
             self._journal(["chmod", normalize(path), mode & 0o7777])
 
-    def set_owner(self, user: str, path: str, owner: str | None, group: str | None) -> None:
+    def set_owner(
+        self, user: str, path: str, owner: str | None, group: str | None
+    ) -> None:
         with self.locked():
             caller = self._caller(user)
             node = self.ns.lookup(path, caller)
-            if owner and owner != node.owner and not caller.superuser and self.ns.permissions:
+            if (
+                owner
+                and owner != node.owner
+                and not caller.superuser
+                and self.ns.permissions
+            ):
                 from dfs.errors import DFSPermissionDenied
 
                 raise DFSPermissionDenied(
@@ -487,7 +512,9 @@ class NameNode:
             f = self.ns.file(path, caller)
             self.ns.check(caller, f, WRITE)
             if replication < 1:
-                raise DFSError(f"replication must be at least 1, got {replication}", path)
+                raise DFSError(
+                    f"replication must be at least 1, got {replication}", path
+                )
             self._journal(["setrep", normalize(path), int(replication)])
             return True
 
@@ -499,7 +526,9 @@ class NameNode:
             self._journal(["times", normalize(path), int(mtime), int(atime)])
 
     # -- datanode protocol -----------------------------------------------------------------------
-    def register_datanode(self, node_id: str, rack: str, storage: str, capacity: int) -> None:
+    def register_datanode(
+        self, node_id: str, rack: str, storage: str, capacity: int
+    ) -> None:
         with self.locked():
             existing = self.blocks.nodes.get(node_id)
             if existing is None:
@@ -526,7 +555,9 @@ class NameNode:
         """A client or a scanner found corrupt replicas: mark them (repair follows)."""
         with self.locked():
             for block_id, node_id in bad:
-                log.warning("corrupt replica of blk_%d reported on %s", block_id, node_id)
+                log.warning(
+                    "corrupt replica of blk_%d reported on %s", block_id, node_id
+                )
                 self.blocks.mark_corrupt(block_id, node_id)
 
     def replication_work(self) -> list[ReplicateCommand | DeleteCommand]:
@@ -571,177 +602,20 @@ class NameNode:
 
     def datanode_report(self) -> list:
         with self.locked():
-            return [n.info() for n in sorted(self.blocks.nodes.values(), key=lambda n: n.node_id)]
+            return [
+                n.info()
+                for n in sorted(self.blocks.nodes.values(), key=lambda n: n.node_id)
+            ]
 
     def fsck(self, user: str, path: str = "/") -> FsckReport:
         with self.locked():
             caller = self._caller(user)
             root = self.ns.lookup(path, caller)
-            return _fsck(self, root, normalize(path))
+            return build_fsck_report(self, root, normalize(path))
 
     @property
     def superuser(self) -> str:
         return self.ns.superuser
-
-
-def _fsck(nn: NameNode, root: INode, path: str) -> FsckReport:
-    bm = nn.blocks
-    alive = {n.node_id for n in bm.alive_nodes()}
-    files: list[FsckFile] = []
-    problems: list[str] = []
-    c = dict(
-        size=0,
-        dirs=0,
-        files=0,
-        blocks=0,
-        minrep=0,
-        over=0,
-        under=0,
-        mis=0,
-        corrupt=0,
-        missing=0,
-        missing_size=0,
-        replicas=0,
-        uc=0,
-    )
-    multi_rack = len({bm.nodes[n].rack for n in alive}) > 1
-    for node in walk(root):
-        if node.is_dir:
-            c["dirs"] += 1
-            files.append(FsckFile(node.path(), 0, True, 0))
-            continue
-        f: INodeFile = node  # type: ignore[assignment]
-        c["files"] += 1
-        c["size"] += f.length
-        if f.lease_holder is not None:
-            c["uc"] += 1
-        entries = []
-        offset = 0
-        for b in f.blocks:
-            live = bm.live_replicas(b.block_id)
-            bad = sorted(n for n in bm.corrupt.get(b.block_id, ()) if n in alive)
-            locs = tuple(bm.nodes[n].info() for n in live)
-            located = LocatedBlock(b.block_id, b.genstamp, offset, b.length, locs, tuple(bad))
-            offset += b.length
-            missing = not live
-            entries.append(FsckBlock(located, f.replication, len(live), len(bad), missing))
-            c["blocks"] += 1
-            c["replicas"] += len(live)
-            if missing and bad:
-                c["corrupt"] += 1
-                problems.append(
-                    f"{f.path()}: CORRUPT blockpool {nn.cluster_id} block blk_{b.block_id}"
-                )
-            elif missing:
-                c["missing"] += 1
-                c["missing_size"] += b.length
-                problems.append(f"{f.path()}: MISSING 1 blocks of total size {b.length} B.")
-            else:
-                c["minrep"] += 1
-            if 0 < len(live) < f.replication:
-                c["under"] += 1
-                problems.append(
-                    f"{f.path()}:  Under replicated blk_{b.block_id}_{b.genstamp}. "
-                    f"Target Replicas is {f.replication} but found {len(live)} "
-                    f"live replica(s), 0 decommissioned replica(s), 0 "
-                    f"decommissioning replica(s)."
-                )
-            elif len(live) > f.replication:
-                c["over"] += 1
-            if multi_rack and len(live) > 1 and len({bm.nodes[n].rack for n in live}) < 2:
-                c["mis"] += 1
-        files.append(
-            FsckFile(
-                f.path(), f.length, False, f.replication, tuple(entries), f.lease_holder is not None
-            )
-        )
-    blocks = c["blocks"]
-    return FsckReport(
-        path=path,
-        files=tuple(files),
-        total_size=c["size"],
-        total_dirs=c["dirs"],
-        total_files=c["files"],
-        total_blocks=blocks,
-        min_replicated=c["minrep"],
-        over_replicated=c["over"],
-        under_replicated=c["under"],
-        mis_replicated=c["mis"],
-        corrupt_blocks=c["corrupt"],
-        missing_blocks=c["missing"],
-        missing_size=c["missing_size"],
-        default_replication=nn.conf.get_int("dfs.replication"),
-        avg_replication=(c["replicas"] / blocks) if blocks else 0.0,
-        datanodes=len(alive),
-        racks=len({bm.nodes[n].rack for n in alive}),
-        under_construction=c["uc"],
-        problems=tuple(problems),
-    )
-
-
-# -- image encoding ------------------------------------------------------------------------------
-def _encode(node: INode) -> list:
-    if node.is_dir:
-        kids = node.children  # type: ignore[attr-defined]
-        return [
-            0,
-            node.name,
-            node.owner,
-            node.group,
-            node.mode,
-            node.mtime,
-            node.atime,
-            [_encode(kids[k]) for k in sorted(kids)],
-        ]
-    f: INodeFile = node  # type: ignore[assignment]
-    return [
-        1,
-        f.name,
-        f.owner,
-        f.group,
-        f.mode,
-        f.mtime,
-        f.atime,
-        f.replication,
-        f.blocksize,
-        f.lease_holder,
-        [[b.block_id, b.genstamp, b.length] for b in f.blocks],
-    ]
-
-
-def _decode(data: list) -> INode:
-    if data[0] == 0:
-        _, name, owner, group, mode, mtime, atime, kids = data
-        d = INodeDirectory(name, owner, group, mode, mtime)
-        d.atime = atime
-        for k in kids:
-            d.add(_decode(k))
-        return d
-    _, name, owner, group, mode, mtime, atime, repl, bs, holder, blocks = data
-    f = INodeFile(name, owner, group, mode, mtime, repl, bs, holder)
-    f.atime = atime
-    f.blocks = [Block(*b) for b in blocks]
-    return f
-
-
-def _image_of(ns: Namespace, txid: int, next_block_id: int, genstamp: int) -> dict[str, Any]:
-    return {
-        "version": editlog.IMAGE_VERSION,
-        "txid": txid,
-        "superuser": ns.superuser,
-        "supergroup": ns.supergroup,
-        "next_block_id": next_block_id,
-        "genstamp": genstamp,
-        "root": _encode(ns.root),
-    }
-
-
-def _namespace_of(image: dict[str, Any], permissions: bool) -> Namespace:
-    ns = Namespace(image["superuser"], image["supergroup"], permissions=permissions)
-    root = _decode(image["root"])
-    assert isinstance(root, INodeDirectory)
-    ns.root = root
-    return ns
 
 
 __all__ = ["NameNode"]
