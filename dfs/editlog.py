@@ -26,6 +26,7 @@ from typing import Any
 
 import msgpack
 
+from dfs import faults
 from dfs.errors import DFSError
 
 _FRAME = struct.Struct(">II")
@@ -113,7 +114,7 @@ class EditLog:
         if self._fd is None:
             self.open()
         data = b"".join(_frame(r) for r in records)
-        os.write(self._fd, data)  # type: ignore[arg-type]
+        faults.write_fully(self._fd, data, "editlog")  # type: ignore[arg-type]
         os.fsync(self._fd)  # type: ignore[arg-type]
         self.size = os.fstat(self._fd).st_size  # type: ignore[arg-type]
         return self.size

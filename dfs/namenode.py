@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from dfs import editlog
+from dfs import editlog, faults
 from dfs.blockmanager import BlockManager, DeleteCommand, NodeState, ReplicateCommand
 from dfs.conf import Configuration
 from dfs.errors import DFSAlreadyFormatted, DFSError, DFSFileNotFound, DFSNotFormatted
@@ -52,6 +52,12 @@ from dfs.protocol import (
 )
 
 log = logging.getLogger(__name__)
+
+faults.register("namenode.before_journal", "NameNode._journal, before the edit-log append")
+faults.register(
+    "namenode.after_journal",
+    "NameNode._journal, after the records are appended and fsync'd, before they are applied",
+)
 
 FIRST_BLOCK_ID = (1 << 30) + 1
 FIRST_GENSTAMP = 1001
@@ -193,7 +199,9 @@ class NameNode:
 
     def _journal(self, *records: list) -> None:
         """Make records durable, then apply them (the caller holds the lock)."""
+        faults.crash_point("namenode.before_journal")
         self._edits_offset = self._edits.append(list(records))
+        faults.crash_point("namenode.after_journal")
         for record in records:
             self.txid += 1
             self._apply(record)
