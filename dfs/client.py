@@ -94,8 +94,11 @@ class DFSClient:
     def delete(self, path: str, recursive: bool = False) -> bool:
         return self.nn.delete(self.user, self.resolve(path), recursive)
 
-    def rename(self, src: str, dst: str) -> str:
-        return self.nn.rename(self.user, self.resolve(src), self.resolve(dst))
+    def rename(self, src: str, dst: str, overwrite: bool | None = None) -> str:
+        """Rename; returns the final path. ``overwrite=None`` is HDFS's old rename (a directory
+        `dst` receives `src`); a bool is rename with options: `dst` is the new name, an existing
+        one is atomically replaced only when `overwrite` is true (``Options.Rename.OVERWRITE``)."""
+        return self.nn.rename(self.user, self.resolve(src), self.resolve(dst), overwrite)
 
     def set_permission(self, path: str, mode: int) -> None:
         self.nn.set_permission(self.user, self.resolve(path), mode)

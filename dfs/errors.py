@@ -81,6 +81,12 @@ class DFSQuotaOrSpace(DFSError, OSError):
     """No datanode can take a block (all dead, full, or fewer than asked for)."""
 
 
+class DFSAlreadyBeingCreated(DFSError, OSError):
+    """A create of a file that another live client is still writing (it holds the lease)."""
+
+    hadoop_name = "AlreadyBeingCreatedException"
+
+
 _BY_NAME = {
     cls.__name__: cls
     for cls in (
@@ -99,6 +105,7 @@ _BY_NAME = {
         DFSNotFormatted,
         DFSAlreadyFormatted,
         DFSQuotaOrSpace,
+        DFSAlreadyBeingCreated,
     )
 }
 

@@ -130,9 +130,19 @@ class DFSFileSystem(AbstractFileSystem):
         self.invalidate_cache()
 
     def mv(
-        self, path1: str, path2: str, recursive: bool = False, maxdepth: Any = None, **kwargs: Any
+        self,
+        path1: str,
+        path2: str,
+        recursive: bool = False,
+        maxdepth: Any = None,
+        overwrite: bool | None = None,
+        **kwargs: Any,
     ) -> None:
-        self.client.rename(self._strip_protocol(path1), self._strip_protocol(path2))
+        """One namespace rename. ``overwrite=None``: HDFS's rename (into `path2` when it is a
+        directory); True/False: `path2` is the new name, atomically replaced only if True (an
+        existing `path2` is refused otherwise): a committer's publish step."""
+        self.client.rename(self._strip_protocol(path1), self._strip_protocol(path2), overwrite)
+        self.invalidate_cache()
 
     def cp_file(self, path1: str, path2: str, **kwargs: Any) -> None:
         with (

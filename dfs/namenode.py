@@ -27,7 +27,14 @@ from pathlib import Path
 from dfs import editlog, faults
 from dfs.blockmanager import BlockManager, DeleteCommand, NodeState, ReplicateCommand
 from dfs.conf import Configuration
-from dfs.errors import DFSAlreadyFormatted, DFSError, DFSFileNotFound, DFSNotFormatted
+from dfs.datanode import pid_alive
+from dfs.errors import (
+    DFSAlreadyBeingCreated,
+    DFSAlreadyFormatted,
+    DFSError,
+    DFSFileNotFound,
+    DFSNotFormatted,
+)
 from dfs.fsck import build_fsck_report
 from dfs.fsimage import image_of, namespace_of
 from dfs.namespace import (
@@ -61,6 +68,18 @@ faults.register(
 
 FIRST_BLOCK_ID = (1 << 30) + 1
 FIRST_GENSTAMP = 1001
+#: The host named in lease messages: every client of this one-machine cluster is local.
+CLIENT_MACHINE = "127.0.0.1"
+
+
+def holder_alive(holder: str) -> bool:
+    """Is the writer behind a lease holder name (``DFSClient_<pid>_<hex>``) still running?
+    Names of another shape count as alive (their lease is never taken away)."""
+    try:
+        pid = int(holder.split("_")[1])
+    except (IndexError, ValueError):
+        return True
+    return pid_alive(pid)
 
 
 def now_ms() -> int:
@@ -84,6 +103,7 @@ class NameNode:
             )
         self.blocks = BlockManager()
         self.replica_probe = replica_probe
+        self.holder_alive: Callable[[str], bool] = holder_alive
         self.pending_deletes: list[tuple[int, set[str]]] = []
         self._lock_fd = os.open(self.directory / "lock", os.O_RDWR | os.O_CREAT, 0o644)
         self._lock_depth = 0
@@ -244,6 +264,11 @@ class NameNode:
         elif op == "rename":
             _, src, dst, mtime = r
             ns.rename(src, dst, mtime)
+        elif op == "rename2":
+            _, src, dst, mtime, overwrite = r
+            replaced = ns.rename(src, dst, mtime, overwrite=bool(overwrite))
+            if replaced is not None:
+                self._forget_blocks(replaced)
         elif op == "chmod":
             ns.lookup(r[1]).mode = r[2]
         elif op == "chown":
@@ -388,7 +413,8 @@ class NameNode:
             path = normalize(path)
             if create_parent and parent(path) != "/":
                 self.mkdirs(user, parent(path))
-            self.ns.check_create(path, caller, overwrite)
+            abandoned = self._check_lease_free(path, holder)
+            self.ns.check_create(path, caller, overwrite or abandoned)
             repl = replication or self.conf.get_int("dfs.replication")
             bs = blocksize or self.conf.get_bytes("dfs.blocksize")
             self._journal(
@@ -405,6 +431,25 @@ class NameNode:
                 ]
             )
             return self.ns.status(self.ns.lookup(path))
+
+    def _check_lease_free(self, path: str, holder: str) -> bool:
+        """HDFS's recoverLeaseInternal for a create: a file another live client is writing is
+        refused whatever `overwrite` says; True when the file was left by a dead writer (never
+        acknowledged: the create replaces it, as lease recovery would have removed it)."""
+        node = self.ns.find(path)
+        owner = getattr(node, "lease_holder", None)  # directories and absent paths: None
+        if owner is None:
+            return False
+        if owner == holder:
+            reason = f"{holder} is already the current lease holder."
+        elif self.holder_alive(owner):
+            reason = f"this file lease is currently owned by {owner} on {CLIENT_MACHINE}"
+        else:
+            log.warning("%s: replacing the unclosed file of dead writer %s", path, owner)
+            return True
+        raise DFSAlreadyBeingCreated(
+            f"Failed to CREATE_FILE {path} for {holder} on {CLIENT_MACHINE} because {reason}", path
+        )
 
     def _file_under_construction(self, path: str, holder: str) -> INodeFile:
         f = self.ns.file(path)
@@ -478,11 +523,16 @@ class NameNode:
             self._journal(["delete", path, now_ms()])
             return True
 
-    def rename(self, user: str, src: str, dst: str) -> str:
+    def rename(self, user: str, src: str, dst: str, overwrite: bool | None = None) -> str:
+        """HDFS's rename (``overwrite=None``: into `dst` when it is a directory) or rename2
+        (a bool: `dst` is the new name; an existing one is replaced, in the same journal record,
+        only with ``overwrite=True``). Returns the final path."""
         with self.locked():
             src, dst = normalize(src), normalize(dst)
-            final = self.ns.check_rename(src, dst, self._caller(user))
-            if final != src:
+            final = self.ns.check_rename(src, dst, self._caller(user), overwrite)
+            if overwrite is not None:
+                self._journal(["rename2", src, final, now_ms(), int(overwrite)])
+            elif final != src:
                 self._journal(["rename", src, final, now_ms()])
             return final
 

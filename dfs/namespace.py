@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from dfs.errors import (
     DFSDirectoryNotEmpty,
+    DFSError,
     DFSFileExists,
     DFSFileNotFound,
     DFSInvalidPath,
@@ -280,15 +281,27 @@ class Namespace:
             for child in node.children.values():  # type: ignore[attr-defined]
                 self._check_subtree(caller, child)
 
-    def check_rename(self, src: str, dst: str, caller: Caller) -> str:
-        """Check a rename; returns the final destination path (inside `dst` if it is a dir)."""
+    def check_rename(
+        self, src: str, dst: str, caller: Caller, overwrite: bool | None = None
+    ) -> str:
+        """Check a rename; returns the final destination path.
+
+        ``overwrite=None`` is HDFS's old rename: a directory `dst` receives `src` inside it, and
+        an existing destination is refused. A bool is HDFS's rename2 (``Options.Rename``): `dst`
+        is the new name itself; an existing one is replaced only with ``overwrite=True``, only
+        by the same type, and never when it is a non-empty directory.
+        """
         node = self.lookup(src, caller)
         if node.parent is None:
             raise DFSInvalidPath("`/': cannot rename the root directory", src)
-        target = self.find(dst)
-        if target is not None and target.is_dir:
-            dst = dst.rstrip("/") + "/" + node.name
+        if overwrite is not None:
+            self._check_rename_over(node, src, dst, overwrite)
+            target = None
+        else:
             target = self.find(dst)
+            if target is not None and target.is_dir:
+                dst = dst.rstrip("/") + "/" + node.name
+                target = self.find(dst)
         if target is not None:
             if target is node:
                 return dst
@@ -305,6 +318,31 @@ class Namespace:
         self.lookup(dst_parent.path(), caller)
         self.check(caller, dst_parent, WRITE)
         return dst
+
+    def _check_rename_over(self, node: INode, src: str, dst: str, overwrite: bool) -> None:
+        """rename2's checks of the destination, with HDFS's messages (FSDirRenameOp)."""
+        if dst == src:
+            raise DFSFileExists(f"The source {src} and destination {dst} are the same", dst)
+        if dst.startswith(src.rstrip("/") + "/"):
+            raise DFSInvalidPath(
+                f"Rename destination {dst} is a directory or file under source {src}", dst
+            )
+        parts = components(dst)
+        if not parts:
+            raise DFSInvalidPath("rename destination cannot be the root", dst)
+        target = self.find(dst)
+        if target is not None:
+            if target.is_dir != node.is_dir:
+                raise DFSError(f"Source {src} and destination {dst} must both be directories", dst)
+            if not overwrite:
+                raise DFSFileExists(f"rename destination {dst} already exists", dst)
+            if target.is_dir and target.children:  # type: ignore[attr-defined]
+                raise DFSDirectoryNotEmpty(f"rename destination directory is not empty: {dst}", dst)
+        dst_parent = self.find("/" + "/".join(parts[:-1]))
+        if dst_parent is None:
+            raise DFSFileNotFound(f"rename destination parent {dst} not found.", dst)
+        if not dst_parent.is_dir:
+            raise DFSNotADirectory(f"rename destination parent {dst} is a file.", dst)
 
     # -- mutations (deterministic; no checks beyond structure) --------------------------------
     def mkdir(
@@ -345,16 +383,23 @@ class Namespace:
         node.parent.mtime = mtime
         return node
 
-    def rename(self, src: str, dst: str, mtime: int) -> None:
+    def rename(self, src: str, dst: str, mtime: int, overwrite: bool = False) -> INode | None:
+        """Move `src` to the exact path `dst`; with `overwrite`, an existing `dst` is replaced
+        in the same step and returned (its blocks are the caller's to forget)."""
         node = self.lookup(src)
         assert node.parent is not None
         dst_parts = components(dst)
         dst_parent = self.lookup("/" + "/".join(dst_parts[:-1]))
+        kids = dst_parent.children  # type: ignore[attr-defined]
+        replaced = kids.get(dst_parts[-1]) if overwrite else None
         del node.parent.children[node.name]
         node.parent.mtime = mtime
         node.name = dst_parts[-1]
         dst_parent.add(node)  # type: ignore[attr-defined]
         dst_parent.mtime = mtime
+        if replaced is not None:
+            replaced.parent = None
+        return replaced
 
 
 def walk_files(node: INode):

@@ -15,6 +15,7 @@ Policy, as in Hadoop's ``fs/shell/Command.java``:
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -24,7 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import IO, Any
 
-from dfs import pathglob
+from dfs import faults, pathglob
 from dfs.admin import format_percent, long2string
 from dfs.errors import (
     DFSDirectoryNotEmpty,
@@ -40,6 +41,11 @@ from dfs.protocol import FileStatus
 CHUNK = 4 << 20
 USAGE_ERROR = 255
 COPYING = "._COPYING_"
+
+PUT_BEFORE_RENAME = faults.register(
+    "shell.put.before_rename",
+    "put/cp: the target's ._COPYING_ file is written and closed, the rename onto it not yet made",
+)
 
 
 class Item:
@@ -171,8 +177,8 @@ class DotPaths:
                 parts.append(part)
         return prefix + "/" + "/".join(parts)
 
-    def rename(self, src: str, dst: str) -> str:
-        return self._client.rename(self.fix(src), self.fix(dst))
+    def rename(self, src: str, dst: str, overwrite: bool | None = None) -> str:
+        return self._client.rename(self.fix(src), self.fix(dst), overwrite)
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._client, name)
@@ -336,7 +342,10 @@ class FsShell:
     def write_dfs(
         self, client: Any, target: str, source: IO[bytes], *, force: bool, direct: bool
     ) -> None:
-        """Write `source` to DFS `target` through ``target._COPYING_`` (unless `direct`)."""
+        """Write `source` to DFS `target` through ``target._COPYING_`` (unless `direct`).
+
+        The copy becomes the target by one rename (with OVERWRITE when `force`): a kill at any
+        moment leaves `target` naming the old file or the new one, never neither."""
         conf = client.conf
         kwargs = {
             "replication": conf.get_int("dfs.replication"),
@@ -347,14 +356,16 @@ class FsShell:
                 self.pump(source, out)
             return
         tmp = target + COPYING
+        created = False  # another live writer's ._COPYING_ (create refused) is not ours to delete
         try:
             with client.create(tmp, overwrite=True, **kwargs) as out:
+                created = True
                 self.pump(source, out)
-            if force and client.exists(target):
-                client.delete(target, recursive=False)
-            client.rename(tmp, target)
+            faults.crash_point(PUT_BEFORE_RENAME)
+            client.rename(tmp, target, overwrite=force)
         except BaseException:
-            _quiet_delete(client, tmp)
+            if created:
+                _quiet_delete(client, tmp)
             raise
 
     # ================================ listing and information ================================
@@ -836,15 +847,8 @@ class FsShell:
             return
         if os.path.lexists(target) and (not opts["f"] or os.path.isdir(target)):
             raise PathError(quote(target, "File exists"))
-        tmp = target + COPYING
-        try:
-            with client.open(item.display) as src, open(tmp, "wb") as out:
-                self.pump(src, out)
-            os.replace(tmp, target)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        with client.open(item.display) as src:  # the source exists before anything local
+            _write_local(target, lambda out: self.pump(src, out))
         if opts["p"]:
             st = item.status
             os.utime(target, ns=(st.atime * 1_000_000, st.mtime * 1_000_000))
@@ -858,18 +862,23 @@ class FsShell:
         for item in self.each_item(client, args[:1]):
             kids = self.children(client, item) if item.status.is_dir else [item]
             files.extend(k for k in kids if not k.status.is_dir)
-        with open(args[1], "wb") as out:
+        if self.errors:  # as Hadoop: a source that is not there creates no output
+            return
+        files = [f for f in files if f.status.length or not opts["skip-empty-file"]]
+
+        def merge(out: IO[bytes]) -> bool:
+            before = self.errors
             for f in files:
-                if opts["skip-empty-file"] and f.status.length == 0:
-                    continue
+                self.guarded(client, f.display, lambda f=f: self._append(client, f, out, opts))
+            return self.errors == before  # a source that failed: no merged file at all
 
-                def copy(f: Item = f) -> None:
-                    with client.open(f.display) as src:
-                        self.pump(src, out)
-                    if opts["nl"]:
-                        out.write(b"\n")
+        self.guarded(client, args[1], lambda: _write_local(args[1], merge))
 
-                self.guarded(client, f.display, copy)
+    def _append(self, client: Any, f: Item, out: IO[bytes], opts: dict[str, Any]) -> None:
+        with client.open(f.display) as src:
+            self.pump(src, out)
+        if opts["nl"]:
+            out.write(b"\n")
 
     # ================================ help ===================================================
     @command("usage", "[cmd ...]", local=True)
@@ -914,11 +923,27 @@ def _discard_output(stream: IO[bytes]) -> None:
         pass
 
 
-def _quiet_delete(client: Any, path: str) -> None:
+def _write_local(target: str, fill: Callable[[IO[bytes]], bool | None]) -> None:
+    """Write a local file through ``target._COPYING_``, renamed over `target` only when `fill`
+    finished (and did not return False): a failed or killed copy never truncates `target`."""
+    tmp = target + COPYING
+    created = done = False
     try:
+        with open(tmp, "wb") as out:
+            created = True
+            keep = fill(out) is not False
+        if keep:
+            os.replace(tmp, target)
+            done = True
+    finally:
+        if created and not done:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _quiet_delete(client: Any, path: str) -> None:
+    with contextlib.suppress(DFSError, OSError):
         client.delete(path, recursive=False)
-    except (DFSError, OSError):
-        pass
 
 
 def _safe_resolve(client: Any, path: str) -> str | None:
