@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dfs import faults
+from dfs.cluster import EmbeddedCluster
 from dfs.minicluster import MiniCluster
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -300,7 +301,9 @@ def check(mc: MiniCluster, expect: Expect, acknowledged: bool, what: str) -> lis
     """Reopen `mc` (a new command) and return every broken promise; tallies the result."""
     problems: list[str] = []
     try:
-        mc.reopen()
+        # a new command: a fresh cluster object (the test's own handle was closed before the
+        # child ran, and is stale now; tests/faults/test_crash_checkpoint.py covers stale ones)
+        mc.cluster = EmbeddedCluster(mc.conf)
     except Exception as e:  # noqa: BLE001 - a cluster that does not open is a loss
         problems = [f"the cluster does not reopen: {type(e).__name__}: {e}"]
     else:
@@ -325,28 +328,7 @@ def _broken(mc: MiniCluster, expect: Expect, acknowledged: bool) -> list[str]:
                 f"acknowledged {path} lost: want {_show(want)}, found {_show(snap.get(path))}"
             )
     watched = set(expect.before) | set(expect.after)
-    seen = {p: snap.get(p) for p in watched}
-    allowed = [expect.after] if acknowledged else [expect.before, expect.after]
-    if not any(all(seen[p] == state.get(p) for p in watched) for state in allowed):
-        wrong = [p for p in sorted(watched) if seen[p] != expect.after.get(p)]
-        if acknowledged:
-            problems.append(
-                "acknowledged command lost: "
-                + "; ".join(
-                    f"{p} is {_show(seen[p])}, not {_show(expect.after.get(p))}" for p in wrong
-                )
-            )
-        else:
-            problems.append(
-                "half-done command visible (neither its before nor its after "
-                "state): "
-                + "; ".join(
-                    f"{p} is {_show(seen[p])} (before: {_show(expect.before.get(p))}, after: "
-                    f"{_show(expect.after.get(p))})"
-                    for p in sorted(watched)
-                    if seen[p] != expect.before.get(p) or seen[p] != expect.after.get(p)
-                )
-            )
+    problems += _state_problems(expect, {p: snap.get(p) for p in watched}, acknowledged)
     for path, value in snap.items():
         if path in watched or path in expect.keep or value == DIR or expect.debris(path):
             continue
@@ -354,6 +336,40 @@ def _broken(mc: MiniCluster, expect: Expect, acknowledged: bool) -> list[str]:
     if expect.extra is not None:
         problems += expect.extra(snap, acknowledged)
     problems += fsck_disagreements(client, snap)
+    return problems
+
+
+def _state_problems(expect: Expect, seen: Mapping[str, Value | None], acked: bool) -> list[str]:
+    """The command's paths hold its after state, or (unacknowledged) its before state, whole."""
+    allowed = [expect.after] if acked else [expect.before, expect.after]
+    if any(all(seen[p] == state.get(p) for p in seen) for state in allowed):
+        return []
+    before, after = expect.before, expect.after
+    lost = [
+        p
+        for p in sorted(seen)
+        if seen[p] != after.get(p) and (acked or before.get(p) == after.get(p))
+    ]
+    mixed = [p for p in sorted(seen) if p not in lost and seen[p] != before.get(p)]
+    problems = []
+    if lost:
+        problems.append(
+            "acknowledged state lost or changed: "
+            + "; ".join(
+                f"{p} is {_show(seen[p])}, not {_show(after.get(p))}"
+                + ("" if acked else " (the same before and after the command)")
+                for p in lost
+            )
+        )
+    if mixed:
+        problems.append(
+            "half-done command visible (neither its before nor its after state): "
+            + "; ".join(
+                f"{p} is {_show(seen[p])} (before: {_show(before.get(p))}, "
+                f"after: {_show(after.get(p))})"
+                for p in mixed
+            )
+        )
     return problems
 
 
