@@ -1,8 +1,18 @@
-"""Crash safety: SIGKILL a writer at many moments; acknowledged files survive intact."""
+"""Crash safety: SIGKILL a writer at named points of its puts; acknowledged files survive intact.
+
+The writer does what ``hadoop fs -put`` does, file after file (write ``f._COPYING_``, rename it
+to ``f``), and prints each file's number once its rename returned. It is killed by the crash
+switch of `dfs.faults` (``MINIHADOOP_CRASH_AT=point@N``) at a named point inside a put: after
+the N-th journaled namespace operation, in the middle of a block, before a replica's finalize,
+before the file's completion. Each case asserts that the kill really happened there (SIGKILL,
+the crash log names the point) and that a put was in flight (a ``start`` without its ``done``),
+then that every acknowledged file reads back whole and the interrupted one is absent or whole.
+"""
 
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -11,8 +21,11 @@ import time
 
 import pytest
 
+from dfs import faults
 from dfs.editlog import EditLog, read_records
 from dfs.minicluster import MiniCluster
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 WRITER = textwrap.dedent(
     """
@@ -21,59 +34,131 @@ WRITER = textwrap.dedent(
     from dfs.conf import Configuration
     conf = Configuration({"minihadoop.home": sys.argv[1], "dfs.blocksize": 65536}, load_site=False)
     client = EmbeddedCluster(conf).client()
-    for i in range(10_000):
+    for i in range(int(sys.argv[2])):
         data = random.Random(i).randbytes(1000 + (i * 7919) % 200_000)
+        print("start", i, flush=True)
         tmp = f"/put/f{i}._COPYING_"
         client.write_bytes(tmp, data)          # as `hadoop fs -put` does: write, then rename
         client.rename(tmp, f"/put/f{i}")
-        print(i, flush=True)
+        print("done", i, flush=True)
     """
 )
 
 
 def _expected(i: int) -> bytes:
-    import random
-
     return random.Random(i).randbytes(1000 + (i * 7919) % 200_000)
 
 
-@pytest.mark.parametrize("kill_after", [0, 1, 3, 8])
-def test_sigkill_during_puts_loses_nothing_acknowledged(tmp_path, kill_after):
-    mc = MiniCluster(tmp_path)
-    mc.close()
-    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(mc.home)], stdout=subprocess.PIPE,
-                            text=True, cwd=os.getcwd())
-    acknowledged = []
-    deadline = time.monotonic() + 60
+def _run_writer(mc, files, crash=None, kill_after_s=None):
+    """Run the writer; returns (returncode, acknowledged numbers, in-flight number, crash log)."""
+    log = mc.home.parent / "crash.log"
+    log.unlink(missing_ok=True)
+    env = dict(mc.env(), PYTHONPATH=ROOT, MINIHADOOP_CRASH_LOG=str(log))
+    env.pop("MINIHADOOP_CRASH_AT", None)
+    if crash:
+        env["MINIHADOOP_CRASH_AT"] = crash
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(mc.home), str(files)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
     try:
-        while len(acknowledged) < kill_after and time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            acknowledged.append(int(line))
-        time.sleep(0.003 * kill_after)  # land somewhere inside the next put
-        proc.send_signal(signal.SIGKILL)
-        out, _ = proc.communicate(timeout=30)
+        if kill_after_s is not None:
+            time.sleep(kill_after_s)
+            proc.send_signal(signal.SIGKILL)
+        out, _ = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait(timeout=10)
-    acknowledged += [int(x) for x in out.split()]
-    assert len(acknowledged) >= kill_after
+    events = [line.split() for line in out.splitlines()]
+    done = [int(i) for kind, i in events if kind == "done"]
+    started = [int(i) for kind, i in events if kind == "start"]
+    in_flight = started[-1] if started and started[-1] not in done else None
+    crashed = log.read_text().split() if log.exists() else []
+    return proc.returncode, done, in_flight, crashed
+
+
+def _check_after_restart(mc, acknowledged, in_flight):
     mc.reopen()  # a new command: replays the journal, recovers the dead writer's lease
     c = mc.client()
-    present = {s.name: s for s in c.listdir("/put")} if c.exists("/put") else {}
+    present = {s.path.rsplit("/", 1)[1] for s in c.listdir("/put")} if c.exists("/put") else set()
     for i in acknowledged:
-        assert c.read_bytes(f"/put/f{i}") == _expected(i)
+        assert c.read_bytes(f"/put/f{i}") == _expected(i), f"acknowledged f{i} damaged"
     for name in present:
         # A complete `._COPYING_` file whose rename the kill prevented may stay (as in Hadoop);
-        # a file cut short may not: the dead writer's unclosed file is removed on restart.
+        # a file cut short may not be visible under either name.
         i = int(name[1:].removesuffix("._COPYING_"))
-        if name.endswith("._COPYING_"):
-            assert i not in acknowledged
+        assert i in acknowledged or i == in_flight, f"{name} was never written"
         assert c.read_bytes(f"/put/{name}") == _expected(i), f"{name} is half-written"
     assert c.fsck("/").healthy
     mc.close()
+
+
+# (point, N): after the 1st, 2nd, ... journaled operation (the first put's create, its blocks,
+# its close, its rename; then the next puts'), inside blocks, and before a file's completion.
+KILLS = [
+    ("namenode.after_journal", 1),
+    ("namenode.after_journal", 2),
+    ("namenode.after_journal", 4),
+    ("namenode.after_journal", 9),
+    ("namenode.after_journal", 17),
+    ("namenode.before_journal", 6),
+    ("datanode.block_mid_write", 1),
+    ("datanode.block_mid_write", 10),
+    ("datanode.before_finalize", 7),
+    ("client.before_complete", 3),
+]
+
+
+@pytest.mark.parametrize("point,n", KILLS)
+def test_sigkill_inside_a_put_loses_nothing_acknowledged(tmp_path, point, n):
+    import dfs.client  # noqa: F401 - declare their crash points
+    import dfs.datanode  # noqa: F401
+    import dfs.namenode  # noqa: F401
+
+    if point not in faults.CRASH_POINTS:
+        pytest.skip(f"crash point {point!r} is not declared in dfs.faults.CRASH_POINTS yet")
+    mc = MiniCluster(tmp_path)
+    mc.close()
+    rc, acknowledged, in_flight, crashed = _run_writer(mc, 8, crash=f"{point}@{n}")
+    assert rc == -signal.SIGKILL, f"the writer was not killed at {point}@{n} (rc {rc})"
+    assert crashed == [point], f"the crash log names {crashed}, not {point}"
+    assert in_flight is not None, "the kill did not land inside a put"
+    assert acknowledged == list(range(in_flight))
+    _check_after_restart(mc, acknowledged, in_flight)
+
+
+def test_kill_points_reach_later_puts(tmp_path):
+    """The deterministic kills above are not all in the first put: the 17th journaled
+    operation lies in a later put, with earlier ones acknowledged."""
+    mc = MiniCluster(tmp_path)
+    mc.close()
+    rc, acknowledged, in_flight, crashed = _run_writer(mc, 8, crash="namenode.after_journal@17")
+    assert rc == -signal.SIGKILL and crashed == ["namenode.after_journal"]
+    assert len(acknowledged) >= 2 and in_flight == len(acknowledged)
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_moments_interrupts_puts(tmp_path):
+    """Random-timed kills, kept only where a put was seen interrupted (a start without done)."""
+    rng = random.Random(11)
+    interrupted = 0
+    for attempt in range(40):
+        mc = MiniCluster(tmp_path / f"a{attempt}")
+        mc.close()
+        rc, acknowledged, in_flight, _ = _run_writer(
+            mc, 10_000, kill_after_s=0.4 + rng.random() * 0.8
+        )
+        assert rc == -signal.SIGKILL
+        if in_flight is not None:
+            interrupted += 1
+        _check_after_restart(mc, acknowledged, in_flight)
+        if interrupted >= 5:
+            break
+    assert interrupted >= 5, f"only {interrupted} of {attempt + 1} random kills landed in a put"
 
 
 def test_torn_last_record_is_dropped(tmp_path):
@@ -132,8 +217,9 @@ CONCURRENT = textwrap.dedent(
 def test_concurrent_commands_on_one_state_are_serialized(tmp_path):
     mc = MiniCluster(tmp_path)
     mc.close()
-    procs = [subprocess.Popen([sys.executable, "-c", CONCURRENT, str(mc.home), tag])
-             for tag in "ab"]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", CONCURRENT, str(mc.home), tag]) for tag in "ab"
+    ]
     for p in procs:
         assert p.wait(timeout=120) == 0
     mc.reopen()
