@@ -19,7 +19,9 @@ _PREFIXES = "KMGTPE"
 BLOCK_POOL = "BP-1-127.0.0.1-1"
 FSCK_USAGE = (
     "Usage: hdfs fsck <path> [-list-corruptfileblocks | [-move | -delete | -openforwrite] "
-    "[-files [-blocks [-locations | -racks | -replicaDetails]]]]"
+    "[-files [-blocks [-locations | -racks | -replicaDetails]]]] [-verify]\n"
+    "\t-verify\tread every replica under <path> and check every checksum (the datanodes' "
+    "block scanner, run now); corrupt replicas are reported to the namenode and repaired"
 )
 DFSADMIN_USAGE = (
     "Usage: hdfs dfsadmin [-report [-live] [-dead]] [-safemode <enter | leave | get | wait>]"
@@ -100,15 +102,16 @@ def java_date(ms: float | None = None) -> str:
 class FsckOptions:
     """Parsed ``hadoop fsck`` arguments."""
 
-    __slots__ = ("path", "files", "blocks", "locations", "racks", "openforwrite")
+    __slots__ = ("path", "files", "blocks", "locations", "racks", "openforwrite", "verify")
 
     def __init__(self, args: Sequence[str]) -> None:
         self.path = "/"
         self.files = self.blocks = self.locations = self.racks = self.openforwrite = False
+        self.verify = False
         seen_path = False
         for arg in args:
             flag = arg.lstrip("-") if arg.startswith("-") else None
-            if flag in ("files", "blocks", "locations", "racks", "openforwrite"):
+            if flag in ("files", "blocks", "locations", "racks", "openforwrite", "verify"):
                 setattr(self, flag, True)
             elif flag in ("move", "delete", "list-corruptfileblocks", "replicaDetails"):
                 raise UsageError(f"fsck: option {arg} is not supported by minihadoop")
@@ -289,9 +292,25 @@ def run_fsck(client: Any, args: Sequence[str], write: Callable[[str], None]) -> 
         write(f"FSCK started by {client.user} (auth:SIMPLE) from /127.0.0.1 for path {path} ")
         write(f"at {java_date(started)}\n\n\nPath '{path}' does not exist\n")
         return 0
+    if opts.verify:
+        write(format_verify(client.verify(path)))
     report = client.fsck(path)
     write(format_fsck(report, opts, client.user, started))
     return 0 if report.healthy else 1
+
+
+def format_verify(result: Any) -> str:
+    """The deep scan's findings (`DFSClient.verify`): one line per bad replica, then a total."""
+    lines = [
+        f"{p.path}: {BLOCK_POOL}:{p.block_name} on {p.node_id}: {p.problem}\n"
+        for p in result.problems
+    ]
+    corrupt = sum(1 for p in result.problems if p.corrupt)
+    lines.append(
+        f"Verified {result.replicas} replica(s) of {result.blocks} block(s): "
+        f"{corrupt} corrupt (reported to the namenode for repair)\n"
+    )
+    return "".join(lines)
 
 
 # ---- dfsadmin -----------------------------------------------------------------------------------

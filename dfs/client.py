@@ -15,6 +15,7 @@ local replica.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -22,8 +23,10 @@ import queue
 import secrets
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from dfs import faults
 from dfs.conf import Configuration, current_user
 from dfs.datanode import DataNode, chunk_crcs, crcs_to_bytes, read_verified
 from dfs.errors import (
@@ -45,6 +48,31 @@ from dfs.protocol import (
 )
 
 log = logging.getLogger(__name__)
+
+faults.register(
+    "client.before_complete",
+    "DFSOutputStream.close: every replica finalized, the namenode's complete() not yet called",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplicaProblem:
+    """A replica the deep scan found bad (`corrupt`) or could not find on its node."""
+
+    path: str
+    block_name: str
+    node_id: str
+    problem: str
+    corrupt: bool
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    """What `DFSClient.verify` checked and found."""
+
+    blocks: int
+    replicas: int
+    problems: tuple[ReplicaProblem, ...]
 
 
 class DFSClient:
@@ -135,6 +163,35 @@ class DFSClient:
     def fsck(self, path: str = "/") -> FsckReport:
         return self.nn.fsck(self.user, self.resolve(path))
 
+    def verify(self, path: str = "/") -> VerifyResult:
+        """The block scanner, run now over every file under `path` (``fsck -verify``): each
+        live replica's length, meta file and every CRC are checked on its datanode, and the
+        corrupt ones are reported to the namenode (which marks them and queues repair)."""
+        blocks = replicas = 0
+        problems: list[ReplicaProblem] = []
+        bad: list[tuple[int, str]] = []
+        for f in self.fsck(path).files:
+            for fb in f.blocks:
+                lb = fb.block
+                blocks += 1
+                length = None if f.under_construction else lb.length
+                for loc in lb.locations:
+                    dn = self.datanodes.get(loc.node_id)
+                    if dn is None or not dn.alive:
+                        continue
+                    replicas += 1
+                    try:
+                        why = dn.verify_replica(lb.block_id, length)
+                    except DFSError as e:
+                        problems.append(ReplicaProblem(f.path, lb.name, loc.node_id, str(e), False))
+                        continue
+                    if why is not None:
+                        problems.append(ReplicaProblem(f.path, lb.name, loc.node_id, why, True))
+                        bad.append((lb.block_id, loc.node_id))
+        if bad:
+            self.nn.report_bad_blocks(bad)
+        return VerifyResult(blocks, replicas, tuple(problems))
+
     def block_locations(
         self, path: str, start: int = 0, length: int | None = None
     ) -> list[LocatedBlock]:
@@ -210,6 +267,7 @@ class DFSOutputStream(io.RawIOBase):
         self._lengths: list[int] = []
         self._replicas: list[list[str]] = []
         self._bad_nodes: set[str] = set()
+        self._last_error = ""
         self._failed = False
         self.bytes_written = 0
         self._streamer: _Streamer | None = None
@@ -255,7 +313,11 @@ class DFSOutputStream(io.RawIOBase):
             crcs = crcs_to_bytes(chunk_crcs(piece, bpc))
             if self._streamer is None:
                 self._streamer = _Streamer(self)
-            self._streamer.put(piece, crcs)
+            try:
+                self._streamer.put(piece, crcs)
+            except BaseException:
+                self._failed = True
+                raise
             pos += take
             self._block_left -= take
             if self._block_left == 0:
@@ -264,9 +326,15 @@ class DFSOutputStream(io.RawIOBase):
     def _start_block(self) -> None:
         client = self.client
         for _attempt in range(3):
-            located, targets = client.nn.add_block(
-                client.user, self.path, client.name, client.local_node, tuple(self._bad_nodes)
-            )
+            try:
+                located, targets = client.nn.add_block(
+                    client.user, self.path, client.name, client.local_node, tuple(self._bad_nodes)
+                )
+            except DFSError:
+                if not self._bad_nodes:
+                    raise
+                self._failed = True
+                raise self._no_datanode_left() from None
             writers = []
             for node_id in targets:
                 try:
@@ -274,10 +342,11 @@ class DFSOutputStream(io.RawIOBase):
                         (node_id, client.datanodes[node_id].open_writer(located.block_id))
                     )
                 except (OSError, DFSError, KeyError) as e:
-                    log.warning(
+                    log.info(
                         "pipeline: datanode %s refused blk_%d: %s", node_id, located.block_id, e
                     )
                     self._bad_nodes.add(node_id)
+                    self._last_error = f"{node_id}: {e}"
             if writers:
                 self._writers = writers
                 self._block_open = True
@@ -286,18 +355,25 @@ class DFSOutputStream(io.RawIOBase):
                 return
             client.nn.abandon_block(client.user, self.path, client.name, located.block_id)
         self._failed = True
-        raise DFSError(f"`{self.path}': no datanode could take a block", self.path)
+        raise self._no_datanode_left()
+
+    def _no_datanode_left(self) -> DFSError:
+        return DFSError(
+            f"`{self.path}': could only be written to 0 of the 1 minimum datanodes: "
+            f"{len(self._bad_nodes)} node(s) failed and were excluded (last error: "
+            f"{self._last_error}); the file was not written",
+            self.path,
+        )
 
     def _drop(self, entry: tuple[str, Any], error: BaseException) -> None:
-        log.warning(
+        log.info(
             "pipeline: dropping datanode %s for blk_%d: %s", entry[0], self._block_id, error
         )
         self._writers.remove(entry)
         self._bad_nodes.add(entry[0])
-        try:
+        self._last_error = f"{entry[0]}: {error}"
+        with contextlib.suppress(OSError):
             entry[1].abort()
-        except OSError:
-            pass
 
     def _pipeline_write(self, piece: memoryview, crcs: bytes) -> None:
         """Push one packet down the pipeline (runs on the streamer thread)."""
@@ -307,7 +383,14 @@ class DFSOutputStream(io.RawIOBase):
             except OSError as e:
                 self._drop(entry, e)
         if not self._writers:
-            raise DFSError(f"`{self.path}': all datanodes in the write pipeline failed", self.path)
+            raise self._pipeline_lost()
+
+    def _pipeline_lost(self) -> DFSError:
+        return DFSError(
+            f"`{self.path}': all datanodes in the write pipeline of blk_{self._block_id} failed "
+            f"(last error: {self._last_error}); the file was not written",
+            self.path,
+        )
 
     def _end_block(self) -> None:
         if self._streamer is not None:
@@ -325,9 +408,7 @@ class DFSOutputStream(io.RawIOBase):
                 self._drop(entry, e)
         if not done:
             self._failed = True
-            raise DFSError(
-                f"`{self.path}': no datanode could finalize blk_{self._block_id}", self.path
-            )
+            raise self._pipeline_lost()
         self._lengths.append(length)
         self._replicas.append(done)
         self._writers = []
@@ -346,6 +427,7 @@ class DFSOutputStream(io.RawIOBase):
                 if self._block_open:
                     self._end_block()
                 c = self.client
+                faults.crash_point("client.before_complete")
                 c.nn.complete(c.user, self.path, c.name, self._lengths, self._replicas)
         finally:
             if self._streamer is not None:
@@ -361,16 +443,18 @@ class DFSOutputStream(io.RawIOBase):
             entry[1].abort()
         self._writers = []
         super().close()
-        try:
+        with contextlib.suppress(DFSError):
             self.client.nn.delete(self.client.user, self.path, False)
-        except DFSError:
-            pass
 
     def __exit__(self, exc_type: Any, *rest: Any) -> None:
         if exc_type is not None and not self.closed:
             self.abort()
-        else:
+            return
+        try:
             self.close()
+        except Exception:
+            self.abort()  # never acknowledged: leave no file behind
+            raise
 
 
 class _Streamer:

@@ -24,7 +24,7 @@ from dfs.blockmanager import DeleteCommand, ReplicateCommand
 from dfs.client import DFSClient
 from dfs.conf import Configuration, current_user, home_dir
 from dfs.datanode import DataNode, pid_alive
-from dfs.errors import ConfigError, DFSError
+from dfs.errors import ConfigError, DFSChecksumError, DFSError
 from dfs.namenode import NameNode
 from dfs.rpc import LocalTransport
 
@@ -116,7 +116,9 @@ class EmbeddedCluster:
     # -- the heartbeat round -------------------------------------------------------------------
     def tick(self) -> int:
         """Heartbeats from every datanode and the commands they get back, carried out.
-        Returns the number of commands executed."""
+        A round that re-replicated is followed by another (up to three), so the corrupt or
+        excess replicas that became redundant go in the same tick. Returns the number of
+        commands executed."""
         nn = self.namenode
         done = 0
         with nn.locked():
@@ -127,12 +129,17 @@ class EmbeddedCluster:
                     nn.block_report(dn.node_id, {})
                     alive = True
                 nn.heartbeat(dn.node_id, alive)
-            changed: list[int] = []
-            for cmd in nn.replication_work():
-                if self._execute(cmd):
-                    changed.append(cmd.block_id)
-                    done += 1
-            nn.note_replicas_changed(changed)
+            for _round in range(3):
+                changed: list[int] = []
+                copied = False
+                for cmd in nn.replication_work():
+                    if self._execute(cmd):
+                        changed.append(cmd.block_id)
+                        copied |= isinstance(cmd, ReplicateCommand)
+                        done += 1
+                nn.note_replicas_changed(changed)
+                if not copied:
+                    break
         return done
 
     def _execute(self, cmd: ReplicateCommand | DeleteCommand) -> bool:
@@ -148,15 +155,18 @@ class EmbeddedCluster:
         for target in cmd.targets:
             try:
                 source.copy_to(cmd.block_id, self.datanodes[target])
-            except DFSError as e:
-                log.warning(
-                    "re-replication of blk_%d from %s failed: %s", cmd.block_id, cmd.source, e
-                )
-                if "Checksum" in str(e):
-                    nn.report_bad_blocks([(cmd.block_id, cmd.source)])
+            except DFSChecksumError as e:  # the source replica is bad: say so, stop copying it
+                log.warning("re-replication of blk_%d: %s", cmd.block_id, e)
+                nn.report_bad_blocks([(cmd.block_id, cmd.source)])
                 return ok
-            except OSError as e:
-                log.warning("re-replication of blk_%d to %s failed: %s", cmd.block_id, target, e)
+            except (DFSError, OSError) as e:
+                log.warning(
+                    "re-replication of blk_%d from %s to %s failed: %s",
+                    cmd.block_id,
+                    cmd.source,
+                    target,
+                    e,
+                )
                 continue
             nn.block_received(target, cmd.block_id)
             ok = True

@@ -4,13 +4,24 @@ Owns the on-disk replica layout, checksum computation and verification, block re
 executing the namenode's commands (copy a replica to another node, delete a replica). It never
 calls the namenode: the cluster carries its reports up and the commands down.
 
+Durability: block and meta files are written through raw descriptors with
+`faults.write_fully`; any failure (ENOSPC, EIO, a short write that cannot be finished) aborts
+the replica, removing its files, and raises OSError to the writer, which drops this node from
+its pipeline. With ``sync_on_close`` (HDFS's ``dfs.datanode.synconclose``, on by default here)
+both files are fsync'd before they move to current/ and the directory after, so a replica the
+client counts as finalized survives a power cut. Files are mode 600, directories 700.
+
 Layout under the node's directory::
 
     current/subdir<NN>/blk_<id>        finalized replica data
     current/subdir<NN>/blk_<id>.meta   header, one CRC32 per `dfs.bytes-per-checksum` chunk,
                                        then one CRC32 per 64 KiB span
     rbw/<pid>/blk_<id>[.meta]          replicas being written by process <pid> (moved to
-                                       current/ when complete; dropped if <pid> died)
+                                       current/ when complete, meta first; dropped if <pid> died)
+
+Block reports (`DataNode.block_report`) carry every finalized replica's length and the ids
+whose meta file fails a cheap check (bad header, or a size that does not fit the data length);
+`verify_replica` is the deep check (every CRC), used by the block scanner (``fsck -verify``).
 
 File names are built from integer block ids only, so no path can escape the directory.
 
@@ -22,15 +33,22 @@ re-checked chunk by chunk to name the first bad offset.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import shutil
+import stat
 import struct
 import zlib
 from array import array
 from pathlib import Path
 from typing import Any
 
+from dfs import faults
 from dfs.errors import DFSChecksumError, DFSError
+from dfs.protocol import BlockReport
+
+log = logging.getLogger(__name__)
 
 META_MAGIC = b"MHCK"
 _META_HEADER = struct.Struct("<4sHI")  # magic, version, bytes per checksum
@@ -38,6 +56,51 @@ META_HEADER_SIZE = _META_HEADER.size
 SPAN = 64 * 1024  # bytes covered by one span CRC (a multiple of any sane bytes-per-checksum)
 _LITTLE = array("I").itemsize == 4 and struct.pack("=I", 1) == struct.pack("<I", 1)
 SUBDIRS = 64
+_FILE_MODE = 0o600
+_DIR_MODE = 0o700
+
+faults.register(
+    "datanode.block_mid_write", "BlockWriter.write_packet: the first packet of a replica written"
+)
+faults.register(
+    "datanode.before_finalize", "BlockWriter.finalize: replica complete in rbw/, not yet moved"
+)
+faults.register(
+    "datanode.after_finalize_meta",
+    "BlockWriter.finalize: the meta file moved to current/, the block file not yet",
+)
+
+
+def meta_size(length: int, bytes_per_checksum: int) -> int:
+    """The size of a well-formed meta file for a replica of `length` bytes."""
+    chunks = -(-length // bytes_per_checksum)
+    return META_HEADER_SIZE + 4 * chunks + 4 * -(-length // SPAN)
+
+
+def meta_problem(meta_path: str | Path, length: int) -> str | None:
+    """The cheap check of a replica's meta file (header, size for `length` data bytes):
+    None when it passes, else what is wrong. One open and one small read."""
+    try:
+        fd = os.open(meta_path, os.O_RDONLY)
+    except FileNotFoundError:
+        return "checksum file missing"
+    except OSError as e:
+        return f"checksum file unreadable: {e.strerror}"
+    try:
+        header = os.read(fd, META_HEADER_SIZE)
+        size = os.fstat(fd).st_size
+    except OSError as e:
+        return f"checksum file unreadable: {e.strerror}"
+    finally:
+        os.close(fd)
+    if len(header) < META_HEADER_SIZE:
+        return "checksum file header truncated"
+    magic, version, bpc = _META_HEADER.unpack(header)
+    if magic != META_MAGIC or version != 1 or bpc <= 0:
+        return "bad checksum file header"
+    if size != meta_size(length, bpc):
+        return f"checksum file size {size} does not fit a replica of {length} bytes"
+    return None
 
 
 def chunk_crcs(data, bytes_per_checksum: int) -> array:
@@ -128,13 +191,17 @@ def pid_alive(pid: int) -> bool:
 
 
 class BlockWriter:
-    """Receives one replica's packets; `finalize` makes it visible, `abort` removes it."""
+    """Receives one replica's packets; `finalize` makes it visible, `abort` removes it.
+
+    Any OSError from a write aborts the replica (its files are removed) before it propagates:
+    the caller only has to drop this node from its pipeline.
+    """
 
     __slots__ = (
         "node",
         "block_id",
-        "_data",
-        "_meta",
+        "_data_fd",
+        "_meta_fd",
         "_data_path",
         "_meta_path",
         "length",
@@ -147,20 +214,32 @@ class BlockWriter:
         self.node = node
         self.block_id = block_id
         rbw = node.rbw / str(os.getpid())
-        rbw.mkdir(parents=True, exist_ok=True)
+        _mkdir_private(rbw)
         self._data_path = rbw / f"blk_{block_id}"
         self._meta_path = rbw / f"blk_{block_id}.meta"
-        self._data = open(self._data_path, "wb")
-        self._meta = open(self._meta_path, "wb")
-        self._meta.write(_META_HEADER.pack(META_MAGIC, 1, node.bytes_per_checksum))
+        self._data_fd = self._meta_fd = -1
         self.length = 0
         self._spans = array("I")
         self._span_crc = 0
         self._span_len = 0
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+        try:
+            self._data_fd = os.open(self._data_path, flags, _FILE_MODE)
+            self._meta_fd = os.open(self._meta_path, flags, _FILE_MODE)
+            header = _META_HEADER.pack(META_MAGIC, 1, node.bytes_per_checksum)
+            faults.write_fully(self._meta_fd, header, "meta")
+        except OSError:
+            self.abort()
+            raise
 
     def write_packet(self, data: Any, crc_bytes: bytes) -> None:
-        self._data.write(data)
-        self._meta.write(crc_bytes)
+        try:
+            faults.write_fully(self._data_fd, data, "block")
+            faults.write_fully(self._meta_fd, crc_bytes, "meta")
+        except OSError:
+            self.abort()
+            raise
+        first = self.length == 0
         self.length += len(data)
         view = memoryview(data)
         while len(view):
@@ -171,24 +250,73 @@ class BlockWriter:
             if self._span_len == SPAN:
                 self._spans.append(self._span_crc)
                 self._span_crc = self._span_len = 0
+        if first:
+            faults.crash_point("datanode.block_mid_write")
 
     def finalize(self) -> int:
+        """Complete the replica (synced when the node syncs on close) and move it to current/,
+        meta file first. Returns its length; on OSError the replica is gone."""
         if self._span_len:
             self._spans.append(self._span_crc)
-        self._meta.write(crcs_to_bytes(self._spans))
-        self._data.close()
-        self._meta.close()
+            self._span_len = 0
+        sync = self.node.sync_on_close
         final = self.node.block_path(self.block_id)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(self._meta_path, final.with_name(final.name + ".meta"))
-        os.replace(self._data_path, final)
+        final_meta = final.with_name(final.name + ".meta")
+        moved_meta = False
+        try:
+            faults.write_fully(self._meta_fd, crcs_to_bytes(self._spans), "meta")
+            if sync:
+                os.fsync(self._data_fd)
+                os.fsync(self._meta_fd)
+            self._close_fds()
+            faults.crash_point("datanode.before_finalize")
+            _mkdir_private(final.parent)
+            os.replace(self._meta_path, final_meta)
+            moved_meta = True
+            faults.crash_point("datanode.after_finalize_meta")
+            os.replace(self._data_path, final)
+            if sync:
+                _fsync_dir(final.parent)
+        except OSError:
+            if moved_meta and not final.exists():
+                final_meta.unlink(missing_ok=True)
+            self.abort()
+            raise
         return self.length
 
+    def _close_fds(self) -> None:
+        for fd in (self._data_fd, self._meta_fd):
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self._data_fd = self._meta_fd = -1
+
     def abort(self) -> None:
-        for f in (self._data, self._meta):
-            f.close()
+        """Remove the partial replica (idempotent)."""
+        self._close_fds()
         for p in (self._data_path, self._meta_path):
-            p.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                p.unlink(missing_ok=True)
+
+
+def _mkdir_private(path: Path) -> None:
+    """Create `path` (and missing parents) mode 700."""
+    try:
+        os.mkdir(path, _DIR_MODE)
+    except FileExistsError:
+        return
+    except FileNotFoundError:
+        _mkdir_private(path.parent)
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(path, _DIR_MODE)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class DataNode:
@@ -201,8 +329,10 @@ class DataNode:
         directory: Path,
         bytes_per_checksum: int = 512,
         capacity: int = 64 * 1024**3,
+        sync_on_close: bool = True,
     ) -> None:
         self.node_id = node_id
+        self.sync_on_close = sync_on_close
         self.rack = rack
         self.directory = Path(directory)
         self.bytes_per_checksum = bytes_per_checksum
@@ -220,10 +350,13 @@ class DataNode:
         return not self.stopped_marker.exists()
 
     def start(self) -> None:
-        """Start (or restart) the node: recreate its storage if it was wiped, drop partial
-        replicas left by writers that died (each writing process has its own rbw/<pid>/)."""
-        self.current.mkdir(parents=True, exist_ok=True)
-        self.rbw.mkdir(parents=True, exist_ok=True)
+        """Start (or restart) the node: recreate its storage if it was wiped (mode 700), drop
+        partial replicas left by writers that died (each writing process has its own
+        rbw/<pid>/)."""
+        for d in (self.directory, self.current, self.rbw):
+            _mkdir_private(d)
+            if stat.S_IMODE(os.stat(d).st_mode) != _DIR_MODE:
+                os.chmod(d, _DIR_MODE)
         for entry in os.scandir(self.rbw):
             if not entry.name.isdigit() or not pid_alive(int(entry.name)):
                 shutil.rmtree(entry.path, ignore_errors=True)
@@ -243,26 +376,55 @@ class DataNode:
     def block_length(self, block_id: int) -> int:
         return self.block_path(block_id).stat().st_size
 
-    def block_report(self) -> dict[int, int]:
-        """block id -> length of every finalized replica on this node."""
-        report: dict[int, int] = {}
+    def block_report(self) -> BlockReport:
+        """Every finalized replica on this node with its length, and the ids whose meta file
+        fails the cheap check (DatanodeProtocol's block report). Meta files left without their
+        block by a writer that died between the two renames of a finalize are removed."""
+        lengths: dict[int, int] = {}
+        damaged: list[int] = []
         if not self.current.exists():
-            return report
+            return BlockReport(lengths)
         for sub in os.scandir(self.current):
             if not sub.is_dir():
                 continue
-            for entry in os.scandir(sub.path):
-                name = entry.name
-                if name.startswith("blk_") and not name.endswith(".meta"):
-                    try:
-                        report[int(name[4:])] = entry.stat().st_size
-                    except (ValueError, OSError):
-                        continue
-        return report
+            entries = {e.name: e for e in os.scandir(sub.path)}
+            for name, entry in entries.items():
+                if not name.startswith("blk_"):
+                    continue
+                if name.endswith(".meta"):
+                    if name[:-5] not in entries:
+                        self._drop_orphan_meta(Path(entry.path))
+                    continue
+                try:
+                    block_id, length = int(name[4:]), entry.stat().st_size
+                except (ValueError, OSError):
+                    continue
+                if meta_problem(entry.path + ".meta", length) is not None:
+                    if not os.path.exists(entry.path):
+                        continue  # deleted while we looked (block first, then meta)
+                    damaged.append(block_id)
+                lengths[block_id] = length
+        return BlockReport(lengths, tuple(sorted(damaged)))
 
-    def used(self, report: dict[int, int] | None = None) -> int:
+    def _drop_orphan_meta(self, meta: Path) -> None:
+        """Remove a meta file with no block file, unless a live writer is between the two
+        renames of its finalize (its block file still in rbw/<pid>/)."""
+        name = meta.name[:-5]
+        try:
+            writers = [e.name for e in os.scandir(self.rbw) if e.name.isdigit()]
+        except OSError:
+            return
+        for pid in writers:
+            if (self.rbw / pid / name).exists() and pid_alive(int(pid)):
+                return
+        if meta.with_name(name).exists():
+            return  # finalized in the meantime
+        log.info("%s: removing %s, a checksum file without its block", self.node_id, meta)
+        meta.unlink(missing_ok=True)
+
+    def used(self, report: BlockReport | None = None) -> int:
         report = self.block_report() if report is None else report
-        return sum(report.values())
+        return sum(report.lengths.values())
 
     # -- data ----------------------------------------------------------------------------------
     def open_writer(self, block_id: int) -> BlockWriter:
@@ -282,12 +444,36 @@ class DataNode:
         except FileNotFoundError:
             raise DFSError(f"replica {what} not found") from None
 
-    def verify(self, block_id: int) -> bool:
-        """The block scanner's check of one whole replica."""
+    def verify_replica(self, block_id: int, length: int | None = None) -> str | None:
+        """The block scanner's deep check of one whole replica: its length (when the committed
+        `length` is given), the meta file, and every CRC. None when good, else the problem.
+        Raises DFSError when the node is stopped or holds no such replica."""
+        if not self.alive:
+            raise DFSError(f"datanode {self.node_id} is stopped")
         try:
-            self.read(block_id, 0, self.block_length(block_id))
-            return True
-        except (DFSError, OSError):
+            size = self.block_length(block_id)
+        except FileNotFoundError:
+            raise DFSError(f"replica {self.node_id}:blk_{block_id} not found") from None
+        if length is not None and size != length:
+            return f"length {size} differs from the block's length {length}"
+        problem = meta_problem(self.meta_path(block_id), size)
+        if problem is not None:
+            return problem
+        step = 64 * SPAN
+        try:
+            for off in range(0, size, step):
+                self.read(block_id, off, min(step, size - off))
+        except DFSChecksumError as e:
+            return str(e)
+        except OSError as e:
+            return f"unreadable: {e}"
+        return None
+
+    def verify(self, block_id: int) -> bool:
+        """True when the replica passes `verify_replica`."""
+        try:
+            return self.verify_replica(block_id) is None
+        except DFSError:
             return False
 
     def copy_to(self, block_id: int, target: DataNode) -> None:
@@ -307,5 +493,6 @@ class DataNode:
             raise
 
     def delete_block(self, block_id: int) -> None:
+        """Remove a replica: the block file first, then its meta file."""
         self.block_path(block_id).unlink(missing_ok=True)
         self.meta_path(block_id).unlink(missing_ok=True)

@@ -20,7 +20,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -51,6 +51,7 @@ from dfs.namespace import (
 )
 from dfs.paths import normalize, parent
 from dfs.protocol import (
+    BlockReport,
     ContentSummary,
     FileStatus,
     FsckReport,
@@ -192,9 +193,12 @@ class NameNode:
         self.blocks.expected.clear()
         self.blocks.replicas.clear()
         self.blocks.corrupt.clear()
+        self.blocks.lengths.clear()
         for f in walk_files(self.ns.root):
+            complete = f.lease_holder is None
             for b in f.blocks:
-                self.blocks.add_block(b.block_id, f.replication)
+                self.blocks.add_block(b.block_id, f.replication, b.length if complete else None)
+        self._restore_corrupt_marks(image.get("corrupt_replicas"))
         path = self.directory / "edits"
         start, records, end = editlog.read_records(path)
         for txid, record in editlog.iter_new(records, start, self.txid):
@@ -211,6 +215,7 @@ class NameNode:
         with self.locked():
             image = image_of(self.ns, self.txid, self.next_block_id, self.genstamp)
             image["cluster_id"] = self.cluster_id
+            image["corrupt_replicas"] = self.blocks.corrupt_marks()
             editlog.write_image(self.directory / "fsimage", image)
             self._edits.create(start_txid=self.txid + 1)
             self._edits.open()
@@ -255,6 +260,7 @@ class NameNode:
             f = ns.file(path)
             for b, n in zip(f.blocks, lengths):
                 b.length = n
+                self.blocks.commit(b.block_id, n)
             f.lease_holder = None
             f.mtime = f.atime = mtime
             self._probe([b.block_id for b in f.blocks])
@@ -285,6 +291,8 @@ class NameNode:
             node.mtime, node.atime = r[2], r[3]
         elif op == "replicas":
             self._probe(r[1])
+        elif op in ("corrupt_replica", "corrupt_replica_removed"):
+            self._apply_corrupt_mark(r)
         else:
             raise editlog.EditLogCorrupt(f"unknown edit log operation {op!r}")
 
@@ -301,6 +309,31 @@ class NameNode:
         for block_id in block_ids:
             if block_id in self.blocks.expected:
                 self.blocks.replicas[block_id] = self.replica_probe(block_id)
+
+    def _apply_corrupt_mark(self, r: list) -> None:
+        """``["corrupt_replica" | "corrupt_replica_removed", block id, node id]``."""
+        if len(r) != 3 or not isinstance(r[1], int) or not isinstance(r[2], str):
+            raise editlog.EditLogCorrupt(f"malformed {r[0]} record in the edit log: {r!r}")
+        if r[0] == "corrupt_replica":
+            self.blocks.mark_corrupt(r[1], r[2])
+        else:
+            self.blocks.remove_replica(r[1], r[2])
+
+    def _restore_corrupt_marks(self, marks: object) -> None:
+        """The image's corrupt-replica marks (advisory: a malformed one is skipped, since a
+        reader or the block scanner finds the replica again)."""
+        for mark in marks if isinstance(marks, list) else ():
+            if (
+                isinstance(mark, list)
+                and len(mark) == 2
+                and isinstance(mark[0], int)
+                and isinstance(mark[1], list)
+            ):
+                for node_id in mark[1]:
+                    if isinstance(node_id, str):
+                        self.blocks.mark_corrupt(mark[0], node_id)
+            else:
+                log.warning("fsimage: skipping a malformed corrupt-replica mark %r", mark)
 
     # -- identity ------------------------------------------------------------------------------
     def _caller(self, user: str) -> Caller:
@@ -584,9 +617,7 @@ class NameNode:
             self._journal(["times", normalize(path), int(mtime), int(atime)])
 
     # -- datanode protocol -----------------------------------------------------------------------
-    def register_datanode(
-        self, node_id: str, rack: str, storage: str, capacity: int
-    ) -> None:
+    def register_datanode(self, node_id: str, rack: str, storage: str, capacity: int) -> None:
         with self.locked():
             existing = self.blocks.nodes.get(node_id)
             if existing is None:
@@ -597,28 +628,58 @@ class NameNode:
         node.alive = alive
         node.last_contact = now_ms()
 
-    def block_report(self, node_id: str, report: dict[int, int]) -> None:
+    def block_report(self, node_id: str, report: BlockReport | Mapping[int, int]) -> None:
+        """A datanode's full block report: its replicas and their lengths. A replica whose
+        length differs from its block's committed length, or whose checksum file fails the
+        cheap check, is marked corrupt (journaled); a replica no file owns is queued for
+        deletion. A stopped node's replicas stop counting, its marks stay."""
+        if not isinstance(report, BlockReport):
+            report = BlockReport(dict(report))
         with self.locked():
-            self.blocks.block_report(node_id, report)
+            if not self.blocks.nodes[node_id].alive:
+                self.blocks.drop_node_replicas(node_id)
+                return
+            outcome = self.blocks.block_report(node_id, report)
+            for block_id, why in outcome.corrupt:
+                log.info("blk_%d on %s is corrupt: %s", block_id, node_id, why)
+            if outcome.leaked:
+                log.info("%s holds %d leaked replica(s)", node_id, len(outcome.leaked))
+            records = [["corrupt_replica", b, node_id] for b, _ in outcome.corrupt]
+            records += [["corrupt_replica_removed", b, node_id] for b in outcome.gone]
+            if records:
+                self._journal(*records)
 
     def block_received(self, node_id: str, block_id: int) -> None:
+        """A datanode finalized a replica (HDFS's incremental block report)."""
         with self.locked():
             self.blocks.add_replica(block_id, node_id)
+            if self.blocks.is_corrupt(block_id, node_id):
+                self._journal(["corrupt_replica_removed", block_id, node_id])
 
     def replica_deleted(self, node_id: str, block_id: int) -> None:
         with self.locked():
+            if self.blocks.is_corrupt(block_id, node_id):
+                self._journal(["corrupt_replica_removed", block_id, node_id])
             self.blocks.remove_replica(block_id, node_id)
 
     def report_bad_blocks(self, bad: list[tuple[int, str]]) -> None:
-        """A client or a scanner found corrupt replicas: mark them (repair follows)."""
+        """A reader (client, task, re-replication, the block scanner) found corrupt replicas:
+        mark them durably, so every process and the next start see them; repair follows."""
         with self.locked():
+            records = []
             for block_id, node_id in bad:
-                log.warning(
-                    "corrupt replica of blk_%d reported on %s", block_id, node_id
-                )
-                self.blocks.mark_corrupt(block_id, node_id)
+                block_id, node_id = int(block_id), str(node_id)
+                if block_id not in self.blocks.expected:
+                    continue
+                if not self.blocks.is_corrupt(block_id, node_id):
+                    log.info("corrupt replica of blk_%d reported on %s", block_id, node_id)
+                    records.append(["corrupt_replica", block_id, node_id])
+            if records:
+                self._journal(*records)
 
     def replication_work(self) -> list[ReplicateCommand | DeleteCommand]:
+        """Commands for the datanodes: delete replicas of deleted and leaked blocks and
+        corrupt replicas no longer needed, and re-replicate under-replicated blocks."""
         with self.locked():
             commands: list[ReplicateCommand | DeleteCommand] = []
             for block_id, holders in self.pending_deletes:
@@ -631,7 +692,9 @@ class NameNode:
         """Journal a hint so other processes re-probe these blocks' replicas."""
         if block_ids:
             with self.locked():
-                self._journal(["replicas", sorted(set(block_ids))])
+                owned = sorted({b for b in block_ids if b in self.blocks.expected})
+                if owned:
+                    self._journal(["replicas", owned])
 
     def recover_leases(self, is_alive: Callable[[str], bool]) -> list[str]:
         """Delete files left under construction by writers that died: never acknowledged."""

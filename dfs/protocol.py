@@ -82,6 +82,15 @@ class LocatedBlock:
 
 
 @dataclass(frozen=True, slots=True)
+class BlockReport:
+    """A datanode's finalized replicas (DatanodeProtocol's block report): block id -> length,
+    and the ids whose checksum file fails the cheap check (header, size for the length)."""
+
+    lengths: dict[int, int]
+    damaged: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ContentSummary:
     length: int
     file_count: int
