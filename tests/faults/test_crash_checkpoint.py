@@ -144,7 +144,7 @@ def test_the_model_is_right():
     assert set(state_after(6)) == {"/c", "/c/g0", "/c/f4", "/c/d5", "/c/d5/x"}
 
 
-@pytest.mark.parametrize("n", [1, 3])
+@pytest.mark.parametrize("n", [1, pytest.param(3, marks=pytest.mark.slow)])
 def test_kill_inside_a_checkpoint(tmp_path, n):
     for point in _require_checkpoint_points():
         killed, problems = kill_driver(tmp_path, point, n)

@@ -166,8 +166,14 @@ PUT_POINTS = [
 ]
 
 
-@pytest.mark.parametrize("point,n", PUT_POINTS[:1] + PUT_POINTS[-2:])
-@pytest.mark.parametrize("case", ["put", "put -f"])
+@pytest.mark.parametrize(
+    "case,point,n",
+    [
+        ("put", "datanode.block_mid_write", 1),
+        ("put -f", "client.before_complete", 1),
+        ("put -f", "shell.put.before_rename", 1),
+    ],
+)
 def test_kill_inside_put(tmp_path, case, point, n):
     require_point(point)
     kill_once(tmp_path, case, point, n)

@@ -135,8 +135,15 @@ def kill_then_rerun(tmp_path, point: str, n: int = 1, framework: str = "local") 
     assert not problems, problems
 
 
-@pytest.mark.parametrize("framework", ["local", "cluster"])
-@pytest.mark.parametrize("point", ["committer.before_publish", "committer.after_publish"])
+@pytest.mark.parametrize(
+    "point,framework",
+    [
+        ("committer.before_publish", "local"),
+        ("committer.after_publish", "cluster"),
+        pytest.param("committer.before_publish", "cluster", marks=pytest.mark.slow),
+        pytest.param("committer.after_publish", "local", marks=pytest.mark.slow),
+    ],
+)
 def test_kill_at_the_commit(tmp_path, point, framework):
     require_point(point)
     kill_then_rerun(tmp_path, point, 1, framework)

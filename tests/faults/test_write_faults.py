@@ -68,8 +68,16 @@ KEPT = {"/d/keep": KEEP, "/d/next": b"next\n" * 1000}
 
 
 # ---- the edit log -----------------------------------------------------------------------------
-@pytest.mark.parametrize("kind", FAILING)
-@pytest.mark.parametrize("nth", [1, 5])  # the first journaled operation of put -f, and a later one
+def slow_but(values, *fast):
+    """The parameter sets `values`: those in `fast` run by default, the others are slow."""
+    return [v if v in fast else pytest.param(*v, marks=pytest.mark.slow) for v in values]
+
+
+@pytest.mark.parametrize(
+    "kind,nth",
+    # put -f's 1st and 5th journaled operation
+    slow_but([(k, n) for n in (1, 5) for k in FAILING], ("short", 1), ("eio", 1), ("enospc", 5)),
+)
 def test_put_f_with_a_failing_edit_log(tmp_path, kind, nth):
     mc = _cluster(tmp_path / "c")
     out = run_child(
@@ -143,8 +151,12 @@ def test_a_failed_append_does_not_poison_the_next_one(tmp_path):
 
 
 # ---- block and meta files ---------------------------------------------------------------------
-@pytest.mark.parametrize("kind", FAILING)
-@pytest.mark.parametrize("tag", ["block", "meta"])
+@pytest.mark.parametrize(
+    "tag,kind",
+    slow_but(
+        [(t, k) for t in ("block", "meta") for k in FAILING], ("block", "short"), ("meta", "eio")
+    ),
+)
 def test_put_f_with_a_failing_replica_write(tmp_path, tag, kind):
     """A datanode's disk fails: the put either goes on without that replica (HDFS's pipeline
     recovery) and is then complete, or fails cleanly and leaves the old file."""
@@ -164,7 +176,9 @@ def test_put_f_with_a_failing_replica_write(tmp_path, tag, kind):
 
 
 # ---- the image --------------------------------------------------------------------------------
-@pytest.mark.parametrize("kind", FAILING)
+@pytest.mark.parametrize(
+    "kind", ["short", *(pytest.param(k, marks=pytest.mark.slow) for k in ("enospc", "eio"))]
+)
 def test_a_failing_checkpoint_keeps_the_old_image(tmp_path, kind):
     """A command whose start checkpoints (the log is past dfs.namenode.checkpoint.txns) hits a
     failing image write: the old image and the log still hold everything."""
