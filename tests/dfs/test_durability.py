@@ -220,8 +220,14 @@ def test_concurrent_commands_on_one_state_are_serialized(tmp_path):
     procs = [
         subprocess.Popen([sys.executable, "-c", CONCURRENT, str(mc.home), tag]) for tag in "ab"
     ]
-    for p in procs:
-        assert p.wait(timeout=120) == 0
+    try:
+        for p in procs:
+            assert p.wait(timeout=120) == 0
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait(timeout=10)
     mc.reopen()
     c = mc.client()
     names = sorted(s.name for s in c.listdir("/c"))
