@@ -116,7 +116,7 @@ class FsckOptions:
             elif flag in ("move", "delete", "list-corruptfileblocks", "replicaDetails"):
                 raise UsageError(f"fsck: option {arg} is not supported by minihadoop")
             elif flag is not None:
-                raise UsageError(f"fsck: Illegal option '{arg}'")
+                raise UsageError(f"fsck: Illegal option '{arg}'\n{FSCK_USAGE}")
             elif seen_path:
                 raise UsageError(f"fsck: can only operate on one path at a time '{arg}'")
             else:

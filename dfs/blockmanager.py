@@ -135,11 +135,18 @@ class BlockManager:
     def remove_replica(self, block_id: int, node_id: str) -> bool:
         """Forget one replica; True when it was marked corrupt (the mark is dropped too)."""
         self.replicas.get(block_id, set()).discard(node_id)
-        bad = self.corrupt.get(block_id)
-        if bad and node_id in bad:
-            bad.discard(node_id)
+        if self.is_corrupt(block_id, node_id):
+            self.unmark_corrupt(block_id, node_id)
             return True
         return False
+
+    def unmark_corrupt(self, block_id: int, node_id: str) -> None:
+        """The corrupt replica on `node_id` is gone (deleted, or replaced by a good one)."""
+        bad = self.corrupt.get(block_id)
+        if bad:
+            bad.discard(node_id)
+            if not bad:
+                del self.corrupt[block_id]
 
     def is_corrupt(self, block_id: int, node_id: str) -> bool:
         return node_id in self.corrupt.get(block_id, ())
