@@ -353,8 +353,9 @@ def format_report(
     remaining = sum(n.remaining for n in alive)
     present = used + remaining
     under = fsck.under_replicated if fsck else 0
-    corrupt = fsck.corrupt_blocks if fsck else 0
-    missing = fsck.missing_blocks if fsck else 0
+    # HDFS: blocks with at least one corrupt replica; missing = no good replica left at all
+    corrupt = sum(1 for f in fsck.files for b in f.blocks if b.corrupt_replicas) if fsck else 0
+    missing = fsck.missing_blocks + fsck.corrupt_blocks if fsck else 0
     lines = [
         _size_line("Configured Capacity", capacity),
         _size_line("Present Capacity", present),

@@ -495,3 +495,46 @@ def test_kill_during_a_put_acknowledges_nothing_and_leaves_no_debris(tmp_path, p
             assert metas == _replica_files_of(dn)  # no meta left without its block
     finally:
         cluster.close()
+
+
+def test_dfsadmin_report_counts_blocks_with_corrupt_replicas(tmp_path):
+    """HDFS's dfsadmin -report: "Blocks with corrupt replicas" counts blocks with at least one
+    corrupt replica; a block with no good replica left is a missing block. Fails on the old
+    code: both said 0 (the reader's report was lost with its process)."""
+    with MiniCluster(tmp_path) as mc:
+        mc.client().write_bytes("/a", _payload(BLOCK, 20))
+        mc.client().write_bytes("/b", _payload(BLOCK, 21))
+        one = mc.client().block_locations("/a")[0]
+        _flip_byte(mc, one.block_id, one.locations[0].node_id)
+        every = mc.client().block_locations("/b")[0]
+        for loc in every.locations:
+            _flip_byte(mc, every.block_id, loc.node_id)
+        c = mc.client()  # a reader that reports and leaves (no heartbeat round: no repair yet)
+        assert c.read_bytes("/a") == _payload(BLOCK, 20)
+        with pytest.raises(OSError, match="Could not obtain block"):
+            c.read_bytes("/b")
+        r = _hadoop(mc, "dfsadmin", "-report")
+        assert r.exit_code == 0, r.output
+        assert "Blocks with corrupt replicas: 2\n" in r.stdout
+        assert "Missing blocks: 1\n" in r.stdout
+
+
+def test_re_replication_from_a_corrupt_source_reports_it_and_uses_another(tmp_path):
+    with MiniCluster(tmp_path) as mc:
+        data = _payload(BLOCK, 22)
+        mc.client().write_bytes("/rr", data)
+        block = mc.client().block_locations("/rr")[0]
+        holders = sorted(loc.node_id for loc in block.locations)
+        mc.stop_datanode(holders[-1])  # under-replicated: the monitor copies from holders[0]
+        _flip_byte(mc, block.block_id, holders[0])  # ... whose replica nobody knows is bad
+        mc.tick()
+        assert mc.cluster.namenode.blocks.is_corrupt(block.block_id, holders[0])
+        mc.tick()
+        mc.start_datanode(holders[-1])
+        mc.tick()
+        mc.reopen()
+        fb = mc.client().fsck("/rr").files[0].blocks[0]
+        assert (fb.live_replicas, fb.corrupt_replicas) == (3, 0)
+        for loc in fb.block.locations:
+            assert mc.datanodes[loc.node_id].verify_replica(block.block_id, BLOCK) is None
+        assert mc.client().read_bytes("/rr") == data
