@@ -4,6 +4,16 @@ Precedence, lowest first: `DEFAULTS` below, then `$MINIHADOOP_CONF_DIR/*-site.xm
 format, files read in name order), then explicit overrides (`-D key=value` on a command).
 Unknown keys pass through untouched: jobs read them as user properties.
 
+The NameNode's own settings (`NAMENODE_KEYS`: the permission switch, the supergroup, the
+fs-limits, the static group mapping) are not a client's to choose. As HDFS reads them from the
+NameNode's own ``hdfs-site.xml`` when it starts, minihadoop writes them at format time, from the
+formatting command's configuration, to ``<state dir>/namenode/hdfs-site.xml``
+(`write_cluster_site`); every NameNode reads them back from there (`cluster_settings`) and
+ignores what a client's ``-D``, ``-conf`` or fsspec ``conf=`` says. Whoever may edit the state
+directory administers the cluster. Group membership is the NameNode's too (`user_groups`): the
+static overrides of that file, else the operating system's groups of the user name, as
+Hadoop's ShellBasedUnixGroupsMapping does.
+
 Values are kept as given (strings from XML and -D, Python values from code); the typed getters
 convert and name the key when a value does not parse:
 
@@ -17,13 +27,20 @@ convert and name the key when a value does not parse:
 from __future__ import annotations
 
 import getpass
+import grp
+import logging
 import os
+import pwd
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dfs import faults
 from dfs.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 #: Every property minihadoop itself reads, with its default. One table for all packages.
 DEFAULTS: dict[str, Any] = {
@@ -40,6 +57,9 @@ DEFAULTS: dict[str, Any] = {
     "dfs.heartbeat.interval": 3,
     "dfs.permissions.enabled": True,
     "dfs.permissions.superusergroup": "supergroup",
+    "dfs.namenode.fs-limits.max-component-length": 255,  # bytes of UTF-8; 0: no limit
+    "dfs.namenode.fs-limits.max-directory-items": 1024 * 1024,
+    "hadoop.user.group.static.mapping.overrides": "dr.who=;",
     "dfs.namenode.checkpoint.txns": 20000,
     "dfs.namenode.replication.min": 1,
     "dfs.client.read.shortcircuit": True,
@@ -230,3 +250,134 @@ def home_dir(conf: Configuration | None = None) -> Path:
 def current_user() -> str:
     """``$HADOOP_USER_NAME`` or the login name, as Hadoop's simple authentication does."""
     return os.environ.get("HADOOP_USER_NAME") or getpass.getuser()
+
+
+# ---- the NameNode's own settings -----------------------------------------------------------------
+#: Keys only the cluster's own configuration sets; a client's values of them are ignored.
+NAMENODE_KEYS = (
+    "dfs.permissions.enabled",
+    "dfs.permissions.superusergroup",
+    "dfs.namenode.fs-limits.max-component-length",
+    "dfs.namenode.fs-limits.max-directory-items",
+    "hadoop.user.group.static.mapping.overrides",
+)
+CLUSTER_SITE = "hdfs-site.xml"
+MAX_DIR_ITEMS = 64 * 100 * 1000  # HDFS's ceiling for max-directory-items
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSettings:
+    """What the NameNode enforces, read from the cluster's own site file."""
+
+    permissions_enabled: bool = True
+    superusergroup: str = "supergroup"
+    max_component_length: int = 255
+    max_directory_items: int = 1024 * 1024
+    group_overrides: tuple[tuple[str, tuple[str, ...]], ...] = (("dr.who", ()),)
+
+
+def settings_of(conf: Configuration) -> ClusterSettings:
+    """Validate and convert the NameNode keys of `conf` (errors name the key)."""
+    items = conf.get_int("dfs.namenode.fs-limits.max-directory-items")
+    if not 0 < items <= MAX_DIR_ITEMS:
+        raise ConfigError(
+            "Cannot set dfs.namenode.fs-limits.max-directory-items to a value less than 1 or "
+            f"greater than {MAX_DIR_ITEMS} (it is {items})"
+        )
+    length = conf.get_int("dfs.namenode.fs-limits.max-component-length")
+    if length < 0:
+        raise ConfigError(f"dfs.namenode.fs-limits.max-component-length must be >= 0: {length}")
+    return ClusterSettings(
+        conf.get_bool("dfs.permissions.enabled"),
+        conf.get_str("dfs.permissions.superusergroup").strip() or "supergroup",
+        length,
+        items,
+        _parse_overrides(conf.get_str("hadoop.user.group.static.mapping.overrides")),
+    )
+
+
+def _parse_overrides(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``user1=group1,group2;user2=;`` (Hadoop's static mapping) -> pairs."""
+    pairs = []
+    for entry in text.split(";"):
+        if not entry.strip():
+            continue
+        user, sep, groups = entry.partition("=")
+        if not sep or not user.strip():
+            raise ConfigError(
+                "hadoop.user.group.static.mapping.overrides: expected user=group1,group2;... "
+                f"but found {entry!r}"
+            )
+        names = tuple(g.strip() for g in groups.split(",") if g.strip())
+        pairs.append((user.strip(), names))
+    return tuple(pairs)
+
+
+def write_cluster_site(directory: str | os.PathLike, conf: Configuration) -> Path:
+    """Write the NameNode's own settings, from the formatting command's `conf`, to
+    ``directory/hdfs-site.xml`` (atomically, mode 600). Bad values fail the format."""
+    settings_of(conf)
+    root = ET.Element("configuration")
+    for key in NAMENODE_KEYS:
+        prop = ET.SubElement(root, "property")
+        ET.SubElement(prop, "name").text = key
+        value = conf.get(key)
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        ET.SubElement(prop, "value").text = text
+    ET.indent(root)
+    data = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    path = Path(directory) / CLUSTER_SITE
+    tmp = path.with_name(CLUSTER_SITE + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        faults.write_fully(fd, data, "conf")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+    return path
+
+
+def cluster_settings(directory: str | os.PathLike) -> ClusterSettings:
+    """The NameNode's settings: `DEFAULTS` overridden by ``directory/hdfs-site.xml`` (a cluster
+    formatted before that file existed runs with the defaults: permissions on)."""
+    conf = Configuration(load_site=False)
+    path = Path(directory) / CLUSTER_SITE
+    if path.exists():
+        values = read_site_file(path)
+        unknown = sorted(set(values) - set(NAMENODE_KEYS))
+        if unknown:
+            log.debug("%s: ignoring keys that are not NameNode settings: %s", path, unknown)
+        conf.update({k: v for k, v in values.items() if k in NAMENODE_KEYS})
+    try:
+        return settings_of(conf)
+    except ConfigError as e:
+        raise ConfigError(f"{path}: {e.message}") from None
+
+
+def client_namenode_keys(conf: Configuration) -> list[str]:
+    """The NameNode keys that `conf` (a client's configuration) sets away from the defaults:
+    the NameNode does not listen to them (it logs them at debug level)."""
+    return [k for k in NAMENODE_KEYS if str(conf.get(k)) != str(DEFAULTS[k])]
+
+
+def user_groups(user: str, settings: ClusterSettings) -> tuple[str, ...]:
+    """The groups of `user` as the NameNode sees them: the static overrides of the cluster's
+    settings, else the OS groups of that user name (primary first), else none."""
+    for name, groups in settings.group_overrides:
+        if name == user:
+            return groups
+    try:
+        entry = pwd.getpwnam(user)
+    except KeyError:
+        log.debug("no groups for user %s: not a user of this machine", user)
+        return ()
+    names: list[str] = []
+    for gid in os.getgrouplist(user, entry.pw_gid):
+        try:
+            name = grp.getgrgid(gid).gr_name
+        except KeyError:
+            name = str(gid)
+        if name not in names:
+            names.append(name)
+    return tuple(names)

@@ -87,6 +87,18 @@ class DFSAlreadyBeingCreated(DFSError, OSError):
     hadoop_name = "AlreadyBeingCreatedException"
 
 
+class DFSLimitExceeded(DFSError, OSError):
+    """A namespace limit would be passed (path depth or length: HDFS's IOException)."""
+
+
+class DFSPathComponentTooLong(DFSLimitExceeded):
+    hadoop_name = "PathComponentTooLongException"
+
+
+class DFSMaxDirectoryItemsExceeded(DFSLimitExceeded):
+    hadoop_name = "MaxDirectoryItemsExceededException"
+
+
 _BY_NAME = {
     cls.__name__: cls
     for cls in (
@@ -105,6 +117,9 @@ _BY_NAME = {
         DFSNotFormatted,
         DFSAlreadyFormatted,
         DFSQuotaOrSpace,
+        DFSLimitExceeded,
+        DFSPathComponentTooLong,
+        DFSMaxDirectoryItemsExceeded,
         DFSAlreadyBeingCreated,
     )
 }

@@ -4,7 +4,8 @@ Owns the translation between fsspec's calls and `DFSClient`; nothing else. A fil
 instance keeps the embedded cluster open for its lifetime (fsspec caches instances per set of
 arguments). Storage options: ``home`` (the cluster state directory, default
 ``$MINIHADOOP_HOME``), ``user``, ``local_node`` (read replicas on that node first), ``conf``
-(a dict of configuration overrides).
+(a dict of configuration overrides: a client's, so the NameNode's own settings among them,
+``dfs.permissions.*`` and the fs-limits, are ignored: see `dfs.conf`).
 
 >>> import fsspec                                                   # doctest: +SKIP
 >>> with fsspec.open("dfs:///data/x.csv", "w") as f: f.write("a,b\\n1,2\\n")   # doctest: +SKIP

@@ -26,7 +26,13 @@ from pathlib import Path
 
 from dfs import editlog, faults
 from dfs.blockmanager import BlockManager, DeleteCommand, NodeState, ReplicateCommand
-from dfs.conf import Configuration
+from dfs.conf import (
+    Configuration,
+    client_namenode_keys,
+    cluster_settings,
+    user_groups,
+    write_cluster_site,
+)
 from dfs.datanode import pid_alive
 from dfs.errors import (
     DFSAlreadyBeingCreated,
@@ -43,13 +49,14 @@ from dfs.namespace import (
     WRITE,
     Block,
     Caller,
+    FsLimits,
     INode,
     INodeFile,
     Namespace,
     walk,
     walk_files,
 )
-from dfs.paths import normalize, parent
+from dfs.paths import check_path_length, normalize, parent
 from dfs.protocol import (
     BlockReport,
     ContentSummary,
@@ -113,6 +120,10 @@ class NameNode:
         self._edits_offset = 0
         self.checkpoint_txns = conf.get_int("dfs.namenode.checkpoint.txns")
         self.umask = int(str(conf.get("fs.permissions.umask-mode")), 8)
+        self.settings = cluster_settings(self.directory)  # the cluster's, never a client's
+        self._groups: dict[str, tuple[str, ...]] = {}
+        for key in client_namenode_keys(conf):
+            log.debug("ignoring the client's %s: the NameNode's own setting applies", key)
         with self.locked():
             pass
 
@@ -128,6 +139,7 @@ class NameNode:
                 None,
             )
         directory.mkdir(parents=True, exist_ok=True)
+        write_cluster_site(directory, conf)  # the NameNode's own settings, from this command
         for name in ("fsimage", "edits", "VERSION"):
             (directory / name).unlink(missing_ok=True)
         supergroup = conf.get_str("dfs.permissions.superusergroup")
@@ -185,7 +197,11 @@ class NameNode:
 
     def _load(self) -> None:
         image = editlog.read_image(self.directory / "fsimage")
-        self.ns = namespace_of(image, self.conf.get_bool("dfs.permissions.enabled"))
+        self.ns = namespace_of(image, self.settings.permissions_enabled)
+        self.ns.supergroup = self.settings.superusergroup
+        self.ns.limits = FsLimits(
+            self.settings.max_component_length, self.settings.max_directory_items
+        )
         self.txid = image["txid"]
         self.next_block_id = image["next_block_id"]
         self.genstamp = image["genstamp"]
@@ -335,34 +351,14 @@ class NameNode:
             else:
                 log.warning("fsimage: skipping a malformed corrupt-replica mark %r", mark)
 
-    def _apply_corrupt_mark(self, r: list) -> None:
-        """``["corrupt_replica" | "corrupt_replica_removed", block id, node id]``."""
-        if len(r) != 3 or not isinstance(r[1], int) or not isinstance(r[2], str):
-            raise editlog.EditLogCorrupt(f"malformed {r[0]} record in the edit log: {r!r}")
-        if r[0] == "corrupt_replica":
-            self.blocks.mark_corrupt(r[1], r[2])
-        else:
-            self.blocks.unmark_corrupt(r[1], r[2])
-
-    def _restore_corrupt_marks(self, marks: object) -> None:
-        """The image's corrupt-replica marks (advisory: a malformed one is skipped, since a
-        reader or the block scanner finds the replica again)."""
-        for mark in marks if isinstance(marks, list) else ():
-            if (
-                isinstance(mark, list)
-                and len(mark) == 2
-                and isinstance(mark[0], int)
-                and isinstance(mark[1], list)
-            ):
-                for node_id in mark[1]:
-                    if isinstance(node_id, str):
-                        self.blocks.mark_corrupt(mark[0], node_id)
-            else:
-                log.warning("fsimage: skipping a malformed corrupt-replica mark %r", mark)
-
     # -- identity ------------------------------------------------------------------------------
     def _caller(self, user: str) -> Caller:
-        return self.ns.caller(user)
+        """Who asks: the user name with its groups as the NameNode maps them (never the
+        client's say), the superuser and supergroup from the cluster's own settings."""
+        groups = self._groups.get(user)
+        if groups is None:
+            groups = self._groups[user] = user_groups(user, self.settings)
+        return self.ns.caller(user, groups)
 
     def _new_mode(self, mode: int | None, is_dir: bool) -> int:
         if mode is not None:
@@ -420,8 +416,11 @@ class NameNode:
             return f.length, located
 
     def content_summary(self, user: str, path: str) -> ContentSummary:
+        """Counts and sizes of a subtree: READ_EXECUTE on every directory in it (HDFS)."""
         with self.locked():
-            node = self.ns.lookup(path, self._caller(user))
+            caller = self._caller(user)
+            node = self.ns.lookup(path, caller)
+            self.ns.check_subtree(caller, node, READ | EXECUTE)
             length = files = dirs = consumed = 0
             for n in walk(node):
                 if n.is_dir:
@@ -438,6 +437,7 @@ class NameNode:
         with self.locked():
             caller = self._caller(user)
             path = normalize(path)
+            check_path_length("mkdirs", path)
             missing = self.ns.check_mkdirs(path, caller)
             t = now_ms()
             mode = self._new_mode(mode, True)
@@ -469,6 +469,7 @@ class NameNode:
         with self.locked():
             caller = self._caller(user)
             path = normalize(path)
+            check_path_length("create", path)
             if create_parent and parent(path) != "/":
                 self.mkdirs(user, parent(path))
             abandoned = self._check_lease_free(path, holder)
@@ -587,6 +588,7 @@ class NameNode:
         only with ``overwrite=True``). Returns the final path."""
         with self.locked():
             src, dst = normalize(src), normalize(dst)
+            check_path_length("rename", dst)
             final = self.ns.check_rename(src, dst, self._caller(user), overwrite)
             if overwrite is not None:
                 self._journal(["rename2", src, final, now_ms(), int(overwrite)])
@@ -606,20 +608,7 @@ class NameNode:
         with self.locked():
             caller = self._caller(user)
             node = self.ns.lookup(path, caller)
-            if (
-                owner
-                and owner != node.owner
-                and not caller.superuser
-                and self.ns.permissions
-            ):
-                from dfs.errors import DFSPermissionDenied
-
-                raise DFSPermissionDenied(
-                    f"Permission denied: only the superuser ({self.ns.superuser}) may change "
-                    f"the owner of {node.path()}; user={user}",
-                    path,
-                )
-            self.ns.check_owner(caller, node)
+            self.ns.check_set_owner(caller, node, owner, group)
             self._journal(["chown", normalize(path), owner, group])
 
     def set_replication(self, user: str, path: str, replication: int) -> bool:
@@ -757,6 +746,8 @@ class NameNode:
         with self.locked():
             caller = self._caller(user)
             root = self.ns.lookup(path, caller)
+            # what HDFS's fsck reads as the caller: each directory's listing, each file's blocks
+            self.ns.check_subtree(caller, root, READ | EXECUTE, READ)
             return build_fsck_report(self, root, normalize(path))
 
     @property

@@ -6,14 +6,23 @@ of datanodes or of locks: `dfs.namenode` journals each mutation and applies it h
 are deterministic given their arguments (times are passed in), so replaying the edit log
 rebuilds exactly the same tree.
 
-Permissions follow HDFS: traversal needs EXECUTE on every ancestor directory; creating or
-deleting needs WRITE on the parent; reading a file needs READ; listing a directory needs
-READ and EXECUTE; a recursive delete needs WRITE, READ and EXECUTE on every directory below;
-only the owner (or the superuser) may chmod, only the superuser may change an owner.
+Permissions follow HDFS's permissions guide: traversal needs EXECUTE on every ancestor
+directory; creating or deleting needs WRITE on the parent; reading a file needs READ; listing a
+directory needs READ and EXECUTE; a recursive delete needs WRITE, READ and EXECUTE on every
+non-empty directory below; a content summary READ and EXECUTE on every directory of the subtree;
+in a directory with the sticky bit (mode 1xxx) only the superuser, the directory's owner or the
+entry's owner may delete, rename or replace an entry. Ownership is checked even with permissions
+off: only the owner (or the superuser) may chmod or chgrp (and only to a group of theirs), only
+the superuser may change an owner.
+
+Limits (`FsLimits`, HDFS's dfs.namenode.fs-limits.*) are checked before a new name is added:
+a component's length in UTF-8 bytes and the number of entries of a directory. Nothing here
+recurses on the depth of a path: walks and subtree checks keep their own stacks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dfs.errors import (
@@ -23,7 +32,9 @@ from dfs.errors import (
     DFSFileNotFound,
     DFSInvalidPath,
     DFSIsADirectory,
+    DFSMaxDirectoryItemsExceeded,
     DFSNotADirectory,
+    DFSPathComponentTooLong,
     DFSPermissionDenied,
 )
 from dfs.paths import components
@@ -115,6 +126,14 @@ class INodeFile(INode):
 
 
 @dataclass(frozen=True, slots=True)
+class FsLimits:
+    """HDFS's dfs.namenode.fs-limits: component length in bytes (0: none), entries per dir."""
+
+    max_component_length: int = 255
+    max_directory_items: int = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
 class Caller:
     """Who asks: the user name, its groups, and whether it is the superuser."""
 
@@ -132,11 +151,13 @@ class Namespace:
         supergroup: str = "supergroup",
         mtime: int = 0,
         permissions: bool = True,
+        limits: FsLimits | None = None,
     ) -> None:
         self.root = INodeDirectory("", superuser, supergroup, 0o755, mtime)
         self.superuser = superuser
         self.supergroup = supergroup
         self.permissions = permissions
+        self.limits = limits or FsLimits()
 
     # -- lookups ------------------------------------------------------------------------------
     def caller(self, user: str, groups: tuple[str, ...] = ()) -> Caller:
@@ -187,10 +208,70 @@ class Namespace:
             )
 
     def check_owner(self, caller: Caller, node: INode) -> None:
-        if self.permissions and not caller.superuser and caller.user != node.owner:
+        """Only the owner or the superuser (checked even with permissions off, as in HDFS)."""
+        if not caller.superuser and caller.user != node.owner:
             raise DFSPermissionDenied(
                 f"Permission denied. user={caller.user} is not the owner of inode={node.path()}",
                 node.path(),
+            )
+
+    def check_set_owner(
+        self, caller: Caller, node: INode, owner: str | None, group: str | None
+    ) -> None:
+        """setOwner: the owner may only change the group, to one of theirs (FSDirAttrOp)."""
+        self.check_owner(caller, node)
+        if caller.superuser:
+            return
+        if owner and owner != caller.user:
+            raise DFSPermissionDenied(
+                f"User {caller.user} is not a super user (non-super user cannot change owner).",
+                node.path(),
+            )
+        if group and group not in caller.groups:
+            raise DFSPermissionDenied(f"User {caller.user} does not belong to {group}", node.path())
+
+    def check_sticky(self, caller: Caller, parent: INode, node: INode) -> None:
+        """In a sticky directory only its owner, the entry's owner or the superuser may remove
+        or rename the entry (FSPermissionChecker.checkStickyBit)."""
+        if not self.permissions or caller.superuser or not parent.mode & 0o1000:
+            return
+        if caller.user in (parent.owner, node.owner):
+            return
+        raise DFSPermissionDenied(
+            f"Permission denied by sticky bit: user={caller.user}, "
+            f'path="{node.path()}":{node.owner}:{node.group}:'
+            f"{mode_string(node.mode, node.is_dir)}, "
+            f'parent="{parent.path()}":{parent.owner}:{parent.group}:'
+            f"{mode_string(parent.mode, parent.is_dir)}",
+            node.path(),
+        )
+
+    def check_subtree(self, caller: Caller, node: INode, access: int, files: int = 0) -> None:
+        """`access` on every directory of the subtree at `node` (`files` on every file): what
+        getContentSummary (READ_EXECUTE) and fsck (its listings and block reads) need."""
+        if not self.permissions or caller.superuser:
+            return
+        for n in walk(node):
+            if n.is_dir or files:
+                self.check(caller, n, access if n.is_dir else files)
+
+    # -- limits (FSDirectory.verifyMaxComponentLength / verifyMaxDirItems) ----------------------
+    def check_new_name(self, where: str, name: str, items: int | None = 0) -> None:
+        """May `name` join directory `where`, which has `items` entries (None: not counted)?
+        HDFS's fs-limits with HDFS's messages."""
+        limit = self.limits.max_component_length
+        length = len(name.encode("utf-8", "surrogateescape"))
+        if limit and length > limit:
+            raise DFSPathComponentTooLong(
+                f"The maximum path component name limit of {name} in directory {where} is "
+                f"exceeded: limit={limit} length={length}",
+                where.rstrip("/") + "/" + name,
+            )
+        if items is not None and items >= self.limits.max_directory_items:
+            raise DFSMaxDirectoryItemsExceeded(
+                f"The directory item limit of {where} is exceeded: "
+                f"limit={self.limits.max_directory_items} items={items}",
+                where,
             )
 
     def status(self, node: INode) -> FileStatus:
@@ -238,11 +319,15 @@ class Namespace:
             child = node.children.get(name)  # type: ignore[attr-defined]
             if child is None:
                 self.check(caller, node, WRITE)
+                self.check_new_name(node.path(), name, len(node.children))  # type: ignore[attr-defined]
                 missing.append(prefix)
             else:
                 node = child
         if not missing and not node.is_dir:
             raise DFSFileExists(f"`{path}': Is not a directory", path)
+        for new in missing[1:]:  # inside new, empty directories: only the length counts
+            where, name = new.rsplit("/", 1)
+            self.check_new_name(where, name)
         return missing
 
     def check_create(self, path: str, caller: Caller, overwrite: bool) -> INodeFile | None:
@@ -262,6 +347,8 @@ class Namespace:
                 raise DFSFileExists(f"`{path}': File exists", path)
             self.check(caller, existing, WRITE)
         self.check(caller, parent, WRITE)
+        if existing is None:
+            self.check_new_name(parent.path(), parts[-1], len(parent.children))  # type: ignore[attr-defined]
         return existing  # type: ignore[return-value]
 
     def check_delete(self, path: str, caller: Caller, recursive: bool) -> INode:
@@ -271,15 +358,36 @@ class Namespace:
         if node.is_dir and node.children and not recursive:  # type: ignore[attr-defined]
             raise DFSDirectoryNotEmpty(f"`{path}': Directory is not empty", path)
         self.check(caller, node.parent, WRITE)
+        self.check_sticky(caller, node.parent, node)
         if node.is_dir and recursive:
             self._check_subtree(caller, node)
         return node
 
     def _check_subtree(self, caller: Caller, node: INode) -> None:
-        if node.is_dir and node.children:  # type: ignore[attr-defined]
-            self.check(caller, node, READ | WRITE | EXECUTE)
-            for child in node.children.values():  # type: ignore[attr-defined]
-                self._check_subtree(caller, child)
+        """ALL on every non-empty directory below and at `node` (no recursion)."""
+        if not self.permissions or caller.superuser:
+            return
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            if n.is_dir and n.children:  # type: ignore[attr-defined]
+                self.check(caller, n, READ | WRITE | EXECUTE)
+                stack.extend(n.children.values())  # type: ignore[attr-defined]
+
+    def check_rename_target(self, caller: Caller, node: INode, dst: str) -> None:
+        """A rename's checks beyond the parents' WRITE: the sticky bit of the source's parent
+        and of a replaced destination's parent, and HDFS's fs-limits on the new name (the
+        directory item limit only when the entry changes directory)."""
+        assert node.parent is not None
+        self.check_sticky(caller, node.parent, node)
+        where, name = dst.rsplit("/", 1)
+        dst_parent = self.lookup(where or "/")
+        replaced = dst_parent.children.get(name)  # type: ignore[attr-defined]
+        if replaced is not None and replaced is not node:
+            self.check_sticky(caller, dst_parent, replaced)
+        moves = dst_parent is not node.parent and replaced is None
+        items = len(dst_parent.children) if moves else None  # type: ignore[attr-defined]
+        self.check_new_name(where or "/", name, items)
 
     def check_rename(
         self, src: str, dst: str, caller: Caller, overwrite: bool | None = None
@@ -317,6 +425,7 @@ class Namespace:
         self.check(caller, node.parent, WRITE)
         self.lookup(dst_parent.path(), caller)
         self.check(caller, dst_parent, WRITE)
+        self.check_rename_target(caller, node, dst)
         return dst
 
     def _check_rename_over(self, node: INode, src: str, dst: str, overwrite: bool) -> None:
@@ -402,18 +511,20 @@ class Namespace:
         return replaced
 
 
-def walk_files(node: INode):
+def walk_files(node: INode) -> Iterator[INodeFile]:
     """Every file below (or at) `node`, depth first in name order."""
-    if node.is_dir:
-        for name in sorted(node.children):  # type: ignore[attr-defined]
-            yield from walk_files(node.children[name])  # type: ignore[attr-defined]
-    else:
-        yield node
+    for n in walk(node):
+        if not n.is_dir:
+            yield n  # type: ignore[misc]
 
 
-def walk(node: INode):
-    """Every inode below (and at) `node`, depth first in name order."""
-    yield node
-    if node.is_dir:
-        for name in sorted(node.children):  # type: ignore[attr-defined]
-            yield from walk(node.children[name])  # type: ignore[attr-defined]
+def walk(node: INode) -> Iterator[INode]:
+    """Every inode below (and at) `node`, depth first in name order (an explicit stack: no
+    recursion on the depth of the tree)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        if n.is_dir:
+            kids = n.children  # type: ignore[attr-defined]
+            stack.extend(kids[name] for name in sorted(kids, reverse=True))

@@ -44,17 +44,23 @@ def has_glob(pattern: str) -> bool:
 
 
 def expand_braces(pattern: str) -> list[str]:
-    """Expand ``{a,b}`` alternatives (nested allowed) into plain glob patterns, in order."""
-    start = _find_brace(pattern)
-    if start < 0:
-        return [pattern]
-    end, options = _split_brace(pattern, start)
-    prefix, suffix = pattern[:start], pattern[end + 1 :]
+    """Expand ``{a,b}`` alternatives (nested allowed) into plain glob patterns, in order (an
+    explicit stack: a pattern with thousands of groups, one per level of a deep path, is fine).
+    """
     out: list[str] = []
-    for option in options:
-        for expanded in expand_braces(prefix + option + suffix):
-            if expanded not in out:
-                out.append(expanded)
+    seen: set[str] = set()
+    stack = [pattern]
+    while stack:
+        current = stack.pop()
+        start = _find_brace(current)
+        if start < 0:
+            if current not in seen:
+                seen.add(current)
+                out.append(current)
+            continue
+        end, options = _split_brace(current, start)
+        prefix, suffix = current[:start], current[end + 1 :]
+        stack.extend(prefix + option + suffix for option in reversed(options))
     return out
 
 

@@ -5,6 +5,10 @@ A DFS path is absolute, UTF-8, ``/``-separated. Components ``.`` and ``..``, emp
 URLs ``dfs:///a`` and ``dfs://host:port/a`` are accepted and reduced to their path. Relative
 paths resolve against a working directory (the user's home ``/user/<name>``).
 
+Paths that create something (mkdirs, create, a rename's destination) are at most
+`MAX_PATH_LENGTH` characters and `MAX_PATH_DEPTH` components, HDFS's NameNode limits
+(`check_path_length`); existing deeper paths (a cluster made before the limit) stay readable.
+
 >>> normalize("dfs:///data/x")
 '/data/x'
 >>> components("/a/b/")
@@ -13,9 +17,11 @@ paths resolve against a working directory (the user's home ``/user/<name>``).
 
 from __future__ import annotations
 
-from dfs.errors import DFSInvalidPath
+from dfs.errors import DFSInvalidPath, DFSLimitExceeded
 
 SCHEME = "dfs://"
+MAX_PATH_LENGTH = 8000  # HDFS's NameNode.MAX_PATH_LENGTH (characters)
+MAX_PATH_DEPTH = 1000  # HDFS's NameNode.MAX_PATH_DEPTH (components)
 
 
 def strip_scheme(path: str) -> str:
@@ -69,6 +75,21 @@ def components(path: str, cwd: str = "/") -> list[str]:
                 f"Invalid path name {original}: ':' is not allowed in a path component", original
             )
     return parts
+
+
+def check_path_length(op: str, path: str) -> None:
+    """Refuse a new path past HDFS's limits, with HDFS's message (`op`: mkdirs, create, rename).
+
+    >>> check_path_length("mkdirs", "/a" * 1001)
+    Traceback (most recent call last):
+    dfs.errors.DFSLimitExceeded: mkdirs: Pathname too long.  Limit 8000 characters, 1000 levels.
+    """
+    if len(path) > MAX_PATH_LENGTH or path.count("/") - path.endswith("/") > MAX_PATH_DEPTH:
+        raise DFSLimitExceeded(
+            f"{op}: Pathname too long.  Limit {MAX_PATH_LENGTH} characters, "
+            f"{MAX_PATH_DEPTH} levels.",
+            path,
+        )
 
 
 def parent(path: str) -> str:

@@ -319,6 +319,23 @@ class FsShell:
             Item(pathglob.join(item.display, st.name), st) for st in client.listdir(item.display)
         ]
 
+    def _tree(self, client: Any, root: Any, display: Callable[[Any], str],
+              visit: Callable[[Any], list], after: Callable[[Any], Any] | None = None) -> None:
+        """Walk a tree depth first, in the order `visit` returns children, with an explicit
+        stack (never recursing on the depth of a path). `visit(node)` does a node's work and
+        returns its children; `after(node)` runs once the node's subtree is done. The root's
+        errors propagate; any other node's print one line and skip that node's subtree."""
+        stack: list[tuple[Any, bool]] = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            step = (lambda n=node: after(n)) if done else (lambda n=node: visit(n))  # type: ignore[misc]
+            result = step() if node is root else self.guarded(client, display(node), step)
+            if done or result is None:
+                continue
+            if after is not None:
+                stack.append((node, True))
+            stack.extend((kid, False) for kid in reversed(result))
+
     def stat_or_none(self, client: Any, path: str) -> FileStatus | None:
         try:
             return client.status(path)
@@ -380,11 +397,20 @@ class FsShell:
                 self._ls_print([item], opts)
 
     def _ls_dir(self, client: Any, item: Item, opts: dict[str, Any]) -> None:
-        kids = self._ls_sorted(self.children(client, item), opts)
-        if kids and not opts["R"] and not opts["C"]:
-            self.print(f"Found {len(kids)} items")
-        self._ls_print(kids, opts, recurse=lambda k: self.guarded(
-            client, k.display, lambda: self._ls_dir(client, k, opts)))
+        """A directory's entries; with -R each subdirectory's follow its own line."""
+
+        def visit(it: Item) -> list[Item]:
+            if it is not item:
+                self._ls_print([it], opts, widen=False)
+                if not (opts["R"] and it.status.is_dir):
+                    return []
+            kids = self._ls_sorted(self.children(client, it), opts)
+            if kids and not opts["R"] and not opts["C"]:
+                self.print(f"Found {len(kids)} items")
+            self._ls_widen(kids)
+            return kids
+
+        self._tree(client, item, lambda it: it.display, visit)
 
     @staticmethod
     def _ls_sorted(items: list[Item], opts: dict[str, Any]) -> list[Item]:
@@ -397,14 +423,18 @@ class FsShell:
             key = lambda i: i.display
         return sorted(items, key=key, reverse=bool(opts["r"]))
 
-    def _ls_print(self, items: list[Item], opts: dict[str, Any],
-                  recurse: Callable[[Item], Any] | None = None) -> None:
+    def _ls_widen(self, items: list[Item]) -> None:
         w = self._widths
         for it in items:
             st = it.status
             w[0] = max(w[0], len(str(st.replication)))
             w[1], w[2] = max(w[1], len(st.owner)), max(w[2], len(st.group))
             w[3] = max(w[3], len(str(st.length)))
+
+    def _ls_print(self, items: list[Item], opts: dict[str, Any], widen: bool = True) -> None:
+        if widen:
+            self._ls_widen(items)
+        w = self._widths
         for it in items:
             st = it.status
             if opts["C"]:
@@ -416,8 +446,6 @@ class FsShell:
                     f"{st.permission} {repl:>{w[0]}} {st.owner:<{w[1]}} {st.group:<{w[2]}} "
                     f"{human(st.length, opts['h']):>{w[3]}} {ls_date(when)} {it.display}"
                 )
-            if recurse is not None and opts["R"] and st.is_dir:
-                recurse(it)
 
     @command("du", "[-s] [-h] [-v] [-x] <path> ...", "s h v x")
     def cmd_du(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
@@ -691,17 +719,18 @@ class FsShell:
 
     def _cp(self, client: Any, item: Item, target: str, force: bool, direct: bool,
             preserve: bool) -> None:
-        self._check_target(client, item, target, force)
-        if item.status.is_dir:
-            client.mkdirs(target)
-            for kid in self.children(client, item):
-                self.guarded(client, kid.display, lambda k=kid: self._cp(
-                    client, k, pathglob.join(target, k.status.name), force, direct, preserve))
-        else:
-            with client.open(item.display) as src:
-                self.write_dfs(client, target, src, force=force, direct=direct)
-        if preserve:
-            _preserve(client, target, item.status)
+        def visit(node: tuple[Item, str]) -> list[tuple[Item, str]]:
+            it, dst = node
+            self._check_target(client, it, dst, force)
+            if it.status.is_dir:
+                client.mkdirs(dst)
+                return [(k, pathglob.join(dst, k.status.name)) for k in self.children(client, it)]
+            with client.open(it.display) as src:
+                self.write_dfs(client, dst, src, force=force, direct=direct)
+            return []
+
+        after = (lambda node: _preserve(client, node[1], node[0].status)) if preserve else None
+        self._tree(client, (item, target), lambda node: node[0].display, visit, after)
 
     @command("setrep", "[-R] [-w] <rep> <path> ...", "R w", min_args=2)
     def cmd_setrep(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
@@ -726,12 +755,14 @@ class FsShell:
                 self.print(" done" if done else " timed out")
 
     def _files_under(self, client: Any, item: Item) -> Iterator[Item]:
-        if not item.status.is_dir:
-            yield item
-            return
-        kids = self.guarded(client, item.display, lambda: self.children(client, item)) or []
-        for kid in kids:
-            yield from self._files_under(client, kid)
+        stack = [item]
+        while stack:  # depth first in name order, without recursion
+            it = stack.pop()
+            if not it.status.is_dir:
+                yield it
+                continue
+            kids = self.guarded(client, it.display, lambda it=it: self.children(client, it))
+            stack.extend(reversed(kids or []))
 
     @command("chmod", "[-R] <MODE[,MODE]... | OCTALMODE> PATH...", "R", min_args=2)
     def cmd_chmod(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
@@ -763,16 +794,15 @@ class FsShell:
 
     def _apply(self, client: Any, patterns: list[str], recursive: bool,
                fn: Callable[[Item], Any]) -> None:
-        def visit(item: Item) -> None:
-            if self.guarded(client, item.display, lambda: fn(item) or True) is None:
-                return
-            if recursive and item.status.is_dir:
-                kids = self.guarded(client, item.display, lambda: self.children(client, item))
-                for kid in kids or []:
-                    visit(kid)
-
         for item in self.each_item(client, patterns):
-            visit(item)
+            stack = [item]
+            while stack:  # each item before its children, depth first, without recursion
+                it = stack.pop()
+                if self.guarded(client, it.display, lambda it=it: fn(it) or True) is None:
+                    continue
+                if recursive and it.status.is_dir:
+                    kids = self.guarded(client, it.display, lambda it=it: self.children(client, it))
+                    stack.extend(reversed(kids or []))
 
     # ================================ local <-> DFS ==========================================
     @command("put copyFromLocal", "[-f] [-p] [-l] [-d] <localsrc> ... <dst>", "f p l d",
@@ -794,6 +824,19 @@ class FsShell:
             self._put_check(client, target, opts["f"])
             self.write_dfs(client, target, stdin, force=opts["f"], direct=opts["d"])
             return
+
+        def after(node: tuple[str, str]) -> None:
+            st = os.stat(node[0])
+            client.set_times(node[1], int(st.st_mtime * 1000), int(st.st_atime * 1000))
+            client.set_permission(node[1], st.st_mode & 0o7777)
+
+        self._tree(client, (src, target), lambda node: node[0],
+                   lambda node: self._put_entry(client, node[0], node[1], opts),
+                   after if opts["p"] else None)
+
+    def _put_entry(self, client: Any, src: str, target: str,
+                   opts: dict[str, Any]) -> list[tuple[str, str]]:
+        """Upload one local file, or make one directory and return its entries."""
         if not os.path.exists(src):
             raise PathError(quote(src, "No such file or directory"))
         if os.path.isdir(src):
@@ -803,18 +846,12 @@ class FsShell:
             if existing is None:
                 self._put_check(client, target, False)
                 client.mkdirs(target)
-            for name in sorted(os.listdir(src)):
-                child = os.path.join(src, name)
-                self.guarded(client, child, lambda c=child, n=name: self._put_one(
-                    client, c, pathglob.join(target, n), opts))
-        else:
-            self._put_check(client, target, opts["f"])
-            with open(src, "rb") as stream:
-                self.write_dfs(client, target, stream, force=opts["f"], direct=opts["d"])
-        if opts["p"]:
-            st = os.stat(src)
-            client.set_times(target, int(st.st_mtime * 1000), int(st.st_atime * 1000))
-            client.set_permission(target, st.st_mode & 0o7777)
+            names = sorted(os.listdir(src))
+            return [(os.path.join(src, n), pathglob.join(target, n)) for n in names]
+        self._put_check(client, target, opts["f"])
+        with open(src, "rb") as stream:
+            self.write_dfs(client, target, stream, force=opts["f"], direct=opts["d"])
+        return []
 
     def _put_check(self, client: Any, target: str, force: bool) -> None:
         st = self.stat_or_none(client, target)
@@ -839,12 +876,16 @@ class FsShell:
                 client, i, t, opts))
 
     def _get_one(self, client: Any, item: Item, target: str, opts: dict[str, Any]) -> None:
+        self._tree(client, (item, target), lambda node: node[0].display,
+                   lambda node: self._get_entry(client, node[0], node[1], opts))
+
+    def _get_entry(self, client: Any, item: Item, target: str,
+                   opts: dict[str, Any]) -> list[tuple[Item, str]]:
+        """Download one file, or make one local directory and return its entries."""
         if item.status.is_dir:
             os.makedirs(target, exist_ok=True)
-            for kid in self.children(client, item):
-                self.guarded(client, kid.display, lambda k=kid: self._get_one(
-                    client, k, os.path.join(target, k.status.name), opts))
-            return
+            kids = self.children(client, item)
+            return [(k, os.path.join(target, k.status.name)) for k in kids]
         if os.path.lexists(target) and (not opts["f"] or os.path.isdir(target)):
             raise PathError(quote(target, "File exists"))
         with client.open(item.display) as src:  # the source exists before anything local
@@ -853,6 +894,7 @@ class FsShell:
             st = item.status
             os.utime(target, ns=(st.atime * 1_000_000, st.mtime * 1_000_000))
             os.chmod(target, st.mode & 0o7777)
+        return []
 
     @command("getmerge", "[-nl] [-skip-empty-file] <src> <localdst>", "nl skip-empty-file",
              min_args=2, max_args=2)
