@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from dfs import faults
+from dfs.checksum import chunk_crcs, crcs_to_bytes, read_verified
 from dfs.conf import Configuration, current_user
-from dfs.datanode import DataNode, chunk_crcs, crcs_to_bytes, read_verified
+from dfs.datanode import DataNode
 from dfs.errors import (
     DFSBlockMissing,
     DFSChecksumError,
@@ -366,9 +367,7 @@ class DFSOutputStream(io.RawIOBase):
         )
 
     def _drop(self, entry: tuple[str, Any], error: BaseException) -> None:
-        log.info(
-            "pipeline: dropping datanode %s for blk_%d: %s", entry[0], self._block_id, error
-        )
+        log.info("pipeline: dropping datanode %s for blk_%d: %s", entry[0], self._block_id, error)
         self._writers.remove(entry)
         self._bad_nodes.add(entry[0])
         self._last_error = f"{entry[0]}: {error}"

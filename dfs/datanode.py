@@ -1,15 +1,18 @@
 """A datanode: replicas stored as block files plus checksum files, in its own directory.
 
-Owns the on-disk replica layout, checksum computation and verification, block reports, and
-executing the namenode's commands (copy a replica to another node, delete a replica). It never
-calls the namenode: the cluster carries its reports up and the commands down.
+Owns the on-disk replica layout, writing replicas, block reports, the block scanner's check of
+a replica, and executing the namenode's commands (copy a replica to another node, delete a
+replica). It never calls the namenode: the cluster carries its reports up and the commands
+down. The meta file format and verified reads are `dfs.checksum`'s.
 
 Durability: block and meta files are written through raw descriptors with
 `faults.write_fully`; any failure (ENOSPC, EIO, a short write that cannot be finished) aborts
 the replica, removing its files, and raises OSError to the writer, which drops this node from
 its pipeline. With ``sync_on_close`` (HDFS's ``dfs.datanode.synconclose``, on by default here)
 both files are fsync'd before they move to current/ and the directory after, so a replica the
-client counts as finalized survives a power cut. Files are mode 600, directories 700.
+client counts as finalized survives a power cut; writeback is started every 4 MiB as the data
+arrives (HDFS's sync-behind-writes), so that fsync has little left to wait for. Files are mode
+600, directories 700.
 
 Layout under the node's directory::
 
@@ -25,10 +28,7 @@ whose meta file fails a cheap check (bad header, or a size that does not fit the
 
 File names are built from integer block ids only, so no path can escape the directory.
 
-Every read is verified. Whole 64 KiB spans are checked against their span CRC (one C call per
-span, which releases the GIL: long sequential reads cost a fraction of checking each 512-byte
-chunk); the ragged edges of a ranged read are checked chunk by chunk, and a span that fails is
-re-checked chunk by chunk to name the first bad offset.
+Every read is verified (`dfs.checksum.read_verified`, which owns the meta file format).
 """
 
 from __future__ import annotations
@@ -38,23 +38,25 @@ import logging
 import os
 import shutil
 import stat
-import struct
 import zlib
 from array import array
 from pathlib import Path
 from typing import Any
 
 from dfs import faults
+from dfs.checksum import (
+    SPAN,
+    chunk_crcs,
+    crcs_to_bytes,
+    meta_header,
+    meta_problem,
+    read_verified,
+)
 from dfs.errors import DFSChecksumError, DFSError
 from dfs.protocol import BlockReport
 
 log = logging.getLogger(__name__)
 
-META_MAGIC = b"MHCK"
-_META_HEADER = struct.Struct("<4sHI")  # magic, version, bytes per checksum
-META_HEADER_SIZE = _META_HEADER.size
-SPAN = 64 * 1024  # bytes covered by one span CRC (a multiple of any sane bytes-per-checksum)
-_LITTLE = array("I").itemsize == 4 and struct.pack("=I", 1) == struct.pack("<I", 1)
 SUBDIRS = 64
 _FILE_MODE = 0o600
 _BEHIND = 4 * 1024 * 1024  # sync-behind-writes granularity
@@ -70,112 +72,6 @@ faults.register(
     "datanode.after_finalize_meta",
     "BlockWriter.finalize: the meta file moved to current/, the block file not yet",
 )
-
-
-def meta_size(length: int, bytes_per_checksum: int) -> int:
-    """The size of a well-formed meta file for a replica of `length` bytes."""
-    chunks = -(-length // bytes_per_checksum)
-    return META_HEADER_SIZE + 4 * chunks + 4 * -(-length // SPAN)
-
-
-def meta_problem(meta_path: str | Path, length: int) -> str | None:
-    """The cheap check of a replica's meta file (header, size for `length` data bytes):
-    None when it passes, else what is wrong. One open and one small read."""
-    try:
-        fd = os.open(meta_path, os.O_RDONLY)
-    except FileNotFoundError:
-        return "checksum file missing"
-    except OSError as e:
-        return f"checksum file unreadable: {e.strerror}"
-    try:
-        header = os.read(fd, META_HEADER_SIZE)
-        size = os.fstat(fd).st_size
-    except OSError as e:
-        return f"checksum file unreadable: {e.strerror}"
-    finally:
-        os.close(fd)
-    if len(header) < META_HEADER_SIZE:
-        return "checksum file header truncated"
-    magic, version, bpc = _META_HEADER.unpack(header)
-    if magic != META_MAGIC or version != 1 or bpc <= 0:
-        return "bad checksum file header"
-    if size != meta_size(length, bpc):
-        return f"checksum file size {size} does not fit a replica of {length} bytes"
-    return None
-
-
-def chunk_crcs(data, bytes_per_checksum: int) -> array:
-    """CRC32 of every `bytes_per_checksum` chunk of `data` (the last one may be short)."""
-    view = memoryview(data)
-    crc = zlib.crc32
-    return array(
-        "I",
-        [crc(view[i : i + bytes_per_checksum]) for i in range(0, len(view), bytes_per_checksum)],
-    )
-
-
-def crcs_to_bytes(crcs: array) -> bytes:
-    if not _LITTLE:
-        crcs = array("I", crcs)
-        crcs.byteswap()
-    return crcs.tobytes()
-
-
-def crcs_from_bytes(data: bytes) -> array:
-    crcs = array("I")
-    crcs.frombytes(data)
-    if not _LITTLE:
-        crcs.byteswap()
-    return crcs
-
-
-def read_verified(data_path: Path, meta_path: Path, offset: int, length: int, what: str) -> bytes:
-    """Read `length` bytes at `offset` of a replica, verifying every byte returned.
-
-    Used by the datanode and by short-circuit readers on the same node alike.
-    """
-    with open(meta_path, "rb") as meta, open(data_path, "rb") as f:
-        magic, _version, bpc = _META_HEADER.unpack(meta.read(META_HEADER_SIZE))
-        if magic != META_MAGIC:
-            raise DFSChecksumError(f"Checksum error: {what}: bad checksum file header", what)
-        size = os.fstat(f.fileno()).st_size
-        if offset + length > size:
-            raise DFSChecksumError(
-                f"Checksum error: {what}: replica is shorter than expected", what
-            )
-        start = offset // bpc * bpc
-        end = min(-(-(offset + length) // bpc) * bpc, size)
-        f.seek(start)
-        data = f.read(end - start)
-        chunks_total = -(-size // bpc)
-        span_lo = -(-start // SPAN) * SPAN  # whole spans inside [start, end)
-        span_hi = end if end == size else end // SPAN * SPAN
-        if span_hi - span_lo < SPAN:
-            span_lo = span_hi = start
-        crc = zlib.crc32
-        view = memoryview(data)
-        if span_hi > span_lo:
-            meta.seek(META_HEADER_SIZE + 4 * chunks_total + 4 * (span_lo // SPAN))
-            expected = crcs_from_bytes(meta.read(4 * -(-(span_hi - span_lo) // SPAN)))
-            base = span_lo - start
-            actual = [crc(view[i : i + SPAN]) for i in range(base, base + span_hi - span_lo, SPAN)]
-            if array("I", actual) != expected:
-                _check_chunks(meta, view[base : base + span_hi - span_lo], span_lo, bpc, what)
-        for lo, hi in ((start, span_lo), (span_hi, end)):
-            if hi > lo:
-                _check_chunks(meta, view[lo - start : hi - start], lo, bpc, what)
-    return data[offset - start : offset - start + length]
-
-
-def _check_chunks(meta: Any, data: memoryview, start: int, bpc: int, what: str) -> None:
-    """Verify `data` (starting at chunk-aligned `start`) against the per-chunk CRCs."""
-    chunks = -(-len(data) // bpc)
-    meta.seek(META_HEADER_SIZE + 4 * (start // bpc))
-    expected = crcs_from_bytes(meta.read(4 * chunks))
-    actual = chunk_crcs(data, bpc)
-    if actual != expected:
-        bad = next((i for i, (a, e) in enumerate(zip(actual, expected)) if a != e), len(expected))
-        raise DFSChecksumError(f"Checksum error: {what} at offset {start + bad * bpc}", what)
 
 
 def pid_alive(pid: int) -> bool:
@@ -227,7 +123,7 @@ class BlockWriter:
         try:
             self._data_fd = os.open(self._data_path, flags, _FILE_MODE)
             self._meta_fd = os.open(self._meta_path, flags, _FILE_MODE)
-            header = _META_HEADER.pack(META_MAGIC, 1, node.bytes_per_checksum)
+            header = meta_header(node.bytes_per_checksum)
             faults.write_fully(self._meta_fd, header, "meta")
         except OSError:
             self.abort()

@@ -24,9 +24,10 @@ import pytest
 from click.testing import CliRunner
 
 from dfs import faults
+from dfs.checksum import META_HEADER_SIZE, chunk_crcs, crcs_to_bytes
 from dfs.cli import cli
 from dfs.cluster import EmbeddedCluster
-from dfs.datanode import META_HEADER_SIZE, BlockWriter, chunk_crcs, crcs_to_bytes
+from dfs.datanode import BlockWriter
 from dfs.errors import DFSError
 from dfs.minicluster import MiniCluster
 
