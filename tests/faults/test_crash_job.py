@@ -173,7 +173,13 @@ def test_kill_and_rerun_at_every_stage(tmp_path, n):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("point", ["datanode.before_finalize", "datanode.after_finalize_meta"])
-def test_kill_while_a_part_file_is_written(tmp_path, point):
+@pytest.mark.parametrize(
+    "point",
+    ["datanode.block_mid_write", "datanode.before_finalize", "datanode.after_finalize_meta"],
+)
+def test_kill_at_every_replica_write_of_a_job(tmp_path, point):
+    """Each replica of each part file (and _SUCCESS) the job writes: killed there."""
     require_point(point)
-    kill_then_rerun(tmp_path, point, 13)  # after the input's replicas: in the job's own writes
+    result = sweep(make_factory(tmp_path), job_argv(), point)
+    assert result.kills >= 2
+    assert not result.problems, result.problems

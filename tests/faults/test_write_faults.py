@@ -208,7 +208,8 @@ def writes(monkeypatch):
     real = faults.write_fully
 
     def counting(fd, data, tag):  # noqa: ANN001, ANN202
-        counts[tag] = counts.get(tag, 0) + 1
+        if memoryview(data).nbytes:  # as dfs.faults counts: an empty write reaches no fault
+            counts[tag] = counts.get(tag, 0) + 1
         return real(fd, data, tag)
 
     monkeypatch.setattr(faults, "write_fully", counting)
