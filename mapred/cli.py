@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from dfs.conf import Configuration, parse_define
-from dfs.datanode import pid_alive
 
 __all__ = ["main", "jar_main", "job_main", "split_options"]
 
@@ -208,12 +207,34 @@ def _records(conf: Configuration) -> list[dict[str, Any]]:
     return records
 
 
+def _state(conf: Configuration, record: dict[str, Any]) -> str:
+    """A record's state, with a job whose process died settled: FAILED, unless it died while
+    committing after its output was published (then it SUCCEEDED, as Hadoop's recovery of a
+    job whose commit finished decides)."""
+    from mapred.runner import process_alive
+
+    state = record["state"]
+    if state != "RUNNING" or process_alive(int(record.get("pid", 0))):
+        return state
+    if record.get("committing"):
+        from mapred.committer import FileOutputCommitter
+
+        try:
+            if FileOutputCommitter(record["output"], record["job_id"], conf).is_published():
+                return "SUCCEEDED"
+        except (OSError, ValueError, KeyError) as e:
+            log.debug("cannot tell whether %s published its output: %s", record["job_id"], e)
+    return "FAILED"
+
+
 def _find(conf: Configuration, job_id: str) -> dict[str, Any]:
     for record in _records(conf):
         if record["job_id"] == job_id:
-            if record["state"] == "RUNNING" and not pid_alive(int(record.get("pid", 0))):
-                record["state"] = "FAILED"
-                record["error"] = record.get("error") or "the process running the job died"
+            state = _state(conf, record)
+            if state != record["state"]:
+                record["state"] = state
+                if state == "FAILED":
+                    record["error"] = record.get("error") or "the process running the job died"
             return record
     from mapred.errors import MapRedError
 
@@ -273,9 +294,7 @@ def job_main(conf: Configuration, args: list[str]) -> int:
 def _list(conf: Configuration, show_all: bool) -> int:
     rows = []
     for record in _records(conf):
-        state = record["state"]
-        if state == "RUNNING" and not pid_alive(int(record.get("pid", 0))):
-            state = "FAILED"
+        state = _state(conf, record)
         if show_all or state == "RUNNING":
             rows.append((record["job_id"], state, record.get("name", "")))
     sys.stdout.write(f"Total jobs:{len(rows)}\n")

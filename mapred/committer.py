@@ -1,40 +1,64 @@
-"""FileOutputCommitter: task attempts write privately, commits publish by rename.
+"""FileOutputCommitter: task attempts write privately; one rename publishes the whole job output.
 
-Owns the layout of a job's output directory while the job runs and the moves that publish it
-(Hadoop's FileOutputCommitter, algorithm version 1). Must not touch what goes into the files
+Owns the layout of a job's output while the job runs and the moves that publish it (Hadoop's
+FileOutputCommitter, with the job commit made atomic). Must not touch what goes into the files
 (`mapred.output`) nor scheduling (who may commit is the engine's decision). Storage is reached
 only through fsspec URLs.
 
-Layout, for output ``<out>`` and job ``<job>``::
+Layout, for output ``<parent>/<name>`` and job ``<job>``::
 
-    <out>/_temporary/<job>/_temporary/<attempt>/part-...   an attempt writes here
-    <out>/_temporary/<job>/<task>/part-...                 commit_task renames the attempt here
-    <out>/part-...  <out>/_SUCCESS                         commit_job moves parts up, marks success
+    <parent>/_temporary_<job>_<name>/                   the job's staging directory (hidden)
+    <stage>/_temporary/<attempt>/part-...               an attempt writes here
+    <stage>/_committed/<task>/part-...                  commit_task renames the attempt here
+    <stage>/part-...  <stage>/_SUCCESS                  commit_job moves the parts up, marks it
+    <parent>/<name>                                     ...and renames <stage> here: published
 
-``<task>`` is the attempt id with ``attempt`` replaced by ``task`` and its attempt number dropped
-(``attempt_0003_m_000001_0`` -> ``task_0003_m_000001``). A later commit of another attempt of
-the same task replaces the earlier one, as in Hadoop. State lives only in the filesystem, so a
-committer built in another process with the same arguments sees the same job.
+The output path does not exist until that last rename, which is one atomic operation on the
+filesystem holding both (DFS: rename without OVERWRITE; local: ``renameat2(RENAME_NOREPLACE)``),
+so a reader or a killed job never sees part of an output, and a publish never lands inside or
+over an output that appeared meanwhile. The staging directory is a sibling of the output, so the
+rename never crosses filesystems. ``<task>`` is the attempt id with ``attempt`` replaced by
+``task`` and its attempt number dropped (``attempt_0003_m_000001_0`` -> ``task_0003_m_000001``);
+a later commit of another attempt of the same task replaces the earlier one, as in Hadoop. State
+lives only in the filesystem, so a committer built in another process with the same arguments
+sees the same job.
 
-abort_job removes ``<out>`` entirely, but only when ``<out>/_temporary/<job>`` exists, i.e. this
-job's setup_job created the directory: an output directory that existed before is never touched.
+abort_job removes the staging directory and nothing else: an output that exists (another job's,
+or this job's once published) is never touched. Staging directories of jobs that died are
+removed by the next job's start (`mapred.runner`, which knows which jobs are alive).
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import logging
+import os
 import posixpath
 from typing import BinaryIO
 
 import fsspec
 
+from dfs import faults
 from dfs.conf import Configuration
 from mapred.errors import MapRedError, OutputExistsError
 
 log = logging.getLogger(__name__)
 
 TEMP_DIR = "_temporary"
+COMMITTED_DIR = "_committed"
 SUCCESS_FILE = "_SUCCESS"
+_NAME_IN_STAGE = 100  # characters of the output's name kept in its staging directory's name
+
+BEFORE_PUBLISH = faults.register(
+    "committer.before_publish",
+    "FileOutputCommitter.commit_job: every task output is in the staging directory with "
+    "_SUCCESS, the rename that publishes it not yet made",
+)
+AFTER_PUBLISH = faults.register(
+    "committer.after_publish",
+    "FileOutputCommitter.commit_job: the output is published, the job history not yet SUCCEEDED",
+)
 
 
 def task_id_of(attempt_id: str) -> str:
@@ -51,6 +75,15 @@ def task_id_of(attempt_id: str) -> str:
     return base
 
 
+def staging_name(job_id: str, output_name: str) -> str:
+    """The staging directory's name, beside the output: ``_temporary_<job>_<name>``.
+
+    >>> staging_name("job_local42_0001", "counts")
+    '_temporary_job_local42_0001_counts'
+    """
+    return f"{TEMP_DIR}_{job_id}_{output_name[:_NAME_IN_STAGE]}"
+
+
 class FileOutputCommitter:
     """Commit protocol for one job writing files under one output directory."""
 
@@ -60,18 +93,23 @@ class FileOutputCommitter:
         self.conf = conf
         self.fs, path = fsspec.core.url_to_fs(output_url)
         self.out = path.rstrip("/") or "/"
-        self.temp = posixpath.join(self.out, TEMP_DIR)
-        self.job_dir = posixpath.join(self.temp, job_id)
+        parent, name = posixpath.split(self.out)
+        self.stage = posixpath.join(parent or "/", staging_name(job_id, name))
 
     # --- paths --------------------------------------------------------------------------------
     def _url(self, path: str) -> str:
         return self.fs.unstrip_protocol(path)
 
     def _attempt_path(self, attempt_id: str) -> str:
-        return posixpath.join(self.job_dir, TEMP_DIR, attempt_id)
+        return posixpath.join(self.stage, TEMP_DIR, attempt_id)
 
     def _task_path(self, attempt_id: str) -> str:
-        return posixpath.join(self.job_dir, task_id_of(attempt_id))
+        return posixpath.join(self.stage, COMMITTED_DIR, task_id_of(attempt_id))
+
+    @property
+    def staging_url(self) -> str:
+        """URL of the job's staging directory (what becomes the output at commit)."""
+        return self._url(self.stage)
 
     def task_attempt_dir(self, attempt_id: str) -> str:
         """URL of the attempt's private work directory."""
@@ -83,36 +121,63 @@ class FileOutputCommitter:
 
     # --- job ----------------------------------------------------------------------------------
     def setup_job(self) -> None:
-        """Refuse an existing output directory, then create ``<out>/_temporary/<job>``."""
+        """Refuse an existing output directory, then create the staging directory.
+
+        A staging directory already there under this job's id is debris of a dead process that
+        had this process's pid (job ids carry it): it is replaced."""
         if self.fs.exists(self.out):
             raise OutputExistsError(f"Output directory {self.output_url} already exists")
-        self.fs.makedirs(self.job_dir, exist_ok=True)
+        if self.fs.exists(self.stage):
+            self.fs.rm(self.stage, recursive=True)
+        self.fs.makedirs(posixpath.join(self.stage, TEMP_DIR), exist_ok=True)
 
     def commit_job(self) -> None:
-        """Move every committed task's files into ``<out>``, drop ``_temporary``, write
-        ``_SUCCESS`` (unless ``mapreduce.fileoutputcommitter.marksuccessfuljobs`` is false)."""
+        """Move every committed task's files into the staging directory, write ``_SUCCESS``
+        (unless ``mapreduce.fileoutputcommitter.marksuccessfuljobs`` is false), then publish
+        the whole directory as the output by one rename."""
         fs = self.fs
-        success = posixpath.join(self.out, SUCCESS_FILE)
-        if not fs.exists(self.job_dir):
-            if fs.exists(success):
+        if not fs.exists(self.stage):
+            if fs.exists(posixpath.join(self.out, SUCCESS_FILE)):
                 return  # already committed
             raise MapRedError(
-                f"cannot commit job {self.job_id}: {self._url(self.job_dir)} does not exist"
+                f"cannot commit job {self.job_id}: {self.staging_url} does not exist"
                 " (setup_job was not run, or the job was aborted)"
             )
-        for entry in sorted(self._children(self.job_dir)):
-            if posixpath.basename(entry) != TEMP_DIR:
-                self._merge_children(entry, self.out)
-        fs.rm(self.temp, recursive=True)
+        committed = posixpath.join(self.stage, COMMITTED_DIR)
+        if fs.exists(committed):
+            for task_dir in sorted(self._children(committed)):
+                self._merge_children(task_dir, self.stage)
+            fs.rm(committed, recursive=True)
+        if fs.exists(scratch := posixpath.join(self.stage, TEMP_DIR)):
+            fs.rm(scratch, recursive=True)
         if self.conf.get_bool("mapreduce.fileoutputcommitter.marksuccessfuljobs", True):
-            with fs.open(success, "wb"):
+            with fs.open(posixpath.join(self.stage, SUCCESS_FILE), "wb"):
                 pass
+        faults.crash_point(BEFORE_PUBLISH)
+        try:
+            rename_noreplace(fs, self.stage, self.out)
+        except FileExistsError:
+            raise OutputExistsError(
+                f"Output directory {self.output_url} already exists (it appeared while job "
+                f"{self.job_id} ran; its output is not published)"
+            ) from None
+        faults.crash_point(AFTER_PUBLISH)
+        log.info("job %s committed: %s", self.job_id, self.output_url)
 
     def abort_job(self) -> None:
-        """Remove the output directory if this job created it (no partial output survives)."""
-        if self.fs.exists(self.job_dir):
-            self.fs.rm(self.out, recursive=True)
-            log.info("job %s aborted: removed %s", self.job_id, self.output_url)
+        """Remove the staging directory (no partial output is ever visible, and none stays)."""
+        if self.fs.exists(self.stage):
+            self.fs.rm(self.stage, recursive=True)
+            log.info("job %s aborted: removed %s", self.job_id, self.staging_url)
+
+    def is_published(self) -> bool:
+        """Did this job's commit publish its output? (For a job that died while committing:
+        the staging directory is gone and the output is there, marked when marking is on.)"""
+        if self.fs.exists(self.stage) or not self.fs.exists(self.out):
+            return False
+        if not self.conf.get_bool("mapreduce.fileoutputcommitter.marksuccessfuljobs", True):
+            return True
+        return self.fs.exists(posixpath.join(self.out, SUCCESS_FILE))
 
     # --- tasks --------------------------------------------------------------------------------
     def open_task_output(self, attempt_id: str, part_name: str) -> BinaryIO:
@@ -132,6 +197,7 @@ class FileOutputCommitter:
             return
         if self.fs.exists(dst):
             self.fs.rm(dst, recursive=True)
+        self.fs.makedirs(posixpath.dirname(dst), exist_ok=True)
         self.fs.mv(src, dst, recursive=True)
 
     def abort_task(self, attempt_id: str) -> None:
@@ -156,3 +222,58 @@ class FileOutputCommitter:
                     continue
                 self.fs.rm(dst, recursive=True)
             self.fs.mv(src, dst, recursive=True)
+
+
+# --- the publishing rename ------------------------------------------------------------------------
+def rename_noreplace(fs: fsspec.AbstractFileSystem, src: str, dst: str) -> None:
+    """Rename `src` to exactly `dst` in one step, failing with FileExistsError when `dst`
+    exists (never moving into it, never replacing it)."""
+    if "dfs" in _protocols(fs):
+        fs.mv(src, dst, overwrite=False)  # HDFS rename2 without OVERWRITE
+    elif "file" in _protocols(fs):
+        _local_rename_noreplace(src, dst)
+    else:  # object stores and memory:// have no atomic rename: as close as they allow
+        if fs.exists(dst):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), dst)
+        fs.mv(src, dst, recursive=True)
+    fs.invalidate_cache()
+
+
+def _protocols(fs: fsspec.AbstractFileSystem) -> tuple[str, ...]:
+    protocol = fs.protocol
+    return (protocol,) if isinstance(protocol, str) else tuple(protocol)
+
+
+_RENAME_NOREPLACE = 1
+_AT_FDCWD = -100
+
+
+def _local_rename_noreplace(src: str, dst: str) -> None:
+    """Linux ``renameat2(..., RENAME_NOREPLACE)``; elsewhere (or where the filesystem does not
+    support it) a check and ``os.rename``, which on POSIX still never replaces a non-empty
+    directory."""
+    renameat2 = getattr(_libc(), "renameat2", None)
+    if renameat2 is not None:
+        rc = renameat2(_AT_FDCWD, os.fsencode(src), _AT_FDCWD, os.fsencode(dst), _RENAME_NOREPLACE)
+        if rc == 0:
+            return
+        err = ctypes.get_errno()
+        if err == errno.EEXIST:
+            raise FileExistsError(err, os.strerror(err), dst)
+        if err not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+            raise OSError(err, os.strerror(err), src)
+    if os.path.lexists(dst):
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), dst)
+    os.rename(src, dst)
+
+
+_LIBC: list[ctypes.CDLL | None] = []
+
+
+def _libc() -> ctypes.CDLL | None:
+    if not _LIBC:
+        try:
+            _LIBC.append(ctypes.CDLL(None, use_errno=True))
+        except OSError:
+            _LIBC.append(None)
+    return _LIBC[0]

@@ -9,8 +9,12 @@ of them (0 = one per core), each with a duplex pipe. ``submit`` queues a spec; a
 gets the oldest queued spec; ``next_result`` waits on the busy workers' pipes. Workers live for
 the whole Python process and are reused by every job (start-up costs once), so a test suite or a
 notebook pays the fork once. A worker that dies mid-task (killed, ``os._exit``) turns into a
-failed TaskResult for that attempt and is replaced. Nothing is pickled: specs and results cross
-as msgpack; the job class is imported in the worker from its reference.
+failed TaskResult for that attempt and is replaced. A worker never outlives the process that
+started it: on Linux the kernel sends it SIGKILL when that process dies (``PR_SET_PDEATHSIG``,
+armed when the pool is made by the main thread, since the signal follows the forking thread),
+and everywhere a watcher thread in the worker exits within a quarter second of its parent.
+Nothing is pickled: specs and results cross as msgpack; the job class is imported in the worker
+from its reference.
 
 Storage must be shared between processes: ``memory://`` is private to one process, so jobs on
 ``memory://`` need the local executor.
@@ -20,10 +24,14 @@ from __future__ import annotations
 
 import atexit
 import collections
+import ctypes
 import logging
 import multiprocessing
 import os
 import signal
+import sys
+import threading
+import time
 from multiprocessing.connection import Connection, wait
 from typing import Any, Protocol
 
@@ -78,7 +86,33 @@ class InlineExecutor:
         return TaskResult.from_wire(_loads(_dumps(run_task(spec).to_wire())))
 
 
-def _worker_main(conn: Connection, parent_end: Connection) -> None:
+_PR_SET_PDEATHSIG = 1
+PARENT_POLL_S = 0.25
+
+
+def _die_with_parent(parent_pid: int, death_signal: bool) -> None:
+    """Make this worker stop when the process that started it dies (see the module docstring)."""
+    if death_signal and sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent_pid:  # it died before the signal was armed
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)
+
+
+def _worker_main(
+    conn: Connection, parent_end: Connection, parent_pid: int, death_signal: bool
+) -> None:
+    _die_with_parent(parent_pid, death_signal)
     parent_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides about interrupts
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -130,7 +164,10 @@ class _Worker:
 
     def __init__(self, ctx: Any) -> None:
         parent, child = ctx.Pipe(duplex=True)
-        self.process = ctx.Process(target=_worker_main, args=(child, parent), daemon=True)
+        main = threading.current_thread() is threading.main_thread()
+        self.process = ctx.Process(
+            target=_worker_main, args=(child, parent, os.getpid(), main), daemon=True
+        )
         self.process.start()
         child.close()
         self.conn = parent

@@ -10,13 +10,22 @@ run (``mapred.executor``).
 
 Policy: all map attempts are submitted at once; a failed attempt is resubmitted until
 ``mapreduce.map.maxattempts`` (``reduce.maxattempts``) attempts failed, then the job fails with
-the last error, remaining attempts drain, and the job's output directory is removed.
+the last error, remaining attempts drain, and the job's staging directory is removed: a failed
+or killed job leaves no output directory. The output appears by one rename at commit, and the
+history says SUCCEEDED only after it.
+
+Orphans: a job's id carries its process's pid (``job_local<pid>_<NNNN>``), and its local
+directory (``<home>/mapred/local/<job>``) holds a marker naming its output. Every job start
+removes the local directories of jobs whose process is gone, and their staging directories
+through the marker; a live process's directories are never touched.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -24,26 +33,100 @@ from dataclasses import dataclass, field
 from itertools import count
 from typing import Any
 
+from dfs import faults
 from dfs.conf import DEFAULTS, Configuration, home_dir
+from dfs.datanode import pid_alive
 from mapred import counters as C
 from mapred.api import Input, has_method, job_ref, resolve_job
 from mapred.counters import Counters
-from mapred.errors import JobConfigError, JobFailed
+from mapred.errors import JobConfigError, JobFailed, MapRedError
 from mapred.executor import get_executor
 from mapred.shuffle import segments_for_partition
 from mapred.task import TaskResult, TaskSpec
 
 log = logging.getLogger(__name__)
 
-__all__ = ["run_job", "JobResult", "new_job_id", "make_conf", "read_output"]
+__all__ = [
+    "run_job",
+    "JobResult",
+    "new_job_id",
+    "make_conf",
+    "read_output",
+    "clean_orphaned_jobs",
+    "process_alive",
+]
 
 Progress = Callable[[str, float, float], None]  # (job id, map fraction, reduce fraction)
 _seq = count(1)
 
 
+_JOB_ID = re.compile(r"job_local(\d+)_\d+")
+JOB_MARKER = "job.json"  # in a job's local directory: its output, for cleaning up after a death
+
+
 def new_job_id() -> str:
-    """``job_local<pid>_<NNNN>``, as Hadoop's local runner names jobs."""
+    """``job_local<pid>_<NNNN>``, as Hadoop's local runner names jobs (the pid: the owner)."""
     return f"job_local{os.getpid()}_{next(_seq):04d}"
+
+
+def owner_pid(job_id: str) -> int | None:
+    """The pid in a ``job_local<pid>_<NNNN>`` id (None for ids of another shape).
+
+    >>> owner_pid("job_local4242_0003"), owner_pid("job_0007")
+    (4242, None)
+    """
+    m = _JOB_ID.fullmatch(job_id)
+    return int(m.group(1)) if m else None
+
+
+def process_alive(pid: int) -> bool:
+    """Is process `pid` on this machine running? A zombie (dead, not yet reaped) is not."""
+    if not pid_alive(pid):
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except FileNotFoundError:
+        return not os.path.isdir("/proc/self")  # it just ended (or there is no /proc)
+    except OSError:
+        return True
+    return stat[stat.rfind(b")") + 2 : stat.rfind(b")") + 3] != b"Z"
+
+
+def clean_orphaned_jobs(conf: Configuration) -> list[str]:
+    """Remove what jobs of dead processes left behind: their local directories and, through
+    the marker each holds, their output staging directories. Returns the ids cleaned."""
+    root = local_root(conf)
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return []
+    cleaned = []
+    for name in sorted(names):
+        pid = owner_pid(name)
+        if pid is None or process_alive(pid):
+            continue
+        directory = os.path.join(root, name)
+        try:
+            _abort_staging(directory, name, conf)
+        except (OSError, ValueError, MapRedError) as e:  # kept: the next start tries again
+            log.warning("cannot remove the staging directory of dead job %s: %s", name, e)
+            continue
+        shutil.rmtree(directory, ignore_errors=True)
+        log.info("removed the leftovers of job %s (its process %d is gone)", name, pid)
+        cleaned.append(name)
+    return cleaned
+
+
+def _abort_staging(directory: str, job_id: str, conf: Configuration) -> None:
+    from mapred.committer import FileOutputCommitter
+
+    try:
+        with open(os.path.join(directory, JOB_MARKER), encoding="utf-8") as f:
+            output = json.load(f)["output"]
+    except FileNotFoundError:
+        return  # the job died before its staging directory existed
+    FileOutputCommitter(output, job_id, conf).abort_job()
 
 
 def attempt_id(job_id: str, kind: str, index: int, attempt: int) -> str:
@@ -187,32 +270,49 @@ class _JobRun:
         from mapred.committer import FileOutputCommitter
 
         self._check_storage()
+        clean_orphaned_jobs(self.conf)
         committer = FileOutputCommitter(self.output, self.job_id, self.conf)
-        committer.setup_job()
+        self._claim_local_dir()
+        try:
+            committer.setup_job()
+        except BaseException:
+            shutil.rmtree(self.local_dir, ignore_errors=True)
+            raise
         self._history("RUNNING")
         try:
             result = self._phases()
+            if result.succeeded:
+                self._history("RUNNING", committing=True)
+                committer.commit_job()  # publishes the output by one rename
+            else:
+                committer.abort_job()
+        except faults.InjectedCrash:
+            raise  # a simulated death: nothing more happens in this process, as with SIGKILL
         except BaseException as e:
-            committer.abort_job()
+            _quietly(committer.abort_job)
             shutil.rmtree(self.local_dir, ignore_errors=True)
             killed = isinstance(e, (KeyboardInterrupt, SystemExit))
             self._history("KILLED" if killed else "FAILED", error=f"{type(e).__name__}: {e}")
             raise
+        shutil.rmtree(self.local_dir, ignore_errors=True)
         self._history(result.state, error=result.error)
-        try:
-            if result.succeeded:
-                committer.commit_job()
-            else:
-                committer.abort_job()
-        finally:
-            shutil.rmtree(self.local_dir, ignore_errors=True)
         return result
 
-    def _history(self, state: str, error: str = "") -> None:
+    def _claim_local_dir(self) -> None:
+        """Create the job's local directory with its marker, before any staging exists."""
+        os.makedirs(self.local_dir, exist_ok=True)
+        marker = {"job_id": self.job_id, "output": self.output, "pid": os.getpid()}
+        with open(os.path.join(self.local_dir, JOB_MARKER), "w", encoding="utf-8") as f:
+            json.dump(marker, f)
+
+    def _history(self, state: str, error: str = "", committing: bool = False) -> None:
+        """Write the job's history record; `committing` marks a job about to publish (if it
+        dies, `hadoop job` looks at the output to tell whether the publish happened)."""
         record = {
             "job_id": self.job_id,
             "name": self.name,
             "state": state,
+            "committing": committing,
             "pid": os.getpid(),
             "output": self.output,
             "inputs": [i.path for i in self.inputs],
@@ -439,6 +539,14 @@ class _JobRun:
             failed_attempt=failure,
             stats=stats,
         )
+
+
+def _quietly(action: Callable[[], Any]) -> None:
+    """Run a clean-up step on the way out of a failure without hiding the failure."""
+    try:
+        action()
+    except Exception as e:  # noqa: BLE001 - reported, and the original error goes on
+        log.warning("clean-up after a failed job did not finish: %s", e)
 
 
 def history_dir(conf: Configuration) -> str:

@@ -7,7 +7,9 @@ rows and DESCRIBE text, EXPLAIN, ILLUSTRATE (illustrate.py), SET, REGISTER, `fs`
 (commands.py). Replicated join inputs go through the distributed cache; ORDER's cut points come
 from its sampling job, a skewed join's hot keys from its key-count job. Intermediate outputs
 live in a temporary directory (local, or on the DFS in mapreduce mode) removed when the session
-closes. Runtime failures become one-line
+closes; its name carries the session's pid (``pig-tmp-<pid>-...``), and a session's start removes
+those of sessions whose process died. A STORE's output is its job's output, published whole by
+the job commit's one rename or not at all. Runtime failures become one-line
 PigErrors naming the job and the cause. Must not touch: the grammar, plans' semantics, the
 operators' record logic, or how a task runs.
 """
@@ -18,6 +20,8 @@ import dataclasses
 import io
 import logging
 import os
+import posixpath
+import re
 import shutil
 import tempfile
 import uuid
@@ -37,6 +41,9 @@ log = logging.getLogger(__name__)
 REPLICATED_MAX = "pig.join.replicated.max.bytes"
 R_ORDER_CUTS = "pig.order.cuts"  # reducers.ORDER_CUTS
 DEFAULT_REPLICATED_MAX = 1 << 30
+TMP_PREFIX = "pig-tmp-"
+_LOCAL_TMP = re.compile(r"pig-tmp-(\d+)-")  # pig-tmp-<pid>-<random>, in $TMPDIR
+_DFS_TMP = re.compile(r"pig-(\d+)-pig-tmp-")  # /tmp/pig-<pid>-pig-tmp-<pid>-<random>, on the DFS
 
 __all__ = ["PigServer", "explain_text", "run_script"]
 
@@ -67,7 +74,8 @@ class PigServer:
         self.udfs: dict[str, str] = {}
         self.outputs: dict[str, str] = {}  # op id -> intermediate output URL
         self.scalars: dict[str, bytes] = {}
-        self.tmp = tempfile.mkdtemp(prefix="pig-tmp-")
+        clean_dead_sessions(tempfile.gettempdir())
+        self.tmp = tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-")
         self.job_seq = 0
         self.stats: list[dict[str, Any]] = []
         self.local_inputs = True
@@ -244,6 +252,8 @@ class PigServer:
         from mapred.runner import run_job
 
         self.job_seq += 1
+        if self.job_seq == 1 and self.exec_type != "local":
+            _clean_dead_dfs_sessions()
         spec = job.spec
         locations = {op_id: self._source_url(plan, op_id) for op_id in job.sources + job.side}
         self._check_replicated(plan, job, locations)
@@ -478,6 +488,42 @@ def _is_replicated_side(plan: L.LogicalPlan, op_id: str) -> bool:
 def _runtime_error(job: MRJob, cause: Any) -> PigError:
     text = str(cause).strip().splitlines()[-1] if str(cause).strip() else repr(cause)
     return PigError(f"Encountered a failure running {job.name}: {text}", code=2997)
+
+
+def clean_dead_sessions(directory: str) -> list[str]:
+    """Remove the ``pig-tmp-<pid>-*`` directories in `directory` whose session's process is
+    gone (never a live one's, never one whose owner cannot be told). Returns their names."""
+    from mapred.runner import process_alive
+
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return []
+    removed = []
+    for name in names:
+        m = _LOCAL_TMP.match(name)
+        if m and not process_alive(int(m.group(1))):
+            shutil.rmtree(os.path.join(directory, name), ignore_errors=True)
+            removed.append(name)
+    return removed
+
+
+def _clean_dead_dfs_sessions() -> None:
+    """The DFS side of `clean_dead_sessions`: dead sessions' ``/tmp/pig-<pid>-...``."""
+    import fsspec
+
+    from mapred.runner import process_alive
+
+    try:
+        fs, root = fsspec.core.url_to_fs("dfs:///tmp")
+        if not fs.exists(root):
+            return
+        for path in fs.ls(root, detail=False):
+            m = _DFS_TMP.match(posixpath.basename(path))
+            if m and not process_alive(int(m.group(1))):
+                fs.rm(path, recursive=True)
+    except (OSError, ValueError) as e:  # best effort: a later session tries again
+        log.debug("cannot clean dead sessions' temporary files on the DFS: %s", e)
 
 
 def _dfs_exists(url: str) -> bool:

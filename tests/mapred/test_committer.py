@@ -50,7 +50,8 @@ def test_task_ids():
 def test_full_job_publishes_only_committed_attempts(out_url):
     c = FileOutputCommitter(out_url, JOB, CONF)
     c.setup_job()
-    assert fsspec.core.url_to_fs(out_url)[0].isdir(fsspec.core.url_to_fs(out_url)[1])
+    fs, out = fsspec.core.url_to_fs(out_url)
+    assert not fs.exists(out)  # the output appears only when the job commits
     write(c, "attempt_0007_r_000000_0", "part-r-00000", b"a\t1\n")
     write(c, "attempt_0007_r_000001_0", "part-r-00001", b"lost attempt\n")
     write(c, "attempt_0007_r_000001_1", "part-r-00001", b"b\t2\n")
@@ -58,18 +59,20 @@ def test_full_job_publishes_only_committed_attempts(out_url):
     c.commit_task("attempt_0007_r_000000_0")
     c.abort_task("attempt_0007_r_000001_0")
     c.commit_task("attempt_0007_r_000001_1")
-    before = listing(out_url)
+    before = listing(c.staging_url)
     assert set(before) == {
-        f"_temporary/{JOB}/task_0007_r_000000/part-r-00000",
-        f"_temporary/{JOB}/task_0007_r_000001/part-r-00001",
-        f"_temporary/{JOB}/_temporary/attempt_0007_r_000002_0/part-r-00002",
+        "_committed/task_0007_r_000000/part-r-00000",
+        "_committed/task_0007_r_000001/part-r-00001",
+        "_temporary/attempt_0007_r_000002_0/part-r-00002",
     }
+    assert not fs.exists(out)
     c.commit_job()
     assert listing(out_url) == {
         "_SUCCESS": b"",
         "part-r-00000": b"a\t1\n",
         "part-r-00001": b"b\t2\n",
     }
+    assert [p.rsplit("/", 1)[1] for p in fs.ls(fs._parent(out), detail=False)] == ["out"]
 
 
 def test_attempt_dir_is_private_and_under_temporary(out_url):
@@ -77,7 +80,7 @@ def test_attempt_dir_is_private_and_under_temporary(out_url):
     c.setup_job()
     attempt = "attempt_0007_m_000003_0"
     url = c.task_attempt_dir(attempt)
-    assert url.rstrip("/").endswith(f"/out/_temporary/{JOB}/_temporary/{attempt}")
+    assert url.rstrip("/").endswith(f"/_temporary_{JOB}_out/_temporary/{attempt}")
     write(c, attempt, "part-m-00003", b"x")
     fs, path = fsspec.core.url_to_fs(url)
     assert fs.cat_file(path + "/part-m-00003") == b"x"
