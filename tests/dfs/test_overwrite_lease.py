@@ -51,8 +51,20 @@ class _DieBefore:
     kill between two operations of one command would."""
 
     CHANGES = frozenset(
-        "create add_block abandon_block complete delete rename mkdirs mkdir set_times "
-        "set_permission set_owner set_replication".split()
+        {
+            "create",
+            "add_block",
+            "abandon_block",
+            "complete",
+            "delete",
+            "rename",
+            "mkdirs",
+            "mkdir",
+            "set_times",
+            "set_permission",
+            "set_owner",
+            "set_replication",
+        }
     )
 
     def __init__(self, nn, n: int) -> None:
@@ -280,3 +292,24 @@ def test_a_dead_writer_does_not_block_the_next_put(tmp_path):
     assert b.returncode == 0, err
     assert c.read_bytes("/p") == second
     mc.close()
+
+
+# ---- commands that write local files ------------------------------------------------------------
+def test_getmerge_and_get_write_the_local_file_only_when_the_copy_finished(mini_cluster, tmp_path):
+    """Old code: getmerge truncated its destination first; a failing source left it cut short
+    (or an empty file when the source did not exist)."""
+    admin = mini_cluster.client()
+    admin.write_bytes("/m/a", b"aaa\n")
+    admin.write_bytes("/m/b", b"bbb\n")
+    admin.set_permission("/m/b", 0o600)  # bob may list /m but not read /m/b
+    bob = mini_cluster.client("bob")
+    dst = tmp_path / "merged"
+    dst.write_bytes(b"precious\n")
+    assert _shell(bob, ["-getmerge", "/m", str(dst)]) == 1
+    assert dst.read_bytes() == b"precious\n"
+    assert _shell(bob, ["-get", "-f", "/m/b", str(dst)]) == 1
+    assert dst.read_bytes() == b"precious\n"
+    assert _shell(bob, ["-getmerge", "/missing", str(tmp_path / "new")]) == 1
+    assert sorted(os.listdir(tmp_path)) == ["merged", "minihadoop"]  # no file, no ._COPYING_
+    assert _shell(admin, ["-getmerge", "/m", str(dst)]) == 0
+    assert dst.read_bytes() == b"aaa\nbbb\n"
