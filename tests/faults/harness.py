@@ -411,7 +411,7 @@ def sweep(
     without reaching it; check the invariants after each kill and after the completed run.
     `make(n)` builds a fresh cluster in its before state and says what may be found."""
     problems: list[str] = []
-    label = " ".join(os.path.basename(a) if os.path.isabs(a) else a for a in argv[3:])
+    label = " ".join(os.path.basename(a) if os.path.exists(a) else a for a in argv[3:])
     for n in range(first, first + MAX_SWEEP):
         mc, expect = make(n)
         out = run_child(argv, mc, crash=f"{point}@{n}", stdin=stdin)
