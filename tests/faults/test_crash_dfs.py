@@ -26,9 +26,12 @@ from tests.faults.harness import (
     Expect,
     absent,
     check,
+    expect_clean_failure,
     expect_kill,
+    expect_write_fault,
     fs,
     hadoop,
+    hadoop_logging_writes,
     require_point,
     run_child,
     sweep,
@@ -251,3 +254,30 @@ def _each_whole(after):
 
 def _debris_or_tree(after):
     return lambda path: "._COPYING_" in path or path in after
+
+
+# ---- a full disk under each command -------------------------------------------------------------
+@pytest.mark.parametrize(
+    "case,kind",
+    [
+        ("mkdir -p", "short"),
+        ("rm -r", "enospc"),
+        *(
+            pytest.param(case, kind, marks=pytest.mark.slow)
+            for case in ("put", "mv", "mkdir -p", "rm -r")
+            for kind in ("short", "enospc", "eio")
+            if (case, kind) not in {("mkdir -p", "short"), ("rm -r", "enospc")}
+        ),
+    ],
+)
+def test_a_failing_edit_log_write_fails_the_command_whole(tmp_path, case, kind):
+    """The command's first namespace operation meets a full (or broken) disk: one clear line,
+    a non-zero exit, and the command's paths exactly as they were."""
+    make, argv = CASES[case](tmp_path)
+    mc, expect = make(1)
+    out = run_child(hadoop_logging_writes(*argv[3:]), mc, write_fault=f"editlog:{kind}@1")
+    expect_write_fault(out, "editlog", 1)
+    expect_clean_failure(out, "No space left on device" if kind != "eio" else "Input/output error")
+    unchanged = Expect(expect.keep, expect.before, expect.before)
+    problems = check(mc, unchanged, False, f"{case} with editlog {kind}@1")
+    assert not problems, problems

@@ -22,7 +22,9 @@ from tests.faults.harness import (
     Expect,
     check,
     expect_kill,
+    expect_write_fault,
     hadoop,
+    hadoop_logging_writes,
     require_point,
     run_child,
     sweep,
@@ -183,3 +185,33 @@ def test_kill_at_every_replica_write_of_a_job(tmp_path, point):
     result = sweep(make_factory(tmp_path), job_argv(), point)
     assert result.kills >= 2
     assert not result.problems, result.problems
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        "block:eio@2",
+        pytest.param("block:short@1", marks=pytest.mark.slow),
+        pytest.param("meta:enospc@3", marks=pytest.mark.slow),
+        pytest.param("editlog:enospc@4", marks=pytest.mark.slow),
+        pytest.param("editlog:short@12", marks=pytest.mark.slow),
+        pytest.param("editlog:eio@16", marks=pytest.mark.slow),
+    ],
+)
+def test_a_failing_write_during_a_job(tmp_path, fault):
+    """A full or broken disk under a job: it retries the task and succeeds with complete
+    output, or fails with no output at all (and a re-run to the same path then works)."""
+    tag, _, rest = fault.partition(":")
+    nth = int(rest.partition("@")[2])
+    mc, expect = make_factory(tmp_path)(1)
+    out = run_child(hadoop_logging_writes(*job_argv()[3:]), mc, write_fault=fault)
+    expect_write_fault(out, tag, nth)
+    if out.rc != 0:  # a failed task's diagnostics may carry its traceback, as Hadoop's do
+        assert any(w in out.stderr for w in ("No space left on device", "Input/output error"))
+    problems = check(mc, expect, out.rc == 0, f"wordcount with {fault}")
+    assert not problems, problems
+    if out.rc != 0:
+        again = run_child(job_argv(), mc)
+        assert again.rc == 0, f"re-running the failed job to the same path: {again.describe()}"
+        problems = check(mc, expect, True, f"wordcount re-run after {fault}")
+        assert not problems, problems
