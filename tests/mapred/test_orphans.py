@@ -177,3 +177,36 @@ def _zombie(pid: int) -> bool:
     except OSError:
         return True
     return stat[stat.rfind(")") + 2] == "Z"
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait(timeout=30)
+    return child.pid
+
+
+def test_a_pig_session_on_the_dfs_removes_dead_sessions_temp_dirs(mini_cluster, monkeypatch):
+    import io
+
+    from dfs.filesystem import DFSFileSystem
+
+    monkeypatch.setenv("MINIHADOOP_HOME", str(mini_cluster.home))
+    DFSFileSystem.clear_instance_cache()
+    c = mini_cluster.client()
+    dead = _dead_pid()
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        c.mkdirs(f"/tmp/pig-{dead}-pig-tmp-{dead}-abc/job1")
+        c.mkdirs(f"/tmp/pig-{sleeper.pid}-pig-tmp-{sleeper.pid}-abc")
+        c.mkdirs("/tmp/pig-unknown-owner")
+        (mini_cluster.home.parent / "a.txt").write_text("1\n2\n3\n")
+        out = io.StringIO()
+        with PigServer("mapreduce", cwd=mini_cluster.home.parent, out=out) as pig:
+            pig.register_script("A = LOAD 'a.txt' AS (n:int); B = GROUP A ALL; DUMP B;")
+        assert out.getvalue().strip() == "(all,{(1),(2),(3)})"
+        left = sorted(s.name for s in c.listdir("/tmp"))
+        assert left == [f"pig-{sleeper.pid}-pig-tmp-{sleeper.pid}-abc", "pig-unknown-owner"]
+    finally:
+        sleeper.kill()
+        sleeper.wait(timeout=30)
+        DFSFileSystem.clear_instance_cache()
