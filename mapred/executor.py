@@ -1,4 +1,4 @@
-"""Executors: where task attempts run. ``local`` runs them inline; ``cluster`` uses worker processes.
+"""Executors: where task attempts run: ``local`` runs them inline, ``cluster`` in worker processes.
 
 Owns: the worker processes and moving TaskSpecs/TaskResults to and from them as msgpack bytes.
 Must not touch: retries, ordering of phases, job state (``mapred.runner`` drives those through
