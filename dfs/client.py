@@ -583,8 +583,11 @@ class DFSInputStream(io.RawIOBase):
                     return self._read_replica(loc.node_id, lb.block_id, offset, length)
                 except DFSChecksumError as e:
                     log.warning("%s; reporting it and trying another replica", e)
-                    self.client.nn.report_bad_blocks([(lb.block_id, loc.node_id)])
                     self._dead.add(loc.node_id)
+                    try:
+                        self.client.nn.report_bad_blocks([(lb.block_id, loc.node_id)])
+                    except (DFSError, OSError) as report_error:  # the read goes on regardless
+                        log.warning("could not report blk_%d: %s", lb.block_id, report_error)
                 except (DFSError, OSError) as e:
                     log.warning("cannot read blk_%d from %s: %s", lb.block_id, loc.node_id, e)
                     self._dead.add(loc.node_id)

@@ -685,20 +685,19 @@ class NameNode:
                 log.info("%s holds %d leaked replica(s)", node_id, len(outcome.leaked))
             records = [["corrupt_replica", b, node_id] for b, _ in outcome.corrupt]
             records += [["corrupt_replica_removed", b, node_id] for b in outcome.gone]
-            if records:
-                self._journal(*records)
+            self._journal_marks(records)
 
     def block_received(self, node_id: str, block_id: int) -> None:
         """A datanode finalized a replica (HDFS's incremental block report)."""
         with self.locked():
             self.blocks.add_replica(block_id, node_id)
             if self.blocks.is_corrupt(block_id, node_id):
-                self._journal(["corrupt_replica_removed", block_id, node_id])
+                self._journal_marks([["corrupt_replica_removed", block_id, node_id]])
 
     def replica_deleted(self, node_id: str, block_id: int) -> None:
         with self.locked():
             if self.blocks.is_corrupt(block_id, node_id):
-                self._journal(["corrupt_replica_removed", block_id, node_id])
+                self._journal_marks([["corrupt_replica_removed", block_id, node_id]])
             self.blocks.remove_replica(block_id, node_id)
 
     def report_bad_blocks(self, bad: list[tuple[int, str]]) -> None:
@@ -713,8 +712,20 @@ class NameNode:
                 if not self.blocks.is_corrupt(block_id, node_id):
                     log.info("corrupt replica of blk_%d reported on %s", block_id, node_id)
                     records.append(["corrupt_replica", block_id, node_id])
-            if records:
-                self._journal(*records)
+            self._journal_marks(records)
+
+    def _journal_marks(self, records: list[list]) -> None:
+        """Journal corrupt-replica marks; when the log cannot be written (a full disk), keep
+        them in this process only: they are advice (a reader or the scanner finds the replica
+        again), and a read or an open must not fail for want of recording them."""
+        if not records:
+            return
+        try:
+            self._journal(*records)
+        except (OSError, DFSError) as e:
+            log.warning("could not journal %d corrupt-replica mark(s): %s", len(records), e)
+            for record in records:
+                self._apply_corrupt_mark(record)
 
     def replication_work(self) -> list[ReplicateCommand | DeleteCommand]:
         """Commands for the datanodes: delete replicas of deleted and leaked blocks and

@@ -539,3 +539,16 @@ def test_re_replication_from_a_corrupt_source_reports_it_and_uses_another(tmp_pa
         for loc in fb.block.locations:
             assert mc.datanodes[loc.node_id].verify_replica(block.block_id, BLOCK) is None
         assert mc.client().read_bytes("/rr") == data
+
+
+def test_a_full_edit_log_disk_does_not_fail_a_read_that_reports_corruption(tmp_path):
+    with MiniCluster(tmp_path) as mc:
+        data = _payload(BLOCK, 23)
+        mc.client().write_bytes("/full-log", data)
+        block = mc.client().block_locations("/full-log")[0]
+        victim = block.locations[0].node_id
+        _flip_byte(mc, block.block_id, victim)
+        with faults.inject_write("editlog", "enospc"):
+            assert mc.client().read_bytes("/full-log") == data
+        fb = mc.client().fsck("/full-log").files[0].blocks[0]
+        assert victim in fb.block.corrupt  # held in this process at least
