@@ -124,8 +124,8 @@ def _abort_staging(directory: str, job_id: str, conf: Configuration) -> None:
     try:
         with open(os.path.join(directory, JOB_MARKER), encoding="utf-8") as f:
             output = json.load(f)["output"]
-    except FileNotFoundError:
-        return  # the job died before its staging directory existed
+    except (FileNotFoundError, ValueError, KeyError):
+        return  # no whole marker: the job died before its staging directory existed
     FileOutputCommitter(output, job_id, conf).abort_job()
 
 

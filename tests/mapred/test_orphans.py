@@ -210,3 +210,15 @@ def test_a_pig_session_on_the_dfs_removes_dead_sessions_temp_dirs(mini_cluster, 
         sleeper.kill()
         sleeper.wait(timeout=30)
         DFSFileSystem.clear_instance_cache()
+
+
+def test_a_dead_jobs_directory_is_removed_even_with_a_torn_marker(tmp_path):
+    from dfs.conf import Configuration
+
+    root, dead = tmp_path / "local", _dead_pid()
+    (root / f"job_local{dead}_0001").mkdir(parents=True)
+    (root / f"job_local{dead}_0001" / "job.json").write_text('{"outp')  # killed mid-write
+    (root / f"job_local{dead}_0002").mkdir()  # killed before writing it
+    conf = Configuration({"mapreduce.cluster.local.dir": str(root)}, load_site=False)
+    assert clean_orphaned_jobs(conf) == [f"job_local{dead}_0001", f"job_local{dead}_0002"]
+    assert os.listdir(root) == []
