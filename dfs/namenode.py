@@ -333,31 +333,6 @@ class NameNode:
         if r[0] == "corrupt_replica":
             self.blocks.mark_corrupt(r[1], r[2])
         else:
-            self.blocks.remove_replica(r[1], r[2])
-
-    def _restore_corrupt_marks(self, marks: object) -> None:
-        """The image's corrupt-replica marks (advisory: a malformed one is skipped, since a
-        reader or the block scanner finds the replica again)."""
-        for mark in marks if isinstance(marks, list) else ():
-            if (
-                isinstance(mark, list)
-                and len(mark) == 2
-                and isinstance(mark[0], int)
-                and isinstance(mark[1], list)
-            ):
-                for node_id in mark[1]:
-                    if isinstance(node_id, str):
-                        self.blocks.mark_corrupt(mark[0], node_id)
-            else:
-                log.warning("fsimage: skipping a malformed corrupt-replica mark %r", mark)
-
-    def _apply_corrupt_mark(self, r: list) -> None:
-        """``["corrupt_replica" | "corrupt_replica_removed", block id, node id]``."""
-        if len(r) != 3 or not isinstance(r[1], int) or not isinstance(r[2], str):
-            raise editlog.EditLogCorrupt(f"malformed {r[0]} record in the edit log: {r!r}")
-        if r[0] == "corrupt_replica":
-            self.blocks.mark_corrupt(r[1], r[2])
-        else:
             self.blocks.unmark_corrupt(r[1], r[2])
 
     def _restore_corrupt_marks(self, marks: object) -> None:
