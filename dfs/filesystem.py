@@ -14,6 +14,7 @@ arguments). Storage options: ``home`` (the cluster state directory, default
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from typing import Any
 
 from fsspec import AbstractFileSystem
@@ -73,6 +74,77 @@ class DFSFileSystem(AbstractFileSystem):
         path = self._strip_protocol(path)
         entries = [self._entry(st) for st in self.client.listdir(path)]
         return entries if detail else [e["name"] for e in entries]
+
+    def walk(
+        self,
+        path: str,
+        maxdepth: int | None = None,
+        topdown: bool = True,
+        on_error: Any = "omit",
+        **kwargs: Any,
+    ) -> Iterator[tuple[str, Any, Any]]:
+        """fsspec's `walk` (same order, options and pruning), with an explicit stack instead of
+        recursion: `find`, `du` and `glob` work on trees deeper than Python's recursion limit."""
+        if maxdepth is not None and maxdepth < 1:
+            raise ValueError("maxdepth must be at least 1")
+        detail = kwargs.pop("detail", False)
+        nxt: tuple[str, int | None] | None = (self._strip_protocol(path), maxdepth)
+        frames: list[tuple[str, Any, Any, Iterator[str], dict[str, str], int | None]] = []
+        while nxt is not None or frames:
+            if nxt is None:
+                top, dirs, files, todo, full, depth = frames[-1]
+                name = next(todo, None)
+                if name is None:
+                    frames.pop()
+                    if not topdown:
+                        yield top, dirs, files
+                else:
+                    nxt = (full[name], depth)
+                continue
+            top, depth = nxt
+            nxt = None
+            opened = self._walk_listing(top, detail, on_error, kwargs)
+            if opened is None:
+                continue
+            dirs, files, full = opened
+            if topdown:
+                yield top, dirs, files
+            if depth is not None:
+                depth -= 1
+                if depth < 1:
+                    if not topdown:
+                        yield top, dirs, files
+                    continue
+            frames.append((top, dirs, files, iter(list(dirs)), full, depth))
+
+    def _walk_listing(
+        self, path: str, detail: bool, on_error: Any, kwargs: dict[str, Any]
+    ) -> tuple[Any, Any, dict[str, str]] | None:
+        """One directory of `walk`: (dirs, files, full path of each dir), as fsspec builds them."""
+        try:
+            listing = self.ls(path, detail=True, **kwargs)
+        except OSError as e:
+            if on_error == "raise":
+                raise
+            if callable(on_error):
+                on_error(e)
+            return None
+        dirs: dict[str, Any] = {}
+        files: dict[str, Any] = {}
+        full: dict[str, str] = {}
+        for info in listing:
+            pathname = info["name"].rstrip("/")
+            name = pathname.rsplit("/", 1)[-1]
+            if info["type"] == "directory" and pathname != path:
+                full[name] = pathname
+                dirs[name] = info
+            elif pathname == path:
+                files[""] = info
+            else:
+                files[name] = info
+        if detail:
+            return dirs, files, full
+        return list(dirs), list(files), full
 
     def info(self, path: str, **kwargs: Any) -> dict[str, Any]:
         return self._entry(self.client.status(self._strip_protocol(path)))

@@ -210,3 +210,29 @@ def test_directory_item_limit_is_the_clusters_setting(tmp_path):
         mc.reopen()
         with pytest.raises(DFSError, match="limit=3 items=3"):
             mc.client().mkdirs("/d/e")
+
+
+# ---- fsspec's walk/find/du on the dfs:// filesystem --------------------------------------------
+def test_fsspec_walk_matches_fsspecs_own_and_goes_deep(mini_cluster):
+    from fsspec.spec import AbstractFileSystem
+
+    c, fs = mini_cluster.client(), mini_cluster.fs
+    for p in ["/a/b/c/f1", "/a/b/g", "/a/x/h", "/a/z", "/a/b/c/d/e/f2"]:
+        c.write_bytes(p, b"x")
+    c.mkdirs("/a/empty/sub")
+    options = [
+        {},
+        {"topdown": False},
+        {"maxdepth": 2},
+        {"maxdepth": 1, "topdown": False},
+        {"detail": True},
+    ]
+    for kw in options:  # fsspec's own (recursive) walk is the reference on a shallow tree
+        assert list(fs.walk("/a", **kw)) == list(AbstractFileSystem.walk(fs, "/a", **kw)), kw
+    assert list(fs.walk("/a/z")) == [("/a/z", [], [""])]
+    deep = chain("d", 1000)
+    c.mkdirs(deep)
+    c.write_bytes("/d/f", b"x")
+    c.write_bytes(chain("d", 999) + "/g", b"yy")
+    assert fs.find("/d") == sorted([chain("d", 999) + "/g", "/d/f"])
+    assert fs.du("/d") == 3
