@@ -246,7 +246,9 @@ def fs_main(conf: Configuration, args: list[str]) -> int:
 cli.add_command(cli.commands["fs"], "dfs")
 
 
-@hadoop_command("fsck", "Check blocks: hadoop fsck <path> [-files [-blocks [-locations|-racks]]]")
+@hadoop_command(
+    "fsck", "Check blocks: hadoop fsck <path> [-files [-blocks [-locations|-racks]]] [-verify]"
+)
 def fsck_main(conf: Configuration, args: list[str]) -> int:
     """Report missing, corrupt and under-replicated blocks under a path."""
     from dfs.admin import FsckOptions, run_fsck

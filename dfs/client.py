@@ -442,7 +442,7 @@ class DFSOutputStream(io.RawIOBase):
             entry[1].abort()
         self._writers = []
         super().close()
-        with contextlib.suppress(DFSError):
+        with contextlib.suppress(DFSError, OSError):  # the failure is already being raised
             self.client.nn.delete(self.client.user, self.path, False)
 
     def __exit__(self, exc_type: Any, *rest: Any) -> None:
