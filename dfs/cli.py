@@ -3,7 +3,7 @@
 Owns: the top-level group `cli` and `main`, Hadoop's generic options (``-D k=v``, ``-Dk=v``,
 ``-conf file.xml``, ``-fs``, ``-jt``, ``-files``/``-libjars``/``-archives``, ``--debug``), and the
 error-to-exit-status policy shared by every subcommand (`run_command`). Subcommands here: ``fs``
-(alias ``dfs``), ``fsck``, ``dfsadmin``, ``namenode -format``, ``version``.
+(alias ``dfs``), ``fsck``, ``dfsadmin``, ``namenode -format|-recover``, ``version``.
 Must not touch: filesystem logic (dfs.shell, dfs.admin and the client do that).
 
 Extending (mapred adds ``jar`` and ``job`` this way)::
@@ -270,30 +270,67 @@ def dfsadmin_main(conf: Configuration, args: list[str]) -> int:
         return run_dfsadmin(client, args, _write)
 
 
-@hadoop_command("namenode", "Format the cluster: hadoop namenode -format [-force]")
+NAMENODE_USAGE = "usage: hadoop namenode -format [-force] [-nonInteractive] | -recover [-force]"
+
+
+@hadoop_command("namenode", "Format or recover the namenode: hadoop namenode -format | -recover")
 def namenode_main(conf: Configuration, args: list[str]) -> int:
-    """Format the namenode (erases the cluster only with -force)."""
+    """Format the namenode (erases a cluster only with -force), or recover damaged metadata."""
+    flags = set(args)
+    action = flags & {"-format", "-recover"}
+    allowed = (
+        {"-format", "-force", "-nonInteractive"} if "-format" in flags else {"-recover", "-force"}
+    )
+    unknown = flags - allowed
+    if len(action) != 1 or unknown:
+        bad = sorted(unknown)[0] if unknown else "(nothing)"
+        raise CommandLineError(f"unsupported argument {bad}; {NAMENODE_USAGE}")
+    if "-recover" in flags:
+        return _recover(conf, force="-force" in flags)
     from dfs.cluster import format_cluster
     from dfs.conf import home_dir
     from dfs.errors import DFSAlreadyFormatted
 
-    flags = set(args)
-    unknown = flags - {"-format", "-force", "-nonInteractive"}
-    if "-format" not in flags or unknown:
-        bad = sorted(unknown)[0] if unknown else "(nothing)"
-        raise CommandLineError(
-            f"unsupported argument {bad}; usage: hadoop namenode -format [-force]"
-        )
     home = home_dir(conf)
     try:
         format_cluster(conf, force="-force" in flags)
-    except DFSAlreadyFormatted:
-        sys.stderr.write(
-            f"namenode: a formatted cluster already exists in {home}; "
-            "re-run with -force to erase it (hadoop namenode -format -force)\n"
-        )
+    except DFSAlreadyFormatted as e:
+        sys.stderr.write(f"namenode: {e.message}\n")
         return 1
     _write(f"Storage directory {home} has been successfully formatted.\n")
+    return 0
+
+
+def _recover(conf: Configuration, force: bool) -> int:
+    """HDFS's recovery mode (see dfs.recovery); without -force it asks at a terminal."""
+    from dfs.conf import home_dir
+    from dfs.recovery import WARNING, recover
+
+    directory = home_dir(conf) / "namenode"
+    ask = None
+    if not force:
+        if not sys.stdin.isatty():
+            sys.stderr.write(
+                "namenode: recovery mode asks what to do about each damaged record and needs a "
+                "terminal; re-run with -force to take the first choice (skip each damaged "
+                "record) without asking: hadoop namenode -recover -force\n"
+            )
+            return 1
+        answer = click.prompt(f"{WARNING}\nAre you ready to proceed? (Y/N)", default="N")
+        if answer.strip().upper() != "Y":
+            return 1
+        ask = lambda text: click.prompt(text, default="c")  # noqa: E731
+    report = recover(directory, conf, ask)
+    if not report.changed:
+        _write(f"Nothing to recover: {directory} loads cleanly (txid {report.txid}).\n")
+        return 0
+    for line in report.actions:
+        _write(f"recovery: {line}\n")
+    for copy in report.kept:
+        _write(f"recovery: kept a copy of the damaged file as {copy}\n")
+    _write(
+        f"Recovery complete: {directory} loads, saved as a new checkpoint at txid {report.txid}.\n"
+    )
     return 0
 
 

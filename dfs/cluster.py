@@ -8,9 +8,15 @@ on disk. Concurrent commands share the state safely through the namenode's lock 
 
 Layout of ``$MINIHADOOP_HOME``::
 
-    namenode/        VERSION, fsimage, edits, lock
-    datanodes/       dn0/ dn1/ ... (one directory per datanode), dnN.stopped markers
+    namenode/        VERSION, fsimage, edits, lock (mode 700, files 600)
+    datanodes/       dn0/ dn1/ ... (one directory per datanode, each with its VERSION),
+                     dnN.stopped markers
     topology         "dn0 /rack0" lines, fixed at format time
+
+Only `format_cluster` (``hadoop namenode -format``) formats. Opening a state directory that was
+never formatted raises `DFSNotFormatted`; a damaged one is refused (`dfs.storage` words why). A
+datanode whose storage belongs to another cluster is not started: it stays dead (shown so in
+``dfsadmin -report``) and its files are never touched.
 """
 
 from __future__ import annotations
@@ -20,11 +26,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from dfs import storage
 from dfs.blockmanager import DeleteCommand, ReplicateCommand
 from dfs.client import DFSClient
 from dfs.conf import Configuration, current_user, home_dir
 from dfs.datanode import DataNode, pid_alive
-from dfs.errors import ConfigError, DFSChecksumError, DFSError
+from dfs.errors import (
+    ConfigError,
+    DFSAlreadyFormatted,
+    DFSChecksumError,
+    DFSError,
+    DFSInconsistentState,
+    DFSNotFormatted,
+)
 from dfs.namenode import NameNode
 from dfs.rpc import LocalTransport
 
@@ -41,20 +55,54 @@ def format_cluster(
     racks = conf.get_int("dfs.racks")
     if nodes < 1 or racks < 1:
         raise ConfigError(f"dfs.datanodes ({nodes}) and dfs.racks ({racks}) must be at least 1")
-    NameNode.format(home / "namenode", conf, user or current_user(), force)
     dn_root = home / "datanodes"
+    holders = _block_holders(dn_root)
+    if holders and not force:
+        raise DFSAlreadyFormatted(
+            f"datanode storage {holders[0]} holds block files (of a cluster whose namenode "
+            "metadata may be damaged or lost): formatting would orphan them; re-run with -force "
+            "to erase them (hadoop namenode -format -force)",
+            str(holders[0]),
+        )
+    cluster_id = NameNode.format(home / "namenode", conf, user or current_user(), force)
     if dn_root.exists():
         import shutil
 
         shutil.rmtree(dn_root)
     dn_root.mkdir(parents=True)
     lines = [f"dn{i} /rack{i * min(racks, nodes) // nodes}" for i in range(nodes)]
+    for i in range(nodes):
+        (dn_root / f"dn{i}").mkdir()
+        version = storage.datanode_version(cluster_id, f"dn{i}")
+        storage.write_version(dn_root / f"dn{i}" / "VERSION", version)
     (home / "topology").write_text("\n".join(lines) + "\n")
     return home
 
 
+def _block_holders(dn_root: Path) -> list[Path]:
+    if not dn_root.is_dir():
+        return []
+    return sorted(p for p in dn_root.iterdir() if p.is_dir() and storage.has_block_files(p))
+
+
 def is_formatted(conf: Configuration) -> bool:
-    return (home_dir(conf) / "namenode" / "VERSION").exists()
+    return storage.has_metadata(home_dir(conf) / "namenode")
+
+
+def check_state_directory(home: Path) -> dict[str, str]:
+    """The namenode's VERSION fields; raises `DFSNotFormatted` for a state directory that was
+    never formatted and `DFSInconsistentState` for a damaged one (never formats anything)."""
+    try:
+        return storage.check_namenode_dir(home / "namenode")
+    except DFSNotFormatted:
+        holders = _block_holders(home / "datanodes")
+        if holders:
+            raise DFSInconsistentState(
+                f"the namenode metadata in {home / 'namenode'} is missing but datanode storage "
+                f"{holders[0]} holds block files; {storage.WAYS_OUT}",
+                str(home / "namenode"),
+            ) from None
+        raise
 
 
 class EmbeddedCluster:
@@ -63,9 +111,13 @@ class EmbeddedCluster:
     def __init__(self, conf: Configuration | None = None) -> None:
         self.conf = conf or Configuration()
         self.home = home_dir(self.conf)
-        if not is_formatted(self.conf):
-            format_cluster(self.conf)
+        version = check_state_directory(self.home)
+        self.cluster_id = version["clusterID"]
+        self._legacy = _layout(version) < storage.LAYOUT_VERSION
+        #: datanodes not started because their storage is not this cluster's: id -> why
+        self.refused: dict[str, str] = {}
         self.datanodes: dict[str, DataNode] = {}
+        self._closed = False
         bpc = self.conf.get_int("dfs.bytes-per-checksum")
         capacity = self.conf.get_bytes("dfs.datanode.capacity")
         for line in (self.home / "topology").read_text().split("\n"):
@@ -75,19 +127,34 @@ class EmbeddedCluster:
                     node_id, rack, self.home / "datanodes" / node_id, bpc, capacity
                 )
         for dn in self.datanodes.values():
-            if dn.alive:
+            self._check_storage(dn)
+            if self._running(dn):
                 dn.start()
         self.namenode = NameNode(self.home / "namenode", self.conf, self._probe)
         nn = self.namenode
         with nn.locked():
             for dn in self.datanodes.values():
                 nn.register_datanode(dn.node_id, dn.rack, str(dn.directory), dn.capacity)
-                nn.heartbeat(dn.node_id, dn.alive)
-                nn.block_report(dn.node_id, dn.block_report() if dn.alive else {})
+                nn.heartbeat(dn.node_id, self._running(dn))
+                nn.block_report(dn.node_id, dn.block_report() if self._running(dn) else {})
             nn.recover_leases(_holder_alive)
 
+    def _check_storage(self, dn: DataNode) -> None:
+        """Refuse (never wipe) a datanode whose storage is another cluster's."""
+        why = storage.check_datanode_dir(dn.directory, dn.node_id, self.cluster_id, self._legacy)
+        if why is None:
+            self.refused.pop(dn.node_id, None)
+        else:
+            self.refused[dn.node_id] = why
+            log.error("datanode %s is not started: %s", dn.node_id, why)
+
+    def _running(self, dn: DataNode) -> bool:
+        return dn.alive and dn.node_id not in self.refused
+
     def _probe(self, block_id: int) -> set[str]:
-        return {n for n, dn in self.datanodes.items() if dn.alive and dn.has_block(block_id)}
+        return {
+            n for n, dn in self.datanodes.items() if self._running(dn) and dn.has_block(block_id)
+        }
 
     def client(self, user: str | None = None, local_node: str | None = None) -> DFSClient:
         """A client whose namenode calls go through the transport seam: in-process, but
@@ -108,6 +175,9 @@ class EmbeddedCluster:
 
     def start_datanode(self, node_id: str) -> None:
         dn = self.datanodes[node_id]
+        self._check_storage(dn)
+        if node_id in self.refused:
+            raise DFSError(f"datanode {node_id} is not started: {self.refused[node_id]}")
         dn.stopped_marker.unlink(missing_ok=True)
         dn.start()
         self.namenode.heartbeat(node_id, True)
@@ -123,9 +193,10 @@ class EmbeddedCluster:
         done = 0
         with nn.locked():
             for dn in self.datanodes.values():
-                alive = dn.alive and dn.directory.exists()
-                if dn.alive and not dn.directory.exists():
+                alive = self._running(dn) and dn.directory.exists()
+                if self._running(dn) and not dn.directory.exists():
                     dn.start()  # the node restarts with its storage wiped
+                    self._check_storage(dn)  # and a new VERSION
                     nn.block_report(dn.node_id, {})
                     alive = True
                 nn.heartbeat(dn.node_id, alive)
@@ -173,10 +244,21 @@ class EmbeddedCluster:
         return ok
 
     def close(self) -> None:
+        """One last heartbeat round, then let go of the namenode (a second close does nothing)."""
+        if self._closed:
+            return
+        self._closed = True
         try:
             self.tick()
         finally:
-            self.namenode._edits.close()
+            self.namenode.close()
+
+
+def _layout(version: dict[str, str]) -> int:
+    try:
+        return int(version.get("layoutVersion", "1"))
+    except ValueError:
+        return 1
 
 
 def _holder_alive(holder: str) -> bool:
@@ -192,7 +274,7 @@ def _holder_alive(holder: str) -> bool:
 def connect(
     conf: Configuration | None = None, user: str | None = None, local_node: str | None = None
 ) -> Iterator[DFSClient]:
-    """Open the embedded cluster (formatting it on first use) and yield a client for `user`."""
+    """Open the embedded cluster (formatted by `format_cluster`) and yield a client for `user`."""
     cluster = EmbeddedCluster(conf)
     try:
         yield cluster.client(user, local_node)

@@ -1,18 +1,26 @@
-"""The namenode's durable metadata: an edit log of msgpack records and fsimage checkpoints.
+"""The namenode's durable metadata files: an edit log of msgpack records and fsimage checkpoints.
 
-Owns the on-disk formats and nothing else (the namenode decides what to log and when).
+Owns the on-disk formats, the shape of every edit-log record, and reading and writing the files
+durably (the namenode decides what to log and when; `dfs.fsimage` what an image holds).
 
 Edit log file (``edits``): a header record ``{"start_txid": N}`` then records, each framed as
 ``u32 length | u32 crc32(payload) | payload`` where the payload is a msgpack list
-``[op, args...]``. A record is fsync'd before `append` returns, so an acknowledged operation
-survives a crash. A torn last record (short, or failing its CRC, at the very end of the file)
-is the trace of a crash mid-append: it is dropped and the file truncated to the last good
-record. A bad record followed by more data is real corruption and is reported, not skipped.
+``[op, args...]``. A record is written with `faults.write_fully` and fsync'd before `append`
+returns, so an acknowledged operation survives a crash. A write or fsync that fails (a full
+disk, an I/O error) raises `DFSStorageWriteError`, and the file is truncated back to its last
+good record; if even that fails the log refuses further appends until it is reopened (the
+reader then drops the torn tail). Reading tells the two kinds of damage apart:
+- a torn tail (a short or CRC-failing last write, with no good record after it) is the trace
+  of a crash mid-append, never acknowledged: it is dropped;
+- a bad section followed by good records is real corruption: `scan` reports it with its offset,
+  and loading refuses to start (`hadoop namenode -recover` can skip it).
 
-Image file (``fsimage``): one msgpack map (format version, last txid, superuser, next block id,
-the inode tree). It is written to a temporary file, fsync'd and renamed over the old one; the
-edit log is then restarted with ``start_txid`` = image txid + 1. Records a crash left in an old
-log that the image already holds are skipped on replay by their txid.
+Image file (``fsimage``): ``MHIMAGE2 | u64 length | u32 crc32(payload) | payload`` (HDFS keeps
+an MD5 beside its image; the frame does the same job), the payload one msgpack map (see
+`dfs.fsimage`). Images of the first, unframed layout (one msgpack map) are still read. It is
+written to a temporary file, fsync'd and renamed over the old one; the edit log is then
+restarted with ``start_txid`` = image txid + 1. Records a crash left in an old log that the
+image already holds are skipped on replay by their txid.
 """
 
 from __future__ import annotations
@@ -21,61 +29,197 @@ import os
 import struct
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import msgpack
 
 from dfs import faults
-from dfs.errors import DFSError
+from dfs.errors import DFSInconsistentState, DFSStorageWriteError
+from dfs.storage import FILE_MODE, os_reason, write_durably
 
 _FRAME = struct.Struct(">II")
-IMAGE_VERSION = 1
+_IMAGE_MAGIC = b"MHIMAGE2"
+_IMAGE_HEADER = struct.Struct(">8sQI")
+IMAGE_VERSION = 2
+MAX_RECORD = 64 << 20  # no record is this large: a longer length field is damage
+
+RECOVER_HINT = (
+    "restore the namenode directory from a backup, or run `hadoop namenode -recover` "
+    "(it keeps a copy of the log and skips the damaged record)"
+)
 
 
-class EditLogCorrupt(DFSError):
+class EditLogCorrupt(DFSInconsistentState):
     """The edit log has a bad record before its end: it was damaged, not torn by a crash."""
 
 
-def _frame(record: list) -> bytes:
-    payload = msgpack.packb(record, use_bin_type=True)
-    return _FRAME.pack(len(payload), zlib.crc32(payload)) + payload
+class ImageCorrupt(DFSInconsistentState):
+    """The fsimage cannot be read back as it was written."""
+
+
+# -- record shapes --------------------------------------------------------------------------------
+_S, _I, _OS, _LI = "str", "int", "str|None", "list[int]"
+#: op -> the types of its arguments (the record is ``[op, *args]``)
+RECORD_SHAPES: dict[str, tuple[str, ...]] = {
+    "mkdir": (_S, _S, _OS, _I, _I),
+    "create": (_S, _S, _OS, _I, _I, _I, _I, _OS),
+    "add_block": (_S, _I, _I),
+    "abandon_block": (_S, _I),
+    "close": (_S, _I, _LI),
+    "delete": (_S, _I),
+    "rename": (_S, _S, _I),
+    "rename2": (_S, _S, _I, _I),  # src, dst, mtime, overwrite 0/1 (HDFS's rename with options)
+    "chmod": (_S, _I),
+    "chown": (_S, _OS, _OS),
+    "setrep": (_S, _I),
+    "times": (_S, _I, _I),
+    "replicas": (_LI,),
+    "corrupt_replica": (_I, _S),  # block id, node id: a replica found corrupt
+    "corrupt_replica_removed": (_I, _S),  # that replica is gone (deleted or replaced)
+}
+
+
+def _is(value: Any, kind: str) -> bool:
+    if kind == _S:
+        return isinstance(value, str)
+    if kind == _I:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == _OS:
+        return value is None or isinstance(value, str)
+    return isinstance(value, list) and all(_is(v, _I) for v in value)
+
+
+def shape_problem(record: Any) -> str | None:
+    """Why `record` is not a well-formed edit (None when it is)."""
+    if not isinstance(record, list) or not record or not isinstance(record[0], str):
+        return f"not an edit record: {str(record)[:80]}"
+    shape = RECORD_SHAPES.get(record[0])
+    if shape is None:
+        return f"unknown operation {record[0]!r}"
+    args = record[1:]
+    if len(args) != len(shape):
+        return f"{record[0]} has {len(args)} arguments, expected {len(shape)}"
+    for i, (value, kind) in enumerate(zip(args, shape)):
+        if not _is(value, kind):
+            return f"{record[0]} argument {i + 1} is {value!r}, expected {kind}"
+    return None
+
+
+def describe(record: Any) -> str:
+    """A short human form of a record: ``rename /a -> /b``."""
+    if isinstance(record, list) and record and isinstance(record[0], str):
+        if record[0] == "rename" and len(record) > 2:
+            return f"rename {record[1]} -> {record[2]}"
+        return " ".join(str(x) for x in record[:2])[:120]
+    return str(record)[:80]
+
+
+# -- reading --------------------------------------------------------------------------------------
+@dataclass(slots=True)
+class BadSection:
+    """Unreadable bytes in the log: `offset`..`end`, found after `index` good records."""
+
+    offset: int
+    end: int
+    index: int
+    reason: str
+
+
+@dataclass(slots=True)
+class LogScan:
+    """What `scan` found: the header's start txid, (offset, record) pairs, the offset just
+    after the last good record, and the bad sections that good records follow."""
+
+    start_txid: int
+    entries: list[tuple[int, Any]] = field(default_factory=list)
+    end: int = 0
+    bad: list[BadSection] = field(default_factory=list)
+
+
+def _frame_at(data: bytes, pos: int) -> tuple[int, Any] | None:
+    """(end, record) of a good frame starting at `pos`, or None."""
+    if pos + _FRAME.size > len(data):
+        return None
+    length, crc = _FRAME.unpack_from(data, pos)
+    end = pos + _FRAME.size + length
+    if length > MAX_RECORD or end > len(data):
+        return None
+    payload = data[pos + _FRAME.size : end]
+    if zlib.crc32(payload) != crc:
+        return None
+    try:
+        record = msgpack.unpackb(payload, raw=False, use_list=True, strict_map_key=False)
+    except (ValueError, TypeError):
+        return None
+    return end, record
+
+
+def _resync(data: bytes, pos: int) -> int | None:
+    """The offset of the next good frame after a bad one at `pos`, or None (a torn tail)."""
+    for p in range(pos + 1, len(data) - _FRAME.size + 1):
+        if _frame_at(data, p) is not None:
+            return p
+    return None
+
+
+def scan(path: Path, offset: int = 0) -> LogScan:
+    """Read the log from `offset` (0, or a position after the header from an earlier scan).
+
+    A torn tail ends the scan (`end` stops before it); a bad section followed by good frames
+    is listed in `bad` and skipped. With `offset` > 0 the start txid returned is 0 (unknown).
+    """
+    with open(path, "rb") as f:
+        f.seek(offset)
+        data = f.read()
+    result = LogScan(1 if offset == 0 else 0)
+    pos, first = 0, offset == 0
+    while pos < len(data):
+        found = _frame_at(data, pos)
+        if found is None:
+            after = _resync(data, pos)
+            if after is None:
+                break  # a torn tail: a crash mid-append, never acknowledged
+            reason = "a record fails its length or checksum test"
+            result.bad.append(BadSection(offset + pos, offset + after, len(result.entries), reason))
+            pos = after
+            continue
+        end, record = found
+        if first and isinstance(record, dict):
+            result.start_txid = record.get("start_txid", 1)
+            if not isinstance(result.start_txid, int):
+                raise EditLogCorrupt(f"edit log {path} has a damaged header; {RECOVER_HINT}")
+        else:
+            result.entries.append((offset + pos, record))
+        first = False
+        pos = end
+        result.end = offset + pos
+    if result.end == 0:
+        result.end = offset
+    return result
 
 
 def read_records(path: Path, offset: int = 0) -> tuple[int, list[list], int]:
     """(start txid, the good records from `offset` on, offset just after the last good record).
 
-    With `offset` > 0 (a position after the header returned by an earlier call) only the records
-    appended since are read; the start txid returned is then 0 (unknown).
+    Raises `EditLogCorrupt` when a bad record is followed by more good data.
     """
-    with open(path, "rb") as f:
-        f.seek(offset)
-        data = f.read()
-    records: list[list] = []
-    pos = 0
-    start_txid = 1 if offset == 0 else 0
-    first = offset == 0
-    while pos < len(data):
-        if pos + _FRAME.size > len(data):
-            break  # torn header at the tail
-        length, crc = _FRAME.unpack_from(data, pos)
-        end = pos + _FRAME.size + length
-        payload = data[pos + _FRAME.size : end]
-        if end > len(data) or zlib.crc32(payload) != crc:
-            if end < len(data):
-                raise EditLogCorrupt(
-                    f"edit log {path} is corrupt at byte {offset + pos} (a bad record is followed by "
-                    f"more data); restore the namenode directory from a backup or reformat"
-                )
-            break  # torn record at the tail
-        record = msgpack.unpackb(payload, raw=False, use_list=True, strict_map_key=False)
-        if first and isinstance(record, dict):
-            start_txid = int(record["start_txid"])
-        else:
-            records.append(record)
-        first = False
-        pos = end
-    return start_txid, records, offset + pos
+    found = scan(path, offset)
+    if found.bad:
+        bad = found.bad[0]
+        raise EditLogCorrupt(
+            f"edit log {path} is corrupt at byte {bad.offset}: {bad.reason}, and good records "
+            f"follow; {RECOVER_HINT}",
+            str(path),
+        )
+    return found.start_txid, [r for _, r in found.entries], found.end
+
+
+# -- appending ------------------------------------------------------------------------------------
+def _frame(record: list | dict) -> bytes:
+    payload = msgpack.packb(record, use_bin_type=True)
+    return _FRAME.pack(len(payload), zlib.crc32(payload)) + payload
 
 
 class EditLog:
@@ -85,39 +229,69 @@ class EditLog:
         self.path = path
         self._fd: int | None = None
         self.size = 0
+        self._broken: str | None = None  # why appends are refused (a tail we could not cut)
 
     def create(self, start_txid: int) -> None:
-        tmp = self.path.with_suffix(".new")
-        with open(tmp, "wb") as f:
-            f.write(_frame({"start_txid": start_txid}))  # type: ignore[arg-type]
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self.path)
-        _fsync_dir(self.path.parent)
+        """Start a new, empty log (tmp + fsync + rename): raises `DFSStorageWriteError`."""
+        write_durably(self.path, _frame({"start_txid": start_txid}), "editlog", "the edit log")
         self.close()
 
     def open(self, good_end: int | None = None) -> None:
-        """Open for appending, truncating a torn tail at `good_end` if given."""
+        """Open for appending, truncating a torn tail at `good_end` if given (a reader found
+        the last good record there: that also lifts a refusal left by a failed append)."""
         self.close()
         self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
-        if good_end is not None and good_end < os.fstat(self._fd).st_size:
-            os.ftruncate(self._fd, good_end)
-            os.fsync(self._fd)
+        if good_end is not None:
+            if good_end < os.fstat(self._fd).st_size:
+                try:
+                    os.ftruncate(self._fd, good_end)
+                    os.fsync(self._fd)
+                except OSError as e:
+                    self._broken = (
+                        f"cannot cut the torn tail off the edit log {self.path} at byte "
+                        f"{good_end}: {os_reason(e)}; no operation is accepted until it is"
+                    )
+                    raise DFSStorageWriteError(self._broken, str(self.path)) from e
+            self._broken = None
         self.size = os.lseek(self._fd, 0, os.SEEK_END)
 
     def append(self, records: list[list]) -> int:
         """Append records and fsync: when this returns they survive a crash.
 
         Returns the file size after the append (the caller holds the namespace lock, so no
-        other process appends in between).
+        other process appends in between). Raises `DFSStorageWriteError` when the write or
+        the fsync fails; the records are then not in the log.
         """
+        if self._broken is not None:
+            raise DFSStorageWriteError(self._broken, str(self.path))
         if self._fd is None:
             self.open()
-        data = b"".join(_frame(r) for r in records)
-        faults.write_fully(self._fd, data, "editlog")  # type: ignore[arg-type]
-        os.fsync(self._fd)  # type: ignore[arg-type]
-        self.size = os.fstat(self._fd).st_size  # type: ignore[arg-type]
+        fd: int = self._fd  # type: ignore[assignment]
+        data = b"".join([_frame(r) for r in records])
+        before = os.fstat(fd).st_size
+        try:
+            faults.write_fully(fd, data, "editlog")
+            os.fsync(fd)
+        except OSError as e:
+            self._cut_back(fd, before, e)
+            raise DFSStorageWriteError(
+                f"cannot write the edit log {self.path}: {os_reason(e)}", str(self.path)
+            ) from e
+        self.size = before + len(data)
         return self.size
+
+    def _cut_back(self, fd: int, good_end: int, cause: OSError) -> None:
+        """Drop the part of a failed append that reached the file."""
+        try:
+            if os.fstat(fd).st_size != good_end:
+                os.ftruncate(fd, good_end)
+                os.fsync(fd)
+        except OSError as e:
+            self._broken = (
+                f"cannot write the edit log {self.path}: {os_reason(cause)}, and cutting the "
+                f"failed write off failed too ({os_reason(e)}); no operation is accepted until "
+                "the namenode is reopened"
+            )
 
     def disk_size(self) -> int:
         return self.path.stat().st_size
@@ -128,18 +302,47 @@ class EditLog:
             self._fd = None
 
 
+# -- the image file -------------------------------------------------------------------------------
 def write_image(path: Path, image: dict[str, Any]) -> None:
-    tmp = path.with_suffix(".ckpt")
-    with open(tmp, "wb") as f:
-        f.write(msgpack.packb(image, use_bin_type=True))
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
+    """Write an image durably (tmp + fsync + rename); raises `DFSStorageWriteError`."""
+    payload = msgpack.packb(image, use_bin_type=True)
+    header = _IMAGE_HEADER.pack(_IMAGE_MAGIC, len(payload), zlib.crc32(payload))
+    write_durably(path, header + payload, "fsimage", "the fsimage")
 
 
 def read_image(path: Path) -> dict[str, Any]:
-    return msgpack.unpackb(path.read_bytes(), raw=False, use_list=True, strict_map_key=False)
+    """The image's map; raises `ImageCorrupt` naming the file when it is damaged."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise ImageCorrupt(f"cannot read the fsimage {path}: {os_reason(e)}", str(path)) from e
+    if data.startswith(_IMAGE_MAGIC):
+        if len(data) < _IMAGE_HEADER.size:
+            raise image_damage(path, "its header is cut short")
+        _, length, crc = _IMAGE_HEADER.unpack_from(data)
+        payload = data[_IMAGE_HEADER.size :]
+        if len(payload) != length:
+            raise image_damage(path, f"it holds {len(payload)} bytes of {length} (truncated?)")
+        if zlib.crc32(payload) != crc:
+            raise image_damage(path, "its checksum does not match")
+    else:
+        payload = data  # the first layout: an unframed msgpack map
+    try:
+        image = msgpack.unpackb(payload, raw=False, use_list=True, strict_map_key=False)
+    except (ValueError, TypeError) as e:
+        raise image_damage(path, f"it cannot be decoded ({e})") from e
+    if not isinstance(image, dict):
+        raise image_damage(path, "it is not an image map")
+    return image
+
+
+def image_damage(path: Path, why: str) -> ImageCorrupt:
+    return ImageCorrupt(
+        f"fsimage {path} is damaged: {why}; restore the namenode directory from a backup "
+        "(the fsimage cannot be salvaged), or `hadoop namenode -format -force` to erase the "
+        "cluster and start over",
+        str(path),
+    )
 
 
 def iter_new(records: list[list], start_txid: int, after_txid: int) -> Iterator[tuple[int, list]]:
@@ -150,9 +353,15 @@ def iter_new(records: list[list], start_txid: int, after_txid: int) -> Iterator[
             yield txid, record
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+__all__ = [
+    "FILE_MODE",
+    "EditLog",
+    "EditLogCorrupt",
+    "ImageCorrupt",
+    "LogScan",
+    "read_image",
+    "read_records",
+    "scan",
+    "shape_problem",
+    "write_image",
+]

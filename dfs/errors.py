@@ -81,6 +81,17 @@ class DFSQuotaOrSpace(DFSError, OSError):
     """No datanode can take a block (all dead, full, or fewer than asked for)."""
 
 
+class DFSInconsistentState(DFSError, OSError):
+    """The namenode's metadata (VERSION, fsimage, edit log) is damaged: refused, never repaired
+    silently; the message names the file and the way out."""
+
+    hadoop_name = "InconsistentFSStateException"
+
+
+class DFSStorageWriteError(DFSError, OSError):
+    """A durable metadata write (edit log, fsimage, VERSION) failed: nothing was acknowledged."""
+
+
 class DFSAlreadyBeingCreated(DFSError, OSError):
     """A create of a file that another live client is still writing (it holds the lease)."""
 
@@ -121,6 +132,8 @@ _BY_NAME = {
         DFSPathComponentTooLong,
         DFSMaxDirectoryItemsExceeded,
         DFSAlreadyBeingCreated,
+        DFSInconsistentState,
+        DFSStorageWriteError,
     )
 }
 

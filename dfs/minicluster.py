@@ -104,6 +104,7 @@ class MiniCluster:
         return node if isinstance(node, str) else f"dn{node}"
 
     def close(self) -> None:
+        """Close the cluster (a second close does nothing)."""
         self.cluster.close()
 
     def __enter__(self) -> MiniCluster:

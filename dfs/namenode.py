@@ -19,12 +19,11 @@ import fcntl
 import logging
 import os
 import time
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from dfs import editlog, faults
+from dfs import editlog, faults, replay, storage
 from dfs.blockmanager import BlockManager, DeleteCommand, NodeState, ReplicateCommand
 from dfs.conf import (
     Configuration,
@@ -39,7 +38,6 @@ from dfs.errors import (
     DFSAlreadyFormatted,
     DFSError,
     DFSFileNotFound,
-    DFSNotFormatted,
 )
 from dfs.fsck import build_fsck_report
 from dfs.fsimage import image_of, namespace_of
@@ -73,6 +71,10 @@ faults.register(
     "namenode.after_journal",
     "NameNode._journal, after the records are appended and fsync'd, before they are applied",
 )
+faults.register(
+    "namenode.checkpoint.after_image",
+    "NameNode.checkpoint, after the new fsimage is renamed in, before the edit log restarts",
+)
 
 FIRST_BLOCK_ID = (1 << 30) + 1
 FIRST_GENSTAMP = 1001
@@ -102,18 +104,24 @@ class NameNode:
         directory: Path,
         conf: Configuration,
         replica_probe: Callable[[int], set[str]] | None = None,
+        recovery: Callable[[str], str] | None = None,
     ) -> None:
+        """Open a formatted namenode directory (refused when unformatted or damaged).
+
+        `recovery` (only for `hadoop namenode -recover`) is asked about each damaged edit and
+        answers "skip" or "stop"; what it dropped is listed in `recovered`.
+        """
         self.directory = Path(directory)
         self.conf = conf
-        if not (self.directory / "VERSION").exists():
-            raise DFSNotFormatted(
-                f"no formatted namenode in {self.directory}; run `hadoop namenode -format`"
-            )
+        self.version = storage.check_namenode_dir(self.directory)
+        storage.keep_private(self.directory)
+        self._recovery = recovery
+        self.recovered: list[str] = []
         self.blocks = BlockManager()
         self.replica_probe = replica_probe
         self.holder_alive: Callable[[str], bool] = holder_alive
         self.pending_deletes: list[tuple[int, set[str]]] = []
-        self._lock_fd = os.open(self.directory / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        self._lock_fd = os.open(self.directory / "lock", os.O_RDWR | os.O_CREAT, 0o600)
         self._lock_depth = 0
         self._edits = editlog.EditLog(self.directory / "edits")
         self._edits_ino = -1
@@ -131,14 +139,20 @@ class NameNode:
     @staticmethod
     def format(
         directory: Path, conf: Configuration, superuser: str, force: bool = False
-    ) -> None:
+    ) -> str:
+        """Create an empty namespace in `directory`; returns the new cluster id.
+
+        Refuses (without -force) when the directory holds any namenode metadata, even the
+        remains of a damaged cluster."""
         directory = Path(directory)
-        if (directory / "VERSION").exists() and not force:
+        if storage.has_metadata(directory) and not force:
             raise DFSAlreadyFormatted(
-                f"a cluster is already formatted in {directory}; use -force to erase it",
-                None,
+                f"namenode storage {directory} already holds a cluster (or what is left of "
+                "one); re-run with -force to erase it (hadoop namenode -format -force)",
+                str(directory),
             )
         directory.mkdir(parents=True, exist_ok=True)
+        os.chmod(directory, storage.DIR_MODE)
         write_cluster_site(directory, conf)  # the NameNode's own settings, from this command
         for name in ("fsimage", "edits", "VERSION"):
             (directory / name).unlink(missing_ok=True)
@@ -147,12 +161,14 @@ class NameNode:
         image = image_of(
             ns, txid=0, next_block_id=FIRST_BLOCK_ID, genstamp=FIRST_GENSTAMP
         )
-        image["cluster_id"] = "CID-" + str(uuid.uuid4())
+        cluster_id = storage.new_cluster_id()
+        image["cluster_id"] = cluster_id
         editlog.write_image(directory / "fsimage", image)
         editlog.EditLog(directory / "edits").create(start_txid=1)
-        (directory / "VERSION").write_text(
-            f"clusterID={image['cluster_id']}\nsuperuser={superuser}\nlayoutVersion=1\n"
-        )
+        version = storage.namenode_version(cluster_id, superuser)
+        storage.write_version(directory / "VERSION", version)
+        storage.secure_namenode_dir(directory)
+        return cluster_id
 
     # -- locking and catching up ---------------------------------------------------------------
     @contextmanager
@@ -175,7 +191,11 @@ class NameNode:
 
     def _catch_up(self) -> None:
         path = self.directory / "edits"
-        st = os.stat(path)
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            storage.check_namenode_dir(self.directory)  # names the missing file
+            raise
         if st.st_ino != self._edits_ino:
             reload = self._edits_ino != -1
             self._load()
@@ -184,10 +204,9 @@ class NameNode:
             return
         if st.st_size == self._edits_offset:
             return
-        _, records, end = editlog.read_records(path, self._edits_offset)
-        for record in records:
-            self.txid += 1
-            self._apply(record)
+        found = editlog.scan(path, self._edits_offset)
+        self._replay(found, self.txid + 1, path)
+        end = found.end
         if end < st.st_size:
             log.warning(
                 "dropping a torn record at the end of %s (offset %d)", path, end
@@ -196,8 +215,9 @@ class NameNode:
         self._edits_offset = end
 
     def _load(self) -> None:
-        image = editlog.read_image(self.directory / "fsimage")
-        self.ns = namespace_of(image, self.settings.permissions_enabled)
+        image_path = self.directory / "fsimage"
+        image = editlog.read_image(image_path)
+        self.ns = namespace_of(image, self.settings.permissions_enabled, image_path)
         self.ns.supergroup = self.settings.superusergroup
         self.ns.limits = FsLimits(
             self.settings.max_component_length, self.settings.max_directory_items
@@ -206,6 +226,10 @@ class NameNode:
         self.next_block_id = image["next_block_id"]
         self.genstamp = image["genstamp"]
         self.cluster_id = image.get("cluster_id", "")
+        if self.cluster_id and self.cluster_id != self.version["clusterID"]:
+            raise storage.inconsistent_ids(
+                self.directory, self.version["clusterID"], self.cluster_id
+            )
         self.blocks.expected.clear()
         self.blocks.replicas.clear()
         self.blocks.corrupt.clear()
@@ -216,15 +240,54 @@ class NameNode:
                 self.blocks.add_block(b.block_id, f.replication, b.length if complete else None)
         self._restore_corrupt_marks(image.get("corrupt_replicas"))
         path = self.directory / "edits"
-        start, records, end = editlog.read_records(path)
-        for txid, record in editlog.iter_new(records, start, self.txid):
-            self.txid = txid
-            self._apply(record)
-        self._edits.open(good_end=end)
+        found = editlog.scan(path)
+        self._replay(found, found.start_txid, path)
+        self._edits.open(good_end=found.end)
         self._edits_ino = os.stat(path).st_ino
-        self._edits_offset = end
-        if len(records) > self.checkpoint_txns:
-            self.checkpoint()
+        self._edits_offset = found.end
+        if len(found.entries) > self.checkpoint_txns and self._recovery is None:
+            try:
+                self.checkpoint()
+            except OSError as e:  # DFSStorageWriteError: the old image and log are still whole
+                log.warning("checkpoint skipped: %s", e)
+
+    def _replay(self, found: editlog.LogScan, start_txid: int, path: Path) -> None:
+        """Apply the scanned records numbered above `self.txid`, each checked first: a bad
+        one stops the start (or, in recovery mode, is skipped or ends the replay)."""
+        bad = {b.index: b for b in found.bad}
+        txid = start_txid
+        for i, (offset, record) in enumerate(found.entries):
+            section = bad.get(i)
+            if section is not None:
+                where = f"byte {section.offset} (after txid {txid - 1})"
+                if self._damaged(path, where, section.reason, found.entries[i:]) == "stop":
+                    return
+            if txid > self.txid:
+                why = editlog.shape_problem(record) or replay.problem(self.ns, record)
+                if why is None:
+                    self._apply(record)
+                else:
+                    where = f"byte {offset} (txid {txid})"
+                    what = f"{editlog.describe(record)}: {why}"
+                    if self._damaged(path, where, what, found.entries[i:]) == "stop":
+                        return
+                self.txid = txid
+            txid += 1
+
+    def _damaged(self, path: Path, where: str, what: str, rest: list) -> str:
+        """Refuse to start, or (recovery mode) ask what to do: "skip" or "stop"."""
+        message = f"edit log {path} is damaged at {where}: {what}"
+        if self._recovery is None:
+            raise editlog.EditLogCorrupt(
+                f"{message}. The NameNode cannot start: {editlog.RECOVER_HINT}", str(path)
+            )
+        choice = self._recovery(message)
+        if choice == "stop":
+            self.recovered.append(f"{message} (stopped here)")
+            self.recovered += [f"dropped: {editlog.describe(r)}" for _, r in rest[1:]]
+        else:
+            self.recovered.append(f"{message} (skipped)")
+        return choice
 
     def checkpoint(self) -> None:
         """Write a new image of the current namespace and restart the edit log."""
@@ -233,15 +296,24 @@ class NameNode:
             image["cluster_id"] = self.cluster_id
             image["corrupt_replicas"] = self.blocks.corrupt_marks()
             editlog.write_image(self.directory / "fsimage", image)
+            faults.crash_point("namenode.checkpoint.after_image")
             self._edits.create(start_txid=self.txid + 1)
             self._edits.open()
             self._edits_ino = os.stat(self.directory / "edits").st_ino
             self._edits_offset = self._edits.size
 
+    def close(self) -> None:
+        """Release the edit log's file descriptor (the object is done with)."""
+        self._edits.close()
+
     def _journal(self, *records: list) -> None:
         """Make records durable, then apply them (the caller holds the lock)."""
         faults.crash_point("namenode.before_journal")
-        self._edits_offset = self._edits.append(list(records))
+        try:
+            self._edits_offset = self._edits.append(list(records))
+        except DFSError as e:  # a failed write: nothing is applied, nothing acknowledged
+            e.args = (f"{editlog.describe(records[0])}: {e.message}",)
+            raise
         faults.crash_point("namenode.after_journal")
         for record in records:
             self.txid += 1

@@ -1,18 +1,23 @@
-"""Shared fixtures: a MiniCluster per test, and a private MINIHADOOP_HOME for the whole run so
-no test ever touches the user's ~/.minihadoop."""
+"""Shared fixtures: a MiniCluster per test, and a private, formatted MINIHADOOP_HOME for the
+whole run so no test ever touches the user's ~/.minihadoop."""
 
 from __future__ import annotations
 
 import pytest
 
+from dfs.cluster import format_cluster
+from dfs.conf import Configuration
 from dfs.minicluster import MiniCluster
 
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_home(tmp_path_factory):
     mp = pytest.MonkeyPatch()
-    mp.setenv("MINIHADOOP_HOME", str(tmp_path_factory.mktemp("minihadoop-home")))
+    home = tmp_path_factory.mktemp("minihadoop-home")
+    mp.setenv("MINIHADOOP_HOME", str(home))
     mp.delenv("MINIHADOOP_CONF_DIR", raising=False)
+    # formatted once, as `hadoop namenode -format` would: nothing formats implicitly
+    format_cluster(Configuration({"minihadoop.home": str(home)}, load_site=False))
     yield
     mp.undo()
 

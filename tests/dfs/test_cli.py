@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from dfs.cli import cli, hadoop_command, parse_generic_options
-from dfs.cluster import EmbeddedCluster, connect
+from dfs.cluster import EmbeddedCluster, connect, format_cluster
 from dfs.conf import Configuration
 from dfs.errors import ConfigError
 
@@ -24,8 +24,10 @@ BLOCK = 65536
 
 @pytest.fixture
 def run(tmp_path, monkeypatch):
+    """`hadoop ...` in-process on a freshly formatted cluster (formatting is never implicit)."""
     monkeypatch.setenv("MINIHADOOP_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("HADOOP_USER_NAME", "alice")
+    format_cluster(Configuration())
     runner = CliRunner()
     return lambda *args, **kw: runner.invoke(cli, list(args), **kw)
 
@@ -106,7 +108,8 @@ def test_version(run):
 
 
 # ---- namenode -format -------------------------------------------------------------------------
-def test_namenode_format_refuses_then_force(run, tmp_path):
+def test_namenode_format_refuses_then_force(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("MINIHADOOP_HOME", str(tmp_path / "fresh"))
     r = run("namenode", "-format")
     assert r.exit_code == 0, r.stderr
     put_bytes("/keep", b"data")
@@ -222,6 +225,7 @@ def _proc(args, home, **kw):
 
 def test_subprocess_put_cat_and_exit_codes(tmp_path):
     data = os.urandom(BLOCK * 2 + 3)
+    assert _proc(["namenode", "-format"], tmp_path).returncode == 0
     p = _proc(["fs", "-D", f"dfs.blocksize={BLOCK}", "-put", "-", "/bin"], tmp_path, input=data)
     assert p.returncode == 0, p.stderr
     p = _proc(["fs", "-cat", "/bin"], tmp_path)

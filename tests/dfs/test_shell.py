@@ -47,6 +47,7 @@ class Hadoop:
 @pytest.fixture
 def hadoop(tmp_path, monkeypatch) -> Hadoop:
     h = Hadoop(monkeypatch, str(tmp_path / "home"))
+    assert h("namenode", "-format").exit_code == 0
     assert h.fs("-mkdir", "-p", "/user/alice").exit_code == 0
     return h
 

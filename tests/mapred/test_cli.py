@@ -31,7 +31,13 @@ def hadoop(*args, home, cwd=ROOT):
 
 @pytest.fixture
 def home(tmp_path):
-    return tmp_path / "home"
+    """A freshly formatted state directory (nothing formats implicitly)."""
+    from dfs.cluster import format_cluster
+    from dfs.conf import Configuration
+
+    home = tmp_path / "home"
+    format_cluster(Configuration({"minihadoop.home": str(home)}, load_site=False))
+    return home
 
 
 def test_jar_paths_without_scheme_live_on_the_dfs(tmp_path, home):
