@@ -552,3 +552,19 @@ def test_a_full_edit_log_disk_does_not_fail_a_read_that_reports_corruption(tmp_p
             assert mc.client().read_bytes("/full-log") == data
         fb = mc.client().fsck("/full-log").files[0].blocks[0]
         assert victim in fb.block.corrupt  # held in this process at least
+
+
+@pytest.mark.parametrize("keep", [5, META_HEADER_SIZE + 3, META_HEADER_SIZE + 4 * 50 + 2])
+def test_a_torn_meta_file_is_a_checksum_error_for_a_reader(tmp_path, keep):
+    """Fails on the old code: a meta file cut short raised struct.error / ValueError out of the
+    read (an internal error) instead of failing over to another replica."""
+    with MiniCluster(tmp_path) as mc:
+        data = _payload(BLOCK, 24)
+        mc.client().write_bytes("/torn", data)
+        block = mc.client().block_locations("/torn")[0]
+        victim = block.locations[0].node_id
+        c = mc.client()  # opened before the damage: no block report will see it
+        with open(mc.datanodes[victim].meta_path(block.block_id), "r+b") as f:
+            f.truncate(keep)
+        assert c.read_bytes("/torn") == data
+        assert victim in c.block_locations("/torn")[0].corrupt
