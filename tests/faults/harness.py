@@ -1,10 +1,11 @@
 """The fault suite's harness: run a real command in a child process with a fault armed, prove
 the fault fired, reopen the cluster and check what a user is promised.
 
-Owns the child-process plumbing (`run_hadoop`, `run_script`: a timeout on every wait, the child
-killed in a ``finally``), the namespace snapshot a reader sees (`snapshot`), the invariants
-(`check`: acknowledged state survived, a command's paths are all-or-nothing, fsck agrees with
-the readers) and the campaign tally (faults injected, losses found) that conftest prints.
+Owns the child-process plumbing (`run_child`: a timeout on every wait, the child killed in a
+``finally``), the namespace snapshot a reader sees (`snapshot`), the invariants (`check`:
+acknowledged state survived, a command's paths are all-or-nothing, fsck agrees with the
+readers), the sweep over every N of ``point@N`` (`sweep`) and the campaign tally (faults
+injected, losses found) that conftest prints.
 Must not touch product code: it uses public entry points only (``python -m mapred.cli``, the
 DFS client, `MiniCluster`, and the switches of `dfs.faults`).
 
