@@ -278,6 +278,10 @@ def main(argv: list[str] | None = None) -> int:
     os.makedirs(opts.workdir, exist_ok=True)
     env = dict(os.environ, PYTHONPATH=ROOT, MINIHADOOP_HOME=os.path.join(opts.workdir, "home"))
     os.environ["MINIHADOOP_HOME"] = env["MINIHADOOP_HOME"]  # dfs:// in this process too
+    if opts.dfs and not os.path.isdir(os.path.join(env["MINIHADOOP_HOME"], "namenode")):
+        # a new state directory: format it, as a user would (nothing formats implicitly)
+        fmt = [sys.executable, "-m", "dfs.cli", "namenode", "-format"]
+        subprocess.run(fmt, env=env, check=True)
     # local runs name their files file:// (a bare path would resolve against fs.defaultFS)
     local_url = lambda p: "file://" + os.path.abspath(p)  # noqa: E731
     store = (lambda p: to_dfs(p, env)) if opts.dfs else local_url
