@@ -320,24 +320,34 @@ class DataNode:
         for sub in os.scandir(self.current):
             if not sub.is_dir():
                 continue
-            entries = {e.name: e for e in os.scandir(sub.path)}
-            for name, entry in entries.items():
-                if not name.startswith("blk_"):
-                    continue
-                if name.endswith(".meta"):
-                    if name[:-5] not in entries:
-                        self._drop_orphan_meta(Path(entry.path))
-                    continue
-                try:
-                    block_id, length = int(name[4:]), entry.stat().st_size
-                except (ValueError, OSError):
-                    continue
-                if meta_problem(entry.path + ".meta", length) is not None:
-                    if not os.path.exists(entry.path):
-                        continue  # deleted while we looked (block first, then meta)
-                    damaged.append(block_id)
-                lengths[block_id] = length
+            try:
+                entries = {e.name: e for e in os.scandir(sub.path)}
+            except OSError as e:  # an unreadable directory: its replicas are not reported
+                log.warning("%s: cannot list %s: %s", self.node_id, sub.path, e)
+                continue
+            self._scan_subdir(entries, lengths, damaged)
         return BlockReport(lengths, tuple(sorted(damaged)))
+
+    def _scan_subdir(
+        self, entries: dict[str, os.DirEntry], lengths: dict[int, int], damaged: list[int]
+    ) -> None:
+        """Add one current/subdir<NN>'s replicas to a block report being built."""
+        for name, entry in entries.items():
+            if not name.startswith("blk_"):
+                continue
+            if name.endswith(".meta"):
+                if name[:-5] not in entries:
+                    self._drop_orphan_meta(Path(entry.path))
+                continue
+            try:
+                block_id, length = int(name[4:]), entry.stat().st_size
+            except (ValueError, OSError):
+                continue
+            if meta_problem(entry.path + ".meta", length) is not None:
+                if not os.path.exists(entry.path):
+                    continue  # deleted while we looked (block first, then meta)
+                damaged.append(block_id)
+            lengths[block_id] = length
 
     def _drop_orphan_meta(self, meta: Path) -> None:
         """Remove a meta file with no block file, unless a live writer is between the two
