@@ -293,6 +293,10 @@ class EditLog:
                 "the namenode is reopened"
             )
 
+    @property
+    def is_open(self) -> bool:
+        return self._fd is not None
+
     def disk_size(self) -> int:
         return self.path.stat().st_size
 

@@ -196,7 +196,8 @@ class NameNode:
         except FileNotFoundError:
             storage.check_namenode_dir(self.directory)  # names the missing file
             raise
-        if st.st_ino != self._edits_ino:
+        # our open fd pins the inode, so an equal number is our file; once closed, it may not be
+        if st.st_ino != self._edits_ino or not self._edits.is_open:
             reload = self._edits_ino != -1
             self._load()
             if reload:  # another process checkpointed: the block map starts empty again

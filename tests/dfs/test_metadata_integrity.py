@@ -220,6 +220,20 @@ def test_a_failed_version_write_leaves_no_half_file(tmp_path):
     assert not list((tmp_path / "h" / "namenode").glob("VERSION*"))
 
 
+def test_a_closed_namenode_reloads_rather_than_trusting_a_reused_inode(mc):
+    """A new edit log can get the old one's inode number once nobody holds the old one open;
+    a namenode that closed its log must then reload, not read the new log at its old offset."""
+    stale = mc.cluster.namenode
+    mc.reopen()
+    for i in range(5):
+        mc.client().mkdirs(f"/later{i}")
+    mc.cluster.namenode.checkpoint()
+    stale._edits_ino = os.stat(mc.home / "namenode" / "edits").st_ino  # as if reused
+    with stale.locked():
+        assert all(stale.ns.find(f"/later{i}") is not None for i in range(5))
+    stale.close()
+
+
 # ---- 3. the image does not recurse on depth -----------------------------------------------------
 def test_a_5000_deep_tree_saves_and_loads_without_recursion(tmp_path):
     ns = Namespace("alice")
