@@ -81,29 +81,25 @@ RECORD_SHAPES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _is(value: Any, kind: str) -> bool:
-    if kind == _S:
-        return isinstance(value, str)
-    if kind == _I:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == _OS:
-        return value is None or isinstance(value, str)
-    return isinstance(value, list) and all(_is(v, _I) for v in value)
+_TYPES = {_S: (str,), _I: (int,), _OS: (str, type(None)), _LI: (list,)}  # exact types:
+# msgpack gives int for integers, so a bool (a subclass) is refused
 
 
 def shape_problem(record: Any) -> str | None:
     """Why `record` is not a well-formed edit (None when it is)."""
-    if not isinstance(record, list) or not record or not isinstance(record[0], str):
+    if type(record) is not list or not record or type(record[0]) is not str:
         return f"not an edit record: {str(record)[:80]}"
     shape = RECORD_SHAPES.get(record[0])
     if shape is None:
         return f"unknown operation {record[0]!r}"
-    args = record[1:]
-    if len(args) != len(shape):
-        return f"{record[0]} has {len(args)} arguments, expected {len(shape)}"
-    for i, (value, kind) in enumerate(zip(args, shape)):
-        if not _is(value, kind):
-            return f"{record[0]} argument {i + 1} is {value!r}, expected {kind}"
+    if len(record) != len(shape) + 1:
+        return f"{record[0]} has {len(record) - 1} arguments, expected {len(shape)}"
+    for i, kind in enumerate(shape, 1):
+        value = record[i]
+        if type(value) not in _TYPES[kind] or (
+            kind is _LI and not all(type(v) is int for v in value)
+        ):
+            return f"{record[0]} argument {i} is {value!r}, expected {kind}"
     return None
 
 

@@ -15,14 +15,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from dfs.namespace import Namespace
-from dfs.paths import components, parent
+from dfs.namespace import INode, Namespace
+
+
+def _find(ns: Namespace, path: str) -> INode | None:
+    """The inode at a journaled (normalized) path, or None: a plain walk, no checks."""
+    node: INode | None = ns.root
+    if path == "/":
+        return node
+    for name in path.split("/")[1:]:
+        kids = getattr(node, "children", None)
+        if kids is None:
+            return None
+        node = kids.get(name)
+        if node is None:
+            return None
+    return node
 
 
 def _parent_dir(ns: Namespace, path: str) -> str | None:
-    if not components(path):
-        return f"{path} is the root"
-    node = ns.find(parent(path))
+    if not path.startswith("/") or path == "/":
+        return f"{path!r} is not a path below the root"
+    node = _find(ns, path.rsplit("/", 1)[0] or "/")
     if node is None:
         return f"the parent of {path} does not exist"
     if not node.is_dir:
@@ -31,44 +45,44 @@ def _parent_dir(ns: Namespace, path: str) -> str | None:
 
 
 def _mkdir(ns: Namespace, r: list) -> str | None:
-    if ns.find(r[1]) is not None:
+    if _find(ns, r[1]) is not None:
         return f"{r[1]} already exists"
     return _parent_dir(ns, r[1])
 
 
 def _create(ns: Namespace, r: list) -> str | None:
-    existing = ns.find(r[1])
+    existing = _find(ns, r[1])
     if existing is not None and existing.is_dir:
         return f"{r[1]} is a directory"
     return _parent_dir(ns, r[1])
 
 
 def _file(ns: Namespace, r: list) -> str | None:
-    node = ns.find(r[1])
+    node = _find(ns, r[1])
     if node is None:
         return f"{r[1]} does not exist"
     return f"{r[1]} is a directory" if node.is_dir else None
 
 
 def _exists(ns: Namespace, r: list) -> str | None:
-    return None if ns.find(r[1]) is not None else f"{r[1]} does not exist"
+    return None if _find(ns, r[1]) is not None else f"{r[1]} does not exist"
 
 
 def _delete(ns: Namespace, r: list) -> str | None:
-    if not components(r[1]):
+    if r[1] == "/":
         return "it deletes the root directory"
     return _exists(ns, r)
 
 
 def _move(ns: Namespace, src: str, dst: str, overwrite: bool) -> str | None:
-    node = ns.find(src)
+    node = _find(ns, src)
     if node is None:
         return f"{src} does not exist"
-    if not components(src):
+    if src == "/":
         return "it moves the root directory"
     if node.is_dir and (dst + "/").startswith(src.rstrip("/") + "/"):
         return f"cannot move a directory into itself ({src} -> {dst})"
-    target = ns.find(dst)
+    target = _find(ns, dst)
     if target is not None and target is not node:
         if not overwrite:
             return f"the destination {dst} already exists"
