@@ -120,11 +120,12 @@ class EmbeddedCluster:
         self._closed = False
         bpc = self.conf.get_int("dfs.bytes-per-checksum")
         capacity = self.conf.get_bytes("dfs.datanode.capacity")
+        sync = self.conf.get_bool("dfs.datanode.synconclose")
         for line in (self.home / "topology").read_text().split("\n"):
             if line.strip():
                 node_id, rack = line.split()
                 self.datanodes[node_id] = DataNode(
-                    node_id, rack, self.home / "datanodes" / node_id, bpc, capacity
+                    node_id, rack, self.home / "datanodes" / node_id, bpc, capacity, sync
                 )
         for dn in self.datanodes.values():
             self._check_storage(dn)

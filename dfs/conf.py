@@ -54,6 +54,7 @@ DEFAULTS: dict[str, Any] = {
     "dfs.datanodes": 4,
     "dfs.racks": 2,
     "dfs.datanode.capacity": 64 * 1024**3,
+    "dfs.datanode.synconclose": True,  # fsync block + meta before a replica is finalized
     "dfs.heartbeat.interval": 3,
     "dfs.permissions.enabled": True,
     "dfs.permissions.superusergroup": "supergroup",

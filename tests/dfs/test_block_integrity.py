@@ -568,3 +568,12 @@ def test_a_torn_meta_file_is_a_checksum_error_for_a_reader(tmp_path, keep):
             f.truncate(keep)
         assert c.read_bytes("/torn") == data
         assert victim in c.block_locations("/torn")[0].corrupt
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, True), (False, False)])
+def test_sync_on_close_is_a_setting(tmp_path, value, expected):
+    conf = {} if value is None else {"dfs.datanode.synconclose": value}
+    with MiniCluster(tmp_path, conf=conf) as mc:
+        assert all(dn.sync_on_close is expected for dn in mc.datanodes.values())
+        mc.client().write_bytes("/s", _payload(BLOCK + 1, 25))
+        assert mc.client().read_bytes("/s") == _payload(BLOCK + 1, 25)
