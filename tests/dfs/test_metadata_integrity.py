@@ -33,6 +33,7 @@ from dfs.errors import (
 from dfs.fsimage import image_of, namespace_of
 from dfs.minicluster import MiniCluster
 from dfs.namespace import INodeDirectory, INodeFile, Namespace
+from dfs.recovery import RecoveryQuit, recover
 
 
 def _conf(home: Path, **more) -> Configuration:
@@ -371,3 +372,55 @@ def test_recover_rebuilds_a_lost_version_from_the_image(mc, monkeypatch):
     assert not mc.cluster.refused  # the datanodes' VERSION files agree with the rebuilt one
     assert mc.client().read_bytes("/data/part-0") == b"acknowledged" * 1000
     assert _block_files(mc.home) == blocks
+
+
+def _three_with_a_bad_middle(mc: MiniCluster) -> None:
+    _append_records(
+        mc,
+        ["mkdir", "/kept1", "alice", None, 0o755, 9],
+        ["create", "/nowhere/f", "alice", None, 0o644, 10, 3, 65536, None],
+        ["mkdir", "/kept2", "alice", None, 0o755, 11],
+    )
+
+
+def test_recover_stop_drops_the_rest_and_quit_changes_nothing(mc):
+    _three_with_a_bad_middle(mc)
+    nn_dir = mc.home / "namenode"
+    before = {p.name: p.read_bytes() for p in nn_dir.iterdir()}
+    asked: list[str] = []
+    with pytest.raises(RecoveryQuit):
+        recover(nn_dir, mc.conf, lambda text: asked.append(text) or "q")
+    assert "create /nowhere/f" in asked[0] and "Enter 's' to stop reading" in asked[0]
+    assert {p.name: p.read_bytes() for p in nn_dir.iterdir()} == before  # nothing changed
+
+    report = recover(nn_dir, mc.conf, lambda text: "s")
+    assert any("(stopped here)" in a for a in report.actions)
+    assert any(a == "dropped: mkdir /kept2" for a in report.actions)
+    mc.cluster = EmbeddedCluster(mc.conf)
+    client = mc.client()
+    assert client.exists("/kept1") and not client.exists("/kept2")
+    assert client.read_bytes("/data/part-0") == b"acknowledged" * 1000
+
+
+def test_recover_force_skips_a_garbled_section_and_keeps_what_follows(mc):
+    client = mc.client()
+    edits = mc.home / "namenode" / "edits"
+    first = edits.stat().st_size
+    for i in range(4):
+        client.mkdirs(f"/m{i}")
+    mc.cluster.close()
+    data = bytearray(edits.read_bytes())
+    data[first + 8] ^= 0xFF  # the payload of /m0's record: its CRC fails
+    edits.write_bytes(bytes(data))
+    report = recover(mc.home / "namenode", mc.conf)
+    assert any(f"at byte {first}" in a and "(skipped)" in a for a in report.actions)
+    mc.cluster = EmbeddedCluster(mc.conf)
+    assert [mc.client().exists(f"/m{i}") for i in range(4)] == [False, True, True, True]
+
+
+def test_recover_cannot_salvage_a_damaged_image(mc):
+    image = mc.home / "namenode" / "fsimage"
+    mc.cluster.close()
+    image.write_bytes(image.read_bytes()[:-3])
+    with pytest.raises(DFSInconsistentState, match="cannot be salvaged"):
+        recover(mc.home / "namenode", mc.conf)
