@@ -237,5 +237,13 @@ def check_datanode_dir(directory: Path, node_id: str, cluster_id: str, legacy: b
             "to belong to this cluster (restore its VERSION, or move the directory away)"
         )
     directory.mkdir(parents=True, exist_ok=True)
-    write_version(path, datanode_version(cluster_id, node_id))
+    try:
+        write_version(path, datanode_version(cluster_id, node_id))
+    except DFSStorageWriteError as e:  # another command may have written it just now
+        try:
+            theirs = read_version(path)
+        except DFSInconsistentState:
+            theirs = None
+        if theirs is None or theirs["clusterID"] != cluster_id:
+            return e.message
     return None
