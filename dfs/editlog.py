@@ -128,7 +128,7 @@ class LogScan:
     """What `scan` found: the header's start txid, (offset, record) pairs, the offset just
     after the last good record, and the bad sections that good records follow."""
 
-    start_txid: int
+    start_txid: int | None  # None: the header is missing or damaged
     entries: list[tuple[int, Any]] = field(default_factory=list)
     end: int = 0
     bad: list[BadSection] = field(default_factory=list)
@@ -164,12 +164,13 @@ def scan(path: Path, offset: int = 0) -> LogScan:
     """Read the log from `offset` (0, or a position after the header from an earlier scan).
 
     A torn tail ends the scan (`end` stops before it); a bad section followed by good frames
-    is listed in `bad` and skipped. With `offset` > 0 the start txid returned is 0 (unknown).
+    is listed in `bad` and skipped. With `offset` > 0 the start txid returned is 0 (unknown);
+    None when the header is missing or damaged.
     """
     with open(path, "rb") as f:
         f.seek(offset)
         data = f.read()
-    result = LogScan(1 if offset == 0 else 0)
+    result = LogScan(None if offset == 0 else 0)
     pos, first = 0, offset == 0
     while pos < len(data):
         found = _frame_at(data, pos)
@@ -179,13 +180,15 @@ def scan(path: Path, offset: int = 0) -> LogScan:
                 break  # a torn tail: a crash mid-append, never acknowledged
             reason = "a record fails its length or checksum test"
             result.bad.append(BadSection(offset + pos, offset + after, len(result.entries), reason))
-            pos = after
+            pos, first = after, False
             continue
         end, record = found
         if first and isinstance(record, dict):
-            result.start_txid = record.get("start_txid", 1)
-            if not isinstance(result.start_txid, int):
-                raise EditLogCorrupt(f"edit log {path} has a damaged header; {RECOVER_HINT}")
+            start = record.get("start_txid")
+            if type(start) is int:
+                result.start_txid = start
+            else:
+                result.bad.append(BadSection(offset, offset + end, 0, "its header is damaged"))
         else:
             result.entries.append((offset + pos, record))
         first = False
@@ -209,7 +212,7 @@ def read_records(path: Path, offset: int = 0) -> tuple[int, list[list], int]:
             f"follow; {RECOVER_HINT}",
             str(path),
         )
-    return found.start_txid, [r for _, r in found.entries], found.end
+    return found.start_txid or 1, [r for _, r in found.entries], found.end
 
 
 # -- appending ------------------------------------------------------------------------------------

@@ -242,7 +242,8 @@ class NameNode:
         self._restore_corrupt_marks(image.get("corrupt_replicas"))
         path = self.directory / "edits"
         found = editlog.scan(path)
-        self._replay(found, found.start_txid, path)
+        start = found.start_txid  # None: a damaged header (reported): assume the image's next
+        self._replay(found, self.txid + 1 if start is None else start, path)
         self._edits.open(good_end=found.end)
         self._edits_ino = os.stat(path).st_ino
         self._edits_offset = found.end

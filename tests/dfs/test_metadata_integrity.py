@@ -424,3 +424,22 @@ def test_recover_cannot_salvage_a_damaged_image(mc):
     image.write_bytes(image.read_bytes()[:-3])
     with pytest.raises(DFSInconsistentState, match="cannot be salvaged"):
         recover(mc.home / "namenode", mc.conf)
+
+
+def test_a_damaged_log_header_is_reported_and_recover_keeps_the_records_after_it(mc):
+    client = mc.client()
+    for i in range(3):
+        client.mkdirs(f"/old{i}")
+    mc.cluster.namenode.checkpoint()  # the new log starts at a txid above 1
+    client.mkdirs("/b")
+    client.mkdirs("/c")
+    mc.cluster.close()
+    edits = mc.home / "namenode" / "edits"
+    data = bytearray(edits.read_bytes())
+    data[9] ^= 0xFF  # inside the header record's payload
+    edits.write_bytes(bytes(data))
+    with pytest.raises(DFSInconsistentState, match="at byte 0"):
+        EmbeddedCluster(mc.conf)
+    recover(mc.home / "namenode", mc.conf)
+    mc.cluster = EmbeddedCluster(mc.conf)
+    assert all(mc.client().exists(p) for p in ("/old0", "/old2", "/b", "/c"))
