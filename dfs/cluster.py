@@ -22,6 +22,7 @@ datanode whose storage belongs to another cluster is not started: it stays dead 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,6 +44,7 @@ from dfs.namenode import NameNode
 from dfs.rpc import LocalTransport
 
 log = logging.getLogger(__name__)
+_NODE_ID = re.compile(r"[A-Za-z0-9_-]+")  # a datanode's directory name: nothing else
 
 
 def format_cluster(
@@ -75,7 +77,8 @@ def format_cluster(
         (dn_root / f"dn{i}").mkdir()
         version = storage.datanode_version(cluster_id, f"dn{i}")
         storage.write_version(dn_root / f"dn{i}" / "VERSION", version)
-    (home / "topology").write_text("\n".join(lines) + "\n")
+    topology = ("\n".join(lines) + "\n").encode()
+    storage.write_durably(home / "topology", topology, "topology", "the topology file")
     return home
 
 
@@ -87,6 +90,30 @@ def _block_holders(dn_root: Path) -> list[Path]:
 
 def is_formatted(conf: Configuration) -> bool:
     return storage.has_metadata(home_dir(conf) / "namenode")
+
+
+def read_topology(home: Path) -> list[tuple[str, str]]:
+    """(node id, rack) of every datanode, from ``<home>/topology``; refused when damaged."""
+    path = home / "topology"
+    try:
+        lines = path.read_text().splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise DFSInconsistentState(
+            f"the cluster topology {path} cannot be read ({e}); restore it from a backup "
+            "(one `dnN /rackM` line per datanode), or `hadoop namenode -format -force`",
+            str(path),
+        ) from e
+    nodes = []
+    for line in filter(str.strip, lines):
+        fields = line.split()
+        if len(fields) != 2 or not _NODE_ID.fullmatch(fields[0]) or fields[1][:1] != "/":
+            raise DFSInconsistentState(
+                f"the cluster topology {path} is damaged: {line!r} is not a `dnN /rackM` line; "
+                "restore it from a backup",
+                str(path),
+            )
+        nodes.append((fields[0], fields[1]))
+    return nodes
 
 
 def check_state_directory(home: Path) -> dict[str, str]:
@@ -121,12 +148,10 @@ class EmbeddedCluster:
         bpc = self.conf.get_int("dfs.bytes-per-checksum")
         capacity = self.conf.get_bytes("dfs.datanode.capacity")
         sync = self.conf.get_bool("dfs.datanode.synconclose")
-        for line in (self.home / "topology").read_text().split("\n"):
-            if line.strip():
-                node_id, rack = line.split()
-                self.datanodes[node_id] = DataNode(
-                    node_id, rack, self.home / "datanodes" / node_id, bpc, capacity, sync
-                )
+        for node_id, rack in read_topology(self.home):
+            self.datanodes[node_id] = DataNode(
+                node_id, rack, self.home / "datanodes" / node_id, bpc, capacity, sync
+            )
         for dn in self.datanodes.values():
             self._check_storage(dn)
             if self._running(dn):

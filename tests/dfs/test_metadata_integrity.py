@@ -443,3 +443,15 @@ def test_a_damaged_log_header_is_reported_and_recover_keeps_the_records_after_it
     recover(mc.home / "namenode", mc.conf)
     mc.cluster = EmbeddedCluster(mc.conf)
     assert all(mc.client().exists(p) for p in ("/old0", "/old2", "/b", "/c"))
+
+
+@pytest.mark.parametrize("damage", ["missing", "dn0 /rack0\ndn1\n", "../../etc /rack0\n"])
+def test_a_damaged_topology_is_refused_naming_it(mc, damage):
+    topology = mc.home / "topology"
+    mc.cluster.close()
+    if damage == "missing":
+        topology.unlink()
+    else:
+        topology.write_text(damage)
+    with pytest.raises(DFSInconsistentState, match="topology"):
+        EmbeddedCluster(mc.conf)
