@@ -16,6 +16,7 @@ reported. A damaged fsimage cannot be salvaged here: restore it from a backup.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import time
@@ -119,6 +120,24 @@ def _rebuild(directory: Path, report: RecoveryReport) -> None:
         )
 
 
+def _refuse_if_in_use(directory: Path) -> None:
+    """Recovery rewrites the metadata: refuse while a command holds the namespace lock."""
+    lock = directory / "lock"
+    if not lock.exists():
+        return
+    fd = os.open(lock, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise DFSError(
+            f"{directory} is in use by another command (its lock is held); stop every command "
+            "and job using this cluster, then run `hadoop namenode -recover` again",
+            str(directory),
+        ) from None
+    finally:
+        os.close(fd)  # closing drops the probe's lock: the namenode below takes its own
+
+
 def recover(
     directory: Path, conf: Configuration, ask: Callable[[str], str] | None = None
 ) -> RecoveryReport:
@@ -130,6 +149,7 @@ def recover(
             "run `hadoop namenode -format` to create a new cluster",
             str(directory),
         )
+    _refuse_if_in_use(directory)
     report = RecoveryReport(kept=_keep_copies(directory))
     try:
         _rebuild(directory, report)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from dfs.errors import DFSError
 from piglatin.errors import ParameterError, ParseError, PigError
 
 log = logging.getLogger(__name__)
@@ -212,6 +213,9 @@ def read_properties(path: str) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------- errors
+#: Pig numbers errors of the Hadoop side ("remote environment") from 6000; a filesystem that
+#: refuses to open (not formatted, damaged, a full disk) is one, not an internal error.
+REMOTE_ENVIRONMENT_ERROR = 6000
 def error_status(e: BaseException) -> int:
     if isinstance(e, ParseError):
         return PARSE_EXCEPTION
@@ -231,6 +235,8 @@ def report_error(e: BaseException, err: TextIO, debug: bool) -> int:
         print(text, file=err)
     elif isinstance(e, FileNotFoundError):
         print(f"ERROR 2997: File not found: {e.filename or e}", file=err)
+    elif isinstance(e, DFSError):  # the cluster's state or storage: Pig's remote environment
+        print(f"ERROR {REMOTE_ENVIRONMENT_ERROR}: {e}", file=err)
     else:
         print(f"ERROR 2999: Unexpected internal error. {e}", file=err)
     if debug:

@@ -455,3 +455,38 @@ def test_a_damaged_topology_is_refused_naming_it(mc, damage):
         topology.write_text(damage)
     with pytest.raises(DFSInconsistentState, match="topology"):
         EmbeddedCluster(mc.conf)
+
+
+def test_recover_refuses_while_another_command_holds_the_namespace_lock(mc):
+    import fcntl
+    import subprocess
+    import sys
+
+    mc.client().mkdirs("/kept")
+    mc.cluster.close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys, time\n"
+            "fd = os.open(sys.argv[1], os.O_RDWR)\n"
+            "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+            "print('locked', flush=True)\n"
+            "time.sleep(30)\n",
+            str(mc.home / "namenode" / "lock"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(DFSError, match="in use by another command"):
+            recover(mc.home / "namenode", mc.conf)
+        assert not list((mc.home / "namenode").glob("*.corrupt-*"))  # nothing touched
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+    fd = os.open(mc.home / "namenode" / "lock", os.O_RDWR)  # released with the holder
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    os.close(fd)
+    assert not recover(mc.home / "namenode", mc.conf).changed  # and now it runs

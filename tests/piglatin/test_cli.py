@@ -257,3 +257,16 @@ def test_mapreduce_mode_on_the_embedded_cluster(work):
     assert done.returncode == 0, done.stderr
     assert sorted(done.stdout.splitlines()) == ["(1,a)", "(3,c)"]
     assert "Success!" in done.stderr
+
+
+def test_an_unformatted_cluster_is_a_remote_environment_error_not_an_internal_one(
+    work, capsys, monkeypatch
+):
+    """`pig -x mapreduce` on a state directory nobody formatted: one line naming the way out."""
+    monkeypatch.setenv("MINIHADOOP_HOME", str(work / "never-formatted"))
+    rc, _, err = run_main(["-e", "A = LOAD '/x' AS (n:int); DUMP A;"], capsys)
+    assert rc != cli.SUCCESS
+    line = err.splitlines()[0]
+    assert line.startswith("ERROR 6000: NameNode is not formatted"), err
+    assert "hadoop namenode -format" in line and "2999" not in err
+    assert "Traceback" not in err
