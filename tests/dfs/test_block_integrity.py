@@ -30,6 +30,7 @@ from dfs.cluster import EmbeddedCluster
 from dfs.datanode import BlockWriter
 from dfs.errors import DFSError
 from dfs.minicluster import MiniCluster
+from tests.dfs.tmpfs import mounted_tmpfs
 
 BLOCK = 64 * 1024
 ROOT = Path(__file__).resolve().parents[2]
@@ -376,22 +377,8 @@ def test_short_write_in_a_stream_closed_by_hand_is_not_acknowledged(tmp_path):
 @pytest.fixture
 def small_tmpfs(tmp_path):
     """A 1 MiB tmpfs mounted for the test (root only), unmounted after."""
-    mnt = tmp_path / "tmpfs"
-    mnt.mkdir()
-    try:
-        p = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)],
-            capture_output=True,
-            timeout=10,
-        )
-    except (OSError, subprocess.TimeoutExpired) as e:
-        pytest.skip(f"cannot mount a tmpfs here: {e}")
-    if p.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {p.stderr.decode().strip()}")
-    try:
+    with mounted_tmpfs(tmp_path / "tmpfs", "1m") as mnt:
         yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], capture_output=True, timeout=10)
 
 
 def _put_node_on(mc: MiniCluster, node_id: str, mount: Path) -> None:

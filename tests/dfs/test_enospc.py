@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,26 +19,13 @@ from dfs.cli import cli
 from dfs.cluster import EmbeddedCluster, format_cluster
 from dfs.conf import Configuration
 from dfs.errors import DFSStorageWriteError
+from tests.dfs.tmpfs import mounted_tmpfs
 
 
 @pytest.fixture
 def small_disk(tmp_path):
-    mnt = tmp_path / "disk"
-    mnt.mkdir()
-    try:
-        p = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=2m,mode=700", "tmpfs", str(mnt)],
-            capture_output=True, text=True, timeout=20,
-        )
-    except (OSError, subprocess.TimeoutExpired) as e:
-        pytest.skip(f"cannot mount a tmpfs here: {e}")
-    if p.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {p.stderr.strip() or p.returncode}")
-    try:
+    with mounted_tmpfs(tmp_path / "disk", "2m", mode="700") as mnt:
         yield mnt
-    finally:
-        if subprocess.run(["umount", str(mnt)], capture_output=True, timeout=20).returncode:
-            subprocess.run(["umount", "-l", str(mnt)], capture_output=True, timeout=20)
 
 
 def _fill(directory: Path, leave: int) -> None:
