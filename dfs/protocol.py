@@ -8,7 +8,9 @@ does work; the services that produce and consume these live in namenode.py and d
 from __future__ import annotations
 
 import stat as _stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 
 def mode_string(mode: int, is_dir: bool) -> str:
@@ -58,6 +60,8 @@ class DatanodeInfo:
     alive: bool
     last_contact: int  # ms since the epoch
     blocks: int = 0
+    host: str = ""  # the DataTransferProtocol endpoint ("" and 0 in embedded mode)
+    xfer_port: int = 0
 
     @property
     def location(self) -> str:
@@ -155,3 +159,161 @@ class FsckReport:
     @property
     def healthy(self) -> bool:
         return self.corrupt_blocks == 0 and self.missing_blocks == 0
+
+
+# -- DatanodeProtocol messages (DataNode -> NameNode; commands ride the heartbeat replies) -----
+
+
+@dataclass(frozen=True, slots=True)
+class DatanodeRegistration:
+    """What a DataNode says when it registers: who and where it is, and whose storage it has
+    (a cluster id other than the NameNode's is refused, as HDFS refuses "Incompatible
+    clusterIDs")."""
+
+    node_id: str
+    rack: str
+    storage: str
+    capacity: int
+    host: str
+    xfer_port: int
+    cluster_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class StorageReport:
+    """A heartbeat's payload: the node's storage use (bytes) and number of replicas."""
+
+    capacity: int
+    used: int
+    remaining: int
+    blocks: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReplicateCommand:
+    """Copy a replica to `targets` (sent to the source node, a holder of a good replica)."""
+
+    block_id: int
+    genstamp: int
+    length: int
+    targets: tuple[DatanodeInfo, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteCommand:
+    """Delete these replicas (sent to the node that holds them)."""
+
+    block_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReregisterCommand:
+    """The NameNode does not know this node (it restarted, or declared the node dead):
+    register again and send a full block report."""
+
+    reason: str
+
+
+Command = ReplicateCommand | DeleteCommand | ReregisterCommand
+
+
+@dataclass(frozen=True, slots=True)
+class HeartbeatReply:
+    commands: tuple[Command, ...]
+    safemode: bool
+
+
+# -- the protocols (the NameNode's methods; `dfs.rpc` builds typed proxies from these) ---------
+
+
+class ClientProtocol(Protocol):
+    """Client -> NameNode: namespace operations, block allocation, locations, reports."""
+
+    def get_status(self, user: str, path: str) -> FileStatus: ...
+    def get_listing(self, user: str, path: str) -> list[FileStatus]: ...
+    def get_block_locations(
+        self,
+        user: str,
+        path: str,
+        start: int = 0,
+        length: int | None = None,
+        client_node: str | None = None,
+    ) -> tuple[int, list[LocatedBlock]]: ...
+    def content_summary(self, user: str, path: str) -> ContentSummary: ...
+    def mkdirs(self, user: str, path: str, mode: int | None = None) -> bool: ...
+    def mkdir(self, user: str, path: str, mode: int | None = None) -> None: ...
+    def create(
+        self,
+        user: str,
+        path: str,
+        holder: str,
+        overwrite: bool = False,
+        replication: int | None = None,
+        blocksize: int | None = None,
+        mode: int | None = None,
+        create_parent: bool = True,
+    ) -> FileStatus: ...
+    def add_block(
+        self,
+        user: str,
+        path: str,
+        holder: str,
+        client_node: str | None = None,
+        exclude: tuple[str, ...] = (),
+    ) -> tuple[LocatedBlock, list[str]]: ...
+    def abandon_block(self, user: str, path: str, holder: str, block_id: int) -> None: ...
+    def complete(
+        self, user: str, path: str, holder: str, lengths: list[int], replicas: list[list[str]]
+    ) -> None: ...
+    def delete(self, user: str, path: str, recursive: bool = False) -> bool: ...
+    def rename(self, user: str, src: str, dst: str, overwrite: bool | None = None) -> str: ...
+    def set_permission(self, user: str, path: str, mode: int) -> None: ...
+    def set_owner(self, user: str, path: str, owner: str | None, group: str | None) -> None: ...
+    def set_replication(self, user: str, path: str, replication: int) -> bool: ...
+    def set_times(self, user: str, path: str, mtime: int, atime: int) -> None: ...
+    def report_bad_blocks(self, bad: list[tuple[int, str]]) -> None: ...
+    def fs_stats(self) -> FsStatus: ...
+    def datanode_report(self) -> list[DatanodeInfo]: ...
+    def fsck(self, user: str, path: str = "/") -> FsckReport: ...
+    def set_safe_mode(self, user: str, action: str) -> bool: ...
+
+
+class DatanodeProtocol(Protocol):
+    """DataNode -> NameNode. The NameNode never calls a DataNode: its commands (replicate,
+    delete, re-register) ride the heartbeat replies."""
+
+    def register_datanode(self, reg: DatanodeRegistration) -> None: ...
+    def heartbeat(self, node_id: str, report: StorageReport) -> HeartbeatReply: ...
+    def block_report(self, node_id: str, report: BlockReport | Mapping[int, int]) -> None: ...
+    def block_received(self, node_id: str, block_id: int, length: int) -> None: ...
+    def replica_deleted(self, node_id: str, block_id: int) -> None: ...
+    def report_bad_blocks(self, bad: list[tuple[int, str]]) -> None: ...
+
+
+#: Calls that are safe to retry after a lost reply (HDFS's @Idempotent ones): repeating them
+#: changes nothing more than doing them once.
+IDEMPOTENT_METHODS: frozenset[str] = frozenset(
+    {
+        "get_status",
+        "get_listing",
+        "get_block_locations",
+        "content_summary",
+        "fs_stats",
+        "datanode_report",
+        "fsck",
+        "mkdirs",
+        "set_permission",
+        "set_owner",
+        "set_replication",
+        "set_times",
+        "abandon_block",
+        "complete",
+        "report_bad_blocks",
+        "set_safe_mode",
+        "register_datanode",
+        "heartbeat",
+        "block_report",
+        "block_received",
+        "replica_deleted",
+    }
+)
