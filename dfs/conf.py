@@ -65,6 +65,18 @@ DEFAULTS: dict[str, Any] = {
     "dfs.namenode.replication.min": 1,
     "dfs.client.read.shortcircuit": True,
     "dfs.client.transport": "msgpack",
+    # --- RPC (dfs.rpc; Hadoop's ipc.* keys and defaults unless noted) ---
+    "ipc.maximum.data.length": 64 * 1024 * 1024,  # largest call frame a server accepts
+    "ipc.maximum.response.length": 128 * 1024 * 1024,  # largest reply a client accepts
+    "hadoop.rpc.secret": "",  # minihadoop: shared secret for the HMAC challenge; "" = none
+    "ipc.client.connect.timeout": 20000,  # ms
+    "ipc.client.rpc-timeout.ms": 120000,  # per call; 0 = wait forever
+    "ipc.client.connect.max.retries": 10,  # also bounds re-sends of idempotent calls
+    "ipc.client.connect.retry.interval": 1000,  # ms; backoff from 100 ms doubles up to this
+    "ipc.client.connection.maxidletime": 10000,  # ms; servers drop idle ones after twice this
+    "ipc.server.read.timeout.ms": 10000,  # minihadoop: a started frame must arrive within it
+    "ipc.server.max.connections": 0,  # 0 = no limit
+    "dfs.namenode.handler.count": 10,  # RPC handler threads
     # --- mapreduce ---
     "mapreduce.framework.name": "cluster",
     "mapreduce.job.name": "",
