@@ -1,92 +1,79 @@
 """The transport seam: calling a service object directly, through msgpack in-process, or over TCP.
 
-Owns the wire encoding of calls (msgpack only, never pickle) and the three ways to reach a
-service: the object itself, `LocalTransport` (in-process, but every argument, result and error
-makes a msgpack round trip, so anything that would not survive the network fails here too), and
-`RpcServer`/`RpcProxy` (framed msgpack over TCP on 127.0.0.1). Services never import this
-module; they are plain objects whose public methods are the protocol.
+Owns the three ways to reach a service and the client side of RPC: the object itself,
+`LocalTransport` (in-process, but every argument, result and error makes a msgpack round trip,
+so anything that would not survive the network fails here too), and `RpcProxy`, the typed TCP
+client of an `RpcServer` (`dfs.rpcserver`, re-exported here). Services never import this
+module; they are plain objects, and the `typing.Protocol` classes of `dfs.protocol` name the
+methods a proxy may call and a server serves. The wire format is `dfs.rpccodec`'s: a call is
+``[msgid, method, args]`` and a reply ``[msgid, error_or_None, result]``, errors rebuilt on the
+caller's side as the same `DFSError` subclass.
 
-Encoding: msgpack with extension types for the frozen dataclasses of `dfs.protocol` (and any
-registered with `register`), tuples (kept distinct from lists) and errors (rebuilt as the same
-`DFSError` subclass on the caller's side). A frame is ``u32 length | msgpack body``; a call is
-``[msgid, method, args]`` and a reply ``[msgid, error_or_None, result]``.
+A proxy keeps one connection with many calls in flight (a reader thread matches replies to
+callers by request id), re-opens it after it breaks, and retries a call whose connection broke
+only when the call is idempotent (`IDEMPOTENT_METHODS`) or was never sent.
+
+>>> unpackb(packb([(1, 2), [3], {4}]))
+[(1, 2), [3], {4}]
 """
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
+import difflib
+import itertools
 import logging
+import os
+import select
 import socket
-import socketserver
-import struct
 import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 import msgpack
 
 from dfs import protocol
+from dfs.conf import Configuration
 from dfs.errors import DFSError, from_wire
+from dfs.rpccodec import (
+    MAGIC,
+    RpcAuthError,
+    RpcConnectionError,
+    RpcTimeoutError,
+    frame,
+    hmac_digest,
+    packb,
+    parse_address,
+    recv_frame,
+    register,
+    unpackb,
+)
+from dfs.rpcserver import RpcServer, invoke
+from dfs.rpctypes import method_specs
 
 log = logging.getLogger(__name__)
 
-_EXT_DATACLASS, _EXT_TUPLE, _EXT_SET = 1, 2, 3
-_TYPES: dict[str, type] = {}
-_FRAME = struct.Struct(">I")
+try:  # the issue-12 protocols; a plain target object keeps working without them
+    IDEMPOTENT_METHODS: frozenset[str] = protocol.IDEMPOTENT_METHODS
+except AttributeError:  # pragma: no cover - older dfs.protocol
+    IDEMPOTENT_METHODS = frozenset()
 
-
-def register(cls: type) -> type:
-    """Allow instances of the dataclass `cls` on the wire."""
-    _TYPES[cls.__name__] = cls
-    return cls
-
-
-for _name in dir(protocol):
-    _obj = getattr(protocol, _name)
-    if dataclasses.is_dataclass(_obj) and isinstance(_obj, type):
-        register(_obj)
-
-
-def _default(obj: Any) -> Any:
-    if dataclasses.is_dataclass(obj) and type(obj).__name__ in _TYPES:
-        values = [getattr(obj, f.name) for f in dataclasses.fields(obj)]
-        return msgpack.ExtType(_EXT_DATACLASS, packb([type(obj).__name__, values]))
-    if isinstance(obj, tuple):
-        return msgpack.ExtType(_EXT_TUPLE, packb(list(obj)))
-    if isinstance(obj, (set, frozenset)):
-        return msgpack.ExtType(_EXT_SET, packb(sorted(obj)))
-    raise TypeError(f"cannot send {type(obj).__name__} over the wire (msgpack only)")
-
-
-def _ext_hook(code: int, data: bytes) -> Any:
-    if code == _EXT_DATACLASS:
-        name, values = unpackb(data)
-        return _TYPES[name](*values)
-    if code == _EXT_TUPLE:
-        return tuple(unpackb(data))
-    if code == _EXT_SET:
-        return set(unpackb(data))
-    return msgpack.ExtType(code, data)
-
-
-def packb(obj: Any) -> bytes:
-    return msgpack.packb(obj, default=_default, use_bin_type=True, strict_types=True)
-
-
-def unpackb(data: bytes) -> Any:
-    return msgpack.unpackb(data, ext_hook=_ext_hook, raw=False, strict_map_key=False)
-
-
-def _invoke(target: Any, method: str, args: list) -> tuple[list | None, Any]:
-    """Call `target.method(*args)`; returns (error on the wire or None, result)."""
-    if method.startswith("_") or not callable(getattr(target, method, None)):
-        return ["DFSError", f"unknown RPC method {method!r}", None], None
-    try:
-        return None, getattr(target, method)(*args)
-    except DFSError as e:
-        return e.to_wire(), None
-    except Exception as e:  # an unexpected server-side failure still returns, never kills
-        log.exception("RPC %s failed", method)
-        return ["DFSError", f"{type(e).__name__}: {e}", None], None
+__all__ = [
+    "IDEMPOTENT_METHODS",
+    "LocalTransport",
+    "RpcAuthError",
+    "RpcConnectionError",
+    "RpcProxy",
+    "RpcServer",
+    "RpcTimeoutError",
+    "packb",
+    "parse_address",
+    "register",
+    "unpackb",
+]
 
 
 class LocalTransport:
@@ -98,7 +85,7 @@ class LocalTransport:
     def __getattr__(self, method: str) -> Any:
         def call(*args: Any) -> Any:
             sent = unpackb(packb(list(args)))
-            error, result = _invoke(self._target, method, sent)
+            error, result = invoke(self._target, method, sent)
             if error is not None:
                 raise from_wire(error)
             return unpackb(packb(result))
@@ -106,80 +93,240 @@ class LocalTransport:
         return call
 
 
-# -- TCP ------------------------------------------------------------------------------------------
-def _send_frame(sock: socket.socket, body: bytes) -> None:
-    sock.sendall(_FRAME.pack(len(body)) + body)
+# -- client ---------------------------------------------------------------------------------------
+class _Broken(Exception):
+    """The connection died; `sent` says whether the call may have reached the server."""
+
+    def __init__(self, cause: BaseException, sent: bool) -> None:
+        super().__init__(str(cause))
+        self.cause, self.sent = cause, sent
 
 
-def _recv_exact(sock: socket.socket, n: int) -> bytes:
-    parts, got = [], 0
-    while got < n:
-        chunk = sock.recv(n - got)
-        if not chunk:
-            raise ConnectionError("connection closed by peer")
-        parts.append(chunk)
-        got += len(chunk)
-    return b"".join(parts)
+class _ClientConnection:
+    """One socket to the server: callers register a future under a fresh request id and send;
+    a reader thread matches replies to futures."""
 
+    def __init__(self, sock: socket.socket, max_reply: int) -> None:
+        self.sock, self.max_reply = sock, max_reply
+        self.pending: dict[int, Future] = {}
+        self.lock = threading.Lock()
+        self.broken: BaseException | None = None
+        self.pid = os.getpid()
+        self.last_used = time.monotonic()
+        threading.Thread(target=self._read_loop, name="rpc-client-reader", daemon=True).start()
 
-def _recv_frame(sock: socket.socket) -> bytes:
-    (length,) = _FRAME.unpack(_recv_exact(sock, _FRAME.size))
-    return _recv_exact(sock, length)
+    def send(self, msgid: int, body: bytes) -> Future:
+        future: Future = Future()
+        with self.lock:
+            if self.broken is None and not self.pending and self._eof_waiting():
+                self._fail_locked(ConnectionError("connection closed by the server"))
+            if self.broken is not None:
+                raise _Broken(self.broken, sent=False)
+            self.pending[msgid] = future
+            try:
+                self.sock.sendall(body)
+            except OSError as e:
+                self._fail_locked(e)
+                raise _Broken(e, sent=True) from e
+        self.last_used = time.monotonic()
+        return future
 
+    def forget(self, msgid: int) -> None:
+        with self.lock:
+            self.pending.pop(msgid, None)
 
-class RpcServer:
-    """Serves one object's public methods on 127.0.0.1 (a thread per connection)."""
+    def _eof_waiting(self) -> bool:
+        """With no call in flight the server sends nothing: readable means closed."""
+        poller = select.poll()
+        poller.register(self.sock, select.POLLIN)
+        return bool(poller.poll(0))
 
-    def __init__(self, target: Any, port: int = 0) -> None:
-        lock = threading.Lock()
+    def _read_loop(self) -> None:
+        try:
+            while True:
+                reply = unpackb(recv_frame(self.sock, self.max_reply))
+                msgid, error, result = reply
+                with self.lock:
+                    future = self.pending.pop(msgid, None)
+                if future is not None:
+                    future.set_result((error, result))
+        except BaseException as e:  # EOF, reset, a garbled reply: every waiter learns of it
+            with self.lock:
+                self._fail_locked(e)
 
-        class Handler(socketserver.BaseRequestHandler):
-            def handle(self) -> None:
-                while True:
-                    try:
-                        msgid, method, args = unpackb(_recv_frame(self.request))
-                    except (ConnectionError, OSError):
-                        return
-                    with lock:  # the services are not thread-safe: one call at a time
-                        error, result = _invoke(target, method, args)
-                    _send_frame(self.request, packb([msgid, error, result]))
+    def _fail_locked(self, cause: BaseException) -> None:
+        if self.broken is None:
+            self.broken = cause
+            for future in self.pending.values():
+                future.set_exception(_Broken(cause, sent=True))
+            self.pending.clear()
+        self.close()
 
-        class Server(socketserver.ThreadingTCPServer):
-            allow_reuse_address = True
-            daemon_threads = True
-
-        self._server = Server(("127.0.0.1", port), Handler)
-        self.address = self._server.server_address
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def start(self) -> RpcServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+    def close(self) -> None:
+        if self.pid == os.getpid():
+            with contextlib.suppress(OSError):
+                self.sock.shutdown(socket.SHUT_RDWR)
+        self.sock.close()  # in a forked child only our copy of the fd goes
 
 
 class RpcProxy:
-    """Calls a remote service's methods as if local; errors come back as DFSError subclasses."""
+    """A typed, thread-safe proxy: ``RpcProxy(ClientProtocol, address, conf).get_status(...)``.
 
-    def __init__(self, address: tuple[str, int], timeout: float = 30.0) -> None:
-        self._sock = socket.create_connection(address, timeout=timeout)
-        self._next = 0
+    Only the protocol's methods exist (a typo fails at once). Many threads may have calls in
+    flight over the one connection. A broken connection is re-opened on the next call; a call
+    whose connection broke is retried, with bounded backoff, only when it is idempotent
+    (`IDEMPOTENT_METHODS`) or was never sent. Errors come back as the same DFSError subclass.
+    ``RpcProxy(address)`` (no protocol) allows any public method, as before issue 12."""
+
+    def __init__(
+        self,
+        protocol_or_address: type | Iterable[type] | str | tuple[str, int],
+        address: str | tuple[str, int] | None = None,
+        conf: Configuration | None = None,
+        *,
+        timeout: float | None = None,
+        idempotent: Iterable[str] | None = None,
+    ) -> None:
+        if address is None:
+            protocols, address = None, protocol_or_address
+        else:
+            protocols = protocol_or_address
+        conf = conf or Configuration()
+        self._address = parse_address(address)  # type: ignore[arg-type]
+        self._label = f"{self._address[0]}:{self._address[1]}"
+        self._specs = method_specs(protocols) if protocols is not None else None
+        self._idempotent = frozenset(IDEMPOTENT_METHODS if idempotent is None else idempotent)
+        ms = conf.get_float("ipc.client.rpc-timeout.ms")
+        self._call_timeout = timeout if timeout is not None else (ms / 1000 if ms > 0 else None)
+        connect_ms = conf.get_float("ipc.client.connect.timeout")
+        self._connect_timeout = timeout if timeout is not None else connect_ms / 1000
+        self._retries = conf.get_int("ipc.client.connect.max.retries")
+        self._retry_cap = conf.get_float("ipc.client.connect.retry.interval") / 1000
+        self._max_idle = conf.get_float("ipc.client.connection.maxidletime") / 1000
+        self._max_reply = conf.get_bytes("ipc.maximum.response.length")
+        self._secret = conf.get_str("hadoop.rpc.secret").encode()
+        self._ids = itertools.count(1)
         self._lock = threading.Lock()
+        self._conn: _ClientConnection | None = None
 
-    def __getattr__(self, method: str) -> Any:
-        def call(*args: Any) -> Any:
-            with self._lock:
-                self._next += 1
-                _send_frame(self._sock, packb([self._next, method, list(args)]))
-                msgid, error, result = unpackb(_recv_frame(self._sock))
-            if error is not None:
-                raise from_wire(error)
-            return result
+    @property
+    def address(self) -> tuple[str, int]:
+        return self._address
 
+    def __getattr__(self, method: str) -> Callable[..., Any]:
+        if method.startswith("_"):
+            raise AttributeError(method)
+        spec = None
+        if self._specs is not None:
+            spec = self._specs.get(method)
+            if spec is None:
+                close = difflib.get_close_matches(method, self._specs, 1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise AttributeError(f"the RPC protocol has no method {method!r}{hint}")
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if kwargs:
+                if spec is None:
+                    raise TypeError(f"{method}: keyword arguments need a typed proxy")
+                args = spec.positional(args, kwargs)
+            return self._call(method, args)
+
+        call.__name__ = method
+        self.__dict__[method] = call  # later look-ups skip __getattr__
         return call
 
     def close(self) -> None:
-        self._sock.close()
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> RpcProxy:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- calls ------------------------------------------------------------------------------------
+    def _call(self, method: str, args: tuple) -> Any:
+        msgid = next(self._ids)
+        body = frame(packb([msgid, method, list(args)]))  # a non-wire argument fails here
+        for attempt in itertools.count():
+            try:
+                conn = self._connection()
+            except OSError as e:  # nothing was sent: always safe to try again
+                failure, sent = e, False
+            else:
+                try:
+                    future = conn.send(msgid, body)
+                    error, result = self._wait(conn, msgid, method, future)
+                except _Broken as e:
+                    failure, sent = e.cause, e.sent
+                else:
+                    if error is not None:
+                        raise from_wire(error)
+                    return result
+            if attempt >= self._retries or (sent and method not in self._idempotent):
+                raise self._connection_error(method, failure, sent) from failure
+            time.sleep(min(self._retry_cap, 0.1 * 2**attempt))
+        raise AssertionError("unreachable")
+
+    def _wait(self, conn: _ClientConnection, msgid: int, method: str, future: Future) -> Any:
+        try:
+            return future.result(self._call_timeout)
+        except FutureTimeout:
+            conn.forget(msgid)
+            raise RpcTimeoutError(
+                f"Call to {self._label} failed on socket timeout exception: {method} got no "
+                f"reply in {self._call_timeout:g} s (ipc.client.rpc-timeout.ms)"
+            ) from None
+
+    def _connection_error(self, method: str, failure: BaseException, sent: bool) -> DFSError:
+        detail = f"{type(failure).__name__}: {failure}"
+        if sent and method not in self._idempotent:
+            detail += f"; {method} is not idempotent, so it was not retried (it may have run)"
+        return RpcConnectionError(f"Call to {self._label} failed on connection exception: {detail}")
+
+    def _connection(self) -> _ClientConnection:
+        with self._lock:
+            conn = self._conn
+            if conn is not None and (
+                conn.broken is not None
+                or conn.pid != os.getpid()
+                or (not conn.pending and time.monotonic() - conn.last_used > self._max_idle)
+            ):
+                conn.close()
+                conn = self._conn = None
+            if conn is None:
+                conn = self._conn = self._connect()
+            return conn
+
+    def _connect(self) -> _ClientConnection:
+        sock = socket.create_connection(self._address, timeout=self._connect_timeout)
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            hello = msgpack.unpackb(recv_frame(sock, 4096))
+            if not (isinstance(hello, list) and len(hello) == 3 and hello[0] == MAGIC):
+                raise ConnectionError(f"{self._label} is not a minihadoop RPC server")
+            if hello[2] is not None:
+                self._answer_challenge(sock, hello[2])
+            sock.settimeout(self._call_timeout)
+            return _ClientConnection(sock, self._max_reply)
+        except BaseException:
+            sock.close()
+            raise
+
+    def _answer_challenge(self, sock: socket.socket, challenge: Any) -> None:
+        if not self._secret:
+            raise RpcAuthError(
+                f"the RPC server at {self._label} requires a shared secret: set "
+                "hadoop.rpc.secret to the cluster's"
+            )
+        if not isinstance(challenge, bytes):
+            raise ConnectionError(f"{self._label} sent a malformed challenge")
+        sock.sendall(frame(msgpack.packb(["auth", hmac_digest(self._secret, challenge)])))
+        if msgpack.unpackb(recv_frame(sock, 4096)) != ["ok"]:
+            raise RpcAuthError(
+                f"the RPC server at {self._label} refused this client: its hadoop.rpc.secret "
+                "does not match the server's"
+            )
