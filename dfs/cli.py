@@ -3,7 +3,8 @@
 Owns: the top-level group `cli` and `main`, Hadoop's generic options (``-D k=v``, ``-Dk=v``,
 ``-conf file.xml``, ``-fs``, ``-jt``, ``-files``/``-libjars``/``-archives``, ``--debug``), and the
 error-to-exit-status policy shared by every subcommand (`run_command`). Subcommands here: ``fs``
-(alias ``dfs``), ``fsck``, ``dfsadmin``, ``namenode -format|-recover``, ``version``.
+(alias ``dfs``), ``fsck``, ``dfsadmin``, ``namenode [-format|-recover]``, ``datanode``,
+``start-cluster``, ``stop-cluster``, ``version``.
 Must not touch: filesystem logic (dfs.shell, dfs.admin and the client do that).
 
 Extending (mapred adds ``jar`` and ``job`` this way)::
@@ -270,12 +271,18 @@ def dfsadmin_main(conf: Configuration, args: list[str]) -> int:
         return run_dfsadmin(client, args, _write)
 
 
-NAMENODE_USAGE = "usage: hadoop namenode -format [-force] [-nonInteractive] | -recover [-force]"
+NAMENODE_USAGE = "usage: hadoop namenode [-format [-force] [-nonInteractive] | -recover [-force]]"
 
 
-@hadoop_command("namenode", "Format or recover the namenode: hadoop namenode -format | -recover")
+@hadoop_command(
+    "namenode", "Run the NameNode daemon (no flags), or -format | -recover its metadata"
+)
 def namenode_main(conf: Configuration, args: list[str]) -> int:
     """Format the namenode (erases a cluster only with -force), or recover damaged metadata."""
+    if not args:
+        from dfs.daemons import run_namenode
+
+        return run_namenode(conf)
     flags = set(args)
     action = flags & {"-format", "-recover"}
     allowed = (
@@ -331,6 +338,76 @@ def _recover(conf: Configuration, force: bool) -> int:
     _write(
         f"Recovery complete: {directory} loads, saved as a new checkpoint at txid {report.txid}.\n"
     )
+    return 0
+
+
+DATANODE_USAGE = "usage: hadoop datanode --id dnN [--rack /rackX]"
+START_USAGE = "usage: hadoop start-cluster [--datanodes N] [--racks R]"
+
+
+def _options(args: list[str], names: tuple[str, ...], usage: str) -> dict[str, str]:
+    """``--name value`` pairs (each of `names` at most once); anything else is a usage error."""
+    found: dict[str, str] = {}
+    i = 0
+    while i < len(args):
+        name = args[i].split("=", 1)[0]
+        if name not in names or name in found:
+            raise CommandLineError(f"unsupported argument {args[i]}; {usage}")
+        if "=" in args[i]:
+            found[name], i = args[i].split("=", 1)[1], i + 1
+        elif i + 1 < len(args):
+            found[name], i = args[i + 1], i + 2
+        else:
+            raise CommandLineError(f"{name} requires a value; {usage}")
+    return found
+
+
+def _count(options: dict[str, str], name: str, usage: str) -> int | None:
+    if name not in options:
+        return None
+    try:
+        return int(options[name])
+    except ValueError:
+        raise CommandLineError(f"{name} expects a number, got {options[name]!r}; {usage}") from None
+
+
+@hadoop_command("datanode", "Run a DataNode daemon: hadoop datanode --id dnN [--rack /rackX]")
+def datanode_main(conf: Configuration, args: list[str]) -> int:
+    """One DataNode in the foreground, serving its storage until SIGTERM."""
+    from dfs.daemons import run_datanode
+
+    options = _options(args, ("--id", "--rack"), DATANODE_USAGE)
+    if "--id" not in options:
+        raise CommandLineError(f"--id is required; {DATANODE_USAGE}")
+    return run_datanode(conf, options["--id"], options.get("--rack"))
+
+
+@hadoop_command("start-cluster", "Start the NameNode and DataNodes in the background")
+def start_cluster_main(conf: Configuration, args: list[str]) -> int:
+    """Start the daemons (pid files in run/, logs in logs/) and wait until all registered."""
+    from dfs.launcher import start_cluster
+
+    options = _options(args, ("--datanodes", "--racks"), START_USAGE)
+    started = start_cluster(
+        conf, _count(options, "--datanodes", START_USAGE), _count(options, "--racks", START_USAGE)
+    )
+    host, port = started.address
+    _write(f"NameNode serving on {host}:{port} (pid {started.pids['namenode']})\n")
+    for name, pid in started.pids.items():
+        if name != "namenode":
+            _write(f"DataNode {name} registered (pid {pid})\n")
+    return 0
+
+
+@hadoop_command("stop-cluster", "Stop the background NameNode and DataNodes")
+def stop_cluster_main(conf: Configuration, args: list[str]) -> int:
+    """SIGTERM every daemon of the state directory (SIGKILL after a bounded wait)."""
+    from dfs.launcher import stop_cluster
+
+    if args:
+        raise CommandLineError(f"unsupported argument {args[0]}; usage: hadoop stop-cluster")
+    stopped = stop_cluster(conf)
+    _write(f"stopped: {', '.join(stopped)}\n" if stopped else "no daemons were running\n")
     return 0
 
 

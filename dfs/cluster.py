@@ -12,6 +12,7 @@ Layout of ``$MINIHADOOP_HOME``::
     datanodes/       dn0/ dn1/ ... (one directory per datanode, each with its VERSION),
                      dnN.stopped markers
     topology         "dn0 /rack0" lines, fixed at format time
+    run/, logs/      daemons' locks, pid and address files, and logs (`dfs.runfiles`)
 
 Only `format_cluster` (``hadoop namenode -format``) formats. Opening a state directory that was
 never formatted raises `DFSNotFormatted`; a damaged one is refused (`dfs.storage` words why). A
@@ -26,9 +27,9 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dfs import storage
-from dfs.blockmanager import DeleteCommand, ReplicateCommand
+from dfs import runfiles, storage
 from dfs.client import DFSClient
 from dfs.conf import Configuration, current_user, home_dir
 from dfs.datanode import DataNode, pid_alive
@@ -41,7 +42,18 @@ from dfs.errors import (
     DFSNotFormatted,
 )
 from dfs.namenode import NameNode
+from dfs.protocol import (
+    Command,
+    DatanodeRegistration,
+    DeleteCommand,
+    ReplicateCommand,
+    ReregisterCommand,
+    StorageReport,
+)
 from dfs.rpc import LocalTransport
+
+if TYPE_CHECKING:
+    from dfs.remote import RemoteCluster
 
 log = logging.getLogger(__name__)
 _NODE_ID = re.compile(r"[A-Za-z0-9_-]+")  # a datanode's directory name: nothing else
@@ -139,6 +151,7 @@ class EmbeddedCluster:
         self.conf = conf or Configuration()
         self.home = home_dir(self.conf)
         version = check_state_directory(self.home)
+        self._guard = runfiles.embedded_guard(self.home)  # no NameNode daemon starts under us
         self.cluster_id = version["clusterID"]
         self._legacy = _layout(version) < storage.LAYOUT_VERSION
         #: datanodes not started because their storage is not this cluster's: id -> why
@@ -156,14 +169,29 @@ class EmbeddedCluster:
             self._check_storage(dn)
             if self._running(dn):
                 dn.start()
-        self.namenode = NameNode(self.home / "namenode", self.conf, self._probe)
+        self.namenode = NameNode(self.home / "namenode", self.conf, self._probe, embedded=True)
+        #: (bytes, replicas) each running datanode stores, for its heartbeats
+        self._usage: dict[str, tuple[int, int]] = {}
         nn = self.namenode
         with nn.locked():
             for dn in self.datanodes.values():
-                nn.register_datanode(dn.node_id, dn.rack, str(dn.directory), dn.capacity)
-                nn.heartbeat(dn.node_id, self._running(dn))
-                nn.block_report(dn.node_id, dn.block_report() if self._running(dn) else {})
+                self._register(dn)
             nn.recover_leases(_holder_alive)
+
+    def _register(self, dn: DataNode) -> None:
+        """Register a datanode with the NameNode and send its full block report; a stopped
+        one (its marker) or one whose storage was refused is declared dead."""
+        nn = self.namenode
+        reg = DatanodeRegistration(
+            dn.node_id, dn.rack, str(dn.directory), dn.capacity, "", 0, self.cluster_id
+        )
+        nn.register_datanode(reg)
+        if not self._running(dn):
+            nn.mark_datanode_dead(dn.node_id)
+            return
+        report = dn.block_report()
+        self._usage[dn.node_id] = (sum(report.lengths.values()), len(report.lengths))
+        nn.block_report(dn.node_id, report)
 
     def _check_storage(self, dn: DataNode) -> None:
         """Refuse (never wipe) a datanode whose storage is another cluster's."""
@@ -197,7 +225,7 @@ class EmbeddedCluster:
         dn = self.datanodes[node_id]
         dn.stopped_marker.parent.mkdir(parents=True, exist_ok=True)
         dn.stopped_marker.touch()
-        self.namenode.heartbeat(node_id, False)
+        self.namenode.mark_datanode_dead(node_id)
 
     def start_datanode(self, node_id: str) -> None:
         dn = self.datanodes[node_id]
@@ -206,66 +234,89 @@ class EmbeddedCluster:
             raise DFSError(f"datanode {node_id} is not started: {self.refused[node_id]}")
         dn.stopped_marker.unlink(missing_ok=True)
         dn.start()
-        self.namenode.heartbeat(node_id, True)
-        self.namenode.block_report(node_id, dn.block_report())
+        self._register(dn)
 
     # -- the heartbeat round -------------------------------------------------------------------
     def tick(self) -> int:
-        """Heartbeats from every datanode and the commands they get back, carried out.
-        A round that re-replicated is followed by another (up to three), so the corrupt or
-        excess replicas that became redundant go in the same tick. Returns the number of
-        commands executed."""
+        """One heartbeat from every running datanode, each carrying out the commands its reply
+        brings (re-replicate, delete), as DataNodes do. A round that re-replicated is followed
+        by another (up to three), so the corrupt or excess replicas that became redundant go
+        in the same tick. Returns the number of commands executed."""
         nn = self.namenode
         done = 0
         with nn.locked():
             for dn in self.datanodes.values():
-                alive = self._running(dn) and dn.directory.exists()
                 if self._running(dn) and not dn.directory.exists():
                     dn.start()  # the node restarts with its storage wiped
                     self._check_storage(dn)  # and a new VERSION
-                    nn.block_report(dn.node_id, {})
-                    alive = True
-                nn.heartbeat(dn.node_id, alive)
+                    self._register(dn)
             for _round in range(3):
+                nn.check_datanodes(force_work=True)
                 changed: list[int] = []
                 copied = False
-                for cmd in nn.replication_work():
-                    if self._execute(cmd):
-                        changed.append(cmd.block_id)
-                        copied |= isinstance(cmd, ReplicateCommand)
+                for dn in self.datanodes.values():
+                    if not self._running(dn):
+                        continue
+                    used, blocks = self._usage.get(dn.node_id, (0, 0))
+                    report = StorageReport(dn.capacity, used, max(dn.capacity - used, 0), blocks)
+                    for cmd in nn.heartbeat(dn.node_id, report).commands:
+                        touched, replicated = self._execute(dn, cmd)
+                        changed += touched
+                        copied |= replicated
                         done += 1
                 nn.note_replicas_changed(changed)
                 if not copied:
                     break
         return done
 
-    def _execute(self, cmd: ReplicateCommand | DeleteCommand) -> bool:
-        nn = self.namenode
+    def _execute(self, dn: DataNode, cmd: Command) -> tuple[list[int], bool]:
+        """Carry out one command on `dn`, in process (the daemons' DataNodes do this over
+        DataTransferProtocol); returns the blocks touched and whether a replica was copied."""
+        if isinstance(cmd, ReregisterCommand):
+            self._register(dn)
+            return [], False
         if isinstance(cmd, DeleteCommand):
-            dn = self.datanodes.get(cmd.node)
-            if dn is not None and dn.alive:
-                dn.delete_block(cmd.block_id)
-            nn.replica_deleted(cmd.node, cmd.block_id)
-            return True
-        source = self.datanodes[cmd.source]
+            for block_id in cmd.block_ids:
+                self._delete(dn, block_id)
+            return list(cmd.block_ids), False
+        if isinstance(cmd, ReplicateCommand):
+            return [cmd.block_id], self._replicate(dn, cmd)
+        log.warning("%s: unknown command %r", dn.node_id, cmd)
+        return [], False
+
+    def _delete(self, dn: DataNode, block_id: int) -> None:
+        try:
+            length = dn.block_length(block_id)
+        except OSError:
+            length = None
+        dn.delete_block(block_id)
+        if length is not None:
+            used, blocks = self._usage.get(dn.node_id, (0, 0))
+            self._usage[dn.node_id] = (max(used - length, 0), max(blocks - 1, 0))
+        self.namenode.replica_deleted(dn.node_id, block_id)
+
+    def _replicate(self, source: DataNode, cmd: ReplicateCommand) -> bool:
+        nn = self.namenode
         ok = False
         for target in cmd.targets:
             try:
-                source.copy_to(cmd.block_id, self.datanodes[target])
+                source.copy_to(cmd.block_id, self.datanodes[target.node_id])
             except DFSChecksumError as e:  # the source replica is bad: say so, stop copying it
                 log.warning("re-replication of blk_%d: %s", cmd.block_id, e)
-                nn.report_bad_blocks([(cmd.block_id, cmd.source)])
+                nn.report_bad_blocks([(cmd.block_id, source.node_id)])
                 return ok
-            except (DFSError, OSError) as e:
+            except (DFSError, OSError, KeyError) as e:
                 log.warning(
                     "re-replication of blk_%d from %s to %s failed: %s",
                     cmd.block_id,
-                    cmd.source,
-                    target,
+                    source.node_id,
+                    target.node_id,
                     e,
                 )
                 continue
-            nn.block_received(target, cmd.block_id)
+            used, blocks = self._usage.get(target.node_id, (0, 0))
+            self._usage[target.node_id] = (used + cmd.length, blocks + 1)
+            nn.block_received(target.node_id, cmd.block_id, cmd.length)
             ok = True
         return ok
 
@@ -278,6 +329,7 @@ class EmbeddedCluster:
             self.tick()
         finally:
             self.namenode.close()
+            runfiles.release(self._guard)
 
 
 def _layout(version: dict[str, str]) -> int:
@@ -296,12 +348,26 @@ def _holder_alive(holder: str) -> bool:
     return pid_alive(pid)
 
 
+def open_cluster(conf: Configuration | None = None) -> EmbeddedCluster | RemoteCluster:
+    """The cluster a command talks to: the NameNode daemon when one runs on the state
+    directory (`dfs.runfiles.namenode_address`: a daemon that died and left its files is
+    refused, never bypassed), else the embedded cluster exactly as without daemons."""
+    conf = conf or Configuration()
+    address = runfiles.namenode_address(home_dir(conf))
+    if address is not None:
+        from dfs.remote import RemoteCluster
+
+        return RemoteCluster(conf, address)
+    return EmbeddedCluster(conf)
+
+
 @contextmanager
 def connect(
     conf: Configuration | None = None, user: str | None = None, local_node: str | None = None
 ) -> Iterator[DFSClient]:
-    """Open the embedded cluster (formatted by `format_cluster`) and yield a client for `user`."""
-    cluster = EmbeddedCluster(conf)
+    """Open the cluster (formatted by `format_cluster`; its daemons when they run, else
+    embedded) and yield a client for `user`."""
+    cluster = open_cluster(conf)
     try:
         yield cluster.client(user, local_node)
     finally:

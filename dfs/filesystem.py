@@ -1,11 +1,11 @@
 """``dfs://`` as an fsspec filesystem, so fsspec, pandas and Dask read and write the DFS.
 
 Owns the translation between fsspec's calls and `DFSClient`; nothing else. A filesystem
-instance keeps the embedded cluster open for its lifetime (fsspec caches instances per set of
-arguments). Storage options: ``home`` (the cluster state directory, default
-``$MINIHADOOP_HOME``), ``user``, ``local_node`` (read replicas on that node first), ``conf``
-(a dict of configuration overrides: a client's, so the NameNode's own settings among them,
-``dfs.permissions.*`` and the fs-limits, are ignored: see `dfs.conf`).
+instance keeps the cluster (embedded, or a connection to its daemons when they run) open for
+its lifetime (fsspec caches instances per set of arguments). Storage options: ``home`` (the
+cluster state directory, default ``$MINIHADOOP_HOME``), ``user``, ``local_node`` (read replicas
+on that node first), ``conf`` (a dict of configuration overrides: a client's, so the NameNode's
+own settings among them, ``dfs.permissions.*`` and the fs-limits, are ignored: see `dfs.conf`).
 
 >>> import fsspec                                                   # doctest: +SKIP
 >>> with fsspec.open("dfs:///data/x.csv", "w") as f: f.write("a,b\\n1,2\\n")   # doctest: +SKIP
@@ -38,12 +38,12 @@ class DFSFileSystem(AbstractFileSystem):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        from dfs.cluster import EmbeddedCluster
+        from dfs.cluster import open_cluster
 
         overrides = dict(conf or {})
         if home:
             overrides["minihadoop.home"] = home
-        self.cluster = EmbeddedCluster(Configuration(overrides))
+        self.cluster = open_cluster(Configuration(overrides))  # the daemons', when they run
         self.client = self.cluster.client(user, local_node)
 
     @classmethod

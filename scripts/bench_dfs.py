@@ -5,13 +5,22 @@ side by side with `cp` (local copy) and `cat` (local read) of the same file, all
 the page cache and writing to a pipe or a file on the same disk. Reported in MB/s, best of
 --repeat runs, with the ratios the issue asks about.
 
-    python scripts/bench_dfs.py [--size-mb 256] [--repeat 3] [--home DIR]
+    python scripts/bench_dfs.py [--size-mb 256] [--repeat 3] [--home DIR] [--daemons]
+
+With --daemons the same put and cat run a second time through a started cluster (real NameNode
+and DataNode processes, `hadoop start-cluster`), next to the embedded figures, followed by a
+load test: --clients processes (8) each doing mixed small operations for --seconds (30)
+through the daemons; it reports operations per second and each operation's median and 99th
+percentile latency, counts errors, and verifies every file written at the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -35,7 +44,14 @@ def main() -> None:
     parser.add_argument("--size-mb", type=int, default=256)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--home", help="where the cluster and the local file go (a temp dir)")
+    parser.add_argument("--daemons", action="store_true", help="also through started daemons")
+    parser.add_argument("--clients", type=int, default=8, help="load test client processes")
+    parser.add_argument("--seconds", type=float, default=30.0, help="load test duration")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)  # a load test client: its id
     opts = parser.parse_args()
+    if opts.worker is not None:
+        load_worker(int(opts.worker), opts.seconds)
+        return
     base = Path(opts.home or tempfile.mkdtemp(prefix="bench-dfs-"))
     env = dict(os.environ, MINIHADOOP_HOME=str(base / "cluster"))
     hadoop = [sys.executable, "-m", "dfs.cli"]
@@ -88,17 +104,29 @@ def main() -> None:
     cat_t = best(local_cat, opts.repeat)
     rows.append(("local cp", cp_t, None))
     rows.append(("local cat | cat", cat_t, None))
-    for repl in (1, 3):
-        path = f"/bench/r{repl}.bin"
-        put_t = best(dfs_put(repl, path), opts.repeat)
-        read_t = best(dfs_cat(path), opts.repeat)
-        rows.append((f"hadoop fs -put  (replication {repl})", put_t, cp_t / put_t))
-        rows.append((f"hadoop fs -cat  (replication {repl})", read_t, cat_t / read_t))
-    check = subprocess.run(
-        [*hadoop, "fs", "-cat", "/bench/r3.bin"], env=env, capture_output=True
-    ).stdout
-    if check != src.read_bytes():
-        raise SystemExit("bench: the file read back differs from the one put")
+
+    def dfs_rows(mode: str) -> None:
+        for repl in (1, 3):
+            path = f"/bench/{mode}-r{repl}.bin"
+            put_t = best(dfs_put(repl, path), opts.repeat)
+            read_t = best(dfs_cat(path), opts.repeat)
+            rows.append((f"fs -put  ({mode}, replication {repl})", put_t, cp_t / put_t))
+            rows.append((f"fs -cat  ({mode}, replication {repl})", read_t, cat_t / read_t))
+        check = subprocess.run(
+            [*hadoop, "fs", "-cat", f"/bench/{mode}-r3.bin"], env=env, capture_output=True
+        ).stdout
+        if check != src.read_bytes():
+            raise SystemExit(f"bench: the file read back ({mode}) differs from the one put")
+
+    dfs_rows("embedded")
+    load = None
+    if opts.daemons:
+        subprocess.run([*hadoop, "start-cluster"], env=env, check=True, stdout=subprocess.DEVNULL)
+        try:
+            dfs_rows("daemons")
+            load = load_test(opts, env)
+        finally:
+            subprocess.run([*hadoop, "stop-cluster"], env=env, stdout=subprocess.DEVNULL)
     print(
         f"{opts.size_mb} MiB file, best of {opts.repeat}; ratio = local time / dfs time "
         f"(1.0 = as fast as the local tool)"
@@ -107,8 +135,127 @@ def main() -> None:
     for name, t, ratio in rows:
         r = f"{ratio:6.2f}" if ratio is not None else "     -"
         print(f"{name:38} {t:8.3f} {size_mb / t:8.0f} {r}")
+    if load is not None:
+        print_load(load, opts)
     if not opts.home:
         shutil.rmtree(base)
+
+
+# -- the load test (--daemons) --------------------------------------------------------------------
+OPS = ("create", "status", "list", "read", "rename", "delete", "mkdirs")
+
+
+def load_worker(worker: int, seconds: float) -> None:
+    """One load test client: mixed small operations through `dfs.cluster.connect` until the
+    time is up; prints a JSON line of latencies per operation, errors and the files it left."""
+    from dfs.cluster import connect
+
+    rng = random.Random(worker)
+    lat: dict[str, list[float]] = {op: [] for op in OPS}
+    errors: list[str] = []
+    live: dict[str, bytes] = {}
+    base = f"/load/w{worker}"
+    n = 0
+    with connect() as client:
+        client.mkdirs(base)
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            n += 1
+            op = rng.choice(OPS) if live else "create"
+            path = rng.choice(list(live)) if live else ""
+            t = time.perf_counter()
+            try:
+                if op == "create":
+                    path, data = f"{base}/f{n}", rng.randbytes(rng.randrange(1, 4096))
+                    client.write_bytes(path, data)
+                    live[path] = data
+                elif op == "status":
+                    client.status(path)
+                elif op == "list":
+                    client.listdir(base)
+                elif op == "read":
+                    if client.read_bytes(path) != live[path]:
+                        errors.append(f"read {path}: wrong bytes")
+                elif op == "rename":
+                    client.rename(path, f"{path}r")
+                    live[f"{path}r"] = live.pop(path)
+                elif op == "delete":
+                    client.delete(path)
+                    del live[path]
+                else:
+                    client.mkdirs(f"{base}/d{n % 10}/e")
+            except Exception as e:  # noqa: BLE001 - counted and reported, the load goes on
+                errors.append(f"{op} {path}: {type(e).__name__}: {e}")
+            lat[op].append(time.perf_counter() - t)
+    sums = {p: hashlib.sha256(d).hexdigest() for p, d in live.items()}
+    print(json.dumps({"lat": lat, "errors": errors, "files": sums}))
+
+
+def load_test(opts: argparse.Namespace, env: dict[str, str]) -> dict:
+    """Run --clients workers at once; merge their latencies; verify every file they left."""
+    cmd = [sys.executable, __file__, "--worker"]
+    procs = [
+        subprocess.Popen(
+            [*cmd, str(i), "--seconds", str(opts.seconds)],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(opts.clients)
+    ]
+    results = [json.loads(p.communicate(timeout=opts.seconds + 120)[0]) for p in procs]
+    lat: dict[str, list[float]] = {op: [] for op in OPS}
+    errors: list[str] = []
+    files: dict[str, str] = {}
+    for r in results:
+        for op, values in r["lat"].items():
+            lat[op] += values
+        errors += r["errors"]
+        files.update(r["files"])
+    bad = verify_files(files, env)
+    return {"lat": lat, "errors": errors, "files": len(files), "bad": bad}
+
+
+def verify_files(files: dict[str, str], env: dict[str, str]) -> list[str]:
+    code = (
+        "import hashlib, json, sys\n"
+        "from dfs.cluster import connect\n"
+        "files = json.load(sys.stdin)\n"
+        "with connect() as c:\n"
+        "    bad = [p for p, h in files.items()\n"
+        "           if hashlib.sha256(c.read_bytes(p)).hexdigest() != h]\n"
+        "print(json.dumps(bad))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        input=json.dumps(files),
+        env=env,
+        text=True,
+        capture_output=True,
+        check=True,
+    ).stdout
+    return json.loads(out)
+
+
+def print_load(load: dict, opts: argparse.Namespace) -> None:
+    total = sum(len(v) for v in load["lat"].values())
+    print(
+        f"\nload test: {opts.clients} client processes, {opts.seconds:.0f} s, mixed small "
+        f"operations through the daemons: {total / opts.seconds:.0f} operations/s"
+    )
+    print(f"{'operation':10} {'count':>7} {'median ms':>10} {'p99 ms':>8}")
+    for op, values in load["lat"].items():
+        if values:
+            values = sorted(values)
+            median = values[len(values) // 2] * 1000
+            p99 = values[min(len(values) - 1, int(len(values) * 0.99))] * 1000
+            print(f"{op:10} {len(values):7} {median:10.2f} {p99:8.2f}")
+    print(
+        f"errors: {len(load['errors'])}; files verified at the end: {load['files']}, "
+        f"differing: {len(load['bad'])}"
+    )
+    for line in load["errors"][:10]:
+        print(f"  {line}")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,13 @@
-"""The showcase: semantic expansion of NCBO-like annotations on a fresh embedded cluster.
+"""The showcase: semantic expansion of NCBO-like annotations on a fresh cluster.
 
-Formats a cluster in a temporary MINIHADOOP_HOME (or --home), generates the study's tables at a
+Formats a cluster in a temporary MINIHADOOP_HOME (or --home) (with --daemons, starts it as real
+NameNode and DataNode processes with `hadoop start-cluster`, every command below then talks to
+them over TCP, and stops them at the end), generates the study's tables at a
 laptop scale straight onto the DFS, runs scripts/semantic_expansion.pig with `pig -x mapreduce`
 (a three-job chain: the expansion join, the distinct-element count per ancestor, the global
 order) and prints the top ancestor concepts. Each command is printed before its output.
 
-    python scripts/showcase.py [--home DIR] [--scale 0.001] [--profile wp] [--top 10]
+    python scripts/showcase.py [--home DIR] [--scale 0.001] [--profile wp] [--top 10] [--daemons]
 """
 
 from __future__ import annotations
@@ -27,10 +29,8 @@ TOOLS = {
 
 
 def run(tool: str, *args: str, env: dict[str, str], capture: bool = False) -> str:
-    print(
-        f"\n$ {' '.join([tool if tool != 'datasets' else 'python -m datasets', *map(shlex.quote, args)])}",
-        flush=True,
-    )
+    shown = tool if tool != "datasets" else "python -m datasets"
+    print(f"\n$ {' '.join([shown, *map(shlex.quote, args)])}", flush=True)
     proc = subprocess.run(
         [sys.executable, *TOOLS[tool], *args], env=env, text=True, capture_output=capture
     )
@@ -47,11 +47,28 @@ def main() -> None:
     parser.add_argument("--scale", default="0.001", help="dataset scale (1 = the study's sizes)")
     parser.add_argument("--profile", default="wp", choices=["wp", "ct", "pm"])
     parser.add_argument("--top", type=int, default=10)
+    parser.add_argument(
+        "--daemons", action="store_true", help="run on a started cluster (real processes)"
+    )
     opts = parser.parse_args()
     home = opts.home or tempfile.mkdtemp(prefix="minihadoop-showcase-")
     env = dict(os.environ, MINIHADOOP_HOME=home)
-    print(f"minihadoop showcase: 4 simulated datanodes on 2 racks in {home}")
+    kind = "daemon processes" if opts.daemons else "simulated datanodes"
+    print(f"minihadoop showcase: 4 {kind} on 2 racks in {home}")
     run("hadoop", "namenode", "-format", "-force", env=env)
+    if not opts.daemons:
+        showcase(opts, env)
+        return
+    try:
+        run("hadoop", "start-cluster", env=env)
+        showcase(opts, env)
+        run("hadoop", "dfsadmin", "-report", env=env)
+    finally:
+        run("hadoop", "stop-cluster", env=env)
+
+
+def showcase(opts: argparse.Namespace, env: dict[str, str]) -> None:
+    """Generate the tables onto the DFS, run the Pig script, print the top ancestors."""
     run(
         "datasets",
         "ncbo",

@@ -1,0 +1,351 @@
+"""The NameNode and DataNode daemons: one long-lived service object each, served over TCP.
+
+Owns the daemons' main loops, nothing of what they serve:
+
+- `NameNodeDaemon`: takes run/namenode.lock for its life (so no embedded command opens the state
+  directory behind its back), opens the NameNode (refused when unformatted or damaged, as the
+  embedded mode is), with no replica probe (its block map comes only from block reports and
+  block_received), serves ClientProtocol + DatanodeProtocol on `dfs.namenode.rpc-address`,
+  writes run/namenode.addr once serving, and runs a monitor thread (dead datanodes, leases of
+  writers that died). SIGTERM (or SIGINT) stops it cleanly and removes its addr and pid files.
+- `DataNodeDaemon`: one DataNode storage (refused when it is another cluster's), its
+  DataTransferProtocol server on `dfs.datanode.address`, and a service thread that registers,
+  sends a full block report at start and every `dfs.blockreport.intervalMsec`, heartbeats every
+  `dfs.heartbeat.interval` seconds, carries out each reply's commands, reports every replica it
+  finalizes (block_received), and re-registers after the NameNode restarts (bounded backoff).
+
+Everything binds 127.0.0.1 unless configured. `dfs.launcher` starts and stops these as
+background processes; `dfs.runfiles` owns the run/ and logs/ files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import re
+import signal
+import threading
+import time
+from typing import Any
+
+from dfs import runfiles, storage
+from dfs.conf import Configuration, home_dir
+from dfs.errors import DFSError
+from dfs.protocol import (
+    ClientProtocol,
+    DatanodeProtocol,
+    DatanodeRegistration,
+    ReregisterCommand,
+    StorageReport,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF_S = 2.0
+
+
+def parse_address(text: str, what: str) -> tuple[str, int]:
+    """``host:port`` (port 0: any free port) from configuration key `what`."""
+    host, _, port = str(text).rpartition(":")
+    try:
+        return host or "127.0.0.1", int(port)
+    except ValueError:
+        raise DFSError(f"{what}: expected host:port, got {text!r}") from None
+
+
+def stop_on_signals(event: threading.Event) -> None:
+    """SIGTERM and SIGINT set `event` (the main thread then shuts the daemon down)."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: event.set())
+
+
+def heartbeat_interval(conf: Configuration) -> float:
+    return float(conf.get("dfs.heartbeat.interval"))
+
+
+# -- the NameNode ---------------------------------------------------------------------------------
+class NameNodeDaemon:
+    """The NameNode of one state directory, serving RPC until `stop`."""
+
+    def __init__(self, conf: Configuration) -> None:
+        from dfs.cluster import check_state_directory
+        from dfs.namenode import NameNode
+
+        self.conf = conf
+        self.home = home_dir(conf)
+        check_state_directory(self.home)
+        self._lock_fd = runfiles.hold_lock(self.home, "namenode")
+        self.stopped = threading.Event()
+        self.namenode = NameNode(self.home / "namenode", conf, replica_probe=None)
+        address = parse_address(
+            conf.get_str("dfs.namenode.rpc-address"), "dfs.namenode.rpc-address"
+        )
+        self.server = _rpc_server(self.namenode, (ClientProtocol, DatanodeProtocol), address, conf)
+        self.address = self.server.address
+        self._monitor = threading.Thread(target=self._monitor_loop, name="monitor", daemon=True)
+
+    def start(self) -> NameNodeDaemon:
+        self.server.start()
+        self._monitor.start()
+        runfiles.write_pid(self.home, "namenode")
+        runfiles.write_addr(self.home, "namenode", self.address)
+        log.info("NameNode of %s serving on %s:%d", self.home, *self.address)
+        return self
+
+    def _monitor_loop(self) -> None:
+        """Dead-node checks (their replicas stop counting; re-replication is queued for the
+        other nodes' heartbeat replies) and the leases of writers that died."""
+        period = max(0.05, min(heartbeat_interval(self.conf), 1.0))
+        from dfs.namenode import holder_alive
+
+        while not self.stopped.wait(period):
+            try:
+                self.namenode.check_datanodes()
+                self.namenode.recover_leases(holder_alive)
+            except Exception:  # noqa: BLE001 - the monitor must outlive one bad round
+                log.exception("NameNode monitor round failed")
+
+    def serve_forever(self) -> None:
+        stop_on_signals(self.stopped)
+        while not self.stopped.wait(1.0):
+            pass
+        self.stop()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        log.info("NameNode shutting down")
+        try:
+            self.server.stop()
+            if self._monitor.is_alive():
+                self._monitor.join(5)
+            self.namenode.close()
+        finally:
+            runfiles.remove_files(self.home, "namenode")
+
+
+# -- a DataNode -----------------------------------------------------------------------------------
+class DataNodeDaemon:
+    """One DataNode: its storage, its data transfer server and its service thread."""
+
+    def __init__(self, conf: Configuration, node_id: str, rack: str | None = None) -> None:
+        from dfs.cluster import check_state_directory, read_topology
+        from dfs.datanode import DataNode
+
+        self.conf = conf
+        self.home = home_dir(conf)
+        version = check_state_directory(self.home)
+        self.cluster_id = version["clusterID"]
+        topology = dict(read_topology(self.home))
+        if node_id not in topology:
+            raise DFSError(
+                f"datanode {node_id} is not in the cluster topology {self.home / 'topology'} "
+                f"(nodes: {', '.join(sorted(topology))})",
+                node_id,
+            )
+        if rack is not None and rack != topology[node_id]:
+            raise DFSError(
+                f"datanode {node_id} sits on {topology[node_id]} in {self.home / 'topology'}, "
+                f"not {rack}",
+                node_id,
+            )
+        self.node_id, self.rack = node_id, topology[node_id]
+        self._lock_fd = runfiles.hold_lock(self.home, node_id)
+        directory = self.home / "datanodes" / node_id
+        legacy = int(version.get("layoutVersion", "1")) < storage.LAYOUT_VERSION
+        why = storage.check_datanode_dir(directory, node_id, self.cluster_id, legacy)
+        if why is not None:
+            raise DFSError(f"datanode {node_id} is not started: {why}", str(directory))
+        self.datanode = DataNode(
+            node_id,
+            self.rack,
+            directory,
+            conf.get_int("dfs.bytes-per-checksum"),
+            conf.get_bytes("dfs.datanode.capacity"),
+            conf.get_bool("dfs.datanode.synconclose"),
+        )
+        self.datanode.stopped_marker.unlink(missing_ok=True)
+        self.datanode.start()
+        self.stopped = threading.Event()
+        self._wake = threading.Event()
+        self._received: queue.SimpleQueue[tuple[int, int]] = queue.SimpleQueue()
+        address = parse_address(conf.get_str("dfs.datanode.address"), "dfs.datanode.address")
+        self.xfer = _xfer_server(self.datanode, address, conf, self._finalized)
+        self.address = self.xfer.address
+        self._service = threading.Thread(target=self._service_loop, name="bpservice", daemon=True)
+        self.registered = threading.Event()
+
+    def start(self) -> DataNodeDaemon:
+        self.xfer.start()
+        runfiles.write_pid(self.home, self.node_id)
+        runfiles.write_addr(self.home, self.node_id, self.address)
+        self._service.start()
+        log.info(
+            "DataNode %s (%s) serving data transfer on %s:%d",
+            self.node_id,
+            self.rack,
+            *self.address,
+        )
+        return self
+
+    def _finalized(self, block_id: int, length: int) -> None:
+        """The data transfer server finalized a replica: tell the NameNode soon."""
+        self._received.put((block_id, length))
+        self._wake.set()
+
+    # -- the service thread (HDFS's BPServiceActor) ---------------------------------------------
+    def _service_loop(self) -> None:
+        nn: Any = None
+        backoff = 0.1
+        while not self.stopped.is_set():
+            try:
+                if nn is None:
+                    nn = self._connect()
+                    if nn is None:
+                        self.stopped.wait(backoff)
+                        backoff = min(backoff * 2, MAX_BACKOFF_S)
+                        continue
+                    self._register(nn)
+                    backoff = 0.1
+                self._serve_round(nn)
+            except (OSError, DFSError) as e:  # the NameNode went away or refused us
+                log.warning("%s: NameNode connection lost (%s); reconnecting", self.node_id, e)
+                _close(nn)
+                nn = None
+                self.registered.clear()
+                self.stopped.wait(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF_S)
+        _close(nn)
+
+    def _connect(self) -> Any:
+        address = runfiles.read_addr(self.home, "namenode")
+        if address is None:
+            return None
+        try:
+            return _rpc_proxy(DatanodeProtocol, address, self.conf)
+        except OSError as e:
+            log.debug("%s: NameNode at %s:%d not answering: %s", self.node_id, *address, e)
+            return None
+
+    def _register(self, nn: Any) -> None:
+        dn = self.datanode
+        reg = DatanodeRegistration(
+            dn.node_id,
+            dn.rack,
+            str(dn.directory),
+            dn.capacity,
+            self.address[0],
+            self.address[1],
+            self.cluster_id,
+        )
+        nn.register_datanode(reg)
+        self._block_report(nn)
+        self.registered.set()
+        log.info("%s registered with the NameNode", self.node_id)
+
+    def _block_report(self, nn: Any) -> None:
+        report = self.datanode.block_report()
+        self._used = sum(report.lengths.values())
+        self._blocks = len(report.lengths)
+        nn.block_report(self.node_id, report)
+        self._next_report = (
+            time.monotonic() + self.conf.get_int("dfs.blockreport.intervalMsec") / 1000
+        )
+
+    def _serve_round(self, nn: Any) -> None:
+        """One heartbeat (with its commands carried out), the replicas received since the last
+        round, and the periodic block report; then wait for the next beat or a new replica."""
+        self._report_received(nn)
+        capacity = self.datanode.capacity
+        report = StorageReport(capacity, self._used, max(capacity - self._used, 0), self._blocks)
+        reply = nn.heartbeat(self.node_id, report)
+        for cmd in reply.commands:
+            if isinstance(cmd, ReregisterCommand):
+                log.info("%s: re-registering (%s)", self.node_id, cmd.reason)
+                self._register(nn)
+                continue
+            try:
+                self.datanode.execute(cmd, nn)
+            except (OSError, DFSError) as e:
+                log.warning("%s: command %s failed: %s", self.node_id, cmd, e)
+        if time.monotonic() >= self._next_report:
+            self._block_report(nn)
+        self._wake.wait(heartbeat_interval(self.conf))
+        self._wake.clear()
+
+    def _report_received(self, nn: Any) -> None:
+        while True:
+            try:
+                block_id, length = self._received.get_nowait()
+            except queue.Empty:
+                return
+            self._used += length
+            self._blocks += 1
+            nn.block_received(self.node_id, block_id, length)
+
+    def serve_forever(self) -> None:
+        stop_on_signals(self.stopped)
+        while not self.stopped.wait(1.0):
+            pass
+        self.stop()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self._wake.set()
+        log.info("DataNode %s shutting down", self.node_id)
+        try:
+            self.xfer.stop()
+            if self._service.is_alive():
+                self._service.join(5)
+        finally:
+            runfiles.remove_files(self.home, self.node_id)
+
+
+def _close(proxy: Any) -> None:
+    if proxy is not None:
+        with contextlib.suppress(OSError):
+            proxy.close()
+
+
+# -- the transports (dfs.rpc, dfs.datatransfer) ------------------------------------------------
+def _rpc_server(
+    target: Any, protocols: tuple, address: tuple[str, int], conf: Configuration
+) -> Any:
+    from dfs.rpc import RpcServer
+
+    return RpcServer(target, protocols, address, conf)
+
+
+def _rpc_proxy(protocol: type, address: tuple[str, int], conf: Configuration) -> Any:
+    from dfs.rpc import RpcProxy
+
+    return RpcProxy(protocol, address, conf)
+
+
+def _xfer_server(
+    datanode: Any, address: tuple[str, int], conf: Configuration, on_finalized: Any
+) -> Any:
+    from dfs.datatransfer import DataTransferServer
+
+    return DataTransferServer(datanode, address, conf, on_finalized)
+
+
+def run_namenode(conf: Configuration) -> int:
+    """``hadoop namenode``: the NameNode in the foreground until SIGTERM/SIGINT."""
+    runfiles.setup_logging(home_dir(conf), "namenode")
+    daemon = NameNodeDaemon(conf).start()
+    daemon.serve_forever()
+    return 0
+
+
+def run_datanode(conf: Configuration, node_id: str, rack: str | None) -> int:
+    """``hadoop datanode --id dnN``: one DataNode in the foreground until SIGTERM/SIGINT."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", node_id):
+        raise DFSError(f"datanode id {node_id!r}: expected letters, digits, _ or - (dn0)")
+    runfiles.setup_logging(home_dir(conf), node_id)
+    daemon = DataNodeDaemon(conf, node_id, rack).start()
+    daemon.serve_forever()
+    return 0
+
+
+__all__ = ["DataNodeDaemon", "NameNodeDaemon", "run_datanode", "run_namenode"]

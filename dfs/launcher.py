@@ -1,0 +1,223 @@
+"""``hadoop start-cluster`` / ``stop-cluster``: the daemons as background processes.
+
+Owns spawning (``python -m dfs.cli namenode|datanode``, each in its own session, stdout and
+stderr appended to its log), waiting until the cluster is usable (the NameNode answers and
+every started DataNode has registered), and stopping (SIGTERM, a bounded wait, then SIGKILL;
+pid files of daemons that already died are cleaned up). Every wait is bounded.
+Must not touch: what the daemons do (`dfs.daemons`) or the state they serve.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from dfs import runfiles
+from dfs.conf import Configuration, home_dir
+from dfs.errors import DFSError
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    """What `start_cluster` brought up: daemon name -> pid, and the NameNode's address."""
+
+    pids: dict[str, int]
+    address: tuple[str, int]
+
+
+def overrides_of(conf: Configuration) -> dict[str, str]:
+    """The settings of `conf` a fresh Configuration would not have (to pass on with -D), and
+    the state directory."""
+    base = dict(Configuration().items())
+    out = {k: str(v) for k, v in conf.items() if base.get(k, object()) != v}
+    out["minihadoop.home"] = str(home_dir(conf))
+    return out
+
+
+def daemon_command(conf: Configuration, *args: str) -> list[str]:
+    defines = [f"-D{k}={v}" for k, v in sorted(overrides_of(conf).items())]
+    return [sys.executable, "-m", "dfs.cli", args[0], *defines, *args[1:]]
+
+
+def spawn(conf: Configuration, name: str, *args: str) -> subprocess.Popen:
+    """Start one daemon in the background; its output goes to logs/<name>.log."""
+    home = home_dir(conf)
+    log = runfiles.log_path(home, name)
+    log.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with open(log, "ab") as out:
+        return subprocess.Popen(
+            daemon_command(conf, *args),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            close_fds=True,
+        )
+
+
+def start_cluster(
+    conf: Configuration,
+    datanodes: int | None = None,
+    racks: int | None = None,
+    wait_s: float = 60.0,
+) -> Started:
+    """Start the NameNode and the first `datanodes` DataNodes of the topology (all of them by
+    default) and wait until every one has registered. A daemon that exits early stops the
+    start (the others are stopped too) with the last lines of its log."""
+    from dfs.cluster import check_state_directory, read_topology
+
+    home = home_dir(conf)
+    check_state_directory(home)
+    nodes = _chosen_nodes(read_topology(home), datanodes, racks, home)
+    if runfiles.is_running(home, "namenode"):
+        raise DFSError(
+            f"a NameNode daemon already runs on {home} (pid {runfiles.read_pid(home, 'namenode')});"
+            " stop it first: hadoop stop-cluster",
+            str(home),
+        )
+    stop_cluster(conf)  # stale pid files of a cluster that died
+    procs = {"namenode": spawn(conf, "namenode", "namenode")}
+    try:
+        address = wait_serving(home, procs["namenode"], wait_s)
+        for node_id, rack in nodes:
+            procs[node_id] = spawn(conf, node_id, "datanode", "--id", node_id, "--rack", rack)
+        datanodes_only = {n: p for n, p in procs.items() if n != "namenode"}
+        wait_registered(conf, address, datanodes_only, wait_s, procs["namenode"])
+    except BaseException:
+        for proc in procs.values():
+            _terminate(proc.pid, 5.0)
+        raise
+    return Started({n: p.pid for n, p in procs.items()}, address)
+
+
+def _chosen_nodes(
+    topology: list[tuple[str, str]], datanodes: int | None, racks: int | None, home: Path
+) -> list[tuple[str, str]]:
+    have_racks = len({rack for _, rack in topology})
+    if racks is not None and racks != have_racks:
+        raise DFSError(
+            f"the cluster in {home} was formatted with {have_racks} rack(s), not {racks}; "
+            f"format a new one with: hadoop namenode -format -D dfs.racks={racks}",
+            str(home),
+        )
+    if datanodes is not None and not 1 <= datanodes <= len(topology):
+        raise DFSError(
+            f"the cluster in {home} has {len(topology)} datanode(s) (its topology file), "
+            f"cannot start {datanodes}; format a new one with: "
+            f"hadoop namenode -format -D dfs.datanodes={datanodes}",
+            str(home),
+        )
+    return topology[: datanodes or len(topology)]
+
+
+def wait_serving(home: Path, proc: subprocess.Popen, wait_s: float) -> tuple[str, int]:
+    """Wait until the NameNode started as `proc` serves; its address."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        _check_alive("namenode", proc, home)
+        address = runfiles.read_addr(home, "namenode")
+        if address is not None and runfiles.is_running(home, "namenode"):
+            return address
+        if time.monotonic() > deadline:
+            raise DFSError(f"the NameNode did not start serving; see {_log(home, 'namenode')}")
+        time.sleep(0.05)
+
+
+def wait_registered(
+    conf: Configuration,
+    address: tuple[str, int],
+    procs: dict[str, subprocess.Popen],
+    wait_s: float,
+    namenode: subprocess.Popen | None = None,
+) -> None:
+    """Wait until every DataNode of `procs` (name -> process) is registered and alive."""
+    from dfs.protocol import ClientProtocol
+    from dfs.rpc import RpcProxy
+
+    home = home_dir(conf)
+    deadline = time.monotonic() + wait_s
+    watched = dict(procs, **({"namenode": namenode} if namenode is not None else {}))
+    nn = RpcProxy(ClientProtocol, address, conf)
+    try:
+        while True:
+            for name, proc in watched.items():
+                _check_alive(name, proc, home)
+            live = {d.node_id for d in nn.datanode_report() if d.alive and d.xfer_port}
+            if set(procs) <= live:
+                return
+            if time.monotonic() > deadline:
+                missing = ", ".join(sorted(set(procs) - live))
+                raise DFSError(
+                    f"datanodes {missing} did not register; see their logs in {home}/logs"
+                )
+            time.sleep(0.05)
+    finally:
+        nn.close()
+
+
+def _check_alive(name: str, proc: subprocess.Popen, home: Path) -> None:
+    status = proc.poll()
+    if status is not None:
+        raise DFSError(
+            f"{name} exited with status {status} while starting: {_log_tail(home, name)}"
+        )
+
+
+def _log(home: Path, name: str) -> Path:
+    return runfiles.log_path(home, name)
+
+
+def _log_tail(home: Path, name: str) -> str:
+    try:
+        lines = [ln for ln in _log(home, name).read_text(errors="replace").splitlines() if ln]
+    except OSError:
+        return f"(no log at {_log(home, name)})"
+    return lines[-1] if lines else f"(empty log {_log(home, name)})"
+
+
+def stop_cluster(conf: Configuration, wait_s: float = 10.0) -> list[str]:
+    """Stop every daemon of the state directory (the datanodes first); returns the names of
+    those that were running. Pid files of daemons that already died are removed."""
+    home = home_dir(conf)
+    stopped = []
+    names = runfiles.daemon_names(home)
+    for name in sorted(names, key=lambda n: n == "namenode"):
+        pid = runfiles.read_pid(home, name)
+        if runfiles.is_running(home, name) and pid is not None:
+            _terminate(pid, wait_s)
+            stopped.append(name)
+        runfiles.remove_files(home, name)
+    return stopped
+
+
+def _terminate(pid: int, wait_s: float) -> None:
+    """SIGTERM `pid`, wait up to `wait_s`, then SIGKILL."""
+    for sig, wait in ((signal.SIGTERM, wait_s), (signal.SIGKILL, 5.0)):
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if not _exists(pid):
+                return
+            time.sleep(0.05)
+
+
+def _exists(pid: int) -> bool:
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)  # our own child: reap it
+        if done:
+            return False
+    except ChildProcessError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
