@@ -18,6 +18,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -123,6 +124,7 @@ class NameNode:
         self.pending_deletes: list[tuple[int, set[str]]] = []
         self._lock_fd = os.open(self.directory / "lock", os.O_RDWR | os.O_CREAT, 0o600)
         self._lock_depth = 0
+        self._thread_lock = threading.RLock()  # threads of this process (RPC handlers)
         self._edits = editlog.EditLog(self.directory / "edits")
         self._edits_ino = -1
         self._edits_offset = 0
@@ -173,21 +175,25 @@ class NameNode:
     # -- locking and catching up ---------------------------------------------------------------
     @contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the namespace lock (reentrant), with every other process's edits applied."""
-        if self._lock_depth == 0:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
-            try:
-                self._catch_up()
-            except BaseException:
-                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
-                raise
-        self._lock_depth += 1
-        try:
-            yield
-        finally:
-            self._lock_depth -= 1
+        """Hold the namespace lock (reentrant), with every other process's edits applied.
+
+        Two levels: a thread lock serializes this process's threads (the RPC server runs calls
+        on many), and under it the flock serializes processes sharing the state directory."""
+        with self._thread_lock:
             if self._lock_depth == 0:
-                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+                fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+                try:
+                    self._catch_up()
+                except BaseException:
+                    fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+                    raise
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+                if self._lock_depth == 0:
+                    fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
 
     def _catch_up(self) -> None:
         path = self.directory / "edits"

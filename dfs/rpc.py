@@ -213,6 +213,11 @@ class RpcProxy:
     def address(self) -> tuple[str, int]:
         return self._address
 
+    @property
+    def idempotent(self) -> frozenset[str]:
+        """The methods this proxy re-sends after a broken connection."""
+        return self._idempotent
+
     def __getattr__(self, method: str) -> Callable[..., Any]:
         if method.startswith("_"):
             raise AttributeError(method)
@@ -254,6 +259,8 @@ class RpcProxy:
         for attempt in itertools.count():
             try:
                 conn = self._connection()
+            except RpcAuthError:
+                raise
             except OSError as e:  # nothing was sent: always safe to try again
                 failure, sent = e, False
             else:

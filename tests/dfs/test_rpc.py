@@ -2,20 +2,49 @@
 
 from __future__ import annotations
 
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Protocol
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from dfs.client import DFSClient
-from dfs.errors import DFSFileNotFound, DFSPermissionDenied
+from dfs.conf import Configuration
+from dfs.errors import DFSError, DFSFileNotFound, DFSPermissionDenied
 from dfs.protocol import DatanodeInfo, FileStatus, LocatedBlock
-from dfs.rpc import LocalTransport, RpcProxy, RpcServer, packb, unpackb
+from dfs.rpc import (
+    IDEMPOTENT_METHODS,
+    LocalTransport,
+    RpcAuthError,
+    RpcConnectionError,
+    RpcProxy,
+    RpcServer,
+    RpcTimeoutError,
+    packb,
+    parse_address,
+    unpackb,
+)
 
 values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**63), 2**64 - 1) | st.floats(allow_nan=False)
-    | st.text() | st.binary(),
-    lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
-    | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**64 - 1)
+    | st.floats(allow_nan=False)
+    | st.text()
+    | st.binary(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -68,3 +97,378 @@ def test_client_over_tcp(mini_cluster):
     finally:
         proxy.close()
         server.stop()
+
+
+# -- the RPC layer itself, against a small service whose methods sleep ---------------------------
+class Napper(Protocol):
+    def nap(self, seconds: float) -> str: ...
+    def fail(self, kind: str) -> None: ...
+    def slow_count(self, seconds: float) -> int: ...
+    def slow_bump(self, seconds: float) -> int: ...
+
+
+class NapService:
+    """Records how many calls run at once (`peak`) and how often each method ran."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.active = self.peak = 0
+        self.calls: Counter[str] = Counter()
+
+    def _enter(self, name: str) -> None:
+        with self.lock:
+            self.calls[name] += 1
+            self.active += 1
+            self.peak = max(self.peak, self.active)
+
+    def _leave(self) -> None:
+        with self.lock:
+            self.active -= 1
+
+    def nap(self, seconds: float) -> str:
+        self._enter("nap")
+        try:
+            time.sleep(seconds)
+            return "rested"
+        finally:
+            self._leave()
+
+    def fail(self, kind: str) -> None:
+        raise {
+            "missing": DFSFileNotFound("/x: No such file or directory", "/x"),
+            "denied": DFSPermissionDenied("Permission denied: user=bob", "/y"),
+        }[kind]
+
+    def slow_count(self, seconds: float) -> int:
+        self._enter("slow_count")
+        time.sleep(seconds)
+        self._leave()
+        return self.calls["slow_count"]
+
+    def slow_bump(self, seconds: float) -> int:
+        return self.slow_count(seconds) and self.calls["slow_count"]
+
+    def not_in_protocol(self) -> str:
+        return "should never run over RPC"
+
+
+def _conf(extra: dict | None = None) -> Configuration:
+    base = {"dfs.namenode.handler.count": 64, "ipc.client.connect.max.retries": 3}
+    return Configuration({**base, **(extra or {})}, load_site=False)
+
+
+@pytest.fixture
+def napper():
+    service = NapService()
+    server = RpcServer(service, Napper, None, _conf()).start()
+    yield service, server
+    server.stop()
+
+
+def _proxy(server, conf=None, **kw) -> RpcProxy:
+    return RpcProxy(Napper, server.address, conf or _conf(), **kw)
+
+
+@pytest.mark.rpc
+def test_many_calls_in_flight_from_many_threads_overlap(napper):
+    service, server = napper
+    shared = _proxy(server)  # 16 threads over ONE connection ...
+    own = [_proxy(server) for _ in range(8)]  # ... and 8 threads with a connection each
+    jobs = [shared.nap] * 16 + [p.nap for p in own]
+    start = time.monotonic()
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        results = list(pool.map(lambda f: f(0.4), jobs))
+    elapsed = time.monotonic() - start
+    assert results == ["rested"] * len(jobs)
+    assert elapsed < 0.4 * len(jobs) / 4, elapsed  # serialized they would take 9.6 s
+    assert service.peak >= 16
+    for p in [shared, *own]:
+        p.close()
+
+
+_CHILD = """
+import sys, threading, time
+from dfs.conf import Configuration
+from dfs.rpc import RpcProxy
+from tests.dfs.test_rpc import Napper
+host, port, go = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+proxy = RpcProxy(Napper, (host, port), Configuration(load_site=False))
+time.sleep(max(0.0, go - time.time()))
+threads = [threading.Thread(target=proxy.nap, args=(0.5,)) for _ in range(4)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print(time.time() - go)
+"""
+
+
+@pytest.mark.rpc
+def test_many_client_processes_have_calls_in_flight_at_once(napper):
+    service, server = napper
+    go = time.time() + 2.0  # every child connects first, then all call at once
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _CHILD, *map(str, server.address), str(go)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    try:
+        outs = [p.communicate(timeout=30)[0] for p in procs]
+    finally:
+        for p in procs:
+            p.kill()
+    assert [p.returncode for p in procs] == [0] * 4
+    assert service.calls["nap"] == 16
+    assert service.peak >= 8  # calls from different processes ran at the same time
+    assert max(float(o) for o in outs) < 16 * 0.5 / 4  # far below the 8 s of one at a time
+
+
+@pytest.mark.rpc
+def test_errors_come_back_as_the_same_class(napper):
+    _, server = napper
+    with _proxy(server) as proxy:
+        with pytest.raises(DFSFileNotFound, match="No such file") as e:
+            proxy.fail("missing")
+        assert e.value.path == "/x" and isinstance(e.value, FileNotFoundError)
+        with pytest.raises(DFSPermissionDenied, match="user=bob"):
+            proxy.fail("denied")
+        assert proxy.nap(0) == "rested"  # the connection survives errors
+
+
+@pytest.mark.rpc
+def test_typed_proxy_and_server_allow_only_protocol_methods(napper, caplog):
+    service, server = napper
+    with _proxy(server) as proxy:
+        with pytest.raises(AttributeError, match="did you mean 'nap'"):
+            proxy.napp  # noqa: B018 - a typo fails before anything is sent
+        with pytest.raises(AttributeError):
+            proxy.not_in_protocol  # noqa: B018
+        assert proxy.nap(seconds=0) == "rested"  # keywords bound by the protocol's signature
+    with RpcProxy(server.address, conf=_conf()) as untyped:  # a client that skips the check
+        with pytest.raises(DFSError, match="unknown RPC method 'not_in_protocol'"):
+            untyped.not_in_protocol()
+        with pytest.raises(DFSError, match="argument 'seconds' must be float, got str"):
+            untyped.nap("forever")
+        with pytest.raises(DFSError, match="wrong arguments for nap"):
+            untyped.nap(1, 2)
+        assert untyped.nap(0) == "rested"
+    assert service.calls["nap"] == 2
+
+
+@pytest.mark.rpc
+def test_call_timeout(napper):
+    _, server = napper
+    with _proxy(server, _conf({"ipc.client.rpc-timeout.ms": 200})) as proxy:
+        start = time.monotonic()
+        with pytest.raises(RpcTimeoutError, match="ipc.client.rpc-timeout.ms") as e:
+            proxy.nap(3)
+        assert 0.2 <= time.monotonic() - start < 2
+        assert isinstance(e.value, DFSError) and isinstance(e.value, TimeoutError)
+        assert proxy.nap(0) == "rested"  # the late reply of the first call is dropped
+
+
+@pytest.mark.rpc
+def test_reconnect_after_the_server_restarts_on_the_same_port():
+    service = NapService()
+    server = RpcServer(service, Napper, None, _conf()).start()
+    address = server.address
+    proxy = _proxy(server)
+    assert proxy.slow_bump(0) == 1
+    server.stop()
+    with pytest.raises(RpcConnectionError, match=f"Call to 127.0.0.1:{address[1]} failed on "):
+        proxy.nap(0)  # nobody listens: refused, after the bounded connect retries
+    server = RpcServer(service, Napper, address, _conf()).start()
+    try:
+        assert proxy.slow_bump(0) == 2  # not idempotent, yet safe: sent on a fresh connection
+        assert proxy.nap(0) == "rested"
+    finally:
+        proxy.close()
+        server.stop()
+
+
+def _drop_while_running(service, server, call) -> Any:
+    """Run `call` in a thread; break every connection while the server is executing it."""
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(call)
+        deadline = time.monotonic() + 5
+        while service.calls["slow_count"] == 0:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        server.drop_connections()
+        return future.result(timeout=10)
+
+
+@pytest.mark.rpc
+def test_an_idempotent_call_is_retried_after_a_dropped_connection(napper):
+    service, server = napper
+    with _proxy(server, idempotent={"slow_count"}) as proxy:
+        assert _drop_while_running(service, server, lambda: proxy.slow_count(0.3)) == 2
+    assert service.calls["slow_count"] == 2  # sent again on a new connection
+
+
+@pytest.mark.rpc
+def test_a_non_idempotent_call_is_not_retried_after_a_dropped_connection(napper):
+    service, server = napper
+    with _proxy(server, idempotent={"slow_count"}) as proxy:
+        with pytest.raises(RpcConnectionError, match="slow_bump is not idempotent") as e:
+            _drop_while_running(service, server, lambda: proxy.slow_bump(0.3))
+        assert f"Call to 127.0.0.1:{server.address[1]} failed on connection exception" in str(
+            e.value
+        )
+        assert isinstance(e.value, DFSError) and isinstance(e.value, ConnectionError)
+        time.sleep(0.5)
+        assert service.calls["slow_count"] == 1  # ran once, never sent again
+        assert proxy.nap(0) == "rested"  # the next call reconnects
+
+
+def test_the_real_protocols_idempotent_set_is_used_by_default():
+    from dfs import protocol
+
+    assert IDEMPOTENT_METHODS == protocol.IDEMPOTENT_METHODS
+    assert "get_status" in IDEMPOTENT_METHODS and "create" not in IDEMPOTENT_METHODS
+    proxy = RpcProxy(protocol.ClientProtocol, ("127.0.0.1", 1))
+    assert proxy.idempotent == protocol.IDEMPOTENT_METHODS
+
+
+@pytest.mark.rpc
+def test_the_shared_secret(caplog):
+    service = NapService()
+    server = RpcServer(service, Napper, None, _conf({"hadoop.rpc.secret": "s3cret"})).start()
+    try:
+        with _proxy(server, _conf({"hadoop.rpc.secret": "s3cret"})) as good:
+            assert good.nap(0) == "rested"
+        with _proxy(server, _conf()) as none, pytest.raises(RpcAuthError, match="requires"):
+            none.nap(0)
+        with _proxy(server, _conf({"hadoop.rpc.secret": "guess"})) as wrong:
+            with pytest.raises(RpcAuthError, match="does not match") as e:
+                wrong.nap(0)
+            assert isinstance(e.value, PermissionError)
+        # a client that ignores the challenge and just sends a call is cut off unheard
+        with socket.create_connection(server.address, timeout=5) as raw:
+            hello = unpackb(_read_frame(raw))
+            assert hello[0] == "minihadoop-rpc" and len(hello[2]) == 32
+            raw.sendall(_framed(packb([1, "nap", [0]])))
+            reply = _read_until_closed(raw)
+            assert unpackb(reply[4:])[0] == "refused"  # and then the server closed
+        assert service.calls["nap"] == 1
+        assert "hadoop.rpc.secret challenge" in caplog.text
+    finally:
+        server.stop()
+
+
+@pytest.mark.rpc
+def test_a_stalled_sender_is_cut_off_and_everyone_else_served(caplog):
+    service = NapService()
+    conf = _conf({"ipc.server.read.timeout.ms": 300})
+    server = RpcServer(service, Napper, None, conf).start()
+    try:
+        with socket.create_connection(server.address, timeout=5) as slow, _proxy(server) as ok:
+            _read_frame(slow)
+            slow.sendall(_framed(packb([1, "nap", [0]]))[:6])  # and then nothing
+            assert ok.nap(0) == "rested"
+            start = time.monotonic()
+            assert _read_until_closed(slow) == b""
+            assert time.monotonic() - start < 3
+            assert ok.nap(0) == "rested"
+        assert "incomplete frame" in caplog.text
+    finally:
+        server.stop()
+
+
+@pytest.mark.rpc
+def test_idle_connections_are_closed_and_the_proxy_reconnects():
+    service = NapService()
+    conf = _conf({"ipc.client.connection.maxidletime": 100})
+    server = RpcServer(service, Napper, None, conf).start()
+    try:
+        with socket.create_connection(server.address, timeout=5) as idle, _proxy(server, conf) as p:
+            _read_frame(idle)
+            assert p.nap(0) == "rested"
+            assert _read_until_closed(idle) == b""  # the server drops it after 2 x 100 ms
+            time.sleep(0.3)
+            assert p.nap(0) == "rested"
+    finally:
+        server.stop()
+
+
+def test_servers_bind_loopback_unless_configured():
+    server = RpcServer(NapService(), Napper)
+    try:
+        assert server.address[0] == "127.0.0.1"
+    finally:
+        server.stop()
+    assert parse_address("0.0.0.0:8020") == ("0.0.0.0", 8020)
+    with pytest.raises(DFSError, match="expected host:port"):
+        parse_address("localhost")
+
+
+# -- raw socket helpers (also used by test_rpc_fuzz) ----------------------------------------------
+def _framed(body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + body
+
+
+def _read_frame(sock: socket.socket) -> bytes:
+    header = _read_n(sock, 4)
+    return _read_n(sock, struct.unpack(">I", header)[0])
+
+
+def _read_n(sock: socket.socket, n: int) -> bytes:
+    data = b""
+    while len(data) < n:
+        chunk = sock.recv(n - len(data))
+        if not chunk:
+            raise ConnectionError("closed")
+        data += chunk
+    return data
+
+
+def _read_until_closed(sock: socket.socket, timeout: float = 5.0) -> bytes:
+    """Everything the server sends until it closes (bounded in time)."""
+    sock.settimeout(timeout)
+    data = b""
+    try:
+        while chunk := sock.recv(65536):
+            data += chunk
+    except ConnectionResetError:
+        pass
+    return data
+
+
+# -- the NameNode serializes itself: many RPC handler threads, one consistent namespace -----------
+@pytest.mark.rpc
+def test_namenode_serializes_concurrent_rpc_mutations(mini_cluster):
+    from dfs.namenode import NameNode
+    from dfs.protocol import ClientProtocol, DatanodeProtocol
+
+    nn = mini_cluster.cluster.namenode
+    user = nn.superuser
+    server = RpcServer(nn, (ClientProtocol, DatanodeProtocol), None, _conf()).start()
+    proxies = [RpcProxy(ClientProtocol, server.address, _conf()) for _ in range(4)]
+
+    def work(k: int) -> None:
+        p = proxies[k]
+        for i in range(30):
+            p.mkdirs(user, f"/t{k}/d{i}")
+            p.set_permission(user, f"/t{k}/d{i}", 0o700 + i % 8)
+            p.rename(user, f"/t{k}/d{i}", f"/t{k}/r{i}")
+
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(work, range(4)))
+        live = {k: sorted(s.name for s in proxies[0].get_listing(user, f"/t{k}")) for k in range(4)}
+    finally:
+        for p in proxies:
+            p.close()
+        server.stop()
+    expected = sorted(f"r{i}" for i in range(30))
+    assert live == {k: expected for k in range(4)}
+    # the edit log replays to the same namespace: no lost, duplicated or interleaved record
+    again = NameNode(nn.directory, mini_cluster.conf)
+    try:
+        for k in range(4):
+            listing = again.get_listing(user, f"/t{k}")
+            assert sorted(s.name for s in listing) == expected
+            assert {s.name: s.mode for s in listing} == {f"r{i}": 0o700 + i % 8 for i in range(30)}
+    finally:
+        again.close()
