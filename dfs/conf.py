@@ -77,6 +77,10 @@ DEFAULTS: dict[str, Any] = {
     "ipc.server.read.timeout.ms": 10000,  # minihadoop: a started frame must arrive within it
     "ipc.server.max.connections": 0,  # 0 = no limit
     "dfs.namenode.handler.count": 10,  # RPC handler threads
+    # --- daemons (dfs.daemons): where they listen, how often a DataNode reports ---
+    "dfs.namenode.rpc-address": "127.0.0.1:0",  # 0: any free port (run/namenode.addr says)
+    "dfs.datanode.address": "127.0.0.1:0",  # DataTransferProtocol; 0: any free port
+    "dfs.blockreport.intervalMsec": 21600000,  # full block report period (6 h, as HDFS)
     # --- mapreduce ---
     "mapreduce.framework.name": "cluster",
     "mapreduce.job.name": "",
