@@ -143,3 +143,54 @@ def _check_chunks(meta: Any, data: memoryview, start: int, bpc: int, what: str) 
     if actual != expected:
         bad = next((i for i, (a, e) in enumerate(zip(actual, expected)) if a != e), len(expected))
         raise DFSChecksumError(f"Checksum error: {what} at offset {start + bad * bpc}", what)
+
+
+def parse_meta_header(header: bytes) -> int | None:
+    """The bytes-per-checksum a meta file header declares, or None when it is not one."""
+    if len(header) != META_HEADER_SIZE:
+        return None
+    magic, version, bpc = _META_HEADER.unpack(header)
+    return bpc if magic == META_MAGIC and version == 1 and bpc > 0 else None
+
+
+def read_plan(
+    offset: int, length: int, size: int, bpc: int, piece: int
+) -> list[tuple[int, int, int]]:
+    """How to send [offset, offset+length) of a replica of `size` bytes with the CRCs its meta
+    file holds: (lo, hi, unit) pieces tiling the chunk-aligned range around it, whole 64 KiB
+    spans covered by span CRCs (unit `SPAN`), the ragged edges by chunk CRCs (unit `bpc`); no
+    piece longer than `piece` (a multiple of SPAN). The same split as `read_verified`.
+
+    >>> read_plan(100, 200_000, 300_000, 512, 128 * 1024)
+    [(0, 131072, 65536), (131072, 196608, 65536), (196608, 200192, 512)]
+    """
+    start = offset // bpc * bpc
+    end = min(-(-(offset + length) // bpc) * bpc, size)
+    span_lo = -(-start // SPAN) * SPAN
+    span_hi = end if end == size else end // SPAN * SPAN
+    if span_hi - span_lo < SPAN:
+        span_lo = span_hi = start
+    plan = []
+    for lo, hi, unit in ((start, span_lo, bpc), (span_lo, span_hi, SPAN), (span_hi, end, bpc)):
+        plan.extend((a, min(a + piece, hi), unit) for a in range(lo, hi, piece))
+    return plan
+
+
+def crc_offset(lo: int, unit: int, size: int, bpc: int) -> int:
+    """Where in a meta file the CRCs of a piece starting at `lo` (unit `bpc` or `SPAN`) begin."""
+    if unit == bpc:
+        return META_HEADER_SIZE + 4 * (lo // bpc)
+    return META_HEADER_SIZE + 4 * -(-size // bpc) + 4 * (lo // SPAN)
+
+
+def first_mismatch(data: Any, unit: int, crc_bytes: bytes) -> int | None:
+    """Offset in `data` of the first `unit`-sized piece whose CRC32 differs from the one in
+    `crc_bytes` (None when every piece matches): how a reader checks a received packet."""
+    view = memoryview(data)
+    crc = zlib.crc32
+    actual = array("I", [crc(view[i : i + unit]) for i in range(0, len(view), unit)])
+    expected = crcs_from_bytes(crc_bytes)
+    if actual == expected:
+        return None
+    bad = next((i for i, (a, e) in enumerate(zip(actual, expected)) if a != e), len(expected))
+    return bad * unit

@@ -8,9 +8,13 @@ first; a checksum mismatch or a missing replica is reported to the namenode and 
 over to the next replica; a reader on the replica's own node reads the block file directly — a
 short-circuit read — and still verifies checksums).
 
-It talks to the namenode through its client protocol and to datanodes through their data
-transfer calls; it never touches namenode state or another node's files except to read a
-local replica.
+It talks to the namenode through its client protocol and to datanodes only through a
+`dfs.dataaccess.DatanodeAccess`: this process's DataNode objects when it is given them
+(embedded mode: a write fans packets out in-process, a local replica is read short-circuit),
+else DataTransferProtocol over TCP to the addresses the namenode gives (daemon mode: a write goes
+through a pipeline of datanodes; a node that fails cuts off the nodes after it, and those get
+the block again through a second pipeline when it ends, so a node killed mid-write costs only
+its own replica).
 """
 
 from __future__ import annotations
@@ -27,8 +31,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from dfs import faults
-from dfs.checksum import chunk_crcs, crcs_to_bytes, read_verified
+from dfs.checksum import chunk_crcs, crcs_to_bytes
 from dfs.conf import Configuration, current_user
+from dfs.dataaccess import (
+    DatanodeAccess,
+    LocalDatanodes,
+    Pipeline,
+    TcpDatanodes,
+    push_block,
+)
 from dfs.datanode import DataNode
 from dfs.errors import (
     DFSBlockMissing,
@@ -82,13 +93,13 @@ class DFSClient:
     def __init__(
         self,
         namenode: Any,
-        datanodes: Mapping[str, DataNode],
+        datanodes: Mapping[str, DataNode] | None,
         conf: Configuration,
         user: str | None = None,
         local_node: str | None = None,
     ) -> None:
         self.nn = namenode
-        self.datanodes = datanodes
+        self.datanodes = datanodes or {}
         self.conf = conf
         self.user = user or current_user()
         self.local_node = local_node
@@ -96,6 +107,12 @@ class DFSClient:
         self.name = f"DFSClient_{os.getpid()}_{secrets.token_hex(4)}"
         self.bytes_per_checksum = conf.get_int("dfs.bytes-per-checksum")
         self.packet_size = conf.get_bytes("dfs.client-write-packet-size")
+        #: how block data reaches datanodes: in-process objects, or their TCP servers
+        self.access: DatanodeAccess = (
+            LocalDatanodes(self.datanodes, local_node)
+            if self.datanodes
+            else TcpDatanodes(self.bytes_per_checksum, client=self.name)
+        )
 
     def resolve(self, path: str) -> str:
         return normalize(path, self.home)
@@ -177,13 +194,12 @@ class DFSClient:
                 blocks += 1
                 length = None if f.under_construction else lb.length
                 for loc in lb.locations:
-                    dn = self.datanodes.get(loc.node_id)
-                    if dn is None or not dn.alive:
+                    if not self.access.reachable(loc):
                         continue
                     replicas += 1
                     try:
-                        why = dn.verify_replica(lb.block_id, length)
-                    except DFSError as e:
+                        why = self.access.verify_replica(loc, lb.block_id, length)
+                    except (DFSError, OSError) as e:
                         problems.append(ReplicaProblem(f.path, lb.name, loc.node_id, str(e), False))
                         continue
                     if why is not None:
@@ -262,7 +278,9 @@ class DFSOutputStream(io.RawIOBase):
         self.blocksize = blocksize
         self.packet = max(bpc, min(client.packet_size - client.packet_size % bpc, blocksize))
         self._buf = bytearray()
-        self._writers: list[tuple[str, Any]] = []
+        self._pipe: Pipeline | None = None
+        self._located: LocatedBlock | None = None
+        self._pieces: list[tuple[memoryview, bytes]] = []  # the open block's, for a resend
         self._block_left = 0
         self._block_id = 0
         self._lengths: list[int] = []
@@ -314,6 +332,8 @@ class DFSOutputStream(io.RawIOBase):
             crcs = crcs_to_bytes(chunk_crcs(piece, bpc))
             if self._streamer is None:
                 self._streamer = _Streamer(self)
+            if self._pipe is not None and self._pipe.chained:
+                self._pieces.append((piece, crcs))
             try:
                 self._streamer.put(piece, crcs)
             except BaseException:
@@ -328,7 +348,7 @@ class DFSOutputStream(io.RawIOBase):
         client = self.client
         for _attempt in range(3):
             try:
-                located, targets = client.nn.add_block(
+                located, _targets = client.nn.add_block(
                     client.user, self.path, client.name, client.local_node, tuple(self._bad_nodes)
                 )
             except DFSError:
@@ -336,20 +356,12 @@ class DFSOutputStream(io.RawIOBase):
                     raise
                 self._failed = True
                 raise self._no_datanode_left() from None
-            writers = []
-            for node_id in targets:
-                try:
-                    writers.append(
-                        (node_id, client.datanodes[node_id].open_writer(located.block_id))
-                    )
-                except (OSError, DFSError, KeyError) as e:
-                    log.info(
-                        "pipeline: datanode %s refused blk_%d: %s", node_id, located.block_id, e
-                    )
-                    self._bad_nodes.add(node_id)
-                    self._last_error = f"{node_id}: {e}"
-            if writers:
-                self._writers = writers
+            pipe = client.access.open_pipeline(
+                located.block_id, located.genstamp, located.locations
+            )
+            self._note_failures(pipe)
+            if pipe.alive():
+                self._pipe, self._located = pipe, located
                 self._block_open = True
                 self._block_id = located.block_id
                 self._block_left = self.blocksize
@@ -357,6 +369,12 @@ class DFSOutputStream(io.RawIOBase):
             client.nn.abandon_block(client.user, self.path, client.name, located.block_id)
         self._failed = True
         raise self._no_datanode_left()
+
+    def _note_failures(self, pipe: Pipeline) -> None:
+        for node_id in pipe.failed:
+            if node_id not in self._bad_nodes:
+                self._bad_nodes.add(node_id)
+                self._last_error = f"{node_id}: {pipe.errors.get(node_id, 'failed')}"
 
     def _no_datanode_left(self) -> DFSError:
         return DFSError(
@@ -366,23 +384,21 @@ class DFSOutputStream(io.RawIOBase):
             self.path,
         )
 
-    def _drop(self, entry: tuple[str, Any], error: BaseException) -> None:
-        log.info("pipeline: dropping datanode %s for blk_%d: %s", entry[0], self._block_id, error)
-        self._writers.remove(entry)
-        self._bad_nodes.add(entry[0])
-        self._last_error = f"{entry[0]}: {error}"
-        with contextlib.suppress(OSError):
-            entry[1].abort()
-
     def _pipeline_write(self, piece: memoryview, crcs: bytes) -> None:
         """Push one packet down the pipeline (runs on the streamer thread)."""
-        for entry in list(self._writers):
-            try:
-                entry[1].write_packet(piece, crcs)
-            except OSError as e:
-                self._drop(entry, e)
-        if not self._writers:
-            raise self._pipeline_lost()
+        pipe = self._pipe
+        assert pipe is not None
+        pipe.write_packet(piece, crcs)
+        if not pipe.alive():
+            self._note_failures(pipe)
+            if not self._cut_off(pipe):
+                raise self._pipeline_lost()
+
+    @staticmethod
+    def _cut_off(pipe: Pipeline) -> list[str]:
+        """Nodes that lost the block only because a node before them in the pipeline failed."""
+        done = set(pipe.alive()) | set(pipe.failed)
+        return [n for n in pipe.nodes if n not in done] if pipe.chained else []
 
     def _pipeline_lost(self) -> DFSError:
         return DFSError(
@@ -398,19 +414,28 @@ class DFSOutputStream(io.RawIOBase):
             except BaseException:
                 self._failed = True
                 raise
-        done, length = [], 0
-        for entry in list(self._writers):
-            try:
-                length = entry[1].finalize()
-                done.append(entry[0])
-            except OSError as e:
-                self._drop(entry, e)
+        pipe, located = self._pipe, self._located
+        assert pipe is not None and located is not None
+        done = pipe.finalize()
+        cut = [n for n in pipe.nodes if n not in done and n not in pipe.failed]
+        self._note_failures(pipe)
+        if cut and self._pieces:  # a chained pipeline's failure cut these off: send it again
+            again = [loc for loc in located.locations if loc.node_id in cut]
+            log.info("pipeline: sending blk_%d again to %s", self._block_id, ", ".join(cut))
+            more, errors = push_block(
+                self.client.access, located.block_id, located.genstamp, again, self._pieces.copy
+            )
+            done += more
+            for node_id, why in errors.items():
+                self._bad_nodes.add(node_id)
+                self._last_error = f"{node_id}: {why}"
         if not done:
             self._failed = True
             raise self._pipeline_lost()
-        self._lengths.append(length)
+        self._lengths.append(self.blocksize - self._block_left)
         self._replicas.append(done)
-        self._writers = []
+        self._pipe = self._located = None
+        self._pieces = []
         self._block_open = False
 
     def close(self) -> None:
@@ -438,9 +463,10 @@ class DFSOutputStream(io.RawIOBase):
         self._failed = True
         if self._streamer is not None:
             self._streamer.stop()
-        for entry in self._writers:
-            entry[1].abort()
-        self._writers = []
+        if self._pipe is not None:
+            self._pipe.abort()
+        self._pipe = None
+        self._pieces = []
         super().close()
         with contextlib.suppress(DFSError, OSError):  # the failure is already being raised
             self.client.nn.delete(self.client.user, self.path, False)
@@ -580,7 +606,7 @@ class DFSInputStream(io.RawIOBase):
                 if loc.node_id in self._dead:
                     continue
                 try:
-                    return self._read_replica(loc.node_id, lb.block_id, offset, length)
+                    return self.client.access.read(loc, lb.block_id, offset, length)
                 except DFSChecksumError as e:
                     log.warning("%s; reporting it and trying another replica", e)
                     self._dead.add(loc.node_id)
@@ -599,16 +625,3 @@ class DFSInputStream(io.RawIOBase):
             f"Could not obtain block: {lb.name} file={self.path} (no live replica left)",
             self.path,
         )
-
-    def _read_replica(self, node_id: str, block_id: int, offset: int, length: int) -> bytes:
-        node = self.client.datanodes[node_id]
-        if node_id == self.client.local_node and node.alive:
-            # short-circuit: read the local block file directly, verifying checksums
-            return read_verified(
-                node.block_path(block_id),
-                node.meta_path(block_id),
-                offset,
-                length,
-                f"{node_id}:blk_{block_id}",
-            )
-        return node.read(block_id, offset, length)

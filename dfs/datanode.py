@@ -1,9 +1,9 @@
 """A datanode: replicas stored as block files plus checksum files, in its own directory.
 
 Owns the on-disk replica layout, writing replicas, block reports, the block scanner's check of
-a replica, and executing the namenode's commands (copy a replica to another node, delete a
-replica). It never calls the namenode: the cluster carries its reports up and the commands
-down. The meta file format and verified reads are `dfs.checksum`'s.
+a replica, and executing the namenode's commands (`execute`: push a replica through a pipeline
+to other nodes, reached through `dfs.dataaccess`; delete replicas). It never calls the namenode:
+the cluster or the daemon carries its reports up and the commands down. The meta file format and verified reads are `dfs.checksum`'s.
 
 Durability: block and meta files are written through raw descriptors with
 `faults.write_fully`; any failure (ENOSPC, EIO, a short write that cannot be finished) aborts
@@ -19,8 +19,9 @@ Layout under the node's directory::
     current/subdir<NN>/blk_<id>        finalized replica data
     current/subdir<NN>/blk_<id>.meta   header, one CRC32 per `dfs.bytes-per-checksum` chunk,
                                        then one CRC32 per 64 KiB span
-    rbw/<pid>/blk_<id>[.meta]          replicas being written by process <pid> (moved to
-                                       current/ when complete, meta first; dropped if <pid> died)
+    rbw/<pid>/blk_<id>_<n>[.meta]      replicas being written by process <pid>, <n> unique per
+                                       writer (moved to current/ when complete, meta first;
+                                       dropped if <pid> died)
 
 Block reports (`DataNode.block_report`) carry every finalized replica's length and the ids
 whose meta file fails a cheap check (bad header, or a size that does not fit the data length);
@@ -34,12 +35,15 @@ Every read is verified (`dfs.checksum.read_verified`, which owns the meta file f
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import os
 import shutil
 import stat
 import zlib
 from array import array
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +56,9 @@ from dfs.checksum import (
     meta_problem,
     read_verified,
 )
+from dfs.dataaccess import DatanodeAccess, TcpDatanodes, push_block
 from dfs.errors import DFSChecksumError, DFSError
-from dfs.protocol import BlockReport
+from dfs.protocol import BlockReport, DeleteCommand, ReplicateCommand
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +79,18 @@ faults.register(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class CommandResult:
+    """What `DataNode.execute` did: the targets that finalized a replicated block, the replicas
+    deleted, why this node's own replica could not be sent (non-empty: report it as bad) and
+    the targets that failed, with why."""
+
+    replicated: tuple[str, ...] = ()
+    deleted: tuple[int, ...] = ()
+    bad_source: str = ""
+    errors: tuple[tuple[str, str], ...] = ()
+
+
 def pid_alive(pid: int) -> bool:
     """Is process `pid` on this machine still running? (Writers and jobs are identified by pid.)"""
     if pid == os.getpid():
@@ -85,6 +102,9 @@ def pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+_WRITERS = itertools.count()
 
 
 class BlockWriter:
@@ -112,8 +132,11 @@ class BlockWriter:
         self.block_id = block_id
         rbw = node.rbw / str(os.getpid())
         _mkdir_private(rbw)
-        self._data_path = rbw / f"blk_{block_id}"
-        self._meta_path = rbw / f"blk_{block_id}.meta"
+        # one name per writer: two writers of a block (a pipeline rebuilt while the old one's
+        # connection is still closing) never share a file
+        name = f"blk_{block_id}_{next(_WRITERS)}"
+        self._data_path = rbw / name
+        self._meta_path = rbw / f"{name}.meta"
         self._data_fd = self._meta_fd = -1
         self.length = 0
         self._spans = array("I")
@@ -244,6 +267,14 @@ def _mkdir_private(path: Path) -> None:
             os.mkdir(path, _DIR_MODE)
 
 
+def _writing(rbw: Path, name: str) -> bool:
+    """Does the writer directory `rbw` hold a block file of replica `name` (``blk_<id>``)?"""
+    try:
+        return any(e == name or e.startswith(name + "_") for e in os.listdir(rbw))
+    except OSError:
+        return False
+
+
 def _fsync_dir(directory: Path) -> None:
     fd = os.open(directory, os.O_RDONLY)
     try:
@@ -358,7 +389,7 @@ class DataNode:
         except OSError:
             return
         for pid in writers:
-            if (self.rbw / pid / name).exists() and pid_alive(int(pid)):
+            if _writing(self.rbw / pid, name) and pid_alive(int(pid)):
                 return
         if meta.with_name(name).exists():
             return  # finalized in the meantime
@@ -434,6 +465,50 @@ class DataNode:
         except BaseException:
             writer.abort()
             raise
+
+    # -- the namenode's commands ----------------------------------------------------------------
+    def execute(self, command: Any, access: DatanodeAccess | None = None) -> CommandResult:
+        """Carry out a command from a heartbeat reply: ReplicateCommand (push this node's replica
+        through a pipeline to the targets, reached through `access`: the embedded cluster's
+        `LocalDatanodes`, else DataTransferProtocol over TCP) or DeleteCommand. Other commands
+        (re-register) are the daemon's, not the storage's: nothing is done."""
+        if isinstance(command, DeleteCommand):
+            for block_id in command.block_ids:
+                self.delete_block(block_id)
+            return CommandResult(deleted=tuple(command.block_ids))
+        if isinstance(command, ReplicateCommand):
+            if access is None:
+                access = TcpDatanodes(self.bytes_per_checksum, client=f"datanode {self.node_id}")
+            return self.replicate(command, access)
+        return CommandResult()
+
+    def replicate(self, cmd: ReplicateCommand, access: DatanodeAccess) -> CommandResult:
+        """Send this node's replica of a block to `cmd.targets` (HDFS's DataTransfer), verified
+        as it is read; a replica that fails verification, or whose length differs from the
+        block's, is not sent and comes back as `bad_source`."""
+        block_id = cmd.block_id
+        try:
+            length = self.block_length(block_id)
+        except FileNotFoundError:
+            return CommandResult(errors=((self.node_id, f"replica blk_{block_id} not found"),))
+        if cmd.length >= 0 and length != cmd.length:
+            why = f"length {length} differs from the block's length {cmd.length}"
+            return CommandResult(bad_source=why)
+
+        def packets() -> Iterator[tuple[bytes, bytes]]:
+            step = 4 * 1024 * 1024
+            for off in range(0, length, step):
+                chunk = self.read(block_id, off, min(step, length - off))
+                yield chunk, crcs_to_bytes(chunk_crcs(chunk, self.bytes_per_checksum))
+
+        try:
+            done, errors = push_block(access, block_id, cmd.genstamp, cmd.targets, packets)
+        except DFSChecksumError as e:
+            log.warning("%s: not replicating blk_%d: %s", self.node_id, block_id, e)
+            return CommandResult(bad_source=str(e))
+        for node_id, why in errors.items():
+            log.warning("%s: blk_%d to %s failed: %s", self.node_id, block_id, node_id, why)
+        return CommandResult(replicated=tuple(done), errors=tuple(errors.items()))
 
     def delete_block(self, block_id: int) -> None:
         """Remove a replica: the block file first, then its meta file."""
