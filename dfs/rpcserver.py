@@ -78,6 +78,8 @@ class _ServerConnection:
         except OSError as e:
             if not self.server.stopping:
                 log.info("RPC: connection from %s lost: %s", self.peer, e)
+        except Exception as e:  # a bug here still costs one connection, never the server
+            log.error("RPC: closing connection from %s: %s: %s", self.peer, type(e).__name__, e)
         finally:
             self.abort()
             self.sock.close()
@@ -159,7 +161,9 @@ class _ServerConnection:
         try:
             call = unpackb(body)
         except Exception as e:
-            raise _Refused(f"undecodable frame ({type(e).__name__}: {e})") from None
+            raise _Refused(
+                f"undecodable frame ({type(e).__name__}: {e or 'bad msgpack'})"
+            ) from None
         if not (
             type(call) is list
             and len(call) == 3
