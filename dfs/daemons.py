@@ -31,6 +31,7 @@ from typing import Any
 
 from dfs import runfiles, storage
 from dfs.conf import Configuration, home_dir
+from dfs.dataaccess import TcpDatanodes
 from dfs.errors import DFSError
 from dfs.protocol import (
     ClientProtocol,
@@ -39,6 +40,7 @@ from dfs.protocol import (
     ReregisterCommand,
     StorageReport,
 )
+from dfs.xceiver import DataXceiverServer
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +172,8 @@ class DataNodeDaemon:
         self._wake = threading.Event()
         self._received: queue.SimpleQueue[tuple[int, int]] = queue.SimpleQueue()
         address = parse_address(conf.get_str("dfs.datanode.address"), "dfs.datanode.address")
-        self.xfer = _xfer_server(self.datanode, address, conf, self._finalized)
+        self.xfer = DataXceiverServer(self.datanode, address, self._finalized)
+        self._access = TcpDatanodes(self.datanode.bytes_per_checksum, client=f"datanode {node_id}")
         self.address = self.xfer.address
         self._service = threading.Thread(target=self._service_loop, name="bpservice", daemon=True)
         self.registered = threading.Event()
@@ -264,14 +267,32 @@ class DataNodeDaemon:
                 log.info("%s: re-registering (%s)", self.node_id, cmd.reason)
                 self._register(nn)
                 continue
-            try:
-                self.datanode.execute(cmd, nn)
-            except (OSError, DFSError) as e:
-                log.warning("%s: command %s failed: %s", self.node_id, cmd, e)
+            self._execute(nn, cmd)
         if time.monotonic() >= self._next_report:
             self._block_report(nn)
         self._wake.wait(heartbeat_interval(self.conf))
         self._wake.clear()
+
+    def _execute(self, nn: Any, cmd: Any) -> None:
+        """Carry out one replicate or delete command; report what changed (the targets of a
+        replication report their new replicas themselves)."""
+        try:
+            result = self.datanode.execute(cmd, self._access)
+        except (OSError, DFSError) as e:
+            log.warning("%s: %s failed: %s", self.node_id, cmd, e)
+            return
+        for block_id in result.deleted:
+            nn.replica_deleted(self.node_id, block_id)
+        self._blocks = max(0, self._blocks - len(result.deleted))
+        if result.bad_source:
+            log.warning(
+                "%s: my replica of blk_%d is bad: %s", self.node_id, cmd.block_id, result.bad_source
+            )
+            nn.report_bad_blocks([(cmd.block_id, self.node_id)])
+        for target, why in result.errors:
+            log.warning(
+                "%s: copying blk_%d to %s failed: %s", self.node_id, cmd.block_id, target, why
+            )
 
     def _report_received(self, nn: Any) -> None:
         while True:
@@ -294,7 +315,7 @@ class DataNodeDaemon:
         self._wake.set()
         log.info("DataNode %s shutting down", self.node_id)
         try:
-            self.xfer.stop()
+            self.xfer.stop()  # first: no replica is finalized after the last report
             if self._service.is_alive():
                 self._service.join(5)
         finally:
@@ -320,14 +341,6 @@ def _rpc_proxy(protocol: type, address: tuple[str, int], conf: Configuration) ->
     from dfs.rpc import RpcProxy
 
     return RpcProxy(protocol, address, conf)
-
-
-def _xfer_server(
-    datanode: Any, address: tuple[str, int], conf: Configuration, on_finalized: Any
-) -> Any:
-    from dfs.datatransfer import DataTransferServer
-
-    return DataTransferServer(datanode, address, conf, on_finalized)
 
 
 def run_namenode(conf: Configuration) -> int:

@@ -30,9 +30,8 @@ class RemoteCluster:
         """A DFSClient whose namenode calls go over RPC and whose block I/O goes to the
         DataNodes over DataTransferProtocol (addresses from the NameNode's DatanodeInfo)."""
         from dfs.client import DFSClient
-        from dfs.datatransfer import TcpDatanodes
 
-        client = DFSClient(self.namenode, TcpDatanodes(self.conf), self.conf, user, local_node)
+        client = DFSClient(self.namenode, None, self.conf, user, local_node)
         client.tick = _no_tick  # type: ignore[attr-defined]
         return client
 

@@ -78,9 +78,8 @@ def test_a_dead_namenode_daemon_is_refused_not_bypassed(tmp_path):
     (home / "run" / "namenode.lock").touch()
     (home / "run" / "namenode.addr").write_text("127.0.0.1:1\n")
     (home / "run" / "namenode.pid").write_text("999999\n")
-    with pytest.raises(runfiles.DFSDaemonDown, match="stop-cluster") as e:
-        with connect(conf):
-            pass
+    with pytest.raises(runfiles.DFSDaemonDown, match="stop-cluster") as e, connect(conf):
+        pass
     assert "died" in str(e.value) and "hadoop namenode" in str(e.value)
     r = hadoop(home, "fs", "-ls", "/")
     assert r.returncode == 1 and b"NameNode daemon died" in r.stderr
@@ -94,7 +93,7 @@ def test_a_dead_namenode_daemon_is_refused_not_bypassed(tmp_path):
 def test_a_running_daemon_owns_the_state_directory(tmp_path):
     """While a process holds the NameNode's lock, commands route to its address; an embedded
     command holding the state directory keeps a NameNode daemon from starting."""
-    conf = formatted(tmp_path)
+    formatted(tmp_path)
     home = tmp_path / "home"
     fd = runfiles.hold_lock(home, "namenode")
     try:
@@ -210,17 +209,24 @@ def test_must_show_1_kill_a_datanode_and_the_cluster_heals(tmp_path):
             for path, data in files.items():
                 assert client.read_bytes(path) == data, path
 
+            def dead():
+                return [d.node_id for d in client.datanode_report() if not d.alive] == [victim]
+
+            # HDFS's rule: dead after 2 x recheck (0.2 s) + 10 x heartbeat (0.2 s) = 2.4 s
+            wait_until(dead, 10, f"{victim} declared dead")
+
             def healed():
                 report = client.fsck("/")
                 if not report.healthy or report.under_replicated:
-                    return None
-                return report
+                    return False
+                for path in files:
+                    for block in client.block_locations(path):
+                        nodes = [d.node_id for d in block.locations]
+                        if len(nodes) != 3 or victim in nodes:
+                            return False
+                return True
 
-            wait_until(healed, 60, "fsck / HEALTHY with every block re-replicated")
-            for path in files:
-                for block in client.block_locations(path):
-                    nodes = [d.node_id for d in block.locations]
-                    assert len(nodes) == 3 and victim not in nodes, (path, nodes)
+            wait_until(healed, 60, "every block back at 3 replicas, none on the dead node")
         r = hadoop(home, "fsck", "/")
         assert r.returncode == 0 and b"HEALTHY" in r.stdout, r.stdout
         r = hadoop(home, "dfsadmin", "-report")
