@@ -148,6 +148,7 @@ class _ClientConnection:
                 msgid, error, result = reply
                 with self.lock:
                     future = self.pending.pop(msgid, None)
+                self.last_used = time.monotonic()
                 if future is not None:
                     future.set_result((error, result))
         except BaseException as e:  # EOF, reset, a garbled reply: every waiter learns of it

@@ -88,9 +88,11 @@ def test_client_over_local_transport(mini_cluster):
 
 @pytest.mark.rpc
 def test_client_over_tcp(mini_cluster):
+    from dfs.protocol import ClientProtocol, DatanodeProtocol
+
     c = mini_cluster.cluster
-    server = RpcServer(c.namenode).start()
-    proxy = RpcProxy(server.address, timeout=10)
+    server = RpcServer(c.namenode, (ClientProtocol, DatanodeProtocol)).start()
+    proxy = RpcProxy(ClientProtocol, server.address, timeout=10)  # typed: the contract suffices
     try:
         assert server.address[0] == "127.0.0.1"
         _exercise(DFSClient(proxy, c.datanodes, mini_cluster.conf))
