@@ -24,8 +24,11 @@ FSCK_USAGE = (
     "block scanner, run now); corrupt replicas are reported to the namenode and repaired"
 )
 DFSADMIN_USAGE = (
-    "Usage: hdfs dfsadmin [-report [-live] [-dead]] [-safemode <enter | leave | get | wait>]"
+    "Usage: hdfs dfsadmin [-report [-live] [-dead] [-decommissioning]] "
+    "[-safemode <enter | leave | get | wait | forceExit>] [-refreshNodes]"
 )
+#: how often ``-safemode wait`` asks again (HDFS's DFSAdmin sleeps 5 s between asks)
+SAFEMODE_WAIT_POLL_S = 0.5
 
 
 class UsageError(ValueError):
@@ -325,11 +328,12 @@ def _percent2(numerator: int, denominator: int) -> str:
 def datanode_section(dn: DatanodeInfo) -> str:
     """One ``Name: ...`` block of ``dfsadmin -report``."""
     non_dfs = max(dn.capacity - dn.used - dn.remaining, 0)
+    name = f"{dn.host}:{dn.xfer_port}" if dn.host else dn.node_id
     lines = [
-        f"Name: {dn.node_id} (localhost)",
+        f"Name: {name} ({dn.node_id})" if dn.host else f"Name: {name} (localhost)",
         f"Hostname: {dn.node_id}",
         f"Rack: {dn.rack}",
-        "Decommission Status : Normal",
+        f"Decommission Status : {dn.admin_state}",
         _size_line("Configured Capacity", dn.capacity),
         _size_line("DFS Used", dn.used),
         _size_line("Non DFS Used", non_dfs),
@@ -386,26 +390,46 @@ def run_dfsadmin(client: Any, args: Sequence[str], write: Callable[[str], None])
         unknown = [a for a in rest if a not in ("-live", "-dead", "-decommissioning")]
         if unknown:
             raise UsageError(f"dfsadmin: Illegal option '{unknown[0]}'")
+        nodes = client.datanode_report()
+        if "-decommissioning" in rest:
+            write(format_decommissioning(nodes))
+            return 0
         show_live = "-live" in rest or "-dead" not in rest
         show_dead = "-dead" in rest or "-live" not in rest
-        nodes = client.datanode_report()
         write(format_report(nodes, client.fsck("/"), show_live, show_dead))
         return 0
     if command == "-safemode":
         return _safemode(client, rest, write)
+    if command == "-refreshNodes":
+        if rest:
+            raise UsageError(f"dfsadmin: Illegal option '{rest[0]}'")
+        client.nn.refresh_nodes(client.user)
+        write("Refresh nodes successful\n")
+        return 0
     raise UsageError(f"{command}: Unknown command")
 
 
+def format_decommissioning(nodes: Sequence[DatanodeInfo]) -> str:
+    """``dfsadmin -report -decommissioning``: the nodes being decommissioned."""
+    retiring = [n for n in nodes if n.admin_state == "Decommission in progress"]
+    return f"Decommissioning datanodes ({len(retiring)}):\n\n" + "\n".join(
+        map(datanode_section, retiring)
+    )
+
+
 def _safemode(client: Any, rest: list[str], write: Callable[[str], None]) -> int:
+    """``-safemode get|enter|leave|forceExit|wait``: HDFS's one line, ``Safe mode is ON|OFF``
+    (``wait`` returns once it is off)."""
     if len(rest) != 1 or rest[0] not in ("get", "enter", "leave", "wait", "forceExit"):
-        raise UsageError("dfsadmin: -safemode takes one of enter | leave | get | wait")
+        raise UsageError("dfsadmin: -safemode takes one of enter | leave | get | wait | forceExit")
     action = rest[0]
-    setter = getattr(client, "set_safe_mode", None)
-    if action in ("enter", "leave", "forceExit"):
-        if setter is None:
-            raise UsageError("dfsadmin: this cluster does not support changing safe mode")
-        setter(action == "enter")
-    getter = getattr(client, "in_safe_mode", None)
-    state = bool(getter()) if callable(getter) else False
+
+    def ask(what: str) -> bool:
+        return bool(client.nn.set_safe_mode(client.user, what))
+
+    state = ask("get" if action == "wait" else action)
+    while action == "wait" and state:
+        time.sleep(SAFEMODE_WAIT_POLL_S)
+        state = ask("get")
     write(f"Safe mode is {'ON' if state else 'OFF'}\n")
     return 0

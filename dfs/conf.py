@@ -55,7 +55,15 @@ DEFAULTS: dict[str, Any] = {
     "dfs.racks": 2,
     "dfs.datanode.capacity": 64 * 1024**3,
     "dfs.datanode.synconclose": True,  # fsync block + meta before a replica is finalized
-    "dfs.heartbeat.interval": 3,
+    "dfs.heartbeat.interval": 3,  # seconds (fractions ok)
+    # --- NameNode: liveness, repair, safe mode, decommissioning (HDFS's keys and defaults) ---
+    "dfs.namenode.heartbeat.recheck-interval": 300000,  # ms; dead after 2x this + 10 beats
+    "dfs.namenode.redundancy.interval.seconds": 3,  # the replication monitor's period
+    "dfs.namenode.reconstruction.pending.timeout-sec": 300,  # a copy not reported is redone
+    "dfs.namenode.safemode.threshold-pct": 0.999,  # of complete blocks with a replica
+    "dfs.namenode.safemode.extension": 30000,  # ms to stay on once the threshold is met
+    "dfs.namenode.safemode.min.datanodes": 0,
+    "dfs.hosts.exclude": "",  # file of datanode ids to decommission (dfsadmin -refreshNodes)
     "dfs.permissions.enabled": True,
     "dfs.permissions.superusergroup": "supergroup",
     "dfs.namenode.fs-limits.max-component-length": 255,  # bytes of UTF-8; 0: no limit

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from dfs import editlog, faults, replay, storage
-from dfs.blockmanager import BlockManager, DeleteCommand, NodeState, ReplicateCommand
+from dfs.blockmanager import DECOMMISSIONING, BlockManager, NodeState
 from dfs.conf import (
     Configuration,
     client_namenode_keys,
@@ -39,6 +39,8 @@ from dfs.errors import (
     DFSAlreadyFormatted,
     DFSError,
     DFSFileNotFound,
+    DFSInconsistentState,
+    DFSPermissionDenied,
 )
 from dfs.fsck import build_fsck_report
 from dfs.fsimage import image_of, namespace_of
@@ -59,11 +61,17 @@ from dfs.paths import check_path_length, normalize, parent
 from dfs.protocol import (
     BlockReport,
     ContentSummary,
+    DatanodeInfo,
+    DatanodeRegistration,
     FileStatus,
     FsckReport,
     FsStatus,
+    HeartbeatReply,
     LocatedBlock,
+    ReregisterCommand,
+    StorageReport,
 )
+from dfs.safemode import SafeMode
 
 log = logging.getLogger(__name__)
 
@@ -106,11 +114,17 @@ class NameNode:
         conf: Configuration,
         replica_probe: Callable[[int], set[str]] | None = None,
         recovery: Callable[[str], str] | None = None,
+        *,
+        embedded: bool = False,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Open a formatted namenode directory (refused when unformatted or damaged).
 
         `recovery` (only for `hadoop namenode -recover`) is asked about each damaged edit and
-        answers "skip" or "stop"; what it dropped is listed in `recovered`.
+        answers "skip" or "stop"; what it dropped is listed in `recovered`. `embedded`: the
+        embedded cluster's NameNode (every datanode reports as it opens, and a stopped one is
+        declared dead by the cluster): no startup safe mode and no heartbeat expiry. `clock`
+        (monotonic seconds) times heartbeats, safe mode and pending replications.
         """
         self.directory = Path(directory)
         self.conf = conf
@@ -118,7 +132,12 @@ class NameNode:
         storage.keep_private(self.directory)
         self._recovery = recovery
         self.recovered: list[str] = []
-        self.blocks = BlockManager()
+        self.clock = clock
+        self.embedded = embedded
+        # embedded datanodes copy while the tick waits: nothing is ever in flight there
+        pending_timeout = conf.get_float("dfs.namenode.reconstruction.pending.timeout-sec")
+        self.blocks = BlockManager(clock, 0.0 if embedded else pending_timeout)
+        self._init_datanode_settings(conf)
         self.replica_probe = replica_probe
         self.holder_alive: Callable[[str], bool] = holder_alive
         self.pending_deletes: list[tuple[int, set[str]]] = []
@@ -135,7 +154,7 @@ class NameNode:
         for key in client_namenode_keys(conf):
             log.debug("ignoring the client's %s: the NameNode's own setting applies", key)
         with self.locked():
-            pass
+            self._update_safemode()
 
     # -- formatting ----------------------------------------------------------------------------
     @staticmethod
@@ -237,14 +256,12 @@ class NameNode:
             raise storage.inconsistent_ids(
                 self.directory, self.version["clusterID"], self.cluster_id
             )
-        self.blocks.expected.clear()
-        self.blocks.replicas.clear()
-        self.blocks.corrupt.clear()
-        self.blocks.lengths.clear()
+        self.blocks.clear_blocks()
         for f in walk_files(self.ns.root):
             complete = f.lease_holder is None
             for b in f.blocks:
-                self.blocks.add_block(b.block_id, f.replication, b.length if complete else None)
+                length = b.length if complete else None
+                self.blocks.add_block(b.block_id, f.replication, length, b.genstamp)
         self._restore_corrupt_marks(image.get("corrupt_replicas"))
         path = self.directory / "edits"
         found = editlog.scan(path)
@@ -345,7 +362,7 @@ class NameNode:
             f = ns.file(path)
             f.blocks.append(Block(block_id, genstamp, 0))
             self.next_block_id = max(self.next_block_id, block_id + 1)
-            self.blocks.add_block(block_id, f.replication)
+            self.blocks.add_block(block_id, f.replication, genstamp=genstamp)
         elif op == "abandon_block":
             _, path, block_id = r
             f = ns.file(path)
@@ -517,6 +534,7 @@ class NameNode:
         with self.locked():
             caller = self._caller(user)
             path = normalize(path)
+            self._check_writable(f"Cannot create directory {path}", path)
             check_path_length("mkdirs", path)
             missing = self.ns.check_mkdirs(path, caller)
             t = now_ms()
@@ -549,6 +567,7 @@ class NameNode:
         with self.locked():
             caller = self._caller(user)
             path = normalize(path)
+            self._check_writable(f"Cannot create file {path}", path)
             check_path_length("create", path)
             if create_parent and parent(path) != "/":
                 self.mkdirs(user, parent(path))
@@ -609,6 +628,7 @@ class NameNode:
     ) -> tuple[LocatedBlock, list[str]]:
         """Allocate the next block of a file being written, and its pipeline targets."""
         with self.locked():
+            self._check_writable(f"Cannot add block to {path}", path)
             f = self._file_under_construction(path, holder)
             block_id = self.next_block_id
             targets = self.blocks.choose_targets(
@@ -636,6 +656,7 @@ class NameNode:
 
     def abandon_block(self, user: str, path: str, holder: str, block_id: int) -> None:
         with self.locked():
+            self._check_writable(f"Cannot abandon block blk_{block_id} for file {path}", path)
             self._file_under_construction(path, holder)
             self._journal(["abandon_block", path, block_id])
 
@@ -649,6 +670,7 @@ class NameNode:
     ) -> None:
         """Close a file: its block lengths and the nodes that finalized each replica."""
         with self.locked():
+            self._check_writable(f"Cannot complete file {path}", path)
             f = self._file_under_construction(path, holder)
             for b, nodes in zip(f.blocks, replicas):
                 for n in nodes:
@@ -658,6 +680,7 @@ class NameNode:
     def delete(self, user: str, path: str, recursive: bool = False) -> bool:
         with self.locked():
             path = normalize(path)
+            self._check_writable(f"Cannot delete {path}", path)
             self.ns.check_delete(path, self._caller(user), recursive)
             self._journal(["delete", path, now_ms()])
             return True
@@ -668,6 +691,7 @@ class NameNode:
         only with ``overwrite=True``). Returns the final path."""
         with self.locked():
             src, dst = normalize(src), normalize(dst)
+            self._check_writable(f"Cannot rename {src}", src)
             check_path_length("rename", dst)
             final = self.ns.check_rename(src, dst, self._caller(user), overwrite)
             if overwrite is not None:
@@ -678,6 +702,7 @@ class NameNode:
 
     def set_permission(self, user: str, path: str, mode: int) -> None:
         with self.locked():
+            self._check_writable(f"Cannot set permission for {path}", path)
             node = self.ns.lookup(path, self._caller(user))
             self.ns.check_owner(self._caller(user), node)
             self._journal(["chmod", normalize(path), mode & 0o7777])
@@ -686,6 +711,7 @@ class NameNode:
         self, user: str, path: str, owner: str | None, group: str | None
     ) -> None:
         with self.locked():
+            self._check_writable(f"Cannot set owner for {path}", path)
             caller = self._caller(user)
             node = self.ns.lookup(path, caller)
             self.ns.check_set_owner(caller, node, owner, group)
@@ -693,6 +719,7 @@ class NameNode:
 
     def set_replication(self, user: str, path: str, replication: int) -> bool:
         with self.locked():
+            self._check_writable(f"Cannot set replication for {path}", path)
             caller = self._caller(user)
             f = self.ns.file(path, caller)
             self.ns.check(caller, f, WRITE)
@@ -705,32 +732,128 @@ class NameNode:
 
     def set_times(self, user: str, path: str, mtime: int, atime: int) -> None:
         with self.locked():
+            self._check_writable(f"Cannot set times {path}", path)
             caller = self._caller(user)
             node = self.ns.lookup(path, caller)
             self.ns.check(caller, node, WRITE)
             self._journal(["times", normalize(path), int(mtime), int(atime)])
 
     # -- datanode protocol -----------------------------------------------------------------------
-    def register_datanode(self, node_id: str, rack: str, storage: str, capacity: int) -> None:
-        with self.locked():
-            existing = self.blocks.nodes.get(node_id)
-            if existing is None:
-                self.blocks.register(NodeState(node_id, rack, storage, capacity))
+    def _init_datanode_settings(self, conf: Configuration) -> None:
+        heartbeat_s = conf.get_float("dfs.heartbeat.interval")
+        recheck_s = conf.get_float("dfs.namenode.heartbeat.recheck-interval") / 1000
+        #: HDFS's heartbeatExpireInterval: silent this long (seconds), a datanode is dead
+        self.dead_interval = 2 * recheck_s + 10 * heartbeat_s
+        #: how often the replication monitor looks for work (HDFS: every 3 s)
+        self.work_interval = min(conf.get_float("dfs.namenode.redundancy.interval.seconds"),
+                                 heartbeat_s)
+        self._next_work = 0.0
+        self.min_replication = conf.get_int("dfs.namenode.replication.min")
+        self.exclude_file = conf.get_str("dfs.hosts.exclude")
+        self.safemode = SafeMode(
+            conf.get_float("dfs.namenode.safemode.threshold-pct"),
+            conf.get_float("dfs.namenode.safemode.extension") / 1000,
+            conf.get_int("dfs.namenode.safemode.min.datanodes"),
+            on=not self.embedded,
+            clock=self.clock,
+        )
 
-    def heartbeat(self, node_id: str, alive: bool) -> None:
-        node = self.blocks.nodes[node_id]
-        node.alive = alive
-        node.last_contact = now_ms()
+    def register_datanode(self, reg: DatanodeRegistration) -> None:
+        """A datanode (re)starts: remember where it is; a storage of another cluster is
+        refused. Its queued work is dropped: a full block report follows."""
+        with self.locked():
+            ours = self.version["clusterID"]
+            if reg.cluster_id and reg.cluster_id != ours:
+                raise DFSInconsistentState(
+                    f"Incompatible clusterIDs in {reg.storage}: namenode clusterID = {ours}; "
+                    f"datanode clusterID = {reg.cluster_id} (datanode {reg.node_id} belongs "
+                    "to another cluster); point it at its own cluster, or move its storage "
+                    "away to start it empty",
+                    reg.storage,
+                )
+            node = self.blocks.nodes.get(reg.node_id)
+            if node is None:
+                node = NodeState(reg.node_id, reg.rack, reg.storage, reg.capacity)
+                self.blocks.register(node)
+                if reg.node_id in self._excluded():
+                    node.admin = DECOMMISSIONING
+            elif not node.alive:
+                log.info("datanode %s is back (it was dead)", reg.node_id)
+            node.rack, node.storage, node.capacity = reg.rack, reg.storage, reg.capacity
+            node.host, node.xfer_port = reg.host, reg.xfer_port
+            node.alive = True
+            node.last_seen = self.clock()
+            node.last_contact = now_ms()
+            node.drop_queues()
+
+    def heartbeat(self, node_id: str, report: StorageReport) -> HeartbeatReply:
+        """A datanode is alive: its storage use in, its commands (replicate, delete) out. An
+        unknown node, or one declared dead, is told to register again."""
+        with self.locked():
+            self.check_datanodes()
+            node = self.blocks.nodes.get(node_id)
+            if node is None or not node.alive:
+                why = (
+                    f"datanode {node_id} is not registered with this NameNode (it restarted)"
+                    if node is None
+                    else f"datanode {node_id} was declared dead (no heartbeat for more than "
+                    f"{self.dead_interval:g} s)"
+                )
+                return HeartbeatReply((ReregisterCommand(why),), self.safemode.on)
+            node.last_seen = self.clock()
+            node.last_contact = now_ms()
+            node.capacity, node.used, node.blocks = report.capacity, report.used, report.blocks
+            return HeartbeatReply(self.blocks.take_commands(node_id), self.safemode.on)
+
+    def check_datanodes(self, force_work: bool = False) -> list[str]:
+        """HDFS's heartbeat check and replication monitor: declare dead the datanodes silent
+        for more than `dead_interval` (their replicas stop counting), move safe mode along,
+        and (out of safe mode, at most every `work_interval`) queue the repair commands.
+        Returns the nodes found dead now."""
+        with self.locked():
+            dead = [] if self.embedded else self.blocks.expire(self.clock(), self.dead_interval)
+            for node_id in dead:
+                log.warning(
+                    "BLOCK* removing dead datanode %s: no heartbeat for more than %g s",
+                    node_id,
+                    self.dead_interval,
+                )
+            self._update_safemode()
+            if self.safemode.on:
+                return dead
+            if force_work or dead or self.clock() >= self._next_work:
+                self._compute_work()
+            return dead
+
+    def _compute_work(self) -> None:
+        for block_id, holders in self.pending_deletes:
+            for node_id in sorted(holders):
+                self.blocks.queue_delete(block_id, node_id)
+        self.pending_deletes.clear()
+        self.blocks.compute_work()
+        self._next_work = self.clock() + self.work_interval
+
+    def mark_datanode_dead(self, node_id: str) -> None:
+        """The embedded cluster stopped this datanode (its marker): dead now."""
+        with self.locked():
+            if node_id in self.blocks.nodes:
+                self.blocks.mark_dead(node_id)
+                self._update_safemode()
 
     def block_report(self, node_id: str, report: BlockReport | Mapping[int, int]) -> None:
         """A datanode's full block report: its replicas and their lengths. A replica whose
         length differs from its block's committed length, or whose checksum file fails the
         cheap check, is marked corrupt (journaled); a replica no file owns is queued for
-        deletion. A stopped node's replicas stop counting, its marks stay."""
+        deletion. A dead node's replicas stop counting, its marks stay."""
         if not isinstance(report, BlockReport):
             report = BlockReport(dict(report))
         with self.locked():
-            if not self.blocks.nodes[node_id].alive:
+            node = self.blocks.nodes.get(node_id)
+            if node is None:
+                raise DFSError(
+                    f"datanode {node_id} is not registered with this NameNode: register first"
+                )
+            if not node.alive:
                 self.blocks.drop_node_replicas(node_id)
                 return
             outcome = self.blocks.block_report(node_id, report)
@@ -741,15 +864,31 @@ class NameNode:
             records = [["corrupt_replica", b, node_id] for b, _ in outcome.corrupt]
             records += [["corrupt_replica_removed", b, node_id] for b in outcome.gone]
             self._journal_marks(records)
+            self._update_safemode()
 
-    def block_received(self, node_id: str, block_id: int) -> None:
-        """A datanode finalized a replica (HDFS's incremental block report)."""
+    def block_received(self, node_id: str, block_id: int, length: int) -> None:
+        """A datanode finalized a replica (HDFS's incremental block report): it counts now,
+        unless its length is not the block's (marked corrupt); one of a block no file owns
+        any more is deleted."""
         with self.locked():
+            node = self.blocks.nodes.get(node_id)
+            if node is None or not node.alive:
+                log.info("ignoring blk_%d received by %s: not a live datanode", block_id, node_id)
+                return
+            if block_id not in self.blocks.expected:
+                self.blocks.queue_delete(block_id, node_id)
+                return
             self.blocks.add_replica(block_id, node_id)
-            if self.blocks.is_corrupt(block_id, node_id):
+            why = self.blocks.length_problem(block_id, length)
+            if why is not None and not self.blocks.is_corrupt(block_id, node_id):
+                log.info("blk_%d on %s is corrupt: %s", block_id, node_id, why)
+                self._journal_marks([["corrupt_replica", block_id, node_id]])
+            elif why is None and self.blocks.is_corrupt(block_id, node_id):
                 self._journal_marks([["corrupt_replica_removed", block_id, node_id]])
+            self._update_safemode()
 
     def replica_deleted(self, node_id: str, block_id: int) -> None:
+        """A datanode deleted a replica (the other half of the incremental block report)."""
         with self.locked():
             if self.blocks.is_corrupt(block_id, node_id):
                 self._journal_marks([["corrupt_replica_removed", block_id, node_id]])
@@ -782,17 +921,6 @@ class NameNode:
             for record in records:
                 self._apply_corrupt_mark(record)
 
-    def replication_work(self) -> list[ReplicateCommand | DeleteCommand]:
-        """Commands for the datanodes: delete replicas of deleted and leaked blocks and
-        corrupt replicas no longer needed, and re-replicate under-replicated blocks."""
-        with self.locked():
-            commands: list[ReplicateCommand | DeleteCommand] = []
-            for block_id, holders in self.pending_deletes:
-                commands.extend(DeleteCommand(block_id, n) for n in sorted(holders))
-            self.pending_deletes.clear()
-            commands.extend(self.blocks.replication_work())
-            return commands
-
     def note_replicas_changed(self, block_ids: list[int]) -> None:
         """Journal a hint so other processes re-probe these blocks' replicas."""
         if block_ids:
@@ -801,9 +929,68 @@ class NameNode:
                 if owned:
                     self._journal(["replicas", owned])
 
-    def recover_leases(self, is_alive: Callable[[str], bool]) -> list[str]:
-        """Delete files left under construction by writers that died: never acknowledged."""
+    # -- decommissioning (HDFS's exclude file + dfsadmin -refreshNodes) --------------------------
+    def _excluded(self) -> set[str]:
+        """Node ids listed in the `dfs.hosts.exclude` file (one a line; none when unset)."""
+        if not self.exclude_file:
+            return set()
+        try:
+            text = Path(self.exclude_file).read_text()
+        except OSError as e:
+            raise DFSError(
+                f"cannot read the exclude file {self.exclude_file} (dfs.hosts.exclude): {e}",
+                self.exclude_file,
+            ) from e
+        return {line.split("#")[0].strip() for line in text.splitlines()} - {""}
+
+    def refresh_nodes(self, user: str) -> None:
+        """``dfsadmin -refreshNodes``: read the exclude file again; listed datanodes start
+        decommissioning (their replicas are copied elsewhere, then they are Decommissioned),
+        the others return to service."""
         with self.locked():
+            self._require_superuser(user)
+            self.blocks.set_excluded(self._excluded())
+            self.check_datanodes(force_work=True)
+
+    # -- safe mode -------------------------------------------------------------------------------
+    def _update_safemode(self) -> None:
+        if self.safemode.status != "OFF":
+            total = len(self.blocks.lengths)
+            safe = self.blocks.safe_blocks(self.min_replication)
+            self.safemode.update(safe, total, len(self.blocks.alive_nodes()))
+
+    def _check_writable(self, operation: str, path: str = "") -> None:
+        """Refuse a namespace change in safe mode (HDFS's SafeModeException text)."""
+        if self.safemode.on:
+            self._update_safemode()
+            self.safemode.check(operation, path)
+
+    def set_safe_mode(self, user: str, action: str) -> bool:
+        """``dfsadmin -safemode get|enter|leave|forceExit``; True when safe mode is on."""
+        with self.locked():
+            if action not in ("get", "enter", "leave", "forceExit"):
+                raise DFSError(f"safe mode action {action!r}: expected get, enter or leave")
+            if action != "get":
+                self._require_superuser(user)
+            if action == "enter":
+                self.safemode.enter()
+            elif action != "get":
+                self.safemode.leave()
+            self._update_safemode()
+            return self.safemode.on
+
+    def _require_superuser(self, user: str) -> None:
+        if not self._caller(user).superuser:
+            raise DFSPermissionDenied(
+                f"Access denied for user {user}. Superuser privilege is required"
+            )
+
+    def recover_leases(self, is_alive: Callable[[str], bool]) -> list[str]:
+        """Delete files left under construction by writers that died: never acknowledged.
+        Nothing happens in safe mode (as HDFS's lease monitor)."""
+        with self.locked():
+            if self.safemode.on:
+                return []
             dead = [
                 f.path()
                 for f in walk_files(self.ns.root)
@@ -821,13 +1008,15 @@ class NameNode:
     # -- reports ---------------------------------------------------------------------------------
     def fs_stats(self) -> FsStatus:
         with self.locked():
+            self.check_datanodes()
             nodes = self.blocks.alive_nodes()
             capacity = sum(n.capacity for n in nodes)
             used = sum(n.used for n in nodes)
             return FsStatus(capacity, used, max(capacity - used, 0))
 
-    def datanode_report(self) -> list:
+    def datanode_report(self) -> list[DatanodeInfo]:
         with self.locked():
+            self.check_datanodes()
             return [
                 n.info()
                 for n in sorted(self.blocks.nodes.values(), key=lambda n: n.node_id)

@@ -62,6 +62,7 @@ class DatanodeInfo:
     blocks: int = 0
     host: str = ""  # the DataTransferProtocol endpoint ("" and 0 in embedded mode)
     xfer_port: int = 0
+    admin_state: str = "Normal"  # or "Decommission in progress", "Decommissioned"
 
     @property
     def location(self) -> str:
@@ -276,6 +277,7 @@ class ClientProtocol(Protocol):
     def datanode_report(self) -> list[DatanodeInfo]: ...
     def fsck(self, user: str, path: str = "/") -> FsckReport: ...
     def set_safe_mode(self, user: str, action: str) -> bool: ...
+    def refresh_nodes(self, user: str) -> None: ...
 
 
 class DatanodeProtocol(Protocol):
@@ -310,6 +312,7 @@ IDEMPOTENT_METHODS: frozenset[str] = frozenset(
         "complete",
         "report_bad_blocks",
         "set_safe_mode",
+        "refresh_nodes",
         "register_datanode",
         "heartbeat",
         "block_report",
