@@ -172,7 +172,9 @@ class _ServerConnection:
             and type(call[2]) is list
         ):
             raise _Refused("malformed call: expected [request id, method name, argument list]")
-        self.slots.acquire()
+        while not self.slots.acquire(timeout=0.5):  # back-pressure: stop reading this client
+            if self.server.stopping:
+                raise OSError("server stopping")
         with self.busy_lock:
             self.busy += 1
         try:

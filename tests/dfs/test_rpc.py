@@ -474,3 +474,22 @@ def test_namenode_serializes_concurrent_rpc_mutations(mini_cluster):
             assert {s.name: s.mode for s in listing} == {f"r{i}": 0o700 + i % 8 for i in range(30)}
     finally:
         again.close()
+
+
+@pytest.mark.rpc
+def test_frames_over_ipc_maximum_data_length_are_refused(caplog):
+    service = NapService()
+    server = RpcServer(service, Napper, None, _conf({"ipc.maximum.data.length": 1000})).start()
+    try:
+        with socket.create_connection(server.address, timeout=5) as raw:
+            _read_frame(raw)
+            raw.sendall(struct.pack(">I", 2**32 - 1))  # claims 4 GiB: refused at the header
+            assert _read_until_closed(raw) == b""
+        with _proxy(server) as proxy:
+            assert proxy.nap(0) == "rested"
+            with pytest.raises(RpcConnectionError, match="nap is not idempotent"):
+                proxy.nap("x" * 2000)  # too big: the server drops the connection
+        assert service.calls["nap"] == 1
+        assert "frame of 4294967295 bytes exceeds ipc.maximum.data.length=1000" in caplog.text
+    finally:
+        server.stop()
