@@ -3,7 +3,8 @@
 Owns the on-disk replica layout, writing replicas, block reports, the block scanner's check of
 a replica, and executing the namenode's commands (`execute`: push a replica through a pipeline
 to other nodes, reached through `dfs.dataaccess`; delete replicas). It never calls the namenode:
-the cluster or the daemon carries its reports up and the commands down. The meta file format and verified reads are `dfs.checksum`'s.
+the cluster or the daemon carries its reports up and the commands down. The meta file format
+and verified reads are `dfs.checksum`'s.
 
 Durability: block and meta files are written through raw descriptors with
 `faults.write_fully`; any failure (ENOSPC, EIO, a short write that cannot be finished) aborts

@@ -252,11 +252,16 @@ class _BlockReceiver:
                 writer.abort()
             if self._down_sock is not None:
                 self.server._untrack(self._down_sock)
-        if length >= 0 and self.server.on_received is not None:
-            try:
-                self.server.on_received(self.block_id, length)
-            except Exception as e:  # the replica is written; the report is the daemon's worry
-                log.warning("DataXceiver %s: reporting %s failed: %s", node.node_id, what, e)
+
+    def _received(self, length: int) -> None:
+        if self.server.on_received is None:
+            return
+        try:
+            self.server.on_received(self.block_id, length)
+        except Exception as e:  # the replica is written; the report is the daemon's worry
+            log.warning(
+                "DataXceiver %s: reporting blk_%d failed: %s", self.node.node_id, self.block_id, e
+            )
 
     def _connect_downstream(self) -> None:
         node_id, host, port = self.targets[0]
@@ -306,7 +311,8 @@ class _BlockReceiver:
         while True:
             seq, offset, unit, crc_len, data_len, last = recv_packet(sock)
             if unit != bpc or offset != writer.length:
-                raise ProtocolError(f"packet {seq} at {offset} unit {unit} (expected {bpc})")
+                due = f"offset {writer.length}, unit {bpc}"
+                raise ProtocolError(f"packet {seq} at offset {offset}, unit {unit} ({due} due)")
             crcs = recv_exact(sock, crc_len)
             data = bytearray(data_len)
             recv_into(sock, memoryview(data))
@@ -319,6 +325,8 @@ class _BlockReceiver:
             elif not self.targets and (bad := first_mismatch(data, unit, crcs)) is not None:
                 raise ProtocolError(f"packet {seq}: checksum error at offset {offset + bad}")
             length = self._write(writer, data, crcs, last)
+            if last and length >= 0:
+                self._received(length)  # before the ack, as HDFS's PacketResponder does
             self.acks.put((seq, length >= 0, last))
             if length < 0 or last:
                 return length
