@@ -177,6 +177,8 @@ class DataNodeDaemon:
         self.address = self.xfer.address
         self._service = threading.Thread(target=self._service_loop, name="bpservice", daemon=True)
         self.registered = threading.Event()
+        self._rpc_conf = conf.copy()
+        self._rpc_conf.set("ipc.client.connect.max.retries", 0)
 
     def start(self) -> DataNodeDaemon:
         self.xfer.start()
@@ -224,8 +226,8 @@ class DataNodeDaemon:
         address = runfiles.read_addr(self.home, "namenode")
         if address is None:
             return None
-        try:
-            return _rpc_proxy(DatanodeProtocol, address, self.conf)
+        try:  # one connection attempt: a failure sends us back to read the address again
+            return _rpc_proxy(DatanodeProtocol, address, self._rpc_conf)
         except OSError as e:
             log.debug("%s: NameNode at %s:%d not answering: %s", self.node_id, *address, e)
             return None

@@ -131,11 +131,12 @@ def wait_serving(home: Path, proc: subprocess.Popen, wait_s: float) -> tuple[str
 def wait_registered(
     conf: Configuration,
     address: tuple[str, int],
-    procs: dict[str, subprocess.Popen],
+    procs: dict[str, subprocess.Popen | None],
     wait_s: float,
     namenode: subprocess.Popen | None = None,
 ) -> None:
-    """Wait until every DataNode of `procs` (name -> process) is registered and alive."""
+    """Wait until every DataNode of `procs` (name -> process; None: one already running, not
+    our child) is registered and alive."""
     from dfs.protocol import ClientProtocol
     from dfs.rpc import RpcProxy
 
@@ -147,11 +148,16 @@ def wait_registered(
         while True:
             for name, proc in watched.items():
                 _check_alive(name, proc, home)
-            live = {d.node_id for d in nn.datanode_report() if d.alive and d.xfer_port}
-            if set(procs) <= live:
+            # registered = the NameNode knows the address this very process serves on (a node
+            # restarted before it was declared dead is still "alive" at its old address)
+            live = {(d.node_id, d.host, d.xfer_port) for d in nn.datanode_report() if d.alive}
+            waiting = [
+                n for n in procs if (n, *(runfiles.read_addr(home, n) or ("", 0))) not in live
+            ]
+            if not waiting:
                 return
             if time.monotonic() > deadline:
-                missing = ", ".join(sorted(set(procs) - live))
+                missing = ", ".join(sorted(waiting))
                 raise DFSError(
                     f"datanodes {missing} did not register; see their logs in {home}/logs"
                 )
@@ -160,7 +166,11 @@ def wait_registered(
         nn.close()
 
 
-def _check_alive(name: str, proc: subprocess.Popen, home: Path) -> None:
+def _check_alive(name: str, proc: subprocess.Popen | None, home: Path) -> None:
+    if proc is None:
+        if not runfiles.is_running(home, name):
+            raise DFSError(f"{name} is not running: {_log_tail(home, name)}")
+        return
     status = proc.poll()
     if status is not None:
         raise DFSError(

@@ -155,8 +155,15 @@ class MiniCluster:
             self.started.pids["namenode"] = proc.pid
             address = wait_serving(self.home, proc, wait_s)
             self.cluster = RemoteCluster(self.conf, address)
+            running = {
+                n: None
+                for n in self.started.pids
+                if n != "namenode" and runfiles.is_running(self.home, n)
+            }
+            wait_registered(self.conf, address, running, wait_s)  # they re-register
             return
         rack = dict(read_topology(self.home))[name]
+        runfiles.remove_files(self.home, name)  # a killed one's address is not the new one's
         proc = spawn(self.conf, name, "datanode", "--id", name, "--rack", rack)
         self.started.pids[name] = proc.pid
         wait_registered(self.conf, self.cluster.address, {name: proc}, wait_s)
