@@ -54,6 +54,10 @@ class _Refused(Exception):
     """This connection misbehaved; the message is the one log line."""
 
 
+class _Idle(_Refused):
+    """A connection unused for twice ipc.client.connection.maxidletime: closed, not hostile."""
+
+
 class _ServerConnection:
     """One client's socket: a reader thread parses frames and queues each call on the pool;
     replies are written, with their request id, under the connection's write lock."""
@@ -71,10 +75,11 @@ class _ServerConnection:
     def serve(self) -> None:
         try:
             self._handshake()
-            while (body := self._readframe(self.server.idle_timeout)) is not None:
+            while (body := self._read_frame(self.server.idle_timeout)) is not None:
                 self._dispatch(body)
         except _Refused as e:
-            log.warning("RPC: closing connection from %s: %s", self.peer, e)
+            level = logging.INFO if isinstance(e, _Idle) else logging.WARNING
+            log.log(level, "RPC: closing connection from %s: %s", self.peer, e)
         except OSError as e:
             if not self.server.stopping:
                 log.info("RPC: connection from %s lost: %s", self.peer, e)
@@ -99,7 +104,7 @@ class _ServerConnection:
         self.buf += chunk
         return bool(chunk)
 
-    def _readframe(self, idle_timeout: float) -> bytes | None:
+    def _read_frame(self, idle_timeout: float) -> bytes | None:
         """The next frame's body; None on a clean close between frames."""
         idle_since = time.monotonic()
         while not self.buf:
@@ -107,7 +112,7 @@ class _ServerConnection:
                 if self.busy:  # a long call in flight is not idleness
                     idle_since = time.monotonic()
                     continue
-                raise _Refused(f"idle for {idle_timeout:g} s")
+                raise _Idle(f"idle for {idle_timeout:g} s")
             if not self._recv():
                 return None
         deadline = time.monotonic() + self.server.read_timeout
@@ -139,10 +144,14 @@ class _ServerConnection:
         self.send(packb([MAGIC, VERSION, challenge]))
         if challenge is None:
             return
-        body = self._readframe(self.server.read_timeout)
         try:
+            body = self._read_frame(self.server.read_timeout)
             answer = msgpack.unpackb(body) if body is not None else None
-        except Exception:
+        except _Idle:
+            raise _Refused("refused: no answer to the hadoop.rpc.secret challenge") from None
+        except _Refused:
+            raise
+        except Exception:  # not msgpack at all: a wrong answer
             answer = None
         ok = (
             isinstance(answer, list)

@@ -493,3 +493,18 @@ def test_frames_over_ipc_maximum_data_length_are_refused(caplog):
         assert "frame of 4294967295 bytes exceeds ipc.maximum.data.length=1000" in caplog.text
     finally:
         server.stop()
+
+
+@pytest.mark.rpc
+def test_a_client_that_never_answers_the_challenge_is_cut_off(caplog):
+    conf = _conf({"hadoop.rpc.secret": "s3cret", "ipc.server.read.timeout.ms": 300})
+    server = RpcServer(NapService(), Napper, None, conf).start()
+    try:
+        with socket.create_connection(server.address, timeout=5) as raw:
+            _read_frame(raw)  # the challenge, left unanswered
+            start = time.monotonic()
+            assert _read_until_closed(raw) == b""
+            assert time.monotonic() - start < 3
+        assert "no answer to the hadoop.rpc.secret challenge" in caplog.text
+    finally:
+        server.stop()
