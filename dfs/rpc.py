@@ -35,9 +35,9 @@ from typing import Any
 
 import msgpack
 
-from dfs import protocol
 from dfs.conf import Configuration
 from dfs.errors import DFSError, from_wire
+from dfs.protocol import IDEMPOTENT_METHODS
 from dfs.rpccodec import (
     MAGIC,
     RpcAuthError,
@@ -55,11 +55,6 @@ from dfs.rpcserver import RpcServer, invoke
 from dfs.rpctypes import method_specs
 
 log = logging.getLogger(__name__)
-
-try:  # the issue-12 protocols; a plain target object keeps working without them
-    IDEMPOTENT_METHODS: frozenset[str] = protocol.IDEMPOTENT_METHODS
-except AttributeError:  # pragma: no cover - older dfs.protocol
-    IDEMPOTENT_METHODS = frozenset()
 
 __all__ = [
     "IDEMPOTENT_METHODS",
