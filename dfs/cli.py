@@ -292,13 +292,16 @@ def namenode_main(conf: Configuration, args: list[str]) -> int:
     if len(action) != 1 or unknown:
         bad = sorted(unknown)[0] if unknown else "(nothing)"
         raise CommandLineError(f"unsupported argument {bad}; {NAMENODE_USAGE}")
+    from dfs.conf import home_dir
+    from dfs.runfiles import refuse_while_running
+
+    home = home_dir(conf)
+    refuse_while_running(home, "recover" if "-recover" in flags else "format")
     if "-recover" in flags:
         return _recover(conf, force="-force" in flags)
     from dfs.cluster import format_cluster
-    from dfs.conf import home_dir
     from dfs.errors import DFSAlreadyFormatted
 
-    home = home_dir(conf)
     try:
         format_cluster(conf, force="-force" in flags)
     except DFSAlreadyFormatted as e:
@@ -396,6 +399,8 @@ def start_cluster_main(conf: Configuration, args: list[str]) -> int:
     for name, pid in started.pids.items():
         if name != "namenode":
             _write(f"DataNode {name} registered (pid {pid})\n")
+    if started.safemode:
+        _write("Safe mode is ON (hadoop dfsadmin -safemode get | wait)\n")
     return 0
 
 

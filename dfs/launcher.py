@@ -28,6 +28,7 @@ class Started:
 
     pids: dict[str, int]
     address: tuple[str, int]
+    safemode: bool = False  # still on when the start returned
 
 
 def overrides_of(conf: Configuration) -> dict[str, str]:
@@ -92,7 +93,16 @@ def start_cluster(
         for proc in procs.values():
             _terminate(proc.pid, 5.0)
         raise
-    return Started({n: p.pid for n, p in procs.items()}, address)
+    return Started({n: p.pid for n, p in procs.items()}, address, _safemode(conf, address))
+
+
+def _safemode(conf: Configuration, address: tuple[str, int]) -> bool:
+    from dfs.conf import current_user
+    from dfs.protocol import ClientProtocol
+    from dfs.rpc import RpcProxy
+
+    with RpcProxy(ClientProtocol, address, conf) as nn:
+        return bool(nn.set_safe_mode(current_user(), "get"))
 
 
 def _chosen_nodes(

@@ -126,6 +126,22 @@ def daemon_names(home: Path) -> list[str]:
     return sorted(names, key=lambda n: n != "namenode")
 
 
+def running(home: Path) -> list[str]:
+    """The daemons running on `home` now (their locks are held)."""
+    return [name for name in daemon_names(home) if is_running(home, name)]
+
+
+def refuse_while_running(home: Path, what: str) -> None:
+    """`what` (formatting, recovery) must not run under live daemons: DFSError naming them."""
+    names = running(home)
+    if names:
+        raise DFSError(
+            f"cannot {what} while the cluster's daemons run on {home} ({', '.join(names)}); "
+            "stop them first: hadoop stop-cluster",
+            str(home),
+        )
+
+
 def namenode_address(home: Path, wait_s: float = 10.0) -> tuple[str, int] | None:
     """Where a command on `home` reaches the NameNode daemon, or None to stay embedded.
 

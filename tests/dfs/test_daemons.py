@@ -166,6 +166,12 @@ def test_started_cluster_serves_commands_and_stops_cleanly(tmp_path):
         r = hadoop(home, "fs", "-put", "-", "/dir/g", input=b"from another process\n")
         assert r.returncode == 0, r.stderr
         assert mc.client().read_bytes("/dir/g") == b"from another process\n"
+        for args in (["-format", "-force"], ["-recover", "-force"]):
+            r = hadoop(home, "namenode", *args)
+            assert r.returncode == 1 and b"stop-cluster" in r.stderr, r.stderr
+        r = hadoop(home, "namenode")  # a second NameNode daemon on the same state directory
+        assert r.returncode == 1 and b"already running" in r.stderr, r.stderr
+        assert mc.client().read_bytes("/dir/f") == data
         pids = dict(mc.started.pids)
         lines = runfiles.log_path(home, "namenode").read_text().splitlines()
         assert any("serving on 127.0.0.1:" in ln for ln in lines)
