@@ -508,3 +508,16 @@ def test_a_client_that_never_answers_the_challenge_is_cut_off(caplog):
         assert "no answer to the hadoop.rpc.secret challenge" in caplog.text
     finally:
         server.stop()
+
+
+def test_an_error_subclass_unknown_to_the_wire_arrives_as_its_nearest_known_class():
+    from dfs.editlog import EditLogCorrupt
+    from dfs.errors import DFSInconsistentState
+
+    class Broken:
+        def get_status(self, user: str, path: str) -> None:
+            raise EditLogCorrupt("edit log /nn/edits is damaged at byte 7 (txid 2)", "/nn/edits")
+
+    with pytest.raises(DFSInconsistentState, match="damaged at byte 7") as e:
+        LocalTransport(Broken()).get_status("u", "/")
+    assert e.value.path == "/nn/edits" and isinstance(e.value, OSError)
