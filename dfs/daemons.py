@@ -37,6 +37,7 @@ from dfs.protocol import (
     ClientProtocol,
     DatanodeProtocol,
     DatanodeRegistration,
+    DeleteCommand,
     ReregisterCommand,
     StorageReport,
 )
@@ -253,14 +254,26 @@ class DataNodeDaemon:
         self._used = sum(report.lengths.values())
         self._blocks = len(report.lengths)
         nn.block_report(self.node_id, report)
+        self._next_beat = 0.0  # and a heartbeat at once: commands may wait for us
         self._next_report = (
             time.monotonic() + self.conf.get_int("dfs.blockreport.intervalMsec") / 1000
         )
 
     def _serve_round(self, nn: Any) -> None:
-        """One heartbeat (with its commands carried out), the replicas received since the last
-        round, and the periodic block report; then wait for the next beat or a new replica."""
+        """The replicas finalized since the last round; the heartbeat when it is due (its
+        commands carried out); the block report when due. Then wait for the next beat or a
+        newly finalized replica, whichever comes first."""
+        self._wake.clear()
         self._report_received(nn)
+        now = time.monotonic()
+        if now >= self._next_beat:
+            self._next_beat = now + heartbeat_interval(self.conf)
+            self._heartbeat(nn)
+        if now >= self._next_report:
+            self._block_report(nn)
+        self._wake.wait(max(0.0, self._next_beat - time.monotonic()))
+
+    def _heartbeat(self, nn: Any) -> None:
         capacity = self.datanode.capacity
         report = StorageReport(capacity, self._used, max(capacity - self._used, 0), self._blocks)
         reply = nn.heartbeat(self.node_id, report)
@@ -270,14 +283,13 @@ class DataNodeDaemon:
                 self._register(nn)
                 continue
             self._execute(nn, cmd)
-        if time.monotonic() >= self._next_report:
-            self._block_report(nn)
-        self._wake.wait(heartbeat_interval(self.conf))
-        self._wake.clear()
 
     def _execute(self, nn: Any, cmd: Any) -> None:
         """Carry out one replicate or delete command; report what changed (the targets of a
         replication report their new replicas themselves)."""
+        sizes = {}
+        if isinstance(cmd, DeleteCommand):
+            sizes = {b: self._size(b) for b in cmd.block_ids}
         try:
             result = self.datanode.execute(cmd, self._access)
         except (OSError, DFSError) as e:
@@ -285,7 +297,9 @@ class DataNodeDaemon:
             return
         for block_id in result.deleted:
             nn.replica_deleted(self.node_id, block_id)
-        self._blocks = max(0, self._blocks - len(result.deleted))
+            if sizes.get(block_id) is not None:
+                self._used = max(0, self._used - sizes[block_id])
+                self._blocks = max(0, self._blocks - 1)
         if result.bad_source:
             log.warning(
                 "%s: my replica of blk_%d is bad: %s", self.node_id, cmd.block_id, result.bad_source
@@ -295,6 +309,12 @@ class DataNodeDaemon:
             log.warning(
                 "%s: copying blk_%d to %s failed: %s", self.node_id, cmd.block_id, target, why
             )
+
+    def _size(self, block_id: int) -> int | None:
+        try:
+            return self.datanode.block_length(block_id)
+        except OSError:
+            return None
 
     def _report_received(self, nn: Any) -> None:
         while True:
