@@ -39,6 +39,7 @@ from dfs.conf import Configuration
 from dfs.errors import DFSError, from_wire
 from dfs.protocol import IDEMPOTENT_METHODS
 from dfs.rpccodec import (
+    FRAME,
     MAGIC,
     RpcAuthError,
     RpcConnectionError,
@@ -47,6 +48,7 @@ from dfs.rpccodec import (
     hmac_digest,
     packb,
     parse_address,
+    recv_exact,
     recv_frame,
     register,
     unpackb,
@@ -308,9 +310,7 @@ class RpcProxy:
         sock = socket.create_connection(self._address, timeout=self._connect_timeout)
         try:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            hello = msgpack.unpackb(recv_frame(sock, 4096))
-            if not (isinstance(hello, list) and len(hello) == 3 and hello[0] == MAGIC):
-                raise ConnectionError(f"{self._label} is not a minihadoop RPC server")
+            hello = self._greeting(sock)
             if hello[2] is not None:
                 self._answer_challenge(sock, hello[2])
             sock.settimeout(self._call_timeout)
@@ -318,6 +318,16 @@ class RpcProxy:
         except BaseException:
             sock.close()
             raise
+
+    def _greeting(self, sock: socket.socket) -> list:
+        (length,) = FRAME.unpack(recv_exact(sock, FRAME.size))
+        try:
+            hello = msgpack.unpackb(recv_exact(sock, length)) if length <= 4096 else None
+        except ValueError:
+            hello = None
+        if not (isinstance(hello, list) and len(hello) == 3 and hello[0] == MAGIC):
+            raise ConnectionError(f"{self._label} is not a minihadoop RPC server")
+        return hello
 
     def _answer_challenge(self, sock: socket.socket, challenge: Any) -> None:
         if not self._secret:

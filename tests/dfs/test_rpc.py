@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
@@ -521,3 +523,49 @@ def test_an_error_subclass_unknown_to_the_wire_arrives_as_its_nearest_known_clas
     with pytest.raises(DFSInconsistentState, match="damaged at byte 7") as e:
         LocalTransport(Broken()).get_status("u", "/")
     assert e.value.path == "/nn/edits" and isinstance(e.value, OSError)
+
+
+def _fake_server(reply: Callable[[socket.socket], None]) -> tuple[socket.socket, threading.Thread]:
+    """A listener whose every connection gets `reply` (a misbehaving or foreign server)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn, contextlib.suppress(OSError):
+                reply(conn)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return listener, thread
+
+
+@pytest.mark.rpc
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (b"HTTP/1.1 400 Bad Request\r\n\r\n", "not a minihadoop RPC server"),
+        (_framed(packb(["minihadoop-rpc", 1, None])) + b"\xff" * 64, "failed on connection"),
+        (_framed(packb(["minihadoop-rpc", 1, None])) + b"\xff\xff\xff\xff", "failed on connection"),
+    ],
+    ids=["foreign-server", "garbage-reply", "4GiB-reply"],
+)
+def test_a_foreign_or_garbled_server_fails_the_call_cleanly(answer, message):
+    def reply(conn: socket.socket) -> None:
+        conn.sendall(answer)
+
+    listener, thread = _fake_server(reply)
+    conf = _conf({"ipc.client.connect.max.retries": 1, "ipc.client.rpc-timeout.ms": 5000})
+    try:
+        with RpcProxy(Napper, listener.getsockname(), conf) as proxy:
+            start = time.monotonic()
+            with pytest.raises(RpcConnectionError, match=message):
+                proxy.nap(0)
+            assert time.monotonic() - start < 4  # no hang until the call timeout
+    finally:
+        listener.shutdown(socket.SHUT_RDWR)  # wakes accept()
+        listener.close()
+        thread.join(5)
