@@ -46,6 +46,7 @@ from dfs.xceiver import DataXceiverServer
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_S = 2.0
+LEASE_CHECK_S = 2.0  # HDFS's lease monitor period
 
 
 def parse_address(text: str, what: str) -> tuple[str, int]:
@@ -102,10 +103,13 @@ class NameNodeDaemon:
         period = max(0.05, min(heartbeat_interval(self.conf), 1.0))
         from dfs.namenode import holder_alive
 
+        next_leases = 0.0
         while not self.stopped.wait(period):
             try:
                 self.namenode.check_datanodes()
-                self.namenode.recover_leases(holder_alive)
+                if time.monotonic() >= next_leases:  # a walk of the namespace: not too often
+                    next_leases = time.monotonic() + LEASE_CHECK_S
+                    self.namenode.recover_leases(holder_alive)
             except Exception:  # noqa: BLE001 - the monitor must outlive one bad round
                 log.exception("NameNode monitor round failed")
 

@@ -53,6 +53,7 @@ def main() -> None:
         load_worker(int(opts.worker), opts.seconds)
         return
     base = Path(opts.home or tempfile.mkdtemp(prefix="bench-dfs-"))
+    base.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, MINIHADOOP_HOME=str(base / "cluster"))
     hadoop = [sys.executable, "-m", "dfs.cli"]
     src = base / "input.bin"
@@ -121,7 +122,10 @@ def main() -> None:
     dfs_rows("embedded")
     load = None
     if opts.daemons:
-        subprocess.run([*hadoop, "start-cluster"], env=env, check=True, stdout=subprocess.DEVNULL)
+        # the cluster was just written by this run: no safe mode extension to sit out
+        start = [*hadoop, "start-cluster", "-D", "dfs.namenode.safemode.extension=0"]
+        subprocess.run(start, env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([*hadoop, "dfsadmin", "-safemode", "wait"], env=env, check=True)
         try:
             dfs_rows("daemons")
             load = load_test(opts, env)
