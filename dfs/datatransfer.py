@@ -12,12 +12,14 @@ with status SUCCESS, ERROR or ERROR_CHECKSUM. A packet is the header
 bytes of data, as the meta file stores them) then data_len raw bytes (at most `MAX_PACKET`).
 
 READ_BLOCK {block, offset, length}: reply {status, message, length (the replica's), bpc}, then
-packets over the chunk-aligned range around [offset, offset+length) carrying the CRCs stored in
-the meta file (span CRCs for whole 64 KiB spans, chunk CRCs at the edges; `checksum.read_plan`),
-then an empty packet with last=True. The reader verifies every byte (one CRC pass, on the
-reader, as in HDFS; the server sends the block file with sendfile). A replica the server finds
-damaged (meta file missing, bad header, wrong size; shorter than asked) is refused with
-ERROR_CHECKSUM, which the reader raises as DFSChecksumError: a bad replica to report.
+the CRCs the meta file holds for the chunk-aligned range around [offset, offset+length) (span
+CRCs for whole 64 KiB spans, chunk CRCs at the ragged edges, in the order `checksum.read_plan`
+gives, which both ends compute), then the range's raw bytes: sent with sendfile, received with
+one MSG_WAITALL receive into the bytes object the reader returns, so a remote read costs about
+what a local one does. The reader verifies every byte (one CRC pass, on the reader, as in
+HDFS). A replica the server finds damaged (meta file missing, bad header, wrong size; shorter
+than asked) is refused with ERROR_CHECKSUM, which the reader raises as DFSChecksumError: a bad
+replica to report.
 
 WRITE_BLOCK {block, genstamp, targets: [[node_id, host, port], ...] downstream, client}: the node
 opens its BlockWriter, connects to targets[0] with targets[1:], and replies {status, message,
@@ -43,19 +45,13 @@ import socket
 import struct
 import threading
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import msgpack
 
-from dfs.checksum import (
-    SPAN,
-    first_mismatch,
-)
+from dfs.checksum import SPAN, first_mismatch, read_plan
 from dfs.errors import DFSChecksumError, DFSError
 from dfs.protocol import DatanodeInfo
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +59,12 @@ VERSION = 1
 MAX_HEADER = 64 * 1024
 MAX_PACKET = 16 * 1024 * 1024
 MAX_TARGETS = 16
-READ_PACKET = 1024 * 1024  # bytes per READ_BLOCK packet (a multiple of SPAN)
 WRITE_PACKET = 512 * 1024  # at least this many bytes per WRITE_BLOCK packet
 TIMEOUT = 60.0  # seconds a peer may stay silent (HDFS's dfs.client.socket-timeout)
 SUCCESS, ERROR, ERROR_CHECKSUM = "SUCCESS", "ERROR", "ERROR_CHECKSUM"
 FRAME = struct.Struct(">I")
 _MAX_ID = 2**63 - 1
+_PLAN_PIECE = 1 << 40  # a read's CRCs are checked span by span, in one pass
 
 
 class ProtocolError(DFSError, ConnectionError):
@@ -187,38 +183,49 @@ def read_block(
     """READ_BLOCK: (the replica's length, `length` bytes at `offset`, every byte verified)."""
     what = f"{loc.node_id}:blk_{block_id}"
     with connect(loc, timeout) as sock:
+        _kernel_timeouts(sock, timeout)  # blocking: the data lands straight in its bytes object
         request = {"v": VERSION, "op": "READ_BLOCK", "block": block_id}
         send_header(sock, request | {"offset": offset, "length": length})
         reply = reply_status(recv_header(sock), what)
         size, bpc = field_int(reply, "length"), field_int(reply, "bpc", 1, SPAN)
-        start = offset // bpc * bpc
-        end = min(-(-(offset + length) // bpc) * bpc, size)
+        plan = read_plan(offset, length, size, bpc, _PLAN_PIECE)
+        start = plan[0][0] if plan else offset
+        end = plan[-1][1] if plan else offset
         if end - start < length:
             raise DFSChecksumError(f"Checksum error: {what}: replica is shorter than asked", what)
-        buf = bytearray(end - start)
-        _recv_range(sock, memoryview(buf), start, bpc, what)
-    if offset == start and length == len(buf):
-        return size, bytes(buf)
-    return size, bytes(memoryview(buf)[offset - start : offset - start + length])
-
-
-def _recv_range(sock: socket.socket, view: memoryview, start: int, bpc: int, what: str) -> None:
-    pos, end = start, start + len(view)
-    while True:
-        _seq, offset, unit, crc_len, data_len, last = recv_packet(sock)
-        if offset != pos or pos + data_len > end or unit not in (bpc, SPAN):
-            raise ProtocolError(f"{what}: packet at {offset} (+{data_len}) where {pos} was due")
-        crcs = recv_exact(sock, crc_len)
-        piece = view[pos - start : pos - start + data_len]
-        recv_into(sock, piece)
-        bad = first_mismatch(piece, unit, crcs)
+        crcs = recv_exact(sock, sum(4 * -(-(hi - lo) // unit) for lo, hi, unit in plan))
+        data = recv_bytes(sock, end - start)
+    view, pos = memoryview(data), 0
+    for lo, hi, unit in plan:
+        n = 4 * -(-(hi - lo) // unit)
+        bad = first_mismatch(view[lo - start : hi - start], unit, crcs[pos : pos + n])
         if bad is not None:
-            raise DFSChecksumError(f"Checksum error: {what} at offset {pos + bad}", what)
-        pos += data_len
-        if last:
-            break
-    if pos != end:
-        raise DFSError(f"{what}: the datanode sent {pos - start} of {end - start} bytes", what)
+            raise DFSChecksumError(f"Checksum error: {what} at offset {lo + bad}", what)
+        pos += n
+    if offset == start and length == len(data):
+        return size, data
+    return size, data[offset - start : offset - start + length]
+
+
+def _kernel_timeouts(sock: socket.socket, timeout: float) -> None:
+    """Make `sock` blocking with the timeout kept by the kernel (SO_RCVTIMEO/SO_SNDTIMEO), so a
+    large receive is one ``recv(n, MSG_WAITALL)`` into one new bytes object."""
+    sock.settimeout(None)
+    tv = struct.pack("ll", int(timeout), int(timeout % 1 * 1e6))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, tv)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, tv)
+
+
+def recv_bytes(sock: socket.socket, n: int) -> bytes:
+    """Exactly `n` bytes (on a blocking socket, usually in a single receive)."""
+    parts, got = [], 0
+    while got < n:
+        part = sock.recv(n - got, socket.MSG_WAITALL)
+        if not part:
+            raise ConnectionError("connection closed by the peer")
+        parts.append(part)
+        got += len(part)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 # -- the pipeline writer (client end) ---------------------------------------------------------

@@ -24,8 +24,6 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import msgpack
-
 from dfs.checksum import (
     META_HEADER_SIZE,
     crc_offset,
@@ -37,8 +35,6 @@ from dfs.checksum import (
 from dfs.datatransfer import (
     ERROR,
     ERROR_CHECKSUM,
-    FRAME,
-    READ_PACKET,
     SUCCESS,
     TIMEOUT,
     VERSION,
@@ -87,6 +83,10 @@ class DataXceiverServer:
         self._thread = threading.Thread(
             target=self._accept, name=f"DataXceiverServer {node.node_id}", daemon=True
         )
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped
 
     @property
     def host(self) -> str:
@@ -189,23 +189,23 @@ class DataXceiverServer:
                 return
             reply = {"status": SUCCESS, "message": "", "length": size, "bpc": bpc}
             send_header(sock, reply)
-            plan = read_plan(offset, length, size, bpc, READ_PACKET)
+            plan = read_plan(offset, length, size, bpc, 1 << 40)
             self._send_range(sock, f, meta.fileno(), plan, size, bpc)
-            end = plan[-1][1] if plan else offset // bpc * bpc
-            send_packet(sock, len(plan), end, bpc, b"", b"", True)
 
     def _send_range(
         self, sock: socket.socket, f: Any, meta_fd: int, plan: list, size: int, bpc: int
     ) -> None:
-        """The packets of a READ_BLOCK: stored CRCs, then the data straight from the file."""
-        for seq, (lo, hi, unit) in enumerate(plan):
-            ncrc = 4 * -(-(hi - lo) // unit)
-            crcs = os.pread(meta_fd, ncrc, crc_offset(lo, unit, size, bpc))
-            if len(crcs) != ncrc:
+        """The CRCs the meta file holds for the planned pieces, then the data from the file."""
+        crcs = []
+        for lo, hi, unit in plan:
+            n = 4 * -(-(hi - lo) // unit)
+            crcs.append(os.pread(meta_fd, n, crc_offset(lo, unit, size, bpc)))
+            if len(crcs[-1]) != n:
                 raise DFSError(f"{self.node.node_id}: a checksum file shorter than its replica")
-            head = msgpack.packb([seq, lo, unit, ncrc, hi - lo, False])
-            sock.sendall(FRAME.pack(len(head)) + head + crcs)
-            if sock.sendfile(f, lo, hi - lo) != hi - lo:
+        sock.sendall(b"".join(crcs))
+        if plan:
+            start, end = plan[0][0], plan[-1][1]
+            if sock.sendfile(f, start, end - start) != end - start:
                 raise DFSError(f"{self.node.node_id}: a replica shorter than planned")
 
 
@@ -310,6 +310,8 @@ class _BlockReceiver:
         sock, bpc = self.sock, self.node.bytes_per_checksum
         while True:
             seq, offset, unit, crc_len, data_len, last = recv_packet(sock)
+            if self.server.stopped:  # a stopped server finalizes nothing more, as if killed
+                raise ConnectionError(f"datanode {self.node.node_id} is stopping")
             if unit != bpc or offset != writer.length:
                 due = f"offset {writer.length}, unit {bpc}"
                 raise ProtocolError(f"packet {seq} at offset {offset}, unit {unit} ({due} due)")
