@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,14 +36,40 @@ def overrides_of(conf: Configuration) -> dict[str, str]:
     """The settings of `conf` a fresh Configuration would not have (to pass on with -D), and
     the state directory."""
     base = dict(Configuration().items())
-    out = {k: str(v) for k, v in conf.items() if base.get(k, object()) != v}
+    out = {k: _text(v) for k, v in conf.items() if base.get(k, object()) != v}
     out["minihadoop.home"] = str(home_dir(conf))
     return out
 
 
+def _text(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def write_daemon_site(conf: Configuration) -> Path:
+    """The settings the daemons start with (`overrides_of`), as run/daemon-site.xml (mode 600,
+    in the private run/ directory): passed with ``-conf``, never on a command line that every
+    user of the machine can read (hadoop.rpc.secret may be among them)."""
+    home = home_dir(conf)
+    run = runfiles.run_dir(home)
+    run.mkdir(mode=0o700, parents=True, exist_ok=True)
+    root = ET.Element("configuration")
+    for key, value in sorted(overrides_of(conf).items()):
+        prop = ET.SubElement(root, "property")
+        ET.SubElement(prop, "name").text = key
+        ET.SubElement(prop, "value").text = value
+    ET.indent(root)
+    path = run / "daemon-site.xml"
+    tmp = run / f".daemon-site.{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")
+    os.replace(tmp, path)
+    return path
+
+
 def daemon_command(conf: Configuration, *args: str) -> list[str]:
-    defines = [f"-D{k}={v}" for k, v in sorted(overrides_of(conf).items())]
-    return [sys.executable, "-m", "dfs.cli", args[0], *defines, *args[1:]]
+    site = write_daemon_site(conf)
+    return [sys.executable, "-m", "dfs.cli", args[0], "-conf", str(site), *args[1:]]
 
 
 def spawn(conf: Configuration, name: str, *args: str) -> subprocess.Popen:

@@ -367,3 +367,24 @@ def test_must_show_3_kill_the_namenode_during_writes(tmp_path):
                 w.kill()
                 w.wait(10)
         mc.close()
+
+
+def test_daemons_with_a_secret_refuse_commands_without_it(tmp_path):
+    """hadoop.rpc.secret: the DataNodes register with it, a command that has it works, one
+    without it is refused in one line; the secret is on no daemon's command line."""
+    secret = "s3cret-for-this-test"
+    mc = MiniCluster(
+        tmp_path, datanodes=3, racks=2, daemons=True, conf={"hadoop.rpc.secret": secret}
+    )
+    try:
+        mc.client().write_bytes("/s", b"secret data")
+        r = hadoop(mc.home, "fs", "-cat", "/s")
+        assert r.returncode == 1 and r.stdout == b"", r.stderr
+        assert len(r.stderr.splitlines()) == 1 and b"secret" in r.stderr, r.stderr
+        r = hadoop(mc.home, "fs", "-D", f"hadoop.rpc.secret={secret}", "-cat", "/s")
+        assert r.returncode == 0 and r.stdout == b"secret data", r.stderr
+        for pid in mc.started.pids.values():
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                assert secret.encode() not in f.read()
+    finally:
+        mc.close()
