@@ -388,3 +388,33 @@ def test_daemons_with_a_secret_refuse_commands_without_it(tmp_path):
                 assert secret.encode() not in f.read()
     finally:
         mc.close()
+
+
+@pytest.mark.slow
+def test_must_show_4_a_corrupt_replica_is_read_around_and_replaced(tmp_path):
+    """A replica corrupted on a DataNode's disk: the next read returns the right bytes (and
+    reports it); the block is copied again from a good replica and the corrupt one deleted."""
+    mc = MiniCluster(tmp_path, datanodes=4, racks=2, daemons=True)
+    try:
+        data = os.urandom(3 * 65536)
+        client = mc.client()
+        client.write_bytes("/c", data)
+        block = client.block_locations("/c")[0]
+        victim = block.locations[0].node_id
+        path = mc.datanodes[victim].block_path(block.block_id)
+        raw = bytearray(path.read_bytes())
+        raw[100] ^= 0xFF
+        path.write_bytes(bytes(raw))
+        assert client.read_bytes("/c") == data
+
+        def repaired():
+            report = client.fsck("/")
+            nodes = {d.node_id for d in client.block_locations("/c")[0].locations}
+            gone = not path.exists() or mc.datanodes[victim].verify(block.block_id)
+            return report.healthy and not report.under_replicated and len(nodes) == 3 and gone
+
+        wait_until(repaired, 30, "the block re-replicated and the corrupt replica deleted")
+        assert client.verify("/").problems == ()
+        assert client.read_bytes("/c") == data
+    finally:
+        mc.close()
