@@ -9,9 +9,13 @@ argument types or counts, unknown and private methods, bad extension types and n
 from __future__ import annotations
 
 import logging
+import os
 import random
+import signal
 import socket
 import struct
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -19,10 +23,12 @@ from collections.abc import Callable
 import msgpack
 import pytest
 
+from dfs import runfiles
+from dfs.cluster import format_cluster
 from dfs.conf import Configuration
 from dfs.namenode import NameNode
 from dfs.protocol import ClientProtocol, DatanodeProtocol
-from dfs.rpc import RpcProxy, RpcServer, packb
+from dfs.rpc import RpcAuthError, RpcProxy, RpcServer, packb
 
 _METHODS = [m for m in vars(ClientProtocol) if not m.startswith("_")]
 
@@ -193,3 +199,66 @@ def test_hostile_input_never_kills_the_namenode_server(mini_cluster, caplog):
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_hostile_input_many_seeds(mini_cluster, caplog, seed):
     _fuzz(mini_cluster, caplog, seed=seed, count=15000)
+
+
+# -- the same at a real `hadoop namenode` daemon process, with hadoop.rpc.secret set --------------
+_SITE = """<?xml version="1.0"?>
+<configuration>
+  <property><name>hadoop.rpc.secret</name><value>{secret}</value></property>
+  <property><name>ipc.server.read.timeout.ms</name><value>2000</value></property>
+</configuration>
+"""
+
+
+@pytest.mark.rpc
+def test_hostile_input_and_strangers_at_a_namenode_daemon(tmp_path):
+    home, conf_dir = tmp_path / "home", tmp_path / "conf"
+    conf_dir.mkdir()
+    (conf_dir / "core-site.xml").write_text(_SITE.format(secret="daemon-s3cret"))
+    format_cluster(Configuration({"minihadoop.home": str(home)}, load_site=False))
+    env = dict(os.environ, MINIHADOOP_HOME=str(home), MINIHADOOP_CONF_DIR=str(conf_dir))
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "dfs.cli", "namenode"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        address = _wait_for_address(home, daemon)
+        client_conf = Configuration(
+            {"hadoop.rpc.secret": "daemon-s3cret", "ipc.client.connect.max.retries": 0},
+            load_site=False,
+        )
+        stranger_conf = Configuration({"ipc.client.connect.max.retries": 0}, load_site=False)
+        stranger = RpcProxy(ClientProtocol, address, stranger_conf)
+        with stranger, pytest.raises(RpcAuthError, match="requires a shared secret"):
+            stranger.get_status("x", "/")
+        rng = random.Random(7)
+        generators = _generators()
+        for _ in range(500):  # unauthenticated garbage: refused at the challenge
+            _attack(address, rng.choice(generators)(rng))
+        with RpcProxy(ClientProtocol, address, client_conf) as member:
+            user = member.get_status("x", "/").owner
+            assert member.mkdirs(user, "/still/serving")
+            assert member.get_status(user, "/still/serving").is_dir
+        assert daemon.poll() is None, "the NameNode daemon died"
+        log = runfiles.log_path(home, "namenode").read_text()
+        assert log.count("RPC: closing connection from") >= 450  # one line per bad connection
+        assert log.count("hadoop.rpc.secret challenge") >= 250
+        assert "Traceback" not in log
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        try:
+            daemon.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            daemon.kill()
+            daemon.wait()
+
+
+def _wait_for_address(home, daemon: subprocess.Popen) -> tuple[str, int]:
+    deadline = time.monotonic() + 60
+    while (address := runfiles.read_addr(home, "namenode")) is None:
+        assert daemon.poll() is None, "the NameNode daemon exited at start"
+        assert time.monotonic() < deadline, "the NameNode daemon did not start serving"
+        time.sleep(0.05)
+    return address
