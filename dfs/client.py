@@ -111,7 +111,11 @@ class DFSClient:
         self.access: DatanodeAccess = (
             LocalDatanodes(self.datanodes, local_node)
             if self.datanodes
-            else TcpDatanodes(self.bytes_per_checksum, client=self.name)
+            else TcpDatanodes(
+                self.bytes_per_checksum,
+                conf.get_float("dfs.client.socket-timeout", 60000) / 1000,  # HDFS's key, ms
+                client=self.name,
+            )
         )
 
     def resolve(self, path: str) -> str:

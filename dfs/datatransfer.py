@@ -7,7 +7,7 @@ of datanodes). The server end is `dfs.xceiver`; the client reaches datanodes thr
 
 Wire format. A header is a frame: u32 length, then msgpack (at most `MAX_HEADER` bytes; never
 pickle). A request is a map ``{"v": 1, "op": ..., ...}``; a reply ``{"status", "message", ...}``
-with status SUCCESS, ERROR or ERROR_CHECKSUM. A packet is the header
+with status SUCCESS, ERROR or ERROR_CHECKSUM. A WRITE_BLOCK packet is the header
 ``[seq, offset, unit, crc_len, data_len, last]`` then crc_len bytes of CRC32s (one per `unit`
 bytes of data, as the meta file stores them) then data_len raw bytes (at most `MAX_PACKET`).
 
@@ -15,8 +15,8 @@ READ_BLOCK {block, offset, length}: reply {status, message, length (the replica'
 the CRCs the meta file holds for the chunk-aligned range around [offset, offset+length) (span
 CRCs for whole 64 KiB spans, chunk CRCs at the ragged edges, in the order `checksum.read_plan`
 gives, which both ends compute), then the range's raw bytes: sent with sendfile, received with
-one MSG_WAITALL receive into the bytes object the reader returns, so a remote read costs about
-what a local one does. The reader verifies every byte (one CRC pass, on the reader, as in
+one MSG_WAITALL receive into the bytes object the reader returns (no copy made in Python). The
+reader verifies every byte (one CRC pass, on the reader, as in
 HDFS). A replica the server finds damaged (meta file missing, bad header, wrong size; shorter
 than asked) is refused with ERROR_CHECKSUM, which the reader raises as DFSChecksumError: a bad
 replica to report.
@@ -292,6 +292,8 @@ class TcpPipeline:
                 continue
             if failed:
                 sock.close()
+                if failed not in [t.node_id for t in targets[1:]]:
+                    failed = first.node_id  # names no node downstream: blame the one that said it
                 self._fail(failed, "unreachable from its upstream datanode")
                 targets = [t for t in targets if t.node_id != failed]
                 continue
