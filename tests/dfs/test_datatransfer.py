@@ -17,6 +17,7 @@ import os
 import random
 import socket
 import struct
+import threading
 import time
 
 import msgpack
@@ -25,10 +26,17 @@ import pytest
 from dfs.checksum import chunk_crcs, crcs_to_bytes
 from dfs.client import DFSClient
 from dfs.dataaccess import LocalDatanodes
-from dfs.datatransfer import MAX_HEADER, read_block, recv_header, send_header, send_packet
+from dfs.datatransfer import (
+    MAX_HEADER,
+    TcpPipeline,
+    read_block,
+    recv_header,
+    send_header,
+    send_packet,
+)
 from dfs.errors import DFSChecksumError, DFSError
 from dfs.minicluster import MiniCluster
-from dfs.protocol import DeleteCommand, ReplicateCommand
+from dfs.protocol import DatanodeInfo, DeleteCommand, ReplicateCommand
 from dfs.xceiver import DataXceiverServer
 
 BLOCK = 1024 * 1024
@@ -395,3 +403,35 @@ def test_a_write_with_bad_crcs_is_refused_by_the_last_node(tcp):
         send_packet(s, 0, 0, 512, bytes(crcs), data, True)
         assert _closed_by_server(s)
     assert not mc.datanodes["dn2"].has_block(4242)
+
+
+def test_a_setup_reply_blaming_a_stranger_does_not_spin(tmp_path):
+    """A datanode whose setup reply names a node that is not downstream of it is itself left
+    out (the client's setup loop went round forever on such a reply)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    replies = []
+
+    def serve():
+        listener.settimeout(5)
+        with contextlib.suppress(OSError):
+            while len(replies) < 50:
+                conn, _ = listener.accept()
+                with conn:
+                    recv_header(conn)
+                    send_header(conn, {"status": "SUCCESS", "message": "", "failed": "dn-x"})
+                    replies.append(1)
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    info = DatanodeInfo(
+        "dn9", "/r", "", 0, 0, 0, True, 0, 0, "127.0.0.1", listener.getsockname()[1]
+    )
+    result = []
+    setup = threading.Thread(
+        target=lambda: result.append(TcpPipeline(7, 1, [info], 512, timeout=2)), daemon=True
+    )
+    setup.start()
+    setup.join(5)
+    listener.close()
+    assert result, f"the pipeline setup did not finish ({len(replies)} setup attempts)"
+    assert result[0].alive() == [] and result[0].failed == ["dn9"] and len(replies) == 1
