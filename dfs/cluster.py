@@ -91,6 +91,7 @@ def format_cluster(
         storage.write_version(dn_root / f"dn{i}" / "VERSION", version)
     topology = ("\n".join(lines) + "\n").encode()
     storage.write_durably(home / "topology", topology, "topology", "the topology file")
+    runfiles.create_namenode_lock(home)  # from now on no daemon starts under a command
     return home
 
 

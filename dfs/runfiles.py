@@ -72,6 +72,13 @@ def hold_lock(home: Path, name: str) -> int:
     return fd
 
 
+def create_namenode_lock(home: Path) -> None:
+    """Create run/namenode.lock (at format): every embedded command then holds it shared."""
+    run = run_dir(home)
+    run.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(_file(home, "namenode", "lock"), os.O_RDWR | os.O_CREAT, 0o600))
+
+
 def is_running(home: Path, name: str) -> bool:
     """Does a live process hold daemon `name`'s lock?"""
     path = _file(home, name, "lock")
@@ -184,9 +191,10 @@ def namenode_address(home: Path, wait_s: float = 10.0) -> tuple[str, int] | None
 
 
 def embedded_guard(home: Path) -> int:
-    """Hold run/namenode.lock shared while a command uses the state directory embedded (only
-    where a daemon ever ran): a NameNode daemon cannot start meanwhile. Returns the fd to give
-    to `release` (-1: nothing held); `DFSDaemonDown` when a NameNode daemon runs."""
+    """Hold run/namenode.lock shared while a command uses the state directory embedded (the
+    file is made at format, or by the first daemon on an older state directory): a NameNode
+    daemon cannot start meanwhile. Returns the fd to give to `release` (-1: nothing held);
+    `DFSDaemonDown` when a NameNode daemon runs."""
     try:
         fd = os.open(_file(home, "namenode", "lock"), os.O_RDONLY)
     except FileNotFoundError:

@@ -61,11 +61,15 @@ def formatted(tmp_path, **settings) -> Configuration:
 
 # -- routing rules (no daemon processes) ----------------------------------------------------------
 def test_no_daemon_ever_ran_stays_embedded(tmp_path):
+    """Commands stay embedded; while one runs, a NameNode daemon cannot start under it."""
     conf = formatted(tmp_path)
     assert runfiles.namenode_address(tmp_path / "home") is None
     with connect(conf) as client:
         client.write_bytes("/x", b"embedded")
         assert client.read_bytes("/x") == b"embedded"
+        r = hadoop(tmp_path / "home", "namenode")
+        assert r.returncode == 1 and b"embedded" in r.stderr, r.stderr
+        assert not (tmp_path / "home" / "run" / "namenode.addr").exists()
 
 
 def test_a_dead_namenode_daemon_is_refused_not_bypassed(tmp_path):
