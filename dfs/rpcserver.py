@@ -187,9 +187,8 @@ class _ServerConnection:
         try:
             call = unpackb(body)
         except Exception as e:
-            raise _Refused(
-                f"undecodable frame ({type(e).__name__}: {e or 'bad msgpack'})"
-            ) from None
+            why = f"{type(e).__name__}: {str(e) or 'not msgpack'}"
+            raise _Refused(f"undecodable frame ({why})") from None
         if not (
             type(call) is list
             and len(call) == 3
