@@ -143,6 +143,10 @@ class BlockManager:
         node.alive = False
         node.drop_queues()
         self.drop_node_replicas(node_id)
+        self.drop_pending_to(node_id)
+
+    def drop_pending_to(self, node_id: str) -> None:
+        """Copies on their way to `node_id` will not arrive (it died or restarted)."""
         for targets in self.pending.values():
             targets.pop(node_id, None)
 

@@ -32,11 +32,11 @@ from typing import TYPE_CHECKING
 from dfs import runfiles, storage
 from dfs.client import DFSClient
 from dfs.conf import Configuration, current_user, home_dir
+from dfs.dataaccess import LocalDatanodes
 from dfs.datanode import DataNode, pid_alive
 from dfs.errors import (
     ConfigError,
     DFSAlreadyFormatted,
-    DFSChecksumError,
     DFSError,
     DFSInconsistentState,
     DFSNotFormatted,
@@ -271,55 +271,47 @@ class EmbeddedCluster:
         return done
 
     def _execute(self, dn: DataNode, cmd: Command) -> tuple[list[int], bool]:
-        """Carry out one command on `dn`, in process (the daemons' DataNodes do this over
-        DataTransferProtocol); returns the blocks touched and whether a replica was copied."""
+        """Carry out one command on `dn` with `DataNode.execute` over this process's DataNode
+        objects (the daemons do it over DataTransferProtocol), and report the outcome as a
+        DataNode does; returns the blocks touched and whether a replica was copied."""
         if isinstance(cmd, ReregisterCommand):
             self._register(dn)
             return [], False
-        if isinstance(cmd, DeleteCommand):
-            for block_id in cmd.block_ids:
-                self._delete(dn, block_id)
-            return list(cmd.block_ids), False
-        if isinstance(cmd, ReplicateCommand):
-            return [cmd.block_id], self._replicate(dn, cmd)
-        log.warning("%s: unknown command %r", dn.node_id, cmd)
-        return [], False
-
-    def _delete(self, dn: DataNode, block_id: int) -> None:
-        try:
-            length = dn.block_length(block_id)
-        except OSError:
-            length = None
-        dn.delete_block(block_id)
-        if length is not None:
-            used, blocks = self._usage.get(dn.node_id, (0, 0))
-            self._usage[dn.node_id] = (max(used - length, 0), max(blocks - 1, 0))
-        self.namenode.replica_deleted(dn.node_id, block_id)
-
-    def _replicate(self, source: DataNode, cmd: ReplicateCommand) -> bool:
+        if not isinstance(cmd, (DeleteCommand, ReplicateCommand)):
+            log.warning("%s: unknown command %r", dn.node_id, cmd)
+            return [], False
         nn = self.namenode
-        ok = False
-        for target in cmd.targets:
-            try:
-                source.copy_to(cmd.block_id, self.datanodes[target.node_id])
-            except DFSChecksumError as e:  # the source replica is bad: say so, stop copying it
-                log.warning("re-replication of blk_%d: %s", cmd.block_id, e)
-                nn.report_bad_blocks([(cmd.block_id, source.node_id)])
-                return ok
-            except (DFSError, OSError, KeyError) as e:
-                log.warning(
-                    "re-replication of blk_%d from %s to %s failed: %s",
-                    cmd.block_id,
-                    source.node_id,
-                    target.node_id,
-                    e,
-                )
-                continue
-            used, blocks = self._usage.get(target.node_id, (0, 0))
-            self._usage[target.node_id] = (used + cmd.length, blocks + 1)
-            nn.block_received(target.node_id, cmd.block_id, cmd.length)
-            ok = True
-        return ok
+        deleting = cmd.block_ids if isinstance(cmd, DeleteCommand) else ()
+        sizes = {b: self._replica_size(dn, b) for b in deleting}
+        try:
+            result = dn.execute(cmd, LocalDatanodes(self.datanodes))
+        except (DFSError, OSError) as e:  # the NameNode asks again on a later heartbeat
+            log.warning("%s: %s failed: %s", dn.node_id, type(cmd).__name__, e)
+            return [], False
+        for block_id in result.deleted:
+            self._account(dn.node_id, -sizes.get(block_id, 0), -1)
+            nn.replica_deleted(dn.node_id, block_id)
+        if isinstance(cmd, DeleteCommand):
+            return list(result.deleted), False
+        if result.bad_source:  # the source replica is bad: say so (repair follows)
+            why = result.bad_source
+            log.warning("re-replication of blk_%d from %s: %s", cmd.block_id, dn.node_id, why)
+            nn.report_bad_blocks([(cmd.block_id, dn.node_id)])
+        for target in result.replicated:
+            self._account(target, cmd.length, 1)
+            nn.block_received(target, cmd.block_id, cmd.length)
+        return [cmd.block_id], bool(result.replicated)
+
+    @staticmethod
+    def _replica_size(dn: DataNode, block_id: int) -> int:
+        try:
+            return dn.block_length(block_id)
+        except OSError:
+            return 0
+
+    def _account(self, node_id: str, size: int, count: int) -> None:
+        used, blocks = self._usage.get(node_id, (0, 0))
+        self._usage[node_id] = (max(used + size, 0), max(blocks + count, 0))
 
     def close(self) -> None:
         """One last heartbeat round, then let go of the namenode (a second close does nothing)."""

@@ -784,7 +784,8 @@ class NameNode:
             node.alive = True
             node.last_seen = self.clock()
             node.last_contact = now_ms()
-            node.drop_queues()
+            node.drop_queues()  # and what was on its way to it: its block report says
+            self.blocks.drop_pending_to(reg.node_id)
 
     def heartbeat(self, node_id: str, report: StorageReport) -> HeartbeatReply:
         """A datanode is alive: its storage use in, its commands (replicate, delete) out. An
