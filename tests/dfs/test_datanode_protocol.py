@@ -296,3 +296,41 @@ def test_dfsadmin_report_lists_live_and_dead_sections_as_hadoop_does():
     assert "Decommission Status : Decommissioned" in dead_part
     assert "Decommission Status : Normal" in out.split("Dead datanodes")[0]
     assert out.index("Live datanodes") < out.index("Dead datanodes")
+
+
+def test_decommissioning_through_dfsadmin_refresh_nodes(tmp_path, monkeypatch):
+    """HDFS's way: list the node in the dfs.hosts.exclude file, `dfsadmin -refreshNodes`; its
+    replicas are copied to the other nodes, then `-report` says Decommissioned."""
+    from click.testing import CliRunner
+
+    from dfs.cli import cli
+    from dfs.cluster import connect, format_cluster
+
+    monkeypatch.setenv("MINIHADOOP_HOME", str(tmp_path / "home"))
+    exclude = tmp_path / "excludes"
+    exclude.write_text("")
+    conf = Configuration({"dfs.hosts.exclude": str(exclude), "dfs.blocksize": 65536})
+    format_cluster(conf)
+    data = bytes(range(256)) * 1024  # 4 blocks
+    with connect(conf) as c:
+        c.write_bytes("/f", data)
+        held = {b.block_id for b in c.block_locations("/f") if "dn0" in _ids(b)}
+    assert held  # dn0 holds something to copy away
+    exclude.write_text("dn0\n")
+    runner = CliRunner()
+    opts = ["-D", f"dfs.hosts.exclude={exclude}"]
+    r = runner.invoke(cli, ["dfsadmin", *opts, "-refreshNodes"])
+    assert (r.exit_code, r.stdout) == (0, "Refresh nodes successful\n"), r.stderr
+    r = runner.invoke(cli, ["dfsadmin", *opts, "-report"])
+    section = r.stdout.split("Name: dn0 ", 1)[1].split("\n\n", 1)[0]
+    assert "Decommission Status : Decommissioned" in section, r.stdout
+    with connect(conf) as c:
+        assert c.read_bytes("/f") == data
+        for b in c.block_locations("/f"):
+            others = [n for n in _ids(b) if n != "dn0"]
+            assert len(others) == 3, (b.block_id, _ids(b))  # full replication without dn0
+            assert _ids(b)[-1] == "dn0" or "dn0" not in _ids(b)  # listed last when kept
+
+
+def _ids(located) -> list[str]:
+    return [loc.node_id for loc in located.locations]
