@@ -84,6 +84,7 @@ DEFAULTS: dict[str, Any] = {
     "ipc.client.connection.maxidletime": 10000,  # ms; servers drop idle ones after twice this
     "ipc.server.read.timeout.ms": 10000,  # minihadoop: a started frame must arrive within it
     "ipc.server.max.connections": 0,  # 0 = no limit
+    "ipc.server.handler.queue.size": 100,  # calls queued per connection before reading pauses
     "dfs.namenode.handler.count": 10,  # RPC handler threads
     # --- daemons (dfs.daemons): where they listen, how often a DataNode reports ---
     "dfs.namenode.rpc-address": "127.0.0.1:0",  # 0: any free port (run/namenode.addr says)

@@ -106,7 +106,8 @@ class _ClientConnection:
     def __init__(self, sock: socket.socket, max_reply: int) -> None:
         self.sock, self.max_reply = sock, max_reply
         self.pending: dict[int, Future] = {}
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # pending and broken
+        self.write_lock = threading.Lock()  # one frame at a time on the socket
         self.broken: BaseException | None = None
         self.pid = os.getpid()
         self.last_used = time.monotonic()
@@ -120,11 +121,13 @@ class _ClientConnection:
             if self.broken is not None:
                 raise _Broken(self.broken, sent=False)
             self.pending[msgid] = future
-            try:
+        try:  # not under `lock`: the reader must go on delivering replies meanwhile
+            with self.write_lock:
                 self.sock.sendall(body)
-            except OSError as e:
+        except OSError as e:
+            with self.lock:
                 self._fail_locked(e)
-                raise _Broken(e, sent=True) from e
+            raise _Broken(e, sent=True) from e
         self.last_used = time.monotonic()
         return future
 

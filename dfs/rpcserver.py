@@ -34,8 +34,6 @@ from dfs.rpctypes import method_specs
 
 log = logging.getLogger(__name__)
 
-_MAX_INFLIGHT = 256  # calls one connection may have queued before the server stops reading it
-
 
 def invoke(target: Any, method: str, args: list) -> tuple[list | None, Any]:
     """Call `target.method(*args)`; returns (error on the wire or None, result)."""
@@ -85,7 +83,7 @@ class _ServerConnection:
         self.poller = select.poll()
         self.poller.register(sock, select.POLLIN)
         self.write_lock = threading.Lock()
-        self.slots = threading.Semaphore(_MAX_INFLIGHT)
+        self.slots = threading.Semaphore(server.max_queued)
         self.busy = 0
         self.busy_lock = threading.Lock()
 
@@ -257,6 +255,8 @@ class RpcServer:
         self.read_timeout = conf.get_float("ipc.server.read.timeout.ms") / 1000
         self.idle_timeout = 2 * conf.get_float("ipc.client.connection.maxidletime") / 1000
         self.max_connections = conf.get_int("ipc.server.max.connections")
+        # calls one connection may have waiting or running before the server stops reading it
+        self.max_queued = max(1, conf.get_int("ipc.server.handler.queue.size"))
         self.secret = conf.get_str("hadoop.rpc.secret").encode()
         handlers = handlers or conf.get_int("dfs.namenode.handler.count")
         self.pool = ThreadPoolExecutor(max(1, handlers), thread_name_prefix="rpc-handler")

@@ -110,6 +110,8 @@ class Napper(Protocol):
     def fail(self, kind: str) -> None: ...
     def slow_count(self, seconds: float) -> int: ...
     def slow_bump(self, seconds: float) -> int: ...
+    def blob(self, size: int) -> bytes: ...
+    def measure(self, data: bytes) -> int: ...
 
 
 class NapService:
@@ -152,6 +154,12 @@ class NapService:
 
     def slow_bump(self, seconds: float) -> int:
         return self.slow_count(seconds) and self.calls["slow_count"]
+
+    def blob(self, size: int) -> bytes:
+        return b"b" * size
+
+    def measure(self, data: bytes) -> int:
+        return len(data)
 
     def not_in_protocol(self) -> str:
         return "should never run over RPC"
@@ -585,3 +593,25 @@ def test_a_foreign_or_garbled_server_fails_the_call_cleanly(answer, message):
         listener.shutdown(socket.SHUT_RDWR)  # wakes accept()
         listener.close()
         thread.join(5)
+
+
+@pytest.mark.rpc
+def test_big_replies_and_a_big_call_on_one_connection_do_not_deadlock():
+    """The server stops reading a connection with too many calls queued; the client must keep
+    reading replies while one of its threads is still sending a large call."""
+    conf = _conf(
+        {
+            "dfs.namenode.handler.count": 1,
+            "ipc.server.handler.queue.size": 2,
+            "ipc.server.read.timeout.ms": 4000,
+        }
+    )
+    server = RpcServer(NapService(), Napper, None, conf).start()
+    try:
+        with _proxy(server, conf) as proxy, ThreadPoolExecutor(9) as pool:
+            blobs = [pool.submit(proxy.blob, 8 << 20) for _ in range(8)]
+            big = pool.submit(proxy.measure, b"m" * (32 << 20))
+            assert big.result(timeout=30) == 32 << 20
+            assert all(len(f.result(timeout=30)) == 8 << 20 for f in blobs)
+    finally:
+        server.stop()
