@@ -57,7 +57,7 @@ log = logging.getLogger(__name__)
 
 VERSION = 1
 MAX_HEADER = 64 * 1024
-MAX_PACKET = 16 * 1024 * 1024
+MAX_PACKET = 4 * 1024 * 1024
 MAX_TARGETS = 16
 WRITE_PACKET = 512 * 1024  # at least this many bytes per WRITE_BLOCK packet
 TIMEOUT = 60.0  # seconds a peer may stay silent (HDFS's dfs.client.socket-timeout)
@@ -183,7 +183,7 @@ def read_block(
     """READ_BLOCK: (the replica's length, `length` bytes at `offset`, every byte verified)."""
     what = f"{loc.node_id}:blk_{block_id}"
     with connect(loc, timeout) as sock:
-        _kernel_timeouts(sock, timeout)  # blocking: the data lands straight in its bytes object
+        kernel_timeouts(sock, timeout)  # blocking: the data lands straight in its bytes object
         request = {"v": VERSION, "op": "READ_BLOCK", "block": block_id}
         send_header(sock, request | {"offset": offset, "length": length})
         reply = reply_status(recv_header(sock), what)
@@ -207,7 +207,7 @@ def read_block(
     return size, data[offset - start : offset - start + length]
 
 
-def _kernel_timeouts(sock: socket.socket, timeout: float) -> None:
+def kernel_timeouts(sock: socket.socket, timeout: float) -> None:
     """Make `sock` blocking with the timeout kept by the kernel (SO_RCVTIMEO/SO_SNDTIMEO), so a
     large receive is one ``recv(n, MSG_WAITALL)`` into one new bytes object."""
     sock.settimeout(None)

@@ -43,9 +43,10 @@ from dfs.datatransfer import (
     field_int,
     field_str,
     field_targets,
+    kernel_timeouts,
+    recv_bytes,
     recv_exact,
     recv_header,
-    recv_into,
     recv_packet,
     reply_status,
     send_header,
@@ -57,6 +58,9 @@ if TYPE_CHECKING:
     from dfs.datanode import DataNode
 
 log = logging.getLogger(__name__)
+
+#: connections served at once (HDFS's dfs.datanode.max.transfer.threads is 4096; threads here)
+MAX_CONNECTIONS = 512
 
 
 class DataXceiverServer:
@@ -71,8 +75,10 @@ class DataXceiverServer:
         address: tuple[str, int] = ("127.0.0.1", 0),
         on_received: Callable[[int, int], None] | None = None,
         timeout: float = TIMEOUT,
+        max_connections: int = MAX_CONNECTIONS,
     ) -> None:
         self.node = node
+        self.max_connections = max_connections
         self.on_received = on_received
         self.timeout = timeout
         self._listener = socket.create_server(address)
@@ -120,6 +126,10 @@ class DataXceiverServer:
             self._conns.add(sock)
             return True
 
+    def _full(self) -> bool:
+        with self._lock:
+            return len(self._conns) >= self.max_connections
+
     def _untrack(self, sock: socket.socket) -> None:
         with self._lock:
             self._conns.discard(sock)
@@ -131,6 +141,15 @@ class DataXceiverServer:
                 sock, peer = self._listener.accept()
             except OSError:
                 return
+            if self._full():
+                log.warning(
+                    "DataXceiver %s: %d connections open (the limit): refusing %s:%d",
+                    self.node.node_id,
+                    self.max_connections,
+                    *peer[:2],
+                )
+                sock.close()
+                continue
             if not self._track(sock):
                 sock.close()
                 return
@@ -140,7 +159,7 @@ class DataXceiverServer:
     def _serve(self, sock: socket.socket, peer: tuple) -> None:
         me, who = self.node.node_id, f"{peer[0]}:{peer[1]}"
         try:
-            sock.settimeout(self.timeout)
+            kernel_timeouts(sock, self.timeout)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             request = as_map(recv_header(sock), "a request")
             op = request.get("op")
@@ -267,6 +286,7 @@ class _BlockReceiver:
         node_id, host, port = self.targets[0]
         try:
             down = socket.create_connection((host, port), timeout=self.server.timeout)
+            kernel_timeouts(down, self.server.timeout)
         except OSError as e:
             log.warning("%s: cannot reach downstream %s: %s", self.node.node_id, node_id, e)
             self.failed = node_id
@@ -316,8 +336,7 @@ class _BlockReceiver:
                 due = f"offset {writer.length}, unit {bpc}"
                 raise ProtocolError(f"packet {seq} at offset {offset}, unit {unit} ({due} due)")
             crcs = recv_exact(sock, crc_len)
-            data = bytearray(data_len)
-            recv_into(sock, memoryview(data))
+            data = recv_bytes(sock, data_len)
             down = self.down
             if down is not None:
                 try:
@@ -333,7 +352,7 @@ class _BlockReceiver:
             if length < 0 or last:
                 return length
 
-    def _write(self, writer: Any, data: bytearray, crcs: bytes, last: bool) -> int:
+    def _write(self, writer: Any, data: bytes, crcs: bytes, last: bool) -> int:
         try:
             if data:
                 writer.write_packet(data, crcs)

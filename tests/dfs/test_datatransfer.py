@@ -435,3 +435,29 @@ def test_a_setup_reply_blaming_a_stranger_does_not_spin(tmp_path):
     listener.close()
     assert result, f"the pipeline setup did not finish ({len(replies)} setup attempts)"
     assert result[0].alive() == [] and result[0].failed == ["dn9"] and len(replies) == 1
+
+
+def test_connections_beyond_the_limit_are_refused_and_the_server_recovers(tmp_path, caplog):
+    with MiniCluster(tmp_path, datanodes=1, replication=1) as mc:
+        mc.client().write_bytes("/f", b"x" * 1000)
+        lb = mc.client().block_locations("/f")[0]
+        srv = DataXceiverServer(mc.datanodes["dn0"], timeout=5.0, max_connections=2).start()
+        loc = dataclasses.replace(lb.locations[0], host=srv.host, xfer_port=srv.port)
+        try:
+            idle = [socket.create_connection(srv.address) for _ in range(2)]
+            time.sleep(0.2)  # both accepted and being served
+            with socket.create_connection(srv.address) as third:
+                assert _closed_by_server(third, 2.0)
+            assert any("the limit" in r.getMessage() for r in caplog.records)
+            for s in idle:
+                s.close()
+            deadline = time.monotonic() + 5
+            while True:  # the idle ones' threads notice the close and free their slots
+                try:
+                    assert read_block(loc, lb.block_id, 0, 1000)[1] == b"x" * 1000
+                    break
+                except (OSError, DFSError):
+                    assert time.monotonic() < deadline
+                    time.sleep(0.05)
+        finally:
+            srv.stop()
