@@ -12,6 +12,7 @@ closes that one connection with one log line; everyone else is still served.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import hmac
@@ -82,7 +83,10 @@ class _ServerConnection:
         self.buf = bytearray()
         self.poller = select.poll()
         self.poller.register(sock, select.POLLIN)
-        self.write_lock = threading.Lock()
+        self.write_lock = threading.Lock()  # guards the three below and direct sends
+        self.responding = False  # a responder thread owns the socket's sends
+        self.backlog: collections.deque[bytes] = collections.deque()
+        self.backlog_bytes = 0
         self.slots = threading.Semaphore(server.max_queued)
         self.busy = 0
         self.busy_lock = threading.Lock()
@@ -227,9 +231,64 @@ class _ServerConnection:
         finally:
             self._done()
 
+    # -- writing: Hadoop's Responder ----------------------------------------------------------
     def send(self, body: bytes) -> None:
+        """Send a frame without ever blocking the caller: what the socket does not take at once
+        is queued for a responder thread, so a client slow to read holds up no handler."""
+        data = frame(body)
         with self.write_lock:
-            self.sock.sendall(frame(body))
+            if not self.responding:
+                try:
+                    sent = self.sock.send(data, socket.MSG_DONTWAIT)
+                except BlockingIOError:
+                    sent = 0
+                if sent == len(data):
+                    return
+                data = data[sent:]
+                self.responding = True
+                threading.Thread(target=self._respond, name="rpc-responder", daemon=True).start()
+            self.backlog.append(data)
+            self.backlog_bytes += len(data)
+            if self.backlog_bytes <= self.server.max_data_length:
+                return
+        log.warning(
+            "RPC: closing connection from %s: %d bytes of replies unread (over "
+            "ipc.maximum.data.length)",
+            self.peer,
+            self.backlog_bytes,
+        )
+        self.abort()
+
+    def _respond(self) -> None:
+        try:
+            while True:
+                with self.write_lock:
+                    if not self.backlog:
+                        self.responding = False
+                        return
+                    data = self.backlog.popleft()
+                    self.backlog_bytes -= len(data)
+                self._write_all(memoryview(data))
+        except OSError as e:
+            if not self.server.stopping:
+                log.warning(
+                    "RPC: closing connection from %s: cannot deliver replies (%s)", self.peer, e
+                )
+            self.abort()  # `responding` stays set: nobody writes to this connection again
+
+    def _write_all(self, view: memoryview) -> None:
+        poller = select.poll()
+        poller.register(self.sock, select.POLLOUT)
+        while view:
+            if not poller.poll(self.server.read_timeout * 1000):
+                raise TimeoutError(
+                    f"no reply bytes taken for {self.server.read_timeout:g} s "
+                    "(ipc.server.read.timeout.ms)"
+                )
+            try:
+                view = view[self.sock.send(view, socket.MSG_DONTWAIT) :]
+            except BlockingIOError:
+                continue
 
 
 class RpcServer:
@@ -326,7 +385,7 @@ class RpcServer:
             conn = _ServerConnection(self, sock, peer)
             self._connections.add(conn)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.settimeout(self.read_timeout)  # bounds sends to a client that stopped reading
+        sock.settimeout(None)  # blocking: reads wait in poll(), sends never block (see send)
         threading.Thread(target=conn.serve, name=f"rpc-conn-{peer}", daemon=True).start()
 
     def forget(self, conn: _ServerConnection) -> None:

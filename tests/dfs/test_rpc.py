@@ -615,3 +615,46 @@ def test_big_replies_and_a_big_call_on_one_connection_do_not_deadlock():
             assert all(len(f.result(timeout=30)) == 8 << 20 for f in blobs)
     finally:
         server.stop()
+
+
+@pytest.mark.rpc
+def test_a_client_that_does_not_read_its_replies_holds_up_no_handler(caplog):
+    conf = _conf({"dfs.namenode.handler.count": 2, "ipc.server.read.timeout.ms": 5000})
+    server = RpcServer(NapService(), Napper, None, conf).start()
+    try:
+        with socket.create_connection(server.address, timeout=10) as lazy:
+            _read_frame(lazy)
+            lazy.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            for i in range(6):  # 48 MiB of replies it never reads
+                lazy.sendall(_framed(packb([i, "blob", [8 << 20]])))
+            time.sleep(0.3)
+            with _proxy(server, conf) as proxy:
+                start = time.monotonic()
+                assert proxy.nap(0) == "rested"
+                assert time.monotonic() - start < 2  # not after the 5 s send timeout
+        deadline = time.monotonic() + 10
+        while "cannot deliver replies" not in caplog.text:  # its connection is given up
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        server.stop()
+
+
+@pytest.mark.rpc
+def test_unread_replies_past_ipc_maximum_data_length_close_the_connection(caplog):
+    conf = _conf({"ipc.maximum.data.length": 1 << 20})
+    server = RpcServer(NapService(), Napper, None, conf).start()
+    try:
+        with socket.create_connection(server.address, timeout=10) as lazy:
+            _read_frame(lazy)
+            lazy.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            for i in range(12):  # 12 MiB of replies, never read
+                lazy.sendall(_framed(packb([i, "blob", [1 << 20]])))
+            deadline = time.monotonic() + 10
+            while "bytes of replies unread" not in caplog.text:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+        with _proxy(server, conf) as proxy:
+            assert proxy.nap(0) == "rested"
+    finally:
+        server.stop()
