@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from dfs import editlog, faults, replay, storage
-from dfs.blockmanager import DECOMMISSIONING, BlockManager, NodeState
+from dfs.blockmanager import BlockManager
 from dfs.conf import (
     Configuration,
     client_namenode_keys,
@@ -34,12 +34,12 @@ from dfs.conf import (
     write_cluster_site,
 )
 from dfs.datanode import pid_alive
+from dfs.datanodemanager import DatanodeManager
 from dfs.errors import (
     DFSAlreadyBeingCreated,
     DFSAlreadyFormatted,
     DFSError,
     DFSFileNotFound,
-    DFSInconsistentState,
     DFSPermissionDenied,
 )
 from dfs.fsck import build_fsck_report
@@ -68,7 +68,6 @@ from dfs.protocol import (
     FsStatus,
     HeartbeatReply,
     LocatedBlock,
-    ReregisterCommand,
     StorageReport,
 )
 from dfs.safemode import SafeMode
@@ -740,16 +739,10 @@ class NameNode:
 
     # -- datanode protocol -----------------------------------------------------------------------
     def _init_datanode_settings(self, conf: Configuration) -> None:
-        heartbeat_s = conf.get_float("dfs.heartbeat.interval")
-        recheck_s = conf.get_float("dfs.namenode.heartbeat.recheck-interval") / 1000
-        #: HDFS's heartbeatExpireInterval: silent this long (seconds), a datanode is dead
-        self.dead_interval = 2 * recheck_s + 10 * heartbeat_s
-        #: how often the replication monitor looks for work (HDFS: every 3 s)
-        self.work_interval = min(conf.get_float("dfs.namenode.redundancy.interval.seconds"),
-                                 heartbeat_s)
-        self._next_work = 0.0
+        self.datanodes = DatanodeManager(
+            self.blocks, conf, self.version["clusterID"], self.clock, expire=not self.embedded
+        )
         self.min_replication = conf.get_int("dfs.namenode.replication.min")
-        self.exclude_file = conf.get_str("dfs.hosts.exclude")
         self.safemode = SafeMode(
             conf.get_float("dfs.namenode.safemode.threshold-pct"),
             conf.get_float("dfs.namenode.safemode.extension") / 1000,
@@ -758,81 +751,39 @@ class NameNode:
             clock=self.clock,
         )
 
+    @property
+    def dead_interval(self) -> float:
+        """Seconds of silence after which a datanode is declared dead (HDFS's rule)."""
+        return self.datanodes.dead_interval
+
     def register_datanode(self, reg: DatanodeRegistration) -> None:
-        """A datanode (re)starts: remember where it is; a storage of another cluster is
-        refused. Its queued work is dropped: a full block report follows."""
+        """A datanode (re)starts; a storage of another cluster is refused."""
         with self.locked():
-            ours = self.version["clusterID"]
-            if reg.cluster_id and reg.cluster_id != ours:
-                raise DFSInconsistentState(
-                    f"Incompatible clusterIDs in {reg.storage}: namenode clusterID = {ours}; "
-                    f"datanode clusterID = {reg.cluster_id} (datanode {reg.node_id} belongs "
-                    "to another cluster); point it at its own cluster, or move its storage "
-                    "away to start it empty",
-                    reg.storage,
-                )
-            node = self.blocks.nodes.get(reg.node_id)
-            if node is None:
-                node = NodeState(reg.node_id, reg.rack, reg.storage, reg.capacity)
-                self.blocks.register(node)
-                if reg.node_id in self._excluded():
-                    node.admin = DECOMMISSIONING
-            elif not node.alive:
-                log.info("datanode %s is back (it was dead)", reg.node_id)
-            node.rack, node.storage, node.capacity = reg.rack, reg.storage, reg.capacity
-            node.host, node.xfer_port = reg.host, reg.xfer_port
-            node.alive = True
-            node.last_seen = self.clock()
-            node.last_contact = now_ms()
-            node.drop_queues()  # and what was on its way to it: its block report says
-            self.blocks.drop_pending_to(reg.node_id)
+            self.datanodes.register(reg)
 
     def heartbeat(self, node_id: str, report: StorageReport) -> HeartbeatReply:
         """A datanode is alive: its storage use in, its commands (replicate, delete) out. An
         unknown node, or one declared dead, is told to register again."""
         with self.locked():
             self.check_datanodes()
-            node = self.blocks.nodes.get(node_id)
-            if node is None or not node.alive:
-                why = (
-                    f"datanode {node_id} is not registered with this NameNode (it restarted)"
-                    if node is None
-                    else f"datanode {node_id} was declared dead (no heartbeat for more than "
-                    f"{self.dead_interval:g} s)"
-                )
-                return HeartbeatReply((ReregisterCommand(why),), self.safemode.on)
-            node.last_seen = self.clock()
-            node.last_contact = now_ms()
-            node.capacity, node.used, node.blocks = report.capacity, report.used, report.blocks
-            return HeartbeatReply(self.blocks.take_commands(node_id), self.safemode.on)
+            return HeartbeatReply(self.datanodes.heartbeat(node_id, report), self.safemode.on)
 
     def check_datanodes(self, force_work: bool = False) -> list[str]:
         """HDFS's heartbeat check and replication monitor: declare dead the datanodes silent
-        for more than `dead_interval` (their replicas stop counting), move safe mode along,
-        and (out of safe mode, at most every `work_interval`) queue the repair commands.
-        Returns the nodes found dead now."""
+        for too long (their replicas stop counting), move safe mode along, and (out of safe
+        mode, at most every `work_interval`) queue the repair commands. Returns the nodes
+        found dead now."""
         with self.locked():
-            dead = [] if self.embedded else self.blocks.expire(self.clock(), self.dead_interval)
-            for node_id in dead:
-                log.warning(
-                    "BLOCK* removing dead datanode %s: no heartbeat for more than %g s",
-                    node_id,
-                    self.dead_interval,
-                )
+            dead = self.datanodes.expire()
             self._update_safemode()
-            if self.safemode.on:
-                return dead
-            if force_work or dead or self.clock() >= self._next_work:
-                self._compute_work()
+            if not self.safemode.on and (force_work or dead or self.datanodes.work_due()):
+                for block_id, holders in self.pending_deletes:
+                    for node_id in sorted(holders):
+                        self.blocks.queue_delete(block_id, node_id)
+                self.pending_deletes.clear()
+                self.blocks.compute_work()
+                self.datanodes.worked()
             return dead
-
-    def _compute_work(self) -> None:
-        for block_id, holders in self.pending_deletes:
-            for node_id in sorted(holders):
-                self.blocks.queue_delete(block_id, node_id)
-        self.pending_deletes.clear()
-        self.blocks.compute_work()
-        self._next_work = self.clock() + self.work_interval
 
     def mark_datanode_dead(self, node_id: str) -> None:
         """The embedded cluster stopped this datanode (its marker): dead now."""
@@ -930,27 +881,11 @@ class NameNode:
                 if owned:
                     self._journal(["replicas", owned])
 
-    # -- decommissioning (HDFS's exclude file + dfsadmin -refreshNodes) --------------------------
-    def _excluded(self) -> set[str]:
-        """Node ids listed in the `dfs.hosts.exclude` file (one a line; none when unset)."""
-        if not self.exclude_file:
-            return set()
-        try:
-            text = Path(self.exclude_file).read_text()
-        except OSError as e:
-            raise DFSError(
-                f"cannot read the exclude file {self.exclude_file} (dfs.hosts.exclude): {e}",
-                self.exclude_file,
-            ) from e
-        return {line.split("#")[0].strip() for line in text.splitlines()} - {""}
-
     def refresh_nodes(self, user: str) -> None:
-        """``dfsadmin -refreshNodes``: read the exclude file again; listed datanodes start
-        decommissioning (their replicas are copied elsewhere, then they are Decommissioned),
-        the others return to service."""
+        """``dfsadmin -refreshNodes``: read the exclude file (`dfs.hosts.exclude`) again."""
         with self.locked():
             self._require_superuser(user)
-            self.blocks.set_excluded(self._excluded())
+            self.datanodes.refresh()
             self.check_datanodes(force_work=True)
 
     # -- safe mode -------------------------------------------------------------------------------
