@@ -11,6 +11,8 @@ prints "Safe mode is ON" / "Safe mode is OFF".
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from dfs.errors import DFSPermissionDenied, DFSSafeMode
@@ -142,3 +144,29 @@ def test_dfsadmin_safemode_prints_hadoops_lines(tmp_path, monkeypatch):
         assert (r.exit_code, r.stdout) == (0, line + "\n"), r.stderr
     r = runner.invoke(cli, ["dfsadmin", "-safemode", "sideways"])
     assert r.exit_code == 255
+
+
+@pytest.mark.slow
+def test_a_restarted_namenode_daemon_is_in_safe_mode_until_the_datanodes_report(tmp_path):
+    """Real processes: write, stop every daemon, start the NameNode alone: writes are refused
+    with HDFS's message and `-safemode get` says ON; once the DataNodes are back and have
+    reported their blocks, safe mode goes off by itself and writes work again."""
+    from dfs.minicluster import MiniCluster
+
+    with MiniCluster(tmp_path, datanodes=3, racks=1, daemons=True) as mc:
+        for i in range(4):
+            mc.client().write_bytes(f"/f{i}", bytes([i]) * 5000)
+        for name in ("dn0", "dn1", "dn2", "namenode"):
+            mc.kill(name)
+        mc.start_daemon("namenode")
+        with pytest.raises(DFSSafeMode, match=r"^Cannot create directory /x\. Name node is in"):
+            mc.client().mkdirs("/x")
+        assert mc.client().nn.set_safe_mode(USER, "get") is True
+        for name in ("dn0", "dn1", "dn2"):
+            mc.start_daemon(name)
+        deadline = time.monotonic() + 20
+        while mc.client().nn.set_safe_mode(USER, "get"):
+            assert time.monotonic() < deadline, "safe mode never went off"
+            time.sleep(0.1)
+        mc.client().mkdirs("/x")
+        assert mc.client().read_bytes("/f3") == bytes([3]) * 5000
