@@ -1,4 +1,5 @@
-"""Existing DFS tests once more, against a started cluster of real processes (issue 12, item 7).
+"""Existing DFS (and dfs:// MapReduce) tests once more, against a started cluster of real
+processes (issue 12, item 7).
 
 The tests are the embedded suite's own functions, imported here; only their fixtures differ:
 `mini_cluster` and `hadoop` are one NameNode and four DataNode daemons (started once for the
@@ -8,6 +9,8 @@ would once `hadoop start-cluster` ran.
 """
 
 from __future__ import annotations
+
+import time
 
 import pytest
 
@@ -55,6 +58,17 @@ from tests.dfs.test_shell import (  # noqa: F401
     test_touchz_and_rm,
     test_usage_errors,
 )
+from tests.mapred.test_dfs_jobs import (  # noqa: F401 - MapReduce jobs on dfs:// URLs
+    dfs_env,
+    test_sort_on_dfs,
+    test_wordcount_on_dfs,
+)
+from tests.mapred.test_io_dfs import (  # noqa: F401
+    cluster,
+    test_committer_on_dfs,
+    test_record_file_on_dfs,
+    test_text_splits_follow_dfs_blocks_and_hosts,
+)
 
 # Not here: tests that reach into the embedded cluster's objects (the NameNode's block map, a
 # DataNode object's writer), open a second embedded cluster on the same directory, build their
@@ -77,10 +91,17 @@ def daemon_cluster(tmp_path_factory):
         mc.close()
 
 
-def _empty(mc: MiniCluster) -> None:
+def _empty(mc: MiniCluster, settle: bool = False) -> None:
+    """Delete everything; with `settle`, also wait (bounded) until the DataNodes have deleted
+    the replicas (on their heartbeats): the shell tests compare df/du figures, which must not
+    move under them as the last test's deletions land."""
     client = mc.client(user=mc.superuser)
     for st in client.listdir("/"):
         client.delete(st.path, recursive=True)
+    deadline = time.monotonic() + 15
+    while settle and client.disk_status().used:
+        assert time.monotonic() < deadline, "the datanodes did not delete the replicas in 15 s"
+        time.sleep(0.05)
 
 
 @pytest.fixture
@@ -91,6 +112,7 @@ def mini_cluster(daemon_cluster):
 
 @pytest.fixture
 def hadoop(daemon_cluster, monkeypatch):
+    _empty(daemon_cluster, settle=True)
     h = test_shell.Hadoop(monkeypatch, str(daemon_cluster.home))
     assert h.fs("-mkdir", "-p", "/user/alice").exit_code == 0
     yield h
