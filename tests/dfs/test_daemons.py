@@ -78,7 +78,7 @@ def test_a_dead_namenode_daemon_is_refused_not_bypassed(tmp_path):
     DataNodes. `stop-cluster` cleans up and embedded mode works again."""
     conf = formatted(tmp_path)
     home = tmp_path / "home"
-    (home / "run").mkdir()
+    (home / "run").mkdir(exist_ok=True)
     (home / "run" / "namenode.lock").touch()
     (home / "run" / "namenode.addr").write_text("127.0.0.1:1\n")
     (home / "run" / "namenode.pid").write_text("999999\n")
