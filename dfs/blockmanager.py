@@ -116,6 +116,10 @@ class BlockManager:
         self.genstamps: dict[int, int] = {}
         self.leaked: dict[str, set[int]] = {}  # node id -> replicas of blocks no file owns
         self.pending: dict[int, dict[str, float]] = {}  # block -> target -> deadline
+        #: blocks whose replicas changed since the monitor last looked (only those are looked
+        #: at again, so a heartbeat costs nothing per block of a big namespace)
+        self.dirty: set[int] = set()
+        self._in_service_seen = -1
         self.clock = clock
         self.pending_timeout = pending_timeout
 
@@ -190,8 +194,19 @@ class BlockManager:
 
     def drop_node_replicas(self, node_id: str) -> None:
         """Forget which replicas `node_id` holds (its corrupt marks stay)."""
-        for holders in self.replicas.values():
-            holders.discard(node_id)
+        for block_id, holders in self.replicas.items():
+            if node_id in holders:
+                holders.discard(node_id)
+                self.dirty.add(block_id)
+
+    def set_replicas(self, block_id: int, nodes: set[str]) -> None:
+        """The replicas of a block, as found by probing the datanodes (embedded mode)."""
+        self.replicas[block_id] = nodes
+        self.dirty.add(block_id)
+
+    def set_replication(self, block_id: int, replication: int) -> None:
+        self.expected[block_id] = replication
+        self.dirty.add(block_id)
 
     def add_replica(self, block_id: int, node_id: str) -> None:
         if block_id in self.expected:
@@ -199,6 +214,7 @@ class BlockManager:
             self._arrived(block_id, node_id)
 
     def _arrived(self, block_id: int, node_id: str) -> None:
+        self.dirty.add(block_id)
         targets = self.pending.get(block_id)
         if targets is not None:
             targets.pop(node_id, None)
@@ -208,6 +224,7 @@ class BlockManager:
     def remove_replica(self, block_id: int, node_id: str) -> bool:
         """Forget one replica; True when it was marked corrupt (the mark is dropped too)."""
         self.replicas.get(block_id, set()).discard(node_id)
+        self.dirty.add(block_id)
         node = self.nodes.get(node_id)
         if node is not None:
             node.deleting.discard(block_id)
@@ -219,6 +236,7 @@ class BlockManager:
     def unmark_corrupt(self, block_id: int, node_id: str) -> None:
         """The corrupt replica on `node_id` is gone (deleted, or replaced by a good one)."""
         bad = self.corrupt.get(block_id)
+        self.dirty.add(block_id)
         if bad:
             bad.discard(node_id)
             if not bad:
@@ -230,6 +248,7 @@ class BlockManager:
     def mark_corrupt(self, block_id: int, node_id: str) -> None:
         if block_id in self.expected:
             self.corrupt.setdefault(block_id, set()).add(node_id)
+            self.dirty.add(block_id)
 
     def clear_blocks(self) -> None:
         """Forget every block (the namespace is about to be loaded again); nodes stay."""
@@ -237,6 +256,7 @@ class BlockManager:
             table.clear()
         self.genstamps.clear()
         self.pending.clear()
+        self.dirty.clear()
 
     def add_block(
         self, block_id: int, replication: int, length: int | None = None, genstamp: int = 0
@@ -246,11 +266,13 @@ class BlockManager:
         self.genstamps[block_id] = genstamp
         if length is not None:
             self.lengths[block_id] = length
+            self.dirty.add(block_id)
 
     def commit(self, block_id: int, length: int) -> None:
         """The block is complete: `length` is what every good replica holds."""
         if block_id in self.expected:
             self.lengths[block_id] = length
+            self.dirty.add(block_id)
 
     def remove_block(self, block_id: int) -> set[str]:
         """Forget a block; returns the nodes that still hold a replica (to be deleted)."""
@@ -370,8 +392,13 @@ class BlockManager:
         self.leaked.clear()
         self._expire_pending()
         in_service = sum(1 for n in self.nodes.values() if n.in_service)
-        for block_id in list(self.lengths):
-            self._block_work(block_id, in_service)
+        if in_service != self._in_service_seen:  # every block's target may have moved
+            self._in_service_seen = in_service
+            self.dirty = set(self.lengths)
+        todo, self.dirty = self.dirty, set()
+        for block_id in todo:
+            if block_id in self.lengths:
+                self._block_work(block_id, in_service)
         self.finish_decommission()
 
     def _block_work(self, block_id: int, in_service: int) -> None:
@@ -424,6 +451,7 @@ class BlockManager:
             targets = self.pending[block_id]
             for t in [t for t, deadline in targets.items() if deadline <= now]:
                 del targets[t]
+                self.dirty.add(block_id)  # the copy never arrived: ask again
             if not targets:
                 del self.pending[block_id]
 
@@ -461,6 +489,7 @@ class BlockManager:
                 node.admin = DECOMMISSIONING
             elif node.node_id not in excluded:
                 node.admin = NORMAL
+        self.dirty = set(self.lengths)
 
     def finish_decommission(self) -> None:
         """Decommissioning nodes whose every block has enough replicas elsewhere are done."""

@@ -397,7 +397,7 @@ class NameNode:
             f = ns.file(r[1])
             f.replication = r[2]
             for b in f.blocks:
-                self.blocks.expected[b.block_id] = r[2]
+                self.blocks.set_replication(b.block_id, r[2])
         elif op == "times":
             node = ns.lookup(r[1])
             node.mtime, node.atime = r[2], r[3]
@@ -420,7 +420,7 @@ class NameNode:
             return
         for block_id in block_ids:
             if block_id in self.blocks.expected:
-                self.blocks.replicas[block_id] = self.replica_probe(block_id)
+                self.blocks.set_replicas(block_id, self.replica_probe(block_id))
 
     def _apply_corrupt_mark(self, r: list) -> None:
         """``["corrupt_replica" | "corrupt_replica_removed", block id, node id]``."""

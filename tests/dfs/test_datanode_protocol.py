@@ -334,3 +334,25 @@ def test_decommissioning_through_dfsadmin_refresh_nodes(tmp_path, monkeypatch):
 
 def _ids(located) -> list[str]:
     return [loc.node_id for loc in located.locations]
+
+
+def test_the_replication_monitor_looks_only_at_blocks_that_changed(tmp_path, monkeypatch):
+    """A heartbeat must not cost a scan of every block (the NameNode's lock is held): after
+    one full pass, only blocks whose replicas changed are looked at again."""
+    clock = Clock()
+    nn = _cluster(tmp_path, clock)
+    ids = [_write(nn, f"/f{i}")[0] for i in range(30)]
+    nn.check_datanodes(force_work=True)
+    looked: list[int] = []
+    real = nn.blocks._block_work
+    monkeypatch.setattr(nn.blocks, "_block_work", lambda b, n: (looked.append(b), real(b, n)))
+    for _ in range(5):
+        clock.advance(3)
+        _commands(nn, RACKS)
+    assert looked == []
+    victim = sorted(nn.blocks.replicas[ids[7]])[0]
+    nn.replica_deleted(victim, ids[7])  # one replica gone: that block, and only it
+    clock.advance(3)
+    sent = [c for cmds in _commands(nn, RACKS).values() for c in cmds]
+    assert looked == [ids[7]]
+    assert [(type(c), c.block_id) for c in sent] == [(ReplicateCommand, ids[7])]
