@@ -83,6 +83,8 @@ class _ServerConnection:
         self.buf = bytearray()
         self.poller = select.poll()
         self.poller.register(sock, select.POLLIN)
+        self.out_poller = select.poll()  # registered now: the socket may be closed later
+        self.out_poller.register(sock, select.POLLOUT)
         self.write_lock = threading.Lock()  # guards the three below and direct sends
         self.responding = False  # a responder thread owns the socket's sends
         self.backlog: collections.deque[bytes] = collections.deque()
@@ -277,10 +279,8 @@ class _ServerConnection:
             self.abort()  # `responding` stays set: nobody writes to this connection again
 
     def _write_all(self, view: memoryview) -> None:
-        poller = select.poll()
-        poller.register(self.sock, select.POLLOUT)
         while view:
-            if not poller.poll(self.server.read_timeout * 1000):
+            if not self.out_poller.poll(self.server.read_timeout * 1000):
                 raise TimeoutError(
                     f"no reply bytes taken for {self.server.read_timeout:g} s "
                     "(ipc.server.read.timeout.ms)"
