@@ -451,22 +451,6 @@ class DataNode:
         except DFSError:
             return False
 
-    def copy_to(self, block_id: int, target: DataNode) -> None:
-        """Replicate a replica to `target`, verifying it on the way (the transfer command)."""
-        length = self.block_length(block_id)
-        writer = target.open_writer(block_id)
-        try:
-            step = 4 * 1024 * 1024
-            for off in range(0, max(length, 1), step):
-                chunk = self.read(block_id, off, min(step, length - off))
-                writer.write_packet(
-                    chunk, crcs_to_bytes(chunk_crcs(chunk, self.bytes_per_checksum))
-                )
-            writer.finalize()
-        except BaseException:
-            writer.abort()
-            raise
-
     # -- the namenode's commands ----------------------------------------------------------------
     def execute(self, command: Any, access: DatanodeAccess | None = None) -> CommandResult:
         """Carry out a command from a heartbeat reply: ReplicateCommand (push this node's replica
