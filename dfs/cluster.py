@@ -247,7 +247,9 @@ class EmbeddedCluster:
         done = 0
         with nn.locked():
             for dn in self.datanodes.values():
-                if self._running(dn) and not dn.directory.exists():
+                if not self._running(dn):  # stopped (its marker), maybe by another command
+                    nn.mark_datanode_dead(dn.node_id)
+                elif not dn.directory.exists():
                     dn.start()  # the node restarts with its storage wiped
                     self._check_storage(dn)  # and a new VERSION
                     self._register(dn)

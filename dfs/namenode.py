@@ -788,7 +788,8 @@ class NameNode:
     def mark_datanode_dead(self, node_id: str) -> None:
         """The embedded cluster stopped this datanode (its marker): dead now."""
         with self.locked():
-            if node_id in self.blocks.nodes:
+            node = self.blocks.nodes.get(node_id)
+            if node is not None and node.alive:
                 self.blocks.mark_dead(node_id)
                 self._update_safemode()
 

@@ -356,3 +356,30 @@ def test_the_replication_monitor_looks_only_at_blocks_that_changed(tmp_path, mon
     sent = [c for cmds in _commands(nn, RACKS).values() for c in cmds]
     assert looked == [ids[7]]
     assert [(type(c), c.block_id) for c in sent] == [(ReplicateCommand, ids[7])]
+
+
+def test_embedded_a_datanode_stopped_by_another_command_is_dead_after_the_next_tick(tmp_path):
+    """Embedded mode: liveness is the stopped marker, whoever set it; a node stopped by one
+    command stops counting in another command's open cluster at its next heartbeat round, and
+    counts again once started (it re-registers and reports)."""
+    from dfs.cluster import EmbeddedCluster
+    from dfs.minicluster import MiniCluster
+
+    with MiniCluster(tmp_path) as mc:
+        mc.client().write_bytes("/f", b"x" * 1000)
+        second = EmbeddedCluster(mc.conf)  # a second command on the same state directory
+        try:
+            second.stop_datanode("dn1")
+        finally:
+            second.close()
+        mc.tick()
+        alive = {d.node_id: d.alive for d in mc.client().datanode_report()}
+        assert alive["dn1"] is False and sum(alive.values()) == 3
+        assert all("dn1" not in _ids(b) for b in mc.client().block_locations("/f"))
+        third = EmbeddedCluster(mc.conf)
+        try:
+            third.start_datanode("dn1")
+        finally:
+            third.close()
+        mc.tick()
+        assert all(d.alive for d in mc.client().datanode_report())
