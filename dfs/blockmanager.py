@@ -119,6 +119,7 @@ class BlockManager:
         #: blocks whose replicas changed since the monitor last looked (only those are looked
         #: at again, so a heartbeat costs nothing per block of a big namespace)
         self.dirty: set[int] = set()
+        self.changes = 0  # bumped on every replica change (safe mode recounts only then)
         self._in_service_seen = -1
         self.clock = clock
         self.pending_timeout = pending_timeout
@@ -197,16 +198,20 @@ class BlockManager:
         for block_id, holders in self.replicas.items():
             if node_id in holders:
                 holders.discard(node_id)
-                self.dirty.add(block_id)
+                self._touch(block_id)
+
+    def _touch(self, block_id: int) -> None:
+        self.dirty.add(block_id)
+        self.changes += 1
 
     def set_replicas(self, block_id: int, nodes: set[str]) -> None:
         """The replicas of a block, as found by probing the datanodes (embedded mode)."""
         self.replicas[block_id] = nodes
-        self.dirty.add(block_id)
+        self._touch(block_id)
 
     def set_replication(self, block_id: int, replication: int) -> None:
         self.expected[block_id] = replication
-        self.dirty.add(block_id)
+        self._touch(block_id)
 
     def add_replica(self, block_id: int, node_id: str) -> None:
         if block_id in self.expected:
@@ -214,7 +219,7 @@ class BlockManager:
             self._arrived(block_id, node_id)
 
     def _arrived(self, block_id: int, node_id: str) -> None:
-        self.dirty.add(block_id)
+        self._touch(block_id)
         targets = self.pending.get(block_id)
         if targets is not None:
             targets.pop(node_id, None)
@@ -224,7 +229,7 @@ class BlockManager:
     def remove_replica(self, block_id: int, node_id: str) -> bool:
         """Forget one replica; True when it was marked corrupt (the mark is dropped too)."""
         self.replicas.get(block_id, set()).discard(node_id)
-        self.dirty.add(block_id)
+        self._touch(block_id)
         node = self.nodes.get(node_id)
         if node is not None:
             node.deleting.discard(block_id)
@@ -236,7 +241,7 @@ class BlockManager:
     def unmark_corrupt(self, block_id: int, node_id: str) -> None:
         """The corrupt replica on `node_id` is gone (deleted, or replaced by a good one)."""
         bad = self.corrupt.get(block_id)
-        self.dirty.add(block_id)
+        self._touch(block_id)
         if bad:
             bad.discard(node_id)
             if not bad:
@@ -248,7 +253,7 @@ class BlockManager:
     def mark_corrupt(self, block_id: int, node_id: str) -> None:
         if block_id in self.expected:
             self.corrupt.setdefault(block_id, set()).add(node_id)
-            self.dirty.add(block_id)
+            self._touch(block_id)
 
     def clear_blocks(self) -> None:
         """Forget every block (the namespace is about to be loaded again); nodes stay."""
@@ -257,6 +262,7 @@ class BlockManager:
         self.genstamps.clear()
         self.pending.clear()
         self.dirty.clear()
+        self.changes += 1
 
     def add_block(
         self, block_id: int, replication: int, length: int | None = None, genstamp: int = 0
@@ -266,13 +272,13 @@ class BlockManager:
         self.genstamps[block_id] = genstamp
         if length is not None:
             self.lengths[block_id] = length
-            self.dirty.add(block_id)
+            self._touch(block_id)
 
     def commit(self, block_id: int, length: int) -> None:
         """The block is complete: `length` is what every good replica holds."""
         if block_id in self.expected:
             self.lengths[block_id] = length
-            self.dirty.add(block_id)
+            self._touch(block_id)
 
     def remove_block(self, block_id: int) -> set[str]:
         """Forget a block; returns the nodes that still hold a replica (to be deleted)."""
@@ -380,6 +386,7 @@ class BlockManager:
         node.invalidate.add(block_id)
         if not self.is_corrupt(block_id, node_id):
             self.replicas.get(block_id, set()).discard(node_id)
+            self.changes += 1
 
     def compute_work(self) -> None:
         """Queue the commands that bring every complete block back to its replication, delete
@@ -451,7 +458,7 @@ class BlockManager:
             targets = self.pending[block_id]
             for t in [t for t, deadline in targets.items() if deadline <= now]:
                 del targets[t]
-                self.dirty.add(block_id)  # the copy never arrived: ask again
+                self._touch(block_id)  # the copy never arrived: ask again
             if not targets:
                 del self.pending[block_id]
 

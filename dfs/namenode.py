@@ -750,6 +750,8 @@ class NameNode:
             on=not self.embedded,
             clock=self.clock,
         )
+        self._safemode_seen: tuple[int, int, int] = (-1, -1, -1)
+        self._safe_blocks = 0
 
     @property
     def dead_interval(self) -> float:
@@ -891,10 +893,14 @@ class NameNode:
 
     # -- safe mode -------------------------------------------------------------------------------
     def _update_safemode(self) -> None:
-        if self.safemode.status != "OFF":
-            total = len(self.blocks.lengths)
-            safe = self.blocks.safe_blocks(self.min_replication)
-            self.safemode.update(safe, total, len(self.blocks.alive_nodes()))
+        if self.safemode.status == "OFF":
+            return
+        live = len(self.blocks.alive_nodes())
+        seen = (self.blocks.changes, len(self.blocks.lengths), live)
+        if seen != self._safemode_seen:  # recount only when a replica or node changed
+            self._safemode_seen = seen
+            self._safe_blocks = self.blocks.safe_blocks(self.min_replication)
+        self.safemode.update(self._safe_blocks, len(self.blocks.lengths), live)
 
     def _check_writable(self, operation: str, path: str = "") -> None:
         """Refuse a namespace change in safe mode (HDFS's SafeModeException text)."""
