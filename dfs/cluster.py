@@ -2,9 +2,12 @@
 
 Owns the state directory layout, formatting, the topology (which node sits on which rack),
 bringing the nodes up for one command, and the heartbeat round that carries the namenode's
-commands (re-replicate, delete) to the datanodes. There are no daemons: each command (or task
+commands (re-replicate, delete) to the datanodes. Without daemons, each command (or task
 process) opens the cluster, acts, runs one heartbeat round when it closes, and leaves the state
-on disk. Concurrent commands share the state safely through the namenode's lock and journal.
+on disk; concurrent commands share the state safely through the namenode's lock and journal.
+Where `hadoop start-cluster` runs NameNode and DataNode processes (`dfs.daemons`), `connect` and
+`open_cluster` route every command to them instead (`dfs.remote`); a command never opens the
+state directory behind a running daemon's back (`dfs.runfiles`).
 
 Layout of ``$MINIHADOOP_HOME``::
 
