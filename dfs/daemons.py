@@ -80,14 +80,27 @@ class NameNodeDaemon:
         self.home = home_dir(conf)
         check_state_directory(self.home)
         self._lock_fd = runfiles.hold_lock(self.home, "namenode")
+        previous = runfiles.read_addr(self.home, "namenode")  # left by one that was killed
+        runfiles.remove_files(self.home, "namenode")  # nobody may take it for ours
         self.stopped = threading.Event()
         self.namenode = NameNode(self.home / "namenode", conf, replica_probe=None)
-        address = parse_address(
-            conf.get_str("dfs.namenode.rpc-address"), "dfs.namenode.rpc-address"
-        )
-        self.server = _rpc_server(self.namenode, (ClientProtocol, DatanodeProtocol), address, conf)
+        self.server = self._bind(previous)
         self.address = self.server.address
         self._monitor = threading.Thread(target=self._monitor_loop, name="monitor", daemon=True)
+
+    def _bind(self, previous: tuple[str, int] | None) -> Any:
+        """The RPC server on `dfs.namenode.rpc-address`; with port 0 (any), the port of the
+        NameNode that died here if it is free, so its clients and DataNodes, which reconnect
+        to the address they know, find the new one there (HDFS clients know a fixed one)."""
+        key = "dfs.namenode.rpc-address"
+        address = parse_address(self.conf.get_str(key), key)
+        protocols = (ClientProtocol, DatanodeProtocol)
+        if address[1] == 0 and previous is not None and previous[0] == address[0]:
+            try:
+                return _rpc_server(self.namenode, protocols, previous, self.conf)
+            except OSError as e:
+                log.info("port %d of the previous NameNode is taken (%s): any port", previous[1], e)
+        return _rpc_server(self.namenode, protocols, address, self.conf)
 
     def start(self) -> NameNodeDaemon:
         self.server.start()

@@ -158,8 +158,8 @@ def wait_serving(home: Path, proc: subprocess.Popen, wait_s: float) -> tuple[str
     while True:
         _check_alive("namenode", proc, home)
         address = runfiles.read_addr(home, "namenode")
-        if address is not None and runfiles.is_running(home, "namenode"):
-            return address
+        if address is not None and runfiles.read_pid(home, "namenode") == proc.pid:
+            return address  # its own: it writes the pid file, then the address
         if time.monotonic() > deadline:
             raise DFSError(f"the NameNode did not start serving; see {_log(home, 'namenode')}")
         time.sleep(0.05)

@@ -149,7 +149,6 @@ class MiniCluster:
     def start_daemon(self, name: str, wait_s: float = 30.0) -> None:
         """Start daemon `name` again and wait until it serves (a datanode: registered)."""
         if name == "namenode":
-            runfiles.remove_files(self.home, "namenode")  # the stale address of a killed one
             self.cluster.close()
             proc = spawn(self.conf, "namenode", "namenode")
             self.started.pids["namenode"] = proc.pid

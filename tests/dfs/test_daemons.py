@@ -422,3 +422,23 @@ def test_must_show_4_a_corrupt_replica_is_read_around_and_replaced(tmp_path):
         assert client.read_bytes("/c") == data
     finally:
         mc.close()
+
+
+@pytest.mark.slow
+def test_a_client_rides_through_a_namenode_restart(tmp_path):
+    """A NameNode killed and started again comes back on its port (when free): a client that
+    was connected before carries on with no new connect() (HDFS clients retry the address
+    they know), and the DataNodes re-register."""
+    mc = MiniCluster(tmp_path, datanodes=3, racks=2, daemons=True)
+    try:
+        client = mc.client()
+        client.write_bytes("/before", b"1" * 100_000)
+        port = mc.cluster.address[1]
+        mc.kill("namenode", signal.SIGKILL)
+        mc.start_daemon("namenode")
+        assert mc.cluster.address[1] == port
+        assert client.read_bytes("/before") == b"1" * 100_000
+        client.write_bytes("/after", b"2" * 100_000)
+        assert mc.client().read_bytes("/after") == b"2" * 100_000
+    finally:
+        mc.close()
