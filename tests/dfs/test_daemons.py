@@ -22,7 +22,7 @@ from dfs import runfiles
 from dfs.cluster import connect, format_cluster
 from dfs.conf import Configuration
 from dfs.errors import DFSError, DFSNotFormatted
-from dfs.launcher import stop_cluster
+from dfs.launcher import spawn, stop_cluster
 from dfs.minicluster import DAEMON_TEST_SETTINGS, MiniCluster
 
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (INFO|WARNING|ERROR|DEBUG) [\w.]+: ")
@@ -244,6 +244,20 @@ def test_must_show_1_kill_a_datanode_and_the_cluster_heals(tmp_path):
         assert "Live datanodes (3):" in out and "Dead datanodes (1):" in out, out
         dead_part = out.split("Dead datanodes (1):", 1)[1]
         assert victim in dead_part
+        # the dead node comes back with its old replicas: the excess ones are trimmed
+        back = Configuration({**dict(conf.items()), **DAEMON_TEST_SETTINGS}, load_site=False)
+        spawn(back, victim, "datanode", "--id", victim)
+        with connect(conf) as client:
+
+            def trimmed():
+                if len([d for d in client.datanode_report() if d.alive]) != 4:
+                    return False
+                counts = [len(b.locations) for p in files for b in client.block_locations(p)]
+                return set(counts) == {3} and not client.fsck("/").over_replicated
+
+            wait_until(trimmed, 60, f"{victim} back and every block at exactly 3 replicas")
+            for path, data in list(files.items())[:10]:
+                assert client.read_bytes(path) == data
     finally:
         stop_cluster(conf)
 
