@@ -7,6 +7,7 @@ run keeps one real-process cluster test and the in-process checks of the routing
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -456,3 +457,50 @@ def test_a_client_rides_through_a_namenode_restart(tmp_path):
         assert mc.client().read_bytes("/after") == b"2" * 100_000
     finally:
         mc.close()
+
+
+@pytest.mark.slow
+def test_must_show_5_hostile_bytes_at_live_daemons(tmp_path):
+    """Two thousand hostile inputs at a live NameNode's and a live DataNode's ports (random
+    bytes, a frame claiming 4 GiB, truncated frames, well-formed msgpack of the wrong shape):
+    every daemon still runs and serves, and normal operations work."""
+    import socket
+    import struct
+
+    import msgpack
+
+    mc = MiniCluster(tmp_path, datanodes=3, racks=2, daemons=True)
+    rng = __import__("random").Random(5)
+    shapes = [
+        lambda: rng.randbytes(rng.randrange(1, 300)),
+        lambda: struct.pack(">I", 0xFFFFFFFF) + rng.randbytes(16),
+        lambda: struct.pack(">I", rng.randrange(10, 5000)) + rng.randbytes(rng.randrange(0, 9)),
+        lambda: _frame(msgpack.packb([rng.randrange(99), "get_status", [1, [2], {"3": 4}]])),
+        lambda: _frame(msgpack.packb({"v": 1, "op": "READ_BLOCK", "block": "x", "offset": -1})),
+    ]
+    try:
+        targets = [mc.cluster.address, runfiles.read_addr(mc.home, "dn0")]
+        for i in range(2000):
+            s = socket.create_connection(targets[i % 2], timeout=5)
+            with s, contextlib.suppress(OSError):
+                s.sendall(shapes[i % len(shapes)]())
+        for name in ("namenode", "dn0", "dn1", "dn2"):
+            assert runfiles.is_running(mc.home, name), name
+            assert "Traceback" not in runfiles.log_path(mc.home, name).read_text(), name
+        closed = runfiles.log_path(mc.home, "namenode").read_text().count("WARNING")
+        assert closed >= 900, f"only {closed} of 1000 hostile connections were logged"
+        data = os.urandom(150_000)
+        client = mc.client()
+        client.write_bytes("/after-fuzz", data)
+        assert client.read_bytes("/after-fuzz") == data
+        assert sorted(d.node_id for d in client.datanode_report() if d.alive) == [
+            "dn0",
+            "dn1",
+            "dn2",
+        ]
+    finally:
+        mc.close()
+
+
+def _frame(body: bytes) -> bytes:
+    return len(body).to_bytes(4, "big") + body
