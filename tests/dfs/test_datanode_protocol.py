@@ -383,3 +383,18 @@ def test_embedded_a_datanode_stopped_by_another_command_is_dead_after_the_next_t
             third.close()
         mc.tick()
         assert all(d.alive for d in mc.client().datanode_report())
+
+
+def test_dfsadmin_report_decommissioning_lists_only_the_nodes_being_drained():
+    from dfs.admin import format_decommissioning
+
+    nodes = [
+        DatanodeInfo("dn0", "/r0", "/d/dn0", 100, 10, 90, True, 0, 1, "", 0, "Normal"),
+        DatanodeInfo(
+            "dn1", "/r0", "/d/dn1", 100, 10, 90, True, 0, 1, "", 0, "Decommission in progress"
+        ),
+        DatanodeInfo("dn2", "/r1", "/d/dn2", 100, 10, 90, True, 0, 1, "", 0, "Decommissioned"),
+    ]
+    out = format_decommissioning(nodes)
+    assert out.startswith("Decommissioning datanodes (1):\n\nName: dn1 (localhost)\n")
+    assert "dn0" not in out and "dn2" not in out
