@@ -27,6 +27,7 @@ import re
 import signal
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from dfs import runfiles, storage
@@ -149,27 +150,14 @@ class DataNodeDaemon:
     """One DataNode: its storage, its data transfer server and its service thread."""
 
     def __init__(self, conf: Configuration, node_id: str, rack: str | None = None) -> None:
-        from dfs.cluster import check_state_directory, read_topology
+        from dfs.cluster import check_state_directory
         from dfs.datanode import DataNode
 
         self.conf = conf
         self.home = home_dir(conf)
         version = check_state_directory(self.home)
         self.cluster_id = version["clusterID"]
-        topology = dict(read_topology(self.home))
-        if node_id not in topology:
-            raise DFSError(
-                f"datanode {node_id} is not in the cluster topology {self.home / 'topology'} "
-                f"(nodes: {', '.join(sorted(topology))})",
-                node_id,
-            )
-        if rack is not None and rack != topology[node_id]:
-            raise DFSError(
-                f"datanode {node_id} sits on {topology[node_id]} in {self.home / 'topology'}, "
-                f"not {rack}",
-                node_id,
-            )
-        self.node_id, self.rack = node_id, topology[node_id]
+        self.node_id, self.rack = node_id, topology_rack(self.home, node_id, rack)
         self._lock_fd = runfiles.hold_lock(self.home, node_id)
         directory = self.home / "datanodes" / node_id
         legacy = int(version.get("layoutVersion", "1")) < storage.LAYOUT_VERSION
@@ -384,16 +372,43 @@ def _rpc_proxy(protocol: type, address: tuple[str, int], conf: Configuration) ->
 
 def run_namenode(conf: Configuration) -> int:
     """``hadoop namenode``: the NameNode in the foreground until SIGTERM/SIGINT."""
+    from dfs.cluster import check_state_directory
+
+    check_state_directory(home_dir(conf))  # refused before anything is made in the directory
     runfiles.setup_logging(home_dir(conf), "namenode")
     daemon = NameNodeDaemon(conf).start()
     daemon.serve_forever()
     return 0
 
 
+def topology_rack(home: Path, node_id: str, rack: str | None) -> str:
+    """The rack of datanode `node_id` in the cluster's topology file (DFSError when it is not
+    a node of the cluster, or `rack` is given and differs)."""
+    from dfs.cluster import read_topology
+
+    topology = dict(read_topology(home))
+    if node_id not in topology:
+        raise DFSError(
+            f"datanode {node_id} is not in the cluster topology {home / 'topology'} "
+            f"(nodes: {', '.join(sorted(topology))})",
+            node_id,
+        )
+    if rack is not None and rack != topology[node_id]:
+        raise DFSError(
+            f"datanode {node_id} sits on {topology[node_id]} in {home / 'topology'}, not {rack}",
+            node_id,
+        )
+    return topology[node_id]
+
+
 def run_datanode(conf: Configuration, node_id: str, rack: str | None) -> int:
     """``hadoop datanode --id dnN``: one DataNode in the foreground until SIGTERM/SIGINT."""
+    from dfs.cluster import check_state_directory
+
     if not re.fullmatch(r"[A-Za-z0-9_-]+", node_id):
         raise DFSError(f"datanode id {node_id!r}: expected letters, digits, _ or - (dn0)")
+    check_state_directory(home_dir(conf))
+    topology_rack(home_dir(conf), node_id, rack)  # before a log file is made for it
     runfiles.setup_logging(home_dir(conf), node_id)
     daemon = DataNodeDaemon(conf, node_id, rack).start()
     daemon.serve_forever()

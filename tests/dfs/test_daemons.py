@@ -122,7 +122,7 @@ def test_namenode_daemon_refuses_an_unformatted_state_directory(tmp_path):
     r = hadoop(tmp_path / "nothing", "namenode", timeout=60)
     assert r.returncode == 1
     assert b"format" in r.stderr and b"Traceback" not in r.stderr
-    assert not (tmp_path / "nothing" / "run" / "namenode.addr").exists()
+    assert not (tmp_path / "nothing").exists()  # nothing made in a state directory refused
 
 
 def test_namenode_daemon_in_process_unformatted(tmp_path):
@@ -152,6 +152,11 @@ def test_start_cluster_refuses_more_datanodes_than_the_topology(tmp_path):
     r = hadoop(tmp_path / "home", "start-cluster", "--datanodes", "3")
     assert r.returncode == 1 and b"dfs.datanodes=3" in r.stderr
     assert not (tmp_path / "home" / "run" / "namenode.pid").exists()
+    r = hadoop(tmp_path / "home", "datanode", "--id", "dn2")
+    assert r.returncode == 1 and b"not in the cluster topology" in r.stderr, r.stderr
+    r = hadoop(tmp_path / "home", "datanode", "--id", "dn1", "--rack", "/rack9")
+    assert r.returncode == 1 and b"sits on /rack0" in r.stderr, r.stderr
+    assert not (tmp_path / "home" / "logs").exists()
 
 
 # -- real processes -------------------------------------------------------------------------------
