@@ -7,12 +7,14 @@ Owns ``$MINIHADOOP_HOME/run/`` and ``$MINIHADOOP_HOME/logs/``:
                       SIGKILLed daemon's lock goes with it)
     run/<name>.pid    the daemon's pid (written after the lock is taken)
     run/<name>.addr   ``host:port`` it serves on, written atomically once it serves
+    run/daemon-site.xml  the settings `hadoop start-cluster` started the daemons with (600)
     logs/<name>.log   its log, in Hadoop's line shape (``2026-12-06 05:43:24,123 INFO dfs.x: msg``)
 
 and the routing decision every command makes (`namenode_address`): talk to the NameNode daemon
 when one runs; stay embedded when none ever ran or the cluster was stopped cleanly; refuse
 when one died and left its files (see `DFSDaemonDown`). An embedded command holds
-run/namenode.lock shared (`embedded_guard`) so a NameNode daemon cannot start under it.
+run/namenode.lock (made at format) shared (`embedded_guard`), so a NameNode daemon cannot
+start under it.
 Must not touch: the namenode or datanode state itself.
 """
 
