@@ -19,13 +19,27 @@ from typing import Any
 
 from fsspec import AbstractFileSystem
 
-from dfs.conf import Configuration
+from dfs.conf import Configuration, current_user, home_dir
 from dfs.errors import DFSFileNotFound
 from dfs.paths import strip_scheme
 from dfs.protocol import FileStatus
 
 
-class DFSFileSystem(AbstractFileSystem):
+class _KeyedByCluster(type(AbstractFileSystem)):
+    """fsspec caches instances by their arguments: resolve the defaults that come from the
+    environment (the state directory, the user) first, so a changed ``$MINIHADOOP_HOME`` or
+    ``$HADOOP_USER_NAME`` gets its own instance instead of another cluster's or user's."""
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        if not args:
+            if kwargs.get("home") is None:
+                kwargs["home"] = str(home_dir(Configuration(dict(kwargs.get("conf") or {}))))
+            if kwargs.get("user") is None:
+                kwargs["user"] = current_user()
+        return super().__call__(*args, **kwargs)
+
+
+class DFSFileSystem(AbstractFileSystem, metaclass=_KeyedByCluster):
     protocol = "dfs"
     root_marker = "/"
 

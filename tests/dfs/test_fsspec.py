@@ -76,3 +76,28 @@ def test_pandas_reads_and_writes_csv(fs, mini_cluster):
     assert list(df["name"]) == ["ant", "bee"] and df["n"].sum() == 3
     df.to_csv("dfs:///data/y.csv", index=False, storage_options={"home": home})
     assert fs.cat("/data/y.csv") == b"name,n\nant,1\nbee,2\n"
+
+
+def test_a_changed_home_or_user_gets_its_own_filesystem_not_a_cached_one(tmp_path, monkeypatch):
+    """fsspec caches instances by their arguments; `dfs://` with no arguments must still follow
+    $MINIHADOOP_HOME and $HADOOP_USER_NAME (a cached instance kept the first cluster's)."""
+    from dfs.cluster import format_cluster
+    from dfs.conf import Configuration
+
+    homes = []
+    for name in ("one", "two"):
+        home = tmp_path / name
+        format_cluster(Configuration({"minihadoop.home": str(home)}, load_site=False))
+        homes.append(home)
+    monkeypatch.setenv("MINIHADOOP_HOME", str(homes[0]))
+    fsspec.filesystem("dfs").pipe_file("/only-in-one", b"1")
+    monkeypatch.setenv("MINIHADOOP_HOME", str(homes[1]))
+    fs_two = fsspec.filesystem("dfs")
+    assert not fs_two.exists("/only-in-one")
+    with fsspec.open("dfs:///only-in-two", "wb") as f:
+        f.write(b"2")
+    monkeypatch.setenv("MINIHADOOP_HOME", str(homes[0]))
+    assert fsspec.filesystem("dfs").cat_file("/only-in-one") == b"1"
+    assert not fsspec.filesystem("dfs").exists("/only-in-two")
+    monkeypatch.setenv("HADOOP_USER_NAME", "someone-else")
+    assert fsspec.filesystem("dfs").client.user == "someone-else"
