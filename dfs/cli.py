@@ -395,10 +395,11 @@ def start_cluster_main(conf: Configuration, args: list[str]) -> int:
         conf, _count(options, "--datanodes", START_USAGE), _count(options, "--racks", START_USAGE)
     )
     host, port = started.address
-    _write(f"NameNode serving on {host}:{port} (pid {started.pids['namenode']})\n")
     for name, pid in started.pids.items():
-        if name != "namenode":
-            _write(f"DataNode {name} registered (pid {pid})\n")
+        what = "NameNode" if name == "namenode" else f"DataNode {name}"
+        state = "started" if name in started.started else "already running"
+        where = f", serving on {host}:{port}" if name == "namenode" else ""
+        _write(f"{what} {state} (pid {pid}){where}\n")
     if started.safemode:
         _write("Safe mode is ON (hadoop dfsadmin -safemode get | wait)\n")
     return 0

@@ -30,6 +30,7 @@ class Started:
     pids: dict[str, int]
     address: tuple[str, int]
     safemode: bool = False  # still on when the start returned
+    started: tuple[str, ...] = ()  # the daemons this start launched (the others ran already)
 
 
 def overrides_of(conf: Configuration) -> dict[str, str]:
@@ -94,33 +95,38 @@ def start_cluster(
     racks: int | None = None,
     wait_s: float = 60.0,
 ) -> Started:
-    """Start the NameNode and the first `datanodes` DataNodes of the topology (all of them by
-    default) and wait until every one has registered. A daemon that exits early stops the
-    start (the others are stopped too) with the last lines of its log."""
+    """Start whichever of the NameNode and the first `datanodes` DataNodes of the topology (all
+    by default) is not running (a running one is left alone, as Hadoop's start-dfs.sh does),
+    then wait until every one of those DataNodes has registered. A daemon that exits early
+    stops the start (those started here are stopped again) with the last line of its log."""
     from dfs.cluster import check_state_directory, read_topology
 
     home = home_dir(conf)
     check_state_directory(home)
     nodes = _chosen_nodes(read_topology(home), datanodes, racks, home)
-    if runfiles.is_running(home, "namenode"):
-        raise DFSError(
-            f"a NameNode daemon already runs on {home} (pid {runfiles.read_pid(home, 'namenode')});"
-            " stop it first: hadoop stop-cluster",
-            str(home),
-        )
-    stop_cluster(conf)  # stale pid files of a cluster that died
-    procs = {"namenode": spawn(conf, "namenode", "namenode")}
+    for name in runfiles.daemon_names(home):
+        if not runfiles.is_running(home, name):
+            runfiles.remove_files(home, name)  # stale pid/addr files of one that died
+    procs: dict[str, subprocess.Popen] = {}
     try:
-        address = wait_serving(home, procs["namenode"], wait_s)
+        if runfiles.is_running(home, "namenode"):
+            address = runfiles.namenode_address(home, wait_s)
+        else:
+            procs["namenode"] = spawn(conf, "namenode", "namenode")
+            address = wait_serving(home, procs["namenode"], wait_s)
+        assert address is not None
         for node_id, rack in nodes:
-            procs[node_id] = spawn(conf, node_id, "datanode", "--id", node_id, "--rack", rack)
-        datanodes_only = {n: p for n, p in procs.items() if n != "namenode"}
-        wait_registered(conf, address, datanodes_only, wait_s, procs["namenode"])
+            if not runfiles.is_running(home, node_id):
+                procs[node_id] = spawn(conf, node_id, "datanode", "--id", node_id, "--rack", rack)
+        waiting = {node_id: procs.get(node_id) for node_id, _ in nodes}
+        wait_registered(conf, address, waiting, wait_s, procs.get("namenode"))
     except BaseException:
         for proc in procs.values():
             _terminate(proc.pid, 5.0)
         raise
-    return Started({n: p.pid for n, p in procs.items()}, address, _safemode(conf, address))
+    names = ["namenode", *(node_id for node_id, _ in nodes)]
+    pids = {n: procs[n].pid if n in procs else runfiles.read_pid(home, n) or 0 for n in names}
+    return Started(pids, address, _safemode(conf, address), tuple(procs))
 
 
 def _safemode(conf: Configuration, address: tuple[str, int]) -> bool:

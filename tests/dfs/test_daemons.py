@@ -23,7 +23,7 @@ from dfs import runfiles
 from dfs.cluster import connect, format_cluster
 from dfs.conf import Configuration
 from dfs.errors import DFSError, DFSNotFormatted
-from dfs.launcher import spawn, stop_cluster
+from dfs.launcher import stop_cluster
 from dfs.minicluster import DAEMON_TEST_SETTINGS, MiniCluster
 
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (INFO|WARNING|ERROR|DEBUG) [\w.]+: ")
@@ -214,7 +214,7 @@ def test_must_show_1_kill_a_datanode_and_the_cluster_heals(tmp_path):
     try:
         r = hadoop(home, "start-cluster", *defines, "--datanodes", "4", "--racks", "2")
         assert r.returncode == 0, r.stderr
-        assert r.stdout.count(b"registered") == 4
+        assert r.stdout.count(b"started (pid") == 5, r.stdout
         files = _files(50)
         with connect(conf) as client:
             for path, data in files.items():
@@ -250,9 +250,12 @@ def test_must_show_1_kill_a_datanode_and_the_cluster_heals(tmp_path):
         assert "Live datanodes (3):" in out and "Dead datanodes (1):" in out, out
         dead_part = out.split("Dead datanodes (1):", 1)[1]
         assert victim in dead_part
-        # the dead node comes back with its old replicas: the excess ones are trimmed
-        back = Configuration({**dict(conf.items()), **DAEMON_TEST_SETTINGS}, load_site=False)
-        spawn(back, victim, "datanode", "--id", victim)
+        # start-cluster starts what is not running: the dead node comes back with its old
+        # replicas, and the excess ones are trimmed
+        r = hadoop(home, "start-cluster", *defines)
+        assert r.returncode == 0, r.stderr
+        assert f"DataNode {victim} started".encode() in r.stdout, r.stdout
+        assert r.stdout.count(b"already running") == 4, r.stdout
         with connect(conf) as client:
 
             def trimmed():
