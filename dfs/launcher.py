@@ -73,13 +73,18 @@ def daemon_command(conf: Configuration, *args: str) -> list[str]:
     return [sys.executable, "-m", "dfs.cli", args[0], "-conf", str(site), *args[1:]]
 
 
+#: the daemons this process started and has not reaped yet, by pid (a Popen dropped while its
+#: process runs is a ResourceWarning, and its exit status must be collected by someone)
+_CHILDREN: dict[int, subprocess.Popen] = {}
+
+
 def spawn(conf: Configuration, name: str, *args: str) -> subprocess.Popen:
     """Start one daemon in the background; its output goes to logs/<name>.log."""
     home = home_dir(conf)
     log = runfiles.log_path(home, name)
     log.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with open(log, "ab") as out:
-        return subprocess.Popen(
+        proc = subprocess.Popen(
             daemon_command(conf, *args),
             stdin=subprocess.DEVNULL,
             stdout=out,
@@ -87,6 +92,8 @@ def spawn(conf: Configuration, name: str, *args: str) -> subprocess.Popen:
             start_new_session=True,
             close_fds=True,
         )
+    _CHILDREN[proc.pid] = proc
+    return proc
 
 
 def start_cluster(
@@ -263,14 +270,22 @@ def _terminate(pid: int, wait_s: float) -> None:
 
 
 def _exists(pid: int) -> bool:
-    try:
-        done, _ = os.waitpid(pid, os.WNOHANG)  # our own child: reap it
-        if done:
-            return False
-    except ChildProcessError:
-        pass
+    if not reap(pid):
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
+    return True
+
+
+def reap(pid: int) -> bool:
+    """Collect the exit status of daemon `pid` if this process started it and it has exited;
+    False while it still runs (True for a process that is not our child)."""
+    proc = _CHILDREN.get(pid)
+    if proc is None:
+        return True
+    if proc.poll() is None:
+        return False
+    del _CHILDREN[pid]
     return True

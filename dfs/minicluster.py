@@ -15,7 +15,6 @@ b'hello'
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import signal
@@ -27,7 +26,7 @@ from dfs import runfiles
 from dfs.cluster import EmbeddedCluster, format_cluster, read_topology
 from dfs.conf import Configuration
 from dfs.datanode import DataNode
-from dfs.launcher import spawn, start_cluster, stop_cluster, wait_registered, wait_serving
+from dfs.launcher import reap, spawn, start_cluster, stop_cluster, wait_registered, wait_serving
 from dfs.remote import RemoteCluster
 
 #: Daemon mode's settings for tests: heartbeats every 0.2 s, a node dead after 2 x 0.2 s +
@@ -140,11 +139,10 @@ class MiniCluster:
             raise ValueError(f"{name} is not running")
         os.kill(pid, sig)
         deadline = time.monotonic() + 15
-        while runfiles.is_running(self.home, name):
+        while runfiles.is_running(self.home, name) or not reap(pid):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{name} (pid {pid}) still runs 15 s after signal {sig}")
             time.sleep(0.02)
-        self._reap(pid)
 
     def start_daemon(self, name: str, wait_s: float = 30.0) -> None:
         """Start daemon `name` again and wait until it serves (a datanode: registered)."""
@@ -166,10 +164,6 @@ class MiniCluster:
         proc = spawn(self.conf, name, "datanode", "--id", name, "--rack", rack)
         self.started.pids[name] = proc.pid
         wait_registered(self.conf, self.cluster.address, {name: proc}, wait_s)
-
-    def _reap(self, pid: int) -> None:
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)
 
     def reopen(self, between=None) -> None:
         """Close and reopen the cluster, as a new command would (reloads image and edits).
@@ -198,7 +192,7 @@ class MiniCluster:
             if self.daemons:
                 stop_cluster(self.conf)
                 for pid in self.started.pids.values():
-                    self._reap(pid)
+                    reap(pid)
 
     def __enter__(self) -> MiniCluster:
         return self

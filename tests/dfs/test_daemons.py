@@ -393,6 +393,7 @@ def test_must_show_3_kill_the_namenode_during_writes(tmp_path):
             if w.poll() is None:
                 w.kill()
                 w.wait(10)
+            w.stdout.close()
         mc.close()
 
 
