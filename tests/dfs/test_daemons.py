@@ -513,3 +513,17 @@ def test_must_show_5_hostile_bytes_at_live_daemons(tmp_path):
 
 def _frame(body: bytes) -> bytes:
     return len(body).to_bytes(4, "big") + body
+
+
+def test_start_cluster_refuses_damaged_metadata_and_leaves_nothing_running(tmp_path):
+    """A damaged fsimage: the NameNode daemon refuses to start as an embedded command would,
+    start-cluster says why (the daemon's own last log line) and no daemon is left running."""
+    formatted(tmp_path)
+    home = tmp_path / "home"
+    image = home / "namenode" / "fsimage"
+    image.write_bytes(image.read_bytes()[:-7] + b"garbage")
+    r = hadoop(home, "start-cluster")
+    assert r.returncode == 1, r.stderr
+    assert b"namenode exited" in r.stderr and b"fsimage" in r.stderr, r.stderr
+    assert runfiles.running(home) == []
+    assert not (home / "run" / "namenode.addr").exists()
