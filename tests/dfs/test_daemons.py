@@ -527,3 +527,18 @@ def test_start_cluster_refuses_damaged_metadata_and_leaves_nothing_running(tmp_p
     assert b"namenode exited" in r.stderr and b"fsimage" in r.stderr, r.stderr
     assert runfiles.running(home) == []
     assert not (home / "run" / "namenode.addr").exists()
+
+
+def test_a_datanode_of_another_cluster_is_not_started(tmp_path):
+    """A DataNode whose storage carries another cluster's id is refused (HDFS's "Incompatible
+    clusterIDs"), its files untouched."""
+    formatted(tmp_path)
+    home = tmp_path / "home"
+    version = home / "datanodes" / "dn0" / "VERSION"
+    text = version.read_text()
+    ours = next(ln for ln in text.splitlines() if ln.startswith("clusterID="))
+    version.write_text(text.replace(ours, "clusterID=CID-someone-else"))
+    r = hadoop(home, "datanode", "--id", "dn0")
+    assert r.returncode == 1 and b"CID-someone-else" in r.stderr, r.stderr
+    assert "CID-someone-else" in version.read_text()
+    assert not runfiles.is_running(home, "dn0")
