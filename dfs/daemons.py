@@ -219,8 +219,11 @@ class DataNodeDaemon:
                     self._register(nn)
                     backoff = 0.1
                 self._serve_round(nn)
-            except (OSError, DFSError) as e:  # the NameNode went away or refused us
-                log.warning("%s: NameNode connection lost (%s); reconnecting", self.node_id, e)
+            except Exception as e:  # noqa: BLE001 - the service thread must outlive anything
+                if isinstance(e, (OSError, DFSError)):  # the NameNode went away or refused us
+                    log.warning("%s: NameNode connection lost (%s); reconnecting", self.node_id, e)
+                else:
+                    log.exception("%s: service round failed; reconnecting", self.node_id)
                 _close(nn)
                 nn = None
                 self.registered.clear()
