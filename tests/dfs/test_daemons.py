@@ -542,3 +542,30 @@ def test_a_datanode_of_another_cluster_is_not_started(tmp_path):
     assert r.returncode == 1 and b"CID-someone-else" in r.stderr, r.stderr
     assert "CID-someone-else" in version.read_text()
     assert not runfiles.is_running(home, "dn0")
+
+
+@pytest.mark.slow
+def test_periodic_block_reports_find_a_replica_lost_behind_the_datanodes_back(tmp_path):
+    """dfs.blockreport.intervalMsec: a replica file deleted behind a running DataNode's back is
+    missing from its next full block report; the NameNode stops counting it and has the block
+    copied again."""
+    mc = MiniCluster(
+        tmp_path, datanodes=4, racks=2, daemons=True, conf={"dfs.blockreport.intervalMsec": 500}
+    )
+    try:
+        client = mc.client()
+        client.write_bytes("/r", os.urandom(100_000))
+        block = client.block_locations("/r")[0]
+        victim = block.locations[0].node_id
+        dn = mc.datanodes[victim]
+        dn.block_path(block.block_id).unlink()
+        dn.meta_path(block.block_id).unlink()
+
+        def copied_again():
+            nodes = {d.node_id for d in client.block_locations("/r")[0].locations}
+            return len(nodes) == 3 and (victim not in nodes or dn.has_block(block.block_id))
+
+        wait_until(copied_again, 30, "the lost replica noticed and the block copied again")
+        assert client.fsck("/").healthy and client.verify("/").problems == ()
+    finally:
+        mc.close()
