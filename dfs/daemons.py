@@ -65,6 +65,24 @@ def stop_on_signals(event: threading.Event) -> None:
         signal.signal(sig, lambda *_: event.set())
 
 
+#: set by test harnesses (MiniCluster): the daemon stops when that process is gone, so a test
+#: run killed outright leaves no daemon behind
+PARENT_KEY = "minihadoop.daemon.parent-pid"
+
+
+def serve_until_stopped(conf: Configuration, stopped: threading.Event) -> None:
+    """Block the main thread until SIGTERM/SIGINT, `stopped` is set, or the watched parent
+    process (`PARENT_KEY`) is gone."""
+    from dfs.datanode import pid_alive
+
+    stop_on_signals(stopped)
+    parent = conf.get_int(PARENT_KEY, 0)
+    while not stopped.wait(1.0):
+        if parent and not pid_alive(parent):
+            log.warning("process %d that started this daemon is gone: stopping", parent)
+            return
+
+
 def heartbeat_interval(conf: Configuration) -> float:
     return float(conf.get("dfs.heartbeat.interval"))
 
@@ -128,9 +146,7 @@ class NameNodeDaemon:
                 log.exception("NameNode monitor round failed")
 
     def serve_forever(self) -> None:
-        stop_on_signals(self.stopped)
-        while not self.stopped.wait(1.0):
-            pass
+        serve_until_stopped(self.conf, self.stopped)
         self.stop()
 
     def stop(self) -> None:
@@ -335,9 +351,7 @@ class DataNodeDaemon:
             nn.block_received(self.node_id, block_id, length)
 
     def serve_forever(self) -> None:
-        stop_on_signals(self.stopped)
-        while not self.stopped.wait(1.0):
-            pass
+        serve_until_stopped(self.conf, self.stopped)
         self.stop()
 
     def stop(self) -> None:

@@ -25,6 +25,7 @@ from typing import Any
 from dfs import runfiles
 from dfs.cluster import EmbeddedCluster, format_cluster, read_topology
 from dfs.conf import Configuration
+from dfs.daemons import PARENT_KEY
 from dfs.datanode import DataNode
 from dfs.launcher import reap, spawn, start_cluster, stop_cluster, wait_registered, wait_serving
 from dfs.remote import RemoteCluster
@@ -59,8 +60,8 @@ class MiniCluster:
             "dfs.replication": replication or min(3, datanodes),
         }
         overrides.update(conf or {})
-        if daemons:
-            overrides = {**DAEMON_TEST_SETTINGS, **overrides}
+        if daemons:  # heartbeats for tests; the daemons stop if this process dies
+            overrides = {**DAEMON_TEST_SETTINGS, PARENT_KEY: os.getpid(), **overrides}
         self.conf = Configuration(overrides, load_site=False)
         format_cluster(self.conf, force=True, user=user)
         self.daemons = daemons

@@ -569,3 +569,33 @@ def test_periodic_block_reports_find_a_replica_lost_behind_the_datanodes_back(tm
         assert client.fsck("/").healthy and client.verify("/").problems == ()
     finally:
         mc.close()
+
+
+HARNESS = """
+import sys, time
+from dfs.minicluster import MiniCluster
+mc = MiniCluster(sys.argv[1], datanodes=2, racks=1, daemons=True)
+print("up", flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_killed_test_harness_leaves_no_daemon_behind(tmp_path):
+    """MiniCluster's daemons watch the process that started them: a test run killed outright
+    (no finally runs) leaves no NameNode or DataNode behind."""
+    home = tmp_path / "minihadoop"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HARNESS, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout.readline().strip() == "up"
+        assert sorted(runfiles.running(home)) == ["dn0", "dn1", "namenode"]
+        proc.kill()
+        proc.wait(10)
+        wait_until(lambda: runfiles.running(home) == [], 15, "the daemons gone")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+        proc.stdout.close()
+        stop_cluster(Configuration({"minihadoop.home": str(home)}, load_site=False))
