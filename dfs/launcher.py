@@ -75,7 +75,7 @@ def daemon_command(conf: Configuration, *args: str) -> list[str]:
 
 #: the daemons this process started and has not reaped yet, by pid (a Popen dropped while its
 #: process runs is a ResourceWarning, and its exit status must be collected by someone)
-_CHILDREN: dict[int, subprocess.Popen] = {}
+_CHILDREN: dict[int, tuple[Path, subprocess.Popen]] = {}
 
 
 def spawn(conf: Configuration, name: str, *args: str) -> subprocess.Popen:
@@ -92,7 +92,7 @@ def spawn(conf: Configuration, name: str, *args: str) -> subprocess.Popen:
             start_new_session=True,
             close_fds=True,
         )
-    _CHILDREN[proc.pid] = proc
+    _CHILDREN[proc.pid] = (home, proc)
     return proc
 
 
@@ -252,6 +252,9 @@ def stop_cluster(conf: Configuration, wait_s: float = 10.0) -> list[str]:
             _terminate(pid, wait_s)
             stopped.append(name)
         runfiles.remove_files(home, name)
+    for pid, (where, _proc) in list(_CHILDREN.items()):
+        if where == home:  # one of ours not stopped above (killed before its pid file was out)
+            _terminate(pid, wait_s)
     return stopped
 
 
@@ -282,10 +285,9 @@ def _exists(pid: int) -> bool:
 def reap(pid: int) -> bool:
     """Collect the exit status of daemon `pid` if this process started it and it has exited;
     False while it still runs (True for a process that is not our child)."""
-    proc = _CHILDREN.get(pid)
-    if proc is None:
+    if pid not in _CHILDREN:
         return True
-    if proc.poll() is None:
+    if _CHILDREN[pid][1].poll() is None:
         return False
     del _CHILDREN[pid]
     return True

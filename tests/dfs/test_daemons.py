@@ -599,3 +599,22 @@ def test_a_killed_test_harness_leaves_no_daemon_behind(tmp_path):
             proc.wait(10)
         proc.stdout.close()
         stop_cluster(Configuration({"minihadoop.home": str(home)}, load_site=False))
+
+
+def test_stop_cluster_stops_its_own_daemons_without_their_pid_files(tmp_path):
+    """A daemon this process started is stopped even when its pid file is gone (a start that
+    failed half-way could leave one running with no pid file yet)."""
+    from dfs.launcher import spawn
+
+    conf = formatted(tmp_path)
+    home = tmp_path / "home"
+    proc = spawn(conf, "dn0", "datanode", "--id", "dn0")
+    try:
+        wait_until(lambda: runfiles.read_pid(home, "dn0") == proc.pid, 30, "dn0 up")
+        (home / "run" / "dn0.pid").unlink()
+        stop_cluster(conf)
+        assert proc.poll() is not None and not runfiles.is_running(home, "dn0")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
