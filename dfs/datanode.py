@@ -60,6 +60,7 @@ from dfs.checksum import (
 from dfs.dataaccess import DatanodeAccess, TcpDatanodes, push_block
 from dfs.errors import DFSChecksumError, DFSError
 from dfs.protocol import BlockReport, DeleteCommand, ReplicateCommand
+from dfs.storage import fsync_dir
 
 log = logging.getLogger(__name__)
 
@@ -209,7 +210,7 @@ class BlockWriter:
             faults.crash_point("datanode.after_finalize_meta")
             os.replace(self._data_path, final)
             if sync:
-                _fsync_dir(final.parent)
+                fsync_dir(final.parent)
         except OSError:
             if moved_meta and not final.exists():
                 final_meta.unlink(missing_ok=True)
@@ -274,14 +275,6 @@ def _writing(rbw: Path, name: str) -> bool:
         return any(e == name or e.startswith(name + "_") for e in os.listdir(rbw))
     except OSError:
         return False
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class DataNode:
