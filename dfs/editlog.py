@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import struct
+import threading
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -229,6 +230,14 @@ class EditLog:
         self._fd: int | None = None
         self.size = 0
         self._broken: str | None = None  # why appends are refused (a tail we could not cut)
+        # Group commit: `append(sync=False)` writes under the namespace lock; `sync` fsyncs
+        # after it is released, and one fsync covers every append made before it. The sync
+        # lock keeps the descriptor from being swapped while it is fsync'd; `generation`
+        # counts descriptors (a new one means the old one was fsync'd when it was closed).
+        self._sync_lock = threading.RLock()
+        self._synced = 0
+        self.generation = 0
+        self._sync_error: str | None = None  # an fsync failed: nothing unsynced is durable
 
     def create(self, start_txid: int) -> None:
         """Start a new, empty log (tmp + fsync + rename): raises `DFSStorageWriteError`."""
@@ -240,6 +249,7 @@ class EditLog:
         the last good record there: that also lifts a refusal left by a failed append)."""
         self.close()
         self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+        self._synced = 0  # what another process left unsynced is fsync'd with our first sync
         if good_end is not None:
             if good_end < os.fstat(self._fd).st_size:
                 try:
@@ -254,12 +264,14 @@ class EditLog:
             self._broken = None
         self.size = os.lseek(self._fd, 0, os.SEEK_END)
 
-    def append(self, records: list[list]) -> int:
+    def append(self, records: list[list], sync: bool = True) -> int:
         """Append records and fsync: when this returns they survive a crash.
 
         Returns the file size after the append (the caller holds the namespace lock, so no
         other process appends in between). Raises `DFSStorageWriteError` when the write or
-        the fsync fails; the records are then not in the log.
+        the fsync fails; the records are then not in the log. With `sync` false the records
+        are written (they survive the death of this process) but survive a power cut only
+        after `sync(size)`.
         """
         if self._broken is not None:
             raise DFSStorageWriteError(self._broken, str(self.path))
@@ -270,14 +282,37 @@ class EditLog:
         before = os.fstat(fd).st_size
         try:
             faults.write_fully(fd, data, "editlog")
-            os.fsync(fd)
+            if sync:
+                os.fsync(fd)
         except OSError as e:
             self._cut_back(fd, before, e)
             raise DFSStorageWriteError(
                 f"cannot write the edit log {self.path}: {os_reason(e)}", str(self.path)
             ) from e
         self.size = before + len(data)
+        if sync:
+            self._synced = self.size
         return self.size
+
+    def sync(self, upto: int, generation: int) -> None:
+        """Make everything appended up to byte `upto` of descriptor `generation` durable.
+
+        One fsync covers every append made before it, so a caller whose records another
+        thread's fsync already covered returns at once (group commit). Raises
+        `DFSStorageWriteError` when the fsync fails; appends are refused from then on.
+        """
+        with self._sync_lock:
+            if self._sync_error is not None:
+                raise DFSStorageWriteError(self._sync_error, str(self.path))
+            if generation != self.generation or self._synced >= upto or self._fd is None:
+                return
+            target = self.size  # appends are made under the namespace lock; all before now
+            try:
+                os.fsync(self._fd)
+            except OSError as e:
+                self._fail_sync(e)
+                raise DFSStorageWriteError(self._sync_error, str(self.path)) from e
+            self._synced = max(self._synced, target, upto)
 
     def _cut_back(self, fd: int, good_end: int, cause: OSError) -> None:
         """Drop the part of a failed append that reached the file."""
@@ -300,9 +335,26 @@ class EditLog:
         return self.path.stat().st_size
 
     def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        """Close the descriptor, fsync'ing first what was appended without a sync."""
+        with self._sync_lock:
+            if self._fd is None:
+                return
+            try:
+                if self._synced < self.size:
+                    os.fsync(self._fd)
+            except OSError as e:
+                self._fail_sync(e)  # the next sync (the pending caller's) raises it
+            finally:
+                os.close(self._fd)
+                self._fd = None
+                self.generation += 1
+
+    def _fail_sync(self, cause: OSError) -> None:
+        self._sync_error = self._broken = (
+            f"cannot sync the edit log {self.path}: {os_reason(cause)}; operations written "
+            "since the last sync may not be durable, so none is accepted until the namenode "
+            "is restarted"
+        )
 
 
 # -- the image file -------------------------------------------------------------------------------

@@ -5,9 +5,12 @@ the conversation (registration, heartbeats, block reports, bad-block reports), a
 commands rather than calling out. It never touches block data and never imports the transport:
 `dfs.rpc` or the embedded cluster call it.
 
-Durability and sharing: every mutation is checked, appended to the edit log and fsync'd, and
-only then applied in memory. All of it happens under an exclusive file lock on the namenode
-directory; on taking the lock the namenode first replays whatever other processes appended
+Durability and sharing: every mutation is checked, written to the edit log, and only then
+applied in memory, all under an exclusive file lock on the namenode directory. The fsync that
+makes it survive a power cut comes after the lock is released and before the call returns
+(group commit, HDFS's logSync: one fsync covers every write before it, and readers never wait
+for one); a write or fsync that fails is reported to the caller, who was acknowledged nothing.
+On taking the lock the namenode first replays whatever other processes appended
 since (the embedded cluster lets several commands and task processes share one state
 directory, each with its own NameNode object over the same journal). When the log grows past
 `dfs.namenode.checkpoint.txns` records, the image is checkpointed and the log restarted.
@@ -77,7 +80,8 @@ log = logging.getLogger(__name__)
 faults.register("namenode.before_journal", "NameNode._journal, before the edit-log append")
 faults.register(
     "namenode.after_journal",
-    "NameNode._journal, after the records are appended and fsync'd, before they are applied",
+    "NameNode._journal, after the records are written to the edit log (fsync'd when the lock"
+    " is released), before they are applied",
 )
 faults.register(
     "namenode.checkpoint.after_image",
@@ -143,6 +147,7 @@ class NameNode:
         self._lock_fd = os.open(self.directory / "lock", os.O_RDWR | os.O_CREAT, 0o600)
         self._lock_depth = 0
         self._thread_lock = threading.RLock()  # threads of this process (RPC handlers)
+        self._unsynced = threading.local()  # per thread: the edit-log bytes it awaits a sync of
         self._edits = editlog.EditLog(self.directory / "edits")
         self._edits_ino = -1
         self._edits_offset = 0
@@ -157,9 +162,7 @@ class NameNode:
 
     # -- formatting ----------------------------------------------------------------------------
     @staticmethod
-    def format(
-        directory: Path, conf: Configuration, superuser: str, force: bool = False
-    ) -> str:
+    def format(directory: Path, conf: Configuration, superuser: str, force: bool = False) -> str:
         """Create an empty namespace in `directory`; returns the new cluster id.
 
         Refuses (without -force) when the directory holds any namenode metadata, even the
@@ -178,9 +181,7 @@ class NameNode:
             (directory / name).unlink(missing_ok=True)
         supergroup = conf.get_str("dfs.permissions.superusergroup")
         ns = Namespace(superuser, supergroup, now_ms())
-        image = image_of(
-            ns, txid=0, next_block_id=FIRST_BLOCK_ID, genstamp=FIRST_GENSTAMP
-        )
+        image = image_of(ns, txid=0, next_block_id=FIRST_BLOCK_ID, genstamp=FIRST_GENSTAMP)
         cluster_id = storage.new_cluster_id()
         image["cluster_id"] = cluster_id
         editlog.write_image(directory / "fsimage", image)
@@ -197,21 +198,36 @@ class NameNode:
 
         Two levels: a thread lock serializes this process's threads (the RPC server runs calls
         on many), and under it the flock serializes processes sharing the state directory."""
-        with self._thread_lock:
-            if self._lock_depth == 0:
-                fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
-                try:
-                    self._catch_up()
-                except BaseException:
-                    fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
-                    raise
-            self._lock_depth += 1
-            try:
-                yield
-            finally:
-                self._lock_depth -= 1
+        outermost = False
+        try:
+            with self._thread_lock:
                 if self._lock_depth == 0:
-                    fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+                    fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+                    outermost = True
+                    try:
+                        self._catch_up()
+                    except BaseException:
+                        fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+                        raise
+                self._lock_depth += 1
+                try:
+                    yield
+                finally:
+                    self._lock_depth -= 1
+                    if self._lock_depth == 0:
+                        fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+        finally:
+            if outermost:
+                self._sync_journal()
+
+    def _sync_journal(self) -> None:
+        """Make this thread's journaled records durable, after the lock is released (group
+        commit: readers and other writers do not wait for this fsync; the caller's reply
+        does, since it is sent only when `locked()` has returned)."""
+        pending = self._unsynced.__dict__.pop("pending", None)
+        if pending is not None:
+            generation, upto = pending
+            self._edits.sync(upto, generation)
 
     def _catch_up(self) -> None:
         path = self.directory / "edits"
@@ -233,9 +249,7 @@ class NameNode:
         self._replay(found, self.txid + 1, path)
         end = found.end
         if end < st.st_size:
-            log.warning(
-                "dropping a torn record at the end of %s (offset %d)", path, end
-            )
+            log.warning("dropping a torn record at the end of %s (offset %d)", path, end)
             self._edits.open(good_end=end)
         self._edits_offset = end
 
@@ -334,10 +348,11 @@ class NameNode:
         """Make records durable, then apply them (the caller holds the lock)."""
         faults.crash_point("namenode.before_journal")
         try:
-            self._edits_offset = self._edits.append(list(records))
+            self._edits_offset = self._edits.append(list(records), sync=False)
         except DFSError as e:  # a failed write: nothing is applied, nothing acknowledged
             e.args = (f"{editlog.describe(records[0])}: {e.message}",)
             raise
+        self._unsynced.pending = (self._edits.generation, self._edits_offset)
         faults.crash_point("namenode.after_journal")
         for record in records:
             self.txid += 1
@@ -411,9 +426,7 @@ class NameNode:
     def _forget_blocks(self, node: INode) -> None:
         for f in walk_files(node):
             for b in f.blocks:
-                self.pending_deletes.append(
-                    (b.block_id, self.blocks.remove_block(b.block_id))
-                )
+                self.pending_deletes.append((b.block_id, self.blocks.remove_block(b.block_id)))
 
     def _probe(self, block_ids: list[int]) -> None:
         if self.replica_probe is None:
@@ -706,9 +719,7 @@ class NameNode:
             self.ns.check_owner(self._caller(user), node)
             self._journal(["chmod", normalize(path), mode & 0o7777])
 
-    def set_owner(
-        self, user: str, path: str, owner: str | None, group: str | None
-    ) -> None:
+    def set_owner(self, user: str, path: str, owner: str | None, group: str | None) -> None:
         with self.locked():
             self._check_writable(f"Cannot set owner for {path}", path)
             caller = self._caller(user)
@@ -723,9 +734,7 @@ class NameNode:
             f = self.ns.file(path, caller)
             self.ns.check(caller, f, WRITE)
             if replication < 1:
-                raise DFSError(
-                    f"replication must be at least 1, got {replication}", path
-                )
+                raise DFSError(f"replication must be at least 1, got {replication}", path)
             self._journal(["setrep", normalize(path), int(replication)])
             return True
 
@@ -960,10 +969,7 @@ class NameNode:
     def datanode_report(self) -> list[DatanodeInfo]:
         with self.locked():
             self.check_datanodes()
-            return [
-                n.info()
-                for n in sorted(self.blocks.nodes.values(), key=lambda n: n.node_id)
-            ]
+            return [n.info() for n in sorted(self.blocks.nodes.values(), key=lambda n: n.node_id)]
 
     def fsck(self, user: str, path: str = "/") -> FsckReport:
         with self.locked():
