@@ -119,8 +119,7 @@ def test_sigkill_inside_a_put_loses_nothing_acknowledged(tmp_path, point, n):
     import dfs.datanode  # noqa: F401
     import dfs.namenode  # noqa: F401
 
-    if point not in faults.CRASH_POINTS:
-        pytest.skip(f"crash point {point!r} is not declared in dfs.faults.CRASH_POINTS yet")
+    assert point in faults.CRASH_POINTS, f"crash point {point!r} is not declared"
     mc = MiniCluster(tmp_path)
     mc.close()
     rc, acknowledged, in_flight, crashed = _run_writer(mc, 8, crash=f"{point}@{n}")

@@ -216,11 +216,10 @@ def crash_points() -> dict[str, str]:
 
 
 def require_point(name: str) -> None:
-    """Skip (with the reason) while crash point `name` has not landed in the product."""
-    import pytest
-
-    if name not in crash_points():
-        pytest.skip(f"crash point {name!r} is not declared in dfs.faults.CRASH_POINTS yet")
+    """Fail when crash point `name` is not declared (renamed or removed in the product: the
+    suite would otherwise stop testing that moment without saying so)."""
+    known = crash_points()
+    assert name in known, f"crash point {name!r} is not in dfs.faults.CRASH_POINTS: {sorted(known)}"
 
 
 # ---- what a reader sees -----------------------------------------------------------------------

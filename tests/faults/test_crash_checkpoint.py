@@ -132,8 +132,7 @@ def checkpoint_points() -> list[str]:
 
 def _require_checkpoint_points() -> list[str]:
     points = checkpoint_points()
-    if not points:
-        pytest.skip("no checkpoint crash point (namenode.checkpoint.*) in CRASH_POINTS yet")
+    assert points, "no checkpoint crash point (namenode.checkpoint.*) in CRASH_POINTS"
     return points
 
 
