@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
@@ -194,12 +195,31 @@ def test_fsck_absent_path_and_bad_flag(run):
 
 
 # ---- dfsadmin ---------------------------------------------------------------------------------
+def _figures(client):
+    """The datanode report without the heartbeat times (which move on every heartbeat)."""
+    return [replace(n, last_contact=0) for n in client.datanode_report()]
+
+
+def steady_reading(command, read=_figures):
+    """`command()`, with `read(client)` before and after it, repeated until the two readings
+    agree: with daemons, the DataNodes report their usage on their own schedule and a heartbeat
+    may change the figures in between (embedded, the first try is steady). Returns the
+    command's result and the reading."""
+    for _ in range(100):
+        with connect(Configuration()) as c:
+            before = read(c)
+        result = command()
+        with connect(Configuration()) as c:
+            after = read(c)
+        if before == after:
+            return result, after
+    raise AssertionError("the figures changed during every one of 100 readings")
+
+
 def test_dfsadmin_report(run):
     put_bytes("/f", os.urandom(1000))
-    r = run("dfsadmin", "-report")
+    r, nodes = steady_reading(lambda: run("dfsadmin", "-report"))
     assert r.exit_code == 0, r.stderr
-    with connect(Configuration()) as c:
-        nodes = c.datanode_report()
     live = [n for n in nodes if n.alive]
     out = r.stdout
     assert f"Configured Capacity: {sum(n.capacity for n in live)} (" in out

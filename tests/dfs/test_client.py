@@ -31,25 +31,29 @@ def test_round_trip_sizes(mini_cluster, size):
     assert sum(b.length for b in blocks) == size
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.binary(min_size=0, max_size=5000), blocksize_chunks=st.integers(1, 4),
-       writes=st.lists(st.integers(1, 700), min_size=1, max_size=8))
-def test_round_trip_any_size_and_block_size(tmp_path_factory, data, blocksize_chunks, writes):
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.binary(min_size=0, max_size=5000),
+    blocksize_chunks=st.integers(1, 4),
+    writes=st.lists(st.integers(1, 700), min_size=1, max_size=8),
+)
+def test_round_trip_any_size_and_block_size(mini_cluster, data, blocksize_chunks, writes):
     """Any content, written in any pieces, with any block size, reads back identical."""
-    base = tmp_path_factory.mktemp("rt")
-    with MiniCluster(base, datanodes=3, blocksize=512 * blocksize_chunks) as mc:
-        c = mc.client()
-        with c.create("/x") as f:
-            pos = 0
-            for w in writes:
-                f.write(data[pos : pos + w])
-                pos += w
-            f.write(data[pos:])
-        assert c.read_bytes("/x") == data
-        with c.open("/x") as f:  # ranged reads at every block boundary
-            for off in range(0, len(data) + 1, 509):
-                f.seek(off)
-                assert f.read(700) == data[off : off + 700]
+    c = mini_cluster.client()
+    with c.create("/x", overwrite=True, blocksize=512 * blocksize_chunks) as f:
+        pos = 0
+        for w in writes:
+            f.write(data[pos : pos + w])
+            pos += w
+        f.write(data[pos:])
+    assert c.status("/x").blocksize == 512 * blocksize_chunks
+    assert c.read_bytes("/x") == data
+    with c.open("/x") as f:  # ranged reads at every block boundary
+        for off in range(0, len(data) + 1, 509):
+            f.seek(off)
+            assert f.read(700) == data[off : off + 700]
 
 
 def test_placement_three_nodes_two_racks(mini_cluster):
@@ -199,21 +203,28 @@ def test_relative_paths_resolve_under_home(mini_cluster):
     assert c.status("/user/alice/notes.txt").owner == "alice"
 
 
-def test_metadata_survives_reopen_and_checkpoint(tmp_path):
+@pytest.fixture
+def checkpointing(tmp_path):
+    """A cluster whose NameNode checkpoints after 10 journal records."""
     with MiniCluster(tmp_path, conf={"dfs.namenode.checkpoint.txns": 10}) as mc:
-        c = mc.client()
-        for i in range(30):
-            c.write_bytes(f"/many/f{i}", _payload(i * 100, i))
-        c.rename("/many/f3", "/many/renamed")
-        c.delete("/many/f4")
-        mc.reopen()  # replays edits, checkpoints past 10 records
-        mc.reopen()
-        c = mc.client()
-        names = {s.name for s in c.listdir("/many")}
-        assert "renamed" in names and "f4" not in names and "f3" not in names
-        assert len(names) == 29
-        assert c.read_bytes("/many/f7") == _payload(700, 7)
-        assert os.path.getsize(mc.home / "namenode" / "edits") < 4096  # rolled after the image
+        yield mc
+
+
+def test_metadata_survives_reopen_and_checkpoint(checkpointing):
+    mc = checkpointing
+    c = mc.client()
+    for i in range(30):
+        c.write_bytes(f"/many/f{i}", _payload(i * 100, i))
+    c.rename("/many/f3", "/many/renamed")
+    c.delete("/many/f4")
+    mc.reopen()  # replays edits, checkpoints past 10 records
+    mc.reopen()
+    c = mc.client()
+    names = {s.name for s in c.listdir("/many")}
+    assert "renamed" in names and "f4" not in names and "f3" not in names
+    assert len(names) == 29
+    assert c.read_bytes("/many/f7") == _payload(700, 7)
+    assert os.path.getsize(mc.home / "namenode" / "edits") < 4096  # rolled after the image
 
 
 def test_two_clusters_on_one_directory_see_each_other(mini_cluster):
@@ -230,22 +241,29 @@ def test_two_clusters_on_one_directory_see_each_other(mini_cluster):
         other.close()
 
 
+@pytest.fixture
+def single_node(tmp_path):
+    """One DataNode, 256 KiB blocks."""
+    with MiniCluster(tmp_path, datanodes=1, blocksize=256 * 1024) as mc:
+        yield mc
+
+
 @pytest.mark.parametrize("flip", [0, 511, 512, 65535, 65536, 131071, 140000])
 @pytest.mark.parametrize("window", [(-3, 4), (-70000, 70000), (-200000, 200000)])
-def test_every_read_that_touches_a_corrupt_byte_detects_it(tmp_path, flip, window):
-    with MiniCluster(tmp_path, datanodes=1, blocksize=256 * 1024) as mc:
-        c = mc.client()
-        data = _payload(150_000, 1)
-        c.write_bytes("/one", data)
-        block = c.block_locations("/one")[0]
-        _flip_byte(mc, block.block_id, "dn0", offset=flip)
-        lo, hi = max(flip + window[0], 0), min(flip + window[1], len(data))
-        with c.open("/one") as f:  # a read that avoids the bad chunk still works
-            clean_end = flip // 512 * 512
-            assert f.read(clean_end) == data[:clean_end]
-        with c.open("/one") as f, pytest.raises(OSError, match="Could not obtain block"):
-            f.seek(lo)
-            f.read(hi - lo)
+def test_every_read_that_touches_a_corrupt_byte_detects_it(single_node, flip, window):
+    mc = single_node
+    c = mc.client()
+    data = _payload(150_000, 1)
+    c.write_bytes("/one", data)
+    block = c.block_locations("/one")[0]
+    _flip_byte(mc, block.block_id, "dn0", offset=flip)
+    lo, hi = max(flip + window[0], 0), min(flip + window[1], len(data))
+    with c.open("/one") as f:  # a read that avoids the bad chunk still works
+        clean_end = flip // 512 * 512
+        assert f.read(clean_end) == data[:clean_end]
+    with c.open("/one") as f, pytest.raises(OSError, match="Could not obtain block"):
+        f.seek(lo)
+        f.read(hi - lo)
 
 
 def test_a_checkpoint_by_another_process_keeps_replicas_visible(tmp_path):

@@ -10,18 +10,19 @@ would once `hadoop start-cluster` ran.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from dfs.conf import current_user
-from dfs.minicluster import MiniCluster
 from tests.dfs import test_shell
+from tests.dfs.daemon_mode import daemon_cluster_fixture, empty, mini_cluster  # noqa: F401
 from tests.dfs.test_client import (  # noqa: F401 - collected here, against the daemons
     test_all_replicas_corrupt_is_a_clear_error,
+    test_every_read_that_touches_a_corrupt_byte_detects_it,
+    test_metadata_survives_reopen_and_checkpoint,
     test_namespace_operations,
     test_placement_three_nodes_two_racks,
     test_relative_paths_resolve_under_home,
+    test_round_trip_any_size_and_block_size,
     test_round_trip_sizes,
     test_stopped_datanode_is_skipped_by_reads_and_writes,
     test_writer_on_a_datanode_gets_the_first_replica,
@@ -36,6 +37,7 @@ from tests.dfs.test_fsspec import (  # noqa: F401
 )
 from tests.dfs.test_shell import (  # noqa: F401
     test_chmod_chown_chgrp,
+    test_df,
     test_du_count_stat_numbers,
     test_get_existing_local_and_cat_dir,
     test_getmerge,
@@ -70,50 +72,38 @@ from tests.mapred.test_io_dfs import (  # noqa: F401
 )
 
 # Not here: tests that reach into the embedded cluster's objects (the NameNode's block map, a
-# DataNode object's writer), open a second embedded cluster on the same directory, build their
-# own embedded MiniCluster, or assert a state in between two heartbeat rounds (daemons repair on
-# their own schedule); nor test_df, which compares `-df` with a second reading of the used bytes:
-# on live DataNodes a late copy or deletion of the last test's blocks may land in between.
+# DataNode object's writer), open a second embedded cluster on the same directory, or assert a
+# state in between two heartbeat rounds (daemons repair on their own schedule):
+# test_corrupt_replica_is_read_around_reported_and_repaired (the NameNode's corrupt map),
+# test_wiped_datanode_reads_succeed_and_fsck_shows_repair (wipes the disk of a DataNode that runs),
+# test_pipeline_survives_a_failing_node (patches a DataNode object), test_two_clusters_on_one_
+# directory_see_each_other and test_a_checkpoint_by_another_process_keeps_replicas_visible (a
+# second embedded cluster), test_a_changed_home_or_user_gets_its_own_filesystem_not_a_cached_one
+# (formats state directories of its own), test_protocol_is_registered_by_installation (no cluster).
 
 
-@pytest.fixture(scope="module")
-def daemon_cluster(tmp_path_factory):
-    # the shell tests format their embedded cluster as alice (its superuser): here alice is one
-    # through the supergroup, and the client tests' user (the formatter) is the superuser
-    superuser = current_user()
-    groups = {"hadoop.user.group.static.mapping.overrides": "dr.who=;alice=supergroup"}
-    base = tmp_path_factory.mktemp("daemons")
-    mc = MiniCluster(base, daemons=True, user=superuser, conf=groups)
-    mc.superuser = superuser
-    try:
-        yield mc
-    finally:
-        mc.close()
-
-
-def _empty(mc: MiniCluster, settle: bool = False) -> None:
-    """Delete everything; with `settle`, also wait (bounded) until the DataNodes have deleted
-    the replicas (on their heartbeats): the shell tests compare df/du figures, which must not
-    move under them as the last test's deletions land."""
-    client = mc.client(user=mc.superuser)
-    for st in client.listdir("/"):
-        client.delete(st.path, recursive=True)
-    deadline = time.monotonic() + 15
-    while settle and client.disk_status().used:
-        assert time.monotonic() < deadline, "the datanodes did not delete the replicas in 15 s"
-        time.sleep(0.05)
+daemon_cluster = daemon_cluster_fixture(current_user(), "dr.who=;alice=supergroup")
+single_node_cluster = daemon_cluster_fixture(
+    current_user(), name="single_node_cluster", datanodes=1, blocksize=256 * 1024
+)
+checkpointing = daemon_cluster_fixture(
+    current_user(), name="checkpointing", conf={"dfs.namenode.checkpoint.txns": 10}
+)
 
 
 @pytest.fixture
-def mini_cluster(daemon_cluster):
-    yield daemon_cluster
-    _empty(daemon_cluster)
+def single_node(single_node_cluster):
+    empty(single_node_cluster)
+    yield single_node_cluster
+    empty(single_node_cluster)
 
 
 @pytest.fixture
 def hadoop(daemon_cluster, monkeypatch):
-    _empty(daemon_cluster, settle=True)
+    # the shell tests format their embedded cluster as alice (its superuser): here alice is one
+    # through the supergroup, and the client tests' user (the formatter) is the superuser
+    empty(daemon_cluster, settle=True)
     h = test_shell.Hadoop(monkeypatch, str(daemon_cluster.home))
     assert h.fs("-mkdir", "-p", "/user/alice").exit_code == 0
     yield h
-    _empty(daemon_cluster)
+    empty(daemon_cluster)

@@ -146,23 +146,27 @@ def _records(mc: MiniCluster) -> int:
     return len(editlog.read_records(Path(mc.home) / "namenode" / "edits")[1])
 
 
-def test_rename_overwrite_replaces_a_file_in_one_record_and_deletes_its_blocks(tmp_path):
-    with MiniCluster(tmp_path) as mc:
-        c = mc.client()
-        c.write_bytes("/a", OLD)
-        c.write_bytes("/b", NEW)
-        old_blocks = [b.block_id for b in c.block_locations("/a")]
-        assert all(any(dn.has_block(b) for dn in mc.datanodes.values()) for b in old_blocks)
-        before = _records(mc)
-        assert c.rename("/b", "/a", overwrite=True) == "/a"
-        assert _records(mc) == before + 1
-        assert c.read_bytes("/a") == NEW and not c.exists("/b")
-        mc.tick()
-        assert not any(dn.has_block(b) for dn in mc.datanodes.values() for b in old_blocks)
-        mc.reopen()  # replaying the journal gives the same namespace
-        c = mc.client()
-        assert c.read_bytes("/a") == NEW and not c.exists("/b")
-        assert c.fsck("/").healthy
+def test_rename_overwrite_replaces_a_file_in_one_record_and_deletes_its_blocks(mini_cluster):
+    mc = mini_cluster
+    c = mc.client()
+    c.write_bytes("/a", OLD)
+    c.write_bytes("/b", NEW)
+    old_blocks = [b.block_id for b in c.block_locations("/a")]
+    assert all(any(dn.has_block(b) for dn in mc.datanodes.values()) for b in old_blocks)
+    before = _records(mc)
+    assert c.rename("/b", "/a", overwrite=True) == "/a"
+    assert _records(mc) == before + 1
+    assert c.read_bytes("/a") == NEW and not c.exists("/b")
+    mc.tick()  # the deletions ride the next heartbeat replies (daemons: within a few seconds)
+    _wait_for(
+        lambda: not any(dn.has_block(b) for dn in mc.datanodes.values() for b in old_blocks),
+        "the replaced file's replicas to be deleted",
+        timeout=15,
+    )
+    mc.reopen()  # replaying the journal gives the same namespace
+    c = mc.client()
+    assert c.read_bytes("/a") == NEW and not c.exists("/b")
+    assert c.fsck("/").healthy
 
 
 def test_rename_without_overwrite_refuses_an_existing_destination(mini_cluster):
@@ -239,8 +243,8 @@ def _wait_for(predicate, what: str, timeout: float = 30.0) -> None:
         time.sleep(0.02)
 
 
-def test_two_put_f_processes_one_wins_the_other_gets_the_lease_error(tmp_path):
-    mc = MiniCluster(tmp_path)
+def test_two_put_f_processes_one_wins_the_other_gets_the_lease_error(mini_cluster, tmp_path):
+    mc = mini_cluster
     c = mc.client()
     c.write_bytes("/p", OLD)
     first, second = _payload(300_000, 2), _payload(250_000, 3)
@@ -266,11 +270,10 @@ def test_two_put_f_processes_one_wins_the_other_gets_the_lease_error(tmp_path):
         a.stderr.close()
     assert c.read_bytes("/p") == first
     assert not c.exists("/p._COPYING_")
-    mc.close()
 
 
-def test_a_dead_writer_does_not_block_the_next_put(tmp_path):
-    mc = MiniCluster(tmp_path)
+def test_a_dead_writer_does_not_block_the_next_put(mini_cluster, tmp_path):
+    mc = mini_cluster
     c = mc.client()
     second = _payload(90_000, 4)
     (tmp_path / "second").write_bytes(second)
@@ -291,7 +294,6 @@ def test_a_dead_writer_does_not_block_the_next_put(tmp_path):
     _, err = b.communicate(timeout=60)
     assert b.returncode == 0, err
     assert c.read_bytes("/p") == second
-    mc.close()
 
 
 # ---- commands that write local files ------------------------------------------------------------
@@ -310,6 +312,6 @@ def test_getmerge_and_get_write_the_local_file_only_when_the_copy_finished(mini_
     assert _shell(bob, ["-get", "-f", "/m/b", str(dst)]) == 1
     assert dst.read_bytes() == b"precious\n"
     assert _shell(bob, ["-getmerge", "/missing", str(tmp_path / "new")]) == 1
-    assert sorted(os.listdir(tmp_path)) == ["merged", "minihadoop"]  # no file, no ._COPYING_
+    assert set(os.listdir(tmp_path)) - {"minihadoop"} == {"merged"}  # no file, no ._COPYING_
     assert _shell(admin, ["-getmerge", "/m", str(dst)]) == 0
     assert dst.read_bytes() == b"aaa\nbbb\n"

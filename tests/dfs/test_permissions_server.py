@@ -47,6 +47,12 @@ def make_cluster(mp, home, *defines: str) -> Hadoop:
     for d in defines:
         args += ["-D", d]
     h.ok(*args, "-format")
+    populate(h)
+    return h
+
+
+def populate(h: Hadoop) -> None:
+    """alice's home with a 600 file and a 700 directory, and a world-writable sticky /tmp."""
     h.ok("fs", "-mkdir", "-p", "/home/alice", "/tmp")
     h.ok("fs", "-chown", "alice:alice", "/home/alice")
     h.ok("fs", "-chmod", "1777", "/tmp")
@@ -55,7 +61,6 @@ def make_cluster(mp, home, *defines: str) -> Hadoop:
     h.ok("fs", "-mkdir", "/home/alice/private", user="alice")
     h.ok("fs", "-put", "-", "/home/alice/private/data", user="alice", input=DATA)
     h.ok("fs", "-chmod", "700", "/home/alice/private", user="alice")
-    return h
 
 
 @pytest.fixture
@@ -202,9 +207,16 @@ def test_count_du_fsck_reveal_nothing_under_a_private_directory(hadoop):
 
 
 # ---- the cluster's own settings --------------------------------------------------------------
-def test_cluster_formatted_without_permissions_is_permission_less(tmp_path, monkeypatch):
-    h = make_cluster(monkeypatch, tmp_path / "home", "dfs.permissions.enabled=false")
-    site = (tmp_path / "home" / "namenode" / CLUSTER_SITE).read_text()
+@pytest.fixture
+def permission_less(tmp_path, monkeypatch) -> Hadoop:
+    """A cluster formatted with dfs.permissions.enabled=false."""
+    monkeypatch.delenv("MINIHADOOP_CONF_DIR", raising=False)
+    return make_cluster(monkeypatch, tmp_path / "home", "dfs.permissions.enabled=false")
+
+
+def test_cluster_formatted_without_permissions_is_permission_less(permission_less):
+    h = permission_less
+    site = (h.home / "namenode" / CLUSTER_SITE).read_text()
     assert "<name>dfs.permissions.enabled</name>" in site and "<value>false</value>" in site
     assert (
         h.ok(

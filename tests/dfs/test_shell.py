@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from dfs.cli import cli
 from dfs.cluster import connect
 from dfs.conf import Configuration
+from tests.dfs.test_cli import steady_reading
 
 BLOCK = 65536
 BS = ["-D", f"dfs.blocksize={BLOCK}"]
@@ -285,11 +286,9 @@ def test_du_count_stat_numbers(hadoop, tmp_path):
 
 
 def test_df(hadoop):
-    r = hadoop.fs("-df")
+    r, fs = steady_reading(lambda: hadoop.fs("-df"), lambda c: c.disk_status())
     header, row = r.stdout.splitlines()
     assert header.split() == ["Filesystem", "Size", "Used", "Available", "Use%"]
-    with connect(Configuration()) as c:
-        fs = c.disk_status()
     cols = row.split()
     assert [int(x) for x in cols[1:4]] == [fs.capacity, fs.used, fs.remaining]
     assert cols[4] == f"{round(fs.used * 100 / fs.capacity)}%"
