@@ -427,13 +427,19 @@ class BlockManager:
             )
             if targets:
                 self._queue_replication(block_id, good, targets)
-        bad = sorted(n for n in self.corrupt.get(block_id, ()) if self.nodes[n].alive)
+        # a marked node may not have registered (yet): the mark is journaled, the node list
+        # is not, so a restarted NameNode knows marks of nodes it has not heard from
+        bad = sorted(n for n in self.corrupt.get(block_id, ()) if self._alive(n))
         if bad and (len(live) >= want or not targets):
             for n in bad:
                 self.queue_delete(block_id, n)
         if len(live) > expected:
             for n in self._excess(live, expected):
                 self.queue_delete(block_id, n)
+
+    def _alive(self, node_id: str) -> bool:
+        node = self.nodes.get(node_id)
+        return node is not None and node.alive
 
     def _queue_replication(self, block_id: int, good: list[str], targets: list[str]) -> None:
         # the source: a node with a good replica, a decommissioning one first (HDFS prefers

@@ -17,6 +17,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -70,73 +71,83 @@ def _rbw_files(mc: MiniCluster) -> list[Path]:
     return [p for dn in mc.datanodes.values() for p in dn.rbw.rglob("blk_*")]
 
 
+def _eventually(predicate, what: str, timeout: float = 15.0) -> None:
+    """`predicate()` holds now (embedded: the commands before did the work) or, with daemons,
+    within `timeout` seconds (they repair on their own heartbeats)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"not {what} after {timeout} s"
+        time.sleep(0.05)
+
+
 # ---- corruption fsck must see -------------------------------------------------------------------
-def test_every_replica_corrupt_cat_fails_and_fsck_says_corrupt(tmp_path):
+def test_every_replica_corrupt_cat_fails_and_fsck_says_corrupt(mini_cluster):
     """Fails on the old code: the reader's bad-block report lived in the reading process only,
     so the next `hadoop fsck` said HEALTHY, Corrupt blocks: 0."""
-    with MiniCluster(tmp_path) as mc:
-        data = _payload(3 * BLOCK, 1)
-        mc.client().write_bytes("/d/f", data)
-        block = mc.client().block_locations("/d/f")[1]
-        holders = [loc.node_id for loc in block.locations]
-        for node in holders:
-            _flip_byte(mc, block.block_id, node)
-        cat = _hadoop(mc, "fs", "-cat", "/d/f")
-        assert cat.exit_code != 0
-        assert "Could not obtain block" in cat.stderr
-        r = _hadoop(mc, "fsck", "/")
-        assert r.exit_code == 1, r.stdout
-        assert "Status: CORRUPT" in r.stdout
-        assert "/d/f: CORRUPT blockpool " in r.stdout
-        assert f"block blk_{block.block_id}_" in r.stdout
-        assert re.search(r"^ Corrupt blocks:\t+1$", r.stdout, re.M)
-        assert r.stdout.rstrip("\n").splitlines()[-1] == "The filesystem under path '/' is CORRUPT"
-        mc.reopen()
-        mc.tick(3)  # the last replicas are never deleted, whatever the monitor does
-        assert _hadoop(mc, "fsck", "/").exit_code == 1
-        for node in holders:
-            assert mc.datanodes[node].has_block(block.block_id)
+    mc = mini_cluster
+    data = _payload(3 * BLOCK, 1)
+    mc.client().write_bytes("/d/f", data)
+    block = mc.client().block_locations("/d/f")[1]
+    holders = [loc.node_id for loc in block.locations]
+    for node in holders:
+        _flip_byte(mc, block.block_id, node)
+    cat = _hadoop(mc, "fs", "-cat", "/d/f")
+    assert cat.exit_code != 0
+    assert "Could not obtain block" in cat.stderr
+    r = _hadoop(mc, "fsck", "/")
+    assert r.exit_code == 1, r.stdout
+    assert "Status: CORRUPT" in r.stdout
+    assert "/d/f: CORRUPT blockpool " in r.stdout
+    assert f"block blk_{block.block_id}_" in r.stdout
+    assert re.search(r"^ Corrupt blocks:\t+1$", r.stdout, re.M)
+    assert r.stdout.rstrip("\n").splitlines()[-1] == "The filesystem under path '/' is CORRUPT"
+    mc.reopen()
+    mc.tick(3)  # the last replicas are never deleted, whatever the monitor does
+    assert _hadoop(mc, "fsck", "/").exit_code == 1
+    for node in holders:
+        assert mc.datanodes[node].has_block(block.block_id)
 
 
-def test_deep_scan_finds_corruption_no_reader_has_seen(tmp_path):
+def test_deep_scan_finds_corruption_no_reader_has_seen(mini_cluster):
     """`fsck -verify` re-checks every CRC. Fails on the old code: no such option (exit 255)."""
-    with MiniCluster(tmp_path) as mc:
-        data = _payload(2 * BLOCK + 5, 2)
-        mc.client().write_bytes("/v", data)
-        block = mc.client().block_locations("/v")[0]
-        for loc in block.locations:
-            _flip_byte(mc, block.block_id, loc.node_id, offset=70_000 % BLOCK)
-        # the cheap checks (lengths, meta headers) cannot see a flipped byte
-        assert _hadoop(mc, "fsck", "/").exit_code == 0
-        r = _hadoop(mc, "fsck", "/", "-verify")
-        assert r.exit_code == 1, r.output
-        assert "Verified 9 replica(s) of 3 block(s): 3 corrupt" in r.stdout
-        assert "Status: CORRUPT" in r.stdout and f"block blk_{block.block_id}_" in r.stdout
-        # what the scan found is durable: a later plain fsck agrees, and so does a reader
-        assert _hadoop(mc, "fsck", "/").exit_code == 1
-        with pytest.raises(OSError, match="Could not obtain block"):
-            mc.client().read_bytes("/v")
+    mc = mini_cluster
+    data = _payload(2 * BLOCK + 5, 2)
+    mc.client().write_bytes("/v", data)
+    block = mc.client().block_locations("/v")[0]
+    for loc in block.locations:
+        _flip_byte(mc, block.block_id, loc.node_id, offset=70_000 % BLOCK)
+    # the cheap checks (lengths, meta headers) cannot see a flipped byte
+    assert _hadoop(mc, "fsck", "/").exit_code == 0
+    r = _hadoop(mc, "fsck", "/", "-verify")
+    assert r.exit_code == 1, r.output
+    assert "Verified 9 replica(s) of 3 block(s): 3 corrupt" in r.stdout
+    assert "Status: CORRUPT" in r.stdout and f"block blk_{block.block_id}_" in r.stdout
+    # what the scan found is durable: a later plain fsck agrees, and so does a reader
+    assert _hadoop(mc, "fsck", "/").exit_code == 1
+    with pytest.raises(OSError, match="Could not obtain block"):
+        mc.client().read_bytes("/v")
 
 
-def test_deep_scan_repairs_a_single_bad_replica(tmp_path):
-    with MiniCluster(tmp_path) as mc:
-        data = _payload(3 * BLOCK, 3)
-        mc.client().write_bytes("/r", data)
-        block = mc.client().block_locations("/r")[2]
-        victim = block.locations[0].node_id
-        _flip_byte(mc, block.block_id, victim, offset=5)
-        r = _hadoop(mc, "fsck", "/r", "-verify")
-        assert r.exit_code == 0, r.output  # a good replica is left: HEALTHY, under-replicated
-        assert f"on {victim}: Checksum error" in r.stdout
-        assert "1 corrupt" in r.stdout
-        mc.reopen()  # the command's heartbeat round repaired it; a new command sees that
-        report = mc.client().fsck("/r")
-        assert report.healthy and report.under_replicated == 0
-        fresh = mc.client().block_locations("/r")[2]
-        assert len(fresh.locations) == 3 and not fresh.corrupt
-        for loc in fresh.locations:
-            assert mc.datanodes[loc.node_id].verify_replica(block.block_id, len(data) // 3) is None
-        assert mc.client().read_bytes("/r") == data
+def test_deep_scan_repairs_a_single_bad_replica(mini_cluster):
+    mc = mini_cluster
+    data = _payload(3 * BLOCK, 3)
+    mc.client().write_bytes("/r", data)
+    block = mc.client().block_locations("/r")[2]
+    victim = block.locations[0].node_id
+    _flip_byte(mc, block.block_id, victim, offset=5)
+    r = _hadoop(mc, "fsck", "/r", "-verify")
+    assert r.exit_code == 0, r.output  # a good replica is left: HEALTHY, under-replicated
+    assert f"on {victim}: Checksum error" in r.stdout
+    assert "1 corrupt" in r.stdout
+    mc.reopen()  # the command's heartbeat round repaired it; a new command sees that
+    _eventually(lambda: mc.client().fsck("/r").healthy, "/r healthy")  # daemons: their heartbeats
+    _eventually(lambda: mc.client().fsck("/r").under_replicated == 0, "/r fully replicated")
+    _eventually(lambda: not mc.client().block_locations("/r")[2].corrupt, "the bad one deleted")
+    fresh = mc.client().block_locations("/r")[2]
+    assert len(fresh.locations) == 3
+    for loc in fresh.locations:
+        assert mc.datanodes[loc.node_id].verify_replica(block.block_id, len(data) // 3) is None
+    assert mc.client().read_bytes("/r") == data
 
 
 def test_truncated_replica_is_marked_by_the_block_report_and_repaired(tmp_path):
@@ -279,20 +290,20 @@ def test_block_file_no_file_owns_is_deleted_by_the_next_block_report(tmp_path):
         assert mc.client().read_bytes("/keep") == _payload(BLOCK, 9)
 
 
-def test_delete_while_a_node_is_down_is_finished_when_it_returns(tmp_path):
+def test_delete_while_a_node_is_down_is_finished_when_it_returns(mini_cluster):
     """Fails on the old code: the returning node kept the deleted file's replicas."""
-    with MiniCluster(tmp_path) as mc:
-        mc.client().write_bytes("/gone", _payload(3 * BLOCK, 10))
-        ids = {b.block_id for b in mc.client().block_locations("/gone")}
-        mc.stop_datanode(1)
-        held = ids & _replica_files(mc)["dn1"]
-        assert held
-        mc.client().delete("/gone")
-        mc.tick()
-        mc.start_datanode(1)
-        mc.tick()
-        assert not ids & _replica_files(mc)["dn1"]
-        assert all(not ids & found for found in _replica_files(mc).values())
+    mc = mini_cluster
+    mc.client().write_bytes("/gone", _payload(3 * BLOCK, 10))
+    ids = {b.block_id for b in mc.client().block_locations("/gone")}
+    mc.stop_datanode(1)
+    held = ids & _replica_files(mc)["dn1"]
+    assert held
+    mc.client().delete("/gone")
+    mc.tick()
+    mc.start_datanode(1)
+    mc.tick()
+    assert not ids & _replica_files(mc)["dn1"]
+    assert all(not ids & found for found in _replica_files(mc).values())
 
 
 def test_blocks_of_a_file_being_written_are_not_taken_for_leaks(tmp_path):
@@ -420,14 +431,14 @@ def test_real_full_disk_everywhere_fails_cleanly(tmp_path, small_tmpfs):
 
 
 # ---- modes and crash points ---------------------------------------------------------------------
-def test_block_files_are_private(tmp_path):
-    with MiniCluster(tmp_path) as mc:
-        mc.client().write_bytes("/priv", _payload(BLOCK + 1, 18))
-        for dn in mc.datanodes.values():
-            for d in [dn.directory, dn.current, dn.rbw, *dn.current.glob("subdir*")]:
-                assert stat.S_IMODE(d.stat().st_mode) == 0o700, d
-            for f in dn.current.glob("subdir*/blk_*"):
-                assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
+def test_block_files_are_private(mini_cluster):
+    mc = mini_cluster
+    mc.client().write_bytes("/priv", _payload(BLOCK + 1, 18))
+    for dn in mc.datanodes.values():
+        for d in [dn.directory, dn.current, dn.rbw, *dn.current.glob("subdir*")]:
+            assert stat.S_IMODE(d.stat().st_mode) == 0o700, d
+        for f in dn.current.glob("subdir*/blk_*"):
+            assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
 
 
 def test_meta_header_size_constant_matches_the_layout():
@@ -542,19 +553,19 @@ def test_a_full_edit_log_disk_does_not_fail_a_read_that_reports_corruption(tmp_p
 
 
 @pytest.mark.parametrize("keep", [5, META_HEADER_SIZE + 3, META_HEADER_SIZE + 4 * 50 + 2])
-def test_a_torn_meta_file_is_a_checksum_error_for_a_reader(tmp_path, keep):
+def test_a_torn_meta_file_is_a_checksum_error_for_a_reader(mini_cluster, keep):
     """Fails on the old code: a meta file cut short raised struct.error / ValueError out of the
     read (an internal error) instead of failing over to another replica."""
-    with MiniCluster(tmp_path) as mc:
-        data = _payload(BLOCK, 24)
-        mc.client().write_bytes("/torn", data)
-        block = mc.client().block_locations("/torn")[0]
-        victim = block.locations[0].node_id
-        c = mc.client()  # opened before the damage: no block report will see it
-        with open(mc.datanodes[victim].meta_path(block.block_id), "r+b") as f:
-            f.truncate(keep)
-        assert c.read_bytes("/torn") == data
-        assert victim in c.block_locations("/torn")[0].corrupt
+    mc = mini_cluster
+    data = _payload(BLOCK, 24)
+    mc.client().write_bytes("/torn", data)
+    block = mc.client().block_locations("/torn")[0]
+    victim = block.locations[0].node_id
+    c = mc.client()  # opened before the damage: no block report will see it
+    with open(mc.datanodes[victim].meta_path(block.block_id), "r+b") as f:
+        f.truncate(keep)
+    assert c.read_bytes("/torn") == data
+    assert victim in c.block_locations("/torn")[0].corrupt
 
 
 @pytest.mark.parametrize(("value", "expected"), [(None, True), (False, False)])

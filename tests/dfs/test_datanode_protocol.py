@@ -398,3 +398,30 @@ def test_dfsadmin_report_decommissioning_lists_only_the_nodes_being_drained():
     out = format_decommissioning(nodes)
     assert out.startswith("Decommissioning datanodes (1):\n\nName: dn1 (localhost)\n")
     assert "dn0" not in out and "dn2" not in out
+
+
+def test_a_restarted_namenode_serves_heartbeats_before_a_marked_node_returns(tmp_path):
+    """A corrupt-replica mark is journaled, so a restarted NameNode knows it before the marked
+    replica's DataNode has registered again; the others' heartbeats must still be answered.
+    Failed on the old code (found by test_deep_scan_repairs_a_single_bad_replica on daemons):
+    the replication monitor looked the marked node up among the registered ones, and every
+    heartbeat raised KeyError until that node was back."""
+    clock = Clock()
+    nn = _cluster(tmp_path, clock)
+    block_id, targets = _write(nn, "/f")
+    victim, good = targets[0], targets[1:]
+    nn.report_bad_blocks([(block_id, victim)])
+    nn.close()
+    restarted = _namenode(tmp_path, clock)
+    for node_id in good:  # the victim has not registered yet
+        _reg(restarted, node_id, RACKS[node_id])
+        restarted.block_report(node_id, {block_id: 1000})
+    spare = next(n for n in RACKS if n not in targets)
+    _reg(restarted, spare, RACKS[spare])
+    restarted.block_report(spare, {})
+    commands = [c for n in good for c in _beat(restarted, n).commands]  # not KeyError
+    copies = [c for c in commands if isinstance(c, ReplicateCommand)]
+    assert [c.block_id for c in copies] == [block_id]  # the third replica is made elsewhere
+    assert victim not in {t.node_id for t in copies[0].targets}
+    assert restarted.get_block_locations(USER, "/f")[1][0].corrupt == (victim,)
+    restarted.close()
