@@ -320,3 +320,9 @@ IDEMPOTENT_METHODS: frozenset[str] = frozenset(
         "replica_deleted",
     }
 )
+
+#: Cheap calls that change nothing (HDFS's @ReadOnly ones that do not walk a subtree): the RPC
+#: server runs them on the connection's reader thread, without a hop to its handler pool.
+READ_ONLY_METHODS: frozenset[str] = frozenset(
+    {"get_status", "get_listing", "get_block_locations", "fs_stats", "datanode_report"}
+)

@@ -28,7 +28,9 @@ from dfs.errors import DFSError
 _EXT_DATACLASS, _EXT_TUPLE, _EXT_SET = 1, 2, 3
 _MAX_EXT_DEPTH = 64
 _TYPES: dict[str, type] = {}
+_FIELDS: dict[type, tuple[str, tuple[str, ...]]] = {}  # a registered class: (name, its fields)
 _ext_depth = threading.local()
+_packers = threading.local()  # per thread, one msgpack.Packer per nesting depth (see packb)
 FRAME = struct.Struct(">I")
 MAGIC, VERSION = "minihadoop-rpc", 1
 
@@ -54,6 +56,7 @@ class RpcAuthError(DFSError, PermissionError):
 def register(cls: type) -> type:
     """Allow instances of the dataclass `cls` on the wire."""
     _TYPES[cls.__name__] = cls
+    _FIELDS[cls] = (cls.__name__, tuple(f.name for f in dataclasses.fields(cls)))
     return cls
 
 
@@ -64,6 +67,10 @@ for _name in dir(protocol):
 
 
 def _default(obj: Any) -> Any:
+    known = _FIELDS.get(type(obj))
+    if known is not None:  # the hot path: a registered dataclass, its field names cached
+        name, fields = known
+        return msgpack.ExtType(_EXT_DATACLASS, packb([name, [getattr(obj, f) for f in fields]]))
     if dataclasses.is_dataclass(obj) and type(obj).__name__ in _TYPES:
         values = [getattr(obj, f.name) for f in dataclasses.fields(obj)]
         return msgpack.ExtType(_EXT_DATACLASS, packb([type(obj).__name__, values]))
@@ -95,7 +102,20 @@ def _ext_hook(code: int, data: bytes) -> Any:
 
 
 def packb(obj: Any) -> bytes:
-    return msgpack.packb(obj, default=_default, use_bin_type=True, strict_types=True)
+    """`obj` as msgpack bytes. Each thread reuses its packers (``msgpack.packb`` builds a new
+    one, with a fresh 256 KiB buffer, per call); `_default` packs the insides of an extension
+    type while the outer packer is busy, so there is one packer per nesting depth."""
+    try:
+        stack, depth = _packers.stack, _packers.depth
+    except AttributeError:
+        stack, depth = _packers.stack, _packers.depth = [], 0
+    if depth == len(stack):
+        stack.append(msgpack.Packer(default=_default, use_bin_type=True, strict_types=True))
+    _packers.depth = depth + 1
+    try:
+        return stack[depth].pack(obj)  # a failed pack() leaves the packer empty
+    finally:
+        _packers.depth = depth
 
 
 def unpackb(data: bytes) -> Any:

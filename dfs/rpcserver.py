@@ -1,13 +1,16 @@
 """The RPC server: many calls in flight from many clients, no lock of its own around calls.
 
 Owns `RpcServer`: a thread accepts connections; per connection a reader thread parses frames
-and queues each call on a pool of handler threads (`dfs.namenode.handler.count`); replies go out
-under the connection's write lock, tagged with the request id. Only the methods of the protocol
-classes it is given may be called, with arguments of their annotated types (`dfs.rpctypes`);
-the service serializes itself (`NameNode.locked()`). Hostile input (garbage, a truncated frame,
-a length over `ipc.maximum.data.length`, a wrong shape, an unknown extension type, a sender
-stalling mid-frame past `ipc.server.read.timeout.ms`, a wrong `hadoop.rpc.secret` answer)
-closes that one connection with one log line; everyone else is still served.
+and queues each call on a pool of handler threads (`dfs.namenode.handler.count`), except cheap
+read-only calls (`inline`, by default `dfs.protocol.READ_ONLY_METHODS`), which the reader runs
+itself: a thread hop less on the commonest calls. Replies go out under the connection's write
+lock, tagged with the request id, straight from the thread that ran the call. Only the methods
+of the protocol classes it is given may be called, with arguments of their annotated types
+(`dfs.rpctypes`); the service serializes itself (`NameNode.locked()`). Hostile input (garbage,
+a truncated frame, a length over `ipc.maximum.data.length`, a wrong shape, an unknown extension
+type, a sender stalling mid-frame past `ipc.server.read.timeout.ms`, a wrong
+`hadoop.rpc.secret` answer) closes that one connection with one log line; everyone else is
+still served.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import msgpack
 
 from dfs.conf import Configuration
 from dfs.errors import DFSError, from_wire
+from dfs.protocol import READ_ONLY_METHODS
 from dfs.rpccodec import FRAME, MAGIC, VERSION, frame, hmac_digest, packb, parse_address, unpackb
 from dfs.rpctypes import method_specs
 
@@ -201,6 +205,9 @@ class _ServerConnection:
             and type(call[2]) is list
         ):
             raise _Refused("malformed call: expected [request id, method name, argument list]")
+        if call[1] in self.server.inline:  # cheap and read-only: no hop to the pool
+            self._answer(*call)
+            return
         while not self.slots.acquire(timeout=0.5):  # back-pressure: stop reading this client
             if self.server.stopping:
                 raise OSError("server stopping")
@@ -219,6 +226,13 @@ class _ServerConnection:
 
     def _run(self, msgid: int, method: str, args: list) -> None:
         try:
+            self._answer(msgid, method, args)
+        finally:
+            self._done()
+
+    def _answer(self, msgid: int, method: str, args: list) -> None:
+        """Run one call and send its reply (on a handler thread, or inline on the reader)."""
+        try:
             error, result = self.server.call(method, args, self.peer)
             try:
                 body = packb([msgid, error, result])
@@ -230,8 +244,6 @@ class _ServerConnection:
         except OSError as e:
             log.debug("RPC: reply to %s lost: %s", self.peer, e)
             self.abort()  # a client that stopped reading loses its connection
-        finally:
-            self._done()
 
     # -- writing: Hadoop's Responder ----------------------------------------------------------
     def send(self, body: bytes) -> None:
@@ -297,7 +309,8 @@ class RpcServer:
 
     `protocols` (the `typing.Protocol` classes of `dfs.protocol`) name the callable methods and
     their argument types; without them every public method of `target` is callable (embedded
-    tests only)."""
+    tests only). `inline` names the methods run on the reader thread instead of the pool: they
+    must be short and never wait for another call (a connection reads nothing meanwhile)."""
 
     def __init__(
         self,
@@ -306,10 +319,16 @@ class RpcServer:
         address: str | tuple[str, int] | int | None = None,
         conf: Configuration | None = None,
         handlers: int | None = None,
+        inline: Iterable[str] | None = None,
     ) -> None:
         conf = conf or Configuration()
         self.target = target
         self.specs = method_specs(protocols) if protocols is not None else None
+        # run on the connection's reader thread, not the pool: only cheap calls that never
+        # wait for another call (by default the protocols' READ_ONLY_METHODS)
+        if inline is None:
+            inline = READ_ONLY_METHODS if self.specs is not None else ()
+        self.inline = frozenset(inline) & set(self.specs or inline)
         self.max_data_length = conf.get_bytes("ipc.maximum.data.length")
         self.read_timeout = conf.get_float("ipc.server.read.timeout.ms") / 1000
         self.idle_timeout = 2 * conf.get_float("ipc.client.connection.maxidletime") / 1000

@@ -21,7 +21,7 @@ import dataclasses
 import inspect
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,9 +38,31 @@ class MethodSpec:
     name: str
     signature: inspect.Signature
     hints: dict[str, Any]
+    # (fewest arguments, ((name, check or None), ...)) when every parameter after self is a
+    # plain positional one; then `check` need not bind the signature (the RPC hot path)
+    _positional: tuple[int, tuple] | None = dataclasses.field(
+        init=False, repr=False, compare=False, default=None
+    )
+
+    def __post_init__(self) -> None:
+        params = list(self.signature.parameters.values())[1:]
+        plain = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        if all(p.kind in plain for p in params):
+            fewest = sum(p.default is inspect.Parameter.empty for p in params)
+            hints = self.hints
+            checks = tuple(
+                (p.name, _checker(hints[p.name]) if p.name in hints else None) for p in params
+            )
+            object.__setattr__(self, "_positional", (fewest, checks))
 
     def check(self, args: list) -> str | None:
         """None when `args` fit the signature and annotations, else the reason."""
+        fast = self._positional
+        if fast is not None and fast[0] <= len(args) <= len(fast[1]):
+            for (name, ok), value in zip(fast[1], args):
+                if ok is not None and not ok(value):
+                    return self._wrong_type(name, value)
+            return None
         try:
             bound = self.signature.bind(None, *args)
         except TypeError as e:
@@ -48,11 +70,12 @@ class MethodSpec:
         for name, value in list(bound.arguments.items())[1:]:
             hint = self.hints.get(name)
             if hint is not None and not conforms(value, hint):
-                return (
-                    f"{self.name}: argument {name!r} must be {describe(hint)}, "
-                    f"got {type(value).__name__}"
-                )
+                return self._wrong_type(name, value)
         return None
+
+    def _wrong_type(self, name: str, value: Any) -> str:
+        hint = describe(self.hints[name])
+        return f"{self.name}: argument {name!r} must be {hint}, got {type(value).__name__}"
 
     def positional(self, args: tuple, kwargs: dict[str, Any]) -> tuple:
         """Keyword arguments turned into positional ones (the wire carries a list)."""
@@ -79,6 +102,32 @@ def _hints(obj: Any) -> dict[str, Any]:
         return typing.get_type_hints(obj)
     except Exception:  # an annotation that does not resolve is simply not checked
         return {}
+
+
+def _checker(hint: Any) -> Callable[[Any], bool] | None:
+    """`conforms` for one annotation, made once: a plain class (and `X | None` of one) is a
+    bare isinstance; None when anything goes."""
+    if hint is None or hint is Any or hint is object:
+        return None if hint is not None else (lambda value: value is None)
+    args = typing.get_args(hint)
+    optional = typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in args
+    plain = [a for a in args if a is not type(None)] if optional else [hint]
+    if len(plain) == 1 and _is_plain(plain[0]):
+        cls = plain[0]
+        if optional:
+            return lambda value: value is None or isinstance(value, cls)
+        return lambda value: isinstance(value, cls)
+    return lambda value: conforms(value, hint)
+
+
+def _is_plain(hint: Any) -> bool:
+    """A class whose `conforms` is exactly isinstance (see `_conforms_plain`)."""
+    return (
+        isinstance(hint, type)
+        and not typing.get_args(hint)
+        and hint not in (float, list, tuple)
+        and not dataclasses.is_dataclass(hint)
+    )
 
 
 def conforms(value: Any, hint: Any) -> bool:

@@ -658,3 +658,125 @@ def test_unread_replies_past_ipc_maximum_data_length_close_the_connection(caplog
             assert proxy.nap(0) == "rested"
     finally:
         server.stop()
+
+
+# -- the fast paths: calls run on the reader thread, callers that read their own replies ---------
+class Where(Protocol):
+    def here(self) -> str: ...
+    def there(self, seconds: float) -> str: ...
+    def refuse(self) -> None: ...
+
+
+class WhereService:
+    """Answers with the name of the server thread that ran the call."""
+
+    def here(self) -> str:
+        return threading.current_thread().name
+
+    def there(self, seconds: float) -> str:
+        time.sleep(seconds)
+        return threading.current_thread().name
+
+    def refuse(self) -> None:
+        raise DFSFileNotFound("/z: No such file or directory", "/z")
+
+
+@pytest.mark.rpc
+def test_inline_calls_run_on_the_reader_thread_the_rest_on_the_pool():
+    server = RpcServer(WhereService(), Where, None, _conf(), inline={"here", "refuse"}).start()
+    try:
+        with RpcProxy(Where, server.address, _conf()) as proxy:
+            assert proxy.here().startswith("rpc-conn-")
+            assert proxy.there(0).startswith("rpc-handler")
+            with pytest.raises(DFSFileNotFound, match="/z"):  # typed errors as from the pool
+                proxy.refuse()
+            with ThreadPoolExecutor(1) as pool:  # a long pooled call on the same connection
+                slow = pool.submit(proxy.there, 1.0)  # ... holds up no inline call behind it
+                time.sleep(0.1)
+                start = time.monotonic()
+                assert proxy.here().startswith("rpc-conn-")
+                assert time.monotonic() - start < 0.5
+                assert slow.result(timeout=10).startswith("rpc-handler")
+    finally:
+        server.stop()
+
+
+def test_the_read_only_methods_run_inline_by_default():
+    from dfs import protocol
+
+    assert protocol.READ_ONLY_METHODS <= protocol.IDEMPOTENT_METHODS  # read-only: retry-safe
+    nn = RpcServer(object(), (protocol.ClientProtocol, protocol.DatanodeProtocol))
+    napper = RpcServer(NapService(), Napper)
+    untyped = RpcServer(NapService())
+    try:
+        assert nn.inline == protocol.READ_ONLY_METHODS
+        assert napper.inline == frozenset() and untyped.inline == frozenset()
+    finally:
+        for server in (nn, napper, untyped):
+            server.stop()
+
+
+@pytest.mark.rpc
+def test_threads_sharing_a_connection_each_get_their_own_reply(napper):
+    _, server = napper
+    with _proxy(server) as shared:
+
+        def calls(worker: int) -> list[int]:
+            sizes = [(worker * 7919 + i * 104729) % 300_000 for i in range(40)]
+            return [len(shared.blob(n)) - n for n in sizes]  # big replies span many reads
+
+        with ThreadPoolExecutor(16) as pool:
+            assert all(d == 0 for diffs in pool.map(calls, range(16)) for d in diffs)
+
+
+@pytest.mark.rpc
+def test_a_caller_timing_out_while_it_reads_hands_the_reading_on(napper):
+    """The first caller reads the socket for everyone; when it gives up, a caller still waiting
+    must take over, or its reply would sit unread until its own timeout."""
+    _, server = napper
+    conf = _conf({"ipc.client.rpc-timeout.ms": 2000})
+    with _proxy(server, conf) as proxy, ThreadPoolExecutor(2) as pool:
+        first = pool.submit(proxy.nap, 4)  # times out at 2.0 s, while reading
+        time.sleep(0.5)
+        second = pool.submit(proxy.nap, 1.75)  # its reply comes at 2.25 s, deadline 2.5 s
+        assert second.result(timeout=10) == "rested"
+        with pytest.raises(RpcTimeoutError):
+            first.result(timeout=10)
+
+
+def test_a_failed_encoding_leaves_the_codec_usable():
+    lb = LocatedBlock(7, 1001, 0, 100, (), ("dn1",))
+    with pytest.raises(TypeError, match="msgpack only"):
+        packb([lb, (lb, object())])  # fails inside a nested extension type
+    assert unpackb(packb([lb, (lb, {3})])) == [lb, (lb, {3})]
+    with ThreadPoolExecutor(8) as pool:  # each thread packs with its own packers
+        values = [[LocatedBlock(i, i, 0, i, (), ()), (i, [i])] for i in range(400)]
+        assert list(pool.map(lambda v: unpackb(packb(v)), values)) == values
+
+
+_ARG_VALUES = st.sampled_from(
+    [None, True, 0, 7, 1.5, "/a", b"x", [], ["a"], [1, 2], (3,), ("dn1", "dn2"), {1: 2}, {"a"}]
+    + [[[1, "dn"]], [(1, "dn")], FileStatus("/a", 1, False, 3, 64, 1, 2, "u", "g", 0o644)]
+)
+
+
+@given(st.data())
+def test_argument_checks_agree_with_binding_the_signature(data):
+    """The server's quick argument check says what binding the signature and checking each
+    bound argument's annotation says (the slow way, spelled out here)."""
+    from dfs.protocol import ClientProtocol, DatanodeProtocol
+    from dfs.rpctypes import conforms, method_specs
+
+    specs = method_specs((ClientProtocol, DatanodeProtocol))
+    spec = specs[data.draw(st.sampled_from(sorted(specs)))]
+    args = data.draw(st.lists(_ARG_VALUES, max_size=len(spec.signature.parameters) + 1))
+    try:
+        bound = spec.signature.bind(None, *args).arguments
+        expected = all(
+            conforms(value, spec.hints[name])
+            for name, value in list(bound.items())[1:]
+            if name in spec.hints
+        )
+    except TypeError:
+        expected = False
+    assert (spec.check(args) is None) == expected, (spec.name, args, spec.check(args))
