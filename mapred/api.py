@@ -63,6 +63,9 @@ from typing import Any, ClassVar
 from mapred.counters import Counters
 from mapred.errors import JobConfigError, UsageError
 
+#: Set in a TaskTracker's child processes: the node the tracker shares with a DataNode.
+TRACKER_HOST_ENV = "MINIHADOOP_TASKTRACKER_HOST"
+
 __all__ = ["Job", "Context", "Input", "Step"]
 
 
@@ -92,7 +95,18 @@ class Step:
 class Context:
     """What a running task sees: configuration, counters, status, ids and cache files."""
 
-    __slots__ = ("conf", "counters", "task_id", "job_id", "status", "split", "_cache", "partition")
+    __slots__ = (
+        "conf",
+        "counters",
+        "task_id",
+        "job_id",
+        "status",
+        "split",
+        "_cache",
+        "partition",
+        "ticks",
+        "host",
+    )
 
     def __init__(
         self,
@@ -111,6 +125,8 @@ class Context:
         self.split = split
         self.partition = partition
         self._cache = dict(cache or {})
+        self.ticks = 0  # progress() calls: liveness for the task timeout
+        self.host = os.environ.get(TRACKER_HOST_ENV, "localhost")  # the node running the task
 
     def increment(self, group: str, name: str, n: int = 1) -> None:
         """Add `n` to the user counter `group`/`name`."""
@@ -118,6 +134,12 @@ class Context:
 
     def set_status(self, message: str) -> None:
         self.status = message
+
+    def progress(self) -> None:
+        """Tell the framework the task is alive although it read nothing new (Hadoop's
+        ``Reporter.progress()``): a task that neither reads input nor calls this for
+        ``mapreduce.task.timeout`` milliseconds is killed."""
+        self.ticks += 1
 
     def get(self, key: str, default: Any = None) -> Any:
         """A configuration property (user properties pass through ``-D``)."""

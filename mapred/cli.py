@@ -10,7 +10,6 @@ so ``python -m mapred.cli jar ...`` works and the ``hadoop`` console script can 
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import signal
@@ -165,8 +164,12 @@ def qualify_step(step: Any, conf: Configuration) -> Any:
 
     from mapred.api import Input
 
-    inputs = [dataclasses.replace(i, path=qualify(i.path, conf)) if isinstance(i, Input)
-              else qualify(i, conf) for i in step.inputs]
+    inputs = [
+        dataclasses.replace(i, path=qualify(i.path, conf))
+        if isinstance(i, Input)
+        else qualify(i, conf)
+        for i in step.inputs
+    ]
     return dataclasses.replace(step, inputs=inputs, output=qualify(step.output, conf))
 
 
@@ -192,19 +195,9 @@ def _report_failure(result: Any) -> None:
 
 # -- hadoop job ---------------------------------------------------------------------------------
 def _records(conf: Configuration) -> list[dict[str, Any]]:
-    from mapred.runner import history_dir
+    from mapred.history import read_summaries
 
-    directory = history_dir(conf)
-    records = []
-    if os.path.isdir(directory):
-        for name in sorted(os.listdir(directory)):
-            if name.endswith(".json"):
-                try:
-                    with open(os.path.join(directory, name), encoding="utf-8") as f:
-                        records.append(json.load(f))
-                except (OSError, ValueError):
-                    continue
-    return records
+    return read_summaries(conf)
 
 
 def _state(conf: Configuration, record: dict[str, Any]) -> str:

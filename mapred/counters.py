@@ -37,6 +37,17 @@ LAUNCHED_MAPS = "Launched map tasks"
 LAUNCHED_REDUCES = "Launched reduce tasks"
 FAILED_MAPS = "Failed map tasks"
 FAILED_REDUCES = "Failed reduce tasks"
+KILLED_MAPS = "Killed map tasks"
+KILLED_REDUCES = "Killed reduce tasks"
+DATA_LOCAL_MAPS = "Data-local map tasks"
+RACK_LOCAL_MAPS = "Rack-local map tasks"
+OTHER_LOCAL_MAPS = "Other local map tasks"
+#: The job counter a map launch increments, by its locality (the JobTracker's names).
+LOCALITY_COUNTERS = {
+    "data-local": DATA_LOCAL_MAPS,
+    "rack-local": RACK_LOCAL_MAPS,
+    "off-rack": OTHER_LOCAL_MAPS,
+}
 
 # Print order of the groups and of the framework's own counters (Hadoop's order).
 _GROUP_ORDER = (FS_GROUP, JOB_GROUP, TASK_GROUP, INPUT_GROUP, OUTPUT_GROUP)
@@ -48,6 +59,11 @@ _NAME_ORDER = {
             LAUNCHED_REDUCES,
             FAILED_MAPS,
             FAILED_REDUCES,
+            KILLED_MAPS,
+            KILLED_REDUCES,
+            DATA_LOCAL_MAPS,
+            RACK_LOCAL_MAPS,
+            OTHER_LOCAL_MAPS,
             MAP_INPUT_RECORDS,
             MAP_INPUT_BYTES,
             MAP_OUTPUT_RECORDS,

@@ -24,19 +24,17 @@ from __future__ import annotations
 
 import atexit
 import collections
-import ctypes
 import logging
 import multiprocessing
 import os
 import signal
-import sys
 import threading
-import time
 from multiprocessing.connection import Connection, wait
 from typing import Any, Protocol
 
 import msgpack
 
+from mapred.child import apply_env, current_env, die_with_parent
 from mapred.task import TaskResult, TaskSpec, run_task
 
 log = logging.getLogger(__name__)
@@ -86,33 +84,10 @@ class InlineExecutor:
         return TaskResult.from_wire(_loads(_dumps(run_task(spec).to_wire())))
 
 
-_PR_SET_PDEATHSIG = 1
-PARENT_POLL_S = 0.25
-
-
-def _die_with_parent(parent_pid: int, death_signal: bool) -> None:
-    """Make this worker stop when the process that started it dies (see the module docstring)."""
-    if death_signal and sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent_pid:  # it died before the signal was armed
-        os._exit(1)
-    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
-
-
-def _watch_parent(parent_pid: int) -> None:
-    while os.getppid() == parent_pid:
-        time.sleep(PARENT_POLL_S)
-    os._exit(1)
-
-
 def _worker_main(
     conn: Connection, parent_end: Connection, parent_pid: int, death_signal: bool
 ) -> None:
-    _die_with_parent(parent_pid, death_signal)
+    die_with_parent(parent_pid, death_signal)
     parent_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides about interrupts
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -124,39 +99,12 @@ def _worker_main(
         if not data:  # the stop message
             return
         env, wire = _loads(data)
-        _apply_env(env)
+        apply_env(env)
         result = run_task(TaskSpec.from_wire(wire))
         try:
             conn.send_bytes(_dumps(result.to_wire()))
         except (BrokenPipeError, OSError):
             return
-
-
-#: Environment a task must see as the submitting process does (workers outlive one job).
-FORWARDED_ENV = ("MINIHADOOP_HOME", "MINIHADOOP_CONF_DIR", "HADOOP_USER_NAME")
-
-
-def _current_env() -> dict[str, str | None]:
-    return {name: os.environ.get(name) for name in FORWARDED_ENV}
-
-
-def _apply_env(env: dict[str, str | None]) -> None:
-    """Take the submitter's environment; a changed cluster home drops cached dfs:// clients."""
-    changed = False
-    for name, value in env.items():
-        if os.environ.get(name) != value:
-            changed = True
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-    if changed:
-        try:
-            import fsspec
-
-            fsspec.get_filesystem_class("dfs").clear_instance_cache()
-        except (ImportError, ValueError):
-            pass
 
 
 class _Worker:
@@ -219,7 +167,7 @@ class ProcessExecutor:
             spec = self._queue.popleft()
             worker.spec = spec
             try:
-                worker.conn.send_bytes(_dumps([_current_env(), spec.to_wire()]))
+                worker.conn.send_bytes(_dumps([current_env(), spec.to_wire()]))
             except (BrokenPipeError, OSError):
                 worker.spec = None
                 self._queue.appendleft(spec)

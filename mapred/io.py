@@ -202,7 +202,8 @@ class TextInputFormat(InputFormat):
         return self._line_batches(split)
 
     def _line_batches(self, split: InputSplit) -> Iterator[tuple[Iterator[int], list[str]]]:
-        """(offsets, lines) per chunk of whole lines; keeps `bytes_read` up to date."""
+        """(offsets, lines) per chunk of whole lines; keeps `bytes_read` up to date (the bytes
+        of the chunks the task has finished with)."""
         self.bytes_read = 0
         compressed = is_compressed(split.url)
         if compressed and split.start:
@@ -211,11 +212,14 @@ class TextInputFormat(InputFormat):
         end = _NO_END if compressed else split.end
         with open_input(split.url) as f:
             for pos, data in line_chunks(f, start, end, self.chunk_bytes):
-                self.bytes_read = pos + len(data) - start
                 offsets, lines = decode_lines(pos, data)
                 if pos == 0 and lines and lines[0].startswith(_BOM):
                     lines[0] = lines[0][1:]
+                # While the task works on a chunk, only what came before it counts as read
+                # (the task's progress); once it asks for the next, the chunk does.
+                self.bytes_read = pos - start
                 yield offsets, lines
+                self.bytes_read = pos + len(data) - start
 
 
 class KeyValueTextInputFormat(TextInputFormat):

@@ -33,16 +33,14 @@ from dataclasses import dataclass, field
 from itertools import count
 from typing import Any
 
-from dfs import faults
-from dfs.conf import DEFAULTS, Configuration, home_dir
+from dfs.conf import DEFAULTS, Configuration, current_user, home_dir
 from dfs.datanode import pid_alive
-from mapred import counters as C
 from mapred.api import Input, has_method, job_ref, resolve_job
 from mapred.counters import Counters
+from mapred.embedded import get_cluster
 from mapred.errors import JobConfigError, JobFailed, MapRedError
-from mapred.executor import get_executor
-from mapred.shuffle import segments_for_partition
-from mapred.task import TaskResult, TaskSpec
+from mapred.task import TaskResult
+from mapred.trackerproto import JobStatus, JobSubmission
 
 log = logging.getLogger(__name__)
 
@@ -127,10 +125,6 @@ def _abort_staging(directory: str, job_id: str, conf: Configuration) -> None:
     except (FileNotFoundError, ValueError, KeyError):
         return  # no whole marker: the job died before its staging directory existed
     FileOutputCommitter(output, job_id, conf).abort_job()
-
-
-def attempt_id(job_id: str, kind: str, index: int, attempt: int) -> str:
-    return f"attempt_{job_id[4:]}_{kind}_{index:06d}_{attempt}"
 
 
 def make_conf(conf: Configuration | Mapping[str, Any] | None) -> Configuration:
@@ -255,48 +249,45 @@ def local_root(conf: Configuration) -> str:
 
 
 class _JobRun:
-    """The state of one running job (ids, specs, results); `execute` runs it to the end."""
+    """One job from the client's side: prepare, submit to the JobTracker, wait, report."""
 
     def __init__(self, job_id, name, job_cls, ref, inputs, output, conf, executor, progress):
         self.job_id, self.name, self.job_cls, self.ref = job_id, name, job_cls, ref
         self.inputs, self.output, self.conf = inputs, output, conf
-        self.executor_name = executor or conf.get_str("mapreduce.framework.name") or "cluster"
+        self.framework = executor or conf.get_str("mapreduce.framework.name") or "cluster"
         self.progress = progress
-        self.counters = Counters()
         self.local_dir = os.path.join(local_root(conf), job_id)
         self.num_reduces = num_reducers(job_cls, conf)
 
     def execute(self) -> JobResult:
         from mapred.committer import FileOutputCommitter
 
-        self._check_storage()
+        inline = self._inline()
+        self._check_storage(inline)
         clean_orphaned_jobs(self.conf)
+        cluster = get_cluster(self.conf, inline=inline)
         committer = FileOutputCommitter(self.output, self.job_id, self.conf)
         self._claim_local_dir()
         try:
             committer.setup_job()
+            submission = self._submission(cluster.slots, inline)
         except BaseException:
-            shutil.rmtree(self.local_dir, ignore_errors=True)
-            raise
-        self._history("RUNNING")
-        try:
-            result = self._phases()
-            if result.succeeded:
-                self._history("RUNNING", committing=True)
-                committer.commit_job()  # publishes the output by one rename
-            else:
-                committer.abort_job()
-        except faults.InjectedCrash:
-            raise  # a simulated death: nothing more happens in this process, as with SIGKILL
-        except BaseException as e:
             _quietly(committer.abort_job)
             shutil.rmtree(self.local_dir, ignore_errors=True)
-            killed = isinstance(e, (KeyboardInterrupt, SystemExit))
-            self._history("KILLED" if killed else "FAILED", error=f"{type(e).__name__}: {e}")
             raise
-        shutil.rmtree(self.local_dir, ignore_errors=True)
-        self._history(result.state, error=result.error)
-        return result
+        log.info("Running job: %s", self.job_id)
+        status = cluster.run(submission, self.progress)
+        return self._result(status)
+
+    def _inline(self) -> bool:
+        name = self.framework
+        if name in ("local", "inline"):
+            return True
+        if name in ("cluster", "classic", "jobtracker", "yarn", "process"):
+            return False
+        raise JobConfigError(
+            f"mapreduce.framework.name: unknown framework {name!r}; use 'local' or 'cluster'"
+        )
 
     def _claim_local_dir(self) -> None:
         """Create the job's local directory with its marker, before any staging exists."""
@@ -305,100 +296,45 @@ class _JobRun:
         with open(os.path.join(self.local_dir, JOB_MARKER), "w", encoding="utf-8") as f:
             json.dump(marker, f)
 
-    def _history(self, state: str, error: str = "", committing: bool = False) -> None:
-        """Write the job's history record; `committing` marks a job about to publish (if it
-        dies, `hadoop job` looks at the output to tell whether the publish happened)."""
-        record = {
-            "job_id": self.job_id,
-            "name": self.name,
-            "state": state,
-            "committing": committing,
-            "pid": os.getpid(),
-            "output": self.output,
-            "inputs": [i.path for i in self.inputs],
-            "maps": getattr(self, "done_maps", 0),
-            "total_maps": getattr(self, "total_maps", 0),
-            "reduces": getattr(self, "done_reduces", 0),
-            "total_reduces": self.num_reduces,
-            "time": time.time(),
-            "error": error,
-            "counters": self.counters.to_dict(),
-        }
-        write_history(self.conf, record)
-
-    def _check_storage(self) -> None:
-        executor = get_executor(self.executor_name) if isinstance(self.executor_name, str) else None
-        if executor is not None and executor.name != "local":
-            urls = [self.output] + [i.path for i in self.inputs]
-            private = [u for u in urls if str(u).startswith("memory://")]
-            if private:
-                raise JobConfigError(
-                    f"{private[0]}: memory:// storage is private to one process; "
-                    "run with executor='local' (-D mapreduce.framework.name=local) or use files"
-                )
-
-    def _phases(self) -> JobResult:
-        os.makedirs(self.local_dir, exist_ok=True)
-        base = self._base_spec()
-        self.executor = get_executor(self.executor_name, self._workers())
-        splits = self._splits(self.executor.slots)
-        if self.num_reduces > 1 and getattr(self.job_cls, "partitioner", None) == "total_order":
-            if not has_method(self.job_cls, "partition"):
-                from mapred.partition import TOTAL_ORDER_CUTS
-                from mapred.sampler import sample_cut_points
-
-                cuts = sample_cut_points(
-                    self.job_cls, self.inputs, splits, self.conf, self.num_reduces
-                )
-                base["conf"][TOTAL_ORDER_CUTS] = cuts
-        log.info("Running job: %s", self.job_id)
-        map_specs = [
-            TaskSpec(
-                kind="m",
-                index=i,
-                attempt=0,
-                attempt_id=attempt_id(self.job_id, "m", i, 0),
-                split=s.to_wire(),
-                **base,
+    def _check_storage(self, inline: bool) -> None:
+        if inline:
+            return
+        urls = [self.output] + [i.path for i in self.inputs]
+        private = [u for u in urls if str(u).startswith("memory://")]
+        if private:
+            raise JobConfigError(
+                f"{private[0]}: memory:// storage is private to one process; "
+                "run with executor='local' (-D mapreduce.framework.name=local) or use files"
             )
-            for i, s in enumerate(splits)
-        ]
-        self.total_maps, self.total_reduces = len(map_specs), self.num_reduces
-        self.done_maps = self.done_reduces = 0
-        self._report()
-        maps, failure = self._phase(map_specs, "mapreduce.map.maxattempts")
-        if failure is None and self.num_reduces:
-            outputs = [r.map_output for r in maps]
-            reduce_specs = [
-                TaskSpec(
-                    kind="r",
-                    index=p,
-                    attempt=0,
-                    attempt_id=attempt_id(self.job_id, "r", p, 0),
-                    segments=[list(s) for s in segments_for_partition(outputs, p)],
-                    **base,
-                )
-                for p in range(self.num_reduces)
-            ]
-            _, failure = self._phase(reduce_specs, "mapreduce.reduce.maxattempts")
-        return self._result(failure, maps)
 
-    def _workers(self) -> int:
-        m = self.conf.get_int("mapreduce.tasktracker.map.tasks.maximum", 0)
-        r = self.conf.get_int("mapreduce.tasktracker.reduce.tasks.maximum", 0)
-        return max(m, r) if m and r else (m or r)
+    def _submission(self, slots: int, inline: bool) -> JobSubmission:
+        conf = self.conf.copy()
+        if inline:  # one task at a time, in order: reduces after every map, no backups
+            conf.set("mapreduce.job.reduce.slowstart.completedmaps", 1.0)
+            conf.set("mapreduce.map.speculative", False)
+            conf.set("mapreduce.reduce.speculative", False)
+        splits = self._splits(max(1, slots))
+        total_order = getattr(self.job_cls, "partitioner", None) == "total_order"
+        if self.num_reduces > 1 and total_order and not has_method(self.job_cls, "partition"):
+            from mapred.partition import TOTAL_ORDER_CUTS
+            from mapred.sampler import sample_cut_points
 
-    def _base_spec(self) -> dict[str, Any]:
-        formats = [[_format_ref(i.format), i.mapper] for i in self.inputs]
-        return dict(
+            cuts = sample_cut_points(self.job_cls, self.inputs, splits, self.conf, self.num_reduces)
+            conf.set(TOTAL_ORDER_CUTS, cuts)
+        return JobSubmission(
             job_id=self.job_id,
+            name=self.name,
+            user=current_user(),
             job_ref=self.ref,
-            conf=self.conf.to_dict(),
+            conf=conf.to_dict(),
             output=self.output,
+            output_format=_format_ref(self.job_cls.output_format),
             num_reduces=self.num_reduces,
             local_dir=self.local_dir,
-            inputs=formats,
+            inputs=[[_format_ref(i.format), i.mapper] for i in self.inputs],
+            splits=[s.to_wire() for s in splits],
             cache=self._localize_cache(),
+            input_paths=tuple(i.path for i in self.inputs),
         )
 
     def _splits(self, slots: int) -> list[Any]:
@@ -441,102 +377,33 @@ class _JobRun:
             local[base] = target
         return local
 
-    def _phase(
-        self, specs: list[TaskSpec], max_key: str
-    ) -> tuple[list[TaskResult], TaskResult | None]:
-        max_attempts = max(1, self.conf.get_int(max_key, 4))
-        executor = self.executor
-        results: list[TaskResult | None] = [None] * len(specs)
-        by_attempt = {s.attempt_id: s for s in specs}
-        failure = None
-        for spec in specs:
-            executor.submit(spec)
-        outstanding = len(specs)
-        while outstanding:
-            result = executor.next_result()
-            outstanding -= 1
-            spec = by_attempt.pop(result.attempt_id)
-            if result.ok:
-                results[spec.index] = result
-                self.counters.merge(result.counters)
-                self._count_launch(spec.kind, failed=False)
-                self._done(spec.kind)
-                continue
-            self._count_launch(spec.kind, failed=True)
-            log.warning("Task attempt %s failed: %s", result.attempt_id, result.error)
-            if failure is None and spec.attempt + 1 < max_attempts:
-                n = spec.attempt + 1
-                retry = spec.retry(n, attempt_id(self.job_id, spec.kind, spec.index, n))
-                by_attempt[retry.attempt_id] = retry
-                executor.submit(retry)
-                outstanding += 1
-            elif failure is None:
-                failure = result
-        return results, failure
-
-    def _count_launch(self, kind: str, failed: bool) -> None:
-        launched = C.LAUNCHED_MAPS if kind == "m" else C.LAUNCHED_REDUCES
-        self.counters.increment(C.JOB_GROUP, launched, 1)
-        if failed:
-            self.counters.increment(
-                C.JOB_GROUP, C.FAILED_MAPS if kind == "m" else C.FAILED_REDUCES, 1
-            )
-
-    def _done(self, kind: str) -> None:
-        if kind == "m":
-            self.done_maps += 1
-        else:
-            self.done_reduces += 1
-        self._report()
-
-    def _report(self) -> None:
-        if self.progress is None:
-            return
-        m = self.done_maps / self.total_maps if self.total_maps else 1.0
-        r = (
-            self.done_reduces / self.total_reduces
-            if self.total_reduces
-            else (1.0 if m == 1.0 else 0.0)
-        )
-        self.progress(self.job_id, m, r)
-
-    def _result(self, failure: TaskResult | None, maps: list) -> JobResult:
+    def _result(self, status: JobStatus) -> JobResult:
         stats = {
-            "maps": len(maps),
-            "reduces": self.num_reduces,
-            "map_stats": [r.stats for r in maps if r is not None],
+            "maps": status.maps,
+            "reduces": status.reduces,
+            "map_stats": list(status.map_stats),
         }
-        if failure is None:
-            return JobResult(
-                self.job_id,
-                self.name,
-                "SUCCEEDED",
-                self.output,
-                self.counters,
-                self.job_cls.output_format,
-                stats=stats,
+        failed = None
+        if status.failed_attempt:
+            kind = "m" if "_m_" in status.failed_attempt else "r"
+            failed = TaskResult(
+                status.failed_attempt,
+                kind,
+                int(status.failed_attempt.rsplit("_", 2)[1]),
+                False,
+                error=status.failed_error,
+                traceback=status.failed_traceback,
+                location=status.failed_location,
             )
-        max_key = (
-            "mapreduce.map.maxattempts" if failure.kind == "m" else "mapreduce.reduce.maxattempts"
-        )
-        tries = failure.attempt_id.rsplit("_", 1)[1]
-        times = int(tries) + 1
-        message = (
-            f"Job {self.job_id} failed: task {failure.attempt_id} failed {times} "
-            f"time{'s' if times != 1 else ''}; last error: {failure.error}"
-        )
-        if failure.location:
-            message += f" (at {failure.location})"
-        log.debug("%s (limit %s=%s)", message, max_key, self.conf.get(max_key))
         return JobResult(
             self.job_id,
             self.name,
-            "FAILED",
+            status.state,
             self.output,
-            self.counters,
+            Counters(status.counters),
             self.job_cls.output_format,
-            error=message,
-            failed_attempt=failure,
+            error=status.error,
+            failed_attempt=failed,
             stats=stats,
         )
 
@@ -547,28 +414,6 @@ def _quietly(action: Callable[[], Any]) -> None:
         action()
     except Exception as e:  # noqa: BLE001 - reported, and the original error goes on
         log.warning("clean-up after a failed job did not finish: %s", e)
-
-
-def history_dir(conf: Configuration) -> str:
-    return os.path.join(str(home_dir(conf)), "mapred", "history")
-
-
-def write_history(conf: Configuration, record: Mapping[str, Any]) -> None:
-    """Best effort: one JSON file per job under ``<home>/mapred/history`` (hadoop job)."""
-    import json
-
-    if not conf.get_bool("mapreduce.jobhistory.enabled", True):
-        return
-    directory = history_dir(conf)
-    try:
-        os.makedirs(directory, exist_ok=True)
-        path = os.path.join(directory, f"{record['job_id']}.json")
-        tmp = f"{path}.tmp{os.getpid()}"
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(record, f)
-        os.replace(tmp, path)
-    except OSError as e:
-        log.debug("cannot write job history: %s", e)
 
 
 def _format_ref(fmt: Any) -> Any:

@@ -16,7 +16,7 @@ from typing import Any
 
 from mapred.merge import read_segment
 
-__all__ = ["Segment", "fetch_local", "segments_for_partition"]
+__all__ = ["Segment", "fetch_local", "segments_for_partition", "missing_segments"]
 
 Segment = tuple  # (path, offset, length, records)
 _MERGE_BUFFER_BYTES = 64 << 20
@@ -30,6 +30,17 @@ def segments_for_partition(map_outputs: Iterable[Sequence[Any]], partition: int)
         if length:
             segments.append((path, offset, length, records))
     return segments
+
+
+def missing_segments(map_outputs: Sequence[Sequence[Any]], partition: int) -> list[int]:
+    """Indexes of the maps whose output holds data for `partition` but cannot be read here."""
+    import os
+
+    missing = []
+    for map_index, (path, index) in enumerate(map_outputs):
+        if index[partition][1] and not os.path.exists(path):
+            missing.append(map_index)
+    return missing
 
 
 def fetch_local(segments: Sequence[Segment]) -> tuple[list[Iterator[tuple]], int, int]:

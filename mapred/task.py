@@ -34,7 +34,8 @@ from mapred.api import Context, has_method, resolve_job
 from mapred.buffer import CombiningBuffer, SortingBuffer
 from mapred.merge import merge_runs
 from mapred.partition import make_partitioner, make_sort_key
-from mapred.shuffle import fetch_local
+from mapred.shuffle import fetch_local, missing_segments, segments_for_partition
+from mapred.trackerproto import Umbilical
 
 __all__ = [
     "TaskSpec",
@@ -43,6 +44,7 @@ __all__ = [
     "run_map_task",
     "run_reduce_task",
     "sort_buffer_bytes",
+    "CommitDenied",
 ]
 
 _first, _third = itemgetter(0), itemgetter(2)
@@ -66,6 +68,7 @@ class TaskSpec:
     split: list | None = None  # InputSplit.to_wire()
     segments: list = field(default_factory=list)  # reduce: [[path, offset, length, records]]
     cache: dict[str, str] = field(default_factory=dict)
+    num_maps: int = 0  # reduce: how many map outputs to fetch (through the umbilical)
 
     def to_wire(self) -> list:
         return [getattr(self, f) for f in self.__slots__]
@@ -105,8 +108,16 @@ class TaskResult:
         return cls(*data)
 
 
-def run_task(spec: TaskSpec | list) -> TaskResult:
-    """Run one attempt; every failure becomes a TaskResult with ``ok=False``."""
+class CommitDenied(Exception):
+    """Another attempt of this task committed first (a speculative twin); this one stops."""
+
+
+def run_task(spec: TaskSpec | list, umbilical: Umbilical | None = None) -> TaskResult:
+    """Run one attempt; every failure becomes a TaskResult with ``ok=False``.
+
+    With an `umbilical` (a TaskTracker's), the attempt reports progress through it, asks it
+    before publishing output, and a reduce learns where the map outputs are from it; without
+    one, a reduce's ``spec.segments`` name them and output is published unasked."""
     if not isinstance(spec, TaskSpec):
         spec = TaskSpec.from_wire(spec)
     # What lives before the task (modules, a Pig script's grammar and plans) lives after it:
@@ -117,8 +128,8 @@ def run_task(spec: TaskSpec | list) -> TaskResult:
     gc.set_threshold(50_000, 20, 20)
     try:
         if spec.kind == "m":
-            return run_map_task(spec)
-        return run_reduce_task(spec)
+            return run_map_task(spec, umbilical)
+        return run_reduce_task(spec, umbilical)
     except Exception as e:  # noqa: BLE001 - the boundary: report, never raise
         return _failure(spec, e, getattr(e, "_mr_location", ""))
     finally:
@@ -175,7 +186,7 @@ def _new_job(spec: TaskSpec, conf: Configuration, split: Any = None, partition: 
 
 
 # -- map ------------------------------------------------------------------------------------------
-def run_map_task(spec: TaskSpec) -> TaskResult:
+def run_map_task(spec: TaskSpec, umbilical: Umbilical | None = None) -> TaskResult:
     from mapred.io import InputSplit, get_input_format
 
     started = time.perf_counter()
@@ -186,13 +197,17 @@ def run_map_task(spec: TaskSpec) -> TaskResult:
     fmt = get_input_format(fmt_spec or type(job).input_format)
     mapper = getattr(job, mapper_name or "map")
     counted = count()
-    sink = _map_sink(spec, conf, job)
+    sink = _map_sink(spec, conf, job, umbilical)
     batches = None
+    if umbilical is not None:
+        umbilical.watch(_map_probe(fmt, split, counted, job.context))
     try:
         _hook(job, "map_setup", "setup")()
         batch_mapper = getattr(job, f"{mapper_name or 'map'}_batch", None)
         if batch_mapper is not None:  # Hadoop's Mapper.run override: the job takes batches
             batches = _CountedBatches(fmt.read_batches(split, conf))
+            if umbilical is not None:
+                umbilical.watch(_map_probe(fmt, split, batches, job.context))
             sink.consume(chain.from_iterable(filter(None, starmap(batch_mapper, batches))))
         else:
             records = map(_first, zip(fmt.read(split, conf), counted, strict=False))
@@ -227,6 +242,18 @@ def run_map_task(spec: TaskSpec) -> TaskResult:
     )
 
 
+def _map_probe(fmt: Any, split: Any, records: Any, context: Any) -> Any:
+    """Progress of a map for its tracker: the fraction of the split read, and a token that
+    changes whenever the task moved (bytes, records, its status or counters)."""
+    length = max(1, split.length)
+
+    def probe() -> tuple[float, str, str, tuple]:
+        moved = (fmt.bytes_read, repr(records), context.status, context.ticks)
+        return min(1.0, fmt.bytes_read / length), "MAP", context.status, moved
+
+    return probe
+
+
 class _CountedBatches:
     """(keys, values) batches, counting records; `first` indexes the current batch's first."""
 
@@ -239,6 +266,9 @@ class _CountedBatches:
             self.first = self.total
             self.total += len(values)
             yield keys, values
+
+    def __repr__(self) -> str:
+        return f"batches({self.total})"
 
 
 def _locate(fmt_spec: Any, split: Any, conf: Configuration, record_index: int) -> str:
@@ -257,9 +287,9 @@ def _locate(fmt_spec: Any, split: Any, conf: Configuration, record_index: int) -
     return f"{split.url} record {record_index} (key {key!r})"
 
 
-def _map_sink(spec: TaskSpec, conf: Configuration, job: Any) -> Any:
+def _map_sink(spec: TaskSpec, conf: Configuration, job: Any, umbilical: Any) -> Any:
     if spec.num_reduces == 0:
-        return _DirectSink(spec, conf, job)
+        return _DirectSink(spec, conf, job, umbilical)
     return _BufferSink(spec, conf, job)
 
 
@@ -335,8 +365,8 @@ def _open_part(
 class _DirectSink:
     """Map-only: map output goes straight to the output format as part-m-NNNNN."""
 
-    def __init__(self, spec: TaskSpec, conf: Configuration, job: Any) -> None:
-        self.spec = spec
+    def __init__(self, spec: TaskSpec, conf: Configuration, job: Any, umbilical: Any) -> None:
+        self.spec, self.umbilical = spec, umbilical
         self.committer, self.writer, self.raw = _open_part(spec, conf, job, "m")
         self.records = 0
 
@@ -352,7 +382,7 @@ class _DirectSink:
 
     def close(self) -> None:
         self.writer.close()
-        self.committer.commit_task(self.spec.attempt_id)
+        _commit(self.committer, self.spec, self.umbilical)
 
     def abort(self) -> None:
         try:
@@ -369,19 +399,27 @@ class _DirectSink:
 
 
 # -- reduce ---------------------------------------------------------------------------------------
-def run_reduce_task(spec: TaskSpec) -> TaskResult:
+def run_reduce_task(spec: TaskSpec, umbilical: Umbilical | None = None) -> TaskResult:
     started = time.perf_counter()
     conf = Configuration.from_dict(spec.conf)
     job = _new_job(spec, conf, partition=spec.index)
-    streams, shuffle_bytes, n_records = fetch_local([tuple(s) for s in spec.segments])
+    segments = [tuple(s) for s in spec.segments]
+    if umbilical is not None and spec.num_maps:
+        segments = _shuffle(spec, umbilical)
+    streams, shuffle_bytes, n_records = fetch_local(segments)
     committer, writer, raw = _open_part(spec, conf, job, "r")
     groups = out = 0
     key = None
+    merged = merge_runs(streams) if streams else iter(())
+    if umbilical is not None:
+        consumed = count()
+        merged = map(_first, zip(merged, consumed))
+        umbilical.watch(_reduce_probe(consumed, n_records, job.context))
     try:
         _hook(job, "reduce_setup", "setup")()
         reducer = job.reduce
         write = writer.write
-        for key, values in _groups(job, merge_runs(streams) if streams else iter(())):
+        for key, values in _groups(job, merged):
             groups += 1
             result = reducer(key, values)
             if result is not None:
@@ -398,7 +436,7 @@ def run_reduce_task(spec: TaskSpec) -> TaskResult:
         e._mr_location = f"reduce key {key!r}" if key is not None else ""
         writer.close()
         raise
-    committer.commit_task(spec.attempt_id)
+    _commit(committer, spec, umbilical)
     ctx = job.context.counters
     fw = C.TASK_GROUP
     ctx.increment(fw, C.REDUCE_SHUFFLE_BYTES, shuffle_bytes)
@@ -413,6 +451,38 @@ def run_reduce_task(spec: TaskSpec) -> TaskResult:
         "status": job.context.status,
     }
     return TaskResult(spec.attempt_id, "r", spec.index, True, ctx.to_dict(), stats=stats)
+
+
+def _shuffle(spec: TaskSpec, umbilical: Umbilical) -> list[tuple]:
+    """This partition's segments of every map output, as the tracker locates them; a map
+    output that cannot be read is reported (the JobTracker re-runs that map) and asked again."""
+    while True:
+        outputs = umbilical.map_outputs(spec.job_id, spec.num_maps)
+        missing = missing_segments(outputs, spec.index)
+        if not missing:
+            return segments_for_partition(outputs, spec.index)
+        for map_index in missing:
+            umbilical.fetch_failed(spec.job_id, map_index)
+
+
+def _reduce_probe(consumed: Any, total: int, context: Any) -> Any:
+    """A third for the shuffle (done), two thirds for merging and reducing the records."""
+    total = max(1, total)
+
+    def probe() -> tuple[float, str, str, tuple]:
+        done = int(repr(consumed)[6:-1])  # "count(N)": the records merged so far
+        moved = (done, context.status, context.ticks)
+        return 1 / 3 + 2 / 3 * min(1.0, done / total), "REDUCE", context.status, moved
+
+    return probe
+
+
+def _commit(committer: Any, spec: TaskSpec, umbilical: Umbilical | None) -> None:
+    """Publish the attempt's output, when its tracker allows (only one attempt of a task may)."""
+    if umbilical is not None and not umbilical.can_commit(spec.attempt_id):
+        committer.abort_task(spec.attempt_id)
+        raise CommitDenied(f"{spec.attempt_id}: another attempt of this task committed first")
+    committer.commit_task(spec.attempt_id)
 
 
 def _groups(job: Any, merged: Iterator[tuple]) -> Iterator[tuple[Any, Iterator[Any]]]:

@@ -66,8 +66,8 @@ try:
 except SystemExit as e:
     code = e.code or 0
 try:
-    from mapred.executor import shutdown_pools
-    shutdown_pools()
+    from mapred.embedded import shutdown_clusters
+    shutdown_clusters()
 except ImportError:
     pass
 me = resource.getrusage(resource.RUSAGE_SELF)

@@ -181,9 +181,9 @@ class Bench:
     def fresh_workers(self) -> None:
         reopen_dfs()  # workers fork without a stale filesystem object
         if not self.warm_workers:
-            from mapred.executor import shutdown_pools
+            from mapred.embedded import shutdown_clusters
 
-            shutdown_pools()
+            shutdown_clusters()
 
 
 def reopen_dfs() -> None:

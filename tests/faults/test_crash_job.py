@@ -96,7 +96,7 @@ def output_problems(snap, acknowledged: bool, home: Path) -> list[str]:
 
 def _history_states(home: Path) -> list[str]:
     states = []
-    for f in sorted((home / "mapred" / "history").glob("*.json")):
+    for f in sorted((home / "history").glob("*.json")):
         try:
             record = json.loads(f.read_text())
         except (OSError, ValueError):

@@ -9,7 +9,7 @@ import pytest
 
 from datasets.ncbo import generate_ncbo
 from jobs.joins import STRATEGIES, run_join, singleton
-from mapred.executor import shutdown_pools
+from mapred.embedded import shutdown_clusters
 
 
 def expected_rows(annotations: list[str], relation: list[str]) -> collections.Counter:
@@ -129,12 +129,15 @@ def test_singleton_loads_the_relation_once_per_worker_process(tmp_path):
     annotations, relation = handmade()
     ann = write_lines(tmp_path / "ann" / "part-00000", annotations)
     rel = write_lines(tmp_path / "rel" / "part-00000", relation)
-    shutdown_pools()  # fresh workers: nothing inherited from earlier tests
+    shutdown_clusters()  # fresh task processes: nothing inherited from earlier tests
     loads_here = singleton.load_count()
-    workers = 2
+    # One map and one reduce slot on each of the 4 trackers, reduces after every map: each
+    # tracker runs everything in one warm child process, so at most 4 processes load it.
+    workers = 4
     reducers = 7
-    job_conf = {**conf(tmp_path, reducers), "mapreduce.tasktracker.map.tasks.maximum": workers,
-                "mapreduce.tasktracker.reduce.tasks.maximum": workers}
+    job_conf = {**conf(tmp_path, reducers), "mapreduce.tasktracker.map.tasks.maximum": 1,
+                "mapreduce.tasktracker.reduce.tasks.maximum": 1,
+                "mapreduce.job.reduce.slowstart.completedmaps": 1.0}
     first = singleton.run(ann, rel, str(tmp_path / "o1"), job_conf, executor="cluster")
     assert first.succeeded, first.error
     counts = first.counters["Singleton join"]
@@ -167,7 +170,7 @@ def test_every_strategy_on_the_dfs_with_the_cluster_executor(tmp_path, mini_clus
 
     monkeypatch.setenv("MINIHADOOP_HOME", str(mini_cluster.home))
     DFSFileSystem.clear_instance_cache()
-    shutdown_pools()  # workers fork with this cluster's home in their environment
+    shutdown_clusters()  # workers fork with this cluster's home in their environment
     try:
         annotations, relation = handmade(seed=11)
         client = mini_cluster.client()
@@ -184,5 +187,5 @@ def test_every_strategy_on_the_dfs_with_the_cluster_executor(tmp_path, mini_clus
             got = collections.Counter(f"{k}\t{v}" for k, v in result.read_output())
             assert got == expected, strategy
     finally:
-        shutdown_pools()
+        shutdown_clusters()
         DFSFileSystem.clear_instance_cache()

@@ -196,7 +196,7 @@ def test_job_kill_stops_a_running_job_and_removes_its_output(tmp_path, home):
         stderr=subprocess.PIPE,
         text=True,
     )
-    history = home / "mapred" / "history"
+    history = home / "history"
     job_id = None
     deadline = time.time() + 30
     while job_id is None and time.time() < deadline:

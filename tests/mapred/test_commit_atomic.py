@@ -73,7 +73,7 @@ def _state_of_output(out: Path, expected: Counter) -> str:
 def _history(home: Path) -> dict[str, str]:
     """job id -> state, as written in the history records."""
     states = {}
-    for f in (home / "mapred" / "history").glob("*.json"):
+    for f in (home / "history").glob("*.json"):
         record = json.loads(f.read_text())
         states[record["job_id"]] = record["state"]
     return states

@@ -345,7 +345,8 @@ def test_worker_death_is_a_failed_attempt_and_the_pool_recovers(tmp_path):
     [("cluster", "true", 4), ("cluster", "false", 3), ("local", "true", 3)],
 )
 def test_splits_are_evened_out_across_the_executor_slots(tmp_path, executor, balance, maps):
-    """Blocks of 40 kB over ~100 kB give 3 splits (40+40+20); two slots get 4 even ones."""
+    """Blocks of 40 kB over ~100 kB give 3 splits (40+40+20); four map slots (one on each of
+    the cluster's four trackers) get 4 even ones."""
     path = make_text(tmp_path / "in.txt", lines=20_000)
     size = os.path.getsize(path)
     conf = _conf(
@@ -354,7 +355,7 @@ def test_splits_are_evened_out_across_the_executor_slots(tmp_path, executor, bal
             "mapreduce.input.fileinputformat.split.maxsize": size * 2 // 5,
             "mapreduce.job.split.balance": balance,
             "mapreduce.job.split.balance.minsize": 1000,
-            "mapreduce.tasktracker.map.tasks.maximum": 2,
+            "mapreduce.tasktracker.map.tasks.maximum": 1,
         },
     )
     result = run_job(Count, [path], str(tmp_path / "out"), conf, executor=executor)

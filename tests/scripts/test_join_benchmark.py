@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mapred.executor import shutdown_pools
+from mapred.embedded import shutdown_clusters
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "join_benchmark.py"
 
@@ -31,9 +31,9 @@ def cluster(mini_cluster, monkeypatch):
 
     monkeypatch.setenv("MINIHADOOP_HOME", str(mini_cluster.home))
     DFSFileSystem.clear_instance_cache()
-    shutdown_pools()
+    shutdown_clusters()
     yield mini_cluster
-    shutdown_pools()
+    shutdown_clusters()
     DFSFileSystem.clear_instance_cache()
 
 

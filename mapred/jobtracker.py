@@ -1,0 +1,517 @@
+"""The JobTracker: jobs, their tasks and attempts, and what each TaskTracker should run next.
+
+Owns: the state of every submitted job (tasks in progress, attempts, counters, map completion
+events), the answers to tracker heartbeats (launch or kill), retries and the job's failure,
+commit arbitration between attempts of one task, fetch failures and lost trackers (their
+running attempts rescheduled, their finished map outputs re-run while a reduce still needs
+them), and the job commit or abort once its tasks are done. Which job gets a free slot is the
+scheduler's choice (``mapred.scheduler``). Must not touch: what runs inside an attempt, or
+how a tracker runs it.
+
+It never calls out: trackers heartbeat in (``InterTrackerProtocol``), clients submit and poll
+(``JobSubmissionProtocol``), and ``tick`` (called by whoever drives it: the embedded cluster's
+loop, or the daemon's monitor thread) expires silent trackers and commits finished jobs.
+Every method is thread-safe.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from dfs.conf import Configuration
+from mapred import counters as C
+from mapred import history
+from mapred.counters import Counters
+from mapred.scheduler import make_scheduler
+from mapred.task import TaskSpec
+from mapred.trackerproto import (
+    COMMITTING,
+    FAILED,
+    KILLED,
+    RUNNING,
+    SUCCEEDED,
+    CompletionEvent,
+    HeartbeatResponse,
+    JobStatus,
+    JobSubmission,
+    KillTask,
+    LaunchTask,
+    TaskStatus,
+    TrackerStatus,
+)
+
+log = logging.getLogger(__name__)
+
+__all__ = ["JobTracker", "attempt_id"]
+
+CLEANUP = "CLEANUP"  # failed or killed: waiting for its attempts to stop before the abort
+CLEANUP_WAIT_S = 30.0
+
+
+def attempt_id(job_id: str, kind: str, index: int, attempt: int) -> str:
+    return f"attempt_{job_id[4:]}_{kind}_{index:06d}_{attempt}"
+
+
+@dataclass
+class Attempt:
+    attempt_id: str
+    tracker: str
+    start: float  # monotonic
+    wall_start: float
+    locality: str = ""
+    speculative: bool = False
+    state: str = RUNNING
+    progress: float = 0.0
+    finish: float = 0.0
+
+
+@dataclass
+class Tip:
+    """A task in progress: one map split or one reduce partition, and its attempts."""
+
+    kind: str
+    index: int
+    hosts: tuple[str, ...] = ()
+    split: list | None = None
+    attempts: dict[str, Attempt] = field(default_factory=dict)
+    tries: int = 0
+    failures: int = 0
+    done: str = ""  # the attempt that succeeded
+    output: list | None = None
+    committer: str = ""  # the attempt allowed to commit
+    failed_on: set[str] = field(default_factory=set)
+
+    def running(self) -> list[Attempt]:
+        return [a for a in self.attempts.values() if a.state == RUNNING]
+
+    def progress(self) -> float:
+        if self.done:
+            return 1.0
+        return max((a.progress for a in self.running()), default=0.0)
+
+
+@dataclass
+class TrackerInfo:
+    name: str
+    host: str
+    rack: str
+    map_slots: int
+    reduce_slots: int
+    last_seen: float
+    running: set[str] = field(default_factory=set)
+    kills: list[KillTask] = field(default_factory=list)
+
+
+class Job:
+    """One submitted job as the JobTracker sees it."""
+
+    def __init__(self, sub: JobSubmission, conf: Configuration, now: float) -> None:
+        self.sub, self.conf, self.id = sub, conf, sub.job_id
+        self.state = RUNNING
+        self.maps = [Tip("m", i, tuple(s[3]), s) for i, s in enumerate(sub.splits)]
+        self.reduces = [Tip("r", p) for p in range(sub.num_reduces)]
+        self.counters = Counters()
+        self.events: list[CompletionEvent] = []
+        self.start, self.wall_start, self.finish = now, time.time(), 0.0
+        self.failure: TaskStatus | None = None
+        self.error = ""
+        self.final, self.cleanup_since = "", 0.0  # the state a failing/killed job ends in
+        self.wait_since: float | None = None  # delay scheduling: waiting for a local slot
+        self.tracker_failures: Counter[str] = Counter()
+        self.map_stats: list[dict] = []
+        self.max_attempts = {
+            "m": max(1, conf.get_int("mapreduce.map.maxattempts", 4)),
+            "r": max(1, conf.get_int("mapreduce.reduce.maxattempts", 4)),
+        }
+        self.speculative = {
+            "m": conf.get_bool("mapreduce.map.speculative", True),
+            "r": conf.get_bool("mapreduce.reduce.speculative", True),
+        }
+        self.slowstart = conf.get_float("mapreduce.job.reduce.slowstart.completedmaps", 0.05)
+        self.blacklist_after = conf.get_int("mapreduce.job.maxtaskfailures.per.tracker", 3)
+
+    @property
+    def user(self) -> str:
+        return self.sub.user
+
+    def tips(self, kind: str) -> list[Tip]:
+        return self.maps if kind == "m" else self.reduces
+
+    def maps_done(self) -> int:
+        return sum(1 for t in self.maps if t.done)
+
+    def runnable(self, kind: str) -> list[Tip]:
+        """Tasks of `kind` waiting for a slot (reduces only past the slow-start fraction)."""
+        if self.state != RUNNING:
+            return []
+        if kind == "r" and self.maps and self.maps_done() < self.slowstart * len(self.maps):
+            return []
+        return [t for t in self.tips(kind) if not t.done and not t.running()]
+
+    def blacklisted(self, tracker: str, cluster_size: int) -> bool:
+        """Has `tracker` failed too many of this job's tasks? (Hadoop's rule: ignored once a
+        quarter of the cluster would be blacklisted, so a job is never left nowhere to run.)"""
+        flaky = sum(1 for n in self.tracker_failures.values() if n >= self.blacklist_after)
+        if flaky > 0.25 * cluster_size:
+            return False
+        return self.tracker_failures[tracker] >= self.blacklist_after
+
+    def running_attempts(self) -> int:
+        return sum(len(t.running()) for t in self.maps + self.reduces)
+
+    def status(self) -> JobStatus:
+        f = self.failure
+        return JobStatus(
+            self.id,
+            self.sub.name,
+            self.user,
+            self.state,
+            _fraction(self.maps),
+            _fraction(self.reduces) if self.reduces else float(self.maps_done() == len(self.maps)),
+            len(self.maps),
+            len(self.reduces),
+            self.wall_start,
+            self.finish,
+            self.counters.to_dict(),
+            self.error,
+            f.attempt_id if f else "",
+            f.error if f else "",
+            f.traceback if f else "",
+            f.location if f else "",
+            self.sub.output,
+            tuple(self.map_stats),
+        )
+
+
+def _fraction(tips: list[Tip]) -> float:
+    return sum(t.progress() for t in tips) / len(tips) if tips else 1.0
+
+
+class JobTracker:
+    """See the module docstring."""
+
+    def __init__(self, conf: Configuration, clock: Any = time.monotonic) -> None:
+        self.conf = conf
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.jobs: dict[str, Job] = {}
+        self.trackers: dict[str, TrackerInfo] = {}
+        self.attempt_index: dict[str, tuple[Job, Tip]] = {}
+        self.scheduler = make_scheduler(conf)
+        self.interval = conf.get_float("mapreduce.jobtracker.heartbeat.interval", 0.3)
+        self.expiry = conf.get_int("mapreduce.jobtracker.expire.trackers.interval", 600_000) / 1e3
+        self._to_finish: list[Job] = []
+
+    # -- JobSubmissionProtocol -----------------------------------------------------------------
+    def submit_job(self, job: JobSubmission) -> JobStatus:
+        conf = Configuration.from_dict(job.conf)
+        with self.lock:
+            state = Job(job, conf, self.clock())
+            self.jobs[job.job_id] = state
+            history.job_submitted(conf, job)
+            if not state.maps and not state.reduces:
+                self._all_done(state)
+            log.info(
+                "Job %s submitted by %s: %d maps, %d reduces",
+                job.job_id,
+                job.user,
+                len(state.maps),
+                len(state.reduces),
+            )
+            return state.status()
+
+    def job_status(self, job_id: str) -> JobStatus:
+        with self.lock:
+            return self._job(job_id).status()
+
+    def list_jobs(self) -> list[JobStatus]:
+        with self.lock:
+            return [j.status() for j in self.jobs.values()]
+
+    def kill_job(self, job_id: str) -> bool:
+        with self.lock:
+            job = self._job(job_id)
+            if job.state != RUNNING:
+                return False
+            self._end(job, KILLED, f"Job {job_id} was killed")
+            return True
+
+    def _job(self, job_id: str) -> Job:
+        job = self.jobs.get(job_id)
+        if job is None:
+            from mapred.errors import MapRedError
+
+            raise MapRedError(f"Could not find job {job_id}")
+        return job
+
+    # -- InterTrackerProtocol ------------------------------------------------------------------
+    def heartbeat(self, status: TrackerStatus) -> HeartbeatResponse:
+        now = self.clock()
+        with self.lock:
+            tracker = self._seen(status, now)
+            for task in status.tasks:
+                self._update(tracker, task, now)
+            actions: list[LaunchTask | KillTask] = list(tracker.kills)
+            tracker.kills.clear()
+            actions += self._assign(tracker, "m", now) + self._assign(tracker, "r", now)
+            return HeartbeatResponse(tuple(actions), self.interval)
+
+    def can_commit(self, attempt_id: str) -> bool:
+        with self.lock:
+            found = self.attempt_index.get(attempt_id)
+            if found is None:
+                return False
+            job, tip = found
+            if job.state != RUNNING or (tip.done and tip.done != attempt_id):
+                return False
+            if not tip.committer:
+                tip.committer = attempt_id
+            return tip.committer == attempt_id
+
+    def completion_events(self, job_id: str, start: int) -> list[CompletionEvent]:
+        with self.lock:
+            job = self.jobs.get(job_id)
+            return [] if job is None else job.events[start:]
+
+    # -- heartbeat internals --------------------------------------------------------------------
+    def _seen(self, status: TrackerStatus, now: float) -> TrackerInfo:
+        tracker = self.trackers.get(status.name)
+        if tracker is None:
+            tracker = TrackerInfo(
+                status.name, status.host, status.rack, status.map_slots, status.reduce_slots, now
+            )
+            self.trackers[status.name] = tracker
+            log.info("Adding tracker %s on %s%s", status.name, status.rack, "")
+        tracker.last_seen = now
+        tracker.map_slots, tracker.reduce_slots = status.map_slots, status.reduce_slots
+        return tracker
+
+    def _update(self, tracker: TrackerInfo, task: TaskStatus, now: float) -> None:
+        found = self.attempt_index.get(task.attempt_id)
+        attempt = found[1].attempts.get(task.attempt_id) if found else None
+        if attempt is None or attempt.state != RUNNING:
+            if task.state == RUNNING:  # unknown to us, or already given up: stop it
+                tracker.kills.append(KillTask(task.attempt_id, "no longer needed"))
+            return
+        job, tip = found
+        attempt.progress = task.progress
+        for bad in task.fetch_failures:
+            self._fetch_failure(job, bad, now)
+        if task.state == RUNNING:
+            return
+        self._attempt_ended(job, tip, attempt, task, now)
+        tracker.running.discard(task.attempt_id)
+
+    def _attempt_ended(self, job: Job, tip: Tip, attempt: Attempt, task: TaskStatus, now: float):
+        attempt.state, attempt.finish = task.state, now
+        if tip.committer == attempt.attempt_id and task.state != SUCCEEDED:
+            tip.committer = ""  # a committing attempt died: another may commit
+        history.attempt_finished(job.conf, job.id, attempt, task)
+        if task.state == SUCCEEDED:
+            self._succeeded(job, tip, attempt, task)
+        elif task.state == FAILED:
+            job.counters.increment(
+                C.JOB_GROUP, C.FAILED_MAPS if tip.kind == "m" else C.FAILED_REDUCES
+            )
+            job.tracker_failures[attempt.tracker] += 1
+            log.warning("Task attempt %s failed: %s", attempt.attempt_id, task.error)
+            if not tip.done:
+                tip.failures += 1
+                tip.failed_on.add(attempt.tracker)
+                if tip.failures >= job.max_attempts[tip.kind] and job.state == RUNNING:
+                    job.failure = task
+                    self._end(job, FAILED, _failure_message(job, tip, task))
+        else:
+            name = C.KILLED_MAPS if tip.kind == "m" else C.KILLED_REDUCES
+            job.counters.increment(C.JOB_GROUP, name)
+
+    def _succeeded(self, job: Job, tip: Tip, attempt: Attempt, task: TaskStatus) -> None:
+        if tip.done or job.state != RUNNING:
+            return  # a speculative twin finished second: its output is never used
+        tip.done, tip.output = attempt.attempt_id, task.map_output
+        job.counters.merge(task.counters)
+        for other in tip.running():
+            self._kill(other, "another attempt of this task succeeded")
+        if tip.kind == "m":
+            job.map_stats.append(task.stats)
+            if job.reduces:
+                job.events.append(
+                    CompletionEvent(
+                        tip.index, attempt.attempt_id, SUCCEEDED, attempt.tracker, task.map_output
+                    )
+                )
+        if all(t.done for t in job.maps) and all(t.done for t in job.reduces):
+            self._all_done(job)
+
+    def _kill(self, attempt: Attempt, reason: str) -> None:
+        tracker = self.trackers.get(attempt.tracker)
+        if tracker is not None:
+            tracker.kills.append(KillTask(attempt.attempt_id, reason))
+
+    def _fetch_failure(self, job: Job, map_attempt: str, now: float) -> None:
+        """A reduce could not read this map output: forget it and run the map again."""
+        found = self.attempt_index.get(map_attempt)
+        if found is None or job.state != RUNNING:
+            return
+        _, tip = found
+        if tip.done != map_attempt:
+            return  # already re-run
+        log.warning("Map output of %s could not be fetched: running the map again", map_attempt)
+        self._obsolete(job, tip, "Too many fetch-failures")
+
+    def _obsolete(self, job: Job, tip: Tip, reason: str) -> None:
+        attempt = tip.attempts[tip.done]
+        job.events.append(CompletionEvent(tip.index, tip.done, "OBSOLETE", attempt.tracker))
+        history.attempt_obsolete(job.conf, job.id, tip.done, reason)
+        tip.done, tip.output, tip.committer = "", None, ""
+
+    def _assign(self, tracker: TrackerInfo, kind: str, now: float) -> list[LaunchTask]:
+        busy = sum(1 for a in tracker.running if self.attempt_index[a][1].kind == kind)
+        slots = tracker.map_slots if kind == "m" else tracker.reduce_slots
+        launches = []
+        for _ in range(max(0, slots - busy)):
+            choice = self.scheduler.assign(self, tracker, kind, now)
+            if choice is None:
+                break
+            job, tip, locality, speculative = choice
+            launches.append(self._launch(job, tip, tracker, locality, speculative, now))
+        return launches
+
+    def _launch(self, job, tip, tracker, locality, speculative, now) -> LaunchTask:
+        aid = attempt_id(job.id, tip.kind, tip.index, tip.tries)
+        tip.tries += 1
+        attempt = Attempt(aid, tracker.name, now, time.time(), locality, speculative)
+        tip.attempts[aid] = attempt
+        self.attempt_index[aid] = (job, tip)
+        tracker.running.add(aid)
+        job.counters.increment(
+            C.JOB_GROUP, C.LAUNCHED_MAPS if tip.kind == "m" else C.LAUNCHED_REDUCES
+        )
+        if locality:
+            job.counters.increment(C.JOB_GROUP, C.LOCALITY_COUNTERS[locality])
+        history.attempt_started(job.conf, job.id, attempt, tip.kind, tracker)
+        return LaunchTask(self._spec(job, tip, aid).to_wire(), locality, speculative)
+
+    def _spec(self, job: Job, tip: Tip, aid: str) -> TaskSpec:
+        sub = job.sub
+        return TaskSpec(
+            kind=tip.kind,
+            job_id=sub.job_id,
+            attempt_id=aid,
+            index=tip.index,
+            attempt=int(aid.rsplit("_", 1)[1]),
+            job_ref=sub.job_ref,
+            conf=sub.conf,
+            output=sub.output,
+            num_reduces=sub.num_reduces,
+            local_dir=sub.local_dir,
+            inputs=sub.inputs,
+            split=tip.split,
+            cache=sub.cache,
+            num_maps=len(job.maps) if tip.kind == "r" else 0,
+        )
+
+    # -- job ends ---------------------------------------------------------------------------
+    def _all_done(self, job: Job) -> None:
+        job.state = COMMITTING
+        self._to_finish.append(job)
+
+    def _end(self, job: Job, state: str, error: str) -> None:
+        """Fail or kill `job`: stop its attempts; once none runs, ``tick`` aborts its output
+        (an attempt still writing could otherwise leave files behind the abort)."""
+        job.state, job.final, job.error = CLEANUP, state, error
+        job.cleanup_since = self.clock()
+        for tip in job.maps + job.reduces:
+            for attempt in tip.running():
+                self._kill(attempt, error)
+        self._to_finish.append(job)
+
+    def tick(self) -> None:
+        """Expire silent trackers; commit or abort the jobs that ended (outside the lock)."""
+        now = self.clock()
+        with self.lock:
+            for tracker in list(self.trackers.values()):
+                if now - tracker.last_seen > self.expiry:
+                    self._lost(tracker)
+            finishing = [j for j in self._to_finish if self._settled(j, now)]
+            self._to_finish = [j for j in self._to_finish if j not in finishing]
+        for job in finishing:
+            self._finish(job)
+
+    def _settled(self, job: Job, now: float) -> bool:
+        if job.state != CLEANUP or not job.running_attempts():
+            return True
+        return now - job.cleanup_since > CLEANUP_WAIT_S  # its trackers went silent
+
+    def _lost(self, tracker: TrackerInfo) -> None:
+        log.warning("Lost tracker %s: no heartbeat for %.1f s", tracker.name, self.expiry)
+        del self.trackers[tracker.name]
+        for aid in list(tracker.running):
+            job, tip = self.attempt_index[aid]
+            lost = TaskStatus(aid, KILLED, error=f"Lost task tracker: {tracker.name}")
+            self._attempt_ended(job, tip, tip.attempts[aid], lost, self.clock())
+        for job in self.jobs.values():
+            if job.state != RUNNING or all(t.done for t in job.reduces):
+                continue
+            for tip in job.maps:
+                if tip.done and tip.attempts[tip.done].tracker == tracker.name:
+                    self._obsolete(job, tip, f"Lost task tracker: {tracker.name}")
+
+    def _finish(self, job: Job) -> None:
+        from mapred.committer import FileOutputCommitter
+
+        committer = FileOutputCommitter(job.sub.output, job.id, job.conf)
+        try:
+            if job.state == COMMITTING:
+                history.job_committing(job.conf, job.id)
+                committer.commit_job()  # publishes the output by one rename
+                state, error = SUCCEEDED, ""
+            else:
+                committer.abort_job()
+                state, error = job.final, job.error
+        except Exception as e:  # noqa: BLE001 - the job fails with the reason
+            log.warning(
+                "job %s could not be %s: %s",
+                job.id,
+                "committed" if job.state == COMMITTING else "aborted",
+                e,
+            )
+            _quietly(committer.abort_job)
+            state, error = FAILED, f"Job {job.id} failed to commit: {type(e).__name__}: {e}"
+        shutil.rmtree(job.sub.local_dir, ignore_errors=True)
+        with self.lock:
+            job.state, job.error, job.finish = state, error or job.error, time.time()
+            history.job_finished(job.conf, job.status())
+
+    def forget(self, job_id: str) -> None:
+        """Drop a finished job's state (its history stays on disk)."""
+        with self.lock:
+            job = self.jobs.pop(job_id, None)
+            if job is not None:
+                for tip in job.maps + job.reduces:
+                    for aid in tip.attempts:
+                        self.attempt_index.pop(aid, None)
+
+
+def _failure_message(job: Job, tip: Tip, task: TaskStatus) -> str:
+    times = tip.failures
+    message = (
+        f"Job {job.id} failed: task {task.attempt_id} failed {times} "
+        f"time{'s' if times != 1 else ''}; last error: {task.error}"
+    )
+    if task.location:
+        message += f" (at {task.location})"
+    return message
+
+
+def _quietly(action: Any) -> None:
+    try:
+        action()
+    except Exception as e:  # noqa: BLE001 - reported; the original failure goes on
+        log.warning("clean-up after a failed job did not finish: %s", e)
