@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dfs import faults
+from dfs import editlog, faults
 from dfs.checksum import META_HEADER_SIZE, chunk_crcs, crcs_to_bytes
 from dfs.cli import cli
 from dfs.cluster import EmbeddedCluster
@@ -78,6 +78,15 @@ def _eventually(predicate, what: str, timeout: float = 15.0) -> None:
     while not predicate():
         assert time.monotonic() < deadline, f"not {what} after {timeout} s"
         time.sleep(0.05)
+
+
+def _marked_corrupt(mc: MiniCluster, path: str, block_id: int, node_id: str) -> bool:
+    """The NameNode marked `node_id`'s replica corrupt: the block's locations say so, or, once
+    daemons have already replaced it (they repair on their own heartbeats), its journal does."""
+    if node_id in mc.client().fsck(path).files[0].blocks[0].block.corrupt:
+        return True
+    records = editlog.read_records(mc.home / "namenode" / "edits")[1]
+    return ["corrupt_replica", block_id, node_id] in records
 
 
 # ---- corruption fsck must see -------------------------------------------------------------------
@@ -184,27 +193,34 @@ def test_truncated_replica_is_marked_by_the_block_report_and_repaired(tmp_path):
                 assert dn.verify_replica(block.block_id, BLOCK) is None, node_id
 
 
-def test_replica_of_the_wrong_length_with_a_consistent_meta_is_corrupt(tmp_path):
+def test_replica_of_the_wrong_length_with_a_consistent_meta_is_corrupt(mini_cluster):
     """Checksums alone cannot tell: the replica is self-consistent, only its length is wrong."""
-    with MiniCluster(tmp_path) as mc:
-        data = _payload(BLOCK, 5)
-        mc.client().write_bytes("/len", data)
-        block = mc.client().block_locations("/len")[0]
-        victim = block.locations[0].node_id
-        dn = mc.datanodes[victim]
-        dn.delete_block(block.block_id)
-        short = data[: BLOCK - 512]
-        writer = BlockWriter(dn, block.block_id)  # a well-formed replica, 512 bytes short
-        writer.write_packet(short, crcs_to_bytes(chunk_crcs(short, 512)))
-        writer.finalize()
-        assert dn.verify_replica(block.block_id) is None
-        mc.reopen()
-        fb = mc.client().fsck("/len").files[0].blocks[0]
-        assert victim in fb.block.corrupt
-        mc.tick()
-        assert not dn.has_block(block.block_id) or dn.verify_replica(block.block_id, BLOCK) is None
-        assert mc.client().fsck("/").under_replicated == 0
-        assert mc.client().read_bytes("/len") == data
+    mc = mini_cluster
+    data = _payload(BLOCK, 5)
+    mc.client().write_bytes("/len", data)
+    block = mc.client().block_locations("/len")[0]
+    victim = block.locations[0].node_id
+    dn = mc.datanodes[victim]
+    dn.delete_block(block.block_id)
+    short = data[: BLOCK - 512]
+    writer = BlockWriter(dn, block.block_id)  # a well-formed replica, 512 bytes short
+    writer.write_packet(short, crcs_to_bytes(chunk_crcs(short, 512)))
+    writer.finalize()
+    assert dn.verify_replica(block.block_id) is None
+    mc.reopen()
+    _eventually(  # daemons: once the restarted NameNode has the victim's block report
+        lambda: _marked_corrupt(mc, "/len", block.block_id, victim),
+        "the short replica marked corrupt",
+    )
+    mc.tick()
+    _eventually(
+        lambda: (
+            not dn.has_block(block.block_id) or dn.verify_replica(block.block_id, BLOCK) is None
+        ),
+        "the short replica deleted or replaced",
+    )
+    _eventually(lambda: mc.client().fsck("/").under_replicated == 0, "/len fully replicated")
+    assert mc.client().read_bytes("/len") == data
 
 
 def test_bad_meta_header_is_marked_by_the_block_report(tmp_path):
@@ -231,33 +247,37 @@ sys.stdout.write(str(len(data)))
 """
 
 
-def test_corrupt_replica_reported_by_another_process_is_repaired_by_the_next_command(tmp_path):
+def test_corrupt_replica_reported_by_another_process_is_repaired_by_the_next_command(mini_cluster):
     """Fails on the old code: the task process's report died with it; the replica stayed bad."""
-    with MiniCluster(tmp_path) as mc:
-        data = _payload(2 * BLOCK, 7)
-        mc.client().write_bytes("/task/input", data)
-        block = mc.client().block_locations("/task/input")[1]
-        victim = block.locations[0].node_id
-        _flip_byte(mc, block.block_id, victim)
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        p = subprocess.run(
-            [sys.executable, "-c", SUBPROCESS_READER, str(mc.home), victim],
-            capture_output=True,
-            timeout=60,
-            env=env,
-            cwd=ROOT,
-        )
-        assert p.returncode == 0, p.stderr.decode()
-        assert p.stdout == str(len(data)).encode()  # the reader failed over to a good replica
+    mc = mini_cluster
+    data = _payload(2 * BLOCK, 7)
+    mc.client().write_bytes("/task/input", data)
+    block = mc.client().block_locations("/task/input")[1]
+    victim = block.locations[0].node_id
+    _flip_byte(mc, block.block_id, victim)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    p = subprocess.run(
+        [sys.executable, "-c", SUBPROCESS_READER, str(mc.home), victim],
+        capture_output=True,
+        timeout=60,
+        env=env,
+        cwd=ROOT,
+    )
+    assert p.returncode == 0, p.stderr.decode()
+    assert p.stdout == str(len(data)).encode()  # the reader failed over to a good replica
+    if not mc.daemons:  # (daemons may have repaired it already: they do on their heartbeats)
         assert not mc.datanodes[victim].verify(block.block_id)  # still bad
-        mc.tick()  # this long-lived process learns of the report and repairs
-        fresh = mc.client().block_locations("/task/input")[1]
-        assert len(fresh.locations) == 3 and not fresh.corrupt
-        bad = mc.datanodes[victim]
-        assert not bad.has_block(block.block_id) or bad.verify(block.block_id)
-        mc.reopen()
-        assert mc.client().fsck("/").healthy and mc.client().fsck("/").under_replicated == 0
-        assert mc.client().read_bytes("/task/input") == data
+    mc.tick()  # this long-lived process learns of the report and repairs
+    _eventually(
+        lambda: not mc.client().block_locations("/task/input")[1].corrupt, "the bad one deleted"
+    )
+    fresh = mc.client().block_locations("/task/input")[1]
+    assert len(fresh.locations) == 3
+    bad = mc.datanodes[victim]
+    assert not bad.has_block(block.block_id) or bad.verify(block.block_id)
+    mc.reopen()
+    assert mc.client().fsck("/").healthy and mc.client().fsck("/").under_replicated == 0
+    assert mc.client().read_bytes("/task/input") == data
 
 
 def test_corrupt_marks_survive_a_checkpoint(tmp_path):
@@ -273,21 +293,22 @@ def test_corrupt_marks_survive_a_checkpoint(tmp_path):
 
 
 # ---- leaked blocks -------------------------------------------------------------------------------
-def test_block_file_no_file_owns_is_deleted_by_the_next_block_report(tmp_path):
+def test_block_file_no_file_owns_is_deleted_by_the_next_block_report(mini_cluster):
     """Fails on the old code: block reports ignored replicas of unknown blocks forever."""
-    with MiniCluster(tmp_path) as mc:
-        mc.client().write_bytes("/keep", _payload(BLOCK, 9))
-        block = mc.client().block_locations("/keep")[0]
-        dn = mc.datanodes[block.locations[0].node_id]
-        stray = block.block_id + 10_000  # a fresh id, never allocated
-        dn.block_path(stray).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(dn.block_path(block.block_id), dn.block_path(stray))
-        shutil.copy(dn.meta_path(block.block_id), dn.meta_path(stray))
-        assert dn.has_block(stray)
-        mc.reopen()  # block report at the open, delete command at the close
-        mc.reopen()
-        assert not dn.has_block(stray) and not dn.meta_path(stray).exists()
-        assert mc.client().read_bytes("/keep") == _payload(BLOCK, 9)
+    mc = mini_cluster
+    mc.client().write_bytes("/keep", _payload(BLOCK, 9))
+    block = mc.client().block_locations("/keep")[0]
+    dn = mc.datanodes[block.locations[0].node_id]
+    stray = block.block_id + 10_000  # a fresh id, never allocated
+    dn.block_path(stray).parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # as a DataNode
+    shutil.copy(dn.block_path(block.block_id), dn.block_path(stray))
+    shutil.copy(dn.meta_path(block.block_id), dn.meta_path(stray))
+    assert dn.has_block(stray)
+    mc.reopen()  # block report at the open, delete command at the close
+    mc.reopen()
+    _eventually(lambda: not dn.has_block(stray), "the stray replica deleted")
+    assert not dn.meta_path(stray).exists()
+    assert mc.client().read_bytes("/keep") == _payload(BLOCK, 9)
 
 
 def test_delete_while_a_node_is_down_is_finished_when_it_returns(mini_cluster):

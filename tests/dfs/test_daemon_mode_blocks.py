@@ -9,11 +9,14 @@ from dfs.conf import current_user
 from tests.dfs.daemon_mode import daemon_cluster_fixture, mini_cluster  # noqa: F401
 from tests.dfs.test_block_integrity import (  # noqa: F401 - collected here, against the daemons
     test_a_torn_meta_file_is_a_checksum_error_for_a_reader,
+    test_block_file_no_file_owns_is_deleted_by_the_next_block_report,
     test_block_files_are_private,
+    test_corrupt_replica_reported_by_another_process_is_repaired_by_the_next_command,
     test_deep_scan_finds_corruption_no_reader_has_seen,
     test_deep_scan_repairs_a_single_bad_replica,
     test_delete_while_a_node_is_down_is_finished_when_it_returns,
     test_every_replica_corrupt_cat_fails_and_fsck_says_corrupt,
+    test_replica_of_the_wrong_length_with_a_consistent_meta_is_corrupt,
 )
 
 daemon_cluster = daemon_cluster_fixture(current_user())
