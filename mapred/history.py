@@ -30,6 +30,7 @@ __all__ = [
     "attempt_started",
     "attempt_finished",
     "attempt_obsolete",
+    "job_progress",
     "job_committing",
     "job_finished",
 ]
@@ -166,6 +167,21 @@ def attempt_obsolete(conf: Configuration, job_id: str, attempt_id: str, reason: 
     append_event(conf, job_id, {**event, "reason": reason})
 
 
+def job_progress(conf: Configuration, status: Any) -> None:
+    """Refresh a running job's summary: completed maps and reduces, progress, counters."""
+    record = _summaries.get(status.job_id)
+    if record is None:
+        return
+    record.update(
+        maps=round(status.map_progress * status.maps),
+        reduces=round(status.reduce_progress * status.reduces),
+        map_progress=status.map_progress,
+        reduce_progress=status.reduce_progress,
+        counters=status.counters,
+    )
+    write_summary(conf, record)
+
+
 def job_committing(conf: Configuration, job_id: str) -> None:
     """Marks a job about to publish: if it dies now, `hadoop job` looks at the output."""
     record = _summaries.get(job_id)
@@ -181,6 +197,8 @@ def job_finished(conf: Configuration, status: Any) -> None:
         committing=False,
         maps=round(status.map_progress * status.maps),
         reduces=round(status.reduce_progress * status.reduces),
+        map_progress=status.map_progress,
+        reduce_progress=status.reduce_progress,
         finish_time=_ms(),
         time=time.time(),
         error=status.error,

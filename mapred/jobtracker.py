@@ -52,6 +52,7 @@ __all__ = ["JobTracker", "attempt_id"]
 
 CLEANUP = "CLEANUP"  # failed or killed: waiting for its attempts to stop before the abort
 CLEANUP_WAIT_S = 30.0
+PROGRESS_EVERY_S = 1.0  # how often running jobs' history summaries are refreshed
 
 
 def attempt_id(job_id: str, kind: str, index: int, attempt: int) -> str:
@@ -207,6 +208,7 @@ class JobTracker:
         self.interval = conf.get_float("mapreduce.jobtracker.heartbeat.interval", 0.3)
         self.expiry = conf.get_int("mapreduce.jobtracker.expire.trackers.interval", 600_000) / 1e3
         self._to_finish: list[Job] = []
+        self._next_progress = 0.0
 
     # -- JobSubmissionProtocol -----------------------------------------------------------------
     def submit_job(self, job: JobSubmission) -> JobStatus:
@@ -441,6 +443,11 @@ class JobTracker:
                     self._lost(tracker)
             finishing = [j for j in self._to_finish if self._settled(j, now)]
             self._to_finish = [j for j in self._to_finish if j not in finishing]
+            if now >= self._next_progress:
+                self._next_progress = now + PROGRESS_EVERY_S
+                for job in self.jobs.values():
+                    if job.state == RUNNING:
+                        history.job_progress(job.conf, job.status())
         for job in finishing:
             self._finish(job)
 
