@@ -10,6 +10,7 @@ user's would once `hadoop start-cluster` ran.
 
 from __future__ import annotations
 
+import functools
 import time
 from typing import Any
 
@@ -87,3 +88,14 @@ def run(cluster_home, monkeypatch):
     monkeypatch.setenv("HADOOP_USER_NAME", "alice")
     runner = CliRunner()
     return lambda *args, **kw: runner.invoke(cli, list(args), **kw)
+
+
+def slow(test):
+    """A copy of the imported `test` marked slow: its daemon-mode run leaves the default run,
+    the embedded original stays in it."""
+
+    @functools.wraps(test)
+    def copy(*args, **kwargs):
+        return test(*args, **kwargs)
+
+    return pytest.mark.slow(copy)

@@ -14,11 +14,10 @@ import pytest
 
 from dfs.conf import current_user
 from tests.dfs import test_shell
-from tests.dfs.daemon_mode import daemon_cluster_fixture, empty, mini_cluster  # noqa: F401
+from tests.dfs.daemon_mode import daemon_cluster_fixture, empty, mini_cluster, slow  # noqa: F401
 from tests.dfs.test_client import (  # noqa: F401 - collected here, against the daemons
     test_all_replicas_corrupt_is_a_clear_error,
     test_every_read_that_touches_a_corrupt_byte_detects_it,
-    test_metadata_survives_reopen_and_checkpoint,
     test_namespace_operations,
     test_placement_three_nodes_two_racks,
     test_relative_paths_resolve_under_home,
@@ -27,6 +26,7 @@ from tests.dfs.test_client import (  # noqa: F401 - collected here, against the 
     test_stopped_datanode_is_skipped_by_reads_and_writes,
     test_writer_on_a_datanode_gets_the_first_replica,
 )
+from tests.dfs.test_client import test_metadata_survives_reopen_and_checkpoint as _checkpoint
 from tests.dfs.test_fsspec import (  # noqa: F401
     fs,
     test_block_locations_for_splits,
@@ -81,6 +81,9 @@ from tests.mapred.test_io_dfs import (  # noqa: F401
 # second embedded cluster), test_a_changed_home_or_user_gets_its_own_filesystem_not_a_cached_one
 # (formats state directories of its own), test_protocol_is_registered_by_installation (no cluster).
 
+
+# a cluster of its own, two NameNode restarts: slow
+test_metadata_survives_reopen_and_checkpoint = slow(_checkpoint)
 
 daemon_cluster = daemon_cluster_fixture(current_user(), "dr.who=;alice=supergroup")
 single_node_cluster = daemon_cluster_fixture(

@@ -8,15 +8,19 @@ from __future__ import annotations
 import pytest
 
 from dfs.conf import current_user
-from tests.dfs.daemon_mode import cluster_home, daemon_cluster_fixture  # noqa: F401
+from tests.dfs.daemon_mode import cluster_home, daemon_cluster_fixture, slow  # noqa: F401
 from tests.piglatin.test_backend_runtime import (  # noqa: F401 - collected here, on daemons
     test_mapreduce_mode_stores_on_the_dfs_and_reads_it_back,
     test_same_results_in_local_and_mapreduce_modes,
 )
+from tests.piglatin.test_cli import (
+    test_mapreduce_mode_on_the_embedded_cluster as _pig_cli,
+)
 from tests.piglatin.test_cli import (  # noqa: F401
-    test_mapreduce_mode_on_the_embedded_cluster,
     work,
 )
+
+test_mapreduce_mode_on_the_embedded_cluster = slow(_pig_cli)  # a pig process: ~5 s
 
 daemon_cluster = daemon_cluster_fixture(current_user())
 

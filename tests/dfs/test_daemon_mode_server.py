@@ -8,11 +8,10 @@ from __future__ import annotations
 import pytest
 
 from tests.dfs import test_permissions_server as perms
-from tests.dfs.daemon_mode import daemon_cluster_fixture, empty
+from tests.dfs.daemon_mode import daemon_cluster_fixture, empty, slow
 from tests.dfs.test_permissions_server import (  # noqa: F401 - collected here, on daemons
     test_client_conf_files_change_nothing,
     test_client_defines_change_nothing,
-    test_cluster_formatted_without_permissions_is_permission_less,
     test_count_du_fsck_reveal_nothing_under_a_private_directory,
     test_fsspec_conf_changes_nothing,
     test_groups_come_from_the_operating_system,
@@ -20,6 +19,12 @@ from tests.dfs.test_permissions_server import (  # noqa: F401 - collected here, 
     test_sticky_bit_protects_other_users_entries,
     test_sticky_directory_owner_may_delete_entries,
 )
+from tests.dfs.test_permissions_server import (
+    test_cluster_formatted_without_permissions_is_permission_less as _permission_less,
+)
+
+# a second daemon cluster for one test: slow
+test_cluster_formatted_without_permissions_is_permission_less = slow(_permission_less)
 
 # Not here: test_the_administrator_edits_the_clusters_site_file: a running NameNode reads its
 # site file when it starts (as HDFS's does); its daemon form, with a restart, is below.
@@ -50,6 +55,7 @@ def permission_less(permission_less_cluster, monkeypatch):
     empty(permission_less_cluster)
 
 
+@pytest.mark.slow  # two NameNode restarts
 def test_the_site_file_takes_effect_when_the_namenode_restarts(hadoop, daemon_cluster):
     site = hadoop.home / "namenode" / perms.CLUSTER_SITE
     text = site.read_text()
