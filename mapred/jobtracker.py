@@ -36,6 +36,7 @@ from mapred.trackerproto import (
     KILLED,
     RUNNING,
     SUCCEEDED,
+    ClusterStatus,
     CompletionEvent,
     HeartbeatResponse,
     JobStatus,
@@ -107,6 +108,7 @@ class TrackerInfo:
     last_seen: float
     running: set[str] = field(default_factory=set)
     kills: list[KillTask] = field(default_factory=list)
+    shuffle_address: tuple = ()
 
 
 class Job:
@@ -208,9 +210,29 @@ class JobTracker:
         self.interval = conf.get_float("mapreduce.jobtracker.heartbeat.interval", 0.3)
         self.expiry = conf.get_int("mapreduce.jobtracker.expire.trackers.interval", 600_000) / 1e3
         self._to_finish: list[Job] = []
+        self.stamp = time.strftime("%Y%m%d%H%M%S", time.localtime())
+        self._seq = 0
         self._next_progress = 0.0
 
     # -- JobSubmissionProtocol -----------------------------------------------------------------
+    def new_job_id(self) -> str:
+        """``job_<start stamp>_<NNNN>``, as Hadoop's JobTracker numbers the jobs it runs."""
+        with self.lock:
+            self._seq += 1
+            return f"job_{self.stamp}_{self._seq:04d}"
+
+    def cluster_status(self) -> ClusterStatus:
+        with self.lock:
+            trackers = list(self.trackers.values())
+            kinds = [self.attempt_index[a][1].kind for t in trackers for a in t.running]
+            return ClusterStatus(
+                tuple(sorted(t.name for t in trackers)),
+                sum(t.map_slots for t in trackers),
+                sum(t.reduce_slots for t in trackers),
+                kinds.count("m"),
+                kinds.count("r"),
+            )
+
     def submit_job(self, job: JobSubmission) -> JobStatus:
         conf = Configuration.from_dict(job.conf)
         with self.lock:
@@ -292,6 +314,7 @@ class JobTracker:
             log.info("Adding tracker %s on %s%s", status.name, status.rack, "")
         tracker.last_seen = now
         tracker.map_slots, tracker.reduce_slots = status.map_slots, status.reduce_slots
+        tracker.shuffle_address = tuple(status.shuffle_address)
         return tracker
 
     def _update(self, tracker: TrackerInfo, task: TaskStatus, now: float) -> None:
@@ -343,9 +366,16 @@ class JobTracker:
         if tip.kind == "m":
             job.map_stats.append(task.stats)
             if job.reduces:
+                where = self.trackers.get(attempt.tracker)
+                address = where.shuffle_address if where is not None else ()
                 job.events.append(
                     CompletionEvent(
-                        tip.index, attempt.attempt_id, SUCCEEDED, attempt.tracker, task.map_output
+                        tip.index,
+                        attempt.attempt_id,
+                        SUCCEEDED,
+                        attempt.tracker,
+                        task.map_output,
+                        address,
                     )
                 )
         if all(t.done for t in job.maps) and all(t.done for t in job.reduces):

@@ -5,18 +5,22 @@ shuffle byte/record totals. Must not touch: scheduling (the caller says where ma
 or grouping (``mapred.task``).
 
 A segment is ``(path, offset, length, records)``: a byte range of a map task's ``file.out`` on
-local disk (the embedded cluster shares one machine). A later TaskTracker can swap in a remote
-fetcher with the same shape: ``fetch(segments) -> (streams, bytes, records)``.
+local disk; a map output held by another tracker (daemon mode) is first copied to a local file
+through that tracker's shuffle server (``mapred.shuffleserver``).
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from mapred.merge import read_segment
 
-__all__ = ["Segment", "fetch_local", "segments_for_partition", "missing_segments"]
+log = logging.getLogger(__name__)
+
+__all__ = ["Segment", "fetch_local", "segments_for_partition", "gather_segments"]
 
 Segment = tuple  # (path, offset, length, records)
 _MERGE_BUFFER_BYTES = 64 << 20
@@ -32,15 +36,37 @@ def segments_for_partition(map_outputs: Iterable[Sequence[Any]], partition: int)
     return segments
 
 
-def missing_segments(map_outputs: Sequence[Sequence[Any]], partition: int) -> list[int]:
-    """Indexes of the maps whose output holds data for `partition` but cannot be read here."""
-    import os
+def gather_segments(
+    map_outputs: Sequence[Sequence[Any]], partition: int, job_id: str, fetch_dir: str
+) -> tuple[list[Segment], list[int]]:
+    """This partition's segments of every map output, as a TaskTracker located them: ``[path,
+    index]`` on this node (read in place), or ``[path, index, address, attempt]`` held by
+    another tracker (copied into `fetch_dir` through its shuffle server). Returns the segments
+    and the indexes of the maps whose output could not be had (their maps must run again)."""
+    from mapred.shuffleserver import ShuffleError, fetch_segment
 
-    missing = []
-    for map_index, (path, index) in enumerate(map_outputs):
-        if index[partition][1] and not os.path.exists(path):
-            missing.append(map_index)
-    return missing
+    segments: list[Segment] = []
+    failed: list[int] = []
+    for map_index, entry in enumerate(map_outputs):
+        path, index = entry[0], entry[1]
+        offset, length, records = index[partition]
+        if not length:
+            continue
+        address = entry[2] if len(entry) > 2 else None
+        if not address:
+            if os.path.exists(path):
+                segments.append((path, offset, length, records))
+            else:
+                failed.append(map_index)
+            continue
+        os.makedirs(fetch_dir, exist_ok=True)
+        target = os.path.join(fetch_dir, f"map_{map_index:06d}.out")
+        try:
+            segments.append(fetch_segment(address, job_id, entry[3], partition, target))
+        except ShuffleError as e:
+            log.warning("%s", e)
+            failed.append(map_index)
+    return segments, failed
 
 
 def fetch_local(segments: Sequence[Segment]) -> tuple[list[Iterator[tuple]], int, int]:

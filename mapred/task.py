@@ -34,7 +34,7 @@ from mapred.api import Context, has_method, resolve_job
 from mapred.buffer import CombiningBuffer, SortingBuffer
 from mapred.merge import merge_runs
 from mapred.partition import make_partitioner, make_sort_key
-from mapred.shuffle import fetch_local, missing_segments, segments_for_partition
+from mapred.shuffle import fetch_local, gather_segments
 from mapred.trackerproto import Umbilical
 
 __all__ = [
@@ -456,12 +456,13 @@ def run_reduce_task(spec: TaskSpec, umbilical: Umbilical | None = None) -> TaskR
 def _shuffle(spec: TaskSpec, umbilical: Umbilical) -> list[tuple]:
     """This partition's segments of every map output, as the tracker locates them; a map
     output that cannot be read is reported (the JobTracker re-runs that map) and asked again."""
+    fetch_dir = os.path.join(spec.local_dir, spec.attempt_id, "shuffle")
     while True:
         outputs = umbilical.map_outputs(spec.job_id, spec.num_maps)
-        missing = missing_segments(outputs, spec.index)
-        if not missing:
-            return segments_for_partition(outputs, spec.index)
-        for map_index in missing:
+        segments, failed = gather_segments(outputs, spec.index, spec.job_id, fetch_dir)
+        if not failed:
+            return segments
+        for map_index in failed:
             umbilical.fetch_failed(spec.job_id, map_index)
 
 

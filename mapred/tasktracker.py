@@ -129,7 +129,7 @@ class _Outputs:
 
     def __init__(self) -> None:
         self.cursor = 0
-        self.known: dict[int, tuple[str, list]] = {}  # map index -> (attempt, output)
+        self.known: dict[int, tuple[str, list]] = {}  # map index -> (attempt, output entry)
         self.bad: set[str] = set()  # attempts whose output could not be fetched
 
 
@@ -145,11 +145,13 @@ class TaskTracker:
         map_slots: int,
         reduce_slots: int,
         inline: bool = False,
+        shuffle: Any = None,
     ) -> None:
         self.host, self.rack, self.name = host, rack, f"tracker_{host}"
         self.jobtracker = jobtracker
         self.map_slots, self.reduce_slots = map_slots, reduce_slots
         self.inline = inline
+        self.shuffle = shuffle  # a ShuffleServer (daemon mode): serves this node's map outputs
         self.interval = conf.get_float("mapreduce.jobtracker.heartbeat.interval", 0.3)
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         self._ctx = multiprocessing.get_context(method)
@@ -190,6 +192,7 @@ class TaskTracker:
             self.map_slots,
             self.reduce_slots,
             tuple(a.to_status() for a in reported),
+            tuple(self.shuffle.address) if self.shuffle is not None else (),
         )
         self._news = False
         reply = self.jobtracker.heartbeat(status)
@@ -299,7 +302,10 @@ class TaskTracker:
         outputs.cursor += len(events)
         for event in events:
             if event.status == SUCCEEDED and event.attempt_id not in outputs.bad:
-                outputs.known[event.map_index] = (event.attempt_id, event.output)
+                entry = list(event.output)
+                if event.address and event.tracker != self.name:  # fetched through its server
+                    entry += [list(event.address), event.attempt_id]
+                outputs.known[event.map_index] = (event.attempt_id, entry)
             elif outputs.known.get(event.map_index, ("",))[0] == event.attempt_id:
                 del outputs.known[event.map_index]
         known = len(outputs.known)
@@ -321,6 +327,8 @@ class TaskTracker:
         attempt.result = result
         if result.ok:
             attempt.state = SUCCEEDED
+            if self.shuffle is not None and result.map_output:
+                self.shuffle.publish(attempt.spec.job_id, result.attempt_id, result.map_output)
         elif result.error.startswith("CommitDenied"):
             attempt.state = KILLED
         else:

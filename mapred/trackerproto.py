@@ -29,6 +29,7 @@ __all__ = [
     "CompletionEvent",
     "JobSubmission",
     "JobStatus",
+    "ClusterStatus",
     "InterTrackerProtocol",
     "JobSubmissionProtocol",
     "Umbilical",
@@ -73,6 +74,7 @@ class TrackerStatus:
     map_slots: int
     reduce_slots: int
     tasks: tuple[TaskStatus, ...] = ()
+    shuffle_address: tuple = ()  # (host, port) of its shuffle server; () in one process
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,7 @@ class CompletionEvent:
     status: str  # SUCCEEDED | OBSOLETE
     tracker: str
     output: list | None = None  # [path, partition index]
+    address: tuple = ()  # the tracker's shuffle server, () when all share one process
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +153,17 @@ class JobStatus:
         return self.state in TERMINAL
 
 
+@dataclass(frozen=True, slots=True)
+class ClusterStatus:
+    """What ``hadoop job -list-active-trackers`` and a submitting client learn of the cluster."""
+
+    trackers: tuple[str, ...]
+    map_slots: int
+    reduce_slots: int
+    running_maps: int
+    running_reduces: int
+
+
 class InterTrackerProtocol(Protocol):
     """TaskTracker -> JobTracker."""
 
@@ -161,6 +175,8 @@ class InterTrackerProtocol(Protocol):
 class JobSubmissionProtocol(Protocol):
     """Job client -> JobTracker."""
 
+    def new_job_id(self) -> str: ...
+    def cluster_status(self) -> ClusterStatus: ...
     def submit_job(self, job: JobSubmission) -> JobStatus: ...
     def job_status(self, job_id: str) -> JobStatus: ...
     def kill_job(self, job_id: str) -> bool: ...
