@@ -61,7 +61,9 @@ class FifoScheduler:
         tips = job.runnable(kind)
         if not tips:
             return None
-        fresh = [t for t in tips if tracker.name not in t.failed_on] or tips
+        fresh = _not_failed_here(jt, job, tracker, kind, tips)
+        if not fresh:
+            return None  # another tracker should retry them
         if kind == "r":
             return job, fresh[0], "", False
         local = next((t for t in fresh if tracker.host in t.hosts), None)
@@ -131,6 +133,21 @@ class FairScheduler(FifoScheduler):
         for job in jobs:
             running[job.user] += job.running_attempts()
         return sorted(jobs, key=lambda j: (running[j.user], j.start))
+
+
+def _not_failed_here(jt: Any, job: Any, tracker: Any, kind: str, tips: list) -> list:
+    """The tasks that have not failed on `tracker`, and those that failed on every tracker
+    able to run them (Hadoop's findTaskFromList: a retry goes to another machine)."""
+    if not any(tracker.name in t.failed_on for t in tips):
+        return tips
+    size = len(jt.trackers)
+    able = {
+        t.name
+        for t in jt.trackers.values()
+        if (t.map_slots if kind == "m" else t.reduce_slots) > 0
+        and not job.blacklisted(t.name, size)
+    }
+    return [t for t in tips if tracker.name not in t.failed_on or able <= t.failed_on]
 
 
 def _map_racks(jt: Any) -> dict[str, str]:
