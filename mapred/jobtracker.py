@@ -161,7 +161,7 @@ class Job:
         """Has `tracker` failed too many of this job's tasks? (Hadoop's rule: ignored once a
         quarter of the cluster would be blacklisted, so a job is never left nowhere to run.)"""
         flaky = sum(1 for n in self.tracker_failures.values() if n >= self.blacklist_after)
-        if flaky > 0.25 * cluster_size:
+        if flaky >= 0.25 * cluster_size:  # Hadoop: blacklists only while flaky < 25%
             return False
         return self.tracker_failures[tracker] >= self.blacklist_after
 
