@@ -116,10 +116,7 @@ class FifoScheduler:
                 best, best_left = tip, left
         if best is None:
             return None
-        locality = (
-            "data-local" if tracker.host in best.hosts else ("off-rack" if best.hosts else "")
-        )
-        return job, best, locality, True
+        return job, best, _locality(jt, tracker, best.hosts), True
 
 
 class FairScheduler(FifoScheduler):
@@ -148,6 +145,15 @@ def _not_failed_here(jt: Any, job: Any, tracker: Any, kind: str, tips: list) -> 
         and not job.blacklisted(t.name, size)
     }
     return [t for t in tips if tracker.name not in t.failed_on or able <= t.failed_on]
+
+
+def _locality(jt: Any, tracker: Any, hosts: tuple) -> str:
+    if not hosts:
+        return ""
+    if tracker.host in hosts:
+        return "data-local"
+    racks = _map_racks(jt)
+    return "rack-local" if any(racks.get(h) == tracker.rack for h in hosts) else "off-rack"
 
 
 def _map_racks(jt: Any) -> dict[str, str]:
