@@ -88,6 +88,7 @@ class Tip:
     output: list | None = None
     committer: str = ""  # the attempt allowed to commit
     failed_on: set[str] = field(default_factory=set)
+    counters: dict = field(default_factory=dict)  # the successful attempt's, once in the job's
 
     def running(self) -> list[Attempt]:
         return [a for a in self.attempts.values() if a.state == RUNNING]
@@ -361,6 +362,7 @@ class JobTracker:
             return  # a speculative twin finished second: its output is never used
         tip.done, tip.output = attempt.attempt_id, task.map_output
         job.counters.merge(task.counters)
+        tip.counters = task.counters
         for other in tip.running():
             self._kill(other, "another attempt of this task succeeded")
         if tip.kind == "m":
@@ -402,6 +404,9 @@ class JobTracker:
         job.events.append(CompletionEvent(tip.index, tip.done, "OBSOLETE", attempt.tracker))
         history.attempt_obsolete(job.conf, job.id, tip.done, reason)
         tip.done, tip.output, tip.committer = "", None, ""
+        # the re-run's counters replace this output's (a job counts each task once)
+        job.counters.merge({g: {n: -v for n, v in c.items()} for g, c in tip.counters.items()})
+        tip.counters = {}
 
     def _assign(self, tracker: TrackerInfo, kind: str, now: float) -> list[LaunchTask]:
         busy = sum(1 for a in tracker.running if self.attempt_index[a][1].kind == kind)
