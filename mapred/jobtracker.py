@@ -539,6 +539,8 @@ class JobTracker:
                 for tip in job.maps + job.reduces:
                     for aid in tip.attempts:
                         self.attempt_index.pop(aid, None)
+                        for tracker in self.trackers.values():  # a twin not yet reported killed
+                            tracker.running.discard(aid)
 
 
 def _failure_message(job: Job, tip: Tip, task: TaskStatus) -> str:

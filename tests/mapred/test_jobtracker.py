@@ -477,5 +477,5 @@ def test_a_forgotten_jobs_killed_twin_does_not_break_the_next_heartbeat(cluster)
     cluster.jt.forget(job)  # what the embedded cluster does once run() returns
     nxt = cluster.submit([[]])
     _, kills = cluster.beat("h0", running(aid(job, "m", 0), 0.3), maps=0)
-    assert kills == [aid(job, "m", 0)]
+    assert set(kills) == {aid(job, "m", 0)}
     assert cluster.launched("h0", TaskStatus(aid(job, "m", 0), KILLED)) == [(aid(nxt, "m", 0), "")]
