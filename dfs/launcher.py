@@ -68,9 +68,11 @@ def write_daemon_site(conf: Configuration) -> Path:
     return path
 
 
-def daemon_command(conf: Configuration, *args: str) -> list[str]:
+def daemon_command(conf: Configuration, *args: str, module: str = "dfs.cli") -> list[str]:
+    """The command line of a daemon: ``python -m <module> <command> -conf run/daemon-site.xml``
+    (the MapReduce daemons are commands of ``mapred.cli``)."""
     site = write_daemon_site(conf)
-    return [sys.executable, "-m", "dfs.cli", args[0], "-conf", str(site), *args[1:]]
+    return [sys.executable, "-m", module, args[0], "-conf", str(site), *args[1:]]
 
 
 #: the daemons this process started and has not reaped yet, by pid (a Popen dropped while its
@@ -78,14 +80,14 @@ def daemon_command(conf: Configuration, *args: str) -> list[str]:
 _CHILDREN: dict[int, tuple[Path, subprocess.Popen]] = {}
 
 
-def spawn(conf: Configuration, name: str, *args: str) -> subprocess.Popen:
+def spawn(conf: Configuration, name: str, *args: str, module: str = "dfs.cli") -> subprocess.Popen:
     """Start one daemon in the background; its output goes to logs/<name>.log."""
     home = home_dir(conf)
     log = runfiles.log_path(home, name)
     log.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with open(log, "ab") as out:
         proc = subprocess.Popen(
-            daemon_command(conf, *args),
+            daemon_command(conf, *args, module=module),
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,

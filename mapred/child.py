@@ -33,7 +33,7 @@ __all__ = ["child_main", "die_with_parent", "dumps", "loads", "REPORT_INTERVAL_S
 _PR_SET_PDEATHSIG = 1
 PARENT_POLL_S = 0.25
 REPORT_INTERVAL_S = 0.25
-_ASK_AGAIN_S = (0.005, 0.25)  # first and longest wait before asking for map outputs again
+_ASK_AGAIN_S = (0.005, 0.1)  # first and longest wait before asking for map outputs again
 
 
 def dumps(obj: Any) -> bytes:

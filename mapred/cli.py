@@ -309,6 +309,9 @@ def register(cli: Any = None) -> Any:
         dfs_cli.hadoop_command("job", "Job status: hadoop job -list | -status ID | -kill ID")(
             job_main
         )
+        from mapred.launcher import register_daemon_commands  # jobtracker, tasktracker
+
+        register_daemon_commands(group)
     return group
 
 

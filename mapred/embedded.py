@@ -17,6 +17,7 @@ reduces from the last, so 4 nodes on 2 cores run 2 maps and 2 reduces at most.
 from __future__ import annotations
 
 import atexit
+import itertools
 import logging
 import os
 import threading
@@ -33,7 +34,14 @@ from mapred.trackerproto import JobStatus, JobSubmission
 
 log = logging.getLogger(__name__)
 
-__all__ = ["EmbeddedMapReduce", "get_cluster", "shutdown_clusters", "usable_cores", "deal_slots"]
+__all__ = [
+    "EmbeddedMapReduce",
+    "get_cluster",
+    "new_job_id",
+    "shutdown_clusters",
+    "usable_cores",
+    "deal_slots",
+]
 
 KILL_WAIT_S = 10.0
 
@@ -118,6 +126,12 @@ class EmbeddedMapReduce:
     def slots(self) -> int:
         return sum(self.layout.map_slots)
 
+    def new_job_id(self) -> str:
+        return new_job_id()
+
+    def close(self) -> None:
+        """Nothing to release: the cluster stays for the process's next job."""
+
     def run(self, job: JobSubmission, progress: Any = None) -> JobStatus:
         """Submit `job` and drive the cluster until it ends; an interrupt kills the job.
         `progress(job_id, map fraction, reduce fraction)` is called as they move."""
@@ -190,8 +204,24 @@ _clusters: dict[tuple[str, Layout], EmbeddedMapReduce] = {}
 _clusters_lock = threading.Lock()
 
 
-def get_cluster(conf: Configuration, inline: bool = False) -> EmbeddedMapReduce:
-    """The process's embedded cluster for this state directory and layout (made once)."""
+_seq = itertools.count(1)
+
+
+def new_job_id() -> str:
+    """``job_local<pid>_<NNNN>``, as Hadoop's local runner names jobs (the pid: the owner)."""
+    return f"job_local{os.getpid()}_{next(_seq):04d}"
+
+
+def get_cluster(conf: Configuration, inline: bool = False) -> Any:
+    """Where this process's jobs run: the state directory's JobTracker daemon when one runs
+    (and `inline` is not asked for), else the process's embedded cluster for this state
+    directory and layout (made once, kept with its warm children)."""
+    if not inline:
+        from mapred.remote import RemoteJobTracker, jobtracker_address
+
+        address = jobtracker_address(conf)
+        if address is not None:
+            return RemoteJobTracker(conf, address)
     layout = layout_for(conf, inline)
     key = (str(home_dir(conf)), layout)
     with _clusters_lock:

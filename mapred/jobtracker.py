@@ -126,7 +126,9 @@ class Job:
         self.failure: TaskStatus | None = None
         self.error = ""
         self.final, self.cleanup_since = "", 0.0  # the state a failing/killed job ends in
-        self.wait_since: float | None = None  # delay scheduling: waiting for a local slot
+        # delay scheduling: since when each tracker's free map slot has been refused for
+        # want of a node-local task of this job
+        self.wait_since: dict[str, float] = {}
         self.tracker_failures: Counter[str] = Counter()
         self.map_stats: list[dict] = []
         self.max_attempts = {

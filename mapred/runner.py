@@ -30,14 +30,13 @@ import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import count
 from typing import Any
 
 from dfs.conf import DEFAULTS, Configuration, current_user, home_dir
 from dfs.datanode import pid_alive
 from mapred.api import Input, has_method, job_ref, resolve_job
 from mapred.counters import Counters
-from mapred.embedded import get_cluster
+from mapred.embedded import get_cluster, new_job_id
 from mapred.errors import JobConfigError, JobFailed, MapRedError
 from mapred.task import TaskResult
 from mapred.trackerproto import JobStatus, JobSubmission
@@ -55,16 +54,10 @@ __all__ = [
 ]
 
 Progress = Callable[[str, float, float], None]  # (job id, map fraction, reduce fraction)
-_seq = count(1)
 
 
 _JOB_ID = re.compile(r"job_local(\d+)_\d+")
 JOB_MARKER = "job.json"  # in a job's local directory: its output, for cleaning up after a death
-
-
-def new_job_id() -> str:
-    """``job_local<pid>_<NNNN>``, as Hadoop's local runner names jobs (the pid: the owner)."""
-    return f"job_local{os.getpid()}_{next(_seq):04d}"
 
 
 def owner_pid(job_id: str) -> int | None:
@@ -214,10 +207,9 @@ def run_job(
     conf = make_conf(conf)
     ref = job_ref(job)
     job_cls = resolve_job(job)
-    job_id = new_job_id()
     name = name or conf.get_str("mapreduce.job.name") or job_cls.__name__
     started = time.perf_counter()
-    run = _JobRun(job_id, name, job_cls, ref, _as_inputs(inputs), output, conf, executor, progress)
+    run = _JobRun(name, job_cls, ref, _as_inputs(inputs), output, conf, executor, progress)
     result = run.execute()
     result.seconds = time.perf_counter() - started
     if raise_on_failure:
@@ -251,13 +243,13 @@ def local_root(conf: Configuration) -> str:
 class _JobRun:
     """One job from the client's side: prepare, submit to the JobTracker, wait, report."""
 
-    def __init__(self, job_id, name, job_cls, ref, inputs, output, conf, executor, progress):
-        self.job_id, self.name, self.job_cls, self.ref = job_id, name, job_cls, ref
+    def __init__(self, name, job_cls, ref, inputs, output, conf, executor, progress):
+        self.name, self.job_cls, self.ref = name, job_cls, ref
         self.inputs, self.output, self.conf = inputs, output, conf
         self.framework = executor or conf.get_str("mapreduce.framework.name") or "cluster"
         self.progress = progress
-        self.local_dir = os.path.join(local_root(conf), job_id)
         self.num_reduces = num_reducers(job_cls, conf)
+        self.job_id = self.local_dir = ""
 
     def execute(self) -> JobResult:
         from mapred.committer import FileOutputCommitter
@@ -266,6 +258,8 @@ class _JobRun:
         self._check_storage(inline)
         clean_orphaned_jobs(self.conf)
         cluster = get_cluster(self.conf, inline=inline)
+        self.job_id = cluster.new_job_id()
+        self.local_dir = os.path.join(local_root(self.conf), self.job_id)
         committer = FileOutputCommitter(self.output, self.job_id, self.conf)
         self._claim_local_dir()
         try:
@@ -276,7 +270,10 @@ class _JobRun:
             shutil.rmtree(self.local_dir, ignore_errors=True)
             raise
         log.info("Running job: %s", self.job_id)
-        status = cluster.run(submission, self.progress)
+        try:
+            status = cluster.run(submission, self.progress)
+        finally:
+            cluster.close()
         return self._result(status)
 
     def _inline(self) -> bool:

@@ -8,10 +8,10 @@ scheduling, and speculative backups. Selected by ``mapreduce.jobtracker.tasksche
 returns ``(job, task, locality, speculative)``; the JobTracker launches.
 
 Locality, per map: node-local (a replica of the split's block on the tracker's node), then
-rack-local, then off-rack. A job passed over for lack of a local slot waits
+rack-local, then off-rack. A tracker whose free slot finds no node-local task of a job waits
 ``mapred.fairscheduler.locality.delay`` ms (default 1.5 heartbeat intervals) before taking a
-rack-local slot, and twice that before an off-rack one, but only while some tracker that
-could run it closer has map slots at all.
+rack-local one, and twice that before an off-rack one (the wait restarts once it runs a
+node-local task), but only while some tracker that could run it closer has map slots at all.
 
 Speculation (LATE's rule): when a slot would otherwise stay idle, the running attempt with the
 longest estimated time left, ``(1 - progress) / rate``, gets a backup on another tracker if it
@@ -68,16 +68,14 @@ class FifoScheduler:
             return job, fresh[0], "", False
         local = next((t for t in fresh if tracker.host in t.hosts), None)
         if local is not None:
-            job.wait_since = None
+            job.wait_since.pop(tracker.name, None)
             return job, local, "data-local", False
         if not any(t.hosts for t in fresh):
             return job, fresh[0], "", False  # no block locations (local files): anywhere
         racks = _map_racks(jt)
         same_rack = [t for t in fresh if any(racks.get(h) == tracker.rack for h in t.hosts)]
         closer_exists = any(_has_slots(jt, h) for t in fresh for h in t.hosts)
-        if job.wait_since is None:
-            job.wait_since = now
-        waited = now - job.wait_since
+        waited = now - job.wait_since.setdefault(tracker.name, now)
         if same_rack and (waited >= self.delay or not closer_exists):
             return job, same_rack[0], "rack-local", False
         rack_exists = any(racks.get(h) in _racks_with_slots(jt) for t in fresh for h in t.hosts)
