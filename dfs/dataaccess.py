@@ -18,12 +18,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dfs.checksum import SPAN, read_verified
-from dfs.datatransfer import TIMEOUT, TcpPipeline, read_block
 from dfs.errors import DFSChecksumError, DFSError
 from dfs.protocol import DatanodeInfo
 
 if TYPE_CHECKING:
     from dfs.datanode import DataNode
+    from dfs.datatransfer import TcpPipeline
 
 log = logging.getLogger(__name__)
 
@@ -54,26 +54,31 @@ class DatanodeAccess(Protocol):
 
 
 class TcpDatanodes:
-    """Daemon mode: every datanode through its DataXceiverServer."""
+    """Daemon mode: every datanode through its DataXceiverServer. `dfs.datatransfer` (sockets,
+    msgpack) is imported by the first one made: an embedded command never needs it."""
 
-    def __init__(self, bpc: int = 512, timeout: float = TIMEOUT, client: str = "") -> None:
-        self.bpc, self.timeout, self.client = bpc, timeout, client
+    def __init__(self, bpc: int = 512, timeout: float | None = None, client: str = "") -> None:
+        from dfs import datatransfer
+
+        self.wire = datatransfer
+        self.bpc, self.client = bpc, client
+        self.timeout = datatransfer.TIMEOUT if timeout is None else timeout
 
     def reachable(self, loc: DatanodeInfo) -> bool:
         return loc.alive and loc.xfer_port > 0
 
     def read(self, loc: DatanodeInfo, block_id: int, offset: int, length: int) -> bytes:
-        return read_block(loc, block_id, offset, length, self.timeout)[1]
+        return self.wire.read_block(loc, block_id, offset, length, self.timeout)[1]
 
     def verify_replica(self, loc: DatanodeInfo, block_id: int, length: int | None) -> str | None:
         """Read the whole replica over the wire (every CRC checked); None when good."""
         try:
-            size = read_block(loc, block_id, 0, 0, self.timeout)[0]
+            size = self.wire.read_block(loc, block_id, 0, 0, self.timeout)[0]
             if length is not None and size != length:
                 return f"length {size} differs from the block's length {length}"
             step = 64 * SPAN
             for off in range(0, size, step):
-                read_block(loc, block_id, off, min(step, size - off), self.timeout)
+                self.wire.read_block(loc, block_id, off, min(step, size - off), self.timeout)
         except DFSChecksumError as e:
             return str(e)
         return None
@@ -81,7 +86,9 @@ class TcpDatanodes:
     def open_pipeline(
         self, block_id: int, genstamp: int, targets: Sequence[DatanodeInfo]
     ) -> TcpPipeline:
-        return TcpPipeline(block_id, genstamp, targets, self.bpc, self.timeout, self.client)
+        return self.wire.TcpPipeline(
+            block_id, genstamp, targets, self.bpc, self.timeout, self.client
+        )
 
 
 class LocalPipeline:

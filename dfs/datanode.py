@@ -36,6 +36,7 @@ Every read is verified (`dfs.checksum.read_verified`, which owns the meta file f
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import logging
 import os
@@ -233,7 +234,10 @@ class BlockWriter:
                 p.unlink(missing_ok=True)
 
 
-def _load_sync_file_range() -> Any:
+@functools.cache
+def _sync_file_range() -> Any:
+    """libc's sync_file_range, or None; loaded (ctypes) at the first write, not at import: a
+    command that writes no block never needs it."""
     try:
         import ctypes
         import ctypes.util
@@ -246,15 +250,13 @@ def _load_sync_file_range() -> Any:
     return fn
 
 
-_SYNC_FILE_RANGE = _load_sync_file_range()
-
-
 def _start_writeback(fd: int, offset: int, length: int) -> None:
     """Start writing `length` bytes at `offset` to disk without waiting (Linux's
     sync_file_range, HDFS's dfs.datanode.sync.behind.writes): the fsync at finalize then waits
     for less. A no-op where the call does not exist."""
-    if _SYNC_FILE_RANGE is not None:
-        _SYNC_FILE_RANGE(fd, offset, length, 2)  # SYNC_FILE_RANGE_WRITE
+    fn = _sync_file_range()
+    if fn is not None:
+        fn(fd, offset, length, 2)  # SYNC_FILE_RANGE_WRITE
 
 
 def _mkdir_private(path: Path) -> None:

@@ -263,7 +263,15 @@ def test_fs_path_imports_stay_light(tmp_path):
         "heavy = [m for m in ('pandas', 'fsspec', 'mapred', 'piglatin', 'numpy')\n"
         "         if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
+        "daemon = [m for m in ('dfs.datatransfer', 'dfs.xceiver', 'dfs.daemons',\n"
+        "                      'dfs.launcher', 'dfs.remote', 'ctypes', 'subprocess')\n"
+        "          if m in sys.modules]\n"
+        "print('DAEMON-ONLY', daemon)\n"
     )
+    format_cluster(Configuration({"minihadoop.home": str(tmp_path)}, load_site=False))
     env = dict(os.environ, MINIHADOOP_HOME=str(tmp_path), HADOOP_USER_NAME="alice")
     p = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert p.stderr == ""  # the listing itself worked
     assert "HEAVY []" in p.stdout, p.stdout + p.stderr
+    # an embedded command needs no sockets to datanodes, no daemon code, no ctypes (writes only)
+    assert "DAEMON-ONLY []" in p.stdout, p.stdout + p.stderr
