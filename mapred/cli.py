@@ -1,11 +1,17 @@
 """``hadoop jar`` and ``hadoop job``: running job modules from the shell, and job status/history.
 
 Owns: parsing ``hadoop jar MODULE[:CLASS] ARGS... [-D k=v ...] [-files a,b]``, printing progress
-(``map 40% reduce 0%``) and counters as Hadoop does, failure reports (the failing task's
-traceback and record location, exit 1), and ``hadoop job -list|-status|-kill|-history`` over the
-job history records ``mapred.runner`` writes. Must not touch: how jobs run (``mapred.runner``,
-``mapred.jobcontrol``). ``main()`` adds both commands to the filesystem CLI group (``dfs.cli``),
-so ``python -m mapred.cli jar ...`` works and the ``hadoop`` console script can point here.
+as the data moves and counters as Hadoop does, failure reports (the failing task's traceback and
+record location, exit 1); ``hadoop job`` itself lives in ``mapred.jobclient``. Must not touch:
+how jobs run (``mapred.runner``, ``mapred.jobcontrol``). ``main()`` adds both commands to the
+filesystem CLI group (``dfs.cli``), so ``python -m mapred.cli jar ...`` works and the ``hadoop``
+console script points here.
+
+Progress: ``ProgressPrinter`` gets the job's map and reduce fractions whenever they move. Not on
+a terminal it prints Hadoop's ``INFO mapreduce.Job:  map 37% reduce 0%`` line when a whole
+percentage changed, at most one line every half second (a change inside that half second is
+printed when it is up, and a job's last state always is). On a terminal (stderr a tty) it keeps
+one progress-bar line, redrawn in place, and ends it before any other output.
 """
 
 from __future__ import annotations
@@ -14,13 +20,15 @@ import logging
 import os
 import signal
 import sys
+import threading
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
 
 from dfs.conf import Configuration, parse_define
+from mapred.jobclient import job_main
 
-__all__ = ["main", "jar_main", "job_main", "split_options"]
+__all__ = ["main", "jar_main", "job_main", "split_options", "ProgressPrinter"]
 
 log = logging.getLogger(__name__)
 
@@ -68,23 +76,133 @@ def split_options(args: Sequence[str]) -> tuple[dict[str, str], list[str]]:
     return overrides, rest
 
 
-class _ProgressPrinter:
-    """Prints ``map X% reduce Y%`` whenever the rounded percentages change."""
+class ProgressPrinter:
+    """Prints a job's progress (see the module docstring); ``close()`` ends the last job's."""
 
-    def __init__(self) -> None:
-        self.last: tuple[str, int, int] | None = None
+    BAR = 20  # characters per phase in the terminal bar
+
+    def __init__(
+        self,
+        stream: TextIO | None = None,
+        interval: float = 0.5,
+        bar: bool | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.bar = _isatty(self.stream) if bar is None else bar
+        self.interval, self.clock = interval, clock
+        self.lock = threading.RLock()
+        self.job = ""
+        self.job_seen = ""  # the last job reported, kept after close()
+        self.pending: tuple[float, float] | None = None  # the latest fractions, not yet shown
+        self.shown: tuple[int, int] | None = None  # the percentages last shown
+        self.last = -float("inf")  # when a report was last written
+        self.timer: threading.Timer | None = None
+        self.on_bar = False  # a bar is on the screen, the cursor at its end
 
     def __call__(self, job_id: str, maps: float, reduces: float) -> None:
-        if self.last is None or self.last[0] != job_id:
-            _info(f"Running job: {job_id}")
-        state = (job_id, int(maps * 100), int(reduces * 100))
-        if state != self.last:
-            _info(f" map {state[1]}% reduce {state[2]}%")
-            self.last = state
+        with self.lock:
+            if job_id != self.job:
+                self._end_job()
+                self.job, self.job_seen, self.shown = job_id, job_id, None
+                self._line(f"{_stamp()} INFO mapreduce.Job: Running job: {job_id}")
+                self.last = -float("inf")
+            self.pending = (maps, reduces)
+            wait = self.last + self.interval - self.clock()
+            if wait <= 0:
+                self._flush()
+            elif self.timer is None:
+                self.timer = threading.Timer(wait, self._on_timer)
+                self.timer.daemon = True
+                self.timer.start()
+
+    def close(self) -> None:
+        """Show the last job's final state and end its bar."""
+        with self.lock:
+            self._end_job()
+            self.job = ""
+
+    def break_line(self) -> None:
+        """Let other output start on a line of its own (the bar is drawn again after it)."""
+        with self.lock:
+            if self.on_bar:
+                self.stream.write("\n")
+                self.stream.flush()
+                self.on_bar = False
+
+    def _on_timer(self) -> None:
+        with self.lock:
+            self.timer = None
+            self._flush()
+
+    def _end_job(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        self._flush()
+        self.break_line()
+
+    def _flush(self) -> None:
+        if self.pending is None:
+            return
+        maps, reduces = self.pending
+        self.pending = None
+        shown = (_percent(maps), _percent(reduces))
+        if shown == self.shown:
+            return
+        self.shown, self.last = shown, self.clock()
+        if self.bar:
+            self.stream.write(
+                f"\r\x1b[K{self.job} {_bar(shown[0], 'map')} {_bar(shown[1], 'reduce')}"
+            )
+            self.stream.flush()
+            self.on_bar = True
+        else:
+            self._line(f"{_stamp()} INFO mapreduce.Job:  map {shown[0]}% reduce {shown[1]}%")
+
+    def _line(self, text: str) -> None:
+        self.break_line()
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+def _percent(fraction: float) -> int:
+    """Whole percent, rounded down: 100% only when the phase is done."""
+    return max(0, min(100, int(fraction * 100 + 1e-9)))
+
+
+def _bar(percent: int, label: str) -> str:
+    done = percent * ProgressPrinter.BAR // 100
+    return f"{label} [{'#' * done}{'.' * (ProgressPrinter.BAR - done)}] {percent:3d}%"
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+_printer: ProgressPrinter | None = None  # the one whose bar log lines must not run into
+
+
+_terminated = False  # SIGTERM (hadoop job -kill) arrived
 
 
 def _raise_interrupt(signum: int, frame: Any) -> None:
+    global _terminated
+    _terminated = True
     raise KeyboardInterrupt
+
+
+def _report_killed(conf: Configuration, job_id: str) -> None:
+    """Hadoop's line for a job that ended killed (the reason as the history recorded it)."""
+    from mapred.history import read_summary
+
+    record = (read_summary(conf, job_id) if job_id else None) or {}
+    state = record.get("state") if record.get("state") in ("KILLED", "FAILED") else "KILLED"
+    reason = record.get("error") or "the job was interrupted"
+    _info(f"Job {job_id or '(not started)'} failed with state {state} due to: {reason}")
 
 
 def jar_main(conf: Configuration, args: list[str]) -> int:
@@ -109,13 +227,22 @@ def jar_main(conf: Configuration, args: list[str]) -> int:
         return 255 if isinstance(e, UsageError) else 1
     if threading_main():
         signal.signal(signal.SIGTERM, _raise_interrupt)
+    global _printer
+    _printer = printer = ProgressPrinter()
     _log_like_hadoop()
-    printer = _ProgressPrinter()
     try:
         chain = run_chain(steps, conf, None, remove_intermediate=True, progress=printer)
     except MapRedError as e:
         sys.stderr.write(f"jar: {e}\n")
         return 1
+    except KeyboardInterrupt:
+        printer.close()
+        _report_killed(conf, printer.job_seen)
+        if _terminated:
+            return 1  # hadoop job -kill: the job was killed, the command failed
+        raise
+    finally:
+        printer.close()
     for result in chain.results.values():
         if result.succeeded:
             _info(f"Job {result.job_id} completed successfully")
@@ -129,12 +256,21 @@ def _log_like_hadoop() -> None:
     """Attempt failures and other warnings as ``yy/mm/dd HH:MM:SS WARN mapreduce.Job: ...``."""
     logger = logging.getLogger("mapred")
     if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _LineHandler(sys.stderr)
         handler.setFormatter(
             logging.Formatter("%(asctime)s WARN mapreduce.Job: %(message)s", "%y/%m/%d %H:%M:%S")
         )
         handler.setLevel(logging.WARNING)
         logger.addHandler(handler)
+
+
+class _LineHandler(logging.StreamHandler):
+    """A log line never runs into the progress bar: the bar's line is ended first."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if _printer is not None:
+            _printer.break_line()
+        super().emit(record)
 
 
 def qualify(path: str, conf: Configuration) -> str:
@@ -193,110 +329,6 @@ def _report_failure(result: Any) -> None:
     sys.stderr.write(f"{result.error}\n")
 
 
-# -- hadoop job ---------------------------------------------------------------------------------
-def _records(conf: Configuration) -> list[dict[str, Any]]:
-    from mapred.history import read_summaries
-
-    return read_summaries(conf)
-
-
-def _state(conf: Configuration, record: dict[str, Any]) -> str:
-    """A record's state, with a job whose process died settled: FAILED, unless it died while
-    committing after its output was published (then it SUCCEEDED, as Hadoop's recovery of a
-    job whose commit finished decides)."""
-    from mapred.runner import process_alive
-
-    state = record["state"]
-    if state != "RUNNING" or process_alive(int(record.get("pid", 0))):
-        return state
-    if record.get("committing"):
-        from mapred.committer import FileOutputCommitter
-
-        try:
-            if FileOutputCommitter(record["output"], record["job_id"], conf).is_published():
-                return "SUCCEEDED"
-        except (OSError, ValueError, KeyError) as e:
-            log.debug("cannot tell whether %s published its output: %s", record["job_id"], e)
-    return "FAILED"
-
-
-def _find(conf: Configuration, job_id: str) -> dict[str, Any]:
-    for record in _records(conf):
-        if record["job_id"] == job_id:
-            state = _state(conf, record)
-            if state != record["state"]:
-                record["state"] = state
-                if state == "FAILED":
-                    record["error"] = record.get("error") or "the process running the job died"
-            return record
-    from mapred.errors import MapRedError
-
-    raise MapRedError(f"Could not find job {job_id}")
-
-
-def _print_status(record: dict[str, Any], counters: bool = True) -> None:
-    from mapred.counters import Counters
-
-    out = sys.stdout
-    out.write(f"\nJob: {record['job_id']}\n")
-    out.write(f"Job name: {record.get('name', '')}\n")
-    out.write(f"Job state: {record['state']}\n")
-    total_m, total_r = record.get("total_maps") or 0, record.get("total_reduces") or 0
-    m = 100.0 * record.get("maps", 0) / total_m if total_m else 100.0
-    r = 100.0 * record.get("reduces", 0) / total_r if total_r else (100.0 if m == 100.0 else 0.0)
-    out.write(f"map() completion: {m / 100:.1f}\nreduce() completion: {r / 100:.1f}\n")
-    if record.get("error"):
-        out.write(f"Error: {record['error']}\n")
-    if counters:
-        out.write(Counters(record.get("counters") or {}).format() + "\n")
-
-
-def job_main(conf: Configuration, args: list[str]) -> int:
-    """Job status and history: hadoop job -list [all] | -status ID | -kill ID | -history ID."""
-    from mapred.errors import MapRedError, UsageError
-
-    usage = "Usage: hadoop job -list [all] | -status <job-id> | -kill <job-id> | -history <job-id>"
-    command = args[0] if args else ""
-    try:
-        if command == "-list":
-            return _list(conf, show_all=args[1:2] == ["all"])
-        if len(args) != 2 or command not in ("-status", "-kill", "-history"):
-            raise UsageError(usage)
-        record = _find(conf, args[1])
-        if command == "-kill":
-            if record["state"] != "RUNNING":
-                sys.stderr.write(f"job: Job {args[1]} is not running (state {record['state']})\n")
-                return 1
-            os.kill(int(record["pid"]), signal.SIGTERM)
-            sys.stdout.write(f"Killed job {args[1]}\n")
-            return 0
-        _print_status(record, counters=True)
-        if command == "-history":
-            sys.stdout.write(
-                f"Inputs: {', '.join(record.get('inputs', []))}\nOutput: {record.get('output')}\n"
-            )
-        return 0
-    except UsageError as e:
-        sys.stderr.write(f"job: {e}\n")
-        return 255
-    except MapRedError as e:
-        sys.stderr.write(f"job: {e}\n")
-        return 1
-
-
-def _list(conf: Configuration, show_all: bool) -> int:
-    rows = []
-    for record in _records(conf):
-        state = _state(conf, record)
-        if show_all or state == "RUNNING":
-            rows.append((record["job_id"], state, record.get("name", "")))
-    sys.stdout.write(f"Total jobs:{len(rows)}\n")
-    sys.stdout.write("JobId\tState\tName\n")
-    for row in rows:
-        sys.stdout.write("\t".join(row) + "\n")
-    return 0
-
-
 def register(cli: Any = None) -> Any:
     """Add ``jar`` and ``job`` to the filesystem CLI group; returns the group."""
     from dfs import cli as dfs_cli
@@ -306,9 +338,9 @@ def register(cli: Any = None) -> Any:
         dfs_cli.hadoop_command("jar", "Run a job: hadoop jar MODULE[:CLASS] ARGS... [-D k=v]")(
             jar_main
         )
-        dfs_cli.hadoop_command("job", "Job status: hadoop job -list | -status ID | -kill ID")(
-            job_main
-        )
+        dfs_cli.hadoop_command(
+            "job", "Follow jobs: hadoop job -list [all] | -status | -kill | -history | -events"
+        )(job_main)
         from mapred.launcher import register_daemon_commands  # jobtracker, tasktracker
 
         register_daemon_commands(group)

@@ -6,6 +6,13 @@ times in milliseconds since the epoch) and ``<job>.json`` (the job's latest summ
 atomically: what ``hadoop job -list/-status`` read). Writing is best effort: a full disk loses
 history, never a job. ``mapreduce.jobhistory.enabled=false`` turns it off. Must not touch job
 state: the JobTracker calls in with what happened.
+
+Reading (``hadoop job``, after the cluster stopped too): ``read_summaries`` (every job, in
+submit order), ``read_summary``, ``read_events``, and what the events mean: ``attempts`` (one
+``AttemptInfo`` per attempt, in launch order) and ``completion_events`` (Hadoop's task
+completion events: one per finished attempt, in finish order, a map output lost later marked
+OBSOLETE, the attempt that failed its task for good TIPFAILED). ``mark_killed`` settles the
+summary of a job whose process died from ``hadoop job -kill``.
 """
 
 from __future__ import annotations
@@ -14,7 +21,8 @@ import json
 import logging
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from dfs.conf import Configuration, home_dir
@@ -25,7 +33,13 @@ __all__ = [
     "history_dir",
     "write_summary",
     "read_summaries",
+    "read_summary",
     "read_events",
+    "AttemptInfo",
+    "attempts",
+    "CompletionRecord",
+    "completion_events",
+    "mark_killed",
     "job_submitted",
     "attempt_started",
     "attempt_finished",
@@ -77,17 +91,33 @@ def write_summary(conf: Configuration, record: Mapping[str, Any]) -> None:
 
 
 def read_summaries(conf: Configuration) -> list[dict[str, Any]]:
+    """Every job's summary, oldest submission first (a damaged file is skipped)."""
     directory = history_dir(conf)
     records = []
     if os.path.isdir(directory):
-        for name in sorted(os.listdir(directory)):
+        for name in os.listdir(directory):
             if name.endswith(".json"):
-                try:
-                    with open(os.path.join(directory, name), encoding="utf-8") as f:
-                        records.append(json.load(f))
-                except (OSError, ValueError):
-                    continue
+                record = _load(os.path.join(directory, name))
+                if record is not None:
+                    records.append(record)
+    records.sort(key=lambda r: (r.get("submit_time") or 0, str(r.get("job_id"))))
     return records
+
+
+def read_summary(conf: Configuration, job_id: str) -> dict[str, Any] | None:
+    """One job's summary, or None when the history has no (whole) record of it."""
+    if not job_id or os.sep in job_id or job_id.startswith("."):
+        return None
+    return _load(os.path.join(history_dir(conf), f"{job_id}.json"))
+
+
+def _load(path: str) -> dict[str, Any] | None:
+    try:
+        with open(path, encoding="utf-8") as f:
+            record = json.load(f)
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) and "job_id" in record else None
 
 
 def read_events(conf: Configuration, job_id: str) -> list[dict[str, Any]]:
@@ -104,6 +134,117 @@ def read_events(conf: Configuration, job_id: str) -> list[dict[str, Any]]:
     except OSError:
         return []
     return events
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptInfo:
+    """One task attempt as the history tells it (times in ms since the epoch; ``finish`` 0 and
+    ``state`` "" while no end was recorded)."""
+
+    attempt_id: str
+    type: str  # MAP | REDUCE
+    tracker: str
+    host: str
+    rack: str
+    locality: str
+    speculative: bool
+    start: int
+    finish: int = 0
+    state: str = ""
+    error: str = ""
+    obsolete: str = ""  # why its (finished) map output was thrown away later, if it was
+
+
+def attempts(events: Sequence[Mapping[str, Any]]) -> list[AttemptInfo]:
+    """Every attempt of a job, in launch order, with how it ended."""
+    started: dict[str, dict[str, Any]] = {}
+    for e in events:
+        kind, aid = e.get("event"), e.get("attempt_id", "")
+        if kind == "ATTEMPT_STARTED":
+            started[aid] = {
+                "attempt_id": aid,
+                "type": e.get("type", ""),
+                "tracker": e.get("tracker", ""),
+                "host": e.get("host", ""),
+                "rack": e.get("rack", ""),
+                "locality": e.get("locality", ""),
+                "speculative": bool(e.get("speculative")),
+                "start": int(e.get("time", 0)),
+            }
+        elif kind == "ATTEMPT_FINISHED" and aid in started:
+            started[aid].update(
+                finish=int(e.get("time", 0)), state=e.get("state", ""), error=e.get("error", "")
+            )
+        elif kind == "MAP_OUTPUT_OBSOLETE" and aid in started:
+            started[aid]["obsolete"] = e.get("reason", "") or "obsolete"
+    return [AttemptInfo(**fields) for fields in started.values()]
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionRecord:
+    """One of Hadoop's task completion events: SUCCEEDED, FAILED, KILLED, OBSOLETE (a map
+    output lost after its attempt succeeded) or TIPFAILED (the attempt whose failure failed
+    its task for good)."""
+
+    event_id: int
+    status: str
+    attempt_id: str
+    tracker: str
+    host: str
+    time: int
+
+
+def completion_events(events: Sequence[Mapping[str, Any]]) -> list[CompletionRecord]:
+    """The job's task completion events, in the order the attempts ended."""
+    where = {e.get("attempt_id"): e for e in events if e.get("event") == "ATTEMPT_STARTED"}
+    ended = [e for e in events if e.get("event") == "ATTEMPT_FINISHED"]
+    obsolete = {e.get("attempt_id") for e in events if e.get("event") == "MAP_OUTPUT_OBSOLETE"}
+    final = next((e for e in reversed(events) if e.get("event") == "JOB_FINISHED"), None)
+    fatal = ""
+    if final is not None and final.get("state") == "FAILED":
+        fatal = _failing_attempt(str(final.get("error", "")))
+    records = []
+    for number, e in enumerate(ended):
+        aid = e.get("attempt_id", "")
+        status = e.get("state", "")
+        if status == "SUCCEEDED" and aid in obsolete:
+            status = "OBSOLETE"  # Hadoop rewrites the event in place when the output is lost
+        elif status == "FAILED" and aid == fatal:
+            status = "TIPFAILED"
+        start = where.get(aid, {})
+        tracker = e.get("tracker") or start.get("tracker", "")
+        records.append(
+            CompletionRecord(
+                number, status, aid, tracker, start.get("host", ""), int(e.get("time", 0))
+            )
+        )
+    return records
+
+
+def _failing_attempt(error: str) -> str:
+    """The attempt a job failure message names (``... task attempt_x failed 4 times ...``)."""
+    words = error.split()
+    for before, word in zip(words, words[1:]):
+        if before == "task" and word.startswith("attempt_"):
+            return word
+    return ""
+
+
+def mark_killed(conf: Configuration, job_id: str) -> None:
+    """Record that ``hadoop job -kill`` ended a job whose process died without saying so."""
+    record = read_summary(conf, job_id)
+    if record is None or record.get("state") != "RUNNING":
+        return
+    record.update(
+        state="KILLED",
+        committing=False,
+        finish_time=_ms(),
+        time=time.time(),
+        error=record.get("error") or f"Job {job_id} was killed",
+    )
+    write_summary(conf, record)
+    event = {"event": "JOB_FINISHED", "time": _ms(), "state": "KILLED"}
+    append_event(conf, job_id, {**event, "error": record["error"], "counters": {}})
 
 
 # -- what the JobTracker reports -------------------------------------------------------------

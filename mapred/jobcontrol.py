@@ -130,7 +130,7 @@ def run_chain(
             step_conf,
             executor,
             progress=progress,
-            name=name,
+            name=step.name,  # unnamed: -D mapreduce.job.name, else the job class's name
         )
         chain.results[name] = result
         chain.output_format = result.output_format
