@@ -115,6 +115,8 @@ class EmbeddedMapReduce:
     def __init__(self, conf: Configuration, layout: Layout) -> None:
         self.layout = layout
         self.jobtracker = JobTracker(conf)
+        if layout.inline:  # its one tracker runs each task inside a heartbeat: never silent
+            self.jobtracker.expiry = float("inf")
         self.trackers = [
             TaskTracker(host, rack, self.jobtracker, conf, m, r, inline=layout.inline)
             for (host, rack), m, r in zip(layout.nodes, layout.map_slots, layout.reduce_slots)

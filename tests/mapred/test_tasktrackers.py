@@ -1,0 +1,394 @@
+"""The JobTracker and TaskTrackers with real child processes (issue 13's must-shows, embedded).
+
+Jobs go through ``run_job`` on the embedded cluster (one TaskTracker per DataNode of the
+topology); failures, hangs, stragglers and lost map outputs are made deterministic by the
+mapper itself (its attempt id, or ``context.host``, the node it runs on), and each test checks
+the job's output against a plain-Python computation and its history events.
+"""
+
+from __future__ import annotations
+
+import collections
+import glob
+import os
+import threading
+import time
+
+import pytest
+
+from dfs.conf import Configuration, home_dir
+from mapred import counters as C
+from mapred import history
+from mapred.api import Job
+from mapred.embedded import get_cluster, shutdown_clusters
+from mapred.runner import run_job
+
+WORDS = [f"w{i}" for i in range(50)]
+
+
+def write_text(path, lines=400, seed=1):
+    import random
+
+    rng = random.Random(seed)
+    text = [" ".join(rng.choices(WORDS, k=rng.randint(1, 8))) for _ in range(lines)]
+    path.write_text("".join(line + "\n" for line in text), encoding="utf-8")
+    return str(path), collections.Counter(w for line in text for w in line.split())
+
+
+def base_conf(tmp_path, **extra):
+    conf = {
+        "mapreduce.cluster.local.dir": str(tmp_path / "local"),
+        "mapreduce.input.fileinputformat.split.maxsize": 800,  # several maps
+        "mapreduce.job.split.balance": False,
+        "mapreduce.tasktracker.map.tasks.maximum": 1,  # every tracker runs maps
+        "mapreduce.tasktracker.reduce.tasks.maximum": 1,
+        "mapreduce.jobtracker.heartbeat.interval": 0.05,
+        "mapreduce.job.reduces": 2,
+    }
+    conf.update(extra)
+    return conf
+
+
+def word_counts(result):
+    return collections.Counter({k: int(v) for k, v in result.read_output()})
+
+
+def attempts(job_id, event="ATTEMPT_FINISHED"):
+    events = history.read_events(Configuration(load_site=False), job_id)
+    return {e["attempt_id"]: e for e in events if e["event"] == event}
+
+
+@pytest.fixture(autouse=True)
+def _own_task_processes():
+    shutdown_clusters()  # children forked now see this module's jobs
+    yield
+    shutdown_clusters()
+
+
+class Words(Job):
+    """Word count with a per-record map (so a task's progress moves record by record)."""
+
+    def map(self, offset, line):
+        for word in line.split():
+            yield word, 1
+
+    def reduce(self, word, counts):
+        yield word, sum(counts)
+
+
+class FailsOnceOnSplit3(Words):
+    def map_setup(self):
+        if "_m_000003_" in self.context.task_id and self.context.task_id.endswith("_0"):
+            raise RuntimeError("first attempt of split 3 fails")
+
+
+class HangsOnceOnSplit1(Words):
+    def map_setup(self):
+        if "_m_000001_" in self.context.task_id and self.context.task_id.endswith("_0"):
+            time.sleep(120)  # reports nothing: the task timeout must kill it
+
+
+class SlowOnOneNode(Words):
+    """Every map on the node named by ``test.slow.host`` takes 60 s; elsewhere it is quick."""
+
+    def map_setup(self):
+        if self.context.host == self.context.get("test.slow.host"):
+            time.sleep(60)
+
+
+class Sleeps(Words):
+    def map_setup(self):
+        time.sleep(60)
+
+
+# -- 2. a failing first attempt -----------------------------------------------------------------
+def test_a_first_attempt_that_fails_is_retried_and_the_job_succeeds(tmp_path):
+    path, expected = write_text(tmp_path / "in.txt")
+    result = run_job(FailsOnceOnSplit3, [path], str(tmp_path / "out"), base_conf(tmp_path))
+    assert result.succeeded, result.error
+    assert word_counts(result) == expected
+    assert result.stats["maps"] > 3
+    finished, started = attempts(result.job_id), attempts(result.job_id, "ATTEMPT_STARTED")
+    first = next(a for a in finished if "_m_000003_0" in a)
+    retry = next(a for a in finished if "_m_000003_1" in a)
+    assert finished[first]["state"] == "FAILED"
+    assert "first attempt of split 3 fails" in finished[first]["error"]
+    assert finished[retry]["state"] == "SUCCEEDED"
+    assert started[retry]["tracker"] != started[first]["tracker"]  # retried elsewhere
+    assert result.counters[C.JOB_GROUP][C.FAILED_MAPS] == 1
+
+
+# -- 3. a hanging attempt ------------------------------------------------------------------------
+def test_a_hanging_attempt_is_killed_by_the_task_timeout_and_retried(tmp_path):
+    path, expected = write_text(tmp_path / "in.txt")
+    conf = base_conf(
+        tmp_path, **{"mapreduce.task.timeout": 1500, "mapreduce.map.speculative": False}
+    )
+    started = time.monotonic()
+    result = run_job(HangsOnceOnSplit1, [path], str(tmp_path / "out"), conf)
+    assert time.monotonic() - started < 30
+    assert result.succeeded, result.error
+    assert word_counts(result) == expected
+    finished = attempts(result.job_id)
+    hung = next(a for a in finished if "_m_000001_0" in a)
+    assert finished[hung]["state"] == "FAILED"
+    assert "failed to report status for 1 seconds. Killing!" in finished[hung]["error"]
+    assert any(finished[a]["state"] == "SUCCEEDED" for a in finished if "_m_000001_" in a)
+
+
+# -- 4. a straggler --------------------------------------------------------------------------------
+def test_a_straggler_gets_a_speculative_backup_and_output_is_written_once(tmp_path):
+    path, expected = write_text(tmp_path / "in.txt", lines=200)
+    slow = get_cluster(Configuration(base_conf(tmp_path), load_site=False)).layout.nodes[0][0]
+    conf = base_conf(
+        tmp_path,
+        **{
+            "test.slow.host": slow,
+            "mapreduce.job.speculative.lag": 300,
+            "mapreduce.input.fileinputformat.split.maxsize": 2000,
+        },
+    )
+    started = time.monotonic()
+    result = run_job(SlowOnOneNode, [path], str(tmp_path / "out"), conf)
+    elapsed = time.monotonic() - started
+    assert result.succeeded, result.error
+    assert elapsed < 20, f"{elapsed:.1f} s: the 60 s straggler was waited for"
+    assert word_counts(result) == expected  # every word counted once
+    launches = attempts(result.job_id, "ATTEMPT_STARTED")
+    finished = attempts(result.job_id)
+    backups = [a for a, e in launches.items() if e["speculative"]]
+    assert backups, "no speculative attempt ran"
+    stragglers = [a for a, e in launches.items() if e["host"] == slow and "_m_" in a]
+    assert stragglers and all(finished[a]["state"] == "KILLED" for a in stragglers)
+    assert result.counters[C.JOB_GROUP][C.KILLED_MAPS] >= 1
+    parts = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert parts == ["_SUCCESS", "part-r-00000", "part-r-00001"]
+
+
+# -- 5. a map output that cannot be fetched ----------------------------------------------------
+def test_a_map_output_that_cannot_be_fetched_is_made_again(tmp_path):
+    path, expected = write_text(tmp_path / "in.txt")
+    conf = base_conf(tmp_path, **{"mapreduce.job.reduce.slowstart.completedmaps": 1.0})
+    removed = []
+
+    def remove_first_map_output(job_id, maps, reduces):
+        # Called by the driver between rounds: the reduces were launched in the round that saw
+        # the last map finish, and ask where the outputs are only in the next one.
+        if maps == 1.0 and not removed:
+            pattern = str(tmp_path / "local" / job_id / "**" / "*_m_000000_0*" / "file.out")
+            for out in glob.glob(pattern, recursive=True):
+                os.remove(out)
+                removed.append(out)
+
+    result = run_job(Words, [path], str(tmp_path / "out"), conf, progress=remove_first_map_output)
+    assert removed, "map 0's output was never seen"
+    assert result.succeeded, result.error
+    assert word_counts(result) == expected
+    events = history.read_events(Configuration(load_site=False), result.job_id)
+    obsolete = [e["attempt_id"] for e in events if e["event"] == "MAP_OUTPUT_OBSOLETE"]
+    assert [a[-10:] for a in obsolete] == ["m_000000_0"]
+    rerun = attempts(result.job_id)
+    assert any(a.endswith("_m_000000_1") and e["state"] == "SUCCEEDED" for a, e in rerun.items())
+    # the map ran twice, its input is counted once
+    assert result.counters["Map-Reduce Framework"]["Map input records"] == 400
+
+
+# -- 6. kill ------------------------------------------------------------------------------------
+def test_killing_a_running_job_publishes_nothing(tmp_path):
+    path, _ = write_text(tmp_path / "in.txt")
+    conf = base_conf(tmp_path)
+    jobtracker = get_cluster(Configuration(conf, load_site=False)).jobtracker
+    results = []
+    thread = threading.Thread(
+        target=lambda: results.append(run_job(Sleeps, [path], str(tmp_path / "out"), conf)),
+        daemon=True,
+    )
+    thread.start()
+    deadline = time.monotonic() + 20
+    running = []
+    while not running:
+        assert time.monotonic() < deadline, "the job never ran an attempt"
+        running = [j for j in jobtracker.list_jobs() if j.state == "RUNNING" and j.maps]
+        running = [j for j in running if jobtracker.jobs[j.job_id].running_attempts()]
+        time.sleep(0.05)
+    assert jobtracker.kill_job(running[0].job_id) is True
+    thread.join(timeout=20)
+    assert not thread.is_alive(), "the killed job did not end"
+    (result,) = results
+    assert result.state == "KILLED"
+    assert not (tmp_path / "out").exists()
+    summaries = {s["job_id"]: s for s in history.read_summaries(Configuration(load_site=False))}
+    assert summaries[result.job_id]["state"] == "KILLED"
+    assert jobtracker.list_jobs() == []  # forgotten; the next job runs normally
+    again = run_job(Words, [path], str(tmp_path / "out2"), conf)
+    assert again.succeeded, again.error
+
+
+# -- 1. data locality on a 4-node, 2-rack DFS -----------------------------------------------------
+@pytest.mark.slow
+def test_most_maps_of_a_dfs_input_are_data_local(tmp_path, monkeypatch):
+    from dfs.filesystem import DFSFileSystem
+    from dfs.minicluster import MiniCluster
+
+    with MiniCluster(tmp_path / "dfs", blocksize=1 << 20) as mc:
+        monkeypatch.setenv("MINIHADOOP_HOME", str(mc.home))
+        DFSFileSystem.clear_instance_cache()
+        shutdown_clusters()
+        try:
+            line = b"%07d " + b"x" * 91 + b"\n"
+            data = b"".join(line % i for i in range(40 * (1 << 20) // 100))
+            mc.client().write_bytes("/in/big.txt", data[: 40 << 20])
+            conf = {
+                "mapreduce.cluster.local.dir": str(tmp_path / "local"),
+                "mapreduce.tasktracker.map.tasks.maximum": 1,
+            }
+            result = run_job(LineCount, ["dfs:///in/big.txt"], str(tmp_path / "out"), conf)
+            assert result.succeeded, result.error
+            jc = result.counters[C.JOB_GROUP]
+            print(result.counters.format())
+            assert jc[C.LAUNCHED_MAPS] >= 40
+            assert jc.get(C.DATA_LOCAL_MAPS, 0) >= 0.9 * jc[C.LAUNCHED_MAPS], dict(jc)
+            assert dict(result.read_output()) == {"lines": str(data[: 40 << 20].count(b"\n"))}
+        finally:
+            shutdown_clusters()
+            DFSFileSystem.clear_instance_cache()
+
+
+class LineCount(Job):
+    reducers = 1
+
+    def map_setup(self):
+        self.n = 0
+
+    def map(self, offset, line):
+        self.n += 1
+
+    def map_cleanup(self):
+        yield "lines", self.n
+
+    def reduce(self, key, counts):
+        yield key, sum(counts)
+
+
+# -- 7. local and cluster agree ----------------------------------------------------------------
+READY_JOBS = [
+    "wordcount",
+    "wordcount_textbook",
+    "sort",
+    "secondarysort",
+    "join_reduce_side",
+    "grep",
+    "joins.reduce_side",
+    "joins.singleton",
+    "joins.replicated",
+]
+
+
+def _parts(directory):
+    """{part file name: bytes} of a job's output."""
+    names = sorted(n for n in os.listdir(directory) if n.startswith("part-"))
+    return {n: open(os.path.join(directory, n), "rb").read() for n in names}
+
+
+def _ready_job(name, tmp_path):
+    """run(executor, out) for the ready job `name` of jobs/, on a small input."""
+    import random
+
+    from jobs.grep import Grep
+    from jobs.join_reduce_side import BUFFERED, JOIN_TYPE, ReduceSideJoin
+    from jobs.joins import run_join
+    from jobs.secondarysort import SecondarySort
+    from jobs.sort import Sort
+    from jobs.wordcount import WordCount
+    from jobs.wordcount_textbook import WordCountTextbook
+    from mapred.api import Input
+    from mapred.jobcontrol import run_chain
+    from tests.jobs.test_joins import handmade, write_lines
+
+    rng = random.Random(3)
+    conf = {
+        "mapreduce.cluster.local.dir": str(tmp_path / "local"),
+        "mapreduce.input.fileinputformat.split.maxsize": 7000,
+        "mapreduce.task.io.sort.mb": "0.01",  # several spills per map
+        "mapreduce.job.reduces": 3,
+    }
+    if name.startswith("joins."):
+        ann, rel = handmade()
+        ann = write_lines(tmp_path / "ann" / "part-00000", ann)
+        rel = write_lines(tmp_path / "rel" / "part-00000", rel)
+        return lambda ex, out: run_join(name[6:], ann, rel, out, conf, ex)
+    if name == "join_reduce_side":
+        left = [f"k{rng.randrange(80)}\tL{i}" for i in range(900)]
+        right = [f"k{rng.randrange(160)}\tR{i}" for i in range(900)]
+        inputs = [
+            Input(write_lines(tmp_path / "left.tsv", left), mapper="map_left"),
+            Input(write_lines(tmp_path / "right.tsv", right), mapper="map_right"),
+        ]
+        conf.update({JOIN_TYPE: "leftouter", BUFFERED: "right"})
+        return lambda ex, out: run_job(ReduceSideJoin, inputs, out, conf, executor=ex)
+    if name == "secondarysort":
+        pairs = [f"{rng.randint(-9, 30)} {rng.randint(-99, 99)}" for _ in range(3000)]
+        path = write_lines(tmp_path / "pairs.txt", pairs)
+        return lambda ex, out: run_job(SecondarySort, [path], out, conf, executor=ex)
+    text, _ = write_text(tmp_path / "text.txt", lines=3000, seed=4)
+    if name == "grep":
+        return lambda ex, out: run_chain(Grep.steps([text, out, r"w(\d)"]), conf, ex)
+    cls = {"wordcount": WordCount, "wordcount_textbook": WordCountTextbook, "sort": Sort}[name]
+    return lambda ex, out: run_job(cls, [text], out, conf, executor=ex)
+
+
+@pytest.mark.parametrize("name", READY_JOBS)
+def test_local_and_cluster_outputs_are_identical(tmp_path, name):
+    run = _ready_job(name, tmp_path)
+    outputs = {}
+    for executor in ("local", "cluster"):
+        out = str(tmp_path / f"out-{executor}")
+        result = run(executor, out)
+        assert result.succeeded, (executor, result.error)
+        outputs[executor] = _parts(out)
+    assert outputs["local"] and any(outputs["local"].values())
+    assert outputs["local"] == outputs["cluster"]
+
+
+def test_history_is_under_the_cluster_home(tmp_path):
+    path, _ = write_text(tmp_path / "in.txt", lines=20)
+    result = run_job(Words, [path], str(tmp_path / "out"), base_conf(tmp_path))
+    assert result.succeeded, result.error
+    assert os.path.exists(os.path.join(str(home_dir()), "history", f"{result.job_id}.jsonl"))
+
+
+class SleepsASecond(Words):
+    def map_setup(self):
+        time.sleep(1.0)
+
+
+def test_a_local_task_longer_than_the_tracker_expiry_is_not_lost(tmp_path):
+    # The local framework's one tracker runs each task inside its own heartbeat: however long
+    # the task, that tracker was not silent, and the task must not be run again and again.
+    path, expected = write_text(tmp_path / "in.txt", lines=50)
+    conf = base_conf(
+        tmp_path,
+        **{
+            "mapreduce.jobtracker.expire.trackers.interval": 500,
+            "mapreduce.input.fileinputformat.split.maxsize": 1 << 20,
+        },
+    )
+    results = []
+    thread = threading.Thread(
+        target=lambda: results.append(
+            run_job(SleepsASecond, [path], str(tmp_path / "out"), conf, executor="local")
+        ),
+        daemon=True,
+    )
+    thread.start()
+    thread.join(timeout=15)
+    if thread.is_alive():
+        jobtracker = get_cluster(Configuration(conf, load_site=False), inline=True).jobtracker
+        for job in jobtracker.list_jobs():
+            jobtracker.kill_job(job.job_id)
+        thread.join(timeout=15)
+        pytest.fail("the local job was still running after 15 s")
+    (result,) = results
+    assert result.succeeded, result.error
+    assert word_counts(result) == expected
+    assert result.counters[C.JOB_GROUP][C.LAUNCHED_MAPS] == 1
