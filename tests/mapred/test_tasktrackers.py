@@ -392,3 +392,61 @@ def test_a_local_task_longer_than_the_tracker_expiry_is_not_lost(tmp_path):
     assert result.succeeded, result.error
     assert word_counts(result) == expected
     assert result.counters[C.JOB_GROUP][C.LAUNCHED_MAPS] == 1
+
+
+class ExitsOnceOnSplit2(Words):
+    def map_setup(self):
+        if "_m_000002_" in self.context.task_id and self.context.task_id.endswith("_0"):
+            os._exit(7)  # the child process dies mid-task
+
+
+class AlwaysFailsOnSplit1(Words):
+    def map(self, offset, line):
+        if "_m_000001_" in self.context.task_id:
+            raise ValueError(f"bad record at {offset}")
+        yield from super().map(offset, line)
+
+
+class SlowButAlive(Words):
+    """Busy for 2.5 s in map_setup without reading input, telling its tracker it is alive."""
+
+    def map_setup(self):
+        if "_m_000000_" in self.context.task_id:
+            for _ in range(25):
+                time.sleep(0.1)
+                self.context.progress()
+
+
+def test_an_attempt_whose_process_dies_is_retried(tmp_path):
+    path, expected = write_text(tmp_path / "in.txt")
+    result = run_job(ExitsOnceOnSplit2, [path], str(tmp_path / "out"), base_conf(tmp_path))
+    assert result.succeeded, result.error
+    assert word_counts(result) == expected
+    finished = attempts(result.job_id)
+    died = next(a for a in finished if a.endswith("_m_000002_0"))
+    assert finished[died]["state"] == "FAILED" and "exit code 7" in finished[died]["error"]
+
+
+def test_a_task_failing_every_attempt_fails_the_job_naming_it(tmp_path):
+    path, _ = write_text(tmp_path / "in.txt")
+    conf = base_conf(tmp_path, **{"mapreduce.map.maxattempts": 2})
+    result = run_job(AlwaysFailsOnSplit1, [path], str(tmp_path / "out"), conf)
+    assert result.state == "FAILED"
+    assert "_m_000001_1" in result.error and "ValueError: bad record at " in result.error
+    offset = result.error.split("bad record at ")[1].split()[0]
+    assert result.failed_attempt.location.endswith(f"in.txt:{offset}")  # the failing record
+    assert result.counters[C.JOB_GROUP][C.FAILED_MAPS] == 2
+    assert not (tmp_path / "out").exists()
+    again = run_job(Words, [path], str(tmp_path / "out"), base_conf(tmp_path))
+    assert again.succeeded, again.error  # the cluster is fine for the next job
+
+
+def test_a_task_that_reports_progress_outlives_the_timeout(tmp_path):
+    path, expected = write_text(tmp_path / "in.txt")
+    conf = base_conf(
+        tmp_path, **{"mapreduce.task.timeout": 1000, "mapreduce.map.speculative": False}
+    )
+    result = run_job(SlowButAlive, [path], str(tmp_path / "out"), conf)
+    assert result.succeeded, result.error
+    assert word_counts(result) == expected
+    assert C.FAILED_MAPS not in result.counters[C.JOB_GROUP]
