@@ -2,15 +2,18 @@
 
 Owns the commands and how they print: ``-list [all]`` (running jobs, or every job the history
 holds, oldest submission first), ``-status JOBID`` (state, map/reduce completion, counters; a
-running job's as its summary last said, refreshed every second), ``-kill JOBID`` (SIGTERM to the
-process that owns the job: ``hadoop jar`` then kills it and exits non-zero), ``-history
+running job's as its summary last said, refreshed every second), ``-kill JOBID``, ``-history
 JOBID`` (the job, then every attempt: tracker, locality, start, finish, state, error) and
-``-events JOBID FROM N`` (Hadoop's task completion events). Everything is read from
+``-events JOBID FROM N`` (Hadoop's task completion events). Everything but ``-kill`` reads
 ``$MINIHADOOP_HOME/history`` (``mapred.history``), so it works after the cluster stopped.
-Must not touch: running jobs (a kill is a signal to their owner, nothing more).
+Must not touch: job state.
 
-A job whose owner process is gone while its summary still says RUNNING is settled as Hadoop's
-recovery would: FAILED, or SUCCEEDED when it died committing after its output was published.
+``-kill``: a job run by the command that submitted it (an embedded cluster, ``job_local<pid>_N``)
+gets SIGTERM sent to that process, which kills the job, records KILLED and exits non-zero; a job
+on a JobTracker daemon is killed by the daemon's ``kill_job`` (the daemon, whose pid its
+summaries carry, is never signalled). A job whose owner process is gone while its summary still
+says RUNNING is settled as Hadoop's recovery would: FAILED, or SUCCEEDED when it died committing
+after its output was published.
 """
 
 from __future__ import annotations
@@ -247,17 +250,49 @@ def _kill(conf: Configuration, job_id: str) -> int:
     if refusal:
         sys.stderr.write(f"job: {refusal}\n")
         return 1
-    pid = int(record.get("pid") or 0)
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except (ProcessLookupError, PermissionError) as e:
-        raise MapRedError(f"Could not kill job {job_id}: its process {pid}: {e}") from None
+    if _owned_by_a_client(record):
+        _signal_owner(job_id, int(record["pid"]))
+    else:
+        _kill_on_jobtracker(conf, job_id)
     state = _wait_killed(conf, job_id)
     if state == "SUCCEEDED":
         sys.stderr.write(f"job: Could not kill the job {job_id}, as it has already succeeded.\n")
         return 1
     sys.stdout.write(f"Killed job {job_id}\n")
     return 0
+
+
+def _owned_by_a_client(record: dict[str, Any]) -> bool:
+    """Was the job run by the command that submitted it (an embedded cluster: its id is
+    ``job_local<pid>_NNNN`` and its history names that pid), not by a JobTracker daemon?"""
+    from mapred.runner import owner_pid
+
+    return owner_pid(record["job_id"]) == int(record.get("pid") or 0)
+
+
+def _signal_owner(job_id: str, pid: int) -> None:
+    """SIGTERM the submitting command: it kills its job and exits non-zero."""
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except (ProcessLookupError, PermissionError) as e:
+        raise MapRedError(f"Could not kill job {job_id}: its process {pid}: {e}") from None
+
+
+def _kill_on_jobtracker(conf: Configuration, job_id: str) -> None:
+    """Ask the JobTracker daemon that runs the job to kill it (never signal the daemon)."""
+    from dfs.errors import DFSError
+    from mapred.remote import RemoteJobTracker, jobtracker_address
+
+    address = jobtracker_address(conf)
+    if address is None:
+        raise MapRedError(f"Could not kill job {job_id}: no JobTracker is running")
+    client = RemoteJobTracker(conf, address)
+    try:
+        client.proxy.kill_job(job_id)  # False: it ended meanwhile (the history tells how)
+    except (DFSError, OSError) as e:
+        raise MapRedError(f"Could not kill job {job_id}: {e}") from None
+    finally:
+        client.close()
 
 
 def _wait_killed(conf: Configuration, job_id: str) -> str:

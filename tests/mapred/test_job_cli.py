@@ -20,6 +20,7 @@ import time
 import pytest
 
 from dfs.conf import Configuration, current_user
+from mapred.api import Job
 from mapred.cli import ProgressPrinter
 from mapred.jobclient import job_main
 
@@ -495,3 +496,43 @@ def test_jar_on_a_terminal_draws_a_bar(tmp_path, home):
     text = seen.decode()
     assert "\r\x1b[Kjob_" in text and "reduce [####################] 100%" in text
     assert " map 0% reduce 0%" not in text and "completed successfully" in text
+
+
+# -- a job on the JobTracker daemon ----------------------------------------------------------------
+class SlowMap(Job):
+    def map(self, offset, line):
+        time.sleep(0.05)
+        yield line, 1
+
+
+def test_kill_of_a_job_on_the_daemons_asks_the_jobtracker_and_leaves_it_running(tmp_path):
+    """The daemon writes the history (its pid in the summary): -kill must ask it to kill the job,
+    never signal it."""
+    import threading
+
+    from dfs import runfiles
+    from mapred.daemons import JOBTRACKER
+    from mapred.minicluster import MiniMRCluster
+    from mapred.runner import process_alive
+
+    with MiniMRCluster(tmp_path, datanodes=2, racks=1) as mr:
+        mr.dfs.client().write_bytes("/in.txt", "".join(f"{i}\n" for i in range(4000)).encode())
+        jobtracker = runfiles.read_pid(mr.home, JOBTRACKER)
+        outcome = {}
+        runner = threading.Thread(
+            target=lambda: outcome.update(r=mr.run_job(SlowMap, ["dfs:///in.txt"], "dfs:///out"))
+        )
+        runner.start()
+        try:
+            row = _wait_running(mr.home)
+            job_id = row[0]
+            assert "local" not in job_id and row[7] == "SlowMap"
+            killed = hadoop("job", "-kill", job_id, home=mr.home)
+            assert killed.returncode == 0, killed.stderr
+            assert killed.stdout == f"Killed job {job_id}\n"
+        finally:
+            runner.join(60)
+        assert outcome["r"].state == "KILLED"
+        assert process_alive(jobtracker) and runfiles.is_running(mr.home, JOBTRACKER)
+        assert "Job state: KILLED" in hjob(mr.home, "-status", job_id).stdout
+        assert not mr.dfs.fs.exists("/out")
