@@ -46,8 +46,19 @@ def test_parse_generic_options(tmp_path):
         "<property><name>x.y</name><value>from-file</value></property></configuration>"
     )
     conf, rest = parse_generic_options(
-        ["-conf", str(site), "-D", "x.y=from-D", "-Dk=a=b", "--debug", "-fs", "dfs:///",
-         "-ls", "-D", "q=1"]
+        [
+            "-conf",
+            str(site),
+            "-D",
+            "x.y=from-D",
+            "-Dk=a=b",
+            "--debug",
+            "-fs",
+            "dfs:///",
+            "-ls",
+            "-D",
+            "q=1",
+        ]
     )
     assert conf.get_int("dfs.replication") == 1  # from the -conf file
     assert conf.get("x.y") == "from-D"  # -D wins over -conf
@@ -140,27 +151,44 @@ def test_fsck_healthy_report(run):
             r"(, DatanodeInfoWithStorage\[[^\]]+\]){2}\]",
             line,
         ), line
-    for label, value in [("Status", "HEALTHY"), ("Total files", "1"), ("Total dirs", "1"),
-                         ("Total blocks (validated)", "3 (avg. block size 43724 B)"),
-                         ("Total size", f"{2 * BLOCK + 100} B"), ("Corrupt blocks", "0"),
-                         ("Default replication factor", "3"), ("Number of data-nodes", "4"),
-                         ("Number of racks", "2"), ("Missing replicas", "0 (0.0 %)"),
-                         ("Minimally replicated blocks", "3 (100.0 %)"),
-                         ("Average block replication", "3.0")]:
+    for label, value in [
+        ("Status", "HEALTHY"),
+        ("Total files", "1"),
+        ("Total dirs", "1"),
+        ("Total blocks (validated)", "3 (avg. block size 43724 B)"),
+        ("Total size", f"{2 * BLOCK + 100} B"),
+        ("Corrupt blocks", "0"),
+        ("Default replication factor", "3"),
+        ("Number of data-nodes", "4"),
+        ("Number of racks", "2"),
+        ("Missing replicas", "0 (0.0 %)"),
+        ("Minimally replicated blocks", "3 (100.0 %)"),
+        ("Average block replication", "3.0"),
+    ]:
         assert re.search(rf"^ ?{re.escape(label)}:[\t ]+{re.escape(value)}$", out, re.M), label
     assert out.rstrip("\n").splitlines()[-1] == "The filesystem under path '/d' is HEALTHY"
     racks = run("fsck", "/d", "-files", "-blocks", "-racks").stdout
     assert re.search(r"Live_repl=3  \[/rack\d/dn\d, /rack\d/dn\d, /rack\d/dn\d\]", racks)
 
 
-def test_fsck_missing_blocks_is_corrupt(run, monkeypatch):
+@pytest.fixture
+def stop_datanodes(run):
+    """Stop datanodes of the cluster `run` works on, as another command would."""
+
+    def stop(*nodes: str) -> None:
+        cluster = EmbeddedCluster(Configuration())
+        try:
+            for node in nodes:
+                cluster.stop_datanode(node)
+        finally:
+            cluster.close()
+
+    return stop
+
+
+def test_fsck_missing_blocks_is_corrupt(run, stop_datanodes):
     put_bytes("/lost", os.urandom(BLOCK + 1))
-    cluster = EmbeddedCluster(Configuration())
-    try:
-        for node in list(cluster.datanodes):
-            cluster.stop_datanode(node)
-    finally:
-        cluster.close()
+    stop_datanodes("dn0", "dn1", "dn2", "dn3")
     r = run("fsck", "/")
     assert r.exit_code == 1
     assert "Status: CORRUPT" in r.stdout
@@ -168,20 +196,23 @@ def test_fsck_missing_blocks_is_corrupt(run, monkeypatch):
     assert r.stdout.rstrip("\n").splitlines()[-1] == "The filesystem under path '/' is CORRUPT"
 
 
-def test_fsck_under_replicated_is_still_healthy(run):
+def test_fsck_under_replicated_is_still_healthy(run, stop_datanodes):
     put_bytes("/u", os.urandom(2 * BLOCK))
-    cluster = EmbeddedCluster(Configuration())
-    try:
-        for node in ("dn0", "dn1", "dn2"):  # one live node: nothing can re-replicate
-            cluster.stop_datanode(node)
-    finally:
-        cluster.close()
+    with connect(Configuration()) as c:  # 3 replicas on 4 nodes: two nodes hold both blocks
+        holders = [{loc.node_id for loc in b.locations} for b in c.block_locations("/u")]
+    keep = min(set.intersection(*holders))
+    stop_datanodes(*sorted({"dn0", "dn1", "dn2", "dn3"} - {keep}))  # nothing can re-replicate
     r = run("fsck", "/u")
     assert r.exit_code == 0
     under = [x for x in r.stdout.splitlines() if x.startswith("/u:  Under replicated ")]
     assert len(under) == 2
-    assert all(x.endswith("Target Replicas is 3 but found 1 live replica(s), 0 decommissioned "
-                          "replica(s) and 0 decommissioning replica(s).") for x in under)
+    assert all(
+        x.endswith(
+            "Target Replicas is 3 but found 1 live replica(s), 0 decommissioned "
+            "replica(s) and 0 decommissioning replica(s)."
+        )
+        for x in under
+    )
     assert re.search(r"^ Under-replicated blocks:\t2 \(100\.0 %\)$", r.stdout, re.M)
     assert re.search(r"^ Missing replicas:\t+4 \(66\.666664 %\)$", r.stdout, re.M)
     assert "Status: HEALTHY" in r.stdout
@@ -228,9 +259,17 @@ def test_dfsadmin_report(run):
     assert out.count("Decommission Status : Normal") == len(nodes)
     for n in nodes:
         assert f"Hostname: {n.node_id}\nRack: {n.rack}\n" in out
-    for key in ("Present Capacity", "DFS Remaining", "DFS Used%", "Under replicated blocks",
-                "Blocks with corrupt replicas", "Missing blocks", "Non DFS Used",
-                "DFS Remaining%", "Last contact"):
+    for key in (
+        "Present Capacity",
+        "DFS Remaining",
+        "DFS Used%",
+        "Under replicated blocks",
+        "Blocks with corrupt replicas",
+        "Missing blocks",
+        "Non DFS Used",
+        "DFS Remaining%",
+        "Last contact",
+    ):
         assert re.search(rf"^{re.escape(key)}: ", out, re.M), key
     assert run("dfsadmin", "-safemode", "get").stdout == "Safe mode is OFF\n"
     assert run("dfsadmin", "-bogus").exit_code == 255
@@ -239,8 +278,13 @@ def test_dfsadmin_report(run):
 # ---- as a process ------------------------------------------------------------------------------
 def _proc(args, home, **kw):
     env = dict(os.environ, MINIHADOOP_HOME=str(home), HADOOP_USER_NAME="alice")
-    return subprocess.run([sys.executable, "-m", "dfs.cli", *args], env=env, capture_output=True,
-                          cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))), **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "dfs.cli", *args],
+        env=env,
+        capture_output=True,
+        cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+        **kw,
+    )
 
 
 def test_subprocess_put_cat_and_exit_codes(tmp_path):

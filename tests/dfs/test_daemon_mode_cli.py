@@ -6,8 +6,19 @@ directory; `mini_cluster` is the daemon cluster itself (see tests/dfs/daemon_mod
 
 from __future__ import annotations
 
+import time
+
+import pytest
+
 from dfs.conf import current_user
-from tests.dfs.daemon_mode import cluster_home, daemon_cluster_fixture, mini_cluster, run  # noqa: F401
+from tests.dfs import test_cli as embedded
+from tests.dfs.daemon_mode import (  # noqa: F401
+    cluster_home,
+    daemon_cluster_fixture,
+    mini_cluster,
+    run,
+    slow,
+)
 from tests.dfs.test_cli import (  # noqa: F401 - collected here, against the daemons
     test_define_reaches_the_cluster,
     test_dfsadmin_report,
@@ -23,10 +34,36 @@ from tests.dfs.test_limits import (  # noqa: F401
     test_path_length_limit,
 )
 
-# Not here: test_cli's fsck tests on stopped DataNodes (they stop them through an embedded
-# cluster object), -format and subprocess tests on a state directory of their own, and the tests
+# Not here: test_cli's -format and subprocess tests on a state directory of their own, and the tests
 # of no cluster at all (option parsing, --debug, version); test_limits' deeper-than-the-recursion-
 # limit tree (built straight into the embedded NameNode's namespace) and the directory item limit
 # (its own cluster, reopened with a client setting).
 
 daemon_cluster = daemon_cluster_fixture(current_user(), "dr.who=;alice=supergroup")
+
+
+# DataNodes stopped (SIGTERM) until the NameNode declares them dead, then started again: slow
+test_fsck_missing_blocks_is_corrupt = slow(embedded.test_fsck_missing_blocks_is_corrupt)
+test_fsck_under_replicated_is_still_healthy = slow(
+    embedded.test_fsck_under_replicated_is_still_healthy
+)
+
+
+@pytest.fixture
+def stop_datanodes(cluster_home):  # noqa: F811 - the fixture, used
+    """Stop DataNode daemons and wait (bounded) until the NameNode has declared them dead; they
+    are started again after the test."""
+    mc, stopped = cluster_home, []
+
+    def stop(*nodes: str) -> None:
+        for node in nodes:
+            mc.stop_datanode(node)
+            stopped.append(node)
+        deadline = time.monotonic() + 15
+        while any(n.alive for n in mc.client().datanode_report() if n.node_id in nodes):
+            assert time.monotonic() < deadline, f"{nodes} not declared dead in 15 s"
+            time.sleep(0.1)
+
+    yield stop
+    for node in stopped:
+        mc.start_datanode(node)
