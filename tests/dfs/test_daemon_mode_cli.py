@@ -67,3 +67,25 @@ def stop_datanodes(cluster_home):  # noqa: F811 - the fixture, used
     yield stop
     for node in stopped:
         mc.start_datanode(node)
+
+
+def test_safe_mode_entered_by_hand_holds_for_every_command_until_left(run):  # noqa: F811
+    """Embedded, each command's NameNode starts anew; a running NameNode keeps the state:
+    HDFS's messages for a write refused in safe mode (FSNamesystem's checkNameNodeSafeMode)."""
+    assert run("dfsadmin", "-safemode", "enter").stdout == "Safe mode is ON\n"
+    try:
+        r = run("fs", "-mkdir", "/x")
+        assert r.exit_code == 1
+        assert r.stderr.splitlines() == [
+            "mkdir: Cannot create directory /x. Name node is in safe mode.",
+            'It was turned on manually. Use "hadoop dfsadmin -safemode leave" to turn safe mode '
+            "off.",
+        ]
+        r = run("fs", "-put", "-", "/f", input=b"data")
+        assert r.exit_code == 1 and "Name node is in safe mode." in r.stderr
+        assert run("dfsadmin", "-safemode", "get").stdout == "Safe mode is ON\n"
+        assert run("fs", "-ls", "/").exit_code == 0  # reads go on
+    finally:
+        assert run("dfsadmin", "-safemode", "leave").stdout == "Safe mode is OFF\n"
+    assert run("fs", "-mkdir", "/x").exit_code == 0
+    assert run("dfsadmin", "-safemode", "wait").stdout == "Safe mode is OFF\n"
