@@ -59,6 +59,14 @@ from tests.dfs.test_shell import (  # noqa: F401
     test_touchz_and_rm,
     test_usage_errors,
 )
+from tests.jobs.test_joins import (  # noqa: F401 - the thesis' joins on dfs://
+    test_every_strategy_on_the_dfs_with_the_cluster_executor,
+)
+from tests.mapred.test_commit_atomic import (  # noqa: F401 - a job's output by one rename
+    dfs_home,
+    test_on_dfs_the_output_appears_by_one_rename,
+    test_publish_never_lands_in_or_over_an_output_that_appeared,
+)
 from tests.mapred.test_dfs_jobs import (  # noqa: F401 - MapReduce jobs on dfs:// URLs
     dfs_env,
     test_sort_on_dfs,
