@@ -450,3 +450,51 @@ def test_a_task_that_reports_progress_outlives_the_timeout(tmp_path):
     assert result.succeeded, result.error
     assert word_counts(result) == expected
     assert C.FAILED_MAPS not in result.counters[C.JOB_GROUP]
+
+
+class NapsPerMap(Words):
+    def map_setup(self):
+        time.sleep(0.3)
+
+
+def _two_users(tmp_path, monkeypatch, scheduler):
+    """alice's job, then bob's as soon as alice's runs; the ms each map attempt started."""
+    path, expected = write_text(tmp_path / "in.txt")
+    conf = base_conf(
+        tmp_path, **{"mapreduce.jobtracker.taskscheduler": scheduler, "mapreduce.job.reduces": 1}
+    )
+    jobtracker = get_cluster(Configuration(conf, load_site=False)).jobtracker
+    results = {}
+
+    def run(user):
+        results[user] = run_job(NapsPerMap, [path], str(tmp_path / user), conf)
+
+    threads = {}
+    for user in ("alice", "bob"):
+        monkeypatch.setenv("HADOOP_USER_NAME", user)
+        threads[user] = threading.Thread(target=run, args=(user,), daemon=True)
+        threads[user].start()
+        deadline = time.monotonic() + 20
+        while not any(j.user == user for j in jobtracker.list_jobs()) and user not in results:
+            assert time.monotonic() < deadline, f"{user}'s job was never submitted"
+            time.sleep(0.01)
+    for thread in threads.values():
+        thread.join(timeout=60)
+        assert not thread.is_alive()
+    starts = {}
+    for user, result in results.items():
+        assert result.succeeded, result.error
+        assert word_counts(result) == expected
+        launched = attempts(result.job_id, "ATTEMPT_STARTED").values()
+        starts[user] = sorted(e["time"] for e in launched if e["type"] == "MAP")
+    return starts
+
+
+def test_the_fair_scheduler_runs_two_users_jobs_side_by_side(tmp_path, monkeypatch):
+    starts = _two_users(tmp_path, monkeypatch, "fair")
+    assert starts["bob"][0] < starts["alice"][-1]  # bob did not wait for alice's last map
+
+
+def test_fifo_runs_the_first_jobs_maps_first(tmp_path, monkeypatch):
+    starts = _two_users(tmp_path, monkeypatch, "fifo")
+    assert starts["bob"][0] >= starts["alice"][-1]
