@@ -7,7 +7,8 @@ user running the tests; alice and bob are ordinary users.
 from __future__ import annotations
 
 from dfs.conf import current_user
-from tests.dfs.daemon_mode import daemon_cluster_fixture, mini_cluster  # noqa: F401
+from tests.dfs import test_overwrite_lease as embedded
+from tests.dfs.daemon_mode import daemon_cluster_fixture, mini_cluster, slow  # noqa: F401
 from tests.dfs.test_overwrite_lease import (  # noqa: F401 - collected here, against the daemons
     test_a_dead_writer_does_not_block_the_next_put,
     test_create_of_a_file_being_written_by_another_client_fails,
@@ -27,7 +28,11 @@ from tests.dfs.test_permissions_paths import (  # noqa: F401
 )
 
 # Not here: test_put_f_killed_between_any_two_operations_keeps_old_or_new (recovers the dead
-# client's leases by calling the embedded NameNode object), test_put_f_killed_at_the_named_point_
-# before_rename (closes and reopens its own embedded cluster around a crashed command).
+# client's leases by calling the embedded NameNode object).
+
+# two `hadoop` processes (one SIGKILLed at its crash point) and a NameNode restart: slow
+test_put_f_killed_at_the_named_point_before_rename = slow(
+    embedded.test_put_f_killed_at_the_named_point_before_rename
+)
 
 daemon_cluster = daemon_cluster_fixture(current_user())

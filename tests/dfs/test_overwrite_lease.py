@@ -118,13 +118,12 @@ def _hadoop(mc: MiniCluster, *args: str, env: dict | None = None, **kw) -> subpr
     return subprocess.Popen(cmd, env=full, stderr=subprocess.PIPE, text=False, **kw)
 
 
-def test_put_f_killed_at_the_named_point_before_rename(tmp_path):
+def test_put_f_killed_at_the_named_point_before_rename(mini_cluster, tmp_path):
     src = tmp_path / "new"
     src.write_bytes(NEW)
     log = tmp_path / "crash.log"
-    mc = MiniCluster(tmp_path)
+    mc = mini_cluster
     mc.client().write_bytes("/f", OLD)
-    mc.close()
     env = {"MINIHADOOP_CRASH_AT": "shell.put.before_rename", "MINIHADOOP_CRASH_LOG": str(log)}
     proc = _hadoop(mc, "fs", "-put", "-f", str(src), "/f", env=env)
     proc.communicate(timeout=60)
@@ -138,7 +137,6 @@ def test_put_f_killed_at_the_named_point_before_rename(tmp_path):
     proc.communicate(timeout=60)
     assert proc.returncode == 0
     assert c.read_bytes("/f") == NEW and not c.exists("/f._COPYING_")
-    mc.close()
 
 
 # ---- rename with OVERWRITE (HDFS rename2) --------------------------------------------------------
