@@ -177,3 +177,57 @@ def test_a_killed_job_publishes_nothing_on_the_daemons(mr):
     assert summary["state"] == "KILLED"
     local = mr.home / "mapred" / "local"
     assert not local.exists() or not os.listdir(local)  # the job's local directory is gone
+
+
+class SlowMaps(Job):
+    """Each map task sleeps a little before counting its split's lines."""
+
+    def map_setup(self):
+        time.sleep(0.8)  # alice's 9 maps on 2 slots take ~4 s: bob's client starts meanwhile
+
+    def map(self, offset, line):
+        yield "lines", 1
+
+    def reduce(self, key, counts):
+        yield key, sum(counts)
+
+
+@pytest.mark.slow
+def test_must_show_6_the_fair_scheduler_shares_between_two_users(tmp_path):
+    """Two users' jobs submitted one after the other: under the fair scheduler the second
+    user's maps start while the first user's job still has maps waiting (FIFO would run
+    every map of the first job first)."""
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    settings = {"mapreduce.jobtracker.taskscheduler": "fair"}
+    with MiniMRCluster(tmp_path, blocksize=64 * 1024, conf=settings) as mr:
+        data = _text(12_000, seed=7)  # ~9 blocks: 9 maps each
+        mr.dfs.client().write_bytes("/in.txt", data)
+        mr.dfs.client().mkdirs("/tmp")
+        mr.dfs.client().set_permission("/tmp", 0o1777)  # both users write their output there
+        procs = []
+        for user in ("alice", "bob"):
+            env = dict(
+                os.environ, MINIHADOOP_HOME=str(mr.home), HADOOP_USER_NAME=user, PYTHONPATH=root
+            )
+            script = (
+                "import sys; from mapred.runner import run_job; "
+                "from tests.mapred.test_mapred_daemons import SlowMaps; "
+                f"r = run_job(SlowMaps, ['dfs:///in.txt'], 'dfs:///tmp/out-{user}', "
+                "{'mapreduce.map.speculative': False}); sys.exit(0 if r.succeeded else 1)"
+            )
+            procs.append(subprocess.Popen([sys.executable, "-c", script], env=env, cwd=root))
+            if user == "alice":
+                wait_until(lambda: _running_job(mr) is not None, 30, "alice's job to start")
+        for proc in procs:
+            assert proc.wait(120) == 0
+        starts: dict[str, list[int]] = {}
+        for record in history.read_summaries(mr.conf):
+            events = history.read_events(mr.conf, record["job_id"])
+            starts[record["user"]] = [
+                e["time"] for e in events if e["event"] == "ATTEMPT_STARTED" and e["type"] == "MAP"
+            ]
+        assert len(starts["alice"]) >= 6 and len(starts["bob"]) >= 6
+        assert min(starts["bob"]) < max(starts["alice"]), "bob waited for every alice map"
