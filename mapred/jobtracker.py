@@ -297,6 +297,8 @@ class JobTracker:
             job, tip = found
             if job.state != RUNNING or (tip.done and tip.done != attempt_id):
                 return False
+            if tip.attempts[attempt_id].state != RUNNING and tip.done != attempt_id:
+                return False  # given up on (its tracker was lost): Hadoop's shouldCommit
             if not tip.committer:
                 tip.committer = attempt_id
             return tip.committer == attempt_id

@@ -479,3 +479,22 @@ def test_a_forgotten_jobs_killed_twin_does_not_break_the_next_heartbeat(cluster)
     _, kills = cluster.beat("h0", running(aid(job, "m", 0), 0.3), maps=0)
     assert set(kills) == {aid(job, "m", 0)}
     assert cluster.launched("h0", TaskStatus(aid(job, "m", 0), KILLED)) == [(aid(nxt, "m", 0), "")]
+
+
+def test_an_attempt_given_up_on_may_not_commit(tmp_path):
+    # Hadoop's TaskInProgress.shouldCommit: only the attempt the JobTracker still runs may
+    # commit. A lost tracker's attempt may live on (a partition, a long pause): were it
+    # allowed to commit, the task's retry would be refused ever after and the job never end.
+    cluster = Cluster(tmp_path, **{"mapreduce.jobtracker.expire.trackers.interval": 10_000})
+    job = cluster.submit([[]])
+    cluster.beat("h1", maps=0)
+    assert cluster.launched("h0") == [(aid(job, "m", 0), "")]
+    for _ in range(11):
+        cluster.clock.advance(1.0)
+        cluster.beat("h1", maps=0)
+        cluster.jt.tick()
+    assert cluster.launched("h1") == [(aid(job, "m", 0, 1), "")]
+    assert cluster.jt.can_commit(aid(job, "m", 0)) is False  # the lost tracker's attempt
+    assert cluster.jt.can_commit(aid(job, "m", 0, 1)) is True
+    cluster.beat("h1", done(aid(job, "m", 0, 1)), maps=0)
+    assert cluster.settle(job).state == SUCCEEDED
