@@ -498,3 +498,18 @@ def test_an_attempt_given_up_on_may_not_commit(tmp_path):
     assert cluster.jt.can_commit(aid(job, "m", 0, 1)) is True
     cluster.beat("h1", done(aid(job, "m", 0, 1)), maps=0)
     assert cluster.settle(job).state == SUCCEEDED
+
+
+def test_a_slow_reduce_gets_a_backup_only_once_every_map_is_done(cluster):
+    job = cluster.submit([[], []], reduces=2)
+    cluster.launched("h0", maps=2, reduces=0)
+    cluster.beat("h0", done(aid(job, "m", 0)), maps=0, reduces=0)
+    assert cluster.launched("h1", maps=0, reduces=2) == [
+        (aid(job, "r", 0), ""),
+        (aid(job, "r", 1), ""),
+    ]
+    cluster.clock.advance(2.0)
+    cluster.beat("h1", done(aid(job, "r", 0)), running(aid(job, "r", 1), 0.05), maps=0)
+    assert cluster.launched("h2", maps=0) == []  # m1 still runs: reduces still shuffle
+    cluster.beat("h0", done(aid(job, "m", 1)), maps=0, reduces=0)
+    assert [a for a, _ in cluster.launched("h2", maps=0)] == [aid(job, "r", 1, 1)]

@@ -225,7 +225,6 @@ def test_killing_a_running_job_publishes_nothing(tmp_path):
 
 
 # -- 1. data locality on a 4-node, 2-rack DFS -----------------------------------------------------
-@pytest.mark.slow
 def test_most_maps_of_a_dfs_input_are_data_local(tmp_path, monkeypatch):
     from dfs.filesystem import DFSFileSystem
     from dfs.minicluster import MiniCluster
