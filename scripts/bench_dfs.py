@@ -47,10 +47,18 @@ def main() -> None:
     parser.add_argument("--daemons", action="store_true", help="also through started daemons")
     parser.add_argument("--clients", type=int, default=8, help="load test client processes")
     parser.add_argument("--seconds", type=float, default=30.0, help="load test duration")
+    parser.add_argument(
+        "--ops",
+        default=",".join(OPS),
+        help="the load test's operations, comma-separated (default: all of them); without "
+        "create each client writes 10 files before the clock starts",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)  # a load test client: its id
     opts = parser.parse_args()
+    if unknown := set(opts.ops.split(",")) - set(OPS):
+        parser.error(f"unknown --ops {', '.join(sorted(unknown))}; choose from {', '.join(OPS)}")
     if opts.worker is not None:
-        load_worker(int(opts.worker), opts.seconds)
+        load_worker(int(opts.worker), opts.seconds, opts.ops.split(","))
         return
     base = Path(opts.home or tempfile.mkdtemp(prefix="bench-dfs-"))
     base.mkdir(parents=True, exist_ok=True)
@@ -149,9 +157,13 @@ def main() -> None:
 OPS = ("create", "status", "list", "read", "rename", "delete", "mkdirs")
 
 
-def load_worker(worker: int, seconds: float) -> None:
+def load_worker(worker: int, seconds: float, ops: list[str]) -> None:
     """One load test client: mixed small operations through `dfs.cluster.connect` until the
-    time is up; prints a JSON line of latencies per operation, errors and the files it left."""
+    time is up; prints a JSON line of latencies per operation, errors and the files it left.
+
+    Once connected it prints ``ready`` and waits for a line on stdin before the clock starts:
+    every client starts at once, none measured while others still start up (each compiles
+    every module it imports when bytecode is not cached, seconds of CPU on a small machine)."""
     from dfs.cluster import connect
 
     rng = random.Random(worker)
@@ -162,10 +174,15 @@ def load_worker(worker: int, seconds: float) -> None:
     n = 0
     with connect() as client:
         client.mkdirs(base)
+        for i in range(0 if "create" in ops else 10):
+            live[f"{base}/s{i}"] = rng.randbytes(rng.randrange(1, 4096))
+            client.write_bytes(f"{base}/s{i}", live[f"{base}/s{i}"])
+        print("ready", flush=True)
+        sys.stdin.readline()
         end = time.perf_counter() + seconds
         while time.perf_counter() < end:
             n += 1
-            op = rng.choice(OPS) if live else "create"
+            op = rng.choice(ops) if live else "create"
             path = rng.choice(list(live)) if live else ""
             t = time.perf_counter()
             try:
@@ -200,13 +217,20 @@ def load_test(opts: argparse.Namespace, env: dict[str, str]) -> dict:
     cmd = [sys.executable, __file__, "--worker"]
     procs = [
         subprocess.Popen(
-            [*cmd, str(i), "--seconds", str(opts.seconds)],
+            [*cmd, str(i), "--seconds", str(opts.seconds), "--ops", opts.ops],
             env=env,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
         )
         for i in range(opts.clients)
     ]
+    for p in procs:  # all connected before any starts: none measured while others start up
+        if p.stdout.readline() != "ready\n":
+            raise SystemExit("bench: a load test client failed to start")
+    for p in procs:
+        p.stdin.write("go\n")
+        p.stdin.flush()
     results = [json.loads(p.communicate(timeout=opts.seconds + 120)[0]) for p in procs]
     lat: dict[str, list[float]] = {op: [] for op in OPS}
     errors: list[str] = []
