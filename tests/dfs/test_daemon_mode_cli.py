@@ -12,6 +12,7 @@ import pytest
 
 from dfs.conf import current_user
 from tests.dfs import test_cli as embedded
+from tests.dfs import test_limits as embedded_limits
 from tests.dfs.daemon_mode import (  # noqa: F401
     cluster_home,
     daemon_cluster_fixture,
@@ -36,13 +37,18 @@ from tests.dfs.test_limits import (  # noqa: F401
 
 # Not here: test_cli's -format and subprocess tests on a state directory of their own, and the tests
 # of no cluster at all (option parsing, --debug, version); test_limits' deeper-than-the-recursion-
-# limit tree (built straight into the embedded NameNode's namespace) and the directory item limit
-# (its own cluster, reopened with a client setting).
+# limit tree (built straight into the embedded NameNode's namespace).
 
 daemon_cluster = daemon_cluster_fixture(current_user(), "dr.who=;alice=supergroup")
 
 
 # DataNodes stopped (SIGTERM) until the NameNode declares them dead, then started again: slow
+test_directory_item_limit_is_the_clusters_setting = slow(  # a cluster of its own, a restart
+    embedded_limits.test_directory_item_limit_is_the_clusters_setting
+)
+three_items = daemon_cluster_fixture(
+    current_user(), name="three_items", conf={"dfs.namenode.fs-limits.max-directory-items": 3}
+)
 test_fsck_missing_blocks_is_corrupt = slow(embedded.test_fsck_missing_blocks_is_corrupt)
 test_fsck_under_replicated_is_still_healthy = slow(
     embedded.test_fsck_under_replicated_is_still_healthy

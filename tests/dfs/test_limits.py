@@ -188,28 +188,37 @@ def test_path_length_limit(mini_cluster):
         c.rename("/f", chain("deep", 1001))
 
 
-def test_directory_item_limit_is_the_clusters_setting(tmp_path):
-    key = "dfs.namenode.fs-limits.max-directory-items"
-    with MiniCluster(tmp_path, conf={key: 3}) as mc:
-        c = mc.client()
-        for name in "abc":
-            c.write_bytes(f"/d/{name}", b"x")
-        with pytest.raises(DFSError) as e:
-            c.mkdirs("/d/e")
-        assert str(e.value) == "The directory item limit of /d is exceeded: limit=3 items=3"
-        with pytest.raises(DFSError, match="limit=3 items=3"):
-            c.write_bytes("/d/e", b"x")
-        c.write_bytes("/d/a", b"y", overwrite=True)  # replacing a file adds no item
-        c.write_bytes("/x", b"x")
-        with pytest.raises(DFSError, match="item limit of /d is exceeded"):
-            c.rename("/x", "/d/x")
-        c.rename("/d/a", "/d/a2")  # a rename inside the directory adds none either
-        assert [s.name for s in c.listdir("/d")] == ["a2", "b", "c"]
-        # a client asking for a larger limit is not listened to
-        mc.conf.set(key, 100)
-        mc.reopen()
-        with pytest.raises(DFSError, match="limit=3 items=3"):
-            mc.client().mkdirs("/d/e")
+ITEMS = "dfs.namenode.fs-limits.max-directory-items"
+
+
+@pytest.fixture
+def three_items(tmp_path):
+    """A cluster formatted with a directory item limit of 3."""
+    with MiniCluster(tmp_path, conf={ITEMS: 3}) as mc:
+        yield mc
+
+
+def test_directory_item_limit_is_the_clusters_setting(three_items):
+    key, mc = ITEMS, three_items
+    c = mc.client()
+    for name in "abc":
+        c.write_bytes(f"/d/{name}", b"x")
+    with pytest.raises(DFSError) as e:
+        c.mkdirs("/d/e")
+    assert str(e.value) == "The directory item limit of /d is exceeded: limit=3 items=3"
+    with pytest.raises(DFSError, match="limit=3 items=3"):
+        c.write_bytes("/d/e", b"x")
+    c.write_bytes("/d/a", b"y", overwrite=True)  # replacing a file adds no item
+    c.write_bytes("/x", b"x")
+    with pytest.raises(DFSError, match="item limit of /d is exceeded"):
+        c.rename("/x", "/d/x")
+    c.rename("/d/a", "/d/a2")  # a rename inside the directory adds none either
+    assert [s.name for s in c.listdir("/d")] == ["a2", "b", "c"]
+    # a client asking for a larger limit is not listened to
+    mc.conf.set(key, 100)
+    mc.reopen()
+    with pytest.raises(DFSError, match="limit=3 items=3"):
+        mc.client().mkdirs("/d/e")
 
 
 # ---- fsspec's walk/find/du on the dfs:// filesystem --------------------------------------------
