@@ -3,9 +3,11 @@ processes (issue 12, item 7).
 
 The tests are the embedded suite's own functions, imported here; only their fixtures differ:
 `mini_cluster` and `hadoop` are one NameNode and four DataNode daemons (started once for the
-module with `dfs.minicluster.MiniCluster(daemons=True)`), whose namespace is emptied after each
+module by `tests.dfs.daemon_mode.daemon_cluster_fixture`), whose namespace is emptied after each
 test. Every command and client of these tests goes over TCP to the daemons, exactly as a user's
-would once `hadoop start-cluster` ran.
+would once `hadoop start-cluster` ran. The other test_daemon_mode_*.py modules do the same for
+permissions, limits and the CLI, block integrity, a full disk and Pig; heavier runs are
+slow-marked copies (`daemon_mode.slow`), their embedded originals stay in the default run.
 """
 
 from __future__ import annotations
