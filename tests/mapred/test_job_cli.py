@@ -534,5 +534,10 @@ def test_kill_of_a_job_on_the_daemons_asks_the_jobtracker_and_leaves_it_running(
             runner.join(60)
         assert outcome["r"].state == "KILLED"
         assert process_alive(jobtracker) and runfiles.is_running(mr.home, JOBTRACKER)
-        assert "Job state: KILLED" in hjob(mr.home, "-status", job_id).stdout
         assert not mr.dfs.fs.exists("/out")
+    # the cluster is stopped: its history still reads
+    assert "Job state: KILLED" in hjob(mr.home, "-status", job_id).stdout
+    shown = hjob(mr.home, "-history", job_id).stdout
+    assert "Status: KILLED" in shown
+    trackers = {line.split("\t")[2] for line in shown.splitlines() if ATTEMPT.match(line)}
+    assert trackers and trackers <= {f"tracker_{n}" for n in mr.nodes}
