@@ -87,10 +87,13 @@ class ProgressPrinter:
         interval: float = 0.5,
         bar: bool | None = None,
         clock: Callable[[], float] = time.monotonic,
+        flush_later: bool = True,
     ) -> None:
+        """`flush_later`: a change held back is printed by a timer thread when the interval is
+        up (False: at the next call or ``close``; for a `clock` that is not real time)."""
         self.stream = stream if stream is not None else sys.stderr
         self.bar = _isatty(self.stream) if bar is None else bar
-        self.interval, self.clock = interval, clock
+        self.interval, self.clock, self.flush_later = interval, clock, flush_later
         self.lock = threading.RLock()
         self.job = ""
         self.job_seen = ""  # the last job reported, kept after close()
@@ -111,7 +114,7 @@ class ProgressPrinter:
             wait = self.last + self.interval - self.clock()
             if wait <= 0:
                 self._flush()
-            elif self.timer is None:
+            elif self.timer is None and self.flush_later:
                 self.timer = threading.Timer(wait, self._on_timer)
                 self.timer.daemon = True
                 self.timer.start()

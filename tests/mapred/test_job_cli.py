@@ -384,7 +384,7 @@ def _progress_lines(text: str) -> list[str]:
 
 def test_progress_lines_when_a_percentage_changes_at_most_every_half_second():
     clock, stream = _Clock(), io.StringIO()
-    printer = ProgressPrinter(stream, interval=0.5, bar=False, clock=clock)
+    printer = ProgressPrinter(stream, interval=0.5, bar=False, clock=clock, flush_later=False)
     for t, m, r in [(0, 0, 0), (0.6, 0.004, 0), (1.2, 0.37, 0), (1.3, 0.5, 0), (1.4, 0.6, 0),
                     (2.0, 1.0, 0.2), (3.0, 1.0, 0.2), (3.1, 1.0, 1.0)]:  # fmt: skip
         clock.now = 100 + t
@@ -415,7 +415,7 @@ def test_a_change_held_back_is_printed_when_the_half_second_is_up():
 
 def test_on_a_terminal_one_bar_is_redrawn_in_place():
     clock, stream = _Clock(), io.StringIO()
-    printer = ProgressPrinter(stream, interval=0.5, bar=True, clock=clock)
+    printer = ProgressPrinter(stream, interval=0.5, bar=True, clock=clock, flush_later=False)
     for t, m in enumerate((0.0, 0.25, 0.5, 1.0)):
         clock.now = 100 + t
         printer("job_1", m, 0.0)
