@@ -126,12 +126,13 @@ class ProgressPrinter:
             self.job = ""
 
     def break_line(self) -> None:
-        """Let other output start on a line of its own (the bar is drawn again after it)."""
+        """Let other output start on a line of its own (the bar is drawn again after it, at the
+        next report)."""
         with self.lock:
             if self.on_bar:
                 self.stream.write("\n")
                 self.stream.flush()
-                self.on_bar = False
+                self.on_bar, self.shown = False, None  # the next report draws the bar again
 
     def _on_timer(self) -> None:
         with self.lock:
