@@ -402,6 +402,15 @@ class JobTracker:
             return  # already re-run
         log.warning("Map output of %s could not be fetched: running the map again", map_attempt)
         self._obsolete(job, tip, "Too many fetch-failures")
+        # Hadoop counts it as a failure of that map attempt: a map whose output can never be
+        # fetched fails the job after maxattempts, instead of running for ever
+        tip.failures += 1
+        tip.failed_on.add(tip.attempts[map_attempt].tracker)
+        job.counters.increment(C.JOB_GROUP, C.FAILED_MAPS)
+        if tip.failures >= job.max_attempts["m"]:
+            lost = TaskStatus(map_attempt, FAILED, error="Too many fetch-failures")
+            job.failure = lost
+            self._end(job, FAILED, _failure_message(job, tip, lost))
 
     def _obsolete(self, job: Job, tip: Tip, reason: str) -> None:
         attempt = tip.attempts[tip.done]

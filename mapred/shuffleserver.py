@@ -5,7 +5,7 @@ ShuffleHandler) and the reducer's fetch. A request names a job, a map attempt an
 (``u32 length | msgpack [job, attempt, partition]``); the server answers only for map outputs
 its own tracker registered (``publish``), never for a path a caller names, with
 ``u32 length | msgpack [status, length, records]`` and then the segment's bytes straight from
-the file (``os.sendfile``). Hostile input (junk, a huge length, wrong types) closes only that
+the file (``socket.sendfile``). Hostile input (junk, a huge length, wrong types) closes only that
 connection. A fetch copies the segment into a local file so the merge reads it like a local one.
 Must not touch: which outputs exist (the tracker says) or how they are merged.
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import socket
 import struct
 import threading
@@ -105,12 +104,10 @@ class ShuffleServer:
         try:
             with open(path, "rb") as f:
                 _send(conn, ["OK", length, records])
-                sent = 0
-                while sent < length:
-                    n = os.sendfile(conn.fileno(), f.fileno(), offset + sent, length - sent)
-                    if n == 0:
-                        raise OSError(f"{path} ended early")
-                    sent += n
+                # socket.sendfile, not os.sendfile: the socket has a timeout, so it is
+                # non-blocking underneath and a full send buffer is EAGAIN, not a wait
+                if length and conn.sendfile(f, offset, length) != length:
+                    raise OSError(f"{path} ended early")
         except FileNotFoundError:
             _send(conn, ["NOT_FOUND", 0, 0])
         return True
