@@ -195,7 +195,9 @@ class TaskTrackerDaemon:
                 self.backoff = 0.0
             except (ConnectionError, OSError, MapRedError) as e:
                 self.backoff = min(MAX_BACKOFF_S, max(0.1, self.backoff * 2))
-                log.warning("JobTracker unreachable (%s); again in %.1f s", e, self.backoff)
+                # quiet while a start-cluster brings the JobTracker up; loud once it stays away
+                level = logging.WARNING if self.backoff >= MAX_BACKOFF_S else logging.INFO
+                log.log(level, "JobTracker unreachable (%s); again in %.1f s", e, self.backoff)
                 self.close_proxy()
                 tracker.next_heartbeat = time.monotonic() + self.backoff
 

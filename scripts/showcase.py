@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
@@ -59,6 +60,8 @@ def main() -> None:
     if not opts.daemons:
         showcase(opts, env)
         return
+    # a SIGTERM (a timeout, a closed terminal) unwinds too, so the daemons are stopped
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         run("hadoop", "start-cluster", env=env)
         showcase(opts, env)
