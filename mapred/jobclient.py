@@ -108,9 +108,10 @@ def _process_start(pid: int) -> float | None:
             fields = f.read().rsplit(b")", 1)[1].split()
         with open("/proc/stat", "rb") as f:
             boot = next(int(line.split()[1]) for line in f if line.startswith(b"btime"))
-        return boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
+        started = boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError, StopIteration):
         return None
+    return started if started <= time.time() + 5 else None  # a clock /proc does not share
 
 
 def settled_state(conf: Configuration, record: dict[str, Any]) -> str:
