@@ -9,10 +9,9 @@ methods a proxy may call and a server serves. The wire format is `dfs.rpccodec`'
 ``[msgid, method, args]`` and a reply ``[msgid, error_or_None, result]``, errors rebuilt on the
 caller's side as the same `DFSError` subclass.
 
-A proxy keeps one connection with many calls in flight (whichever caller is waiting reads the
-socket and hands each reply to its caller by request id), re-opens it after it breaks, and
-retries a call whose connection broke only when the call is idempotent (`IDEMPOTENT_METHODS`)
-or was never sent.
+A proxy keeps one connection with many calls in flight (a reader thread matches replies to
+callers by request id), re-opens it after it breaks, and retries a call whose connection broke
+only when the call is idempotent (`IDEMPOTENT_METHODS`) or was never sent.
 
 >>> unpackb(packb([(1, 2), [3], {4}]))
 [(1, 2), [3], {4}]
@@ -30,6 +29,8 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 import msgpack
@@ -98,45 +99,29 @@ class _Broken(Exception):
         self.cause, self.sent = cause, sent
 
 
-class _Waiter:
-    """One call awaiting its reply: `reply` or `error` is set, then `event`."""
-
-    __slots__ = ("event", "reply", "error")
-
-    def __init__(self) -> None:
-        self.event = threading.Event()
-        self.reply: tuple[Any, Any] | None = None
-        self.error: _Broken | None = None
-
-
 class _ClientConnection:
-    """One socket to the server, many calls in flight, and no reader thread of its own: a caller
-    awaiting its reply reads the socket itself while no other caller does, handing every other
-    reply to its waiter; once its own is in, it passes the reading on to a caller still waiting
-    (leader/follower). A lone call thus costs no thread switch on the client."""
+    """One socket to the server: callers register a future under a fresh request id and send;
+    a reader thread matches replies to futures."""
 
     def __init__(self, sock: socket.socket, max_reply: int) -> None:
         self.sock, self.max_reply = sock, max_reply
-        self.pending: dict[int, _Waiter] = {}
-        self.lock = threading.Lock()  # pending, reading and broken
+        self.pending: dict[int, Future] = {}
+        self.lock = threading.Lock()  # pending and broken
         self.write_lock = threading.Lock()  # one frame at a time on the socket
-        self.reading = False  # a caller is reading the socket (only it touches `buf`)
-        self.buf = bytearray()
-        self.poller = select.poll()
-        self.poller.register(sock, select.POLLIN)
         self.broken: BaseException | None = None
         self.pid = os.getpid()
         self.last_used = time.monotonic()
+        threading.Thread(target=self._read_loop, name="rpc-client-reader", daemon=True).start()
 
-    def send(self, msgid: int, body: bytes) -> _Waiter:
-        waiter = _Waiter()
+    def send(self, msgid: int, body: bytes) -> Future:
+        future: Future = Future()
         with self.lock:
-            if self.broken is None and not self.pending and not self.reading:
-                self._discard_unread_locked()
+            if self.broken is None and not self.pending and self._eof_waiting():
+                self._fail_locked(ConnectionError("connection closed by the server"))
             if self.broken is not None:
                 raise _Broken(self.broken, sent=False)
-            self.pending[msgid] = waiter
-        try:  # not under `lock`: a reading caller must go on delivering replies meanwhile
+            self.pending[msgid] = future
+        try:  # not under `lock`: the reader must go on delivering replies meanwhile
             with self.write_lock:
                 self.sock.sendall(body)
         except OSError as e:
@@ -144,115 +129,37 @@ class _ClientConnection:
                 self._fail_locked(e)
             raise _Broken(e, sent=True) from e
         self.last_used = time.monotonic()
-        return waiter
+        return future
 
-    def wait(self, msgid: int, waiter: _Waiter, timeout: float | None) -> tuple[Any, Any]:
-        """The reply (error, result) of call `msgid`; raises _Broken, or TimeoutError after
-        `timeout` seconds (the call is then forgotten: a late reply is dropped)."""
-        deadline = None if timeout is None else time.monotonic() + timeout
+    def forget(self, msgid: int) -> None:
+        with self.lock:
+            self.pending.pop(msgid, None)
+
+    def _eof_waiting(self) -> bool:
+        """With no call in flight the server sends nothing: readable means closed."""
+        poller = select.poll()
+        poller.register(self.sock, select.POLLIN)
+        return bool(poller.poll(0))
+
+    def _read_loop(self) -> None:
         try:
             while True:
+                reply = unpackb(recv_frame(self.sock, self.max_reply))
+                msgid, error, result = reply
                 with self.lock:
-                    if waiter.reply is not None:
-                        return waiter.reply
-                    if waiter.error is not None:
-                        raise waiter.error
-                    lead = not self.reading
-                    self.reading = True
-                    waiter.event.clear()
-                left = None if deadline is None else deadline - time.monotonic()
-                if lead:
-                    self._lead(waiter, deadline)
-                elif left is None or left > 0:
-                    waiter.event.wait(left)
-                if deadline is not None and time.monotonic() >= deadline and not waiter.reply:
-                    raise TimeoutError(f"no reply in {timeout:g} s")
-        except BaseException:  # a timeout, _Broken, an interrupt: this caller stops waiting
-            with self.lock:
-                self.pending.pop(msgid, None)
-                if not self.reading:  # it may have been asked to read next: pass that on
-                    self._promote_locked()
-            raise
-
-    def _lead(self, waiter: _Waiter, deadline: float | None) -> None:
-        """Read replies until `waiter`'s is in or `deadline` passes; then let another read."""
-        try:
-            while True:
-                self._deliver()
-                if waiter.reply is not None:
-                    break
-                left = None if deadline is None else deadline - time.monotonic()
-                if left is not None and left <= 0:
-                    break
-                if not self.poller.poll(-1 if left is None else left * 1000):
-                    continue
-                chunk = self.sock.recv(1 << 16)
-                if not chunk:
-                    raise ConnectionError("connection closed by the server")
-                self.buf += chunk
+                    future = self.pending.pop(msgid, None)
+                self.last_used = time.monotonic()
+                if future is not None:
+                    future.set_result((error, result))
         except BaseException as e:  # EOF, reset, a garbled reply: every waiter learns of it
             with self.lock:
-                self.reading = False
                 self._fail_locked(e)
-            if not isinstance(e, Exception):  # an interrupt still interrupts
-                raise
-            return
-        with self.lock:
-            self.reading = False
-            self._promote_locked()
-
-    def _promote_locked(self) -> None:
-        """Wake one waiting caller: it reads from here on."""
-        for waiter in self.pending.values():
-            waiter.event.set()
-            return
-
-    def _deliver(self) -> None:
-        """Hand every complete reply in `buf` to its waiter."""
-        replies = []
-        while len(self.buf) >= FRAME.size:
-            (length,) = FRAME.unpack_from(self.buf)
-            if length > self.max_reply:
-                raise ConnectionError(
-                    f"reply of {length} bytes exceeds ipc.maximum.response.length"
-                )
-            if len(self.buf) < FRAME.size + length:
-                break
-            msgid, error, result = unpackb(bytes(self.buf[FRAME.size : FRAME.size + length]))
-            del self.buf[: FRAME.size + length]
-            replies.append((msgid, (error, result)))
-        if replies:
-            self.last_used = time.monotonic()
-            with self.lock:
-                for msgid, reply in replies:
-                    waiter = self.pending.pop(msgid, None)
-                    if waiter is not None:
-                        waiter.reply = reply
-                        waiter.event.set()
-
-    def _discard_unread_locked(self) -> None:
-        """With no call in flight, what is readable is a late reply to a call given up on (to
-        drop) or the server's close (the connection is then broken, the next call not sent)."""
-        try:
-            while self.poller.poll(0):
-                chunk = self.sock.recv(1 << 16)
-                if not chunk:
-                    raise ConnectionError("connection closed by the server")
-                self.buf += chunk
-                while len(self.buf) >= FRAME.size:
-                    (length,) = FRAME.unpack_from(self.buf)
-                    if length > self.max_reply or len(self.buf) < FRAME.size + length:
-                        break
-                    del self.buf[: FRAME.size + length]
-        except OSError as e:
-            self._fail_locked(e)
 
     def _fail_locked(self, cause: BaseException) -> None:
         if self.broken is None:
             self.broken = cause
-            for waiter in self.pending.values():
-                waiter.error = _Broken(cause, sent=True)
-                waiter.event.set()
+            for future in self.pending.values():
+                future.set_exception(_Broken(cause, sent=True))
             self.pending.clear()
         self.close()
 
@@ -359,8 +266,8 @@ class RpcProxy:
                 failure, sent = e, False
             else:
                 try:
-                    waiter = conn.send(msgid, body)
-                    error, result = self._wait(conn, msgid, method, waiter)
+                    future = conn.send(msgid, body)
+                    error, result = self._wait(conn, msgid, method, future)
                 except _Broken as e:
                     failure, sent = e.cause, e.sent
                 else:
@@ -372,10 +279,11 @@ class RpcProxy:
             time.sleep(min(self._retry_cap, 0.1 * 2**attempt))
         raise AssertionError("unreachable")
 
-    def _wait(self, conn: _ClientConnection, msgid: int, method: str, waiter: _Waiter) -> Any:
+    def _wait(self, conn: _ClientConnection, msgid: int, method: str, future: Future) -> Any:
         try:
-            return conn.wait(msgid, waiter, self._call_timeout)
-        except TimeoutError:
+            return future.result(self._call_timeout)
+        except FutureTimeout:
+            conn.forget(msgid)
             raise RpcTimeoutError(
                 f"Call to {self._label} failed on socket timeout exception: {method} got no "
                 f"reply in {self._call_timeout:g} s (ipc.client.rpc-timeout.ms)"

@@ -4,7 +4,9 @@ A server process runs `RpcServer` over a stub `ClientProtocol` service (get_stat
 FileStatus, get_listing ten: no namespace, no lock, no disk), so the figures are the cost of the
 transport itself: framing, msgpack, argument checking, the server's threads and the client's.
 Each client process calls in a loop, one call at a time, for --seconds; the median and 99th
-percentile of every call's latency and the total calls per second are reported.
+percentile of every call's latency and the total calls per second are reported, per run and
+over all rounds pooled (the ``all`` rows: on a noisy machine, many short alternating rounds
+pooled compare better than a few long ones).
 
     python scripts/bench_rpc.py [--clients 1 8] [--seconds 5] [--rounds 3] [--before DIR]
 
@@ -130,12 +132,16 @@ def main() -> None:
         f"{'round':>5} {'code':4} {'clients':>7} {'calls/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
         f"{'max ms':>8}"
     )
+    pooled: dict[tuple[str, int], list[float]] = {}
     for r in range(1, opts.rounds + 1):
         for clients in opts.clients:
             for name, tree in trees.items():
                 env = dict(os.environ, PYTHONPATH=tree)
                 lat = run(env, clients, opts.seconds, opts.method)
+                pooled.setdefault((name, clients), []).extend(lat)
                 print(f"{r:5} {name:4} {clients:7} {summary(lat, opts.seconds)}", flush=True)
+    for (name, clients), lat in sorted(pooled.items(), key=lambda kv: kv[0][1]):
+        print(f"{'all':>5} {name:4} {clients:7} {summary(lat, opts.seconds * opts.rounds)}")
 
 
 if __name__ == "__main__":

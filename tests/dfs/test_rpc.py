@@ -660,7 +660,7 @@ def test_unread_replies_past_ipc_maximum_data_length_close_the_connection(caplog
         server.stop()
 
 
-# -- the fast paths: calls run on the reader thread, callers that read their own replies ---------
+# -- the fast paths: cheap calls run on the server's reader thread; one connection, many calls --
 class Where(Protocol):
     def here(self) -> str: ...
     def there(self, seconds: float) -> str: ...
@@ -730,9 +730,10 @@ def test_threads_sharing_a_connection_each_get_their_own_reply(napper):
 
 
 @pytest.mark.rpc
-def test_a_caller_timing_out_while_it_reads_hands_the_reading_on(napper):
-    """The first caller reads the socket for everyone; when it gives up, a caller still waiting
-    must take over, or its reply would sit unread until its own timeout."""
+def test_a_call_timing_out_holds_up_no_other_call_on_its_connection(napper):
+    """A call that gives up waiting must leave the connection able to deliver the reply of a
+    call still waiting on it (a client whose callers read the socket themselves has to hand
+    the reading on; one with a reader thread must keep reading)."""
     _, server = napper
     conf = _conf({"ipc.client.rpc-timeout.ms": 2000})
     with _proxy(server, conf) as proxy, ThreadPoolExecutor(2) as pool:
