@@ -58,6 +58,21 @@ def attempts(job_id, event="ATTEMPT_FINISHED"):
     return {e["attempt_id"]: e for e in events if e["event"] == event}
 
 
+def run_bounded(cluster, seconds, *args, **kwargs):
+    """run_job(*args, **kwargs) on `cluster`, failing the test (and killing the job) if it has
+    not ended after `seconds`."""
+    results = []
+    thread = threading.Thread(target=lambda: results.append(run_job(*args, **kwargs)), daemon=True)
+    thread.start()
+    thread.join(timeout=seconds)
+    if thread.is_alive():
+        for job in cluster.jobtracker.list_jobs():
+            cluster.jobtracker.kill_job(job.job_id)
+        thread.join(timeout=15)
+        pytest.fail(f"the job was still running after {seconds} s")
+    return results[0]
+
+
 @pytest.fixture(autouse=True)
 def _own_task_processes():
     shutdown_clusters()  # children forked now see this module's jobs
@@ -497,3 +512,55 @@ def test_the_fair_scheduler_runs_two_users_jobs_side_by_side(tmp_path, monkeypat
 def test_fifo_runs_the_first_jobs_maps_first(tmp_path, monkeypatch):
     starts = _two_users(tmp_path, monkeypatch, "fifo")
     assert starts["bob"][0] >= starts["alice"][-1]
+
+
+class SlowReduce(Words):
+    def reduce_setup(self):
+        time.sleep(1.2)  # the reduces still need the map outputs when a tracker is lost
+
+
+def test_a_tracker_gone_silent_is_lost_and_its_work_redone(tmp_path):
+    path, expected = write_text(tmp_path / "in.txt")
+    conf = base_conf(
+        tmp_path,
+        **{
+            "mapreduce.jobtracker.expire.trackers.interval": 500,
+            "mapreduce.job.reduce.slowstart.completedmaps": 1.0,
+            "mapreduce.job.reduces": 3,
+        },
+    )
+    cluster = get_cluster(Configuration(conf, load_site=False))
+    silenced = []
+
+    def silence_a_tracker(job_id, maps, reduces):
+        # Once every map is done and the reduces run: a tracker running a reduce and holding
+        # map outputs stops heartbeating, its children going on (a partition): its reduce
+        # finishes as a zombie and asks to commit.
+        job = cluster.jobtracker.jobs[job_id]
+        busy = {a.tracker for t in job.reduces for a in t.running()}
+        if maps < 1.0 or silenced or not busy:
+            return
+        holders = {t.attempts[t.done].tracker for t in job.maps if t.done}
+        name = sorted(busy & holders or busy)[0]
+        victim = next(t for t in cluster.trackers if t.name == name)
+        victim.heartbeat = lambda: None
+        silenced.append(name)
+
+    result = run_bounded(
+        cluster, 40, SlowReduce, [path], str(tmp_path / "out"), conf, progress=silence_a_tracker
+    )
+    assert silenced, "no tracker was silenced"
+    assert result.succeeded, result.error
+    assert word_counts(result) == expected
+    (victim,) = silenced
+    events = history.read_events(Configuration(load_site=False), result.job_id)
+    obsolete = [e for e in events if e["event"] == "MAP_OUTPUT_OBSOLETE"]
+    assert obsolete and all(e["reason"] == f"Lost task tracker: {victim}" for e in obsolete)
+    started_on = attempts(result.job_id, "ATTEMPT_STARTED")
+    for event in obsolete:  # each lost output was made again elsewhere
+        index = event["attempt_id"].split("_m_")[1][:6]
+        assert any(f"_m_{index}_" in a and e["tracker"] != victim for a, e in started_on.items())
+    finished = attempts(result.job_id)
+    lost_reduces = [a for a, e in started_on.items() if "_r_" in a and e["tracker"] == victim]
+    assert lost_reduces and all(finished[a]["state"] == "KILLED" for a in lost_reduces)
+    assert result.counters["Map-Reduce Framework"]["Map input records"] == 400
