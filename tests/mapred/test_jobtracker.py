@@ -513,3 +513,22 @@ def test_a_slow_reduce_gets_a_backup_only_once_every_map_is_done(cluster):
     assert cluster.launched("h2", maps=0) == []  # m1 still runs: reduces still shuffle
     cluster.beat("h0", done(aid(job, "m", 1)), maps=0, reduces=0)
     assert [a for a, _ in cluster.launched("h2", maps=0)] == [aid(job, "r", 1, 1)]
+
+
+def test_a_lost_tracker_that_returns_has_its_old_attempts_killed_and_gets_new_work(tmp_path):
+    cluster = Cluster(tmp_path, **{"mapreduce.jobtracker.expire.trackers.interval": 10_000})
+    job = cluster.submit([[]] * 3, reduces=1)
+    cluster.launched("h0", maps=2, reduces=0)  # m0, m1
+    cluster.beat("h0", done(aid(job, "m", 0)), maps=0, reduces=0)
+    cluster.launched("h1", maps=1, reduces=1)  # m2 and r0
+    for _ in range(11):
+        cluster.clock.advance(1.0)
+        cluster.beat("h1", running(aid(job, "m", 2), 0.5), running(aid(job, "r", 0), 0.1))
+        cluster.jt.tick()
+    assert "tracker_h0" not in cluster.jt.trackers
+    # h0 comes back, still running m1 and reporting m0 (whose output was declared lost)
+    launches, kills = cluster.beat("h0", done(aid(job, "m", 0)), running(aid(job, "m", 1), 0.9))
+    assert kills == [aid(job, "m", 1)]
+    relaunched = [TaskSpec.from_wire(a.spec).attempt_id for a in launches]
+    assert relaunched == [aid(job, "m", 0, 1)]  # m0 made again, on the returning tracker too
+    assert not cluster.jt.jobs[job].maps[0].done
