@@ -564,3 +564,36 @@ def test_a_tracker_gone_silent_is_lost_and_its_work_redone(tmp_path):
     lost_reduces = [a for a, e in started_on.items() if "_r_" in a and e["tracker"] == victim]
     assert lost_reduces and all(finished[a]["state"] == "KILLED" for a in lost_reduces)
     assert result.counters["Map-Reduce Framework"]["Map input records"] == 400
+
+
+class HangsOnSplit0(Words):
+    def map_setup(self):
+        if "_m_000000_" in self.context.task_id:
+            time.sleep(60)
+
+
+def test_killing_a_job_whose_reduces_wait_for_a_map_stops_every_attempt(tmp_path):
+    path, _ = write_text(tmp_path / "in.txt")
+    conf = base_conf(tmp_path, **{"mapreduce.map.speculative": False})
+    cluster = get_cluster(Configuration(conf, load_site=False))
+    results = []
+    thread = threading.Thread(
+        target=lambda: results.append(run_job(HangsOnSplit0, [path], str(tmp_path / "out"), conf)),
+        daemon=True,
+    )
+    thread.start()
+    deadline = time.monotonic() + 20
+    while True:
+        assert time.monotonic() < deadline, "no reduce ever waited for the hanging map"
+        jobs = list(cluster.jobtracker.jobs.values())
+        if jobs and any(t.running() for t in jobs[0].reduces):
+            break
+        time.sleep(0.05)
+    assert cluster.jobtracker.kill_job(jobs[0].id) is True
+    thread.join(timeout=20)
+    assert not thread.is_alive(), "the killed job did not end"
+    assert results[0].state == "KILLED"
+    assert not (tmp_path / "out").exists()
+    assert sum(t.running() for t in cluster.trackers) == 0  # every attempt stopped
+    finished = attempts(results[0].job_id)
+    assert {e["state"] for a, e in finished.items() if "_r_" in a} == {"KILLED"}
