@@ -532,3 +532,27 @@ def test_a_lost_tracker_that_returns_has_its_old_attempts_killed_and_gets_new_wo
     relaunched = [TaskSpec.from_wire(a.spec).attempt_id for a in launches]
     assert relaunched == [aid(job, "m", 0, 1)]  # m0 made again, on the returning tracker too
     assert not cluster.jt.jobs[job].maps[0].done
+
+
+def test_a_map_whose_output_cannot_be_fetched_failed_and_runs_elsewhere(cluster):
+    # Hadoop's fetchFailureNotification: the map attempt is failed ("Too many
+    # fetch-failures"): it counts as a failed attempt and the map runs on another machine; a
+    # map whose output can never be fetched fails the job instead of running forever.
+    cluster.beat("h2", reduces=0)
+    job = cluster.submit([[]] * 2, reduces=1, **{"mapreduce.map.maxattempts": 2})
+    cluster.launched("h0", maps=2, reduces=0)
+    cluster.beat("h0", done(aid(job, "m", 0)), done(aid(job, "m", 1)), maps=0, reduces=0)
+    assert cluster.launched("h1", maps=0) == [(aid(job, "r", 0), "")]
+    lost = running(aid(job, "r", 0), 0.1, fetch_failures=[aid(job, "m", 0)])
+    cluster.beat("h1", lost, maps=0)
+    assert cluster.launched("h0") == []  # not where its output could not be fetched
+    assert cluster.launched("h2") == [(aid(job, "m", 0, 1), "")]
+    assert cluster.counters(job)[C.FAILED_MAPS] == 1
+    cluster.beat("h2", done(aid(job, "m", 0, 1)), maps=0)
+    lost = running(aid(job, "r", 0), 0.1, fetch_failures=[aid(job, "m", 0, 1)])
+    _, kills = cluster.beat("h1", lost, maps=0)  # the second attempt's output is lost too
+    assert kills == [aid(job, "r", 0)]  # 2 failures of 2: the job fails
+    cluster.beat("h1", TaskStatus(aid(job, "r", 0), KILLED), maps=0)
+    status = cluster.settle(job)
+    assert status.state == FAILED
+    assert aid(job, "m", 0, 1) in status.error and "Too many fetch-failures" in status.error

@@ -204,6 +204,9 @@ def test_a_map_output_that_cannot_be_fetched_is_made_again(tmp_path):
     assert [a[-10:] for a in obsolete] == ["m_000000_0"]
     rerun = attempts(result.job_id)
     assert any(a.endswith("_m_000000_1") and e["state"] == "SUCCEEDED" for a, e in rerun.items())
+    started = {a[-10:]: e["tracker"] for a, e in attempts(result.job_id, "ATTEMPT_STARTED").items()}
+    assert started["m_000000_1"] != started["m_000000_0"]  # made again on another tracker
+    assert result.counters[C.JOB_GROUP][C.FAILED_MAPS] == 1  # Hadoop: Too many fetch-failures
     # the map ran twice, its input is counted once
     assert result.counters["Map-Reduce Framework"]["Map input records"] == 400
 
