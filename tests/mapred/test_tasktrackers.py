@@ -243,6 +243,7 @@ def test_killing_a_running_job_publishes_nothing(tmp_path):
 
 
 # -- 1. data locality on a 4-node, 2-rack DFS -----------------------------------------------------
+@pytest.mark.slow  # 40 MiB written with replication 3, two jobs: 4-10 s
 def test_most_maps_of_a_dfs_input_are_data_local(tmp_path, monkeypatch):
     from dfs.filesystem import DFSFileSystem
     from dfs.minicluster import MiniCluster
@@ -255,17 +256,19 @@ def test_most_maps_of_a_dfs_input_are_data_local(tmp_path, monkeypatch):
             line = b"%07d " + b"x" * 91 + b"\n"
             data = b"".join(line % i for i in range(40 * (1 << 20) // 100))
             mc.client().write_bytes("/in/big.txt", data[: 40 << 20])
-            conf = {
-                "mapreduce.cluster.local.dir": str(tmp_path / "local"),
-                "mapreduce.tasktracker.map.tasks.maximum": 1,
-            }
-            result = run_job(LineCount, ["dfs:///in/big.txt"], str(tmp_path / "out"), conf)
-            assert result.succeeded, result.error
-            jc = result.counters[C.JOB_GROUP]
-            print(result.counters.format())
-            assert jc[C.LAUNCHED_MAPS] >= 40
-            assert jc.get(C.DATA_LOCAL_MAPS, 0) >= 0.9 * jc[C.LAUNCHED_MAPS], dict(jc)
-            assert dict(result.read_output()) == {"lines": str(data[: 40 << 20].count(b"\n"))}
+            lines = str(data[: 40 << 20].count(b"\n"))
+            # the default slots (the machine's cores dealt over the 4 trackers), then a map
+            # slot on every tracker
+            for n, slots in enumerate(({}, {"mapreduce.tasktracker.map.tasks.maximum": 1})):
+                conf = {"mapreduce.cluster.local.dir": str(tmp_path / "local"), **slots}
+                out = str(tmp_path / f"out{n}")
+                result = run_job(LineCount, ["dfs:///in/big.txt"], out, conf)
+                assert result.succeeded, result.error
+                jc = result.counters[C.JOB_GROUP]
+                print(result.counters.format())
+                assert jc[C.LAUNCHED_MAPS] >= 40
+                assert jc.get(C.DATA_LOCAL_MAPS, 0) >= 0.9 * jc[C.LAUNCHED_MAPS], dict(jc)
+                assert dict(result.read_output()) == {"lines": lines}
         finally:
             shutdown_clusters()
             DFSFileSystem.clear_instance_cache()
