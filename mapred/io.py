@@ -173,6 +173,10 @@ class InputFormat:
     def read(self, split: InputSplit, conf: Configuration) -> Iterator[tuple[Any, Any]]:
         raise NotImplementedError
 
+    def progress(self, split: InputSplit, records: int) -> float:
+        """How much of `split` a task has consumed (0..1), having taken `records` records."""
+        return min(1.0, self.bytes_read / max(1, split.length))
+
     def read_batches(
         self, split: InputSplit, conf: Configuration, size: int = 4096
     ) -> Iterator[tuple[Iterable[Any], list[Any]]]:
@@ -190,6 +194,7 @@ class TextInputFormat(InputFormat):
     """Lines: key = byte offset of the line, value = the line without its terminator."""
 
     chunk_bytes = CHUNK_BYTES
+    _chunk = (0, 0, 0, 0)
 
     def read(self, split: InputSplit, conf: Configuration) -> Iterator[tuple[int, str]]:
         # chain/starmap/zip: no Python frame per record, only one per chunk
@@ -204,7 +209,8 @@ class TextInputFormat(InputFormat):
     def _line_batches(self, split: InputSplit) -> Iterator[tuple[Iterator[int], list[str]]]:
         """(offsets, lines) per chunk of whole lines; keeps `bytes_read` up to date (the bytes
         of the chunks the task has finished with)."""
-        self.bytes_read = 0
+        self.bytes_read = records = 0
+        self._chunk = (0, 0, 0, 0)  # bytes before the current chunk, its size, records, lines
         compressed = is_compressed(split.url)
         if compressed and split.start:
             return  # a compressed file is read whole by the split at offset 0
@@ -215,11 +221,18 @@ class TextInputFormat(InputFormat):
                 offsets, lines = decode_lines(pos, data)
                 if pos == 0 and lines and lines[0].startswith(_BOM):
                     lines[0] = lines[0][1:]
-                # While the task works on a chunk, only what came before it counts as read
-                # (the task's progress); once it asks for the next, the chunk does.
+                # While the task works on a chunk, only what came before it counts as read;
+                # `progress` places the task inside the chunk by the records it has taken.
                 self.bytes_read = pos - start
+                self._chunk = (pos - start, len(data), records, len(lines))
                 yield offsets, lines
+                records += len(lines)
                 self.bytes_read = pos + len(data) - start
+
+    def progress(self, split: InputSplit, records: int) -> float:
+        before, size, first, lines = self._chunk
+        within = min(1.0, max(0, records - first) / lines) if lines else 0.0
+        return min(1.0, (before + within * size) / max(1, split.length))
 
 
 class KeyValueTextInputFormat(TextInputFormat):

@@ -1,18 +1,17 @@
-"""Running a job from Python: inputs -> splits -> map tasks -> reduce tasks -> committed output.
+"""Running a job from Python: the job client's side of a JobTracker.
 
-Owns: one job's life cycle (ids, output setup, splits, distributed cache, sampling for total
-order, both phases with retries through an executor, job commit or abort, counters, progress)
-and ``JobResult``. Must not touch: what happens inside a task (``mapred.task``) or where tasks
-run (``mapred.executor``).
+Owns: preparing one job for submission (an id from the cluster, the local directory and its
+marker, the output's staging directory, splits, distributed cache files, sampling for total
+order), submitting it to the cluster ``mapred.embedded.get_cluster`` names (the embedded
+JobTracker, or a JobTracker daemon when one runs), following it, and ``JobResult``. Must not
+touch: scheduling, retries or the commit (the JobTracker owns them) or what happens inside a
+task (``mapred.task``).
 
 >>> from mapred.api import Job
 >>> # run_job(WordCount, ["in.txt"], "out/", executor="local").read_output()  # doctest: +SKIP
 
-Policy: all map attempts are submitted at once; a failed attempt is resubmitted until
-``mapreduce.map.maxattempts`` (``reduce.maxattempts``) attempts failed, then the job fails with
-the last error, remaining attempts drain, and the job's staging directory is removed: a failed
-or killed job leaves no output directory. The output appears by one rename at commit, and the
-history says SUCCEEDED only after it.
+A failed or killed job leaves no output directory: the JobTracker publishes the output by one
+rename at commit, and the history says SUCCEEDED only after it.
 
 Orphans: a job's id carries its process's pid (``job_local<pid>_<NNNN>``), and its local
 directory (``<home>/mapred/local/<job>``) holds a marker naming its output. Every job start

@@ -15,8 +15,9 @@ node-local task), but only while some tracker that could run it closer has map s
 
 Speculation (LATE's rule): when a slot would otherwise stay idle, the running attempt with the
 longest estimated time left, ``(1 - progress) / rate``, gets a backup on another tracker if it
-has run ``mapreduce.job.speculative.lag`` ms and that time left exceeds the mean duration of
-the task kind's finished attempts (a fresh attempt would finish first). At most
+has run ``mapreduce.job.speculative.lag`` ms and longer than the mean duration of the task
+kind's finished attempts, and its time left exceeds that mean (a fresh attempt would finish
+first). At most
 ``mapreduce.job.speculative.speculativecap`` of the cluster's slots run backups.
 """
 
@@ -106,7 +107,7 @@ class FifoScheduler:
             if tracker.name in tip.failed_on:
                 continue
             age = now - running[0].start
-            if age < self.lag:
+            if age < self.lag or age < mean:  # not yet slower than a typical finished one
                 continue
             rate = running[0].progress / age if age > 0 else 0.0
             left = (1.0 - running[0].progress) / rate if rate > 0 else float("inf")

@@ -245,13 +245,20 @@ def run_map_task(spec: TaskSpec, umbilical: Umbilical | None = None) -> TaskResu
 def _map_probe(fmt: Any, split: Any, records: Any, context: Any) -> Any:
     """Progress of a map for its tracker: the fraction of the split read, and a token that
     changes whenever the task moved (bytes, records, its status or counters)."""
-    length = max(1, split.length)
-
     def probe() -> tuple[float, str, str, tuple]:
-        moved = (fmt.bytes_read, repr(records), context.status, context.ticks)
-        return min(1.0, fmt.bytes_read / length), "MAP", context.status, moved
+        taken = _taken(records)
+        moved = (fmt.bytes_read, taken, context.status, context.ticks)
+        return fmt.progress(split, taken), "MAP", context.status, moved
 
     return probe
+
+
+def _taken(records: Any) -> int:
+    """Records a map has taken so far: an ``itertools.count`` (its repr is ``count(N)``, read
+    without advancing it) or the batches' first record."""
+    if isinstance(records, _CountedBatches):
+        return records.first
+    return int(repr(records)[6:-1])
 
 
 class _CountedBatches:
@@ -266,9 +273,6 @@ class _CountedBatches:
             self.first = self.total
             self.total += len(values)
             yield keys, values
-
-    def __repr__(self) -> str:
-        return f"batches({self.total})"
 
 
 def _locate(fmt_spec: Any, split: Any, conf: Configuration, record_index: int) -> str:
@@ -471,7 +475,7 @@ def _reduce_probe(consumed: Any, total: int, context: Any) -> Any:
     total = max(1, total)
 
     def probe() -> tuple[float, str, str, tuple]:
-        done = int(repr(consumed)[6:-1])  # "count(N)": the records merged so far
+        done = _taken(consumed)  # the records merged so far
         moved = (done, context.status, context.ticks)
         return 1 / 3 + 2 / 3 * min(1.0, done / total), "REDUCE", context.status, moved
 

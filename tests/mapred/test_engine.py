@@ -356,6 +356,7 @@ def test_splits_are_evened_out_across_the_executor_slots(tmp_path, executor, bal
             "mapreduce.job.split.balance": balance,
             "mapreduce.job.split.balance.minsize": 1000,
             "mapreduce.tasktracker.map.tasks.maximum": 1,
+            "mapreduce.map.speculative": False,  # launched attempts = splits
         },
     )
     result = run_job(Count, [path], str(tmp_path / "out"), conf, executor=executor)
