@@ -37,6 +37,7 @@ from mapred.api import Input, has_method, job_ref, resolve_job
 from mapred.counters import Counters
 from mapred.embedded import get_cluster, new_job_id
 from mapred.errors import JobConfigError, JobFailed, MapRedError
+from mapred.remote import RemoteJobTracker
 from mapred.task import TaskResult
 from mapred.trackerproto import JobStatus, JobSubmission
 
@@ -199,17 +200,20 @@ def run_job(
     progress: Progress | None = None,
     name: str = "",
     raise_on_failure: bool = False,
+    wait: bool = True,
 ) -> JobResult:
     """Run `job` (a Job subclass or "module:Class") over `inputs`, writing `output`.
 
-    `executor`: "local", "cluster" (default: ``mapreduce.framework.name``) or an executor."""
+    `executor`: "local" or "cluster" (default: ``mapreduce.framework.name``). With
+    ``wait=False`` the job is submitted to the running JobTracker daemon and the result (state
+    RUNNING, or already ended) comes back at once: follow it with ``hadoop job -status``."""
     conf = make_conf(conf)
     ref = job_ref(job)
     job_cls = resolve_job(job)
     name = name or conf.get_str("mapreduce.job.name") or job_cls.__name__
     started = time.perf_counter()
     run = _JobRun(name, job_cls, ref, _as_inputs(inputs), output, conf, executor, progress)
-    result = run.execute()
+    result = run.execute(wait)
     result.seconds = time.perf_counter() - started
     if raise_on_failure:
         result.raise_for_state()
@@ -250,13 +254,19 @@ class _JobRun:
         self.num_reduces = num_reducers(job_cls, conf)
         self.job_id = self.local_dir = ""
 
-    def execute(self) -> JobResult:
+    def execute(self, wait: bool = True) -> JobResult:
         from mapred.committer import FileOutputCommitter
 
         inline = self._inline()
         self._check_storage(inline)
         clean_orphaned_jobs(self.conf)
         cluster = get_cluster(self.conf, inline=inline)
+        if not wait and not isinstance(cluster, RemoteJobTracker):
+            cluster.close()
+            raise JobConfigError(
+                "a job can be left running only on a JobTracker daemon; start one with "
+                "hadoop start-cluster (without daemons a job lives in the command running it)"
+            )
         self.job_id = cluster.new_job_id()
         self.local_dir = os.path.join(local_root(self.conf), self.job_id)
         committer = FileOutputCommitter(self.output, self.job_id, self.conf)
@@ -270,7 +280,7 @@ class _JobRun:
             raise
         log.info("Running job: %s", self.job_id)
         try:
-            status = cluster.run(submission, self.progress)
+            status = cluster.run(submission, self.progress) if wait else cluster.submit(submission)
         finally:
             cluster.close()
         return self._result(status)

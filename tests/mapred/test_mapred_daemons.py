@@ -69,6 +69,27 @@ def test_a_job_runs_on_the_daemons_with_locality(mr):
     trackers = {e["tracker"] for e in events if e["event"] == "ATTEMPT_STARTED"}
     assert trackers <= {f"tracker_{n}" for n in mr.nodes} and len(trackers) >= 2
 
+    # submitted without waiting: the client returns at once, the daemons finish the job
+    detached = mr.run_job(WordCount, ["dfs:///in.txt"], "dfs:///out2", wait=False)
+    assert detached.state in ("RUNNING", "SUCCEEDED") and detached.job_id != result.job_id
+    client = RemoteJobTracker(mr.conf, jobtracker_address(mr.conf))
+    try:
+        wait_until(lambda: client.proxy.job_status(detached.job_id).done, 60, "the job")
+        assert client.proxy.job_status(detached.job_id).state == "SUCCEEDED"
+    finally:
+        client.close()
+    assert dict(detached.read_output()) == _counts(data)
+
+
+def test_without_daemons_a_job_cannot_be_left_running(tmp_path):
+    from mapred.errors import JobConfigError
+    from mapred.runner import run_job
+
+    (tmp_path / "in.txt").write_text("a b\n")
+    with pytest.raises(JobConfigError, match="hadoop start-cluster"):
+        run_job(WordCount, [str(tmp_path / "in.txt")], str(tmp_path / "out"), wait=False)
+    assert not (tmp_path / "out").exists()
+
 
 class SlowReduce(Job):
     """Word count whose reducers sleep first, so they are still running when a test acts."""
