@@ -112,6 +112,19 @@ DEFAULTS: dict[str, Any] = {
     "mapreduce.input.keyvaluelinerecordreader.key.value.separator": "\t",
     "mapreduce.output.textoutputformat.separator": "\t",
     "mapreduce.jobtracker.address": "local",
+    # --- the JobTracker and TaskTrackers (mapred.jobtracker, mapred.tasktracker) ---
+    "mapreduce.jobtracker.rpc-address": "127.0.0.1:0",  # the daemon's; 0: any free port
+    "mapreduce.jobtracker.heartbeat.interval": 0.1,  # seconds between a tracker's heartbeats
+    "mapreduce.jobtracker.expire.trackers.interval": 600000,  # ms of silence: tracker lost
+    "mapreduce.jobtracker.taskscheduler": "fifo",  # or fair
+    "mapred.fairscheduler.locality.delay": -1,  # ms; -1: 1.5 heartbeat intervals
+    "mapreduce.job.reduce.slowstart.completedmaps": 0.05,
+    "mapreduce.job.maxtaskfailures.per.tracker": 3,
+    "mapreduce.task.timeout": 600000,  # ms without progress before an attempt is killed
+    "mapreduce.map.speculative": True,
+    "mapreduce.reduce.speculative": True,
+    "mapreduce.job.speculative.lag": 1000,  # ms an attempt runs before it may get a backup
+    "mapreduce.job.speculative.speculativecap": 0.1,  # of the slots, at most, run backups
     # --- pig ---
     "pig.join.replicated.max.bytes": 1024 * 1024 * 1024,
     "default_parallel": 0,

@@ -210,7 +210,7 @@ class JobTracker:
         self.trackers: dict[str, TrackerInfo] = {}
         self.attempt_index: dict[str, tuple[Job, Tip]] = {}
         self.scheduler = make_scheduler(conf)
-        self.interval = conf.get_float("mapreduce.jobtracker.heartbeat.interval", 0.3)
+        self.interval = conf.get_float("mapreduce.jobtracker.heartbeat.interval", 0.1)
         self.expiry = conf.get_int("mapreduce.jobtracker.expire.trackers.interval", 600_000) / 1e3
         self._to_finish: list[Job] = []
         self.stamp = time.strftime("%Y%m%d%H%M%S", time.localtime())

@@ -35,7 +35,7 @@ class FifoScheduler:
     name = "fifo"
 
     def __init__(self, conf: Any) -> None:
-        interval = conf.get_float("mapreduce.jobtracker.heartbeat.interval", 0.3)
+        interval = conf.get_float("mapreduce.jobtracker.heartbeat.interval", 0.1)
         delay_ms = conf.get_int("mapred.fairscheduler.locality.delay", -1)
         self.delay = delay_ms / 1000.0 if delay_ms >= 0 else 1.5 * interval
         self.lag = conf.get_int("mapreduce.job.speculative.lag", 1000) / 1000.0

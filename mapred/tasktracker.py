@@ -152,7 +152,7 @@ class TaskTracker:
         self.map_slots, self.reduce_slots = map_slots, reduce_slots
         self.inline = inline
         self.shuffle = shuffle  # a ShuffleServer (daemon mode): serves this node's map outputs
-        self.interval = conf.get_float("mapreduce.jobtracker.heartbeat.interval", 0.3)
+        self.interval = conf.get_float("mapreduce.jobtracker.heartbeat.interval", 0.1)
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         self._ctx = multiprocessing.get_context(method)
         self._children: list[_Child] = []
