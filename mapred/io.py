@@ -91,6 +91,8 @@ def balanced_max_size(splits: list[InputSplit], slots: int, floor: int = BALANCE
         return 0
     total = sum(s.length for s in splits)
     largest = max(s.length for s in splits)
+    if largest <= 0:  # empty files only: nothing to balance
+        return 0
     pieces = -(-(-(-total // largest)) // slots) * slots
     cap = -(-total // pieces)
     return cap if floor <= cap < largest * 0.95 else 0

@@ -1,0 +1,151 @@
+"""The ready jobs, word counts and the study's joins once more, on JobTracker and TaskTracker
+daemons (issue 13, item 7, daemon half; the modules themselves run on the embedded JobTracker).
+
+One MiniMRCluster per module (a NameNode, four DataNodes on two racks, a JobTracker and a
+TaskTracker per DataNode, all real processes) is this process's cluster for every test here:
+``MINIHADOOP_HOME`` points at it, and the job-running functions the imported tests call are
+re-bound so that their ``executor="local"`` (the in-command debugging runner) becomes
+``"cluster"``: `run_job` then finds the JobTracker daemon and submits over RPC. After each test
+the JobTracker's history under the cluster home must list new jobs, every one with a daemon
+job id (``job_<stamp>_NNNN``, never ``job_local...``), written by the daemon's process.
+
+Left out: ``test_join_steps_buffer_the_smaller_input`` and
+``test_singleton_reloads_when_the_relation_changes`` run no job (nothing to re-run).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import itertools
+from typing import Any
+
+import pytest
+
+from dfs import runfiles
+from mapred import history
+from mapred.daemons import JOBTRACKER
+from mapred.minicluster import MiniMRCluster
+from tests.dfs.daemon_mode import slow
+from tests.jobs import test_joins, test_ready_jobs, test_wordcount
+from tests.jobs.test_joins import (  # noqa: F401 - collected here, on the daemons
+    _fresh_singleton_cache,
+    test_empty_inputs_give_empty_output,
+    test_every_strategy_on_the_dfs_with_the_cluster_executor,
+    test_singleton_loads_the_relation_once_per_worker_process,
+)
+from tests.jobs.test_wordcount import (  # noqa: F401
+    test_textbook_spills_and_combines,
+)
+
+
+def default_only(test: Any, *keep: str) -> Any:
+    """A copy of the imported parametrized `test` whose cases other than `keep` (pytest ids,
+    such as ``"left-inner-2"``) are marked slow: the default run keeps a few on the daemons."""
+    params = [m for m in test.pytestmark if m.name == "parametrize"]
+    others = [m for m in test.pytestmark if m.name != "parametrize"]
+    cases, ids = [], set()
+    for combo in itertools.product(*(m.args[1] for m in params)):
+        case_id = "-".join(getattr(v, "__name__", str(v)) for v in combo)
+        ids.add(case_id)
+        marks = () if case_id in keep else (pytest.mark.slow,)
+        cases.append(pytest.param(*combo, id=case_id, marks=marks))
+    assert set(keep) <= ids, f"no such case of {test.__name__}: {set(keep) - ids}"
+
+    @functools.wraps(test)
+    def copy(*args: Any, **kwargs: Any) -> Any:
+        return test(*args, **kwargs)
+
+    names = ",".join(m.args[0] for m in params)
+    copy.pytestmark = [*others, pytest.mark.parametrize(names, cases).mark]
+    return copy
+
+
+test_sort_total_order = default_only(test_ready_jobs.test_sort_total_order, "7")
+test_secondary_sort = default_only(test_ready_jobs.test_secondary_sort, "2")
+test_grep_chain = default_only(test_ready_jobs.test_grep_chain, "2")
+test_reduce_side_join = default_only(test_ready_jobs.test_reduce_side_join, "right-leftouter-2")
+test_wordcount_matches_counter = default_only(
+    test_wordcount.test_wordcount_matches_counter, "2-WordCount", "7-WordCountTextbook"
+)
+test_handmade_tables_every_strategy_matches_plain_python = default_only(
+    test_joins.test_handmade_tables_every_strategy_matches_plain_python, "3"
+)
+test_generated_tables_every_strategy_matches_plain_python = slow(
+    test_joins.test_generated_tables_every_strategy_matches_plain_python
+)
+test_relation_split_over_several_part_files = slow(
+    test_joins.test_relation_split_over_several_part_files
+)
+
+# (module, name of the job-running function its tests call)
+_RUNNERS = [
+    (test_ready_jobs, "run_job"),
+    (test_ready_jobs, "run_chain"),
+    (test_wordcount, "run_job"),
+    (test_joins, "run_join"),
+]
+
+
+@pytest.fixture(scope="module")
+def mr_cluster(tmp_path_factory):
+    cluster = MiniMRCluster(tmp_path_factory.mktemp("mr-daemons"), blocksize=64 * 1024)
+    try:
+        yield cluster
+    finally:
+        cluster.close()
+
+
+@pytest.fixture
+def mini_cluster(mr_cluster):
+    """The DFS of the daemon cluster, emptied around the test (the tests/conftest one is a
+    fresh embedded MiniCluster per test)."""
+    _empty(mr_cluster)
+    yield mr_cluster.dfs
+    _empty(mr_cluster)
+
+
+def _empty(mr: MiniMRCluster) -> None:
+    client = mr.dfs.client()
+    for st in client.listdir("/"):
+        if st.path.rstrip("/") != "/tmp":  # the JobTracker's own staging, if any
+            client.delete(st.path, recursive=True)
+
+
+def on_cluster(fn: Any) -> Any:
+    """`fn` with ``executor="local"`` (or none) replaced by ``"cluster"``."""
+    signature = inspect.signature(fn)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(*args, **kwargs)
+        if bound.arguments.get("executor") in (None, "local"):
+            bound.arguments["executor"] = "cluster"
+        return fn(*bound.args, **bound.kwargs)
+
+    return wrapper
+
+
+def daemon_jobs(mr: MiniMRCluster) -> dict[str, dict[str, Any]]:
+    return {r["job_id"]: r for r in history.read_summaries(mr.conf)}
+
+
+@pytest.fixture(autouse=True)
+def _on_the_daemons(mr_cluster, monkeypatch):
+    """Every job of the test goes to the JobTracker daemon; checked in its history after."""
+    from dfs.filesystem import DFSFileSystem
+
+    monkeypatch.setenv("MINIHADOOP_HOME", str(mr_cluster.home))
+    DFSFileSystem.clear_instance_cache()
+    for module, name in _RUNNERS:
+        monkeypatch.setattr(module, name, on_cluster(getattr(module, name)))
+    before = set(daemon_jobs(mr_cluster))
+    yield
+    DFSFileSystem.clear_instance_cache()
+    assert runfiles.is_running(mr_cluster.home, JOBTRACKER), "the JobTracker daemon died"
+    pid = runfiles.read_pid(mr_cluster.home, JOBTRACKER)
+    new = {k: v for k, v in daemon_jobs(mr_cluster).items() if k not in before}
+    assert new, "no job reached the JobTracker daemon"
+    for job_id, record in new.items():
+        assert job_id.startswith("job_") and "local" not in job_id, job_id
+        assert record["pid"] == pid, (job_id, record["pid"], pid)  # the daemon wrote it
+        assert record["state"] == "SUCCEEDED", (job_id, record["state"], record["error"])
