@@ -26,7 +26,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from dfs.conf import Configuration, parse_define
-from mapred.jobclient import job_main
 
 __all__ = ["main", "jar_main", "job_main", "split_options", "ProgressPrinter"]
 
@@ -331,6 +330,13 @@ def _report_failure(result: Any) -> None:
             sys.stderr.write(failed.traceback.rstrip("\n") + "\n")
     _info(f"Job {result.job_id} failed with state FAILED due to: {result.error}")
     sys.stderr.write(f"{result.error}\n")
+
+
+def job_main(conf: Configuration, args: list[str]) -> int:
+    """``hadoop job``: see ``mapred.jobclient`` (imported when used: ``hadoop fs`` never pays)."""
+    from mapred.jobclient import job_main as run
+
+    return run(conf, args)
 
 
 def register(cli: Any = None) -> Any:
