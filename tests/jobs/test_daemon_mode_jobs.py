@@ -41,24 +41,39 @@ from tests.jobs.test_wordcount import (  # noqa: F401
 
 def default_only(test: Any, *keep: str) -> Any:
     """A copy of the imported parametrized `test` whose cases other than `keep` (pytest ids,
-    such as ``"left-inner-2"``) are marked slow: the default run keeps a few on the daemons."""
+    such as ``"left-inner-2"``) are marked slow: the default run keeps a few on the daemons.
+    A slow mark of the original is dropped (its `keep` cases join the default run)."""
     params = [m for m in test.pytestmark if m.name == "parametrize"]
-    others = [m for m in test.pytestmark if m.name != "parametrize"]
+    others = [m for m in test.pytestmark if m.name not in ("parametrize", "slow")]
     cases, ids = [], set()
-    for combo in itertools.product(*(m.args[1] for m in params)):
-        case_id = "-".join(getattr(v, "__name__", str(v)) for v in combo)
+    for combo in itertools.product(*(_ids_and_values(m) for m in params)):
+        case_id = "-".join(i for i, _ in combo)
         ids.add(case_id)
         marks = () if case_id in keep else (pytest.mark.slow,)
-        cases.append(pytest.param(*combo, id=case_id, marks=marks))
+        values = [v for _, vs in combo for v in vs]
+        cases.append(pytest.param(*values, id=case_id, marks=marks))
     assert set(keep) <= ids, f"no such case of {test.__name__}: {set(keep) - ids}"
 
     @functools.wraps(test)
     def copy(*args: Any, **kwargs: Any) -> Any:
         return test(*args, **kwargs)
 
-    names = ",".join(m.args[0] for m in params)
+    names = ",".join(n if isinstance(n, str) else ",".join(n) for n in (m.args[0] for m in params))
     copy.pytestmark = [*others, pytest.mark.parametrize(names, cases).mark]
     return copy
+
+
+def _ids_and_values(mark: Any) -> list[tuple[str, tuple]]:
+    """(pytest id, the values of its argument names) of each case of a parametrize mark."""
+    names = mark.args[0]
+    several = len(names.split(",") if isinstance(names, str) else names) > 1
+    values = [tuple(v) if several else (v,) for v in mark.args[1]]
+    ids = mark.kwargs.get("ids") or ["-".join(_id(x) for x in v) for v in values]
+    return list(zip(ids, values))
+
+
+def _id(value: Any) -> str:
+    return getattr(value, "__name__", str(value))
 
 
 test_sort_total_order = default_only(test_ready_jobs.test_sort_total_order, "7")
@@ -141,9 +156,18 @@ def _on_the_daemons(mr_cluster, monkeypatch):
     before = set(daemon_jobs(mr_cluster))
     yield
     DFSFileSystem.clear_instance_cache()
-    assert runfiles.is_running(mr_cluster.home, JOBTRACKER), "the JobTracker daemon died"
-    pid = runfiles.read_pid(mr_cluster.home, JOBTRACKER)
-    new = {k: v for k, v in daemon_jobs(mr_cluster).items() if k not in before}
+    assert_jobs_went_to_the_daemons(mr_cluster, before)
+
+
+def assert_jobs_went_to_the_daemons(mr: MiniMRCluster, before: set[str], local_too=False):
+    """Jobs not in `before` are in the JobTracker daemon's history: its ids, its pid, done.
+    With `local_too`, jobs of the in-command local runner may be there too (a test comparing
+    local against cluster runs), but at least one job went to the daemon."""
+    assert runfiles.is_running(mr.home, JOBTRACKER), "the JobTracker daemon died"
+    pid = runfiles.read_pid(mr.home, JOBTRACKER)
+    new = {k: v for k, v in daemon_jobs(mr).items() if k not in before}
+    if local_too:
+        new = {k: v for k, v in new.items() if not k.startswith("job_local")}
     assert new, "no job reached the JobTracker daemon"
     for job_id, record in new.items():
         assert job_id.startswith("job_") and "local" not in job_id, job_id
