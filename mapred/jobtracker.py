@@ -88,6 +88,7 @@ class Tip:
     output: list | None = None
     committer: str = ""  # the attempt allowed to commit
     failed_on: set[str] = field(default_factory=set)
+    stats: dict = field(default_factory=dict)  # the successful attempt's (spills, seconds)
     counters: dict = field(default_factory=dict)  # the successful attempt's, once in the job's
 
     def running(self) -> list[Attempt]:
@@ -130,7 +131,6 @@ class Job:
         # want of a node-local task of this job
         self.wait_since: dict[str, float] = {}
         self.tracker_failures: Counter[str] = Counter()
-        self.map_stats: list[dict] = []
         self.max_attempts = {
             "m": max(1, conf.get_int("mapreduce.map.maxattempts", 4)),
             "r": max(1, conf.get_int("mapreduce.reduce.maxattempts", 4)),
@@ -191,7 +191,7 @@ class Job:
             f.traceback if f else "",
             f.location if f else "",
             self.sub.output,
-            tuple(self.map_stats),
+            tuple(t.stats for t in self.maps if t.done),  # the attempt whose output counts
         )
 
 
@@ -370,7 +370,7 @@ class JobTracker:
         for other in tip.running():
             self._kill(other, "another attempt of this task succeeded")
         if tip.kind == "m":
-            job.map_stats.append(task.stats)
+            tip.stats = task.stats
             if job.reduces:
                 where = self.trackers.get(attempt.tracker)
                 address = where.shuffle_address if where is not None else ()

@@ -132,7 +132,9 @@ class JobStatus:
     job_id: str
     name: str
     user: str
-    state: str  # PREP | RUNNING | COMMITTING | SUCCEEDED | FAILED | KILLED
+    # PREP | RUNNING | COMMITTING (publishing its output) | CLEANUP (failed or killed, waiting
+    # for its attempts to stop before its output is removed) | SUCCEEDED | FAILED | KILLED
+    state: str
     map_progress: float
     reduce_progress: float
     maps: int
