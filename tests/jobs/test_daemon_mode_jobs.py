@@ -159,10 +159,12 @@ def _on_the_daemons(mr_cluster, monkeypatch):
     assert_jobs_went_to_the_daemons(mr_cluster, before)
 
 
-def assert_jobs_went_to_the_daemons(mr: MiniMRCluster, before: set[str], local_too=False):
-    """Jobs not in `before` are in the JobTracker daemon's history: its ids, its pid, done.
-    With `local_too`, jobs of the in-command local runner may be there too (a test comparing
-    local against cluster runs), but at least one job went to the daemon."""
+def assert_jobs_went_to_the_daemons(
+    mr: MiniMRCluster, before: set[str], local_too: bool = False, state: str = "SUCCEEDED"
+) -> None:
+    """Jobs not in `before` are in the JobTracker daemon's history: its ids, its pid, ended in
+    `state`. With `local_too`, jobs of the in-command local runner may be there too (a test
+    comparing local against cluster runs), but at least one job went to the daemon."""
     assert runfiles.is_running(mr.home, JOBTRACKER), "the JobTracker daemon died"
     pid = runfiles.read_pid(mr.home, JOBTRACKER)
     new = {k: v for k, v in daemon_jobs(mr).items() if k not in before}
@@ -172,4 +174,4 @@ def assert_jobs_went_to_the_daemons(mr: MiniMRCluster, before: set[str], local_t
     for job_id, record in new.items():
         assert job_id.startswith("job_") and "local" not in job_id, job_id
         assert record["pid"] == pid, (job_id, record["pid"], pid)  # the daemon wrote it
-        assert record["state"] == "SUCCEEDED", (job_id, record["state"], record["error"])
+        assert record["state"] == state, (job_id, record["state"], record["error"])
