@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Sequence
@@ -358,6 +360,10 @@ def run(opts: Options, out: TextIO, err: TextIO) -> int:
     return status
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point `pig`; returns (and, as a script, exits with) Pig's status."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -376,6 +382,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"Apache Pig version {PIG_VERSION} (minihadoop)", file=out)
             return SUCCESS
         _setup_logging(opts)
+        if threading.current_thread() is threading.main_thread():
+            # `hadoop job -kill` (or a closed terminal) sends SIGTERM: unwind as for Ctrl-C,
+            # so the running job is killed and its staging output removed
+            signal.signal(signal.SIGTERM, _interrupt)
         return run(opts, out, err)
     except UsageError as e:
         print(f"ERROR: {e}", file=err)
