@@ -214,8 +214,12 @@ def jar_main(conf: Configuration, args: list[str]) -> int:
     from mapred.errors import JobConfigError, MapRedError, UsageError
     from mapred.jobcontrol import run_chain
 
+    detach = bool(args) and args[0] == "--detach"
+    args = args[1:] if detach else args
     if not args:
-        sys.stderr.write("Usage: hadoop jar MODULE[:CLASS] [ARGS...] [-D key=value] [-files a,b]\n")
+        sys.stderr.write(
+            "Usage: hadoop jar [--detach] MODULE[:CLASS] [ARGS...] [-D key=value] [-files a,b]\n"
+        )
         return 255
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())  # job modules are found from the working directory
@@ -228,6 +232,8 @@ def jar_main(conf: Configuration, args: list[str]) -> int:
     except (JobConfigError, UsageError) as e:
         sys.stderr.write(f"jar: {e}\n")
         return 255 if isinstance(e, UsageError) else 1
+    if detach:
+        return _submit_detached(steps, conf)
     if threading_main():
         signal.signal(signal.SIGTERM, _raise_interrupt)
     global _printer
@@ -253,6 +259,29 @@ def jar_main(conf: Configuration, args: list[str]) -> int:
         else:
             _report_failure(result)
     return 0 if chain.succeeded else 1
+
+
+def _submit_detached(steps: list, conf: Configuration) -> int:
+    """``hadoop jar --detach``: submit a one-job module to the JobTracker daemon and return."""
+    from mapred.errors import MapRedError
+    from mapred.runner import run_job
+
+    if len(steps) != 1:
+        sys.stderr.write(
+            f"jar: --detach submits one job; this module runs a chain of {len(steps)} "
+            "(run it without --detach)\n"
+        )
+        return 255
+    (step,) = steps
+    step_conf = conf.copy()
+    step_conf.update(dict(step.conf))
+    try:
+        result = run_job(step.job, step.inputs, step.output, step_conf, name=step.name, wait=False)
+    except MapRedError as e:
+        sys.stderr.write(f"jar: {e}\n")
+        return 1
+    _info(f"Submitted job {result.job_id}; follow it with: hadoop job -status {result.job_id}")
+    return 0
 
 
 def _log_like_hadoop() -> None:

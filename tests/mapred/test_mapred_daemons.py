@@ -80,6 +80,24 @@ def test_a_job_runs_on_the_daemons_with_locality(mr):
         client.close()
     assert dict(detached.read_output()) == _counts(data)
 
+    # the same from the command line: hadoop jar --detach
+    import subprocess
+    import sys
+
+    env = dict(os.environ, MINIHADOOP_HOME=str(mr.home))
+    cmd = [sys.executable, "-m", "mapred.cli", "jar", "--detach", "jobs.wordcount"]
+    proc = subprocess.run(
+        [*cmd, "/in.txt", "/out3"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    job_id = proc.stderr.split("Submitted job ", 1)[1].split(";")[0]
+    client = RemoteJobTracker(mr.conf, jobtracker_address(mr.conf))
+    try:
+        wait_until(lambda: client.proxy.job_status(job_id).done, 60, "the detached job")
+        assert client.proxy.job_status(job_id).state == "SUCCEEDED"
+    finally:
+        client.close()
+
 
 def test_without_daemons_a_job_cannot_be_left_running(tmp_path):
     from mapred.errors import JobConfigError
@@ -89,6 +107,28 @@ def test_without_daemons_a_job_cannot_be_left_running(tmp_path):
     with pytest.raises(JobConfigError, match="hadoop start-cluster"):
         run_job(WordCount, [str(tmp_path / "in.txt")], str(tmp_path / "out"), wait=False)
     assert not (tmp_path / "out").exists()
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mapred.cli",
+            "jar",
+            "--detach",
+            "jobs.wordcount",
+            str(tmp_path / "in.txt"),
+            str(tmp_path / "out"),
+            "-D",
+            "fs.defaultFS=file:///",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1 and "hadoop start-cluster" in proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "out").exists()
 
 
 class SlowReduce(Job):
