@@ -1,13 +1,15 @@
 """The ready jobs, word counts and the study's joins once more, on JobTracker and TaskTracker
-daemons (issue 13, item 7, daemon half; the modules themselves run on the embedded JobTracker).
+daemons (issue 13, item 7, daemon half), and on the embedded multi-tracker cluster.
 
-One MiniMRCluster per module (a NameNode, four DataNodes on two racks, a JobTracker and a
-TaskTracker per DataNode, all real processes) is this process's cluster for every test here:
-``MINIHADOOP_HOME`` points at it, and the job-running functions the imported tests call are
-re-bound so that their ``executor="local"`` (the in-command debugging runner) becomes
-``"cluster"``: `run_job` then finds the JobTracker daemon and submits over RPC. After each test
-the JobTracker's history under the cluster home must list new jobs, every one with a daemon
-job id (``job_<stamp>_NNNN``, never ``job_local...``), written by the daemon's process.
+The original modules run their jobs with ``executor="local"``: the in-command runner, one
+inline tracker. Here one MiniMRCluster per module and mode (a NameNode, four DataNodes on two
+racks, and with daemons a JobTracker and a TaskTracker per DataNode, all real processes) is this
+process's cluster: ``MINIHADOOP_HOME`` points at it, and the job-running functions the imported
+tests call are re-bound so that ``"local"`` becomes ``"cluster"``: `run_job` then submits to the
+JobTracker daemon over RPC (daemons) or drives the embedded JobTracker and its four trackers
+(embedded). After each test the JobTracker's history under the cluster home must list new jobs:
+daemon job ids (``job_<stamp>_NNNN``, never ``job_local...``) written by the daemon's pid (or,
+embedded, ``job_local<this pid>_NNNN``), every attempt on one of the cluster's trackers.
 
 Left out: ``test_join_steps_buffer_the_smaller_input`` and
 ``test_singleton_reloads_when_the_relation_changes`` run no job (nothing to re-run).
@@ -18,6 +20,7 @@ from __future__ import annotations
 import functools
 import inspect
 import itertools
+import os
 from typing import Any
 
 import pytest
@@ -25,6 +28,7 @@ import pytest
 from dfs import runfiles
 from mapred import history
 from mapred.daemons import JOBTRACKER
+from mapred.embedded import shutdown_clusters
 from mapred.minicluster import MiniMRCluster
 from tests.dfs.daemon_mode import slow
 from tests.jobs import test_joins, test_ready_jobs, test_wordcount
@@ -102,13 +106,21 @@ _RUNNERS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def mr_cluster(tmp_path_factory):
-    cluster = MiniMRCluster(tmp_path_factory.mktemp("mr-daemons"), blocksize=64 * 1024)
+@pytest.fixture(scope="module", params=["daemons", "embedded"])
+def mr_cluster(request, tmp_path_factory):
+    """The module's cluster: daemons, or the embedded JobTracker with one TaskTracker per
+    DataNode in this process, the `executor="cluster"` path the original tests never take."""
+    daemons = request.param == "daemons"
+    base = tmp_path_factory.mktemp(f"mr-{request.param}")
+    cluster = MiniMRCluster(base, blocksize=64 * 1024, daemons=daemons)
     try:
         yield cluster
     finally:
-        cluster.close()
+        try:
+            cluster.close()
+        finally:
+            if not daemons:
+                shutdown_clusters()  # this home's warm children
 
 
 @pytest.fixture
@@ -160,18 +172,39 @@ def _on_the_daemons(mr_cluster, monkeypatch):
 
 
 def assert_jobs_went_to_the_daemons(
-    mr: MiniMRCluster, before: set[str], local_too: bool = False, state: str = "SUCCEEDED"
+    mr: MiniMRCluster,
+    before: set[str],
+    local_too: bool = False,
+    state: str = "SUCCEEDED",
+    subprocess: bool = False,
 ) -> None:
-    """Jobs not in `before` are in the JobTracker daemon's history: its ids, its pid, ended in
-    `state`. With `local_too`, jobs of the in-command local runner may be there too (a test
-    comparing local against cluster runs), but at least one job went to the daemon."""
-    assert runfiles.is_running(mr.home, JOBTRACKER), "the JobTracker daemon died"
-    pid = runfiles.read_pid(mr.home, JOBTRACKER)
-    new = {k: v for k, v in daemon_jobs(mr).items() if k not in before}
-    if local_too:
-        new = {k: v for k, v in new.items() if not k.startswith("job_local")}
-    assert new, "no job reached the JobTracker daemon"
+    """Jobs not in `before` are in the cluster's JobTracker history: ids and pid of the daemon
+    (or, embedded, of this process, or with `subprocess` of the command that ran them), attempts
+    on the cluster's trackers, ended in `state`. With `local_too`, jobs of the in-command local
+    runner (its one tracker_localhost) may be there too (a test comparing local against cluster
+    runs), but at least one job ran on the cluster."""
+    if mr.daemons:
+        assert runfiles.is_running(mr.home, JOBTRACKER), "the JobTracker daemon died"
+        pid = runfiles.read_pid(mr.home, JOBTRACKER)
+    else:
+        pid = os.getpid()
+    trackers = {f"tracker_{node}" for node in mr.nodes}
+    new = {}
+    for job_id, record in daemon_jobs(mr).items():
+        if job_id in before:
+            continue
+        events = history.read_events(mr.conf, job_id)
+        ran_on = {e["tracker"] for e in events if e["event"] == "ATTEMPT_STARTED"}
+        if local_too and ran_on == {"tracker_localhost"}:
+            continue
+        assert ran_on <= trackers, (job_id, ran_on)
+        new[job_id] = record
+    assert new, "no job reached the cluster's JobTracker"
     for job_id, record in new.items():
-        assert job_id.startswith("job_") and "local" not in job_id, job_id
-        assert record["pid"] == pid, (job_id, record["pid"], pid)  # the daemon wrote it
+        if mr.daemons:
+            assert job_id.startswith("job_") and "local" not in job_id, job_id
+        else:
+            assert job_id.startswith(f"job_local{record['pid']}_"), job_id
+        if not (subprocess and not mr.daemons):
+            assert record["pid"] == pid, (job_id, record["pid"], pid)  # that JobTracker wrote it
         assert record["state"] == state, (job_id, record["state"], record["error"])

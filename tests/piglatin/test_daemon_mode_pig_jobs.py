@@ -2,14 +2,16 @@
 daemon half): the conformance cases of the reduce-side operators, the back end's join strategies
 and mapreduce-mode tests, and the `pig` command's job-running tests.
 
-One MiniMRCluster per module (a NameNode, four DataNodes on two racks, a JobTracker and a
-TaskTracker per DataNode, all real processes) is this process's cluster: ``MINIHADOOP_HOME``
-points at it (subprocesses inherit it), so every Pig job is submitted to the JobTracker daemon
-over RPC. Tests written for ``-x local`` are re-bound to mapreduce mode (the test modules'
-script runners default to it, the CLI's ``-x local`` becomes ``-x mapreduce``); their inputs
-are local files beside the script, which mapreduce mode reads from there. After each test the
-daemon's history must list new jobs with daemon job ids, written by the JobTracker's process,
-all SUCCEEDED.
+One MiniMRCluster per module and mode (a NameNode, four DataNodes on two racks, a JobTracker and
+a TaskTracker per DataNode, all real processes; and, the fixture's second parameter, the same
+DFS with the embedded JobTracker and its four trackers) is this process's cluster:
+``MINIHADOOP_HOME`` points at it (subprocesses inherit it), so every Pig job is submitted to the
+JobTracker daemon over RPC (or runs on the embedded trackers). Tests written for ``-x local``
+are re-bound to mapreduce mode (the test modules' script runners default to it, the CLI's
+``-x local`` becomes ``-x mapreduce``); their inputs are local files beside the script, which
+mapreduce mode reads from there. After each test the JobTracker's history must list new jobs
+with its job ids, written by its process, attempts on the cluster's trackers, all SUCCEEDED
+(FAILED for the test of a failing task).
 
 Left out: test_replicated_inputs_come_from_the_distributed_cache (spies on a function inside
 this process; the tasks run in the trackers' children); test_skewed_join_splits_the_hot_key
@@ -83,6 +85,7 @@ test_mapreduce_mode_on_the_embedded_cluster = slow(
 
 _ALSO_LOCAL = {"test_same_results_in_local_and_mapreduce_modes"}  # runs -x local too, on purpose
 _FAILS = {"test_runtime_failure_is_one_line_naming_the_job"}  # its job fails, on purpose
+_SUBPROCESS = {"test_mapreduce_mode_on_the_embedded_cluster"}  # jobs of a `pig` process
 
 
 def mapreduce_by_default(run: Any) -> Any:
@@ -131,7 +134,9 @@ def _on_the_daemons(mr_cluster, monkeypatch, request):  # noqa: F811
     before = set(daemon_jobs(mr_cluster))
     yield
     DFSFileSystem.clear_instance_cache()
-    name = request.node.name
+    name = request.node.originalname
     state = "FAILED" if name in _FAILS else "SUCCEEDED"
-    assert_jobs_went_to_the_daemons(mr_cluster, before, name in _ALSO_LOCAL, state)
+    assert_jobs_went_to_the_daemons(
+        mr_cluster, before, name in _ALSO_LOCAL, state, subprocess=name in _SUBPROCESS
+    )
     _empty(mr_cluster)
