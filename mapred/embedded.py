@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any
 
-from dfs import faults
 from dfs.conf import Configuration, home_dir
 from mapred.jobtracker import JobTracker
+from mapred.remote import JobTrackerClient
 from mapred.tasktracker import TaskTracker
 from mapred.trackerproto import JobStatus, JobSubmission
 
@@ -42,8 +42,6 @@ __all__ = [
     "usable_cores",
     "deal_slots",
 ]
-
-KILL_WAIT_S = 10.0
 
 
 def usable_cores() -> int:
@@ -109,7 +107,7 @@ def _nodes(conf: Configuration) -> tuple[tuple[str, str], ...]:
     return (("localhost", "/default-rack"),)
 
 
-class EmbeddedMapReduce:
+class EmbeddedMapReduce(JobTrackerClient):
     """A JobTracker and its TaskTrackers in this process (see the module docstring)."""
 
     def __init__(self, conf: Configuration, layout: Layout) -> None:
@@ -134,18 +132,19 @@ class EmbeddedMapReduce:
     def close(self) -> None:
         """Nothing to release: the cluster stays for the process's next job."""
 
+    def submit(self, job: JobSubmission) -> JobStatus:
+        status = self.jobtracker.submit_job(job)
+        self._news = True  # every tracker heartbeats at the next step
+        return status
+
+    def kill(self, job_id: str) -> bool:
+        killed = self.jobtracker.kill_job(job_id)
+        self._news = True  # the kills ride the next heartbeats
+        return killed
+
     def run(self, job: JobSubmission, progress: Any = None) -> JobStatus:
-        """Submit `job` and drive the cluster until it ends; an interrupt kills the job.
-        `progress(job_id, map fraction, reduce fraction)` is called as they move."""
-        self.jobtracker.submit_job(job)
-        self._news = True
         try:
-            return self.wait(job.job_id, progress=progress)
-        except faults.InjectedCrash:
-            raise  # a simulated death: nothing more happens in this process, as with SIGKILL
-        except BaseException:
-            self._kill_and_settle(job.job_id)
-            raise
+            return super().run(job, progress)
         finally:
             self.jobtracker.forget(job.job_id)
 
@@ -184,13 +183,6 @@ class EmbeddedMapReduce:
             if news or tracker.heartbeat_due(now):
                 tracker.heartbeat()
         self.jobtracker.tick()
-
-    def _kill_and_settle(self, job_id: str) -> None:
-        try:
-            self.jobtracker.kill_job(job_id)
-            self.wait(job_id, timeout=KILL_WAIT_S)
-        except Exception as e:  # noqa: BLE001 - the interrupt that brought us here wins
-            log.warning("could not stop job %s cleanly: %s", job_id, e)
 
     def shutdown(self) -> None:
         for tracker in self.trackers:

@@ -1,9 +1,10 @@
-"""The job client's side of a running JobTracker daemon.
+"""The job client's side of a JobTracker: `JobTrackerClient`, and the daemon's over RPC.
 
-Owns finding the daemon of a state directory (run/jobtracker.addr, its lock held) and
-``RemoteJobTracker``, which offers what the embedded cluster offers a submitting client
-(``new_job_id``, ``slots``, ``run``) over JobSubmissionProtocol. Must not touch job state: the
-daemon owns it; a client that goes away leaves its job running (``hadoop job -kill`` stops it).
+Owns what a submitting client does with a JobTracker wherever it runs (``JobTrackerClient``:
+submit, follow to the end, kill on an interrupt and wait for the kill to settle), finding the
+daemon of a state directory (run/jobtracker.addr, its lock held), and ``RemoteJobTracker``,
+that client over JobSubmissionProtocol. Must not touch job state: the JobTracker owns it; a
+client that goes away leaves a daemon's job running (``hadoop job -kill`` stops it).
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ import logging
 import time
 from typing import Any
 
-from dfs import runfiles
+from dfs import faults, runfiles
 from dfs.conf import Configuration, home_dir
 from mapred.trackerproto import JobStatus, JobSubmission, JobSubmissionProtocol
 
 log = logging.getLogger(__name__)
 
-__all__ = ["RemoteJobTracker", "jobtracker_address"]
+__all__ = ["JobTrackerClient", "RemoteJobTracker", "jobtracker_address"]
 
 POLL_S = (0.01, 0.1)  # first and longest wait between status polls
 KILL_WAIT_S = 10.0
@@ -35,7 +36,37 @@ def jobtracker_address(conf: Configuration) -> tuple[str, int] | None:
     return address
 
 
-class RemoteJobTracker:
+class JobTrackerClient:
+    """A JobTracker as a submitting client sees it: subclasses say how to `submit`, `kill`
+    and `wait`; `run` is the same everywhere."""
+
+    def submit(self, job: JobSubmission) -> JobStatus:
+        raise NotImplementedError
+
+    def kill(self, job_id: str) -> bool:
+        raise NotImplementedError
+
+    def wait(self, job_id: str, timeout: float | None = None, progress: Any = None) -> JobStatus:
+        raise NotImplementedError
+
+    def run(self, job: JobSubmission, progress: Any = None) -> JobStatus:
+        """Submit `job` and follow it to its end; an interrupt kills it (and waits, bounded,
+        for the kill to settle) before going on. `progress(job_id, maps, reduces)`."""
+        self.submit(job)
+        try:
+            return self.wait(job.job_id, progress=progress)
+        except faults.InjectedCrash:
+            raise  # a simulated death: nothing more happens in this process, as with SIGKILL
+        except BaseException:
+            try:
+                self.kill(job.job_id)
+                self.wait(job.job_id, timeout=KILL_WAIT_S)
+            except Exception as e:  # noqa: BLE001 - the interrupt that brought us here wins
+                log.warning("could not stop job %s cleanly: %s", job.job_id, e)
+            raise
+
+
+class RemoteJobTracker(JobTrackerClient):
     """A JobTracker daemon, as the submitting client sees it."""
 
     def __init__(self, conf: Configuration, address: tuple[str, int]) -> None:
@@ -56,14 +87,8 @@ class RemoteJobTracker:
     def submit(self, job: JobSubmission) -> JobStatus:
         return self.proxy.submit_job(job)
 
-    def run(self, job: JobSubmission, progress: Any = None) -> JobStatus:
-        """Submit `job` and follow it to its end; an interrupt kills it."""
-        self.proxy.submit_job(job)
-        try:
-            return self.wait(job.job_id, progress=progress)
-        except BaseException:
-            self._kill_and_settle(job.job_id)
-            raise
+    def kill(self, job_id: str) -> bool:
+        return self.proxy.kill_job(job_id)
 
     def wait(self, job_id: str, timeout: float | None = None, progress: Any = None) -> JobStatus:
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -79,13 +104,6 @@ class RemoteJobTracker:
                 return status
             time.sleep(pause)
             pause = min(POLL_S[1], pause * 2)
-
-    def _kill_and_settle(self, job_id: str) -> None:
-        try:
-            self.proxy.kill_job(job_id)
-            self.wait(job_id, timeout=KILL_WAIT_S)
-        except Exception as e:  # noqa: BLE001 - the interrupt that brought us here wins
-            log.warning("could not stop job %s cleanly: %s", job_id, e)
 
     def close(self) -> None:
         self.proxy.close()
