@@ -24,22 +24,10 @@ from dfs.protocol import (
     ReregisterCommand,
     StorageReport,
 )
+from tests.fakeclock import Clock
 
 USER = "hdfs"
 GIB = 1 << 30
-
-
-class Clock:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def _conf(**extra) -> Configuration:

@@ -14,7 +14,7 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def hadoop(*args, home, cwd=ROOT):
+def hadoop(*args, home, cwd=ROOT, timeout=120):
     """Run `hadoop ARGS`; for `jar`, scheme-less paths mean local files (fs.defaultFS=file:///)."""
     env = dict(os.environ, MINIHADOOP_HOME=str(home), PYTHONPATH=ROOT)
     if args and args[0] == "jar":
@@ -25,7 +25,7 @@ def hadoop(*args, home, cwd=ROOT):
         text=True,
         cwd=cwd,
         env=env,
-        timeout=120,
+        timeout=timeout,
     )
 
 

@@ -23,6 +23,7 @@ from dfs.conf import Configuration, current_user
 from mapred.api import Job
 from mapred.cli import ProgressPrinter
 from mapred.jobclient import job_main
+from tests.mapred.test_cli import hadoop  # `hadoop ARGS` in a subprocess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ATTEMPT = re.compile(r"^(MAP|REDUCE)\t(attempt_\S+)\t", re.M)
@@ -30,20 +31,6 @@ ATTEMPT = re.compile(r"^(MAP|REDUCE)\t(attempt_\S+)\t", re.M)
 
 def _env(home):
     return dict(os.environ, MINIHADOOP_HOME=str(home), PYTHONPATH=ROOT)
-
-
-def hadoop(*args, home, timeout=120):
-    """`hadoop ARGS` in a subprocess; `jar` paths without a scheme are local files."""
-    if args and args[0] == "jar":
-        args = (*args, "-D", "fs.defaultFS=file:///")
-    return subprocess.run(
-        [sys.executable, "-m", "mapred.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=_env(home),
-        timeout=timeout,
-    )
 
 
 @pytest.fixture

@@ -28,20 +28,10 @@ from mapred.trackerproto import (
     TaskStatus,
     TrackerStatus,
 )
+from tests.fakeclock import Clock
 
 RACKS = {"h0": "/r0", "h1": "/r0", "h2": "/r1", "h3": "/r1"}
 MAP_INPUT = {"Map-Reduce Framework": {"Map input records": 10}}
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class Cluster:
