@@ -1,5 +1,5 @@
 """The ready jobs, word counts and the study's joins once more, on JobTracker and TaskTracker
-daemons (issue 13, item 7, daemon half), and on the embedded multi-tracker cluster.
+daemons (issue 13, item 7, daemon half), and (slow) on the embedded multi-tracker cluster.
 
 The original modules run their jobs with ``executor="local"``: the in-command runner, one
 inline tracker. Here one MiniMRCluster per module and mode (a NameNode, four DataNodes on two
@@ -106,10 +106,13 @@ _RUNNERS = [
 ]
 
 
-@pytest.fixture(scope="module", params=["daemons", "embedded"])
+@pytest.fixture(
+    scope="module", params=["daemons", pytest.param("embedded", marks=pytest.mark.slow)]
+)
 def mr_cluster(request, tmp_path_factory):
-    """The module's cluster: daemons, or the embedded JobTracker with one TaskTracker per
-    DataNode in this process, the `executor="cluster"` path the original tests never take."""
+    """The module's cluster: daemons, or (slow: the daemons keep the default run short) the
+    embedded JobTracker with one TaskTracker per DataNode in this process, the
+    `executor="cluster"` path the original tests never take."""
     daemons = request.param == "daemons"
     base = tmp_path_factory.mktemp(f"mr-{request.param}")
     cluster = MiniMRCluster(base, blocksize=64 * 1024, daemons=daemons)

@@ -1,6 +1,6 @@
 """Pig in mapreduce mode once more, on JobTracker and TaskTracker daemons (issue 13, item 7,
 daemon half): the conformance cases of the reduce-side operators, the back end's join strategies
-and mapreduce-mode tests, and the `pig` command's job-running tests.
+and mapreduce-mode tests, and the `pig` command's and grunt shell's job-running tests.
 
 One MiniMRCluster per module and mode (a NameNode, four DataNodes on two racks, a JobTracker and
 a TaskTracker per DataNode, all real processes; and, the fixture's second parameter, the same
@@ -8,10 +8,10 @@ DFS with the embedded JobTracker and its four trackers) is this process's cluste
 ``MINIHADOOP_HOME`` points at it (subprocesses inherit it), so every Pig job is submitted to the
 JobTracker daemon over RPC (or runs on the embedded trackers). Tests written for ``-x local``
 are re-bound to mapreduce mode (the test modules' script runners default to it, the CLI's
-``-x local`` becomes ``-x mapreduce``); their inputs are local files beside the script, which
-mapreduce mode reads from there. After each test the JobTracker's history must list new jobs
-with its job ids, written by its process, attempts on the cluster's trackers, all SUCCEEDED
-(FAILED for the test of a failing task).
+``-x local`` becomes ``-x mapreduce``, grunt's "local" "mapreduce"); their inputs are local
+files beside the script, which mapreduce mode reads from there. After each test the
+JobTracker's history must list new jobs with its job ids, written by its process, attempts on
+the cluster's trackers, all SUCCEEDED (FAILED for the test of a failing task).
 
 Left out: test_replicated_inputs_come_from_the_distributed_cache (spies on a function inside
 this process; the tasks run in the trackers' children); test_skewed_join_splits_the_hot_key
@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 
+from piglatin import grunt
 from tests.dfs.daemon_mode import slow
 from tests.jobs.test_daemon_mode_jobs import (  # noqa: F401 - the module's cluster
     assert_jobs_went_to_the_daemons,
@@ -34,7 +35,13 @@ from tests.jobs.test_daemon_mode_jobs import (  # noqa: F401 - the module's clus
     default_only,
     mr_cluster,
 )
-from tests.piglatin import test_backend_joins, test_backend_runtime, test_cli, test_conformance
+from tests.piglatin import (
+    test_backend_joins,
+    test_backend_runtime,
+    test_cli,
+    test_conformance,
+    test_grunt,
+)
 from tests.piglatin.test_backend_joins import (  # noqa: F401 - collected here, on the daemons
     inputs,
 )
@@ -49,9 +56,12 @@ from tests.piglatin.test_backend_runtime import (  # noqa: F401
 )
 from tests.piglatin.test_cli import (  # noqa: F401
     test_group_count_job_reports_reduces,
-    test_param_substitution,
     test_script_dumps_rows_and_prints_summary,
     work,
+)
+from tests.piglatin.test_grunt import (  # noqa: F401
+    test_aliases_persist_and_sinks_run_as_they_come,
+    test_run_shares_aliases,
 )
 
 test_case_mapreduce_mode = default_only(
@@ -77,6 +87,13 @@ test_distinct_limit_and_rank = slow(test_backend_runtime.test_distinct_limit_and
 test_group_aggregates_match_python = slow(test_backend_runtime.test_group_aggregates_match_python)
 test_order_by_is_global_across_reducers = slow(
     test_backend_runtime.test_order_by_is_global_across_reducers
+)
+test_param_substitution = default_only(test_cli.test_param_substitution, "-p")
+test_an_error_is_reported_and_the_shell_goes_on = slow(
+    test_grunt.test_an_error_is_reported_and_the_shell_goes_on
+)
+test_undefined_alias_does_not_poison_the_session = slow(
+    test_grunt.test_undefined_alias_does_not_poison_the_session
 )
 test_mapreduce_mode_on_the_embedded_cluster = slow(
     test_cli.test_mapreduce_mode_on_the_embedded_cluster  # two pig processes: ~5 s
@@ -114,6 +131,15 @@ def mapreduce_run_main(run_main: Any) -> Any:
     return wrapper
 
 
+def mapreduce_grunt(run_grunt: Any) -> Any:
+    """`run_grunt` with the grunt tests' ``"local"`` replaced by ``"mapreduce"``."""
+
+    def wrapper(exec_type: str = "mapreduce", *args: Any, **kwargs: Any) -> int:
+        return run_grunt("mapreduce" if exec_type == "local" else exec_type, *args, **kwargs)
+
+    return wrapper
+
+
 def _empty(mr: Any) -> None:
     client = mr.dfs.client()
     for st in client.listdir("/"):
@@ -131,6 +157,7 @@ def _on_the_daemons(mr_cluster, monkeypatch, request):  # noqa: F811
     monkeypatch.setattr(test_backend_joins, "_run", mapreduce_by_default(test_backend_joins._run))
     monkeypatch.setattr(test_backend_runtime, "pig", mapreduce_by_default(test_backend_runtime.pig))
     monkeypatch.setattr(test_cli, "run_main", mapreduce_run_main(test_cli.run_main))
+    monkeypatch.setattr(grunt, "run_grunt", mapreduce_grunt(grunt.run_grunt))
     before = set(daemon_jobs(mr_cluster))
     yield
     DFSFileSystem.clear_instance_cache()
