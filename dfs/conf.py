@@ -125,6 +125,7 @@ DEFAULTS: dict[str, Any] = {
     "mapreduce.reduce.speculative": True,
     "mapreduce.job.speculative.lag": 1000,  # ms an attempt runs before it may get a backup
     "mapreduce.job.speculative.speculativecap": 0.1,  # of the slots, at most, run backups
+    "mapreduce.tasktracker.preload.modules": "",  # imported by tracker daemons before forking
     # --- pig ---
     "pig.join.replicated.max.bytes": 1024 * 1024 * 1024,
     "default_parallel": 0,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import importlib
 import logging
 import threading
 import time
@@ -168,6 +169,8 @@ class TaskTrackerDaemon:
             self.proxy = None
 
     def start(self) -> TaskTrackerDaemon:
+        _preload(self.conf)  # what every task imports, imported once: the children inherit it
+        self.tracker.warm_up()
         runfiles.write_pid(self.home, self.name)
         runfiles.write_addr(self.home, self.name, self.shuffle.address)
         log.info(
@@ -226,6 +229,21 @@ class _Reconnecting:
 
     def completion_events(self, job_id: str, start: int) -> list:
         return self._daemon.connect().completion_events(job_id, start)
+
+
+#: Imported by a tracker daemon before it forks its children (every task needs them), so no
+#: task pays for them; ``mapreduce.tasktracker.preload.modules`` adds more (e.g. a job's own
+#: modules, or ``piglatin.runtime`` for Pig scripts).
+PRELOAD = ("mapred.task", "mapred.io", "mapred.output", "mapred.committer", "dfs.filesystem")
+
+
+def _preload(conf: Configuration) -> None:
+    extra = conf.get_str("mapreduce.tasktracker.preload.modules") or ""
+    for name in (*PRELOAD, *(n.strip() for n in extra.split(",") if n.strip())):
+        try:
+            importlib.import_module(name)
+        except Exception as e:  # noqa: BLE001 - a task that needs it will report the error
+            log.warning("cannot preload module %s: %s", name, e)
 
 
 def _serve_until_stopped(conf: Configuration, stopped: threading.Event, round_: Any) -> None:

@@ -231,6 +231,13 @@ class TaskTracker:
         except OSError:
             self._lost_child(child)
 
+    def warm_up(self) -> None:
+        """Start a child per slot now, so the first tasks do not wait for a fork."""
+        if self.inline:
+            return
+        while len(self._children) < self.map_slots + self.reduce_slots:
+            self._children.append(_Child(self._ctx, self.host))
+
     def _idle_child(self) -> _Child:
         for child in self._children:
             if child.attempt is None:
