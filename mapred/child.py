@@ -9,8 +9,8 @@ Tracker -> child: ``["run", env, spec]``, ``["reply", value]``, ``b""`` (stop).
 Child -> tracker: ``["status", attempt, progress, phase, status]`` (sent by a sampler thread
 whenever the task moved: bytes or records read, status set, ``context.progress()``; a task that
 does not move sends nothing, and its tracker's timeout kills it), ``["commit?", attempt]``,
-``["outputs?", job, maps]`` (answered with the map outputs, or None while some are not
-finished: the child asks again), ``["fetch_failed", job, map]`` and ``["done", result]``.
+``["outputs?", job, maps]`` (answered once every map output is known, or with None after
+``OUTPUTS_WAIT_S``: the child asks again), ``["fetch_failed", job, map]`` and ``["done", result]``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ __all__ = ["child_main", "die_with_parent", "dumps", "loads", "REPORT_INTERVAL_S
 _PR_SET_PDEATHSIG = 1
 PARENT_POLL_S = 0.25
 REPORT_INTERVAL_S = 0.25
-_ASK_AGAIN_S = (0.005, 0.1)  # first and longest wait before asking for map outputs again
 
 
 def dumps(obj: Any) -> bytes:
@@ -111,13 +110,10 @@ class ChildUmbilical:
         return bool(self._ask(["commit?", attempt_id]))
 
     def map_outputs(self, job_id: str, maps: int) -> list[list]:
-        wait = _ASK_AGAIN_S[0]
-        while True:
+        while True:  # the tracker answers once all are known, or None after a while
             outputs = self._ask(["outputs?", job_id, maps])
             if outputs is not None:
                 return outputs
-            time.sleep(wait)
-            wait = min(_ASK_AGAIN_S[1], wait * 2)
 
     def fetch_failed(self, job_id: str, map_index: int) -> None:
         self._send(["fetch_failed", job_id, map_index])

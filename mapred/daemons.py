@@ -53,6 +53,7 @@ __all__ = [
 
 JOBTRACKER = "jobtracker"
 TICK_S = 0.05
+EVENTS_EVERY_S = 0.05  # a tracker asks the JobTracker for map completion events at most this often
 MAX_BACKOFF_S = 2.0
 
 
@@ -146,6 +147,7 @@ class TaskTrackerDaemon:
             layout.map_slots[where],
             layout.reduce_slots[where],
             shuffle=self.shuffle,
+            events_every=EVENTS_EVERY_S,
         )
         self.stopped = threading.Event()
 

@@ -182,6 +182,9 @@ class EmbeddedMapReduce(JobTrackerClient):
         for tracker in self.trackers:
             if news or tracker.heartbeat_due(now):
                 tracker.heartbeat()
+        if news:  # a map may have finished: reducers waiting for its output hear now
+            for tracker in self.trackers:
+                tracker.answer_waiting()
         self.jobtracker.tick()
 
     def shutdown(self) -> None:

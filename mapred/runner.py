@@ -339,7 +339,7 @@ class _JobRun:
             local_dir=self.local_dir,
             inputs=[[_format_ref(i.format), i.mapper] for i in self.inputs],
             splits=[s.to_wire() for s in splits],
-            cache=self._localize_cache(),
+            cache=self._cache_sources(),
             input_paths=tuple(i.path for i in self.inputs),
         )
 
@@ -361,27 +361,30 @@ class _JobRun:
         conf.set("mapreduce.input.fileinputformat.split.maxsize", min(cap, limit) if limit else cap)
         return [s for i, fmt, urls in sources for s in fmt.get_splits(urls, conf, i)]
 
-    def _localize_cache(self) -> dict[str, str]:
+    def _cache_sources(self) -> dict[str, str]:
+        """The job's distributed cache, ``{link name: URL}``: files on the DFS (or any
+        storage) stay where they are, local files are named by absolute path; each
+        TaskTracker copies them to its own local directory before the job's first task
+        there. Hadoop's ``file#linkname`` picks the name."""
         import fsspec
 
         names = list(getattr(self.job_cls, "files", ()) or ())
         extra = self.conf.get_str("mapreduce.job.cache.files") or self.conf.get_str("tmpfiles")
         names += [n.strip() for n in extra.split(",") if n.strip()] if extra else []
-        cache_dir = os.path.join(self.local_dir, "cache")
-        local: dict[str, str] = {}
+        sources: dict[str, str] = {}
         for url in names:
-            source, _, alias = url.partition("#")  # Hadoop's file#linkname
-            base = alias or os.path.basename(source.rstrip("/"))
-            target = os.path.join(cache_dir, base)
-            os.makedirs(cache_dir, exist_ok=True)
+            source, _, alias = url.partition("#")
+            if "://" not in source:
+                source = os.path.abspath(source)
             try:
-                with fsspec.open(source, "rb") as src, open(target, "wb") as dst:
-                    shutil.copyfileobj(src, dst, 1 << 20)
-            except FileNotFoundError:
-                raise JobConfigError(f"distributed cache file {url} does not exist") from None
-            os.chmod(target, 0o444)
-            local[base] = target
-        return local
+                fs, path = fsspec.core.url_to_fs(source)
+                found = fs.isfile(path)
+            except (OSError, ValueError) as e:
+                raise JobConfigError(f"distributed cache file {url}: {e}") from None
+            if not found:
+                raise JobConfigError(f"distributed cache file {url} does not exist")
+            sources[alias or os.path.basename(source.rstrip("/"))] = source
+        return sources
 
     def _result(self, status: JobStatus) -> JobResult:
         stats = {

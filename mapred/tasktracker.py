@@ -17,6 +17,7 @@ attempt inside ``heartbeat``, in this process, for debugging.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import multiprocessing
 import os
@@ -44,6 +45,8 @@ from mapred.trackerproto import (
 )
 
 log = logging.getLogger(__name__)
+
+OUTPUTS_WAIT_S = 1.0  # longest a reducer's request for map outputs is held unanswered
 
 __all__ = ["TaskTracker"]
 
@@ -129,6 +132,7 @@ class _Outputs:
 
     def __init__(self) -> None:
         self.cursor = 0
+        self.next_refresh = 0.0  # when completion events may be asked for again
         self.known: dict[int, tuple[str, list]] = {}  # map index -> (attempt, output entry)
         self.bad: set[str] = set()  # attempts whose output could not be fetched
 
@@ -146,18 +150,22 @@ class TaskTracker:
         reduce_slots: int,
         inline: bool = False,
         shuffle: Any = None,
+        events_every: float = 0.0,
     ) -> None:
         self.host, self.rack, self.name = host, rack, f"tracker_{host}"
         self.jobtracker = jobtracker
         self.map_slots, self.reduce_slots = map_slots, reduce_slots
         self.inline = inline
         self.shuffle = shuffle  # a ShuffleServer (daemon mode): serves this node's map outputs
+        self.events_every = events_every  # seconds between completion-event calls (0: always)
         self.interval = conf.get_float("mapreduce.jobtracker.heartbeat.interval", 0.1)
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         self._ctx = multiprocessing.get_context(method)
         self._children: list[_Child] = []
         self._attempts: dict[str, _Attempt] = {}
         self._outputs: dict[str, _Outputs] = {}
+        self._caches: dict[str, dict[str, str]] = {}  # job -> {link name: local copy}
+        self._waiting: dict[_Child, tuple[str, int, float]] = {}  # reducers awaiting outputs
         self.next_heartbeat = 0.0
         self._news = True
 
@@ -180,7 +188,25 @@ class TaskTracker:
         for child in list(self._children):
             if child.attempt is not None and child.conn in ready:
                 self._read(child)
+        self.answer_waiting()
         self._check_timeouts(time.monotonic())
+
+    def answer_waiting(self) -> None:
+        """Answer the reducers waiting for map outputs once all are known (or, after
+        ``OUTPUTS_WAIT_S``, with None: they ask again, and their waiting is not hanging)."""
+        now = time.monotonic()
+        for child, (job_id, maps, since) in list(self._waiting.items()):
+            attempt = child.attempt
+            if attempt is None or child not in self._children:
+                del self._waiting[child]
+                continue
+            outputs = self._map_outputs(attempt, job_id, maps)
+            if outputs is not None or now - since >= OUTPUTS_WAIT_S:
+                del self._waiting[child]
+                try:
+                    child.send(["reply", outputs])
+                except OSError:
+                    self._lost_child(child)
 
     def heartbeat(self) -> HeartbeatResponse:
         """Report slots and attempts to the JobTracker; launch and kill what it answers."""
@@ -221,6 +247,14 @@ class TaskTracker:
         timeout_ms = Configuration.from_dict(spec.conf).get_int("mapreduce.task.timeout", 600_000)
         attempt.timeout = timeout_ms / 1000.0
         self._attempts[spec.attempt_id] = attempt
+        try:
+            spec = attempt.spec = self._localized(spec)
+        except OSError as e:
+            error = f"cannot localize the distributed cache of {spec.job_id}: {e}"
+            self._finish(
+                attempt, TaskResult(spec.attempt_id, spec.kind, spec.index, False, error=error)
+            )
+            return
         if self.inline:
             self._finish(attempt, run_task(spec, _InlineUmbilical(self, attempt)))
             return
@@ -230,6 +264,18 @@ class TaskTracker:
             child.send(["run", current_env(), spec.to_wire()])
         except OSError:
             self._lost_child(child)
+
+    def _localized(self, spec: TaskSpec) -> TaskSpec:
+        """`spec` with its distributed cache files copied to this tracker's directory of the
+        job (once per job: every later task of it here reads the same copies)."""
+        if not spec.cache:
+            return spec
+        local = self._caches.get(spec.job_id)
+        if local is None or not all(map(os.path.exists, local.values())):
+            directory = os.path.join(spec.local_dir, "cache", self.name)
+            local = {name: _copy(url, directory, name) for name, url in spec.cache.items()}
+            self._caches[spec.job_id] = local
+        return dataclasses.replace(spec, cache=local)
 
     def warm_up(self) -> None:
         """Start a child per slot now, so the first tasks do not wait for a fork."""
@@ -288,6 +334,8 @@ class TaskTracker:
             self._finish(attempt, TaskResult.from_wire(message[1]))
         elif kind == "fetch_failed":  # no reply: the task goes on asking for outputs
             self.answer(attempt, message)
+        elif kind == "outputs?" and self._map_outputs(attempt, message[1], message[2]) is None:
+            self._waiting[child] = (message[1], message[2], time.monotonic())  # answered later
         else:
             child.send(["reply", self.answer(attempt, message)])
 
@@ -305,7 +353,12 @@ class TaskTracker:
 
     def _map_outputs(self, attempt: _Attempt, job_id: str, maps: int) -> list | None:
         outputs = self._outputs.setdefault(job_id, _Outputs())
-        events = self.jobtracker.completion_events(job_id, outputs.cursor)
+        now = time.monotonic()
+        # reducers ask every few ms; the JobTracker is asked at most every `events_every` s
+        events = []
+        if now >= outputs.next_refresh:
+            outputs.next_refresh = now + self.events_every
+            events = self.jobtracker.completion_events(job_id, outputs.cursor)
         outputs.cursor += len(events)
         for event in events:
             if event.status == SUCCEEDED and event.attempt_id not in outputs.bad:
@@ -361,6 +414,25 @@ class TaskTracker:
         for job_id in list(self._outputs):
             if job_id not in active:
                 del self._outputs[job_id]
+        for job_id, copies in list(self._caches.items()):  # kept while the job's dir lives
+            if job_id not in active and not all(map(os.path.exists, copies.values())):
+                del self._caches[job_id]
+
+
+def _copy(url: str, directory: str, name: str) -> str:
+    """Copy one distributed cache file into `directory` (read-only, as Hadoop's)."""
+    import shutil
+
+    import fsspec
+
+    os.makedirs(directory, exist_ok=True)
+    target = os.path.join(directory, name)
+    tmp = f"{target}.tmp{os.getpid()}"
+    with fsspec.open(url, "rb") as src, open(tmp, "wb") as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+    os.chmod(tmp, 0o444)
+    os.replace(tmp, target)
+    return target
 
 
 class _InlineUmbilical:

@@ -604,3 +604,56 @@ def test_killing_a_job_whose_reduces_wait_for_a_map_stops_every_attempt(tmp_path
     assert sum(t.running() for t in cluster.trackers) == 0  # every attempt stopped
     finished = attempts(results[0].job_id)
     assert {e["state"] for a, e in finished.items() if "_r_" in a} == {"KILLED"}
+
+
+class ReadsCache(Job):
+    """Each map reports which copy of the cache file it read, and what it held."""
+
+    files = ()
+
+    def map_setup(self):
+        path = self.context.cache_files["lookup.txt"]
+        with open(path, encoding="utf-8") as f:
+            self.seen = (path, f.read().strip())
+
+    def map(self, offset, line):
+        yield self.seen[0], self.seen[1]
+
+    def reduce(self, path, texts):
+        yield path, sorted(set(texts))[0]
+
+
+def test_each_tracker_localizes_the_distributed_cache_from_the_dfs(tmp_path, mini_cluster):
+    """A cache file named on the DFS is copied by every tracker that runs a task of the job,
+    once, into its own directory: the tasks read the DFS file's bytes from there."""
+    mini_cluster.client().write_bytes("/cache/lookup.txt", b"from the dfs\n")
+    path, _ = write_text(tmp_path / "in.txt")
+    conf = base_conf(
+        tmp_path,
+        **{
+            "mapreduce.job.cache.files": "dfs:///cache/lookup.txt",
+            "minihadoop.home": str(mini_cluster.home),
+        },
+    )
+    os.environ["MINIHADOOP_HOME"], old = str(mini_cluster.home), os.environ["MINIHADOOP_HOME"]
+    try:
+        shutdown_clusters()  # trackers of this cluster's topology
+        result = run_job(ReadsCache, [path], str(tmp_path / "out"), conf)
+    finally:
+        os.environ["MINIHADOOP_HOME"] = old
+    assert result.succeeded, result.error
+    copies = dict(result.read_output())
+    assert set(copies.values()) == {"from the dfs"}
+    trackers = {p.split(os.sep + "cache" + os.sep, 1)[1].split(os.sep)[0] for p in copies}
+    assert len(copies) == len(trackers) >= 2  # one copy per tracker that ran maps
+    assert all(t.startswith("tracker_dn") for t in trackers)
+
+
+def test_a_missing_distributed_cache_file_is_refused_before_the_job(tmp_path):
+    from mapred.errors import JobConfigError
+
+    path, _ = write_text(tmp_path / "in.txt")
+    conf = base_conf(tmp_path, **{"mapreduce.job.cache.files": str(tmp_path / "nope.txt")})
+    with pytest.raises(JobConfigError, match="nope.txt does not exist"):
+        run_job(ReadsCache, [path], str(tmp_path / "out"), conf)
+    assert not (tmp_path / "out").exists()
