@@ -1,4 +1,5 @@
-"""``hadoop jobtracker``, ``hadoop tasktracker`` and the MapReduce half of ``start-cluster``.
+"""``hadoop jobtracker``, ``hadoop tasktracker`` and the MapReduce half of ``start-cluster``
+(imported by every ``hadoop`` command to register these: the daemons load only when used).
 
 Owns starting the JobTracker and one TaskTracker per running DataNode in the background (pid,
 lock and addr files in run/, logs in logs/, beside the DFS daemons' own, so ``stop-cluster``
@@ -16,7 +17,6 @@ from typing import Any
 from dfs import runfiles
 from dfs.conf import Configuration, home_dir
 from dfs.errors import DFSError
-from mapred.daemons import JOBTRACKER, tracker_name
 
 __all__ = ["start_mapred", "register_daemon_commands", "TASKTRACKER_USAGE"]
 
@@ -29,6 +29,7 @@ def start_mapred(
     """Start the JobTracker and the trackers of `nodes` that are not running; wait until every
     tracker has reported to the JobTracker. Returns name -> (pid, started here)."""
     from dfs.launcher import spawn
+    from mapred.daemons import JOBTRACKER, tracker_name
 
     home = home_dir(conf)
     procs: dict[str, subprocess.Popen] = {}
@@ -116,6 +117,7 @@ def tasktracker_main(conf: Configuration, args: list[str]) -> int:
 def start_cluster_main(conf: Configuration, args: list[str]) -> int:
     """Start the DFS daemons, then the JobTracker and a TaskTracker per DataNode."""
     from dfs import cli as dfs_cli
+    from mapred.daemons import JOBTRACKER
 
     status = dfs_cli.start_cluster_main(conf, args)
     if status:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from mapred.merge import read_segment
@@ -24,6 +26,8 @@ __all__ = ["Segment", "fetch_local", "segments_for_partition", "gather_segments"
 
 Segment = tuple  # (path, offset, length, records)
 _MERGE_BUFFER_BYTES = 64 << 20
+FETCH_RETRIES = 1  # a failed copy is tried again once before the map output is reported lost
+FETCH_RETRY_PAUSE_S = 0.2
 
 
 def segments_for_partition(map_outputs: Iterable[Sequence[Any]], partition: int) -> list[Segment]:
@@ -37,36 +41,59 @@ def segments_for_partition(map_outputs: Iterable[Sequence[Any]], partition: int)
 
 
 def gather_segments(
-    map_outputs: Sequence[Sequence[Any]], partition: int, job_id: str, fetch_dir: str
+    map_outputs: Sequence[Sequence[Any]],
+    partition: int,
+    job_id: str,
+    fetch_dir: str,
+    parallel: int = 5,
 ) -> tuple[list[Segment], list[int]]:
     """This partition's segments of every map output, as a TaskTracker located them: ``[path,
     index]`` on this node (read in place), or ``[path, index, address, attempt]`` held by
-    another tracker (copied into `fetch_dir` through its shuffle server). Returns the segments
-    and the indexes of the maps whose output could not be had (their maps must run again)."""
-    from mapred.shuffleserver import ShuffleError, fetch_segment
-
-    segments: list[Segment] = []
+    another tracker (copied into `fetch_dir` through its shuffle server, `parallel` at a time,
+    each retried once after a pause). Returns the segments in map order and the indexes of the
+    maps whose output could not be had (their maps must run again)."""
+    found: dict[int, Segment] = {}
     failed: list[int] = []
+    remote = []
     for map_index, entry in enumerate(map_outputs):
         path, index = entry[0], entry[1]
         offset, length, records = index[partition]
         if not length:
             continue
-        address = entry[2] if len(entry) > 2 else None
-        if not address:
-            if os.path.exists(path):
-                segments.append((path, offset, length, records))
-            else:
-                failed.append(map_index)
-            continue
-        os.makedirs(fetch_dir, exist_ok=True)
-        target = os.path.join(fetch_dir, f"map_{map_index:06d}.out")
-        try:
-            segments.append(fetch_segment(address, job_id, entry[3], partition, target))
-        except ShuffleError as e:
-            log.warning("%s", e)
+        if len(entry) > 2 and entry[2]:
+            remote.append((map_index, entry))
+        elif os.path.exists(path):
+            found[map_index] = (path, offset, length, records)
+        else:
             failed.append(map_index)
-    return segments, failed
+    if remote:
+        os.makedirs(fetch_dir, exist_ok=True)
+        workers = max(1, min(parallel, len(remote)))
+        with ThreadPoolExecutor(workers, thread_name_prefix="fetcher") as pool:
+            jobs = [(i, e, partition, job_id, fetch_dir) for i, e in remote]
+            for map_index, segment in pool.map(lambda job: _fetch(*job), jobs):
+                if segment is None:
+                    failed.append(map_index)
+                else:
+                    found[map_index] = segment
+    return [found[i] for i in sorted(found)], sorted(failed)
+
+
+def _fetch(
+    map_index: int, entry: Sequence[Any], partition: int, job_id: str, fetch_dir: str
+) -> tuple[int, Segment | None]:
+    from mapred.shuffleserver import ShuffleError, fetch_segment
+
+    target = os.path.join(fetch_dir, f"map_{map_index:06d}.out")
+    for attempt in range(FETCH_RETRIES + 1):
+        try:
+            return map_index, fetch_segment(entry[2], job_id, entry[3], partition, target)
+        except ShuffleError as e:
+            if attempt == FETCH_RETRIES:
+                log.warning("%s (gave up after %d tries)", e, attempt + 1)
+                return map_index, None
+            time.sleep(FETCH_RETRY_PAUSE_S)
+    return map_index, None
 
 
 def fetch_local(segments: Sequence[Segment]) -> tuple[list[Iterator[tuple]], int, int]:

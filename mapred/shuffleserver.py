@@ -61,8 +61,12 @@ class ShuffleServer:
 
     def stop(self) -> None:
         self._stopped.set()
+        with contextlib.suppress(OSError):  # wakes the accepting thread (close alone may not)
+            self._sock.shutdown(socket.SHUT_RDWR)
         with contextlib.suppress(OSError):
             self._sock.close()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
 
     def _accept(self) -> None:
         while not self._stopped.is_set():

@@ -245,6 +245,7 @@ def run_map_task(spec: TaskSpec, umbilical: Umbilical | None = None) -> TaskResu
 def _map_probe(fmt: Any, split: Any, records: Any, context: Any) -> Any:
     """Progress of a map for its tracker: the fraction of the split read, and a token that
     changes whenever the task moved (bytes, records, its status or counters)."""
+
     def probe() -> tuple[float, str, str, tuple]:
         taken = _taken(records)
         moved = (fmt.bytes_read, taken, context.status, context.ticks)
@@ -461,9 +462,12 @@ def _shuffle(spec: TaskSpec, umbilical: Umbilical) -> list[tuple]:
     """This partition's segments of every map output, as the tracker locates them; a map
     output that cannot be read is reported (the JobTracker re-runs that map) and asked again."""
     fetch_dir = os.path.join(spec.local_dir, spec.attempt_id, "shuffle")
+    copies = Configuration.from_dict(spec.conf).get_int(
+        "mapreduce.reduce.shuffle.parallelcopies", 5
+    )
     while True:
         outputs = umbilical.map_outputs(spec.job_id, spec.num_maps)
-        segments, failed = gather_segments(outputs, spec.index, spec.job_id, fetch_dir)
+        segments, failed = gather_segments(outputs, spec.index, spec.job_id, fetch_dir, copies)
         if not failed:
             return segments
         for map_index in failed:

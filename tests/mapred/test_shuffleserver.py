@@ -94,3 +94,58 @@ def test_hostile_requests_close_only_their_connection(server, tmp_path, junk):
     fetch_segment(server.address, "job_1", "attempt_a", 0, target)
     with open(target, "rb") as f:
         assert f.read() == parts[0]
+
+
+def test_gather_fetches_in_parallel_keeps_map_order_and_reads_own_outputs_in_place(tmp_path):
+    from mapred.shuffle import gather_segments
+
+    server = ShuffleServer().start()
+    try:
+        outputs = []
+        for m in range(6):
+            d = tmp_path / f"m{m}"
+            d.mkdir()
+            path, index, _ = _map_output(d, [100 + m, 50])
+            if m % 2:  # held by another tracker: fetched through its server
+                server.publish("job_1", f"attempt_m{m}", [path, index])
+                outputs.append([path, index, list(server.address), f"attempt_m{m}"])
+            else:  # this node's own: read in place
+                outputs.append([path, index])
+        segments, failed = gather_segments(outputs, 0, "job_1", str(tmp_path / "f"), parallel=3)
+    finally:
+        server.stop()
+    assert failed == []
+    assert [s[2] for s in segments] == [100 + m for m in range(6)]  # map order kept
+    assert all(s[0].startswith(str(tmp_path / "f")) for s in segments[1::2])
+    assert all(s[0] == outputs[m][0] for m, s in list(enumerate(segments))[0::2])
+
+
+def test_a_failed_copy_is_tried_again_before_the_output_is_reported_lost(tmp_path):
+    import threading
+
+    from mapred.shuffle import gather_segments
+
+    path, index, parts = _map_output(tmp_path, [64])
+    with socket.socket() as probe:  # a free port nobody serves yet
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    servers = []
+
+    def start_late():
+        servers.append(ShuffleServer(port=port).start())
+        servers[0].publish("job_1", "attempt_a", [path, index])
+
+    timer = threading.Timer(0.05, start_late)
+    timer.start()
+    try:
+        entry = [path, index, ["127.0.0.1", port], "attempt_a"]
+        segments, failed = gather_segments([entry], 0, "job_1", str(tmp_path / "f"))
+    finally:
+        timer.join()
+        for s in servers:
+            s.stop()
+    assert failed == [] and len(segments) == 1
+    with open(segments[0][0], "rb") as f:
+        assert f.read() == parts[0]
+    missing = [path, index, ["127.0.0.1", port], "attempt_a"]  # no server at all now
+    assert gather_segments([missing], 0, "job_1", str(tmp_path / "g")) == ([], [0])
