@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -22,22 +22,12 @@ from mapred.merge import read_segment
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Segment", "fetch_local", "segments_for_partition", "gather_segments"]
+__all__ = ["Segment", "fetch_local", "gather_segments"]
 
 Segment = tuple  # (path, offset, length, records)
 _MERGE_BUFFER_BYTES = 64 << 20
 FETCH_RETRIES = 1  # a failed copy is tried again once before the map output is reported lost
 FETCH_RETRY_PAUSE_S = 0.2
-
-
-def segments_for_partition(map_outputs: Iterable[Sequence[Any]], partition: int) -> list[Segment]:
-    """From ``[(path, index), ...]`` of finished maps, the non-empty segments of `partition`."""
-    segments = []
-    for path, index in map_outputs:
-        offset, length, records = index[partition]
-        if length:
-            segments.append((path, offset, length, records))
-    return segments
 
 
 def gather_segments(
