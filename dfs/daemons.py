@@ -102,7 +102,8 @@ class NameNodeDaemon:
         previous = runfiles.read_addr(self.home, "namenode")  # left by one that was killed
         runfiles.remove_files(self.home, "namenode")  # nobody may take it for ours
         self.stopped = threading.Event()
-        self.namenode = NameNode(self.home / "namenode", conf, replica_probe=None)
+        # the daemon owns the directory for its life (no embedded command opens it meanwhile)
+        self.namenode = NameNode(self.home / "namenode", conf, replica_probe=None, sole_owner=True)
         self.server = self._bind(previous)
         self.address = self.server.address
         self._monitor = threading.Thread(target=self._monitor_loop, name="monitor", daemon=True)

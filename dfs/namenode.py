@@ -119,6 +119,7 @@ class NameNode:
         recovery: Callable[[str], str] | None = None,
         *,
         embedded: bool = False,
+        sole_owner: bool = False,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Open a formatted namenode directory (refused when unformatted or damaged).
@@ -127,7 +128,9 @@ class NameNode:
         answers "skip" or "stop"; what it dropped is listed in `recovered`. `embedded`: the
         embedded cluster's NameNode (every datanode reports as it opens, and a stopped one is
         declared dead by the cluster): no startup safe mode and no heartbeat expiry. `clock`
-        (monotonic seconds) times heartbeats, safe mode and pending replications.
+        (monotonic seconds) times heartbeats, safe mode and pending replications. `sole_owner`
+        (the NameNode daemon): this object holds the directory's lock for its whole life, so a
+        call takes only the thread lock, with no flock and no check for others' edits.
         """
         self.directory = Path(directory)
         self.conf = conf
@@ -145,6 +148,7 @@ class NameNode:
         self.holder_alive: Callable[[str], bool] = holder_alive
         self.pending_deletes: list[tuple[int, set[str]]] = []
         self._lock_fd = os.open(self.directory / "lock", os.O_RDWR | os.O_CREAT, 0o600)
+        self._sole_owner = False
         self._lock_depth = 0
         self._thread_lock = threading.RLock()  # threads of this process (RPC handlers)
         self._unsynced = threading.local()  # per thread: the edit-log bytes it awaits a sync of
@@ -159,6 +163,9 @@ class NameNode:
             log.debug("ignoring the client's %s: the NameNode's own setting applies", key)
         with self.locked():
             self._update_safemode()
+            if sole_owner:  # from now on no other process may write here: keep the flock
+                fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+                self._sole_owner = True
 
     # -- formatting ----------------------------------------------------------------------------
     @staticmethod
@@ -202,8 +209,9 @@ class NameNode:
         try:
             with self._thread_lock:
                 if self._lock_depth == 0:
+                    outermost = True  # its journaled records are synced on the way out
+                if outermost and not self._sole_owner:
                     fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
-                    outermost = True
                     try:
                         self._catch_up()
                     except BaseException:
@@ -214,7 +222,7 @@ class NameNode:
                     yield
                 finally:
                     self._lock_depth -= 1
-                    if self._lock_depth == 0:
+                    if self._lock_depth == 0 and not self._sole_owner:
                         fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
         finally:
             if outermost:
