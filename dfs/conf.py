@@ -127,6 +127,7 @@ DEFAULTS: dict[str, Any] = {
     "mapreduce.job.speculative.speculativecap": 0.1,  # of the slots, at most, run backups
     "mapreduce.tasktracker.preload.modules": "",  # imported by tracker daemons before forking
     "mapreduce.reduce.shuffle.parallelcopies": 5,  # map outputs a reducer copies at once
+    "mapreduce.jobtracker.retiredjobs.cache.size": 1000,  # ended jobs a JobTracker remembers
     # --- pig ---
     "pig.join.replicated.max.bytes": 1024 * 1024 * 1024,
     "default_parallel": 0,

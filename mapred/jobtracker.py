@@ -35,6 +35,7 @@ from mapred.trackerproto import (
     KILLED,
     RUNNING,
     SUCCEEDED,
+    TERMINAL,
     ClusterStatus,
     CompletionEvent,
     HeartbeatResponse,
@@ -82,6 +83,7 @@ class JobTracker:
         self.interval = conf.get_float("mapreduce.jobtracker.heartbeat.interval", 0.1)
         self.expiry = conf.get_int("mapreduce.jobtracker.expire.trackers.interval", 600_000) / 1e3
         self._to_finish: list[Job] = []
+        self.retained = conf.get_int("mapreduce.jobtracker.retiredjobs.cache.size", 1000)
         self.stamp = time.strftime("%Y%m%d%H%M%S", time.localtime())
         self._seq = 0
         self._next_progress = 0.0
@@ -412,6 +414,14 @@ class JobTracker:
         with self.lock:
             job.state, job.error, job.finish = state, error or job.error, time.time()
             history.job_finished(job.conf, job.status())
+            self._retire()
+
+    def _retire(self) -> None:
+        """Keep the newest `retained` ended jobs in memory (a daemon runs for ever); older
+        ones are answered from their history, as Hadoop's retired jobs are."""
+        ended = [j for j in self.jobs.values() if j.state in TERMINAL]
+        for job in ended[: max(0, len(ended) - self.retained)]:
+            self.forget(job.id)
 
     def forget(self, job_id: str) -> None:
         """Drop a finished job's state (its history stays on disk)."""

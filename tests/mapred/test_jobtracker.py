@@ -546,3 +546,36 @@ def test_a_map_whose_output_cannot_be_fetched_failed_and_runs_elsewhere(cluster)
     status = cluster.settle(job)
     assert status.state == FAILED
     assert aid(job, "m", 0, 1) in status.error and "Too many fetch-failures" in status.error
+
+
+def test_ended_jobs_beyond_the_retained_count_are_forgotten(tmp_path):
+    """A JobTracker daemon runs for ever: it keeps the newest ended jobs in memory
+    (mapreduce.jobtracker.retiredjobs.cache.size) and forgets older ones, whose history stays."""
+    from dfs.conf import Configuration
+    from mapred.committer import FileOutputCommitter
+    from mapred.trackerproto import JobSubmission
+
+    settings = {"mapreduce.jobtracker.retiredjobs.cache.size": 2, "minihadoop.home": str(tmp_path)}
+    conf = Configuration(settings, load_site=False)
+    jt = JobTracker(conf, clock=Clock())
+    for n in range(4):
+        job_id, output = f"job_t_{n:04d}", str(tmp_path / f"out{n}")
+        FileOutputCommitter(output, job_id, conf).setup_job()
+        sub = JobSubmission(
+            job_id,
+            "empty",
+            "u",
+            "mapred.api:Job",
+            conf.to_dict(),
+            output,
+            "text",
+            0,
+            str(tmp_path / "local" / job_id),
+            [],
+            [],
+        )
+        jt.submit_job(sub)
+        jt.tick()  # nothing to run: committed at once
+        assert jt.job_status(job_id).state == "SUCCEEDED"
+    assert sorted(jt.jobs) == ["job_t_0002", "job_t_0003"]
+    assert all((tmp_path / f"out{n}").is_dir() for n in range(4))
