@@ -13,8 +13,6 @@ import pytest
 
 from piglatin import cli
 
-pytest.importorskip("piglatin.launcher")
-
 ROWS = "1\ta\n2\tb\n3\tc\n"
 
 

@@ -12,8 +12,6 @@ import pytest
 
 from piglatin.grunt import PROMPT, Grunt, StatementSplitter
 
-pytest.importorskip("piglatin.launcher")
-
 
 @pytest.fixture
 def work(tmp_path, monkeypatch):

@@ -166,7 +166,7 @@ def test_sweep_point_below_the_generator_minimum_is_one_clear_line(jb, tmp_path,
 
 
 def test_semantic_expansion_script_counts_distinct_elements_per_ancestor(tmp_path):
-    launcher = pytest.importorskip("piglatin.launcher")
+    from piglatin import launcher
     from tests.jobs.test_joins import handmade, write_lines
 
     annotations, relation = handmade(seed=4)
