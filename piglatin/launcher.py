@@ -68,7 +68,9 @@ class PigServer:
         self.exec_type = "local" if exec_type.lower() == "local" else "mapreduce"
         self.cwd = str(Path(cwd or os.getcwd()).resolve())
         self.out = out if out is not None else io.StringIO()
-        self.properties: dict[str, Any] = dict(properties or {})
+        self.properties: dict[str, Any] = {}
+        for key, value in dict(properties or {}).items():
+            self.properties[key] = _checked_setting(key, value)
         self.builder = Builder(Functions(base_dir=self.cwd), None)
         self.chunks: list[list[str]] = []
         self.udfs: dict[str, str] = {}
@@ -171,7 +173,7 @@ class PigServer:
 
     def set(self, key: str, value: Any) -> None:
         text = value if not isinstance(value, str) else value.strip("'\"")
-        self.properties[key] = text
+        self.properties[key] = _checked_setting(key, text)
         if key == "job.name":
             self.properties["mapreduce.job.name"] = text
 
@@ -579,3 +581,31 @@ def explain_text(
         return server.explain(op_id)
     finally:
         server.close()
+
+
+#: Settings that must be whole numbers of at least the given value (Pig's own and the Hadoop
+#: ones a script sets most); a bad value is refused where it is set, naming the setting.
+_COUNT_SETTINGS = {
+    "default_parallel": 0,
+    "mapreduce.job.reduces": 0,
+    "mapreduce.map.maxattempts": 1,
+    "mapreduce.reduce.maxattempts": 1,
+    "pig.join.replicated.max.bytes": 0,
+}
+
+
+def _checked_setting(key: str, value: Any) -> Any:
+    """`value` for setting `key`, refused with Pig's ERROR 1000 when `key` takes a count and
+    `value` is not one."""
+    from piglatin.errors import PigError
+
+    least = _COUNT_SETTINGS.get(key)
+    if least is None or isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if not (text.lstrip("-").isdigit() and int(text) >= least):
+        raise PigError(
+            f"Invalid value {text!r} for {key}: expected a whole number >= {least}", code=1000
+        )
+    return text
+
