@@ -66,7 +66,6 @@ class TaskSpec:
     local_dir: str
     inputs: list = field(default_factory=list)  # [[format spec or None, mapper name or None]]
     split: list | None = None  # InputSplit.to_wire()
-    segments: list = field(default_factory=list)  # reduce: [[path, offset, length, records]]
     cache: dict[str, str] = field(default_factory=dict)
     num_maps: int = 0  # reduce: how many map outputs to fetch (through the umbilical)
 
@@ -112,12 +111,11 @@ class CommitDenied(Exception):
     """Another attempt of this task committed first (a speculative twin); this one stops."""
 
 
-def run_task(spec: TaskSpec | list, umbilical: Umbilical | None = None) -> TaskResult:
+def run_task(spec: TaskSpec | list, umbilical: Umbilical) -> TaskResult:
     """Run one attempt; every failure becomes a TaskResult with ``ok=False``.
 
-    With an `umbilical` (a TaskTracker's), the attempt reports progress through it, asks it
-    before publishing output, and a reduce learns where the map outputs are from it; without
-    one, a reduce's ``spec.segments`` name them and output is published unasked."""
+    The attempt reports progress through its TaskTracker's `umbilical`, asks it before
+    publishing output, and a reduce learns from it where the map outputs are."""
     if not isinstance(spec, TaskSpec):
         spec = TaskSpec.from_wire(spec)
     # What lives before the task (modules, a Pig script's grammar and plans) lives after it:
@@ -186,7 +184,7 @@ def _new_job(spec: TaskSpec, conf: Configuration, split: Any = None, partition: 
 
 
 # -- map ------------------------------------------------------------------------------------------
-def run_map_task(spec: TaskSpec, umbilical: Umbilical | None = None) -> TaskResult:
+def run_map_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
     from mapred.io import InputSplit, get_input_format
 
     started = time.perf_counter()
@@ -199,15 +197,13 @@ def run_map_task(spec: TaskSpec, umbilical: Umbilical | None = None) -> TaskResu
     counted = count()
     sink = _map_sink(spec, conf, job, umbilical)
     batches = None
-    if umbilical is not None:
-        umbilical.watch(_map_probe(fmt, split, counted, job.context))
+    umbilical.watch(_map_probe(fmt, split, counted, job.context))
     try:
         _hook(job, "map_setup", "setup")()
         batch_mapper = getattr(job, f"{mapper_name or 'map'}_batch", None)
         if batch_mapper is not None:  # Hadoop's Mapper.run override: the job takes batches
             batches = _CountedBatches(fmt.read_batches(split, conf))
-            if umbilical is not None:
-                umbilical.watch(_map_probe(fmt, split, batches, job.context))
+            umbilical.watch(_map_probe(fmt, split, batches, job.context))
             sink.consume(chain.from_iterable(filter(None, starmap(batch_mapper, batches))))
         else:
             records = map(_first, zip(fmt.read(split, conf), counted, strict=False))
@@ -244,7 +240,7 @@ def run_map_task(spec: TaskSpec, umbilical: Umbilical | None = None) -> TaskResu
 
 def _map_probe(fmt: Any, split: Any, records: Any, context: Any) -> Any:
     """Progress of a map for its tracker: the fraction of the split read, and a token that
-    changes whenever the task moved (bytes, records, its status or counters)."""
+    changes whenever the task moved (bytes, records, its status, context.progress())."""
 
     def probe() -> tuple[float, str, str, tuple]:
         taken = _taken(records)
@@ -404,22 +400,18 @@ class _DirectSink:
 
 
 # -- reduce ---------------------------------------------------------------------------------------
-def run_reduce_task(spec: TaskSpec, umbilical: Umbilical | None = None) -> TaskResult:
+def run_reduce_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
     started = time.perf_counter()
     conf = Configuration.from_dict(spec.conf)
     job = _new_job(spec, conf, partition=spec.index)
-    segments = [tuple(s) for s in spec.segments]
-    if umbilical is not None and spec.num_maps:
-        segments = _shuffle(spec, umbilical)
+    segments = _shuffle(spec, umbilical) if spec.num_maps else []
     streams, shuffle_bytes, n_records = fetch_local(segments)
     committer, writer, raw = _open_part(spec, conf, job, "r")
     groups = out = 0
     key = None
-    merged = merge_runs(streams) if streams else iter(())
-    if umbilical is not None:
-        consumed = count()
-        merged = map(_first, zip(merged, consumed))
-        umbilical.watch(_reduce_probe(consumed, n_records, job.context))
+    consumed = count()  # records merged, for the progress probe
+    merged = map(_first, zip(merge_runs(streams) if streams else iter(()), consumed))
+    umbilical.watch(_reduce_probe(consumed, n_records, job.context))
     try:
         _hook(job, "reduce_setup", "setup")()
         reducer = job.reduce
@@ -486,9 +478,9 @@ def _reduce_probe(consumed: Any, total: int, context: Any) -> Any:
     return probe
 
 
-def _commit(committer: Any, spec: TaskSpec, umbilical: Umbilical | None) -> None:
+def _commit(committer: Any, spec: TaskSpec, umbilical: Umbilical) -> None:
     """Publish the attempt's output, when its tracker allows (only one attempt of a task may)."""
-    if umbilical is not None and not umbilical.can_commit(spec.attempt_id):
+    if not umbilical.can_commit(spec.attempt_id):
         committer.abort_task(spec.attempt_id)
         raise CommitDenied(f"{spec.attempt_id}: another attempt of this task committed first")
     committer.commit_task(spec.attempt_id)

@@ -30,7 +30,7 @@ from typing import Any
 from dfs.conf import Configuration
 from mapred.child import child_main, current_env, dumps, loads
 from mapred.errors import TaskError
-from mapred.task import TaskResult, TaskSpec, run_task
+from mapred.task import CommitDenied, TaskResult, TaskSpec, run_task
 from mapred.trackerproto import (
     FAILED,
     KILLED,
@@ -389,7 +389,7 @@ class TaskTracker:
             attempt.state = SUCCEEDED
             if self.shuffle is not None and result.map_output:
                 self.shuffle.publish(attempt.spec.job_id, result.attempt_id, result.map_output)
-        elif result.error.startswith("CommitDenied"):
+        elif result.error.startswith(f"{CommitDenied.__name__}:"):  # a twin committed first
             attempt.state = KILLED
         else:
             attempt.state = FAILED
