@@ -7,16 +7,23 @@ and peak memory. Must not touch: engine internals (it uses the command line like
 
     python scripts/bench_mapred.py --size 200MB            # wordcount x2 + join + trivial job
     python scripts/bench_mapred.py --size 20MB --skip-join  # a quick look
+    python scripts/bench_mapred.py --size 100MB --blocksize 8m,64m --only wordcount
+    python scripts/bench_mapred.py --only study-join --study-scale 0.01   # the join study's joins
 
 Workloads: ``jobs.wordcount`` (in-mapper combining) and ``jobs.wordcount_textbook`` ((word, 1) +
 combiner) against ``for line in f: counter.update(line.split())``; ``jobs.join_reduce_side``
 (inner join) against a dict-of-lists hash join; a trivial identity job on a one-line file.
+``--blocksize`` runs the word counts once per block size (``dfs.blocksize``: the split size,
+so 8m on 100 MB makes ~13 map tasks). ``study-join``: the join study's generated tables
+(``datasets.ncbo``, profile ct) through ``jobs.joins.reduce_side``, ``singleton``,
+``replicated`` and ``naive`` (the obvious user-written join) against the plain hash join.
 Peak memory is the largest resident set of any one process of the run (ru_maxrss).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -51,6 +58,35 @@ with open(sys.argv[2], encoding="utf-8") as f, open(sys.argv[3], "w", encoding="
             out.write(f"{key}\t{left}\t{rest}\n")
 """
 
+BASE_STUDY_JOIN = r"""
+import os, sys
+def parts(d):
+    return [os.path.join(d, n) for n in sorted(os.listdir(d)) if not n.startswith(("_", "."))]
+rel = {}
+for p in parts(sys.argv[2]):
+    with open(p, encoding="utf-8") as f:
+        for line in f:
+            _, _, rest = line.rstrip("\n").partition("\t")
+            concept = rest[: rest.find("\t")]
+            found = rel.get(concept)
+            if found is None:
+                rel[concept] = [rest]
+            else:
+                found.append(rest)
+with open(sys.argv[3], "w", encoding="utf-8") as out:
+    write = out.write
+    for p in parts(sys.argv[1]):
+        with open(p, encoding="utf-8") as f:
+            for line in f:
+                fields = line.split("\t", 2)
+                ancestors = rel.get(fields[0])
+                if ancestors:
+                    element = fields[1]
+                    for a in ancestors:
+                        write(f"{element}\t{a}\n")
+"""
+STUDY_JOBS = ("reduce_side", "singleton", "replicated", "naive")
+
 # Runs a command in-process and reports its own and its children's peak RSS as JSON on fd 3.
 MEASURE = r"""
 import json, os, resource, runpy, sys
@@ -73,7 +109,12 @@ except ImportError:
 me = resource.getrusage(resource.RUSAGE_SELF)
 kids = resource.getrusage(resource.RUSAGE_CHILDREN)
 cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
-report = {"code": code, "self_kb": me.ru_maxrss, "children_kb": kids.ru_maxrss, "cpu_s": cpu}
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so it would start at the size of
+# the benchmark process that spawned this one
+with open("/proc/self/status") as f:
+    hwm = [int(line.split()[1]) for line in f if line.startswith("VmHWM:")]
+report = {"code": code, "self_kb": hwm[0] if hwm else me.ru_maxrss,
+          "children_kb": kids.ru_maxrss, "cpu_s": cpu}
 os.write(int(os.environ["BENCH_REPORT_FD"]), json.dumps(report).encode())
 """
 
@@ -156,7 +197,7 @@ def make_join_tables(small: str, big: str, size: int, seed: int = 2) -> None:
             written += len(text)
 
 
-# -- output checks ----------------------------------------------------------------------------------
+# -- output checks ---------------------------------------------------------------------------------
 def _open(path: str, mode: str):  # noqa: ANN202 - local paths and dfs:// alike
     import fsspec
 
@@ -194,7 +235,7 @@ def line_digest(paths: list[str]) -> tuple[int, int]:
     return n, total % (1 << 128)
 
 
-# -- runs -------------------------------------------------------------------------------------------
+# -- runs ------------------------------------------------------------------------------------------
 def remove(out: str) -> None:
     import fsspec
 
@@ -203,22 +244,20 @@ def remove(out: str) -> None:
         fs.rm(path, recursive=True)
 
 
-def to_dfs(local: str, env: dict) -> str:
-    """Copy `local` into the embedded DFS (once) with ``hadoop fs -put``; returns its dfs:// URL."""
+def to_dfs(local: str, env: dict, blocksize: int = 0) -> str:
+    """Copy `local` (a file or directory) into the embedded DFS once, with ``hadoop fs -put``
+    (``-D dfs.blocksize`` when given); returns its dfs:// URL."""
     import fsspec
 
-    url = f"dfs:///bench/{os.path.basename(local)}"
+    name = os.path.basename(local.rstrip("/")) + (f"-b{blocksize}" if blocksize else "")
+    url = f"dfs:///bench/{name}"
     fs, path = fsspec.core.url_to_fs(url)
     if not fs.exists(path):
         print(f"putting {local} into the DFS ...", flush=True)
-        subprocess.run(
-            [sys.executable, "-m", "mapred.cli", "fs", "-mkdir", "-p", "/bench"],
-            env=env,
-            check=True,
-        )
-        subprocess.run(
-            [sys.executable, "-m", "mapred.cli", "fs", "-put", local, url], env=env, check=True
-        )
+        cli = [sys.executable, "-m", "mapred.cli", "fs"]
+        subprocess.run([*cli, "-mkdir", "-p", "/bench"], env=env, check=True)
+        define = ["-D", f"dfs.blocksize={blocksize}"] if blocksize else []
+        subprocess.run([*cli, *define, "-put", local, url], env=env, check=True)
         fs.invalidate_cache()
     return url
 
@@ -261,6 +300,32 @@ def report(name: str, t_job: float, t_base: float, info_job: dict, info_base: di
     }
 
 
+def study_joins(opts, env, defines, store, outdir, best_pair) -> dict:  # noqa: ANN001
+    """The join study's strategies on its generated tables, each against the plain hash join
+    (run alternately with it); every output is checked equal to the plain one first."""
+    from datasets.ncbo import generate_ncbo
+
+    root = os.path.join(opts.workdir, f"ncbo-{opts.study_scale:g}")
+    tables = generate_ncbo(root, ["ct"], opts.study_scale, 1, reuse=True)
+    ann, rel = os.path.join(root, "annotations_ct"), os.path.join(root, "relation")
+    total = sum(t.bytes for t in tables.values())
+    sources = [store(ann), store(rel)]
+    plain_out = os.path.join(opts.workdir, "study-join-plain.tsv")
+    results, expected = {}, None
+    for strategy in [j for j in opts.study_jobs.split(",") if j]:
+        out = f"{outdir}/out-study-{strategy}"
+        (t_base, i_base), (t_job, i_job) = best_pair(
+            lambda: base(BASE_STUDY_JOIN, [ann, rel, plain_out], env),
+            lambda s=strategy, out=out: jar(f"jobs.joins.{s}", sources, out, defines, env),
+        )
+        expected = expected or line_digest([plain_out])
+        if line_digest(parts(out)) != expected:
+            raise SystemExit(f"study join {strategy}: output differs from the plain program's")
+        label = f"join {strategy} ({total / 2**20:.0f} MiB)"
+        results[f"join_{strategy}"] = report(label, t_job, t_base, i_job, i_base)
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", default="200MB", help="corpus size (default 200MB)")
@@ -270,10 +335,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=1, help="runs per measurement; the best is kept")
     ap.add_argument("--skip-join", action="store_true")
     ap.add_argument("--dfs", action="store_true", help="job input and output on the embedded DFS")
-    ap.add_argument("--only", choices=["wordcount", "textbook", "join", "trivial"], action="append")
+    ap.add_argument(
+        "--blocksize",
+        default="",
+        help="comma-separated block sizes for the word counts (e.g. 8m,64m; default dfs.blocksize)",
+    )
+    ap.add_argument("--study-scale", type=float, default=0.01, help="study-join data scale")
+    ap.add_argument("--study-jobs", default=",".join(STUDY_JOBS), help="study-join strategies")
+    ap.add_argument(
+        "--only",
+        choices=["wordcount", "textbook", "join", "trivial", "study-join"],
+        action="append",
+    )
     opts = ap.parse_args(argv)
     from datasets.text import parse_size
 
+    blocksizes = [parse_size(b) for b in opts.blocksize.split(",") if b] or [0]
     size, join_size = parse_size(opts.size), parse_size(opts.join_size)
     os.makedirs(opts.workdir, exist_ok=True)
     env = dict(os.environ, PYTHONPATH=ROOT, MINIHADOOP_HOME=os.path.join(opts.workdir, "home"))
@@ -317,19 +394,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpus {corpus}: {real / 2**20:.0f} MiB; {workers} cores", flush=True)
         expected_path = os.path.join(opts.workdir, "wc-plain.txt")
         expected = None
-        for name, job in (("wordcount", "jobs.wordcount"), ("textbook", "jobs.wordcount_textbook")):
+        for (name, job), block in itertools.product(
+            (("wordcount", "jobs.wordcount"), ("textbook", "jobs.wordcount_textbook")), blocksizes
+        ):
             if name not in want:
                 continue
+            label = f"{name}@{block >> 20}MiB" if block else name
             out = f"{outdir}/out-{name}"
-            source = store(corpus)
+            source = to_dfs(corpus, env, block) if opts.dfs else local_url(corpus)
+            d = dict(defines, **{"dfs.blocksize": str(block)}) if block else defines
             (t_base, i_base), (t_job, i_job) = best_pair(
                 lambda: base(BASE_WORDCOUNT, [corpus, expected_path], env),
-                lambda job=job, out=out, src=source: jar(job, [src], out, defines, env),
+                lambda job=job, out=out, src=source, d=d: jar(job, [src], out, d, env),
             )
             expected = expected or read_counts([expected_path])
             if read_counts(parts(out)) != expected:
-                raise SystemExit(f"{name}: output differs from the plain program's")
-            results[name] = report(f"{name} ({opts.size})", t_job, t_base, i_job, i_base)
+                raise SystemExit(f"{label}: output differs from the plain program's")
+            results[label] = report(f"{label} ({opts.size})", t_job, t_base, i_job, i_base)
     if "join" in want:
         small = os.path.join(opts.workdir, f"join-small-{opts.join_size}.tsv")
         big = os.path.join(opts.workdir, f"join-big-{opts.join_size}.tsv")
@@ -348,6 +429,8 @@ def main(argv: list[str] | None = None) -> int:
         results["join"] = report(
             f"reduce-side join ({total / 2**20:.0f} MiB)", t_job, t_base, i_job, i_base
         )
+    if "study-join" in want:
+        results.update(study_joins(opts, env, defines, store, outdir, best_pair))
     if "trivial" in want:
         tiny = os.path.join(opts.workdir, "tiny.txt")
         with open(tiny, "w") as f:
