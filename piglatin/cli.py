@@ -248,6 +248,11 @@ def report_error(e: BaseException, err: TextIO, debug: bool) -> int:
 
 # -------------------------------------------------------------------- summary
 def _records(stat: dict[str, Any]) -> int | None:
+    from piglatin.jobstats import records_written
+
+    stored = records_written(stat)
+    if stored is not None:
+        return stored
     counters = stat.get("counters")
     if counters is None:
         return stat.get("records")
@@ -259,6 +264,24 @@ def _records(stat: dict[str, Any]) -> int | None:
             if name in group:
                 return int(group[name])
     return None
+
+
+def _outputs(stats: list[dict[str, Any]]) -> list[str]:
+    """Pig's Output(s) lines: each STORE's (and DUMP's) records and bytes written."""
+    lines = []
+    for s in stats:
+        if not (s.get("store") or s.get("dump")):
+            continue
+        if not lines:
+            lines.append("Output(s):")
+        counters = s.get("counters")
+        size = counters.find("Bytes Written") if counters is not None else None
+        rec = _records(s)
+        lines.append(
+            f"Successfully stored {'' if rec is None else rec} records"
+            f" ({size or 0} bytes) in: \"{s.get('output')}\""
+        )
+    return [*lines, ""] if lines else []
 
 
 def summary(stats: list[dict[str, Any]], ok: bool, started: float) -> str:
@@ -279,7 +302,7 @@ def summary(stats: list[dict[str, Any]], ok: bool, started: float) -> str:
                 str(s.get("name", "")),
             ]
             lines.append("\t".join(cells))
-        lines.append("")
+        lines.extend(["", *_outputs(stats)])
     lines.append(f"Total jobs: {len(stats)}, elapsed {time.monotonic() - started:.2f} s")
     return "\n".join(lines)
 

@@ -228,8 +228,12 @@ class PigServer:
             self.run_job(plan, job)
         if isinstance(sink, L.LODump):
             url = self.outputs.pop(sink_id)
+            rows = 0
             for row in self.read_rows(url):
                 self.print(data.format_value(row))
+                rows += 1
+            if mr.jobs:  # the summary's records of the DUMP's job: the rows printed
+                self.stats[-1].update(records=rows, dump=True)
 
     def _compile_conf(self) -> dict[str, Any]:
         return {"default_parallel": self.properties.get("default_parallel")}
@@ -307,6 +311,7 @@ class PigServer:
                 "counters": result.counters,
                 "output": output,
                 "store": store.path if isinstance(store, L.LOStore) else None,
+                "text": text,
             }
         )
         warnings = result.counters.to_dict().get(RT.WARNINGS, {})
