@@ -230,6 +230,20 @@ class LOForEach(LogicalOperator):
     nested: tuple[NestedOp, ...] = ()
 
 
+def plain_projection(op: LogicalOperator) -> tuple[int, ...] | None:
+    """The input columns a FOREACH passes through unchanged (GENERATE of plain column
+    projections, nothing flattened, cast or nested), in output order; None otherwise."""
+    if not isinstance(op, LOForEach) or op.nested or len(op.inputs) != 1 or not op.generate:
+        return None
+    cols = []
+    for g in op.generate:
+        e = g.expr
+        if g.flatten or g.casts or not isinstance(e, LEProject) or e.column is None:
+            return None
+        cols.append(e.column)
+    return tuple(cols)
+
+
 @dataclass(frozen=True, slots=True)
 class LOFilter(LogicalOperator):
     cond: LExpr | None = None

@@ -31,6 +31,7 @@ from piglatin.physical import Compiler, chain_functions
 from piglatin.schema import DataType
 from piglatin.storage import (
     BinStorage,
+    TextLoader,
     get_loader,
     get_storer,
     pack_value,
@@ -167,50 +168,14 @@ def read_index(job: Any, index_id: str) -> list[tuple]:
 
 def right_parser(job: Any, source: L.LogicalOperator, chain: list) -> Callable[[Any], list]:
     """Record value -> tuples of a merge join's right input (its loader and narrow chain)."""
-    parse = job._parser(source) or (lambda v: v)
+    parse, _pushed = job._parser(source)
     stages = [job._narrow(job.plan.op(op_id), slot) for op_id, slot in chain]
     run = chain_functions(stages, lambda t: [t])
     return lambda v: run(parse(v))
 
 
-def text_parser(op: L.LOLoad, loader: Any) -> Callable[[str], tuple] | None:
-    """A str-level parser for the common text loads (TextInputFormat values are str lines
-    without their terminator): TextLoader, and PigStorage with a declared schema, whose
-    chararray fields need no bytes round trip. Other fields use the loader's own casts."""
-    name = type(loader).__name__
-    if name == "TextLoader" and loader._casters is None:
-        return _ONE_FIELD
-    if name != "PigStorage" or loader.tag is not None or loader._casters is None:
-        return None
-    delim = loader.delimiter
-    types = [f.dtype.value for f in op.schema] if op.schema is not None else []
-    casters = [None if t == "chararray" else _from_text(c) for t, c in zip(types, loader._casters)]
-    n = len(casters)
-    if all(c is None for c in casters):
-
-        def chararrays(v):
-            fields = v.split(delim)
-            if len(fields) < n:
-                fields += [""] * (n - len(fields))
-            return tuple([x or None for x in fields[:n]])
-
-        return chararrays
-
-    def typed(v):
-        fields = v.split(delim)
-        if len(fields) < n:
-            fields += [""] * (n - len(fields))
-        return tuple([(c(x) if c else x) if x else None for c, x in zip(casters, fields)])
-
-    return typed
-
-
 def _ONE_FIELD(v: str) -> tuple:  # a marker: the map pipeline inlines it
     return (v,)
-
-
-def _from_text(cast: Callable[[Any], Any]) -> Callable[[str], Any]:
-    return lambda x: cast(x.encode("utf-8"))
 
 
 class PigOutputFormat(OutputFormat):
@@ -276,29 +241,43 @@ class PigJob(Job):
         (keys, values) -> outputs of a whole batch, or None."""
         inp = self.spec["inputs"][index]
         source = self.plan.op(inp["source"])
-        parse = self._parser(source)
-        stages = [self._narrow(self.plan.op(op_id), slot) for op_id, slot in inp["chain"]]
+        chain = [(self.plan.op(op_id), slot) for op_id, slot in inp["chain"]]
+        projection = None
+        if isinstance(source, L.LOLoad) and chain and chain[0][0].inputs == (source.op_id,):
+            projection = L.plain_projection(chain[0][0])
+        parse, pushed = self._parser(source, projection)
+        if pushed:
+            chain = chain[1:]  # the loader gives the projected columns itself
+        stages = [self._narrow(op, slot) for op, slot in chain]
         if self.spec["kind"] == "index":
             tail = MJ.index_tail(self)
         else:
             tail = R.map_tail(self, inp["tag"]) if self.spec["op"] else self.emit
         run = chain_functions(stages, tail)
-        if parse is None:
-            return (lambda key, value: run(value)), None
         if parse is _ONE_FIELD:
             of_value = getattr(run, "of_value", None)  # (key, value) -> run((value,))
             return of_value or (lambda key, value: run((value,))), getattr(run, "of_values", None)
         return (lambda key, value: run(parse(value))), None
 
-    def _parser(self, source: L.LogicalOperator) -> Callable[[Any], tuple] | None:
+    def _parser(
+        self, source: L.LogicalOperator, projection: tuple[int, ...] | None = None
+    ) -> tuple[Callable[[Any], tuple], bool]:
+        """(input record -> tuple, pushed) for `source`: a LOAD's loader, asked to give
+        only the `projection` columns when one is given (Pig's projection push-down;
+        `pushed` says it does), or the unpacking of an intermediate output."""
         if not isinstance(source, L.LOLoad):
-            return unpack_value
+            return unpack_value, False
         loader = loader_for(source)
         if getattr(loader, "tag", None) is not None:
             loader.set_source(self.context.split.url if self.context.split else "")
         increment = self.context.increment
         loader.on_warning = lambda code: increment(WARNINGS, code)
-        return text_parser(source, loader) or loader.parse_line
+        pushed = projection is not None and loader.push_projection(projection)
+        if input_format_of(source) == "records":
+            return loader.parse_line, pushed
+        if isinstance(loader, TextLoader) and loader.schema is None and not pushed:
+            return _ONE_FIELD, False
+        return loader.line_parser(), pushed
 
     def _narrow(self, op: L.LogicalOperator, slot: int) -> Any:
         if isinstance(op, L.LOJoin) and op.strategy == "merge":

@@ -172,6 +172,18 @@ class LoadFunc:
     def parse_line(self, line: bytes | str) -> tuple:
         raise NotImplementedError
 
+    def push_projection(self, columns: Sequence[int]) -> bool:
+        """Pig's LoadPushDown.pushProjection: from now on give only these columns of the
+        schema, in this order, and skip converting the others. True when the loader does
+        it (then every tuple it returns has exactly ``len(columns)`` fields); False (the
+        default) leaves it unchanged and the caller projects."""
+        return False
+
+    def line_parser(self) -> Callable[[str], tuple]:
+        """A parser of one text line as TextInputFormat gives it (str, no terminator);
+        loaders override it with a faster one that skips the bytes round trip."""
+        return self.parse_line
+
     def tuples(self, records: Iterable[Any]) -> Iterator[tuple]:
         parse = self.parse_line
         for r in records:
@@ -229,6 +241,7 @@ class PigStorage(LoadFunc, StoreFunc):
         self.tag = "path" if "-tagPath" in self.options else (
             "file" if "-tagFile" in self.options or "-tagsource" in self.options else None)
         self._source: bytes | None = None
+        self.projection: tuple[int, ...] | None = None  # pushed down: the columns to give
 
     def set_source(self, path: str) -> None:
         """The file being read, for -tagFile (its name) / -tagPath (its path) as field 0."""
@@ -241,10 +254,94 @@ class PigStorage(LoadFunc, StoreFunc):
         fields = [f or None for f in line.split(self._delim_bytes)]
         if self.tag is not None:
             fields.insert(0, self._source)
-        return self.apply_schema(fields)
+        if self.projection is None:
+            return self.apply_schema(fields)
+        casters, n = self._casters, len(fields)
+        return tuple([casters[c](fields[c]) if c < n else None for c in self.projection])
+
+    def push_projection(self, columns: Sequence[int]) -> bool:
+        if self._casters is None or any(not 0 <= c < len(self._casters) for c in columns):
+            return False
+        self.projection = tuple(columns)
+        return True
+
+    def line_parser(self) -> Callable[[str], tuple]:
+        """Split once on the delimiter, convert only the schema's (or the pushed
+        projection's) fields straight from str: chararray fields need no conversion,
+        numbers parse with one C call when they are plain ASCII, complex fields parse
+        from the text (`piglatin.data.cast`)."""
+        if self._casters is None or self.tag is not None:
+            return self.parse_line
+        specs = self.schema or []
+        columns = self.projection if self.projection is not None else range(len(specs))
+        picks = [(c, _text_caster(specs[c][1], specs[c][2], self._casters[c], self.warn))
+                 for c in columns]
+        width, delim = len(specs), self.delimiter
+        if all(cast is None for _, cast in picks) and list(columns) == list(range(width)):
+
+            def chararrays(v: str) -> tuple:
+                fields = v.split(delim)
+                if len(fields) < width:
+                    fields += [""] * (width - len(fields))
+                return tuple([x or None for x in fields[:width]])
+
+            return chararrays
+
+        def typed(v: str) -> tuple:
+            fields = v.split(delim)
+            if len(fields) < width:
+                fields += [""] * (width - len(fields))
+            return tuple([((cast(x) if cast else x) if (x := fields[c]) else None)
+                          for c, cast in picks])
+
+        return typed
 
     def format(self, t: tuple) -> bytes:
         return self._delim_bytes.join([_field_bytes(f) for f in t])
+
+
+def _text_caster(
+    type_name: str, inner: Any, bytes_caster: Callable[[Any], Any], warn: Callable[[str], None]
+) -> Callable[[str], Any] | None:
+    """A non-empty str field -> its value of `type_name`, the same value `bytes_caster`
+    gives for the field's UTF-8 bytes; None for chararray (the str itself)."""
+    if type_name == "chararray":
+        return None
+    if type_name == "bytearray":
+        return str.encode
+    if type_name in ("tuple", "bag", "map"):
+        cast = data.cast
+        return lambda x: cast(x, type_name, warn, inner)
+    slow = lambda x: bytes_caster(x.encode("utf-8"))  # noqa: E731
+    if type_name in ("int", "long"):
+        lo, hi = (data.INT_MIN, data.INT_MAX) if type_name == "int" else (
+            data.LONG_MIN, data.LONG_MAX)
+
+        def integer(x: str) -> Any:
+            if x.isascii() and "_" not in x:  # as to_int's bytes path: one C call
+                try:
+                    i = int(x)
+                except ValueError:
+                    return slow(x)
+                if lo <= i <= hi:
+                    return i
+            return slow(x)
+
+        return integer
+    if type_name == "double":
+
+        def double(x: str) -> Any:
+            if x.isascii():
+                try:
+                    d = float(x)
+                except ValueError:
+                    return slow(x)
+                if d - d == 0 and "_" not in x:
+                    return d
+            return slow(x)
+
+        return double
+    return slow
 
 
 def _field_bytes(v: Any) -> bytes:

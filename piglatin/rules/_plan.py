@@ -56,14 +56,9 @@ def is_load_projection(plan: L.LogicalPlan, op: L.LogicalOperator) -> bool:
     """A FOREACH of plain column projections reading a LOAD directly — what
     column_prune inserts.  Other rules leave it in place (moving a FILTER or LIMIT
     above it gains nothing and would make column_prune insert another one)."""
-    if not isinstance(op, L.LOForEach) or op.nested or len(op.inputs) != 1:
+    if L.plain_projection(op) is None:
         return False
-    if not isinstance(plan.op(op.inputs[0]), L.LOLoad):
-        return False
-    return all(
-        not g.flatten and isinstance(g.expr, L.LEProject) and g.expr.column is not None
-        for g in op.generate
-    )
+    return isinstance(plan.op(op.inputs[0]), L.LOLoad)
 
 
 def uses(plan: L.LogicalPlan) -> Counter[str]:
