@@ -26,6 +26,7 @@ from lark.exceptions import (
 
 from piglatin import ast as A
 from piglatin.errors import ParseError, PigError, SchemaError, suggest
+from piglatin.grammarcache import cached_lark
 from piglatin.schema import DataType, FieldSchema, Schema
 
 _GRAMMAR = Path(__file__).with_name("grammar.lark")
@@ -43,7 +44,7 @@ class _IdentEverywhere:
 
 @functools.cache
 def _lark() -> Lark:
-    return Lark(
+    return cached_lark(
         _GRAMMAR.read_text(),
         parser="lalr",
         lexer="contextual",
