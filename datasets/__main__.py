@@ -1,12 +1,13 @@
-"""Command line for the generators: ``python -m datasets ncbo|text ...``.
+"""Command line for the generators: ``python -m datasets ncbo|text|pigmix ...``.
 
 Owns: argument parsing, the one-line summaries on stdout and one-line errors on stderr (exit 1
 for a bad value, 2 for bad usage; a traceback only with ``--debug``).
-Must not touch: how data is generated (``datasets.ncbo``, ``datasets.text``).
+Must not touch: how data is generated (``datasets.ncbo``, ``datasets.text``, ``datasets.pigmix``).
 
     python -m datasets ncbo --profile wp|ct|pm|all --scale 0.001 --out URL --seed 1
                            [--relation-scale S] [--reuse]
     python -m datasets text --size 200MB --out URL --seed 1 [--vocabulary 50000 --zipf 1.1]
+    python -m datasets pigmix --rows 200000 --out URL --seed 1
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 
 from datasets.ncbo import PROFILES, DatasetError, generate_ncbo, reusable_tables
 from datasets.parts import DEFAULT_PART_BYTES
+from datasets.pigmix import generate_pigmix
 from datasets.progress import format_bytes
 from datasets.text import DEFAULT_VOCABULARY, DEFAULT_ZIPF_S, generate_text, parse_size
 
@@ -84,6 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
                       help=f"distinct words (default {DEFAULT_VOCABULARY})")
     text.add_argument("--zipf", type=float, default=DEFAULT_ZIPF_S,
                       help=f"Zipf exponent (default {DEFAULT_ZIPF_S})")
+    pigmix = sub.add_parser(
+        "pigmix", parents=[common], help="PigMix-shaped tables for scripts/bench_pigmix.py",
+        description="Writes <out>/page_views, users, power_users, widerow, widegroupbydata, ... "
+        "(tab-separated PigStorage text with maps and bags) and <out>/_manifest.json.",
+    )
+    pigmix.add_argument("--rows", type=int, default=200_000,
+                        help="page_views rows (default 200000)")
     return parser
 
 
@@ -99,6 +108,10 @@ def _run(args: argparse.Namespace) -> None:
                               part_bytes=args.part_size, progress=progress,
                               relation_scale=args.relation_scale, reuse=args.reuse)
         rows = [(name, s.rows, s.bytes, s.url) for name, s in stats.items()]
+    elif args.command == "pigmix":
+        stats = generate_pigmix(args.out, args.rows, args.seed, part_bytes=args.part_size,
+                                progress=progress)
+        rows = [(name, n, size, url) for name, (url, n, size) in stats.items()]
     else:
         n, size = generate_text(args.out, args.size, args.seed, args.vocabulary, args.zipf,
                                 part_bytes=args.part_size, progress=progress)

@@ -196,8 +196,10 @@ def run_timed(argv: list[str], env: dict[str, str], what: str) -> float:
     proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=TIMEOUT)
     elapsed = time.perf_counter() - started
     if proc.returncode != 0:
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
-        raise BenchError(f"{what} failed (exit {proc.returncode}): " + " | ".join(tail))
+        text = (proc.stderr + proc.stdout).strip().splitlines()
+        errors = [line for line in text if "ERROR" in line or "Error" in line]
+        raise BenchError(f"{what} failed (exit {proc.returncode}): "
+                         + " | ".join(errors[:3] or text[-5:]))
     return elapsed
 
 
