@@ -250,20 +250,7 @@ def report_error(e: BaseException, err: TextIO, debug: bool) -> int:
 def _records(stat: dict[str, Any]) -> int | None:
     from piglatin.jobstats import records_written
 
-    stored = records_written(stat)
-    if stored is not None:
-        return stored
-    counters = stat.get("counters")
-    if counters is None:
-        return stat.get("records")
-    name = "Reduce output records" if stat.get("reduces") else "Map output records"
-    try:
-        return int(counters.find(name))
-    except AttributeError:
-        for group in counters.values():
-            if name in group:
-                return int(group[name])
-    return None
+    return records_written(stat)
 
 
 def _outputs(stats: list[dict[str, Any]]) -> list[str]:
@@ -279,30 +266,43 @@ def _outputs(stats: list[dict[str, Any]]) -> list[str]:
         rec = _records(s)
         lines.append(
             f"Successfully stored {'' if rec is None else rec} records"
-            f" ({size or 0} bytes) in: \"{s.get('output')}\""
+            f' ({size or 0} bytes) in: "{s.get("output")}"'
         )
     return [*lines, ""] if lines else []
 
 
+#: Pig's MRJobStats.SUCCESS_HEADER.
+JOB_STATS_HEADER = (
+    "JobId\tMaps\tReduces\tMaxMapTime\tMinMapTime\tAvgMapTime\tMedianMapTime\t"
+    "MaxReduceTime\tMinReduceTime\tAvgReduceTime\tMedianReducetime\tAlias\tFeature\tOutputs"
+)
+
+
+def _job_line(s: dict[str, Any]) -> str:
+    """One job's row as Pig's MRJobStats.getDisplayString: reduce task times are not
+    reported by the JobTracker (n/a; 0 for a map-only job, as in Pig)."""
+    from piglatin.jobstats import task_times
+
+    maps = [t for t in s.get("map_seconds") or () if t is not None]
+    reduce_times = task_times([]) if s.get("reduces") else ["0"] * 4
+    outputs = f"{s.get('output')}," if s.get("store") or s.get("dump") else ""
+    cells = [str(s.get("job", "N/A")), str(s.get("maps", 0)), str(s.get("reduces", 0))]
+    cells += [*task_times(maps), *reduce_times, s.get("alias", ""), s.get("feature", ""), outputs]
+    return "\t".join(cells)
+
+
 def summary(stats: list[dict[str, Any]], ok: bool, started: float) -> str:
-    """Pig's end-of-script report: per job id, maps, reduces, records, seconds."""
+    """Pig's end-of-script report (SimplePigStats): the Job Stats table, the Output(s)
+    lines and the total records and bytes written."""
     lines = ["", "Success!" if ok else "Failed!", ""]
     if stats:
-        lines.append("Job Stats (time in seconds):")
-        lines.append("JobId\tMaps\tReduces\tRecords\tSeconds\tAlias")
-        for s in stats:
-            rec = _records(s)
-            secs = s.get("seconds")
-            cells = [
-                str(s.get("job", "?")),
-                str(s.get("maps", "-")),
-                str(s.get("reduces", "-")),
-                "-" if rec is None else str(rec),
-                "-" if secs is None else f"{secs:.2f}",
-                str(s.get("name", "")),
-            ]
-            lines.append("\t".join(cells))
-        lines.extend(["", *_outputs(stats)])
+        lines += ["Job Stats (time in seconds):", JOB_STATS_HEADER]
+        lines += [_job_line(s) for s in stats]
+        lines += ["", *_outputs(stats)]
+    written = [s for s in stats if s.get("store") or s.get("dump")]
+    records = sum(_records(s) or 0 for s in written)
+    size = sum(s["counters"].find("Bytes Written") or 0 for s in written if s.get("counters"))
+    lines += ["Counters:", f"Total records written : {records}", f"Total bytes written : {size}"]
     lines.append(f"Total jobs: {len(stats)}, elapsed {time.monotonic() - started:.2f} s")
     return "\n".join(lines)
 

@@ -33,6 +33,7 @@ from piglatin import data
 from piglatin import logical as L
 from piglatin import runtime as RT
 from piglatin.errors import PigError
+from piglatin.jobstats import job_aliases, job_features
 from piglatin.mrcompiler import MRJob, compile_sink, compile_target
 from piglatin.storage import pack_value, unpack_value
 
@@ -312,6 +313,9 @@ class PigServer:
                 "output": output,
                 "store": store.path if isinstance(store, L.LOStore) else None,
                 "text": text,
+                "alias": ",".join(job_aliases(plan, job)),
+                "feature": ",".join(job_features(plan, job)),
+                "map_seconds": [m.get("seconds") for m in result.stats.get("map_stats", ())],
             }
         )
         warnings = result.counters.to_dict().get(RT.WARNINGS, {})

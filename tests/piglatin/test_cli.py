@@ -45,9 +45,11 @@ def test_script_dumps_rows_and_prints_summary(work, capsys):
     assert out.splitlines() == ["(2,b)", "(3,c)"]
     assert "Success!" in err
     header = next(ln for ln in err.splitlines() if ln.startswith("JobId"))
-    assert header.split("\t")[:5] == ["JobId", "Maps", "Reduces", "Records", "Seconds"]
+    assert header.split("\t")[:4] == ["JobId", "Maps", "Reduces", "MaxMapTime"]
     job = err.splitlines()[err.splitlines().index(header) + 1].split("\t")
-    assert job[0].startswith("job_") and job[1:4] == ["1", "0", "2"]  # map-only, 2 rows out
+    assert job[0].startswith("job_") and job[1:3] == ["1", "0"]  # map-only
+    assert job[-3:-1] == ["A,B", "MAP_ONLY"]
+    assert "Successfully stored 2 records" in err  # the DUMP's 2 rows
     assert "Traceback" not in err
 
 
@@ -62,7 +64,8 @@ def test_group_count_job_reports_reduces(work, capsys):
     rc, out, err = run_main(args, capsys)
     assert rc == 0 and out.splitlines() == ["(3)"]
     job = next(ln for ln in err.splitlines() if ln.startswith("job_")).split("\t")
-    assert job[2] == "1" and job[3] == "1"  # one reduce, one output record
+    assert job[2] == "1" and job[-2] == "GROUP_BY,COMBINER"  # one reduce
+    assert "Successfully stored 1 records" in err  # one output record
 
 
 @pytest.mark.parametrize("flag", ["-param", "-p"])
