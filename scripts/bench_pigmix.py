@@ -25,6 +25,7 @@ For the ORDER BY queries (L9, L10) the sequence of sort keys must also be the sa
 
     python scripts/bench_pigmix.py                        # 200k page_views rows, both modes
     python scripts/bench_pigmix.py --rows 20000 --queries L1,L4 --mode local --repeat 3
+    python scripts/bench_pigmix.py --mode mapreduce --pig-opt=-Dmapreduce.job.reduces=2
 """
 
 from __future__ import annotations
@@ -198,18 +199,20 @@ def run_timed(argv: list[str], env: dict[str, str], what: str) -> float:
     if proc.returncode != 0:
         text = (proc.stderr + proc.stdout).strip().splitlines()
         errors = [line for line in text if "ERROR" in line or "Error" in line]
-        raise BenchError(f"{what} failed (exit {proc.returncode}): "
-                         + " | ".join(errors[:3] or text[-5:]))
+        raise BenchError(
+            f"{what} failed (exit {proc.returncode}): " + " | ".join(errors[:3] or text[-5:])
+        )
     return elapsed
 
 
 class Runner:
     """Runs one query's three sides on one data set; outputs go under ``work/out``."""
 
-    def __init__(self, data: Path, work: Path) -> None:
+    def __init__(self, data: Path, work: Path, pig_options: Sequence[str] = ()) -> None:
         self.data = data
         self.work = work
         self.pig = pig_command()
+        self.pig_options = list(pig_options)
         self.env = dict(os.environ)
         self.mr_env = dict(self.env, MINIHADOOP_HOME=str(work / "minihadoop-home"))
 
@@ -244,6 +247,7 @@ class Runner:
         argv = [
             *self.pig,
             *(["-x", "local"] if mode == "local" else []),
+            *self.pig_options,
             "-param",
             f"data=file://{self.data}",
             "-param",
@@ -326,6 +330,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--data-dir", help="where the tables are (kept and reused when they match)")
     p.add_argument("--work", help="outputs and the cluster home (default: a temp dir, removed)")
+    p.add_argument(
+        "--pig-opt",
+        action="append",
+        default=[],
+        metavar="OPT",
+        help="an extra pig argument, e.g. --pig-opt=-Dmapreduce.job.reduces=2",
+    )
     args = p.parse_args(argv)
     modes = MODES if args.mode == "both" else (args.mode,)
     work = Path(args.work or tempfile.mkdtemp(prefix="bench-pigmix-")).resolve()
@@ -333,7 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         print(f"data: {args.rows:,} page_views rows (seed {args.seed}) in {data}", file=sys.stderr)
         generate_pigmix(str(data), args.rows, args.seed, reuse=True, progress=None)
-        runner = Runner(data, work)
+        runner = Runner(data, work, args.pig_opt)
         if "mapreduce" in modes:
             runner.prepare_cluster()
         results = bench(runner, args.queries, modes, max(1, args.repeat))
