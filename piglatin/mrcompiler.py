@@ -62,9 +62,16 @@ def algebraic_aggregates(
         return None
     calls: list[L.LEFunc] = []
     for g in fe.generate:
-        if g.flatten or not _only_algebraic(g.expr, calls):
+        if g.flatten and not _is_group(g):
+            return None
+        if not _only_algebraic(g.expr, calls):
             return None
     return calls or None
+
+
+def _is_group(g: L.GenerateItem) -> bool:
+    """FLATTEN(group): the key's fields as output columns (Pig combines it too)."""
+    return isinstance(g.expr, L.LEProject) and g.expr.column == 0 and not g.casts
 
 
 def _only_algebraic(e: L.LExpr, calls: list[L.LEFunc]) -> bool:
