@@ -550,6 +550,10 @@ class ToAst(Transformer):
     def map_const(self, meta, *pairs):
         return A.MapExpr(_some(pairs), **_p(meta))
 
+    def map_ctor(self, meta, *items):
+        """``[k, v, ...]``: Pig's parser makes it a call of TOMAP (QueryParser.g)."""
+        return A.FuncCall("TOMAP", tuple(items), **_p(meta))
+
     def map_pair(self, meta, key, value):
         return (unquote(key), value)
 
