@@ -7,10 +7,13 @@ reduce side.
 
 Policy. Two buffers share one spill/merge path:
 
-- ``SortingBuffer`` (no combiner): each record is serialized on arrival (key and value with
-  msgpack, plus its byte sort key and partition) and kept as a tuple of bytes; the buffered size
-  is the sum of those byte lengths. At the soft limit the list is sorted with ``list.sort`` by
-  (partition, sort key) and written as one spill.
+- ``SortingBuffer`` (no combiner): records are serialized on arrival, a batch at a time in
+  C-level ``map`` calls (msgpack of keys and values, byte sort keys, partitions), and kept as
+  ``(partition prefix + sort bytes, key + value bytes)``. The buffered size is what they really
+  hold: their bytes plus ``_RECORD_MEMORY`` for the tuple, the two bytes objects and the list
+  slot, so ``io.sort.mb`` bounds the memory, not just the payload. Batches shrink as the buffer
+  nears the soft limit, so it overshoots by a record at most. At the limit the list is sorted
+  with ``list.sort`` by (partition, sort key) and written as one spill.
 - ``CombiningBuffer`` (the job has a combiner): a hash aggregation. Values are appended to a
   per-key list; every so many records (adaptive, at most ``_MAX_PENDING``) the combiner runs over
   each list, and only then are keys and values serialized to measure the buffer exactly. A value
@@ -18,6 +21,9 @@ Policy. Two buffers share one spill/merge path:
   weighed as one value; the counts meet the combiner at the spill. When the combined contents
   pass the soft limit, each partition's keys are sorted by their sort bytes and spilled. The
   combiner therefore runs before every spill, as Hadoop's does, just on hashed groups.
+  A task's tail that cannot hold a key twice (``map_cleanup`` returning a dict's items, or any
+  list or tuple of pairs whose keys are distinct) has nothing to combine: into an empty buffer it
+  goes the sorting buffer's batched way, a few C-level passes for all of its keys.
 
 ``close()`` writes the map output: the in-memory contents directly when nothing was spilled,
 otherwise a last spill and a merge ``io.sort.factor`` ways at a time, combining again when there
@@ -35,6 +41,7 @@ from operator import itemgetter
 from typing import Any
 
 from mapred.merge import Spill, merge_spills, raise_changed_key, write_partitioned
+from mapred.partition import partition_many
 from mapred.serde import packb, unpackb
 
 __all__ = ["SortingBuffer", "CombiningBuffer", "BufferStats"]
@@ -43,6 +50,13 @@ _MIN_PENDING = 1024
 _MAX_PENDING = 1 << 22  # records between compactions: ~32 MB of list slots at most
 _MIN_COMBINE = 8  # mid-stream, lists shorter than this wait for the next compaction
 _RECORD_OVERHEAD = 3  # msgpack framing of the sort key, counted so empty records still weigh
+# what a buffered record holds beyond its bytes: a 2-tuple (56), two bytes headers (2 x 33), a
+# list slot with over-allocation (~9)
+_RECORD_MEMORY = 131
+_BATCH = 4096  # records serialized per batch, at most
+_MIN_BULK = 64  # a distinct-key tail shorter than this goes the per-record way
+_PAIR = {2}
+_unprefixed = itemgetter(slice(4, None))
 
 
 class BufferStats:
@@ -67,7 +81,7 @@ class BufferStats:
 
 
 class _Base:
-    RAW = True  # _runs() yields keys and values as msgpack bytes
+    RAW = True  # _runs() yields (sort bytes, key + value msgpack bytes)
 
     def __init__(
         self,
@@ -91,9 +105,19 @@ class _Base:
         self.combine_fn = combine
         self.stats = BufferStats()
         self._spills: list[Spill] = []
+        # serialized records: (partition prefix + sort bytes, key bytes + value bytes)
+        self._records: list[tuple[bytes, bytes]] = []
+        self._records_bytes = 0
+        n = num_partitions
+        self._prefixes = [p.to_bytes(4, "big") for p in range(n)] if n > 1 else [b""]
+        self._many = partition_many(partition)
+        self._sort_many = getattr(sort_key, "many", None) or (lambda ks: list(map(sort_key, ks)))
+        # the last batch's mean record size, to size the next batch (unknown: one record)
+        self._per_record = float(self.limit)
         os.makedirs(spill_dir, exist_ok=True)
 
-    # subclasses provide: consume(pairs), _runs() -> iterator of (partition, sorted records), _reset()
+    # subclasses provide: consume(pairs), _runs() -> iterator of (partition, sorted records),
+    # _reset(), _has_data()
     def _spill(self) -> None:
         path = os.path.join(self.spill_dir, f"spill{len(self._spills)}.out")
         index, n = write_partitioned(path, self.num_partitions, self._runs(), self.RAW)
@@ -123,64 +147,66 @@ class _Base:
         self.stats.spilled_records += n
         return out, index
 
+    # -- serialized records (the sorting buffer, and a combining buffer's distinct-key tail) ----
+    def _consume_records(self, it: Iterator[tuple[Any, Any]]) -> None:
+        """Serialize pairs a batch at a time; spill whenever the soft limit is reached."""
+        while True:
+            room = (self.limit - self._records_bytes) / (2 * self._per_record)
+            size = max(1, min(_BATCH, int(room)))
+            batch = list(islice(it, size))
+            if batch:
+                self._add_records(batch)
+            if len(batch) < size:
+                return
 
-class SortingBuffer(_Base):
-    """Serialize on arrival; sort by (partition, sort key) at each spill.
-
-    A record is ``(prefix + sort bytes, key bytes, value bytes)`` where the prefix is the
-    partition as 4 big-endian bytes (empty with one partition): one bytes sort key, so
-    ``list.sort(key=itemgetter(0))`` compares with memcmp and keeps arrival order among equal
-    keys. The prefix is constant within a partition's segment, so it stays in the written sort
-    key (merges and grouping only ever compare keys of one partition)."""
-
-    def __init__(self, **kw: Any) -> None:
-        super().__init__(**kw)
-        self._records: list[tuple[bytes, bytes, bytes]] = []
-        self._bytes = 0
-        n = self.num_partitions
-        self._prefixes = [p.to_bytes(4, "big") for p in range(n)] if n > 1 else [b""]
-
-    def consume(self, pairs: Iterable[tuple[Any, Any]]) -> None:
-        records = self._records
-        append = records.append
-        part, sort_key, limit = self.partition, self.sort_key, self.limit
-        prefixes = self._prefixes
-        nbytes = self._bytes
-        start = len(records)
-        spilled = out_bytes = 0
+    def _add_records(self, batch: list) -> None:
         try:
-            for k, v in pairs:
-                kb = packb(k)
-                vb = packb(v)
-                skb = sort_key(k)
-                append((prefixes[part(k, kb, skb)] + skb, kb, vb))
-                size = len(kb) + len(vb)
-                out_bytes += size
-                nbytes += size + len(skb) + _RECORD_OVERHEAD
-                if nbytes >= limit:
-                    if nbytes > self.stats.peak_bytes:
-                        self.stats.peak_bytes = nbytes
-                    spilled += len(records) - start
-                    start = 0
-                    self._spill()
-                    records = self._records
-                    append = records.append
-                    nbytes = 0
-        finally:
-            self._bytes = nbytes
-            if nbytes > self.stats.peak_bytes:
-                self.stats.peak_bytes = nbytes
-            self.stats.output_records += spilled + len(self._records) - start
-            self.stats.output_bytes += out_bytes
+            sort_keys, payloads, out_bytes = self._serialize(batch)
+        except Exception:  # noqa: BLE001 - odd pairs, or the job's error: one at a time
+            sort_keys, payloads, out_bytes = self._serialize_each(batch)
+        self._records.extend(zip(sort_keys, payloads))
+        n = len(batch)
+        held = out_bytes + sum(map(len, sort_keys)) + n * _RECORD_MEMORY
+        self._per_record = held / n
+        stats = self.stats
+        stats.output_records += n
+        stats.output_bytes += out_bytes
+        self._records_bytes += held
+        if self._records_bytes > stats.peak_bytes:
+            stats.peak_bytes = self._records_bytes
+        if self._records_bytes >= self.limit:
+            self._spill()
 
-    def _has_data(self) -> bool:
-        return bool(self._records)
+    def _serialize(self, batch: list) -> tuple[list[bytes], list[bytes], int]:
+        """(sort keys with their partition prefix, key + value bytes, payload bytes) of a batch
+        of pairs, in C-level passes."""
+        if set(map(len, batch)) != _PAIR:
+            raise TypeError("not pairs")
+        keys = list(map(_first, batch))
+        kbs = list(map(packb, keys))
+        payloads = list(map(bytes.__add__, kbs, map(packb, map(_second, batch))))
+        skbs = self._sort_many(keys)
+        prefixes = self._prefixes
+        if len(prefixes) > 1:
+            parts = map(prefixes.__getitem__, self._many(keys, kbs, skbs))
+            skbs = list(map(bytes.__add__, parts, skbs))
+        return skbs, payloads, sum(map(len, payloads))
 
-    def _reset(self) -> None:
-        self._records = []
-        self._bytes = 0
+    def _serialize_each(self, batch: list) -> tuple[list[bytes], list[bytes], int]:
+        sort_keys, payloads = [], []
+        part, sort_key, prefixes = self.partition, self.sort_key, self._prefixes
+        out = 0
+        for k, v in batch:
+            kb = packb(k)
+            payload = kb + packb(v)
+            skb = sort_key(k)
+            sort_keys.append(prefixes[part(k, kb, skb)] + skb)
+            payloads.append(payload)
+            out += len(payload)
+        return sort_keys, payloads, out
 
-    def _runs(self) -> Iterator[tuple[int, Iterable]]:
+    def _record_runs(self) -> Iterator[tuple[int, Iterable]]:
+        """Sorted (sort bytes, payload) per partition; the partition prefix is dropped."""
         records = self._records
         records.sort(key=_first)
         if self.num_partitions == 1:
@@ -195,11 +221,34 @@ class SortingBuffer(_Base):
                 else len(records)
             )
             if hi > lo:
-                yield p, records[lo:hi]
+                run = records[lo:hi]
+                yield p, zip(map(_unprefixed, map(_first, run)), map(_second, run))
             lo = hi
 
 
-_first = itemgetter(0)
+class SortingBuffer(_Base):
+    """Serialize on arrival (a batch at a time); sort by (partition, sort key) at each spill.
+
+    The partition prefix is 4 big-endian bytes (empty with one partition) before the sort bytes:
+    one bytes sort key, so ``list.sort(key=itemgetter(0))`` compares with memcmp and keeps
+    arrival order among equal keys. It is dropped when a segment is written (merges and grouping
+    only ever compare keys of one partition)."""
+
+    def consume(self, pairs: Iterable[tuple[Any, Any]]) -> None:
+        self._consume_records(iter(pairs))
+
+    def _has_data(self) -> bool:
+        return bool(self._records)
+
+    def _reset(self) -> None:
+        self._records = []
+        self._records_bytes = 0
+
+    def _runs(self) -> Iterator[tuple[int, Iterable]]:
+        return self._record_runs()
+
+
+_first, _second = itemgetter(0), itemgetter(1)
 
 
 class CombiningBuffer(_Base):
@@ -231,6 +280,11 @@ class CombiningBuffer(_Base):
         count, which is cheaper than growing a list. ``_fold_counts`` hands the copies to the
         combiner before each spill, so it sees every value; only their order within a key
         differs, and that order is unspecified in Hadoop too."""
+        if self._distinct_tail(pairs):
+            self._consume_records(iter(pairs))
+            return
+        if self._records:  # a tail came before: spill it rather than mix it with the groups
+            self._spill()
         it = iter(pairs)
         same = self._same
         if same is _NOTHING:
@@ -269,6 +323,19 @@ class CombiningBuffer(_Base):
                 return
             self._compact()
             it = chain((head,), it)
+
+    def _distinct_tail(self, pairs: Any) -> bool:
+        """Pairs that can go in as serialized records: a sized collection of pairs with
+        distinct keys (nothing to combine), into a buffer holding no groups."""
+        kind = type(pairs)
+        if kind not in _COLLECTIONS or len(pairs) < _MIN_BULK or self._groups or self._counts:
+            return False
+        if kind is _DICT_ITEMS:
+            return True
+        try:
+            return len(set(map(_first, pairs))) == len(pairs)
+        except Exception:  # noqa: BLE001 - unhashable keys, not pairs: the general way
+            return False
 
     def _compact(self, min_combine: int = _MIN_COMBINE) -> None:
         """Combine every list that grew (by ``min_combine`` values or more), measure the buffer,
@@ -382,9 +449,11 @@ class CombiningBuffer(_Base):
         return fresh, vbytes + _RECORD_OVERHEAD * m[1] - old
 
     def _has_data(self) -> bool:
-        return bool(self._groups) or bool(self._counts)
+        return bool(self._groups) or bool(self._counts) or bool(self._records)
 
     def _reset(self) -> None:
+        self._records = []
+        self._records_bytes = 0
         self._groups = defaultdict(list)
         self._counts.clear()
         self._count_keys = {}
@@ -393,6 +462,9 @@ class CombiningBuffer(_Base):
         self._bytes = 0
 
     def _runs(self) -> Iterator[tuple[int, Iterable]]:
+        if self._records:  # a distinct-key tail (consume keeps it apart from the groups)
+            yield from self._record_runs()
+            return
         self._compact_only()
         self._fold_counts()
         part, sort_key, meta = self.partition, self.sort_key, self._meta
@@ -419,17 +491,19 @@ class CombiningBuffer(_Base):
             self.limit = limit
 
 
-def _packed(bucket: list) -> Iterator[tuple[bytes, bytes, bytes]]:
-    """(sort bytes, key bytes, value bytes) per value; a lone value was packed when measured."""
+def _packed(bucket: list) -> Iterator[tuple[bytes, bytes]]:
+    """(sort bytes, key + value bytes) per value; a lone value was packed when measured."""
     for skb, kb, values, single in bucket:
         if single is not None:
-            yield skb, kb, single
+            yield skb, kb + single
         else:
             for v in values:
-                yield skb, kb, packb(v)
+                yield skb, kb + packb(v)
 
 
 _NOTHING = object()
+_DICT_ITEMS = type({}.items())
+_COLLECTIONS = (list, tuple, _DICT_ITEMS)
 
 
 def _is_hashable(key: Any) -> bool:

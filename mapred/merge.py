@@ -5,16 +5,21 @@ Owns: the spill/map-output file layout (consecutive per-partition segments of ms
 the multi-pass merge of spills ``mapreduce.task.io.sort.factor`` at a time. Must not touch: the
 job's map/reduce logic (a combine callable is passed in) or scheduling.
 
-Policy: a merge decodes records only to re-encode them; it never holds more than one read buffer
-per input segment. ``heapq.merge`` keyed on the byte sort key keeps the merge stable by run order.
+Policy: a merge decodes records only to re-encode them; it holds one read buffer and one block of
+decoded records per input segment. The k-way merge works a block at a time in C-level calls: the
+smallest of the blocks' last sort keys is a watermark every record at or below which can go out
+(``bisect`` finds them in each block, one stable ``list.sort`` orders those under it, and the
+records equal to it follow run by run), so the merge is stable by run order, as ``heapq.merge``
+would be, without a Python step per record. Writing is chunked the same way: a segment is framed
+by ``b"".join`` over thousands of records at once.
 """
 
 from __future__ import annotations
 
-import heapq
 import os
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import groupby
+from itertools import chain, groupby, islice
 from operator import itemgetter
 from typing import Any
 
@@ -34,8 +39,9 @@ Index = list  # [(offset, length, records)] per partition
 Record = tuple  # (sort bytes, key, value)
 Spill = tuple  # (path, index)
 
-_first = itemgetter(0)
-_CHUNK = 1 << 20
+_first, _second = itemgetter(0), itemgetter(1)
+_WRITE_RECORDS = 8192  # records framed per b"".join when writing a segment
+_MERGE_RECORDS = 1 << 17  # decoded records a k-way merge holds at most (over all its blocks)
 
 
 def write_partitioned(
@@ -43,33 +49,39 @@ def write_partitioned(
 ) -> tuple[Index, int]:
     """Write ``(partition, sorted records)`` runs (partitions ascending) to `path`.
 
-    With `raw`, keys and values are already msgpack bytes. Returns (index, records written)."""
+    Records are ``(sort bytes, key, value)``, or with `raw` ``(sort bytes, key + value msgpack
+    bytes)``. Returns (index, records written)."""
     index: Index = [(0, 0, 0)] * num_partitions
-    packer = new_packer()
-    pack = packer.pack
+    pack = new_packer().pack
     total = 0
     with open(path, "wb") as f:
         pos = 0
         for p, records in runs:
             start = pos
             count = 0
-            parts: list[bytes] = []
-            size = 0
-            for skb, key, value in records:
-                chunk = pack(skb) + key + value if raw else pack(skb) + pack(key) + pack(value)
-                parts.append(chunk)
-                size += len(chunk)
-                count += 1
-                if size >= _CHUNK:
-                    f.write(b"".join(parts))
-                    pos += size
-                    parts, size = [], 0
-            if parts:
-                f.write(b"".join(parts))
-                pos += size
+            for chunk in _chunks(records, _WRITE_RECORDS):
+                if raw:  # the sort key framed as msgpack bin, then the ready key and value
+                    parts = zip(map(pack, map(_first, chunk)), map(_second, chunk))
+                    data = b"".join(chain.from_iterable(parts))
+                else:
+                    data = b"".join(map(pack, chain.from_iterable(chunk)))
+                f.write(data)
+                pos += len(data)
+                count += len(chunk)
             index[p] = (start, pos - start, count)
             total += count
     return index, total
+
+
+def _chunks(records: Iterable[Record], size: int) -> Iterator[Sequence[Record]]:
+    """Slices of a list, or lists taken from any other iterable, of `size` records at most."""
+    if type(records) is list:
+        for i in range(0, len(records), size):
+            yield records[i : i + size] if len(records) > size else records
+        return
+    it = iter(records)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 def read_segment(path: str, offset: int, length: int, read_size: int = 1 << 18) -> Iterator[Record]:
@@ -85,10 +97,54 @@ def read_segment(path: str, offset: int, length: int, read_size: int = 1 << 18) 
 
 
 def merge_runs(runs: Sequence[Iterable[Record]]) -> Iterator[Record]:
-    """K-way merge of sorted runs by byte sort key."""
+    """K-way merge of sorted runs by byte sort key, stable by run order (see the module
+    docstring): records of equal sort keys come out in run order, each run's in its own."""
     if len(runs) == 1:
         return iter(runs[0])
-    return heapq.merge(*runs, key=_first)
+    block = max(64, min(4096, _MERGE_RECORDS // len(runs)))
+    return chain.from_iterable(_merged_blocks([iter(r) for r in runs], block))
+
+
+def _merged_blocks(streams: list[Iterator[Record]], block: int) -> Iterator[Iterable[Record]]:
+    """Lists (and at the end one run's rest) of records in merged order. A head is ``[block of
+    records, position of its first unmerged record, its stream]``."""
+    heads = [[first, 0, s] for s in streams if (first := list(islice(s, block)))]
+    while len(heads) > 1:
+        mark = min([head[0][-1][0] for head in heads])
+        below: list[Record] = []
+        for head in heads:  # every run's records under the watermark, in run order
+            records, pos = head[0], head[1]
+            i = bisect_left(records, mark, pos, key=_first)
+            if i > pos:
+                below.extend(records[pos:i])
+                head[1] = i
+        below.sort(key=_first)  # stable: equal keys stay in run order
+        yield below
+        for head in heads:  # then the records equal to it, run by run
+            if head[0][head[1]][0] == mark:
+                yield from _equal_to(head, mark, block)
+        heads = [head for head in heads if head[1] < len(head[0])]
+    if heads:
+        records, pos, stream = heads[0]
+        yield records[pos:] if pos else records
+        yield stream
+
+
+def _equal_to(head: list, mark: bytes, block: int) -> Iterator[list[Record]]:
+    """The run's records whose sort key is `mark` (at its position, possibly beyond its block:
+    read on a block at a time); leaves the head at the run's next record (an empty block when
+    the run has ended)."""
+    records, pos, stream = head
+    while True:
+        j = bisect_right(records, mark, pos, key=_first)
+        yield records[pos:j] if pos or j < len(records) else records
+        if j < len(records):
+            head[1] = j
+            return
+        records = head[0] = list(islice(stream, block))
+        pos = head[1] = 0
+        if not records:
+            return
 
 
 def combine_sorted(

@@ -5,7 +5,8 @@ meet in every process; never Python's per-process ``hash``), the total-order par
 byte sort key / grouping functions. Must not touch: buffers, files or scheduling.
 
 A partition function here has the signature ``part(key, key_bytes, sort_bytes) -> int`` so each
-partitioner uses whichever form it needs without re-serializing.
+partitioner uses whichever form it needs without re-serializing; ``partition_many(part)`` gives
+its batch form, ``(keys, key bytes, sort bytes) -> partitions``, in C-level calls where it can.
 
 >>> part = hash_partitioner(4)
 >>> part("x", b"\\xa1x", b"") == part("x", b"\\xa1x", b"") and 0 <= part("x", b"\\xa1x", b"") < 4
@@ -15,14 +16,15 @@ True
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
 from typing import Any
 
 import mmh3
 
 from mapred.api import has_method
 from mapred.errors import JobConfigError
-from mapred.serde import packb, sort_bytes
+from mapred.serde import packb, sort_bytes, sort_bytes_many
 
 __all__ = [
     "hash_partition",
@@ -30,6 +32,7 @@ __all__ = [
     "TotalOrderPartitioner",
     "make_partitioner",
     "make_sort_key",
+    "partition_many",
     "TOTAL_ORDER_CUTS",
 ]
 
@@ -50,7 +53,19 @@ def hash_partitioner(n: int) -> PartitionFn:
     def part(key: Any, kb: bytes, skb: bytes) -> int:
         return _hash(kb, 0, False) % n
 
+    def many(keys: Sequence, kbs: Sequence[bytes], skbs: Sequence[bytes]) -> Iterable[int]:
+        return map(n.__rmod__, map(_hash, kbs, repeat(0), repeat(False)))
+
+    part.many = many
     return part
+
+
+def partition_many(part: PartitionFn) -> Callable[[Sequence, Sequence, Sequence], Iterable[int]]:
+    """The batch form of `part`: its own ``many`` when it has one, else a map of it."""
+    many = getattr(part, "many", None)
+    if many is not None:
+        return many
+    return lambda keys, kbs, skbs: map(part, keys, kbs, skbs)
 
 
 class TotalOrderPartitioner:
@@ -65,15 +80,23 @@ class TotalOrderPartitioner:
     def __call__(self, key: Any, kb: bytes, skb: bytes) -> int:
         return bisect_right(self.cuts, skb)
 
+    def many(self, keys: Sequence, kbs: Sequence[bytes], skbs: Sequence[bytes]) -> Iterable[int]:
+        return map(bisect_right, repeat(self.cuts), skbs)
+
 
 def make_sort_key(job: Any) -> Callable[[Any], bytes]:
-    """key -> byte sort key, honouring the job's ``sort_key`` comparator."""
+    """key -> byte sort key, honouring the job's ``sort_key`` comparator. The function's
+    ``many`` attribute is its batch form (a list of keys -> their sort keys)."""
     if has_method(type(job), "sort_key"):
         user = job.sort_key
 
         def sort_key(key: Any) -> bytes:
             return sort_bytes(user(key))
 
+        def many(keys: Sequence) -> list[bytes]:
+            return sort_bytes_many(list(map(user, keys)))
+
+        sort_key.many = many
         return sort_key
     return sort_bytes
 

@@ -363,6 +363,18 @@ def _open_part(
     return committer, fmt.open_writer(raw, conf), raw
 
 
+def _write_pairs(writer: Any, pairs: Iterable[tuple[Any, Any]]) -> int:
+    """Every pair through the writer's batch form (a RecordWriter's), else one by one."""
+    many = getattr(writer, "write_pairs", None)
+    if many is not None:
+        return many(pairs)
+    n = 0
+    for k, v in pairs:
+        writer.write(k, v)
+        n += 1
+    return n
+
+
 class _DirectSink:
     """Map-only: map output goes straight to the output format as part-m-NNNNN."""
 
@@ -372,14 +384,7 @@ class _DirectSink:
         self.records = 0
 
     def consume(self, pairs: Iterable[tuple[Any, Any]]) -> None:
-        write = self.writer.write
-        n = 0
-        try:
-            for k, v in pairs:
-                write(k, v)
-                n += 1
-        finally:
-            self.records += n
+        self.records += _write_pairs(self.writer, pairs)
 
     def close(self) -> None:
         self.writer.close()
@@ -407,32 +412,25 @@ def run_reduce_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
     segments = _shuffle(spec, umbilical) if spec.num_maps else []
     streams, shuffle_bytes, n_records = fetch_local(segments)
     committer, writer, raw = _open_part(spec, conf, job, "r")
-    groups = out = 0
-    key = None
     consumed = count()  # records merged, for the progress probe
     merged = map(_first, zip(merge_runs(streams) if streams else iter(()), consumed))
     umbilical.watch(_reduce_probe(consumed, n_records, job.context))
+    state = [None, 0]  # the key of the group being reduced, groups so far
     try:
         _hook(job, "reduce_setup", "setup")()
-        reducer = job.reduce
-        write = writer.write
-        for key, values in _groups(job, merged):
-            groups += 1
-            result = reducer(key, values)
-            if result is not None:
-                for k, v in result:
-                    write(k, v)
-                    out += 1
-        key = None
+        results = filter(None, starmap(job.reduce, _groups(job, merged, state)))
+        out = _write_pairs(writer, chain.from_iterable(results))
+        state[0] = None
         tail = _hook(job, "reduce_cleanup", "cleanup")()
-        for k, v in tail or ():
-            write(k, v)
-            out += 1
+        if tail:
+            out += _write_pairs(writer, tail)
         writer.close()
     except Exception as e:
+        key = state[0]
         e._mr_location = f"reduce key {key!r}" if key is not None else ""
         writer.close()
         raise
+    groups = state[1]
     _commit(committer, spec, umbilical)
     ctx = job.context.counters
     fw = C.TASK_GROUP
@@ -486,8 +484,9 @@ def _commit(committer: Any, spec: TaskSpec, umbilical: Umbilical) -> None:
     committer.commit_task(spec.attempt_id)
 
 
-def _groups(job: Any, merged: Iterator[tuple]) -> Iterator[tuple[Any, Iterator[Any]]]:
-    """(first key of the group, lazy values) per group of the grouping comparator."""
+def _groups(job: Any, merged: Iterator[tuple], state: list) -> Iterator[tuple[Any, Iterator[Any]]]:
+    """(first key of the group, lazy values) per group of the grouping comparator; `state`
+    holds the group's key (for an error's location) and counts the groups."""
     if has_method(type(job), "group_key"):
         group_key = job.group_key
 
@@ -497,6 +496,12 @@ def _groups(job: Any, merged: Iterator[tuple]) -> Iterator[tuple[Any, Iterator[A
         grouped = groupby(merged, key=grouping)
     else:
         grouped = groupby(merged, key=_first)  # equal byte sort keys
-    for _, group in grouped:
-        _, key, value = next(group)
-        yield key, chain((value,), map(_third, group))
+    n = 0
+    try:
+        for _, group in grouped:
+            _, key, value = next(group)
+            state[0] = key
+            n += 1
+            yield key, chain((value,), map(_third, group))
+    finally:
+        state[1] = n

@@ -101,3 +101,24 @@ def test_get_output_format():
     assert get_output_format(fmt) is fmt
     with pytest.raises(JobConfigError, match="unknown output format 'xml'"):
         get_output_format("xml")
+
+
+def test_write_pairs_writes_what_write_would():
+    """The batch form: pairs of strings are joined in bulk, anything else (None, bytes, numbers,
+    lists as pairs) record by record, in one file, in order; the count includes skipped pairs."""
+    pairs = [(f"k{i}", f"v{i}") for i in range(5000)]
+    pairs[10:10] = [(None, "line"), ("a", None), (None, None), (b"raw", "x"), ["l", "m"], (1, 2.5)]
+    pairs += [("ä\u00e9", "tab\there")]
+    expected = text_output(pairs)
+    out = KeepOpen()
+    writer = TextOutputFormat().open_writer(out, CONF)
+    assert writer.write_pairs(iter(pairs)) == len(pairs)
+    writer.close()
+    assert out.final == expected
+    assert expected.count(b"\n") == len(pairs) - 1  # (None, None) writes nothing
+
+
+def test_write_pairs_refuses_what_is_not_a_pair():
+    writer = TextOutputFormat().open_writer(KeepOpen(), CONF)
+    with pytest.raises(ValueError):
+        writer.write_pairs([("a", "b")] * 100 + [("a", "b", "c")])

@@ -128,3 +128,33 @@ def test_user_partition_out_of_range_is_a_clear_error():
         assert "must be in 0..2" in str(e)
     else:
         raise AssertionError("no error")
+
+
+_batch_keys = st.one_of(
+    st.lists(st.text(max_size=5)),
+    st.lists(st.tuples(st.text(max_size=4), st.integers(-(1 << 64), 1 << 64))),
+    st.lists(
+        st.one_of(
+            st.text(max_size=3),
+            st.integers(-(1 << 64), 1 << 64),
+            st.tuples(st.text(), st.booleans()),
+        )
+    ),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_batch_keys)
+def test_sort_bytes_many_is_sort_bytes_of_each(keys):
+    from mapred.serde import sort_bytes_many
+
+    assert sort_bytes_many(keys) == [sort_bytes(k) for k in keys]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.binary(max_size=6)), st.integers(2, 9))
+def test_partition_many_is_the_partitioner_of_each(kbs, n):
+    from mapred.partition import hash_partitioner, partition_many
+
+    for part in (hash_partitioner(n), TotalOrderPartitioner(sorted(kbs)[: n - 1])):
+        assert list(partition_many(part)(kbs, kbs, kbs)) == [part(k, k, k) for k in kbs]
