@@ -19,6 +19,7 @@ from typing import Any
 from piglatin import data
 from piglatin import logical as L
 from piglatin.builtins import java_regex
+from piglatin.spillbag import DiskBag
 
 Fn = Callable[[Any], Any]
 
@@ -230,10 +231,23 @@ def deref(base: Fn, columns: tuple[int, ...], is_bag: bool) -> Fn:
                 b = base(t)
                 if b is None:
                     return None
+                if type(b) is not list and isinstance(
+                    b, DiskBag
+                ):  # read as projected (spillbag.py)
+                    return b.project(columns)
                 return [(x[c] if c < len(x) else None,) for x in b]
 
             return pb
-        return lambda t: None if (b := base(t)) is None else [tuple(get(x)) for x in b]
+
+        def pbs(t):
+            b = base(t)
+            if b is None:
+                return None
+            if type(b) is not list and isinstance(b, DiskBag):  # on disk: spillbag.py
+                return b.project(columns)
+            return [tuple(get(x)) for x in b]
+
+        return pbs
     if len(columns) == 1:
         c = columns[0]
         return lambda t: None if (v := base(t)) is None else (v[c] if c < len(v) else None)

@@ -237,7 +237,9 @@ class PigServer:
                 self.stats[-1].update(records=rows, dump=True)
 
     def _compile_conf(self) -> dict[str, Any]:
-        return {"default_parallel": self.properties.get("default_parallel")}
+        return {
+            key: self.properties.get(key) for key in ("default_parallel", "pig.exec.nocombiner")
+        }
 
     def _check_output(self, sink: L.LOStore) -> None:
         import fsspec

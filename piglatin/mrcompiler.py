@@ -270,7 +270,10 @@ class _Compiler:
         if op is not None:
             reducers = self.reducers(op, kind)
             if kind == "group":
-                spec["combine"] = algebraic_aggregates(self.plan, op, chain) is not None
+                no_combiner = str(self.conf.get("pig.exec.nocombiner", "")).lower() == "true"
+                spec["combine"] = (
+                    not no_combiner and algebraic_aggregates(self.plan, op, chain) is not None
+                )
         spec["reducers"] = reducers
         job = MRJob(
             f"job{len(self.jobs) + 1}",

@@ -36,6 +36,7 @@ from piglatin.exprs import (
     unary,
 )
 from piglatin.schema import DataType
+from piglatin.spillbag import BagBudget, distinct_bag, sort_bag
 
 Fn = Callable[[Any], Any]
 RecordFn = Callable[[tuple], list]
@@ -47,7 +48,8 @@ class Compiler:
     """Compiles expressions and narrow operators of one plan.
 
     `scalars`: op id -> the one row of a relation used as a scalar; `udfs`: namespace ->
-    file path of a registered Python UDF file (None key: files registered without AS)."""
+    file path of a registered Python UDF file (None key: files registered without AS);
+    `bags`: the task's bag budget (None: the defaults), for nested DISTINCT/ORDER."""
 
     def __init__(
         self,
@@ -55,7 +57,9 @@ class Compiler:
         udfs: Mapping[str | None, str] | None = None,
         replace: Mapping[int, Fn] | None = None,
         plan: L.LogicalPlan | None = None,
+        bags: BagBudget | None = None,
     ) -> None:
+        self.bags = bags  # what nested DISTINCT/ORDER may hold before spilling (spillbag.py)
         self.scalars = dict(scalars or {})
         self.udfs = dict(udfs or {})
         self.replace = dict(replace or {})
@@ -315,24 +319,12 @@ class Compiler:
         if n.kind == "limit":
             count = self.expr(n.count)(())  # type: ignore[arg-type]
             return lambda t: None if (b := src(t)) is None else list(b[:count])
-        if n.kind == "distinct":
-
-            def distinct(t):
-                b = src(t)
-                if b is None:
-                    return None
-                seen, out = set(), []
-                for x in b:
-                    key = data.sort_bytes(x)
-                    if key not in seen:
-                        seen.add(key)
-                        out.append(x)
-                return out
-
-            return distinct
+        if n.kind == "distinct":  # past the task's bag budget: sorted runs on disk, merged
+            bags = self.bags
+            return lambda t: None if (b := src(t)) is None else distinct_bag(b, bags)
         if n.kind == "order":
-            key = self.sort_key(n.keys)
-            return lambda t: None if (b := src(t)) is None else sorted(b, key=key)
+            key, bags = self.sort_key(n.keys), self.bags
+            return lambda t: None if (b := src(t)) is None else sort_bag(b, key, bags)
         if n.kind == "foreach":
             gen = self.generate(n.generate, {})
             return lambda t: None if (b := src(t)) is None else [r for x in b for r in gen(x)]

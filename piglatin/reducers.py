@@ -2,16 +2,15 @@
 
 Owns, per job kind (see mrcompiler.py): the map-side key/value of each tagged input (Pig byte
 sort keys, values as `pack_value` bytes), the reduce-side packaging (COGROUP bags, hash join
-with the last input streamed and the others buffered and spilled past a limit, ORDER, DISTINCT,
-CROSS, LIMIT, RANK) and the skewed join's sampling and hot-key spreading. GROUP + algebraic
-aggregates live in aggregates.py, map-side joins in mapjoins.py. Must not touch: job
-boundaries or task wiring (runtime.py).
+and CROSS with the last input streamed and the others buffered, ORDER, DISTINCT, LIMIT, RANK)
+and the skewed join's sampling and hot-key spreading. GROUP bags and join/CROSS buffers spill
+to disk past the task's bag budget (spillbag.py). GROUP + algebraic aggregates live in
+aggregates.py, map-side joins in mapjoins.py. Must not touch: job boundaries or task wiring
+(runtime.py).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice, product, repeat
 from operator import add, itemgetter
@@ -24,8 +23,16 @@ from piglatin import logical as L
 from piglatin.aggregates import AGG_KEYS, agg_reducer, agg_tail
 from piglatin.exprs import key_bytes
 from piglatin.mapjoins import has_null, width
-from piglatin.physical import chain_functions
-from piglatin.storage import pack_value, unpack_value
+from piglatin.physical import Compiler, chain_functions
+from piglatin.spillbag import (
+    CHECK_ROWS,
+    BagBudget,
+    RowBuffer,
+    group_bags,
+    product_rows,
+    streaming_bags,
+)
+from piglatin.storage import pack_value, unpack_value, unpacker
 
 SPILL_RECORDS = "pig.join.spill.records"
 _NULL = b"\x00"  # below every data.sort_bytes prefix: null keys that must not match
@@ -245,12 +252,15 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
     if kind == "group" and spec.get("combine"):
         rest = [job.compiler.narrow(o, 0) for o in chain[1:]]
         return agg_reducer(job, op, chain_functions(rest, job.emit))
-    stages = [job.compiler.narrow(o, 0) for o in chain]
+    budget = BagBudget.of(job.context.conf, "reduce")
+    comp = Compiler(job.compiler.scalars, job.compiler.udfs, plan=plan, bags=budget)
+    stages = [comp.narrow(o, 0) for o in chain]
     run = chain_functions(stages, job.emit)
     if kind == "group":
-        make = _cogroup(job, op)
+        spillable = streaming_bags(chain[0] if chain else None, len(op.inputs))
+        make = _cogroup(job, op, budget, spillable)
     elif kind in ("join", "cross"):
-        make = _join(job, op, kind)
+        make = _join(job, op, kind, budget)
     elif kind == "keycount":
 
         def make(key, values):
@@ -336,15 +346,16 @@ def _bulk_lines(stages: list, emit: Callable) -> Callable[[list], Iterator[str]]
     return lines
 
 
-def _cogroup(job: Any, op: L.LOCogroup) -> Callable:
+def _cogroup(job: Any, op: L.LOCogroup, budget: BagBudget, spillable: frozenset[int]) -> Callable:
+    """(group, bag_1, ..., bag_n) per key; the bags in `spillable` go to disk past their share
+    of the task's bag budget (spillbag.group_bags), the others are lists."""
     n = len(op.inputs)
     keyfs = [job.compiler.key_fn(k) for k in op.keys] if not op.group_all else None
     inner = [i for i, flag in enumerate(op.inner) if flag] if op.inner else []
+    unpack = unpacker()
 
     def make(key, values):
-        bags: list[list] = [[] for _ in range(n)]
-        for tag, pv in values:
-            bags[tag].append(unpack_value(pv))
+        bags = group_bags(values, n, budget, unpack, spillable)
         for i in inner:
             if not bags[i]:
                 return []
@@ -358,62 +369,13 @@ def _cogroup(job: Any, op: L.LOCogroup) -> Callable:
     return make
 
 
-class _SpillList:
-    """A list of tuples that moves to a temporary file past `limit` entries."""
-
-    __slots__ = ("count", "file", "items", "limit")
-
-    def __init__(self, limit: int) -> None:
-        self.items: list = []
-        self.limit = limit
-        self.file: Any = None
-        self.count = 0
-
-    def append(self, t: tuple) -> None:
-        self.count += 1
-        self.items.append(t)
-        if len(self.items) >= self.limit:
-            if self.file is None:
-                self.file = tempfile.TemporaryFile(prefix="pig-join-spill")  # noqa: SIM115
-            self.file.write(b"".join(pack_value(x) for x in self.items))
-            self.items = []
-
-    def __len__(self) -> int:
-        return self.count
-
-    def joined(self, r: tuple) -> Iterator[list]:
-        """``t + r`` for every t held, in lists of at most `limit` rows."""
-        if self.file is None:
-            yield list(map(add, self.items, repeat(r)))
-            return
-        rows = iter(self)
-        while chunk := list(islice(rows, self.limit)):
-            yield list(map(add, chunk, repeat(r)))
-
-    def __iter__(self) -> Iterator[tuple]:
-        if self.file is not None:
-            self.file.seek(0)
-            unpacker = msgpack.Unpacker(
-                self.file,
-                use_list=False,
-                raw=False,
-                strict_map_key=False,
-                ext_hook=unpack_value.__globals__["_ext_hook"],
-            )
-            yield from unpacker
-            self.file.seek(0, os.SEEK_END)
-        yield from self.items
-
-    def close(self) -> None:
-        if self.file is not None:
-            self.file.close()
-
-
-def _join(job: Any, op: L.LogicalOperator, kind: str) -> Callable:
-    """Inputs arrive in tag order: all but the last are buffered (spilling past a limit),
-    the last is streamed against them; outer sides are padded with nulls."""
+def _join(job: Any, op: L.LogicalOperator, kind: str, budget: BagBudget) -> Callable:
+    """Inputs arrive in tag order: all but the last are buffered (spilling past their share of
+    the bag budget, or past `pig.join.spill.records` rows when set), the last is streamed
+    against them; outer sides are padded with nulls."""
     n = len(op.inputs)
-    limit = int(job.context.conf.get(SPILL_RECORDS, 100000) or 100000)
+    records = job.context.conf.get(SPILL_RECORDS)
+    max_rows = int(records) if records not in (None, "") else None
     outer = _outer_sides(op) if kind == "join" else [False] * n
     widths = [len(s.schema) if s.schema is not None else 0 for s in job.plan.predecessors(op.op_id)]
     pads = [(None,) * w for w in widths]
@@ -421,7 +383,7 @@ def _join(job: Any, op: L.LogicalOperator, kind: str) -> Callable:
     hot = hot_keys(job.context.conf) if skewed else {}
 
     def make(key, values):
-        buffered = [_SpillList(limit) for _ in range(n - 1)]
+        buffered = [RowBuffer(budget, n - 1, max_rows) for _ in range(n - 1)]
         streamed = 0
         # a hot key's right rows are copied to reducers that may hold none of its left rows
         pad_right = outer[1] and not (skewed and key[:-3] in hot)
@@ -434,18 +396,35 @@ def _join(job: Any, op: L.LogicalOperator, kind: str) -> Callable:
                 streamed += 1
                 if n == 2:
                     if len(buffered[0]):
-                        yield from buffered[0].joined(r)
+                        yield from _joined(buffered[0], r)
                     elif pad_right:
                         yield [pads[0] + r]
                 elif all(len(b) for b in buffered):
-                    yield [sum(combo, ()) + r for combo in product(*buffered)]
+                    yield from _combinations(buffered, r)
             if n == 2 and not streamed and outer[0]:
-                yield from buffered[0].joined(pads[1])
+                yield from _joined(buffered[0], pads[1])
         finally:
             for b in buffered:
                 b.close()
 
     return make
+
+
+def _joined(rows: RowBuffer, r: tuple) -> Iterator[list]:
+    """``t + r`` for every t held, in lists of at most `spillbag.CHECK_ROWS` rows once spilled."""
+    for chunk in rows.chunks():
+        yield list(map(add, chunk, repeat(r)))
+
+
+def _combinations(buffered: list[RowBuffer], r: tuple) -> Iterator[list]:
+    """Every combination of the buffered inputs' rows, then `r`: in one list when nothing
+    spilled, else read from disk in lists of `spillbag.CHECK_ROWS` rows."""
+    if not any(b.spilled for b in buffered):
+        yield [sum(combo, ()) + r for combo in product(*buffered)]
+        return
+    rows = product_rows(buffered)
+    while chunk := list(islice(rows, CHECK_ROWS)):
+        yield list(map(add, chunk, repeat(r)))
 
 
 def _rank(op: L.LORank) -> Callable:
