@@ -67,10 +67,6 @@ class ChecksumMismatch(BenchError):
     """Strategies disagree about the output rows; nothing is reported."""
 
 
-class Skip(Exception):
-    """A strategy that cannot run here (the note says why)."""
-
-
 # -- checksums ------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Digest:
@@ -220,45 +216,31 @@ def run_mr(bench: Bench, strategy: str, ann: str, rel: str, out: str) -> Outcome
     return Outcome(seconds, result.stats.get("maps", ""), reduces, rows)
 
 
-def pig_backend() -> Any | None:
-    """``piglatin.launcher`` when the Pig back end is installed, else None."""
-    try:
-        from piglatin import launcher
-    except ImportError:
-        return None
-    return launcher if hasattr(launcher, "run_script") else None
-
-
 def _pig_url(url: str) -> str:
     """Pig's mapreduce mode reads scheme-less paths from the DFS: name local files explicitly."""
     return url if "://" in url else "file://" + str(Path(url).resolve())
 
 
 def run_pig(bench: Bench, strategy: str, ann: str, rel: str, out: str) -> Outcome:
-    launcher = pig_backend()
-    if launcher is None:
-        raise Skip("Pig back end not available")
+    """One Pig script's run; a Pig error ends the benchmark (BenchError naming the script)."""
+    from piglatin.errors import PigError
+    from piglatin.launcher import PigServer
+
     text = (SCRIPTS / PIG_SCRIPTS[strategy]).read_text(encoding="utf-8")
     params = {"annotations": _pig_url(ann), "relation": _pig_url(rel), "out": _pig_url(out)}
     exec_type = "local" if bench.executor == "local" else "mapreduce"
     bench.fresh_workers()
     started = time.perf_counter()
-    stats: list[dict[str, Any]] = []
-    server_cls = getattr(launcher, "PigServer", None)
     try:
-        if server_cls is not None:
-            with server_cls(exec_type, cwd=str(SCRIPTS), out=io.StringIO(),
-                            properties={"default_parallel": bench.reduces}) as server:
-                server.register_script(text, params, (), PIG_SCRIPTS[strategy])
-                stats = list(getattr(server, "stats", ()))
-        else:
-            launcher.run_script(text, exec_type, params, cwd=str(SCRIPTS), out=io.StringIO())
-    except Exception as e:  # a Pig failure becomes this row's note, not the end of the run
-        log.debug("Pig %s failed", strategy, exc_info=True)
-        raise Skip(f"Pig failed: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+        with PigServer(exec_type, cwd=str(SCRIPTS), out=io.StringIO(),
+                       properties={"default_parallel": bench.reduces}) as server:
+            server.register_script(text, params, (), PIG_SCRIPTS[strategy])
+            stats = list(server.stats)
+    except PigError as e:
+        raise BenchError(f"Pig {strategy} failed: {e.format().splitlines()[0]}") from e
     seconds = time.perf_counter() - started
-    maps = sum(int(j.get("maps") or 0) for j in stats) if stats else ""
-    reduces = sum(int(j.get("reduces") or 0) for j in stats) if stats else ""
+    maps = sum(int(j.get("maps") or 0) for j in stats)
+    reduces = sum(int(j.get("reduces") or 0) for j in stats)
     return Outcome(seconds, maps, reduces)
 
 
@@ -284,12 +266,7 @@ def measure(bench: Bench, dataset: str, strategy: str, ann: str, rel: str, repea
     for i in range(repeat):
         out = bench.output(f"{dataset}-{strategy}")
         progress(f"{dataset}: {LABELS[strategy]} run {i + 1}/{repeat} ...")
-        try:
-            outcome = RUNNERS[strategy](bench, strategy, ann, rel, out)
-        except Skip as e:
-            m.note = str(e)
-            progress(f"{dataset}: {LABELS[strategy]} skipped: {e}")
-            return m
+        outcome = RUNNERS[strategy](bench, strategy, ann, rel, out)
         if outcome.digest is None and i == 0:
             outcome.digest = digest_lines(output_lines(out))
         if i == 0:
@@ -421,11 +398,8 @@ SWEEP_COLUMNS = ["relation_blocks", "relation_mib", "replicated", "replicated_s"
 def run_sweep(bench: Bench, root: str, profile: str, scale: float, seed: int,
               blocks: Sequence[float], repeat: int, pair: Sequence[str] = ()) -> list[dict[str, Any]]:
     """Relation sizes of `blocks` blocks against one fixed annotation table; `pair` is
-    (replicated strategy, hash strategy), by default Pig's, or MapReduce's without Pig."""
-    if not pair:
-        pair = ("pig_replicated", "pig_hash") if pig_backend() is not None else ("mr_replicated", "mr_reduce_side")
-        if pair[0].startswith("mr_"):
-            progress("sweep: Pig back end not available; MR replicated vs MR reduce-side (hash) join")
+    (replicated strategy, hash strategy), by default Pig's."""
+    pair = pair or ("pig_replicated", "pig_hash")
     block = block_size_for(scale)
     rows = []
     from datasets.ncbo import DatasetError

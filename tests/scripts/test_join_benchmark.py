@@ -115,8 +115,9 @@ def test_benchmark_on_the_dfs_reports_verified_rows_with_scaled_blocks(jb, clust
     assert float(rows["MR replicated"]["normalised"]) > 0
     assert rows["MR reduce-side"]["study_normalised"] == f"{36 / 19:.2f}"  # over the same set
     assert rows["SQLite (study: MySQL)"]["study_normalised"] == f"{42 / 19:.2f}"
-    for label in ("Pig replicated", "Pig hash"):  # skipped (with a note) or verified
-        assert rows[label]["note"] or int(rows[label]["output_rows"]) == expected, label
+    for label in ("Pig replicated", "Pig hash"):  # Pig is part of the project: it must run
+        assert not rows[label]["note"], rows[label]["note"]
+        assert int(rows[label]["output_rows"]) == expected, label
     assert "| wp | MR singleton |" in (out / "join_table.md").read_text()
 
 
@@ -140,6 +141,20 @@ def test_benchmark_refuses_to_report_when_a_strategy_is_wrong(jb, cluster, tmp_p
     assert code == 1
     assert "strategies disagree" in err and "mr_replicated" in err
     assert not (out / "join_table.csv").exists()
+
+
+def test_a_failing_pig_script_fails_the_benchmark(jb, tmp_path, capsys, monkeypatch):
+    broken = tmp_path / "broken.pig"
+    broken.write_text("A = LOAD '$annotations' AS (c:chararray);\nB = JION A BY c;\n")
+    monkeypatch.setitem(jb.PIG_SCRIPTS, "pig_hash", str(broken))
+    out = tmp_path / "report"
+    code = jb.main(["--scale", "0.00005", "--profiles", "wp", "--repeat", "1", "--executor", "local",
+                    "--strategies", "mr_singleton,pig_hash", "--data", str(tmp_path / "d"),
+                    "--out", str(out), "--no-chart"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1
+    assert err[-1].startswith("join_benchmark: Pig pig_hash failed") and "ERROR 1200" in err[-1]
+    assert not (out / "join_table.csv").exists()  # nothing reported
 
 
 def test_replicated_sweep_grows_the_relation_in_blocks(jb, tmp_path, capsys):
