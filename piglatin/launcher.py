@@ -485,9 +485,13 @@ class PigServer:
                 else compile_target(plan, target, self._compile_conf()).jobs
             )
         from piglatin.explain import mr_plan_text, physical_text
+        from piglatin.physical import Compiler
 
         parts.append(physical_text(plan, jobs))
         parts.append(mr_plan_text(plan, jobs))
+        scalars = {k: unpack_value(v) for k, v in self.scalars.items()}
+        udfs = {(k or None): v for k, v in self.udfs.items()}
+        parts.append(RT.explain_code(plan, jobs, Compiler(scalars, udfs, plan=plan)))
         return "\n".join(parts)
 
 

@@ -135,7 +135,7 @@ class Compiler:
         return lambda t: conv(operand(t))
 
     def _func(self, e: L.LEFunc, args: list[Fn]) -> Fn:
-        fn = self._function(e)
+        fn = self.function(e)
         if len(args) == 1:
             a0 = args[0]
             return lambda t: fn(a0(t))
@@ -144,7 +144,8 @@ class Compiler:
             return lambda t: fn(a0(t), a1(t))
         return lambda t: fn(*[a(t) for a in args])
 
-    def _function(self, e: L.LEFunc) -> Callable[..., Any]:
+    def function(self, e: L.LEFunc) -> Callable[..., Any]:
+        """The callable a function call expression invokes (a builtin or a UDF)."""
         if e.kind == "udf":
             ns, _, short = e.func.rpartition(".")
             path = self.udfs.get(ns) if ns in self.udfs else self.udfs.get(None)

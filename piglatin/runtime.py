@@ -16,6 +16,7 @@ import hashlib
 import logging
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import mmh3
@@ -23,14 +24,18 @@ import mmh3
 from mapred.api import Job
 from mapred.output import OutputFormat, RecordFileOutputFormat, TextOutputFormat
 from piglatin import aggregates as AG
+from piglatin import codegen as CG
 from piglatin import logical as L
 from piglatin import mapjoins as MJ
 from piglatin import reducers as R
 from piglatin.errors import PigError
+from piglatin.mrcompiler import MRJob
 from piglatin.physical import Compiler, chain_functions
 from piglatin.schema import DataType
 from piglatin.storage import (
     BinStorage,
+    PigStorage,
+    TextFields,
     TextLoader,
     get_loader,
     get_storer,
@@ -43,6 +48,7 @@ log = logging.getLogger(__name__)
 SCRIPT, SPEC, CWD, LOCATIONS = "pig.script", "pig.job.spec", "pig.cwd", "pig.locations"
 SCALARS, UDFS, OUTFMT = "pig.scalars", "pig.udfs", "pig.output.format"
 WARNINGS = "org.apache.pig.PigWarning"  # counter group of load warnings (bad fields)
+CODEGEN = "pig.codegen"  # false: run the map side as composed closures, not generated code
 CACHE = "pig.cache"  # replicated input op id -> its files' names in the distributed cache
 _PLANS: dict[str, L.LogicalPlan] = {}
 
@@ -168,7 +174,7 @@ def read_index(job: Any, index_id: str) -> list[tuple]:
 
 def right_parser(job: Any, source: L.LogicalOperator, chain: list) -> Callable[[Any], list]:
     """Record value -> tuples of a merge join's right input (its loader and narrow chain)."""
-    parse, _pushed = job._parser(source)
+    parse = job._parser(source)
     stages = [job._narrow(job.plan.op(op_id), slot) for op_id, slot in chain]
     run = chain_functions(stages, lambda t: [t])
     return lambda v: run(parse(v))
@@ -176,6 +182,119 @@ def right_parser(job: Any, source: L.LogicalOperator, chain: list) -> Callable[[
 
 def _ONE_FIELD(v: str) -> tuple:  # a marker: the map pipeline inlines it
     return (v,)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """How a map input's records become tuples: `parse`; `pushed` when the loader took a
+    projection; `width` of its tuples when the loader guarantees one; `text` when lines may
+    be split inline (PigStorage with a schema)."""
+
+    parse: Callable[[Any], tuple]
+    pushed: bool
+    width: int | None = None
+    text: TextFields | None = None
+
+
+def input_chain(
+    plan: L.LogicalPlan, spec: dict, index: int
+) -> tuple[L.LogicalOperator, list[tuple[L.LogicalOperator, int]], tuple[int, ...] | None]:
+    """Map input `index` of a job spec: its source, its chain of (operator, input slot) and
+    the columns a projection right after a LOAD keeps (to push into the loader)."""
+    inp = spec["inputs"][index]
+    source = plan.op(inp["source"])
+    chain = [(plan.op(op_id), slot) for op_id, slot in inp["chain"]]
+    projection = None
+    if isinstance(source, L.LOLoad) and chain and chain[0][0].inputs == (source.op_id,):
+        projection = L.plain_projection(chain[0][0])
+    return source, chain, projection
+
+
+def make_reader(
+    source: L.LogicalOperator,
+    projection: tuple[int, ...] | None = None,
+    path: str = "",
+    on_warning: Callable[[str], None] | None = None,
+) -> Reader:
+    """How `source`'s records become tuples (a LOAD's loader, or the unpacking of an
+    intermediate output); the loader is asked to give only the `projection` columns when one
+    is given (Pig's projection push-down). `path`: the file read (-tagFile/-tagPath)."""
+    if not isinstance(source, L.LOLoad):
+        return Reader(unpack_value, False)
+    loader = loader_for(source)
+    if getattr(loader, "tag", None) is not None:
+        loader.set_source(path)
+    loader.on_warning = on_warning
+    pushed = projection is not None and loader.push_projection(projection)
+    width = len(projection) if pushed else None  # type: ignore[arg-type]
+    if input_format_of(source) == "records":
+        return Reader(loader.parse_line, pushed, width)
+    if isinstance(loader, TextLoader) and loader.schema is None and not pushed:
+        return Reader(_ONE_FIELD, False, 1)
+    text = loader.text_fields() if isinstance(loader, PigStorage) else None
+    return Reader(loader.line_parser(), pushed, width, text)
+
+
+def generate_map_code(
+    index: int,
+    source: L.LogicalOperator,
+    reader: Reader,
+    chain: list[tuple[L.LogicalOperator, int]],
+    stages: list,
+    tail: Callable[[tuple], Any],
+    compiler: Compiler,
+) -> CG.Pipeline | None:
+    """The generated batch function of map input `index`; None when its rows have no
+    known width."""
+    width = reader.width if reader.width is not None else _width_of(source)
+    if width is None:
+        return None
+    record = CG.RecordSource(width, reader.text, reader.parse, reader.parse is _ONE_FIELD)
+
+    def rest_from(i: int) -> Callable[[tuple], Any]:
+        return chain_functions(stages[i:], tail)
+
+    return CG.generate_map_pipeline(
+        f"map{index}_batch", record, chain, stages, tail, compiler, rest_from
+    )
+
+
+def explain_code(plan: L.LogicalPlan, jobs: list[MRJob], compiler: Compiler) -> str:
+    """The generated map-side code of every job input, as EXPLAIN prints it (tails and
+    operators it does not inline are named, not shown)."""
+    lines = [
+        "#--------------------------------------------------",
+        "# Generated code (map side)",
+        "#--------------------------------------------------",
+    ]
+    for job in jobs:
+        if job.spec["kind"] == "index":
+            continue
+        for index in range(len(job.spec["inputs"])):
+            source, chain, projection = input_chain(plan, job.spec, index)
+            reader = make_reader(source, projection)
+            if reader.pushed:
+                chain = chain[1:]
+            stages = [
+                _not_inlined if isinstance(op, L.LOJoin) else compiler.narrow(op, slot)
+                for op, slot in chain
+            ]
+            code = generate_map_code(index, source, reader, chain, stages, _not_inlined, compiler)
+            lines.append(f"# {job.name}, input {index}")
+            lines.append(code.source if code is not None else "# (no generated code)")
+    return "\n".join(lines)
+
+
+def _not_inlined(t: tuple) -> list:  # EXPLAIN's stand-in for a tail or a join
+    return []
+
+
+def _width_of(source: L.LogicalOperator) -> int | None:
+    """The width a source's schema promises (a LOAD pads and cuts to its AS schema; other
+    rows are checked against it in the generated code)."""
+    if source.schema is None or (isinstance(source, L.LOLoad) and source.declared is None):
+        return None
+    return len(source.schema)
 
 
 class PigOutputFormat(OutputFormat):
@@ -238,46 +357,43 @@ class PigJob(Job):
 
     def _map_pipeline(self, index: int) -> tuple[Callable[[Any, Any], list], Any]:
         """(key, value) -> outputs: parse the input record, then the map side's stages; and
-        (keys, values) -> outputs of a whole batch, or None."""
-        inp = self.spec["inputs"][index]
-        source = self.plan.op(inp["source"])
-        chain = [(self.plan.op(op_id), slot) for op_id, slot in inp["chain"]]
-        projection = None
-        if isinstance(source, L.LOLoad) and chain and chain[0][0].inputs == (source.op_id,):
-            projection = L.plain_projection(chain[0][0])
-        parse, pushed = self._parser(source, projection)
-        if pushed:
+        (keys, values) -> outputs of a whole batch, or None. The batch form is generated
+        code (`codegen`) unless ``pig.codegen`` is false or the input has no known width."""
+        source, chain, projection = input_chain(self.plan, self.spec, index)
+        split = self.context.split
+        increment = self.context.increment
+        reader = make_reader(
+            source, projection, split.url if split else "", lambda c: increment(WARNINGS, c)
+        )
+        parse = reader.parse
+        if reader.pushed:
             chain = chain[1:]  # the loader gives the projected columns itself
         stages = [self._narrow(op, slot) for op, slot in chain]
         if self.spec["kind"] == "index":
             tail = MJ.index_tail(self)
         else:
-            tail = R.map_tail(self, inp["tag"]) if self.spec["op"] else self.emit
+            tag = self.spec["inputs"][index]["tag"]
+            tail = R.map_tail(self, tag) if self.spec["op"] else self.emit
         run = chain_functions(stages, tail)
+        if parse is _ONE_FIELD and getattr(run, "of_value", None) is not None:
+            return run.of_value, getattr(run, "of_values", None)  # FLATTEN(TOKENIZE) counts
+        code = None
+        if self.context.conf.get_bool(CODEGEN, True) and self.spec["kind"] != "index":
+            code = generate_map_code(index, source, reader, chain, stages, tail, self.compiler)
+        if code is not None:
+            batch = code.function()
+            return (lambda key, value: batch(None, (value,))), batch
         if parse is _ONE_FIELD:
-            of_value = getattr(run, "of_value", None)  # (key, value) -> run((value,))
-            return of_value or (lambda key, value: run((value,))), getattr(run, "of_values", None)
+            return (lambda key, value: run((value,))), None
         return (lambda key, value: run(parse(value))), None
 
-    def _parser(
-        self, source: L.LogicalOperator, projection: tuple[int, ...] | None = None
-    ) -> tuple[Callable[[Any], tuple], bool]:
-        """(input record -> tuple, pushed) for `source`: a LOAD's loader, asked to give
-        only the `projection` columns when one is given (Pig's projection push-down;
-        `pushed` says it does), or the unpacking of an intermediate output."""
-        if not isinstance(source, L.LOLoad):
-            return unpack_value, False
-        loader = loader_for(source)
-        if getattr(loader, "tag", None) is not None:
-            loader.set_source(self.context.split.url if self.context.split else "")
+    def _parser(self, source: L.LogicalOperator) -> Callable[[Any], tuple]:
+        """Input record -> tuple for `source` (a LOAD's loader, or the unpacking of an
+        intermediate output)."""
+        split = self.context.split
         increment = self.context.increment
-        loader.on_warning = lambda code: increment(WARNINGS, code)
-        pushed = projection is not None and loader.push_projection(projection)
-        if input_format_of(source) == "records":
-            return loader.parse_line, pushed
-        if isinstance(loader, TextLoader) and loader.schema is None and not pushed:
-            return _ONE_FIELD, False
-        return loader.line_parser(), pushed
+        on_warning = lambda c: increment(WARNINGS, c)  # noqa: E731
+        return make_reader(source, None, split.url if split else "", on_warning).parse
 
     def _narrow(self, op: L.LogicalOperator, slot: int) -> Any:
         if isinstance(op, L.LOJoin) and op.strategy == "merge":

@@ -22,6 +22,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -228,6 +229,17 @@ def _strip_newline(line: bytes | str) -> bytes | str:
 # ---------------------------------------------------------------------- PigStorage
 
 
+@dataclass(frozen=True)
+class TextFields:
+    """How PigStorage turns a text line into a tuple: split on `delimiter`, pad to `width`
+    with empty fields; then for each (column, cast) of `fields`: an empty field is null, else
+    ``cast(field)`` (None: the str itself, a chararray)."""
+
+    delimiter: str
+    width: int
+    fields: tuple[tuple[int, Callable[[str], Any] | None], ...]
+
+
 class PigStorage(LoadFunc, StoreFunc):
     """Delimited text; fields are bytearray unless a schema is applied; empty -> null."""
 
@@ -265,19 +277,28 @@ class PigStorage(LoadFunc, StoreFunc):
         self.projection = tuple(columns)
         return True
 
+    def text_fields(self) -> TextFields | None:
+        """How a text line becomes this loader's tuple (its schema's fields, or the pushed
+        projection's), for callers that split lines themselves; None when fields are not
+        taken from the line alone (no schema: bytearrays; -tagFile/-tagPath)."""
+        if self._casters is None or self.tag is not None:
+            return None
+        specs = self.schema or []
+        columns = self.projection if self.projection is not None else range(len(specs))
+        picks = tuple((c, _text_caster(specs[c][1], specs[c][2], self._casters[c], self.warn))
+                      for c in columns)
+        return TextFields(self.delimiter, len(specs), picks)
+
     def line_parser(self) -> Callable[[str], tuple]:
         """Split once on the delimiter, convert only the schema's (or the pushed
         projection's) fields straight from str: chararray fields need no conversion,
         numbers parse with one C call when they are plain ASCII, complex fields parse
         from the text (`piglatin.data.cast`)."""
-        if self._casters is None or self.tag is not None:
+        tf = self.text_fields()
+        if tf is None:
             return self.parse_line
-        specs = self.schema or []
-        columns = self.projection if self.projection is not None else range(len(specs))
-        picks = [(c, _text_caster(specs[c][1], specs[c][2], self._casters[c], self.warn))
-                 for c in columns]
-        width, delim = len(specs), self.delimiter
-        if all(cast is None for _, cast in picks) and list(columns) == list(range(width)):
+        picks, width, delim = tf.fields, tf.width, tf.delimiter
+        if all(cast is None for _, cast in picks) and [c for c, _ in picks] == list(range(width)):
 
             def chararrays(v: str) -> tuple:
                 fields = v.split(delim)

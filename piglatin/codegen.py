@@ -1,0 +1,384 @@
+"""Whole-pipeline code generation for the map side of a Pig job.
+
+Owns: turning one map pipeline — its input's conversion to columns, then the FILTERs,
+FOREACHes and SPLIT branches that follow — into the source of ONE Python function that takes
+a batch of input records and returns the map outputs of the whole batch. Each column is a
+local variable; each expression is spelled out inline with Pig's null semantics (three-valued
+AND/OR, null-propagating arithmetic wrapped to Java's int/long, null comparisons), so no
+per-operator or per-expression call is left per record. What it does not inline it calls:
+field casts, builtin and UDF functions, expressions it has no inline form for (compiled by
+`physical.Compiler`), the operators after the first one it cannot generate, and the job's
+tail (what emits the map output records). A row that does not have the width the plan
+promises (a short intermediate record, a bag element of another width) takes the closure
+pipeline instead, from the step where it stops fitting, so every row gets exactly what the
+closures give.
+
+The source is built from the plan only, never from data: constants and callables live in a
+namespace under generated names (short strings and numbers are written as Python literals by
+`repr`), and the same plan always gives the same source (`EXPLAIN` prints it).
+Must not touch: job wiring (runtime.py), loaders (storage.py: PigStorage describes its fields
+as a `storage.TextFields`), operator semantics (physical.py, exprs.py).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from piglatin import data
+from piglatin import logical as L
+from piglatin.exprs import caster
+from piglatin.schema import DataType
+from piglatin.storage import TextFields
+
+__all__ = ["Pipeline", "RecordSource", "generate_map_pipeline"]
+
+RecordFn = Callable[[tuple], Any]
+
+_NUMERIC = frozenset((DataType.INT, DataType.LONG, DataType.FLOAT, DataType.DOUBLE))
+_COMPARABLE = (_NUMERIC, frozenset((DataType.CHARARRAY,)), frozenset((DataType.BOOLEAN,)))
+_INT_BITS = {DataType.INT: 32, DataType.LONG: 64}
+
+
+@dataclass(frozen=True)
+class RecordSource:
+    """How a map input's records become columns: `text` (PigStorage's fields, converted
+    inline) or `parse` (a record -> tuple function, then `width` columns)."""
+
+    width: int
+    text: TextFields | None = None
+    parse: Callable[[Any], tuple] | None = None
+    one_field: bool = False  # TextLoader: the line itself is the only column
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """Generated source of one map pipeline and the namespace it runs in."""
+
+    name: str
+    source: str
+    namespace: dict[str, Any] = field(compare=False, repr=False)
+    generated: tuple[str, ...] = ()  # op ids inlined, in order
+
+    def function(self) -> Callable[[Any, list], list]:
+        """(keys, values) -> the map outputs of the batch."""
+        ns = dict(self.namespace)
+        exec(compile(self.source, f"<pig pipeline {self.name}>", "exec"), ns)  # noqa: S102
+        return ns[self.name]
+
+
+def generate_map_pipeline(
+    name: str,
+    source: RecordSource,
+    ops: Sequence[tuple[L.LogicalOperator, int]],
+    closures: Sequence[RecordFn | None],
+    tail: RecordFn,
+    compiler: Any,
+    rest_from: Callable[[int], RecordFn],
+) -> Pipeline:
+    """The pipeline: `source`'s columns through `ops` (the first ones it can inline; from
+    the first it cannot, ``rest_from(i)`` runs ops[i:] and the tail) into `tail`.
+    `closures[i]` is op i's record function (None: the identity)."""
+    gen = _Generator(compiler)
+    return gen.pipeline(name, source, ops, closures, tail, rest_from)
+
+
+class _Generator:
+    def __init__(self, compiler: Any) -> None:
+        self.comp = compiler
+        self.ns: dict[str, Any] = {}
+        self.lines: list[str] = []
+        self.count = 0
+
+    # -- names ------------------------------------------------------------------------------
+    def fresh(self, prefix: str = "x") -> str:
+        self.count += 1
+        return f"{prefix}{self.count}"
+
+    def const(self, prefix: str, value: Any) -> str:
+        name = self.fresh("_" + prefix)
+        self.ns[name] = value
+        return name
+
+    def literal(self, value: Any) -> str:
+        t = type(value)
+        if value is None or t is bool or t is int:
+            return repr(value)
+        if t is float and math.isfinite(value):
+            return repr(value)
+        if t is str and len(value) <= 40:
+            return repr(value)
+        return self.const("k", value)
+
+    def emit(self, depth: int, line: str) -> None:
+        self.lines.append("    " * depth + line)
+
+    # -- the function -----------------------------------------------------------------------
+    def pipeline(self, name, source, ops, closures, tail, rest_from) -> Pipeline:
+        self.emit(0, f"def {name}(_keys, _values):")
+        self.emit(1, "_out = []")
+        self.emit(1, "for _v in _values:")
+        cols = self.source(source, rest_from(0))
+        depth = 2
+        done: list[str] = []
+        for i, (op, _slot) in enumerate(ops):
+            step = self.step(op, closures[i], cols, depth, rest_from(i + 1))
+            if step is None:
+                row = self.row(cols)
+                self.emit(depth, f"_out += {self.const('rest', rest_from(i))}({row})")
+                break
+            cols, depth = step
+            done.append(op.op_id)
+        else:
+            self.emit(depth, f"_out += {self.const('tail', tail)}({self.row(cols)})")
+        self.emit(1, "return _out")
+        return Pipeline(name, "\n".join(self.lines) + "\n", self.ns, tuple(done))
+
+    def source(self, src: RecordSource, whole: RecordFn) -> list[str]:
+        if src.one_field:
+            return ["_v"]
+        if src.text is not None:
+            return self.text_fields(src.text)
+        parse = self.const("parse", src.parse)
+        cols = [self.fresh("c") for _ in range(src.width)]
+        self.emit(2, f"_t = {parse}(_v)")
+        self.misfit(2, "_t", src.width, whole, "_t")
+        self.unpack(2, cols, "_t")
+        return cols
+
+    def text_fields(self, tf: TextFields) -> list[str]:
+        self.emit(2, f"_f = _v.split({self.literal(tf.delimiter)})")
+        pad = self.const("pad", [""] * tf.width)
+        self.emit(2, f"if len(_f) < {tf.width}:")
+        self.emit(3, f"_f += {pad}[len(_f):]")
+        cols = []
+        for column, cast in tf.fields:
+            c = self.fresh("c")
+            if cast is None:
+                self.emit(2, f"{c} = _f[{column}] or None")
+            else:
+                fn = self.const("cast", cast)
+                self.emit(2, f"{c} = {fn}(_x) if (_x := _f[{column}]) else None")
+            cols.append(c)
+        return cols
+
+    def misfit(self, depth: int, value: str, width: int, slow: RecordFn, row: str) -> None:
+        """Rows of another width than the plan's take the closures from here."""
+        self.emit(depth, f"if len({value}) != {width}:")
+        self.emit(depth + 1, f"_out += {self.const('slow', slow)}({row})")
+        self.emit(depth + 1, "continue")
+
+    def unpack(self, depth: int, cols: list[str], value: str) -> None:
+        if len(cols) == 1:
+            self.emit(depth, f"{cols[0]} = {value}[0]")
+        elif cols:
+            self.emit(depth, f"{', '.join(cols)} = {value}")
+
+    @staticmethod
+    def row(cols: Sequence[str]) -> str:
+        return "(" + "".join(c + ", " for c in cols) + ")"
+
+    # -- operators --------------------------------------------------------------------------
+    def step(self, op, closure, cols, depth, rest) -> tuple[list[str], int] | None:
+        if closure is None:  # the identity (SPLIT, plain UNION)
+            return cols, depth
+        if isinstance(op, L.LOFilter) and op.cond is not None:
+            cond = self.expr(op.cond, cols)
+            self.emit(depth, f"if ({cond}) is not True:")
+            self.emit(depth + 1, "continue")
+            return cols, depth
+        if isinstance(op, L.LOSplitOutput):
+            if op.cond is not None:
+                self.emit(depth, f"if ({self.expr(op.cond, cols)}) is not True:")
+            else:
+                others = " or ".join(f"({self.expr(c, cols)}) is True" for c in op.others)
+                self.emit(depth, f"if {others or 'False'}:")
+            self.emit(depth + 1, "continue")
+            return cols, depth
+        if isinstance(op, L.LOForEach) and not op.nested and op.generate:
+            return self.foreach(op, cols, depth, rest)
+        return None
+
+    def foreach(self, op: L.LOForEach, cols, depth, rest) -> tuple[list[str], int] | None:
+        flat = [i for i, g in enumerate(op.generate) if g.flatten]
+        if len(flat) > 1:
+            return None
+        if flat:
+            g = op.generate[flat[0]]
+            if g.casts or g.fields is None or g.expr.type not in (DataType.BAG, DataType.TUPLE):
+                return None
+        parts: list[list[str]] = []
+        for g in op.generate:
+            if g.flatten:
+                parts.append([])
+                continue
+            value = self.expr(g.expr, cols)
+            if not value.isidentifier() and value != "None":
+                var = self.fresh("v")
+                self.emit(depth, f"{var} = {value}")
+                value = var
+            parts.append([value])
+        if not flat:
+            return [p[0] for p in parts], depth
+        i = flat[0]
+        g = op.generate[i]
+        width = len(g.fields)  # type: ignore[arg-type]
+        inner = [self.fresh("c") for _ in range(width)]
+        pre = [c for p in parts[:i] for c in p]
+        post = [c for p in parts[i + 1 :] for c in p]
+        nulls = self.const("nulls", [(None,) * width] if width else [(None,)])
+        value = self.expr(g.expr, cols)
+        r = self.fresh("_r")
+        if g.expr.type is DataType.BAG:
+            b = self.fresh("_b")
+            self.emit(depth, f"{b} = {value}")
+            self.emit(depth, f"for {r} in ({b} if {b} is not None else {nulls}):")
+        else:
+            self.emit(depth, f"if ({r} := {value}) is None:")
+            self.emit(depth + 1, f"{r} = {nulls}[0]")
+            depth -= 1  # no loop: the body stays at this depth
+        whole = f"{self.row(pre)} + {r} + {self.row(post)}"
+        self.misfit(depth + 1, r, width, rest, whole)
+        self.unpack(depth + 1, inner, r)
+        return pre + inner + post, depth + 1
+
+    # -- expressions ------------------------------------------------------------------------
+    def expr(self, e: L.LExpr, cols: list[str]) -> str:  # noqa: C901 - one branch per node
+        if id(e) in self.comp.replace:
+            return self.closure(e, cols)
+        if isinstance(e, L.LEProject):
+            if e.column is None:
+                return self.row(cols)
+            return cols[e.column] if e.column < len(cols) else "None"
+        if isinstance(e, L.LEConst):
+            return self.literal(e.value)
+        if isinstance(e, L.LEBinary):
+            return self.binary(e, cols)
+        if isinstance(e, L.LEUnary):
+            a = self.expr(e.operand, cols)
+            x = self.fresh()
+            if e.op == "neg":
+                return f"(None if ({x} := {a}) is None else -{x})"
+            if e.op == "not":
+                return f"(None if ({x} := {a}) is None else not {x})"
+            if e.op == "isnull":
+                return f"({a} is None)"
+            return f"({a} is not None)"
+        if isinstance(e, L.LEBinCond):
+            c, a, b = (self.expr(x, cols) for x in (e.cond, e.then, e.otherwise))
+            x = self.fresh()
+            return f"(None if ({x} := {c}) is None else ({a} if {x} else {b}))"
+        if isinstance(e, L.LEMapLookup):
+            m = self.fresh("m")
+            base = self.expr(e.base, cols)
+            return f"(None if ({m} := {base}) is None else {m}.get({self.literal(e.key)}))"
+        if isinstance(e, L.LECast):
+            a = self.expr(e.operand, cols)
+            if e.operand.type is e.type and e.type.is_atomic and e.type is not DataType.FLOAT:
+                return a
+            return f"{self.const('cast', caster(e.field))}({a})"
+        if isinstance(e, L.LEFunc):
+            fn = self.const("fn", self.comp.function(e))
+            return f"{fn}({', '.join(self.expr(a, cols) for a in e.args)})"
+        if isinstance(e, L.LETuple):
+            return self.row([self.expr(i, cols) for i in e.items])
+        return self.closure(e, cols)
+
+    def closure(self, e: L.LExpr, cols: list[str]) -> str:
+        """An expression with no inline form: its compiled closure over the row."""
+        return f"{self.const('e', self.comp.expr(e))}({self.row(cols)})"
+
+    @staticmethod
+    def operand(src: str, temp: str) -> tuple[str, str | None]:
+        """(how to name an operand's value, its null test): a variable or a literal as is;
+        anything else evaluated once into `temp`."""
+        if src.isidentifier() and src != "None" or _is_number(src):
+            return src, (f"{src} is None" if src.isidentifier() else None)
+        if src[:1] in "'\"" and src[-1:] == src[:1] and "\n" not in src:
+            return src, None
+        return temp, f"({temp} := {src}) is None"
+
+    def binary(self, e: L.LEBinary, cols: list[str]) -> str:
+        op = e.op
+        if op in ("/", "%", "matches"):
+            return self.closure(e, cols)
+        a, b = self.expr(e.left, cols), self.expr(e.right, cols)
+        x, y = self.fresh(), self.fresh()
+        if op == "and":
+            return (
+                f"(False if ({x} := {a}) is False or ({y} := {b}) is False "
+                f"else (None if {x} is None or {y} is None else True))"
+            )
+        if op == "or":
+            return (
+                f"(True if ({x} := {a}) is True or ({y} := {b}) is True "
+                f"else (None if {x} is None or {y} is None else False))"
+            )
+        (x, nx), (y, ny) = self.operand(a, x), self.operand(b, y)
+        nulls = " or ".join(n for n in (nx, ny) if n) or "False"
+        if op in ("+", "-", "*"):
+            core = f"(None if {nulls} else {x} {op} {y})"
+            bits = _INT_BITS.get(e.type)
+            if bits is None:
+                return core
+            lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+            r = self.fresh("r")
+            wrap = self.const("wrap", _wrapper(bits))
+            return f"({r} if ({r} := {core}) is None or {lo} <= {r} <= {hi} else {wrap}({r}))"
+        typed = not (_calls_udf(e.left) or _calls_udf(e.right))  # a UDF may return any type
+        if typed and any(e.left.type in fam and e.right.type in fam for fam in _COMPARABLE):
+            return f"(None if {nulls} else {x} {op} {y})"
+        return f"(None if {nulls} else {self.const('cmp', _comparison(op))}({x}, {y}))"
+
+
+def _is_number(src: str) -> bool:
+    try:
+        float(src)
+    except ValueError:
+        return False
+    return True
+
+
+def _calls_udf(e: L.LExpr) -> bool:
+    if isinstance(e, L.LEFunc):
+        return e.kind != "builtin" or any(_calls_udf(a) for a in e.args)
+    return any(_calls_udf(c) for c in _children(e))
+
+
+def _children(e: L.LExpr) -> tuple[L.LExpr, ...]:
+    if isinstance(e, L.LEBinary):
+        return (e.left, e.right)
+    if isinstance(e, (L.LEUnary, L.LECast)):
+        return (e.operand,)
+    if isinstance(e, L.LEBinCond):
+        return (e.cond, e.then, e.otherwise)
+    if isinstance(e, L.LEMapLookup):
+        return (e.base,)
+    return ()
+
+
+def _wrapper(bits: int) -> Callable[[int], int]:
+    lo, mod = -(1 << (bits - 1)), 1 << bits
+    return lambda r: (r - lo) % mod + lo
+
+
+def _comparison(op: str) -> Callable[[Any, Any], bool]:
+    """x op y for values of types Python may refuse to compare: then Pig's order of types."""
+    cmp = {
+        "==": lambda x, y: x == y,
+        "!=": lambda x, y: x != y,
+        "<": lambda x, y: x < y,
+        ">": lambda x, y: x > y,
+        "<=": lambda x, y: x <= y,
+        ">=": lambda x, y: x >= y,
+    }[op]
+
+    def compare(x: Any, y: Any) -> bool:
+        try:
+            return cmp(x, y)
+        except TypeError:
+            return cmp(data.sort_key(x), data.sort_key(y))
+
+    return compare
