@@ -3,7 +3,8 @@
 Owns: the mapping between Pig types and Python values, Pig's cast rules (including
 parsing bytearray text the way PigStorage's Utf8StorageConverter does), Pig's total
 ordering of values (`sort_key`, `compare`), and the DUMP / PigStorage text format.
-Must not touch: schemas, plans or execution; nothing here imports other piglatin modules.
+Must not touch: schemas, plans or execution; the only piglatin module imported is the
+leaf `piglatin.textcomplex` (the text form of tuples/bags/maps, given `CASTS` for scalars).
 
 Representation (the contract every other module relies on)::
 
@@ -32,6 +33,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
+
+from piglatin.textcomplex import bag_element as _bag_element
+from piglatin.textcomplex import compile_parser, field_spec
 
 Warn = Callable[[str], None] | None
 
@@ -280,19 +284,41 @@ CASTS: dict[str, Callable[[Any, Warn], Any]] = {
 }
 
 
-def field_spec(f: Any) -> tuple[str, Sequence[Any] | None]:
-    """Normalise a schema field to (type, inner): accepts "int", ("name", "int"),
-    ("name", "bag", [inner...]) or any object with `.type` and optional
-    `.inner`/`.schema`/`.fields`."""
-    if isinstance(f, str):
-        return f, None
-    if isinstance(f, (tuple, list)):
-        return (f[1], None) if len(f) == 2 else (f[1], f[2])
-    inner = getattr(f, "inner", None) or getattr(f, "schema", None) or getattr(f, "fields", None)
-    if inner is not None and not isinstance(inner, (list, tuple)):
-        inner = getattr(inner, "fields", inner)
-    type_name = getattr(f.type, "value", f.type) or "bytearray"
-    return type_name, inner or None
+def complex_caster(
+    type_name: str, inner: Sequence[Any] | None, warn: Warn = None
+) -> Callable[[Any], Any]:
+    """value -> `cast(value, type_name, warn, inner)` for a tuple/bag/map type, with the
+    text parser built once here (`piglatin.textcomplex.compile_parser`), not per value."""
+    parse = compile_parser(type_name, inner, CASTS)
+
+    def cast_one(value: Any) -> Any:
+        t = type(value)
+        if t is str or t is bytes:
+            text = value.decode("utf-8", "replace") if t is bytes else value
+            try:
+                return parse(text, warn)
+            except (ValueError, IndexError):
+                return _fail(value, warn)
+        return _cast_complex(value, type_name, inner, warn)
+
+    return cast_one
+
+
+# (type, id(inner)) -> (inner, parser): `cast` finds the parser built for the same inner
+# schema object; holding `inner` keeps its id from being reused while it is cached.
+_PARSERS: dict[tuple[str, int], tuple[Any, Callable[[str, Warn], Any]]] = {}
+
+
+def _parser(type_name: str, inner: Sequence[Any] | None) -> Callable[[str, Warn], Any]:
+    key = (type_name, id(inner))
+    hit = _PARSERS.get(key)
+    if hit is not None and hit[0] is inner:
+        return hit[1]
+    if len(_PARSERS) >= 256:
+        _PARSERS.clear()
+    parse = compile_parser(type_name, inner, CASTS)
+    _PARSERS[key] = (inner, parse)
+    return parse
 
 
 def _cast_complex(value: Any, type_name: str, inner: Sequence[Any] | None, warn: Warn) -> Any:
@@ -301,12 +327,9 @@ def _cast_complex(value: Any, type_name: str, inner: Sequence[Any] | None, warn:
     if type(value) is bytes or type(value) is str:
         text = value.decode("utf-8", "replace") if type(value) is bytes else value
         try:
-            parsed, end = _parse_complex(text, 0, type_name, inner, warn)
-            if text[end:].strip():
-                raise ValueError("trailing characters")
+            return _parser(type_name, inner)(text, warn)
         except (ValueError, IndexError):
             return _fail(value, warn)
-        return parsed
     expected = {"tuple": tuple, "bag": list, "map": dict}[type_name]
     if type(value) is not expected:
         return _fail(value, warn)
@@ -327,101 +350,6 @@ def _cast_typed(value: Any, type_name: str, inner: Sequence[Any], warn: Warn) ->
         return [cast(t, tn, warn, inn) for t in value]
     tn, inn = field_spec(inner[0])
     return {k: cast(v, tn, warn, inn) for k, v in value.items()}
-
-
-def _bag_element(inner: Sequence[Any] | None) -> tuple[str, Sequence[Any] | None]:
-    if inner and len(inner) == 1:
-        tn, inn = field_spec(inner[0])
-        if tn == "tuple":
-            return tn, inn
-    return "tuple", inner
-
-
-# ------------------------------------------------------------- complex text parsing
-
-_OPEN = {"(": ")", "{": "}", "[": "]"}
-
-
-def _scan_field(text: str, pos: int, stops: str) -> int:
-    """Index of the first stop character at nesting depth 0, from pos."""
-    depth = 0
-    n = len(text)
-    while pos < n:
-        c = text[pos]
-        if c in "({[":
-            depth += 1
-        elif c in ")}]":
-            if depth == 0:
-                return pos
-            depth -= 1
-        elif depth == 0 and c in stops:
-            return pos
-        pos += 1
-    raise ValueError("unterminated value")
-
-
-def _parse_field(text: str, pos: int, stops: str, spec: Any, warn: Warn) -> tuple[Any, int]:
-    tn, inn = field_spec(spec) if spec is not None else ("bytearray", None)
-    if tn in ("tuple", "bag", "map"):
-        while text[pos] == " ":
-            pos += 1
-        if text[pos] in stops:
-            return None, pos
-        return _parse_complex(text, pos, tn, inn, warn)
-    end = _scan_field(text, pos, stops)
-    raw = text[pos:end]
-    if not raw:
-        return None, end
-    return (raw.encode("utf-8") if tn == "bytearray" else cast(raw, tn, warn)), end
-
-
-def _parse_complex(
-    text: str, pos: int, type_name: str, inner: Any, warn: Warn = None
-) -> tuple[Any, int]:
-    opener = {"tuple": "(", "bag": "{", "map": "["}[type_name]
-    if text[pos] != opener:
-        raise ValueError(f"expected {opener}")
-    pos += 1
-    closer = _OPEN[opener]
-    if type_name == "map":
-        return _parse_map(text, pos, inner, warn)
-    if type_name == "bag":
-        tn, inn = _bag_element(inner)
-        bag: list[tuple] = []
-        while text[pos] != closer:
-            t, pos = _parse_complex(text, pos, "tuple", inn, warn)
-            bag.append(t)
-            if text[pos] == ",":
-                pos += 1
-        return bag, pos + 1
-    specs = list(inner) if inner else None
-    if text[pos] == closer and not specs:
-        return (), pos + 1
-    fields = []
-    i = 0
-    while True:
-        spec = specs[i] if specs and i < len(specs) else None
-        value, pos = _parse_field(text, pos, ",)", spec, warn)
-        fields.append(value)
-        i += 1
-        if text[pos] == ")":
-            return tuple(fields), pos + 1
-        pos += 1
-
-
-def _parse_map(text: str, pos: int, inner: Any, warn: Warn) -> tuple[dict, int]:
-    spec = inner[0] if inner else None
-    result: dict[str, Any] = {}
-    if text[pos] == "]":
-        return result, pos + 1
-    while True:
-        hash_at = text.index("#", pos)
-        key = text[pos:hash_at]
-        value, pos = _parse_field(text, hash_at + 1, ",]", spec, warn)
-        result[key] = value
-        if text[pos] == "]":
-            return result, pos + 1
-        pos += 1
 
 
 # -------------------------------------------------------------------------- datetime

@@ -1,0 +1,392 @@
+"""Pig's text form of complex values: maps `[k#v,k2#v2]`, tuples `(a,b)`, bags `{(a),(b)}`.
+
+Owns: turning that text (what PigStorage reads for a field declared tuple/bag/map, the
+way Utf8StorageConverter's bytesToMap/bytesToTuple/bytesToBag do) into Python values,
+and walking the inner schemas that say how nested fields are typed (`field_spec`,
+`bag_element`). Must not touch: scalar cast rules (the caller passes them in as
+`scalars`, type name -> `fn(text, warn)`), schemas as objects, plans, execution; this
+module imports nothing from piglatin.
+
+Two parsers with one behaviour:
+
+* `parse_reference` walks the text character by character. It is the specification:
+  the behaviour the conformance cases check, kept simple to read.
+* `compile_parser(type_name, inner, scalars)` builds, once per (type, inner schema), a
+  parser that does a few C-level calls per value (a regex `fullmatch` to recognise a
+  flat shape, `str.split`/`partition`) and falls back to the reference for anything
+  else (nested or odd text), so both give the same value and the same warnings for
+  every input (tests/piglatin/test_complex_parse.py checks this with hypothesis).
+
+The rules (both parsers): a field's text ends at the first `,` (or the container's
+closer) outside any brackets, counting `( [ {` up and `) ] }` down whatever their kind;
+an empty field is null; a map key is everything up to the next `#`; a field declared
+complex may have leading spaces and must then be exactly that complex value; fields past
+the inner schema are bytearray; malformed text raises ValueError or IndexError (the
+caller turns that into null and FIELD_DISCARDED_TYPE_CONVERSION_FAILED). Pig has no
+escapes in this text form: a delimiter inside a value cannot be written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+Warn = Callable[[str], None] | None
+Scalars = Mapping[str, Callable[[Any, Warn], Any]]
+Parser = Callable[[str, Warn], Any]
+COMPLEX = ("tuple", "bag", "map")
+
+
+def field_spec(f: Any) -> tuple[str, Sequence[Any] | None]:
+    """Normalise a schema field to (type, inner): accepts "int", ("name", "int"),
+    ("name", "bag", [inner...]) or any object with `.type` and optional
+    `.inner`/`.schema`/`.fields`."""
+    if isinstance(f, str):
+        return f, None
+    if isinstance(f, (tuple, list)):
+        return (f[1], None) if len(f) == 2 else (f[1], f[2])
+    inner = getattr(f, "inner", None) or getattr(f, "schema", None) or getattr(f, "fields", None)
+    if inner is not None and not isinstance(inner, (list, tuple)):
+        inner = getattr(inner, "fields", inner)
+    type_name = getattr(f.type, "value", f.type) or "bytearray"
+    return type_name, inner or None
+
+
+def bag_element(inner: Sequence[Any] | None) -> tuple[str, Sequence[Any] | None]:
+    """The (type, inner) of a bag's tuples: its single tuple field, or the fields as given."""
+    if inner and len(inner) == 1:
+        tn, inn = field_spec(inner[0])
+        if tn == "tuple":
+            return tn, inn
+    return "tuple", inner
+
+
+# ------------------------------------------------------------ the reference parser
+
+_OPEN = {"(": ")", "{": "}", "[": "]"}
+
+
+def parse_reference(text: str, type_name: str, inner: Any, scalars: Scalars, warn: Warn) -> Any:
+    """The value of `text` (the whole field) as a tuple/bag/map; ValueError/IndexError
+    when it is malformed. Inner fields that fail their cast warn through `warn`."""
+    parsed, end = _parse_complex(text, 0, type_name, inner, scalars, warn)
+    if text[end:].strip():
+        raise ValueError("trailing characters")
+    return parsed
+
+
+def _scan_field(text: str, pos: int, stops: str) -> int:
+    """Index of the first stop character at nesting depth 0, from pos."""
+    depth = 0
+    n = len(text)
+    while pos < n:
+        c = text[pos]
+        if c in "({[":
+            depth += 1
+        elif c in ")}]":
+            if depth == 0:
+                return pos
+            depth -= 1
+        elif depth == 0 and c in stops:
+            return pos
+        pos += 1
+    raise ValueError("unterminated value")
+
+
+def _parse_field(
+    text: str, pos: int, stops: str, spec: Any, scalars: Scalars, warn: Warn
+) -> tuple[Any, int]:
+    tn, inn = field_spec(spec) if spec is not None else ("bytearray", None)
+    if tn in COMPLEX:
+        while text[pos] == " ":
+            pos += 1
+        if text[pos] in stops:
+            return None, pos
+        return _parse_complex(text, pos, tn, inn, scalars, warn)
+    end = _scan_field(text, pos, stops)
+    raw = text[pos:end]
+    if not raw:
+        return None, end
+    return (raw.encode("utf-8") if tn == "bytearray" else scalars[tn](raw, warn)), end
+
+
+def _parse_complex(
+    text: str, pos: int, type_name: str, inner: Any, scalars: Scalars, warn: Warn
+) -> tuple[Any, int]:
+    opener = {"tuple": "(", "bag": "{", "map": "["}[type_name]
+    if text[pos] != opener:
+        raise ValueError(f"expected {opener}")
+    pos += 1
+    closer = _OPEN[opener]
+    if type_name == "map":
+        return _parse_map(text, pos, inner, scalars, warn)
+    if type_name == "bag":
+        _, inn = bag_element(inner)
+        bag: list[tuple] = []
+        while text[pos] != closer:
+            t, pos = _parse_complex(text, pos, "tuple", inn, scalars, warn)
+            bag.append(t)
+            if text[pos] == ",":
+                pos += 1
+        return bag, pos + 1
+    specs = list(inner) if inner else None
+    if text[pos] == closer and not specs:
+        return (), pos + 1
+    fields = []
+    i = 0
+    while True:
+        spec = specs[i] if specs and i < len(specs) else None
+        value, pos = _parse_field(text, pos, ",)", spec, scalars, warn)
+        fields.append(value)
+        i += 1
+        if text[pos] == ")":
+            return tuple(fields), pos + 1
+        pos += 1
+
+
+def _parse_map(text: str, pos: int, inner: Any, scalars: Scalars, warn: Warn) -> tuple[dict, int]:
+    spec = inner[0] if inner else None
+    result: dict[str, Any] = {}
+    if text[pos] == "]":
+        return result, pos + 1
+    while True:
+        hash_at = text.index("#", pos)
+        key = text[pos:hash_at]
+        value, pos = _parse_field(text, hash_at + 1, ",]", spec, scalars, warn)
+        result[key] = value
+        if text[pos] == "]":
+            return result, pos + 1
+        pos += 1
+
+
+# ------------------------------------------------------------- the compiled parser
+
+
+class _Fallback(Exception):
+    """The text is not a shape the compiled parser recognises: the reference decides."""
+
+
+_F = r"[^\[\](){}]"  # a character that opens or closes nothing
+_FLAT_MAP = re.compile(rf"\[({_F}*)\]")
+_FLAT_TUPLE = re.compile(rf"\(({_F}*)\)")
+_FLAT_BAG = re.compile(rf"\{{(?:\(({_F}*(?:\),\({_F}*)*)\))?\}}")  # {(a,b),(c)}
+_MAP_BAG = re.compile(rf"\{{(?:\(\[({_F}*(?:\]\),\(\[{_F}*)*)\]\))?\}}")  # {([a#b]),([c#d])}
+_BRACKET = re.compile(r"[\[\](){}]")
+_STRUCT = re.compile(r"[\[\](){},]")
+
+
+def compile_parser(type_name: str, inner: Any, scalars: Scalars) -> Parser:
+    """`parse(text, warn)` for values of `type_name` with inner schema `inner`: the value
+    `parse_reference` gives, with the same warnings, raising what it raises."""
+    try:
+        exact = _exact(type_name, inner, scalars)
+    except KeyError:  # an inner type `scalars` does not know: the reference raises it
+        exact = None
+
+    if exact is not None and not _may_warn(type_name, inner):
+
+        def quiet(text: str, warn: Warn) -> Any:
+            try:
+                return exact(text.rstrip(), None)
+            except _Fallback:
+                return parse_reference(text, type_name, inner, scalars, warn)
+
+        return quiet
+
+    def parse(text: str, warn: Warn) -> Any:
+        # warnings wait in `seen` until the text is known to be a shape `exact` reads
+        if exact is not None:
+            seen: list[str] = []
+            try:
+                value = exact(text.rstrip(), seen.append)
+            except _Fallback:
+                pass
+            else:
+                if seen and warn is not None:
+                    for code in seen:
+                        warn(code)
+                return value
+        return parse_reference(text, type_name, inner, scalars, warn)
+
+    return parse
+
+
+def _may_warn(type_name: str, inner: Any) -> bool:
+    """Whether some field inside a value of this type has a cast that can fail."""
+    if type_name == "map":
+        specs = [inner[0]] if inner else []
+    elif type_name == "bag":
+        specs = [("t", "tuple", bag_element(inner)[1])]
+    elif type_name == "tuple":
+        specs = list(inner) if inner else []
+    else:
+        return type_name not in ("bytearray", "chararray")
+    return any(_may_warn(*field_spec(s)) for s in specs)
+
+
+def _split_top(body: str) -> list[str]:
+    """`body` cut at the commas outside brackets; _Fallback unless brackets balance."""
+    parts = []
+    depth = start = 0
+    for m in _STRUCT.finditer(body):
+        c = m.group()
+        if c == ",":
+            if not depth:
+                parts.append(body[start : m.start()])
+                start = m.end()
+        elif c in "([{":
+            depth += 1
+        elif depth:
+            depth -= 1
+        else:
+            raise _Fallback
+    if depth:
+        raise _Fallback
+    parts.append(body[start:])
+    return parts
+
+
+def _exact(type_name: str, inner: Any, scalars: Scalars) -> Parser:
+    """A parser of exactly one value's text (no spaces around it)."""
+    if type_name == "map":
+        return _exact_map(inner, scalars)
+    if type_name == "bag":
+        return _exact_bag(inner, scalars)
+    return _exact_tuple(inner, scalars)[0]
+
+
+def _field(spec: Any, scalars: Scalars) -> Parser:
+    """A parser of one field's text as cut by the commas, for a field of `spec`."""
+    tn, inn = field_spec(spec) if spec is not None else ("bytearray", None)
+    if tn in COMPLEX:
+        exact = _exact(tn, inn, scalars)
+
+        def complex_field(piece: str, w: Warn) -> Any:
+            p = piece.lstrip(" ")
+            return exact(p, w) if p else None
+
+        return complex_field
+    if tn == "bytearray":
+        return _bytes
+    if tn == "chararray":
+        return _chars
+    fn = scalars[tn]
+    return lambda piece, w: fn(piece, w) if piece else None
+
+
+def _bytes(piece: str, w: Warn) -> bytes | None:
+    return piece.encode() if piece else None
+
+
+def _chars(piece: str, w: Warn) -> str | None:
+    return piece or None
+
+
+def _exact_map(inner: Any, scalars: Scalars) -> Parser:
+    value = _field(inner[0] if inner else None, scalars)
+    flat_items = _map_items(value)
+    flat_match = _FLAT_MAP.fullmatch
+
+    def exact(seg: str, w: Warn) -> dict:
+        f = flat_match(seg)
+        if f is not None:
+            body = f.group(1)
+            return flat_items(body, w) if body else {}
+        if seg[:1] != "[" or seg[-1:] != "]":
+            raise _Fallback
+        m = {}
+        for item in _split_top(seg[1:-1]):
+            k, sep, v = item.partition("#")
+            if not sep or _BRACKET.search(k):
+                raise _Fallback  # the reference's key runs to a '#' further on
+            m[k] = value(v, w)
+        return m
+
+    return exact
+
+
+def _map_items(value: Parser) -> Callable[[str, Warn], dict]:
+    """The map of a non-empty body with no brackets: `k#v` items cut at every comma."""
+    if value is _bytes:
+
+        def untyped(body: str, w: Warn) -> dict:
+            m = {}
+            for item in body.split(","):
+                k, sep, v = item.partition("#")
+                if not sep:
+                    raise _Fallback  # the reference's key runs to a '#' further on
+                m[k] = v.encode() if v else None
+            return m
+
+        return untyped
+
+    def typed(body: str, w: Warn) -> dict:
+        m = {}
+        for item in body.split(","):
+            k, sep, v = item.partition("#")
+            if not sep:
+                raise _Fallback
+            m[k] = value(v, w)
+        return m
+
+    return typed
+
+
+def _exact_tuple(inner: Any, scalars: Scalars) -> tuple[Parser, Parser]:
+    """(parser of a tuple's text, parser of the text between its parentheses)."""
+    specs = list(inner) if inner else []
+    fields = [_field(s, scalars) for s in specs]
+    n = len(fields)
+    flat_match = _FLAT_TUPLE.fullmatch
+
+    def build(pieces: list[str], w: Warn) -> tuple:
+        if not n:
+            return tuple([p.encode() if p else None for p in pieces])
+        out = [f(p, w) for f, p in zip(fields, pieces)]
+        if len(pieces) > n:
+            out += [p.encode() if p else None for p in pieces[n:]]
+        return tuple(out)
+
+    def body(b: str, w: Warn) -> tuple:
+        if _BRACKET.search(b) is None:
+            return build(b.split(","), w) if b or n else ()
+        return build(_split_top(b), w)
+
+    def exact(seg: str, w: Warn) -> tuple:
+        f = flat_match(seg)
+        if f is not None:
+            b = f.group(1)
+            return build(b.split(","), w) if b or n else ()
+        if seg[:1] != "(" or seg[-1:] != ")":
+            raise _Fallback
+        return build(_split_top(seg[1:-1]), w)
+
+    return exact, body
+
+
+def _exact_bag(inner: Any, scalars: Scalars) -> Parser:
+    _, inn = bag_element(inner)
+    tuple_exact, tuple_body = _exact_tuple(inn, scalars)
+    flat_match = _FLAT_BAG.fullmatch
+    map_match = None
+    if inn and len(inn) == 1 and field_spec(inn[0])[0] == "map":
+        map_inner = field_spec(inn[0])[1]
+        map_items = _map_items(_field(map_inner[0] if map_inner else None, scalars))
+        map_match = _MAP_BAG.fullmatch
+
+    def exact(seg: str, w: Warn) -> list:
+        if map_match is not None and (f := map_match(seg)) is not None:
+            b = f.group(1)
+            if b is None:
+                return []
+            return [(map_items(m, w) if m else {},) for m in b.split("]),([")]
+        f = flat_match(seg)
+        if f is not None:
+            b = f.group(1)
+            return [] if b is None else [tuple_body(t, w) for t in b.split("),(")]
+        if seg[:1] != "{" or seg[-1:] != "}":
+            raise _Fallback
+        return [tuple_exact(t, w) for t in _split_top(seg[1:-1])]
+
+    return exact
