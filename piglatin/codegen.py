@@ -33,7 +33,7 @@ from piglatin.exprs import caster
 from piglatin.schema import DataType
 from piglatin.storage import TextFields
 
-__all__ = ["Pipeline", "RecordSource", "generate_map_pipeline"]
+__all__ = ["Pipeline", "RecordSource", "generate_map_pipeline", "text_line_tail"]
 
 RecordFn = Callable[[tuple], Any]
 
@@ -331,6 +331,53 @@ class _Generator:
         if typed and any(e.left.type in fam and e.right.type in fam for fam in _COMPARABLE):
             return f"(None if {nulls} else {x} {op} {y})"
         return f"(None if {nulls} else {self.const('cmp', _comparison(op))}({x}, {y}))"
+
+
+class _NotText(Exception):
+    """A field PigStorage writes as raw bytes: the row takes the bytes formatter."""
+
+
+def _field_text(v: Any) -> str:
+    """A field of a PigStorage line whose value is not of its column's declared type."""
+    if v is None:
+        return ""
+    if type(v) is bytes:
+        raise _NotText
+    if type(v) is float:
+        return data.format_double(v)
+    if type(v) is str:
+        return v
+    return data.format_value(v)
+
+
+_FIELD_TEMPLATES = {
+    DataType.CHARARRAY: "({x} if type({x}) is str else _text({x}))",
+    DataType.INT: "(str({x}) if type({x}) is int else _text({x}))",
+    DataType.LONG: "(str({x}) if type({x}) is int else _text({x}))",
+    DataType.DOUBLE: "(_double({x}) if type({x}) is float else _text({x}))",
+}
+
+
+def text_line_tail(
+    types: Sequence[DataType], sep: str, fmt: Callable[[tuple], bytes]
+) -> Callable[[tuple], list]:
+    """The store tail of PigStorage: row -> [(None, its line)], one generated function with
+    each field's conversion inline (`fmt`, PigStorage's own formatter, for rows of another
+    width or with a raw bytes field)."""
+    gen = _Generator(None)
+    names = [f"t{i}" for i in range(len(types))]
+    fields = [_FIELD_TEMPLATES.get(t, "_text({x})").format(x=x) for t, x in zip(types, names)]
+    joined = f" + {gen.literal(sep)} + ".join(fields) or "''"
+    gen.ns.update(_text=_field_text, _double=data.format_double, _fmt=fmt, _NotText=_NotText)
+    gen.emit(0, "def line(t):")
+    gen.emit(1, f"if len(t) != {len(types)}:")
+    gen.emit(2, "return [(None, _fmt(t))]")
+    gen.emit(1, f"{', '.join(names)}, = t" if names else "pass")
+    gen.emit(1, "try:")
+    gen.emit(2, f"return [(None, {joined})]")
+    gen.emit(1, "except _NotText:")
+    gen.emit(2, "return [(None, _fmt(t))]")
+    return Pipeline("line", "\n".join(gen.lines) + "\n", gen.ns).function()
 
 
 def _is_number(src: str) -> bool:

@@ -429,34 +429,24 @@ class PigJob(Job):
         return flush() if flush is not None else None
 
 
-_TEXT_TYPES = {DataType.CHARARRAY: str, DataType.INT: int, DataType.LONG: int}
-
-
 def _text_line(schema: Any, sep: str, fmt: Callable[[tuple], bytes]) -> Callable[[tuple], list]:
-    """PigStorage's line for a row. When the schema promises only chararray and int/long
-    fields and the row's values have exactly those types, one ``str.format`` call writes it
-    (the common case); anything else (nulls, other types) goes through `fmt`."""
-    kinds = tuple(_TEXT_TYPES.get(f.type) for f in schema) if schema is not None else (None,)
-    if None in kinds:
+    """PigStorage's line for a row: a function generated for the schema's types
+    (`codegen.text_line_tail`); rows of chararrays only are one ``str.join`` (and may be
+    joined in bulk by the reduce side: `.sep`). `fmt` writes anything unexpected."""
+    if schema is None:
         return lambda t: [(None, fmt(t))]
-    if all(k is str for k in kinds):
+    line = CG.text_line_tail([f.type for f in schema], sep, fmt)
+    if not all(f.type is DataType.CHARARRAY for f in schema):
+        return line
 
-        def texts_line(t):
-            try:
-                return [(None, sep.join(t))]
-            except TypeError:  # a value that is not a str after all (a null, a UDF's bytes)
-                return [(None, fmt(t))]
+    def texts_line(t):
+        try:
+            return [(None, sep.join(t))]
+        except TypeError:  # a value that is not a str after all (a null, a UDF's bytes)
+            return line(t)
 
-        texts_line.sep = sep  # type: ignore[attr-defined]  # rows may be joined in bulk
-        return texts_line
-    template = sep.replace("{", "{{").replace("}", "}}").join(["{}"] * len(kinds))
-
-    def text_line(t):
-        if tuple(map(type, t)) == kinds:
-            return [(None, template.format(*t))]
-        return [(None, fmt(t))]
-
-    return text_line
+    texts_line.sep = sep  # type: ignore[attr-defined]  # rows may be joined in bulk
+    return texts_line
 
 
 class PigJoinJob(PigJob):

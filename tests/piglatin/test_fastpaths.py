@@ -11,6 +11,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from piglatin.builder import build_text
 from piglatin.launcher import run_script
@@ -169,3 +171,36 @@ def test_rows_that_do_not_fit_take_the_closures(tmp_path: Path) -> None:
     shutil.rmtree(tmp_path / "out")
     assert stored(tmp_path, script) == closures
     assert "a\t2\t3" in closures  # a row wider than the schema's: the closures' path was taken
+
+
+_VALUES = st.one_of(
+    st.none(),
+    st.text(max_size=5),
+    st.integers(-(2**63), 2**63 - 1),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.binary(max_size=4),
+    st.lists(st.tuples(st.integers(0, 9)), max_size=2),
+    st.dictionaries(st.sampled_from("ab"), st.integers(0, 9), max_size=2),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["chararray", "int", "long", "double", "bytearray", "map"]),
+             min_size=1, max_size=4),
+    st.lists(_VALUES, max_size=5),
+    st.sampled_from(["\t", ",", "|"]),
+)
+def test_generated_line_writer_writes_what_pigstorage_writes(types, row, sep) -> None:
+    """The generated PigStorage line for any row (values of other types than declared,
+    nulls, raw bytes, rows of another width) has exactly PigStorage.format's bytes."""
+    from piglatin.codegen import text_line_tail
+    from piglatin.schema import DataType
+    from piglatin.storage import PigStorage
+
+    storer = PigStorage(sep)
+    (key, line), = text_line_tail([DataType(t) for t in types], sep, storer.format)(tuple(row))
+    assert key is None
+    want = storer.format(tuple(row))
+    assert (line if type(line) is bytes else line.encode("utf-8")) == want
