@@ -157,7 +157,7 @@ class LoadFunc:
             to_chararray = data.to_chararray
             return lambda v: v.decode("utf-8", "replace") if type(v) is bytes else to_chararray(v, warn)
         if type_name in ("tuple", "bag", "map"):
-            return lambda v: data.cast(v, type_name, warn, inner)
+            return data.complex_caster(type_name, inner, warn)
         fn = data.CASTS[type_name]
         return lambda v: fn(v, warn)
 
@@ -331,8 +331,7 @@ def _text_caster(
     if type_name == "bytearray":
         return str.encode
     if type_name in ("tuple", "bag", "map"):
-        cast = data.cast
-        return lambda x: cast(x, type_name, warn, inner)
+        return data.complex_caster(type_name, inner, warn)
     slow = lambda x: bytes_caster(x.encode("utf-8"))  # noqa: E731
     if type_name in ("int", "long"):
         lo, hi = (data.INT_MIN, data.INT_MAX) if type_name == "int" else (
