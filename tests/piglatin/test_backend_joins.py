@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from piglatin.data import format_value
 from piglatin.errors import PigError
 from piglatin.launcher import run_script
+from tests.piglatin.pigtext import pig_text
 
 
 def _rows(seed: int, n: int, keys: int, hot: int) -> list[tuple]:
@@ -49,7 +49,7 @@ def _reference(left: list[tuple], right: list[tuple], how: str) -> Counter:
         for j, (rk, rv) in enumerate(right):
             if j not in matched_right:
                 out[(None, None, rk, rv)] += 1
-    return Counter({format_value(k): c for k, c in out.items()})
+    return Counter({pig_text(k): c for k, c in out.items()})
 
 
 def _run(tmp_path: Path, script: str, exec_type: str = "local") -> Counter:
@@ -117,7 +117,7 @@ def test_three_way_replicated_and_hash_agree(tmp_path: Path, inputs) -> None:
     for lk, lv in left:
         for rk, rv in right:
             if lk is not None and lk == rk and 1 <= lk < 30:
-                expected[format_value((lk, lv, rk, rv, lk, f"s{lk}"))] += 1
+                expected[pig_text((lk, lv, rk, rv, lk, f"s{lk}"))] += 1
     assert hashed == repl == expected
 
 

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from piglatin.data import format_value
 from piglatin.errors import PigError
 from piglatin.launcher import PigServer, run_script
+from tests.piglatin.pigtext import pig_text
 
 
 def pig(tmp_path: Path, script: str, exec_type: str = "local") -> list[str]:
@@ -74,7 +74,7 @@ def test_group_aggregates_match_python(tmp_path: Path, rows, parallel: int) -> N
         total = sum(vals) if vals else None
         avg = total / len(vals) if vals else None
         want[
-            format_value(
+            pig_text(
                 (
                     k,
                     len(ns),
@@ -136,8 +136,8 @@ def test_order_by_is_global_across_reducers(tmp_path: Path, rows) -> None:
             r[1] or "",
         ),
     )
-    assert [g.split(",")[0] for g in got] == [format_value(r).split(",")[0] for r in want]
-    assert Counter(got) == Counter(format_value(r) for r in norm)
+    assert [g.split(",")[0] for g in got] == [pig_text(r).split(",")[0] for r in want]
+    assert Counter(got) == Counter(pig_text(r) for r in norm)
 
 
 def test_distinct_limit_and_rank(tmp_path: Path) -> None:
@@ -244,7 +244,7 @@ def test_same_results_in_local_and_mapreduce_modes(tmp_path: Path) -> None:
     mapreduce = pig(tmp_path, script, "mapreduce")
     assert local[:3] == mapreduce[:3] == want
     assert (
-        Counter(local[3:]) == Counter(mapreduce[3:]) == Counter(format_value(r) for r in set(rows))
+        Counter(local[3:]) == Counter(mapreduce[3:]) == Counter(pig_text(r) for r in set(rows))
     )
 
 
@@ -266,7 +266,7 @@ def test_combiner_runs_on_spills_and_keeps_results(tmp_path: Path) -> None:
     for k, n in rows:
         groups[k].append(n)
     want = Counter(
-        format_value((k, len(v), sum(v), sum(v) / len(v), min(v), max(v)))
+        pig_text((k, len(v), sum(v), sum(v) / len(v), min(v), max(v)))
         for k, v in groups.items()
     )
     assert Counter(out.getvalue().split()) == want
