@@ -19,11 +19,13 @@ Two parsers with one behaviour:
 
 The rules (both parsers): a field's text ends at the first `,` (or the container's
 closer) outside any brackets, counting `( [ {` up and `) ] }` down whatever their kind;
-an empty field is null; a map key is everything up to the next `#`; a field declared
-complex may have leading spaces and must then be exactly that complex value; fields past
-the inner schema are bytearray; malformed text raises ValueError or IndexError (the
-caller turns that into null and FIELD_DISCARDED_TYPE_CONVERSION_FAILED). Pig has no
-escapes in this text form: a delimiter inside a value cannot be written.
+an empty field is null; a map key is everything up to the next `#` and must not be empty
+(Pig: "Map key can not be null"); a field declared complex may have leading spaces and
+must then be exactly that complex value; in a bag, anything before a tuple's `(` and
+anything after its `)` up to the next `,` or `}` is skipped (consumeTuple/consumeBag);
+fields past the inner schema are bytearray; malformed text raises ValueError or
+IndexError (the caller turns that into null and FIELD_DISCARDED_TYPE_CONVERSION_FAILED).
+Pig has no escapes in this text form: a delimiter inside a value cannot be written.
 """
 
 from __future__ import annotations
@@ -124,12 +126,16 @@ def _parse_complex(
     if type_name == "bag":
         _, inn = bag_element(inner)
         bag: list[tuple] = []
-        while text[pos] != closer:
+        while True:
+            pos = _skip_to(text, pos, "(}")  # Pig's consumeTuple reads up to a '('
+            if text[pos] == closer:
+                return bag, pos + 1
             t, pos = _parse_complex(text, pos, "tuple", inn, scalars, warn)
             bag.append(t)
-            if text[pos] == ",":
-                pos += 1
-        return bag, pos + 1
+            pos = _skip_to(text, pos, ",}")  # and consumeBag on to the next ',' or '}'
+            if text[pos] == closer:
+                return bag, pos + 1
+            pos += 1
     specs = list(inner) if inner else None
     if text[pos] == closer and not specs:
         return (), pos + 1
@@ -145,6 +151,13 @@ def _parse_complex(
         pos += 1
 
 
+def _skip_to(text: str, pos: int, stops: str) -> int:
+    """Index of the next stop character from pos, whatever comes before it."""
+    while text[pos] not in stops:
+        pos += 1
+    return pos
+
+
 def _parse_map(text: str, pos: int, inner: Any, scalars: Scalars, warn: Warn) -> tuple[dict, int]:
     spec = inner[0] if inner else None
     result: dict[str, Any] = {}
@@ -152,6 +165,8 @@ def _parse_map(text: str, pos: int, inner: Any, scalars: Scalars, warn: Warn) ->
         return result, pos + 1
     while True:
         hash_at = text.index("#", pos)
+        if hash_at == pos:
+            raise ValueError("map key can not be empty")  # Pig: "Map key can not be null"
         key = text[pos:hash_at]
         value, pos = _parse_field(text, hash_at + 1, ",]", spec, scalars, warn)
         result[key] = value
@@ -298,8 +313,8 @@ def _exact_map(inner: Any, scalars: Scalars) -> Parser:
         m = {}
         for item in _split_top(seg[1:-1]):
             k, sep, v = item.partition("#")
-            if not sep or _BRACKET.search(k):
-                raise _Fallback  # the reference's key runs to a '#' further on
+            if not (sep and k) or _BRACKET.search(k):
+                raise _Fallback  # an empty key, or one running to a '#' further on
             m[k] = value(v, w)
         return m
 
@@ -314,8 +329,8 @@ def _map_items(value: Parser) -> Callable[[str, Warn], dict]:
             m = {}
             for item in body.split(","):
                 k, sep, v = item.partition("#")
-                if not sep:
-                    raise _Fallback  # the reference's key runs to a '#' further on
+                if not (sep and k):
+                    raise _Fallback  # an empty key, or one running to a '#' further on
                 m[k] = v.encode() if v else None
             return m
 
@@ -325,7 +340,7 @@ def _map_items(value: Parser) -> Callable[[str, Warn], dict]:
         m = {}
         for item in body.split(","):
             k, sep, v = item.partition("#")
-            if not sep:
+            if not (sep and k):
                 raise _Fallback
             m[k] = value(v, w)
         return m

@@ -419,3 +419,34 @@ def test_bench_page_views_complex_fields():
             f"x{new_rate / old_rate:.1f}"
         )
     assert all(new > 2.5 * old for _, old, new in rows)
+
+
+# ------------------------------------------------------------------ Pig's own rules
+# Utf8StorageConverter (Pig 0.17, builtin/Utf8StorageConverter.java): consumeMap throws
+# "Map key can not be null" on an empty key, so the whole field is discarded with a
+# warning; consumeTuple reads past anything before a bag's next '(' and consumeBag past
+# anything after a tuple up to the next ',' or '}', so `{(1,2), (3,4)}` is two tuples.
+
+
+@pytest.mark.parametrize(
+    "text, type_name, inner, expected, warns",
+    [
+        ("[#1]", "map", None, None, [data.CONVERSION_FAILED]),
+        ("[a#1,#2]", "map", ["int"], None, [data.CONVERSION_FAILED]),
+        ("{(1,2), (3,4)}", "bag", None, [(b"1", b"2"), (b"3", b"4")], []),
+        ("{ (1) }", "bag", [("t", "tuple", ["int"])], [(1,)], []),
+        ("{(1)(2)}", "bag", None, [(b"1",)], []),  # past ')' up to ',' or '}'
+        (
+            "{([a#b]) ,([c#d])}",
+            "bag",
+            NAMED["bag{t:(m:map[])}"][1],
+            [({"a": b"b"},), ({"c": b"d"},)],
+            [],
+        ),
+    ],
+)
+def test_pig_rules_for_keys_and_bag_elements(text, type_name, inner, expected, warns):
+    got: list[str] = []
+    assert data.complex_caster(type_name, inner, got.append)(text.encode()) == expected
+    assert got == warns
+    assert_same(text, type_name, inner)
