@@ -596,6 +596,17 @@ def _float_bytes(x: float) -> bytes:
     return bytes((raw[0] | 0x80,)) + raw[1:]
 
 
+_double_bits = struct.Struct(">Q").unpack
+_num_record = struct.Struct(">BQBQ").pack  # tag 3, ordered double bits, then 9 bytes of int
+_ALL_ONES = (1 << 64) - 1
+
+
+def _ordered_bits(x: float) -> int:
+    """The double's bits as an unsigned int ordered like the doubles (`_float_bytes`)."""
+    (bits,) = _double_bits(_pack_double(x))
+    return bits ^ _ALL_ONES if bits >> 63 else bits | _BIAS
+
+
 def _num_bytes(x: Any) -> bytes:
     if type(x) is float:
         if x != x:
@@ -604,8 +615,10 @@ def _num_bytes(x: Any) -> bytes:
         if not -_BIAS <= x < _BIAS:  # past every int: after (before) ints of equal float
             return b"\x03" + _float_bytes(x) + (b"\xff" * 9 if x > 0 else bytes(9))
         if not x.is_integer():
-            return b"\x03" + _float_bytes(x) + bytes(9)
-        return b"\x03" + _float_bytes(x) + (int(x) + _BIAS).to_bytes(9, "big")
+            return _num_record(3, _ordered_bits(x), 0, 0)
+        return _num_record(3, _ordered_bits(x), 0, int(x) + _BIAS)
+    if -_BIAS <= x < _BIAS:  # a long: its 9-byte biased value starts with a zero byte
+        return _num_record(3, _ordered_bits(float(x)), 0, x + _BIAS)
     return b"\x03" + _float_bytes(float(x)) + (x + _BIAS).to_bytes(9, "big", signed=True)
 
 
@@ -638,7 +651,8 @@ _BYTERS: dict[type, Callable[[Any], bytes]] = {
     str: lambda v: _text_bytes(b"\x06", v.encode("utf-8", "surrogatepass")),
     dict: lambda v: b"\x07" + _size(len(v)) + b"".join(sorted(
         [_text_bytes(b"", k.encode("utf-8", "surrogatepass")) + sort_bytes(x) for k, x in v.items()])),
-    tuple: lambda v: b"\x08" + _size(len(v)) + b"".join([sort_bytes(x) for x in v]),
+    tuple: lambda v: b"\x08" + _size(len(v)) + b"".join([
+        f(x) if (f := _BYTERS.get(type(x))) is not None else sort_bytes(x) for x in v]),
     list: lambda v: b"\x09" + _size(len(v)) + b"".join(sorted([sort_bytes(t) for t in v])),
 }
 
