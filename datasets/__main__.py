@@ -7,7 +7,7 @@ Must not touch: how data is generated (``datasets.ncbo``, ``datasets.text``, ``d
     python -m datasets ncbo --profile wp|ct|pm|all --scale 0.001 --out URL --seed 1
                            [--relation-scale S] [--reuse]
     python -m datasets text --size 200MB --out URL --seed 1 [--vocabulary 50000 --zipf 1.1]
-    python -m datasets pigmix --rows 200000 --out URL --seed 1
+    python -m datasets pigmix --rows 500000 --out URL --seed 1
 """
 
 from __future__ import annotations
@@ -91,8 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Writes <out>/page_views, users, power_users, widerow, widegroupbydata, ... "
         "(tab-separated PigStorage text with maps and bags) and <out>/_manifest.json.",
     )
-    pigmix.add_argument("--rows", type=int, default=200_000,
-                        help="page_views rows (default 200000)")
+    pigmix.add_argument("--rows", type=int, default=500_000,
+                        help="page_views rows (default 500000)")
     return parser
 
 

@@ -32,11 +32,10 @@ def main(data, out):
     for line in lines(data, "page_views"):
         user, action, _, _, _, _, _, info, links = line.rstrip("\n").split("\t")
         user = user or None
-        info = parse_map(info)
         bag = parse_bag_of_maps(links)
         for link in [None] if bag is None else bag:
             # the header the query computes; only the count of rows is stored
-            header = info.get("a") if action == "1" else (link or {}).get("b")
+            header = parse_map(info).get("a") if action == "1" else (link or {}).get("b")
             del header
             # COUNT skips tuples whose first field (user) is null
             counts[user] = counts.get(user, 0) + (user is not None)
