@@ -203,7 +203,7 @@ def caster(field: Any) -> Callable[[Any], Any]:
         fn = data.CASTS[tname]
         return lambda v: None if v is None else fn(v, None)
     inner = data.field_spec(field)[1] if hasattr(field, "dtype") else None
-    return lambda v: data.cast(v, tname, None, inner)
+    return data.complex_caster(tname, inner, None)
 
 
 def load_udf_module(path: str) -> Any:

@@ -31,6 +31,7 @@ import msgpack
 
 from piglatin import data
 from piglatin.builtins import UnknownFunctionError
+from piglatin.textcomplex import bag_element
 
 # ------------------------------------------------------------------------- helpers
 
@@ -431,7 +432,7 @@ class JsonLoader(LoadFunc):
         if type_name == "bag":
             if not isinstance(v, list):
                 return self._fail()
-            elem, elem_inner = data._bag_element(inner)
+            elem, elem_inner = bag_element(inner)
             return [self._field(x, elem, elem_inner) for x in v]
         if type_name == "map":
             if not isinstance(v, dict):
@@ -483,7 +484,7 @@ def _json_value(v: Any, inner: Any) -> str:
         specs = _schema_specs(inner) or [(f"${i}", "bytearray", None) for i in range(len(v))]
         return _json_object(v, specs)
     if tv is list:
-        _, elem_inner = data._bag_element(inner)
+        _, elem_inner = bag_element(inner)
         return "[" + ",".join([_json_value(x, elem_inner) for x in v]) + "]"
     if tv is dict:
         vi = data.field_spec(inner[0])[1] if inner else None
