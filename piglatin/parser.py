@@ -178,16 +178,38 @@ _MISTAKES = {
     "STORE needs INTO '<path>'": ["STORE A 'out';", "STORE A;"],
     "LOAD needs a quoted path, e.g. LOAD 'data.txt'": ["A = LOAD data;", "A = LOAD;"],
     "a parenthesis is not closed": ["B = FOREACH A GENERATE COUNT(x;", "B = FILTER A BY (x > 1;"],
+    "a condition in GENERATE needs parentheses, as in Pig: GENERATE (x > 1)": [
+        "B = FOREACH A GENERATE x > 1;",
+        "B = FOREACH A GENERATE y, x == 1;",
+        "B = FOREACH A GENERATE x IS NULL;",
+        "B = FOREACH A GENERATE x AND y;",
+        "B = FOREACH A GENERATE x MATCHES 'a';",
+    ],
     "macros (DEFINE ... RETURNS, IMPORT) are not supported; DEFINE names a function: "
     "DEFINE alias Func('arg')": ["DEFINE m(A) RETURNS B { B = A; };", "IMPORT 'macros.pig';"],
 }
 
 
 def _named_mistake(e: UnexpectedToken) -> str | None:
-    try:
-        return e.match_examples(_parse_start, _MISTAKES, use_accepts=True)
-    except Exception:  # noqa: BLE001 - a hint must never hide the real syntax error
-        return None
+    """The _MISTAKES label whose example fails in the same parser state as `e` (an example
+    with the same unexpected token type first). Lark's match_examples also compares the depth
+    of the parser's stack, which grows by one after a script's first statement, so it would
+    only name a mistake made in the first statement."""
+    state = getattr(e.state, "position", None)
+    candidate = None
+    for label, examples in _MISTAKES.items():
+        for example in examples:
+            try:
+                _parse_start(example)
+            except UnexpectedToken as ut:
+                if getattr(ut.state, "position", None) != state:
+                    continue
+                if ut.token.type == e.token.type:
+                    return label
+                candidate = candidate or label
+            except Exception:  # noqa: BLE001, S112 - a hint must never hide the real error
+                continue
+    return candidate
 
 
 def _parse_start(text: str):

@@ -492,7 +492,9 @@ def test_grunt_line_commands():
         ("STORE A 'out';", "STORE needs INTO '<path>'"),
         ("A = LOAD data;", "LOAD needs a quoted path"),
         ("B = FOREACH A GENERATE COUNT(x;", "a parenthesis is not closed"),
-        ("A = LOAD 'x';\nB = GROUP A;", "expected ALL, BY"),
+        ("A = LOAD 'x';\nB = GROUP A;", "GROUP needs BY <key> or ALL"),  # a later statement
+        ("B = FOREACH A GENERATE n, n > 2;", "a condition in GENERATE needs parentheses"),
+        ("A = LOAD 'x';\nB = FOREACH A GENERATE n IS NULL;", "needs parentheses"),
     ],
 )
 def test_common_mistakes_are_named(text, hint):
