@@ -415,6 +415,13 @@ class JsonLoader(LoadFunc):
         return tuple([self._field(obj.get(name) if isinstance(obj, dict) else None, t, inner)
                       for name, t, inner in self.schema])
 
+    def push_projection(self, columns: Sequence[int]) -> bool:
+        """Only the projected fields are looked up and converted."""
+        if self.schema is None or any(not 0 <= c < len(self.schema) for c in columns):
+            return False
+        self.schema = [self.schema[c] for c in columns]
+        return True
+
     def _field(self, v: Any, type_name: str, inner: Any) -> Any:
         if v is None:
             return None
@@ -567,12 +574,20 @@ class BinStorage(LoadFunc, StoreFunc):
 
     name = "BinStorage"
     newline = b""
+    projection: tuple[int, ...] | None = None  # pushed down: the columns to give
 
     def format(self, t: tuple) -> bytes:
         return pack_value(t)
 
     def parse_line(self, line: bytes | str) -> tuple:
-        return self.apply_schema(unpack_value(line))
+        t = self.apply_schema(unpack_value(line))
+        return t if self.projection is None else tuple([t[c] for c in self.projection])
+
+    def push_projection(self, columns: Sequence[int]) -> bool:
+        if self._casters is None or any(not 0 <= c < len(self._casters) for c in columns):
+            return False
+        self.projection = tuple(columns)
+        return True
 
     def tuples(self, records: Iterable[bytes]) -> Iterator[tuple]:
         """Tuples from a stream of byte chunks (record boundaries need not align)."""
@@ -582,7 +597,9 @@ class BinStorage(LoadFunc, StoreFunc):
         for chunk in records:
             unpacker.feed(chunk)
             for t in unpacker:
-                yield self.apply_schema(t) if cast else t
+                if cast:
+                    t = self.apply_schema(t)
+                yield t if self.projection is None else tuple([t[c] for c in self.projection])
 
 
 # ------------------------------------------------------------------------ registry

@@ -204,3 +204,28 @@ def test_generated_line_writer_writes_what_pigstorage_writes(types, row, sep) ->
     assert key is None
     want = storer.format(tuple(row))
     assert (line if type(line) is bytes else line.encode("utf-8")) == want
+
+
+@pytest.mark.parametrize("storage", ["BinStorage", "JsonStorage"])
+def test_projection_pushed_into_binstorage_and_json(tmp_path: Path, storage: str) -> None:
+    """A stored relation read back with only some of its columns used: the loader takes the
+    projection (no projection stage runs) and the rows are what plain Python computes."""
+    data = rows(300, seed=5)
+    write(tmp_path / "a.txt", data)
+    loader = "BinStorage()" if storage == "BinStorage" else "JsonLoader('k:chararray, j:int, n:int')"
+    first = f"""A = LOAD 'a.txt' AS (k:chararray, j:int, n:int);
+        STORE A INTO 'mid' USING {storage}();"""
+    assert run_script(first, exec_type="local", cwd=tmp_path, out=io.StringIO()) == 0
+    script = f"""A = LOAD 'mid' USING {loader} AS (k:chararray, j:int, n:int);
+        B = FILTER A BY n IS NOT NULL AND n > 0;
+        C = FOREACH B GENERATE n, k;
+        STORE C INTO 'out';"""
+    plan = build_text(script)
+    from piglatin.runtime import make_reader, optimize
+
+    plan = optimize(plan)
+    load = next(op for op in plan.operators if type(op).__name__ == "LOLoad")
+    reader = make_reader(load, (0, 2))
+    assert reader.pushed
+    want = sorted(text(n, k) for k, _j, n in data if n is not None and n > 0)
+    assert stored(tmp_path, script) == want
