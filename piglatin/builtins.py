@@ -965,14 +965,29 @@ def _b(name: str, fn: Callable, rt: ReturnType, lo: int, hi: int | None, alg: An
     BUILTINS[name] = Builtin(name, fn, rt, alg, lo, hi)
 
 
+def _by_batch(fn: Callable, rt: ReturnType, alg: tuple) -> tuple:
+    """(fn, rt, 1, 1, alg) where fn reads a bag on disk (spillbag.py: it has ``batches()``)
+    a batch at a time through its algebraic parts, instead of listing all its values."""
+    initial, _intermediate, final = alg
+
+    def call(bag: Any) -> Any:
+        batches = None if bag is None or type(bag) is list else getattr(bag, "batches", None)
+        if batches is None:
+            return fn(bag)
+        return final([initial(batch) for batch in batches()])
+
+    call.__name__ = fn.__name__
+    return call, rt, 1, 1, alg
+
+
 BUILTINS: dict[str, Builtin] = {}
 
 _b("COUNT", COUNT, "long", 1, 1, _count_algebraic(COUNT))
 _b("COUNT_STAR", COUNT_STAR, "long", 1, 1, _count_algebraic(COUNT_STAR))
-_b("SUM", SUM, _sum_type, 1, 1, _fold_algebraic(SUM, sum))
-_b("AVG", AVG, "double", 1, 1, (_avg_initial, _avg_intermediate, _avg_final))
-_b("MIN", MIN, _minmax_type, 1, 1, _fold_algebraic(MIN, min))
-_b("MAX", MAX, _minmax_type, 1, 1, _fold_algebraic(MAX, max))
+_b("SUM", *_by_batch(SUM, _sum_type, _fold_algebraic(SUM, sum)))
+_b("AVG", *_by_batch(AVG, "double", (_avg_initial, _avg_intermediate, _avg_final)))
+_b("MIN", *_by_batch(MIN, _minmax_type, _fold_algebraic(MIN, min)))
+_b("MAX", *_by_batch(MAX, _minmax_type, _fold_algebraic(MAX, max)))
 _b("SIZE", SIZE, "long", 1, 1)
 _b("CONCAT", CONCAT, _concat_type, 2, None)
 _b("TOKENIZE", TOKENIZE, "bag", 1, 2)

@@ -21,17 +21,12 @@ import msgpack
 from piglatin import data
 from piglatin import logical as L
 from piglatin.aggregates import AGG_KEYS, agg_reducer, agg_tail
+from piglatin.bagusage import streaming_bags
+from piglatin.codegen import key_encoder
 from piglatin.exprs import key_bytes
 from piglatin.mapjoins import has_null, width
 from piglatin.physical import Compiler, chain_functions
-from piglatin.spillbag import (
-    CHECK_ROWS,
-    BagBudget,
-    RowBuffer,
-    group_bags,
-    product_rows,
-    streaming_bags,
-)
+from piglatin.spillbag import CHECK_ROWS, BagBudget, RowBuffer, group_bags, product_rows
 from piglatin.storage import pack_value, unpack_value, unpacker
 
 SPILL_RECORDS = "pig.join.spill.records"
@@ -80,6 +75,7 @@ def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:
         if op.group_all:
             return lambda t: [(b"", (tag, pack_value(t)))]
         keyf = comp.key_fn(op.keys[tag], width(job, op, tag))
+        sort_bytes = key_encoder([e.type for e in op.keys[tag]])
         if len(op.inputs) > 1:
             suffix = bytes([tag])
 
@@ -96,6 +92,7 @@ def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:
         return _skewed_tail(job, op, tag)
     if kind == "join":
         keyf = comp.key_fn(op.keys[tag], width(job, op, tag))
+        sort_bytes = key_encoder([e.type for e in op.keys[tag]])
         tb = bytes([tag])
         outer = _outer_sides(op)[tag]
         null_key = _NULL + tb + tb

@@ -2,8 +2,8 @@
 local disk past ``pig.cachedbag.memusage`` of the task's memory, and are read back as iterators.
 
 Owns: how much memory a task's bags may hold (`BagBudget`), the per-row size estimate, the
-spill files, and the bags that live in them (`SpillBag`, `MergedBag`, `ProjectedBag`), plus
-which GROUP bags may spill at all (`streaming_bags`). Must not touch: what a task runs
+spill files, and the bags that live in them (`SpillBag`, `MergedBag`, `ProjectedBag`); which
+GROUP bags may spill at all is bagusage.py's question. Must not touch: what a task runs
 (runtime.py), the shuffle (mapred), the value encoding (storage.pack_value is used as is).
 
 Policy (Pig's InternalCachedBag / DistinctDataBag / SortedDataBag, in Python terms):
@@ -39,7 +39,7 @@ import os
 import resource
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from itertools import chain, groupby, islice
 from operator import itemgetter
 from sys import getsizeof
@@ -48,8 +48,6 @@ from typing import Any
 import msgpack
 
 from piglatin import data
-from piglatin import logical as L
-from piglatin.schema import DataType
 from piglatin.storage import BinStorage, pack_value
 
 MEMUSAGE = "pig.cachedbag.memusage"
@@ -60,6 +58,7 @@ SAMPLE_ROWS = 100  # rows whose size is measured (Pig's InternalCachedBag measur
 MAX_RUNS = 64  # sorted runs merged at once; more are first merged into one
 _SLOT = 8  # a list slot
 _DICT_ENTRY = 48  # a dict entry with its share of the index (DISTINCT's hash of rows seen)
+_RUN_PAIR = 56 + 8  # a (key, row) pair and its slot in the sorted list, while a run is written
 _READ = 1 << 16
 _first = itemgetter(0)
 _second = itemgetter(1)
@@ -73,7 +72,6 @@ __all__ = [
     "distinct_bag",
     "group_bags",
     "sort_bag",
-    "streaming_bags",
     "task_memory",
 ]
 
@@ -393,7 +391,7 @@ def distinct_bag(rows: Any, budget: BagBudget | None = None) -> Any:
     while chunk := list(islice(it, CHECK_ROWS)):
         seen.update(zip(map(sort_bytes, chunk), chunk))
         if limit is None:
-            limit = budget.row_limit(chunk, extra=_DICT_ENTRY + getsizeof(b"") + 16)
+            limit = budget.row_limit(chunk, extra=_DICT_ENTRY + _key_size(chunk, sort_bytes))
         if len(seen) > limit:
             runs.append(_sorted_run(budget, seen.items()))
             seen = {}
@@ -419,7 +417,7 @@ def sort_bag(rows: Any, key: Callable[[tuple], bytes], budget: BagBudget | None 
         held += chunk
         count += len(chunk)
         if limit is None:
-            limit = budget.row_limit(chunk, extra=_SLOT + getsizeof(b"") + 16)
+            limit = budget.row_limit(chunk, extra=_SLOT + _key_size(chunk, key))
         if len(held) > limit:
             runs.append(_sorted_run(budget, zip(map(key, held), held)))
             held = []
@@ -428,6 +426,12 @@ def sort_bag(rows: Any, key: Callable[[tuple], bytes], budget: BagBudget | None 
     if held:
         runs.append(_sorted_run(budget, zip(map(key, held), held)))
     return MergedBag(_fewer_runs(budget, runs, False), False, count)
+
+
+def _key_size(sample: list[tuple], key: Callable[[tuple], bytes]) -> int:
+    """Bytes a row's sort key and its (key, row) pair take while its run is written."""
+    keys = [getsizeof(key(r)) for r in islice(sample, SAMPLE_ROWS)]
+    return (sum(keys) // len(keys) if keys else 64) + _RUN_PAIR
 
 
 def _sorted_run(budget: BagBudget, pairs: Iterable[tuple[bytes, tuple]]) -> SpillFile:
@@ -523,60 +527,3 @@ def product_rows(buffers: list[Any]) -> Iterator[tuple]:
     for row in first:
         for tail in product_rows(rest):
             yield row + tail
-
-
-# ------------------------------------------------------------------------------ which bags
-_STREAMING = frozenset(("COUNT", "COUNT_STAR", "SUM", "AVG", "MIN", "MAX"))
-_NESTED_SOURCES = frozenset(("distinct", "order", "filter", "limit", "foreach"))
-
-
-def streaming_bags(fe: Any, n: int) -> frozenset[int]:
-    """The bags of a GROUP row ``(group, bag_1, ..., bag_n)`` that may go to disk: those the
-    FOREACH right after the GROUP only reads row by row (COUNT/COUNT_STAR/SUM/AVG/MIN/MAX,
-    FLATTEN, projections of them, the source of a nested DISTINCT/ORDER/FILTER/LIMIT/FOREACH).
-    A bag stored, passed to a UDF or any other function stays a list. 0-based input tags."""
-    if not isinstance(fe, L.LOForEach):
-        return frozenset()
-    bad: set[Any] = set()
-    aliases: dict[str, frozenset] = {}  # nested alias -> the bags its value may be read from
-
-    def origins(e: Any) -> frozenset:
-        if isinstance(e, L.LEProject) and e.column is not None and 1 <= e.column <= n:
-            return frozenset((e.column,))
-        if isinstance(e, L.LEInnerRef):
-            return aliases.get(e.alias, frozenset())
-        if isinstance(e, L.LEDeref) and e.base.type is DataType.BAG:
-            return origins(e.base)
-        return frozenset()
-
-    def visit(e: Any, streams: bool) -> None:
-        if not streams:
-            bad.update(origins(e))
-        if isinstance(e, L.LEDeref) and e.base.type is DataType.BAG:
-            visit(e.base, streams)
-            return
-        ok = isinstance(e, L.LEFunc) and e.kind == "builtin" and e.func in _STREAMING
-        for child in _children(e):
-            visit(child, ok)
-
-    for op in fe.nested:
-        visit(op.source, op.kind in _NESTED_SOURCES or op.kind == "expr")
-        if op.kind in ("distinct", "order", "expr"):
-            aliases[op.alias] = origins(op.source)
-    for g in fe.generate:
-        visit(g.expr, g.flatten and not g.casts and g.expr.type is DataType.BAG)
-    return frozenset(c - 1 for c in range(1, n + 1) if c not in bad)
-
-
-def _children(e: Any) -> Iterator[Any]:
-    """The sub-expressions of an expression node (every field that holds one)."""
-    for f in fields(e):
-        v = getattr(e, f.name)
-        if isinstance(v, L.LExpr):
-            yield v
-        elif isinstance(v, tuple):
-            for x in v:
-                if isinstance(x, L.LExpr):
-                    yield x
-                elif isinstance(x, tuple):  # LEMap pairs
-                    yield from (y for y in x if isinstance(y, L.LExpr))

@@ -219,11 +219,11 @@ def test_group_bag_counted_without_combiner_spills(tmp_path: Path, spills) -> No
         + """SET pig.exec.nocombiner true;
         A = LOAD 'a.txt' AS (k:chararray, v:int, i:int);
         B = GROUP A BY k;
-        C = FOREACH B GENERATE group, COUNT(A), MAX(A.i), MIN(A.v);
+        C = FOREACH B GENERATE group, COUNT(A), MAX(A.i), MIN(A.v), SUM(A.v);
         DUMP C;""",
     )
     expected = Counter(
-        f"({k},{len(g)},{max(r[2] for r in g)},{min(r[1] for r in g)})"
+        f"({k},{len(g)},{max(r[2] for r in g)},{min(r[1] for r in g)},{sum(r[1] for r in g)})"
         for k, g in _groups(rows).items()
     )
     assert got == expected and spills
