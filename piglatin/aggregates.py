@@ -19,6 +19,7 @@ import msgpack
 
 from piglatin import logical as L
 from piglatin.builtins import BUILTINS
+from piglatin.codegen import key_encoder
 from piglatin.exprs import key_bytes, keys_bytes, plain_key, plain_keys_bytes
 from piglatin.mapjoins import width
 from piglatin.physical import Compiler
@@ -68,7 +69,7 @@ def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
     intermediates = [BUILTINS[c.func].algebraic[1] for c in calls]
     rows_by_key: dict[Any, list] = {}
     partials: dict[Any, list] = {}
-    sort_bytes = key_bytes
+    sort_bytes = key_bytes if op.group_all else key_encoder([e.type for e in op.keys[0]])
     n = len(calls)
 
     def initial(rows: list) -> tuple:

@@ -33,7 +33,7 @@ from piglatin.exprs import caster
 from piglatin.schema import DataType
 from piglatin.storage import TextFields
 
-__all__ = ["Pipeline", "RecordSource", "generate_map_pipeline", "text_line_tail"]
+__all__ = ["Pipeline", "RecordSource", "generate_map_pipeline", "key_encoder", "text_line_tail"]
 
 RecordFn = Callable[[tuple], Any]
 
@@ -378,6 +378,44 @@ def text_line_tail(
     gen.emit(1, "except _NotText:")
     gen.emit(2, "return [(None, _fmt(t))]")
     return Pipeline("line", "\n".join(gen.lines) + "\n", gen.ns).function()
+
+
+_KEY_TEMPLATES = {
+    DataType.CHARARRAY: (
+        "(b'\\x06' + {x}.encode('utf-8', 'surrogatepass').replace(b'\\x00', b'\\x00\\xff')"
+        " + b'\\x00\\x00' if type({x}) is str else _sb({x}))"
+    ),
+    DataType.INT: "(_nb({x}) if type({x}) is int else _sb({x}))",
+    DataType.LONG: "(_nb({x}) if type({x}) is int else _sb({x}))",
+    DataType.DOUBLE: "(_nb({x}) if type({x}) is float else _sb({x}))",
+}
+
+
+def key_encoder(types: Sequence[DataType]) -> Callable[[Any], bytes]:
+    """`data.sort_bytes` of a GROUP/JOIN key whose expressions have these types (several:
+    the key is their tuple): one generated function with each field's encoding inline for
+    values of the declared type (`sort_bytes` for any other value; same bytes)."""
+    if len(types) == 1:
+        if types[0] is DataType.CHARARRAY:
+            from piglatin.exprs import key_bytes
+
+            return key_bytes
+        if types[0] not in _KEY_TEMPLATES:
+            return data.sort_bytes
+    gen = _Generator(None)
+    gen.ns.update(_sb=data.sort_bytes, _nb=data.number_sort_bytes)
+    names = [f"k{i}" for i in range(len(types))] if len(types) > 1 else ["k"]
+    fields = [_KEY_TEMPLATES.get(t, "_sb({x})").format(x=x) for t, x in zip(types, names)]
+    gen.emit(0, "def key_bytes(k):")
+    if len(types) == 1:
+        gen.emit(1, f"return {fields[0]}")
+    else:
+        header = b"\x08" + len(types).to_bytes(4, "big")
+        gen.emit(1, f"if type(k) is not tuple or len(k) != {len(types)}:")
+        gen.emit(2, "return _sb(k)")
+        gen.emit(1, f"{', '.join(names)} = k")
+        gen.emit(1, f"return {header!r} + " + " + ".join(fields))
+    return Pipeline("key_bytes", "\n".join(gen.lines) + "\n", gen.ns).function()
 
 
 def _is_number(src: str) -> bool:

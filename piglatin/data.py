@@ -622,6 +622,11 @@ def _num_bytes(x: Any) -> bytes:
     return b"\x03" + _float_bytes(float(x)) + (x + _BIAS).to_bytes(9, "big", signed=True)
 
 
+def number_sort_bytes(x: int | float) -> bytes:
+    """`sort_bytes` of an int or a float."""
+    return _num_bytes(x)
+
+
 def _text_bytes(tag: bytes, raw: bytes) -> bytes:
     return tag + raw.replace(b"\x00", b"\x00\xff") + b"\x00\x00"
 

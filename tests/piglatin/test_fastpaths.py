@@ -229,3 +229,31 @@ def test_projection_pushed_into_binstorage_and_json(tmp_path: Path, storage: str
     assert reader.pushed
     want = sorted(text(n, k) for k, _j, n in data if n is not None and n > 0)
     assert stored(tmp_path, script) == want
+
+
+_KEY_VALUES = st.one_of(
+    st.none(), st.text(max_size=4), st.integers(-(2**70), 2**70), st.floats(), st.booleans(),
+    st.binary(max_size=3), st.tuples(st.integers(0, 3)),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(["chararray", "int", "long", "double", "bytearray", "boolean"]),
+             min_size=1, max_size=4),
+    st.data(),
+)
+def test_generated_key_encoder_gives_sort_bytes(types, draw) -> None:
+    """A key's generated encoder gives data.sort_bytes' bytes for any value, of the declared
+    types or not (a UDF may return anything; a null; a tuple of another width)."""
+    from piglatin.codegen import key_encoder
+    from piglatin.data import sort_bytes
+    from piglatin.schema import DataType
+
+    encode = key_encoder([DataType(t) for t in types])
+    if len(types) == 1:
+        key = draw.draw(_KEY_VALUES)
+    else:
+        key = draw.draw(st.one_of(st.none(), st.tuples(*[_KEY_VALUES] * len(types)),
+                                  st.tuples(_KEY_VALUES)))
+    assert encode(key) == sort_bytes(key)
