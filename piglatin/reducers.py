@@ -21,18 +21,12 @@ import msgpack
 from piglatin import data
 from piglatin import logical as L
 from piglatin.aggregates import AGG_KEYS, agg_reducer, agg_tail
+from piglatin.bagusage import streaming_bags
 from piglatin.codegen import key_encoder
 from piglatin.exprs import key_bytes
 from piglatin.mapjoins import has_null, width
 from piglatin.physical import Compiler, chain_functions
-from piglatin.spillbag import (
-    CHECK_ROWS,
-    BagBudget,
-    RowBuffer,
-    group_bags,
-    product_rows,
-    streaming_bags,
-)
+from piglatin.spillbag import CHECK_ROWS, BagBudget, RowBuffer, group_bags, product_rows
 from piglatin.storage import pack_value, unpack_value, unpacker
 
 SPILL_RECORDS = "pig.join.spill.records"
