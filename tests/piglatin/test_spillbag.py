@@ -198,14 +198,17 @@ def test_nested_distinct_order_limit_over_spilled_groups(tmp_path: Path, spills)
         + """A = LOAD 'a.txt' AS (k:chararray, v:int, i:int);
         B = GROUP A BY k;
         C = FOREACH B { D = DISTINCT A.v; S = ORDER A BY v DESC, i; T = LIMIT S 2;
-            GENERATE group, COUNT(D), COUNT(A), SUM(A.v), FLATTEN(T); };
+            F = FILTER A BY v < 100; G = FOREACH A GENERATE i * 2;
+            GENERATE group, COUNT(D), COUNT(A), SUM(A.v), COUNT(F), SUM(G), FLATTEN(T); };
         DUMP C;""",
     )
     expected: Counter = Counter()
     for k, g in _groups(rows).items():
         top = sorted(g, key=lambda r: (-r[1], r[2]))[:2]
+        small = sum(1 for r in g if r[1] < 100)
         for t in top:
-            line = (k, len({r[1] for r in g}), len(g), sum(r[1] for r in g), *t)
+            line = (k, len({r[1] for r in g}), len(g), sum(r[1] for r in g), small)
+            line += (sum(2 * r[2] for r in g), *t)
             expected["(" + ",".join(map(str, line)) + ")"] += 1
     assert got == expected
     assert spills  # the bags really went to disk
