@@ -23,15 +23,18 @@ as a `storage.TextFields`), operator semantics (physical.py, exprs.py).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from piglatin import data
 from piglatin import logical as L
 from piglatin.exprs import caster
 from piglatin.schema import DataType
 from piglatin.storage import TextFields
+
+if TYPE_CHECKING:
+    from piglatin.mapjoins import ReplicatedTable
 
 __all__ = ["Pipeline", "RecordSource", "generate_map_pipeline", "key_encoder", "text_line_tail"]
 
@@ -77,17 +80,20 @@ def generate_map_pipeline(
     tail: RecordFn,
     compiler: Any,
     rest_from: Callable[[int], RecordFn],
+    sides: Mapping[str, ReplicatedTable] | None = None,
 ) -> Pipeline:
     """The pipeline: `source`'s columns through `ops` (the first ones it can inline; from
     the first it cannot, ``rest_from(i)`` runs ops[i:] and the tail) into `tail`.
-    `closures[i]` is op i's record function (None: the identity)."""
-    gen = _Generator(compiler)
+    `closures[i]` is op i's record function (None: the identity); `sides` the in-memory
+    tables of replicated joins, by op id."""
+    gen = _Generator(compiler, sides or {})
     return gen.pipeline(name, source, ops, closures, tail, rest_from)
 
 
 class _Generator:
-    def __init__(self, compiler: Any) -> None:
+    def __init__(self, compiler: Any, sides: Mapping[str, ReplicatedTable] | None = None) -> None:
         self.comp = compiler
+        self.sides = sides or {}
         self.ns: dict[str, Any] = {}
         self.lines: list[str] = []
         self.count = 0
@@ -199,7 +205,50 @@ class _Generator:
             return cols, depth
         if isinstance(op, L.LOForEach) and not op.nested and op.generate:
             return self.foreach(op, cols, depth, rest)
+        side = self.sides.get(op.op_id)
+        if isinstance(op, L.LOJoin) and side is not None and len(side.tables) == 1 and side.pad:
+            return self.replicated_join(op, side, cols, depth, rest)
         return None
+
+    def replicated_join(self, op: L.LOJoin, side, cols, depth, rest) -> tuple[list[str], int]:
+        """Look the key up in the side table; each matching side row (or, for a left outer
+        join's unmatched row, nulls) continues the pipeline inside the loop."""
+        keys = []
+        for e in op.keys[0]:
+            value = self.expr(e, cols)
+            if not value.isidentifier():
+                var = self.fresh("k")
+                self.emit(depth, f"{var} = {value}")
+                value = var
+            keys.append(value)
+        if len(keys) == 1:
+            key = keys[0]
+            atomic = op.keys[0][0].type.is_atomic
+            if atomic:
+                null = f"{key} is None"
+            else:
+                from piglatin.mapjoins import has_null  # (mapjoins imports this module)
+
+                null = f"{self.const('has_null', has_null)}({key})"
+        else:
+            key = self.row(keys)
+            null = " or ".join(f"{k} is None" for k in keys)
+        encode = self.const("key", key_encoder([e.type for e in op.keys[0]]))
+        table = self.const("table", side.tables[0])
+        ms = self.fresh("_ms")
+        self.emit(depth, f"{ms} = None if {null} else {table}.get({encode}({key}))")
+        self.emit(depth, f"if not {ms}:")
+        if side.left_outer:
+            self.emit(depth + 1, f"{ms} = {self.const('pad', [side.pad])}")
+        else:
+            self.emit(depth + 1, "continue")
+        m = self.fresh("_m")
+        width = len(side.pad)
+        self.emit(depth, f"for {m} in {ms}:")
+        self.misfit(depth + 1, m, width, rest, f"{self.row(cols)} + {m}")
+        inner = [self.fresh("c") for _ in range(width)]
+        self.unpack(depth + 1, inner, m)
+        return cols + inner, depth + 1
 
     def foreach(self, op: L.LOForEach, cols, depth, rest) -> tuple[list[str], int] | None:
         flat = [i for i, g in enumerate(op.generate) if g.flatten]

@@ -9,18 +9,23 @@ and merge cursor; the rule that null keys never match. Must not touch: job bound
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from piglatin import data
 from piglatin import logical as L
+from piglatin.codegen import key_encoder
 from piglatin.exprs import key_bytes
 from piglatin.storage import pack_value
 
 __all__ = [
+    "ReplicatedTable",
     "has_null",
     "index_tail",
     "merge_join",
     "replicated_join",
+    "replicated_table",
+    "side_width",
     "width",
 ]
 
@@ -52,22 +57,46 @@ def _side_rows(job: Any, op_id: str) -> Iterator[tuple]:
         yield from read_source(src, job.context.cache_path(name), job.context.conf)
 
 
-def replicated_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
+@dataclass(frozen=True)
+class ReplicatedTable:
+    """A replicated join's side inputs in memory: per side input, its rows by the sort
+    bytes of their key (null keys never match); `pad` stands for the side columns of a
+    left outer join's unmatched row."""
+
+    tables: tuple[dict[bytes, list[tuple]], ...]
+    pad: tuple
+    left_outer: bool
+
+
+def side_width(plan: L.LogicalPlan, op: L.LOJoin) -> int:
+    """How many columns the side inputs add (0 when a side schema is unknown)."""
+    preds = plan.predecessors(op.op_id)
+    return sum(len(p.schema) if p.schema is not None else 0 for p in preds[1:])
+
+
+def replicated_table(job: Any, op: L.LOJoin) -> ReplicatedTable:
     comp = job.compiler
-    sort_bytes = key_bytes
     tables = []
     for i, dep in enumerate(op.inputs[1:], start=1):
         keyf = comp.key_fn(op.keys[i])
+        sort_bytes = key_encoder([e.type for e in op.keys[i]])
         table: dict[bytes, list] = {}
         for row in _side_rows(job, dep):
             k = keyf(row)
             if not has_null(k):
                 table.setdefault(sort_bytes(k), []).append(row)
         tables.append(table)
-    key0 = comp.key_fn(op.keys[0])
-    left_outer = op.join_type == "left"
-    preds = job.plan.predecessors(op.op_id)
-    pad = tuple([None] * sum(len(p.schema) if p.schema is not None else 0 for p in preds[1:]))
+    pad = (None,) * side_width(job.plan, op)
+    return ReplicatedTable(tuple(tables), pad, op.join_type == "left")
+
+
+def replicated_join(
+    job: Any, op: L.LOJoin, side: ReplicatedTable
+) -> Callable[[tuple], list]:
+    """t -> its joined rows (the streamed input is input 0)."""
+    key0 = job.compiler.key_fn(op.keys[0])
+    sort_bytes = key_encoder([e.type for e in op.keys[0]])
+    left_outer, pad, tables = side.left_outer, side.pad, side.tables
     if len(tables) == 1:
         table = tables[0]
 

@@ -243,9 +243,10 @@ def generate_map_code(
     stages: list,
     tail: Callable[[tuple], Any],
     compiler: Compiler,
+    sides: dict[str, MJ.ReplicatedTable],
 ) -> CG.Pipeline | None:
     """The generated batch function of map input `index`; None when its rows have no
-    known width."""
+    known width. `sides`: the replicated joins' tables, by op id."""
     width = reader.width if reader.width is not None else _width_of(source)
     if width is None:
         return None
@@ -255,7 +256,7 @@ def generate_map_code(
         return chain_functions(stages[i:], tail)
 
     return CG.generate_map_pipeline(
-        f"map{index}_batch", record, chain, stages, tail, compiler, rest_from
+        f"map{index}_batch", record, chain, stages, tail, compiler, rest_from, sides
     )
 
 
@@ -279,7 +280,18 @@ def explain_code(plan: L.LogicalPlan, jobs: list[MRJob], compiler: Compiler) -> 
                 _not_inlined if isinstance(op, L.LOJoin) else compiler.narrow(op, slot)
                 for op, slot in chain
             ]
-            code = generate_map_code(index, source, reader, chain, stages, _not_inlined, compiler)
+            sides = {  # empty tables of the right shape: the code does not depend on rows
+                op.op_id: MJ.ReplicatedTable(
+                    tuple({} for _ in op.inputs[1:]),
+                    (None,) * MJ.side_width(plan, op),
+                    op.join_type == "left",
+                )
+                for op, _ in chain
+                if isinstance(op, L.LOJoin) and op.strategy == "replicated"
+            }
+            code = generate_map_code(
+                index, source, reader, chain, stages, _not_inlined, compiler, sides
+            )
             lines.append(f"# {job.name}, input {index}")
             lines.append(code.source if code is not None else "# (no generated code)")
     return "\n".join(lines)
@@ -324,6 +336,7 @@ class PigJob(Job):
         self.locations = conf.get(LOCATIONS) or {}
         self.emit = self._tail()
         self.state = R.MapState()
+        self.sides: dict[str, MJ.ReplicatedTable] = {}  # replicated joins' tables, by op id
         self._ready = True
 
     def setup(self) -> None:
@@ -379,7 +392,9 @@ class PigJob(Job):
             return run.of_value, getattr(run, "of_values", None)  # FLATTEN(TOKENIZE) counts
         code = None
         if self.context.conf.get_bool(CODEGEN, True) and self.spec["kind"] != "index":
-            code = generate_map_code(index, source, reader, chain, stages, tail, self.compiler)
+            code = generate_map_code(
+                index, source, reader, chain, stages, tail, self.compiler, self.sides
+            )
         if code is not None:
             batch = code.function()
             return (lambda key, value: batch(None, (value,))), batch
@@ -399,7 +414,10 @@ class PigJob(Job):
         if isinstance(op, L.LOJoin) and op.strategy == "merge":
             return MJ.merge_join(self, op)
         if isinstance(op, L.LOJoin):
-            return MJ.replicated_join(self, op)
+            side = self.sides.get(op.op_id)
+            if side is None:
+                side = self.sides[op.op_id] = MJ.replicated_table(self, op)
+            return MJ.replicated_join(self, op, side)
         return self.compiler.narrow(op, slot)
 
     # -- output ----------------------------------------------------------------------------

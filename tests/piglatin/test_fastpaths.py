@@ -257,3 +257,30 @@ def test_generated_key_encoder_gives_sort_bytes(types, draw) -> None:
         key = draw.draw(st.one_of(st.none(), st.tuples(*[_KEY_VALUES] * len(types)),
                                   st.tuples(_KEY_VALUES)))
     assert encode(key) == sort_bytes(key)
+
+
+@pytest.mark.parametrize("join_type", ["", "LEFT OUTER"])
+def test_generated_replicated_join_equals_plain_python(tmp_path: Path, join_type: str) -> None:
+    """Replicated join inlined into the map pipeline: several matches, none, null keys, a
+    left outer join's unmatched rows padded with nulls, then a FILTER on a side column."""
+    big = rows(600, seed=9)
+    small = [("a", "x1"), ("a", "x2"), ("b", None), (None, "n"), ("d", "y")]
+    write(tmp_path / "a.txt", big)
+    write(tmp_path / "s.txt", small)
+    script = f"""A = LOAD 'a.txt' AS (k:chararray, j:int, n:int);
+        S = LOAD 's.txt' AS (k:chararray, v:chararray);
+        C = JOIN A BY k {join_type}, S BY k USING 'replicated';
+        D = FILTER C BY S::v IS NULL OR S::v != 'x2';
+        E = FOREACH D GENERATE A::k, n, S::v;
+        STORE E INTO 'out';"""
+    want = []
+    for k, _j, n in big:
+        matches = [s for s in small if k is not None and s[0] == k]
+        if not matches and join_type:
+            matches = [(None, None)]
+        for _sk, v in matches:
+            if v is None or v != "x2":
+                want.append(text(k, n, v))
+    assert stored(tmp_path, script) == sorted(want)
+    explained = _explained_code(tmp_path, script.replace("STORE E INTO", "STORE C INTO"))
+    assert ".get(_key" in explained  # the side table is probed inline
