@@ -559,6 +559,9 @@ class ToAst(Transformer):
     def range_from(self, meta, a):
         return A.Range(a, None, **_p(meta))
 
+    def tuple_one(self, meta, item):
+        return A.TupleExpr((item,), **_p(meta))
+
     def tuple_const(self, meta, *items):
         return A.TupleExpr(_some(items), **_p(meta))
 
@@ -751,6 +754,8 @@ def _args(items) -> str:
 def _atom(e: A.Expr) -> str:
     text = _expr(e)
     simple = (A.FieldRef, A.PosRef, A.FuncCall, A.Project, A.MapLookup, A.TupleExpr, A.Flatten)
+    if isinstance(e, A.Const) and not text.startswith("-"):
+        return text  # '(' literal ')' is a tuple of it, as in Pig
     return text if isinstance(e, simple) else f"({text})"
 
 

@@ -26,9 +26,12 @@ def op(text: str) -> A.Node:
 
 
 def gen(expr_text: str) -> A.Expr:
-    """The single GENERATE expression of `B = FOREACH A GENERATE (<expr>);` (parenthesized:
-    a GENERATE item is arithmetic, conditions need parentheses as in Pig)."""
-    r = op(f"B = FOREACH A GENERATE ({expr_text});")
+    """The single GENERATE expression of `B = FOREACH A GENERATE <expr>;`, or of
+    `... GENERATE (<expr>);` for a condition (which needs parentheses there, as in Pig)."""
+    try:
+        r = op(f"B = FOREACH A GENERATE {expr_text};")
+    except ParseError:
+        r = op(f"B = FOREACH A GENERATE ({expr_text});")
     assert isinstance(r, A.Foreach) and len(r.generate) == 1
     return r.generate[0].expr
 
@@ -442,8 +445,8 @@ def test_duplicate_field_in_schema_is_refused_at_the_second_name():
 
 
 def test_binary_operators_are_positioned_at_the_operator():
-    e = gen("a   +  b")  # B = FOREACH A GENERATE (a   +  b);
-    assert (e.line, e.column) == (1, 29)
+    e = gen("a   +  b")
+    assert (e.line, e.column) == (1, 28)
 
 
 def test_inline_relation_inputs_and_nested_foreach():

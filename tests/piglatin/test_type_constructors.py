@@ -1,7 +1,8 @@
 """Pig's type construction operators take any expressions (Pig 0.17's QueryParser.g:
-``paren_expr`` makes ``(e, e, ...)`` a TOTUPLE, ``curly_expr`` makes ``{e, ...}`` a TOBAG,
-``bracket_expr`` makes ``[k, v, ...]`` a TOMAP and keeps ``['key'#value, ...]``). Expected
-rows are worked out by hand in Pig's DUMP text forms."""
+``paren_expr`` makes ``(e, e, ...)`` a TOTUPLE and ``(literal)`` a tuple of the literal,
+``curly_expr`` makes ``{e, ...}`` a TOBAG, ``bracket_expr`` makes ``[k, v, ...]`` a TOMAP
+and keeps ``['key'#value, ...]``). Expected rows are worked out by hand in Pig's DUMP text
+forms."""
 
 from __future__ import annotations
 
@@ -38,6 +39,14 @@ def dump(tmp_path, generate: str) -> list[str]:
         ("[]", ["([])", "([])"]),
         ("(n + 1, UPPER(s))", ["((2,A))", "((3,B))"]),
         ("(n, [s, n])", ["((1,[a#1]))", "((2,[b#2]))"]),
+        # QueryParser.g paren_expr: one expression in parentheses is that expression, but
+        # "brackets around a single literal mean a tuple of that literal"
+        ("(n)", ["(1)", "(2)"]),
+        ("(7)", ["((7))", "((7))"]),
+        ("('x')", ["((x))", "((x))"]),
+        ("(null)", ["(())", "(())"]),
+        ("(-1)", ["(-1)", "(-1)"]),  # a negation, not a literal
+        ("n * (2 + 1)", ["(3)", "(6)"]),
         ("{(n), (n * 2)}", ["({(1),(2)})", "({(2),(4)})"]),
         ("{n, s}", ["({(1),(a)})", "({(2),(b)})"]),
         ("{(n, s), (n + 1, [s, n])}", ["({(1,a),(2,[a#1])})", "({(2,b),(3,[b#2])})"]),
