@@ -27,7 +27,7 @@ from piglatin.exprs import key_bytes
 from piglatin.mapjoins import has_null, width
 from piglatin.physical import Compiler, chain_functions
 from piglatin.spillbag import CHECK_ROWS, BagBudget, RowBuffer, group_bags, product_rows
-from piglatin.storage import pack_value, unpack_value, unpacker
+from piglatin.storage import pack_value, unpack_value
 
 SPILL_RECORDS = "pig.join.spill.records"
 _NULL = b"\x00"  # below every data.sort_bytes prefix: null keys that must not match
@@ -349,10 +349,9 @@ def _cogroup(job: Any, op: L.LOCogroup, budget: BagBudget, spillable: frozenset[
     n = len(op.inputs)
     keyfs = [job.compiler.key_fn(k) for k in op.keys] if not op.group_all else None
     inner = [i for i, flag in enumerate(op.inner) if flag] if op.inner else []
-    unpack = unpacker()
 
     def make(key, values):
-        bags = group_bags(values, n, budget, unpack, spillable)
+        bags = group_bags(values, n, budget, unpack_value, spillable)
         for i in inner:
             if not bags[i]:
                 return []

@@ -339,9 +339,39 @@ def group_bags(
     except that a bag in `spillable` (0-based input tags) past its share of `budget` goes to
     disk whole, its further rows copied there as they arrived."""
     it = iter(values)
-    bags: list[Any] = [[] for _ in range(n)]
+    if n == 1:  # the common small group: one list, nothing measured
+        bag = [unpack(pv) for _tag, pv in islice(it, CHECK_ROWS)]
+        if len(bag) < CHECK_ROWS:
+            return [bag]
+        return _big_group([bag], it, budget, unpack, spillable)
+    bags: list[list] = [[] for _ in range(n)]
+    for tag, pv in islice(it, CHECK_ROWS):
+        bags[tag].append(unpack(pv))
+    if sum(map(len, bags)) < CHECK_ROWS:
+        return bags
+    return _big_group(bags, it, budget, unpack, spillable)
+
+
+def _big_group(
+    bags: list[Any], it: Iterator, budget: BagBudget, unpack: Callable, spillable: frozenset
+) -> list[Any]:
+    """`group_bags` past its first `CHECK_ROWS` rows (in `bags`): a size check per chunk."""
+    n = len(bags)
     limits: list[int | None] = [None] * n
-    while chunk := list(islice(it, CHECK_ROWS)):
+    while True:
+        for i in spillable:
+            bag = bags[i]
+            if type(bag) is not list or len(bag) <= CHECK_ROWS:
+                continue
+            if limits[i] is None:
+                limits[i] = budget.row_limit(bag, n)
+            if len(bag) > limits[i]:  # type: ignore[operator]
+                out = budget.new_file()
+                _write_rows(out, bag)
+                bags[i] = _OnDisk(out, len(bag))
+        chunk = list(islice(it, CHECK_ROWS))
+        if not chunk:
+            return [b if type(b) is list else SpillBag(b.file, b.count) for b in bags]
         if n == 1:
             raws = [[pv for _tag, pv in chunk]]
         else:
@@ -350,20 +380,11 @@ def group_bags(
                 raws[tag].append(pv)
         for i, raw in enumerate(raws):
             bag = bags[i]
-            if type(bag) is not list:  # on disk already: the packed rows as they came
+            if type(bag) is list:
+                bag += map(unpack, raw)
+            else:  # on disk already: the packed rows as they came
                 bag.file.write_packed(raw)
                 bag.count += len(raw)
-                continue
-            bag += map(unpack, raw)
-            if i not in spillable or len(bag) <= CHECK_ROWS:
-                continue
-            if limits[i] is None:
-                limits[i] = budget.row_limit(bag, n)
-            if len(bag) > limits[i]:  # type: ignore[operator]
-                out = budget.new_file()
-                _write_rows(out, bag)
-                bags[i] = _OnDisk(out, len(bag))
-    return [b if type(b) is list else SpillBag(b.file, b.count) for b in bags]
 
 
 class _OnDisk:
