@@ -178,12 +178,23 @@ _MISTAKES = {
     "STORE needs INTO '<path>'": ["STORE A 'out';", "STORE A;"],
     "LOAD needs a quoted path, e.g. LOAD 'data.txt'": ["A = LOAD data;", "A = LOAD;"],
     "a parenthesis is not closed": ["B = FOREACH A GENERATE COUNT(x;", "B = FILTER A BY (x > 1;"],
-    "a condition in GENERATE needs parentheses, as in Pig: GENERATE (x > 1)": [
+    "a condition as a GENERATE item, function argument or BY key needs parentheses, "
+    "as in Pig: (x > 1)": [
         "B = FOREACH A GENERATE x > 1;",
         "B = FOREACH A GENERATE y, x == 1;",
         "B = FOREACH A GENERATE x IS NULL;",
         "B = FOREACH A GENERATE x AND y;",
         "B = FOREACH A GENERATE x MATCHES 'a';",
+        "B = FOREACH A GENERATE x ? 1 : 2;",
+        "B = FOREACH A GENERATE x IN (1, 2);",
+        "B = FOREACH A GENERATE F(x > 1);",
+        "B = FOREACH A GENERATE F(x, y IS NULL);",
+        "B = FOREACH A GENERATE F(x AND y);",
+        "B = FOREACH A GENERATE F(x OR y);",
+        "B = FOREACH A GENERATE F(x ? 1 : 2);",
+        "B = GROUP A BY x > 1;",
+        "B = JOIN A BY x > 1, C BY y;",
+        "B = FOREACH A { y = x > 1; GENERATE y; };",
     ],
     "macros (DEFINE ... RETURNS, IMPORT) are not supported; DEFINE names a function: "
     "DEFINE alias Func('arg')": ["DEFINE m(A) RETURNS B { B = A; };", "IMPORT 'macros.pig';"],

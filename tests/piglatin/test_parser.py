@@ -496,8 +496,12 @@ def test_grunt_line_commands():
         ("A = LOAD data;", "LOAD needs a quoted path"),
         ("B = FOREACH A GENERATE COUNT(x;", "a parenthesis is not closed"),
         ("A = LOAD 'x';\nB = GROUP A;", "GROUP needs BY <key> or ALL"),  # a later statement
-        ("B = FOREACH A GENERATE n, n > 2;", "a condition in GENERATE needs parentheses"),
+        ("B = FOREACH A GENERATE n, n > 2;", "a condition as a GENERATE item, function"),
         ("A = LOAD 'x';\nB = FOREACH A GENERATE n IS NULL;", "needs parentheses"),
+        ("B = FOREACH A GENERATE COUNT(n > 2);", "needs parentheses, as in Pig: (x > 1)"),
+        ("B = GROUP A BY n == 2;", "needs parentheses"),
+        ("B = JOIN A BY n > 1, C BY m;", "needs parentheses"),
+        ("B = FOREACH A { x = n > 2; GENERATE x; };", "needs parentheses"),
     ],
 )
 def test_common_mistakes_are_named(text, hint):
