@@ -19,8 +19,10 @@ Policy. Two buffers share one spill/merge path:
   each list, and only then are keys and values serialized to measure the buffer exactly. A value
   that is the very object the task emitted first (``yield word, 1``) only bumps a per-key count,
   weighed as one value; the counts meet the combiner at the spill. When the combined contents
-  pass the soft limit, each partition's keys are sorted by their sort bytes and spilled. The
-  combiner therefore runs before every spill, as Hadoop's does, just on hashed groups.
+  pass half the soft limit (the spill's sort entries need about as much again; sizes count the
+  objects, ``_KEY_MEMORY`` and the like, not just their bytes), each partition's keys are sorted
+  by their sort bytes and spilled. The combiner therefore runs before every spill, as Hadoop's
+  does, just on hashed groups.
   A task's tail that cannot hold a key twice (``map_cleanup`` returning a dict's items, or any
   list or tuple of pairs whose keys are distinct) has nothing to combine: into an empty buffer it
   goes the sorting buffer's batched way, a few C-level passes for all of its keys.
@@ -46,17 +48,26 @@ from mapred.serde import packb, unpackb
 
 __all__ = ["SortingBuffer", "CombiningBuffer", "BufferStats"]
 
-_MIN_PENDING = 1024
+_MIN_PENDING = 64
 _MAX_PENDING = 1 << 22  # records between compactions: ~32 MB of list slots at most
 _MIN_COMBINE = 8  # mid-stream, lists shorter than this wait for the next compaction
 _RECORD_OVERHEAD = 3  # msgpack framing of the sort key, counted so empty records still weigh
 # what a buffered record holds beyond its bytes: a 2-tuple (56), two bytes headers (2 x 33), a
 # list slot with over-allocation (~9)
 _RECORD_MEMORY = 131
+# a combining buffer's objects: a listed key (the key, its entries in _groups and _meta, its list,
+# its meta list and key bytes), a counted key (two dict entries and key bytes), a listed value
+# (a list slot and, unless shared, the value object)
+_KEY_MEMORY = 320
+_COUNT_KEY_MEMORY = 150
+_VALUE_MEMORY = 40
+_VALUE_WEIGHT = _RECORD_OVERHEAD + _VALUE_MEMORY
+# a spill's sort entries (a tuple and the sort bytes per key) take about as much again as the
+# groups they are made from: the groups get this share of the limit
+_GROUPS_SHARE = 0.5
 _BATCH = 4096  # records serialized per batch, at most
 _MIN_BULK = 64  # a distinct-key tail shorter than this goes the per-record way
 _PAIR = {2}
-_unprefixed = itemgetter(slice(4, None))
 
 
 class BufferStats:
@@ -118,9 +129,15 @@ class _Base:
 
     # subclasses provide: consume(pairs), _runs() -> iterator of (partition, sorted records),
     # _reset(), _has_data()
+    def _write(self, path: str) -> tuple[list, int]:
+        """Write the buffer's contents as one partitioned file; serialized records drop their
+        partition prefix there."""
+        strip = 4 if self._records and self.num_partitions > 1 else 0
+        return write_partitioned(path, self.num_partitions, self._runs(), self.RAW, strip)
+
     def _spill(self) -> None:
         path = os.path.join(self.spill_dir, f"spill{len(self._spills)}.out")
-        index, n = write_partitioned(path, self.num_partitions, self._runs(), self.RAW)
+        index, n = self._write(path)
         self._spills.append((path, index))
         self.stats.spills += 1
         self.stats.spilled_records += n
@@ -130,7 +147,7 @@ class _Base:
         """Write the final map output file; returns (path, index)."""
         out = os.path.join(self.spill_dir, "file.out")
         if not self._spills:
-            index, n = write_partitioned(out, self.num_partitions, self._runs(), self.RAW)
+            index, n = self._write(out)
             self.stats.spilled_records += n
             self._reset()
             return out, index
@@ -151,7 +168,7 @@ class _Base:
     def _consume_records(self, it: Iterator[tuple[Any, Any]]) -> None:
         """Serialize pairs a batch at a time; spill whenever the soft limit is reached."""
         while True:
-            room = (self.limit - self._records_bytes) / (2 * self._per_record)
+            room = (self.limit - self._records_bytes) / (4 * self._per_record)
             size = max(1, min(_BATCH, int(room)))
             batch = list(islice(it, size))
             if batch:
@@ -206,7 +223,7 @@ class _Base:
         return sort_keys, payloads, out
 
     def _record_runs(self) -> Iterator[tuple[int, Iterable]]:
-        """Sorted (sort bytes, payload) per partition; the partition prefix is dropped."""
+        """Sorted (prefix + sort bytes, payload) per partition (``_write`` drops the prefix)."""
         records = self._records
         records.sort(key=_first)
         if self.num_partitions == 1:
@@ -221,8 +238,7 @@ class _Base:
                 else len(records)
             )
             if hi > lo:
-                run = records[lo:hi]
-                yield p, zip(map(_unprefixed, map(_first, run)), map(_second, run))
+                yield p, records[lo:hi]
             lo = hi
 
 
@@ -350,7 +366,7 @@ class CombiningBuffer(_Base):
         meta = self._meta
         update = self._update
         before = stats.output_bytes
-        new_records = 0
+        new_records = new_keys = 0
         total = self._bytes
         items = iter(self._groups.items())
         for m, (k, values) in zip(meta.values(), items, strict=False):
@@ -362,8 +378,10 @@ class CombiningBuffer(_Base):
             m = meta[k] = [packb(k), 0, 0, None]
             fresh, delta = update(k, values, m, min_combine)
             new_records += fresh
-            total += delta + len(m[0])
-        added = stats.output_bytes - before
+            new_keys += 1
+            total += delta + len(m[0]) + _KEY_MEMORY
+        listed = new_records
+        added = stats.output_bytes - before + new_keys * _KEY_MEMORY + listed * _VALUE_MEMORY
         counts = self._counts
         if counts:
             counted = sum(counts.values())
@@ -376,7 +394,8 @@ class CombiningBuffer(_Base):
             for k in islice(counts, len(count_keys), None):
                 kb = count_keys[k] = packb(k)
                 key_bytes += len(kb)
-                total += len(kb) + weight
+                total += len(kb) + weight + _COUNT_KEY_MEMORY
+                added += _COUNT_KEY_MEMORY
             self._count_key_bytes = key_bytes
             # the exact bytes are added when the counts are combined; this sizes the next batch
             added += fresh * (key_bytes / len(count_keys) + self._same_bytes)
@@ -384,16 +403,19 @@ class CombiningBuffer(_Base):
         self._bytes = total
         if total > stats.peak_bytes:
             stats.peak_bytes = total
-        per_record = max(1.0, added / new_records) if new_records else 16.0
-        room = (self.limit - total) / per_record
+        # what a record costs until the next compaction: its bytes, its share of new keys
+        per_record = max(1.0, added / new_records) if new_records else 64.0
+        hold = self.limit * _GROUPS_SHARE
+        room = (hold - total) / per_record
         self._batch = int(min(_MAX_PENDING, max(_MIN_PENDING, room)))
-        if total >= self.limit or room < _MIN_PENDING:
+        if total >= hold or room < _MIN_PENDING:
             self._spill()
-            self._batch = int(min(_MAX_PENDING, max(_MIN_PENDING, self.limit / per_record)))
+            self._batch = int(min(_MAX_PENDING, max(_MIN_PENDING, hold / per_record)))
 
     def _fold_counts(self) -> None:
-        """Before a spill: combine each key's counted copies of ``_same`` (with its listed
-        values, if any) and count their map output bytes."""
+        """Before a spill: combine the counted copies of ``_same`` of each key that also has
+        listed values into its list, and count all their map output bytes (keys only counted
+        are combined as ``_runs`` writes them, so they never take a group's room)."""
         counts = self._counts
         if not counts:
             return
@@ -407,9 +429,6 @@ class CombiningBuffer(_Base):
             if values:
                 values[:] = combine(k, chain(values, repeat(same, n)), len(values) + n)
                 meta[k][3] = None
-            else:
-                groups[k] = combine(k, repeat(same, n), n) if n > 1 else [same]
-                meta[k] = [kb, 0, 0, None]
         stats.output_bytes += out_bytes
 
     def _combine(self, k: Any, values: Iterator[Any], n: int) -> list[Any]:
@@ -428,7 +447,7 @@ class CombiningBuffer(_Base):
         stats = self.stats
         n = len(values)
         fresh = n - m[1]
-        old = m[2] + _RECORD_OVERHEAD * m[1]
+        old = m[2] + _VALUE_WEIGHT * m[1]
         if n == 1:
             single = packb(values[0])
             vbytes = len(single)
@@ -446,7 +465,7 @@ class CombiningBuffer(_Base):
         m[1] = len(values)
         m[2] = vbytes
         m[3] = single  # the one value's bytes, for the spill
-        return fresh, vbytes + _RECORD_OVERHEAD * m[1] - old
+        return fresh, vbytes + _VALUE_WEIGHT * m[1] - old
 
     def _has_data(self) -> bool:
         return bool(self._groups) or bool(self._counts) or bool(self._records)
@@ -477,6 +496,15 @@ class CombiningBuffer(_Base):
             m = meta[k]
             kb = m[0]
             buckets[part(k, kb, skb)].append((skb, kb, values, m[3]))
+        same, combine, groups = self._same, self._combine, self._groups
+        for k, n in self._counts.items():
+            if groups.get(k):
+                continue  # folded into its list
+            values = combine(k, repeat(same, n), n) if n > 1 else (same,)
+            if values:
+                kb = self._count_keys[k]
+                skb = sort_key(k)
+                buckets[part(k, kb, skb)].append((skb, kb, values, None))
         for p, bucket in enumerate(buckets):
             if bucket:
                 bucket.sort(key=_first)

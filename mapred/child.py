@@ -26,6 +26,7 @@ from typing import Any
 
 import msgpack
 
+from mapred import task
 from mapred.task import TaskSpec, run_task
 
 __all__ = ["child_main", "die_with_parent", "dumps", "loads", "REPORT_INTERVAL_S"]
@@ -134,6 +135,7 @@ def child_main(
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the tracker decides about interrupts
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.environ[TRACKER_HOST_ENV] = host
+    task.OWN_PROCESS = True  # each attempt's peak memory counters are its own
     while True:
         try:
             data = conn.recv_bytes()

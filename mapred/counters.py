@@ -31,6 +31,10 @@ REDUCE_INPUT_RECORDS = "Reduce input records"
 REDUCE_OUTPUT_RECORDS = "Reduce output records"
 REDUCE_SHUFFLE_BYTES = "Reduce shuffle bytes"
 MAP_SPILLS = "Map spills"
+# Hadoop 3's peak resident set of a task's process; merged by max, not summed
+PEAK_MAP_MEMORY = "Peak Map Physical memory (bytes)"
+PEAK_REDUCE_MEMORY = "Peak Reduce Physical memory (bytes)"
+MAXIMA = frozenset((PEAK_MAP_MEMORY, PEAK_REDUCE_MEMORY))
 BYTES_READ = "Bytes Read"
 BYTES_WRITTEN = "Bytes Written"
 LAUNCHED_MAPS = "Launched map tasks"
@@ -98,9 +102,14 @@ class Counters(Mapping[str, Mapping[str, int]]):
         g[name] = g.get(name, 0) + n
 
     def merge(self, other: Mapping[str, Mapping[str, int]]) -> None:
+        """Add `other`'s counters to these (the peaks in ``MAXIMA``: keep the larger)."""
         for group, names in other.items():
             for name, n in names.items():
-                self.increment(group, name, n)
+                if name in MAXIMA:
+                    g = self._groups.setdefault(group, {})
+                    g[name] = max(g.get(name, 0), n)
+                else:
+                    self.increment(group, name, n)
 
     def find(self, name: str, default: int = 0) -> int:
         """The value of counter `name` in whichever group holds it."""

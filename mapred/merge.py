@@ -10,8 +10,8 @@ decoded records per input segment. The k-way merge works a block at a time in C-
 smallest of the blocks' last sort keys is a watermark every record at or below which can go out
 (``bisect`` finds them in each block, one stable ``list.sort`` orders those under it, and the
 records equal to it follow run by run), so the merge is stable by run order, as ``heapq.merge``
-would be, without a Python step per record. Writing is chunked the same way: a segment is framed
-by ``b"".join`` over thousands of records at once.
+would be, without a Python step per record. Writing is C-level too: ``writelines`` over the
+framed parts, so nothing beyond the file's buffer is copied.
 """
 
 from __future__ import annotations
@@ -40,35 +40,42 @@ Record = tuple  # (sort bytes, key, value)
 Spill = tuple  # (path, index)
 
 _first, _second = itemgetter(0), itemgetter(1)
-_WRITE_RECORDS = 8192  # records framed per b"".join when writing a segment
+_WRITE_RECORDS = 8192  # records taken at a time when writing a segment
+_MADE_RECORDS = 1024  # records taken at a time from an iterator (made on the way)
+_WRITE_BUFFER = 64 << 10
 _MERGE_RECORDS = 1 << 17  # decoded records a k-way merge holds at most (over all its blocks)
 
 
 def write_partitioned(
-    path: str, num_partitions: int, runs: Iterable[tuple[int, Iterable[Record]]], raw: bool = False
+    path: str,
+    num_partitions: int,
+    runs: Iterable[tuple[int, Iterable[Record]]],
+    raw: bool = False,
+    strip: int = 0,
 ) -> tuple[Index, int]:
     """Write ``(partition, sorted records)`` runs (partitions ascending) to `path`.
 
     Records are ``(sort bytes, key, value)``, or with `raw` ``(sort bytes, key + value msgpack
-    bytes)``. Returns (index, records written)."""
+    bytes)``, whose sort keys lose their first `strip` bytes (a partition prefix) on the way.
+    Returns (index, records written)."""
     index: Index = [(0, 0, 0)] * num_partitions
     pack = new_packer().pack
     total = 0
-    with open(path, "wb") as f:
-        pos = 0
+    with open(path, "wb", buffering=_WRITE_BUFFER) as f:
+        write = f.writelines  # C-level, and nothing framed beyond the file's buffer is held
         for p, records in runs:
-            start = pos
+            start = f.tell()
             count = 0
             for chunk in _chunks(records, _WRITE_RECORDS):
                 if raw:  # the sort key framed as msgpack bin, then the ready key and value
-                    parts = zip(map(pack, map(_first, chunk)), map(_second, chunk))
-                    data = b"".join(chain.from_iterable(parts))
+                    keys = map(_first, chunk)
+                    if strip:
+                        keys = map(itemgetter(slice(strip, None)), keys)
+                    write(chain.from_iterable(zip(map(pack, keys), map(_second, chunk))))
                 else:
-                    data = b"".join(map(pack, chain.from_iterable(chunk)))
-                f.write(data)
-                pos += len(data)
+                    write(map(pack, chain.from_iterable(chunk)))
                 count += len(chunk)
-            index[p] = (start, pos - start, count)
+            index[p] = (start, f.tell() - start, count)
             total += count
     return index, total
 
@@ -80,6 +87,7 @@ def _chunks(records: Iterable[Record], size: int) -> Iterator[Sequence[Record]]:
             yield records[i : i + size] if len(records) > size else records
         return
     it = iter(records)
+    size = min(size, _MADE_RECORDS)  # made as they are taken: fewer at once
     while chunk := list(islice(it, size)):
         yield chunk
 

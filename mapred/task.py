@@ -107,6 +107,33 @@ class TaskResult:
         return cls(*data)
 
 
+#: Set in a TaskTracker's child process: each attempt resets the process's peak resident set
+#: first, so the peak counters are the attempt's own (an inline task reports its process's).
+OWN_PROCESS = False
+
+
+def _reset_peak_memory() -> None:
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")  # resets VmHWM to the current resident set (Linux)
+    except OSError:
+        pass
+
+
+def peak_memory() -> int:
+    """The peak resident set of this process, in bytes (VmHWM; ru_maxrss where no /proc)."""
+    try:
+        with open("/proc/self/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 class CommitDenied(Exception):
     """Another attempt of this task committed first (a speculative twin); this one stops."""
 
@@ -122,6 +149,8 @@ def run_task(spec: TaskSpec | list, umbilical: Umbilical) -> TaskResult:
     # the collector's full passes during the task skip it (a task allocates containers by the
     # hundred thousand, and each full pass would walk everything). Unfrozen when it ends.
     gc.freeze()
+    if OWN_PROCESS:
+        _reset_peak_memory()
     thresholds = gc.get_threshold()
     gc.set_threshold(50_000, 20, 20)
     try:
@@ -224,6 +253,7 @@ def run_map_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
     ctx_counters.increment(fw, C.MAP_INPUT_BYTES, fmt.bytes_read)
     ctx_counters.increment(C.INPUT_GROUP, C.BYTES_READ, fmt.bytes_read)
     sink.add_counters(ctx_counters)
+    ctx_counters.merge({fw: {C.PEAK_MAP_MEMORY: peak_memory()}})
     stats = sink.stats_dict()
     stats["seconds"] = time.perf_counter() - started
     stats["status"] = job.context.status
@@ -440,6 +470,7 @@ def run_reduce_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
     ctx.increment(fw, C.REDUCE_OUTPUT_RECORDS, out)
     ctx.increment(fw, C.SPILLED_RECORDS, 0)
     ctx.increment(C.OUTPUT_GROUP, C.BYTES_WRITTEN, raw.written)
+    ctx.merge({fw: {C.PEAK_REDUCE_MEMORY: peak_memory()}})
     stats = {
         "seconds": time.perf_counter() - started,
         "segments": len(streams),

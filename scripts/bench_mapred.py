@@ -17,7 +17,9 @@ combiner) against ``for line in f: counter.update(line.split())``; ``jobs.join_r
 so 8m on 100 MB makes ~13 map tasks). ``study-join``: the join study's generated tables
 (``datasets.ncbo``, profile ct) through ``jobs.joins.reduce_side``, ``singleton``,
 ``replicated`` and ``naive`` (the obvious user-written join) against the plain hash join.
-Peak memory is the largest resident set of any one process of the run (ru_maxrss).
+Peak memory is the largest resident set of any one process of the run (its VmHWM, the children's
+ru_maxrss), and per task kind the job's "Peak Map/Reduce Physical memory" counters (the largest
+task's own peak: each attempt in a tracker's child resets the process's high-water mark).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import itertools
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import time
@@ -138,6 +141,9 @@ def run_measured(args: list[str], env: dict[str, str]) -> tuple[float, int, dict
     report = os.read(read_fd, 1 << 16)
     os.close(read_fd)
     info = json.loads(report) if report else {"code": proc.returncode}
+    for kind, n in re.findall(rb"Peak (Map|Reduce) Physical memory \(bytes\)=(\d+)", err):
+        key = f"{kind.decode().lower()}_task_peak_mb"  # the job's counters: its largest task's
+        info[key] = max(info.get(key, 0.0), int(n) / 2**20)
     if proc.returncode or info.get("code"):
         sys.stderr.write(err.decode(errors="replace")[-3000:])
         raise SystemExit(f"benchmark command failed: {' '.join(args[:4])}")
@@ -285,7 +291,9 @@ def report(name: str, t_job: float, t_base: float, info_job: dict, info_base: di
     print(
         f"{name:28s} job {t_job:7.2f}s  plain {t_base:7.2f}s  ratio {ratio:5.2f}x  "
         f"(CPU {cpu_job:6.1f}s vs {cpu_base:6.1f}s = {cpu_ratio:4.2f}x)  "
-        f"peak RSS job {peak_mb(info_job):5.0f} MB  plain {peak_mb(info_base):5.0f} MB",
+        f"peak RSS job {peak_mb(info_job):5.0f} MB  plain {peak_mb(info_base):5.0f} MB"
+        f"  (tasks: map {info_job.get('map_task_peak_mb', 0):.0f} MB,"
+        f" reduce {info_job.get('reduce_task_peak_mb', 0):.0f} MB)",
         flush=True,
     )
     return {
@@ -297,6 +305,8 @@ def report(name: str, t_job: float, t_base: float, info_job: dict, info_base: di
         "cpu_ratio": cpu_ratio,
         "job_peak_mb": peak_mb(info_job),
         "plain_peak_mb": peak_mb(info_base),
+        "map_task_peak_mb": info_job.get("map_task_peak_mb", 0.0),
+        "reduce_task_peak_mb": info_job.get("reduce_task_peak_mb", 0.0),
     }
 
 

@@ -42,3 +42,15 @@ def test_counters_merge_and_print_like_hadoop():
         "\tMap-Reduce Framework\n\t\tMap input records=5\n\t\tMap output records=2\n"
         "\tMine\n\t\tx=1"
     )
+
+
+def test_peak_memory_counters_merge_by_max():
+    """Hadoop 3's "Peak Map/Reduce Physical memory (bytes)": the largest task's, not a sum."""
+    from mapred import counters as C
+
+    a = Counters({C.TASK_GROUP: {C.PEAK_MAP_MEMORY: 50, C.MAP_INPUT_RECORDS: 1}})
+    a.merge({C.TASK_GROUP: {C.PEAK_MAP_MEMORY: 70, C.MAP_INPUT_RECORDS: 1}})
+    a.merge({C.TASK_GROUP: {C.PEAK_MAP_MEMORY: 60, C.PEAK_REDUCE_MEMORY: 9}})
+    assert a[C.TASK_GROUP][C.PEAK_MAP_MEMORY] == 70
+    assert a[C.TASK_GROUP][C.PEAK_REDUCE_MEMORY] == 9
+    assert a[C.TASK_GROUP][C.MAP_INPUT_RECORDS] == 2
