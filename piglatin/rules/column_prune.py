@@ -11,7 +11,12 @@ replicated join; none of a skewed or merge join, whose extra jobs read their inp
 directly) gets a projection of its join keys plus the needed columns, and the JOIN's
 output narrows to match.  The chain's expressions are renumbered; operators whose
 rows got narrower (the chain's pass-through operators, the narrowed JOIN) get new
-content-derived op ids.  The FOREACHes at the ends keep their output schemas, so
+content-derived op ids.  (3) Before a GROUP/COGROUP whose readers are FOREACHes that
+read its bags only through dereferences (``GENERATE group, SUM(A.x)``), each input keeps
+its key columns and the dereferenced ones; the bags narrow and the dereferences are
+renumbered (a bag used whole, as in ``COUNT(A)`` or ``FLATTEN(A)``, keeps every column).
+A LOAD then takes the projection over (runtime's push-down), so the unused fields of
+wide records are never parsed.  The FOREACHes at the ends keep their output schemas, so
 what is stored, dumped or described does not change.  A relation read by anything
 else (GROUP, DISTINCT, UNION, a sink, EXPLAIN/ILLUSTRATE, a scalar) keeps all columns.
 Must not touch: other rules, the front end, execution.
@@ -33,15 +38,22 @@ from __future__ import annotations
 import dataclasses
 
 from piglatin import logical as L
-from piglatin.rules._exprs import columns, op_exprs, remap
+from piglatin.rules._exprs import (
+    children,
+    columns,
+    nested_outer_exprs,
+    op_exprs,
+    remap,
+    transform,
+)
 from piglatin.rules._plan import (
-    to_fixpoint,
     action_targets,
     consumers,
     derived_id,
     is_load_projection,
     is_scalar_source,
     rebuild,
+    to_fixpoint,
 )
 
 PASS_THROUGH = (L.LOFilter, L.LOSort, L.LOLimit, L.LOSample, L.LOSplit, L.LOSplitOutput)
@@ -234,9 +246,128 @@ def _try_load(plan: L.LogicalPlan, load: L.LogicalOperator) -> L.LogicalPlan | N
     return _prune_load(plan, load, readers, sorted(cols) or [0])
 
 
+# ---------------------------------------------------------------- through a GROUP
+def _bag_columns(e: L.LExpr, bag: int) -> set[int] | None:
+    """The bag-element columns `e` reads from bag column `bag` of its input through
+    dereferences (``A.x``, ``SUM(A.x)``); None when it uses the bag whole (``A``,
+    ``COUNT(A)``, ``*``)."""
+    if isinstance(e, L.LEDeref) and isinstance(e.base, L.LEProject) and e.base.column == bag:
+        return set(e.columns)
+    if isinstance(e, L.LEProject) and e.input == 0 and (e.column is None or e.column == bag):
+        return None
+    out: set[int] = set()
+    for child in children(e):
+        used = _bag_columns(child, bag)
+        if used is None:
+            return None
+        out |= used
+    return out
+
+
+def _narrow_bag(field: L.FieldSchema, keep: list[int]) -> L.FieldSchema:
+    inner = field.tuple_schema
+    assert inner is not None
+    fields = L.Schema(tuple(inner[c] for c in keep))
+    element = L.FieldSchema(None, L.DataType.TUPLE, fields)
+    if field.schema is not None and len(field.schema) and field.schema[0].type is L.DataType.TUPLE:
+        element = dataclasses.replace(field.schema[0], schema=fields)
+    return dataclasses.replace(field, schema=L.Schema((element,)))
+
+
+def _group_keep(plan: L.LogicalPlan, group: L.LOCogroup, readers) -> list[list[int]] | None:
+    """Per input, the columns its bag's readers and its keys need (all when unknown)."""
+    keep = []
+    for i, src_id in enumerate(group.inputs):
+        width = len(plan.op(src_id).schema)  # type: ignore[arg-type]
+        want: set[int] = set()
+        for fe in readers:
+            for e in nested_outer_exprs(fe):
+                used = _bag_columns(e, 1 + i)
+                if used is None:
+                    want = set(range(width))
+                    break
+                want |= used
+        for key in group.keys[i]:
+            used = columns(key, i)  # input i's keys project from input i
+            if used is None:
+                return None
+            want |= used
+        keep.append(sorted(want) or [0])
+    return keep
+
+
+def _try_group(plan: L.LogicalPlan, group: L.LogicalOperator) -> L.LogicalPlan | None:
+    """A GROUP/COGROUP whose readers are FOREACHes reading its bags only through
+    dereferences (``GENERATE group, SUM(A.x)``): each input keeps just its key columns and
+    the dereferenced ones (a projection before the GROUP, which a LOAD then takes over),
+    and the bags and the readers' dereferences are renumbered."""
+    if not isinstance(group, L.LOCogroup) or group.schema is None:
+        return None
+    if any(plan.op(i).schema is None for i in group.inputs) or len(set(group.inputs)) != len(
+        group.inputs
+    ):
+        return None
+    if group.op_id in action_targets(plan) or is_scalar_source(plan, group.op_id):
+        return None
+    readers = consumers(plan, group.op_id)
+    if not readers or any(not isinstance(r, L.LOForEach) or r.nested for r in readers):
+        return None
+    keep = _group_keep(plan, group, readers)
+    if keep is None or all(
+        len(k) == len(plan.op(i).schema)  # type: ignore[arg-type]
+        for k, i in zip(keep, group.inputs, strict=True)
+    ):
+        return None
+    return _prune_group(plan, group, readers, keep)
+
+
+def _prune_group(plan, group: L.LOCogroup, readers, keep: list[list[int]]) -> L.LogicalPlan:
+    new_ops, inputs, keys, fields = [], [], [], [group.schema[0]]  # type: ignore[index]
+    maps: list[dict[int, int]] = []
+    for i, src_id in enumerate(group.inputs):
+        src = plan.op(src_id)
+        local = {old: new for new, old in enumerate(keep[i])}
+        maps.append(local)
+        if len(keep[i]) < len(src.schema):  # type: ignore[arg-type]
+            proj = _projection(plan, src, keep[i], [p.op_id for p in new_ops])
+            new_ops.append(proj)
+            src_id = proj.op_id
+        inputs.append(src_id)
+        keys.append(tuple(remap(k, local, input=i, to_input=i) for k in group.keys[i]))
+        bag = group.schema[1 + i]  # type: ignore[index]
+        fields.append(_narrow_bag(bag, keep[i]) if len(local) < len(bag.tuple_schema) else bag)
+    schema = L.Schema(tuple(fields))
+    narrow = dataclasses.replace(group, inputs=tuple(inputs), keys=tuple(keys), schema=schema)
+    narrow = dataclasses.replace(narrow, op_id=derived_id(plan, narrow, group.op_id))
+
+    def renumber(e: L.LExpr) -> L.LExpr:
+        def fn(node: L.LExpr) -> L.LExpr | None:
+            if isinstance(node, L.LEDeref) and isinstance(node.base, L.LEProject):
+                bag = node.base.column
+                if bag is not None and 1 <= bag <= len(maps) and node.base.input == 0:
+                    base = dataclasses.replace(node.base, field=schema[bag])
+                    cols = tuple(maps[bag - 1][c] for c in node.columns)
+                    return dataclasses.replace(node, base=base, columns=cols)
+            return None
+
+        return transform(e, fn)
+
+    reader_ids = {r.op_id for r in readers}
+    ops: list[L.LogicalOperator] = []
+    for op in plan.operators:
+        if op.op_id == group.op_id:
+            ops.extend([*new_ops, narrow])
+        elif op.op_id in reader_ids:
+            gens = tuple(dataclasses.replace(g, expr=renumber(g.expr)) for g in op.generate)
+            ops.append(dataclasses.replace(op, generate=gens))
+        else:
+            ops.append(op)
+    return rebuild(plan, ops, {group.op_id: narrow.op_id})
+
+
 def _once(plan: L.LogicalPlan) -> L.LogicalPlan | None:
     for op in plan.operators:
-        new = _try_load(plan, op) or _try_join(plan, op)
+        new = _try_load(plan, op) or _try_join(plan, op) or _try_group(plan, op)
         if new is not None:
             return new
     return None

@@ -284,3 +284,76 @@ def test_generated_replicated_join_equals_plain_python(tmp_path: Path, join_type
     assert stored(tmp_path, script) == sorted(want)
     explained = _explained_code(tmp_path, script.replace("STORE E INTO", "STORE C INTO"))
     assert ".get(_key" in explained  # the side table is probed inline
+
+
+# ------------------------------------------------------------ column pruning through GROUP
+def test_group_reading_bag_columns_loads_only_those(tmp_path: Path) -> None:
+    """GROUP then aggregates of some bag columns: the other columns are pruned before the
+    GROUP and never parsed (a malformed map in an unused column is no warning), and the
+    answers are plain Python's; a whole-bag use (COUNT(A)) keeps every column."""
+    data = rows(500, seed=21)
+    lines = [text(k, j, n, "[broken" if i % 7 == 0 else "[a#1]") for i, (k, j, n) in
+             enumerate(data)]
+    (tmp_path / "a.txt").write_text("".join(line + "\n" for line in lines))
+    script = """A = LOAD 'a.txt' AS (k:chararray, j:int, n:int, m:map[]);
+        B = GROUP A BY k;
+        C = FOREACH B GENERATE group, SUM(A.n), COUNT(A.j), MAX(A.(n));
+        STORE C INTO 'out';"""
+    out = io.StringIO()
+    from piglatin.launcher import PigServer
+
+    with PigServer("local", cwd=tmp_path, out=out) as server:
+        server.register_script(script)
+        counters = server.stats[0]["counters"].to_dict()
+    assert "org.apache.pig.PigWarning" not in counters  # the map column was never parsed
+    groups = defaultdict(list)
+    for k, j, n in data:
+        groups[k].append((j, n))
+    want = []
+    for k, pairs in groups.items():
+        ns = [n for _j, n in pairs if n is not None]
+        js = [j for j, _n in pairs if j is not None]
+        want.append(text(k, sum(ns) if ns else None, len(js), max(ns) if ns else None))
+    got = sorted(p for part in (tmp_path / "out").glob("part-*")
+                 for p in part.read_text().splitlines())
+    assert got == sorted(want)
+    whole = script.replace("COUNT(A.j)", "COUNT(A)").replace("'out'", "'out2'")
+    with PigServer("local", cwd=tmp_path, out=io.StringIO()) as server:
+        server.register_script(whole)
+        counters = server.stats[0]["counters"].to_dict()
+    assert counters["org.apache.pig.PigWarning"] == {
+        "FIELD_DISCARDED_TYPE_CONVERSION_FAILED": sum(1 for i in range(500) if i % 7 == 0)
+    }
+
+
+def test_cogroup_prunes_each_input_by_its_own_bag(tmp_path: Path) -> None:
+    left, right = rows(300, seed=1), rows(200, seed=2)
+    write(tmp_path / "a.txt", left)
+    write(tmp_path / "b.txt", right)
+    script = """A = LOAD 'a.txt' AS (k:chararray, j:int, n:int);
+        B = LOAD 'b.txt' AS (k:chararray, j:int, n:int);
+        C = COGROUP A BY k, B BY k;
+        D = FOREACH C GENERATE group, SUM(A.n), SUM(B.j), COUNT(B.j);
+        STORE D INTO 'out';"""
+    def total(xs):
+        xs = [x for x in xs if x is not None]
+        return sum(xs) if xs else None
+
+    keys = ({r[0] for r in left} | {r[0] for r in right}) - {None}
+    want = []
+    for k in keys:
+        a = [r for r in left if r[0] == k]
+        b = [r for r in right if r[0] == k]
+        count_b = sum(1 for r in b if r[1] is not None)
+        want.append(text(k, total(r[2] for r in a), total(r[1] for r in b), count_b))
+    # null keys of different inputs never group together: one group per input
+    want.append(text(None, total(r[2] for r in left if r[0] is None), None, 0))
+    nulls = [r for r in right if r[0] is None]
+    want.append(text(None, None, total(r[1] for r in nulls), sum(r[1] is not None for r in nulls)))
+    assert stored(tmp_path, script) == sorted(want)
+    from piglatin.optimizer import optimize
+
+    plan = optimize(build_text(script))
+    group = next(op for op in plan.operators if type(op).__name__ == "LOCogroup")
+    widths = [len(plan.op(i).schema) for i in group.inputs]
+    assert widths == [2, 2]  # A keeps (k, n), B keeps (k, j): both inputs were pruned
