@@ -212,7 +212,8 @@ def test_projection_pushed_into_binstorage_and_json(tmp_path: Path, storage: str
     projection (no projection stage runs) and the rows are what plain Python computes."""
     data = rows(300, seed=5)
     write(tmp_path / "a.txt", data)
-    loader = "BinStorage()" if storage == "BinStorage" else "JsonLoader('k:chararray, j:int, n:int')"
+    json = "JsonLoader('k:chararray, j:int, n:int')"
+    loader = "BinStorage()" if storage == "BinStorage" else json
     first = f"""A = LOAD 'a.txt' AS (k:chararray, j:int, n:int);
         STORE A INTO 'mid' USING {storage}();"""
     assert run_script(first, exec_type="local", cwd=tmp_path, out=io.StringIO()) == 0
