@@ -15,6 +15,8 @@ a huge number of annotations, so buffering the annotations would hold a hot key'
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from itertools import chain, product, repeat
+from operator import itemgetter
 from typing import Any
 
 from jobs.join_reduce_side import BUFFERED, JOIN_TYPE, ReduceSideJoin
@@ -24,27 +26,52 @@ from mapred.runner import JobResult, run_job
 
 __all__ = ["ExpansionReduceSideJoin", "inputs_for", "run"]
 
+_first, _second = itemgetter(0), itemgetter(1)
+
 
 class ExpansionReduceSideJoin(ReduceSideJoin):
-    """Left input: annotations (streamed); right input: the relation (buffered)."""
+    """Left input: annotations (streamed); right input: the relation (buffered).
+
+    The relation's value is its line without the row id, ``concept<TAB>parent<TAB>level``: the
+    output value as is. The annotations' map takes batches of lines (``map_left_batch``), and
+    the inner join's reduce pairs each streamed element with the buffered rows through
+    ``itertools.product``, with no Python step per output row."""
+
+    def map_left_batch(self, offsets: Sequence[int], lines: list[str]) -> Iterator:
+        concepts, _, rests = zip(*map(str.partition, lines, repeat("\t"))) if lines else ((),) * 3
+        elements = map(_first, map(str.partition, rests, repeat("\t")))
+        tag = repeat(self.left_tag)
+        return zip(zip(concepts, tag), zip(tag, elements))
 
     def map_left(self, offset: int, line: str) -> Iterator:
-        concept, _, rest = line.partition("\t")
-        element = rest[: rest.find("\t")] if "\t" in rest else rest
-        tag = self.left_tag
-        yield (concept, tag), (tag, element)
+        return self.map_left_batch((offset,), [line])
 
     def map_right(self, offset: int, line: str) -> Iterator:
-        _, _, rest = line.partition("\t")  # drop the row id
-        concept, _, ancestor = rest.partition("\t")
+        _, _, rest = line.partition("\t")  # drop the row id: concept, parent, level
         tag = 1 - self.left_tag
-        yield (concept, tag), (tag, ancestor)
+        yield (rest.partition("\t")[0], tag), (tag, rest)
 
-    def reduce(self, key: tuple[str, int], values: Iterator[tuple[int, str]]) -> Iterator:
-        # the generic join yields (concept, "element<TAB>parent<TAB>level"); reshape to the row
+    def reduce(self, key: tuple[str, int], values: Iterator[tuple[int, str]]) -> Any:
+        if self.outer or self.left_tag == 0:
+            return self._reshaped(key, values)
+        ancestors = []  # the relation's rows (tag 0) come first
+        for tag, value in values:
+            if tag:
+                break
+            ancestors.append(value)
+        else:
+            return None  # no annotation has this concept
+        if not ancestors:
+            return None
+        elements = chain((value,), map(_second, values))
+        return chain.from_iterable(map(product, zip(elements), repeat(ancestors)))
+
+    def _reshaped(self, key: tuple[str, int], values: Iterator[tuple[int, str]]) -> Iterator:
+        """Any other configuration through the generic join: (concept, element<TAB>row) pairs
+        become (element, row); an unmatched annotation of a left outer join gets an empty row."""
         for concept, joined in super().reduce(key, values):
-            element, _, ancestor = joined.partition("\t")
-            yield element, f"{concept}\t{ancestor}"
+            element, _, row = joined.partition("\t")
+            yield element, row or f"{concept}\t"
 
     @classmethod
     def steps(cls, args: Sequence[str]) -> list[Step]:
@@ -62,12 +89,23 @@ def _conf() -> dict[str, str]:
     return {BUFFERED: "right", JOIN_TYPE: "inner"}
 
 
-def run(annotations: str, relation: str, output: str, conf: Mapping[str, Any] | None = None,
-        executor: Any = None) -> JobResult:
+def run(
+    annotations: str,
+    relation: str,
+    output: str,
+    conf: Mapping[str, Any] | None = None,
+    executor: Any = None,
+) -> JobResult:
     """Run the join; `conf` overrides (e.g. ``mapreduce.job.reduces``) win over the defaults."""
     merged = {**_conf(), **dict(conf or {})}
-    return run_job(ExpansionReduceSideJoin, inputs_for(annotations, relation), output, merged,
-                   executor, name="reduce-side join")
+    return run_job(
+        ExpansionReduceSideJoin,
+        inputs_for(annotations, relation),
+        output,
+        merged,
+        executor,
+        name="reduce-side join",
+    )
 
 
 JOB = ExpansionReduceSideJoin
