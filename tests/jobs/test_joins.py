@@ -189,3 +189,24 @@ def test_every_strategy_on_the_dfs_with_the_cluster_executor(tmp_path, mini_clus
     finally:
         shutdown_clusters()
         DFSFileSystem.clear_instance_cache()
+
+
+@pytest.mark.parametrize("executor", ["local", "cluster"])
+def test_naive_user_join_matches_plain_python(tmp_path, executor):
+    """The obvious user-written join (jobs.joins.naive: one mapper tagging rows by table, a
+    reducer pairing the two lists), on both executors."""
+    from mapred.runner import run_job
+
+    annotations, relation = handmade()
+    ann = write_lines(tmp_path / "annotations" / "part-00000", annotations)
+    rel = write_lines(tmp_path / "relation" / "part-00000", relation)
+    result = run_job(
+        "jobs.joins.naive:NaiveJoin",
+        [ann, rel],
+        str(tmp_path / "out"),
+        conf(tmp_path, 2),
+        executor=executor,
+    )
+    assert result.succeeded, result.error
+    rows = collections.Counter(f"{k}\t{v}" for k, v in result.read_output())
+    assert rows == expected_rows(annotations, relation)
