@@ -222,7 +222,6 @@ def run_map_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
     job = _new_job(spec, conf, split=split)
     fmt_spec, mapper_name = spec.inputs[split.input_index] if spec.inputs else (None, None)
     fmt = get_input_format(fmt_spec or type(job).input_format)
-    mapper = getattr(job, mapper_name or "map")
     counted = count()
     sink = _map_sink(spec, conf, job, umbilical)
     batches = None
@@ -234,7 +233,8 @@ def run_map_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
             batches = _CountedBatches(fmt.read_batches(split, conf))
             umbilical.watch(_map_probe(fmt, split, batches, job.context))
             sink.consume(chain.from_iterable(filter(None, starmap(batch_mapper, batches))))
-        else:
+        else:  # looked up after setup, which may bind the mapper (Pig: one per input)
+            mapper = getattr(job, mapper_name or "map")
             records = map(_first, zip(fmt.read(split, conf), counted, strict=False))
             sink.consume(chain.from_iterable(filter(None, starmap(mapper, records))))
         tail = _hook(job, "map_cleanup", "cleanup")()

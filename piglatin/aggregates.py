@@ -95,7 +95,7 @@ def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
         partials.clear()
         return out
 
-    job._flush = flush
+    job.add_flush(flush)
 
     def tail(t):
         k = keyf(t)
@@ -145,7 +145,7 @@ def _count_tail(
         counts.clear()
         return out
 
-    job._flush = flush
+    job.add_flush(flush)
     if len(star) == 1:
         return _count_one(job, star[0], keyf, counts, flush, key_is_first)
 
@@ -199,7 +199,7 @@ def _count_one(
         counter.clear()
         return out
 
-    job._flush = flush_counter
+    job.add_flush(flush_counter)
 
     def unhashable(t: tuple) -> list:
         inc = 1 if star or (t and t[0] is not None) else 0

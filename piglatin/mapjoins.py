@@ -138,7 +138,7 @@ def index_tail(job: Any) -> Callable[[tuple], list]:
             return []
         return [(None, pack_value((first[0], split.url, split.start, split.length)))]
 
-    job._flush = flush
+    job.add_flush(flush)
 
     def index(t):
         if not first:

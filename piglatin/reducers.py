@@ -143,7 +143,7 @@ def _keycount_tail(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
         counts.clear()
         return out
 
-    job._flush = flush
+    job.add_flush(flush)
 
     def count(t):
         state.seq += 1

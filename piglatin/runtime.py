@@ -337,36 +337,35 @@ class PigJob(Job):
         self.emit = self._tail()
         self.state = R.MapState()
         self.sides: dict[str, MJ.ReplicatedTable] = {}  # replicated joins' tables, by op id
+        self._flushes: list[Callable[[], Any]] = []
         self._ready = True
 
     def setup(self) -> None:
+        """Map task: bind its input's mapper (``map<i>`` and, with a batch form,
+        ``map<i>_batch``: the MultipleInputs mapper names the launcher gives); the total-order
+        sampler: every input's; reduce task: the reducer."""
         self._prepare()
-        if self.context.split is None and self.context.task_id != "sampler" and self.spec["op"]:
+        split = self.context.split
+        if split is not None:
+            self._bind_mapper(split.input_index)
+        elif self.context.task_id == "sampler":
+            for index in range(len(self.spec["inputs"])):
+                self._bind_mapper(index)
+        elif self.spec["op"]:
             self._reduce = self.reduce = R.reducer(self)  # the task calls it directly
 
-    # -- map side ------------------------------------------------------------------------
-    def __getattr__(self, name: str) -> Any:
-        """``mapN``: input N's (key, value) -> outputs; ``mapN_batch``: the same for a batch of
-        records (`mapred.api.Job.map_batch`), where the plan has a batch form. Built once per
-        task: the map side's stages hold per-task state (in-mapper aggregation)."""
-        index = name[3:].removesuffix("_batch")
-        if name.startswith("map") and index.isdigit():
-            if f"map{index}" in self.__dict__:  # built, without a batch form
-                raise AttributeError(name)
-            self._prepare()
-            run, batch = self._map_pipeline(int(index))
-            self.__dict__[f"map{index}"] = run
-            if batch is not None:
-                self.__dict__[f"map{index}_batch"] = batch
-            if name.endswith("_batch"):
-                if batch is None:
-                    raise AttributeError(name)
-                return batch
-            return run
-        raise AttributeError(name)
+    def _bind_mapper(self, index: int) -> None:
+        """Built once per task: the map side's stages hold per-task state (in-mapper
+        aggregation, replicated join tables)."""
+        run, batch = self._map_pipeline(index)
+        setattr(self, f"map{index}", run)
+        if batch is not None:
+            setattr(self, f"map{index}_batch", batch)
 
-    def map(self, key: Any, value: Any) -> Any:
-        return self.map0(key, value)
+    def add_flush(self, flush: Callable[[], Any]) -> None:
+        """A map-side stage's end-of-task output (partial aggregates, index entries): what
+        `flush()` returns is emitted by `cleanup`."""
+        self._flushes.append(flush)
 
     def _map_pipeline(self, index: int) -> tuple[Callable[[Any, Any], list], Any]:
         """(key, value) -> outputs: parse the input record, then the map side's stages; and
@@ -443,8 +442,10 @@ class PigJob(Job):
         return self._reduce(key, values)
 
     def cleanup(self) -> Any:
-        flush = getattr(self, "_flush", None)
-        return flush() if flush is not None else None
+        out: list = []
+        for flush in self._flushes:
+            out.extend(flush() or ())
+        return out or None
 
 
 def _text_line(schema: Any, sep: str, fmt: Callable[[tuple], bytes]) -> Callable[[tuple], list]:
