@@ -24,13 +24,17 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import chain, compress, product, repeat
+from operator import itemgetter
 from typing import Any
 
 import fsspec
 
 __all__ = [
     "RELATION",
+    "annotation_pairs",
+    "expand",
     "STRATEGIES",
     "load_relation",
     "parse_relation",
@@ -85,6 +89,33 @@ def load_relation(paths: list[str]) -> RelationMap:
         with fsspec.open(path, "rt", encoding="utf-8") as f:
             parse_relation(f.read(), relation)
     return relation
+
+
+_first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
+
+
+def annotation_pairs(lines: list[str]) -> tuple[list[str], list[str]]:
+    """(concept ids, element ids) of a batch of annotation lines, in C-level passes; a line
+    without a TAB has no element and is left out.
+
+    >>> annotation_pairs(["c1\\te1\\tx", "c2\\te2", "bad"])
+    (['c1', 'c2'], ['e1', 'e2'])
+    """
+    parts = list(map(str.partition, lines, repeat("\t")))
+    keep = list(map(_second, parts))
+    concepts = list(compress(map(_first, parts), keep))
+    rests = compress(map(_third, parts), keep)
+    return concepts, list(map(_first, map(str.partition, rests, repeat("\t"))))
+
+
+def expand(elements: Iterable[str], ancestors: Iterable[Any]) -> Iterator[tuple[str, str]]:
+    """``(element, ancestor)`` for each element and each of its ancestors (a list; empty for
+    none), with no Python step per row: one ``product`` per element.
+
+    >>> list(expand(["e1", "e2", "e3"], [["a", "b"], (), ["c"]]))
+    [('e1', 'a'), ('e1', 'b'), ('e3', 'c')]
+    """
+    return chain.from_iterable(map(product, zip(elements), ancestors))
 
 
 def _strategies() -> Mapping[str, Any]:

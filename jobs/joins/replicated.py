@@ -15,10 +15,11 @@ which is why Pig's rule of thumb keeps the replicated input smaller than a block
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import repeat
 from typing import Any
 
-from jobs.joins import RelationMap, load_relation, relation_parts
+from jobs.joins import RelationMap, annotation_pairs, expand, load_relation, relation_parts
 from mapred.api import Job, Step
 from mapred.errors import JobConfigError, UsageError
 from mapred.runner import JobResult, run_job
@@ -47,6 +48,11 @@ class ReplicatedJoin(Job):
             return None
         element = fields[1]
         return [(element, ancestor) for ancestor in ancestors]
+
+    def map_batch(self, offsets: Sequence[int], lines: list[str]) -> Iterator[tuple[str, str]]:
+        """``map`` over a batch of lines in C-level passes."""
+        concepts, elements = annotation_pairs(lines)
+        return expand(elements, map(self.relation.get, concepts, repeat(())))
 
     @classmethod
     def steps(cls, args: Sequence[str]) -> list[Step]:

@@ -23,11 +23,19 @@ import logging
 import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from itertools import repeat
 from typing import Any
 
 import fsspec
 
-from jobs.joins import RELATION, RelationMap, load_relation, relation_parts
+from jobs.joins import (
+    RELATION,
+    RelationMap,
+    annotation_pairs,
+    expand,
+    load_relation,
+    relation_parts,
+)
 from mapred.api import Job, Step
 from mapred.errors import JobConfigError, UsageError
 from mapred.runner import JobResult, run_job
@@ -67,7 +75,9 @@ def relation_map(url: str) -> tuple[RelationMap, bool]:
         _cache.clear()  # one relation per process: drop an older one before keeping the new
         _cache[url] = (signature, relation)
         _loads += 1
-        log.info("singleton: loaded %d concepts of %s in process %d", len(relation), url, os.getpid())
+        log.info(
+            "singleton: loaded %d concepts of %s in process %d", len(relation), url, os.getpid()
+        )
         return relation, True
 
 
@@ -89,7 +99,9 @@ class SingletonJoin(Job):
             return
         url = self.context.get(RELATION)
         if not url:
-            raise JobConfigError(f"the singleton join needs the relation's URL in -D {RELATION}=URL")
+            raise JobConfigError(
+                f"the singleton join needs the relation's URL in -D {RELATION}=URL"
+            )
         self.relation, loaded = relation_map(str(url))
         self.context.increment(GROUP, "Relation loads" if loaded else "Relation cache hits", 1)
 
@@ -99,11 +111,15 @@ class SingletonJoin(Job):
             return None
         return ((fields[0], fields[1]),)
 
+    def map_batch(self, offsets: Sequence[int], lines: list[str]) -> Iterator[tuple[str, str]]:
+        """``map`` over a batch of lines in C-level passes."""
+        return zip(*annotation_pairs(lines))
+
     def reduce(self, concept: str, elements: Iterator[str]) -> Iterator[tuple[str, str]] | None:
         ancestors = self.relation.get(concept)
         if not ancestors:
             return None
-        return ((element, ancestor) for element in elements for ancestor in ancestors)
+        return expand(elements, repeat(ancestors))
 
     @classmethod
     def steps(cls, args: Sequence[str]) -> list[Step]:
@@ -113,8 +129,13 @@ class SingletonJoin(Job):
         return [Step(cls, [annotations], out, {RELATION: relation})]
 
 
-def run(annotations: str, relation: str, output: str, conf: Mapping[str, Any] | None = None,
-        executor: Any = None) -> JobResult:
+def run(
+    annotations: str,
+    relation: str,
+    output: str,
+    conf: Mapping[str, Any] | None = None,
+    executor: Any = None,
+) -> JobResult:
     merged = {RELATION: relation, **dict(conf or {})}
     return run_job(SingletonJoin, [annotations], output, merged, executor, name="singleton join")
 
