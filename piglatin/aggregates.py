@@ -10,7 +10,7 @@ wiring (runtime.py).
 
 from __future__ import annotations
 
-from collections import Counter, _count_elements
+from collections import Counter
 from collections.abc import Callable, Iterable
 from operator import itemgetter
 from typing import Any
@@ -228,7 +228,7 @@ def _count_one(
             """`many` of the one-field rows ``(k,)`` for k in `keys`, given the keys (None:
             the FLATTEN of a null bag, one null row)."""
             try:
-                _count_elements(counter, _NULL_ROW if keys is None else keys)
+                counter.update(_NULL_ROW if keys is None else keys)  # C-level for a list
             except TypeError:
                 done = _count_all(Counter(), keys)  # where it failed: the rest go one by one
                 return [r for k in keys[done:] for r in tail((k,))]
@@ -247,7 +247,7 @@ def _count_all(counter: Counter, items: list, keyf: Callable | None = None) -> i
     """Count the keys of `items` (the items themselves without `keyf`) C-level; returns how
     many were counted: all, or those before the first unhashable key."""
     try:
-        _count_elements(counter, items if keyf is None else map(keyf, items))
+        counter.update(items if keyf is None else map(keyf, items))
     except TypeError:
         for i, item in enumerate(items):
             try:

@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from piglatin import ast as A
 from piglatin import data
 from piglatin import logical as L
 from piglatin import runtime as RT
@@ -132,7 +133,7 @@ class PigServer:
         cuts = [
             i + 1
             for i, st in enumerate(statements)
-            if type(st).__name__ == "Command" and st.kind in ("exec", "run")
+            if isinstance(st, A.Command) and st.kind in ("exec", "run")
         ]
         for end in [*cuts, len(statements)]:
             if end <= start:

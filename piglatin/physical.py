@@ -222,8 +222,8 @@ class Compiler:
             if len(fns) == 1:
                 f0 = fns[0]
                 return _one_row(lambda t: (f0(t),))
-            columns = [_column_of(f) for f in fns]
-            if None not in columns:  # plain columns (itemgetters): one C-level itemgetter
+            columns = [self._plain_column(g.expr, inner) for g in items]
+            if None not in columns:  # plain columns: one C-level itemgetter
                 return _one_row(itemgetter(*columns))
             return _one_row(lambda t: tuple([f(t) for f in fns]))
         parts = [self._gen_part(g, f) for g, f in zip(items, fns)]
@@ -246,6 +246,18 @@ class Compiler:
 
         return run
 
+    def _plain_column(self, e: L.LExpr, inner: Mapping[str, int]) -> int | None:
+        """The column `e` projects when `expr` compiled it to ``itemgetter(column)``."""
+        if (
+            isinstance(e, L.LEProject)
+            and e.column is not None
+            and e.column < self.width
+            and not inner
+            and id(e) not in self.replace
+        ):
+            return e.column
+        return None
+
     def _token_column(self, g: L.GenerateItem, inner: Mapping[str, int]) -> Fn | None:
         """``FLATTEN(TOKENIZE(x))`` alone: t -> the words (the field of each one-field output
         row; None for a null bag, which flattens to one null row), for a tail that only wants
@@ -259,7 +271,8 @@ class Compiler:
         a0 = args[0]
         if len(args) == 1:
             column = lambda t: tokens(a0(t))  # noqa: E731
-            column.parts = (tokens, a0)  # type: ignore[attr-defined]
+            first = self._plain_column(e.args[0], inner) == 0  # the row's field 0 itself
+            column.parts = (tokens, a0, first)  # type: ignore[attr-defined]
             return column
         a1 = args[1]
         return lambda t: tokens(a0(t), a1(t))
@@ -421,14 +434,6 @@ def _exact_width(plan: L.LogicalPlan, op_id: str) -> bool:
     return isinstance(op, (L.LOForEach, L.LOCogroup))
 
 
-def _column_of(f: Any) -> int | None:
-    """The column an ``itemgetter(c)`` reads (from its public ``__reduce__``), else None."""
-    if type(f) is not itemgetter:
-        return None
-    items = f.__reduce__()[1]
-    return items[0] if len(items) == 1 and type(items[0]) is int else None
-
-
 def chain_functions(
     fns: list[RecordFn | None], tail: Callable[[tuple], list]
 ) -> Callable[[tuple], list]:
@@ -476,9 +481,9 @@ def _compose(fn: RecordFn, nxt: Callable[[tuple], list]) -> Callable[[tuple], li
     many_keys = getattr(nxt, "many_keys", None)  # ... to a tail that only wants that field
     if column is not None and many_keys is not None:
         if hasattr(column, "parts"):  # one call less per record
-            fn, arg = column.parts
+            fn, arg, first = column.parts
             run = lambda t: many_keys(fn(arg(t)))  # noqa: E731
-            if _column_of(arg) == 0:  # a map of (key, one-field value) can skip the row
+            if first:  # a map of (key, one-field value) can skip the row
                 run.of_value = lambda _key, v: many_keys(fn(v))  # type: ignore[attr-defined]
                 if fn is tokens:  # a batch of text lines at once (the job's map_batch)
                     run.of_values = _tokens_batch(many_keys)  # type: ignore[attr-defined]
