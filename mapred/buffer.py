@@ -42,7 +42,7 @@ from itertools import chain, islice, repeat
 from operator import itemgetter
 from typing import Any
 
-from mapred.merge import Spill, merge_spills, raise_changed_key, write_partitioned
+from mapred.merge import Spill, finish_spill, merge_spills, raise_changed_key, write_partitioned
 from mapred.partition import partition_many
 from mapred.serde import packb, unpackb
 
@@ -129,15 +129,15 @@ class _Base:
 
     # subclasses provide: consume(pairs), _runs() -> iterator of (partition, sorted records),
     # _reset(), _has_data()
-    def _write(self, path: str) -> tuple[list, int]:
-        """Write the buffer's contents as one partitioned file; serialized records drop their
-        partition prefix there."""
+    def _write(self, path: str, spill: bool = False) -> tuple[list, int]:
+        """Write the buffer's contents as one partitioned file (a spill file: payloads framed,
+        see ``write_partitioned``); serialized records drop their partition prefix there."""
         strip = 4 if self._records and self.num_partitions > 1 else 0
-        return write_partitioned(path, self.num_partitions, self._runs(), self.RAW, strip)
+        return write_partitioned(path, self.num_partitions, self._runs(), True, strip, spill)
 
     def _spill(self) -> None:
         path = os.path.join(self.spill_dir, f"spill{len(self._spills)}.out")
-        index, n = self._write(path)
+        index, n = self._write(path, spill=True)
         self._spills.append((path, index))
         self.stats.spills += 1
         self.stats.spilled_records += n
@@ -154,8 +154,7 @@ class _Base:
         if self._has_data():
             self._spill()
         if len(self._spills) == 1:
-            path, index = self._spills[0]
-            os.replace(path, out)
+            index, _ = finish_spill(self._spills[0], self.num_partitions, out)
             return out, index
         combine = self.combine_fn if len(self._spills) >= self.min_spills else None
         index, n = merge_spills(

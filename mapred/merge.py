@@ -23,7 +23,7 @@ from itertools import chain, groupby, islice
 from operator import itemgetter
 from typing import Any
 
-from mapred.serde import LimitedReader, iter_records, new_packer
+from mapred.serde import LimitedReader, iter_pairs, iter_records, new_packer, new_unpacker
 
 __all__ = [
     "Index",
@@ -52,12 +52,15 @@ def write_partitioned(
     runs: Iterable[tuple[int, Iterable[Record]]],
     raw: bool = False,
     strip: int = 0,
+    spill: bool = False,
 ) -> tuple[Index, int]:
     """Write ``(partition, sorted records)`` runs (partitions ascending) to `path`.
 
     Records are ``(sort bytes, key, value)``, or with `raw` ``(sort bytes, key + value msgpack
     bytes)``, whose sort keys lose their first `strip` bytes (a partition prefix) on the way.
-    Returns (index, records written)."""
+    With `spill` (raw records only) the file is a spill: each payload is framed as one msgpack
+    bin, so merges read it back as bytes, never decoding keys and values. Returns (index,
+    records written)."""
     index: Index = [(0, 0, 0)] * num_partitions
     pack = new_packer().pack
     total = 0
@@ -71,7 +74,10 @@ def write_partitioned(
                     keys = map(_first, chunk)
                     if strip:
                         keys = map(itemgetter(slice(strip, None)), keys)
-                    write(chain.from_iterable(zip(map(pack, keys), map(_second, chunk))))
+                    payloads = map(_second, chunk)
+                    if spill:
+                        payloads = map(pack, payloads)
+                    write(chain.from_iterable(zip(map(pack, keys), payloads)))
                 else:
                     write(map(pack, chain.from_iterable(chunk)))
                 count += len(chunk)
@@ -187,6 +193,29 @@ def raise_changed_key(key: Any, new: Any) -> None:
     raise JobConfigError(f"combine() must emit the key it was given: got {new!r} for {key!r}")
 
 
+def read_spill_segment(path: str, offset: int, length: int, read_size: int = 1 << 18) -> Iterator:
+    """Stream one segment of a spill file as (sort bytes, key + value bytes) pairs."""
+    if length == 0:
+        return iter(())
+    f = open(path, "rb")  # noqa: SIM115 - owned by the returned iterator
+    f.seek(offset)
+    return iter_pairs(LimitedReader(f, length, True), min(read_size, max(length, 1)))
+
+
+def finish_spill(spill: Spill, num_partitions: int, out_path: str) -> tuple[Index, int]:
+    """Rewrite one spill file as a map output file (payloads unframed), in C-level passes."""
+    path, index = spill
+
+    def runs() -> Iterator[tuple[int, Iterable]]:
+        for p in range(num_partitions):
+            if index[p][1]:
+                yield p, read_spill_segment(path, *index[p][:2])
+
+    result = write_partitioned(out_path, num_partitions, runs(), raw=True)
+    os.unlink(path)
+    return result
+
+
 def merge_spills(
     spills: list[Spill],
     num_partitions: int,
@@ -195,10 +224,11 @@ def merge_spills(
     combine: Callable | None,
     stats: list[int],
 ) -> tuple[Index, int]:
-    """Merge spill files into one partitioned file at `out_path`, at most `factor` at a time.
+    """Merge spill files into one partitioned map output file at `out_path`, at most `factor`
+    at a time (keys and values stay bytes unless the combiner runs on the last pass).
 
-    Intermediate passes write ``<out_path>.merge<N>``. Returns (index, records written, including
-    intermediate passes)."""
+    Intermediate passes write spill files ``<out_path>.merge<N>``. Returns (index, records
+    written, including intermediate passes)."""
     spills = list(spills)
     written = 0
     passes = 0
@@ -207,7 +237,7 @@ def merge_spills(
         batch, spills = spills[:factor], spills[factor:]
         tmp = f"{out_path}.merge{passes}"
         passes += 1
-        index, n = _merge_once(batch, num_partitions, tmp, None, stats)
+        index, n = _merge_once(batch, num_partitions, tmp, None, stats, final=False)
         written += n
         spills.append((tmp, index))
         for path, _ in batch:
@@ -224,13 +254,31 @@ def _merge_once(
     out_path: str,
     combine: Callable | None,
     stats: list[int],
+    final: bool = True,
 ) -> tuple[Index, int]:
-    def runs() -> Iterator[tuple[int, Iterable[Record]]]:
+    def runs() -> Iterator[tuple[int, Iterable]]:
         for p in range(num_partitions):
-            segments = [read_segment(path, *index[p][:2]) for path, index in spills if index[p][1]]
+            segments = [
+                read_spill_segment(path, *index[p][:2]) for path, index in spills if index[p][1]
+            ]
             if not segments:
                 continue
             merged = merge_runs(segments)
-            yield p, (combine_sorted(merged, combine, stats) if combine else merged)
+            if combine:
+                merged = _repacked(combine_sorted(map(_decoded, merged), combine, stats))
+            yield p, merged
 
-    return write_partitioned(out_path, num_partitions, runs())
+    return write_partitioned(out_path, num_partitions, runs(), raw=True, spill=not final)
+
+
+def _decoded(record: tuple[bytes, bytes]) -> Record:
+    """(sort bytes, key, value) of a (sort bytes, key + value bytes) pair."""
+    unpacker = new_unpacker()
+    unpacker.feed(record[1])
+    return record[0], unpacker.unpack(), unpacker.unpack()
+
+
+def _repacked(records: Iterable[Record]) -> Iterator[tuple[bytes, bytes]]:
+    pack = new_packer().pack
+    for skb, key, value in records:
+        yield skb, pack(key) + pack(value)

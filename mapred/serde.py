@@ -37,6 +37,7 @@ __all__ = [
     "sort_bytes",
     "sort_bytes_many",
     "iter_records",
+    "iter_pairs",
     "LimitedReader",
 ]
 
@@ -272,3 +273,8 @@ def iter_records(fileobj: Any, read_size: int = 1 << 18) -> Iterator[tuple[bytes
     else:
         unpacker = new_unpacker(fileobj, read_size)
     return zip(unpacker, unpacker, unpacker, strict=False)
+
+
+def iter_pairs(fileobj: Any, read_size: int = 1 << 18) -> Iterator[tuple[Any, Any]]:
+    """Consecutive msgpack objects two at a time: a spill's (sort bytes, payload bytes)."""
+    return zip(*[new_unpacker(fileobj, read_size)] * 2, strict=False)
