@@ -235,7 +235,7 @@ class _Reconnecting:
 
 #: Imported by a tracker daemon before it forks its children (every task needs them), so no
 #: task pays for them; ``mapreduce.tasktracker.preload.modules`` adds more (e.g. a job's own
-#: modules, or ``piglatin.runtime`` for Pig scripts).
+#: modules, or ``piglatin.back.runtime`` for Pig scripts).
 PRELOAD = ("mapred.task", "mapred.io", "mapred.output", "mapred.committer", "dfs.filesystem")
 
 

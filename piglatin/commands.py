@@ -24,7 +24,7 @@ def run_command(server: Any, kind: str, args: str) -> None:
     import shlex
 
     if kind in ("exec", "run"):
-        from piglatin.preprocess import load_param_files, parse_run_args
+        from piglatin.front.preprocess import load_param_files, parse_run_args
 
         params, files, script = parse_run_args(args)
         if script is None:

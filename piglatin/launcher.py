@@ -1,7 +1,7 @@
 """Running Pig Latin: `run_script`, `PigServer` and `explain_text`.
 
 Owns: a script session end to end — preprocess, parse, build (and optimize when
-piglatin.optimizer exists), then each action in script order: compile a sink into its MR job
+piglatin.plan.optimizer exists), then each action in script order: compile a sink into its MR job
 chain (mrcompiler.py) and run it through mapred.runner (local or cluster executor), print DUMP
 rows and DESCRIBE text, EXPLAIN, ILLUSTRATE (illustrate.py), SET, REGISTER, `fs`/`exec`/`run`
 (commands.py). Replicated join inputs go through the distributed cache; ORDER's cut points come
@@ -29,14 +29,15 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from piglatin import ast as A
-from piglatin import data
-from piglatin import logical as L
-from piglatin import runtime as RT
+from piglatin.back import runtime as RT
+from piglatin.back import sources as SRC
+from piglatin.back.jobstats import job_aliases, job_features
+from piglatin.back.mrcompiler import MRJob, compile_sink, compile_target
+from piglatin.back.storage import pack_value, unpack_value
 from piglatin.errors import PigError
-from piglatin.jobstats import job_aliases, job_features
-from piglatin.mrcompiler import MRJob, compile_sink, compile_target
-from piglatin.storage import pack_value, unpack_value
+from piglatin.front import ast as A
+from piglatin.model import data
+from piglatin.plan import logical as L
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ class PigServer:
     ) -> None:
         """`progress(job id, map fraction, reduce fraction)` is passed to every job;
         `on_job(stats)` is called after each job (its entry of `self.stats`)."""
-        from piglatin.builder import Builder, Functions
+        from piglatin.front.builder import Builder, Functions
 
         self.exec_type = "local" if exec_type.lower() == "local" else "mapreduce"
         self.cwd = str(Path(cwd or os.getcwd()).resolve())
@@ -115,8 +116,8 @@ class PigServer:
         execute: bool = True,
     ) -> list[L.Action]:
         """Preprocess, parse and build `text` on top of the session; run its actions."""
-        from piglatin.parser import parse
-        from piglatin.preprocess import substitute
+        from piglatin.front.parser import parse
+        from piglatin.front.preprocess import substitute
 
         if self.builder.file is None:
             self.builder.file = filename
@@ -270,7 +271,7 @@ class PigServer:
         inputs = []
         for i, inp in enumerate(spec["inputs"]):
             src = plan.op(inp["source"])
-            fmt = RT.input_format_of(src) if inp["source"] not in self.outputs else "records"
+            fmt = SRC.input_format_of(src) if inp["source"] not in self.outputs else "records"
             inputs.append(Input(locations[inp["source"]], fmt, f"map{i}"))
         store = plan.op(job.store) if job.store else None
         if isinstance(store, L.LOStore):
@@ -399,7 +400,7 @@ class PigServer:
                 urls.append(target)
             cached[op_id] = names
         if cached:
-            conf[RT.CACHE] = cached
+            conf[SRC.CACHE] = cached
             conf["mapreduce.job.cache.files"] = ",".join(urls)
 
     def _job_conf(self, job: MRJob, locations: dict, text: bool) -> dict[str, Any]:
@@ -464,8 +465,8 @@ class PigServer:
 
     def illustrate(self, op_id: str) -> str:
         """ILLUSTRATE: example rows of every aliased relation `op_id` depends on."""
-        from piglatin.illustrate import illustrate, sample_reader
-        from piglatin.physical import Compiler
+        from piglatin.back.illustrate import illustrate, sample_reader
+        from piglatin.back.physical import Compiler
 
         plan = self.plan
         scalars = {k: unpack_value(v) for k, v in self.scalars.items()}
@@ -485,8 +486,8 @@ class PigServer:
                 if isinstance(op, L.SINKS)
                 else compile_target(plan, target, self._compile_conf()).jobs
             )
-        from piglatin.explain import mr_plan_text, physical_text
-        from piglatin.physical import Compiler
+        from piglatin.back.explain import mr_plan_text, physical_text
+        from piglatin.back.physical import Compiler
 
         parts.append(physical_text(plan, jobs))
         parts.append(mr_plan_text(plan, jobs))

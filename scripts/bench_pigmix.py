@@ -191,7 +191,7 @@ def pig_command() -> list[str]:
     if beside.exists():
         return [str(beside)]
     found = shutil.which("pig")
-    return [found] if found else [sys.executable, "-m", "piglatin.cli"]
+    return [found] if found else [sys.executable, "-m", "piglatin.tools.cli"]
 
 
 def run_timed(argv: list[str], env: dict[str, str], what: str) -> float:

@@ -24,7 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 TOOLS = {
     "hadoop": ["-m", "mapred.cli"],
-    "pig": ["-m", "piglatin.cli"],
+    "pig": ["-m", "piglatin.tools.cli"],
     "datasets": ["-m", "datasets"],
 }
 

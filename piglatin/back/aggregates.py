@@ -17,13 +17,13 @@ from typing import Any
 
 import msgpack
 
-from piglatin import logical as L
-from piglatin.builtins import BUILTINS
-from piglatin.codegen import key_encoder
-from piglatin.exprs import key_bytes, keys_bytes, plain_key, plain_keys_bytes
-from piglatin.mapjoins import width
-from piglatin.physical import Compiler
-from piglatin.storage import pack_value, unpack_value, unpacker
+from piglatin.back.codegen import key_encoder
+from piglatin.back.exprs import key_bytes, keys_bytes, plain_key, plain_keys_bytes
+from piglatin.back.joinkeys import width
+from piglatin.back.physical import Compiler
+from piglatin.back.storage import pack_value, unpack_value, unpacker
+from piglatin.functions.builtins import BUILTINS
+from piglatin.plan import logical as L
 
 AGG_KEYS = 100000  # map-side partial aggregation: flush past this many keys
 
@@ -31,7 +31,7 @@ __all__ = ["AGG_KEYS", "agg_reducer", "agg_tail", "combiner"]
 
 
 def _agg_calls(job: Any, op: L.LogicalOperator) -> list[L.LEFunc]:
-    from piglatin.mrcompiler import algebraic_aggregates
+    from piglatin.back.mrcompiler import algebraic_aggregates
 
     calls = algebraic_aggregates(job.plan, op, job.spec["reduce_chain"])
     assert calls is not None

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from dataclasses import fields
 from typing import Any
 
-from piglatin import logical as L
-from piglatin.schema import DataType
+from piglatin.model.schema import DataType
+from piglatin.plan import logical as L
 
 __all__ = ["streaming_bags"]
 

@@ -25,16 +25,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from piglatin import data
-from piglatin import logical as L
-from piglatin.exprs import caster
-from piglatin.schema import DataType
-from piglatin.storage import TextFields
-
-if TYPE_CHECKING:
-    from piglatin.mapjoins import ReplicatedTable
+from piglatin.back.exprs import caster
+from piglatin.back.joinkeys import ReplicatedTable, has_null
+from piglatin.back.storage import TextFields
+from piglatin.model import data
+from piglatin.model.schema import DataType
+from piglatin.plan import logical as L
 
 __all__ = ["Pipeline", "RecordSource", "generate_map_pipeline", "key_encoder", "text_line_tail"]
 
@@ -224,12 +222,7 @@ class _Generator:
         if len(keys) == 1:
             key = keys[0]
             atomic = op.keys[0][0].type.is_atomic
-            if atomic:
-                null = f"{key} is None"
-            else:
-                from piglatin.mapjoins import has_null  # (mapjoins imports this module)
-
-                null = f"{self.const('has_null', has_null)}({key})"
+            null = f"{key} is None" if atomic else f"{self.const('has_null', has_null)}({key})"
         else:
             key = self.row(keys)
             null = " or ".join(f"{k} is None" for k in keys)
@@ -446,7 +439,7 @@ def key_encoder(types: Sequence[DataType]) -> Callable[[Any], bytes]:
     values of the declared type (`sort_bytes` for any other value; same bytes)."""
     if len(types) == 1:
         if types[0] is DataType.CHARARRAY:
-            from piglatin.exprs import key_bytes
+            from piglatin.back.exprs import key_bytes
 
             return key_bytes
         if types[0] not in _KEY_TEMPLATES:

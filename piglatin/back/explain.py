@@ -6,8 +6,8 @@ touch: compiling (mrcompiler.py) or running jobs.
 
 from __future__ import annotations
 
-from piglatin import logical as L
-from piglatin.mrcompiler import MRJob, algebraic_aggregates
+from piglatin.back.mrcompiler import MRJob, algebraic_aggregates
+from piglatin.plan import logical as L
 
 
 def _op_text(plan: L.LogicalPlan, op_id: str) -> str:

@@ -16,10 +16,10 @@ from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
-from piglatin import data
-from piglatin import logical as L
-from piglatin.builtins import java_regex
-from piglatin.spillbag import DiskBag
+from piglatin.back.spillbag import DiskBag
+from piglatin.functions.builtins import java_regex
+from piglatin.model import data
+from piglatin.plan import logical as L
 
 Fn = Callable[[Any], Any]
 
@@ -208,8 +208,7 @@ def caster(field: Any) -> Callable[[Any], Any]:
 
 def load_udf_module(path: str) -> Any:
     """Import a Python UDF file, with `outputSchema` (and friends) defined for its decorators."""
-    from piglatin import udf
-
+    from piglatin.functions import udf
     name = "_pig_udf_" + str(abs(hash(path)))
     if name in sys.modules:
         return sys.modules[name]

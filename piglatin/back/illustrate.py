@@ -12,11 +12,11 @@ from collections.abc import Callable
 from itertools import product
 from typing import Any
 
-from piglatin import logical as L
-from piglatin.data import format_value
-from piglatin.exprs import key_bytes
-from piglatin.mapjoins import has_null
-from piglatin.physical import Compiler
+from piglatin.back.exprs import key_bytes
+from piglatin.back.joinkeys import has_null
+from piglatin.back.physical import Compiler
+from piglatin.model.data import format_value
+from piglatin.plan import logical as L
 
 __all__ = ["illustrate"]
 
@@ -129,7 +129,7 @@ def sample_reader(server: Any, limit: int = 10) -> Callable[[L.LOLoad], Rows]:
     """`read` for `illustrate`: the first `limit` rows of a LOAD in the server's exec type."""
     from itertools import islice
 
-    from piglatin.runtime import read_source
+    from piglatin.back.sources import read_source
 
     def read(op: L.LOLoad) -> Rows:
         return list(islice(read_source(op, server.location(op.path)), limit))

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from piglatin import logical as L
+from piglatin.plan import logical as L
 
 if TYPE_CHECKING:
-    from piglatin.mrcompiler import MRJob
+    from piglatin.back.mrcompiler import MRJob
 
 __all__ = [
     "PIG_FEATURES",

@@ -9,69 +9,30 @@ and merge cursor; the rule that null keys never match. Must not touch: job bound
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
-from piglatin import data
-from piglatin import logical as L
-from piglatin.codegen import key_encoder
-from piglatin.exprs import key_bytes
-from piglatin.storage import pack_value
+from piglatin.back import sources as SRC
+from piglatin.back.codegen import key_encoder
+from piglatin.back.exprs import key_bytes
+from piglatin.back.joinkeys import ReplicatedTable, has_null, side_width
+from piglatin.back.storage import pack_value
+from piglatin.model import data
+from piglatin.plan import logical as L
 
-__all__ = [
-    "ReplicatedTable",
-    "has_null",
-    "index_tail",
-    "merge_join",
-    "replicated_join",
-    "replicated_table",
-    "side_width",
-    "width",
-]
-
-
-def width(job: Any, op: L.LogicalOperator, tag: int) -> int | None:
-    """The length every row of input `tag` has, when its schema says so."""
-    schema = job.plan.op(op.inputs[tag]).schema
-    return len(schema) if schema is not None else None
-
-
-def has_null(key: Any) -> bool:
-    """A join key with a null (or a null field of a multi-field key) never matches."""
-    if key is None:
-        return True
-    return type(key) is tuple and None in key
+__all__ = ["index_tail", "merge_join", "replicated_join", "replicated_table"]
 
 
 def _side_rows(job: Any, op_id: str) -> Iterator[tuple]:
     """Rows of a replicated input: from the task's distributed-cache copies when the launcher
     shipped them (``pig.cache``), else read where it lies."""
-    from piglatin.runtime import CACHE, read_source
 
     src = job.plan.op(op_id)
-    names = (job.context.conf.get(CACHE) or {}).get(op_id)
+    names = (job.context.conf.get(SRC.CACHE) or {}).get(op_id)
     if names is None:
-        yield from read_source(src, job.locations[op_id], job.context.conf)
+        yield from SRC.read_source(src, job.locations[op_id], job.context.conf)
         return
     for name in names:
-        yield from read_source(src, job.context.cache_path(name), job.context.conf)
-
-
-@dataclass(frozen=True)
-class ReplicatedTable:
-    """A replicated join's side inputs in memory: per side input, its rows by the sort
-    bytes of their key (null keys never match); `pad` stands for the side columns of a
-    left outer join's unmatched row."""
-
-    tables: tuple[dict[bytes, list[tuple]], ...]
-    pad: tuple
-    left_outer: bool
-
-
-def side_width(plan: L.LogicalPlan, op: L.LOJoin) -> int:
-    """How many columns the side inputs add (0 when a side schema is unknown)."""
-    preds = plan.predecessors(op.op_id)
-    return sum(len(p.schema) if p.schema is not None else 0 for p in preds[1:])
+        yield from SRC.read_source(src, job.context.cache_path(name), job.context.conf)
 
 
 def replicated_table(job: Any, op: L.LOJoin) -> ReplicatedTable:
@@ -156,14 +117,13 @@ def merge_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
     from bisect import bisect_left
 
     from mapred.io import InputSplit, get_input_format
-    from piglatin.runtime import input_format_of, read_index, right_parser
 
-    index = sorted(read_index(job, op.op_id + "#index"))
+    index = sorted(SRC.read_index(job.locations[op.op_id + "#index"]))
     mins = [e[0] for e in index]
     info = job.spec["merge"][op.op_id + "#index"]
     source = job.plan.op(info["source"])
-    parse = right_parser(job, source, info["chain"])
-    fmt_name = input_format_of(source)
+    parse = job.right_parser(source, info["chain"])
+    fmt_name = SRC.input_format_of(source)
     keyl, keyr = job.compiler.key_fn(op.keys[0]), job.compiler.key_fn(op.keys[1])
     sort_bytes = key_bytes
     left_outer = op.join_type == "left"

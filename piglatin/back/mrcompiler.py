@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from piglatin import logical as L
 from piglatin.errors import PigError
+from piglatin.plan import logical as L
 
 BLOCKING = (L.LOCogroup, L.LOSort, L.LODistinct, L.LOCross, L.LOLimit, L.LORank)
 FUSABLE = (L.LOForEach, L.LOFilter, L.LOSample, L.LOStore, L.LODump)

@@ -18,10 +18,7 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any
 
-from piglatin import data
-from piglatin import logical as L
-from piglatin.builtins import BUILTINS, tokens, tokens_of_lines
-from piglatin.exprs import (
+from piglatin.back.exprs import (
     CMP,
     and_,
     arith,
@@ -35,8 +32,11 @@ from piglatin.exprs import (
     project,
     unary,
 )
-from piglatin.schema import DataType
-from piglatin.spillbag import BagBudget, distinct_bag, sort_bag
+from piglatin.back.spillbag import BagBudget, distinct_bag, sort_bag
+from piglatin.functions.builtins import BUILTINS, tokens, tokens_of_lines
+from piglatin.model import data
+from piglatin.model.schema import DataType
+from piglatin.plan import logical as L
 
 Fn = Callable[[Any], Any]
 RecordFn = Callable[[tuple], list]

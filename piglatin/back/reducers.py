@@ -18,16 +18,16 @@ from typing import Any
 
 import msgpack
 
-from piglatin import data
-from piglatin import logical as L
-from piglatin.aggregates import AGG_KEYS, agg_reducer, agg_tail
-from piglatin.bagusage import streaming_bags
-from piglatin.codegen import key_encoder
-from piglatin.exprs import key_bytes
-from piglatin.mapjoins import has_null, width
-from piglatin.physical import Compiler, chain_functions
-from piglatin.spillbag import CHECK_ROWS, BagBudget, RowBuffer, group_bags, product_rows
-from piglatin.storage import pack_value, unpack_value
+from piglatin.back.aggregates import AGG_KEYS, agg_reducer, agg_tail
+from piglatin.back.bagusage import streaming_bags
+from piglatin.back.codegen import key_encoder
+from piglatin.back.exprs import key_bytes
+from piglatin.back.joinkeys import has_null, width
+from piglatin.back.physical import Compiler, chain_functions
+from piglatin.back.spillbag import CHECK_ROWS, BagBudget, RowBuffer, group_bags, product_rows
+from piglatin.back.storage import pack_value, unpack_value
+from piglatin.model import data
+from piglatin.plan import logical as L
 
 SPILL_RECORDS = "pig.join.spill.records"
 _NULL = b"\x00"  # below every data.sort_bytes prefix: null keys that must not match

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -23,25 +23,26 @@ import mmh3
 
 from mapred.api import Job
 from mapred.output import OutputFormat, RecordFileOutputFormat, TextOutputFormat
-from piglatin import aggregates as AG
-from piglatin import codegen as CG
-from piglatin import logical as L
-from piglatin import mapjoins as MJ
-from piglatin import reducers as R
-from piglatin.errors import PigError
-from piglatin.mrcompiler import MRJob
-from piglatin.physical import Compiler, chain_functions
-from piglatin.schema import DataType
-from piglatin.storage import (
+from piglatin.back import aggregates as AG
+from piglatin.back import codegen as CG
+from piglatin.back import mapjoins as MJ
+from piglatin.back import reducers as R
+from piglatin.back.joinkeys import ReplicatedTable, side_width
+from piglatin.back.mrcompiler import MRJob
+from piglatin.back.physical import Compiler, chain_functions
+from piglatin.back.sources import input_format_of, loader_for
+from piglatin.back.storage import (
     BinStorage,
     PigStorage,
     TextFields,
     TextLoader,
-    get_loader,
     get_storer,
     pack_value,
     unpack_value,
 )
+from piglatin.errors import PigError
+from piglatin.model.schema import DataType
+from piglatin.plan import logical as L
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,6 @@ SCRIPT, SPEC, CWD, LOCATIONS = "pig.script", "pig.job.spec", "pig.cwd", "pig.loc
 SCALARS, UDFS, OUTFMT = "pig.scalars", "pig.udfs", "pig.output.format"
 WARNINGS = "org.apache.pig.PigWarning"  # counter group of load warnings (bad fields)
 CODEGEN = "pig.codegen"  # false: run the map side as composed closures, not generated code
-CACHE = "pig.cache"  # replicated input op id -> its files' names in the distributed cache
 _PLANS: dict[str, L.LogicalPlan] = {}
 
 __all__ = [
@@ -58,8 +58,6 @@ __all__ = [
     "PigJoinJob",
     "PigOrderJob",
     "job_class",
-    "loader_for",
-    "read_source",
     "rebuild_plan",
 ]
 
@@ -78,8 +76,8 @@ def rebuild_plan(chunks: list[list[Any]], cwd: str) -> L.LogicalPlan:
 def build_plan(chunks: list[list[Any]], cwd: str) -> L.LogicalPlan:
     import dataclasses
 
-    from piglatin.builder import Builder, Functions
-    from piglatin.parser import parse
+    from piglatin.front.builder import Builder, Functions
+    from piglatin.front.parser import parse
 
     b = Builder(Functions(base_dir=cwd), chunks[0][1] if chunks else None)
     parsed: dict[tuple, Any] = {}
@@ -92,10 +90,10 @@ def build_plan(chunks: list[list[Any]], cwd: str) -> L.LogicalPlan:
 
 
 def optimize(plan: L.LogicalPlan) -> L.LogicalPlan:
-    """`piglatin.optimizer.optimize` when it exists; the plan as built if it fails (the
+    """`piglatin.plan.optimizer.optimize` when it exists; the plan as built if it fails (the
     result stays deterministic: every process falls back the same way)."""
     try:
-        from piglatin.optimizer import optimize as opt
+        from piglatin.plan.optimizer import optimize as opt
     except ImportError:
         return plan
     try:
@@ -109,75 +107,6 @@ def optimize(plan: L.LogicalPlan) -> L.LogicalPlan:
             e,
         )
         return plan
-
-
-def loader_for(op: L.LOLoad) -> Any:
-    loader = get_loader(op.func.name, [str(a) for a in op.func.args])
-    plain_text = (
-        op.func.name.endswith("TextLoader")
-        and op.schema is not None
-        and [f.dtype.value for f in op.schema] == ["chararray"]
-    )
-    if op.declared is not None and op.schema is not None and not plain_text:
-        loader.with_schema(op.schema)
-    return loader
-
-
-def input_format_of(op: L.LogicalOperator) -> str:
-    if isinstance(op, L.LOLoad) and not op.func.name.endswith("BinStorage"):
-        return "text"
-    return "records"
-
-
-def read_source(op: L.LogicalOperator, url: str, conf: Any = None) -> Iterator[tuple]:
-    """Every row of a LOAD's input or an intermediate output (for side inputs and DUMP)."""
-    import fsspec
-
-    from mapred.io import expand_inputs
-    from mapred.recordfile import read_records
-
-    if input_format_of(op) == "records":
-        loader = loader_for(op) if isinstance(op, L.LOLoad) else None
-        for part in _data_files(url, conf):
-            for _k, v in read_records(part):
-                yield loader.parse_line(v) if loader is not None else unpack_value(v)
-        return
-    loader = loader_for(op)  # type: ignore[arg-type]
-    from dfs.conf import Configuration
-
-    for part in expand_inputs([url], conf or Configuration({})):
-        if hasattr(loader, "set_source"):
-            loader.set_source(part)
-        with fsspec.open(part, "rt", encoding="utf-8", newline="") as f:
-            for line in f:
-                yield loader.parse_line(line)
-
-
-def _data_files(url: str, conf: Any) -> list[str]:
-    from dfs.conf import Configuration
-    from mapred.io import expand_inputs
-
-    return expand_inputs([url], conf or Configuration({}))
-
-
-def read_index(job: Any, index_id: str) -> list[tuple]:
-    """Entries of a merge join's index (written by its index job)."""
-    from mapred.recordfile import read_records
-    from mapred.runner import part_files
-
-    return [
-        unpack_value(v)
-        for part in part_files(job.locations[index_id])
-        for _k, v in read_records(part)
-    ]
-
-
-def right_parser(job: Any, source: L.LogicalOperator, chain: list) -> Callable[[Any], list]:
-    """Record value -> tuples of a merge join's right input (its loader and narrow chain)."""
-    parse = job._parser(source)
-    stages = [job._narrow(job.plan.op(op_id), slot) for op_id, slot in chain]
-    run = chain_functions(stages, lambda t: [t])
-    return lambda v: run(parse(v))
 
 
 def _ONE_FIELD(v: str) -> tuple:  # a marker: the map pipeline inlines it
@@ -243,7 +172,7 @@ def generate_map_code(
     stages: list,
     tail: Callable[[tuple], Any],
     compiler: Compiler,
-    sides: dict[str, MJ.ReplicatedTable],
+    sides: dict[str, ReplicatedTable],
 ) -> CG.Pipeline | None:
     """The generated batch function of map input `index`; None when its rows have no
     known width. `sides`: the replicated joins' tables, by op id."""
@@ -281,9 +210,9 @@ def explain_code(plan: L.LogicalPlan, jobs: list[MRJob], compiler: Compiler) -> 
                 for op, slot in chain
             ]
             sides = {  # empty tables of the right shape: the code does not depend on rows
-                op.op_id: MJ.ReplicatedTable(
+                op.op_id: ReplicatedTable(
                     tuple({} for _ in op.inputs[1:]),
-                    (None,) * MJ.side_width(plan, op),
+                    (None,) * side_width(plan, op),
                     op.join_type == "left",
                 )
                 for op, _ in chain
@@ -336,7 +265,7 @@ class PigJob(Job):
         self.locations = conf.get(LOCATIONS) or {}
         self.emit = self._tail()
         self.state = R.MapState()
-        self.sides: dict[str, MJ.ReplicatedTable] = {}  # replicated joins' tables, by op id
+        self.sides: dict[str, ReplicatedTable] = {}  # replicated joins' tables, by op id
         self._flushes: list[Callable[[], Any]] = []
         self._ready = True
 
@@ -400,6 +329,14 @@ class PigJob(Job):
         if parse is _ONE_FIELD:
             return (lambda key, value: run((value,))), None
         return (lambda key, value: run(parse(value))), None
+
+    def right_parser(self, source: L.LogicalOperator, chain: list) -> Callable[[Any], list]:
+        """Record value -> tuples of a merge join's right input (its loader and narrow
+        chain)."""
+        parse = self._parser(source)
+        stages = [self._narrow(self.plan.op(op_id), slot) for op_id, slot in chain]
+        run = chain_functions(stages, lambda t: [t])
+        return lambda v: run(parse(v))
 
     def _parser(self, source: L.LogicalOperator) -> Callable[[Any], tuple]:
         """Input record -> tuple for `source` (a LOAD's loader, or the unpacking of an

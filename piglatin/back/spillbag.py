@@ -47,8 +47,8 @@ from typing import Any
 
 import msgpack
 
-from piglatin import data
-from piglatin.storage import BinStorage, pack_value
+from piglatin.back.storage import BinStorage, pack_value
+from piglatin.model import data
 
 MEMUSAGE = "pig.cachedbag.memusage"
 DEFAULT_MEMUSAGE = 0.2

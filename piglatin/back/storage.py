@@ -9,7 +9,7 @@ DFS; the runtime hands loaders lines/bytes and writes what storers return.
     loader.parse_line(b"1,x")          # -> (1, "x")
     get_storer("PigStorage", [","]).format((1, "x"))   # -> b"1,x"
 
-A schema is a sequence of fields in any form `piglatin.data.field_spec` accepts: "int",
+A schema is a sequence of fields in any form `piglatin.model.data.field_spec` accepts: "int",
 ("name", "int"), ("name", "bag", [inner...]) or schema objects with .name/.type/.schema.
 Warnings go to `loader.warnings` (a Counter keyed by Pig's warning name) and to the
 optional `loader.on_warning(code)` callback.
@@ -24,14 +24,14 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import msgpack
 
-from piglatin import data
-from piglatin.builtins import UnknownFunctionError
-from piglatin.textcomplex import bag_element
+from piglatin.functions.builtins import UnknownFunctionError
+from piglatin.model import data
+from piglatin.model.textcomplex import bag_element
 
 # ------------------------------------------------------------------------- helpers
 
@@ -295,7 +295,7 @@ class PigStorage(LoadFunc, StoreFunc):
         """Split once on the delimiter, convert only the schema's (or the pushed
         projection's) fields straight from str: chararray fields need no conversion,
         numbers parse with one C call when they are plain ASCII, complex fields parse
-        from the text (`piglatin.data.cast`)."""
+        from the text (`piglatin.model.data.cast`)."""
         tf = self.text_fields()
         if tf is None:
             return self.parse_line
@@ -535,7 +535,7 @@ def _ext_hook(code: int, payload: bytes) -> Any:
         return list(msgpack.unpackb(payload, use_list=False, raw=False, ext_hook=_ext_hook))
     if code == _EXT_DATETIME:
         micros, offset = msgpack.unpackb(payload)
-        tz = timezone(timedelta(seconds=offset)) if offset else timezone.utc
+        tz = timezone(timedelta(seconds=offset)) if offset else UTC
         return (data.EPOCH + timedelta(microseconds=micros)).astimezone(tz)
     return msgpack.ExtType(code, payload)
 

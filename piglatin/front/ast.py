@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from piglatin.schema import Schema
+from piglatin.model.schema import Schema
 
 
 def _pos():  # noqa: ANN202 - a fresh Field per use

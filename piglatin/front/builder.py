@@ -23,8 +23,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from piglatin import ast as A
-from piglatin import logical as L
 from piglatin.errors import (
     PigError,
     PlanError,
@@ -34,7 +32,8 @@ from piglatin.errors import (
     UnknownFunctionError,
     suggest,
 )
-from piglatin.schema import (
+from piglatin.front import ast as A
+from piglatin.model.schema import (
     AmbiguousFieldError,
     DataType,
     FieldSchema,
@@ -46,6 +45,7 @@ from piglatin.schema import (
     merge_union,
     wider_numeric,
 )
+from piglatin.plan import logical as L
 
 log = logging.getLogger(__name__)
 
@@ -201,9 +201,9 @@ def _check_bag_arg(func: str, args: list, node: A.Node) -> None:
 
 
 def _registry() -> Mapping[str, object]:
-    """The runtime builtin table (piglatin.builtins.BUILTINS) when it exists."""
+    """The runtime builtin table (piglatin.functions.builtins.BUILTINS) when it exists."""
     try:
-        from piglatin.builtins import BUILTINS  # type: ignore[attr-defined]
+        from piglatin.functions.builtins import BUILTINS  # type: ignore[attr-defined]
     except ImportError:  # not written yet, or broken: fall back to the local table
         return {}
     return BUILTINS
@@ -241,7 +241,7 @@ def _decorator_text(dec: pyast.expr) -> str | None:
 
 
 def _schema_field(text: str) -> FieldSchema | None:
-    from piglatin.parser import parse_schema  # late: the parser is a sibling stage
+    from piglatin.front.parser import parse_schema  # late: the parser is a sibling stage
 
     try:
         schema = parse_schema(text).normalized()
@@ -837,8 +837,8 @@ class Builder:
     ) -> list[L.Action]:
         """Substitute, parse and add `text` — a whole script, or one grunt line, or an
         `exec`/`run` file sharing this session's aliases.  Returns the new actions."""
-        from piglatin.parser import parse
-        from piglatin.preprocess import substitute
+        from piglatin.front.parser import parse
+        from piglatin.front.preprocess import substitute
 
         try:
             source = substitute(text, params, param_files=param_files, file=file)
@@ -983,7 +983,7 @@ class Builder:
         return L.LOLoad(op_id, alias, (), schema, r.line, r.column, r.path, func, r.schema)
 
     def _loader_schema(self, text: str, node: A.Node) -> Schema:
-        from piglatin.parser import parse_schema  # late: the parser is a sibling stage
+        from piglatin.front.parser import parse_schema  # late: the parser is a sibling stage
 
         try:
             return parse_schema(text)

@@ -24,10 +24,10 @@ from lark.exceptions import (
     VisitError,
 )
 
-from piglatin import ast as A
 from piglatin.errors import ParseError, PigError, SchemaError, suggest
-from piglatin.grammarcache import cached_lark
-from piglatin.schema import DataType, FieldSchema, Schema
+from piglatin.front import ast as A
+from piglatin.front.grammarcache import cached_lark
+from piglatin.model.schema import DataType, FieldSchema, Schema
 
 _GRAMMAR = Path(__file__).with_name("grammar.lark")
 

@@ -1,6 +1,6 @@
 """Pig's builtin eval functions (Pig 0.17 "Built In Functions"), registered in BUILTINS.
 
-Owns: the semantics of each builtin over runtime values (see piglatin.data for the value
+Owns: the semantics of each builtin over runtime values (see piglatin.model.data for the value
 representation), its result type, and the Algebraic split of the aggregates so the
 compiler can run them in the combiner. Must not touch: schemas, plans or execution.
 
@@ -22,11 +22,11 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from itertools import chain
 from typing import Any
 
-from piglatin import data
+from piglatin.model import data
 
 ReturnType = str | Callable[[list[str]], str]
 
@@ -803,7 +803,7 @@ def parse_joda(s: str, pattern: str, tz: Any = None) -> datetime | None:
     if len(g.get("y", "")) == 2:
         year += 2000 if year < 30 + (datetime.now().year % 100) else 1900
     frac = g.get("S", "0")
-    zone = data.parse_tz(g["Z"]) if "Z" in g else _zone(g.get("z")) or tz or timezone.utc
+    zone = data.parse_tz(g["Z"]) if "Z" in g else _zone(g.get("z")) or tz or UTC
     try:
         d = datetime(year, month, int(g.get("d", 1)), hour, int(g.get("m", 0)),
                      int(g.get("s", 0)), int(frac[:6].ljust(6, "0")) // 1000 * 1000,
@@ -812,7 +812,7 @@ def parse_joda(s: str, pattern: str, tz: Any = None) -> datetime | None:
         return None
     if "D" in g:
         d = d.replace(month=1, day=1) + timedelta(days=int(g["D"]) - 1)
-    return d.astimezone(tz or timezone.utc)
+    return d.astimezone(tz or UTC)
 
 
 def _zone(name: Any) -> Any:
@@ -865,7 +865,7 @@ def ToDate(v: Any, pattern: str | None = None, tz: str | None = None) -> datetim
         return None
     zone = _zone(tz) if tz else None
     if type(v) is int:
-        return data.from_millis(v, zone or timezone.utc)
+        return data.from_millis(v, zone or UTC)
     s = v.decode("utf-8", "replace") if type(v) is bytes else v
     if pattern is None:
         d = data.parse_iso_datetime(s)
@@ -874,7 +874,7 @@ def ToDate(v: Any, pattern: str | None = None, tz: str | None = None) -> datetim
 
 
 def CurrentTime() -> datetime:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 

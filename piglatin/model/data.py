@@ -4,7 +4,7 @@ Owns: the mapping between Pig types and Python values, Pig's cast rules (includi
 parsing bytearray text the way PigStorage's Utf8StorageConverter does), Pig's total
 ordering of values (`sort_key`, `compare`), and the DUMP / PigStorage text format.
 Must not touch: schemas, plans or execution; the only piglatin module imported is the
-leaf `piglatin.textcomplex` (the text form of tuples/bags/maps, given `CASTS` for scalars).
+leaf `piglatin.model.textcomplex` (the text form of tuples/bags/maps, given `CASTS` for scalars).
 
 Representation (the contract every other module relies on)::
 
@@ -30,12 +30,12 @@ import math
 import re
 import struct
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from piglatin.textcomplex import bag_element as _bag_element
-from piglatin.textcomplex import compile_parser, field_spec
+from piglatin.model.textcomplex import bag_element as _bag_element
+from piglatin.model.textcomplex import compile_parser, field_spec
 
 Warn = Callable[[str], None] | None
 
@@ -48,7 +48,7 @@ CONVERSION_FAILED = "FIELD_DISCARDED_TYPE_CONVERSION_FAILED"
 TOO_LARGE = "TOO_LARGE_FOR_INT"
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 LONG_MIN, LONG_MAX = -(2**63), 2**63 - 1
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 # ---------------------------------------------------------------------------- types
 
@@ -288,7 +288,7 @@ def complex_caster(
     type_name: str, inner: Sequence[Any] | None, warn: Warn = None
 ) -> Callable[[Any], Any]:
     """value -> `cast(value, type_name, warn, inner)` for a tuple/bag/map type, with the
-    text parser built once here (`piglatin.textcomplex.compile_parser`), not per value."""
+    text parser built once here (`piglatin.model.textcomplex.compile_parser`), not per value."""
     parse = compile_parser(type_name, inner, CASTS)
 
     def cast_one(value: Any) -> Any:
@@ -361,7 +361,7 @@ _ISO = re.compile(
 )
 
 
-def parse_iso_datetime(s: str, default_tz: timezone = timezone.utc) -> datetime | None:
+def parse_iso_datetime(s: str, default_tz: timezone = UTC) -> datetime | None:
     """Parse ISO-8601 as Joda's dateTimeParser does (partial dates allowed); None if bad."""
     m = _ISO.match(s.strip())
     if not m:
@@ -377,19 +377,19 @@ def parse_iso_datetime(s: str, default_tz: timezone = timezone.utc) -> datetime 
         return None
 
 
-def parse_tz(tz: str | None, default: timezone = timezone.utc) -> timezone:
+def parse_tz(tz: str | None, default: timezone = UTC) -> timezone:
     """A zone given as Z, +HH, +HH:MM or +HHMM (UTC when absent)."""
     if not tz:
         return default
     if tz in ("Z", "UTC", "GMT"):
-        return timezone.utc
+        return UTC
     sign = -1 if tz[0] == "-" else 1
     digits = tz[1:].replace(":", "")
     minutes = int(digits[:2]) * 60 + int(digits[2:4] or 0)
-    return timezone.utc if minutes == 0 else timezone(sign * timedelta(minutes=minutes))
+    return UTC if minutes == 0 else timezone(sign * timedelta(minutes=minutes))
 
 
-def from_millis(ms: int, tz: timezone = timezone.utc) -> datetime:
+def from_millis(ms: int, tz: timezone = UTC) -> datetime:
     return (EPOCH + timedelta(milliseconds=ms)).astimezone(tz)
 
 

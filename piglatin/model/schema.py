@@ -2,11 +2,12 @@
 
 Owns: the type lattice (numeric promotion, implicit casts from bytearray), nested
 schemas (a bag's schema holds one tuple field; a map's optional schema holds its value
-type), field lookup by name with Pig's `A::x` disambiguation, Pig's DESCRIBE format and
-parsing schema text such as `(a:int, b:bag{t:(x:chararray)})`.
-Must not touch: parsing of whole scripts, plans or runtime values.
+type), field lookup by name with Pig's `A::x` disambiguation and Pig's DESCRIBE format
+(`front.parser.parse_schema` reads schema text such as `(a:int, b:bag{t:(x:chararray)})`).
+Must not touch: parsing (the front end imports this module, never the reverse), plans or
+runtime values.
 
->>> Schema.parse("(name:chararray, age:int)").describe()
+>>> Schema.of(FieldSchema("name", DataType.CHARARRAY), FieldSchema("age", DataType.INT)).describe()
 '{name: chararray,age: int}'
 """
 
@@ -153,13 +154,6 @@ class Schema:
     @classmethod
     def of(cls, *fields: FieldSchema) -> Schema:
         return cls(tuple(fields))
-
-    @classmethod
-    def parse(cls, text: str) -> Schema:
-        """Parse schema text: `(a:int, b:bag{t:(x:chararray)})` or `a:int, b`."""
-        from piglatin.parser import parse_schema  # late: the parser imports this module
-
-        return parse_schema(text)
 
     @property
     def names(self) -> list[str | None]:

@@ -13,7 +13,7 @@ LOStore/LODump to run; DESCRIBE/EXPLAIN/SET/... are the other actions); compile 
 operators `plan.upstream(sink_id)` returns (topological, scalars included); rewrite by
 building new frozen nodes with `dataclasses.replace` and a new `LogicalPlan`.
 
->>> from piglatin.builder import build_text
+>>> from piglatin.front.builder import build_text
 >>> plan = build_text("A = LOAD 'x' AS (a:int); B = FILTER A BY a > 1; STORE B INTO 'o';")
 >>> [op.name for op in plan.upstream(plan.sinks()[0].op_id)]
 ['LOLoad', 'LOFilter', 'LOStore']
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from piglatin.schema import DataType, FieldSchema, Schema, describe_alias
+from piglatin.model.schema import DataType, FieldSchema, Schema, describe_alias
 
 
 # ------------------------------------------------------------------ expressions

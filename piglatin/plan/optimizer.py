@@ -1,4 +1,4 @@
-"""The logical-plan optimizer: the rules of `piglatin.rules` applied in a loop.
+"""The logical-plan optimizer: the rules of `piglatin.plan.rules` applied in a loop.
 
 Owns: `RULES` (order matters: filters are merged and pushed first, then FOREACHes
 merged, LIMITs moved, and unused columns pruned last) and `optimize`, which applies
@@ -12,8 +12,8 @@ script's `SET pig.optimizer.rules.disabled 'PushUpFilter,MergeForEach';` or the
 environment variable `PIG_OPTIMIZER_RULES_DISABLED` (comma separated; `All`).
 Must not touch: the front end (parser, builder), physical planning or execution.
 
->>> from piglatin.builder import build_text
->>> from piglatin.rules._plan import shape
+>>> from piglatin.front.builder import build_text
+>>> from piglatin.plan.rules._plan import shape
 >>> plan = build_text('''A = LOAD 'a' AS (x:int, y:int, z:int); B = LOAD 'b' AS (x:int);
 ... C = JOIN A BY x, B BY x; D = FILTER C BY A::y > 1; E = FILTER D BY A::y < 9;
 ... F = FOREACH E GENERATE A::x; DUMP F;''')
@@ -34,15 +34,15 @@ import logging
 import os
 from collections.abc import Callable, Iterable
 
-from piglatin import logical as L
-from piglatin.rules import (
+from piglatin.plan import logical as L
+from piglatin.plan.rules import (
     column_prune,
     limit_optimizer,
     merge_filter,
     merge_foreach,
     push_filter_up,
 )
-from piglatin.rules._plan import check
+from piglatin.plan.rules._plan import check
 
 log = logging.getLogger(__name__)
 

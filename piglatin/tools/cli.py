@@ -20,20 +20,22 @@ import signal
 import sys
 import threading
 import time
-import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from dfs.errors import DFSError
-from piglatin.errors import ParameterError, ParseError, PigError
+from piglatin.errors import ParameterError
+from piglatin.tools.report import (
+    ILLEGAL_ARGS,
+    SUCCESS,
+    THROWABLE,
+    report_error,
+)
 
 log = logging.getLogger(__name__)
 
 PIG_VERSION = "0.17.0"
-SUCCESS, FAILURE, ILLEGAL_ARGS, IO_EXCEPTION = 0, 2, 4, 5
-PIG_EXCEPTION, PARSE_EXCEPTION, THROWABLE = 6, 7, 8
 
 USAGE = """\
 Apache Pig version {version} (minihadoop)
@@ -217,38 +219,11 @@ def read_properties(path: str) -> dict[str, str]:
 # --------------------------------------------------------------------- errors
 #: Pig numbers errors of the Hadoop side ("remote environment") from 6000; a filesystem that
 #: refuses to open (not formatted, damaged, a full disk) is one, not an internal error.
-REMOTE_ENVIRONMENT_ERROR = 6000
-def error_status(e: BaseException) -> int:
-    if isinstance(e, ParseError):
-        return PARSE_EXCEPTION
-    if isinstance(e, PigError):
-        return FAILURE if e.code in (2997, 6015, 6017) else PIG_EXCEPTION
-    if isinstance(e, OSError):
-        return IO_EXCEPTION
-    return THROWABLE
-
-
-def report_error(e: BaseException, err: TextIO, debug: bool) -> int:
-    """Print `e` the way Pig does (one line, the source line and a caret); the status."""
-    if isinstance(e, PigError):
-        text = e.format()
-        if text.startswith(f"ERROR {e.code}: ERROR "):  # runtime errors carry their own code
-            text = text[len(f"ERROR {e.code}: ") :]
-        print(text, file=err)
-    elif isinstance(e, FileNotFoundError):
-        print(f"ERROR 2997: File not found: {e.filename or e}", file=err)
-    elif isinstance(e, DFSError):  # the cluster's state or storage: Pig's remote environment
-        print(f"ERROR {REMOTE_ENVIRONMENT_ERROR}: {e}", file=err)
-    else:
-        print(f"ERROR 2999: Unexpected internal error. {e}", file=err)
-    if debug:
-        traceback.print_exception(e, file=err)
-    return error_status(e)
 
 
 # -------------------------------------------------------------------- summary
 def _records(stat: dict[str, Any]) -> int | None:
-    from piglatin.jobstats import records_written
+    from piglatin.back.jobstats import records_written
 
     return records_written(stat)
 
@@ -281,7 +256,7 @@ JOB_STATS_HEADER = (
 def _job_line(s: dict[str, Any]) -> str:
     """One job's row as Pig's MRJobStats.getDisplayString: reduce task times are not
     reported by the JobTracker (n/a; 0 for a map-only job, as in Pig)."""
-    from piglatin.jobstats import task_times
+    from piglatin.back.jobstats import task_times
 
     maps = [t for t in s.get("map_seconds") or () if t is not None]
     reduce_times = task_times([]) if s.get("reduces") else ["0"] * 4
@@ -336,7 +311,7 @@ def _setup_logging(opts: Options) -> None:
 
 
 def _substituted(text: str, opts: Options, filename: str | None) -> str:
-    from piglatin.preprocess import parse_param_args, substitute
+    from piglatin.front.preprocess import parse_param_args, substitute
 
     params = parse_param_args(opts.params)
     return substitute(text, params, param_files=opts.param_files, file=filename)
@@ -344,15 +319,15 @@ def _substituted(text: str, opts: Options, filename: str | None) -> str:
 
 def run(opts: Options, out: TextIO, err: TextIO) -> int:
     """Run the script the options name (or the grunt shell); returns the exit status."""
-    from piglatin.preprocess import parse_param_args
+    from piglatin.front.preprocess import parse_param_args
 
     if opts.optimizer_off:
-        from piglatin.optimizer import DISABLED_ENV
+        from piglatin.plan.optimizer import DISABLED_ENV
 
         os.environ[DISABLED_ENV] = ",".join(opts.optimizer_off)  # workers inherit it
     props = _properties(opts)
     if opts.execute is None and opts.file is None:
-        from piglatin.grunt import run_grunt
+        from piglatin.tools.grunt import run_grunt
 
         return run_grunt(opts.exectype, props, out=out, err=err, debug=opts.traceback)
     text, filename = _script(opts)
@@ -360,7 +335,7 @@ def run(opts: Options, out: TextIO, err: TextIO) -> int:
         out.write(_substituted(text, opts, filename))
         return SUCCESS
     if opts.check:
-        from piglatin.builder import build_text
+        from piglatin.front.builder import build_text
 
         build_text(_substituted(text, opts, filename), file=filename)
         print(f"{filename or '<command line>'} syntax OK", file=out)

@@ -199,8 +199,8 @@ class Grunt:
         chunks = getattr(self.server, "chunks", None)
         if builder is None or chunks is None:
             return
-        from piglatin.builder import Builder, Functions
-        from piglatin.parser import parse
+        from piglatin.front.builder import Builder, Functions
+        from piglatin.front.parser import parse
 
         fresh = Builder(Functions(base_dir=self.server.cwd), builder.file)
         try:
@@ -251,7 +251,7 @@ class Grunt:
     def _guard(self, action) -> bool:
         """Run `action`; a failure is printed in Pig's format and the shell goes on.
         Returns whether it succeeded."""
-        from piglatin.cli import report_error
+        from piglatin.tools.report import report_error
 
         ok = True
         try:

@@ -276,7 +276,7 @@ def _pig(tmp_path: Path, script: str, env: dict | None = None):
     (tmp_path / "q.pig").write_text(script, encoding="utf-8")
     full = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
     return subprocess.run(
-        [sys.executable, "-m", "piglatin.cli", "-x", "local", str(tmp_path / "q.pig")],
+        [sys.executable, "-m", "piglatin.tools.cli", "-x", "local", str(tmp_path / "q.pig")],
         cwd=tmp_path,
         env=full,
         capture_output=True,

@@ -1,5 +1,5 @@
 """An independent writer of Pig's DUMP text forms, for expected rows in tests (it must not
-use the project's own ``piglatin.data.format_value``): tuples ``(a,b)``, bags ``{(a),(b)}``,
+use the project's own ``piglatin.model.data.format_value``): tuples ``(a,b)``, bags ``{(a),(b)}``,
 maps ``[k#v]``, null as nothing, booleans ``true``/``false``, and doubles as Java's
 ``Double.toString`` prints them (``2.5``, ``4.0``, ``1.0E7``, ``1.0E-4``)."""
 

@@ -156,16 +156,16 @@ def test_hash_join_spills_a_hot_key(tmp_path: Path, inputs) -> None:
 def test_replicated_inputs_come_from_the_distributed_cache(
     tmp_path: Path, inputs, monkeypatch
 ) -> None:
-    from piglatin import runtime
+    from piglatin.back import sources
 
     seen: list[str] = []
-    real = runtime.read_source
+    real = sources.read_source
 
     def spy(op, url, conf=None):
         seen.append(str(url))
         return real(op, url, conf)
 
-    monkeypatch.setattr(runtime, "read_source", spy)
+    monkeypatch.setattr(sources, "read_source", spy)
     left, right = inputs
     got = _run(tmp_path, SCRIPT.format(how="", using=" USING 'replicated'"))
     assert got == _reference(left, right, "inner")

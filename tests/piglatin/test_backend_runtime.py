@@ -290,8 +290,8 @@ _FIELD_TYPES = ["chararray", "int", "long", "double", "float", "bytearray", "boo
 def test_line_parser_and_pushed_projection_equal_pigstorage(line, types, draw) -> None:
     """PigStorage's str-level parser gives what its bytes parser gives, warnings included;
     with a projection pushed down it gives exactly those columns of the full parse."""
-    from piglatin.builder import build_text
-    from piglatin.runtime import loader_for
+    from piglatin.front.builder import build_text
+    from piglatin.back.sources import loader_for
 
     schema = ", ".join(f"f{i}:{t}" for i, t in enumerate(types))
     op = build_text(f"A = LOAD 'x' AS ({schema}); DUMP A;").alias("A")
@@ -337,8 +337,8 @@ def test_bad_fields_become_null_and_are_counted(tmp_path: Path) -> None:
     st.one_of(st.text(), st.integers(-(2**63), 2**63 - 1), st.none(), st.floats(allow_nan=False))
 )
 def test_key_bytes_equal_pig_sort_bytes(key) -> None:
-    from piglatin.data import sort_bytes
-    from piglatin.exprs import key_bytes
+    from piglatin.model.data import sort_bytes
+    from piglatin.back.exprs import key_bytes
 
     assert key_bytes(key) == sort_bytes(key)
 
@@ -416,7 +416,7 @@ def test_word_count_of_tokenize_matches_python(tmp_path: Path, lines: list[str])
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.text(alphabet='ab "(),*\t\r\x1f\u2003é', max_size=12), max_size=99))
 def test_tokens_of_a_batch_of_lines_are_tokenize_per_line(lines: list[str]) -> None:
-    from piglatin.builtins import tokens_of_lines
+    from piglatin.functions.builtins import tokens_of_lines
 
     assert tokens_of_lines(lines) == [w for line in lines for w in _pig_tokens(line)]
 
@@ -450,8 +450,7 @@ def test_count_of_plain_and_null_keys_across_map_tasks(
     rows): each group's COUNT (rows whose first field is not null) as plain Python counts it.
     Flushing the map-side counts every 3 keys makes the combiner meet both kinds at once."""
     if flush_every is not None:
-        from piglatin import aggregates
-
+        from piglatin.back import aggregates
         monkeypatch.setattr(aggregates, "AGG_KEYS", flush_every)
     rng = random.Random(11)
     words = ["a", "b", "c", "dé", "e\u2003f"]
@@ -495,7 +494,7 @@ def test_flatten_of_a_null_bag_counts_under_the_null_group(tmp_path: Path) -> No
 )
 def test_keys_bytes_equal_key_bytes(keys) -> None:
     keys = keys + ["a\x00b", "\ud800x"] if keys and keys[0] == "" else keys
-    from piglatin.exprs import key_bytes, keys_bytes
+    from piglatin.back.exprs import key_bytes, keys_bytes
 
     for sample in (keys, [k for k in keys if type(k) is str]):
         assert list(keys_bytes(sample)) == [key_bytes(k) for k in sample]

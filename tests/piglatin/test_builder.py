@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from piglatin import logical as L
-from piglatin.builder import build_text
+from piglatin.plan import logical as L
+from piglatin.front.builder import build_text
 from piglatin.errors import (
     PigError,
     PlanError,
@@ -14,7 +14,7 @@ from piglatin.errors import (
     UndefinedAliasError,
     UnknownFunctionError,
 )
-from piglatin.schema import DataType
+from piglatin.model.schema import DataType
 
 T = DataType
 STUDENT = "A = LOAD 'student' AS (name:chararray, age:int, gpa:float);\n"
@@ -449,8 +449,8 @@ def test_define_and_registered_udfs():
 
 
 def test_udf_output_schema_hook():
-    from piglatin.builder import Functions
-    from piglatin.schema import FieldSchema
+    from piglatin.front.builder import Functions
+    from piglatin.model.schema import FieldSchema
 
     funcs = Functions(udf_schema=lambda path, ns, name: FieldSchema("sq", T.LONG))
     script = (
@@ -514,7 +514,7 @@ def test_jsonloader_schema_argument():
 
 
 def test_python_udf_output_schema_is_read_from_the_decorator(tmp_path):
-    from piglatin.builder import Functions
+    from piglatin.front.builder import Functions
 
     (tmp_path / "udfs.py").write_text(
         "@outputSchema('shout:chararray')\ndef shout(s):\n    return s.upper()\n\n"
@@ -526,7 +526,7 @@ def test_python_udf_output_schema_is_read_from_the_decorator(tmp_path):
 
 
 def test_feed_builds_incrementally_like_grunt():
-    from piglatin.builder import Builder
+    from piglatin.front.builder import Builder
 
     b = Builder()
     assert b.feed("A = LOAD 'a' AS (n:int, s:chararray);") == []

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from piglatin.builtins import BUILTINS, BuiltinError, UnknownFunctionError, lookup
-from piglatin.data import format_value
+from piglatin.functions.builtins import BUILTINS, BuiltinError, UnknownFunctionError, lookup
+from piglatin.model.data import format_value
 
 UTC = timezone.utc
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from piglatin import cli
+from piglatin.tools import cli, report
 
 ROWS = "1\ta\n2\tb\n3\tc\n"
 
@@ -115,13 +115,13 @@ def test_field_error_has_location_line_and_caret(work, capsys):
     assert "Projected field [nme] does not exist" in lines[0]
     src = lines.index("B = FOREACH A GENERATE n, nme;")
     assert lines[src + 1] == " " * col + "^"
-    assert rc == cli.PIG_EXCEPTION and out == "" and "Traceback" not in err
+    assert rc == report.PIG_EXCEPTION and out == "" and "Traceback" not in err
 
 
 def test_syntax_error_exit_status(work, capsys):
     script = write(work / "bad.pig", "A = LOAD 'in.txt' AS (n:int);\nB = FILTR A BY n > 1;\n")
     rc, _, err = run_main(["-x", "local", script], capsys)
-    assert rc == cli.PARSE_EXCEPTION
+    assert rc == report.PARSE_EXCEPTION
     assert err.startswith("ERROR 1200: <file bad.pig, line 2")
     assert "Traceback" not in err
 
@@ -135,7 +135,7 @@ def test_undefined_parameter_names_it(work, capsys):
 def test_debug_adds_the_traceback(work, capsys):
     script = write(work / "bad.pig", "A = LOAD 'in.txt' AS (n:int);\nB = FOREACH A GENERATE x;\n")
     rc, _, err = run_main(["-x", "local", "--debug", script], capsys)
-    assert rc == cli.PIG_EXCEPTION and "Traceback" in err and err.startswith("ERROR 1025")
+    assert rc == report.PIG_EXCEPTION and "Traceback" in err and err.startswith("ERROR 1025")
 
 
 def test_unexpected_error_is_2999(work, capsys, monkeypatch):
@@ -146,7 +146,7 @@ def test_unexpected_error_is_2999(work, capsys, monkeypatch):
 
     monkeypatch.setattr(launcher.PigServer, "register_script", boom)
     rc, _, err = run_main(["-x", "local", "-e", "A = LOAD 'in.txt';"], capsys)
-    assert rc == cli.THROWABLE
+    assert rc == report.THROWABLE
     assert err.splitlines()[0] == "ERROR 2999: Unexpected internal error. boom"
     assert "Traceback" not in err
 
@@ -168,7 +168,7 @@ def test_missing_input_fails_the_job(work, capsys):
 )
 def test_bad_command_lines(work, capsys, args, needle):
     rc, _, err = run_main(args, capsys)
-    assert rc == cli.ILLEGAL_ARGS and needle in err and len(err.splitlines()) == 1
+    assert rc == report.ILLEGAL_ARGS and needle in err and len(err.splitlines()) == 1
 
 
 def test_version_and_help(capsys):
@@ -213,7 +213,7 @@ def test_property_file(tmp_path):
 # ---------------------------------------------------------------------- subprocess
 def _pig(args, cwd, **kw):
     return subprocess.run(
-        [sys.executable, "-m", "piglatin.cli", *args],
+        [sys.executable, "-m", "piglatin.tools.cli", *args],
         cwd=cwd,
         text=True,
         capture_output=True,
@@ -229,7 +229,7 @@ def test_subprocess_run_and_error(work):
     assert done.returncode == 0 and done.stdout.splitlines() == ["(1)"]
     (work / "bad.pig").write_text("A = LOAD 'in.txt' AS (n:int);\nDUMP Z;\n")
     done = _pig(["-x", "local", "bad.pig"], work)
-    assert done.returncode == cli.PIG_EXCEPTION and done.stdout == ""
+    assert done.returncode == report.PIG_EXCEPTION and done.stdout == ""
     assert (
         done.stderr.startswith("ERROR 1003: <file bad.pig, line 2")
         and "Traceback" not in done.stderr
@@ -266,7 +266,7 @@ def test_an_unformatted_cluster_is_a_remote_environment_error_not_an_internal_on
     """`pig -x mapreduce` on a state directory nobody formatted: one line naming the way out."""
     monkeypatch.setenv("MINIHADOOP_HOME", str(work / "never-formatted"))
     rc, _, err = run_main(["-e", "A = LOAD '/x' AS (n:int); DUMP A;"], capsys)
-    assert rc != cli.SUCCESS
+    assert rc != report.SUCCESS
     line = err.splitlines()[0]
     assert line.startswith("ERROR 6000: NameNode is not formatted"), err
     assert "hadoop namenode -format" in line and "2999" not in err

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from piglatin import cli
-
-
+from piglatin.tools import cli
 @pytest.fixture
 def data(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)

@@ -28,7 +28,7 @@ def test_sigterm_kills_the_running_job_and_publishes_nothing(tmp_path):
     )
     env = dict(os.environ, MINIHADOOP_HOME=home, PYTHONPATH=ROOT)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "piglatin.cli", "-x", "mapreduce", "-e", script],
+        [sys.executable, "-m", "piglatin.tools.cli", "-x", "mapreduce", "-e", script],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,

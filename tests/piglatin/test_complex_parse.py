@@ -1,6 +1,6 @@
 """The compiled parser of Pig's complex-type text gives what the reference parser gives.
 
-`piglatin.textcomplex.compile_parser` (a few str.split/regex calls per value) against
+`piglatin.model.textcomplex.compile_parser` (a few str.split/regex calls per value) against
 `parse_reference` (character by character, the behaviour the conformance cases check):
 same value, same warnings, same exception, for generated nested maps/tuples/bags rendered
 by an independent renderer, for truncated and mutated text, and for garbage.
@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from piglatin import data, textcomplex
-from piglatin.schema import Schema
-from piglatin.textcomplex import compile_parser, parse_reference
+from piglatin.front.parser import parse_schema
+from piglatin.model import data, textcomplex
+from piglatin.model.textcomplex import compile_parser, parse_reference
 
 # ------------------------------------------------------------------ values and text
 
@@ -40,7 +40,7 @@ class Map:
 
 
 def render(v: Any) -> str:
-    """Pig's text form (PigStorage), written independently of piglatin.data.format_value."""
+    """Pig's text form (PigStorage), written independently of piglatin.model.data.format_value."""
     if v is None:
         return ""
     if isinstance(v, str):
@@ -283,7 +283,7 @@ def test_flat_maps_and_bags_of_maps(items, as_bytes):
 
 
 def test_schema_objects_as_inner_schemas():
-    fields = Schema.parse("m:map[], links:bag{t:(l:map[])}, t:tuple(a:int, b:chararray)").fields
+    fields = parse_schema("m:map[], links:bag{t:(l:map[])}, t:tuple(a:int, b:chararray)").fields
     text = {
         "m": "[a#1,b#(x,y)]",
         "links": "{([u#1,v#2]),([w#3])}",

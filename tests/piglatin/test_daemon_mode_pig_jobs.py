@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from piglatin import grunt
+from piglatin.tools import grunt
 from tests.dfs.daemon_mode import slow
 from tests.jobs.test_daemon_mode_jobs import (  # noqa: F401 - the module's cluster
     assert_jobs_went_to_the_daemons,

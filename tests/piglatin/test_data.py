@@ -14,8 +14,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from piglatin import data
-from piglatin.data import cast, compare, format_value, sort_key
+from piglatin.model import data
+from piglatin.model.data import cast, compare, format_value, sort_key
 
 UTC = timezone.utc
 
@@ -202,7 +202,7 @@ def test_int_text_round_trip(n):
 @given(st.floats(allow_nan=False))
 def test_double_text_round_trip(x):
     # Double.toString output parses back to the same double (Java guarantees this);
-    # doubles shaped like a widened float print as the float (see piglatin.data)
+    # doubles shaped like a widened float print as the float (see piglatin.model.data)
     digits = Decimal(repr(x)).normalize().as_tuple().digits
     assume(not (len(digits) >= 16 and data._to_float32(x) == x))
     assert cast(data.format_double(x).encode(), "double") == x

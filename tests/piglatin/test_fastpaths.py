@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from piglatin.builder import build_text
+from piglatin.front.builder import build_text
 from piglatin.launcher import run_script
-from piglatin.mrcompiler import algebraic_aggregates
+from piglatin.back.mrcompiler import algebraic_aggregates
 
 
 def stored(tmp_path: Path, script: str, out: str = "out", exec_type: str = "local") -> list[str]:
@@ -195,9 +195,9 @@ _VALUES = st.one_of(
 def test_generated_line_writer_writes_what_pigstorage_writes(types, row, sep) -> None:
     """The generated PigStorage line for any row (values of other types than declared,
     nulls, raw bytes, rows of another width) has exactly PigStorage.format's bytes."""
-    from piglatin.codegen import text_line_tail
-    from piglatin.schema import DataType
-    from piglatin.storage import PigStorage
+    from piglatin.back.codegen import text_line_tail
+    from piglatin.model.schema import DataType
+    from piglatin.back.storage import PigStorage
 
     storer = PigStorage(sep)
     (key, line), = text_line_tail([DataType(t) for t in types], sep, storer.format)(tuple(row))
@@ -222,7 +222,7 @@ def test_projection_pushed_into_binstorage_and_json(tmp_path: Path, storage: str
         C = FOREACH B GENERATE n, k;
         STORE C INTO 'out';"""
     plan = build_text(script)
-    from piglatin.runtime import make_reader, optimize
+    from piglatin.back.runtime import make_reader, optimize
 
     plan = optimize(plan)
     load = next(op for op in plan.operators if type(op).__name__ == "LOLoad")
@@ -247,9 +247,9 @@ _KEY_VALUES = st.one_of(
 def test_generated_key_encoder_gives_sort_bytes(types, draw) -> None:
     """A key's generated encoder gives data.sort_bytes' bytes for any value, of the declared
     types or not (a UDF may return anything; a null; a tuple of another width)."""
-    from piglatin.codegen import key_encoder
-    from piglatin.data import sort_bytes
-    from piglatin.schema import DataType
+    from piglatin.back.codegen import key_encoder
+    from piglatin.model.data import sort_bytes
+    from piglatin.model.schema import DataType
 
     encode = key_encoder([DataType(t) for t in types])
     if len(types) == 1:
@@ -352,7 +352,7 @@ def test_cogroup_prunes_each_input_by_its_own_bag(tmp_path: Path) -> None:
     nulls = [r for r in right if r[0] is None]
     want.append(text(None, None, total(r[1] for r in nulls), sum(r[1] is not None for r in nulls)))
     assert stored(tmp_path, script) == sorted(want)
-    from piglatin.optimizer import optimize
+    from piglatin.plan.optimizer import optimize
 
     plan = optimize(build_text(script))
     group = next(op for op in plan.operators if type(op).__name__ == "LOCogroup")

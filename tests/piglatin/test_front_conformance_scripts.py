@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from piglatin import logical as L
-from piglatin.builder import Functions, build_text
+from piglatin.plan import logical as L
+from piglatin.front.builder import Functions, build_text
 from piglatin.errors import PigError
 
 _HERE = Path(__file__).resolve().parent

@@ -8,11 +8,11 @@ import importlib
 import pytest
 
 MODULES = [
-    "piglatin.schema",
-    "piglatin.parser",
-    "piglatin.preprocess",
-    "piglatin.builder",
-    "piglatin.logical",
+    "piglatin.model.schema",
+    "piglatin.front.parser",
+    "piglatin.front.preprocess",
+    "piglatin.front.builder",
+    "piglatin.plan.logical",
 ]
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from piglatin import ast as A
-from piglatin.builder import build
+from piglatin.front import ast as A
+from piglatin.front.builder import build
 from piglatin.errors import PigError
-from piglatin.parser import parse, pretty
+from piglatin.front.parser import parse, pretty
 
 _SPEC = importlib.util.spec_from_file_location(
     "front_roundtrip_strategies", Path(__file__).with_name("test_front_roundtrip.py")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from piglatin import ast as A
-from piglatin.parser import parse, pretty
-from piglatin.schema import DataType, FieldSchema, Schema
+from piglatin.front import ast as A
+from piglatin.front.parser import parse, pretty
+from piglatin.model.schema import DataType, FieldSchema, Schema
 
 NAMES = st.sampled_from(["a", "b", "name", "age", "x1", "_y", "A::x", "grp::k", "Group2"])
 ALIASES = st.sampled_from(["A", "B", "rel", "R2", "in_1"])

@@ -9,8 +9,8 @@ import pytest
 from lark import Lark
 from lark.exceptions import LarkError
 
-from piglatin import grammarcache
-from piglatin.parser import _GRAMMAR, _IdentEverywhere
+from piglatin.front import grammarcache
+from piglatin.front.parser import _GRAMMAR, _IdentEverywhere
 from tests.piglatin.conformance.harness import load_cases
 
 OPTIONS = dict(

@@ -1,5 +1,5 @@
 """The grunt shell driven through piped stdin (in-process and as `python -m
-piglatin.cli`); every run is bounded by its finite input and a subprocess timeout."""
+piglatin.tools.cli`); every run is bounded by its finite input and a subprocess timeout."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from piglatin.grunt import PROMPT, Grunt, StatementSplitter
+from piglatin.tools.grunt import PROMPT, Grunt, StatementSplitter
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def work(tmp_path, monkeypatch):
 
 
 def grunt(text: str) -> tuple[str, str]:
-    from piglatin.grunt import run_grunt
+    from piglatin.tools.grunt import run_grunt
 
     out, err = io.StringIO(), io.StringIO()
     assert run_grunt("local", stdin=io.StringIO(text), out=out, err=err) == 0
@@ -165,7 +165,7 @@ def test_grunt_object_without_launcher_loop():
 # ---------------------------------------------------------------------- subprocess
 def test_pig_without_script_starts_grunt(work):
     done = subprocess.run(
-        [sys.executable, "-m", "piglatin.cli", "-x", "local"],
+        [sys.executable, "-m", "piglatin.tools.cli", "-x", "local"],
         input="A = LOAD 'in.txt' AS (n:int);\nB = ORDER A BY n DESC;\nDUMP B;\nquit\n",
         cwd=work,
         text=True,

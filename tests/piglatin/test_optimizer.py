@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from piglatin import logical as L
-from piglatin.builder import build_text
-from piglatin.optimizer import RULES, optimize
-from piglatin.rules._plan import check, shape
+from piglatin.plan import logical as L
+from piglatin.front.builder import build_text
+from piglatin.plan.optimizer import RULES, optimize
+from piglatin.plan.rules._plan import check, shape
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 
@@ -48,7 +48,7 @@ def test_golden(rule, name, script, expected):
     if rule == "optimizer":
         out = optimize(plan, strict=True)
     else:
-        out = importlib.import_module(f"piglatin.rules.{rule}").apply(plan)
+        out = importlib.import_module(f"piglatin.plan.rules.{rule}").apply(plan)
     check(out)
     ops = [ln for ln in expected if not ln.startswith("alias ")]
     assert shape(out) == ops
@@ -392,15 +392,15 @@ def test_launcher_agrees_with_the_reference(tmp_path, script, a, b):
 @pytest.mark.parametrize(
     "name",
     [
-        "piglatin.optimizer",
-        "piglatin.rules._exprs",
-        "piglatin.rules._plan",
-        "piglatin.rules.column_prune",
-        "piglatin.rules.limit_optimizer",
-        "piglatin.rules.merge_filter",
-        "piglatin.rules.merge_foreach",
-        "piglatin.rules.push_filter_up",
-        "piglatin.grunt",
+        "piglatin.plan.optimizer",
+        "piglatin.plan.rules._exprs",
+        "piglatin.plan.rules._plan",
+        "piglatin.plan.rules.column_prune",
+        "piglatin.plan.rules.limit_optimizer",
+        "piglatin.plan.rules.merge_filter",
+        "piglatin.plan.rules.merge_foreach",
+        "piglatin.plan.rules.push_filter_up",
+        "piglatin.tools.grunt",
     ],
 )
 def test_module_doctests(name):
@@ -421,9 +421,9 @@ def test_same_plan_and_ids_in_another_process():
     script = next(c[2] for c in CASES if c[0] == "optimizer")
     code = (
         "import json, sys\n"
-        "from piglatin.builder import build_text\n"
-        "from piglatin.optimizer import optimize\n"
-        "from piglatin.rules._plan import shape\n"
+        "from piglatin.front.builder import build_text\n"
+        "from piglatin.plan.optimizer import optimize\n"
+        "from piglatin.plan.rules._plan import shape\n"
         "print(json.dumps(shape(optimize(build_text(sys.stdin.read())), mask=False)))\n"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}

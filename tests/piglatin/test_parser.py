@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from piglatin import ast as A
+from piglatin.front import ast as A
 from piglatin.errors import ParseError, SchemaError
-from piglatin.parser import parse, parse_schema, pretty
-from piglatin.schema import DataType, FieldSchema, Schema
+from piglatin.front.parser import parse, parse_schema, pretty
+from piglatin.model.schema import DataType, FieldSchema, Schema
 
 F = A.FieldRef
 C = A.Const

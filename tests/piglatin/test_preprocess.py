@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from piglatin.errors import ParameterError
-from piglatin.preprocess import load_param_files, parse_param_args, parse_param_file, substitute
+from piglatin.front.preprocess import load_param_files, parse_param_args, parse_param_file, substitute
 
 
 def test_command_line_parameter():
@@ -109,7 +109,7 @@ def test_directive_values_may_carry_a_trailing_comment():
 
 
 def test_exec_and_run_arguments():
-    from piglatin.preprocess import parse_run_args
+    from piglatin.front.preprocess import parse_run_args
 
     params, files, script = parse_run_args(
         "-param x=1 -param 'msg=a b' -param_file p.txt other.pig"

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from piglatin import cli
-
+from piglatin.tools import cli
 # 9 rows, 2 distinct ORDER keys: a reducer that writes a key's rows in one go must still
 # report 9 records
 ROWS = "".join(f"{k}\t{s}\n" for k, s in zip("121212121", "abcdefghi", strict=True))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from piglatin.schema import (
+from piglatin.front.parser import parse_schema
+from piglatin.model.schema import (
     AmbiguousFieldError,
     DataType,
     FieldSchema,
@@ -31,11 +32,11 @@ T = DataType
     ],
 )
 def test_describe_format_from_docs(schema_text, expected):
-    assert Schema.parse(schema_text).describe() == expected
+    assert parse_schema(schema_text).describe() == expected
 
 
 def test_describe_grouped_relation_from_docs():
-    a = Schema.parse("(name:chararray, age:int, gpa:float)")
+    a = parse_schema("(name:chararray, age:int, gpa:float)")
     c = Schema((FieldSchema("group", T.CHARARRAY), bag_field("B", a)))
     assert (
         describe_alias("C", c) == "C: {group: chararray,B: {(name: chararray,age: int,gpa: float)}}"
@@ -50,33 +51,33 @@ def test_describe_unknown_and_unnamed():
 
 
 def test_nested_bag_with_named_tuple():
-    s = Schema.parse("(b: bag{t:(x:chararray, y:int)}, m: map[int])")
+    s = parse_schema("(b: bag{t:(x:chararray, y:int)}, m: map[int])")
     assert s.describe() == "{b: {t: (x: chararray,y: int)},m: map[int]}"
     assert s[0].tuple_schema == Schema((FieldSchema("x", T.CHARARRAY), FieldSchema("y", T.INT)))
 
 
 def test_parse_keeps_undeclared_types_until_normalized():
-    s = Schema.parse("(a, b:int)")
+    s = parse_schema("(a, b:int)")
     assert s[0].type is None
     assert s.normalized()[0].type is T.BYTEARRAY
-    assert Schema.parse("a:int, b:long") == Schema(
+    assert parse_schema("a:int, b:long") == Schema(
         (FieldSchema("a", T.INT), FieldSchema("b", T.LONG))
     )
 
 
 def test_type_names_are_case_insensitive_in_schema_text():
-    assert Schema.parse("(a:INT, b:CharArray)") == Schema(
+    assert parse_schema("(a:INT, b:CharArray)") == Schema(
         (FieldSchema("a", T.INT), FieldSchema("b", T.CHARARRAY))
     )
 
 
 def test_short_form_used_in_messages():
-    s = Schema.parse("(name:chararray, b:bag{(x:int)})")
+    s = parse_schema("(name:chararray, b:bag{(x:int)})")
     assert s.short() == "name:chararray,b:bag{tuple(x:int)}"
 
 
 def test_lookup_full_and_short_names():
-    s = Schema.parse("(A::x:int, A::y:int, B::x:int, B::z:long)")
+    s = parse_schema("(A::x:int, A::y:int, B::x:int, B::z:long)")
     assert s.index_of("A::x") == 0
     assert s.index_of("y") == 1
     assert s.index_of("z") == 3
@@ -87,12 +88,12 @@ def test_lookup_full_and_short_names():
 
 
 def test_exact_name_beats_suffix():
-    s = Schema.parse("(x:int, A::x:int)")
+    s = parse_schema("(x:int, A::x:int)")
     assert s.index_of("x") == 0
 
 
 def test_prefixed():
-    s = Schema.parse("(a:int, b:chararray)").prefixed("A")
+    s = parse_schema("(a:int, b:chararray)").prefixed("A")
     assert s.names == ["A::a", "A::b"]
 
 
@@ -104,10 +105,10 @@ def test_numeric_promotion_order():
 
 
 def test_union_merge():
-    a = Schema.parse("(x:int, y:chararray)")
-    b = Schema.parse("(x:long, y:chararray)")
+    a = parse_schema("(x:int, y:chararray)")
+    b = parse_schema("(x:long, y:chararray)")
     assert merge_union([a, b]) == Schema((FieldSchema("x", T.LONG), FieldSchema("y", T.CHARARRAY)))
-    assert merge_union([a, Schema.parse("(x:int)")]) is None
+    assert merge_union([a, parse_schema("(x:int)")]) is None
     assert merge_union([a, None]) is None
-    mixed = merge_union([a, Schema.parse("(x:chararray, y:chararray)")])
+    mixed = merge_union([a, parse_schema("(x:chararray, y:chararray)")])
     assert mixed[0].type is T.BYTEARRAY

@@ -20,10 +20,10 @@ from pathlib import Path
 import msgpack
 import pytest
 
-from piglatin import spillbag as S
-from piglatin.data import sort_bytes
+from piglatin.back import spillbag as S
+from piglatin.model.data import sort_bytes
 from piglatin.launcher import run_script
-from piglatin.storage import pack_value
+from piglatin.back.storage import pack_value
 
 TINY = S.BagBudget(20_000)  # bytes: a few hundred small rows
 
@@ -33,7 +33,7 @@ def _packed(rows: list[tuple], tag: int = 0) -> list[tuple[int, bytes]]:
 
 
 def _unpack(b: bytes) -> tuple:
-    from piglatin.storage import unpack_value
+    from piglatin.back.storage import unpack_value
 
     return unpack_value(b)
 
@@ -328,7 +328,7 @@ def test_five_million_rows_in_one_group_under_300_mb_address_space(tmp_path: Pat
         """
     )
     env = dict(os.environ, MALLOC_ARENA_MAX="2")
-    code = "import sys; from piglatin.cli import main; sys.argv[0] = 'pig'; sys.exit(main())"
+    code = "import sys; from piglatin.tools.cli import main; sys.argv[0] = 'pig'; sys.exit(main())"
     started = time.monotonic()
     proc = subprocess.run(
         [sys.executable, "-c", code, "-x", "local", str(script)],

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from piglatin import data
-from piglatin.storage import (
+from piglatin.model import data
+from piglatin.back.storage import (
     BinStorage,
     JsonLoader,
     JsonStorage,

@@ -6,7 +6,7 @@ tuple).  Nested-FOREACH inner scopes (a NestedOp's cond/keys/generate, which ind
 bag's tuples) and `LEDeref.columns` (which index the base's tuple) are never read or
 renumbered here.  Must not touch: plans (see `_plan.py`), building, execution.
 
->>> from piglatin.builder import build_text
+>>> from piglatin.front.builder import build_text
 >>> f = build_text("A = LOAD 'a' AS (x:int, y:int); B = FILTER A BY y > x + 1;").op("B")
 >>> sorted(columns(f.cond))
 [0, 1]
@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 
-from piglatin import logical as L
+from piglatin.plan import logical as L
 
 # builtins whose result differs between calls with the same arguments
 NONDETERMINISTIC = frozenset({"RANDOM", "CurrentTime", "UniqueID"})

@@ -5,7 +5,7 @@ reference to a removed op id (inputs, scalars, actions, aliases), putting operat
 back in a stable topological order — plus use counts and fresh deterministic op ids.
 Must not touch: the front end's modules, execution; never mutates a plan.
 
->>> from piglatin.builder import build_text
+>>> from piglatin.front.builder import build_text
 >>> p = build_text("A = LOAD 'a' AS (x:int); B = FILTER A BY x > 1; DUMP B;")
 >>> fresh_id(p, "A")
 'A_2'
@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from piglatin import logical as L
+from piglatin.plan import logical as L
 
 
 def fresh_id(plan: L.LogicalPlan, base: str, taken: Iterable[str] = ()) -> str:

@@ -21,8 +21,8 @@ what is stored, dumped or described does not change.  A relation read by anythin
 else (GROUP, DISTINCT, UNION, a sink, EXPLAIN/ILLUSTRATE, a scalar) keeps all columns.
 Must not touch: other rules, the front end, execution.
 
->>> from piglatin.builder import build_text
->>> from piglatin.rules._plan import shape
+>>> from piglatin.front.builder import build_text
+>>> from piglatin.plan.rules._plan import shape
 >>> p = build_text('''A = LOAD 'a' AS (x:int, y:int, z:int, w:int);
 ... B = FILTER A BY z > 0; C = FOREACH B GENERATE x; DUMP C;''')
 >>> for line in shape(apply(p)): print(line)
@@ -37,8 +37,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from piglatin import logical as L
-from piglatin.rules._exprs import (
+from piglatin.plan import logical as L
+from piglatin.plan.rules._exprs import (
     children,
     columns,
     nested_outer_exprs,
@@ -46,7 +46,7 @@ from piglatin.rules._exprs import (
     remap,
     transform,
 )
-from piglatin.rules._plan import (
+from piglatin.plan.rules._plan import (
     action_targets,
     consumers,
     derived_id,

@@ -7,8 +7,8 @@ adjacent LIMITs with constant counts become one LIMIT of the smaller count.  A L
 right after ORDER stays there: the back end turns ORDER+LIMIT into one job.
 Must not touch: other rules, the front end, execution.
 
->>> from piglatin.builder import build_text
->>> from piglatin.rules._plan import shape
+>>> from piglatin.front.builder import build_text
+>>> from piglatin.plan.rules._plan import shape
 >>> p = build_text('''A = LOAD 'a' AS (x:int, y:int);
 ... B = ORDER A BY x; C = FOREACH B GENERATE y; D = LIMIT C 3; DUMP D;''')
 >>> for line in shape(apply(p)): print(line)
@@ -23,16 +23,15 @@ from __future__ import annotations
 
 import dataclasses
 
-from piglatin import logical as L
-from piglatin.rules._plan import (
-    to_fixpoint,
+from piglatin.plan import logical as L
+from piglatin.plan.rules._plan import (
     derived_id,
     is_load_projection,
     rebuild,
     replace_op,
     single_use,
+    to_fixpoint,
 )
-
 
 
 def _const(e: L.LExpr | None) -> int | None:

@@ -5,7 +5,7 @@ id and alias; the lower one, which must have no other reader, is removed and its
 references move to the merged filter (the schemas are the same).
 Must not touch: other operators, the front end, execution.
 
->>> from piglatin.builder import build_text
+>>> from piglatin.front.builder import build_text
 >>> p = build_text("A = LOAD 'a' AS (x:int); B = FILTER A BY x > 1; C = FILTER B BY x < 9; DUMP C;")
 >>> q = apply(p)
 >>> [op.op_id for op in q.operators]
@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from piglatin import logical as L
-from piglatin.logical import describe_op  # noqa: F401 - used by the doctest
-from piglatin.rules._exprs import and_
-from piglatin.rules._plan import rebuild, replace_op, single_use, to_fixpoint
-
+from piglatin.plan import logical as L
+from piglatin.plan.logical import describe_op  # noqa: F401 - used by the doctest
+from piglatin.plan.rules._exprs import and_
+from piglatin.plan.rules._plan import rebuild, replace_op, single_use, to_fixpoint
 
 
 def _once(plan: L.LogicalPlan) -> L.LogicalPlan | None:

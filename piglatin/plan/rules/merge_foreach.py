@@ -9,13 +9,13 @@ schema, reads the lower one's input and keeps the lower one's nested block; the
 lower op id is redirected to it.
 Must not touch: other rules, the front end, execution.
 
->>> from piglatin.builder import build_text
+>>> from piglatin.front.builder import build_text
 >>> p = build_text('''A = LOAD 'a' AS (x:int, y:int);
 ... B = FOREACH A GENERATE x + y AS s, x; C = FOREACH B GENERATE s; DUMP C;''')
 >>> q = apply(p)
 >>> [(op.op_id, op.inputs) for op in q.operators]
 [('A', ()), ('C', ('A',)), ('dump_4', ('C',))]
->>> from piglatin.logical import describe_op
+>>> from piglatin.plan.logical import describe_op
 >>> describe_op(q.op("C")), q.op("C").schema.short()
 (' GENERATE (x + y)', 's:int')
 """
@@ -24,10 +24,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from piglatin import logical as L
-from piglatin.rules._exprs import is_plain_project
-from piglatin.rules._plan import rebuild, replace_op, single_use, to_fixpoint
-
+from piglatin.plan import logical as L
+from piglatin.plan.rules._exprs import is_plain_project
+from piglatin.plan.rules._plan import rebuild, replace_op, single_use, to_fixpoint
 
 
 def mergeable(plan: L.LogicalPlan, upper: L.LogicalOperator) -> L.LOForEach | None:

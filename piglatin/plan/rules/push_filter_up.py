@@ -16,8 +16,8 @@ derived op id and keeps its alias; its old id is redirected to the operator it w
 moved below, which now yields the filtered rows with the same schema.
 Must not touch: other rules, the front end, execution.
 
->>> from piglatin.builder import build_text
->>> from piglatin.rules._plan import shape
+>>> from piglatin.front.builder import build_text
+>>> from piglatin.plan.rules._plan import shape
 >>> p = build_text('''A = LOAD 'a' AS (x:int, y:int); B = LOAD 'b' AS (x:int, z:int);
 ... C = JOIN A BY x, B BY x; D = FILTER C BY B::z > 5; DUMP D;''')
 >>> q = apply(p)
@@ -35,8 +35,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from piglatin import logical as L
-from piglatin.rules._exprs import (
+from piglatin.plan import logical as L
+from piglatin.plan.rules._exprs import (
     and_,
     columns,
     is_deterministic,
@@ -44,7 +44,7 @@ from piglatin.rules._exprs import (
     remap,
     transform,
 )
-from piglatin.rules._plan import (
+from piglatin.plan.rules._plan import (
     derived_id,
     is_load_projection,
     rebuild,

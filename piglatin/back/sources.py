@@ -1,0 +1,78 @@
+"""Where a Pig relation's rows come from: a LOAD's loader, or an intermediate output.
+
+Owns: the loader a LOAD uses (`loader_for`), which input format reads it, reading a whole
+relation outside a map task (replicated join side inputs, DUMP, ILLUSTRATE) and a merge
+join's index, and the configuration key naming replicated inputs' distributed-cache files.
+Must not touch: map pipelines (runtime.py, codegen.py) or job boundaries (mrcompiler.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from piglatin.back.storage import get_loader, unpack_value
+from piglatin.plan import logical as L
+
+CACHE = "pig.cache"  # replicated input op id -> its files' names in the distributed cache
+
+__all__ = ["CACHE", "input_format_of", "loader_for", "read_index", "read_source"]
+
+
+def loader_for(op: L.LOLoad) -> Any:
+    loader = get_loader(op.func.name, [str(a) for a in op.func.args])
+    plain_text = (
+        op.func.name.endswith("TextLoader")
+        and op.schema is not None
+        and [f.dtype.value for f in op.schema] == ["chararray"]
+    )
+    if op.declared is not None and op.schema is not None and not plain_text:
+        loader.with_schema(op.schema)
+    return loader
+
+
+def input_format_of(op: L.LogicalOperator) -> str:
+    if isinstance(op, L.LOLoad) and not op.func.name.endswith("BinStorage"):
+        return "text"
+    return "records"
+
+
+def read_source(op: L.LogicalOperator, url: str, conf: Any = None) -> Iterator[tuple]:
+    """Every row of a LOAD's input or an intermediate output (for side inputs and DUMP)."""
+    import fsspec
+
+    from mapred.io import expand_inputs
+    from mapred.recordfile import read_records
+
+    if input_format_of(op) == "records":
+        loader = loader_for(op) if isinstance(op, L.LOLoad) else None
+        for part in _data_files(url, conf):
+            for _k, v in read_records(part):
+                yield loader.parse_line(v) if loader is not None else unpack_value(v)
+        return
+    loader = loader_for(op)  # type: ignore[arg-type]
+    from dfs.conf import Configuration
+
+    for part in expand_inputs([url], conf or Configuration({})):
+        if hasattr(loader, "set_source"):
+            loader.set_source(part)
+        with fsspec.open(part, "rt", encoding="utf-8", newline="") as f:
+            for line in f:
+                yield loader.parse_line(line)
+
+
+def _data_files(url: str, conf: Any) -> list[str]:
+    from dfs.conf import Configuration
+    from mapred.io import expand_inputs
+
+    return expand_inputs([url], conf or Configuration({}))
+
+
+def read_index(location: str) -> list[tuple]:
+    """Entries of a merge join's index (written by its index job at `location`)."""
+    from mapred.recordfile import read_records
+    from mapred.runner import part_files
+
+    return [unpack_value(v) for part in part_files(location) for _k, v in read_records(part)]
+
+
