@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from piglatin.back.exprs import caster
+from piglatin.back.exprs import CMP, caster
 from piglatin.back.joinkeys import ReplicatedTable, has_null
 from piglatin.back.storage import TextFields
 from piglatin.model import data
@@ -493,14 +493,7 @@ def _wrapper(bits: int) -> Callable[[int], int]:
 
 def _comparison(op: str) -> Callable[[Any, Any], bool]:
     """x op y for values of types Python may refuse to compare: then Pig's order of types."""
-    cmp = {
-        "==": lambda x, y: x == y,
-        "!=": lambda x, y: x != y,
-        "<": lambda x, y: x < y,
-        ">": lambda x, y: x > y,
-        "<=": lambda x, y: x <= y,
-        ">=": lambda x, y: x >= y,
-    }[op]
+    cmp = CMP[op]
 
     def compare(x: Any, y: Any) -> bool:
         try:

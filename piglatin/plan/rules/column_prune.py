@@ -203,6 +203,14 @@ def _prune_join(plan: L.LogicalPlan, join: L.LOJoin, readers, keep: list[list[in
     return _rewrite(plan, join.op_id, [*projections, narrow], readers, mapping, schema, renamed)
 
 
+def _prunable_inputs(plan: L.LogicalPlan, op: L.LogicalOperator) -> bool:
+    """A JOIN/COGROUP whose inputs may get projections: distinct inputs of known schemas, and
+    the operator itself neither shown by an action nor read as a scalar."""
+    if any(plan.op(i).schema is None for i in op.inputs) or len(set(op.inputs)) != len(op.inputs):
+        return False
+    return op.op_id not in action_targets(plan) and not is_scalar_source(plan, op.op_id)
+
+
 def _try_join(plan: L.LogicalPlan, join: L.LogicalOperator) -> L.LogicalPlan | None:
     if (
         not isinstance(join, L.LOJoin)
@@ -210,11 +218,7 @@ def _try_join(plan: L.LogicalPlan, join: L.LogicalOperator) -> L.LogicalPlan | N
         or not any(_join_inputs_prunable(join))
     ):
         return None
-    if any(plan.op(i).schema is None for i in join.inputs) or len(set(join.inputs)) != len(
-        join.inputs
-    ):
-        return None
-    if join.op_id in action_targets(plan) or is_scalar_source(plan, join.op_id):
+    if not _prunable_inputs(plan, join):
         return None
     readers = chain(plan, join)
     cols = needed(readers) if readers else None
@@ -303,11 +307,7 @@ def _try_group(plan: L.LogicalPlan, group: L.LogicalOperator) -> L.LogicalPlan |
     and the bags and the readers' dereferences are renumbered."""
     if not isinstance(group, L.LOCogroup) or group.schema is None:
         return None
-    if any(plan.op(i).schema is None for i in group.inputs) or len(set(group.inputs)) != len(
-        group.inputs
-    ):
-        return None
-    if group.op_id in action_targets(plan) or is_scalar_source(plan, group.op_id):
+    if not _prunable_inputs(plan, group):
         return None
     readers = consumers(plan, group.op_id)
     if not readers or any(not isinstance(r, L.LOForEach) or r.nested for r in readers):
