@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -211,10 +212,12 @@ def run_timed(argv: list[str], env: dict[str, str], what: str) -> float:
 class Runner:
     """Runs one query's three sides on one data set; outputs go under ``work/out``."""
 
-    def __init__(self, data: Path, work: Path, pig_options: Sequence[str] = ()) -> None:
+    def __init__(
+        self, data: Path, work: Path, pig_options: Sequence[str] = (), pig: str | None = None
+    ) -> None:
         self.data = data
         self.work = work
-        self.pig = pig_command()
+        self.pig = shlex.split(pig) if pig else pig_command()
         self.pig_options = list(pig_options)
         self.env = dict(os.environ)
         self.mr_env = dict(self.env, MINIHADOOP_HOME=str(work / "minihadoop-home"))
@@ -340,6 +343,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="OPT",
         help="an extra pig argument, e.g. --pig-opt=-Dmapreduce.job.reduces=2",
     )
+    p.add_argument(
+        "--pig",
+        help="the pig command to time (default: this environment's), e.g. another checkout's "
+        "'env PYTHONPATH=/tmp/old python -m piglatin.cli' to compare versions on the same data",
+    )
     args = p.parse_args(argv)
     modes = MODES if args.mode == "both" else (args.mode,)
     work = Path(args.work or tempfile.mkdtemp(prefix="bench-pigmix-")).resolve()
@@ -347,7 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         print(f"data: {args.rows:,} page_views rows (seed {args.seed}) in {data}", file=sys.stderr)
         generate_pigmix(str(data), args.rows, args.seed, reuse=True, progress=None)
-        runner = Runner(data, work, args.pig_opt)
+        runner = Runner(data, work, args.pig_opt, args.pig)
         if "mapreduce" in modes:
             runner.prepare_cluster()
         results = bench(runner, args.queries, modes, max(1, args.repeat))
