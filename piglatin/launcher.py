@@ -269,10 +269,10 @@ class PigServer:
         locations = {op_id: self._source_url(plan, op_id) for op_id in job.sources + job.side}
         self._check_replicated(plan, job, locations)
         inputs = []
-        for i, inp in enumerate(spec["inputs"]):
-            src = plan.op(inp["source"])
-            fmt = SRC.input_format_of(src) if inp["source"] not in self.outputs else "records"
-            inputs.append(Input(locations[inp["source"]], fmt, f"map{i}"))
+        for i, inp in enumerate(spec.inputs):
+            src = plan.op(inp.source)
+            fmt = SRC.input_format_of(src) if inp.source not in self.outputs else "records"
+            inputs.append(Input(locations[inp.source], fmt, f"map{i}"))
         store = plan.op(job.store) if job.store else None
         if isinstance(store, L.LOStore):
             output = self.location(store.path, output=True)
@@ -282,13 +282,13 @@ class PigServer:
             text = False
         conf = self._job_conf(job, locations, text)
         self._ship_replicated(plan, job, locations, conf)
-        if spec.get("cuts_from"):
+        if spec.cuts_from:
             from mapred.sampler import cut_points
 
-            sample = [bytes(k) for k in self.read_rows(locations[spec["cuts_from"]])]
+            sample = [bytes(k) for k in self.read_rows(locations[spec.cuts_from])]
             conf[R_ORDER_CUTS] = cut_points(sample, job.reducers)
-        if spec.get("strategy") == "skewed":
-            conf["pig.skew.hot"] = self._hot_keys(locations[spec["op"] + "#keys"], job.reducers)
+        if spec.strategy == "skewed":
+            conf["pig.skew.hot"] = self._hot_keys(locations[spec.op + "#keys"], job.reducers)
         executor = "local" if self.exec_type == "local" else "cluster"
         try:
             result = run_job(
@@ -308,7 +308,7 @@ class PigServer:
             {
                 "job": result.job_id,
                 "name": job.name,
-                "kind": spec["kind"],
+                "kind": spec.kind,
                 "maps": result.stats.get("maps"),
                 "reduces": result.stats.get("reduces"),
                 "seconds": result.seconds,
@@ -409,7 +409,7 @@ class PigServer:
             {
                 RT.SCRIPT: self.chunks,
                 RT.CWD: self.cwd,
-                RT.SPEC: job.spec,
+                RT.SPEC: job.spec.to_wire(),
                 RT.LOCATIONS: locations,
                 RT.SCALARS: dict(self.scalars),
                 RT.UDFS: dict(self.udfs),

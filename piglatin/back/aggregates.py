@@ -33,7 +33,7 @@ __all__ = ["AGG_KEYS", "agg_reducer", "agg_tail", "combiner"]
 def _agg_calls(job: Any, op: L.LogicalOperator) -> list[L.LEFunc]:
     from piglatin.back.mrcompiler import algebraic_aggregates
 
-    calls = algebraic_aggregates(job.plan, op, job.spec["reduce_chain"])
+    calls = algebraic_aggregates(job.plan, op, job.spec.reduce_chain)
     assert calls is not None
     return calls
 
@@ -271,7 +271,7 @@ def _count_rows(kb: bytes, values: Iterable[Any], unpack: Callable) -> list:
 
 
 def combiner(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
-    op = job.plan.op(job.spec["op"])
+    op = job.plan.op(job.spec.op)
     calls = _agg_calls(job, op)
     inter = [BUILTINS[c.func].algebraic[1] for c in calls]
     n = len(calls)
@@ -301,7 +301,7 @@ def agg_reducer(job: Any, op: L.LOCogroup, run: Callable) -> Callable:
     finals = [BUILTINS[c.func].algebraic[2] for c in calls]
     replace = {id(c): itemgetter(2 + j) for j, c in enumerate(calls)}
     comp = Compiler(job.compiler.scalars, job.compiler.udfs, replace, plan=job.plan)
-    fe = job.plan.op(job.spec["reduce_chain"][0])
+    fe = job.plan.op(job.spec.reduce_chain[0])
     gen = comp.foreach(fe)
     n = len(calls)
     unpack = unpacker()

@@ -38,11 +38,11 @@ def physical_text(plan: L.LogicalPlan, jobs: list[MRJob]) -> str:
     seen: list[str] = []
     for job in jobs:
         spec = job.spec
-        for inp in spec["inputs"]:
-            for op_id in [inp["source"]] + [c[0] for c in inp["chain"]]:
+        for inp in spec.inputs:
+            for op_id in [inp.source] + [c[0] for c in inp.chain]:
                 if op_id not in seen:
                     seen.append(op_id)
-        for op_id in ([spec["op"]] if spec["op"] else []) + spec["reduce_chain"]:
+        for op_id in ([spec.op] if spec.op else []) + list(spec.reduce_chain):
             if op_id not in seen:
                 seen.append(op_id)
         if job.store and job.store not in seen:
@@ -60,38 +60,38 @@ def mr_plan_text(plan: L.LogicalPlan, jobs: list[MRJob]) -> str:
     ]
     for job in jobs:
         spec = job.spec
-        reduces = bool(spec["op"]) and job.reducers > 0
-        kind = f"{spec['kind']}, {job.reducers} reducer(s)" if reduces else "map-only"
-        purpose = _PURPOSE.get(spec["kind"], "")
+        reduces = bool(spec.op) and job.reducers > 0
+        kind = f"{spec.kind}, {job.reducers} reducer(s)" if reduces else "map-only"
+        purpose = _PURPOSE.get(spec.kind, "")
         lines.append(f"MapReduce node {job.name} ({kind}{purpose})")
         lines.append("Map Plan")
-        for inp in spec["inputs"]:
-            stages = [_op_text(plan, inp["source"])]
-            stages += [_op_text(plan, c[0]) for c in inp["chain"]]
+        for inp in spec.inputs:
+            stages = [_op_text(plan, inp.source)]
+            stages += [_op_text(plan, c[0]) for c in inp.chain]
             if reduces:
-                stages.append(f"Local Rearrange (tag {inp['tag']}) for {plan.op(spec['op']).name}")
-            elif spec["op"]:
-                stages.append(f"Sample keys of {_alias(plan, spec['op'])}")
+                stages.append(f"Local Rearrange (tag {inp.tag}) for {plan.op(spec.op).name}")
+            elif spec.op:
+                stages.append(f"Sample keys of {_alias(plan, spec.op)}")
             lines.append("|   " + " -> ".join(stages))
         if job.side:
             names = ", ".join(_alias(plan, o) for o in job.side)
             lines.append(f"|   Side inputs (read whole by every task): {names}")
-        if spec["op"] is None and job.store:
+        if spec.op is None and job.store:
             lines.append("|   Store: " + _op_text(plan, job.store))
-        if spec.get("combine"):
-            calls = algebraic_aggregates(plan, plan.op(spec["op"]), spec["reduce_chain"]) or []
+        if spec.combine:
+            calls = algebraic_aggregates(plan, plan.op(spec.op), spec.reduce_chain) or []
             lines.append("Combine Plan")
             lines.append("|   Package -> " + ", ".join(f"{c.func}.Intermediate" for c in calls))
             lines.append("|   (map side: " + ", ".join(f"{c.func}.Initial" for c in calls) + ")")
         if reduces:
             lines.append("Reduce Plan")
-            stages = ["Package: " + _op_text(plan, spec["op"])]
-            if spec["kind"] == "keycount":
-                stages = [f"Count the join keys of {_alias(plan, plan.op(spec['op']).inputs[0])}"]
-            if spec.get("combine"):
-                calls = algebraic_aggregates(plan, plan.op(spec["op"]), spec["reduce_chain"]) or []
+            stages = ["Package: " + _op_text(plan, spec.op)]
+            if spec.kind == "keycount":
+                stages = [f"Count the join keys of {_alias(plan, plan.op(spec.op).inputs[0])}"]
+            if spec.combine:
+                calls = algebraic_aggregates(plan, plan.op(spec.op), spec.reduce_chain) or []
                 stages.append(", ".join(f"{c.func}.Final" for c in calls))
-            stages += [_op_text(plan, o) for o in spec["reduce_chain"]]
+            stages += [_op_text(plan, o) for o in spec.reduce_chain]
             if job.store:
                 stages.append("Store: " + _op_text(plan, job.store))
             lines.append("|   " + " -> ".join(stages))

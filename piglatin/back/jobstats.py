@@ -121,14 +121,14 @@ def job_ops(plan: L.LogicalPlan, job: MRJob) -> list[L.LogicalOperator]:
     """The operators job `job` runs: the LOADs it reads, its map chains, its blocking
     operator and its reduce chain (not the outputs of earlier jobs it reads, not sinks)."""
     ids: list[str] = []
-    for inp in job.spec["inputs"]:
-        ids.append(inp["source"])
-        ids.extend(op_id for op_id, _slot in inp["chain"])
-    ids.extend([job.spec["op"] or "", *job.spec["reduce_chain"]])
+    for inp in job.spec.inputs:
+        ids.append(inp.source)
+        ids.extend(op_id for op_id, _slot in inp.chain)
+    ids.extend([job.spec.op or "", *job.spec.reduce_chain])
     ids.extend(job.side)
     known = {op.op_id: op for op in plan.operators}
     ops = [known[i] for i in dict.fromkeys(ids) if i in known]
-    inputs = {inp["source"] for inp in job.spec["inputs"]} | set(job.side)
+    inputs = {inp.source for inp in job.spec.inputs} | set(job.side)
     return [
         op
         for op in ops
@@ -150,7 +150,7 @@ def job_features(plan: L.LogicalPlan, job: MRJob) -> list[str]:
     """
     spec = job.spec
     found: set[str] = set()
-    op = plan.op(spec["op"]) if spec["op"] and spec["kind"] in ("group", "join") else None
+    op = plan.op(spec.op) if spec.op and spec.kind in ("group", "join") else None
     if isinstance(op, L.LOCogroup):
         regular = "COGROUP" if len(op.inputs) > 1 else "GROUP_BY"
         found.add(
@@ -158,9 +158,9 @@ def job_features(plan: L.LogicalPlan, job: MRJob) -> list[str]:
         )
     elif isinstance(op, L.LOJoin):
         found.add("SKEWED_JOIN" if op.strategy == "skewed" else "HASH_JOIN")
-    if spec["kind"] in _KIND_FEATURES:
-        found.add(_KIND_FEATURES[spec["kind"]])
-    if spec.get("combine"):
+    if spec.kind in _KIND_FEATURES:
+        found.add(_KIND_FEATURES[spec.kind])
+    if spec.combine:
         found.add("COMBINER")
     for chained in job_ops(plan, job):
         if isinstance(chained, L.LOJoin) and chained.strategy == "replicated":

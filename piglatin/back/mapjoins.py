@@ -89,7 +89,7 @@ def replicated_join(
 # ------------------------------------------------------------------------------- merge join
 def index_tail(job: Any) -> Callable[[tuple], list]:
     """The merge join's index job: (first key, split url, start, length) of each right split."""
-    op = job.plan.op(job.spec["join"])
+    op = job.plan.op(job.spec.join)
     keyf = job.compiler.key_fn(op.keys[1])
     split = job.context.split
     first: list = []
@@ -120,9 +120,9 @@ def merge_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
 
     index = sorted(SRC.read_index(job.locations[op.op_id + "#index"]))
     mins = [e[0] for e in index]
-    info = job.spec["merge"][op.op_id + "#index"]
-    source = job.plan.op(info["source"])
-    parse = job.right_parser(source, info["chain"])
+    info = job.spec.merge_input(op.op_id + "#index")
+    source = job.plan.op(info.source)
+    parse = job.right_parser(source, info.chain)
     fmt_name = SRC.input_format_of(source)
     keyl, keyr = job.compiler.key_fn(op.keys[0]), job.compiler.key_fn(op.keys[1])
     sort_bytes = key_bytes

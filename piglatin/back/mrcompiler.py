@@ -8,13 +8,14 @@ narrow operators before them run in the map side, traced back to a LOAD or to an
 output. A replicated JOIN is narrow (map-only); its other inputs become files first.
 Must not touch: execution (runtime.py/launcher.py) or the operators' record semantics.
 
-Every job is an `MRJob` whose `spec` is a plain msgpack-able dict; the worker rebuilds the same
-(deterministic) logical plan and compiles only the op ids the spec names.
+Every job is an `MRJob` whose `spec` is a `JobSpec` (a frozen dataclass that crosses to the
+tasks as msgpack through `to_wire`/`from_wire`); the worker rebuilds the same (deterministic)
+logical plan and compiles only the op ids the spec names.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from piglatin.errors import PigError
@@ -24,7 +25,83 @@ BLOCKING = (L.LOCogroup, L.LOSort, L.LODistinct, L.LOCross, L.LOLimit, L.LORank)
 FUSABLE = (L.LOForEach, L.LOFilter, L.LOSample, L.LOStore, L.LODump)
 ALGEBRAIC = ("COUNT", "COUNT_STAR", "SUM", "AVG", "MIN", "MAX")
 
-__all__ = ["MRJob", "MRPlan", "algebraic_aggregates", "compile_sink", "is_blocking"]
+__all__ = [
+    "JobSpec",
+    "MRJob",
+    "MRPlan",
+    "MapInput",
+    "algebraic_aggregates",
+    "compile_sink",
+    "is_blocking",
+]
+
+
+@dataclass(frozen=True)
+class MapInput:
+    """One input of a job's map side: the op whose rows it reads (a LOAD or an earlier job's
+    output), the narrow operators run on them ((op id, input slot) pairs) and its tag."""
+
+    source: str
+    chain: tuple[tuple[str, int], ...]
+    tag: int = 0
+
+    def to_wire(self) -> list:
+        return [self.source, [list(c) for c in self.chain], self.tag]
+
+    @classmethod
+    def from_wire(cls, data: list) -> MapInput:
+        source, chain, tag = data
+        return cls(source, tuple((op_id, slot) for op_id, slot in chain), tag)
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """What a task needs to know of its job.
+
+    `kind`: group, join, cross, order, distinct, limit, rank, sample, keycount, index or
+    map (map-only); `op`: the blocking op starting the reduce side (None for map-only);
+    `reduce_chain`: the narrow ops fused after it; `output_op`: whose rows are written;
+    `store`: the STORE written, if any; `side`: ops read whole by every task; `merge`: merge
+    joins' right inputs by index id; `combine`: GROUP + algebraic aggregates (a combiner);
+    `strategy`: "skewed" for a skewed join; `cuts_from`: an ORDER's sampling output;
+    `join`: the merge join an index job is for."""
+
+    kind: str
+    op: str | None
+    inputs: tuple[MapInput, ...]
+    reduce_chain: tuple[str, ...]
+    output_op: str
+    store: str | None = None
+    side: tuple[str, ...] = ()
+    merge: tuple[tuple[str, MapInput], ...] = ()
+    reducers: int = 0
+    combine: bool = False
+    strategy: str | None = None
+    cuts_from: str | None = None
+    join: str | None = None
+
+    def merge_input(self, index_id: str) -> MapInput:
+        return dict(self.merge)[index_id]
+
+    def to_wire(self) -> dict[str, Any]:
+        wire = {f.name: getattr(self, f.name) for f in fields(self)}
+        wire["inputs"] = [i.to_wire() for i in self.inputs]
+        wire["reduce_chain"] = list(self.reduce_chain)
+        wire["side"] = list(self.side)
+        wire["merge"] = [[k, m.to_wire()] for k, m in self.merge]
+        return wire
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any]) -> JobSpec:
+        return cls(
+            **{
+                **data,
+                "inputs": tuple(MapInput.from_wire(i) for i in data["inputs"]),
+                "reduce_chain": tuple(data["reduce_chain"]),
+                "side": tuple(data["side"]),
+                "merge": tuple((k, MapInput.from_wire(m)) for k, m in data["merge"]),
+            }
+        )
 
 
 @dataclass
@@ -32,7 +109,7 @@ class MRJob:
     """One job: its spec (for the worker), what it reads and what it writes."""
 
     name: str
-    spec: dict[str, Any]
+    spec: JobSpec
     sources: list[str]  # op ids whose files this job reads (LOADs or earlier outputs)
     side: list[str]  # op ids read whole in every task (replicated inputs, scalars)
     output_op: str  # the op whose rows this job writes
@@ -117,7 +194,7 @@ class _Compiler:
         # merge join index id -> the right input's (source, chain)
         self.reduce_end: dict[str, str] = {}
         self.member_of: dict[str, str] = {}
-        self.merge: dict[str, dict[str, Any]] = {}
+        self.merge: dict[str, MapInput] = {}
 
     # -- reduce chains ------------------------------------------------------------------
     def reduce_chain(self, op_id: str) -> list[str]:
@@ -185,7 +262,7 @@ class _Compiler:
         """The index job over a merge join's right input; returns the side inputs it needs."""
         index_id = op.op_id + "#index"
         if index_id in self.merge:
-            return [index_id, self.merge[index_id]["source"]]
+            return [index_id, self.merge[index_id].source]
         right = self.paths(op.inputs[1])
         if len(right) != 1:
             raise PigError(
@@ -196,9 +273,9 @@ class _Compiler:
                 column=op.column,
             )
         source, chain = right[0]
-        self.merge[index_id] = {"source": source, "chain": chain}
+        self.merge[index_id] = MapInput(source, tuple((o, sl) for o, sl in chain), 1)
         job = self.add_job("index", None, [(source, chain, 1)], [], index_id, None)
-        job.spec["join"] = op.op_id
+        job.spec = replace(job.spec, join=op.op_id)
         return [index_id, source]
 
     # -- jobs ---------------------------------------------------------------------------
@@ -223,19 +300,19 @@ class _Compiler:
             keys_id = op.op_id + "#keys"
             left = [i for i in inputs if i[2] == 0]
             sample = self.add_job("keycount", op, left, [], keys_id, None)
-            sample.spec["reducers"] = sample.reducers = 1
+            sample.spec = replace(sample.spec, reducers=1)
+            sample.reducers = 1
             job = self.add_job(_kind(op), op, inputs, chain, end, store)
-            job.spec["strategy"] = "skewed"
-            job.spec["side"].append(keys_id)
+            job.spec = replace(job.spec, strategy="skewed", side=(*job.spec.side, keys_id))
             job.side.append(keys_id)
             return end
         if isinstance(op, L.LOSort) and self.reducers(op, "order") > 1:
             sample_id = op.op_id + "#sample"
             sample = self.add_job("sample", op, inputs, [], sample_id, None)
-            sample.spec["reducers"] = sample.reducers = 0
+            sample.spec = replace(sample.spec, reducers=0)
+            sample.reducers = 0
             job = self.add_job(_kind(op), op, inputs, chain, end, store)
-            job.spec["cuts_from"] = sample_id
-            job.spec["side"].append(sample_id)
+            job.spec = replace(job.spec, cuts_from=sample_id, side=(*job.spec.side, sample_id))
             job.side.append(sample_id)
             return end
         self.add_job(_kind(op), op, inputs, chain, end, store)
@@ -256,25 +333,27 @@ class _Compiler:
             side.extend(self.side_inputs(path))
         for op_id in ([op.op_id] if op is not None else []) + chain:
             side.extend(self.scalar_sources(op_id))
-        spec: dict[str, Any] = {
-            "kind": kind,
-            "op": op.op_id if op is not None else None,
-            "inputs": [{"source": s, "chain": p, "tag": t} for s, p, t in norm],
-            "reduce_chain": chain,
-            "output_op": end,
-            "store": store,
-            "side": sorted(set(side)),
-            "merge": dict(self.merge),
-        }
         reducers = 0
+        combine = False
         if op is not None:
             reducers = self.reducers(op, kind)
             if kind == "group":
                 no_combiner = str(self.conf.get("pig.exec.nocombiner", "")).lower() == "true"
-                spec["combine"] = (
-                    not no_combiner and algebraic_aggregates(self.plan, op, chain) is not None
-                )
-        spec["reducers"] = reducers
+                combine = not no_combiner and algebraic_aggregates(self.plan, op, chain) is not None
+        spec = JobSpec(
+            kind=kind,
+            op=op.op_id if op is not None else None,
+            inputs=tuple(
+                MapInput(s, tuple((o, sl) for o, sl in p), t) for s, p, t in norm
+            ),
+            reduce_chain=tuple(chain),
+            output_op=end,
+            store=store,
+            side=tuple(sorted(set(side))),
+            merge=tuple(self.merge.items()),
+            reducers=reducers,
+            combine=combine,
+        )
         job = MRJob(
             f"job{len(self.jobs) + 1}",
             spec,

@@ -65,12 +65,12 @@ def packer(schema: Any) -> Callable[[tuple], bytes]:
 # ----------------------------------------------------------------------------------- map side
 def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:
     spec, plan, comp = job.spec, job.plan, job.compiler
-    op = plan.op(spec["op"])
-    kind = spec["kind"]
+    op = plan.op(spec.op)
+    kind = spec.kind
     sort_bytes = key_bytes
     pack_value = packer(plan.op(op.inputs[tag]).schema)
     if kind == "group":
-        if spec.get("combine"):
+        if spec.combine:
             return agg_tail(job, op)
         if op.group_all:
             return lambda t: [(b"", (tag, pack_value(t)))]
@@ -88,7 +88,7 @@ def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:
         return lambda t: [(sort_bytes(keyf(t)), (tag, pack_value(t)))]
     if kind == "keycount":
         return _keycount_tail(job, op)
-    if kind == "join" and spec.get("strategy") == "skewed":
+    if kind == "join" and spec.strategy == "skewed":
         return _skewed_tail(job, op, tag)
     if kind == "join":
         keyf = comp.key_fn(op.keys[tag], width(job, op, tag))
@@ -243,10 +243,10 @@ def _outer_sides(op: L.LOJoin) -> list[bool]:
 # ---------------------------------------------------------------------------------- reduce side
 def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
     spec, plan = job.spec, job.plan
-    op = plan.op(spec["op"])
-    kind = spec["kind"]
-    chain = [plan.op(o) for o in spec["reduce_chain"]]
-    if kind == "group" and spec.get("combine"):
+    op = plan.op(spec.op)
+    kind = spec.kind
+    chain = [plan.op(o) for o in spec.reduce_chain]
+    if kind == "group" and spec.combine:
         rest = [job.compiler.narrow(o, 0) for o in chain[1:]]
         return agg_reducer(job, op, chain_functions(rest, job.emit))
     budget = BagBudget.of(job.context.conf, "reduce")
@@ -375,7 +375,7 @@ def _join(job: Any, op: L.LogicalOperator, kind: str, budget: BagBudget) -> Call
     outer = _outer_sides(op) if kind == "join" else [False] * n
     widths = [len(s.schema) if s.schema is not None else 0 for s in job.plan.predecessors(op.op_id)]
     pads = [(None,) * w for w in widths]
-    skewed = job.spec.get("strategy") == "skewed"
+    skewed = job.spec.strategy == "skewed"
     hot = hot_keys(job.context.conf) if skewed else {}
 
     def make(key, values):

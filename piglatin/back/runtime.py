@@ -28,7 +28,7 @@ from piglatin.back import codegen as CG
 from piglatin.back import mapjoins as MJ
 from piglatin.back import reducers as R
 from piglatin.back.joinkeys import ReplicatedTable, side_width
-from piglatin.back.mrcompiler import MRJob
+from piglatin.back.mrcompiler import JobSpec, MRJob
 from piglatin.back.physical import Compiler, chain_functions
 from piglatin.back.sources import input_format_of, loader_for
 from piglatin.back.storage import (
@@ -126,13 +126,13 @@ class Reader:
 
 
 def input_chain(
-    plan: L.LogicalPlan, spec: dict, index: int
+    plan: L.LogicalPlan, spec: JobSpec, index: int
 ) -> tuple[L.LogicalOperator, list[tuple[L.LogicalOperator, int]], tuple[int, ...] | None]:
     """Map input `index` of a job spec: its source, its chain of (operator, input slot) and
     the columns a projection right after a LOAD keeps (to push into the loader)."""
-    inp = spec["inputs"][index]
-    source = plan.op(inp["source"])
-    chain = [(plan.op(op_id), slot) for op_id, slot in inp["chain"]]
+    inp = spec.inputs[index]
+    source = plan.op(inp.source)
+    chain = [(plan.op(op_id), slot) for op_id, slot in inp.chain]
     projection = None
     if isinstance(source, L.LOLoad) and chain and chain[0][0].inputs == (source.op_id,):
         projection = L.plain_projection(chain[0][0])
@@ -198,9 +198,9 @@ def explain_code(plan: L.LogicalPlan, jobs: list[MRJob], compiler: Compiler) -> 
         "#--------------------------------------------------",
     ]
     for job in jobs:
-        if job.spec["kind"] == "index":
+        if job.spec.kind == "index":
             continue
-        for index in range(len(job.spec["inputs"])):
+        for index in range(len(job.spec.inputs)):
             source, chain, projection = input_chain(plan, job.spec, index)
             reader = make_reader(source, projection)
             if reader.pushed:
@@ -257,7 +257,7 @@ class PigJob(Job):
         if getattr(self, "_ready", False):
             return
         conf = self.context.conf
-        self.spec = conf.get(SPEC)
+        self.spec = JobSpec.from_wire(conf.get(SPEC))
         self.plan = rebuild_plan(conf.get(SCRIPT), conf.get(CWD) or ".")
         scalars = {k: unpack_value(v) for k, v in (conf.get(SCALARS) or {}).items()}
         udfs = {(k or None): v for k, v in (conf.get(UDFS) or {}).items()}
@@ -278,9 +278,9 @@ class PigJob(Job):
         if split is not None:
             self._bind_mapper(split.input_index)
         elif self.context.task_id == "sampler":
-            for index in range(len(self.spec["inputs"])):
+            for index in range(len(self.spec.inputs)):
                 self._bind_mapper(index)
-        elif self.spec["op"]:
+        elif self.spec.op:
             self._reduce = self.reduce = R.reducer(self)  # the task calls it directly
 
     def _bind_mapper(self, index: int) -> None:
@@ -310,16 +310,16 @@ class PigJob(Job):
         if reader.pushed:
             chain = chain[1:]  # the loader gives the projected columns itself
         stages = [self._narrow(op, slot) for op, slot in chain]
-        if self.spec["kind"] == "index":
+        if self.spec.kind == "index":
             tail = MJ.index_tail(self)
         else:
-            tag = self.spec["inputs"][index]["tag"]
-            tail = R.map_tail(self, tag) if self.spec["op"] else self.emit
+            tag = self.spec.inputs[index].tag
+            tail = R.map_tail(self, tag) if self.spec.op else self.emit
         run = chain_functions(stages, tail)
         if parse is _ONE_FIELD and getattr(run, "of_value", None) is not None:
             return run.of_value, getattr(run, "of_values", None)  # FLATTEN(TOKENIZE) counts
         code = None
-        if self.context.conf.get_bool(CODEGEN, True) and self.spec["kind"] != "index":
+        if self.context.conf.get_bool(CODEGEN, True) and self.spec.kind != "index":
             code = generate_map_code(
                 index, source, reader, chain, stages, tail, self.compiler, self.sides
             )
@@ -359,10 +359,10 @@ class PigJob(Job):
     # -- output ----------------------------------------------------------------------------
     def _tail(self) -> Callable[[tuple], list]:
         """t -> [(key, value)] written by the output format (store or intermediate)."""
-        store_id = self.spec.get("store")
+        store_id = self.spec.store
         op = self.plan.op(store_id) if store_id else None
         if op is None or isinstance(op, L.LODump):
-            out_id = self.spec["output_op"]
+            out_id = self.spec.output_op
             pack = R.packer(self.plan.op(out_id).schema if out_id in self.plan else None)
             return lambda t: [(None, pack(t))]
         storer = get_storer(op.func.name, [str(a) for a in op.func.args])
@@ -458,15 +458,15 @@ class PigOrderJob(PigJob):
         return bisect_right(cuts, key)
 
 
-def job_class(spec: dict) -> type:
-    kind = spec["kind"]
-    if kind == "join" and spec.get("strategy") == "skewed":
+def job_class(spec: JobSpec) -> type:
+    kind = spec.kind
+    if kind == "join" and spec.strategy == "skewed":
         return PigSkewJoinJob
     if kind == "keycount":
         return PigKeyCountJob
     if kind in ("join", "cross"):
         return PigJoinJob
-    if kind == "group" and spec.get("combine"):
+    if kind == "group" and spec.combine:
         return PigCombineJob
     if kind == "order":
         return PigOrderJob

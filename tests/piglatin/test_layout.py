@@ -76,3 +76,32 @@ def test_no_import_cycles() -> None:
         if start not in state and visit(start, [start]):
             break
     assert cycle == []
+
+
+def test_job_specs_cross_processes_as_msgpack_and_come_back_equal(tmp_path: Path) -> None:
+    """Every job of scripts using each job kind: its JobSpec through msgpack is equal."""
+    import msgpack
+
+    from piglatin.back.mrcompiler import JobSpec, compile_sink
+    from piglatin.back.runtime import optimize
+    from piglatin.front.builder import build_text
+
+    scripts = [
+        "A = LOAD 'a' AS (k:chararray, n:int); B = GROUP A BY k;"
+        "C = FOREACH B GENERATE group, SUM(A.n); STORE C INTO 'o';",
+        "A = LOAD 'a' AS (k:chararray, n:int); B = LOAD 'b' AS (k:chararray);"
+        "C = JOIN A BY k, B BY k USING 'skewed'; STORE C INTO 'o';",
+        "A = LOAD 'a' AS (k:chararray, n:int); B = LOAD 'b' AS (k:chararray);"
+        "C = JOIN A BY k, B BY k USING 'merge'; STORE C INTO 'o';",
+        "A = LOAD 'a' AS (k:chararray, n:int); B = ORDER A BY n DESC PARALLEL 3;"
+        "C = DISTINCT B; D = LIMIT C 5; STORE D INTO 'o';",
+    ]
+    kinds = set()
+    for text in scripts:
+        plan = optimize(build_text(text))
+        sink = plan.sinks()[0].op_id
+        for job in compile_sink(plan, sink, set(), {}).jobs:
+            wire = msgpack.unpackb(msgpack.packb(job.spec.to_wire()), strict_map_key=False)
+            assert JobSpec.from_wire(wire) == job.spec
+            kinds.add(job.spec.kind)
+    assert {"group", "join", "keycount", "index", "order", "sample", "distinct", "limit"} <= kinds
