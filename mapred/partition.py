@@ -135,5 +135,10 @@ def make_partitioner(job: Any, n: int, conf: Any) -> PartitionFn:
         def part_group(key: Any, kb: bytes, skb: bytes) -> int:
             return _hash(packb(group(key)), 0, False) % n
 
+        def many(keys: Sequence, kbs: Sequence[bytes], skbs: Sequence[bytes]) -> Iterable[int]:
+            hashes = map(_hash, map(packb, map(group, keys)), repeat(0), repeat(False))
+            return map(n.__rmod__, hashes)
+
+        part_group.many = many
         return part_group
     return hash_partitioner(n)

@@ -158,3 +158,17 @@ def test_partition_many_is_the_partitioner_of_each(kbs, n):
 
     for part in (hash_partitioner(n), TotalOrderPartitioner(sorted(kbs)[: n - 1])):
         assert list(partition_many(part)(kbs, kbs, kbs)) == [part(k, k, k) for k in kbs]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=3), st.integers(0, 3))), st.integers(2, 9))
+def test_group_key_partitioner_batch_form_is_the_same(keys, n):
+    from mapred.partition import partition_many
+
+    class Grouped:
+        def group_key(self, key):
+            return key[0]
+
+    part = make_partitioner(Grouped(), n, {})
+    kbs = [packb(k) for k in keys]
+    assert list(partition_many(part)(keys, kbs, kbs)) == [part(k, b, b) for k, b in zip(keys, kbs)]
