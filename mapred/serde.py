@@ -87,9 +87,18 @@ def _float_order(f: float) -> bytes:
 def _int(i: int) -> bytes:
     if _LOW <= i < _HIGH:
         return _NUM + _pack_u64(i + _BIAS)
+    # past 64 bits: ordered by the nearest double, then exactly by a length-prefixed
+    # magnitude (complemented for negatives, so a larger magnitude sorts first)
+    near = float(i) if i.bit_length() <= 1023 else math.copysign(math.inf, i)
+    size = (abs(i).bit_length() + 7) // 8
+    raw = abs(i).to_bytes(size, "big")
     if i < _LOW:
-        return _NUM_LOW + _float_order(float(i)) + (i + (1 << 64)).to_bytes(9, "big")
-    return _NUM_HIGH + _float_order(float(i)) + i.to_bytes(9, "big")
+        tail = (0xFFFF - size).to_bytes(2, "big") + raw.translate(_COMPLEMENT)
+        return _NUM_LOW + _float_order(near) + tail
+    return _NUM_HIGH + _float_order(near) + size.to_bytes(2, "big") + raw
+
+
+_COMPLEMENT = bytes(range(255, -1, -1))
 
 
 def _float(f: float) -> bytes:

@@ -172,3 +172,18 @@ def test_group_key_partitioner_batch_form_is_the_same(keys, n):
     part = make_partitioner(Grouped(), n, {})
     kbs = [packb(k) for k in keys]
     assert list(partition_many(part)(keys, kbs, kbs)) == [part(k, b, b) for k, b in zip(keys, kbs)]
+
+
+@given(st.lists(st.one_of(st.integers(), st.floats(allow_nan=False)), min_size=2, max_size=30))
+def test_sort_bytes_orders_numbers_of_any_size(values):
+    """Keys are Python ints of any size (and floats): their sort bytes order them as numbers
+    (ints far past 64 bits included; -2**80 and 2**80 raised OverflowError)."""
+    by_bytes = sorted(values, key=sort_bytes)
+    for a, b in zip(by_bytes, by_bytes[1:]):
+        assert a <= b or (a == b)
+
+
+def test_sort_bytes_of_huge_ints() -> None:
+    huge = [-(2**400), -(2**80), -(2**64) - 1, -(2**63), 0, 2**63, 2**72, 2**80, 2**400]
+    assert sorted(huge, key=sort_bytes) == huge
+    assert len({sort_bytes(v) for v in huge}) == len(huge)
