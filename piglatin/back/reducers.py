@@ -287,7 +287,8 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
 
     text = job.context.conf.get("pig.output.format") == "text"
     if kind in ("join", "cross"):
-        return _join_reducer(make, run, _bulk_lines(stages, job.emit) if text else None)
+        lines = _bulk_lines(chain, stages, job.text_separator) if text else None
+        return _join_reducer(make, run, lines)
 
     def reduce(key, values):
         out = list(_chain(map(run, make(key, values))))
@@ -313,26 +314,30 @@ def _join_reducer(
                 try:
                     yield None, "\n".join(lines(rows))
                     continue
-                except TypeError:  # a field that is not a str: the row-by-row path
+                except (TypeError, IndexError):  # a field not a str, a short row: row by row
                     pass
             yield from _chain(map(run, rows))
 
     return reduce
 
 
-def _bulk_lines(stages: list, emit: Callable) -> Callable[[list], Iterator[str]] | None:
+def _bulk_lines(
+    chain: list[L.LogicalOperator], stages: list, sep: str | None
+) -> Callable[[list], Iterator[str]] | None:
     """rows -> their text lines, C-level (``map`` of itemgetters and ``str.join``), when every
-    stage is a projection of several columns and the output is delimited chararrays."""
-    sep = getattr(emit, "sep", None)
+    stage is the identity or a projection of several columns and the output is delimited
+    chararrays (`sep`); a row it cannot join (a field not a str, a short row) makes the caller
+    run the batch row by row."""
     if sep is None:
         return None
     getters = []
-    for stage in stages:
-        one = getattr(stage, "one", None) if stage is not None else None
-        if stage is not None and not isinstance(one, itemgetter):
+    for op, stage in zip(chain, stages, strict=True):
+        if stage is None:
+            continue
+        cols = L.plain_projection(op)
+        if cols is None or len(cols) < 2:
             return None
-        if one is not None:
-            getters.append(one)
+        getters.append(itemgetter(*cols))
     join = sep.join
 
     def lines(rows: list) -> Iterator[str]:

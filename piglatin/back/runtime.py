@@ -264,6 +264,7 @@ class PigJob(Job):
         self.compiler = Compiler(scalars, udfs, plan=self.plan)
         self.locations = conf.get(LOCATIONS) or {}
         self.emit = self._tail()
+        self.text_separator = self._text_separator()
         self.state = R.MapState()
         self.sides: dict[str, ReplicatedTable] = {}  # replicated joins' tables, by op id
         self._flushes: list[Callable[[], Any]] = []
@@ -357,6 +358,19 @@ class PigJob(Job):
         return self.compiler.narrow(op, slot)
 
     # -- output ----------------------------------------------------------------------------
+    def _text_separator(self) -> str | None:
+        """The delimiter of the STORE's lines when every field is a chararray (PigStorage
+        without options), so rows may be joined in bulk; None otherwise."""
+        op = self.plan.op(self.spec.store) if self.spec.store else None
+        if not isinstance(op, L.LOStore) or op.schema is None:
+            return None
+        storer = get_storer(op.func.name, [str(a) for a in op.func.args])
+        if type(storer) is not PigStorage or storer.options:
+            return None
+        if not all(f.type is DataType.CHARARRAY for f in op.schema):
+            return None
+        return storer.delimiter
+
     def _tail(self) -> Callable[[tuple], list]:
         """t -> [(key, value)] written by the output format (store or intermediate)."""
         store_id = self.spec.store
@@ -387,8 +401,8 @@ class PigJob(Job):
 
 def _text_line(schema: Any, sep: str, fmt: Callable[[tuple], bytes]) -> Callable[[tuple], list]:
     """PigStorage's line for a row: a function generated for the schema's types
-    (`codegen.text_line_tail`); rows of chararrays only are one ``str.join`` (and may be
-    joined in bulk by the reduce side: `.sep`). `fmt` writes anything unexpected."""
+    (`codegen.text_line_tail`); rows of chararrays only are one ``str.join`` (the reduce side
+    may join them in bulk: `PigJob.text_separator`). `fmt` writes anything unexpected."""
     if schema is None:
         return lambda t: [(None, fmt(t))]
     line = CG.text_line_tail([f.type for f in schema], sep, fmt)
@@ -401,7 +415,6 @@ def _text_line(schema: Any, sep: str, fmt: Callable[[tuple], bytes]) -> Callable
         except TypeError:  # a value that is not a str after all (a null, a UDF's bytes)
             return line(t)
 
-    texts_line.sep = sep  # type: ignore[attr-defined]  # rows may be joined in bulk
     return texts_line
 
 
