@@ -34,7 +34,14 @@ from piglatin.model import data
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
 
-__all__ = ["Pipeline", "RecordSource", "generate_map_pipeline", "key_encoder", "text_line_tail"]
+__all__ = [
+    "KeyedTail",
+    "Pipeline",
+    "RecordSource",
+    "generate_map_pipeline",
+    "key_encoder",
+    "text_line_tail",
+]
 
 RecordFn = Callable[[tuple], Any]
 
@@ -52,6 +59,22 @@ class RecordSource:
     text: TextFields | None = None
     parse: Callable[[Any], tuple] | None = None
     one_field: bool = False  # TextLoader: the line itself is the only column
+
+
+@dataclass(frozen=True)
+class KeyedTail:
+    """A GROUP/JOIN input's map output, written inline by the generated pipeline: for key
+    `keys` (one expression, or several making a tuple) the record is ``(encode(key) + suffix,
+    (tag, pack(row)))``; with `null_key` set (a join), a key with a null is dropped, or kept
+    under `null_key` when `keep_nulls` (an outer side)."""
+
+    keys: tuple[L.LExpr, ...]
+    encode: Callable[[Any], bytes]
+    suffix: bytes
+    tag: int
+    pack: Callable[[tuple], bytes]
+    null_key: bytes | None
+    keep_nulls: bool
 
 
 @dataclass(frozen=True)
@@ -79,13 +102,14 @@ def generate_map_pipeline(
     compiler: Any,
     rest_from: Callable[[int], RecordFn],
     sides: Mapping[str, ReplicatedTable] | None = None,
+    keyed: KeyedTail | None = None,
 ) -> Pipeline:
     """The pipeline: `source`'s columns through `ops` (the first ones it can inline; from
     the first it cannot, ``rest_from(i)`` runs ops[i:] and the tail) into `tail`.
     `closures[i]` is op i's record function (None: the identity); `sides` the in-memory
-    tables of replicated joins, by op id."""
+    tables of replicated joins, by op id; `keyed`: the tail's inline form, if it has one."""
     gen = _Generator(compiler, sides or {})
-    return gen.pipeline(name, source, ops, closures, tail, rest_from)
+    return gen.pipeline(name, source, ops, closures, tail, rest_from, keyed)
 
 
 class _Generator:
@@ -120,7 +144,7 @@ class _Generator:
         self.lines.append("    " * depth + line)
 
     # -- the function -----------------------------------------------------------------------
-    def pipeline(self, name, source, ops, closures, tail, rest_from) -> Pipeline:
+    def pipeline(self, name, source, ops, closures, tail, rest_from, keyed=None) -> Pipeline:
         self.emit(0, f"def {name}(_keys, _values):")
         self.emit(1, "_out = []")
         self.emit(1, "for _v in _values:")
@@ -136,9 +160,37 @@ class _Generator:
             cols, depth = step
             done.append(op.op_id)
         else:
-            self.emit(depth, f"_out += {self.const('tail', tail)}({self.row(cols)})")
+            if keyed is not None:
+                self.keyed_output(keyed, cols, depth)
+            else:
+                self.emit(depth, f"_out += {self.const('tail', tail)}({self.row(cols)})")
         self.emit(1, "return _out")
         return Pipeline(name, "\n".join(self.lines) + "\n", self.ns, tuple(done))
+
+    def keyed_output(self, keyed: KeyedTail, cols: list[str], depth: int) -> None:
+        """Append the (key bytes, (tag, packed row)) record of a GROUP/JOIN input."""
+        keys = []
+        for e in keyed.keys:
+            value = self.expr(e, cols)
+            if not value.isidentifier():
+                var = self.fresh("k")
+                self.emit(depth, f"{var} = {value}")
+                value = var
+            keys.append(value)
+        key = keys[0] if len(keys) == 1 else self.row(keys)
+        encode, pack = self.const("key", keyed.encode), self.const("pack", keyed.pack)
+        value = f"({keyed.tag}, {pack}({self.row(cols)}))"
+        if keyed.null_key is not None:
+            if len(keys) == 1 and keyed.keys[0].type.is_atomic:
+                null = f"{key} is None"
+            else:
+                null = f"{self.const('has_null', has_null)}({key})"
+            self.emit(depth, f"if {null}:")
+            if keyed.keep_nulls:
+                self.emit(depth + 1, f"_out.append(({keyed.null_key!r}, {value}))")
+            self.emit(depth + 1, "continue")
+        suffix = f" + {keyed.suffix!r}" if keyed.suffix else ""
+        self.emit(depth, f"_out.append(({encode}({key}){suffix}, {value}))")
 
     def source(self, src: RecordSource, whole: RecordFn) -> list[str]:
         if src.one_field:

@@ -20,7 +20,7 @@ import msgpack
 
 from piglatin.back.aggregates import AGG_KEYS, agg_reducer, agg_tail
 from piglatin.back.bagusage import streaming_bags
-from piglatin.back.codegen import key_encoder
+from piglatin.back.codegen import KeyedTail, key_encoder
 from piglatin.back.exprs import key_bytes
 from piglatin.back.joinkeys import has_null, width
 from piglatin.back.physical import Compiler, chain_functions
@@ -63,6 +63,22 @@ def packer(schema: Any) -> Callable[[tuple], bytes]:
 
 
 # ----------------------------------------------------------------------------------- map side
+def keyed_tail(plan: L.LogicalPlan, spec: Any, tag: int) -> KeyedTail | None:
+    """The map output of input `tag` of a plain GROUP (one input) or hash JOIN as a
+    `KeyedTail` the generated pipeline writes inline; None for every other tail."""
+    op = plan.op(spec.op) if spec.op else None
+    pack = packer(plan.op(op.inputs[tag]).schema) if op is not None else None
+    if spec.kind == "group" and not spec.combine and not op.group_all and len(op.inputs) == 1:
+        encode = key_encoder([e.type for e in op.keys[tag]])
+        return KeyedTail(op.keys[tag], encode, b"", tag, pack, None, False)
+    if spec.kind == "join" and spec.strategy is None:
+        tb = bytes([tag])
+        encode = key_encoder([e.type for e in op.keys[tag]])
+        outer = _outer_sides(op)[tag]
+        return KeyedTail(op.keys[tag], encode, tb, tag, pack, _NULL + tb + tb, outer)
+    return None
+
+
 def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:
     spec, plan, comp = job.spec, job.plan, job.compiler
     op = plan.op(spec.op)

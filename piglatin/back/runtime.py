@@ -173,9 +173,11 @@ def generate_map_code(
     tail: Callable[[tuple], Any],
     compiler: Compiler,
     sides: dict[str, ReplicatedTable],
+    keyed: CG.KeyedTail | None = None,
 ) -> CG.Pipeline | None:
     """The generated batch function of map input `index`; None when its rows have no
-    known width. `sides`: the replicated joins' tables, by op id."""
+    known width. `sides`: the replicated joins' tables, by op id; `keyed`: the tail's
+    inline form (a GROUP/JOIN input's records)."""
     width = reader.width if reader.width is not None else _width_of(source)
     if width is None:
         return None
@@ -185,7 +187,7 @@ def generate_map_code(
         return chain_functions(stages[i:], tail)
 
     return CG.generate_map_pipeline(
-        f"map{index}_batch", record, chain, stages, tail, compiler, rest_from, sides
+        f"map{index}_batch", record, chain, stages, tail, compiler, rest_from, sides, keyed
     )
 
 
@@ -218,8 +220,9 @@ def explain_code(plan: L.LogicalPlan, jobs: list[MRJob], compiler: Compiler) -> 
                 for op, _ in chain
                 if isinstance(op, L.LOJoin) and op.strategy == "replicated"
             }
+            keyed = R.keyed_tail(plan, job.spec, job.spec.inputs[index].tag)
             code = generate_map_code(
-                index, source, reader, chain, stages, _not_inlined, compiler, sides
+                index, source, reader, chain, stages, _not_inlined, compiler, sides, keyed
             )
             lines.append(f"# {job.name}, input {index}")
             lines.append(code.source if code is not None else "# (no generated code)")
@@ -321,8 +324,10 @@ class PigJob(Job):
             return run.of_value, getattr(run, "of_values", None)  # FLATTEN(TOKENIZE) counts
         code = None
         if self.context.conf.get_bool(CODEGEN, True) and self.spec.kind != "index":
+            tag = self.spec.inputs[index].tag
+            keyed = R.keyed_tail(self.plan, self.spec, tag)
             code = generate_map_code(
-                index, source, reader, chain, stages, tail, self.compiler, self.sides
+                index, source, reader, chain, stages, tail, self.compiler, self.sides, keyed
             )
         if code is not None:
             batch = code.function()

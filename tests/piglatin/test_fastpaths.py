@@ -358,3 +358,15 @@ def test_cogroup_prunes_each_input_by_its_own_bag(tmp_path: Path) -> None:
     group = next(op for op in plan.operators if type(op).__name__ == "LOCogroup")
     widths = [len(plan.op(i).schema) for i in group.inputs]
     assert widths == [2, 2]  # A keeps (k, n), B keeps (k, j): both inputs were pruned
+
+
+def test_group_and_join_map_outputs_are_written_inline(tmp_path: Path) -> None:
+    """A plain GROUP's and a hash JOIN's map records are built in the generated code
+    (key bytes, (tag, packed row)); a join's null keys are dropped (inner) there too."""
+    group = _explained_code(tmp_path, """A = LOAD 'a.txt' AS (k:chararray, j:int, n:int);
+        B = GROUP A BY (k, j); C = FOREACH B GENERATE group, A; STORE C INTO 'out';""")
+    assert "_out.append((_key" in group and "_tail" not in group
+    join = _explained_code(tmp_path, """A = LOAD 'a.txt' AS (k:chararray, j:int, n:int);
+        S = LOAD 'a.txt' AS (k:chararray, j:int, n:int);
+        C = JOIN A BY k, S BY k; STORE C INTO 'out';""")
+    assert "_out.append((_key" in join and "is None:" in join  # null keys never match
