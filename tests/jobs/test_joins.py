@@ -145,8 +145,11 @@ def test_singleton_loads_the_relation_once_per_worker_process(tmp_path):
     assert counts["Relation loads"] + counts.get("Relation cache hits", 0) == reducers
     second = singleton.run(ann, rel, str(tmp_path / "o2"), job_conf, executor="cluster")
     assert second.succeeded, second.error
-    assert second.counters["Singleton join"].get("Relation loads", 0) == 0  # same processes
-    assert second.counters["Singleton join"]["Relation cache hits"] == reducers
+    again = second.counters["Singleton join"]
+    # the same processes keep it: a second job loads it only in a worker the first job's
+    # reduces never reached (the scheduler need not use every tracker), never twice per worker
+    assert counts["Relation loads"] + again.get("Relation loads", 0) <= workers
+    assert again.get("Relation loads", 0) + again["Relation cache hits"] == reducers
     assert singleton.load_count() == loads_here  # the client process never loaded it
     rows = collections.Counter(f"{k}\t{v}" for k, v in second.read_output())
     assert rows == expected_rows(annotations, relation)
