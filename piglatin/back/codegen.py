@@ -169,22 +169,10 @@ class _Generator:
 
     def keyed_output(self, keyed: KeyedTail, cols: list[str], depth: int) -> None:
         """Append the (key bytes, (tag, packed row)) record of a GROUP/JOIN input."""
-        keys = []
-        for e in keyed.keys:
-            value = self.expr(e, cols)
-            if not value.isidentifier():
-                var = self.fresh("k")
-                self.emit(depth, f"{var} = {value}")
-                value = var
-            keys.append(value)
-        key = keys[0] if len(keys) == 1 else self.row(keys)
+        key, null = self.join_key(keyed.keys, cols, depth)
         encode, pack = self.const("key", keyed.encode), self.const("pack", keyed.pack)
         value = f"({keyed.tag}, {pack}({self.row(cols)}))"
         if keyed.null_key is not None:
-            if len(keys) == 1 and keyed.keys[0].type.is_atomic:
-                null = f"{key} is None"
-            else:
-                null = f"{self.const('has_null', has_null)}({key})"
             self.emit(depth, f"if {null}:")
             if keyed.keep_nulls:
                 self.emit(depth + 1, f"_out.append(({keyed.null_key!r}, {value}))")
@@ -260,24 +248,29 @@ class _Generator:
             return self.replicated_join(op, side, cols, depth, rest)
         return None
 
+    def join_key(self, exprs, cols: list[str], depth: int) -> tuple[str, str]:
+        """(the key, the test that it has a null) of GROUP/JOIN key expressions: one value,
+        or the tuple of several; each computed once into a local."""
+        keys = [self.bind(self.expr(e, cols), depth, "k") for e in exprs]
+        if len(keys) > 1:
+            return self.row(keys), " or ".join(f"{k} is None" for k in keys)
+        key = keys[0]
+        if exprs[0].type.is_atomic:
+            return key, f"{key} is None"
+        return key, f"{self.const('has_null', has_null)}({key})"  # a tuple with a null field
+
+    def bind(self, value: str, depth: int, prefix: str) -> str:
+        """`value` itself when it is a name, else a local assigned it."""
+        if value.isidentifier() or value == "None":
+            return value
+        var = self.fresh(prefix)
+        self.emit(depth, f"{var} = {value}")
+        return var
+
     def replicated_join(self, op: L.LOJoin, side, cols, depth, rest) -> tuple[list[str], int]:
         """Look the key up in the side table; each matching side row (or, for a left outer
         join's unmatched row, nulls) continues the pipeline inside the loop."""
-        keys = []
-        for e in op.keys[0]:
-            value = self.expr(e, cols)
-            if not value.isidentifier():
-                var = self.fresh("k")
-                self.emit(depth, f"{var} = {value}")
-                value = var
-            keys.append(value)
-        if len(keys) == 1:
-            key = keys[0]
-            atomic = op.keys[0][0].type.is_atomic
-            null = f"{key} is None" if atomic else f"{self.const('has_null', has_null)}({key})"
-        else:
-            key = self.row(keys)
-            null = " or ".join(f"{k} is None" for k in keys)
+        key, null = self.join_key(op.keys[0], cols, depth)
         encode = self.const("key", key_encoder([e.type for e in op.keys[0]]))
         table = self.const("table", side.tables[0])
         ms = self.fresh("_ms")
@@ -308,12 +301,7 @@ class _Generator:
             if g.flatten:
                 parts.append([])
                 continue
-            value = self.expr(g.expr, cols)
-            if not value.isidentifier() and value != "None":
-                var = self.fresh("v")
-                self.emit(depth, f"{var} = {value}")
-                value = var
-            parts.append([value])
+            parts.append([self.bind(self.expr(g.expr, cols), depth, "v")])
         if not flat:
             return [p[0] for p in parts], depth
         i = flat[0]
