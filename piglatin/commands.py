@@ -1,9 +1,14 @@
 """Pig's shell-like statements: `fs` (and grunt's ls/cat/mkdir/... shortcuts), `sh`, `exec`
-and `run`.
+and `run`; and the client-side check of a REGISTERed Python file.
 
 Owns: running those statements for a `launcher.PigServer` session — `run` shares the session
 (its aliases stay defined), `exec` runs a separate session; `fs` runs `hadoop fs` on the DFS (on
-local files, a few commands, in local mode). Must not touch: building or running plans.
+local files, a few commands, in local mode). A command that fails (an `sh` command's non-zero
+exit, an `fs` command's error) raises CommandFailedError naming it and its own message, as
+Pig's "sh command '...' failed" (a script stops there; grunt reports it and goes on).
+`check_udf_file` loads a REGISTERed Python file once in the client, as Pig evaluates a Jython
+script at REGISTER, so a missing file, a syntax error or a failing import is reported at the
+REGISTER with the user's file, line and message. Must not touch: building or running plans.
 """
 
 from __future__ import annotations
@@ -14,9 +19,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from piglatin.errors import PigError
+from piglatin.errors import CommandFailedError, PigError, user_code_error
 
-__all__ = ["fs", "run_command"]
+__all__ = ["check_udf_file", "fs", "run_command"]
 
 
 def run_command(server: Any, kind: str, args: str) -> None:
@@ -44,22 +49,61 @@ def run_command(server: Any, kind: str, args: str) -> None:
             child.register_script(text, params, filename=path)
         return
     if kind == "sh":
-        import subprocess
-
-        done = subprocess.run(
-            args,
-            shell=True,
-            capture_output=True,
-            text=True,
-            cwd=server.cwd,
-            check=False,
-        )
-        server.out.write(done.stdout)
+        _sh(server, args)
         return
     argv = shlex.split(args)
     if kind != "fs":
         argv = ["-" + kind, *argv]
     fs(server, argv)
+
+
+def _sh(server: Any, args: str) -> None:
+    """`sh cmd`: its output to the session's `out`, its errors to stderr, as Pig's
+    StreamPrinters; a non-zero exit is a failure (Pig's "sh command '...' failed")."""
+    import subprocess
+    import sys
+
+    if not args.strip():
+        raise CommandFailedError("sh needs a shell command, e.g. sh ls -l")
+    done = subprocess.run(
+        args, shell=True, capture_output=True, text=True, cwd=server.cwd, check=False
+    )
+    server.out.write(done.stdout)
+    sys.stderr.write(done.stderr)
+    if done.returncode:
+        raise CommandFailedError(
+            f"sh command '{args}' failed with exit status {done.returncode}"
+            f"{_last_line(done.stderr)}"
+        )
+
+
+def _last_line(text: str) -> str:
+    lines = [ln for ln in text.strip().splitlines() if ln.strip()]
+    return f": {lines[-1].strip()}" if lines else ""
+
+
+def check_udf_file(path: str) -> None:
+    """Load the REGISTERed Python file `path` in the client (a throwaway module, with the
+    UDF decorators defined); raise PigError 101 when it is missing, a UserCodeError at the
+    user's line when it does not compile or import."""
+    import types
+
+    from piglatin.functions import udf
+
+    if not os.path.isfile(path):
+        raise PigError(
+            f"Local file '{path}' does not exist; check the path given to REGISTER "
+            "(relative paths are from the directory pig runs in)",
+            code=101,
+        )
+    module = types.ModuleType("_pig_udf_check")
+    module.__file__ = path
+    module.__dict__.update(udf.decorators())
+    try:
+        code = compile(Path(path).read_bytes(), path, "exec")
+        exec(code, module.__dict__)  # noqa: S102 - the user's own UDF file, as Pig runs it
+    except Exception as e:  # noqa: BLE001 - any failure of the user's code is theirs
+        raise user_code_error(e, path) from None
 
 
 def fs(server: Any, argv: list[str]) -> int:
@@ -79,35 +123,42 @@ def fs(server: Any, argv: list[str]) -> int:
         status = FsShell(lambda: connect(None), out=buf, err=err).run(argv)
     server.out.write(buf.getvalue().decode("utf-8", "replace"))
     if status:
-        raise PigError(
-            f"fs command {' '.join(argv)} failed: {err.getvalue().strip()}",
-            code=2999,
+        raise CommandFailedError(
+            f"fs command '{' '.join(argv)}' failed{_last_line(err.getvalue())}"
         )
     return status
 
 
 def _local_fs(argv: list[str], buf: io.BytesIO, err: io.StringIO) -> int:
+    """A few `fs` commands on local files (-x local); errors in Hadoop's shell's words, one
+    line per bad path (``cat: `/x': No such file or directory``)."""
     cmd, paths = argv[0].lstrip("-"), [a for a in argv[1:] if not a.startswith("-")]
-    try:
-        for p in paths:
-            if cmd == "ls":
-                buf.writelines(
-                    (os.path.join(p, name) if os.path.isdir(p) else p).encode() + b"\n"
-                    for name in (sorted(os.listdir(p)) if os.path.isdir(p) else [p])
-                )
-            elif cmd == "cat":
-                buf.write(Path(p).read_bytes())
-            elif cmd == "mkdir":
-                os.makedirs(p, exist_ok=True)
-            elif cmd in ("rm", "rmr", "rmf"):
-                if os.path.isdir(p):
-                    shutil.rmtree(p)
-                elif os.path.exists(p) or cmd != "rmf":
-                    os.remove(p)
-            else:
-                err.write(f"-{cmd}: not available in local mode\n")
-                return 1
-    except OSError as e:
-        err.write(f"-{cmd}: {e}\n")
+    if cmd not in ("ls", "cat", "mkdir", "rm", "rmr", "rmf"):
+        err.write(f"-{cmd}: not available in local mode (ls, cat, mkdir, rm are)\n")
         return 1
-    return 0
+    status = 0
+    for p in paths:
+        try:
+            _local_one(cmd, p, buf)
+        except OSError as e:
+            err.write(f"{cmd}: `{p}': {e.strerror or e}\n")
+            status = 1
+    return status
+
+
+def _local_one(cmd: str, p: str, buf: io.BytesIO) -> None:
+    if cmd in ("ls", "cat") and not os.path.exists(p):
+        raise FileNotFoundError(2, "No such file or directory", p)
+    if cmd == "ls":
+        buf.writelines(
+            (os.path.join(p, name) if os.path.isdir(p) else p).encode() + b"\n"
+            for name in (sorted(os.listdir(p)) if os.path.isdir(p) else [p])
+        )
+    elif cmd == "cat":
+        buf.write(Path(p).read_bytes())
+    elif cmd == "mkdir":
+        os.makedirs(p, exist_ok=True)
+    elif os.path.isdir(p):
+        shutil.rmtree(p)
+    elif os.path.exists(p) or cmd != "rmf":
+        os.remove(p)

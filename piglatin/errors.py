@@ -135,6 +135,56 @@ class PlanError(PigError):
     code = 1000
 
 
+class CommandFailedError(PigError):
+    """An `sh` or `fs` statement whose command failed (Pig: "sh command '...' failed");
+    in a script it stops the script, with Pig's I/O exit status."""
+
+    code = 1000
+
+
+class UserCodeError(PigError):
+    """A registered Python UDF file that cannot be loaded (Pig's "Python Error", 1121):
+    located in the user's file, not in the framework's frames."""
+
+    code = 1121
+
+
+def user_code_error(exc: BaseException, path: str) -> UserCodeError:
+    """`exc`, raised while loading the user's file `path`, as a UserCodeError at the
+    user's own line: a SyntaxError's, else the deepest frame of a file that is not the
+    framework's (the user's file, or a module it imports); the message is Python's own
+    `Type: text`, as a Python traceback's last line."""
+    import os
+    import traceback
+
+    name = type(exc).__name__
+    if isinstance(exc, SyntaxError) and exc.filename:
+        text = exc.text.rstrip("\n") if exc.text else None
+        return UserCodeError(
+            f"Python Error. {name}: {exc.msg}",
+            file=exc.filename,
+            line=exc.lineno,
+            column=exc.offset if text is not None and exc.offset else None,
+            source_line=text,
+        )
+    framework = os.path.dirname(os.path.abspath(__file__))
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if not os.path.abspath(f.filename).startswith(framework) and "<frozen" not in f.filename
+    ]
+    mine = [f for f in frames if os.path.abspath(f.filename) == os.path.abspath(path)]
+    where = (mine or frames or [None])[-1]
+    if where is None:
+        return UserCodeError(f"Python Error. {name}: {exc}", file=path)
+    return UserCodeError(
+        f"Python Error. {name}: {exc}",
+        file=where.filename,
+        line=where.lineno,
+        source_line=where.line or None,
+    )
+
+
 def suggest(name: str, candidates: Iterable[str]) -> str:
     """`" Did you mean 'x'?"` for the closest candidate, or `""` when none is close."""
     pool = list(dict.fromkeys(candidates))

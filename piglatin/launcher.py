@@ -63,9 +63,11 @@ class PigServer:
         properties: Mapping[str, Any] | None = None,
         progress: Callable[[str, float, float], None] | None = None,
         on_job: Callable[[dict[str, Any]], None] | None = None,
+        on_job_start: Callable[[L.LogicalPlan, MRJob, int, int], None] | None = None,
     ) -> None:
         """`progress(job id, map fraction, reduce fraction)` is passed to every job;
-        `on_job(stats)` is called after each job (its entry of `self.stats`)."""
+        `on_job(stats)` is called after each job (its entry of `self.stats`);
+        `on_job_start(plan, job, index, count)` before each job of a sink's chain."""
         from piglatin.front.builder import Builder, Functions
 
         self.exec_type = "local" if exec_type.lower() == "local" else "mapreduce"
@@ -86,6 +88,7 @@ class PigServer:
         self.local_inputs = True
         self.progress = progress
         self.on_job = on_job
+        self.on_job_start = on_job_start
 
     # -- session --------------------------------------------------------------------------
     def close(self) -> None:
@@ -170,6 +173,9 @@ class PigServer:
             self.set(action.key, action.value)
         elif isinstance(action, L.RegisterAction):
             if str(action.path).endswith(".py"):
+                from piglatin.commands import check_udf_file
+
+                check_udf_file(self.local_path(action.path))  # as Pig: errors at REGISTER
                 self.udfs[action.namespace or ""] = self.local_path(action.path)
         elif isinstance(action, L.CommandAction):
             self.command(action.kind, action.args)
@@ -227,7 +233,9 @@ class PigServer:
         if isinstance(sink, L.LOStore):
             self._check_output(sink)
         mr = compile_sink(plan, sink_id, set(self.outputs), self._compile_conf())
-        for job in mr.jobs:
+        for i, job in enumerate(mr.jobs):
+            if self.on_job_start is not None:
+                self.on_job_start(plan, job, i, len(mr.jobs))
             self.run_job(plan, job)
         if isinstance(sink, L.LODump):
             url = self.outputs.pop(sink_id)

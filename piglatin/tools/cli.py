@@ -14,67 +14,75 @@ Exit statuses follow Pig's ReturnCode: 0 success, 2 a job failed, 4 bad argument
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from piglatin.errors import ParameterError
+from piglatin.errors import suggest
 from piglatin.tools.report import (
     ILLEGAL_ARGS,
     SUCCESS,
     THROWABLE,
+    log_file_path,
     report_error,
 )
 
 log = logging.getLogger(__name__)
 
 PIG_VERSION = "0.17.0"
+LOGFILE = "pig.logfile"  # the property -l sets
 
 USAGE = """\
 Apache Pig version {version} (minihadoop)
 
-USAGE: pig [options] [-] : Run interactively in grunt shell.
-       pig [options] -e[xecute] cmd [cmd ...] : Run cmd(s).
-       pig [options] [-f[ile]] file : Run cmds found in file.
-  options include:
-    -c, -check - Syntax check
-    -d, -debug - Debug level, INFO is default
-    -e, -execute - Commands to execute (within quotes)
-    -f, -file - Path to the script to execute
-    -h, -help - Display this message. -h properties lists the properties pig uses.
-    -i, -version - Display version information
-    -l, -logfile - Path to client side log file (accepted, unused)
-    -m, -param_file - Path to the parameter file
-    -p, -param - Key value pair of the form param=val
-    -r, -dryrun - Produces script with substituted parameters. Script is not executed.
-    -t, -optimizer_off - Turn optimizations off. The following values are supported:
-            PushUpFilter - Filter as early as possible
-            MergeFilter - Merge filter conditions
-            LimitOptimizer - Limit as early as possible
-            ColumnMapKeyPrune - Remove unused data
-            MergeForEach - Merge adjacent ForEach
-            All - Disable all optimizations
-    -x, -exectype - Set execution mode: local|mapreduce, default is mapreduce.
-    -D key=value - Set a property (also -Dkey=value)
-    -P, -propertyFile - Path to property file
-    -b -brief, -w -warning, -v -verbose, -F -stop_on_failure, -M -no_multiquery,
-    -N -no_fetch - accepted for compatibility
-    --debug - Print Python tracebacks for errors
+USAGE: pig [options] [-]                      start the interactive grunt shell
+       pig [options] -e[xecute] cmd [cmd ...]  run the statements given on the command line
+       pig [options] [-f[ile]] file            run the statements of a script file
+  options:
+    -e, -execute STMTS   run the rest of the command line as Pig Latin statements
+    -f, -file SCRIPT     run the script file SCRIPT
+    -x, -exectype MODE   where jobs run: local (local files, one process) or mapreduce
+                         (the cluster's DFS; the default)
+    -p, -param K=V       define parameter $K for the script (repeatable)
+    -m, -param_file F    read parameters from file F, one K=V a line (repeatable)
+    -D key=value         set a Pig or Hadoop property (also -Dkey=value)
+    -P, -propertyFile F  read properties from a Java-style properties file
+    -c, -check           check the script's syntax and schemas, run nothing
+    -r, -dryrun          print the script with its parameters substituted, run nothing
+    -t, -optimizer_off R turn optimizer rule R off (repeatable; All turns off all):
+                         PushUpFilter, MergeFilter, LimitOptimizer, ColumnMapKeyPrune,
+                         MergeForEach, All
+    -l, -logfile PATH    where error details go: a file, or a directory for
+                         pig_<millis>.log (default: pig_<millis>.log in the current directory)
+    -d, -debug LEVEL     Pig's log level on stderr: ERROR, WARN, INFO (default) or DEBUG
+    -b, -brief           log lines without timestamps
+    -v, -verbose         print error details (the traceback) on the screen too
+    -w, -warning         print each warning (accepted; warnings are counted per job)
+    -F, -stop_on_failure stop at the first failed job (always the case here)
+    -M, -no_multiquery, -N, -no_fetch, -4, -log4jconf F
+                         accepted for compatibility with Pig; no effect
+    -h, -help [properties]  print this message, or the properties Pig reads
+    -i, -version         print the version
+    --debug              print Python tracebacks for every error (for reporting a bug)
+  GNU spellings work too: --help, --version, --exectype local, --param K=V, ...
 """
 
 PROPERTIES_HELP = """\
-The following properties are supported:
+The following properties are supported (set with -D key=value, -P file, or SET in a script):
     default_parallel - reducers for reduce-side operators without PARALLEL
     job.name - name of the MapReduce jobs of the script
     pig.join.replicated.max.bytes - largest input a replicated join may hold in memory
     pig.optimizer.rules.disabled - comma-separated optimizer rules to switch off
+    pig.exec.nocombiner - true turns the combiner off
+    pig.logfile - the log file (same as -l)
     mapreduce.job.reduces, mapreduce.task.io.sort.mb, ... - any Hadoop property
 """
 
@@ -95,12 +103,28 @@ for _names, _canon, _valued in (
     ("-l -logfile", "logfile", True),
     ("-P -propertyFile", "property_file", True),
     ("-D", "define", True),
-    ("-b -brief -w -warning -v -verbose -F -stop_on_failure -M -no_multiquery", "ignored", False),
-    ("-N -no_fetch", "ignored", False),
+    ("-b -brief", "brief", False),
+    ("-v -verbose", "verbose", False),
+    ("-w -warning -F -stop_on_failure -M -no_multiquery -N -no_fetch", "ignored", False),
+    ("-4 -log4jconf", "ignored_value", True),
     ("--debug", "traceback", False),
 ):
     for _n in _names.split():
         _OPTIONS[_n] = (_canon, _valued)
+        if _n.startswith("-") and not _n.startswith("--") and len(_n) > 2:
+            _OPTIONS.setdefault("-" + _n, (_canon, _valued))  # --param, --help, ...
+#: Pig's log levels (log4j names) -> Python's
+LOG_LEVELS = {
+    "OFF": logging.CRITICAL + 10,
+    "FATAL": logging.CRITICAL,
+    "ERROR": logging.ERROR,
+    "WARN": logging.WARNING,
+    "WARNING": logging.WARNING,
+    "INFO": logging.INFO,
+    "DEBUG": logging.DEBUG,
+    "TRACE": logging.DEBUG,
+    "ALL": logging.DEBUG,
+}
 
 
 class UsageError(ValueError):
@@ -124,6 +148,9 @@ class Options:
     property_files: list[str] = field(default_factory=list)
     defines: dict[str, str] = field(default_factory=dict)
     traceback: bool = False
+    verbose: bool = False
+    brief: bool = False
+    logfile: str | None = None
 
 
 def _define(opts: Options, text: str) -> None:
@@ -147,7 +174,13 @@ def _take(opts: Options, canon: str, value: str) -> None:
     elif canon == "optimizer_off":
         opts.optimizer_off.extend(v for v in value.split(",") if v)
     elif canon == "loglevel":
+        if value.upper() not in LOG_LEVELS:
+            raise UsageError(
+                f"Unknown log level '{value}' for -debug; use one of ERROR, WARN, INFO, DEBUG"
+            )
         opts.loglevel = value.upper()
+    elif canon == "logfile":
+        opts.logfile = value
     elif canon == "property_file":
         opts.property_files.append(value)
     elif canon == "define":
@@ -170,7 +203,12 @@ def parse_args(argv: Sequence[str]) -> Options:  # noqa: C901 - one branch per o
             continue
         if arg not in _OPTIONS:
             if arg.startswith("-"):
-                raise UsageError(f"Unknown option {arg}; see pig -help")
+                hint = suggest(arg, _OPTIONS)
+                raise UsageError(f"Unknown option {arg};{hint} See pig -help")
+            if arg in ("help", "version") and len(args) == 1 and not os.path.exists(arg):
+                setattr(opts, arg, True)  # `pig version`: no such script, so the question
+                i += 1
+                continue
             if opts.file is not None or opts.execute is not None:
                 raise UsageError(f"Unexpected argument '{arg}': only one script may be given")
             opts.file = arg
@@ -188,11 +226,11 @@ def parse_args(argv: Sequence[str]) -> Options:  # noqa: C901 - one branch per o
             if i + 1 < len(args) and not args[i + 1].startswith("-"):
                 opts.help_topic = args[i + 1]
                 i += 1
-        elif canon in ("version", "check", "dryrun", "traceback"):
+        elif canon in ("version", "check", "dryrun", "traceback", "verbose", "brief"):
             setattr(opts, canon, True)
         elif valued:
             if i + 1 >= len(args):
-                raise UsageError(f"Option {arg} needs a value")
+                raise UsageError(f"Option {arg} needs a value; see pig -help")
             _take(opts, canon, args[i + 1])
             i += 1
         i += 1
@@ -303,13 +341,6 @@ def _properties(opts: Options) -> dict[str, str]:
     return props
 
 
-def _setup_logging(opts: Options) -> None:
-    level = getattr(logging, opts.loglevel or "", None)
-    if not isinstance(level, int):
-        level = logging.DEBUG if opts.traceback else logging.WARNING
-    logging.basicConfig(level=level, format="%(asctime)s [%(levelname)s] %(name)s - %(message)s")
-
-
 def _substituted(text: str, opts: Options, filename: str | None) -> str:
     from piglatin.front.preprocess import parse_param_args, substitute
 
@@ -317,10 +348,62 @@ def _substituted(text: str, opts: Options, filename: str | None) -> str:
     return substitute(text, params, param_files=opts.param_files, file=filename)
 
 
-def run(opts: Options, out: TextIO, err: TextIO) -> int:
+class _Stderr(logging.StreamHandler):
+    """A console handler that writes to whatever `sys.stderr` is when a line is logged."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def _logging(opts: Options) -> Iterator[None]:
+    """Pig's console logging for one run: Pig's own lines (the `piglatin` loggers) at INFO,
+    or the `-d` level; other libraries' at WARNING (everything at DEBUG with --debug);
+    `%d [%t] %-5p %c - %m`, or the bare message with -brief. Restored afterwards."""
+    pig_logger, root = logging.getLogger("piglatin"), logging.getLogger()
+    saved = (pig_logger.level, root.level)
+    handler = _Stderr()
+    layout = (
+        "%(message)s"
+        if opts.brief
+        else ("%(asctime)s [%(threadName)s] %(levelname)-5s %(name)s - %(message)s")
+    )
+    handler.setFormatter(logging.Formatter(layout))
+    pig_logger.setLevel(LOG_LEVELS.get(opts.loglevel or "", logging.INFO))
+    root.setLevel(logging.DEBUG if opts.traceback else logging.WARNING)
+    if opts.traceback:
+        pig_logger.setLevel(logging.DEBUG)
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        pig_logger.setLevel(saved[0])
+        root.setLevel(saved[1])
+
+
+@dataclass(slots=True)
+class _Reporting:
+    """How this run reports errors: the console flags and the log file."""
+
+    debug: bool
+    verbose: bool
+    logfile: str | None
+
+    def error(self, e: BaseException, err: TextIO) -> int:
+        return report_error(e, err, self.debug, self.logfile, self.verbose)
+
+
+def run(opts: Options, out: TextIO, err: TextIO, reporting: _Reporting | None = None) -> int:
     """Run the script the options name (or the grunt shell); returns the exit status."""
     from piglatin.front.preprocess import parse_param_args
 
+    reporting = reporting or _Reporting(opts.traceback, opts.verbose, None)
     if opts.optimizer_off:
         from piglatin.plan.optimizer import DISABLED_ENV
 
@@ -329,7 +412,15 @@ def run(opts: Options, out: TextIO, err: TextIO) -> int:
     if opts.execute is None and opts.file is None:
         from piglatin.tools.grunt import run_grunt
 
-        return run_grunt(opts.exectype, props, out=out, err=err, debug=opts.traceback)
+        return run_grunt(
+            opts.exectype,
+            props,
+            out=out,
+            err=err,
+            debug=opts.traceback,
+            logfile=reporting.logfile,
+            verbose=opts.verbose,
+        )
     text, filename = _script(opts)
     if opts.dryrun:
         out.write(_substituted(text, opts, filename))
@@ -340,15 +431,31 @@ def run(opts: Options, out: TextIO, err: TextIO) -> int:
         build_text(_substituted(text, opts, filename), file=filename)
         print(f"{filename or '<command line>'} syntax OK", file=out)
         return SUCCESS
+    return _run_script(
+        opts, text, filename, parse_param_args(opts.params), props, out, err, reporting
+    )
+
+
+def _run_script(opts, text, filename, params, props, out, err, reporting) -> int:  # noqa: PLR0913
     from piglatin.launcher import PigServer
+    from piglatin.tools.progress import JobProgress
 
     started = time.monotonic()
-    server = PigServer(opts.exectype, cwd=os.getcwd(), out=out, properties=props)
+    news = JobProgress()
+    server = PigServer(
+        opts.exectype,
+        cwd=os.getcwd(),
+        out=out,
+        properties=props,
+        progress=news.progress,
+        on_job=news.job_done,
+        on_job_start=news.job_starting,
+    )
     status = SUCCESS
     try:
-        server.register_script(text, parse_param_args(opts.params), opts.param_files, filename)
+        server.register_script(text, params, opts.param_files, filename)
     except Exception as e:  # noqa: BLE001 - reported in Pig's words, then the summary
-        status = report_error(e, err, opts.traceback)
+        status = reporting.error(e, err)
     finally:
         server.close()
     if server.stats:
@@ -362,39 +469,48 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _answer(opts: Options, out: TextIO) -> bool:
+    """-help and -version: print the answer; whether one was asked for."""
+    if opts.help:
+        if opts.help_topic and opts.help_topic.lower() != "properties":
+            print(f"Invalid help topic - {opts.help_topic}", file=out)
+        topic = (opts.help_topic or "").lower() == "properties"
+        out.write(PROPERTIES_HELP if topic else USAGE.format(version=PIG_VERSION))
+        return True
+    if opts.version:
+        print(f"Apache Pig version {PIG_VERSION} (minihadoop)", file=out)
+        return True
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point `pig`; returns (and, as a script, exits with) Pig's status."""
     args = list(sys.argv[1:] if argv is None else argv)
     out, err = sys.stdout, sys.stderr
-    debug = "--debug" in args
     try:
         opts = parse_args(args)
-        if opts.help:
-            out.write(
-                PROPERTIES_HELP
-                if opts.help_topic == "properties"
-                else USAGE.format(version=PIG_VERSION)
-            )
-            return SUCCESS
-        if opts.version:
-            print(f"Apache Pig version {PIG_VERSION} (minihadoop)", file=out)
-            return SUCCESS
-        _setup_logging(opts)
-        if threading.current_thread() is threading.main_thread():
-            # `hadoop job -kill` (or a closed terminal) sends SIGTERM: unwind as for Ctrl-C,
-            # so the running job is killed and its staging output removed
-            signal.signal(signal.SIGTERM, _interrupt)
-        return run(opts, out, err)
     except UsageError as e:
         print(f"ERROR: {e}", file=err)
         return ILLEGAL_ARGS
-    except ParameterError as e:
-        return report_error(e, err, debug)
-    except KeyboardInterrupt:
-        print("ERROR 2999: Interrupted.", file=err)
-        return THROWABLE
-    except Exception as e:  # noqa: BLE001 - every failure becomes one line and a status
-        return report_error(e, err, debug)
+    if _answer(opts, out):
+        return SUCCESS
+    reporting = _Reporting(opts.traceback, opts.verbose, None)
+    with _logging(opts):
+        try:
+            reporting.logfile = log_file_path(opts.logfile or _properties(opts).get(LOGFILE))
+            if threading.current_thread() is threading.main_thread():
+                # `hadoop job -kill` (or a closed terminal) sends SIGTERM: unwind as for
+                # Ctrl-C, so the running job is killed and its staging output removed
+                signal.signal(signal.SIGTERM, _interrupt)
+            return run(opts, out, err, reporting)
+        except UsageError as e:
+            print(f"ERROR: {e}", file=err)
+            return ILLEGAL_ARGS
+        except KeyboardInterrupt:
+            print("ERROR 2999: Interrupted.", file=err)
+            return THROWABLE
+        except Exception as e:  # noqa: BLE001 - every failure becomes one line and a status
+            return reporting.error(e, err)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,6 +25,10 @@ from typing import TextIO
 log = logging.getLogger(__name__)
 
 PROMPT, CONTINUE = "grunt> ", ">> "
+INTERRUPTED = (
+    "Interrupted: the statement was cancelled (its running job killed); "
+    "the aliases defined so far are kept"
+)
 HISTORY_FILE = os.path.join(os.path.expanduser("~"), ".pig_history")
 MAX_STATEMENTS = 1_000_000  # a bound on the read loop
 
@@ -48,25 +52,28 @@ _COMMAND = re.compile(r"^\s*([A-Za-z]+)\b(?![ \t]*(=|::))(.*)$", re.S)
 
 HELP = """\
 Commands:
-<pig latin statement>; - See the PigLatin manual for details: http://hadoop.apache.org/pig
+<pig latin statement>; - any Pig Latin statement, ended by ';' (it may span lines)
 File system commands:
-    fs <fs arguments> - Equivalent to Hadoop dfs command: hadoop fs -ls / etc.
-    cat, ls, mkdir, cp, mv, rm, rmf, copyFromLocal, copyToLocal - the same fs commands
+    fs <fs arguments> - a `hadoop fs` command on the session's file system, e.g. fs -ls /
+    cat, ls, mkdir, cp, mv, rm, rmf, copyFromLocal, copyToLocal - the same, without `fs -`
+    cd <dir>, pwd - change or print the current directory (cd only with -x local)
 Diagnostic commands:
-    describe <alias>[::<alias] - Show the schema for the alias.
-    explain [<alias>] - Show the logical, physical and MapReduce plans.
-    dump <alias> - Compute the alias and write the results to stdout.
+    describe <alias>[::<alias>] - print the schema of the alias
+    explain [<alias>] - print the logical, physical and MapReduce plans
+    illustrate <alias> - show example rows at each step that computes the alias
+    dump <alias> - compute the alias and print its rows
 Utility commands:
-    exec [-param <param_name>=param_value] [-param_file <file_name>] <script> -
-        Execute the script with access to grunt environment including aliases.
-    run [-param <param_name>=param_value] [-param_file <file_name>] <script> -
-        Execute the script with access to grunt environment.
-    sh <shell command> - Invoke a shell command.
-    set key value - Provide execution parameters to Pig. Keys and values are case sensitive.
-    history - Display the list statements in cache.
-    help - Display this message.
-    clear - Clear the screen.
-    quit - Quit the grunt shell.
+    exec [-param <name>=<value>] [-param_file <file>] <script> -
+        run the script in a new session (the shell's aliases are not visible to it)
+    run [-param <name>=<value>] [-param_file <file>] <script> -
+        run the script in this session: its aliases stay defined afterwards
+    sh <shell command> - run a shell command; a non-zero exit is reported as an error
+    kill <job_id> - kill a MapReduce job (use hadoop job -kill from another shell)
+    set <key> <value> - set a property for the session's jobs, e.g. set default_parallel 4
+    history - list the statements run so far
+    help - print this message
+    clear - clear the screen
+    quit - leave the shell (Ctrl-D does too; Ctrl-C cancels the running statement)
 """
 
 
@@ -157,11 +164,22 @@ class StatementSplitter:
 class Grunt:
     """One interactive session over a PigServer."""
 
-    def __init__(self, server, out: TextIO, err: TextIO, *, debug: bool = False) -> None:
+    def __init__(
+        self,
+        server,
+        out: TextIO,
+        err: TextIO,
+        *,
+        debug: bool = False,
+        logfile: str | None = None,
+        verbose: bool = False,
+    ) -> None:
         self.server = server
         self.out = out
         self.err = err
         self.debug = debug
+        self.logfile = logfile
+        self.verbose = verbose
         self.splitter = StatementSplitter()
         self.history: list[str] = []
         self.done = False
@@ -259,8 +277,11 @@ class Grunt:
         except SystemExit as e:  # an fs command's own exit
             if e.code not in (0, None):
                 log.debug("command exited with status %s", e.code)
+        except KeyboardInterrupt:  # Ctrl-C: the statement is cancelled, the session stays
+            print(INTERRUPTED, file=self.err)
+            ok = False
         except Exception as e:  # noqa: BLE001 - grunt survives every statement
-            report_error(e, self.err, self.debug)
+            report_error(e, self.err, self.debug, self.logfile, self.verbose)
             ok = False
         self.out.flush()
         return ok
@@ -330,15 +351,28 @@ def run_grunt(
     out: TextIO | None = None,
     err: TextIO | None = None,
     debug: bool = False,
+    logfile: str | None = None,
+    verbose: bool = False,
 ) -> int:
-    """Run the shell until `quit` or end of input; returns the exit status (0)."""
+    """Run the shell until `quit` or end of input; returns the exit status (0). Errors are
+    printed (their details also in `logfile`, when given) and the shell goes on."""
     from piglatin.launcher import PigServer
+    from piglatin.tools.progress import JobProgress
 
     stdin = stdin or sys.stdin
     out = out or sys.stdout
     err = err or sys.stderr
-    server = PigServer(exec_type, cwd=os.getcwd(), out=out, properties=dict(properties or {}))
-    shell = Grunt(server, out, err, debug=debug)
+    news = JobProgress()
+    server = PigServer(
+        exec_type,
+        cwd=os.getcwd(),
+        out=out,
+        properties=dict(properties or {}),
+        progress=news.progress,
+        on_job=news.job_done,
+        on_job_start=news.job_starting,
+    )
+    shell = Grunt(server, out, err, debug=debug, logfile=logfile, verbose=verbose)
     try:
         if stdin is sys.stdin and stdin.isatty() and out is sys.stdout:
             return _with_history(lambda: shell.loop(_tty_lines(shell)))

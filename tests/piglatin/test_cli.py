@@ -267,7 +267,7 @@ def test_an_unformatted_cluster_is_a_remote_environment_error_not_an_internal_on
     monkeypatch.setenv("MINIHADOOP_HOME", str(work / "never-formatted"))
     rc, _, err = run_main(["-e", "A = LOAD '/x' AS (n:int); DUMP A;"], capsys)
     assert rc != report.SUCCESS
-    line = err.splitlines()[0]
+    line = next(ln for ln in err.splitlines() if ln.startswith("ERROR"))  # after INFO lines
     assert line.startswith("ERROR 6000: NameNode is not formatted"), err
     assert "hadoop namenode -format" in line and "2999" not in err
     assert "Traceback" not in err

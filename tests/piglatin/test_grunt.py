@@ -119,7 +119,7 @@ def test_undefined_alias_does_not_poison_the_session(work):
 def test_line_commands_help_history_sh(work):
     out, _ = grunt("A = LOAD 'in.txt';\nhelp\nsh echo hello-from-sh\nhistory\n")
     text = "\n".join(lines_of(out))
-    assert "quit - Quit the grunt shell." in text
+    assert "quit - leave the shell" in text
     assert "hello-from-sh" in text
     assert "1   A = LOAD 'in.txt';" in text and "2   sh echo hello-from-sh" in text
 
