@@ -151,9 +151,9 @@ class UserCodeError(PigError):
 
 def user_code_error(exc: BaseException, path: str) -> UserCodeError:
     """`exc`, raised while loading the user's file `path`, as a UserCodeError at the
-    user's own line: a SyntaxError's, else the deepest frame of a file that is not the
-    framework's (the user's file, or a module it imports); the message is Python's own
-    `Type: text`, as a Python traceback's last line."""
+    user's own line: a SyntaxError's, else the deepest frame in the user's code (not the
+    framework's, not Python's or an installed library's: the user's file or a module of
+    theirs it imports); the message is Python's own `Type: text`, a traceback's last line."""
     import os
     import traceback
 
@@ -167,14 +167,17 @@ def user_code_error(exc: BaseException, path: str) -> UserCodeError:
             column=exc.offset if text is not None and exc.offset else None,
             source_line=text,
         )
+    import sysconfig
+
     framework = os.path.dirname(os.path.abspath(__file__))
+    python = {sysconfig.get_path(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
     frames = [
         f
         for f in traceback.extract_tb(exc.__traceback__)
         if not os.path.abspath(f.filename).startswith(framework) and "<frozen" not in f.filename
     ]
-    mine = [f for f in frames if os.path.abspath(f.filename) == os.path.abspath(path)]
-    where = (mine or frames or [None])[-1]
+    users = [f for f in frames if not any(f.filename.startswith(p) for p in python if p)]
+    where = (users or frames or [None])[-1]
     if where is None:
         return UserCodeError(f"Python Error. {name}: {exc}", file=path)
     return UserCodeError(
