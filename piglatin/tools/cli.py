@@ -506,8 +506,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except UsageError as e:
             print(f"ERROR: {e}", file=err)
             return ILLEGAL_ARGS
-        except KeyboardInterrupt:
-            print("ERROR 2999: Interrupted.", file=err)
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the running job was killed
+            print("Interrupted.", file=err)
             return THROWABLE
         except Exception as e:  # noqa: BLE001 - every failure becomes one line and a status
             return reporting.error(e, err)
