@@ -1,11 +1,15 @@
-"""The `pig` command: Pig's command-line options, error reporting and run summary.
+"""The `pig` command: Pig's command-line options, console logging, error reporting and the
+run summary.
 
 Owns: parsing `pig [-x local|mapreduce] [-param k=v]... [-param_file f]... [-D k=v]...
 [-e 'stmt' | -f script.pig | script.pig] [--debug]` and Pig's other single-dash flags
-(`-version`, `-help`, `-check`, `-dryrun`, `-optimizer_off`, `-propertyFile`, ...),
-turning every error into Pig's one-line `ERROR nnnn: ...` (with the source line and a
-caret) and an exit status from Pig's return codes, and printing the job summary at the
-end.  With no script it starts the grunt shell (grunt.py).
+(`-version`, `-help`, `-check`, `-dryrun`, `-optimizer_off`, `-propertyFile`, `-logfile`,
+`-debug LEVEL`, `-brief`, `-verbose`, ...; each long one also with two dashes, so `--help`
+and `--version` answer as a newcomer expects); the console log of a run (Pig's own lines at
+INFO on stderr, as Pig's log4j layout; the job progress comes from tools/progress.py);
+turning every error into Pig's one-line `ERROR nnnn: ...` with the details in Pig's log file
+(tools/report.py) and an exit status from Pig's return codes; printing the job summary at
+the end. With no script it starts the grunt shell (grunt.py).
 Must not touch: compiling or running scripts (launcher.py does that), the shell loop.
 
 Exit statuses follow Pig's ReturnCode: 0 success, 2 a job failed, 4 bad arguments,
@@ -24,7 +28,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from piglatin.errors import suggest
 from piglatin.tools.report import (
@@ -33,6 +37,7 @@ from piglatin.tools.report import (
     THROWABLE,
     log_file_path,
     report_error,
+    summary,
 )
 
 log = logging.getLogger(__name__)
@@ -252,72 +257,6 @@ def read_properties(path: str) -> dict[str, str]:
         key, value = (line[:sep], line[sep + 1 :]) if sep > 0 else (line, "")
         out[key.strip()] = value.strip()
     return out
-
-
-# --------------------------------------------------------------------- errors
-#: Pig numbers errors of the Hadoop side ("remote environment") from 6000; a filesystem that
-#: refuses to open (not formatted, damaged, a full disk) is one, not an internal error.
-
-
-# -------------------------------------------------------------------- summary
-def _records(stat: dict[str, Any]) -> int | None:
-    from piglatin.back.jobstats import records_written
-
-    return records_written(stat)
-
-
-def _outputs(stats: list[dict[str, Any]]) -> list[str]:
-    """Pig's Output(s) lines: each STORE's (and DUMP's) records and bytes written."""
-    lines = []
-    for s in stats:
-        if not (s.get("store") or s.get("dump")):
-            continue
-        if not lines:
-            lines.append("Output(s):")
-        counters = s.get("counters")
-        size = counters.find("Bytes Written") if counters is not None else None
-        rec = _records(s)
-        lines.append(
-            f"Successfully stored {'' if rec is None else rec} records"
-            f' ({size or 0} bytes) in: "{s.get("output")}"'
-        )
-    return [*lines, ""] if lines else []
-
-
-#: Pig's MRJobStats.SUCCESS_HEADER.
-JOB_STATS_HEADER = (
-    "JobId\tMaps\tReduces\tMaxMapTime\tMinMapTime\tAvgMapTime\tMedianMapTime\t"
-    "MaxReduceTime\tMinReduceTime\tAvgReduceTime\tMedianReducetime\tAlias\tFeature\tOutputs"
-)
-
-
-def _job_line(s: dict[str, Any]) -> str:
-    """One job's row as Pig's MRJobStats.getDisplayString: reduce task times are not
-    reported by the JobTracker (n/a; 0 for a map-only job, as in Pig)."""
-    from piglatin.back.jobstats import task_times
-
-    maps = [t for t in s.get("map_seconds") or () if t is not None]
-    reduce_times = task_times([]) if s.get("reduces") else ["0"] * 4
-    outputs = f"{s.get('output')}," if s.get("store") or s.get("dump") else ""
-    cells = [str(s.get("job", "N/A")), str(s.get("maps", 0)), str(s.get("reduces", 0))]
-    cells += [*task_times(maps), *reduce_times, s.get("alias", ""), s.get("feature", ""), outputs]
-    return "\t".join(cells)
-
-
-def summary(stats: list[dict[str, Any]], ok: bool, started: float) -> str:
-    """Pig's end-of-script report (SimplePigStats): the Job Stats table, the Output(s)
-    lines and the total records and bytes written."""
-    lines = ["", "Success!" if ok else "Failed!", ""]
-    if stats:
-        lines += ["Job Stats (time in seconds):", JOB_STATS_HEADER]
-        lines += [_job_line(s) for s in stats]
-        lines += ["", *_outputs(stats)]
-    written = [s for s in stats if s.get("store") or s.get("dump")]
-    records = sum(_records(s) or 0 for s in written)
-    size = sum(s["counters"].find("Bytes Written") or 0 for s in written if s.get("counters"))
-    lines += ["Counters:", f"Total records written : {records}", f"Total bytes written : {size}"]
-    lines.append(f"Total jobs: {len(stats)}, elapsed {time.monotonic() - started:.2f} s")
-    return "\n".join(lines)
 
 
 # ----------------------------------------------------------------------- main

@@ -1,14 +1,15 @@
-"""How the `pig` command and Grunt report an error: Pig's one-line messages, exit codes and
-the client-side log file.
+"""How the `pig` command and Grunt report: Pig's one-line error messages, exit codes, the
+client-side log file and the end-of-run summary.
 
-Owns: the exit statuses (Pig's PigRunner.ReturnCode values), the text of a failure (the
+Owns: the exit statuses (Pig's PigRunner.ReturnCode values); the text of a failure (the
 message with its source line and caret; the traceback on the screen only with --debug or
--v), and Pig's log file (LogUtils.writeLog): where it goes (`log_file_path`, Pig's
+-v); Pig's log file (LogUtils.writeLog): where it goes (`log_file_path`, Pig's
 validateLogFile: `pig_<millis>.log` in the current directory, in the `-l` directory, or the
 `-l` file) and what an error writes there (a "Pig Stack Trace" header, the message, the
-traceback, a line of `=`), after which the console says `Details at logfile: PATH`. The file
-is only created when there is something to write, as in Pig. Must not touch: option parsing
-(cli.py) or sessions (grunt.py), which both use it.
+traceback, a line of `=`), after which the console says `Details at logfile: PATH` (the file
+is only created when there is something to write, as in Pig); and the summary printed at the
+end of a run (Pig's SimplePigStats: Job Stats, Output(s), Counters). Must not touch: option
+parsing (cli.py) or sessions (grunt.py), which both use it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import logging
 import os
 import time
 import traceback
-from typing import TextIO
+from typing import Any, TextIO
 
 from dfs.errors import DFSError
 from piglatin.errors import CommandFailedError, ParseError, PigError
@@ -112,3 +113,64 @@ def log_file_path(requested: str | None, cwd: str | None = None) -> str | None:
         return os.path.join(cwd, name)
     log.warning("Cannot write to log file: %s", os.path.join(cwd, name))
     return None
+
+
+# -------------------------------------------------------------------- summary
+def _records(stat: dict[str, Any]) -> int | None:
+    from piglatin.back.jobstats import records_written
+
+    return records_written(stat)
+
+
+def _outputs(stats: list[dict[str, Any]]) -> list[str]:
+    """Pig's Output(s) lines: each STORE's (and DUMP's) records and bytes written."""
+    lines = []
+    for s in stats:
+        if not (s.get("store") or s.get("dump")):
+            continue
+        if not lines:
+            lines.append("Output(s):")
+        counters = s.get("counters")
+        size = counters.find("Bytes Written") if counters is not None else None
+        rec = _records(s)
+        lines.append(
+            f"Successfully stored {'' if rec is None else rec} records"
+            f' ({size or 0} bytes) in: "{s.get("output")}"'
+        )
+    return [*lines, ""] if lines else []
+
+
+#: Pig's MRJobStats.SUCCESS_HEADER.
+JOB_STATS_HEADER = (
+    "JobId\tMaps\tReduces\tMaxMapTime\tMinMapTime\tAvgMapTime\tMedianMapTime\t"
+    "MaxReduceTime\tMinReduceTime\tAvgReduceTime\tMedianReducetime\tAlias\tFeature\tOutputs"
+)
+
+
+def _job_line(s: dict[str, Any]) -> str:
+    """One job's row as Pig's MRJobStats.getDisplayString: reduce task times are not
+    reported by the JobTracker (n/a; 0 for a map-only job, as in Pig)."""
+    from piglatin.back.jobstats import task_times
+
+    maps = [t for t in s.get("map_seconds") or () if t is not None]
+    reduce_times = task_times([]) if s.get("reduces") else ["0"] * 4
+    outputs = f"{s.get('output')}," if s.get("store") or s.get("dump") else ""
+    cells = [str(s.get("job", "N/A")), str(s.get("maps", 0)), str(s.get("reduces", 0))]
+    cells += [*task_times(maps), *reduce_times, s.get("alias", ""), s.get("feature", ""), outputs]
+    return "\t".join(cells)
+
+
+def summary(stats: list[dict[str, Any]], ok: bool, started: float) -> str:
+    """Pig's end-of-script report (SimplePigStats): the Job Stats table, the Output(s)
+    lines and the total records and bytes written."""
+    lines = ["", "Success!" if ok else "Failed!", ""]
+    if stats:
+        lines += ["Job Stats (time in seconds):", JOB_STATS_HEADER]
+        lines += [_job_line(s) for s in stats]
+        lines += ["", *_outputs(stats)]
+    written = [s for s in stats if s.get("store") or s.get("dump")]
+    records = sum(_records(s) or 0 for s in written)
+    size = sum(s["counters"].find("Bytes Written") or 0 for s in written if s.get("counters"))
+    lines += ["Counters:", f"Total records written : {records}", f"Total bytes written : {size}"]
+    lines.append(f"Total jobs: {len(stats)}, elapsed {time.monotonic() - started:.2f} s")
+    return "\n".join(lines)
