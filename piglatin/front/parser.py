@@ -132,6 +132,10 @@ _OPERATORS = (
     "RANK",
 )
 _UNSUPPORTED = ("STREAM", "MAPREDUCE", "CUBE", "ASSERT", "NATIVE")
+#: words that start a statement without `alias =`, for "did you mean" after a typo
+_STATEMENTS = tuple(
+    "DUMP DESCRIBE EXPLAIN ILLUSTRATE STORE REGISTER DEFINE SET SPLIT IMPORT EXEC RUN FS SH".split()
+)
 _SKIP = re.compile(r"(\s|--[^\n]*|/\*.*?\*/)*", re.S)
 
 
@@ -242,6 +246,12 @@ def _token_error(e: UnexpectedToken, text: str) -> ParseError:
         hint = suggest(str(tok).upper(), _OPERATORS)
         msg = f"Syntax error, unexpected symbol at or near '{shown}'; '{tok}' is not a Pig operator.{hint}"
         return ParseError(msg, line=line, column=col)
+    word = re.search(r"(\w+)\s*$", text[: tok.start_pos or 0])
+    if set(e.expected) == {"EQUAL"} and word and tok.column != 1:  # `DUPM A;`: a typo
+        line, col = _line_col(text, word.start(1))
+        hint = suggest(word.group(1).upper(), _STATEMENTS)
+        msg = f"Syntax error, '{word.group(1)}' is not a Pig statement (nor an alias: no '=')"
+        return ParseError(f"{msg}.{hint}", line=line, column=col)
     shown = tok[1:-1] if tok.type == "STRING" else tok
     msg = f"Syntax error, unexpected symbol at or near '{shown}'"
     label = _named_mistake(e)

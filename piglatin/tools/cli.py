@@ -268,6 +268,13 @@ def _script(opts: Options) -> tuple[str, str | None]:
         return Path(opts.file).read_text(encoding="utf-8"), opts.file
     except FileNotFoundError:
         raise UsageError(f"Can not find script file {opts.file}; check the path") from None
+    except UnicodeDecodeError as e:
+        data = Path(opts.file).read_bytes()
+        line = data.count(b"\n", 0, e.start) + 1
+        raise UsageError(
+            f"Script file {opts.file} is not UTF-8 text: byte 0x{data[e.start]:02x} on line "
+            f"{line}; save it as UTF-8"
+        ) from None
     except OSError as e:
         raise UsageError(f"Cannot read script file {opts.file}: {e.strerror}") from None
 
@@ -299,6 +306,15 @@ class _Stderr(logging.StreamHandler):
         pass
 
 
+class _PigFormatter(logging.Formatter):
+    """log4j's level names (WARN, not WARNING), as in Pig's console lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.levelno == logging.WARNING:
+            record = logging.makeLogRecord({**record.__dict__, "levelname": "WARN"})
+        return super().format(record)
+
+
 @contextlib.contextmanager
 def _logging(opts: Options) -> Iterator[None]:
     """Pig's console logging for one run: Pig's own lines (the `piglatin` loggers) at INFO,
@@ -312,7 +328,7 @@ def _logging(opts: Options) -> Iterator[None]:
         if opts.brief
         else ("%(asctime)s [%(threadName)s] %(levelname)-5s %(name)s - %(message)s")
     )
-    handler.setFormatter(logging.Formatter(layout))
+    handler.setFormatter(_PigFormatter(layout))
     pig_logger.setLevel(LOG_LEVELS.get(opts.loglevel or "", logging.INFO))
     root.setLevel(logging.DEBUG if opts.traceback else logging.WARNING)
     if opts.traceback:
@@ -350,6 +366,12 @@ def run(opts: Options, out: TextIO, err: TextIO, reporting: _Reporting | None = 
     props = _properties(opts)
     if opts.execute is None and opts.file is None:
         from piglatin.tools.grunt import run_grunt
+
+        if opts.check or opts.dryrun:
+            raise UsageError(
+                f"{'-c (-check)' if opts.check else '-r (-dryrun)'} needs a script: "
+                "a script file, or statements with -e"
+            )
 
         return run_grunt(
             opts.exectype,

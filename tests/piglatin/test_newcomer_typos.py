@@ -1,0 +1,68 @@
+"""Issue 16, trying `pig` as a newcomer: a mistyped statement keyword (`DUPM A;`,
+`DESCRBE A;`) is named as such with the closest statement word (it said "macros (DEFINE ...
+RETURNS, IMPORT) are not supported"), and a script file that is not UTF-8 text is a clear
+error about that file (it was ERROR 2999: Unexpected internal error)."""
+
+from __future__ import annotations
+
+import pytest
+
+from piglatin.tools import cli, report
+
+
+@pytest.fixture
+def work(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in.txt").write_text("1\n2\n")
+    return tmp_path
+
+
+def error_line(err: str) -> str:
+    return next(ln for ln in err.splitlines() if ln.startswith("ERROR"))
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [
+        ("DUPM", "DUMP"),
+        ("DESCRBE", "DESCRIBE"),
+        ("dumpp", "DUMP"),
+        ("ilustrate", "ILLUSTRATE"),
+        ("explian", "EXPLAIN"),
+        ("STOR", "STORE"),
+    ],
+)
+def test_a_mistyped_statement_keyword_suggests_the_keyword(work, capsys, typo, meant):
+    rest = " INTO 'out';" if meant == "STORE" else ";"
+    rc = cli.main(["-x", "local", "-e", f"A = LOAD 'in.txt';\n{typo} A{rest}"])
+    err = capsys.readouterr().err
+    line = error_line(err)
+    assert rc == report.PARSE_EXCEPTION
+    assert line.startswith("ERROR 1200: <line 2, column 0> ")
+    assert f"'{typo}' is not a Pig statement" in line and f"Did you mean '{meant}'?" in line
+    assert "macro" not in line
+
+
+def test_a_script_that_is_not_utf8_is_named(work, capsys):
+    (work / "latin1.pig").write_bytes(b"A = LOAD 'in.txt'; -- caf\xe9\nDUMP A;\n")
+    rc = cli.main(["-x", "local", "latin1.pig"])
+    err = capsys.readouterr().err
+    assert rc == report.ILLEGAL_ARGS and "2999" not in err
+    assert "latin1.pig" in err and "not UTF-8" in err and "line 1" in err
+
+
+@pytest.mark.parametrize("flag", ["-c", "-r"])
+def test_check_or_dryrun_without_a_script_is_a_usage_error(work, capsys, flag):
+    """Pig: "-c (-check) option is only valid when executing pig with a pig script file";
+    here -r started the interactive shell instead."""
+    rc = cli.main(["-x", "local", flag])
+    err = capsys.readouterr().err
+    assert rc == report.ILLEGAL_ARGS and "needs a script" in err
+
+
+def test_an_unwritable_log_file_is_a_warning_in_log4j_words(work, capsys):
+    rc = cli.main(["-x", "local", "-l", str(work / "no" / "such" / "x.log"), "-e", "DUMP Z;"])
+    err = capsys.readouterr().err
+    assert rc == report.PIG_EXCEPTION and "ERROR 1003" in err
+    warn = next(ln for ln in err.splitlines() if "Could not write to log file" in ln)
+    assert " WARN  piglatin" in warn and "Details at logfile" not in err
