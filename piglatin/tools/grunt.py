@@ -35,7 +35,7 @@ MAX_STATEMENTS = 1_000_000  # a bound on the read loop
 # grunt's own line commands (no `;` needed); those that are `fs` commands in disguise
 LINE_COMMANDS = frozenset(
     "fs sh exec run cat ls cd pwd mkdir cp mv rm rmf copyFromLocal copyToLocal kill history "
-    "help clear quit".lower().split()
+    "help clear quit exit".lower().split()
 )
 FS_ALIASES = {
     "cat": "-cat",
@@ -68,12 +68,12 @@ Utility commands:
     run [-param <name>=<value>] [-param_file <file>] <script> -
         run the script in this session: its aliases stay defined afterwards
     sh <shell command> - run a shell command; a non-zero exit is reported as an error
-    kill <job_id> - kill a MapReduce job (use hadoop job -kill from another shell)
+    kill <job_id> - kill a MapReduce job, as hadoop job -kill
     set <key> <value> - set a property for the session's jobs, e.g. set default_parallel 4
     history - list the statements run so far
     help - print this message
     clear - clear the screen
-    quit - leave the shell (Ctrl-D does too; Ctrl-C cancels the running statement)
+    quit - leave the shell (so do exit and Ctrl-D; Ctrl-C cancels the running statement)
 """
 
 
@@ -236,7 +236,7 @@ class Grunt:
         self.server.builder = fresh
 
     def command(self, word: str, args: str) -> None:
-        if word == "quit":
+        if word in ("quit", "exit"):  # exit: what a newcomer types first
             self.done = True
         elif word == "help":
             self.out.write(HELP)
@@ -254,8 +254,20 @@ class Grunt:
             print(self.server.cwd, file=self.out)
         elif word == "cd":
             self._cd(args)
-        else:  # kill
-            print(f"{word}: no MapReduce job of this session is running", file=self.err)
+        elif word == "kill":
+            self._kill(args)
+
+    def _kill(self, args: str) -> None:
+        """`kill job_...`: as `hadoop job -kill` (this shell's own jobs end with Ctrl-C)."""
+        from dfs.conf import Configuration
+        from mapred.jobclient import job_main
+
+        job_id = args.strip()
+        if not job_id.startswith("job_") or " " in job_id:
+            print("kill: give the job's id, e.g. kill job_local1234_0001", file=self.err)
+            return
+        with contextlib.redirect_stdout(self.out), contextlib.redirect_stderr(self.err):
+            job_main(Configuration({}), ["-kill", job_id])
 
     def _cd(self, args: str) -> None:
         target = os.path.join(self.server.cwd, args.strip("'\"") or os.path.expanduser("~"))

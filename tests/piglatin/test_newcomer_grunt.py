@@ -141,3 +141,17 @@ def test_ctrl_c_during_dump_cancels_it_and_keeps_the_aliases(work):
         if proc.poll() is None:
             proc.kill()
             proc.wait(timeout=10)
+
+
+def test_exit_leaves_the_shell_like_quit(work):
+    out, _ = grunt("exit\nA = LOAD 'in.txt';\nDUMP A;\n")
+    assert "(1)" not in out
+
+
+def test_kill_asks_the_job_client(work, monkeypatch, tmp_path):
+    """Pig's `kill <job_id>` kills a Hadoop job; an unknown id gets the job client's answer
+    (it said "no MapReduce job of this session is running" for any id)."""
+    monkeypatch.setenv("MINIHADOOP_HOME", str(tmp_path / "home"))
+    _, err = grunt("kill job_local1_0042\nkill\n")
+    assert "Could not find job job_local1_0042" in err
+    assert "kill: give the job's id" in err
