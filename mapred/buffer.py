@@ -23,6 +23,11 @@ Policy. Two buffers share one spill/merge path:
   objects, ``_KEY_MEMORY`` and the like, not just their bytes), each partition's keys are sorted
   by their sort bytes and spilled. The combiner therefore runs before every spill, as Hadoop's
   does, just on hashed groups.
+  Combining that does not pay is given up, as adaptive partial aggregation does in query
+  engines (Pig's in-map aggregation, Trino's): once ``_SAMPLE`` records have gone in since the
+  last spill, if the keys held are more than ``_PASS_RATIO`` of those records (fewer than two
+  values per key), the groups are spilled (combined) and the rest of the task goes in as
+  serialized records, never combined again (Hadoop runs a combiner zero or more times).
   A task's tail that cannot hold a key twice (``map_cleanup`` returning a dict's items, or any
   list or tuple of pairs whose keys are distinct) has nothing to combine: into an empty buffer it
   goes the sorting buffer's batched way, a few C-level passes for all of its keys.
@@ -67,6 +72,8 @@ _VALUE_WEIGHT = _RECORD_OVERHEAD + _VALUE_MEMORY
 _GROUPS_SHARE = 0.5
 _BATCH = 4096  # records serialized per batch, at most
 _MIN_BULK = 64  # a distinct-key tail shorter than this goes the per-record way
+_SAMPLE = 10000  # records a combining buffer sees before it judges whether combining pays
+_PASS_RATIO = 0.5  # keys per record above which it stops combining (under two values a key)
 _PAIR = {2}
 
 
@@ -114,6 +121,7 @@ class _Base:
         self.factor = factor
         self.min_spills = min_spills_for_combine
         self.combine_fn = combine
+        self.passing = False  # a combining buffer gave up combining (see CombiningBuffer)
         self.stats = BufferStats()
         self._spills: list[Spill] = []
         # serialized records: (partition prefix + sort bytes, key bytes + value bytes)
@@ -157,6 +165,8 @@ class _Base:
             index, _ = finish_spill(self._spills[0], self.num_partitions, out)
             return out, index
         combine = self.combine_fn if len(self._spills) >= self.min_spills else None
+        if self.passing:
+            combine = None
         index, n = merge_spills(
             self._spills, self.num_partitions, out, self.factor, combine, self.stats.combine
         )
@@ -285,6 +295,7 @@ class CombiningBuffer(_Base):
         self._meta: dict[Any, list[Any]] = {}
         self._bytes = 0
         self._batch = _MIN_PENDING
+        self._records_at_reset = 0  # stats.output_records when the groups were last emptied
 
     def consume(self, pairs: Iterable[tuple[Any, Any]]) -> None:
         """Take pairs in batches of ``self._batch`` (islice: no per-record counting), compact
@@ -295,7 +306,7 @@ class CombiningBuffer(_Base):
         count, which is cheaper than growing a list. ``_fold_counts`` hands the copies to the
         combiner before each spill, so it sees every value; only their order within a key
         differs, and that order is unspecified in Hadoop too."""
-        if self._distinct_tail(pairs):
+        if self.passing or self._distinct_tail(pairs):
             self._consume_records(iter(pairs))
             return
         if self._records:  # a tail came before: spill it rather than mix it with the groups
@@ -338,6 +349,17 @@ class CombiningBuffer(_Base):
                 return
             self._compact()
             it = chain((head,), it)
+            if self._combining_useless():
+                self._spill()
+                self.passing = True
+                self._consume_records(it)
+                return
+
+    def _combining_useless(self) -> bool:
+        """Whether the groups since the last spill show too few values per key to combine."""
+        seen = self.stats.output_records - self._records_at_reset
+        keys = len(self._meta) + len(self._count_keys)
+        return seen >= _SAMPLE and keys > _PASS_RATIO * seen
 
     def _distinct_tail(self, pairs: Any) -> bool:
         """Pairs that can go in as serialized records: a sized collection of pairs with
@@ -410,6 +432,9 @@ class CombiningBuffer(_Base):
         if total >= hold or room < _MIN_PENDING:
             self._spill()
             self._batch = int(min(_MAX_PENDING, max(_MIN_PENDING, hold / per_record)))
+        unseen = _SAMPLE - (stats.output_records - self._records_at_reset)
+        if unseen > 0:  # the next compaction judges the sample (`_combining_useless`)
+            self._batch = min(self._batch, max(_MIN_PENDING, unseen))
 
     def _fold_counts(self) -> None:
         """Before a spill: combine the counted copies of ``_same`` of each key that also has
@@ -478,6 +503,7 @@ class CombiningBuffer(_Base):
         self._counted = self._count_key_bytes = 0
         self._meta = {}
         self._bytes = 0
+        self._records_at_reset = self.stats.output_records
 
     def _runs(self) -> Iterator[tuple[int, Iterable]]:
         if self._records:  # a distinct-key tail (consume keeps it apart from the groups)

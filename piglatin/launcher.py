@@ -232,6 +232,9 @@ class PigServer:
         sink = plan.op(sink_id)
         if isinstance(sink, L.LOStore):
             self._check_output(sink)
+        from piglatin.commands import check_storage_funcs
+
+        check_storage_funcs(plan)  # as Pig: a bad LOAD/STORE function fails before any job
         mr = compile_sink(plan, sink_id, set(self.outputs), self._compile_conf())
         for i, job in enumerate(mr.jobs):
             if self.on_job_start is not None:
@@ -616,6 +619,7 @@ _COUNT_SETTINGS = {
     "mapreduce.map.maxattempts": 1,
     "mapreduce.reduce.maxattempts": 1,
     "pig.join.replicated.max.bytes": 0,
+    "pig.exec.mapPartAgg.minReduction": 1,
 }
 
 

@@ -10,6 +10,7 @@ wiring (runtime.py).
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 from operator import itemgetter
@@ -26,6 +27,9 @@ from piglatin.functions.builtins import BUILTINS
 from piglatin.plan import logical as L
 
 AGG_KEYS = 100000  # map-side partial aggregation: flush past this many keys
+SAMPLE_ROWS = 10000  # rows after which the folding is judged (Pig's POPartialAgg samples 10000)
+
+log = logging.getLogger(__name__)
 
 __all__ = ["AGG_KEYS", "agg_reducer", "agg_tail", "combiner"]
 
@@ -96,9 +100,27 @@ def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
         return out
 
     job.add_flush(flush)
+    min_reduction = _min_reduction(job)
+    sampled = 0  # rows seen while judging the folding; -1 once judged
+    passing = False  # folding did not pay: each row leaves the map as it comes
 
     def tail(t):
+        nonlocal sampled, passing
         k = keyf(t)
+        if passing:
+            return [(sort_bytes(k), pack_value((k, initial([t]))))]
+        if sampled >= 0:
+            sampled += 1
+            if sampled == SAMPLE_ROWS:
+                sampled = -1
+                if min_reduction * len(rows_by_key) > SAMPLE_ROWS:
+                    log.info(
+                        "Disabling in-map partial aggregation: %d rows gave %d keys, a reduction"
+                        " under pig.exec.mapPartAgg.minReduction (%g)",
+                        SAMPLE_ROWS, len(rows_by_key), min_reduction,
+                    )
+                    passing = True
+                    return [*flush(), (sort_bytes(k), pack_value((k, initial([t]))))]
         try:
             rows = rows_by_key.get(k)
         except TypeError:  # an unhashable key (bag, map): no map-side folding
@@ -117,6 +139,12 @@ def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
         return ()
 
     return tail
+
+
+def _min_reduction(job: Any) -> int:
+    """``pig.exec.mapPartAgg.minReduction`` (Pig's default 10; checked where it is set): the
+    rows per key the map-side folding must reach on its sample to stay on."""
+    return int(job.context.conf.get("pig.exec.mapPartAgg.minReduction") or 10)
 
 
 _PLAIN = frozenset((str, bytes, int, float, bool, type(None)))

@@ -373,7 +373,7 @@ def parse_iso_datetime(s: str, default_tz: timezone = UTC) -> datetime | None:
             int(g["y"]), int(g["mo"] or 1), int(g["d"] or 1), int(g["h"] or 0),
             int(g["mi"] or 0), int(g["s"] or 0), int(frac), tzinfo=parse_tz(g["tz"], default_tz),
         )
-    except ValueError:
+    except (ValueError, OverflowError):  # out of range: a year past 2**31 overflows
         return None
 
 

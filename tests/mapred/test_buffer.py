@@ -270,3 +270,37 @@ def test_combining_buffer_real_memory_stays_near_its_limit(tmp_path, make, combi
     assert buf.stats.spills >= 3
     assert peak <= 1.25 * limit + _FIXED, peak
     buf.close()
+
+
+def test_combining_gives_up_when_keys_do_not_repeat(tmp_path):
+    """Adaptive combining: a stream of distinct keys (a combiner cannot shrink it) is combined
+    only until the buffer has seen a sample of it, then goes in as plain records; the output is
+    every record, sorted per partition, and the reducer-side answer is unchanged."""
+    pairs = [(f"id{i:07d}", i) for i in range(60_000)]
+    random.Random(3).shuffle(pairs)
+    buf = _buffer(CombiningBuffer, tmp_path, 2, 1 << 30, combine=_sum)
+    buf.consume(iter(pairs))
+    assert buf.passing
+    path, index = buf.close()
+    got = {}
+    for records in _read(path, index):
+        assert [r[0] for r in records] == sorted(r[0] for r in records)
+        got.update((k, v) for _, k, v in records)
+    assert got == dict(pairs)
+    assert buf.stats.output_records == len(pairs)
+    assert buf.stats.combine[0] < len(pairs) // 2  # the combiner saw the sample, not the rest
+
+
+def test_combining_goes_on_when_keys_repeat(tmp_path):
+    """Keys that repeat (a word count's) keep the combiner on for the whole task."""
+    pairs = [(f"w{i % 300}", 1) for i in range(60_000)]
+    buf = _buffer(CombiningBuffer, tmp_path, 2, 1 << 30, combine=_sum)
+    buf.consume(iter(pairs))
+    assert not buf.passing
+    path, index = buf.close()
+    got = collections.Counter()
+    for records in _read(path, index):
+        for _, k, v in records:
+            got[k] += v
+    assert got == collections.Counter(k for k, _ in pairs)
+    assert buf.stats.combine[0] == len(pairs)

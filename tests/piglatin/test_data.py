@@ -149,6 +149,7 @@ def test_bytearray_casts(raw, type_name, expected):
         (b"3000000000", "int", data.TOO_LARGE),
         (b"1e30", "long", data.TOO_LARGE),
         (b"2011-13-45", "datetime", data.CONVERSION_FAILED),
+        (b"3000000000", "datetime", data.CONVERSION_FAILED),  # a year past datetime's range
         (b"(1,2", "tuple", data.CONVERSION_FAILED),
     ],
 )

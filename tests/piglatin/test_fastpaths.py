@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from piglatin.back.mrcompiler import algebraic_aggregates
 from piglatin.front.builder import build_text
 from piglatin.launcher import run_script
-from piglatin.back.mrcompiler import algebraic_aggregates
 
 
 def stored(tmp_path: Path, script: str, out: str = "out", exec_type: str = "local") -> list[str]:
@@ -196,8 +196,8 @@ def test_generated_line_writer_writes_what_pigstorage_writes(types, row, sep) ->
     """The generated PigStorage line for any row (values of other types than declared,
     nulls, raw bytes, rows of another width) has exactly PigStorage.format's bytes."""
     from piglatin.back.codegen import text_line_tail
-    from piglatin.model.schema import DataType
     from piglatin.back.storage import PigStorage
+    from piglatin.model.schema import DataType
 
     storer = PigStorage(sep)
     (key, line), = text_line_tail([DataType(t) for t in types], sep, storer.format)(tuple(row))
@@ -370,3 +370,39 @@ def test_group_and_join_map_outputs_are_written_inline(tmp_path: Path) -> None:
         S = LOAD 'a.txt' AS (k:chararray, j:int, n:int);
         C = JOIN A BY k, S BY k; STORE C INTO 'out';""")
     assert "_out.append((_key" in join and "is None:" in join  # null keys never match
+
+
+def test_map_side_aggregation_turns_off_for_distinct_keys(tmp_path: Path, caplog) -> None:
+    """Pig's pig.exec.mapPartAgg.minReduction: keys that do not repeat turn the map-side
+    folding off after its sample (and the framework stops combining); the sums stay right."""
+    import logging
+
+    rnd = random.Random(11)
+    data = [(f"u{i}", rnd.choice([1, 2, None]), rnd.randrange(-50, 50)) for i in range(25_000)]
+    data += [("u7", 3, 5), ("u7", 3, 6)]  # one key that does repeat
+    write(tmp_path / "a.txt", data)
+    caplog.set_level(logging.INFO, logger="piglatin.back.aggregates")
+    got = stored(
+        tmp_path,
+        """A = LOAD 'a.txt' AS (k:chararray, j:int, n:int);
+        B = GROUP A BY (k, j);
+        C = FOREACH B GENERATE FLATTEN(group), SUM(A.n), AVG(A.n);
+        STORE C INTO 'out';""",
+    )
+    groups = defaultdict(list)
+    for k, j, n in data:
+        groups[(k, j)].append(n)
+    assert got == sorted(text(k, j, sum(v), sum(v) / len(v)) for (k, j), v in groups.items())
+    assert "Disabling in-map partial aggregation" in caplog.text
+
+
+def test_min_reduction_setting_must_be_a_count(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", rows(10))
+    log = io.StringIO()
+    script = """SET pig.exec.mapPartAgg.minReduction abc;
+        A = LOAD 'a.txt' AS (k:chararray, j:int, n:int);
+        STORE A INTO 'out';"""
+    from piglatin.errors import PigError
+
+    with pytest.raises(PigError, match="pig.exec.mapPartAgg.minReduction"):
+        run_script(script, exec_type="local", cwd=tmp_path, filename="t.pig", out=log)
