@@ -354,7 +354,10 @@ def _report_failure(result: Any) -> None:
             f"{_stamp()} INFO mapreduce.Job: Task Id : {failed.attempt_id}, Status : FAILED\n"
         )
         if failed.location:
-            sys.stderr.write(f"Failing record: {failed.location}\n")
+            from mapred.usercode import is_hook_location
+
+            what = "Failed in" if is_hook_location(failed.location) else "Failing record"
+            sys.stderr.write(f"{what}: {failed.location}\n")
         if failed.traceback:
             sys.stderr.write(failed.traceback.rstrip("\n") + "\n")
     _info(f"Job {result.job_id} failed with state FAILED due to: {result.error}")

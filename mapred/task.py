@@ -21,7 +21,6 @@ import gc
 import os
 import shutil
 import time
-import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, count, groupby, islice, starmap
@@ -36,6 +35,7 @@ from mapred.merge import merge_runs
 from mapred.partition import make_partitioner, make_sort_key
 from mapred.shuffle import fetch_local, gather_segments
 from mapred.trackerproto import Umbilical
+from mapred.usercode import explain_output_error, hook_location, user_traceback
 
 __all__ = [
     "TaskSpec",
@@ -166,15 +166,24 @@ def run_task(spec: TaskSpec | list, umbilical: Umbilical) -> TaskResult:
 
 def _failure(spec: TaskSpec, e: BaseException, location: str) -> TaskResult:
     _abort_quietly(spec)
+    shown = getattr(e, "_mr_explained", None) or e
     return TaskResult(
         spec.attempt_id,
         spec.kind,
         spec.index,
         False,
-        error=f"{type(e).__name__}: {e}",
-        traceback="".join(traceback.format_exception(e)),
+        error=f"{type(shown).__name__}: {shown}",
+        traceback=f"{type(shown).__name__}: {shown}\n" if shown is not e else user_traceback(e),
         location=location,
     )
+
+
+def _blame(e: Exception, location: str, explained: Exception | None = None) -> None:
+    """Mark `e` with where it happened and, for a user's mistake the framework tripped over,
+    the explanation reported in its place."""
+    e._mr_location = location
+    if explained is not None:
+        e._mr_explained = explained
 
 
 def _abort_quietly(spec: TaskSpec) -> None:
@@ -226,24 +235,35 @@ def run_map_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
     sink = _map_sink(spec, conf, job, umbilical)
     batches = None
     umbilical.watch(_map_probe(fmt, split, counted, job.context))
+    stage = "setup"  # or the mapper's name, or "cleanup": what a failure is blamed on
     try:
         _hook(job, "map_setup", "setup")()
-        batch_mapper = getattr(job, f"{mapper_name or 'map'}_batch", None)
+        stage = mapper_name or "map"
+        batch_mapper = getattr(job, f"{stage}_batch", None)
         if batch_mapper is not None:  # Hadoop's Mapper.run override: the job takes batches
+            stage += "_batch"
             batches = _CountedBatches(fmt.read_batches(split, conf))
             umbilical.watch(_map_probe(fmt, split, batches, job.context))
             sink.consume(chain.from_iterable(filter(None, starmap(batch_mapper, batches))))
         else:  # looked up after setup, which may bind the mapper (Pig: one per input)
-            mapper = getattr(job, mapper_name or "map")
+            mapper = getattr(job, stage)
             records = map(_first, zip(fmt.read(split, conf), counted, strict=False))
             sink.consume(chain.from_iterable(filter(None, starmap(mapper, records))))
+        stage = "cleanup"
         tail = _hook(job, "map_cleanup", "cleanup")()
         if tail is not None:
             sink.consume(tail)
     except Exception as e:
-        failed = batches.first if batches is not None else next(counted) - 1
-        e._mr_location = _locate(fmt_spec or type(job).input_format, split, conf, failed)
         sink.abort()
+        name = type(job).__name__
+        if stage == "setup":
+            _blame(e, hook_location(stage, name))
+        elif stage == "cleanup":  # what cleanup returned is map output too
+            _blame(e, hook_location(stage, name), explain_output_error(e, stage, name))
+        else:
+            failed = batches.first if batches is not None else next(counted) - 1
+            where = _locate(fmt_spec or type(job).input_format, split, conf, failed)
+            _blame(e, where, explain_output_error(e, stage, name))
         raise
     output = sink.close()
     ctx_counters = job.context.counters
@@ -446,19 +466,27 @@ def run_reduce_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
     merged = map(_first, zip(merge_runs(streams) if streams else iter(()), consumed))
     umbilical.watch(_reduce_probe(consumed, n_records, job.context))
     state = [None, 0]  # the key of the group being reduced, groups so far
+    stage = "setup"
     try:
         _hook(job, "reduce_setup", "setup")()
+        stage = "reduce"
         results = filter(None, starmap(job.reduce, _groups(job, merged, state)))
         out = _write_pairs(writer, chain.from_iterable(results))
-        state[0] = None
+        stage = "cleanup"
         tail = _hook(job, "reduce_cleanup", "cleanup")()
         if tail:
             out += _write_pairs(writer, tail)
         writer.close()
     except Exception as e:
-        key = state[0]
-        e._mr_location = f"reduce key {key!r}" if key is not None else ""
         writer.close()
+        name = type(job).__name__
+        if stage != "reduce":
+            explained = explain_output_error(e, stage, name) if stage == "cleanup" else None
+            _blame(e, hook_location(stage, name), explained)
+        else:
+            key = state[0]
+            where = f"reduce key {key!r}" if key is not None else ""
+            _blame(e, where, explain_output_error(e, "reduce", name))
         raise
     groups = state[1]
     _commit(committer, spec, umbilical)
