@@ -8,7 +8,9 @@ exit, an `fs` command's error) raises CommandFailedError naming it and its own m
 Pig's "sh command '...' failed" (a script stops there; grunt reports it and goes on).
 `check_udf_file` loads a REGISTERed Python file once in the client, as Pig evaluates a Jython
 script at REGISTER, so a missing file, a syntax error or a failing import is reported at the
-REGISTER with the user's file, line and message. Must not touch: building or running plans.
+REGISTER with the user's file, line and message; `check_storage_funcs` instantiates a plan's
+LOAD and STORE functions in the client before its jobs run, as Pig does when it builds the
+plan. Must not touch: building or running plans.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 from piglatin.errors import CommandFailedError, PigError, user_code_error
 
-__all__ = ["check_udf_file", "fs", "run_command"]
+__all__ = ["check_storage_funcs", "check_udf_file", "fs", "run_command"]
 
 
 def run_command(server: Any, kind: str, args: str) -> None:
@@ -104,6 +106,33 @@ def check_udf_file(path: str) -> None:
         exec(code, module.__dict__)  # noqa: S102 - the user's own UDF file, as Pig runs it
     except Exception as e:  # noqa: BLE001 - any failure of the user's code is theirs
         raise user_code_error(e, path) from None
+
+
+def check_storage_funcs(plan: Any) -> None:
+    """Instantiate every LOAD and STORE function of `plan` once in the client, as Pig does
+    when it builds the plan: an unknown one is ERROR 1070 (with the closest name), bad
+    arguments ERROR 1200 "could not instantiate", at the statement, before any job runs."""
+    from piglatin.back.storage import get_loader, get_storer
+    from piglatin.functions.builtins import UnknownFunctionError
+    from piglatin.plan import logical as L
+
+    for op in plan.operators:
+        if not isinstance(op, (L.LOLoad, L.LOStore)):
+            continue
+        make = get_loader if isinstance(op, L.LOLoad) else get_storer
+        args = [str(a) for a in op.func.args]
+        where = {"line": op.line or None, "column": op.column or None}
+        try:
+            make(op.func.name, args)
+        except UnknownFunctionError as e:
+            raise PigError(str(e), code=1070, **where) from None
+        except (TypeError, ValueError) as e:
+            shown = ", ".join(repr(a) for a in args)
+            raise PigError(
+                f"could not instantiate '{op.func.name}' with arguments ({shown}): {e}",
+                code=1200,
+                **where,
+            ) from None
 
 
 def fs(server: Any, argv: list[str]) -> int:

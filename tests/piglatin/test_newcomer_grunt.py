@@ -113,8 +113,12 @@ def test_ctrl_c_during_dump_cancels_it_and_keeps_the_aliases(work):
         cwd=work,
     )
     q: queue.Queue = queue.Queue()
-    for stream, tag in ((proc.stdout, "out"), (proc.stderr, "err")):
-        threading.Thread(target=_reader, args=(stream, tag, q), daemon=True).start()
+    readers = [
+        threading.Thread(target=_reader, args=(stream, tag, q), daemon=True)
+        for stream, tag in ((proc.stdout, "out"), (proc.stderr, "err"))
+    ]
+    for reader in readers:
+        reader.start()
     try:
         proc.stdin.write(
             "REGISTER 'slow.py' USING jython AS s;\nA = LOAD 'in.txt' AS (n:int);\n"
@@ -130,7 +134,8 @@ def test_ctrl_c_during_dump_cancels_it_and_keeps_the_aliases(work):
         proc.stdin.write("DUMP A;\ndescribe B;\nquit\n")
         proc.stdin.flush()
         assert proc.wait(timeout=60) == 0  # the shell lived on, and quit normally
-        time.sleep(0.2)
+        for reader in readers:  # every line the shell wrote is in the queue
+            reader.join(timeout=30)
         lines = []
         while not q.empty():
             lines.append(q.get()[1])

@@ -66,3 +66,29 @@ def test_an_unwritable_log_file_is_a_warning_in_log4j_words(work, capsys):
     assert rc == report.PIG_EXCEPTION and "ERROR 1003" in err
     warn = next(ln for ln in err.splitlines() if "Could not write to log file" in ln)
     assert " WARN  piglatin" in warn and "Details at logfile" not in err
+
+
+@pytest.mark.parametrize(
+    ("statement", "needle", "column"),
+    [
+        ("STORE A INTO 'out' USING NoSuchStorage();", "Could not resolve NoSuchStorage", 0),
+        ("STORE A INTO 'out' USING PigStorag(',');", "did you mean PigStorage?", 0),
+        (
+            "B = LOAD 'in.txt' USING PigStorage(',', 'x', 'y'); DUMP B;",
+            "could not instantiate 'PigStorage'",
+            4,
+        ),
+        ("B = LOAD 'in.txt' USING PigStorage('ab'); DUMP B;", "single character", 4),
+    ],
+)
+def test_a_bad_load_or_store_function_is_found_before_any_job(
+    work, capsys, statement, needle, column
+):
+    """Pig instantiates LOAD/STORE functions when it builds the plan: an unknown one is
+    ERROR 1070 at the statement, not a task failing four times (as it was)."""
+    rc = cli.main(["-x", "local", "-e", f"A = LOAD 'in.txt';\n{statement}"])
+    err = capsys.readouterr().err
+    line = error_line(err)
+    assert needle in line and f"<line 2, column {column}>" in line, err
+    assert "job_" not in err and "attempt" not in err  # no job ran
+    assert rc == report.PIG_EXCEPTION and not (work / "out").exists()
