@@ -66,7 +66,9 @@ class KeyedTail:
     """A GROUP/JOIN input's map output, written inline by the generated pipeline: for key
     `keys` (one expression, or several making a tuple) the record is ``(encode(key) + suffix,
     (tag, pack(row)))``; with `null_key` set (a join), a key with a null is dropped, or kept
-    under `null_key` when `keep_nulls` (an outer side)."""
+    under `null_key` when `keep_nulls` (an outer side). A COGROUP input (`whole_null`) keeps
+    under `null_key` only a key that is null itself (one expression): a multi-field key with
+    null fields groups like any other, as the closures do (`reducers.map_tail`)."""
 
     keys: tuple[L.LExpr, ...]
     encode: Callable[[Any], bytes]
@@ -75,6 +77,7 @@ class KeyedTail:
     pack: Callable[[tuple], bytes]
     null_key: bytes | None
     keep_nulls: bool
+    whole_null: bool = False
 
 
 @dataclass(frozen=True)
@@ -170,9 +173,11 @@ class _Generator:
     def keyed_output(self, keyed: KeyedTail, cols: list[str], depth: int) -> None:
         """Append the (key bytes, (tag, packed row)) record of a GROUP/JOIN input."""
         key, null = self.join_key(keyed.keys, cols, depth)
+        if keyed.whole_null:
+            null = f"{key} is None" if len(keyed.keys) == 1 else None
         encode, pack = self.const("key", keyed.encode), self.const("pack", keyed.pack)
         value = f"({keyed.tag}, {pack}({self.row(cols)}))"
-        if keyed.null_key is not None:
+        if keyed.null_key is not None and null is not None:
             self.emit(depth, f"if {null}:")
             if keyed.keep_nulls:
                 self.emit(depth + 1, f"_out.append(({keyed.null_key!r}, {value}))")

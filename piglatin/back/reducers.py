@@ -64,13 +64,16 @@ def packer(schema: Any) -> Callable[[tuple], bytes]:
 
 # ----------------------------------------------------------------------------------- map side
 def keyed_tail(plan: L.LogicalPlan, spec: Any, tag: int) -> KeyedTail | None:
-    """The map output of input `tag` of a plain GROUP (one input) or hash JOIN as a
+    """The map output of input `tag` of a plain GROUP or COGROUP or a hash JOIN as a
     `KeyedTail` the generated pipeline writes inline; None for every other tail."""
     op = plan.op(spec.op) if spec.op else None
     pack = packer(plan.op(op.inputs[tag]).schema) if op is not None else None
-    if spec.kind == "group" and not spec.combine and not op.group_all and len(op.inputs) == 1:
+    if spec.kind == "group" and not spec.combine and not op.group_all:
         encode = key_encoder([e.type for e in op.keys[tag]])
-        return KeyedTail(op.keys[tag], encode, b"", tag, pack, None, False)
+        if len(op.inputs) == 1:
+            return KeyedTail(op.keys[tag], encode, b"", tag, pack, None, False)
+        null_key = _NULL + bytes([tag])  # COGROUP: null keys of different inputs stay apart
+        return KeyedTail(op.keys[tag], encode, b"", tag, pack, null_key, True, whole_null=True)
     if spec.kind == "join" and spec.strategy is None:
         tb = bytes([tag])
         encode = key_encoder([e.type for e in op.keys[tag]])
