@@ -37,6 +37,12 @@ def run_command(server: Any, kind: str, args: str) -> None:
         if script is None:
             raise PigError(f"{kind} needs a script file", code=1000)
         path = server.local_path(script)
+        if not os.path.isfile(path):
+            raise PigError(
+                f"{kind}: script file '{script}' does not exist"
+                f"{'' if script == path else f' (looked for {path})'}",
+                code=101,
+            )
         text = Path(path).read_text(encoding="utf-8")
         params = {**load_param_files(files), **params} if files else params
         if kind == "run":  # same session: its aliases stay defined

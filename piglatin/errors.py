@@ -36,9 +36,12 @@ class PigError(Exception):
             self.code = code
 
     def located(self, file: str | None, text: str | None) -> PigError:
-        """Fill in the file name and the offending source line (returns self)."""
+        """Fill in the file name and the offending source line (returns self); an error
+        already placed in another file (a parameter file, a UDF) keeps its own."""
         if self.file is None:
             self.file = file
+        elif self.file != file:
+            return self
         if self.source_line is None and text is not None and self.line:
             lines = text.splitlines()
             if 0 < self.line <= len(lines):

@@ -132,6 +132,21 @@ _OPERATORS = (
     "RANK",
 )
 _UNSUPPORTED = ("STREAM", "MAPREDUCE", "CUBE", "ASSERT", "NATIVE")
+#: Pig's simple types, and the names other languages give them (for "did you mean")
+_TYPES = ("int", "long", "float", "double", "chararray", "bytearray", "boolean", "datetime")
+_TYPE_WORDS = {
+    "string": "chararray",
+    "str": "chararray",
+    "text": "chararray",
+    "integer": "int",
+    "varchar": "chararray",
+    "bigint": "long",
+    "bool": "boolean",
+    "date": "datetime",
+    "timestamp": "datetime",
+    "bytes": "bytearray",
+    "decimal": "double",
+}
 #: words that start a statement without `alias =`, for "did you mean" after a typo
 _STATEMENTS = tuple(
     "DUMP DESCRIBE EXPLAIN ILLUSTRATE STORE REGISTER DEFINE SET SPLIT IMPORT EXEC RUN FS SH".split()
@@ -252,6 +267,14 @@ def _token_error(e: UnexpectedToken, text: str) -> ParseError:
         hint = suggest(word.group(1).upper(), _STATEMENTS)
         msg = f"Syntax error, '{word.group(1)}' is not a Pig statement (nor an alias: no '=')"
         return ParseError(f"{msg}.{hint}", line=line, column=col)
+    types = [t[:-2].lower() for t in e.expected if t.endswith("_T")]
+    if types and tok.type == "IDENT":  # `AS (n:integer)`
+        msg = f"Syntax error, '{tok}' is not a Pig type; the types are {', '.join(_TYPES)}"
+        meant = _TYPE_WORDS.get(str(tok).lower())
+        hint = f" Did you mean '{meant}'?" if meant else suggest(str(tok).lower(), _TYPES)
+        return ParseError(
+            f"{msg}, tuple(...), bag{{...}}, map[].{hint}", line=e.line, column=e.column
+        )
     shown = tok[1:-1] if tok.type == "STRING" else tok
     msg = f"Syntax error, unexpected symbol at or near '{shown}'"
     label = _named_mistake(e)

@@ -92,3 +92,29 @@ def test_a_bad_load_or_store_function_is_found_before_any_job(
     assert needle in line and f"<line 2, column {column}>" in line, err
     assert "job_" not in err and "attempt" not in err  # no job ran
     assert rc == report.PIG_EXCEPTION and not (work / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"), [("integer", "int"), ("string", "chararray"), ("chararay", "chararray")]
+)
+def test_a_wrong_type_name_lists_pigs_types(work, capsys, typed, meant):
+    rc = cli.main(["-x", "local", "-e", f"A = LOAD 'in.txt' AS (n:{typed}); DUMP A;"])
+    line = error_line(capsys.readouterr().err)
+    assert rc == report.PARSE_EXCEPTION
+    assert f"'{typed}' is not a Pig type" in line and f"Did you mean '{meant}'?" in line
+    assert "_T" not in line  # no grammar token names (it listed BOOLEAN_T, CHARARRAY_T, ...)
+
+
+def test_a_bad_parameter_file_shows_its_own_line_not_the_scripts(work, capsys):
+    (work / "p.txt").write_text("no equals sign here\n")
+    rc = cli.main(["-x", "local", "-m", "p.txt", "-e", "A = LOAD 'in.txt';"])
+    err = capsys.readouterr().err
+    assert rc == report.PIG_EXCEPTION and "<file p.txt, line 1>" in err
+    assert "A = LOAD 'in.txt';" not in err  # that line is the script's, not p.txt's
+
+
+def test_run_of_a_missing_script_names_it(work, capsys):
+    rc = cli.main(["-x", "local", "-e", "run nowhere.pig;"])
+    line = error_line(capsys.readouterr().err)
+    assert rc == report.PIG_EXCEPTION
+    assert line.startswith("ERROR 101: run: script file 'nowhere.pig' does not exist")
