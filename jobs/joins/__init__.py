@@ -16,14 +16,16 @@ ancestors in the relation, one line per (annotation, ancestor)::
     element_id <TAB> concept_id <TAB> parent_concept_id <TAB> parent_level
 
 (key = ``element_id``, value = the other three fields). Annotations whose concept is absent from the
-relation produce nothing. Strategies: ``reduce_side``, ``singleton``, ``replicated``; ``run_join``
-runs any of them by name.
+relation produce nothing. ``KeyedPieces`` is the in-mapper combining of the ``singleton`` and
+``reduce_side`` maps (a key's values of a map task as one joined string). Strategies:
+``reduce_side``, ``singleton``, ``replicated``; ``run_join`` runs any of them by name.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain, compress, product, repeat
 from operator import itemgetter
@@ -35,6 +37,8 @@ __all__ = [
     "RELATION",
     "annotation_pairs",
     "expand",
+    "held_budget",
+    "KeyedPieces",
     "STRATEGIES",
     "load_relation",
     "parse_relation",
@@ -118,6 +122,67 @@ def expand(elements: Iterable[str], ancestors: Iterable[Any]) -> Iterator[tuple[
     return chain.from_iterable(map(product, zip(elements), ancestors))
 
 
+# what a held piece costs beyond its text (a str header, a list slot), and a held key (its
+# list, its dict entry)
+_PIECE_MEMORY, _KEY_MEMORY = 60, 160
+_SPREAD_BYTES = 16 << 10  # a key holding less is not worth several records
+
+
+def held_budget(context: Any) -> int:
+    """Bytes a map task's ``KeyedPieces`` may hold: a quarter of its sort buffer
+    (``mapreduce.task.io.sort.mb``), so the two together stay inside the task's bound."""
+    sort_mb = float(context.get("mapreduce.task.io.sort.mb", 100) or 100)
+    return int(sort_mb * (1 << 20) / 4)
+
+
+class KeyedPieces:
+    """In-mapper combining of (key, value) strings: each batch is grouped by key in C-level
+    passes (a defaultdict's lists filled by ``map``), its values joined by `sep` into one piece,
+    and the pieces held per key until ``flush`` (or until they pass `budget` bytes, when ``add``
+    flushes). Values must not contain `sep`.
+
+    With ``spread`` > 1 the keys come out as ``(key, share)``: a hot key (seen in at least that
+    many batches, holding ``_SPREAD_BYTES`` or more) has its pieces dealt into ``spread``
+    shares, so its rows spread over the reducers (for a join whose every reducer can join any
+    share).
+
+    >>> groups = KeyedPieces(1 << 20, "\\t")
+    >>> groups.add(["a", "b", "a"], ["1", "2", "3"]), groups.add(["a"], ["4"])
+    (None, None)
+    >>> groups.flush()
+    [('a', '1\\t3\\t4'), ('b', '2')]
+    """
+
+    def __init__(self, budget: int, sep: str, spread: int = 1) -> None:
+        self.budget, self.join, self.spread = budget, sep.join, spread
+        self.held: defaultdict[str, list[str]] = defaultdict(list)
+        self.size = 0
+
+    def add(self, keys: Iterable[str], values: list[str]) -> list[tuple[Any, str]] | None:
+        batch: defaultdict[str, list[str]] = defaultdict(list)
+        any(map(list.append, map(batch.__getitem__, keys), values))  # append gives None: all
+        held = self.held
+        known = len(held)
+        any(map(list.append, map(held.__getitem__, batch.keys()), map(self.join, batch.values())))
+        self.size += sum(map(len, values)) + len(batch) * _PIECE_MEMORY
+        self.size += (len(held) - known) * _KEY_MEMORY
+        return self.flush() if self.size > self.budget else None
+
+    def flush(self) -> list[tuple[Any, str]]:
+        """The held pairs, one per key (or share); empties the groups."""
+        held, self.held, self.size = self.held, defaultdict(list), 0
+        join, spread = self.join, self.spread
+        if spread == 1:
+            return list(zip(held.keys(), map(join, held.values())))
+        out: list[tuple[Any, str]] = []
+        for key, pieces in held.items():
+            if len(pieces) < spread or sum(map(len, pieces)) < _SPREAD_BYTES:
+                out.append(((key, 0), join(pieces)))
+            else:
+                out += [((key, i), join(pieces[i::spread])) for i in range(spread)]
+        return out
+
+
 def _strategies() -> Mapping[str, Any]:
     from jobs.joins.reduce_side import run as reduce_side
     from jobs.joins.replicated import run as replicated
@@ -129,10 +194,18 @@ def _strategies() -> Mapping[str, Any]:
 STRATEGIES = ("reduce_side", "singleton", "replicated")
 
 
-def run_join(strategy: str, annotations: str, relation: str, output: str,
-             conf: Mapping[str, Any] | None = None, executor: Any = None) -> Any:
+def run_join(
+    strategy: str,
+    annotations: str,
+    relation: str,
+    output: str,
+    conf: Mapping[str, Any] | None = None,
+    executor: Any = None,
+) -> Any:
     """Run the MapReduce join `strategy` over the two tables; returns the ``JobResult``."""
     runners = _strategies()
     if strategy not in runners:
-        raise ValueError(f"unknown join strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
+        raise ValueError(
+            f"unknown join strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}"
+        )
     return runners[strategy](annotations, relation, output, conf=conf, executor=executor)

@@ -9,6 +9,12 @@ touch the generic join's algorithm (it is reused as is).
 The relation is the buffered side: a concept has about ten ancestors, while a popular concept has
 a huge number of annotations, so buffering the annotations would hold a hot key's whole group.
 
+Compact records: both maps take batches of lines and combine in the mapper
+(``jobs.joins.KeyedPieces``): a tagged value carries all of one map task's rows of its concept,
+element ids joined by TABs, relation rows (which hold TABs) by newlines, so the shuffle carries
+about one record per concept, side and map task instead of one per row. The reducer splits them
+back in C-level calls: the buffered rows into a list, the streamed ids into one ``product`` each.
+
     hadoop jar jobs.joins.reduce_side ANNOTATIONS RELATION OUT
 """
 
@@ -20,50 +26,69 @@ from operator import itemgetter
 from typing import Any
 
 from jobs.join_reduce_side import BUFFERED, JOIN_TYPE, ReduceSideJoin
+from jobs.joins import KeyedPieces, annotation_pairs, held_budget
 from mapred.api import Input, Step
 from mapred.errors import UsageError
 from mapred.runner import JobResult, run_job
 
 __all__ = ["ExpansionReduceSideJoin", "inputs_for", "run"]
 
-_first, _second = itemgetter(0), itemgetter(1)
+_first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
+_TAB = repeat("\t")
 
 
 class ExpansionReduceSideJoin(ReduceSideJoin):
     """Left input: annotations (streamed); right input: the relation (buffered).
 
     The relation's value is its line without the row id, ``concept<TAB>parent<TAB>level``: the
-    output value as is. The annotations' map takes batches of lines (``map_left_batch``), and
-    the inner join's reduce pairs each streamed element with the buffered rows through
-    ``itertools.product``, with no Python step per output row."""
+    output value as is. Both maps take batches of lines and hold them per concept (see the
+    module docstring); the inner join's reduce pairs each streamed element with the buffered
+    rows through ``itertools.product``, with no Python step per output row."""
 
-    def map_left_batch(self, offsets: Sequence[int], lines: list[str]) -> Iterator:
-        concepts, _, rests = zip(*map(str.partition, lines, repeat("\t"))) if lines else ((),) * 3
-        elements = map(_first, map(str.partition, rests, repeat("\t")))
-        tag = repeat(self.left_tag)
-        return zip(zip(concepts, tag), zip(tag, elements))
+    def setup(self) -> None:
+        super().setup()
+        if self.context.partition is None:  # a map task: one input, its rows held per concept
+            budget = held_budget(self.context)
+            self.held = (KeyedPieces(budget, "\t"), KeyedPieces(budget, "\n"))
+
+    def map_left_batch(self, offsets: Sequence[int], lines: list[str]) -> list | None:
+        return _tagged(self.left_tag, self.held[0].add(*annotation_pairs(lines)))
 
     def map_left(self, offset: int, line: str) -> Iterator:
-        return self.map_left_batch((offset,), [line])
+        concept, tab, rest = line.partition("\t")
+        if tab:  # a line without a TAB has no element
+            tag = self.left_tag
+            yield (concept, tag), (tag, rest.partition("\t")[0])
+
+    def map_right_batch(self, offsets: Sequence[int], lines: list[str]) -> list | None:
+        rests = list(map(_third, map(str.partition, lines, _TAB)))  # drop the row id
+        concepts = map(_first, map(str.partition, rests, _TAB))
+        return _tagged(1 - self.left_tag, self.held[1].add(concepts, rests))
 
     def map_right(self, offset: int, line: str) -> Iterator:
         _, _, rest = line.partition("\t")  # drop the row id: concept, parent, level
         tag = 1 - self.left_tag
         yield (rest.partition("\t")[0], tag), (tag, rest)
 
+    def cleanup(self) -> list | None:
+        if self.context.partition is not None:
+            return None
+        left, right = (_tagged(tag, held.flush()) for tag, held in zip(_sides(self), self.held))
+        return (left or []) + (right or [])
+
     def reduce(self, key: tuple[str, int], values: Iterator[tuple[int, str]]) -> Any:
         if self.outer or self.left_tag == 0:
-            return self._reshaped(key, values)
-        ancestors = []  # the relation's rows (tag 0) come first
+            return self._reshaped(key, _rows(values, self.left_tag))
+        ancestors: list[str] = []  # the relation's rows (tag 0) come first
         for tag, value in values:
             if tag:
                 break
-            ancestors.append(value)
+            ancestors += value.split("\n")
         else:
             return None  # no annotation has this concept
         if not ancestors:
             return None
-        elements = chain((value,), map(_second, values))
+        elements = chain.from_iterable(map(str.split, chain((value,), map(_second, values)), _TAB))
         return chain.from_iterable(map(product, zip(elements), repeat(ancestors)))
 
     def _reshaped(self, key: tuple[str, int], values: Iterator[tuple[int, str]]) -> Iterator:
@@ -79,6 +104,26 @@ class ExpansionReduceSideJoin(ReduceSideJoin):
             raise UsageError("Usage: jobs.joins.reduce_side <annotations> <relation> <out>")
         annotations, relation, out = args
         return [Step(cls, inputs_for(annotations, relation), out, _conf())]
+
+
+def _tagged(tag: int, pairs: list[tuple[str, str]] | None) -> list | None:
+    """Held (concept, rows) pairs as the join's tagged records."""
+    if not pairs:
+        return None
+    return [((concept, tag), (tag, rows)) for concept, rows in pairs]
+
+
+def _sides(job: ExpansionReduceSideJoin) -> tuple[int, int]:
+    """The tags of the left (annotations) and right (relation) inputs."""
+    return job.left_tag, 1 - job.left_tag
+
+
+def _rows(values: Iterator[tuple[int, str]], left_tag: int) -> Iterator[tuple[int, str]]:
+    """One (tag, row) per row of the held values (element ids of the left input joined by
+    TABs, relation rows by newlines), for the generic join."""
+    for tag, value in values:
+        for row in value.split("\t" if tag == left_tag else "\n"):
+            yield tag, row
 
 
 def inputs_for(annotations: str, relation: str) -> list[Input]:

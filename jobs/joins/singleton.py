@@ -8,14 +8,14 @@ tasks on the node used. Here a worker process plays the node's JVM: the executor
 the whole client process and run task after task, so a module-level cache, keyed by the relation's
 URL and the size and modification time of its files, is loaded by the first task a process runs
 and reused by every later task (of this job and of later jobs on the same relation). The map
-emits ``(concept_id, element ids)``; the reducer looks the concept up in the process's map and
-emits one row per (element, ancestor) (inner join: unknown concepts emit nothing).
+emits ``((concept_id, share), element ids)``; the reducer looks the concept up in the process's
+map and emits one row per (element, ancestor) (inner join: unknown concepts emit nothing).
 
 Compact records and in-mapper combining (Lin & Dyer's, which Hadoop jobs use where a combiner
 would only regroup what the map just split): a value is one concept's element ids joined by
 TABs (an element id is a field of a TAB-separated line, so it holds no TAB). The map groups each
 batch of lines by concept in C-level passes and keeps the joined pieces per concept
-(``ElementGroups``) until the task ends or they pass a quarter of
+(``jobs.joins.KeyedPieces``) until the task ends or they pass a quarter of
 ``mapreduce.task.io.sort.mb``, so the shuffle carries about one record per concept and map task
 instead of one per annotation.
 
@@ -30,8 +30,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from itertools import chain, repeat
 from typing import Any
 
@@ -39,9 +38,11 @@ import fsspec
 
 from jobs.joins import (
     RELATION,
+    KeyedPieces,
     RelationMap,
     annotation_pairs,
     expand,
+    held_budget,
     load_relation,
     relation_parts,
 )
@@ -101,14 +102,13 @@ def clear_cache() -> None:
 
 
 class SingletonJoin(Job):
-    """Map: ``(concept_id, element ids)``; reduce: one row per (element, ancestor) from the
+    """Map: ``((concept_id, share), element ids)``; reduce: one row per (element, ancestor) from the
     process's map."""
 
     def map_setup(self) -> None:  # a map task needs no relation
-        sort_mb = float(self.context.get("mapreduce.task.io.sort.mb", 100) or 100)
-        self.groups = ElementGroups(int(sort_mb * (1 << 20) / 4))
+        self.groups = KeyedPieces(held_budget(self.context), "\t", SPREAD)
 
-    def map_cleanup(self) -> list[tuple[str, str]]:
+    def map_cleanup(self) -> list[tuple[tuple[str, int], str]]:
         return self.groups.flush()
 
     def reduce_setup(self) -> None:
@@ -124,15 +124,17 @@ class SingletonJoin(Job):
         fields = line.split("\t", 2)
         if len(fields) < 2:
             return None
-        return ((fields[0], fields[1]),)
+        return (((fields[0], 0), fields[1]),)
 
-    def map_batch(self, offsets: Sequence[int], lines: list[str]) -> list[tuple[str, str]] | None:
+    def map_batch(self, offsets: Sequence[int], lines: list[str]) -> list | None:
         """``map`` over a batch of lines in C-level passes, held per concept (see the module
         docstring); returns the held pairs when they pass their budget."""
         return self.groups.add(*annotation_pairs(lines))
 
-    def reduce(self, concept: str, values: Iterator[str]) -> Iterator[tuple[str, str]] | None:
-        ancestors = self.relation.get(concept)
+    def reduce(
+        self, key: tuple[str, int], values: Iterator[str]
+    ) -> Iterator[tuple[str, str]] | None:
+        ancestors = self.relation.get(key[0])
         if not ancestors:
             return None
         return expand(chain.from_iterable(map(str.split, values, _TAB)), repeat(ancestors))
@@ -146,42 +148,7 @@ class SingletonJoin(Job):
 
 
 _TAB = repeat("\t")
-# what a held piece costs beyond its text (a str header, a list slot), and a held key (its
-# list, its dict entry)
-_PIECE_MEMORY, _KEY_MEMORY = 60, 160
-
-
-class ElementGroups:
-    """In-mapper combining of (key, value) strings: each batch is grouped by key in C-level
-    passes (a defaultdict's lists filled by ``map``), its values joined by TABs, and the pieces
-    held per key until ``flush`` (or until they pass `budget` bytes, when ``add`` flushes).
-
-    >>> groups = ElementGroups(1 << 20)
-    >>> groups.add(["a", "b", "a"], ["1", "2", "3"]), groups.add(["a"], ["4"])
-    (None, None)
-    >>> groups.flush()
-    [('a', '1\\t3\\t4'), ('b', '2')]
-    """
-
-    def __init__(self, budget: int) -> None:
-        self.budget = budget
-        self.held: defaultdict[str, list[str]] = defaultdict(list)
-        self.size = 0
-
-    def add(self, keys: Iterable[str], values: list[str]) -> list[tuple[str, str]] | None:
-        batch: defaultdict[str, list[str]] = defaultdict(list)
-        any(map(list.append, map(batch.__getitem__, keys), values))  # append gives None: all
-        held = self.held
-        known = len(held)
-        any(map(list.append, map(held.__getitem__, batch.keys()), map("\t".join, batch.values())))
-        self.size += sum(map(len, values)) + len(batch) * _PIECE_MEMORY
-        self.size += (len(held) - known) * _KEY_MEMORY
-        return self.flush() if self.size > self.budget else None
-
-    def flush(self) -> list[tuple[str, str]]:
-        """The held pairs, one per key (its pieces joined by TABs); empties the groups."""
-        held, self.held, self.size = self.held, defaultdict(list), 0
-        return list(zip(held.keys(), map("\t".join, held.values())))
+SPREAD = 8  # shares of a concept seen in that many batches of a map task (KeyedPieces.flush)
 
 
 def run(

@@ -67,8 +67,14 @@ def conf(tmp_path, reducers: int) -> dict:
 def run_all(tmp_path, ann: str, rel: str, reducers: int = 2, executor: str = "local") -> dict:
     got = {}
     for strategy in STRATEGIES:
-        result = run_join(strategy, ann, rel, str(tmp_path / f"out-{strategy}"),
-                          conf(tmp_path, reducers), executor=executor)
+        result = run_join(
+            strategy,
+            ann,
+            rel,
+            str(tmp_path / f"out-{strategy}"),
+            conf(tmp_path, reducers),
+            executor=executor,
+        )
         assert result.succeeded, result.error
         got[strategy] = collections.Counter(f"{k}\t{v}" for k, v in result.read_output())
     return got
@@ -88,7 +94,9 @@ def test_handmade_tables_every_strategy_matches_plain_python(tmp_path, reducers)
     write_lines(tmp_path / "rel" / "part-00000", relation)
     expected = expected_rows(annotations, relation)
     assert sum(expected.values()) > 9000  # the hot concept alone gives 1500 x 6 rows
-    for strategy, rows in run_all(tmp_path, str(tmp_path / "ann"), str(tmp_path / "rel"), reducers).items():
+    for strategy, rows in run_all(
+        tmp_path, str(tmp_path / "ann"), str(tmp_path / "rel"), reducers
+    ).items():
         assert rows == expected, strategy
 
 
@@ -135,9 +143,12 @@ def test_singleton_loads_the_relation_once_per_worker_process(tmp_path):
     # tracker runs everything in one warm child process, so at most 4 processes load it.
     workers = 4
     reducers = 7
-    job_conf = {**conf(tmp_path, reducers), "mapreduce.tasktracker.map.tasks.maximum": 1,
-                "mapreduce.tasktracker.reduce.tasks.maximum": 1,
-                "mapreduce.job.reduce.slowstart.completedmaps": 1.0}
+    job_conf = {
+        **conf(tmp_path, reducers),
+        "mapreduce.tasktracker.map.tasks.maximum": 1,
+        "mapreduce.tasktracker.reduce.tasks.maximum": 1,
+        "mapreduce.job.reduce.slowstart.completedmaps": 1.0,
+    }
     first = singleton.run(ann, rel, str(tmp_path / "o1"), job_conf, executor="cluster")
     assert first.succeeded, first.error
     counts = first.counters["Singleton join"]
@@ -181,10 +192,17 @@ def test_every_strategy_on_the_dfs_with_the_cluster_executor(tmp_path, mini_clus
         client.write_bytes("/t/rel/part-00000", "".join(r + "\n" for r in relation).encode())
         expected = expected_rows(annotations, relation)
         for strategy in STRATEGIES:
-            result = run_join(strategy, "dfs:///t/ann", "dfs:///t/rel", f"dfs:///t/out-{strategy}",
-                              {"mapreduce.job.reduces": 2,
-                               "mapreduce.cluster.local.dir": str(tmp_path / "local")},
-                              executor="cluster")
+            result = run_join(
+                strategy,
+                "dfs:///t/ann",
+                "dfs:///t/rel",
+                f"dfs:///t/out-{strategy}",
+                {
+                    "mapreduce.job.reduces": 2,
+                    "mapreduce.cluster.local.dir": str(tmp_path / "local"),
+                },
+                executor="cluster",
+            )
             assert result.succeeded, result.error
             assert result.stats["maps"] >= 2  # 64 KiB blocks: the annotations span blocks
             got = collections.Counter(f"{k}\t{v}" for k, v in result.read_output())
@@ -213,3 +231,36 @@ def test_naive_user_join_matches_plain_python(tmp_path, executor):
     assert result.succeeded, result.error
     rows = collections.Counter(f"{k}\t{v}" for k, v in result.read_output())
     assert rows == expected_rows(annotations, relation)
+
+
+def expected_outer_rows(annotations: list[str], relation: list[str]) -> collections.Counter:
+    """The inner rows, plus ``element<TAB>concept<TAB>`` for an annotation whose concept has no
+    ancestor (a left outer join of the annotations)."""
+    rows = expected_rows(annotations, relation)
+    known = {line.split("\t")[1] for line in relation}
+    for line in annotations:
+        concept, element = line.split("\t")[:2]
+        if concept not in known:
+            rows[f"{element}\t{concept}\t"] += 1
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("buffered", "join_type"), [("left", "inner"), ("left", "leftouter"), ("right", "leftouter")]
+)
+def test_reduce_side_join_in_its_other_configurations(tmp_path, buffered, join_type):
+    """jobs.joins.reduce_side held rows (several rows per tagged record) reach the generic join
+    one by one when the annotations are buffered or the join is outer; tiny sort buffers make
+    the maps flush their held rows many times over."""
+    from jobs.join_reduce_side import BUFFERED, JOIN_TYPE
+    from jobs.joins import reduce_side
+
+    annotations, relation = handmade(seed=7)
+    ann = write_lines(tmp_path / "ann" / "part-00000", annotations)
+    rel = write_lines(tmp_path / "rel" / "part-00000", relation)
+    job_conf = {**conf(tmp_path, 3), BUFFERED: buffered, JOIN_TYPE: join_type}
+    result = reduce_side.run(ann, rel, str(tmp_path / "out"), job_conf, executor="local")
+    assert result.succeeded, result.error
+    rows = collections.Counter(f"{k}\t{v}" for k, v in result.read_output())
+    want = expected_outer_rows if join_type == "leftouter" else expected_rows
+    assert rows == want(annotations, relation)
