@@ -21,7 +21,7 @@ import msgpack
 from piglatin.back.codegen import key_encoder
 from piglatin.back.exprs import key_bytes, keys_bytes, plain_key, plain_keys_bytes
 from piglatin.back.joinkeys import width
-from piglatin.back.physical import Compiler
+from piglatin.back.physical import Compiler, CountingTail, OneRow
 from piglatin.back.storage import pack_value, unpack_value, unpacker
 from piglatin.functions.builtins import BUILTINS
 from piglatin.plan import logical as L
@@ -117,7 +117,9 @@ def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
                     log.info(
                         "Disabling in-map partial aggregation: %d rows gave %d keys, a reduction"
                         " under pig.exec.mapPartAgg.minReduction (%g)",
-                        SAMPLE_ROWS, len(rows_by_key), min_reduction,
+                        SAMPLE_ROWS,
+                        len(rows_by_key),
+                        min_reduction,
                     )
                     passing = True
                     return [*flush(), (sort_bytes(k), pack_value((k, initial([t]))))]
@@ -203,9 +205,10 @@ def _count_one(
     flush: Callable,
     key_is_first: bool,
 ) -> Any:
-    """One COUNT/COUNT_STAR: a Counter per task; `tail.many(rows)` counts a whole FLATTENed
-    bag in one C-level `Counter.update`. When the key is the rows' first field, COUNT (which
-    skips rows whose first field is null) differs from COUNT_STAR only for the null key."""
+    """One COUNT/COUNT_STAR: a Counter per task, as a `CountingTail` whose `rows` count a
+    whole FLATTENed bag in one C-level `Counter.update`. When the key is the rows' first field,
+    COUNT (which skips rows whose first field is null) differs from COUNT_STAR only for the
+    null key."""
     counter: Counter = Counter()
     sort_bytes = key_bytes
 
@@ -249,21 +252,20 @@ def _count_one(
             rows = rows[done:]  # an unhashable key (bag, map): no folding from there on
         return [r for t in rows for r in tail(t)]
 
-    tail.many = many  # type: ignore[attr-defined]
-    if key_is_first:
+    if not key_is_first:
+        return CountingTail(tail, many)
 
-        def many_keys(keys: list | None) -> Any:
-            """`many` of the one-field rows ``(k,)`` for k in `keys`, given the keys (None:
-            the FLATTEN of a null bag, one null row)."""
-            try:
-                counter.update(_NULL_ROW if keys is None else keys)  # C-level for a list
-            except TypeError:
-                done = _count_all(Counter(), keys)  # where it failed: the rest go one by one
-                return [r for k in keys[done:] for r in tail((k,))]
-            return flush_counter() if len(counter) >= AGG_KEYS else ()
+    def many_keys(keys: list | None) -> Any:
+        """`many` of the one-field rows ``(k,)`` for k in `keys`, given the keys (None:
+        the FLATTEN of a null bag, one null row)."""
+        try:
+            counter.update(_NULL_ROW if keys is None else keys)  # C-level for a list
+        except TypeError:
+            done = _count_all(Counter(), keys)  # where it failed: the rest go one by one
+            return [r for k in keys[done:] for r in tail((k,))]
+        return flush_counter() if len(counter) >= AGG_KEYS else ()
 
-        tail.many_keys = many_keys  # type: ignore[attr-defined]
-    return tail
+    return CountingTail(tail, many, many_keys)
 
 
 _NULL_ROW = (None,)
@@ -334,8 +336,8 @@ def agg_reducer(job: Any, op: L.LOCogroup, run: Callable) -> Callable:
     n = len(calls)
     unpack = unpacker()
 
-    if n == 1 and getattr(gen, "one", None) is not None and calls[0].func in _COUNTS:
-        final0, one = finals[0], gen.one
+    if n == 1 and isinstance(gen, OneRow) and calls[0].func in _COUNTS:
+        final0, one = finals[0], gen.row
 
         def reduce_count(kb, values):
             """GROUP ... GENERATE group, COUNT(x): the partial counts summed in one loop."""
@@ -360,8 +362,8 @@ def agg_reducer(job: Any, op: L.LOCogroup, run: Callable) -> Callable:
             return run(one((k, None, c)))
 
         return reduce_count
-    if n == 1 and getattr(gen, "one", None) is not None:  # GROUP ... GENERATE group, AGG(x)
-        final0, one = finals[0], gen.one
+    if n == 1 and isinstance(gen, OneRow):  # GROUP ... GENERATE group, AGG(x)
+        final0, one = finals[0], gen.row
 
         def reduce_one(kb, values):
             rows = [v if type(v) is tuple else unpack(v) for v in values]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
 from typing import Any
@@ -41,7 +42,83 @@ from piglatin.plan import logical as L
 Fn = Callable[[Any], Any]
 RecordFn = Callable[[tuple], list]
 
-__all__ = ["Compiler", "chain_functions", "load_udf_module"]
+
+# ------------------------------------------------------- what record functions tell each other
+# `_compose` fuses a record function into the next by what it is, not by attributes on it.
+@dataclass(frozen=True, slots=True)
+class OneRow:
+    """A record function that always gives exactly one row: `row` is its t -> row form, which
+    `_compose` (and the aggregates' reduce side) call directly."""
+
+    row: Callable[[Any], tuple]
+
+    def __call__(self, t: Any) -> list[tuple]:
+        return [self.row(t)]
+
+
+@dataclass(frozen=True, slots=True)
+class TokenWords:
+    """The words of ``TOKENIZE(arg[, delimiters])`` of a row (None for a null input, whose
+    FLATTEN is one null row); `first`: `arg` is the row's field 0 itself."""
+
+    arg: Fn
+    delimiters: Fn | None
+    first: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FlattenedWords:
+    """``GENERATE FLATTEN(TOKENIZE(x))`` alone: one one-field row per word (`rows`), and the
+    words themselves for a tail that only wants them (`words`)."""
+
+    rows: RecordFn
+    words: TokenWords
+
+    def __call__(self, t: Any) -> list[tuple]:
+        return self.rows(t)
+
+
+@dataclass(frozen=True, slots=True)
+class CountingTail:
+    """A map tail that counts rows by key: one row (`row`), a whole FLATTENed bag at once
+    (`rows`), and, when it only needs the rows' field 0, just those values (`keys`; None
+    stands for the one null row of a null bag's FLATTEN)."""
+
+    row: Callable[[tuple], list]
+    rows: Callable[[list], list]
+    keys: Callable[[list | None], list] | None = None
+
+    def __call__(self, t: tuple) -> list:
+        return self.row(t)
+
+
+@dataclass(frozen=True, slots=True)
+class WordCount:
+    """FLATTEN(TOKENIZE(x)) into a `CountingTail`: `run` takes a row; when x is the field of a
+    one-field input, `of_value(key, value)` takes the input value itself and `of_lines(keys,
+    lines)` a batch of them (the job's map and map_batch)."""
+
+    run: Callable[[tuple], list]
+    of_value: Callable[[Any, str], list] | None = None
+    of_lines: Callable[[Any, list[str]], list] | None = None
+
+    def __call__(self, t: tuple) -> list:
+        return self.run(t)
+
+
+def per_row(tail: Callable[[tuple], list]) -> Callable[[tuple], list]:
+    """`tail`'s plain one-row function (generated code calls it per row)."""
+    return tail.row if isinstance(tail, CountingTail) else tail
+
+__all__ = [
+    "Compiler",
+    "CountingTail",
+    "OneRow",
+    "WordCount",
+    "chain_functions",
+    "load_udf_module",
+    "per_row",
+]
 
 
 class Compiler:
@@ -213,25 +290,23 @@ class Compiler:
             return None
         if len(cols) == 1:
             c = cols[0]
-            return _one_row(lambda t: (t[c],))
-        return _one_row(itemgetter(*cols))
+            return OneRow(lambda t: (t[c],))
+        return OneRow(itemgetter(*cols))
 
     def generate(self, items: tuple[L.GenerateItem, ...], inner: Mapping[str, int]) -> RecordFn:
         fns = [self.expr(g.expr, inner) for g in items]
         if not any(g.flatten for g in items):
             if len(fns) == 1:
                 f0 = fns[0]
-                return _one_row(lambda t: (f0(t),))
+                return OneRow(lambda t: (f0(t),))
             columns = [self._plain_column(g.expr, inner) for g in items]
             if None not in columns:  # plain columns: one C-level itemgetter
-                return _one_row(itemgetter(*columns))
-            return _one_row(lambda t: tuple([f(t) for f in fns]))
+                return OneRow(itemgetter(*columns))
+            return OneRow(lambda t: tuple([f(t) for f in fns]))
         parts = [self._gen_part(g, f) for g, f in zip(items, fns)]
         if len(parts) == 1:
-            column = self._token_column(items[0], inner)
-            if column is not None:
-                parts[0].column = column  # type: ignore[attr-defined]
-            return parts[0]
+            words = self._token_words(items[0], inner)
+            return parts[0] if words is None else FlattenedWords(parts[0], words)
 
         def run(t):
             rows = [()]
@@ -258,24 +333,17 @@ class Compiler:
             return e.column
         return None
 
-    def _token_column(self, g: L.GenerateItem, inner: Mapping[str, int]) -> Fn | None:
-        """``FLATTEN(TOKENIZE(x))`` alone: t -> the words (the field of each one-field output
-        row; None for a null bag, which flattens to one null row), for a tail that only wants
-        that field (`_compose`); None for anything else."""
+    def _token_words(self, g: L.GenerateItem, inner: Mapping[str, int]) -> TokenWords | None:
+        """``FLATTEN(TOKENIZE(x[, delimiters]))`` as a `TokenWords` (for a tail that only wants
+        the words, `_compose`); None for anything else."""
         e = g.expr
         if not (g.flatten and not g.casts and isinstance(e, L.LEFunc)):
             return None
         if e.kind != "builtin" or e.func != "TOKENIZE" or not 1 <= len(e.args) <= 2:
             return None
         args = [self.expr(a, inner) for a in e.args]
-        a0 = args[0]
-        if len(args) == 1:
-            column = lambda t: tokens(a0(t))  # noqa: E731
-            first = self._plain_column(e.args[0], inner) == 0  # the row's field 0 itself
-            column.parts = (tokens, a0, first)  # type: ignore[attr-defined]
-            return column
-        a1 = args[1]
-        return lambda t: tokens(a0(t), a1(t))
+        first = len(args) == 1 and self._plain_column(e.args[0], inner) == 0
+        return TokenWords(args[0], args[1] if len(args) == 2 else None, first)
 
     def _gen_part(self, g: L.GenerateItem, f: Fn) -> Callable[[Any], list[tuple]]:
         """One GENERATE item as its list of alternatives (FLATTEN of a bag multiplies rows)."""
@@ -444,17 +512,6 @@ def chain_functions(
     return out
 
 
-def _one_row(one: Callable[[Any], tuple]) -> RecordFn:
-    """A record function that always gives exactly one row; `.one` is its t -> row form,
-    which `_compose` calls directly."""
-
-    def fn(t):
-        return [one(t)]
-
-    fn.one = one  # type: ignore[attr-defined]
-    return fn
-
-
 def _tokens_batch(many_keys: Callable[[list], Any]) -> Callable[[Any, list[str]], list]:
     """(keys, lines) -> outputs of FLATTEN(TOKENIZE(line)) into a count tail, a few dozen lines
     per call: fewer calls than one per line, while the words just split are still in cache."""
@@ -474,23 +531,13 @@ _TOKEN_LINES = 64
 
 
 def _compose(fn: RecordFn, nxt: Callable[[tuple], list]) -> Callable[[tuple], list]:
-    one = getattr(fn, "one", None)
-    if one is not None:
-        return lambda t: nxt(one(t))
-    column = getattr(fn, "column", None)  # one-field rows, given as their field values ...
-    many_keys = getattr(nxt, "many_keys", None)  # ... to a tail that only wants that field
-    if column is not None and many_keys is not None:
-        if hasattr(column, "parts"):  # one call less per record
-            fn, arg, first = column.parts
-            run = lambda t: many_keys(fn(arg(t)))  # noqa: E731
-            if first:  # a map of (key, one-field value) can skip the row
-                run.of_value = lambda _key, v: many_keys(fn(v))  # type: ignore[attr-defined]
-                if fn is tokens:  # a batch of text lines at once (the job's map_batch)
-                    run.of_values = _tokens_batch(many_keys)  # type: ignore[attr-defined]
-            return run
-        return lambda t: many_keys(column(t))
-    many = getattr(nxt, "many", None)  # a tail that takes a whole batch of rows at once
-    if many is not None:
+    if isinstance(fn, OneRow):
+        row = fn.row
+        return lambda t: nxt(row(t))
+    if isinstance(nxt, CountingTail):
+        if isinstance(fn, FlattenedWords) and nxt.keys is not None:
+            return _count_words(fn.words, nxt.keys)
+        many = nxt.rows  # a tail that takes a whole batch of rows at once
 
         def batch(t):
             rows = fn(t)
@@ -499,6 +546,8 @@ def _compose(fn: RecordFn, nxt: Callable[[tuple], list]) -> Callable[[tuple], li
             return many(rows)
 
         return batch
+    if isinstance(fn, FlattenedWords):
+        fn = fn.rows
 
     def step(t):
         rows = fn(t)
@@ -509,6 +558,21 @@ def _compose(fn: RecordFn, nxt: Callable[[tuple], list]) -> Callable[[tuple], li
         return list(_flatten(map(nxt, rows)))
 
     return step
+
+
+def _count_words(words: TokenWords, keys: Callable[[list | None], list]) -> WordCount:
+    """FLATTEN(TOKENIZE(x)) into a tail that counts the words: a record costs one call."""
+    arg = words.arg
+    if words.delimiters is not None:
+        delimiters = words.delimiters
+        return WordCount(lambda t: keys(tokens(arg(t), delimiters(t))))
+    if not words.first:
+        return WordCount(lambda t: keys(tokens(arg(t))))
+    return WordCount(
+        lambda t: keys(tokens(arg(t))),
+        lambda _key, v: keys(tokens(v)),  # the one-field input's value is x itself
+        _tokens_batch(keys),  # a batch of text lines at once (the job's map_batch)
+    )
 
 
 _flatten = chain.from_iterable

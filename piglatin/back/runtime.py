@@ -29,7 +29,7 @@ from piglatin.back import mapjoins as MJ
 from piglatin.back import reducers as R
 from piglatin.back.joinkeys import ReplicatedTable, side_width
 from piglatin.back.mrcompiler import JobSpec, MRJob
-from piglatin.back.physical import Compiler, chain_functions
+from piglatin.back.physical import Compiler, WordCount, chain_functions, per_row
 from piglatin.back.sources import input_format_of, loader_for
 from piglatin.back.storage import (
     BinStorage,
@@ -109,7 +109,7 @@ def optimize(plan: L.LogicalPlan) -> L.LogicalPlan:
         return plan
 
 
-def _ONE_FIELD(v: str) -> tuple:  # a marker: the map pipeline inlines it
+def _one_field(v: str) -> tuple:
     return (v,)
 
 
@@ -117,12 +117,14 @@ def _ONE_FIELD(v: str) -> tuple:  # a marker: the map pipeline inlines it
 class Reader:
     """How a map input's records become tuples: `parse`; `pushed` when the loader took a
     projection; `width` of its tuples when the loader guarantees one; `text` when lines may
-    be split inline (PigStorage with a schema)."""
+    be split inline (PigStorage with a schema); `one_field` when each record is the one field
+    of its tuple (TextLoader without a schema: the generated code takes the value itself)."""
 
     parse: Callable[[Any], tuple]
     pushed: bool
     width: int | None = None
     text: TextFields | None = None
+    one_field: bool = False
 
 
 def input_chain(
@@ -159,7 +161,7 @@ def make_reader(
     if input_format_of(source) == "records":
         return Reader(loader.parse_line, pushed, width)
     if isinstance(loader, TextLoader) and loader.schema is None and not pushed:
-        return Reader(_ONE_FIELD, False, 1)
+        return Reader(_one_field, False, 1, one_field=True)
     text = loader.text_fields() if isinstance(loader, PigStorage) else None
     return Reader(loader.line_parser(), pushed, width, text)
 
@@ -181,13 +183,21 @@ def generate_map_code(
     width = reader.width if reader.width is not None else _width_of(source)
     if width is None:
         return None
-    record = CG.RecordSource(width, reader.text, reader.parse, reader.parse is _ONE_FIELD)
+    record = CG.RecordSource(width, reader.text, reader.parse, reader.one_field)
 
     def rest_from(i: int) -> Callable[[tuple], Any]:
         return chain_functions(stages[i:], tail)
 
     return CG.generate_map_pipeline(
-        f"map{index}_batch", record, chain, stages, tail, compiler, rest_from, sides, keyed
+        f"map{index}_batch",
+        record,
+        chain,
+        stages,
+        per_row(tail),
+        compiler,
+        rest_from,
+        sides,
+        keyed,
     )
 
 
@@ -320,8 +330,8 @@ class PigJob(Job):
             tag = self.spec.inputs[index].tag
             tail = R.map_tail(self, tag) if self.spec.op else self.emit
         run = chain_functions(stages, tail)
-        if parse is _ONE_FIELD and getattr(run, "of_value", None) is not None:
-            return run.of_value, getattr(run, "of_values", None)  # FLATTEN(TOKENIZE) counts
+        if reader.one_field and isinstance(run, WordCount) and run.of_value is not None:
+            return run.of_value, run.of_lines  # FLATTEN(TOKENIZE) counts
         code = None
         if self.context.conf.get_bool(CODEGEN, True) and self.spec.kind != "index":
             tag = self.spec.inputs[index].tag
@@ -332,7 +342,7 @@ class PigJob(Job):
         if code is not None:
             batch = code.function()
             return (lambda key, value: batch(None, (value,))), batch
-        if parse is _ONE_FIELD:
+        if reader.one_field:
             return (lambda key, value: run((value,))), None
         return (lambda key, value: run(parse(value))), None
 
