@@ -613,23 +613,21 @@ STORERS: dict[str, Callable[..., StoreFunc]] = {
 }
 
 
-def _resolve(table: dict[str, Callable[..., Any]], name: str, kind: str) -> Callable[..., Any]:
+def _resolve(table: dict[str, Callable[..., Any]], name: str) -> Callable[..., Any]:
     short = name.removeprefix("org.apache.pig.builtin.")
     if short in table:
         return table[short]
     import difflib
 
     close = difflib.get_close_matches(short, list(table), n=1)
-    err = UnknownFunctionError(name, close[0] if close else None)
-    err.kind = kind  # type: ignore[attr-defined]
-    raise err
+    raise UnknownFunctionError(name, close[0] if close else None)
 
 
 def get_loader(name: str, args: Sequence[str] = ()) -> LoadFunc:
     """A loader for `LOAD ... USING name(args)` (full org.apache.pig.builtin names too)."""
-    return _resolve(LOADERS, name, "load")(*args)
+    return _resolve(LOADERS, name)(*args)
 
 
 def get_storer(name: str, args: Sequence[str] = ()) -> StoreFunc:
     """A storer for `STORE ... USING name(args)`."""
-    return _resolve(STORERS, name, "store")(*args)
+    return _resolve(STORERS, name)(*args)
