@@ -165,6 +165,31 @@ def _define(opts: Options, text: str) -> None:
     opts.defines[key.strip()] = value
 
 
+#: Pig's rule names that have no rule here (accepted, as turning off nothing)
+_PIG_ONLY_RULES = [
+    "ConstantCalculator",
+    "SplitFilter",
+    "PushDownForeachFlatten",
+    "GroupByConstParallelSetter",
+    "PartitionFilterOptimizer",
+    "PredicatePushdownOptimizer",
+]
+
+
+def _optimizer_rule(name: str) -> str:
+    """`name` if it is an optimizer rule Pig knows (any case), else a UsageError naming
+    the closest one."""
+    from piglatin.plan.optimizer import RULE_NAMES
+
+    known = [*RULE_NAMES, *_PIG_ONLY_RULES, "All"]
+    if name.strip().lower() in {k.lower() for k in known}:
+        return name.strip()
+    raise UsageError(
+        f"Unknown optimizer rule '{name}' for -t;{suggest(name, known)} "
+        f"The rules are {', '.join(known)}"
+    )
+
+
 def _take(opts: Options, canon: str, value: str) -> None:
     if canon == "exectype":
         if value.lower() not in ("local", "mapreduce", "mr"):
@@ -177,7 +202,7 @@ def _take(opts: Options, canon: str, value: str) -> None:
     elif canon == "file":
         opts.file = value
     elif canon == "optimizer_off":
-        opts.optimizer_off.extend(v for v in value.split(",") if v)
+        opts.optimizer_off.extend(_optimizer_rule(v) for v in value.split(",") if v)
     elif canon == "loglevel":
         if value.upper() not in LOG_LEVELS:
             raise UsageError(

@@ -118,3 +118,16 @@ def test_run_of_a_missing_script_names_it(work, capsys):
     line = error_line(capsys.readouterr().err)
     assert rc == report.PIG_EXCEPTION
     assert line.startswith("ERROR 101: run: script file 'nowhere.pig' does not exist")
+
+
+def test_an_unknown_optimizer_rule_is_refused_with_the_closest(work, capsys):
+    """`-t PushUpFiltr` turned nothing off, silently."""
+    rc = cli.main(["-x", "local", "-t", "PushUpFiltr", "-e", "A = LOAD 'in.txt'; DUMP A;"])
+    err = capsys.readouterr().err
+    assert rc == report.ILLEGAL_ARGS
+    assert "Unknown optimizer rule 'PushUpFiltr'" in err and "Did you mean 'PushUpFilter'?" in err
+    assert cli.parse_args(["-t", "pushupfilter", "-t", "All,ConstantCalculator"]).optimizer_off == [
+        "pushupfilter",
+        "All",
+        "ConstantCalculator",
+    ]
