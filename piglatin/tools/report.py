@@ -56,8 +56,24 @@ def error_message(e: BaseException) -> str:
     if isinstance(e, FileNotFoundError):
         return f"ERROR 2997: File not found: {e.filename or e}"
     if isinstance(e, DFSError):  # the cluster's state or storage: Pig's remote environment
-        return f"ERROR {REMOTE_ENVIRONMENT_ERROR}: {e}"
+        return f"ERROR {REMOTE_ENVIRONMENT_ERROR}: {e}{_why_tmp(e)}"
     return f"ERROR 2999: Unexpected internal error. {e}"
+
+
+def _why_tmp(e: DFSError) -> str:
+    """What a refused write under /tmp on the DFS was for: Pig's intermediate data."""
+    import re
+
+    from dfs.errors import DFSPermissionDenied
+
+    m = re.search(r'inode="(/tmp(?:/[^"]*)?)"', str(e))
+    if not isinstance(e, DFSPermissionDenied) or m is None:
+        return ""
+    return (
+        ". Pig writes the intermediate data of its jobs under /tmp on the DFS "
+        "(/tmp/pig-<pid>-...), so every user needs to write in /tmp: the superuser can "
+        "allow it with `hadoop fs -chmod 1777 /tmp`"
+    )
 
 
 def report_error(
