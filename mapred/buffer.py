@@ -44,11 +44,11 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice, repeat
-from operator import itemgetter
+from operator import add, itemgetter
 from typing import Any
 
 from mapred.merge import Spill, finish_spill, merge_spills, raise_changed_key, write_partitioned
-from mapred.partition import partition_many
+from mapred.partition import Partitioner, SortKey, as_partitioner, as_sort_key
 from mapred.serde import packb, unpackb
 
 __all__ = ["SortingBuffer", "CombiningBuffer", "BufferStats"]
@@ -105,8 +105,8 @@ class _Base:
         self,
         *,
         num_partitions: int,
-        partition: Callable[[Any, bytes, bytes], int],
-        sort_key: Callable[[Any], bytes],
+        partition: Partitioner | Callable[[Any, bytes, bytes], int],
+        sort_key: SortKey | Callable[[Any], bytes],
         limit_bytes: int,
         spill_dir: str,
         factor: int = 10,
@@ -114,8 +114,9 @@ class _Base:
         combine: Callable | None = None,
     ) -> None:
         self.num_partitions = num_partitions
-        self.partition = partition
-        self.sort_key = sort_key
+        partitioner, sorting = as_partitioner(partition), as_sort_key(sort_key)
+        self.partition, self._many = partitioner.one, partitioner.many
+        self.sort_key, self._sort_many = sorting.one, sorting.many
         self.limit = max(1, int(limit_bytes))
         self.spill_dir = spill_dir
         self.factor = factor
@@ -129,8 +130,6 @@ class _Base:
         self._records_bytes = 0
         n = num_partitions
         self._prefixes = [p.to_bytes(4, "big") for p in range(n)] if n > 1 else [b""]
-        self._many = partition_many(partition)
-        self._sort_many = getattr(sort_key, "many", None) or (lambda ks: list(map(sort_key, ks)))
         # the last batch's mean record size, to size the next batch (unknown: one record)
         self._per_record = float(self.limit)
         os.makedirs(spill_dir, exist_ok=True)
@@ -210,12 +209,12 @@ class _Base:
             raise TypeError("not pairs")
         keys = list(map(_first, batch))
         kbs = list(map(packb, keys))
-        payloads = list(map(bytes.__add__, kbs, map(packb, map(_second, batch))))
+        payloads = list(map(add, kbs, map(packb, map(_second, batch))))
         skbs = self._sort_many(keys)
         prefixes = self._prefixes
         if len(prefixes) > 1:
             parts = map(prefixes.__getitem__, self._many(keys, kbs, skbs))
-            skbs = list(map(bytes.__add__, parts, skbs))
+            skbs = list(map(add, parts, skbs))
         return skbs, payloads, sum(map(len, payloads))
 
     def _serialize_each(self, batch: list) -> tuple[list[bytes], list[bytes], int]:

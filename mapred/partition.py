@@ -5,11 +5,18 @@ meet in every process; never Python's per-process ``hash``), the total-order par
 byte sort key / grouping functions. Must not touch: buffers, files or scheduling.
 
 A partition function here has the signature ``part(key, key_bytes, sort_bytes) -> int`` so each
-partitioner uses whichever form it needs without re-serializing; ``partition_many(part)`` gives
-its batch form, ``(keys, key bytes, sort bytes) -> partitions``, in C-level calls where it can.
+partitioner uses whichever form it needs without re-serializing. The contracts are typed: a
+``Partitioner`` holds ``one`` (that function) and ``many``, its batch form ``(keys, key bytes,
+sort bytes) -> partitions`` in C-level calls where it can; a ``SortKey`` holds ``one`` (key ->
+byte sort key) and ``many`` (a list of keys -> their sort keys). Both are callable as their
+``one``; ``as_partitioner``/``as_sort_key`` wrap a plain function (its batch form a ``map``).
 
 >>> part = hash_partitioner(4)
->>> part("x", b"\\xa1x", b"") == part("x", b"\\xa1x", b"") and 0 <= part("x", b"\\xa1x", b"") < 4
+>>> part.one("x", b"\\xa1x", b"") == part("x", b"\\xa1x", b"")
+True
+>>> 0 <= part("x", b"\\xa1x", b"") < 4
+True
+>>> list(part.many(["x"], [b"\\xa1x"], [b""])) == [part("x", b"\\xa1x", b"")]
 True
 """
 
@@ -17,7 +24,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from itertools import repeat
+from operator import mod
 from typing import Any
 
 import mmh3
@@ -27,16 +36,66 @@ from mapred.errors import JobConfigError
 from mapred.serde import packb, sort_bytes, sort_bytes_many
 
 __all__ = [
+    "Partitioner",
+    "SortKey",
+    "BYTE_SORT_KEY",
+    "as_partitioner",
+    "as_sort_key",
     "hash_partition",
     "hash_partitioner",
     "TotalOrderPartitioner",
     "make_partitioner",
     "make_sort_key",
-    "partition_many",
     "TOTAL_ORDER_CUTS",
 ]
 
 PartitionFn = Callable[[Any, bytes, bytes], int]
+ManyPartitionFn = Callable[[Sequence, Sequence[bytes], Sequence[bytes]], Iterable[int]]
+
+
+@dataclass(frozen=True, slots=True)
+class Partitioner:
+    """A partitioner: ``one(key, key bytes, sort bytes) -> partition`` and its batch form
+    ``many(keys, key bytes, sort bytes) -> partitions`` (an iterable, in step with the keys)."""
+
+    one: PartitionFn
+    many: ManyPartitionFn
+
+    def __call__(self, key: Any, kb: bytes, skb: bytes) -> int:
+        return self.one(key, kb, skb)
+
+
+@dataclass(frozen=True, slots=True)
+class SortKey:
+    """A byte sort key: ``one(key) -> bytes`` and its batch form ``many(keys) -> [bytes]``."""
+
+    one: Callable[[Any], bytes]
+    many: Callable[[Sequence], list[bytes]]
+
+    def __call__(self, key: Any) -> bytes:
+        return self.one(key)
+
+
+#: The default sort key: ``mapred.serde.sort_bytes`` (batch form ``sort_bytes_many``).
+BYTE_SORT_KEY = SortKey(sort_bytes, sort_bytes_many)
+
+
+def as_partitioner(part: Partitioner | PartitionFn) -> Partitioner:
+    """`part` itself, or a plain partition function with a ``map`` of it as its batch form."""
+    if isinstance(part, Partitioner):
+        return part
+    if isinstance(part, TotalOrderPartitioner):
+        return Partitioner(part, part.many)
+    return Partitioner(part, lambda keys, kbs, skbs: map(part, keys, kbs, skbs))
+
+
+def as_sort_key(sort_key: SortKey | Callable[[Any], bytes]) -> SortKey:
+    """`sort_key` itself, or a plain function with a ``map`` of it as its batch form."""
+    if isinstance(sort_key, SortKey):
+        return sort_key
+    if sort_key is sort_bytes:
+        return BYTE_SORT_KEY
+    return SortKey(sort_key, lambda keys: list(map(sort_key, keys)))
 
 #: Configuration property carrying the total-order cut points (list of sort-key bytes).
 TOTAL_ORDER_CUTS = "mapreduce.totalorderpartitioner.cuts"
@@ -49,23 +108,16 @@ def hash_partition(key_bytes: bytes, n: int) -> int:
     return _hash(key_bytes, 0, False) % n
 
 
-def hash_partitioner(n: int) -> PartitionFn:
+def hash_partitioner(n: int) -> Partitioner:
+    """The default partitioner: ``hash_partition`` of the key bytes."""
+
     def part(key: Any, kb: bytes, skb: bytes) -> int:
         return _hash(kb, 0, False) % n
 
     def many(keys: Sequence, kbs: Sequence[bytes], skbs: Sequence[bytes]) -> Iterable[int]:
-        return map(n.__rmod__, map(_hash, kbs, repeat(0), repeat(False)))
+        return map(mod, map(_hash, kbs, repeat(0), repeat(False)), repeat(n))
 
-    part.many = many
-    return part
-
-
-def partition_many(part: PartitionFn) -> Callable[[Sequence, Sequence, Sequence], Iterable[int]]:
-    """The batch form of `part`: its own ``many`` when it has one, else a map of it."""
-    many = getattr(part, "many", None)
-    if many is not None:
-        return many
-    return lambda keys, kbs, skbs: map(part, keys, kbs, skbs)
+    return Partitioner(part, many)
 
 
 class TotalOrderPartitioner:
@@ -84,9 +136,8 @@ class TotalOrderPartitioner:
         return map(bisect_right, repeat(self.cuts), skbs)
 
 
-def make_sort_key(job: Any) -> Callable[[Any], bytes]:
-    """key -> byte sort key, honouring the job's ``sort_key`` comparator. The function's
-    ``many`` attribute is its batch form (a list of keys -> their sort keys)."""
+def make_sort_key(job: Any) -> SortKey:
+    """key -> byte sort key, honouring the job's ``sort_key`` comparator."""
     if has_method(type(job), "sort_key"):
         user = job.sort_key
 
@@ -96,15 +147,22 @@ def make_sort_key(job: Any) -> Callable[[Any], bytes]:
         def many(keys: Sequence) -> list[bytes]:
             return sort_bytes_many(list(map(user, keys)))
 
-        sort_key.many = many
-        return sort_key
-    return sort_bytes
+        return SortKey(sort_key, many)
+    return BYTE_SORT_KEY
 
 
-def make_partitioner(job: Any, n: int, conf: Any) -> PartitionFn:
-    """The partition function for `job` with `n` reduce partitions."""
+def _zero(key: Any, kb: bytes, skb: bytes) -> int:
+    return 0
+
+
+def _zeros(keys: Sequence, kbs: Sequence[bytes], skbs: Sequence[bytes]) -> Iterable[int]:
+    return repeat(0, len(keys))
+
+
+def make_partitioner(job: Any, n: int, conf: Any) -> Partitioner:
+    """The partitioner for `job` with `n` reduce partitions."""
     if n <= 1:
-        return lambda key, kb, skb: 0
+        return Partitioner(_zero, _zeros)
     cls = type(job)
     if has_method(cls, "partition"):
         user = job.partition
@@ -117,7 +175,7 @@ def make_partitioner(job: Any, n: int, conf: Any) -> PartitionFn:
                 )
             return p
 
-        return part
+        return as_partitioner(part)
     if getattr(cls, "partitioner", None) == "total_order":
         cuts = conf.get(TOTAL_ORDER_CUTS)
         if cuts is None:
@@ -128,7 +186,7 @@ def make_partitioner(job: Any, n: int, conf: Any) -> PartitionFn:
             raise JobConfigError(
                 f"{TOTAL_ORDER_CUTS} holds {len(cuts)} cut points; {n} reducers need {n - 1}"
             )
-        return TotalOrderPartitioner(cuts)
+        return as_partitioner(TotalOrderPartitioner(cuts))
     if has_method(cls, "group_key"):
         group = job.group_key
 
@@ -137,8 +195,7 @@ def make_partitioner(job: Any, n: int, conf: Any) -> PartitionFn:
 
         def many(keys: Sequence, kbs: Sequence[bytes], skbs: Sequence[bytes]) -> Iterable[int]:
             hashes = map(_hash, map(packb, map(group, keys)), repeat(0), repeat(False))
-            return map(n.__rmod__, hashes)
+            return map(mod, hashes, repeat(n))
 
-        part_group.many = many
-        return part_group
+        return Partitioner(part_group, many)
     return hash_partitioner(n)

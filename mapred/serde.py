@@ -24,7 +24,7 @@ import math
 import struct
 from collections.abc import Iterable, Iterator
 from itertools import repeat
-from operator import itemgetter
+from operator import add, itemgetter, mod
 from typing import Any, BinaryIO
 
 import msgpack
@@ -226,7 +226,7 @@ def sort_bytes_many(keys: Iterable[Any]) -> list[bytes]:
     keys = keys if type(keys) is list else list(keys)
     types = set(map(type, keys))
     if types == _STR_ONLY:
-        return list(map(_STR.__add__, map(str.encode, keys, _UTF8, _SURROGATES)))
+        return list(map(add, repeat(_STR), map(str.encode, keys, _UTF8, _SURROGATES)))
     if types == _TUPLE_ONLY and set(map(len, keys)) == _PAIR_LEN:
         firsts = list(map(_item0, keys))
         seconds = list(map(_item1, keys))
@@ -237,12 +237,11 @@ def sort_bytes_many(keys: Iterable[Any]) -> list[bytes]:
             and max(seconds) < _HIGH
         ):
             raws = map(bytes.replace, map(str.encode, firsts, _UTF8, _SURROGATES), _NUL, _NUL_ESC)
-            ints = map(_pack_u64, map(_BIAS.__add__, seconds))
-            return list(map(_STR_INT_PAIR.__mod__, zip(raws, ints)))
+            ints = map(_pack_u64, map(add, seconds, repeat(_BIAS)))
+            return list(map(mod, repeat(_STR_INT_PAIR), zip(raws, ints)))
     return list(map(sort_bytes, keys))
 
 
-sort_bytes.many = sort_bytes_many  # the batch form, for callers handed any sort key function
 _STR_ONLY, _TUPLE_ONLY, _INT_ONLY, _PAIR_LEN = {str}, {tuple}, {int}, {2}
 _UTF8, _SURROGATES = repeat("utf-8"), repeat("surrogatepass")
 _NUL, _NUL_ESC = repeat(b"\x00"), repeat(b"\x00\xff")

@@ -36,7 +36,9 @@ class ReplicatedJoin(Job):
     def setup(self) -> None:
         names = [n for n in str(self.context.get(PARTS, "")).split(",") if n]
         if not names:
-            raise JobConfigError(f"the replicated join needs the relation in the cache (-D {PARTS})")
+            raise JobConfigError(
+                f"the replicated join needs the relation in the cache (-D {PARTS})"
+            )
         self.relation: RelationMap = load_relation([self.context.cache_path(n) for n in names])
 
     def map(self, offset: int, line: str) -> list | None:
@@ -67,12 +69,19 @@ def cache_conf(relation: str) -> dict[str, str]:
     parts = relation_parts(relation)
     names = [os.path.basename(p) for p in parts]
     if len(set(names)) != len(names):
-        raise JobConfigError(f"relation {relation}: part files with the same name cannot share the cache")
+        raise JobConfigError(
+            f"relation {relation}: part files with the same name cannot share the cache"
+        )
     return {CACHE_FILES: ",".join(parts), PARTS: ",".join(names), "mapreduce.job.reduces": 0}
 
 
-def run(annotations: str, relation: str, output: str, conf: Mapping[str, Any] | None = None,
-        executor: Any = None) -> JobResult:
+def run(
+    annotations: str,
+    relation: str,
+    output: str,
+    conf: Mapping[str, Any] | None = None,
+    executor: Any = None,
+) -> JobResult:
     merged = {**dict(conf or {}), **cache_conf(relation)}
     return run_job(ReplicatedJoin, [annotations], output, merged, executor, name="replicated join")
 

@@ -154,24 +154,24 @@ def test_sort_bytes_many_is_sort_bytes_of_each(keys):
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.binary(max_size=6)), st.integers(2, 9))
 def test_partition_many_is_the_partitioner_of_each(kbs, n):
-    from mapred.partition import hash_partitioner, partition_many
+    from mapred.partition import as_partitioner, hash_partitioner
 
     for part in (hash_partitioner(n), TotalOrderPartitioner(sorted(kbs)[: n - 1])):
-        assert list(partition_many(part)(kbs, kbs, kbs)) == [part(k, k, k) for k in kbs]
+        typed = as_partitioner(part)
+        assert list(typed.many(kbs, kbs, kbs)) == [typed.one(k, k, k) for k in kbs]
+        assert [typed.one(k, k, k) for k in kbs] == [part(k, k, k) for k in kbs]
 
 
 @settings(max_examples=50, deadline=None)
 @given(st.lists(st.tuples(st.text(max_size=3), st.integers(0, 3))), st.integers(2, 9))
 def test_group_key_partitioner_batch_form_is_the_same(keys, n):
-    from mapred.partition import partition_many
-
     class Grouped:
         def group_key(self, key):
             return key[0]
 
     part = make_partitioner(Grouped(), n, {})
     kbs = [packb(k) for k in keys]
-    assert list(partition_many(part)(keys, kbs, kbs)) == [part(k, b, b) for k, b in zip(keys, kbs)]
+    assert list(part.many(keys, kbs, kbs)) == [part.one(k, b, b) for k, b in zip(keys, kbs)]
 
 
 @given(st.lists(st.one_of(st.integers(), st.floats(allow_nan=False)), min_size=2, max_size=30))
