@@ -25,7 +25,7 @@ from piglatin.back.exprs import key_bytes
 from piglatin.back.joinkeys import has_null, width
 from piglatin.back.physical import Compiler, chain_functions
 from piglatin.back.spillbag import CHECK_ROWS, BagBudget, RowBuffer, group_bags, product_rows
-from piglatin.back.storage import pack_value, unpack_value
+from piglatin.back.storage import pack_value, unpack_value, unpacker
 from piglatin.model import data
 from piglatin.plan import logical as L
 
@@ -401,6 +401,8 @@ def _join(job: Any, op: L.LogicalOperator, kind: str, budget: BagBudget) -> Call
     pads = [(None,) * w for w in widths]
     skewed = job.spec.strategy == "skewed"
     hot = hot_keys(job.context.conf) if skewed else {}
+    if n == 2:
+        return _two_way_join(budget, max_rows, outer, pads, hot)
 
     def make(key, values):
         buffered = [RowBuffer(budget, n - 1, max_rows) for _ in range(n - 1)]
@@ -428,6 +430,52 @@ def _join(job: Any, op: L.LogicalOperator, kind: str, budget: BagBudget) -> Call
                 b.close()
 
     return make
+
+
+def _two_way_join(
+    budget: BagBudget, max_rows: int | None, outer: list[bool], pads: list[tuple], hot: dict
+) -> Callable:
+    """`_join`'s make for two inputs: the left rows are held, the right ones streamed a batch
+    at a time (unpacked C-level, joined in one comprehension while the product of a batch and
+    the held rows stays under `spillbag.CHECK_ROWS`; row by row once the left side spilled)."""
+    unpack = unpacker()
+    pad_left, pad_right_row = pads
+
+    def make(key, values):
+        held = RowBuffer(budget, 1, max_rows)
+        # a hot key's right rows are copied to reducers that may hold none of its left rows
+        pad_right = outer[1] and not (hot and key[:-3] in hot)
+        values = iter(values)
+        streamed = False
+        try:
+            for tag, pv in values:
+                if tag == 0:
+                    held.append(unpack(pv))
+                    continue
+                streamed = True  # inputs arrive in tag order: the rest are right rows
+                batch = max(1, CHECK_ROWS // max(1, len(held)))
+                rights = chain(((tag, pv),), values)
+                while pvs := list(islice(rights, batch)):
+                    rows = list(map(unpack, map(_second, pvs)))
+                    if not len(held):
+                        if pad_right:
+                            yield [pad_left + r for r in rows]
+                    elif not held.spilled:
+                        items = held.items
+                        yield [t + r for r in rows for t in items]
+                    else:
+                        for r in rows:
+                            yield from _joined(held, r)
+                break
+            if not streamed and outer[0]:
+                yield from _joined(held, pad_right_row)
+        finally:
+            held.close()
+
+    return make
+
+
+_second = itemgetter(1)
 
 
 def _joined(rows: RowBuffer, r: tuple) -> Iterator[list]:
