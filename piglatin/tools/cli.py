@@ -285,10 +285,20 @@ def read_properties(path: str) -> dict[str, str]:
 
 
 # ----------------------------------------------------------------------- main
+#: what Pig's Main.determineScriptType runs as an embedded script instead of Pig Latin
+_EMBEDDED = {".py": "Python", ".js": "JavaScript", ".groovy": "Groovy", ".rb": "Ruby"}
+
+
 def _script(opts: Options) -> tuple[str, str | None]:
     if opts.execute is not None:
         return opts.execute.rstrip() + ("" if opts.execute.rstrip().endswith(";") else ";"), None
     assert opts.file is not None
+    if Path(opts.file).suffix.lower() in _EMBEDDED and Path(opts.file).is_file():
+        raise UsageError(
+            f"{opts.file} is a {_EMBEDDED[Path(opts.file).suffix.lower()]} file: Pig's embedded "
+            "scripts are not supported. Use its functions as UDFs from a Pig Latin script: "
+            f"REGISTER '{opts.file}' USING jython AS myfuncs;"
+        )
     try:
         return Path(opts.file).read_text(encoding="utf-8"), opts.file
     except FileNotFoundError:

@@ -131,3 +131,13 @@ def test_an_unknown_optimizer_rule_is_refused_with_the_closest(work, capsys):
         "All",
         "ConstantCalculator",
     ]
+
+
+def test_a_python_file_given_as_the_script_says_how_to_use_it(work, capsys):
+    """Pig runs `pig x.py` as an embedded (Jython) script; here it was parsed as Pig Latin
+    and failed on its first line with a syntax error."""
+    (work / "udfs.py").write_text("def f(x):\n    return x\n")
+    rc = cli.main(["-x", "local", "udfs.py"])
+    err = capsys.readouterr().err
+    assert rc == report.ILLEGAL_ARGS and "1200" not in err
+    assert "udfs.py is a Python file" in err and "REGISTER 'udfs.py' USING jython" in err
