@@ -10,8 +10,10 @@ decoded records per input segment. The k-way merge works a block at a time in C-
 smallest of the blocks' last sort keys is a watermark every record at or below which can go out
 (``bisect`` finds them in each block, one stable ``list.sort`` orders those under it, and the
 records equal to it follow run by run), so the merge is stable by run order, as ``heapq.merge``
-would be, without a Python step per record. Writing is C-level too: ``writelines`` over the
-framed parts, so nothing beyond the file's buffer is copied.
+would be, without a Python step per record. Writing is C-level too: each chunk of
+``_WRITE_RECORDS`` records is framed and joined into one bytes object and written with one call
+(``writelines`` would look ``write`` up and call it once per part: twice or three times a record);
+a chunk holds about ``_WRITE_BYTES``, sized by the one before it.
 """
 
 from __future__ import annotations
@@ -40,7 +42,9 @@ Record = tuple  # (sort bytes, key, value)
 Spill = tuple  # (path, index)
 
 _first, _second = itemgetter(0), itemgetter(1)
-_WRITE_RECORDS = 8192  # records taken at a time when writing a segment
+_WRITE_RECORDS = 1024  # records framed, joined and written at a time, at most
+_WRITE_BYTES = 64 << 10  # about this many bytes at a time
+_FIRST_CHUNK = 64  # records in a file's first chunk (their size sets the next chunk's)
 _MADE_RECORDS = 1024  # records taken at a time from an iterator (made on the way)
 _WRITE_BUFFER = 64 << 10
 _MERGE_RECORDS = 1 << 17  # decoded records a k-way merge holds at most (over all its blocks)
@@ -64,12 +68,13 @@ def write_partitioned(
     index: Index = [(0, 0, 0)] * num_partitions
     pack = new_packer().pack
     total = 0
+    size = [_FIRST_CHUNK]  # records per chunk: sized to about _WRITE_BYTES by the last chunk
     with open(path, "wb", buffering=_WRITE_BUFFER) as f:
-        write = f.writelines  # C-level, and nothing framed beyond the file's buffer is held
+        write = f.write
         for p, records in runs:
             start = f.tell()
             count = 0
-            for chunk in _chunks(records, _WRITE_RECORDS):
+            for chunk in _chunks(records, size):
                 if raw:  # the sort key framed as msgpack bin, then the ready key and value
                     keys = map(_first, chunk)
                     if strip:
@@ -77,24 +82,29 @@ def write_partitioned(
                     payloads = map(_second, chunk)
                     if spill:
                         payloads = map(pack, payloads)
-                    write(chain.from_iterable(zip(map(pack, keys), payloads)))
+                    data = b"".join(chain.from_iterable(zip(map(pack, keys), payloads)))
                 else:
-                    write(map(pack, chain.from_iterable(chunk)))
+                    data = b"".join(map(pack, chain.from_iterable(chunk)))
+                write(data)
+                size[0] = max(1, min(_WRITE_RECORDS, len(chunk) * _WRITE_BYTES // (len(data) + 1)))
                 count += len(chunk)
             index[p] = (start, f.tell() - start, count)
             total += count
     return index, total
 
 
-def _chunks(records: Iterable[Record], size: int) -> Iterator[Sequence[Record]]:
-    """Slices of a list, or lists taken from any other iterable, of `size` records at most."""
+def _chunks(records: Iterable[Record], size: list[int]) -> Iterator[Sequence[Record]]:
+    """Slices of a list, or lists taken from any other iterable, of ``size[0]`` records at
+    most (read again before each chunk: the caller adjusts it)."""
     if type(records) is list:
-        for i in range(0, len(records), size):
-            yield records[i : i + size] if len(records) > size else records
+        i, n = 0, len(records)
+        while i < n:
+            j = i + size[0]
+            yield records[i:j] if i or j < n else records
+            i = j
         return
     it = iter(records)
-    size = min(size, _MADE_RECORDS)  # made as they are taken: fewer at once
-    while chunk := list(islice(it, size)):
+    while chunk := list(islice(it, min(size[0], _MADE_RECORDS))):
         yield chunk
 
 
