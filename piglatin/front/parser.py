@@ -277,13 +277,16 @@ def _token_error(e: UnexpectedToken, text: str) -> ParseError:
         )
     shown = tok[1:-1] if tok.type == "STRING" else tok
     msg = f"Syntax error, unexpected symbol at or near '{shown}'"
+    if "COMP_OP" in e.expected and re.match(r"=(?!=)", str(tok)):  # `FILTER A BY x = 1`
+        msg = "Syntax error, unexpected symbol at or near '='; compare values with =="
+        return ParseError(f"{msg} ('=' only names a relation)", line=e.line, column=e.column)
     label = _named_mistake(e)
     if label:
         return ParseError(f"{msg}; {label}", line=e.line, column=e.column)
     if (
         "SEMICOLON" in e.expected
         and tok.type in ("IDENT", "FUNC_NAME", "GRUNT_CMD")
-        and tok.column == 1
+        and (tok.column == 1 or re.match(r"\s*=(?!=)", text[tok.end_pos :]))
     ):
         msg += "; missing ';' at the end of the previous statement?"
     elif tok.type == "EQUAL" and "IDENT" not in e.expected:

@@ -141,3 +141,18 @@ def test_a_python_file_given_as_the_script_says_how_to_use_it(work, capsys):
     err = capsys.readouterr().err
     assert rc == report.ILLEGAL_ARGS and "1200" not in err
     assert "udfs.py is a Python file" in err and "REGISTER 'udfs.py' USING jython" in err
+
+
+@pytest.mark.parametrize(
+    ("script", "needle"),
+    [
+        ("A = LOAD 'in.txt' AS (n:int); B = FILTER A BY n = 1; DUMP B;", "compare values with =="),
+        ("A = LOAD 'in.txt' AS (n:int) B = LIMIT A 1; DUMP B;", "missing ';' at the end of"),
+    ],
+)
+def test_sql_habits_get_a_pig_answer(work, capsys, script, needle):
+    """`= 1` in a condition listed 17 expected tokens; a missing `;` between two statements
+    on one line listed `$END, ')', ',', ';', PARALLEL`."""
+    rc = cli.main(["-x", "local", "-e", script])
+    line = error_line(capsys.readouterr().err)
+    assert rc == report.PARSE_EXCEPTION and needle in line and "$END" not in line
