@@ -130,6 +130,9 @@ def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:
         return _sample_tail(job, op)
     if kind == "order" or (kind == "rank" and op.keys):
         keyf = comp.sort_key(op.keys)
+        if written_by_map(spec):
+            emit = job.emit
+            return lambda t: [(keyf(t), emit(t)[0][1])]
         return lambda t: [(keyf(t), pack_value(t))]
     if kind == "distinct":
         seen = job.state.seen if hasattr(job, "state") else set()
@@ -259,6 +262,26 @@ def _outer_sides(op: L.LOJoin) -> list[bool]:
     ]
 
 
+def written_by_map(spec: Any) -> bool:
+    """An ORDER whose sorted rows are written as they are (nothing fused after it): the map
+    side formats each row's output record (`PigJob.emit`: the store's line, or the packed
+    row) as its value, and the reduce side writes the values in key order without decoding
+    and formatting them again."""
+    return spec.kind == "order" and not spec.reduce_chain
+
+
+def _written_records(text: bool) -> Callable[[Any, Iterable[Any]], list]:
+    """The reduce side of `written_by_map`: the values, in order, one write per key."""
+    if not text:
+        return lambda key, values: [(None, v) for v in values]
+
+    def reduce(key, values):
+        lines = list(values)
+        return [(None, lines[0] if len(lines) == 1 else "\n".join(lines))]
+
+    return reduce
+
+
 # ---------------------------------------------------------------------------------- reduce side
 def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
     spec, plan = job.spec, job.plan
@@ -268,6 +291,8 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
     if kind == "group" and spec.combine:
         rest = [job.compiler.narrow(o, 0) for o in chain[1:]]
         return agg_reducer(job, op, chain_functions(rest, job.emit))
+    if written_by_map(spec):
+        return _written_records(job.context.conf.get("pig.output.format") == "text")
     budget = BagBudget.of(job.context.conf, "reduce")
     comp = Compiler(job.compiler.scalars, job.compiler.udfs, plan=plan, bags=budget)
     stages = [comp.narrow(o, 0) for o in chain]

@@ -441,3 +441,48 @@ def test_cogroup_map_records_equal_plain_python(tmp_path: Path, codegen: str) ->
     want2 = [text(*key, pairs[0][key], pairs[1][key]) for key in set(left) | set(right)]
     got2 = [line for p in (tmp_path / "out2").glob("part-*") for line in p.read_text().splitlines()]
     assert sorted(got2) == sorted(want2)
+
+
+@pytest.mark.parametrize("parallel", [1, 3])
+def test_order_rows_written_by_the_map_side_keep_the_total_order(tmp_path: Path, parallel) -> None:
+    """An ORDER with nothing after it formats each row's line on the map side and its reduce
+    side writes them in key order: the part files concatenate to the rows sorted by plain
+    Python (nulls first), each line as PigStorage writes it; and BinStorage output reads back
+    as the same rows."""
+    rnd = random.Random(3)
+    data = [
+        (
+            rnd.choice(["a", "b", "c", None]),
+            rnd.choice([0, 2, None, 7]),
+            rnd.randrange(-9, 9),
+            rnd.choice([None, {}, {"q": "v1"}, {"q": "v2", "z": "w"}]),
+            rnd.choice([None, [], [1], [2, 3]]),
+        )
+        for _ in range(500)
+    ]
+    (tmp_path / "a.txt").write_text("".join(_pig_text(*r) + "\n" for r in data))
+    script = f"""A = LOAD 'a.txt' AS (k:chararray, j:int, n:int, m:map[], b:bag{{t:(x:int)}});
+        B = ORDER A BY k DESC, n PARALLEL {parallel};
+        STORE B INTO 'out';
+        STORE B INTO 'bin' USING BinStorage();
+        C = LOAD 'bin' USING BinStorage() AS (k:chararray, j:int, n:int, m:map[], b:bag{{}});
+        D = FOREACH C GENERATE k, n;
+        STORE D INTO 'back';"""
+    log = io.StringIO()
+    assert run_script(script, exec_type="local", cwd=tmp_path, filename="t.pig", out=log) == 0
+    lines = []
+    for part in sorted((tmp_path / "out").glob("part-*")):
+        lines += part.read_text().splitlines()
+    desc = sorted((r for r in data if r[0] is not None), key=lambda r: r[0], reverse=True)
+    expected_keys = [(r[0], r[2]) for r in desc] + [(None, r[2]) for r in data if r[0] is None]
+    got_keys = [(ln.split("\t")[0] or None, int(ln.split("\t")[2])) for ln in lines]
+    by_k = lambda ks: [k for k, _ in ks]  # noqa: E731
+    assert by_k(got_keys) == by_k(expected_keys)
+    for k in {r[0] for r in data}:  # within a key, n ascending
+        ns = [n for kk, n in got_keys if kk == k]
+        assert ns == sorted(ns)
+    assert sorted(lines) == sorted(_pig_text(*r) for r in data)
+    got_back = []
+    for part in sorted((tmp_path / "back").glob("part-*")):
+        got_back += part.read_text().splitlines()
+    assert sorted(got_back) == sorted(text(r[0], r[2]) for r in data)
