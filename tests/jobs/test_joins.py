@@ -264,3 +264,48 @@ def test_reduce_side_join_in_its_other_configurations(tmp_path, buffered, join_t
     rows = collections.Counter(f"{k}\t{v}" for k, v in result.read_output())
     want = expected_outer_rows if join_type == "leftouter" else expected_rows
     assert rows == want(annotations, relation)
+
+
+def test_keyed_pieces_deal_a_hot_key_into_shares_and_keep_every_value():
+    """In-mapper combining (jobs.joins.KeyedPieces): a key seen in many batches with many
+    bytes comes out as 8 (key, share) records, a small key as one; every value exactly once."""
+    from jobs.joins import KeyedPieces
+
+    groups = KeyedPieces(1 << 30, "\t", spread=8)
+    hot, cold = [], []
+    for b in range(10):
+        values = [f"e{b}-{i:05d}" for i in range(300)]
+        hot += values
+        cold.append(f"c{b}")
+        assert groups.add(["hot"] * 300 + ["cold"], values + [f"c{b}"]) is None
+    out = groups.flush()
+    shares = sorted(key[1] for key, _ in out if key[0] == "hot")
+    assert shares == list(range(8))
+    got_hot = [v for key, text in out if key[0] == "hot" for v in text.split("\t")]
+    assert sorted(got_hot) == sorted(hot)
+    assert [(key, text.split("\t")) for key, text in out if key[0] == "cold"] == [
+        (("cold", 0), cold)
+    ]
+    assert groups.flush() == []
+
+
+def test_keyed_pieces_flush_when_past_their_budget():
+    from jobs.joins import KeyedPieces
+
+    groups = KeyedPieces(2000, "\n")
+    flushed = [
+        groups.add([f"k{i % 7}" for i in range(50)], [f"row {b} {i}" for i in range(50)])
+        for b in range(20)
+    ]
+    assert any(flushed) and not all(flushed)  # flushed now and then, not every batch
+    rows = [row for out in flushed if out for _, text in out for row in text.split("\n")]
+    rows += [row for _, text in groups.flush() for row in text.split("\n")]
+    assert sorted(rows) == sorted(f"row {b} {i}" for b in range(20) for i in range(50))
+
+
+def test_singleton_reduce_joins_any_share_of_a_concept():
+    job = singleton.SingletonJoin()
+    job.relation = {"c": ["c\tp1\t1", "c\tp2\t2"]}
+    rows = sorted(job.reduce(("c", 5), iter(["e1\te2", "e3"])))
+    assert rows == sorted((e, r) for e in ("e1", "e2", "e3") for r in job.relation["c"])
+    assert job.reduce(("unknown", 0), iter(["e9"])) is None
