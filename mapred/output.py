@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Iterable
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, BinaryIO
 
 from dfs.conf import Configuration
@@ -24,6 +24,7 @@ from mapred.recordfile import RecordFileWriter
 _FLUSH_BYTES = 1 << 20
 _BATCH = 4096  # pairs joined into text at once
 _PAIR = {2}
+_END = ("",)
 
 
 class RecordWriter:
@@ -119,12 +120,14 @@ class TextRecordWriter(RecordWriter):
             try:
                 if set(map(len, batch)) != _PAIR:
                     raise TypeError("not pairs")
-                text = "\n".join(map(join, batch))  # TypeError unless every key and value is a str
+                # TypeError unless every key and value is a str; the empty last part ends the
+                # text with a newline (no copy of it to append one)
+                text = "\n".join(chain(map(join, batch), _END))
             except TypeError:
                 for k, v in batch:
                     self.write(k, v)
                 continue
-            data = (text + "\n").encode()
+            data = text.encode()
             self._parts.append(data)
             self._size += len(data)
             if self._size >= _FLUSH_BYTES:
