@@ -117,11 +117,11 @@ class FsckOptions:
             if flag in ("files", "blocks", "locations", "racks", "openforwrite", "verify"):
                 setattr(self, flag, True)
             elif flag in ("move", "delete", "list-corruptfileblocks", "replicaDetails"):
-                raise UsageError(f"fsck: option {arg} is not supported by minihadoop")
+                raise UsageError(f"option {arg} is not supported by minihadoop")
             elif flag is not None:
-                raise UsageError(f"fsck: Illegal option '{arg}'\n{FSCK_USAGE}")
+                raise UsageError(f"Illegal option '{arg}'\n{FSCK_USAGE}")
             elif seen_path:
-                raise UsageError(f"fsck: can only operate on one path at a time '{arg}'")
+                raise UsageError(f"can only operate on one path at a time '{arg}'")
             else:
                 self.path, seen_path = arg, True
         self.blocks = self.blocks or self.locations or self.racks
@@ -384,12 +384,12 @@ def format_report(
 def run_dfsadmin(client: Any, args: Sequence[str], write: Callable[[str], None]) -> int:
     """``hadoop dfsadmin -report [-live] [-dead] | -safemode get|enter|leave|wait``."""
     if not args:
-        raise UsageError("dfsadmin: no command given")
+        raise UsageError("no command given")
     command, rest = args[0], list(args[1:])
     if command == "-report":
         unknown = [a for a in rest if a not in ("-live", "-dead", "-decommissioning")]
         if unknown:
-            raise UsageError(f"dfsadmin: Illegal option '{unknown[0]}'")
+            raise UsageError(f"Illegal option '{unknown[0]}'")
         nodes = client.datanode_report()
         if "-decommissioning" in rest:
             write(format_decommissioning(nodes))
@@ -402,7 +402,7 @@ def run_dfsadmin(client: Any, args: Sequence[str], write: Callable[[str], None])
         return _safemode(client, rest, write)
     if command == "-refreshNodes":
         if rest:
-            raise UsageError(f"dfsadmin: Illegal option '{rest[0]}'")
+            raise UsageError(f"Illegal option '{rest[0]}'")
         client.nn.refresh_nodes(client.user)
         write("Refresh nodes successful\n")
         return 0
@@ -421,7 +421,7 @@ def _safemode(client: Any, rest: list[str], write: Callable[[str], None]) -> int
     """``-safemode get|enter|leave|forceExit|wait``: HDFS's one line, ``Safe mode is ON|OFF``
     (``wait`` returns once it is off)."""
     if len(rest) != 1 or rest[0] not in ("get", "enter", "leave", "wait", "forceExit"):
-        raise UsageError("dfsadmin: -safemode takes one of enter | leave | get | wait | forceExit")
+        raise UsageError("-safemode takes one of enter | leave | get | wait | forceExit")
     action = rest[0]
 
     def ask(what: str) -> bool:

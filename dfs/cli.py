@@ -20,7 +20,9 @@ Imports stay lazy: ``hadoop fs -ls /`` loads only click, dfs.conf, dfs.shell and
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -34,6 +36,7 @@ from dfs.errors import ConfigError, DFSError
 HADOOP_CONTEXT = dict(ignore_unknown_options=True, allow_extra_args=True, help_option_names=[])
 USAGE_STATUS = 255  # Hadoop's -1
 INTERNAL_STATUS = 2
+INTERNAL_HINT = "run the command again with --debug for the traceback"
 
 _VALUED = {
     "-fs": "fs.defaultFS",
@@ -100,6 +103,7 @@ def parse_generic_options(
     for path in conf_files:
         conf.update(read_site_file(_existing(path)))
     conf.update(overrides)
+    conf.check(overrides)  # a bad -D value is refused here, before any work, naming the key
     return conf, rest
 
 
@@ -129,8 +133,10 @@ def run_command(
     """Parse generic options, run ``fn(conf, rest)``, and map any failure to one line + status.
 
     DFS and configuration errors print ``name: message`` (status 1); command-line mistakes
-    status 255; anything unexpected ``ERROR 2999: Unexpected internal error. <msg>`` (status 2).
-    Tracebacks only with ``--debug``.
+    status 255; anything unexpected ``ERROR 2999: Unexpected internal error. <msg>`` (status 2)
+    and where its traceback is. Tracebacks on stderr only with ``--debug``. The command logs to
+    ``$MINIHADOOP_HOME/logs/`` (see dfs.cmdlog) at the level ``hadoop.root.logger`` or
+    ``--loglevel`` sets.
     """
     debug = debug_requested(args, ctx)
     if debug:
@@ -139,37 +145,88 @@ def run_command(
         )
     try:
         conf, rest = parse_generic_options(args)
-        return int(fn(conf, rest) or 0)
-    except (CommandLineError, *_usage_errors()) as e:
-        _report(debug, f"{name}: {e}")
-        return USAGE_STATUS
-    except (DFSError, ConfigError) as e:
-        _report(debug, f"{name}: {e.message}")
-        return 1
-    except BrokenPipeError:
+        spec = _root_logger(conf, ctx)
+    except (Exception, KeyboardInterrupt) as e:  # noqa: BLE001 - see _failed
+        return _failed(e, name, debug, None)
+    from dfs.cmdlog import command_log
+    from dfs.conf import current_user
+
+    daemon = name in _DAEMONS or (name == "namenode" and not rest)  # logs of their own
+    logging_to = (
+        contextlib.nullcontext()
+        if daemon
+        else command_log(_home(conf), current_user(), name, list(args), spec)
+    )
+    with logging_to as logfile:
+        try:
+            status = int(fn(conf, rest) or 0)
+        except (Exception, KeyboardInterrupt) as e:  # noqa: BLE001 - see _failed
+            status = _failed(e, name, debug, logfile)
+        if logfile is not None:  # (a daemon's own log ends with its own last words)
+            _log.info("exit status %d", status)
+    return status
+
+
+_DAEMONS = frozenset({"datanode", "jobtracker", "tasktracker"})  # they have logs of their own
+_log = logging.getLogger("dfs.cli")
+
+
+def _home(conf: Configuration):  # noqa: ANN202 - a Path or None
+    from dfs.conf import home_dir
+
+    try:
+        return home_dir(conf)
+    except ConfigError:
+        return None  # reported by the command itself when it needs the cluster
+
+
+def _root_logger(conf: Configuration, ctx: click.Context | None) -> str | None:
+    """The log spec: ``hadoop --loglevel L`` (as ``L,console``), ``-Dhadoop.root.logger``, or
+    ``$HADOOP_ROOT_LOGGER``; checked here, so a bad one is refused before any work."""
+    from dfs.cmdlog import ROOT_LOGGER_KEY, parse_root_logger
+
+    root = ctx.find_root() if ctx is not None else None
+    level = root.obj.get("loglevel") if root is not None and isinstance(root.obj, dict) else None
+    spec = (
+        f"{level},console"
+        if level
+        else conf.get_str(ROOT_LOGGER_KEY) or os.environ.get("HADOOP_ROOT_LOGGER") or None
+    )
+    if spec:
+        parse_root_logger(spec)
+    return spec
+
+
+def _failed(e: BaseException, name: str, debug: bool, logfile: object) -> int:
+    """One line on stderr (and the log) for a failure; its exit status."""
+    if isinstance(e, (CommandLineError, *_usage_errors())):
+        line, status = f"{name}: {e}", USAGE_STATUS
+    elif isinstance(e, (DFSError, ConfigError)):
+        line, status = f"{name}: {e.message}", 1
+    elif isinstance(e, BrokenPipeError):
         _silence_stdout()
-        _report(debug, f"{name}: Unable to write to output stream.")
-        return 1
-    except KeyboardInterrupt:
-        _report(debug, f"{name}: Interrupted")
-        return 130
-    except Exception as e:  # noqa: BLE001 - the one place that turns surprises into one line
+        line, status = f"{name}: Unable to write to output stream.", 1
+    elif isinstance(e, KeyboardInterrupt):
+        line, status = f"{name}: Interrupted", 130
+    else:
         message = str(e).splitlines()[0] if str(e) else type(e).__name__
-        _report(debug, f"ERROR 2999: Unexpected internal error. {message}")
-        return INTERNAL_STATUS
+        _log.error("unexpected internal error", exc_info=e)
+        where = f"the traceback is in {logfile}; --debug prints it" if logfile else INTERNAL_HINT
+        hint = "" if debug else f" (a minihadoop bug: {where})"
+        line, status = f"ERROR 2999: Unexpected internal error. {message}{hint}", INTERNAL_STATUS
+    if status != INTERNAL_STATUS:
+        _log.info("%s", line)  # the file only: the line itself is printed below
+    if debug:
+        traceback.print_exception(e, file=sys.stderr)
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+    return status
 
 
 def _usage_errors() -> tuple[type[Exception], ...]:
     from dfs.admin import UsageError
 
     return (UsageError,)
-
-
-def _report(debug: bool, line: str) -> None:
-    if debug:
-        traceback.print_exc(file=sys.stderr)
-    sys.stderr.write(line + "\n")
-    sys.stderr.flush()
 
 
 def _silence_stdout() -> None:
@@ -183,8 +240,38 @@ def _silence_stdout() -> None:
 
 
 # ---- the group ----------------------------------------------------------------------------------
+_TOP_ALIASES = {"-h": "--help", "-help": "--help", "help": "--help", "--version": "version",
+                "-version": "version"}  # fmt: skip
+
+
 class HadoopGroup(click.Group):
-    """A click group that reports an unknown subcommand in one line (exit 1)."""
+    """A click group that reports an unknown subcommand in one line (exit 1), answers Hadoop's
+    spellings of help and version (``-h``, ``-help``, ``--version``, ``-version``) and prints
+    Hadoop's usage page."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        i = 0  # the first argument that is not a group option
+        while i < len(args) and (args[i] == "--debug" or args[i].startswith("--loglevel")):
+            i += 2 if args[i] == "--loglevel" else 1
+        if i < len(args) and args[i] in _TOP_ALIASES:
+            args = [*args[:i], _TOP_ALIASES[args[i]], *args[i + 1 :]]
+        elif i < len(args) and args[i].startswith("-") and args[i] != "--help":
+            generic = args[i].startswith("-D") or args[i] in ("-conf", *_VALUED)
+            spelled = " ".join(args[i : i + 2]) if args[i] in ("-D", "-conf", *_VALUED) else args[i]
+            hint = (
+                f"generic options go after the command, as in: hadoop fs {spelled} -ls /"
+                if generic
+                else "hadoop --help lists the options and commands"
+            )
+            click.echo(f"hadoop: unknown option {args[i]}: {hint}", err=True)
+            ctx.exit(USAGE_STATUS)
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from dfs.cmdhelp import top_level_help
+
+        commands = {name: cmd.get_short_help_str(80) for name, cmd in self.commands.items()}
+        formatter.write(top_level_help(commands))
 
     def resolve_command(self, ctx: click.Context, args: list[str]):  # noqa: ANN201
         name = args[0] if args else ""
@@ -197,22 +284,30 @@ class HadoopGroup(click.Group):
 
 @click.group(cls=HadoopGroup, invoke_without_command=True)
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
+@click.option("--loglevel", metavar="LEVEL", help="Log this command at LEVEL on stderr too.")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool, loglevel: str | None) -> None:
     """Hadoop's command line: hadoop [--debug] COMMAND [-D k=v] [-conf file.xml] [ARGS]."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    ctx.obj["loglevel"] = loglevel
     if ctx.invoked_subcommand is None:
         click.echo(ctx.get_help(), err=True)
         ctx.exit(1)
 
 
 def hadoop_command(name: str, help: str = "") -> Callable[[CommandFn], CommandFn]:
-    """Register ``fn(conf, args) -> status`` as ``hadoop <name>`` with Hadoop-style parsing."""
+    """Register ``fn(conf, args) -> status`` as ``hadoop <name>`` with Hadoop-style parsing.
+    ``-h``/``-help``/``--help`` print the command's page from dfs.cmdhelp (exit 0); a command
+    without a page there (``fs``, ``job``) answers them itself."""
 
     def register(fn: CommandFn) -> CommandFn:
         @click.pass_context
         def callback(ctx: click.Context, args: tuple[str, ...]) -> None:
+            page = _help_page(name, args)
+            if page is not None:
+                click.echo(page, nl=False)
+                ctx.exit(0)
             ctx.exit(run_command(fn, list(args), name=name, ctx=ctx))
 
         command = click.Command(
@@ -229,6 +324,20 @@ def hadoop_command(name: str, help: str = "") -> Callable[[CommandFn], CommandFn
     return register
 
 
+def _help_page(name: str, args: Sequence[str]) -> str | None:
+    """The help page when the command's first own argument asks for help, else None."""
+    from dfs.cmdhelp import COMMAND_HELP, HELP_FLAGS, command_help
+
+    usage = COMMAND_HELP.get(name)
+    if usage is None:
+        return None
+    try:
+        rest = _scan_generic(args)[3]
+    except (CommandLineError, ConfigError):
+        return None  # reported when the command runs
+    return command_help(name, usage) if rest[:1] and rest[0] in HELP_FLAGS else None
+
+
 # ---- subcommands --------------------------------------------------------------------------------
 def _open_client(conf: Configuration):  # noqa: ANN202 - a context manager yielding a DFSClient
     from dfs.cluster import connect
@@ -239,8 +348,11 @@ def _open_client(conf: Configuration):  # noqa: ANN202 - a context manager yield
 @hadoop_command("fs", "Run a filesystem command (hadoop fs -help).")
 def fs_main(conf: Configuration, args: list[str]) -> int:
     """Run a FileSystemShell command such as ``-ls /``."""
+    from dfs.cmdhelp import HELP_FLAGS
     from dfs.shell import FsShell
 
+    if args[:1] and args[0] in HELP_FLAGS:  # Hadoop's -help, and -h/--help with it
+        args = ["-help", *args[1:]]
     return FsShell(lambda: _open_client(conf)).run(args)
 
 

@@ -71,6 +71,9 @@ DEFAULTS: dict[str, Any] = {
     "hadoop.user.group.static.mapping.overrides": "dr.who=;",
     "dfs.namenode.checkpoint.txns": 20000,
     "dfs.namenode.replication.min": 1,
+    "dfs.replication.max": 512,
+    # HDFS's default is 1 MiB; one checksum chunk here, so small examples show many blocks
+    "dfs.namenode.fs-limits.min-block-size": 512,
     "dfs.client.read.shortcircuit": True,
     "dfs.client.transport": "msgpack",
     # --- RPC (dfs.rpc; Hadoop's ipc.* keys and defaults unless noted) ---
@@ -219,11 +222,28 @@ class Configuration:
         if value is None:
             raise ConfigError(f"configuration property {key} is not set")
         try:
-            return fn(value)
+            result = fn(value)
         except (TypeError, ValueError):
             raise ConfigError(
                 f"configuration property {key} has value {value!r}; expected {what}"
             ) from None
+        check = _RANGES.get(key)
+        if check is not None:
+            check(self, key, result)
+        return result
+
+    def check(self, keys: Iterable[str]) -> None:
+        """Read each of `keys` that has limits (`_RANGES`) as its readers do, so a bad value
+        (``-D dfs.replication=0``) is refused before any work starts, naming the key."""
+        for key in keys:
+            if key not in _RANGES:
+                continue
+            if key in _FLOAT_KEYS:
+                self.get_float(key)
+            elif key in _SIZE_KEYS:
+                self.get_bytes(key)
+            else:
+                self.get_int(key)
 
     # -- copies and the wire ---------------------------------------------------------------------
     def copy(self) -> Configuration:
@@ -247,6 +267,116 @@ class Configuration:
     def __repr__(self) -> str:
         changed = {k: v for k, v in self._values.items() if DEFAULTS.get(k, object()) != v}
         return f"Configuration({changed!r})"
+
+
+# ---- numeric limits, checked wherever a value is read --------------------------------------------
+def _at_least(low: float) -> Any:
+    def check(conf: Configuration, key: str, value: Any) -> None:
+        if value < low:
+            raise ConfigError(f"Invalid value for {key}: {value}; it must be at least {low}")
+
+    return check
+
+
+def _between(low: float, high: float | None = None, low_open: bool = False) -> Any:
+    def check(conf: Configuration, key: str, value: Any) -> None:
+        if (value <= low if low_open else value < low) or (high is not None and value > high):
+            bound = f"more than {low}" if low_open else f"at least {low}"
+            bound += f" and at most {high}" if high is not None else ""
+            raise ConfigError(f"Invalid value for {key}: {value}; it must be {bound}")
+
+    return check
+
+
+def verify_replication(conf: Configuration, value: int, src: str = "") -> None:
+    """HDFS's BlockManager.verifyReplication: `value` between ``dfs.namenode.replication.min``
+    and ``dfs.replication.max``, else its message (naming the file `src`, or the settings)."""
+    low = conf.get_int("dfs.namenode.replication.min")
+    high = conf.get_int("dfs.replication.max")
+    if low > high:
+        raise ConfigError(
+            f"Unexpected configuration parameters: dfs.namenode.replication.min = {low} > "
+            f"dfs.replication.max = {high}"
+        )
+    if value > high:
+        err = f"exceeds maximum of {high}"
+    elif value < low:
+        err = f"is less than the required minimum of {low}"
+    else:
+        return
+    where = (
+        f" for {src}"
+        if src
+        else f" (dfs.replication={value}; it must be between dfs.namenode.replication.min="
+        f"{low} and dfs.replication.max={high})"
+    )
+    raise ConfigError(f"Requested replication factor of {value} {err}{where}")
+
+
+def _replication(conf: Configuration, key: str, value: int) -> None:
+    verify_replication(conf, value)
+
+
+def _block_size(conf: Configuration, key: str, value: int) -> None:
+    """HDFS's FSNamesystem check at create, with the setting named."""
+    low = conf.get_bytes("dfs.namenode.fs-limits.min-block-size")
+    if value < low:
+        raise ConfigError(
+            "Specified block size is less than configured minimum value "
+            f"(dfs.namenode.fs-limits.min-block-size): {value} < {low} ({key}={value})"
+        )
+    chunk = conf.get_int("dfs.bytes-per-checksum")
+    if value % chunk:
+        raise ConfigError(
+            f"io.bytes.per.checksum({chunk}) and blockSize({value}) do not match. blockSize "
+            f"should be a multiple of io.bytes.per.checksum ({key}={value}, "
+            f"dfs.bytes-per-checksum={chunk})"
+        )
+
+
+_RANGES: dict[str, Any] = {
+    "dfs.replication": _replication,
+    "dfs.namenode.replication.min": _at_least(1),  # HDFS: "... = 0 < 1"
+    "dfs.replication.max": _between(1, 32767),  # a Java short in HDFS
+    "dfs.blocksize": _block_size,
+    "dfs.namenode.fs-limits.min-block-size": _at_least(0),
+    "dfs.bytes-per-checksum": _at_least(1),
+    "dfs.client-write-packet-size": _at_least(1),
+    "dfs.datanodes": _at_least(1),
+    "dfs.racks": _at_least(1),
+    "dfs.heartbeat.interval": _between(0, low_open=True),
+    "dfs.namenode.handler.count": _at_least(1),
+    "dfs.namenode.checkpoint.txns": _at_least(1),
+    "mapreduce.job.reduces": _at_least(0),
+    "mapreduce.job.maps": _at_least(1),
+    "mapreduce.map.sort.spill.percent": _between(0, 1, low_open=True),  # Hadoop's MapTask
+    "mapreduce.task.io.sort.factor": _at_least(2),
+    "mapreduce.map.combine.minspills": _at_least(1),
+    "mapreduce.map.maxattempts": _at_least(1),
+    "mapreduce.reduce.maxattempts": _at_least(1),
+    "mapreduce.tasktracker.map.tasks.maximum": _at_least(0),
+    "mapreduce.tasktracker.reduce.tasks.maximum": _at_least(0),
+    "mapreduce.jobtracker.heartbeat.interval": _between(0, low_open=True),
+    "mapreduce.job.reduce.slowstart.completedmaps": _between(0, 1),
+    "mapreduce.task.timeout": _at_least(0),  # 0: never time out
+    "mapreduce.reduce.shuffle.parallelcopies": _at_least(1),
+    "mapreduce.job.speculative.speculativecap": _between(0, 1),
+}
+
+
+#: Keys of `_RANGES` read as fractions or as sizes (the others are integers).
+_FLOAT_KEYS = frozenset(
+    {
+        "dfs.heartbeat.interval",
+        "mapreduce.map.sort.spill.percent",
+        "mapreduce.jobtracker.heartbeat.interval",
+        "mapreduce.job.reduce.slowstart.completedmaps",
+        "mapreduce.job.speculative.speculativecap",
+    }
+)
+_SIZE_KEYS = frozenset(
+    {"dfs.blocksize", "dfs.namenode.fs-limits.min-block-size", "dfs.client-write-packet-size"}
+)
 
 
 def read_site_files(directory: Path) -> dict[str, str]:
@@ -286,7 +416,19 @@ def home_dir(conf: Configuration | None = None) -> Path:
     """The embedded cluster's state directory: ``minihadoop.home``, ``$MINIHADOOP_HOME`` or
     ``~/.minihadoop``."""
     explicit = conf.get("minihadoop.home") if conf is not None else None
-    return Path(explicit or os.environ.get("MINIHADOOP_HOME") or "~/.minihadoop").expanduser()
+    env = os.environ.get("MINIHADOOP_HOME")
+    home = Path(explicit or env or "~/.minihadoop").expanduser()
+    for path in (home, *home.parents):  # the first that exists must be a directory
+        if path.is_dir():
+            break
+        if path.exists():
+            named = "minihadoop.home" if explicit else "MINIHADOOP_HOME" if env else "the default"
+            where = "is" if path == home else f"is inside {path}, which is"
+            raise ConfigError(
+                f"the state directory {home} ({named}) {where} not a directory: point "
+                "MINIHADOOP_HOME at a directory (hadoop namenode -format creates a cluster there)"
+            )
+    return home
 
 
 def current_user() -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import logging
 import os
 import re
 import sys
@@ -27,6 +28,7 @@ from typing import IO, Any
 
 from dfs import faults, pathglob
 from dfs.admin import format_percent, long2string
+from dfs.conf import verify_replication
 from dfs.errors import (
     DFSDirectoryNotEmpty,
     DFSError,
@@ -38,6 +40,7 @@ from dfs.errors import (
 )
 from dfs.protocol import FileStatus
 
+log = logging.getLogger(__name__)
 CHUNK = 4 << 20
 USAGE_ERROR = 255
 COPYING = "._COPYING_"
@@ -274,6 +277,7 @@ class FsShell:
 
     def error(self, message: str) -> None:
         self.out.flush()
+        log.info("%s: %s", self.name, message)  # the command's log file (dfs.cmdlog)
         self.err.write(f"{self.name}: {message}\n")
         self.err.flush()
         self.errors += 1
@@ -741,8 +745,9 @@ class FsShell:
         rep, waiting = int(text), []
         for item in self.each_item(client, args):
             for f in self._files_under(client, item):
-                done = self.guarded(client, f.display,
-                                    lambda f=f: client.set_replication(f.display, rep))
+                done = self.guarded(client, f.display, lambda f=f: (
+                    verify_replication(client.conf, rep, f.display),
+                    client.set_replication(f.display, rep)))
                 if done is not None:
                     self.print(f"Replication {rep} set: {f.display}")
                     waiting.append(f)

@@ -39,6 +39,7 @@ def _stamp() -> str:
 
 
 def _info(message: str) -> None:
+    log.info("%s", message)  # the command's log file (dfs.cmdlog)
     sys.stderr.write(f"{_stamp()} INFO mapreduce.Job: {message}\n")
     sys.stderr.flush()
 
@@ -107,6 +108,7 @@ class ProgressPrinter:
             if job_id != self.job:
                 self._end_job()
                 self.job, self.job_seen, self.shown = job_id, job_id, None
+                log.info("Running job: %s", job_id)
                 self._line(f"{_stamp()} INFO mapreduce.Job: Running job: {job_id}")
                 self.last = -float("inf")
             self.pending = (maps, reduces)
@@ -210,9 +212,9 @@ def _report_killed(conf: Configuration, job_id: str) -> None:
 
 def jar_main(conf: Configuration, args: list[str]) -> int:
     """Run a job module: hadoop jar MODULE[:CLASS] ARGS... [-D k=v] [-files a,b]."""
-    from mapred.api import resolve_job
     from mapred.errors import JobConfigError, MapRedError, UsageError
     from mapred.jobcontrol import run_chain
+    from mapred.task import sort_buffer_bytes
 
     detach = bool(args) and args[0] == "--detach"
     args = args[1:] if detach else args
@@ -227,11 +229,15 @@ def jar_main(conf: Configuration, args: list[str]) -> int:
         overrides, rest = split_options(args[1:])
         conf = conf.copy()
         conf.update(overrides)
-        job_cls = resolve_job(args[0])
-        steps = [qualify_step(step, conf) for step in job_cls.steps(rest)]
+        conf.check(overrides)
+        sort_buffer_bytes(conf)  # io.sort.mb is read in the tasks: refuse a bad one up front
+        steps = [qualify_step(step, conf) for step in _job_steps(args[0], rest)]
     except (JobConfigError, UsageError) as e:
         sys.stderr.write(f"jar: {e}\n")
         return 255 if isinstance(e, UsageError) else 1
+    except _UserCodeFailed as e:
+        sys.stderr.write(f"jar: {e.args[0]}\n{e.args[1]}")
+        return 1
     if detach:
         return _submit_detached(steps, conf)
     if threading_main():
@@ -259,6 +265,38 @@ def jar_main(conf: Configuration, args: list[str]) -> int:
         else:
             _report_failure(result)
     return 0 if chain.succeeded else 1
+
+
+class _UserCodeFailed(Exception):
+    """The user's job module did not import, or its steps() failed: (what, traceback)."""
+
+
+def _job_steps(ref: str, args: list[str]) -> list:
+    """The steps of the job `ref` names; the user's own code failing while it is imported or
+    asked for its steps is reported as Python reports it, from the user's first frame on."""
+    import importlib
+
+    from mapred.api import resolve_job
+    from mapred.errors import JobConfigError, UsageError
+    from mapred.usercode import FRAMEWORK_DIRS, has_user_frame, user_traceback
+
+    frameworks = (*FRAMEWORK_DIRS, os.path.dirname(importlib.__file__))
+    try:
+        job_cls = resolve_job(ref)
+    except JobConfigError as e:
+        cause = e.__context__  # a module that was found, but whose own import failed
+        if isinstance(cause, ImportError) and has_user_frame(cause, frameworks):
+            raise _UserCodeFailed(f"cannot load {ref}:", user_traceback(cause, frameworks)) from e
+        raise
+    except Exception as e:  # noqa: BLE001 - the user's module raised while it was imported
+        raise _UserCodeFailed(f"cannot load {ref}:", user_traceback(e, frameworks)) from None
+    try:
+        return list(job_cls.steps(args))
+    except (JobConfigError, UsageError):
+        raise
+    except Exception as e:  # noqa: BLE001 - the user's steps() failed
+        where = f"{job_cls.__name__}.steps() failed:"
+        raise _UserCodeFailed(where, user_traceback(e, frameworks)) from None
 
 
 def _submit_detached(steps: list, conf: Configuration) -> int:
@@ -359,6 +397,8 @@ def _report_failure(result: Any) -> None:
             what = "Failed in" if is_hook_location(failed.location) else "Failing record"
             sys.stderr.write(f"{what}: {failed.location}\n")
         if failed.traceback:
+            where = failed.location or "(no record)"
+            log.info("Task %s failed at %s:\n%s", failed.attempt_id, where, failed.traceback)
             sys.stderr.write(failed.traceback.rstrip("\n") + "\n")
     _info(f"Job {result.job_id} failed with state FAILED due to: {result.error}")
     sys.stderr.write(f"{result.error}\n")

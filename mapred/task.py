@@ -31,6 +31,7 @@ from dfs.conf import Configuration
 from mapred import counters as C
 from mapred.api import Context, has_method, resolve_job
 from mapred.buffer import CombiningBuffer, SortingBuffer
+from mapred.errors import JobConfigError
 from mapred.merge import merge_runs
 from mapred.partition import make_partitioner, make_sort_key
 from mapred.shuffle import fetch_local, gather_segments
@@ -207,6 +208,10 @@ def sort_buffer_bytes(conf: Configuration) -> int:
     text = str(raw).strip().lower()
     mb = float(text) if text.replace(".", "", 1).isdigit() else None
     total = int(mb * (1 << 20)) if mb is not None else conf.get_bytes("mapreduce.task.io.sort.mb")
+    if total <= 0:
+        raise JobConfigError(
+            f"Invalid value for mapreduce.task.io.sort.mb: {raw}; it must be more than 0"
+        )
     return max(1, int(total * conf.get_float("mapreduce.map.sort.spill.percent", 0.8)))
 
 

@@ -27,6 +27,7 @@ from mapred.errors import MapRedError
 __all__ = [
     "OutputShapeError",
     "explain_output_error",
+    "has_user_frame",
     "hook_location",
     "is_hook_location",
     "user_traceback",
@@ -108,6 +109,18 @@ def user_traceback(
     lines = ["Traceback (most recent call last):\n", *traceback.format_list(stack)] if stack else []
     lines.extend(traceback.format_exception_only(e))
     return "".join(lines)
+
+
+def has_user_frame(
+    e: BaseException, frameworks: tuple[str, ...] = FRAMEWORK_DIRS, skip: tuple[str, ...] = ()
+) -> bool:
+    """True when some frame of `e`'s traceback is outside `frameworks` (user code ran)."""
+    tb = e.__traceback__
+    while tb is not None:
+        if not _framework_frame(tb, frameworks, skip):
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def _framework_frame(tb: TracebackType, frameworks: tuple[str, ...], skip: tuple[str, ...]) -> bool:

@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -97,7 +98,12 @@ def test_unexpected_error_and_debug(run):
     try:
         r = run("boom-test")
         assert r.exit_code == 2
-        assert r.stderr == "ERROR 2999: Unexpected internal error. kaput\n"
+        log = Path(os.environ["MINIHADOOP_HOME"]) / "logs" / "hadoop-alice-boom-test.log"
+        assert r.stderr == (
+            "ERROR 2999: Unexpected internal error. kaput (a minihadoop bug: the traceback is "
+            f"in {log}; --debug prints it)\n"
+        )
+        assert 'raise RuntimeError("kaput' in log.read_text()  # the traceback, for the report
         r = run("--debug", "boom-test")
         assert r.exit_code == 2
         assert "Traceback (most recent call last)" in r.stderr

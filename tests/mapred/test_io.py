@@ -155,9 +155,9 @@ def test_split_sizes_follow_hadoop_slop(root, size, expected_lengths):
 
 
 def test_dfs_blocksize_is_the_fallback_split_size(root):
-    url = put(root + "/f", b"x" * 84)  # 44 left is 1.1 blocks: not more than the slop
-    splits = TextInputFormat().get_splits([url], make_conf({"dfs.blocksize": "40"}))
-    assert [(s.start, s.length) for s in splits] == [(0, 40), (40, 44)]
+    url = put(root + "/f", b"x" * 1075)  # 563 left is 1.1 blocks: not more than the slop
+    splits = TextInputFormat().get_splits([url], make_conf({"dfs.blocksize": "512"}))
+    assert [(s.start, s.length) for s in splits] == [(0, 512), (512, 563)]
 
 
 def test_minsize_wins_over_maxsize(root):

@@ -92,21 +92,28 @@ def test_map_returning_an_int_is_named_with_its_record(tmp_path, executor):
 
 def test_map_returning_non_pairs_is_named(tmp_path):
     failed, error = _run(tmp_path, ReturnsNonPairs)
-    assert "map() of ReturnsNonPairs must return an iterable of (key, value) pairs, got an " \
+    assert (
+        "map() of ReturnsNonPairs must return an iterable of (key, value) pairs, got an "
         "item of type int" in error
+    )
     failed, error = _run(tmp_path, ReturnsTriples)
-    assert "map() of ReturnsTriples must return an iterable of (key, value) pairs, got an " \
+    assert (
+        "map() of ReturnsTriples must return an iterable of (key, value) pairs, got an "
         "item that is not a (key, value) pair" in error
+    )
 
 
 def test_reduce_and_map_only_outputs_are_checked_too(tmp_path):
     failed, error = _run(tmp_path, ReduceReturnsInt)
-    assert "reduce() of ReduceReturnsInt must return an iterable of (key, value) pairs, " \
+    assert (
+        "reduce() of ReduceReturnsInt must return an iterable of (key, value) pairs, "
         "got int" in error
+    )
     assert failed.location == "reduce key 'first line'"
     failed, error = _run(tmp_path, MapOnlyReturnsInt)
-    assert "map() of MapOnlyReturnsInt must return an iterable of (key, value) pairs, got int" \
-        in error
+    assert (
+        "map() of MapOnlyReturnsInt must return an iterable of (key, value) pairs, got int" in error
+    )
 
 
 def test_failing_setup_is_blamed_on_setup_not_a_record(tmp_path):
@@ -151,3 +158,36 @@ def _here():
     import os
 
     return os.path.dirname(os.path.abspath(__file__))
+
+
+class SlowLines(Job):
+    """A plain per-record map that takes a while: its one task must show progress before it
+    ends (issue 16 item 5: the job sat at 'map 0%' until a whole task finished)."""
+
+    def map(self, offset, line):
+        import time
+
+        time.sleep(0.0005)
+        yield "lines", 1
+
+    def reduce(self, key, values):
+        yield key, sum(values)
+
+
+def test_a_per_record_map_reports_progress_inside_its_task(tmp_path):
+    src = tmp_path / "in.txt"
+    src.write_text(("y" * 99 + "\n") * 3000)  # 1.5 s of map work in one chunk
+    seen = []
+    conf = {
+        "mapreduce.cluster.local.dir": str(tmp_path / "local"),
+        "mapreduce.input.fileinputformat.split.minsize": 100_000_000,  # one map
+        "mapreduce.job.split.balance": False,
+    }
+    result = run_job(
+        SlowLines, [str(src)], str(tmp_path / "out"), conf, executor="cluster",
+        progress=lambda job_id, maps, reduces: seen.append(maps),
+    )  # fmt: skip
+    assert result.succeeded, result.error
+    assert result.counters["Job Counters "]["Launched map tasks"] == 1
+    assert any(0 < m < 1 for m in seen), seen  # moved while the one map ran
+    assert seen == sorted(seen)
