@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from datasets.ncbo import generate_ncbo
+from datasets.progress import Progress
 from datasets.text import generate_text, parse_size
 from mapred.runner import run_job
 from piglatin.launcher import run_script
@@ -146,15 +147,20 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     work = Path(args.work or tempfile.mkdtemp(prefix="bench-pig-")).resolve()
     work.mkdir(parents=True, exist_ok=True)
-    tables = generate_ncbo(str(work / "ncbo"), ("wp",), args.scale, reuse=True, progress=False)
+    tables = generate_ncbo(str(work / "ncbo"), ("wp",), args.scale, reuse=True)
     if not (work / "text").exists():
-        generate_text(str(work / "text"), parse_size(args.text), progress=False)
-    print(f"{'benchmark':<12} {'MR s':>8} {'Pig s':>8} {'Pig/MR':>7}")
-    for name, (t_mr, t_pig) in (
-        ("hash join", bench_join(work, tables, args)),
-        ("group/count", bench_count(work, args)),
-    ):
-        print(f"{name:<12} {t_mr:8.2f} {t_pig:8.2f} {t_pig / t_mr:7.2f}")
+        generate_text(str(work / "text"), parse_size(args.text))
+    benchmarks = {
+        "hash join": lambda: bench_join(work, tables, args),
+        "group/count": lambda: bench_count(work, args),
+    }
+    print(f"{'benchmark':<12} {'MR s':>8} {'Pig s':>8} {'Pig/MR':>7}", flush=True)
+    with Progress("bench_pig", len(benchmarks), unit="benchmarks") as bar:
+        for name, run in benchmarks.items():
+            bar.step(f"{name}: MR and Pig, {args.repeat} runs each")
+            t_mr, t_pig = run()
+            bar.break_line()
+            print(f"{name:<12} {t_mr:8.2f} {t_pig:8.2f} {t_pig / t_mr:7.2f}", flush=True)
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -48,6 +48,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from datasets.pigmix import generate_pigmix  # noqa: E402
+from datasets.progress import Progress  # noqa: E402
 
 HERE = Path(__file__).resolve().parent / "pigmix"
 QUERIES = tuple(f"L{i}" for i in range(1, 18))
@@ -276,33 +277,45 @@ def bench(
     round, before any time is printed. Raises BenchError on the first difference."""
     results: dict[str, dict[str, float]] = {}
     header = f"{'query':<6}{'ref s':>8}" + "".join(f"{m[:5] + ' s':>10}{'ratio':>8}" for m in modes)
-    for query in queries:
-        best: dict[str, float] = {}
-        for round_ in range(repeat):
-            sides = ["reference", *modes]
-            for side in sides:
-                print(
-                    f"  {query} {side} (run {round_ + 1}/{repeat}) ...", file=sys.stderr, flush=True
-                )
-                took = (
-                    runner.reference(query) if side == "reference" else runner.pig_run(query, side)
-                )
-                best[side] = min(best.get(side, math.inf), took)
-            if round_ == 0:
-                for mode in modes:
-                    check_outputs(
-                        query,
-                        runner.work / "out" / query / mode,
-                        runner.work / "out" / query / "reference",
-                    )
-        if not results:
-            say(header)
-        results[query] = best
-        say(
-            f"{query:<6}{best['reference']:8.2f}"
-            + "".join(f"{best[m]:10.2f}{best[m] / best['reference']:7.1f}x" for m in modes)
-        )
+    runs = len(queries) * repeat * (1 + len(modes))
+    with Progress("bench_pigmix", runs, unit="runs") as bar:
+        for query in queries:
+            _bench_query(runner, query, modes, repeat, bar, results)
+            bar.break_line()
+            if len(results) == 1:
+                say(header)
+            best = results[query]
+            say(
+                f"{query:<6}{best['reference']:8.2f}"
+                + "".join(f"{best[m]:10.2f}{best[m] / best['reference']:7.1f}x" for m in modes)
+            )
     return results
+
+
+def _bench_query(
+    runner: Runner,
+    query: str,
+    modes: Sequence[str],
+    repeat: int,
+    bar: Progress,
+    results: dict[str, dict[str, float]],
+) -> None:
+    """Best times of one query on every side (outputs checked on the first round)."""
+    best: dict[str, float] = {}
+    for round_ in range(repeat):
+        sides = ["reference", *modes]
+        for side in sides:
+            bar.step(f"{query} {side} (run {round_ + 1}/{repeat})")
+            took = runner.reference(query) if side == "reference" else runner.pig_run(query, side)
+            best[side] = min(best.get(side, math.inf), took)
+        if round_ == 0:
+            for mode in modes:
+                check_outputs(
+                    query,
+                    runner.work / "out" / query / mode,
+                    runner.work / "out" / query / "reference",
+                )
+    results[query] = best
 
 
 def summary(results: dict[str, dict[str, float]], modes: Sequence[str]) -> list[str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import fsspec
 import pytest
 
+from datasets import progress
 from datasets.__main__ import main
 from datasets.ncbo import DatasetError
 from datasets.progress import Progress, format_bytes
@@ -160,7 +161,7 @@ def test_sampler_fast_path_equals_a_plain_bisect(n: int, s: float, bits: int) ->
     # the module scales by the exact float sum; allow a rank to differ only at a rounding tie
     mismatches = sum(g != e for g, e in zip(got, expected))
     assert mismatches <= 2
-    assert 0 <= min(got) and max(got) < n
+    assert min(got) >= 0 and max(got) < n
 
 
 def test_sampler_frequencies_match_the_zipf_law() -> None:
@@ -196,11 +197,48 @@ def test_byte_table_proportions() -> None:
 # ---- the progress line --------------------------------------------------------------------
 
 
-def test_progress_is_silent_when_not_a_terminal() -> None:
+def test_progress_writes_plain_lines_when_not_a_terminal(monkeypatch) -> None:
+    """A log or a pipe gets a line every LINE_SECONDS and a last one, never a carriage return."""
+    clock = [100.0]
+    monkeypatch.setattr(progress.time, "monotonic", lambda: clock[0])
     stream = io.StringIO()
-    with Progress("gen", 1000, stream=stream) as bar:
+    with Progress("gen", 1000, unit="rows", stream=stream) as bar:
+        bar.update(100)  # no time has passed: no line yet
+        clock[0] += progress.LINE_SECONDS
+        bar.update(400)
+        clock[0] += 1
+        bar.update(100)  # within the interval: no line
+        clock[0] += 1
+    lines = stream.getvalue().splitlines()
+    assert "\r" not in stream.getvalue()
+    assert lines == [
+        "gen  500 rows / 1,000 rows (50%)  50 rows/s  ETA 0:10",
+        "gen  600 rows / 1,000 rows (60%)  50 rows/s  ETA 0:08",
+    ]
+
+
+def test_progress_is_silent_when_asked() -> None:
+    stream = io.StringIO()
+    with Progress("gen", 1000, stream=stream, enabled=False) as bar:
         bar.update(500)
     assert stream.getvalue() == ""
+
+
+def test_progress_steps_name_each_run(monkeypatch) -> None:
+    clock = [0.0]
+    monkeypatch.setattr(progress.time, "monotonic", lambda: clock[0])
+    stream = io.StringIO()
+    with Progress("bench", 4, unit="runs", stream=stream) as bar:
+        for name in ("q1 ref", "q1 pig", "q2 ref", "q2 pig"):
+            bar.step(name)
+            clock[0] += 5
+    assert stream.getvalue().splitlines() == [
+        "bench  0 runs / 4 runs (0%)  0.0s  q1 ref",
+        "bench  1 runs / 4 runs (25%)  ETA 0:15  q1 pig",
+        "bench  2 runs / 4 runs (50%)  ETA 0:10  q2 ref",
+        "bench  3 runs / 4 runs (75%)  ETA 0:05  q2 pig",
+        "bench  4 runs / 4 runs (100%)  20.0s",
+    ]
 
 
 def test_progress_draws_one_line_with_rate_and_eta() -> None:
