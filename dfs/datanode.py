@@ -61,6 +61,7 @@ from dfs.checksum import (
 from dfs.dataaccess import DatanodeAccess, TcpDatanodes, push_block
 from dfs.errors import DFSChecksumError, DFSError
 from dfs.protocol import BlockReport, DeleteCommand, ReplicateCommand
+from dfs.runfiles import pid_alive
 from dfs.storage import fsync_dir
 
 log = logging.getLogger(__name__)
@@ -92,19 +93,6 @@ class CommandResult:
     deleted: tuple[int, ...] = ()
     bad_source: str = ""
     errors: tuple[tuple[str, str], ...] = ()
-
-
-def pid_alive(pid: int) -> bool:
-    """Is process `pid` on this machine still running? (Writers and jobs are identified by pid.)"""
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 _WRITERS = itertools.count()

@@ -14,7 +14,8 @@ and the routing decision every command makes (`namenode_address`): talk to the N
 when one runs; stay embedded when none ever ran or the cluster was stopped cleanly; refuse
 when one died and left its files (see `DFSDaemonDown`). An embedded command holds
 run/namenode.lock (made at format) shared (`embedded_guard`), so a NameNode daemon cannot
-start under it.
+start under it. Also whether the process a pid names is alive (`pid_alive`, `process_alive`):
+here, in a light module, so a command can ask without loading the daemons' code.
 Must not touch: the namenode or datanode state itself.
 """
 
@@ -95,6 +96,33 @@ def is_running(home: Path, name: str) -> bool:
     finally:
         os.close(fd)
     return False
+
+
+def pid_alive(pid: int) -> bool:
+    """Is process `pid` on this machine still running? (Writers and jobs are identified by pid.)"""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def process_alive(pid: int) -> bool:
+    """Is process `pid` on this machine running? A zombie (dead, not yet reaped) is not."""
+    if not pid_alive(pid):
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except FileNotFoundError:
+        return not os.path.isdir("/proc/self")  # it just ended (or there is no /proc)
+    except OSError:
+        return True
+    return stat[stat.rfind(b")") + 2 : stat.rfind(b")") + 3] != b"Z"
 
 
 def write_pid(home: Path, name: str) -> None:

@@ -37,9 +37,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-import fsspec
-from fsspec.utils import infer_compression
-
 from dfs.conf import Configuration
 from mapred.errors import InputPathError, JobConfigError
 from mapred.recordfile import RecordFileReader
@@ -52,6 +49,21 @@ TAIL_BYTES = 64 << 10  # read size past a split's end, where only the last line 
 BALANCE_FLOOR = 4 << 20  # no re-cut into pieces smaller than this (a task costs ~10 ms to start)
 _NO_END = sys.maxsize
 _BOM = "\ufeff"
+
+
+def _url_to_fs(url: str) -> tuple[Any, str]:
+    """fsspec's (filesystem, path) of `url`. fsspec is imported here, at the first file a
+    command opens: importing it costs about 0.1 s of CPU (asyncio, entry points), which
+    commands that load this module but open no file (grunt, a script that runs no job) skip."""
+    import fsspec.core
+
+    return fsspec.core.url_to_fs(url)
+
+
+def _infer_compression(path: str) -> str | None:
+    from fsspec.utils import infer_compression
+
+    return infer_compression(path)
 
 
 # --- splits -----------------------------------------------------------------------------------
@@ -119,7 +131,7 @@ def file_splits(
     url: str, conf: Configuration, input_index: int = 0, splittable: bool = True
 ) -> list[InputSplit]:
     """Hadoop FileInputFormat's splits of one file."""
-    fs, path = fsspec.core.url_to_fs(url)
+    fs, path = _url_to_fs(url)
     info = fs.info(path)
     size = int(info["size"])
     if size == 0:
@@ -143,13 +155,13 @@ def file_splits(
 
 
 def is_compressed(url: str) -> bool:
-    return infer_compression(url) is not None
+    return _infer_compression(url) is not None
 
 
 def open_input(url: str) -> BinaryIO:
     """Open an input file for reading; compressed files are decompressed transparently."""
-    fs, path = fsspec.core.url_to_fs(url)
-    return fs.open(path, "rb", compression=infer_compression(path))
+    fs, path = _url_to_fs(url)
+    return fs.open(path, "rb", compression=_infer_compression(path))
 
 
 # --- input formats ----------------------------------------------------------------------------
@@ -279,7 +291,7 @@ class RecordFileInputFormat(InputFormat):
 
     def read(self, split: InputSplit, conf: Configuration) -> Iterator[tuple[Any, Any]]:
         self.bytes_read = 0
-        fs, path = fsspec.core.url_to_fs(split.url)
+        fs, path = _url_to_fs(split.url)
         with fs.open(path, "rb") as f:
             reader = RecordFileReader(f, split.start, split.end, name=split.url)
             for record in reader:
@@ -483,7 +495,7 @@ def expand_inputs(paths: list[str] | str, conf: Configuration) -> list[str]:
         paths = [paths]
     urls: list[str] = []
     for given in (p for text in paths for p in split_path_list(text)):
-        fs, path = fsspec.core.url_to_fs(given)
+        fs, path = _url_to_fs(given)
         if _MAGIC.search(path) or "{" in path:
             matches = [m for p in expand_braces(path) for m in fs.glob(p) if not is_hidden(m)]
             if not matches:

@@ -38,7 +38,6 @@ import struct
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-import fsspec
 import msgpack
 
 from mapred.errors import MapRedError
@@ -313,6 +312,8 @@ def read_records(
     `length=None` reads to the end of the file.
     """
     if isinstance(fs_or_url, str):
+        import fsspec.core  # here, not at the top: importing fsspec costs ~0.1 s of CPU
+
         fs, path = fsspec.core.url_to_fs(fs_or_url)
         name = fs_or_url
     else:

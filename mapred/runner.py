@@ -32,10 +32,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dfs.conf import DEFAULTS, Configuration, current_user, home_dir
-from dfs.datanode import pid_alive
+from dfs.runfiles import process_alive
 from mapred.api import Input, has_method, job_ref, resolve_job
 from mapred.counters import Counters
-from mapred.embedded import get_cluster, new_job_id
 from mapred.errors import JobConfigError, JobFailed, MapRedError
 from mapred.remote import RemoteJobTracker
 from mapred.task import TaskResult
@@ -46,7 +45,6 @@ log = logging.getLogger(__name__)
 __all__ = [
     "run_job",
     "JobResult",
-    "new_job_id",
     "make_conf",
     "read_output",
     "clean_orphaned_jobs",
@@ -68,20 +66,6 @@ def owner_pid(job_id: str) -> int | None:
     """
     m = _JOB_ID.fullmatch(job_id)
     return int(m.group(1)) if m else None
-
-
-def process_alive(pid: int) -> bool:
-    """Is process `pid` on this machine running? A zombie (dead, not yet reaped) is not."""
-    if not pid_alive(pid):
-        return False
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            stat = f.read()
-    except FileNotFoundError:
-        return not os.path.isdir("/proc/self")  # it just ended (or there is no /proc)
-    except OSError:
-        return True
-    return stat[stat.rfind(b")") + 2 : stat.rfind(b")") + 3] != b"Z"
 
 
 def clean_orphaned_jobs(conf: Configuration) -> list[str]:
@@ -256,6 +240,7 @@ class _JobRun:
 
     def execute(self, wait: bool = True) -> JobResult:
         from mapred.committer import FileOutputCommitter
+        from mapred.embedded import get_cluster  # the trackers: only a job's run needs them
 
         inline = self._inline()
         self._check_storage(inline)

@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from dfs.runfiles import process_alive
 from piglatin.back import runtime as RT
 from piglatin.back import sources as SRC
 from piglatin.back.jobstats import job_aliases, job_features
@@ -523,8 +524,6 @@ def _runtime_error(job: MRJob, cause: Any) -> PigError:
 def clean_dead_sessions(directory: str) -> list[str]:
     """Remove the ``pig-tmp-<pid>-*`` directories in `directory` whose session's process is
     gone (never a live one's, never one whose owner cannot be told). Returns their names."""
-    from mapred.runner import process_alive
-
     try:
         names = os.listdir(directory)
     except OSError:
@@ -541,8 +540,6 @@ def clean_dead_sessions(directory: str) -> list[str]:
 def _clean_dead_dfs_sessions() -> None:
     """The DFS side of `clean_dead_sessions`: dead sessions' ``/tmp/pig-<pid>-...``."""
     import fsspec
-
-    from mapred.runner import process_alive
 
     try:
         fs, root = fsspec.core.url_to_fs("dfs:///tmp")

@@ -1,0 +1,80 @@
+"""What a command loads before it needs it: guards against heavy imports creeping back into
+the start of `pig` and `hadoop`.
+
+Each case imports a module (or does one step) in a fresh interpreter and lists which of a few
+heavy modules it pulled in: fsspec (~0.1 s of CPU: asyncio, ssl, entry points), the embedded
+MapReduce cluster (JobTracker, TaskTrackers, multiprocessing) and the DataNode's code. These
+are needed once a job runs or a DFS file is opened, not to start a session, list a directory
+or check whether a process is alive. A positive case checks that the probe does see a heavy
+module when one is really imported, so the absences mean something.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = (
+    "fsspec",
+    "asyncio",
+    "mapred.embedded",
+    "mapred.jobtracker",
+    "mapred.tasktracker",
+    "multiprocessing",
+    "dfs.datanode",
+    "dfs.protocol",
+)
+
+
+def loaded_after(code: str) -> set[str]:
+    """The HEAVY modules in sys.modules after running `code` in a new interpreter."""
+    report = f"import json, sys\nprint(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+    probe = f"{code}\n{report}"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_the_probe_sees_a_heavy_import():
+    # the output committer really uses fsspec at module level: the probe must report it
+    assert "fsspec" in loaded_after("import mapred.committer")
+    assert {"mapred.embedded", "multiprocessing"} <= loaded_after("import mapred.embedded")
+
+
+@pytest.mark.parametrize(
+    ("code", "must_not_load"),
+    [
+        # a Pig session (pig, grunt) before its first job
+        ("import piglatin.launcher", HEAVY),
+        # the job client's helpers (hadoop job -list asks which jobs' processes are alive)
+        ("import mapred.runner", ("fsspec", "mapred.embedded", "dfs.datanode", "dfs.protocol")),
+        # input/output formats: fsspec comes with the first file opened
+        ("import mapred.io, mapred.output, mapred.recordfile", ("fsspec", "asyncio")),
+        # is a pid alive: no daemon code
+        ("from dfs.runfiles import pid_alive, process_alive", ("dfs.datanode", "dfs.protocol")),
+    ],
+)
+def test_import_does_not_load(code, must_not_load):
+    assert loaded_after(code).isdisjoint(must_not_load)
+
+
+def test_a_new_pig_session_cleans_dead_sessions_without_the_cluster_code(tmp_path):
+    code = (
+        "import os, tempfile\n"
+        "from piglatin.launcher import PigServer\n"
+        f"os.environ['TMPDIR'] = {str(tmp_path)!r}; tempfile.tempdir = None\n"
+        f"s = PigServer('local', cwd={str(tmp_path)!r}); s.close()"
+    )
+    assert loaded_after(code).isdisjoint(HEAVY)
+
+
+def test_opening_a_file_loads_fsspec(tmp_path):
+    path = tmp_path / "in.txt"
+    path.write_text("a\n")
+    code = f"from mapred.io import open_input\nopen_input({str(path)!r}).close()"
+    assert "fsspec" in loaded_after(code)
