@@ -1,9 +1,10 @@
 """The embedded-cluster tour: format, put, list with block locations, cat, fsck, break, repair.
 
-Runs the real `hadoop` commands against a fresh cluster in a temporary MINIHADOOP_HOME (or the
-directory given with --home), printing each command before its output.
+Runs the real `hadoop` commands against a fresh cluster in a temporary MINIHADOOP_HOME (removed
+at exit unless --keep; says where it is when kept) or the directory given with --home, printing
+each command before its output.
 
-    python scripts/demo_dfs.py [--home DIR] [--size BYTES]
+    python scripts/demo_dfs.py [--home DIR] [--keep] [--size BYTES]
 """
 
 from __future__ import annotations
@@ -35,9 +36,29 @@ def run(args: list[str], env: dict[str, str], check: bool = True) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--home", help="cluster state directory (default: a temporary one)")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temporary cluster (removed at exit)"
+    )
     parser.add_argument("--size", type=int, default=600_000, help="bytes of the demo file")
     opts = parser.parse_args()
     home = Path(opts.home or tempfile.mkdtemp(prefix="minihadoop-demo-"))
+    try:
+        demo(opts, home)
+    finally:
+        leave(home, temporary=opts.home is None, keep=opts.keep)
+
+
+def leave(home: Path, temporary: bool, keep: bool) -> None:
+    """Remove a temporary state directory, or say where the kept one is."""
+    if temporary and not keep:
+        shutil.rmtree(home, ignore_errors=True)
+        print(f"\nremoved the demo cluster {home} (--keep keeps it)")
+    else:
+        print(f"\nthe demo cluster is in {home}: MINIHADOOP_HOME={home} hadoop fs -ls -R /")
+
+
+def demo(opts: argparse.Namespace, home: Path) -> None:
+    """The tour itself, on the state directory `home`."""
     env = dict(os.environ, MINIHADOOP_HOME=str(home))
     local = home.parent / f"{home.name}-words.txt"
     rng = random.Random(42)

@@ -1,13 +1,15 @@
 """The showcase: semantic expansion of NCBO-like annotations on a fresh cluster.
 
-Formats a cluster in a temporary MINIHADOOP_HOME (or --home) (with --daemons, starts it as real
-NameNode and DataNode processes with `hadoop start-cluster`, every command below then talks to
-them over TCP, and stops them at the end), generates the study's tables at a
-laptop scale straight onto the DFS, runs scripts/semantic_expansion.pig with `pig -x mapreduce`
-(a three-job chain: the expansion join, the distinct-element count per ancestor, the global
-order) and prints the top ancestor concepts. Each command is printed before its output.
+Formats a cluster in a temporary MINIHADOOP_HOME (removed at exit unless --keep) or --home
+(with --daemons, starts it as real NameNode and DataNode processes with `hadoop start-cluster`,
+every command below then talks to them over TCP, and stops them at the end), generates the
+study's tables at a laptop scale straight onto the DFS, runs scripts/semantic_expansion.pig with
+`pig -x mapreduce` (a three-job chain: the expansion join, the distinct-element count per
+ancestor, the global order) and prints the top ancestor concepts. Each command is printed
+before its output.
 
-    python scripts/showcase.py [--home DIR] [--scale 0.001] [--profile wp] [--top 10] [--daemons]
+    python scripts/showcase.py [--home DIR] [--keep] [--scale 0.001] [--profile wp] [--top 10]
+                               [--daemons]
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -45,6 +48,9 @@ def run(tool: str, *args: str, env: dict[str, str], capture: bool = False) -> st
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--home", help="cluster state directory (default: a temporary one)")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temporary cluster (removed at exit)"
+    )
     parser.add_argument("--scale", default="0.001", help="dataset scale (1 = the study's sizes)")
     parser.add_argument("--profile", default="wp", choices=["wp", "ct", "pm"])
     parser.add_argument("--top", type=int, default=10)
@@ -53,6 +59,17 @@ def main() -> None:
     )
     opts = parser.parse_args()
     home = opts.home or tempfile.mkdtemp(prefix="minihadoop-showcase-")
+    try:
+        run_showcase(opts, home)
+    finally:
+        if opts.home is None and not opts.keep:
+            shutil.rmtree(home, ignore_errors=True)
+            print(f"\nremoved the showcase cluster {home} (--keep keeps it)")
+        else:
+            print(f"\nthe showcase cluster is in {home}: MINIHADOOP_HOME={home} hadoop fs -ls /")
+
+
+def run_showcase(opts: argparse.Namespace, home: str) -> None:
     env = dict(os.environ, MINIHADOOP_HOME=home)
     kind = "daemon processes" if opts.daemons else "simulated datanodes"
     print(f"minihadoop showcase: 4 {kind} on 2 racks in {home}")
