@@ -26,6 +26,7 @@ byte order mark at the start of a file is dropped. Reading is batched (1 MiB chu
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import itertools
 import logging
@@ -164,6 +165,20 @@ def open_input(url: str) -> BinaryIO:
     return fs.open(path, "rb", compression=_infer_compression(path))
 
 
+def _open_measured(url: str) -> tuple[BinaryIO, BinaryIO]:
+    """(the decompressed stream, the raw file under it): the raw file's position is how much
+    of a compressed file has been consumed (Hadoop's LineRecordReader reports that)."""
+    import fsspec.compression
+
+    fs, path = _url_to_fs(url)
+    raw = fs.open(path, "rb")
+    try:
+        return fsspec.compression.compr[_infer_compression(path)](raw, mode="rb"), raw
+    except Exception:
+        raw.close()
+        raise
+
+
 # --- input formats ----------------------------------------------------------------------------
 class InputFormat:
     """Base: block-sized splits; subclasses define `read`. One instance per reading task."""
@@ -224,13 +239,19 @@ class TextInputFormat(InputFormat):
         """(offsets, lines) per chunk of whole lines; keeps `bytes_read` up to date (the bytes
         of the chunks the task has finished with)."""
         self.bytes_read = records = 0
-        self._chunk = (0, 0, 0, 0)  # bytes before the current chunk, its size, records, lines
+        # split bytes before the current chunk, the chunk's, records before it, its lines: in
+        # file bytes, or for a compressed file in compressed bytes (the split's length)
+        self._chunk = (0, 0, 0, 0)
         compressed = is_compressed(split.url)
         if compressed and split.start:
             return  # a compressed file is read whole by the split at offset 0
-        start = 0 if compressed else split.start
-        end = _NO_END if compressed else split.end
-        with open_input(split.url) as f:
+        if compressed:
+            f, raw = _open_measured(split.url)
+            start, end = 0, _NO_END
+        else:
+            f, raw, start, end = open_input(split.url), None, split.start, split.end
+        consumed = 0  # compressed bytes
+        with f, raw or contextlib.nullcontext():
             for pos, data in line_chunks(f, start, end, self.chunk_bytes):
                 offsets, lines = decode_lines(pos, data)
                 if pos == 0 and lines and lines[0].startswith(_BOM):
@@ -238,7 +259,12 @@ class TextInputFormat(InputFormat):
                 # While the task works on a chunk, only what came before it counts as read;
                 # `progress` places the task inside the chunk by the records it has taken.
                 self.bytes_read = pos - start
-                self._chunk = (pos - start, len(data), records, len(lines))
+                if raw is None:
+                    self._chunk = (pos - start, len(data), records, len(lines))
+                else:
+                    now = min(raw.tell(), split.length)
+                    self._chunk = (consumed, now - consumed, records, len(lines))
+                    consumed = now
                 yield offsets, lines
                 records += len(lines)
                 self.bytes_read = pos + len(data) - start
