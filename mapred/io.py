@@ -251,9 +251,10 @@ class TextInputFormat(InputFormat):
         else:
             f, raw, start, end = open_input(split.url), None, split.start, split.end
         consumed = 0  # compressed bytes
+        self.malformed = bad = [0]  # sequences of bytes that were not UTF-8
         with f, raw or contextlib.nullcontext():
             for pos, data in line_chunks(f, start, end, self.chunk_bytes):
-                offsets, lines = decode_lines(pos, data)
+                offsets, lines = decode_lines(pos, data, bad)
                 if pos == 0 and lines and lines[0].startswith(_BOM):
                     lines[0] = lines[0][1:]
                 # While the task works on a chunk, only what came before it counts as read;
@@ -381,11 +382,19 @@ def _skip_first_line(f: BinaryIO, pos: int, chunk: int) -> tuple[int, bytes | No
         pos += len(data)
 
 
-def decode_lines(pos: int, data: bytes) -> tuple[Iterator[int], list[str]]:
-    """Split a chunk of whole lines into (line offsets, decoded lines without terminators)."""
+def decode_lines(
+    pos: int, data: bytes, malformed: list[int] | None = None
+) -> tuple[Iterator[int], list[str]]:
+    """Split a chunk of whole lines into (line offsets, decoded lines without terminators).
+    Bytes that are not UTF-8 become U+FFFD, each such sequence counted in ``malformed[0]``."""
     if data.endswith(b"\n"):
         data = data[:-1]
-    text = data.decode("utf-8", "replace")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:  # rare: only such a chunk pays for a second decoding
+        text = data.decode("utf-8", "replace")
+        if malformed is not None:  # replacements, not U+FFFD characters of the input itself
+            malformed[0] += text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
     raw = text.split("\n")
     lengths = map(len, raw if data.isascii() else data.split(b"\n"))
     offsets = itertools.accumulate(map((1).__add__, lengths), initial=pos)

@@ -18,6 +18,7 @@ the input format's ``read_batches`` through the same pipeline, one call per batc
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import shutil
 import time
@@ -49,6 +50,7 @@ __all__ = [
 ]
 
 _first, _third = itemgetter(0), itemgetter(2)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +279,7 @@ def run_map_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
     ctx_counters.increment(fw, C.MAP_INPUT_RECORDS, n_in)
     ctx_counters.increment(fw, C.MAP_INPUT_BYTES, fmt.bytes_read)
     ctx_counters.increment(C.INPUT_GROUP, C.BYTES_READ, fmt.bytes_read)
+    _count_malformed(fmt, split, spec, ctx_counters)
     sink.add_counters(ctx_counters)
     ctx_counters.merge({fw: {C.PEAK_MAP_MEMORY: peak_memory()}})
     stats = sink.stats_dict()
@@ -291,6 +294,22 @@ def run_map_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
         map_output=output,
         stats=stats,
     )
+
+
+MALFORMED_INPUT = "Malformed UTF-8 input (replaced by U+FFFD)"
+
+
+def _count_malformed(fmt: Any, split: Any, spec: TaskSpec, counters: Any) -> None:
+    """Text that was not UTF-8 (read as U+FFFD, as Hadoop's Text does): counted, warned once."""
+    malformed = getattr(fmt, "malformed", None)
+    if malformed and malformed[0]:
+        counters.increment(C.INPUT_GROUP, MALFORMED_INPUT, malformed[0])
+        log.warning(
+            "%s: %d byte sequences of %s are not UTF-8 and were read as U+FFFD",
+            spec.attempt_id,
+            malformed[0],
+            split.url,
+        )
 
 
 def _map_probe(fmt: Any, split: Any, records: Any, context: Any) -> Any:

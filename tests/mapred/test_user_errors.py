@@ -191,3 +191,29 @@ def test_a_per_record_map_reports_progress_inside_its_task(tmp_path):
     assert result.counters["Job Counters "]["Launched map tasks"] == 1
     assert any(0 < m < 1 for m in seen), seen  # moved while the one map ran
     assert seen == sorted(seen)
+
+
+class Lines(Job):
+    reducers = 0
+
+    def map(self, offset, line):
+        yield line, None
+
+
+def test_text_that_is_not_utf8_is_counted(tmp_path):
+    """Issue 16 item 12: bytes that are not UTF-8 silently became U+FFFD; now each replaced
+    sequence is counted (a U+FFFD the input itself holds is not)."""
+    src = tmp_path / "in.txt"
+    src.write_bytes(b"caf\xe9\nok \xef\xbf\xbd\n\xff\xfe two\nplain\n")
+    conf = {"mapreduce.cluster.local.dir": str(tmp_path / "local")}
+    result = run_job(Lines, [str(src)], str(tmp_path / "out"), conf, executor="local")
+    assert result.succeeded, result.error
+    group = result.counters["File Input Format Counters "]
+    # \xe9 (a truncated sequence), then \xff and \xfe (each a byte that starts none)
+    assert group["Malformed UTF-8 input (replaced by U+FFFD)"] == 3
+    clean = tmp_path / "clean.txt"
+    clean.write_bytes("ok \ufffd\n".encode())
+    result = run_job(Lines, [str(clean)], str(tmp_path / "out2"), conf, executor="local")
+    assert "Malformed UTF-8 input (replaced by U+FFFD)" not in result.counters.get(
+        "File Input Format Counters ", {}
+    )
