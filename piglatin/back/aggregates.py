@@ -75,6 +75,9 @@ def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
     rows_by_key: dict[Any, list] = {}
     partials: dict[Any, list] = {}
     sort_bytes = key_bytes if op.group_all else key_encoder([e.type for e in op.keys[0]])
+    pack = pack_value
+    if _native_partials(job, op, calls):  # plain msgpack, a Packer per task
+        pack = msgpack.Packer(use_bin_type=True).pack
     n = len(calls)
 
     def initial(rows: list) -> tuple:
@@ -95,7 +98,7 @@ def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
                 if len(plist) == 1
                 else tuple([intermediates[j]([p[j] for p in plist]) for j in range(n)])
             )
-            out.append((sort_bytes(k), pack_value((k, merged))))
+            out.append((sort_bytes(k), pack((k, merged))))
         rows_by_key.clear()
         partials.clear()
         return out
@@ -109,7 +112,7 @@ def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
         nonlocal sampled, passing
         k = keyf(t)
         if passing:
-            return [(sort_bytes(k), pack_value((k, initial([t]))))]
+            return [(sort_bytes(k), pack((k, initial([t]))))]
         if sampled >= 0:
             sampled += 1
             if sampled == SAMPLE_ROWS:
@@ -123,7 +126,7 @@ def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
                         min_reduction,
                     )
                     passing = True
-                    return [*flush(), (sort_bytes(k), pack_value((k, initial([t]))))]
+                    return [*flush(), (sort_bytes(k), pack((k, initial([t]))))]
         try:
             rows = rows_by_key.get(k)
         except TypeError:  # an unhashable key (bag, map): no map-side folding
@@ -142,6 +145,27 @@ def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
         return ()
 
     return tail
+
+
+_NATIVE = frozenset(("int", "long", "float", "double", "chararray", "bytearray", "boolean"))
+
+
+def _native_partials(job: Any, op: L.LOCogroup, calls: list[L.LEFunc]) -> bool:
+    """Whether every (key, partials) record holds only values msgpack packs as themselves
+    (read back by `unpack_value` unchanged): atom keys, and MIN/MAX only of atom columns
+    (COUNT, SUM and AVG partials are numbers); then no Pig encoding walk per record."""
+    if not op.group_all and not all(e.type.value in _NATIVE for e in op.keys[0]):
+        return False
+    schema = job.plan.op(op.inputs[0]).schema
+    for call in calls:
+        if call.func not in ("MIN", "MAX"):
+            continue
+        arg = call.args[0]
+        if schema is None or not isinstance(arg, L.LEDeref):
+            return False
+        if not all(c < len(schema) and schema[c].dtype.value in _NATIVE for c in arg.columns):
+            return False
+    return True
 
 
 def _min_reduction(job: Any) -> int:

@@ -25,7 +25,7 @@ from piglatin.back.exprs import key_bytes
 from piglatin.back.joinkeys import has_null, width
 from piglatin.back.physical import Compiler, chain_functions
 from piglatin.back.spillbag import CHECK_ROWS, BagBudget, RowBuffer, group_bags, product_rows
-from piglatin.back.storage import pack_value, unpack_value, unpacker
+from piglatin.back.storage import pack_value, unpacker
 from piglatin.model import data
 from piglatin.plan import logical as L
 
@@ -311,8 +311,8 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
 
         def make(key, values):
             if first:
-                return [unpack_value(next(iter(values)))]
-            return map(unpack_value, values)
+                return [_unpack(next(iter(values)))]
+            return map(_unpack, values)
     elif kind == "limit":
         limit = job.compiler.expr(op.count)(())
         state = MapState()
@@ -322,7 +322,7 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
             for v in values:
                 if state.seq < limit:
                     state.seq += 1
-                    out.append(unpack_value(v))
+                    out.append(_unpack(v))
             return out
     elif kind == "rank":
         make = _rank(op)
@@ -400,7 +400,7 @@ def _cogroup(job: Any, op: L.LOCogroup, budget: BagBudget, spillable: frozenset[
     inner = [i for i, flag in enumerate(op.inner) if flag] if op.inner else []
 
     def make(key, values):
-        bags = group_bags(values, n, budget, unpack_value, spillable)
+        bags = group_bags(values, n, budget, _unpack, spillable)
         for i in inner:
             if not bags[i]:
                 return []
@@ -437,9 +437,9 @@ def _join(job: Any, op: L.LogicalOperator, kind: str, budget: BagBudget) -> Call
         try:
             for tag, pv in values:
                 if tag < n - 1:
-                    buffered[tag].append(unpack_value(pv))
+                    buffered[tag].append(_unpack(pv))
                     continue
-                r = unpack_value(pv)
+                r = _unpack(pv)
                 streamed += 1
                 if n == 2:
                     if len(buffered[0]):
@@ -463,7 +463,6 @@ def _two_way_join(
     """`_join`'s make for two inputs: the left rows are held, the right ones streamed a batch
     at a time (unpacked C-level, joined in one comprehension while the product of a batch and
     the held rows stays under `spillbag.CHECK_ROWS`; row by row once the left side spilled)."""
-    unpack = unpacker()
     pad_left, pad_right_row = pads
 
     def make(key, values):
@@ -475,13 +474,13 @@ def _two_way_join(
         try:
             for tag, pv in values:
                 if tag == 0:
-                    held.append(unpack(pv))
+                    held.append(_unpack(pv))
                     continue
                 streamed = True  # inputs arrive in tag order: the rest are right rows
                 batch = max(1, CHECK_ROWS // max(1, len(held)))
                 rights = chain(((tag, pv),), values)
                 while pvs := list(islice(rights, batch)):
-                    rows = list(map(unpack, map(_second, pvs)))
+                    rows = list(map(_unpack, map(_second, pvs)))
                     if not len(held):
                         if pad_right:
                             yield [pad_left + r for r in rows]
@@ -501,6 +500,7 @@ def _two_way_join(
 
 
 _second = itemgetter(1)
+_unpack = unpacker()  # unpack_value without a Python frame per value
 
 
 def _joined(rows: RowBuffer, r: tuple) -> Iterator[list]:
@@ -524,7 +524,7 @@ def _rank(op: L.LORank) -> Callable:
     state = {"row": 0, "dense": 0}
 
     def make(key, values):
-        rows = [unpack_value(v) for v in values]
+        rows = [_unpack(v) for v in values]
         if not op.keys:
             out = []
             for t in rows:
