@@ -291,8 +291,8 @@ def _between(low: float, high: float | None = None, low_open: bool = False) -> A
 def verify_replication(conf: Configuration, value: int, src: str = "") -> None:
     """HDFS's BlockManager.verifyReplication: `value` between ``dfs.namenode.replication.min``
     and ``dfs.replication.max``, else its message (naming the file `src`, or the settings)."""
-    low = conf.get_int("dfs.namenode.replication.min")
-    high = conf.get_int("dfs.replication.max")
+    low = conf.get_int("dfs.namenode.replication.min", DEFAULTS["dfs.namenode.replication.min"])
+    high = conf.get_int("dfs.replication.max", DEFAULTS["dfs.replication.max"])
     if low > high:
         raise ConfigError(
             f"Unexpected configuration parameters: dfs.namenode.replication.min = {low} > "
@@ -319,13 +319,15 @@ def _replication(conf: Configuration, key: str, value: int) -> None:
 
 def _block_size(conf: Configuration, key: str, value: int) -> None:
     """HDFS's FSNamesystem check at create, with the setting named."""
-    low = conf.get_bytes("dfs.namenode.fs-limits.min-block-size")
+    low = conf.get_bytes(
+        "dfs.namenode.fs-limits.min-block-size", DEFAULTS["dfs.namenode.fs-limits.min-block-size"]
+    )
     if value < low:
         raise ConfigError(
             "Specified block size is less than configured minimum value "
             f"(dfs.namenode.fs-limits.min-block-size): {value} < {low} ({key}={value})"
         )
-    chunk = conf.get_int("dfs.bytes-per-checksum")
+    chunk = conf.get_int("dfs.bytes-per-checksum", DEFAULTS["dfs.bytes-per-checksum"])
     if value % chunk:
         raise ConfigError(
             f"io.bytes.per.checksum({chunk}) and blockSize({value}) do not match. blockSize "

@@ -44,6 +44,12 @@ def _info(message: str) -> None:
     sys.stderr.flush()
 
 
+def _error(text: str) -> None:
+    """A failure's lines on stderr, and in the command's log (dfs.cmdlog)."""
+    log.info("%s", text.rstrip("\n"))
+    sys.stderr.write(text)
+
+
 def split_options(args: Sequence[str]) -> tuple[dict[str, str], list[str]]:
     """Pull ``-D k=v``/``-Dk=v``/``-files x``/``-libjars``/``-archives`` out of any position.
 
@@ -233,10 +239,10 @@ def jar_main(conf: Configuration, args: list[str]) -> int:
         sort_buffer_bytes(conf)  # io.sort.mb is read in the tasks: refuse a bad one up front
         steps = [qualify_step(step, conf) for step in _job_steps(args[0], rest)]
     except (JobConfigError, UsageError) as e:
-        sys.stderr.write(f"jar: {e}\n")
+        _error(f"jar: {e}\n")
         return 255 if isinstance(e, UsageError) else 1
     except _UserCodeFailed as e:
-        sys.stderr.write(f"jar: {e.args[0]}\n{e.args[1]}")
+        _error(f"jar: {e.args[0]}\n{e.args[1]}")
         return 1
     if detach:
         return _submit_detached(steps, conf)
@@ -248,7 +254,7 @@ def jar_main(conf: Configuration, args: list[str]) -> int:
     try:
         chain = run_chain(steps, conf, None, remove_intermediate=True, progress=printer)
     except MapRedError as e:
-        sys.stderr.write(f"jar: {e}\n")
+        _error(f"jar: {e}\n")
         return 1
     except KeyboardInterrupt:
         printer.close()
@@ -316,7 +322,7 @@ def _submit_detached(steps: list, conf: Configuration) -> int:
     try:
         result = run_job(step.job, step.inputs, step.output, step_conf, name=step.name, wait=False)
     except MapRedError as e:
-        sys.stderr.write(f"jar: {e}\n")
+        _error(f"jar: {e}\n")
         return 1
     _info(f"Submitted job {result.job_id}; follow it with: hadoop job -status {result.job_id}")
     return 0
