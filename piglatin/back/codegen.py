@@ -276,10 +276,11 @@ class _Generator:
         """Look the key up in the side table; each matching side row (or, for a left outer
         join's unmatched row, nulls) continues the pipeline inside the loop."""
         key, null = self.join_key(op.keys[0], cols, depth)
-        encode = self.const("key", key_encoder([e.type for e in op.keys[0]]))
+        if not side.by_value:
+            key = f"{self.const('key', key_encoder([e.type for e in op.keys[0]]))}({key})"
         table = self.const("table", side.tables[0])
         ms = self.fresh("_ms")
-        self.emit(depth, f"{ms} = None if {null} else {table}.get({encode}({key}))")
+        self.emit(depth, f"{ms} = None if {null} else {table}.get({key})")
         self.emit(depth, f"if not {ms}:")
         if side.left_outer:
             self.emit(depth + 1, f"{ms} = {self.const('pad', [side.pad])}")

@@ -13,7 +13,7 @@ from typing import Any
 
 from piglatin.plan import logical as L
 
-__all__ = ["ReplicatedTable", "has_null", "side_width", "width"]
+__all__ = ["ReplicatedTable", "has_null", "keys_by_value", "side_width", "width"]
 
 
 def width(job: Any, op: L.LogicalOperator, tag: int) -> int | None:
@@ -31,13 +31,26 @@ def has_null(key: Any) -> bool:
 
 @dataclass(frozen=True)
 class ReplicatedTable:
-    """A replicated join's side inputs in memory: per side input, its rows by the sort
-    bytes of their key (null keys never match); `pad` stands for the side columns of a
-    left outer join's unmatched row."""
+    """A replicated join's side inputs in memory: per side input, its rows by their key
+    (null keys never match): by the key value itself when `by_value` (`keys_by_value`),
+    else by its sort bytes; `pad` stands for the side columns of a left outer join's
+    unmatched row."""
 
-    tables: tuple[dict[bytes, list[tuple]], ...]
+    tables: tuple[dict[Any, list[tuple]], ...]
     pad: tuple
     left_outer: bool
+    by_value: bool = False
+
+
+# key types Python's == and hash compare as Pig does (no float: NaN, -0.0; no complex type)
+_VALUE_KEYS = frozenset(("chararray", "int", "long", "bytearray", "boolean"))
+
+
+def keys_by_value(op: L.LOJoin) -> bool:
+    """Whether a join's keys can be looked up by value: every input's key expressions have
+    the same types, each one Python compares exactly as Pig does (no encoding per row)."""
+    types = {tuple(e.type.value for e in keys) for keys in op.keys}
+    return len(types) == 1 and all(t in _VALUE_KEYS for t in next(iter(types)))
 
 
 def side_width(plan: L.LogicalPlan, op: L.LOJoin) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 from piglatin.back import sources as SRC
 from piglatin.back.codegen import key_encoder
 from piglatin.back.exprs import key_bytes
-from piglatin.back.joinkeys import ReplicatedTable, has_null, side_width
+from piglatin.back.joinkeys import ReplicatedTable, has_null, keys_by_value, side_width
 from piglatin.back.storage import pack_value
 from piglatin.model import data
 from piglatin.plan import logical as L
@@ -37,18 +37,19 @@ def _side_rows(job: Any, op_id: str) -> Iterator[tuple]:
 
 def replicated_table(job: Any, op: L.LOJoin) -> ReplicatedTable:
     comp = job.compiler
+    by_value = keys_by_value(op)
     tables = []
     for i, dep in enumerate(op.inputs[1:], start=1):
         keyf = comp.key_fn(op.keys[i])
         sort_bytes = key_encoder([e.type for e in op.keys[i]])
-        table: dict[bytes, list] = {}
+        table: dict[Any, list] = {}
         for row in _side_rows(job, dep):
             k = keyf(row)
             if not has_null(k):
-                table.setdefault(sort_bytes(k), []).append(row)
+                table.setdefault(k if by_value else sort_bytes(k), []).append(row)
         tables.append(table)
     pad = (None,) * side_width(job.plan, op)
-    return ReplicatedTable(tuple(tables), pad, op.join_type == "left")
+    return ReplicatedTable(tuple(tables), pad, op.join_type == "left", by_value)
 
 
 def replicated_join(
@@ -57,6 +58,8 @@ def replicated_join(
     """t -> its joined rows (the streamed input is input 0)."""
     key0 = job.compiler.key_fn(op.keys[0])
     sort_bytes = key_encoder([e.type for e in op.keys[0]])
+    if side.by_value:
+        sort_bytes = _itself
     left_outer, pad, tables = side.left_outer, side.pad, side.tables
     if len(tables) == 1:
         table = tables[0]
@@ -84,6 +87,10 @@ def replicated_join(
         return rows
 
     return join
+
+
+def _itself(k: Any) -> Any:
+    return k
 
 
 # ------------------------------------------------------------------------------- merge join

@@ -27,7 +27,7 @@ from piglatin.back import aggregates as AG
 from piglatin.back import codegen as CG
 from piglatin.back import mapjoins as MJ
 from piglatin.back import reducers as R
-from piglatin.back.joinkeys import ReplicatedTable, side_width
+from piglatin.back.joinkeys import ReplicatedTable, keys_by_value, side_width
 from piglatin.back.mrcompiler import JobSpec, MRJob
 from piglatin.back.physical import Compiler, WordCount, chain_functions, per_row
 from piglatin.back.sources import input_format_of, loader_for
@@ -226,6 +226,7 @@ def explain_code(plan: L.LogicalPlan, jobs: list[MRJob], compiler: Compiler) -> 
                     tuple({} for _ in op.inputs[1:]),
                     (None,) * side_width(plan, op),
                     op.join_type == "left",
+                    keys_by_value(op),
                 )
                 for op, _ in chain
                 if isinstance(op, L.LOJoin) and op.strategy == "replicated"
