@@ -517,7 +517,7 @@ def start_cluster_main(conf: Configuration, args: list[str]) -> int:
     return 0
 
 
-@hadoop_command("stop-cluster", "Stop the background NameNode and DataNodes")
+@hadoop_command("stop-cluster", "Stop every background daemon of the cluster")
 def stop_cluster_main(conf: Configuration, args: list[str]) -> int:
     """SIGTERM every daemon of the state directory (SIGKILL after a bounded wait)."""
     from dfs.launcher import stop_cluster
