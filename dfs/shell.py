@@ -698,7 +698,13 @@ class FsShell:
                     client, i, t, force, direct, preserve))
 
     def _dst_status(self, client: Any, dst: str, many: bool) -> FileStatus | bool | None:
-        st = self.stat_or_none(client, dst)
+        """The destination's status (None: not there); False after printing why nothing can
+        go there (a path below a file: one line, not one per source)."""
+        try:
+            st = self.stat_or_none(client, dst)
+        except (DFSError, PathError, OSError) as e:
+            self.error(describe(e, dst, _safe_resolve(client, dst)))
+            return False
         if many and (st is None or not st.is_dir):
             self.error(quote(dst, "Is not a directory" if st else "No such file or directory"))
             return False
@@ -975,6 +981,9 @@ def _write_local(target: str, fill: Callable[[IO[bytes]], bool | None]) -> None:
     finished (and did not return False): a failed or killed copy never truncates `target`."""
     tmp = target + COPYING
     created = done = False
+    parent = os.path.dirname(os.path.abspath(target))
+    if not os.path.isdir(parent):  # named as the user spelled it, not as the temporary file
+        raise PathError(quote(target, "No such file or directory"))
     try:
         with open(tmp, "wb") as out:
             created = True

@@ -228,3 +228,34 @@ def test_log_level_from_root_logger_and_loglevel(run):
     r = run("fs", "-Dhadoop.root.logger=CHATTY,console", "-ls", "/")
     assert r.exit_code == 1
     assert r.stderr.startswith("fs: hadoop.root.logger='CHATTY,console': unknown log level")
+
+
+# ---- found trying the shell ---------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("-put", "{local}", "/f/x"),
+        ("-put", "{local}", "{local}", "/f/x"),
+        ("-cp", "/f", "/f/x"),
+        ("-mv", "/f", "/f/x"),
+        ("-cp", "/f", "/g", "/f/x"),
+    ],
+)
+def test_a_target_below_a_file_is_one_error_line(run, tmp_path, args):
+    """The old code printed ``put: `/f': Not a directory`` once per source, or went on to a
+    second, wrong error (`is a subdirectory of itself`)."""
+    local = tmp_path / "in.txt"
+    local.write_text("a\n")
+    assert run("fs", "-put", str(local), "/f").exit_code == 0
+    assert run("fs", "-put", str(local), "/g").exit_code == 0
+    r = run("fs", *(a.format(local=local) for a in args))
+    assert r.exit_code == 1
+    name = args[0].lstrip("-")
+    assert r.stderr == f"{name}: `/f': Not a directory\n"
+
+
+def test_get_into_a_missing_local_directory_names_the_target(run, tmp_path):
+    assert run("fs", "-put", str(Path(__file__)), "/f").exit_code == 0
+    target = tmp_path / "nodir" / "x.txt"
+    r = run("fs", "-get", "/f", str(target))
+    assert (r.exit_code, r.stderr) == (1, f"get: `{target}': No such file or directory\n")
