@@ -35,12 +35,18 @@ log = logging.getLogger(__name__)
 __all__ = ["AGG_KEYS", "agg_reducer", "agg_tail", "combiner"]
 
 
-def _agg_calls(job: Any, op: L.LogicalOperator) -> list[L.LEFunc]:
-    from piglatin.back.mrcompiler import algebraic_aggregates
+def _algebraic(job: Any, op: L.LogicalOperator) -> Any:
+    """The job's `mrcompiler.Algebraic`: its FOREACH as the reduce side evaluates it, and
+    the calls the map side and the combiner compute."""
+    from piglatin.back.mrcompiler import algebraic_foreach
 
-    calls = algebraic_aggregates(job.plan, op, job.spec.reduce_chain)
-    assert calls is not None
-    return calls
+    found = algebraic_foreach(job.plan, op, job.spec.reduce_chain)
+    assert found is not None
+    return found
+
+
+def _agg_calls(job: Any, op: L.LogicalOperator) -> list[L.LEFunc]:
+    return list(_algebraic(job, op).calls)
 
 
 def _element(call: L.LEFunc) -> Callable[[tuple], tuple]:
@@ -152,13 +158,14 @@ _NATIVE = frozenset(("int", "long", "float", "double", "chararray", "bytearray",
 
 def _native_partials(job: Any, op: L.LOCogroup, calls: list[L.LEFunc]) -> bool:
     """Whether every (key, partials) record holds only values msgpack packs as themselves
-    (read back by `unpack_value` unchanged): atom keys, and MIN/MAX only of atom columns
-    (COUNT, SUM and AVG partials are numbers); then no Pig encoding walk per record."""
+    (read back by `unpack_value` unchanged): atom keys, and MIN/MAX/Distinct only of atom
+    columns (COUNT, SUM and AVG partials are numbers); then no Pig encoding walk per
+    record."""
     if not op.group_all and not all(e.type.value in _NATIVE for e in op.keys[0]):
         return False
     schema = job.plan.op(op.inputs[0]).schema
     for call in calls:
-        if call.func not in ("MIN", "MAX"):
+        if call.func not in ("MIN", "MAX", "Distinct"):
             continue
         arg = call.args[0]
         if schema is None or not isinstance(arg, L.LEDeref):
@@ -354,12 +361,12 @@ def combiner(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
 
 
 def agg_reducer(job: Any, op: L.LOCogroup, run: Callable) -> Callable:
-    calls = _agg_calls(job, op)
+    algebraic = _algebraic(job, op)
+    calls = list(algebraic.calls)
     finals = [BUILTINS[c.func].algebraic[2] for c in calls]
     replace = {id(c): itemgetter(2 + j) for j, c in enumerate(calls)}
     comp = Compiler(job.compiler.scalars, job.compiler.udfs, replace, plan=job.plan)
-    fe = job.plan.op(job.spec.reduce_chain[0])
-    gen = comp.foreach(fe)
+    gen = comp.foreach(algebraic.foreach)
     n = len(calls)
     unpack = unpacker()
 

@@ -15,22 +15,26 @@ logical plan and compiles only the op ids the spec names.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from piglatin.errors import PigError
 from piglatin.plan import logical as L
+from piglatin.plan.exprs import transform
 
 BLOCKING = (L.LOCogroup, L.LOSort, L.LODistinct, L.LOCross, L.LOLimit, L.LORank)
 FUSABLE = (L.LOForEach, L.LOFilter, L.LOSample, L.LOStore, L.LODump)
-ALGEBRAIC = ("COUNT", "COUNT_STAR", "SUM", "AVG", "MIN", "MAX")
+ALGEBRAIC = ("COUNT", "COUNT_STAR", "SUM", "AVG", "MIN", "MAX", "Distinct")
 
 __all__ = [
     "JobSpec",
     "MRJob",
     "MRPlan",
     "MapInput",
+    "Algebraic",
     "algebraic_aggregates",
+    "algebraic_foreach",
     "compile_sink",
     "is_blocking",
 ]
@@ -128,22 +132,76 @@ def is_blocking(op: L.LogicalOperator) -> bool:
     return isinstance(op, BLOCKING)
 
 
-def algebraic_aggregates(
-    plan: L.LogicalPlan, group: L.LogicalOperator, chain: list[str]
-) -> list[L.LEFunc] | None:
-    """The algebraic calls when GROUP is followed by a FOREACH of group + aggregates only."""
+@dataclass(frozen=True)
+class Algebraic:
+    """A GROUP's FOREACH the combiner can compute: `foreach` as the reduce side evaluates it
+    (a nested DISTINCT made a call of the Distinct function) and its algebraic `calls`."""
+
+    foreach: L.LOForEach
+    calls: tuple[L.LEFunc, ...]
+
+
+def algebraic_foreach(
+    plan: L.LogicalPlan, group: L.LogicalOperator, chain: Sequence[str]
+) -> Algebraic | None:
+    """When GROUP is followed by a FOREACH of group + aggregates only (Pig's combiner rule),
+    that FOREACH and its algebraic calls; a nested block of bag projections and DISTINCTs
+    of them counts, as in Pig, its DISTINCTs becoming calls of the Distinct function."""
     if not isinstance(group, L.LOCogroup) or len(group.inputs) != 1 or not chain:
         return None
     fe = plan.op(chain[0])
-    if not isinstance(fe, L.LOForEach) or fe.nested:
+    if not isinstance(fe, L.LOForEach):
         return None
+    if fe.nested:
+        fe = _distinct_as_calls(fe)
+        if fe is None:
+            return None
     calls: list[L.LEFunc] = []
     for g in fe.generate:
         if g.flatten and not _is_group(g):
             return None
         if not _only_algebraic(g.expr, calls):
             return None
-    return calls or None
+    return Algebraic(fe, tuple(calls)) if calls else None
+
+
+def algebraic_aggregates(
+    plan: L.LogicalPlan, group: L.LogicalOperator, chain: Sequence[str]
+) -> list[L.LEFunc] | None:
+    """The algebraic calls of `algebraic_foreach`, or None."""
+    found = algebraic_foreach(plan, group, chain)
+    return list(found.calls) if found is not None else None
+
+
+def _distinct_as_calls(fe: L.LOForEach) -> L.LOForEach | None:
+    """``{ p = B.x; d = DISTINCT p; GENERATE group, COUNT(d) }`` as ``GENERATE group,
+    COUNT(Distinct(B.x))`` (nested projections inlined); None when the block does anything
+    else."""
+    bound: dict[str, L.LExpr] = {}
+    for n in fe.nested:
+        source = n.source
+        if isinstance(source, L.LEInnerRef):
+            source = bound.get(source.alias)
+        if source is None or not _bag_of_group(source):
+            return None
+        if n.kind == "expr":
+            bound[n.alias] = source
+        elif n.kind == "distinct":
+            bound[n.alias] = L.LEFunc("Distinct", "Distinct", "builtin", (source,), n.field)
+        else:
+            return None
+
+    def inline(e: L.LExpr) -> L.LExpr | None:
+        return bound[e.alias] if isinstance(e, L.LEInnerRef) else None
+
+    items = tuple(replace(g, expr=transform(g.expr, inline)) for g in fe.generate)
+    return replace(fe, nested=(), generate=items)
+
+
+def _bag_of_group(e: L.LExpr) -> bool:
+    """The grouped bag (column 1), or a projection of some of its columns."""
+    base = e.base if isinstance(e, L.LEDeref) else e
+    return isinstance(base, L.LEProject) and base.column == 1
 
 
 def _is_group(g: L.GenerateItem) -> bool:
@@ -154,11 +212,13 @@ def _is_group(g: L.GenerateItem) -> bool:
 def _only_algebraic(e: L.LExpr, calls: list[L.LEFunc]) -> bool:
     if isinstance(e, L.LEFunc) and e.func in ALGEBRAIC and e.kind == "builtin" and not e.ctor_args:
         arg = e.args[0] if len(e.args) == 1 else None
-        base = arg.base if isinstance(arg, L.LEDeref) else arg
-        if isinstance(base, L.LEProject) and base.column == 1:
+        if arg is not None and _bag_of_group(arg):
             calls.append(e)
             return True
-        return False
+        if not (arg is not None and isinstance(arg, L.LEFunc)):
+            return False
+        # an aggregate of an algebraic call (COUNT(Distinct(B.x))): only the inner one is
+        # computed by the combiner, the outer one on the reduce side, as in Pig
     if isinstance(e, L.LEProject):
         return e.column == 0
     if isinstance(e, L.LEDeref):

@@ -284,6 +284,9 @@ class Functions:
         if name in self.defines:
             spec = self.defines[name]
             target, ctor, kind = spec.name, spec.args, "define"
+        builtin = target.removeprefix("org.apache.pig.builtin.")  # Pig's full class names
+        if builtin != target and (builtin in _RETURNS or builtin in self.table()):
+            target = builtin
         ns, _, short = target.rpartition(".")
         if ns in self.namespaces:
             return target, "udf", self._udf(self.namespaces[ns], ns, short), ctor

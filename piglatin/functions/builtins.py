@@ -224,6 +224,31 @@ def _avg_final(parts: list) -> float | None:
     return None if total is None or count == 0 else total / count
 
 
+def Distinct(bag: list | None) -> list | None:
+    """Pig's Distinct: the bag's distinct tuples (first seen first), as nested DISTINCT gives
+    them; algebraic, so ``COUNT(Distinct(A.x))`` has its distinct values found by the
+    combiner."""
+    if bag is None:
+        return None
+    return _distinct_rows(bag if type(bag) is list else list(bag))
+
+
+def _distinct_rows(rows: list) -> list:
+    return list(dict(zip(map(data.sort_bytes, rows), rows)).values())
+
+
+def _distinct_initial(bag: list) -> tuple:
+    return (tuple(_distinct_rows(bag)),)
+
+
+def _distinct_intermediate(parts: list) -> tuple:
+    return (tuple(_distinct_final(parts)),)
+
+
+def _distinct_final(parts: list) -> list:
+    return _distinct_rows([t for p in parts for t in p[0]])
+
+
 # ----------------------------------------------------------------- bags and tuples
 
 
@@ -988,6 +1013,7 @@ _b("SUM", *_by_batch(SUM, _sum_type, _fold_algebraic(SUM, sum)))
 _b("AVG", *_by_batch(AVG, "double", (_avg_initial, _avg_intermediate, _avg_final)))
 _b("MIN", *_by_batch(MIN, _minmax_type, _fold_algebraic(MIN, min)))
 _b("MAX", *_by_batch(MAX, _minmax_type, _fold_algebraic(MAX, max)))
+_b("Distinct", Distinct, "bag", 1, 1, (_distinct_initial, _distinct_intermediate, _distinct_final))
 _b("SIZE", SIZE, "long", 1, 1)
 _b("CONCAT", CONCAT, _concat_type, 2, None)
 _b("TOKENIZE", TOKENIZE, "bag", 1, 2)

@@ -1,5 +1,6 @@
-"""Expression helpers shared by the optimizer rules: which input columns an
-expression reads, renumbering those columns, determinism checks.
+"""Expression helpers over logical expressions, shared by the optimizer rules and the MR
+compiler: which input columns an expression reads, renumbering those columns, determinism
+checks, rebuilding a tree with some nodes replaced.
 
 Owns: pure functions over `logical.LExpr` trees at one scope (the operator's input
 tuple).  Nested-FOREACH inner scopes (a NestedOp's cond/keys/generate, which index the

@@ -544,3 +544,42 @@ def test_map_side_partials_of_every_type_round_trip(tmp_path: Path) -> None:
                  sum(ns) / len(ns), len(ns))
         )
     assert got == sorted(want)
+
+
+@pytest.mark.parametrize("form", ["nested", "function"])
+def test_nested_distinct_is_combined_and_right(tmp_path: Path, form: str) -> None:
+    """Pig's combiner rule for a nested FOREACH whose only nested operation is DISTINCT (of a
+    projection of the grouped bag), and its Distinct function: the distinct values are found
+    on the map side and in the combiner; COUNT/SUM/AVG of them on the reduce side, as plain
+    Python computes them (nulls are one distinct value, COUNT skips it)."""
+    rnd = random.Random(4)
+    data = [
+        (rnd.choice(["a", "b", None]), rnd.choice([1, 2, 3, None]), rnd.choice([5, 7, None]))
+        for _ in range(3000)
+    ]
+    write(tmp_path / "a.txt", data)
+    if form == "nested":
+        body = """D = FOREACH C { p = A.j; dj = DISTINCT p; dn = DISTINCT A.n;
+            GENERATE group, COUNT(dj), SUM(dn), COUNT_STAR(dn); };"""
+    else:
+        body = """D = FOREACH C GENERATE group, COUNT(org.apache.pig.builtin.Distinct(A.j)), SUM(org.apache.pig.builtin.Distinct(A.n)),
+            COUNT_STAR(org.apache.pig.builtin.Distinct(A.n));"""
+    script = f"""A = LOAD 'a.txt' AS (k:chararray, j:int, n:int);
+        C = GROUP A BY k;
+        {body}
+        STORE D INTO 'out';"""
+    plan = build_text(script)
+    group = next(op for op in plan.operators if type(op).__name__ == "LOCogroup")
+    fe = next(op for op in plan.operators if group.op_id in op.inputs)
+    calls = algebraic_aggregates(plan, group, [fe.op_id])
+    assert calls is not None and {c.func for c in calls} == {"Distinct"}
+    groups = defaultdict(list)
+    for k, j, n in data:
+        groups[k].append((j, n))
+    want = []
+    for k, v in groups.items():
+        js = {j for j, _ in v}
+        ns = {n for _, n in v}
+        total = sum(n for n in ns if n is not None)
+        want.append(text(k, len(js - {None}), total, len(ns)))
+    assert stored(tmp_path, script) == sorted(want)

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from piglatin.plan import logical as L
 from piglatin.front.builder import build_text
+from piglatin.plan import logical as L
 from piglatin.plan.optimizer import RULES, optimize
 from piglatin.plan.rules._plan import check, shape
 
@@ -393,7 +393,7 @@ def test_launcher_agrees_with_the_reference(tmp_path, script, a, b):
     "name",
     [
         "piglatin.plan.optimizer",
-        "piglatin.plan.rules._exprs",
+        "piglatin.plan.exprs",
         "piglatin.plan.rules._plan",
         "piglatin.plan.rules.column_prune",
         "piglatin.plan.rules.limit_optimizer",

@@ -38,7 +38,7 @@ from __future__ import annotations
 import dataclasses
 
 from piglatin.plan import logical as L
-from piglatin.plan.rules._exprs import (
+from piglatin.plan.exprs import (
     children,
     columns,
     nested_outer_exprs,

@@ -19,8 +19,8 @@ from __future__ import annotations
 import dataclasses
 
 from piglatin.plan import logical as L
+from piglatin.plan.exprs import and_
 from piglatin.plan.logical import describe_op  # noqa: F401 - used by the doctest
-from piglatin.plan.rules._exprs import and_
 from piglatin.plan.rules._plan import rebuild, replace_op, single_use, to_fixpoint
 
 

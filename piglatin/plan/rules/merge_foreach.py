@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 
 from piglatin.plan import logical as L
-from piglatin.plan.rules._exprs import is_plain_project
+from piglatin.plan.exprs import is_plain_project
 from piglatin.plan.rules._plan import rebuild, replace_op, single_use, to_fixpoint
 
 

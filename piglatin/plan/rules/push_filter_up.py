@@ -36,7 +36,7 @@ from __future__ import annotations
 import dataclasses
 
 from piglatin.plan import logical as L
-from piglatin.plan.rules._exprs import (
+from piglatin.plan.exprs import (
     and_,
     columns,
     is_deterministic,
