@@ -141,3 +141,39 @@ def test_trust_break_it_yourself_runs_as_written(shell_env, tmp_path):
     first, second = (re.findall(r" (/\S+)$", x, re.M) for x in listings)
     assert first == ["/f", "/f._COPYING_"]  # "/f is still the old file; /f._COPYING_ ..."
     assert second == ["/f._COPYING_", "/g"]  # "/g: the rename reached the journal"
+
+
+JOBS = ROOT / "docs" / "jobs.md"
+
+
+def test_jobs_page_example_job_runs_as_shown(shell_env, tmp_path):
+    """docs/jobs.md's flaky.py on its two-block input: one failed attempt of split 0, retried,
+    the job succeeds, and -history lists the failed attempt before the two successful maps."""
+    work, env = shell_env
+    env = {**env, "MINIHADOOP_HOME": str(tmp_path / "home")}
+    found = blocks(JOBS.read_text())
+    (tmp_path / "flaky.py").write_text(next(b.code for b in found if "class FlakyCount" in b.code))
+    setup = next(b.code for b in found if b.lang == "bash" and "words.txt" in b.code)
+    command = re.search(r"^\$ (hadoop jar flaky\.py .*)$", JOBS.read_text(), re.M).group(1)
+    script = (
+        f"hadoop namenode -format\n{setup}\n{command}\nhadoop job -history {command.split()[4]}"
+    )
+    done = subprocess.run(
+        ["bash", "-e", "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out
+    assert re.search(r"_m_000000_0 failed: ValueError: the first attempt of split 0 fails", out)
+    assert "completed successfully" in out
+    maps = re.findall(r"^MAP\t\S+_(m_\d+_\d)\t.*\t(SUCCEEDED|FAILED)", done.stdout, re.M)
+    assert sorted(maps) == [
+        ("m_000000_0", "FAILED"),
+        ("m_000000_1", "SUCCEEDED"),
+        ("m_000001_0", "SUCCEEDED"),
+    ], out
