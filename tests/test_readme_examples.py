@@ -116,7 +116,6 @@ def test_the_readme_examples_run_in_order(shell_env):
 TRUST = ROOT / "docs" / "trust.md"
 
 
-@pytest.mark.slow  # ~5 s on an idle machine; the crash points themselves are in tests/faults
 def test_trust_break_it_yourself_runs_as_written(shell_env, tmp_path):
     work, env = shell_env
     env = {**env, "MINIHADOOP_HOME": str(tmp_path / "home")}
