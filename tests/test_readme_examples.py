@@ -6,7 +6,10 @@ WordCount class is saved as wordcount.py, as the README tells the reader to. Blo
 daemons and wait on them (start-cluster: a dead node after 7 s, safe mode for 30 s, a JOBID to
 fill in) and the reference listing of `hadoop job` options are left out; they are named here,
 so a new block is run unless it is one of them. What a block prints is checked where the README
-says what it shows; every block must end with status 0 and print no traceback."""
+says what it shows; every block must end with status 0 and print no traceback. docs/trust.md's
+"Break it yourself" block runs too, with its crash statuses and the listings its comments
+promise, and docs/jobs.md's example job. README_UNDER_TEST names another README to try (the one
+before the newcomer round of issue 16 fails at its first block: big.txt did not exist)."""
 
 from __future__ import annotations
 
