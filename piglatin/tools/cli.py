@@ -28,7 +28,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from piglatin.errors import suggest
 from piglatin.tools.report import (
@@ -465,6 +465,25 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _redeliver_interrupts(unraisable: Any) -> None:
+    """`sys.unraisablehook` while pig runs: a KeyboardInterrupt (Ctrl-C, or SIGTERM through
+    `_interrupt`) raised where Python cannot raise (an at-fork handler of logging, a
+    ``__del__``) is only printed and dropped, and the job would run on; deliver it again
+    as a SIGINT a moment later (from a thread: raised here, it would be dropped again)."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        again = threading.Timer(_REDELIVERY_DELAY, os.kill, (os.getpid(), signal.SIGINT))
+        again.daemon = True  # never holds up an exit
+        again.start()
+        return
+    _SYSTEM_UNRAISABLE(unraisable)
+
+
+_REDELIVERY_DELAY = 0.05  # seconds: the code that dropped the interrupt has returned by then
+
+
+_SYSTEM_UNRAISABLE = sys.unraisablehook
+
+
 def _answer(opts: Options, out: TextIO) -> bool:
     """-help and -version: print the answer; whether one was asked for."""
     if opts.help:
@@ -498,6 +517,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 # `hadoop job -kill` (or a closed terminal) sends SIGTERM: unwind as for
                 # Ctrl-C, so the running job is killed and its staging output removed
                 signal.signal(signal.SIGTERM, _interrupt)
+                sys.unraisablehook = _redeliver_interrupts
             return run(opts, out, err, reporting)
         except UsageError as e:
             print(f"ERROR: {e}", file=err)
@@ -507,6 +527,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return THROWABLE
         except Exception as e:  # noqa: BLE001 - every failure becomes one line and a status
             return reporting.error(e, err)
+        finally:
+            if sys.unraisablehook is _redeliver_interrupts:
+                sys.unraisablehook = _SYSTEM_UNRAISABLE
 
 
 if __name__ == "__main__":  # pragma: no cover
