@@ -21,6 +21,7 @@ Imports stay lazy: ``hadoop fs -ls /`` loads only click, dfs.conf, dfs.shell and
 from __future__ import annotations
 
 import contextlib
+import difflib
 import logging
 import os
 import sys
@@ -145,6 +146,9 @@ def run_command(
         )
     try:
         conf, rest = parse_generic_options(args)
+    except (Exception, KeyboardInterrupt) as e:  # noqa: BLE001 - see _failed
+        return _failed(e, _reported_as(name, args), debug, None)
+    try:
         spec = _root_logger(conf, ctx)
     except (Exception, KeyboardInterrupt) as e:  # noqa: BLE001 - see _failed
         return _failed(e, name, debug, None)
@@ -165,6 +169,20 @@ def run_command(
         if logfile is not None:  # (a daemon's own log ends with its own last words)
             _log.info("exit status %d", status)
     return status
+
+
+def _reported_as(name: str, args: Sequence[str]) -> str:
+    """The name a bad generic option is reported under: FsShell's subcommand for ``fs``
+    (``put: Requested replication ...``, as Hadoop prints it), else the command's."""
+    if name not in ("fs", "dfs"):
+        return name
+    try:
+        first = next(iter(_scan_generic(args)[3]), "")
+    except (CommandLineError, ConfigError):
+        return name
+    from dfs.shell import COMMANDS
+
+    return first[1:] if first.startswith("-") and first[1:] in COMMANDS else name
 
 
 _DAEMONS = frozenset({"datanode", "jobtracker", "tasktracker"})  # they have logs of their own
@@ -276,8 +294,11 @@ class HadoopGroup(click.Group):
     def resolve_command(self, ctx: click.Context, args: list[str]):  # noqa: ANN201
         name = args[0] if args else ""
         if name and self.get_command(ctx, name) is None and not name.startswith("-"):
-            known = ", ".join(sorted(self.list_commands(ctx)))
-            click.echo(f"hadoop: unknown command '{name}' (commands: {known})", err=True)
+            commands = sorted(self.list_commands(ctx))
+            close = difflib.get_close_matches(name, commands, n=1, cutoff=0.6)
+            hint = f". Did you mean '{close[0]}'?" if close else ""
+            known = ", ".join(commands)
+            click.echo(f"hadoop: unknown command '{name}'{hint} (commands: {known})", err=True)
             ctx.exit(1)
         return super().resolve_command(ctx, args)
 
@@ -415,11 +436,18 @@ def namenode_main(conf: Configuration, args: list[str]) -> int:
     from dfs.errors import DFSAlreadyFormatted
 
     try:
-        format_cluster(conf, force="-force" in flags)
+        format_cluster(conf, force="-force" in flags, first_dirs=True)
     except DFSAlreadyFormatted as e:
         sys.stderr.write(f"namenode: {e.message}\n")
         return 1
+    from dfs.conf import current_user
+
+    user = current_user()
     _write(f"Storage directory {home} has been successfully formatted.\n")
+    _write(
+        f"Created /tmp (mode 1777, for temporary data) and /user/{user} (your home directory: "
+        "relative paths start there), as Hadoop's first-run set-up does.\n"
+    )
     return 0
 
 

@@ -63,9 +63,13 @@ _NODE_ID = re.compile(r"[A-Za-z0-9_-]+")  # a datanode's directory name: nothing
 
 
 def format_cluster(
-    conf: Configuration | None = None, force: bool = False, user: str | None = None
+    conf: Configuration | None = None,
+    force: bool = False,
+    user: str | None = None,
+    first_dirs: bool = False,
 ) -> Path:
-    """Create a new cluster in the state directory (`hadoop namenode -format`)."""
+    """Create a new cluster in the state directory (`hadoop namenode -format`); with
+    `first_dirs` its namespace starts with /tmp and /user/<user> (namenode.FIRST_RUN_DIRS)."""
     conf = conf or Configuration()
     home = home_dir(conf)
     nodes = conf.get_int("dfs.datanodes")
@@ -73,15 +77,18 @@ def format_cluster(
     if nodes < 1 or racks < 1:
         raise ConfigError(f"dfs.datanodes ({nodes}) and dfs.racks ({racks}) must be at least 1")
     dn_root = home / "datanodes"
-    holders = _block_holders(dn_root)
-    if holders and not force:
-        raise DFSAlreadyFormatted(
-            f"datanode storage {holders[0]} holds block files (of a cluster whose namenode "
-            "metadata may be damaged or lost): formatting would orphan them; re-run with -force "
-            "to erase them (hadoop namenode -format -force)",
-            str(holders[0]),
-        )
-    cluster_id = NameNode.format(home / "namenode", conf, user or current_user(), force)
+    if not force:
+        NameNode.refuse_existing(home / "namenode")  # a cluster is there: say so first
+        holders = _block_holders(dn_root)
+        if holders:  # blocks but no namenode metadata: its namespace is lost
+            raise DFSAlreadyFormatted(
+                f"datanode storage {holders[0]} holds block files (of a cluster whose namenode "
+                "metadata may be damaged or lost): formatting would orphan them; re-run with "
+                "-force to erase them (hadoop namenode -format -force)",
+                str(holders[0]),
+            )
+    who = user or current_user()
+    cluster_id = NameNode.format(home / "namenode", conf, who, force, first_dirs)
     if dn_root.exists():
         import shutil
 

@@ -90,6 +90,10 @@ faults.register(
 
 FIRST_BLOCK_ID = (1 << 30) + 1
 FIRST_GENSTAMP = 1001
+# What Hadoop's first-run guides create right after formatting (`hdfs dfs -mkdir -p /tmp
+# /user/<name>`, `hdfs dfs -chmod 1777 /tmp`): a shared scratch directory (Pig's and
+# MapReduce's temporary data) and the formatting user's home, which relative paths start from.
+FIRST_RUN_DIRS = (("/tmp", 0o1777), ("/user", 0o755), ("/user/{user}", 0o755))
 #: The host named in lease messages: every client of this one-machine cluster is local.
 CLIENT_MACHINE = "127.0.0.1"
 
@@ -169,18 +173,21 @@ class NameNode:
 
     # -- formatting ----------------------------------------------------------------------------
     @staticmethod
-    def format(directory: Path, conf: Configuration, superuser: str, force: bool = False) -> str:
+    def format(
+        directory: Path,
+        conf: Configuration,
+        superuser: str,
+        force: bool = False,
+        first_dirs: bool = False,
+    ) -> str:
         """Create an empty namespace in `directory`; returns the new cluster id.
 
         Refuses (without -force) when the directory holds any namenode metadata, even the
-        remains of a damaged cluster."""
+        remains of a damaged cluster. With `first_dirs` the namespace starts with the
+        directories of Hadoop's first-run set-up (`FIRST_RUN_DIRS`)."""
         directory = Path(directory)
-        if storage.has_metadata(directory) and not force:
-            raise DFSAlreadyFormatted(
-                f"namenode storage {directory} already holds a cluster (or what is left of "
-                "one); re-run with -force to erase it (hadoop namenode -format -force)",
-                str(directory),
-            )
+        if not force:
+            NameNode.refuse_existing(directory)
         directory.mkdir(parents=True, exist_ok=True)
         os.chmod(directory, storage.DIR_MODE)
         write_cluster_site(directory, conf)  # the NameNode's own settings, from this command
@@ -188,6 +195,8 @@ class NameNode:
             (directory / name).unlink(missing_ok=True)
         supergroup = conf.get_str("dfs.permissions.superusergroup")
         ns = Namespace(superuser, supergroup, now_ms())
+        for path, mode in FIRST_RUN_DIRS if first_dirs else ():
+            ns.mkdir(path.format(user=superuser), superuser, None, mode, ns.root.mtime)
         image = image_of(ns, txid=0, next_block_id=FIRST_BLOCK_ID, genstamp=FIRST_GENSTAMP)
         cluster_id = storage.new_cluster_id()
         image["cluster_id"] = cluster_id
@@ -197,6 +206,27 @@ class NameNode:
         storage.write_version(directory / "VERSION", version)
         storage.secure_namenode_dir(directory)
         return cluster_id
+
+    @staticmethod
+    def refuse_existing(directory: Path) -> None:
+        """DFSAlreadyFormatted when `directory` holds namenode metadata: HDFS's "Data appears
+        to exist" for a sound cluster, the remains of a damaged one named as such."""
+        if not storage.has_metadata(directory):
+            return
+        try:
+            storage.check_namenode_dir(directory)
+        except DFSError:
+            raise DFSAlreadyFormatted(
+                f"namenode storage {directory} already holds a cluster (or what is left of "
+                "one); re-run with -force to erase it (hadoop namenode -format -force)",
+                str(directory),
+            ) from None
+        raise DFSAlreadyFormatted(
+            f"Data appears to exist in Storage Directory {directory} (a formatted cluster). "
+            "Not formatting. To erase the cluster and every file in it, re-run with -force: "
+            "hadoop namenode -format -force",
+            str(directory),
+        )
 
     # -- locking and catching up ---------------------------------------------------------------
     @contextmanager

@@ -140,7 +140,10 @@ def test_trust_break_it_yourself_runs_as_written(shell_env, tmp_path):
     assert [statuses[i] for i in killed] == [137] * len(killed), done.stdout + done.stderr
     assert all(s == 0 for i, s in enumerate(statuses) if i not in killed), done.stdout
     listings = re.split(r"^Found \d+ items$", done.stdout, flags=re.M)[1:]
-    first, second = (re.findall(r" (/\S+)$", x, re.M) for x in listings)
+    first, second = (
+        [p for p in re.findall(r" (/\S+)$", x, re.M) if p not in ("/tmp", "/user")]
+        for x in listings  # (the two directories -format creates for a newcomer left out)
+    )
     assert first == ["/f", "/f._COPYING_"]  # "/f is still the old file; /f._COPYING_ ..."
     assert second == ["/f._COPYING_", "/g"]  # "/g: the rename reached the journal"
 
