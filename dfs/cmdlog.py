@@ -103,11 +103,32 @@ def command_log(
 
 
 class _TerminalWarnings(logging.StreamHandler):
-    """Warnings and worse on stderr, bare (``logging.lastResort``'s shape)."""
+    """Warnings and worse on stderr, bare (``logging.lastResort``'s shape), unless a handler
+    nearer the logger already prints them on a terminal (``hadoop jar``'s ``WARN
+    mapreduce.Job: ...`` lines): as with the last resort, a warning reaches the user once."""
 
     def __init__(self, stream: object) -> None:
         super().__init__(stream)
         self.setLevel(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not _printed_nearer(record):
+            super().emit(record)
+
+
+def _printed_nearer(record: logging.LogRecord) -> bool:
+    """Does a stream handler (not a file) of the record's logger or an ancestor below the root
+    take `record`?"""
+    logger: logging.Logger | None = logging.getLogger(record.name)
+    while logger is not None and logger is not logging.root:
+        for handler in logger.handlers:
+            console = isinstance(handler, logging.StreamHandler) and not isinstance(
+                handler, logging.FileHandler
+            )
+            if console and record.levelno >= handler.level:
+                return True
+        logger = logger.parent if logger.propagate else None
+    return False
 
 
 class _QuietFileHandler(logging.FileHandler):

@@ -52,9 +52,11 @@ reference ("module:Class" or "/path/file.py:Class") in worker processes.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.util
 import os
+import pkgutil
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -261,7 +263,8 @@ def resolve_job(ref: str | type) -> type:
         for part in name.split("."):
             cls = getattr(cls, part, None)
             if cls is None:
-                raise JobConfigError(f"{target} has no job class {name}")
+                hint = _classes_hint(module, target, name)
+                raise JobConfigError(f"{target} has no job class {name}{hint}")
     else:
         cls = default_job_of(module, target)
     if not (isinstance(cls, type) and issubclass(cls, Job)):
@@ -292,7 +295,45 @@ def _load_module(target: str) -> Any:
     try:
         return importlib.import_module(target)
     except ImportError as e:
-        raise JobConfigError(f"cannot import job module {target}: {e}") from None
+        hint = _modules_hint(target) if e.name and target.startswith(e.name) else ""
+        raise JobConfigError(f"cannot import job module {target}: {e}{hint}") from None
+
+
+def _job_classes(module: Any) -> list[str]:
+    return sorted(
+        name
+        for name, obj in vars(module).items()
+        if isinstance(obj, type) and issubclass(obj, Job) and obj.__module__ == module.__name__
+    )
+
+
+def _classes_hint(module: Any, target: str, name: str) -> str:
+    """``; Did you mean m:C?`` for a close class name, and the module's job classes."""
+    names = _job_classes(module)
+    if not names:
+        return "; it defines no job class (a subclass of mapred.api.Job)"
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    guess = f". Did you mean {target}:{close[0]}?" if close else ""
+    return f"{guess} (its job classes: {', '.join(names)})"
+
+
+def _modules_hint(target: str) -> str:
+    """``. Did you mean jobs.wordcount?`` when a module beside `target`, or one of the bundled
+    jobs (the ``jobs`` package), has a close name."""
+    parent = target.rpartition(".")[0]
+    candidates = {f"jobs.{m.name}" for m in pkgutil.iter_modules(_package_path("jobs"))}
+    if parent and parent != "jobs":
+        candidates |= {f"{parent}.{m.name}" for m in pkgutil.iter_modules(_package_path(parent))}
+    close = difflib.get_close_matches(target, sorted(candidates), n=1, cutoff=0.6)
+    return f". Did you mean {close[0]}?" if close else ""
+
+
+def _package_path(name: str) -> list[str]:
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return []
+    return list(spec.submodule_search_locations or []) if spec is not None else []
 
 
 def default_job_of(module: Any, target: str) -> type:
