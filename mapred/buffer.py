@@ -33,8 +33,9 @@ Policy. Two buffers share one spill/merge path:
   goes the sorting buffer's batched way, a few C-level passes for all of its keys.
 
 ``close()`` writes the map output: the in-memory contents directly when nothing was spilled,
-otherwise a last spill and a merge ``io.sort.factor`` ways at a time, combining again when there
-were at least ``mapreduce.map.combine.minspills`` spills.
+otherwise a merge ``io.sort.factor`` ways at a time of the spills and what is still in memory
+(taken as one more run, never written to a spill of its own), combining again when there were at
+least ``mapreduce.map.combine.minspills`` runs.
 """
 
 from __future__ import annotations
@@ -158,19 +159,34 @@ class _Base:
             self.stats.spilled_records += n
             self._reset()
             return out, index
-        if self._has_data():
-            self._spill()
-        if len(self._spills) == 1:
+        memory = self._memory_runs() if self._has_data() else None
+        if memory is None and len(self._spills) == 1:
             index, _ = finish_spill(self._spills[0], self.num_partitions, out)
             return out, index
-        combine = self.combine_fn if len(self._spills) >= self.min_spills else None
-        if self.passing:
-            combine = None
+        runs = len(self._spills) + (memory is not None)
+        combine = self.combine_fn if runs >= self.min_spills and not self.passing else None
         index, n = merge_spills(
-            self._spills, self.num_partitions, out, self.factor, combine, self.stats.combine
+            self._spills,
+            self.num_partitions,
+            out,
+            self.factor,
+            combine,
+            self.stats.combine,
+            memory,
         )
         self.stats.spilled_records += n
+        self._reset()
         return out, index
+
+    def _memory_runs(self) -> Iterator[tuple[int, Iterable]]:
+        """What the buffer holds, as sorted (sort bytes, key + value bytes) runs per partition
+        (their partition prefix dropped), for the final merge to take without a last spill."""
+        strip = 4 if self._records and self.num_partitions > 1 else 0
+        cut = itemgetter(slice(strip, None))
+        for p, records in self._runs():
+            if strip:  # serialized records: a list
+                records = zip(map(cut, map(_first, records)), map(_second, records))
+            yield p, records
 
     # -- serialized records (the sorting buffer, and a combining buffer's distinct-key tail) ----
     def _consume_records(self, it: Iterator[tuple[Any, Any]]) -> None:

@@ -233,17 +233,21 @@ def merge_spills(
     factor: int,
     combine: Callable | None,
     stats: list[int],
+    memory: Iterable[tuple[int, Iterable]] | None = None,
 ) -> tuple[Index, int]:
     """Merge spill files into one partitioned map output file at `out_path`, at most `factor`
     at a time (keys and values stay bytes unless the combiner runs on the last pass).
 
-    Intermediate passes write spill files ``<out_path>.merge<N>``. Returns (index, records
-    written, including intermediate passes)."""
+    `memory`, when given, is one more sorted run still in memory: ``(partition, (sort bytes,
+    key + value bytes) pairs)`` for ascending partitions, the newest records; the last pass
+    merges it after the files' runs (so equal keys keep arrival order) without writing it to a
+    spill first. Intermediate passes write spill files ``<out_path>.merge<N>``. Returns (index,
+    records written, including intermediate passes)."""
     spills = list(spills)
     written = 0
     passes = 0
     factor = max(2, factor)
-    while len(spills) > factor:
+    while len(spills) + (memory is not None) > factor:
         batch, spills = spills[:factor], spills[factor:]
         tmp = f"{out_path}.merge{passes}"
         passes += 1
@@ -252,7 +256,7 @@ def merge_spills(
         spills.append((tmp, index))
         for path, _ in batch:
             os.unlink(path)
-    index, n = _merge_once(spills, num_partitions, out_path, combine, stats)
+    index, n = _merge_once(spills, num_partitions, out_path, combine, stats, memory=memory)
     for path, _ in spills:
         os.unlink(path)
     return index, written + n
@@ -265,12 +269,19 @@ def _merge_once(
     combine: Callable | None,
     stats: list[int],
     final: bool = True,
+    memory: Iterable[tuple[int, Iterable]] | None = None,
 ) -> tuple[Index, int]:
+    held = iter(memory or ())
+
     def runs() -> Iterator[tuple[int, Iterable]]:
+        head = next(held, None)
         for p in range(num_partitions):
             segments = [
                 read_spill_segment(path, *index[p][:2]) for path, index in spills if index[p][1]
             ]
+            if head is not None and head[0] == p:  # the newest run: last, for stability
+                segments.append(head[1])
+                head = next(held, None)
             if not segments:
                 continue
             merged = merge_runs(segments)

@@ -304,3 +304,30 @@ def test_combining_goes_on_when_keys_repeat(tmp_path):
             got[k] += v
     assert got == collections.Counter(k for k, _ in pairs)
     assert buf.stats.combine[0] == len(pairs)
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_final_merge_takes_what_is_in_memory_without_a_last_spill(tmp_path, n):
+    """close() merges the spill files with what the buffer still holds (one more run, last):
+    no spill file is written for it, every record comes out sorted per partition, and equal
+    keys keep arrival order across the spills and the memory run."""
+    pairs = [(f"k{i % 37}", i) for i in range(3000)]
+    buf = _buffer(SortingBuffer, tmp_path, n, 40 * 1024, factor=100)
+    buf.consume(iter(pairs))
+    spills, spilled = buf.stats.spills, buf.stats.spilled_records
+    assert spills >= 2 and buf._records  # spilled, and holding the rest
+    written = []
+    real_write = buf._write
+    buf._write = lambda path, spill=False: written.append(path) or real_write(path, spill)
+    path, index = buf.close()
+    assert written == [] and buf.stats.spills == spills  # no last spill
+    assert sorted(os.listdir(tmp_path)) == ["file.out"]
+    got = [(k, v) for records in _read(path, index) for _, k, v in records]
+    assert sorted(got) == sorted(pairs)
+    for records in _read(path, index):
+        by_key = collections.defaultdict(list)
+        for _, k, v in records:
+            by_key[k].append(v)
+        assert all(vs == sorted(vs) for vs in by_key.values())  # arrival order
+    # what went to disk: the spills, then every record once in file.out
+    assert buf.stats.spilled_records == spilled + len(pairs)
