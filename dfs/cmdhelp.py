@@ -77,7 +77,8 @@ Note: Administrative commands can only be run as the HDFS superuser.
 NAMENODE = """\
 Usage: hadoop namenode [-format [-force] [-nonInteractive]] | [-recover [-force]]
   (no option)        run the NameNode daemon in the foreground, serving $MINIHADOOP_HOME
-  -format            create a new cluster in $MINIHADOOP_HOME (refused when one is there)
+  -format            create a new cluster in $MINIHADOOP_HOME (refused when one is there),
+                     with /tmp (mode 1777) and /user/<you> made as Hadoop's set-up guides do
     -force           ... erasing the cluster that is there
     -nonInteractive  ... never asking (accepted; minihadoop never asks at format)
   -recover           load damaged metadata skipping what cannot be read, save a checkpoint

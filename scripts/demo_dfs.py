@@ -37,7 +37,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--home", help="cluster state directory (default: a temporary one)")
     parser.add_argument(
-        "--keep", action="store_true", help="keep the temporary cluster (removed at exit)"
+        "--keep", action="store_true", help="keep the temporary cluster (otherwise removed at exit)"
     )
     parser.add_argument("--size", type=int, default=600_000, help="bytes of the demo file")
     opts = parser.parse_args()

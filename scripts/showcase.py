@@ -49,7 +49,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--home", help="cluster state directory (default: a temporary one)")
     parser.add_argument(
-        "--keep", action="store_true", help="keep the temporary cluster (removed at exit)"
+        "--keep", action="store_true", help="keep the temporary cluster (otherwise removed at exit)"
     )
     parser.add_argument("--scale", default="0.001", help="dataset scale (1 = the study's sizes)")
     parser.add_argument("--profile", default="wp", choices=["wp", "ct", "pm"])

@@ -9,6 +9,10 @@ Not formatting."), the set-up guides' `hdfs dfs -mkdir -p /user/<name>` and
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -112,3 +116,26 @@ def test_an_unknown_command_suggests_the_close_one(run):
     assert "unknown command 'fsc'" in r.stderr and "Did you mean 'fsck'?" in r.stderr
     r = run("xyzzy")
     assert r.exit_code == 1 and "Did you mean" not in r.stderr
+
+
+# ---- 6: help texts say what happens ------------------------------------------------------------
+@pytest.mark.parametrize("script", ["showcase.py", "demo_dfs.py"])
+def test_script_help_says_the_cluster_is_otherwise_removed(script):
+    root = Path(__file__).resolve().parents[2]
+    r = subprocess.run(
+        [sys.executable, str(root / "scripts" / script), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 0, r.stderr
+    text = " ".join(r.stdout.split())  # argparse wraps the help column
+    assert "--keep keep the temporary cluster (otherwise removed at exit)" in text, r.stdout
+
+
+def test_help_of_the_cluster_commands_names_every_daemon_and_the_format_directories(run):
+    r = run("--help")
+    line = next(x for x in r.stdout.splitlines() if x.startswith("stop-cluster"))
+    assert "NameNode and DataNodes" not in line  # it stops the JobTracker and TaskTrackers too
+    r = run("namenode", "-help")
+    assert "/tmp (mode 1777) and /user/<you>" in r.stdout
