@@ -9,6 +9,7 @@ Must not touch: what the daemons do (`dfs.daemons`) or the state they serve.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -243,35 +244,49 @@ def _log_tail(home: Path, name: str) -> str:
 
 
 def stop_cluster(conf: Configuration, wait_s: float = 10.0) -> list[str]:
-    """Stop every daemon of the state directory (the datanodes first); returns the names of
-    those that were running. Pid files of daemons that already died are removed."""
+    """Stop every daemon of the state directory; returns the names of those that were running.
+    Pid files of daemons that already died are removed.
+
+    Every daemon but the NameNode is signalled at once and waited for together (each within
+    `wait_s` of SIGTERM, then SIGKILL); the NameNode last, so the datanodes' last reports reach
+    it."""
     home = home_dir(conf)
-    stopped = []
     names = runfiles.daemon_names(home)
-    for name in sorted(names, key=lambda n: n == "namenode"):
-        pid = runfiles.read_pid(home, name)
-        if runfiles.is_running(home, name) and pid is not None:
-            _terminate(pid, wait_s)
-            stopped.append(name)
-        runfiles.remove_files(home, name)
-    for pid, (where, _proc) in list(_CHILDREN.items()):
-        if where == home:  # one of ours not stopped above (killed before its pid file was out)
-            _terminate(pid, wait_s)
+    stopped = []
+    for group in ([n for n in names if n != "namenode"], [n for n in names if n == "namenode"]):
+        pids = []
+        for name in group:
+            pid = runfiles.read_pid(home, name)
+            if runfiles.is_running(home, name) and pid is not None:
+                pids.append(pid)
+                stopped.append(name)
+        _terminate_all(pids, wait_s)
+        for name in group:
+            runfiles.remove_files(home, name)
+    ours = [pid for pid, (where, _proc) in list(_CHILDREN.items()) if where == home]
+    _terminate_all(ours, wait_s)  # not stopped above (killed before its pid file was out)
     return stopped
 
 
 def _terminate(pid: int, wait_s: float) -> None:
     """SIGTERM `pid`, wait up to `wait_s`, then SIGKILL."""
+    _terminate_all([pid], wait_s)
+
+
+def _terminate_all(pids: list[int], wait_s: float) -> None:
+    """SIGTERM every pid, wait up to `wait_s` for all, then SIGKILL those left (5 s more)."""
     for sig, wait in ((signal.SIGTERM, wait_s), (signal.SIGKILL, 5.0)):
-        try:
-            os.kill(pid, sig)
-        except ProcessLookupError:
-            return
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
         deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            if not _exists(pid):
-                return
-            time.sleep(0.05)
+        while pids and time.monotonic() < deadline:
+            pids = [pid for pid in pids if _exists(pid)]
+            if pids:
+                time.sleep(0.05)
+        pids = [pid for pid in pids if _exists(pid)]
+        if not pids:
+            return
 
 
 def _exists(pid: int) -> bool:
