@@ -40,6 +40,7 @@ __all__ = [
     "RecordSource",
     "generate_map_pipeline",
     "key_encoder",
+    "row_encoder",
     "text_line_tail",
 ]
 
@@ -483,25 +484,36 @@ def key_encoder(types: Sequence[DataType]) -> Callable[[Any], bytes]:
     """`data.sort_bytes` of a GROUP/JOIN key whose expressions have these types (several:
     the key is their tuple): one generated function with each field's encoding inline for
     values of the declared type (`sort_bytes` for any other value; same bytes)."""
-    if len(types) == 1:
-        if types[0] is DataType.CHARARRAY:
-            from piglatin.back.exprs import key_bytes
+    if len(types) > 1:
+        return row_encoder(types)
+    if types[0] is DataType.CHARARRAY:
+        from piglatin.back.exprs import key_bytes
 
-            return key_bytes
-        if types[0] not in _KEY_TEMPLATES:
-            return data.sort_bytes
+        return key_bytes
+    if types[0] not in _KEY_TEMPLATES:
+        return data.sort_bytes
+    return _encoder(types, tuple_of=False)
+
+
+def row_encoder(types: Sequence[DataType]) -> Callable[[tuple], bytes]:
+    """`data.sort_bytes` of a row (a tuple) whose fields have these types, generated as
+    `key_encoder` does (a row of another length or shape: `sort_bytes` itself)."""
+    return _encoder(types, tuple_of=True)
+
+
+def _encoder(types: Sequence[DataType], tuple_of: bool) -> Callable[[Any], bytes]:
     gen = _Generator(None)
     gen.ns.update(_sb=data.sort_bytes, _nb=data.number_sort_bytes)
-    names = [f"k{i}" for i in range(len(types))] if len(types) > 1 else ["k"]
+    names = [f"k{i}" for i in range(len(types))] if tuple_of else ["k"]
     fields = [_KEY_TEMPLATES.get(t, "_sb({x})").format(x=x) for t, x in zip(types, names)]
     gen.emit(0, "def key_bytes(k):")
-    if len(types) == 1:
+    if not tuple_of:
         gen.emit(1, f"return {fields[0]}")
     else:
         header = b"\x08" + len(types).to_bytes(4, "big")
         gen.emit(1, f"if type(k) is not tuple or len(k) != {len(types)}:")
         gen.emit(2, "return _sb(k)")
-        gen.emit(1, f"{', '.join(names)} = k")
+        gen.emit(1, f"{''.join(n + ', ' for n in names)}= k")
         gen.emit(1, f"return {header!r} + " + " + ".join(fields))
     return Pipeline("key_bytes", "\n".join(gen.lines) + "\n", gen.ns).function()
 

@@ -20,7 +20,7 @@ import msgpack
 
 from piglatin.back.aggregates import AGG_KEYS, agg_reducer, agg_tail
 from piglatin.back.bagusage import streaming_bags
-from piglatin.back.codegen import KeyedTail, key_encoder
+from piglatin.back.codegen import KeyedTail, key_encoder, row_encoder
 from piglatin.back.exprs import key_bytes
 from piglatin.back.joinkeys import has_null, width
 from piglatin.back.physical import Compiler, chain_functions
@@ -136,6 +136,9 @@ def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:
         return lambda t: [(keyf(t), pack_value(t))]
     if kind == "distinct":
         seen = job.state.seen if hasattr(job, "state") else set()
+        schema = plan.op(op.inputs[0]).schema
+        if schema is not None and len(schema):
+            sort_bytes = row_encoder([f.type for f in schema])
 
         def distinct(t):
             kb = sort_bytes(t)

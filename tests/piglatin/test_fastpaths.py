@@ -249,7 +249,7 @@ _KEY_VALUES = st.one_of(
 def test_generated_key_encoder_gives_sort_bytes(types, draw) -> None:
     """A key's generated encoder gives data.sort_bytes' bytes for any value, of the declared
     types or not (a UDF may return anything; a null; a tuple of another width)."""
-    from piglatin.back.codegen import key_encoder
+    from piglatin.back.codegen import key_encoder, row_encoder
     from piglatin.model.data import sort_bytes
     from piglatin.model.schema import DataType
 
@@ -260,6 +260,9 @@ def test_generated_key_encoder_gives_sort_bytes(types, draw) -> None:
         key = draw.draw(st.one_of(st.none(), st.tuples(*[_KEY_VALUES] * len(types)),
                                   st.tuples(_KEY_VALUES)))
     assert encode(key) == sort_bytes(key)
+    row = draw.draw(st.one_of(st.none(), st.tuples(*[_KEY_VALUES] * len(types)),
+                              st.tuples(_KEY_VALUES), st.tuples()))
+    assert row_encoder([DataType(t) for t in types])(row) == sort_bytes(row)
 
 
 @pytest.mark.parametrize("join_type", ["", "LEFT OUTER"])
