@@ -181,7 +181,7 @@ def combine_sorted(
     ``stats[0]`` += records fed to the combiner, ``stats[1]`` += records it emitted."""
     for skb, group in groupby(records, key=_first):
         _, key, value = next(group)
-        out = combine(key, _counted_values(value, group, stats))
+        out = combine(key, _counted_values(value, group, stats))  # noqa: B031 - one pass
         for k, v in out or ():
             if k != key:
                 raise_changed_key(key, k)
