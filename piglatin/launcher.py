@@ -360,8 +360,8 @@ class PigServer:
 
         try:
             expand_inputs([url], Configuration({}))
-        except InputPathError as e:
-            raise PigError(f"Input path does not exist: {url} ({e})", code=2118) from None
+        except InputPathError as e:  # Hadoop's own words: "Input path does not exist: X" or
+            raise PigError(str(e), code=2118) from None  # "Input Pattern X matches 0 files"
 
     def _check_replicated(self, plan: L.LogicalPlan, job: MRJob, locations: dict) -> None:
         import fsspec

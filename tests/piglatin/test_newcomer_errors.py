@@ -183,3 +183,19 @@ def test_an_internal_error_is_2999_and_says_how_to_see_the_traceback(work, capsy
     assert "--debug" in err and "Traceback" not in err
     (log,) = work.glob("pig_*.log")
     assert "ZeroDivisionError" in log.read_text()
+
+
+def test_a_missing_input_is_named_once(tmp_path) -> None:
+    """ERROR 2118 in Hadoop's words, once: 'Input path does not exist: X' (it was followed by
+    the same text again in parentheses); a glob that matches nothing says so."""
+    import pytest
+
+    from piglatin.errors import PigError
+    from piglatin.launcher import run_script
+
+    for path, words in (("nope.txt", "Input path does not exist"), ("no*.txt", "matches 0 files")):
+        with pytest.raises(PigError) as caught:
+            run_script(f"A = LOAD '{path}'; DUMP A;", exec_type="local", cwd=tmp_path)
+        text = str(caught.value)
+        assert caught.value.code == 2118
+        assert words in text and text.count(path.split("*")[0]) == 1, text
