@@ -142,6 +142,7 @@ class Job:
             f.location if f else "",
             self.sub.output,
             tuple(t.stats for t in self.maps if t.done),  # the attempt whose output counts
+            tuple(t.stats for t in self.reduces if t.done),
         )
 
 

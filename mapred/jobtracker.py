@@ -238,10 +238,10 @@ class JobTracker:
         tip.done, tip.output = attempt.attempt_id, task.map_output
         job.counters.merge(task.counters)
         tip.counters = task.counters
+        tip.stats = task.stats
         for other in tip.running():
             self._kill(other, "another attempt of this task succeeded")
         if tip.kind == "m":
-            tip.stats = task.stats
             if job.reduces:
                 where = self.trackers.get(attempt.tracker)
                 address = where.shuffle_address if where is not None else ()

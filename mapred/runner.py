@@ -376,6 +376,7 @@ class _JobRun:
             "maps": status.maps,
             "reduces": status.reduces,
             "map_stats": list(status.map_stats),
+            "reduce_stats": list(status.reduce_stats),
         }
         failed = None
         if status.failed_attempt:

@@ -149,6 +149,7 @@ class JobStatus:
     failed_location: str = ""
     output: str = ""
     map_stats: tuple[dict, ...] = ()
+    reduce_stats: tuple[dict, ...] = ()
 
     @property
     def done(self) -> bool:

@@ -332,6 +332,9 @@ class PigServer:
                 "alias": ",".join(job_aliases(plan, job)),
                 "feature": ",".join(job_features(plan, job)),
                 "map_seconds": [m.get("seconds") for m in result.stats.get("map_stats", ())],
+                "reduce_seconds": [
+                    r.get("seconds") for r in result.stats.get("reduce_stats", ())
+                ],
             }
         )
         warnings = result.counters.to_dict().get(RT.WARNINGS, {})

@@ -164,12 +164,13 @@ JOB_STATS_HEADER = (
 
 
 def _job_line(s: dict[str, Any]) -> str:
-    """One job's row as Pig's MRJobStats.getDisplayString: reduce task times are not
-    reported by the JobTracker (n/a; 0 for a map-only job, as in Pig)."""
+    """One job's row as Pig's MRJobStats.getDisplayString (task times: 0 for the reduces of
+    a map-only job, as in Pig)."""
     from piglatin.back.jobstats import task_times
 
     maps = [t for t in s.get("map_seconds") or () if t is not None]
-    reduce_times = task_times([]) if s.get("reduces") else ["0"] * 4
+    reduces = [t for t in s.get("reduce_seconds") or () if t is not None]
+    reduce_times = task_times(reduces) if s.get("reduces") else ["0"] * 4
     outputs = f"{s.get('output')}," if s.get("store") or s.get("dump") else ""
     cells = [str(s.get("job", "N/A")), str(s.get("maps", 0)), str(s.get("reduces", 0))]
     cells += [*task_times(maps), *reduce_times, s.get("alias", ""), s.get("feature", ""), outputs]

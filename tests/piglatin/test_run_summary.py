@@ -120,7 +120,7 @@ def test_a_group_job_names_the_aliases_it_computes_and_its_features(work, capsys
     assert job["Alias"] == "A,B,C,D"  # Pig sorts a job's aliases
     assert job["Feature"] == "GROUP_BY,COMBINER"
     assert job["Outputs"] == f"{work / 'counts'},"
-    assert job["MaxReduceTime"] == "n/a"  # reduce task times are not reported
+    assert job["MaxReduceTime"].isdigit()  # the reduce task times (whole seconds), as Pig
     assert all(job[c].isdigit() for c in ("MaxMapTime", "MinMapTime", "AvgMapTime"))
 
 
