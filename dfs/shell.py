@@ -686,10 +686,13 @@ class FsShell:
     def _transfer(self, client: Any, args: list[str], *, move: bool, force: bool, direct: bool,
                   preserve: bool = False) -> None:
         dst = pathglob.unescape(args[-1])
-        dst_st = self.guarded(client, dst, lambda: self._dst_status(client, dst, len(args) > 2))
+        dst_st = self.guarded(client, dst, lambda: self._dst_status(client, dst))
         if dst_st is False:
             return
-        for item in self.each_item(client, args[:-1]):
+        items = list(self.each_item(client, args[:-1]))  # each bad source: one line, first
+        if not self._many_into_dir(dst, dst_st, len(items)):
+            return
+        for item in items:
             target = pathglob.join(dst, item.status.name) if dst_st and dst_st.is_dir else dst
             if move:
                 self.guarded(client, item.display, lambda i=item, t=target: self._mv(client, i, t))
@@ -697,18 +700,22 @@ class FsShell:
                 self.guarded(client, item.display, lambda i=item, t=target: self._cp(
                     client, i, t, force, direct, preserve))
 
-    def _dst_status(self, client: Any, dst: str, many: bool) -> FileStatus | bool | None:
+    def _dst_status(self, client: Any, dst: str) -> FileStatus | bool | None:
         """The destination's status (None: not there); False after printing why nothing can
         go there (a path below a file: one line, not one per source)."""
         try:
-            st = self.stat_or_none(client, dst)
+            return self.stat_or_none(client, dst)
         except (DFSError, PathError, OSError) as e:
             self.error(describe(e, dst, _safe_resolve(client, dst)))
             return False
-        if many and (st is None or not st.is_dir):
-            self.error(quote(dst, "Is not a directory" if st else "No such file or directory"))
+
+    def _many_into_dir(self, dst: str, dst_st: FileStatus | None, sources: int) -> bool:
+        """Hadoop's CommandWithDestination.processArguments: once the sources are expanded,
+        several of them need an existing directory; else one line and nothing is written."""
+        if sources > 1 and (dst_st is None or not dst_st.is_dir):
+            self.error(quote(dst, "Is not a directory" if dst_st else "No such file or directory"))
             return False
-        return st
+        return True
 
     def _check_target(self, client: Any, item: Item, target: str, force: bool) -> FileStatus | None:
         src_abs, dst_abs = client.resolve(item.display), client.resolve(target)
@@ -821,10 +828,13 @@ class FsShell:
     def cmd_put(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
         """Copy local files (or - for stdin) into the filesystem (-f overwrites)."""
         srcs, dst = (args[:-1], pathglob.unescape(args[-1])) if len(args) > 1 else (args, ".")
-        dst_st = self.guarded(client, dst, lambda: self._dst_status(client, dst, len(srcs) > 1))
+        dst_st = self.guarded(client, dst, lambda: self._dst_status(client, dst))
         if dst_st is False:
             return
-        for src in _local_glob(srcs):
+        sources = _local_glob(srcs)
+        if not self._many_into_dir(dst, dst_st, len(sources)):
+            return
+        for src in sources:
             into_dir = dst_st is not None and dst_st.is_dir and src != "-"
             target = pathglob.join(dst, os.path.basename(src.rstrip("/"))) if into_dir else dst
             self.guarded(client, src, lambda s=src, t=target: self._put_one(client, s, t, opts))
@@ -877,11 +887,12 @@ class FsShell:
     def cmd_get(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
         """Copy files to the local filesystem (-f overwrites)."""
         srcs, dst = (args[:-1], args[-1]) if len(args) > 1 else (args, ".")
-        if len(srcs) > 1 and not os.path.isdir(dst):
+        items = list(self.each_item(client, srcs))  # each bad source: one line, first
+        if len(items) > 1 and not os.path.isdir(dst):
             self.error(quote(dst, "Is not a directory" if os.path.exists(dst)
                              else "No such file or directory"))
             return
-        for item in self.each_item(client, srcs):
+        for item in items:
             target = os.path.join(dst, item.status.name) if os.path.isdir(dst) else dst
             self.guarded(client, item.display, lambda i=item, t=target: self._get_one(
                 client, i, t, opts))
