@@ -38,6 +38,7 @@ from dfs.errors import (
     DFSNotADirectory,
     DFSPermissionDenied,
 )
+from dfs.filechecksum import file_checksum
 from dfs.protocol import FileStatus
 
 log = logging.getLogger(__name__)
@@ -570,6 +571,25 @@ class FsShell:
             stream.seek(0)
             self.pump(stream, self.out)
 
+    @command("checksum", "[-v] <src> ...", "v", min_args=1)
+    def cmd_checksum(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Print each file's checksum: path, algorithm and hex bytes (-v adds BlockSize=N).
+        The algorithm is HDFS's MD5-of-MD5-of-CRC32 (per block the MD5 of its 512-byte
+        chunks' CRC32s, then the MD5 of those), computed by this client from the file's
+        verified data with its dfs.bytes-per-checksum: it equals Hadoop's for a file
+        written with that chunk size and dfs.checksum.type=CRC32 (not Hadoop's default
+        CRC32C). It reads the whole file."""
+        bpc = client.conf.get_int("dfs.bytes-per-checksum")
+        for item in self.each_item(client, args):
+            if item.status.is_dir:
+                self.error(quote(item.display, "Is a directory"))
+                continue
+            cs = self.guarded(client, item.display,
+                              lambda i=item: file_checksum(client, i.display, bpc))
+            if cs is not None:
+                size = f"\tBlockSize={item.status.blocksize}" if opts["v"] else ""
+                self.print(f"{item.display}\t{cs.algorithm}\t{cs.hex}{size}")
+
     @command("tail", "<file>", min_args=1, max_args=1)
     def cmd_tail(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
         """Show the last kilobyte of a file."""
@@ -839,6 +859,13 @@ class FsShell:
             target = pathglob.join(dst, os.path.basename(src.rstrip("/"))) if into_dir else dst
             self.guarded(client, src, lambda s=src, t=target: self._put_one(client, s, t, opts))
 
+    @command("moveFromLocal", "[-f] [-p] [-l] [-d] <localsrc> ... <dst>", "f p l d",
+             min_args=1)
+    def cmd_move_from_local(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Same as -put, except that the source is deleted after it's copied (an existing
+        directory at the target is an error: a move does not merge directories)."""
+        self.cmd_put(client, {**opts, "move": True}, args)
+
     def _put_one(self, client: Any, src: str, target: str, opts: dict[str, Any]) -> None:
         if src == "-":
             stdin = self.stdin if self.stdin is not None else sys.stdin.buffer
@@ -847,13 +874,17 @@ class FsShell:
             return
 
         def after(node: tuple[str, str]) -> None:
-            st = os.stat(node[0])
-            client.set_times(node[1], int(st.st_mtime * 1000), int(st.st_atime * 1000))
-            client.set_permission(node[1], st.st_mode & 0o7777)
+            """Once a path (and all below it) is up: -p's times and mode; a move's delete."""
+            if opts["p"]:
+                st = os.stat(node[0])
+                client.set_times(node[1], int(st.st_mtime * 1000), int(st.st_atime * 1000))
+                client.set_permission(node[1], st.st_mode & 0o7777)
+            if opts.get("move"):  # as Hadoop's MoveFromLocal.postProcessPath: not recursive
+                (os.rmdir if os.path.isdir(node[0]) else os.unlink)(node[0])
 
         self._tree(client, (src, target), lambda node: node[0],
                    lambda node: self._put_entry(client, node[0], node[1], opts),
-                   after if opts["p"] else None)
+                   after if opts["p"] or opts.get("move") else None)
 
     def _put_entry(self, client: Any, src: str, target: str,
                    opts: dict[str, Any]) -> list[tuple[str, str]]:
@@ -862,7 +893,7 @@ class FsShell:
             raise PathError(quote(src, "No such file or directory"))
         if os.path.isdir(src):
             existing = self.stat_or_none(client, target)
-            if existing is not None and not existing.is_dir:
+            if existing is not None and (not existing.is_dir or opts.get("move")):
                 raise PathError(quote(target, "File exists"))
             if existing is None:
                 self._put_check(client, target, False)

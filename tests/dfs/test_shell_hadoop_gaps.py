@@ -7,9 +7,13 @@ expectations are computed in plain Python here, never from an earlier run of the
 
 from __future__ import annotations
 
+import hashlib
+import struct
+import zlib
+
 import pytest
 
-from tests.dfs.test_shell import Hadoop, local
+from tests.dfs.test_shell import Hadoop, local, payload
 
 
 @pytest.fixture
@@ -101,3 +105,90 @@ def test_get_glob_to_missing_local_dir_writes_nothing(hadoop, tmp_path):
         assert r.exit_code == 1
         assert r.stderr == f"{cmd[1:]}: `{tmp_path / 'out'}': No such file or directory\n"
         assert not (tmp_path / "out").exists()
+
+
+# ---- 2. -moveFromLocal and -checksum -----------------------------------------------------------
+def test_move_from_local_file_and_tree(hadoop, tmp_path):
+    data = payload(70_000)
+    f = local(tmp_path, "f.bin", data)
+    r = hadoop.fs("-moveFromLocal", str(f), "/f.bin")
+    assert (r.exit_code, r.stderr) == (0, "")
+    assert not f.exists()
+    assert hadoop.fs("-cat", "/f.bin").stdout_bytes == data
+    tree = tmp_path / "tree"
+    (tree / "sub").mkdir(parents=True)
+    (tree / "a").write_bytes(b"A")
+    (tree / "sub" / "b").write_bytes(b"B")
+    r = hadoop.fs("-moveFromLocal", str(tree), "/")
+    assert (r.exit_code, r.stderr) == (0, "")
+    assert not tree.exists()
+    assert hadoop.fs("-cat", "/tree/a", "/tree/sub/b").stdout == "AB"
+
+
+def test_move_from_local_keeps_the_source_when_it_fails(hadoop, tmp_path):
+    f = local(tmp_path, "f.txt", b"new")
+    assert hadoop.fs("-put", str(f), "/f.txt").exit_code == 0
+    r = hadoop.fs("-moveFromLocal", str(f), "/f.txt")
+    assert (r.exit_code, r.stderr) == (1, "moveFromLocal: `/f.txt': File exists\n")
+    assert f.read_bytes() == b"new"
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "x").write_bytes(b"x")
+    assert hadoop.fs("-mkdir", "-p", "/into/d").exit_code == 0
+    r = hadoop.fs("-moveFromLocal", str(d), "/into")  # a move does not merge directories
+    assert (r.exit_code, r.stderr) == (1, "moveFromLocal: `/into/d': File exists\n")
+    assert (d / "x").read_bytes() == b"x"
+    r = hadoop.fs("-moveFromLocal", str(tmp_path / "nope"), "/n")
+    assert r.stderr == f"moveFromLocal: `{tmp_path / 'nope'}': No such file or directory\n"
+
+
+def _hadoop_md5md5crc32(data: bytes, blocksize: int, bpc: int = 512) -> tuple[str, str]:
+    """HDFS's MD5MD5CRC32FileChecksum written out from its definition (CRC32 = zlib's)."""
+    blocks = [data[i : i + blocksize] for i in range(0, len(data), blocksize)]
+    md5s = []
+    for block in blocks:
+        crcs = [zlib.crc32(block[i : i + bpc]) for i in range(0, len(block), bpc)]
+        md5s.append(hashlib.md5(struct.pack(f">{len(crcs)}I", *crcs)).digest())
+    buf = bytearray(32)  # DataOutputBuffer's array, doubling, digested whole
+    while len(buf) < 16 * len(md5s):
+        buf = bytearray(2 * len(buf))
+    buf[: 16 * len(md5s)] = b"".join(md5s)
+    per_block = -(-len(blocks[0]) // bpc) if len(blocks) > 1 else 0
+    head = struct.pack(">iq", bpc if blocks else 0, per_block)
+    return (
+        f"MD5-of-{per_block}MD5-of-{bpc if blocks else 0}CRC32",
+        (head + hashlib.md5(bytes(buf)).digest()).hex(),
+    )
+
+
+def test_checksum_layout_and_value(hadoop, tmp_path):
+    data = payload(5 * 65536 + 1000)
+    f = local(tmp_path, "f.bin", data)
+    assert hadoop("fs", "-D", "dfs.blocksize=65536", "-put", str(f), "/f.bin").exit_code == 0
+    assert hadoop.fs("-touchz", "/empty").exit_code == 0
+    algo, hexed = _hadoop_md5md5crc32(data, 65536)
+    assert algo == "MD5-of-128MD5-of-512CRC32"
+    r = hadoop.fs("-checksum", "/f.bin", "/empty")
+    assert (r.exit_code, r.stderr) == (0, "")
+    assert r.stdout.splitlines() == [
+        f"/f.bin\t{algo}\t{hexed}",
+        # Hadoop's own output for a file without blocks (the MD5 of 32 zero bytes)
+        "/empty\tMD5-of-0MD5-of-0CRC32\t00000000000000000000000070bc8f4b72a86921468bf8e8441dce51",
+    ]
+    r = hadoop.fs("-checksum", "-v", "/f.bin")
+    assert r.stdout == f"/f.bin\t{algo}\t{hexed}\tBlockSize=65536\n"
+
+
+def test_checksum_one_block_file_and_errors(hadoop, tmp_path):
+    data = payload(3000, seed=7)
+    assert hadoop.fs("-put", str(local(tmp_path, "s", data)), "/s").exit_code == 0
+    algo, hexed = _hadoop_md5md5crc32(data, 1 << 27)
+    assert algo == "MD5-of-0MD5-of-512CRC32"
+    assert hadoop.fs("-mkdir", "/d").exit_code == 0
+    r = hadoop.fs("-checksum", "/s", "/d", "/nope")
+    assert r.exit_code == 1
+    assert r.stdout == f"/s\t{algo}\t{hexed}\n"
+    assert r.stderr.splitlines() == [
+        "checksum: `/d': Is a directory",
+        "checksum: `/nope': No such file or directory",
+    ]
