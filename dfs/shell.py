@@ -263,6 +263,7 @@ class FsShell:
                     status = getattr(self, spec.method)(DotPaths(client), opts, args) or 0
             self.out.flush()
         except UsageError as e:
+            self.out.flush()
             self.err.write(f"{command}: {e}\n")
             self.err.write(f"Usage: hadoop fs [generic options] {spec.usage_line()}\n")
             return USAGE_ERROR
@@ -913,6 +914,60 @@ class FsShell:
         if parent is not None and not client.exists(parent):
             raise PathError(quote(target, "No such file or directory"))
 
+    @command("appendToFile", "[-n] <localsrc> ... <dst>", "n")
+    def cmd_append_to_file(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Append the local files (or - for stdin, alone) to dst, which is created if it does
+        not exist. Files here are write-once, so dst is rewritten: its bytes, then the new
+        ones, go to dst._COPYING_, which replaces it keeping its replication, block size and
+        mode. -n (Hadoop: start a new block) is accepted and changes nothing here."""
+        if len(args) < 2:
+            self.error("missing destination argument")
+            return
+        srcs, dst = args[:-1], pathglob.unescape(args[-1])
+        if "-" in srcs and len(srcs) > 1:
+            self.error("stdin (-) must be the sole input argument when present")
+            return
+        bad = [s for s in srcs if s != "-" and not os.path.isfile(s)]
+        for s in bad:  # before anything is written, unlike Hadoop (which creates dst first)
+            self.error(quote(s, "Is a directory" if os.path.isdir(s) else
+                             "No such file or directory"))
+        if not bad:
+            self.guarded(client, dst, lambda: self._append_to(client, srcs, dst))
+
+    def _append_to(self, client: Any, srcs: list[str], dst: str) -> None:
+        st = self.stat_or_none(client, dst)
+        if st is not None and st.is_dir:
+            raise PathError(quote(dst, "Is a directory"))
+        conf, tmp = client.conf, dst + COPYING
+        kwargs = {"replication": st.replication if st else conf.get_int("dfs.replication"),
+                  "blocksize": st.blocksize if st else conf.get_bytes("dfs.blocksize")}
+        created = False
+        try:
+            with client.create(tmp, overwrite=True, **kwargs) as out:
+                created = True
+                if st is not None:
+                    with client.open(dst) as old:
+                        self.pump(old, out)
+                for src in srcs:
+                    if src == "-":
+                        self.pump(self.stdin if self.stdin is not None else sys.stdin.buffer,
+                                  out)
+                        continue
+                    with open(src, "rb") as stream:
+                        self.pump(stream, out)
+            client.rename(tmp, dst, overwrite=True)
+        except BaseException:
+            if created:
+                _quiet_delete(client, tmp)
+            raise
+        if st is not None:
+            client.set_permission(dst, st.mode)
+
+    @command("moveToLocal", "<src> <localdst>", local=True)
+    def cmd_move_to_local(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Not implemented yet (as in Hadoop)."""
+        self.error("Option '-moveToLocal' is not implemented yet.")
+
     @command("get copyToLocal", "[-f] [-p] [-ignoreCrc] [-crc] <src> ... <localdst>",
              "f p ignoreCrc crc", min_args=1)
     def cmd_get(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
@@ -984,10 +1039,9 @@ class FsShell:
             return 0
         for name in args:
             spec = COMMANDS.get(name.lstrip("-"))
-            if spec is None:
-                self.error(f"`{name}': Unknown command")
-            else:
-                self.print(f"Usage: hadoop fs [generic options] {spec.usage_line()}")
+            if spec is None:  # Hadoop's UnknownCommandException: a usage error
+                raise UsageError(f"`{name}': Unknown command")
+            self.print(f"Usage: hadoop fs [generic options] {spec.usage_line()}")
         return 0
 
     @command("help", "[cmd ...]", local=True)

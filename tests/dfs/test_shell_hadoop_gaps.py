@@ -192,3 +192,63 @@ def test_checksum_one_block_file_and_errors(hadoop, tmp_path):
         "checksum: `/d': Is a directory",
         "checksum: `/nope': No such file or directory",
     ]
+
+
+# ---- 3. -appendToFile, -moveToLocal, -usage ----------------------------------------------------
+def test_append_to_file_creates_then_appends(hadoop, tmp_path):
+    one, two = payload(70_000, seed=2), payload(1000, seed=3)
+    f1, f2 = local(tmp_path, "one", one), local(tmp_path, "two", two)
+    r = hadoop("fs", "-D", "dfs.blocksize=65536", "-appendToFile", str(f1), "/a/new")
+    assert (r.exit_code, r.stderr) == (0, "")  # created, parents too, as HDFS's create
+    assert hadoop.fs("-chmod", "600", "/a/new").exit_code == 0
+    r = hadoop.fs("-appendToFile", str(f2), str(f1), "/a/new")
+    assert (r.exit_code, r.stderr) == (0, "")
+    assert hadoop.fs("-cat", "/a/new").stdout_bytes == one + two + one
+    st = hadoop.client_status("/a/new")
+    assert (st.blocksize, st.mode & 0o777) == (65536, 0o600)  # kept through the rewrite
+    r = hadoop.fs("-appendToFile", "-", "/a/new", input=b"tail")
+    assert (r.exit_code, r.stderr) == (0, "")
+    assert hadoop.fs("-cat", "/a/new").stdout_bytes == one + two + one + b"tail"
+    assert _names(hadoop, "/a") == ["new"]  # no ._COPYING_ left
+
+
+def test_append_to_file_errors_write_nothing(hadoop, tmp_path):
+    f = local(tmp_path, "f", b"x")
+    r = hadoop.fs("-appendToFile", str(f))
+    assert (r.exit_code, r.stderr) == (1, "appendToFile: missing destination argument\n")
+    r = hadoop.fs("-appendToFile", "-", str(f), "/t", input=b"")
+    assert r.stderr == "appendToFile: stdin (-) must be the sole input argument when present\n"
+    r = hadoop.fs("-appendToFile", str(tmp_path / "nope"), "/t")
+    assert r.stderr == f"appendToFile: `{tmp_path / 'nope'}': No such file or directory\n"
+    assert r.exit_code == 1 and "t" not in _names(hadoop, "/")
+    assert hadoop.fs("-mkdir", "/d").exit_code == 0
+    r = hadoop.fs("-appendToFile", str(f), "/d")
+    assert (r.exit_code, r.stderr) == (1, "appendToFile: `/d': Is a directory\n")
+
+
+def test_move_to_local_is_not_implemented_as_in_hadoop(hadoop, tmp_path):
+    r = hadoop.fs("-moveToLocal", "/x", str(tmp_path / "x"))
+    assert (r.exit_code, r.stderr) == (
+        1,
+        "moveToLocal: Option '-moveToLocal' is not implemented yet.\n",
+    )
+    assert not (tmp_path / "x").exists()
+
+
+def test_usage_of_commands_and_unknown_name(hadoop):
+    r = hadoop.fs("-usage", "checksum", "moveFromLocal")
+    assert (r.exit_code, r.stderr) == (0, "")
+    prefix = "Usage: hadoop fs [generic options] "
+    assert r.stdout.splitlines() == [
+        prefix + "-checksum [-v] <src> ...",
+        prefix + "-moveFromLocal [-f] [-p] [-l] [-d] <localsrc> ... <dst>",
+    ]
+    r = hadoop.fs("-usage", "bogus")  # FsShell.UnknownCommandException, an argument error
+    assert r.exit_code == 255
+    assert r.stderr.splitlines() == [
+        "-usage: `bogus': Unknown command",
+        "Usage: hadoop fs [generic options] -usage [cmd ...]",
+    ]
+    general = hadoop.fs("-usage").stdout.splitlines()
+    for name in ("appendToFile", "checksum", "moveFromLocal", "moveToLocal"):
+        assert any(line.startswith(f"\t[-{name} ") for line in general), name
