@@ -1047,19 +1047,32 @@ class FsShell:
     @command("help", "[cmd ...]", local=True)
     def cmd_help(self, client: Any, opts: dict[str, Any], args: list[str]) -> int:
         """Show help for commands."""
-        names = [a.lstrip("-") for a in args] or sorted(COMMANDS)
-        if not args:
-            self.out.write(general_usage().encode() + b"\n")
-        for name in names:
-            spec = COMMANDS.get(name)
-            if spec is None:
-                self.error(f"`{name}': Unknown command")
-                continue
-            doc = (getattr(type(self), spec.method).__doc__ or "").strip()
-            self.print(f"{spec.usage_line()} :")
-            if doc:
-                self.print("  " + doc)
+        specs = []
+        for name in args:
+            spec = COMMANDS.get(name.lstrip("-"))
+            if spec is None:  # Hadoop's UnknownCommandException: a usage error
+                raise UsageError(f"`{name}': Unknown command")
+            specs.append(spec)
+        if args:
+            for spec in specs:
+                self._help(spec)
+            return 0
+        usage, _, generic = general_usage().partition("\n\n")
+        self.print(usage)
+        for name in sorted(COMMANDS):
+            self.print("")
+            self._help(COMMANDS[name])
+        self.print("")
+        self.out.write(generic.encode())
         return 0
+
+    def _help(self, spec: CommandSpec) -> None:
+        """FsShell.printInstanceHelp: ``usage:<TAB>line``, then ``<TAB><TAB>line``."""
+        doc = getattr(type(self), spec.method).__doc__ or ""
+        lines = [line.strip() for line in doc.strip().splitlines() if line.strip()] or [""]
+        self.print(f"{spec.usage_line()}:\t{lines[0]}")
+        for line in lines[1:]:
+            self.print("\t\t" + line)
 
 
 def _discard_output(stream: IO[bytes]) -> None:

@@ -252,3 +252,23 @@ def test_usage_of_commands_and_unknown_name(hadoop):
     general = hadoop.fs("-usage").stdout.splitlines()
     for name in ("appendToFile", "checksum", "moveFromLocal", "moveToLocal"):
         assert any(line.startswith(f"\t[-{name} ") for line in general), name
+
+
+def test_help_layout_and_unknown_name(hadoop):
+    """FsShell.printInstanceHelp: ``usage:<TAB>first line``, then ``<TAB><TAB>line``."""
+    r = hadoop.fs("-help", "checksum")
+    assert r.exit_code == 0
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("-checksum [-v] <src> ...:\tPrint each file's checksum")
+    assert len(lines) > 1 and all(line.startswith("\t\t") for line in lines[1:])
+    assert any("CRC32C" in line for line in lines)  # says which algorithm it is not
+    r = hadoop.fs("-help", "bogus")
+    assert r.exit_code == 255
+    assert r.stderr.splitlines() == [
+        "-help: `bogus': Unknown command",
+        "Usage: hadoop fs [generic options] -help [cmd ...]",
+    ]
+    full = hadoop.fs("-help").stdout
+    assert full.startswith("Usage: hadoop fs [generic options]\n\t[-appendToFile [-n] ")
+    assert "\n\n-cat [-ignoreCrc] <src> ...:\tCopy files to standard output.\n" in full
+    assert full.index("\n-usage [cmd ...]:\t") < full.index("Generic options supported are:")
