@@ -601,8 +601,10 @@ class FsShell:
         """Show the first kilobyte of a file."""
         self._ends(client, args[0], tail=False)
 
-    def _ends(self, client: Any, pattern: str, tail: bool) -> None:
-        for item in self.each_item(client, [pattern]):
+    def _ends(self, client: Any, path: str, tail: bool) -> None:
+        """As Hadoop's Head and Tail (their expandArgument): the path is literal, no glob."""
+        st = self.guarded(client, path, lambda: client.status(path))
+        for item in [Item(path, st)] if st is not None else []:
             if item.status.is_dir:
                 self.error(quote(item.display, "Is a directory"))
                 continue

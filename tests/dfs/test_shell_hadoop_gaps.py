@@ -272,3 +272,15 @@ def test_help_layout_and_unknown_name(hadoop):
     assert full.startswith("Usage: hadoop fs [generic options]\n\t[-appendToFile [-n] ")
     assert "\n\n-cat [-ignoreCrc] <src> ...:\tCopy files to standard output.\n" in full
     assert full.index("\n-usage [cmd ...]:\t") < full.index("Generic options supported are:")
+
+
+# ---- more of item 13 ---------------------------------------------------------------------------
+def test_head_and_tail_take_their_path_literally(hadoop, tmp_path):
+    """Hadoop's Head and Tail override expandArgument: no glob expansion."""
+    _two_files(hadoop, tmp_path)
+    for cmd in ("-tail", "-head"):
+        r = hadoop.fs(cmd, "/src/file*")
+        assert (r.exit_code, r.stdout) == (1, "")
+        assert r.stderr == f"{cmd[1:]}: `/src/file*': No such file or directory\n"
+        r = hadoop.fs(cmd, "/src/file1")
+        assert (r.exit_code, r.stdout) == (0, "file1")
