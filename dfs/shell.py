@@ -653,7 +653,7 @@ class FsShell:
             raise PathError(quote(path, "Is a directory"))
         if st is not None and st.length:
             raise PathError(quote(path, "Not a zero-length file"))
-        parent = _parent(path)
+        parent = _parent(client.resolve(path))  # a bare name's parent is the home directory
         if st is None and parent is not None and not client.exists(parent):
             raise PathError(quote(path, "No such file or directory"))
         client.touchz(path)

@@ -284,3 +284,11 @@ def test_head_and_tail_take_their_path_literally(hadoop, tmp_path):
         assert r.stderr == f"{cmd[1:]}: `/src/file*': No such file or directory\n"
         r = hadoop.fs(cmd, "/src/file1")
         assert (r.exit_code, r.stdout) == (0, "file1")
+
+
+def test_touchz_relative_without_home_directory_fails(hadoop):
+    """Hadoop's Touchz.processNonexistentPath: a missing parent (here the home directory) is
+    `No such file or directory'; nothing is created."""
+    r = hadoop.fs("-touchz", "file0", user="bob")  # /user/bob does not exist
+    assert (r.exit_code, r.stderr) == (1, "touchz: `file0': No such file or directory\n")
+    assert _names(hadoop, "/user") == ["alice"]
