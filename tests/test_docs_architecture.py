@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -30,10 +31,11 @@ BIN = Path(sys.executable).parent
 
 
 def blocks(text: str) -> list[tuple[int, str, str]]:
-    """(line, language, code) of every ```bash and ```python block."""
+    """(line, language, code) of every ```bash and ```python block, indented ones (in a list
+    item) dedented."""
     return [
-        (text.count("\n", 0, m.start()) + 1, m.group(1), m.group(2))
-        for m in re.finditer(r"^```(bash|python)\n(.*?)^```", text, re.S | re.M)
+        (text.count("\n", 0, m.start()) + 1, m.group(2), textwrap.dedent(m.group(3)))
+        for m in re.finditer(r"^( *)```(bash|python)\n(.*?)^\1```", text, re.S | re.M)
     ]
 
 
@@ -111,6 +113,31 @@ def test_the_dfs_commands_show_the_blocks(ran):
     assert len(text) == 208_894  # "208,894 bytes"
     start = text.index(b"line 12345\n")  # "starts at byte 124,678, in the second block"
     assert start == 124_678 and 65_536 <= start < 131_072
+
+
+def test_history_shows_data_local_maps_on_their_blocks_nodes(ran):
+    """Each data-local MAP attempt ran on a node fsck lists for its split's block (map i reads
+    block i: one split per block); reduces have no locality."""
+    fsck = output_of(ran, "hadoop fsck /lines.txt")
+    holders = {
+        int(i): set(re.findall(r"/rack\d+/(dn\d+)", nodes))
+        for i, nodes in re.findall(r"^(\d+)\. \S+ len=\d+ Live_repl=\d+\s+\[(.*)\]$", fsck, re.M)
+    }
+    out = output_of(ran, "hadoop job -history")
+    assert "Status: SUCCEEDED" in out and "JobName: Sort" in out, out
+    attempts = re.findall(
+        r"^(MAP|REDUCE)\t\S+_([mr])_(\d+)_\d\ttracker_(\S+)\t(\S+)\t(\S+)\t", out, re.M
+    )
+    maps = [
+        (int(i), tracker, host, loc) for kind, _, i, tracker, host, loc in attempts if kind == "MAP"
+    ]
+    assert sorted(i for i, *_ in maps) == [0, 1, 2, 3], out
+    for i, tracker, host, locality in maps:
+        assert tracker == host  # one TaskTracker per DataNode, same name
+        if locality == "data-local":
+            assert host in holders[i], f"map {i} on {host}, block {i} on {holders[i]}"
+    assert sum(loc == "data-local" for *_, loc in maps) >= 2, out
+    assert [loc for kind, *_, loc in attempts if kind == "REDUCE"] == ["-", "-"], out
 
 
 def test_the_job_prints_what_the_page_says(ran):
