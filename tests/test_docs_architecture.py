@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -180,6 +181,23 @@ def test_the_python_block_reads_the_sorted_output(ran):
     # independently: the sorted lines, and where the page's line falls among them
     lines = sorted((ran["work"] / "lines.txt").read_text().splitlines())
     assert len(lines) == 20_000 and "line 12345" in lines
+
+
+def test_a_job_of_your_own_counts_first_digits(ran):
+    """The page's FirstDigit job against an independent count of the file's first digits."""
+    out = output_of(ran, "class FirstDigit(Job)")
+    lines = (ran["work"] / "lines.txt").read_text().splitlines()
+    wanted = sorted((d, str(n)) for d, n in Counter(x.split()[1][0] for x in lines).items())
+    # what reaches the reducer after combining: one record per (split, first digit), the splits
+    # being the 64 KiB blocks, a line belonging to the split its first byte lies in
+    per_split, offset = [set() for _ in range(4)], 0
+    for line in lines:
+        per_split[offset // 65536].add(line.split()[1][0])
+        offset += len(line) + 1
+    shipped = sum(map(len, per_split))
+    assert [len(d) for d in per_split] == [9, 5, 1, 2] and shipped == 17  # as the page says
+    assert out.splitlines() == [f"SUCCEEDED {wanted}", f"20000 -> {shipped}"], out
+    assert wanted[:3] == [("1", "11111"), ("2", "1112"), ("3", "1111")]  # as the page says
 
 
 def test_explain_shows_the_plans(ran):
