@@ -287,8 +287,12 @@ class FsShell:
     # ---- paths --------------------------------------------------------------------------------
     def expand(self, client: Any, pattern: str) -> list[Item]:
         """Glob `pattern` into items; no match raises the ``No such file or directory`` line."""
-        if not pathglob.has_glob(pattern):
-            return [Item(pattern, client.status(pattern))]
+        if not pathglob.has_glob(pattern):  # escapes dropped, as PathData.expandAsGlob
+            path = pathglob.unescape(pattern)
+            try:
+                return [Item(path, client.status(path))]
+            except DFSFileNotFound:
+                raise PathError(quote(path, "No such file or directory")) from None
 
         def names(path: str) -> list[str]:
             if not client.status(path).is_dir:

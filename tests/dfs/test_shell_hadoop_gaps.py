@@ -292,3 +292,17 @@ def test_touchz_relative_without_home_directory_fails(hadoop):
     r = hadoop.fs("-touchz", "file0", user="bob")  # /user/bob does not exist
     assert (r.exit_code, r.stderr) == (1, "touchz: `file0': No such file or directory\n")
     assert _names(hadoop, "/user") == ["alice"]
+
+
+def test_escaped_glob_is_a_literal_name(hadoop):
+    """PathData.expandAsGlob: a pattern whose wildcards are all escaped names one path, shown
+    without the escapes; only a real glob that matches nothing is echoed as typed."""
+    assert hadoop.fs("-mkdir", "/dir0").exit_code == 0
+    assert hadoop.fs("-touchz", "/dir0/\\*", "/dir0/a").exit_code == 0
+    assert hadoop.fs("-ls", "-C", "/dir0").stdout.splitlines() == ["/dir0/*", "/dir0/a"]
+    r = hadoop.fs("-ls", "-C", "/dir0/\\*")
+    assert (r.exit_code, r.stdout, r.stderr) == (0, "/dir0/*\n", "")
+    r = hadoop.fs("-cat", "/dir0/\\*x")
+    assert (r.exit_code, r.stderr) == (1, "cat: `/dir0/*x': No such file or directory\n")
+    r = hadoop.fs("-ls", "/dir0/x*")
+    assert (r.exit_code, r.stderr) == (1, "ls: `/dir0/x*': No such file or directory\n")
