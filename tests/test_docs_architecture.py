@@ -8,7 +8,7 @@ the page's own comments and prose, with independent answers where the page state
 byte offset of a line, which part file holds it, the sort order, that Spilled Records equals
 Map output records when nothing spills). The concept table and every dotted name in backticks
 are resolved against the code; the layering the page promises (piglatin -> mapred -> dfs) is
-checked over every import, late ones included. About 5 s.
+checked over every import, late ones included. About 8 s.
 """
 
 from __future__ import annotations
