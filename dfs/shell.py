@@ -706,7 +706,20 @@ class FsShell:
 
     @command("cp", "[-f] [-p | -p[topax]] [-d] <src> ... <dst>", "f p d", min_args=2)
     def cmd_cp(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
-        """Copy files and directories inside the filesystem (-f overwrites, -p preserves)."""
+        """Copy files and directories (-f overwrites, -p preserves); file: URIs name local
+        paths, so local sources go up as -put and a local destination comes down as -get."""
+        local = [_file_uri_path(a) for a in args]
+        if any(p is not None for p in local):
+            sources_local = all(p is not None for p in local[:-1])
+            if sources_local and local[-1] is None:
+                self.cmd_put(client, {**opts, "l": False}, [str(p) for p in local[:-1]] + args[-1:])
+            elif local[-1] is not None and not any(p is not None for p in local[:-1]):
+                get_opts = {"f": opts["f"], "p": opts["p"], "ignoreCrc": False, "crc": False}
+                self.cmd_get(client, get_opts, [*args[:-1], local[-1]])
+            else:
+                self.error("file: sources need a dfs destination (as -put), a file: "
+                           "destination dfs sources (as -get); use cp for local copies")
+            return
         self._transfer(client, args, move=False, force=opts["f"], direct=opts["d"],
                        preserve=opts["p"])
 
@@ -1110,6 +1123,18 @@ def _write_local(target: str, fill: Callable[[IO[bytes]], bool | None]) -> None:
         if created and not done:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _file_uri_path(arg: str) -> str | None:
+    """The local path a ``file:`` URI names (``file:///a``, ``file://host/a``, ``file:a``);
+    None for any other path."""
+    if not arg.startswith("file:"):
+        return None
+    rest = arg[len("file:"):]
+    if rest.startswith("//"):
+        slash = rest.find("/", 2)
+        rest = rest[slash:] if slash >= 0 else "/"
+    return rest or "."
 
 
 def _quiet_delete(client: Any, path: str) -> None:

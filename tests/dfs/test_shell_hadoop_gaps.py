@@ -306,3 +306,17 @@ def test_escaped_glob_is_a_literal_name(hadoop):
     assert (r.exit_code, r.stderr) == (1, "cat: `/dir0/*x': No such file or directory\n")
     r = hadoop.fs("-ls", "/dir0/x*")
     assert (r.exit_code, r.stderr) == (1, "ls: `/dir0/x*': No such file or directory\n")
+
+
+def test_cp_with_file_uris_copies_between_local_and_dfs(hadoop, tmp_path):
+    """Hadoop's -cp takes any filesystem's URIs: file: sources or destination are local."""
+    data = payload(5000, seed=9)
+    src = local(tmp_path, "in.bin", data)
+    r = hadoop.fs("-cp", f"file://{src}", "/in.bin")
+    assert (r.exit_code, r.stderr) == (0, "")
+    assert hadoop.fs("-cat", "/in.bin").stdout_bytes == data
+    r = hadoop.fs("-cp", "/in.bin", f"file:{tmp_path / 'out.bin'}")
+    assert (r.exit_code, r.stderr) == (0, "")
+    assert (tmp_path / "out.bin").read_bytes() == data
+    r = hadoop.fs("-cp", f"file://{tmp_path / 'nope'}", "/x")
+    assert (r.exit_code, r.stderr) == (1, f"cp: `{tmp_path / 'nope'}': No such file or directory\n")
