@@ -621,6 +621,37 @@ class FsShell:
 
             self.guarded(client, item.display, show)
 
+    @command("find", "<path> ... <expression> ...", "print print0", valued="name iname")
+    def cmd_find(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Find files and directories below each path (default: the current directory), in
+        pre-order, that match every expression, and print them.
+        -name PATTERN / -iname PATTERN: the last path component matches the glob (-iname
+        ignores case). -print: a newline after each path (the default); -print0: a NUL."""
+        paths = []
+        while args and not args[0].startswith("-"):
+            paths.append(args.pop(0))
+        tests = [(opts[k], k == "iname") for k in ("name", "iname") if opts[k] is not None]
+        end = "\0" if opts["print0"] else "\n"
+        while args:
+            word = args.pop(0)
+            if word in ("-name", "-iname") and args:
+                tests.append((args.pop(0), word == "-iname"))
+            elif word in ("-print", "-print0"):
+                end = "\0" if word == "-print0" else "\n"
+            elif word not in ("-a", "-and"):
+                raise UsageError(f"Unexpected argument: {word}")
+        regexes = [re.compile(pathglob.component_regex(p).pattern, re.DOTALL | (re.I if i else 0))
+                   for p, i in tests]
+
+        def visit(it: Item) -> list[Item]:
+            if all(rx.fullmatch(it.status.name or it.display) for rx in regexes):
+                self.out.write((it.display + end).encode("utf-8", "surrogateescape"))
+            return self.children(client, it) if it.status.is_dir else []
+
+        for item in self.each_item(client, paths or ["."]):
+            self.guarded(client, item.display,
+                         lambda i=item: self._tree(client, i, lambda n: n.display, visit))
+
     # ================================ namespace changes ======================================
     @command("mkdir", "[-p] <path> ...", "p", min_args=1)
     def cmd_mkdir(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:

@@ -320,3 +320,19 @@ def test_cp_with_file_uris_copies_between_local_and_dfs(hadoop, tmp_path):
     assert (tmp_path / "out.bin").read_bytes() == data
     r = hadoop.fs("-cp", f"file://{tmp_path / 'nope'}", "/x")
     assert (r.exit_code, r.stderr) == (1, f"cp: `{tmp_path / 'nope'}': No such file or directory\n")
+
+
+def test_find_name_iname_print0(hadoop):
+    """FileSystemShell -find: pre-order walk, each match printed (-print) or NUL-ended."""
+    assert hadoop.fs("-mkdir", "-p", "/f/sub").exit_code == 0
+    assert hadoop.fs("-touchz", "/f/a.txt", "/f/B.TXT", "/f/b.log", "/f/sub/c.txt").exit_code == 0
+    r = hadoop.fs("-find", "/f")
+    assert (r.exit_code, r.stderr) == (0, "")
+    assert r.stdout.splitlines() == ["/f", "/f/B.TXT", "/f/a.txt", "/f/b.log", "/f/sub",
+                                     "/f/sub/c.txt"]
+    r = hadoop.fs("-find", "/f", "-name", "*.txt", "-print")
+    assert r.stdout.splitlines() == ["/f/a.txt", "/f/sub/c.txt"]
+    r = hadoop.fs("-find", "/f/sub", "/f", "-iname", "*.txt", "-print0")
+    assert r.stdout == "/f/sub/c.txt\0/f/B.TXT\0/f/a.txt\0/f/sub/c.txt\0"
+    r = hadoop.fs("-find", "/nope", "-name", "x")
+    assert (r.exit_code, r.stderr) == (1, "find: `/nope': No such file or directory\n")
