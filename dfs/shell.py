@@ -693,6 +693,40 @@ class FsShell:
             raise PathError(quote(path, "No such file or directory"))
         client.touchz(path)
 
+    @command("touch", "[-a] [-m] [-t TIMESTAMP ] [-c] <path> ...", "a m c", min_args=1,
+             valued="t")
+    def cmd_touch(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Set the access and modification times of each path to now; a missing file is
+        created empty (the time is then set only with -t). -a: only the access time;
+        -m: only the modification time; -t yyyyMMdd:HHmmss: that local time instead of now;
+        -c: create no file."""
+        when = int(time.time() * 1000)
+        if opts["t"] is not None:
+            try:
+                when = int(time.mktime(time.strptime(opts["t"], "%Y%m%d:%H%M%S"))) * 1000
+            except ValueError:
+                raise UsageError(f"Unable to parse the specified timestamp {opts['t']}") from None
+        for arg in args:
+            self.guarded(client, arg,
+                         lambda a=arg: self._touch(client, pathglob.unescape(a), opts, when))
+
+    def _touch(self, client: Any, path: str, opts: dict[str, Any], when: int) -> None:
+        st = self.stat_or_none(client, path)
+        if st is not None and st.is_dir:
+            raise PathError(quote(path, "Is a directory"))
+        if st is None:
+            parent = _parent(client.resolve(path))
+            if parent is not None and not client.exists(parent):
+                raise PathError(quote(path, "No such file or directory"))
+            if opts["c"]:
+                return
+            client.touchz(path)
+            if opts["t"] is None:
+                return
+            st = client.status(path)
+        only_atime, only_mtime = opts["a"] and not opts["m"], opts["m"] and not opts["a"]
+        client.set_times(path, st.mtime if only_atime else when, st.atime if only_mtime else when)
+
     @command("rm", "[-f] [-r|-R] [-skipTrash] [-safely] <src> ...", "f r R skipTrash safely",
              min_args=1)
     def cmd_rm(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:

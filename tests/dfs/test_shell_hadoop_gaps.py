@@ -336,3 +336,29 @@ def test_find_name_iname_print0(hadoop):
     assert r.stdout == "/f/sub/c.txt\0/f/B.TXT\0/f/a.txt\0/f/sub/c.txt\0"
     r = hadoop.fs("-find", "/nope", "-name", "x")
     assert (r.exit_code, r.stderr) == (1, "find: `/nope': No such file or directory\n")
+
+
+def test_touch_times_create_and_errors(hadoop):
+    """Hadoop's Touch: -a/-m pick the time changed, -t yyyyMMdd:HHmmss (local time), -c."""
+    import time as _time
+
+    stamp = int(_time.mktime((2020, 1, 2, 3, 4, 5, 0, 0, -1))) * 1000
+    r = hadoop.fs("-touch", "-t", "20200102:030405", "/t1")
+    assert (r.exit_code, r.stderr) == (0, "")
+    st = hadoop.client_status("/t1")
+    assert (st.length, st.mtime, st.atime) == (0, stamp, stamp)
+    later = int(_time.mktime((2021, 6, 7, 8, 9, 10, 0, 0, -1))) * 1000
+    assert hadoop.fs("-touch", "-a", "-t", "20210607:080910", "/t1").exit_code == 0
+    st = hadoop.client_status("/t1")
+    assert (st.mtime, st.atime) == (stamp, later)
+    assert hadoop.fs("-touch", "-m", "-t", "20210607:080910", "/t1").exit_code == 0
+    assert hadoop.client_status("/t1").mtime == later
+    assert hadoop.fs("-touch", "-c", "/t2").exit_code == 0
+    assert "t2" not in _names(hadoop, "/")
+    r = hadoop.fs("-touch", "-t", "yesterday", "/t1")
+    assert r.exit_code == 255
+    assert r.stderr.splitlines()[0] == "-touch: Unable to parse the specified timestamp yesterday"
+    assert hadoop.fs("-mkdir", "/d").exit_code == 0
+    r = hadoop.fs("-touch", "/d", "/nodir/x")
+    assert r.stderr.splitlines() == ["touch: `/d': Is a directory",
+                                     "touch: `/nodir/x': No such file or directory"]
