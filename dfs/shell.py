@@ -727,6 +727,11 @@ class FsShell:
         only_atime, only_mtime = opts["a"] and not opts["m"], opts["m"] and not opts["a"]
         client.set_times(path, st.mtime if only_atime else when, st.atime if only_mtime else when)
 
+    @command("expunge", "[-immediate] [-fs <path>]", "immediate", valued="fs", max_args=0)
+    def cmd_expunge(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Empty the trash. This filesystem keeps no trash (-rm deletes at once, as Hadoop
+        with fs.trash.interval=0), so there is nothing to empty and nothing is printed."""
+
     @command("rm", "[-f] [-r|-R] [-skipTrash] [-safely] <src> ...", "f r R skipTrash safely",
              min_args=1)
     def cmd_rm(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:

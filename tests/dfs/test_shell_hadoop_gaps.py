@@ -362,3 +362,11 @@ def test_touch_times_create_and_errors(hadoop):
     r = hadoop.fs("-touch", "/d", "/nodir/x")
     assert r.stderr.splitlines() == ["touch: `/d': Is a directory",
                                      "touch: `/nodir/x': No such file or directory"]
+
+
+def test_expunge_with_no_trash_is_a_quiet_no_op(hadoop):
+    """As Hadoop with fs.trash.interval=0 (no trash directory): nothing to empty, exit 0."""
+    for args in (("-expunge",), ("-expunge", "-immediate")):
+        r = hadoop.fs(*args)
+        assert (r.exit_code, r.stdout, r.stderr) == (0, "", "")
+    assert "trash" in hadoop.fs("-help", "expunge").stdout.lower()
