@@ -1027,6 +1027,24 @@ class FsShell:
         st = self.stat_or_none(client, dst)
         if st is not None and st.is_dir:
             raise PathError(quote(dst, "Is a directory"))
+
+        def fill(out: IO[bytes]) -> None:
+            if st is not None:
+                with client.open(dst) as old:
+                    self.pump(old, out)
+            for src in srcs:
+                if src == "-":
+                    self.pump(self.stdin if self.stdin is not None else sys.stdin.buffer, out)
+                    continue
+                with open(src, "rb") as stream:
+                    self.pump(stream, out)
+
+        self._rewrite(client, dst, st, fill)
+
+    def _rewrite(self, client: Any, dst: str, st: FileStatus | None,
+                 fill: Callable[[IO[bytes]], None]) -> None:
+        """Replace `dst` by what `fill` writes, through ``dst._COPYING_`` and one rename,
+        keeping the old file's replication, block size and mode (files are write-once)."""
         conf, tmp = client.conf, dst + COPYING
         kwargs = {"replication": st.replication if st else conf.get_int("dfs.replication"),
                   "blocksize": st.blocksize if st else conf.get_bytes("dfs.blocksize")}
@@ -1034,16 +1052,7 @@ class FsShell:
         try:
             with client.create(tmp, overwrite=True, **kwargs) as out:
                 created = True
-                if st is not None:
-                    with client.open(dst) as old:
-                        self.pump(old, out)
-                for src in srcs:
-                    if src == "-":
-                        self.pump(self.stdin if self.stdin is not None else sys.stdin.buffer,
-                                  out)
-                        continue
-                    with open(src, "rb") as stream:
-                        self.pump(stream, out)
+                fill(out)
             client.rename(tmp, dst, overwrite=True)
         except BaseException:
             if created:
@@ -1051,6 +1060,32 @@ class FsShell:
             raise
         if st is not None:
             client.set_permission(dst, st.mode)
+
+    @command("truncate", "[-w] <length> <path> ...", "w", min_args=2)
+    def cmd_truncate(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Truncate each file to <length> bytes. Files are write-once here, so each is
+        rewritten with its first <length> bytes (replication, block size and mode kept) and
+        is done at once: -w (wait for block recovery) is accepted and never needs to wait."""
+        text = args.pop(0)
+        if not text.isdigit():
+            raise UsageError(f'For input string: "{text}"')
+        length = int(text)
+        for item in self.each_item(client, args):
+            if item.status.is_dir:
+                self.error(quote(item.display, "Is a directory"))
+                continue
+            if length > item.status.length:
+                raise UsageError(f"Cannot truncate to a larger file size. Current size: "
+                                 f"{item.status.length}, truncate size: {length}.")
+
+            def cut(out: IO[bytes], i: Item = item) -> None:
+                with client.open(i.display) as old:
+                    self.pump(old, out, limit=length)
+
+            done = self.guarded(client, item.display, lambda i=item, c=cut: self._rewrite(
+                client, i.display, i.status, c) or True)
+            if done:
+                self.print(f"Truncated {item.display} to length: {length}")
 
     @command("moveToLocal", "<src> <localdst>", local=True)
     def cmd_move_to_local(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:

@@ -370,3 +370,23 @@ def test_expunge_with_no_trash_is_a_quiet_no_op(hadoop):
         r = hadoop.fs(*args)
         assert (r.exit_code, r.stdout, r.stderr) == (0, "", "")
     assert "trash" in hadoop.fs("-help", "expunge").stdout.lower()
+
+
+def test_truncate(hadoop, tmp_path):
+    data = payload(70_000, seed=5)
+    assert hadoop.fs("-put", str(local(tmp_path, "f", data)), "/f").exit_code == 0
+    assert hadoop.fs("-chmod", "640", "/f").exit_code == 0
+    r = hadoop.fs("-truncate", "-w", "1000", "/f")
+    assert (r.exit_code, r.stdout, r.stderr) == (0, "Truncated /f to length: 1000\n", "")
+    assert hadoop.fs("-cat", "/f").stdout_bytes == data[:1000]
+    assert hadoop.client_status("/f").mode & 0o777 == 0o640
+    r = hadoop.fs("-truncate", "2000", "/f")
+    assert r.exit_code == 255
+    assert r.stderr.splitlines()[0] == (
+        "-truncate: Cannot truncate to a larger file size. Current size: 1000, truncate size: 2000."
+    )
+    assert hadoop.fs("-mkdir", "/d").exit_code == 0
+    r = hadoop.fs("-truncate", "0", "/d", "/nope")
+    assert r.stderr.splitlines() == ["truncate: `/d': Is a directory",
+                                     "truncate: `/nope': No such file or directory"]
+    assert _names(hadoop, "/") == ["d", "f", "tmp", "user"]  # no ._COPYING_ left
