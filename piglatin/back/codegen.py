@@ -176,7 +176,13 @@ class _Generator:
         key, null = self.join_key(keyed.keys, cols, depth)
         if keyed.whole_null:
             null = f"{key} is None" if len(keyed.keys) == 1 else None
-        encode, pack = self.const("key", keyed.encode), self.const("pack", keyed.pack)
+        template = _KEY_TEMPLATES.get(keyed.keys[0].type) if len(keyed.keys) == 1 else None
+        if template is not None:  # one key of a known type: its sort bytes inline
+            self.ns.update(_sb=data.sort_bytes, _nb=data.number_sort_bytes)
+            key_bytes = template.format(x=key)
+        else:
+            key_bytes = f"{self.const('key', keyed.encode)}({key})"
+        pack = self.const("pack", keyed.pack)
         value = f"({keyed.tag}, {pack}({self.row(cols)}))"
         if keyed.null_key is not None and null is not None:
             self.emit(depth, f"if {null}:")
@@ -184,7 +190,7 @@ class _Generator:
                 self.emit(depth + 1, f"_out.append(({keyed.null_key!r}, {value}))")
             self.emit(depth + 1, "continue")
         suffix = f" + {keyed.suffix!r}" if keyed.suffix else ""
-        self.emit(depth, f"_out.append(({encode}({key}){suffix}, {value}))")
+        self.emit(depth, f"_out.append(({key_bytes}{suffix}, {value}))")
 
     def source(self, src: RecordSource, whole: RecordFn) -> list[str]:
         if src.one_field:
