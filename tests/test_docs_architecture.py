@@ -15,20 +15,17 @@ from __future__ import annotations
 
 import ast
 import importlib
-import os
 import re
-import shutil
-import subprocess
-import sys
 import textwrap
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from tests.docrun import doc_env, run_code
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "docs" / "architecture.md"
-BIN = Path(sys.executable).parent
 
 
 def blocks(text: str) -> list[tuple[int, str, str]]:
@@ -51,33 +48,10 @@ def counter(out: str, name: str, absent: int | None = None) -> int:
 @pytest.fixture(scope="module")
 def ran(tmp_path_factory) -> dict:
     """Run the page's blocks in order; {phrase of a block: its stdout + stderr}, and the dir."""
-    if not (BIN / "hadoop").exists() or not (BIN / "pig").exists():
-        pytest.skip("the hadoop and pig console scripts are not installed beside this Python")
-    if shutil.which("bash") is None:
-        pytest.skip("no bash")
-    root = tmp_path_factory.mktemp("architecture")
-    work = root / "work"
-    work.mkdir()
-    env = dict(os.environ)
-    env.update(
-        MINIHADOOP_HOME=str(root / "home"),
-        PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
-        HADOOP_USER_NAME="reader",
-    )
-    for key in ("MINIHADOOP_CONF_DIR", "HADOOP_ROOT_LOGGER", "MINIHADOOP_CRASH_AT"):
-        env.pop(key, None)
+    work, env = doc_env(tmp_path_factory.mktemp("architecture"))
     outputs = {}
     for line, lang, code in blocks(PAGE.read_text()):
-        shell = [sys.executable, "-c"] if lang == "python" else ["bash", "-e", "-c"]
-        done = subprocess.run(
-            [*shell, code],
-            cwd=work,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            stdin=subprocess.DEVNULL,
-        )
+        done = run_code(lang, code, work, env, timeout=120)
         out = done.stdout + done.stderr
         where = f"docs/architecture.md line {line}:\n{code}\noutput:\n{out}"
         assert done.returncode == 0, where
@@ -160,15 +134,7 @@ def test_no_spill_means_spilled_records_equal_map_output(ran):
         line for line in output_of_code(ran, "hadoop jar jobs.sort").splitlines() if "jar" in line
     )
     command = command.replace("/sorted", "/sorted_big").replace("=16k", "=100")
-    done = subprocess.run(
-        ["bash", "-e", "-c", command],
-        cwd=ran["work"],
-        env=ran["env"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
+    done = run_code("bash", command, ran["work"], ran["env"], timeout=120)
     out = done.stdout + done.stderr
     assert done.returncode == 0, out
     assert counter(out, "Spilled Records") == counter(out, "Map output records") == 20_000

@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.docrun import doc_env, run_code
+
 ROOT = Path(__file__).resolve().parents[1]
 README = Path(os.environ.get("README_UNDER_TEST", ROOT / "README.md"))
-BIN = Path(sys.executable).parent
 
 # Blocks not run here, by a phrase they hold: the install and test-suite lines (a test must not
 # reinstall the package or run the suite), and those that need started daemons and waits.
@@ -61,22 +60,7 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def shell_env(tmp_path_factory):
-    if not (BIN / "hadoop").exists() or not (BIN / "pig").exists():
-        pytest.skip("the hadoop and pig console scripts are not installed beside this Python")
-    if shutil.which("bash") is None:
-        pytest.skip("no bash")
-    root = tmp_path_factory.mktemp("readme")
-    work = root / "work"
-    work.mkdir()
-    env = dict(os.environ)
-    env.update(
-        MINIHADOOP_HOME=str(root / "home"),
-        PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
-        HADOOP_USER_NAME="reader",
-    )
-    for key in ("MINIHADOOP_CONF_DIR", "HADOOP_ROOT_LOGGER", "MINIHADOOP_CRASH_AT"):
-        env.pop(key, None)
-    return work, env
+    return doc_env(tmp_path_factory.mktemp("readme"))
 
 
 def test_the_readme_has_examples_to_run():
@@ -87,16 +71,7 @@ def test_the_readme_has_examples_to_run():
 
 def run_block(block: Block, work: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
     code = block.code.replace('"/tmp/mc"', repr(str(work / "mc")))  # no shared /tmp path
-    shell = [sys.executable, "-c"] if block.lang == "python" else ["bash", "-e", "-c"]
-    return subprocess.run(
-        [*shell, code],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        stdin=subprocess.DEVNULL,
-    )
+    return run_code(block.lang, code, work, env)
 
 
 def test_the_readme_examples_run_in_order(shell_env):
@@ -163,15 +138,7 @@ def test_jobs_page_example_job_runs_as_shown(shell_env, tmp_path):
     script = (
         f"hadoop namenode -format\n{setup}\n{command}\nhadoop job -history {command.split()[4]}"
     )
-    done = subprocess.run(
-        ["bash", "-e", "-c", script],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
+    done = run_code("bash", script, tmp_path, env, timeout=120)
     out = done.stdout + done.stderr
     assert done.returncode == 0, out
     assert re.search(r"_m_000000_0 failed: ValueError: the first attempt of split 0 fails", out)
