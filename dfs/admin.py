@@ -187,13 +187,16 @@ def _file_lines(
     for fb in under:
         emit((f"\n{f.path}: " if not opts.files else "") + _under_line(f, fb) + "\n")
     mis = [
-        fb for fb in f.blocks
+        fb
+        for fb in f.blocks
         if racks > 1 and fb.live_replicas > 1 and len({d.rack for d in fb.block.locations}) < 2
     ]
     for fb in mis:
-        emit(("" if opts.files else f"\n{f.path}: ") + f" Replica placement policy is "
-             f"violated for {_block_label(fb)}. Block should be additionally replicated on "
-             "1 more rack(s).\n")
+        emit(
+            ("" if opts.files else f"\n{f.path}: ") + f" Replica placement policy is "
+            f"violated for {_block_label(fb)}. Block should be additionally replicated on "
+            "1 more rack(s).\n"
+        )
     missing_size = sum(fb.block.length for fb in missing)
     corrupt_size = sum(fb.block.length for fb in corrupt)
     if not opts.files:
@@ -227,9 +230,7 @@ def fsck_summary(report: FsckReport) -> str:
         for fb in blocks
         if 0 < fb.live_replicas < fb.expected_replicas
     )
-    corrupt_files = sum(
-        1 for f in r.files if any(fb.missing or _is_corrupt(fb) for fb in f.blocks)
-    )
+    corrupt_files = sum(1 for f in r.files if any(fb.missing or _is_corrupt(fb) for fb in f.blocks))
     lines = [f"Status: {'HEALTHY' if r.healthy else 'CORRUPT'}", f" Total size:\t{r.total_size} B"]
     lines += [f" Total dirs:\t{r.total_dirs}", f" Total files:\t{r.total_files}"]
     open_files = f" (Files currently being written: {r.under_construction})"
@@ -325,12 +326,26 @@ def _percent2(numerator: int, denominator: int) -> str:
     return java_fixed(numerator * 100 / denominator if denominator else 0.0, 2) + "%"
 
 
+#: Hadoop's default DataNode transfer port (``dfs.datanode.address`` 0.0.0.0:9866)
+XFER_PORT = 9866
+
+
+def datanode_name(dn: DatanodeInfo) -> str:
+    """A node's ``IP:port``, as Hadoop names a datanode. A daemon's is its DataTransferProtocol
+    address; an embedded node listens on nothing, so it is named by Hadoop's default transfer
+    port plus its number (dn2: 127.0.0.1:9868): unique, stable, and never a socket."""
+    if dn.host and dn.xfer_port:
+        return f"{dn.host}:{dn.xfer_port}"
+    digits = "".join(ch for ch in dn.node_id if ch.isdigit())
+    return f"127.0.0.1:{XFER_PORT + int(digits or 0)}"
+
+
 def datanode_section(dn: DatanodeInfo) -> str:
-    """One ``Name: ...`` block of ``dfsadmin -report``."""
+    """One ``Name: ...`` block of ``dfsadmin -report`` (DatanodeInfo.getDatanodeReport, with
+    no cache configured: Hadoop's percentages for a zero cache capacity)."""
     non_dfs = max(dn.capacity - dn.used - dn.remaining, 0)
-    name = f"{dn.host}:{dn.xfer_port}" if dn.host else dn.node_id
     lines = [
-        f"Name: {name} ({dn.node_id})" if dn.host else f"Name: {name} (localhost)",
+        f"Name: {datanode_name(dn)} ({dn.node_id})",
         f"Hostname: {dn.node_id}",
         f"Rack: {dn.rack}",
         f"Decommission Status : {dn.admin_state}",
@@ -340,8 +355,13 @@ def datanode_section(dn: DatanodeInfo) -> str:
         _size_line("DFS Remaining", dn.remaining),
         f"DFS Used%: {_percent2(dn.used, dn.capacity)}",
         f"DFS Remaining%: {_percent2(dn.remaining, dn.capacity)}",
-        f"Blocks: {dn.blocks}",
+        _size_line("Configured Cache Capacity", 0),
+        _size_line("Cache Used", 0),
+        _size_line("Cache Remaining", 0),
+        "Cache Used%: 100.00%",
+        "Cache Remaining%: 0.00%",
         f"Last contact: {java_date(dn.last_contact)}",
+        f"Num of Blocks: {dn.blocks}",
     ]
     return "\n".join(lines) + "\n"
 
@@ -360,6 +380,11 @@ def format_report(
     # HDFS: blocks with at least one corrupt replica; missing = no good replica left at all
     corrupt = sum(1 for f in fsck.files for b in f.blocks if b.corrupt_replicas) if fsck else 0
     missing = fsck.missing_blocks + fsck.corrupt_blocks if fsck else 0
+    missing_one = (
+        sum(1 for f in fsck.files for b in f.blocks if b.expected_replicas == 1 and b.missing)
+        if fsck
+        else 0
+    )
     lines = [
         _size_line("Configured Capacity", capacity),
         _size_line("Present Capacity", present),
@@ -369,6 +394,7 @@ def format_report(
         f"Under replicated blocks: {under}",
         f"Blocks with corrupt replicas: {corrupt}",
         f"Missing blocks: {missing}",
+        f"Missing blocks (with replication factor 1): {missing_one}",
         "",
         "-------------------------------------------------",
     ]

@@ -310,7 +310,7 @@ def test_decommissioning_through_dfsadmin_refresh_nodes(tmp_path, monkeypatch):
     r = runner.invoke(cli, ["dfsadmin", *opts, "-refreshNodes"])
     assert (r.exit_code, r.stdout) == (0, "Refresh nodes successful\n"), r.stderr
     r = runner.invoke(cli, ["dfsadmin", *opts, "-report"])
-    section = r.stdout.split("Name: dn0 ", 1)[1].split("\n\n", 1)[0]
+    section = r.stdout.split("Name: 127.0.0.1:9866 (dn0)", 1)[1].split("\n\n", 1)[0]
     assert "Decommission Status : Decommissioned" in section, r.stdout
     with connect(conf) as c:
         assert c.read_bytes("/f") == data
@@ -384,7 +384,7 @@ def test_dfsadmin_report_decommissioning_lists_only_the_nodes_being_drained():
         DatanodeInfo("dn2", "/r1", "/d/dn2", 100, 10, 90, True, 0, 1, "", 0, "Decommissioned"),
     ]
     out = format_decommissioning(nodes)
-    assert out.startswith("Decommissioning datanodes (1):\n\nName: dn1 (localhost)\n")
+    assert out.startswith("Decommissioning datanodes (1):\n\nName: 127.0.0.1:9867 (dn1)\n")
     assert "dn0" not in out and "dn2" not in out
 
 
