@@ -94,6 +94,9 @@ FIRST_GENSTAMP = 1001
 # /user/<name>`, `hdfs dfs -chmod 1777 /tmp`): a shared scratch directory (Pig's and
 # MapReduce's temporary data) and the formatting user's home, which relative paths start from.
 FIRST_RUN_DIRS = (("/tmp", 0o1777), ("/user", 0o755), ("/user/{user}", 0o755))
+#: In the embedded mode, `dfsadmin -safemode enter` leaves this file in the namenode directory
+#: until `leave`: every command opens its own NameNode, and each must find safe mode on.
+SAFEMODE_MARKER = "safemode"
 #: The host named in lease messages: every client of this one-machine cluster is local.
 CLIENT_MACHINE = "127.0.0.1"
 
@@ -191,7 +194,7 @@ class NameNode:
         directory.mkdir(parents=True, exist_ok=True)
         os.chmod(directory, storage.DIR_MODE)
         write_cluster_site(directory, conf)  # the NameNode's own settings, from this command
-        for name in ("fsimage", "edits", "VERSION"):
+        for name in ("fsimage", "edits", "VERSION", SAFEMODE_MARKER):
             (directory / name).unlink(missing_ok=True)
         supergroup = conf.get_str("dfs.permissions.superusergroup")
         ns = Namespace(superuser, supergroup, now_ms())
@@ -797,6 +800,8 @@ class NameNode:
             on=not self.embedded,
             clock=self.clock,
         )
+        if self.embedded and (self.directory / SAFEMODE_MARKER).exists():
+            self.safemode.enter()  # `dfsadmin -safemode enter` by an earlier command
         self._safemode_seen: tuple[int, int, int] = (-1, -1, -1)
         self._safe_blocks = 0
 
@@ -949,8 +954,17 @@ class NameNode:
             self._safe_blocks = self.blocks.safe_blocks(self.min_replication)
         self.safemode.update(self._safe_blocks, len(self.blocks.lengths), live)
 
+    def _sync_manual_safemode(self) -> Path:
+        """Embedded: follow `dfsadmin -safemode enter|leave` run by another command since this
+        one opened (its marker file); returns the marker's path."""
+        marker = self.directory / SAFEMODE_MARKER
+        if self.embedded and self.safemode.manual != marker.exists():
+            (self.safemode.leave if self.safemode.manual else self.safemode.enter)()
+        return marker
+
     def _check_writable(self, operation: str, path: str = "") -> None:
         """Refuse a namespace change in safe mode (HDFS's SafeModeException text)."""
+        self._sync_manual_safemode()
         if self.safemode.on:
             self._update_safemode()
             self.safemode.check(operation, path)
@@ -962,10 +976,14 @@ class NameNode:
                 raise DFSError(f"safe mode action {action!r}: expected get, enter or leave")
             if action != "get":
                 self._require_superuser(user)
+            marker = self._sync_manual_safemode()
             if action == "enter":
                 self.safemode.enter()
+                if self.embedded:  # each embedded command opens anew: keep it on disk
+                    storage.write_durably(marker, b"manual\n", "safemode", "safe mode marker")
             elif action != "get":
                 self.safemode.leave()
+                marker.unlink(missing_ok=True)
             self._update_safemode()
             return self.safemode.on
 
