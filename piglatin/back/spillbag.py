@@ -49,6 +49,7 @@ import msgpack
 
 from piglatin.back.storage import BinStorage, pack_value
 from piglatin.model import data
+from piglatin.model.distinct import distinct_rows
 
 MEMUSAGE = "pig.cachedbag.memusage"
 DEFAULT_MEMUSAGE = 0.2
@@ -401,9 +402,9 @@ class _OnDisk:
 def distinct_bag(rows: Any, budget: BagBudget | None = None) -> Any:
     """Nested DISTINCT: a list in first-seen order while the rows seen fit in the budget (or
     the input is a list already in memory), else a `MergedBag` of sorted, de-duplicated runs."""
-    sort_bytes = data.sort_bytes
     if type(rows) is list:
-        return list(dict(zip(map(sort_bytes, rows), rows)).values())
+        return distinct_rows(rows)
+    sort_bytes = data.sort_bytes
     budget = budget or default_budget()
     it = iter(rows)
     seen: dict[bytes, tuple] = {}

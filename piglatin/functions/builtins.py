@@ -27,6 +27,7 @@ from itertools import chain
 from typing import Any
 
 from piglatin.model import data
+from piglatin.model.distinct import distinct_rows
 
 ReturnType = str | Callable[[list[str]], str]
 
@@ -230,15 +231,11 @@ def Distinct(bag: list | None) -> list | None:
     combiner."""
     if bag is None:
         return None
-    return _distinct_rows(bag if type(bag) is list else list(bag))
-
-
-def _distinct_rows(rows: list) -> list:
-    return list(dict(zip(map(data.sort_bytes, rows), rows)).values())
+    return distinct_rows(bag if type(bag) is list else list(bag))
 
 
 def _distinct_initial(bag: list) -> tuple:
-    return (tuple(_distinct_rows(bag)),)
+    return (tuple(distinct_rows(bag)),)
 
 
 def _distinct_intermediate(parts: list) -> tuple:
@@ -246,7 +243,7 @@ def _distinct_intermediate(parts: list) -> tuple:
 
 
 def _distinct_final(parts: list) -> list:
-    return _distinct_rows([t for p in parts for t in p[0]])
+    return distinct_rows([t for p in parts for t in p[0]])
 
 
 # ----------------------------------------------------------------- bags and tuples

@@ -1,0 +1,56 @@
+"""Pig's DISTINCT over rows held in memory: which rows are the same, at C speed when it can.
+
+Owns: `distinct_rows`, the rows of a list without repeats, first seen first, where two rows
+are the same when Pig says they are equal (`data.sort_bytes` gives them the same bytes).
+Must not touch: anything past memory (spilling is the bag's business, back/spillbag.py).
+
+Python's own equality agrees with Pig's for the rows most data gives: tuples of ints, strings,
+bytearrays and nulls, and of floats when no NaN is among them (Pig takes every NaN as one
+value and -0.0 as 0.0; Python takes -0.0 == 0.0 too). So those rows go through one C-level
+``dict.fromkeys``; any other row — a NaN, a boolean beside numbers, an int beside a float, a
+nested tuple, bag or map, a datetime — takes the sort-bytes path, which is exact for all.
+
+>>> distinct_rows([(1, "a"), (2, None), (1, "a")])
+[(1, 'a'), (2, None)]
+>>> len(distinct_rows([(float("nan"),), (float("nan"),)]))
+1
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+
+from piglatin.model import data
+
+__all__ = ["distinct_rows"]
+
+# the element types whose Python equality is Pig's, alone or together
+_PLAIN = frozenset((int, str, bytes, type(None)))
+_WITH_FLOAT = frozenset((float, str, bytes, type(None)))
+
+
+def distinct_rows(rows: list) -> list:
+    """`rows` without repeats, in first-seen order."""
+    try:
+        seen = dict.fromkeys(rows)
+    except TypeError:  # a bag or a map inside: not hashable
+        return _by_sort_bytes(rows)
+    types = set(map(type, seen))
+    if types != {tuple}:
+        return _by_sort_bytes(rows)
+    types = set(map(type, chain.from_iterable(seen)))
+    if types <= _PLAIN:
+        return list(seen)
+    if types <= _WITH_FLOAT and _no_nan(seen):
+        return list(seen)
+    return _by_sort_bytes(rows)
+
+
+def _no_nan(rows: dict) -> bool:
+    return all(x == x for x in chain.from_iterable(rows))
+
+
+def _by_sort_bytes(rows: list) -> list:
+    """Exact for every Pig value: equal rows have equal sort bytes (of equal rows, the
+    position of the first and the value of the last is kept)."""
+    return list(dict(zip(map(data.sort_bytes, rows), rows)).values())
