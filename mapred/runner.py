@@ -188,7 +188,7 @@ def run_job(
 ) -> JobResult:
     """Run `job` (a Job subclass or "module:Class") over `inputs`, writing `output`.
 
-    `executor`: "local" or "cluster" (default: ``mapreduce.framework.name``). With
+    `executor`: "local", "cluster" or "dask" (default: ``mapreduce.framework.name``). With
     ``wait=False`` the job is submitted to the running JobTracker daemon and the result (state
     RUNNING, or already ended) comes back at once: follow it with ``hadoop job -status``."""
     conf = make_conf(conf)
@@ -245,7 +245,12 @@ class _JobRun:
         inline = self._inline()
         self._check_storage(inline)
         clean_orphaned_jobs(self.conf)
-        cluster = get_cluster(self.conf, inline=inline)
+        if self.framework == "dask":  # Dask distributed: imported only when a job asks for it
+            from mapred.dask.executor import get_dask_cluster
+
+            cluster = get_dask_cluster(self.conf)
+        else:
+            cluster = get_cluster(self.conf, inline=inline)
         if not wait and not isinstance(cluster, RemoteJobTracker):
             cluster.close()
             raise JobConfigError(
@@ -274,10 +279,11 @@ class _JobRun:
         name = self.framework
         if name in ("local", "inline"):
             return True
-        if name in ("cluster", "classic", "jobtracker", "yarn", "process"):
+        if name in ("cluster", "classic", "jobtracker", "yarn", "process", "dask"):
             return False
         raise JobConfigError(
-            f"mapreduce.framework.name: unknown framework {name!r}; use 'local' or 'cluster'"
+            f"mapreduce.framework.name: unknown framework {name!r}; "
+            "use 'local', 'cluster' or 'dask'"
         )
 
     def _claim_local_dir(self) -> None:
