@@ -72,6 +72,7 @@ class PigServer:
         from piglatin.front.builder import Builder, Functions
 
         self.exec_type = "local" if exec_type.lower() == "local" else "mapreduce"
+        self.framework = "dask" if exec_type.lower() == "dask" else "cluster"  # mapreduce's
         self.cwd = str(Path(cwd or os.getcwd()).resolve())
         self.out = out if out is not None else io.StringIO()
         self.properties: dict[str, Any] = {}
@@ -301,7 +302,7 @@ class PigServer:
             conf[R_ORDER_CUTS] = cut_points(sample, job.reducers)
         if spec.strategy == "skewed":
             conf["pig.skew.hot"] = self._hot_keys(locations[spec.op + "#keys"], job.reducers)
-        executor = "local" if self.exec_type == "local" else "cluster"
+        executor = "local" if self.exec_type == "local" else self.framework
         try:
             result = run_job(
                 RT.job_class(spec),

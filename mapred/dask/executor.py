@@ -66,7 +66,7 @@ __all__ = ["DaskMapReduce", "get_dask_cluster", "shutdown_dask", "intermediate_d
 
 SCHEDULER_KEY = "mapreduce.dask.scheduler"
 INTERMEDIATE_KEY = "mapreduce.dask.intermediate.dir"
-CONNECT_TIMEOUT_S = 30.0
+TIMEOUT_KEY = "mapreduce.dask.connect.timeout"  # seconds to reach the scheduler
 TOPIC_PREFIX = "minihadoop-"
 
 
@@ -362,7 +362,8 @@ class DaskMapReduce(JobTrackerClient):
         self.address, self.cluster = address, None
         if address:
             try:
-                self.client = distributed.Client(address, timeout=CONNECT_TIMEOUT_S)
+                timeout = conf.get_float(TIMEOUT_KEY, 30.0)
+                self.client = distributed.Client(address, timeout=timeout)
             except (OSError, TimeoutError) as e:
                 raise JobConfigError(
                     f"{SCHEDULER_KEY}: cannot reach the Dask scheduler at {address} ({e}); start "

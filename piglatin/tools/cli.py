@@ -55,7 +55,7 @@ USAGE: pig [options] [-]                      start the interactive grunt shell
     -e, -execute STMTS   run the rest of the command line as Pig Latin statements
     -f, -file SCRIPT     run the script file SCRIPT
     -x, -exectype MODE   where jobs run: local (local files, one process) or mapreduce
-                         (the cluster's DFS; the default)
+                         (the cluster's DFS; the default); dask: mapreduce's jobs on Dask
     -p, -param K=V       define parameter $K for the script (repeatable)
     -m, -param_file F    read parameters from file F, one K=V a line (repeatable)
     -D key=value         set a Pig or Hadoop property (also -Dkey=value)
@@ -192,9 +192,9 @@ def _optimizer_rule(name: str) -> str:
 
 def _take(opts: Options, canon: str, value: str) -> None:
     if canon == "exectype":
-        if value.lower() not in ("local", "mapreduce", "mr"):
-            raise UsageError(f"Unknown exec type '{value}'; use -x local or -x mapreduce")
-        opts.exectype = "local" if value.lower() == "local" else "mapreduce"
+        if value.lower() not in ("local", "mapreduce", "mr", "dask"):
+            raise UsageError(f"Unknown exec type '{value}'; use -x local, mapreduce or dask")
+        opts.exectype = value.lower() if value.lower() in ("local", "dask") else "mapreduce"
     elif canon == "param":
         opts.params.append(value)
     elif canon == "param_file":

@@ -1,0 +1,423 @@
+"""The ``dask`` framework (issue 17): the ready jobs, the join study's strategies and Pig scripts
+on a Dask LocalCluster of 2 worker processes give the embedded JobTracker's output and an
+independent plain-Python answer; a worker SIGKILLed mid-job, a failing user mapper and a
+killed job leave exactly-once output or none.
+
+One LocalCluster per module, on loopback, closed after; every job runs under a time bound.
+Skipped (with the reason) only when Dask distributed is not installed: CI installs the
+``dask`` extra.
+"""
+
+from __future__ import annotations
+
+import collections
+import io
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from jobs.grep import Grep
+from jobs.join_reduce_side import ReduceSideJoin
+from jobs.joins import STRATEGIES, run_join
+from jobs.secondarysort import SecondarySort
+from jobs.sort import Sort
+from jobs.wordcount import WordCount
+from jobs.wordcount_textbook import WordCountTextbook
+from mapred.api import Input, Job
+from mapred.errors import JobConfigError
+from mapred.jobcontrol import run_chain
+from mapred.runner import run_job
+from tests.jobs.test_joins import expected_rows, handmade, write_lines
+
+distributed = pytest.importorskip(
+    "distributed", reason="Dask distributed is not installed (pip install '.[dask]')"
+)
+
+JOB_TIMEOUT_S = 120.0
+
+
+@pytest.fixture(scope="module")
+def dask_cluster(tmp_path_factory):
+    """A LocalCluster of 2 single-threaded worker processes on 127.0.0.1, made the default
+    scheduler of this process's jobs through mapred-site.xml (as a user would configure it)."""
+    from mapred.dask.executor import shutdown_dask
+
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=40,
+    )
+    conf_dir = tmp_path_factory.mktemp("dask-conf")
+    (conf_dir / "mapred-site.xml").write_text(
+        "<configuration><property><name>mapreduce.dask.scheduler</name>"
+        f"<value>{cluster.scheduler_address}</value></property></configuration>\n"
+    )
+    mp = pytest.MonkeyPatch()
+    mp.setenv("MINIHADOOP_CONF_DIR", str(conf_dir))
+    try:
+        yield cluster
+    finally:
+        mp.undo()
+        shutdown_dask()
+        cluster.close(timeout=30)
+
+
+def bounded(fn, *args, timeout: float = JOB_TIMEOUT_S, **kwargs):
+    """`fn(*args, **kwargs)` in a thread, failing the test when it takes over `timeout` s."""
+    box: dict = {}
+
+    def call() -> None:
+        try:
+            box["result"] = fn(*args, **kwargs)
+        except BaseException as e:  # noqa: BLE001 - re-raised in the test's thread
+            box["error"] = e
+
+    thread = threading.Thread(target=call, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    assert not thread.is_alive(), f"{fn.__name__} did not finish in {timeout} s"
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
+def conf(tmp_path: Path, reducers: int, **extra) -> dict:
+    settings = {
+        "mapreduce.job.reduces": reducers,
+        "mapreduce.task.io.sort.mb": "0.01",
+        "mapreduce.task.io.sort.factor": 3,
+        "mapreduce.cluster.local.dir": str(tmp_path / "local"),
+        "mapreduce.input.fileinputformat.split.maxsize": 30_000,
+    }
+    settings.update(extra)
+    return settings
+
+
+def text_lines(n: int = 4000, seed: int = 3) -> list[str]:
+    rng = random.Random(seed)
+    words = ["apple", "apricot", "banana", "avocado", "cherry", "açaí", "é", "Ünï"]
+    return [" ".join(rng.choices(words, k=rng.randint(0, 9))) for _ in range(n)]
+
+
+def write(path: Path, lines: list[str]) -> str:
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return str(path)
+
+
+def part_lines(output: str) -> list[str]:
+    """Every line of every part file, in part order."""
+    lines = []
+    for name in sorted(os.listdir(output)):
+        if name.startswith("part-"):
+            lines += Path(output, name).read_text(encoding="utf-8").splitlines()
+    return lines
+
+
+def both(tmp_path: Path, run) -> tuple[list[str], list[str]]:
+    """`run(output, framework)` on the embedded JobTracker and on Dask: their lines."""
+    got = {}
+    for framework in ("cluster", "dask"):
+        output = str(tmp_path / f"out-{framework}")
+        result = bounded(run, output, framework)
+        assert result.succeeded, f"{framework}: {result.error}"
+        got[framework] = part_lines(output)
+    return got["cluster"], got["dask"]
+
+
+# -- every ready job ----------------------------------------------------------------------------
+@pytest.mark.parametrize("job", [WordCount, WordCountTextbook], ids=lambda j: j.__name__)
+def test_wordcounts(dask_cluster, tmp_path, job):
+    lines = text_lines()
+    path = write(tmp_path / "in.txt", lines)
+    embedded, dask = both(
+        tmp_path, lambda out, fw: run_job(job, [path], out, conf(tmp_path, 2), fw)
+    )
+    expected = collections.Counter(w for line in lines for w in line.split())
+    assert sorted(dask) == sorted(embedded)
+    assert {k: int(v) for k, v in (line.split("\t") for line in dask)} == expected
+
+
+def test_total_order_sort(dask_cluster, tmp_path):
+    rng = random.Random(4)
+    lines = ["".join(rng.choices("abcdefghé", k=rng.randint(0, 9))) for _ in range(5000)]
+    path = write(tmp_path / "in.txt", lines)
+    embedded, dask = both(
+        tmp_path, lambda out, fw: run_job(Sort, [path], out, conf(tmp_path, 3), fw)
+    )
+    assert dask == embedded == sorted(lines)
+
+
+def test_secondary_sort(dask_cluster, tmp_path):
+    rng = random.Random(5)
+    pairs = [(rng.randint(-20, 60), rng.randint(-1000, 1000)) for _ in range(4000)]
+    path = write(tmp_path / "in.txt", [f"{a} {b}" for a, b in pairs])
+    embedded, dask = both(
+        tmp_path, lambda out, fw: run_job(SecondarySort, [path], out, conf(tmp_path, 2), fw)
+    )
+    assert sorted(dask) == sorted(embedded)
+    numbers = [tuple(map(int, line.split("\t"))) for line in dask if "\t" in line]
+    assert sorted(numbers) == sorted(pairs)
+
+
+def test_grep_chain(dask_cluster, tmp_path):
+    lines = text_lines(seed=11)
+    path = write(tmp_path / "in.txt", lines)
+
+    def run(out: str, framework: str):
+        return run_chain(Grep.steps([path, out, r"a(\w)"]), conf(tmp_path, 2), framework)
+
+    embedded, dask = both(tmp_path, run)
+    expected = collections.Counter(
+        m.group(0) for line in lines for m in re.finditer(r"a(\w)", line)
+    )
+    assert dask == embedded
+    assert {m: int(c) for c, m in (line.split("\t") for line in dask)} == expected
+
+
+def test_reduce_side_join(dask_cluster, tmp_path):
+    rng = random.Random(2)
+    left = [f"k{rng.randrange(300)}\tL{i}" for i in range(1500)]
+    right = [f"k{rng.randrange(600)}\tR{i}" for i in range(2500)]
+    lp, rp = write(tmp_path / "l.tsv", left), write(tmp_path / "r.tsv", right)
+    inputs = [Input(lp, mapper="map_left"), Input(rp, mapper="map_right")]
+    embedded, dask = both(
+        tmp_path, lambda out, fw: run_job(ReduceSideJoin, inputs, out, conf(tmp_path, 3), fw)
+    )
+    by_key = collections.defaultdict(list)
+    for row in right:
+        k, _, rest = row.partition("\t")
+        by_key[k].append(rest)
+    expected = [f"{k}\t{rest}\t{r}" for k, _, rest in (x.partition("\t") for x in left)
+                for r in by_key.get(k, ())]  # fmt: skip
+    assert sorted(dask) == sorted(embedded) == sorted(expected)
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_join_study_strategies(dask_cluster, tmp_path, strategy):
+    annotations, relation = handmade()
+    ann = write_lines(tmp_path / "ann" / "part-00000", annotations)
+    rel = write_lines(tmp_path / "rel" / "part-00000", relation)
+    embedded, dask = both(
+        tmp_path, lambda out, fw: run_join(strategy, ann, rel, out, conf(tmp_path, 2), executor=fw)
+    )
+    assert sorted(dask) == sorted(embedded)
+    assert collections.Counter(dask) == expected_rows(annotations, relation)
+
+
+# -- Pig in mapreduce mode, on Dask -------------------------------------------------------------
+PIG_CASES = ("group_count_nulls", "join_left_outer_replicated", "order_parallel_global_order",
+             "cogroup_three_relations")  # fmt: skip
+
+
+@pytest.mark.parametrize("name", PIG_CASES)
+def test_pig_conformance_cases(dask_cluster, tmp_path, name):
+    from piglatin import launcher
+    from tests.piglatin.test_conformance import CASES, harness
+
+    (case,) = [c for c in CASES if c.name == name]
+    dumped = {}
+    for exec_type in ("mapreduce", "dask"):
+        where = tmp_path / exec_type
+        for rel, content in case.inputs:
+            (where / rel).parent.mkdir(parents=True, exist_ok=True)
+            (where / rel).write_text(content, encoding="utf-8")
+        out = io.StringIO()
+        status = bounded(
+            launcher.run_script, case.script, exec_type=exec_type, params=dict(case.params),
+            cwd=where, filename="case.pig", out=out,
+        )  # fmt: skip
+        assert status == 0
+        dumped[exec_type] = [line for line in out.getvalue().splitlines() if line.strip()]
+    assert sorted(dumped["dask"]) == sorted(dumped["mapreduce"])
+    for expect in case.expectations:  # hand-written from Pig's documentation
+        assert expect.kind != "file"
+        problem = harness.compare_lines(
+            expect.lines, dumped["dask"], ordered=expect.ordered, strict_bags=expect.strict_bags
+        )
+        assert problem is None, problem
+
+
+def test_pig_accepts_x_dask(dask_cluster, tmp_path, capsys, monkeypatch):
+    from piglatin.tools.cli import main
+
+    monkeypatch.chdir(tmp_path)  # pig's log file
+    (tmp_path / "in.txt").write_text("b\t2\na\t1\nb\t3\n", encoding="utf-8")
+    script = (
+        f"x = LOAD 'file://{tmp_path}/in.txt' AS (k:chararray, v:int); g = GROUP x BY k; "
+        "c = FOREACH g GENERATE group, SUM(x.v); DUMP c;"
+    )
+    assert bounded(main, ["-x", "dask", "-e", script]) == 0
+    assert capsys.readouterr().out.splitlines()[-2:] == ["(a,1)", "(b,5)"]
+
+
+# -- failures -----------------------------------------------------------------------------------
+class SlowCount(Job):
+    """Word count whose maps are slow, each leaving ``<pid>-<attempt>`` in ``test.pids``."""
+
+    def setup(self) -> None:
+        pids = self.context.get("test.pids")
+        if pids:
+            Path(pids, f"{os.getpid()}-{self.context.task_id}").touch()
+        self.delay = float(self.context.get("test.delay", 0.0))
+
+    def map(self, offset: int, line: str) -> Iterator[tuple[str, int]]:
+        time.sleep(self.delay)
+        for word in line.split():
+            yield word, 1
+
+    def reduce(self, word: str, counts: Iterator[int]) -> Iterator[tuple[str, int]]:
+        yield word, sum(counts)
+
+
+class FailingMap(Job):
+    def map(self, offset: int, line: str) -> Iterator[tuple[str, int]]:
+        if "cherry" in line:
+            raise ValueError(f"no cherries please (line at {offset})")
+        yield line, 1
+
+
+def _wait_for(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = predicate()
+        if found:
+            return found
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.mark.parametrize("reducers", [2, 0])
+def test_worker_killed_mid_job_gives_exactly_once_output(dask_cluster, tmp_path, reducers):
+    client = distributed.Client(dask_cluster)
+    try:
+        worker_pids = set(client.run(os.getpid).values())
+    finally:
+        client.close()
+    lines = text_lines(1200, seed=8)
+    path = write(tmp_path / "in.txt", lines)
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    settings = conf(tmp_path, reducers, **{"test.pids": str(pids), "test.delay": 0.002})
+    settings["mapreduce.input.fileinputformat.split.maxsize"] = 8_000  # 6 maps, ~0.3 s each
+    out = str(tmp_path / "out")
+    box: dict = {}
+    job = threading.Thread(
+        target=lambda: box.setdefault("r", run_job(SlowCount, [path], out, settings, "dask"))
+    )
+    job.start()
+    first = _wait_for(lambda: [p.name for p in pids.iterdir()], 60, "a map to start")[0]
+    victim, attempt = int(first.split("-")[0]), first.split("-", 1)[1]
+    assert victim in worker_pids
+    os.kill(victim, signal.SIGKILL)
+    job.join(JOB_TIMEOUT_S)
+    assert not job.is_alive() and "r" in box
+    result = box["r"]
+    assert result.succeeded, result.error
+    if reducers:
+        counts = {k: int(v) for k, v in (line.split("\t") for line in part_lines(out))}
+        assert counts == collections.Counter(w for line in lines for w in line.split())
+    else:  # map-only: every (word, 1) exactly once
+        got = collections.Counter(line.split("\t")[0] for line in part_lines(out))
+        assert got == collections.Counter(w for line in lines for w in line.split())
+    assert [p for p in os.listdir(tmp_path) if p.startswith("_temporary")] == []
+    runs = [p.name.split("-")[0] for p in pids.iterdir() if p.name.endswith(f"-{attempt}")]
+    assert len(runs) == 2 and str(victim) in runs  # Dask ran the killed attempt again
+
+
+def test_failing_mapper_fails_the_job_with_the_users_message(dask_cluster, tmp_path):
+    path = write(tmp_path / "in.txt", text_lines(500))
+    settings = conf(tmp_path, 2, **{"mapreduce.map.maxattempts": 2})
+    out = str(tmp_path / "out")
+    result = bounded(run_job, FailingMap, [path], out, settings, "dask")
+    assert result.state == "FAILED"
+    assert "failed 2 times" in result.error
+    assert "ValueError: no cherries please (line at" in result.error
+    assert "in map" in result.failed_attempt.traceback  # the user's frame
+    assert "test_dask_executor.py" in result.failed_attempt.traceback
+    assert not os.path.exists(out)
+    assert [p for p in os.listdir(tmp_path) if p.startswith("_temporary")] == []
+
+
+def test_killed_job_stops_its_attempts_and_leaves_nothing(dask_cluster, tmp_path):
+    from mapred.dask.executor import get_dask_cluster
+    from mapred.runner import make_conf
+
+    path = write(tmp_path / "in.txt", text_lines(2000))
+    settings = conf(tmp_path, 2, **{"test.delay": 0.1})  # each map would take ~40 s
+    settings["mapreduce.input.fileinputformat.split.maxsize"] = 15_000
+    out = str(tmp_path / "out")
+    started: list[str] = []
+    box: dict = {}
+
+    def run() -> None:
+        box["r"] = run_job(SlowCount, [path], out, settings, "dask",
+                           progress=lambda job_id, m, r: started.append(job_id))  # fmt: skip
+
+    job = threading.Thread(target=run)
+    began = time.monotonic()
+    job.start()
+    job_id = _wait_for(lambda: started and started[0], 60, "the job to start")
+    time.sleep(0.5)  # the first maps are running
+    assert get_dask_cluster(make_conf(settings)).kill(job_id)
+    job.join(JOB_TIMEOUT_S)
+    assert not job.is_alive()
+    assert box["r"].state == "KILLED"
+    assert time.monotonic() - began < 20  # the running maps were interrupted, not waited for
+    assert not os.path.exists(out)
+    assert [p for p in os.listdir(tmp_path) if p.startswith("_temporary")] == []
+
+
+def test_unreachable_scheduler_is_one_clear_error(tmp_path):
+    path = write(tmp_path / "in.txt", ["a b"])
+    settings = conf(tmp_path, 1, **{
+        "mapreduce.dask.scheduler": "tcp://127.0.0.1:9", "mapreduce.dask.connect.timeout": 1,
+    })  # fmt: skip
+    with pytest.raises(
+        JobConfigError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"
+    ):
+        bounded(run_job, WordCount, [path], str(tmp_path / "out"), settings, "dask")
+
+
+# -- pieces -------------------------------------------------------------------------------------
+def test_reducers_copy_their_partition_from_remote_map_outputs(tmp_path):
+    import fsspec
+
+    from mapred.dask.worker import fetch_partition
+
+    fs = fsspec.filesystem("memory")
+    fs.pipe("/inter/m0.out", b"AAAABBBBBBCC")
+    fs.pipe("/inter/m1.out", b"xyzXYZW")
+    maps = [
+        ["memory:///inter/m0.out", [[0, 4, 1], [4, 6, 2], [10, 2, 1]]],
+        ["memory:///inter/m1.out", [[0, 3, 1], [3, 4, 1], [7, 0, 0]]],
+        ["memory:///inter/gone.out", [[0, 0, 0], [0, 5, 1], [5, 0, 0]]],
+    ]
+    entries = fetch_partition(maps, 1, str(tmp_path / "fetch"))
+    assert Path(entries[0][0]).read_bytes() == b"BBBBBB" and entries[0][1][1] == [0, 6, 2]
+    assert Path(entries[1][0]).read_bytes() == b"XYZW" and entries[1][1][1] == [0, 4, 1]
+    assert not os.path.exists(entries[2][0])  # the shuffle reports it: the map runs again
+
+
+def test_the_core_install_does_not_import_dask(tmp_path):
+    path = write(tmp_path / "in.txt", ["a b a"])
+    code = (
+        "import sys\nfrom mapred.runner import run_job\nimport piglatin.launcher, mapred.cli\n"
+        f"r = run_job('jobs.wordcount:WordCount', [{path!r}], {str(tmp_path / 'o')!r}, "
+        f"{{'mapreduce.cluster.local.dir': {str(tmp_path / 'l')!r}}}, 'local')\n"
+        "assert r.succeeded, r.error\n"
+        "assert not {'dask', 'distributed'} & set(sys.modules), 'dask imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
