@@ -49,16 +49,28 @@ def _agg_calls(job: Any, op: L.LogicalOperator) -> list[L.LEFunc]:
     return list(_algebraic(job, op).calls)
 
 
-def _element(call: L.LEFunc) -> Callable[[tuple], tuple]:
-    arg = call.args[0]
+def _bag_rows(arg: L.LExpr, compiler: Any) -> Callable[[list], list] | None:
+    """What an aggregate's argument makes of a group's rows on the map side: None for the
+    rows themselves (the grouped bag), else a function of the rows (a projection
+    ``B.(x, y)``, a nested FILTER's `LEFilteredBag`, or a projection of one)."""
     if isinstance(arg, L.LEDeref):
+        inner = _bag_rows(arg.base, compiler)
         cols = arg.columns
         if len(cols) == 1:
             c = cols[0]
-            return lambda t: (t[c] if c < len(t) else None,)
-        get = itemgetter(*cols)
-        return lambda t: tuple(get(t))
-    return lambda t: t
+            project: Callable[[tuple], tuple] = lambda t: (t[c] if c < len(t) else None,)  # noqa: E731
+        else:
+            project = itemgetter(*cols)
+        if inner is None:
+            return lambda rows: [project(t) for t in rows]
+        return lambda rows: [project(t) for t in inner(rows)]
+    if isinstance(arg, L.LEFilteredBag):
+        inner = _bag_rows(arg.source, compiler)
+        keep = compiler.predicate(arg.cond)
+        if inner is None:
+            return lambda rows: [t for t in rows if keep(t)]
+        return lambda rows: [t for t in inner(rows) if keep(t)]
+    return None
 
 
 def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
@@ -75,7 +87,7 @@ def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
             and op.keys[0][0].column == 0
         )
         return _count_tail(job, calls, keyf, first)
-    elems = [None if _is_whole_row(c) else _element(c) for c in calls]
+    elems = [_bag_rows(c.args[0], job.compiler) for c in calls]
     initials = [BUILTINS[c.func].algebraic[0] for c in calls]
     intermediates = [BUILTINS[c.func].algebraic[1] for c in calls]
     rows_by_key: dict[Any, list] = {}
@@ -87,12 +99,7 @@ def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
     n = len(calls)
 
     def initial(rows: list) -> tuple:
-        return tuple(
-            [
-                initials[j](rows if elems[j] is None else [elems[j](t) for t in rows])
-                for j in range(n)
-            ]
-        )
+        return tuple([initials[j](rows if elems[j] is None else elems[j](rows)) for j in range(n)])
 
     def flush() -> list:
         for k, rows in rows_by_key.items():
@@ -322,7 +329,8 @@ def _count_all(counter: Counter, items: list, keyf: Callable | None = None) -> i
 
 
 def _is_whole_row(call: L.LEFunc) -> bool:
-    return not isinstance(call.args[0], L.LEDeref)
+    """An aggregate of the grouped bag itself (not of a projection or a FILTER of it)."""
+    return isinstance(call.args[0], L.LEProject)
 
 
 def _count_rows(kb: bytes, values: Iterable[Any], unpack: Callable) -> list:

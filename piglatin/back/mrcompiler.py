@@ -21,7 +21,7 @@ from typing import Any
 
 from piglatin.errors import PigError
 from piglatin.plan import logical as L
-from piglatin.plan.exprs import transform
+from piglatin.plan.exprs import transform, walk
 
 BLOCKING = (L.LOCogroup, L.LOSort, L.LODistinct, L.LOCross, L.LOLimit, L.LORank)
 FUSABLE = (L.LOForEach, L.LOFilter, L.LOSample, L.LOStore, L.LODump)
@@ -145,15 +145,17 @@ def algebraic_foreach(
     plan: L.LogicalPlan, group: L.LogicalOperator, chain: Sequence[str]
 ) -> Algebraic | None:
     """When GROUP is followed by a FOREACH of group + aggregates only (Pig's combiner rule),
-    that FOREACH and its algebraic calls; a nested block of bag projections and DISTINCTs
-    of them counts, as in Pig, its DISTINCTs becoming calls of the Distinct function."""
+    that FOREACH and its algebraic calls. A nested block of bag projections, DISTINCTs and
+    FILTERs of them counts: as in Pig, its DISTINCTs become calls of the Distinct function;
+    beyond Pig, a FILTER of the grouped rows becomes the bag it keeps (`LEFilteredBag`), so
+    ``{ m = FILTER B BY t < 5; GENERATE group, COUNT(m) }`` counts map-side as well."""
     if not isinstance(group, L.LOCogroup) or len(group.inputs) != 1 or not chain:
         return None
     fe = plan.op(chain[0])
     if not isinstance(fe, L.LOForEach):
         return None
     if fe.nested:
-        fe = _distinct_as_calls(fe)
+        fe = _nested_as_calls(fe)
         if fe is None:
             return None
     calls: list[L.LEFunc] = []
@@ -173,35 +175,49 @@ def algebraic_aggregates(
     return list(found.calls) if found is not None else None
 
 
-def _distinct_as_calls(fe: L.LOForEach) -> L.LOForEach | None:
+def _nested_as_calls(fe: L.LOForEach) -> L.LOForEach | None:
     """``{ p = B.x; d = DISTINCT p; GENERATE group, COUNT(d) }`` as ``GENERATE group,
-    COUNT(Distinct(B.x))`` (nested projections inlined); None when the block does anything
-    else."""
+    COUNT(Distinct(B.x))`` and ``{ f = FILTER B BY c; GENERATE group, SUM(f.x) }`` as
+    ``GENERATE group, SUM(FILTER(B BY c).x)`` (nested relations inlined); None when the block
+    does anything else."""
     bound: dict[str, L.LExpr] = {}
+
+    def inline(e: L.LExpr) -> L.LExpr | None:
+        return bound.get(e.alias) if isinstance(e, L.LEInnerRef) else None
+
     for n in fe.nested:
-        source = n.source
-        if isinstance(source, L.LEInnerRef):
-            source = bound.get(source.alias)
+        source = transform(n.source, inline) if n.source is not None else None
         if source is None or not _bag_of_group(source):
             return None
         if n.kind == "expr":
             bound[n.alias] = source
         elif n.kind == "distinct":
             bound[n.alias] = L.LEFunc("Distinct", "Distinct", "builtin", (source,), n.field)
+        elif n.kind == "filter" and _rows_of_group(source) and _row_condition(n.cond):
+            bound[n.alias] = L.LEFilteredBag(source, n.cond, n.field)  # type: ignore[arg-type]
         else:
             return None
-
-    def inline(e: L.LExpr) -> L.LExpr | None:
-        return bound[e.alias] if isinstance(e, L.LEInnerRef) else None
-
     items = tuple(replace(g, expr=transform(g.expr, inline)) for g in fe.generate)
     return replace(fe, nested=(), generate=items)
 
 
 def _bag_of_group(e: L.LExpr) -> bool:
-    """The grouped bag (column 1), or a projection of some of its columns."""
-    base = e.base if isinstance(e, L.LEDeref) else e
-    return isinstance(base, L.LEProject) and base.column == 1
+    """The grouped bag (column 1), a FILTER of its rows, or a projection of some columns."""
+    return _rows_of_group(e.base if isinstance(e, L.LEDeref) else e)
+
+
+def _rows_of_group(e: L.LExpr) -> bool:
+    """The grouped bag's whole rows: column 1, or a FILTER of them."""
+    if isinstance(e, L.LEFilteredBag):
+        return True  # made only of whole rows (`_nested_as_calls`)
+    return isinstance(e, L.LEProject) and e.column == 1
+
+
+def _row_condition(cond: L.LExpr | None) -> bool:
+    """A FILTER condition the map side can evaluate on one row: no nested relation in it."""
+    return cond is not None and not any(
+        isinstance(x, (L.LEInnerRef, L.LEFilteredBag)) for x in walk(cond)
+    )
 
 
 def _is_group(g: L.GenerateItem) -> bool:
@@ -403,9 +419,7 @@ class _Compiler:
         spec = JobSpec(
             kind=kind,
             op=op.op_id if op is not None else None,
-            inputs=tuple(
-                MapInput(s, tuple((o, sl) for o, sl in p), t) for s, p, t in norm
-            ),
+            inputs=tuple(MapInput(s, tuple((o, sl) for o, sl in p), t) for s, p, t in norm),
             reduce_chain=tuple(chain),
             output_op=end,
             store=store,

@@ -45,6 +45,8 @@ def children(e: L.LExpr) -> Iterator[L.LExpr]:
         yield from (v for _, v in e.pairs)
     elif isinstance(e, (L.LEDeref, L.LEMapLookup)):
         yield e.base
+    elif isinstance(e, L.LEFilteredBag):  # its condition is over the bag's rows: another scope
+        yield e.source
 
 
 def walk(e: L.LExpr) -> Iterator[L.LExpr]:
@@ -103,6 +105,8 @@ def transform(e: L.LExpr, fn: Callable[[L.LExpr], L.LExpr | None]) -> L.LExpr:
         changes = {"pairs": tuple((k, transform(v, fn)) for k, v in e.pairs)}
     elif isinstance(e, (L.LEDeref, L.LEMapLookup)):
         changes = {"base": transform(e.base, fn)}
+    elif isinstance(e, L.LEFilteredBag):
+        changes = {"source": transform(e.source, fn)}
     rebuilt = dataclasses.replace(e, **changes) if changes else e
     replacement = fn(rebuilt)
     return rebuilt if replacement is None else replacement

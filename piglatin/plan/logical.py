@@ -153,6 +153,17 @@ class LEMap(LExpr):
     field: FieldSchema
 
 
+@dataclass(frozen=True, slots=True)
+class LEFilteredBag(LExpr):
+    """The rows of bag `source` for which `cond` (over one row's columns) is true: a nested
+    FILTER as an expression, which the combiner rule makes of ``f = FILTER B BY c`` so that
+    an aggregate of `f` is computed map-side (mrcompiler.algebraic_foreach)."""
+
+    source: LExpr
+    cond: LExpr
+    field: FieldSchema
+
+
 # ------------------------------------------------------------ relational ops
 @dataclass(frozen=True, slots=True)
 class FuncSpec:
@@ -512,6 +523,8 @@ def format_expr(e: LExpr) -> str:  # noqa: C901 - one branch per node type
         return "{" + ",".join(format_expr(i) for i in e.items) + "}"
     if isinstance(e, LEMap):
         return "[" + ",".join(f"'{k}'#{format_expr(v)}" for k, v in e.pairs) + "]"
+    if isinstance(e, LEFilteredBag):
+        return f"FILTER({format_expr(e.source)} BY {format_expr(e.cond)})"
     return type(e).__name__
 
 
