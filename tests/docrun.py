@@ -1,20 +1,125 @@
-"""Running the shell and Python blocks of the project's own docs in a fresh place: the one
-environment (a private MINIHADOOP_HOME, this Python's console scripts first on PATH, no
-inherited configuration) and the one way a block runs, shared by the doc tests."""
+"""Running the project's own pages (README.md, docs/*.md) as a reader would: the one parser of
+their code blocks, the one private environment they run in, and the one way each block runs
+and is judged. tests/test_docs.py runs every page through it; page-specific tests
+(tests/test_docs_architecture.py) read the outputs of the same run.
+
+What runs, in page order, in one empty working directory with its own MINIHADOOP_HOME (this
+Python's console scripts first on PATH, no inherited configuration, user ``reader``):
+- a ```bash block, whole, in ``bash -e``: it must end with status 0, with no traceback and no
+  ``ERROR`` on stderr;
+- a ```python block, with this interpreter, judged the same way;
+- a ```console block, command by command: a ``$ `` line runs in bash; the lines under it are
+  what it prints (stdout and stderr, interleaved in any way that keeps each in its order),
+  where ``...`` stands for any lines and ``*`` for any text within a line; ``(exit N)`` after
+  them is its exit status when not 0.
+Blocks indented inside a list item run too (dedented). A block without a language is an
+illustration and never runs. An HTML comment on the line before a fence directs it:
+``<!-- doc: file NAME -->`` saves the block as NAME in the working directory instead of
+running it; ``<!-- doc: skip REASON -->`` leaves it out (the reason is for the reader of the
+page source). A page may instead be given `PageRules`: phrases of blocks to leave out or save.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import textwrap
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[1]
+_FENCE = re.compile(r"^( *)```(\w*)[^\n]*\n(.*?)^\1```", re.S | re.M)
+_DIRECTIVE = re.compile(r"<!--\s*doc:\s*(\w+)\s*(.*?)\s*-->\s*$")
 
 
+@dataclass
+class Command:
+    """One ``$ `` line of a console block, with what it must print and its exit status."""
+
+    line: int
+    text: str
+    expected: list[str] = field(default_factory=list)
+    status: int = 0
+
+
+@dataclass
+class Block:
+    line: int  # of the opening fence, 1-based
+    lang: str  # bash, python, console ("" for an illustration)
+    code: str
+    directive: tuple[str, str] | None = None  # ("file", "flaky.py"), ("skip", "why")
+
+    def commands(self) -> list[Command]:
+        out: list[Command] = []
+        for n, text in enumerate(self.code.splitlines(), self.line + 1):
+            if text.startswith("$ "):
+                out.append(Command(n, text[2:]))
+            elif out and (m := re.fullmatch(r"\(exit (\d+)\)", text)):
+                out[-1].status = int(m.group(1))
+            elif out:
+                out[-1].expected.append(text)
+        return out
+
+
+def blocks(text: str) -> list[Block]:
+    """Every fenced block of a page, indented ones dedented, with its directive."""
+    found = []
+    for m in _FENCE.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        before = text[: m.start()].rstrip("\n").rsplit("\n", 1)[-1].strip()
+        d = _DIRECTIVE.fullmatch(before)
+        found.append(
+            Block(line, m.group(2), textwrap.dedent(m.group(3)), d.groups() if d else None)
+        )
+    return found
+
+
+# ---- matching a command's output --------------------------------------------------------------
+def same(pattern: str, line: str) -> bool:
+    """`*` is the only wildcard (a page's ``[1,4]`` is text, not a character class)."""
+    if "*" not in pattern:
+        return line == pattern
+    return re.fullmatch(".*".join(map(re.escape, pattern.split("*"))), line, re.S) is not None
+
+
+def matches(expected: list[str], actual: list[str]) -> bool:
+    """`expected` against `actual`: lines equal (``*`` any text), ``...`` any lines."""
+    return interleaved(expected, actual, [])
+
+
+def interleaved(expected: list[str], out: list[str], err: list[str]) -> bool:
+    """Does some interleaving of `out` and `err` (each in its own order) match `expected`?
+    (A terminal shows them mixed; a pipe keeps them apart.)"""
+    memo: dict[tuple[int, int, int], bool] = {}
+
+    def go(e: int, o: int, r: int) -> bool:
+        key = (e, o, r)
+        if key in memo:
+            return memo[key]
+        if e == len(expected):
+            result = o == len(out) and r == len(err)
+        elif expected[e] == "...":
+            result = any(
+                go(e + 1, o2, r2) for o2 in range(o, len(out) + 1) for r2 in range(r, len(err) + 1)
+            )
+        else:
+            result = any(
+                i < len(lines) and same(expected[e], lines[i]) and go(e + 1, o + a, r + b)
+                for lines, i, a, b in ((out, o, 1, 0), (err, r, 0, 1))
+            )
+        memo[key] = result
+        return result
+
+    return go(0, 0, 0)
+
+
+# ---- the environment and the way a block runs ------------------------------------------------
 def doc_env(root: Path) -> tuple[Path, dict[str, str]]:
     """(an empty working directory, the environment) for running a page's blocks under
     `root`; skips when the console scripts or bash are missing."""
@@ -49,3 +154,125 @@ def run_code(
         timeout=timeout,
         stdin=subprocess.DEVNULL,
     )
+
+
+@dataclass
+class Ran:
+    """What one block (or one console command) did: its text, output, and what was wrong."""
+
+    page: str
+    line: int
+    code: str
+    output: str
+    problem: str | None = None
+
+    def where(self) -> str:
+        return f"{self.page} line {self.line}:\n{self.code}\noutput:\n{self.output}"
+
+
+@dataclass
+class PageRun:
+    page: Path
+    work: Path
+    env: dict[str, str]
+    ran: list[Ran]
+
+    @property
+    def problems(self) -> list[Ran]:
+        return [r for r in self.ran if r.problem]
+
+    def output_of(self, phrase: str) -> str:
+        """The output of the one block (or console command) whose text holds `phrase`."""
+        found = [r.output for r in self.ran if phrase in r.code]
+        assert len(found) == 1, f"{len(found)} blocks of {self.page.name} hold {phrase!r}"
+        return found[0]
+
+    def code_of(self, phrase: str) -> str:
+        found = [r.code for r in self.ran if phrase in r.code]
+        assert len(found) == 1, f"{len(found)} blocks of {self.page.name} hold {phrase!r}"
+        return found[0]
+
+
+def _name(page: Path) -> str:
+    return str(page.relative_to(ROOT)) if page.is_relative_to(ROOT) else page.name
+
+
+def _judge_script(block: Block, done: subprocess.CompletedProcess) -> str | None:
+    if done.returncode != 0:
+        return f"exit status {done.returncode}"
+    if "Traceback" in done.stdout + done.stderr:
+        return "a traceback"
+    if "ERROR" in done.stderr:
+        return "ERROR on stderr"
+    return None
+
+
+def _run_console(page: str, block: Block, work: Path, env: dict[str, str]) -> list[Ran]:
+    out = []
+    for cmd in block.commands():
+        done = run_code("bash", cmd.text, work, env)
+        if done.returncode < 0:  # bash exec'd a lone command that a signal killed
+            done.returncode = 128 - done.returncode  # as a shell reports it (SIGKILL: 137)
+        got_out, got_err = done.stdout.splitlines(), done.stderr.splitlines()
+        problem = None
+        if done.returncode != cmd.status:
+            problem = f"exit status {done.returncode}, the page says {cmd.status}"
+        elif not interleaved(cmd.expected, got_out, got_err):
+            problem = "its output is not what the page shows:\n" + "\n".join(cmd.expected)
+        elif "Traceback" in done.stdout + done.stderr and not any(
+            "Traceback" in e for e in cmd.expected
+        ):
+            problem = "a traceback"
+        out.append(Ran(page, cmd.line, "$ " + cmd.text, done.stdout + done.stderr, problem))
+    return out
+
+
+@dataclass(frozen=True)
+class PageRules:
+    """A page's exceptions, for a page whose source carries no directives: blocks left out
+    and blocks saved as files, each by a phrase the block holds."""
+
+    skip: tuple[str, ...] = ()
+    files: tuple[tuple[str, str], ...] = ()  # (phrase, file name)
+    #: (text, replacement) made in every block before it runs; ``{work}`` in a replacement
+    #: is the working directory (a page's fixed /tmp path must not be shared between runs)
+    replace: tuple[tuple[str, str], ...] = ()
+
+
+def run_page(page: Path, root: Path, rules: PageRules = PageRules()) -> PageRun:
+    """Run every block of `page` in order under `root` (see the module docstring)."""
+    work, env = doc_env(root)
+    name, ran = _name(page), []
+    for block in blocks(page.read_text()):
+        kind = block.directive[0] if block.directive else None
+        saved = [f for phrase, f in rules.files if phrase in block.code]
+        if kind == "file" or saved:
+            (work / (block.directive[1] if kind == "file" else saved[0])).write_text(block.code)
+            continue
+        if kind == "skip" or block.lang not in ("bash", "python", "console"):
+            continue
+        if any(phrase in block.code for phrase in rules.skip):
+            continue
+        for text, new in rules.replace:
+            block.code = block.code.replace(text, new.format(work=work))
+        if block.lang == "console":
+            ran += _run_console(name, block, work, env)
+            continue
+        done = run_code(block.lang, block.code, work, env)
+        output = done.stdout + done.stderr
+        ran.append(Ran(name, block.line, block.code, output, _judge_script(block, done)))
+    return PageRun(page, work, env, ran)
+
+
+_RUNS: dict[Path, PageRun] = {}
+
+
+def page_run(
+    page: Path, factory: pytest.TempPathFactory, rules: PageRules = PageRules()
+) -> PageRun:
+    """`run_page` once per page and test session: the doc test and a page's own checks of
+    its numbers share one run."""
+    page = page.resolve()
+    if page not in _RUNS:
+        _RUNS[page] = run_page(page, factory.mktemp(page.stem), rules)
+    return _RUNS[page]

@@ -1,10 +1,9 @@
 """docs/architecture.md stays true to the code: its commands run as written, print what the page
 says they print, and every module, class and function it names exists.
 
-Mirrors tests/test_readme_examples.py: every ```bash block of the page in one `bash -e` shell
-each (the installed `hadoop` and `pig`), every ```python block as a script, in order, in one
-fresh directory with its own MINIHADOOP_HOME, offline. What a block prints is checked against
-the page's own comments and prose, with independent answers where the page states facts (the
+The page runs once, through tests/docrun.py, shared with tests/test_docs.py (which judges that
+every block succeeds). What a block prints is checked here against the page's own comments
+and prose, with independent answers where the page states facts (the
 byte offset of a line, which part file holds it, the sort order, that Spilled Records equals
 Map output records when nothing spills). The concept table and every dotted name in backticks
 are resolved against the code; the layering the page promises (piglatin -> mapred -> dfs) is
@@ -16,25 +15,15 @@ from __future__ import annotations
 import ast
 import importlib
 import re
-import textwrap
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from tests.docrun import doc_env, run_code
+from tests.docrun import PageRun, blocks, page_run, run_code
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "docs" / "architecture.md"
-
-
-def blocks(text: str) -> list[tuple[int, str, str]]:
-    """(line, language, code) of every ```bash and ```python block, indented ones (in a list
-    item) dedented."""
-    return [
-        (text.count("\n", 0, m.start()) + 1, m.group(2), textwrap.dedent(m.group(3)))
-        for m in re.finditer(r"^( *)```(bash|python)\n(.*?)^\1```", text, re.S | re.M)
-    ]
 
 
 def counter(out: str, name: str, absent: int | None = None) -> int:
@@ -46,45 +35,26 @@ def counter(out: str, name: str, absent: int | None = None) -> int:
 
 
 @pytest.fixture(scope="module")
-def ran(tmp_path_factory) -> dict:
-    """Run the page's blocks in order; {phrase of a block: its stdout + stderr}, and the dir."""
-    work, env = doc_env(tmp_path_factory.mktemp("architecture"))
-    outputs = {}
-    for line, lang, code in blocks(PAGE.read_text()):
-        done = run_code(lang, code, work, env, timeout=120)
-        out = done.stdout + done.stderr
-        where = f"docs/architecture.md line {line}:\n{code}\noutput:\n{out}"
-        assert done.returncode == 0, where
-        assert "Traceback" not in out and "ERROR" not in out, where
-        outputs[code] = out
-    return {"outputs": outputs, "work": work, "env": env}
-
-
-def output_of(ran: dict, phrase: str) -> str:
-    found = [out for code, out in ran["outputs"].items() if phrase in code]
-    assert len(found) == 1, f"{len(found)} blocks hold {phrase!r}"
-    return found[0]
-
-
-def output_of_code(ran: dict, phrase: str) -> str:
-    found = [code for code in ran["outputs"] if phrase in code]
-    assert len(found) == 1
-    return found[0]
+def ran(tmp_path_factory) -> PageRun:
+    """The page's run, shared with tests/test_docs.py (which judges every block)."""
+    run = page_run(PAGE, tmp_path_factory)
+    assert not run.problems, run.problems[0].problem + "\n" + run.problems[0].where()
+    return run
 
 
 def test_the_page_has_its_blocks():
-    langs = [lang for _, lang, _ in blocks(PAGE.read_text())]
+    langs = [b.lang for b in blocks(PAGE.read_text())]
     assert langs.count("bash") >= 2 and langs.count("python") >= 1, langs
 
 
 def test_the_dfs_commands_show_the_blocks(ran):
-    out = output_of(ran, "hadoop fsck /lines.txt")
+    out = ran.output_of("hadoop fsck /lines.txt")
     assert "4 block(s)" in out and "Status: HEALTHY" in out, out  # "4 block(s), 3 replicas each"
     replicas = re.findall(r"^\d+\. \S+ len=\d+ Live_repl=(\d+)\s+\[(.*)\]$", out, re.M)
     assert [n for n, _ in replicas] == ["3"] * 4, out
     for _, nodes in replicas:  # "2 racks": every block on both
         assert {r for r in re.findall(r"/(rack\d+)/", nodes)} == {"rack0", "rack1"}, out
-    text = (ran["work"] / "lines.txt").read_bytes()
+    text = (ran.work / "lines.txt").read_bytes()
     assert len(text) == 208_894  # "208,894 bytes"
     start = text.index(b"line 12345\n")  # "starts at byte 124,678, in the second block"
     assert start == 124_678 and 65_536 <= start < 131_072
@@ -93,12 +63,12 @@ def test_the_dfs_commands_show_the_blocks(ran):
 def test_history_shows_data_local_maps_on_their_blocks_nodes(ran):
     """Each data-local MAP attempt ran on a node fsck lists for its split's block (map i reads
     block i: one split per block); reduces have no locality."""
-    fsck = output_of(ran, "hadoop fsck /lines.txt")
+    fsck = ran.output_of("hadoop fsck /lines.txt")
     holders = {
         int(i): set(re.findall(r"/rack\d+/(dn\d+)", nodes))
         for i, nodes in re.findall(r"^(\d+)\. \S+ len=\d+ Live_repl=\d+\s+\[(.*)\]$", fsck, re.M)
     }
-    out = output_of(ran, "hadoop job -history")
+    out = ran.output_of("hadoop job -history")
     assert "Status: SUCCEEDED" in out and "JobName: Sort" in out, out
     attempts = re.findall(
         r"^(MAP|REDUCE)\t\S+_([mr])_(\d+)_\d\ttracker_(\S+)\t(\S+)\t(\S+)\t", out, re.M
@@ -116,7 +86,7 @@ def test_history_shows_data_local_maps_on_their_blocks_nodes(ran):
 
 
 def test_the_job_prints_what_the_page_says(ran):
-    out = output_of(ran, "hadoop jar jobs.sort")
+    out = ran.output_of("hadoop jar jobs.sort")
     assert "completed successfully" in out, out
     assert counter(out, "Launched map tasks") == 4  # one per block
     local = counter(out, "Data-local map tasks")  # 4, some rack-local on a busy machine
@@ -131,28 +101,28 @@ def test_the_job_prints_what_the_page_says(ran):
 def test_no_spill_means_spilled_records_equal_map_output(ran):
     """The page: with a buffer big enough, Spilled Records equals Map output records."""
     command = next(
-        line for line in output_of_code(ran, "hadoop jar jobs.sort").splitlines() if "jar" in line
+        line for line in ran.code_of("hadoop jar jobs.sort").splitlines() if "jar" in line
     )
     command = command.replace("/sorted", "/sorted_big").replace("=16k", "=100")
-    done = run_code("bash", command, ran["work"], ran["env"], timeout=120)
+    done = run_code("bash", command, ran.work, ran.env, timeout=120)
     out = done.stdout + done.stderr
     assert done.returncode == 0, out
     assert counter(out, "Spilled Records") == counter(out, "Map output records") == 20_000
 
 
 def test_the_python_block_reads_the_sorted_output(ran):
-    out = output_of(ran, "fsspec.filesystem")
+    out = ran.output_of("fsspec.filesystem")
     assert "2 part files, 20000 lines, sorted: True" in out, out
     assert "line 12345 is in /sorted/part-r-00000" in out, out
     # independently: the sorted lines, and where the page's line falls among them
-    lines = sorted((ran["work"] / "lines.txt").read_text().splitlines())
+    lines = sorted((ran.work / "lines.txt").read_text().splitlines())
     assert len(lines) == 20_000 and "line 12345" in lines
 
 
 def test_a_job_of_your_own_counts_first_digits(ran):
     """The page's FirstDigit job against an independent count of the file's first digits."""
-    out = output_of(ran, "class FirstDigit(Job)")
-    lines = (ran["work"] / "lines.txt").read_text().splitlines()
+    out = ran.output_of("class FirstDigit(Job)")
+    lines = (ran.work / "lines.txt").read_text().splitlines()
     wanted = sorted((d, str(n)) for d, n in Counter(x.split()[1][0] for x in lines).items())
     # what reaches the reducer after combining: one record per (split, first digit), the splits
     # being the 64 KiB blocks, a line belonging to the split its first byte lies in
@@ -167,7 +137,7 @@ def test_a_job_of_your_own_counts_first_digits(ran):
 
 
 def test_explain_shows_the_plans(ran):
-    out = output_of(ran, "EXPLAIN counts")
+    out = ran.output_of("EXPLAIN counts")
     for text in (
         "MapReduce node job1 (group, 1 reducer(s))",
         "Combine Plan",

@@ -140,7 +140,7 @@ def test_safemode_wait_returns_when_another_command_leaves(hadoop, tmp_path):
     assert (waiting.returncode, out) == (0, b"Safe mode is OFF\n"), err
 
 
-# ---- fs -tail -f -----------------------------------------------------------------------------------
+# ---- fs -tail -f ------------------------------------------------------------------------------
 def _read_until(proc: subprocess.Popen, wanted: bytes, timeout: float) -> bytes:
     """Read `proc`'s stdout until it holds `wanted` (or the time is up)."""
     os.set_blocking(proc.stdout.fileno(), False)
