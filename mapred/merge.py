@@ -33,6 +33,7 @@ __all__ = [
     "write_partitioned",
     "read_segment",
     "merge_runs",
+    "merge_blocks",
     "combine_sorted",
     "merge_spills",
 ]
@@ -129,9 +130,29 @@ def merge_runs(runs: Sequence[Iterable[Record]]) -> Iterator[Record]:
     return chain.from_iterable(_merged_blocks([iter(r) for r in runs], block))
 
 
-def _merged_blocks(streams: list[Iterator[Record]], block: int) -> Iterator[Iterable[Record]]:
-    """Lists (and at the end one run's rest) of records in merged order. A head is ``[block of
-    records, position of its first unmerged record, its stream]``."""
+def merge_blocks(runs: Sequence[Iterable[Record]]) -> Iterator[list[Record]]:
+    """``merge_runs`` a list at a time: lists of records whose concatenation is the merge,
+    for a consumer that works a block at a time in C-level calls (a reduce task's grouping and
+    its progress)."""
+    if not runs:
+        return iter(())
+    if len(runs) == 1:
+        return _lists(iter(runs[0]), 4096)
+    block = max(64, min(4096, _MERGE_RECORDS // len(runs)))
+    return _merged_blocks([iter(r) for r in runs], block, lists=True)
+
+
+def _lists(stream: Iterator[Record], block: int) -> Iterator[list[Record]]:
+    while records := list(islice(stream, block)):
+        yield records
+
+
+def _merged_blocks(
+    streams: list[Iterator[Record]], block: int, lists: bool = False
+) -> Iterator[Iterable[Record]]:
+    """Lists (and at the end one run's rest, a list at a time with `lists`) of records in
+    merged order. A head is ``[block of records, position of its first
+    unmerged record, its stream]``."""
     heads = [[first, 0, s] for s in streams if (first := list(islice(s, block)))]
     while len(heads) > 1:
         mark = min([head[0][-1][0] for head in heads])
@@ -142,8 +163,9 @@ def _merged_blocks(streams: list[Iterator[Record]], block: int) -> Iterator[Iter
             if i > pos:
                 below.extend(records[pos:i])
                 head[1] = i
-        below.sort(key=_first)  # stable: equal keys stay in run order
-        yield below
+        if below:
+            below.sort(key=_first)  # stable: equal keys stay in run order
+            yield below
         for head in heads:  # then the records equal to it, run by run
             if head[0][head[1]][0] == mark:
                 yield from _equal_to(head, mark, block)
@@ -151,7 +173,10 @@ def _merged_blocks(streams: list[Iterator[Record]], block: int) -> Iterator[Iter
     if heads:
         records, pos, stream = heads[0]
         yield records[pos:] if pos else records
-        yield stream
+        if lists:
+            yield from _lists(stream, block)
+        else:
+            yield stream
 
 
 def _equal_to(head: list, mark: bytes, block: int) -> Iterator[list[Record]]:

@@ -11,6 +11,16 @@ sort bytes) -> partitions`` in C-level calls where it can; a ``SortKey`` holds `
 byte sort key) and ``many`` (a list of keys -> their sort keys). Both are callable as their
 ``one``; ``as_partitioner``/``as_sort_key`` wrap a plain function (its batch form a ``map``).
 
+The grouping comparator comes in two forms. A job's ``group_key(key)`` method is general: one
+Python call per record, in the partitioner and in the reduce task's grouping. A job whose group
+is a byte prefix of its sort key declares it instead with a class attribute ``group_bytes =
+GroupBytes(stop)``: keys whose byte sort keys agree on ``[:stop]`` (``stop`` < 0 drops that many
+trailing bytes: a join's tag) form one reduce group and go to one partition, both computed in
+C-level slices. The declaration is the job's promise, as Hadoop's grouping comparator must be
+consistent with its sort comparator: every key of a group has the same cut, and no group's cut is
+a proper prefix of another's (``mapred.serde`` terminates strings inside tuples, so a tuple key's
+leading fields qualify). With both, ``group_bytes`` decides.
+
 >>> part = hash_partitioner(4)
 >>> part.one("x", b"\\xa1x", b"") == part("x", b"\\xa1x", b"")
 True
@@ -26,7 +36,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
-from operator import mod
+from operator import itemgetter, mod
 from typing import Any
 
 import mmh3
@@ -38,6 +48,8 @@ from mapred.serde import packb, sort_bytes, sort_bytes_many
 __all__ = [
     "Partitioner",
     "SortKey",
+    "GroupBytes",
+    "group_bytes_of",
     "BYTE_SORT_KEY",
     "as_partitioner",
     "as_sort_key",
@@ -76,6 +88,35 @@ class SortKey:
         return self.one(key)
 
 
+@dataclass(frozen=True, slots=True)
+class GroupBytes:
+    """The grouping comparator as a byte prefix of the sort key: keys whose byte sort keys agree
+    on ``[:stop]`` are one reduce group (see the module docstring). ``stop=-1`` drops a one-byte
+    tag; a ``(str, small int)`` key groups by its string with ``stop=-10``.
+
+    >>> GroupBytes(-1).cut(b"abc")
+    b'ab'
+    """
+
+    stop: int
+
+    @property
+    def cut(self) -> Callable[[bytes], bytes]:
+        """sort bytes -> the group's bytes (a C-level ``itemgetter`` of the slice)."""
+        return itemgetter(slice(None, self.stop))
+
+
+def group_bytes_of(job: Any) -> GroupBytes | None:
+    """The job's declared ``group_bytes`` (None when it declares none)."""
+    declared = getattr(type(job), "group_bytes", None)
+    if declared is None or isinstance(declared, GroupBytes):
+        return declared
+    raise JobConfigError(
+        f"{type(job).__name__}.group_bytes is {declared!r}; it must be a "
+        "mapred.partition.GroupBytes(stop) or None"
+    )
+
+
 #: The default sort key: ``mapred.serde.sort_bytes`` (batch form ``sort_bytes_many``).
 BYTE_SORT_KEY = SortKey(sort_bytes, sort_bytes_many)
 
@@ -96,6 +137,7 @@ def as_sort_key(sort_key: SortKey | Callable[[Any], bytes]) -> SortKey:
     if sort_key is sort_bytes:
         return BYTE_SORT_KEY
     return SortKey(sort_key, lambda keys: list(map(sort_key, keys)))
+
 
 #: Configuration property carrying the total-order cut points (list of sort-key bytes).
 TOTAL_ORDER_CUTS = "mapreduce.totalorderpartitioner.cuts"
@@ -187,6 +229,9 @@ def make_partitioner(job: Any, n: int, conf: Any) -> Partitioner:
                 f"{TOTAL_ORDER_CUTS} holds {len(cuts)} cut points; {n} reducers need {n - 1}"
             )
         return as_partitioner(TotalOrderPartitioner(cuts))
+    grouping = group_bytes_of(job)
+    if grouping is not None:
+        return _group_bytes_partitioner(grouping.cut, n)
     if has_method(cls, "group_key"):
         group = job.group_key
 
@@ -199,3 +244,16 @@ def make_partitioner(job: Any, n: int, conf: Any) -> Partitioner:
 
         return Partitioner(part_group, many)
     return hash_partitioner(n)
+
+
+def _group_bytes_partitioner(cut: Callable[[bytes], bytes], n: int) -> Partitioner:
+    """murmur3 of the group's bytes (the cut sort bytes), modulo `n`: a group meets in one
+    partition, in C-level calls."""
+
+    def part(key: Any, kb: bytes, skb: bytes) -> int:
+        return _hash(cut(skb), 0, False) % n
+
+    def many(keys: Sequence, kbs: Sequence[bytes], skbs: Sequence[bytes]) -> Iterable[int]:
+        return map(mod, map(_hash, map(cut, skbs), repeat(0), repeat(False)), repeat(n))
+
+    return Partitioner(part, many)

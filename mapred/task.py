@@ -33,8 +33,8 @@ from mapred import counters as C
 from mapred.api import Context, has_method, resolve_job
 from mapred.buffer import CombiningBuffer, SortingBuffer
 from mapred.errors import JobConfigError
-from mapred.merge import merge_runs
-from mapred.partition import make_partitioner, make_sort_key
+from mapred.merge import merge_blocks
+from mapred.partition import group_bytes_of, make_partitioner, make_sort_key
 from mapred.shuffle import fetch_local, gather_segments
 from mapred.trackerproto import Umbilical
 from mapred.usercode import explain_output_error, hook_location, user_traceback
@@ -49,7 +49,7 @@ __all__ = [
     "CommitDenied",
 ]
 
-_first, _third = itemgetter(0), itemgetter(2)
+_first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
 log = logging.getLogger(__name__)
 
 
@@ -486,8 +486,8 @@ def run_reduce_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
     segments = _shuffle(spec, umbilical) if spec.num_maps else []
     streams, shuffle_bytes, n_records = fetch_local(segments)
     committer, writer, raw = _open_part(spec, conf, job, "r")
-    consumed = count()  # records merged, for the progress probe
-    merged = map(_first, zip(merge_runs(streams) if streams else iter(()), consumed))
+    consumed = [0]  # records merged, a block at a time, for the progress probe
+    merged = _counted_blocks(merge_blocks(streams), consumed)
     umbilical.watch(_reduce_probe(consumed, n_records, job.context))
     state = [None, 0]  # the key of the group being reduced, groups so far
     stage = "setup"
@@ -552,7 +552,7 @@ def _reduce_probe(consumed: Any, total: int, context: Any) -> Any:
     total = max(1, total)
 
     def probe() -> tuple[float, str, str, tuple]:
-        done = _taken(consumed)  # the records merged so far
+        done = consumed[0]  # the records merged so far
         moved = (done, context.status, context.ticks)
         return 1 / 3 + 2 / 3 * min(1.0, done / total), "REDUCE", context.status, moved
 
@@ -567,18 +567,42 @@ def _commit(committer: Any, spec: TaskSpec, umbilical: Umbilical) -> None:
     committer.commit_task(spec.attempt_id)
 
 
-def _groups(job: Any, merged: Iterator[tuple], state: list) -> Iterator[tuple[Any, Iterator[Any]]]:
-    """(first key of the group, lazy values) per group of the grouping comparator; `state`
-    holds the group's key (for an error's location) and counts the groups."""
+def _counted_blocks(blocks: Iterator[list], consumed: list[int]) -> Iterator[list]:
+    """The merge's blocks, adding each one's records to ``consumed[0]`` as it is taken."""
+    for block in blocks:
+        consumed[0] += len(block)
+        yield block
+
+
+def _groups(job: Any, blocks: Iterator[list], state: list) -> Iterator[tuple[Any, Iterator[Any]]]:
+    """(first key of the group, lazy values) per group of the grouping comparator, from the
+    merge's blocks of (sort bytes, key, value) records; `state` holds the group's key (for an
+    error's location) and counts the groups.
+
+    Equal byte sort keys group C-level (``groupby`` on ``itemgetter(0)``), and so do the bytes a
+    job declares with ``group_bytes``: each block's records are paired with their cut sort keys
+    in one ``zip`` of ``map`` calls. Only a general ``group_key`` method costs a Python call per
+    record."""
+    grouping = group_bytes_of(job)
+    if grouping is not None:
+        cut = grouping.cut
+
+        def keyed(block: list) -> Iterator[tuple[bytes, tuple]]:
+            return zip(map(cut, map(_first, block)), block)
+
+        return _keyed_groups(groupby(chain.from_iterable(map(keyed, blocks)), _first), state)
+    records = chain.from_iterable(blocks)
     if has_method(type(job), "group_key"):
         group_key = job.group_key
 
-        def grouping(record: tuple) -> Any:
+        def grouping_key(record: tuple) -> Any:
             return group_key(record[1])
 
-        grouped = groupby(merged, key=grouping)
-    else:
-        grouped = groupby(merged, key=_first)  # equal byte sort keys
+        return _record_groups(groupby(records, key=grouping_key), state)
+    return _record_groups(groupby(records, key=_first), state)  # equal byte sort keys
+
+
+def _record_groups(grouped: Iterator, state: list) -> Iterator[tuple[Any, Iterator[Any]]]:
     n = 0
     try:
         for _, group in grouped:
@@ -586,5 +610,18 @@ def _groups(job: Any, merged: Iterator[tuple], state: list) -> Iterator[tuple[An
             state[0] = key
             n += 1
             yield key, chain((value,), map(_third, group))
+    finally:
+        state[1] = n
+
+
+def _keyed_groups(grouped: Iterator, state: list) -> Iterator[tuple[Any, Iterator[Any]]]:
+    """As ``_record_groups`` for groups of (cut sort bytes, record) pairs."""
+    n = 0
+    try:
+        for _, group in grouped:
+            _, key, value = next(group)[1]
+            state[0] = key
+            n += 1
+            yield key, chain((value,), map(_third, map(_second, group)))
     finally:
         state[1] = n
