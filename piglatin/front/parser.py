@@ -27,6 +27,7 @@ from lark.exceptions import (
 from piglatin.errors import ParseError, PigError, SchemaError, suggest
 from piglatin.front import ast as A
 from piglatin.front.grammarcache import cached_lark
+from piglatin.front.lexer import parse_tokens
 from piglatin.model.schema import DataType, FieldSchema, Schema
 
 _GRAMMAR = Path(__file__).with_name("grammar.lark")
@@ -72,7 +73,7 @@ def parse_schema(text: str) -> Schema:
 
 def _run(text: str, start: str, file: str | None):
     try:
-        return _lark().parse(text, start=start)
+        return parse_tokens(_lark(), text, start)
     except UnexpectedInput as e:
         raise syntax_error(e, text, file) from None
 
@@ -243,7 +244,7 @@ def _named_mistake(e: UnexpectedToken) -> str | None:
 
 
 def _parse_start(text: str):
-    return _lark().parse(text, start="start")
+    return parse_tokens(_lark(), text, "start")
 
 
 def _token_error(e: UnexpectedToken, text: str) -> ParseError:

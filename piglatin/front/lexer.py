@@ -1,0 +1,185 @@
+"""Pig Latin's tokens for the LALR parser: Lark's contextual lexing, without a scanner per state.
+
+Owns: `parse_tokens`, which parses a text with a `lark.Lark` LALR parser (built with
+``lexer="contextual"``) by feeding its public interactive parser the tokens Lark's contextual
+lexer would give: in each parser state only the terminals that state accepts are tried (with
+the ignored ones and those the post-lexer always accepts), the first in Lark's terminal order
+whose pattern matches at the position wins, and a keyword matched by a word pattern (IDENT,
+FUNC_NAME, ...) of the same priority is retyped as Lark's "unless" rule does. The errors are
+Lark's own (`UnexpectedCharacters`, and `UnexpectedToken` when a terminal of another state
+would match there), with the same fields.
+Must not touch: the grammar, the trees the parser builds, the wording of syntax errors
+(parser.py).
+
+Why not Lark's lexer: it compiles one alternation of all a state's terminals the first time
+the parser meets that state, about 3 ms each, and a short script meets 40-50 states — most of a
+`pig` command's parse time. Here each terminal's pattern is compiled once per process (about
+100 small patterns) and tried in turn, which costs a few microseconds a token.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from lark import Lark, Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+from lark.lexer import TerminalDef
+
+__all__ = ["parse_tokens"]
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    """One parser state's terminals in the order they are tried: (name, compiled pattern,
+    the keywords it turns into when its text is one of them)."""
+
+    order: tuple[tuple[str, re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...]], ...]
+    allowed: frozenset[str]  # what an UnexpectedCharacters says was expected
+
+
+class _Terminals:
+    """The grammar's terminals, each pattern compiled once, and a matcher per accepted set."""
+
+    def __init__(self, parser: Lark, always_accept: Iterable[str]) -> None:
+        self.by_name: dict[str, TerminalDef] = {t.name: t for t in parser.terminals}
+        self.ignore = frozenset(parser.lexer_conf.ignore)
+        self.always = frozenset(always_accept)
+        self.compiled: dict[str, re.Pattern[str]] = {}
+        self.matchers: dict[frozenset[str], _Matcher] = {}
+        self.by_state: dict[int, _Matcher] = {}
+        self.root = self.matcher(frozenset(self.by_name))
+
+    def pattern(self, t: TerminalDef) -> re.Pattern[str]:
+        p = self.compiled.get(t.name)
+        if p is None:
+            p = self.compiled[t.name] = re.compile(t.pattern.to_regexp())
+        return p
+
+    def matcher(self, accepts: frozenset[str]) -> _Matcher:
+        found = self.matchers.get(accepts)
+        if found is None:
+            found = self.matchers[accepts] = self._build(accepts)
+        return found
+
+    def _build(self, accepts: frozenset[str]) -> _Matcher:
+        names = (accepts | self.ignore | self.always) & self.by_name.keys()
+        terms = sorted(
+            (self.by_name[n] for n in names),
+            key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name),
+        )
+        strings = [t for t in terms if t.pattern.type == "str"]
+        embedded: set[str] = set()
+        order = []
+        for t in terms:
+            if t.pattern.type != "re":
+                continue
+            unless = []
+            for s in strings:  # Lark's _create_unless: keywords this pattern also matches
+                if s.priority != t.priority:
+                    continue
+                m = self.pattern(t).match(s.pattern.value)
+                if m is not None and m.group(0) == s.pattern.value:
+                    unless.append((s.name, self.pattern(s)))
+                    if set(s.pattern.flags) <= set(t.pattern.flags):
+                        embedded.add(s.name)
+            order.append((t.name, tuple(unless)))
+        unless_of = dict(order)
+        tried = tuple(
+            (t.name, self.pattern(t), unless_of.get(t.name, ()))
+            for t in terms
+            if t.name not in embedded
+        )
+        return _Matcher(tried, frozenset(name for name, _, _ in tried))
+
+
+_TERMINALS: dict[int, tuple[Lark, _Terminals]] = {}  # the parser is kept: its id stays its own
+
+
+def _terminals(parser: Lark) -> _Terminals:
+    found = _TERMINALS.get(id(parser))
+    if found is None:
+        always = getattr(parser.options.postlex, "always_accept", ())
+        found = _TERMINALS[id(parser)] = (parser, _Terminals(parser, always))
+    return found[1]
+
+
+def parse_tokens(parser: Lark, text: str, start: str) -> Any:
+    """``parser.parse(text, start=start)``, lexed here (see the module's docstring)."""
+    terms = _terminals(parser)
+    ip = parser.parse_interactive(None, start=start)
+    states = ip.parser_state.parse_conf.parse_table.states
+    pos, line, col = 0, 1, 1
+    last: Token | None = None
+    end = len(text)
+    by_state = terms.by_state
+    while pos < end:
+        state = ip.parser_state.position
+        matcher = by_state.get(state)
+        if matcher is None:
+            matcher = by_state[state] = terms.matcher(frozenset(states[state]))
+        found = _match(matcher, text, pos)
+        if found is None:
+            _fail(terms, matcher, text, pos, line, col, last, ip.parser_state)
+        name, value = found
+        tok = Token(name, value, pos, line, col)
+        newlines = value.count("\n")
+        if newlines:
+            line += newlines
+            col = len(value) - value.rindex("\n")
+        else:
+            col += len(value)
+        pos += len(value)
+        tok.end_line, tok.end_column, tok.end_pos = line, col, pos
+        if name in terms.ignore:
+            continue
+        last = tok
+        ip.feed_token(tok)
+    return ip.feed_eof(last)
+
+
+def _match(matcher: _Matcher, text: str, pos: int) -> tuple[str, str] | None:
+    for name, pattern, unless in matcher.order:
+        m = pattern.match(text, pos)
+        if m is not None:
+            value = m.group(0)
+            for keyword, kp in unless:
+                if kp.fullmatch(value):
+                    return keyword, value
+            return name, value
+    return None
+
+
+def _fail(
+    terms: _Terminals,
+    matcher: _Matcher,
+    text: str,
+    pos: int,
+    line: int,
+    col: int,
+    last: Token | None,
+    state: Any,
+) -> None:
+    """Lark's contextual lexer's error: a token of another state there is an unexpected
+    token, anything else unexpected characters."""
+    allowed = set(matcher.allowed - terms.ignore) or {"<END-OF-FILE>"}
+    history = [last] if last is not None else None
+    other = _match(terms.root, text, pos)
+    if other is not None and other[0] not in terms.ignore:
+        name, value = other
+        tok = Token(name, value, pos, line, col)
+        raise UnexpectedToken(
+            tok, allowed, state=state, token_history=[last], terminals_by_name=terms.by_name
+        )
+    raise UnexpectedCharacters(
+        text,
+        pos,
+        line,
+        col,
+        allowed=allowed,
+        token_history=history,
+        state=state,
+        terminals_by_name=terms.by_name,
+    )
