@@ -23,6 +23,7 @@ import mmh3
 
 from mapred.api import Job
 from mapred.output import OutputFormat, RecordFileOutputFormat, TextOutputFormat
+from mapred.partition import GroupBytes
 from piglatin.back import aggregates as AG
 from piglatin.back import codegen as CG
 from piglatin.back import mapjoins as MJ
@@ -437,6 +438,8 @@ def _text_line(schema: Any, sep: str, fmt: Callable[[tuple], bytes]) -> Callable
 class PigJoinJob(PigJob):
     """Tagged inputs: the key ends in the input's tag byte; group and partition without it."""
 
+    group_bytes = GroupBytes(-1)  # the same grouping, C-level: the sort bytes' last byte is the tag
+
     def group_key(self, key: bytes) -> bytes:
         return key[:-1]
 
@@ -458,6 +461,8 @@ class PigCombineJob(PigJob):
 
 class PigSkewJoinJob(PigJob):
     """Skewed join: keys end in tag + a 2-byte reducer number (0xFFFF: hash the key)."""
+
+    group_bytes = GroupBytes(-3)
 
     def group_key(self, key: bytes) -> bytes:
         return key[:-3]
