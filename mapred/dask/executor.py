@@ -120,6 +120,9 @@ class _Attempt:
     killed: bool = False
     map_attempts: list[str] = field(default_factory=list)  # a reduce's: map index -> attempt
     fetch_failures: list[str] = field(default_factory=list)
+    moved: float = 0.0  # when it last reported (0: not started on a worker yet)
+    timeout: float = 600.0  # mapreduce.task.timeout, in seconds (0: never)
+    failure: str = ""  # why the tracker failed it (a timeout)
 
     def to_status(self) -> TaskStatus:
         r = self.result
@@ -201,6 +204,7 @@ class DaskTracker:
 
     # -- the driver's calls --------------------------------------------------------------------
     def heartbeat(self) -> None:
+        self._check_timeouts(time.monotonic())
         reported = list(self._attempts.values())
         status = TrackerStatus(
             self.name,
@@ -249,6 +253,8 @@ class DaskTracker:
         from mapred.dask.worker import run_attempt
 
         attempt = self._attempts[spec.attempt_id] = _Attempt(spec)
+        timeout_ms = Configuration.from_dict(spec.conf).get_int("mapreduce.task.timeout", 600_000)
+        attempt.timeout = timeout_ms / 1000.0
         attempt.phase = "MAP" if spec.kind == "m" else "SHUFFLE"
         info = self._jobs[spec.job_id]
         request: dict[str, Any] = {
@@ -302,12 +308,8 @@ class DaskTracker:
         if future.status == "cancelled":
             result = TaskResult(spec.attempt_id, spec.kind, spec.index, False, error="cancelled")
             attempt.killed = True
-        elif future.status == "finished":
-            result = TaskResult.from_wire(loads(future.result()))
-        else:  # Dask's own failure: the worker died too often, the task could not be loaded
-            exc = future.exception()
-            error = f"{type(exc).__name__}: {exc}"
-            result = TaskResult(spec.attempt_id, spec.kind, spec.index, False, error=error)
+        else:
+            result = _outcome(future, spec)
         future.release()
         self._finish(attempt, result)
 
@@ -316,6 +318,8 @@ class DaskTracker:
         lost = result.stats.get("lost_maps") if not result.ok else None
         if result.ok:
             attempt.state = SUCCEEDED
+        elif attempt.failure:
+            attempt.state, attempt.error = FAILED, attempt.failure
         elif attempt.killed or result.error.startswith(("TaskKilled:", CommitDenied.__name__)):
             attempt.state = KILLED
         elif lost:  # the maps run again; this reduce is not to blame
@@ -331,6 +335,24 @@ class DaskTracker:
         attempt = self._attempts.get(attempt_id)
         if attempt is not None and attempt.state == RUNNING:
             attempt.progress, attempt.phase, attempt.status = progress, phase, status
+            attempt.moved = time.monotonic()
+
+    def _check_timeouts(self, now: float) -> None:
+        """Fail a started attempt that reported nothing for ``mapreduce.task.timeout`` (the
+        TaskTracker's rule and message); one still queued in Dask is not timed."""
+        late = []
+        for attempt in self._attempts.values():
+            if attempt.state != RUNNING or attempt.failure or not attempt.moved:
+                continue
+            if attempt.timeout > 0 and now - attempt.moved > attempt.timeout:
+                seconds = int(now - attempt.moved)
+                attempt.failure = (
+                    f"Task {attempt.spec.attempt_id} failed to report status for {seconds} "
+                    "seconds. Killing!"
+                )
+                late.append(attempt.spec.attempt_id)
+        if late:
+            self._kill(late)
 
     def _kill(self, attempt_ids: list[str]) -> None:
         from mapred.dask.worker import stop_attempts
@@ -350,6 +372,19 @@ class DaskTracker:
         if cancel:
             self.client.cancel(cancel)
         self.news = True
+
+
+def _outcome(future: Any, spec: TaskSpec) -> TaskResult:
+    """The attempt's result from its finished future; Dask's own failures (the worker died
+    too often, the task could not be loaded, the scheduler went away) as a failed attempt."""
+    try:
+        if future.status == "finished":
+            return TaskResult.from_wire(loads(future.result()))
+        exc = future.exception(timeout=10)
+        error = f"{type(exc).__name__}: {exc}"
+    except Exception as e:  # noqa: BLE001 - whatever Dask says, the attempt failed
+        error = f"{type(e).__name__}: {e}"
+    return TaskResult(spec.attempt_id, spec.kind, spec.index, False, error=error)
 
 
 class DaskMapReduce(JobTrackerClient):

@@ -279,6 +279,7 @@ class DaskUmbilical:
         self._stop = threading.Event()
         self._sampler = None
         if worker is not None and self.topic:
+            self._send([spec.attempt_id, 0.0, "MAP" if spec.kind == "m" else "SHUFFLE", ""])
             self._sampler = threading.Thread(target=self._sample, daemon=True)
             self._sampler.start()
 

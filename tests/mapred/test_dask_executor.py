@@ -288,6 +288,14 @@ class FailingMap(Job):
         yield line, 1
 
 
+class SilentSetup(Job):
+    """A map whose setup takes 10 s and reports nothing meanwhile."""
+
+    def setup(self) -> None:
+        for _ in range(200):
+            time.sleep(0.05)
+
+
 def _wait_for(predicate, timeout: float, what: str):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -377,6 +385,17 @@ def test_killed_job_stops_its_attempts_and_leaves_nothing(dask_cluster, tmp_path
     assert time.monotonic() - began < 20  # the running maps were interrupted, not waited for
     assert not os.path.exists(out)
     assert [p for p in os.listdir(tmp_path) if p.startswith("_temporary")] == []
+
+
+def test_an_attempt_silent_past_the_task_timeout_is_failed(dask_cluster, tmp_path):
+    path = write(tmp_path / "in.txt", ["a b"])
+    settings = conf(tmp_path, 1, **{"mapreduce.task.timeout": 1000, "mapreduce.map.maxattempts": 1})
+    began = time.monotonic()
+    result = bounded(run_job, SilentSetup, [path], str(tmp_path / "out"), settings, "dask")
+    assert result.state == "FAILED"
+    assert re.search(r"failed to report status for \d+ seconds\. Killing!", result.error)
+    assert time.monotonic() - began < 8  # killed, not waited for
+    assert not os.path.exists(tmp_path / "out")
 
 
 def test_unreachable_scheduler_is_one_clear_error(tmp_path):
