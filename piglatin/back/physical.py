@@ -33,7 +33,7 @@ from piglatin.back.exprs import (
     project,
     unary,
 )
-from piglatin.back.spillbag import BagBudget, distinct_bag, sort_bag
+from piglatin.back.spillbag import BagBudget, PlainOrder, distinct_bag, sort_bag
 from piglatin.functions.builtins import BUILTINS, tokens, tokens_of_lines
 from piglatin.model import data
 from piglatin.model.schema import DataType
@@ -405,12 +405,24 @@ class Compiler:
             bags = self.bags
             return lambda t: None if (b := src(t)) is None else distinct_bag(b, bags)
         if n.kind == "order":
-            key, bags = self.sort_key(n.keys), self.bags
-            return lambda t: None if (b := src(t)) is None else sort_bag(b, key, bags)
+            key, bags, plain = self.sort_key(n.keys), self.bags, self._plain_order(n.keys)
+            return lambda t: None if (b := src(t)) is None else sort_bag(b, key, bags, plain)
         if n.kind == "foreach":
             gen = self.generate(n.generate, {})
             return lambda t: None if (b := src(t)) is None else [r for x in b for r in gen(x)]
         raise NotImplementedError(f"nested {n.kind}")
+
+    def _plain_order(self, keys: tuple[L.SortKey, ...]) -> PlainOrder | None:
+        """The keys as a `PlainOrder` when each is a plain column and all go one way."""
+        cols = []
+        for k in keys:
+            e = k.expr
+            if not isinstance(e, L.LEProject) or e.column is None or id(e) in self.replace:
+                return None
+            cols.append(e.column)
+        if len({k.ascending for k in keys}) != 1:
+            return None
+        return PlainOrder(tuple(cols), not keys[0].ascending)
 
     def sort_key(self, keys: tuple[L.SortKey, ...]) -> Callable[[tuple], bytes]:
         """tuple -> byte key in Pig's ORDER BY order (nulls first ascending)."""

@@ -67,6 +67,7 @@ _second = itemgetter(1)
 __all__ = [
     "BagBudget",
     "MergedBag",
+    "PlainOrder",
     "ProjectedBag",
     "RowBuffer",
     "SpillBag",
@@ -424,11 +425,27 @@ def distinct_bag(rows: Any, budget: BagBudget | None = None) -> Any:
     return MergedBag(_fewer_runs(budget, runs, True), True, None)
 
 
-def sort_bag(rows: Any, key: Callable[[tuple], bytes], budget: BagBudget | None = None) -> Any:
+@dataclass(frozen=True, slots=True)
+class PlainOrder:
+    """An ORDER BY of plain columns, all ascending or all descending: rows whose key columns
+    hold values of one Python type each (str; int; float without NaN) sort in Pig's order
+    by the values themselves, C-level (`data.sort_bytes` orders those as Python does)."""
+
+    columns: tuple[int, ...]
+    descending: bool
+
+
+def sort_bag(
+    rows: Any,
+    key: Callable[[tuple], bytes],
+    budget: BagBudget | None = None,
+    plain: PlainOrder | None = None,
+) -> Any:
     """Nested ORDER (stable, by the byte key `key`): a sorted list when the input is a list
     already in memory or fits in the budget, else a `MergedBag` of sorted runs."""
     if type(rows) is list:
-        return sorted(rows, key=key)
+        done = None if plain is None else _plain_sorted(rows, plain)
+        return sorted(rows, key=key) if done is None else done
     budget = budget or default_budget()
     it = iter(rows)
     held: list[tuple] = []
@@ -448,6 +465,37 @@ def sort_bag(rows: Any, key: Callable[[tuple], bytes], budget: BagBudget | None 
     if held:
         runs.append(_sorted_run(budget, zip(map(key, held), held)))
     return MergedBag(_fewer_runs(budget, runs, False), False, count)
+
+
+_ONE_TYPE = (frozenset((str,)), frozenset((int,)), frozenset((float,)))
+_NONE = type(None)
+
+
+def _plain_sorted(rows: list, plain: PlainOrder) -> list | None:
+    """`rows` in Pig's order by `plain`'s columns when each holds values of one type of
+    `_ONE_TYPE` (no NaN, no short row; nulls only in a one-column key, where they come first
+    ascending and last descending, in their order); None when the values do not allow it."""
+    cols = plain.columns
+    nulls = False
+    for c in cols:
+        try:
+            values = list(map(itemgetter(c), rows))
+        except IndexError:
+            return None
+        kinds = frozenset(map(type, values))
+        if _NONE in kinds and len(cols) == 1:
+            nulls, kinds = True, kinds - {_NONE}
+        if kinds not in _ONE_TYPE:
+            return None
+        if float in kinds and any(v != v for v in values if v is not None):
+            return None
+    key = itemgetter(*cols)
+    if not nulls:
+        return sorted(rows, key=key, reverse=plain.descending)
+    c = cols[0]
+    valued = sorted([r for r in rows if r[c] is not None], key=key, reverse=plain.descending)
+    missing = [r for r in rows if r[c] is None]
+    return valued + missing if plain.descending else missing + valued
 
 
 def _key_size(sample: list[tuple], key: Callable[[tuple], bytes]) -> int:
