@@ -216,19 +216,69 @@ def test_join_study_strategies(dask_cluster, tmp_path, strategy):
     assert collections.Counter(dask) == expected_rows(annotations, relation)
 
 
+def test_naive_join(dask_cluster, tmp_path):
+    from jobs.joins.naive import NaiveJoin
+
+    annotations, relation = handmade(seed=4)
+    ann = write_lines(tmp_path / "annotations" / "part-00000", annotations)
+    rel = write_lines(tmp_path / "relation" / "part-00000", relation)  # the job reads the name
+    embedded, dask = both(
+        tmp_path,
+        lambda out, fw: run_chain(NaiveJoin.steps([ann, rel, out]), conf(tmp_path, 2), fw),
+    )
+    assert sorted(dask) == sorted(embedded)
+    assert collections.Counter(dask) == expected_rows(annotations, relation)
+
+
+@pytest.mark.parametrize("where", ["dfs", "file"])
+def test_configured_intermediate_dir_holds_map_outputs_until_the_job_ends(
+    dask_cluster, tmp_path, where
+):
+    import fsspec
+
+    lines = text_lines(3000, seed=12)
+    path = write(tmp_path / "in.txt", lines)
+    inter = "dfs:///tmp/dask-inter" if where == "dfs" else f"file://{tmp_path}/inter"
+    settings = conf(tmp_path, 3, **{"mapreduce.dask.intermediate.dir": inter})
+    seen = []
+
+    def look(job_id: str, maps: float, reduces: float) -> None:
+        if maps == 1.0 and not seen:  # every map output is there before any reduce
+            seen.extend(fsspec.core.url_to_fs(f"{inter}/{job_id}")[0].ls(
+                fsspec.core.url_to_fs(f"{inter}/{job_id}")[1], detail=False))  # fmt: skip
+
+    out = str(tmp_path / "out")
+    result = bounded(run_job, WordCount, [path], out, settings, "dask", progress=look)
+    assert result.succeeded, result.error
+    counts = {k: int(v) for k, v in (line.split("\t") for line in part_lines(out))}
+    assert counts == collections.Counter(w for line in lines for w in line.split())
+    maps = result.stats["maps"]
+    assert len(seen) == maps  # one published output per map (uploaded, or in place)
+    fs, root = fsspec.core.url_to_fs(inter)
+    assert not fs.exists(f"{root}/{result.job_id}")  # removed when the job ended
+
+
 # -- Pig in mapreduce mode, on Dask -------------------------------------------------------------
+def _pig_cases() -> list:
+    from tests.piglatin.test_conformance import MR_CASES
+
+    return MR_CASES
+
+
 PIG_CASES = ("group_count_nulls", "join_left_outer_replicated", "order_parallel_global_order",
              "cogroup_three_relations")  # fmt: skip
+SLOW_PIG_CASES = [c.name for c in _pig_cases() if c.name not in PIG_CASES]
 
 
-@pytest.mark.parametrize("name", PIG_CASES)
-def test_pig_conformance_cases(dask_cluster, tmp_path, name):
+def _pig_case(tmp_path: Path, name: str, exec_types: tuple[str, ...]) -> dict[str, list[str]]:
+    """Run conformance case `name` in each exec type; its DUMP lines, after checking the dask
+    run's against the case's hand-written expectations (from Pig's documentation)."""
     from piglatin import launcher
-    from tests.piglatin.test_conformance import CASES, harness
+    from tests.piglatin.test_conformance import harness
 
-    (case,) = [c for c in CASES if c.name == name]
+    (case,) = [c for c in _pig_cases() if c.name == name]
     dumped = {}
-    for exec_type in ("mapreduce", "dask"):
+    for exec_type in exec_types:
         where = tmp_path / exec_type
         for rel, content in case.inputs:
             (where / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -240,13 +290,25 @@ def test_pig_conformance_cases(dask_cluster, tmp_path, name):
         )  # fmt: skip
         assert status == 0
         dumped[exec_type] = [line for line in out.getvalue().splitlines() if line.strip()]
-    assert sorted(dumped["dask"]) == sorted(dumped["mapreduce"])
-    for expect in case.expectations:  # hand-written from Pig's documentation
+    for expect in case.expectations:
         assert expect.kind != "file"
         problem = harness.compare_lines(
             expect.lines, dumped["dask"], ordered=expect.ordered, strict_bags=expect.strict_bags
         )
         assert problem is None, problem
+    return dumped
+
+
+@pytest.mark.parametrize("name", PIG_CASES)
+def test_pig_conformance_cases(dask_cluster, tmp_path, name):
+    dumped = _pig_case(tmp_path, name, ("mapreduce", "dask"))
+    assert sorted(dumped["dask"]) == sorted(dumped["mapreduce"])
+
+
+@pytest.mark.slow  # ~70 cases, a minute or two
+@pytest.mark.parametrize("name", SLOW_PIG_CASES)
+def test_every_job_running_pig_conformance_case(dask_cluster, tmp_path, name):
+    _pig_case(tmp_path, name, ("dask",))  # the embedded runs: tests/piglatin/test_conformance
 
 
 def test_pig_accepts_x_dask(dask_cluster, tmp_path, capsys, monkeypatch):
