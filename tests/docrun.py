@@ -16,7 +16,8 @@ Blocks indented inside a list item run too (dedented). A block without a languag
 illustration and never runs. An HTML comment on the line before a fence directs it:
 ``<!-- doc: file NAME -->`` saves the block as NAME in the working directory instead of
 running it; ``<!-- doc: skip REASON -->`` leaves it out (the reason is for the reader of the
-page source). A page may instead be given `PageRules`: phrases of blocks to leave out or save.
+page source); ``<!-- doc: slow ... -->`` runs it only in the slow run of the page (``pytest -m
+slow``). A page may instead be given `PageRules`: phrases of blocks to leave out or save.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,6 +167,7 @@ class Ran:
     code: str
     output: str
     problem: str | None = None
+    seconds: float = 0.0
 
     def where(self) -> str:
         return f"{self.page} line {self.line}:\n{self.code}\noutput:\n{self.output}"
@@ -210,6 +213,7 @@ def _judge_script(block: Block, done: subprocess.CompletedProcess) -> str | None
 def _run_console(page: str, block: Block, work: Path, env: dict[str, str]) -> list[Ran]:
     out = []
     for cmd in block.commands():
+        started = time.monotonic()
         done = run_code("bash", cmd.text, work, env)
         if done.returncode < 0:  # bash exec'd a lone command that a signal killed
             done.returncode = 128 - done.returncode  # as a shell reports it (SIGKILL: 137)
@@ -223,7 +227,8 @@ def _run_console(page: str, block: Block, work: Path, env: dict[str, str]) -> li
             "Traceback" in e for e in cmd.expected
         ):
             problem = "a traceback"
-        out.append(Ran(page, cmd.line, "$ " + cmd.text, done.stdout + done.stderr, problem))
+        output, took = done.stdout + done.stderr, time.monotonic() - started
+        out.append(Ran(page, cmd.line, "$ " + cmd.text, output, problem, took))
     return out
 
 
@@ -239,8 +244,9 @@ class PageRules:
     replace: tuple[tuple[str, str], ...] = ()
 
 
-def run_page(page: Path, root: Path, rules: PageRules = PageRules()) -> PageRun:
-    """Run every block of `page` in order under `root` (see the module docstring)."""
+def run_page(page: Path, root: Path, rules: PageRules = PageRules(), slow: bool = False) -> PageRun:
+    """Run every block of `page` in order under `root` (see the module docstring); blocks
+    marked ``<!-- doc: slow -->`` only when `slow`."""
     work, env = doc_env(root)
     name, ran = _name(page), []
     for block in blocks(page.read_text()):
@@ -249,7 +255,9 @@ def run_page(page: Path, root: Path, rules: PageRules = PageRules()) -> PageRun:
         if kind == "file" or saved:
             (work / (block.directive[1] if kind == "file" else saved[0])).write_text(block.code)
             continue
-        if kind == "skip" or block.lang not in ("bash", "python", "console"):
+        if kind == "skip" or (kind == "slow" and not slow):
+            continue
+        if block.lang not in ("bash", "python", "console"):
             continue
         if any(phrase in block.code for phrase in rules.skip):
             continue
@@ -258,21 +266,63 @@ def run_page(page: Path, root: Path, rules: PageRules = PageRules()) -> PageRun:
         if block.lang == "console":
             ran += _run_console(name, block, work, env)
             continue
+        started = time.monotonic()
         done = run_code(block.lang, block.code, work, env)
-        output = done.stdout + done.stderr
-        ran.append(Ran(name, block.line, block.code, output, _judge_script(block, done)))
+        output, took = done.stdout + done.stderr, time.monotonic() - started
+        ran.append(Ran(name, block.line, block.code, output, _judge_script(block, done), took))
     return PageRun(page, work, env, ran)
 
 
-_RUNS: dict[Path, PageRun] = {}
+_RUNS: dict[tuple[Path, bool], PageRun] = {}
 
 
 def page_run(
-    page: Path, factory: pytest.TempPathFactory, rules: PageRules = PageRules()
+    page: Path, factory: pytest.TempPathFactory, rules: PageRules = PageRules(), slow=False
 ) -> PageRun:
-    """`run_page` once per page and test session: the doc test and a page's own checks of
-    its numbers share one run."""
-    page = page.resolve()
-    if page not in _RUNS:
-        _RUNS[page] = run_page(page, factory.mktemp(page.stem), rules)
-    return _RUNS[page]
+    """`run_page` once per page (and `slow`) and test session: the doc test and a page's own
+    checks of its numbers share one run."""
+    key = (page.resolve(), slow)
+    if key not in _RUNS:
+        _RUNS[key] = run_page(key[0], factory.mktemp(page.stem), rules, slow)
+    return _RUNS[key]
+
+
+def has_slow_blocks(page: Path) -> bool:
+    return any(b.directive and b.directive[0] == "slow" for b in blocks(page.read_text()))
+
+
+# ---- refreshing a reference page ----------------------------------------------------------------
+def refresh(page: Path) -> int:
+    """Rewrite, in `page`, the output under every console command whose expected lines hold
+    no ``...`` line with what the command prints now (stdout, then stderr, then
+    its exit status), running the page's commands in order in a fresh directory. For
+    reference pages such as docs/commands.md: ``python -m tests.docrun docs/commands.md``.
+    Returns how many commands changed."""
+    import tempfile
+
+    lines, changed = page.read_text().split("\n"), 0
+    exact = [
+        cmd
+        for block in blocks(page.read_text())
+        if block.lang == "console" and not block.code.startswith((" ", "\t"))
+        for cmd in block.commands()
+        if "..." not in cmd.expected
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        work, env = doc_env(Path(tmp))
+        outputs = [run_code("bash", cmd.text, work, env) for cmd in exact]  # in page order
+    for cmd, done in reversed(list(zip(exact, outputs, strict=True))):  # line numbers hold
+        new = (done.stdout + done.stderr).splitlines()
+        if done.returncode:
+            new.append(f"(exit {done.returncode})")
+        old_n = len(cmd.expected) + (1 if cmd.status else 0)
+        if lines[cmd.line : cmd.line + old_n] != new:
+            lines[cmd.line : cmd.line + old_n] = new
+            changed += 1
+    page.write_text("\n".join(lines))
+    return changed
+
+
+if __name__ == "__main__":
+    for name in sys.argv[1:]:
+        print(f"{name}: {refresh(Path(name))} command output(s) rewritten")

@@ -16,7 +16,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.docrun import ROOT, Block, PageRules, blocks, interleaved, matches, page_run, same
+from tests.docrun import (
+    ROOT,
+    Block,
+    PageRules,
+    blocks,
+    has_slow_blocks,
+    interleaved,
+    matches,
+    page_run,
+    same,
+)
 
 README = Path(os.environ.get("README_UNDER_TEST", ROOT / "README.md"))
 PAGES = [README, *sorted((ROOT / "docs").glob("*.md"))]
@@ -35,8 +45,18 @@ def _id(page: Path) -> str:
 
 @pytest.mark.parametrize("page", PAGES, ids=_id)
 def test_every_block_of_the_page_runs_as_written(page, tmp_path_factory):
+    """Every block but those marked slow (their test is below)."""
     run = page_run(page, tmp_path_factory, RULES.get(page.resolve(), PageRules()))
     assert run.ran, f"{_id(page)} has nothing to run"
+    problems = "\n\n".join(f"{r.problem}\n{r.where()}" for r in run.problems)
+    assert not problems, problems
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", [p for p in PAGES if has_slow_blocks(p)], ids=_id)
+def test_the_page_runs_with_its_slow_blocks(page, tmp_path_factory):
+    """The whole page, the blocks marked ``<!-- doc: slow -->`` included (daemons, waits)."""
+    run = page_run(page, tmp_path_factory, RULES.get(page.resolve(), PageRules()), slow=True)
     problems = "\n\n".join(f"{r.problem}\n{r.where()}" for r in run.problems)
     assert not problems, problems
 
@@ -60,8 +80,26 @@ def test_the_readme_prints_what_it_promises(tmp_path_factory):
 
 def test_the_readme_links_the_docs():
     text = README.read_text()
-    for page in ("docs/pig.md",):
+    for page in ("docs/pig.md", "docs/tutorial.md", "docs/commands.md"):
         assert f"]({page})" in text, f"the README does not link {page}"
+
+
+def test_the_command_reference_has_every_command():
+    """docs/commands.md shows the help of every `hadoop` subcommand (`dfs` is `fs`) and of pig;
+    test_every_block_of_the_page_runs_as_written compares each with the real output."""
+    import mapred.cli  # noqa: F401 - registers jar, job, jobtracker, tasktracker
+    from dfs.cli import cli
+
+    shown = {
+        c.text for b in blocks((ROOT / "docs" / "commands.md").read_text()) for c in b.commands()
+    }
+    missing = [
+        name
+        for name in sorted(set(cli.commands) - {"dfs"})
+        if f"hadoop {name} -help" not in shown and f"hadoop {name}" not in shown
+    ]
+    assert not missing, f"docs/commands.md has no section for hadoop {missing}"
+    assert {"hadoop --help", "pig -help", "pig -help properties", "pig -version"} <= shown
 
 
 def test_every_page_has_something_to_run():
