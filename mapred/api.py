@@ -243,6 +243,8 @@ def job_ref(job: Any) -> str:
 
 
 def _importable(module_name: str, path: str | None) -> bool:
+    if module_name.startswith(_FILE_MODULE):  # loaded by path: no other process has the name
+        return False
     spec = importlib.util.find_spec(module_name) if module_name else None
     if spec is None or not spec.origin:
         return False
@@ -273,6 +275,9 @@ def resolve_job(ref: str | type) -> type:
     return cls
 
 
+_FILE_MODULE = "_mrjob_"  # the prefix of a job file's module name (``hadoop jar job.py``)
+
+
 def _has_class_part(ref: str) -> bool:
     head, sep, tail = ref.rpartition(":")
     return bool(sep) and bool(tail) and "/" not in tail and "\\" not in tail and len(head) > 1
@@ -286,7 +291,7 @@ def _load_module(target: str) -> Any:
                 return module
         if not os.path.exists(path):
             raise JobConfigError(f"job file {target} does not exist")
-        name = "_mrjob_" + os.path.splitext(os.path.basename(path))[0].replace("-", "_")
+        name = _FILE_MODULE + os.path.splitext(os.path.basename(path))[0].replace("-", "_")
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module

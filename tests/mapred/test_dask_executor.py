@@ -258,6 +258,30 @@ def test_configured_intermediate_dir_holds_map_outputs_until_the_job_ends(
     assert not fs.exists(f"{root}/{result.job_id}")  # removed when the job ended
 
 
+def test_a_job_from_a_py_file_travels_by_its_path(dask_cluster, tmp_path):
+    """``hadoop jar wordcount.py``: the file is loaded under a private module name that a
+    worker process cannot import; the job must reach the workers by the file's path."""
+    from mapred.api import resolve_job
+
+    (tmp_path / "my-count.py").write_text(
+        "from mapred.api import Job\n\n"
+        "class MyCount(Job):\n"
+        "    def map(self, offset, line):\n"
+        "        for word in line.split():\n"
+        "            yield word, 1\n\n"
+        "    def reduce(self, word, counts):\n"
+        "        yield word, sum(counts)\n",
+        encoding="utf-8",
+    )
+    job = resolve_job(str(tmp_path / "my-count.py"))  # as hadoop jar loads it
+    lines = text_lines(500, seed=2)
+    path = write(tmp_path / "in.txt", lines)
+    result = bounded(run_job, job, [path], str(tmp_path / "out"), conf(tmp_path, 2), "dask")
+    assert result.succeeded, result.error
+    counts = {k: int(v) for k, v in result.read_output()}
+    assert counts == collections.Counter(w for line in lines for w in line.split())
+
+
 # -- Pig in mapreduce mode, on Dask -------------------------------------------------------------
 def _pig_cases() -> list:
     from tests.piglatin.test_conformance import MR_CASES
