@@ -32,6 +32,13 @@ Policy. Two buffers share one spill/merge path:
   list or tuple of pairs whose keys are distinct) has nothing to combine: into an empty buffer it
   goes the sorting buffer's batched way, a few C-level passes for all of its keys.
 
+The task's last pairs (``consume_last``: what ``map_cleanup`` returns, in-mapper combining's
+dict) into a buffer that holds and spilled nothing, when they fit and need no combining, are
+written as the map output at once: their (sort bytes, key, value) records are dealt to
+partitions, sorted, and written as one msgpack array a chunk at a time, with none of the
+per-record framing, partition prefixes, or batches above (a word count's map task pays this once
+per distinct word, so it is most of what a small split costs beyond reading it).
+
 ``close()`` writes the map output: the in-memory contents directly when nothing was spilled,
 otherwise a merge ``io.sort.factor`` ways at a time of the spills and what is still in memory
 (taken as one more run, never written to a spill of its own), combining again when there were at
@@ -44,8 +51,8 @@ import os
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain, islice, repeat
-from operator import add, itemgetter
+from itertools import chain, compress, islice, repeat
+from operator import add, eq, itemgetter
 from typing import Any
 
 from mapred.merge import Spill, finish_spill, merge_spills, raise_changed_key, write_partitioned
@@ -133,6 +140,7 @@ class _Base:
         self._prefixes = [p.to_bytes(4, "big") for p in range(n)] if n > 1 else [b""]
         # the last batch's mean record size, to size the next batch (unknown: one record)
         self._per_record = float(self.limit)
+        self._final: tuple[str, list] | None = None  # the map output, once a tail wrote it
         os.makedirs(spill_dir, exist_ok=True)
 
     # subclasses provide: consume(pairs), _runs() -> iterator of (partition, sorted records),
@@ -151,8 +159,59 @@ class _Base:
         self.stats.spilled_records += n
         self._reset()
 
+    def consume_last(self, pairs: Iterable[tuple[Any, Any]]) -> None:
+        """Take the task's last pairs (what ``map_cleanup`` returned; nothing comes after them).
+
+        A list, tuple or dict view of pairs into a buffer that holds and spilled nothing, and
+        that fits in it, is written as the map output at once (``_write_tail``); anything else
+        goes in as ``consume`` takes it."""
+        empty = not (self._spills or self._has_data() or self._final)
+        if not (empty and self._tail_ok(pairs) and self._write_tail(pairs)):
+            self.consume(pairs)
+
+    def _tail_ok(self, pairs: Any) -> bool:
+        """Whether `pairs` may be written as they are (a sized collection)."""
+        return type(pairs) in _COLLECTIONS and len(pairs) >= _MIN_BULK
+
+    def _write_tail(self, pairs: Any) -> bool:
+        """Sort and write a sized tail of pairs as the map output file in C-level passes: per
+        partition its (sort bytes, key, value) records, sorted (stably) by sort bytes, go to the
+        file as one msgpack array a chunk at a time (see ``write_partitioned``), never framed or
+        joined per record. False (nothing done) when they are not all pairs, a key has no sort
+        bytes, or they would not fit under the limit."""
+        pairs = pairs if type(pairs) is list else list(pairs)
+        if set(map(len, pairs)) != _PAIR:
+            return False
+        keys, values = list(map(_first, pairs)), list(map(_second, pairs))
+        try:
+            skbs = self._sort_many(keys)
+            kbs = list(map(packb, keys))
+            out_bytes = sum(map(len, kbs)) + len(packb(values)) - _array_header(len(values))
+        except Exception:  # noqa: BLE001 - the general way reports it, record by record
+            return False
+        n = len(pairs)
+        held = out_bytes + sum(map(len, skbs)) + n * _RECORD_MEMORY
+        if held >= self.limit:
+            return False
+        records = list(zip(skbs, keys, values))
+        parts = list(self._many(keys, kbs, skbs)) if self.num_partitions > 1 else None
+        del pairs, keys, values, kbs
+        stats = self.stats
+        stats.output_records += n
+        stats.output_bytes += out_bytes
+        stats.peak_bytes = max(stats.peak_bytes, held)
+        out = os.path.join(self.spill_dir, "file.out")
+        index, written = write_partitioned(out, self.num_partitions, _by_partition(records, parts))
+        stats.spilled_records += written
+        self._final = (out, index)
+        return True
+
     def close(self) -> tuple[str, list]:
         """Write the final map output file; returns (path, index)."""
+        if self._final is not None:
+            if self._spills or self._has_data():
+                raise RuntimeError("map output consumed after the task's last pairs")
+            return self._final
         out = os.path.join(self.spill_dir, "file.out")
         if not self._spills:
             index, n = self._write(out)
@@ -370,6 +429,11 @@ class CombiningBuffer(_Base):
                 self._consume_records(it)
                 return
 
+    def _tail_ok(self, pairs: Any) -> bool:
+        """A tail is written as it is only when there is nothing to combine: distinct keys (or
+        combining was given up)."""
+        return super()._tail_ok(pairs) and (self.passing or self._distinct_tail(pairs))
+
     def _combining_useless(self) -> bool:
         """Whether the groups since the last spill show too few values per key to combine."""
         seen = self.stats.output_records - self._records_at_reset
@@ -569,6 +633,28 @@ def _packed(bucket: list) -> Iterator[tuple[bytes, bytes]]:
                 yield skb, kb + packb(v)
 
 
+def _by_partition(records: list, parts: list[int] | None) -> Iterator[tuple[int, list]]:
+    """(partition, its records sorted by sort bytes) for ascending partitions: with a few
+    partitions, one ``compress`` pass each; with many, one loop dealing them out."""
+    if parts is None:
+        records.sort(key=_first)
+        yield 0, records
+        return
+    n = max(parts, default=-1) + 1
+    if n <= _COMPRESS_PARTITIONS:
+        buckets = (list(compress(records, map(eq, parts, repeat(p)))) for p in range(n))
+    else:
+        dealt: list[list] = [[] for _ in range(n)]
+        for p, record in zip(parts, records, strict=True):
+            dealt[p].append(record)
+        buckets = iter(dealt)
+    for p, bucket in enumerate(buckets):
+        if bucket:
+            bucket.sort(key=_first)
+            yield p, bucket
+
+
+_COMPRESS_PARTITIONS = 4
 _NOTHING = object()
 _DICT_ITEMS = type({}.items())
 _COLLECTIONS = (list, tuple, _DICT_ITEMS)

@@ -11,7 +11,8 @@ smallest of the blocks' last sort keys is a watermark every record at or below w
 (``bisect`` finds them in each block, one stable ``list.sort`` orders those under it, and the
 records equal to it follow run by run), so the merge is stable by run order, as ``heapq.merge``
 would be, without a Python step per record. Writing is C-level too: each chunk of
-``_WRITE_RECORDS`` records is framed and joined into one bytes object and written with one call
+``_WRITE_RECORDS`` records is framed and joined into one bytes object (decoded records: packed
+as one msgpack array, whose bytes after its header are the records' own) and written with one call
 (``writelines`` would look ``write`` up and call it once per part: twice or three times a record);
 a chunk holds about ``_WRITE_BYTES``, sized by the one before it.
 """
@@ -84,14 +85,20 @@ def write_partitioned(
                     if spill:
                         payloads = map(pack, payloads)
                     data = b"".join(chain.from_iterable(zip(map(pack, keys), payloads)))
-                else:
-                    data = b"".join(map(pack, chain.from_iterable(chunk)))
+                else:  # one msgpack array of the chunk's fields is their packs after a header
+                    flat = list(chain.from_iterable(chunk))
+                    data = memoryview(pack(flat))[_array_header(len(flat)) :]
                 write(data)
                 size[0] = max(1, min(_WRITE_RECORDS, len(chunk) * _WRITE_BYTES // (len(data) + 1)))
                 count += len(chunk)
             index[p] = (start, f.tell() - start, count)
             total += count
     return index, total
+
+
+def _array_header(n: int) -> int:
+    """Bytes of the msgpack header of an array of `n` items."""
+    return 1 if n < 16 else 3 if n < 65536 else 5
 
 
 def _chunks(records: Iterable[Record], size: list[int]) -> Iterator[Sequence[Record]]:

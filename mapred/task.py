@@ -259,7 +259,7 @@ def run_map_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
         stage = "cleanup"
         tail = _hook(job, "map_cleanup", "cleanup")()
         if tail is not None:
-            sink.consume(tail)
+            sink.consume_last(tail)
     except Exception as e:
         sink.abort()
         name = type(job).__name__
@@ -386,6 +386,7 @@ class _BufferSink:
         )
         self.buffer = (CombiningBuffer if combine else SortingBuffer)(**kwargs)
         self.consume = self.buffer.consume
+        self.consume_last = self.buffer.consume_last  # map_cleanup's pairs: nothing after them
 
     def close(self) -> list:
         path, index = self.buffer.close()
@@ -459,6 +460,8 @@ class _DirectSink:
 
     def consume(self, pairs: Iterable[tuple[Any, Any]]) -> None:
         self.records += _write_pairs(self.writer, pairs)
+
+    consume_last = consume
 
     def close(self) -> None:
         self.writer.close()
