@@ -350,13 +350,15 @@ def test_pig_accepts_x_dask(dask_cluster, tmp_path, capsys, monkeypatch):
 
 # -- failures -----------------------------------------------------------------------------------
 class SlowCount(Job):
-    """Word count whose maps are slow, each leaving ``<pid>-<attempt>`` in ``test.pids``."""
+    """Word count that sleeps ``test.delay`` s a line and ``test.reduce.delay`` s a word, each
+    task leaving ``<pid>-<attempt>`` in ``test.pids`` first."""
 
     def setup(self) -> None:
         pids = self.context.get("test.pids")
         if pids:
             Path(pids, f"{os.getpid()}-{self.context.task_id}").touch()
         self.delay = float(self.context.get("test.delay", 0.0))
+        self.reduce_delay = float(self.context.get("test.reduce.delay", 0.0))
 
     def map(self, offset: int, line: str) -> Iterator[tuple[str, int]]:
         time.sleep(self.delay)
@@ -364,6 +366,7 @@ class SlowCount(Job):
             yield word, 1
 
     def reduce(self, word: str, counts: Iterator[int]) -> Iterator[tuple[str, int]]:
+        time.sleep(self.reduce_delay)
         yield word, sum(counts)
 
 
@@ -392,8 +395,12 @@ def _wait_for(predicate, timeout: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-@pytest.mark.parametrize("reducers", [2, 0])
-def test_worker_killed_mid_job_gives_exactly_once_output(dask_cluster, tmp_path, reducers):
+@pytest.mark.parametrize(
+    ("phase", "reducers"),
+    [("_m_", 2), ("_m_", 0), pytest.param("_r_", 2, marks=pytest.mark.slow)],
+    ids=["map", "map-only", "reduce"],
+)
+def test_worker_killed_mid_job_gives_exactly_once_output(dask_cluster, tmp_path, phase, reducers):
     client = distributed.Client(dask_cluster)
     try:
         worker_pids = set(client.run(os.getpid).values())
@@ -403,7 +410,8 @@ def test_worker_killed_mid_job_gives_exactly_once_output(dask_cluster, tmp_path,
     path = write(tmp_path / "in.txt", lines)
     pids = tmp_path / "pids"
     pids.mkdir()
-    settings = conf(tmp_path, reducers, **{"test.pids": str(pids), "test.delay": 0.002})
+    delays = {"test.delay": 0.002, "test.reduce.delay": 0.2 if phase == "_r_" else 0}
+    settings = conf(tmp_path, reducers, **{"test.pids": str(pids), **delays})
     settings["mapreduce.input.fileinputformat.split.maxsize"] = 8_000  # 6 maps, ~0.3 s each
     out = str(tmp_path / "out")
     box: dict = {}
@@ -411,7 +419,8 @@ def test_worker_killed_mid_job_gives_exactly_once_output(dask_cluster, tmp_path,
         target=lambda: box.setdefault("r", run_job(SlowCount, [path], out, settings, "dask"))
     )
     job.start()
-    first = _wait_for(lambda: [p.name for p in pids.iterdir()], 60, "a map to start")[0]
+    started = lambda: [p.name for p in pids.iterdir() if phase in p.name]  # noqa: E731
+    first = _wait_for(started, 60, f"a {phase} task to start")[0]
     victim, attempt = int(first.split("-")[0]), first.split("-", 1)[1]
     assert victim in worker_pids
     os.kill(victim, signal.SIGKILL)
