@@ -11,7 +11,10 @@ field casts, builtin and UDF functions, expressions it has no inline form for (c
 tail (what emits the map output records). A row that does not have the width the plan
 promises (a short intermediate record, a bag element of another width) takes the closure
 pipeline instead, from the step where it stops fitting, so every row gets exactly what the
-closures give.
+closures give. The same generator writes the per-value codecs inlined in such code: byte
+sort keys (`key_encoder`, `row_encoder`, `order_encoder`), PigStorage's output line
+(`text_line_tail`), and the int/long/double fields of an input line converted in place
+(plain ASCII text only; the loader's exact caster decides anything else).
 
 The source is built from the plan only, never from data: constants and callables live in a
 namespace under generated names (short strings and numbers are written as Python literals by
@@ -40,6 +43,7 @@ __all__ = [
     "RecordSource",
     "generate_map_pipeline",
     "key_encoder",
+    "order_encoder",
     "row_encoder",
     "text_line_tail",
 ]
@@ -178,7 +182,7 @@ class _Generator:
             null = f"{key} is None" if len(keyed.keys) == 1 else None
         template = _KEY_TEMPLATES.get(keyed.keys[0].type) if len(keyed.keys) == 1 else None
         if template is not None:  # one key of a known type: its sort bytes inline
-            self.ns.update(_sb=data.sort_bytes, _nb=data.number_sort_bytes)
+            self.ns.update(_KEY_NAMES)
             key_bytes = template.format(x=key)
         else:
             key_bytes = f"{self.const('key', keyed.encode)}({key})"
@@ -210,15 +214,39 @@ class _Generator:
         self.emit(2, f"if len(_f) < {tf.width}:")
         self.emit(3, f"_f += {pad}[len(_f):]")
         cols = []
-        for column, cast in tf.fields:
+        types = tf.types if len(tf.types) == len(tf.fields) else (None,) * len(tf.fields)
+        for (column, cast), type_name in zip(tf.fields, types):
             c = self.fresh("c")
             if cast is None:
                 self.emit(2, f"{c} = _f[{column}] or None")
             else:
-                fn = self.const("cast", cast)
-                self.emit(2, f"{c} = {fn}(_x) if (_x := _f[{column}]) else None")
+                self.text_cast(c, column, self.const("cast", cast), type_name)
             cols.append(c)
         return cols
+
+    def text_cast(self, c: str, column: int, fn: str, type_name: str | None) -> None:
+        """`c` = field `column` converted by `fn` (the loader's exact caster), or inline for
+        text whose value is plain: ASCII digits of an int/long short enough to be in range;
+        for a double, what `float` reads that is ASCII, finite and has no '_' (exactly when
+        the caster returns ``float(text)`` itself). Anything else, `fn` decides."""
+        digits = {"int": 10, "long": 19}.get(type_name or "")
+        if digits is not None:
+            self.emit(2, f"{c} = int(_x) if (_x := _f[{column}]).isdigit() and _x.isascii() "
+                         f"and len(_x) < {digits} else ({fn}(_x) if _x else None)")
+            return
+        if type_name != "double":
+            self.emit(2, f"{c} = {fn}(_x) if (_x := _f[{column}]) else None")
+            return
+        self.emit(2, f"if _x := _f[{column}]:")
+        self.emit(3, "try:")
+        self.emit(4, f"{c} = float(_x)")
+        self.emit(3, "except ValueError:")
+        self.emit(4, f"{c} = {fn}(_x)")
+        self.emit(3, "else:")
+        self.emit(4, f"if {c} - {c} != 0 or '_' in _x or not _x.isascii():")
+        self.emit(5, f"{c} = {fn}(_x)")
+        self.emit(2, "else:")
+        self.emit(3, f"{c} = None")
 
     def misfit(self, depth: int, value: str, width: int, slow: RecordFn, row: str) -> None:
         """Rows of another width than the plan's take the closures from here."""
@@ -449,7 +477,15 @@ _FIELD_TEMPLATES = {
     DataType.CHARARRAY: "({x} if type({x}) is str else _text({x}))",
     DataType.INT: "(str({x}) if type({x}) is int else _text({x}))",
     DataType.LONG: "(str({x}) if type({x}) is int else _text({x}))",
-    DataType.DOUBLE: "(_double({x}) if type({x}) is float else _text({x}))",
+    # a double of fewer than 16 digits in [1e-3, 1e7): repr, as `data.format_double` gives
+    DataType.DOUBLE: (
+        "((_r if 1e-3 <= abs({x}) < 1e7 and len(_r := repr({x})) < 17 else _double({x}))"
+        " if type({x}) is float else _text({x}))"
+    ),
+    DataType.FLOAT: "(_double({x}) if type({x}) is float else _text({x}))",
+    DataType.MAP: "(_map({x}) if type({x}) is dict else _text({x}))",
+    DataType.BAG: "(_bag({x}) if type({x}) is list else _text({x}))",
+    DataType.TUPLE: "(_tuple({x}) if type({x}) is tuple else _text({x}))",
 }
 
 
@@ -464,6 +500,7 @@ def text_line_tail(
     fields = [_FIELD_TEMPLATES.get(t, "_text({x})").format(x=x) for t, x in zip(types, names)]
     joined = f" + {gen.literal(sep)} + ".join(fields) or "''"
     gen.ns.update(_text=_field_text, _double=data.format_double, _fmt=fmt, _NotText=_NotText)
+    gen.ns.update(_map=data.format_map, _bag=data.format_bag, _tuple=data.format_tuple)
     gen.emit(0, "def line(t):")
     gen.emit(1, f"if len(t) != {len(types)}:")
     gen.emit(2, "return [(None, _fmt(t))]")
@@ -480,10 +517,21 @@ _KEY_TEMPLATES = {
         "(b'\\x06' + {x}.encode('utf-8', 'surrogatepass').replace(b'\\x00', b'\\x00\\xff')"
         " + b'\\x00\\x00' if type({x}) is str else _sb({x}))"
     ),
-    DataType.INT: "(_nb({x}) if type({x}) is int else _sb({x}))",
-    DataType.LONG: "(_nb({x}) if type({x}) is int else _sb({x}))",
-    DataType.DOUBLE: "(_nb({x}) if type({x}) is float else _sb({x}))",
+    # a number >= 0 below 2**63: its record in one struct call (`data.pack_number_key`)
+    DataType.INT: (
+        "(_np(3, -float({x}), 0, {x} + 9223372036854775808) if type({x}) is int"
+        " and 0 <= {x} < 9223372036854775808 else _sb({x}))"
+    ),
+    DataType.LONG: (
+        "(_np(3, -float({x}), 0, {x} + 9223372036854775808) if type({x}) is int"
+        " and 0 <= {x} < 9223372036854775808 else _sb({x}))"
+    ),
+    DataType.DOUBLE: (
+        "(_np(3, -({x} + 0.0), 0, int({x}) + 9223372036854775808 if {x}.is_integer() else 0)"
+        " if type({x}) is float and 0.0 <= {x} < 9.223372036854776e18 else _sb({x}))"
+    ),
 }
+_KEY_NAMES = {"_sb": data.sort_bytes, "_np": data.pack_number_key}
 
 
 def key_encoder(types: Sequence[DataType]) -> Callable[[Any], bytes]:
@@ -507,9 +555,31 @@ def row_encoder(types: Sequence[DataType]) -> Callable[[tuple], bytes]:
     return _encoder(types, tuple_of=True)
 
 
+def order_encoder(
+    types: Sequence[DataType], descending: Sequence[bool]
+) -> Callable[[Sequence[Any]], bytes]:
+    """`data.order_bytes(values, descending)` of ORDER BY key values whose expressions have
+    these types, generated as `key_encoder` does: each component's bytes inline, a DESC one
+    complemented (values of another count: `order_bytes` itself)."""
+    gen = _Generator(None)
+    gen.ns.update(_KEY_NAMES, _ob=data.order_bytes, _desc=tuple(descending))
+    gen.ns["_complement"] = data.COMPLEMENT
+    names = [f"k{i}" for i in range(len(types))]
+    parts = []
+    for t, x, d in zip(types, names, descending):
+        part = _KEY_TEMPLATES.get(t, "_sb({x})").format(x=x)
+        parts.append(f"{part}.translate(_complement)" if d else part)
+    gen.emit(0, "def order_key(k):")
+    gen.emit(1, f"if len(k) != {len(types)}:")
+    gen.emit(2, "return _ob(k, _desc)")
+    gen.emit(1, f"{''.join(n + ', ' for n in names)}= k")
+    gen.emit(1, "return " + (" + ".join(parts) or "b''"))
+    return Pipeline("order_key", "\n".join(gen.lines) + "\n", gen.ns).function()
+
+
 def _encoder(types: Sequence[DataType], tuple_of: bool) -> Callable[[Any], bytes]:
     gen = _Generator(None)
-    gen.ns.update(_sb=data.sort_bytes, _nb=data.number_sort_bytes)
+    gen.ns.update(_KEY_NAMES)
     names = [f"k{i}" for i in range(len(types))] if tuple_of else ["k"]
     fields = [_KEY_TEMPLATES.get(t, "_sb({x})").format(x=x) for t, x in zip(types, names)]
     gen.emit(0, "def key_bytes(k):")

@@ -157,7 +157,9 @@ class LoadFunc:
             return _identity
         if type_name == "chararray":
             to_chararray = data.to_chararray
-            return lambda v: v.decode("utf-8", "replace") if type(v) is bytes else to_chararray(v, warn)
+            return lambda v: (
+                v.decode("utf-8", "replace") if type(v) is bytes else to_chararray(v, warn)
+            )
         if type_name in ("tuple", "bag", "map"):
             return data.complex_caster(type_name, inner, warn)
         fn = data.CASTS[type_name]
@@ -235,11 +237,14 @@ def _strip_newline(line: bytes | str) -> bytes | str:
 class TextFields:
     """How PigStorage turns a text line into a tuple: split on `delimiter`, pad to `width`
     with empty fields; then for each (column, cast) of `fields`: an empty field is null, else
-    ``cast(field)`` (None: the str itself, a chararray)."""
+    ``cast(field)`` (None: the str itself, a chararray). A code generator may convert a
+    field of type int/long/double itself for the plain text it is sure of (ASCII digits)
+    and must call `cast` for anything else: `cast` decides every unusual field."""
 
     delimiter: str
     width: int
     fields: tuple[tuple[int, Callable[[str], Any] | None], ...]
+    types: tuple[str, ...] = ()  # each field's declared type (code generators inline casts)
 
 
 class PigStorage(LoadFunc, StoreFunc):
@@ -259,7 +264,8 @@ class PigStorage(LoadFunc, StoreFunc):
 
     def set_source(self, path: str) -> None:
         """The file being read, for -tagFile (its name) / -tagPath (its path) as field 0."""
-        self._source = (path if self.tag == "path" else path.rstrip("/").rsplit("/", 1)[-1]).encode()
+        name = path if self.tag == "path" else path.rstrip("/").rsplit("/", 1)[-1]
+        self._source = name.encode()
 
     def parse_line(self, line: bytes | str) -> tuple:
         line = _strip_newline(line)
@@ -289,7 +295,7 @@ class PigStorage(LoadFunc, StoreFunc):
         columns = self.projection if self.projection is not None else range(len(specs))
         picks = tuple((c, _text_caster(specs[c][1], specs[c][2], self._casters[c], self.warn))
                       for c in columns)
-        return TextFields(self.delimiter, len(specs), picks)
+        return TextFields(self.delimiter, len(specs), picks, tuple(specs[c][1] for c in columns))
 
     def line_parser(self) -> Callable[[str], tuple]:
         """Split once on the delimiter, convert only the schema's (or the pushed

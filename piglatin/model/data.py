@@ -416,15 +416,14 @@ def format_datetime(d: datetime) -> str:
 
 def format_double(x: float) -> str:
     """Java's Double.toString (Float.toString for values exact in single precision)."""
+    if 1e-3 <= abs(x) < 1e7 and len(r := repr(x)) < 17:
+        return r  # fewer than 16 digits, positional in both Python and Java
     if x != x:
         return "NaN"
     if x in (math.inf, -math.inf):
         return "Infinity" if x > 0 else "-Infinity"
     if x == 0:
         return "-0.0" if math.copysign(1, x) < 0 else "0.0"
-    r = repr(x)
-    if len(r) < 17 and 1e-3 <= abs(x) < 1e7:
-        return r  # fewer than 16 digits, positional in both Python and Java
     sign, digits, exp = Decimal(repr(x)).normalize().as_tuple()
     if len(digits) >= 16 and _to_float32(x) == x:  # a widened float: print as Float does
         sign, digits, exp = Decimal(_shortest_float32(x)).normalize().as_tuple()
@@ -459,24 +458,47 @@ def format_value(v: Any) -> str:
     raise TypeError(f"not a Pig value: {type(v).__name__}")
 
 
+# The formatters below first try the common shapes in one comprehension with no call per
+# item (a map's values bytes, a bag's tuples one map each: what PigStorage loads for map[]
+# and bag{(map[])}); any other value raises inside it (AttributeError: no .decode or .items;
+# ValueError: not a 1-tuple, or bytes that are not UTF-8; TypeError, KeyError) and the row
+# is formatted item by item instead, the same text either way.
+_ODD = (AttributeError, TypeError, ValueError, KeyError)
+
+
 def format_tuple(t: tuple) -> str:
-    return "(" + ",".join([format_value(f) for f in t]) + ")"
+    try:
+        return "(" + ",".join([_FORMATTERS[type(f)](f) for f in t]) + ")"
+    except _ODD:
+        return "(" + ",".join([format_value(f) for f in t]) + ")"
 
 
 def format_bag(b: list) -> str:
+    if not b:
+        return "{}"
+    first = b[0]
+    if type(first) is tuple and len(first) == 1 and type(first[0]) is dict:
+        try:  # a bag of maps of bytes: {([k#v,k#v]),([k#v])}
+            items = [",".join([k + "#" + v.decode() for k, v in m.items()]) for (m,) in b]
+            return "{([" + "]),([".join(items) + "])}"
+        except _ODD:
+            pass
     return "{" + ",".join([format_tuple(t) for t in b]) + "}"
 
 
 def format_map(m: dict) -> str:
-    return "[" + ",".join([f"{k}#{format_value(v)}" for k, v in m.items()]) + "]"
+    try:  # values bytes (map[] loaded from text), keys str
+        return "[" + ",".join([k + "#" + v.decode() for k, v in m.items()]) + "]"
+    except _ODD:
+        return "[" + ",".join([f"{k}#{format_value(v)}" for k, v in m.items()]) + "]"
 
 
 _FORMATTERS: dict[type, Callable[[Any], str]] = {
-    type(None): lambda v: "",
-    int: str,
-    str: lambda v: v,
+    type(None): {None: ""}.__getitem__,
+    int: int.__repr__,
+    str: str.__str__,
     float: format_double,
-    bool: lambda v: "true" if v else "false",
+    bool: {True: "true", False: "false"}.__getitem__,
     bytes: lambda v: v.decode("utf-8", "replace"),
     tuple: format_tuple,
     list: format_bag,
@@ -607,16 +629,30 @@ def _ordered_bits(x: float) -> int:
     return bits ^ _ALL_ONES if bits >> 63 else bits | _BIAS
 
 
+# A number's record is tag 3, its double's bits ordered like the doubles (8 bytes), then
+# 9 bytes that order the integers sharing one double: 0 and the biased value of an integer
+# below 2**63, zeros for a fraction. A double x >= 0 has its ordered bits in the bytes of
+# -x (the sign bit set, the rest its own), so its whole record is ONE struct call.
+_num_positive = struct.Struct(">BdBQ").pack
+_BIAS_F = float(_BIAS)
+pack_number_key = _num_positive
+"""``pack_number_key(3, -float(x), 0, q)``: `sort_bytes` of a number x with 0 <= x < 2**63,
+where q is ``int(x) + 2**63`` for an integral x, else 0 (code generators inline it)."""
+
+
 def _num_bytes(x: Any) -> bytes:
     if type(x) is float:
+        if 0.0 <= x < _BIAS_F:  # not NaN; -0.0 too: (-0.0 + 0.0) is 0.0, as in sort_key
+            return _num_positive(3, -(x + 0.0), 0, int(x) + _BIAS if x.is_integer() else 0)
         if x != x:
             return b"\x03" + b"\xff" * 17
-        x += 0.0  # -0.0 == 0.0, as in sort_key
         if not -_BIAS <= x < _BIAS:  # past every int: after (before) ints of equal float
             return b"\x03" + _float_bytes(x) + (b"\xff" * 9 if x > 0 else bytes(9))
         if not x.is_integer():
             return _num_record(3, _ordered_bits(x), 0, 0)
         return _num_record(3, _ordered_bits(x), 0, int(x) + _BIAS)
+    if 0 <= x < _BIAS:
+        return _num_positive(3, -float(x), 0, x + _BIAS)
     if -_BIAS <= x < _BIAS:  # a long: its 9-byte biased value starts with a zero byte
         return _num_record(3, _ordered_bits(float(x)), 0, x + _BIAS)
     return b"\x03" + _float_bytes(float(x)) + (x + _BIAS).to_bytes(9, "big", signed=True)
@@ -652,10 +688,12 @@ _BYTERS: dict[type, Callable[[Any], bytes]] = {
     float: _num_bytes,
     datetime: lambda v: b"\x04" + (to_millis(v) * 1000 + v.microsecond % 1000 + _BIAS).to_bytes(
         10, "big"),
-    bytes: lambda v: _text_bytes(b"\x05", v),
-    str: lambda v: _text_bytes(b"\x06", v.encode("utf-8", "surrogatepass")),
-    dict: lambda v: b"\x07" + _size(len(v)) + b"".join(sorted(
-        [_text_bytes(b"", k.encode("utf-8", "surrogatepass")) + sort_bytes(x) for k, x in v.items()])),
+    bytes: lambda v: b"\x05" + v.replace(b"\x00", b"\x00\xff") + b"\x00\x00",
+    str: lambda v: b"\x06" + v.encode("utf-8", "surrogatepass").replace(b"\x00", b"\x00\xff")
+    + b"\x00\x00",
+    dict: lambda v: b"\x07" + _size(len(v)) + b"".join(sorted([
+        _text_bytes(b"", k.encode("utf-8", "surrogatepass")) + sort_bytes(x)
+        for k, x in v.items()])),
     tuple: lambda v: b"\x08" + _size(len(v)) + b"".join([
         f(x) if (f := _BYTERS.get(type(x))) is not None else sort_bytes(x) for x in v]),
     list: lambda v: b"\x09" + _size(len(v)) + b"".join(sorted([sort_bytes(t) for t in v])),
@@ -664,11 +702,16 @@ _BYTERS: dict[type, Callable[[Any], bytes]] = {
 
 def order_bytes(values: Sequence[Any], descending: Sequence[bool]) -> bytes:
     """Byte sort key of ORDER BY key values; a DESC component has its bytes complemented."""
-    parts = []
-    for v, d in zip(values, descending):
-        b = sort_bytes(v)
-        parts.append(b.translate(_COMPLEMENT) if d else b)
+    byters = _BYTERS
+    parts = [
+        (byters[type(v)](v) if type(v) in byters else sort_bytes(v)).translate(_COMPLEMENT)
+        if d
+        else (byters[type(v)](v) if type(v) in byters else sort_bytes(v))
+        for v, d in zip(values, descending)
+    ]
     return b"".join(parts)
 
 
 _COMPLEMENT = bytes(range(255, -1, -1))
+COMPLEMENT = _COMPLEMENT
+"""The `bytes.translate` table that complements every byte (a DESC key component)."""
