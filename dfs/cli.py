@@ -54,14 +54,24 @@ class CommandLineError(ValueError):
     """A mistake in the command line; printed as one line, exit status 255."""
 
 
-def _scan_generic(args: Sequence[str]) -> tuple[dict[str, str], list[str], bool, list[str]]:
-    """Split leading generic options off `args`: (-D overrides, -conf files, --debug, rest)."""
+#: a command's own flags that are spelled like a generic option: ``hadoop fsck -files`` is
+#: fsck's file listing, never the distributed cache (which fsck has no use for)
+_OWN_FLAGS = {"fsck": frozenset({"-files"})}
+
+
+def _scan_generic(
+    args: Sequence[str], own: frozenset[str] = frozenset()
+) -> tuple[dict[str, str], list[str], bool, list[str]]:
+    """Split leading generic options off `args`: (-D overrides, -conf files, --debug, rest).
+    `own`: the command's flags that end the generic options though spelled like one."""
     overrides: dict[str, str] = {}
     conf_files: list[str] = []
     debug = False
     i = 0
     while i < len(args):
         arg = args[i]
+        if arg in own:
+            break
         if arg == "--debug":
             debug, i = True, i + 1
         elif arg == "--":
@@ -88,7 +98,7 @@ def _scan_generic(args: Sequence[str]) -> tuple[dict[str, str], list[str], bool,
 
 
 def parse_generic_options(
-    args: Sequence[str], base: Configuration | None = None
+    args: Sequence[str], base: Configuration | None = None, own: frozenset[str] = frozenset()
 ) -> tuple[Configuration, list[str]]:
     """Parse Hadoop's generic options at the start of `args` into a Configuration.
 
@@ -99,7 +109,7 @@ def parse_generic_options(
     >>> conf.get_int("dfs.replication"), conf.get("a"), rest
     (2, 'b=c', ['-ls', '/'])
     """
-    overrides, conf_files, _debug, rest = _scan_generic(args)
+    overrides, conf_files, _debug, rest = _scan_generic(args, own)
     conf = base.copy() if base is not None else Configuration()
     for path in conf_files:
         conf.update(read_site_file(_existing(path)))
@@ -145,7 +155,7 @@ def run_command(
             level=logging.DEBUG, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
     try:
-        conf, rest = parse_generic_options(args)
+        conf, rest = parse_generic_options(args, own=_OWN_FLAGS.get(name, frozenset()))
     except (Exception, KeyboardInterrupt) as e:  # noqa: BLE001 - see _failed
         return _failed(e, _reported_as(name, args), debug, None)
     try:
@@ -374,6 +384,14 @@ def fs_main(conf: Configuration, args: list[str]) -> int:
 
     if args[:1] and args[0] in HELP_FLAGS:  # Hadoop's -help, and -h/--help with it
         args = ["-help", *args[1:]]
+    default = conf.get_str("fs.defaultFS") or "dfs:///"
+    scheme = default.partition(":")[0] if ":" in default else ""
+    if scheme.lower() != "dfs":  # -fs file:/// must not list the DFS as if it were local
+        raise ConfigError(
+            f'No FileSystem for scheme "{scheme or default}" (fs.defaultFS={default}): hadoop '
+            "fs works on the cluster's filesystem, dfs:///; -put, -get and -cp file:... copy "
+            "local files in and out"
+        )
     return FsShell(lambda: _open_client(conf)).run(args)
 
 

@@ -270,7 +270,17 @@ def run_page(page: Path, root: Path, rules: PageRules = PageRules(), slow: bool 
         done = run_code(block.lang, block.code, work, env)
         output, took = done.stdout + done.stderr, time.monotonic() - started
         ran.append(Ran(name, block.line, block.code, output, _judge_script(block, done), took))
+    _stop_daemons(env)
     return PageRun(page, work, env, ran)
+
+
+def _stop_daemons(env: dict[str, str]) -> None:
+    """A page that started daemons and failed before stopping them leaves none running."""
+    run_dir = Path(env["MINIHADOOP_HOME"]) / "run"
+    if run_dir.is_dir() and any(run_dir.glob("*.pid")):
+        subprocess.run(
+            ["hadoop", "stop-cluster"], env=env, capture_output=True, timeout=120, check=False
+        )
 
 
 _RUNS: dict[tuple[Path, bool], PageRun] = {}

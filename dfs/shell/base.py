@@ -195,6 +195,7 @@ class DotPaths:
         self._client = client
 
     def fix(self, path: str) -> str:
+        check_scheme(path)
         if "." not in path:
             return path
         prefix, rest = "", path
@@ -228,6 +229,25 @@ class DotPaths:
             return attr(self.fix(path), *args, **kwargs)
 
         return call
+
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def check_scheme(path: str) -> None:
+    """Refuse a URI of a filesystem this shell has no client for, in Hadoop's words (its
+    UnsupportedFileSystemException), saying which one it reaches: ``hdfs://host:9000/x``
+    from a Hadoop tutorial would otherwise be an invalid path name (':' in a component)."""
+    m = _SCHEME.match(path)
+    if m is None or m.group(1).lower() == "dfs":
+        return
+    local = (
+        "; -put, -get and -cp file:... copy local files in and out" if m.group(1) == "file" else ""
+    )
+    raise PathError(
+        f'No FileSystem for scheme "{m.group(1)}": hadoop fs works on the cluster\'s '
+        f"filesystem, dfs:/// (write /path or dfs:///path){local}"
+    )
 
 
 def parse_options(spec: CommandSpec, args: list[str]) -> tuple[dict[str, Any], list[str]]:
@@ -323,6 +343,7 @@ class ShellBase:
     # ---- paths --------------------------------------------------------------------------------
     def expand(self, client: Any, pattern: str) -> list[Item]:
         """Glob `pattern` into items; no match raises the ``No such file or directory`` line."""
+        check_scheme(pattern)
         if not pathglob.has_glob(pattern):  # escapes dropped, as PathData.expandAsGlob
             path = pathglob.unescape(pattern)
             try:
@@ -458,7 +479,7 @@ def _safe_resolve(client: Any, path: str) -> str | None:
         return None
     try:
         return client.resolve(pathglob.unescape(path))
-    except (DFSError, ValueError):
+    except (DFSError, PathError, ValueError):
         return None
 
 

@@ -1,0 +1,72 @@
+"""Mistakes a newcomer makes with `hadoop fs` and `hadoop fsck`, found by trying the project as
+one (issue 16): each gets one clear line and the right exit status, never a misleading one.
+
+Hadoop's own answers are the reference: a URI of a filesystem the shell has no client for is
+``No FileSystem for scheme "hdfs"`` (Hadoop 3's UnsupportedFileSystemException); `-fs` names the
+default filesystem for the command; `fsck <path> -files -blocks` lists files and blocks.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.dfs.test_shell import Hadoop, local
+
+
+@pytest.fixture
+def hadoop(tmp_path, monkeypatch) -> Hadoop:
+    h = Hadoop(monkeypatch, str(tmp_path / "home"))
+    assert h("namenode", "-format").exit_code == 0
+    return h
+
+
+@pytest.mark.parametrize(
+    ("args", "scheme"),
+    [
+        (("-ls", "hdfs://localhost:9000/"), "hdfs"),  # what every Hadoop tutorial types
+        (("-cat", "hdfs://localhost:9000/user/x.txt"), "hdfs"),
+        (("-ls", "file:///tmp"), "file"),
+        (("-mkdir", "-p", "s3a://bucket/dir"), "s3a"),
+    ],
+)
+def test_a_uri_of_another_filesystem_is_named_as_such(hadoop, args, scheme):
+    r = hadoop.fs(*args)
+    assert r.exit_code == 1, r.output
+    name = args[0][1:]
+    line = r.stderr.splitlines()[0]
+    assert line.startswith(f'{name}: No FileSystem for scheme "{scheme}"'), r.stderr
+    assert "dfs:///" in line  # says which filesystem the shell does reach
+    assert "is not allowed in a path component" not in r.stderr
+    assert len(r.stderr.splitlines()) == 1
+
+
+def test_a_dfs_uri_with_a_host_still_works(hadoop, tmp_path):
+    assert (
+        hadoop.fs("-put", str(local(tmp_path, "a", b"abc")), "dfs://localhost:8020/a").exit_code
+        == 0
+    )
+    r = hadoop.fs("-cat", "dfs:///a")
+    assert (r.exit_code, r.stdout) == (0, "abc")
+
+
+def test_fs_with_another_default_filesystem_is_refused_not_ignored(hadoop):
+    """`hadoop fs -fs file:/// -ls /` listed the DFS root as if -fs were not there."""
+    r = hadoop("fs", "-fs", "file:///", "-ls", "/")
+    assert r.exit_code == 1, r.output
+    assert r.stdout == ""
+    assert 'No FileSystem for scheme "file"' in r.stderr and "fs.defaultFS" in r.stderr, r.stderr
+    r = hadoop("fs", "-D", "fs.defaultFS=dfs://localhost:8020", "-ls", "/")
+    assert r.exit_code == 0, r.output
+
+
+def test_fsck_files_before_the_path_is_fscks_own_flag(hadoop, tmp_path):
+    """`-files` is also a generic option (the distributed cache); fsck has no use for that one,
+    so `hadoop fsck -files -blocks /` is fsck's listing, not a cache file named -blocks."""
+    assert hadoop.fs("-put", str(local(tmp_path, "f", b"x" * 10)), "/f").exit_code == 0
+    r = hadoop("fsck", "-files", "-blocks", "/")
+    assert r.exit_code == 0, r.output
+    assert "/f 10 bytes, replicated: replication=3, 1 block(s):  OK" in r.stdout, r.stdout
+    assert "0. BP-" in r.stdout
+    r = hadoop("fsck", "-files")
+    assert r.exit_code == 0, r.output
+    assert "/f 10 bytes" in r.stdout
