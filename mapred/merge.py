@@ -210,20 +210,27 @@ def combine_sorted(
 ) -> Iterator[Record]:
     """Run the combiner over each run of equal sort keys, streaming the values.
 
-    ``stats[0]`` += records fed to the combiner, ``stats[1]`` += records it emitted."""
+    ``stats[0]`` += records fed to the combiner (every record of the run, whether or not the
+    combiner read it: Hadoop's reduce context counts each record it passes, skipped ones too),
+    ``stats[1]`` += records it emitted."""
     for skb, group in groupby(records, key=_first):
         _, key, value = next(group)
+        stats[0] += 1
         out = combine(key, _counted_values(value, group, stats))  # noqa: B031 - one pass
         for k, v in out or ():
             if k != key:
                 raise_changed_key(key, k)
             stats[1] += 1
             yield skb, key, v
+        stats[0] += sum(map(_one, group))  # noqa: B031 - the values it left unread
+
+
+def _one(record: Record) -> int:
+    return 1
 
 
 def _counted_values(first: Any, group: Iterator[Record], stats: list[int]) -> Iterator[Any]:
-    stats[0] += 1
-    yield first
+    yield first  # counted by the caller
     for record in group:
         stats[0] += 1
         yield record[2]
