@@ -18,8 +18,9 @@ that dies mid-attempt is Dask's to handle: it runs the same attempt again elsewh
 attempt's future is released at once, so Dask never re-runs an attempt whose result was seen.
 
 Map outputs (``mapreduce.dask.intermediate.dir``, default: under the job's local directory
-when the output is a local path, else ``_temporary/_maps`` in the job's staging directory
-beside the output, so a commit or an abort removes them) are files every worker can read;
+when the output is a local path and every worker runs on this machine, else
+``_temporary/_maps`` in the job's staging directory beside the output, so a commit or an abort
+removes them) are files every worker can read;
 reducers copy their partition's byte range from them. Splits carry their block hosts: workers on
 those hosts are preferred (``allow_other_workers``).
 
@@ -34,8 +35,11 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import functools
 import logging
+import os
 import queue
+import socket
 import sys
 import threading
 import time
@@ -68,6 +72,7 @@ SCHEDULER_KEY = "mapreduce.dask.scheduler"
 INTERMEDIATE_KEY = "mapreduce.dask.intermediate.dir"
 TIMEOUT_KEY = "mapreduce.dask.connect.timeout"  # seconds to reach the scheduler
 TOPIC_PREFIX = "minihadoop-"
+REFRESH_S = 2.0  # how often the tracker asks the scheduler for its workers during a job
 
 
 def _distributed() -> Any:
@@ -81,11 +86,12 @@ def _distributed() -> Any:
     return distributed
 
 
-def intermediate_dir(job: JobSubmission, conf: Configuration) -> tuple[str, bool]:
+def intermediate_dir(
+    job: JobSubmission, conf: Configuration, workers_here: bool = True
+) -> tuple[str, bool]:
     """Where `job`'s map outputs go, and whether this module must remove it at the end (a
-    configured location; the defaults go with the job's local or staging directory)."""
-    import os
-
+    configured location; the defaults go with the job's local or staging directory: the local
+    one only when every worker runs on this machine, `workers_here`)."""
     import fsspec
     from fsspec.implementations.local import LocalFileSystem
 
@@ -94,7 +100,8 @@ def intermediate_dir(job: JobSubmission, conf: Configuration) -> tuple[str, bool
     configured = conf.get_str(INTERMEDIATE_KEY)
     if configured:
         return f"{configured.rstrip('/')}/{job.job_id}", True
-    if isinstance(fsspec.core.url_to_fs(job.output)[0], LocalFileSystem):
+    local_output = isinstance(fsspec.core.url_to_fs(job.output)[0], LocalFileSystem)
+    if local_output and workers_here:
         return os.path.join(job.local_dir, "intermediate"), False
     staging = FileOutputCommitter(job.output, job.job_id, conf).staging_url
     return f"{staging}/_temporary/_maps", False
@@ -155,6 +162,8 @@ class DaskTracker:
         self.client, self.jobtracker, self.interval = client, jobtracker, interval
         self.name, self.host, self.rack = "tracker_dask", "dask", "/default-rack"
         self.map_slots = self.reduce_slots = 1
+        self.workers_here = True  # every worker runs on this machine (their local disk is ours)
+        self._refreshed = 0.0
         self._by_host: dict[str, list[str]] = {}
         self._attempts: dict[str, _Attempt] = {}
         self._jobs: dict[str, _JobInfo] = {}
@@ -164,7 +173,11 @@ class DaskTracker:
 
     def refresh(self) -> int:
         """Learn the cluster's workers (slots, hosts); returns its worker threads."""
-        workers = self.client.scheduler_info().get("workers", {})
+        self._refreshed = time.monotonic()
+        try:
+            workers = self.client.scheduler_info(n_workers=-1).get("workers", {})
+        except TypeError:  # distributed before n_workers: every worker, always
+            workers = self.client.scheduler_info().get("workers", {})
         threads = sum(int(w.get("nthreads", 1)) for w in workers.values())
         self.map_slots = self.reduce_slots = max(1, 2 * threads)
         by_host: dict[str, list[str]] = {}
@@ -172,6 +185,7 @@ class DaskTracker:
             for name in {w.get("host"), str(w.get("name", ""))} - {None, ""}:
                 by_host.setdefault(name, []).append(address)
         self._by_host = by_host
+        self.workers_here = all(_is_this_machine(w.get("host")) for w in workers.values())
         return threads
 
     # -- jobs ----------------------------------------------------------------------------------
@@ -204,7 +218,10 @@ class DaskTracker:
 
     # -- the driver's calls --------------------------------------------------------------------
     def heartbeat(self) -> None:
-        self._check_timeouts(time.monotonic())
+        now = time.monotonic()
+        if now - self._refreshed > REFRESH_S:  # workers come and go (adaptive clusters)
+            self.refresh()
+        self._check_timeouts(now)
         reported = list(self._attempts.values())
         status = TrackerStatus(
             self.name,
@@ -374,6 +391,22 @@ class DaskTracker:
         self.news = True
 
 
+def _is_this_machine(host: str | None) -> bool:
+    if not host:
+        return False
+    return host.startswith("127.") or host in ("localhost", "::1") or host in _own_names()
+
+
+@functools.cache
+def _own_names() -> frozenset[str]:
+    """This machine's host names and addresses (looked up once)."""
+    try:
+        name = socket.gethostname()
+        return frozenset({name, socket.getfqdn(), *socket.gethostbyname_ex(name)[2]})
+    except OSError:
+        return frozenset()
+
+
 def _outcome(future: Any, spec: TaskSpec) -> TaskResult:
     """The attempt's result from its finished future; Dask's own failures (the worker died
     too often, the task could not be loaded, the scheduler went away) as a failed attempt."""
@@ -432,7 +465,8 @@ class DaskMapReduce(JobTrackerClient):
 
     def submit(self, job: JobSubmission) -> JobStatus:
         conf = Configuration.from_dict(job.conf)
-        inter, owned = intermediate_dir(job, conf)
+        self.tracker.refresh()
+        inter, owned = intermediate_dir(job, conf, self.tracker.workers_here)
         settings = dict(job.conf)
         settings.update(
             {

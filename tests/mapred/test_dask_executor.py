@@ -524,6 +524,33 @@ def test_reducers_copy_their_partition_from_remote_map_outputs(tmp_path):
     assert not os.path.exists(entries[2][0])  # the shuffle reports it: the map runs again
 
 
+def test_where_map_outputs_go(tmp_path):
+    from dfs.conf import Configuration
+    from mapred.dask.executor import intermediate_dir
+    from mapred.trackerproto import JobSubmission
+
+    def job(output: str) -> JobSubmission:
+        return JobSubmission("job_local1_0001", "j", "u", "m:C", {}, output, "text", 1,
+                             str(tmp_path / "local" / "job_local1_0001"), [], [])  # fmt: skip
+
+    none, configured = (
+        Configuration({}),
+        Configuration({"mapreduce.dask.intermediate.dir": "s3://bucket/shuffle/"}),
+    )
+    here = intermediate_dir(job(str(tmp_path / "out")), none)
+    assert here == (str(tmp_path / "local" / "job_local1_0001" / "intermediate"), False)
+    # workers on other machines cannot see this machine's local directory: beside the output
+    remote = intermediate_dir(job(str(tmp_path / "out")), none, workers_here=False)
+    stage = f"file://{tmp_path}/_temporary_job_local1_0001_out/_temporary/_maps"
+    assert remote == (stage, False)
+    dfs = intermediate_dir(job("dfs:///user/u/out"), none)
+    assert dfs == ("dfs:///user/u/_temporary_job_local1_0001_out/_temporary/_maps", False)
+    assert intermediate_dir(job("dfs:///o"), configured) == (
+        "s3://bucket/shuffle/job_local1_0001",
+        True,
+    )
+
+
 def test_the_core_install_does_not_import_dask(tmp_path):
     path = write(tmp_path / "in.txt", ["a b a"])
     code = (
