@@ -355,10 +355,11 @@ def qualify(path: str, conf: Configuration) -> str:
 
     >>> qualify("/in", Configuration({"fs.defaultFS": "dfs:///"}, load_site=False))
     'dfs:///in'
-    >>> qualify("s3://b/k", Configuration(load_site=False))
-    's3://b/k'
+    >>> qualify("memory://b/k", Configuration(load_site=False))
+    'memory://b/k'
     """
     if "://" in path:
+        check_filesystem(path)
         return path
     default = conf.get_str("fs.defaultFS") or "dfs:///"
     scheme = default.split("://", 1)[0]
@@ -369,6 +370,27 @@ def qualify(path: str, conf: Configuration) -> str:
 
         path = f"/user/{current_user()}/{path}"
     return f"{scheme}://{path}"
+
+
+def check_filesystem(url: str) -> None:
+    """Refuse, in Hadoop's words, a job path whose filesystem cannot be opened here, before
+    any job runs: an unknown fsspec protocol, one whose package is missing, and hdfs:// without
+    the Java set-up pyarrow's HDFS client needs (it would print its failed dlopen calls)."""
+    from mapred.errors import JobConfigError
+
+    scheme = url.split("://", 1)[0]
+    ours = "this cluster's filesystem is dfs:/// (write /path or dfs:///path)"
+    if scheme.lower() in ("hdfs", "viewfs") and not os.environ.get("JAVA_HOME"):
+        raise JobConfigError(
+            f'No FileSystem for scheme "{scheme}" ({url}): {ours}; a real HDFS is reached '
+            "through pyarrow, which needs JAVA_HOME, HADOOP_HOME and CLASSPATH set"
+        )
+    import fsspec
+
+    try:
+        fsspec.get_filesystem_class(scheme)
+    except (ValueError, ImportError) as e:
+        raise JobConfigError(f'No FileSystem for scheme "{scheme}" ({url}): {e}; {ours}') from None
 
 
 def qualify_step(step: Any, conf: Configuration) -> Any:
