@@ -72,12 +72,13 @@ class PigServer:
         from piglatin.front.builder import Builder, Functions
 
         self.exec_type = "local" if exec_type.lower() == "local" else "mapreduce"
-        self.framework = "dask" if exec_type.lower() == "dask" else "cluster"  # mapreduce's
         self.cwd = str(Path(cwd or os.getcwd()).resolve())
         self.out = out if out is not None else io.StringIO()
         self.properties: dict[str, Any] = {}
         for key, value in dict(properties or {}).items():
             self.properties[key] = _checked_setting(key, value)
+        if exec_type.lower() == "dask":  # mapreduce mode, jobs on Dask (kept by exec's sessions)
+            self.properties["mapreduce.framework.name"] = "dask"
         self.builder = Builder(Functions(base_dir=self.cwd), None)
         self.chunks: list[list[str]] = []
         self.udfs: dict[str, str] = {}
@@ -302,7 +303,8 @@ class PigServer:
             conf[R_ORDER_CUTS] = cut_points(sample, job.reducers)
         if spec.strategy == "skewed":
             conf["pig.skew.hot"] = self._hot_keys(locations[spec.op + "#keys"], job.reducers)
-        executor = "local" if self.exec_type == "local" else self.framework
+        dask = self.properties.get("mapreduce.framework.name") == "dask"  # -x dask, -D
+        executor = "local" if self.exec_type == "local" else ("dask" if dask else "cluster")
         try:
             result = run_job(
                 RT.job_class(spec),

@@ -335,7 +335,12 @@ def test_every_job_running_pig_conformance_case(dask_cluster, tmp_path, name):
     _pig_case(tmp_path, name, ("dask",))  # the embedded runs: tests/piglatin/test_conformance
 
 
-def test_pig_accepts_x_dask(dask_cluster, tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize(
+    "options", [["-x", "dask"], ["-x", "mapreduce", "-D", "mapreduce.framework.name=dask"]]
+)
+def test_pig_runs_its_jobs_on_dask(dask_cluster, tmp_path, capsys, monkeypatch, options):
+    from dfs.conf import Configuration
+    from mapred.history import history_dir
     from piglatin.tools.cli import main
 
     monkeypatch.chdir(tmp_path)  # pig's log file
@@ -344,8 +349,12 @@ def test_pig_accepts_x_dask(dask_cluster, tmp_path, capsys, monkeypatch):
         f"x = LOAD 'file://{tmp_path}/in.txt' AS (k:chararray, v:int); g = GROUP x BY k; "
         "c = FOREACH g GENERATE group, SUM(x.v); DUMP c;"
     )
-    assert bounded(main, ["-x", "dask", "-e", script]) == 0
+    history = Path(history_dir(Configuration()))
+    before = set(history.glob("*.jsonl"))
+    assert bounded(main, [*options, "-e", script]) == 0
     assert capsys.readouterr().out.splitlines()[-2:] == ["(a,1)", "(b,5)"]
+    (job,) = set(history.glob("*.jsonl")) - before
+    assert '"tracker_dask"' in job.read_text()  # its attempts ran on the Dask tracker
 
 
 # -- failures -----------------------------------------------------------------------------------
