@@ -23,6 +23,7 @@ from piglatin.back.bagusage import streaming_bags
 from piglatin.back.codegen import KeyedTail, key_encoder, row_encoder
 from piglatin.back.exprs import key_bytes
 from piglatin.back.joinkeys import has_null, width
+from piglatin.back.joinlines import SideTexts, side_texts
 from piglatin.back.physical import Compiler, chain_functions
 from piglatin.back.spillbag import CHECK_ROWS, BagBudget, RowBuffer, group_bags, product_rows
 from piglatin.back.storage import pack_value, unpacker
@@ -297,6 +298,7 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
     if written_by_map(spec):
         return _written_records(job.context.conf.get("pig.output.format") == "text")
     budget = BagBudget.of(job.context.conf, "reduce")
+    text = job.context.conf.get("pig.output.format") == "text"
     comp = Compiler(job.compiler.scalars, job.compiler.udfs, plan=plan, bags=budget)
     stages = [comp.narrow(o, 0) for o in chain]
     run = chain_functions(stages, job.emit)
@@ -304,7 +306,10 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
         spillable = streaming_bags(chain[0] if chain else None, len(op.inputs))
         make = _cogroup(job, op, budget, spillable)
     elif kind in ("join", "cross"):
-        make = _join(job, op, kind, budget)
+        texts = None
+        if kind == "join" and len(op.inputs) == 2 and text:
+            texts = side_texts(chain, stages, job.text_separator, _widths(job, op))
+        make = _join(job, op, kind, budget, texts)
     elif kind == "keycount":
 
         def make(key, values):
@@ -332,7 +337,6 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
     else:
         raise NotImplementedError(kind)
 
-    text = job.context.conf.get("pig.output.format") == "text"
     if kind in ("join", "cross"):
         lines = _bulk_lines(chain, stages, job.text_separator) if text else None
         return _join_reducer(make, run, lines)
@@ -357,6 +361,9 @@ def _join_reducer(
 
     def reduce(key, values):
         for rows in make(key, values):
+            if type(rows) is str:  # lines made by the join itself (joinlines.SideTexts)
+                yield None, rows
+                continue
             if lines is not None:
                 try:
                     yield None, "\n".join(lines(rows))
@@ -417,20 +424,27 @@ def _cogroup(job: Any, op: L.LOCogroup, budget: BagBudget, spillable: frozenset[
     return make
 
 
-def _join(job: Any, op: L.LogicalOperator, kind: str, budget: BagBudget) -> Callable:
+def _widths(job: Any, op: L.LogicalOperator) -> list[int]:
+    """Each input's row width by its schema (0: unknown)."""
+    return [len(s.schema) if s.schema is not None else 0 for s in job.plan.predecessors(op.op_id)]
+
+
+def _join(
+    job: Any, op: L.LogicalOperator, kind: str, budget: BagBudget, texts: SideTexts | None = None
+) -> Callable:
     """Inputs arrive in tag order: all but the last are buffered (spilling past their share of
     the bag budget, or past `pig.join.spill.records` rows when set), the last is streamed
-    against them; outer sides are padded with nulls."""
+    against them; outer sides are padded with nulls. With `texts`, a two-input join writes the
+    lines of its joined rows itself where it can (a str instead of a list of rows)."""
     n = len(op.inputs)
     records = job.context.conf.get(SPILL_RECORDS)
     max_rows = int(records) if records not in (None, "") else None
     outer = _outer_sides(op) if kind == "join" else [False] * n
-    widths = [len(s.schema) if s.schema is not None else 0 for s in job.plan.predecessors(op.op_id)]
-    pads = [(None,) * w for w in widths]
+    pads = [(None,) * w for w in _widths(job, op)]
     skewed = job.spec.strategy == "skewed"
     hot = hot_keys(job.context.conf) if skewed else {}
     if n == 2:
-        return _two_way_join(budget, max_rows, outer, pads, hot)
+        return _two_way_join(budget, max_rows, outer, pads, hot, texts)
 
     def make(key, values):
         buffered = [RowBuffer(budget, n - 1, max_rows) for _ in range(n - 1)]
@@ -461,7 +475,12 @@ def _join(job: Any, op: L.LogicalOperator, kind: str, budget: BagBudget) -> Call
 
 
 def _two_way_join(
-    budget: BagBudget, max_rows: int | None, outer: list[bool], pads: list[tuple], hot: dict
+    budget: BagBudget,
+    max_rows: int | None,
+    outer: list[bool],
+    pads: list[tuple],
+    hot: dict,
+    texts: SideTexts | None,
 ) -> Callable:
     """`_join`'s make for two inputs: the left rows are held, the right ones streamed a batch
     at a time (unpacked C-level, joined in one comprehension while the product of a batch and
@@ -482,6 +501,9 @@ def _two_way_join(
                 streamed = True  # inputs arrive in tag order: the rest are right rows
                 batch = max(1, CHECK_ROWS // max(1, len(held)))
                 rights = chain(((tag, pv),), values)
+                lefts = None
+                if texts is not None and len(held) and not held.spilled:
+                    lefts = texts.held(held.items)  # each held row's text, once per key
                 while pvs := list(islice(rights, batch)):
                     rows = list(map(_unpack, map(_second, pvs)))
                     if not len(held):
@@ -489,7 +511,8 @@ def _two_way_join(
                             yield [pad_left + r for r in rows]
                     elif not held.spilled:
                         items = held.items
-                        yield [t + r for r in rows for t in items]
+                        lines = None if lefts is None else texts.lines(lefts, rows)  # type: ignore[union-attr]
+                        yield [t + r for r in rows for t in items] if lines is None else lines
                     else:
                         for r in rows:
                             yield from _joined(held, r)
