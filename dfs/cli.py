@@ -238,7 +238,8 @@ def _failed(e: BaseException, name: str, debug: bool, logfile: object) -> int:
         line, status = f"{name}: Interrupted", 130
     else:
         message = str(e).splitlines()[0] if str(e) else type(e).__name__
-        _log.error("unexpected internal error", exc_info=e)
+        if logfile is not None:  # else it would reach the terminal's warnings handler
+            _log.error("unexpected internal error", exc_info=e)
         where = f"the traceback is in {logfile}; --debug prints it" if logfile else INTERNAL_HINT
         hint = "" if debug else f" (a minihadoop bug: {where})"
         line, status = f"ERROR 2999: Unexpected internal error. {message}{hint}", INTERNAL_STATUS
@@ -458,6 +459,12 @@ def namenode_main(conf: Configuration, args: list[str]) -> int:
     except DFSAlreadyFormatted as e:
         sys.stderr.write(f"namenode: {e.message}\n")
         return 1
+    except OSError as e:  # a place the user cannot write: their set-up, not a minihadoop bug
+        where = f": {e.filename}" if e.filename else ""
+        raise ConfigError(
+            f"cannot create the cluster in {home} (MINIHADOOP_HOME): {e.strerror or e}{where}; "
+            "point MINIHADOOP_HOME at a directory you can write"
+        ) from e
     from dfs.conf import current_user
 
     user = current_user()

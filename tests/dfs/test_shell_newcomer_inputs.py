@@ -8,6 +8,8 @@ default filesystem for the command; `fsck <path> -files -blocks` lists files and
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.dfs.test_shell import Hadoop, local
@@ -70,3 +72,53 @@ def test_fsck_files_before_the_path_is_fscks_own_flag(hadoop, tmp_path):
     r = hadoop("fsck", "-files")
     assert r.exit_code == 0, r.output
     assert "/f 10 bytes" in r.stdout
+
+
+def test_a_state_directory_that_cannot_be_created_is_one_line(tmp_path, monkeypatch):
+    """MINIHADOOP_HOME where mkdir fails (a read-only place, /proc/...): format said ERROR 2999
+    and, with no log file to hold it, printed the whole traceback on the screen."""
+    import pathlib
+
+    home = tmp_path / "read-only" / "home"
+    real_mkdir = pathlib.Path.mkdir
+
+    def mkdir(self, *args, **kwargs):  # as for a user without write permission there
+        if str(self).startswith(str(home.parent)):
+            raise PermissionError(13, "Permission denied", str(home.parent))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "mkdir", mkdir)
+    h = Hadoop(monkeypatch, str(home))
+    r = h("namenode", "-format")
+    assert r.exit_code == 1, r.output
+    assert "Traceback" not in r.output and "ERROR 2999" not in r.output, r.output
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1, r.stderr
+    assert lines[0].startswith("namenode: ") and str(home) in lines[0], r.stderr
+    assert "Permission denied" in lines[0] and "MINIHADOOP_HOME" in lines[0], r.stderr
+
+
+def test_an_internal_error_without_a_log_file_prints_one_line(tmp_path):
+    """With no log file (the state directory cannot hold one), an unexpected error is one
+    line; the traceback only with --debug, not through the terminal's warning handler."""
+    import subprocess
+    import sys
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    code = (
+        "import sys, dfs.cli\n"
+        "def boom(conf, args):\n"
+        "    raise RuntimeError('boom')\n"
+        "sys.exit(dfs.cli.run_command(boom, [], name='boom'))\n"
+    )
+    env = {**os.environ, "MINIHADOOP_HOME": str(blocker / "home")}  # no logs/ can be there
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.splitlines() == [
+        "ERROR 2999: Unexpected internal error. boom (a minihadoop bug: run the command again "
+        "with --debug for the traceback)"
+    ], done.stderr
