@@ -43,7 +43,7 @@ if __name__ == "__main__":
     path, out, address = sys.argv[1], sys.argv[2], sys.argv[3]
     cores = len(os.sched_getaffinity(0))
     cluster = None if address else LocalCluster(
-        n_workers=cores, threads_per_worker=1, host="127.0.0.1", dashboard_address=None)
+        n_workers=cores, threads_per_worker=1, host="127.0.0.1", dashboard_address="127.0.0.1:0")
     with Client(address or cluster) as client:
         counts = db.read_text(path, blocksize="16MiB").str.split().flatten().frequencies()
         result = dict(counts.compute())
@@ -64,7 +64,7 @@ if __name__ == "__main__":
     ann, rel, out, address = sys.argv[1:5]
     cores = len(os.sched_getaffinity(0))
     cluster = None if address else LocalCluster(
-        n_workers=cores, threads_per_worker=1, host="127.0.0.1", dashboard_address=None)
+        n_workers=cores, threads_per_worker=1, host="127.0.0.1", dashboard_address="127.0.0.1:0")
     opts = dict(sep="\t", header=None, dtype=str, quoting=csv.QUOTE_NONE,
                 keep_default_na=False, blocksize="16MiB")
     with Client(address or cluster) as client:
@@ -245,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     cores = len(os.sched_getaffinity(0))
     print(f"{cores} cores; load average {os.getloadavg()[0]:.2f} (other work skews wall times)")
     cluster = LocalCluster(n_workers=cores, threads_per_worker=1, host="127.0.0.1",
-                           dashboard_address=None, silence_logs=40)  # fmt: skip
+                           dashboard_address="127.0.0.1:0", silence_logs=40)  # fmt: skip
     bench = Bench(opts, env, cluster.scheduler_address)
     try:
         want = opts.only or ["wordcount", "join", "fixed"]

@@ -113,22 +113,24 @@ def _guarded_run(spec: TaskSpec, umbilical: DaskUmbilical) -> TaskResult:
     """``run_task`` under a guard that a kill can interrupt (see the module docstring)."""
     thresholds = gc.get_threshold()
     guard = _Guard(spec.attempt_id)
+    result = None
     try:
         try:
-            if guard.start():
-                result = run_task(spec, umbilical)
-            else:
+            if not guard.start():
                 raise TaskKilled(spec.attempt_id)
+            result = run_task(spec, umbilical)
         finally:
             guard.finish()
-            umbilical.close()
-    except TaskKilled:
-        gc.unfreeze()  # the interruption may have come before run_task's own clean-up
-        gc.set_threshold(*thresholds)
-        _abort(spec)
-        error = f"TaskKilled: {spec.attempt_id} was killed"
-        result = TaskResult(spec.attempt_id, spec.kind, spec.index, False, error=error)
-    return result
+    except TaskKilled:  # raised once at most: in the task, or in finish() before it took the lock
+        guard.finish()
+    umbilical.close()
+    if result is not None:
+        return result
+    gc.unfreeze()  # the interruption may have come before run_task's own clean-up
+    gc.set_threshold(*thresholds)
+    _abort(spec)
+    error = f"TaskKilled: {spec.attempt_id} was killed"
+    return TaskResult(spec.attempt_id, spec.kind, spec.index, False, error=error)
 
 
 def _abort(spec: TaskSpec) -> None:
