@@ -55,7 +55,14 @@ from itertools import chain, compress, islice, repeat
 from operator import add, eq, itemgetter
 from typing import Any
 
-from mapred.merge import Spill, finish_spill, merge_spills, raise_changed_key, write_partitioned
+from mapred.merge import (
+    Spill,
+    finish_spill,
+    merge_plan,
+    merge_spills,
+    raise_changed_key,
+    write_partitioned,
+)
 from mapred.partition import Partitioner, SortKey, as_partitioner, as_sort_key
 from mapred.serde import packb, unpackb
 
@@ -141,15 +148,23 @@ class _Base:
         # the last batch's mean record size, to size the next batch (unknown: one record)
         self._per_record = float(self.limit)
         self._final: tuple[str, list] | None = None  # the map output, once a tail wrote it
+        # the sort phase's progress: [records written since the task's output began (the last
+        # pairs or close), records it will write (an estimate when combining)]
+        self.sorting = [0, 0]
         os.makedirs(spill_dir, exist_ok=True)
 
     # subclasses provide: consume(pairs), _runs() -> iterator of (partition, sorted records),
     # _reset(), _has_data()
-    def _write(self, path: str, spill: bool = False) -> tuple[list, int]:
+    def _write(self, path: str, spill: bool = False, progress: Any = None) -> tuple[list, int]:
         """Write the buffer's contents as one partitioned file (a spill file: payloads framed,
         see ``write_partitioned``); serialized records drop their partition prefix there."""
         strip = 4 if self._records and self.num_partitions > 1 else 0
-        return write_partitioned(path, self.num_partitions, self._runs(), True, strip, spill)
+        runs = self._runs()
+        return write_partitioned(path, self.num_partitions, runs, True, strip, spill, progress)
+
+    def _held_records(self) -> int:
+        """Records the buffer holds (a combining buffer: before its last combine)."""
+        return len(self._records)
 
     def _spill(self) -> None:
         path = os.path.join(self.spill_dir, f"spill{len(self._spills)}.out")
@@ -201,7 +216,9 @@ class _Base:
         stats.output_bytes += out_bytes
         stats.peak_bytes = max(stats.peak_bytes, held)
         out = os.path.join(self.spill_dir, "file.out")
-        index, written = write_partitioned(out, self.num_partitions, _by_partition(records, parts))
+        self.sorting[1] = n
+        runs = _by_partition(records, parts)
+        index, written = write_partitioned(out, self.num_partitions, runs, progress=self.sorting)
         stats.spilled_records += written
         self._final = (out, index)
         return True
@@ -213,14 +230,17 @@ class _Base:
                 raise RuntimeError("map output consumed after the task's last pairs")
             return self._final
         out = os.path.join(self.spill_dir, "file.out")
+        held = self._held_records() if self._has_data() else None
+        files = [sum(entry[2] for entry in index) for _, index in self._spills]
+        self.sorting[1] = merge_plan(files, held, self.factor)
         if not self._spills:
-            index, n = self._write(out)
+            index, n = self._write(out, progress=self.sorting)
             self.stats.spilled_records += n
             self._reset()
             return out, index
-        memory = self._memory_runs() if self._has_data() else None
+        memory = self._memory_runs() if held is not None else None
         if memory is None and len(self._spills) == 1:
-            index, _ = finish_spill(self._spills[0], self.num_partitions, out)
+            index, _ = finish_spill(self._spills[0], self.num_partitions, out, self.sorting)
             return out, index
         runs = len(self._spills) + (memory is not None)
         combine = self.combine_fn if runs >= self.min_spills and not self.passing else None
@@ -232,6 +252,7 @@ class _Base:
             combine,
             self.stats.combine,
             memory,
+            self.sorting,
         )
         self.stats.spilled_records += n
         self._reset()
@@ -428,6 +449,11 @@ class CombiningBuffer(_Base):
                 self.passing = True
                 self._consume_records(it)
                 return
+
+    def _held_records(self) -> int:
+        if self._records:
+            return len(self._records)
+        return self.stats.output_records - self._records_at_reset
 
     def _tail_ok(self, pairs: Any) -> bool:
         """A tail is written as it is only when there is nothing to combine: distinct keys (or

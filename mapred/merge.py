@@ -37,6 +37,7 @@ __all__ = [
     "merge_blocks",
     "combine_sorted",
     "merge_spills",
+    "merge_plan",
 ]
 
 Index = list  # [(offset, length, records)] per partition
@@ -59,14 +60,15 @@ def write_partitioned(
     raw: bool = False,
     strip: int = 0,
     spill: bool = False,
+    progress: list[int] | None = None,
 ) -> tuple[Index, int]:
     """Write ``(partition, sorted records)`` runs (partitions ascending) to `path`.
 
     Records are ``(sort bytes, key, value)``, or with `raw` ``(sort bytes, key + value msgpack
     bytes)``, whose sort keys lose their first `strip` bytes (a partition prefix) on the way.
     With `spill` (raw records only) the file is a spill: each payload is framed as one msgpack
-    bin, so merges read it back as bytes, never decoding keys and values. Returns (index,
-    records written)."""
+    bin, so merges read it back as bytes, never decoding keys and values. ``progress[0]``, when
+    given, grows by each chunk's records as it is written. Returns (index, records written)."""
     index: Index = [(0, 0, 0)] * num_partitions
     pack = new_packer().pack
     total = 0
@@ -91,6 +93,8 @@ def write_partitioned(
                 write(data)
                 size[0] = max(1, min(_WRITE_RECORDS, len(chunk) * _WRITE_BYTES // (len(data) + 1)))
                 count += len(chunk)
+                if progress is not None:
+                    progress[0] += len(chunk)
             index[p] = (start, f.tell() - start, count)
             total += count
     return index, total
@@ -251,7 +255,9 @@ def read_spill_segment(path: str, offset: int, length: int, read_size: int = 1 <
     return iter_pairs(LimitedReader(f, length, True), min(read_size, max(length, 1)))
 
 
-def finish_spill(spill: Spill, num_partitions: int, out_path: str) -> tuple[Index, int]:
+def finish_spill(
+    spill: Spill, num_partitions: int, out_path: str, progress: list[int] | None = None
+) -> tuple[Index, int]:
     """Rewrite one spill file as a map output file (payloads unframed), in C-level passes."""
     path, index = spill
 
@@ -260,7 +266,7 @@ def finish_spill(spill: Spill, num_partitions: int, out_path: str) -> tuple[Inde
             if index[p][1]:
                 yield p, read_spill_segment(path, *index[p][:2])
 
-    result = write_partitioned(out_path, num_partitions, runs(), raw=True)
+    result = write_partitioned(out_path, num_partitions, runs(), raw=True, progress=progress)
     os.unlink(path)
     return result
 
@@ -273,6 +279,7 @@ def merge_spills(
     combine: Callable | None,
     stats: list[int],
     memory: Iterable[tuple[int, Iterable]] | None = None,
+    progress: list[int] | None = None,
 ) -> tuple[Index, int]:
     """Merge spill files into one partitioned map output file at `out_path`, at most `factor`
     at a time (keys and values stay bytes unless the combiner runs on the last pass).
@@ -280,8 +287,9 @@ def merge_spills(
     `memory`, when given, is one more sorted run still in memory: ``(partition, (sort bytes,
     key + value bytes) pairs)`` for ascending partitions, the newest records; the last pass
     merges it after the files' runs (so equal keys keep arrival order) without writing it to a
-    spill first. Intermediate passes write spill files ``<out_path>.merge<N>``. Returns (index,
-    records written, including intermediate passes)."""
+    spill first. Intermediate passes write spill files ``<out_path>.merge<N>``; ``progress[0]``
+    counts the records every pass writes (see ``merge_plan``). Returns (index, records written,
+    including intermediate passes)."""
     spills = list(spills)
     written = 0
     passes = 0
@@ -290,12 +298,12 @@ def merge_spills(
         batch, spills = spills[:factor], spills[factor:]
         tmp = f"{out_path}.merge{passes}"
         passes += 1
-        index, n = _merge_once(batch, num_partitions, tmp, None, stats, final=False)
+        index, n = _merge_once(batch, num_partitions, tmp, None, stats, False, None, progress)
         written += n
         spills.append((tmp, index))
         for path, _ in batch:
             os.unlink(path)
-    index, n = _merge_once(spills, num_partitions, out_path, combine, stats, memory=memory)
+    index, n = _merge_once(spills, num_partitions, out_path, combine, stats, True, memory, progress)
     for path, _ in spills:
         os.unlink(path)
     return index, written + n
@@ -309,6 +317,7 @@ def _merge_once(
     stats: list[int],
     final: bool = True,
     memory: Iterable[tuple[int, Iterable]] | None = None,
+    progress: list[int] | None = None,
 ) -> tuple[Index, int]:
     held = iter(memory or ())
 
@@ -328,7 +337,29 @@ def _merge_once(
                 merged = _repacked(combine_sorted(map(_decoded, merged), combine, stats))
             yield p, merged
 
-    return write_partitioned(out_path, num_partitions, runs(), raw=True, spill=not final)
+    return write_partitioned(
+        out_path, num_partitions, runs(), raw=True, spill=not final, progress=progress
+    )
+
+
+def merge_plan(files: Sequence[int], memory: int | None, factor: int) -> int:
+    """How many records ``merge_spills`` writes in all its passes, for spill files of these
+    many records and a run still in memory of `memory` records (None: no such run): the total
+    its progress counts up to. Combining may write fewer.
+
+    >>> merge_plan([5, 5, 5], None, 10), merge_plan([1, 1, 1, 1], None, 2)
+    (15, 8)
+    >>> merge_plan([1, 1, 1], 1, 2)
+    9
+    """
+    files = list(files)
+    factor = max(2, factor)
+    total = 0
+    while len(files) + (memory is not None) > factor:
+        merged = sum(files[:factor])
+        files = files[factor:] + [merged]
+        total += merged
+    return total + sum(files) + (memory or 0)
 
 
 def _decoded(record: tuple[bytes, bytes]) -> Record:

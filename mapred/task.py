@@ -241,7 +241,7 @@ def run_map_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
     counted = count()
     sink = _map_sink(spec, conf, job, umbilical)
     batches = None
-    umbilical.watch(_map_probe(fmt, split, counted, job.context))
+    umbilical.watch(_map_probe(fmt, split, counted, job.context, sink))
     stage = "setup"  # or the mapper's name, or "cleanup": what a failure is blamed on
     try:
         _hook(job, "map_setup", "setup")()
@@ -250,7 +250,7 @@ def run_map_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
         if batch_mapper is not None:  # Hadoop's Mapper.run override: the job takes batches
             stage += "_batch"
             batches = _CountedBatches(fmt.read_batches(split, conf))
-            umbilical.watch(_map_probe(fmt, split, batches, job.context))
+            umbilical.watch(_map_probe(fmt, split, batches, job.context, sink))
             sink.consume(chain.from_iterable(filter(None, starmap(batch_mapper, batches))))
         else:  # looked up after setup, which may bind the mapper (Pig: one per input)
             mapper = getattr(job, stage)
@@ -312,14 +312,25 @@ def _count_malformed(fmt: Any, split: Any, spec: TaskSpec, counters: Any) -> Non
         )
 
 
-def _map_probe(fmt: Any, split: Any, records: Any, context: Any) -> Any:
-    """Progress of a map for its tracker: the fraction of the split read, and a token that
-    changes whenever the task moved (bytes, records, its status, context.progress())."""
+def _map_probe(fmt: Any, split: Any, records: Any, context: Any, sink: Any) -> Any:
+    """Progress of a map for its tracker, and a token that changes whenever the task moved
+    (bytes, records, its status, context.progress(), map output written). As Hadoop's: with
+    reducers, reading the split is the first two thirds (phase MAP) and writing the sorted map
+    output (the final merge of its spills) the last third (phase SORT); map-only, reading is
+    all of it."""
+    sorting = getattr(sink, "sorting", None)  # [records written, records to write]
 
     def probe() -> tuple[float, str, str, tuple]:
         taken = _taken(records)
-        moved = (fmt.bytes_read, taken, context.status, context.ticks)
-        return fmt.progress(split, taken), "MAP", context.status, moved
+        read = fmt.progress(split, taken)
+        if sorting is None:
+            moved = (fmt.bytes_read, taken, context.status, context.ticks)
+            return read, "MAP", context.status, moved
+        done, total = sorting
+        moved = (fmt.bytes_read, taken, context.status, context.ticks, done, total)
+        if not total:
+            return 2 / 3 * read, "MAP", context.status, moved
+        return 2 / 3 + 1 / 3 * min(1.0, done / total), "SORT", context.status, moved
 
     return probe
 
@@ -387,6 +398,7 @@ class _BufferSink:
         self.buffer = (CombiningBuffer if combine else SortingBuffer)(**kwargs)
         self.consume = self.buffer.consume
         self.consume_last = self.buffer.consume_last  # map_cleanup's pairs: nothing after them
+        self.sorting = self.buffer.sorting  # the sort phase's [records written, to write]
 
     def close(self) -> list:
         path, index = self.buffer.close()
@@ -486,7 +498,9 @@ def run_reduce_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
     started = time.perf_counter()
     conf = Configuration.from_dict(spec.conf)
     job = _new_job(spec, conf, partition=spec.index)
-    segments = _shuffle(spec, umbilical) if spec.num_maps else []
+    fetched = [0]  # map outputs in hand, for the shuffle's progress
+    umbilical.watch(_shuffle_probe(fetched, spec.num_maps, job.context))
+    segments = _shuffle(spec, umbilical, fetched) if spec.num_maps else []
     streams, shuffle_bytes, n_records = fetch_local(segments)
     committer, writer, raw = _open_part(spec, conf, job, "r")
     consumed = [0]  # records merged, a block at a time, for the progress probe
@@ -534,20 +548,40 @@ def run_reduce_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
     return TaskResult(spec.attempt_id, "r", spec.index, True, ctx.to_dict(), stats=stats)
 
 
-def _shuffle(spec: TaskSpec, umbilical: Umbilical) -> list[tuple]:
+def _shuffle(spec: TaskSpec, umbilical: Umbilical, fetched: list[int]) -> list[tuple]:
     """This partition's segments of every map output, as the tracker locates them; a map
-    output that cannot be read is reported (the JobTracker re-runs that map) and asked again."""
+    output that cannot be read is reported (the JobTracker re-runs that map) and asked again.
+    They are gathered ``parallelcopies`` map outputs at a time, ``fetched[0]`` counting them."""
     fetch_dir = os.path.join(spec.local_dir, spec.attempt_id, "shuffle")
-    copies = Configuration.from_dict(spec.conf).get_int(
-        "mapreduce.reduce.shuffle.parallelcopies", 5
+    copies = max(
+        1, Configuration.from_dict(spec.conf).get_int("mapreduce.reduce.shuffle.parallelcopies", 5)
     )
     while True:
         outputs = umbilical.map_outputs(spec.job_id, spec.num_maps)
-        segments, failed = gather_segments(outputs, spec.index, spec.job_id, fetch_dir, copies)
+        fetched[0] = 0
+        segments, failed = [], []
+        for start in range(0, len(outputs), copies):
+            some = outputs[start : start + copies]
+            where = os.path.join(fetch_dir, str(start))  # files are named by index in `some`
+            got, bad = gather_segments(some, spec.index, spec.job_id, where, copies)
+            segments += got
+            failed += [start + i for i in bad]
+            fetched[0] += len(some)
         if not failed:
             return segments
         for map_index in failed:
             umbilical.fetch_failed(spec.job_id, map_index)
+
+
+def _shuffle_probe(fetched: list[int], maps: int, context: Any) -> Any:
+    """The shuffle's progress: the first third of a reduce, by map outputs in hand."""
+
+    def probe() -> tuple[float, str, str, tuple]:
+        done = fetched[0]
+        moved = (done, context.status, context.ticks)
+        return 1 / 3 * min(1.0, done / max(1, maps)), "SHUFFLE", context.status, moved
+
+    return probe
 
 
 def _reduce_probe(consumed: Any, total: int, context: Any) -> Any:
