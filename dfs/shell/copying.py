@@ -94,12 +94,18 @@ class CopyCommands(ShellBase):
 
     def _dst_status(self, client: Any, dst: str) -> FileStatus | bool | None:
         """The destination's status (None: not there); False after printing why nothing can
-        go there (a path below a file: one line, not one per source)."""
+        go there (a path below a file: one line, not one per source; a missing ``.`` or
+        ``..``, which can only name a directory: `.': No such file or directory, as Hadoop
+        says to ``-put f`` before the home directory exists)."""
         try:
-            return self.stat_or_none(client, dst)
+            st = self.stat_or_none(client, dst)
         except (DFSError, PathError, OSError) as e:
             self.error(describe(e, dst, _safe_resolve(client, dst)))
             return False
+        if st is None and dst.rsplit("/", 1)[-1] in (".", ".."):
+            self.error(quote(dst, "No such file or directory"))
+            return False
+        return st
 
     def _many_into_dir(self, dst: str, dst_st: FileStatus | None, sources: int) -> bool:
         """Hadoop's CommandWithDestination.processArguments: once the sources are expanded,

@@ -122,3 +122,27 @@ def test_an_internal_error_without_a_log_file_prints_one_line(tmp_path):
         "ERROR 2999: Unexpected internal error. boom (a minihadoop bug: run the command again "
         "with --debug for the traceback)"
     ], done.stderr
+
+
+@pytest.mark.parametrize("cmd", ["-put", "-copyFromLocal", "-moveFromLocal"])
+def test_put_to_a_missing_home_directory_is_no_such_file(hadoop, tmp_path, cmd):
+    """`hadoop fs -put f` before your home directory exists: Hadoop's well-known
+    ``put: `.': No such file or directory``. It created the home directory, wrote
+    /user/alice/.._COPYING_ and failed with 'Source ... and destination ... must both be
+    directories'."""
+    assert hadoop.fs("-rm", "-r", "/user/alice").exit_code == 0
+    r = hadoop.fs(cmd, str(local(tmp_path, "f", b"abc")))
+    assert r.exit_code == 1, r.output
+    assert r.stderr == f"{cmd[1:]}: `.': No such file or directory\n"
+    assert hadoop.fs("-test", "-e", "/user/alice").exit_code == 1  # nothing was created
+    assert (tmp_path / "f").exists()  # nor a source moved away
+
+
+def test_cp_and_mv_to_a_missing_dot_are_no_such_file(hadoop, tmp_path):
+    assert hadoop.fs("-put", str(local(tmp_path, "f", b"abc")), "/f").exit_code == 0
+    assert hadoop.fs("-rm", "-r", "/user/alice").exit_code == 0
+    for cmd in ("-cp", "-mv"):
+        r = hadoop.fs(cmd, "/f", ".")
+        assert (r.exit_code, r.stderr) == (1, f"{cmd[1:]}: `.': No such file or directory\n")
+    assert hadoop.fs("-test", "-e", "/user/alice").exit_code == 1
+    assert hadoop.fs("-cat", "/f").stdout == "abc"
