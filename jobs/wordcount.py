@@ -37,5 +37,7 @@ class WordCount(Job):
     def combine(self, word: str, counts: Iterator[int]) -> Iterator[tuple[str, int]]:
         yield word, sum(counts)
 
-    def reduce(self, word: str, counts: Iterator[int]) -> Iterator[tuple[str, int]]:
-        yield word, sum(counts)
+    def reduce(self, word: str, counts: Iterator[int]) -> Iterator[tuple[str, str]]:
+        """The count as its text (what the text output writes anyway): pairs of strings go out
+        in C-level joins, a batch at a time."""
+        yield word, str(sum(counts))
