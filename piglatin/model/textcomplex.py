@@ -348,22 +348,6 @@ def _map_items(value: Parser) -> Callable[[str, Warn], dict]:
     return typed
 
 
-def _untyped_maps(bodies: list[str]) -> list[tuple[dict]]:
-    """`_map_items(_bytes)` of each body, as 1-tuples (a bag of maps), in one loop: the
-    bag{(map[])} PigStorage loads most, without a call per map."""
-    out = []
-    for body in bodies:
-        m = {}
-        if body:
-            for item in body.split(","):
-                k, sep, v = item.partition("#")
-                if not (sep and k):
-                    raise _Fallback
-                m[k] = v.encode() if v else None
-        out.append((m,))
-    return out
-
-
 def _exact_tuple(inner: Any, scalars: Scalars) -> tuple[Parser, Parser]:
     """(parser of a tuple's text, parser of the text between its parentheses)."""
     specs = list(inner) if inner else []
@@ -401,11 +385,9 @@ def _exact_bag(inner: Any, scalars: Scalars) -> Parser:
     tuple_exact, tuple_body = _exact_tuple(inn, scalars)
     flat_match = _FLAT_BAG.fullmatch
     map_match = None
-    untyped = False
     if inn and len(inn) == 1 and field_spec(inn[0])[0] == "map":
         map_inner = field_spec(inn[0])[1]
-        value = _field(map_inner[0] if map_inner else None, scalars)
-        map_items, untyped = _map_items(value), value is _bytes
+        map_items = _map_items(_field(map_inner[0] if map_inner else None, scalars))
         map_match = _MAP_BAG.fullmatch
 
     def exact(seg: str, w: Warn) -> list:
@@ -413,8 +395,6 @@ def _exact_bag(inner: Any, scalars: Scalars) -> Parser:
             b = f.group(1)
             if b is None:
                 return []
-            if untyped:
-                return _untyped_maps(b.split("]),(["))
             return [(map_items(m, w) if m else {},) for m in b.split("]),([")]
         f = flat_match(seg)
         if f is not None:
