@@ -250,6 +250,8 @@ class CopyCommands(ShellBase):
         st = self.stat_or_none(client, dst)
         if st is not None and st.is_dir:
             raise PathError(quote(dst, "Is a directory"))
+        if st is None and dst.rsplit("/", 1)[-1] in (".", ".."):  # names a directory
+            raise PathError(quote(dst, "No such file or directory"))
 
         def fill(out: IO[bytes]) -> None:
             if st is not None:

@@ -124,14 +124,15 @@ def test_an_internal_error_without_a_log_file_prints_one_line(tmp_path):
     ], done.stderr
 
 
-@pytest.mark.parametrize("cmd", ["-put", "-copyFromLocal", "-moveFromLocal"])
+@pytest.mark.parametrize("cmd", ["-put", "-copyFromLocal", "-moveFromLocal", "-appendToFile"])
 def test_put_to_a_missing_home_directory_is_no_such_file(hadoop, tmp_path, cmd):
     """`hadoop fs -put f` before your home directory exists: Hadoop's well-known
     ``put: `.': No such file or directory``. It created the home directory, wrote
     /user/alice/.._COPYING_ and failed with 'Source ... and destination ... must both be
     directories'."""
     assert hadoop.fs("-rm", "-r", "/user/alice").exit_code == 0
-    r = hadoop.fs(cmd, str(local(tmp_path, "f", b"abc")))
+    dot = ["."] if cmd == "-appendToFile" else []  # it needs its destination named
+    r = hadoop.fs(cmd, str(local(tmp_path, "f", b"abc")), *dot)
     assert r.exit_code == 1, r.output
     assert r.stderr == f"{cmd[1:]}: `.': No such file or directory\n"
     assert hadoop.fs("-test", "-e", "/user/alice").exit_code == 1  # nothing was created
