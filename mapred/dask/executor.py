@@ -22,7 +22,8 @@ when the output is a local path and every worker runs on this machine, else
 ``_temporary/_maps`` in the job's staging directory beside the output, so a commit or an abort
 removes them) are files every worker can read;
 reducers copy their partition's byte range from them. Splits carry their block hosts: workers on
-those hosts are preferred (``allow_other_workers``).
+those hosts are preferred (``allow_other_workers``). Distributed-cache files on this machine's
+disk are shipped to the intermediate location when some worker runs elsewhere.
 
 Kills (the job's, or one attempt's): attempts not yet started are cancelled; running ones are
 interrupted on their worker (``stop_attempts``) and reported killed when their task returns, so
@@ -66,7 +67,13 @@ from mapred.trackerproto import (
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DaskMapReduce", "get_dask_cluster", "shutdown_dask", "intermediate_dir"]
+__all__ = [
+    "DaskMapReduce",
+    "get_dask_cluster",
+    "shutdown_dask",
+    "intermediate_dir",
+    "ship_cache",
+]
 
 SCHEDULER_KEY = "mapreduce.dask.scheduler"
 INTERMEDIATE_KEY = "mapreduce.dask.intermediate.dir"
@@ -105,6 +112,29 @@ def intermediate_dir(
         return os.path.join(job.local_dir, "intermediate"), False
     staging = FileOutputCommitter(job.output, job.job_id, conf).staging_url
     return f"{staging}/_temporary/_maps", False
+
+
+def ship_cache(cache: dict[str, str], intermediate: str) -> dict[str, str]:
+    """`cache` with its files on this machine's disk copied to ``<intermediate>/_cache/``,
+    where workers on other machines can fetch them (URLs of shared storage stay as they are)."""
+    import shutil
+
+    import fsspec
+    from fsspec.utils import get_protocol
+
+    shipped = {}
+    for name, source in cache.items():
+        if get_protocol(source) not in ("file", "local"):
+            shipped[name] = source
+            continue
+        path = fsspec.core.url_to_fs(source)[1]
+        target = f"{intermediate.rstrip('/')}/_cache/{name}"
+        out_fs, out_path = fsspec.core.url_to_fs(target)
+        out_fs.makedirs(out_path.rpartition("/")[0], exist_ok=True)
+        with open(path, "rb") as src, out_fs.open(out_path, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        shipped[name] = target
+    return shipped
 
 
 @dataclass
@@ -476,6 +506,8 @@ class DaskMapReduce(JobTrackerClient):
             }
         )
         job = dataclasses.replace(job, conf=settings)
+        if not self.tracker.workers_here and job.cache:
+            job = dataclasses.replace(job, cache=ship_cache(job.cache, inter))
         self.tracker.add_job(job.job_id, _JobInfo(TOPIC_PREFIX + job.job_id, inter, owned))
         status = self.jobtracker.submit_job(job)
         self.tracker.news = True

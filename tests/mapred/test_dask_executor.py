@@ -560,6 +560,21 @@ def test_where_map_outputs_go(tmp_path):
     )
 
 
+def test_local_cache_files_are_shipped_for_workers_elsewhere(tmp_path):
+    import fsspec
+
+    from mapred.dask.executor import ship_cache
+
+    (tmp_path / "lookup.tsv").write_bytes(b"a\t1\n")
+    cache = {"lookup.tsv": str(tmp_path / "lookup.tsv"), "big": "dfs:///shared/big.tsv"}
+    shipped = ship_cache(cache, "memory:///inter/job_local1_0001")
+    assert shipped == {
+        "lookup.tsv": "memory:///inter/job_local1_0001/_cache/lookup.tsv",
+        "big": "dfs:///shared/big.tsv",  # on shared storage already
+    }
+    assert fsspec.filesystem("memory").cat("/inter/job_local1_0001/_cache/lookup.tsv") == b"a\t1\n"
+
+
 def test_the_core_install_does_not_import_dask(tmp_path):
     path = write(tmp_path / "in.txt", ["a b a"])
     code = (
