@@ -68,6 +68,8 @@ class ChangeCommands(ShellBase):
             raise PathError(quote(path, "Is a directory"))
         if st is not None and st.length:
             raise PathError(quote(path, "Not a zero-length file"))
+        if st is None and path.rsplit("/", 1)[-1] in (".", ".."):  # names a directory
+            raise PathError(quote(path, "No such file or directory"))
         parent = _parent(client.resolve(path))  # a bare name's parent is the home directory
         if st is None and parent is not None and not client.exists(parent):
             raise PathError(quote(path, "No such file or directory"))
@@ -94,6 +96,8 @@ class ChangeCommands(ShellBase):
         st = self.stat_or_none(client, path)
         if st is not None and st.is_dir:
             raise PathError(quote(path, "Is a directory"))
+        if st is None and path.rsplit("/", 1)[-1] in (".", ".."):  # names a directory
+            raise PathError(quote(path, "No such file or directory"))
         if st is None:
             parent = _parent(client.resolve(path))
             if parent is not None and not client.exists(parent):

@@ -147,3 +147,13 @@ def test_cp_and_mv_to_a_missing_dot_are_no_such_file(hadoop, tmp_path):
         assert (r.exit_code, r.stderr) == (1, f"{cmd[1:]}: `.': No such file or directory\n")
     assert hadoop.fs("-test", "-e", "/user/alice").exit_code == 1
     assert hadoop.fs("-cat", "/f").stdout == "abc"
+
+
+@pytest.mark.parametrize("cmd", ["-touchz", "-touch"])
+def test_touch_of_a_missing_dot_creates_no_file_in_place_of_the_home_directory(hadoop, cmd):
+    """`-touchz .` with no home directory made /user/alice an empty FILE (so the home
+    directory could not be made any more)."""
+    assert hadoop.fs("-rm", "-r", "/user/alice").exit_code == 0
+    r = hadoop.fs(cmd, ".")
+    assert (r.exit_code, r.stderr) == (1, f"{cmd[1:]}: `.': No such file or directory\n")
+    assert hadoop.fs("-test", "-e", "/user/alice").exit_code == 1
