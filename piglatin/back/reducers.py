@@ -452,11 +452,10 @@ def _join(
         # a hot key's right rows are copied to reducers that may hold none of its left rows
         pad_right = outer[1] and not (skewed and key[:-3] in hot)
         try:
-            for tag, pv in values:
+            for tag, r in _each_row(values):
                 if tag < n - 1:
-                    buffered[tag].append(_unpack(pv))
+                    buffered[tag].append(r)
                     continue
-                r = _unpack(pv)
                 streamed += 1
                 if n == 2:
                     if len(buffered[0]):
@@ -496,7 +495,10 @@ def _two_way_join(
         try:
             for tag, pv in values:
                 if tag == 0:
-                    held.append(_unpack(pv))
+                    if type(pv) is bytes:
+                        held.append(_unpack(pv))
+                    else:  # a map task's rows of this key (mapgroups.KeyGroups)
+                        held.extend(list(map(_unpack, pv)))
                     continue
                 streamed = True  # inputs arrive in tag order: the rest are right rows
                 batch = max(1, CHECK_ROWS // max(1, len(held)))
@@ -504,8 +506,7 @@ def _two_way_join(
                 lefts = None
                 if texts is not None and len(held) and not held.spilled:
                     lefts = texts.held(held.items)  # each held row's text, once per key
-                while pvs := list(islice(rights, batch)):
-                    rows = list(map(_unpack, map(_second, pvs)))
+                for rows in _row_batches(rights, batch):
                     if not len(held):
                         if pad_right:
                             yield [pad_left + r for r in rows]
@@ -527,6 +528,30 @@ def _two_way_join(
 
 _second = itemgetter(1)
 _unpack = unpacker()  # unpack_value without a Python frame per value
+
+
+def _each_row(values: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, tuple]]:
+    """(tag, row) of every shuffled value: a packed row, or a map task's packed rows of the
+    key (mapgroups.KeyGroups)."""
+    for tag, pv in values:
+        if type(pv) is bytes:
+            yield tag, _unpack(pv)
+        else:
+            for one in pv:
+                yield tag, _unpack(one)
+
+
+def _row_batches(records: Iterator[tuple[int, Any]], size: int) -> Iterator[list[tuple]]:
+    """The rows of `records` (packed rows, or lists of them), unpacked C-level, in lists of at
+    most `size` rows."""
+    while pvs := list(map(_second, islice(records, size))):
+        if set(map(type, pvs)) == {bytes}:  # one row each: the common case, C-level
+            yield list(map(_unpack, pvs))
+            continue
+        packed = chain.from_iterable([pv] if type(pv) is bytes else pv for pv in pvs)
+        rows = list(map(_unpack, packed))
+        for i in range(0, len(rows), size):
+            yield rows[i : i + size]
 
 
 def _joined(rows: RowBuffer, r: tuple) -> Iterator[list]:

@@ -24,11 +24,13 @@ import mmh3
 from mapred.api import Job
 from mapred.output import OutputFormat, RecordFileOutputFormat, TextOutputFormat
 from mapred.partition import GroupBytes
+from mapred.task import sort_buffer_bytes
 from piglatin.back import aggregates as AG
 from piglatin.back import codegen as CG
 from piglatin.back import mapjoins as MJ
 from piglatin.back import reducers as R
 from piglatin.back.joinkeys import ReplicatedTable, keys_by_value, side_width
+from piglatin.back.mapgroups import KeyGroups, group_limit
 from piglatin.back.mrcompiler import JobSpec, MRJob
 from piglatin.back.physical import Compiler, WordCount, chain_functions, per_row
 from piglatin.back.sources import input_format_of, loader_for
@@ -51,6 +53,7 @@ SCRIPT, SPEC, CWD, LOCATIONS = "pig.script", "pig.job.spec", "pig.cwd", "pig.loc
 SCALARS, UDFS, OUTFMT = "pig.scalars", "pig.udfs", "pig.output.format"
 WARNINGS = "org.apache.pig.PigWarning"  # counter group of load warnings (bad fields)
 CODEGEN = "pig.codegen"  # false: run the map side as composed closures, not generated code
+MAP_GROUPS = "pig.join.mapgroups"  # false: a hash join's map output is one record per row
 _PLANS: dict[str, L.LogicalPlan] = {}
 
 __all__ = [
@@ -442,6 +445,21 @@ class PigJoinJob(PigJob):
 
     def group_key(self, key: bytes) -> bytes:
         return key[:-1]
+
+    def _bind_mapper(self, index: int) -> None:
+        """A hash join's map output leaves grouped by key (`mapgroups.KeyGroups`), unless
+        ``pig.join.mapgroups`` is false."""
+        super()._bind_mapper(index)
+        conf = self.context.conf
+        if self.spec.kind != "join" or not conf.get_bool(MAP_GROUPS, True):
+            return
+        groups = KeyGroups(group_limit(sort_buffer_bytes(conf)))
+        self.add_flush(groups.flush)
+        run = getattr(self, f"map{index}")
+        setattr(self, f"map{index}", lambda key, value: groups.add(run(key, value)))
+        batch = getattr(self, f"map{index}_batch", None)
+        if batch is not None:
+            setattr(self, f"map{index}_batch", lambda keys, values: groups.add(batch(keys, values)))
 
 
 class PigCombineJob(PigJob):

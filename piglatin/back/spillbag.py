@@ -551,6 +551,17 @@ class RowBuffer:
         if len(self.items) >= self.next_check:
             self._check()
 
+    def extend(self, rows: list) -> None:
+        """`append` of each of `rows`, the budget checked at the same points."""
+        while rows:
+            room = self.next_check - len(self.items)
+            if room > len(rows):
+                self.items += rows
+                return
+            self.items += rows[:room]
+            rows = rows[room:]
+            self._check()
+
     def _check(self) -> None:
         if self.limit is None:
             self.limit = self.budget.row_limit(self.items, self.share)
