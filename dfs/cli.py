@@ -367,7 +367,23 @@ def _help_page(name: str, args: Sequence[str]) -> str | None:
         rest = _scan_generic(args)[3]
     except (CommandLineError, ConfigError):
         return None  # reported when the command runs
-    return command_help(name, usage) if rest[:1] and rest[0] in HELP_FLAGS else None
+    if not (rest[:1] and rest[0] in HELP_FLAGS):
+        return None
+    if name == "dfsadmin" and rest[1:]:  # -help [cmd], as DFSAdmin.printHelp
+        section = _help_section(usage, rest[1])
+        if section is not None:
+            return section
+    return command_help(name, usage)
+
+
+def _help_section(page: str, cmd: str) -> str | None:
+    """The paragraph of a help page that documents ``-cmd`` (None when there is none)."""
+    wanted = "-" + cmd.lstrip("-")
+    for paragraph in page.split("\n\n"):
+        head = paragraph.split("\n", 1)[0]
+        if head.split(" ", 1)[0].rstrip(":") == wanted:
+            return paragraph.rstrip("\n") + "\n"
+    return None
 
 
 # ---- subcommands --------------------------------------------------------------------------------

@@ -157,3 +157,23 @@ def test_touch_of_a_missing_dot_creates_no_file_in_place_of_the_home_directory(h
     r = hadoop.fs(cmd, ".")
     assert (r.exit_code, r.stderr) == (1, f"{cmd[1:]}: `.': No such file or directory\n")
     assert hadoop.fs("-test", "-e", "/user/alice").exit_code == 1
+
+
+@pytest.mark.parametrize("cmd", ["safemode", "-safemode", "report", "refreshNodes"])
+def test_dfsadmin_help_of_one_command_prints_that_command(hadoop, cmd):
+    """`hdfs dfsadmin -help safemode` prints the safe mode entry only (DFSAdmin.printHelp; its
+    own help says "-help [cmd]: Displays help for the given command"); it printed the whole
+    page."""
+    r = hadoop("dfsadmin", "-help", cmd)
+    assert r.exit_code == 0, r.output
+    first = r.stdout.splitlines()[0]
+    assert first.startswith("-" + cmd.lstrip("-")), r.stdout
+    others = {"-report", "-safemode", "-refreshNodes", "-help"} - {"-" + cmd.lstrip("-")}
+    assert not [line for line in r.stdout.splitlines() if line.split(" ")[0].rstrip(":") in others]
+    assert "Generic options" not in r.stdout
+
+
+def test_dfsadmin_help_of_an_unknown_name_prints_everything(hadoop):
+    """As Hadoop's DFSAdmin.printHelp: a name it does not know gets the whole page."""
+    r = hadoop("dfsadmin", "-help", "bogus")
+    assert r.exit_code == 0 and r.stdout.startswith("Usage: hdfs dfsadmin"), r.output
