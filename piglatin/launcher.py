@@ -24,7 +24,6 @@ import posixpath
 import re
 import shutil
 import tempfile
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -292,7 +291,7 @@ class PigServer:
             output = self.location(store.path, output=True)
             text = not store.func.name.endswith("BinStorage")
         else:
-            output = self.tmp_location(f"{job.name}-{self.job_seq}-{uuid.uuid4().hex[:6]}")
+            output = self.tmp_location(f"{job.name}-{self.job_seq}-{os.urandom(3).hex()}")
             text = False
         conf = self._job_conf(job, locations, text)
         self._ship_replicated(plan, job, locations, conf)

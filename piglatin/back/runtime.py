@@ -12,7 +12,6 @@ Must not touch: job boundaries (mrcompiler.py), sequencing jobs or printing (lau
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
@@ -68,12 +67,12 @@ __all__ = [
 
 def rebuild_plan(chunks: list[list[Any]], cwd: str) -> L.LogicalPlan:
     """The plan of the preprocessed script chunks ([text, file, first statement, end]),
-    cached by their hash."""
-    digest = hashlib.sha1(repr((chunks, cwd)).encode()).hexdigest()
-    plan = _PLANS.get(digest)
+    cached by their text."""
+    text = repr((chunks, cwd))
+    plan = _PLANS.get(text)
     if plan is None:
         plan = build_plan(chunks, cwd)
-        _PLANS[digest] = plan
+        _PLANS[text] = plan
     return plan
 
 

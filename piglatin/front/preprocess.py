@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import logging
 import re
-import shlex
-import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +45,8 @@ def parse_value(raw: str, *, where: str = "parameter", run_commands: bool = True
 
 
 def _run_command(cmd: str, where: str) -> str:
+    import subprocess  # here: a script rarely runs a command, and the import costs
+
     try:
         done = subprocess.run(
             cmd, shell=True, capture_output=True, text=True, timeout=60, check=False
@@ -236,6 +236,8 @@ def _lookup(m: re.Match[str], scope: _Scope, file: str | None, lineno: int, col:
 def parse_run_args(args: str) -> tuple[dict[str, str], list[str], str | None]:
     """The arguments of grunt's `exec` / `run` (and of `pig` itself, minus other flags):
     `[-param k=v]... [-param_file f]... [script]` -> (params, param files, script)."""
+    import shlex
+
     words = shlex.split(args)
     params: list[str] = []
     files: list[str] = []
