@@ -473,19 +473,20 @@ def _field_text(v: Any) -> str:
     return data.format_value(v)
 
 
+_OTHER = "('' if {x} is None else _text({x}))"  # a null, or a value of another type
 _FIELD_TEMPLATES = {
-    DataType.CHARARRAY: "({x} if type({x}) is str else _text({x}))",
-    DataType.INT: "(str({x}) if type({x}) is int else _text({x}))",
-    DataType.LONG: "(str({x}) if type({x}) is int else _text({x}))",
+    DataType.CHARARRAY: "({x} if type({x}) is str else " + _OTHER + ")",
+    DataType.INT: "(str({x}) if type({x}) is int else " + _OTHER + ")",
+    DataType.LONG: "(str({x}) if type({x}) is int else " + _OTHER + ")",
     # a double of fewer than 16 digits in [1e-3, 1e7): repr, as `data.format_double` gives
     DataType.DOUBLE: (
         "((_r if 1e-3 <= abs({x}) < 1e7 and len(_r := repr({x})) < 17 else _double({x}))"
-        " if type({x}) is float else _text({x}))"
+        " if type({x}) is float else " + _OTHER + ")"
     ),
-    DataType.FLOAT: "(_double({x}) if type({x}) is float else _text({x}))",
-    DataType.MAP: "(_map({x}) if type({x}) is dict else _text({x}))",
-    DataType.BAG: "(_bag({x}) if type({x}) is list else _text({x}))",
-    DataType.TUPLE: "(_tuple({x}) if type({x}) is tuple else _text({x}))",
+    DataType.FLOAT: "(_double({x}) if type({x}) is float else " + _OTHER + ")",
+    DataType.MAP: "(_map({x}) if type({x}) is dict else " + _OTHER + ")",
+    DataType.BAG: "(_bag({x}) if type({x}) is list else " + _OTHER + ")",
+    DataType.TUPLE: "(_tuple({x}) if type({x}) is tuple else " + _OTHER + ")",
 }
 
 
@@ -497,7 +498,7 @@ def text_line_tail(
     width or with a raw bytes field)."""
     gen = _Generator(None)
     names = [f"t{i}" for i in range(len(types))]
-    fields = [_FIELD_TEMPLATES.get(t, "_text({x})").format(x=x) for t, x in zip(types, names)]
+    fields = [_FIELD_TEMPLATES.get(t, _OTHER).format(x=x) for t, x in zip(types, names)]
     joined = f" + {gen.literal(sep)} + ".join(fields) or "''"
     gen.ns.update(_text=_field_text, _double=data.format_double, _fmt=fmt, _NotText=_NotText)
     gen.ns.update(_map=data.format_map, _bag=data.format_bag, _tuple=data.format_tuple)

@@ -213,6 +213,7 @@ _TYPES = [
     DataType.MAP,
     DataType.BAG,
     DataType.TUPLE,
+    DataType.BYTEARRAY,
 ]
 
 
@@ -227,12 +228,14 @@ _LINE = text_line_tail(_TYPES, "\t", lambda t: b"unused")
             byte_maps,
             st.lists(st.tuples(byte_maps), max_size=3),
         ),
-        min_size=6,
-        max_size=6,
+        min_size=7,
+        max_size=7,
     )
 )
 def test_generated_line_equals_an_independent_writer(row):
     assert _LINE(tuple(row)) == [(None, "\t".join(write(v) for v in row))]
+    # a raw bytes field: the whole row takes PigStorage's bytes formatter
+    assert _LINE((*row[:6], b"\xff")) == [(None, b"unused")]
 
 
 def _widened_float(x: float) -> bool:
