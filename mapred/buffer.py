@@ -192,33 +192,35 @@ class _Base:
         """Sort and write a sized tail of pairs as the map output file in C-level passes: per
         partition its (sort bytes, key, value) records, sorted (stably) by sort bytes, go to the
         file as one msgpack array a chunk at a time (see ``write_partitioned``), never framed or
-        joined per record. False (nothing done) when they are not all pairs, a key has no sort
-        bytes, or they would not fit under the limit."""
+        joined per record. The values are packed only there (the buffer holds the keys' bytes and
+        sort bytes, not a copy of the values). False (nothing done) when they are not all pairs,
+        a key cannot be serialized or sorted, or they would not fit under the limit."""
         pairs = pairs if type(pairs) is list else list(pairs)
         if set(map(len, pairs)) != _PAIR:
             return False
-        keys, values = list(map(_first, pairs)), list(map(_second, pairs))
+        keys = list(map(_first, pairs))
         try:
             skbs = self._sort_many(keys)
             kbs = list(map(packb, keys))
-            out_bytes = sum(map(len, kbs)) + len(packb(values)) - _array_header(len(values))
         except Exception:  # noqa: BLE001 - the general way reports it, record by record
             return False
         n = len(pairs)
-        held = out_bytes + sum(map(len, skbs)) + n * _RECORD_MEMORY
+        sort_bytes = sum(map(len, skbs))
+        held = sum(map(len, kbs)) + sort_bytes + n * _RECORD_MEMORY
         if held >= self.limit:
             return False
-        records = list(zip(skbs, keys, values))
+        records = list(zip(skbs, keys, map(_second, pairs)))
         parts = list(self._many(keys, kbs, skbs)) if self.num_partitions > 1 else None
-        del pairs, keys, values, kbs
-        stats = self.stats
-        stats.output_records += n
-        stats.output_bytes += out_bytes
-        stats.peak_bytes = max(stats.peak_bytes, held)
+        frames = sort_bytes + (2 * n if max(map(len, skbs)) < 256 else sum(map(_bin_frame, skbs)))
+        del pairs, keys, kbs, skbs
         out = os.path.join(self.spill_dir, "file.out")
         self.sorting[1] = n
         runs = _by_partition(records, parts)
         index, written = write_partitioned(out, self.num_partitions, runs, progress=self.sorting)
+        stats = self.stats
+        stats.output_records += n
+        stats.output_bytes += sum(entry[1] for entry in index) - frames  # keys' and values'
+        stats.peak_bytes = max(stats.peak_bytes, held)
         stats.spilled_records += written
         self._final = (out, index)
         return True
@@ -692,6 +694,11 @@ def _is_hashable(key: Any) -> bool:
     except TypeError:
         return False
     return True
+
+
+def _bin_frame(data: bytes) -> int:
+    """Bytes msgpack frames `data` in beyond its own (a bin header)."""
+    return 2 if len(data) < 256 else 3 if len(data) < 65536 else 5
 
 
 def _array_header(n: int) -> int:

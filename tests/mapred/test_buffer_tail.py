@@ -110,3 +110,17 @@ def test_tail_that_is_not_pairs_fails_as_before(tmp_path):
     buf = _buffer(SortingBuffer, tmp_path, 2)
     with pytest.raises((TypeError, ValueError)):
         buf.consume_last(bad)
+
+
+def test_tail_with_long_keys_counts_its_output_bytes(tmp_path):
+    pairs = [("k" * (200 + i * 3), i) for i in range(100)]  # sort bytes past 255 bytes too
+    buf = _buffer(SortingBuffer, tmp_path, 2)
+    buf.consume_last(pairs)
+    assert _written(buf) == _expected(pairs, 2)
+    assert buf.stats.output_bytes == sum(len(packb(k)) + len(packb(v)) for k, v in pairs)
+
+
+def test_tail_with_a_value_msgpack_cannot_write_fails(tmp_path):
+    buf = _buffer(SortingBuffer, tmp_path, 2)
+    with pytest.raises(TypeError):
+        buf.consume_last([(f"k{i}", {1, 2} if i == 70 else i) for i in range(100)])
