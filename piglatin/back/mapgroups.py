@@ -1,14 +1,15 @@
-"""A hash join's map output grouped by key within the map task (in-mapper combining).
+"""A hash join's or GROUP's map output grouped by key within the map task (in-mapper combining).
 
-Owns: `KeyGroups`, which holds a map task's tagged join records — ``(key bytes, (tag, packed
-row))`` — and emits one record per key, ``(key bytes, (tag, [packed row, ...]))``, the rows in
-the order they came, instead of one per row. A key's rows then cost the shuffle (packing,
+Owns: `KeyGroups`, which holds a map task's tagged records (of a hash join, or of a GROUP or
+COGROUP without combiner; ``pig.exec.mapKeyGroups=false`` turns it off), ``(key bytes, (tag,
+packed row))``, and emits one record per key, ``(key bytes, (tag, [packed row, ...]))``, the
+rows in the order they came, instead of one per row. A key's rows then cost the shuffle (packing,
 sorting, spilling, merging) once, as the hand-written joins' in-mapper combining does; the
 reduce side takes a list where it took one packed row (reducers.py). It pays when keys repeat
 within a split, as join keys usually do (a foreign key); so, like Pig's partial aggregation,
 it judges its first `SAMPLE_RECORDS` records and gives up for the rest of the task when they
-held more than `1 / MIN_ROWS_PER_KEY` keys a record. What it holds is bounded: past
-`limit_rows` rows (a share of ``mapreduce.task.io.sort.mb``) it emits everything it holds.
+held more than `1 / MIN_ROWS_PER_KEY` keys a record. What it holds is bounded: past a quarter
+of the map's sort buffer (``mapreduce.task.io.sort.mb``) it emits everything it holds.
 Must not touch: what a record means (the join's key bytes and row packing are reducers.py's and
 codegen.py's) or how the framework shuffles.
 """

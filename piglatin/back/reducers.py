@@ -410,7 +410,7 @@ def _cogroup(job: Any, op: L.LOCogroup, budget: BagBudget, spillable: frozenset[
     inner = [i for i, flag in enumerate(op.inner) if flag] if op.inner else []
 
     def make(key, values):
-        bags = group_bags(values, n, budget, _unpack, spillable)
+        bags = group_bags(_each_packed(values), n, budget, _unpack, spillable)
         for i in inner:
             if not bags[i]:
                 return []
@@ -539,6 +539,17 @@ def _each_row(values: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, tuple]]:
         else:
             for one in pv:
                 yield tag, _unpack(one)
+
+
+def _each_packed(values: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, bytes]]:
+    """(tag, packed row) of every shuffled value, a map task's list of a key's packed rows
+    (mapgroups.KeyGroups) taken apart."""
+    for tag, pv in values:
+        if type(pv) is bytes:
+            yield tag, pv
+        else:
+            for one in pv:
+                yield tag, one
 
 
 def _row_batches(records: Iterator[tuple[int, Any]], size: int) -> Iterator[list[tuple]]:

@@ -52,7 +52,7 @@ SCRIPT, SPEC, CWD, LOCATIONS = "pig.script", "pig.job.spec", "pig.cwd", "pig.loc
 SCALARS, UDFS, OUTFMT = "pig.scalars", "pig.udfs", "pig.output.format"
 WARNINGS = "org.apache.pig.PigWarning"  # counter group of load warnings (bad fields)
 CODEGEN = "pig.codegen"  # false: run the map side as composed closures, not generated code
-MAP_GROUPS = "pig.join.mapgroups"  # false: a hash join's map output is one record per row
+MAP_GROUPS = "pig.exec.mapKeyGroups"  # false: a join's/GROUP's map output, one record per row
 _PLANS: dict[str, L.LogicalPlan] = {}
 
 __all__ = [
@@ -303,8 +303,19 @@ class PigJob(Job):
 
     def _bind_mapper(self, index: int) -> None:
         """Built once per task: the map side's stages hold per-task state (in-mapper
-        aggregation, replicated join tables)."""
+        aggregation, replicated join tables). A hash join's or a GROUP's (without combiner)
+        map output leaves grouped by key (`mapgroups.KeyGroups`), unless
+        ``pig.exec.mapKeyGroups`` is false."""
         run, batch = self._map_pipeline(index)
+        spec, conf = self.spec, self.context.conf
+        if conf.get_bool(MAP_GROUPS, True) and (
+            (spec.kind == "join" and spec.strategy != "skewed")
+            or (spec.kind == "group" and not spec.combine)
+        ):
+            groups = KeyGroups(group_limit(sort_buffer_bytes(conf)))
+            self.add_flush(groups.flush)
+            run = _grouped(run, groups)
+            batch = None if batch is None else _grouped(batch, groups)
         setattr(self, f"map{index}", run)
         if batch is not None:
             setattr(self, f"map{index}_batch", batch)
@@ -418,6 +429,11 @@ class PigJob(Job):
         return out or None
 
 
+def _grouped(fn: Callable[[Any, Any], list], groups: KeyGroups) -> Callable[[Any, Any], list]:
+    """A mapper whose output records go through `groups`."""
+    return lambda keys, values: groups.add(fn(keys, values))
+
+
 def _text_line(schema: Any, sep: str, fmt: Callable[[tuple], bytes]) -> Callable[[tuple], list]:
     """PigStorage's line for a row: a function generated for the schema's types
     (`codegen.text_line_tail`); rows of chararrays only are one ``str.join`` (the reduce side
@@ -444,21 +460,6 @@ class PigJoinJob(PigJob):
 
     def group_key(self, key: bytes) -> bytes:
         return key[:-1]
-
-    def _bind_mapper(self, index: int) -> None:
-        """A hash join's map output leaves grouped by key (`mapgroups.KeyGroups`), unless
-        ``pig.join.mapgroups`` is false."""
-        super()._bind_mapper(index)
-        conf = self.context.conf
-        if self.spec.kind != "join" or not conf.get_bool(MAP_GROUPS, True):
-            return
-        groups = KeyGroups(group_limit(sort_buffer_bytes(conf)))
-        self.add_flush(groups.flush)
-        run = getattr(self, f"map{index}")
-        setattr(self, f"map{index}", lambda key, value: groups.add(run(key, value)))
-        batch = getattr(self, f"map{index}_batch", None)
-        if batch is not None:
-            setattr(self, f"map{index}_batch", lambda keys, values: groups.add(batch(keys, values)))
 
 
 class PigCombineJob(PigJob):
