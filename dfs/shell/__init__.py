@@ -1,8 +1,9 @@
 """`hadoop fs`: Hadoop's FileSystemShell commands over a DFSClient.
 
-The package, by command family (imports go one way: base <- the families <- fsshell):
-- `dfs.shell.base`: the command table, option parsing, error lines, globbing, tree walks and
-  the ``._COPYING_`` write every family uses (`ShellBase`);
+The package, by command family (imports go one way: errors <- base <- the families <- fsshell):
+- `dfs.shell.errors`: usage and path errors, and their Hadoop-worded lines;
+- `dfs.shell.base`: the command table, option parsing, globbing, tree walks and the
+  ``._COPYING_`` write every family uses (`ShellBase`);
 - `dfs.shell.listing` (-ls -du -df -count -stat -test -find), `dfs.shell.reading` (-cat -text
   -checksum -head -tail), `dfs.shell.changes` (-mkdir -touchz -touch -expunge -rm -rmdir
   -setrep -chmod -chown -chgrp), `dfs.shell.copying` (-mv -cp -put -moveFromLocal
@@ -21,13 +22,11 @@ from dfs.shell.base import (
     USAGE_ERROR,
     CommandSpec,
     Item,
-    PathError,
-    UsageError,
-    describe,
     general_usage,
     parse_options,
 )
 from dfs.shell.changes import parse_mode
+from dfs.shell.errors import PathError, UsageError, describe
 from dfs.shell.fsshell import FsShell
 from dfs.shell.listing import stat_format
 

@@ -19,10 +19,8 @@ Policy, as in Hadoop's ``fs/shell/Command.java``:
 from __future__ import annotations
 
 import contextlib
-import errno
 import logging
 import os
-import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -30,15 +28,17 @@ from typing import IO, Any
 
 from dfs import faults, pathglob
 from dfs.errors import (
-    DFSDirectoryNotEmpty,
     DFSError,
-    DFSFileExists,
     DFSFileNotFound,
-    DFSIsADirectory,
-    DFSNotADirectory,
-    DFSPermissionDenied,
 )
 from dfs.protocol import FileStatus
+from dfs.shell.errors import (
+    PathError,
+    UsageError,
+    check_scheme,
+    describe,
+    quote,
+)
 
 log = logging.getLogger("dfs.shell")  # one logger for every family (the command logs)
 CHUNK = 4 << 20
@@ -110,60 +110,6 @@ def command(
     return register
 
 
-class UsageError(ValueError):
-    """A command-line mistake; the shell prints ``-cmd: <message>`` and the usage line."""
-
-
-class PathError(Exception):
-    """One bad path; the message is already in Hadoop's words (``mkdir: `x': File exists``)."""
-
-
-def quote(display: str, reason: str) -> str:
-    return f"`{display}': {reason}"
-
-
-_REASONS: tuple[tuple[type[BaseException], str], ...] = (
-    (DFSFileNotFound, "No such file or directory"),
-    (DFSFileExists, "File exists"),
-    (DFSIsADirectory, "Is a directory"),
-    (DFSNotADirectory, "Is not a directory"),
-    (DFSDirectoryNotEmpty, "Directory is not empty"),
-)
-_ERRNO_REASONS = {
-    errno.ENOENT: "No such file or directory",
-    errno.EEXIST: "File exists",
-    errno.EISDIR: "Is a directory",
-    errno.ENOTDIR: "Is not a directory",
-    errno.EACCES: "Permission denied",
-    errno.ENOTEMPTY: "Directory is not empty",
-}
-
-
-def describe(exc: BaseException, display: str, resolved: str | None = None) -> str:
-    """Hadoop's one-line text for an error about the path the user spelled `display`.
-
-    DFS errors already read like ``/abs/path: reason`` (quoted Hadoop-style); the path is
-    shown as the user typed it when it is the one they named, as reported otherwise.
-    """
-    if isinstance(exc, PathError):
-        return str(exc)
-    if isinstance(exc, DFSPermissionDenied):
-        return exc.message
-    if isinstance(exc, DFSError):
-        m = _QUOTED.match(exc.message)
-        if m:
-            named, reason = m.groups()
-            return quote(display if resolved is None or named == resolved else named, reason)
-        for cls, reason in _REASONS:
-            if isinstance(exc, cls):
-                return quote(display, reason)
-        return exc.message
-    if isinstance(exc, OSError) and exc.errno in _ERRNO_REASONS:
-        return quote(exc.filename or display, _ERRNO_REASONS[exc.errno])
-    return str(exc) or type(exc).__name__
-
-
-_QUOTED = re.compile(r"^`(.*?)': (.*)$", re.DOTALL)
 _PATH_FIRST = frozenset(
     [
         "status",
@@ -229,25 +175,6 @@ class DotPaths:
             return attr(self.fix(path), *args, **kwargs)
 
         return call
-
-
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-
-
-def check_scheme(path: str) -> None:
-    """Refuse a URI of a filesystem this shell has no client for, in Hadoop's words (its
-    UnsupportedFileSystemException), saying which one it reaches: ``hdfs://host:9000/x``
-    from a Hadoop tutorial would otherwise be an invalid path name (':' in a component)."""
-    m = _SCHEME.match(path)
-    if m is None or m.group(1).lower() == "dfs":
-        return
-    local = (
-        "; -put, -get and -cp file:... copy local files in and out" if m.group(1) == "file" else ""
-    )
-    raise PathError(
-        f'No FileSystem for scheme "{m.group(1)}": hadoop fs works on the cluster\'s '
-        f"filesystem, dfs:/// (write /path or dfs:///path){local}"
-    )
 
 
 def parse_options(spec: CommandSpec, args: list[str]) -> tuple[dict[str, Any], list[str]]:

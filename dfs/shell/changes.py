@@ -17,16 +17,8 @@ from dfs.errors import (
     DFSError,
     DFSFileNotFound,
 )
-from dfs.shell.base import (
-    Item,
-    PathError,
-    ShellBase,
-    UsageError,
-    _parent,
-    command,
-    describe,
-    quote,
-)
+from dfs.shell.base import Item, ShellBase, _parent, command
+from dfs.shell.errors import PathError, UsageError, describe, quote
 
 
 class ChangeCommands(ShellBase):

@@ -19,19 +19,8 @@ from dfs.errors import (
     DFSError,
 )
 from dfs.protocol import FileStatus
-from dfs.shell.base import (
-    COPYING,
-    Item,
-    PathError,
-    ShellBase,
-    UsageError,
-    _parent,
-    _quiet_delete,
-    _safe_resolve,
-    command,
-    describe,
-    quote,
-)
+from dfs.shell.base import COPYING, Item, ShellBase, _parent, _quiet_delete, _safe_resolve, command
+from dfs.shell.errors import PathError, UsageError, describe, quote
 
 
 class CopyCommands(ShellBase):

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from dfs.shell.base import COMMANDS, CommandSpec, UsageError, command, general_usage
+from dfs.shell.base import COMMANDS, CommandSpec, command, general_usage
 from dfs.shell.changes import ChangeCommands
 from dfs.shell.copying import CopyCommands
+from dfs.shell.errors import UsageError
 from dfs.shell.listing import ListingCommands
 from dfs.shell.reading import ReadingCommands
 

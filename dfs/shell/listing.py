@@ -17,13 +17,8 @@ from dfs.errors import (
     DFSFileNotFound,
 )
 from dfs.protocol import FileStatus
-from dfs.shell.base import (
-    Item,
-    PathError,
-    ShellBase,
-    UsageError,
-    command,
-)
+from dfs.shell.base import Item, ShellBase, command
+from dfs.shell.errors import PathError, UsageError
 
 
 class ListingCommands(ShellBase):

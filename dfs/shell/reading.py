@@ -10,14 +10,8 @@ import time
 from typing import Any
 
 from dfs.filechecksum import file_checksum
-from dfs.shell.base import (
-    Item,
-    PathError,
-    ShellBase,
-    UsageError,
-    command,
-    quote,
-)
+from dfs.shell.base import Item, ShellBase, command
+from dfs.shell.errors import PathError, UsageError, quote
 
 #: how long ``-tail -f`` sleeps between looks at the file (Hadoop's Tail: 5 s; ``-s`` sets it)
 FOLLOW_DELAY_MS = 5000
