@@ -406,7 +406,11 @@ def _wait_for(predicate, timeout: float, what: str):
 
 @pytest.mark.parametrize(
     ("phase", "reducers"),
-    [("_m_", 2), ("_m_", 0), pytest.param("_r_", 2, marks=pytest.mark.slow)],
+    [
+        ("_m_", 2),
+        pytest.param("_m_", 0, marks=pytest.mark.slow),
+        pytest.param("_r_", 2, marks=pytest.mark.slow),
+    ],
     ids=["map", "map-only", "reduce"],
 )
 def test_worker_killed_mid_job_gives_exactly_once_output(dask_cluster, tmp_path, phase, reducers):
@@ -419,9 +423,9 @@ def test_worker_killed_mid_job_gives_exactly_once_output(dask_cluster, tmp_path,
     path = write(tmp_path / "in.txt", lines)
     pids = tmp_path / "pids"
     pids.mkdir()
-    delays = {"test.delay": 0.002, "test.reduce.delay": 0.2 if phase == "_r_" else 0}
+    delays = {"test.delay": 0.006, "test.reduce.delay": 0.4 if phase == "_r_" else 0}
     settings = conf(tmp_path, reducers, **{"test.pids": str(pids), **delays})
-    settings["mapreduce.input.fileinputformat.split.maxsize"] = 8_000  # 6 maps, ~0.3 s each
+    settings["mapreduce.input.fileinputformat.split.maxsize"] = 8_000  # 6 maps of ~1.2 s
     out = str(tmp_path / "out")
     box: dict = {}
     job = threading.Thread(
