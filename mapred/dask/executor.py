@@ -138,7 +138,13 @@ class DaskMapReduce(JobTrackerClient):
                     "one (dask scheduler) or leave the key unset to run on this machine"
                 ) from None
         else:
-            self.cluster = _local_cluster(distributed)
+            try:
+                self.cluster = _local_cluster(distributed)
+            except Exception as e:  # noqa: BLE001 - Dask's reasons vary: say what to do
+                raise JobConfigError(
+                    f"cannot start a Dask LocalCluster on this machine ({type(e).__name__}: "
+                    f"{e}); set {SCHEDULER_KEY} to a running scheduler (tcp://HOST:PORT)"
+                ) from None
             self.client = distributed.Client(self.cluster)
         self.jobtracker = JobTracker(conf)
         self.jobtracker.expiry = float("inf")  # its one tracker lives in this process

@@ -517,6 +517,22 @@ def test_unreachable_scheduler_is_one_clear_error(tmp_path):
         bounded(run_job, WordCount, [path], str(tmp_path / "out"), settings, "dask")
 
 
+def test_a_local_cluster_that_cannot_start_is_one_clear_error(monkeypatch):
+    from dfs.conf import Configuration
+    from mapred.dask import executor
+
+    def broken(distributed):
+        raise RuntimeError("Nanny failed to start.")
+
+    monkeypatch.setattr(executor, "_local_cluster", broken)
+    with pytest.raises(
+        JobConfigError,
+        match=r"cannot start a Dask LocalCluster on this machine "
+        r"\(RuntimeError: Nanny failed to start.\); set mapreduce.dask.scheduler",
+    ):
+        executor.get_dask_cluster(Configuration({}, load_site=False))
+
+
 # -- pieces -------------------------------------------------------------------------------------
 def test_reducers_copy_their_partition_from_remote_map_outputs(tmp_path):
     import fsspec
