@@ -281,6 +281,13 @@ class HadoopGroup(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         i = 0  # the first argument that is not a group option
         while i < len(args) and (args[i] == "--debug" or args[i].startswith("--loglevel")):
+            if args[i] == "--loglevel" and i + 1 == len(args):
+                click.echo(
+                    "hadoop: --loglevel needs a level (DEBUG, INFO, WARN or ERROR), as in: "
+                    "hadoop --loglevel DEBUG fs -ls /",
+                    err=True,
+                )
+                ctx.exit(USAGE_STATUS)
             i += 2 if args[i] == "--loglevel" else 1
         if i < len(args) and args[i] in _TOP_ALIASES:
             args = [*args[:i], _TOP_ALIASES[args[i]], *args[i + 1 :]]

@@ -177,3 +177,14 @@ def test_dfsadmin_help_of_an_unknown_name_prints_everything(hadoop):
     """As Hadoop's DFSAdmin.printHelp: a name it does not know gets the whole page."""
     r = hadoop("dfsadmin", "-help", "bogus")
     assert r.exit_code == 0 and r.stdout.startswith("Usage: hdfs dfsadmin"), r.output
+
+
+def test_loglevel_without_a_level_is_one_hadoop_line(hadoop):
+    """`hadoop --loglevel` with nothing after it: click's 'Error: Option ... requires an
+    argument.' and the whole usage page, exit 2; now one line saying what it takes, exit 255
+    as every other usage mistake of the hadoop command."""
+    r = hadoop("--loglevel")
+    assert r.exit_code == 255, r.output
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("hadoop: --loglevel needs a level"), r.stderr
+    assert "DEBUG" in lines[0]
