@@ -595,6 +595,57 @@ def test_local_cache_files_are_shipped_for_workers_elsewhere(tmp_path):
     assert fsspec.filesystem("memory").cat("/inter/job_local1_0001/_cache/lookup.tsv") == b"a\t1\n"
 
 
+class _RecordingClient:
+    """Just enough of a distributed.Client for the tracker: two workers named like the DFS's
+    datanodes dn1 and dn2; submissions are recorded, never run."""
+
+    def __init__(self) -> None:
+        self.submitted: list[tuple[bytes, dict]] = []
+
+    def scheduler_info(self, n_workers: int = -1) -> dict:
+        return {"workers": {
+            "tcp://10.0.0.1:4001": {"host": "10.0.0.1", "name": "dn1", "nthreads": 1},
+            "tcp://10.0.0.2:4001": {"host": "10.0.0.2", "name": "dn2", "nthreads": 1},
+        }}  # fmt: skip
+
+    def subscribe_topic(self, topic, handler) -> None:
+        pass
+
+    def submit(self, fn, payload, **kwargs):
+        self.submitted.append((payload, kwargs))
+        return _PendingFuture()
+
+
+class _PendingFuture:
+    def add_done_callback(self, fn) -> None:
+        pass
+
+
+def test_split_hosts_become_worker_preferences(tmp_path):
+    from dfs.conf import Configuration
+    from mapred.child import loads
+    from mapred.dask.tracker import DaskTracker, JobInfo
+    from mapred.jobtracker import JobTracker
+    from mapred.trackerproto import JobSubmission
+
+    client, jobtracker = _RecordingClient(), JobTracker(Configuration({}, load_site=False))
+    tracker = DaskTracker(client, jobtracker, 0.1)
+    assert tracker.refresh() == 2 and not tracker.workers_here
+    splits = [["dfs:///in", 0, 10, ["dn1", "dn3"], 0], ["dfs:///in", 10, 10, ["dn3", "dn4"], 0]]
+    job = JobSubmission("job_local1_0001", "j", "u", "jobs.wordcount:WordCount", {},
+                        str(tmp_path / "out"), "text", 0, str(tmp_path / "local"), [[None, None]],
+                        splits)  # fmt: skip
+    tracker.add_job(job.job_id, JobInfo("topic-1", "dfs:///inter", False))
+    jobtracker.submit_job(job)
+    tracker.heartbeat()  # the JobTracker answers with both maps to launch
+    first, second = client.submitted
+    assert first[1]["workers"] == ["tcp://10.0.0.1:4001"] and first[1]["allow_other_workers"]
+    assert second[1]["workers"] is None and not second[1]["allow_other_workers"]
+    request = loads(first[0])  # what a worker gets: msgpack, the job by reference
+    assert request["spec"][5] == "jobs.wordcount:WordCount" and request["topic"] == "topic-1"
+    assert request["intermediate"] == "dfs:///inter"
+
+
 def test_the_core_install_does_not_import_dask(tmp_path):
     path = write(tmp_path / "in.txt", ["a b a"])
     code = (
