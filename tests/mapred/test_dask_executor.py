@@ -149,6 +149,34 @@ def test_wordcounts(dask_cluster, tmp_path, job):
     assert {k: int(v) for k, v in (line.split("\t") for line in dask)} == expected
 
 
+def test_counters_and_progress_come_back_as_on_the_embedded_cluster(dask_cluster, tmp_path):
+    lines = text_lines(3000, seed=6)
+    path = write(tmp_path / "in.txt", lines)
+    results, reports = {}, {}
+    for framework in ("cluster", "dask"):
+        seen: list[tuple[float, float]] = []
+        results[framework] = bounded(
+            run_job, WordCountTextbook, [path], str(tmp_path / framework), conf(tmp_path, 2),
+            framework, progress=lambda job_id, m, r, seen=seen: seen.append((m, r)),
+        )  # fmt: skip
+        reports[framework] = seen
+    task, fmt_in, fmt_out = (
+        "Map-Reduce Framework",
+        "File Input Format Counters ",
+        "File Output Format Counters ",
+    )
+    names = [(task, "Map input records"), (task, "Map output records"),
+             (task, "Combine input records"), (task, "Reduce input groups"),
+             (task, "Reduce output records"), (fmt_in, "Bytes Read"), (fmt_out, "Bytes Written"),
+             ("Job Counters ", "Launched reduce tasks")]  # fmt: skip
+    for group, name in names:
+        assert results["dask"].counters[group][name] == results["cluster"].counters[group][name]
+    assert results["dask"].counters[task]["Map input records"] == len(lines)
+    seen = reports["dask"]
+    assert seen[-1] == (1.0, 1.0) and len(seen) > 1
+    assert all(a[0] <= b[0] and a[1] <= b[1] for a, b in zip(seen, seen[1:]))
+
+
 def test_total_order_sort(dask_cluster, tmp_path):
     rng = random.Random(4)
     lines = ["".join(rng.choices("abcdefghé", k=rng.randint(0, 9))) for _ in range(5000)]
