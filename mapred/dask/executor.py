@@ -2,11 +2,12 @@
 
 Owns: connecting to the Dask scheduler ``mapreduce.dask.scheduler`` names (``tcp://HOST:PORT``)
 or, without one, starting a ``LocalCluster`` on 127.0.0.1 (one single-threaded worker process
-per usable core) that lives as long as the command; the tracker that turns the JobTracker's
-launches into Dask tasks (``mapred.dask.worker.run_attempt``) and their results and progress
-events back into attempt statuses; kills; where a job's map outputs go; driving the JobTracker
-until a job ends. Must not touch: scheduling, retries, commit arbitration and the job commit
-(the JobTracker's, exactly as in the other modes), or what runs inside an attempt.
+per usable core) that lives as long as the command; a job's Dask settings, where its map
+outputs and cache files go; driving the JobTracker and its tracker (``mapred.dask.tracker``:
+launches become Dask tasks running ``mapred.dask.worker.run_attempt``, results and progress
+events become attempt statuses) until a job ends. Must not touch: scheduling, retries, commit
+arbitration and the job commit (the JobTracker's, exactly as in the other modes), or what runs
+inside an attempt.
 
 Policy. The JobTracker runs unchanged, in the submitting process, with one tracker
 (``tracker_dask``) whose slots are twice the cluster's worker threads, so Dask always has the
@@ -20,8 +21,8 @@ attempt's future is released at once, so Dask never re-runs an attempt whose res
 Map outputs (``mapreduce.dask.intermediate.dir``, default: under the job's local directory
 when the output is a local path and every worker runs on this machine, else
 ``_temporary/_maps`` in the job's staging directory beside the output, so a commit or an abort
-removes them) are files every worker can read;
-reducers copy their partition's byte range from them. Splits carry their block hosts: workers on
+removes them) are files every worker can read; reducers copy their partition's byte range
+from them. Splits carry their block hosts: workers on
 those hosts are preferred (``allow_other_workers``). Distributed-cache files on this machine's
 disk are shipped to the intermediate location when some worker runs elsewhere.
 
