@@ -2,10 +2,14 @@
 
 Owns: `KeyGroups`, which holds a map task's tagged records (of a hash join, or of a GROUP or
 COGROUP without combiner; ``pig.exec.mapKeyGroups=false`` turns it off), ``(key bytes, (tag,
-packed row))``, and emits one record per key, ``(key bytes, (tag, [packed row, ...]))``, the
-rows in the order they came, instead of one per row. A key's rows then cost the shuffle (packing,
-sorting, spilling, merging) once, as the hand-written joins' in-mapper combining does; the
-reduce side takes a list where it took one packed row (reducers.py). It pays when keys repeat
+packed row))``, and emits one record per key, ``(key bytes, (tag, [rows]))`` where `rows` is a
+msgpack array of at most `RECORD_ROWS` packed rows in the order they came (`group_rows` reads
+it back), instead of one record per row. The rows leave the task serialized, so the map's sort
+buffer, which takes records a batch at a time and measures them in bytes, never holds a batch
+of records whose Python objects weigh several times their bytes. A key's rows
+then cost the shuffle (packing, sorting, spilling, merging) once, as the hand-written joins'
+in-mapper combining does; the reduce side takes a list where it took one packed row
+(reducers.py). It pays when keys repeat
 within a split, as join keys usually do (a foreign key); so, like Pig's partial aggregation,
 it judges its first `SAMPLE_RECORDS` records and gives up for the rest of the task when they
 held more than `1 / MIN_ROWS_PER_KEY` keys a record. What it holds is bounded: past a quarter
@@ -16,10 +20,23 @@ codegen.py's) or how the framework shuffles.
 
 from __future__ import annotations
 
-__all__ = ["KeyGroups", "MIN_ROWS_PER_KEY", "SAMPLE_RECORDS", "group_limit"]
+from collections.abc import Sequence
+
+import msgpack
+
+__all__ = [
+    "KeyGroups",
+    "MIN_ROWS_PER_KEY",
+    "RECORD_ROWS",
+    "SAMPLE_RECORDS",
+    "group_limit",
+    "group_rows",
+]
 
 SAMPLE_RECORDS = 10000
+RECORD_ROWS = 1000  # the most rows one record carries
 MIN_ROWS_PER_KEY = 2
+_PACK = msgpack.Packer(use_bin_type=True).pack
 _ROW_BYTES = 200  # Python's cost of a held row besides its packed bytes (tuples, list slot)
 
 
@@ -70,8 +87,22 @@ class KeyGroups:
         return []
 
     def flush(self) -> list:
-        """Everything held, one record per key, its rows in the order they came."""
+        """Everything held, a record per key (per `RECORD_ROWS` rows of a key), its rows in
+        the order they came."""
         groups, self.groups, self.rows = self.groups, {}, 0
-        return [
-            (kb, (held[0], held[1] if len(held) == 2 else held[1:])) for kb, held in groups.items()
-        ]
+        out = []
+        pack = _PACK
+        for kb, held in groups.items():
+            if len(held) == 2:
+                out.append((kb, (held[0], held[1])))
+            elif len(held) <= RECORD_ROWS + 1:
+                out.append((kb, (held[0], [pack(held[1:])])))
+            else:  # a hot key: several records
+                tag, step = held[0], RECORD_ROWS
+                out += [(kb, (tag, [pack(held[i : i + step])])) for i in range(1, len(held), step)]
+        return out
+
+
+def group_rows(packed: Sequence[bytes]) -> tuple[bytes, ...]:
+    """The packed rows of a group record's value (``[msgpack array of packed rows]``)."""
+    return msgpack.unpackb(packed[0], use_list=False)

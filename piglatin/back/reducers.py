@@ -24,6 +24,7 @@ from piglatin.back.codegen import KeyedTail, key_encoder, row_encoder
 from piglatin.back.exprs import key_bytes
 from piglatin.back.joinkeys import has_null, width
 from piglatin.back.joinlines import SideTexts, side_texts
+from piglatin.back.mapgroups import group_rows
 from piglatin.back.physical import Compiler, chain_functions
 from piglatin.back.spillbag import CHECK_ROWS, BagBudget, RowBuffer, group_bags, product_rows
 from piglatin.back.storage import pack_value, unpacker
@@ -498,7 +499,7 @@ def _two_way_join(
                     if type(pv) is bytes:
                         held.append(_unpack(pv))
                     else:  # a map task's rows of this key (mapgroups.KeyGroups)
-                        held.extend(list(map(_unpack, pv)))
+                        held.extend(list(map(_unpack, group_rows(pv))))
                     continue
                 streamed = True  # inputs arrive in tag order: the rest are right rows
                 batch = max(1, CHECK_ROWS // max(1, len(held)))
@@ -537,7 +538,7 @@ def _each_row(values: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, tuple]]:
         if type(pv) is bytes:
             yield tag, _unpack(pv)
         else:
-            for one in pv:
+            for one in group_rows(pv):
                 yield tag, _unpack(one)
 
 
@@ -548,7 +549,7 @@ def _each_packed(values: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, bytes
         if type(pv) is bytes:
             yield tag, pv
         else:
-            for one in pv:
+            for one in group_rows(pv):
                 yield tag, one
 
 
@@ -559,7 +560,7 @@ def _row_batches(records: Iterator[tuple[int, Any]], size: int) -> Iterator[list
         if set(map(type, pvs)) == {bytes}:  # one row each: the common case, C-level
             yield list(map(_unpack, pvs))
             continue
-        packed = chain.from_iterable([pv] if type(pv) is bytes else pv for pv in pvs)
+        packed = chain.from_iterable([pv] if type(pv) is bytes else group_rows(pv) for pv in pvs)
         rows = list(map(_unpack, packed))
         for i in range(0, len(rows), size):
             yield rows[i : i + size]
