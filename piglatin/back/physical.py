@@ -19,6 +19,7 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any
 
+from piglatin.back.codegen import order_encoder
 from piglatin.back.exprs import (
     CMP,
     and_,
@@ -428,11 +429,14 @@ class Compiler:
         """tuple -> byte key in Pig's ORDER BY order (nulls first ascending)."""
         fns = [self.expr(k.expr) for k in keys]
         desc = [not k.ascending for k in keys]
-        order_bytes = data.order_bytes
         if len(fns) == 1 and not desc[0]:
             f0, sb = fns[0], data.sort_bytes
             return lambda t: sb(f0(t))
-        return lambda t: order_bytes([f(t) for f in fns], desc)
+        enc = order_encoder([k.expr.type for k in keys], desc)  # data.order_bytes, generated
+        if len(fns) == 1:
+            f0 = fns[0]
+            return lambda t: enc((f0(t),))
+        return lambda t: enc([f(t) for f in fns])
 
     def key_fn(self, exprs: tuple[L.LExpr, ...], width: int | None = None) -> Fn:
         """A GROUP/JOIN key: one value, or a tuple of values for several expressions.
