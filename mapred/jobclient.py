@@ -3,7 +3,8 @@
 Owns the commands and how they print: ``-list [all]`` (running jobs, or every job the history
 holds, oldest submission first), ``-status JOBID`` (state, map/reduce completion, counters; a
 running job's as its summary last said, refreshed every second), ``-kill JOBID``, ``-history
-JOBID`` (the job, then every attempt: tracker, locality, start, finish, state, error) and
+[all] JOBID|OUTDIR`` (the job, its task summary, then its failed and killed attempts, or with
+``all`` every attempt: tracker, locality, start, finish, state, error) and
 ``-events JOBID FROM N`` (Hadoop's task completion events). Everything but ``-kill`` reads
 ``$MINIHADOOP_HOME/history`` (``mapred.history``), so it works after the cluster stopped.
 Must not touch: job state.
@@ -76,8 +77,10 @@ def _parse(command: str, rest: list[str]) -> tuple[Any, list[Any]]:
         return _list, [bool(rest)]
     if command in ("-status", "-kill") and len(rest) == 1:
         return (_status if command == "-status" else _kill), rest
-    if command == "-history" and (len(rest) == 1 or (len(rest) == 2 and rest[0] == "all")):
-        return _history, [rest[-1]]
+    if command == "-history" and len(rest) == 1 and rest[0] != "all":
+        return _history, [rest[0], False]
+    if command == "-history" and len(rest) == 2 and rest[0] == "all":
+        return _history, [rest[1], True]
     if command == "-events" and len(rest) == 3:
         try:
             first, count = int(rest[1]), int(rest[2])
@@ -317,13 +320,23 @@ def _wait_killed(conf: Configuration, job_id: str) -> str:
         time.sleep(0.05)
 
 
-def _history(conf: Configuration, target: str) -> int:
+def _history(conf: Configuration, target: str, everything: bool) -> int:
+    """Hadoop's ``job -history [all]``: the job, its task summary and its failed and killed
+    attempts; with `all` (`everything`) every attempt."""
     record = _find(conf, _job_for(conf, target))
     out = sys.stdout
     _job_header(out, record)
     tries = history.attempts(history.read_events(conf, record["job_id"]))
     _task_summary(out, tries)
-    out.write("\nTask attempts\n")
+    if everything:
+        out.write("\nTask attempts\n")
+    else:
+        shown = [a for a in tries if a.state in ("FAILED", "KILLED")]
+        out.write(
+            f"\nFailed and killed task attempts ({len(shown)} of {len(tries)}; every attempt: "
+            f"hadoop job -history all {target})\n"
+        )
+        tries = shown
     out.write("Type\tAttemptId\tTracker\tHost\tLocality\tStartTime\tFinishTime\tState\tError\n")
     for a in tries:
         locality = (a.locality or "-") + (", speculative" if a.speculative else "")

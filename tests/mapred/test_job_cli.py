@@ -146,7 +146,7 @@ def test_history_and_events_show_every_attempt_the_job_launched(tmp_path, home):
     assert "map() completion: 1.0\nreduce() completion: 1.0\n" in status.stdout
     assert "Job name: WordCount" in status.stdout
 
-    shown = hadoop("job", "-history", job_id, home=home)
+    shown = hadoop("job", "-history", "all", job_id, home=home)
     assert shown.returncode == 0, shown.stderr
     assert f"Hadoop job: {job_id}\n" in shown.stdout and "Status: SUCCEEDED" in shown.stdout
     lines = [line.split("\t") for line in shown.stdout.splitlines() if ATTEMPT.match(line + "\t")]
@@ -196,7 +196,7 @@ def test_a_failed_first_attempt_and_its_retry_are_in_the_history(tmp_path, home)
     (job_id,) = _job_ids(run.stderr)
     first, retry = f"attempt_{job_id[4:]}_m_000000_0", f"attempt_{job_id[4:]}_m_000000_1"
 
-    shown = hadoop("job", "-history", job_id, home=home).stdout
+    shown = hadoop("job", "-history", "all", job_id, home=home).stdout
     rows = {
         m.group(2): line.split("\t") for line in shown.splitlines() if (m := ATTEMPT.match(line))
     }
@@ -524,7 +524,7 @@ def test_kill_of_a_job_on_the_daemons_asks_the_jobtracker_and_leaves_it_running(
         assert not mr.dfs.fs.exists("/out")
     # the cluster is stopped: its history still reads
     assert "Job state: KILLED" in hjob(mr.home, "-status", job_id).stdout
-    shown = hjob(mr.home, "-history", job_id).stdout
+    shown = hjob(mr.home, "-history", "all", job_id).stdout
     assert "Status: KILLED" in shown
     trackers = {line.split("\t")[2] for line in shown.splitlines() if ATTEMPT.match(line)}
     assert trackers and trackers <= {f"tracker_{n}" for n in mr.nodes}
