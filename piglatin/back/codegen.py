@@ -41,6 +41,8 @@ __all__ = [
     "KeyedTail",
     "Pipeline",
     "RecordSource",
+    "StoreLine",
+    "TextPassThrough",
     "generate_map_pipeline",
     "key_encoder",
     "order_encoder",
@@ -86,6 +88,30 @@ class KeyedTail:
 
 
 @dataclass(frozen=True)
+class StoreLine:
+    """How PigStorage (without options) writes a stored row: each field's text, by the
+    column `types`, joined by `sep`; `fmt` (the storer's own formatter) for anything else."""
+
+    types: tuple[DataType, ...]
+    sep: str
+    fmt: Callable[[tuple], Any]
+
+
+@dataclass(frozen=True)
+class TextPassThrough:
+    """An ORDER's map output when the map side writes the stored line itself
+    (`reducers.written_by_map`): the record is ``(key(row), line)``. `key` reads only the
+    columns in `key_columns`; each other column whose text the input line's `TextFields`
+    says is carried exactly (`TextFields.carried`) is copied into the line unparsed, and
+    every other column is converted and formatted as `text_line_tail` does. Used only when
+    the ORDER reads the LOAD's rows as they are (no operator in between)."""
+
+    key: Callable[[tuple], bytes]
+    key_columns: frozenset[int]
+    line: StoreLine
+
+
+@dataclass(frozen=True)
 class Pipeline:
     """Generated source of one map pipeline and the namespace it runs in."""
 
@@ -111,13 +137,28 @@ def generate_map_pipeline(
     rest_from: Callable[[int], RecordFn],
     sides: Mapping[str, ReplicatedTable] | None = None,
     keyed: KeyedTail | None = None,
+    carried: TextPassThrough | None = None,
 ) -> Pipeline:
     """The pipeline: `source`'s columns through `ops` (the first ones it can inline; from
     the first it cannot, ``rest_from(i)`` runs ops[i:] and the tail) into `tail`.
     `closures[i]` is op i's record function (None: the identity); `sides` the in-memory
-    tables of replicated joins, by op id; `keyed`: the tail's inline form, if it has one."""
+    tables of replicated joins, by op id; `keyed`: the tail's inline form, if it has one;
+    `carried`: an ORDER's written lines, used when its rows are `source`'s text fields."""
     gen = _Generator(compiler, sides or {})
+    if carried is not None and not ops and _carries(source.text, carried):
+        return gen.pass_through(name, source.text, carried)  # type: ignore[arg-type]
     return gen.pipeline(name, source, ops, closures, tail, rest_from, keyed)
+
+
+def _carries(tf: TextFields | None, carried: TextPassThrough) -> bool:
+    """Whether the stored row is `tf`'s fields in order, of the types the line has
+    templates for, with at least one field carried unparsed."""
+    types = carried.line.types
+    if tf is None or len(tf.carried) != len(tf.fields) or len(types) != len(tf.fields):
+        return False
+    if any(t.value != name or t not in _CARRIED_TYPES for t, name in zip(types, tf.types)):
+        return False
+    return any(tf.carried[i] for i in range(len(types)) if i not in carried.key_columns)
 
 
 class _Generator:
@@ -174,6 +215,50 @@ class _Generator:
                 self.emit(depth, f"_out += {self.const('tail', tail)}({self.row(cols)})")
         self.emit(1, "return _out")
         return Pipeline(name, "\n".join(self.lines) + "\n", self.ns, tuple(done))
+
+    def pass_through(self, name: str, tf: TextFields, carried: TextPassThrough) -> Pipeline:
+        """`TextPassThrough`'s records: each input line's carried fields copied as text."""
+        line = carried.line
+        self.ns.update(_LINE_NAMES, _fmt=line.fmt)
+        self.emit(0, f"def {name}(_keys, _values):")
+        self.emit(1, "_out = []")
+        self.emit(1, "for _v in _values:")
+        self.emit(2, f"_f = _v.split({self.literal(tf.delimiter)})")
+        self.emit(2, f"if len(_f) < {tf.width}:")
+        self.emit(3, f"_f += {self.const('pad', [''] * tf.width)}[len(_f):]")
+        keys, texts = [], []
+        for i, ((column, cast), type_name, ok) in enumerate(zip(tf.fields, tf.types, tf.carried)):
+            keyed = i in carried.key_columns
+            if ok is True:  # a chararray or bytearray: the text, always
+                texts.append(f"_f[{column}]")
+                keys.append(self.text_key(column, cast) if keyed else "None")
+                continue
+            c, out = self.fresh("c"), self.fresh("o")
+            if ok is not False and not keyed:  # a complex field: its text, when canonical
+                self.emit(2, f"if not (_x := _f[{column}]) or {self.const('ok', ok)}(_x):")
+                self.emit(3, f"{out} = _x")
+                self.emit(2, "else:")
+                self.emit(3, f"{c} = {self.const('cast', cast)}(_x)")
+                self.emit(3, f"{out} = {_FIELD_TEMPLATES[line.types[i]].format(x=c)}")
+            else:
+                self.text_cast(c, column, self.const("cast", cast), type_name)
+                self.emit(2, f"{out} = {_FIELD_TEMPLATES[line.types[i]].format(x=c)}")
+            texts.append(out)
+            keys.append(c if keyed else "None")
+        joined = f" + {self.literal(line.sep)} + ".join(texts)
+        key = f"{self.const('key', carried.key)}({self.row(keys)})"
+        self.emit(2, f"_out.append(({key}, {joined}))")
+        self.emit(1, "return _out")
+        return Pipeline(name, "\n".join(self.lines) + "\n", self.ns, ())
+
+    def text_key(self, column: int, cast: Callable[[str], Any] | None) -> str:
+        """A local holding field `column`'s value (null when empty)."""
+        c = self.fresh("c")
+        if cast is None:
+            self.emit(2, f"{c} = _f[{column}] or None")
+        else:
+            self.emit(2, f"{c} = {self.const('cast', cast)}(_x) if (_x := _f[{column}]) else None")
+        return c
 
     def keyed_output(self, keyed: KeyedTail, cols: list[str], depth: int) -> None:
         """Append the (key bytes, (tag, packed row)) record of a GROUP/JOIN input."""
@@ -490,6 +575,17 @@ _FIELD_TEMPLATES = {
 }
 
 
+_CARRIED_TYPES = frozenset(_FIELD_TEMPLATES) | {DataType.BYTEARRAY}
+_LINE_NAMES = {
+    "_text": _field_text,
+    "_double": data.format_double,
+    "_NotText": _NotText,
+    "_map": data.format_map,
+    "_bag": data.format_bag,
+    "_tuple": data.format_tuple,
+}
+
+
 def text_line_tail(
     types: Sequence[DataType], sep: str, fmt: Callable[[tuple], bytes]
 ) -> Callable[[tuple], list]:
@@ -500,8 +596,7 @@ def text_line_tail(
     names = [f"t{i}" for i in range(len(types))]
     fields = [_FIELD_TEMPLATES.get(t, _OTHER).format(x=x) for t, x in zip(types, names)]
     joined = f" + {gen.literal(sep)} + ".join(fields) or "''"
-    gen.ns.update(_text=_field_text, _double=data.format_double, _fmt=fmt, _NotText=_NotText)
-    gen.ns.update(_map=data.format_map, _bag=data.format_bag, _tuple=data.format_tuple)
+    gen.ns.update(_LINE_NAMES, _fmt=fmt)
     gen.emit(0, "def line(t):")
     gen.emit(1, f"if len(t) != {len(types)}:")
     gen.emit(2, "return [(None, _fmt(t))]")

@@ -20,7 +20,7 @@ import msgpack
 
 from piglatin.back.aggregates import AGG_KEYS, agg_reducer, agg_tail
 from piglatin.back.bagusage import streaming_bags
-from piglatin.back.codegen import KeyedTail, key_encoder, row_encoder
+from piglatin.back.codegen import KeyedTail, StoreLine, TextPassThrough, key_encoder, row_encoder
 from piglatin.back.exprs import key_bytes
 from piglatin.back.joinkeys import has_null, width
 from piglatin.back.joinlines import SideTexts, side_texts
@@ -30,6 +30,7 @@ from piglatin.back.spillbag import CHECK_ROWS, BagBudget, RowBuffer, group_bags,
 from piglatin.back.storage import pack_value, unpacker
 from piglatin.model import data
 from piglatin.plan import logical as L
+from piglatin.plan.exprs import columns
 
 SPILL_RECORDS = "pig.join.spill.records"
 _NULL = b"\x00"  # below every data.sort_bytes prefix: null keys that must not match
@@ -273,6 +274,26 @@ def written_by_map(spec: Any) -> bool:
     row) as its value, and the reduce side writes the values in key order without decoding
     and formatting them again."""
     return spec.kind == "order" and not spec.reduce_chain
+
+
+def text_pass_through(
+    plan: L.LogicalPlan, spec: Any, comp: Compiler, line: StoreLine | None
+) -> TextPassThrough | None:
+    """The map output of a `written_by_map` ORDER stored by PigStorage (`line`) as a
+    `TextPassThrough` (the columns no sort key reads may be copied from the input line
+    unparsed); None for any other job, or a key reading the whole row."""
+    if line is None or not written_by_map(spec):
+        return None
+    op = plan.op(spec.op)
+    if op.star:
+        return None
+    read: set[int] = set()
+    for k in op.keys:
+        cols = columns(k.expr)
+        if cols is None:
+            return None
+        read |= cols
+    return TextPassThrough(comp.sort_key(op.keys), frozenset(read), line)
 
 
 def _written_records(text: bool) -> Callable[[Any, Iterable[Any]], list]:

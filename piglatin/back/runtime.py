@@ -52,6 +52,9 @@ SCRIPT, SPEC, CWD, LOCATIONS = "pig.script", "pig.job.spec", "pig.cwd", "pig.loc
 SCALARS, UDFS, OUTFMT = "pig.scalars", "pig.udfs", "pig.output.format"
 WARNINGS = "org.apache.pig.PigWarning"  # counter group of load warnings (bad fields)
 CODEGEN = "pig.codegen"  # false: run the map side as composed closures, not generated code
+# false: an ORDER's map side parses and formats every field of the lines it writes, none
+# copied as its text (`codegen.TextPassThrough`)
+PASS_THROUGH = "pig.exec.textPassThrough"
 MAP_GROUPS = "pig.exec.mapKeyGroups"  # false: a join's/GROUP's map output, one record per row
 _PLANS: dict[str, L.LogicalPlan] = {}
 
@@ -179,10 +182,11 @@ def generate_map_code(
     compiler: Compiler,
     sides: dict[str, ReplicatedTable],
     keyed: CG.KeyedTail | None = None,
+    carried: CG.TextPassThrough | None = None,
 ) -> CG.Pipeline | None:
     """The generated batch function of map input `index`; None when its rows have no
     known width. `sides`: the replicated joins' tables, by op id; `keyed`: the tail's
-    inline form (a GROUP/JOIN input's records)."""
+    inline form (a GROUP/JOIN input's records); `carried`: an ORDER's written lines."""
     width = reader.width if reader.width is not None else _width_of(source)
     if width is None:
         return None
@@ -201,6 +205,7 @@ def generate_map_code(
         rest_from,
         sides,
         keyed,
+        carried,
     )
 
 
@@ -280,6 +285,7 @@ class PigJob(Job):
         udfs = {(k or None): v for k, v in (conf.get(UDFS) or {}).items()}
         self.compiler = Compiler(scalars, udfs, plan=self.plan)
         self.locations = conf.get(LOCATIONS) or {}
+        self.store_line = self._store_line()
         self.emit = self._tail()
         self.text_separator = self._text_separator()
         self.state = R.MapState()
@@ -351,9 +357,11 @@ class PigJob(Job):
         if self.context.conf.get_bool(CODEGEN, True) and self.spec.kind != "index":
             tag = self.spec.inputs[index].tag
             keyed = R.keyed_tail(self.plan, self.spec, tag)
-            code = generate_map_code(
-                index, source, reader, chain, stages, tail, self.compiler, self.sides, keyed
-            )
+            carried = None
+            if self.context.conf.get_bool(PASS_THROUGH, True):
+                carried = R.text_pass_through(self.plan, self.spec, self.compiler, self.store_line)
+            args = (chain, stages, tail, self.compiler, self.sides, keyed, carried)
+            code = generate_map_code(index, source, reader, *args)
         if code is not None:
             batch = code.function()
             return (lambda key, value: batch(None, (value,))), batch
@@ -401,6 +409,18 @@ class PigJob(Job):
             return None
         return storer.delimiter
 
+    def _store_line(self) -> CG.StoreLine | None:
+        """How the job's STORE writes a row when it is PigStorage without options and a
+        schema; None otherwise."""
+        op = self.plan.op(self.spec.store) if self.spec.store else None
+        if not isinstance(op, L.LOStore) or op.schema is None:
+            return None
+        storer = get_storer(op.func.name, [str(a) for a in op.func.args])
+        if type(storer) is not PigStorage or storer.options:
+            return None
+        storer.with_schema(op.schema)
+        return CG.StoreLine(tuple(f.type for f in op.schema), storer.delimiter, storer.format)
+
     def _tail(self) -> Callable[[tuple], list]:
         """t -> [(key, value)] written by the output format (store or intermediate)."""
         store_id = self.spec.store
@@ -409,6 +429,8 @@ class PigJob(Job):
             out_id = self.spec.output_op
             pack = R.packer(self.plan.op(out_id).schema if out_id in self.plan else None)
             return lambda t: [(None, pack(t))]
+        if self.store_line is not None:
+            return _text_line(op.schema, self.store_line.sep, self.store_line.fmt)
         storer = get_storer(op.func.name, [str(a) for a in op.func.args])
         storer.with_schema(op.schema)
         if isinstance(storer, BinStorage):

@@ -31,7 +31,7 @@ import msgpack
 
 from piglatin.functions.builtins import UnknownFunctionError
 from piglatin.model import data
-from piglatin.model.textcomplex import bag_element
+from piglatin.model.textcomplex import bag_element, carried_text_test
 
 # ------------------------------------------------------------------------- helpers
 
@@ -239,12 +239,19 @@ class TextFields:
     with empty fields; then for each (column, cast) of `fields`: an empty field is null, else
     ``cast(field)`` (None: the str itself, a chararray). A code generator may convert a
     field of type int/long/double itself for the plain text it is sure of (ASCII digits)
-    and must call `cast` for anything else: `cast` decides every unusual field."""
+    and must call `cast` for anything else: `cast` decides every unusual field.
+
+    `carried[i]` says when field i's text is exactly what PigStorage stores for the value
+    read from it (reading it warning nothing), so a job that only carries the field from
+    input to output may copy its text: True, always (chararray, bytearray); a test of a
+    non-empty text (`textcomplex.carried_text_test`: flat maps, bags of maps); False, never
+    sure (numbers: parsed and formatted, which is cheap)."""
 
     delimiter: str
     width: int
     fields: tuple[tuple[int, Callable[[str], Any] | None], ...]
     types: tuple[str, ...] = ()  # each field's declared type (code generators inline casts)
+    carried: tuple[Callable[[str], bool] | bool, ...] = ()
 
 
 class PigStorage(LoadFunc, StoreFunc):
@@ -295,7 +302,9 @@ class PigStorage(LoadFunc, StoreFunc):
         columns = self.projection if self.projection is not None else range(len(specs))
         picks = tuple((c, _text_caster(specs[c][1], specs[c][2], self._casters[c], self.warn))
                       for c in columns)
-        return TextFields(self.delimiter, len(specs), picks, tuple(specs[c][1] for c in columns))
+        types = tuple(specs[c][1] for c in columns)
+        carried = tuple(_carried(specs[c][1], specs[c][2]) for c in columns)
+        return TextFields(self.delimiter, len(specs), picks, types, carried)
 
     def line_parser(self) -> Callable[[str], tuple]:
         """Split once on the delimiter, convert only the schema's (or the pushed
@@ -327,6 +336,13 @@ class PigStorage(LoadFunc, StoreFunc):
 
     def format(self, t: tuple) -> bytes:
         return self._delim_bytes.join([_field_bytes(f) for f in t])
+
+
+def _carried(type_name: str, inner: Any) -> Callable[[str], bool] | bool:
+    """`TextFields.carried` of a field of `type_name`."""
+    if type_name in ("chararray", "bytearray"):
+        return True
+    return carried_text_test(type_name, inner) or False
 
 
 def _text_caster(

@@ -405,3 +405,63 @@ def _exact_bag(inner: Any, scalars: Scalars) -> Parser:
         return [tuple_exact(t, w) for t in _split_top(seg[1:-1])]
 
     return exact
+
+
+# ------------------------------------------------------- text written back as it is read
+
+
+def carried_text_test(type_name: str, inner: Any) -> Callable[[str], bool] | None:
+    """A test of a non-empty field's text for a value of `type_name` (inner schema `inner`):
+    True only when reading the text warns nothing and Pig's text form of the value read
+    (`data.format_value`: `[k#v,...]`, `{([k#v]),...}`) is the text itself, so a job that
+    only carries the field may write its text unparsed. False means "parse it" (the text
+    may be fine, but is not a shape the test is sure of). None: no test for this type.
+
+    Tested shapes: an untyped map (`map[]`: values bytearray) and a bag of tuples of one
+    untyped map, flat (no bracket inside a value), with no empty key and no key twice
+    (the value keeps only the last), nothing outside the brackets (spaces are stripped).
+    A '#' inside a value is kept as is by the parser (the key ends at the first '#')."""
+    if type_name == "map" and _untyped_map(inner):
+        return _flat_map_text
+    if type_name == "bag":
+        _, element = bag_element(inner)
+        if element and len(element) == 1:
+            tn, inn = field_spec(element[0])
+            if tn == "map" and _untyped_map(inn):
+                return _map_bag_text
+    return None
+
+
+def _untyped_map(inner: Any) -> bool:
+    return not inner or field_spec(inner[0])[0] == "bytearray"
+
+
+def _flat_map_body(body: str) -> bool:
+    """`k#v,k#v` with every key non-empty and distinct (empty body: the empty map)."""
+    if not body:
+        return True
+    items = body.split(",")
+    try:
+        keys = dict(map(_split_key, items))  # ValueError: an item without '#'
+    except ValueError:
+        return False
+    return len(keys) == len(items) and "" not in keys
+
+
+def _split_key(item: str) -> list[str]:
+    return item.split("#", 1)
+
+
+def _flat_map_text(text: str) -> bool:
+    m = _FLAT_MAP.fullmatch(text)
+    return m is not None and _flat_map_body(m.group(1))
+
+
+def _map_bag_text(text: str) -> bool:
+    m = _MAP_BAG.fullmatch(text)
+    if m is None:
+        return False
+    body = m.group(1)
+    if body is None:  # {}
+        return True
+    return all(map(_flat_map_body, body.split("]),([")))
