@@ -232,6 +232,9 @@ class PigServer:
     def run_sink(self, sink_id: str) -> None:
         plan = self.plan
         sink = plan.op(sink_id)
+        for op in plan.upstream(sink_id):  # as Pig: every location is checked before any job
+            if isinstance(op, L.LOLoad) and op.op_id not in self.outputs:
+                self._check_scheme(self.location(op.path), op, code=2118)
         if isinstance(sink, L.LOStore):
             self._check_output(sink)
         from piglatin.commands import check_storage_funcs
@@ -257,18 +260,28 @@ class PigServer:
         }
 
     def _check_output(self, sink: L.LOStore) -> None:
+        """Pig's InputOutputFileValidator: ERROR 6000 for an output location that exists, or
+        that cannot be opened or created, before any job runs."""
         import fsspec
 
         url = self.location(sink.path, output=True)
+        self._check_scheme(url, sink, code=6000)
         fs, path = fsspec.core.url_to_fs(url)
-        if fs.exists(path):
-            raise PigError(
-                f"Output Location Validation Failed for: '{url}' More info to follow: "
-                f"Output directory {url} already exists",
-                code=6000,
-                line=sink.line or None,
-                column=sink.column or None,
-            )
+        why = f"Output directory {url} already exists" if fs.exists(path) else None
+        if why is None and "://" not in url:
+            why = _uncreatable(url)
+        if why is not None:
+            raise _output_error(url, why, sink)
+
+    def _check_scheme(self, url: str, op: L.LogicalOperator, code: int) -> None:
+        """Refuse a location whose filesystem cannot be opened here, before fsspec tries (for
+        hdfs:// without Java, pyarrow prints a failed dlopen for every place it looks)."""
+        why = unopenable(url, self.exec_type)
+        if why is None:
+            return
+        if code == 6000:
+            raise _output_error(url, why, op)
+        raise PigError(why, code=code, line=op.line or None, column=op.column or None)
 
     def run_job(self, plan: L.LogicalPlan, job: MRJob) -> None:
         from mapred.api import Input
@@ -512,6 +525,53 @@ class PigServer:
         udfs = {(k or None): v for k, v in self.udfs.items()}
         parts.append(RT.explain_code(plan, jobs, Compiler(scalars, udfs, plan=plan)))
         return "\n".join(parts)
+
+
+def _output_error(url: str, why: str, op: L.LogicalOperator) -> PigError:
+    return PigError(
+        f"Output Location Validation Failed for: '{url}' More info to follow: {why}",
+        code=6000,
+        line=op.line or None,
+        column=op.column or None,
+    )
+
+
+def unopenable(url: str, exec_type: str) -> str | None:
+    """Why `url`'s filesystem cannot be opened here, in Hadoop's words (`No FileSystem for
+    scheme "hdfs"`), naming what works instead; None when it can (or `url` is a local path)."""
+    if "://" not in url:
+        return None
+    scheme = url.split("://", 1)[0]
+    if exec_type == "local":
+        instead = "pig -x local reads and writes local paths (write a path, or file:///path)"
+    else:
+        instead = "this cluster's filesystem is dfs:/// (write /path or dfs:///path)"
+    if scheme.lower() in ("hdfs", "viewfs", "webhdfs") and not os.environ.get("JAVA_HOME"):
+        return (
+            f'No FileSystem for scheme "{scheme}" ({url}): {instead}; a real HDFS is reached '
+            "through pyarrow, which needs JAVA_HOME, HADOOP_HOME and CLASSPATH set"
+        )
+    import fsspec
+
+    try:
+        fsspec.get_filesystem_class(scheme)
+    except (ValueError, ImportError) as e:
+        return f'No FileSystem for scheme "{scheme}" ({url}): {e}; {instead}'
+    return None
+
+
+def _uncreatable(path: str) -> str | None:
+    """Why local output directory `path` cannot be created (Hadoop's "Mkdirs failed to
+    create"), found by creating and removing a probe directory in its nearest existing
+    ancestor, so nothing is left behind; None when it can be."""
+    parent = os.path.dirname(os.path.abspath(path))
+    while parent != os.path.dirname(parent) and not os.path.lexists(parent):
+        parent = os.path.dirname(parent)
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".pig-probe-", dir=parent))
+    except OSError as e:
+        return f"Mkdirs failed to create {path}: cannot create in {parent}: {e.strerror or e}"
+    return None
 
 
 def _is_replicated_side(plan: L.LogicalPlan, op_id: str) -> bool:

@@ -200,6 +200,37 @@ def _check_bag_arg(func: str, args: list, node: A.Node) -> None:
         )
 
 
+#: the implicit casts Pig's type checker allows when it matches a function's argument types
+#: (besides bytearray and a null constant, which go to any type)
+_WIDENS_TO = {
+    T.INT: {T.LONG, T.FLOAT, T.DOUBLE},
+    T.LONG: {T.FLOAT, T.DOUBLE},
+    T.FLOAT: {T.DOUBLE},
+}
+
+
+def _check_arg_types(func: str, args: list, node: A.Node) -> None:
+    """A builtin with declared argument types (builtins.ARG_TYPES) takes at each position an
+    argument of that type or one Pig casts to it implicitly: Pig's ERROR 1045 otherwise."""
+    try:
+        from piglatin.functions.builtins import ARG_TYPES
+    except ImportError:  # the runtime table is broken: the run-time call reports it
+        return
+    declared = ARG_TYPES.get(func, ())
+    for arg, wanted in zip(args, declared, strict=False):
+        accepted = {DataType(t) for t in wanted.split("|")}
+        t = arg.type
+        widened = _WIDENS_TO.get(t, set())
+        if t is T.BYTEARRAY or _is_null(arg) or t in accepted or widened & accepted:
+            continue
+        raise TypeCheckError(
+            f"Could not infer the matching function for org.apache.pig.builtin.{func} as multiple "
+            "or none of them fit. Please use an explicit cast.",
+            code=1045,
+            **_at(node),
+        )
+
+
 def _registry() -> Mapping[str, object]:
     """The runtime builtin table (piglatin.functions.builtins.BUILTINS) when it exists."""
     try:
@@ -567,6 +598,8 @@ class ExprTyper:
         func, kind, out, ctor = self.functions.resolve(e.name, [a.field for a in args], e)
         if kind != "udf" and func in _BAG_FUNCS:
             _check_bag_arg(func, args, e)
+        elif kind != "udf":
+            _check_arg_types(func, args, e)
         return L.LEFunc(e.name, func, kind, tuple(args), out, ctor)
 
     def _flatten(self, e: A.Flatten, sc: Scope) -> L.LExpr:

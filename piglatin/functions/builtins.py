@@ -1043,3 +1043,34 @@ for _name, (_fn, _rt, _lo, _hi) in _DATE_FUNCS.items():
 _b("ToDate", ToDate, "datetime", 1, 3)
 _b("CurrentTime", CurrentTime, "datetime", 0, 0)
 _b("ToString", ToString, "chararray", 1, 2)
+
+# Declared argument types (Pig's getArgToFuncMapping): for each builtin that has them, the type
+# each argument position takes ("a|b": either). The builder refuses an argument that is neither
+# of that type nor implicitly castable to it (ERROR 1045); builtins not listed take anything.
+_CHARS, _DATE = ("chararray",), ("datetime",)
+ARG_TYPES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("LOWER", "UPPER", "TRIM", "LTRIM", "RTRIM", "UCFIRST", "LCFIRST"), _CHARS),
+    **dict.fromkeys(("SUBSTRING",), ("chararray", "int", "int")),
+    **dict.fromkeys(("INDEXOF", "LAST_INDEX_OF"), ("chararray", "chararray", "int")),
+    "REPLACE": ("chararray", "chararray", "chararray"),
+    **dict.fromkeys(("STRSPLIT", "STRSPLITTOBAG"), ("chararray", "chararray", "int")),
+    "REGEX_EXTRACT": ("chararray", "chararray", "int"),
+    "REGEX_EXTRACT_ALL": ("chararray", "chararray"),
+    **dict.fromkeys(("STARTSWITH", "ENDSWITH", "EqualsIgnoreCase"), ("chararray", "chararray")),
+    "TOKENIZE": ("chararray", "chararray"),
+    "SPRINTF": _CHARS,
+    **dict.fromkeys(("ABS", "ROUND", "CEIL", "FLOOR", "SQRT", "CBRT", "LOG", "LOG10", "EXP"),
+                    ("double",)),
+    **dict.fromkeys(("SIN", "COS", "TAN", "ASIN", "ACOS", "ATAN", "SINH", "COSH", "TANH"),
+                    ("double",)),
+    "ROUND_TO": ("double", "int", "int"),
+    **dict.fromkeys(("GetYear", "GetMonth", "GetDay", "GetHour", "GetMinute", "GetSecond",
+                     "GetMilliSecond", "GetWeek", "GetWeekYear", "ToUnixTime",
+                     "ToMilliSeconds"), _DATE),
+    **dict.fromkeys(("YearsBetween", "MonthsBetween", "WeeksBetween", "DaysBetween",
+                     "HoursBetween", "MinutesBetween", "SecondsBetween", "MilliSecondsBetween"),
+                    ("datetime", "datetime")),
+    **dict.fromkeys(("AddDuration", "SubtractDuration"), ("datetime", "chararray")),
+    "ToString": ("datetime", "chararray"),
+    "ToDate": ("long|chararray", "chararray", "chararray"),
+}  # fmt: skip
