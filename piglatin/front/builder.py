@@ -217,6 +217,9 @@ def _check_arg_types(func: str, args: list, node: A.Node) -> None:
     except ImportError:  # the runtime table is broken: the run-time call reports it
         return
     declared = ARG_TYPES.get(func, ())
+    if declared and declared[-1].endswith("..."):  # Pig's VARARG: the last type repeats
+        last = declared[-1].removesuffix("...")
+        declared = (*declared[:-1], *[last] * max(len(args) - len(declared) + 1, 0))
     for arg, wanted in zip(args, declared, strict=False):
         accepted = {DataType(t) for t in wanted.split("|")}
         t = arg.type

@@ -1045,14 +1045,16 @@ _b("CurrentTime", CurrentTime, "datetime", 0, 0)
 _b("ToString", ToString, "chararray", 1, 2)
 
 # Declared argument types (Pig's getArgToFuncMapping): for each builtin that has them, the type
-# each argument position takes ("a|b": either). The builder refuses an argument that is neither
-# of that type nor implicitly castable to it (ERROR 1045); builtins not listed take anything.
+# each argument position takes ("a|b": either; a last "t..." repeats for every further argument,
+# Pig's VARARG). The builder refuses an argument that is neither of that type nor implicitly
+# castable to it (ERROR 1045); builtins not listed take anything.
 _CHARS, _DATE = ("chararray",), ("datetime",)
 ARG_TYPES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("LOWER", "UPPER", "TRIM", "LTRIM", "RTRIM", "UCFIRST", "LCFIRST"), _CHARS),
     **dict.fromkeys(("SUBSTRING",), ("chararray", "int", "int")),
     **dict.fromkeys(("INDEXOF", "LAST_INDEX_OF"), ("chararray", "chararray", "int")),
     "REPLACE": ("chararray", "chararray", "chararray"),
+    "CONCAT": ("chararray|bytearray...",),  # CONCAT(bytearray...) or StringConcat(chararray...)
     **dict.fromkeys(("STRSPLIT", "STRSPLITTOBAG"), ("chararray", "chararray", "int")),
     "REGEX_EXTRACT": ("chararray", "chararray", "int"),
     "REGEX_EXTRACT_ALL": ("chararray", "chararray"),

@@ -46,6 +46,8 @@ def refused(expr: str) -> PigError:
         ("GetYear(s)", "GetYear"),
         ("DaysBetween(t, n)", "DaysBetween"),
         ("ToString(n)", "ToString"),
+        ("CONCAT(n, s)", "CONCAT"),
+        ("CONCAT(s, '-', d)", "CONCAT"),
     ],
 )
 def test_a_builtin_given_a_type_it_does_not_take_is_refused_at_build(expr, func):
@@ -66,6 +68,7 @@ def test_a_builtin_given_a_type_it_does_not_take_is_refused_at_build(expr, func)
         "SQRT(n)", "SQRT(l)", "SQRT(b)", "ABS(n)", "ROUND(n)", "CEIL(l)", "LOG(d)",
         "GetYear(t)", "GetYear(b)", "DaysBetween(t, t)", "ToString(t)", "ToString(t, s)",
         "ToDate(s)", "ToDate(l)", "ToDate(n)", "ToDate(s, 'yyyy')", "SIZE(n)", "SIZE(s)",
+        "CONCAT(s, s)", "CONCAT(s, '-', b, null)", "CONCAT(b, b)", "CONCAT((chararray)n, s)",
     ],
 )  # fmt: skip
 def test_implicit_casts_pig_allows_are_kept(expr):
