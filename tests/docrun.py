@@ -136,6 +136,7 @@ def doc_env(root: Path) -> tuple[Path, dict[str, str]]:
         MINIHADOOP_HOME=str(root / "home"),
         PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
         HADOOP_USER_NAME="reader",
+        MINIHADOOP_CHECKOUT=str(ROOT),  # the tutorial's name for the reader's clone
     )
     for key in ("MINIHADOOP_CONF_DIR", "HADOOP_ROOT_LOGGER", "MINIHADOOP_CRASH_AT"):
         env.pop(key, None)
