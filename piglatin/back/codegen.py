@@ -104,11 +104,14 @@ class TextPassThrough:
     columns in `key_columns`; each other column whose text the input line's `TextFields`
     says is carried exactly (`TextFields.carried`) is copied into the line unparsed, and
     every other column is converted and formatted as `text_line_tail` does. Used only when
-    the ORDER reads the LOAD's rows as they are (no operator in between)."""
+    the ORDER reads the LOAD's rows as they are (no operator in between). `plain_key`:
+    the (column, descending) pairs of a key made of columns only, whose bytes
+    (`data.order_bytes`, as `order_encoder`) are then written inline instead of `key`."""
 
     key: Callable[[tuple], bytes]
     key_columns: frozenset[int]
     line: StoreLine
+    plain_key: tuple[tuple[int, bool], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -229,27 +232,48 @@ class _Generator:
         keys, texts = [], []
         for i, ((column, cast), type_name, ok) in enumerate(zip(tf.fields, tf.types, tf.carried)):
             keyed = i in carried.key_columns
-            if ok is True:  # a chararray or bytearray: the text, always
-                texts.append(f"_f[{column}]")
-                keys.append(self.text_key(column, cast) if keyed else "None")
-                continue
-            c, out = self.fresh("c"), self.fresh("o")
-            if ok is not False and not keyed:  # a complex field: its text, when canonical
-                self.emit(2, f"if not (_x := _f[{column}]) or {self.const('ok', ok)}(_x):")
-                self.emit(3, f"{out} = _x")
-                self.emit(2, "else:")
-                self.emit(3, f"{c} = {self.const('cast', cast)}(_x)")
-                self.emit(3, f"{out} = {_FIELD_TEMPLATES[line.types[i]].format(x=c)}")
-            else:
-                self.text_cast(c, column, self.const("cast", cast), type_name)
-                self.emit(2, f"{out} = {_FIELD_TEMPLATES[line.types[i]].format(x=c)}")
+            out, value = self.carried_field(column, cast, type_name, ok, line.types[i], keyed)
             texts.append(out)
-            keys.append(c if keyed else "None")
+            keys.append(value if keyed else "None")
         joined = f" + {self.literal(line.sep)} + ".join(texts)
-        key = f"{self.const('key', carried.key)}({self.row(keys)})"
+        if carried.plain_key is not None:
+            self.ns.update(_KEY_NAMES, _complement=data.COMPLEMENT)
+            parts = []
+            for column, desc in carried.plain_key:
+                part = _KEY_TEMPLATES.get(line.types[column], "_sb({x})").format(x=keys[column])
+                parts.append(f"{part}.translate(_complement)" if desc else part)
+            key = " + ".join(parts)
+        else:
+            key = f"{self.const('key', carried.key)}({self.row(keys)})"
         self.emit(2, f"_out.append(({key}, {joined}))")
         self.emit(1, "return _out")
         return Pipeline(name, "\n".join(self.lines) + "\n", self.ns, ())
+
+    def carried_field(self, column, cast, type_name, ok, dtype, keyed) -> tuple[str, str]:
+        """(the stored text of field `column`, a local holding its value when `keyed`):
+        the field's own text when `ok` (`TextFields.carried`) says it is exactly the
+        stored text (for an unkeyed int/long: ASCII digits, no leading zero, in range),
+        else its value converted and formatted."""
+        if ok is True:  # a chararray or bytearray: the text, always
+            return f"_f[{column}]", (self.text_key(column, cast) if keyed else "None")
+        c, out = self.fresh("c"), self.fresh("o")
+        fmt = _FIELD_TEMPLATES[dtype].format(x=c)
+        digits = {"int": 10, "long": 19}.get(type_name)
+        if keyed or (ok is False and digits is None):
+            self.text_cast(c, column, self.const("cast", cast), type_name)
+            self.emit(2, f"{out} = {fmt}")
+            return out, c
+        if ok is False:  # an int or long, canonical when str(int(text)) is the text
+            test = f"_x.isdigit() and _x.isascii() and len(_x) < {digits} and "
+            test += "(_x[0] != '0' or len(_x) == 1)"
+            self.emit(2, f"if (_x := _f[{column}]) and {test}:")
+        else:  # a complex field with a test of its text
+            self.emit(2, f"if not (_x := _f[{column}]) or {self.const('ok', ok)}(_x):")
+        self.emit(3, f"{out} = _x")
+        self.emit(2, "else:")
+        self.emit(3, f"{c} = {self.const('cast', cast)}(_x) if _x else None")
+        self.emit(3, f"{out} = {fmt}")
+        return out, c
 
     def text_key(self, column: int, cast: Callable[[str], Any] | None) -> str:
         """A local holding field `column`'s value (null when empty)."""

@@ -293,7 +293,13 @@ def text_pass_through(
         if cols is None:
             return None
         read |= cols
-    return TextPassThrough(comp.sort_key(op.keys), frozenset(read), line)
+    plain = tuple(
+        (k.expr.column, not k.ascending)
+        for k in op.keys
+        if isinstance(k.expr, L.LEProject) and k.expr.input == 0
+    )
+    plain_key = plain if len(plain) == len(op.keys) and op.keys else None
+    return TextPassThrough(comp.sort_key(op.keys), frozenset(read), line, plain_key)
 
 
 def _written_records(text: bool) -> Callable[[Any, Iterable[Any]], list]:

@@ -442,14 +442,10 @@ def _flat_map_body(body: str) -> bool:
         return True
     items = body.split(",")
     try:
-        keys = dict(map(_split_key, items))  # ValueError: an item without '#'
+        keys = dict([item.split("#", 1) for item in items])  # ValueError: an item with no '#'
     except ValueError:
         return False
     return len(keys) == len(items) and "" not in keys
-
-
-def _split_key(item: str) -> list[str]:
-    return item.split("#", 1)
 
 
 def _flat_map_text(text: str) -> bool:
@@ -464,4 +460,13 @@ def _map_bag_text(text: str) -> bool:
     body = m.group(1)
     if body is None:  # {}
         return True
-    return all(map(_flat_map_body, body.split("]),([")))
+    for one in body.split("]),(["):  # each map's body, as `_flat_map_body` (inlined: hot)
+        if one:
+            items = one.split(",")
+            try:
+                keys = dict([item.split("#", 1) for item in items])
+            except ValueError:
+                return False
+            if len(keys) != len(items) or "" in keys:
+                return False
+    return True

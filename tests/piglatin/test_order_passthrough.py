@@ -127,16 +127,27 @@ def test_generated_code_parses_only_the_fields_it_cannot_carry() -> None:
 
 
 # ------------------------------------------------------------------------ whole scripts
-SCHEMA = "k:chararray, n:int, d:double, m:map[], b:bag{t:(p:map[])}, s:chararray"
-_INTS = st.sampled_from(["1", "-2", "007", "+3", "x", "", " 4", "2147483648", "12"])
+SCHEMA = "k:chararray, n:int, l:long, d:double, m:map[], b:bag{t:(p:map[])}, s:chararray"
+_INTS = st.sampled_from(
+    ["1", "-2", "007", "+3", "x", "", " 4", "2147483648", "12", "0", "00", "999999999"]
+)
+_LONGS = st.sampled_from(
+    ["9223372036854775807", "9223372036854775808", "123456789012345678", "0", "-1", "01"]
+)
 _DOUBLES = st.sampled_from(["1.5", "1.50", "1e3", "NaN", "", "abc", "0.1", "-0.0", "2"])
-_WORDS = st.sampled_from(["", "a", "b", "ab", "a b", "#", "[x#1]"])
+_WORDS = st.sampled_from(["", "a", "b", "ab", "a b", "#", "[x#1]", "é", "a\x00", "0"])
 
 
 @st.composite
 def lines(draw) -> list[str]:
     row = st.tuples(
-        _WORDS, _INTS, _DOUBLES, map_texts() | canonical_maps, bag_texts() | canonical_bags, _WORDS
+        _WORDS,
+        _INTS,
+        _LONGS,
+        _DOUBLES,
+        map_texts() | canonical_maps,
+        bag_texts() | canonical_bags,
+        _WORDS,
     )
     return ["\t".join(r) for r in draw(st.lists(row, min_size=1, max_size=30))]
 
@@ -159,7 +170,7 @@ def order_script(by: str, setting: str = "") -> str:
 
 
 @settings(max_examples=12, deadline=None)
-@given(lines(), st.sampled_from(["k", "n, d DESC", "d, k DESC, n", "s"]))
+@given(lines(), st.sampled_from(["k", "n, d DESC", "d, k DESC, n", "s", "l DESC, k"]))
 def test_order_store_is_the_same_with_and_without_pass_through(tmp_path_factory, text, by):
     tmp = tmp_path_factory.mktemp("order")
     (tmp / "in.txt").write_text("\n".join(text) + "\n")
@@ -193,9 +204,9 @@ def test_canonical_rows_are_the_input_lines_sorted_by_the_key(tmp_path_factory, 
 
 def test_bad_fields_warn_once_each_either_way(tmp_path: Path) -> None:
     (tmp_path / "in.txt").write_text(
-        "b\t1\t1.0\t[#x]\t{([a#1])}\ts\n"  # an empty key: null, one warning
-        "a\tz\t2.0\t[a#1,a#1]\t{(1)}\t\n"  # a bad int, a bag whose map is not: 2 warnings
-        "c\t3\t3.0\t[k#v]\t{([a#1]),([b#2,b#3])}\tt\n"
+        "b\t1\t5\t1.0\t[#x]\t{([a#1])}\ts\n"  # an empty key: null, one warning
+        "a\tz\t6\t2.0\t[a#1,a#1]\t{(1)}\t\n"  # a bad int, a bag whose map is not: 2 warnings
+        "c\t3\t7\t3.0\t[k#v]\t{([a#1]),([b#2,b#3])}\tt\n"
     )
     got, warnings = run(tmp_path, order_script("k"), "on")
     off, warnings_off = run(tmp_path, order_script("k", "SET pig.codegen 'false';"), "off")
@@ -203,9 +214,9 @@ def test_bad_fields_warn_once_each_either_way(tmp_path: Path) -> None:
         got
         == off
         == [
-            "a\t\t2.0\t[a#1]\t\t",  # a key twice: the last value, no warning
-            "b\t1\t1.0\t\t{([a#1])}\ts",
-            "c\t3\t3.0\t[k#v]\t{([a#1]),([b#3])}\tt",
+            "a\t\t6\t2.0\t[a#1]\t\t",  # a key twice: the last value, no warning
+            "b\t1\t5\t1.0\t\t{([a#1])}\ts",
+            "c\t3\t7\t3.0\t[k#v]\t{([a#1]),([b#3])}\tt",
         ]
     )
     assert warnings == warnings_off == {"FIELD_DISCARDED_TYPE_CONVERSION_FAILED": 3}
