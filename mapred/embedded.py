@@ -170,7 +170,7 @@ class EmbeddedMapReduce(JobTrackerClient):
         conns = [c for t in self.trackers for c in t.connections()]
         now = time.monotonic()
         due = [t for t in self.trackers if t.heartbeat_due(now)]
-        if not due:
+        if not due and not self._news:  # news (a job submitted, a kill): heartbeat at once
             pause = min(max_wait, min(t.next_heartbeat for t in self.trackers) - now)
             ready = set(wait(conns, max(0.0, pause))) if conns else _sleep(pause)
         else:
