@@ -42,6 +42,7 @@ from mapred.trackerproto import (
     LaunchTask,
     TaskStatus,
     TrackerStatus,
+    attempt_status,
 )
 
 log = logging.getLogger(__name__)
@@ -66,30 +67,15 @@ class _Attempt:
     timeout: float = 600.0  # mapreduce.task.timeout, in seconds (0: never)
 
     def to_status(self) -> TaskStatus:
-        r = self.result
-        if r is None:
-            return TaskStatus(
-                self.spec.attempt_id,
-                self.state,
-                self.progress,
-                self.phase,
-                self.status,
-                error=self.error,
-                fetch_failures=tuple(self.fetch_failures),
-            )
-        return TaskStatus(
-            r.attempt_id,
+        return attempt_status(
+            self.spec.attempt_id,
             self.state,
-            1.0 if self.state == SUCCEEDED else self.progress,
+            self.progress,
             self.phase,
-            str(r.stats.get("status", "") or self.status),
-            r.counters,
-            self.error or r.error,
-            r.traceback,
-            r.location,
-            r.map_output,
-            r.stats,
-            tuple(self.fetch_failures),
+            self.status,
+            self.error,
+            self.fetch_failures,
+            self.result,
         )
 
 

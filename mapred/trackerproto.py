@@ -17,10 +17,12 @@ Nothing here does work: the services live in ``mapred.jobtracker`` and ``mapred.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 __all__ = [
+    "attempt_status",
     "TaskStatus",
     "TrackerStatus",
     "LaunchTask",
@@ -62,6 +64,39 @@ class TaskStatus:
     map_output: list | None = None  # [path, partition index]
     stats: dict[str, Any] = field(default_factory=dict)
     fetch_failures: tuple[str, ...] = ()  # map attempts whose output a reduce could not fetch
+
+
+def attempt_status(
+    attempt_id: str,
+    state: str,
+    progress: float,
+    phase: str,
+    status: str,
+    error: str,
+    fetch_failures: Sequence[str],
+    result: Any = None,
+) -> TaskStatus:
+    """A tracker's `TaskStatus` of one attempt: what it has seen so far, and once the task
+    returned its ``mapred.task.TaskResult``, the result's counters, error and output."""
+    if result is None:
+        return TaskStatus(
+            attempt_id, state, progress, phase, status, error=error,
+            fetch_failures=tuple(fetch_failures),
+        )  # fmt: skip
+    return TaskStatus(
+        result.attempt_id,
+        state,
+        1.0 if state == SUCCEEDED else progress,
+        phase,
+        str(result.stats.get("status", "") or status),
+        result.counters,
+        error or result.error,
+        result.traceback,
+        result.location,
+        result.map_output,
+        result.stats,
+        tuple(fetch_failures),
+    )
 
 
 @dataclass(frozen=True, slots=True)

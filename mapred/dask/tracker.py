@@ -34,6 +34,7 @@ from mapred.trackerproto import (
     LaunchTask,
     TaskStatus,
     TrackerStatus,
+    attempt_status,
 )
 
 log = logging.getLogger(__name__)
@@ -70,25 +71,15 @@ class _Attempt:
     failure: str = ""  # why the tracker failed it (a timeout)
 
     def to_status(self) -> TaskStatus:
-        r = self.result
-        if r is None:
-            return TaskStatus(
-                self.spec.attempt_id, self.state, self.progress, self.phase, self.status,
-                error=self.error,
-            )  # fmt: skip
-        return TaskStatus(
-            r.attempt_id,
+        return attempt_status(
+            self.spec.attempt_id,
             self.state,
-            1.0 if self.state == SUCCEEDED else self.progress,
+            self.progress,
             self.phase,
-            str(r.stats.get("status", "") or self.status),
-            r.counters,
-            self.error or r.error,
-            r.traceback,
-            r.location,
-            r.map_output,
-            r.stats,
-            tuple(self.fetch_failures),
+            self.status,
+            self.error,
+            self.fetch_failures,
+            self.result,
         )
 
 

@@ -399,15 +399,10 @@ class PigJob(Job):
     def _text_separator(self) -> str | None:
         """The delimiter of the STORE's lines when every field is a chararray (PigStorage
         without options), so rows may be joined in bulk; None otherwise."""
-        op = self.plan.op(self.spec.store) if self.spec.store else None
-        if not isinstance(op, L.LOStore) or op.schema is None:
+        line = self._store_line()
+        if line is None or not all(t is DataType.CHARARRAY for t in line.types):
             return None
-        storer = get_storer(op.func.name, [str(a) for a in op.func.args])
-        if type(storer) is not PigStorage or storer.options:
-            return None
-        if not all(f.type is DataType.CHARARRAY for f in op.schema):
-            return None
-        return storer.delimiter
+        return line.sep
 
     def _store_line(self) -> CG.StoreLine | None:
         """How the job's STORE writes a row when it is PigStorage without options and a
