@@ -23,6 +23,9 @@ Knobs (class attributes, or configuration properties where Hadoop has one):
   the serialized ``group_key(key)`` when a grouping key is defined). ``partitioner =
   "total_order"`` samples the input for globally sorted output (see ``mapred.sampler``).
 - ``sort_key(key)`` / ``group_key(key)``: the sort and grouping comparators (secondary sort).
+  ``group_bytes = GroupBytes(stop)`` (``mapred.partition``) declares the grouping as a byte
+  prefix of the sort bytes instead: the reduce side groups and the partitioner hashes the cut
+  bytes with no Python call per record (a ``group_key`` method, when also defined, is unused).
 - ``input_format`` / ``output_format``: a name (``"text"``, ``"keyvalue"``, ``"nline"``,
   ``"records"``) or a format class. ``Input(path, format=..., mapper="map_left")`` gives one
   input its own format and mapper method.
