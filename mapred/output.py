@@ -14,6 +14,7 @@ from __future__ import annotations
 import gzip
 from collections.abc import Iterable
 from itertools import chain, islice
+from operator import itemgetter
 from typing import Any, BinaryIO
 
 from dfs.conf import Configuration
@@ -25,6 +26,8 @@ _FLUSH_BYTES = 1 << 20
 _BATCH = 4096  # pairs joined into text at once
 _PAIR = {2}
 _END = ("",)
+_KEY, _VALUE = itemgetter(0), itemgetter(1)
+_NONE = type(None)
 
 
 class RecordWriter:
@@ -94,6 +97,7 @@ class TextRecordWriter(RecordWriter):
         self._bsep = separator.encode("utf-8")
         self._parts: list[bytes] = []
         self._size = 0
+        self._line_format = ("{}" + separator.replace("{", "{{").replace("}", "}}") + "{}\n").format
 
     def write(self, key: Any, value: Any) -> None:
         if key is None and type(value) is str:  # a whole line (Pig's stores)
@@ -124,15 +128,29 @@ class TextRecordWriter(RecordWriter):
                 # text with a newline (no copy of it to append one)
                 text = "\n".join(chain(map(join, batch), _END))
             except TypeError:
-                for k, v in batch:
-                    self.write(k, v)
-                continue
+                text = self._formatted(batch)
+                if text is None:
+                    for k, v in batch:
+                        self.write(k, v)
+                    continue
             data = text.encode()
             self._parts.append(data)
             self._size += len(data)
             if self._size >= _FLUSH_BYTES:
                 self._flush()
         return n
+
+    def _formatted(self, batch: list) -> str | None:
+        """The lines of a batch of pairs of other values than str (a word and its int count),
+        each ``f"{key}{sep}{value}"`` as `write` makes it, in C-level passes; None when a pair
+        is not a pair or holds a None or bytes (`write` handles those)."""
+        if set(map(len, batch)) != _PAIR:
+            return None
+        keys, values = list(map(_KEY, batch)), list(map(_VALUE, batch))
+        kinds = set(map(type, keys)) | set(map(type, values))
+        if bytes in kinds or _NONE in kinds:
+            return None
+        return "".join(map(self._line_format, keys, values))
 
     def _mixed_line(self, key: Any, value: Any) -> bytes | None:
         if key is None and value is None:
