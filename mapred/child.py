@@ -21,6 +21,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -29,7 +30,14 @@ import msgpack
 from mapred import task
 from mapred.task import TaskSpec, run_task
 
-__all__ = ["child_main", "die_with_parent", "dumps", "loads", "REPORT_INTERVAL_S"]
+__all__ = [
+    "child_main",
+    "die_with_parent",
+    "dumps",
+    "loads",
+    "REPORT_INTERVAL_S",
+    "sample_progress",
+]
 
 _PR_SET_PDEATHSIG = 1
 PARENT_POLL_S = 0.25
@@ -65,6 +73,31 @@ def _watch_parent(parent_pid: int) -> None:
     os._exit(1)
 
 
+def sample_progress(
+    stop: threading.Event,
+    probe_of: Callable[[], Any],
+    report: Callable[[float, str, str], bool],
+    interval: float = REPORT_INTERVAL_S,
+) -> None:
+    """Every `interval` seconds until `stop` is set: read the running task's probe (the one
+    `probe_of` gives: ``(progress, phase, status, token)``) and `report` it when the token
+    moved; a task that does not move reports nothing. Stops early when `report` returns
+    False (the tracker is gone)."""
+    last = None
+    while not stop.wait(interval):
+        probe = probe_of()
+        if probe is None:
+            continue
+        try:
+            progress, phase, status, token = probe()
+        except Exception:  # noqa: BLE001 - a probe racing the task's end: try again
+            continue
+        if token != last:
+            last = token
+            if not report(progress, phase, status):
+                return
+
+
 class ChildUmbilical:
     """The task's side of the umbilical, over the child's pipe to its tracker."""
 
@@ -91,21 +124,14 @@ class ChildUmbilical:
         self._probe = probe
 
     def _sample(self) -> None:
-        last = None
-        while not self._stop.wait(REPORT_INTERVAL_S):
-            probe = self._probe
-            if probe is None:
-                continue
-            try:
-                progress, phase, status, token = probe()
-            except Exception:  # noqa: BLE001 - a probe racing the task's end: try again
-                continue
-            if token != last:
-                last = token
-                try:
-                    self._send(["status", self._attempt, progress, phase, status])
-                except OSError:
-                    return
+        sample_progress(self._stop, lambda: self._probe, self._report)
+
+    def _report(self, progress: float, phase: str, status: str) -> bool:
+        try:
+            self._send(["status", self._attempt, progress, phase, status])
+        except OSError:
+            return False
+        return True
 
     def can_commit(self, attempt_id: str) -> bool:
         return bool(self._ask(["commit?", attempt_id]))

@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 
 OUTPUTS_WAIT_S = 1.0  # longest a reducer's request for map outputs is held unanswered
 
-__all__ = ["TaskTracker"]
+__all__ = ["TaskTracker", "copy_cache_file"]
 
 
 @dataclass
@@ -259,7 +259,9 @@ class TaskTracker:
         local = self._caches.get(spec.job_id)
         if local is None or not all(map(os.path.exists, local.values())):
             directory = os.path.join(spec.local_dir, "cache", self.name)
-            local = {name: _copy(url, directory, name) for name, url in spec.cache.items()}
+            local = {
+                name: copy_cache_file(url, directory, name) for name, url in spec.cache.items()
+            }
             self._caches[spec.job_id] = local
         return dataclasses.replace(spec, cache=local)
 
@@ -405,15 +407,16 @@ class TaskTracker:
                 del self._caches[job_id]
 
 
-def _copy(url: str, directory: str, name: str) -> str:
-    """Copy one distributed cache file into `directory` (read-only, as Hadoop's)."""
+def copy_cache_file(url: str, directory: str, name: str) -> str:
+    """Copy one distributed cache file into `directory` (read-only, as Hadoop's); the
+    temporary name is this process's and thread's, so concurrent copies never collide."""
     import shutil
 
     import fsspec
 
     os.makedirs(directory, exist_ok=True)
     target = os.path.join(directory, name)
-    tmp = f"{target}.tmp{os.getpid()}"
+    tmp = f"{target}.tmp{os.getpid()}.{threading.get_ident()}"
     with fsspec.open(url, "rb") as src, open(tmp, "wb") as dst:
         shutil.copyfileobj(src, dst, 1 << 20)
     os.chmod(tmp, 0o444)

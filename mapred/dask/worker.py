@@ -47,8 +47,9 @@ import fsspec
 from fsspec.implementations.local import LocalFileSystem
 
 from dfs.conf import Configuration
-from mapred.child import apply_env, dumps, loads
+from mapred.child import apply_env, dumps, loads, sample_progress
 from mapred.task import TaskResult, TaskSpec, run_task
+from mapred.tasktracker import copy_cache_file
 
 log = logging.getLogger(__name__)
 
@@ -194,20 +195,10 @@ def _localize(spec: TaskSpec, work: str) -> dict[str, str]:
         return copies
     directory = os.path.join(work, "cache")
     os.makedirs(directory, exist_ok=True)
-    copies = {name: _copy(url, directory, name) for name, url in spec.cache.items()}
+    copies = {name: copy_cache_file(url, directory, name) for name, url in spec.cache.items()}
     with _lock:
         _caches[spec.job_id] = copies
     return copies
-
-
-def _copy(url: str, directory: str, name: str) -> str:
-    target = os.path.join(directory, name)
-    tmp = f"{target}.tmp{os.getpid()}.{threading.get_ident()}"
-    with fsspec.open(url, "rb") as src, open(tmp, "wb") as dst:
-        shutil.copyfileobj(src, dst, 1 << 20)
-    os.chmod(tmp, 0o444)
-    os.replace(tmp, target)
-    return target
 
 
 # -- map outputs ---------------------------------------------------------------------------------
@@ -323,18 +314,11 @@ class DaskUmbilical:
             log.debug("cannot send progress of %s: %s", self.spec.attempt_id, e)
 
     def _sample(self) -> None:
-        last = None
-        while not self._stop.wait(REPORT_INTERVAL_S):
-            probe = self._probe
-            if probe is None:
-                continue
-            try:
-                progress, phase, status, token = probe()
-            except Exception:  # noqa: BLE001 - a probe racing the task's end: try again
-                continue
-            if token != last:
-                last = token
-                self._send([self.spec.attempt_id, progress, phase, status])
+        sample_progress(self._stop, lambda: self._probe, self._report, REPORT_INTERVAL_S)
+
+    def _report(self, progress: float, phase: str, status: str) -> bool:
+        self._send([self.spec.attempt_id, progress, phase, status])
+        return True
 
 
 # -- kills ---------------------------------------------------------------------------------------

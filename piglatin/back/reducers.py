@@ -480,7 +480,8 @@ def _join(
         # a hot key's right rows are copied to reducers that may hold none of its left rows
         pad_right = outer[1] and not (skewed and key[:-3] in hot)
         try:
-            for tag, r in _each_row(values):
+            for tag, pv in _each_packed(values):
+                r = _unpack(pv)
                 if tag < n - 1:
                     buffered[tag].append(r)
                     continue
@@ -556,17 +557,6 @@ def _two_way_join(
 
 _second = itemgetter(1)
 _unpack = unpacker()  # unpack_value without a Python frame per value
-
-
-def _each_row(values: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, tuple]]:
-    """(tag, row) of every shuffled value: a packed row, or a map task's packed rows of the
-    key (mapgroups.KeyGroups)."""
-    for tag, pv in values:
-        if type(pv) is bytes:
-            yield tag, _unpack(pv)
-        else:
-            for one in group_rows(pv):
-                yield tag, _unpack(one)
 
 
 def _each_packed(values: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, bytes]]:

@@ -399,7 +399,7 @@ class PigJob(Job):
     def _text_separator(self) -> str | None:
         """The delimiter of the STORE's lines when every field is a chararray (PigStorage
         without options), so rows may be joined in bulk; None otherwise."""
-        line = self._store_line()
+        line = self.store_line
         if line is None or not all(t is DataType.CHARARRAY for t in line.types):
             return None
         return line.sep

@@ -330,9 +330,6 @@ def is_bag(v: Any) -> bool:
 
 
 # ------------------------------------------------------------------------------ GROUP bags
-_SECOND = itemgetter(1)
-
-
 def group_bags(
     values: Iterable[tuple[int, bytes]],
     n: int,
@@ -345,7 +342,7 @@ def group_bags(
     disk whole, its further rows copied there as they arrived."""
     it = iter(values)
     if n == 1:  # the common small group: one list, nothing measured
-        bag = list(map(unpack, map(_SECOND, islice(it, CHECK_ROWS))))  # C-level
+        bag = list(map(unpack, map(_second, islice(it, CHECK_ROWS))))  # C-level
         if len(bag) < CHECK_ROWS:
             return [bag]
         return _big_group([bag], it, budget, unpack, spillable)
