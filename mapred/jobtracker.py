@@ -340,7 +340,11 @@ class JobTracker:
 
     # -- job ends ---------------------------------------------------------------------------
     def _all_done(self, job: Job) -> None:
+        """Every task is done: commit once the twins still running (killed when their task
+        succeeded) have stopped, so that none writes after the commit and the job's history
+        holds every attempt's end when the job is reported finished."""
         job.state = COMMITTING
+        job.cleanup_since = self.clock()
         self._to_finish.append(job)
 
     def _end(self, job: Job, state: str, error: str) -> None:
@@ -371,7 +375,7 @@ class JobTracker:
             self._finish(job)
 
     def _settled(self, job: Job, now: float) -> bool:
-        if job.state != CLEANUP or not job.running_attempts():
+        if job.state not in (CLEANUP, COMMITTING) or not job.running_attempts():
             return True
         return now - job.cleanup_since > CLEANUP_WAIT_S  # its trackers went silent
 

@@ -14,8 +14,9 @@ import pytest
 
 from dfs.conf import Configuration
 from mapred import counters as C
+from mapred import history
 from mapred.committer import FileOutputCommitter
-from mapred.jobtracker import JobTracker
+from mapred.jobtracker import CLEANUP_WAIT_S, JobTracker
 from mapred.task import TaskSpec
 from mapred.trackerproto import (
     FAILED,
@@ -458,11 +459,34 @@ def test_fair_scheduler_by_hadoop_class_name(tmp_path):
 
 
 # -- a finished job's stragglers ------------------------------------------------------------------
+def test_a_job_commits_only_once_its_killed_twins_have_stopped(cluster):
+    # The twin's end is in the job's history when the job is reported finished, and it cannot
+    # write anything after the commit.
+    job = _three_maps_one_slow(cluster, 0.1)
+    cluster.launched("h1", done(aid(job, "m", 1)))  # the backup of m0 runs on h1
+    cluster.beat("h2", done(aid(job, "m", 2)), maps=0)
+    cluster.beat("h1", done(aid(job, "m", 0, 1)), maps=0)
+    assert not cluster.settle(job).done  # m0's first attempt still runs
+    _, kills = cluster.beat("h0", running(aid(job, "m", 0), 0.3), maps=0)
+    assert kills == [aid(job, "m", 0)]
+    cluster.beat("h0", TaskStatus(aid(job, "m", 0), KILLED), maps=0)
+    status = cluster.settle(job)
+    assert status.state == SUCCEEDED
+    assert cluster.counters(job)[C.KILLED_MAPS] == 1
+    ended = [
+        e
+        for e in history.read_events(Configuration(cluster.conf, load_site=False), job)
+        if e["event"] == "ATTEMPT_FINISHED"
+    ]
+    assert {e["attempt_id"]: e["state"] for e in ended}[aid(job, "m", 0)] == KILLED
+
+
 def test_a_forgotten_jobs_killed_twin_does_not_break_the_next_heartbeat(cluster):
     job = _three_maps_one_slow(cluster, 0.1)
     cluster.launched("h1", done(aid(job, "m", 1)))  # the backup of m0 runs on h1
     cluster.beat("h2", done(aid(job, "m", 2)), maps=0)
     cluster.beat("h1", done(aid(job, "m", 0, 1)), maps=0)
+    cluster.clock.advance(CLEANUP_WAIT_S + 1)  # h0 does not answer within the wait
     assert cluster.settle(job).state == SUCCEEDED
     cluster.jt.forget(job)  # what the embedded cluster does once run() returns
     nxt = cluster.submit([[]])
