@@ -37,6 +37,10 @@ Knobs (class attributes, or configuration properties where Hadoop has one):
   (or yields) the pairs of the whole batch (the total-order sampler calls it too). A failure is
   located at the batch's first record.
 - ``combine(key, values)``: optional; must emit the key it was given and accept its own output.
+- named outputs (Hadoop's MultipleOutputs): ``mapred.output.declare_named_outputs(conf,
+  [NamedOutput(name, path, format)])`` gives the job extra output directories; a map or reduce
+  writes into one with ``self.context.output(name).write(key, value)``. The job commit
+  publishes them all with the main output, or none.
 - ``setup()`` / ``cleanup()``: once per task, map and reduce tasks alike; ``cleanup`` may yield
   pairs (in-mapper combining). ``map_setup``/``map_cleanup`` and ``reduce_setup``/
   ``reduce_cleanup``, when defined, replace them in that kind of task (Hadoop's separate Mapper
@@ -111,6 +115,7 @@ class Context:
         "partition",
         "ticks",
         "host",
+        "outputs",
     )
 
     def __init__(
@@ -132,6 +137,7 @@ class Context:
         self._cache = dict(cache or {})
         self.ticks = 0  # progress() calls: liveness for the task timeout
         self.host = os.environ.get(TRACKER_HOST_ENV, "localhost")  # the node running the task
+        self.outputs: Any = None  # the task's named outputs (mapred.multipleoutputs.TaskOutputs)
 
     def increment(self, group: str, name: str, n: int = 1) -> None:
         """Add `n` to the user counter `group`/`name`."""
@@ -145,6 +151,17 @@ class Context:
         ``Reporter.progress()``): a task that neither reads input nor calls this for
         ``mapreduce.task.timeout`` milliseconds is killed."""
         self.ticks += 1
+
+    def output(self, name: str) -> Any:
+        """The record writer of named output `name` (Hadoop's ``MultipleOutputs.write``): a
+        job declares its named outputs with ``mapred.output.declare_named_outputs(conf, ...)``,
+        each its own directory, published with the main output by the job commit."""
+        if self.outputs is None:
+            raise JobConfigError(
+                f"no named output {name!r}: this job declares none "
+                "(mapred.output.declare_named_outputs in its configuration)"
+            )
+        return self.outputs.writer(name)
 
     def get(self, key: str, default: Any = None) -> Any:
         """A configuration property (user properties pass through ``-D``)."""

@@ -143,6 +143,16 @@ class FileOutputCommitter:
                 f"cannot commit job {self.job_id}: {self.staging_url} does not exist"
                 " (setup_job was not run, or the job was aborted)"
             )
+        self.prepare_publish()
+        faults.crash_point(BEFORE_PUBLISH)
+        self.publish()
+        faults.crash_point(AFTER_PUBLISH)
+        log.info("job %s committed: %s", self.job_id, self.output_url)
+
+    def prepare_publish(self) -> None:
+        """The first half of `commit_job`: every committed task's files moved up into the
+        staging directory, the scratch directories removed, ``_SUCCESS`` written."""
+        fs = self.fs
         committed = posixpath.join(self.stage, COMMITTED_DIR)
         if fs.exists(committed):
             for task_dir in sorted(self._children(committed)):
@@ -153,16 +163,16 @@ class FileOutputCommitter:
         if self.conf.get_bool("mapreduce.fileoutputcommitter.marksuccessfuljobs", True):
             with fs.open(posixpath.join(self.stage, SUCCESS_FILE), "wb"):
                 pass
-        faults.crash_point(BEFORE_PUBLISH)
+
+    def publish(self) -> None:
+        """The second half of `commit_job`: the staging directory renamed to the output."""
         try:
-            rename_noreplace(fs, self.stage, self.out)
+            rename_noreplace(self.fs, self.stage, self.out)
         except FileExistsError:
             raise OutputExistsError(
                 f"Output directory {self.output_url} already exists (it appeared while job "
                 f"{self.job_id} ran; its output is not published)"
             ) from None
-        faults.crash_point(AFTER_PUBLISH)
-        log.info("job %s committed: %s", self.job_id, self.output_url)
 
     def abort_job(self) -> None:
         """Remove the staging directory (no partial output is ever visible, and none stays)."""
@@ -277,3 +287,172 @@ def _libc() -> ctypes.CDLL | None:
         except OSError:
             _LIBC.append(None)
     return _LIBC[0]
+
+
+# --- a job with named outputs (MultipleOutputs) ---------------------------------------------------
+BETWEEN_PUBLISHES = faults.register(
+    "committer.between_publishes",
+    "MultiOutputCommitter.commit_job: some of the job's outputs are published, others not yet",
+)
+PUBLISHING_PREFIX = "_publishing_"  # beside the main output: the publish in progress
+
+
+class MultiOutputCommitter:
+    """Commit protocol for a job writing its main output and named outputs
+    (`mapred.output.NamedOutput`), each its own directory with its own `FileOutputCommitter`.
+
+    Tasks: an attempt writes into each output's attempt directory; `commit_task` commits the
+    attempt in every output, `abort_task` removes it from every output.
+
+    Job commit, all or nothing: every staging directory is prepared first (parts moved up,
+    ``_SUCCESS``), then a publish record listing every (staging, output) pair is written beside
+    the main output (``_publishing_<job>_<name>``), then the named outputs are published one
+    rename each, and the main output last: the main output's rename is the commit point (a
+    job whose main output exists committed, as for one output). A failure before that point
+    renames the outputs already published back to their staging directories and aborts the
+    job; a process that dies there leaves the record, and the next `abort_job` (the job's own,
+    or the orphan clean-up of the next job's start) finds it and rolls back the same way. An
+    output counts as published by this job only when its staging directory is gone and the
+    output exists: a publish refused because the output appeared meanwhile leaves the staging
+    directory, so another job's output is never touched."""
+
+    def __init__(self, output_url: str, job_id: str, conf: Configuration) -> None:
+        from mapred.output import named_outputs
+
+        self.job_id = job_id
+        self.conf = conf
+        self.main = FileOutputCommitter(output_url, job_id, conf)
+        self.named = {
+            o.name: FileOutputCommitter(o.path, job_id, conf) for o in named_outputs(conf)
+        }
+        parent, name = posixpath.split(self.main.out)
+        record = f"{PUBLISHING_PREFIX}{job_id}_{name[:_NAME_IN_STAGE]}"
+        self.record = posixpath.join(parent or "/", record)
+
+    @property
+    def output_url(self) -> str:
+        return self.main.output_url
+
+    @property
+    def staging_url(self) -> str:
+        return self.main.staging_url
+
+    @property
+    def all(self) -> list[FileOutputCommitter]:
+        """The named outputs' committers, in declaration order, then the main output's."""
+        return [*self.named.values(), self.main]
+
+    def output(self, name: str) -> FileOutputCommitter:
+        try:
+            return self.named[name]
+        except KeyError:
+            raise MapRedError(
+                f"job {self.job_id} declares no output named {name!r} "
+                f"(its named outputs: {sorted(self.named)})"
+            ) from None
+
+    # --- job ----------------------------------------------------------------------------------
+    def setup_job(self) -> None:
+        """Refuse any output that exists (none is set up then), then set up every one."""
+        for c in self.all:
+            if c.fs.exists(c.out):
+                raise OutputExistsError(f"Output directory {c.output_url} already exists")
+        done = []
+        try:
+            for c in self.all:
+                c.setup_job()
+                done.append(c)
+        except BaseException:
+            for c in done:
+                _quietly_abort(c)
+            raise
+
+    def commit_job(self) -> None:
+        """Publish every output, or none (see the class docstring)."""
+        fs = self.main.fs
+        if not fs.exists(self.main.stage) and not fs.exists(self.record):
+            self.main.commit_job()  # already committed: returns; else says why it cannot
+            return
+        for c in self.all:
+            c.prepare_publish()
+        self._write_record()
+        faults.crash_point(BEFORE_PUBLISH)
+        try:
+            for i, c in enumerate(self.all):
+                if i:
+                    faults.crash_point(BETWEEN_PUBLISHES)
+                c.publish()
+        except Exception:  # a death (or an injected crash) leaves the record: abort_job rolls back
+            if not self.main.is_published():
+                self._roll_back()
+            raise
+        faults.crash_point(AFTER_PUBLISH)
+        fs.rm(self.record)
+        log.info("job %s committed: %s", self.job_id, ", ".join(c.output_url for c in self.all))
+
+    def abort_job(self) -> None:
+        """Roll back a publish that did not reach its commit point, then remove every staging
+        directory; an output this job did not publish is never touched."""
+        fs = self.main.fs
+        if fs.exists(self.record):
+            if not self.main.is_published():
+                self._roll_back()
+            fs.rm(self.record)
+        for c in self.all:
+            c.abort_job()
+
+    def is_published(self) -> bool:
+        return all(c.is_published() for c in self.all)
+
+    # --- tasks --------------------------------------------------------------------------------
+    def open_task_output(self, attempt_id: str, part_name: str) -> BinaryIO:
+        return self.main.open_task_output(attempt_id, part_name)
+
+    def needs_task_commit(self, attempt_id: str) -> bool:
+        return any(c.needs_task_commit(attempt_id) for c in self.all)
+
+    def commit_task(self, attempt_id: str) -> None:
+        for c in self.all:
+            c.commit_task(attempt_id)
+
+    def abort_task(self, attempt_id: str) -> None:
+        for c in self.all:
+            c.abort_task(attempt_id)
+
+    # --- the publish record ---------------------------------------------------------------------
+    def _write_record(self) -> None:
+        import msgpack
+
+        pairs = [[c.stage, c.out, c.fs.unstrip_protocol(c.stage)] for c in self.all]
+        with self.main.fs.open(self.record, "wb") as f:
+            f.write(msgpack.packb({"job_id": self.job_id, "outputs": pairs}))
+
+    def _roll_back(self) -> None:
+        """Every output this job published (its staging directory gone, the output there)
+        renamed back to its staging directory: the job's outputs are all unpublished again."""
+        for c in self.all:
+            fs = c.fs
+            if not fs.exists(c.stage) and fs.exists(c.out):
+                log.warning(
+                    "job %s: unpublishing %s (another output failed)", self.job_id, c.output_url
+                )
+                rename_noreplace(fs, c.out, c.stage)
+
+
+def _quietly_abort(committer: FileOutputCommitter) -> None:
+    try:
+        committer.abort_job()
+    except Exception as e:  # noqa: BLE001 - the first error is the one reported
+        log.warning("cannot remove %s: %s", committer.staging_url, e)
+
+
+def job_committer(
+    output_url: str, job_id: str, conf: Configuration
+) -> FileOutputCommitter | MultiOutputCommitter:
+    """The committer of a job: one output's, or with named outputs declared in `conf`
+    (`mapred.output.declare_named_outputs`) the one that publishes them all or none."""
+    from mapred.output import named_outputs
+
+    if named_outputs(conf):
+        return MultiOutputCommitter(output_url, job_id, conf)
+    return FileOutputCommitter(output_url, job_id, conf)

@@ -394,9 +394,9 @@ class JobTracker:
                     self._obsolete(job, tip, f"Lost task tracker: {tracker.name}")
 
     def _finish(self, job: Job) -> None:
-        from mapred.committer import FileOutputCommitter
+        from mapred.committer import job_committer
 
-        committer = FileOutputCommitter(job.sub.output, job.id, job.conf)
+        committer = job_committer(job.sub.output, job.id, job.conf)
         try:
             if job.state == COMMITTING:
                 history.job_committing(job.conf, job.id)

@@ -7,12 +7,19 @@ a writer receives an open binary file object and closes it on `close()`.
 TextOutputFormat writes ``key<sep>value\\n`` like Hadoop's: a None key or value is left out
 together with the separator, and a record whose key and value are both None writes nothing.
 Values are rendered with ``str()`` and encoded as UTF-8; bytes are written raw.
+
+Named outputs (Hadoop's MultipleOutputs, Pig's one store per output of a merged job): a job
+declares extra outputs as `NamedOutput`s in its configuration (`declare_named_outputs`, read
+back by `named_outputs`), each a directory of its own with its own format; a task writes into
+one through ``context.output(name)`` (`mapred.multipleoutputs`), and the job commit publishes
+all of them or none (`mapred.committer.MultiOutputCommitter`).
 """
 
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import chain, islice
 from operator import itemgetter
 from typing import Any, BinaryIO
@@ -247,3 +254,50 @@ def get_output_format(spec: str | type | OutputFormat) -> OutputFormat:
     if isinstance(spec, type) and issubclass(spec, OutputFormat):
         return spec()
     raise JobConfigError(f"{spec!r} is not an output format (an OutputFormat subclass)")
+
+
+# --- named outputs (MultipleOutputs) ----------------------------------------------------------
+NAMED_OUTPUTS = "mapreduce.multipleoutputs.dirs"  # conf: [NamedOutput.to_wire(), ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NamedOutput:
+    """One extra output of a job: `name` (what a task asks for), `path` (a URL: its own output
+    directory, published by the job commit) and `format` (a name of `OUTPUT_FORMATS` or a
+    ``module:Class`` reference, resolved in the task)."""
+
+    name: str
+    path: str
+    format: str = "text"
+
+    def to_wire(self) -> list:
+        return [self.name, self.path, self.format]
+
+    @classmethod
+    def from_wire(cls, data: Sequence[str]) -> NamedOutput:
+        name, path, fmt = data
+        return cls(str(name), str(path), str(fmt))
+
+
+def declare_named_outputs(conf: Any, outputs: Sequence[NamedOutput]) -> None:
+    """Record `outputs` in job configuration `conf` (a Configuration or a plain dict), refusing
+    a name or a directory given twice."""
+    names = [o.name for o in outputs]
+    paths = [o.path.rstrip("/") for o in outputs]
+    for what, values in (("name", names), ("directory", paths)):
+        twice = sorted({v for v in values if values.count(v) > 1})
+        if twice:
+            raise JobConfigError(f"named outputs: {what} {twice[0]!r} is given twice")
+    if any(not n or "/" in n for n in names):
+        raise JobConfigError(f"named outputs: a name must be non-empty without '/': {names}")
+    value = [o.to_wire() for o in outputs]
+    if isinstance(conf, Mapping) and not hasattr(conf, "set"):
+        conf[NAMED_OUTPUTS] = value  # type: ignore[index]
+    else:
+        conf.set(NAMED_OUTPUTS, value)
+
+
+def named_outputs(conf: Any) -> list[NamedOutput]:
+    """The named outputs a job's configuration declares (none: an empty list)."""
+    declared = conf.get(NAMED_OUTPUTS) if conf is not None else None
+    return [NamedOutput.from_wire(o) for o in declared or ()]

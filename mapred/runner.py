@@ -94,14 +94,18 @@ def clean_orphaned_jobs(conf: Configuration) -> list[str]:
 
 
 def _abort_staging(directory: str, job_id: str, conf: Configuration) -> None:
-    from mapred.committer import FileOutputCommitter
+    from mapred.committer import job_committer
+    from mapred.output import NAMED_OUTPUTS
 
     try:
         with open(os.path.join(directory, JOB_MARKER), encoding="utf-8") as f:
-            output = json.load(f)["output"]
+            marker = json.load(f)
+        output = marker["output"]
     except (FileNotFoundError, ValueError, KeyError):
         return  # no whole marker: the job died before its staging directory existed
-    FileOutputCommitter(output, job_id, conf).abort_job()
+    conf = conf.copy()
+    conf.set(NAMED_OUTPUTS, marker.get("named_outputs") or [])  # and their publish record
+    job_committer(output, job_id, conf).abort_job()
 
 
 def make_conf(conf: Configuration | Mapping[str, Any] | None) -> Configuration:
@@ -239,7 +243,7 @@ class _JobRun:
         self.job_id = self.local_dir = ""
 
     def execute(self, wait: bool = True) -> JobResult:
-        from mapred.committer import FileOutputCommitter
+        from mapred.committer import job_committer
         from mapred.embedded import get_cluster  # the trackers: only a job's run needs them
 
         inline = self._inline()
@@ -259,7 +263,7 @@ class _JobRun:
             )
         self.job_id = cluster.new_job_id()
         self.local_dir = os.path.join(local_root(self.conf), self.job_id)
-        committer = FileOutputCommitter(self.output, self.job_id, self.conf)
+        committer = job_committer(self.output, self.job_id, self.conf)
         self._claim_local_dir()
         try:
             committer.setup_job()
@@ -290,13 +294,17 @@ class _JobRun:
         """Create the job's local directory with its marker, before any staging exists."""
         os.makedirs(self.local_dir, exist_ok=True)
         marker = {"job_id": self.job_id, "output": self.output, "pid": os.getpid()}
+        marker["named_outputs"] = self.conf.get("mapreduce.multipleoutputs.dirs") or []
         with open(os.path.join(self.local_dir, JOB_MARKER), "w", encoding="utf-8") as f:
             json.dump(marker, f)
 
     def _check_storage(self, inline: bool) -> None:
         if inline:
             return
+        from mapred.output import named_outputs
+
         urls = [self.output] + [i.path for i in self.inputs]
+        urls += [o.path for o in named_outputs(self.conf)]
         private = [u for u in urls if str(u).startswith("memory://")]
         if private:
             raise JobConfigError(

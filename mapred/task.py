@@ -192,16 +192,26 @@ def _blame(e: Exception, location: str, explained: Exception | None = None) -> N
 def _abort_quietly(spec: TaskSpec) -> None:
     try:
         shutil.rmtree(os.path.join(spec.local_dir, spec.attempt_id), ignore_errors=True)
-        if spec.kind == "r" or spec.num_reduces == 0:
-            _committer(spec, Configuration.from_dict(spec.conf)).abort_task(spec.attempt_id)
+        conf = Configuration.from_dict(spec.conf)
+        if spec.kind == "r" or spec.num_reduces == 0 or _named_outputs(spec, conf) is not None:
+            _committer(spec, conf).abort_task(spec.attempt_id)
     except Exception:  # noqa: BLE001 - best effort; the job abort removes everything anyway
         pass
 
 
 def _committer(spec: TaskSpec, conf: Configuration) -> Any:
-    from mapred.committer import FileOutputCommitter
+    from mapred.committer import job_committer
 
-    return FileOutputCommitter(spec.output, spec.job_id, conf)
+    return job_committer(spec.output, spec.job_id, conf)
+
+
+def _named_outputs(spec: TaskSpec, conf: Configuration) -> Any:
+    """The attempt's named outputs (`mapred.multipleoutputs`), or None: the job has none."""
+    if not conf.get("mapreduce.multipleoutputs.dirs"):  # mapred.output.NAMED_OUTPUTS
+        return None
+    from mapred.multipleoutputs import task_outputs
+
+    return task_outputs(spec, conf)
 
 
 def sort_buffer_bytes(conf: Configuration) -> int:
@@ -225,6 +235,7 @@ def _hook(job: Any, specific: str, general: str) -> Any:
 def _new_job(spec: TaskSpec, conf: Configuration, split: Any = None, partition: Any = None) -> Any:
     job = resolve_job(spec.job_ref)()
     job.context = Context(conf, spec.attempt_id, spec.job_id, spec.cache, split, partition)
+    job.context.outputs = _named_outputs(spec, conf)
     return job
 
 
@@ -262,6 +273,8 @@ def run_map_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
             sink.consume_last(tail)
     except Exception as e:
         sink.abort()
+        if job.context.outputs is not None:
+            job.context.outputs.abort()
         name = type(job).__name__
         if stage == "setup":
             _blame(e, hook_location(stage, name))
@@ -272,8 +285,11 @@ def run_map_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
             where = _locate(fmt_spec or type(job).input_format, split, conf, failed)
             _blame(e, where, explain_output_error(e, stage, name))
         raise
-    output = sink.close()
     ctx_counters = job.context.counters
+    named = _close_named(job.context.outputs, ctx_counters)
+    output = sink.close()  # map-only: commits the attempt's outputs, the named ones too
+    if named and spec.num_reduces:  # the named outputs a map wrote beside its map output
+        _commit(job.context.outputs.committer, spec, umbilical)
     n_in = batches.total if batches is not None else next(counted)
     fw = C.TASK_GROUP
     ctx_counters.increment(fw, C.MAP_INPUT_RECORDS, n_in)
@@ -520,6 +536,8 @@ def run_reduce_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
         writer.close()
     except Exception as e:
         writer.close()
+        if job.context.outputs is not None:
+            job.context.outputs.abort()
         name = type(job).__name__
         if stage != "reduce":
             explained = explain_output_error(e, stage, name) if stage == "cleanup" else None
@@ -530,8 +548,9 @@ def run_reduce_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
             _blame(e, where, explain_output_error(e, "reduce", name))
         raise
     groups = state[1]
-    _commit(committer, spec, umbilical)
     ctx = job.context.counters
+    _close_named(job.context.outputs, ctx)
+    _commit(committer, spec, umbilical)
     fw = C.TASK_GROUP
     ctx.increment(fw, C.REDUCE_SHUFFLE_BYTES, shuffle_bytes)
     ctx.increment(fw, C.REDUCE_INPUT_GROUPS, groups)
@@ -594,6 +613,16 @@ def _reduce_probe(consumed: Any, total: int, context: Any) -> Any:
         return 1 / 3 + 2 / 3 * min(1.0, done / total), "REDUCE", context.status, moved
 
     return probe
+
+
+def _close_named(outputs: Any, counters: Any) -> bool:
+    """Close the attempt's named outputs, counting their bytes; True when it has some."""
+    if outputs is None:
+        return False
+    written = outputs.close(counters)
+    if written:
+        counters.increment(C.OUTPUT_GROUP, C.BYTES_WRITTEN, written)
+    return True
 
 
 def _commit(committer: Any, spec: TaskSpec, umbilical: Umbilical) -> None:

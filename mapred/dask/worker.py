@@ -135,21 +135,20 @@ def _guarded_run(spec: TaskSpec, umbilical: DaskUmbilical) -> TaskResult:
 
 
 def _abort(spec: TaskSpec) -> None:
-    from mapred.committer import FileOutputCommitter
+    from mapred.committer import job_committer
+    from mapred.output import named_outputs
 
     shutil.rmtree(os.path.join(spec.local_dir, spec.attempt_id), ignore_errors=True)
-    if spec.kind == "r" or spec.num_reduces == 0:
+    conf = Configuration.from_dict(spec.conf)
+    if spec.kind == "r" or spec.num_reduces == 0 or named_outputs(conf):
         try:
-            conf = Configuration.from_dict(spec.conf)
-            FileOutputCommitter(spec.output, spec.job_id, conf).abort_task(spec.attempt_id)
+            job_committer(spec.output, spec.job_id, conf).abort_task(spec.attempt_id)
         except Exception as e:  # noqa: BLE001 - the job's abort removes it anyway
             log.warning("%s: cannot remove its output: %s", spec.attempt_id, e)
 
 
 def _clear_attempt(spec: TaskSpec) -> None:
-    shutil.rmtree(os.path.join(spec.local_dir, spec.attempt_id), ignore_errors=True)
-    if spec.kind == "r" or spec.num_reduces == 0:
-        _abort(spec)
+    _abort(spec)
 
 
 def _current_worker() -> Any:
