@@ -9,7 +9,9 @@ from its sampling job, a skewed join's hot keys from its key-count job. Intermed
 live in a temporary directory (local, or on the DFS in mapreduce mode) removed when the session
 closes; its name carries the session's pid (``pig-tmp-<pid>-...``), and a session's start removes
 those of sessions whose process died. A STORE's output is its job's output, published whole by
-the job commit's one rename or not at all. Runtime failures become one-line
+the job commit's one rename or not at all. Consecutive STOREs run as a batch (Pig's multi-query
+execution, off with ``opt.multiquery=false``): their jobs that read the same input run as one job
+(back/multiquery.py) whose commit publishes every output it writes, or none. Runtime failures become one-line
 PigErrors naming the job and the cause. Must not touch: the grammar, plans' semantics, the
 operators' record logic, or how a task runs.
 """
@@ -29,9 +31,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from dfs.runfiles import process_alive
+from piglatin.back import multiquery as MQ
 from piglatin.back import runtime as RT
 from piglatin.back import sources as SRC
-from piglatin.back.jobstats import job_aliases, job_features
+from piglatin.back.jobstats import PIG_FEATURES, job_aliases, job_features
 from piglatin.back.mrcompiler import MRJob, compile_sink, compile_target
 from piglatin.back.storage import pack_value, unpack_value
 from piglatin.errors import PigError
@@ -150,11 +153,10 @@ class PigServer:
             start = end
             done.extend(actions)
             if execute:
-                for action in actions:
-                    try:
-                        self.perform(action)
-                    except PigError as e:
-                        raise e.located(filename, source) from None
+                try:
+                    self.perform_all(actions)
+                except PigError as e:
+                    raise e.located(filename, source) from None
         return done
 
     @property
@@ -162,6 +164,28 @@ class PigServer:
         return RT.rebuild_plan(self.chunks, self.cwd)
 
     # -- actions --------------------------------------------------------------------------
+    def perform_all(self, actions: Sequence[L.Action]) -> None:
+        """Perform `actions` in order; with multi-query execution (``opt.multiquery``, on by
+        default) consecutive STOREs run as one batch (`run_sinks`). Any other action runs the
+        batch first, and so does a STORE that loads or writes a location the batch stores."""
+        batch: list[str] = []
+        plan: L.LogicalPlan | None = None
+        for action in actions:
+            if isinstance(action, L.RunSink) and MQ.enabled(self.properties):
+                plan = plan or self.plan
+                sink = plan.op(action.op_id)
+                if isinstance(sink, L.LOStore):
+                    stored = {plan.op(s).path for s in batch}
+                    if sink.path in stored or MQ.reads_any(plan, action.op_id, stored):
+                        self.run_sinks(batch)
+                        batch = []
+                    batch.append(action.op_id)
+                    continue
+            self.run_sinks(batch)
+            batch = []
+            self.perform(action)
+        self.run_sinks(batch)
+
     def perform(self, action: L.Action) -> None:
         if isinstance(action, L.RunSink):
             self.run_sink(action.op_id)
@@ -229,17 +253,43 @@ class PigServer:
         return f"dfs:///tmp/pig-{os.getpid()}-{os.path.basename(self.tmp)}/{name}"
 
     # -- running --------------------------------------------------------------------------
+    def run_sinks(self, sink_ids: Sequence[str]) -> None:
+        """Run the STOREs `sink_ids` as Pig's multi-query execution does: every location is
+        checked first, the jobs of different STOREs that read the same input run as one job
+        (`multiquery.merge_jobs`), then each STORE's remaining jobs in script order."""
+        if len(sink_ids) < 2:
+            for sink_id in sink_ids:
+                self.run_sink(sink_id)
+            return
+        plan = self.plan
+        for sink_id in sink_ids:
+            self._check_sink(plan, sink_id)
+        conf = self._compile_conf()
+        chains = [compile_sink(plan, s, set(self.outputs), conf).jobs for s in sink_ids]
+        merged = MQ.merge_jobs(plan, chains, self.location)
+        for job in merged:
+            self.run_merged(plan, job)
+        stored = {j.store for m in merged for j in m.jobs if j.store}
+        for sink_id in sink_ids:
+            if sink_id not in stored:
+                self.run_sink(sink_id)
+
+    def _check_sink(self, plan: L.LogicalPlan, sink_id: str) -> None:
+        """As Pig: every LOAD and STORE location is checked before any job."""
+        from piglatin.commands import check_storage_funcs
+
+        for op in plan.upstream(sink_id):
+            if isinstance(op, L.LOLoad) and op.op_id not in self.outputs:
+                self._check_scheme(self.location(op.path), op, code=2118)
+        sink = plan.op(sink_id)
+        if isinstance(sink, L.LOStore):
+            self._check_output(sink)
+        check_storage_funcs(plan)  # a bad LOAD/STORE function fails before any job
+
     def run_sink(self, sink_id: str) -> None:
         plan = self.plan
         sink = plan.op(sink_id)
-        for op in plan.upstream(sink_id):  # as Pig: every location is checked before any job
-            if isinstance(op, L.LOLoad) and op.op_id not in self.outputs:
-                self._check_scheme(self.location(op.path), op, code=2118)
-        if isinstance(sink, L.LOStore):
-            self._check_output(sink)
-        from piglatin.commands import check_storage_funcs
-
-        check_storage_funcs(plan)  # as Pig: a bad LOAD/STORE function fails before any job
+        self._check_sink(plan, sink_id)
         mr = compile_sink(plan, sink_id, set(self.outputs), self._compile_conf())
         for i, job in enumerate(mr.jobs):
             if self.on_job_start is not None:
@@ -253,6 +303,93 @@ class PigServer:
                 rows += 1
             if mr.jobs:  # the summary's records of the DUMP's job: the rows printed
                 self.stats[-1].update(records=rows, dump=True)
+
+    def run_merged(self, plan: L.LogicalPlan, merged: MQ.MergedJob) -> None:
+        """Run the jobs of `merged` as one job: each writes its STORE, or the intermediate
+        output its STORE's later jobs read, as a named output published with the others."""
+        from mapred.api import Input
+        from mapred.errors import MapRedError
+        from mapred.output import NamedOutput, declare_named_outputs
+        from mapred.runner import run_job
+
+        self.job_seq += 1
+        first = merged.jobs[0]
+        locations: dict[str, str] = {}
+        for job in merged.jobs:
+            locations.update({s: self._source_url(plan, s) for s in job.sources})
+        source = first.spec.inputs[0].source
+        inputs = [Input(locations[source], SRC.input_format_of(plan.op(source)), "map0")]
+        branches, outputs, written = [], [], []
+        for i, job in enumerate(merged.jobs):
+            store = plan.op(job.store) if job.store else None
+            if isinstance(store, L.LOStore):
+                url, text = self.location(store.path, output=True), _is_text(store)
+                written.append({"store": store.path, "output": url, "text": text, "name": f"b{i}"})
+            else:
+                url, text = self.tmp_location(f"{job.name}-{self.job_seq}-{i}"), False
+            branches.append(MQ.Branch(job.spec, f"b{i}", text).to_wire())
+            outputs.append(NamedOutput(f"b{i}", url, "text" if text else "records"))
+        conf = self._job_conf(first, locations, False)
+        del conf[RT.SPEC]
+        conf.update({MQ.BRANCHES: branches, "mapreduce.job.reduces": merged.reducers})
+        declare_named_outputs(conf, outputs)
+        if self.on_job_start is not None:
+            self.on_job_start(plan, first, 0, 1)
+        output = self.tmp_location(f"multiquery-{self.job_seq}-{os.urandom(3).hex()}")
+        executor = self._executor()
+        name = conf.get("mapreduce.job.name") or f"PigLatin:{merged.name}"
+        try:
+            result = run_job(
+                MQ.job_class(merged), inputs, output, conf, executor,
+                name=name, progress=self.progress,
+            )  # fmt: skip
+        except MapRedError as e:
+            raise _runtime_error(first, e, merged.name) from None
+        if not result.succeeded:
+            raise _runtime_error(first, result.error, merged.name)
+        self._merged_stats(plan, merged, result, output, written)
+        for job, out in zip(merged.jobs, outputs, strict=True):
+            if not job.store or not isinstance(plan.op(job.store), L.LOStore):
+                self.outputs[job.store or job.output_op] = out.path
+
+    def _merged_stats(
+        self, plan: L.LogicalPlan, merged: MQ.MergedJob, result: Any, output: str, written: list
+    ) -> None:
+        from mapred.multipleoutputs import COUNTER_GROUP
+
+        sizes = result.counters.to_dict().get(COUNTER_GROUP, {})
+        for o in written:
+            o["bytes"] = sizes.get(o["name"], 0)
+        aliases = sorted({a for j in merged.jobs for a in job_aliases(plan, j)})
+        features = {f for j in merged.jobs for f in job_features(plan, j)} | {"MULTI_QUERY"}
+        features -= {"MAP_ONLY"} if merged.reducers else set()
+        self.stats.append(
+            {
+                "job": result.job_id,
+                "name": merged.name,
+                "kind": "multiquery",
+                "maps": result.stats.get("maps"),
+                "reduces": result.stats.get("reduces"),
+                "seconds": result.seconds,
+                "counters": result.counters,
+                "output": output,
+                "store": None,
+                "outputs": written,
+                "alias": ",".join(aliases),
+                "feature": ",".join(f for f in PIG_FEATURES if f in features),
+                "map_seconds": [m.get("seconds") for m in result.stats.get("map_stats", ())],
+                "reduce_seconds": [r.get("seconds") for r in result.stats.get("reduce_stats", ())],
+            }
+        )
+        warnings = result.counters.to_dict().get(RT.WARNINGS, {})
+        for code, n in sorted(warnings.items()):
+            log.warning("Encountered Warning %s %d time(s).", code, n)
+        if self.on_job is not None:
+            self.on_job(self.stats[-1])
+
+    def _executor(self) -> str:
+        dask = self.properties.get("mapreduce.framework.name") == "dask"  # -x dask, -D
+        return "local" if self.exec_type == "local" else ("dask" if dask else "cluster")
 
     def _compile_conf(self) -> dict[str, Any]:
         return {
@@ -347,9 +484,7 @@ class PigServer:
                 "alias": ",".join(job_aliases(plan, job)),
                 "feature": ",".join(job_features(plan, job)),
                 "map_seconds": [m.get("seconds") for m in result.stats.get("map_stats", ())],
-                "reduce_seconds": [
-                    r.get("seconds") for r in result.stats.get("reduce_stats", ())
-                ],
+                "reduce_seconds": [r.get("seconds") for r in result.stats.get("reduce_stats", ())],
             }
         )
         warnings = result.counters.to_dict().get(RT.WARNINGS, {})
@@ -521,6 +656,11 @@ class PigServer:
 
         parts.append(physical_text(plan, jobs))
         parts.append(mr_plan_text(plan, jobs))
+        stores = [t for t in targets if isinstance(plan.op(t), L.LOStore)]
+        if op_id is None and len(stores) > 1 and MQ.enabled(self.properties):
+            conf = self._compile_conf()
+            chains = [compile_sink(plan, t, set(), conf).jobs for t in stores]
+            parts.append(MQ.explain_text(plan, MQ.merge_jobs(plan, chains, self.location)))
         scalars = {k: unpack_value(v) for k, v in self.scalars.items()}
         udfs = {(k or None): v for k, v in self.udfs.items()}
         parts.append(RT.explain_code(plan, jobs, Compiler(scalars, udfs, plan=plan)))
@@ -581,9 +721,13 @@ def _is_replicated_side(plan: L.LogicalPlan, op_id: str) -> bool:
     )
 
 
-def _runtime_error(job: MRJob, cause: Any) -> PigError:
+def _runtime_error(job: MRJob, cause: Any, name: str = "") -> PigError:
     text = str(cause).strip().splitlines()[-1] if str(cause).strip() else repr(cause)
-    return PigError(f"Encountered a failure running {job.name}: {text}", code=2997)
+    return PigError(f"Encountered a failure running {name or job.name}: {text}", code=2997)
+
+
+def _is_text(store: L.LOStore) -> bool:
+    return not store.func.name.endswith("BinStorage")
 
 
 def clean_dead_sessions(directory: str) -> list[str]:
@@ -699,4 +843,3 @@ def _checked_setting(key: str, value: Any) -> Any:
             f"Invalid value {text!r} for {key}: expected a whole number >= {least}", code=1000
         )
     return text
-

@@ -72,7 +72,9 @@ USAGE: pig [options] [-]                      start the interactive grunt shell
     -v, -verbose         print error details (the traceback) on the screen too
     -w, -warning         print each warning (accepted; warnings are counted per job)
     -F, -stop_on_failure stop at the first failed job (always the case here)
-    -M, -no_multiquery, -N, -no_fetch, -4, -log4jconf F
+    -M, -no_multiquery   run each STORE's jobs on their own (SET opt.multiquery false); by
+                         default STOREs that read the same input share one job
+    -N, -no_fetch, -4, -log4jconf F
                          accepted for compatibility with Pig; no effect
     -h, -help [properties]  print this message, or the properties Pig reads
     -i, -version         print the version
@@ -87,6 +89,7 @@ The following properties are supported (set with -D key=value, -P file, or SET i
     pig.join.replicated.max.bytes - largest input a replicated join may hold in memory
     pig.optimizer.rules.disabled - comma-separated optimizer rules to switch off
     pig.exec.nocombiner - true turns the combiner off
+    opt.multiquery - false runs each STORE's jobs on their own (as -M)
     pig.logfile - the log file (same as -l)
     mapreduce.job.reduces, mapreduce.task.io.sort.mb, ... - any Hadoop property
 """
@@ -110,7 +113,8 @@ for _names, _canon, _valued in (
     ("-D", "define", True),
     ("-b -brief", "brief", False),
     ("-v -verbose", "verbose", False),
-    ("-w -warning -F -stop_on_failure -M -no_multiquery -N -no_fetch", "ignored", False),
+    ("-M -no_multiquery", "no_multiquery", False),
+    ("-w -warning -F -stop_on_failure -N -no_fetch", "ignored", False),
     ("-4 -log4jconf", "ignored_value", True),
     ("--debug", "traceback", False),
 ):
@@ -258,6 +262,8 @@ def parse_args(argv: Sequence[str]) -> Options:  # noqa: C901 - one branch per o
                 i += 1
         elif canon in ("version", "check", "dryrun", "traceback", "verbose", "brief"):
             setattr(opts, canon, True)
+        elif canon == "no_multiquery":  # Pig's -M: opt.multiquery=false
+            opts.defines["opt.multiquery"] = "false"
         elif valued:
             if i + 1 >= len(args):
                 raise UsageError(f"Option {arg} needs a value; see pig -help")

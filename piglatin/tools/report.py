@@ -138,16 +138,30 @@ def _records(stat: dict[str, Any]) -> int | None:
     return records_written(stat)
 
 
+def _written(stats: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each STORE's (and DUMP's) entry; a multi-query job's STOREs one by one (its
+    ``outputs``: store, output, text and bytes of each)."""
+    return [
+        o
+        for s in stats
+        for o in (s.get("outputs") or ([s] if s.get("store") or s.get("dump") else []))
+    ]
+
+
+def _bytes(s: dict[str, Any]) -> int | None:
+    if "bytes" in s:
+        return s["bytes"]
+    counters = s.get("counters")
+    return counters.find("Bytes Written") if counters is not None else None
+
+
 def _outputs(stats: list[dict[str, Any]]) -> list[str]:
     """Pig's Output(s) lines: each STORE's (and DUMP's) records and bytes written."""
     lines = []
-    for s in stats:
-        if not (s.get("store") or s.get("dump")):
-            continue
+    for s in _written(stats):
         if not lines:
             lines.append("Output(s):")
-        counters = s.get("counters")
-        size = counters.find("Bytes Written") if counters is not None else None
+        size = _bytes(s)
         rec = _records(s)
         lines.append(
             f"Successfully stored {'' if rec is None else rec} records"
@@ -171,7 +185,7 @@ def _job_line(s: dict[str, Any]) -> str:
     maps = [t for t in s.get("map_seconds") or () if t is not None]
     reduces = [t for t in s.get("reduce_seconds") or () if t is not None]
     reduce_times = task_times(reduces) if s.get("reduces") else ["0"] * 4
-    outputs = f"{s.get('output')}," if s.get("store") or s.get("dump") else ""
+    outputs = "".join(f"{o.get('output')}," for o in _written([s]))
     cells = [str(s.get("job", "N/A")), str(s.get("maps", 0)), str(s.get("reduces", 0))]
     cells += [*task_times(maps), *reduce_times, s.get("alias", ""), s.get("feature", ""), outputs]
     return "\t".join(cells)
@@ -185,9 +199,9 @@ def summary(stats: list[dict[str, Any]], ok: bool, started: float) -> str:
         lines += ["Job Stats (time in seconds):", JOB_STATS_HEADER]
         lines += [_job_line(s) for s in stats]
         lines += ["", *_outputs(stats)]
-    written = [s for s in stats if s.get("store") or s.get("dump")]
+    written = _written(stats)
     records = sum(_records(s) or 0 for s in written)
-    size = sum(s["counters"].find("Bytes Written") or 0 for s in written if s.get("counters"))
+    size = sum(_bytes(s) or 0 for s in written)
     lines += ["Counters:", f"Total records written : {records}", f"Total bytes written : {size}"]
     lines.append(f"Total jobs: {len(stats)}, elapsed {time.monotonic() - started:.2f} s")
     return "\n".join(lines)

@@ -1,0 +1,268 @@
+"""Pig's multi-query execution: the STOREs of a script that read the same input share one job.
+
+Owns: which compiled jobs of a batch of STOREs merge (`merge_jobs`: jobs reading one LOAD
+directly, GROUP/DISTINCT or map-only, whose LOADs name the same location, loader and schema),
+what the merged job carries (`Branch`: each job's own spec and the named output it writes), and
+the merged job a worker runs (`MultiQueryJob`, Pig's PODemux/POMultiQueryPackage): its map
+reads each record once and runs every branch's map pipeline on it; a branch with a reduce side
+prefixes its keys with its branch number (one byte), so the sort and the hash partitioner keep
+branches apart and the reduce hands each key group to its branch's reducer, which writes into
+the branch's own output; a map-only branch writes into its output from the map. Branches with
+a combiner combine their own keys. Each branch's output is a named output of the job
+(`mapred.output.NamedOutput`: the STORE's location, or an intermediate file a later job of the
+branch reads), all published by the job's commit or none. Must not touch: job boundaries of a
+single STORE (mrcompiler.py), what a branch's pipelines do (runtime.py builds them exactly as
+for the branch's own job), running jobs or printing (launcher.py).
+
+``opt.multiquery=false`` (``pig -M``/``-no_multiquery``) runs every STORE's jobs on their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import chain, repeat
+from operator import itemgetter
+from typing import Any
+
+from mapred.api import Context, Job
+from piglatin.back import runtime as RT
+from piglatin.back.mrcompiler import JobSpec, MRJob
+from piglatin.plan import logical as L
+
+__all__ = [
+    "BRANCHES",
+    "MULTIQUERY",
+    "Branch",
+    "MergedJob",
+    "MultiQueryCombineJob",
+    "MultiQueryJob",
+    "enabled",
+    "explain_text",
+    "merge_jobs",
+    "reads_any",
+]
+
+MULTIQUERY = "opt.multiquery"  # Pig's property; false: every STORE's jobs run on their own
+BRANCHES = "pig.multiquery.branches"  # conf: [Branch.to_wire(), ...]
+MERGEABLE = ("group", "distinct", "map")
+MAX_BRANCHES = 255  # a branch number is one byte of the key
+_FLUSH = 4096  # pairs a reduce side gathers per branch before writing them
+_first, _second = itemgetter(0), itemgetter(1)
+
+
+def enabled(properties: dict[str, Any]) -> bool:
+    """Multi-query execution is on unless ``opt.multiquery`` is false."""
+    return str(properties.get(MULTIQUERY, "true")).strip().lower() != "false"
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One job of a merged job: its spec, its named output and whether that is text."""
+
+    spec: JobSpec
+    output: str
+    text: bool
+
+    def to_wire(self) -> list:
+        return [self.spec.to_wire(), self.output, self.text]
+
+    @classmethod
+    def from_wire(cls, data: Sequence[Any]) -> Branch:
+        spec, output, text = data
+        return cls(JobSpec.from_wire(spec), str(output), bool(text))
+
+
+@dataclass
+class MergedJob:
+    """Jobs of several STOREs that read the same input, run as one job."""
+
+    name: str
+    jobs: list[MRJob]
+
+    @property
+    def reducers(self) -> int:
+        """Pig's choice: the largest parallelism of the merged jobs."""
+        return max(j.reducers for j in self.jobs)
+
+    @property
+    def combine(self) -> bool:
+        return any(j.spec.combine for j in self.jobs)
+
+
+def input_key(plan: L.LogicalPlan, job: MRJob) -> tuple | None:
+    """What a job may be merged on (its LOAD's path, loader and schema), or None when it
+    cannot be merged: not GROUP/DISTINCT/map-only, more than one input or not a LOAD, side
+    inputs (replicated tables, scalars), a scalar's source, or a job class with its own
+    partitioner or grouping."""
+    spec = job.spec
+    if spec.kind not in MERGEABLE or job.side or spec.side or spec.merge or len(spec.inputs) != 1:
+        return None
+    if spec.cuts_from or spec.strategy or spec.join:
+        return None
+    if any(src == job.output_op for _user, src in plan.scalars):
+        return None
+    if RT.job_class(spec) not in (RT.PigJob, RT.PigCombineJob):
+        return None
+    source = plan.op(spec.inputs[0].source)
+    if not isinstance(source, L.LOLoad):
+        return None
+    func = (source.func.name, tuple(str(a) for a in source.func.args))
+    return (source.path, func, str(source.declared))
+
+
+def merge_jobs(
+    plan: L.LogicalPlan, chains: Sequence[Sequence[MRJob]], location: Callable[[str], str]
+) -> list[MergedJob]:
+    """The merged jobs of a batch of STOREs' job chains: the mergeable jobs (`input_key`)
+    grouped by their input's location (`location(path)`), loader and schema, groups of two
+    or more. A job in several chains (a relation two STOREs share) is taken once."""
+    groups: dict[tuple, list[MRJob]] = {}
+    seen: set[tuple] = set()
+    for jobs in chains:
+        for job in jobs:
+            ident = (job.spec.output_op, job.spec.store)
+            key = input_key(plan, job)
+            if key is None or ident in seen:
+                continue
+            seen.add(ident)
+            groups.setdefault((location(key[0]), *key[1:]), []).append(job)
+    merged: list[MergedJob] = []
+    for jobs in groups.values():
+        for start in range(0, len(jobs), MAX_BRANCHES):
+            part = jobs[start : start + MAX_BRANCHES]
+            if len(part) > 1:
+                merged.append(MergedJob(f"multiquery{len(merged) + 1}", part))
+    return merged
+
+
+def explain_text(plan: L.LogicalPlan, merged: Sequence[MergedJob]) -> str:
+    """EXPLAIN's part for multi-query execution: which jobs of the STOREs run as one job,
+    each branch with what it writes."""
+    lines = ["#" + "-" * 50, "# Multi-query execution: jobs merged into one", "#" + "-" * 50]
+    if not merged:
+        lines.append("(no jobs share an input)")
+    for m in merged:
+        source = plan.op(m.jobs[0].spec.inputs[0].source)
+        lines.append(
+            f"MapReduce node {m.name} (MULTI_QUERY, {len(m.jobs)} branches, "
+            f"reducers {m.reducers}{', combiner' if m.combine else ''})"
+        )
+        lines.append(f"Map Plan: Load({source.path}) read once, every branch's map on each row")
+        for i, job in enumerate(m.jobs):
+            target = plan.op(job.store or job.output_op)
+            what = f"Store({target.path})" if isinstance(target, L.LOStore) else "intermediate"
+            alias = plan.op(job.output_op).alias or job.output_op
+            lines.append(f"|   branch {i}: {job.spec.kind} {alias} -> {what}")
+        lines.append("--------")
+    return "\n".join(lines)
+
+
+def reads_any(plan: L.LogicalPlan, sink_id: str, paths: set[str]) -> bool:
+    """Does sink `sink_id` LOAD one of `paths` (what STOREs before it in a batch write)? Such
+    a STORE must wait for them (Pig's implicit dependency)."""
+    return any(isinstance(op, L.LOLoad) and op.path in paths for op in plan.upstream(sink_id))
+
+
+# -- the merged job in a task -------------------------------------------------------------------
+class _Running:
+    """One branch inside a task: its own Pig job (built as for its own job), its key prefix,
+    and the pairs its reduce side has not written yet."""
+
+    def __init__(self, index: int, branch: Branch, ctx: Context) -> None:
+        conf = ctx.conf.copy()
+        conf.set(RT.SPEC, branch.spec.to_wire())
+        conf.set(RT.OUTFMT, "text" if branch.text else "records")
+        job = RT.job_class(branch.spec)()
+        job.context = Context(
+            conf, ctx.task_id, ctx.job_id, ctx.cache_files, ctx.split, ctx.partition
+        )
+        job.context.counters = ctx.counters  # one task, one set of counters
+        job.setup()
+        self.job, self.spec, self.name = job, branch.spec, branch.output
+        self.prefix = bytes([index])
+        self.reduces = bool(branch.spec.op)
+        self.combine = getattr(job, "combine", None) if branch.spec.combine else None
+        self.pending: list = []
+        self.batch = getattr(job, "map0_batch", None)
+        self.single = getattr(job, "map0", None)
+
+    def mapped(self, values: list) -> list:
+        """The branch's map output for a batch of input values."""
+        if self.batch is not None:
+            out = self.batch(None, values)
+        else:
+            out = chain.from_iterable(filter(None, map(self.single, repeat(None), values)))
+        return out if type(out) is list else list(out or ())
+
+    def tagged(self, pairs: list) -> Iterable[tuple[bytes, Any]]:
+        return zip(map(self.prefix.__add__, map(_first, pairs)), map(_second, pairs))
+
+
+class MultiQueryJob(Job):
+    """The merged job: every branch's map on each record, each key group to its branch."""
+
+    input_format = "text"
+    output_format = "null"  # every branch writes into its own named output
+
+    def setup(self) -> None:
+        ctx = self.context
+        self.branches = [
+            _Running(i, Branch.from_wire(w), ctx) for i, w in enumerate(ctx.conf.get(BRANCHES))
+        ]
+        self.map0_batch = self._map_batch
+        self.map0 = lambda key, value: self._map_batch(None, [value])
+
+    def _map_batch(self, keys: Any, values: list) -> list:
+        out: list = []
+        for b in self.branches:
+            pairs = b.mapped(values)
+            if not pairs:
+                continue
+            if b.reduces:
+                out.extend(b.tagged(pairs))
+            else:  # map-only: straight into its output
+                self.context.output(b.name).write_pairs(pairs)
+        return out
+
+    def reduce(self, key: bytes, values: Iterable[Any]) -> None:
+        b = self.branches[key[0]]
+        out = b.job.reduce(key[1:], values)
+        if out:
+            b.pending.extend(out)
+            if len(b.pending) >= _FLUSH:
+                self._write(b)
+
+    def _write(self, b: _Running) -> None:
+        self.context.output(b.name).write_pairs(b.pending)
+        b.pending = []
+
+    def cleanup(self) -> list | None:
+        """Each branch's end-of-task output: a map's partial aggregates and key groups (tagged
+        for the shuffle, or written when map-only); a reduce's pairs not yet written."""
+        out: list = []
+        for b in self.branches:
+            tail = b.job.cleanup()
+            pairs = list(tail) if tail else []
+            if b.reduces and self.context.split is not None:
+                out.extend(b.tagged(pairs))
+                continue
+            b.pending.extend(pairs)
+            if b.pending:
+                self._write(b)
+        return out or None
+
+
+class MultiQueryCombineJob(MultiQueryJob):
+    """A merged job with a combiner: a branch's keys go through its own combiner, the keys of
+    a branch without one pass through unchanged."""
+
+    def combine(self, key: bytes, values: Iterable[Any]) -> list:
+        b = self.branches[key[0]]
+        if b.combine is None:
+            return [(key, v) for v in values]
+        return list(b.tagged(list(b.combine(key[1:], values))))
+
+
+def job_class(merged: MergedJob) -> type:
+    return MultiQueryCombineJob if merged.combine else MultiQueryJob
