@@ -35,13 +35,15 @@ import errno
 import logging
 import os
 import posixpath
-from typing import BinaryIO
-
-import fsspec
+from typing import TYPE_CHECKING, BinaryIO
 
 from dfs import faults
 from dfs.conf import Configuration
 from mapred.errors import MapRedError, OutputExistsError
+from mapred.localfs import url_to_fs
+
+if TYPE_CHECKING:
+    import fsspec
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +93,7 @@ class FileOutputCommitter:
         self.output_url = output_url
         self.job_id = job_id
         self.conf = conf
-        self.fs, path = fsspec.core.url_to_fs(output_url)
+        self.fs, path = url_to_fs(output_url)
         self.out = path.rstrip("/") or "/"
         parent, name = posixpath.split(self.out)
         self.stage = posixpath.join(parent or "/", staging_name(job_id, name))

@@ -3,7 +3,7 @@
 Owns how input files become splits (one per block-sized range, hosts from the filesystem's block
 locations when it has them) and how a split becomes (key, value) records. Must not touch the
 engine (buffers, shuffle, scheduling) nor filesystem internals: storage is reached only through
-fsspec URLs (``memory://``, local paths / ``file://``, ``dfs://``).
+fsspec URLs (``memory://``, local paths / ``file://`` (served by `mapred.localfs`), ``dfs://``).
 
 Split policy (Hadoop's FileInputFormat): ``split size = max(minsize, min(maxsize, blocksize))``
 where the block size is the file's own (``fs.info(path)["blocksize"]``) or ``dfs.blocksize``;
@@ -40,6 +40,7 @@ from typing import Any, BinaryIO
 
 from dfs.conf import Configuration
 from mapred.errors import InputPathError, JobConfigError
+from mapred.localfs import infer_compression, url_to_fs
 from mapred.recordfile import RecordFileReader
 
 log = logging.getLogger(__name__)
@@ -50,21 +51,6 @@ TAIL_BYTES = 64 << 10  # read size past a split's end, where only the last line 
 BALANCE_FLOOR = 4 << 20  # no re-cut into pieces smaller than this (a task costs ~10 ms to start)
 _NO_END = sys.maxsize
 _BOM = "\ufeff"
-
-
-def _url_to_fs(url: str) -> tuple[Any, str]:
-    """fsspec's (filesystem, path) of `url`. fsspec is imported here, at the first file a
-    command opens: importing it costs about 0.1 s of CPU (asyncio, entry points), which
-    commands that load this module but open no file (grunt, a script that runs no job) skip."""
-    import fsspec.core
-
-    return fsspec.core.url_to_fs(url)
-
-
-def _infer_compression(path: str) -> str | None:
-    from fsspec.utils import infer_compression
-
-    return infer_compression(path)
 
 
 # --- splits -----------------------------------------------------------------------------------
@@ -132,7 +118,7 @@ def file_splits(
     url: str, conf: Configuration, input_index: int = 0, splittable: bool = True
 ) -> list[InputSplit]:
     """Hadoop FileInputFormat's splits of one file."""
-    fs, path = _url_to_fs(url)
+    fs, path = url_to_fs(url)
     info = fs.info(path)
     size = int(info["size"])
     if size == 0:
@@ -156,13 +142,13 @@ def file_splits(
 
 
 def is_compressed(url: str) -> bool:
-    return _infer_compression(url) is not None
+    return infer_compression(url) is not None
 
 
 def open_input(url: str) -> BinaryIO:
     """Open an input file for reading; compressed files are decompressed transparently."""
-    fs, path = _url_to_fs(url)
-    return fs.open(path, "rb", compression=_infer_compression(path))
+    fs, path = url_to_fs(url)
+    return fs.open(path, "rb", compression=infer_compression(path))
 
 
 def _open_measured(url: str) -> tuple[BinaryIO, BinaryIO]:
@@ -170,10 +156,10 @@ def _open_measured(url: str) -> tuple[BinaryIO, BinaryIO]:
     of a compressed file has been consumed (Hadoop's LineRecordReader reports that)."""
     import fsspec.compression
 
-    fs, path = _url_to_fs(url)
+    fs, path = url_to_fs(url)
     raw = fs.open(path, "rb")
     try:
-        return fsspec.compression.compr[_infer_compression(path)](raw, mode="rb"), raw
+        return fsspec.compression.compr[infer_compression(path)](raw, mode="rb"), raw
     except Exception:
         raw.close()
         raise
@@ -318,7 +304,7 @@ class RecordFileInputFormat(InputFormat):
 
     def read(self, split: InputSplit, conf: Configuration) -> Iterator[tuple[Any, Any]]:
         self.bytes_read = 0
-        fs, path = _url_to_fs(split.url)
+        fs, path = url_to_fs(split.url)
         with fs.open(path, "rb") as f:
             reader = RecordFileReader(f, split.start, split.end, name=split.url)
             for record in reader:
@@ -530,7 +516,7 @@ def expand_inputs(paths: list[str] | str, conf: Configuration) -> list[str]:
         paths = [paths]
     urls: list[str] = []
     for given in (p for text in paths for p in split_path_list(text)):
-        fs, path = _url_to_fs(given)
+        fs, path = url_to_fs(given)
         if _MAGIC.search(path) or "{" in path:
             matches = [m for p in expand_braces(path) for m in fs.glob(p) if not is_hidden(m)]
             if not matches:

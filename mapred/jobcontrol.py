@@ -143,10 +143,10 @@ def run_chain(
 
 
 def _remove(urls: Sequence[str]) -> None:
-    import fsspec
+    from mapred.localfs import url_to_fs
 
     for url in urls:
-        fs, path = fsspec.core.url_to_fs(url)
+        fs, path = url_to_fs(url)
         if fs.exists(path):
             fs.rm(path, recursive=True)
 

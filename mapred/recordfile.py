@@ -312,9 +312,9 @@ def read_records(
     `length=None` reads to the end of the file.
     """
     if isinstance(fs_or_url, str):
-        import fsspec.core  # here, not at the top: importing fsspec costs ~0.1 s of CPU
+        from mapred.localfs import url_to_fs
 
-        fs, path = fsspec.core.url_to_fs(fs_or_url)
+        fs, path = url_to_fs(fs_or_url)
         name = fs_or_url
     else:
         if path is None:

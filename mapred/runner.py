@@ -36,6 +36,7 @@ from dfs.runfiles import process_alive
 from mapred.api import Input, has_method, job_ref, resolve_job
 from mapred.counters import Counters
 from mapred.errors import JobConfigError, JobFailed, MapRedError
+from mapred.localfs import open_url, url_to_fs
 from mapred.remote import RemoteJobTracker
 from mapred.task import TaskResult
 from mapred.trackerproto import JobStatus, JobSubmission
@@ -148,9 +149,7 @@ class JobResult:
 
 
 def part_files(output: str) -> list[str]:
-    import fsspec
-
-    fs, path = fsspec.core.url_to_fs(output)
+    fs, path = url_to_fs(output)
     if not fs.exists(path):
         return []
     names = [
@@ -161,8 +160,6 @@ def part_files(output: str) -> list[str]:
 
 def read_output(output: str, output_format: Any = "text") -> Iterator[tuple[Any, Any]]:
     """Read a job's output back: text lines split at the first TAB; record files as pairs."""
-    import fsspec
-
     from mapred.output import RecordFileOutputFormat, get_output_format
 
     fmt = get_output_format(output_format)
@@ -172,7 +169,7 @@ def read_output(output: str, output_format: Any = "text") -> Iterator[tuple[Any,
 
             yield from read_records(url)
             continue
-        with fsspec.open(url, "rt", encoding="utf-8") as f:
+        with open_url(url, "rt", encoding="utf-8") as f:
             for line in f:
                 key, _, value = line.rstrip("\n").partition("\t")
                 yield key, value
@@ -365,8 +362,6 @@ class _JobRun:
         storage) stay where they are, local files are named by absolute path; each
         TaskTracker copies them to its own local directory before the job's first task
         there. Hadoop's ``file#linkname`` picks the name."""
-        import fsspec
-
         names = list(getattr(self.job_cls, "files", ()) or ())
         extra = self.conf.get_str("mapreduce.job.cache.files") or self.conf.get_str("tmpfiles")
         names += [n.strip() for n in extra.split(",") if n.strip()] if extra else []
@@ -376,7 +371,7 @@ class _JobRun:
             if "://" not in source:
                 source = os.path.abspath(source)
             try:
-                fs, path = fsspec.core.url_to_fs(source)
+                fs, path = url_to_fs(source)
                 found = fs.isfile(path)
             except (OSError, ValueError) as e:
                 raise JobConfigError(f"distributed cache file {url}: {e}") from None

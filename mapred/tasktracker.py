@@ -412,12 +412,12 @@ def copy_cache_file(url: str, directory: str, name: str) -> str:
     temporary name is this process's and thread's, so concurrent copies never collide."""
     import shutil
 
-    import fsspec
+    from mapred.localfs import open_url
 
     os.makedirs(directory, exist_ok=True)
     target = os.path.join(directory, name)
     tmp = f"{target}.tmp{os.getpid()}.{threading.get_ident()}"
-    with fsspec.open(url, "rb") as src, open(tmp, "wb") as dst:
+    with open_url(url, "rb") as src, open(tmp, "wb") as dst:
         shutil.copyfileobj(src, dst, 1 << 20)
     os.chmod(tmp, 0o444)
     os.replace(tmp, target)

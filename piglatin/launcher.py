@@ -399,11 +399,11 @@ class PigServer:
     def _check_output(self, sink: L.LOStore) -> None:
         """Pig's InputOutputFileValidator: ERROR 6000 for an output location that exists, or
         that cannot be opened or created, before any job runs."""
-        import fsspec
+        from mapred.localfs import url_to_fs
 
         url = self.location(sink.path, output=True)
         self._check_scheme(url, sink, code=6000)
-        fs, path = fsspec.core.url_to_fs(url)
+        fs, path = url_to_fs(url)
         why = f"Output directory {url} already exists" if fs.exists(path) else None
         if why is None and "://" not in url:
             why = _uncreatable(url)
@@ -517,17 +517,16 @@ class PigServer:
             raise PigError(str(e), code=2118) from None  # "Input Pattern X matches 0 files"
 
     def _check_replicated(self, plan: L.LogicalPlan, job: MRJob, locations: dict) -> None:
-        import fsspec
-
         from dfs.conf import Configuration
         from mapred.io import expand_inputs
+        from mapred.localfs import url_to_fs
 
         limit = int(self.properties.get(REPLICATED_MAX, DEFAULT_REPLICATED_MAX))
         for op_id in job.side:
             if not any(u == op_id for u, _s in plan.scalars if False):
                 size = 0
                 for url in expand_inputs([locations[op_id]], Configuration({})):
-                    fs, path = fsspec.core.url_to_fs(url)
+                    fs, path = url_to_fs(url)
                     size += fs.size(path) or 0
                 if size > limit and _is_replicated_side(plan, op_id):
                     raise PigError(
@@ -542,10 +541,9 @@ class PigServer:
     ) -> None:
         """Copy each replicated input's files under unique names and hand them to the job's
         distributed cache: every task then reads its local copy."""
-        import fsspec
-
         from dfs.conf import Configuration
         from mapred.io import expand_inputs
+        from mapred.localfs import open_url, url_to_fs
 
         cached: dict[str, list[str]] = {}
         urls: list[str] = []
@@ -557,9 +555,9 @@ class PigServer:
                 self.job_seq += 1
                 name = f"repl-{self.job_seq}-{i}-{os.path.basename(url.rstrip('/'))}"
                 target = self.tmp_location(f"cache/{name}")
-                fs, path = fsspec.core.url_to_fs(target)
+                fs, path = url_to_fs(target)
                 fs.makedirs(os.path.dirname(path), exist_ok=True)
-                with fsspec.open(url, "rb") as src, fsspec.open(target, "wb") as dst:
+                with open_url(url, "rb") as src, open_url(target, "wb") as dst:
                     shutil.copyfileobj(src, dst, 1 << 20)
                 names.append(name)
                 urls.append(target)
@@ -691,6 +689,8 @@ def unopenable(url: str, exec_type: str) -> str | None:
             f'No FileSystem for scheme "{scheme}" ({url}): {instead}; a real HDFS is reached '
             "through pyarrow, which needs JAVA_HOME, HADOOP_HOME and CLASSPATH set"
         )
+    if scheme in ("file", "local"):  # fsspec's own local filesystem: always there
+        return None
     import fsspec
 
     try:

@@ -72,8 +72,15 @@ def test_a_new_pig_session_cleans_dead_sessions_without_the_cluster_code(tmp_pat
     assert loaded_after(code).isdisjoint(HEAVY)
 
 
-def test_opening_a_file_loads_fsspec(tmp_path):
+def test_opening_a_local_file_does_not_load_fsspec_but_another_scheme_does(tmp_path):
     path = tmp_path / "in.txt"
     path.write_text("a\n")
     code = f"from mapred.io import open_input\nopen_input({str(path)!r}).close()"
+    assert loaded_after(code).isdisjoint(("fsspec", "asyncio"))  # mapred.localfs serves it
+    code = (
+        "from mapred.io import open_input, url_to_fs\n"
+        "fs, path = url_to_fs('memory://in.txt')\n"
+        "fs.pipe(path, b'a')\n"
+        "open_input('memory://in.txt').close()"
+    )
     assert "fsspec" in loaded_after(code)

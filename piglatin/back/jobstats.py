@@ -46,13 +46,12 @@ def records_written(stat: dict[str, Any]) -> int | None:
 def output_records(url: str, text: bool) -> int:
     """Records in the part files of output directory `url`: lines of a text output, the
     sum of the block headers' record counts of a record-file output."""
-    import fsspec
-
+    from mapred.localfs import open_url
     from mapred.runner import part_files
 
     total = 0
     for part in part_files(url):
-        with fsspec.open(part, "rb", compression="infer") as f:
+        with open_url(part, "rb", compression="infer") as f:
             total += _lines(f) if text else _block_records(f, part)
     return total
 

@@ -39,9 +39,8 @@ def input_format_of(op: L.LogicalOperator) -> str:
 
 def read_source(op: L.LogicalOperator, url: str, conf: Any = None) -> Iterator[tuple]:
     """Every row of a LOAD's input or an intermediate output (for side inputs and DUMP)."""
-    import fsspec
-
     from mapred.io import expand_inputs
+    from mapred.localfs import open_url
     from mapred.recordfile import read_records
 
     if input_format_of(op) == "records":
@@ -56,7 +55,7 @@ def read_source(op: L.LogicalOperator, url: str, conf: Any = None) -> Iterator[t
     for part in expand_inputs([url], conf or Configuration({})):
         if hasattr(loader, "set_source"):
             loader.set_source(part)
-        with fsspec.open(part, "rt", encoding="utf-8", newline="") as f:
+        with open_url(part, "rt", encoding="utf-8", newline="") as f:
             for line in f:
                 yield loader.parse_line(line)
 

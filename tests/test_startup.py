@@ -1,0 +1,86 @@
+"""The fixed cost of a `pig -x local` run (issue 14): what a whole command loads.
+
+Each case runs a real command in a fresh interpreter (the console entry point's `main`, as the
+`pig` script calls it) and then lists which of a few modules it loaded. A local script reads
+and writes local files, which Python opens itself: it must not load fsspec (about 60 ms of
+CPU with asyncio and its entry points). The output is checked too, so a run that failed early
+(and so loaded little) cannot pass.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# HOME is the test's directory (job directories land there); the parser's table cache stays
+CACHE = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+WATCHED = ("fsspec", "asyncio", "ssl", "importlib.metadata")
+
+
+def run_probe(code: str, cwd: Path) -> tuple[list[str], str]:
+    """(the WATCHED modules loaded after `code`, its stderr) in a new interpreter."""
+    report = f"\nimport json, sys\nprint(json.dumps([m for m in {WATCHED!r} if m in sys.modules]))"
+    done = subprocess.run(
+        [sys.executable, "-c", code + report],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=dict(os.environ, PYTHONPATH=str(ROOT), HOME=str(cwd), XDG_CACHE_HOME=CACHE),
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1]), done.stderr
+
+
+def pig_code(*args: str) -> str:
+    return f"from piglatin.tools.cli import main\nassert main({list(args)!r}) == 0"
+
+
+@pytest.fixture
+def words(tmp_path: Path) -> Path:
+    (tmp_path / "in.txt").write_text("b\t2\na\t1\nb\t3\n", encoding="utf-8")
+    return tmp_path
+
+
+SCRIPTS = {
+    "load_store": "A = LOAD 'in.txt' AS (w:chararray, n:int);\nSTORE A INTO 'out';\n",
+    "group_order": (
+        "A = LOAD 'in.txt' AS (w:chararray, n:int);\nG = GROUP A BY w;\n"
+        "S = FOREACH G GENERATE group, SUM(A.n);\nO = ORDER S BY $0;\nSTORE O INTO 'out';\n"
+    ),
+    "file_urls": (
+        "A = LOAD 'file://{dir}/in.txt' AS (w:chararray, n:int);\n"
+        "STORE A INTO 'file://{dir}/out';\n"
+    ),
+}
+EXPECTED = {
+    "load_store": ["b\t2", "a\t1", "b\t3"],
+    "group_order": ["a\t1", "b\t5"],
+    "file_urls": ["b\t2", "a\t1", "b\t3"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
+def test_a_local_script_does_not_load_fsspec(words, name):
+    (words / "q.pig").write_text(SCRIPTS[name].format(dir=words), encoding="utf-8")
+    loaded, err = run_probe(pig_code("-x", "local", "-f", "q.pig"), words)
+    parts = sorted((words / "out").glob("part-*"))
+    lines = [line for p in parts for line in p.read_text(encoding="utf-8").splitlines()]
+    assert lines == EXPECTED[name], err
+    assert (words / "out" / "_SUCCESS").exists()
+    assert loaded == [], f"a local pig run loaded {loaded}"
+
+
+def test_the_probe_sees_fsspec_when_a_script_names_another_scheme(words):
+    """The same probe on a run that really needs fsspec (a memory:// location) sees it."""
+    script = "A = LOAD 'in.txt' AS (w:chararray, n:int);\nSTORE A INTO 'memory://out';\n"
+    (words / "q.pig").write_text(script, encoding="utf-8")
+    loaded, err = run_probe(pig_code("-x", "local", "-f", "q.pig"), words)
+    assert "fsspec" in loaded, err
