@@ -271,3 +271,42 @@ def test_a_process_killed_between_publishes_is_rolled_back_by_the_next_job(tmp_p
     conf = Configuration({"mapreduce.cluster.local.dir": str(home / "mapred" / "local")})
     assert len(clean_orphaned_jobs(conf)) == 1  # what the next job's start does
     assert os.listdir(tmp_path / "o") == []
+
+
+@pytest.mark.slow  # a Dask LocalCluster of 2 worker processes: ~10 s
+def test_named_outputs_on_the_dask_executor(tmp_path, monkeypatch):
+    """The Dask workers run the same task code: maps and reduces write named outputs there
+    too, and the job commit publishes them."""
+    distributed = pytest.importorskip("distributed")
+    from mapred.dask.executor import shutdown_dask
+
+    monkeypatch.setenv("MINIHADOOP_HOME", str(tmp_path / "home"))
+    lines = _lines(tmp_path)
+    (tmp_path / "in.txt").write_text("\n".join(lines) + "\n")
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+        dashboard_address="127.0.0.1:0", silence_logs=40,
+    )  # fmt: skip
+    try:
+        conf = {
+            "mapreduce.dask.scheduler": cluster.scheduler_address,
+            "mapreduce.cluster.local.dir": str(tmp_path / "local"),
+            "mapreduce.input.fileinputformat.split.maxsize": 2000,
+        }
+        declare_named_outputs(
+            conf,
+            [
+                NamedOutput("long", str(tmp_path / "long")),
+                NamedOutput("counts", str(tmp_path / "c")),
+            ],
+        )
+        main = str(tmp_path / "main")
+        result = run_job(CountsAndLines, [str(tmp_path / "in.txt")], main, conf, "dask")
+    finally:
+        shutdown_dask()
+        cluster.close(timeout=30)
+    assert result.succeeded, result.error
+    expected = Counter(w for line in lines for w in line.split())
+    assert sorted(_read_dir(tmp_path / "long")) == sorted(x for x in lines if len(x.split()) > 4)
+    counts = dict(line.split("\t") for line in _read_dir(tmp_path / "c"))
+    assert {w: int(n) for w, n in counts.items()} == expected
