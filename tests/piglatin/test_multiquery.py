@@ -271,3 +271,30 @@ def test_a_store_loading_what_an_earlier_store_wrote_waits_for_it(data):
     """
     _run(tmp, script, "local", True, "on")
     assert _read(tmp / "on" / "total") == [str(len(rows))]
+
+
+def test_merged_outputs_on_the_dfs(data):
+    """mapreduce mode with relative locations: the STOREs land on the cluster's DFS, where
+    the merged job's commit publishes each by a DFS rename."""
+    import uuid
+
+    import fsspec
+
+    tmp, rows = data
+    out = f"mq-{uuid.uuid4().hex[:8]}"
+    server = PigServer("mapreduce", cwd=tmp, out=io.StringIO())
+    try:
+        server.register_script(LOAD + L12, {"dir": str(tmp), "out": out})
+        assert len(server.stats) == 1
+        urls = {o["store"].rsplit("/", 1)[1]: o["output"] for o in server.stats[0]["outputs"]}
+    finally:
+        server.close()
+    assert all(u.startswith("dfs://") for u in urls.values()), urls
+    for name, expected in _l12_expected(rows).items():
+        fs, path = fsspec.core.url_to_fs(urls[name])
+        assert fs.exists(f"{path}/_SUCCESS")
+        got = []
+        for part in sorted(p for p in fs.ls(path, detail=False) if "/part-" in p):
+            got += fs.cat_file(part).decode().splitlines()
+        assert sorted(got) == sorted(expected), name
+    fs.rm(path.rsplit("/", 1)[0], recursive=True)
