@@ -18,35 +18,152 @@ from typing import Any
 
 import msgpack
 
-from piglatin.back.codegen import key_encoder
+from piglatin.back.codegen import AGG_SLOTS, AggInput, AggTail, key_encoder
 from piglatin.back.exprs import key_bytes, keys_bytes, plain_key, plain_keys_bytes
 from piglatin.back.joinkeys import width
 from piglatin.back.physical import Compiler, CountingTail, OneRow
 from piglatin.back.storage import pack_value, unpack_value, unpacker
 from piglatin.functions.builtins import BUILTINS
+from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
 
 AGG_KEYS = 100000  # map-side partial aggregation: flush past this many keys
 SAMPLE_ROWS = 10000  # rows after which the folding is judged (Pig's POPartialAgg samples 10000)
-MIN_REDUCTION = 2  # rows per key below which the folding stops (see _min_reduction)
+MIN_REDUCTION = 2  # rows per key below which the folding stops (see min_reduction)
 
 log = logging.getLogger(__name__)
 
-__all__ = ["AGG_KEYS", "agg_reducer", "agg_tail", "combiner"]
+__all__ = ["AGG_KEYS", "agg_reducer", "agg_tail", "combiner", "inline_tail", "min_reduction"]
 
 
 def _algebraic(job: Any, op: L.LogicalOperator) -> Any:
     """The job's `mrcompiler.Algebraic`: its FOREACH as the reduce side evaluates it, and
     the calls the map side and the combiner compute."""
+    return _plan_algebraic(job.plan, job.spec, op)
+
+
+def _plan_algebraic(plan: L.LogicalPlan, spec: Any, op: L.LogicalOperator) -> Any:
     from piglatin.back.mrcompiler import algebraic_foreach
 
-    found = algebraic_foreach(job.plan, op, job.spec.reduce_chain)
+    found = algebraic_foreach(plan, op, spec.reduce_chain)
     assert found is not None
     return found
 
 
 def _agg_calls(job: Any, op: L.LogicalOperator) -> list[L.LEFunc]:
     return list(_algebraic(job, op).calls)
+
+
+_SUMMED = frozenset((DataType.INT, DataType.LONG, DataType.FLOAT, DataType.DOUBLE))
+_ORDERED = _SUMMED | {DataType.CHARARRAY}
+_INLINE_TYPES = {"SUM": _SUMMED, "AVG": _SUMMED, "MIN": _ORDERED, "MAX": _ORDERED}
+
+
+def inline_tail(
+    plan: L.LogicalPlan, spec: Any, min_reduction: int = MIN_REDUCTION
+) -> AggTail | None:
+    """The map side of a combined GROUP as a `codegen.AggTail` the generated pipeline folds
+    inline, when every aggregate is COUNT, COUNT_STAR, SUM, AVG, MIN or MAX of the grouped
+    rows or of one column of them (behind nested FILTERs or not), SUM/AVG of a numeric
+    column and MIN/MAX of a numeric or chararray one; None otherwise, and for COUNTs of
+    whole rows only (`_count_tail` counts those C-level). As `agg_tail`, the folding stops
+    when its first `SAMPLE_ROWS` rows gave more than one key per `min_reduction` rows."""
+    op = plan.op(spec.op)
+    calls = list(_plan_algebraic(plan, spec, op).calls)
+    if all(c.func in _COUNTS and _is_whole_row(c) for c in calls):
+        return None
+    schema = plan.op(op.inputs[0]).schema
+    if schema is None:
+        return None
+    aggs = []
+    for call in calls:
+        found = _inline_input(call, schema)
+        if found is None:
+            return None
+        aggs.append(found)
+    sort_bytes = key_bytes if op.group_all else key_encoder([e.type for e in op.keys[0]])
+    pack = pack_value
+    if _native_partials(plan, op, calls):
+        pack = msgpack.Packer(use_bin_type=True).pack
+    table: dict[Any, list] = {}
+    keys = () if op.group_all else tuple(op.keys[0])
+    flush = _slots_flush(table, [AGG_SLOTS[a.func] for a in aggs], sort_bytes, pack)
+    limit = [AGG_KEYS]
+    return AggTail(keys, tuple(aggs), limit, table, flush, _judge(table, limit, min_reduction))
+
+
+def _judge(table: dict, limit: list[int], min_reduction: int) -> Callable[[int], None]:
+    """An `AggTail`'s judge: once `SAMPLE_ROWS` rows were folded, too many keys among them
+    set the limit to 0 (each row's record then leaves when the next key comes)."""
+    seen = 0
+
+    def judge(rows: int) -> None:
+        nonlocal seen
+        if seen < 0 or not rows:
+            return
+        seen += rows
+        if seen < SAMPLE_ROWS:
+            return
+        if min_reduction * len(table) > seen:
+            _log_disabled(seen, len(table), min_reduction)
+            limit[0] = 0
+        seen = -1
+
+    return judge
+
+
+def _log_disabled(rows: int, keys: int, min_reduction: int) -> None:
+    log.info(
+        "Disabling in-map partial aggregation: %d rows gave %d keys, a reduction"
+        " under pig.exec.mapPartAgg.minReduction (%g)",
+        rows,
+        keys,
+        min_reduction,
+    )
+
+
+def _inline_input(call: L.LEFunc, schema: Any) -> AggInput | None:
+    """`call`'s `AggInput`: its argument is the grouped bag, one column of it, or either
+    behind FILTERs; None for anything else or a column of a type the fold does not take."""
+    arg, column = call.args[0], 0
+    if isinstance(arg, L.LEDeref):
+        if len(arg.columns) != 1:
+            return None
+        arg, column = arg.base, arg.columns[0]
+    filters: list[L.LExpr] = []
+    while isinstance(arg, L.LEFilteredBag):
+        filters.insert(0, arg.cond)
+        arg = arg.source
+    if not isinstance(arg, L.LEProject) or column >= len(schema):
+        return None
+    allowed = _INLINE_TYPES.get(call.func)
+    if call.func not in AGG_SLOTS or (allowed and schema[column].dtype not in allowed):
+        return None
+    whole = call.func == "COUNT_STAR"
+    return AggInput(call.func, None if whole else column, tuple(filters))
+
+
+def _slots_flush(
+    table: dict[Any, list], widths: list[int], sort_bytes: Callable, pack: Callable
+) -> Callable[[], list]:
+    """The records of an `AggTail`'s table, as `agg_tail`'s flush writes them: each
+    aggregate's partial tuple is its slots."""
+    starts = [sum(widths[:j]) for j in range(len(widths))]
+    single = all(w == 1 for w in widths)
+
+    def flush() -> list:
+        if single:
+            out = [(sort_bytes(k), pack((k, tuple([(x,) for x in s])))) for k, s in table.items()]
+        else:
+            out = [
+                (sort_bytes(k), pack((k, tuple([tuple(s[a : a + w]) for a, w in spans]))))
+                for k, s in table.items()
+            ]
+        table.clear()
+        return out
+
+    spans = list(zip(starts, widths))
+    return flush
 
 
 def _bag_rows(arg: L.LExpr, compiler: Any) -> Callable[[list], list] | None:
@@ -94,7 +211,7 @@ def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
     partials: dict[Any, list] = {}
     sort_bytes = key_bytes if op.group_all else key_encoder([e.type for e in op.keys[0]])
     pack = pack_value
-    if _native_partials(job, op, calls):  # plain msgpack, a Packer per task
+    if _native_partials(job.plan, op, calls):  # plain msgpack, a Packer per task
         pack = msgpack.Packer(use_bin_type=True).pack
     n = len(calls)
 
@@ -117,7 +234,7 @@ def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
         return out
 
     job.add_flush(flush)
-    min_reduction = _min_reduction(job)
+    reduction = min_reduction(job)
     sampled = 0  # rows seen while judging the folding; -1 once judged
     passing = False  # folding did not pay: each row leaves the map as it comes
 
@@ -130,14 +247,8 @@ def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
             sampled += 1
             if sampled == SAMPLE_ROWS:
                 sampled = -1
-                if min_reduction * len(rows_by_key) > SAMPLE_ROWS:
-                    log.info(
-                        "Disabling in-map partial aggregation: %d rows gave %d keys, a reduction"
-                        " under pig.exec.mapPartAgg.minReduction (%g)",
-                        SAMPLE_ROWS,
-                        len(rows_by_key),
-                        min_reduction,
-                    )
+                if reduction * len(rows_by_key) > SAMPLE_ROWS:
+                    _log_disabled(SAMPLE_ROWS, len(rows_by_key), reduction)
                     passing = True
                     return [*flush(), (sort_bytes(k), pack((k, initial([t]))))]
         try:
@@ -163,14 +274,14 @@ def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
 _NATIVE = frozenset(("int", "long", "float", "double", "chararray", "bytearray", "boolean"))
 
 
-def _native_partials(job: Any, op: L.LOCogroup, calls: list[L.LEFunc]) -> bool:
+def _native_partials(plan: L.LogicalPlan, op: L.LOCogroup, calls: list[L.LEFunc]) -> bool:
     """Whether every (key, partials) record holds only values msgpack packs as themselves
     (read back by `unpack_value` unchanged): atom keys, and MIN/MAX/Distinct only of atom
     columns (COUNT, SUM and AVG partials are numbers); then no Pig encoding walk per
     record."""
     if not op.group_all and not all(e.type.value in _NATIVE for e in op.keys[0]):
         return False
-    schema = job.plan.op(op.inputs[0]).schema
+    schema = plan.op(op.inputs[0]).schema
     for call in calls:
         if call.func not in ("MIN", "MAX", "Distinct"):
             continue
@@ -182,7 +293,7 @@ def _native_partials(job: Any, op: L.LOCogroup, calls: list[L.LEFunc]) -> bool:
     return True
 
 
-def _min_reduction(job: Any) -> int:
+def min_reduction(job: Any) -> int:
     """``pig.exec.mapPartAgg.minReduction`` (checked where it is set): the rows per key the
     map-side folding must reach on its sample to stay on. The default is 2, not Pig's 10:
     here a row that leaves the map unfolded costs more than folding it (its partial packed,

@@ -38,6 +38,8 @@ from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
 
 __all__ = [
+    "AggInput",
+    "AggTail",
     "KeyedTail",
     "Pipeline",
     "RecordSource",
@@ -85,6 +87,41 @@ class KeyedTail:
     null_key: bytes | None
     keep_nulls: bool
     whole_null: bool = False
+
+
+@dataclass(frozen=True)
+class AggInput:
+    """One aggregate an `AggTail` folds: `func` (COUNT, COUNT_STAR, SUM, AVG, MIN or MAX) of
+    column `column` of the grouped rows (None: COUNT_STAR of the rows themselves), counting
+    only the rows for which every condition of `filters` is true (nested FILTERs, in order)."""
+
+    func: str
+    column: int | None
+    filters: tuple[L.LExpr, ...] = ()
+
+
+#: partial slots per aggregate: AVG keeps (sum, count), the others one value
+AGG_SLOTS = {"COUNT": 1, "COUNT_STAR": 1, "SUM": 1, "MIN": 1, "MAX": 1, "AVG": 2}
+
+
+@dataclass(frozen=True)
+class AggTail:
+    """A combined GROUP's map output folded inline (Pig's in-map partial aggregation): per
+    key (the value of `keys`, their tuple when several, "all" when there are none) `table`
+    holds a list of partial slots (`AGG_SLOTS` per aggregate of `aggs`) that each row
+    updates in place; past ``limit[0]`` keys, and at the end of the task (the job registers
+    it), `flush` turns the table into the map's (key bytes, packed (key, partials)) records.
+    After each batch `judge` gets the number of rows the batch folded (it may lower the
+    limit to 0: Pig's ``pig.exec.mapPartAgg.minReduction``, each row then leaves at once). A
+    row whose key cannot be hashed or whose values cannot be added or compared takes the
+    closure tail instead, so every row counts exactly once."""
+
+    keys: tuple[L.LExpr, ...]
+    aggs: tuple[AggInput, ...]
+    limit: list[int] = field(compare=False, repr=False)
+    table: dict[Any, list] = field(compare=False, repr=False)
+    flush: Callable[[], list] = field(compare=False, repr=False)
+    judge: Callable[[int], None] = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -139,7 +176,7 @@ def generate_map_pipeline(
     compiler: Any,
     rest_from: Callable[[int], RecordFn],
     sides: Mapping[str, ReplicatedTable] | None = None,
-    keyed: KeyedTail | None = None,
+    keyed: KeyedTail | AggTail | None = None,
     carried: TextPassThrough | None = None,
 ) -> Pipeline:
     """The pipeline: `source`'s columns through `ops` (the first ones it can inline; from
@@ -199,6 +236,8 @@ class _Generator:
     def pipeline(self, name, source, ops, closures, tail, rest_from, keyed=None) -> Pipeline:
         self.emit(0, f"def {name}(_keys, _values):")
         self.emit(1, "_out = []")
+        if isinstance(keyed, AggTail):
+            self.emit(1, "_seen = 0")
         self.emit(1, "for _v in _values:")
         cols = self.source(source, rest_from(0))
         depth = 2
@@ -212,10 +251,14 @@ class _Generator:
             cols, depth = step
             done.append(op.op_id)
         else:
-            if keyed is not None:
+            if isinstance(keyed, AggTail):
+                self.agg_output(keyed, cols, depth, tail)
+            elif keyed is not None:
                 self.keyed_output(keyed, cols, depth)
             else:
                 self.emit(depth, f"_out += {self.const('tail', tail)}({self.row(cols)})")
+        if isinstance(keyed, AggTail):
+            self.emit(1, f"{self.const('judge', keyed.judge)}(_seen)")
         self.emit(1, "return _out")
         return Pipeline(name, "\n".join(self.lines) + "\n", self.ns, tuple(done))
 
@@ -305,6 +348,49 @@ class _Generator:
         suffix = f" + {keyed.suffix!r}" if keyed.suffix else ""
         self.emit(depth, f"_out.append(({key_bytes}{suffix}, {value}))")
 
+    def agg_output(self, agg: AggTail, cols: list[str], depth: int, tail: RecordFn) -> None:
+        """Fold the row into its key's partial slots (`AggTail`); a new key gets its slots
+        from the row alone, after a flush when the table is full. The updates of one row
+        are one tuple assignment, so a TypeError leaves the slots as they were and the row
+        goes to the closure tail."""
+        if agg.keys:
+            key = self.bind(self.join_key(agg.keys, cols, depth)[0], depth, "k")
+        else:
+            key = "'all'"
+        inits: list[str] = []
+        updates: list[str] = []
+        for a in agg.aggs:
+            value = self.agg_value(a, cols, depth)
+            for init, update in _agg_slots(a.func, value, len(inits)):
+                inits.append(init)
+                updates.append(update)
+        acc, flush = self.const("acc", agg.table), self.const("flush", agg.flush)
+        d = depth
+        self.emit(d, "_seen += 1")
+        self.emit(d, "try:")
+        self.emit(d + 1, f"if (_a := {acc}.get({key})) is not None:")
+        targets = ", ".join(f"_a[{i}]" for i in range(len(updates)))
+        self.emit(d + 2, f"{targets} = {', '.join(updates)}")
+        self.emit(d + 2, "_n = None")
+        self.emit(d + 1, "else:")
+        self.emit(d + 2, f"_n = [{', '.join(inits)}]")
+        self.emit(d, "except TypeError:")
+        self.emit(d + 1, f"_out += {self.const('tail', tail)}({self.row(cols)})")
+        self.emit(d + 1, "_n = None")
+        self.emit(d, "if _n is not None:")
+        self.emit(d + 1, f"if len({acc}) >= {self.const('limit', agg.limit)}[0]:")
+        self.emit(d + 2, f"_out += {flush}()")
+        self.emit(d + 1, f"{acc}[{key}] = _n")
+
+    def agg_value(self, a: AggInput, cols: list[str], depth: int) -> str:
+        """A local holding what aggregate `a` folds for this row: its column's value (None
+        when a nested FILTER drops the row); for COUNT_STAR, 1 or 0."""
+        keep = " and ".join(f"({self.expr(c, cols)}) is True" for c in a.filters)
+        if a.column is None:
+            return self.bind(f"(1 if {keep} else 0)" if keep else "1", depth, "v")
+        value = cols[a.column]
+        return self.bind(f"({value} if {keep} else None)" if keep else value, depth, "v")
+
     def source(self, src: RecordSource, whole: RecordFn) -> list[str]:
         if src.one_field:
             return ["_v"]
@@ -340,8 +426,11 @@ class _Generator:
         the caster returns ``float(text)`` itself). Anything else, `fn` decides."""
         digits = {"int": 10, "long": 19}.get(type_name or "")
         if digits is not None:
-            self.emit(2, f"{c} = int(_x) if (_x := _f[{column}]).isdigit() and _x.isascii() "
-                         f"and len(_x) < {digits} else ({fn}(_x) if _x else None)")
+            self.emit(
+                2,
+                f"{c} = int(_x) if (_x := _f[{column}]).isdigit() and _x.isascii() "
+                f"and len(_x) < {digits} else ({fn}(_x) if _x else None)",
+            )
             return
         if type_name != "double":
             self.emit(2, f"{c} = {fn}(_x) if (_x := _f[{column}]) else None")
@@ -563,6 +652,30 @@ class _Generator:
         if typed and any(e.left.type in fam and e.right.type in fam for fam in _COMPARABLE):
             return f"(None if {nulls} else {x} {op} {y})"
         return f"(None if {nulls} else {self.const('cmp', _comparison(op))}({x}, {y}))"
+
+
+def _agg_slots(func: str, x: str, first: int) -> list[tuple[str, str]]:
+    """(initial value, update) of each partial slot of aggregate `func` folding value `x`,
+    its slots starting at ``_a[first]``; the same results as the builtins' Initial and
+    Intermediate (`functions.builtins`): nulls skipped, a SUM starting from 0 + x, MIN/MAX
+    keeping the first of equal values as `min`/`max` do."""
+    p = f"_a[{first}]"
+    count = (f"(0 if {x} is None else 1)", f"{p} + (0 if {x} is None else 1)")
+    total = (
+        f"(None if {x} is None else {x} + 0)",
+        f"({p} if {x} is None else {x} + 0 if (_p := {p}) is None else _p + {x})",
+    )
+    if func == "COUNT_STAR":
+        return [(x, f"{p} + {x}")]
+    if func == "COUNT":
+        return [count]
+    if func == "SUM":
+        return [total]
+    if func == "AVG":
+        return [total, (count[0], f"_a[{first + 1}] + (0 if {x} is None else 1)")]
+    better = "<" if func == "MIN" else ">"
+    keep = f"_p if {x} is None or not {x} {better} _p else {x}"
+    return [(x, f"({x} if (_p := {p}) is None else {keep})")]
 
 
 class _NotText(Exception):

@@ -304,6 +304,8 @@ class Compiler:
             if None not in columns:  # plain columns: one C-level itemgetter
                 return OneRow(itemgetter(*columns))
             return OneRow(lambda t: tuple([f(t) for f in fns]))
+        if all(g.expr.type is DataType.TUPLE and not g.casts for g in items if g.flatten):
+            return self._one_row(items, fns)  # FLATTEN of tuples only: always one row
         parts = [self._gen_part(g, f) for g, f in zip(items, fns)]
         if len(parts) == 1:
             words = self._token_words(items[0], inner)
@@ -345,6 +347,25 @@ class Compiler:
         args = [self.expr(a, inner) for a in e.args]
         first = len(args) == 1 and self._plain_column(e.args[0], inner) == 0
         return TokenWords(args[0], args[1] if len(args) == 2 else None, first)
+
+    @staticmethod
+    def _one_row(items: tuple[L.GenerateItem, ...], fns: list[Fn]) -> OneRow:
+        """GENERATE whose FLATTENs are all of tuples (``FLATTEN(group)`` of a multi-field
+        key): the row is the items' fields in order, a null tuple giving nulls of its
+        width, as `_gen_part` gives them."""
+        pieces: list[Callable[[Any], tuple]] = []
+        for g, f in zip(items, fns):
+            if not g.flatten:
+                pieces.append(lambda t, f=f: (f(t),))
+                continue
+            nulls = (None,) * len(g.fields) if g.fields else (None,)
+            pieces.append(lambda t, f=f, nulls=nulls: nulls if (v := f(t)) is None else v)
+        if len(pieces) == 1:
+            return OneRow(pieces[0])
+        if len(pieces) == 2:
+            first, second = pieces
+            return OneRow(lambda t: first(t) + second(t))
+        return OneRow(lambda t: tuple(chain.from_iterable([p(t) for p in pieces])))
 
     def _gen_part(self, g: L.GenerateItem, f: Fn) -> Callable[[Any], list[tuple]]:
         """One GENERATE item as its list of alternatives (FLATTEN of a bag multiplies rows)."""

@@ -172,6 +172,16 @@ def make_reader(
     return Reader(loader.line_parser(), pushed, width, text)
 
 
+def map_inline_tail(
+    plan: L.LogicalPlan, spec: JobSpec, tag: int, min_reduction: int = AG.MIN_REDUCTION
+) -> CG.KeyedTail | CG.AggTail | None:
+    """The inline form of input `tag`'s map tail, if it has one: a GROUP/JOIN input's keyed
+    records (`reducers.keyed_tail`) or a combined GROUP's fold (`aggregates.inline_tail`)."""
+    if spec.kind == "group" and spec.combine:
+        return AG.inline_tail(plan, spec, min_reduction)
+    return R.keyed_tail(plan, spec, tag)
+
+
 def generate_map_code(
     index: int,
     source: L.LogicalOperator,
@@ -181,7 +191,7 @@ def generate_map_code(
     tail: Callable[[tuple], Any],
     compiler: Compiler,
     sides: dict[str, ReplicatedTable],
-    keyed: CG.KeyedTail | None = None,
+    keyed: CG.KeyedTail | CG.AggTail | None = None,
     carried: CG.TextPassThrough | None = None,
 ) -> CG.Pipeline | None:
     """The generated batch function of map input `index`; None when its rows have no
@@ -239,7 +249,7 @@ def explain_code(plan: L.LogicalPlan, jobs: list[MRJob], compiler: Compiler) -> 
                 for op, _ in chain
                 if isinstance(op, L.LOJoin) and op.strategy == "replicated"
             }
-            keyed = R.keyed_tail(plan, job.spec, job.spec.inputs[index].tag)
+            keyed = map_inline_tail(plan, job.spec, job.spec.inputs[index].tag)
             code = generate_map_code(
                 index, source, reader, chain, stages, _not_inlined, compiler, sides, keyed
             )
@@ -356,7 +366,9 @@ class PigJob(Job):
         code = None
         if self.context.conf.get_bool(CODEGEN, True) and self.spec.kind != "index":
             tag = self.spec.inputs[index].tag
-            keyed = R.keyed_tail(self.plan, self.spec, tag)
+            keyed = map_inline_tail(self.plan, self.spec, tag, AG.min_reduction(self))
+            if isinstance(keyed, CG.AggTail):
+                self.add_flush(keyed.flush)
             carried = None
             if self.context.conf.get_bool(PASS_THROUGH, True):
                 carried = R.text_pass_through(self.plan, self.spec, self.compiler, self.store_line)
