@@ -269,5 +269,5 @@ def test_an_unformatted_cluster_is_a_remote_environment_error_not_an_internal_on
     assert rc != report.SUCCESS
     line = next(ln for ln in err.splitlines() if ln.startswith("ERROR"))  # after INFO lines
     assert line.startswith("ERROR 6000: NameNode is not formatted"), err
-    assert "hadoop namenode -format" in line and "2999" not in err
+    assert "hadoop namenode -format" in line and "ERROR 2999" not in err
     assert "Traceback" not in err

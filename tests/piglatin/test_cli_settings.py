@@ -31,7 +31,7 @@ def test_a_bad_count_setting_is_one_clear_error(data, capsys, args, setting):
     err = capsys.readouterr().err
     assert status != 0
     assert "ERROR 1000" in err and setting in err and "whole number" in err
-    assert "Traceback" not in err and "2999" not in err
+    assert "Traceback" not in err and "ERROR 2999" not in err
 
 
 def test_a_good_default_parallel_runs(data, capsys):

@@ -47,7 +47,7 @@ def test_udf_syntax_error_names_the_users_file_and_line(work, capsys):
     assert line.startswith("ERROR 1121: <file ") and "udfs.py, line 4" in line, err
     assert "SyntaxError" in line and "never closed" in line
     assert "def g(x:" in err.splitlines()  # the user's line, as Python shows it
-    assert "2999" not in err and "Traceback" not in err and out == ""
+    assert "ERROR 2999" not in err and "Traceback" not in err and out == ""
     assert "job_" not in err  # found at REGISTER, before any job ran
     assert rc == report.PIG_EXCEPTION
 
@@ -61,7 +61,7 @@ def test_udf_failing_import_names_the_users_line_not_the_framework(work, capsys)
     assert "udfs.py, line 2>" in line
     assert "ModuleNotFoundError: No module named 'no_such_module_xyz'" in line
     assert "import no_such_module_xyz" in err.splitlines()
-    assert "piglatin/" not in err and "2999" not in err and rc == report.PIG_EXCEPTION
+    assert "piglatin/" not in err and "ERROR 2999" not in err and rc == report.PIG_EXCEPTION
 
 
 def test_udf_error_in_a_module_of_the_user_is_located_there(work, capsys):
@@ -127,7 +127,7 @@ def test_a_good_udf_file_still_runs(work, capsys):
 def test_bad_values_name_the_setting_and_are_never_internal(work, capsys, args, needle, status):
     rc, _, err = pig(capsys, *args)
     assert needle in error_line(err), err
-    assert rc == status and "2999" not in err and "Traceback" not in err
+    assert rc == status and "ERROR 2999" not in err and "Traceback" not in err
 
 
 def test_a_typo_in_an_option_suggests_the_right_one(work, capsys):

@@ -42,7 +42,7 @@ def test_sh_failure_stops_a_script_with_pigs_io_status(work, capsys):
     out, err = capsys.readouterr()
     assert rc == report.IO_EXCEPTION
     line = next(ln for ln in err.splitlines() if ln.startswith("ERROR"))
-    assert "sh command 'exit 3' failed with exit status 3" in line and "2999" not in line
+    assert "sh command 'exit 3' failed with exit status 3" in line and "ERROR 2999" not in line
     assert out == ""  # the DUMP after it never ran
 
 
@@ -60,7 +60,7 @@ def test_fs_failure_stops_a_script(work, capsys):
     assert rc == report.IO_EXCEPTION and out == ""
     line = next(ln for ln in err.splitlines() if ln.startswith("ERROR"))
     assert "fs command '-cat " in line and "nope.txt': No such file or directory" in line
-    assert "2999" not in err and "Errno" not in err
+    assert "ERROR 2999" not in err and "Errno" not in err
 
 
 def test_a_good_sh_and_fs_still_succeed(work, capsys):

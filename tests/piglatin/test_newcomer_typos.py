@@ -47,7 +47,7 @@ def test_a_script_that_is_not_utf8_is_named(work, capsys):
     (work / "latin1.pig").write_bytes(b"A = LOAD 'in.txt'; -- caf\xe9\nDUMP A;\n")
     rc = cli.main(["-x", "local", "latin1.pig"])
     err = capsys.readouterr().err
-    assert rc == report.ILLEGAL_ARGS and "2999" not in err
+    assert rc == report.ILLEGAL_ARGS and "ERROR 2999" not in err
     assert "latin1.pig" in err and "not UTF-8" in err and "line 1" in err
 
 
