@@ -35,6 +35,7 @@ _PAIR = {2}
 _END = ("",)
 _KEY, _VALUE = itemgetter(0), itemgetter(1)
 _NONE = type(None)
+_NO_KEY = {None}
 
 
 class RecordWriter:
@@ -95,6 +96,18 @@ def _as_bytes(obj: Any) -> bytes:
     return str(obj).encode("utf-8")
 
 
+def _lines(batch: list) -> str | None:
+    """The text of a batch of pairs that are each a whole line, ``(None, str)`` (what Pig's
+    stores write), as `TextRecordWriter.write` makes it, in C-level passes; None for any
+    other batch."""
+    try:
+        if set(map(len, batch)) != _PAIR or set(map(_KEY, batch)) != _NO_KEY:
+            return None
+        return "\n".join(chain(map(_VALUE, batch), _END))
+    except TypeError:  # not pairs, or a value that is not a str
+        return None
+
+
 class TextRecordWriter(RecordWriter):
     """``key<sep>value\\n`` lines, buffered into about 1 MiB writes."""
 
@@ -135,7 +148,9 @@ class TextRecordWriter(RecordWriter):
                 # text with a newline (no copy of it to append one)
                 text = "\n".join(chain(map(join, batch), _END))
             except TypeError:
-                text = self._formatted(batch)
+                text = _lines(batch)
+                if text is None:
+                    text = self._formatted(batch)
                 if text is None:
                     for k, v in batch:
                         self.write(k, v)

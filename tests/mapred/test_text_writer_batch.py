@@ -52,3 +52,20 @@ def test_batched_pairs_are_what_write_writes(pairs, separator) -> None:
 def test_words_and_int_counts() -> None:
     pairs = [("a", 3), ("b", 10), ("c{", 1)]
     assert written(pairs, "\t", True) == b"a\t3\nb\t10\nc{\t1\n"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.none(), st.one_of(st.text(max_size=6), st.none(), st.integers())),
+        max_size=40,
+    )
+)
+def test_whole_lines_as_pig_stores_write_them(pairs) -> None:
+    """(None, line) pairs: Pig's stored lines, joined in one pass when all are str."""
+    assert written(pairs, "\t", True) == written(pairs, "\t", False)
+
+
+def test_whole_lines_are_the_lines() -> None:
+    pairs = [(None, "a\tb"), (None, ""), (None, "é")]
+    assert written(pairs, "\t", True) == "a\tb\n\né\n".encode()
