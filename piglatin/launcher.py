@@ -11,8 +11,9 @@ closes; its name carries the session's pid (``pig-tmp-<pid>-...``), and a sessio
 those of sessions whose process died. A STORE's output is its job's output, published whole by
 the job commit's one rename or not at all. Consecutive STOREs run as a batch (Pig's multi-query
 execution, off with ``opt.multiquery=false``): their jobs that read the same input run as one job
-(back/multiquery.py) whose commit publishes every output it writes, or none. Runtime failures become one-line
-PigErrors naming the job and the cause. Must not touch: the grammar, plans' semantics, the
+(back/multiquery.py) whose commit publishes every output it writes, or none; a failed job
+stops only what needs it, unless ``stop.on.failure`` (``pig -F``). Runtime failures become
+one-line PigErrors naming the job and the cause. Must not touch: the grammar, plans' semantics, the
 operators' record logic, or how a task runs.
 """
 
@@ -45,6 +46,7 @@ from piglatin.plan import logical as L
 log = logging.getLogger(__name__)
 
 REPLICATED_MAX = "pig.join.replicated.max.bytes"
+STOP_ON_FAILURE = "stop.on.failure"  # Pig's property (pig -F): the first failed job ends the run
 R_ORDER_CUTS = "pig.order.cuts"  # reducers.ORDER_CUTS
 DEFAULT_REPLICATED_MAX = 1 << 30
 TMP_PREFIX = "pig-tmp-"
@@ -165,13 +167,13 @@ class PigServer:
 
     # -- actions --------------------------------------------------------------------------
     def perform_all(self, actions: Sequence[L.Action]) -> None:
-        """Perform `actions` in order; with multi-query execution (``opt.multiquery``, on by
-        default) consecutive STOREs run as one batch (`run_sinks`). Any other action runs the
+        """Perform `actions` in order; consecutive STOREs run as one batch (`run_sinks`, with
+        or without multi-query execution, as Pig since PIG-3882). Any other action runs the
         batch first, and so does a STORE that loads or writes a location the batch stores."""
         batch: list[str] = []
         plan: L.LogicalPlan | None = None
         for action in actions:
-            if isinstance(action, L.RunSink) and MQ.enabled(self.properties):
+            if isinstance(action, L.RunSink):
                 plan = plan or self.plan
                 sink = plan.op(action.op_id)
                 if isinstance(sink, L.LOStore):
@@ -254,9 +256,11 @@ class PigServer:
 
     # -- running --------------------------------------------------------------------------
     def run_sinks(self, sink_ids: Sequence[str]) -> None:
-        """Run the STOREs `sink_ids` as Pig's multi-query execution does: every location is
-        checked first, the jobs of different STOREs that read the same input run as one job
-        (`multiquery.merge_jobs`), then each STORE's remaining jobs in script order."""
+        """Run the STOREs `sink_ids` as a batch, as Pig does: every location is checked first;
+        with multi-query execution the jobs of different STOREs that read the same input run
+        as one job (`multiquery.merge_jobs`); then each STORE's remaining jobs in script
+        order. A failed job does not stop the STOREs that do not need it, unless
+        ``stop.on.failure`` (``pig -F``): the first failure is raised once the batch ends."""
         if len(sink_ids) < 2:
             for sink_id in sink_ids:
                 self.run_sink(sink_id)
@@ -266,13 +270,37 @@ class PigServer:
             self._check_sink(plan, sink_id)
         conf = self._compile_conf()
         chains = [compile_sink(plan, s, set(self.outputs), conf).jobs for s in sink_ids]
-        merged = MQ.merge_jobs(plan, chains, self.location)
+        merged = MQ.merge_jobs(plan, chains, self.location) if MQ.enabled(self.properties) else []
+        failures: list[PigError] = []
+        done: set[str] = set()  # STOREs written by a merged job, or lost with it
         for job in merged:
-            self.run_merged(plan, job)
-        stored = {j.store for m in merged for j in m.jobs if j.store}
+            branches = {id(j) for j in job.jobs}
+            if not self._attempt(lambda job=job: self.run_merged(plan, job), failures):
+                done |= {
+                    s for s, c in zip(sink_ids, chains, strict=True) if branches & set(map(id, c))
+                }
+            done |= {j.store for j in job.jobs if j.store}
         for sink_id in sink_ids:
-            if sink_id not in stored:
-                self.run_sink(sink_id)
+            if sink_id not in done:
+                self._attempt(lambda sink_id=sink_id: self.run_sink(sink_id), failures)
+        if failures:
+            log.error("Some jobs have failed! Stop running all dependent jobs")
+            for later in failures[1:]:  # the first is the run's error
+                log.error("%s", later)
+            raise failures[0]
+
+    def _attempt(self, run: Callable[[], None], failures: list[PigError]) -> bool:
+        """Run one STORE's (or merged) jobs; a job's failure (ERROR 2997) is kept in
+        `failures` instead of raised, unless ``stop.on.failure`` is true."""
+        try:
+            run()
+        except PigError as e:
+            stop = str(self.properties.get(STOP_ON_FAILURE, "false")).lower() == "true"
+            if e.code != 2997 or stop:
+                raise
+            failures.append(e)
+            return False
+        return True
 
     def _check_sink(self, plan: L.LogicalPlan, sink_id: str) -> None:
         """As Pig: every LOAD and STORE location is checked before any job."""

@@ -71,7 +71,8 @@ USAGE: pig [options] [-]                      start the interactive grunt shell
     -b, -brief           log lines without timestamps
     -v, -verbose         print error details (the traceback) on the screen too
     -w, -warning         print each warning (accepted; warnings are counted per job)
-    -F, -stop_on_failure stop at the first failed job (always the case here)
+    -F, -stop_on_failure stop at the first failed job (by default the STOREs of a batch
+                         that do not need the failed job still run)
     -M, -no_multiquery   run each STORE's jobs on their own (SET opt.multiquery false); by
                          default STOREs that read the same input share one job
     -N, -no_fetch, -4, -log4jconf F
@@ -114,7 +115,8 @@ for _names, _canon, _valued in (
     ("-b -brief", "brief", False),
     ("-v -verbose", "verbose", False),
     ("-M -no_multiquery", "no_multiquery", False),
-    ("-w -warning -F -stop_on_failure -N -no_fetch", "ignored", False),
+    ("-F -stop_on_failure", "stop_on_failure", False),
+    ("-w -warning -N -no_fetch", "ignored", False),
     ("-4 -log4jconf", "ignored_value", True),
     ("--debug", "traceback", False),
 ):
@@ -264,6 +266,8 @@ def parse_args(argv: Sequence[str]) -> Options:  # noqa: C901 - one branch per o
             setattr(opts, canon, True)
         elif canon == "no_multiquery":  # Pig's -M: opt.multiquery=false
             opts.defines["opt.multiquery"] = "false"
+        elif canon == "stop_on_failure":  # Pig's -F: stop.on.failure=true
+            opts.defines["stop.on.failure"] = "true"
         elif valued:
             if i + 1 >= len(args):
                 raise UsageError(f"Option {arg} needs a value; see pig -help")

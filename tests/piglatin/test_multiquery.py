@@ -298,3 +298,51 @@ def test_merged_outputs_on_the_dfs(data):
             got += fs.cat_file(part).decode().splitlines()
         assert sorted(got) == sorted(expected), name
     fs.rm(path.rsplit("/", 1)[0], recursive=True)
+
+
+FAILS_FIRST = """
+REGISTER 'u.py' USING jython AS f;
+b = FOREACH A GENERATE f.boom(n);
+STORE b INTO '$out/boomed';
+W = LOAD 'file://$dir/other.txt' AS (w:chararray);
+g = GROUP W BY w; c = FOREACH g GENERATE group, COUNT(W);
+STORE c INTO '$out/words';
+"""
+
+
+@pytest.mark.parametrize("multiquery", [True, False])
+def test_a_failed_store_does_not_stop_the_others_unless_stop_on_failure(data, multiquery, caplog):
+    """As Pig without -F: the STORE that does not need the failed job still runs, the run
+    says 'Some jobs have failed!' and fails with the first failure; with stop.on.failure
+    (pig -F) nothing runs after it. The old code always stopped at the first failure."""
+    tmp, _rows = data
+    (tmp / "u.py").write_text(
+        "@outputSchema('n:int')\ndef boom(n):\n    raise ValueError('no n wanted')\n"
+    )
+    (tmp / "other.txt").write_text("x\ny\nx\n")
+    with pytest.raises(PigError, match="no n wanted"):
+        _run(tmp, FAILS_FIRST, "local", multiquery, "on")
+    assert os.listdir(tmp / "on") == ["words"]
+    assert sorted(_read(tmp / "on" / "words")) == ["x\t2", "y\t1"]
+    assert "Some jobs have failed!" in caplog.text
+    server = PigServer("local", cwd=tmp, out=io.StringIO(), properties={"stop.on.failure": "true"})
+    with pytest.raises(PigError, match="no n wanted"):
+        server.register_script(LOAD + FAILS_FIRST, {"dir": str(tmp), "out": f"file://{tmp}/f"})
+    server.close()
+    assert not (tmp / "f").exists() or os.listdir(tmp / "f") == []
+
+
+def test_pig_stop_on_failure_flag(data, capsys, monkeypatch):
+    tmp, _rows = data
+    monkeypatch.chdir(tmp)  # REGISTER's relative path, and pig's log file
+    (tmp / "u.py").write_text(
+        "@outputSchema('n:int')\ndef boom(n):\n    raise ValueError('no n wanted')\n"
+    )
+    (tmp / "other.txt").write_text("x\n")
+    script = tmp / "s.pig"
+    script.write_text(LOAD + FAILS_FIRST)
+    common = ["-x", "local", "-p", f"dir={tmp}", "-f", str(script)]
+    assert pig_main(["-F", *common, "-p", f"out=file://{tmp}/f"]) != 0
+    assert not (tmp / "f" / "words").exists()
+    assert pig_main([*common, "-p", f"out=file://{tmp}/g"]) != 0
+    assert (tmp / "g" / "words" / "_SUCCESS").exists()
