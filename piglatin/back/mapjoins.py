@@ -13,7 +13,6 @@ from typing import Any
 
 from piglatin.back import sources as SRC
 from piglatin.back.codegen import key_encoder
-from piglatin.back.exprs import key_bytes
 from piglatin.back.joinkeys import ReplicatedTable, has_null, keys_by_value, side_width
 from piglatin.back.storage import pack_value
 from piglatin.model import data
@@ -52,9 +51,7 @@ def replicated_table(job: Any, op: L.LOJoin) -> ReplicatedTable:
     return ReplicatedTable(tuple(tables), pad, op.join_type == "left", by_value)
 
 
-def replicated_join(
-    job: Any, op: L.LOJoin, side: ReplicatedTable
-) -> Callable[[tuple], list]:
+def replicated_join(job: Any, op: L.LOJoin, side: ReplicatedTable) -> Callable[[tuple], list]:
     """t -> its joined rows (the streamed input is input 0)."""
     key0 = job.compiler.key_fn(op.keys[0])
     sort_bytes = key_encoder([e.type for e in op.keys[0]])
@@ -118,6 +115,11 @@ def index_tail(job: Any) -> Callable[[tuple], list]:
     return index
 
 
+_NO_KEY = object()
+#: key types whose Python equality means equal sort bytes (a bool is not an int here)
+_PLAIN_KEYS = frozenset((str, int))
+
+
 def merge_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
     """Map-side merge of the sorted left split with the sorted right input, read from the
     split the index says holds the first candidate key onwards."""
@@ -132,7 +134,9 @@ def merge_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
     parse = job.right_parser(source, info.chain)
     fmt_name = SRC.input_format_of(source)
     keyl, keyr = job.compiler.key_fn(op.keys[0]), job.compiler.key_fn(op.keys[1])
-    sort_bytes = key_bytes
+    # the same bytes as `data.sort_bytes`, each side's key fields encoded inline
+    left_bytes = key_encoder([e.type for e in op.keys[0]])
+    right_bytes = key_encoder([e.type for e in op.keys[1]])
     left_outer = op.join_type == "left"
     width = len(job.plan.op(op.inputs[1]).schema or ())
     pad = (None,) * width
@@ -145,14 +149,14 @@ def merge_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
                 for r in parse(v):
                     k = keyr(r)
                     if not has_null(k):
-                        yield sort_bytes(k), r
+                        yield right_bytes(k), r
 
     state: dict[str, Any] = {
         "it": None,
         "head": None,
         "kb": None,
         "run": [],
-        "last": None,
+        "key": _NO_KEY,  # the last key when a str or int: its repeats skip the encoding
     }
 
     def advance(kb: bytes) -> list:
@@ -171,17 +175,21 @@ def merge_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
 
     def merge(t):
         k = keyl(t)
-        if has_null(k):
-            return [t + pad] if left_outer else []
-        kb = sort_bytes(k)
-        if kb != state["kb"]:
-            if state["kb"] is not None and kb < state["kb"]:
-                raise ValueError(
-                    "merge join: the left input is not sorted on the join key; "
-                    "sort it first or use the default hash join"
-                )
-            state["kb"], state["run"] = kb, advance(kb)
-        run = state["run"]
+        if k.__class__ in _PLAIN_KEYS and k == state["key"]:  # the left run goes on
+            run = state["run"]
+        else:
+            if has_null(k):
+                return [t + pad] if left_outer else []
+            kb = left_bytes(k)
+            if kb != state["kb"]:
+                if state["kb"] is not None and kb < state["kb"]:
+                    raise ValueError(
+                        "merge join: the left input is not sorted on the join key; "
+                        "sort it first or use the default hash join"
+                    )
+                state["kb"], state["run"] = kb, advance(kb)
+            state["key"] = k if k.__class__ in _PLAIN_KEYS else _NO_KEY
+            run = state["run"]
         if not run:
             return [t + pad] if left_outer else []
         return [t + r for r in run]

@@ -200,3 +200,25 @@ def test_stored_join_lines_match_reference(tmp_path: Path, inputs, how: str, spi
         lk, lv, _rk, rv = (None if f == "" else f for f in key.strip("()").split(","))
         expected["\t".join("" if f is None else f for f in (lv, lk, rv))] += n
     assert got == expected
+
+
+@pytest.mark.parametrize("how", ["inner", "left"])
+def test_merge_join_of_chararray_keys_with_runs(tmp_path: Path, how: str) -> None:
+    """String keys (the left's runs of one key reuse the right's rows; Pig orders strings by
+    their UTF-8 bytes, nulls first) against the nested-loop reference."""
+    rnd = random.Random(5)
+    names = ["a", "ab", "b", "é", "z", "zz", "Ω"]
+    left = [(rnd.choice(names + [None]), f"l{i}") for i in range(300)]
+    right = [(rnd.choice(names[1:] + ["q"]), f"r{i}") for i in range(40)]
+
+    def order(r):
+        return (r[0] is not None, (r[0] or "").encode())
+
+    left.sort(key=order)
+    right.sort(key=order)
+    _write(tmp_path / "l.txt", left)
+    _write(tmp_path / "r.txt", right)
+    script = SCRIPT.replace("k:int", "k:chararray").format(
+        how="" if how == "inner" else "LEFT OUTER", using=" USING 'merge'"
+    )
+    assert _run(tmp_path, script) == _reference(left, right, how)
