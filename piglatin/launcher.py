@@ -91,6 +91,7 @@ class PigServer:
         clean_dead_sessions(tempfile.gettempdir())
         self.tmp = tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-")
         self.job_seq = 0
+        self._dfs_tmp_used = False  # the first DFS temporary location cleans dead sessions'
         self.stats: list[dict[str, Any]] = []
         self.local_inputs = True
         self.progress = progress
@@ -250,8 +251,15 @@ class PigServer:
         return local if os.path.exists(local) or "*" in path else url
 
     def tmp_location(self, name: str) -> str:
+        """Where an intermediate output goes: the session's local temporary directory, or in
+        the other modes its directory under the DFS's /tmp (the first one asked for removes
+        dead sessions' directories there; a session that keeps nothing on the DFS does not
+        contact it at all)."""
         if self.exec_type == "local":
             return os.path.join(self.tmp, name)
+        if not self._dfs_tmp_used:
+            self._dfs_tmp_used = True
+            _clean_dead_dfs_sessions()
         return f"dfs:///tmp/pig-{os.getpid()}-{os.path.basename(self.tmp)}/{name}"
 
     # -- running --------------------------------------------------------------------------
@@ -454,8 +462,6 @@ class PigServer:
         from mapred.runner import run_job
 
         self.job_seq += 1
-        if self.job_seq == 1 and self.exec_type != "local":
-            _clean_dead_dfs_sessions()
         spec = job.spec
         locations = {op_id: self._source_url(plan, op_id) for op_id in job.sources + job.side}
         self._check_replicated(plan, job, locations)
