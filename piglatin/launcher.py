@@ -101,7 +101,7 @@ class PigServer:
     # -- session --------------------------------------------------------------------------
     def close(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
-        if self.exec_type != "local" and self.job_seq:
+        if self._dfs_tmp_used:  # its DFS temporary directory, if anything was kept there
             import fsspec
 
             url = self.tmp_location("")
