@@ -274,6 +274,7 @@ class PigServer:
                 self.run_sink(sink_id)
             return
         plan = self.plan
+        self._clean_dead_jobs()
         for sink_id in sink_ids:
             self._check_sink(plan, sink_id)
         conf = self._compile_conf()
@@ -310,6 +311,14 @@ class PigServer:
             return False
         return True
 
+    def _clean_dead_jobs(self) -> None:
+        """What jobs of dead processes left (mapred.runner.clean_orphaned_jobs), before the
+        outputs are checked: a merged job killed between two publishes rolls back the
+        outputs it had published, so the same STOREs can run again."""
+        from mapred.runner import clean_orphaned_jobs, make_conf
+
+        clean_orphaned_jobs(make_conf(self.properties))
+
     def _check_sink(self, plan: L.LogicalPlan, sink_id: str) -> None:
         """As Pig: every LOAD and STORE location is checked before any job."""
         from piglatin.commands import check_storage_funcs
@@ -325,6 +334,7 @@ class PigServer:
     def run_sink(self, sink_id: str) -> None:
         plan = self.plan
         sink = plan.op(sink_id)
+        self._clean_dead_jobs()
         self._check_sink(plan, sink_id)
         mr = compile_sink(plan, sink_id, set(self.outputs), self._compile_conf())
         for i, job in enumerate(mr.jobs):
@@ -766,7 +776,10 @@ def _is_text(store: L.LOStore) -> bool:
 
 def clean_dead_sessions(directory: str) -> list[str]:
     """Remove the ``pig-tmp-<pid>-*`` directories in `directory` whose session's process is
-    gone (never a live one's, never one whose owner cannot be told). Returns their names."""
+    gone (never a live one's, never one whose owner cannot be told). Returns their names.
+    A directory holding a merged job's publish record (the job died between two publishes)
+    stays until that job is rolled back (`PigServer._clean_dead_jobs`, before any output is
+    checked); a later session removes it."""
     try:
         names = os.listdir(directory)
     except OSError:
@@ -775,9 +788,18 @@ def clean_dead_sessions(directory: str) -> list[str]:
     for name in names:
         m = _LOCAL_TMP.match(name)
         if m and not process_alive(int(m.group(1))):
-            shutil.rmtree(os.path.join(directory, name), ignore_errors=True)
+            path = os.path.join(directory, name)
+            if _publishing(os.listdir(path) if os.path.isdir(path) else []):
+                continue
+            shutil.rmtree(path, ignore_errors=True)
             removed.append(name)
     return removed
+
+
+def _publishing(names: list[str]) -> bool:
+    """Is one of `names` a multi-output job's publish record (mapred.committer)?"""
+    prefix = "_publishing_"  # mapred.committer.PUBLISHING_PREFIX, not imported at start-up
+    return any(os.path.basename(n.rstrip("/")).startswith(prefix) for n in names)
 
 
 def _clean_dead_dfs_sessions() -> None:
@@ -790,7 +812,8 @@ def _clean_dead_dfs_sessions() -> None:
             return
         for path in fs.ls(root, detail=False):
             m = _DFS_TMP.match(posixpath.basename(path))
-            if m and not process_alive(int(m.group(1))):
+            dead = m is not None and not process_alive(int(m.group(1)))
+            if dead and not _publishing(fs.ls(path, detail=False)):
                 fs.rm(path, recursive=True)
     except (OSError, ValueError) as e:  # best effort: a later session tries again
         log.debug("cannot clean dead sessions' temporary files on the DFS: %s", e)

@@ -272,11 +272,11 @@ def test_on_dfs_the_output_appears_by_one_rename(dfs_home, tmp_path, monkeypatch
 
 
 # ---- Pig STORE --------------------------------------------------------------------------------
-def _pig(tmp_path: Path, script: str, env: dict | None = None):
+def _pig(tmp_path: Path, script: str, env: dict | None = None, *opts: str):
     (tmp_path / "q.pig").write_text(script, encoding="utf-8")
     full = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
     return subprocess.run(
-        [sys.executable, "-m", "piglatin.tools.cli", "-x", "local", str(tmp_path / "q.pig")],
+        [sys.executable, "-m", "piglatin.tools.cli", *opts, "-x", "local", str(tmp_path / "q.pig")],
         cwd=tmp_path,
         env=full,
         capture_output=True,
@@ -296,11 +296,12 @@ STORE counts INTO 'o/counts';
 
 
 def test_pig_stores_are_published_whole_or_not_at_all(job_env):
+    """Without multi-query execution (-M) each STORE is its own job, committed on its own."""
     tmp_path = job_env
     expected = _expected(tmp_path)
     log = tmp_path / "crash.log"
     env = {"MINIHADOOP_CRASH_AT": "committer.before_publish@2", "MINIHADOOP_CRASH_LOG": str(log)}
-    done = _pig(tmp_path, MULTI_STORE, env)
+    done = _pig(tmp_path, MULTI_STORE, env, "-M")
     assert done.returncode == -signal.SIGKILL, done.stderr
     assert log.read_text() == "committer.before_publish\n"
     words = tmp_path / "o" / "words"
@@ -312,6 +313,34 @@ def test_pig_stores_are_published_whole_or_not_at_all(job_env):
     done = _pig(tmp_path, MULTI_STORE)  # the same script again, to the same paths
     assert done.returncode == 0, done.stderr
     counts = Counter()
+    for p in (tmp_path / "o" / "counts").glob("part-*"):
+        for line in p.read_text(encoding="utf-8").splitlines():
+            word, _, n = line.rpartition("\t")
+            counts[word] += int(n)
+    assert counts == expected
+    assert sorted(os.listdir(tmp_path / "o")) == ["counts", "words"]
+
+
+def test_pig_merged_stores_are_published_all_or_none(job_env):
+    """With multi-query execution both STOREs are one job: a death between their two publishes
+    leaves the first visible only until the next run's start rolls it back; that run then
+    writes both whole."""
+    tmp_path = job_env
+    expected = _expected(tmp_path)
+    log = tmp_path / "crash.log"
+    env = {"MINIHADOOP_CRASH_AT": "committer.between_publishes", "MINIHADOOP_CRASH_LOG": str(log)}
+    done = _pig(tmp_path, MULTI_STORE, env)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert log.read_text() == "committer.between_publishes\n"
+    assert [n for n in os.listdir(tmp_path / "o") if not n.startswith("_")] == ["words"]
+    done = _pig(tmp_path, MULTI_STORE)  # the same script again, to the same paths
+    assert done.returncode == 0, done.stderr
+    assert "Total jobs: 1," in done.stderr
+    stored = Counter(
+        w for p in (tmp_path / "o" / "words").glob("part-*") for w in p.read_text().split()
+    )
+    assert stored == expected
+    counts: Counter = Counter()
     for p in (tmp_path / "o" / "counts").glob("part-*"):
         for line in p.read_text(encoding="utf-8").splitlines():
             word, _, n = line.rpartition("\t")
