@@ -41,6 +41,7 @@ from piglatin.plan.rules import (
     merge_filter,
     merge_foreach,
     push_filter_up,
+    redundant_distinct,
 )
 from piglatin.plan.rules._plan import check
 
@@ -57,6 +58,7 @@ NAMED_RULES: tuple[tuple[tuple[str, ...], Rule], ...] = (
     (("PushUpFilter",), push_filter_up.apply),
     (("MergeForEach",), merge_foreach.apply),
     (("LimitOptimizer",), limit_optimizer.apply),
+    (("RemoveRedundantDistinct",), redundant_distinct.apply),
     (("ColumnMapKeyPrune", "AddForEach", "ColumnPrune"), column_prune.apply),
 )
 RULES: tuple[Rule, ...] = tuple(rule for _, rule in NAMED_RULES)

@@ -352,6 +352,7 @@ def test_generated_scripts_exercise_every_rule():
             "R1 = FILTER R0 BY $0 > 1;\nR2 = FILTER R1 BY $1 < 2;\nDUMP R2;",
             "R1 = FOREACH R0 GENERATE $0, $0 + $1;\nR2 = FOREACH R1 GENERATE $1;\nDUMP R2;",
             "R1 = FOREACH R0 GENERATE $0 * $1;\nR2 = LIMIT R1 2;\nDUMP R2;",
+            "R1 = DISTINCT R0;\nR2 = DISTINCT R1;\nDUMP R2;",
             "R1 = FILTER R0 BY $2 > 0;\nR2 = FOREACH R1 GENERATE $0;\nDUMP R2;",
         )
     ]
