@@ -31,7 +31,6 @@ import grp
 import logging
 import os
 import pwd
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -391,6 +390,8 @@ def read_site_files(directory: Path) -> dict[str, str]:
 
 def read_site_file(path: Path) -> dict[str, str]:
     """Parse Hadoop's ``<configuration><property><name/><value/></property>`` format."""
+    import xml.etree.ElementTree as ET  # here: most commands find no site file to read
+
     try:
         root = ET.parse(path).getroot()
     except (ET.ParseError, OSError) as e:
@@ -502,6 +503,8 @@ def _parse_overrides(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 def write_cluster_site(directory: str | os.PathLike, conf: Configuration) -> Path:
     """Write the NameNode's own settings, from the formatting command's `conf`, to
     ``directory/hdfs-site.xml`` (atomically, mode 600). Bad values fail the format."""
+    import xml.etree.ElementTree as ET
+
     settings_of(conf)
     root = ET.Element("configuration")
     for key in NAMENODE_KEYS:

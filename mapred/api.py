@@ -59,11 +59,9 @@ reference ("module:Class" or "/path/file.py:Class") in worker processes.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import importlib.util
 import os
-import pkgutil
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -334,6 +332,8 @@ def _job_classes(module: Any) -> list[str]:
 
 def _classes_hint(module: Any, target: str, name: str) -> str:
     """``; Did you mean m:C?`` for a close class name, and the module's job classes."""
+    import difflib  # the hints' imports are here: only a job that cannot be found needs them
+
     names = _job_classes(module)
     if not names:
         return "; it defines no job class (a subclass of mapred.api.Job)"
@@ -345,6 +345,9 @@ def _classes_hint(module: Any, target: str, name: str) -> str:
 def _modules_hint(target: str) -> str:
     """``. Did you mean jobs.wordcount?`` when a module beside `target`, or one of the bundled
     jobs (the ``jobs`` package), has a close name."""
+    import difflib
+    import pkgutil
+
     parent = target.rpartition(".")[0]
     candidates = {f"jobs.{m.name}" for m in pkgutil.iter_modules(_package_path("jobs"))}
     if parent and parent != "jobs":

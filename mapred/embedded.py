@@ -23,7 +23,6 @@ import os
 import threading
 import time
 from dataclasses import dataclass
-from multiprocessing.connection import wait
 from typing import Any
 
 from dfs.conf import Configuration, home_dir
@@ -172,9 +171,9 @@ class EmbeddedMapReduce(JobTrackerClient):
         due = [t for t in self.trackers if t.heartbeat_due(now)]
         if not due and not self._news:  # news (a job submitted, a kill): heartbeat at once
             pause = min(max_wait, min(t.next_heartbeat for t in self.trackers) - now)
-            ready = set(wait(conns, max(0.0, pause))) if conns else _sleep(pause)
+            ready = _readable(conns, max(0.0, pause)) if conns else _sleep(pause)
         else:
-            ready = set(wait(conns, 0)) if conns else set()
+            ready = _readable(conns, 0) if conns else set()
         for tracker in self.trackers:
             tracker.poll(ready)
         now = time.monotonic()
@@ -192,6 +191,14 @@ class EmbeddedMapReduce(JobTrackerClient):
     def shutdown(self) -> None:
         for tracker in self.trackers:
             tracker.shutdown()
+
+
+def _readable(conns: list, timeout: float) -> set:
+    """The children's pipes that have something to read, waiting up to `timeout` seconds
+    (multiprocessing is imported here: an inline cluster has no children and never loads it)."""
+    from multiprocessing.connection import wait
+
+    return set(wait(conns, timeout))
 
 
 def _sleep(seconds: float) -> set:

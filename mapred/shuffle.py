@@ -15,7 +15,6 @@ import logging
 import os
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from mapred.merge import read_segment
@@ -57,6 +56,8 @@ def gather_segments(
         else:
             failed.append(map_index)
     if remote:
+        from concurrent.futures import ThreadPoolExecutor  # here: only another node's outputs
+
         os.makedirs(fetch_dir, exist_ok=True)
         workers = max(1, min(parallel, len(remote)))
         with ThreadPoolExecutor(workers, thread_name_prefix="fetcher") as pool:

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import logging
-import multiprocessing
 import os
 import threading
 import time
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dfs.conf import Configuration
 from mapred.child import child_main, current_env, dumps, loads
@@ -44,6 +43,9 @@ from mapred.trackerproto import (
     TrackerStatus,
     attempt_status,
 )
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 log = logging.getLogger(__name__)
 
@@ -145,8 +147,6 @@ class TaskTracker:
         self.shuffle = shuffle  # a ShuffleServer (daemon mode): serves this node's map outputs
         self.events_every = events_every  # seconds between completion-event calls (0: always)
         self.interval = conf.get_float("mapreduce.jobtracker.heartbeat.interval", 0.1)
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        self._ctx = multiprocessing.get_context(method)
         self._children: list[_Child] = []
         self._attempts: dict[str, _Attempt] = {}
         self._outputs: dict[str, _Outputs] = {}
@@ -154,6 +154,15 @@ class TaskTracker:
         self._waiting: dict[_Child, tuple[str, int, float]] = {}  # reducers awaiting outputs
         self.next_heartbeat = 0.0
         self._news = True
+
+    @functools.cached_property
+    def _ctx(self) -> Any:
+        """The multiprocessing context children start in (fork where there is one), made at the
+        first child: an inline tracker, which starts none, never imports multiprocessing."""
+        import multiprocessing
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        return multiprocessing.get_context(method)
 
     # -- the driver's calls ----------------------------------------------------------------
     def connections(self) -> list[Connection]:

@@ -7,7 +7,6 @@ column c> message` format with the offending source line and a caret, and the
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
@@ -193,6 +192,8 @@ def user_code_error(exc: BaseException, path: str) -> UserCodeError:
 
 def suggest(name: str, candidates: Iterable[str]) -> str:
     """`" Did you mean 'x'?"` for the closest candidate, or `""` when none is close."""
+    import difflib  # here: only a failing command needs it
+
     pool = list(dict.fromkeys(candidates))
     best = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
     if not best:

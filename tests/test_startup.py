@@ -3,8 +3,8 @@
 Each case runs a real command in a fresh interpreter (the console entry point's `main`, as the
 `pig` script calls it) and then lists which of a few modules it loaded. A local script reads
 and writes local files, which Python opens itself: it must not load fsspec (about 60 ms of
-CPU with asyncio and its entry points). The output is checked too, so a run that failed early
-(and so loaded little) cannot pass.
+CPU with asyncio and its entry points), nor modules only other paths need (WATCHED). The
+output is checked too, so a run that failed early (and so loaded little) cannot pass.
 """
 
 from __future__ import annotations
@@ -20,7 +20,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 # HOME is the test's directory (job directories land there); the parser's table cache stays
 CACHE = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-WATCHED = ("fsspec", "asyncio", "ssl", "importlib.metadata")
+# fsspec and what it brings; the process executor's multiprocessing (an inline cluster starts no
+# child); the site-file parser (no *-site.xml here); the remote shuffle's thread pool; the
+# "Did you mean" matcher (errors only)
+WATCHED = (
+    "fsspec",
+    "asyncio",
+    "ssl",
+    "importlib.metadata",
+    "multiprocessing",
+    "xml.etree.ElementTree",
+    "concurrent.futures",
+    "difflib",
+)
 
 
 def run_probe(code: str, cwd: Path) -> tuple[list[str], str]:
@@ -76,6 +88,15 @@ def test_a_local_script_does_not_load_fsspec(words, name):
     assert lines == EXPECTED[name], err
     assert (words / "out" / "_SUCCESS").exists()
     assert loaded == [], f"a local pig run loaded {loaded}"
+
+
+def test_a_failing_script_still_suggests_a_name(words):
+    """The lazily imported matcher still answers: a misspelt function gets Pig's suggestion."""
+    script = "A = LOAD 'in.txt' AS (w:chararray, n:int);\nB = FOREACH A GENERATE UPER(w);\n"
+    (words / "q.pig").write_text(script + "STORE B INTO 'out';\n", encoding="utf-8")
+    code = "from piglatin.tools.cli import main\nassert main(['-x', 'local', '-f', 'q.pig']) != 0"
+    loaded, err = run_probe(code, words)
+    assert "UPPER" in err and "difflib" in loaded
 
 
 def test_the_probe_sees_fsspec_when_a_script_names_another_scheme(words):

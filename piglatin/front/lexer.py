@@ -19,6 +19,7 @@ the parser meets that state, about 3 ms each, and a short script meets 40-50 sta
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -50,7 +51,11 @@ class _Terminals:
         self.compiled: dict[str, re.Pattern[str]] = {}
         self.matchers: dict[frozenset[str], _Matcher] = {}
         self.by_state: dict[int, _Matcher] = {}
-        self.root = self.matcher(frozenset(self.by_name))
+
+    @functools.cached_property
+    def root(self) -> _Matcher:
+        """Every terminal (for errors only: built when a text first fails to lex)."""
+        return self.matcher(frozenset(self.by_name))
 
     def pattern(self, t: TerminalDef) -> re.Pattern[str]:
         p = self.compiled.get(t.name)

@@ -15,7 +15,6 @@ Algebraic interface. Builtin names are case-sensitive as in Pig (COUNT, IsEmpty,
 
 from __future__ import annotations
 
-import difflib
 import functools
 import math
 import random
@@ -83,6 +82,8 @@ def lookup(name: str) -> Builtin:
     folded = {k.lower(): k for k in BUILTINS}
     if name.lower() in folded:
         raise UnknownFunctionError(name, folded[name.lower()])
+    import difflib  # here: only an unknown function needs a suggestion
+
     close = difflib.get_close_matches(name.upper(), [k.upper() for k in BUILTINS], n=1)
     raise UnknownFunctionError(name, folded[close[0].lower()] if close else None)
 
