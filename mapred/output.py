@@ -219,6 +219,7 @@ class RecordFileRecordWriter(RecordWriter):
     def __init__(self, fileobj: BinaryIO) -> None:
         self._writer = RecordFileWriter(fileobj)
         self.write = self._writer.write  # type: ignore[method-assign]  # skip one call level
+        self.write_pairs = self._writer.write_many  # type: ignore[method-assign]
 
     def close(self) -> None:
         self._writer.close()

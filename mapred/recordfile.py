@@ -35,7 +35,9 @@ import datetime
 import decimal
 import os
 import struct
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from operator import add, itemgetter
 from typing import Any, BinaryIO
 
 import msgpack
@@ -146,6 +148,11 @@ def decode(data: bytes) -> Any:
 
 
 # --- writing ----------------------------------------------------------------------------------
+_BATCH = 4096  # records packed at once by `RecordFileWriter.write_many`
+_PAIR = {2}
+_KEY, _VALUE = itemgetter(0), itemgetter(1)
+
+
 class RecordFileWriter:
     """Write (key, value) records to a binary file object, in blocks of about `block_bytes`."""
 
@@ -189,6 +196,27 @@ class RecordFileWriter:
         self._size += len(data)
         if self._size >= self._block_limit:
             self._flush_block()
+
+    def write_many(self, pairs: Iterable[tuple[Any, Any]]) -> int:
+        """Write every (key, value) of `pairs`, as `write` would one by one, packing a batch
+        at a time in C-level passes; returns how many there were. A block may then pass
+        its size by up to a batch."""
+        it = iter(pairs)
+        pack = self._pack
+        n = 0
+        while batch := list(islice(it, _BATCH)):
+            n += len(batch)
+            if set(map(len, batch)) != _PAIR:  # not all pairs: write says what is wrong
+                for key, value in batch:
+                    self.write(key, value)
+                continue
+            data = list(map(add, map(pack, map(_KEY, batch)), map(pack, map(_VALUE, batch))))
+            self._parts += data
+            self._count += len(data)
+            self._size += sum(map(len, data))
+            if self._size >= self._block_limit:
+                self._flush_block()
+        return n
 
     def _flush_block(self) -> None:
         if not self._count:

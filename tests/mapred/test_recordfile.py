@@ -176,3 +176,44 @@ def test_unencodable_value():
     writer = RecordFileWriter(io.BytesIO(), close_file=False)
     with pytest.raises(TypeError, match="object"):
         writer.write("k", object())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    recs=st.lists(st.tuples(values, values), max_size=9000),
+    block_bytes=st.sampled_from([1, 200, 64 * 1024]),
+    split_size=st.integers(50, 4000),
+)
+def test_write_many_writes_what_write_writes(recs, block_bytes, split_size):
+    """`write_many` (a batch packed at once; batches of 4096) gives the same records, in order
+    and exactly once across splits, as `write` record by record."""
+    buf = io.BytesIO()
+    writer = RecordFileWriter(buf, block_bytes=block_bytes, close_file=False)
+    assert writer.write_many(iter(recs)) == len(recs)
+    writer.close()
+    data = buf.getvalue()
+    found = []
+    for start in range(0, len(data), split_size):
+        found.extend(RecordFileReader(io.BytesIO(data), start, start + split_size))
+    assert typed(found) == typed([tuple(r) for r in recs])
+
+
+def test_write_many_refuses_what_write_refuses():
+    writer = RecordFileWriter(io.BytesIO(), close_file=False)
+    with pytest.raises(ValueError):
+        writer.write_many([(1, 2), (1, 2, 3)])
+
+
+def test_write_many_across_batches_and_blocks():
+    recs = [(i, ("v" * (i % 7), i / 3, None)) for i in range(10_000)]
+    buf = io.BytesIO()
+    writer = RecordFileWriter(buf, block_bytes=5000, close_file=False)
+    writer.write_many(recs[:4100])
+    writer.write(*recs[4100])
+    writer.write_many(iter(recs[4101:]))
+    writer.close()
+    data = buf.getvalue()
+    found = []
+    for start in range(0, len(data), 7777):
+        found.extend(RecordFileReader(io.BytesIO(data), start, start + 7777))
+    assert found == recs
