@@ -88,13 +88,14 @@ def inline_tail(
     table: dict[Any, list] = {}
     keys = () if op.group_all else tuple(op.keys[0])
     flush = _slots_flush(table, [AGG_SLOTS[a.func] for a in aggs], sort_bytes, pack)
-    limit = [AGG_KEYS]
-    return AggTail(keys, tuple(aggs), limit, table, flush, _judge(table, limit, min_reduction))
+    passing = [False]
+    judge = _judge(table, passing, min_reduction)
+    return AggTail(keys, tuple(aggs), AGG_KEYS, table, flush, judge, passing, sort_bytes, pack)
 
 
-def _judge(table: dict, limit: list[int], min_reduction: int) -> Callable[[int], None]:
+def _judge(table: dict, passing: list[bool], min_reduction: int) -> Callable[[int], None]:
     """An `AggTail`'s judge: once `SAMPLE_ROWS` rows were folded, too many keys among them
-    set the limit to 0 (each row's record then leaves when the next key comes)."""
+    turn the folding off (``passing[0]``; what the table holds leaves at the task's end)."""
     seen = 0
 
     def judge(rows: int) -> None:
@@ -106,7 +107,7 @@ def _judge(table: dict, limit: list[int], min_reduction: int) -> Callable[[int],
             return
         if min_reduction * len(table) > seen:
             _log_disabled(seen, len(table), min_reduction)
-            limit[0] = 0
+            passing[0] = True
         seen = -1
 
     return judge

@@ -109,19 +109,23 @@ class AggTail:
     """A combined GROUP's map output folded inline (Pig's in-map partial aggregation): per
     key (the value of `keys`, their tuple when several, "all" when there are none) `table`
     holds a list of partial slots (`AGG_SLOTS` per aggregate of `aggs`) that each row
-    updates in place; past ``limit[0]`` keys, and at the end of the task (the job registers
-    it), `flush` turns the table into the map's (key bytes, packed (key, partials)) records.
-    After each batch `judge` gets the number of rows the batch folded (it may lower the
-    limit to 0: Pig's ``pig.exec.mapPartAgg.minReduction``, each row then leaves at once). A
-    row whose key cannot be hashed or whose values cannot be added or compared takes the
-    closure tail instead, so every row counts exactly once."""
+    updates in place; past `limit` keys, and at the end of the task (the job registers it),
+    `flush` turns the table into the map's (`encode`(key), `pack`((key, partials)))
+    records. After each batch `judge` gets the number of rows the batch folded; it may set
+    ``passing[0]`` (Pig's ``pig.exec.mapPartAgg.minReduction``: the folding is off), and
+    each row's record then leaves at once. A row whose key cannot be hashed or whose values
+    cannot be added or compared takes the closure tail instead, so every row counts exactly
+    once."""
 
     keys: tuple[L.LExpr, ...]
     aggs: tuple[AggInput, ...]
-    limit: list[int] = field(compare=False, repr=False)
+    limit: int
     table: dict[Any, list] = field(compare=False, repr=False)
     flush: Callable[[], list] = field(compare=False, repr=False)
     judge: Callable[[int], None] = field(compare=False, repr=False)
+    passing: list[bool] = field(compare=False, repr=False)
+    encode: Callable[[Any], bytes] = field(compare=False, repr=False)
+    pack: Callable[[Any], bytes] = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -350,23 +354,34 @@ class _Generator:
 
     def agg_output(self, agg: AggTail, cols: list[str], depth: int, tail: RecordFn) -> None:
         """Fold the row into its key's partial slots (`AggTail`); a new key gets its slots
-        from the row alone, after a flush when the table is full. The updates of one row
-        are one tuple assignment, so a TypeError leaves the slots as they were and the row
-        goes to the closure tail."""
+        from the row alone, after a flush when the table is full; with the folding off, the
+        row's own record. The updates of one row are one tuple assignment, so a TypeError
+        leaves the slots as they were and the row goes to the closure tail."""
         if agg.keys:
             key = self.bind(self.join_key(agg.keys, cols, depth)[0], depth, "k")
         else:
             key = "'all'"
         inits: list[str] = []
         updates: list[str] = []
+        partials: list[str] = []
         for a in agg.aggs:
             value = self.agg_value(a, cols, depth)
-            for init, update in _agg_slots(a.func, value, len(inits)):
-                inits.append(init)
-                updates.append(update)
+            slots = _agg_slots(a.func, value, len(inits))
+            inits += [init for init, _ in slots]
+            updates += [update for _, update in slots]
+            partials.append("(" + "".join(init + ", " for init, _ in slots) + ")")
         acc, flush = self.const("acc", agg.table), self.const("flush", agg.flush)
+        fallback = f"_out += {self.const('tail', tail)}({self.row(cols)})"
         d = depth
         self.emit(d, "_seen += 1")
+        self.emit(d, f"if {self.const('passing', agg.passing)}[0]:")
+        self.emit(d + 1, "try:")
+        record = f"({self.const('encode', agg.encode)}({key}), {self.const('pack', agg.pack)}"
+        record += f"(({key}, ({''.join(p + ', ' for p in partials)}))))"
+        self.emit(d + 2, f"_out.append({record})")
+        self.emit(d + 1, "except TypeError:")
+        self.emit(d + 2, fallback)
+        self.emit(d + 1, "continue")
         self.emit(d, "try:")
         self.emit(d + 1, f"if (_a := {acc}.get({key})) is not None:")
         targets = ", ".join(f"_a[{i}]" for i in range(len(updates)))
@@ -375,10 +390,10 @@ class _Generator:
         self.emit(d + 1, "else:")
         self.emit(d + 2, f"_n = [{', '.join(inits)}]")
         self.emit(d, "except TypeError:")
-        self.emit(d + 1, f"_out += {self.const('tail', tail)}({self.row(cols)})")
+        self.emit(d + 1, fallback)
         self.emit(d + 1, "_n = None")
         self.emit(d, "if _n is not None:")
-        self.emit(d + 1, f"if len({acc}) >= {self.const('limit', agg.limit)}[0]:")
+        self.emit(d + 1, f"if len({acc}) >= {agg.limit}:")
         self.emit(d + 2, f"_out += {flush}()")
         self.emit(d + 1, f"{acc}[{key}] = _n")
 
