@@ -8,8 +8,9 @@ Must not touch: parsing, schemas propagation or plans (see builder.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from piglatin.model.frozen import frozen_dataclass
 from piglatin.model.schema import Schema
 
 
@@ -17,18 +18,18 @@ def _pos():  # noqa: ANN202 - a fresh Field per use
     return field(default=0, compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Node:
     """Base of every node; `line`/`column` are 1-based source positions."""
 
 
 # ------------------------------------------------------------------ expressions
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Expr(Node):
     pass
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Const(Expr):
     """A literal. `type` is a Pig type name: int, long, float, double, chararray,
     boolean, or "null"."""
@@ -39,27 +40,27 @@ class Const(Expr):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class FieldRef(Expr):
     name: str  # may contain `::` (A::x)
     line: int = _pos()
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class PosRef(Expr):
     index: int  # $0 -> 0
     line: int = _pos()
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Star(Expr):
     line: int = _pos()
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Range(Expr):
     """`a..c`, `..c` (start None) or `a..` (end None)."""
 
@@ -69,7 +70,7 @@ class Range(Expr):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Project(Expr):
     """`base.f` (parens False) or `base.(f, g)` (parens True)."""
 
@@ -80,7 +81,7 @@ class Project(Expr):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class MapLookup(Expr):
     base: Expr
     key: str
@@ -88,7 +89,7 @@ class MapLookup(Expr):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class BinOp(Expr):
     """op: + - * / % == != < > <= >= and or matches."""
 
@@ -99,21 +100,21 @@ class BinOp(Expr):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Neg(Expr):
     operand: Expr
     line: int = _pos()
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Not(Expr):
     operand: Expr
     line: int = _pos()
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class In(Expr):
     """`operand IN (a, b, ...)`: sugar for a chain of == joined by OR."""
 
@@ -123,7 +124,7 @@ class In(Expr):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class IsNull(Expr):
     operand: Expr
     negated: bool = False
@@ -131,7 +132,7 @@ class IsNull(Expr):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class BinCond(Expr):
     cond: Expr
     then: Expr
@@ -140,7 +141,7 @@ class BinCond(Expr):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Case(Expr):
     """CASE [operand] WHEN a THEN b ... [ELSE c] END."""
 
@@ -151,7 +152,7 @@ class Case(Expr):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Cast(Expr):
     """`(type) operand`; `to` is a one-field schema holding the target type."""
 
@@ -161,7 +162,7 @@ class Cast(Expr):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class FuncCall(Expr):
     name: str  # `COUNT`, `myudfs.f`
     args: tuple[Expr, ...]
@@ -169,28 +170,28 @@ class FuncCall(Expr):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Flatten(Expr):
     operand: Expr
     line: int = _pos()
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class TupleExpr(Expr):
     items: tuple[Expr, ...]
     line: int = _pos()
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class BagExpr(Expr):
     items: tuple[TupleExpr, ...]
     line: int = _pos()
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class MapExpr(Expr):
     pairs: tuple[tuple[str, Expr], ...]
     line: int = _pos()
@@ -200,7 +201,7 @@ class MapExpr(Expr):
 # ------------------------------------------------------------- relational ops
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class FuncSpec(Node):
     """`PigStorage(',')` in USING / DEFINE; args are literal values."""
 
@@ -211,7 +212,7 @@ class FuncSpec(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Load(Node):
     path: str
     func: FuncSpec | None = None
@@ -220,7 +221,7 @@ class Load(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class GenItem(Node):
     expr: Expr  # a Flatten node for FLATTEN(...)
     schema: Schema | None = None  # AS clause
@@ -228,7 +229,7 @@ class GenItem(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class NestedOp(Node):
     """One statement of a nested FOREACH block.
 
@@ -245,7 +246,7 @@ class NestedOp(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Foreach(Node):
     input: Input
     generate: tuple[GenItem, ...]
@@ -256,7 +257,7 @@ class Foreach(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Filter(Node):
     input: Input
     cond: Expr
@@ -264,7 +265,7 @@ class Filter(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class GroupItem(Node):
     """`A BY key` / `A BY (k1, k2)` (keys) or `A ALL` (keys empty, all True)."""
 
@@ -276,7 +277,7 @@ class GroupItem(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Group(Node):
     items: tuple[GroupItem, ...]
     cogroup: bool = False
@@ -286,7 +287,7 @@ class Group(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class JoinItem(Node):
     alias: Input
     keys: tuple[Expr, ...]
@@ -294,7 +295,7 @@ class JoinItem(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Join(Node):
     items: tuple[JoinItem, ...]
     outer: str | None = None  # "left" | "right" | "full"
@@ -305,7 +306,7 @@ class Join(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Cross(Node):
     inputs: tuple[Input, ...]
     parallel: int | None = None
@@ -313,7 +314,7 @@ class Cross(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Union(Node):
     inputs: tuple[Input, ...]
     onschema: bool = False
@@ -322,7 +323,7 @@ class Union(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class OrderKey(Node):
     expr: Expr  # FieldRef, PosRef or Star
     desc: bool = False
@@ -330,7 +331,7 @@ class OrderKey(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Order(Node):
     input: Input
     keys: tuple[OrderKey, ...]
@@ -339,7 +340,7 @@ class Order(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Distinct(Node):
     input: Input
     parallel: int | None = None
@@ -347,7 +348,7 @@ class Distinct(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Limit(Node):
     input: Input
     count: Expr
@@ -355,7 +356,7 @@ class Limit(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Sample(Node):
     input: Input
     fraction: Expr
@@ -363,7 +364,7 @@ class Sample(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Rank(Node):
     input: Input
     keys: tuple[OrderKey, ...] = ()
@@ -392,7 +393,7 @@ Input = str | Relation
 
 
 # ------------------------------------------------------------------ statements
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Assign(Node):
     alias: str
     op: Relation
@@ -400,7 +401,7 @@ class Assign(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Store(Node):
     alias: str
     path: str
@@ -409,35 +410,35 @@ class Store(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Dump(Node):
     alias: str
     line: int = _pos()
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Describe(Node):
     alias: str
     line: int = _pos()
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Explain(Node):
     alias: str | None = None
     line: int = _pos()
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Illustrate(Node):
     alias: str
     line: int = _pos()
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class SplitBranch(Node):
     alias: str
     cond: Expr | None  # None = OTHERWISE
@@ -445,7 +446,7 @@ class SplitBranch(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Split(Node):
     input: Input
     branches: tuple[SplitBranch, ...]
@@ -453,7 +454,7 @@ class Split(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class SetStmt(Node):
     key: str
     value: object
@@ -461,7 +462,7 @@ class SetStmt(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Register(Node):
     path: str
     using: str | None = None
@@ -470,7 +471,7 @@ class Register(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Define(Node):
     alias: str
     func: FuncSpec
@@ -478,7 +479,7 @@ class Define(Node):
     column: int = _pos()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Command(Node):
     """A grunt-style line command: kind is fs, sh, exec or run; args the rest."""
 
@@ -503,7 +504,7 @@ Statement = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Script(Node):
     statements: tuple[Statement, ...]
     file: str | None = field(default=None, compare=False)

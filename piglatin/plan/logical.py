@@ -21,13 +21,14 @@ building new frozen nodes with `dataclasses.replace` and a new `LogicalPlan`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from piglatin.model.frozen import frozen_dataclass
 from piglatin.model.schema import DataType, FieldSchema, Schema, describe_alias
 
 
 # ------------------------------------------------------------------ expressions
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LExpr:
     """A typed expression; `field` is its result (name, type, nested schema)."""
 
@@ -36,13 +37,13 @@ class LExpr:
         return self.field.dtype  # type: ignore[attr-defined]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LEConst(LExpr):
     value: object
     field: FieldSchema
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LEProject(LExpr):
     """Column `column` of input `input`; column None projects the whole tuple (`*`)."""
 
@@ -51,7 +52,7 @@ class LEProject(LExpr):
     input: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LEInnerRef(LExpr):
     """A relation defined earlier in the same nested FOREACH block."""
 
@@ -59,7 +60,7 @@ class LEInnerRef(LExpr):
     field: FieldSchema
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LEScalar(LExpr):
     """`T.total`: a column of a one-row relation used as a value (Pig's scalar).
 
@@ -71,7 +72,7 @@ class LEScalar(LExpr):
     field: FieldSchema
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LEDeref(LExpr):
     """`base.f` / `base.(f, g)` on a tuple (one value / sub-tuple) or a bag (a bag)."""
 
@@ -80,14 +81,14 @@ class LEDeref(LExpr):
     field: FieldSchema
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LEMapLookup(LExpr):
     base: LExpr
     key: str
     field: FieldSchema
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LEBinary(LExpr):
     """op: + - * / % == != < > <= >= and or matches."""
 
@@ -97,7 +98,7 @@ class LEBinary(LExpr):
     field: FieldSchema
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LEUnary(LExpr):
     """op: neg, not, isnull, notnull."""
 
@@ -106,13 +107,13 @@ class LEUnary(LExpr):
     field: FieldSchema
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LECast(LExpr):
     operand: LExpr
     field: FieldSchema
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LEBinCond(LExpr):
     """`cond ? then : otherwise`; CASE is lowered to nested BinConds."""
 
@@ -122,7 +123,7 @@ class LEBinCond(LExpr):
     field: FieldSchema
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LEFunc(LExpr):
     """A function call.  `kind` is builtin, udf or define; `func` the resolved name
     (the builtin name, `namespace.name` for UDFs); `ctor_args` come from DEFINE."""
@@ -135,25 +136,25 @@ class LEFunc(LExpr):
     ctor_args: tuple[object, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LETuple(LExpr):
     items: tuple[LExpr, ...]
     field: FieldSchema
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LEBag(LExpr):
     items: tuple[LETuple, ...]
     field: FieldSchema
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LEMap(LExpr):
     pairs: tuple[tuple[str, LExpr], ...]
     field: FieldSchema
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LEFilteredBag(LExpr):
     """The rows of bag `source` for which `cond` (over one row's columns) is true: a nested
     FILTER as an expression, which the combiner rule makes of ``f = FILTER B BY c`` so that
@@ -165,7 +166,7 @@ class LEFilteredBag(LExpr):
 
 
 # ------------------------------------------------------------ relational ops
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class FuncSpec:
     """A load/store function or DEFINE target: name plus constructor arguments."""
 
@@ -176,7 +177,7 @@ class FuncSpec:
         return f"{self.name}(" + ",".join(repr(a) for a in self.args) + ")"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class SortKey:
     """An ORDER/RANK key: a projection of the input plus its direction."""
 
@@ -184,7 +185,7 @@ class SortKey:
     ascending: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LogicalOperator:
     op_id: str
     alias: str | None
@@ -198,14 +199,14 @@ class LogicalOperator:
         return type(self).__name__
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LOLoad(LogicalOperator):
     path: str = ""
     func: FuncSpec = FuncSpec("PigStorage")
     declared: Schema | None = None  # the AS clause, before normalization
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class GenerateItem:
     """One GENERATE expression; `fields` is what it contributes to the output.
 
@@ -221,7 +222,7 @@ class GenerateItem:
     casts: tuple[DataType | None, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class NestedOp:
     """A nested FOREACH statement: kind filter|order|limit|distinct|foreach|expr."""
 
@@ -235,7 +236,7 @@ class NestedOp:
     generate: tuple[GenerateItem, ...] = ()  # kind foreach
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LOForEach(LogicalOperator):
     generate: tuple[GenerateItem, ...] = ()
     nested: tuple[NestedOp, ...] = ()
@@ -255,12 +256,12 @@ def plain_projection(op: LogicalOperator) -> tuple[int, ...] | None:
     return tuple(cols)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LOFilter(LogicalOperator):
     cond: LExpr | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LOCogroup(LogicalOperator):
     """GROUP/COGROUP; keys[i] are the key expressions for input i."""
 
@@ -271,7 +272,7 @@ class LOCogroup(LogicalOperator):
     parallel: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LOJoin(LogicalOperator):
     keys: tuple[tuple[LExpr, ...], ...] = ()
     join_type: str = "inner"  # inner | left | right | full
@@ -279,53 +280,53 @@ class LOJoin(LogicalOperator):
     parallel: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LOCross(LogicalOperator):
     parallel: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LOUnion(LogicalOperator):
     onschema: bool = False
     # for ONSCHEMA: per input, the output column each input column goes to
     mapping: tuple[tuple[int, ...], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LOSort(LogicalOperator):
     keys: tuple[SortKey, ...] = ()
     star: bool = False
     parallel: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LODistinct(LogicalOperator):
     parallel: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LOLimit(LogicalOperator):
     count: LExpr | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LOSample(LogicalOperator):
     fraction: LExpr | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LORank(LogicalOperator):
     keys: tuple[SortKey, ...] = ()
     dense: bool = False
     parallel: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LOSplit(LogicalOperator):
     """The fan-out point of SPLIT; each branch is an LOSplitOutput reading it."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LOSplitOutput(LogicalOperator):
     """cond None means OTHERWISE: rows for which no other branch's cond is true."""
 
@@ -333,13 +334,13 @@ class LOSplitOutput(LogicalOperator):
     others: tuple[LExpr, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LOStore(LogicalOperator):
     path: str = ""
     func: FuncSpec = FuncSpec("PigStorage")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LODump(LogicalOperator):
     """DUMP: print the relation (Pig stores it to a temporary file and prints it)."""
 
@@ -348,64 +349,64 @@ SINKS = (LOStore, LODump)
 
 
 # ------------------------------------------------------------------ actions
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Action:
     """A statement the runner performs in script order (sinks, DESCRIBE, SET, ...)."""
 
     line: int = field(default=0, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class RunSink(Action):
     op_id: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class DescribeAction(Action):
     alias: str = ""
     op_id: str = ""
     text: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class ExplainAction(Action):
     alias: str | None = None
     op_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class IllustrateAction(Action):
     alias: str = ""
     op_id: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class SetAction(Action):
     key: str = ""
     value: object = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class RegisterAction(Action):
     path: str = ""
     using: str | None = None
     namespace: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class DefineAction(Action):
     alias: str = ""
     func: FuncSpec = FuncSpec("")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class CommandAction(Action):
     kind: str = ""  # fs | sh | exec | run | grunt commands (ls, cat, quit, ...), lower case
     args: str = ""
 
 
 # --------------------------------------------------------------------- plan
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class LogicalPlan:
     """A DAG of operators in creation (= topological) order, plus script actions.
 
