@@ -35,7 +35,7 @@ from dfs.runfiles import process_alive
 from piglatin.back import multiquery as MQ
 from piglatin.back import runtime as RT
 from piglatin.back import sources as SRC
-from piglatin.back.jobstats import PIG_FEATURES, job_aliases, job_features
+from piglatin.back.jobstats import job_aliases, job_features
 from piglatin.back.mrcompiler import MRJob, compile_sink, compile_target
 from piglatin.back.storage import pack_value, unpack_value
 from piglatin.errors import PigError
@@ -401,32 +401,7 @@ class PigServer:
     def _merged_stats(
         self, plan: L.LogicalPlan, merged: MQ.MergedJob, result: Any, output: str, written: list
     ) -> None:
-        from mapred.multipleoutputs import COUNTER_GROUP
-
-        sizes = result.counters.to_dict().get(COUNTER_GROUP, {})
-        for o in written:
-            o["bytes"] = sizes.get(o["name"], 0)
-        aliases = sorted({a for j in merged.jobs for a in job_aliases(plan, j)})
-        features = {f for j in merged.jobs for f in job_features(plan, j)} | {"MULTI_QUERY"}
-        features -= {"MAP_ONLY"} if merged.reducers else set()
-        self.stats.append(
-            {
-                "job": result.job_id,
-                "name": merged.name,
-                "kind": "multiquery",
-                "maps": result.stats.get("maps"),
-                "reduces": result.stats.get("reduces"),
-                "seconds": result.seconds,
-                "counters": result.counters,
-                "output": output,
-                "store": None,
-                "outputs": written,
-                "alias": ",".join(aliases),
-                "feature": ",".join(f for f in PIG_FEATURES if f in features),
-                "map_seconds": [m.get("seconds") for m in result.stats.get("map_stats", ())],
-                "reduce_seconds": [r.get("seconds") for r in result.stats.get("reduce_stats", ())],
-            }
-        )
+        self.stats.append(MQ.job_stats(plan, merged, result, output, written))
         warnings = result.counters.to_dict().get(RT.WARNINGS, {})
         for code, n in sorted(warnings.items()):
             log.warning("Encountered Warning %s %d time(s).", code, n)
@@ -496,8 +471,7 @@ class PigServer:
             conf[R_ORDER_CUTS] = cut_points(sample, job.reducers)
         if spec.strategy == "skewed":
             conf["pig.skew.hot"] = self._hot_keys(locations[spec.op + "#keys"], job.reducers)
-        dask = self.properties.get("mapreduce.framework.name") == "dask"  # -x dask, -D
-        executor = "local" if self.exec_type == "local" else ("dask" if dask else "cluster")
+        executor = self._executor()
         try:
             result = run_job(
                 RT.job_class(spec),

@@ -27,6 +27,7 @@ from typing import Any
 
 from mapred.api import Context, Job
 from piglatin.back import runtime as RT
+from piglatin.back.jobstats import PIG_FEATURES, job_aliases, job_features
 from piglatin.back.mrcompiler import JobSpec, MRJob
 from piglatin.plan import logical as L
 
@@ -39,6 +40,7 @@ __all__ = [
     "MultiQueryJob",
     "enabled",
     "explain_text",
+    "job_stats",
     "merge_jobs",
     "reads_any",
 ]
@@ -134,6 +136,38 @@ def merge_jobs(
             if len(part) > 1:
                 merged.append(MergedJob(f"multiquery{len(merged) + 1}", part))
     return merged
+
+
+def job_stats(
+    plan: L.LogicalPlan, merged: MergedJob, result: Any, output: str, written: list[dict]
+) -> dict[str, Any]:
+    """The summary's entry of a merged job (an entry of ``PigServer.stats``): one job row
+    (Alias: every branch's; Feature: theirs and MULTI_QUERY) and, in ``outputs``, each STORE
+    it wrote with its bytes (`written`: store, output, text and named output of each)."""
+    from mapred.multipleoutputs import COUNTER_GROUP
+
+    sizes = result.counters.to_dict().get(COUNTER_GROUP, {})
+    for o in written:
+        o["bytes"] = sizes.get(o["name"], 0)
+    aliases = sorted({a for j in merged.jobs for a in job_aliases(plan, j)})
+    features = {f for j in merged.jobs for f in job_features(plan, j)} | {"MULTI_QUERY"}
+    features -= {"MAP_ONLY"} if merged.reducers else set()
+    return {
+        "job": result.job_id,
+        "name": merged.name,
+        "kind": "multiquery",
+        "maps": result.stats.get("maps"),
+        "reduces": result.stats.get("reduces"),
+        "seconds": result.seconds,
+        "counters": result.counters,
+        "output": output,
+        "store": None,
+        "outputs": written,
+        "alias": ",".join(aliases),
+        "feature": ",".join(f for f in PIG_FEATURES if f in features),
+        "map_seconds": [m.get("seconds") for m in result.stats.get("map_stats", ())],
+        "reduce_seconds": [r.get("seconds") for r in result.stats.get("reduce_stats", ())],
+    }
 
 
 def explain_text(plan: L.LogicalPlan, merged: Sequence[MergedJob]) -> str:
