@@ -246,6 +246,10 @@ class MultiQueryJob(Job):
         ]
         self.map0_batch = self._map_batch
         self.map0 = lambda key, value: self._map_batch(None, [value])
+        mapping = ctx.split is not None
+        for b in self.branches:  # as Pig's stores: a part file per task, empty or not
+            if b.reduces != mapping:
+                ctx.output(b.name)
 
     def _map_batch(self, keys: Any, values: list) -> list:
         out: list = []

@@ -346,3 +346,37 @@ def test_pig_stop_on_failure_flag(data, capsys, monkeypatch):
     assert not (tmp / "f" / "words").exists()
     assert pig_main([*common, "-p", f"out=file://{tmp}/g"]) != 0
     assert (tmp / "g" / "words" / "_SUCCESS").exists()
+
+
+PARALLEL = """
+g1 = GROUP A BY user PARALLEL 3;
+c1 = FOREACH g1 GENERATE group, COUNT_STAR(A);
+STORE c1 INTO '$out/users';
+g2 = GROUP A BY term;
+c2 = FOREACH g2 GENERATE group, MAX(A.n);
+STORE c2 INTO '$out/terms';
+"""
+
+
+@pytest.mark.parametrize("nocombiner", ["false", "true"])
+def test_merged_job_takes_the_largest_parallelism(data, nocombiner):
+    """As Pig: the merged job has the branches' largest reducer count (3), so every output has
+    3 part files; with pig.exec.nocombiner the same rows."""
+    tmp, rows = data
+    props = {"pig.exec.nocombiner": nocombiner}
+    server = PigServer("mapreduce", cwd=tmp, out=io.StringIO(), properties=props)
+    try:
+        server.register_script(LOAD + PARALLEL, {"dir": str(tmp), "out": f"file://{tmp}/o"})
+    finally:
+        server.close()
+    assert len(server.stats) == 1 and server.stats[0]["reduces"] == 3
+    assert ("COMBINER" in server.stats[0]["feature"]) == (nocombiner == "false")
+    users = Counter(r[0] for r in rows)
+    terms: dict = {}
+    for _u, _a, n, term in rows:
+        terms[term] = max(terms.get(term, n), n)
+    assert sorted(_read(tmp / "o" / "users")) == sorted(_line(u, c) for u, c in users.items())
+    assert sorted(_read(tmp / "o" / "terms")) == sorted(_line(t, m) for t, m in terms.items())
+    for name in ("users", "terms"):
+        parts = sorted(n for n in os.listdir(tmp / "o" / name) if n.startswith("part-"))
+        assert parts == ["part-r-00000", "part-r-00001", "part-r-00002"], parts
