@@ -21,7 +21,6 @@ Imports stay lazy: ``hadoop fs -ls /`` loads only click, dfs.conf, dfs.shell and
 from __future__ import annotations
 
 import contextlib
-import difflib
 import logging
 import os
 import sys
@@ -312,6 +311,8 @@ class HadoopGroup(click.Group):
     def resolve_command(self, ctx: click.Context, args: list[str]):  # noqa: ANN201
         name = args[0] if args else ""
         if name and self.get_command(ctx, name) is None and not name.startswith("-"):
+            import difflib  # here: only a mistyped command needs a suggestion
+
             commands = sorted(self.list_commands(ctx))
             close = difflib.get_close_matches(name, commands, n=1, cutoff=0.6)
             hint = f". Did you mean '{close[0]}'?" if close else ""

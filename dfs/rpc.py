@@ -20,7 +20,6 @@ only when the call is idempotent (`IDEMPOTENT_METHODS`) or was never sent.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import itertools
 import logging
 import os
@@ -226,6 +225,8 @@ class RpcProxy:
         if self._specs is not None:
             spec = self._specs.get(method)
             if spec is None:
+                import difflib  # here: only a call of an unknown method needs a suggestion
+
                 close = difflib.get_close_matches(method, self._specs, 1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 raise AttributeError(f"the RPC protocol has no method {method!r}{hint}")

@@ -385,6 +385,8 @@ def check_filesystem(url: str) -> None:
             f'No FileSystem for scheme "{scheme}" ({url}): {ours}; a real HDFS is reached '
             "through pyarrow, which needs JAVA_HOME, HADOOP_HOME and CLASSPATH set"
         )
+    if scheme in ("file", "local"):  # fsspec's own local filesystem: always there
+        return
     import fsspec
 
     try:

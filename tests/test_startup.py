@@ -105,3 +105,27 @@ def test_the_probe_sees_fsspec_when_a_script_names_another_scheme(words):
     (words / "q.pig").write_text(script, encoding="utf-8")
     loaded, err = run_probe(pig_code("-x", "local", "-f", "q.pig"), words)
     assert "fsspec" in loaded, err
+
+
+def test_a_local_hadoop_jar_does_not_load_fsspec(words):
+    """`hadoop jar` on file:// paths in the local framework: the same modules stay out."""
+    (words / "text.txt").write_text("a b a\nc b a\n", encoding="utf-8")
+    args = [
+        "jar",
+        "jobs.wordcount",
+        "-D",
+        "mapreduce.framework.name=local",
+        f"file://{words}/text.txt",
+        f"file://{words}/counts",
+    ]
+    code = (
+        "from mapred.cli import main\n"
+        "try:\n"
+        f"    main({args!r})\n"
+        "except SystemExit as e:\n"
+        "    assert e.code in (0, None), e.code\n"
+    )
+    loaded, err = run_probe(code, words)
+    counts = [p.read_text(encoding="utf-8") for p in sorted((words / "counts").glob("part-*"))]
+    assert sorted("".join(counts).splitlines()) == ["a\t3", "b\t2", "c\t1"], err
+    assert loaded == [], f"a local hadoop jar loaded {loaded}"
