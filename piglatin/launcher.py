@@ -271,7 +271,11 @@ class PigServer:
         ``stop.on.failure`` (``pig -F``): the first failure is raised once the batch ends."""
         if len(sink_ids) < 2:
             for sink_id in sink_ids:
-                self.run_sink(sink_id)
+                try:
+                    self.run_sink(sink_id)
+                except PigError as e:
+                    self._failed([sink_id], e)
+                    raise
             return
         plan = self.plan
         self._clean_dead_jobs()
@@ -284,32 +288,56 @@ class PigServer:
         done: set[str] = set()  # STOREs written by a merged job, or lost with it
         for job in merged:
             branches = {id(j) for j in job.jobs}
-            if not self._attempt(lambda job=job: self.run_merged(plan, job), failures):
-                done |= {
-                    s for s, c in zip(sink_ids, chains, strict=True) if branches & set(map(id, c))
-                }
+            lost = [s for s, c in zip(sink_ids, chains, strict=True) if branches & set(map(id, c))]
+            if not self._attempt(lambda job=job: self.run_merged(plan, job), failures, lost):
+                done |= set(lost)
             done |= {j.store for j in job.jobs if j.store}
         for sink_id in sink_ids:
             if sink_id not in done:
-                self._attempt(lambda sink_id=sink_id: self.run_sink(sink_id), failures)
+                self._attempt(lambda s=sink_id: self.run_sink(s), failures, [sink_id])
         if failures:
             log.error("Some jobs have failed! Stop running all dependent jobs")
             for later in failures[1:]:  # the first is the run's error
                 log.error("%s", later)
             raise failures[0]
 
-    def _attempt(self, run: Callable[[], None], failures: list[PigError]) -> bool:
+    def _attempt(
+        self, run: Callable[[], None], failures: list[PigError], sink_ids: Sequence[str]
+    ) -> bool:
         """Run one STORE's (or merged) jobs; a job's failure (ERROR 2997) is kept in
-        `failures` instead of raised, unless ``stop.on.failure`` is true."""
+        `failures` instead of raised, unless ``stop.on.failure`` is true. The STOREs
+        `sink_ids` it was for are noted as failed in the stats."""
         try:
             run()
         except PigError as e:
+            self._failed(sink_ids, e)
             stop = str(self.properties.get(STOP_ON_FAILURE, "false")).lower() == "true"
             if e.code != 2997 or stop:
                 raise
             failures.append(e)
             return False
         return True
+
+    def _failed(self, sink_ids: Sequence[str], e: PigError) -> None:
+        """The summary's entries of STOREs a failed job did not write (Pig's Failed Jobs and
+        ``Failed to produce result in``)."""
+        if e.code != 2997:
+            return
+        plan = self.plan
+        message = e.message.strip().splitlines()
+        job = re.search(r"\bjob_\w+", message[-1] if message else "")
+        for sink_id in sink_ids:
+            store = plan.op(sink_id)
+            if isinstance(store, L.LOStore):
+                entry = {
+                    "failed": True,
+                    "job": job.group(0) if job else "N/A",
+                    "alias": plan.op(store.inputs[0]).alias or "",
+                    "error": message[-1] if message else "",
+                    "store": store.path,
+                    "output": self.location(store.path, output=True),
+                }
+                self.stats.append(entry)
 
     def _clean_dead_jobs(self) -> None:
         """What jobs of dead processes left (mapred.runner.clean_orphaned_jobs), before the

@@ -155,8 +155,9 @@ def _bytes(s: dict[str, Any]) -> int | None:
     return counters.find("Bytes Written") if counters is not None else None
 
 
-def _outputs(stats: list[dict[str, Any]]) -> list[str]:
-    """Pig's Output(s) lines: each STORE's (and DUMP's) records and bytes written."""
+def _outputs(stats: list[dict[str, Any]], failed: list[dict[str, Any]]) -> list[str]:
+    """Pig's Output(s) lines: each STORE's (and DUMP's) records and bytes written, then each
+    STORE a failed job did not write."""
     lines = []
     for s in _written(stats):
         if not lines:
@@ -167,7 +168,27 @@ def _outputs(stats: list[dict[str, Any]]) -> list[str]:
             f"Successfully stored {'' if rec is None else rec} records"
             f' ({size or 0} bytes) in: "{s.get("output")}"'
         )
+    for s in failed:
+        if not lines:
+            lines.append("Output(s):")
+        lines.append(f'Failed to produce result in "{s.get("output")}"')
     return [*lines, ""] if lines else []
+
+
+#: Pig's MRJobStats.FAILURE_HEADER.
+FAILED_JOBS_HEADER = "JobId\tAlias\tFeature\tMessage\tOutputs"
+
+
+def _failed_jobs(failed: list[dict[str, Any]]) -> list[str]:
+    """Pig's Failed Jobs table: the failed job of each STORE not written."""
+    if not failed:
+        return []
+    rows = [
+        f"{s.get('job', 'N/A')}\t{s.get('alias', '')}\t\tMessage: {s.get('error', '')}\t"
+        f"{s.get('output')},"
+        for s in failed
+    ]
+    return ["Failed Jobs:", FAILED_JOBS_HEADER, *rows, ""]
 
 
 #: Pig's MRJobStats.SUCCESS_HEADER.
@@ -194,14 +215,28 @@ def _job_line(s: dict[str, Any]) -> str:
 def summary(stats: list[dict[str, Any]], ok: bool, started: float) -> str:
     """Pig's end-of-script report (SimplePigStats): the Job Stats table, the Output(s)
     lines and the total records and bytes written."""
-    lines = ["", "Success!" if ok else "Failed!", ""]
+    failed = [s for s in stats if s.get("failed")]
+    stats = [s for s in stats if not s.get("failed")]
+    lines = ["", _outcome(ok, stats, failed), ""]
     if stats:
         lines += ["Job Stats (time in seconds):", JOB_STATS_HEADER]
         lines += [_job_line(s) for s in stats]
-        lines += ["", *_outputs(stats)]
+        lines.append("")
+    lines += _failed_jobs(failed)
+    lines += _outputs(stats, failed)
     written = _written(stats)
     records = sum(_records(s) or 0 for s in written)
     size = sum(_bytes(s) or 0 for s in written)
     lines += ["Counters:", f"Total records written : {records}", f"Total bytes written : {size}"]
     lines.append(f"Total jobs: {len(stats)}, elapsed {time.monotonic() - started:.2f} s")
     return "\n".join(lines)
+
+
+def _outcome(ok: bool, stats: list[dict[str, Any]], failed: list[dict[str, Any]]) -> str:
+    """Pig's first line: Success!, Failed!, or (some jobs succeeded, some failed) Pig's
+    ``Some jobs have failed! Stop running all dependent jobs``."""
+    if ok:
+        return "Success!"
+    if failed and stats:
+        return "Some jobs have failed! Stop running all dependent jobs"
+    return "Failed!"

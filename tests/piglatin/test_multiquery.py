@@ -344,8 +344,18 @@ def test_pig_stop_on_failure_flag(data, capsys, monkeypatch):
     common = ["-x", "local", "-p", f"dir={tmp}", "-f", str(script)]
     assert pig_main(["-F", *common, "-p", f"out=file://{tmp}/f"]) != 0
     assert not (tmp / "f" / "words").exists()
+    capsys.readouterr()
     assert pig_main([*common, "-p", f"out=file://{tmp}/g"]) != 0
     assert (tmp / "g" / "words" / "_SUCCESS").exists()
+    # Pig's summary of a partial failure: both outputs, the failed one with its job
+    err = capsys.readouterr().err
+    assert "Some jobs have failed! Stop running all dependent jobs" in err
+    assert f'Successfully stored 1 records (4 bytes) in: "file://{tmp}/g/words"' in err
+    assert f'Failed to produce result in "file://{tmp}/g/boomed"' in err
+    failed = err.split("Failed Jobs:\n", 1)[1].splitlines()
+    assert failed[0] == "JobId\tAlias\tFeature\tMessage\tOutputs"
+    assert failed[1].startswith("job_local") and "no n wanted" in failed[1]
+    assert failed[1].endswith(f"file://{tmp}/g/boomed,")
 
 
 PARALLEL = """
