@@ -43,6 +43,7 @@ __all__ = [
     "KeyedTail",
     "Pipeline",
     "RecordSource",
+    "SplitBatch",
     "StoreLine",
     "TextPassThrough",
     "generate_map_pipeline",
@@ -68,6 +69,7 @@ class RecordSource:
     text: TextFields | None = None
     parse: Callable[[Any], tuple] | None = None
     one_field: bool = False  # TextLoader: the line itself is the only column
+    presplit: bool = False  # `text`: each record is the line's fields, split on the delimiter
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,16 @@ class AggTail:
     passing: list[bool] = field(compare=False, repr=False)
     encode: Callable[[Any], bytes] = field(compare=False, repr=False)
     pack: Callable[[Any], bytes] = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class SplitBatch:
+    """A map input's batch function over lines already split on `delimiter` (a list of
+    field lists), for a job that runs several pipelines on the same lines and splits each
+    line once (Pig's multi-query)."""
+
+    delimiter: str
+    run: Callable[[Any, list], list] = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -410,7 +422,7 @@ class _Generator:
         if src.one_field:
             return ["_v"]
         if src.text is not None:
-            return self.text_fields(src.text)
+            return self.text_fields(src.text, src.presplit)
         parse = self.const("parse", src.parse)
         cols = [self.fresh("c") for _ in range(src.width)]
         self.emit(2, f"_t = {parse}(_v)")
@@ -418,11 +430,18 @@ class _Generator:
         self.unpack(2, cols, "_t")
         return cols
 
-    def text_fields(self, tf: TextFields) -> list[str]:
-        self.emit(2, f"_f = _v.split({self.literal(tf.delimiter)})")
+    def text_fields(self, tf: TextFields, presplit: bool = False) -> list[str]:
+        """The fields' columns of a line (`presplit`: of a list of its fields, shared with
+        other pipelines, so padded into a new list)."""
         pad = self.const("pad", [""] * tf.width)
-        self.emit(2, f"if len(_f) < {tf.width}:")
-        self.emit(3, f"_f += {pad}[len(_f):]")
+        if presplit:
+            self.emit(2, "_f = _v")
+            self.emit(2, f"if len(_f) < {tf.width}:")
+            self.emit(3, f"_f = _f + {pad}[len(_f):]")
+        else:
+            self.emit(2, f"_f = _v.split({self.literal(tf.delimiter)})")
+            self.emit(2, f"if len(_f) < {tf.width}:")
+            self.emit(3, f"_f += {pad}[len(_f):]")
         cols = []
         types = tf.types if len(tf.types) == len(tf.fields) else (None,) * len(tf.fields)
         for (column, cast), type_name in zip(tf.fields, types):

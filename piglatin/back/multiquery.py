@@ -206,6 +206,7 @@ class _Running:
     def __init__(self, index: int, branch: Branch, ctx: Context) -> None:
         conf = ctx.conf.copy()
         conf.set(RT.SPEC, branch.spec.to_wire())
+        conf.set(RT.SPLIT_ONCE, True)  # the merged map splits each line once for all
         conf.set(RT.OUTFMT, "text" if branch.text else "records")
         job = RT.job_class(branch.spec)()
         job.context = Context(
@@ -220,10 +221,18 @@ class _Running:
         self.pending: list = []
         self.batch = getattr(job, "map0_batch", None)
         self.single = getattr(job, "map0", None)
+        self.fields = job.split_batch(0) if isinstance(job, RT.PigJob) else None
 
-    def mapped(self, values: list) -> list:
-        """The branch's map output for a batch of input values."""
-        if self.batch is not None:
+    def mapped(self, values: list, split: dict[str, list]) -> list:
+        """The branch's map output for a batch of input values; `split`: the batch's lines
+        split on a delimiter, by delimiter, made once for every branch that reads fields."""
+        if self.fields is not None:
+            d = self.fields.delimiter
+            fields = split.get(d)
+            if fields is None:
+                fields = split[d] = [v.split(d) for v in values]
+            out = self.fields.run(None, fields)
+        elif self.batch is not None:
             out = self.batch(None, values)
         else:
             out = chain.from_iterable(filter(None, map(self.single, repeat(None), values)))
@@ -253,8 +262,9 @@ class MultiQueryJob(Job):
 
     def _map_batch(self, keys: Any, values: list) -> list:
         out: list = []
+        split: dict[str, list] = {}
         for b in self.branches:
-            pairs = b.mapped(values)
+            pairs = b.mapped(values, split)
             if not pairs:
                 continue
             if b.reduces:

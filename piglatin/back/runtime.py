@@ -55,6 +55,7 @@ CODEGEN = "pig.codegen"  # false: run the map side as composed closures, not gen
 # false: an ORDER's map side parses and formats every field of the lines it writes, none
 # copied as its text (`codegen.TextPassThrough`)
 PASS_THROUGH = "pig.exec.textPassThrough"
+SPLIT_ONCE = "pig.exec.splitOnce"  # set by a merged multi-query job for its branches
 MAP_GROUPS = "pig.exec.mapKeyGroups"  # false: a join's/GROUP's map output, one record per row
 _PLANS: dict[str, L.LogicalPlan] = {}
 
@@ -193,6 +194,7 @@ def generate_map_code(
     sides: dict[str, ReplicatedTable],
     keyed: CG.KeyedTail | CG.AggTail | None = None,
     carried: CG.TextPassThrough | None = None,
+    presplit: bool = False,
 ) -> CG.Pipeline | None:
     """The generated batch function of map input `index`; None when its rows have no
     known width. `sides`: the replicated joins' tables, by op id; `keyed`: the tail's
@@ -200,7 +202,7 @@ def generate_map_code(
     width = reader.width if reader.width is not None else _width_of(source)
     if width is None:
         return None
-    record = CG.RecordSource(width, reader.text, reader.parse, reader.one_field)
+    record = CG.RecordSource(width, reader.text, reader.parse, reader.one_field, presplit)
 
     def rest_from(i: int) -> Callable[[tuple], Any]:
         return chain_functions(stages[i:], tail)
@@ -301,6 +303,7 @@ class PigJob(Job):
         self.state = R.MapState()
         self.sides: dict[str, ReplicatedTable] = {}  # replicated joins' tables, by op id
         self._flushes: list[Callable[[], Any]] = []
+        self._split_batches: dict[int, CG.SplitBatch] = {}  # with SPLIT_ONCE, by input
         self._ready = True
 
     def setup(self) -> None:
@@ -332,9 +335,18 @@ class PigJob(Job):
             self.add_flush(groups.flush)
             run = _grouped(run, groups)
             batch = None if batch is None else _grouped(batch, groups)
+            fields = self._split_batches.get(index)
+            if fields is not None:
+                grouped = _grouped(fields.run, groups)
+                self._split_batches[index] = CG.SplitBatch(fields.delimiter, grouped)
         setattr(self, f"map{index}", run)
         if batch is not None:
             setattr(self, f"map{index}_batch", batch)
+
+    def split_batch(self, index: int) -> CG.SplitBatch | None:
+        """Map input `index`'s batch function over lines already split, when the job was
+        set up with ``pig.exec.splitOnce`` and the input is PigStorage text; else None."""
+        return self._split_batches.get(index)
 
     def add_flush(self, flush: Callable[[], Any]) -> None:
         """A map-side stage's end-of-task output (partial aggregates, index entries): what
@@ -370,12 +382,20 @@ class PigJob(Job):
             if isinstance(keyed, CG.AggTail):
                 self.add_flush(keyed.flush)
             carried = None
-            if self.context.conf.get_bool(PASS_THROUGH, True):
+            presplit = reader.text is not None and self.context.conf.get_bool(SPLIT_ONCE, False)
+            if self.context.conf.get_bool(PASS_THROUGH, True) and not presplit:
                 carried = R.text_pass_through(self.plan, self.spec, self.compiler, self.store_line)
             args = (chain, stages, tail, self.compiler, self.sides, keyed, carried)
-            code = generate_map_code(index, source, reader, *args)
+            code = generate_map_code(index, source, reader, *args, presplit=presplit)
         if code is not None:
             batch = code.function()
+            if presplit:  # the generated code reads split lines; `split_batch` gives it so
+                delimiter, of_fields = reader.text.delimiter, batch  # type: ignore[union-attr]
+                self._split_batches[index] = CG.SplitBatch(delimiter, of_fields)
+
+                def batch(keys: Any, values: Any) -> list:
+                    return of_fields(keys, [v.split(delimiter) for v in values])
+
             return (lambda key, value: batch(None, (value,))), batch
         if reader.one_field:
             return (lambda key, value: run((value,))), None

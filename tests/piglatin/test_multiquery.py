@@ -390,3 +390,29 @@ def test_merged_job_takes_the_largest_parallelism(data, nocombiner):
     for name in ("users", "terms"):
         parts = sorted(n for n in os.listdir(tmp / "o" / name) if n.startswith("part-"))
         assert parts == ["part-r-00000", "part-r-00001", "part-r-00002"], parts
+
+
+def test_the_merged_map_splits_each_line_once_for_every_branch(data, monkeypatch):
+    """The branches of L12's shape read PigStorage text: each gets its generated code over
+    split lines (`PigJob.split_batch`), so the merged map splits a line once, not once per
+    branch; the rows stay plain Python's. Some input lines are short (padded fields)."""
+    from piglatin.back import runtime as RT
+
+    tmp, rows = data
+    rows = rows + [("zz", 3, None, None)]
+    text = "".join(_line(*r) + "\n" for r in rows) + "short\t4\n"
+    (tmp / "in.txt").write_text(text, encoding="utf-8")
+    rows.append(("short", 4, None, None))
+    seen = []
+    original = RT.PigJob.split_batch
+
+    def spy(self, index):
+        found = original(self, index)
+        seen.append(found is not None)
+        return found
+
+    monkeypatch.setattr(RT.PigJob, "split_batch", spy)
+    _run(tmp, L12, "local", True, "on")
+    assert seen.count(True) == 3  # the map task's three branches (reduce tasks read none)
+    for name, expected in _l12_expected(rows).items():
+        assert sorted(_read(tmp / "on" / name)) == sorted(expected), name
