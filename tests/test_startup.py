@@ -129,3 +129,27 @@ def test_a_local_hadoop_jar_does_not_load_fsspec(words):
     counts = [p.read_text(encoding="utf-8") for p in sorted((words / "counts").glob("part-*"))]
     assert sorted("".join(counts).splitlines()) == ["a\t3", "b\t2", "c\t1"], err
     assert loaded == [], f"a local hadoop jar loaded {loaded}"
+
+
+def test_a_script_is_parsed_once_per_session(words, monkeypatch):
+    """Building the script and rebuilding its plan for the jobs read the same text: one parse
+    (the tree is immutable), where there were two."""
+    from piglatin.front import parser
+    from piglatin.launcher import PigServer
+
+    real, starts = parser.parse_tokens, []
+
+    def counting(lark, text, start):
+        starts.append(start)
+        return real(lark, text, start)
+
+    monkeypatch.setattr(parser, "parse_tokens", counting)
+    script = f"A = LOAD '{words}/in.txt' AS (w:chararray, n:int);\nSTORE A INTO '{words}/out';\n"
+    with PigServer("local", cwd=words) as server:
+        server.register_script(script)
+    assert starts.count("start") == 1
+    assert sorted((words / "out" / "part-m-00000").read_text().splitlines()) == [
+        "a\t1",
+        "b\t2",
+        "b\t3",
+    ]
