@@ -18,7 +18,7 @@ from typing import Any
 
 import msgpack
 
-from piglatin.back.codegen import AGG_SLOTS, AggInput, AggTail, key_encoder
+from piglatin.back.codegen import AGG_SLOTS, AggInput, AggTail, key_encoder, single_finals
 from piglatin.back.exprs import key_bytes, keys_bytes, plain_key, plain_keys_bytes
 from piglatin.back.joinkeys import width
 from piglatin.back.physical import Compiler, CountingTail, OneRow
@@ -516,23 +516,11 @@ def agg_reducer(job: Any, op: L.LOCogroup, run: Callable) -> Callable:
             return run(one((k, None, c)))
 
         return reduce_count
-    if n == 1 and isinstance(gen, OneRow):  # GROUP ... GENERATE group, AGG(x)
-        final0, one = finals[0], gen.row
-
-        def reduce_one(kb, values):
-            rows = [v if type(v) is tuple else unpack(v) for v in values]
-            return run(one((rows[0][0], None, final0([r[1][0] for r in rows]))))
-
-        return reduce_one
-    if n == 1:  # one aggregate: no per-call loops
+    if n == 1 and calls[0].func in _COUNTS:  # bare counts possible (`_count_one`)
         final0 = finals[0]
-        counting = calls[0].func in _COUNTS
 
         def reduce(kb, values):
-            if counting:
-                rows = _count_rows(kb, values, unpack)
-            else:
-                rows = [v if type(v) is tuple else unpack(v) for v in values]
+            rows = _count_rows(kb, values, unpack)
             rows_out = gen((rows[0][0], None, final0([r[1][0] for r in rows])))
             if len(rows_out) == 1:
                 return run(rows_out[0])
@@ -540,9 +528,18 @@ def agg_reducer(job: Any, op: L.LOCogroup, run: Callable) -> Callable:
 
         return reduce
 
+    single = single_finals([c.func for c in calls], finals)
+    one = gen.row if isinstance(gen, OneRow) else None
+
     def reduce(kb, values):
         rows = [v if type(v) is tuple else unpack(v) for v in values]
-        row = (rows[0][0], None) + tuple([finals[j]([r[1][j] for r in rows]) for j in range(n)])
+        if len(rows) == 1:  # one partial record (a key of one map task): finals inline
+            k, parts = rows[0]
+            row = (k, None) + single(parts)
+        else:
+            row = (rows[0][0], None) + tuple([finals[j]([r[1][j] for r in rows]) for j in range(n)])
+        if one is not None:
+            return run(one(row))
         return [o for t in gen(row) for o in run(t)]
 
     return reduce

@@ -50,6 +50,7 @@ __all__ = [
     "key_encoder",
     "order_encoder",
     "row_encoder",
+    "single_finals",
     "text_line_tail",
 ]
 
@@ -686,6 +687,38 @@ class _Generator:
         if typed and any(e.left.type in fam and e.right.type in fam for fam in _COMPARABLE):
             return f"(None if {nulls} else {x} {op} {y})"
         return f"(None if {nulls} else {self.const('cmp', _comparison(op))}({x}, {y}))"
+
+
+#: each aggregate's Final of ONE partial tuple `{p}`, as `functions.builtins` computes it
+#: from a list of partials holding only that one: SUM starts from 0 (so -0.0 gives 0.0),
+#: COUNT of a null partial is 0, AVG of no value (or a 0 count) is null
+_SINGLE_FINALS = {
+    "SUM": "(None if (_x := {p}[0]) is None else _x + 0)",
+    "MIN": "{p}[0]",
+    "MAX": "{p}[0]",
+    "COUNT": "(0 if (_x := {p}[0]) is None else _x)",
+    "COUNT_STAR": "(0 if (_x := {p}[0]) is None else _x)",
+    "AVG": "(None if (_x := {p}[0]) is None or not (_c := {p}[1]) else (_x + 0) / _c)",
+}
+
+
+def single_finals(
+    funcs: Sequence[str], finals: Sequence[Callable[[list], Any]]
+) -> Callable[[tuple], tuple]:
+    """A GROUP's reduce side for a key whose values are ONE (key, partials) record: the
+    tuple of every aggregate's Final of its partial, one generated function with the
+    builtins' Finals inline (`finals[j]`, called with ``[partial]``, for any other)."""
+    gen = _Generator(None)
+    parts = []
+    for j, func in enumerate(funcs):
+        template = _SINGLE_FINALS.get(func)
+        if template is None:
+            parts.append(f"{gen.const('final', finals[j])}([p[{j}]])")
+        else:
+            parts.append(template.format(p=f"p[{j}]"))
+    gen.emit(0, "def finals(p):")
+    gen.emit(1, "return (" + "".join(part + ", " for part in parts) + ")")
+    return Pipeline("finals", "\n".join(gen.lines) + "\n", gen.ns).function()
 
 
 def _agg_slots(func: str, x: str, first: int) -> list[tuple[str, str]]:

@@ -189,3 +189,36 @@ def test_the_fold_is_generated_code_and_the_same_for_the_same_plan(tmp_path: Pat
     first, second = _explained(tmp_path, script), _explained(tmp_path, script)
     assert first == second
     assert "_acc" in first and ".get(" in first
+
+
+FUNCS = ["SUM", "MIN", "MAX", "COUNT", "COUNT_STAR", "AVG", "Distinct"]
+number = st.one_of(
+    st.none(), st.integers(-5, 5), st.sampled_from([-0.0, 0.0, 2.5]), st.floats(allow_nan=False)
+)
+
+
+@st.composite
+def partial(draw, func: str):
+    if func == "AVG":
+        total = draw(number)
+        return (total, 0 if total is None else draw(st.integers(0, 4)))
+    if func in ("COUNT", "COUNT_STAR"):
+        return (draw(st.one_of(st.none(), st.integers(0, 9))),)
+    if func == "Distinct":
+        return (tuple(draw(st.lists(st.tuples(st.integers(0, 3)), unique=True, max_size=3))),)
+    return (draw(number),)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), funcs=st.lists(st.sampled_from(FUNCS), min_size=1, max_size=5))
+def test_single_partial_finals_are_the_builtins_finals(data, funcs) -> None:
+    """The reduce side's generated Finals of one partial record give what each builtin's
+    Final gives for a list holding that one partial (types too: -0.0 + 0 is 0.0)."""
+    from piglatin.back.codegen import single_finals
+    from piglatin.functions.builtins import BUILTINS
+
+    finals = [BUILTINS[f].algebraic[2] for f in funcs]
+    parts = tuple(data.draw(partial(f)) for f in funcs)
+    got = single_finals(funcs, finals)(parts)
+    want = tuple(final([p]) for final, p in zip(finals, parts))
+    assert [(type(g), repr(g)) for g in got] == [(type(w), repr(w)) for w in want]
