@@ -19,29 +19,12 @@ from typing import Any
 
 from dfs.conf import Configuration
 from mapred.committer import MultiOutputCommitter
-from mapred.output import RecordWriter, get_output_format, named_outputs
+from mapred.output import CountingFile, RecordWriter, get_output_format, named_outputs
 
 __all__ = ["TaskOutputs", "COUNTER_GROUP"]
 
 #: Bytes written per named output (Hadoop's MultipleOutputs counts per output too).
 COUNTER_GROUP = "MultipleOutputs"
-
-
-class _Counting:
-    """A file object counting the bytes written through it."""
-
-    __slots__ = ("_f", "written")
-
-    def __init__(self, f: Any) -> None:
-        self._f = f
-        self.written = 0
-
-    def write(self, data: bytes) -> int:
-        self.written += len(data)
-        return self._f.write(data)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._f, name)
 
 
 class TaskOutputs:
@@ -55,7 +38,7 @@ class TaskOutputs:
         self.part = f"part-{kind}-{index:05d}"
         self.conf = conf if isinstance(conf, Configuration) else Configuration.from_dict(conf)
         self.formats = {o.name: o.format for o in named_outputs(self.conf)}
-        self.writers: dict[str, tuple[RecordWriter, _Counting]] = {}
+        self.writers: dict[str, tuple[RecordWriter, CountingFile]] = {}
 
     def writer(self, name: str) -> RecordWriter:
         """Named output `name`'s writer in this attempt (opened on first use)."""
@@ -65,7 +48,7 @@ class TaskOutputs:
         output = self.committer.output(name)  # refuses an undeclared name
         fmt = get_output_format(self.formats[name])
         part = self.part + fmt.get_extension(self.conf)
-        raw = _Counting(output.open_task_output(self.attempt_id, part))
+        raw = CountingFile(output.open_task_output(self.attempt_id, part))
         writer = fmt.open_writer(raw, self.conf)
         self.writers[name] = (writer, raw)
         return writer

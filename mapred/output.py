@@ -38,6 +38,23 @@ _NONE = type(None)
 _NO_KEY = {None}
 
 
+class CountingFile:
+    """A file object that counts the bytes written through it (the Bytes Written counters)."""
+
+    __slots__ = ("_f", "written")
+
+    def __init__(self, f: Any) -> None:
+        self._f = f
+        self.written = 0
+
+    def write(self, data: bytes) -> int:
+        self.written += len(data)
+        return self._f.write(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._f, name)
+
+
 class RecordWriter:
     """Writes one task's records; `close()` flushes and closes the underlying file."""
 

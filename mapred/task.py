@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, count, groupby, islice, starmap
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dfs.conf import Configuration
 from mapred import counters as C
@@ -38,6 +38,9 @@ from mapred.partition import group_bytes_of, make_partitioner, make_sort_key
 from mapred.shuffle import fetch_local, gather_segments
 from mapred.trackerproto import Umbilical
 from mapred.usercode import explain_output_error, hook_location, user_traceback
+
+if TYPE_CHECKING:
+    from mapred.output import CountingFile
 
 __all__ = [
     "TaskSpec",
@@ -437,32 +440,15 @@ class _BufferSink:
         return {"spills": s.spills, "peak_bytes": s.peak_bytes, "limit_bytes": self.buffer.limit}
 
 
-class _CountingFile:
-    """Counts bytes written through to a file object (for the Bytes Written counter)."""
-
-    __slots__ = ("_f", "written")
-
-    def __init__(self, f: Any) -> None:
-        self._f = f
-        self.written = 0
-
-    def write(self, data: bytes) -> int:
-        self.written += len(data)
-        return self._f.write(data)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._f, name)
-
-
 def _open_part(
     spec: TaskSpec, conf: Configuration, job: Any, kind: str
-) -> tuple[Any, Any, _CountingFile]:
-    from mapred.output import get_output_format
+) -> tuple[Any, Any, CountingFile]:
+    from mapred.output import CountingFile, get_output_format
 
     fmt = get_output_format(type(job).output_format)
     committer = _committer(spec, conf)
     name = f"part-{kind}-{spec.index:05d}{getattr(fmt, 'extension', '')}"
-    raw = _CountingFile(committer.open_task_output(spec.attempt_id, name))
+    raw = CountingFile(committer.open_task_output(spec.attempt_id, name))
     return committer, fmt.open_writer(raw, conf), raw
 
 
