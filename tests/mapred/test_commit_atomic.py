@@ -312,13 +312,18 @@ def test_pig_stores_are_published_whole_or_not_at_all(job_env):
     _remove(words)
     done = _pig(tmp_path, MULTI_STORE)  # the same script again, to the same paths
     assert done.returncode == 0, done.stderr
-    counts = Counter()
-    for p in (tmp_path / "o" / "counts").glob("part-*"):
+    assert _stored_counts(tmp_path / "o" / "counts") == expected
+    assert sorted(os.listdir(tmp_path / "o")) == ["counts", "words"]
+
+
+def _stored_counts(path) -> Counter:
+    """The word counts a STORE wrote (word TAB count lines in its part files)."""
+    counts: Counter = Counter()
+    for p in path.glob("part-*"):
         for line in p.read_text(encoding="utf-8").splitlines():
             word, _, n = line.rpartition("\t")
             counts[word] += int(n)
-    assert counts == expected
-    assert sorted(os.listdir(tmp_path / "o")) == ["counts", "words"]
+    return counts
 
 
 def test_pig_merged_stores_are_published_all_or_none(job_env):
@@ -340,10 +345,5 @@ def test_pig_merged_stores_are_published_all_or_none(job_env):
         w for p in (tmp_path / "o" / "words").glob("part-*") for w in p.read_text().split()
     )
     assert stored == expected
-    counts: Counter = Counter()
-    for p in (tmp_path / "o" / "counts").glob("part-*"):
-        for line in p.read_text(encoding="utf-8").splitlines():
-            word, _, n = line.rpartition("\t")
-            counts[word] += int(n)
-    assert counts == expected
+    assert _stored_counts(tmp_path / "o" / "counts") == expected
     assert sorted(os.listdir(tmp_path / "o")) == ["counts", "words"]
