@@ -37,7 +37,7 @@ from mapred.errors import MapRedError
 from mapred.jobtracker import JobTracker
 from mapred.shuffleserver import ShuffleServer
 from mapred.tasktracker import TaskTracker
-from mapred.trackerproto import InterTrackerProtocol, JobSubmissionProtocol
+from mapred.trackerproto import JOBTRACKER, InterTrackerProtocol, JobSubmissionProtocol
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,6 @@ __all__ = [
     "JOBTRACKER",
 ]
 
-JOBTRACKER = "jobtracker"
 TICK_S = 0.05
 EVENTS_EVERY_S = 0.05  # a tracker asks the JobTracker for map completion events at most this often
 MAX_BACKOFF_S = 2.0

@@ -15,7 +15,7 @@ from typing import Any
 
 from dfs import faults, runfiles
 from dfs.conf import Configuration, home_dir
-from mapred.trackerproto import JobStatus, JobSubmission, JobSubmissionProtocol
+from mapred.trackerproto import JOBTRACKER, JobStatus, JobSubmission, JobSubmissionProtocol
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +27,6 @@ KILL_WAIT_S = 10.0
 
 def jobtracker_address(conf: Configuration) -> tuple[str, int] | None:
     """Where the JobTracker daemon of this state directory serves, or None (embedded)."""
-    from mapred.daemons import JOBTRACKER
-
     home = home_dir(conf)
     address = runfiles.read_addr(home, JOBTRACKER)
     if address is None or not runfiles.is_running(home, JOBTRACKER):

@@ -40,11 +40,14 @@ __all__ = [
     "FAILED",
     "KILLED",
     "TERMINAL",
+    "JOBTRACKER",
 ]
 
 PREP, RUNNING, COMMITTING = "PREP", "RUNNING", "COMMITTING"
 SUCCEEDED, FAILED, KILLED = "SUCCEEDED", "FAILED", "KILLED"
 TERMINAL = frozenset((SUCCEEDED, FAILED, KILLED))
+#: the JobTracker daemon's name in the state directory's run/ files (its lock, pid, address)
+JOBTRACKER = "jobtracker"
 
 
 @dataclass(frozen=True, slots=True)
