@@ -26,7 +26,6 @@ datanode whose storage belongs to another cluster is not started: it stays dead 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,12 +53,13 @@ from dfs.protocol import (
     StorageReport,
 )
 from dfs.rpc import LocalTransport
+from dfs.topology import is_formatted as is_formatted  # re-exported: callers import it here
+from dfs.topology import read_topology
 
 if TYPE_CHECKING:
     from dfs.remote import RemoteCluster
 
 log = logging.getLogger(__name__)
-_NODE_ID = re.compile(r"[A-Za-z0-9_-]+")  # a datanode's directory name: nothing else
 
 
 def format_cluster(
@@ -109,34 +109,6 @@ def _block_holders(dn_root: Path) -> list[Path]:
     if not dn_root.is_dir():
         return []
     return sorted(p for p in dn_root.iterdir() if p.is_dir() and storage.has_block_files(p))
-
-
-def is_formatted(conf: Configuration) -> bool:
-    return storage.has_metadata(home_dir(conf) / "namenode")
-
-
-def read_topology(home: Path) -> list[tuple[str, str]]:
-    """(node id, rack) of every datanode, from ``<home>/topology``; refused when damaged."""
-    path = home / "topology"
-    try:
-        lines = path.read_text().splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise DFSInconsistentState(
-            f"the cluster topology {path} cannot be read ({e}); restore it from a backup "
-            "(one `dnN /rackM` line per datanode), or `hadoop namenode -format -force`",
-            str(path),
-        ) from e
-    nodes = []
-    for line in filter(str.strip, lines):
-        fields = line.split()
-        if len(fields) != 2 or not _NODE_ID.fullmatch(fields[0]) or fields[1][:1] != "/":
-            raise DFSInconsistentState(
-                f"the cluster topology {path} is damaged: {line!r} is not a `dnN /rackM` line; "
-                "restore it from a backup",
-                str(path),
-            )
-        nodes.append((fields[0], fields[1]))
-    return nodes
 
 
 def check_state_directory(home: Path) -> dict[str, str]:

@@ -98,7 +98,7 @@ def _nodes(conf: Configuration) -> tuple[tuple[str, str], ...]:
     """(host, rack) of every DataNode of a formatted cluster, else one ``localhost``."""
     if not (home_dir(conf) / "topology").exists():  # no DFS here: no need to load its code
         return (("localhost", "/default-rack"),)
-    from dfs.cluster import is_formatted, read_topology
+    from dfs.topology import is_formatted, read_topology
 
     try:
         if is_formatted(conf):
