@@ -375,7 +375,7 @@ class PigJob(Job):
         run = chain_functions(stages, tail)
         if reader.one_field and isinstance(run, WordCount) and run.of_value is not None:
             return run.of_value, run.of_lines  # FLATTEN(TOKENIZE) counts
-        code = None
+        code, presplit = None, False
         if self.context.conf.get_bool(CODEGEN, True) and self.spec.kind != "index":
             tag = self.spec.inputs[index].tag
             keyed = map_inline_tail(self.plan, self.spec, tag, AG.min_reduction(self))
