@@ -16,8 +16,9 @@ ancestors in the relation, one line per (annotation, ancestor)::
     element_id <TAB> concept_id <TAB> parent_concept_id <TAB> parent_level
 
 (key = ``element_id``, value = the other three fields). Annotations whose concept is absent from the
-relation produce nothing. ``KeyedPieces`` is the in-mapper combining of the ``singleton`` and
-``reduce_side`` maps (a key's values of a map task as one joined string). Strategies:
+relation produce nothing. ``KeyedPieces`` is the in-mapper combining of the ``reduce_side``
+map (a key's values of a map task as one joined string); the ``singleton`` and ``replicated``
+joins are map-only. Strategies:
 ``reduce_side``, ``singleton``, ``replicated``; ``run_join`` runs any of them by name.
 """
 

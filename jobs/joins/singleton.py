@@ -4,20 +4,14 @@ Owns: the per-process relation cache and the job that uses it. Must not touch fr
 internals (only ``mapred.api``/``mapred.runner``).
 
 In the study every node kept one hash map of the relation (a singleton in the reused JVM) that all
-tasks on the node used. Here a worker process plays the node's JVM: the executor's workers live for
-the whole client process and run task after task, so a module-level cache, keyed by the relation's
-URL and the size and modification time of its files, is loaded by the first task a process runs
-and reused by every later task (of this job and of later jobs on the same relation). The map
-emits ``((concept_id, share), element ids)``; the reducer looks the concept up in the process's
-map and emits one row per (element, ancestor) (inner join: unknown concepts emit nothing).
-
-Compact records and in-mapper combining (Lin & Dyer's, which Hadoop jobs use where a combiner
-would only regroup what the map just split): a value is one concept's element ids joined by
-TABs (an element id is a field of a TAB-separated line, so it holds no TAB). The map groups each
-batch of lines by concept in C-level passes and keeps the joined pieces per concept
-(``jobs.joins.KeyedPieces``) until the task ends or they pass a quarter of
-``mapreduce.task.io.sort.mb``, so the shuffle carries about one record per concept and map task
-instead of one per annotation.
+map tasks on the node used. Here a worker process plays the node's JVM: the executor's workers live
+for the whole client process and run task after task, so a module-level cache, keyed by the
+relation's URL and the size and modification time of its files, is loaded by the first task a
+process runs and reused by every later task (of this job and of later jobs on the same relation).
+The join is map-only, as the replicated join (``jobs.joins.replicated``) is: each map task looks
+its annotations' concepts up in the process's map and emits one row per (element, ancestor)
+(inner join: unknown concepts emit nothing); what the replicated join pays per map task (a copy
+of the relation and a new map), the singleton pays once per worker process.
 
 Counters (group ``Singleton join``): ``Relation loads`` (tasks that had to load the relation:
 at most one per worker process) and ``Relation cache hits``.
@@ -31,18 +25,16 @@ import logging
 import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from itertools import chain, repeat
+from itertools import repeat
 from typing import Any
 
 import fsspec
 
 from jobs.joins import (
     RELATION,
-    KeyedPieces,
     RelationMap,
     annotation_pairs,
     expand,
-    held_budget,
     load_relation,
     relation_parts,
 )
@@ -102,16 +94,11 @@ def clear_cache() -> None:
 
 
 class SingletonJoin(Job):
-    """Map: ``((concept_id, share), element ids)``; reduce: one row per (element, ancestor) from the
-    process's map."""
+    """Map-only: one row per (element, ancestor) from the process's relation map."""
 
-    def map_setup(self) -> None:  # a map task needs no relation
-        self.groups = KeyedPieces(held_budget(self.context), "\t", SPREAD)
+    reducers = 0
 
-    def map_cleanup(self) -> list[tuple[tuple[str, int], str]]:
-        return self.groups.flush()
-
-    def reduce_setup(self) -> None:
+    def setup(self) -> None:
         url = self.context.get(RELATION)
         if not url:
             raise JobConfigError(
@@ -120,35 +107,26 @@ class SingletonJoin(Job):
         self.relation, loaded = relation_map(str(url))
         self.context.increment(GROUP, "Relation loads" if loaded else "Relation cache hits", 1)
 
-    def map(self, offset: int, line: str) -> tuple | None:
+    def map(self, offset: int, line: str) -> list | None:
         fields = line.split("\t", 2)
         if len(fields) < 2:
             return None
-        return (((fields[0], 0), fields[1]),)
-
-    def map_batch(self, offsets: Sequence[int], lines: list[str]) -> list | None:
-        """``map`` over a batch of lines in C-level passes, held per concept (see the module
-        docstring); returns the held pairs when they pass their budget."""
-        return self.groups.add(*annotation_pairs(lines))
-
-    def reduce(
-        self, key: tuple[str, int], values: Iterator[str]
-    ) -> Iterator[tuple[str, str]] | None:
-        ancestors = self.relation.get(key[0])
+        ancestors = self.relation.get(fields[0])
         if not ancestors:
             return None
-        return expand(chain.from_iterable(map(str.split, values, _TAB)), repeat(ancestors))
+        return [(fields[1], ancestor) for ancestor in ancestors]
+
+    def map_batch(self, offsets: Sequence[int], lines: list[str]) -> Iterator[tuple[str, str]]:
+        """``map`` over a batch of lines in C-level passes."""
+        concepts, elements = annotation_pairs(lines)
+        return expand(elements, map(self.relation.get, concepts, repeat(())))
 
     @classmethod
     def steps(cls, args: Sequence[str]) -> list[Step]:
         if len(args) != 3:
             raise UsageError("Usage: jobs.joins.singleton <annotations> <relation> <out>")
         annotations, relation, out = args
-        return [Step(cls, [annotations], out, {RELATION: relation})]
-
-
-_TAB = repeat("\t")
-SPREAD = 8  # shares of a concept seen in that many batches of a map task (KeyedPieces.flush)
+        return [Step(cls, [annotations], out, {RELATION: relation, "mapreduce.job.reduces": 0})]
 
 
 def run(
@@ -158,7 +136,7 @@ def run(
     conf: Mapping[str, Any] | None = None,
     executor: Any = None,
 ) -> JobResult:
-    merged = {RELATION: relation, **dict(conf or {})}
+    merged = {RELATION: relation, **dict(conf or {}), "mapreduce.job.reduces": 0}
     return run_job(SingletonJoin, [annotations], output, merged, executor, name="singleton join")
 
 

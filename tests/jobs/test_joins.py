@@ -139,31 +139,28 @@ def test_singleton_loads_the_relation_once_per_worker_process(tmp_path):
     rel = write_lines(tmp_path / "rel" / "part-00000", relation)
     shutdown_clusters()  # fresh task processes: nothing inherited from earlier tests
     loads_here = singleton.load_count()
-    # One map and one reduce slot on each of the 4 trackers, reduces after every map: each
-    # tracker runs everything in one warm child process, so at most 4 processes load it.
+    # One map slot on each of the 4 trackers: each tracker runs its map tasks in one warm
+    # child process, so at most 4 processes load the relation, however many maps run.
     workers = 4
-    reducers = 7
-    job_conf = {
-        **conf(tmp_path, reducers),
-        "mapreduce.tasktracker.map.tasks.maximum": 1,
-        "mapreduce.tasktracker.reduce.tasks.maximum": 1,
-        "mapreduce.job.reduce.slowstart.completedmaps": 1.0,
-    }
+    job_conf = {**conf(tmp_path, 0), "mapreduce.tasktracker.map.tasks.maximum": 1}
     first = singleton.run(ann, rel, str(tmp_path / "o1"), job_conf, executor="cluster")
     assert first.succeeded, first.error
+    maps = first.stats["maps"]
+    assert maps > workers  # more map tasks than processes: some must reuse a loaded map
     counts = first.counters["Singleton join"]
     assert 1 <= counts["Relation loads"] <= workers
-    assert counts["Relation loads"] + counts.get("Relation cache hits", 0) == reducers
+    assert counts["Relation loads"] + counts.get("Relation cache hits", 0) == maps
     second = singleton.run(ann, rel, str(tmp_path / "o2"), job_conf, executor="cluster")
     assert second.succeeded, second.error
     again = second.counters["Singleton join"]
     # the same processes keep it: a second job loads it only in a worker the first job's
-    # reduces never reached (the scheduler need not use every tracker), never twice per worker
+    # maps never reached (the scheduler need not use every tracker), never twice per worker
     assert counts["Relation loads"] + again.get("Relation loads", 0) <= workers
-    assert again.get("Relation loads", 0) + again["Relation cache hits"] == reducers
+    assert again.get("Relation loads", 0) + again["Relation cache hits"] == second.stats["maps"]
     assert singleton.load_count() == loads_here  # the client process never loaded it
     rows = collections.Counter(f"{k}\t{v}" for k, v in second.read_output())
     assert rows == expected_rows(annotations, relation)
+    assert all(p.name.startswith("part-m-") for p in (tmp_path / "o2").glob("part-*"))
 
 
 def test_singleton_reloads_when_the_relation_changes(tmp_path):
@@ -303,9 +300,10 @@ def test_keyed_pieces_flush_when_past_their_budget():
     assert sorted(rows) == sorted(f"row {b} {i}" for b in range(20) for i in range(50))
 
 
-def test_singleton_reduce_joins_any_share_of_a_concept():
+def test_singleton_map_joins_each_annotation_with_every_ancestor():
     job = singleton.SingletonJoin()
     job.relation = {"c": ["c\tp1\t1", "c\tp2\t2"]}
-    rows = sorted(job.reduce(("c", 5), iter(["e1\te2", "e3"])))
-    assert rows == sorted((e, r) for e in ("e1", "e2", "e3") for r in job.relation["c"])
-    assert job.reduce(("unknown", 0), iter(["e9"])) is None
+    lines = ["c\te1\tx", "unknown\te9", "c\te2", "no tab here"]
+    rows = sorted(job.map_batch(range(len(lines)), lines))
+    assert rows == sorted((e, r) for e in ("e1", "e2") for r in job.relation["c"])
+    assert sorted(r for line in lines for r in (job.map(0, line) or [])) == rows
