@@ -38,7 +38,9 @@ def distinct_rows(rows: list) -> list:
     types = set(map(type, seen))
     if types != {tuple}:
         return _by_sort_bytes(rows)
-    types = set(map(type, chain.from_iterable(seen)))
+    # the types of every row's values, not only of the rows kept: Python's equality has
+    # already folded (0, False) and (1.0,) into (0, 0) and (1,), which Pig tells apart
+    types = set(map(type, chain.from_iterable(rows)))
     if types <= _PLAIN:
         return list(seen)
     if types <= _WITH_FLOAT and _no_nan(seen):
