@@ -237,8 +237,10 @@ def _failed(e: BaseException, name: str, debug: bool, logfile: object) -> int:
         line, status = f"{name}: Interrupted", 130
     else:
         message = str(e).splitlines()[0] if str(e) else type(e).__name__
-        if logfile is not None:  # else it would reach the terminal's warnings handler
-            _log.error("unexpected internal error", exc_info=e)
+        if logfile is not None:  # the file only: the line below names it
+            from dfs.cmdlog import FILE_ONLY
+
+            _log.error("unexpected internal error", exc_info=e, extra=FILE_ONLY)
         where = f"the traceback is in {logfile}; --debug prints it" if logfile else INTERNAL_HINT
         hint = "" if debug else f" (a minihadoop bug: {where})"
         line, status = f"ERROR 2999: Unexpected internal error. {message}{hint}", INTERNAL_STATUS
@@ -431,8 +433,20 @@ def fsck_main(conf: Configuration, args: list[str]) -> int:
     from dfs.admin import FsckOptions, run_fsck
 
     FsckOptions(args)  # reject bad arguments before touching the cluster
+    _require_dfs(conf, "fsck")
     with _open_client(conf) as client:
         return run_fsck(client, args, _write)
+
+
+def _require_dfs(conf: Configuration, command: str) -> None:
+    """Refuse a default filesystem other than the DFS (``-fs file:///``) as Hadoop's DFSAdmin
+    does, instead of checking or reporting the DFS as if it had been named."""
+    default = conf.get_str("fs.defaultFS") or "dfs:///"
+    if default.partition(":")[0].lower() != "dfs":
+        raise ConfigError(
+            f"FileSystem {default} is not an HDFS file system: hadoop {command} works on the "
+            "cluster's filesystem, dfs:/// (fs.defaultFS)"
+        )
 
 
 @hadoop_command("dfsadmin", "Cluster report and safe mode: hadoop dfsadmin -report | -safemode get")
@@ -443,6 +457,7 @@ def dfsadmin_main(conf: Configuration, args: list[str]) -> int:
     if not args or args[0] not in ("-report", "-safemode", "-refreshNodes"):
         what = f"{args[0]}: Unknown command" if args else "no command given"
         raise UsageError(f"{what}\n{DFSADMIN_USAGE}")
+    _require_dfs(conf, "dfsadmin")
     with _open_client(conf) as client:
         return run_dfsadmin(client, args, _write)
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from dfs.errors import ConfigError
 
-__all__ = ["ROOT_LOGGER_KEY", "parse_root_logger", "command_log", "log_path_of"]
+__all__ = ["ROOT_LOGGER_KEY", "FILE_ONLY", "parse_root_logger", "command_log", "log_path_of"]
 
 ROOT_LOGGER_KEY = "hadoop.root.logger"
 DEFAULT_ROOT_LOGGER = "INFO,RFA"
@@ -44,6 +44,11 @@ _LEVELS = {
 }
 
 log = logging.getLogger("dfs.cli")
+
+#: ``extra=`` for a record meant for the log file (and an asked-for console appender), not the
+#: terminal's warnings handler: an internal error's traceback, which the command's one
+#: ``ERROR 2999`` line points to
+FILE_ONLY = {"file_only": True}
 
 
 def parse_root_logger(text: str) -> tuple[int, bool]:
@@ -112,7 +117,7 @@ class _TerminalWarnings(logging.StreamHandler):
         self.setLevel(logging.WARNING)
 
     def emit(self, record: logging.LogRecord) -> None:
-        if not _printed_nearer(record):
+        if not getattr(record, "file_only", False) and not _printed_nearer(record):
             super().emit(record)
 
 
