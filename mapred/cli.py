@@ -31,7 +31,13 @@ __all__ = ["main", "jar_main", "job_main", "split_options", "ProgressPrinter"]
 
 log = logging.getLogger(__name__)
 
-_VALUED = {"-files": "tmpfiles", "-libjars": "tmpjars", "-archives": "tmparchives"}
+_VALUED = {
+    "-fs": "fs.defaultFS",
+    "-jt": "mapreduce.jobtracker.address",
+    "-files": "tmpfiles",
+    "-libjars": "tmpjars",
+    "-archives": "tmparchives",
+}
 
 
 def _stamp() -> str:
@@ -51,12 +57,15 @@ def _error(text: str) -> None:
 
 
 def split_options(args: Sequence[str]) -> tuple[dict[str, str], list[str]]:
-    """Pull ``-D k=v``/``-Dk=v``/``-files x``/``-libjars``/``-archives`` out of any position.
+    """Pull Hadoop's generic options out of any position, as ToolRunner reads them after the
+    job's class: ``-D k=v``/``-Dk=v``, ``-fs``, ``-jt``, ``-files``, ``-libjars``,
+    ``-archives``, and ``-conf file.xml`` (its values below every other option's).
 
-    >>> split_options(["in", "-D", "a=1", "out", "-files", "x,y"])
-    ({'a': '1', 'tmpfiles': 'x,y'}, ['in', 'out'])
+    >>> split_options(["in", "-D", "a=1", "out", "-files", "x,y", "-fs", "file:///"])
+    ({'a': '1', 'tmpfiles': 'x,y', 'fs.defaultFS': 'file:///'}, ['in', 'out'])
     """
     overrides: dict[str, str] = {}
+    from_files: dict[str, str] = {}
     rest: list[str] = []
     i = 0
     while i < len(args):
@@ -65,7 +74,7 @@ def split_options(args: Sequence[str]) -> tuple[dict[str, str], list[str]]:
             key, value = parse_define(arg[2:])
             overrides[key] = value
             i += 1
-        elif arg == "-D" or arg in _VALUED:
+        elif arg in ("-D", "-conf") or arg in _VALUED:
             if i + 1 >= len(args):
                 from mapred.errors import UsageError
 
@@ -73,13 +82,27 @@ def split_options(args: Sequence[str]) -> tuple[dict[str, str], list[str]]:
             if arg == "-D":
                 key, value = parse_define(args[i + 1])
                 overrides[key] = value
+            elif arg == "-conf":
+                from_files.update(_read_conf_file(args[i + 1]))
             else:
                 overrides[_VALUED[arg]] = args[i + 1]
             i += 2
         else:
             rest.append(arg)
             i += 1
-    return overrides, rest
+    return {**from_files, **overrides}, rest
+
+
+def _read_conf_file(path: str) -> dict[str, str]:
+    """``-conf file.xml``: Hadoop's site-file format (a missing file is named)."""
+    from pathlib import Path
+
+    from dfs.conf import read_site_file
+    from dfs.errors import ConfigError
+
+    if not Path(path).is_file():
+        raise ConfigError(f"-conf: configuration file {path} does not exist")
+    return read_site_file(Path(path))
 
 
 class ProgressPrinter:
