@@ -26,7 +26,8 @@ as a `storage.TextFields`), operator semantics (physical.py, exprs.py).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+import re
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,7 @@ from piglatin.back.exprs import CMP, caster
 from piglatin.back.joinkeys import ReplicatedTable, has_null
 from piglatin.back.storage import TextFields
 from piglatin.model import data
+from piglatin.model.carriedline import line_pattern
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
 
@@ -218,6 +220,14 @@ def _carries(tf: TextFields | None, carried: TextPassThrough) -> bool:
     return any(tf.carried[i] for i in range(len(types)) if i not in carried.key_columns)
 
 
+def _whole_line(tf: TextFields, line: StoreLine, keys: Collection[int]) -> re.Pattern | None:
+    """`carriedline.line_pattern` of `tf`'s lines (groups ``k{i}``: the columns in `keys`)
+    when the stored line is the input line's fields 0..n-1 joined by its own delimiter."""
+    if line.sep != tf.delimiter or [c for c, _ in tf.fields] != list(range(len(tf.fields))):
+        return None
+    return line_pattern(tf.types, tf.carried, tf.delimiter, keys)
+
+
 class _Generator:
     def __init__(self, compiler: Any, sides: Mapping[str, ReplicatedTable] | None = None) -> None:
         self.comp = compiler
@@ -286,43 +296,79 @@ class _Generator:
         self.emit(0, f"def {name}(_keys, _values):")
         self.emit(1, "_out = []")
         self.emit(1, "for _v in _values:")
-        self.emit(2, f"_f = _v.split({self.literal(tf.delimiter)})")
-        self.emit(2, f"if len(_f) < {tf.width}:")
-        self.emit(3, f"_f += {self.const('pad', [''] * tf.width)}[len(_f):]")
-        keys, texts = [], []
-        for i, ((column, cast), type_name, ok) in enumerate(zip(tf.fields, tf.types, tf.carried)):
-            keyed = i in carried.key_columns
-            out, value = self.carried_field(column, cast, type_name, ok, line.types[i], keyed)
-            texts.append(out)
-            keys.append(value if keyed else "None")
+        fields = list(enumerate(zip(tf.fields, tf.types, tf.carried)))
+        n, keyed = len(fields), sorted(carried.key_columns)
+        whole = _whole_line(tf, line, keyed)
+        if whole is not None:  # every field stored as read: the line is the stored line
+            self.emit(2, f"if (_m := {self.const('line', whole.fullmatch)}(_v)) is not None:")
+            values = {i: self.matched_value(whole.groupindex[f"k{i}"], fields[i][1]) for i in keyed}
+            key = self.order_key(carried, [values.get(i, "None") for i in range(n)])
+            self.emit(3, f"_out.append(({key}, _v))")
+            self.emit(3, "continue")
+        self.split_line(tf)
+        values = {i: self.key_value(*fields[i][1]) for i in keyed}
+        key = self.order_key(carried, [values.get(i, "None") for i in range(n)])
+        texts = [
+            self.carried_field(column, cast, type_name, ok, line.types[i], values.get(i))
+            for i, ((column, cast), type_name, ok) in fields
+        ]
         joined = f" + {self.literal(line.sep)} + ".join(texts)
-        if carried.plain_key is not None:
-            self.ns.update(_KEY_NAMES, _complement=data.COMPLEMENT)
-            parts = []
-            for column, desc in carried.plain_key:
-                part = _KEY_TEMPLATES.get(line.types[column], "_sb({x})").format(x=keys[column])
-                parts.append(f"{part}.translate(_complement)" if desc else part)
-            key = " + ".join(parts)
-        else:
-            key = f"{self.const('key', carried.key)}({self.row(keys)})"
         self.emit(2, f"_out.append(({key}, {joined}))")
         self.emit(1, "return _out")
         return Pipeline(name, "\n".join(self.lines) + "\n", self.ns, ())
 
-    def carried_field(self, column, cast, type_name, ok, dtype, keyed) -> tuple[str, str]:
-        """(the stored text of field `column`, a local holding its value when `keyed`):
-        the field's own text when `ok` (`TextFields.carried`) says it is exactly the
-        stored text (for an unkeyed int/long: ASCII digits, no leading zero, in range),
-        else its value converted and formatted."""
+    def order_key(self, carried: TextPassThrough, keys: list[str]) -> str:
+        """The expression of a row's sort key bytes (`keys`: a local per key column)."""
+        if carried.plain_key is None:
+            return f"{self.const('key', carried.key)}({self.row(keys)})"
+        self.ns.update(_KEY_NAMES, _complement=data.COMPLEMENT)
+        parts = []
+        for column, desc in carried.plain_key:
+            part = _KEY_TEMPLATES.get(carried.line.types[column], "_sb({x})").format(x=keys[column])
+            parts.append(f"{part}.translate(_complement)" if desc else part)
+        return " + ".join(parts)
+
+    def matched_value(self, group: int, field: tuple) -> str:
+        """A local holding the value of a sort key column from its text in group `group` of
+        ``_m``, a `carriedline.line_pattern` match: plain digits for an int/long, a plain
+        decimal for a double (their casters' value is then ``int``'s, ``float``'s)."""
+        (_, cast), type_name, ok = field
+        c, x = self.fresh("c"), f"(_x := _m[{group}])"
+        if ok is True and cast is None:
+            value = f"_m[{group}] or None"
+        elif ok is True:
+            value = f"{self.const('cast', cast)}(_x) if {x} else None"
+        else:
+            value = f"{'float' if type_name == 'double' else 'int'}(_x) if {x} else None"
+        self.emit(3, f"{c} = {value}")
+        return c
+
+    def key_value(self, column_cast, type_name, ok) -> str:
+        """A local holding the value of field `column`, a sort key column."""
+        column, cast = column_cast
+        if ok is True:
+            return self.text_key(column, cast)
+        c = self.fresh("c")
+        self.text_cast(c, column, self.const("cast", cast), type_name)
+        return c
+
+    def carried_field(self, column, cast, type_name, ok, dtype, value) -> str:
+        """The stored text of field `column`: its own text when `ok` (`TextFields.carried`)
+        says it is exactly the stored text (for an int/long: ASCII digits, no leading zero,
+        in range), else its value (`value`, a local, for a key column) formatted."""
         if ok is True:  # a chararray or bytearray: the text, always
-            return f"_f[{column}]", (self.text_key(column, cast) if keyed else "None")
-        c, out = self.fresh("c"), self.fresh("o")
+            return f"_f[{column}]"
+        out = self.fresh("o")
+        if value is not None:
+            self.emit(2, f"{out} = {_FIELD_TEMPLATES[dtype].format(x=value)}")
+            return out
+        c = self.fresh("c")
         fmt = _FIELD_TEMPLATES[dtype].format(x=c)
         digits = {"int": 10, "long": 19}.get(type_name)
-        if keyed or (ok is False and digits is None):
+        if ok is False and digits is None:
             self.text_cast(c, column, self.const("cast", cast), type_name)
             self.emit(2, f"{out} = {fmt}")
-            return out, c
+            return out
         if ok is False:  # an int or long, canonical when str(int(text)) is the text
             test = f"_x.isdigit() and _x.isascii() and len(_x) < {digits} and "
             test += "(_x[0] != '0' or len(_x) == 1)"
@@ -333,7 +379,7 @@ class _Generator:
         self.emit(2, "else:")
         self.emit(3, f"{c} = {self.const('cast', cast)}(_x) if _x else None")
         self.emit(3, f"{out} = {fmt}")
-        return out, c
+        return out
 
     def text_key(self, column: int, cast: Callable[[str], Any] | None) -> str:
         """A local holding field `column`'s value (null when empty)."""
@@ -434,15 +480,13 @@ class _Generator:
     def text_fields(self, tf: TextFields, presplit: bool = False) -> list[str]:
         """The fields' columns of a line (`presplit`: of a list of its fields, shared with
         other pipelines, so padded into a new list)."""
-        pad = self.const("pad", [""] * tf.width)
         if presplit:
+            pad = self.const("pad", [""] * tf.width)
             self.emit(2, "_f = _v")
             self.emit(2, f"if len(_f) < {tf.width}:")
             self.emit(3, f"_f = _f + {pad}[len(_f):]")
         else:
-            self.emit(2, f"_f = _v.split({self.literal(tf.delimiter)})")
-            self.emit(2, f"if len(_f) < {tf.width}:")
-            self.emit(3, f"_f += {pad}[len(_f):]")
+            self.split_line(tf)
         cols = []
         types = tf.types if len(tf.types) == len(tf.fields) else (None,) * len(tf.fields)
         for (column, cast), type_name in zip(tf.fields, types):
@@ -453,6 +497,14 @@ class _Generator:
                 self.text_cast(c, column, self.const("cast", cast), type_name)
             cols.append(c)
         return cols
+
+    def split_line(self, tf: TextFields) -> None:
+        """``_f``: the line's fields up to the last one `tf` reads (the split stops there:
+        the rest of a wide line is never cut up), padded with empty fields to that width."""
+        width = max((column for column, _ in tf.fields), default=-1) + 1
+        self.emit(2, f"_f = _v.split({self.literal(tf.delimiter)}, {width})")
+        self.emit(2, f"if len(_f) < {width}:")
+        self.emit(3, f"_f += {self.const('pad', [''] * width)}[len(_f):]")
 
     def text_cast(self, c: str, column: int, fn: str, type_name: str | None) -> None:
         """`c` = field `column` converted by `fn` (the loader's exact caster), or inline for

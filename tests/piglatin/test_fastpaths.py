@@ -109,7 +109,7 @@ def test_the_same_plan_gives_the_same_code_and_explain_shows_it(tmp_path: Path) 
     again = _explained_code(tmp_path, SCRIPT)
     assert first == again
     assert "def map0_batch(_keys, _values):" in first
-    assert "_v.split('\\t')" in first  # the load's fields are split inline
+    assert "_v.split('\\t', " in first  # the load's fields are split inline
     assert "for _r" in first  # FLATTEN(b) is a loop, not a call
     other = _explained_code(tmp_path, SCRIPT.replace("j > 1", "j > 2"))
     assert other != first and "> 2" in other
