@@ -678,6 +678,9 @@ class PigServer:
         from piglatin.back.physical import Compiler
 
         plan = self.plan
+        for op in plan.upstream(op_id):  # as DUMP: ERROR 2118, not fsspec's failure
+            if isinstance(op, L.LOLoad) and op.op_id not in self.outputs:
+                self._check_scheme(self.location(op.path), op, code=2118)
         scalars = {k: unpack_value(v) for k, v in self.scalars.items()}
         udfs = {(k or None): v for k, v in self.udfs.items()}
         return illustrate(plan, op_id, Compiler(scalars, udfs, plan=plan), sample_reader(self))

@@ -41,7 +41,7 @@ def error_status(e: BaseException) -> int:
         return IO_EXCEPTION
     if isinstance(e, PigError):
         return FAILURE if e.code in (2997, 6015, 6017) else PIG_EXCEPTION
-    if isinstance(e, OSError):
+    if isinstance(e, (OSError, DFSError)):  # the cluster's storage or its set-up (ERROR 6000)
         return IO_EXCEPTION
     return THROWABLE
 
