@@ -102,16 +102,21 @@ def parse_generic_options(
     """Parse Hadoop's generic options at the start of `args` into a Configuration.
 
     Precedence, lowest first: defaults and site files (or `base`), ``-conf`` files, ``-D``.
+    Hadoop's deprecated names (``mapred.reduce.tasks``) are read as their new ones, with
+    Hadoop's ``Configuration.deprecation`` line on stderr (dfs.deprecation).
     Returns the configuration and the remaining arguments (the command's own).
 
     >>> conf, rest = parse_generic_options(["-D", "dfs.replication=2", "-Da=b=c", "-ls", "/"])
     >>> conf.get_int("dfs.replication"), conf.get("a"), rest
     (2, 'b=c', ['-ls', '/'])
     """
+    from dfs.deprecation import undeprecate  # Hadoop's old names: mapred.reduce.tasks, ...
+
     overrides, conf_files, _debug, rest = _scan_generic(args, own)
     conf = base.copy() if base is not None else Configuration()
     for path in conf_files:
-        conf.update(read_site_file(_existing(path)))
+        conf.update(undeprecate(read_site_file(_existing(path))))
+    overrides = undeprecate(overrides)
     conf.update(overrides)
     conf.check(overrides)  # a bad -D value is refused here, before any work, naming the key
     return conf, rest

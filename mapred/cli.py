@@ -59,7 +59,8 @@ def _error(text: str) -> None:
 def split_options(args: Sequence[str]) -> tuple[dict[str, str], list[str]]:
     """Pull Hadoop's generic options out of any position, as ToolRunner reads them after the
     job's class: ``-D k=v``/``-Dk=v``, ``-fs``, ``-jt``, ``-files``, ``-libjars``,
-    ``-archives``, and ``-conf file.xml`` (its values below every other option's).
+    ``-archives``, and ``-conf file.xml`` (its values below every other option's); Hadoop's
+    deprecated names are read as their new ones (dfs.deprecation).
 
     >>> split_options(["in", "-D", "a=1", "out", "-files", "x,y", "-fs", "file:///"])
     ({'a': '1', 'tmpfiles': 'x,y', 'fs.defaultFS': 'file:///'}, ['in', 'out'])
@@ -90,7 +91,9 @@ def split_options(args: Sequence[str]) -> tuple[dict[str, str], list[str]]:
         else:
             rest.append(arg)
             i += 1
-    return {**from_files, **overrides}, rest
+    from dfs.deprecation import undeprecate  # Hadoop's old names: mapred.reduce.tasks, ...
+
+    return {**undeprecate(from_files), **undeprecate(overrides)}, rest
 
 
 def _read_conf_file(path: str) -> dict[str, str]:

@@ -108,3 +108,32 @@ def test_fsck_and_dfsadmin_still_take_the_dfs_by_any_spelling(hadoop):
         assert r.exit_code == 0 and "HEALTHY" in r.stdout, r.output
         r = hadoop("dfsadmin", "-fs", default, "-safemode", "get")
         assert (r.exit_code, r.stdout) == (0, "Safe mode is OFF\n"), r.output
+
+
+def test_dfs_block_size_is_hadoops_old_name_of_dfs_blocksize(hadoop, tmp_path):
+    """``hadoop fs -D dfs.block.size=...`` (Hadoop 1's name, in many tutorials) was ignored:
+    the file got one 64 MiB block. Hadoop maps it to dfs.blocksize and says so."""
+    src = tmp_path / "f.bin"
+    src.write_bytes(b"x" * 2500)
+    r = hadoop("fs", "-D", "dfs.block.size=1024", "-put", str(src), "/f.bin")
+    assert r.exit_code == 0, r.output
+    assert (
+        "INFO Configuration.deprecation: dfs.block.size is deprecated. Instead, use dfs.blocksize"
+        in r.stderr
+    )
+    assert [b.length for b in _blocks(hadoop, "/f.bin")] == [1024, 1024, 452]
+
+
+def test_fs_default_name_is_hadoops_old_name_of_fs_defaultfs(hadoop):
+    r = hadoop("fs", "-D", "fs.default.name=file:///", "-ls", "/")
+    assert r.exit_code == 1, r.output
+    assert r.stdout == ""
+    assert 'No FileSystem for scheme "file" (fs.defaultFS=file:///)' in r.stderr, r.stderr
+
+
+def _blocks(hadoop, path):
+    from dfs.cluster import connect
+    from dfs.conf import Configuration
+
+    with connect(Configuration()) as c:
+        return c.block_locations(path)

@@ -113,3 +113,68 @@ def test_a_missing_conf_file_is_named(tmp_path, words):
     )  # fmt: skip
     assert r.returncode == 1, r.stderr
     assert r.stderr.splitlines() == ["jar: -conf: configuration file nope.xml does not exist"]
+
+
+# ---- Hadoop's deprecated names (mapred.reduce.tasks, io.sort.mb, ...) -----------------------
+# Hadoop's Configuration maps each old name to its new one and says so once
+# (``INFO Configuration.deprecation: mapred.reduce.tasks is deprecated. Instead, use
+# mapreduce.job.reduces``). Here they were silently ignored: -D mapred.reduce.tasks=3 ran one
+# reducer, and -D io.sort.mb=0 ran as if it were not there.
+DEPRECATION = (
+    "INFO Configuration.deprecation: mapred.reduce.tasks is deprecated. Instead, use "
+    "mapreduce.job.reduces"
+)
+
+
+@pytest.mark.parametrize("where", ["after", "before", "conf"])
+def test_mapred_reduce_tasks_sets_the_reducers(tmp_path, words, where):
+    out = tmp_path / "out"
+    paths = [str(words), str(out)]
+    if where == "after":
+        args = ["jobs.wordcount", "-fs", "file:///", *paths, "-D", "mapred.reduce.tasks=3"]
+    elif where == "before":
+        args = ["-D", "mapred.reduce.tasks=3", "-fs", "file:///", "jobs.wordcount", *paths]
+    else:
+        site = tmp_path / "old.xml"
+        site.write_text(
+            "<configuration><property><name>mapred.reduce.tasks</name><value>3</value>"
+            "</property></configuration>"
+        )
+        args = ["jobs.wordcount", "-fs", "file:///", *paths, "-conf", str(site)]
+    r = hadoop("jar", *args, home=tmp_path / "unformatted", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert len(list(out.glob("part-r-*"))) == 3
+    assert _counts(out) == Counter(TEXT.split())
+    assert sum(DEPRECATION in line for line in r.stderr.splitlines()) == 1, r.stderr
+
+
+def test_a_bad_value_under_a_deprecated_name_is_refused_under_the_new_one(tmp_path, words):
+    r = hadoop(
+        "jar", "jobs.wordcount", "-fs", "file:///", str(words), str(tmp_path / "out"),
+        "-D", "io.sort.mb=0", home=tmp_path / "unformatted", cwd=tmp_path,
+    )  # fmt: skip
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.splitlines()[-1] == (
+        "jar: Invalid value for mapreduce.task.io.sort.mb: 0; it must be more than 0"
+    )
+
+
+def test_the_new_name_wins_over_the_old_one(tmp_path, words):
+    out = tmp_path / "out"
+    r = hadoop(
+        "jar", "jobs.wordcount", "-fs", "file:///", str(words), str(out),
+        "-D", "mapreduce.job.reduces=2", "-D", "mapred.reduce.tasks=3",
+        home=tmp_path / "unformatted", cwd=tmp_path,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert len(list(out.glob("part-r-*"))) == 2
+
+
+def test_every_new_name_in_the_table_is_one_minihadoop_reads():
+    from dfs.conf import DEFAULTS
+    from dfs.deprecation import DEPRECATED_KEYS
+
+    read_elsewhere = {"mapreduce.output.fileoutputformat.compress"}  # mapred.output
+    for old, new in DEPRECATED_KEYS.items():
+        assert new in DEFAULTS or new in read_elsewhere, (old, new)
+        assert old not in DEFAULTS, old
