@@ -470,3 +470,34 @@ def _map_bag_text(text: str) -> bool:
             if len(keys) != len(items) or "" in keys:
                 return False
     return True
+
+
+def carried_text_pattern(test: Callable[[str], bool], delimiter: str, tag: str) -> str | None:
+    """A regex (source) matching exactly the non-empty texts `test` (one that
+    `carried_text_test` gives) accepts, none of which contains `delimiter`, for one
+    `fullmatch` over a whole line in C; `tag`: a prefix for its group names, unique in the
+    whole pattern. None: no pattern for this test, or a delimiter that is part of the
+    text form (a bracket, ',' or '#').
+
+    A map's keys are told apart with a lookahead after each item: no later item of the same
+    map starts with the same key and its '#' (no ']' is crossed, and since no value holds a
+    ',' every ',' in the map starts an item)."""
+    if len(delimiter) != 1 or delimiter in "[](){},#":
+        return None
+    if test is _flat_map_text:
+        return _map_pattern(delimiter, tag)
+    if test is _map_bag_text:
+        first, rest = _map_pattern(delimiter, tag + "m"), _map_pattern(delimiter, tag + "n")
+        return rf"\{{(?:\({first}\)(?:,\({rest}\))*+)?\}}"
+    return None
+
+
+def _map_pattern(delimiter: str, tag: str) -> str:
+    """`_flat_map_text`'s texts: `[]` or `[k#v,...]`, keys non-empty and distinct, nothing
+    that opens or closes a bracket (or is `delimiter`) inside."""
+    other = r"\[\](){}" + re.escape(delimiter)
+
+    def item(name: str) -> str:
+        return rf"(?P<{name}>[^#,{other}]++)#[^,{other}]*+(?![^\]]*,(?P={name})#)"
+
+    return rf"\[(?:{item(tag + 'a')}(?:,{item(tag + 'b')})*+)?\]"

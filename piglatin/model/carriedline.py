@@ -1,0 +1,83 @@
+"""Whole text lines that PigStorage would write back exactly as it read them.
+
+Owns: `line_pattern`, one compiled regex per loader schema whose `fullmatch` proves, in C, that
+every field of a line is the text PigStorage stores for the value read from it (reading it
+warns nothing), so an ORDER that only carries its rows from a PigStorage input to a
+PigStorage output with the same delimiter may write the input line itself. It says
+nothing about the fields' values: the caller still converts the sort key's columns. A line
+that does not match is not wrong, only not proven: the caller parses and formats it.
+
+Must not touch: parsing, formatting, casts (it encodes their rules as patterns and is
+checked against them by tests/piglatin/test_order_fast.py), plans, code generation.
+
+Each field's pattern matches exactly the texts the per-field rules carry, empty (null)
+included:
+
+* chararray, bytearray: any text without the delimiter (it is stored as read);
+* int, long: ASCII digits without a leading zero (a '-' before any but a lone 0), at most
+  9 (int) or 18 (long) of them, so in range; ``str(int(text))`` is the text;
+* double: ``-?D.F`` with 1 to 7 integer digits (no leading zero but a lone 0), a fraction
+  without trailing zeros (but a lone 0), a value in [0.001, 1e7), at most 16 characters:
+  at most 15 significant digits, so ``float`` reads the nearest double and its shortest
+  repr (what `data.format_double` writes in that range) is the text itself;
+* untyped maps and bags of one untyped map: `textcomplex.carried_text_pattern`.
+
+Any other type, or a delimiter that can occur inside a field's own text (a digit, '.', '-'
+for numbers; a bracket, ',' or '#' for maps and bags), gives no test.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Sequence
+
+from piglatin.model.textcomplex import carried_text_pattern
+
+_INT = "(?:0|-?[1-9][0-9]{0,8})"
+_LONG = "(?:0|-?[1-9][0-9]{0,17})"
+# the lookahead bounds the length (3 to 16 characters of the number); then either an integer
+# part of 1-7 digits and a fraction, or 0 and a fraction whose first non-zero digit is
+# within its first three (at least 0.001)
+_DOUBLE = (
+    r"(?=[-.0-9]{3,16}(?![-.0-9]))-?"
+    r"(?:[1-9][0-9]{0,6}\.(?:0|[0-9]*[1-9])|0\.(?=0{0,2}[1-9])[0-9]*[1-9])"
+)
+_NUMBERS = {"int": _INT, "long": _LONG, "double": _DOUBLE}
+_NUMBER_CHARS = frozenset("0123456789.-")
+
+
+def line_pattern(
+    types: Sequence[str],
+    carried: Sequence[Callable[[str], bool] | bool],
+    delimiter: str,
+    keys: Collection[int] = (),
+) -> re.Pattern[str] | None:
+    """The pattern whose ``fullmatch`` takes a line of exactly ``len(types)`` fields split by
+    `delimiter`, each of type ``types[i]`` (`TextFields.carried[i]`: True for text, a test
+    for a complex field) stored as read; group ``k{i}`` holds field i's text for each i in
+    `keys`. None when some field has no pattern."""
+    if len(delimiter) != 1 or not types or len(carried) != len(types):
+        return None
+    parts = []
+    for i, (type_name, ok) in enumerate(zip(types, carried)):
+        pattern = field_pattern(type_name, ok, delimiter, f"f{i}")
+        if pattern is None:
+            return None
+        parts.append(f"(?P<k{i}>{pattern})" if i in keys else pattern)
+    return re.compile(re.escape(delimiter).join(parts))
+
+
+def field_pattern(
+    type_name: str, ok: Callable[[str], bool] | bool, delimiter: str, tag: str
+) -> str | None:
+    """The pattern of one field's carried texts, empty included (`tag`: a prefix for the
+    names of its groups, unique in the line)."""
+    if ok is True:
+        return f"[^{re.escape(delimiter)}]*+"
+    if ok is False:
+        number = _NUMBERS.get(type_name)
+        if number is None or delimiter in _NUMBER_CHARS:
+            return None
+        return f"(?:{number})?"
+    pattern = carried_text_pattern(ok, delimiter, tag)
+    return None if pattern is None else f"(?:{pattern})?"
