@@ -42,6 +42,7 @@ from piglatin.plan import logical as L
 __all__ = [
     "AggInput",
     "AggTail",
+    "DistinctTail",
     "KeyedTail",
     "Pipeline",
     "RecordSource",
@@ -104,6 +105,25 @@ class AggInput:
     column: int | None
     filters: tuple[L.LExpr, ...] = ()
 
+
+@dataclass(frozen=True)
+class DistinctTail:
+    """A DISTINCT's map output, written inline: each row not seen before in this task as
+    ``(encode(row), pack(row))``. Rows already written are skipped by their sort bytes
+    (`seen`, at most `limit` of them), and before that by the row itself (`rows`) when its
+    values are all of the types whose Python equality is Pig's (str, bytes, int, None): such
+    rows are equal exactly when their sort bytes are. A pre-filter only: the reduce side
+    keeps one row per key whatever the map sent."""
+
+    encode: Callable[[tuple], bytes]
+    pack: Callable[[tuple], bytes]
+    seen: set
+    rows: set
+    limit: int
+
+
+#: the value types of a row `DistinctTail` may remember by value (bool is not among them)
+PLAIN_ROW_TYPES = frozenset((str, bytes, int, type(None)))
 
 #: partial slots per aggregate: AVG keeps (sum, count), the others one value
 AGG_SLOTS = {"COUNT": 1, "COUNT_STAR": 1, "SUM": 1, "MIN": 1, "MAX": 1, "AVG": 2}
@@ -195,7 +215,7 @@ def generate_map_pipeline(
     compiler: Any,
     rest_from: Callable[[int], RecordFn],
     sides: Mapping[str, ReplicatedTable] | None = None,
-    keyed: KeyedTail | AggTail | None = None,
+    keyed: KeyedTail | AggTail | DistinctTail | None = None,
     carried: TextPassThrough | None = None,
 ) -> Pipeline:
     """The pipeline: `source`'s columns through `ops` (the first ones it can inline; from
@@ -280,6 +300,8 @@ class _Generator:
         else:
             if isinstance(keyed, AggTail):
                 self.agg_output(keyed, cols, depth, tail)
+            elif isinstance(keyed, DistinctTail):
+                self.distinct_output(keyed, cols, depth)
             elif keyed is not None:
                 self.keyed_output(keyed, cols, depth)
             else:
@@ -410,6 +432,25 @@ class _Generator:
             self.emit(depth + 1, "continue")
         suffix = f" + {keyed.suffix!r}" if keyed.suffix else ""
         self.emit(depth, f"_out.append(({key_bytes}{suffix}, {value}))")
+
+    def distinct_output(self, tail: DistinctTail, cols: list[str], depth: int) -> None:
+        """Append a DISTINCT input's row unless this task wrote it already (`DistinctTail`)."""
+        d = depth
+        rows, seen = self.const("rows", tail.rows), self.const("seen", tail.seen)
+        plain = self.const("plain", PLAIN_ROW_TYPES)
+        row = self.bind(self.row(cols), d, "r")
+        # a row equal to one remembered is the same row for Pig only if it is plain too:
+        # (False,) equals (0,) in Python
+        self.emit(d, f"if {row} in {rows} and {plain}.issuperset(map(type, {row})):")
+        self.emit(d + 1, "continue")
+        kb = self.bind(f"{self.const('encode', tail.encode)}({row})", d, "kb")
+        self.emit(d, f"if {kb} in {seen}:")
+        self.emit(d + 1, "continue")
+        self.emit(d, f"if len({seen}) < {tail.limit}:")
+        self.emit(d + 1, f"{seen}.add({kb})")
+        self.emit(d + 1, f"if {plain}.issuperset(map(type, {row})):")
+        self.emit(d + 2, f"{rows}.add({row})")
+        self.emit(d, f"_out.append(({kb}, {self.const('pack', tail.pack)}({row})))")
 
     def agg_output(self, agg: AggTail, cols: list[str], depth: int, tail: RecordFn) -> None:
         """Fold the row into its key's partial slots (`AggTail`); a new key gets its slots

@@ -20,7 +20,14 @@ import msgpack
 
 from piglatin.back.aggregates import AGG_KEYS, agg_reducer, agg_tail
 from piglatin.back.bagusage import streaming_bags
-from piglatin.back.codegen import KeyedTail, StoreLine, TextPassThrough, key_encoder, row_encoder
+from piglatin.back.codegen import (
+    DistinctTail,
+    KeyedTail,
+    StoreLine,
+    TextPassThrough,
+    key_encoder,
+    row_encoder,
+)
 from piglatin.back.exprs import key_bytes
 from piglatin.back.joinkeys import has_null, width
 from piglatin.back.joinlines import SideTexts, side_texts
@@ -33,6 +40,7 @@ from piglatin.plan import logical as L
 from piglatin.plan.exprs import columns
 
 SPILL_RECORDS = "pig.join.spill.records"
+DISTINCT_SEEN = 100000  # a DISTINCT's map side remembers at most this many rows per task
 _NULL = b"\x00"  # below every data.sort_bytes prefix: null keys that must not match
 
 _chain = chain.from_iterable
@@ -66,10 +74,17 @@ def packer(schema: Any) -> Callable[[tuple], bytes]:
 
 
 # ----------------------------------------------------------------------------------- map side
-def keyed_tail(plan: L.LogicalPlan, spec: Any, tag: int) -> KeyedTail | None:
+def keyed_tail(plan: L.LogicalPlan, spec: Any, tag: int) -> KeyedTail | DistinctTail | None:
     """The map output of input `tag` of a plain GROUP or COGROUP or a hash JOIN as a
-    `KeyedTail` the generated pipeline writes inline; None for every other tail."""
+    `KeyedTail` the generated pipeline writes inline, of a DISTINCT as a `DistinctTail`;
+    None for every other tail."""
     op = plan.op(spec.op) if spec.op else None
+    if spec.kind == "distinct":  # every map input's rows are the one input's (a UNION's)
+        schema = plan.op(op.inputs[0]).schema
+        if schema is None or not len(schema):
+            return None
+        encode = row_encoder([f.type for f in schema])
+        return DistinctTail(encode, packer(schema), set(), set(), DISTINCT_SEEN)
     pack = packer(plan.op(op.inputs[tag]).schema) if op is not None else None
     if spec.kind == "group" and not spec.combine and not op.group_all:
         encode = key_encoder([e.type for e in op.keys[tag]])
@@ -147,7 +162,7 @@ def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:
             kb = sort_bytes(t)
             if kb in seen:
                 return []
-            if len(seen) < 100000:
+            if len(seen) < DISTINCT_SEEN:
                 seen.add(kb)
             return [(kb, pack_value(t))]
 
@@ -309,7 +324,12 @@ def _written_records(text: bool) -> Callable[[Any, Iterable[Any]], list]:
 
     def reduce(key, values):
         lines = list(values)
-        return [(None, lines[0] if len(lines) == 1 else "\n".join(lines))]
+        if len(lines) == 1:
+            return [(None, lines[0])]
+        try:
+            return [(None, "\n".join(lines))]
+        except TypeError:  # a row PigStorage's formatter wrote (bytes): one write per row
+            return [(None, v) for v in lines]
 
     return reduce
 

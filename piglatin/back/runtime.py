@@ -175,9 +175,10 @@ def make_reader(
 
 def map_inline_tail(
     plan: L.LogicalPlan, spec: JobSpec, tag: int, min_reduction: int = AG.MIN_REDUCTION
-) -> CG.KeyedTail | CG.AggTail | None:
+) -> CG.KeyedTail | CG.AggTail | CG.DistinctTail | None:
     """The inline form of input `tag`'s map tail, if it has one: a GROUP/JOIN input's keyed
-    records (`reducers.keyed_tail`) or a combined GROUP's fold (`aggregates.inline_tail`)."""
+    records or a DISTINCT input's rows (`reducers.keyed_tail`), or a combined GROUP's fold
+    (`aggregates.inline_tail`)."""
     if spec.kind == "group" and spec.combine:
         return AG.inline_tail(plan, spec, min_reduction)
     return R.keyed_tail(plan, spec, tag)
@@ -192,7 +193,7 @@ def generate_map_code(
     tail: Callable[[tuple], Any],
     compiler: Compiler,
     sides: dict[str, ReplicatedTable],
-    keyed: CG.KeyedTail | CG.AggTail | None = None,
+    keyed: CG.KeyedTail | CG.AggTail | CG.DistinctTail | None = None,
     carried: CG.TextPassThrough | None = None,
     presplit: bool = False,
 ) -> CG.Pipeline | None:
