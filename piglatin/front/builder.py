@@ -262,6 +262,26 @@ def python_output_schema(path: Path, name: str) -> FieldSchema | None:
     return None
 
 
+def python_names(path: Path) -> set[str] | None:
+    """Every name a Python UDF file binds anywhere (defs, classes, assignments, imports),
+    read without running it; None when that cannot be known (unreadable, a star import)."""
+    try:
+        tree = pyast.parse(path.read_text())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    names: set[str] = set()
+    for node in pyast.walk(tree):
+        if isinstance(node, (pyast.FunctionDef, pyast.AsyncFunctionDef, pyast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, pyast.Name) and isinstance(node.ctx, pyast.Store):
+            names.add(node.id)
+        elif isinstance(node, (pyast.Import, pyast.ImportFrom)):
+            if any(a.name == "*" for a in node.names):
+                return None
+            names.update((a.asname or a.name).partition(".")[0] for a in node.names)
+    return names
+
+
 def _decorator_text(dec: pyast.expr) -> str | None:
     if not (isinstance(dec, pyast.Call) and dec.args and isinstance(dec.args[0], pyast.Constant)):
         return None
@@ -323,6 +343,17 @@ class Functions:
             target = builtin
         ns, _, short = target.rpartition(".")
         if ns in self.namespaces:
+            path = Path(self.base_dir or ".") / self.namespaces[ns]
+            names = python_names(path)
+            if names is not None and short not in names:  # as Pig: no such function there
+                from piglatin.commands import check_udf_file
+
+                check_udf_file(str(path))  # a file that does not load: that error first
+                hint = suggest(name, [f"{ns}.{n}" for n in sorted(names)])
+                raise UnknownFunctionError(
+                    f"Could not resolve {name} using imports: [, org.apache.pig.builtin.].{hint}",
+                    **_at(node),
+                )
             return target, "udf", self._udf(self.namespaces[ns], ns, short), ctor
         if target in _RETURNS or target in self.table():
             return target, kind, self._builtin(target, args), ctor

@@ -518,7 +518,8 @@ def test_python_udf_output_schema_is_read_from_the_decorator(tmp_path):
 
     (tmp_path / "udfs.py").write_text(
         "@outputSchema('shout:chararray')\ndef shout(s):\n    return s.upper()\n\n"
-        "@outputSchema('t:(a:int, b:int)')\ndef pair(x):\n    return (x, x)\n"
+        "@outputSchema('t:(a:int, b:int)')\ndef pair(x):\n    return (x, x)\n\n"
+        "def other(s):\n    return s\n"  # no outputSchema: bytearray, as Pig
     )
     script = "REGISTER 'udfs.py' USING jython AS u;\nA = LOAD 'a' AS (s:chararray);\nB = FOREACH A GENERATE u.shout(s), u.pair(1), u.other(s);"
     plan = build_text(script, functions=Functions(base_dir=str(tmp_path)))

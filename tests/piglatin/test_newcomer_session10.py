@@ -72,3 +72,48 @@ def test_a_state_directory_that_is_a_file_is_an_io_error_not_a_throwable(work, m
     unformatted, err = _mapreduce_status(work / "never-formatted", monkeypatch, capfd)
     assert "NameNode is not formatted" in one_error(err)
     assert unformatted == status
+
+
+# ---- a misspelled UDF of a REGISTERed file ------------------------------------------------------
+# Pig resolves `u.name` against the functions its REGISTER found in the file and refuses an
+# unknown one at build time (ERROR 1070: Could not resolve u.nosuch using imports). Here the
+# job ran and every task failed with `AttributeError: module '_pig_udf_8422974512581105465' has
+# no attribute 'nosuch' (at setup() of PigJob)`, ERROR 2997, exit 2.
+UDFS = """\
+@outputSchema("y:int")
+def double(x):
+    return None if x is None else 2 * x
+
+twice = double
+"""
+
+
+def _run_udf_script(work, capfd, call: str) -> tuple[int, str, str]:
+    (work / "udfs.py").write_text(UDFS)
+    (work / "in.txt").write_text("1\tx\n2\ty\n")
+    (work / "q.pig").write_text(
+        "REGISTER 'udfs.py' USING jython AS u;\n"
+        "A = LOAD 'in.txt' AS (n:int, s:chararray);\n"
+        f"B = FOREACH A GENERATE {call}(n);\n"
+        "DUMP B;\n"
+    )
+    status = cli.main(["-x", "local", "q.pig"])
+    got = capfd.readouterr()
+    return status, got.out, got.err
+
+
+def test_an_unknown_function_of_a_registered_file_is_error_1070(work, capfd):
+    status, out, err = _run_udf_script(work, capfd, "u.doubel")
+    line = one_error(err)
+    assert status == 6, err
+    assert line.startswith("ERROR 1070: ") and "line 3" in line, line
+    assert "Could not resolve u.doubel" in line and "Did you mean 'u.double'?" in line, line
+    assert "_pig_udf_" not in err and "HadoopJobId" not in err  # refused before any job
+    assert out == ""
+
+
+@pytest.mark.parametrize("call", ["u.double", "u.twice"])
+def test_the_functions_of_a_registered_file_still_run(work, capfd, call):
+    status, out, err = _run_udf_script(work, capfd, call)
+    assert status == 0, err
+    assert out.splitlines() == ["(2)", "(4)"]
