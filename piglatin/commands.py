@@ -135,10 +135,35 @@ def check_storage_funcs(plan: Any) -> None:
         except (TypeError, ValueError) as e:
             shown = ", ".join(repr(a) for a in args)
             raise PigError(
-                f"could not instantiate '{op.func.name}' with arguments ({shown}): {e}",
+                f"could not instantiate '{op.func.name}' with arguments ({shown}): "
+                f"{_without_self(op.func.name, str(e))}",
                 code=1200,
                 **where,
             ) from None
+
+
+def _without_self(name: str, message: str) -> str:
+    """Python's count of a constructor's arguments includes `self`: say it as the user wrote
+    the call (``PigStorage takes from 0 to 2 arguments but 4 were given``).
+
+    >>> _without_self("Txt", "LoadFunc.__init__() takes 1 positional argument but 2 were given")
+    'Txt takes 0 arguments but 1 was given'
+    """
+    import re
+
+    m = re.fullmatch(
+        r"\S*__init__\(\) takes (?:from (\d+) to )?(\d+) positional arguments? "
+        r"but (\d+) (?:was|were) given",
+        message,
+    )
+    if m is None:
+        return message
+    low, high, given = (int(g) - 1 if g is not None else None for g in m.groups())
+    takes = f"from {low} to {high}" if low is not None else str(high)
+    return (
+        f"{name} takes {takes} argument{'' if high == 1 else 's'} but {given} "
+        f"{'was' if given == 1 else 'were'} given"
+    )
 
 
 def fs(server: Any, argv: list[str]) -> int:

@@ -117,3 +117,25 @@ def test_the_functions_of_a_registered_file_still_run(work, capfd, call):
     status, out, err = _run_udf_script(work, capfd, call)
     assert status == 0, err
     assert out.splitlines() == ["(2)", "(4)"]
+
+
+# ---- too many arguments for a storage function --------------------------------------------------
+# Python counts `self` among a constructor's positional arguments: four arguments to PigStorage
+# were reported as "PigStorage.__init__() takes from 1 to 3 positional arguments but 5 were
+# given". The user wrote four, and PigStorage takes at most two (delimiter, options).
+@pytest.mark.parametrize(
+    ("script", "name", "count"),
+    [
+        ("A = LOAD 'in.txt';\nSTORE A INTO 'o' USING PigStorage('a','b','c','d');\n",
+         "PigStorage", "from 0 to 2 arguments but 4 were given"),
+        ("B = LOAD 'in.txt' USING TextLoader('x');\nDUMP B;\n",
+         "TextLoader", "0 arguments but 1 was given"),
+    ],
+)  # fmt: skip
+def test_too_many_arguments_are_counted_as_the_user_wrote_them(work, capfd, script, name, count):
+    (work / "in.txt").write_text("1\tx\n")
+    (work / "q.pig").write_text(script)
+    status = cli.main(["-x", "local", "q.pig"])
+    line = one_error(capfd.readouterr().err)
+    assert status == 6 and line.startswith("ERROR 1200: "), line
+    assert line.endswith(f"{name} takes {count}"), line
