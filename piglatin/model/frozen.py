@@ -1,23 +1,40 @@
-"""`frozen_dataclass`: ``@dataclass(frozen=True, slots=True)`` whose ``__eq__``, ``__hash__`` and
-``__repr__`` are three shared functions instead of three compiled per class.
+"""`frozen_dataclass`: ``@dataclass(frozen=True, slots=True)`` built without compiling anything
+per class at import time.
 
-Owns: the decorator and those three functions. Must not touch: what a class's fields are or
-mean (the decorated class is an ordinary dataclass: `fields`, `replace`, `asdict`, ``match``,
-frozen assignment errors and ``__init__`` are the standard library's).
+Owns: the decorator, its shared ``__eq__``/``__hash__``/``__repr__``/``__setattr__``/
+``__delattr__``, and a cache of the compiled ``__init__`` functions (`InitCodeCache`).
+Must not touch: what a class's fields are or mean: the decorated class is an ordinary dataclass
+(`fields`, `replace`, `asdict`, ``match``, ``FrozenInstanceError``, ``__init__``'s signature and
+errors are the standard library's).
 
 Why: Python 3.11's dataclass writes and compiles six small functions for each frozen class
 (``__init__``, ``__repr__``, ``__eq__``, ``__hash__``, ``__setattr__``, ``__delattr__``), about
 0.1 ms each, and the syntax tree and logical plan have about a hundred node classes: every
-`pig` command paid some 90 ms to build them. Equality, hashing and repr need no code of their
-own per class; here they read the class's field names (taken once, when the class is
-decorated) and answer exactly as the generated methods do:
+`pig` command paid some 60 ms to build them. Here:
 
-- ``a == b``: ``NotImplemented`` unless ``b.__class__ is a.__class__``; else the tuples of the
-  fields with ``compare=True`` are compared;
-- ``hash(a)``: the hash of the tuple of the fields with ``hash=True``, or ``hash=None`` and
-  ``compare=True``;
-- ``repr(a)``: ``QualName(f=value!r, ...)`` over the fields with ``repr=True``; ``...`` for an
-  object met again while its own repr is being made.
+- equality, hashing and repr are three functions shared by every class, reading the class's
+  field names (taken once, when the class is decorated) and answering exactly as the generated
+  methods do: ``a == b`` is ``NotImplemented`` unless ``b.__class__ is a.__class__``, else the
+  tuples of the ``compare=True`` fields are compared; ``hash(a)`` hashes the tuple of the
+  fields with ``hash=True`` (or ``hash=None`` and ``compare=True``); ``repr(a)`` is
+  ``QualName(f=value!r, ...)`` over the ``repr=True`` fields, ``...`` for an object met again
+  while its own repr is being made;
+- assignment and deletion are two shared functions raising what Python 3.11's generated ones
+  raise (``FrozenInstanceError`` for a field; for any other name, the ``TypeError`` of their
+  ``super(cls, self)`` over the class as it was before slots were added);
+- ``__init__`` is the text Python 3.11's dataclass generates for the class, compiled once and
+  kept (as `marshal` data, keyed by the interpreter's bytecode version and the text itself) in
+  the user's cache directory, so a later process only loads it: the same function, ~3 us
+  instead of ~0.2 ms. No cache (unwritable directory, ``MINIHADOOP_NO_CODE_CACHE=1``) means it
+  is compiled each time, nothing else.
+
+The fields themselves are read by the standard library (a field-less twin of the class's own
+annotations goes through ``dataclasses.dataclass``), so defaults, ``field()`` options, ``ClassVar``
+and mutable-default errors are its own. Anything this path does not reproduce (another Python
+version, ``InitVar``/``ClassVar``/``KW_ONLY``/``kw_only`` fields, a base that is not such a class,
+a metaclass, a class defining ``__init__``, ``__setattr__``, ``__slots__`` ...) goes through
+``dataclasses.dataclass(frozen=True, slots=True, eq=False, repr=False)`` itself, with the shared
+``__eq__``/``__hash__``/``__repr__`` added.
 
 A class that defines ``__repr__`` keeps it, as with dataclass; one that defines ``__eq__`` or
 ``__hash__`` is refused (use ``@dataclass`` for those). Instances of a plain (undecorated)
@@ -35,10 +52,15 @@ would.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import reprlib
+import sys
 from collections.abc import Callable
+from dataclasses import MISSING, Field, FrozenInstanceError
 from operator import attrgetter
 from typing import Any, NamedTuple, TypeVar
+
+from piglatin.model.initcache import INIT_CODE
 
 __all__ = ["frozen_dataclass"]
 
@@ -51,30 +73,256 @@ class _Shape(NamedTuple):
     compared: Callable[[Any], tuple]  # the compare=True fields' values, as a tuple
     hashed: Callable[[Any], tuple]  # the hashed fields' values, as a tuple
     shown: tuple[str, ...]  # the repr=True fields' names
+    names: frozenset[str]  # every field's name (frozen against assignment and deletion)
+    before_slots: type  # the class as decorated, before its slotted copy was made
 
 
 _SHAPES: dict[type, _Shape] = {}
+_FAST: set[type] = set()  # the classes built by the fast path (it accepts only them as bases)
+
+
+class _HasDefaultFactory:
+    """The default of an ``__init__`` parameter whose field has a default_factory."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_HAS_DEFAULT_FACTORY = _HasDefaultFactory()
 
 
 def frozen_dataclass(cls: T) -> T:
-    """``@dataclass(frozen=True, slots=True)`` with the shared ``__eq__``/``__hash__``/
-    ``__repr__`` (see the module docstring)."""
+    """``@dataclass(frozen=True, slots=True)`` with shared methods (see the module docstring)."""
     own = vars(cls)
-    if "__eq__" in own or own.get("__hash__", dataclasses.MISSING) is not dataclasses.MISSING:
+    if "__eq__" in own or own.get("__hash__", MISSING) is not MISSING:
         raise TypeError(f"{cls.__qualname__} defines __eq__ or __hash__: use @dataclass")
-    keep_repr = "__repr__" in own
+    fast = _fast_fields(cls)
+    if fast is None:
+        return _standard(cls)
+    return _build(cls, *fast)
+
+
+def _standard(cls: T) -> T:
+    """The standard library's own class, with the shared eq/hash/repr."""
+    keep_repr = "__repr__" in vars(cls)
+    pre = cls
     cls = dataclasses.dataclass(frozen=True, slots=True, eq=False, repr=False)(cls)
-    fields = dataclasses.fields(cls)
-    _SHAPES[cls] = _Shape(
-        _values(tuple(f.name for f in fields if f.compare)),
-        _values(tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash))),
-        tuple(f.name for f in fields if f.repr),
-    )
+    _SHAPES[cls] = _shape_of(dataclasses.fields(cls), pre)
     cls.__eq__ = _eq
     cls.__hash__ = _hash
     if not keep_repr:
         cls.__repr__ = _repr
     return cls
+
+
+# ------------------------------------------------------------------ the fast path
+_OWN_REFUSED = ("__init__", "__setattr__", "__delattr__", "__slots__", "__getstate__")
+
+
+def _fast_fields(cls: type) -> tuple[dict[str, Field], list[Field], Any] | None:
+    """(every field by name, the class's own fields, the twin's __dataclass_params__) when
+    the fast path reproduces the standard library for this class, else None."""
+    if sys.version_info[:2] != (3, 11) or type(cls) is not type:
+        return None
+    own = vars(cls)
+    if any(name in own for name in _OWN_REFUSED) or "__setstate__" in own:
+        return None
+    if any(base not in _FAST for base in cls.__mro__[1:-1]):
+        return None
+    annotations = own.get("__annotations__", {})
+    if not all(type(a) is str for a in annotations.values()):
+        return None
+    for name in annotations:
+        if name not in own and hasattr(cls, name):
+            return None  # an inherited attribute would be its default: the library's path
+    fields: dict[str, Field] = {}
+    for base in cls.__mro__[-2:0:-1]:
+        fields.update(base.__dataclass_fields__)
+    found = _own_fields(cls, annotations)
+    if found is None:
+        return None
+    mine, params = found
+    for f in mine:
+        fields[f.name] = f
+    if not _valid_order(fields.values()):
+        return None  # the library's error
+    return fields, mine, params
+
+
+def _valid_order(fields: Any) -> bool:
+    """No ``__init__`` parameter without a default after one with a default."""
+    seen_default = False
+    for f in fields:
+        if f.init:
+            if not (f.default is MISSING and f.default_factory is MISSING):
+                seen_default = True
+            elif seen_default:
+                return False
+    return True
+
+
+def _own_fields(cls: type, annotations: dict[str, str]) -> tuple[list[Field], Any] | None:
+    """The class's own fields as the standard library reads them (a base-less twin holding
+    only the annotations and their defaults goes through it) and the twin's
+    __dataclass_params__, or None for pseudo-fields."""
+    own = vars(cls)
+    body: dict[str, Any] = {name: own[name] for name in annotations if name in own}
+    for name, value in own.items():
+        if isinstance(value, Field) and name not in annotations:
+            return None  # the library's error
+    for value in body.values():
+        default = value.default if isinstance(value, Field) else value
+        if hasattr(type(default), "__set_name__"):
+            return None  # the twin would call it a second time
+    body.update(__module__=cls.__module__, __annotations__=annotations, __doc__="-")
+    twin = dataclasses.dataclass(init=False, repr=False, eq=False, match_args=False)(
+        type(cls.__name__, (), body)
+    )
+    every = twin.__dataclass_fields__
+    mine = dataclasses.fields(twin)
+    if len(mine) != len(every) or any(f.kw_only for f in mine):
+        return None  # ClassVar, InitVar, KW_ONLY or kw_only fields
+    return list(mine), twin.__dataclass_params__
+
+
+def _build(cls: T, fields: dict[str, Field], mine: list[Field], params: Any) -> T:
+    """The class as ``dataclass(frozen=True, slots=True, eq=False, repr=False)`` makes it
+    (Python 3.11's `_process_class` and `_add_slots`, in the same order)."""
+    own = vars(cls)
+    cls.__dataclass_params__ = params  # the twin's, made the library's (init, frozen)
+    params.init, params.frozen = True, True
+    for f in mine:
+        if isinstance(own.get(f.name), Field):
+            if f.default is MISSING:
+                delattr(cls, f.name)
+            else:
+                setattr(cls, f.name, f.default)
+    cls.__dataclass_fields__ = fields
+    listed = list(fields.values())
+    init = _init_function(cls, listed)
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = init
+    if "__repr__" not in own:
+        cls.__repr__ = _repr
+    cls.__eq__ = _eq
+    cls.__setattr__ = _setattr
+    cls.__delattr__ = _delattr
+    cls.__hash__ = _hash
+    if not cls.__doc__:
+        cls.__doc__ = cls.__name__ + _text_signature(cls, listed).replace(" -> None", "")
+    if "__match_args__" not in own:
+        cls.__match_args__ = tuple(f.name for f in listed if f.init)
+    slotted = _slotted(cls, tuple(fields))
+    _SHAPES[slotted] = _shape_of(listed, cls)
+    _FAST.add(slotted)
+    return slotted
+
+
+def _text_signature(cls: type, fields: list[Field]) -> str:
+    """``str(inspect.signature(cls))``, written directly when its ``__init__`` decides it (the
+    class defines no ``__new__``): every parameter has a string annotation."""
+    if "__new__" in vars(cls):
+        try:
+            return str(inspect.signature(cls))
+        except (TypeError, ValueError):
+            return ""
+    params = []
+    for f in fields:
+        if not f.init:
+            continue
+        text = f"{f.name}: {f.type!r}"
+        if f.default is not MISSING:
+            text += f" = {f.default!r}"
+        elif f.default_factory is not MISSING:
+            text += f" = {_HAS_DEFAULT_FACTORY!r}"
+        params.append(text)
+    return f"({', '.join(params)}) -> None"
+
+
+def _slotted(cls: type, names: tuple[str, ...]) -> type:
+    """The class again, with ``__slots__`` for its new fields (`_add_slots`)."""
+    body = dict(cls.__dict__)
+    inherited = {s for base in cls.__mro__[1:-1] for s in base.__dict__.get("__slots__", ())}
+    body["__slots__"] = tuple(n for n in names if n not in inherited)
+    for name in names:
+        body.pop(name, None)
+    body.pop("__dict__", None)
+    body.pop("__weakref__", None)
+    qualname = cls.__qualname__
+    new = type(cls)(cls.__name__, cls.__bases__, body)
+    new.__qualname__ = qualname
+    new.__getstate__ = _getstate
+    new.__setstate__ = _setstate
+    return new
+
+
+def _init_function(cls: type, fields: list[Field]) -> Callable:
+    """`__init__` as `dataclasses._init_fn` writes it for a frozen, slotted class without
+    pseudo-fields or keyword-only fields."""
+    self_name = "__dataclass_self__" if any(f.name == "self" for f in fields) else "self"
+    names: dict[str, Any] = {f"_type_{f.name}": f.type for f in fields}
+    names.update(
+        MISSING=MISSING,
+        _HAS_DEFAULT_FACTORY=_HAS_DEFAULT_FACTORY,
+        __dataclass_builtins_object__=object,
+    )
+    body = [line for f in fields if (line := _field_init(f, names, self_name))]
+    if hasattr(cls, "__post_init__"):
+        body.append(f"{self_name}.__post_init__()")
+    params = ",".join([self_name, *(_init_param(f) for f in fields if f.init)])
+    names["_return_type"] = None
+    lines = "\n".join(f"  {b}" for b in body or ["pass"])
+    text = (
+        f"def __create_fn__({', '.join(names)}):\n"
+        f" def __init__({params})->_return_type:\n{lines}\n return __init__"
+    )
+    module = sys.modules.get(cls.__module__)
+    scope: dict[str, Any] = {}
+    exec(INIT_CODE.code(text), module.__dict__ if module else {}, scope)  # noqa: S102 - our text
+    return scope["__create_fn__"](**names)
+
+
+def _field_init(f: Field, names: dict[str, Any], self_name: str) -> str | None:
+    """The line of ``__init__`` setting field `f` (`dataclasses._field_init`, frozen, slots)."""
+    default_name = f"_dflt_{f.name}"
+    if f.default_factory is not MISSING:
+        names[default_name] = f.default_factory
+        if f.init:
+            value = f"{default_name}() if {f.name} is _HAS_DEFAULT_FACTORY else {f.name}"
+        else:
+            value = f"{default_name}()"
+    elif f.init:
+        if f.default is not MISSING:
+            names[default_name] = f.default
+        value = f.name
+    elif f.default is not MISSING:
+        names[default_name] = f.default
+        value = default_name
+    else:
+        return None
+    return f"__dataclass_builtins_object__.__setattr__({self_name},{f.name!r},{value})"
+
+
+def _init_param(f: Field) -> str:
+    if f.default is MISSING and f.default_factory is MISSING:
+        default = ""
+    elif f.default is not MISSING:
+        default = f"=_dflt_{f.name}"
+    else:
+        default = "=_HAS_DEFAULT_FACTORY"
+    return f"{f.name}:_type_{f.name}{default}"
+
+
+# ------------------------------------------------------------------ the shared methods
+def _shape_of(fields: Any, before_slots: type) -> _Shape:
+    fields = tuple(fields)
+    return _Shape(
+        _values(tuple(f.name for f in fields if f.compare)),
+        _values(tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash))),
+        tuple(f.name for f in fields if f.repr),
+        frozenset(f.name for f in fields),
+        before_slots,
+    )
 
 
 def _values(names: tuple[str, ...]) -> Callable[[Any], tuple]:
@@ -110,3 +358,26 @@ def _hash(self: Any) -> int:
 def _repr(self: Any) -> str:
     shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _shape(self.__class__).shown)
     return f"{self.__class__.__qualname__}({shown})"
+
+
+def _setattr(self: Any, name: str, value: Any) -> None:
+    shape = _shape(type(self))
+    if type(self) is shape.before_slots or name in shape.names:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+    super(shape.before_slots, self).__setattr__(name, value)
+
+
+def _delattr(self: Any, name: str) -> None:
+    shape = _shape(type(self))
+    if type(self) is shape.before_slots or name in shape.names:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+    super(shape.before_slots, self).__delattr__(name)
+
+
+def _getstate(self: Any) -> list:
+    return [getattr(self, f.name) for f in dataclasses.fields(self)]
+
+
+def _setstate(self: Any, state: list) -> None:
+    for f, value in zip(dataclasses.fields(self), state):
+        object.__setattr__(self, f.name, value)

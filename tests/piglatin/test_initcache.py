@@ -1,0 +1,89 @@
+"""piglatin.model.initcache: compiled texts are kept as marshal data keyed by the interpreter
+build and the text; a damaged, foreign or missing file means compiling, never an error."""
+
+from __future__ import annotations
+
+import marshal
+import sys
+
+import pytest
+
+from piglatin.model import initcache
+from piglatin.model.initcache import CodeCache
+
+TEXT = "def __create_fn__(x):\n def f(a:x)->None:\n  return a + 1\n return f\n"
+
+
+@pytest.fixture
+def cache_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("MINIHADOOP_NO_CODE_CACHE", raising=False)
+    return tmp_path
+
+
+def run(code) -> int:
+    scope: dict = {}
+    exec(code, {}, scope)  # noqa: S102 - test text
+    fn = scope["__create_fn__"](int)
+    assert fn.__annotations__ == {"a": int, "return": None}  # no inherited __future__ flags
+    return fn(1)
+
+
+def forbid_compiling(monkeypatch) -> None:
+    def refuse(*args, **kwargs):
+        raise AssertionError("compiled")
+
+    monkeypatch.setattr(initcache, "compile", refuse, raising=False)
+
+
+def test_a_saved_text_is_loaded_by_the_next_process_without_compiling(cache_home, monkeypatch):
+    first = CodeCache("t")
+    assert run(first.code(TEXT)) == 2
+    first.save()
+    assert first.path().parent == cache_home / "minihadoop"
+    forbid_compiling(monkeypatch)
+    again = CodeCache("t")
+    code = again.code(TEXT)
+    assert run(code) == 2
+    assert code.co_code == compile(TEXT, "<string>", "exec", dont_inherit=True).co_code
+
+
+def test_a_damaged_file_is_compiled_around_and_rewritten(cache_home):
+    cache = CodeCache("t")
+    cache.path().parent.mkdir(parents=True)
+    cache.path().write_bytes(b"\x00not marshal data")
+    assert run(cache.code(TEXT)) == 2
+    cache.save()
+    assert TEXT in marshal.loads(cache.path().read_bytes())
+
+
+def test_entries_that_are_not_code_are_ignored(cache_home):
+    cache = CodeCache("t")
+    cache.path().parent.mkdir(parents=True)
+    cache.path().write_bytes(marshal.dumps({TEXT: "not code", "other": 3}))
+    assert run(cache.code(TEXT)) == 2
+
+
+def test_another_interpreter_build_uses_another_file(cache_home, monkeypatch):
+    here = CodeCache("t").path()
+    monkeypatch.setattr(sys, "version", sys.version + " (another build)")
+    assert CodeCache("t").path() != here
+
+
+def test_the_cache_can_be_turned_off(cache_home, monkeypatch):
+    monkeypatch.setenv("MINIHADOOP_NO_CODE_CACHE", "1")
+    cache = CodeCache("t")
+    assert run(cache.code(TEXT)) == 2
+    cache.save()
+    assert not cache.path().exists()
+
+
+def test_an_unwritable_directory_means_no_cache(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # a file: no directory under it
+    monkeypatch.delenv("MINIHADOOP_NO_CODE_CACHE", raising=False)
+    cache = CodeCache("t")
+    assert run(cache.code(TEXT)) == 2
+    cache.save()  # no error
+    assert not cache.path().exists()
