@@ -55,6 +55,7 @@ __all__ = [
     "row_encoder",
     "single_finals",
     "text_line_tail",
+    "text_lines",
 ]
 
 RecordFn = Callable[[tuple], Any]
@@ -881,6 +882,25 @@ _LINE_NAMES = {
     "_bag": data.format_bag,
     "_tuple": data.format_tuple,
 }
+
+
+def text_lines(types: Sequence[DataType], sep: str) -> Callable[[list[tuple]], str | None]:
+    """PigStorage's lines of a batch of rows, as one text (lines joined by newlines): one
+    generated comprehension with `text_line_tail`'s conversions inline. None when a row is
+    not `types` wide or holds a value written as raw bytes: the caller formats that batch
+    row by row."""
+    gen = _Generator(None)
+    names = [f"t{i}" for i in range(len(types))]
+    fields = [_FIELD_TEMPLATES.get(t, _OTHER).format(x=x) for t, x in zip(types, names)]
+    joined = f" + {gen.literal(sep)} + ".join(fields) or "''"
+    gen.ns.update(_LINE_NAMES)
+    targets = "".join(n + ", " for n in names) or "()"
+    gen.emit(0, "def lines(rows):")
+    gen.emit(1, "try:")
+    gen.emit(2, f"return '\\n'.join([{joined} for {targets} in rows])")
+    gen.emit(1, "except (_NotText, TypeError, ValueError):  # a raw bytes field, another width")
+    gen.emit(2, "return None")
+    return Pipeline("lines", "\n".join(gen.lines) + "\n", gen.ns).function()
 
 
 def text_line_tail(

@@ -27,6 +27,7 @@ from piglatin.back.codegen import (
     TextPassThrough,
     key_encoder,
     row_encoder,
+    text_lines,
 )
 from piglatin.back.exprs import key_bytes
 from piglatin.back.joinkeys import has_null, width
@@ -36,6 +37,7 @@ from piglatin.back.physical import Compiler, chain_functions
 from piglatin.back.spillbag import CHECK_ROWS, BagBudget, RowBuffer, group_bags, product_rows
 from piglatin.back.storage import pack_value, unpacker
 from piglatin.model import data
+from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
 from piglatin.plan.exprs import columns
 
@@ -386,7 +388,7 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
         raise NotImplementedError(kind)
 
     if kind in ("join", "cross"):
-        lines = _bulk_lines(chain, stages, job.text_separator) if text else None
+        lines = _bulk_lines(chain, stages, job.store_line) if text else None
         return _join_reducer(make, run, lines)
 
     def reduce(key, values):
@@ -402,35 +404,34 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
 
 
 def _join_reducer(
-    make: Callable, run: Callable, lines: Callable[[list], Iterator[str]] | None
+    make: Callable, run: Callable, lines: Callable[[list], str | None] | None
 ) -> Callable:
     """Joined rows come in batches (one per streamed row); with `lines` a batch becomes one
-    text record of C-level joined lines, else each row runs through the reduce chain."""
+    text record of its joined lines, else (or when `lines` cannot write the batch) each row
+    runs through the reduce chain."""
 
     def reduce(key, values):
         for rows in make(key, values):
             if type(rows) is str:  # lines made by the join itself (joinlines.SideTexts)
                 yield None, rows
                 continue
-            if lines is not None:
-                try:
-                    yield None, "\n".join(lines(rows))
-                    continue
-                except (TypeError, IndexError):  # a field not a str, a short row: row by row
-                    pass
+            if lines is not None and (text := lines(rows)) is not None:
+                yield None, text
+                continue
             yield from _chain(map(run, rows))
 
     return reduce
 
 
 def _bulk_lines(
-    chain: list[L.LogicalOperator], stages: list, sep: str | None
-) -> Callable[[list], Iterator[str]] | None:
-    """rows -> their text lines, C-level (``map`` of itemgetters and ``str.join``), when every
-    stage is the identity or a projection of several columns and the output is delimited
-    chararrays (`sep`); a row it cannot join (a field not a str, a short row) makes the caller
-    run the batch row by row."""
-    if sep is None:
+    chain: list[L.LogicalOperator], stages: list, line: StoreLine | None
+) -> Callable[[list], str | None] | None:
+    """rows -> their PigStorage lines as one text, when every stage is the identity or a
+    projection of several columns and the job stores PigStorage lines (`line`): C-level
+    (``map`` of itemgetters and ``str.join``) for chararrays only, else one generated
+    comprehension per batch (`codegen.text_lines`). None for a batch it cannot write (a
+    field of another type, a short row): the caller runs that batch row by row."""
+    if line is None:
         return None
     getters = []
     for op, stage in zip(chain, stages, strict=True):
@@ -440,12 +441,21 @@ def _bulk_lines(
         if cols is None or len(cols) < 2:
             return None
         getters.append(itemgetter(*cols))
-    join = sep.join
+    if all(t is DataType.CHARARRAY for t in line.types):
+        join = line.sep.join
 
-    def lines(rows: list) -> Iterator[str]:
-        for get in getters:
-            rows = map(get, rows)
-        return map(join, rows)
+        def text(rows: list) -> Any:
+            return "\n".join(map(join, rows))
+    else:
+        text = text_lines(line.types, line.sep)
+
+    def lines(rows: list) -> str | None:
+        try:
+            for get in getters:
+                rows = list(map(get, rows))
+            return text(rows)
+        except (TypeError, IndexError):  # a field not a str, a short row
+            return None
 
     return lines
 
