@@ -216,7 +216,7 @@ def generate_map_pipeline(
     compiler: Any,
     rest_from: Callable[[int], RecordFn],
     sides: Mapping[str, ReplicatedTable] | None = None,
-    keyed: KeyedTail | AggTail | DistinctTail | None = None,
+    keyed: KeyedTail | AggTail | DistinctTail | StoreLine | None = None,
     carried: TextPassThrough | None = None,
 ) -> Pipeline:
     """The pipeline: `source`'s columns through `ops` (the first ones it can inline; from
@@ -303,7 +303,9 @@ class _Generator:
                 self.agg_output(keyed, cols, depth, tail)
             elif isinstance(keyed, DistinctTail):
                 self.distinct_output(keyed, cols, depth)
-            elif keyed is not None:
+            elif isinstance(keyed, StoreLine) and len(cols) == len(keyed.types):
+                self.store_output(keyed, cols, depth, tail)
+            elif isinstance(keyed, KeyedTail):
                 self.keyed_output(keyed, cols, depth)
             else:
                 self.emit(depth, f"_out += {self.const('tail', tail)}({self.row(cols)})")
@@ -433,6 +435,17 @@ class _Generator:
             self.emit(depth + 1, "continue")
         suffix = f" + {keyed.suffix!r}" if keyed.suffix else ""
         self.emit(depth, f"_out.append(({key_bytes}{suffix}, {value}))")
+
+    def store_output(self, line: StoreLine, cols: list[str], depth: int, tail: RecordFn) -> None:
+        """Append a map-only job's stored line (`text_line_tail`'s conversions inline); a
+        field written as raw bytes sends the row to the closure tail."""
+        self.ns.update(_LINE_NAMES)
+        fields = [_FIELD_TEMPLATES.get(t, _OTHER).format(x=x) for t, x in zip(line.types, cols)]
+        joined = f" + {self.literal(line.sep)} + ".join(fields) or "''"
+        self.emit(depth, "try:")
+        self.emit(depth + 1, f"_out.append((None, {joined}))")
+        self.emit(depth, "except _NotText:")
+        self.emit(depth + 1, f"_out += {self.const('tail', tail)}({self.row(cols)})")
 
     def distinct_output(self, tail: DistinctTail, cols: list[str], depth: int) -> None:
         """Append a DISTINCT input's row unless this task wrote it already (`DistinctTail`)."""

@@ -173,14 +173,29 @@ def make_reader(
     return Reader(loader.line_parser(), pushed, width, text)
 
 
+def store_line_of(plan: L.LogicalPlan, spec: JobSpec) -> CG.StoreLine | None:
+    """How the job's STORE writes a row when it is PigStorage without options and a
+    schema; None otherwise."""
+    op = plan.op(spec.store) if spec.store else None
+    if not isinstance(op, L.LOStore) or op.schema is None:
+        return None
+    storer = get_storer(op.func.name, [str(a) for a in op.func.args])
+    if type(storer) is not PigStorage or storer.options:
+        return None
+    storer.with_schema(op.schema)
+    return CG.StoreLine(tuple(f.type for f in op.schema), storer.delimiter, storer.format)
+
+
 def map_inline_tail(
     plan: L.LogicalPlan, spec: JobSpec, tag: int, min_reduction: int = AG.MIN_REDUCTION
-) -> CG.KeyedTail | CG.AggTail | CG.DistinctTail | None:
+) -> CG.KeyedTail | CG.AggTail | CG.DistinctTail | CG.StoreLine | None:
     """The inline form of input `tag`'s map tail, if it has one: a GROUP/JOIN input's keyed
-    records or a DISTINCT input's rows (`reducers.keyed_tail`), or a combined GROUP's fold
-    (`aggregates.inline_tail`)."""
+    records or a DISTINCT input's rows (`reducers.keyed_tail`), a combined GROUP's fold
+    (`aggregates.inline_tail`), or a map-only job's stored PigStorage lines."""
     if spec.kind == "group" and spec.combine:
         return AG.inline_tail(plan, spec, min_reduction)
+    if not spec.op and spec.kind != "index":
+        return store_line_of(plan, spec)
     return R.keyed_tail(plan, spec, tag)
 
 
@@ -193,7 +208,7 @@ def generate_map_code(
     tail: Callable[[tuple], Any],
     compiler: Compiler,
     sides: dict[str, ReplicatedTable],
-    keyed: CG.KeyedTail | CG.AggTail | CG.DistinctTail | None = None,
+    keyed: CG.KeyedTail | CG.AggTail | CG.DistinctTail | CG.StoreLine | None = None,
     carried: CG.TextPassThrough | None = None,
     presplit: bool = False,
 ) -> CG.Pipeline | None:
@@ -438,16 +453,7 @@ class PigJob(Job):
         return line.sep
 
     def _store_line(self) -> CG.StoreLine | None:
-        """How the job's STORE writes a row when it is PigStorage without options and a
-        schema; None otherwise."""
-        op = self.plan.op(self.spec.store) if self.spec.store else None
-        if not isinstance(op, L.LOStore) or op.schema is None:
-            return None
-        storer = get_storer(op.func.name, [str(a) for a in op.func.args])
-        if type(storer) is not PigStorage or storer.options:
-            return None
-        storer.with_schema(op.schema)
-        return CG.StoreLine(tuple(f.type for f in op.schema), storer.delimiter, storer.format)
+        return store_line_of(self.plan, self.spec)
 
     def _tail(self) -> Callable[[tuple], list]:
         """t -> [(key, value)] written by the output format (store or intermediate)."""
