@@ -33,14 +33,14 @@ from collections.abc import Callable, Collection, Sequence
 
 from piglatin.model.textcomplex import carried_text_pattern
 
-_INT = "(?:0|-?[1-9][0-9]{0,8})"
-_LONG = "(?:0|-?[1-9][0-9]{0,17})"
+_INT = "(?:-?[1-9][0-9]{0,8}+|0)"
+_LONG = "(?:-?[1-9][0-9]{0,17}+|0)"
 # the lookahead bounds the length (3 to 16 characters of the number); then either an integer
 # part of 1-7 digits and a fraction, or 0 and a fraction whose first non-zero digit is
 # within its first three (at least 0.001)
 _DOUBLE = (
-    r"(?=[-.0-9]{3,16}(?![-.0-9]))-?"
-    r"(?:[1-9][0-9]{0,6}\.(?:0|[0-9]*[1-9])|0\.(?=0{0,2}[1-9])[0-9]*[1-9])"
+    r"(?=[-.0-9]{3,16}+(?![-.0-9]))-?"
+    r"(?:[1-9][0-9]{0,6}+\.(?:[0-9]*[1-9]|0)|0\.(?=0{0,2}[1-9])[0-9]*[1-9])"
 )
 _NUMBERS = {"int": _INT, "long": _LONG, "double": _DOUBLE}
 _NUMBER_CHARS = frozenset("0123456789.-")
@@ -78,6 +78,6 @@ def field_pattern(
         number = _NUMBERS.get(type_name)
         if number is None or delimiter in _NUMBER_CHARS:
             return None
-        return f"(?:{number})?"
+        return f"(?:{number})?+"
     pattern = carried_text_pattern(ok, delimiter, tag)
-    return None if pattern is None else f"(?:{pattern})?"
+    return None if pattern is None else f"(?:{pattern})?+"
