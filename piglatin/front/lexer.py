@@ -1,13 +1,13 @@
 """Pig Latin's tokens for the LALR parser: Lark's contextual lexing, without a scanner per state.
 
-Owns: `parse_tokens`, which parses a text with a `lark.Lark` LALR parser (built with
-``lexer="contextual"``) by feeding its public interactive parser the tokens Lark's contextual
-lexer would give: in each parser state only the terminals that state accepts are tried (with
-the ignored ones and those the post-lexer always accepts), the first in Lark's terminal order
-whose pattern matches at the position wins, and a keyword matched by a word pattern (IDENT,
-FUNC_NAME, ...) of the same priority is retyped as Lark's "unless" rule does. The errors are
-Lark's own (`UnexpectedCharacters`, and `UnexpectedToken` when a terminal of another state
-would match there), with the same fields.
+Owns: `parse_tokens`, which parses a text with a `lark.Lark` LALR parser (whatever lexer it was
+built with: it is not used) by feeding its public interactive parser the tokens Lark's
+contextual lexer would give: in each parser state only the terminals that state accepts are
+tried (with the ignored ones and those the post-lexer always accepts), the first in Lark's
+terminal order whose pattern matches at the position wins, and a keyword matched by a word
+pattern (IDENT, FUNC_NAME, ...) of the same priority is retyped as Lark's "unless" rule does.
+The errors are Lark's own (`UnexpectedCharacters`, and `UnexpectedToken` when a terminal of
+another state would match there), with the same fields.
 Must not touch: the grammar, the trees the parser builds, the wording of syntax errors
 (parser.py).
 
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,13 +32,47 @@ from lark.lexer import TerminalDef
 __all__ = ["parse_tokens"]
 
 
+#: a terminal's pattern as a function: the text it matches at a position, or None
+Match = Callable[[str, int], "str | None"]
+
+
 @dataclass(frozen=True)
 class _Matcher:
-    """One parser state's terminals in the order they are tried: (name, compiled pattern,
-    the keywords it turns into when its text is one of them)."""
+    """One parser state's terminals in the order they are tried: (name, its pattern, the
+    keywords it turns into when its text is one of them)."""
 
-    order: tuple[tuple[str, re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...]], ...]
+    order: tuple[tuple[str, Match, tuple[tuple[str, Match], ...]], ...]
     allowed: frozenset[str]  # what an UnexpectedCharacters says was expected
+
+
+def _regex_match(pattern: re.Pattern[str]) -> Match:
+    def match(text: str, pos: int) -> str | None:
+        m = pattern.match(text, pos)
+        return None if m is None else m.group(0)
+
+    return match
+
+
+def _literal_match(t: TerminalDef) -> Match | None:
+    """A keyword or punctuation terminal (``"load"i``, ``";"``) matched without a regex: the
+    same answers as its pattern's, which is compiled only for a piece of text that is not
+    ASCII (Unicode case folding: ``ſ`` matches ``s``). None for any other terminal."""
+    p = t.pattern
+    value = p.value
+    if p.type != "str" or not set(p.flags) <= {"i"} or not value.isascii() or not value:
+        return None
+    if "i" not in p.flags:
+        return lambda text, pos: value if text.startswith(value, pos) else None
+    size, folded = len(value), value.lower()
+    regex = functools.cache(lambda: _regex_match(re.compile(p.to_regexp())))
+
+    def match(text: str, pos: int) -> str | None:
+        piece = text[pos : pos + size]
+        if piece.isascii():
+            return piece if piece.lower() == folded else None
+        return regex()(text, pos)
+
+    return match
 
 
 class _Terminals:
@@ -49,6 +83,7 @@ class _Terminals:
         self.ignore = frozenset(parser.lexer_conf.ignore)
         self.always = frozenset(always_accept)
         self.compiled: dict[str, re.Pattern[str]] = {}
+        self.matches: dict[str, Match] = {}
         self.matchers: dict[frozenset[str], _Matcher] = {}
         self.by_state: dict[int, _Matcher] = {}
 
@@ -62,6 +97,14 @@ class _Terminals:
         if p is None:
             p = self.compiled[t.name] = re.compile(t.pattern.to_regexp())
         return p
+
+    def match(self, t: TerminalDef) -> Match:
+        """The terminal's pattern as a `Match` (a literal needs no regex: ~87 of the ~100)."""
+        m = self.matches.get(t.name)
+        if m is None:
+            m = _literal_match(t) or _regex_match(self.pattern(t))
+            self.matches[t.name] = m
+        return m
 
     def matcher(self, accepts: frozenset[str]) -> _Matcher:
         found = self.matchers.get(accepts)
@@ -85,15 +128,14 @@ class _Terminals:
             for s in strings:  # Lark's _create_unless: keywords this pattern also matches
                 if s.priority != t.priority:
                     continue
-                m = self.pattern(t).match(s.pattern.value)
-                if m is not None and m.group(0) == s.pattern.value:
-                    unless.append((s.name, self.pattern(s)))
+                if self.match(t)(s.pattern.value, 0) == s.pattern.value:
+                    unless.append((s.name, self.match(s)))
                     if set(s.pattern.flags) <= set(t.pattern.flags):
                         embedded.add(s.name)
             order.append((t.name, tuple(unless)))
         unless_of = dict(order)
         tried = tuple(
-            (t.name, self.pattern(t), unless_of.get(t.name, ()))
+            (t.name, self.match(t), unless_of.get(t.name, ()))
             for t in terms
             if t.name not in embedded
         )
@@ -146,12 +188,11 @@ def parse_tokens(parser: Lark, text: str, start: str) -> Any:
 
 
 def _match(matcher: _Matcher, text: str, pos: int) -> tuple[str, str] | None:
-    for name, pattern, unless in matcher.order:
-        m = pattern.match(text, pos)
-        if m is not None:
-            value = m.group(0)
-            for keyword, kp in unless:
-                if kp.fullmatch(value):
+    for name, match, unless in matcher.order:
+        value = match(text, pos)
+        if value is not None:
+            for keyword, keyword_match in unless:
+                if keyword_match(value, 0) == value:
                     return keyword, value
             return name, value
     return None

@@ -45,10 +45,14 @@ class _IdentEverywhere:
 
 @functools.cache
 def _lark() -> Lark:
+    """The LALR parser. Its tables do not depend on the lexer Lark is given, and Lark's own
+    lexer is never run (lexer.py lexes, contextually, and feeds the tokens): "basic" is the
+    one Lark builds fastest when it loads the cached tables (its "contextual" lexer builds a
+    lexer object for each of the ~550 parser states, about 15 ms per command)."""
     return cached_lark(
         _GRAMMAR.read_text(),
         parser="lalr",
-        lexer="contextual",
+        lexer="basic",
         postlex=_IdentEverywhere(),
         propagate_positions=True,
         maybe_placeholders=True,
