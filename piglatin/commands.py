@@ -6,9 +6,8 @@ Owns: running those statements for a `launcher.PigServer` session — `run` shar
 local files, a few commands, in local mode). A command that fails (an `sh` command's non-zero
 exit, an `fs` command's error) raises CommandFailedError naming it and its own message, as
 Pig's "sh command '...' failed" (a script stops there; grunt reports it and goes on).
-`check_udf_file` loads a REGISTERed Python file once in the client, as Pig evaluates a Jython
-script at REGISTER, so a missing file, a syntax error or a failing import is reported at the
-REGISTER with the user's file, line and message; `check_storage_funcs` instantiates a plan's
+`check_udf_file` (functions.udf's, re-exported) loads a REGISTERed Python file once in the
+client, as Pig evaluates a Jython script at REGISTER; `check_storage_funcs` instantiates a plan's
 LOAD and STORE functions in the client before its jobs run, as Pig does when it builds the
 plan. Must not touch: building or running plans.
 """
@@ -21,7 +20,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from piglatin.errors import CommandFailedError, PigError, user_code_error
+from piglatin.errors import CommandFailedError, PigError
+from piglatin.functions.udf import check_udf_file  # REGISTER's check, here for the launcher
 
 __all__ = ["check_storage_funcs", "check_udf_file", "fs", "run_command"]
 
@@ -88,30 +88,6 @@ def _sh(server: Any, args: str) -> None:
 def _last_line(text: str) -> str:
     lines = [ln for ln in text.strip().splitlines() if ln.strip()]
     return f": {lines[-1].strip()}" if lines else ""
-
-
-def check_udf_file(path: str) -> None:
-    """Load the REGISTERed Python file `path` in the client (a throwaway module, with the
-    UDF decorators defined); raise PigError 101 when it is missing, a UserCodeError at the
-    user's line when it does not compile or import."""
-    import types
-
-    from piglatin.functions import udf
-
-    if not os.path.isfile(path):
-        raise PigError(
-            f"Local file '{path}' does not exist; check the path given to REGISTER "
-            "(relative paths are from the directory pig runs in)",
-            code=101,
-        )
-    module = types.ModuleType("_pig_udf_check")
-    module.__file__ = path
-    module.__dict__.update(udf.decorators())
-    try:
-        code = compile(Path(path).read_bytes(), path, "exec")
-        exec(code, module.__dict__)  # noqa: S102 - the user's own UDF file, as Pig runs it
-    except Exception as e:  # noqa: BLE001 - any failure of the user's code is theirs
-        raise user_code_error(e, path) from None
 
 
 def check_storage_funcs(plan: Any) -> None:

@@ -346,7 +346,7 @@ class Functions:
             path = Path(self.base_dir or ".") / self.namespaces[ns]
             names = python_names(path)
             if names is not None and short not in names:  # as Pig: no such function there
-                from piglatin.commands import check_udf_file
+                from piglatin.functions.udf import check_udf_file
 
                 check_udf_file(str(path))  # a file that does not load: that error first
                 hint = suggest(name, [f"{ns}.{n}" for n in sorted(names)])
