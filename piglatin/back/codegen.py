@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from piglatin.back.exprs import CMP, caster
-from piglatin.back.joinkeys import ReplicatedTable, has_null
+from piglatin.back.joinkeys import MergeRuns, ReplicatedTable, has_null
 from piglatin.back.storage import TextFields
 from piglatin.model import data
 from piglatin.model.carriedline import line_pattern
@@ -215,7 +215,7 @@ def generate_map_pipeline(
     tail: RecordFn,
     compiler: Any,
     rest_from: Callable[[int], RecordFn],
-    sides: Mapping[str, ReplicatedTable] | None = None,
+    sides: Mapping[str, ReplicatedTable | MergeRuns] | None = None,
     keyed: KeyedTail | AggTail | DistinctTail | StoreLine | None = None,
     carried: TextPassThrough | None = None,
 ) -> Pipeline:
@@ -250,7 +250,9 @@ def _whole_line(tf: TextFields, line: StoreLine, keys: Collection[int]) -> re.Pa
 
 
 class _Generator:
-    def __init__(self, compiler: Any, sides: Mapping[str, ReplicatedTable] | None = None) -> None:
+    def __init__(
+        self, compiler: Any, sides: Mapping[str, ReplicatedTable | MergeRuns] | None = None
+    ) -> None:
         self.comp = compiler
         self.sides = sides or {}
         self.ns: dict[str, Any] = {}
@@ -624,7 +626,11 @@ class _Generator:
         if isinstance(op, L.LOForEach) and not op.nested and op.generate:
             return self.foreach(op, cols, depth, rest)
         side = self.sides.get(op.op_id)
-        if isinstance(op, L.LOJoin) and side is not None and len(side.tables) == 1 and side.pad:
+        if not isinstance(op, L.LOJoin) or not side or not side.pad:
+            return None
+        if isinstance(side, MergeRuns) and op.strategy == "merge" and len(op.inputs) == 2:
+            return self.merge_join(op, side, cols, depth, rest)
+        if isinstance(side, ReplicatedTable) and len(side.tables) == 1:
             return self.replicated_join(op, side, cols, depth, rest)
         return None
 
@@ -656,13 +662,26 @@ class _Generator:
         table = self.const("table", side.tables[0])
         ms = self.fresh("_ms")
         self.emit(depth, f"{ms} = None if {null} else {table}.get({key})")
+        return self.matched_rows(ms, side.pad, side.left_outer, cols, depth, rest)
+
+    def merge_join(self, op: L.LOJoin, side, cols, depth, rest) -> tuple[list[str], int]:
+        """Ask the merge cursor for the key's run of right rows; each (or, for a left outer
+        join's unmatched row, nulls) continues the pipeline inside the loop."""
+        key, null = self.join_key(op.keys[0], cols, depth)
+        ms = self.fresh("_ms")
+        self.emit(depth, f"{ms} = None if {null} else {self.const('run', side.run)}({key})")
+        return self.matched_rows(ms, side.pad, side.left_outer, cols, depth, rest)
+
+    def matched_rows(self, ms, pad, left_outer, cols, depth, rest) -> tuple[list[str], int]:
+        """The loop over a map-side join's matched right rows `ms` (padded when none match
+        and the join is left outer), their columns after `cols`."""
         self.emit(depth, f"if not {ms}:")
-        if side.left_outer:
-            self.emit(depth + 1, f"{ms} = {self.const('pad', [side.pad])}")
+        if left_outer:
+            self.emit(depth + 1, f"{ms} = {self.const('pad', [pad])}")
         else:
             self.emit(depth + 1, "continue")
         m = self.fresh("_m")
-        width = len(side.pad)
+        width = len(pad)
         self.emit(depth, f"for {m} in {ms}:")
         self.misfit(depth + 1, m, width, rest, f"{self.row(cols)} + {m}")
         inner = [self.fresh("c") for _ in range(width)]

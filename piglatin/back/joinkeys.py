@@ -1,19 +1,21 @@
 """What the back end's joins agree on: the rule that null keys never match (`has_null`),
-the width of an input's rows (`width`), and a replicated join's side inputs held in memory
-(`ReplicatedTable`), the contract between the join (mapjoins.py) and the generated map
-pipeline (codegen.py) that probes it.
+the width of an input's rows (`width`), a replicated join's side inputs held in memory
+(`ReplicatedTable`) and a merge join's cursor over its sorted right input (`MergeRuns`): the
+contracts between the joins (mapjoins.py) and the generated map pipeline (codegen.py) that
+probes them.
 
 Owns: these small shared definitions only. Must not touch: building tables or running joins.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from piglatin.plan import logical as L
 
-__all__ = ["ReplicatedTable", "has_null", "keys_by_value", "side_width", "width"]
+__all__ = ["MergeRuns", "ReplicatedTable", "has_null", "keys_by_value", "side_width", "width"]
 
 
 def width(job: Any, op: L.LogicalOperator, tag: int) -> int | None:
@@ -40,6 +42,18 @@ class ReplicatedTable:
     pad: tuple
     left_outer: bool
     by_value: bool = False
+
+
+@dataclass(frozen=True)
+class MergeRuns:
+    """A merge join's right input, read in key order as the sorted left rows ask: `run` of a
+    left key (never null) is the list of right rows with an equal key, possibly empty (a
+    ValueError when the left keys go down: the left input is not sorted); `pad` stands for
+    the right columns of a left outer join's unmatched row."""
+
+    run: Callable[[Any], list[tuple]]
+    pad: tuple
+    left_outer: bool
 
 
 # key types Python's == and hash compare as Pig does (no float: NaN, -0.0; no complex type)

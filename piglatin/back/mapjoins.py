@@ -13,12 +13,18 @@ from typing import Any
 
 from piglatin.back import sources as SRC
 from piglatin.back.codegen import key_encoder
-from piglatin.back.joinkeys import ReplicatedTable, has_null, keys_by_value, side_width
+from piglatin.back.joinkeys import (
+    MergeRuns,
+    ReplicatedTable,
+    has_null,
+    keys_by_value,
+    side_width,
+)
 from piglatin.back.storage import pack_value
 from piglatin.model import data
 from piglatin.plan import logical as L
 
-__all__ = ["index_tail", "merge_join", "replicated_join", "replicated_table"]
+__all__ = ["index_tail", "merge_join", "merge_runs", "replicated_join", "replicated_table"]
 
 
 def _side_rows(job: Any, op_id: str) -> Iterator[tuple]:
@@ -120,9 +126,25 @@ _NO_KEY = object()
 _PLAIN_KEYS = frozenset((str, int))
 
 
-def merge_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
+def merge_join(runs: MergeRuns, keyl: Callable[[tuple], Any]) -> Callable[[tuple], list]:
+    """A merge join's record function over `runs`: each left row with every right row of
+    its key (`keyl`: the left key of a row), or padded when the join is left outer."""
+    pad, left_outer, run = runs.pad, runs.left_outer, runs.run
+
+    def merge(t):
+        k = keyl(t)
+        matched = run(k) if not has_null(k) else None
+        if not matched:
+            return [t + pad] if left_outer else []
+        return [t + r for r in matched]
+
+    return merge
+
+
+def merge_runs(job: Any, op: L.LOJoin) -> MergeRuns:
     """Map-side merge of the sorted left split with the sorted right input, read from the
-    split the index says holds the first candidate key onwards."""
+    split the index says holds the first candidate key onwards: the `MergeRuns` a task's
+    generated pipeline and its closures share."""
     from bisect import bisect_left
 
     from mapred.io import InputSplit, get_input_format
@@ -133,13 +155,11 @@ def merge_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
     source = job.plan.op(info.source)
     parse = job.right_parser(source, info.chain)
     fmt_name = SRC.input_format_of(source)
-    keyl, keyr = job.compiler.key_fn(op.keys[0]), job.compiler.key_fn(op.keys[1])
+    keyr = job.compiler.key_fn(op.keys[1])
     # the same bytes as `data.sort_bytes`, each side's key fields encoded inline
     left_bytes = key_encoder([e.type for e in op.keys[0]])
     right_bytes = key_encoder([e.type for e in op.keys[1]])
-    left_outer = op.join_type == "left"
     width = len(job.plan.op(op.inputs[1]).schema or ())
-    pad = (None,) * width
     conf = job.context.conf
 
     def right_rows(start: int) -> Iterator[tuple[bytes, tuple]]:
@@ -173,25 +193,18 @@ def merge_join(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
         state["head"] = head
         return run
 
-    def merge(t):
-        k = keyl(t)
+    def run(k: Any) -> list:
         if k.__class__ in _PLAIN_KEYS and k == state["key"]:  # the left run goes on
-            run = state["run"]
-        else:
-            if has_null(k):
-                return [t + pad] if left_outer else []
-            kb = left_bytes(k)
-            if kb != state["kb"]:
-                if state["kb"] is not None and kb < state["kb"]:
-                    raise ValueError(
-                        "merge join: the left input is not sorted on the join key; "
-                        "sort it first or use the default hash join"
-                    )
-                state["kb"], state["run"] = kb, advance(kb)
-            state["key"] = k if k.__class__ in _PLAIN_KEYS else _NO_KEY
-            run = state["run"]
-        if not run:
-            return [t + pad] if left_outer else []
-        return [t + r for r in run]
+            return state["run"]
+        kb = left_bytes(k)
+        if kb != state["kb"]:
+            if state["kb"] is not None and kb < state["kb"]:
+                raise ValueError(
+                    "merge join: the left input is not sorted on the join key; "
+                    "sort it first or use the default hash join"
+                )
+            state["kb"], state["run"] = kb, advance(kb)
+        state["key"] = k if k.__class__ in _PLAIN_KEYS else _NO_KEY
+        return state["run"]
 
-    return merge
+    return MergeRuns(run, (None,) * width, op.join_type == "left")

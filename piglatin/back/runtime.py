@@ -28,7 +28,7 @@ from piglatin.back import aggregates as AG
 from piglatin.back import codegen as CG
 from piglatin.back import mapjoins as MJ
 from piglatin.back import reducers as R
-from piglatin.back.joinkeys import ReplicatedTable, keys_by_value, side_width
+from piglatin.back.joinkeys import MergeRuns, ReplicatedTable, keys_by_value, side_width
 from piglatin.back.mapgroups import KeyGroups, group_limit
 from piglatin.back.mrcompiler import JobSpec, MRJob
 from piglatin.back.physical import Compiler, WordCount, chain_functions, per_row
@@ -207,7 +207,7 @@ def generate_map_code(
     stages: list,
     tail: Callable[[tuple], Any],
     compiler: Compiler,
-    sides: dict[str, ReplicatedTable],
+    sides: dict[str, ReplicatedTable | MergeRuns],
     keyed: CG.KeyedTail | CG.AggTail | CG.DistinctTail | CG.StoreLine | None = None,
     carried: CG.TextPassThrough | None = None,
     presplit: bool = False,
@@ -237,6 +237,15 @@ def generate_map_code(
     )
 
 
+def _empty_side(plan: L.LogicalPlan, op: L.LOJoin) -> ReplicatedTable | MergeRuns:
+    """A map-side join's right input without rows, as EXPLAIN's generated code sees it."""
+    pad = (None,) * side_width(plan, op)
+    if op.strategy == "merge":
+        return MergeRuns(lambda k: [], pad, op.join_type == "left")
+    tables = tuple({} for _ in op.inputs[1:])
+    return ReplicatedTable(tables, pad, op.join_type == "left", keys_by_value(op))
+
+
 def explain_code(plan: L.LogicalPlan, jobs: list[MRJob], compiler: Compiler) -> str:
     """The generated map-side code of every job input, as EXPLAIN prints it (tails and
     operators it does not inline are named, not shown)."""
@@ -257,15 +266,10 @@ def explain_code(plan: L.LogicalPlan, jobs: list[MRJob], compiler: Compiler) -> 
                 _not_inlined if isinstance(op, L.LOJoin) else compiler.narrow(op, slot)
                 for op, slot in chain
             ]
-            sides = {  # empty tables of the right shape: the code does not depend on rows
-                op.op_id: ReplicatedTable(
-                    tuple({} for _ in op.inputs[1:]),
-                    (None,) * side_width(plan, op),
-                    op.join_type == "left",
-                    keys_by_value(op),
-                )
+            sides = {  # empty sides of the right shape: the code does not depend on rows
+                op.op_id: _empty_side(plan, op)
                 for op, _ in chain
-                if isinstance(op, L.LOJoin) and op.strategy == "replicated"
+                if isinstance(op, L.LOJoin) and op.strategy in ("replicated", "merge")
             }
             keyed = map_inline_tail(plan, job.spec, job.spec.inputs[index].tag)
             code = generate_map_code(
@@ -317,7 +321,8 @@ class PigJob(Job):
         self.emit = self._tail()
         self.text_separator = self._text_separator()
         self.state = R.MapState()
-        self.sides: dict[str, ReplicatedTable] = {}  # replicated joins' tables, by op id
+        # map-side joins' right inputs, by op id: replicated tables, merge cursors
+        self.sides: dict[str, ReplicatedTable | MergeRuns] = {}
         self._flushes: list[Callable[[], Any]] = []
         self._split_batches: dict[int, CG.SplitBatch] = {}  # with SPLIT_ONCE, by input
         self._ready = True
@@ -435,7 +440,10 @@ class PigJob(Job):
 
     def _narrow(self, op: L.LogicalOperator, slot: int) -> Any:
         if isinstance(op, L.LOJoin) and op.strategy == "merge":
-            return MJ.merge_join(self, op)
+            runs = self.sides.get(op.op_id)
+            if runs is None:
+                runs = self.sides[op.op_id] = MJ.merge_runs(self, op)
+            return MJ.merge_join(runs, self.compiler.key_fn(op.keys[0]))
         if isinstance(op, L.LOJoin):
             side = self.sides.get(op.op_id)
             if side is None:

@@ -222,3 +222,21 @@ def test_merge_join_of_chararray_keys_with_runs(tmp_path: Path, how: str) -> Non
         how="" if how == "inner" else "LEFT OUTER", using=" USING 'merge'"
     )
     assert _run(tmp_path, script) == _reference(left, right, how)
+
+
+@pytest.mark.parametrize("how", ["inner", "left"])
+@pytest.mark.parametrize("codegen", ["true", "false"])
+def test_merge_join_in_generated_code_and_in_closures(
+    tmp_path: Path, inputs, how: str, codegen: str
+) -> None:
+    """The generated map code asks the merge cursor (`joinkeys.MergeRuns`) for each left
+    row's run itself; with ``pig.codegen`` false the closures do. Both give the reference,
+    null keys (first in both inputs) and runs of equal keys included."""
+    from piglatin.launcher import explain_text
+
+    left, right = inputs
+    outer = "" if how == "inner" else "LEFT OUTER"
+    script = f"SET pig.codegen {codegen};\n" + SCRIPT.format(how=outer, using=" USING 'merge'")
+    assert _run(tmp_path, script) == _reference(left, right, how)
+    code = explain_text(script, cwd=str(tmp_path))
+    assert "_run" in code[code.index("Generated code") :]
