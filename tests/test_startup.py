@@ -22,8 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CACHE = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
 # fsspec and what it brings; the process executor's multiprocessing (an inline cluster starts no
 # child); the site-file parser (no *-site.xml here); the remote shuffle's thread pool; the
-# "Did you mean" matcher (errors only)
+# "Did you mean" matcher (errors only); the `regex` package Lark would take (front/larklib.py)
 WATCHED = (
+    "regex",
     "fsspec",
     "asyncio",
     "ssl",

@@ -21,11 +21,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import lark
 import msgpack
-from lark import Lark
-from lark.grammar import Rule
-from lark.lexer import TerminalDef
+
+from piglatin.front.larklib import Lark, Rule, TerminalDef, lark
 
 __all__ = ["cached_lark", "cache_dir"]
 
@@ -44,8 +42,7 @@ def cached_lark(grammar: str, postlex: Any = None, **options: Any) -> Lark:
     if os.environ.get("MINIHADOOP_NO_GRAMMAR_CACHE") == "1":
         return Lark(grammar, postlex=postlex, **options)
     key = hashlib.sha256(
-        repr((grammar, lark.__version__, sorted(options.items()), type(postlex).__name__))
-        .encode()
+        repr((grammar, lark.__version__, sorted(options.items()), type(postlex).__name__)).encode()
     ).hexdigest()[:24]
     path = cache_dir() / f"pig-grammar-{key}.msgpack"
     parser = _load(path, postlex)

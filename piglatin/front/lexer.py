@@ -25,9 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from lark import Lark, Token
-from lark.exceptions import UnexpectedCharacters, UnexpectedToken
-from lark.lexer import TerminalDef
+from piglatin.front.larklib import Lark, TerminalDef, Token, UnexpectedCharacters, UnexpectedToken
 
 __all__ = ["parse_tokens"]
 

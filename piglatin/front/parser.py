@@ -15,18 +15,20 @@ import functools
 import re
 from pathlib import Path
 
-from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import (
+from piglatin.errors import ParseError, PigError, SchemaError, suggest
+from piglatin.front import ast as A
+from piglatin.front.grammarcache import cached_lark
+from piglatin.front.larklib import (
+    Lark,
+    Token,
+    Transformer,
     UnexpectedCharacters,
     UnexpectedEOF,
     UnexpectedInput,
     UnexpectedToken,
     VisitError,
+    v_args,
 )
-
-from piglatin.errors import ParseError, PigError, SchemaError, suggest
-from piglatin.front import ast as A
-from piglatin.front.grammarcache import cached_lark
 from piglatin.front.lexer import parse_tokens
 from piglatin.model.schema import DataType, FieldSchema, Schema
 
