@@ -388,8 +388,11 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
         raise NotImplementedError(kind)
 
     if kind in ("join", "cross"):
-        lines = _bulk_lines(chain, stages, job.store_line) if text else None
-        return _join_reducer(make, run, lines)
+        if text:
+            batch = _bulk_lines(chain, stages, job.store_line)
+        else:
+            batch = _bulk_records(chain, stages, job.record_pack)
+        return _join_reducer(make, run, batch)
 
     def reduce(key, values):
         out = list(_chain(map(run, make(key, values))))
@@ -404,35 +407,27 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
 
 
 def _join_reducer(
-    make: Callable, run: Callable, lines: Callable[[list], str | None] | None
+    make: Callable, run: Callable, batch: Callable[[list], list | None] | None
 ) -> Callable:
-    """Joined rows come in batches (one per streamed row); with `lines` a batch becomes one
-    text record of its joined lines, else (or when `lines` cannot write the batch) each row
-    runs through the reduce chain."""
+    """Joined rows come in batches (one per streamed row); `batch` makes a batch's output
+    records at once, else (or when it cannot) each row runs through the reduce chain."""
 
     def reduce(key, values):
         for rows in make(key, values):
             if type(rows) is str:  # lines made by the join itself (joinlines.SideTexts)
                 yield None, rows
                 continue
-            if lines is not None and (text := lines(rows)) is not None:
-                yield None, text
+            if batch is not None and (records := batch(rows)) is not None:
+                yield from records
                 continue
             yield from _chain(map(run, rows))
 
     return reduce
 
 
-def _bulk_lines(
-    chain: list[L.LogicalOperator], stages: list, line: StoreLine | None
-) -> Callable[[list], str | None] | None:
-    """rows -> their PigStorage lines as one text, when every stage is the identity or a
-    projection of several columns and the job stores PigStorage lines (`line`): C-level
-    (``map`` of itemgetters and ``str.join``) for chararrays only, else one generated
-    comprehension per batch (`codegen.text_lines`). None for a batch it cannot write (a
-    field of another type, a short row): the caller runs that batch row by row."""
-    if line is None:
-        return None
+def _projections(chain: list[L.LogicalOperator], stages: list) -> list[Callable] | None:
+    """The itemgetters of a reduce chain that is only the identity and projections of
+    several columns; None for any other chain."""
     getters = []
     for op, stage in zip(chain, stages, strict=True):
         if stage is None:
@@ -441,7 +436,42 @@ def _bulk_lines(
         if cols is None or len(cols) < 2:
             return None
         getters.append(itemgetter(*cols))
-    if all(t is DataType.CHARARRAY for t in line.types):
+    return getters
+
+
+def _bulk_records(
+    chain: list[L.LogicalOperator], stages: list, pack: Callable[[tuple], Any] | None
+) -> Callable[[list], list | None] | None:
+    """rows -> their packed records, for a job writing rows for a later job (`pack`,
+    `PigJob.record_pack`) through a chain of projections; None for a batch with a short
+    row or a value `pack` refuses: the caller runs that batch row by row."""
+    getters = _projections(chain, stages) if pack is not None else None
+    if getters is None:
+        return None
+
+    def records(rows: list) -> list | None:
+        try:
+            for get in getters:
+                rows = list(map(get, rows))
+            return [(None, p) for p in map(pack, rows)]  # type: ignore[arg-type]
+        except (TypeError, IndexError, ValueError):
+            return None
+
+    return records
+
+
+def _bulk_lines(
+    chain: list[L.LogicalOperator], stages: list, line: StoreLine | None
+) -> Callable[[list], list | None] | None:
+    """rows -> one record of their PigStorage lines, when every stage is the identity or a
+    projection of several columns and the job stores PigStorage lines (`line`): C-level
+    (``map`` of itemgetters and ``str.join``) for chararrays only, else one generated
+    comprehension per batch (`codegen.text_lines`). None for a batch it cannot write (a
+    field of another type, a short row): the caller runs that batch row by row."""
+    getters = _projections(chain, stages) if line is not None else None
+    if getters is None:
+        return None
+    if all(t is DataType.CHARARRAY for t in line.types):  # type: ignore[union-attr]
         join = line.sep.join
 
         def text(rows: list) -> Any:
@@ -449,13 +479,14 @@ def _bulk_lines(
     else:
         text = text_lines(line.types, line.sep)
 
-    def lines(rows: list) -> str | None:
+    def lines(rows: list) -> list | None:
         try:
             for get in getters:
                 rows = list(map(get, rows))
-            return text(rows)
+            joined = text(rows)
         except (TypeError, IndexError):  # a field not a str, a short row
             return None
+        return None if joined is None else [(None, joined)]
 
     return lines
 

@@ -318,6 +318,7 @@ class PigJob(Job):
         self.compiler = Compiler(scalars, udfs, plan=self.plan)
         self.locations = conf.get(LOCATIONS) or {}
         self.store_line = self._store_line()
+        self.record_pack: Callable[[tuple], Any] | None = None  # set by `_tail`
         self.emit = self._tail()
         self.text_separator = self._text_separator()
         self.state = R.MapState()
@@ -470,6 +471,7 @@ class PigJob(Job):
         if op is None or isinstance(op, L.LODump):
             out_id = self.spec.output_op
             pack = R.packer(self.plan.op(out_id).schema if out_id in self.plan else None)
+            self.record_pack = pack  # rows may be packed in bulk (`reducers.reducer`)
             return lambda t: [(None, pack(t))]
         if self.store_line is not None:
             return _text_line(op.schema, self.store_line.sep, self.store_line.fmt)

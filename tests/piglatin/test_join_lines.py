@@ -68,3 +68,27 @@ def test_a_bytearray_field_takes_the_row_by_row_path(tmp_path: Path) -> None:
         J = JOIN L BY k LEFT OUTER, R BY k;
         STORE J INTO 'out';"""
     assert stored(tmp_path, left, right, script) == joined(left, right, True)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(left=LEFT, right=RIGHT)
+def test_joined_rows_packed_for_a_later_job(left, right) -> None:
+    """A join whose rows feed a GROUP writes them packed for the next job, a batch at a time
+    (`reducers._bulk_records`); the GROUP's sums are plain Python's."""
+    script = """L = LOAD 'l.txt' AS (k:chararray, x:double, n:int);
+        R = LOAD 'r.txt' AS (k:chararray, y:chararray);
+        J = JOIN L BY k, R BY k;
+        G = GROUP J BY R::y;
+        S = FOREACH G GENERATE group, COUNT(J), SUM(J.n);
+        STORE S INTO 'out';"""
+    groups: dict = {}
+    for k, _x, n in left:
+        for rk, y in right:
+            if k and rk == k:
+                count, total = groups.get(y or None, (0, None))
+                if n is not None:
+                    total = n if total is None else total + n
+                groups[y or None] = (count + 1, total)
+    want = sorted("\t".join(map(fmt, (y, c, t))) for y, (c, t) in groups.items())
+    with tempfile.TemporaryDirectory() as tmp:
+        assert stored(Path(tmp), left, right, script) == want
