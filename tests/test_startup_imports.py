@@ -89,9 +89,10 @@ def test_opening_a_local_file_does_not_load_fsspec_but_another_scheme_does(tmp_p
 
 def compiled_class_code(cache: str) -> int:
     """How many generated dataclass functions a fresh interpreter compiles or execs as text
-    while importing the syntax tree and the logical plan (their ~100 node classes)."""
+    while importing the syntax tree, the logical plan (their ~100 node classes), the builtin
+    functions' table, the builder and the lexer."""
     probe = (
-        "import builtins, piglatin.model.schema\n"
+        "import builtins, piglatin.model.schema, piglatin.front.larklib\n"
         "seen = []\n"
         "real_compile, real_exec = builtins.compile, builtins.exec\n"
         "def generated(src):\n"
@@ -104,7 +105,8 @@ def compiled_class_code(cache: str) -> int:
         "    if generated(src): seen.append(src)\n"
         "    return real_exec(src, *a, **k)\n"
         "builtins.compile, builtins.exec = compile_, exec_\n"
-        "import piglatin.front.ast, piglatin.plan.logical\n"
+        "import piglatin.front.ast, piglatin.plan.logical, piglatin.functions.builtins\n"
+        "import piglatin.front.builder, piglatin.front.lexer\n"
         "print(len(seen))\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "MINIHADOOP_NO_CODE_CACHE"}

@@ -33,6 +33,7 @@ from piglatin.errors import (
     suggest,
 )
 from piglatin.front import ast as A
+from piglatin.model.frozen import frozen_dataclass
 from piglatin.model.schema import (
     AmbiguousFieldError,
     DataType,
@@ -390,7 +391,7 @@ class Functions:
 
 
 # --------------------------------------------------------------- expressions
-@dataclass(frozen=True)
+@frozen_dataclass
 class Scope:
     """What names mean inside one expression: the input tuple's schema, the nested
     FOREACH aliases defined so far, and which input (for JOIN/COGROUP keys)."""

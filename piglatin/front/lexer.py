@@ -22,10 +22,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from piglatin.front.larklib import Lark, TerminalDef, Token, UnexpectedCharacters, UnexpectedToken
+from piglatin.model.frozen import frozen_dataclass
 
 __all__ = ["parse_tokens"]
 
@@ -34,7 +34,7 @@ __all__ = ["parse_tokens"]
 Match = Callable[[str, int], "str | None"]
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class _Matcher:
     """One parser state's terminals in the order they are tried: (name, its pattern, the
     keywords it turns into when its text is one of them)."""

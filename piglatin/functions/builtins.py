@@ -20,18 +20,19 @@ import math
 import random
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import chain
 from typing import Any
 
 from piglatin.model import data
 from piglatin.model.distinct import distinct_rows
+from piglatin.model.frozen import frozen_dataclass
 
 ReturnType = str | Callable[[list[str]], str]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class Builtin:
     name: str
     fn: Callable[..., Any]
