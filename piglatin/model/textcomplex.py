@@ -410,12 +410,13 @@ def _exact_bag(inner: Any, scalars: Scalars) -> Parser:
 # ------------------------------------------------------- text written back as it is read
 
 
-def carried_text_test(type_name: str, inner: Any) -> Callable[[str], bool] | None:
+def carried_text_test(type_name: str, inner: Any) -> Callable[[str], Any] | None:
     """A test of a non-empty field's text for a value of `type_name` (inner schema `inner`):
-    True only when reading the text warns nothing and Pig's text form of the value read
-    (`data.format_value`: `[k#v,...]`, `{([k#v]),...}`) is the text itself, so a job that
-    only carries the field may write its text unparsed. False means "parse it" (the text
-    may be fine, but is not a shape the test is sure of). None: no test for this type.
+    true (a regex match) only when reading the text warns nothing and Pig's text form of
+    the value read (`data.format_value`: `[k#v,...]`, `{([k#v]),...}`) is the text itself,
+    so a job that only carries the field may write its text unparsed. False (None) means
+    "parse it" (the text may be fine, but is not a shape the test is sure of). None: no
+    test for this type.
 
     Tested shapes: an untyped map (`map[]`: values bytearray) and a bag of tuples of one
     untyped map, flat (no bracket inside a value), with no empty key and no key twice
@@ -436,68 +437,42 @@ def _untyped_map(inner: Any) -> bool:
     return not inner or field_spec(inner[0])[0] == "bytearray"
 
 
-def _flat_map_body(body: str) -> bool:
-    """`k#v,k#v` with every key non-empty and distinct (empty body: the empty map)."""
-    if not body:
-        return True
-    items = body.split(",")
-    try:
-        keys = dict([item.split("#", 1) for item in items])  # ValueError: an item with no '#'
-    except ValueError:
-        return False
-    return len(keys) == len(items) and "" not in keys
-
-
-def _flat_map_text(text: str) -> bool:
-    m = _FLAT_MAP.fullmatch(text)
-    return m is not None and _flat_map_body(m.group(1))
-
-
-def _map_bag_text(text: str) -> bool:
-    m = _MAP_BAG.fullmatch(text)
-    if m is None:
-        return False
-    body = m.group(1)
-    if body is None:  # {}
-        return True
-    for one in body.split("]),(["):  # each map's body, as `_flat_map_body` (inlined: hot)
-        if one:
-            items = one.split(",")
-            try:
-                keys = dict([item.split("#", 1) for item in items])
-            except ValueError:
-                return False
-            if len(keys) != len(items) or "" in keys:
-                return False
-    return True
-
-
-def carried_text_pattern(test: Callable[[str], bool], delimiter: str, tag: str) -> str | None:
+def carried_text_pattern(test: Callable[[str], Any], delimiter: str, tag: str) -> str | None:
     """A regex (source) matching exactly the non-empty texts `test` (one that
     `carried_text_test` gives) accepts, none of which contains `delimiter`, for one
     `fullmatch` over a whole line in C; `tag`: a prefix for its group names, unique in the
     whole pattern. None: no pattern for this test, or a delimiter that is part of the
-    text form (a bracket, ',' or '#').
-
-    A map's keys are told apart with a lookahead after each item: no later item of the same
-    map starts with the same key and its '#' (no ']' is crossed, and since no value holds a
-    ',' every ',' in the map starts an item)."""
+    text form (a bracket, ',' or '#')."""
     if len(delimiter) != 1 or delimiter in "[](){},#":
         return None
     if test is _flat_map_text:
         return _map_pattern(delimiter, tag)
     if test is _map_bag_text:
-        first, rest = _map_pattern(delimiter, tag + "m"), _map_pattern(delimiter, tag + "n")
-        return rf"\{{(?:\({first}\)(?:,\({rest}\))*+)?\}}"
+        return _bag_pattern(delimiter, tag)
     return None
 
 
 def _map_pattern(delimiter: str, tag: str) -> str:
-    """`_flat_map_text`'s texts: `[]` or `[k#v,...]`, keys non-empty and distinct, nothing
-    that opens or closes a bracket (or is `delimiter`) inside."""
+    """An untyped map's carried texts: `[]` or `[k#v,...]`, keys non-empty and distinct,
+    nothing that opens or closes a bracket (or is `delimiter`) inside. The keys are told
+    apart with a lookahead after each item: no later item of the same map starts with the
+    same key and its '#' (no ']' is crossed, and since no value holds a ',' every ',' in
+    the map starts an item)."""
     other = r"\[\](){}" + re.escape(delimiter)
 
     def item(name: str) -> str:
         return rf"(?P<{name}>[^#,{other}]++)#[^,{other}]*+(?![^\]]*,(?P={name})#)"
 
     return rf"\[(?:{item(tag + 'a')}(?:,{item(tag + 'b')})*+)?\]"
+
+
+def _bag_pattern(delimiter: str, tag: str) -> str:
+    """A bag of one-map tuples' carried texts: `{}` or `{([k#v,...]),...}`."""
+    first, rest = _map_pattern(delimiter, tag + "m"), _map_pattern(delimiter, tag + "n")
+    return rf"\{{(?:\({first}\)(?:,\({rest}\))*+)?\}}"
+
+
+# The tests `carried_text_test` gives: match objects (true) or None, the field's own text
+# holding no delimiter (it was split on it).
+_flat_map_text = re.compile(_map_pattern("", "k")).fullmatch
+_map_bag_text = re.compile(_bag_pattern("", "k")).fullmatch
