@@ -258,6 +258,8 @@ class _Generator:
         self.ns: dict[str, Any] = {}
         self.lines: list[str] = []
         self.count = 0
+        # each input field's conversion: (its column's name, first line, end line)
+        self.conversions: list[tuple[str, int, int]] = []
 
     # -- names ------------------------------------------------------------------------------
     def fresh(self, prefix: str = "x") -> str:
@@ -314,6 +316,7 @@ class _Generator:
         if isinstance(keyed, AggTail):
             self.emit(1, f"{self.const('judge', keyed.judge)}(_seen)")
         self.emit(1, "return _out")
+        self.drop_unused_conversions()
         return Pipeline(name, "\n".join(self.lines) + "\n", self.ns, tuple(done))
 
     def pass_through(self, name: str, tf: TextFields, carried: TextPassThrough) -> Pipeline:
@@ -548,12 +551,25 @@ class _Generator:
         types = tf.types if len(tf.types) == len(tf.fields) else (None,) * len(tf.fields)
         for (column, cast), type_name in zip(tf.fields, types):
             c = self.fresh("c")
+            start = len(self.lines)
             if cast is None:
                 self.emit(2, f"{c} = _f[{column}] or None")
             else:
                 self.text_cast(c, column, self.const("cast", cast), type_name)
+            self.conversions.append((c, start, len(self.lines)))
             cols.append(c)
         return cols
+
+    def drop_unused_conversions(self) -> None:
+        """Remove the conversion of every input field whose column the rest of the code never
+        reads (a column another branch of the same LOAD needs): as Pig's column pruning, a
+        field nothing uses is not converted, and does not warn."""
+        for name, start, end in reversed(self.conversions):
+            used = re.compile(rf"\b{name}\b")
+            rest = self.lines[:start] + self.lines[end:]
+            if not any(used.search(line) for line in rest):
+                del self.lines[start:end]
+        self.conversions = []
 
     def split_line(self, tf: TextFields) -> None:
         """``_f``: the line's fields up to the last one `tf` reads (the split stops there:
