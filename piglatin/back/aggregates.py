@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -56,7 +57,16 @@ def _agg_calls(job: Any, op: L.LogicalOperator) -> list[L.LEFunc]:
 
 _SUMMED = frozenset((DataType.INT, DataType.LONG, DataType.FLOAT, DataType.DOUBLE))
 _ORDERED = _SUMMED | {DataType.CHARARRAY}
-_INLINE_TYPES = {"SUM": _SUMMED, "AVG": _SUMMED, "MIN": _ORDERED, "MAX": _ORDERED}
+# a column of one of these types holds values of that type or nulls, and among them Python's
+# equality is Pig's but for NaN, whose copies Distinct's Final removes
+_DISTINCT = _ORDERED | {DataType.BYTEARRAY, DataType.BOOLEAN}
+_INLINE_TYPES = {
+    "SUM": _SUMMED,
+    "AVG": _SUMMED,
+    "MIN": _ORDERED,
+    "MAX": _ORDERED,
+    "Distinct": _DISTINCT,
+}
 
 
 def inline_tail(
@@ -87,7 +97,8 @@ def inline_tail(
         pack = msgpack.Packer(use_bin_type=True).pack
     table: dict[Any, list] = {}
     keys = () if op.group_all else tuple(op.keys[0])
-    flush = _slots_flush(table, [AGG_SLOTS[a.func] for a in aggs], sort_bytes, pack)
+    distinct = [a.func == "Distinct" for a in aggs]
+    flush = _slots_flush(table, [AGG_SLOTS[a.func] for a in aggs], sort_bytes, pack, distinct)
     passing = [False]
     judge = _judge(table, passing, min_reduction)
     return AggTail(keys, tuple(aggs), AGG_KEYS, table, flush, judge, passing, sort_bytes, pack)
@@ -140,30 +151,47 @@ def _inline_input(call: L.LEFunc, schema: Any) -> AggInput | None:
     allowed = _INLINE_TYPES.get(call.func)
     if call.func not in AGG_SLOTS or (allowed and schema[column].dtype not in allowed):
         return None
+    if call.func == "Distinct" and (filters or not isinstance(call.args[0], L.LEDeref)):
+        return None  # a row a FILTER drops would fold as a null value
     whole = call.func == "COUNT_STAR"
     return AggInput(call.func, None if whole else column, tuple(filters))
 
 
 def _slots_flush(
-    table: dict[Any, list], widths: list[int], sort_bytes: Callable, pack: Callable
+    table: dict[Any, list],
+    widths: list[int],
+    sort_bytes: Callable,
+    pack: Callable,
+    distinct: list[bool],
 ) -> Callable[[], list]:
     """The records of an `AggTail`'s table, as `agg_tail`'s flush writes them: each
-    aggregate's partial tuple is its slots."""
+    aggregate's partial tuple is its slots (a Distinct's slot, a dict of the values seen,
+    becomes its bag of one-value rows)."""
     starts = [sum(widths[:j]) for j in range(len(widths))]
     single = all(w == 1 for w in widths)
 
     def flush() -> list:
-        if single:
+        if any(distinct):
+            out = [
+                (sort_bytes(k), pack((k, tuple(map(partial, spans, repeat(s))))))
+                for k, s in table.items()
+            ]
+        elif single:
             out = [(sort_bytes(k), pack((k, tuple([(x,) for x in s])))) for k, s in table.items()]
         else:
             out = [
-                (sort_bytes(k), pack((k, tuple([tuple(s[a : a + w]) for a, w in spans]))))
+                (sort_bytes(k), pack((k, tuple([tuple(s[a : a + w]) for a, w, _ in spans]))))
                 for k, s in table.items()
             ]
         table.clear()
         return out
 
-    spans = list(zip(starts, widths))
+    spans = list(zip(starts, widths, distinct))
+
+    def partial(span: tuple[int, int, bool], s: list) -> tuple:
+        a, w, d = span
+        return (tuple(zip(s[a])),) if d else tuple(s[a : a + w])
+
     return flush
 
 

@@ -127,7 +127,7 @@ class DistinctTail:
 PLAIN_ROW_TYPES = frozenset((str, bytes, int, type(None)))
 
 #: partial slots per aggregate: AVG keeps (sum, count), the others one value
-AGG_SLOTS = {"COUNT": 1, "COUNT_STAR": 1, "SUM": 1, "MIN": 1, "MAX": 1, "AVG": 2}
+AGG_SLOTS = {"COUNT": 1, "COUNT_STAR": 1, "SUM": 1, "MIN": 1, "MAX": 1, "AVG": 2, "Distinct": 1}
 
 
 @dataclass(frozen=True)
@@ -488,7 +488,10 @@ class _Generator:
             slots = _agg_slots(a.func, value, len(inits))
             inits += [init for init, _ in slots]
             updates += [update for _, update in slots]
-            partials.append("(" + "".join(init + ", " for init, _ in slots) + ")")
+            if a.func == "Distinct":  # Distinct's Initial of one row: a bag of that row
+                partials.append(f"((({value}, ), ), )")
+            else:
+                partials.append("(" + "".join(init + ", " for init, _ in slots) + ")")
         acc, flush = self.const("acc", agg.table), self.const("flush", agg.flush)
         fallback = f"_out += {self.const('tail', tail)}({self.row(cols)})"
         d = depth
@@ -882,6 +885,8 @@ def _agg_slots(func: str, x: str, first: int) -> list[tuple[str, str]]:
         return [total]
     if func == "AVG":
         return [total, (count[0], f"_a[{first + 1}] + (0 if {x} is None else 1)")]
+    if func == "Distinct":  # the values seen, in a dict (first seen first): a setdefault
+        return [(f"{{{x}: None}}", f"((_d := {p}).setdefault({x}), _d)[1]")]
     better = "<" if func == "MIN" else ">"
     keep = f"_p if {x} is None or not {x} {better} _p else {x}"
     return [(x, f"({x} if (_p := {p}) is None else {keep})")]
