@@ -232,13 +232,16 @@ def generate_map_pipeline(
 
 def _carries(tf: TextFields | None, carried: TextPassThrough) -> bool:
     """Whether the stored row is `tf`'s fields in order, of the types the line has
-    templates for, with at least one field carried unparsed."""
+    templates for, with at least one field carried unparsed (by its own test, or as part
+    of a whole line that `carriedline.line_pattern` takes)."""
     types = carried.line.types
     if tf is None or len(tf.carried) != len(tf.fields) or len(types) != len(tf.fields):
         return False
     if any(t.value != name or t not in _CARRIED_TYPES for t, name in zip(types, tf.types)):
         return False
-    return any(tf.carried[i] for i in range(len(types)) if i not in carried.key_columns)
+    if any(tf.carried[i] for i in range(len(types)) if i not in carried.key_columns):
+        return True
+    return _whole_line(tf, carried.line, ()) is not None
 
 
 def _whole_line(tf: TextFields, line: StoreLine, keys: Collection[int]) -> re.Pattern | None:

@@ -344,3 +344,26 @@ def test_rows_formatted_as_bytes_share_a_key_with_text_lines(tmp_path: Path) -> 
     got, warnings = run_script(tmp_path, script, "out")
     assert got == ["\t\t\t\t\t\t", "\t0\t0\t0.0\t\t\t", "\t0\t0\t0.0\t[]\t{}\t0"]
     assert warnings == {}
+
+
+def test_a_line_of_numbers_and_text_is_passed_through_too() -> None:
+    """No field of (k:chararray, n:int, d:double) has a test of its own, but the whole line
+    does: the ORDER's map writes the line itself (the old code sent such rows to the
+    generic pipeline's tail, parsed and formatted again by the reduce side)."""
+    load = PigStorage("\t").with_schema(parse_schema("k:chararray, n:int, d:double"))
+    tf = load.text_fields()
+    assert isinstance(tf, TextFields)
+    types = (DataType.CHARARRAY, DataType.INT, DataType.DOUBLE)
+    line = CG.StoreLine(types, "\t", lambda t: load.format(t).decode())
+    carried = CG.TextPassThrough(lambda t: b"K", frozenset({0}), line, None)
+
+    def tail(row: tuple) -> list:
+        return [("generic", row)]
+
+    source = CG.RecordSource(3, tf, None)
+    code = CG.generate_map_pipeline(
+        "m", source, [], [], tail, None, lambda i: tail, None, None, carried
+    )
+    text = ["k\t-12\t0.25", "k\t012\t0.250"]
+    out = code.function()(None, text)
+    assert out == [(b"K", text[0]), (b"K", "k\t12\t0.25")] and out[0][1] is text[0]
