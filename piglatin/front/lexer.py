@@ -110,28 +110,43 @@ class _Terminals:
             found = self.matchers[accepts] = self._build(accepts)
         return found
 
-    def _build(self, accepts: frozenset[str]) -> _Matcher:
-        names = (accepts | self.ignore | self.always) & self.by_name.keys()
-        terms = sorted(
-            (self.by_name[n] for n in names),
+    @functools.cached_property
+    def ordered(self) -> list[TerminalDef]:
+        """Every terminal in the order Lark's lexer tries them (a state tries its own in it)."""
+        return sorted(
+            self.by_name.values(),
             key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name),
         )
-        strings = [t for t in terms if t.pattern.type == "str"]
+
+    @functools.cached_property
+    def keywords(self) -> dict[str, tuple[tuple[str, bool], ...]]:
+        """Lark's _create_unless, once for the whole grammar: for each regex terminal, the
+        literal terminals of its priority whose whole text it matches, in order, each with
+        whether it is then not tried on its own (its flags are among the regex's)."""
+        strings = [t for t in self.ordered if t.pattern.type == "str"]
+        found = {}
+        for t in self.ordered:
+            if t.pattern.type != "re":
+                continue
+            match = self.match(t)
+            found[t.name] = tuple(
+                (s.name, set(s.pattern.flags) <= set(t.pattern.flags))
+                for s in strings
+                if s.priority == t.priority and match(s.pattern.value, 0) == s.pattern.value
+            )
+        return found
+
+    def _build(self, accepts: frozenset[str]) -> _Matcher:
+        names = (accepts | self.ignore | self.always) & self.by_name.keys()
+        terms = [t for t in self.ordered if t.name in names]
         embedded: set[str] = set()
-        order = []
+        unless_of = {}
         for t in terms:
             if t.pattern.type != "re":
                 continue
-            unless = []
-            for s in strings:  # Lark's _create_unless: keywords this pattern also matches
-                if s.priority != t.priority:
-                    continue
-                if self.match(t)(s.pattern.value, 0) == s.pattern.value:
-                    unless.append((s.name, self.match(s)))
-                    if set(s.pattern.flags) <= set(t.pattern.flags):
-                        embedded.add(s.name)
-            order.append((t.name, tuple(unless)))
-        unless_of = dict(order)
+            keywords = [(name, hidden) for name, hidden in self.keywords[t.name] if name in names]
+            unless_of[t.name] = tuple((k, self.match(self.by_name[k])) for k, _ in keywords)
+            embedded.update(k for k, hidden in keywords if hidden)
         tried = tuple(
             (t.name, self.match(t), unless_of.get(t.name, ()))
             for t in terms
