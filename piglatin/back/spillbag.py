@@ -73,6 +73,7 @@ __all__ = [
     "SpillBag",
     "distinct_bag",
     "group_bags",
+    "grow_group",
     "sort_bag",
     "task_memory",
 ]
@@ -352,6 +353,18 @@ def group_bags(
     if sum(map(len, bags)) < CHECK_ROWS:
         return bags
     return _big_group(bags, it, budget, unpack, spillable)
+
+
+def grow_group(
+    bags: list[list],
+    values: Iterable[tuple[int, bytes]],
+    budget: BagBudget,
+    unpack: Callable[[bytes], tuple],
+    spillable: frozenset[int],
+) -> list[Any]:
+    """`group_bags` for a group whose first rows (at least `CHECK_ROWS`) are in `bags`
+    already, the rest in `values`: a size check per chunk, spilling as `group_bags` does."""
+    return _big_group(bags, iter(values), budget, unpack, spillable)
 
 
 def _big_group(
