@@ -19,8 +19,10 @@ from piglatin.launcher import run_script
 from piglatin.model import data
 
 
-def test_a_row_python_takes_for_an_earlier_one_but_pig_does_not_is_written() -> None:
-    tail = DistinctTail(data.sort_bytes, repr, set(), set(), 100)
+def distinct_map(limit: int):
+    """The generated map function of a one-column input whose tail is a `DistinctTail`
+    (sort bytes as keys, repr as the packing); every row is already its tuple."""
+    tail = DistinctTail(data.sort_bytes, repr, set(), set(), limit)
     pipeline = generate_map_pipeline(
         "map0_batch",
         RecordSource(1, parse=lambda v: v),
@@ -31,8 +33,12 @@ def test_a_row_python_takes_for_an_earlier_one_but_pig_does_not_is_written() -> 
         lambda i: lambda t: [("closure", t)],
         keyed=tail,
     )
+    return pipeline.function()
+
+
+def test_a_row_python_takes_for_an_earlier_one_but_pig_does_not_is_written() -> None:
     rows = [(0,), (False,), (0,), ("a",), ("a",), (False,), (1,), (1.0,), (None,), (None,)]
-    out = pipeline.function()(None, rows)
+    out = distinct_map(100)(None, rows)
     # one record per row Pig tells apart (its sort bytes): 0 and False are two rows
     want = {}
     for r in rows:
@@ -43,18 +49,7 @@ def test_a_row_python_takes_for_an_earlier_one_but_pig_does_not_is_written() -> 
 
 
 def test_past_the_limit_rows_still_leave_the_map() -> None:
-    tail = DistinctTail(data.sort_bytes, repr, set(), set(), 2)
-    pipeline = generate_map_pipeline(
-        "map0_batch",
-        RecordSource(1, parse=lambda v: v),
-        (),
-        (),
-        lambda t: [("closure", t)],
-        None,
-        lambda i: lambda t: [("closure", t)],
-        keyed=tail,
-    )
-    out = pipeline.function()(None, [("a",), ("b",), ("c",), ("c",), ("a",)])
+    out = distinct_map(2)(None, [("a",), ("b",), ("c",), ("c",), ("a",)])
     assert [v for _, v in out] == [repr((x,)) for x in "abcc"]  # c not remembered: sent twice
 
 
