@@ -1,5 +1,5 @@
-"""`frozen_dataclass`: ``@dataclass(frozen=True, slots=True)`` built without compiling anything
-per class at import time.
+"""`frozen_dataclass`: ``@dataclass(frozen=True, slots=True)`` (or, with ``slots=False``,
+``@dataclass(frozen=True)``) built without compiling anything per class at import time.
 
 Owns: the decorator, its shared ``__eq__``/``__hash__``/``__repr__``/``__setattr__``/
 ``__delattr__``, and a cache of the compiled ``__init__`` functions (`InitCodeCache`).
@@ -19,9 +19,10 @@ Why: Python 3.11's dataclass writes and compiles six small functions for each fr
   fields with ``hash=True`` (or ``hash=None`` and ``compare=True``); ``repr(a)`` is
   ``QualName(f=value!r, ...)`` over the ``repr=True`` fields, ``...`` for an object met again
   while its own repr is being made;
-- assignment and deletion are two shared functions raising what Python 3.11's generated ones
-  raise (``FrozenInstanceError`` for a field; for any other name, the ``TypeError`` of their
-  ``super(cls, self)`` over the class as it was before slots were added);
+- assignment and deletion are two shared functions doing what Python 3.11's generated ones do:
+  ``FrozenInstanceError`` for a field (or any name, on an instance of a dict class itself), and
+  for any other name their ``super(cls, self)`` call (a ``TypeError`` for a slotted class,
+  whose ``cls`` is the class as it was before slots were added);
 - ``__init__`` is the text Python 3.11's dataclass generates for the class, compiled once and
   kept (as `marshal` data, keyed by the interpreter's bytecode version and the text itself) in
   the user's cache directory, so a later process only loads it: the same function, ~3 us
@@ -91,22 +92,25 @@ class _HasDefaultFactory:
 _HAS_DEFAULT_FACTORY = _HasDefaultFactory()
 
 
-def frozen_dataclass(cls: T) -> T:
-    """``@dataclass(frozen=True, slots=True)`` with shared methods (see the module docstring)."""
+def frozen_dataclass(cls: T | None = None, /, *, slots: bool = True) -> Any:
+    """``@dataclass(frozen=True, slots=True)`` with shared methods (see the module docstring);
+    ``@frozen_dataclass(slots=False)`` is ``@dataclass(frozen=True)``'s class, with them."""
+    if cls is None:
+        return lambda c: frozen_dataclass(c, slots=slots)
     own = vars(cls)
     if "__eq__" in own or own.get("__hash__", MISSING) is not MISSING:
         raise TypeError(f"{cls.__qualname__} defines __eq__ or __hash__: use @dataclass")
     fast = _fast_fields(cls)
     if fast is None:
-        return _standard(cls)
-    return _build(cls, *fast)
+        return _standard(cls, slots)
+    return _build(cls, *fast, slots=slots)
 
 
-def _standard(cls: T) -> T:
+def _standard(cls: T, slots: bool) -> T:
     """The standard library's own class, with the shared eq/hash/repr."""
     keep_repr = "__repr__" in vars(cls)
     pre = cls
-    cls = dataclasses.dataclass(frozen=True, slots=True, eq=False, repr=False)(cls)
+    cls = dataclasses.dataclass(frozen=True, slots=slots, eq=False, repr=False)(cls)
     _SHAPES[cls] = _shape_of(dataclasses.fields(cls), pre)
     cls.__eq__ = _eq
     cls.__hash__ = _hash
@@ -185,8 +189,8 @@ def _own_fields(cls: type, annotations: dict[str, str]) -> tuple[list[Field], An
     return list(mine), twin.__dataclass_params__
 
 
-def _build(cls: T, fields: dict[str, Field], mine: list[Field], params: Any) -> T:
-    """The class as ``dataclass(frozen=True, slots=True, eq=False, repr=False)`` makes it
+def _build(cls: T, fields: dict[str, Field], mine: list[Field], params: Any, slots: bool) -> T:
+    """The class as ``dataclass(frozen=True, slots=slots, eq=False, repr=False)`` makes it
     (Python 3.11's `_process_class` and `_add_slots`, in the same order)."""
     own = vars(cls)
     cls.__dataclass_params__ = params  # the twin's, made the library's (init, frozen)
@@ -199,7 +203,7 @@ def _build(cls: T, fields: dict[str, Field], mine: list[Field], params: Any) -> 
                 setattr(cls, f.name, f.default)
     cls.__dataclass_fields__ = fields
     listed = list(fields.values())
-    init = _init_function(cls, listed)
+    init = _init_function(cls, listed, slots)
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     cls.__init__ = init
     if "__repr__" not in own:
@@ -212,10 +216,10 @@ def _build(cls: T, fields: dict[str, Field], mine: list[Field], params: Any) -> 
         cls.__doc__ = cls.__name__ + _text_signature(cls, listed).replace(" -> None", "")
     if "__match_args__" not in own:
         cls.__match_args__ = tuple(f.name for f in listed if f.init)
-    slotted = _slotted(cls, tuple(fields))
-    _SHAPES[slotted] = _shape_of(listed, cls)
-    _FAST.add(slotted)
-    return slotted
+    made = _slotted(cls, tuple(fields)) if slots else cls
+    _SHAPES[made] = _shape_of(listed, cls)
+    _FAST.add(made)
+    return made
 
 
 def _text_signature(cls: type, fields: list[Field]) -> str:
@@ -256,8 +260,8 @@ def _slotted(cls: type, names: tuple[str, ...]) -> type:
     return new
 
 
-def _init_function(cls: type, fields: list[Field]) -> Callable:
-    """`__init__` as `dataclasses._init_fn` writes it for a frozen, slotted class without
+def _init_function(cls: type, fields: list[Field], slots: bool) -> Callable:
+    """`__init__` as `dataclasses._init_fn` writes it for a frozen class without
     pseudo-fields or keyword-only fields."""
     self_name = "__dataclass_self__" if any(f.name == "self" for f in fields) else "self"
     names: dict[str, Any] = {f"_type_{f.name}": f.type for f in fields}
@@ -266,7 +270,7 @@ def _init_function(cls: type, fields: list[Field]) -> Callable:
         _HAS_DEFAULT_FACTORY=_HAS_DEFAULT_FACTORY,
         __dataclass_builtins_object__=object,
     )
-    body = [line for f in fields if (line := _field_init(f, names, self_name))]
+    body = [line for f in fields if (line := _field_init(f, names, self_name, slots))]
     if hasattr(cls, "__post_init__"):
         body.append(f"{self_name}.__post_init__()")
     params = ",".join([self_name, *(_init_param(f) for f in fields if f.init)])
@@ -282,8 +286,8 @@ def _init_function(cls: type, fields: list[Field]) -> Callable:
     return scope["__create_fn__"](**names)
 
 
-def _field_init(f: Field, names: dict[str, Any], self_name: str) -> str | None:
-    """The line of ``__init__`` setting field `f` (`dataclasses._field_init`, frozen, slots)."""
+def _field_init(f: Field, names: dict[str, Any], self_name: str, slots: bool) -> str | None:
+    """The line of ``__init__`` setting field `f` (`dataclasses._field_init`, frozen)."""
     default_name = f"_dflt_{f.name}"
     if f.default_factory is not MISSING:
         names[default_name] = f.default_factory
@@ -295,7 +299,7 @@ def _field_init(f: Field, names: dict[str, Any], self_name: str) -> str | None:
         if f.default is not MISSING:
             names[default_name] = f.default
         value = f.name
-    elif f.default is not MISSING:
+    elif slots and f.default is not MISSING:  # else the class attribute holds the default
         names[default_name] = f.default
         value = default_name
     else:
@@ -364,14 +368,35 @@ def _setattr(self: Any, name: str, value: Any) -> None:
     shape = _shape(type(self))
     if type(self) is shape.before_slots or name in shape.names:
         raise FrozenInstanceError(f"cannot assign to field {name!r}")
-    super(shape.before_slots, self).__setattr__(name, value)
+    _next(self, shape.before_slots, "__setattr__")(self, name, value)
 
 
 def _delattr(self: Any, name: str) -> None:
     shape = _shape(type(self))
     if type(self) is shape.before_slots or name in shape.names:
         raise FrozenInstanceError(f"cannot delete field {name!r}")
-    super(shape.before_slots, self).__delattr__(name)
+    _next(self, shape.before_slots, "__delattr__")(self, name)
+
+
+def _next(obj: Any, owner: type, method: str) -> Callable:
+    """What ``super(owner, obj).<method>`` gives in the generated method of class `owner` (the
+    class as decorated): the next class's own method in the MRO; the generated methods of
+    decorated bases on the way answer as theirs would (their fields are among `owner`'s). A
+    slotted class's `owner` is not in the MRO: the library's ``super`` raises TypeError."""
+    mro = type(obj).__mro__
+    if owner not in mro:
+        return getattr(super(owner, obj), method)  # raises TypeError, as the library's does
+    for c in mro[mro.index(owner) + 1 :]:
+        found = c.__dict__.get(method)
+        if found is None:
+            continue
+        if found in (_setattr, _delattr):
+            before = _SHAPES[c].before_slots
+            if before is not c:
+                return getattr(super(before, obj), method)  # the library's TypeError
+            continue
+        return found
+    raise AssertionError("object defines " + method)  # pragma: no cover - object has both
 
 
 def _getstate(self: Any) -> list:

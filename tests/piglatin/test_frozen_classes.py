@@ -24,6 +24,7 @@ from piglatin.model.frozen import frozen_dataclass
 from piglatin.plan import logical as L
 
 STD = dataclasses.dataclass(frozen=True, slots=True, eq=False, repr=False)
+STD_DICT = dataclasses.dataclass(frozen=True, eq=False, repr=False)  # frozen, no slots
 
 
 def node_classes() -> list[type]:
@@ -289,10 +290,11 @@ def build(source: str, decorate) -> type | tuple[str, str]:
     return last
 
 
+@pytest.mark.parametrize("slots", [True, False], ids=["slots", "dict"])
 @pytest.mark.parametrize("name", sorted(FEATURES))
-def test_a_feature_class_is_the_standard_librarys(name):
-    ours = build(FEATURES[name], frozen_dataclass)
-    theirs = build(FEATURES[name], STD)
+def test_a_feature_class_is_the_standard_librarys(name, slots):
+    ours = build(FEATURES[name], frozen_dataclass if slots else frozen_dataclass(slots=False))
+    theirs = build(FEATURES[name], STD if slots else STD_DICT)
     if isinstance(theirs, tuple):
         assert ours == theirs  # the same error
         return
@@ -303,8 +305,10 @@ def test_a_feature_class_is_the_standard_librarys(name):
         assert repr(ours(1)) == "mine"
 
 
-def test_a_plain_subclass_assigns_as_the_standard_librarys():
-    ours, theirs = build(FEATURES["subclass"], frozen_dataclass), build(FEATURES["subclass"], STD)
+@pytest.mark.parametrize("slots", [True, False], ids=["slots", "dict"])
+def test_a_plain_subclass_assigns_as_the_standard_librarys(slots):
+    ours = build(FEATURES["subclass"], frozen_dataclass(slots=slots))
+    theirs = build(FEATURES["subclass"], STD if slots else STD_DICT)
 
     class PlainOurs(ours):
         pass
@@ -315,4 +319,31 @@ def test_a_plain_subclass_assigns_as_the_standard_librarys():
     for cls in (PlainOurs, PlainTheirs):
         cls.__qualname__ = "Plain"
     assert behaviour(PlainOurs) == behaviour(PlainTheirs)
-    assert PlainOurs(1).__dict__ == PlainTheirs(1).__dict__ == {}
+    assert PlainOurs(1).__dict__ == PlainTheirs(1).__dict__
+
+
+@pytest.mark.parametrize("base_slots", [True, False], ids=["slotted_base", "dict_base"])
+def test_a_hierarchy_mixing_slotted_and_dict_classes_is_the_standard_librarys(base_slots):
+    def decorators(ours: bool):
+        slotted = frozen_dataclass if ours else STD
+        plain = frozen_dataclass(slots=False) if ours else STD_DICT
+        return (slotted, plain) if base_slots else (plain, slotted)
+
+    made = {}
+    for ours in (True, False):
+        first, second = decorators(ours)
+        ns: dict = {"__name__": __name__}
+        exec(HEADER + "class B:\n    a: int\n    b: int = 2\n", ns)  # noqa: S102 - test source
+        base = first(ns["B"])
+        sub = second(
+            type("C", (base,), {"__module__": __name__, "__annotations__": {"c": "str"}, "c": "c"})
+        )
+
+        class Plain(sub):
+            pass
+
+        Plain.__qualname__ = "Plain"
+        made[ours] = (base, sub, Plain)
+    for mine, theirs in zip(made[True], made[False], strict=True):
+        assert describe(mine) == describe(theirs)
+        assert behaviour(mine) == behaviour(theirs)
