@@ -62,6 +62,8 @@ def mr_plan_text(plan: L.LogicalPlan, jobs: list[MRJob]) -> str:
         spec = job.spec
         reduces = bool(spec.op) and job.reducers > 0
         kind = f"{spec.kind}, {job.reducers} reducer(s)" if reduces else "map-only"
+        if spec.top:
+            kind += f", limited sort: at most {spec.top} rows a map"
         purpose = _PURPOSE.get(spec.kind, "")
         lines.append(f"MapReduce node {job.name} ({kind}{purpose})")
         lines.append("Map Plan")

@@ -68,7 +68,8 @@ class JobSpec:
     `store`: the STORE written, if any; `side`: ops read whole by every task; `merge`: merge
     joins' right inputs by index id; `combine`: GROUP + algebraic aggregates (a combiner);
     `strategy`: "skewed" for a skewed join; `cuts_from`: an ORDER's sampling output;
-    `join`: the merge join an index job is for."""
+    `join`: the merge join an index job is for; `top`: an ORDER read only by a LIMIT of a
+    constant N (each map task sends only its first N records in sort order), else 0."""
 
     kind: str
     op: str | None
@@ -83,6 +84,7 @@ class JobSpec:
     strategy: str | None = None
     cuts_from: str | None = None
     join: str | None = None
+    top: int = 0
 
     def merge_input(self, index_id: str) -> MapInput:
         return dict(self.merge)[index_id]
@@ -391,7 +393,10 @@ class _Compiler:
             job.spec = replace(job.spec, cuts_from=sample_id, side=(*job.spec.side, sample_id))
             job.side.append(sample_id)
             return end
-        self.add_job(_kind(op), op, inputs, chain, end, store)
+        job = self.add_job(_kind(op), op, inputs, chain, end, store)
+        top = _limit_after(self.plan, op, chain)
+        if top is not None:
+            job.spec = replace(job.spec, top=top)
         return end
 
     def add_job(
@@ -456,6 +461,20 @@ class _Compiler:
             return  # written by the reduce side of a job
         src = self.plan.op(sink_id).inputs[0]
         self.add_job("map", None, _strip_sink(paths), [], src, sink_id)
+
+
+def _limit_after(plan: L.LogicalPlan, op: L.LogicalOperator, chain: list[str]) -> int | None:
+    """N when `op` is an ORDER whose rows only a LIMIT of the constant N reads (Pig's limited
+    sort: the sort job's maps need send no more than N rows each); None otherwise."""
+    if not isinstance(op, L.LOSort) or chain:
+        return None
+    readers = plan.successors(op.op_id)
+    if len(readers) != 1 or not isinstance(readers[0], L.LOLimit):
+        return None
+    count = readers[0].count
+    if not isinstance(count, L.LEConst) or type(count.value) is not int or count.value < 0:
+        return None
+    return count.value
 
 
 def _strip_sink(paths: list) -> list:

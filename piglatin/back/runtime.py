@@ -42,6 +42,7 @@ from piglatin.back.storage import (
     pack_value,
     unpack_value,
 )
+from piglatin.back.topn import TopRecords
 from piglatin.errors import PigError
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
@@ -361,6 +362,11 @@ class PigJob(Job):
             if fields is not None:
                 grouped = _grouped(fields.run, groups)
                 self._split_batches[index] = CG.SplitBatch(fields.delimiter, grouped)
+        if spec.kind == "order" and spec.top:  # a limited sort (`topn.TopRecords`)
+            top = TopRecords(spec.top)
+            self.add_flush(top.flush)
+            run = _grouped(run, top)
+            batch = None if batch is None else _grouped(batch, top)
         setattr(self, f"map{index}", run)
         if batch is not None:
             setattr(self, f"map{index}_batch", batch)
@@ -495,7 +501,9 @@ class PigJob(Job):
         return out or None
 
 
-def _grouped(fn: Callable[[Any, Any], list], groups: KeyGroups) -> Callable[[Any, Any], list]:
+def _grouped(
+    fn: Callable[[Any, Any], list], groups: KeyGroups | TopRecords
+) -> Callable[[Any, Any], list]:
     """A mapper whose output records go through `groups`."""
     return lambda keys, values: groups.add(fn(keys, values))
 
