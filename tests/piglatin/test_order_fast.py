@@ -149,7 +149,7 @@ PATTERN = line_pattern(TYPES, CARRIED, "\t", keys=(0, 3))
 assert PATTERN is not None
 
 
-@settings(max_examples=700, deadline=None)
+@settings(max_examples=450, deadline=None)
 @given(lines())
 def test_a_line_the_pattern_takes_is_written_back_as_itself(line: str) -> None:
     if PATTERN.fullmatch(line) is not None:
