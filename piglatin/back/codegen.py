@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from piglatin.back.exprs import CMP, caster
@@ -36,6 +36,7 @@ from piglatin.back.joinkeys import MergeRuns, ReplicatedTable, has_null
 from piglatin.back.storage import TextFields
 from piglatin.model import data
 from piglatin.model.carriedline import line_pattern
+from piglatin.model.frozen import frozen_dataclass
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
 
@@ -65,7 +66,7 @@ _COMPARABLE = (_NUMERIC, frozenset((DataType.CHARARRAY,)), frozenset((DataType.B
 _INT_BITS = {DataType.INT: 32, DataType.LONG: 64}
 
 
-@dataclass(frozen=True)
+@frozen_dataclass(slots=False)
 class RecordSource:
     """How a map input's records become columns: `text` (PigStorage's fields, converted
     inline) or `parse` (a record -> tuple function, then `width` columns)."""
@@ -77,7 +78,7 @@ class RecordSource:
     presplit: bool = False  # `text`: each record is the line's fields, split on the delimiter
 
 
-@dataclass(frozen=True)
+@frozen_dataclass(slots=False)
 class KeyedTail:
     """A GROUP/JOIN input's map output, written inline by the generated pipeline: for key
     `keys` (one expression, or several making a tuple) the record is ``(encode(key) + suffix,
@@ -96,7 +97,7 @@ class KeyedTail:
     whole_null: bool = False
 
 
-@dataclass(frozen=True)
+@frozen_dataclass(slots=False)
 class AggInput:
     """One aggregate an `AggTail` folds: `func` (COUNT, COUNT_STAR, SUM, AVG, MIN or MAX) of
     column `column` of the grouped rows (None: COUNT_STAR of the rows themselves), counting
@@ -107,7 +108,7 @@ class AggInput:
     filters: tuple[L.LExpr, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen_dataclass(slots=False)
 class DistinctTail:
     """A DISTINCT's map output, written inline: each row not seen before in this task as
     ``(encode(row), pack(row))``. Rows already written are skipped by their sort bytes
@@ -130,7 +131,7 @@ PLAIN_ROW_TYPES = frozenset((str, bytes, int, type(None)))
 AGG_SLOTS = {"COUNT": 1, "COUNT_STAR": 1, "SUM": 1, "MIN": 1, "MAX": 1, "AVG": 2, "Distinct": 1}
 
 
-@dataclass(frozen=True)
+@frozen_dataclass(slots=False)
 class AggTail:
     """A combined GROUP's map output folded inline (Pig's in-map partial aggregation): per
     key (the value of `keys`, their tuple when several, "all" when there are none) `table`
@@ -154,7 +155,7 @@ class AggTail:
     pack: Callable[[Any], bytes] = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass(slots=False)
 class SplitBatch:
     """A map input's batch function over lines already split on `delimiter` (a list of
     field lists), for a job that runs several pipelines on the same lines and splits each
@@ -164,7 +165,7 @@ class SplitBatch:
     run: Callable[[Any, list], list] = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass(slots=False)
 class StoreLine:
     """How PigStorage (without options) writes a stored row: each field's text, by the
     column `types`, joined by `sep`; `fmt` (the storer's own formatter) for anything else."""
@@ -174,7 +175,7 @@ class StoreLine:
     fmt: Callable[[tuple], Any]
 
 
-@dataclass(frozen=True)
+@frozen_dataclass(slots=False)
 class TextPassThrough:
     """An ORDER's map output when the map side writes the stored line itself
     (`reducers.written_by_map`): the record is ``(key(row), line)``. `key` reads only the
@@ -191,7 +192,7 @@ class TextPassThrough:
     plain_key: tuple[tuple[int, bool], ...] | None = None
 
 
-@dataclass(frozen=True)
+@frozen_dataclass(slots=False)
 class Pipeline:
     """Generated source of one map pipeline and the namespace it runs in."""
 

@@ -10,9 +10,9 @@ Owns: these small shared definitions only. Must not touch: building tables or ru
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from piglatin.model.frozen import frozen_dataclass
 from piglatin.plan import logical as L
 
 __all__ = ["MergeRuns", "ReplicatedTable", "has_null", "keys_by_value", "side_width", "width"]
@@ -31,7 +31,7 @@ def has_null(key: Any) -> bool:
     return type(key) is tuple and None in key
 
 
-@dataclass(frozen=True)
+@frozen_dataclass(slots=False)
 class ReplicatedTable:
     """A replicated join's side inputs in memory: per side input, its rows by their key
     (null keys never match): by the key value itself when `by_value` (`keys_by_value`),
@@ -44,7 +44,7 @@ class ReplicatedTable:
     by_value: bool = False
 
 
-@dataclass(frozen=True)
+@frozen_dataclass(slots=False)
 class MergeRuns:
     """A merge join's right input, read in key order as the sorted left rows ask: `run` of a
     left key (never null) is the list of right rows with an equal key, possibly empty (a
@@ -71,5 +71,3 @@ def side_width(plan: L.LogicalPlan, op: L.LOJoin) -> int:
     """How many columns the side inputs add (0 when a side schema is unknown)."""
     preds = plan.predecessors(op.op_id)
     return sum(len(p.schema) if p.schema is not None else 0 for p in preds[1:])
-
-

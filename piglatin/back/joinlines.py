@@ -14,15 +14,15 @@ caller build the rows as before).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from operator import itemgetter
 
+from piglatin.model.frozen import frozen_dataclass
 from piglatin.plan import logical as L
 
 __all__ = ["SideTexts", "side_texts"]
 
 
-@dataclass(frozen=True)
+@frozen_dataclass(slots=False)
 class SideTexts:
     """Per side, a row -> its part of the line (`left` ends with the delimiter when the right
     side writes something); `left_width`: the width a held row must have."""

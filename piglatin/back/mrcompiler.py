@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from piglatin.errors import PigError
+from piglatin.model.frozen import frozen_dataclass
 from piglatin.plan import logical as L
 from piglatin.plan.exprs import transform, walk
 
@@ -40,7 +41,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@frozen_dataclass(slots=False)
 class MapInput:
     """One input of a job's map side: the op whose rows it reads (a LOAD or an earlier job's
     output), the narrow operators run on them ((op id, input slot) pairs) and its tag."""
@@ -58,7 +59,7 @@ class MapInput:
         return cls(source, tuple((op_id, slot) for op_id, slot in chain), tag)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass(slots=False)
 class JobSpec:
     """What a task needs to know of its job.
 
@@ -134,7 +135,7 @@ def is_blocking(op: L.LogicalOperator) -> bool:
     return isinstance(op, BLOCKING)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass(slots=False)
 class Algebraic:
     """A GROUP's FOREACH the combiner can compute: `foreach` as the reduce side evaluates it
     (a nested DISTINCT made a call of the Distinct function) and its algebraic `calls`."""

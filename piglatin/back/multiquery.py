@@ -29,6 +29,7 @@ from mapred.api import Context, Job
 from piglatin.back import runtime as RT
 from piglatin.back.jobstats import PIG_FEATURES, job_aliases, job_features
 from piglatin.back.mrcompiler import JobSpec, MRJob
+from piglatin.model.frozen import frozen_dataclass
 from piglatin.plan import logical as L
 
 __all__ = [
@@ -58,7 +59,7 @@ def enabled(properties: dict[str, Any]) -> bool:
     return str(properties.get(MULTIQUERY, "true")).strip().lower() != "false"
 
 
-@dataclass(frozen=True)
+@frozen_dataclass(slots=False)
 class Branch:
     """One job of a merged job: its spec, its named output and whether that is text."""
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
 from typing import Any
@@ -37,6 +36,7 @@ from piglatin.back.exprs import (
 from piglatin.back.spillbag import BagBudget, PlainOrder, distinct_bag, sort_bag
 from piglatin.functions.builtins import BUILTINS, tokens, tokens_of_lines
 from piglatin.model import data
+from piglatin.model.frozen import frozen_dataclass
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
 
@@ -46,7 +46,7 @@ RecordFn = Callable[[tuple], list]
 
 # ------------------------------------------------------- what record functions tell each other
 # `_compose` fuses a record function into the next by what it is, not by attributes on it.
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class OneRow:
     """A record function that always gives exactly one row: `row` is its t -> row form, which
     `_compose` (and the aggregates' reduce side) call directly."""
@@ -57,7 +57,7 @@ class OneRow:
         return [self.row(t)]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class TokenWords:
     """The words of ``TOKENIZE(arg[, delimiters])`` of a row (None for a null input, whose
     FLATTEN is one null row); `first`: `arg` is the row's field 0 itself."""
@@ -67,7 +67,7 @@ class TokenWords:
     first: bool
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class FlattenedWords:
     """``GENERATE FLATTEN(TOKENIZE(x))`` alone: one one-field row per word (`rows`), and the
     words themselves for a tail that only wants them (`words`)."""
@@ -79,7 +79,7 @@ class FlattenedWords:
         return self.rows(t)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class CountingTail:
     """A map tail that counts rows by key: one row (`row`), a whole FLATTENed bag at once
     (`rows`), and, when it only needs the rows' field 0, just those values (`keys`; None
@@ -93,7 +93,7 @@ class CountingTail:
         return self.row(t)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class WordCount:
     """FLATTEN(TOKENIZE(x)) into a `CountingTail`: `run` takes a row; when x is the field of a
     one-field input, `of_value(key, value)` takes the input value itself and `of_lines(keys,

@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import mmh3
@@ -44,6 +43,7 @@ from piglatin.back.storage import (
 )
 from piglatin.back.topn import TopRecords
 from piglatin.errors import PigError
+from piglatin.model.frozen import frozen_dataclass
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
 
@@ -121,7 +121,7 @@ def _one_field(v: str) -> tuple:
     return (v,)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass(slots=False)
 class Reader:
     """How a map input's records become tuples: `parse`; `pushed` when the loader took a
     projection; `width` of its tuples when the loader guarantees one; `text` when lines may

@@ -39,7 +39,6 @@ import os
 import resource
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from itertools import chain, groupby, islice
 from operator import itemgetter
 from sys import getsizeof
@@ -50,6 +49,7 @@ import msgpack
 from piglatin.back.storage import BinStorage, pack_value
 from piglatin.model import data
 from piglatin.model.distinct import distinct_rows
+from piglatin.model.frozen import frozen_dataclass
 
 MEMUSAGE = "pig.cachedbag.memusage"
 DEFAULT_MEMUSAGE = 0.2
@@ -106,7 +106,7 @@ def _cgroup_limit() -> int | None:
     return int(text) if text.isdigit() else None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class BagBudget:
     """What one task's bags may hold in memory (bytes) and where they spill."""
 
@@ -438,7 +438,7 @@ def distinct_bag(rows: Any, budget: BagBudget | None = None) -> Any:
     return MergedBag(_fewer_runs(budget, runs, True), True, None)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass
 class PlainOrder:
     """An ORDER BY of plain columns, all ascending or all descending: rows whose key columns
     hold values of one Python type each (str; int; float without NaN) sort in Pig's order

@@ -23,7 +23,6 @@ import math
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -31,6 +30,7 @@ import msgpack
 
 from piglatin.functions.builtins import UnknownFunctionError
 from piglatin.model import data
+from piglatin.model.frozen import frozen_dataclass
 from piglatin.model.textcomplex import bag_element, carried_text_test
 
 # ------------------------------------------------------------------------- helpers
@@ -233,7 +233,7 @@ def _strip_newline(line: bytes | str) -> bytes | str:
 # ---------------------------------------------------------------------- PigStorage
 
 
-@dataclass(frozen=True)
+@frozen_dataclass(slots=False)
 class TextFields:
     """How PigStorage turns a text line into a tuple: split on `delimiter`, pad to `width`
     with empty fields; then for each (column, cast) of `fields`: an empty field is null, else
@@ -264,8 +264,11 @@ class PigStorage(LoadFunc, StoreFunc):
         self.delimiter = parse_delimiter(delimiter)
         self._delim_bytes = self.delimiter.encode("utf-8")
         self.options = options.split()
-        self.tag = "path" if "-tagPath" in self.options else (
-            "file" if "-tagFile" in self.options or "-tagsource" in self.options else None)
+        self.tag = (
+            "path"
+            if "-tagPath" in self.options
+            else ("file" if "-tagFile" in self.options or "-tagsource" in self.options else None)
+        )
         self._source: bytes | None = None
         self.projection: tuple[int, ...] | None = None  # pushed down: the columns to give
 
@@ -300,8 +303,10 @@ class PigStorage(LoadFunc, StoreFunc):
             return None
         specs = self.schema or []
         columns = self.projection if self.projection is not None else range(len(specs))
-        picks = tuple((c, _text_caster(specs[c][1], specs[c][2], self._casters[c], self.warn))
-                      for c in columns)
+        picks = tuple(
+            (c, _text_caster(specs[c][1], specs[c][2], self._casters[c], self.warn))
+            for c in columns
+        )
         types = tuple(specs[c][1] for c in columns)
         carried = tuple(_carried(specs[c][1], specs[c][2]) for c in columns)
         return TextFields(self.delimiter, len(specs), picks, types, carried)
@@ -329,8 +334,9 @@ class PigStorage(LoadFunc, StoreFunc):
             fields = v.split(delim)
             if len(fields) < width:
                 fields += [""] * (width - len(fields))
-            return tuple([((cast(x) if cast else x) if (x := fields[c]) else None)
-                          for c, cast in picks])
+            return tuple(
+                [((cast(x) if cast else x) if (x := fields[c]) else None) for c, cast in picks]
+            )
 
         return typed
 
@@ -358,8 +364,9 @@ def _text_caster(
         return data.complex_caster(type_name, inner, warn)
     slow = lambda x: bytes_caster(x.encode("utf-8"))  # noqa: E731
     if type_name in ("int", "long"):
-        lo, hi = (data.INT_MIN, data.INT_MAX) if type_name == "int" else (
-            data.LONG_MIN, data.LONG_MAX)
+        lo, hi = (
+            (data.INT_MIN, data.INT_MAX) if type_name == "int" else (data.LONG_MIN, data.LONG_MAX)
+        )
 
         def integer(x: str) -> Any:
             if x.isascii() and "_" not in x:  # as to_int's bytes path: one C call
@@ -434,8 +441,12 @@ class JsonLoader(LoadFunc):
             return ()
         if self.schema is None:
             return tuple(obj.values()) if isinstance(obj, dict) else (obj,)
-        return tuple([self._field(obj.get(name) if isinstance(obj, dict) else None, t, inner)
-                      for name, t, inner in self.schema])
+        return tuple(
+            [
+                self._field(obj.get(name) if isinstance(obj, dict) else None, t, inner)
+                for name, t, inner in self.schema
+            ]
+        )
 
     def push_projection(self, columns: Sequence[int]) -> bool:
         """Only the projected fields are looked up and converted."""
@@ -613,8 +624,9 @@ class BinStorage(LoadFunc, StoreFunc):
 
     def tuples(self, records: Iterable[bytes]) -> Iterator[tuple]:
         """Tuples from a stream of byte chunks (record boundaries need not align)."""
-        unpacker = msgpack.Unpacker(use_list=False, raw=False, ext_hook=_ext_hook,
-                                    strict_map_key=False)
+        unpacker = msgpack.Unpacker(
+            use_list=False, raw=False, ext_hook=_ext_hook, strict_map_key=False
+        )
         cast = self._casters is not None
         for chunk in records:
             unpacker.feed(chunk)
@@ -627,11 +639,15 @@ class BinStorage(LoadFunc, StoreFunc):
 # ------------------------------------------------------------------------ registry
 
 LOADERS: dict[str, Callable[..., LoadFunc]] = {
-    "PigStorage": PigStorage, "TextLoader": TextLoader,
-    "JsonLoader": JsonLoader, "BinStorage": BinStorage,
+    "PigStorage": PigStorage,
+    "TextLoader": TextLoader,
+    "JsonLoader": JsonLoader,
+    "BinStorage": BinStorage,
 }
 STORERS: dict[str, Callable[..., StoreFunc]] = {
-    "PigStorage": PigStorage, "JsonStorage": JsonStorage, "BinStorage": BinStorage,
+    "PigStorage": PigStorage,
+    "JsonStorage": JsonStorage,
+    "BinStorage": BinStorage,
 }
 
 
