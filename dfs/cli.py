@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 
 import click
 
-from dfs.conf import Configuration, parse_define, read_site_file
+from dfs.conf import GENERIC_VALUED_OPTIONS, Configuration, parse_define, read_site_file
 from dfs.errors import ConfigError, DFSError
 
 #: Context for subcommands that parse Hadoop's single-dash flags themselves.
@@ -38,13 +38,7 @@ USAGE_STATUS = 255  # Hadoop's -1
 INTERNAL_STATUS = 2
 INTERNAL_HINT = "run the command again with --debug for the traceback"
 
-_VALUED = {
-    "-fs": "fs.defaultFS",
-    "-jt": "mapreduce.jobtracker.address",
-    "-files": "tmpfiles",
-    "-libjars": "tmpjars",
-    "-archives": "tmparchives",
-}
+_VALUED = GENERIC_VALUED_OPTIONS
 
 CommandFn = Callable[[Configuration, list[str]], int]
 

@@ -407,6 +407,16 @@ def read_site_file(path: Path) -> dict[str, str]:
     return values
 
 
+#: Hadoop's generic options (GenericOptionsParser) that take a value, and the property each sets
+GENERIC_VALUED_OPTIONS = {
+    "-fs": "fs.defaultFS",
+    "-jt": "mapreduce.jobtracker.address",
+    "-files": "tmpfiles",
+    "-libjars": "tmpjars",
+    "-archives": "tmparchives",
+}
+
+
 def parse_define(text: str) -> tuple[str, str]:
     """Split one ``-D key=value`` argument."""
     key, sep, value = text.partition("=")

@@ -25,19 +25,13 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
-from dfs.conf import Configuration, parse_define
+from dfs.conf import GENERIC_VALUED_OPTIONS, Configuration, parse_define
 
 __all__ = ["main", "jar_main", "job_main", "split_options", "ProgressPrinter"]
 
 log = logging.getLogger(__name__)
 
-_VALUED = {
-    "-fs": "fs.defaultFS",
-    "-jt": "mapreduce.jobtracker.address",
-    "-files": "tmpfiles",
-    "-libjars": "tmpjars",
-    "-archives": "tmparchives",
-}
+_VALUED = GENERIC_VALUED_OPTIONS
 
 
 def _stamp() -> str:
