@@ -710,7 +710,11 @@ class PigServer:
             parts.append(MQ.explain_text(plan, MQ.merge_jobs(plan, chains, self.location)))
         scalars = {k: unpack_value(v) for k, v in self.scalars.items()}
         udfs = {(k or None): v for k, v in self.udfs.items()}
-        parts.append(RT.explain_code(plan, jobs, Compiler(scalars, udfs, plan=plan)))
+        from dfs.conf import Configuration
+
+        pass_through = Configuration(dict(self.properties)).get_bool(RT.PASS_THROUGH, True)
+        compiler = Compiler(scalars, udfs, plan=plan)
+        parts.append(RT.explain_code(plan, jobs, compiler, pass_through))
         return "\n".join(parts)
 
 

@@ -247,9 +247,12 @@ def _empty_side(plan: L.LogicalPlan, op: L.LOJoin) -> ReplicatedTable | MergeRun
     return ReplicatedTable(tables, pad, op.join_type == "left", keys_by_value(op))
 
 
-def explain_code(plan: L.LogicalPlan, jobs: list[MRJob], compiler: Compiler) -> str:
+def explain_code(
+    plan: L.LogicalPlan, jobs: list[MRJob], compiler: Compiler, pass_through: bool = True
+) -> str:
     """The generated map-side code of every job input, as EXPLAIN prints it (tails and
-    operators it does not inline are named, not shown)."""
+    operators it does not inline are named, not shown); `pass_through`: an ORDER's lines
+    are copied from the input (``pig.exec.textPassThrough``, on by default)."""
     lines = [
         "#--------------------------------------------------",
         "# Generated code (map side)",
@@ -273,8 +276,12 @@ def explain_code(plan: L.LogicalPlan, jobs: list[MRJob], compiler: Compiler) -> 
                 if isinstance(op, L.LOJoin) and op.strategy in ("replicated", "merge")
             }
             keyed = map_inline_tail(plan, job.spec, job.spec.inputs[index].tag)
+            carried = None
+            if pass_through:
+                line = store_line_of(plan, job.spec)
+                carried = R.text_pass_through(plan, job.spec, compiler, line)
             code = generate_map_code(
-                index, source, reader, chain, stages, _not_inlined, compiler, sides, keyed
+                index, source, reader, chain, stages, _not_inlined, compiler, sides, keyed, carried
             )
             lines.append(f"# {job.name}, input {index}")
             lines.append(code.source if code is not None else "# (no generated code)")
