@@ -245,18 +245,15 @@ ORDER_CUTS = "pig.order.cuts"
 
 
 def _sample_tail(job: Any, op: L.LOSort) -> Callable[[tuple], list]:
-    """ORDER's sampling job: the order key of every `pig.order.sample.step`-th row."""
+    """ORDER's sampling job: the order key of each row its map gives (the job feeds it every
+    `sample_step`-th input record only: `PigJob._bind_mapper`)."""
     keyf = job.compiler.sort_key(op.keys)
-    step = max(1, int(job.context.conf.get("pig.order.sample.step", 10) or 10))
-    state = job.state
+    return lambda t: [(None, pack_value(keyf(t)))]
 
-    def sample(t):
-        state.seq += 1
-        if state.seq % step != 1 and step > 1:
-            return ()
-        return [(None, pack_value(keyf(t)))]
 
-    return sample
+def sample_step(conf: Any) -> int:
+    """``pig.order.sample.step``: an ORDER's sampling job reads every n-th record (10)."""
+    return max(1, int(conf.get("pig.order.sample.step", 10) or 10))
 
 
 def _sequenced(job: Any, op: L.LogicalOperator, kind: str) -> Callable[[tuple], list]:

@@ -369,6 +369,8 @@ class PigJob(Job):
             if fields is not None:
                 grouped = _grouped(fields.run, groups)
                 self._split_batches[index] = CG.SplitBatch(fields.delimiter, grouped)
+        if spec.kind == "sample":  # only every step-th record is read past its split
+            run, batch = _sampled(run, batch, R.sample_step(conf))
         if spec.kind == "order" and spec.top:  # a limited sort (`topn.TopRecords`)
             top = TopRecords(spec.top)
             self.add_flush(top.flush)
@@ -506,6 +508,29 @@ class PigJob(Job):
         for flush in self._flushes:
             out.extend(flush() or ())
         return out or None
+
+
+def _sampled(
+    run: Callable[[Any, Any], list], batch: Callable[[Any, Any], list] | None, step: int
+) -> tuple[Callable[[Any, Any], list], Callable[[Any, Any], list] | None]:
+    """An ORDER's sampling job's mappers, given only every `step`-th record of their split
+    (the first of each batch, then every step-th): the rest are never parsed or converted."""
+    if step == 1:
+        return run, batch
+    seen = [0]
+
+    def every(key: Any, value: Any) -> list:
+        seen[0] += 1
+        return run(key, value) if seen[0] % step == 1 else []
+
+    if batch is None:
+        return every, None
+    inner = batch
+
+    def sliced(keys: Any, values: Any) -> list:  # keys: the lines' offsets, maybe lazy
+        return inner(None if keys is None else list(keys)[::step], values[::step])
+
+    return every, sliced
 
 
 def _grouped(
