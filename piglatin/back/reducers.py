@@ -34,7 +34,14 @@ from piglatin.back.joinkeys import has_null, width
 from piglatin.back.joinlines import SideTexts, side_texts
 from piglatin.back.mapgroups import group_rows
 from piglatin.back.physical import Compiler, chain_functions
-from piglatin.back.spillbag import CHECK_ROWS, BagBudget, RowBuffer, grow_group, product_rows
+from piglatin.back.spillbag import (
+    CHECK_ROWS,
+    BagBudget,
+    RowBuffer,
+    each_row,
+    group_bags,
+    product_rows,
+)
 from piglatin.back.storage import pack_value, unpacker
 from piglatin.model import data
 from piglatin.model.schema import DataType
@@ -490,15 +497,13 @@ def _bulk_lines(
 
 def _cogroup(job: Any, op: L.LOCogroup, budget: BagBudget, spillable: frozenset[int]) -> Callable:
     """(group, bag_1, ..., bag_n) per key; the bags in `spillable` go to disk past their share
-    of the task's bag budget (`_first_bags`, then spillbag.grow_group), the others are lists."""
+    of the task's bag budget (spillbag.group_bags), the others are lists."""
     n = len(op.inputs)
     keyfs = [job.compiler.key_fn(k) for k in op.keys] if not op.group_all else None
     inner = [i for i, flag in enumerate(op.inner) if flag] if op.inner else []
 
     def make(key, values):
-        bags, rest = _first_bags(values, n)
-        if rest is not None:  # a big group: the rest measured as it comes, spilling
-            bags = grow_group(bags, _each_packed(rest), budget, _unpack, spillable)
+        bags = group_bags(values, n, budget, _unpack, spillable, group_rows)
         for i in inner:
             if not bags[i]:
                 return []
@@ -510,26 +515,6 @@ def _cogroup(job: Any, op: L.LOCogroup, budget: BagBudget, spillable: frozenset[
         return [(group, *bags)]
 
     return make
-
-
-def _first_bags(values: Iterable[tuple[int, Any]], n: int) -> tuple[list[list], Iterator | None]:
-    """The n bags of a group's first values, unpacked a record at a time (a map task's list of
-    a key's rows, `mapgroups.KeyGroups`, C-level), and the values not read yet: None when the
-    group ended before `spillbag.CHECK_ROWS` rows, else the rest, for `spillbag.grow_group`."""
-    bags: list[list] = [[] for _ in range(n)]
-    rows = 0
-    it = iter(values)
-    for tag, pv in it:
-        if type(pv) is bytes:
-            bags[tag].append(_unpack(pv))
-            rows += 1
-        else:
-            got = list(map(_unpack, group_rows(pv)))
-            bags[tag] += got
-            rows += len(got)
-        if rows >= CHECK_ROWS:
-            return bags, it
-    return bags, None
 
 
 def _widths(job: Any, op: L.LogicalOperator) -> list[int]:
@@ -560,7 +545,7 @@ def _join(
         # a hot key's right rows are copied to reducers that may hold none of its left rows
         pad_right = outer[1] and not (skewed and key[:-3] in hot)
         try:
-            for tag, pv in _each_packed(values):
+            for tag, pv in each_row(values, group_rows):
                 r = _unpack(pv)
                 if tag < n - 1:
                     buffered[tag].append(r)
@@ -637,17 +622,6 @@ def _two_way_join(
 
 _second = itemgetter(1)
 _unpack = unpacker()  # unpack_value without a Python frame per value
-
-
-def _each_packed(values: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, bytes]]:
-    """(tag, packed row) of every shuffled value, a map task's list of a key's packed rows
-    (mapgroups.KeyGroups) taken apart."""
-    for tag, pv in values:
-        if type(pv) is bytes:
-            yield tag, pv
-        else:
-            for one in group_rows(pv):
-                yield tag, one
 
 
 def _row_batches(records: Iterator[tuple[int, Any]], size: int) -> Iterator[list[tuple]]:

@@ -38,7 +38,7 @@ import heapq
 import os
 import resource
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, groupby, islice
 from operator import itemgetter
 from sys import getsizeof
@@ -72,8 +72,8 @@ __all__ = [
     "RowBuffer",
     "SpillBag",
     "distinct_bag",
+    "each_row",
     "group_bags",
-    "grow_group",
     "sort_bag",
     "task_memory",
 ]
@@ -332,39 +332,45 @@ def is_bag(v: Any) -> bool:
 
 # ------------------------------------------------------------------------------ GROUP bags
 def group_bags(
-    values: Iterable[tuple[int, bytes]],
+    values: Iterable[tuple[int, Any]],
     n: int,
     budget: BagBudget,
     unpack: Callable[[bytes], tuple],
     spillable: frozenset[int],
+    expand: Callable[[Any], Sequence[bytes]] | None = None,
 ) -> list[Any]:
     """The n bags of one group from its shuffled (input tag, packed row) values: plain lists,
     except that a bag in `spillable` (0-based input tags) past its share of `budget` goes to
-    disk whole, its further rows copied there as they arrived."""
-    it = iter(values)
-    if n == 1:  # the common small group: one list, nothing measured
-        bag = list(map(unpack, map(_second, islice(it, CHECK_ROWS))))  # C-level
-        if len(bag) < CHECK_ROWS:
-            return [bag]
-        return _big_group([bag], it, budget, unpack, spillable)
+    disk whole, its further rows copied there as they arrived. A value that is not bytes is a
+    record of several packed rows that `expand` gives (a map task's rows of the key), unpacked
+    at once."""
     bags: list[list] = [[] for _ in range(n)]
-    for tag, pv in islice(it, CHECK_ROWS):
-        bags[tag].append(unpack(pv))
-    if sum(map(len, bags)) < CHECK_ROWS:
-        return bags
-    return _big_group(bags, it, budget, unpack, spillable)
+    rows = 0
+    it = iter(values)
+    for tag, pv in it:
+        if type(pv) is bytes:
+            bags[tag].append(unpack(pv))
+            rows += 1
+        else:
+            got = list(map(unpack, expand(pv)))  # type: ignore[misc]
+            bags[tag] += got
+            rows += len(got)
+        if rows >= CHECK_ROWS:  # a big group: the rest measured as it comes
+            return _big_group(bags, each_row(it, expand), budget, unpack, spillable)
+    return bags
 
 
-def grow_group(
-    bags: list[list],
-    values: Iterable[tuple[int, bytes]],
-    budget: BagBudget,
-    unpack: Callable[[bytes], tuple],
-    spillable: frozenset[int],
-) -> list[Any]:
-    """`group_bags` for a group whose first rows (at least `CHECK_ROWS`) are in `bags`
-    already, the rest in `values`: a size check per chunk, spilling as `group_bags` does."""
-    return _big_group(bags, iter(values), budget, unpack, spillable)
+def each_row(
+    values: Iterable[tuple[int, Any]], expand: Callable[[Any], Sequence[bytes]] | None
+) -> Iterator[tuple[int, bytes]]:
+    """(tag, packed row) of every shuffled value, a record of several rows taken apart by
+    `expand`."""
+    for tag, pv in values:
+        if type(pv) is bytes:
+            yield tag, pv
+        else:
+            for one in expand(pv):  # type: ignore[misc]
+                yield tag, one
 
 
 def _big_group(

@@ -1,8 +1,8 @@
-"""COGROUP's reduce side builds a key's bags a shuffled record at a time (`reducers._first_bags`:
-a map task's list of a key's rows, `mapgroups.KeyGroups`, unpacked at once), and a group past
-`spillbag.CHECK_ROWS` rows goes on through `spillbag.grow_group`. Whatever the records hold,
-the bags are the rows plain Python groups, with the map-side grouping on and off, and for a
-key bigger than one check and than one grouped record."""
+"""COGROUP's reduce side builds a key's bags a shuffled record at a time (`spillbag.group_bags`
+with `mapgroups.group_rows`: a map task's list of a key's rows unpacked at once), and goes on
+measuring and spilling past `spillbag.CHECK_ROWS` rows. Whatever the records hold, the bags
+are the rows plain Python groups, with the map-side grouping on and off, and for a key bigger
+than one check and than one grouped record."""
 
 from __future__ import annotations
 
