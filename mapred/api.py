@@ -36,6 +36,12 @@ Knobs (class attributes, or configuration properties where Hadoop has one):
   the two; text formats give a decoded chunk of lines with their byte offsets), and it returns
   (or yields) the pairs of the whole batch (the total-order sampler calls it too). A failure is
   located at the batch's first record.
+- ``reduce_batch(groups)``: optional, Hadoop's ``Reducer.run`` override on the reduce side.
+  When the job defines it, the task hands it whole groups in batches, ``groups`` a list of
+  ``(key, [values])`` in sort order (a group is never split between batches), and it returns
+  (or yields) the pairs of the whole batch. A group of more than
+  ``mapred.grouping.BATCH_GROUP_LIMIT`` records still goes to ``reduce`` on its own, its values
+  read lazily, so ``reduce`` must also be defined. A failure is located at the batch's first key.
 - ``combine(key, values)``: optional; must emit the key it was given and accept its own output.
 - named outputs (Hadoop's MultipleOutputs): ``mapred.output.declare_named_outputs(conf,
   [NamedOutput(name, path, format)])`` gives the job extra output directories; a map or reduce

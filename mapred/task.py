@@ -24,7 +24,7 @@ import shutil
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain, count, groupby, islice, starmap
+from itertools import chain, count, islice, starmap
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -33,8 +33,9 @@ from mapred import counters as C
 from mapred.api import Context, has_method, resolve_job
 from mapred.buffer import CombiningBuffer, SortingBuffer
 from mapred.errors import JobConfigError
+from mapred.grouping import group_batches, grouping_key, groups
 from mapred.merge import merge_blocks
-from mapred.partition import group_bytes_of, make_partitioner, make_sort_key
+from mapred.partition import make_partitioner, make_sort_key
 from mapred.shuffle import fetch_local, gather_segments
 from mapred.trackerproto import Umbilical
 from mapred.usercode import explain_output_error, hook_location, user_traceback
@@ -513,8 +514,7 @@ def run_reduce_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
     try:
         _hook(job, "reduce_setup", "setup")()
         stage = "reduce"
-        results = filter(None, starmap(job.reduce, _groups(job, merged, state)))
-        out = _write_pairs(writer, chain.from_iterable(results))
+        out = _write_pairs(writer, _reduced(job, merged, state))
         stage = "cleanup"
         tail = _hook(job, "reduce_cleanup", "cleanup")()
         if tail:
@@ -551,6 +551,23 @@ def run_reduce_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
         "status": job.context.status,
     }
     return TaskResult(spec.attempt_id, "r", spec.index, True, ctx.to_dict(), stats=stats)
+
+
+def _reduced(job: Any, blocks: Iterator[list], state: list) -> Iterator[tuple[Any, Any]]:
+    """The job's output pairs, group after group: ``reduce`` per group, or ``reduce_batch`` per
+    batch of whole groups when the job defines it (a big group still goes to ``reduce``)."""
+    if not has_method(type(job), "reduce_batch"):
+        results = filter(None, starmap(job.reduce, groups(job, blocks, state)))
+        return chain.from_iterable(results)
+    return chain.from_iterable(_batch_results(job, blocks, state))
+
+
+def _batch_results(job: Any, blocks: Iterator[list], state: list) -> Iterator[Iterable]:
+    reduce, reduce_batch = job.reduce, job.reduce_batch
+    for batch, key, values in group_batches(blocks, grouping_key(job), state):
+        out = reduce_batch(batch) if batch is not None else reduce(key, values)
+        if out:
+            yield out
 
 
 def _shuffle(spec: TaskSpec, umbilical: Umbilical, fetched: list[int]) -> list[tuple]:
@@ -624,56 +641,3 @@ def _counted_blocks(blocks: Iterator[list], consumed: list[int]) -> Iterator[lis
     for block in blocks:
         consumed[0] += len(block)
         yield block
-
-
-def _groups(job: Any, blocks: Iterator[list], state: list) -> Iterator[tuple[Any, Iterator[Any]]]:
-    """(first key of the group, lazy values) per group of the grouping comparator, from the
-    merge's blocks of (sort bytes, key, value) records; `state` holds the group's key (for an
-    error's location) and counts the groups.
-
-    Equal byte sort keys group C-level (``groupby`` on ``itemgetter(0)``), and so do the bytes a
-    job declares with ``group_bytes``: each block's records are paired with their cut sort keys
-    in one ``zip`` of ``map`` calls. Only a general ``group_key`` method costs a Python call per
-    record."""
-    grouping = group_bytes_of(job)
-    if grouping is not None:
-        cut = grouping.cut
-
-        def keyed(block: list) -> Iterator[tuple[bytes, tuple]]:
-            return zip(map(cut, map(_first, block)), block)
-
-        return _keyed_groups(groupby(chain.from_iterable(map(keyed, blocks)), _first), state)
-    records = chain.from_iterable(blocks)
-    if has_method(type(job), "group_key"):
-        group_key = job.group_key
-
-        def grouping_key(record: tuple) -> Any:
-            return group_key(record[1])
-
-        return _record_groups(groupby(records, key=grouping_key), state)
-    return _record_groups(groupby(records, key=_first), state)  # equal byte sort keys
-
-
-def _record_groups(grouped: Iterator, state: list) -> Iterator[tuple[Any, Iterator[Any]]]:
-    n = 0
-    try:
-        for _, group in grouped:
-            _, key, value = next(group)
-            state[0] = key
-            n += 1
-            yield key, chain((value,), map(_third, group))
-    finally:
-        state[1] = n
-
-
-def _keyed_groups(grouped: Iterator, state: list) -> Iterator[tuple[Any, Iterator[Any]]]:
-    """As ``_record_groups`` for groups of (cut sort bytes, record) pairs."""
-    n = 0
-    try:
-        for _, group in grouped:
-            _, key, value = next(group)[1]
-            state[0] = key
-            n += 1
-            yield key, chain((value,), map(_third, map(_second, group)))
-    finally:
-        state[1] = n

@@ -1,0 +1,234 @@
+"""A reduce task's grouping: the merged, sorted records of a partition become the groups a
+job's ``reduce`` (one call per group) or ``reduce_batch`` (one call per batch of groups) sees.
+
+Owns how records are cut into groups (equal sort bytes, a job's ``group_bytes`` prefix, or its
+``group_key`` method: Hadoop's grouping comparator) and how whole groups are gathered into
+batches. Must not touch: fetching, merging, the job's output or counters (the task does those;
+``state`` only tells it the key being reduced and how many groups there were).
+
+Records are ``(sort bytes, key, value)`` tuples, in blocks (lists) as the merge gives them.
+A group is reduced with its FIRST key (as Hadoop's reducer sees the key of the group's first
+record under a grouping comparator).
+
+Batches (``reduce_batch``, Hadoop's ``Reducer.run`` override): ``group_batches`` yields lists
+of complete groups, each ``(key, [values])``, and never splits a group between two batches.
+A group that grows past ``limit`` records before it ends is not gathered: it is yielded alone
+as ``(key, lazy values)`` for the job's ``reduce``, read a record at a time, so memory stays
+bounded whatever a group's size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from itertools import chain, compress, groupby, islice
+from operator import itemgetter, ne
+from typing import Any
+
+from mapred.api import has_method
+from mapred.partition import group_bytes_of
+
+__all__ = ["groups", "group_batches", "grouping_key", "BATCH_GROUP_LIMIT"]
+
+_first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
+
+#: a group with more records than this goes to ``reduce`` on its own, read lazily
+BATCH_GROUP_LIMIT = 4096
+
+
+def grouping_key(job: Any) -> Callable[[tuple], Any] | None:
+    """record -> what decides its group, or None when that is the whole sort bytes (the
+    default: equal keys group)."""
+    grouping = group_bytes_of(job)
+    if grouping is not None:
+        cut = grouping.cut
+
+        def cut_key(record: tuple) -> bytes:
+            return cut(record[0])
+
+        return cut_key
+    if has_method(type(job), "group_key"):
+        group_key = job.group_key
+
+        def key_of(record: tuple) -> Any:
+            return group_key(record[1])
+
+        return key_of
+    return None
+
+
+def groups(job: Any, blocks: Iterator[list], state: list) -> Iterator[tuple[Any, Iterator[Any]]]:
+    """(first key of the group, lazy values) per group of the grouping comparator, from the
+    merge's blocks of (sort bytes, key, value) records; `state` holds the group's key (for an
+    error's location) and counts the groups.
+
+    Equal byte sort keys group C-level (``groupby`` on ``itemgetter(0)``), and so do the bytes a
+    job declares with ``group_bytes``: each block's records are paired with their cut sort keys
+    in one ``zip`` of ``map`` calls. Only a general ``group_key`` method costs a Python call per
+    record."""
+    grouping = group_bytes_of(job)
+    if grouping is not None:
+        cut = grouping.cut
+
+        def keyed(block: list) -> Iterator[tuple[bytes, tuple]]:
+            return zip(map(cut, map(_first, block)), block)
+
+        return _keyed_groups(groupby(chain.from_iterable(map(keyed, blocks)), _first), state)
+    records = chain.from_iterable(blocks)
+    key = grouping_key(job)
+    return _record_groups(groupby(records, key=key or _first), state)
+
+
+def _record_groups(grouped: Iterator, state: list) -> Iterator[tuple[Any, Iterator[Any]]]:
+    n = 0
+    try:
+        for _, group in grouped:
+            _, key, value = next(group)
+            state[0] = key
+            n += 1
+            yield key, chain((value,), map(_third, group))
+    finally:
+        state[1] = n
+
+
+def _keyed_groups(grouped: Iterator, state: list) -> Iterator[tuple[Any, Iterator[Any]]]:
+    """As ``_record_groups`` for groups of (cut sort bytes, record) pairs."""
+    n = 0
+    try:
+        for _, group in grouped:
+            _, key, value = next(group)[1]
+            state[0] = key
+            n += 1
+            yield key, chain((value,), map(_third, map(_second, group)))
+    finally:
+        state[1] = n
+
+
+class _Records:
+    """The merge's blocks with one block pushed back: what is left of a block after a big
+    group's last record."""
+
+    def __init__(self, blocks: Iterator[list]) -> None:
+        self._blocks = blocks
+        self.back: list | None = None
+
+    def next_block(self) -> list | None:
+        if self.back is not None:
+            block, self.back = self.back, None
+            return block
+        return next(self._blocks, None)
+
+
+def group_batches(
+    blocks: Iterator[list],
+    key: Callable[[tuple], Any] | None,
+    state: list,
+    limit: int | None = None,
+) -> Iterator[tuple[list | None, Any, Iterator[Any] | None]]:
+    """``(groups, None, None)``: a list of complete ``(key, [values])`` groups, in order; or
+    ``(None, key, values)``: one group of more than `limit` records, its values lazy (what the
+    caller leaves unread is skipped when it asks for the next item). `key` is `grouping_key`'s
+    function (None: the sort bytes); `limit` defaults to ``BATCH_GROUP_LIMIT``. `state` as for
+    `groups` (the batch's first key)."""
+    limit = BATCH_GROUP_LIMIT if limit is None else limit
+    records = _Records(blocks)
+    open_key: Any = None
+    open_group: list = []  # records of the group still open at the end of the last block
+    n = 0
+    try:
+        while (block := records.next_block()) is not None:
+            if not block:
+                continue
+            keys = list(map(key, block)) if key is not None else list(map(_first, block))
+            # where each group but the block's first starts: C-level comparisons of neighbours
+            starts = list(compress(range(1, len(block)), map(ne, islice(keys, 1, None), keys)))
+            complete: list[list] = []  # the records of each group that ends in this block
+            begin = 0
+            if open_group:
+                if keys[0] == open_key:
+                    begin = starts[0] if starts else len(block)
+                    open_group += block[:begin]
+                    starts = starts[1:]
+                if begin == len(block):  # the open group goes on past this block
+                    if len(open_group) > limit:
+                        n += 1
+                        yield from _big(open_group, open_key, key, records, state)
+                        open_group = []
+                    continue
+                complete.append(open_group)
+            bounds = [begin, *starts]
+            complete += [block[s:e] for s, e in zip(bounds, starts)]
+            open_group, open_key = block[bounds[-1] :], keys[bounds[-1]]
+            n += len(complete)
+            yield from _batches(complete, limit, state)
+            if len(open_group) > limit:
+                n += 1
+                yield from _big(open_group, open_key, key, records, state)
+                open_group = []
+        if open_group:
+            n += 1
+            yield from _batches([open_group], limit, state)
+    finally:
+        state[1] = n
+
+
+def _batches(
+    complete: list[list], limit: int, state: list
+) -> Iterator[tuple[list | None, Any, Iterator[Any] | None]]:
+    """Whole groups (lists of records) as batches; one of more than `limit` records alone."""
+    if not complete:
+        return
+    if max(map(len, complete)) <= limit:
+        state[0] = complete[0][0][1]
+        yield list(map(_group, complete)), None, None
+        return
+    out: list = []
+    for records in complete:
+        if len(records) <= limit:
+            out.append(_group(records))
+            continue
+        if out:
+            state[0] = out[0][0]
+            yield out, None, None
+            out = []
+        state[0] = records[0][1]
+        yield None, records[0][1], map(_third, records)
+    if out:
+        state[0] = out[0][0]
+        yield out, None, None
+
+
+def _group(records: list) -> tuple[Any, list]:
+    return records[0][1], list(map(_third, records))
+
+
+def _big(
+    head: list, group: Any, key: Callable[[tuple], Any] | None, records: _Records, state: list
+) -> Iterator[tuple[None, Any, Iterator[Any]]]:
+    """A big group, alone and lazy; what its reducer left unread is skipped afterwards."""
+    state[0] = head[0][1]
+    rest = _rest(head, group, key, records)
+    yield None, head[0][1], rest
+    for _ in rest:
+        pass
+
+
+def _rest(
+    head: list, group: Any, key: Callable[[tuple], Any] | None, records: _Records
+) -> Iterator[Any]:
+    """The values of a big group: `head` (its records so far), then the following blocks'
+    records while they belong to it; what follows the group is pushed back into `records`.
+    Read to its end (by `_big`, if the job stopped early) before grouping goes on."""
+    yield from map(_third, head)
+    of = key or _first
+    while (block := records.next_block()) is not None:
+        keys = list(map(of, block))
+        stop = next(compress(range(len(block)), map(ne, keys, [group] * len(block))), None)
+        if stop is None:
+            yield from map(_third, block)
+            continue
+        if stop:
+            records.back = block[stop:]
+            yield from map(_third, block[:stop])
+        else:
+            records.back = block
+        return
