@@ -1,4 +1,4 @@
-"""piglatin.model.initcache: compiled texts are kept as marshal data keyed by the interpreter
+"""dfs.codecache: compiled texts are kept as marshal data keyed by the interpreter
 build and the text; a damaged, foreign or missing file means compiling, never an error."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from piglatin.model import initcache
-from piglatin.model.initcache import CodeCache
+from dfs import codecache
+from dfs.codecache import CodeCache
 
 TEXT = "def __create_fn__(x):\n def f(a:x)->None:\n  return a + 1\n return f\n"
 
@@ -33,7 +33,7 @@ def forbid_compiling(monkeypatch) -> None:
     def refuse(*args, **kwargs):
         raise AssertionError("compiled")
 
-    monkeypatch.setattr(initcache, "compile", refuse, raising=False)
+    monkeypatch.setattr(codecache, "compile", refuse, raising=False)
 
 
 def test_a_saved_text_is_loaded_by_the_next_process_without_compiling(cache_home, monkeypatch):

@@ -1,5 +1,5 @@
-"""piglatin.model.frozen builds each class without the standard library's code generation; the
-class must be the one ``@dataclass(frozen=True, slots=True, eq=False, repr=False)`` builds.
+"""frozen_dataclass builds each class without the standard library's code generation; the
+class must be the one ``@dataclass(frozen=True, slots=True)`` builds.
 
 Every node class of the syntax tree and the logical plan, and a set of small classes covering
 the dataclass features (defaults, factories, init=False, __post_init__, a field named self,
@@ -23,8 +23,8 @@ from piglatin.front import ast as A
 from piglatin.model.frozen import frozen_dataclass
 from piglatin.plan import logical as L
 
-STD = dataclasses.dataclass(frozen=True, slots=True, eq=False, repr=False)
-STD_DICT = dataclasses.dataclass(frozen=True, eq=False, repr=False)  # frozen, no slots
+STD = dataclasses.dataclass(frozen=True, slots=True)
+STD_DICT = dataclasses.dataclass(frozen=True)  # frozen, no slots
 
 
 def node_classes() -> list[type]:

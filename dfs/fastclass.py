@@ -1,0 +1,453 @@
+"""`dataclass`: ``dataclasses.dataclass`` built without compiling anything per class at import
+time, and `frozen_dataclass`, its frozen (by default slotted) form.
+
+Owns: the two decorators, their shared ``__eq__``/``__hash__``/``__repr__``/``__setattr__``/
+``__delattr__``, and the compiled ``__init__`` functions (kept by `dfs.codecache.INIT_CODE`).
+Must not touch: what a class's fields are or mean: the decorated class is an ordinary dataclass
+(`fields`, `replace`, `asdict`, ``match``, ``FrozenInstanceError``, ``__init__``'s signature and
+errors are the standard library's). It lives in dfs, the bottom package, so every package's
+classes can use it (dependencies point piglatin -> mapred -> dfs).
+
+Why: Python 3.11's dataclass writes and compiles up to six small functions for each class
+(``__init__``, ``__repr__``, ``__eq__``, and for a frozen one ``__hash__``, ``__setattr__``,
+``__delattr__``), 0.3 to 0.8 ms a class, and a `pig` command builds some 200 classes before
+its first job (the syntax tree, the logical plan, the job specs, the trackers' messages). Here:
+
+- equality, hashing and repr are three functions shared by every class, reading the class's
+  field names (taken once, when the class is decorated) and answering exactly as the generated
+  methods do: ``a == b`` is ``NotImplemented`` unless ``b.__class__ is a.__class__``, else the
+  tuples of the ``compare=True`` fields are compared; ``hash(a)`` hashes the tuple of the
+  fields with ``hash=True`` (or ``hash=None`` and ``compare=True``); ``repr(a)`` is
+  ``QualName(f=value!r, ...)`` over the ``repr=True`` fields, ``...`` for an object met again
+  while its own repr is being made. A class's own ``__eq__``/``__repr__``/``__hash__`` is kept,
+  and ``__hash__`` is set (or set to None) by the standard library's table;
+- a frozen class's assignment and deletion are two shared functions doing what Python 3.11's
+  generated ones do: ``FrozenInstanceError`` for a field (or any name, on an instance of a dict
+  class itself), and for any other name their ``super(cls, self)`` call (a ``TypeError`` for a
+  slotted class, whose ``cls`` is the class as it was before slots were added);
+- ``__init__`` is the text Python 3.11's dataclass generates for the class, compiled once and
+  kept (as `marshal` data, keyed by the interpreter's bytecode version and the text itself) in
+  the user's cache directory, so a later process only loads it: the same function, ~3 us
+  instead of ~0.2 ms. No cache (unwritable directory, ``MINIHADOOP_NO_CODE_CACHE=1``) means it
+  is compiled each time, nothing else.
+
+The fields themselves are read by the standard library (a field-less twin of the class's own
+annotations goes through ``dataclasses.dataclass``), so defaults, ``field()`` options, ``ClassVar``
+and mutable-default errors are its own. Anything this path does not reproduce (another Python
+version, ``init=False``, ``order``, ``unsafe_hash``, ``kw_only``, ``weakref_slot``,
+``match_args=False``, ``InitVar``/``ClassVar``/``KW_ONLY`` fields, a base that is not such a
+class, a metaclass, a class defining ``__init__``, ``__setattr__``, ``__slots__`` ...) goes
+through ``dataclasses.dataclass`` itself.
+
+>>> @dataclass(frozen=True)
+... class Pair:
+...     a: int
+...     b: str = "x"
+>>> Pair(1) == Pair(1, "x"), hash(Pair(1)) == hash((1, "x")), Pair(1)
+(True, True, Pair(a=1, b='x'))
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import reprlib
+import sys
+from collections.abc import Callable
+from dataclasses import MISSING, Field, FrozenInstanceError
+from operator import attrgetter
+from typing import Any, NamedTuple, TypeVar
+
+from dfs.codecache import INIT_CODE
+
+__all__ = ["dataclass", "frozen_dataclass"]
+
+T = TypeVar("T", bound=type)
+
+
+class _Shape(NamedTuple):
+    """What the shared methods read of one class."""
+
+    compared: Callable[[Any], tuple]  # the compare=True fields' values, as a tuple
+    hashed: Callable[[Any], tuple]  # the hashed fields' values, as a tuple
+    shown: tuple[str, ...]  # the repr=True fields' names
+    names: frozenset[str]  # every field's name (frozen against assignment and deletion)
+    before_slots: type  # the class as decorated, before its slotted copy was made
+
+
+class _Flags(NamedTuple):
+    """The options the fast path builds (the others are the standard library's defaults)."""
+
+    repr: bool
+    eq: bool
+    frozen: bool
+    slots: bool
+
+
+_SHAPES: dict[type, _Shape] = {}
+_FAST: set[type] = set()  # the classes built by the fast path (it accepts only them as bases)
+
+
+class _HasDefaultFactory:
+    """The default of an ``__init__`` parameter whose field has a default_factory."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_HAS_DEFAULT_FACTORY = _HasDefaultFactory()
+
+
+def dataclass(
+    cls: T | None = None,
+    /,
+    *,
+    init: bool = True,
+    repr: bool = True,  # noqa: A002 - dataclasses.dataclass's own parameter names
+    eq: bool = True,
+    order: bool = False,
+    unsafe_hash: bool = False,
+    frozen: bool = False,
+    match_args: bool = True,
+    kw_only: bool = False,
+    slots: bool = False,
+    weakref_slot: bool = False,
+) -> Any:
+    """``dataclasses.dataclass`` with the same parameters and the same class (see the module
+    docstring for what is shared instead of compiled)."""
+    options = {
+        "init": init,
+        "repr": repr,
+        "eq": eq,
+        "order": order,
+        "unsafe_hash": unsafe_hash,
+        "frozen": frozen,
+        "match_args": match_args,
+        "kw_only": kw_only,
+        "slots": slots,
+        "weakref_slot": weakref_slot,
+    }
+    if cls is None:
+        return lambda c: dataclass(c, **options)
+    standard = order or unsafe_hash or kw_only or weakref_slot or not (init and match_args)
+    flags = _Flags(repr, eq, frozen, slots)
+    fast = None if standard else _fast_fields(cls, flags)
+    if fast is None:
+        return dataclasses.dataclass(cls, **options)
+    return _build(cls, *fast, flags)
+
+
+def frozen_dataclass(cls: T | None = None, /, *, slots: bool = True) -> Any:
+    """``@dataclass(frozen=True, slots=True)``; ``@frozen_dataclass(slots=False)`` is
+    ``@dataclass(frozen=True)``. A class defining ``__eq__`` or ``__hash__`` is refused (use
+    ``@dataclass``), so equality and hashing are always the fields'."""
+    if cls is None:
+        return lambda c: frozen_dataclass(c, slots=slots)
+    own = vars(cls)
+    if "__eq__" in own or own.get("__hash__", MISSING) is not MISSING:
+        raise TypeError(f"{cls.__qualname__} defines __eq__ or __hash__: use @dataclass")
+    return dataclass(cls, frozen=True, slots=slots)
+
+
+# ------------------------------------------------------------------ the fast path
+_OWN_REFUSED = ("__init__", "__setattr__", "__delattr__", "__slots__", "__getstate__")
+
+
+def _fast_fields(cls: type, flags: _Flags) -> tuple[dict[str, Field], list[Field], Any] | None:
+    """(every field by name, the class's own fields, the twin's __dataclass_params__) when
+    the fast path reproduces the standard library for this class, else None."""
+    if sys.version_info[:2] != (3, 11) or type(cls) is not type:
+        return None
+    own = vars(cls)
+    if any(name in own for name in _OWN_REFUSED) or "__setstate__" in own:
+        return None
+    bases = cls.__mro__[1:-1]
+    if any(base not in _FAST or base.__dataclass_params__.frozen != flags.frozen for base in bases):
+        return None  # a plain base, or the library's frozen/non-frozen inheritance error
+    annotations = own.get("__annotations__", {})
+    if not all(type(a) is str for a in annotations.values()):
+        return None
+    for name in annotations:
+        if name not in own and hasattr(cls, name):
+            return None  # an inherited attribute would be its default: the library's path
+    fields: dict[str, Field] = {}
+    for base in reversed(bases):
+        fields.update(base.__dataclass_fields__)
+    found = _own_fields(cls, annotations)
+    if found is None:
+        return None
+    mine, params = found
+    for f in mine:
+        fields[f.name] = f
+    if not _valid_order(fields.values()):
+        return None  # the library's error
+    return fields, mine, params
+
+
+def _valid_order(fields: Any) -> bool:
+    """No ``__init__`` parameter without a default after one with a default."""
+    seen_default = False
+    for f in fields:
+        if f.init:
+            if not (f.default is MISSING and f.default_factory is MISSING):
+                seen_default = True
+            elif seen_default:
+                return False
+    return True
+
+
+def _own_fields(cls: type, annotations: dict[str, str]) -> tuple[list[Field], Any] | None:
+    """The class's own fields as the standard library reads them (a base-less twin holding
+    only the annotations and their defaults goes through it) and the twin's
+    __dataclass_params__, or None for pseudo-fields."""
+    own = vars(cls)
+    body: dict[str, Any] = {name: own[name] for name in annotations if name in own}
+    for name, value in own.items():
+        if isinstance(value, Field) and name not in annotations:
+            return None  # the library's error
+    for value in body.values():
+        default = value.default if isinstance(value, Field) else value
+        if hasattr(type(default), "__set_name__"):
+            return None  # the twin would call it a second time
+    body.update(__module__=cls.__module__, __annotations__=annotations, __doc__="-")
+    twin = dataclasses.dataclass(init=False, repr=False, eq=False, match_args=False)(
+        type(cls.__name__, (), body)
+    )
+    every = twin.__dataclass_fields__
+    mine = dataclasses.fields(twin)
+    if len(mine) != len(every) or any(f.kw_only for f in mine):
+        return None  # ClassVar, InitVar, KW_ONLY or kw_only fields
+    return list(mine), twin.__dataclass_params__
+
+
+def _build(cls: T, fields: dict[str, Field], mine: list[Field], params: Any, flags: _Flags) -> T:
+    """The class as ``dataclass(repr=, eq=, frozen=, slots=)`` makes it (Python 3.11's
+    `_process_class` and `_add_slots`, in the same order)."""
+    own = vars(cls)
+    cls.__dataclass_params__ = params  # the twin's, made the library's
+    params.init, params.repr, params.eq, params.frozen = True, flags.repr, flags.eq, flags.frozen
+    for f in mine:
+        if isinstance(own.get(f.name), Field):
+            if f.default is MISSING:
+                delattr(cls, f.name)
+            else:
+                setattr(cls, f.name, f.default)
+    cls.__dataclass_fields__ = fields
+    listed = list(fields.values())
+    explicit_hash = _has_explicit_hash(own)
+    init = _init_function(cls, listed, flags)
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = init
+    if flags.repr and "__repr__" not in own:
+        cls.__repr__ = _repr
+    if flags.eq and "__eq__" not in own:
+        cls.__eq__ = _eq
+    if flags.frozen:
+        cls.__setattr__ = _setattr
+        cls.__delattr__ = _delattr
+    if flags.eq and not explicit_hash:
+        cls.__hash__ = _hash if flags.frozen else None
+    if not cls.__doc__:
+        cls.__doc__ = cls.__name__ + _text_signature(cls, listed).replace(" -> None", "")
+    if "__match_args__" not in own:
+        cls.__match_args__ = tuple(f.name for f in listed if f.init)
+    made = _slotted(cls, tuple(fields), flags.frozen) if flags.slots else cls
+    _SHAPES[made] = _shape_of(listed, cls)
+    _FAST.add(made)
+    return made
+
+
+def _has_explicit_hash(own: Any) -> bool:
+    """The library's test: a ``__hash__`` of the class's own, not the None that defining
+    ``__eq__`` puts there."""
+    class_hash = own.get("__hash__", MISSING)
+    return not (class_hash is MISSING or (class_hash is None and "__eq__" in own))
+
+
+def _text_signature(cls: type, fields: list[Field]) -> str:
+    """``str(inspect.signature(cls))``, written directly when its ``__init__`` decides it (the
+    class defines no ``__new__``): every parameter has a string annotation."""
+    if "__new__" in vars(cls):
+        try:
+            return str(inspect.signature(cls))
+        except (TypeError, ValueError):
+            return ""
+    params = []
+    for f in fields:
+        if not f.init:
+            continue
+        text = f"{f.name}: {f.type!r}"
+        if f.default is not MISSING:
+            text += f" = {f.default!r}"
+        elif f.default_factory is not MISSING:
+            text += f" = {_HAS_DEFAULT_FACTORY!r}"
+        params.append(text)
+    return f"({', '.join(params)}) -> None"
+
+
+def _slotted(cls: type, names: tuple[str, ...], frozen: bool) -> type:
+    """The class again, with ``__slots__`` for its new fields (`_add_slots`)."""
+    body = dict(cls.__dict__)
+    inherited = {s for base in cls.__mro__[1:-1] for s in base.__dict__.get("__slots__", ())}
+    body["__slots__"] = tuple(n for n in names if n not in inherited)
+    for name in names:
+        body.pop(name, None)
+    body.pop("__dict__", None)
+    body.pop("__weakref__", None)
+    qualname = cls.__qualname__
+    new = type(cls)(cls.__name__, cls.__bases__, body)
+    new.__qualname__ = qualname
+    if frozen:
+        new.__getstate__ = _getstate
+        new.__setstate__ = _setstate
+    return new
+
+
+def _init_function(cls: type, fields: list[Field], flags: _Flags) -> Callable:
+    """`__init__` as `dataclasses._init_fn` writes it for a class without pseudo-fields or
+    keyword-only fields."""
+    self_name = "__dataclass_self__" if any(f.name == "self" for f in fields) else "self"
+    names: dict[str, Any] = {f"_type_{f.name}": f.type for f in fields}
+    names.update(
+        MISSING=MISSING,
+        _HAS_DEFAULT_FACTORY=_HAS_DEFAULT_FACTORY,
+        __dataclass_builtins_object__=object,
+    )
+    body = [line for f in fields if (line := _field_init(f, names, self_name, flags))]
+    if hasattr(cls, "__post_init__"):
+        body.append(f"{self_name}.__post_init__()")
+    params = ",".join([self_name, *(_init_param(f) for f in fields if f.init)])
+    names["_return_type"] = None
+    lines = "\n".join(f"  {b}" for b in body or ["pass"])
+    text = (
+        f"def __create_fn__({', '.join(names)}):\n"
+        f" def __init__({params})->_return_type:\n{lines}\n return __init__"
+    )
+    module = sys.modules.get(cls.__module__)
+    scope: dict[str, Any] = {}
+    exec(INIT_CODE.code(text), module.__dict__ if module else {}, scope)  # noqa: S102 - our text
+    return scope["__create_fn__"](**names)
+
+
+def _field_init(f: Field, names: dict[str, Any], self_name: str, flags: _Flags) -> str | None:
+    """The line of ``__init__`` setting field `f` (`dataclasses._field_init`)."""
+    default_name = f"_dflt_{f.name}"
+    if f.default_factory is not MISSING:
+        names[default_name] = f.default_factory
+        if f.init:
+            value = f"{default_name}() if {f.name} is _HAS_DEFAULT_FACTORY else {f.name}"
+        else:
+            value = f"{default_name}()"
+    elif f.init:
+        if f.default is not MISSING:
+            names[default_name] = f.default
+        value = f.name
+    elif flags.slots and f.default is not MISSING:  # else the class attribute holds the default
+        names[default_name] = f.default
+        value = default_name
+    else:
+        return None
+    if flags.frozen:
+        return f"__dataclass_builtins_object__.__setattr__({self_name},{f.name!r},{value})"
+    return f"{self_name}.{f.name}={value}"
+
+
+def _init_param(f: Field) -> str:
+    if f.default is MISSING and f.default_factory is MISSING:
+        default = ""
+    elif f.default is not MISSING:
+        default = f"=_dflt_{f.name}"
+    else:
+        default = "=_HAS_DEFAULT_FACTORY"
+    return f"{f.name}:_type_{f.name}{default}"
+
+
+# ------------------------------------------------------------------ the shared methods
+def _shape_of(fields: Any, before_slots: type) -> _Shape:
+    fields = tuple(fields)
+    return _Shape(
+        _values(tuple(f.name for f in fields if f.compare)),
+        _values(tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash))),
+        tuple(f.name for f in fields if f.repr),
+        frozenset(f.name for f in fields),
+        before_slots,
+    )
+
+
+def _values(names: tuple[str, ...]) -> Callable[[Any], tuple]:
+    """A function from an object to the tuple of its attributes `names` (C speed)."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    if len(names) == 1:
+        one = attrgetter(names[0])
+        return lambda obj: (one(obj),)
+    return lambda obj: ()
+
+
+def _shape(cls: type) -> _Shape:
+    shape = _SHAPES.get(cls)
+    if shape is None:  # a plain subclass: the nearest decorated class's fields
+        base = next(c for c in cls.__mro__ if c in _SHAPES)
+        shape = _SHAPES[cls] = _SHAPES[base]
+    return shape
+
+
+def _eq(self: Any, other: Any) -> Any:
+    if other.__class__ is not self.__class__:
+        return NotImplemented
+    compared = _shape(self.__class__).compared
+    return compared(self) == compared(other)
+
+
+def _hash(self: Any) -> int:
+    return hash(_shape(self.__class__).hashed(self))
+
+
+@reprlib.recursive_repr()
+def _repr(self: Any) -> str:
+    shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _shape(self.__class__).shown)
+    return f"{self.__class__.__qualname__}({shown})"
+
+
+def _setattr(self: Any, name: str, value: Any) -> None:
+    shape = _shape(type(self))
+    if type(self) is shape.before_slots or name in shape.names:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+    _next(self, shape.before_slots, "__setattr__")(self, name, value)
+
+
+def _delattr(self: Any, name: str) -> None:
+    shape = _shape(type(self))
+    if type(self) is shape.before_slots or name in shape.names:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+    _next(self, shape.before_slots, "__delattr__")(self, name)
+
+
+def _next(obj: Any, owner: type, method: str) -> Callable:
+    """What ``super(owner, obj).<method>`` gives in the generated method of class `owner` (the
+    class as decorated): the next class's own method in the MRO; the generated methods of
+    decorated bases on the way answer as theirs would (their fields are among `owner`'s). A
+    slotted class's `owner` is not in the MRO: the library's ``super`` raises TypeError."""
+    mro = type(obj).__mro__
+    if owner not in mro:
+        return getattr(super(owner, obj), method)  # raises TypeError, as the library's does
+    for c in mro[mro.index(owner) + 1 :]:
+        found = c.__dict__.get(method)
+        if found is None:
+            continue
+        if found in (_setattr, _delattr):
+            before = _SHAPES[c].before_slots
+            if before is not c:
+                return getattr(super(before, obj), method)  # the library's TypeError
+            continue
+        return found
+    raise AssertionError("object defines " + method)  # pragma: no cover - object has both
+
+
+def _getstate(self: Any) -> list:
+    return [getattr(self, f.name) for f in dataclasses.fields(self)]
+
+
+def _setstate(self: Any, state: list) -> None:
+    for f, value in zip(dataclasses.fields(self), state):
+        object.__setattr__(self, f.name, value)
