@@ -34,7 +34,19 @@ MIN_REDUCTION = 2  # rows per key below which the folding stops (see min_reducti
 
 log = logging.getLogger(__name__)
 
-__all__ = ["AGG_KEYS", "agg_reducer", "agg_tail", "combiner", "inline_tail", "min_reduction"]
+__all__ = [
+    "AGG_KEYS",
+    "agg_reducer",
+    "agg_tail",
+    "bag_rows",
+    "combiner",
+    "fold_judge",
+    "fold_tail",
+    "inline_input",
+    "inline_tail",
+    "min_reduction",
+    "slots_flush",
+]
 
 
 def _algebraic(job: Any, op: L.LogicalOperator) -> Any:
@@ -87,7 +99,7 @@ def inline_tail(
         return None
     aggs = []
     for call in calls:
-        found = _inline_input(call, schema)
+        found = inline_input(call, schema)
         if found is None:
             return None
         aggs.append(found)
@@ -98,13 +110,13 @@ def inline_tail(
     table: dict[Any, list] = {}
     keys = () if op.group_all else tuple(op.keys[0])
     distinct = [a.func == "Distinct" for a in aggs]
-    flush = _slots_flush(table, [AGG_SLOTS[a.func] for a in aggs], sort_bytes, pack, distinct)
+    flush = slots_flush(table, [AGG_SLOTS[a.func] for a in aggs], sort_bytes, pack, distinct)
     passing = [False]
-    judge = _judge(table, passing, min_reduction)
+    judge = fold_judge(table, passing, min_reduction)
     return AggTail(keys, tuple(aggs), AGG_KEYS, table, flush, judge, passing, sort_bytes, pack)
 
 
-def _judge(table: dict, passing: list[bool], min_reduction: int) -> Callable[[int], None]:
+def fold_judge(table: dict, passing: list[bool], min_reduction: int) -> Callable[[int], None]:
     """An `AggTail`'s judge: once `SAMPLE_ROWS` rows were folded, too many keys among them
     turn the folding off (``passing[0]``; what the table holds leaves at the task's end)."""
     seen = 0
@@ -134,7 +146,7 @@ def _log_disabled(rows: int, keys: int, min_reduction: int) -> None:
     )
 
 
-def _inline_input(call: L.LEFunc, schema: Any) -> AggInput | None:
+def inline_input(call: L.LEFunc, schema: Any) -> AggInput | None:
     """`call`'s `AggInput`: its argument is the grouped bag, one column of it, or either
     behind FILTERs; None for anything else or a column of a type the fold does not take."""
     arg, column = call.args[0], 0
@@ -157,7 +169,7 @@ def _inline_input(call: L.LEFunc, schema: Any) -> AggInput | None:
     return AggInput(call.func, None if whole else column, tuple(filters))
 
 
-def _slots_flush(
+def slots_flush(
     table: dict[Any, list],
     widths: list[int],
     sort_bytes: Callable,
@@ -195,12 +207,12 @@ def _slots_flush(
     return flush
 
 
-def _bag_rows(arg: L.LExpr, compiler: Any) -> Callable[[list], list] | None:
+def bag_rows(arg: L.LExpr, compiler: Any) -> Callable[[list], list] | None:
     """What an aggregate's argument makes of a group's rows on the map side: None for the
     rows themselves (the grouped bag), else a function of the rows (a projection
     ``B.(x, y)``, a nested FILTER's `LEFilteredBag`, or a projection of one)."""
     if isinstance(arg, L.LEDeref):
-        inner = _bag_rows(arg.base, compiler)
+        inner = bag_rows(arg.base, compiler)
         cols = arg.columns
         if len(cols) == 1:
             c = cols[0]
@@ -211,7 +223,7 @@ def _bag_rows(arg: L.LExpr, compiler: Any) -> Callable[[list], list] | None:
             return lambda rows: [project(t) for t in rows]
         return lambda rows: [project(t) for t in inner(rows)]
     if isinstance(arg, L.LEFilteredBag):
-        inner = _bag_rows(arg.source, compiler)
+        inner = bag_rows(arg.source, compiler)
         keep = compiler.predicate(arg.cond)
         if inner is None:
             return lambda rows: [t for t in rows if keep(t)]
@@ -233,16 +245,32 @@ def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
             and op.keys[0][0].column == 0
         )
         return _count_tail(job, calls, keyf, first)
-    elems = [_bag_rows(c.args[0], job.compiler) for c in calls]
-    initials = [BUILTINS[c.func].algebraic[0] for c in calls]
-    intermediates = [BUILTINS[c.func].algebraic[1] for c in calls]
-    rows_by_key: dict[Any, list] = {}
-    partials: dict[Any, list] = {}
+    elems = [bag_rows(c.args[0], job.compiler) for c in calls]
     sort_bytes = key_bytes if op.group_all else key_encoder([e.type for e in op.keys[0]])
     pack = pack_value
     if _native_partials(job.plan, op, calls):  # plain msgpack, a Packer per task
         pack = msgpack.Packer(use_bin_type=True).pack
-    n = len(calls)
+    funcs = [c.func for c in calls]
+    return fold_tail(job, funcs, elems, keyf, sort_bytes, pack, pack_value)
+
+
+def fold_tail(
+    job: Any,
+    funcs: list[str],
+    elems: list[Callable[[list], list] | None],
+    keyf: Callable[[tuple], Any],
+    sort_bytes: Callable[[Any], bytes],
+    pack: Callable[[tuple], Any],
+    pack_any: Callable[[tuple], Any],
+) -> Callable[[tuple], list]:
+    """`agg_tail`'s folding, for the aggregates `funcs` of what `elems` make of a key's rows
+    (`bag_rows`): records ``(sort_bytes(k), pack((k, partials)))``, `pack_any` for a key
+    that cannot be hashed (its row's record leaves at once)."""
+    initials = [BUILTINS[f].algebraic[0] for f in funcs]
+    intermediates = [BUILTINS[f].algebraic[1] for f in funcs]
+    rows_by_key: dict[Any, list] = {}
+    partials: dict[Any, list] = {}
+    n = len(funcs)
 
     def initial(rows: list) -> tuple:
         return tuple([initials[j](rows if elems[j] is None else elems[j](rows)) for j in range(n)])
@@ -283,7 +311,7 @@ def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
         try:
             rows = rows_by_key.get(k)
         except TypeError:  # an unhashable key (bag, map): no map-side folding
-            return [(sort_bytes(k), pack_value((k, initial([t]))))]
+            return [(sort_bytes(k), pack_any((k, initial([t]))))]
         if rows is None:
             if len(rows_by_key) >= AGG_KEYS:
                 out = flush()

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from piglatin.back.cogroupplan import by_input_aggregates
 from piglatin.errors import PigError
 from piglatin.model.frozen import frozen_dataclass
 from piglatin.plan import logical as L
@@ -68,6 +69,8 @@ class JobSpec:
     `reduce_chain`: the narrow ops fused after it; `output_op`: whose rows are written;
     `store`: the STORE written, if any; `side`: ops read whole by every task; `merge`: merge
     joins' right inputs by index id; `combine`: GROUP + algebraic aggregates (a combiner);
+    `by_input`: with `combine`, the partials are kept per input of a COGROUP, or of a GROUP
+    whose chain the combiner rule does not take (cogroupplan.py, cogroupaggs.py);
     `strategy`: "skewed" for a skewed join; `cuts_from`: an ORDER's sampling output;
     `join`: the merge join an index job is for; `top`: an ORDER read only by a LIMIT of a
     constant N (each map task sends only its first N records in sort order), else 0."""
@@ -82,6 +85,7 @@ class JobSpec:
     merge: tuple[tuple[str, MapInput], ...] = ()
     reducers: int = 0
     combine: bool = False
+    by_input: bool = False
     strategy: str | None = None
     cuts_from: str | None = None
     join: str | None = None
@@ -173,9 +177,15 @@ def algebraic_foreach(
 def algebraic_aggregates(
     plan: L.LogicalPlan, group: L.LogicalOperator, chain: Sequence[str]
 ) -> list[L.LEFunc] | None:
-    """The algebraic calls of `algebraic_foreach`, or None."""
+    """The algebraic calls of `algebraic_foreach`, else of `cogroupplan.by_input_aggregates`
+    (the SIZE/IsEmpty calls when it has only those), or None."""
     found = algebraic_foreach(plan, group, chain)
-    return list(found.calls) if found is not None else None
+    if found is not None:
+        return list(found.calls)
+    by_input = by_input_aggregates(plan, group, chain)
+    if by_input is None:
+        return None
+    return list(by_input.calls) or [by_input.uses[0][0]]
 
 
 def _nested_as_calls(fe: L.LOForEach) -> L.LOForEach | None:
@@ -416,12 +426,15 @@ class _Compiler:
         for op_id in ([op.op_id] if op is not None else []) + chain:
             side.extend(self.scalar_sources(op_id))
         reducers = 0
-        combine = False
+        combine = by_input = False
         if op is not None:
             reducers = self.reducers(op, kind)
             if kind == "group":
                 no_combiner = str(self.conf.get("pig.exec.nocombiner", "")).lower() == "true"
-                combine = not no_combiner and algebraic_aggregates(self.plan, op, chain) is not None
+                combine = not no_combiner and algebraic_foreach(self.plan, op, chain) is not None
+                by_input = not no_combiner and not combine
+                by_input = by_input and by_input_aggregates(self.plan, op, chain) is not None
+                combine = combine or by_input
         spec = JobSpec(
             kind=kind,
             op=op.op_id if op is not None else None,
@@ -433,6 +446,7 @@ class _Compiler:
             merge=tuple(self.merge.items()),
             reducers=reducers,
             combine=combine,
+            by_input=by_input,
         )
         job = MRJob(
             f"job{len(self.jobs) + 1}",

@@ -20,6 +20,8 @@ import msgpack
 
 from piglatin.back.aggregates import AGG_KEYS, agg_reducer, agg_tail
 from piglatin.back.bagusage import streaming_bags
+from piglatin.back.cogroupaggs import map_tail as by_input_tail
+from piglatin.back.cogroupaggs import reducer as by_input_reducer
 from piglatin.back.codegen import (
     DistinctTail,
     KeyedTail,
@@ -117,7 +119,7 @@ def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:
     pack_value = packer(plan.op(op.inputs[tag]).schema)
     if kind == "group":
         if spec.combine:
-            return agg_tail(job, op)
+            return by_input_tail(job, op, tag) if spec.by_input else agg_tail(job, op)
         if op.group_all:
             return lambda t: [(b"", (tag, pack_value(t)))]
         keyf = comp.key_fn(op.keys[tag], width(job, op, tag))
@@ -346,6 +348,8 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
     op = plan.op(spec.op)
     kind = spec.kind
     chain = [plan.op(o) for o in spec.reduce_chain]
+    if kind == "group" and spec.by_input:  # partials per input (cogroupaggs.py)
+        return by_input_reducer(job, op)
     if kind == "group" and spec.combine:
         rest = [job.compiler.narrow(o, 0) for o in chain[1:]]
         return agg_reducer(job, op, chain_functions(rest, job.emit))

@@ -25,6 +25,7 @@ from mapred.partition import GroupBytes
 from mapred.task import sort_buffer_bytes
 from piglatin.back import aggregates as AG
 from piglatin.back import codegen as CG
+from piglatin.back import cogroupaggs as CA
 from piglatin.back import mapjoins as MJ
 from piglatin.back import reducers as R
 from piglatin.back.joinkeys import MergeRuns, ReplicatedTable, keys_by_value, side_width
@@ -193,6 +194,8 @@ def map_inline_tail(
     """The inline form of input `tag`'s map tail, if it has one: a GROUP/JOIN input's keyed
     records or a DISTINCT input's rows (`reducers.keyed_tail`), a combined GROUP's fold
     (`aggregates.inline_tail`), or a map-only job's stored PigStorage lines."""
+    if spec.kind == "group" and spec.by_input:
+        return CA.inline_tail(plan, spec, tag, min_reduction)
     if spec.kind == "group" and spec.combine:
         return AG.inline_tail(plan, spec, min_reduction)
     if not spec.op and spec.kind != "index":
@@ -579,7 +582,8 @@ class PigCombineJob(PigJob):
         fn = self.__dict__.get("_combine_fn")
         if fn is None:
             self._prepare()
-            fn = self.__dict__["_combine_fn"] = AG.combiner(self)
+            combine = CA.combiner if self.spec.by_input else AG.combiner
+            fn = self.__dict__["_combine_fn"] = combine(self)
         return fn
 
 

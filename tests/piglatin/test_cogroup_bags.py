@@ -15,6 +15,7 @@ from piglatin.back.spillbag import CHECK_ROWS
 from piglatin.launcher import run_script
 
 SCRIPT = """SET pig.exec.mapKeyGroups {grouped};
+SET pig.exec.nocombiner true; -- bags, not the partials of cogroupaggs.py
 A = LOAD 'a.txt' AS (k:chararray, n:int);
 B = LOAD 'b.txt' AS (k:chararray, m:int);
 C = COGROUP A BY k, B BY k;

@@ -240,6 +240,7 @@ def test_flatten_of_a_spilled_group_and_cogroup(tmp_path: Path, spills) -> None:
         SMALL
         + """A = LOAD 'a.txt' AS (k:chararray, v:int, i:int);
         X = LOAD 'b.txt' AS (k:chararray, w:int);
+        SET pig.exec.nocombiner true; -- COGROUP's bags, not cogroupaggs.py's partials
         B = GROUP A BY k;
         C = FOREACH B GENERATE FLATTEN(A);
         G = COGROUP A BY k, X BY k;

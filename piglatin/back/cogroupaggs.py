@@ -1,0 +1,216 @@
+"""COGROUP (or GROUP) whose bags are read only through algebraic functions, without bags: the
+map side folds partials per key and input, a combiner merges them, the reduce side computes
+each input's finals and runs the chain on them (cogroupplan.py says which jobs qualify).
+
+Owns: the by-input records and the three sides. A map record is ``(key bytes, pack((tag, k,
+partials)))``: `partials` is input `tag`'s row count (COUNT_STAR's partial, always there,
+so a key's groups and SIZE/IsEmpty/INNER are known), then the partial of each aggregate of
+that input's bag. Key bytes are the key's sort bytes, or for a null key ``\\x00`` + tag: as
+in Pig's COGROUP, null keys of different inputs are different groups, each with empty bags
+for the other inputs (one input's null keys are one group). An input without records for a
+key has an empty bag: every aggregate's Final of no partials (COUNT 0, SUM/MIN/MAX/AVG
+null). The map side is the generated fold (`codegen.AggTail`) where the aggregates allow,
+else `aggregates.fold_tail`; both write the same records. Must not touch: which jobs qualify
+(cogroupplan.py, mrcompiler.py) or task wiring (runtime.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from operator import itemgetter
+from typing import Any
+
+import msgpack
+
+from piglatin.back.aggregates import (
+    AGG_KEYS,
+    bag_rows,
+    fold_judge,
+    fold_tail,
+    inline_input,
+    slots_flush,
+)
+from piglatin.back.codegen import AGG_SLOTS, AggInput, AggTail, key_encoder
+from piglatin.back.cogroupplan import ByInput, by_input_aggregates
+from piglatin.back.exprs import key_bytes
+from piglatin.back.joinkeys import width
+from piglatin.back.physical import Compiler, chain_functions
+from piglatin.back.storage import pack_value, unpacker
+from piglatin.functions.builtins import BUILTINS
+from piglatin.plan import logical as L
+
+__all__ = ["combiner", "inline_tail", "map_tail", "reducer"]
+
+_NULL = b"\x00"  # below every sort-bytes prefix (as reducers' COGROUP null keys)
+_ATOMS = frozenset(("int", "long", "float", "double", "chararray", "bytearray", "boolean"))
+_COUNT_ROWS = AggInput("COUNT_STAR", None)
+
+
+def _by_input(plan: L.LogicalPlan, spec: Any) -> tuple[L.LOCogroup, ByInput]:
+    op = plan.op(spec.op)
+    found = by_input_aggregates(plan, op, spec.reduce_chain)
+    assert found is not None, "a by-input job's chain no longer qualifies"
+    return op, found
+
+
+def _funcs(found: ByInput, tag: int) -> list[str]:
+    """Input `tag`'s partial slots: its row count, then its aggregates."""
+    return ["COUNT_STAR", *[c.func for c in found.of_input(tag)]]
+
+
+def _encoder(op: L.LOCogroup, tag: int) -> Callable[[Any], bytes]:
+    """The key bytes of input `tag` (a null key: its own group per input)."""
+    if op.group_all:
+        return key_bytes
+    encode = key_encoder([e.type for e in op.keys[tag]])
+    null_key = _NULL + bytes([tag])
+    return lambda k: null_key if k is None else encode(k)
+
+
+def _packer(plan: L.LogicalPlan, op: L.LOCogroup, tag: int, found: ByInput) -> Callable:
+    """(k, partials) -> the packed ``(tag, k, partials)``: plain msgpack when the key and
+    every MIN/MAX column are atoms (COUNT, SUM and AVG partials are numbers), else the Pig
+    encoding (`pack_value`); both are read back by `storage.unpack_value`."""
+    schema = plan.op(op.inputs[tag]).schema
+    native = op.group_all or all(e.type.value in _ATOMS for e in op.keys[tag])
+    for call in found.of_input(tag):
+        if call.func in ("MIN", "MAX"):
+            arg = call.args[0]
+            native = native and schema is not None and isinstance(arg, L.LEDeref)
+            native = native and all(
+                c < len(schema) and schema[c].dtype.value in _ATOMS
+                for c in arg.columns  # type: ignore[union-attr]
+            )
+    pack = msgpack.Packer(use_bin_type=True).pack if native else pack_value
+    return _tagged(tag, pack)
+
+
+def _tagged(tag: int, pack: Callable[[Any], bytes]) -> Callable[[tuple], bytes]:
+    return lambda kp: pack((tag, kp[0], kp[1]))
+
+
+def map_tail(job: Any, op: L.LOCogroup, tag: int) -> Callable[[tuple], list]:
+    """Input `tag`'s map side as a closure (`aggregates.fold_tail`): rows that the generated
+    fold does not take (codegen off, an unhashable key, values it cannot add)."""
+    _op, found = _by_input(job.plan, job.spec)
+    calls = found.of_input(tag)
+    if op.group_all:
+        keyf: Callable[[tuple], Any] = lambda t: "all"  # noqa: E731
+    else:
+        keyf = job.compiler.key_fn(op.keys[tag], width(job, op, tag))
+    elems = [None, *[bag_rows(c.args[0], job.compiler) for c in calls]]
+    pack = _packer(job.plan, op, tag, found)
+    encode = _encoder(op, tag)
+    return fold_tail(job, _funcs(found, tag), elems, keyf, encode, pack, _tagged(tag, pack_value))
+
+
+def inline_tail(plan: L.LogicalPlan, spec: Any, tag: int, min_reduction: int) -> AggTail | None:
+    """Input `tag`'s map side as a `codegen.AggTail` the generated pipeline folds inline;
+    None when one of its aggregates is not one the fold takes (`aggregates.inline_input`)."""
+    op, found = _by_input(plan, spec)
+    schema = plan.op(op.inputs[tag]).schema
+    if schema is None:
+        return None
+    aggs = [_COUNT_ROWS]
+    for call in found.of_input(tag):
+        agg = inline_input(call, schema)
+        if agg is None or agg.func == "Distinct":
+            return None
+        aggs.append(agg)
+    encode, pack = _encoder(op, tag), _packer(plan, op, tag, found)
+    table: dict[Any, list] = {}
+    widths = [AGG_SLOTS[a.func] for a in aggs]
+    flush = slots_flush(table, widths, encode, pack, [False] * len(aggs))
+    passing = [False]
+    judge = fold_judge(table, passing, min_reduction)
+    keys = () if op.group_all else tuple(op.keys[tag])
+    return AggTail(keys, tuple(aggs), AGG_KEYS, table, flush, judge, passing, encode, pack)
+
+
+def combiner(job: Any) -> Callable[[bytes, Iterable[Any]], list]:
+    """A key's records merged per input (each input's Intermediates)."""
+    op, found = _by_input(job.plan, job.spec)
+    inters = [
+        [BUILTINS[f].algebraic[1] for f in _funcs(found, tag)] for tag in range(len(op.inputs))
+    ]
+    unpack = unpacker()
+
+    def combine(kb, values):
+        vs = list(values)
+        if len(vs) == 1:
+            return [(kb, vs[0])]
+        held: dict[int, tuple[Any, list]] = {}
+        for v in vs:
+            tag, k, parts = v if type(v) is tuple else unpack(v)
+            held.setdefault(tag, (k, []))[1].append(parts)
+        out = []
+        for tag, (k, plist) in held.items():
+            if len(plist) > 1:
+                fs = inters[tag]
+                merged = tuple([f([p[j] for p in plist]) for j, f in enumerate(fs)])
+            else:
+                merged = plist[0]
+            out.append((kb, pack_value((tag, k, merged))))
+        return out
+
+    return combine
+
+
+def reducer(job: Any, op: L.LOCogroup) -> Callable[[bytes, Iterable[Any]], Any]:
+    """A key's records -> the chain's output: the chain's FILTERs and FOREACH run on
+    ``(group, None * n, count_1..count_n, final_1..final_m)``, each aggregate call (and
+    SIZE/IsEmpty of a bag) reading its value there; the rest of the chain follows."""
+    plan, spec = job.plan, job.spec
+    _op, found = _by_input(plan, spec)
+    n = len(op.inputs)
+    row_finals = _row_finals(found, n)
+    comp = Compiler(job.compiler.scalars, job.compiler.udfs, _replace(found, n), plan=plan)
+    fused = [comp.narrow(plan.op(o), 0) for o in found.ops]
+    rest = [job.compiler.narrow(plan.op(o), 0) for o in spec.reduce_chain[len(found.ops) :]]
+    run = chain_functions(fused + rest, job.emit)
+    inner = [i for i, flag in enumerate(op.inner) if flag] if op.inner else []
+    pads = (None,) * n
+    unpack = unpacker()
+
+    def reduce(kb, values):
+        per: list[list] = [[] for _ in range(n)]
+        key, first = None, n
+        for v in values:
+            tag, k, parts = v if type(v) is tuple else unpack(v)
+            per[tag].append(parts)
+            if tag < first:
+                key, first = k, tag
+        for i in inner:
+            if not per[i]:
+                return []
+        return run((key, *pads, *row_finals(per)))
+
+    return reduce
+
+
+def _replace(found: ByInput, n: int) -> dict[int, Callable[[tuple], Any]]:
+    """Each call node's value in the reduce row (`reducer`)."""
+    out: dict[int, Callable[[tuple], Any]] = {}
+    for node, value in found.uses:
+        column = 1 + n + (-1 - value if value < 0 else n + value)
+        if node.func == "IsEmpty":
+            out[id(node)] = lambda t, c=column: t[c] == 0
+        else:
+            out[id(node)] = itemgetter(column)
+    return out
+
+
+def _row_finals(found: ByInput, n: int) -> Callable[[list[list]], tuple]:
+    """Partials per input -> (row count per input, then each call's Final)."""
+    count = BUILTINS["COUNT_STAR"].algebraic[2]
+    places = []  # (input, slot in its partials, Final) per call
+    slots = [1] * n
+    for call, tag in zip(found.calls, found.inputs, strict=True):
+        places.append((tag, slots[tag], BUILTINS[call.func].algebraic[2]))
+        slots[tag] += 1
+
+    def finals(per: list[list]) -> tuple:
+        counts = [count([p[0] for p in parts]) for parts in per]
+        return (*counts, *[final([p[j] for p in per[t]]) for t, j, final in places])
+
+    return finals

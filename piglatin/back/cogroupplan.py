@@ -1,0 +1,121 @@
+"""Which COGROUP (or GROUP) reads its bags only through algebraic functions: the plan question
+behind the by-input combiner (cogroupaggs.py computes the partials).
+
+Owns: `by_input_aggregates`. A COGROUP of several inputs (or a GROUP of one that the combiner
+rule of `mrcompiler.algebraic_foreach` does not take, such as ``FILTER G BY COUNT(A) > 2``)
+whose reduce chain is FILTERs and then a FOREACH, where every bag is read only as the
+argument of COUNT, COUNT_STAR, SUM, AVG, MIN, MAX (of the bag or a projection of it), SIZE
+or IsEmpty, needs no bags: each map task folds partials per key and input, a combiner merges
+them, and the reduce side evaluates the chain on ``(group, counts..., finals...)``. Pig
+itself combines only the single-input GROUP, so this must be invisible but for speed. Any
+other use of a bag (FLATTEN, a nested block, a UDF given the bag, the bag projected or
+stored) keeps the bags. Must not touch: job boundaries (mrcompiler.py) or execution.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from piglatin.model.frozen import frozen_dataclass
+from piglatin.model.schema import DataType
+from piglatin.plan import logical as L
+from piglatin.plan.exprs import children
+
+__all__ = ["AGGREGATES", "ByInput", "by_input_aggregates"]
+
+#: aggregates whose partials are folded per input; SIZE/IsEmpty/COUNT_STAR read the row count
+AGGREGATES = frozenset(("COUNT", "COUNT_STAR", "SUM", "AVG", "MIN", "MAX"))
+_ROW_COUNTS = frozenset(("SIZE", "IsEmpty", "COUNT_STAR"))
+
+
+@frozen_dataclass(slots=False)
+class ByInput:
+    """A COGROUP's chain computed from partials per input.
+
+    `calls`: the distinct aggregate calls (equal calls once), `inputs[j]` the input (0-based)
+    whose bag ``calls[j]`` reads; `uses`: every call node of the chain's expressions with
+    the value it stands for: ``-1 - i`` for input i's row count (SIZE, IsEmpty and
+    COUNT_STAR of its bag), else the index j of its entry in `calls`; `ops`: the op ids of
+    the chain read with the bags (the FILTERs and the FOREACH that drops them)."""
+
+    calls: tuple[L.LEFunc, ...]
+    inputs: tuple[int, ...]
+    uses: tuple[tuple[L.LEFunc, int], ...]
+    ops: tuple[str, ...]
+
+    def of_input(self, tag: int) -> list[L.LEFunc]:
+        """The calls reading input `tag`'s bag, in `calls` order."""
+        return [c for c, i in zip(self.calls, self.inputs, strict=True) if i == tag]
+
+
+def by_input_aggregates(
+    plan: L.LogicalPlan, group: L.LogicalOperator, chain: Sequence[str]
+) -> ByInput | None:
+    """The `ByInput` of a COGROUP/GROUP followed by `chain` (its fused reduce chain), or None
+    when some bag is used otherwise, the chain does not drop the bags with a FOREACH, or no
+    bag is read at all (nothing to fold: a plain DISTINCT of keys would do, and is rare)."""
+    if not isinstance(group, L.LOCogroup) or group.strategy != "regular" or not chain:
+        return None
+    n = len(group.inputs)
+    if group.group_all and n > 1:
+        return None
+    found = _Uses(n)
+    for i, op_id in enumerate(chain):
+        op = plan.op(op_id)
+        if isinstance(op, L.LOFilter) and op.cond is not None:
+            if not found.expr(op.cond):
+                return None
+            continue
+        if not isinstance(op, L.LOForEach) or op.nested:
+            return None
+        if not all(found.expr(g.expr) for g in op.generate) or not found.uses:
+            return None
+        calls = tuple(c for c, _ in found.calls)
+        inputs = tuple(t for _, t in found.calls)
+        return ByInput(calls, inputs, tuple(found.uses), tuple(chain[: i + 1]))
+    return None
+
+
+class _Uses:
+    """The aggregate calls found in a chain's expressions (see `ByInput`)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.calls: list[tuple[L.LEFunc, int]] = []
+        self.uses: list[tuple[L.LEFunc, int]] = []
+
+    def expr(self, e: L.LExpr) -> bool:
+        """Whether `e` reads bags only through aggregates (recording them)."""
+        if isinstance(e, L.LEFunc) and len(e.args) == 1:
+            tag = self.bag(e.args[0])
+            if tag is not None:
+                return e.kind == "builtin" and not e.ctor_args and self.use(e, tag)
+        if isinstance(e, L.LEProject):
+            return e.column == 0 and e.input == 0
+        if isinstance(e, (L.LEInnerRef, L.LEFilteredBag)):
+            return False
+        return all(self.expr(c) for c in children(e))
+
+    def bag(self, arg: L.LExpr) -> int | None:
+        """The input (0-based) whose bag `arg` is, or a projection of; None otherwise."""
+        if isinstance(arg, L.LEDeref) and arg.base.type is DataType.BAG:
+            arg = arg.base
+        if isinstance(arg, L.LEProject) and arg.input == 0 and arg.type is DataType.BAG:
+            col = arg.column
+            if col is not None and 1 <= col <= self.n:
+                return col - 1
+        return None
+
+    def use(self, call: L.LEFunc, tag: int) -> bool:
+        if call.func in _ROW_COUNTS:  # of the bag or a projection: as many rows
+            self.uses.append((call, -1 - tag))
+            return True
+        if call.func not in AGGREGATES:
+            return False
+        for j, (seen, t) in enumerate(self.calls):
+            if t == tag and seen == call:
+                self.uses.append((call, j))
+                return True
+        self.calls.append((call, tag))
+        self.uses.append((call, len(self.calls) - 1))
+        return True
