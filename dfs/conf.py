@@ -32,12 +32,12 @@ import logging
 import os
 import pwd
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dfs import faults
 from dfs.errors import ConfigError
+from dfs.fastclass import dataclass
 
 log = logging.getLogger(__name__)
 

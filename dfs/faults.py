@@ -32,7 +32,8 @@ import os
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+
+from dfs.fastclass import dataclass
 
 #: Every named crash point, with where it sits. Storage modules call `crash_point` with these.
 CRASH_POINTS: dict[str, str] = {}

@@ -70,9 +70,10 @@ import importlib.util
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, ClassVar
 
+from dfs.fastclass import dataclass
 from mapred.counters import Counters
 from mapred.errors import JobConfigError, UsageError
 

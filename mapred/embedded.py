@@ -22,10 +22,10 @@ import logging
 import os
 import threading
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from dfs.conf import Configuration, home_dir
+from dfs.fastclass import dataclass
 from mapred.jobtracker import JobTracker
 from mapred.remote import JobTrackerClient
 from mapred.tasktracker import TaskTracker

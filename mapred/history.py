@@ -22,10 +22,10 @@ import logging
 import os
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from dfs.conf import Configuration, home_dir
+from dfs.fastclass import dataclass
 
 log = logging.getLogger(__name__)
 

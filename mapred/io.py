@@ -35,10 +35,10 @@ import posixpath
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from dfs.conf import Configuration
+from dfs.fastclass import dataclass
 from mapred.errors import InputPathError, JobConfigError
 from mapred.localfs import infer_compression, url_to_fs
 from mapred.recordfile import RecordFileReader

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from dfs.conf import Configuration
+from dfs.fastclass import dataclass
 from mapred.counters import Counters
 from mapred.trackerproto import RUNNING, CompletionEvent, JobStatus, JobSubmission, TaskStatus
 

@@ -20,10 +20,11 @@ import logging
 import shutil
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from dfs.conf import Configuration
+from dfs.fastclass import dataclass
 from mapred import counters as C
 from mapred import history
 from mapred.jobinprogress import Attempt, Job, Tip, attempt_id

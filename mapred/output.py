@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from itertools import chain, islice
 from operator import itemgetter
 from typing import Any, BinaryIO
 
 from dfs.conf import Configuration
+from dfs.fastclass import dataclass
 from mapred.errors import JobConfigError
 from mapred.io import load_class
 from mapred.recordfile import RecordFileWriter

@@ -34,13 +34,13 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from itertools import repeat
 from operator import itemgetter, mod
 from typing import Any
 
 import mmh3
 
+from dfs.fastclass import dataclass
 from mapred.api import has_method
 from mapred.errors import JobConfigError
 from mapred.serde import packb, sort_bytes, sort_bytes_many

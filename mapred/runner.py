@@ -28,10 +28,11 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from dfs.conf import DEFAULTS, Configuration, current_user, home_dir
+from dfs.fastclass import dataclass
 from dfs.runfiles import process_alive
 from mapred.api import Input, has_method, job_ref, resolve_job
 from mapred.counters import Counters

@@ -23,12 +23,13 @@ import os
 import shutil
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import chain, count, islice, starmap
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from dfs.conf import Configuration
+from dfs.fastclass import dataclass
 from mapred import counters as C
 from mapred.api import Context, has_method, resolve_job
 from mapred.buffer import CombiningBuffer, SortingBuffer

@@ -23,10 +23,11 @@ import logging
 import os
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from dfs.conf import Configuration
+from dfs.fastclass import dataclass
 from mapred.child import child_main, current_env, dumps, loads
 from mapred.errors import TaskError
 from mapred.task import CommitDenied, TaskResult, TaskSpec, run_task

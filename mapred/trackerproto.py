@@ -18,8 +18,10 @@ Nothing here does work: the services live in ``mapred.jobtracker`` and ``mapred.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Protocol
+
+from dfs.fastclass import dataclass
 
 __all__ = [
     "attempt_status",

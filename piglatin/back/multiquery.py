@@ -20,11 +20,11 @@ for the branch's own job), running jobs or printing (launcher.py).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
 
+from dfs.fastclass import dataclass
 from mapred.api import Context, Job
 from piglatin.back import runtime as RT
 from piglatin.back.jobstats import PIG_FEATURES, job_aliases, job_features

@@ -20,9 +20,10 @@ import dataclasses
 import logging
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
+from dfs.fastclass import dataclass
 from piglatin.errors import (
     PigError,
     PlanError,

@@ -21,9 +21,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
+from dfs.fastclass import dataclass
 from piglatin.errors import ParameterError
 
 log = logging.getLogger(__name__)

@@ -14,8 +14,10 @@ runtime values.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from enum import Enum
+
+from dfs.fastclass import dataclass
 
 
 class DataType(Enum):

@@ -26,10 +26,11 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, TextIO
 
+from dfs.fastclass import dataclass
 from piglatin.errors import suggest
 from piglatin.tools.report import (
     ILLEGAL_ARGS,

@@ -15,9 +15,9 @@ Must not touch: running jobs (launcher.py) or the mapred job client.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
+from dfs.fastclass import dataclass
 from piglatin.plan import logical as L
 
 log = logging.getLogger(__name__)
