@@ -17,6 +17,7 @@ else `aggregates.fold_tail`; both write the same records. Must not touch: which 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -30,13 +31,14 @@ from piglatin.back.aggregates import (
     inline_input,
     slots_flush,
 )
-from piglatin.back.codegen import AGG_SLOTS, AggInput, AggTail, key_encoder
+from piglatin.back.codegen import AGG_SLOTS, AggInput, AggTail, key_encoder, single_finals
 from piglatin.back.cogroupplan import ByInput, by_input_aggregates
-from piglatin.back.exprs import key_bytes
+from piglatin.back.exprs import key_bytes, plain_keys_bytes
 from piglatin.back.joinkeys import width
 from piglatin.back.physical import Compiler, chain_functions
 from piglatin.back.storage import pack_value, unpacker
 from piglatin.functions.builtins import BUILTINS
+from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
 
 __all__ = ["combiner", "inline_tail", "map_tail", "reducer"]
@@ -44,6 +46,7 @@ __all__ = ["combiner", "inline_tail", "map_tail", "reducer"]
 _NULL = b"\x00"  # below every sort-bytes prefix (as reducers' COGROUP null keys)
 _ATOMS = frozenset(("int", "long", "float", "double", "chararray", "bytearray", "boolean"))
 _COUNT_ROWS = AggInput("COUNT_STAR", None)
+chain_from = chain.from_iterable
 
 
 def _by_input(plan: L.LogicalPlan, spec: Any) -> tuple[L.LOCogroup, ByInput]:
@@ -68,25 +71,49 @@ def _encoder(op: L.LOCogroup, tag: int) -> Callable[[Any], bytes]:
 
 
 def _packer(plan: L.LogicalPlan, op: L.LOCogroup, tag: int, found: ByInput) -> Callable:
-    """(k, partials) -> the packed ``(tag, k, partials)``: plain msgpack when the key and
-    every MIN/MAX column are atoms (COUNT, SUM and AVG partials are numbers), else the Pig
-    encoding (`pack_value`); both are read back by `storage.unpack_value`."""
+    """(k, partials) -> the packed ``(tag, k, partials)`` (`_native`: plain msgpack, else the
+    Pig encoding, `pack_value`; both are read back by `storage.unpack_value`)."""
+    native = _native(plan, op, tag, found)
+    return _tagged(tag, msgpack.Packer(use_bin_type=True).pack if native else pack_value)
+
+
+def _native(plan: L.LogicalPlan, op: L.LOCogroup, tag: int, found: ByInput) -> bool:
+    """Whether input `tag`'s key and every MIN/MAX column are atoms, so that its records
+    hold only values msgpack packs as themselves (COUNT, SUM and AVG partials are numbers)."""
     schema = plan.op(op.inputs[tag]).schema
-    native = op.group_all or all(e.type.value in _ATOMS for e in op.keys[tag])
+    if not op.group_all and not all(e.type.value in _ATOMS for e in op.keys[tag]):
+        return False
     for call in found.of_input(tag):
         if call.func in ("MIN", "MAX"):
             arg = call.args[0]
-            native = native and schema is not None and isinstance(arg, L.LEDeref)
-            native = native and all(
-                c < len(schema) and schema[c].dtype.value in _ATOMS
-                for c in arg.columns  # type: ignore[union-attr]
-            )
-    pack = msgpack.Packer(use_bin_type=True).pack if native else pack_value
-    return _tagged(tag, pack)
+            if schema is None or not isinstance(arg, L.LEDeref):
+                return False
+            if not all(c < len(schema) and schema[c].dtype.value in _ATOMS for c in arg.columns):
+                return False
+    return True
 
 
 def _tagged(tag: int, pack: Callable[[Any], bytes]) -> Callable[[tuple], bytes]:
     return lambda kp: pack((tag, kp[0], kp[1]))
+
+
+def _flush_slots(
+    table: dict[Any, list], tag: int, encode: Callable[[Any], bytes], chararray: bool
+) -> Callable[[], list]:
+    """`aggregates.slots_flush` for one slot per aggregate and plain msgpack records, in a
+    few C-level passes over the table (the keys' bytes at once for chararray keys)."""
+    pack = msgpack.Packer(use_bin_type=True).pack
+
+    def flush() -> list:
+        keys, slots = list(table), list(table.values())
+        table.clear()
+        kbs = plain_keys_bytes(keys) if chararray else None
+        if kbs is None:
+            kbs = list(map(encode, keys))
+        partials = map(tuple, map(zip, slots))  # [c, s] -> ((c,), (s,))
+        return list(zip(kbs, map(pack, zip(repeat(tag), keys, partials))))
+
+    return flush
 
 
 def map_tail(job: Any, op: L.LOCogroup, tag: int) -> Callable[[tuple], list]:
@@ -121,6 +148,9 @@ def inline_tail(plan: L.LogicalPlan, spec: Any, tag: int, min_reduction: int) ->
     table: dict[Any, list] = {}
     widths = [AGG_SLOTS[a.func] for a in aggs]
     flush = slots_flush(table, widths, encode, pack, [False] * len(aggs))
+    if all(w == 1 for w in widths) and _native(plan, op, tag, found):
+        chararray = not op.group_all and [e.type for e in op.keys[tag]] == [DataType.CHARARRAY]
+        flush = _flush_slots(table, tag, encode, chararray)
     passing = [False]
     judge = fold_judge(table, passing, min_reduction)
     keys = () if op.group_all else tuple(op.keys[tag])
@@ -158,59 +188,79 @@ def combiner(job: Any) -> Callable[[bytes, Iterable[Any]], list]:
 
 def reducer(job: Any, op: L.LOCogroup) -> Callable[[bytes, Iterable[Any]], Any]:
     """A key's records -> the chain's output: the chain's FILTERs and FOREACH run on
-    ``(group, None * n, count_1..count_n, final_1..final_m)``, each aggregate call (and
-    SIZE/IsEmpty of a bag) reading its value there; the rest of the chain follows."""
+    ``(group, None * n, block_1, ..., block_n)``, where input i's block is its row count
+    and its aggregates' finals, each aggregate call (and SIZE/IsEmpty of a bag) reading
+    its value there; the rest of the chain follows."""
     plan, spec = job.plan, job.spec
     _op, found = _by_input(plan, spec)
     n = len(op.inputs)
-    row_finals = _row_finals(found, n)
     comp = Compiler(job.compiler.scalars, job.compiler.udfs, _replace(found, n), plan=plan)
     fused = [comp.narrow(plan.op(o), 0) for o in found.ops]
     rest = [job.compiler.narrow(plan.op(o), 0) for o in spec.reduce_chain[len(found.ops) :]]
     run = chain_functions(fused + rest, job.emit)
     inner = [i for i, flag in enumerate(op.inner) if flag] if op.inner else []
-    pads = (None,) * n
+    funcs = [_funcs(found, tag) for tag in range(n)]
+    finals = [[BUILTINS[f].algebraic[2] for f in fs] for fs in funcs]
+    singles = [single_finals(fs, fins) for fs, fins in zip(funcs, finals, strict=True)]
+    empties = [tuple([final([]) for final in fins]) for fins in finals]
+    # a key of one input's one record (the commonest case): its row is the group, then
+    # before[tag], its block, after[tag] (the other inputs' empty blocks)
+    before = [(None,) * n + sum(empties[:tag], ()) for tag in range(n)]
+    after = [sum(empties[tag + 1 :], ()) for tag in range(n)]
     unpack = unpacker()
 
+    def block(tag: int, plist: list) -> tuple:
+        """Input `tag`'s block of several partial records."""
+        return tuple([final([p[j] for p in plist]) for j, final in enumerate(finals[tag])])
+
     def reduce(kb, values):
-        per: list[list] = [[] for _ in range(n)]
+        if type(values) is not list:
+            values = list(values)
+        if len(values) == 1:
+            tag, key, parts = unpack(values[0])
+            if inner and any(i != tag for i in inner):
+                return []
+            return run((key, *before[tag], *singles[tag](parts), *after[tag]))
+        per: dict[int, list] = {}
         key, first = None, n
         for v in values:
             tag, k, parts = v if type(v) is tuple else unpack(v)
-            per[tag].append(parts)
+            per.setdefault(tag, []).append(parts)
             if tag < first:
                 key, first = k, tag
         for i in inner:
-            if not per[i]:
+            if i not in per:
                 return []
-        return run((key, *pads, *row_finals(per)))
+        blocks = [
+            empties[t]
+            if plist is None
+            else singles[t](plist[0])
+            if len(plist) == 1
+            else block(t, plist)
+            for t, plist in enumerate(map(per.get, range(n)))
+        ]
+        return run((key, *before[0][:n], *chain_from(blocks)))
 
     return reduce
 
 
 def _replace(found: ByInput, n: int) -> dict[int, Callable[[tuple], Any]]:
-    """Each call node's value in the reduce row (`reducer`)."""
+    """Each call node's value in the reduce row (`reducer`): input i's block starts after
+    the group, the n bag placeholders and the blocks of the inputs before it."""
+    starts, at = [], 1 + n
+    for tag in range(n):
+        starts.append(at)
+        at += 1 + len(found.of_input(tag))
+    places = []  # each call's column
+    seen = [0] * n
+    for tag in found.inputs:
+        seen[tag] += 1
+        places.append(starts[tag] + seen[tag])
     out: dict[int, Callable[[tuple], Any]] = {}
     for node, value in found.uses:
-        column = 1 + n + (-1 - value if value < 0 else n + value)
+        column = starts[-1 - value] if value < 0 else places[value]
         if node.func == "IsEmpty":
             out[id(node)] = lambda t, c=column: t[c] == 0
         else:
             out[id(node)] = itemgetter(column)
     return out
-
-
-def _row_finals(found: ByInput, n: int) -> Callable[[list[list]], tuple]:
-    """Partials per input -> (row count per input, then each call's Final)."""
-    count = BUILTINS["COUNT_STAR"].algebraic[2]
-    places = []  # (input, slot in its partials, Final) per call
-    slots = [1] * n
-    for call, tag in zip(found.calls, found.inputs, strict=True):
-        places.append((tag, slots[tag], BUILTINS[call.func].algebraic[2]))
-        slots[tag] += 1
-
-    def finals(per: list[list]) -> tuple:
-        counts = [count([p[0] for p in parts]) for parts in per]
-        return (*counts, *[final([p[j] for p in per[t]]) for t, j, final in places])
-
-    return finals
