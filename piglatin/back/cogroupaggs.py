@@ -79,16 +79,18 @@ def _packer(plan: L.LogicalPlan, op: L.LOCogroup, tag: int, found: ByInput) -> C
 
 def _native(plan: L.LogicalPlan, op: L.LOCogroup, tag: int, found: ByInput) -> bool:
     """Whether input `tag`'s key and every MIN/MAX column are atoms, so that its records
-    hold only values msgpack packs as themselves (COUNT, SUM and AVG partials are numbers)."""
+    hold only values msgpack packs as themselves (COUNT, SUM and AVG partials are numbers,
+    a Distinct's a tuple of rows)."""
     schema = plan.op(op.inputs[tag]).schema
     if not op.group_all and not all(e.type.value in _ATOMS for e in op.keys[tag]):
         return False
     for call in found.of_input(tag):
-        if call.func in ("MIN", "MAX"):
-            arg = call.args[0]
-            if schema is None or not isinstance(arg, L.LEDeref):
+        if call.func in ("MIN", "MAX", "Distinct"):  # partials of the values themselves
+            if schema is None:
                 return False
-            if not all(c < len(schema) and schema[c].dtype.value in _ATOMS for c in arg.columns):
+            arg = call.args[0]
+            cols = arg.columns if isinstance(arg, L.LEDeref) else range(len(schema))
+            if not all(c < len(schema) and schema[c].dtype.value in _ATOMS for c in cols):
                 return False
     return True
 
@@ -195,7 +197,7 @@ def reducer(job: Any, op: L.LOCogroup) -> Callable[[bytes, Iterable[Any]], Any]:
     _op, found = _by_input(plan, spec)
     n = len(op.inputs)
     comp = Compiler(job.compiler.scalars, job.compiler.udfs, _replace(found, n), plan=plan)
-    fused = [comp.narrow(plan.op(o), 0) for o in found.ops]
+    fused = [comp.narrow(plan.op(o), 0) for o in found.ops[:-1]] + [comp.foreach(found.foreach)]
     rest = [job.compiler.narrow(plan.op(o), 0) for o in spec.reduce_chain[len(found.ops) :]]
     run = chain_functions(fused + rest, job.emit)
     inner = [i for i, flag in enumerate(op.inner) if flag] if op.inner else []

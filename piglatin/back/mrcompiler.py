@@ -19,11 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from piglatin.back.cogroupplan import by_input_aggregates
+from piglatin.back.cogroupplan import bag_of_group, by_input_aggregates, nested_as_calls
 from piglatin.errors import PigError
 from piglatin.model.frozen import frozen_dataclass
 from piglatin.plan import logical as L
-from piglatin.plan.exprs import transform, walk
 
 BLOCKING = (L.LOCogroup, L.LOSort, L.LODistinct, L.LOCross, L.LOLimit, L.LORank)
 FUSABLE = (L.LOForEach, L.LOFilter, L.LOSample, L.LOStore, L.LODump)
@@ -162,7 +161,7 @@ def algebraic_foreach(
     if not isinstance(fe, L.LOForEach):
         return None
     if fe.nested:
-        fe = _nested_as_calls(fe)
+        fe = nested_as_calls(fe)
         if fe is None:
             return None
     calls: list[L.LEFunc] = []
@@ -188,51 +187,6 @@ def algebraic_aggregates(
     return list(by_input.calls) or [by_input.uses[0][0]]
 
 
-def _nested_as_calls(fe: L.LOForEach) -> L.LOForEach | None:
-    """``{ p = B.x; d = DISTINCT p; GENERATE group, COUNT(d) }`` as ``GENERATE group,
-    COUNT(Distinct(B.x))`` and ``{ f = FILTER B BY c; GENERATE group, SUM(f.x) }`` as
-    ``GENERATE group, SUM(FILTER(B BY c).x)`` (nested relations inlined); None when the block
-    does anything else."""
-    bound: dict[str, L.LExpr] = {}
-
-    def inline(e: L.LExpr) -> L.LExpr | None:
-        return bound.get(e.alias) if isinstance(e, L.LEInnerRef) else None
-
-    for n in fe.nested:
-        source = transform(n.source, inline) if n.source is not None else None
-        if source is None or not _bag_of_group(source):
-            return None
-        if n.kind == "expr":
-            bound[n.alias] = source
-        elif n.kind == "distinct":
-            bound[n.alias] = L.LEFunc("Distinct", "Distinct", "builtin", (source,), n.field)
-        elif n.kind == "filter" and _rows_of_group(source) and _row_condition(n.cond):
-            bound[n.alias] = L.LEFilteredBag(source, n.cond, n.field)  # type: ignore[arg-type]
-        else:
-            return None
-    items = tuple(replace(g, expr=transform(g.expr, inline)) for g in fe.generate)
-    return replace(fe, nested=(), generate=items)
-
-
-def _bag_of_group(e: L.LExpr) -> bool:
-    """The grouped bag (column 1), a FILTER of its rows, or a projection of some columns."""
-    return _rows_of_group(e.base if isinstance(e, L.LEDeref) else e)
-
-
-def _rows_of_group(e: L.LExpr) -> bool:
-    """The grouped bag's whole rows: column 1, or a FILTER of them."""
-    if isinstance(e, L.LEFilteredBag):
-        return True  # made only of whole rows (`_nested_as_calls`)
-    return isinstance(e, L.LEProject) and e.column == 1
-
-
-def _row_condition(cond: L.LExpr | None) -> bool:
-    """A FILTER condition the map side can evaluate on one row: no nested relation in it."""
-    return cond is not None and not any(
-        isinstance(x, (L.LEInnerRef, L.LEFilteredBag)) for x in walk(cond)
-    )
-
-
 def _is_group(g: L.GenerateItem) -> bool:
     """FLATTEN(group): the key's fields as output columns (Pig combines it too)."""
     return isinstance(g.expr, L.LEProject) and g.expr.column == 0 and not g.casts
@@ -241,7 +195,7 @@ def _is_group(g: L.GenerateItem) -> bool:
 def _only_algebraic(e: L.LExpr, calls: list[L.LEFunc]) -> bool:
     if isinstance(e, L.LEFunc) and e.func in ALGEBRAIC and e.kind == "builtin" and not e.ctor_args:
         arg = e.args[0] if len(e.args) == 1 else None
-        if arg is not None and _bag_of_group(arg):
+        if arg is not None and bag_of_group(arg):
             calls.append(e)
             return True
         if not (arg is not None and isinstance(arg, L.LEFunc)):

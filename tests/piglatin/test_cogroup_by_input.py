@@ -182,6 +182,31 @@ def test_inner(tmp_path_factory, config: str, a, b) -> None:
     assert got == sorted(want)
 
 
+NESTED = """C = COGROUP A BY k, B BY k;
+E = FOREACH C {
+    f = FILTER A BY v > 10;
+    d = DISTINCT B.v;
+    g = FILTER B BY v IS NOT NULL;
+    GENERATE group, COUNT(f), SUM(f.v), COUNT(d), IsEmpty(g), SIZE(f), COUNT_STAR(g), MAX(g.v);
+};"""
+
+
+@pytest.mark.parametrize("config", ["codegen", "closures", "splits"])
+@SLOW_OK
+@given(a=rows_of, b=rows_of)
+def test_nested_filters_and_distinct(tmp_path_factory, config: str, a, b) -> None:
+    tmp = tmp_path_factory.mktemp("nested")
+    got = run(tmp, {"a": a, "b": b, "x": []}, NESTED, CONFIGS[config])
+    want = []
+    for g, ba, bb in cogroup(a, b):
+        f = [r for r in ba if r[1] is not None and r[1] > 10]
+        kept = [r for r in bb if r[1] is not None]
+        distinct = {r[1] for r in kept}  # COUNT skips the null value's row
+        mx = max(values(kept), default=None)
+        want.append(line(g, count(f), total(f), len(distinct), not kept, len(f), len(kept), mx))
+    assert got == sorted(want)
+
+
 def test_mapreduce_mode_and_folding_given_up(tmp_path: Path) -> None:
     """Every key once in 12,000 rows: the map side's folding gives up after its sample
     (each row then leaves as its own record) and the combiner and reducers merge them."""
@@ -199,8 +224,9 @@ def test_mapreduce_mode_and_folding_given_up(tmp_path: Path) -> None:
         "C = COGROUP A BY k, B BY k;\nE = FOREACH C GENERATE group, FLATTEN(A);",
         "C = COGROUP A BY k, B BY k;\nE = FOREACH C GENERATE group, A, COUNT(B);",
         "C = COGROUP A BY k, B BY k;\nE = FOREACH C GENERATE group, A.v, COUNT(B);",
-        "C = COGROUP A BY k, B BY k;\nE = FOREACH C { f = FILTER A BY v > 1; "
+        "C = COGROUP A BY k, B BY k;\nE = FOREACH C { f = ORDER A BY v; "
         "GENERATE group, COUNT(f); };",
+        "C = COGROUP A BY k, B BY k;\nE = FOREACH C { f = FILTER A BY v > 1; GENERATE group, f; };",
         "C = COGROUP A BY k, B BY k;\nE = FOREACH C GENERATE group, DIFF(A, B);",
         "C = COGROUP A BY k, B BY k;\nD = FILTER C BY A IS NOT NULL;\n"
         "E = FOREACH D GENERATE group, COUNT(B);",
@@ -242,3 +268,10 @@ E = FOREACH C GENERATE FLATTEN(group), COUNT_STAR(A), COUNT(B), IsEmpty(A);"""
     keys = set(a) | set(b)
     want = [line(*k, a.count(k), b.count(k) if k[0] is not None else 0, k not in a) for k in keys]
     assert got == sorted(want)
+
+
+@pytest.mark.parametrize("body", [ANTI, THREE, GROUP_FILTER, INNER, NESTED])
+def test_the_scripts_above_take_the_by_input_path(body: str) -> None:
+    plan = build_text(LOADS + body + "\nSTORE E INTO 'out';")
+    job = compile_sink(plan, _store_id(plan)).jobs[-1]
+    assert job.spec.by_input and job.spec.combine
