@@ -156,7 +156,16 @@ def group_batches(
                     continue
                 complete.append(open_group)
             bounds = [begin, *starts]
-            complete += [block[s:e] for s, e in zip(bounds, starts)]
+            if starts and len(starts) == len(block) - 1:  # one record per group: made at once
+                n += len(complete)
+                yield from _batches(complete, limit, state)  # the group the last block left
+                complete = []
+                made = [(r[1], [r[2]]) for r in islice(block, 0, starts[-1])]
+                n += len(made)
+                state[0] = made[0][0]
+                yield made, None, None
+            else:
+                complete += [block[s:e] for s, e in zip(bounds, starts)]
             open_group, open_key = block[bounds[-1] :], keys[bounds[-1]]
             n += len(complete)
             yield from _batches(complete, limit, state)

@@ -225,6 +225,8 @@ def sort_bytes_many(keys: Iterable[Any]) -> list[bytes]:
     """
     keys = keys if type(keys) is list else list(keys)
     types = set(map(type, keys))
+    if types == _BYTES_ONLY:  # keys that are already sort bytes (Pig's)
+        return list(map(add, repeat(_BYTES), keys))
     if types == _STR_ONLY:
         return list(map(add, repeat(_STR), map(str.encode, keys, _UTF8, _SURROGATES)))
     if types == _TUPLE_ONLY and set(map(len, keys)) == _PAIR_LEN:
@@ -243,6 +245,7 @@ def sort_bytes_many(keys: Iterable[Any]) -> list[bytes]:
 
 
 _STR_ONLY, _TUPLE_ONLY, _INT_ONLY, _PAIR_LEN = {str}, {tuple}, {int}, {2}
+_BYTES_ONLY = {bytes}
 _UTF8, _SURROGATES = repeat("utf-8"), repeat("surrogatepass")
 _NUL, _NUL_ESC = repeat(b"\x00"), repeat(b"\x00\xff")
 _item0, _item1 = itemgetter(0), itemgetter(1)

@@ -23,6 +23,7 @@ from piglatin.back.codegen import AGG_SLOTS, AggInput, AggTail, key_encoder, sin
 from piglatin.back.exprs import key_bytes, keys_bytes, plain_key, plain_keys_bytes
 from piglatin.back.joinkeys import width
 from piglatin.back.physical import Compiler, CountingTail, OneRow
+from piglatin.back.reducebatch import BatchReduce, RowWriter
 from piglatin.back.storage import pack_value, unpack_value, unpacker
 from piglatin.functions.builtins import BUILTINS
 from piglatin.model.schema import DataType
@@ -536,7 +537,13 @@ def combiner(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
     return combine
 
 
-def agg_reducer(job: Any, op: L.LOCogroup, run: Callable) -> Callable:
+def agg_reducer(
+    job: Any, op: L.LOCogroup, run: Callable, writer: RowWriter | None = None
+) -> Callable | BatchReduce:
+    """The reduce side of a GROUP whose aggregates are algebraic: per key, each aggregate's
+    Final of the partials, the FOREACH, then `run` (the rest of the reduce chain and the
+    job's tail). With a `writer` (how `run`'s rows may be written at once) and a FOREACH of
+    one row per group, a `BatchReduce` whose batch form makes a batch's rows in one loop."""
     algebraic = _algebraic(job, op)
     calls = list(algebraic.calls)
     finals = [BUILTINS[c.func].algebraic[2] for c in calls]
@@ -598,4 +605,22 @@ def agg_reducer(job: Any, op: L.LOCogroup, run: Callable) -> Callable:
             return run(one(row))
         return [o for t in gen(row) for o in run(t)]
 
-    return reduce
+    if one is None or writer is None:
+        return reduce
+
+    def batch(groups: list) -> list:
+        """A batch of whole groups: each group's row of finals (a group of one partial record
+        through `single`), then the FOREACH per row and the rows written at once."""
+        rows = []
+        for _kb, values in groups:
+            if len(values) == 1:
+                v = values[0]
+                k, parts = v if type(v) is tuple else unpack(v)
+                rows.append((k, None) + single(parts))
+                continue
+            rs = [v if type(v) is tuple else unpack(v) for v in values]
+            parts = tuple([finals[j]([r[1][j] for r in rs]) for j in range(n)])
+            rows.append((rs[0][0], None) + parts)
+        return writer.write(list(map(one, rows)))
+
+    return BatchReduce(reduce, batch)

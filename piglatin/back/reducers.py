@@ -20,8 +20,6 @@ import msgpack
 
 from piglatin.back.aggregates import AGG_KEYS, agg_reducer, agg_tail
 from piglatin.back.bagusage import streaming_bags
-from piglatin.back.cogroupaggs import map_tail as by_input_tail
-from piglatin.back.cogroupaggs import reducer as by_input_reducer
 from piglatin.back.codegen import (
     DistinctTail,
     KeyedTail,
@@ -31,11 +29,14 @@ from piglatin.back.codegen import (
     row_encoder,
     text_lines,
 )
+from piglatin.back.cogroupaggs import map_tail as by_input_tail
+from piglatin.back.cogroupaggs import reducer as by_input_reducer
 from piglatin.back.exprs import key_bytes
 from piglatin.back.joinkeys import has_null, width
 from piglatin.back.joinlines import SideTexts, side_texts
 from piglatin.back.mapgroups import group_rows
 from piglatin.back.physical import Compiler, chain_functions
+from piglatin.back.reducebatch import BatchReduce, row_writer
 from piglatin.back.spillbag import (
     CHECK_ROWS,
     BagBudget,
@@ -325,25 +326,40 @@ def text_pass_through(
     return TextPassThrough(comp.sort_key(op.keys), frozenset(read), line, plain_key)
 
 
-def _written_records(text: bool) -> Callable[[Any, Iterable[Any]], list]:
-    """The reduce side of `written_by_map`: the values, in order, one write per key."""
+def _written_records(text: bool) -> BatchReduce:
+    """The reduce side of `written_by_map`: the values, in order, one write per key, or per
+    batch of keys (all their values, whatever the grouping)."""
     if not text:
-        return lambda key, values: [(None, v) for v in values]
+
+        def records(key, values):
+            return [(None, v) for v in values]
+
+        def record_batch(groups: list) -> list:
+            return [(None, v) for _key, values in groups for v in values]
+
+        return BatchReduce(records, record_batch)
 
     def reduce(key, values):
-        lines = list(values)
-        if len(lines) == 1:
-            return [(None, lines[0])]
-        try:
-            return [(None, "\n".join(lines))]
-        except TypeError:  # a row PigStorage's formatter wrote (bytes): one write per row
-            return [(None, v) for v in lines]
+        return _lines_of(list(values))
 
-    return reduce
+    def batch(groups: list) -> list:
+        return _lines_of([v for _key, values in groups for v in values])
+
+    return BatchReduce(reduce, batch)
+
+
+def _lines_of(lines: list) -> list:
+    """Lines as one write; each alone when one is bytes (a row PigStorage's formatter wrote)."""
+    if len(lines) == 1:
+        return [(None, lines[0])]
+    try:
+        return [(None, "\n".join(lines))]
+    except TypeError:
+        return [(None, v) for v in lines]
 
 
 # ---------------------------------------------------------------------------------- reduce side
-def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
+def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any] | BatchReduce:
     spec, plan = job.spec, job.plan
     op = plan.op(spec.op)
     kind = spec.kind
@@ -352,7 +368,9 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
         return by_input_reducer(job, op)
     if kind == "group" and spec.combine:
         rest = [job.compiler.narrow(o, 0) for o in chain[1:]]
-        return agg_reducer(job, op, chain_functions(rest, job.emit))
+        run = chain_functions(rest, job.emit)
+        writer = row_writer(run, job.store_line, job.record_pack, direct=not rest)
+        return agg_reducer(job, op, run, writer)
     if written_by_map(spec):
         return _written_records(job.context.conf.get("pig.output.format") == "text")
     budget = BagBudget.of(job.context.conf, "reduce")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
+from itertools import chain, starmap
 from typing import Any, BinaryIO
 
 import mmh3
@@ -32,6 +33,7 @@ from piglatin.back.joinkeys import MergeRuns, ReplicatedTable, keys_by_value, si
 from piglatin.back.mapgroups import KeyGroups, group_limit
 from piglatin.back.mrcompiler import JobSpec, MRJob
 from piglatin.back.physical import Compiler, WordCount, chain_functions, per_row
+from piglatin.back.reducebatch import BatchReduce
 from piglatin.back.sources import input_format_of, loader_for
 from piglatin.back.storage import (
     BinStorage,
@@ -351,7 +353,11 @@ class PigJob(Job):
             for index in range(len(self.spec.inputs)):
                 self._bind_mapper(index)
         elif self.spec.op:
-            self._reduce = self.reduce = R.reducer(self)  # the task calls it directly
+            reduce = R.reducer(self)
+            self._batch = None
+            if isinstance(reduce, BatchReduce):
+                reduce, self._batch = reduce.reduce, reduce.batch
+            self._reduce = self.reduce = reduce  # the task calls it directly
 
     def _bind_mapper(self, index: int) -> None:
         """Built once per task: the map side's stages hold per-task state (in-mapper
@@ -505,6 +511,13 @@ class PigJob(Job):
     # -- reduce side ---------------------------------------------------------------------
     def reduce(self, key: Any, values: Iterable[Any]) -> Any:
         return self._reduce(key, values)
+
+    def reduce_batch(self, groups: list) -> Any:
+        """Whole groups at once (mapred's ``reduce_batch``): the reduce side's batch form when
+        it has one (`reducebatch.BatchReduce`), else its reduce per group."""
+        if self._batch is not None:
+            return self._batch(groups)
+        return chain.from_iterable(filter(None, starmap(self._reduce, groups)))
 
     def cleanup(self) -> Any:
         out: list = []

@@ -1,0 +1,79 @@
+"""A Pig job's reduce side in batches of whole groups (mapred's ``reduce_batch``).
+
+Owns `BatchReduce`, the typed pair a reduce side with a batch form gives the job (its per-group
+``reduce`` and its per-batch ``batch``), and `RowWriter`, the writing of a batch's output rows
+at once: PigStorage lines in one generated comprehension (`codegen.text_lines`), or rows
+packed for a later job in one C-level ``map``. Must not touch: how groups are cut (mapred) or
+what a reduce computes (aggregates, reducers).
+
+A batch's rows are written in the order of their groups, exactly as the per-group path writes
+them; a batch the bulk writer cannot take (a field of another type, a raw bytes field, a row
+of another width) is written row by row through the job's tail instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from piglatin.back.codegen import StoreLine, text_lines
+from piglatin.model.frozen import frozen_dataclass
+
+__all__ = ["BatchReduce", "RowWriter", "row_writer"]
+
+
+@frozen_dataclass
+class BatchReduce:
+    """A reduce side with a batch form: `reduce(key, values)` per group (a big group, read
+    lazily), `batch(groups)` per list of whole ``(key, [values])`` groups."""
+
+    reduce: Callable[[Any, Iterable[Any]], Any]
+    batch: Callable[[list], list]
+
+
+@frozen_dataclass
+class RowWriter:
+    """A batch of output rows -> its (key, value) records: `bulk` all at once (None when it
+    cannot take the batch), else `each` row through the job's tail."""
+
+    bulk: Callable[[list], list | None] | None
+    each: Callable[[tuple], list]
+
+    def write(self, rows: list) -> list:
+        if not rows:
+            return []
+        if self.bulk is not None and (out := self.bulk(rows)) is not None:
+            return out
+        each = self.each
+        return [o for t in rows for o in each(t)]
+
+
+def row_writer(
+    tail: Callable[[tuple], list],
+    line: StoreLine | None,
+    pack: Callable[[tuple], Any] | None,
+    direct: bool,
+) -> RowWriter:
+    """How a reduce writes its rows: `tail` per row; in bulk when the rows go straight to the
+    job's output (`direct`: no operator after them) as PigStorage `line`s or records packed by
+    `pack` for a later job."""
+    if not direct:
+        return RowWriter(None, tail)
+    if line is not None:
+        text = text_lines(line.types, line.sep)
+
+        def lines(rows: list) -> list | None:
+            joined = text(rows)
+            return None if joined is None else [(None, joined)]
+
+        return RowWriter(lines, tail)
+    if pack is not None:
+
+        def records(rows: list) -> list | None:
+            try:
+                return [(None, p) for p in map(pack, rows)]
+            except (TypeError, ValueError):
+                return None
+
+        return RowWriter(records, tail)
+    return RowWriter(None, tail)
