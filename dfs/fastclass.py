@@ -51,12 +51,14 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import re
 import reprlib
 import sys
+import typing
 from collections.abc import Callable
-from dataclasses import MISSING, Field, FrozenInstanceError
+from dataclasses import KW_ONLY, MISSING, Field, FrozenInstanceError, InitVar
 from operator import attrgetter
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 from dfs.codecache import INIT_CODE
 
@@ -199,8 +201,19 @@ def _valid_order(fields: Any) -> bool:
 def _own_fields(cls: type, annotations: dict[str, str]) -> tuple[list[Field], Any] | None:
     """The class's own fields as the standard library reads them (a base-less twin holding
     only the annotations and their defaults goes through it) and the twin's
-    __dataclass_params__, or None for pseudo-fields."""
+    __dataclass_params__, or None for pseudo-fields.
+
+    The twin is annotated with ``object`` and each field then given its own string: the
+    library reads a string annotation with three regular-expression matches (is it ClassVar,
+    InitVar, KW_ONLY?), the costliest part of reading a field; `_maybe_pseudo` answers the
+    same question once, erring towards the library's own path."""
     own = vars(cls)
+    module = sys.modules.get(cls.__module__)
+    if module is None:
+        return None
+    namespace = vars(module)
+    if any(_maybe_pseudo(a, namespace) for a in annotations.values()):
+        return None
     body: dict[str, Any] = {name: own[name] for name in annotations if name in own}
     for name, value in own.items():
         if isinstance(value, Field) and name not in annotations:
@@ -209,15 +222,39 @@ def _own_fields(cls: type, annotations: dict[str, str]) -> tuple[list[Field], An
         default = value.default if isinstance(value, Field) else value
         if hasattr(type(default), "__set_name__"):
             return None  # the twin would call it a second time
-    body.update(__module__=cls.__module__, __annotations__=annotations, __doc__="-")
+    body.update(
+        __module__=cls.__module__, __annotations__=dict.fromkeys(annotations, object), __doc__="-"
+    )
     twin = dataclasses.dataclass(init=False, repr=False, eq=False, match_args=False)(
         type(cls.__name__, (), body)
     )
     every = twin.__dataclass_fields__
     mine = dataclasses.fields(twin)
     if len(mine) != len(every) or any(f.kw_only for f in mine):
-        return None  # ClassVar, InitVar, KW_ONLY or kw_only fields
+        return None  # kw_only fields
+    for f in mine:
+        f.type = annotations[f.name]
     return list(mine), twin.__dataclass_params__
+
+
+# dataclasses' reading of a string annotation: an optional module name, then the name it looks
+# up in the class's module (`dataclasses._is_type`)
+_FIRST_NAMES = re.compile(r"^(?:\s*(\w+)\s*\.)?\s*(\w+)")
+
+
+def _maybe_pseudo(annotation: str, namespace: dict[str, Any]) -> bool:
+    """Whether the standard library could read `annotation` (of a class of the module whose
+    globals are `namespace`) as ``ClassVar``, ``InitVar`` or ``KW_ONLY``."""
+    match = _FIRST_NAMES.match(annotation)
+    if match is None:
+        return False
+    module_name, name = match.groups()
+    if module_name and namespace.get(module_name) not in (typing, dataclasses):
+        return False
+    found = namespace.get(name)
+    if found is ClassVar or found is InitVar or found is KW_ONLY or isinstance(found, InitVar):
+        return True
+    return type(found).__module__ == "typing" and getattr(found, "__origin__", None) is ClassVar
 
 
 def _build(cls: T, fields: dict[str, Field], mine: list[Field], params: Any, flags: _Flags) -> T:

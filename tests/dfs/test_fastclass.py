@@ -11,8 +11,15 @@ slots, params, construction, assignment and deletion, replace and copy, and equa
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import itertools
+import os  # noqa: F401 - names the annotations refer to
 import re
+import typing  # noqa: F401 - names the annotations refer to
+from collections.abc import Iterator  # noqa: F401 - names the annotations refer to
+from dataclasses import KW_ONLY, InitVar  # noqa: F401 - names the annotations refer to
+from typing import ClassVar  # noqa: F401 - names the annotations refer to
+from typing import ClassVar as CV  # noqa: F401, N817 - an alias the library sees through
 
 import pytest
 
@@ -137,3 +144,25 @@ def test_a_mutable_class_assigns_and_its_plain_subclass_compares_by_the_base_fie
     assert Named(1) == Named(1) and Named(1) != Point(1)
     with pytest.raises(TypeError, match="unhashable"):
         hash(p)
+
+
+PSEUDO = ["ClassVar[int]", "CV[int]", "typing.ClassVar[int]", "InitVar[int]", "dataclasses.InitVar"]
+PSEUDO += ["KW_ONLY", "dataclasses.KW_ONLY"]
+PLAIN = ["typing.Optional[int]", "typing.Iterator[int]", "Iterator[int]", "Unknown", "list[int]"]
+PLAIN += ["typing.Any", "os.PathLike"]
+
+
+def annotated(annotation: str) -> type:
+    """A class of this module, as ``class P: n: <annotation>; k: int = 0`` would make it."""
+    body = {"__module__": __name__, "__annotations__": {"n": annotation, "k": "int"}, "k": 0}
+    return type("P", (), body)
+
+
+@pytest.mark.parametrize("annotation", PSEUDO + PLAIN)
+def test_string_annotations_are_read_as_the_library_reads_them_in_the_class_module(annotation):
+    ours = dataclass(annotated(annotation))
+    theirs = dataclasses.dataclass(annotated(annotation))
+    assert repr(ours.__dataclass_fields__) == repr(theirs.__dataclass_fields__)
+    assert str(inspect.signature(ours)) == str(inspect.signature(theirs))
+    if annotation in PLAIN:  # the fast build: the repr every such class shares
+        assert ours.__repr__ is dataclass(annotated("int")).__repr__
