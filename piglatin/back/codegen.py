@@ -29,16 +29,20 @@ import math
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from piglatin.back.exprs import CMP, caster
 from piglatin.back.joinkeys import MergeRuns, ReplicatedTable, has_null
 from piglatin.back.storage import TextFields
 from piglatin.model import data
-from piglatin.model.carriedline import line_pattern
+from piglatin.model.carriedline import line_pattern, number_pattern
 from piglatin.model.frozen import frozen_dataclass
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
+
+if TYPE_CHECKING:
+    from piglatin.back.joinfragments import SideFragment
+    from piglatin.back.mapgroups import KeyGroups
 
 __all__ = [
     "AggInput",
@@ -95,6 +99,11 @@ class KeyedTail:
     null_key: bytes | None
     keep_nulls: bool
     whole_null: bool = False
+    # a hash join's part of the output record instead of the packed row (`joinfragments`)
+    fragment: SideFragment | None = None
+    # the map task's `mapgroups.KeyGroups`: the code adds each record's row to its key's
+    # list itself (unless the groups are passing records through), and counts them
+    groups: KeyGroups | None = field(default=None, compare=False, repr=False)
 
 
 @frozen_dataclass(slots=False)
@@ -264,6 +273,8 @@ class _Generator:
         self.count = 0
         # each input field's conversion: (its column's name, first line, end line)
         self.conversions: list[tuple[str, int, int]] = []
+        # the column of each input field's local: (field, type, `TextFields.carried`, cast)
+        self.field_texts: dict[str, tuple[int, str, Any, Any]] = {}
 
     # -- names ------------------------------------------------------------------------------
     def fresh(self, prefix: str = "x") -> str:
@@ -294,6 +305,11 @@ class _Generator:
         self.emit(1, "_out = []")
         if isinstance(keyed, AggTail):
             self.emit(1, "_seen = 0")
+        grouped = isinstance(keyed, KeyedTail) and keyed.groups is not None
+        if grouped:  # the records' rows go to their key's list (`mapgroups.KeyGroups`)
+            kg = self.const("kg", keyed.groups)
+            self.emit(1, f"_gs = None if {kg}.passing else {kg}.groups")
+            self.emit(1, "_n = 0")
         self.emit(1, "for _v in _values:")
         cols = self.source(source, rest_from(0))
         depth = 2
@@ -319,6 +335,8 @@ class _Generator:
                 self.emit(depth, f"_out += {self.const('tail', tail)}({self.row(cols)})")
         if isinstance(keyed, AggTail):
             self.emit(1, f"{self.const('judge', keyed.judge)}(_seen)")
+        if grouped:
+            self.emit(1, f"{kg}.inline += _n")
         self.emit(1, "return _out")
         self.drop_unused_conversions()
         return Pipeline(name, "\n".join(self.lines) + "\n", self.ns, tuple(done))
@@ -425,7 +443,8 @@ class _Generator:
         return c
 
     def keyed_output(self, keyed: KeyedTail, cols: list[str], depth: int) -> None:
-        """Append the (key bytes, (tag, packed row)) record of a GROUP/JOIN input."""
+        """Append the (key bytes, (tag, packed row or part)) record of a GROUP/JOIN input,
+        or, with `KeyedTail.groups`, add its row to its key's list there."""
         key, null = self.join_key(keyed.keys, cols, depth)
         if keyed.whole_null:
             null = f"{key} is None" if len(keyed.keys) == 1 else None
@@ -435,15 +454,100 @@ class _Generator:
             key_bytes = template.format(x=key)
         else:
             key_bytes = f"{self.const('key', keyed.encode)}({key})"
-        pack = self.const("pack", keyed.pack)
-        value = f"({keyed.tag}, {pack}({self.row(cols)}))"
+        if keyed.fragment is not None:
+            part = self.fragment(keyed.fragment, cols, depth)
+        else:
+            part = f"{self.const('pack', keyed.pack)}({self.row(cols)})"
+        if keyed.groups is not None:
+            part = self.bind(part, depth, "_p")
+        value = f"({keyed.tag}, {part})"
         if keyed.null_key is not None and null is not None:
             self.emit(depth, f"if {null}:")
             if keyed.keep_nulls:
                 self.emit(depth + 1, f"_out.append(({keyed.null_key!r}, {value}))")
             self.emit(depth + 1, "continue")
         suffix = f" + {keyed.suffix!r}" if keyed.suffix else ""
-        self.emit(depth, f"_out.append(({key_bytes}{suffix}, {value}))")
+        if keyed.groups is None:
+            self.emit(depth, f"_out.append(({key_bytes}{suffix}, {value}))")
+            return
+        kb = self.bind(f"{key_bytes}{suffix}", depth, "_kb")
+        self.emit(depth, "if _gs is None:  # the groups pass records through")
+        self.emit(depth + 1, f"_out.append(({kb}, {value}))")
+        self.emit(depth, f"elif (_h := _gs.get({kb})) is None:")
+        self.emit(depth + 1, f"_gs[{kb}] = [{keyed.tag}, {part}]")
+        self.emit(depth + 1, "_n += 1")
+        self.emit(depth, "else:")
+        self.emit(depth + 1, f"_h.append({part})")
+        self.emit(depth + 1, "_n += 1")
+
+    def fragment(self, frag: SideFragment, cols: list[str], depth: int) -> str:
+        """A hash join side's part of the output record (`joinfragments.SideFragment`): its
+        kept columns' msgpack values, or their PigStorage texts joined, where an input
+        field's own text is copied when `carriedline.number_pattern` (or the field's carried
+        test) proves it is the text stored for its value."""
+        values = [cols[c] if c < len(cols) else "None" for c in frag.columns]
+        if frag.sep is None:
+            pack = self.const("pack", frag.pack)
+            if len(values) == 1:
+                return f"{pack}({values[0]})"
+            return f"{pack}({self.row(values)})[{frag.skip}:]" if values else "b''"
+        self.ns.update(_LINE_NAMES)
+        texts, plain, risky = [], [], False
+        for v, dtype in zip(values, frag.types, strict=True):
+            text = self.field_text(v, dtype, depth) if v in self.field_texts else None
+            plain.append(v if text is None else text)  # a copied text formats as itself
+            if text is None:
+                risky = True
+                text = _FIELD_TEMPLATES.get(dtype, _OTHER).format(x=v)
+            texts.append(text)
+        joined = f" + {self.literal(frag.sep)} + ".join(texts) or "''"
+        if frag.end:
+            joined += f" + {self.literal(frag.end)}"
+        p = self.fresh("_p")
+        if not risky:
+            self.emit(depth, f"{p} = {joined}")
+            return p
+        self.emit(depth, "try:")
+        self.emit(depth + 1, f"{p} = {joined}")
+        self.emit(depth, "except _NotText:  # a field written as raw bytes")
+        self.emit(depth + 1, f"{p} = {self.const('part', frag.of_values)}({self.row(plain)})")
+        return p
+
+    def field_text(self, v: str, dtype: DataType, depth: int) -> str | None:
+        """A local (or `_f` item) holding the stored text of input field local `v`: the
+        field's own text when it is provably the text stored for the value read from it,
+        else the value formatted (converted here, or `v` itself when other code reads `v`
+        anyway, so a bad field warns once). None for a field copied as nothing proves."""
+        column, type_name, ok, cast = self.field_texts[v]
+        if type_name != dtype.value:
+            return None
+        if ok is True:
+            return f"_f[{column}]" if type_name == "chararray" else None
+        if ok is False:
+            pattern = number_pattern(type_name)
+            if pattern is None:
+                return None
+            ok = re.compile(pattern).fullmatch
+        if cast is None:
+            return None
+        out = self.fresh("o")
+        self.emit(depth, f"if not (_x := _f[{column}]) or {self.const('ok', ok)}(_x):")
+        self.emit(depth + 1, f"{out} = _x")
+        self.emit(depth, "else:")
+        if self.reads(v):
+            value = v
+        else:
+            value = self.fresh("c")
+            self.emit(depth + 1, f"{value} = {self.const('cast', cast)}(_x)")
+        self.emit(depth + 1, f"{out} = {_FIELD_TEMPLATES[dtype].format(x=value)}")
+        return out
+
+    def reads(self, name: str) -> bool:
+        """Whether any line emitted so far, but its own conversion, reads local `name`."""
+        used = re.compile(rf"\b{name}\b")
+        spans = [(start, end) for c, start, end in self.conversions if c == name]
+        skip = set(range(*spans[0])) if spans else set()
+        return any(used.search(line) for i, line in enumerate(self.lines) if i not in skip)
 
     def store_output(self, line: StoreLine, cols: list[str], depth: int, tail: RecordFn) -> None:
         """Append a map-only job's stored line (`text_line_tail`'s conversions inline); a
@@ -564,6 +668,8 @@ class _Generator:
             else:
                 self.text_cast(c, column, self.const("cast", cast), type_name)
             self.conversions.append((c, start, len(self.lines)))
+            if len(tf.carried) == len(tf.fields) and type_name is not None:
+                self.field_texts[c] = (column, type_name, tf.carried[len(cols)], cast)
             cols.append(c)
         return cols
 

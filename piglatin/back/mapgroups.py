@@ -6,7 +6,9 @@ packed row))``, and emits one record per key, ``(key bytes, (tag, [rows]))`` whe
 msgpack array of at most `RECORD_ROWS` packed rows in the order they came (`group_rows` reads
 it back), instead of one record per row. The rows leave the task serialized, so the map's sort
 buffer, which takes records a batch at a time and measures them in bytes, never holds a batch
-of records whose Python objects weigh several times their bytes. A key's rows
+of records whose Python objects weigh several times their bytes. The generated map code
+adds its rows to `KeyGroups.groups` itself and counts them in `inline` (no record tuple per
+row, no second loop); `add` judges and bounds them with the records it is given. A key's rows
 then cost the shuffle (packing, sorting, spilling, merging) once, as the hand-written joins'
 in-mapper combining does; the reduce side takes a list where it took one packed row
 (reducers.py). It pays when keys repeat
@@ -21,6 +23,7 @@ codegen.py's) or how the framework shuffles.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import islice
 
 import msgpack
 
@@ -57,15 +60,18 @@ class KeyGroups:
         self.rows = 0  # rows held
         self.seen = 0  # records judged so far; -1 once judged
         self.passing = False
+        # rows the generated map code put in `groups` itself since the last `add`
+        # (`codegen.KeyedTail.groups`): it does so only while `passing` is false
+        self.inline = 0
 
     def add(self, records: list) -> list:
-        """Take a batch of map output records; returns what leaves the task now."""
-        if self.passing or not records:
+        """Take a batch of map output records (and count the `inline` rows); returns what
+        leaves the task now."""
+        inline, self.inline = self.inline, 0
+        if self.passing or not (records or inline):
             return records
         if not self.limit:
-            sample = records[:100]
-            size = sum(len(kb) + len(tv[1]) for kb, tv in sample) // len(sample)
-            self.limit = max(1000, self.limit_bytes // (_ROW_BYTES + size))
+            self.limit = self._row_limit(records)
         groups = self.groups
         for kb, (tag, pv) in records:
             held = groups.get(kb)
@@ -73,9 +79,10 @@ class KeyGroups:
                 groups[kb] = [tag, pv]
             else:
                 held.append(pv)
-        self.rows += len(records)
+        added = len(records) + inline
+        self.rows += added
         if self.seen >= 0:
-            self.seen += len(records)
+            self.seen += added
             if self.seen >= SAMPLE_RECORDS:
                 self.seen = -1
                 rows, keys = self.rows, len(groups)
@@ -85,6 +92,13 @@ class KeyGroups:
         if self.rows >= self.limit:
             return self.flush()
         return []
+
+    def _row_limit(self, records: list) -> int:
+        """The rows to hold, by the size of the first records (or rows held)."""
+        sample = [(kb, tv[1]) for kb, tv in records[:100]]
+        sample = sample or [(kb, held[1]) for kb, held in islice(self.groups.items(), 100)]
+        size = sum(len(kb) + len(pv) for kb, pv in sample) // len(sample)
+        return max(1000, self.limit_bytes // (_ROW_BYTES + size))
 
     def flush(self) -> list:
         """Everything held, a record per key (per `RECORD_ROWS` rows of a key), its rows in

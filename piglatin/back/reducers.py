@@ -32,6 +32,7 @@ from piglatin.back.codegen import (
 from piglatin.back.cogroupaggs import map_tail as by_input_tail
 from piglatin.back.cogroupaggs import reducer as by_input_reducer
 from piglatin.back.exprs import key_bytes
+from piglatin.back.joinfragments import fragment_reducer, join_fragments
 from piglatin.back.joinkeys import has_null, width
 from piglatin.back.joinlines import SideTexts, side_texts
 from piglatin.back.mapgroups import group_rows
@@ -108,7 +109,9 @@ def keyed_tail(plan: L.LogicalPlan, spec: Any, tag: int) -> KeyedTail | Distinct
         tb = bytes([tag])
         encode = key_encoder([e.type for e in op.keys[tag]])
         outer = _outer_sides(op)[tag]
-        return KeyedTail(op.keys[tag], encode, tb, tag, pack, _NULL + tb + tb, outer)
+        frags = join_fragments(plan, spec)
+        part = frags.sides[tag] if frags is not None else None
+        return KeyedTail(op.keys[tag], encode, tb, tag, pack, _NULL + tb + tb, outer, False, part)
     return None
 
 
@@ -145,6 +148,9 @@ def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:
         tb = bytes([tag])
         outer = _outer_sides(op)[tag]
         null_key = _NULL + tb + tb
+        frags = join_fragments(plan, spec)
+        if frags is not None:  # the row's part of the output record (joinfragments.py)
+            pack_value = frags.sides[tag].of_row
 
         def join(t):
             k = keyf(t)
@@ -381,6 +387,8 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any] | BatchReduce:
     if kind == "group":
         spillable = streaming_bags(chain[0] if chain else None, len(op.inputs))
         make = _cogroup(job, op, budget, spillable)
+    elif kind == "join" and (frags := join_fragments(plan, spec)) is not None:
+        return fragment_reducer(frags, _outer_sides(op), budget, _max_rows(job.context.conf))
     elif kind in ("join", "cross"):
         texts = None
         if kind == "join" and len(op.inputs) == 2 and text:
@@ -544,6 +552,12 @@ def _widths(job: Any, op: L.LogicalOperator) -> list[int]:
     return [len(s.schema) if s.schema is not None else 0 for s in job.plan.predecessors(op.op_id)]
 
 
+def _max_rows(conf: Any) -> int | None:
+    """`pig.join.spill.records`: the rows a buffered join input holds before it spills."""
+    records = conf.get(SPILL_RECORDS)
+    return int(records) if records not in (None, "") else None
+
+
 def _join(
     job: Any, op: L.LogicalOperator, kind: str, budget: BagBudget, texts: SideTexts | None = None
 ) -> Callable:
@@ -552,8 +566,7 @@ def _join(
     against them; outer sides are padded with nulls. With `texts`, a two-input join writes the
     lines of its joined rows itself where it can (a str instead of a list of rows)."""
     n = len(op.inputs)
-    records = job.context.conf.get(SPILL_RECORDS)
-    max_rows = int(records) if records not in (None, "") else None
+    max_rows = _max_rows(job.context.conf)
     outer = _outer_sides(op) if kind == "join" else [False] * n
     pads = [(None,) * w for w in _widths(job, op)]
     skewed = job.spec.strategy == "skewed"

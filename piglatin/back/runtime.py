@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from itertools import chain, starmap
 from typing import Any, BinaryIO
 
@@ -339,6 +340,7 @@ class PigJob(Job):
         self.sides: dict[str, ReplicatedTable | MergeRuns] = {}
         self._flushes: list[Callable[[], Any]] = []
         self._split_batches: dict[int, CG.SplitBatch] = {}  # with SPLIT_ONCE, by input
+        self._key_groups: KeyGroups | None = None  # the map task's, when it groups by key
         self._ready = True
 
     def setup(self) -> None:
@@ -364,13 +366,16 @@ class PigJob(Job):
         aggregation, replicated join tables). A hash join's or a GROUP's (without combiner)
         map output leaves grouped by key (`mapgroups.KeyGroups`), unless
         ``pig.exec.mapKeyGroups`` is false."""
-        run, batch = self._map_pipeline(index)
         spec, conf = self.spec, self.context.conf
+        groups = None
         if conf.get_bool(MAP_GROUPS, True) and (
             (spec.kind == "join" and spec.strategy != "skewed")
             or (spec.kind == "group" and not spec.combine)
         ):
             groups = KeyGroups(group_limit(sort_buffer_bytes(conf)))
+        self._key_groups = groups  # the generated code groups its records there itself
+        run, batch = self._map_pipeline(index)
+        if groups is not None:
             self.add_flush(groups.flush)
             run = _grouped(run, groups)
             batch = None if batch is None else _grouped(batch, groups)
@@ -425,6 +430,8 @@ class PigJob(Job):
         if self.context.conf.get_bool(CODEGEN, True) and self.spec.kind != "index":
             tag = self.spec.inputs[index].tag
             keyed = map_inline_tail(self.plan, self.spec, tag, AG.min_reduction(self))
+            if isinstance(keyed, CG.KeyedTail) and self._key_groups is not None:
+                keyed = replace(keyed, groups=self._key_groups)
             if isinstance(keyed, CG.AggTail):
                 self.add_flush(keyed.flush)
             carried = None

@@ -5,7 +5,9 @@ every field of a line is the text PigStorage stores for the value read from it (
 warns nothing), so an ORDER that only carries its rows from a PigStorage input to a
 PigStorage output with the same delimiter may write the input line itself. It says
 nothing about the fields' values: the caller still converts the sort key's columns. A line
-that does not match is not wrong, only not proven: the caller parses and formats it.
+that does not match is not wrong, only not proven: the caller parses and formats it. Also
+`number_pattern`, the same proof for one int, long or double field (a hash join's map copies
+such a field's text into its part of the joined line: `joinfragments`).
 
 Must not touch: parsing, formatting, casts (it encodes their rules as patterns and is
 checked against them by tests/piglatin/test_order_fast.py), plans, code generation.
@@ -65,6 +67,12 @@ def line_pattern(
             return None
         parts.append(f"(?P<k{i}>{pattern})" if i in keys else pattern)
     return re.compile(re.escape(delimiter).join(parts))
+
+
+def number_pattern(type_name: str) -> str | None:
+    """The pattern of the non-empty texts of an int, long or double field that are the
+    text PigStorage stores for the value read from them (None for another type)."""
+    return _NUMBERS.get(type_name)
 
 
 def field_pattern(
