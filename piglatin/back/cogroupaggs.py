@@ -36,6 +36,7 @@ from piglatin.back.cogroupplan import ByInput, by_input_aggregates
 from piglatin.back.exprs import key_bytes, plain_keys_bytes
 from piglatin.back.joinkeys import width
 from piglatin.back.physical import Compiler, chain_functions
+from piglatin.back.reducebatch import BatchReduce, row_writer
 from piglatin.back.storage import pack_value, unpacker
 from piglatin.functions.builtins import BUILTINS
 from piglatin.model.schema import DataType
@@ -188,11 +189,11 @@ def combiner(job: Any) -> Callable[[bytes, Iterable[Any]], list]:
     return combine
 
 
-def reducer(job: Any, op: L.LOCogroup) -> Callable[[bytes, Iterable[Any]], Any]:
-    """A key's records -> the chain's output: the chain's FILTERs and FOREACH run on
-    ``(group, None * n, block_1, ..., block_n)``, where input i's block is its row count
-    and its aggregates' finals, each aggregate call (and SIZE/IsEmpty of a bag) reading
-    its value there; the rest of the chain follows."""
+def reducer(job: Any, op: L.LOCogroup) -> BatchReduce:
+    """A key's records -> the chain's output: the chain's FILTERs and FOREACH run on the
+    key's row (`_row_maker`), each aggregate call (and SIZE/IsEmpty of a bag) reading its
+    value there; the rest of the chain follows. The batch form makes a batch's output rows
+    and writes them at once (`reducebatch.RowWriter`)."""
     plan, spec = job.plan, job.spec
     _op, found = _by_input(plan, spec)
     n = len(op.inputs)
@@ -200,6 +201,34 @@ def reducer(job: Any, op: L.LOCogroup) -> Callable[[bytes, Iterable[Any]], Any]:
     fused = [comp.narrow(plan.op(o), 0) for o in found.ops[:-1]] + [comp.foreach(found.foreach)]
     rest = [job.compiler.narrow(plan.op(o), 0) for o in spec.reduce_chain[len(found.ops) :]]
     run = chain_functions(fused + rest, job.emit)
+    rows_out = chain_functions(fused + rest, _itself)  # the output op's rows
+    writer = row_writer(job.emit, job.store_line, job.record_pack, direct=True)
+    row_of = _row_maker(found, op)
+
+    def reduce(kb, values):
+        row = row_of(values if type(values) is list else list(values))
+        return [] if row is None else run(row)
+
+    def batch(groups: list) -> list:
+        rows: list = []
+        for _kb, values in groups:
+            row = row_of(values)
+            if row is not None:
+                rows += rows_out(row)
+        return writer.write(rows)
+
+    return BatchReduce(reduce, batch)
+
+
+def _itself(t: tuple) -> list:
+    return [t]
+
+
+def _row_maker(found: ByInput, op: L.LOCogroup) -> Callable[[list], tuple | None]:
+    """A key's records -> its row ``(group, None * n, block_1, ..., block_n)``, input i's
+    block its row count and its aggregates' finals (an input without records: the finals
+    of nothing); None when an INNER input has no records."""
+    n = len(op.inputs)
     inner = [i for i, flag in enumerate(op.inner) if flag] if op.inner else []
     funcs = [_funcs(found, tag) for tag in range(n)]
     finals = [[BUILTINS[f].algebraic[2] for f in fs] for fs in funcs]
@@ -209,20 +238,23 @@ def reducer(job: Any, op: L.LOCogroup) -> Callable[[bytes, Iterable[Any]], Any]:
     # before[tag], its block, after[tag] (the other inputs' empty blocks)
     before = [(None,) * n + sum(empties[:tag], ()) for tag in range(n)]
     after = [sum(empties[tag + 1 :], ()) for tag in range(n)]
+    head = (None,) * n
     unpack = unpacker()
 
-    def block(tag: int, plist: list) -> tuple:
-        """Input `tag`'s block of several partial records."""
+    def block(tag: int, plist: list | None) -> tuple:
+        if plist is None:
+            return empties[tag]
+        if len(plist) == 1:
+            return singles[tag](plist[0])
         return tuple([final([p[j] for p in plist]) for j, final in enumerate(finals[tag])])
 
-    def reduce(kb, values):
-        if type(values) is not list:
-            values = list(values)
+    def row_of(values: list) -> tuple | None:
         if len(values) == 1:
-            tag, key, parts = unpack(values[0])
+            v = values[0]
+            tag, key, parts = v if type(v) is tuple else unpack(v)
             if inner and any(i != tag for i in inner):
-                return []
-            return run((key, *before[tag], *singles[tag](parts), *after[tag]))
+                return None
+            return (key, *before[tag], *singles[tag](parts), *after[tag])
         per: dict[int, list] = {}
         key, first = None, n
         for v in values:
@@ -230,20 +262,11 @@ def reducer(job: Any, op: L.LOCogroup) -> Callable[[bytes, Iterable[Any]], Any]:
             per.setdefault(tag, []).append(parts)
             if tag < first:
                 key, first = k, tag
-        for i in inner:
-            if i not in per:
-                return []
-        blocks = [
-            empties[t]
-            if plist is None
-            else singles[t](plist[0])
-            if len(plist) == 1
-            else block(t, plist)
-            for t, plist in enumerate(map(per.get, range(n)))
-        ]
-        return run((key, *before[0][:n], *chain_from(blocks)))
+        if any(i not in per for i in inner):
+            return None
+        return (key, *head, *chain_from(map(block, range(n), map(per.get, range(n)))))
 
-    return reduce
+    return row_of
 
 
 def _replace(found: ByInput, n: int) -> dict[int, Callable[[tuple], Any]]:
