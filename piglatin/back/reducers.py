@@ -37,7 +37,7 @@ from piglatin.back.joinkeys import has_null, width
 from piglatin.back.joinlines import SideTexts, side_texts
 from piglatin.back.mapgroups import group_rows
 from piglatin.back.physical import Compiler, chain_functions
-from piglatin.back.reducebatch import BatchReduce, row_writer
+from piglatin.back.reducebatch import BatchReduce, RowWriter, row_writer
 from piglatin.back.spillbag import (
     CHECK_ROWS,
     BagBudget,
@@ -437,7 +437,26 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any] | BatchReduce:
                 pass
         return out
 
+    if kind in ("order", "distinct"):
+        writer = row_writer(run, job.store_line, job.record_pack, direct=not stages)
+        return BatchReduce(reduce, _sorted_rows(kind == "distinct", writer))
     return reduce
+
+
+def _sorted_rows(first: bool, writer: RowWriter) -> Callable[[list], list]:
+    """An ORDER's (every row) or a DISTINCT's (each group's first row) batch of whole groups:
+    its rows unpacked, then written at once (`writer`)."""
+    if first:
+
+        def distinct(groups: list) -> list:
+            return writer.write([_unpack(values[0]) for _key, values in groups])
+
+        return distinct
+
+    def ordered(groups: list) -> list:
+        return writer.write([_unpack(v) for _key, values in groups for v in values])
+
+    return ordered
 
 
 def _join_reducer(

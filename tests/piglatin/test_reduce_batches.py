@@ -113,3 +113,44 @@ def test_order_batches_write_every_row_in_order(rows) -> None:
         return (j is None, -(j or 0), k is not None and k != "", k or "")
 
     assert [order(k) for k in keys] == sorted(order(k) for k in keys)
+
+
+DISTINCT = """SET default_parallel 3;
+SET mapreduce.input.fileinputformat.split.maxsize 300;
+SET pig.exec.nocombiner true;
+A = LOAD 'a.txt' AS (k:chararray, j:int, n:int);
+B = FOREACH A GENERATE k, j;
+C = DISTINCT B;
+STORE C INTO 'out';"""
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=ROWS)
+def test_distinct_batches_write_each_row_once(rows) -> None:
+    lines, _ = _run(DISTINCT, rows)
+    assert sorted(lines) == sorted({f"{k}\t{j}" for k, j, _ in rows})
+
+
+ORDER_THEN_FOREACH = """SET default_parallel 2;
+SET mapreduce.input.fileinputformat.split.maxsize 300;
+A = LOAD 'a.txt' AS (k:chararray, j:int, n:int);
+B = ORDER A BY j;
+C = FOREACH B GENERATE j, k;
+STORE C INTO 'out';"""
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=ROWS)
+def test_order_batches_run_the_reduce_chain(rows) -> None:
+    """A FOREACH after the ORDER runs in its reduce: each row of a batch goes through it."""
+    lines, _ = _run(ORDER_THEN_FOREACH, rows)
+    assert sorted(lines) == sorted(f"{j}\t{k}" for k, j, _ in rows)
+    keys = [_int(line.split("\t")[0]) for line in lines]
+    assert keys == sorted(keys, key=lambda j: (j is not None, j or 0))  # nulls first
+
+
+def test_distinct_rows_of_many_maps_meet_in_the_reduce() -> None:
+    """The same rows in every split: each map keeps one of each, the reduce the first."""
+    rows = [("a", "1", "2"), ("b", "", "3"), ("", "2", "")] * 60
+    lines, _ = _run(DISTINCT, rows)
+    assert sorted(lines) == ["\t2", "a\t1", "b\t"]
