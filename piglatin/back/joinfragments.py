@@ -45,7 +45,7 @@ from piglatin.model.frozen import frozen_dataclass
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
 
-__all__ = ["JoinFragments", "SideFragment", "fragment_reducer", "join_fragments"]
+__all__ = ["JoinFragments", "SideFragment", "fragment_batch", "fragment_reducer", "join_fragments"]
 
 _ATOMS = frozenset(("int", "long", "float", "double", "chararray", "bytearray", "boolean"))
 _PACK = msgpack.Packer(use_bin_type=True).pack
@@ -224,6 +224,57 @@ def fragment_reducer(
             held.close()
 
     return reduce
+
+
+def fragment_batch(
+    frags: JoinFragments, outer: list[bool], reduce: Callable[[Any, Iterable[Any]], Any]
+) -> Callable[[list], Iterator[tuple]]:
+    """The batch form of `fragment_reducer`'s `reduce` (mapred's ``reduce_batch``): a
+    batch of whole ``(key, [values])`` groups -> their records, in group order. A key
+    with rows of one side only (the common case of an outer join) is written inline: its
+    parts each followed (or, a right part, preceded) by the other side's pad, in one
+    C-level join; consecutive lines leave as one text. Any other key takes `reduce`."""
+    pad_left, pad_right = frags.pads
+    text = frags.text
+    # an outer side's unmatched parts: str.join of them, the pad after (before) each
+    after = pad_right + "\n" if text else b""
+    before = "\n" + pad_left if text else b""
+
+    def one_side(tag: int, values: list) -> Any:
+        """The text of a key's parts of side `tag` padded; None when a part is bytes."""
+        parts: list = []
+        for _tag, pv in values:
+            if type(pv) in _PART:
+                parts.append(pv)
+            else:
+                parts += group_rows(pv)
+        try:
+            return after.join(parts) + pad_right if tag == 0 else pad_left + before.join(parts)
+        except TypeError:
+            return None
+
+    def batch(groups: list) -> Iterator[tuple]:
+        pending: list = []  # text of the lines since the last record left
+        for key, values in groups:
+            tag = values[0][0]
+            if tag == values[-1][0]:  # one side only
+                if not outer[tag]:
+                    continue
+                if text and (lines := one_side(tag, values)) is not None:
+                    pending.append(lines)
+                    continue
+            for record in reduce(key, values):
+                if text and type(record[1]) is str:
+                    pending.append(record[1])
+                    continue
+                if pending:
+                    yield None, "\n".join(pending)
+                    pending = []
+                yield record
+        if pending:
+            yield None, "\n".join(pending)
+
+    return batch
 
 
 def _take(values: Iterator[tuple[int, Any]], size: int) -> list:

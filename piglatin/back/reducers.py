@@ -32,7 +32,7 @@ from piglatin.back.codegen import (
 from piglatin.back.cogroupaggs import map_tail as by_input_tail
 from piglatin.back.cogroupaggs import reducer as by_input_reducer
 from piglatin.back.exprs import key_bytes
-from piglatin.back.joinfragments import fragment_reducer, join_fragments
+from piglatin.back.joinfragments import fragment_batch, fragment_reducer, join_fragments
 from piglatin.back.joinkeys import has_null, width
 from piglatin.back.joinlines import SideTexts, side_texts
 from piglatin.back.mapgroups import group_rows
@@ -388,7 +388,9 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any] | BatchReduce:
         spillable = streaming_bags(chain[0] if chain else None, len(op.inputs))
         make = _cogroup(job, op, budget, spillable)
     elif kind == "join" and (frags := join_fragments(plan, spec)) is not None:
-        return fragment_reducer(frags, _outer_sides(op), budget, _max_rows(job.context.conf))
+        outer = _outer_sides(op)
+        joined = fragment_reducer(frags, outer, budget, _max_rows(job.context.conf))
+        return BatchReduce(joined, fragment_batch(frags, outer, joined))
     elif kind in ("join", "cross"):
         texts = None
         if kind == "join" and len(op.inputs) == 2 and text:
