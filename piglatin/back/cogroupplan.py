@@ -1,15 +1,18 @@
 """Which COGROUP (or GROUP) reads its bags only through algebraic functions: the plan question
 behind the by-input combiner (cogroupaggs.py computes the partials).
 
-Owns: `by_input_aggregates`. A COGROUP of several inputs (or a GROUP of one that the combiner
-rule of `mrcompiler.algebraic_foreach` does not take, such as ``FILTER G BY COUNT(A) > 2``)
-whose reduce chain is FILTERs and then a FOREACH, where every bag is read only as the
-argument of COUNT, COUNT_STAR, SUM, AVG, MIN, MAX (of the bag or a projection of it), SIZE
-or IsEmpty, needs no bags: each map task folds partials per key and input, a combiner merges
-them, and the reduce side evaluates the chain on ``(group, counts..., finals...)``. Pig
-itself combines only the single-input GROUP, so this must be invisible but for speed. Any
-other use of a bag (FLATTEN, a nested block, a UDF given the bag, the bag projected or
-stored) keeps the bags. Must not touch: job boundaries (mrcompiler.py) or execution.
+Owns: `by_input_aggregates`, and `nested_as_calls` (a nested block of bag projections,
+DISTINCTs and FILTERs as calls: the combiner rule of `mrcompiler.algebraic_foreach` uses it
+too). A COGROUP of several inputs (or a GROUP of one that the combiner rule does not take,
+such as ``FILTER G BY COUNT(A) > 2`` before the FOREACH) whose reduce chain is FILTERs and
+then a FOREACH, where every bag is read only as the argument of COUNT, COUNT_STAR, SUM,
+AVG, MIN, MAX or Distinct (of the bag, a projection of it or a nested FILTER of its rows),
+SIZE or IsEmpty, needs no bags: each map task folds partials per key and input, a combiner
+merges them, and the reduce side evaluates the chain on each input's row count and finals.
+Pig itself combines only the single-input GROUP, so this must be invisible but for speed
+(EXPLAIN shows the Combine Plan). Any other use of a bag (FLATTEN, a nested ORDER/LIMIT, a
+UDF or another function given the bag, the bag projected or stored) keeps the bags. Must
+not touch: job boundaries (mrcompiler.py) or execution.
 """
 
 from __future__ import annotations
