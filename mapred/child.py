@@ -11,16 +11,24 @@ whenever the task moved: bytes or records read, status set, ``context.progress()
 does not move sends nothing, and its tracker's timeout kills it), ``["commit?", attempt]``,
 ``["outputs?", job, maps]`` (answered once every map output is known, or with None after
 ``OUTPUTS_WAIT_S``: the child asks again), ``["fetch_failed", job, map]`` and ``["done", result]``.
+
+Where the system forks (``start_child``), a child is made by ``os.fork`` and talks over a Unix
+socket pair carrying length-prefixed messages (``FramedConnection``): no ``multiprocessing``
+import (about 20 ms of a command's first job) and no per-child bookkeeping thread of its own.
+Elsewhere the child is a ``multiprocessing`` spawn with its Pipe, as before.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
+import struct
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -33,12 +41,16 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
 __all__ = [
+    "FramedConnection",
+    "ForkedProcess",
     "child_main",
     "die_with_parent",
     "dumps",
     "loads",
     "REPORT_INTERVAL_S",
     "sample_progress",
+    "start_child",
+    "wait_readable",
 ]
 
 _PR_SET_PDEATHSIG = 1
@@ -57,16 +69,19 @@ def loads(data: bytes) -> Any:
 def die_with_parent(parent_pid: int, death_signal: bool) -> None:
     """Make this process stop when the one that started it dies: on Linux the kernel sends
     SIGKILL (armed only when the parent forked from its main thread, since the signal follows
-    the forking thread); everywhere a watcher thread exits within a quarter second."""
+    the forking thread); where it is not armed, a watcher thread exits within a quarter
+    second."""
+    armed = False
     if death_signal and sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
         except (OSError, AttributeError):
             pass
     if os.getppid() != parent_pid:  # it died before the signal was armed
         os._exit(1)
-    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
 
 
 def _watch_parent(parent_pid: int) -> None:
@@ -210,3 +225,150 @@ def apply_env(env: dict[str, str | None]) -> None:
             fsspec.get_filesystem_class("dfs").clear_instance_cache()
         except (ImportError, ValueError):
             pass
+
+
+# -- making a child ----------------------------------------------------------------------------
+_FRAME = struct.Struct("!Q")  # a message's length, before its bytes
+
+
+class FramedConnection:
+    """One end of a socket pair carrying whole messages, each its length then its bytes: the
+    part of ``multiprocessing``'s Connection that a tracker and its child use."""
+
+    __slots__ = ("_sock",)
+
+    def __init__(self, sock: Any) -> None:
+        self._sock = sock
+
+    def fileno(self) -> int:
+        return self._sock.fileno()
+
+    def send_bytes(self, data: bytes) -> None:
+        self._sock.sendall(_FRAME.pack(len(data)) + data)
+
+    def recv_bytes(self) -> bytes:
+        """The next whole message; EOFError when the other end closed."""
+        (size,) = _FRAME.unpack(self._exactly(_FRAME.size))
+        return self._exactly(size)
+
+    def _exactly(self, size: int) -> bytes:
+        buf = bytearray(size)
+        view, got = memoryview(buf), 0
+        while got < size:
+            n = self._sock.recv_into(view[got:])
+            if not n:
+                raise EOFError("the other end of the umbilical closed")
+            got += n
+        return bytes(buf)
+
+    def close(self) -> None:
+        self._sock.close()
+
+
+class ForkedProcess:
+    """A child made by ``os.fork`` running ``target(*args)``, with the part of
+    ``multiprocessing.Process`` a tracker uses: ``pid``, ``exitcode`` (negative: the signal
+    that ended it), ``is_alive``, ``kill`` and ``join``. The child leaves by ``os._exit``: the
+    parent's exit handlers never run in it."""
+
+    def __init__(self, target: Callable[..., Any], args: tuple) -> None:
+        self.exitcode: int | None = None
+        pid = os.fork()
+        if pid == 0:
+            _run_forked(target, args)
+        self.pid = pid
+
+    def _reaped(self, flags: int) -> bool:
+        if self.exitcode is None:
+            try:
+                pid, status = os.waitpid(self.pid, flags)
+            except ChildProcessError:  # reaped elsewhere: its status is lost
+                self.exitcode = -1
+                return True
+            if pid == 0:
+                return False
+            self.exitcode = os.waitstatus_to_exitcode(status)
+        return True
+
+    def is_alive(self) -> bool:
+        return not self._reaped(os.WNOHANG)
+
+    def kill(self) -> None:
+        if self.exitcode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+
+    def join(self, timeout: float | None = None) -> None:
+        if timeout is None:
+            self._reaped(0)
+            return
+        deadline, pause = time.monotonic() + timeout, 0.0005
+        while not self._reaped(os.WNOHANG) and time.monotonic() < deadline:
+            time.sleep(pause)
+            pause = min(2 * pause, 0.02)
+
+
+def _run_forked(target: Callable[..., Any], args: tuple) -> None:
+    """The forked child's whole life: stdin closed as ``multiprocessing`` does, `target` run,
+    an escaping error printed, output flushed, then ``os._exit`` (never returns)."""
+    code = 1
+    try:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            sys.stdin.close()
+            sys.stdin = open(os.devnull)  # noqa: SIM115 - the process's stdin for its life
+        target(*args)
+        code = 0
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else int(e.code is not None)
+    except BaseException:  # noqa: BLE001 - the child's last word, as multiprocessing prints it
+        traceback.print_exc()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
+
+
+def start_child(host: str) -> tuple[Any, Any]:
+    """A new child running `child_main` for a tracker on `host`: ``(process, connection)``.
+    Forked where the system forks (the child has every module the tracker has imported),
+    else started by ``multiprocessing``'s spawn."""
+    main = threading.current_thread() is threading.main_thread()
+    if hasattr(os, "fork"):
+        import socket
+
+        parent, child = (FramedConnection(s) for s in socket.socketpair())
+        try:
+            process: Any = ForkedProcess(child_main, (child, parent, os.getpid(), main, host))
+        finally:
+            child.close()
+        return process, parent
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=True)
+    process = ctx.Process(
+        target=child_main, args=(child, parent, os.getpid(), main, host), daemon=True
+    )
+    process.start()
+    child.close()
+    return process, parent
+
+
+def wait_readable(conns: list, timeout: float) -> set:
+    """The connections among `conns` that have something to read, waiting up to `timeout`
+    seconds (``multiprocessing``'s wait only for its own Pipes, where there is no fork)."""
+    if not all(isinstance(c, FramedConnection) for c in conns):
+        from multiprocessing.connection import wait
+
+        return set(wait(conns, timeout))
+    import select
+
+    poller = select.poll()
+    by_fd = {}
+    for conn in conns:
+        fd = conn.fileno()
+        by_fd[fd] = conn
+        poller.register(fd, select.POLLIN)
+    events = poller.poll(max(0.0, timeout) * 1000.0)
+    return {by_fd[fd] for fd, _ in events}

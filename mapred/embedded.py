@@ -194,11 +194,11 @@ class EmbeddedMapReduce(JobTrackerClient):
 
 
 def _readable(conns: list, timeout: float) -> set:
-    """The children's pipes that have something to read, waiting up to `timeout` seconds
-    (multiprocessing is imported here: an inline cluster has no children and never loads it)."""
-    from multiprocessing.connection import wait
+    """The children's connections that have something to read, waiting up to `timeout`
+    seconds (mapred.child is imported by a tracker's first child: an inline cluster has none)."""
+    from mapred.child import wait_readable
 
-    return set(wait(conns, timeout))
+    return wait_readable(conns, timeout)
 
 
 def _sleep(seconds: float) -> set:

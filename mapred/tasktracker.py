@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import logging
 import os
 import threading
 import time
 from dataclasses import field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dfs.conf import Configuration
 from dfs.fastclass import dataclass
-from mapred.child import child_main, current_env, dumps, loads
+from mapred.child import current_env, dumps, loads, start_child
 from mapred.errors import TaskError
 from mapred.task import CommitDenied, TaskResult, TaskSpec, run_task
 from mapred.trackerproto import (
@@ -44,9 +43,6 @@ from mapred.trackerproto import (
     TrackerStatus,
     attempt_status,
 )
-
-if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
 
 log = logging.getLogger(__name__)
 
@@ -83,19 +79,12 @@ class _Attempt:
 
 
 class _Child:
-    """One warm child process and the duplex pipe to it."""
+    """One warm child process and the duplex connection to it (``mapred.child.start_child``)."""
 
     __slots__ = ("process", "conn", "attempt")
 
-    def __init__(self, ctx: Any, host: str) -> None:
-        parent, child = ctx.Pipe(duplex=True)
-        main = threading.current_thread() is threading.main_thread()
-        self.process = ctx.Process(
-            target=child_main, args=(child, parent, os.getpid(), main, host), daemon=True
-        )
-        self.process.start()
-        child.close()
-        self.conn: Connection = parent
+    def __init__(self, host: str) -> None:
+        self.process, self.conn = start_child(host)
         self.attempt: _Attempt | None = None
 
     def send(self, message: Any) -> None:
@@ -156,17 +145,8 @@ class TaskTracker:
         self.next_heartbeat = 0.0
         self._news = True
 
-    @functools.cached_property
-    def _ctx(self) -> Any:
-        """The multiprocessing context children start in (fork where there is one), made at the
-        first child: an inline tracker, which starts none, never imports multiprocessing."""
-        import multiprocessing
-
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        return multiprocessing.get_context(method)
-
     # -- the driver's calls ----------------------------------------------------------------
-    def connections(self) -> list[Connection]:
+    def connections(self) -> list[Any]:
         return [c.conn for c in self._children if c.attempt is not None]
 
     def heartbeat_due(self, now: float) -> bool:
@@ -280,13 +260,13 @@ class TaskTracker:
         if self.inline:
             return
         while len(self._children) < self.map_slots + self.reduce_slots:
-            self._children.append(_Child(self._ctx, self.host))
+            self._children.append(_Child(self.host))
 
     def _idle_child(self) -> _Child:
         for child in self._children:
             if child.attempt is None:
                 return child
-        child = _Child(self._ctx, self.host)
+        child = _Child(self.host)
         self._children.append(child)
         return child
 
