@@ -798,7 +798,20 @@ class _Generator:
         join's unmatched row, nulls) continues the pipeline inside the loop."""
         key, null = self.join_key(op.keys[0], cols, depth)
         ms = self.fresh("_ms")
-        self.emit(depth, f"{ms} = None if {null} else {self.const('run', side.run)}({key})")
+        run = f"None if {null} else {self.const('run', side.run)}({key})"
+        plain = _PLAIN_MERGE_KEYS.get(op.keys[0][0].type) if len(op.keys[0]) == 1 else None
+        if plain is None:
+            self.emit(depth, f"{ms} = {run}")
+            return self.matched_rows(ms, side.pad, side.left_outer, cols, depth, rest)
+        # a sorted input's rows of one key come together: the run of the last key asked is
+        # kept (a key of `plain` type, equal only to keys of its type) and asked only anew
+        last = self.const("last", [object(), None])
+        self.emit(depth, f"if {key} == {last}[0]:")
+        self.emit(depth + 1, f"{ms} = {last}[1]")
+        self.emit(depth, "else:")
+        self.emit(depth + 1, f"{ms} = {run}")
+        self.emit(depth + 1, f"if type({key}) is {plain}:")
+        self.emit(depth + 2, f"{last}[0], {last}[1] = {key}, {ms}")
         return self.matched_rows(ms, side.pad, side.left_outer, cols, depth, rest)
 
     def matched_rows(self, ms, pad, left_outer, cols, depth, rest) -> tuple[list[str], int]:
@@ -1108,6 +1121,8 @@ _KEY_TEMPLATES = {
     ),
 }
 _KEY_NAMES = {"_sb": data.sort_bytes, "_np": data.pack_number_key}
+# merge join key types whose values of that Python type are equal exactly when Pig's are
+_PLAIN_MERGE_KEYS = {DataType.CHARARRAY: "str", DataType.INT: "int", DataType.LONG: "int"}
 
 
 def key_encoder(types: Sequence[DataType]) -> Callable[[Any], bytes]:
