@@ -108,13 +108,17 @@ def _flush_slots(
     pack = msgpack.Packer(use_bin_type=True).pack
 
     def flush() -> list:
+        null = table.pop(None, None)  # the null key's bytes are its own (`_encoder`)
         keys, slots = list(table), list(table.values())
         table.clear()
         kbs = plain_keys_bytes(keys) if chararray else None
         if kbs is None:
             kbs = list(map(encode, keys))
         partials = map(tuple, map(zip, slots))  # [c, s] -> ((c,), (s,))
-        return list(zip(kbs, map(pack, zip(repeat(tag), keys, partials))))
+        out = list(zip(kbs, map(pack, zip(repeat(tag), keys, partials))))
+        if null is not None:
+            out.append((encode(None), pack((tag, None, tuple(zip(null))))))
+        return out
 
     return flush
 
@@ -255,10 +259,17 @@ def _row_maker(found: ByInput, op: L.LOCogroup) -> Callable[[list], tuple | None
             if inner and any(i != tag for i in inner):
                 return None
             return (key, *before[tag], *singles[tag](parts), *after[tag])
+        recs = [v if type(v) is tuple else unpack(v) for v in values]
+        if len(recs) == 2 and recs[0][0] != recs[1][0]:  # two inputs' one record each
+            a, b = recs if recs[0][0] < recs[1][0] else recs[::-1]
+            if any(i != a[0] and i != b[0] for i in inner):
+                return None
+            blocks = list(empties)
+            blocks[a[0]], blocks[b[0]] = singles[a[0]](a[2]), singles[b[0]](b[2])
+            return (a[1], *head, *chain_from(blocks))
         per: dict[int, list] = {}
         key, first = None, n
-        for v in values:
-            tag, k, parts = v if type(v) is tuple else unpack(v)
+        for tag, k, parts in recs:
             per.setdefault(tag, []).append(parts)
             if tag < first:
                 key, first = k, tag
