@@ -125,7 +125,7 @@ DEFAULTS: dict[str, Any] = {
     "mapreduce.task.timeout": 600000,  # ms without progress before an attempt is killed
     "mapreduce.map.speculative": True,
     "mapreduce.reduce.speculative": True,
-    "mapreduce.job.speculative.lag": 1000,  # ms an attempt runs before it may get a backup
+    "mapreduce.job.speculative.lag": 60000,  # ms an attempt runs before a backup (Hadoop 1: 60 s)
     "mapreduce.job.speculative.speculativecap": 0.1,  # of the slots, at most, run backups
     "mapreduce.tasktracker.preload.modules": "",  # imported by tracker daemons before forking
     "mapreduce.reduce.shuffle.parallelcopies": 5,  # map outputs a reducer copies at once

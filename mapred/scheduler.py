@@ -15,9 +15,10 @@ node-local task), but only while some tracker that could run it closer has map s
 
 Speculation (LATE's rule): when a slot would otherwise stay idle, the running attempt with the
 longest estimated time left, ``(1 - progress) / rate``, gets a backup on another tracker if it
-has run ``mapreduce.job.speculative.lag`` ms and longer than the mean duration of the task
-kind's finished attempts, and its time left exceeds that mean (a fresh attempt would finish
-first). At most
+has run ``mapreduce.job.speculative.lag`` ms (by default a minute, Hadoop 1's SPECULATIVE_LAG:
+a short task's progress, two thirds reading and one third sorting, says little) and longer
+than the mean duration of the task kind's finished attempts, and its time left exceeds that
+mean (a fresh attempt would finish first). At most
 ``mapreduce.job.speculative.speculativecap`` of the cluster's slots run backups.
 """
 
@@ -38,7 +39,7 @@ class FifoScheduler:
         interval = conf.get_float("mapreduce.jobtracker.heartbeat.interval", 0.1)
         delay_ms = conf.get_int("mapred.fairscheduler.locality.delay", -1)
         self.delay = delay_ms / 1000.0 if delay_ms >= 0 else 1.5 * interval
-        self.lag = conf.get_int("mapreduce.job.speculative.lag", 1000) / 1000.0
+        self.lag = conf.get_int("mapreduce.job.speculative.lag", 60000) / 1000.0
         self.cap = conf.get_float("mapreduce.job.speculative.speculativecap", 0.1)
 
     def order(self, jt: Any) -> list[Any]:

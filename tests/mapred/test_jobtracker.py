@@ -116,7 +116,7 @@ def running(attempt_id, progress, fetch_failures=()):
 
 @pytest.fixture
 def cluster(tmp_path):
-    return Cluster(tmp_path)
+    return Cluster(tmp_path, **{"mapreduce.job.speculative.lag": 1000})  # default: a minute
 
 
 # -- locality and delay scheduling ----------------------------------------------------------------
