@@ -270,7 +270,30 @@ E = FOREACH C GENERATE FLATTEN(group), COUNT_STAR(A), COUNT(B), IsEmpty(A);"""
     assert got == sorted(want)
 
 
-@pytest.mark.parametrize("body", [ANTI, THREE, GROUP_FILTER, INNER, NESTED])
+SIZES = """G = GROUP A BY k;
+E = FOREACH G GENERATE group, SIZE(A), (COUNT(A) > 1 ? 'many' : 'few'), MAX(A.v) - MIN(A.v);"""
+
+
+@pytest.mark.parametrize("config", ["codegen", "closures"])
+@SLOW_OK
+@given(a=rows_of)
+def test_group_of_one_input_with_size(tmp_path_factory, config: str, a) -> None:
+    """SIZE of the grouped bag is not one of the combiner rule's aggregates; the by-input
+    path takes it as the row count."""
+    tmp = tmp_path_factory.mktemp("sizes")
+    got = run(tmp, {"a": a, "b": [], "x": []}, SIZES, CONFIGS[config])
+    groups: dict = {}
+    for r in a:
+        groups.setdefault(r[0], []).append(r)
+    want = []
+    for g, bag in groups.items():
+        vs = values(bag)
+        spread = max(vs) - min(vs) if vs else None
+        want.append(line(g, len(bag), "many" if count(bag) > 1 else "few", spread))
+    assert got == sorted(want)
+
+
+@pytest.mark.parametrize("body", [ANTI, THREE, GROUP_FILTER, INNER, NESTED, SIZES])
 def test_the_scripts_above_take_the_by_input_path(body: str) -> None:
     plan = build_text(LOADS + body + "\nSTORE E INTO 'out';")
     job = compile_sink(plan, _store_id(plan)).jobs[-1]
