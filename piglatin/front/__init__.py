@@ -1,7 +1,8 @@
 """The front end: Pig Latin text to a logical plan.
 
 Owns: parameter substitution and macros (`preprocess`), the grammar (`grammar.lark`, its
-cached tables in `grammarcache`) and parser to an AST with positions (`parser`, `ast`), and
+LALR tables computed by Lark once and cached in `grammarcache`), the parser that runs them
+without Lark (`lalr`, `lexer`) to an AST with positions (`parser`, `ast`), and
 the builder that resolves aliases, schemas and functions and type-checks into a
 `plan.logical.LogicalPlan` (`builder`). Must not touch: optimizing, compiling or running
 plans (`plan.optimizer`, `back`), the command line (`tools`).

@@ -1,34 +1,36 @@
-"""A cache of the Pig Latin parser's LALR tables, so a command does not rebuild them.
+"""A cache of the Pig Latin parser's LALR tables, so a command neither rebuilds them nor imports
+Lark.
 
-Owns: building a `lark.Lark` parser once per grammar and keeping its analysed tables
-(Lark's own `memo_serialize` data: plain dicts, lists, strings and numbers) as a msgpack
-file in the user's cache directory (``$XDG_CACHE_HOME/minihadoop`` or
-``~/.cache/minihadoop``), named by a hash of the grammar text, Lark's version and the
-options. Building the tables costs about a second of CPU, loading them about a tenth of
-that, and every `pig` command and every task process that rebuilds a script's plan pays
-it. The file is data only (never pickle): a missing, stale, unreadable or damaged file
-means the tables are rebuilt and the file rewritten (written to a temporary name, then
-renamed, so concurrent processes never read half a file); an unwritable cache directory
-means no cache, not an error. ``MINIHADOOP_NO_GRAMMAR_CACHE=1`` turns it off.
+Owns: building the tables once per grammar (Lark analyses grammar.lark: about a second of
+CPU; `lalr.Tables.from_lark` keeps what the parse needs) and keeping them as a msgpack file in
+the user's cache directory (``$XDG_CACHE_HOME/minihadoop`` or ``~/.cache/minihadoop``). The
+file holds its own key (the grammar text, the options, the table format and the installed
+Lark's file and version stamp) and is used only when that key is the one wanted, so a changed
+grammar or Lark gets new tables and a stale or colliding file is never trusted. The file is
+data only (never pickle): a missing, stale, unreadable or damaged file means the tables are
+rebuilt and the file rewritten (written to a temporary name, then renamed, so concurrent
+processes never read half a file); an unwritable cache directory means no cache, not an
+error. ``MINIHADOOP_NO_GRAMMAR_CACHE=1`` turns it off.
 Must not touch: the grammar or what the parser produces (the tree is the same either way).
 """
 
 from __future__ import annotations
 
-import hashlib
+import importlib.util
 import os
 import tempfile
+import zlib
 from pathlib import Path
 from typing import Any
 
 import msgpack
 
-from piglatin.front.larklib import Lark, Rule, TerminalDef, lark
+from piglatin.front.lalr import Tables
 
-__all__ = ["cached_lark", "cache_dir"]
+__all__ = ["cached_tables", "cache_dir"]
 
+_FORMAT = 2  # the layout of Tables.to_data; a new layout means new files
 _BIG_INT = 1  # msgpack ext code: an int past 64 bits (Lark's "unbounded width"), as text
-_NOT_SERIALIZED = ("postlex",)  # objects: given again at load time
 
 
 def cache_dir() -> Path:
@@ -36,40 +38,56 @@ def cache_dir() -> Path:
     return Path(base) / "minihadoop"
 
 
-def cached_lark(grammar: str, postlex: Any = None, **options: Any) -> Lark:
-    """``Lark(grammar, postlex=postlex, **options)`` (LALR), loaded from the cache when
-    an identical build is there."""
+def cached_tables(grammar: str, **options: Any) -> Tables:
+    """The tables of ``Lark(grammar, **options)`` (LALR, positions propagated, placeholders on),
+    loaded from the cache when it holds them for this grammar, these options and this Lark."""
     if os.environ.get("MINIHADOOP_NO_GRAMMAR_CACHE") == "1":
-        return Lark(grammar, postlex=postlex, **options)
-    key = hashlib.sha256(
-        repr((grammar, lark.__version__, sorted(options.items()), type(postlex).__name__)).encode()
-    ).hexdigest()[:24]
-    path = cache_dir() / f"pig-grammar-{key}.msgpack"
-    parser = _load(path, postlex)
-    if parser is None:
-        parser = Lark(grammar, postlex=postlex, **options)
-        _save(parser, path)
-    return parser
+        return _build(grammar, options)
+    key = repr((_FORMAT, grammar, sorted(options.items()), _lark_stamp()))
+    path = cache_dir() / f"pig-tables-{zlib.crc32(key.encode()):08x}.msgpack"
+    tables = _load(path, key)
+    if tables is None:
+        tables = _build(grammar, options)
+        _save(tables, path, key)
+    return tables
 
 
-def _load(path: Path, postlex: Any) -> Lark | None:
+def _lark_stamp() -> str:
+    """Which Lark is installed (its package file, size and time), without importing it."""
+    spec = importlib.util.find_spec("lark")
+    origin = spec.origin if spec is not None else None
+    if not origin:
+        return "no lark"
+    try:
+        st = os.stat(origin)
+    except OSError:
+        return origin
+    return f"{origin}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def _build(grammar: str, options: dict[str, Any]) -> Tables:
+    from piglatin.front.larklib import Lark  # only when the cache has no tables
+
+    return Tables.from_lark(Lark(grammar, **options))
+
+
+def _load(path: Path, key: str) -> Tables | None:
     try:
         blob = path.read_bytes()
     except OSError:
         return None
     try:
         d = msgpack.unpackb(blob, strict_map_key=False, ext_hook=_ext_hook)
-        d["data"]["options"]["postlex"] = postlex
-        return Lark.load(d)
+        if not isinstance(d, dict) or d.get("key") != key:
+            return None  # another grammar's (a name collision) or another Lark's
+        return Tables.from_data(d["tables"])
     except Exception:  # noqa: BLE001 - a damaged cache file is rebuilt, never fatal
         return None
 
 
-def _save(parser: Lark, path: Path) -> None:
-    data, memo = parser.memo_serialize([TerminalDef, Rule])
-    data["options"] = {k: v for k, v in data["options"].items() if k not in _NOT_SERIALIZED}
+def _save(tables: Tables, path: Path, key: str) -> None:
     try:
-        blob = msgpack.packb(_big_ints({"data": data, "memo": memo}))
+        blob = msgpack.packb(_big_ints({"key": key, "tables": tables.to_data()}))
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".msgpack")
     except (OSError, TypeError, ValueError, OverflowError):

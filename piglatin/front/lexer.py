@@ -1,13 +1,13 @@
 """Pig Latin's tokens for the LALR parser: Lark's contextual lexing, without a scanner per state.
 
-Owns: `parse_tokens`, which parses a text with a `lark.Lark` LALR parser (whatever lexer it was
-built with: it is not used) by feeding its public interactive parser the tokens Lark's
-contextual lexer would give: in each parser state only the terminals that state accepts are
-tried (with the ignored ones and those the post-lexer always accepts), the first in Lark's
-terminal order whose pattern matches at the position wins, and a keyword matched by a word
+Owns: `parse_tokens`, which parses a text with the grammar's LALR tables (`lalr.Tables`) by
+feeding a `lalr.ParserState` the tokens Lark's contextual lexer would give: in each parser
+state only the terminals that state accepts are tried (with the ignored ones and those the
+post-lexer always accepts), the first in Lark's terminal order whose pattern matches at the
+position wins, and a keyword matched by a word
 pattern (IDENT, FUNC_NAME, ...) of the same priority is retyped as Lark's "unless" rule does.
-The errors are Lark's own (`UnexpectedCharacters`, and `UnexpectedToken` when a terminal of
-another state would match there), with the same fields.
+The errors are Lark's (`UnexpectedCharacters`, and `UnexpectedToken` when a terminal of
+another state would match there), with the same fields (lalr.py's classes).
 Must not touch: the grammar, the trees the parser builds, the wording of syntax errors
 (parser.py).
 
@@ -24,7 +24,14 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from piglatin.front.larklib import Lark, TerminalDef, Token, UnexpectedCharacters, UnexpectedToken
+from piglatin.front.lalr import (
+    ParserState,
+    Tables,
+    Terminal,
+    Token,
+    UnexpectedCharacters,
+    UnexpectedToken,
+)
 from piglatin.model.frozen import frozen_dataclass
 
 __all__ = ["parse_tokens"]
@@ -51,18 +58,17 @@ def _regex_match(pattern: re.Pattern[str]) -> Match:
     return match
 
 
-def _literal_match(t: TerminalDef) -> Match | None:
+def _literal_match(t: Terminal) -> Match | None:
     """A keyword or punctuation terminal (``"load"i``, ``";"``) matched without a regex: the
     same answers as its pattern's, which is compiled only for a piece of text that is not
     ASCII (Unicode case folding: ``ſ`` matches ``s``). None for any other terminal."""
-    p = t.pattern
-    value = p.value
-    if p.type != "str" or not set(p.flags) <= {"i"} or not value.isascii() or not value:
+    value = t.value
+    if t.kind != "str" or not set(t.flags) <= {"i"} or not value.isascii() or not value:
         return None
-    if "i" not in p.flags:
+    if "i" not in t.flags:
         return lambda text, pos: value if text.startswith(value, pos) else None
     size, folded = len(value), value.lower()
-    regex = functools.cache(lambda: _regex_match(re.compile(p.to_regexp())))
+    regex = functools.cache(lambda: _regex_match(re.compile(t.regexp)))
 
     def match(text: str, pos: int) -> str | None:
         piece = text[pos : pos + size]
@@ -76,9 +82,9 @@ def _literal_match(t: TerminalDef) -> Match | None:
 class _Terminals:
     """The grammar's terminals, each pattern compiled once, and a matcher per accepted set."""
 
-    def __init__(self, parser: Lark, always_accept: Iterable[str]) -> None:
-        self.by_name: dict[str, TerminalDef] = {t.name: t for t in parser.terminals}
-        self.ignore = frozenset(parser.lexer_conf.ignore)
+    def __init__(self, tables: Tables, always_accept: Iterable[str]) -> None:
+        self.by_name: dict[str, Terminal] = {t.name: t for t in tables.terminals}
+        self.ignore = frozenset(tables.ignore)
         self.always = frozenset(always_accept)
         self.compiled: dict[str, re.Pattern[str]] = {}
         self.matches: dict[str, Match] = {}
@@ -90,13 +96,13 @@ class _Terminals:
         """Every terminal (for errors only: built when a text first fails to lex)."""
         return self.matcher(frozenset(self.by_name))
 
-    def pattern(self, t: TerminalDef) -> re.Pattern[str]:
+    def pattern(self, t: Terminal) -> re.Pattern[str]:
         p = self.compiled.get(t.name)
         if p is None:
-            p = self.compiled[t.name] = re.compile(t.pattern.to_regexp())
+            p = self.compiled[t.name] = re.compile(t.regexp)
         return p
 
-    def match(self, t: TerminalDef) -> Match:
+    def match(self, t: Terminal) -> Match:
         """The terminal's pattern as a `Match` (a literal needs no regex: ~87 of the ~100)."""
         m = self.matches.get(t.name)
         if m is None:
@@ -111,11 +117,11 @@ class _Terminals:
         return found
 
     @functools.cached_property
-    def ordered(self) -> list[TerminalDef]:
+    def ordered(self) -> list[Terminal]:
         """Every terminal in the order Lark's lexer tries them (a state tries its own in it)."""
         return sorted(
             self.by_name.values(),
-            key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name),
+            key=lambda t: (-t.priority, -t.max_width, -len(t.value), t.name),
         )
 
     @functools.cached_property
@@ -123,16 +129,16 @@ class _Terminals:
         """Lark's _create_unless, once for the whole grammar: for each regex terminal, the
         literal terminals of its priority whose whole text it matches, in order, each with
         whether it is then not tried on its own (its flags are among the regex's)."""
-        strings = [t for t in self.ordered if t.pattern.type == "str"]
+        strings = [t for t in self.ordered if t.kind == "str"]
         found = {}
         for t in self.ordered:
-            if t.pattern.type != "re":
+            if t.kind != "re":
                 continue
             match = self.match(t)
             found[t.name] = tuple(
-                (s.name, set(s.pattern.flags) <= set(t.pattern.flags))
+                (s.name, set(s.flags) <= set(t.flags))
                 for s in strings
-                if s.priority == t.priority and match(s.pattern.value, 0) == s.pattern.value
+                if s.priority == t.priority and match(s.value, 0) == s.value
             )
         return found
 
@@ -142,7 +148,7 @@ class _Terminals:
         embedded: set[str] = set()
         unless_of = {}
         for t in terms:
-            if t.pattern.type != "re":
+            if t.kind != "re":
                 continue
             keywords = [(name, hidden) for name, hidden in self.keywords[t.name] if name in names]
             unless_of[t.name] = tuple((k, self.match(self.by_name[k])) for k, _ in keywords)
@@ -155,34 +161,36 @@ class _Terminals:
         return _Matcher(tried, frozenset(name for name, _, _ in tried))
 
 
-_TERMINALS: dict[int, tuple[Lark, _Terminals]] = {}  # the parser is kept: its id stays its own
+_TERMINALS: dict[tuple[int, frozenset[str]], tuple[Tables, _Terminals]] = {}  # tables kept
 
 
-def _terminals(parser: Lark) -> _Terminals:
-    found = _TERMINALS.get(id(parser))
+def _terminals(tables: Tables, always_accept: Iterable[str]) -> _Terminals:
+    key = (id(tables), frozenset(always_accept))
+    found = _TERMINALS.get(key)
     if found is None:
-        always = getattr(parser.options.postlex, "always_accept", ())
-        found = _TERMINALS[id(parser)] = (parser, _Terminals(parser, always))
+        found = _TERMINALS[key] = (tables, _Terminals(tables, always_accept))
     return found[1]
 
 
-def parse_tokens(parser: Lark, text: str, start: str) -> Any:
-    """``parser.parse(text, start=start)``, lexed here (see the module's docstring)."""
-    terms = _terminals(parser)
-    ip = parser.parse_interactive(None, start=start)
-    states = ip.parser_state.parse_conf.parse_table.states
+def parse_tokens(tables: Tables, text: str, start: str, always_accept: Iterable[str] = ()) -> Any:
+    """The tree of `text` from the rule `start` (Lark's ``parser.parse(text, start=start)``
+    with its contextual lexer; `always_accept`: terminals tried in every state, as a Lark
+    post-lexer's ``always_accept``), lexed here (see the module's docstring)."""
+    terms = _terminals(tables, always_accept)
+    ip = ParserState(tables, start)
+    states = tables.states
     pos, line, col = 0, 1, 1
     last: Token | None = None
     end = len(text)
     by_state = terms.by_state
     while pos < end:
-        state = ip.parser_state.position
+        state = ip.position
         matcher = by_state.get(state)
         if matcher is None:
             matcher = by_state[state] = terms.matcher(frozenset(states[state]))
         found = _match(matcher, text, pos)
         if found is None:
-            _fail(terms, matcher, text, pos, line, col, last, ip.parser_state)
+            _fail(terms, matcher, text, pos, line, col, last, ip)
         name, value = found
         tok = Token(name, value, pos, line, col)
         newlines = value.count("\n")

@@ -17,17 +17,14 @@ from pathlib import Path
 
 from piglatin.errors import ParseError, PigError, SchemaError, suggest
 from piglatin.front import ast as A
-from piglatin.front.grammarcache import cached_lark
-from piglatin.front.larklib import (
-    Lark,
+from piglatin.front.grammarcache import cached_tables
+from piglatin.front.lalr import (
+    Tables,
     Token,
-    Transformer,
+    Tree,
     UnexpectedCharacters,
-    UnexpectedEOF,
     UnexpectedInput,
     UnexpectedToken,
-    VisitError,
-    v_args,
 )
 from piglatin.front.lexer import parse_tokens
 from piglatin.model.schema import DataType, FieldSchema, Schema
@@ -36,8 +33,9 @@ _GRAMMAR = Path(__file__).with_name("grammar.lark")
 
 
 class _IdentEverywhere:
-    """A no-op post-lexer whose only job is `always_accept`: IDENT is tried in every
-    parser state, so `loadd` lexes as one word instead of keyword `load` + `d`."""
+    """A no-op post-lexer (for a `lark.Lark` of this grammar, as the tests build) whose only
+    job is `always_accept`: IDENT is tried in every parser state, so `loadd` lexes as one word
+    instead of keyword `load` + `d`. lexer.py does the same with `_ALWAYS_ACCEPT`."""
 
     always_accept = ("IDENT",)
 
@@ -45,21 +43,21 @@ class _IdentEverywhere:
         return stream
 
 
+_ALWAYS_ACCEPT = _IdentEverywhere.always_accept
+#: how Lark builds the tables (its lexer is never run: lexer.py lexes, contextually)
+LARK_OPTIONS = {
+    "parser": "lalr",
+    "lexer": "basic",
+    "propagate_positions": True,
+    "maybe_placeholders": True,
+    "start": ["start", "schema"],
+}
+
+
 @functools.cache
-def _lark() -> Lark:
-    """The LALR parser. Its tables do not depend on the lexer Lark is given, and Lark's own
-    lexer is never run (lexer.py lexes, contextually, and feeds the tokens): "basic" is the
-    one Lark builds fastest when it loads the cached tables (its "contextual" lexer builds a
-    lexer object for each of the ~550 parser states, about 15 ms per command)."""
-    return cached_lark(
-        _GRAMMAR.read_text(),
-        parser="lalr",
-        lexer="basic",
-        postlex=_IdentEverywhere(),
-        propagate_positions=True,
-        maybe_placeholders=True,
-        start=["start", "schema"],
-    )
+def _tables() -> Tables:
+    """The grammar's LALR tables (from the cache: Lark builds them only when it has none)."""
+    return cached_tables(_GRAMMAR.read_text(), **LARK_OPTIONS)
 
 
 def parse(text: str, file: str | None = None) -> A.Script:
@@ -88,7 +86,7 @@ def parse_schema(text: str) -> Schema:
 
 def _run(text: str, start: str, file: str | None):
     try:
-        return parse_tokens(_lark(), text, start)
+        return parse_tokens(_tables(), text, start, _ALWAYS_ACCEPT)
     except UnexpectedInput as e:
         raise syntax_error(e, text, file) from None
 
@@ -96,10 +94,8 @@ def _run(text: str, start: str, file: str | None):
 def _transform(tree, text: str, file: str | None):
     try:
         return ToAst().transform(tree)
-    except VisitError as e:
-        if isinstance(e.orig_exc, PigError):
-            raise e.orig_exc.located(file, text) from None
-        raise
+    except PigError as e:
+        raise e.located(file, text) from None
 
 
 # ------------------------------------------------------------------ errors
@@ -184,7 +180,7 @@ def _line_col(text: str, pos: int) -> tuple[int, int]:
 
 def syntax_error(e: UnexpectedInput, text: str, file: str | None) -> ParseError:
     """A `ParseError` in Pig's words for a Lark failure, positioned at the bad token."""
-    if isinstance(e, UnexpectedEOF) or (isinstance(e, UnexpectedToken) and e.token.type == "$END"):
+    if isinstance(e, UnexpectedToken) and e.token.type == "$END":
         expected = set(getattr(e, "expected", None) or ())
         line, col = _line_col(text, len(text.rstrip()))
         hint = "; missing ';' at the end of the statement?" if "SEMICOLON" in expected else ""
@@ -259,7 +255,7 @@ def _named_mistake(e: UnexpectedToken) -> str | None:
 
 
 def _parse_start(text: str):
-    return parse_tokens(_lark(), text, "start")
+    return parse_tokens(_tables(), text, "start", _ALWAYS_ACCEPT)
 
 
 def _token_error(e: UnexpectedToken, text: str) -> ParseError:
@@ -348,13 +344,23 @@ def _ref(tok: Token) -> A.FieldRef | A.PosRef:
     return A.FieldRef(str(tok), **_tp(tok))
 
 
-@v_args(inline=True, meta=True)
-class ToAst(Transformer):
-    """Parse tree -> ast.py nodes (one method per grammar rule or alias)."""
+class ToAst:
+    """Parse tree -> ast.py nodes (one method per grammar rule or alias).
+
+    `transform` is Lark's ``Transformer`` under ``v_args(inline=True, meta=True)``: bottom up,
+    each tree becomes ``self.<its data>(meta, *transformed children)``, or stays a `Tree` of
+    its transformed children when there is no such method; tokens stay tokens."""
 
     def __init__(self) -> None:
-        super().__init__()
         self._field_pos: dict[int, dict[str, int]] = {}  # id(FieldSchema) -> position
+
+    def transform(self, tree: Tree):
+        children = [self.transform(c) if type(c) is Tree else c for c in tree.children]
+        name = tree.data
+        method = getattr(self, name, None) if not name.startswith("_") else None
+        if method is None:
+            return Tree(name, children, tree.meta)
+        return method(tree.meta, *children)
 
     def _fields(self, fields) -> tuple[FieldSchema, ...]:
         """Schema fields, refusing a name used twice (Pig's ERROR 1108)."""

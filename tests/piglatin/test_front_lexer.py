@@ -1,7 +1,9 @@
-"""`front.lexer.parse_tokens` gives exactly what Lark's own contextual lexer gives: the same
-tree (tokens with their types, values and positions), or the same error (its class, position,
-token and expected set, and parser state), on every conformance script and PigMix script, on
-mistakes, and on random soups of the grammar's own words (hypothesis)."""
+"""`front.lexer.parse_tokens` over the session's cached tables (front/lalr.py's driver and tree
+builder, no Lark) gives exactly what Lark's own LALR parser with its contextual lexer gives: the
+same tree (tokens with their types, values and positions, trees with their positions), or the
+same error (its class, position, token and expected set, and parser state), on every
+conformance script and PigMix script, on mistakes, and on random soups of the grammar's own
+words (hypothesis)."""
 
 from __future__ import annotations
 
@@ -12,11 +14,17 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lark import Lark, Token, Tree
+from lark import Lark
 
-from piglatin.front.grammarcache import cached_lark
+from piglatin.front.lalr import Tables
 from piglatin.front.lexer import parse_tokens
-from piglatin.front.parser import _GRAMMAR, _IdentEverywhere, _lark  # noqa: PLC2701 - under test
+from piglatin.front.parser import (  # noqa: PLC2701 - under test
+    _ALWAYS_ACCEPT,
+    _GRAMMAR,
+    LARK_OPTIONS,
+    _IdentEverywhere,
+    _tables,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,12 +61,14 @@ MISTAKES = [
 ]
 
 
-def outcome(fn, text: str):
-    """The tree with every token's position, or the error's fields."""
+def outcome(fn, text: str, numbering: dict[int, int] | None = None):
+    """The tree with every token's position, or the error's fields (its parser state by
+    `numbering`, the same for every build of the grammar's tables)."""
     try:
         tree = fn(text)
     except Exception as e:  # noqa: BLE001 - the error itself is what is compared
         token = getattr(e, "token", None)
+        state = getattr(getattr(e, "state", None), "position", None)
         return (
             "error",
             type(e).__name__,
@@ -67,14 +77,46 @@ def outcome(fn, text: str):
             getattr(e, "pos_in_stream", None),
             None if token is None else (token.type, str(token)),
             sorted(getattr(e, "expected", None) or getattr(e, "allowed", None) or ()),
-            getattr(getattr(e, "state", None), "position", None),
+            state if numbering is None or state is None else numbering[state],
         )
     return ("tree", _flat(tree))
 
 
+def _numbering(states: dict, start_states: dict[str, int], shifts) -> dict[int, int]:
+    """Each state's number in breadth-first order from the start states (sorted by name)
+    over shift actions (`shifts(action)`: the target state, or None)."""
+    order: dict[int, int] = {}
+    for _, first in sorted(start_states.items()):
+        if first in order:
+            continue
+        order[first] = len(order)
+        queue = [first]
+        for state in queue:
+            for _, action in sorted(states[state].items(), key=lambda kv: kv[0]):
+                target = shifts(action)
+                if target is not None and target not in order:
+                    order[target] = len(order)
+                    queue.append(target)
+    return order
+
+
+@functools.cache
+def _session_numbering() -> dict[int, int]:
+    t = _tables()
+    return _numbering(t.states, t.start_states, lambda a: a[1] if a[0] == 0 else None)
+
+
+@functools.cache
+def _lark_numbering() -> dict[int, int]:
+    t = _contextual().parser.parser.parser.parse_table
+    return _numbering(t.states, t.start_states, lambda a: a[1] if a[0].name == "Shift" else None)
+
+
 def _flat(node):
-    if isinstance(node, Token):
+    """A token or tree (Lark's or lalr.py's) as plain values, positions included."""
+    if isinstance(node, str) and hasattr(node, "type"):
         return (
+            "token",
             node.type,
             str(node),
             node.start_pos,
@@ -84,27 +126,19 @@ def _flat(node):
             node.end_column,
             node.end_pos,
         )
-    if isinstance(node, Tree):
-        return (node.data, tuple(_flat(c) for c in node.children))
+    if hasattr(node, "data"):
+        meta = node.meta
+        where = [getattr(meta, k, None) for k in ("line", "column", "start_pos", "end_line")]
+        where += [getattr(meta, k, None) for k in ("end_column", "end_pos", "empty")]
+        return (node.data, tuple(where), tuple(_flat(c) for c in node.children))
     return node
 
 
 @functools.cache
 def _contextual() -> Lark:
-    """The same grammar with Lark's own contextual lexer (the session's parser is built with
-    the basic one, which it never runs)."""
-    options = dict(_lark().options.options)
-    options.update(lexer="contextual", postlex=None)
-    for unused in ("edit_terminals", "tree_class", "lexer_callbacks"):
-        options.pop(unused, None)
-    return cached_lark(
-        _GRAMMAR.read_text(),
-        postlex=_IdentEverywhere(),
-        **{k: options[k] for k in CHOSEN},
-    )
-
-
-CHOSEN = ("parser", "lexer", "propagate_positions", "maybe_placeholders", "start")
+    """The grammar with Lark's own contextual lexer."""
+    options = dict(LARK_OPTIONS, lexer="contextual")
+    return Lark(_GRAMMAR.read_text(), postlex=_IdentEverywhere(), **options)
 
 
 def lark_own(text: str):
@@ -112,57 +146,53 @@ def lark_own(text: str):
 
 
 def ours(text: str):
-    return parse_tokens(_contextual(), text, "start")
+    return parse_tokens(_tables(), text, "start", _ALWAYS_ACCEPT)
 
 
-def _canonical(parser: Lark) -> dict:
+def _canonical(tables: Tables) -> dict:
     """The LALR table with its states numbered in breadth-first order from each start state
     (Lark numbers them differently in every build)."""
-    table = parser.parser.parser.parser.parse_table
     out = {}
-    for start, first in sorted(table.start_states.items()):
+    for start, first in sorted(tables.start_states.items()):
         order, queue = {first: 0}, [first]
         for state in queue:
-            for _, (action, arg) in sorted(table.states[state].items()):
-                if action.name == "Shift" and arg not in order:
+            for _, (kind, arg) in sorted(tables.states[state].items()):
+                if kind == 0 and arg not in order:
                     order[arg] = len(order)
                     queue.append(arg)
         out[start] = [
             {
-                tok: (action.name, order[arg] if action.name == "Shift" else str(arg))
-                for tok, (action, arg) in sorted(table.states[state].items())
+                tok: (kind, order[arg] if kind == 0 else arg)
+                for tok, (kind, arg) in sorted(tables.states[state].items())
             }
             for state in queue
         ]
+        out[start + " end"] = order[tables.end_states[start]]
     return out
 
 
-def test_the_sessions_parser_has_the_contextual_parsers_tables_and_terminals() -> None:
-    """parse_tokens reads only the table, the terminals and the ignored names: with these
-    equal, what it gives with the session's parser is what it gives with the contextual one
-    (compared with Lark's own lexer below)."""
-    session, contextual = _lark(), _contextual()
-    assert session.options.lexer == "basic" and contextual.options.lexer == "contextual"
-    assert _canonical(session) == _canonical(contextual)
-    assert [(t.name, t.pattern, t.priority) for t in session.terminals] == [
-        (t.name, t.pattern, t.priority) for t in contextual.terminals
-    ]
-    assert session.lexer_conf.ignore == contextual.lexer_conf.ignore
-    assert session.options.postlex.always_accept == contextual.options.postlex.always_accept
+def test_the_cached_tables_are_the_contextual_parsers() -> None:
+    """The session's tables (loaded from the cache, built by a Lark with the basic lexer)
+    are what a Lark with the contextual lexer has: the same table, terminals and ignores."""
+    session, fresh = _tables(), Tables.from_lark(_contextual())
+    assert _canonical(session) == _canonical(fresh)
+    assert session.terminals == fresh.terminals
+    assert session.ignore == fresh.ignore
+    assert _contextual().options.postlex.always_accept == _ALWAYS_ACCEPT
 
 
 @pytest.mark.parametrize(("name", "text"), _scripts()[::7])
-def test_the_sessions_parser_gives_the_same_trees(name: str, text: str) -> None:
-    assert outcome(lambda t: parse_tokens(_lark(), t, "start"), text)[:1] == outcome(ours, text)[:1]
-    if outcome(ours, text)[0] == "tree":
-        assert outcome(lambda t: parse_tokens(_lark(), t, "start"), text) == outcome(ours, text)
+def test_fresh_tables_give_the_same_trees(name: str, text: str) -> None:
+    fresh = Tables.from_lark(_contextual())
+    mine = outcome(lambda t: parse_tokens(fresh, t, "start", _ALWAYS_ACCEPT), text)
+    assert mine[:7] == outcome(ours, text)[:7]  # an error's state: numbered per build
 
 
 @pytest.mark.parametrize(
     ("name", "text"), _scripts() + [(f"mistake{i}", t) for i, t in enumerate(MISTAKES)]
 )
 def test_same_tree_or_error_as_larks_lexer(name: str, text: str) -> None:
-    assert outcome(ours, text) == outcome(lark_own, text)
+    assert outcome(ours, text, _session_numbering()) == outcome(lark_own, text, _lark_numbering())
 
 
 WORDS = [
@@ -265,7 +295,7 @@ WORDS = [
 @given(st.lists(st.sampled_from(WORDS), max_size=25), st.sampled_from([" ", "", "\n"]))
 def test_random_word_soups_give_the_same_tree_or_error(words: list[str], sep: str) -> None:
     text = sep.join(words)
-    assert outcome(ours, text) == outcome(lark_own, text)
+    assert outcome(ours, text, _session_numbering()) == outcome(lark_own, text, _lark_numbering())
 
 
 def test_keywords_and_punctuation_are_matched_without_compiling_a_regex() -> None:
@@ -274,8 +304,8 @@ def test_keywords_and_punctuation_are_matched_without_compiling_a_regex() -> Non
     from piglatin.front.lexer import _terminals  # noqa: PLC2701 - the state under test
 
     for _, text in _scripts()[:40]:
-        outcome(lambda t: parse_tokens(_lark(), t, "start"), text)  # some are mistakes
-    terms = _terminals(_lark())
-    compiled = {terms.by_name[name].pattern.type for name in terms.compiled}
+        outcome(ours, text)  # some are mistakes
+    terms = _terminals(_tables(), _ALWAYS_ACCEPT)
+    compiled = {terms.by_name[name].kind for name in terms.compiled}
     assert compiled == {"re"}
     assert len(terms.matches) > 50
