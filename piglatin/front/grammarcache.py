@@ -26,10 +26,11 @@ from typing import Any
 import msgpack
 
 from piglatin.front.lalr import Tables
+from piglatin.front.lexer import keywords_of
 
 __all__ = ["cached_tables", "cache_dir"]
 
-_FORMAT = 2  # the layout of Tables.to_data; a new layout means new files
+_FORMAT = 3  # the layout of Tables.to_data; a new layout means new files
 _BIG_INT = 1  # msgpack ext code: an int past 64 bits (Lark's "unbounded width"), as text
 
 
@@ -68,7 +69,8 @@ def _lark_stamp() -> str:
 def _build(grammar: str, options: dict[str, Any]) -> Tables:
     from piglatin.front.larklib import Lark  # only when the cache has no tables
 
-    return Tables.from_lark(Lark(grammar, **options))
+    tables = Tables.from_lark(Lark(grammar, **options))
+    return tables._replace(keywords=keywords_of(tables.terminals))
 
 
 def _load(path: Path, key: str) -> Tables | None:

@@ -202,6 +202,8 @@ class Tables(NamedTuple):
     ]  # state -> symbol -> (SHIFT, state) | (REDUCE, rule)
     start_states: dict[str, int]
     end_states: dict[str, int]
+    #: the lexer's keyword table (`lexer.keywords_of` the terminals), when computed ahead
+    keywords: dict[str, tuple[tuple[str, bool], ...]] = {}  # noqa: RUF012 - never mutated
 
     @classmethod
     def from_lark(cls, parser: Any) -> Tables:
@@ -261,6 +263,7 @@ class Tables(NamedTuple):
             "states": states,
             "start_states": self.start_states,
             "end_states": self.end_states,
+            "keywords": {k: [list(x) for x in v] for k, v in self.keywords.items()},
         }
 
     @classmethod
@@ -285,6 +288,7 @@ class Tables(NamedTuple):
             states,
             dict(data["start_states"]),
             dict(data["end_states"]),
+            {k: tuple((n, bool(h)) for n, h in v) for k, v in data["keywords"].items()},
         )
 
 

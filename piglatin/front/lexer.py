@@ -79,10 +79,35 @@ def _literal_match(t: Terminal) -> Match | None:
     return match
 
 
+def _ordered(terminals: Iterable[Terminal]) -> list[Terminal]:
+    """The terminals in the order Lark's lexer tries them (a state tries its own in it)."""
+    return sorted(terminals, key=lambda t: (-t.priority, -t.max_width, -len(t.value), t.name))
+
+
+def keywords_of(terminals: Iterable[Terminal]) -> dict[str, tuple[tuple[str, bool], ...]]:
+    """Lark's _create_unless, once for the whole grammar: for each regex terminal, the
+    literal terminals of its priority whose whole text it matches, in order, each with
+    whether it is then not tried on its own (its flags are among the regex's)."""
+    ordered = _ordered(terminals)
+    strings = [t for t in ordered if t.kind == "str"]
+    found = {}
+    for t in ordered:
+        if t.kind != "re":
+            continue
+        match = _regex_match(re.compile(t.regexp))
+        found[t.name] = tuple(
+            (s.name, set(s.flags) <= set(t.flags))
+            for s in strings
+            if s.priority == t.priority and match(s.value, 0) == s.value
+        )
+    return found
+
+
 class _Terminals:
     """The grammar's terminals, each pattern compiled once, and a matcher per accepted set."""
 
     def __init__(self, tables: Tables, always_accept: Iterable[str]) -> None:
+        self.tables = tables
         self.by_name: dict[str, Terminal] = {t.name: t for t in tables.terminals}
         self.ignore = frozenset(tables.ignore)
         self.always = frozenset(always_accept)
@@ -103,12 +128,21 @@ class _Terminals:
         return p
 
     def match(self, t: Terminal) -> Match:
-        """The terminal's pattern as a `Match` (a literal needs no regex: ~87 of the ~100)."""
+        """The terminal's pattern as a `Match` (a literal needs no regex: ~87 of the ~100; a
+        regex is compiled when it is first tried)."""
         m = self.matches.get(t.name)
         if m is None:
-            m = _literal_match(t) or _regex_match(self.pattern(t))
-            self.matches[t.name] = m
+            m = self.matches[t.name] = _literal_match(t) or self._regex(t)
         return m
+
+    def _regex(self, t: Terminal) -> Match:
+        pattern = self.pattern
+
+        def match(text: str, pos: int) -> str | None:
+            m = pattern(t).match(text, pos)
+            return None if m is None else m.group(0)
+
+        return match
 
     def matcher(self, accepts: frozenset[str]) -> _Matcher:
         found = self.matchers.get(accepts)
@@ -118,29 +152,12 @@ class _Terminals:
 
     @functools.cached_property
     def ordered(self) -> list[Terminal]:
-        """Every terminal in the order Lark's lexer tries them (a state tries its own in it)."""
-        return sorted(
-            self.by_name.values(),
-            key=lambda t: (-t.priority, -t.max_width, -len(t.value), t.name),
-        )
+        return _ordered(self.by_name.values())
 
     @functools.cached_property
     def keywords(self) -> dict[str, tuple[tuple[str, bool], ...]]:
-        """Lark's _create_unless, once for the whole grammar: for each regex terminal, the
-        literal terminals of its priority whose whole text it matches, in order, each with
-        whether it is then not tried on its own (its flags are among the regex's)."""
-        strings = [t for t in self.ordered if t.kind == "str"]
-        found = {}
-        for t in self.ordered:
-            if t.kind != "re":
-                continue
-            match = self.match(t)
-            found[t.name] = tuple(
-                (s.name, set(s.flags) <= set(t.flags))
-                for s in strings
-                if s.priority == t.priority and match(s.value, 0) == s.value
-            )
-        return found
+        """`keywords_of` the grammar: kept with the tables (it compiles every regex)."""
+        return self.tables.keywords or keywords_of(self.tables.terminals)
 
     def _build(self, accepts: frozenset[str]) -> _Matcher:
         names = (accepts | self.ignore | self.always) & self.by_name.keys()

@@ -309,3 +309,25 @@ def test_keywords_and_punctuation_are_matched_without_compiling_a_regex() -> Non
     compiled = {terms.by_name[name].kind for name in terms.compiled}
     assert compiled == {"re"}
     assert len(terms.matches) > 50
+
+
+def test_the_cached_keyword_table_is_the_lexers_own() -> None:
+    """The keyword table kept with the tables is what the lexer computes from the terminals
+    (compiling every regex terminal): a warm command does not compute it."""
+    from piglatin.front.lexer import keywords_of
+
+    tables = _tables()
+    assert tables.keywords and tables.keywords == keywords_of(tables.terminals)
+
+
+def test_a_script_compiles_only_the_patterns_it_tries() -> None:
+    from piglatin.front.lexer import _terminals  # noqa: PLC2701 - the state under test
+
+    tables = _tables()._replace()  # a new object: its own lexer state
+    text = "A = LOAD 'x' AS (a:int);\nSTORE A INTO 'o';\n"
+    assert outcome(lambda t: parse_tokens(tables, t, "start", _ALWAYS_ACCEPT), text) == outcome(
+        ours, text
+    )
+    regexes = {t.name for t in tables.terminals if t.kind == "re"}
+    compiled = set(_terminals(tables, _ALWAYS_ACCEPT).compiled)
+    assert compiled < regexes and len(compiled) <= len(regexes) // 2

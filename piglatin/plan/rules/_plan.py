@@ -16,7 +16,6 @@ Must not touch: the front end's modules, execution; never mutates a plan.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import heapq
 import re
 from collections import Counter
@@ -42,6 +41,8 @@ def derived_id(plan: L.LogicalPlan, op: L.LogicalOperator, base: str, taken=()) 
     a new relation gets an id derived from its content (kind, arguments, input ids),
     never a counter that a later plan could hand to something else.
     """
+    import hashlib  # here: loading OpenSSL costs ~3 ms a command, and most never derive an id
+
     body = dataclasses.replace(op, op_id="", line=0, column=0)
     digest = hashlib.sha1(repr(body).encode()).hexdigest()[:6]
     base = _DIGEST.sub("", base)  # derived from a derived id: keep the original root
