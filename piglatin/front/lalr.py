@@ -244,22 +244,25 @@ class Tables(NamedTuple):
         )
 
     def to_data(self) -> dict:
-        """Plain lists, dicts, strings and numbers (for msgpack); `from_data` reverses it."""
+        """Plain lists, dicts, strings and numbers (for msgpack); `from_data` reverses it.
+        Each state's row is two lists of numbers: its symbols (indices into ``symbols``) and
+        their actions (a shift to state s is ``2*s``, a reduction by rule r ``2*r + 1``)."""
         rules: dict[_Rule, int] = {}
+        symbols: dict[str, int] = {}
         states = {}
         for state, actions in self.states.items():
-            row = {}
+            keys, codes = [], []
             for symbol, (kind, arg) in actions.items():
-                if kind == _REDUCE:
-                    arg = rules.setdefault(arg, len(rules))
-                row[symbol] = [kind, arg]
-            states[state] = row
+                keys.append(symbols.setdefault(symbol, len(symbols)))
+                codes.append(2 * rules.setdefault(arg, len(rules)) + 1 if kind else 2 * arg)
+            states[state] = [keys, codes]
         return {
             "terminals": [list(t) for t in self.terminals],
             "ignore": list(self.ignore),
             "rules": [
                 [*r[:4], None if r.keep is None else [list(k) for k in r.keep], r[5]] for r in rules
             ],
+            "symbols": list(symbols),
             "states": states,
             "start_states": self.start_states,
             "end_states": self.end_states,
@@ -268,28 +271,71 @@ class Tables(NamedTuple):
 
     @classmethod
     def from_data(cls, data: dict) -> Tables:
+        """The tables `to_data` wrote; a state's row is made when the parse first meets it."""
         rules = [
             _Rule(o, s, n, e, None if k is None else tuple(tuple(x) for x in k), a)
             for o, s, n, e, k, a in data["rules"]
         ]
-        states = {
-            int(state): {
-                symbol: (kind, rules[arg] if kind == _REDUCE else arg)
-                for symbol, (kind, arg) in actions.items()
-            }
-            for state, actions in data["states"].items()
-        }
+        rows = {int(state): row for state, row in data["states"].items()}
         terminals = tuple(
             Terminal(n, k, v, tuple(f), r, p, w) for n, k, v, f, r, p, w in data["terminals"]
         )
         return cls(
             terminals,
             tuple(data["ignore"]),
-            states,
+            _States(rows, data["symbols"], rules),
             dict(data["start_states"]),
             dict(data["end_states"]),
             {k: tuple((n, bool(h)) for n, h in v) for k, v in data["keywords"].items()},
         )
+
+
+class _States(dict):
+    """state -> {symbol: action}, each row built from its numbers when first read (a script
+    meets a few dozen of the ~550 states)."""
+
+    def __init__(self, rows: dict[int, list], symbols: list[str], rules: list[_Rule]) -> None:
+        super().__init__()
+        self._rows, self._symbols, self._rules = rows, symbols, rules
+
+    def __missing__(self, state: int) -> dict[str, tuple[int, Any]]:
+        keys, codes = self._rows[state]  # KeyError: no such state
+        symbols, rules = self._symbols, self._rules
+        row = {
+            symbols[k]: (_REDUCE, rules[c >> 1]) if c & 1 else (_SHIFT, c >> 1)
+            for k, c in zip(keys, codes)
+        }
+        self[state] = row
+        return row
+
+    def _all(self) -> None:
+        for state in self._rows:
+            self[state]  # noqa: B018 - builds the row
+
+    def __iter__(self):
+        self._all()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, state: object) -> bool:
+        return state in self._rows
+
+    def get(self, state: Any, default: Any = None) -> Any:
+        return self[state] if state in self._rows else default
+
+    def items(self):
+        self._all()
+        return super().items()
+
+    def keys(self):
+        self._all()
+        return super().keys()
+
+    def values(self):
+        self._all()
+        return super().values()
 
 
 def _rule_of(rule: Any, keep_all_tokens: bool) -> _Rule:
