@@ -553,8 +553,7 @@ class _Generator:
         """Append a map-only job's stored line (`text_line_tail`'s conversions inline); a
         field written as raw bytes sends the row to the closure tail."""
         self.ns.update(_LINE_NAMES)
-        fields = [_FIELD_TEMPLATES.get(t, _OTHER).format(x=x) for t, x in zip(line.types, cols)]
-        joined = f" + {self.literal(line.sep)} + ".join(fields) or "''"
+        joined = line_expression(line.types, cols, line.sep)
         self.emit(depth, "try:")
         self.emit(depth + 1, f"_out.append((None, {joined}))")
         self.emit(depth, "except _NotText:")
@@ -1049,6 +1048,42 @@ _FIELD_TEMPLATES = {
 }
 
 
+# inside an f-string an int formats as str() gives it: no call
+_FSTRING_TEMPLATES = {
+    **_FIELD_TEMPLATES,
+    DataType.INT: "({x} if type({x}) is int else " + _OTHER + ")",
+    DataType.LONG: "({x} if type({x}) is int else " + _OTHER + ")",
+}
+
+
+def line_expression(types: Sequence[DataType], names: Sequence[str], sep: str) -> str:
+    """The expression of a PigStorage line of the locals `names` (fields of these types,
+    each converted as `_FIELD_TEMPLATES` says) joined by `sep`: one f-string, built in one
+    step (a chain of ``+`` makes a new string per field)."""
+    if not names:
+        return "''"
+    fields = [_FSTRING_TEMPLATES.get(t, _OTHER).format(x=x) for t, x in zip(types, names)]
+    return 'f"' + _fstring_text(sep).join("{" + f + "}" for f in fields) + '"'
+
+
+_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _fstring_text(text: str) -> str:
+    """`text` as the literal part of a double-quoted f-string."""
+    out = []
+    for ch in text:
+        if ch in "{}":
+            out.append(ch * 2)
+        elif ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ch.isprintable() and ch not in '"\\':
+            out.append(ch)
+        else:
+            out.append(f"\\U{ord(ch):08x}")
+    return "".join(out)
+
+
 _CARRIED_TYPES = frozenset(_FIELD_TEMPLATES) | {DataType.BYTEARRAY}
 _LINE_NAMES = {
     "_text": _field_text,
@@ -1067,8 +1102,7 @@ def text_lines(types: Sequence[DataType], sep: str) -> Callable[[list[tuple]], s
     row by row."""
     gen = _Generator(None)
     names = [f"t{i}" for i in range(len(types))]
-    fields = [_FIELD_TEMPLATES.get(t, _OTHER).format(x=x) for t, x in zip(types, names)]
-    joined = f" + {gen.literal(sep)} + ".join(fields) or "''"
+    joined = line_expression(types, names, sep)
     gen.ns.update(_LINE_NAMES)
     targets = "".join(n + ", " for n in names) or "()"
     gen.emit(0, "def lines(rows):")
@@ -1087,8 +1121,7 @@ def text_line_tail(
     width or with a raw bytes field)."""
     gen = _Generator(None)
     names = [f"t{i}" for i in range(len(types))]
-    fields = [_FIELD_TEMPLATES.get(t, _OTHER).format(x=x) for t, x in zip(types, names)]
-    joined = f" + {gen.literal(sep)} + ".join(fields) or "''"
+    joined = line_expression(types, names, sep)
     gen.ns.update(_LINE_NAMES, _fmt=fmt)
     gen.emit(0, "def line(t):")
     gen.emit(1, f"if len(t) != {len(types)}:")
