@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
@@ -309,6 +309,10 @@ class _Generator:
         if grouped:  # the records' rows go to their key's list (`mapgroups.KeyGroups`)
             kg = self.const("kg", keyed.groups)
             self.emit(1, f"_gs = None if {kg}.passing else {kg}.groups")
+            if _by_value(keyed) is not None:
+                template = _KEY_TEMPLATES[keyed.keys[0].type]
+                encode = self.const("encode", _keys_encoder(template, keyed.suffix))
+                self.emit(1, f"_gv = None if _gs is None else {kg}.values_for({encode})")
             self.emit(1, "_n = 0")
         self.emit(1, "for _v in _values:")
         cols = self.source(source, rest_from(0))
@@ -470,15 +474,24 @@ class _Generator:
         if keyed.groups is None:
             self.emit(depth, f"_out.append(({key_bytes}{suffix}, {value}))")
             return
+        plain = _by_value(keyed)
+        if plain is not None:  # held by the key's value, encoded once per key at the flush
+            self.emit(depth, f"if _gs is not None and type({key}) is {plain}:")
+            self.held_row(depth + 1, "_gv", key, keyed.tag, part)
+            self.emit(depth + 1, "continue")
         kb = self.bind(f"{key_bytes}{suffix}", depth, "_kb")
         self.emit(depth, "if _gs is None:  # the groups pass records through")
         self.emit(depth + 1, f"_out.append(({kb}, {value}))")
-        self.emit(depth, f"elif (_h := _gs.get({kb})) is None:")
-        self.emit(depth + 1, f"_gs[{kb}] = [{keyed.tag}, {part}]")
-        self.emit(depth + 1, "_n += 1")
+        self.emit(depth + 1, "continue")
+        self.held_row(depth, "_gs", kb, keyed.tag, part)
+
+    def held_row(self, depth: int, groups: str, key: str, tag: int, part: str) -> None:
+        """Add a row (`part`) to its key's list in dict `groups`, and count it."""
+        self.emit(depth, f"if (_h := {groups}.get({key})) is None:")
+        self.emit(depth + 1, f"{groups}[{key}] = [{tag}, {part}]")
         self.emit(depth, "else:")
         self.emit(depth + 1, f"_h.append({part})")
-        self.emit(depth + 1, "_n += 1")
+        self.emit(depth, "_n += 1")
 
     def fragment(self, frag: SideFragment, cols: list[str], depth: int) -> str:
         """A hash join side's part of the output record (`joinfragments.SideFragment`): its
@@ -1156,6 +1169,24 @@ _KEY_TEMPLATES = {
 _KEY_NAMES = {"_sb": data.sort_bytes, "_np": data.pack_number_key}
 # merge join key types whose values of that Python type are equal exactly when Pig's are
 _PLAIN_MERGE_KEYS = {DataType.CHARARRAY: "str", DataType.INT: "int", DataType.LONG: "int"}
+
+
+def _by_value(keyed: KeyedTail) -> str | None:
+    """The Python type (`_PLAIN_MERGE_KEYS`) of a keyed tail's one key whose rows the
+    generated code holds by the key's value (`mapgroups.KeyGroups.values_for`), or None."""
+    if keyed.groups is None or len(keyed.keys) != 1:
+        return None
+    return _PLAIN_MERGE_KEYS.get(keyed.keys[0].type)
+
+
+def _keys_encoder(template: str, suffix: bytes) -> Callable[[Iterable[Any]], list[bytes]]:
+    """keys -> their sort bytes (`_KEY_TEMPLATES`' `template`) followed by `suffix`, in one
+    generated comprehension."""
+    gen = _Generator(None)
+    gen.ns.update(_KEY_NAMES)
+    gen.emit(0, "def encode(keys):")
+    gen.emit(1, f"return [{template.format(x='k')} + {suffix!r} for k in keys]")
+    return Pipeline("encode", "\n".join(gen.lines) + "\n", gen.ns).function()
 
 
 def key_encoder(types: Sequence[DataType]) -> Callable[[Any], bytes]:

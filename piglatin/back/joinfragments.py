@@ -228,7 +228,7 @@ def fragment_reducer(
 
 def fragment_batch(
     frags: JoinFragments, outer: list[bool], reduce: Callable[[Any, Iterable[Any]], Any]
-) -> Callable[[list], Iterator[tuple]]:
+) -> Callable[[list], Iterable[tuple]]:
     """The batch form of `fragment_reducer`'s `reduce` (mapred's ``reduce_batch``): a
     batch of whole ``(key, [values])`` groups -> their records, in group order. A key
     with rows of one side only (the common case of an outer join) is written inline: its
@@ -253,9 +253,10 @@ def fragment_batch(
         except TypeError:
             return None
 
-    def batch(groups: list) -> Iterator[tuple]:
-        pending: list = []  # text of the lines since the last record left
-        for key, values in groups:
+    def batch(groups: list) -> Iterable[tuple]:
+        out: list = []  # the records so far
+        pending: list = []  # text of the lines since the last record in `out`
+        for i, (key, values) in enumerate(groups):
             tag = values[0][0]
             if tag == values[-1][0]:  # one side only
                 if not outer[tag]:
@@ -263,16 +264,25 @@ def fragment_batch(
                 if text and (lines := one_side(tag, values)) is not None:
                     pending.append(lines)
                     continue
-            for record in reduce(key, values):
-                if text and type(record[1]) is str:
+            records = reduce(key, values)
+            if type(records) is not list:  # a big product, made as it is read
+                if pending:
+                    out.append((None, "\n".join(pending)))
+                return chain(out, records, batch(groups[i + 1 :]))
+            if not text:
+                out += records
+                continue
+            for record in records:
+                if type(record[1]) is str:
                     pending.append(record[1])
                     continue
                 if pending:
-                    yield None, "\n".join(pending)
+                    out.append((None, "\n".join(pending)))
                     pending = []
-                yield record
+                out.append(record)
         if pending:
-            yield None, "\n".join(pending)
+            out.append((None, "\n".join(pending)))
+        return out
 
     return batch
 

@@ -22,8 +22,9 @@ codegen.py's) or how the framework shuffles.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from itertools import islice
+from collections.abc import Callable, Sequence
+from itertools import chain, islice
+from typing import Any
 
 import msgpack
 
@@ -60,9 +61,20 @@ class KeyGroups:
         self.rows = 0  # rows held
         self.seen = 0  # records judged so far; -1 once judged
         self.passing = False
-        # rows the generated map code put in `groups` itself since the last `add`
-        # (`codegen.KeyedTail.groups`): it does so only while `passing` is false
+        # rows the generated map code put in `groups` (or `by_value`) itself since the last
+        # `add` (`codegen.KeyedTail.groups`): it does so only while `passing` is false
         self.inline = 0
+        # per key encoder, the rows held by the key's value (a str or int, whose values are
+        # equal exactly when their key bytes are): encoded once per key, at the flush
+        self.by_value: dict[Callable[[Any], list[bytes]], dict[Any, list]] = {}
+
+    def values_for(self, encode: Callable[[Any], list[bytes]]) -> dict[Any, list]:
+        """The rows held by key value, for keys whose bytes `encode` gives (of an iterable
+        of values, the list of their bytes)."""
+        held = self.by_value.get(encode)
+        if held is None:
+            held = self.by_value[encode] = {}
+        return held
 
     def add(self, records: list) -> list:
         """Take a batch of map output records (and count the `inline` rows); returns what
@@ -85,7 +97,8 @@ class KeyGroups:
             self.seen += added
             if self.seen >= SAMPLE_RECORDS:
                 self.seen = -1
-                rows, keys = self.rows, len(groups)
+                rows = self.rows
+                keys = len(groups) + sum(map(len, self.by_value.values()))
                 if keys * MIN_ROWS_PER_KEY > rows:
                     self.passing = True  # keys hardly repeat: each record leaves as it comes
                     return self.flush()
@@ -96,17 +109,23 @@ class KeyGroups:
     def _row_limit(self, records: list) -> int:
         """The rows to hold, by the size of the first records (or rows held)."""
         sample = [(kb, tv[1]) for kb, tv in records[:100]]
-        sample = sample or [(kb, held[1]) for kb, held in islice(self.groups.items(), 100)]
-        size = sum(len(kb) + len(pv) for kb, pv in sample) // len(sample)
+        held = chain(self.groups.items(), *(d.items() for d in self.by_value.values()))
+        sample = sample or [(kb, rows[1]) for kb, rows in islice(held, 100)]
+        size = sum(_size(kb) + len(pv) for kb, pv in sample) // len(sample)
         return max(1000, self.limit_bytes // (_ROW_BYTES + size))
 
     def flush(self) -> list:
         """Everything held, a record per key (per `RECORD_ROWS` rows of a key), its rows in
         the order they came."""
         groups, self.groups, self.rows = self.groups, {}, 0
+        by_value, self.by_value = self.by_value, {}
+        items = chain(
+            groups.items(),
+            *(zip(encode(d), d.values()) for encode, d in by_value.items()),
+        )
         out = []
         pack = _PACK
-        for kb, held in groups.items():
+        for kb, held in items:
             if len(held) == 2:
                 out.append((kb, (held[0], held[1])))
             elif len(held) <= RECORD_ROWS + 1:
@@ -115,6 +134,11 @@ class KeyGroups:
                 tag, step = held[0], RECORD_ROWS
                 out += [(kb, (tag, [pack(held[i : i + step])])) for i in range(1, len(held), step)]
         return out
+
+
+def _size(key: Any) -> int:
+    """A key's bytes, about (a value held by `KeyGroups.by_value`: its text's length)."""
+    return len(key) if type(key) in (bytes, str) else 8
 
 
 def group_rows(packed: Sequence[bytes]) -> tuple[bytes, ...]:

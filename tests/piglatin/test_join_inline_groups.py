@@ -77,3 +77,52 @@ def test_joins_and_groups_with_keys_that_do_not_repeat(tmp_path: Path, sort_mb: 
     assert read("join") == sorted(want)
     counts = Counter(w for _, w in right)
     assert read("group") == sorted(f"{w}\t{c}" for w, c in counts.items())
+
+
+def test_rows_held_by_value_leave_under_their_key_bytes() -> None:
+    groups = KeyGroups(1 << 30)
+    encode = lambda keys: [b"<" + k.encode() + b">" for k in keys]  # noqa: E731
+    held = groups.values_for(encode)
+    assert groups.values_for(encode) is held
+    for i in range(SAMPLE_RECORDS):  # keys that do not repeat, held by value
+        held[f"k{i}"] = [0, b"r%d" % i]
+    groups.inline = SAMPLE_RECORDS
+    out = groups.add([])
+    assert groups.passing and len(out) == SAMPLE_RECORDS
+    assert out[5] == (b"<k5>", (0, b"r5"))
+    assert groups.by_value == {}
+
+
+@pytest.mark.parametrize("codegen", ["true", "false"])
+def test_group_bags_by_int_and_text_keys(tmp_path: Path, codegen: str) -> None:
+    """A GROUP without combiner (its bags written whole) by an int key and by a text key
+    with a NUL and non-ASCII characters: each bag holds exactly its key's rows."""
+    rows = [(i % 13 - 6 if i % 11 else None, f"t\x00{i % 5}é", i) for i in range(3000)]
+    text = "".join(f"{'' if k is None else k}\t{t}\t{i}\n" for k, t, i in rows)
+    (tmp_path / "in.txt").write_text(text)
+    script = f"""SET pig.codegen {codegen};
+        A = LOAD 'in.txt' AS (k:int, t:chararray, i:int);
+        G = GROUP A BY k;
+        B = FOREACH G GENERATE group, A.i;
+        STORE B INTO 'byint';
+        H = GROUP A BY t;
+        C = FOREACH H GENERATE group, A.i;
+        STORE C INTO 'bytext';"""
+    with PigServer("local", cwd=tmp_path, out=io.StringIO()) as pig:
+        pig.register_script(script)
+
+    def bags(name: str) -> dict[str, list[int]]:
+        out = {}
+        for p in (tmp_path / name).glob("part-*"):
+            for line in p.read_text().splitlines():
+                key, bag = line.split("\t")
+                out[key] = sorted(int(x) for x in bag.strip("{}()").split("),(") if x)
+        return out
+
+    by_int: dict[str, list[int]] = {}
+    by_text: dict[str, list[int]] = {}
+    for k, t, i in rows:
+        by_int.setdefault("" if k is None else str(k), []).append(i)
+        by_text.setdefault(t, []).append(i)
+    assert bags("byint") == by_int
+    assert bags("bytext") == by_text
