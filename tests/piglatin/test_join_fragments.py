@@ -177,3 +177,31 @@ def test_a_bytearray_value_is_written_as_its_bytes(tmp_path: Path) -> None:
     data = b"".join(p.read_bytes() for p in sorted((tmp_path / "out").glob("part-*")))
     want = [b"a\t\xc3\xa9t\xc3\xa9\ta\t1", b"b\tx\t\t", b"\tnull\t\t", b"\t\tc\t2"]
     assert sorted(data.splitlines()) == sorted(want)
+
+
+@pytest.mark.parametrize(
+    ("mode", "sets"),
+    [
+        ("mapreduce", "SET default_parallel 2;"),
+        ("local", "SET pig.exec.mapKeyGroups false;"),
+    ],
+)
+def test_parts_on_the_cluster_and_without_key_groups(tmp_path: Path, mode: str, sets: str) -> None:
+    """The embedded cluster (two reducers) and map output without key groups (one record per
+    row) give the same lines and records."""
+    left = [(k, d, n) for k, d, n in zip("abcab" * 40, sorted(DOUBLES) * 12, sorted(INTS) * 30)]
+    right = [(k, s, m) for k, s, m in zip("bcdd" * 5, "pq" * 10, sorted(LONGS) * 5)]
+    (tmp_path / "l.txt").write_text("".join("\t".join(r) + "\n" for r in left))
+    (tmp_path / "r.txt").write_text("".join("\t".join(r) + "\n" for r in right))
+    out, out2 = (tmp_path / "out").as_uri(), (tmp_path / "out2").as_uri()
+    script = sets + SCRIPT.format(kind="FULL OUTER").replace(
+        "'l.txt'", f"'{tmp_path.as_uri()}/l.txt'"
+    )
+    script = script.replace("'r.txt'", f"'{tmp_path.as_uri()}/r.txt'")
+    script += f"STORE J INTO '{out}'; D = ORDER J BY R::s; STORE D INTO '{out2}';"
+    with PigServer(mode, cwd=tmp_path, out=io.StringIO()) as pig:
+        pig.register_script(script)
+    want = sorted("\t".join(text(r)) for r in joined(left, right, "FULL OUTER"))
+    for name in ("out", "out2"):
+        parts = sorted((tmp_path / name).glob("part-*"))
+        assert sorted(x for p in parts for x in p.read_text().splitlines()) == want
