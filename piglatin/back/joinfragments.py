@@ -70,7 +70,8 @@ class SideFragment:
     pack: Callable[[Any], bytes] = _PACK
 
     def of_row(self, t: tuple) -> Any:
-        return self.of_values(tuple([t[c] for c in self.columns]))
+        n = len(t)  # a short row's missing columns are nulls, as a projection gives
+        return self.of_values(tuple([t[c] if c < n else None for c in self.columns]))
 
 
 @frozen_dataclass(slots=False)
