@@ -205,3 +205,21 @@ def test_parts_on_the_cluster_and_without_key_groups(tmp_path: Path, mode: str, 
     for name in ("out", "out2"):
         parts = sorted((tmp_path / name).glob("part-*"))
         assert sorted(x for p in parts for x in p.read_text().splitlines()) == want
+
+
+@pytest.mark.parametrize("codegen", ["true", "false"])
+def test_a_field_read_before_the_join_is_converted_once(tmp_path: Path, codegen: str) -> None:
+    """A double a FILTER reads is converted (and a bad one warned about) once, and its part
+    of the joined line is its text when that is Pig's, else the value formatted."""
+    left = [("a", x, "1") for x in sorted(DOUBLES)] + [("b", "abc", "x")]
+    right = [("a", "p", "5"), ("b", "q", "6")]
+    script = """L = LOAD 'l.txt' AS (k:chararray, x:double, n:int);
+        F = FILTER L BY x IS NULL OR x > -1.0;
+        R = LOAD 'r.txt' AS (k:chararray, s:chararray, m:long);
+        J = JOIN F BY k, R BY k;
+        STORE J INTO 'out';"""
+    lines, warned = run(tmp_path, left, right, script, codegen)
+    kept = [r for r in left if DOUBLES[r[1]] is None or float(r[1]) > -1.0]
+    assert lines == sorted("\t".join(text(r)) for r in joined(kept, right, ""))
+    bad = sum(1 for r in left for f in r[1:] if f in BAD)
+    assert warned == {"FIELD_DISCARDED_TYPE_CONVERSION_FAILED": bad}
