@@ -50,6 +50,7 @@ from piglatin.errors import PigError
 from piglatin.model.frozen import frozen_dataclass
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
+from piglatin.plan.exprs import columns, op_exprs
 
 log = logging.getLogger(__name__)
 
@@ -153,15 +154,37 @@ def input_chain(
     return source, chain, projection
 
 
+def fields_read(
+    source: L.LogicalOperator, chain: list[tuple[L.LogicalOperator, int]]
+) -> int | None:
+    """How many leading fields of a LOAD's tuples its map chain reads, when the first
+    operator is a FOREACH on it naming every column it reads by position (``$3``); None when
+    it reads the whole tuple or may pass it on (a FILTER), or for another source."""
+    if not isinstance(source, L.LOLoad) or not chain:
+        return None
+    op = chain[0][0]
+    if not isinstance(op, L.LOForEach) or op.inputs != (source.op_id,):
+        return None
+    read: set[int] = set()
+    for e in op_exprs(op) or ():
+        cols = columns(e)
+        if cols is None:
+            return None
+        read |= cols
+    return max(read) + 1 if read else None
+
+
 def make_reader(
     source: L.LogicalOperator,
     projection: tuple[int, ...] | None = None,
     path: str = "",
     on_warning: Callable[[str], None] | None = None,
+    limit: int | None = None,
 ) -> Reader:
     """How `source`'s records become tuples (a LOAD's loader, or the unpacking of an
     intermediate output); the loader is asked to give only the `projection` columns when one
-    is given (Pig's projection push-down). `path`: the file read (-tagFile/-tagPath)."""
+    is given (Pig's projection push-down), or without a schema only the first `limit` fields
+    (`fields_read`). `path`: the file read (-tagFile/-tagPath)."""
     if not isinstance(source, L.LOLoad):
         return Reader(unpack_value, False)
     loader = loader_for(source)
@@ -169,6 +192,8 @@ def make_reader(
         loader.set_source(path)
     loader.on_warning = on_warning
     pushed = projection is not None and loader.push_projection(projection)
+    if not pushed and limit is not None and isinstance(loader, PigStorage):
+        loader.limit_fields(limit)
     width = len(projection) if pushed else None  # type: ignore[arg-type]
     if input_format_of(source) == "records":
         return Reader(loader.parse_line, pushed, width)
@@ -412,7 +437,11 @@ class PigJob(Job):
         split = self.context.split
         increment = self.context.increment
         reader = make_reader(
-            source, projection, split.url if split else "", lambda c: increment(WARNINGS, c)
+            source,
+            projection,
+            split.url if split else "",
+            lambda c: increment(WARNINGS, c),
+            fields_read(source, chain),
         )
         parse = reader.parse
         if reader.pushed:

@@ -271,6 +271,7 @@ class PigStorage(LoadFunc, StoreFunc):
         )
         self._source: bytes | None = None
         self.projection: tuple[int, ...] | None = None  # pushed down: the columns to give
+        self.field_limit: int | None = None  # without a schema: the first fields only
 
     def set_source(self, path: str) -> None:
         """The file being read, for -tagFile (its name) / -tagPath (its path) as field 0."""
@@ -281,6 +282,9 @@ class PigStorage(LoadFunc, StoreFunc):
         line = _strip_newline(line)
         if type(line) is str:
             line = line.encode("utf-8")
+        if self.field_limit is not None:
+            limit = self.field_limit
+            return tuple([f or None for f in line.split(self._delim_bytes, limit)[:limit]])
         fields = [f or None for f in line.split(self._delim_bytes)]
         if self.tag is not None:
             fields.insert(0, self._source)
@@ -293,6 +297,15 @@ class PigStorage(LoadFunc, StoreFunc):
         if self._casters is None or any(not 0 <= c < len(self._casters) for c in columns):
             return False
         self.projection = tuple(columns)
+        return True
+
+    def limit_fields(self, count: int) -> bool:
+        """Without a schema, give each line's first `count` fields only (bytearrays, as
+        always): what follows them, which nothing reads, is never split. True when the
+        loader does it (no schema, no -tagFile/-tagPath)."""
+        if self._casters is not None or self.tag is not None or count < 1:
+            return False
+        self.field_limit = count
         return True
 
     def text_fields(self) -> TextFields | None:
@@ -317,6 +330,13 @@ class PigStorage(LoadFunc, StoreFunc):
         numbers parse with one C call when they are plain ASCII, complex fields parse
         from the text (`piglatin.model.data.cast`)."""
         tf = self.text_fields()
+        if tf is None and self.field_limit is not None:
+            limit, delimiter = self.field_limit, self.delimiter
+
+            def first_fields(v: str) -> tuple:
+                return tuple([f.encode() or None for f in v.split(delimiter, limit)[:limit]])
+
+            return first_fields
         if tf is None:
             return self.parse_line
         picks, width, delim = tf.fields, tf.width, tf.delimiter
