@@ -3,8 +3,8 @@ record through the shuffle, and the reduce side concatenates the parts.
 
 Owns: `JoinFragments` (`join_fragments` decides it from the plan, the same way in the map
 and the reduce tasks), `SideFragment` (what one input's map writes as its row: the text of
-the columns the output keeps, or their msgpack), and `fragment_reducer`, the join's reduce
-side over such parts.
+the columns the output keeps, or their msgpack), and `fragment_reducer` with its batch form
+`fragment_batch`, the join's reduce side over such parts.
 
 When everything after a two-input hash JOIN is plain projections keeping some left columns
 and then some right ones (the `joinlines.side_texts` condition), a joined output record is
