@@ -189,8 +189,10 @@ class EmbeddedMapReduce(JobTrackerClient):
         self.jobtracker.tick()
 
     def shutdown(self) -> None:
+        for tracker in self.trackers:  # every child told first: they all exit at once
+            tracker.shutdown(wait=False)
         for tracker in self.trackers:
-            tracker.shutdown()
+            tracker.wait_stopped()
 
 
 def _readable(conns: list, timeout: float) -> set:

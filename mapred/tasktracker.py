@@ -91,18 +91,24 @@ class _Child:
         self.conn.send_bytes(dumps(message))
 
     def stop(self, kill: bool = False) -> None:
+        self.release(kill)
+        self.reap()
+
+    def release(self, kill: bool = False) -> None:
+        """Tell the child to stop (or kill it) and close the connection, without waiting."""
         if kill:
             self.process.kill()
         else:
             with contextlib.suppress(OSError):
                 self.conn.send_bytes(b"")
-        try:
-            self.conn.close()
-        finally:
+        self.conn.close()
+
+    def reap(self) -> None:
+        """Wait (bounded) for the child to end; one still running after 2 s is killed."""
+        self.process.join(timeout=2)
+        if self.process.is_alive():
+            self.process.kill()
             self.process.join(timeout=2)
-            if self.process.is_alive():
-                self.process.kill()
-                self.process.join(timeout=2)
 
 
 class _Outputs:
@@ -138,6 +144,7 @@ class TaskTracker:
         self.events_every = events_every  # seconds between completion-event calls (0: always)
         self.interval = conf.get_float("mapreduce.jobtracker.heartbeat.interval", 0.1)
         self._children: list[_Child] = []
+        self._stopping: list[_Child] = []  # told to stop by `shutdown`, not yet waited for
         self._attempts: dict[str, _Attempt] = {}
         self._outputs: dict[str, _Outputs] = {}
         self._caches: dict[str, dict[str, str]] = {}  # job -> {link name: local copy}
@@ -212,10 +219,23 @@ class TaskTracker:
         self._forget_finished_jobs()
         return reply
 
-    def shutdown(self) -> None:
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop every child: all are told (a busy one killed) before any is waited for, so
+        they exit together; with ``wait=False`` the waiting is left to `wait_stopped`."""
         for child in self._children:
-            child.stop(kill=child.attempt is not None)
+            try:
+                child.release(kill=child.attempt is not None)
+            except OSError:
+                child.process.kill()
+        self._stopping.extend(self._children)
         self._children.clear()
+        if wait:
+            self.wait_stopped()
+
+    def wait_stopped(self) -> None:
+        stopping, self._stopping = self._stopping, []
+        for child in stopping:
+            child.reap()
 
     # -- launching and killing ---------------------------------------------------------------
     def _launch(self, spec: TaskSpec) -> None:

@@ -162,3 +162,28 @@ def _python(code: str, tmp_path: Path, *args: str) -> subprocess.CompletedProces
     )
     assert done.returncode == 0, done.stderr
     return done
+
+
+SHUTDOWN = """
+import os, time
+from dfs.conf import Configuration
+from mapred.tasktracker import TaskTracker
+trackers = [TaskTracker(f"h{i}", "/r", None, Configuration({}, load_site=False), 2, 1)
+            for i in range(2)]
+for t in trackers:
+    t.warm_up()  # three idle children each
+for t in trackers:
+    t.shutdown(wait=False)
+for t in trackers:
+    t.wait_stopped()
+try:
+    os.waitpid(-1, os.WNOHANG)
+except ChildProcessError:
+    print("all reaped")
+trackers[0].shutdown()  # again: nothing left to stop
+"""
+
+
+def test_shutdown_tells_every_child_then_reaps_them_all(tmp_path: Path) -> None:
+    """Two trackers' six idle children all end and are waited for (no zombie left)."""
+    assert _python(SHUTDOWN, tmp_path).stdout.strip() == "all reaped"
