@@ -152,7 +152,9 @@ def frozen_dataclass(cls: T | None = None, /, *, slots: bool = True) -> Any:
 
 
 # ------------------------------------------------------------------ the fast path
-_OWN_REFUSED = ("__init__", "__setattr__", "__delattr__", "__slots__", "__getstate__")
+_OWN_REFUSED = frozenset(
+    ("__init__", "__setattr__", "__delattr__", "__slots__", "__getstate__", "__setstate__")
+)
 
 
 def _fast_fields(cls: type, flags: _Flags) -> tuple[dict[str, Field], list[Field], Any] | None:
@@ -161,7 +163,7 @@ def _fast_fields(cls: type, flags: _Flags) -> tuple[dict[str, Field], list[Field
     if sys.version_info[:2] != (3, 11) or type(cls) is not type:
         return None
     own = vars(cls)
-    if any(name in own for name in _OWN_REFUSED) or "__setstate__" in own:
+    if not _OWN_REFUSED.isdisjoint(own):
         return None
     bases = cls.__mro__[1:-1]
     if any(base not in _FAST or base.__dataclass_params__.frozen != flags.frozen for base in bases):
