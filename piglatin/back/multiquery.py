@@ -19,6 +19,7 @@ for the branch's own job), running jobs or printing (launcher.py).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain, repeat
 from operator import itemgetter
@@ -29,6 +30,7 @@ from mapred.api import Context, Job
 from piglatin.back import runtime as RT
 from piglatin.back.jobstats import PIG_FEATURES, job_aliases, job_features
 from piglatin.back.mrcompiler import JobSpec, MRJob
+from piglatin.back.splittree import generate_split_tree, same_text
 from piglatin.model.frozen import frozen_dataclass
 from piglatin.plan import logical as L
 
@@ -223,6 +225,8 @@ class _Running:
         self.batch = getattr(job, "map0_batch", None)
         self.single = getattr(job, "map0", None)
         self.fields = job.split_batch(0) if isinstance(job, RT.PigJob) else None
+        self.code = job.split_branch(0) if isinstance(job, RT.PigJob) else None
+        self.parsed = job.split_parsed(0) if isinstance(job, RT.PigJob) else None
 
     def mapped(self, values: list, split: dict[str, list]) -> list:
         """The branch's map output for a batch of input values; `split`: the batch's lines
@@ -254,6 +258,8 @@ class MultiQueryJob(Job):
         self.branches = [
             _Running(i, Branch.from_wire(w), ctx) for i, w in enumerate(ctx.conf.get(BRANCHES))
         ]
+        self.tree, others = _split_tree(self.branches)
+        self.parsing, self.others = _parsed_once(others)
         self.map0_batch = self._map_batch
         self.map0 = lambda key, value: self._map_batch(None, [value])
         mapping = ctx.split is not None
@@ -263,16 +269,35 @@ class MultiQueryJob(Job):
 
     def _map_batch(self, keys: Any, values: list) -> list:
         out: list = []
+        if self.tree is not None:
+            run, fused = self.tree
+            for b, pairs in zip(fused, run(None, values)):
+                if b.code.post is not None:
+                    pairs = b.code.post(pairs)
+                if pairs:
+                    self._emit(b, pairs, out)
+        if self.parsing is not None:
+            parse, group = self.parsing
+            rows = list(map(parse, values))
+            for b in group:
+                run = b.parsed.run
+                pairs = [o for t in rows for o in (run(t) or ())]
+                if b.parsed.post is not None:
+                    pairs = b.parsed.post(pairs)
+                if pairs:
+                    self._emit(b, pairs, out)
         split: dict[str, list] = {}
-        for b in self.branches:
+        for b in self.others:
             pairs = b.mapped(values, split)
-            if not pairs:
-                continue
-            if b.reduces:
-                out.extend(b.tagged(pairs))
-            else:  # map-only: straight into its output
-                self.context.output(b.name).write_pairs(pairs)
+            if pairs:
+                self._emit(b, pairs, out)
         return out
+
+    def _emit(self, b: _Running, pairs: list, out: list) -> None:
+        if b.reduces:
+            out.extend(b.tagged(pairs))
+        else:  # map-only: straight into its output
+            self.context.output(b.name).write_pairs(pairs)
 
     def reduce(self, key: bytes, values: Iterable[Any]) -> None:
         b = self.branches[key[0]]
@@ -281,6 +306,22 @@ class MultiQueryJob(Job):
             b.pending.extend(out)
             if len(b.pending) >= _FLUSH:
                 self._write(b)
+
+    def reduce_batch(self, groups: list) -> None:
+        """Whole groups at once (mapred's ``reduce_batch``): each branch's run of the batch
+        (keys sort by branch number first) goes to the branch's own batch form, its keys
+        without their prefix."""
+        start, n = 0, len(groups)
+        while start < n:
+            index = groups[start][0][0]
+            end = n if index == 255 else bisect_left(groups, bytes([index + 1]), start, key=_first)
+            b = self.branches[index]
+            out = b.job.reduce_batch([(k[1:], vs) for k, vs in groups[start:end]])
+            if out:
+                b.pending.extend(out)
+                if len(b.pending) >= _FLUSH:
+                    self._write(b)
+            start = end
 
     def _write(self, b: _Running) -> None:
         self.context.output(b.name).write_pairs(b.pending)
@@ -311,6 +352,29 @@ class MultiQueryCombineJob(MultiQueryJob):
         if b.combine is None:
             return [(key, v) for v in values]
         return list(b.tagged(list(b.combine(key[1:], values))))
+
+
+def _split_tree(branches: list[_Running]) -> tuple[tuple | None, list[_Running]]:
+    """((the SPLIT tree's generated batch function, the branches it runs), the branches that
+    run on their own): the branches whose generated code reads the first such branch's
+    text the same way run in one function (`splittree`) when there are two or more."""
+    coded = [b for b in branches if b.code is not None]
+    fused = [b for b in coded if same_text(b.code.source, coded[0].code.source)] if coded else []
+    if len(fused) < 2:
+        return None, branches
+    run = generate_split_tree("multiquery_map", [b.code for b in fused]).function()
+    return (run, fused), [b for b in branches if b not in fused]
+
+
+def _parsed_once(branches: list[_Running]) -> tuple[tuple | None, list[_Running]]:
+    """((the parse, the branches that share it), the branches that parse on their own): the
+    branches without generated code that parse the first such branch's input the same way
+    (as Pig's FOREACH before the SPLIT: each line parsed, each bad field warned, once)."""
+    parsing = [b for b in branches if b.parsed is not None]
+    same = [b for b in parsing if b.parsed.source == parsing[0].parsed.source] if parsing else []
+    if len(same) < 2:
+        return None, branches
+    return (same[0].parsed.parse, same), [b for b in branches if b not in same]
 
 
 def job_class(merged: MergedJob) -> type:

@@ -36,6 +36,7 @@ from piglatin.back.mrcompiler import JobSpec, MRJob
 from piglatin.back.physical import Compiler, WordCount, chain_functions, per_row
 from piglatin.back.reducebatch import BatchReduce
 from piglatin.back.sources import input_format_of, loader_for
+from piglatin.back.splittree import ParsedBranch, SplitBranch
 from piglatin.back.storage import (
     BinStorage,
     PigStorage,
@@ -269,6 +270,31 @@ def generate_map_code(
     )
 
 
+def split_branch(
+    source: L.LogicalOperator,
+    reader: Reader,
+    chain: list[tuple[L.LogicalOperator, int]],
+    stages: list,
+    tail: Callable[[tuple], Any],
+    compiler: Compiler,
+    sides: dict[str, ReplicatedTable | MergeRuns],
+    keyed: Any,
+) -> SplitBranch | None:
+    """A map input's pipeline as `generate_map_code` generates it, for a SPLIT tree's code;
+    None for one with map-side joins (their tables belong to its own code)."""
+    width = reader.width if reader.width is not None else _width_of(source)
+    if sides or reader.text is None or width is None:
+        return None
+
+    def rest_from(i: int) -> Callable[[tuple], Any]:
+        return chain_functions(stages[i:], tail)
+
+    record = CG.RecordSource(width, reader.text, reader.parse, reader.one_field)
+    return SplitBranch(
+        record, tuple(chain), compiler, tuple(stages), per_row(tail), rest_from, keyed
+    )
+
+
 def _empty_side(plan: L.LogicalPlan, op: L.LOJoin) -> ReplicatedTable | MergeRuns:
     """A map-side join's right input without rows, as EXPLAIN's generated code sees it."""
     pad = (None,) * side_width(plan, op)
@@ -365,6 +391,8 @@ class PigJob(Job):
         self.sides: dict[str, ReplicatedTable | MergeRuns] = {}
         self._flushes: list[Callable[[], Any]] = []
         self._split_batches: dict[int, CG.SplitBatch] = {}  # with SPLIT_ONCE, by input
+        self._split_branches: dict[int, SplitBranch] = {}  # with SPLIT_ONCE, by input
+        self._split_parsed: dict[int, ParsedBranch] = {}  # with SPLIT_ONCE, without codegen
         self._key_groups: KeyGroups | None = None  # the map task's, when it groups by key
         self._ready = True
 
@@ -408,6 +436,12 @@ class PigJob(Job):
             if fields is not None:
                 grouped = _grouped(fields.run, groups)
                 self._split_batches[index] = CG.SplitBatch(fields.delimiter, grouped)
+            branch = self._split_branches.get(index)
+            if branch is not None:
+                self._split_branches[index] = replace(branch, post=groups.add)
+            parsed = self._split_parsed.get(index)
+            if parsed is not None:
+                self._split_parsed[index] = replace(parsed, post=groups.add)
         if spec.kind == "sample":  # only every step-th record is read past its split
             run, batch = _sampled(run, batch, R.sample_step(conf))
         if spec.kind == "order" and spec.top:  # a limited sort (`topn.TopRecords`)
@@ -423,6 +457,16 @@ class PigJob(Job):
         """Map input `index`'s batch function over lines already split, when the job was
         set up with ``pig.exec.splitOnce`` and the input is PigStorage text; else None."""
         return self._split_batches.get(index)
+
+    def split_branch(self, index: int) -> SplitBranch | None:
+        """Map input `index`'s pipeline as a branch of a SPLIT tree's generated code
+        (`splittree`), under the same conditions as `split_batch`; else None."""
+        return self._split_branches.get(index)
+
+    def split_parsed(self, index: int) -> ParsedBranch | None:
+        """Map input `index`'s closures over parsed records, when the job was set up with
+        ``pig.exec.splitOnce`` and runs them without generated code; else None."""
+        return self._split_parsed.get(index)
 
     def add_flush(self, flush: Callable[[], Any]) -> None:
         """A map-side stage's end-of-task output (partial aggregates, index entries): what
@@ -469,6 +513,10 @@ class PigJob(Job):
                 carried = R.text_pass_through(self.plan, self.spec, self.compiler, self.store_line)
             args = (chain, stages, tail, self.compiler, self.sides, keyed, carried)
             code = generate_map_code(index, source, reader, *args, presplit=presplit)
+            if code is not None and presplit:
+                branch = split_branch(source, reader, chain, stages, tail, *args[3:6])
+                if branch is not None:
+                    self._split_branches[index] = branch
         if code is not None:
             batch = code.function()
             if presplit:  # the generated code reads split lines; `split_batch` gives it so
@@ -481,6 +529,9 @@ class PigJob(Job):
             return (lambda key, value: batch(None, (value,))), batch
         if reader.one_field:
             return (lambda key, value: run((value,))), None
+        if self.context.conf.get_bool(SPLIT_ONCE, False):  # the merged map may parse once
+            projected = projection if reader.pushed else None
+            self._split_parsed[index] = ParsedBranch((source.op_id, projected), parse, run)
         return (lambda key, value: run(parse(value))), None
 
     def right_parser(self, source: L.LogicalOperator, chain: list) -> Callable[[Any], list]:
