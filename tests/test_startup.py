@@ -22,8 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 CACHE = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
 # fsspec and what it brings; the process executor's multiprocessing (an inline cluster starts no
 # child); the site-file parser (no *-site.xml here); the remote shuffle's thread pool; the
-# "Did you mean" matcher (errors only); the `regex` package Lark would take (front/larklib.py)
+# "Did you mean" matcher (errors only); Lark itself, and the `regex` package it would take (a
+# session parses with the cached tables: front/lalr.py; Lark only builds them, front/larklib.py)
 WATCHED = (
+    "lark",
     "regex",
     "fsspec",
     "asyncio",
@@ -50,6 +52,17 @@ def run_probe(code: str, cwd: Path) -> tuple[list[str], str]:
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1]), done.stderr
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _parser_tables() -> None:
+    """The parser's tables in the cache the probes use (Lark builds them on a cold cache)."""
+    subprocess.run(
+        [sys.executable, "-c", "from piglatin.front.parser import _tables; _tables()"],
+        timeout=120,
+        check=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT), XDG_CACHE_HOME=CACHE),
+    )
 
 
 def pig_code(*args: str) -> str:
