@@ -1,11 +1,12 @@
 """Lark, the parser library, imported without its optional accelerator ``regex``.
 
-Owns: importing `lark` for the front end, and the names of it the front end uses (parser.py,
-lexer.py and grammarcache.py import them from here, so this module is the first to import it).
+Owns: importing `lark` for the front end, and the names of it the front end uses. Only
+grammarcache.py imports it, and only to build the LALR tables when its cache has none (a
+session parses with lalr.py); tests import Lark from here or directly to compare.
 Must not touch: anything Lark does.
 
 Why: when the third-party ``regex`` module is installed (another tool's dependency here), Lark
-imports it at start-up, about 10 ms of every `pig` command, and uses it only to measure the
+imports it at start-up, about 10 ms, and uses it only to measure the
 width of a pattern that Python's own ``re`` cannot parse (a Unicode category ``\\p{...}``) or
 for ``Lark(regex=True)``. The grammar has neither: its terminals are compiled with ``re``
 (lexer.py), and the widths of patterns ``re`` parses are read the same way either way. So
