@@ -93,18 +93,44 @@ def _shared(op: L.LogicalOperator, closure: Any) -> bool:
     return isinstance(op, L.LOForEach) and not op.nested and not any(g.flatten for g in op.generate)
 
 
-def _common_prefix(branches: Sequence[SplitBranch]) -> int:
-    """How many leading operators every branch has in common (same op, same slot)."""
-    n = 0
-    first = branches[0]
-    while n < len(first.ops) and _shared(first.ops[n][0], first.closures[n]):
-        op_id, slot = first.ops[n][0].op_id, first.ops[n][1]
-        if not all(
-            n < len(b.ops) and b.ops[n][0].op_id == op_id and b.ops[n][1] == slot for b in branches
-        ):
-            break
-        n += 1
-    return n
+def _next_op(b: SplitBranch, start: int) -> tuple | None:
+    """What branch `b` does next, if another branch may do it with it (`_shared`)."""
+    if start < len(b.ops) and _shared(b.ops[start][0], b.closures[start]):
+        return (b.ops[start][0].op_id, b.ops[start][1])
+    return None
+
+
+def _parts(members: list, start: int) -> list[tuple[tuple | None, list]]:
+    """`members` ((number, branch) pairs) by the operator each does next, in order of first
+    appearance; the ones that do nothing another may share each alone (key None)."""
+    parts: list[tuple[tuple | None, list]] = []
+    where: dict[tuple, list] = {}
+    for m in members:
+        key = _next_op(m[1], start)
+        if key is None:
+            parts.append((None, [m]))
+        elif key in where:
+            where[key].append(m)
+        else:
+            where[key] = [m]
+            parts.append((key, where[key]))
+    return parts
+
+
+def _breaks(lines: list[str], start: int) -> None:
+    """Make the block under ``while True:`` at `lines[start]` leave itself: each
+    ``continue`` of it (not of a loop inside it) becomes ``break``."""
+    loops: list[int] = []  # the indents of the loops the line is in
+    for k in range(start + 1, len(lines)):
+        line = lines[k]
+        text = line.lstrip()
+        indent = len(line) - len(text)
+        while loops and loops[-1] >= indent:
+            loops.pop()
+        if text == "continue" and not loops:
+            lines[k] = line[:indent] + "break"
+        elif text.startswith(("for ", "while ")):
+            loops.append(indent)
 
 
 class _TreeGenerator(CG._Generator):  # noqa: SLF001 - codegen's own generator, reused
@@ -123,33 +149,61 @@ class _TreeGenerator(CG._Generator):  # noqa: SLF001 - codegen's own generator, 
         first = branches[0]
         source = CG.RecordSource(first.source.width, first.source.text)  # split here, once
         self.comp = first.compiler
-        head: list[str] = [f"def {name}(_keys, _values):"]
+        self.before: list[str] = [f"def {name}(_keys, _values):"]
+        self.after: list[str] = []
         self.emit(1, "for _v in _values:")
         cols = self.source(source, first.rest_from(0))
-        depth, shared = 2, _common_prefix(branches)
-        for i in range(shared):
-            step = self.step(
-                first.ops[i][0], first.closures[i], cols, depth, first.rest_from(i + 1)
-            )
-            if step is None:  # not inline after all: each branch from here
-                shared = i
-                break
-            cols, depth = step
-        one = self.const("one", (None,))
-        tail: list[str] = []
-        for i, b in enumerate(branches):
-            before, body, after = self.branch(b, shared, cols)
-            head += [_renamed(line, i) for line in before]
-            self.emit(depth, f"for _b in {one}:  # branch {i}")
-            indent = "    " * (depth - 1)  # the branch's body was written at depth 2
-            self.lines += [indent + _renamed(line, i) for line in body]
-            tail += [_renamed(line, i) for line in after]
-        self.lines = head + self.lines + tail
-        shift = len(head)  # the conversions' lines moved down by the branches' locals
+        self.group(list(enumerate(branches)), 0, cols, 2, True)
+        self.lines = self.before + self.lines + self.after
+        shift = len(self.before)  # the conversions' lines moved down by the branches' locals
         self.conversions = [(c, start + shift, end + shift) for c, start, end in self.conversions]
         self.emit(1, f"return [{', '.join(f'_out{i}' for i in range(len(branches)))}]")
         self.drop_unused_conversions()
         return CG.Pipeline(name, "\n".join(self.lines) + "\n", self.ns, ())
+
+    def group(self, members: list, start: int, cols: list[str], depth: int, top: bool) -> None:
+        """The code of `members` ((number, branch) pairs that did ops[:start] together, into
+        `cols`): an operator several of them do next runs once for them, in a block they
+        leave together (``while True``: a dropped row breaks out); at the top of the loop
+        (`top`), one all of them do next runs at the loop's level (a dropped row: the next)."""
+        for key, part in _parts(members, start):
+            b = part[0][1]
+            if key is None or len(part) < 2:
+                for i, one in part:
+                    self.single(i, one, start, cols, depth)
+                continue
+            op, closure, rest = b.ops[start][0], b.closures[start], b.rest_from(start + 1)
+            if closure is None:  # the identity (a SPLIT itself): nothing to run
+                self.group(part, start + 1, cols, depth, top and len(part) == len(members))
+                continue
+            if top and len(part) == len(members):
+                step = self.step(op, closure, cols, depth, rest)
+                if step is not None:
+                    self.group(part, start + 1, step[0], step[1], True)
+                    continue
+            block = len(self.lines)
+            self.emit(depth, f"while True:  # {op.alias or op.op_id}")
+            step = self.step(op, closure, cols, depth + 1, rest)
+            if step is None:
+                del self.lines[block:]
+                for i, one in part:
+                    self.single(i, one, start, cols, depth)
+                continue
+            self.group(part, start + 1, step[0], step[1], False)
+            self.emit(depth + 1, "break")
+            _breaks(self.lines, block)
+
+    def single(self, i: int, b: SplitBranch, start: int, cols: list[str], depth: int) -> None:
+        """Branch `i`'s code from its op `start`, in a block of its own."""
+        before, body, after = self.branch(b, start, cols)
+        self.before += [_renamed(line, i) for line in before]
+        self.after += [_renamed(line, i) for line in after]
+        block = len(self.lines)
+        self.emit(depth, f"while True:  # branch {i}")
+        indent = "    " * (depth - 1)  # the branch's body was written at depth 2
+        self.lines += [indent + _renamed(line, i) for line in body]
+        self.emit(depth + 1, "break")
+        _breaks(self.lines, block)
 
     def branch(
         self, b: SplitBranch, start: int, cols: list[str]

@@ -146,3 +146,58 @@ def test_split_tree_stores_and_warnings_are_pigs(codegen, rows, d, alpha, aleph,
         read = ALL
     n = warnings(rows, read)
     assert warned == ({"FIELD_DISCARDED_TYPE_CONVERSION_FAILED": n} if n else {})
+
+
+OVERLAP = """
+A = LOAD 'in' AS (k:chararray, n:int);
+B = FILTER A BY k IS NOT NULL;
+C = FOREACH B GENERATE k, n * 2 AS m;
+SPLIT C INTO big IF m > 10, mid IF m > 4, rest OTHERWISE;
+STORE big INTO 'big';
+D = DISTINCT mid;
+STORE D INTO 'mid';
+G = GROUP rest BY k;
+H = FOREACH G GENERATE group, COUNT(rest);
+STORE H INTO 'rest';
+"""
+
+
+@pytest.mark.parametrize("codegen", ["true", "false"])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from(["a", "b", None]), st.sampled_from(["1", "3", "6", "x"])),
+        max_size=30,
+    )
+)
+def test_shared_filter_and_foreach_before_overlapping_split(codegen, rows):
+    """A FILTER and a FOREACH every branch starts with run once per row (a bad n warns once);
+    a row may go to two branches (m > 10 and m > 4); a map-only, a DISTINCT and a GROUP
+    branch. Rows with a bad n have a null m: no condition holds, so OTHERWISE takes them."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp)
+        (path / "in").mkdir()
+        text = "".join(f"{'' if k is None else k}\t{n}\n" for k, n in rows)
+        (path / "in" / "part-0").write_text(text)
+        props = {"pig.codegen": codegen}
+        with PigServer("local", cwd=path, out=io.StringIO(), properties=props) as pig:
+            pig.register_script(OVERLAP)
+            stats = list(pig.stats)
+        out = {}
+        for name in ("big", "mid", "rest"):
+            lines: list[str] = []
+            for part in sorted((path / name).glob("part-*")):
+                lines += part.read_text().splitlines()
+            out[name] = sorted(lines)
+    kept = [(k, None if n == "x" else int(n) * 2) for k, n in rows if k is not None]
+    big = sorted(f"{k}\t{m}" for k, m in kept if m is not None and m > 10)
+    mid = sorted({f"{k}\t{m}" for k, m in kept if m is not None and m > 4})
+    counts: dict = {}
+    for k, m in kept:
+        if m is None or m <= 4:
+            counts[k] = counts.get(k, 0) + 1
+    assert out == {"big": big, "mid": mid, "rest": sorted(f"{k}\t{c}" for k, c in counts.items())}
+    assert len(stats) == 1
+    bad = sum(1 for _k, n in rows if n == "x")  # converted after the LOAD, before the FILTER
+    warned = stats[0]["counters"].to_dict().get("org.apache.pig.PigWarning", {})
+    assert warned == ({"FIELD_DISCARDED_TYPE_CONVERSION_FAILED": bad} if bad else {})
