@@ -239,14 +239,18 @@ def test_odd_fields_are_not_taken() -> None:
             "1.234567890123456",
             "0.5 ",
         ],
-        4: ["[a#1,a#2]", "[#1]", "[a]", " [a#1]", "[a#1] ", "[a#[b#1]]", "[a#1,]", "[,a#1]"],
-        5: ["{([a#1,a#2])}", "{([a#1]),}", "{(1)}", "{ ([a#1])}", "{([a#1]),([b#1,c#2,b#3])}"],
+        4: ["[a#1,a#2]", "[#1]", "[a]", " [a#1]", "[a#1] ", "[a#[b#1]]", "[a#1,]", "[,a#1]"]
+        + ["[a#1,,b#2]", "[a#1,b#2,a#3]", "[a#1,b#2,b#3]", "[ab#1,a#2,ab#3]", "[a#1,b]"],
+        5: ["{([a#1,a#2])}", "{([a#1]),}", "{(1)}", "{ ([a#1])}", "{([a#1]),([b#1,c#2,b#3])}"]
+        + ["{([a#1])([b#1])}", "{([a#1]),x}", "{,([a#1])}", "{([a#1]),,([b#1])}", "{([a#1],)}"],
     }
     for column, texts in odd.items():
         for text in texts:
             fields = list(base)
             fields[column] = text
             assert PATTERN.fullmatch("\t".join(fields)) is None, text
+    for column, text in [(4, "[ab#1,a#2,b#3]"), (5, "{([a#1]),([]),([a#1,b#2])}"), (5, "{}")]:
+        assert PATTERN.fullmatch("\t".join(base[:column] + [text] + base[column + 1 :])), text
     assert PATTERN.fullmatch("\t".join(base[:-1])) is None  # a field short
     assert PATTERN.fullmatch("\t".join(base + [""])) is None  # a field over
 
