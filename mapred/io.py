@@ -312,6 +312,19 @@ class RecordFileInputFormat(InputFormat):
                 yield record
             self.bytes_read = reader.bytes_read
 
+    def read_batches(
+        self, split: InputSplit, conf: Configuration, size: int = 0
+    ) -> Iterator[tuple[Iterable[Any], list[Any]]]:
+        """(keys, values) per block of the file, each unpacked in one pass."""
+        self.bytes_read = 0
+        fs, path = url_to_fs(split.url)
+        with fs.open(path, "rb") as f:
+            reader = RecordFileReader(f, split.start, split.end, name=split.url)
+            for keys, values in reader.batches():
+                self.bytes_read = reader.bytes_read
+                yield keys, values
+            self.bytes_read = reader.bytes_read
+
 
 # --- the line reader --------------------------------------------------------------------------
 def line_chunks(f: BinaryIO, start: int, end: int, chunk: int) -> Iterator[tuple[int, bytes]]:

@@ -278,6 +278,18 @@ class RecordFileReader:
         self.bytes_read = 0
 
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        for records in self._blocks():
+            yield from zip(records, records)
+
+    def batches(self) -> Iterator[tuple[list[Any], list[Any]]]:
+        """(keys, values) of each block, unpacked in one C-level pass."""
+        for records in self._blocks():
+            items = list(records)
+            yield items[0::2], items[1::2]
+
+    def _blocks(self) -> Iterator[Iterator[Any]]:
+        """Each block's unpacked items (a key, its value, the next key, ...), in order;
+        `bytes_read` counts a block once it is handed over."""
         f = self._f
         sync = read_header(f, self._name)
         end = self._end if self._end is not None else _file_size(f)
@@ -293,9 +305,8 @@ class RecordFileReader:
                 raise RecordFileError(f"{self._name}: block at offset {pos} is truncated")
             unpacker = new_unpacker()
             unpacker.feed(payload)
-            it = iter(unpacker)
             self.bytes_read += BLOCK_OVERHEAD + nbytes
-            yield from zip(it, it)
+            yield iter(unpacker)
             pos += BLOCK_OVERHEAD + nbytes
 
     def _check_block(self, head: bytes, sync: bytes, pos: int) -> tuple[int, int]:

@@ -45,6 +45,7 @@ from piglatin.back.storage import (
     get_storer,
     pack_value,
     unpack_value,
+    unpacker,
 )
 from piglatin.back.topn import TopRecords
 from piglatin.errors import PigError
@@ -186,8 +187,8 @@ def make_reader(
     intermediate output); the loader is asked to give only the `projection` columns when one
     is given (Pig's projection push-down), or without a schema only the first `limit` fields
     (`fields_read`). `path`: the file read (-tagFile/-tagPath)."""
-    if not isinstance(source, L.LOLoad):
-        return Reader(unpack_value, False)
+    if not isinstance(source, L.LOLoad):  # no Python frame per record: `unpacker`
+        return Reader(unpacker(), False)
     loader = loader_for(source)
     if getattr(loader, "tag", None) is not None:
         loader.set_source(path)

@@ -217,3 +217,36 @@ def test_write_many_across_batches_and_blocks():
     for start in range(0, len(data), 7777):
         found.extend(RecordFileReader(io.BytesIO(data), start, start + 7777))
     assert found == recs
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(recs=records, block_bytes=st.integers(1, 300), split_size=st.integers(1, 400))
+def test_batches_are_the_records_per_block(recs, block_bytes, split_size):
+    """`RecordFileReader.batches`: each block's keys and values, together every record once."""
+    data = write_file(recs, block_bytes)
+    keys, values = [], []
+    for start in range(0, len(data), split_size):
+        for ks, vs in RecordFileReader(io.BytesIO(data), start, start + split_size).batches():
+            assert len(ks) == len(vs) > 0
+            keys += ks
+            values += vs
+    assert typed(list(zip(keys, values))) == typed([tuple(r) for r in recs])
+
+
+def test_input_format_batches_are_its_records_with_the_same_progress():
+    path = f"/t{uuid.uuid4().hex}/r.bin"
+    recs = [((i % 7, "k"), {"n": i}) for i in range(3000)]
+    with MEM.open(path, "wb") as f, RecordFileWriter(f, block_bytes=700) as writer:
+        for r in recs:
+            writer.write(*r)
+    conf = Configuration({"mapreduce.input.fileinputformat.split.maxsize": 2000}, load_site=False)
+    fmt = RecordFileInputFormat()
+    found, total = [], 0
+    for split in fmt.get_splits(["memory://" + path], conf):
+        for keys, values in fmt.read_batches(split, conf):
+            assert 0 < fmt.bytes_read <= split.length + 700
+            found += zip(keys, values)
+        total += fmt.bytes_read
+    assert found == recs
+    assert total == MEM.size(path) - HEADER_SIZE
+    MEM.rm(path.rsplit("/", 1)[0], recursive=True)
