@@ -4,10 +4,15 @@ Owns: which compiled jobs of a batch of STOREs merge (`merge_jobs`: jobs reading
 directly, GROUP/DISTINCT or map-only, whose LOADs name the same location, loader and schema),
 what the merged job carries (`Branch`: each job's own spec and the named output it writes), and
 the merged job a worker runs (`MultiQueryJob`, Pig's PODemux/POMultiQueryPackage): its map
-reads each record once and runs every branch's map pipeline on it; a branch with a reduce side
+reads each record once and runs every branch's map pipeline on it (the branches whose
+generated code reads the same PigStorage text: ONE generated function for the SPLIT tree,
+`splittree`, each field converted once; without codegen, branches parsing the LOAD the same
+way share one parse), as Pig converts once in the FOREACH before its SPLIT; a branch with a
+reduce side
 prefixes its keys with its branch number (one byte), so the sort and the hash partitioner keep
 branches apart and the reduce hands each key group to its branch's reducer, which writes into
-the branch's own output; a map-only branch writes into its output from the map. Branches with
+the branch's own output (a batch of whole groups at once: each branch's run of the batch goes
+to its job's ``reduce_batch``); a map-only branch writes into its output from the map. Branches with
 a combiner combine their own keys. Each branch's output is a named output of the job
 (`mapred.output.NamedOutput`: the STORE's location, or an intermediate file a later job of the
 branch reads), all published by the job's commit or none. Must not touch: job boundaries of a
