@@ -131,12 +131,18 @@ def test_read_records_by_url_and_by_filesystem():
     MEM.rm(path.rsplit("/", 1)[0], recursive=True)
 
 
-def test_input_format_reads_record_files_in_splits():
+def _record_file_in_memory() -> tuple[str, list[tuple]]:
+    """A record file of 3000 records in small blocks on the memory filesystem."""
     path = f"/t{uuid.uuid4().hex}/r.bin"
     recs = [((i % 7, "k"), {"n": i}) for i in range(3000)]
     with MEM.open(path, "wb") as f, RecordFileWriter(f, block_bytes=700) as writer:
         for r in recs:
             writer.write(*r)
+    return path, recs
+
+
+def test_input_format_reads_record_files_in_splits():
+    path, recs = _record_file_in_memory()
     conf = Configuration({"mapreduce.input.fileinputformat.split.maxsize": 2000}, load_site=False)
     fmt = RecordFileInputFormat()
     splits = fmt.get_splits(["memory://" + path], conf)
@@ -234,11 +240,7 @@ def test_batches_are_the_records_per_block(recs, block_bytes, split_size):
 
 
 def test_input_format_batches_are_its_records_with_the_same_progress():
-    path = f"/t{uuid.uuid4().hex}/r.bin"
-    recs = [((i % 7, "k"), {"n": i}) for i in range(3000)]
-    with MEM.open(path, "wb") as f, RecordFileWriter(f, block_bytes=700) as writer:
-        for r in recs:
-            writer.write(*r)
+    path, recs = _record_file_in_memory()
     conf = Configuration({"mapreduce.input.fileinputformat.split.maxsize": 2000}, load_site=False)
     fmt = RecordFileInputFormat()
     found, total = [], 0
