@@ -367,7 +367,10 @@ def _split_tree(branches: list[_Running]) -> tuple[tuple | None, list[_Running]]
     fused = [b for b in coded if same_text(b.code.source, coded[0].code.source)] if coded else []
     if len(fused) < 2:
         return None, branches
-    run = generate_split_tree("multiquery_map", [b.code for b in fused]).function()
+    try:
+        run = generate_split_tree("multiquery_map", [b.code for b in fused]).function()
+    except ValueError:  # a branch's code the tree cannot place: each runs its own
+        return None, branches
     return (run, fused), [b for b in branches if b not in fused]
 
 

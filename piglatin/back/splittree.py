@@ -1,24 +1,27 @@
 """Generated map code for a SPLIT tree: the branches of a merged multi-query job in ONE function.
 
 Owns: `SplitBranch` (what a branch's Pig job gives for it: its chain, closures, tail and the
-tail's inline form) and `generate_split_tree`, which writes one batch function over the input
-lines of every branch that reads the same PigStorage text the same way: each line is split
-once and each field any branch reads is converted once, before the branches (Pig converts in
-the FOREACH before its SPLIT, so a bad field warns once however many branches read it); the
-operators every branch starts with (FILTERs, SPLIT conditions, FOREACHes without FLATTEN) run
-once; then each branch's remaining operators and its tail, inline, each writing into its own
-output list. The function returns those lists, in branch order.
+tail's inline form), `ParsedBranch` (the same without generated code: its parse and closures)
+and `generate_split_tree`, which writes one batch function over the input lines of every
+branch that reads the same PigStorage text the same way: each line is split once and each
+field any branch reads is converted once, before the branches (Pig converts in the FOREACH
+before its SPLIT, so a bad field warns once however many branches read it); an operator
+several branches do next (a SPLIT condition, a FILTER, a FOREACH without FLATTEN) runs once
+for them, nested as the script's SPLITs are; then each branch's remaining operators and its
+tail, inline, each writing into its own output list. The function returns those lists, in
+branch order.
 
-The code of a branch is what `codegen` writes for the branch's own pipeline: this module drives
-codegen's generator (its steps, tails and conversions) and only arranges the branches, each
-inside a one-pass ``for`` so that a row a branch drops (``continue``) goes on to the next
-branch. Must not touch: what a step or a tail generates (codegen.py), job wiring (runtime.py,
-multiquery.py).
+The code of a branch is what `codegen` writes for the branch's own pipeline (its `pipeline`,
+over the columns the shared part made): this module only arranges the branches, each in a
+``while True`` block that a row it drops leaves (codegen's ``continue`` of the branch made
+``break``), so the row goes on to the next branch. Must not touch: what a step or a tail
+generates (codegen.py), job wiring (runtime.py, multiquery.py).
 """
 
 from __future__ import annotations
 
 import io
+import re
 import tokenize
 from collections.abc import Callable, Sequence
 from dataclasses import field
@@ -127,8 +130,11 @@ def _breaks(lines: list[str], start: int) -> None:
         indent = len(line) - len(text)
         while loops and loops[-1] >= indent:
             loops.pop()
-        if text == "continue" and not loops:
+        statement = text.split("#", 1)[0].strip()
+        if statement == "continue" and not loops:
             lines[k] = line[:indent] + "break"
+        elif not loops and re.search(r"\bcontinue\b", statement):  # e.g. `if x: continue`
+            raise ValueError(f"a continue the split tree cannot place: {text!r}")
         elif text.startswith(("for ", "while ")):
             loops.append(indent)
 
@@ -255,5 +261,7 @@ def _renamed(line: str, branch: int) -> str:
 
 def generate_split_tree(name: str, branches: Sequence[SplitBranch]) -> CG.Pipeline:
     """One batch function over input lines for `branches` (all reading the same text, as
-    `same_text` says): (keys, lines) -> [branch 0's map output, branch 1's, ...]."""
+    `same_text` says): (keys, lines) -> [branch 0's map output, branch 1's, ...]. ValueError
+    when codegen wrote a branch in a shape the tree cannot place (the caller then runs the
+    branches' own functions)."""
     return _TreeGenerator(None).tree(name, branches)

@@ -201,3 +201,33 @@ def test_shared_filter_and_foreach_before_overlapping_split(codegen, rows):
     bad = sum(1 for _k, n in rows if n == "x")  # converted after the LOAD, before the FILTER
     warned = stats[0]["counters"].to_dict().get("org.apache.pig.PigWarning", {})
     assert warned == ({"FIELD_DISCARDED_TYPE_CONVERSION_FAILED": bad} if bad else {})
+
+
+def test_a_branch_block_leaves_by_break_but_its_own_loops_keep_continue():
+    """A branch's ``continue`` (drop the row) becomes ``break`` (leave the branch's block),
+    except inside a loop of the branch's own (a FLATTEN); one the tree cannot place (on the
+    line of an ``if``) is refused, so the merged job runs the branches' own functions."""
+    from piglatin.back.splittree import _breaks
+
+    lines = [
+        "        while True:  # branch 0",
+        "            if (c2 is None) is not True:",
+        "                continue",
+        "            for _r in c3:",
+        "                if _r is None:",
+        "                    continue",
+        "                _out.append(_r)",
+        "            continue  # a comment",
+        "        x = 1",
+    ]
+    _breaks(lines, 0)
+    assert [line.strip() for line in lines[2:8]] == [
+        "break",
+        "for _r in c3:",
+        "if _r is None:",
+        "continue",
+        "_out.append(_r)",
+        "break",
+    ]
+    with pytest.raises(ValueError):
+        _breaks(["    while True:", "        if x: continue"], 0)
