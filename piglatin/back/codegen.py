@@ -151,7 +151,8 @@ class AggTail:
     ``passing[0]`` (Pig's ``pig.exec.mapPartAgg.minReduction``: the folding is off), and
     each row's record then leaves at once. A row whose key cannot be hashed or whose values
     cannot be added or compared takes the closure tail instead, so every row counts exactly
-    once."""
+    once. With several `keys`, `encode` must be `row_encoder` of their types: the passing
+    rows' key bytes are made inline from it."""
 
     keys: tuple[L.LExpr, ...]
     aggs: tuple[AggInput, ...]
@@ -596,8 +597,11 @@ class _Generator:
         from the row alone, after a flush when the table is full; with the folding off, the
         row's own record. The updates of one row are one tuple assignment, so a TypeError
         leaves the slots as they were and the row goes to the closure tail."""
+        encoded = None
         if agg.keys:
-            key = self.bind(self.join_key(agg.keys, cols, depth)[0], depth, "k")
+            parts = [self.bind(self.expr(e, cols), depth, "k") for e in agg.keys]
+            key = self.bind(self.row(parts) if len(parts) > 1 else parts[0], depth, "k")
+            encoded = self.row_key_bytes([e.type for e in agg.keys], parts)
         else:
             key = "'all'"
         inits: list[str] = []
@@ -618,7 +622,8 @@ class _Generator:
         self.emit(d, "_seen += 1")
         self.emit(d, f"if {self.const('passing', agg.passing)}[0]:")
         self.emit(d + 1, "try:")
-        record = f"({self.const('encode', agg.encode)}({key}), {self.const('pack', agg.pack)}"
+        encoded = encoded or f"{self.const('encode', agg.encode)}({key})"
+        record = f"({encoded}, {self.const('pack', agg.pack)}"
         record += f"(({key}, ({''.join(p + ', ' for p in partials)}))))"
         self.emit(d + 2, f"_out.append({record})")
         self.emit(d + 1, "except TypeError:")
@@ -638,6 +643,17 @@ class _Generator:
         self.emit(d + 1, f"if len({acc}) >= {agg.limit}:")
         self.emit(d + 2, f"_out += {flush}()")
         self.emit(d + 1, f"{acc}[{key}] = _n")
+
+    def row_key_bytes(self, types: Sequence[DataType], names: Sequence[str]) -> str | None:
+        """The expression of `row_encoder(types)` of the tuple of the locals `names`, each
+        field's bytes inline (the encoder's own templates); None for one field or a type
+        without a template."""
+        if len(names) < 2 or any(t not in _KEY_TEMPLATES for t in types):
+            return None
+        self.ns.update(_KEY_NAMES)
+        header = _ROW_HEADER + len(names).to_bytes(4, "big")
+        fields = [_KEY_TEMPLATES[t].format(x=x) for t, x in zip(types, names)]
+        return f"{header!r} + " + " + ".join(fields)
 
     def agg_value(self, a: AggInput, cols: list[str], depth: int) -> str:
         """A local holding what aggregate `a` folds for this row: its column's value (None
@@ -1167,6 +1183,7 @@ _KEY_TEMPLATES = {
     ),
 }
 _KEY_NAMES = {"_sb": data.sort_bytes, "_np": data.pack_number_key}
+_ROW_HEADER = b"\x08"  # a tuple's sort bytes: this, its length in 4 bytes, each field's
 # merge join key types whose values of that Python type are equal exactly when Pig's are
 _PLAIN_MERGE_KEYS = {DataType.CHARARRAY: "str", DataType.INT: "int", DataType.LONG: "int"}
 
@@ -1241,7 +1258,7 @@ def _encoder(types: Sequence[DataType], tuple_of: bool) -> Callable[[Any], bytes
     if not tuple_of:
         gen.emit(1, f"return {fields[0]}")
     else:
-        header = b"\x08" + len(types).to_bytes(4, "big")
+        header = _ROW_HEADER + len(types).to_bytes(4, "big")
         gen.emit(1, f"if type(k) is not tuple or len(k) != {len(types)}:")
         gen.emit(2, "return _sb(k)")
         gen.emit(1, f"{''.join(n + ', ' for n in names)}= k")

@@ -154,3 +154,27 @@ def test_distinct_rows_of_many_maps_meet_in_the_reduce() -> None:
     rows = [("a", "1", "2"), ("b", "", "3"), ("", "2", "")] * 60
     lines, _ = _run(DISTINCT, rows)
     assert sorted(lines) == ["\t2", "a\t1", "b\t"]
+
+
+def test_group_of_several_keys_past_the_fold_judge(tmp_path: Path) -> None:
+    """Keys that hardly repeat: the in-map folding turns off after its sample, and later rows
+    leave with their key bytes made inline (`Generator.row_key_bytes`); a key seen before and
+    after the switch must still be one group, nulls and negative numbers included."""
+    pad = "p" * 100  # lines of ~110 bytes: the 40,000 rows come in several batches
+    rows = [
+        (f"u{i % 30000}", str(i % 5 - 2) if i % 7 else "", str(i % 11), pad) for i in range(40000)
+    ]
+    script = """A = LOAD 'a.txt' AS (k:chararray, j:int, n:int, pad:chararray);
+B = GROUP A BY (k, j);
+C = FOREACH B GENERATE FLATTEN(group), SUM(A.n), COUNT(A);
+STORE C INTO 'out';"""
+    (tmp_path / "a.txt").write_text("".join("\t".join(r) + "\n" for r in rows))
+    assert run_script(script, cwd=tmp_path, filename="t.pig", out=io.StringIO()) == 0
+    got = sorted(
+        line for part in (tmp_path / "out").glob("part-*") for line in part.read_text().splitlines()
+    )
+    groups: dict[tuple, list[int]] = {}
+    for k, j, n, _pad in rows:
+        groups.setdefault((k, j), []).append(int(n))
+    want = sorted(f"{k}\t{j}\t{sum(ns)}\t{len(ns)}" for (k, j), ns in groups.items())
+    assert got == want
