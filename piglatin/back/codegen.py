@@ -358,8 +358,11 @@ class _Generator:
         whole = _whole_line(tf, line, keyed)
         if whole is not None:  # every field stored as read: the line is the stored line
             self.emit(2, f"if (_m := {self.const('line', whole.fullmatch)}(_v)) is not None:")
-            values = {i: self.matched_value(whole.groupindex[f"k{i}"], fields[i][1]) for i in keyed}
-            key = self.order_key(carried, [values.get(i, "None") for i in range(n)])
+            key = self.memo_key(carried, whole, fields)
+            if key is None:
+                groups = whole.groupindex
+                values = {i: self.matched_value(groups[f"k{i}"], fields[i][1]) for i in keyed}
+                key = self.order_key(carried, [values.get(i, "None") for i in range(n)])
             self.emit(3, f"_out.append(({key}, _v))")
             self.emit(3, "continue")
         self.split_line(tf)
@@ -383,6 +386,38 @@ class _Generator:
         for column, desc in carried.plain_key:
             part = _KEY_TEMPLATES.get(carried.line.types[column], "_sb({x})").format(x=keys[column])
             parts.append(f"{part}.translate(_complement)" if desc else part)
+        return " + ".join(parts)
+
+    def memo_key(self, carried: TextPassThrough, whole: re.Pattern, fields: list) -> str | None:
+        """The key bytes of a plain key of text (chararray) and proven number columns, each
+        column's bytes (complemented if DESC) looked up by its text in a dict of the first
+        `_MEMO` texts seen (an ORDER column such as a category, a count or a term repeats;
+        the text is its value's only source, so its bytes are a function of it); None for
+        another key (a cast that may warn must run for every row)."""
+        if carried.plain_key is None:
+            return None
+        plan = []
+        for column, desc in carried.plain_key:
+            (_, cast), type_name, ok = fields[column][1]
+            dtype = carried.line.types[column]
+            if not (ok is True and cast is None or ok is False) or dtype not in _KEY_TEMPLATES:
+                return None
+            plan.append((whole.groupindex[f"k{column}"], type_name, ok, dtype, desc))
+        self.ns.update(_KEY_NAMES, _complement=data.COMPLEMENT)
+        parts = []
+        for group, type_name, ok, dtype, desc in plan:
+            b, c, memo = self.fresh("b"), self.fresh("c"), self.const("memo", {})
+            if ok is True:
+                value = "_x or None"
+            else:
+                value = f"{'float' if type_name == 'double' else 'int'}(_x) if _x else None"
+            part = _KEY_TEMPLATES[dtype].format(x=c)
+            self.emit(3, f"if ({b} := {memo}.get(_x := _m[{group}])) is None:")
+            self.emit(4, f"{c} = {value}")
+            self.emit(4, f"{b} = {part}.translate(_complement)" if desc else f"{b} = {part}")
+            self.emit(4, f"if len({memo}) < {_MEMO}:")
+            self.emit(5, f"{memo}[_x] = {b}")
+            parts.append(b)
         return " + ".join(parts)
 
     def matched_value(self, group: int, field: tuple) -> str:
@@ -1184,6 +1219,7 @@ _KEY_TEMPLATES = {
 }
 _KEY_NAMES = {"_sb": data.sort_bytes, "_np": data.pack_number_key}
 _ROW_HEADER = b"\x08"  # a tuple's sort bytes: this, its length in 4 bytes, each field's
+_MEMO = 8192  # texts whose key bytes an ORDER's pass-through map keeps, per key column
 # merge join key types whose values of that Python type are equal exactly when Pig's are
 _PLAIN_MERGE_KEYS = {DataType.CHARARRAY: "str", DataType.INT: "int", DataType.LONG: "int"}
 
