@@ -300,6 +300,45 @@ def test_generated_records_match_the_full_round_trip(text: list[str], by) -> Non
         assert _same(key, want), (line, key, want)
 
 
+_POOLS = (["", "k", "k\x00", "é", "zz"], ["", "0", "7", "-3", "12"], ["", "5", "0", "-1"])
+_DOUBLE_POOL = ["", "0.25", "1.5", "-2.5", "100.0", "1e3", "0.0"]
+
+
+@st.composite
+def repeated_lines(draw) -> str:
+    """Lines whose key columns repeat texts from small pools (nulls, odd spellings, values
+    below zero): the memo of each column's key bytes answers the repeats."""
+    k, n, l = (draw(st.sampled_from(pool)) for pool in _POOLS)  # noqa: E741
+    d = draw(st.sampled_from(_DOUBLE_POOL))
+    return "\t".join([k, n, l, d, "[a#1]", "{([b#2])}", "s"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(repeated_lines(), min_size=1, max_size=30),
+    st.sampled_from([((0, False),), ((3, True), (1, False)), ((2, False), (3, True), (0, True))]),
+)
+def test_plain_key_bytes_are_pigs_order_bytes_on_repeats(text: list[str], plain) -> None:
+    """With a plain key, the generated code writes each key column's bytes itself and
+    remembers them by the column's text: every record's key is `data.order_bytes` of the
+    loader's values (an independent answer), in a first batch and again in a second one."""
+    load = loader()
+    tf = load.text_fields()
+    line = CG.StoreLine(tuple(DataType(t) for t in TYPES), "\t", lambda t: load.format(t).decode())
+    by = frozenset(c for c, _ in plain)
+    carried = CG.TextPassThrough(lambda t: b"unused", by, line, plain)
+    source = CG.RecordSource(len(TYPES), tf, None)
+    code = CG.generate_map_pipeline("m", source, [], [], None, None, None, None, None, carried)
+    run = code.function()
+    for _ in range(2):
+        out = run(None, text)
+        assert [t for _, t in out] == [round_trip(x)[0] for x in text]
+        for x, (key, _) in zip(text, out):
+            row = load.parse_line(x.encode("utf-8"))
+            want = data.order_bytes([row[c] for c, _ in plain], [d for _, d in plain])
+            assert key == want, (x, key, want)
+
+
 def _same(a: tuple, b: tuple) -> bool:
     return all(
         (
