@@ -48,6 +48,7 @@ __all__ = [
     "AggInput",
     "AggTail",
     "DistinctTail",
+    "Generator",
     "KeyedTail",
     "Pipeline",
     "RecordSource",
@@ -235,7 +236,7 @@ def generate_map_pipeline(
     `closures[i]` is op i's record function (None: the identity); `sides` the in-memory
     tables of replicated joins, by op id; `keyed`: the tail's inline form, if it has one;
     `carried`: an ORDER's written lines, used when its rows are `source`'s text fields."""
-    gen = _Generator(compiler, sides or {})
+    gen = Generator(compiler, sides or {})
     if carried is not None and not ops and _carries(source.text, carried):
         return gen.pass_through(name, source.text, carried)  # type: ignore[arg-type]
     return gen.pipeline(name, source, ops, closures, tail, rest_from, keyed)
@@ -263,7 +264,12 @@ def _whole_line(tf: TextFields, line: StoreLine, keys: Collection[int]) -> re.Pa
     return line_pattern(tf.types, tf.carried, tf.delimiter, keys)
 
 
-class _Generator:
+class Generator:
+    """Writes one generated function from a plan's operators: `pipeline` for a map input,
+    `pass_through` for an ORDER's carried lines; the module's other generators (key encoders,
+    line writers, finals) use its namespace and `emit` too. Subclassed by
+    `splittree` to write several branches' pipelines into one loop."""
+
     def __init__(
         self, compiler: Any, sides: Mapping[str, ReplicatedTable | MergeRuns] | None = None
     ) -> None:
@@ -1039,7 +1045,7 @@ def single_finals(
     """A GROUP's reduce side for a key whose values are ONE (key, partials) record: the
     tuple of every aggregate's Final of its partial, one generated function with the
     builtins' Finals inline (`finals[j]`, called with ``[partial]``, for any other)."""
-    gen = _Generator(None)
+    gen = Generator(None)
     parts = []
     for j, func in enumerate(funcs):
         template = _SINGLE_FINALS.get(func)
@@ -1164,7 +1170,7 @@ def text_lines(types: Sequence[DataType], sep: str) -> Callable[[list[tuple]], s
     generated comprehension with `text_line_tail`'s conversions inline. None when a row is
     not `types` wide or holds a value written as raw bytes: the caller formats that batch
     row by row."""
-    gen = _Generator(None)
+    gen = Generator(None)
     names = [f"t{i}" for i in range(len(types))]
     joined = line_expression(types, names, sep)
     gen.ns.update(_LINE_NAMES)
@@ -1183,7 +1189,7 @@ def text_line_tail(
     """The store tail of PigStorage: row -> [(None, its line)], one generated function with
     each field's conversion inline (`fmt`, PigStorage's own formatter, for rows of another
     width or with a raw bytes field)."""
-    gen = _Generator(None)
+    gen = Generator(None)
     names = [f"t{i}" for i in range(len(types))]
     joined = line_expression(types, names, sep)
     gen.ns.update(_LINE_NAMES, _fmt=fmt)
@@ -1235,7 +1241,7 @@ def _by_value(keyed: KeyedTail) -> str | None:
 def _keys_encoder(template: str, suffix: bytes) -> Callable[[Iterable[Any]], list[bytes]]:
     """keys -> their sort bytes (`_KEY_TEMPLATES`' `template`) followed by `suffix`, in one
     generated comprehension."""
-    gen = _Generator(None)
+    gen = Generator(None)
     gen.ns.update(_KEY_NAMES)
     gen.emit(0, "def encode(keys):")
     gen.emit(1, f"return [{template.format(x='k')} + {suffix!r} for k in keys]")
@@ -1269,7 +1275,7 @@ def order_encoder(
     """`data.order_bytes(values, descending)` of ORDER BY key values whose expressions have
     these types, generated as `key_encoder` does: each component's bytes inline, a DESC one
     complemented (values of another count: `order_bytes` itself)."""
-    gen = _Generator(None)
+    gen = Generator(None)
     gen.ns.update(_KEY_NAMES, _ob=data.order_bytes, _desc=tuple(descending))
     gen.ns["_complement"] = data.COMPLEMENT
     names = [f"k{i}" for i in range(len(types))]
@@ -1286,7 +1292,7 @@ def order_encoder(
 
 
 def _encoder(types: Sequence[DataType], tuple_of: bool) -> Callable[[Any], bytes]:
-    gen = _Generator(None)
+    gen = Generator(None)
     gen.ns.update(_KEY_NAMES)
     names = [f"k{i}" for i in range(len(types))] if tuple_of else ["k"]
     fields = [_KEY_TEMPLATES.get(t, "_sb({x})").format(x=x) for t, x in zip(types, names)]

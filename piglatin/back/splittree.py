@@ -139,7 +139,7 @@ def _breaks(lines: list[str], start: int) -> None:
             loops.append(indent)
 
 
-class _TreeGenerator(CG._Generator):  # noqa: SLF001 - codegen's own generator, reused
+class _TreeGenerator(CG.Generator):  # codegen's own generator, writing several pipelines
     """codegen's generator, writing several branches' pipelines into one loop: each branch
     is written by codegen's own `pipeline` (its locals before the loop, its body in the loop,
     its calls after it), over the columns the shared part of the loop made."""
