@@ -38,8 +38,9 @@ from typing import Any
 import msgpack
 
 from piglatin.back.mapgroups import group_rows
+from piglatin.back.sources import plain_store
 from piglatin.back.spillbag import CHECK_ROWS, BagBudget, RowBuffer
-from piglatin.back.storage import PigStorage, get_storer
+from piglatin.back.storage import PigStorage
 from piglatin.model import data
 from piglatin.model.frozen import frozen_dataclass
 from piglatin.model.schema import DataType
@@ -112,7 +113,8 @@ def join_fragments(plan: L.LogicalPlan, spec: Any) -> JoinFragments | None:
         return None
     kept = (cols[:k], tuple(c - wl for c in cols[k:]))
     types = tuple(tuple(p.schema[c].type for c in side) for p, side in zip(preds, kept))
-    sep = _store_delimiter(plan, spec)
+    storer = plain_store(plan, spec.store)
+    sep = storer.delimiter if storer is not None else None
     if sep is not None:
         both = bool(kept[0]) and bool(kept[1])
         sides = tuple(
@@ -130,17 +132,6 @@ def join_fragments(plan: L.LogicalPlan, spec: Any) -> JoinFragments | None:
     header = bytes([0x90 | n]) if n < 16 else b"\xdc" + n.to_bytes(2, "big")
     sides = tuple(_packed_side(tag, kept[tag], types[tag]) for tag in (0, 1))
     return JoinFragments(sides, header, (b"\xc0" * len(kept[0]), b"\xc0" * len(kept[1])))
-
-
-def _store_delimiter(plan: L.LogicalPlan, spec: Any) -> str | None:
-    """The delimiter of the job's STORE when it is PigStorage without options."""
-    op = plan.op(spec.store) if spec.store else None
-    if not isinstance(op, L.LOStore) or op.schema is None:
-        return None
-    storer = get_storer(op.func.name, [str(a) for a in op.func.args])
-    if type(storer) is not PigStorage or storer.options:
-        return None
-    return storer.delimiter
 
 
 def _field_text(v: Any) -> str:

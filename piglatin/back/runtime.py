@@ -35,7 +35,7 @@ from piglatin.back.mapgroups import KeyGroups, group_limit
 from piglatin.back.mrcompiler import JobSpec, MRJob
 from piglatin.back.physical import Compiler, WordCount, chain_functions, per_row
 from piglatin.back.reducebatch import BatchReduce
-from piglatin.back.sources import input_format_of, loader_for
+from piglatin.back.sources import input_format_of, loader_for, plain_store
 from piglatin.back.splittree import ParsedBranch, SplitBranch
 from piglatin.back.storage import (
     BinStorage,
@@ -208,14 +208,11 @@ def make_reader(
 def store_line_of(plan: L.LogicalPlan, spec: JobSpec) -> CG.StoreLine | None:
     """How the job's STORE writes a row when it is PigStorage without options and a
     schema; None otherwise."""
-    op = plan.op(spec.store) if spec.store else None
-    if not isinstance(op, L.LOStore) or op.schema is None:
+    storer = plain_store(plan, spec.store)
+    if storer is None:
         return None
-    storer = get_storer(op.func.name, [str(a) for a in op.func.args])
-    if type(storer) is not PigStorage or storer.options:
-        return None
-    storer.with_schema(op.schema)
-    return CG.StoreLine(tuple(f.type for f in op.schema), storer.delimiter, storer.format)
+    schema = plan.op(spec.store).schema
+    return CG.StoreLine(tuple(f.type for f in schema), storer.delimiter, storer.format)
 
 
 def map_inline_tail(

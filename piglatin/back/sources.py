@@ -2,7 +2,8 @@
 
 Owns: the loader a LOAD uses (`loader_for`), which input format reads it, reading a whole
 relation outside a map task (replicated join side inputs, DUMP, ILLUSTRATE) and a merge
-join's index, and the configuration key naming replicated inputs' distributed-cache files.
+join's index, the configuration key naming replicated inputs' distributed-cache files, and
+the plain PigStorage a job's STORE writes with (`plain_store`).
 Must not touch: map pipelines (runtime.py, codegen.py) or job boundaries (mrcompiler.py).
 """
 
@@ -11,12 +12,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from piglatin.back.storage import get_loader, unpack_value
+from piglatin.back.storage import PigStorage, get_loader, get_storer, unpack_value
 from piglatin.plan import logical as L
 
 CACHE = "pig.cache"  # replicated input op id -> its files' names in the distributed cache
 
-__all__ = ["CACHE", "input_format_of", "loader_for", "read_index", "read_source"]
+__all__ = ["CACHE", "input_format_of", "loader_for", "plain_store", "read_index", "read_source"]
+
+
+def plain_store(plan: L.LogicalPlan, store_id: str | None) -> PigStorage | None:
+    """The PigStorage, its schema applied, that STORE `store_id` writes with when it is
+    PigStorage without options and the relation has a schema; None otherwise."""
+    op = plan.op(store_id) if store_id else None
+    if not isinstance(op, L.LOStore) or op.schema is None:
+        return None
+    storer = get_storer(op.func.name, [str(a) for a in op.func.args])
+    if type(storer) is not PigStorage or storer.options:
+        return None
+    storer.with_schema(op.schema)
+    return storer
 
 
 def loader_for(op: L.LOLoad) -> Any:
@@ -73,5 +87,3 @@ def read_index(location: str) -> list[tuple]:
     from mapred.runner import part_files
 
     return [unpack_value(v) for part in part_files(location) for _k, v in read_records(part)]
-
-
