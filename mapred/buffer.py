@@ -447,10 +447,29 @@ class CombiningBuffer(_Base):
             self._compact()
             it = chain((head,), it)
             if self._combining_useless():
-                self._spill()
+                self._groups_to_records()
                 self.passing = True
                 self._consume_records(it)
                 return
+
+    def _groups_to_records(self) -> None:
+        """Give up the groups without a spill: their combined values become serialized records
+        in memory, as the sorting buffer holds them, so the records that follow join them in one
+        sort at the next spill or at close instead of a spill now and a merge later."""
+        prefixes = self._prefixes
+        records: list[tuple[bytes, bytes]] = []
+        for p, run in self._runs():
+            if len(prefixes) > 1:
+                prefix = prefixes[p]
+                records.extend([(prefix + skb, payload) for skb, payload in run])
+            else:
+                records.extend(run)
+        held = sum(map(len, map(_first, records))) + sum(map(len, map(_second, records)))
+        self._reset()
+        self._records = records
+        self._records_bytes = held + len(records) * _RECORD_MEMORY
+        if self._records_bytes >= self.limit:
+            self._spill()
 
     def _held_records(self) -> int:
         if self._records:

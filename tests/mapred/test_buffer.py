@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from mapred.buffer import CombiningBuffer, SortingBuffer
 from mapred.merge import read_segment
 from mapred.partition import hash_partitioner
-from mapred.serde import sort_bytes
+from mapred.serde import packb, sort_bytes
 
 
 def _buffer(cls, tmp, n, limit, factor=3, combine=None):
@@ -54,7 +54,6 @@ def test_spill_merge_equals_sorted_input(tmp_path_factory, pairs, n, limit, fact
     path, index = buf.close()
     parts = _read(path, index)
     part = hash_partitioner(n)
-    from mapred.serde import packb
 
     for p, records in enumerate(parts):
         assert [r[0] for r in records] == sorted(r[0] for r in records)
@@ -289,6 +288,35 @@ def test_combining_gives_up_when_keys_do_not_repeat(tmp_path):
     assert got == dict(pairs)
     assert buf.stats.output_records == len(pairs)
     assert buf.stats.combine[0] < len(pairs) // 2  # the combiner saw the sample, not the rest
+    assert buf.stats.spills == 0  # the sample's groups were kept in memory as records
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_giving_up_keeps_the_combined_sample_in_memory(tmp_path, n):
+    """Keys that repeat in the sample, then a long run of distinct ones: the buffer gives up
+    combining without a spill (a spill then would cost a merge at close), and the output per
+    partition is sorted and sums to the input's totals, the sample's keys combined."""
+    head = [(f"k{i % 50:03d}", 1) for i in range(4_000)]
+    tail = [(f"id{i:07d}", i) for i in range(40_000)] + head[:500]
+    random.Random(5).shuffle(tail)
+    pairs = head + tail
+    buf = _buffer(CombiningBuffer, tmp_path, n, 1 << 30, combine=_sum)
+    buf.consume(iter(pairs))
+    assert buf.passing
+    path, index = buf.close()
+    assert buf.stats.spills == 0
+    got = collections.Counter()
+    part = hash_partitioner(n)
+    for p, records in enumerate(_read(path, index)):
+        assert [r[0] for r in records] == sorted(r[0] for r in records)
+        for _, k, v in records:
+            assert part.one(k, packb(k), sort_bytes(k)) == p
+            got[k] += v
+    want = collections.Counter()
+    for k, v in pairs:
+        want[k] += v
+    assert got == want
+    assert len(got) < buf.stats.output_records  # the sample's 50 keys went out combined
 
 
 def test_combining_goes_on_when_keys_repeat(tmp_path):
