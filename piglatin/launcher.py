@@ -5,7 +5,10 @@ piglatin.plan.optimizer exists), then each action in script order: compile a sin
 chain (mrcompiler.py) and run it through mapred.runner (local or cluster executor), print DUMP
 rows and DESCRIBE text, EXPLAIN, ILLUSTRATE (illustrate.py), SET, REGISTER, `fs`/`exec`/`run`
 (commands.py). Replicated join inputs go through the distributed cache; ORDER's cut points come
-from its sampling job, a skewed join's hot keys from its key-count job. Intermediate outputs
+from its sampling job, a skewed join's hot keys from its key-count job. A job whose reducers
+no PARALLEL or ``default_parallel`` chose gets them when it starts (``mapreduce.job.reduces`` if
+the user set it, else Pig's estimate from the sizes of its inputs: back/reducerestimate.py); an
+ORDER that gets one reducer that way skips its sampling job. Intermediate outputs
 live in a temporary directory (local, or on the DFS in mapreduce mode) removed when the session
 closes; its name carries the session's pid (``pig-tmp-<pid>-...``), and a session's start removes
 those of sessions whose process died. A STORE's output is its job's output, published whole by
@@ -33,10 +36,11 @@ from typing import Any, TextIO
 
 from dfs.runfiles import process_alive
 from piglatin.back import multiquery as MQ
+from piglatin.back import reducerestimate as RE
 from piglatin.back import runtime as RT
 from piglatin.back import sources as SRC
 from piglatin.back.jobstats import job_aliases, job_features
-from piglatin.back.mrcompiler import MRJob, compile_sink, compile_target
+from piglatin.back.mrcompiler import TO_RUN, MRJob, compile_sink, compile_target
 from piglatin.back.storage import pack_value, unpack_value
 from piglatin.errors import PigError
 from piglatin.front import ast as A
@@ -97,6 +101,7 @@ class PigServer:
         self.progress = progress
         self.on_job = on_job
         self.on_job_start = on_job_start
+        self._slots: tuple[int | None] | None = None  # the cluster's reduce slots, once asked
 
     # -- session --------------------------------------------------------------------------
     def close(self) -> None:
@@ -364,10 +369,12 @@ class PigServer:
         sink = plan.op(sink_id)
         self._clean_dead_jobs()
         self._check_sink(plan, sink_id)
-        mr = compile_sink(plan, sink_id, set(self.outputs), self._compile_conf())
-        for i, job in enumerate(mr.jobs):
+        conf = {**self._compile_conf(), TO_RUN: True}
+        mr = compile_sink(plan, sink_id, set(self.outputs), conf)
+        jobs = self._without_unneeded_samplers(plan, mr.jobs)
+        for i, job in enumerate(jobs):
             if self.on_job_start is not None:
-                self.on_job_start(plan, job, i, len(mr.jobs))
+                self.on_job_start(plan, job, i, len(jobs))
             self.run_job(plan, job)
         if isinstance(sink, L.LODump):
             url = self.outputs.pop(sink_id)
@@ -375,7 +382,7 @@ class PigServer:
             for row in self.read_rows(url):
                 self.print(data.format_value(row))
                 rows += 1
-            if mr.jobs:  # the summary's records of the DUMP's job: the rows printed
+            if jobs:  # the summary's records of the DUMP's job: the rows printed
                 self.stats[-1].update(records=rows, dump=True)
 
     def run_merged(self, plan: L.LogicalPlan, merged: MQ.MergedJob) -> None:
@@ -391,6 +398,8 @@ class PigServer:
         locations: dict[str, str] = {}
         for job in merged.jobs:
             locations.update({s: self._source_url(plan, s) for s in job.sources})
+        for job in merged.jobs:  # all read one input: Pig's merged job takes the largest
+            self._set_reducers(plan, job, locations)
         source = first.spec.inputs[0].source
         inputs = [Input(locations[source], SRC.input_format_of(plan.op(source)), "map0")]
         branches, outputs, written = [], [], []
@@ -478,6 +487,7 @@ class PigServer:
         spec = job.spec
         locations = {op_id: self._source_url(plan, op_id) for op_id in job.sources + job.side}
         self._check_replicated(plan, job, locations)
+        self._set_reducers(plan, job, locations)
         inputs = []
         for i, inp in enumerate(spec.inputs):
             src = plan.op(inp.source)
@@ -541,6 +551,97 @@ class PigServer:
         if not isinstance(store, L.LOStore):
             self.outputs[job.store if job.store else job.output_op] = output
         self._read_scalar(plan, job, output)
+
+    # -- reducers -------------------------------------------------------------------------
+    def _set_reducers(self, plan: L.LogicalPlan, job: MRJob, locations: Mapping[str, str]) -> None:
+        """Pig's JobControlCompiler.adjustNumReducers when `job` starts: reducers the compiler
+        left to the estimate (`MRJob.estimate`) become ``mapreduce.job.reduces`` if the user
+        set it, else the estimate from the sizes of the job's inputs (its map inputs, not
+        replicated tables or other side files), listed now: earlier jobs' outputs included."""
+        if not job.estimate:
+            return
+
+        def guess() -> int:
+            urls = [locations[s] for s in dict.fromkeys(i.source for i in job.spec.inputs)]
+            return self._estimate(urls)
+
+        n = RE.runtime_reducers(job.reducers, True, self.properties, guess)
+        log.info("Setting Parallelism to %d", n)
+        job.reducers, job.estimate = n, False
+        job.spec = dataclasses.replace(job.spec, reducers=n)
+
+    def _estimate(self, urls: Sequence[str]) -> int:
+        estimator = RE.Estimator.of(self.properties, self._reduce_slots())
+        size = _input_bytes(urls)
+        log.info(
+            "BytesPerReducer=%d maxReducers=%d totalInputFileSize=%s",
+            estimator.bytes_per_reducer,
+            estimator.max_reducers,
+            -1 if size is None else size,
+        )
+        return estimator.reducers(size)
+
+    def _reduce_slots(self) -> int | None:
+        """The reduce slots of the cluster jobs run on (Hadoop's ClusterStatus max reduce
+        tasks): the JobTracker daemon's when one runs, else the embedded cluster's layout.
+        None in local mode and on Dask, where the estimate keeps Pig's defaults."""
+        if self._slots is None:
+            self._slots = (self._ask_reduce_slots(),)
+        return self._slots[0]
+
+    def _ask_reduce_slots(self) -> int | None:
+        if self._executor() != "cluster":
+            return None
+        from mapred.embedded import layout_for
+        from mapred.remote import RemoteJobTracker, jobtracker_address
+        from mapred.runner import make_conf
+
+        conf = make_conf(self.properties)
+        address = jobtracker_address(conf)
+        if address is None:
+            return sum(layout_for(conf, inline=False).reduce_slots)
+        client = RemoteJobTracker(conf, address)
+        try:
+            return client.proxy.cluster_status().reduce_slots
+        finally:
+            client.close()
+
+    def _without_unneeded_samplers(self, plan: L.LogicalPlan, jobs: list[MRJob]) -> list[MRJob]:
+        """`jobs` without the sampling job of each ORDER whose estimated reducers come to one
+        (decided when the chain starts, so progress counts the jobs that run): the ORDER then
+        runs as with PARALLEL 1. Inputs that earlier jobs of the chain make are not there
+        yet; the LOADs they come from stand for their size (an ORDER whose sampler is kept
+        is estimated again from its real inputs when it starts)."""
+        kept = list(jobs)
+        for sample in [j for j in jobs if j.spec.kind == "sample"]:
+            order = next((j for j in jobs if j.spec.cuts_from == sample.output_op), None)
+            if order is None or not order.estimate:
+                continue
+            n = RE.runtime_reducers(
+                order.reducers, True, self.properties, lambda o=order: self._bound(plan, o)
+            )
+            if n > 1:
+                continue
+            kept.remove(sample)
+            order.side.remove(sample.output_op)
+            side = tuple(s for s in order.spec.side if s != sample.output_op)
+            order.spec = dataclasses.replace(order.spec, cuts_from=None, side=side, reducers=1)
+            order.reducers, order.estimate = 1, False
+        return kept
+
+    def _bound(self, plan: L.LogicalPlan, job: MRJob) -> int:
+        """The estimate for `job` before its chain runs: inputs that exist count their size,
+        the others the size of the LOADs they are computed from."""
+        urls: dict[str, None] = {}
+        for source in dict.fromkeys(i.source for i in job.spec.inputs):
+            op = plan.op(source)
+            if source in self.outputs or isinstance(op, L.LOLoad):
+                urls[self._source_url(plan, source)] = None
+                continue
+            for up in plan.upstream(source):
+                if up.op_id in self.outputs or isinstance(up, L.LOLoad):
+                    urls[self._source_url(plan, up.op_id)] = None
+        return self._estimate(list(urls))
 
     def _source_url(self, plan: L.LogicalPlan, op_id: str) -> str:
         if op_id in self.outputs:
@@ -779,6 +880,25 @@ def _runtime_error(job: MRJob, cause: Any, name: str = "") -> PigError:
     return PigError(f"Encountered a failure running {name or job.name}: {text}", code=2997)
 
 
+def _input_bytes(urls: Sequence[str]) -> int | None:
+    """Bytes of the files the job reads at `urls` (directories' files, glob matches): one
+    listing each, no read; None when one cannot be listed (Pig then uses one reducer)."""
+    from dfs.conf import Configuration
+    from mapred.errors import InputPathError
+    from mapred.io import expand_inputs
+    from mapred.localfs import url_to_fs
+
+    total = 0
+    try:
+        for url in expand_inputs(list(urls), Configuration({})):
+            fs, path = url_to_fs(url)
+            total += fs.size(path) or 0
+    except (OSError, InputPathError) as e:
+        log.info("cannot size the input %s: %s", ",".join(urls), e)
+        return None
+    return total
+
+
 def _is_text(store: L.LOStore) -> bool:
     return not store.func.name.endswith("BinStorage")
 
@@ -892,6 +1012,8 @@ _COUNT_SETTINGS = {
     "mapreduce.reduce.maxattempts": 1,
     "pig.join.replicated.max.bytes": 0,
     "pig.exec.mapPartAgg.minReduction": 1,
+    RE.BYTES_PER_REDUCER: 1,
+    RE.MAX_REDUCERS: 1,
 }
 
 

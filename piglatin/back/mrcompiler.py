@@ -125,6 +125,9 @@ class MRJob:
     output_op: str  # the op whose rows this job writes
     store: str | None  # the STORE op id when the job writes the user's output
     reducers: int = 0
+    # True when no PARALLEL or default_parallel chose `reducers` (1 until then): the launcher
+    # sets them when the job starts, from its inputs' sizes (Pig's InputSizeReducerEstimator)
+    estimate: bool = False
 
 
 @dataclass
@@ -349,7 +352,10 @@ class _Compiler:
             job.spec = replace(job.spec, strategy="skewed", side=(*job.spec.side, keys_id))
             job.side.append(keys_id)
             return end
-        if isinstance(op, L.LOSort) and self.reducers(op, "order") > 1:
+        if isinstance(op, L.LOSort) and (
+            self.reducers(op, "order") > 1
+            or (self.conf.get(TO_RUN) and self.estimated(op, "order"))
+        ):  # the launcher drops an estimated ORDER's sampler if it gets one reducer
             sample_id = op.op_id + "#sample"
             sample = self.add_job("sample", op, inputs, [], sample_id, None)
             sample.spec = replace(sample.spec, reducers=0)
@@ -410,19 +416,38 @@ class _Compiler:
             end,
             store,
             reducers,
+            op is not None and self.estimated(op, kind),
         )
         self.jobs.append(job)
         self.produced[end] = job
         return job
 
     def reducers(self, op: L.LogicalOperator, kind: str) -> int:
-        if kind in ("limit", "rank", "cross", "keycount"):
+        """The operator's PARALLEL, else ``default_parallel`` (when above 0, as Pig's), else 1
+        (which the launcher may raise: `estimated`); always 1 for LIMIT, RANK, CROSS and a
+        skewed join's key count."""
+        if kind in ONE_REDUCER:
             return 1
         parallel = getattr(op, "parallel", None)
         if parallel:
             return int(parallel)
-        default = self.conf.get("default_parallel")
-        return int(default) if default else 1
+        default = int(self.conf.get("default_parallel") or 0)
+        return default if default > 0 else 1
+
+    def estimated(self, op: L.LogicalOperator, kind: str) -> bool:
+        """Whether the job's reducers are left to the launcher's estimate from the sizes of
+        its inputs when it starts (Pig's InputSizeReducerEstimator): a GROUP, JOIN, ORDER or
+        DISTINCT job (not a sampler) without PARALLEL or ``default_parallel``, except a GROUP
+        by constants (ALL; Pig's GroupByConstParallelSetter gives it one reducer) and an ORDER
+        read only by a LIMIT (its maps send at most N rows each)."""
+        if kind not in ("group", "join", "order", "distinct") or getattr(op, "parallel", None):
+            return False
+        if int(self.conf.get("default_parallel") or 0) > 0:
+            return False
+        if isinstance(op, L.LOCogroup):
+            keys = [e for exprs in op.keys for e in exprs]
+            return not (op.group_all or all(isinstance(e, L.LEConst) for e in keys))
+        return not (isinstance(op, L.LOSort) and _limit_after(self.plan, op, []) is not None)
 
     def sink(self, sink_id: str) -> None:
         paths = self.paths(sink_id)
@@ -430,6 +455,13 @@ class _Compiler:
             return  # written by the reduce side of a job
         src = self.plan.op(sink_id).inputs[0]
         self.add_job("map", None, _strip_sink(paths), [], src, sink_id)
+
+
+#: Job kinds that always run one reduce task.
+ONE_REDUCER = ("limit", "rank", "cross", "keycount")
+#: Compile conf: the jobs are compiled to run (not for EXPLAIN), so an ORDER whose reducers
+#: are `estimated` gets its sampling job, which the launcher drops if it gets one reducer.
+TO_RUN = "pig.compile.to.run"
 
 
 def _limit_after(plan: L.LogicalPlan, op: L.LogicalOperator, chain: list[str]) -> int | None:
