@@ -214,9 +214,15 @@ class Runner:
     """Runs one query's three sides on one data set; outputs go under ``work/out``."""
 
     def __init__(
-        self, data: Path, work: Path, pig_options: Sequence[str] = (), pig: str | None = None
+        self,
+        data: Path,
+        work: Path,
+        pig_options: Sequence[str] = (),
+        pig: str | None = None,
+        scripts: Path | None = None,
     ) -> None:
         self.data = data
+        self.scripts = scripts or HERE  # the lN.pig/lN.py folder (bench_pigshapes: its own)
         self.work = work
         self.pig = shlex.split(pig) if pig else pig_command()
         self.pig_options = list(pig_options)
@@ -244,7 +250,7 @@ class Runner:
     def reference(self, query: str) -> float:
         out = self.out(query, "reference")
         out.mkdir()
-        script = HERE / f"{query.lower()}.py"
+        script = self.scripts / f"{query.lower()}.py"
         return run_timed(
             [sys.executable, str(script), str(self.data), str(out)], self.env, f"{query} reference"
         )
@@ -260,7 +266,7 @@ class Runner:
             "-param",
             f"out=file://{out}",
             "-f",
-            str(HERE / f"{query.lower()}.pig"),
+            str(self.scripts / f"{query.lower()}.pig"),
         ]
         env = self.env if mode == "local" else self.mr_env
         return run_timed(argv, env, f"{query} pig ({mode})")

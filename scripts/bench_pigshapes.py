@@ -1,0 +1,236 @@
+"""Pig Latin on user-shaped data and scripts (not PigMix): Pig vs a plain Python program per query.
+
+Owns: generating (or reusing) the tables of ``scripts/pigshapes/data.py`` (a 32-column CSV of
+orders with empty and bad numeric fields, a tab-separated web log, three small dimension
+tables), running each query's Pig script (``scripts/pigshapes/qNN.pig``, written from the Pig
+Latin Basics and Built In Functions documentation) and its plain-Python reference
+(``scripts/pigshapes/qNN.py``: stdlib only, split/dicts/sorted, single-threaded), checking
+that both give the same rows BEFORE any time of that query is shown, and printing per query
+the Pig time, the reference time and their ratio, then the geometric mean per mode. Must not
+touch: Pig or the framework; Pig runs through its ``pig`` command like a user's.
+
+The queries (the Pig features each one exercises):
+
+    Q01 FILTER AND/OR/IS NULL, UPPER/LOWER/SUBSTRING/CONCAT/TRIM/SIZE/INDEXOF, MATCHES,
+        arithmetic with nulls, bincond, CASE (map-only, 12 output columns)
+    Q02 log lines: MATCHES, STRSPLIT + FLATTEN, REGEX_EXTRACT, cast, GROUP BY 2 derived keys
+    Q03 GROUP BY 3 keys: COUNT (nulls skipped), COUNT_STAR, SUM, AVG, MIN, MAX
+    Q04 nested DISTINCT (distinct customers) and two nested FILTERs per store
+    Q05 top-k: GROUP BY 2, ORDER BY count DESC + keys, LIMIT 10
+    Q06 nested ORDER BY 2 keys + LIMIT 3 per group, FLATTEN of a bag projection
+    Q07 JOIN on two keys, GROUP on them
+    Q08 replicated JOIN with a small table, LEFT OUTER JOIN (null keys kept), GROUP BY 2
+    Q09 COGROUP of two inputs (null keys apart per input), IsEmpty, COUNT vs COUNT_STAR
+    Q10 UNION, DISTINCT of 3 columns, GROUP BY 2
+    Q11 SPLIT into three STOREs (one OTHERWISE)
+    Q12 TOKENIZE + FLATTEN, SIZE, GROUP BY 2
+    Q13 GROUP ALL and GROUP BY, CROSS of the two tiny results
+    Q14 ORDER BY 3 keys (ASC, DESC with nulls, ASC) of every row
+
+What is timed, how outputs are compared, and the Runner are bench_pigmix.py's (imported, not
+copied): both sides run as subprocesses, ``pig [-x local] -f qNN.pig -param data=file://...
+-param out=file://...`` and ``python qNN.py DATA OUT``; rows compare as multisets (floats to a
+relative 1e-9), and for the ORDER BY queries the sequence of sort keys too. Besides the wall
+time of each side (best of ``--repeat``), the CPU time (user+sys of the process and its
+children) is shown: on a shared machine it is the steadier figure.
+
+A query whose output differs is reported as WRONG with the first difference; its time is shown
+after that line but it is left out of the geometric mean, and the exit status is 1. A run that
+fails is reported as FAILED the same way; the other queries still run.
+
+    python scripts/bench_pigshapes.py               # 200k orders + 200k log lines, both modes
+    python scripts/bench_pigshapes.py --rows 20000 --queries Q1,Q5 --mode local --repeat 3
+    python scripts/bench_pigshapes.py --pig "env PYTHONPATH=/tmp/wt python -m piglatin.tools.cli"
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import resource
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import bench_pigmix as pm
+
+from datasets.progress import Progress
+
+HERE = Path(__file__).resolve().parent / "pigshapes"
+sys.path.insert(0, str(HERE))
+
+from data import generate  # noqa: E402  (scripts/pigshapes/data.py)
+
+QUERIES = tuple(f"Q{i:02d}" for i in range(1, 15))
+DEFAULT_ROWS = 200_000
+#: ORDER BY queries: the columns (index, descending) whose sequence must match in order.
+ORDERED = {"Q05": ((2, True), (0, False), (1, False)), "Q14": ((0, False), (1, True), (2, False))}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(run: Callable[[], float]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one subprocess run (the CPU of its waited-for children too)."""
+    before = _children_cpu()
+    wall = run()
+    return wall, _children_cpu() - before
+
+
+def check_outputs(query: str, pig_out: Path, ref_out: Path) -> str | None:
+    """None when Pig's outputs equal the reference's (every STORE of the query), else why not."""
+    names = sorted(p.name for p in ref_out.iterdir() if p.is_dir())
+    found = sorted(p.name for p in pig_out.iterdir() if p.is_dir()) if pig_out.exists() else []
+    if names != found or not names:
+        return f"Pig stored {found}, the reference {names}"
+    for name in names:
+        pig, ref = pm.read_rows(pig_out / name), pm.read_rows(ref_out / name)
+        problem = pm.compare_rows(pig, ref)
+        if problem is None and query in ORDERED:
+            problem = pm.compare_order(pig, ref, ORDERED[query])
+        if problem:
+            return f"({name}) {problem}"
+    return None
+
+
+def bench_query(
+    runner: pm.Runner, query: str, modes: Sequence[str], repeat: int, bar: Progress
+) -> tuple[dict[str, tuple[float, float]], str | None]:
+    """Best (wall, CPU) per side, and the first problem (a difference or a failed run)."""
+    best: dict[str, tuple[float, float]] = {}
+    for round_ in range(repeat):
+        for side in ("reference", *modes):
+            bar.step(f"{query} {side} (run {round_ + 1}/{repeat})")
+            try:
+                if side == "reference":
+                    wall, cpu = timed(lambda: runner.reference(query))
+                else:
+                    wall, cpu = timed(lambda s=side: runner.pig_run(query, s))
+            except pm.BenchError as e:
+                return best, f"FAILED: {e}"
+            old = best.get(side, (math.inf, math.inf))
+            best[side] = (min(old[0], wall), min(old[1], cpu))
+        if round_ == 0:
+            for mode in modes:
+                out = runner.work / "out" / query
+                problem = check_outputs(query, out / mode, out / "reference")
+                if problem:
+                    return best, f"WRONG in {mode}: {problem}"
+    return best, None
+
+
+def bench(
+    runner: pm.Runner, queries: Sequence[str], modes: Sequence[str], repeat: int, say=print
+) -> tuple[dict[str, dict[str, tuple[float, float]]], dict[str, str]]:
+    """Times of the queries whose outputs matched, and the problems of the others."""
+    results: dict[str, dict[str, tuple[float, float]]] = {}
+    problems: dict[str, str] = {}
+    header = f"{'query':<6}{'ref s':>7}{'cpu':>6}" + "".join(
+        f"{m[:5] + ' s':>9}{'ratio':>7}{'cpu':>7}{'ratio':>7}" for m in modes
+    )
+    say(header)
+    with Progress("bench_pigshapes", len(queries) * repeat * (1 + len(modes)), unit="runs") as bar:
+        for query in queries:
+            best, problem = bench_query(runner, query, modes, repeat, bar)
+            bar.break_line()
+            if problem:
+                problems[query] = problem
+                say(f"{query:<6}{problem}")
+            if "reference" not in best or any(m not in best for m in modes):
+                continue
+            ref_wall, ref_cpu = best["reference"]
+            say(
+                f"{query:<6}{ref_wall:7.2f}{ref_cpu:6.2f}"
+                + "".join(
+                    f"{best[m][0]:9.2f}{best[m][0] / ref_wall:6.1f}x"
+                    f"{best[m][1]:7.2f}{best[m][1] / ref_cpu:6.1f}x"
+                    for m in modes
+                )
+                + ("  (not in the geomean)" if problem else "")
+            )
+            if not problem:
+                results[query] = best
+    return results, problems
+
+
+def summary(results: dict[str, dict[str, tuple[float, float]]], modes: Sequence[str]) -> list[str]:
+    lines = []
+    for mode in modes:
+        for what, i in (("wall", 0), ("cpu", 1)):
+            ratios = {q: r[mode][i] / r["reference"][i] for q, r in results.items()}
+            slowest = sorted(ratios, key=ratios.get, reverse=True)[:3]
+            lines.append(
+                f"geomean {mode} ({what}): {pm.geomean(list(ratios.values())):.2f}x over "
+                f"{len(ratios)} queries (slowest: "
+                + ", ".join(f"{q} {ratios[q]:.1f}x" for q in slowest)
+                + ")"
+            )
+    return lines
+
+
+def _queries(text: str) -> list[str]:
+    chosen = []
+    for q in (q.strip().upper() for q in text.split(",") if q.strip()):
+        name = f"Q{int(q[1:]):02d}" if q[:1] == "Q" and q[1:].isdigit() else q
+        if name not in QUERIES:
+            raise argparse.ArgumentTypeError(f"unknown query {q!r}: use Q1..Q{len(QUERIES)}")
+        chosen.append(name)
+    if not chosen:
+        raise argparse.ArgumentTypeError("no query given")
+    return chosen
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--rows", type=int, default=DEFAULT_ROWS, help="orders (and log lines)")
+    p.add_argument("--queries", type=_queries, default=list(QUERIES), help="e.g. Q1,Q5")
+    p.add_argument("--mode", choices=("local", "mapreduce", "both"), default="both")
+    p.add_argument("--repeat", type=int, default=1, help="runs per side; the best is kept")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--data-dir", help="where the tables are (kept and reused when they match)")
+    p.add_argument("--work", help="outputs and the cluster home (default: a temp dir, removed)")
+    p.add_argument(
+        "--pig-opt",
+        action="append",
+        default=[],
+        metavar="OPT",
+        help="an extra pig argument, e.g. --pig-opt=-Dmapreduce.job.reduces=2",
+    )
+    p.add_argument(
+        "--pig",
+        help="the pig command to time (default: this environment's), e.g. another checkout's "
+        "'env PYTHONPATH=/tmp/old python -m piglatin.tools.cli'",
+    )
+    args = p.parse_args(argv)
+    modes = pm.MODES if args.mode == "both" else (args.mode,)
+    work = Path(args.work or tempfile.mkdtemp(prefix="bench-pigshapes-")).resolve()
+    data = Path(args.data_dir).resolve() if args.data_dir else work / "data"
+    try:
+        print(
+            f"data: {args.rows:,} orders and log lines (seed {args.seed}) in {data}",
+            file=sys.stderr,
+        )
+        generate(data, args.rows, args.seed)
+        runner = pm.Runner(data, work, args.pig_opt, args.pig, scripts=HERE)
+        if "mapreduce" in modes:
+            runner.prepare_cluster()
+        results, problems = bench(runner, args.queries, modes, max(1, args.repeat))
+        for line in summary(results, modes):
+            print(line)
+        for query, problem in problems.items():
+            print(f"bench_pigshapes: {query}: {problem}", file=sys.stderr)
+    except pm.BenchError as e:
+        print(f"bench_pigshapes: {e}", file=sys.stderr)
+        return 1
+    finally:
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
