@@ -1,7 +1,8 @@
 """The logical-plan optimizer: the rules of `piglatin.plan.rules` applied in a loop.
 
 Owns: `RULES` (order matters: filters are merged and pushed first, then FOREACHes
-merged, LIMITs moved, and unused columns pruned last) and `optimize`, which applies
+merged, LIMITs moved, redundant DISTINCTs and the nested ORDERs/DISTINCTs no reader can
+see removed, and unused columns pruned last) and `optimize`, which applies
 them until a whole round changes nothing or `MAX_ITERATIONS` rounds have run (Pig's
 PlanOptimizer does the same).  Each rule returns a new plan; nothing is mutated, and
 the result depends only on the input plan, so a worker process that rebuilds and
@@ -10,6 +11,7 @@ optimizes the same script gets the identical plan and op ids.
 Rules can be switched off with Pig's names, as `pig -t NAME` does, through the
 script's `SET pig.optimizer.rules.disabled 'PushUpFilter,MergeForEach';` or the
 environment variable `PIG_OPTIMIZER_RULES_DISABLED` (comma separated; `All`).
+`RemoveUnseenNested` is this project's own (rules/unseen_nested.py); the others are Pig's.
 Must not touch: the front end (parser, builder), physical planning or execution.
 
 >>> from piglatin.front.builder import build_text
@@ -42,6 +44,7 @@ from piglatin.plan.rules import (
     merge_foreach,
     push_filter_up,
     redundant_distinct,
+    unseen_nested,
 )
 from piglatin.plan.rules._plan import check
 
@@ -59,6 +62,7 @@ NAMED_RULES: tuple[tuple[tuple[str, ...], Rule], ...] = (
     (("MergeForEach",), merge_foreach.apply),
     (("LimitOptimizer",), limit_optimizer.apply),
     (("RemoveRedundantDistinct",), redundant_distinct.apply),
+    (("RemoveUnseenNested",), unseen_nested.apply),  # not Pig's: see the module
     (("ColumnMapKeyPrune", "AddForEach", "ColumnPrune"), column_prune.apply),
 )
 RULES: tuple[Rule, ...] = tuple(rule for _, rule in NAMED_RULES)

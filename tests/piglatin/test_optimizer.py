@@ -353,6 +353,7 @@ def test_generated_scripts_exercise_every_rule():
             "R1 = FOREACH R0 GENERATE $0, $0 + $1;\nR2 = FOREACH R1 GENERATE $1;\nDUMP R2;",
             "R1 = FOREACH R0 GENERATE $0 * $1;\nR2 = LIMIT R1 2;\nDUMP R2;",
             "R1 = DISTINCT R0;\nR2 = DISTINCT R1;\nDUMP R2;",
+            "G = GROUP R0 BY $0;\nR1 = FOREACH G { E = ORDER R0 BY $1; GENERATE SUM(E.$2); };",
             "R1 = FILTER R0 BY $2 > 0;\nR2 = FOREACH R1 GENERATE $0;\nDUMP R2;",
         )
     ]
