@@ -82,3 +82,31 @@ def test_json_bag_of_non_objects_is_a_null_field(tmp_path: Path) -> None:
     lines = '{"k":"a","n":1,"tags":["x","y"]}\n{"k":"b","n":null,"tags":[]}\n'
     out = run(tmp_path, {"in.json": lines}, JSON_BAG_OF_TEXTS, ("out",))
     assert out == {"out": ["a\t1\t", "b\t\t{}"]}
+
+
+# Java's predefined classes are ASCII unless the pattern sets UNICODE_CHARACTER_CLASS
+# (java.util.regex.Pattern: "\d A digit: [0-9]", "\w A word character: [a-zA-Z_0-9]",
+# "\W A non-word character: [^\w]"), while \p{Lu} is the Unicode category. Pig's MATCHES and
+# REGEX_EXTRACT take Java regular expressions; Python's re on str is Unicode-aware for \d \w.
+JAVA_CLASSES = [
+    ("(s MATCHES '\\\\w+')", "École", "false"),  # É is not in [a-zA-Z_0-9]
+    ("(s MATCHES '\\\\d')", "\u0663", "false"),  # ARABIC-INDIC DIGIT THREE is not in [0-9]
+    ("REGEX_EXTRACT(s, '(\\\\W)', 1)", "École", "É"),  # the first non-[a-zA-Z_0-9] char
+    ("(s MATCHES '\\\\p{Lu}.*')", "École", "true"),  # É is in the Unicode category Lu
+]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="java_regex translates Java patterns to Python's re, whose \\d \\w \\W are "
+    "Unicode-aware on str (Java's are ASCII: [0-9], [a-zA-Z_0-9]) and maps \\p{Lu} to A-Z "
+    "(Java: the Unicode category): MATCHES/REGEX_EXTRACT differ on non-ASCII text",
+)
+@pytest.mark.parametrize(("expr", "text", "expected"), JAVA_CLASSES)
+def test_java_regex_classes_on_non_ascii_text(
+    tmp_path: Path, expr: str, text: str, expected: str
+) -> None:
+    script = f"A = LOAD 'in' AS (s:chararray);\nB = FOREACH A GENERATE {expr};\n"
+    script += "STORE B INTO 'out';\n"
+    out = run(tmp_path, {"in": text + "\n"}, script, ("out",))
+    assert out == {"out": [expected]}
