@@ -95,7 +95,7 @@ def join_fragments(plan: L.LogicalPlan, spec: Any) -> JoinFragments | None:
     projections keeping left columns before right ones, written by PigStorage without
     options or, all of its columns atoms, as records for a later job or a DUMP; None for
     any other job."""
-    if spec.kind != "join" or spec.strategy is not None or not spec.op:
+    if spec.kind != "join" or spec.strategy is not None or not spec.op or spec.group:
         return None
     op = plan.op(spec.op)
     preds = plan.predecessors(op.op_id)

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from piglatin.back.cogroupplan import bag_of_group, by_input_aggregates, nested_as_calls
+from piglatin.back.joingroup import JoinGroup, group_on_join_key
+from piglatin.back.joingroup import enabled as join_group_enabled
 from piglatin.errors import PigError
 from piglatin.model.frozen import frozen_dataclass
 from piglatin.plan import logical as L
@@ -72,7 +74,10 @@ class JobSpec:
     whose chain the combiner rule does not take (cogroupplan.py, cogroupaggs.py);
     `strategy`: "skewed" for a skewed join; `cuts_from`: an ORDER's sampling output;
     `join`: the merge join an index job is for; `top`: an ORDER read only by a LIMIT of a
-    constant N (each map task sends only its first N records in sort order), else 0."""
+    constant N (each map task sends only its first N records in sort order), else 0;
+    `group`: in a hash join's job, the GROUP on the join's key its reduce computes
+    (joingroup.py): `reduce_chain` is then the projections between them, the GROUP and
+    the ops fused after it."""
 
     kind: str
     op: str | None
@@ -89,6 +94,7 @@ class JobSpec:
     cuts_from: str | None = None
     join: str | None = None
     top: int = 0
+    group: str | None = None
 
     def merge_input(self, index_id: str) -> MapInput:
         return dict(self.merge)[index_id]
@@ -241,6 +247,8 @@ class _Compiler:
         self.reduce_end: dict[str, str] = {}
         self.member_of: dict[str, str] = {}
         self.merge: dict[str, MapInput] = {}
+        self.fuse_groups = join_group_enabled(plan)
+        self._alive: set[str] | None = None  # ops some sink of the plan (or this one) reads
 
     # -- reduce chains ------------------------------------------------------------------
     def reduce_chain(self, op_id: str) -> list[str]:
@@ -330,6 +338,9 @@ class _Compiler:
         if op_id in self.reduce_end:
             return self.reduce_end[op_id]
         op = self.plan.op(op_id)
+        fused = self.join_group(op)
+        if fused is not None:
+            return self.ensure_join_group(fused)
         chain = self.reduce_chain(op_id)
         store = None
         if chain and isinstance(self.plan.op(chain[-1]), L.SINKS):
@@ -368,6 +379,53 @@ class _Compiler:
         top = _limit_after(self.plan, op, chain)
         if top is not None:
             job.spec = replace(job.spec, top=top)
+        return end
+
+    def join_group(self, op: L.LogicalOperator) -> JoinGroup | None:
+        """The JOIN whose reduce computes GROUP `op` (joingroup.py), when its rows are not
+        made already; None otherwise, or with the rule switched off."""
+        if not self.fuse_groups or not isinstance(op, L.LOCogroup):
+            return None
+        fused = group_on_join_key(self.plan, op.op_id, self.alive)
+        if fused is None:
+            return None
+        for op_id in (fused.join, *fused.projections):
+            if op_id in self.done or op_id in self.produced or op_id in self.reduce_end:
+                return None
+        return fused
+
+    def alive(self, op_id: str) -> bool:
+        """Whether `op_id` runs for some sink of the plan, or for this compilation's target."""
+        if self._alive is None:
+            self._alive = set(self.live)
+            for sink in self.plan.sinks():
+                self._alive.update(op.op_id for op in self.plan.upstream(sink.op_id))
+        return op_id in self._alive
+
+    def ensure_join_group(self, fused: JoinGroup) -> str:
+        """`ensure` of a GROUP computed in its JOIN's reduce: one job whose map side is the
+        join's, and whose reduce chain is the projections, the GROUP and what follows it. Its
+        reducers: the GROUP's PARALLEL, else the JOIN's, else default_parallel, else the
+        launcher's estimate."""
+        group, join = self.plan.op(fused.group), self.plan.op(fused.join)
+        after = self.reduce_chain(group.op_id)
+        store = None
+        if after and isinstance(self.plan.op(after[-1]), L.SINKS):
+            store = after.pop()
+        end = after[-1] if after else group.op_id
+        self.reduce_end[group.op_id] = end
+        for member in after + ([store] if store else []):
+            self.member_of[member] = end
+        inputs = []
+        for tag, dep in enumerate(join.inputs):
+            for src, path in self.paths(dep):
+                inputs.append((src, path, tag))
+        chain = [*fused.projections, group.op_id, *after]
+        job = self.add_job("join", join, inputs, chain, end, store)
+        reducers = self.reducers(group if group.parallel else join, "group")
+        job.spec = replace(job.spec, group=group.op_id, reducers=reducers)
+        job.reducers = reducers
+        job.estimate = not group.parallel and self.estimated(join, "join")
         return end
 
     def add_job(

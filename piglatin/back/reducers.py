@@ -33,6 +33,7 @@ from piglatin.back.cogroupaggs import map_tail as by_input_tail
 from piglatin.back.cogroupaggs import reducer as by_input_reducer
 from piglatin.back.exprs import key_bytes
 from piglatin.back.joinfragments import fragment_batch, fragment_reducer, join_fragments
+from piglatin.back.joingroupreduce import reducer as join_group_reducer
 from piglatin.back.joinkeys import has_null, width
 from piglatin.back.joinlines import SideTexts, side_texts
 from piglatin.back.mapgroups import group_rows
@@ -370,6 +371,8 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any] | BatchReduce:
     op = plan.op(spec.op)
     kind = spec.kind
     chain = [plan.op(o) for o in spec.reduce_chain]
+    if kind == "join" and spec.group:  # a GROUP on the join key (joingroupreduce.py)
+        return join_group_reducer(job)
     if kind == "group" and spec.by_input:  # partials per input (cogroupaggs.py)
         return by_input_reducer(job, op)
     if kind == "group" and spec.combine:

@@ -1,0 +1,277 @@
+"""The reduce side of a GROUP computed in its hash JOIN's reduce (joingroup.py says when).
+
+Owns `reducer`: for one join key (a group of the shuffle: the left input's rows, then the
+right input's), the joined rows, made exactly as the join's own reduce makes them (per right
+row, every left row; the FOREACHs of plain columns between the JOIN and the GROUP applied),
+are the group's bag, and the group is the key columns of its first row. The row
+``(group, bag)`` then runs through the operators after the GROUP as the GROUP's own reduce
+would run it. A key with rows of one input only joins nothing (INNER): no group. Must not
+touch: the map side (the join's, unchanged: null keys are dropped there), job boundaries.
+
+Each joined row is the held left row's part followed by the right row's (when the
+projections keep left columns before right ones: each part projected once, not once per
+joined row). The bag goes to disk past the task's bag budget when the FOREACH after the GROUP
+only reads it row by row (`bagusage.streaming_bags`), as a GROUP's bag does; the held left
+rows spill as the join's do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain, islice
+from operator import itemgetter
+from typing import Any
+
+from piglatin.back.bagusage import streaming_bags
+from piglatin.back.joingroup import joined_columns
+from piglatin.back.mapgroups import group_rows
+from piglatin.back.physical import Compiler, OneRow, chain_functions
+from piglatin.back.reducebatch import BatchReduce, row_writer
+from piglatin.back.spillbag import CHECK_ROWS, BagBudget, RowBuffer, SpillBag, SpillFile
+from piglatin.back.storage import unpacker
+
+__all__ = ["reducer"]
+
+_unpack = unpacker()
+_first, _second = itemgetter(0), itemgetter(1)
+_BIG = object()  # a group `make` takes the general way
+
+
+def reducer(job: Any) -> BatchReduce:
+    """The reduce side of join job `job` whose spec names a `group` (mrcompiler.JobSpec)."""
+    spec, plan = job.spec, job.plan
+    join = plan.op(spec.op)
+    group = plan.op(spec.group)
+    at = spec.reduce_chain.index(spec.group)
+    after = [plan.op(o) for o in spec.reduce_chain[at + 1 :]]
+    conf = job.context.conf
+    budget = BagBudget.of(conf, "reduce")
+    comp = Compiler(job.compiler.scalars, job.compiler.udfs, plan=plan, bags=budget)
+    stages = [comp.narrow(o, 0) for o in after]
+    spillable = 0 in streaming_bags(after[0] if after else None, 1)
+    left_width, cols = joined_columns(plan, join.op_id, spec.reduce_chain[:at])
+    width = len(plan.op(group.inputs[0]).schema)
+    keyf = comp.key_fn(group.keys[0], width)
+    records = conf.get("pig.join.spill.records")
+    max_rows = int(records) if records not in (None, "") else None
+    make = _bags(_Parts(left_width, cols), keyf, budget, spillable, max_rows)
+
+    first = stages[0] if stages else None
+    row_of = first.row if isinstance(first, OneRow) else None
+    rest = stages[1:] if row_of is not None else stages
+    run = chain_functions(stages, job.emit)
+    direct = not any(s is not None for s in rest)
+    writer = row_writer(chain_functions(rest, job.emit), job.store_line, job.record_pack, direct)
+
+    def reduce(key: Any, values: Iterable[Any]) -> list:
+        row = make(values)
+        return [] if row is None else run(row)
+
+    def batch(groups: list) -> list:
+        if row_of is None:
+            out: list = []
+            for _key, values in groups:
+                row = make(values)
+                if row is not None:
+                    out += run(row)
+            return out
+        rows = []  # the FOREACH's row of each group, made while the group's bag is at hand
+        for _key, values in groups:
+            row = make(values)
+            if row is not None:
+                rows.append(row_of(row))
+        return writer.write(rows)
+
+    return BatchReduce(reduce, batch)
+
+
+class _Parts:
+    """A joined row's columns `cols` (of ``left + right``, the left row `left_width` wide):
+    when they are left columns then right ones, `left` and `right` give each side's parts of
+    a list of rows (``left(l) + right(r)`` is the row); else `whole` gives the rows of a list
+    of ``l + r``."""
+
+    __slots__ = ("left", "right", "whole")
+
+    def __init__(self, left_width: int, cols: tuple[int, ...]) -> None:
+        k = sum(1 for c in cols if c < left_width)
+        if all(c < left_width for c in cols[:k]):
+            self.left = _columns(cols[:k])
+            self.right = _columns(tuple(c - left_width for c in cols[k:]))
+            self.whole = None
+        else:
+            self.left = self.right = None
+            self.whole = _columns(cols)
+
+
+def _columns(cols: tuple[int, ...]) -> Callable[[list], list]:
+    """rows -> the tuple of columns `cols` of each, C-level; a short row's missing columns
+    are nulls (as a projection gives them)."""
+    if not cols:
+        return lambda rows: [()] * len(rows)
+    get = itemgetter(*cols)
+
+    def slow(rows: list) -> list:
+        return [tuple([t[c] if c < len(t) else None for c in cols]) for t in rows]
+
+    if len(cols) == 1:
+
+        def one(rows: list) -> list:
+            try:
+                return list(zip(map(get, rows)))
+            except IndexError:
+                return slow(rows)
+
+        return one
+
+    def several(rows: list) -> list:
+        try:
+            return list(map(get, rows))
+        except IndexError:
+            return slow(rows)
+
+    return several
+
+
+def _bags(
+    parts: _Parts,
+    keyf: Callable[[tuple], Any],
+    budget: BagBudget,
+    spillable: bool,
+    max_rows: int | None,
+) -> Callable[[Iterable[Any]], tuple | None]:
+    """A join key's shuffled values -> the row ``(group, bag)`` of its joined rows; None
+    when it has rows of one input only."""
+    left, right, whole = parts.left, parts.right, parts.whole
+
+    def small(values: list) -> Any:
+        """`make` of a group given as a list: at once, C-level, when its product is under
+        `CHECK_ROWS` rows (else `_BIG`)."""
+        if values[0][0] or not values[-1][0]:  # rows of one input only
+            return None
+        tags = list(map(_first, values))
+        at = tags.index(1)
+        pvs = list(map(_second, values))
+        lefts, rights = _unpacked(pvs[:at]), _unpacked(pvs[at:])
+        if len(lefts) * len(rights) > CHECK_ROWS:
+            return _BIG
+        if whole is None:
+            lefts, rights = left(lefts), right(rights)
+        rows = _product(lefts, rights, whole)
+        return (keyf(rows[0]), rows)
+
+    def make(values: Iterable[Any]) -> tuple | None:
+        if type(values) is list and len(values) < CHECK_ROWS:
+            row = small(values)
+            if row is not _BIG:
+                return row
+        held = RowBuffer(budget, 1, max_rows)  # the left rows (their parts)
+        keep = left if whole is None else None
+        values = iter(values)
+        try:
+            for tag, pv in values:
+                if tag == 0:
+                    rows = _unpacked([pv])
+                    held.extend(keep(rows) if keep is not None else rows)
+                    continue
+                if not len(held):
+                    return None
+                bag = _Bag(budget, spillable)
+                size = max(1, CHECK_ROWS // len(held))
+                for rows in _right_rows(chain(((tag, pv),), values), size):
+                    if whole is None:
+                        rows = right(rows)
+                    if not held.spilled:
+                        bag.add(_product(held.items, rows, whole))
+                        continue
+                    for r in rows:  # the held rows read again from disk per right row
+                        for chunk in held.chunks():
+                            bag.add(_product(chunk, [r], whole))
+                rows = bag.rows()
+                return (keyf(bag.first), rows)
+            return None
+        finally:
+            held.close()
+
+    return make
+
+
+def _product(lefts: list, rights: list, whole: Callable[[tuple], tuple] | None) -> list:
+    """The joined rows of `rights` with `lefts` (per right row, every left row): the parts
+    concatenated, or `whole` of each concatenated row."""
+    if whole is not None:
+        return whole([lt + r for r in rights for lt in lefts])
+    if len(lefts) == 1:
+        lt = lefts[0]
+        return [lt + r for r in rights] if lt else rights
+    return [lt + r for r in rights for lt in lefts]
+
+
+def _unpacked(pvs: list) -> list:
+    """The rows of packed values (a map task's list of a key's packed rows,
+    `mapgroups.KeyGroups`, gives its rows)."""
+    if len(pvs) == 1:
+        pv = pvs[0]
+        return [_unpack(pv)] if type(pv) is bytes else list(map(_unpack, group_rows(pv)))
+    packed: list = []
+    for pv in pvs:
+        if type(pv) is bytes:
+            packed.append(pv)
+        else:
+            packed += group_rows(pv)
+    return list(map(_unpack, packed))
+
+
+def _right_rows(values: Iterator[tuple[int, Any]], size: int) -> Iterator[list[tuple]]:
+    """The right rows of `values` (packed rows, or a map task's lists of them), unpacked,
+    about `size` at a time."""
+    while pvs := list(map(_second, islice(values, size))):
+        yield _unpacked(pvs)
+
+
+class _Bag:
+    """A group's bag being filled: a list, moved to a spill file once past its share of the
+    budget (when `spillable`), the rest appended there."""
+
+    __slots__ = ("budget", "spillable", "items", "first", "file", "count", "limit", "check")
+
+    def __init__(self, budget: BagBudget, spillable: bool) -> None:
+        self.budget = budget
+        self.spillable = spillable
+        self.items: list = []
+        self.first: tuple | None = None
+        self.file: SpillFile | None = None
+        self.count = 0
+        self.limit: int | None = None
+        self.check = CHECK_ROWS
+
+    def add(self, rows: list) -> None:
+        if not rows:
+            return
+        if self.first is None:
+            self.first = rows[0]
+        self.items += rows
+        if self.spillable and len(self.items) >= self.check:
+            self._spill()
+
+    def _spill(self) -> None:
+        if self.limit is None:
+            self.limit = self.budget.row_limit(self.items)
+        if self.file is not None or len(self.items) > self.limit:
+            if self.file is None:
+                self.file = self.budget.new_file()
+            for i in range(0, len(self.items), CHECK_ROWS):
+                self.file.write_batch(self.items[i : i + CHECK_ROWS])
+            self.count += len(self.items)
+            self.items = []
+        self.check = len(self.items) + CHECK_ROWS
+
+    def rows(self) -> Any:
+        """The bag: the list, or the spilled rows as a `SpillBag`."""
+        if self.file is None:
+            return self.items
+        if self.items:
+            self.file.write_batch(self.items)
+            self.count += len(self.items)
+            self.items = []
+        return SpillBag(self.file, self.count)
