@@ -424,3 +424,40 @@ def test_parallel_of_the_join_when_the_group_has_none() -> None:
     assert fused(group) and jobs(group)[0].reducers == 4 and not jobs(group)[0].estimate
     neither = script.replace(" PARALLEL 2", "")  # left to the launcher's estimate
     assert fused(neither) and jobs(neither)[0].estimate
+
+
+SEVERAL = """C = JOIN L BY k, R BY k;
+D = GROUP C BY $0;
+E = FOREACH D GENERATE group, SUM(C.y) AS s, COUNT(C) AS n;
+F = FILTER E BY n > 1;
+DUMP F;
+G = ORDER E BY n DESC, group;
+DUMP G;
+DUMP D;
+T = FOREACH (GROUP L ALL) GENERATE COUNT(L) AS c;
+H = FOREACH D GENERATE group, COUNT(C) * T.c;
+DUMP H;"""
+
+
+@pytest.mark.parametrize("mode", ["local", "mapreduce"])
+def test_group_read_several_times_dumped_ordered_and_with_a_scalar(tmp_path: Path, mode) -> None:
+    """The GROUP's rows (made in the join's reduce) read by a FOREACH with a FILTER, an ORDER,
+    a DUMP of the bags and a FOREACH reading a scalar; the switch gives the same lines."""
+    write(tmp_path / "l.txt", [("a", 1, 2), ("a", 2, 3), ("b", 1, 4), (None, 1, 5), ("d", 1, 1)])
+    write(tmp_path / "r.txt", [("a", 1, 0.5), ("a", 1, 0.25), ("b", 1, None), ("c", 1, 9.0)])
+    want = [
+        "(a,1.5,4)",  # F
+        "(a,1.5,4)",  # G: a before b
+        "(b,,1)",
+        "(a,{(a,1,2,a,1,0.5),(a,2,3,a,1,0.5),(a,1,2,a,1,0.25),(a,2,3,a,1,0.25)})",
+        "(b,{(b,1,4,b,1,)})",
+        "(a,16)",  # COUNT(C) * COUNT(L): COUNT(L) skips the null key's row
+        "(b,4)",
+    ]
+    script = loads("chararray") + SEVERAL
+    for sets in ("", "SET pig.optimizer.rules.disabled 'JoinGroupFusion';\n"):
+        log = io.StringIO()
+        assert run_script(sets + script, exec_type=mode, cwd=tmp_path, out=log) == 0
+        printed = [ln for ln in log.getvalue().splitlines() if ln.startswith("(")]
+        assert printed[:3] == want[:3] and sorted(printed[3:5]) == want[3:5]
+        assert sorted(printed[5:]) == want[5:]
