@@ -174,7 +174,17 @@ def distinct_extremes(rs: list) -> list:
     return [low(r[2] for r in rs), high(r[1] for r in rs), False]
 
 
+# statements nothing reads (a LIMIT keeps the combiner off while it is there)
+DEAD = """R = FOREACH G { E = ORDER A BY i; T = LIMIT E 2; H = FILTER A BY i > 0; P = H.d;
+    GENERATE group, COUNT(A), SUM(A.d); };"""
+
+
+def dead(rs: list) -> list:
+    return [count(rs), total(r[2] for r in rs)]
+
+
 POSITIVE = {
+    "dead": (DEAD, dead),
     "order-asc": (ORDER_SUMS.format(desc=""), order_sums),
     "order-desc": (ORDER_SUMS.format(desc=" DESC"), order_sums),
     "order-filter": (ORDER_FILTER, order_filter),
@@ -282,6 +292,17 @@ def test_an_order_some_reader_sees_stays(body: str) -> None:
 )
 def test_a_distinct_whose_repeats_are_seen_stays(body: str) -> None:
     assert nested_kinds(body)[0] == "distinct"
+
+
+def test_a_statement_nothing_reads_stays_when_it_calls_a_udf_or_reads_a_scalar() -> None:
+    define = "DEFINE U UPPER(); "
+    body = "R = FOREACH G { H = FILTER A BY U(k) == 'A'; GENERATE group, COUNT(A); };"
+    assert nested_kinds(define + body) == ["filter"]
+    body = "R = FOREACH G { H = FILTER A BY i > 0; GENERATE group, COUNT(A); };"
+    assert nested_kinds(body) == []
+    scalar = "N = FOREACH (GROUP A ALL) GENERATE COUNT(A) AS n; "
+    body = "R = FOREACH G { H = FILTER A BY i > N.n; GENERATE group, COUNT(A); };"
+    assert nested_kinds(scalar + body) == ["filter"]
 
 
 def test_only_the_unseen_of_two_orders_goes() -> None:

@@ -18,7 +18,9 @@ nested FOREACH (another scope). An ORDER whose readers see no order is removed, 
 DISTINCT whose readers see neither order nor repeats (``MIN(d.x)`` of ``d = DISTINCT B``);
 a DISTINCT read by COUNT, SUM or SIZE stays. The removed op's readers read its source instead
 (a projection of a projection becomes one projection), so the rule applies only when that
-source is a plain bag reference (a column, a nested alias or a projection of one).
+source is a plain bag reference (a column, a nested alias or a projection of one). A nested
+statement of any kind that nothing reads goes too, unless it calls a UDF or RANDOM-like
+builtin or reads a scalar (whose errors it may raise).
 
 The result is the same up to what Pig's own combiner leaves open too (it adds partial sums
 and keeps distinct rows in whatever order the map tasks finish): SUM and AVG of floating-point
@@ -166,6 +168,11 @@ def _removable(fe: L.LOForEach) -> L.NestedOp | None:
         return None
     unseen = readers(fe)
     for n in fe.nested:
+        if n.alias not in unseen:  # nothing reads it
+            parts = [n.source, n.cond, n.count, n.keys, n.generate]
+            if _row_pure(parts) and not any(isinstance(x, L.LEScalar) for x in _all_nodes(parts)):
+                return n
+            continue
         if not _plain_bag(n.source):
             continue
         needs = {"order": NO_ORDER, "distinct": NO_REPEATS}.get(n.kind)
@@ -204,5 +211,6 @@ def _once(plan: L.LogicalPlan) -> L.LogicalPlan | None:
 
 
 def apply(plan: L.LogicalPlan) -> L.LogicalPlan:
-    """Remove every nested ORDER/DISTINCT no reader can see; returns `plan` itself when none."""
+    """Remove every nested ORDER/DISTINCT no reader can see and every nested statement no
+    one reads; returns `plan` itself when there is none."""
     return to_fixpoint(_once, plan)
