@@ -461,3 +461,19 @@ def test_group_read_several_times_dumped_ordered_and_with_a_scalar(tmp_path: Pat
         printed = [ln for ln in log.getvalue().splitlines() if ln.startswith("(")]
         assert printed[:3] == want[:3] and sorted(printed[3:5]) == want[3:5]
         assert sorted(printed[5:]) == want[5:]
+
+
+CAST = """C = JOIN L BY k, R BY k;
+D = GROUP C BY (long)L::k;
+E = FOREACH D GENERATE group, COUNT(C), SUM(C.y);"""
+
+
+@pytest.mark.parametrize("config", ["local", "mapreduce"])
+@SLOW_OK
+@given(left=rows_of("int", INTS), right=rows_of("int", DOUBLES))
+def test_cast_key_is_not_fused(tmp_path_factory, config: str, left, right) -> None:
+    script = loads("int") + CAST
+    assert not fused(script) and len(jobs(script)) == 2
+    got = run(tmp_path_factory.mktemp("cast"), left, right, script, config)
+    groups = grouped(joined(left, right, _k, _k), _k)
+    assert same(got, [(g, len(bag), total(bag, 5)) for g, bag in groups.items()])
