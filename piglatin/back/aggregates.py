@@ -19,7 +19,15 @@ from typing import Any
 
 import msgpack
 
-from piglatin.back.codegen import AGG_SLOTS, AggInput, AggTail, key_encoder, single_finals
+from piglatin.back.codegen import (
+    AGG_SLOTS,
+    AggInput,
+    AggTail,
+    fill_key_memos,
+    key_encoder,
+    key_memos,
+    single_finals,
+)
 from piglatin.back.exprs import key_bytes, keys_bytes, plain_key, plain_keys_bytes
 from piglatin.back.joinkeys import width
 from piglatin.back.physical import Compiler, CountingTail, OneRow
@@ -104,7 +112,9 @@ def inline_tail(
         if found is None:
             return None
         aggs.append(found)
-    sort_bytes = key_bytes if op.group_all else key_encoder([e.type for e in op.keys[0]])
+    types = [] if op.group_all else [e.type for e in op.keys[0]]
+    memos = key_memos(types)
+    sort_bytes = key_bytes if op.group_all else key_encoder(types, memos)
     pack = pack_value
     if _native_partials(plan, op, calls):
         pack = msgpack.Packer(use_bin_type=True).pack
@@ -113,13 +123,24 @@ def inline_tail(
     distinct = [a.func == "Distinct" for a in aggs]
     flush = slots_flush(table, [AGG_SLOTS[a.func] for a in aggs], sort_bytes, pack, distinct)
     passing = [False]
-    judge = fold_judge(table, passing, min_reduction)
-    return AggTail(keys, tuple(aggs), AGG_KEYS, table, flush, judge, passing, sort_bytes, pack)
+    # folding given up: the sample's keys fill the column memos the passing rows' key bytes
+    # (and the flush of the sample) look up
+    sampled = (lambda: fill_key_memos(memos, types, table)) if memos else None
+    judge = fold_judge(table, passing, min_reduction, sampled)
+    return AggTail(
+        keys, tuple(aggs), AGG_KEYS, table, flush, judge, passing, sort_bytes, pack, memos
+    )
 
 
-def fold_judge(table: dict, passing: list[bool], min_reduction: int) -> Callable[[int], None]:
+def fold_judge(
+    table: dict,
+    passing: list[bool],
+    min_reduction: int,
+    on_pass: Callable[[], None] | None = None,
+) -> Callable[[int], None]:
     """An `AggTail`'s judge: once `SAMPLE_ROWS` rows were folded, too many keys among them
-    turn the folding off (``passing[0]``; what the table holds leaves at the task's end)."""
+    turn the folding off (``passing[0]``, after `on_pass` when given; what the table holds
+    leaves at the task's end)."""
     seen = 0
 
     def judge(rows: int) -> None:
@@ -131,6 +152,8 @@ def fold_judge(table: dict, passing: list[bool], min_reduction: int) -> Callable
             return
         if min_reduction * len(table) > seen:
             _log_disabled(seen, len(table), min_reduction)
+            if on_pass is not None:
+                on_pass()
             passing[0] = True
         seen = -1
 

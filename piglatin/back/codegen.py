@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import field
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from piglatin.back.exprs import CMP, caster
@@ -56,7 +58,9 @@ __all__ = [
     "StoreLine",
     "TextPassThrough",
     "generate_map_pipeline",
+    "fill_key_memos",
     "key_encoder",
+    "key_memos",
     "order_encoder",
     "row_encoder",
     "single_finals",
@@ -152,8 +156,8 @@ class AggTail:
     ``passing[0]`` (Pig's ``pig.exec.mapPartAgg.minReduction``: the folding is off), and
     each row's record then leaves at once. A row whose key cannot be hashed or whose values
     cannot be added or compared takes the closure tail instead, so every row counts exactly
-    once. With several `keys`, `encode` must be `row_encoder` of their types: the passing
-    rows' key bytes are made inline from it."""
+    once. With several `keys`, `encode` must be `row_encoder` of their types and `memos`
+    (`key_memos`) its memos: the passing rows' key bytes are made inline from them."""
 
     keys: tuple[L.LExpr, ...]
     aggs: tuple[AggInput, ...]
@@ -164,6 +168,7 @@ class AggTail:
     passing: list[bool] = field(compare=False, repr=False)
     encode: Callable[[Any], bytes] = field(compare=False, repr=False)
     pack: Callable[[Any], bytes] = field(compare=False, repr=False)
+    memos: tuple[dict[Any, bytes], ...] = field(default=(), compare=False, repr=False)
 
 
 @frozen_dataclass(slots=False)
@@ -642,7 +647,7 @@ class Generator:
         if agg.keys:
             parts = [self.bind(self.expr(e, cols), depth, "k") for e in agg.keys]
             key = self.bind(self.row(parts) if len(parts) > 1 else parts[0], depth, "k")
-            encoded = self.row_key_bytes([e.type for e in agg.keys], parts)
+            encoded = self.row_key_bytes([e.type for e in agg.keys], parts, agg.memos)
         else:
             key = "'all'"
         inits: list[str] = []
@@ -685,15 +690,18 @@ class Generator:
         self.emit(d + 2, f"_out += {flush}()")
         self.emit(d + 1, f"{acc}[{key}] = _n")
 
-    def row_key_bytes(self, types: Sequence[DataType], names: Sequence[str]) -> str | None:
-        """The expression of `row_encoder(types)` of the tuple of the locals `names`, each
-        field's bytes inline (the encoder's own templates); None for one field or a type
-        without a template."""
+    def row_key_bytes(
+        self, types: Sequence[DataType], names: Sequence[str], memos: Sequence[dict] = ()
+    ) -> str | None:
+        """The expression of `row_encoder(types, memos)` of the tuple of the locals `names`,
+        each field's bytes inline (the encoder's own templates and memos); None for one field
+        or a type without a template."""
         if len(names) < 2 or any(t not in _KEY_TEMPLATES for t in types):
             return None
         self.ns.update(_KEY_NAMES)
         header = _ROW_HEADER + len(names).to_bytes(4, "big")
-        fields = [_KEY_TEMPLATES[t].format(x=x) for t, x in zip(types, names)]
+        names_of = [self.const("memo", m) for m in memos] or [None] * len(names)
+        fields = [_key_field(t, x, m) for t, x, m in zip(types, names, names_of)]
         return f"{header!r} + " + " + ".join(fields)
 
     def agg_value(self, a: AggInput, cols: list[str], depth: int) -> str:
@@ -1228,6 +1236,24 @@ _ROW_HEADER = b"\x08"  # a tuple's sort bytes: this, its length in 4 bytes, each
 _MEMO = 8192  # texts whose key bytes an ORDER's pass-through map keeps, per key column
 # merge join key types whose values of that Python type are equal exactly when Pig's are
 _PLAIN_MERGE_KEYS = {DataType.CHARARRAY: "str", DataType.INT: "int", DataType.LONG: "int"}
+# key column types whose values `key_memos` may remember, and those values' Python type
+_MEMO_PYTHON = {
+    DataType.CHARARRAY: str,
+    DataType.INT: int,
+    DataType.LONG: int,
+    DataType.DOUBLE: float,
+}
+_MEMO_TYPES = {t: k.__name__ for t, k in _MEMO_PYTHON.items()}
+
+
+def _key_field(dtype: DataType, x: str, memo: str | None) -> str:
+    """The expression of the key bytes of local `x` of type `dtype` (its template; any other
+    type: `sort_bytes`), looked up first in the dict named `memo` when there is one (for a
+    value of the column's own Python type only: True equals 1 but has other bytes)."""
+    template = _KEY_TEMPLATES.get(dtype, "_sb({x})").format(x=x)
+    if memo is None:
+        return template
+    return f"(({memo}.get({x}) if type({x}) is {_MEMO_TYPES[dtype]} else None) or {template})"
 
 
 def _by_value(keyed: KeyedTail) -> str | None:
@@ -1248,12 +1274,13 @@ def _keys_encoder(template: str, suffix: bytes) -> Callable[[Iterable[Any]], lis
     return Pipeline("encode", "\n".join(gen.lines) + "\n", gen.ns).function()
 
 
-def key_encoder(types: Sequence[DataType]) -> Callable[[Any], bytes]:
+def key_encoder(types: Sequence[DataType], memos: Sequence[dict] = ()) -> Callable[[Any], bytes]:
     """`data.sort_bytes` of a GROUP/JOIN key whose expressions have these types (several:
-    the key is their tuple): one generated function with each field's encoding inline for
-    values of the declared type (`sort_bytes` for any other value; same bytes)."""
+    the key is their tuple, and `memos`, from `key_memos`, may remember its columns' bytes):
+    one generated function with each field's encoding inline for values of the declared type
+    (`sort_bytes` for any other value; same bytes)."""
     if len(types) > 1:
-        return row_encoder(types)
+        return row_encoder(types, memos)
     if types[0] is DataType.CHARARRAY:
         from piglatin.back.exprs import key_bytes
 
@@ -1263,10 +1290,39 @@ def key_encoder(types: Sequence[DataType]) -> Callable[[Any], bytes]:
     return _encoder(types, tuple_of=False)
 
 
-def row_encoder(types: Sequence[DataType]) -> Callable[[tuple], bytes]:
+def row_encoder(types: Sequence[DataType], memos: Sequence[dict] = ()) -> Callable[[tuple], bytes]:
     """`data.sort_bytes` of a row (a tuple) whose fields have these types, generated as
-    `key_encoder` does (a row of another length or shape: `sort_bytes` itself)."""
-    return _encoder(types, tuple_of=True)
+    `key_encoder` does (a row of another length or shape: `sort_bytes` itself); with `memos`
+    (`key_memos` of the types), each field's bytes are looked up in its column's memo first."""
+    return _encoder(types, tuple_of=True, memos=memos)
+
+
+def key_memos(types: Sequence[DataType]) -> tuple[dict[Any, bytes], ...]:
+    """An empty memo per column of a key of several columns (`fill_key_memos` fills them),
+    when every column's type has one (chararray, int, long, double); () otherwise. A key
+    whose tuples hardly repeat may still repeat per column (a user, a term, a small count),
+    and a dict lookup costs a fraction of a field's encoding."""
+    if len(types) < 2 or any(t not in _MEMO_TYPES for t in types):
+        return ()
+    return tuple({} for _ in types)
+
+
+def fill_key_memos(
+    memos: Sequence[dict[Any, bytes]], types: Sequence[DataType], keys: Iterable[tuple]
+) -> None:
+    """Remember, per column, the sort bytes of the values that repeat among the key tuples
+    `keys` (a sample of the task's keys), the most frequent `_MEMO` at most: a value seen once
+    (an id, a timestamp) would only fill the memo. Only values of the column's own Python
+    type are remembered (a bool never as a number), with `data.sort_bytes`'s bytes; equal
+    values of one such type have equal bytes, so a hit is exact."""
+    keys = list(keys)
+    for i, (memo, dtype) in enumerate(zip(memos, types)):
+        kind = _MEMO_PYTHON[dtype]
+        for v, n in Counter(map(itemgetter(i), keys)).most_common(_MEMO - len(memo)):
+            if n < 2:
+                break
+            if type(v) is kind:
+                memo[v] = data.sort_bytes(v)
 
 
 def order_encoder(
@@ -1291,11 +1347,14 @@ def order_encoder(
     return Pipeline("order_key", "\n".join(gen.lines) + "\n", gen.ns).function()
 
 
-def _encoder(types: Sequence[DataType], tuple_of: bool) -> Callable[[Any], bytes]:
+def _encoder(
+    types: Sequence[DataType], tuple_of: bool, memos: Sequence[dict] = ()
+) -> Callable[[Any], bytes]:
     gen = Generator(None)
     gen.ns.update(_KEY_NAMES)
     names = [f"k{i}" for i in range(len(types))] if tuple_of else ["k"]
-    fields = [_KEY_TEMPLATES.get(t, "_sb({x})").format(x=x) for t, x in zip(types, names)]
+    memo_names = [gen.const("memo", m) for m in memos] or [None] * len(names)
+    fields = [_key_field(t, x, m) for t, x, m in zip(types, names, memo_names)]
     gen.emit(0, "def key_bytes(k):")
     if not tuple_of:
         gen.emit(1, f"return {fields[0]}")
