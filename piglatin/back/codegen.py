@@ -825,7 +825,8 @@ class Generator:
             if op.cond is not None:
                 self.emit(depth, f"if ({self.expr(op.cond, cols)}) is not True:")
             else:
-                others = " or ".join(f"({self.expr(c, cols)}) is True" for c in op.others)
+                # Pig's NOT (c1 OR c2 ...): the row stays only when every condition is false
+                others = " or ".join(f"({self.expr(c, cols)}) is not False" for c in op.others)
                 self.emit(depth, f"if {others or 'False'}:")
             self.emit(depth + 1, "continue")
             return cols, depth

@@ -492,8 +492,10 @@ class Compiler:
             if op.cond is not None:
                 p = self.predicate(op.cond)
                 return lambda t: [t] if p(t) else []
-            others = [self.predicate(c) for c in op.others]
-            return lambda t: [] if any(o(t) for o in others) else [t]
+            # OTHERWISE is Pig's NOT (c1 OR c2 ...): true only when every condition is false
+            # (a null one makes it null, and the row goes to no output)
+            others = [self.expr(c) for c in op.others]
+            return lambda t: [t] if all(o(t) is False for o in others) else []
         if isinstance(op, L.LOUnion) and op.onschema and op.mapping:
             mapping = op.mapping[slot]
             width = len(op.schema) if op.schema is not None else max(mapping) + 1

@@ -328,7 +328,8 @@ class LOSplit(LogicalOperator):
 
 @frozen_dataclass
 class LOSplitOutput(LogicalOperator):
-    """cond None means OTHERWISE: rows for which no other branch's cond is true."""
+    """cond None means OTHERWISE: Pig's NOT (c1 OR c2 ...) of the other branches' conds,
+    true for a row when each of them is false (a null one leaves the row out)."""
 
     cond: LExpr | None = None
     others: tuple[LExpr, ...] = ()
