@@ -38,12 +38,6 @@ STORE rest INTO 'rest';
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SPLIT ... OTHERWISE keeps a row whose conditions are null; Pig builds OTHERWISE as "
-    "NOT (c1 OR c2 ...) (LogicalPlanBuilder.buildSplitOtherwiseOp), which is null for it, so "
-    "the row goes to no output",
-)
 def test_split_otherwise_drops_a_row_whose_condition_is_null(tmp_path: Path) -> None:
     # Pig 0.17, LogicalPlanBuilder.buildSplitOtherwiseOp: the branches' conditions are OR-ed
     # and negated ("using De Morgan's law (!A && !B) == !(A || B)"), and the result is the
