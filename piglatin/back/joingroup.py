@@ -40,7 +40,7 @@ from piglatin.model.frozen import frozen_dataclass
 from piglatin.plan import logical as L
 from piglatin.plan.optimizer import disabled_rules
 
-__all__ = ["RULE", "JoinGroup", "enabled", "group_on_join_key", "joined_columns"]
+__all__ = ["RULE", "JoinGroup", "enabled", "exact_rows", "group_on_join_key", "joined_columns"]
 
 RULE = "JoinGroupFusion"
 
@@ -93,7 +93,7 @@ def group_on_join_key(
     if found is None:
         return None
     left_width, cols = found
-    exact = _exact_rows(plan.predecessors(join.op_id)[0])
+    exact = exact_rows(plan.predecessors(join.op_id)[0])
     if not _same_key(join, group.keys[0], cols, left_width, exact):
         return None
     return JoinGroup(join.op_id, tuple(projections), group_id)
@@ -162,7 +162,7 @@ def _same_key(
     return True
 
 
-def _exact_rows(op: L.LogicalOperator) -> bool:
+def exact_rows(op: L.LogicalOperator) -> bool:
     """Rows built to the schema's width (a FOREACH's, a LOAD's with AS), so a joined row's
     right columns are where the schema says (`physical.Compiler` has the same view)."""
     if isinstance(op, L.LOLoad):

@@ -23,7 +23,7 @@ from operator import itemgetter
 from typing import Any
 
 from piglatin.back.bagusage import streaming_bags
-from piglatin.back.joingroup import joined_columns
+from piglatin.back.joingroup import exact_rows, joined_columns
 from piglatin.back.mapgroups import group_rows
 from piglatin.back.physical import Compiler, OneRow, chain_functions
 from piglatin.back.reducebatch import BatchReduce, row_writer
@@ -54,7 +54,8 @@ def reducer(job: Any) -> BatchReduce:
     keyf = comp.key_fn(group.keys[0], width)
     records = conf.get("pig.join.spill.records")
     max_rows = int(records) if records not in (None, "") else None
-    make = _bags(_Parts(left_width, cols), keyf, budget, spillable, max_rows)
+    exact = exact_rows(plan.predecessors(join.op_id)[0])
+    make = _bags(_Parts(left_width, cols, exact), keyf, budget, spillable, max_rows)
 
     first = stages[0] if stages else None
     row_of = first.row if isinstance(first, OneRow) else None
@@ -87,15 +88,16 @@ def reducer(job: Any) -> BatchReduce:
 
 class _Parts:
     """A joined row's columns `cols` (of ``left + right``, the left row `left_width` wide):
-    when they are left columns then right ones, `left` and `right` give each side's parts of
-    a list of rows (``left(l) + right(r)`` is the row); else `whole` gives the rows of a list
-    of ``l + r``."""
+    when they are left columns then right ones and every left row is that wide (`exact`),
+    `left` and `right` give each side's parts of a list of rows (``left(l) + right(r)`` is
+    the row); else `whole` gives the rows of a list of ``l + r``, as the join's own reduce
+    and a projection after it make them."""
 
     __slots__ = ("left", "right", "whole")
 
-    def __init__(self, left_width: int, cols: tuple[int, ...]) -> None:
+    def __init__(self, left_width: int, cols: tuple[int, ...], exact: bool) -> None:
         k = sum(1 for c in cols if c < left_width)
-        if all(c < left_width for c in cols[:k]):
+        if exact and all(c < left_width for c in cols[:k]):
             self.left = _columns(cols[:k])
             self.right = _columns(tuple(c - left_width for c in cols[k:]))
             self.whole = None

@@ -477,3 +477,24 @@ def test_cast_key_is_not_fused(tmp_path_factory, config: str, left, right) -> No
     got = run(tmp_path_factory.mktemp("cast"), left, right, script, config)
     groups = grouped(joined(left, right, _k, _k), _k)
     assert same(got, [(g, len(bag), total(bag, 5)) for g, bag in groups.items()])
+
+
+FILTERED = """F = FILTER L BY j IS NULL OR j > 1 OR x IS NULL OR x > 1;
+C = JOIN F BY k, R BY k;
+D = GROUP C BY F::k;
+E = FOREACH D GENERATE group, SUM(C.y), MAX(C.x), COUNT_STAR(C);"""
+
+
+@pytest.mark.parametrize("config", ["local", "mapreduce"])
+@SLOW_OK
+@given(left=rows_of("chararray", INTS), right=rows_of("chararray", DOUBLES))
+def test_filtered_left_input(tmp_path_factory, config: str, left, right) -> None:
+    """A left input whose row width the plan does not vouch for (a FILTER): the joined rows
+    are made whole and projected, as the join's own reduce does."""
+    script = loads("chararray") + FILTERED
+    assert fused(script)
+    got = run(tmp_path_factory.mktemp("filtered"), left, right, script, config)
+    kept = [r for r in left if r[1] is None or r[1] > 1 or r[2] is None or r[2] > 1]
+    groups = grouped(joined(kept, right, _k, _k), _k)
+    want = [(g, total(b, 5), max(values(b, 2), default=None), len(b)) for g, b in groups.items()]
+    assert same(got, want), (got, want)
