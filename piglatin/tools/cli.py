@@ -65,7 +65,8 @@ USAGE: pig [options] [-]                      start the interactive grunt shell
     -r, -dryrun          print the script with its parameters substituted, run nothing
     -t, -optimizer_off R turn optimizer rule R off (repeatable; All turns off all):
                          PushUpFilter, MergeFilter, LimitOptimizer, ColumnMapKeyPrune,
-                         MergeForEach, RemoveRedundantDistinct, All
+                         MergeForEach, RemoveRedundantDistinct, RemoveUnseenNested
+                         (minihadoop's: a nested ORDER/DISTINCT no output can see), All
     -l, -logfile PATH    where error details go: a file, or a directory for
                          pig_<millis>.log (default: pig_<millis>.log in the current directory)
     -d, -debug LEVEL     Pig's log level on stderr: ERROR, WARN, INFO (default) or DEBUG
