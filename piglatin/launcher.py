@@ -563,17 +563,17 @@ class PigServer:
 
         def guess() -> int:
             urls = [locations[s] for s in dict.fromkeys(i.source for i in job.spec.inputs)]
-            return self._estimate(urls)
+            return self._estimate(urls, job.spec.kind == "order")
 
         n = RE.runtime_reducers(job.reducers, True, self.properties, guess)
-        log.info("Setting Parallelism to %d", n)
+        log.debug("Setting Parallelism to %d", n)
         job.reducers, job.estimate = n, False
         job.spec = dataclasses.replace(job.spec, reducers=n)
 
-    def _estimate(self, urls: Sequence[str]) -> int:
-        estimator = RE.Estimator.of(self.properties, self._reduce_slots())
+    def _estimate(self, urls: Sequence[str], sampled: bool) -> int:
+        estimator = RE.Estimator.of(self.properties, self._reduce_slots(), sampled)
         size = _input_bytes(urls)
-        log.info(
+        log.debug(
             "BytesPerReducer=%d maxReducers=%d totalInputFileSize=%s",
             estimator.bytes_per_reducer,
             estimator.max_reducers,
@@ -630,8 +630,8 @@ class PigServer:
         return kept
 
     def _bound(self, plan: L.LogicalPlan, job: MRJob) -> int:
-        """The estimate for `job` before its chain runs: inputs that exist count their size,
-        the others the size of the LOADs they are computed from."""
+        """The estimate for ORDER `job` before its chain runs: inputs that exist count their
+        size, the others the size of the LOADs they are computed from."""
         urls: dict[str, None] = {}
         for source in dict.fromkeys(i.source for i in job.spec.inputs):
             op = plan.op(source)
@@ -641,7 +641,7 @@ class PigServer:
             for up in plan.upstream(source):
                 if up.op_id in self.outputs or isinstance(up, L.LOLoad):
                     urls[self._source_url(plan, up.op_id)] = None
-        return self._estimate(list(urls))
+        return self._estimate(list(urls), True)
 
     def _source_url(self, plan: L.LogicalPlan, op_id: str) -> str:
         if op_id in self.outputs:
@@ -894,7 +894,7 @@ def _input_bytes(urls: Sequence[str]) -> int | None:
             fs, path = url_to_fs(url)
             total += fs.size(path) or 0
     except (OSError, InputPathError) as e:
-        log.info("cannot size the input %s: %s", ",".join(urls), e)
+        log.debug("cannot size the input %s: %s", ",".join(urls), e)
         return None
     return total
 

@@ -58,6 +58,12 @@ def test_cluster_default_fills_the_reduce_slots_once(slots, cap):
     assert est.reducers(10**12) == cap  # never more than the cluster runs at once
 
 
+def test_an_order_keeps_pigs_bytes_per_reducer_unless_the_user_sets_them():
+    assert RE.Estimator.of({}, 2, sampled=True).bytes_per_reducer == 1000 * 1000 * 1000
+    assert RE.Estimator.of({}, 2, sampled=True).reducers(30_439_772) == 1
+    assert RE.Estimator.of({RE.BYTES_PER_REDUCER: "5000"}, 2, sampled=True).reducers(12_000) == 2
+
+
 def test_pig_properties_override_the_defaults_in_both_modes():
     props = {"pig.exec.reducers.bytes.per.reducer": "100", "pig.exec.reducers.max": "7"}
     for slots in (None, 2):
