@@ -3,9 +3,10 @@ Pig's answers on its 14 queries against the plain-Python reference programs (a c
 test of Pig on a wide CSV with empty and bad fields and a web log, not PigMix's shapes).
 
 Pig runs in-process here (``launcher.run_script``) to keep the tests fast; the benchmark itself
-runs ``pig`` as a subprocess. The references always run as ``python qNN.py DATA OUT``. Q11
-(SPLIT ... OTHERWISE with null conditions) differs from Pig's behaviour today: it is a strict
-xfail here, as its minimal form is in tests/piglatin/test_shapes_found.py.
+runs ``pig`` as a subprocess. The references always run as ``python qNN.py DATA OUT``. A query
+whose answer is known to differ from Pig's goes into WRONG (a strict xfail) with the reason,
+as its minimal form does in tests/piglatin/test_shapes_found.py (Q11, SPLIT ... OTHERWISE with
+null conditions, was one until b341b46).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "bench_pigshapes.py"
 QUERY_DIR = ROOT / "scripts" / "pigshapes"
 ROWS = 1200
-WRONG = {"Q11": "SPLIT ... OTHERWISE keeps rows whose conditions are null (Pig drops them)"}
+WRONG: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
