@@ -344,3 +344,32 @@ def test_default_mode_splits_a_big_input_over_two_reducers(tmp_path):
     assert [s["reduces"] for s in stats] == [2]
     assert len(_parts(tmp_path / "out")) == 2
     assert Counter(_lines(tmp_path / "out")) == _sums(rows)
+
+
+@pytest.mark.slow
+def test_on_the_daemons_the_cap_is_the_jobtrackers_reduce_slots(tmp_path):
+    """With a JobTracker daemon the reduce slots come from its ClusterStatus: the trackers'
+    slots dealt from this machine's cores, as in the embedded cluster."""
+    from mapred.minicluster import MiniMRCluster
+    from mapred.remote import RemoteJobTracker, jobtracker_address
+
+    rows = _rows(3000, 300)
+    _write(tmp_path / "in.txt", rows)
+    src, out = (tmp_path / "in.txt").as_uri(), (tmp_path / "out").as_uri()
+    cluster = MiniMRCluster(tmp_path / "cluster")
+    try:
+        client = RemoteJobTracker(cluster.conf, jobtracker_address(cluster.conf))
+        try:
+            slots = client.proxy.cluster_status().reduce_slots
+        finally:
+            client.close()
+        assert slots >= 1
+        stats = _run(tmp_path, "mapreduce", GROUP_SUM.format(src=src, out=out),
+                     {RE.BYTES_PER_REDUCER: "100"})  # fmt: skip
+    finally:
+        cluster.close()
+    cap = max(1, round(0.95 * slots))
+    assert [s["reduces"] for s in stats] == [cap]
+    assert stats[0]["job"].startswith("job_") and not stats[0]["job"].startswith("job_local")
+    assert len(_parts(tmp_path / "out")) == cap
+    assert Counter(_lines(tmp_path / "out")) == _sums(rows)
