@@ -416,8 +416,10 @@ def format_datetime(d: datetime) -> str:
 
 def format_double(x: float) -> str:
     """Java's Double.toString (Float.toString for values exact in single precision)."""
-    if 1e-3 <= abs(x) < 1e7 and len(r := repr(x)) < 17:
-        return r  # fewer than 16 digits, positional in both Python and Java
+    if 1e-3 <= abs(x) < 1e7 and (len(r := repr(x)) < 17 or _to_float32(x) != x):
+        # positional in both Python and Java, and Java's digits are the shortest repr's
+        # unless x is a widened float (printed as Float does, below)
+        return r
     if x != x:
         return "NaN"
     if x in (math.inf, -math.inf):

@@ -75,6 +75,35 @@ def test_double_format_matches_java(x, text):
     assert data.format_double(x) == text
 
 
+@given(st.floats(1e-3, 1e7, exclude_max=True) | st.floats(-1e7, -1e-3, exclude_min=True))
+def test_a_double_between_a_thousandth_and_ten_million_prints_positionally(x):
+    """Java's Double.toString in [1e-3, 1e7): positional, the digits that tell x apart from
+    every other double (Python's repr has them), but for a double exact in single precision
+    with 16 or more such digits, which minihadoop prints as Float.toString would (a widened
+    float, see piglatin.model.data): its shortest single-precision digits."""
+    out = data.format_double(x)
+    assert "E" not in out and "." in out
+    if len(Decimal(repr(x)).normalize().as_tuple().digits) < 16 or data.to_float(x) != x:
+        assert out == repr(x)
+        assert float(out) == x
+    else:
+        assert data.to_float(float(out)) == x
+        assert len(Decimal(out).normalize().as_tuple().digits) <= 9
+
+
+@pytest.mark.parametrize(
+    "x, text",
+    [
+        (0.1 + 0.2, "0.30000000000000004"),  # 17 digits: the sum of two doubles, not a float
+        (1234.5678901234567, "1234.5678901234567"),
+        (float.fromhex("0x1.99999ap-4"), "0.1"),  # (double) 0.1f
+        (0.0012345678901234567, "0.0012345678901234567"),
+    ],
+)
+def test_seventeen_digit_doubles(x, text):
+    assert data.format_double(x) == text
+
+
 def test_float_values_print_like_java_float_tostring():
     # Float.toString(0.1f) == "0.1", Float.toString(3.14159f) == "3.14159"
     assert format_value(data.to_float("0.1")) == "0.1"
