@@ -65,8 +65,9 @@ USAGE: pig [options] [-]                      start the interactive grunt shell
     -r, -dryrun          print the script with its parameters substituted, run nothing
     -t, -optimizer_off R turn optimizer rule R off (repeatable; All turns off all):
                          PushUpFilter, MergeFilter, LimitOptimizer, ColumnMapKeyPrune,
-                         MergeForEach, RemoveRedundantDistinct, RemoveUnseenNested
-                         (minihadoop's: a nested ORDER/DISTINCT no output can see), All
+                         MergeForEach, RemoveRedundantDistinct, and minihadoop's own
+                         RemoveUnseenNested (a nested ORDER/DISTINCT no output can see) and
+                         JoinGroupFusion (a GROUP on a join's key in the join's job), All
     -l, -logfile PATH    where error details go: a file, or a directory for
                          pig_<millis>.log (default: pig_<millis>.log in the current directory)
     -d, -debug LEVEL     Pig's log level on stderr: ERROR, WARN, INFO (default) or DEBUG
@@ -88,6 +89,9 @@ USAGE: pig [options] [-]                      start the interactive grunt shell
 PROPERTIES_HELP = """\
 The following properties are supported (set with -D key=value, -P file, or SET in a script):
     default_parallel - reducers for reduce-side operators without PARALLEL
+    pig.exec.reducers.bytes.per.reducer - input bytes per reducer when neither is set
+        (1 GB with -x local; 16 MB on the cluster, at most 0.95 x its reduce slots)
+    pig.exec.reducers.max - the most reducers that estimate gives (999)
     job.name - name of the MapReduce jobs of the script
     pig.join.replicated.max.bytes - largest input a replicated join may hold in memory
     pig.optimizer.rules.disabled - comma-separated optimizer rules to switch off
@@ -187,9 +191,10 @@ _PIG_ONLY_RULES = [
 def _optimizer_rule(name: str) -> str:
     """`name` if it is an optimizer rule Pig knows (any case), else a UsageError naming
     the closest one."""
+    from piglatin.back.joingroup import RULE as JOIN_GROUP
     from piglatin.plan.optimizer import RULE_NAMES
 
-    known = [*RULE_NAMES, *_PIG_ONLY_RULES, "All"]
+    known = [*RULE_NAMES, JOIN_GROUP, *_PIG_ONLY_RULES, "All"]
     if name.strip().lower() in {k.lower() for k in known}:
         return name.strip()
     raise UsageError(

@@ -249,6 +249,20 @@ def test_optimizer_off_flag_changes_the_plan(work):
     assert logical(off.stdout).count("LOFilter") == 2
 
 
+def test_optimizer_off_flag_keeps_a_group_on_the_join_key_in_its_own_job(work):
+    script = (
+        "A = LOAD 'in.txt' AS (n:int, s:chararray); B = LOAD 'in.txt' AS (n:int, s:chararray);"
+        " C = JOIN A BY n, B BY n; D = GROUP C BY A::n; E = FOREACH D GENERATE group, COUNT(C);"
+        " EXPLAIN E;"
+    )
+    on = _pig(["-x", "local", "-e", script], work)
+    off = _pig(["-x", "local", "-t", "JoinGroupFusion", "-e", script], work)
+    assert on.returncode == 0 and off.returncode == 0, off.stderr
+    assert "in the join's reduce" in on.stdout
+    assert "in the join's reduce" not in off.stdout
+    assert off.stdout.count("MapReduce node") == on.stdout.count("MapReduce node") + 1
+
+
 def test_mapreduce_mode_on_the_embedded_cluster(work):
     """`-x mapreduce` (the default) reads and writes the cluster's DFS."""
     put = _pig(["-e", "fs -put in.txt /cli_in.txt"], work)
