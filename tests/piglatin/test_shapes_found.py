@@ -104,3 +104,27 @@ def test_java_regex_classes_on_non_ascii_text(
     script += "STORE B INTO 'out';\n"
     out = run(tmp_path, {"in": text + "\n"}, script, ("out",))
     assert out == {"out": [expected]}
+
+
+# Pig's chararray is a java.lang.String: SIZE is String.length() (StringSize.exec: "new
+# Long(s.length())"), INDEXOF String.indexOf and SUBSTRING String.substring, all counted in
+# UTF-16 code units, so a character outside the Basic Multilingual Plane (an emoji) counts 2.
+# Python's str counts code points (1).
+NON_BMP = [
+    ("SIZE(s)", "4"),  # 'a', the emoji's two surrogates, 'b'
+    ("INDEXOF(s, 'b', 0)", "3"),
+    ("SUBSTRING(s, 1, 3)", "\U0001f600"),  # units 1 and 2: the emoji alone
+]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="SIZE, INDEXOF and SUBSTRING count Python code points; Pig counts Java chars "
+    "(UTF-16 code units), so an emoji is 2 (SIZE('a\U0001f600b') is 4 in Pig, 3 here)",
+)
+@pytest.mark.parametrize(("expr", "expected"), NON_BMP)
+def test_string_positions_count_utf16_units(tmp_path: Path, expr: str, expected: str) -> None:
+    script = f"A = LOAD 'in' AS (s:chararray);\nB = FOREACH A GENERATE {expr};\n"
+    script += "STORE B INTO 'out';\n"
+    out = run(tmp_path, {"in": "a\U0001f600b\n"}, script, ("out",))
+    assert out == {"out": [expected]}
