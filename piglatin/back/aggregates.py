@@ -81,6 +81,8 @@ _ORDERED = _SUMMED | {DataType.CHARARRAY}
 # a column of one of these types holds values of that type or nulls, and among them Python's
 # equality is Pig's but for NaN, whose copies Distinct's Final removes
 _DISTINCT = _ORDERED | {DataType.BYTEARRAY, DataType.BOOLEAN}
+# aggregates whose Initial reads a bytearray value as a double (`builtins._as_doubles`)
+_AS_DOUBLE = frozenset(("SUM", "AVG", "MIN", "MAX"))
 _INLINE_TYPES = {
     "SUM": _SUMMED,
     "AVG": _SUMMED,
@@ -185,12 +187,14 @@ def inline_input(call: L.LEFunc, schema: Any) -> AggInput | None:
     if not isinstance(arg, L.LEProject) or column >= len(schema):
         return None
     allowed = _INLINE_TYPES.get(call.func)
-    if call.func not in AGG_SLOTS or (allowed and schema[column].dtype not in allowed):
+    dtype = schema[column].dtype
+    as_double = dtype is DataType.BYTEARRAY and call.func in _AS_DOUBLE
+    if call.func not in AGG_SLOTS or (allowed and dtype not in allowed and not as_double):
         return None
     if call.func == "Distinct" and (filters or not isinstance(call.args[0], L.LEDeref)):
         return None  # a row a FILTER drops would fold as a null value
     whole = call.func == "COUNT_STAR"
-    return AggInput(call.func, None if whole else column, tuple(filters))
+    return AggInput(call.func, None if whole else column, tuple(filters), as_double)
 
 
 def slots_flush(

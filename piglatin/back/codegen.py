@@ -120,6 +120,11 @@ class AggInput:
     func: str
     column: int | None
     filters: tuple[L.LExpr, ...] = ()
+    # SUM/AVG/MIN/MAX of a bytearray column: each value folds as a double, converted as
+    # the builtins convert it (`data.to_double`, a value that does not convert is null and
+    # warns nothing); the generated code folds it inline only when the column is a
+    # bytearray field of the input line (`Generator.folds`)
+    as_double: bool = False
 
 
 @frozen_dataclass(slots=False)
@@ -339,7 +344,7 @@ class Generator:
             cols, depth = step
             done.append(op.op_id)
         else:
-            if isinstance(keyed, AggTail):
+            if isinstance(keyed, AggTail) and self.folds(keyed, cols):
                 self.agg_output(keyed, cols, depth, tail)
             elif isinstance(keyed, DistinctTail):
                 self.distinct_output(keyed, cols, depth)
@@ -653,8 +658,9 @@ class Generator:
         inits: list[str] = []
         updates: list[str] = []
         partials: list[str] = []
+        doubles: dict[int, str] = {}
         for a in agg.aggs:
-            value = self.agg_value(a, cols, depth)
+            value = self.agg_value(a, cols, depth, doubles)
             slots = _agg_slots(a.func, value, len(inits))
             inits += [init for init, _ in slots]
             updates += [update for _, update in slots]
@@ -663,7 +669,7 @@ class Generator:
             else:
                 partials.append("(" + "".join(init + ", " for init, _ in slots) + ")")
         acc, flush = self.const("acc", agg.table), self.const("flush", agg.flush)
-        fallback = f"_out += {self.const('tail', tail)}({self.row(cols)})"
+        fallback = f"_out += {self.const('tail', tail)}({self.lazy_row(cols)})"
         d = depth
         self.emit(d, "_seen += 1")
         self.emit(d, f"if {self.const('passing', agg.passing)}[0]:")
@@ -704,14 +710,73 @@ class Generator:
         fields = [_key_field(t, x, m) for t, x, m in zip(types, names, names_of)]
         return f"{header!r} + " + " + ".join(fields)
 
-    def agg_value(self, a: AggInput, cols: list[str], depth: int) -> str:
+    def agg_value(self, a: AggInput, cols: list[str], depth: int, doubles: dict) -> str:
         """A local holding what aggregate `a` folds for this row: its column's value (None
-        when a nested FILTER drops the row); for COUNT_STAR, 1 or 0."""
+        when a nested FILTER drops the row); for COUNT_STAR, 1 or 0. A bytearray field of
+        the line is read from its text: as a double (`AggInput.as_double`; `doubles` holds
+        the local of each field converted so far), or for a COUNT only whether it is empty,
+        so its bytes are made only if other code reads them."""
         keep = " and ".join(f"({self.expr(c, cols)}) is True" for c in a.filters)
         if a.column is None:
             return self.bind(f"(1 if {keep} else 0)" if keep else "1", depth, "v")
         value = cols[a.column]
+        column = self.bytearray_field(value)
+        if a.as_double and column in doubles:  # the same field's double, made once
+            value = doubles[column]
+        elif a.as_double:
+            value = doubles[column] = self.fresh("d")
+            self.text_double(value, f"_f[{column}]", depth)
+        elif column is not None and a.func == "COUNT":
+            value = f"(_f[{column}] or None)"
         return self.bind(f"({value} if {keep} else None)" if keep else value, depth, "v")
+
+    def folds(self, agg: AggTail, cols: list[str]) -> bool:
+        """Whether `agg_output` can fold these columns: each aggregate's column is one of
+        them, and one read as a double (`AggInput.as_double`) is a bytearray field of the
+        line, whose values are bytes or null (any other value of a bytearray column, a
+        map's, folds as the builtins fold it: through the closure tail)."""
+        for a in agg.aggs:
+            if a.column is None:
+                continue
+            if a.column >= len(cols):
+                return False
+            if a.as_double and self.bytearray_field(cols[a.column]) is None:
+                return False
+        return True
+
+    def bytearray_field(self, name: str) -> int | None:
+        """The field (of ``_f``) whose bytes local `name` holds, when it is a bytearray field
+        of the input line (`text_fields`); else None."""
+        found = self.field_texts.get(name)
+        if found is None or found[1] != "bytearray":
+            return None
+        return found[0]
+
+    def lazy_row(self, cols: list[str]) -> str:
+        """`row(cols)`, each bytearray field of the line made from its text right there
+        (``str.encode``, the loader's caster, and null when empty): code that runs for few
+        rows (a fallback) then does not need the field's bytes for every row."""
+        parts = []
+        for c in cols:
+            column = self.bytearray_field(c)
+            parts.append(c if column is None else f"(_f[{column}].encode() or None)")
+        return self.row(parts)
+
+    def text_double(self, d: str, text: str, depth: int) -> None:
+        """`d` = `data.to_double` of the bytes of the str `text` (null when empty), as the
+        builtins convert a bytearray: ``float`` itself for ASCII text it reads as a finite
+        number without '_' (what `to_double`'s own first test accepts), else the call."""
+        slow = self.const("double", _text_double)
+        self.emit(depth, f"if _x := {text}:")
+        self.emit(depth + 1, "try:")
+        self.emit(depth + 2, f"{d} = float(_x)")
+        self.emit(depth + 1, "except ValueError:")
+        self.emit(depth + 2, f"{d} = {slow}(_x)")
+        self.emit(depth + 1, "else:")
+        self.emit(depth + 2, f"if {d} - {d} != 0 or '_' in _x or not _x.isascii():")
+        self.emit(depth + 3, f"{d} = {slow}(_x)")
+        self.emit(depth, "else:")
+        self.emit(depth + 1, f"{d} = None")
 
     def source(self, src: RecordSource, whole: RecordFn) -> list[str]:
         if src.one_field:
@@ -1232,6 +1297,11 @@ _KEY_TEMPLATES = {
         " if type({x}) is float and 0.0 <= {x} < 9.223372036854776e18 else _sb({x}))"
     ),
 }
+# a bytearray: tag 5, its bytes with each NUL escaped, then the terminator (`sort_bytes`)
+_KEY_TEMPLATES[DataType.BYTEARRAY] = (
+    "(b'\\x05' + {x}.replace(b'\\x00', b'\\x00\\xff') + b'\\x00\\x00'"
+    " if type({x}) is bytes else _sb({x}))"
+)
 _KEY_NAMES = {"_sb": data.sort_bytes, "_np": data.pack_number_key}
 _ROW_HEADER = b"\x08"  # a tuple's sort bytes: this, its length in 4 bytes, each field's
 _MEMO = 8192  # texts whose key bytes an ORDER's pass-through map keeps, per key column
@@ -1243,6 +1313,7 @@ _MEMO_PYTHON = {
     DataType.INT: int,
     DataType.LONG: int,
     DataType.DOUBLE: float,
+    DataType.BYTEARRAY: bytes,
 }
 _MEMO_TYPES = {t: k.__name__ for t, k in _MEMO_PYTHON.items()}
 
@@ -1366,6 +1437,12 @@ def _encoder(
         gen.emit(1, f"{''.join(n + ', ' for n in names)}= k")
         gen.emit(1, f"return {header!r} + " + " + ".join(fields))
     return Pipeline("key_bytes", "\n".join(gen.lines) + "\n", gen.ns).function()
+
+
+def _text_double(text: str) -> float | None:
+    """A bytearray field's value as a double, from its text: `data.to_double` of its
+    bytes (no warning: the builtins' SUM/AVG/MIN/MAX convert bytearrays so)."""
+    return data.to_double(text.encode("utf-8"))
 
 
 def _is_number(src: str) -> bool:

@@ -1,0 +1,237 @@
+"""Scripts that LOAD without a typed schema get the generated map-side fold too: a GROUP's
+SUM/AVG/MIN/MAX of a bytearray column fold inline as doubles, the cast written inline, and
+bytearray GROUP keys are encoded inline. Answers come from plain Python computing Pig's
+documented ones (a bytearray read as a number is Java's ``Double.valueOf`` of its text: it
+trims the characters up to ' ', takes NaN, Infinity and an f/d suffix, and anything else is
+null; COUNT counts the non-null bytearrays, numeric or not; keys compare as bytes), and are
+compared with the same script run with ``SET pig.codegen false`` (the closures), warning
+counters included: the builtins convert bytearrays without a warning, so both count none."""
+
+from __future__ import annotations
+
+import io
+import re
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from piglatin.back.codegen import Generator, Pipeline
+from piglatin.launcher import PigServer
+from piglatin.model import data
+
+TEXTS = [
+    "12", "", "n/a", "1e3", " 7", "-0", "NaN", "1_000", "2.5", "-3", "0x10", "+4", "7 ",
+    "\u0661\u0662", "Infinity", "1d", "2.5f", "-", ".5", "5.", "1e", "\x1c7",
+    "inf", "nan", "-infinity", "1e999",
+]  # fmt: skip
+KEYS = ["a", "b", "é", "", "x y", "\u00e9\u0301"]
+
+_JAVA = re.compile(r"[+-]?(NaN|Infinity|([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?)[fFdD]?")
+
+
+def java_double(text: str) -> float | None:
+    """Java's Double.valueOf of a bytearray's text, null when it does not parse."""
+    s = "".join(text).strip("".join(chr(c) for c in range(33)))
+    if not _JAVA.fullmatch(s):
+        return None
+    if s[-1] in "fFdD" and not s.endswith("NaN"):
+        s = s[:-1]
+    return float(s)
+
+
+def java_text(v) -> str:
+    """PigStorage's text of a result (Java's Double.toString for the doubles seen here)."""
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if v != v:
+            return "NaN"
+        if v in (float("inf"), float("-inf")):
+            return "Infinity" if v > 0 else "-Infinity"
+        if v != 0 and not 1e-3 <= abs(v) < 1e7:
+            return data.format_double(v)  # scientific notation: not what this test is about
+        return repr(v)
+    return str(v)
+
+
+def first_min(values: list[float], better) -> float | None:
+    """MIN/MAX as a fold keeping the first of equal values (NaN compares false)."""
+    out = None
+    for v in values:
+        if out is None or better(v, out):
+            out = v
+    return out
+
+
+def pig_answer(rows: list[tuple[str, str, str, str]]) -> list[str]:
+    """GROUP BY (k, j) with COUNT(x), COUNT_STAR, SUM(x), AVG(x), MIN(y), MAX(y), SUM(y),
+    AVG(y), as Pig documents them for bytearray columns."""
+    groups: dict[tuple, list] = defaultdict(list)
+    for k, j, x, y in rows:
+        groups[(k or None, j or None)].append((x, y))
+    out = []
+    for (k, j), members in groups.items():
+        xs = [java_double(x) for x, _ in members if x]
+        ys = [java_double(y) for _, y in members if y]
+        xs_ok = [v for v in xs if v is not None]
+        ys_ok = [v for v in ys if v is not None]
+        aggs = (
+            sum(1 for x, _ in members if x),  # COUNT: non-null bytearrays, numeric or not
+            len(members),
+            sum(xs_ok, 0.0) if xs_ok else None,
+            sum(xs_ok, 0.0) / len(xs_ok) if xs_ok else None,
+            first_min(ys_ok, lambda a, b: a < b),
+            first_min(ys_ok, lambda a, b: a > b),
+            sum(ys_ok, 0.0) if ys_ok else None,
+            sum(ys_ok, 0.0) / len(ys_ok) if ys_ok else None,
+        )
+        out.append("\t".join(java_text(v) for v in (k, j, *aggs)))
+    return sorted(out)
+
+
+UNTYPED = """A = LOAD 'in' USING PigStorage(',') AS (k, j, x, y);
+B = GROUP A BY (k, j);
+C = FOREACH B GENERATE FLATTEN(group), COUNT(A.x), COUNT_STAR(A), SUM(A.x), AVG(A.x),
+    MIN(A.y), MAX(A.y), SUM(A.y), AVG(A.y);
+STORE C INTO 'out';"""
+
+
+def run(where: Path, rows: list[tuple], script: str, props: dict, maps: int = 1):
+    """The stored lines (sorted) and the PigWarning counters of one run."""
+    (where / "in").mkdir()
+    for i in range(maps):  # one map per file
+        text = "".join(",".join(r) + "\n" for r in rows[i::maps])
+        (where / "in" / f"part-{i}").write_text(text, encoding="utf-8")
+    with PigServer("local", cwd=where, out=io.StringIO(), properties=props) as pig:
+        pig.register_script(script)
+        stats = list(pig.stats)
+    warned = {}
+    for s in stats:
+        for name, n in s["counters"].to_dict().get("org.apache.pig.PigWarning", {}).items():
+            warned[name] = warned.get(name, 0) + n
+    lines: list[str] = []
+    for part in sorted((where / "out").glob("part-*")):
+        lines += part.read_text(encoding="utf-8").splitlines()
+    return sorted(lines), warned
+
+
+def explained(where: Path, script: str) -> str:
+    out = io.StringIO()
+    with PigServer("local", cwd=where, out=out) as pig:
+        pig.register_script(script.replace("STORE C INTO 'out';", "EXPLAIN C;"))
+    text = out.getvalue()
+    return text[text.index("# Generated code (map side)") :]
+
+
+rows_strategy = st.lists(
+    st.tuples(
+        st.sampled_from(KEYS), st.sampled_from(KEYS[:3]), st.sampled_from(TEXTS),
+        st.sampled_from(TEXTS),
+    ),
+    max_size=50,
+)  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=rows_strategy, maps=st.sampled_from([1, 2]), fold=st.booleans())
+def test_untyped_group_is_pigs_answer_and_the_closures(rows, maps, fold) -> None:
+    props = {} if fold else {"pig.exec.mapPartAgg.minReduction": "100000"}  # folding off
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "gen").mkdir()
+        got, warned = run(Path(tmp) / "gen", rows, UNTYPED, props, maps)
+        assert got == pig_answer(rows)
+        (Path(tmp) / "off").mkdir()
+        closures, closure_warned = run(
+            Path(tmp) / "off", rows, UNTYPED, {**props, "pig.codegen": "false"}, maps
+        )
+        assert got == closures
+        assert warned == closure_warned
+
+
+def test_untyped_fold_is_generated_code(tmp_path: Path) -> None:
+    """EXPLAIN shows the fold inline for the untyped job: the doubles made from the line's
+    text (the builtins' converter only for what ``float`` cannot decide), no bytes made for
+    a field only summed or counted, no call of the closure tail but the fallback's."""
+    (tmp_path / "in").write_text("")
+    code = explained(tmp_path, UNTYPED)
+    assert "def map0_batch(" in code and "_acc" in code
+    assert "float(_x)" in code and "'_' in _x or not _x.isascii()" in code
+    body = code[code.index("def map0_batch(") :]
+    assert body.count("_tail") == 2  # the two fallbacks (a row the fold cannot take)
+    assert "_f[2]" in body and "(_f[2] or None)" in body  # COUNT(A.x): its emptiness
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.one_of(st.sampled_from(TEXTS), st.text(max_size=8)))
+def test_the_inline_cast_is_to_double_of_the_bytes(text: str) -> None:
+    """The generated conversion gives `data.to_double` of the field's bytes, for any text."""
+    gen = Generator(None)
+    gen.emit(0, "def cast(_f):")
+    gen.text_double("d", "_f[0]", 1)
+    gen.emit(1, "return d")
+    cast = Pipeline("cast", "\n".join(gen.lines) + "\n", gen.ns).function()
+    want = data.to_double(text.encode("utf-8"))
+    got = cast([text])
+    assert (got is None) == (want is None)
+    if want is not None:
+        assert repr(got) == repr(want)
+
+
+def test_unhashable_key_with_untyped_columns(tmp_path: Path) -> None:
+    """A key the fold cannot hash sends its rows to the closure tail, which gets the whole
+    row, the bytearray fields made from the line's text there."""
+    rows = [("a", "[x#1]", "3"), ("b", "[x#1]", "4"), ("a", "", "5"), ("a", "[x#1]", "")] * 3
+    script = """A = LOAD 'in' USING PigStorage(',') AS (k, m:map[], n);
+        B = GROUP A BY (k, m);
+        C = FOREACH B GENERATE FLATTEN(group), SUM(A.n), MAX(A.n), COUNT(A.n), COUNT_STAR(A);
+        STORE C INTO 'out';"""
+    groups = defaultdict(list)
+    for k, m, n in rows:
+        groups[(k, m)].append(n)
+    want = sorted(
+        "\t".join(
+            [k, m] + [java_text(v) for v in (
+                sum(float(n) for n in ns if n), max(float(n) for n in ns if n),
+                sum(1 for n in ns if n), len(ns),
+            )]
+        )
+        for (k, m), ns in groups.items()
+    )  # fmt: skip
+    got, _ = run(tmp_path, rows, script, {})
+    assert got == want
+    assert "except TypeError:" in explained(tmp_path, script)
+
+
+@pytest.mark.parametrize("codegen", ["true", "false"])
+def test_many_rows_and_keys_with_nul_bytes(tmp_path: Path, codegen: str) -> None:
+    """Past the closures' 1000-row batches and the fold's sample, keys with NUL bytes and
+    values that all convert exactly (sums of halves are exact in any order)."""
+    rows = [
+        (["a\x00", "a", "b\x00c", ""][i % 4], str(i % 3), str((i % 11) / 2), ["", "x", "2"][i % 3])
+        for i in range(12000)
+    ]
+    got, warned = run(tmp_path, rows, UNTYPED, {"pig.codegen": codegen}, maps=2)
+    assert got == pig_answer(rows)
+    assert not warned
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(st.one_of(st.none(), st.binary(max_size=6)), min_size=2, max_size=3),
+)
+def test_bytearray_key_bytes_are_sort_bytes(values) -> None:
+    """A bytearray key's inline bytes: tag 5, the bytes with NULs escaped, the terminator,
+    as `data.sort_bytes` writes every bytearray (the closures' keys)."""
+    from piglatin.back.codegen import key_encoder, row_encoder
+    from piglatin.model.schema import DataType
+
+    one = key_encoder([DataType.BYTEARRAY])
+    for v in values:
+        want = b"" if v is None else b"\x05" + v.replace(b"\x00", b"\x00\xff") + b"\x00\x00"
+        assert one(v) == (data.sort_bytes(None) if v is None else want) == data.sort_bytes(v)
+    several = row_encoder([DataType.BYTEARRAY] * len(values))
+    assert several(tuple(values)) == data.sort_bytes(tuple(values))
