@@ -509,8 +509,10 @@ def _same_type(arg_types: list[str]) -> str:
 
 def java_regex(pattern: str) -> re.Pattern:
     """Compile a Java regular expression with Python's re, translating the differences:
-    named groups (?<n>..) and \\k<n>, \\Q..\\E quoting, \\z / \\Z anchors, \\h, and the
-    POSIX classes \\p{Alpha} etc. (possessive quantifiers and atomic groups are native)."""
+    named groups (?<n>..) and \\k<n>, \\Q..\\E quoting, \\z / \\Z anchors, \\h, Java's
+    ASCII classes \\d \\w \\s (and their negations; Python's are Unicode-aware on str), the
+    POSIX classes \\p{Alpha} etc. (ASCII in Java too) and the Unicode categories \\p{L},
+    \\p{Lu}, \\p{Ll}, \\p{N}, \\p{Nd} (possessive quantifiers and atomic groups are native)."""
     compiled = _REGEX_CACHE.get(pattern)
     if compiled is None:
         if len(_REGEX_CACHE) > 512:
@@ -520,19 +522,57 @@ def java_regex(pattern: str) -> re.Pattern:
 
 
 _REGEX_CACHE: dict[str, re.Pattern] = {}
+# java.util.regex's POSIX classes (US-ASCII only) and Character's java* classes, as the body
+# of a character class
 _JAVA_CLASSES = {
     "Lower": "a-z", "Upper": "A-Z", "ASCII": "\\x00-\\x7f", "Alpha": "a-zA-Z", "Digit": "0-9",
     "Alnum": "a-zA-Z0-9", "Punct": "!-/:-@\\[-`{-~", "Graph": "!-~", "Print": " -~",
     "Blank": " \\t", "Cntrl": "\\x00-\\x1f\\x7f", "XDigit": "0-9a-fA-F",
-    "Space": " \\t\\n\\x0b\\f\\r", "L": "^\\W\\d_", "IsAlphabetic": "^\\W\\d_",
-    "Lu": "A-Z", "Ll": "a-z", "N": "\\d", "Nd": "\\d", "IsDigit": "\\d",
-    "javaLowerCase": "a-z", "javaUpperCase": "A-Z", "javaWhitespace": "\\s",
+    "Space": " \\t\\n\\x0b\\f\\r", "javaWhitespace": "\\s",
 }
+# Unicode categories (Character.getType), by the prefix of unicodedata's category names
+_UNICODE_CATEGORIES = {
+    "L": "L", "IsAlphabetic": "L", "IsLetter": "L", "Lu": "Lu", "Ll": "Ll", "N": "N",
+    "Nd": "Nd", "IsDigit": "Nd", "javaLowerCase": "Ll", "javaUpperCase": "Lu",
+}
+# Java's predefined classes (ASCII unless UNICODE_CHARACTER_CLASS): escape -> class body, negated
+_JAVA_ASCII = {
+    "d": ("0-9", False), "D": ("0-9", True), "w": ("a-zA-Z_0-9", False),
+    "W": ("a-zA-Z_0-9", True), "s": (" \\t\\n\\x0b\\f\\r", False),
+    "S": (" \\t\\n\\x0b\\f\\r", True),
+}
+
+
+@functools.cache
+def _unicode_class(prefix: str) -> str:
+    """The body of a character class of the code points whose Unicode category starts with
+    `prefix` (built once per process, when a pattern first names it)."""
+    import unicodedata
+
+    ranges: list[list[int]] = []
+    for cp in range(0x110000):
+        if unicodedata.category(chr(cp)).startswith(prefix):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+    return "".join(
+        f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges
+    )
+
+
+def _class_body(name: str) -> str:
+    """The character-class body of Java's \\p{name} (an unknown name: \\w, as before)."""
+    for key in (name, name.removeprefix("Is"), f"Is{name}"):
+        if key in _UNICODE_CATEGORIES:
+            return _unicode_class(_UNICODE_CATEGORIES[key])
+    return _JAVA_CLASSES.get(name) or _JAVA_CLASSES.get(name.removeprefix("Is"), "\\w")
 
 
 def _translate_regex(p: str) -> str:
     out: list[str] = []
     i, n = 0, len(p)
+    in_class = False  # inside [...]: a class escape adds its body, not a class of its own
     while i < n:
         c = p[i]
         if c == "\\" and i + 1 < n:
@@ -545,13 +585,18 @@ def _translate_regex(p: str) -> str:
                 continue
             if nxt in "pP" and i + 2 < n and p[i + 2] == "{":
                 close = p.index("}", i)
-                name = p[i + 3 : close]
-                body = _JAVA_CLASSES.get(name) or _JAVA_CLASSES.get(name.removeprefix("Is"), "\\w")
+                body = _class_body(p[i + 3 : close])
                 neg = nxt == "P"
-                if body.startswith("^"):
-                    body, neg = body[1:], not neg
-                out.append(f"[{'^' if neg else ''}{body}]")
+                if in_class and not neg:
+                    out.append(body)
+                else:  # a negated category inside a class stays a nested class (as before)
+                    out.append(f"[{'^' if neg else ''}{body}]")
                 i = close + 1
+                continue
+            if nxt in _JAVA_ASCII and not (in_class and _JAVA_ASCII[nxt][1]):
+                body, neg = _JAVA_ASCII[nxt]
+                out.append(body if in_class else f"[{'^' if neg else ''}{body}]")
+                i += 2
                 continue
             if nxt == "k" and i + 2 < n and p[i + 2] == "<":
                 close = p.index(">", i)
@@ -561,7 +606,21 @@ def _translate_regex(p: str) -> str:
             out.append({"z": "\\Z", "Z": "(?=\\n?\\Z)", "h": "[ \\t\\xa0]"}.get(nxt, c + nxt))
             i += 2
             continue
-        if p.startswith("(?<", i) and i + 3 < n and p[i + 3] not in "=!":
+        if in_class:
+            if c == "]":
+                in_class = False
+        elif c == "[":
+            in_class = True
+            out.append(c)
+            i += 1
+            if p.startswith("^", i):  # a ']' right after '[' or '[^' is a literal
+                out.append("^")
+                i += 1
+            if p.startswith("]", i):
+                out.append("\\]")
+                i += 1
+            continue
+        elif p.startswith("(?<", i) and i + 3 < n and p[i + 3] not in "=!":
             out.append("(?P<")
             i += 3
             continue

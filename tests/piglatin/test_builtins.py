@@ -308,6 +308,39 @@ def test_replace_with_java_regex_and_groups():
     assert call("REPLACE", "Hello World", "\\p{Upper}", "_") == "_ello _orld"
 
 
+# java.util.regex.Pattern: "\d A digit: [0-9]", "\w A word character: [a-zA-Z_0-9]",
+# "\s A whitespace character: [ \t\n\x0B\f\r]" (ASCII unless UNICODE_CHARACTER_CLASS);
+# \p{L}, \p{Lu} ... are Unicode categories; \p{Punct} etc. are US-ASCII POSIX classes
+_JAVA_SETS = {
+    "\\d": set("0123456789"),
+    "\\w": set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789"),
+    "\\s": set(" \t\n\x0b\f\r"),
+}
+_MIXED = "aZ_09 \t\n\x0b\u00a0\u2003\u0663\u00e9\u00c9\u65e5!-"
+
+
+@settings(max_examples=60)
+@given(st.text(alphabet=_MIXED, max_size=12), st.sampled_from(sorted(_JAVA_SETS)))
+def test_java_predefined_classes_are_ascii(text, cls):
+    members = _JAVA_SETS[cls]
+    keep = "".join(c for c in text if c not in members)
+    drop = "".join(c for c in text if c in members)
+    assert call("REPLACE", text, cls, "") == keep
+    assert call("REPLACE", text, cls.upper(), "") == drop  # \D \W \S: the complements
+    assert call("REPLACE", text, f"[{cls}]", "") == keep  # inside a class too
+
+
+def test_java_unicode_categories_and_posix_classes():
+    assert call("REPLACE", "\u65e5\u672ca1\u00e9", "\\p{L}", "") == "1"
+    assert call("REPLACE", "\u00c9cole", "\\p{Lu}", "") == "cole"
+    assert call("REPLACE", "\u00c9cole", "\\P{Lu}", "") == "\u00c9"
+    assert call("REPLACE", "a\u0663b1", "\\p{Nd}", "") == "ab"
+    assert call("REPLACE", "a!b?x", "[\\p{Punct}x]", "") == "ab"  # a POSIX class in a class
+    assert call("REPLACE", "\u00e9!", "\\p{Punct}", "") == "\u00e9"
+    assert call("STRSPLIT", "a\u00a0b c", "\\s") == ("a\u00a0b", "c")  # NBSP is not \s
+    assert call("REPLACE", "x]y", "[]]", "") == "xy"  # ']' first in a class is a literal
+
+
 def test_strsplit_java_split_semantics():
     # String.split("boo:and:foo") examples from the Java docs
     assert call("STRSPLIT", "boo:and:foo", ":", 2) == ("boo", "and:foo")

@@ -90,12 +90,6 @@ JAVA_CLASSES = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="java_regex translates Java patterns to Python's re, whose \\d \\w \\W are "
-    "Unicode-aware on str (Java's are ASCII: [0-9], [a-zA-Z_0-9]) and maps \\p{Lu} to A-Z "
-    "(Java: the Unicode category): MATCHES/REGEX_EXTRACT differ on non-ASCII text",
-)
 @pytest.mark.parametrize(("expr", "text", "expected"), JAVA_CLASSES)
 def test_java_regex_classes_on_non_ascii_text(
     tmp_path: Path, expr: str, text: str, expected: str
