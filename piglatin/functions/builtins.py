@@ -255,7 +255,9 @@ def SIZE(v: Any) -> int | None:
     if v is None:
         return None
     t = type(v)
-    if t in (str, bytes, tuple, list, dict):
+    if t is str:
+        return _java_length(v)  # Java's String.length(): an emoji is two
+    if t in (bytes, tuple, list, dict):
         return len(v)
     return 1
 
@@ -706,25 +708,77 @@ _JAVA_WS = " \t\n\x0b\f\r"
 _JAVA_TRIM = "".join(chr(c) for c in range(33))
 
 
+# Java's String positions count UTF-16 code units: a character outside the Basic Multilingual
+# Plane (an emoji) is two. Text without such characters is indexed as Python indexes it; text
+# with them is worked on as its UTF-16 units (two bytes each, lone surrogates kept).
+_ASTRAL = "\U00010000"
+
+
+def _astral(*texts: str) -> bool:
+    """Whether any of `texts` holds a character that Java stores as two UTF-16 units."""
+    return any(not t.isascii() and max(t) >= _ASTRAL for t in texts)
+
+
+def _units(s: str) -> bytes:
+    return s.encode("utf-16-le", "surrogatepass")
+
+
+def _text_of_units(units: bytes) -> str:
+    return units.decode("utf-16-le", "surrogatepass")
+
+
+def _java_length(s: str) -> int:
+    """Java's String.length(): UTF-16 code units."""
+    return len(_units(s)) // 2 if _astral(s) else len(s)
+
+
 def _substring(s: str, start: int, stop: int) -> str | None:
+    if _astral(s):
+        units = _units(s)
+        stop = min(len(units) // 2, stop)
+        if start < 0 or start > stop:
+            return None
+        return _text_of_units(units[2 * start : 2 * stop])
     stop = min(len(s), stop)
     if start < 0 or start > stop:
         return None
     return s[start:stop]
 
 
+def _unit_find(units: bytes, search: bytes, start: int, end: int | None, last: bool) -> int:
+    """The first (`last`: the last) unit index of `search` in `units[start:end]` (unit
+    indexes), at a whole unit (a byte match at an odd offset is not a match); -1 if none."""
+    lo, hi = 2 * start, len(units) if end is None else min(len(units), 2 * end)
+    while True:
+        at = units.rfind(search, lo, hi) if last else units.find(search, lo, hi)
+        if at < 0 or at % 2 == 0:
+            return at if at < 0 else at // 2
+        if last:
+            hi = at + len(search) - 1
+        else:
+            lo = at + 1
+
+
 def _indexof(s: str, search: str, start: int = 0) -> int:
     start = max(start, 0)
+    if _astral(s, search):
+        units = _units(s)
+        if start > len(units) // 2:
+            return len(units) // 2 if search == "" else -1
+        return _unit_find(units, _units(search), start, None, last=False)
     if start > len(s):
         return len(s) if search == "" else -1
     return s.find(search, start)
 
 
 def _last_index_of(s: str, search: str, start: int | None = None) -> int:
+    if start is not None and start < 0:
+        return -1
+    if _astral(s, search):
+        end = None if start is None else start + _java_length(search)
+        return _unit_find(_units(s), _units(search), 0, end, last=True)
     if start is None:
         return s.rfind(search)
-    if start < 0:
-        return -1
     return s.rfind(search, 0, start + len(search))
 
 

@@ -341,6 +341,54 @@ def test_java_unicode_categories_and_posix_classes():
     assert call("REPLACE", "x]y", "[]]", "") == "xy"  # ']' first in a class is a literal
 
 
+def _java_chars(s: str) -> list[int]:
+    """A Java String's chars: UTF-16 code units (a character past U+FFFF is a surrogate pair)."""
+    out = []
+    for c in s:
+        n = ord(c)
+        if n > 0xFFFF:
+            n -= 0x10000
+            out += [0xD800 + (n >> 10), 0xDC00 + (n & 0x3FF)]
+        else:
+            out.append(n)
+    return out
+
+
+def _java_index_of(hay: list[int], needle: list[int], start: int) -> int:
+    for i in range(max(start, 0), len(hay) - len(needle) + 1):
+        if hay[i : i + len(needle)] == needle:
+            return i
+    return len(hay) if not needle and start >= len(hay) else -1
+
+
+def _java_last_index_of(hay: list[int], needle: list[int], start: int) -> int:
+    for i in range(min(start, len(hay) - len(needle)), -1, -1):
+        if hay[i : i + len(needle)] == needle:
+            return i
+    return -1
+
+
+_UNITS_TEXT = st.text(alphabet="ab\u00e9\u65e5\U0001f600\U0001f601", max_size=8)
+
+
+@settings(max_examples=150)
+@given(_UNITS_TEXT, _UNITS_TEXT, st.integers(-2, 12), st.integers(-2, 12))
+def test_string_positions_are_java_chars(s, t, a, b):
+    """SIZE, INDEXOF, LAST_INDEX_OF and SUBSTRING count Java chars (UTF-16 code units)."""
+    units, needle = _java_chars(s), _java_chars(t)
+    assert call("SIZE", s) == len(units)
+    assert call("INDEXOF", s, t, a) == _java_index_of(units, needle, a)
+    assert call("LAST_INDEX_OF", s, t) == _java_last_index_of(units, needle, len(units))
+    if a >= 0:
+        assert call("LAST_INDEX_OF", s, t, a) == _java_last_index_of(units, needle, a)
+    got = call("SUBSTRING", s, a, b)
+    stop = min(b, len(units))
+    if a < 0 or a > stop:
+        assert got is None
+    else:
+        assert _java_chars(got) == units[a:stop]
+
+
 def test_strsplit_java_split_semantics():
     # String.split("boo:and:foo") examples from the Java docs
     assert call("STRSPLIT", "boo:and:foo", ":", 2) == ("boo", "and:foo")

@@ -111,11 +111,6 @@ NON_BMP = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SIZE, INDEXOF and SUBSTRING count Python code points; Pig counts Java chars "
-    "(UTF-16 code units), so an emoji is 2 (SIZE('a\U0001f600b') is 4 in Pig, 3 here)",
-)
 @pytest.mark.parametrize(("expr", "expected"), NON_BMP)
 def test_string_positions_count_utf16_units(tmp_path: Path, expr: str, expected: str) -> None:
     script = f"A = LOAD 'in' AS (s:chararray);\nB = FOREACH A GENERATE {expr};\n"
