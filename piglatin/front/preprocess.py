@@ -30,6 +30,9 @@ from piglatin.errors import ParameterError
 log = logging.getLogger(__name__)
 
 _NAME = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+# the first line of a macro's definition, DEFINE name(params) RETURNS ... (a function's is
+# DEFINE alias Func(...): a second name before the parenthesis)
+_MACRO = re.compile(r"^\s*define\s+[A-Za-z_][A-Za-z0-9_]*\s*\(", re.I)
 _DIRECTIVE = re.compile(r"^\s*%(declare|default)\s+([A-Za-z_][A-Za-z0-9_]*)\s*(.*?)\s*;?\s*$", re.I)
 
 
@@ -141,13 +144,19 @@ def substitute(
     scope = _Scope(cmdline)
     out: list[str] = []
     in_comment = False
+    in_macro, braces = False, 0  # a macro's body: its $params are its own, left for the parser
     for lineno, line in enumerate(text.split("\n"), 1):
         m = None if in_comment else _DIRECTIVE.match(line)
         if m:
             _directive(m, scope, file, lineno)
             out.append("")
             continue
-        new, in_comment = _substitute_line(line, scope, in_comment, file, lineno)
+        if not in_comment and not in_macro and _MACRO.match(line):
+            in_macro, braces = True, 0
+        new, in_comment = _substitute_line(line, scope, in_comment, file, lineno, in_macro)
+        if in_macro:
+            braces += line.count("{") - line.count("}")
+            in_macro = braces > 0 or "}" not in line
         out.append(new)
     return "\n".join(out)
 
@@ -179,9 +188,15 @@ def _substitute_text(text: str, scope: Mapping[str, str], *, file: str | None, l
 
 
 def _substitute_line(
-    line: str, scope: _Scope, in_comment: bool, file: str | None, lineno: int
+    line: str,
+    scope: _Scope,
+    in_comment: bool,
+    file: str | None,
+    lineno: int,
+    keep_unknown: bool = False,
 ) -> tuple[str, bool]:
-    """Replace parameters in one line, skipping `--` and `/* */` comments."""
+    """Replace parameters in one line, skipping `--` and `/* */` comments (`keep_unknown`:
+    an undefined one is left as written, as in a macro's body, whose $names are its own)."""
     out: list[str] = []
     i, n = 0, len(line)
     in_string = False
@@ -215,6 +230,10 @@ def _substitute_line(
             in_string = not in_string
         if c == "$":
             m = _NAME.match(line, i)
+            if m and keep_unknown and scope.get(m.group(1) or m.group(2)) is None:
+                out.append(m.group(0))
+                i = m.end()
+                continue
             if m:
                 out.append(_lookup(m, scope, file, lineno, i))
                 i = m.end()

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from piglatin.errors import ParameterError
-from piglatin.front.preprocess import load_param_files, parse_param_args, parse_param_file, substitute
+from piglatin.front.preprocess import (
+    load_param_files,
+    parse_param_args,
+    parse_param_file,
+    substitute,
+)
 
 
 def test_command_line_parameter():
@@ -118,3 +123,26 @@ def test_exec_and_run_arguments():
     assert parse_run_args("") == ({}, [], None)
     with pytest.raises(ParameterError, match="Unknown option -x"):
         parse_run_args("-x other.pig")
+
+
+def test_a_macro_body_keeps_its_own_parameters_for_the_parser():
+    """Pig's macros name their parameters $A in the body (DEFINE m(A, k) RETURNS C { ... });
+    those are the macro's, not the script's: left as written, so the parser can say macros
+    are not supported, where it said "Undefined parameter : A"."""
+    script = (
+        "DEFINE my_macro(A, sortkey) RETURNS C {\n"
+        "  B = FILTER $A BY $limit > 0;\n"
+        "  $C = ORDER B BY $sortkey;\n"
+        "};\n"
+        "X = LOAD '$input';\n"
+        "DEFINE m2(R)\n RETURNS S\n{ $S = DISTINCT $R; }\n;\n"
+        "Y = FILTER X BY $0 > $limit;\n"
+    )
+    out = substitute(script, {"input": "data.txt", "limit": "5"}).split("\n")
+    assert out[1] == "  B = FILTER $A BY 5 > 0;"  # a script parameter is still substituted
+    assert out[2] == "  $C = ORDER B BY $sortkey;"
+    assert out[4] == "X = LOAD 'data.txt';"
+    assert out[7] == "{ $S = DISTINCT $R; }"
+    assert out[9] == "Y = FILTER X BY $0 > 5;"
+    with pytest.raises(ParameterError, match="Undefined parameter : nope"):
+        substitute("DEFINE m(A) RETURNS B { $B = $A; };\nX = LOAD '$nope';")
