@@ -411,11 +411,14 @@ def run(opts: Options, out: TextIO, err: TextIO, reporting: _Reporting | None = 
     from piglatin.front.preprocess import parse_param_args
 
     reporting = reporting or _Reporting(opts.traceback, opts.verbose, None)
-    if opts.optimizer_off:
+    props = _properties(opts)
+    # -t and -D/-P pig.optimizer.rules.disabled: the plan is optimized where it is built (in
+    # this process and in every task's), so the rules go in the environment workers inherit
+    off = [*opts.optimizer_off, *str(props.get("pig.optimizer.rules.disabled") or "").split(",")]
+    if any(name.strip() for name in off):
         from piglatin.plan.optimizer import DISABLED_ENV
 
-        os.environ[DISABLED_ENV] = ",".join(opts.optimizer_off)  # workers inherit it
-    props = _properties(opts)
+        os.environ[DISABLED_ENV] = ",".join(name.strip() for name in off if name.strip())
     if opts.execute is None and opts.file is None:
         from piglatin.tools.grunt import run_grunt
 

@@ -257,10 +257,14 @@ def test_optimizer_off_flag_keeps_a_group_on_the_join_key_in_its_own_job(work):
     )
     on = _pig(["-x", "local", "-e", script], work)
     off = _pig(["-x", "local", "-t", "JoinGroupFusion", "-e", script], work)
+    prop = "-Dpig.optimizer.rules.disabled=PushUpFilter,JoinGroupFusion"
+    off_by_property = _pig(["-x", "local", prop, "-e", script], work)
     assert on.returncode == 0 and off.returncode == 0, off.stderr
+    assert off_by_property.returncode == 0, off_by_property.stderr
     assert "in the join's reduce" in on.stdout
-    assert "in the join's reduce" not in off.stdout
-    assert off.stdout.count("MapReduce node") == on.stdout.count("MapReduce node") + 1
+    for unfused in (off.stdout, off_by_property.stdout):
+        assert "in the join's reduce" not in unfused
+        assert unfused.count("MapReduce node") == on.stdout.count("MapReduce node") + 1
 
 
 def test_mapreduce_mode_on_the_embedded_cluster(work):
