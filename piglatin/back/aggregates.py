@@ -105,9 +105,7 @@ def inline_tail(
     calls = list(_plan_algebraic(plan, spec, op).calls)
     if all(c.func in _COUNTS and _is_whole_row(c) for c in calls):
         return None
-    schema = plan.op(op.inputs[0]).schema
-    if schema is None:
-        return None
+    schema = plan.op(op.inputs[0]).schema  # None: columns of unknown type (bytearrays)
     aggs = []
     for call in calls:
         found = inline_input(call, schema)
@@ -174,7 +172,9 @@ def _log_disabled(rows: int, keys: int, min_reduction: int) -> None:
 
 def inline_input(call: L.LEFunc, schema: Any) -> AggInput | None:
     """`call`'s `AggInput`: its argument is the grouped bag, one column of it, or either
-    behind FILTERs; None for anything else or a column of a type the fold does not take."""
+    behind FILTERs; None for anything else or a column of a type the fold does not take.
+    Without a `schema` (a LOAD without one) a column is a bytearray: the generated code
+    folds it only when it is a bytearray field of the line (`codegen.Generator.folds`)."""
     arg, column = call.args[0], 0
     if isinstance(arg, L.LEDeref):
         if len(arg.columns) != 1:
@@ -184,10 +184,10 @@ def inline_input(call: L.LEFunc, schema: Any) -> AggInput | None:
     while isinstance(arg, L.LEFilteredBag):
         filters.insert(0, arg.cond)
         arg = arg.source
-    if not isinstance(arg, L.LEProject) or column >= len(schema):
+    if not isinstance(arg, L.LEProject) or schema is not None and column >= len(schema):
         return None
     allowed = _INLINE_TYPES.get(call.func)
-    dtype = schema[column].dtype
+    dtype = DataType.BYTEARRAY if schema is None else schema[column].dtype
     as_double = dtype is DataType.BYTEARRAY and call.func in _AS_DOUBLE
     if call.func not in AGG_SLOTS or (allowed and dtype not in allowed and not as_double):
         return None

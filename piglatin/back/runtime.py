@@ -140,6 +140,9 @@ class Reader:
     width: int | None = None
     text: TextFields | None = None
     one_field: bool = False
+    # PigStorage without a schema, given the first fields only (`fields_read`): how
+    # generated code may split its lines (`PigStorage.first_fields_text`)
+    first: TextFields | None = None
 
 
 def input_chain(
@@ -176,6 +179,31 @@ def fields_read(
     return max(read) + 1 if read else None
 
 
+def fold_fields_read(
+    source: L.LogicalOperator, chain: list[tuple[L.LogicalOperator, int]], keyed: Any
+) -> int | None:
+    """How many leading fields of a LOAD's tuples without a schema a combined GROUP's
+    inline fold (`codegen.AggTail`) reads, when only FILTERs (which pass rows on whole) come
+    between them and every key, condition and aggregate names its columns by position;
+    else None. Its closure tail reads no more of a row: a shorter tuple reads as nulls."""
+    if not isinstance(keyed, CG.AggTail) or not isinstance(source, L.LOLoad):
+        return None
+    if source.schema is not None:
+        return None
+    exprs = [*keyed.keys, *(f for a in keyed.aggs for f in a.filters)]
+    for op, _slot in chain:
+        if not isinstance(op, L.LOFilter) or op.cond is None:
+            return None
+        exprs.append(op.cond)
+    read = {a.column for a in keyed.aggs if a.column is not None}
+    for e in exprs:
+        cols = columns(e)
+        if cols is None:
+            return None
+        read |= cols
+    return max(read) + 1 if read else None
+
+
 def make_reader(
     source: L.LogicalOperator,
     projection: tuple[int, ...] | None = None,
@@ -202,7 +230,8 @@ def make_reader(
     if isinstance(loader, TextLoader) and loader.schema is None and not pushed:
         return Reader(_one_field, False, 1, one_field=True)
     text = loader.text_fields() if isinstance(loader, PigStorage) else None
-    return Reader(loader.line_parser(), pushed, width, text)
+    first = loader.first_fields_text() if isinstance(loader, PigStorage) else None
+    return Reader(loader.line_parser(), pushed, width, text, first=first)
 
 
 def store_line_of(plan: L.LogicalPlan, spec: JobSpec) -> CG.StoreLine | None:
@@ -247,9 +276,12 @@ def generate_map_code(
     known width. `sides`: the replicated joins' tables, by op id; `keyed`: the tail's
     inline form (a GROUP/JOIN input's records); `carried`: an ORDER's written lines."""
     width = reader.width if reader.width is not None else _width_of(source)
+    text = reader.text
+    if width is None and text is None and reader.first is not None and not presplit:
+        text, width = reader.first, reader.first.width  # the first fields, padded
     if width is None:
         return None
-    record = CG.RecordSource(width, reader.text, reader.parse, reader.one_field, presplit)
+    record = CG.RecordSource(width, text, reader.parse, reader.one_field, presplit)
 
     def rest_from(i: int) -> Callable[[tuple], Any]:
         return chain_functions(stages[i:], tail)
@@ -318,7 +350,11 @@ def explain_code(
             continue
         for index in range(len(job.spec.inputs)):
             source, chain, projection = input_chain(plan, job.spec, index)
-            reader = make_reader(source, projection)
+            keyed = map_inline_tail(plan, job.spec, job.spec.inputs[index].tag)
+            limit = fields_read(source, chain)
+            if limit is None:
+                limit = fold_fields_read(source, chain, keyed)
+            reader = make_reader(source, projection, limit=limit)
             if reader.pushed:
                 chain = chain[1:]
             stages = [
@@ -330,7 +366,6 @@ def explain_code(
                 for op, _ in chain
                 if isinstance(op, L.LOJoin) and op.strategy in ("replicated", "merge")
             }
-            keyed = map_inline_tail(plan, job.spec, job.spec.inputs[index].tag)
             carried = None
             if pass_through:
                 line = store_line_of(plan, job.spec)
@@ -478,12 +513,20 @@ class PigJob(Job):
         source, chain, projection = input_chain(self.plan, self.spec, index)
         split = self.context.split
         increment = self.context.increment
+        codegen = self.context.conf.get_bool(CODEGEN, True) and self.spec.kind != "index"
+        keyed = None
+        if codegen:
+            tag = self.spec.inputs[index].tag
+            keyed = map_inline_tail(self.plan, self.spec, tag, AG.min_reduction(self))
+        limit = fields_read(source, chain)
+        if limit is None:
+            limit = fold_fields_read(source, chain, keyed)
         reader = make_reader(
             source,
             projection,
             split.url if split else "",
             lambda c: increment(WARNINGS, c),
-            fields_read(source, chain),
+            limit,
         )
         parse = reader.parse
         if reader.pushed:
@@ -498,9 +541,7 @@ class PigJob(Job):
         if reader.one_field and isinstance(run, WordCount) and run.of_value is not None:
             return run.of_value, run.of_lines  # FLATTEN(TOKENIZE) counts
         code, presplit = None, False
-        if self.context.conf.get_bool(CODEGEN, True) and self.spec.kind != "index":
-            tag = self.spec.inputs[index].tag
-            keyed = map_inline_tail(self.plan, self.spec, tag, AG.min_reduction(self))
+        if codegen:
             if isinstance(keyed, CG.KeyedTail) and self._key_groups is not None:
                 keyed = replace(keyed, groups=self._key_groups)
             if isinstance(keyed, CG.AggTail):

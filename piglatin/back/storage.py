@@ -324,6 +324,18 @@ class PigStorage(LoadFunc, StoreFunc):
         carried = tuple(_carried(specs[c][1], specs[c][2]) for c in columns)
         return TextFields(self.delimiter, len(specs), picks, types, carried)
 
+    def first_fields_text(self) -> TextFields | None:
+        """Without a schema, with `limit_fields`: the first fields of a line as bytearrays,
+        for code that splits lines itself. A shorter line's tuple is shorter (`parse_line`);
+        such code pads it with empty fields, read as nulls: what projecting a column past
+        the end of a tuple gives, so only for code reading the fields by position. None
+        otherwise."""
+        if self._casters is not None or self.tag is not None or self.field_limit is None:
+            return None
+        n = self.field_limit
+        picks = tuple((c, str.encode) for c in range(n))  # `_text_caster` of a bytearray
+        return TextFields(self.delimiter, n, picks, ("bytearray",) * n, (True,) * n)
+
     def line_parser(self) -> Callable[[str], tuple]:
         """Split once on the delimiter, convert only the schema's (or the pushed
         projection's) fields straight from str: chararray fields need no conversion,
