@@ -1045,7 +1045,11 @@ class Generator:
             a = self.expr(e.operand, cols)
             if e.operand.type is e.type and e.type.is_atomic and e.type is not DataType.FLOAT:
                 return a
-            return f"{self.const('cast', caster(e.field))}({a})"
+            fn = self.const("cast", caster(e.field))
+            column = self.bytearray_field(a) if a.isidentifier() else None
+            if column is not None and e.type in _TEXT_CASTS:
+                return _TEXT_CASTS[e.type].format(t=self.fresh("t"), f=f"_f[{column}]", fn=fn)
+            return f"{fn}({a})"
         if isinstance(e, L.LEFunc):
             fn = self.const("fn", self.comp.function(e))
             return f"{fn}({', '.join(self.expr(a, cols) for a in e.args)})"
@@ -1099,6 +1103,27 @@ class Generator:
             return f"(None if {nulls} else {x} {op} {y})"
         return f"(None if {nulls} else {self.const('cmp', _comparison(op))}({x}, {y}))"
 
+
+#: a cast of a bytearray field of the line, from its text `{f}` (the local `{t}`): plain
+#: ASCII digits (a short int/long), digits with at most one '.' (a double: `float` reads
+#: them as `data.to_double` of their bytes does), the text itself (a chararray: a line is
+#: decoded with 'replace', so encoding and decoding it gives it back); the cast `{fn}` of
+#: the field's bytes for anything else. Casts in expressions warn nothing (`exprs.caster`).
+_TEXT_CASTS = {
+    DataType.INT: (
+        "(int({t}) if ({t} := {f}).isdigit() and {t}.isascii() and len({t}) < 10"
+        " else ({fn}({t}.encode()) if {t} else None))"
+    ),
+    DataType.LONG: (
+        "(int({t}) if ({t} := {f}).isdigit() and {t}.isascii() and len({t}) < 19"
+        " else ({fn}({t}.encode()) if {t} else None))"
+    ),
+    DataType.DOUBLE: (
+        "(float({t}) if ({t} := {f}).replace('.', '', 1).isdigit() and {t}.isascii()"
+        " else ({fn}({t}.encode()) if {t} else None))"
+    ),
+    DataType.CHARARRAY: "({f} or None)",
+}
 
 #: each aggregate's Final of ONE partial tuple `{p}`, as `functions.builtins` computes it
 #: from a list of partials holding only that one: SUM starts from 0 (so -0.0 gives 0.0),
