@@ -11,10 +11,22 @@ replicated join; none of a skewed or merge join, whose extra jobs read their inp
 directly) gets a projection of its join keys plus the needed columns, and the JOIN's
 output narrows to match.  The chain's expressions are renumbered; operators whose
 rows got narrower (the chain's pass-through operators, the narrowed JOIN) get new
-content-derived op ids.  (3) Before a GROUP/COGROUP whose readers are FOREACHes that
-read its bags only through dereferences (``GENERATE group, SUM(A.x)``), each input keeps
-its key columns and the dereferenced ones; the bags narrow and the dereferences are
-renumbered (a bag used whole, as in ``COUNT(A)`` or ``FLATTEN(A)``, keeps every column).
+content-derived op ids.  (3) Before a GROUP/COGROUP whose readers are FOREACHes, each
+input keeps its key columns and the ones its bag's readers read: a dereference
+(``SUM(A.x)``) reads its columns; COUNT_STAR, SIZE and IsEmpty of the whole bag read only
+the number of rows (no column); COUNT of the whole bag reads column 0 (Pig's COUNT skips a
+tuple whose first field is null, and a kept column 0 stays first); a nested block is
+followed back from its readers: FILTER reads its condition's columns plus its readers',
+ORDER its keys plus its readers', LIMIT its readers', DISTINCT every column of its input
+(it compares whole rows), and a projection ``A.(x, y)`` the columns it names.  A bag
+emitted, FLATTENed, given to a UDF or any other function, or a nested statement of
+another kind (a nested FOREACH) keeps every column.  An input none of whose columns is
+read keeps its first (or its keys'), so its bag keeps one row per input row.  The bags
+narrow and the readers' expressions (nested conditions and keys too) are renumbered.
+A column pruned before a GROUP is never converted, so a bad field in it is no warning
+(FIELD_DISCARDED_TYPE_CONVERSION_FAILED): a whole-bag COUNT(A) warns less than Pig, whose
+ColumnPruneHelper (as far as we know) treats a project of the whole bag as reading every
+column; the rows written are the same.
 A LOAD then takes the projection over (runtime's push-down), so the unused fields of
 wide records are never parsed.  The FOREACHes at the ends keep their output schemas, so
 what is stored, dumped or described does not change.  A relation read by anything
@@ -41,10 +53,10 @@ from piglatin.plan import logical as L
 from piglatin.plan.exprs import (
     children,
     columns,
-    nested_outer_exprs,
     op_exprs,
     remap,
     transform,
+    walk,
 )
 from piglatin.plan.rules._plan import (
     action_targets,
@@ -251,20 +263,107 @@ def _try_load(plan: L.LogicalPlan, load: L.LogicalOperator) -> L.LogicalPlan | N
 
 
 # ---------------------------------------------------------------- through a GROUP
-def _bag_columns(e: L.LExpr, bag: int) -> set[int] | None:
-    """The bag-element columns `e` reads from bag column `bag` of its input through
-    dereferences (``A.x``, ``SUM(A.x)``); None when it uses the bag whole (``A``,
-    ``COUNT(A)``, ``*``)."""
-    if isinstance(e, L.LEDeref) and isinstance(e.base, L.LEProject) and e.base.column == bag:
-        return set(e.columns)
-    if isinstance(e, L.LEProject) and e.input == 0 and (e.column is None or e.column == bag):
+# whole-bag builtins that read no column of the bag's rows, only how many there are
+ROWS_ONLY = frozenset(("COUNT_STAR", "SIZE", "IsEmpty"))
+# COUNT skips the tuples whose first field is null: it reads column 0 of the rows
+FIRST_ONLY = frozenset(("COUNT",))
+# nested statements this rule sees through (any other kind keeps every column)
+NESTED_KINDS = frozenset(("filter", "order", "limit", "distinct", "expr"))
+
+Ref = int | str  # a grouped bag (its column in the GROUP's output) or a nested alias
+
+
+class _Demand:
+    """The row columns each bag reference is read at: a set (empty = only the number of
+    rows), or None for every column."""
+
+    def __init__(self, bags: range) -> None:
+        self.bags = bags
+        self.need: dict[Ref, set[int] | None] = {}
+
+    def ref(self, e: L.LExpr, aliases) -> Ref | None:
+        if isinstance(e, L.LEProject) and e.input == 0 and e.column in self.bags:
+            return e.column
+        if isinstance(e, L.LEInnerRef) and e.alias in aliases:
+            return e.alias
         return None
-    out: set[int] = set()
-    for child in children(e):
-        used = _bag_columns(child, bag)
-        if used is None:
-            return None
-        out |= used
+
+    def add(self, ref: Ref, cols: set[int] | None) -> None:
+        if ref in self.need and self.need[ref] is None:
+            return
+        self.need[ref] = None if cols is None else self.need.get(ref, set()) | cols  # type: ignore[operator]
+
+    def visit(self, e: L.LExpr, aliases) -> None:
+        """Record what outer-scope expression `e` reads of each bag reference."""
+        if isinstance(e, L.LEDeref) and (r := self.ref(e.base, aliases)) is not None:
+            self.add(r, set(e.columns))
+            return
+        if isinstance(e, L.LEFunc) and e.kind == "builtin" and len(e.args) == 1:
+            r = self.ref(e.args[0], aliases)
+            if r is not None and e.func in ROWS_ONLY:
+                self.add(r, set())
+                return
+            if r is not None and e.func in FIRST_ONLY:
+                self.add(r, {0})
+                return
+        r = self.ref(e, aliases)
+        if r is not None:  # the bag used whole: emitted, FLATTENed, passed to a UDF, ...
+            self.add(r, None)
+            return
+        if isinstance(e, L.LEProject) and e.input == 0 and e.column is None:
+            for b in self.bags:
+                self.add(b, None)
+            return
+        for child in children(e):
+            self.visit(child, aliases)
+
+
+def _reader_needs(fe: L.LOForEach, bags: range) -> dict[Ref, set[int] | None] | None:
+    """What FOREACH `fe` reads of each grouped bag (keyed by its column); None when its
+    nested block does something this rule does not follow.  A nested FILTER reads its
+    condition's columns plus what its readers read, ORDER its keys plus its readers',
+    LIMIT its readers', DISTINCT every column of its input (it compares whole rows)."""
+    if any(n.kind not in NESTED_KINDS for n in fe.nested):
+        return None
+    aliases = {n.alias for n in fe.nested}
+    d = _Demand(bags)
+    for g in fe.generate:
+        d.visit(g.expr, aliases)
+    for n in reversed(fe.nested):
+        want = d.need.get(n.alias, set())
+        inner = [n.cond] if n.cond is not None else []
+        inner += [k.expr for k in n.keys]
+        if n.kind == "order" and not n.keys:
+            want = None
+        for e in inner:
+            if any(isinstance(x, (L.LEInnerRef, L.LEScalar)) for x in walk(e)):
+                return None
+            used = columns(e)
+            want = None if used is None or want is None else want | used
+        if n.kind == "distinct":
+            want = None
+        if n.count is not None:
+            d.visit(n.count, aliases)
+        src = n.source
+        if (r := d.ref(src, aliases)) is not None:
+            d.add(r, want)
+        else:  # a projection ``A.(x, y)`` still reads every column it names
+            d.visit(src, aliases)
+    return {b: d.need.get(b, set()) for b in bags}
+
+
+def _whole_rows(fe: L.LOForEach, bags: range) -> dict[str, int]:
+    """The nested aliases whose rows are a grouped bag's rows (FILTERed, ORDERed, ...),
+    with that bag's column."""
+    out: dict[str, int] = {}
+    for n in fe.nested:
+        src = n.source
+        if n.kind not in NESTED_KINDS:
+            continue
+        if isinstance(src, L.LEProject) and src.input == 0 and src.column in bags:
+            out[n.alias] = src.column
+        elif isinstance(src, L.LEInnerRef) and src.alias in out:
+            out[n.alias] = out[src.alias]
     return out
 
 
@@ -279,18 +378,26 @@ def _narrow_bag(field: L.FieldSchema, keep: list[int]) -> L.FieldSchema:
 
 
 def _group_keep(plan: L.LogicalPlan, group: L.LOCogroup, readers) -> list[list[int]] | None:
-    """Per input, the columns its bag's readers and its keys need (all when unknown)."""
+    """Per input, the columns its bag's readers and its keys need (all when unknown).  A
+    bag no column of which is read (only ``COUNT_STAR(A)``) still keeps one column per row:
+    its keys' or else its first, so it has as many rows as before."""
+    bags = range(1, 1 + len(group.inputs))
+    needs = []
+    for fe in readers:
+        need = _reader_needs(fe, bags)
+        if need is None:
+            return None
+        needs.append(need)
     keep = []
     for i, src_id in enumerate(group.inputs):
         width = len(plan.op(src_id).schema)  # type: ignore[arg-type]
         want: set[int] = set()
-        for fe in readers:
-            for e in nested_outer_exprs(fe):
-                used = _bag_columns(e, 1 + i)
-                if used is None:
-                    want = set(range(width))
-                    break
-                want |= used
+        for need in needs:
+            used = need[1 + i]
+            if used is None:
+                want = set(range(width))
+                break
+            want |= used
         for key in group.keys[i]:
             used = columns(key, i)  # input i's keys project from input i
             if used is None:
@@ -301,16 +408,18 @@ def _group_keep(plan: L.LogicalPlan, group: L.LOCogroup, readers) -> list[list[i
 
 
 def _try_group(plan: L.LogicalPlan, group: L.LogicalOperator) -> L.LogicalPlan | None:
-    """A GROUP/COGROUP whose readers are FOREACHes reading its bags only through
-    dereferences (``GENERATE group, SUM(A.x)``): each input keeps just its key columns and
-    the dereferenced ones (a projection before the GROUP, which a LOAD then takes over),
-    and the bags and the readers' dereferences are renumbered."""
+    """A GROUP/COGROUP whose readers are FOREACHes reading its bags through dereferences
+    (``GENERATE group, SUM(A.x)``), row counts (``COUNT_STAR(A)``, ``SIZE``, ``IsEmpty``),
+    ``COUNT(A)`` (its first column) or nested FILTER/ORDER/LIMIT/DISTINCT blocks: each
+    input keeps just its key columns and the ones read (a projection before the GROUP,
+    which a LOAD then takes over), and the bags and the readers' expressions are
+    renumbered."""
     if not isinstance(group, L.LOCogroup) or group.schema is None:
         return None
     if not _prunable_inputs(plan, group):
         return None
     readers = consumers(plan, group.op_id)
-    if not readers or any(not isinstance(r, L.LOForEach) or r.nested for r in readers):
+    if not readers or any(not isinstance(r, L.LOForEach) for r in readers):
         return None
     keep = _group_keep(plan, group, readers)
     if keep is None or all(
@@ -319,6 +428,48 @@ def _try_group(plan: L.LogicalPlan, group: L.LogicalOperator) -> L.LogicalPlan |
     ):
         return None
     return _prune_group(plan, group, readers, keep)
+
+
+def _renumber_reader(fe: L.LOForEach, schema: L.Schema, maps: list[dict[int, int]], keep):
+    """FOREACH `fe` reading the narrowed bags: dereferences of a bag (or of a nested
+    alias made of its rows) renumbered, the fields of the bag references narrowed, and
+    the nested FILTER conditions and ORDER keys over those rows renumbered."""
+    bags = range(1, 1 + len(maps))
+    rows = _whole_rows(fe, bags)
+
+    def bag_of(e: L.LExpr) -> int | None:
+        if isinstance(e, L.LEProject) and e.input == 0 and e.column in bags:
+            return e.column
+        if isinstance(e, L.LEInnerRef) and e.alias in rows:
+            return rows[e.alias]
+        return None
+
+    def fn(node: L.LExpr) -> L.LExpr | None:
+        if isinstance(node, L.LEDeref) and (b := bag_of(node.base)) is not None:
+            return dataclasses.replace(node, columns=tuple(maps[b - 1][c] for c in node.columns))
+        if isinstance(node, L.LEProject) and (b := bag_of(node)) is not None:
+            return dataclasses.replace(node, field=schema[b])
+        if isinstance(node, L.LEInnerRef) and (b := bag_of(node)) is not None:
+            return dataclasses.replace(node, field=_narrow_bag(node.field, keep[b - 1]))
+        return None
+
+    gens = tuple(dataclasses.replace(g, expr=transform(g.expr, fn)) for g in fe.generate)
+    nested = []
+    for n in fe.nested:
+        new = dataclasses.replace(n, source=transform(n.source, fn))
+        if n.count is not None:
+            new = dataclasses.replace(new, count=transform(n.count, fn))
+        b = rows.get(n.alias)
+        if b is not None:
+            m = maps[b - 1]
+            new = dataclasses.replace(
+                new,
+                field=_narrow_bag(n.field, keep[b - 1]),
+                cond=None if n.cond is None else remap(n.cond, m),
+                keys=tuple(dataclasses.replace(k, expr=remap(k.expr, m)) for k in n.keys),
+            )
+        nested.append(new)
+    return dataclasses.replace(fe, generate=gens, nested=tuple(nested))
 
 
 def _prune_group(plan, group: L.LOCogroup, readers, keep: list[list[int]]) -> L.LogicalPlan:
@@ -339,27 +490,13 @@ def _prune_group(plan, group: L.LOCogroup, readers, keep: list[list[int]]) -> L.
     schema = L.Schema(tuple(fields))
     narrow = dataclasses.replace(group, inputs=tuple(inputs), keys=tuple(keys), schema=schema)
     narrow = dataclasses.replace(narrow, op_id=derived_id(plan, narrow, group.op_id))
-
-    def renumber(e: L.LExpr) -> L.LExpr:
-        def fn(node: L.LExpr) -> L.LExpr | None:
-            if isinstance(node, L.LEDeref) and isinstance(node.base, L.LEProject):
-                bag = node.base.column
-                if bag is not None and 1 <= bag <= len(maps) and node.base.input == 0:
-                    base = dataclasses.replace(node.base, field=schema[bag])
-                    cols = tuple(maps[bag - 1][c] for c in node.columns)
-                    return dataclasses.replace(node, base=base, columns=cols)
-            return None
-
-        return transform(e, fn)
-
     reader_ids = {r.op_id for r in readers}
     ops: list[L.LogicalOperator] = []
     for op in plan.operators:
         if op.op_id == group.op_id:
             ops.extend([*new_ops, narrow])
         elif op.op_id in reader_ids:
-            gens = tuple(dataclasses.replace(g, expr=renumber(g.expr)) for g in op.generate)
-            ops.append(dataclasses.replace(op, generate=gens))
+            ops.append(_renumber_reader(op, schema, maps, keep))
         else:
             ops.append(op)
     return rebuild(plan, ops, {group.op_id: narrow.op_id})
