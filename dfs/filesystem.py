@@ -1,6 +1,7 @@
 """``dfs://`` as an fsspec filesystem, so fsspec, pandas and Dask read and write the DFS.
 
-Owns the translation between fsspec's calls and `DFSClient`; nothing else. A filesystem
+Owns the translation between fsspec's calls and the DFS; the file calls themselves are
+`dfs.files.DFSFiles`' (the project's own readers use that without fsspec). A filesystem
 instance keeps the cluster (embedded, or a connection to its daemons when they run) open for
 its lifetime (fsspec caches instances per set of arguments). Storage options: ``home`` (the
 cluster state directory, default ``$MINIHADOOP_HOME``), ``user``, ``local_node`` (read replicas
@@ -13,16 +14,13 @@ own settings among them, ``dfs.permissions.*`` and the fs-limits, are ignored: s
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from typing import Any
 
 from fsspec import AbstractFileSystem
 
 from dfs.conf import Configuration, current_user, home_dir
-from dfs.errors import DFSFileNotFound
-from dfs.paths import strip_scheme
-from dfs.protocol import FileStatus
+from dfs.files import DFSFiles
 
 
 class _KeyedByCluster(type(AbstractFileSystem)):
@@ -52,42 +50,19 @@ class DFSFileSystem(AbstractFileSystem, metaclass=_KeyedByCluster):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        from dfs.cluster import open_cluster
-
-        overrides = dict(conf or {})
-        if home:
-            overrides["minihadoop.home"] = home
-        self.cluster = open_cluster(Configuration(overrides))  # the daemons', when they run
-        self.client = self.cluster.client(user, local_node)
+        self.files = DFSFiles(home, user, local_node, conf)
+        self.cluster = self.files.cluster  # the daemons', when they run
+        self.client = self.files.client
 
     @classmethod
     def _strip_protocol(cls, path: Any) -> str:
         if isinstance(path, list):
             return [cls._strip_protocol(p) for p in path]  # type: ignore[return-value]
-        path = strip_scheme(str(path))
-        if len(path) > 1:
-            path = path.rstrip("/")
-        return path or "/"
+        return DFSFiles.strip_protocol(path)
 
     # -- metadata ------------------------------------------------------------------------------
-    @staticmethod
-    def _entry(st: FileStatus) -> dict[str, Any]:
-        return {
-            "name": st.path,
-            "size": st.length,
-            "type": "directory" if st.is_dir else "file",
-            "mtime": st.mtime / 1000.0,
-            "owner": st.owner,
-            "group": st.group,
-            "mode": st.mode,
-            "replication": st.replication,
-            "blocksize": st.blocksize,
-        }
-
     def ls(self, path: str, detail: bool = True, **kwargs: Any) -> list:
-        path = self._strip_protocol(path)
-        entries = [self._entry(st) for st in self.client.listdir(path)]
-        return entries if detail else [e["name"] for e in entries]
+        return self.files.ls(path, detail)
 
     def walk(
         self,
@@ -161,14 +136,10 @@ class DFSFileSystem(AbstractFileSystem, metaclass=_KeyedByCluster):
         return list(dirs), list(files), full
 
     def info(self, path: str, **kwargs: Any) -> dict[str, Any]:
-        return self._entry(self.client.status(self._strip_protocol(path)))
+        return self.files.info(path)
 
     def exists(self, path: str, **kwargs: Any) -> bool:
-        try:
-            self.client.status(self._strip_protocol(path))
-            return True
-        except (FileNotFoundError, NotADirectoryError, ValueError):
-            return False
+        return self.files.exists(path)
 
     def modified(self, path: str):
         import datetime
@@ -179,41 +150,24 @@ class DFSFileSystem(AbstractFileSystem, metaclass=_KeyedByCluster):
     created = modified
 
     def block_locations(self, path: str) -> list[tuple[int, int, tuple[str, ...]]]:
-        """(offset, length, datanode ids) of each block, closest replicas first: the input of
-        MapReduce split computation."""
-        blocks = self.client.block_locations(self._strip_protocol(path))
-        return [(b.offset, b.length, tuple(loc.node_id for loc in b.locations)) for b in blocks]
+        """(offset, length, datanode ids) of each block, closest replicas first."""
+        return self.files.block_locations(path)
 
     # -- changes -------------------------------------------------------------------------------
     def mkdir(self, path: str, create_parents: bool = True, **kwargs: Any) -> None:
-        path = self._strip_protocol(path)
-        if create_parents:
-            self.client.mkdirs(path)
-        else:
-            self.client.mkdir(path)
+        self.files.mkdir(path, create_parents)
 
     def makedirs(self, path: str, exist_ok: bool = False) -> None:
-        path = self._strip_protocol(path)
-        if not exist_ok and self.exists(path):
-            raise FileExistsError(path)
-        self.client.mkdirs(path)
+        self.files.makedirs(path, exist_ok)
 
     def rmdir(self, path: str) -> None:
-        path = self._strip_protocol(path)
-        if not self.isdir(path):
-            raise NotADirectoryError(path)
-        self.client.delete(path, recursive=False)
+        self.files.rmdir(path)
 
     def _rm(self, path: str) -> None:
         self.client.delete(self._strip_protocol(path), recursive=True)
 
     def rm(self, path: Any, recursive: bool = False, maxdepth: int | None = None) -> None:
-        paths = path if isinstance(path, list) else [path]
-        for p in paths:
-            p = self._strip_protocol(p)
-            if not self.exists(p):
-                raise DFSFileNotFound(f"`{p}': No such file or directory", p)
-            self.client.delete(p, recursive=recursive)
+        self.files.rm(path, recursive)
         self.invalidate_cache()
 
     def mv(
@@ -225,37 +179,23 @@ class DFSFileSystem(AbstractFileSystem, metaclass=_KeyedByCluster):
         overwrite: bool | None = None,
         **kwargs: Any,
     ) -> None:
-        """One namespace rename. ``overwrite=None``: HDFS's rename (into `path2` when it is a
-        directory); True/False: `path2` is the new name, atomically replaced only if True (an
-        existing `path2` is refused otherwise): a committer's publish step."""
-        self.client.rename(self._strip_protocol(path1), self._strip_protocol(path2), overwrite)
+        """`DFSFiles.mv`: one namespace rename (``overwrite``: see there)."""
+        self.files.mv(path1, path2, overwrite=overwrite)
         self.invalidate_cache()
 
     def cp_file(self, path1: str, path2: str, **kwargs: Any) -> None:
-        with (
-            self.client.open(self._strip_protocol(path1)) as src,
-            self.client.create(self._strip_protocol(path2), overwrite=True) as dst,
-        ):
-            while chunk := src.read(4 << 20):
-                dst.write(chunk)
+        self.files.cp_file(path1, path2)
 
     def touch(self, path: str, truncate: bool = True, **kwargs: Any) -> None:
-        path = self._strip_protocol(path)
-        if truncate or not self.exists(path):
-            self.client.create(path, overwrite=True).close()
+        self.files.touch(path, truncate)
 
     def cat_file(
         self, path: str, start: int | None = None, end: int | None = None, **kwargs: Any
     ) -> bytes:
-        with self.client.open(self._strip_protocol(path)) as f:
-            size = f.length
-            start = 0 if start is None else (start + size if start < 0 else start)
-            end = size if end is None else (end + size if end < 0 else end)
-            f.seek(start)
-            return f.read(max(end - start, 0))
+        return self.files.cat_file(path, start, end)
 
     def pipe_file(self, path: str, value: bytes, mode: str = "overwrite", **kwargs: Any) -> None:
-        self.client.write_bytes(self._strip_protocol(path), value, overwrite=True)
+        self.files.pipe_file(path, value)
 
     def _open(
         self,
@@ -266,37 +206,4 @@ class DFSFileSystem(AbstractFileSystem, metaclass=_KeyedByCluster):
         cache_options: Any = None,
         **kwargs: Any,
     ) -> Any:
-        path = self._strip_protocol(path)
-        if "r" in mode:
-            raw = self.client.open(path)
-            return _Reader(raw, block_size or (1 << 20))
-        if "a" in mode:
-            raise NotImplementedError("dfs files are write-once: append is not supported")
-        raw = self.client.create(path, overwrite=True)
-        return _Writer(raw, block_size or (4 << 20))
-
-
-class _Reader(io.BufferedReader):
-    """A buffered reader that also answers fsspec's `size`/`path` questions."""
-
-    @property
-    def size(self) -> int:
-        return self.raw.length
-
-    @property
-    def path(self) -> str:
-        return self.raw.path
-
-
-class _Writer(io.BufferedWriter):
-    """A buffered writer; leaving a `with` block by an exception leaves no file behind."""
-
-    @property
-    def path(self) -> str:
-        return self.raw.path
-
-    def __exit__(self, exc_type: Any, *rest: Any) -> None:
-        if exc_type is not None:
-            self.raw.abort()
-        else:
-            self.close()
+        return self.files.open_raw(path, mode, block_size)

@@ -9,8 +9,9 @@ Policy: a plain path, ``file://``, ``file:``, ``local://`` or ``local:`` URL (on
 system, not chained with ``::``) is answered here, exactly as fsspec's LocalFileSystem answers
 it: the same normalized paths (relative ones made absolute against the current directory,
 ``~`` expanded, trailing slashes dropped), the same ``info`` dicts, the same exceptions and
-messages (they come from the same `os` and `shutil` calls). Every other URL (``dfs://``,
-``memory://``, ``s3://``, chains) goes to `fsspec.core.url_to_fs`. The reason is the fixed
+messages (they come from the same `os` and `shutil` calls). A ``dfs://`` URL is served by
+`dfs.files` (the calls fsspec's DFSFileSystem makes, without fsspec); every other URL
+(``memory://``, ``s3://``, chains) goes to `fsspec.core.url_to_fs`. The reason is the fixed
 cost of a command: importing fsspec takes about 60 ms of CPU (asyncio, ssl, its entry points),
 which every ``pig -x local`` script and local ``hadoop jar`` job paid to open files Python
 opens by itself. Compression is inferred from the file name as fsspec infers it; reading or
@@ -34,7 +35,7 @@ import stat
 import sys
 from typing import IO, Any
 
-__all__ = ["LocalFileSystem", "infer_compression", "is_local", "open_url", "url_to_fs"]
+__all__ = ["LocalFileSystem", "infer_compression", "is_dfs", "is_local", "open_url", "url_to_fs"]
 
 _PREFIXES = ("file://", "file:", "local://", "local:")  # fsspec's LocalFileSystem strips these
 _MAGIC = re.compile(r"[*?\[]")  # fsspec's has_magic: a glob character
@@ -53,10 +54,20 @@ def is_local(url: Any) -> bool:
     return len(scheme) <= 1 or scheme in ("file", "local")  # fsspec: one letter is a drive
 
 
+def is_dfs(url: Any) -> bool:
+    """Does fsspec read `url` with the ``dfs`` filesystem (and `dfs.files` serve it here)?"""
+    return isinstance(url, str) and url.startswith("dfs://") and "::" not in url
+
+
 def url_to_fs(url: Any) -> tuple[Any, str]:
-    """``(filesystem, path)`` for `url`, as `fsspec.core.url_to_fs` returns them."""
+    """``(filesystem, path)`` for `url`, as `fsspec.core.url_to_fs` returns them (a ``dfs://``
+    URL's filesystem: `dfs.files.DFSFiles`, the calls of fsspec's DFSFileSystem)."""
     if is_local(url):
         return LOCAL, LocalFileSystem.strip_protocol(url)
+    if is_dfs(url):
+        from dfs.files import DFSFiles, files_for
+
+        return files_for(), DFSFiles.strip_protocol(url)
     import fsspec.core
 
     return fsspec.core.url_to_fs(url)
@@ -74,6 +85,12 @@ def open_url(
     decode UTF-8 unless told otherwise, writing creates the parent directories, and
     ``compression="infer"`` guesses the codec from the name."""
     text = {"encoding": encoding, "errors": errors, "newline": newline}
+    if is_dfs(url):
+        from dfs.files import files_for
+
+        if compression == "infer":
+            compression = infer_compression(url)
+        return files_for().open(url, mode, compression=compression, **text)
     if not is_local(url):
         return _fsspec_open(url, mode, compression, text)
     path = LocalFileSystem.strip_protocol(url)

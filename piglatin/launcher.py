@@ -107,10 +107,10 @@ class PigServer:
     def close(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
         if self._dfs_tmp_used:  # its DFS temporary directory, if anything was kept there
-            import fsspec
+            from mapred.localfs import url_to_fs
 
             url = self.tmp_location("")
-            fs, path = fsspec.core.url_to_fs(url)
+            fs, path = url_to_fs(url)
             try:
                 if fs.exists(path):
                     fs.rm(path, recursive=True)
@@ -843,7 +843,7 @@ def unopenable(url: str, exec_type: str) -> str | None:
             f'No FileSystem for scheme "{scheme}" ({url}): {instead}; a real HDFS is reached '
             "through pyarrow, which needs JAVA_HOME, HADOOP_HOME and CLASSPATH set"
         )
-    if scheme in ("file", "local"):  # fsspec's own local filesystem: always there
+    if scheme in ("file", "local", "dfs"):  # fsspec's local filesystem and ours: always there
         return None
     import fsspec
 

@@ -68,9 +68,9 @@ def test_any_local_spelling_strips_as_fsspec(text):
 
 @pytest.mark.parametrize(
     "url",
-    ["memory://x", "dfs:///a", "s3://b/c", "simplecache::file:///tmp/x", "data:text/plain,hi"],
+    ["memory://x", "s3://b/c", "simplecache::file:///tmp/x", "data:text/plain,hi"],
 )
-def test_other_schemes_go_to_fsspec(url):
+def test_other_schemes_go_to_fsspec(url):  # dfs:// has its own: tests/dfs/test_files.py
     def answer(to_fs):
         result = outcome(to_fs, url)
         return type(result[1][0]) if result[0] == "ok" else result  # a filesystem, or the error
