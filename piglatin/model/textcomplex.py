@@ -30,6 +30,7 @@ Pig has no escapes in this text form: a delimiter inside a value cannot be writt
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -454,30 +455,81 @@ def carried_text_pattern(test: Callable[[str], Any], delimiter: str, tag: str) -
 
 def _map_pattern(delimiter: str, tag: str) -> str:
     """An untyped map's carried texts: `[]` or `[k#v,...]`, keys non-empty and distinct,
-    nothing that opens or closes a bracket (or is `delimiter`) inside. The keys are told
-    apart with lookaheads after each ',' that follows an item: neither the next item nor
-    any later one of the same map starts with the item's key and its '#' (no ']' is
-    crossed, and since no value holds a ',' every ',' in the map starts an item); a last
-    item has no later one and is not looked past.
+    nothing that opens or closes a bracket (or is `delimiter`) inside. Two alternatives
+    that accept the same items and differ in how they prove the keys distinct:
+
+    * `_sorted_items`: each key starts with an ASCII letter or digit that is greater than
+      the first character of the key before it, so no two keys share even their first
+      character (the order of keys written sorted, as in PigMix's data; one alternative
+      per first character, no backreference, no lookahead over the rest of the map);
+    * `_distinct_items` (any other key order): every key is compared with every later one.
+
+    Callgrind, first 20k PigMix page_views lines, the map field alone: 6.7k -> 4.4k
+    instructions per field (the regex's share of a `fullmatch` over it)."""
+    return rf"(?:{_sorted_items(delimiter)}|{_distinct_items(delimiter, tag)})"
+
+
+def _item_classes(delimiter: str) -> tuple[str, str]:
+    """The classes of a key's and a value's characters (no bracket, ',' or `delimiter`;
+    no '#' in a key)."""
+    other = r"\[\](){}" + re.escape(delimiter)
+    return rf"[^#,{other}]", rf"[^,{other}]"
+
+
+# the first characters of keys `_sorted_items` takes, in the order it tries them (the order
+# only costs time: each alternative is skipped with one character comparison)
+_SORTED_FIRST = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+def _sorted_items(delimiter: str) -> str:
+    """`[]` or `[k#v,...]` whose keys' first characters are ASCII letters or digits, in
+    strictly increasing order: an item starting with c is not followed by a ',' and a
+    character up to c (what else may follow it, ']' or ',' and another item, is the
+    pattern's structure)."""
+    key, value = _item_classes(delimiter)
+    alternatives = [
+        rf"{c}{key}*+#{value}*+(?!,[\x00-{c}])" for c in _SORTED_FIRST if c != delimiter
+    ]
+    item = "(?:" + "|".join(alternatives) + ")"
+    return rf"\[(?:{item}(?:,{item})*+)?\]"
+
+
+def _distinct_items(delimiter: str, tag: str) -> str:
+    """`[]` or `[k#v,...]` with keys told apart with lookaheads after each ',' that follows
+    an item: neither the next item nor any later one of the same map starts with the
+    item's key and its '#' (no ']' is crossed, and since no value holds a ',' every ',' in
+    the map starts an item); a last item has no later one and is not looked past.
 
     One repeated item, ended by a ',' before another item or by the closing ']', so the
     key is one group (`tag`): the regex engine saves fewer marks per repetition than with a
     first item and a repeated rest, each with its own group. Both changes: ~5.6% fewer
     instructions per PigMix page_views line than the two-group form."""
-    other = r"\[\](){}" + re.escape(delimiter)
-    item = rf"(?P<{tag}>[^#,{other}]++)#[^,{other}]*+"
+    key, value = _item_classes(delimiter)
+    item = rf"(?P<{tag}>{key}++)#{value}*+"
     later = rf"(?!(?P={tag})#)(?![^\]]*,(?P={tag})#)"  # no later item's key is this one
     return rf"\[(?:{item}(?:,{later}(?=[^\]])|(?=\])))*+\]"
 
 
 def _bag_pattern(delimiter: str, tag: str) -> str:
-    """A bag of one-map tuples' carried texts: `{}` or `{([k#v,...]),...}` (one repeated
-    tuple, ended as a map's item is)."""
-    tuple_ = rf"\({_map_pattern(delimiter, tag + 'm')}\)"
-    return rf"\{{(?:{tuple_}(?:,(?=\()|(?=\}})))*+\}}"
+    """A bag of one-map tuples' carried texts: `{}` or `{([k#v,...]),...}` (a first tuple
+    and a repeated rest, each map with its own group names)."""
+    first = rf"\({_map_pattern(delimiter, tag + 'm')}\)"
+    rest = rf"\({_map_pattern(delimiter, tag + 'n')}\)"
+    return rf"\{{(?:{first}(?:,{rest})*+)?\}}"
 
 
 # The tests `carried_text_test` gives: match objects (true) or None, the field's own text
-# holding no delimiter (it was split on it).
-_flat_map_text = re.compile(_map_pattern("", "k")).fullmatch
-_map_bag_text = re.compile(_bag_pattern("", "k")).fullmatch
+# holding no delimiter (it was split on it). Compiled at their first use: a pattern with
+# one alternative per first character costs milliseconds to compile, which an import of
+# this module (every Pig run) should not pay.
+@functools.cache
+def _text_pattern(kind: str) -> re.Pattern[str]:
+    return re.compile(_map_pattern("", "k") if kind == "map" else _bag_pattern("", "k"))
+
+
+def _flat_map_text(text: str) -> re.Match[str] | None:
+    return _text_pattern("map").fullmatch(text)
+
+
+def _map_bag_text(text: str) -> re.Match[str] | None:
+    return _text_pattern("bag").fullmatch(text)
