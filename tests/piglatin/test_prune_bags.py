@@ -266,3 +266,33 @@ def test_results_match_plain_python(tmp_path: Path, mode: str, sets: str, raw) -
     got = run(tmp_path, raw, mode, sets)
     for n in OUTS:
         assert got[n] == want[n], n
+
+
+def test_no_column_read_keeps_the_cheapest() -> None:
+    head = "A = LOAD 'a.txt' AS (m:map[], t:(p:int), d:double, x:int, s:chararray);\n"
+    script = head + "G = GROUP A ALL;\nR = FOREACH G GENERATE COUNT_STAR(A);\nSTORE R INTO 'o';"
+    assert load_columns(script) == ["s"]
+    assert load_columns(head + "R = FOREACH A GENERATE 1;\nSTORE R INTO 'o';") == ["s"]
+    head = "A = LOAD 'a.txt' AS (m:map[], d:double, x:int);\n"
+    assert load_columns(
+        head + "G = GROUP A ALL;\nR = FOREACH G GENERATE SIZE(A);\nSTORE R INTO 'o';"
+    ) == ["x"]
+
+
+@pytest.mark.parametrize("mode", ["local", "mapreduce"])
+def test_count_star_of_rows_with_broken_maps(tmp_path: Path, mode: str) -> None:
+    """Every row counts, whatever its columns hold: a broken map, an empty line's nulls."""
+    lines = ["[a#1]\t1", "[broken\t2", "\t", "[b#2]\tx", "", "[c#3]\t3"]
+    (tmp_path / "a.txt").write_text("".join(ln + "\n" for ln in lines))
+    script = (
+        "A = LOAD 'a.txt' AS (m:map[], x:int);\nG = GROUP A ALL;\n"
+        "R = FOREACH G GENERATE COUNT_STAR(A), SIZE(A), COUNT(A);\n"
+        f"STORE R INTO '{(tmp_path / 'out').as_uri()}';"
+    )
+    log = io.StringIO()
+    assert run_script(script, exec_type=mode, cwd=tmp_path, filename="t.pig", out=log) == 0
+    got = [
+        ln for p in sorted((tmp_path / "out").glob("part-*")) for ln in p.read_text().splitlines()
+    ]
+    # COUNT: the rows whose first field (the map) is not null: '[a#1]', '[b#2]', '[c#3]'
+    assert got == ["6\t6\t3"]

@@ -21,7 +21,7 @@ ORDER its keys plus its readers', LIMIT its readers', DISTINCT every column of i
 (it compares whole rows), and a projection ``A.(x, y)`` the columns it names.  A bag
 emitted, FLATTENed, given to a UDF or any other function, or a nested statement of
 another kind (a nested FOREACH) keeps every column.  An input none of whose columns is
-read keeps its first (or its keys'), so its bag keeps one row per input row.  The bags
+read keeps its keys' or its cheapest one, so its bag keeps one row per input row.  The bags
 narrow and the readers' expressions (nested conditions and keys too) are renumbered.
 A column pruned before a GROUP is never converted, so a bad field in it is no warning
 (FIELD_DISCARDED_TYPE_CONVERSION_FAILED): a whole-bag COUNT(A) warns less than Pig, whose
@@ -87,6 +87,27 @@ def chain(plan: L.LogicalPlan, source: L.LogicalOperator) -> list[L.LogicalOpera
                 return None
             out.append(op)
     return out
+
+
+# what keeping a column no one reads costs (it is still parsed and converted): text is
+# taken as it is, numbers are parsed, complex values are the dearest
+_COST = {
+    L.DataType.BYTEARRAY: 0,
+    L.DataType.CHARARRAY: 1,
+    L.DataType.BOOLEAN: 2,
+    L.DataType.INT: 2,
+    L.DataType.LONG: 2,
+    L.DataType.FLOAT: 3,
+    L.DataType.DOUBLE: 3,
+    L.DataType.DATETIME: 4,
+}
+
+
+def cheapest(schema: L.Schema) -> list[int]:
+    """The one column kept when none is read (the rows must stay: ``COUNT_STAR(A)``,
+    ``GENERATE 1``): the first of the cheapest type."""
+    costs = [_COST.get(f.type, 9) for f in schema]
+    return [costs.index(min(costs))] if costs else [0]
 
 
 def needed(ops: list[L.LogicalOperator]) -> set[int] | None:
@@ -259,7 +280,7 @@ def _try_load(plan: L.LogicalPlan, load: L.LogicalOperator) -> L.LogicalPlan | N
     cols = needed(readers)
     if cols is None or len(cols) >= len(load.schema):
         return None
-    return _prune_load(plan, load, readers, sorted(cols) or [0])
+    return _prune_load(plan, load, readers, sorted(cols) or cheapest(load.schema))
 
 
 # ---------------------------------------------------------------- through a GROUP
@@ -380,7 +401,7 @@ def _narrow_bag(field: L.FieldSchema, keep: list[int]) -> L.FieldSchema:
 def _group_keep(plan: L.LogicalPlan, group: L.LOCogroup, readers) -> list[list[int]] | None:
     """Per input, the columns its bag's readers and its keys need (all when unknown).  A
     bag no column of which is read (only ``COUNT_STAR(A)``) still keeps one column per row:
-    its keys' or else its first, so it has as many rows as before."""
+    its keys' or else the cheapest (`cheapest`), so it has as many rows as before."""
     bags = range(1, 1 + len(group.inputs))
     needs = []
     for fe in readers:
@@ -403,7 +424,7 @@ def _group_keep(plan: L.LogicalPlan, group: L.LOCogroup, readers) -> list[list[i
             if used is None:
                 return None
             want |= used
-        keep.append(sorted(want) or [0])
+        keep.append(sorted(want) or cheapest(plan.op(src_id).schema))  # type: ignore[arg-type]
     return keep
 
 
