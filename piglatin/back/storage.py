@@ -394,7 +394,8 @@ def _text_caster(
         return str.encode
     if type_name in ("tuple", "bag", "map"):
         return data.complex_caster(type_name, inner, warn)
-    slow = lambda x: bytes_caster(x.encode("utf-8"))  # noqa: E731
+    slow = _remembered_casts(data.CASTS[type_name], warn) if type_name in _NUMBERS else None
+    slow = slow or (lambda x: bytes_caster(x.encode("utf-8")))
     if type_name in ("int", "long"):
         lo, hi = (
             (data.INT_MIN, data.INT_MAX) if type_name == "int" else (data.LONG_MIN, data.LONG_MAX)
@@ -424,6 +425,33 @@ def _text_caster(
             return slow(x)
 
         return double
+    return slow
+
+
+_NUMBERS = frozenset(("int", "long", "double"))
+_REMEMBERED = 1024  # texts a number field's slow path remembers, per column of a task
+
+
+def _remembered_casts(
+    cast: Callable[[Any, Any], Any], warn: Callable[[str], None]
+) -> Callable[[str], Any]:
+    """The slow path of a number field (a text Python's int or float did not take whole):
+    `cast` of its UTF-8 bytes, the value and the warnings it gave remembered for the first
+    `_REMEMBERED` such texts, and the warnings given again on every later sight (a web log's
+    '-' or a sheet's 'n/a' repeats on every line; the cast of a text is a function of it)."""
+    seen: dict[str, tuple[Any, tuple[str, ...]]] = {}
+
+    def slow(x: str) -> Any:
+        known = seen.get(x)
+        if known is None:
+            codes: list[str] = []
+            known = (cast(x.encode("utf-8"), codes.append), tuple(codes))
+            if len(seen) < _REMEMBERED:
+                seen[x] = known
+        for code in known[1]:
+            warn(code)
+        return known[0]
+
     return slow
 
 
