@@ -71,6 +71,7 @@ PLANS = {
     "bag-flattened": ("GENERATE group, FLATTEN(A)", list(COLS)),
     "bag-to-udf": ("GENERATE group, BagToString(A)", list(COLS)),
     "ordered-bag-emitted": ("{ o = ORDER A BY a; GENERATE group, o; }", list(COLS)),
+    "having": ("GENERATE group, COUNT_STAR(A)", ["c0", "k", "a"]),
     "filtered-bag-flattened": ("{ f = FILTER A BY a > 3; GENERATE FLATTEN(f); }", list(COLS)),
 }
 
@@ -78,7 +79,8 @@ PLANS = {
 @pytest.mark.parametrize("name", sorted(PLANS))
 def test_the_load_reads_only_the_needed_columns(name: str) -> None:
     body, want = PLANS[name]
-    script = LOAD + f"R = FOREACH G {body};\nSTORE R INTO 'out';"
+    having = "H = FILTER G BY COUNT(A) > 1 AND SUM(A.a) > 0;\n" if name == "having" else ""
+    script = LOAD + having + f"R = FOREACH {'H' if having else 'G'} {body};\nSTORE R INTO 'out';"
     assert load_columns(script) == want
     assert load_columns(script, ("ColumnPrune",)) == list(COLS)
     assert load_columns("SET pig.optimizer.rules.disabled 'ColumnPrune';\n" + script) == list(COLS)
@@ -158,6 +160,13 @@ G6 = GROUP A BY k;
 R6 = FOREACH G6 { f = FILTER A BY e > 0.0; GENERATE group, COUNT(f), FLATTEN(f.(a, s)); };
 G7 = GROUP A BY k;
 R7 = FOREACH G7 GENERATE group, COUNT_STAR(A);
+G8 = GROUP A BY k;
+H8 = FILTER G8 BY COUNT(A) > 1 AND SUM(A.a) > 0;
+R8 = FOREACH H8 GENERATE group, COUNT_STAR(A), SUM(A.d);
+G9 = GROUP A BY k;
+O9 = ORDER G9 BY group;
+L9 = LIMIT O9 2;
+R9 = FOREACH L9 GENERATE group, COUNT(A);
 """
 # the columns each GROUP's bag keeps
 WIDTHS = {
@@ -168,8 +177,10 @@ WIDTHS = {
     "G5": list(COLS),
     "G6": ["c0", "k", "a", "s", "e"],
     "G7": ["k"],
+    "G8": ["c0", "k", "a", "d"],
+    "G9": ["c0", "k"],
 }
-OUTS = ("R1", "R2", "R3", "R4", "R5", "R6", "R7")
+OUTS = ("R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9")
 
 
 def fmt(v) -> str:
@@ -211,6 +222,10 @@ def expected(raw: list[tuple[str, ...]]) -> dict[str, list[str]]:
         for r in f6:
             emit("R6", k, count(f6), r[2], r[4])
         emit("R7", k, len(rs))
+        if count(rs) > 1 and (total(r[2] for r in rs) or 0) > 0:
+            emit("R8", k, len(rs), total(r[5] for r in rs))
+        if k in sorted(groups)[:2]:
+            emit("R9", k, count(rs))
     return {n: sorted(v) for n, v in out.items()}
 
 

@@ -11,7 +11,8 @@ replicated join; none of a skewed or merge join, whose extra jobs read their inp
 directly) gets a projection of its join keys plus the needed columns, and the JOIN's
 output narrows to match.  The chain's expressions are renumbered; operators whose
 rows got narrower (the chain's pass-through operators, the narrowed JOIN) get new
-content-derived op ids.  (3) Before a GROUP/COGROUP whose readers are FOREACHes, each
+content-derived op ids.  (3) Before a GROUP/COGROUP whose readers are FOREACHes (or a
+reader chain: ``FILTER G BY COUNT(A) > 1``, Pig's HAVING, then FOREACHes), each
 input keeps its key columns and the ones its bag's readers read: a dereference
 (``SUM(A.x)``) reads its columns; COUNT_STAR, SIZE and IsEmpty of the whole bag read only
 the number of rows (no column); COUNT of the whole bag reads column 0 (Pig's COUNT skips a
@@ -339,11 +340,20 @@ class _Demand:
             self.visit(child, aliases)
 
 
-def _reader_needs(fe: L.LOForEach, bags: range) -> dict[Ref, set[int] | None] | None:
-    """What FOREACH `fe` reads of each grouped bag (keyed by its column); None when its
-    nested block does something this rule does not follow.  A nested FILTER reads its
-    condition's columns plus what its readers read, ORDER its keys plus its readers',
-    LIMIT its readers', DISTINCT every column of its input (it compares whole rows)."""
+def _reader_needs(fe: L.LogicalOperator, bags: range) -> dict[Ref, set[int] | None] | None:
+    """What FOREACH `fe` (or a FILTER/ORDER/LIMIT... between the GROUP and it) reads of
+    each grouped bag (keyed by its column); None when its nested block does something this
+    rule does not follow.  A nested FILTER reads its condition's columns plus what its
+    readers read, ORDER its keys plus its readers', LIMIT its readers', DISTINCT every
+    column of its input (it compares whole rows)."""
+    if not isinstance(fe, L.LOForEach):
+        exprs = op_exprs(fe)
+        if exprs is None:
+            return None
+        d = _Demand(bags)
+        for e in exprs:
+            d.visit(e, set())
+        return {b: d.need.get(b, set()) for b in bags}
     if any(n.kind not in NESTED_KINDS for n in fe.nested):
         return None
     aliases = {n.alias for n in fe.nested}
@@ -440,7 +450,11 @@ def _try_group(plan: L.LogicalPlan, group: L.LogicalOperator) -> L.LogicalPlan |
     if not _prunable_inputs(plan, group):
         return None
     readers = consumers(plan, group.op_id)
-    if not readers or any(not isinstance(r, L.LOForEach) for r in readers):
+    if any(not isinstance(r, L.LOForEach) for r in readers):
+        # FILTER G BY COUNT(A) > 1 (Pig's HAVING), ORDER/LIMIT/SPLIT: follow them to the
+        # FOREACHes that end them
+        readers = chain(plan, group)  # type: ignore[assignment]
+    if not readers:
         return None
     keep = _group_keep(plan, group, readers)
     if keep is None or all(
@@ -451,12 +465,14 @@ def _try_group(plan: L.LogicalPlan, group: L.LogicalOperator) -> L.LogicalPlan |
     return _prune_group(plan, group, readers, keep)
 
 
-def _renumber_reader(fe: L.LOForEach, schema: L.Schema, maps: list[dict[int, int]], keep):
+def _renumber_reader(fe, schema: L.Schema, maps: list[dict[int, int]], keep):
     """FOREACH `fe` reading the narrowed bags: dereferences of a bag (or of a nested
     alias made of its rows) renumbered, the fields of the bag references narrowed, and
-    the nested FILTER conditions and ORDER keys over those rows renumbered."""
+    the nested FILTER conditions and ORDER keys over those rows renumbered.  A
+    pass-through operator (FILTER, ORDER, ...) likewise, and its rows are the narrowed
+    GROUP's."""
     bags = range(1, 1 + len(maps))
-    rows = _whole_rows(fe, bags)
+    rows = _whole_rows(fe, bags) if isinstance(fe, L.LOForEach) else {}
 
     def bag_of(e: L.LExpr) -> int | None:
         if isinstance(e, L.LEProject) and e.input == 0 and e.column in bags:
@@ -474,6 +490,8 @@ def _renumber_reader(fe: L.LOForEach, schema: L.Schema, maps: list[dict[int, int
             return dataclasses.replace(node, field=_narrow_bag(node.field, keep[b - 1]))
         return None
 
+    if not isinstance(fe, L.LOForEach):
+        return _renumber_pass(fe, fn, schema)
     gens = tuple(dataclasses.replace(g, expr=transform(g.expr, fn)) for g in fe.generate)
     nested = []
     for n in fe.nested:
@@ -491,6 +509,24 @@ def _renumber_reader(fe: L.LOForEach, schema: L.Schema, maps: list[dict[int, int
             )
         nested.append(new)
     return dataclasses.replace(fe, generate=gens, nested=tuple(nested))
+
+
+def _renumber_pass(op: L.LogicalOperator, fn, schema: L.Schema) -> L.LogicalOperator:
+    def t(e: L.LExpr | None) -> L.LExpr | None:
+        return None if e is None else transform(e, fn)
+
+    changes: dict[str, object] = {"schema": schema}
+    if isinstance(op, (L.LOFilter, L.LOSplitOutput)):
+        changes["cond"] = t(op.cond)
+    if isinstance(op, L.LOSplitOutput):
+        changes["others"] = tuple(t(e) for e in op.others)
+    elif isinstance(op, L.LOSort):
+        changes["keys"] = tuple(dataclasses.replace(k, expr=t(k.expr)) for k in op.keys)
+    elif isinstance(op, L.LOLimit):
+        changes["count"] = t(op.count)
+    elif isinstance(op, L.LOSample):
+        changes["fraction"] = t(op.fraction)
+    return dataclasses.replace(op, **changes)
 
 
 def _prune_group(plan, group: L.LOCogroup, readers, keep: list[list[int]]) -> L.LogicalPlan:
@@ -512,15 +548,22 @@ def _prune_group(plan, group: L.LOCogroup, readers, keep: list[list[int]]) -> L.
     narrow = dataclasses.replace(group, inputs=tuple(inputs), keys=tuple(keys), schema=schema)
     narrow = dataclasses.replace(narrow, op_id=derived_id(plan, narrow, group.op_id))
     reader_ids = {r.op_id for r in readers}
+    renamed = {group.op_id: narrow.op_id}
     ops: list[L.LogicalOperator] = []
     for op in plan.operators:
         if op.op_id == group.op_id:
             ops.extend([*new_ops, narrow])
         elif op.op_id in reader_ids:
-            ops.append(_renumber_reader(op, schema, maps, keep))
+            new = _renumber_reader(op, schema, maps, keep)
+            new = dataclasses.replace(new, inputs=tuple(renamed.get(i, i) for i in new.inputs))
+            if not isinstance(op, L.LOForEach):  # its rows got narrower: a new id
+                taken = list(renamed.values())
+                new = dataclasses.replace(new, op_id=derived_id(plan, new, op.op_id, taken))
+                renamed[op.op_id] = new.op_id
+            ops.append(new)
         else:
             ops.append(op)
-    return rebuild(plan, ops, {group.op_id: narrow.op_id})
+    return rebuild(plan, ops, renamed)
 
 
 def _once(plan: L.LogicalPlan) -> L.LogicalPlan | None:
