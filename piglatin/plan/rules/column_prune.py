@@ -26,8 +26,9 @@ read keeps its keys' or its cheapest one, so its bag keeps one row per input row
 narrow and the readers' expressions (nested conditions and keys too) are renumbered.
 A column pruned before a GROUP is never converted, so a bad field in it is no warning
 (FIELD_DISCARDED_TYPE_CONVERSION_FAILED): a whole-bag COUNT(A) warns less than Pig, whose
-ColumnPruneHelper (as far as we know) treats a project of the whole bag as reading every
-column; the rows written are the same.
+ColumnPruneHelper.visit(LOCogroup) requires every input column as soon as the bag itself is
+read (COUNT_STAR(A), COUNT(A), SIZE(A) and nested blocks included), and keeps the first
+column (here: the cheapest) when none is read; the rows written are the same.
 A LOAD then takes the projection over (runtime's push-down), so the unused fields of
 wide records are never parsed.  The FOREACHes at the ends keep their output schemas, so
 what is stored, dumped or described does not change.  A relation read by anything
