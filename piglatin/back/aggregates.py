@@ -575,7 +575,9 @@ def agg_reducer(
     calls = list(algebraic.calls)
     finals = [BUILTINS[c.func].algebraic[2] for c in calls]
     replace = {id(c): itemgetter(2 + j) for j, c in enumerate(calls)}
-    comp = Compiler(job.compiler.scalars, job.compiler.udfs, replace, plan=job.plan)
+    comp = Compiler(
+        job.compiler.scalars, job.compiler.udfs, replace, plan=job.plan, warn=job.compiler.warn
+    )
     gen = comp.foreach(algebraic.foreach)
     n = len(calls)
     unpack = unpacker()

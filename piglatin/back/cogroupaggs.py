@@ -201,7 +201,13 @@ def reducer(job: Any, op: L.LOCogroup) -> BatchReduce:
     plan, spec = job.plan, job.spec
     _op, found = _by_input(plan, spec)
     n = len(op.inputs)
-    comp = Compiler(job.compiler.scalars, job.compiler.udfs, _replace(found, n), plan=plan)
+    comp = Compiler(
+        job.compiler.scalars,
+        job.compiler.udfs,
+        _replace(found, n),
+        plan=plan,
+        warn=job.compiler.warn,
+    )
     fused = [comp.narrow(plan.op(o), 0) for o in found.ops[:-1]] + [comp.foreach(found.foreach)]
     rest = [job.compiler.narrow(plan.op(o), 0) for o in spec.reduce_chain[len(found.ops) :]]
     run = chain_functions(fused + rest, job.emit)

@@ -10,6 +10,7 @@ closures an operator needs (physical.py) or anything about jobs.
 from __future__ import annotations
 
 import importlib.util
+import math
 import sys
 from collections.abc import Callable, Iterable
 from itertools import repeat
@@ -54,10 +55,14 @@ def project(col: int) -> Fn:
     return f
 
 
-def arith(op: str, a: Fn, b: Fn, bits: int | None) -> Fn:
+def arith(
+    op: str, a: Fn, b: Fn, bits: int | None, warn: Callable[[str], None] | None = None
+) -> Fn:
     """+ - * / % with nulls (and division by zero) giving null; integral results wrap to
-    `bits` as Java's int/long arithmetic does; integer / truncates toward zero."""
-    f = _ARITH[op](a, b)
+    `bits` as Java's int/long arithmetic does; integer / truncates toward zero. A division by
+    zero warns DIVIDE_BY_ZERO through `warn` (Pig's Divide: "Divide by zero. Converting it
+    to NULL.")."""
+    f = _div(a, b, warn) if op == "/" else _ARITH[op](a, b)
     if bits is None:
         return f
     lo, hi, mod = -(1 << (bits - 1)), (1 << (bits - 1)) - 1, 1 << bits
@@ -95,10 +100,21 @@ def _mul(a: Fn, b: Fn) -> Fn:
     return f
 
 
-def _div(a: Fn, b: Fn) -> Fn:
+DIVIDE_BY_ZERO = "DIVIDE_BY_ZERO"
+
+
+def _div(a: Fn, b: Fn, warn: Callable[[str], None] | None = None) -> Fn:
     def f(t):
         x, y = a(t), b(t)
-        if x is None or not y:
+        if x is None or y is None:
+            return None
+        if not y:
+            # Pig's zero test is Java's equals(0) / equals(0.0): -0.0 is not zero, and
+            # dividing by it is IEEE's (an infinity, or NaN for 0 and NaN)
+            if type(y) is float and math.copysign(1.0, y) < 0:
+                return math.nan if not x or x != x else math.copysign(math.inf, x) * -1.0
+            if warn is not None:
+                warn(DIVIDE_BY_ZERO)
             return None
         if type(x) is int and type(y) is int:
             q = abs(x) // abs(y)

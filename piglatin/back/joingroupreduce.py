@@ -46,7 +46,9 @@ def reducer(job: Any) -> BatchReduce:
     after = [plan.op(o) for o in spec.reduce_chain[at + 1 :]]
     conf = job.context.conf
     budget = BagBudget.of(conf, "reduce")
-    comp = Compiler(job.compiler.scalars, job.compiler.udfs, plan=plan, bags=budget)
+    comp = Compiler(
+        job.compiler.scalars, job.compiler.udfs, plan=plan, bags=budget, warn=job.compiler.warn
+    )
     stages = [comp.narrow(o, 0) for o in after]
     spillable = 0 in streaming_bags(after[0] if after else None, 1)
     left_width, cols = joined_columns(plan, join.op_id, spec.reduce_chain[:at])

@@ -127,7 +127,8 @@ class Compiler:
 
     `scalars`: op id -> the one row of a relation used as a scalar; `udfs`: namespace ->
     file path of a registered Python UDF file (None key: files registered without AS);
-    `bags`: the task's bag budget (None: the defaults), for nested DISTINCT/ORDER."""
+    `bags`: the task's bag budget (None: the defaults), for nested DISTINCT/ORDER; `warn`:
+    the task's count of a Pig warning by its name (a division by zero's)."""
 
     def __init__(
         self,
@@ -136,8 +137,10 @@ class Compiler:
         replace: Mapping[int, Fn] | None = None,
         plan: L.LogicalPlan | None = None,
         bags: BagBudget | None = None,
+        warn: Callable[[str], None] | None = None,
     ) -> None:
         self.bags = bags  # what nested DISTINCT/ORDER may hold before spilling (spillbag.py)
+        self.warn = warn  # the task's warning counter (Pig's PigWarning), for a division by 0
         self.scalars = dict(scalars or {})
         self.udfs = dict(udfs or {})
         self.replace = dict(replace or {})
@@ -195,7 +198,7 @@ class Compiler:
         op = e.op
         if op in ("+", "-", "*", "/", "%"):
             bits = {DataType.INT: 32, DataType.LONG: 64}.get(e.type)
-            return arith(op, a, b, bits)
+            return arith(op, a, b, bits, self.warn)
         if op in CMP:
             return compare(op, a, b)
         if op == "and":

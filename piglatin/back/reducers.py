@@ -384,7 +384,9 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any] | BatchReduce:
         return _written_records(job.context.conf.get("pig.output.format") == "text")
     budget = BagBudget.of(job.context.conf, "reduce")
     text = job.context.conf.get("pig.output.format") == "text"
-    comp = Compiler(job.compiler.scalars, job.compiler.udfs, plan=plan, bags=budget)
+    comp = Compiler(
+        job.compiler.scalars, job.compiler.udfs, plan=plan, bags=budget, warn=job.compiler.warn
+    )
     stages = [comp.narrow(o, 0) for o in chain]
     run = chain_functions(stages, job.emit)
     if kind == "group":

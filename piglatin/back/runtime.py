@@ -413,7 +413,7 @@ class PigJob(Job):
         self.plan = rebuild_plan(conf.get(SCRIPT), conf.get(CWD) or ".")
         scalars = {k: unpack_value(v) for k, v in (conf.get(SCALARS) or {}).items()}
         udfs = {(k or None): v for k, v in (conf.get(UDFS) or {}).items()}
-        self.compiler = Compiler(scalars, udfs, plan=self.plan)
+        self.compiler = Compiler(scalars, udfs, plan=self.plan, warn=self._warn)
         self.locations = conf.get(LOCATIONS) or {}
         self.store_line = self._store_line()
         self.record_pack: Callable[[tuple], Any] | None = None  # set by `_tail`
@@ -572,6 +572,10 @@ class PigJob(Job):
             projected = projection if reader.pushed else None
             self._split_parsed[index] = ParsedBranch((source.op_id, projected), parse, run)
         return (lambda key, value: run(parse(value))), None
+
+    def _warn(self, code: str) -> None:
+        """Count Pig warning `code` in this task's PigWarning counters."""
+        self.context.increment(WARNINGS, code)
 
     def right_parser(self, source: L.LogicalOperator, chain: list) -> Callable[[Any], list]:
         """Record value -> tuples of a merge join's right input (its loader and narrow
