@@ -659,6 +659,7 @@ class Generator:
         updates: list[str] = []
         partials: list[str] = []
         doubles: dict[int, str] = {}
+        self.ns["_cs"] = math.copysign  # MIN/MAX of doubles: -0.0 below 0.0 (`_agg_slots`)
         for a in agg.aggs:
             value = self.agg_value(a, cols, depth, doubles)
             slots = _agg_slots(a.func, value, len(inits))
@@ -1161,7 +1162,8 @@ def _agg_slots(func: str, x: str, first: int) -> list[tuple[str, str]]:
     """(initial value, update) of each partial slot of aggregate `func` folding value `x`,
     its slots starting at ``_a[first]``; the same results as the builtins' Initial and
     Intermediate (`functions.builtins`): nulls skipped, a SUM starting from 0 + x, MIN/MAX
-    keeping the first of equal values as `min`/`max` do."""
+    keeping the first of equal values as `min`/`max` do, but for doubles as Java's Math.min/max
+    (a NaN wins, -0.0 is below 0.0; ``_cs`` is math.copysign)."""
     p = f"_a[{first}]"
     count = (f"(0 if {x} is None else 1)", f"{p} + (0 if {x} is None else 1)")
     total = (
@@ -1179,7 +1181,9 @@ def _agg_slots(func: str, x: str, first: int) -> list[tuple[str, str]]:
     if func == "Distinct":  # the values seen, in a dict (first seen first): a setdefault
         return [(f"{{{x}: None}}", f"((_d := {p}).setdefault({x}), _d)[1]")]
     better = "<" if func == "MIN" else ">"
-    keep = f"_p if {x} is None or not {x} {better} _p else {x}"
+    signed = f"{x} == 0 == _p and _cs(1.0, {x}) {better} _cs(1.0, _p)"  # -0.0 and 0.0
+    takes = f"{x} {better} _p or {x} != {x} or {signed}"
+    keep = f"_p if {x} is None or not ({takes}) else {x}"
     return [(x, f"({x} if (_p := {p}) is None else {keep})")]
 
 

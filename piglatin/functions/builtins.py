@@ -159,12 +159,36 @@ def _extreme(bag: list | None, pick: Callable) -> Any:
         return None
     if type(vals[0]) is bytes:
         vals = _as_doubles(vals)
-        return pick(vals) if vals else None
+        return _java_extreme(vals, pick) if vals else None
     try:
-        return pick(vals)
+        return _java_extreme(vals, pick)
     except TypeError:
         vals = _as_doubles(vals)
-        return pick(vals) if vals else None
+        return _java_extreme(vals, pick) if vals else None
+
+
+def _java_extreme(vals: list, pick: Callable) -> Any:
+    """`pick` (min or max) of non-null values, doubles compared as Java's Math.min/max
+    compare them (Pig's DoubleMin/DoubleMax): a NaN among them is the answer whatever the
+    order, and -0.0 is below 0.0; other values as Python compares them."""
+    m = pick(vals)
+    if type(m) is not float:
+        return m
+    if (s := sum(vals)) != s and any(v != v for v in vals):  # sum: one C loop, NaN-carrying
+        return math.nan
+    if m == 0.0:
+        signs = {math.copysign(1.0, v) for v in vals if v == 0.0 and type(v) is float}
+        if len(signs) == 2:
+            return -0.0 if pick is min else 0.0
+    return m
+
+
+def _java_min(vals: list) -> Any:
+    return _java_extreme(vals, min)
+
+
+def _java_max(vals: list) -> Any:
+    return _java_extreme(vals, max)
 
 
 def MIN(bag: list | None) -> Any:
@@ -1123,8 +1147,8 @@ _b("COUNT", COUNT, "long", 1, 1, _count_algebraic(COUNT))
 _b("COUNT_STAR", COUNT_STAR, "long", 1, 1, _count_algebraic(COUNT_STAR))
 _b("SUM", *_by_batch(SUM, _sum_type, _fold_algebraic(SUM, sum)))
 _b("AVG", *_by_batch(AVG, "double", (_avg_initial, _avg_intermediate, _avg_final)))
-_b("MIN", *_by_batch(MIN, _minmax_type, _fold_algebraic(MIN, min)))
-_b("MAX", *_by_batch(MAX, _minmax_type, _fold_algebraic(MAX, max)))
+_b("MIN", *_by_batch(MIN, _minmax_type, _fold_algebraic(MIN, _java_min)))
+_b("MAX", *_by_batch(MAX, _minmax_type, _fold_algebraic(MAX, _java_max)))
 _b("Distinct", Distinct, "bag", 1, 1, (_distinct_initial, _distinct_intermediate, _distinct_final))
 _b("SIZE", SIZE, "long", 1, 1)
 _b("CONCAT", CONCAT, _concat_type, 2, None)

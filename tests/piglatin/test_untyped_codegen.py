@@ -10,6 +10,7 @@ counters included: the builtins convert bytearrays without a warning, so both co
 from __future__ import annotations
 
 import io
+import math
 import re
 import tempfile
 from collections import Counter, defaultdict
@@ -59,10 +60,15 @@ def java_text(v) -> str:
 
 
 def first_min(values: list[float], better) -> float | None:
-    """MIN/MAX as a fold keeping the first of equal values (NaN compares false)."""
-    out = None
+    """MIN/MAX of doubles as Pig's DoubleMin/DoubleMax take them, Java's Math.min/max: a NaN
+    among them is the answer whatever the order, and -0.0 is below 0.0."""
+    if not values:
+        return None
+    if any(v != v for v in values):
+        return math.nan
+    out = values[0]
     for v in values:
-        if out is None or better(v, out):
+        if better(v, out) or v == 0 == out and better(math.copysign(1, v), math.copysign(1, out)):
             out = v
     return out
 
