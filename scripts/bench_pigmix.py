@@ -42,7 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -346,10 +346,15 @@ def _queries(text: str) -> list[str]:
     return chosen
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--rows", type=int, default=DEFAULT_ROWS, help="page_views rows")
-    p.add_argument("--queries", type=_queries, default=list(QUERIES), help="e.g. L1,L4")
+def bench_parser(
+    description: str, rows_help: str, queries: Callable[[str], list[str]], example: str
+) -> argparse.ArgumentParser:
+    """The command line of a Pig-against-plain-Python bench (this one and bench_pigshapes):
+    rows, queries (`queries` parses them; `example` shows some), modes, repeats, data, work
+    directory, extra pig options and the pig command to time."""
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--rows", type=int, default=DEFAULT_ROWS, help=rows_help)
+    p.add_argument("--queries", type=queries, default=None, help=f"e.g. {example}")
     p.add_argument("--mode", choices=("local", "mapreduce", "both"), default="both")
     p.add_argument("--repeat", type=int, default=1, help="runs per side; the best is kept")
     p.add_argument("--seed", type=int, default=1)
@@ -365,9 +370,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument(
         "--pig",
         help="the pig command to time (default: this environment's), e.g. another checkout's "
-        "'env PYTHONPATH=/tmp/old python -m piglatin.cli' to compare versions on the same data",
+        "'env PYTHONPATH=/tmp/old python -m piglatin.tools.cli' to compare versions on the "
+        "same data",
     )
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = bench_parser(__doc__.split("\n")[0], "page_views rows", _queries, "L1,L4")
     args = p.parse_args(argv)
+    args.queries = args.queries or list(QUERIES)
     modes = MODES if args.mode == "both" else (args.mode,)
     work = Path(args.work or tempfile.mkdtemp(prefix="bench-pigmix-")).resolve()
     data = Path(args.data_dir).resolve() if args.data_dir else work / "data"

@@ -185,27 +185,10 @@ def _queries(text: str) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--rows", type=int, default=DEFAULT_ROWS, help="orders (and log lines)")
-    p.add_argument("--queries", type=_queries, default=list(QUERIES), help="e.g. Q1,Q5")
-    p.add_argument("--mode", choices=("local", "mapreduce", "both"), default="both")
-    p.add_argument("--repeat", type=int, default=1, help="runs per side; the best is kept")
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--data-dir", help="where the tables are (kept and reused when they match)")
-    p.add_argument("--work", help="outputs and the cluster home (default: a temp dir, removed)")
-    p.add_argument(
-        "--pig-opt",
-        action="append",
-        default=[],
-        metavar="OPT",
-        help="an extra pig argument, e.g. --pig-opt=-Dmapreduce.job.reduces=2",
-    )
-    p.add_argument(
-        "--pig",
-        help="the pig command to time (default: this environment's), e.g. another checkout's "
-        "'env PYTHONPATH=/tmp/old python -m piglatin.tools.cli'",
-    )
+    p = pm.bench_parser(__doc__.split("\n")[0], "orders (and log lines)", _queries, "Q1,Q5")
+    p.set_defaults(rows=DEFAULT_ROWS)
     args = p.parse_args(argv)
+    args.queries = args.queries or list(QUERIES)
     modes = pm.MODES if args.mode == "both" else (args.mode,)
     work = Path(args.work or tempfile.mkdtemp(prefix="bench-pigshapes-")).resolve()
     data = Path(args.data_dir).resolve() if args.data_dir else work / "data"
