@@ -199,6 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         generate(data, args.rows, args.seed)
         runner = pm.Runner(data, work, args.pig_opt, args.pig, scripts=HERE)
+        pm.compile_project()
         if "mapreduce" in modes:
             runner.prepare_cluster()
         results, problems = bench(runner, args.queries, modes, max(1, args.repeat))

@@ -230,3 +230,14 @@ def test_bench_exits_nonzero_when_an_answer_differs(bp, data, tmp_path, monkeypa
     )
     captured = capsys.readouterr()
     assert "outputs differ" in captured.err and "geomean" not in captured.out
+
+
+def test_timed_sides_keep_bytecode_caches(bp, tmp_path, monkeypatch):
+    """Both sides run with Python's default bytecode caches, whatever this environment says."""
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    runner = bp.Runner(tmp_path / "data", tmp_path / "work")
+    for env in (runner.env, runner.mr_env):
+        assert "PYTHONDONTWRITEBYTECODE" not in env
+    probe = [sys.executable, "-c", "import sys; print(sys.dont_write_bytecode)"]
+    out = subprocess.run(probe, env=runner.env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
