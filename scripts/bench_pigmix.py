@@ -15,8 +15,10 @@ include their process start-up (Pig's imports and job set-up, Python's ~20 ms), 
 default bytecode caches: the sides run without ``PYTHONDONTWRITEBYTECODE`` (which some
 containers and CI images set; with it every run recompiles every imported module, ~0.15 s of
 Pig's start-up), and the project's packages are byte-compiled before the first run, as a user's
-first ``pig`` command leaves them. Input and output
-are ``file://`` paths in both modes (the reference reads the same local files). Each repeat runs
+first ``pig`` command leaves them. Besides each side's wall time (best of ``--repeat``), its
+CPU time (user+sys of the process and its waited-for children) is shown, with a geometric mean
+of each: on a shared machine the CPU is the steadier figure. Input and output are ``file://``
+paths in both modes (the reference reads the same local files). Each repeat runs
 reference, local and mapreduce back to back, so a burst of load on a shared machine hits every
 side; the best time of each is kept.
 
@@ -40,6 +42,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import resource
 import shlex
 import shutil
 import subprocess
@@ -298,44 +301,66 @@ def geomean(values: Sequence[float]) -> float:
     return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(run: Callable[[], float]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one subprocess run (the CPU of its waited-for children too)."""
+    before = _children_cpu()
+    wall = run()
+    return wall, _children_cpu() - before
+
+
+def result_line(query: str, best: dict[str, tuple[float, float]], modes: Sequence[str]) -> str:
+    """One query's row: the reference's wall and CPU, then per mode both and their ratios."""
+    ref_wall, ref_cpu = best["reference"]
+    return f"{query:<6}{ref_wall:7.2f}{ref_cpu:6.2f}" + "".join(
+        f"{best[m][0]:9.2f}{best[m][0] / ref_wall:6.1f}x"
+        f"{best[m][1]:7.2f}{best[m][1] / ref_cpu:6.1f}x"
+        for m in modes
+    )
+
+
+def header_line(modes: Sequence[str]) -> str:
+    return f"{'query':<6}{'ref s':>7}{'cpu':>6}" + "".join(
+        f"{m[:5] + ' s':>9}{'ratio':>7}{'cpu':>7}{'ratio':>7}" for m in modes
+    )
+
+
 def bench(
     runner: Runner, queries: Sequence[str], modes: Sequence[str], repeat: int, say=print
-) -> dict[str, dict[str, float]]:
-    """Best times ``{query: {"reference": s, mode: s, ...}}``; outputs checked on the first
-    round, before any time is printed. Raises BenchError on the first difference."""
-    results: dict[str, dict[str, float]] = {}
-    header = f"{'query':<6}{'ref s':>8}" + "".join(f"{m[:5] + ' s':>10}{'ratio':>8}" for m in modes)
+) -> dict[str, dict[str, tuple[float, float]]]:
+    """Best (wall, CPU) seconds ``{query: {"reference": (w, c), mode: (w, c), ...}}``; outputs
+    checked on the first round, before any time is printed. Raises BenchError on the first
+    difference."""
+    results: dict[str, dict[str, tuple[float, float]]] = {}
     runs = len(queries) * repeat * (1 + len(modes))
     with Progress("bench_pigmix", runs, unit="runs") as bar:
         for query in queries:
-            _bench_query(runner, query, modes, repeat, bar, results)
+            results[query] = _bench_query(runner, query, modes, repeat, bar)
             bar.break_line()
             if len(results) == 1:
-                say(header)
-            best = results[query]
-            say(
-                f"{query:<6}{best['reference']:8.2f}"
-                + "".join(f"{best[m]:10.2f}{best[m] / best['reference']:7.1f}x" for m in modes)
-            )
+                say(header_line(modes))
+            say(result_line(query, results[query], modes))
     return results
 
 
 def _bench_query(
-    runner: Runner,
-    query: str,
-    modes: Sequence[str],
-    repeat: int,
-    bar: Progress,
-    results: dict[str, dict[str, float]],
-) -> None:
-    """Best times of one query on every side (outputs checked on the first round)."""
-    best: dict[str, float] = {}
+    runner: Runner, query: str, modes: Sequence[str], repeat: int, bar: Progress
+) -> dict[str, tuple[float, float]]:
+    """Best (wall, CPU) of one query on every side (outputs checked on the first round)."""
+    best: dict[str, tuple[float, float]] = {}
     for round_ in range(repeat):
-        sides = ["reference", *modes]
-        for side in sides:
+        for side in ("reference", *modes):
             bar.step(f"{query} {side} (run {round_ + 1}/{repeat})")
-            took = runner.reference(query) if side == "reference" else runner.pig_run(query, side)
-            best[side] = min(best.get(side, math.inf), took)
+            if side == "reference":
+                wall, cpu = timed(lambda: runner.reference(query))
+            else:
+                wall, cpu = timed(lambda s=side: runner.pig_run(query, s))
+            old = best.get(side, (math.inf, math.inf))
+            best[side] = (min(old[0], wall), min(old[1], cpu))
         if round_ == 0:
             for mode in modes:
                 check_outputs(
@@ -343,20 +368,22 @@ def _bench_query(
                     runner.work / "out" / query / mode,
                     runner.work / "out" / query / "reference",
                 )
-    results[query] = best
+    return best
 
 
-def summary(results: dict[str, dict[str, float]], modes: Sequence[str]) -> list[str]:
+def summary(results: dict[str, dict[str, tuple[float, float]]], modes: Sequence[str]) -> list[str]:
+    """Per mode, the geometric mean of the wall and of the CPU ratios, and the slowest three."""
     lines = []
     for mode in modes:
-        ratios = {q: r[mode] / r["reference"] for q, r in results.items()}
-        slowest = sorted(ratios, key=ratios.get, reverse=True)[:3]
-        lines.append(
-            f"geomean {mode}: {geomean(list(ratios.values())):.2f}x over "
-            f"{len(ratios)} queries (slowest: "
-            + ", ".join(f"{q} {ratios[q]:.1f}x" for q in slowest)
-            + ")"
-        )
+        for what, i in (("wall", 0), ("cpu", 1)):
+            ratios = {q: r[mode][i] / r["reference"][i] for q, r in results.items()}
+            slowest = sorted(ratios, key=ratios.get, reverse=True)[:3]
+            lines.append(
+                f"geomean {mode} ({what}): {geomean(list(ratios.values())):.2f}x over "
+                f"{len(ratios)} queries (slowest: "
+                + ", ".join(f"{q} {ratios[q]:.1f}x" for q in slowest)
+                + ")"
+            )
     return lines
 
 

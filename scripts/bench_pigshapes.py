@@ -47,11 +47,10 @@ from __future__ import annotations
 
 import argparse
 import math
-import resource
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import bench_pigmix as pm
@@ -67,18 +66,6 @@ QUERIES = tuple(f"Q{i:02d}" for i in range(1, 15))
 DEFAULT_ROWS = 200_000
 #: ORDER BY queries: the columns (index, descending) whose sequence must match in order.
 ORDERED = {"Q05": ((2, True), (0, False), (1, False)), "Q14": ((0, False), (1, True), (2, False))}
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def timed(run: Callable[[], float]) -> tuple[float, float]:
-    """(wall, CPU) seconds of one subprocess run (the CPU of its waited-for children too)."""
-    before = _children_cpu()
-    wall = run()
-    return wall, _children_cpu() - before
 
 
 def check_outputs(query: str, pig_out: Path, ref_out: Path) -> str | None:
@@ -107,9 +94,9 @@ def bench_query(
             bar.step(f"{query} {side} (run {round_ + 1}/{repeat})")
             try:
                 if side == "reference":
-                    wall, cpu = timed(lambda: runner.reference(query))
+                    wall, cpu = pm.timed(lambda: runner.reference(query))
                 else:
-                    wall, cpu = timed(lambda s=side: runner.pig_run(query, s))
+                    wall, cpu = pm.timed(lambda s=side: runner.pig_run(query, s))
             except pm.BenchError as e:
                 return best, f"FAILED: {e}"
             old = best.get(side, (math.inf, math.inf))
@@ -129,10 +116,7 @@ def bench(
     """Times of the queries whose outputs matched, and the problems of the others."""
     results: dict[str, dict[str, tuple[float, float]]] = {}
     problems: dict[str, str] = {}
-    header = f"{'query':<6}{'ref s':>7}{'cpu':>6}" + "".join(
-        f"{m[:5] + ' s':>9}{'ratio':>7}{'cpu':>7}{'ratio':>7}" for m in modes
-    )
-    say(header)
+    say(pm.header_line(modes))
     with Progress("bench_pigshapes", len(queries) * repeat * (1 + len(modes)), unit="runs") as bar:
         for query in queries:
             best, problem = bench_query(runner, query, modes, repeat, bar)
@@ -142,34 +126,10 @@ def bench(
                 say(f"{query:<6}{problem}")
             if "reference" not in best or any(m not in best for m in modes):
                 continue
-            ref_wall, ref_cpu = best["reference"]
-            say(
-                f"{query:<6}{ref_wall:7.2f}{ref_cpu:6.2f}"
-                + "".join(
-                    f"{best[m][0]:9.2f}{best[m][0] / ref_wall:6.1f}x"
-                    f"{best[m][1]:7.2f}{best[m][1] / ref_cpu:6.1f}x"
-                    for m in modes
-                )
-                + ("  (not in the geomean)" if problem else "")
-            )
+            say(pm.result_line(query, best, modes) + ("  (not in the geomean)" if problem else ""))
             if not problem:
                 results[query] = best
     return results, problems
-
-
-def summary(results: dict[str, dict[str, tuple[float, float]]], modes: Sequence[str]) -> list[str]:
-    lines = []
-    for mode in modes:
-        for what, i in (("wall", 0), ("cpu", 1)):
-            ratios = {q: r[mode][i] / r["reference"][i] for q, r in results.items()}
-            slowest = sorted(ratios, key=ratios.get, reverse=True)[:3]
-            lines.append(
-                f"geomean {mode} ({what}): {pm.geomean(list(ratios.values())):.2f}x over "
-                f"{len(ratios)} queries (slowest: "
-                + ", ".join(f"{q} {ratios[q]:.1f}x" for q in slowest)
-                + ")"
-            )
-    return lines
 
 
 def _queries(text: str) -> list[str]:
@@ -203,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "mapreduce" in modes:
             runner.prepare_cluster()
         results, problems = bench(runner, args.queries, modes, max(1, args.repeat))
-        for line in summary(results, modes):
+        for line in pm.summary(results, modes):
             print(line)
         for query, problem in problems.items():
             print(f"bench_pigshapes: {query}: {problem}", file=sys.stderr)
