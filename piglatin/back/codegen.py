@@ -33,7 +33,7 @@ from dataclasses import field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from piglatin.back.exprs import CMP, caster
+from piglatin.back.exprs import CMP, caster, flattened
 from piglatin.back.joinkeys import MergeRuns, ReplicatedTable, has_null
 from piglatin.back.storage import TextFields
 from piglatin.model import data
@@ -980,7 +980,9 @@ class Generator:
             return None
         if flat:
             g = op.generate[flat[0]]
-            if g.casts or g.fields is None or g.expr.type not in (DataType.BAG, DataType.TUPLE):
+            if g.fields is None or g.expr.type not in (DataType.BAG, DataType.TUPLE):
+                return None
+            if g.casts and g.expr.type is DataType.BAG:  # each row cast: the closure's
                 return None
         parts: list[list[str]] = []
         for g in op.generate:
@@ -1008,9 +1010,35 @@ class Generator:
             self.emit(depth + 1, f"{r} = {nulls}[0]")
             depth -= 1  # no loop: the body stays at this depth
         whole = f"{self.row(pre)} + {r} + {self.row(post)}"
-        self.misfit(depth + 1, r, width, rest, whole)
+        if g.casts:  # FLATTEN ... AS (x:type, ...): a tuple of the declared width fits; any
+            # other value (a short tuple, a bag) gives the rows `exprs.flattened` gives
+            casts = [None if c is None else caster(c.value) for c in g.casts]
+            slow = self.const("slow", _flat_rows(width, casts, rest))
+            self.emit(depth + 1, f"if type({r}) is not tuple or len({r}) != {width}:")
+            self.emit(depth + 2, f"_out += {slow}({self.row(pre)}, {r}, {self.row(post)})")
+            self.emit(depth + 2, "continue")
+        else:
+            self.misfit(depth + 1, r, width, rest, whole)
         self.unpack(depth + 1, inner, r)
+        for c, to in zip(inner, g.casts):
+            if to is not None:
+                self.emit(depth + 1, f"{c} = {self.flat_cast(c, to)}")
         return pre + inner + post, depth + 1
+
+    def flat_cast(self, c: str, to: DataType) -> str:
+        """A FLATTENed field `c` cast to the AS clause's type `to`, as `exprs.caster` casts
+        it (no warning): a chararray already a str, or plain ASCII digits to an int/long,
+        inline; anything else through the caster."""
+        fn = self.const("cast", caster(to.value))
+        if to is DataType.CHARARRAY:
+            return f"({c} if type({c}) is str else {fn}({c}))"
+        if to in _INT_BITS:
+            digits = 10 if to is DataType.INT else 19
+            return (
+                f"(int({c}) if type({c}) is str and {c}.isdigit() and {c}.isascii()"
+                f" and len({c}) < {digits} else {fn}({c}))"
+            )
+        return f"{fn}({c})"
 
     # -- expressions ------------------------------------------------------------------------
     def expr(self, e: L.LExpr, cols: list[str]) -> str:  # noqa: C901 - one branch per node
@@ -1498,6 +1526,16 @@ def _children(e: L.LExpr) -> tuple[L.LExpr, ...]:
     if isinstance(e, L.LEMapLookup):
         return (e.base,)
     return ()
+
+
+def _flat_rows(
+    width: int, casts: list, rest: Callable[[tuple], list]
+) -> Callable[[tuple, Any, tuple], list]:
+    """(the GENERATE's fields before a FLATTEN, its value, the fields after) -> the outputs
+    of `rest` over the rows the FLATTEN gives (`exprs.flattened`)."""
+    return lambda pre, v, post: [
+        o for row in flattened(v, width, casts) for o in rest(pre + row + post)
+    ]
 
 
 def _wrapper(bits: int) -> Callable[[int], int]:

@@ -222,6 +222,27 @@ def caster(field: Any) -> Callable[[Any], Any]:
     return data.complex_caster(tname, inner, None)
 
 
+def flattened(
+    v: Any, width: int | None, casts: list[Callable[[Any], Any] | None] | None
+) -> list[tuple]:
+    """The rows FLATTEN makes of a value whose type is known only when it comes: a bag's
+    rows, a tuple's one row, a null's one row of `width` nulls (one null when the width is
+    unknown), any other value as a one-field row; each row's fields cast by `casts` (FLATTEN
+    ... AS (x:type, ...); a row shorter than the casts keeps its width)."""
+    tv = type(v)
+    if tv is list:
+        out = v
+    elif tv is tuple:
+        out = [v]
+    elif v is None and width:
+        out = [(None,) * width]
+    else:
+        out = [(v,)]
+    if casts:
+        out = [tuple([c(x) if c else x for c, x in zip(casts, row)]) for row in out]
+    return out
+
+
 def load_udf_module(path: str) -> Any:
     """Import a Python UDF file, with `outputSchema` (and friends) defined for its decorators."""
     from piglatin.functions import udf

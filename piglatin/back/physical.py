@@ -27,6 +27,7 @@ from piglatin.back.exprs import (
     compare,
     const,
     deref,
+    flattened,
     load_udf_module,
     matches,
     or_,
@@ -382,22 +383,7 @@ class Compiler:
         if g.expr.type is DataType.TUPLE and not casts:
             return lambda t: nulls if (v := f(t)) is None else [v]
 
-        def flat(t):
-            v = f(t)
-            tv = type(v)
-            if tv is list:
-                out = v
-            elif tv is tuple:
-                out = [v]
-            elif v is None and width:
-                out = [(None,) * width]
-            else:
-                out = [(v,)]
-            if casts:
-                out = [tuple([c(x) if c else x for c, x in zip(casts, row)]) for row in out]
-            return out
-
-        return flat
+        return lambda t: flattened(f(t), width, casts)
 
     def _nested_block(self, nested: tuple[L.NestedOp, ...]) -> Callable[[tuple], list]:
         k = len(nested)
