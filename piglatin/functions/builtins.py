@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import chain
 from typing import Any
 
+from piglatin.functions.javaformat import FormatError, java_format
 from piglatin.model import data
 from piglatin.model.distinct import distinct_rows
 from piglatin.model.frozen import frozen_dataclass
@@ -842,13 +843,17 @@ def _strsplittobag(s: str, pattern: str = "\\s", limit: int = 0) -> list:
     return [(w,) for w in java_split(s, pattern, limit)]
 
 
-def _sprintf(fmt: str, *args: Any) -> str:
-    fmt = fmt.replace("%n", "\n").replace("%,d", "%d")
-    conv = tuple(a.isoformat() if isinstance(a, datetime) else a for a in args)
+def SPRINTF(fmt: Any, *args: Any) -> str:
+    """Java's String.format (javaformat.py): null arguments print as ``null``; a format that
+    does not fit its arguments fails, as Pig's ERROR 2106."""
     try:
-        return fmt % conv
-    except (TypeError, ValueError) as e:
-        raise BuiltinError(f"SPRINTF: {e}") from e
+        return java_format("null" if fmt is None else _java_text(fmt), list(args))
+    except FormatError as e:
+        raise BuiltinError(f"Error while computing string format in SPRINTF -- {e}") from e
+
+
+def _java_text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if type(value) is bytes else str(value)
 
 
 _STRING_FUNCS: dict[str, tuple[Callable, str, int, int]] = {
@@ -870,7 +875,6 @@ _STRING_FUNCS: dict[str, tuple[Callable, str, int, int]] = {
     "EqualsIgnoreCase": (lambda a, b: a.lower() == b.lower(), "boolean", 2, 2),
     "UCFIRST": (lambda s: s[:1].upper() + s[1:], "chararray", 1, 1),
     "LCFIRST": (lambda s: s[:1].lower() + s[1:], "chararray", 1, 1),
-    "SPRINTF": (_sprintf, "chararray", 1, 99),
 }
 
 
@@ -1182,6 +1186,7 @@ for _name, (_fn, _rt, _lo, _hi) in _DATE_FUNCS.items():
 _b("ToDate", ToDate, "datetime", 1, 3)
 _b("CurrentTime", CurrentTime, "datetime", 0, 0)
 _b("ToString", ToString, "chararray", 1, 2)
+_b("SPRINTF", SPRINTF, "chararray", 1, None)
 
 # Declared argument types (Pig's getArgToFuncMapping): for each builtin that has them, the type
 # each argument position takes ("a|b": either; a last "t..." repeats for every further argument,
