@@ -17,7 +17,7 @@ rows spill as the join's do.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, islice
 from operator import itemgetter
 from typing import Any
@@ -56,8 +56,10 @@ def reducer(job: Any) -> BatchReduce:
     keyf = comp.key_fn(group.keys[0], width)
     records = conf.get("pig.join.spill.records")
     max_rows = int(records) if records not in (None, "") else None
-    exact = exact_rows(plan.predecessors(join.op_id)[0])
-    make = _bags(_Parts(left_width, cols, exact), keyf, budget, spillable, max_rows)
+    preds = plan.predecessors(join.op_id)
+    widths = (left_width, len(preds[1].schema))
+    exact = (exact_rows(preds[0]), exact_rows(preds[1]))
+    make = _bags(_Parts(widths, cols, exact), keyf, budget, spillable, max_rows)
 
     first = stages[0] if stages else None
     row_of = first.row if isinstance(first, OneRow) else None
@@ -97,22 +99,30 @@ class _Parts:
 
     __slots__ = ("left", "right", "whole")
 
-    def __init__(self, left_width: int, cols: tuple[int, ...], exact: bool) -> None:
+    def __init__(
+        self, widths: tuple[int, int], cols: tuple[int, ...], exact: tuple[bool, bool]
+    ) -> None:
+        left_width = widths[0]
         k = sum(1 for c in cols if c < left_width)
-        if exact and all(c < left_width for c in cols[:k]):
-            self.left = _columns(cols[:k])
-            self.right = _columns(tuple(c - left_width for c in cols[k:]))
+        if exact[0] and all(c < left_width for c in cols[:k]):
+            right = tuple(c - left_width for c in cols[k:])
+            self.left = _columns(cols[:k], left_width)
+            self.right = _columns(right, widths[1] if exact[1] else None)
             self.whole = None
         else:
             self.left = self.right = None
             self.whole = _columns(cols)
 
 
-def _columns(cols: tuple[int, ...]) -> Callable[[list], list]:
+def _columns(cols: tuple[int, ...], width: int | None = None) -> Callable[[Sequence], list]:
     """rows -> the tuple of columns `cols` of each, C-level; a short row's missing columns
-    are nulls (as a projection gives them)."""
+    are nulls (as a projection gives them). Rows all `width` wide (their input's rows are
+    built to its schema, `joingroup.exact_rows`) are their own projection on every column in
+    order."""
     if not cols:
         return lambda rows: [()] * len(rows)
+    if width is not None and cols == tuple(range(width)):
+        return list
     get = itemgetter(*cols)
 
     def slow(rows: list) -> list:
@@ -153,10 +163,12 @@ def _bags(
         `CHECK_ROWS` rows (else `_BIG`)."""
         if values[0][0] or not values[-1][0]:  # rows of one input only
             return None
-        tags = list(map(_first, values))
-        at = tags.index(1)
-        pvs = list(map(_second, values))
-        lefts, rights = _unpacked(pvs[:at]), _unpacked(pvs[at:])
+        if len(values) == 2:  # one record a side: the common case
+            lefts, rights = _unpacked((values[0][1],)), _unpacked((values[1][1],))
+        else:
+            pvs = list(map(_second, values))
+            at = list(map(_first, values)).index(1)
+            lefts, rights = _unpacked(pvs[:at]), _unpacked(pvs[at:])
         if len(lefts) * len(rights) > CHECK_ROWS:
             return _BIG
         if whole is None:
@@ -211,19 +223,34 @@ def _product(lefts: list, rights: list, whole: Callable[[tuple], tuple] | None) 
     return [lt + r for r in rights for lt in lefts]
 
 
-def _unpacked(pvs: list) -> list:
+def _unpacked(pvs: Sequence[Any]) -> Sequence[tuple]:
     """The rows of packed values (a map task's list of a key's packed rows,
-    `mapgroups.KeyGroups`, gives its rows)."""
+    `mapgroups.KeyGroups`, gives its rows), in one C-level unpacking: the rows' bytes behind
+    a msgpack array header make one array of them."""
     if len(pvs) == 1:
         pv = pvs[0]
-        return [_unpack(pv)] if type(pv) is bytes else list(map(_unpack, group_rows(pv)))
-    packed: list = []
-    for pv in pvs:
         if type(pv) is bytes:
-            packed.append(pv)
-        else:
-            packed += group_rows(pv)
-    return list(map(_unpack, packed))
+            return (_unpack(pv),)
+        packed = group_rows(pv)
+    else:
+        packed = []
+        for pv in pvs:
+            if type(pv) is bytes:
+                packed.append(pv)
+            else:
+                packed += group_rows(pv)
+    n = len(packed)
+    return _unpack((_HEADERS[n] if n < 16 else _array_header(n)) + b"".join(packed))
+
+
+def _array_header(n: int) -> bytes:
+    """The msgpack header of an array of `n` values."""
+    if n < 16:
+        return bytes((0x90 | n,))
+    return b"\xdc" + n.to_bytes(2, "big") if n < 1 << 16 else b"\xdd" + n.to_bytes(4, "big")
+
+
+_HEADERS = tuple(_array_header(n) for n in range(16))
 
 
 def _right_rows(values: Iterator[tuple[int, Any]], size: int) -> Iterator[list[tuple]]:
