@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import field
@@ -709,7 +710,50 @@ class Generator:
         header = _ROW_HEADER + len(names).to_bytes(4, "big")
         names_of = [self.const("memo", m) for m in memos] or [None] * len(names)
         fields = [_key_field(t, x, m) for t, x, m in zip(types, names, names_of)]
-        return f"{header!r} + " + " + ".join(fields)
+        general = f"{header!r} + " + " + ".join(fields)
+        fast = self.fast_row_key(header, types, names)
+        return general if fast is None else f"({fast[1]} if {fast[0]} else {general})"
+
+    def fast_row_key(
+        self, header: bytes, types: Sequence[DataType], names: Sequence[str]
+    ) -> tuple[str, str] | None:
+        """(the test, the expression) of a row key's sort bytes made a run of columns at a
+        time, for rows whose every field has its column's Python type (chararray: a str
+        without NUL; int/long: an int, double: a float, each >= 0 and below 2**63): each run
+        of chararrays is ONE str of their records (tag, text, terminator) encoded once, each
+        run of numbers ONE struct call (`data.pack_number_key`'s record, repeated). The
+        bytes are `sort_bytes`' (a test compares them); any other row: None's general form.
+        None when a column's type has no such form or fewer than two columns run together."""
+        runs: list[tuple[bool, list[tuple[DataType, str]]]] = []
+        for t, x in zip(types, names):
+            if t not in _FAST_KEY_TESTS:
+                return None
+            text = t is DataType.CHARARRAY
+            if runs and runs[-1][0] == text:
+                runs[-1][1].append((t, x))
+            else:
+                runs.append((text, [(t, x)]))
+        if len(runs) == len(names):  # nothing to save over the per-field templates
+            return None
+        tests = [_FAST_KEY_TESTS[t].format(x=x) for t, x in zip(types, names)]
+        pieces = []
+        for i, (text, run) in enumerate(runs):
+            if text:
+                t = self.fresh("_kt")
+                lead = header.decode("latin-1") if i == 0 else ""
+                joins = [lead + "\x06"] + ["\x00\x00\x06"] * (len(run) - 1) + ["\x00\x00"]
+                body = " + ".join(f"{j!r} + {x}" for j, (_, x) in zip(joins, run))
+                nuls = "".join(joins).count("\x00")
+                tests.append(f"({t} := {body} + {joins[-1]!r}).count('\\x00') == {nuls}")
+                pieces.append(f"{t}.encode('utf-8', 'surrogatepass')")
+                continue
+            if i == 0:
+                pieces.append(repr(header))
+            fmt = ">" + "BdBQ" * len(run)
+            pack = self.const("np", _packer(fmt))
+            args = ", ".join(_FAST_NUMBER_ARGS[t].format(x=x) for t, x in run)
+            pieces.append(f"{pack}({args})")
+        return " and ".join(tests), " + ".join(pieces)
 
     def agg_value(self, a: AggInput, cols: list[str], depth: int, doubles: dict) -> str:
         """A local holding what aggregate `a` folds for this row: its column's value (None
@@ -1360,6 +1404,21 @@ _KEY_TEMPLATES[DataType.BYTEARRAY] = (
     " if type({x}) is bytes else _sb({x}))"
 )
 _KEY_NAMES = {"_sb": data.sort_bytes, "_np": data.pack_number_key}
+# `Generator.fast_row_key`: the test that a field `{x}` has its column's fast form, and a
+# number's arguments to `data.pack_number_key`'s record (tag 3, -x, 0, the biased integer)
+_FAST_KEY_TESTS = {
+    DataType.CHARARRAY: "type({x}) is str",
+    DataType.INT: "type({x}) is int and 0 <= {x} < 9223372036854775808",
+    DataType.LONG: "type({x}) is int and 0 <= {x} < 9223372036854775808",
+    DataType.DOUBLE: "type({x}) is float and 0.0 <= {x} < 9.223372036854776e18",
+}
+_FAST_NUMBER_ARGS = {
+    DataType.INT: "3, -float({x}), 0, {x} + 9223372036854775808",
+    DataType.LONG: "3, -float({x}), 0, {x} + 9223372036854775808",
+    DataType.DOUBLE: (
+        "3, -({x} + 0.0), 0, (int({x}) + 9223372036854775808 if {x}.is_integer() else 0)"
+    ),
+}
 _ROW_HEADER = b"\x08"  # a tuple's sort bytes: this, its length in 4 bytes, each field's
 _MEMO = 8192  # texts whose key bytes an ORDER's pass-through map keeps, per key column
 # merge join key types whose values of that Python type are equal exactly when Pig's are
@@ -1492,6 +1551,10 @@ def _encoder(
         gen.emit(1, f"if type(k) is not tuple or len(k) != {len(types)}:")
         gen.emit(2, "return _sb(k)")
         gen.emit(1, f"{''.join(n + ', ' for n in names)}= k")
+        fast = gen.fast_row_key(header, types, names)
+        if fast is not None:
+            gen.emit(1, f"if {fast[0]}:")
+            gen.emit(2, f"return {fast[1]}")
         gen.emit(1, f"return {header!r} + " + " + ".join(fields))
     return Pipeline("key_bytes", "\n".join(gen.lines) + "\n", gen.ns).function()
 
@@ -1536,6 +1599,11 @@ def _flat_rows(
     return lambda pre, v, post: [
         o for row in flattened(v, width, casts) for o in rest(pre + row + post)
     ]
+
+
+def _packer(fmt: str) -> Callable[..., bytes]:
+    """struct's packer of `fmt`."""
+    return struct.Struct(fmt).pack
 
 
 def _wrapper(bits: int) -> Callable[[int], int]:
