@@ -291,6 +291,8 @@ class Generator:
         self.count = 0
         # each input field's conversion: (its column's name, first line, end line)
         self.conversions: list[tuple[str, int, int]] = []
+        # each input field's local -> the expression converting its text (`lazy_row`)
+        self.lazy_fields: dict[str, str] = {}
         # the column of each input field's local: (field, type, `TextFields.carried`, cast)
         self.field_texts: dict[str, tuple[int, str, Any, Any]] = {}
 
@@ -798,13 +800,19 @@ class Generator:
         return found[0]
 
     def lazy_row(self, cols: list[str]) -> str:
-        """`row(cols)`, each bytearray field of the line made from its text right there
-        (``str.encode``, the loader's caster, and null when empty): code that runs for few
-        rows (a fallback) then does not need the field's bytes for every row."""
+        """`row(cols)` for code that runs for few rows (a fallback): each bytearray field
+        of the line made from its text right there (``str.encode``, the loader's caster, and
+        null when empty), and each other input field marked `_LAZY` for
+        `drop_unused_conversions`, so a field only fallbacks read is converted only there."""
         parts = []
         for c in cols:
             column = self.bytearray_field(c)
-            parts.append(c if column is None else f"(_f[{column}].encode() or None)")
+            if column is not None:
+                parts.append(f"(_f[{column}].encode() or None)")
+            elif c in self.lazy_fields:
+                parts.append(_LAZY.format(c))
+            else:
+                parts.append(c)
         return self.row(parts)
 
     def text_double(self, d: str, text: str, depth: int) -> None:
@@ -852,8 +860,11 @@ class Generator:
             start = len(self.lines)
             if cast is None:
                 self.emit(2, f"{c} = _f[{column}] or None")
+                self.lazy_fields[c] = f"(_f[{column}] or None)"
             else:
-                self.text_cast(c, column, self.const("cast", cast), type_name)
+                fn = self.const("cast", cast)
+                self.text_cast(c, column, fn, type_name)
+                self.lazy_fields[c] = f"({fn}(_x) if (_x := _f[{column}]) else None)"
             self.conversions.append((c, start, len(self.lines)))
             if len(tf.carried) == len(tf.fields) and type_name is not None:
                 self.field_texts[c] = (column, type_name, tf.carried[len(cols)], cast)
@@ -864,11 +875,24 @@ class Generator:
         """Remove the conversion of every input field whose column the rest of the code never
         reads (a column another branch of the same LOAD needs): as Pig's column pruning, a
         field nothing uses is not converted, and does not warn."""
+        late: dict[str, str] = {}
         for name, start, end in reversed(self.conversions):
             used = re.compile(rf"\b{name}\b")
             rest = self.lines[:start] + self.lines[end:]
-            if not any(used.search(line) for line in rest):
+            if any(used.search(_LAZY_MARK.sub("", line)) for line in rest):
+                continue
+            marker = _LAZY.format(name)
+            if any(marker in line for line in rest) and name in self.lazy_fields:
+                # read by fallbacks only: converted there, once per row (the local holds a
+                # sentinel until then), with the warnings its conversion gives
+                indent = self.lines[start][: len(self.lines[start]) - len(self.lines[start].lstrip())]
+                self.lines[start:end] = [f"{indent}{name} = _lazy"]
+                self.ns["_lazy"] = _UNCONVERTED
+                conversion = self.lazy_fields[name]
+                late[marker] = f"({name} if {name} is not _lazy else ({name} := {conversion}))"
+            else:
                 del self.lines[start:end]
+        self.lines = [_LAZY_MARK.sub(lambda m: late.get(m[0], m[1]), line) for line in self.lines]
         self.conversions = []
 
     def split_line(self, tf: TextFields) -> None:
@@ -1053,13 +1077,13 @@ class Generator:
             self.emit(depth, f"if ({r} := {value}) is None:")
             self.emit(depth + 1, f"{r} = {nulls}[0]")
             depth -= 1  # no loop: the body stays at this depth
-        whole = f"{self.row(pre)} + {r} + {self.row(post)}"
+        whole = f"{self.lazy_row(pre)} + {r} + {self.lazy_row(post)}"
         if g.casts:  # FLATTEN ... AS (x:type, ...): a tuple of the declared width fits; any
             # other value (a short tuple, a bag) gives the rows `exprs.flattened` gives
             casts = [None if c is None else caster(c.value) for c in g.casts]
             slow = self.const("slow", _flat_rows(width, casts, rest))
             self.emit(depth + 1, f"if type({r}) is not tuple or len({r}) != {width}:")
-            self.emit(depth + 2, f"_out += {slow}({self.row(pre)}, {r}, {self.row(post)})")
+            self.emit(depth + 2, f"_out += {slow}({self.lazy_row(pre)}, {r}, {self.lazy_row(post)})")
             self.emit(depth + 2, "continue")
         else:
             self.misfit(depth + 1, r, width, rest, whole)
@@ -1404,6 +1428,12 @@ _KEY_TEMPLATES[DataType.BYTEARRAY] = (
     " if type({x}) is bytes else _sb({x}))"
 )
 _KEY_NAMES = {"_sb": data.sort_bytes, "_np": data.pack_number_key}
+# an input field's local in a fallback row (`Generator.lazy_row`), until
+# `drop_unused_conversions` writes it as the local or as its conversion made there; its
+# control characters are ones `repr` never leaves in a literal of the generated source
+_LAZY = "\x01{}\x02"
+_LAZY_MARK = re.compile("\x01(\\w+)\x02")
+_UNCONVERTED = object()  # an input field's value before `lazy_row`'s fallback converts it
 # `Generator.fast_row_key`: the test that a field `{x}` has its column's fast form, and a
 # number's arguments to `data.pack_number_key`'s record (tag 3, -x, 0, the biased integer)
 _FAST_KEY_TESTS = {
