@@ -28,6 +28,14 @@ from piglatin.back.codegen import (
     key_memos,
     single_finals,
 )
+from piglatin.back.distinctparts import (
+    OUTER,
+    final_for,
+    intermediate_for,
+    of_values,
+    partial_of_seen,
+    values_final,
+)
 from piglatin.back.exprs import key_bytes, keys_bytes, plain_key, plain_keys_bytes
 from piglatin.back.joinkeys import width
 from piglatin.back.physical import Compiler, CountingTail, OneRow
@@ -36,6 +44,7 @@ from piglatin.back.storage import pack_value, unpack_value, unpacker
 from piglatin.functions.builtins import BUILTINS
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
+from piglatin.plan.exprs import walk
 
 AGG_KEYS = 100000  # map-side partial aggregation: flush past this many keys
 SAMPLE_ROWS = 10000  # rows after which the folding is judged (Pig's POPartialAgg samples 10000)
@@ -49,11 +58,14 @@ __all__ = [
     "agg_tail",
     "bag_rows",
     "combiner",
+    "finals_of",
     "fold_judge",
     "fold_tail",
     "inline_input",
     "inline_tail",
+    "intermediates_of",
     "min_reduction",
+    "one_column",
     "slots_flush",
 ]
 
@@ -121,7 +133,9 @@ def inline_tail(
     table: dict[Any, list] = {}
     keys = () if op.group_all else tuple(op.keys[0])
     distinct = [a.func == "Distinct" for a in aggs]
-    flush = slots_flush(table, [AGG_SLOTS[a.func] for a in aggs], sort_bytes, pack, distinct)
+    chararray = types == [DataType.CHARARRAY]
+    widths = [AGG_SLOTS[a.func] for a in aggs]
+    flush = slots_flush(table, widths, sort_bytes, pack, distinct, chararray)
     passing = [False]
     # folding given up: the sample's keys fill the column memos the passing rows' key bytes
     # (and the flush of the sample) look up
@@ -203,36 +217,73 @@ def slots_flush(
     sort_bytes: Callable,
     pack: Callable,
     distinct: list[bool],
+    chararray: bool = False,
 ) -> Callable[[], list]:
     """The records of an `AggTail`'s table, as `agg_tail`'s flush writes them: each
     aggregate's partial tuple is its slots (a Distinct's slot, a dict of the values seen,
-    becomes its bag of one-value rows)."""
+    becomes its values-form partial, `distinctparts.partial_of_seen`). `chararray`: the keys are a
+    chararray column's, whose bytes `plain_keys_bytes` makes at once when they are plain."""
     starts = [sum(widths[:j]) for j in range(len(widths))]
     single = all(w == 1 for w in widths)
+    spans = list(zip(starts, widths, distinct))
+
+    def keys_bytes_of(keys: list) -> list:
+        if chararray and keys and keys[-1] is None:
+            return [*keys_bytes_of(keys[:-1]), sort_bytes(None)]
+        kbs = plain_keys_bytes(keys) if chararray and keys else None
+        return list(map(sort_bytes, keys)) if kbs is None else kbs
 
     def flush() -> list:
-        if any(distinct):
-            out = [
-                (sort_bytes(k), pack((k, tuple(map(partial, spans, repeat(s))))))
-                for k, s in table.items()
-            ]
-        elif single:
-            out = [(sort_bytes(k), pack((k, tuple([(x,) for x in s])))) for k, s in table.items()]
-        else:
-            out = [
-                (sort_bytes(k), pack((k, tuple([tuple(s[a : a + w]) for a, w, _ in spans]))))
-                for k, s in table.items()
-            ]
+        null = table.pop(None, None) if chararray else None  # its bytes are not plain
+        keys, slots = list(table), list(table.values())
         table.clear()
-        return out
-
-    spans = list(zip(starts, widths, distinct))
+        if null is not None:
+            keys.append(None)
+            slots.append(null)
+        if single and not any(distinct):  # [c, s] -> ((c,), (s,)), C-level
+            partials: Iterable = map(tuple, map(zip, slots))
+        elif single and all(distinct):
+            partials = [tuple(map(partial_of_seen, s)) for s in slots]
+        elif single:
+            partials = [tuple(map(_slot_partial, s, distinct)) for s in slots]
+        else:
+            partials = [tuple(map(partial, spans, repeat(s))) for s in slots]
+        return list(zip(keys_bytes_of(keys), map(pack, zip(keys, partials))))
 
     def partial(span: tuple[int, int, bool], s: list) -> tuple:
         a, w, d = span
-        return (tuple(zip(s[a])),) if d else tuple(s[a : a + w])
+        return partial_of_seen(s[a]) if d else tuple(s[a : a + w])
 
     return flush
+
+
+def _slot_partial(x: Any, distinct: bool) -> tuple:
+    return partial_of_seen(x) if distinct else (x,)
+
+
+def one_column(call: L.LEFunc) -> bool:
+    """A Distinct of one column of the grouped rows (``DISTINCT B.x``): its partials may be
+    values-form (`distinctparts`)."""
+    arg = call.args[0] if call.args else None
+    return call.func == "Distinct" and isinstance(arg, L.LEDeref) and len(arg.columns) == 1
+
+
+def finals_of(funcs: Iterable[str], one_columns: Iterable[bool] = ()) -> list[Callable]:
+    """Each aggregate's Final (`distinctparts` for Distinct: `one_columns` says which
+    are of one column; none when not given)."""
+    ones = iter(one_columns)
+    return [
+        final_for(next(ones, False)) if f == "Distinct" else BUILTINS[f].algebraic[2] for f in funcs
+    ]
+
+
+def intermediates_of(funcs: Iterable[str], one_columns: Iterable[bool] = ()) -> list[Callable]:
+    """Each aggregate's Intermediate, as `finals_of`."""
+    ones = iter(one_columns)
+    return [
+        intermediate_for(next(ones, False)) if f == "Distinct" else BUILTINS[f].algebraic[1]
+        for f in funcs
+    ]
 
 
 def bag_rows(arg: L.LExpr, compiler: Any) -> Callable[[list], list] | None:
@@ -541,7 +592,7 @@ def _count_rows(kb: bytes, values: Iterable[Any], unpack: Callable) -> list:
 def combiner(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
     op = job.plan.op(job.spec.op)
     calls = _agg_calls(job, op)
-    inter = [BUILTINS[c.func].algebraic[1] for c in calls]
+    inter = intermediates_of([c.func for c in calls], map(one_column, calls))
     n = len(calls)
 
     def combined(kb, rows):
@@ -564,6 +615,36 @@ def combiner(job: Any) -> Callable[[Any, Iterable[Any]], Any]:
     return combine
 
 
+def _outer_of_distinct(fe: L.LOForEach, calls: list[L.LEFunc]) -> dict[int, list[L.LEFunc]]:
+    """The one-column Distinct calls (by index in `calls`) that the FOREACH reads only as the
+    argument of COUNT, COUNT_STAR, SUM, AVG, MIN or MAX (``COUNT(DISTINCT B.x)``), with
+    those aggregate calls: their slot may hold the distinct values alone."""
+    wanted = {id(c): j for j, c in enumerate(calls) if one_column(c)}
+    outer: dict[int, list[L.LEFunc]] = {}
+    other: set[int] = set()
+    for g in fe.generate:
+        for node in walk(g.expr):
+            if not isinstance(node, L.LEFunc):
+                continue
+            for arg in node.args:
+                j = wanted.get(id(arg))
+                if j is None:
+                    continue
+                fused = node.kind == "builtin" and node.func in OUTER and not node.ctor_args
+                if fused and len(node.args) == 1:
+                    outer.setdefault(j, []).append(node)
+                else:
+                    other.add(j)
+    found = {j: nodes for j, nodes in outer.items() if j not in other}
+    uses = {id(c): 0 for c in calls}
+    for g in fe.generate:
+        for node in walk(g.expr):
+            if id(node) in uses:
+                uses[id(node)] += 1
+    # every occurrence of the call is some fused aggregate's argument
+    return {j: nodes for j, nodes in found.items() if uses[id(calls[j])] == len(nodes)}
+
+
 def agg_reducer(
     job: Any, op: L.LOCogroup, run: Callable, writer: RowWriter | None = None
 ) -> Callable | BatchReduce:
@@ -573,8 +654,13 @@ def agg_reducer(
     one row per group, a `BatchReduce` whose batch form makes a batch's rows in one loop."""
     algebraic = _algebraic(job, op)
     calls = list(algebraic.calls)
-    finals = [BUILTINS[c.func].algebraic[2] for c in calls]
+    finals = finals_of([c.func for c in calls], map(one_column, calls))
     replace = {id(c): itemgetter(2 + j) for j, c in enumerate(calls)}
+    for j, outer in _outer_of_distinct(algebraic.foreach, calls).items():
+        finals[j] = values_final  # slot j: the values; each reader computes from them
+        for node in outer:
+            f = of_values(node.func, BUILTINS[node.func].fn)
+            replace[id(node)] = lambda t, c=2 + j, f=f: f(t[c])
     comp = Compiler(
         job.compiler.scalars, job.compiler.udfs, replace, plan=job.plan, warn=job.compiler.warn
     )

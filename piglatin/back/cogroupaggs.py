@@ -26,6 +26,7 @@ import msgpack
 from piglatin.back.aggregates import (
     AGG_KEYS,
     bag_rows,
+    finals_of,
     fold_judge,
     fold_tail,
     inline_input,
@@ -241,7 +242,7 @@ def _row_maker(found: ByInput, op: L.LOCogroup) -> Callable[[list], tuple | None
     n = len(op.inputs)
     inner = [i for i, flag in enumerate(op.inner) if flag] if op.inner else []
     funcs = [_funcs(found, tag) for tag in range(n)]
-    finals = [[BUILTINS[f].algebraic[2] for f in fs] for fs in funcs]
+    finals = [finals_of(fs) for fs in funcs]
     singles = [single_finals(fs, fins) for fs, fins in zip(funcs, finals, strict=True)]
     empties = [tuple([final([]) for final in fins]) for fins in finals]
     # a key of one input's one record (the commonest case): its row is the group, then

@@ -19,10 +19,11 @@ nested tuple, bag or map, a datetime — takes the sort-bytes path, which is exa
 from __future__ import annotations
 
 from itertools import chain
+from operator import eq
 
 from piglatin.model import data
 
-__all__ = ["distinct_rows"]
+__all__ = ["distinct_rows", "distinct_values"]
 
 # the element types whose Python equality is Pig's, alone or together
 _PLAIN = frozenset((int, str, bytes, type(None)))
@@ -46,6 +47,25 @@ def distinct_rows(rows: list) -> list:
     if types <= _WITH_FLOAT and _no_nan(seen):
         return list(seen)
     return _by_sort_bytes(rows)
+
+
+def distinct_values(values: list) -> list:
+    """`values` (one column's) without repeats, in first-seen order: the column of
+    `distinct_rows` of their one-value rows.
+
+    >>> distinct_values([1, 2, 1, None, None])
+    [1, 2, None]
+    >>> distinct_values([1, True, float("nan"), float("nan")])
+    [1, True, nan]
+    """
+    try:
+        seen = dict.fromkeys(values)
+    except TypeError:  # a bag or a map: not hashable
+        return [t[0] for t in _by_sort_bytes(list(zip(values)))]
+    types = set(map(type, values))
+    if types <= _PLAIN or (types <= _WITH_FLOAT and all(map(eq, seen, seen))):
+        return list(seen)
+    return [t[0] for t in _by_sort_bytes(list(zip(values)))]
 
 
 def _no_nan(rows: dict) -> bool:
