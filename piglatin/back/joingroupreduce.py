@@ -164,13 +164,16 @@ def _bags(
         if values[0][0] or not values[-1][0]:  # rows of one input only
             return None
         if len(values) == 2:  # one record a side: the common case
-            lefts, rights = _unpacked((values[0][1],)), _unpacked((values[1][1],))
+            packed_left, packed_right = _packed(values[0][1]), _packed(values[1][1])
         else:
             pvs = list(map(_second, values))
             at = list(map(_first, values)).index(1)
-            lefts, rights = _unpacked(pvs[:at]), _unpacked(pvs[at:])
-        if len(lefts) * len(rights) > CHECK_ROWS:
+            packed_left, packed_right = _packed_rows(pvs[:at]), _packed_rows(pvs[at:])
+        nl = len(packed_left)
+        if nl * len(packed_right) > CHECK_ROWS:
             return _BIG
+        both = _unpacked_rows(packed_left + packed_right)
+        lefts, rights = both[:nl], both[nl:]
         if whole is None:
             lefts, rights = left(lefts), right(rights)
         rows = _product(lefts, rights, whole)
@@ -224,21 +227,34 @@ def _product(lefts: list, rights: list, whole: Callable[[tuple], tuple] | None) 
 
 
 def _unpacked(pvs: Sequence[Any]) -> Sequence[tuple]:
-    """The rows of packed values (a map task's list of a key's packed rows,
-    `mapgroups.KeyGroups`, gives its rows), in one C-level unpacking: the rows' bytes behind
-    a msgpack array header make one array of them."""
+    """The rows of packed values (a packed row, or a map task's list of a key's packed rows,
+    `mapgroups.KeyGroups`)."""
+    if len(pvs) == 1 and type(pvs[0]) is bytes:
+        return (_unpack(pvs[0]),)
+    return _unpacked_rows(_packed_rows(pvs))
+
+
+def _packed(pv: Any) -> Sequence[bytes]:
+    """The packed rows of one shuffled value: a packed row, or a map task's list of them."""
+    return (pv,) if type(pv) is bytes else group_rows(pv)
+
+
+def _packed_rows(pvs: Sequence[Any]) -> Sequence[bytes]:
+    """The packed rows of several shuffled values, in order."""
     if len(pvs) == 1:
-        pv = pvs[0]
+        return _packed(pvs[0])
+    packed: list = []
+    for pv in pvs:
         if type(pv) is bytes:
-            return (_unpack(pv),)
-        packed = group_rows(pv)
-    else:
-        packed = []
-        for pv in pvs:
-            if type(pv) is bytes:
-                packed.append(pv)
-            else:
-                packed += group_rows(pv)
+            packed.append(pv)
+        else:
+            packed += group_rows(pv)
+    return tuple(packed)
+
+
+def _unpacked_rows(packed: Sequence[bytes]) -> tuple:
+    """Packed rows unpacked in one C-level msgpack call: their bytes behind an array header
+    make one array of them."""
     n = len(packed)
     return _unpack((_HEADERS[n] if n < 16 else _array_header(n)) + b"".join(packed))
 
