@@ -34,9 +34,10 @@ from dataclasses import field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from piglatin.back.exprs import CMP, caster, flattened
+from piglatin.back.exprs import CMP, caster, flattened, text_of
 from piglatin.back.joinkeys import MergeRuns, ReplicatedTable, has_null
 from piglatin.back.storage import TextFields
+from piglatin.functions.builtins import java_regex
 from piglatin.model import data
 from piglatin.model.carriedline import line_pattern, number_pattern
 from piglatin.model.frozen import frozen_dataclass
@@ -1170,6 +1171,16 @@ class Generator:
 
     def binary(self, e: L.LEBinary, cols: list[str]) -> str:
         op = e.op
+        if op == "matches" and isinstance(e.right, L.LEConst) and type(e.right.value) is str:
+            # `exprs.matches` of a constant pattern: its compiled Java regex, inline
+            rx = self.const("rx", java_regex(e.right.value))
+            text = self.const("text", text_of)
+            x = self.fresh()
+            a = self.expr(e.left, cols)
+            return (
+                f"(None if ({x} := {a}) is None else "
+                f"{rx}.fullmatch({x} if type({x}) is str else {text}({x})) is not None)"
+            )
         if op in ("/", "%", "matches"):
             return self.closure(e, cols)
         a, b = self.expr(e.left, cols), self.expr(e.right, cols)

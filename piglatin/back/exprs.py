@@ -212,6 +212,11 @@ def _text(v: Any) -> str:
     return v.decode("utf-8", "replace") if type(v) is bytes else str(v)
 
 
+text_of = _text
+"""The text MATCHES tests of a non-null value: a bytearray's UTF-8 (bad bytes replaced),
+any other value's str (generated code inlines MATCHES with it)."""
+
+
 def caster(field: Any) -> Callable[[Any], Any]:
     """value -> value cast to the field's type (Pig's cast rules, failures to null)."""
     tname = field.dtype.value if hasattr(field, "dtype") else str(field)
