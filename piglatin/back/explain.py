@@ -64,7 +64,9 @@ def mr_plan_text(plan: L.LogicalPlan, jobs: list[MRJob]) -> str:
         kind = f"{spec.kind}, {job.reducers} reducer(s)" if reduces else "map-only"
         if spec.top:
             kind += f", limited sort: at most {spec.top} rows a map"
-        if spec.group:  # joingroup.py: minihadoop's, not Pig's
+        if spec.group and spec.kind == "distinct":  # distinctgroup.py: minihadoop's
+            kind += f"; GROUP {_alias(plan, spec.group)} of the distinct rows in its reduce"
+        elif spec.group:  # joingroup.py: minihadoop's, not Pig's
             kind += f"; GROUP {_alias(plan, spec.group)} on the join key in the join's reduce"
         purpose = _PURPOSE.get(spec.kind, "")
         lines.append(f"MapReduce node {job.name} ({kind}{purpose})")

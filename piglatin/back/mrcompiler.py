@@ -20,6 +20,8 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from piglatin.back.cogroupplan import bag_of_group, by_input_aggregates, nested_as_calls
+from piglatin.back.distinctgroup import DistinctGroup, group_of_distinct
+from piglatin.back.distinctgroup import enabled as distinct_group_enabled
 from piglatin.back.joingroup import JoinGroup, group_on_join_key
 from piglatin.back.joingroup import enabled as join_group_enabled
 from piglatin.errors import PigError
@@ -76,8 +78,9 @@ class JobSpec:
     `join`: the merge join an index job is for; `top`: an ORDER read only by a LIMIT of a
     constant N (each map task sends only its first N records in sort order), else 0;
     `group`: in a hash join's job, the GROUP on the join's key its reduce computes
-    (joingroup.py): `reduce_chain` is then the projections between them, the GROUP and
-    the ops fused after it."""
+    (joingroup.py), or in a DISTINCT's job, the GROUP of the distinct rows its reduce
+    computes (distinctgroup.py): `reduce_chain` is then the projections between them, the
+    GROUP and the ops fused after it."""
 
     kind: str
     op: str | None
@@ -248,6 +251,7 @@ class _Compiler:
         self.member_of: dict[str, str] = {}
         self.merge: dict[str, MapInput] = {}
         self.fuse_groups = join_group_enabled(plan)
+        self.fuse_distinct_groups = distinct_group_enabled(plan)
         self._alive: set[str] | None = None  # ops some sink of the plan (or this one) reads
 
     # -- reduce chains ------------------------------------------------------------------
@@ -341,6 +345,9 @@ class _Compiler:
         fused = self.join_group(op)
         if fused is not None:
             return self.ensure_join_group(fused)
+        of_distinct = self.distinct_group(op)
+        if of_distinct is not None:
+            return self.ensure_distinct_group(of_distinct)
         chain = self.reduce_chain(op_id)
         store = None
         if chain and isinstance(self.plan.op(chain[-1]), L.SINKS):
@@ -393,6 +400,51 @@ class _Compiler:
             if op_id in self.done or op_id in self.produced or op_id in self.reduce_end:
                 return None
         return fused
+
+    def distinct_group(self, op: L.LogicalOperator) -> DistinctGroup | None:
+        """The DISTINCT whose reduce computes GROUP `op` (distinctgroup.py), when its rows
+        are not made already; None otherwise, or with the rule switched off."""
+        if not self.fuse_distinct_groups or not isinstance(op, L.LOCogroup):
+            return None
+        fused = group_of_distinct(self.plan, op.op_id, self.alive)
+        if fused is None:
+            return None
+        for op_id in (fused.distinct, *fused.projections):
+            if op_id in self.done or op_id in self.produced or op_id in self.reduce_end:
+                return None
+        return fused
+
+    def ensure_distinct_group(self, fused: DistinctGroup) -> str:
+        """`ensure` of a GROUP computed in its DISTINCT's reduce: one job whose map side is
+        the DISTINCT's, and whose reduce chain is the projections, the GROUP and what follows
+        it. Its reducers: the GROUP's PARALLEL, else the DISTINCT's, else default_parallel,
+        else the launcher's estimate."""
+        group, distinct = self.plan.op(fused.group), self.plan.op(fused.distinct)
+        end, after, store = self._fused_end(group.op_id)
+        inputs = []
+        for src, path in self.paths(distinct.inputs[0]):
+            inputs.append((src, path, 0))
+        chain = [*fused.projections, group.op_id, *after]
+        job = self.add_job("distinct", distinct, inputs, chain, end, store)
+        reducers = self.reducers(group if group.parallel else distinct, "group")
+        job.spec = replace(job.spec, group=group.op_id, reducers=reducers)
+        job.reducers = reducers
+        job.estimate = not group.parallel and self.estimated(distinct, "distinct")
+        return end
+
+    def _fused_end(self, group_id: str) -> tuple[str, list[str], str | None]:
+        """The reduce chain after a fused GROUP: the op whose rows the job writes, the ops
+        fused after the GROUP and the STORE that writes them (if any), recorded as this
+        GROUP's job's."""
+        after = self.reduce_chain(group_id)
+        store = None
+        if after and isinstance(self.plan.op(after[-1]), L.SINKS):
+            store = after.pop()
+        end = after[-1] if after else group_id
+        self.reduce_end[group_id] = end
+        for member in after + ([store] if store else []):
+            self.member_of[member] = end
+        return end, after, store
 
     def alive(self, op_id: str) -> bool:
         """Whether `op_id` runs for some sink of the plan, or for this compilation's target."""

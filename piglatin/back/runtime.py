@@ -28,6 +28,8 @@ from mapred.task import sort_buffer_bytes
 from piglatin.back import aggregates as AG
 from piglatin.back import codegen as CG
 from piglatin.back import cogroupaggs as CA
+from piglatin.back import distinctgroup as DG
+from piglatin.back import distinctgroupreduce as DGR
 from piglatin.back import mapjoins as MJ
 from piglatin.back import reducers as R
 from piglatin.back.joinkeys import MergeRuns, ReplicatedTable, keys_by_value, side_width
@@ -256,6 +258,8 @@ def map_inline_tail(
         return AG.inline_tail(plan, spec, min_reduction)
     if not spec.op and spec.kind != "index":
         return store_line_of(plan, spec)
+    if spec.kind == "distinct" and spec.group:  # a GROUP of the distinct rows
+        return DGR.inline_tail(plan, spec)
     return R.keyed_tail(plan, spec, tag)
 
 
@@ -441,7 +445,8 @@ class PigJob(Job):
             for index in range(len(self.spec.inputs)):
                 self._bind_mapper(index)
         elif self.spec.op:
-            reduce = R.reducer(self)
+            distinct_group = self.spec.kind == "distinct" and self.spec.group
+            reduce = DGR.reducer(self) if distinct_group else R.reducer(self)
             self._batch = None
             if isinstance(reduce, BatchReduce):
                 reduce, self._batch = reduce.reduce, reduce.batch
@@ -536,7 +541,10 @@ class PigJob(Job):
             tail = MJ.index_tail(self)
         else:
             tag = self.spec.inputs[index].tag
-            tail = R.map_tail(self, tag) if self.spec.op else self.emit
+            if self.spec.kind == "distinct" and self.spec.group:  # a GROUP of the rows
+                tail = DGR.map_tail(self)
+            else:
+                tail = R.map_tail(self, tag) if self.spec.op else self.emit
         run = chain_functions(stages, tail)
         if reader.one_field and isinstance(run, WordCount) and run.of_value is not None:
             return run.of_value, run.of_lines  # FLATTEN(TOKENIZE) counts
@@ -745,6 +753,14 @@ class PigSkewJoinJob(PigJob):
         return r % n
 
 
+class PigDistinctGroupJob(PigJob):
+    """A DISTINCT whose reduce computes a GROUP of its rows: a key's group part decides its
+    partition (`distinctgroup.partition`)."""
+
+    def partition(self, key: bytes, n: int) -> int:
+        return DG.partition(key, n)
+
+
 class PigKeyCountJob(PigJob):
     """The skewed join's sampling job: counts per key, summed in the combiner."""
 
@@ -775,4 +791,6 @@ def job_class(spec: JobSpec) -> type:
         return PigCombineJob
     if kind == "order":
         return PigOrderJob
+    if kind == "distinct" and spec.group:
+        return PigDistinctGroupJob
     return PigJob

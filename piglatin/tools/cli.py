@@ -66,8 +66,9 @@ USAGE: pig [options] [-]                      start the interactive grunt shell
     -t, -optimizer_off R turn optimizer rule R off (repeatable; All turns off all):
                          PushUpFilter, MergeFilter, LimitOptimizer, ColumnMapKeyPrune,
                          MergeForEach, RemoveRedundantDistinct, and minihadoop's own
-                         RemoveUnseenNested (a nested ORDER/DISTINCT no output can see) and
-                         JoinGroupFusion (a GROUP on a join's key in the join's job), All
+                         RemoveUnseenNested (a nested ORDER/DISTINCT no output can see),
+                         JoinGroupFusion (a GROUP on a join's key in the join's job) and
+                         DistinctGroupFusion (a GROUP of a DISTINCT's rows in its job), All
     -l, -logfile PATH    where error details go: a file, or a directory for
                          pig_<millis>.log (default: pig_<millis>.log in the current directory)
     -d, -debug LEVEL     Pig's log level on stderr: ERROR, WARN, INFO (default) or DEBUG
@@ -191,10 +192,11 @@ _PIG_ONLY_RULES = [
 def _optimizer_rule(name: str) -> str:
     """`name` if it is an optimizer rule Pig knows (any case), else a UsageError naming
     the closest one."""
+    from piglatin.back.distinctgroup import RULE as DISTINCT_GROUP
     from piglatin.back.joingroup import RULE as JOIN_GROUP
     from piglatin.plan.optimizer import RULE_NAMES
 
-    known = [*RULE_NAMES, JOIN_GROUP, *_PIG_ONLY_RULES, "All"]
+    known = [*RULE_NAMES, JOIN_GROUP, DISTINCT_GROUP, *_PIG_ONLY_RULES, "All"]
     if name.strip().lower() in {k.lower() for k in known}:
         return name.strip()
     raise UsageError(

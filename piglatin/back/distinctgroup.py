@@ -1,0 +1,217 @@
+"""Which GROUP runs in the reduce of the DISTINCT it reads: a GROUP by columns of the rows.
+
+Owns the plan question `group_of_distinct` (asked once by the MR compiler, mrcompiler.py),
+the switch's name `RULE`, and the layout of the fused job's shuffle key (`RowKey`, used by
+both sides in distinctgroupreduce.py and by the job's partitioner).
+
+This is minihadoop's, not Pig's: Pig runs ``D = DISTINCT X; G = GROUP D BY (a, b);`` as two
+MapReduce jobs, the DISTINCT's rows written to a temporary file and read again. One job does
+both: its map sends each row keyed by the GROUP's key bytes, then the other columns' bytes
+(``key = g + r + len(g)``, 4 bytes big-endian), and partitions by ``g`` alone, so one
+reduce task holds every distinct row of a group, and the sort puts them together, in
+order of ``g`` (the GROUP job's order). The reduce side sees each distinct row once (equal
+keys are one reduce group, as in the DISTINCT's own job), and the runs of equal ``g`` are
+the GROUP's groups, their bags the distinct rows (projected by the FOREACHs between). It
+shows only in speed and in EXPLAIN (the job's reduce plan lists the GROUP). Switched off by
+the rule name ``DistinctGroupFusion`` in ``pig.optimizer.rules.disabled`` (``pig -t``,
+``SET`` in the script, or the ``PIG_OPTIMIZER_RULES_DISABLED`` environment variable;
+``All`` turns it off too).
+
+Exactly when, each condition keeping the GROUP's rows what the two jobs give:
+
+* the DISTINCT's input has a known schema (the key's columns are known);
+* between the DISTINCT and the GROUP there are only FOREACHs of plain columns (the
+  projection the column pruner adds), and each of them, and the DISTINCT, has exactly one
+  reader in the plan (no STORE, SPLIT, scalar or other operator reads the distinct rows);
+* the GROUP is a regular GROUP of one input, not ALL, whose key is plain columns (any of
+  the DISTINCT's columns, in any order, all of them or some): rows the DISTINCT finds equal
+  then have equal keys (a key computed from the row, even a cast, might not be equal for
+  two rows whose sort bytes are, so it is not fused).
+
+Nulls group as the GROUP groups them (a null key column's bytes are the same in every row).
+A row of another width than the schema's (a schemaless input's short line) keeps its own
+bytes after a marker, so it is never one with a row of the schema's width.
+The fused job runs with the GROUP's PARALLEL when it has one, else the DISTINCT's, else
+``default_parallel`` (else the launcher's estimate).
+Must not touch: job boundaries other than this one (mrcompiler.py), or execution.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable, Sequence
+from operator import itemgetter
+from typing import Any
+
+import mmh3
+
+from piglatin.back.codegen import row_encoder
+from piglatin.model import data
+from piglatin.model.frozen import frozen_dataclass
+from piglatin.model.schema import DataType
+from piglatin.plan import logical as L
+from piglatin.plan.optimizer import disabled_rules
+
+__all__ = [
+    "RULE",
+    "DistinctGroup",
+    "RowKey",
+    "enabled",
+    "fused_columns",
+    "group_bytes",
+    "group_of_distinct",
+    "partition",
+]
+
+RULE = "DistinctGroupFusion"
+_ODD_WIDTH = b"\xff"  # before the bytes of a row of another width than the schema's
+_LENGTH = struct.Struct(">I")  # the length of a key's group part, after it
+
+
+@frozen_dataclass(slots=False)
+class DistinctGroup:
+    """A GROUP computed in the reduce of `distinct`: `projections`, the FOREACHs of plain
+    columns between them (in order), then `group`. `key`: the GROUP's key columns, as
+    columns of the DISTINCT's rows; `bag`: the columns of a distinct row its bag row holds
+    (None: the whole row, when there are no projections)."""
+
+    distinct: str
+    projections: tuple[str, ...]
+    group: str
+    key: tuple[int, ...]
+    bag: tuple[int, ...] | None
+
+
+def enabled(plan: L.LogicalPlan) -> bool:
+    """False when `RULE` (or All) is in ``pig.optimizer.rules.disabled``."""
+    return not ({RULE.lower(), "all"} & disabled_rules(plan))
+
+
+def group_of_distinct(
+    plan: L.LogicalPlan, group_id: str, alive: Callable[[str], bool]
+) -> DistinctGroup | None:
+    """The DISTINCT whose reduce can compute GROUP `group_id` (see the module docstring);
+    None when there is none. `alive(op_id)`: whether an op is run at all."""
+    group = plan.op(group_id)
+    if not isinstance(group, L.LOCogroup) or len(group.inputs) != 1 or group.group_all:
+        return None
+    if group.strategy != "regular" or not group.keys or not group.keys[0]:
+        return None
+    keys = group.keys[0]
+    if not all(isinstance(e, L.LEProject) and e.column is not None for e in keys):
+        return None
+    projections: list[str] = []
+    cur, reader = group.inputs[0], group_id
+    while True:
+        if not _only_reader(plan, cur, reader, alive):
+            return None
+        op = plan.op(cur)
+        if isinstance(op, L.LODistinct):
+            break
+        if L.plain_projection(op) is None:
+            return None
+        projections.insert(0, cur)
+        cur, reader = op.inputs[0], cur
+    found = fused_columns(plan, cur, projections, group_id)
+    if found is None:
+        return None
+    return DistinctGroup(cur, tuple(projections), group_id, *found)
+
+
+def fused_columns(
+    plan: L.LogicalPlan, distinct_id: str, projections: Sequence[str], group_id: str
+) -> tuple[tuple[int, ...], tuple[int, ...] | None] | None:
+    """`DistinctGroup.key` and `.bag` of DISTINCT `distinct_id`, the FOREACHs of plain
+    columns `projections` after it and GROUP `group_id`; None when the DISTINCT's input
+    schema is unknown or a column is out of range."""
+    schema = plan.op(plan.op(distinct_id).inputs[0]).schema
+    if schema is None or not len(schema):
+        return None
+    cols: tuple[int, ...] = tuple(range(len(schema)))
+    for op_id in projections:
+        picked = L.plain_projection(plan.op(op_id))
+        if picked is None or any(c >= len(cols) for c in picked):
+            return None
+        cols = tuple(cols[c] for c in picked)
+    keys = plan.op(group_id).keys[0]
+    if any(e.column >= len(cols) for e in keys):
+        return None
+    return tuple(cols[e.column] for e in keys), (cols if projections else None)
+
+
+def _only_reader(
+    plan: L.LogicalPlan, op_id: str, reader: str, alive: Callable[[str], bool]
+) -> bool:
+    """`reader` is the one live reader of `op_id`'s rows, reading them once, and nothing
+    reads them as a scalar."""
+    if any(src == op_id for _user, src in plan.scalars):
+        return False
+    readers = [op for op in plan.successors(op_id) if alive(op.op_id)]
+    return [op.op_id for op in readers] == [reader] and readers[0].inputs.count(op_id) == 1
+
+
+class RowKey:
+    """The fused job's shuffle key of a distinct row (see the module docstring): `encode`
+    row -> ``g + r + len(g)``, where ``g`` is the sort bytes of the tuple of the GROUP's key
+    columns and ``r`` those of the tuple of the other columns (`codegen.row_encoder` of
+    their types); a row of another width (or a list): ``g`` of its key columns (missing ones
+    null, as the GROUP reads them), then a marker and the row's own sort bytes."""
+
+    __slots__ = ("encode",)
+
+    def __init__(self, types: Sequence[DataType], key: Sequence[int]) -> None:
+        width = len(types)
+        rest = tuple(c for c in range(width) if c not in set(key))
+        g_enc = row_encoder([types[c] for c in key])
+        r_enc = row_encoder([types[c] for c in rest]) if rest else _no_columns
+        g_of, r_of = _columns(tuple(key)), _columns(rest)
+        length = _LENGTH.pack
+
+        def odd(row: Any) -> bytes:
+            g = g_enc(tuple(row[c] if c < len(row) else None for c in key))
+            return g + _ODD_WIDTH + data.sort_bytes(row) + length(len(g))
+
+        if tuple(key) == tuple(range(len(key))):  # the key is the row's first columns
+            k = len(key)
+
+            def encode(row: Any) -> bytes:
+                if type(row) is not tuple or len(row) != width:
+                    return odd(row)
+                g = g_enc(row[:k])
+                return g + r_enc(row[k:]) + length(len(g))
+
+        else:
+
+            def encode(row: Any) -> bytes:
+                if type(row) is not tuple or len(row) != width:
+                    return odd(row)
+                g = g_enc(g_of(row))
+                return g + r_enc(r_of(row)) + length(len(g))
+
+        self.encode: Callable[[Any], bytes] = encode
+
+
+def _no_columns(row: Any) -> bytes:
+    """The bytes of the other columns when the key is all of them: none."""
+    return b""
+
+
+def _columns(cols: tuple[int, ...]) -> Callable[[Any], tuple]:
+    """row -> the tuple of its columns `cols` (C-level)."""
+    if not cols:
+        return lambda row: ()
+    if len(cols) == 1:
+        get = itemgetter(cols[0])
+        return lambda row: (get(row),)
+    return itemgetter(*cols)
+
+
+def group_bytes(key: bytes) -> bytes:
+    """The GROUP's part ``g`` of a fused job's shuffle key."""
+    return key[: _LENGTH.unpack(key[-4:])[0]]
+
+
+def partition(key: bytes, n: int) -> int:
+    """The reduce partition of a fused job's key: murmur3 of its group's bytes, so a group's
+    distinct rows meet in one reduce task."""
+    return mmh3.hash(group_bytes(key), 0, False) % n

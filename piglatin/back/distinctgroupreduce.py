@@ -1,0 +1,224 @@
+"""Both sides of a GROUP computed in its DISTINCT's job (distinctgroup.py says when and why).
+
+Owns `inline_tail` and `map_tail` (the map side: each row of the DISTINCT's input not sent
+already by this task, keyed by `distinctgroup.RowKey`) and `reducer` (the reduce side). The
+shuffle makes each distinct row one reduce group, in order of the GROUP's key bytes; the
+reduce side keeps each group's first row (as the DISTINCT's own reduce does), projects it as
+the FOREACHs of plain columns between the DISTINCT and the GROUP do, and gathers the rows of
+one GROUP key, which may span the batches mapred gives, into the group's bag. When the key
+changes, and at the end of the task (`PigJob.add_flush`), the finished row
+``(group, bag)`` runs through the operators after the GROUP as the GROUP's own reduce would
+run it. The bag goes to disk past the task's bag budget when the FOREACH after the GROUP only
+reads it row by row (`bagusage.streaming_bags`), as a GROUP's bag does.
+Must not touch: job boundaries (mrcompiler.py), what the operators compute.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+
+from piglatin.back.bagusage import streaming_bags
+from piglatin.back.codegen import DistinctTail
+from piglatin.back.distinctgroup import RowKey, fused_columns, group_bytes
+from piglatin.back.physical import Compiler, OneRow, chain_functions
+from piglatin.back.reducebatch import BatchReduce, row_writer
+from piglatin.back.reducers import DISTINCT_SEEN, packer
+from piglatin.back.spillbag import CHECK_ROWS, BagBudget, SpillBag, SpillFile
+from piglatin.back.storage import unpacker
+from piglatin.plan import logical as L
+
+__all__ = ["inline_tail", "map_tail", "reducer"]
+
+_unpack = unpacker()
+_first = itemgetter(0)
+
+
+def _row_key(plan: L.LogicalPlan, spec: Any) -> RowKey:
+    at = spec.reduce_chain.index(spec.group)
+    found = fused_columns(plan, spec.op, spec.reduce_chain[:at], spec.group)
+    if found is None:  # the compiler asked the same question of the same plan
+        raise AssertionError(f"{spec.op} is not a DISTINCT whose reduce computes {spec.group}")
+    schema = plan.op(plan.op(spec.op).inputs[0]).schema
+    return RowKey([f.type for f in schema], found[0])
+
+
+def inline_tail(plan: L.LogicalPlan, spec: Any) -> DistinctTail:
+    """The map output the generated pipeline writes inline: the DISTINCT's `DistinctTail`
+    with the fused job's key."""
+    schema = plan.op(plan.op(spec.op).inputs[0]).schema
+    return DistinctTail(_row_key(plan, spec).encode, packer(schema), set(), set(), DISTINCT_SEEN)
+
+
+def map_tail(job: Any) -> Callable[[tuple], list]:
+    """The same map output, a row at a time (the closures' pipeline)."""
+    plan, spec = job.plan, job.spec
+    encode = _row_key(plan, spec).encode
+    pack = packer(plan.op(plan.op(spec.op).inputs[0]).schema)
+    seen = job.state.seen
+
+    def distinct(t: tuple) -> list:
+        kb = encode(t)
+        if kb in seen:
+            return []
+        if len(seen) < DISTINCT_SEEN:
+            seen.add(kb)
+        return [(kb, pack(t))]
+
+    return distinct
+
+
+def reducer(job: Any) -> BatchReduce:
+    """The reduce side of DISTINCT job `job` whose spec names a `group` (mrcompiler.JobSpec);
+    registers the task's last group with `job.add_flush`."""
+    spec, plan = job.spec, job.plan
+    group = plan.op(spec.group)
+    at = spec.reduce_chain.index(spec.group)
+    after = [plan.op(o) for o in spec.reduce_chain[at + 1 :]]
+    budget = BagBudget.of(job.context.conf, "reduce")
+    comp = Compiler(
+        job.compiler.scalars, job.compiler.udfs, plan=plan, bags=budget, warn=job.compiler.warn
+    )
+    stages = [comp.narrow(o, 0) for o in after]
+    found = fused_columns(plan, spec.op, spec.reduce_chain[:at], spec.group)
+    bag_cols = found[1] if found is not None else None
+    project = _projection(bag_cols) if bag_cols is not None else None
+    keyf = comp.key_fn(group.keys[0])
+    first = stages[0] if stages else None
+    row_of = first.row if isinstance(first, OneRow) else None
+    run = chain_functions(stages, job.emit)
+    rest = stages[1:] if row_of is not None else stages
+    direct = not any(s is not None for s in rest)
+    writer = row_writer(chain_functions(rest, job.emit), job.store_line, job.record_pack, direct)
+    spillable = 0 in streaming_bags(after[0] if after else None, 1)
+    pending = _Pending(budget, spillable)
+
+    def write(finished: list) -> list:
+        """The output of finished ``(group, bag)`` rows."""
+        if row_of is not None:
+            return writer.write([row_of(r) for r in finished])
+        out: list = []
+        for r in finished:
+            out += run(r)
+        return out
+
+    def close(bag: _Bag) -> tuple:
+        rows = bag.rows()
+        return (keyf(bag.first), rows)
+
+    def batch(groups: list) -> list:
+        gs = [group_bytes(k) for k, _values in groups]
+        rows = [_unpack(values[0]) for _key, values in groups]
+        if project is not None:
+            rows = project(rows)
+        finished: list = []
+        at = 0
+        for g, same in groupby(gs):
+            n = sum(1 for _ in same)
+            if g != pending.g:
+                if pending.bag is not None:
+                    finished.append(close(pending.bag))
+                pending.start(g)
+            pending.bag.add(rows[at : at + n])
+            at += n
+        return write(finished)
+
+    def reduce(key: Any, values: Iterable[Any]) -> list:
+        """A distinct row sent more times than a batch holds: its first value."""
+        return batch([(key, [next(iter(values))])])
+
+    def flush() -> list:
+        if pending.bag is None:
+            return []
+        bag, pending.bag, pending.g = pending.bag, None, None
+        return write([close(bag)])
+
+    job.add_flush(flush)
+    return BatchReduce(reduce, batch)
+
+
+class _Pending:
+    """The GROUP key being gathered (its bytes `g`) and its bag so far."""
+
+    __slots__ = ("g", "bag", "budget", "spillable")
+
+    def __init__(self, budget: BagBudget, spillable: bool) -> None:
+        self.g: bytes | None = None
+        self.bag: _Bag | None = None
+        self.budget = budget
+        self.spillable = spillable
+
+    def start(self, g: bytes) -> None:
+        self.g = g
+        self.bag = _Bag(self.budget, self.spillable)
+
+
+class _Bag:
+    """A group's bag being filled: a list, moved to a spill file once past its share of the
+    budget (when `spillable`), the rest appended there."""
+
+    __slots__ = ("budget", "spillable", "items", "first", "file", "count", "limit", "check")
+
+    def __init__(self, budget: BagBudget, spillable: bool) -> None:
+        self.budget = budget
+        self.spillable = spillable
+        self.items: list = []
+        self.first: tuple | None = None
+        self.file: SpillFile | None = None
+        self.count = 0
+        self.limit: int | None = None
+        self.check = CHECK_ROWS
+
+    def add(self, rows: list) -> None:
+        if not rows:
+            return
+        if self.first is None:
+            self.first = rows[0]
+        self.items += rows
+        if self.spillable and len(self.items) >= self.check:
+            self._spill()
+
+    def _spill(self) -> None:
+        if self.limit is None:
+            self.limit = self.budget.row_limit(self.items)
+        if self.file is not None or len(self.items) > self.limit:
+            if self.file is None:
+                self.file = self.budget.new_file()
+            for i in range(0, len(self.items), CHECK_ROWS):
+                self.file.write_batch(self.items[i : i + CHECK_ROWS])
+            self.count += len(self.items)
+            self.items = []
+        self.check = len(self.items) + CHECK_ROWS
+
+    def rows(self) -> Any:
+        """The bag: the list, or the spilled rows as a `SpillBag`."""
+        if self.file is None:
+            return self.items
+        if self.items:
+            self.file.write_batch(self.items)
+            self.count += len(self.items)
+            self.items = []
+        return SpillBag(self.file, self.count)
+
+
+def _projection(cols: tuple[int, ...]) -> Callable[[list], list]:
+    """rows -> the tuple of columns `cols` of each; a short row's missing columns are nulls
+    (as a FOREACH's projection gives them)."""
+    if not cols:
+        return lambda rows: [()] * len(rows)
+    get = itemgetter(*cols)
+
+    def slow(rows: list) -> list:
+        return [tuple([t[c] if c < len(t) else None for c in cols]) for t in rows]
+
+    def project(rows: list) -> list:
+        try:
+            if len(cols) == 1:
+                return list(zip(map(get, rows)))
+            return list(map(get, rows))
+        except IndexError:
+            return slow(rows)
+
+    return project
