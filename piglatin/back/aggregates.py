@@ -111,11 +111,13 @@ def inline_tail(
     inline, when every aggregate is COUNT, COUNT_STAR, SUM, AVG, MIN or MAX of the grouped
     rows or of one column of them (behind nested FILTERs or not), SUM/AVG of a numeric
     column and MIN/MAX of a numeric or chararray one; None otherwise, and for COUNTs of
-    whole rows only (`_count_tail` counts those C-level). As `agg_tail`, the folding stops
+    whole rows only behind a FLATTEN (`_count_tail` counts a FLATTENed bag's rows C-level;
+    one row at a time, a closure call per row costs more than the inline fold). As
+    `agg_tail`, the folding stops
     when its first `SAMPLE_ROWS` rows gave more than one key per `min_reduction` rows."""
     op = plan.op(spec.op)
     calls = list(_plan_algebraic(plan, spec, op).calls)
-    if all(c.func in _COUNTS and _is_whole_row(c) for c in calls):
+    if all(c.func in _COUNTS and _is_whole_row(c) for c in calls) and _flattens(plan, spec):
         return None
     schema = plan.op(op.inputs[0]).schema  # None: columns of unknown type (bytearrays)
     aggs = []
@@ -144,6 +146,16 @@ def inline_tail(
     return AggTail(
         keys, tuple(aggs), AGG_KEYS, table, flush, judge, passing, sort_bytes, pack, memos
     )
+
+
+def _flattens(plan: L.LogicalPlan, spec: Any) -> bool:
+    """Whether a FOREACH with a FLATTEN is on the job's map side."""
+    for inp in spec.inputs:
+        for op_id, _slot in inp.chain:
+            op = plan.op(op_id)
+            if isinstance(op, L.LOForEach) and any(g.flatten for g in op.generate):
+                return True
+    return False
 
 
 def fold_judge(
