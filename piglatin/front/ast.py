@@ -374,8 +374,31 @@ class Rank(Node):
     column: int = _pos()
 
 
+@frozen_dataclass
+class CubeItem(Node):
+    """`CUBE(a, b)` or `ROLLUP(a, b)` in a CUBE statement: its kind and dimensions."""
+
+    kind: str  # "cube" | "rollup"
+    dims: tuple[Expr, ...]
+    line: int = _pos()
+    column: int = _pos()
+
+
+@frozen_dataclass
+class Cube(Node):
+    """`CUBE A BY CUBE(a, b), ROLLUP(c, d)`: Pig builds a FOREACH of CubeDimensions and
+    RollupDimensions and a GROUP on the dimensions (builder.py)."""
+
+    input: Input
+    items: tuple[CubeItem, ...]
+    parallel: int | None = None
+    line: int = _pos()
+    column: int = _pos()
+
+
 Relation = (
     Load
+    | Cube
     | Foreach
     | Filter
     | Group
@@ -406,6 +429,17 @@ class Store(Node):
     alias: str
     path: str
     func: FuncSpec | None = None
+    line: int = _pos()
+    column: int = _pos()
+
+
+@frozen_dataclass
+class Assert(Node):
+    """`ASSERT A BY cond, 'message'`: the alias is rebound to A filtered by Assert(...)."""
+
+    alias: str
+    cond: Expr
+    message: str | None = None
     line: int = _pos()
     column: int = _pos()
 

@@ -155,6 +155,8 @@ _RETURNS: dict[str, ReturnRule] = {
     "TOBAG": _tobag,
     "ABS": _same_as_arg(0),
     "ROUND": _round,
+    "CubeDimensions": lambda a: FieldSchema("dimensions", T.BAG, bag_of(Schema(tuple(a)))),
+    "RollupDimensions": lambda a: FieldSchema("dimensions", T.BAG, bag_of(Schema(tuple(a)))),
 }
 _FIXED_RETURNS = {
     T.LONG: "COUNT COUNT_STAR SIZE ToUnixTime ToMilliSeconds YearsBetween MonthsBetween "
@@ -165,7 +167,7 @@ _FIXED_RETURNS = {
     "GetMilliSecond GetWeek GetWeekYear",
     T.CHARARRAY: "CONCAT LOWER UPPER TRIM LTRIM RTRIM SUBSTRING REPLACE REGEX_EXTRACT UCFIRST "
     "LCFIRST ToString",
-    T.BOOLEAN: "IsEmpty STARTSWITH ENDSWITH EqualsIgnoreCase",
+    T.BOOLEAN: "IsEmpty STARTSWITH ENDSWITH EqualsIgnoreCase Assert",
     T.TUPLE: "BagToTuple STRSPLIT REGEX_EXTRACT_ALL",
     T.MAP: "TOMAP",
     T.DATETIME: "ToDate CurrentTime",
@@ -1004,6 +1006,15 @@ class Builder:
     def _s_command(self, s: A.Command) -> None:
         self.actions.append(L.CommandAction(s.line, s.kind, s.args))
 
+    def _s_assert(self, s: A.Assert) -> None:
+        """Pig's ASSERT: the alias becomes a FILTER of itself by Assert(cond[, message]),
+        which fails the job at the first row whose condition is not true."""
+        src = self._input(s.alias, s)
+        self._condition(s.cond, Scope(src.schema, s.alias), "Assert's")  # Pig's ERROR 1057
+        message = () if s.message is None else (A.Const(s.message, "chararray", s.line, s.column),)
+        check = A.Filter(s.alias, A.FuncCall("Assert", (s.cond, *message), s.line, s.column))
+        self._add(self._r_filter(check, s.alias, self._new_id(s.alias, "op")), s.alias)
+
     def _s_split(self, s: A.Split) -> None:
         src = self._input(s.input, s)
         split = self._add(
@@ -1266,7 +1277,12 @@ class Builder:
         )
 
     def _r_foreach(self, r: A.Foreach, alias: str, op_id: str) -> L.LogicalOperator:
-        src = self._input(r.input, r)
+        return self._foreach(self._input(r.input, r), r, alias, op_id)
+
+    def _foreach(
+        self, src: L.LogicalOperator, r: A.Foreach, alias: str, op_id: str
+    ) -> L.LogicalOperator:
+        """The FOREACH `r` over `src` (already built: `r.input` is not looked at)."""
         sc = Scope(src.schema, alias)
         nested: list[L.NestedOp] = []
         for n in r.nested:
@@ -1284,6 +1300,66 @@ class Builder:
         schema = Schema(tuple(fields)) if known and fields else None
         return L.LOForEach(
             op_id, alias, (src.op_id,), schema, r.line, r.column, tuple(items), tuple(nested)
+        )
+
+    def _r_cube(self, r: A.Cube, alias: str, op_id: str) -> L.LogicalOperator:
+        """Pig's CUBE, as its LogicalPlanBuilder writes it: a FOREACH named ``cube`` that
+        generates FLATTEN(CubeDimensions(dims)) for each CUBE(..) (consecutive ones merged
+        into one) and FLATTEN(RollupDimensions(dims)) for each ROLLUP(..), then the input's
+        other columns; and a GROUP of it on the dimensions, so the bag is ``cube``."""
+        src = self._input(r.input, r)
+        sc = Scope(src.schema, alias)
+        parts: list[tuple[str, list[int]]] = []
+        taken: set[int] = set()
+        for item in r.items:
+            cols: list[int] = []
+            for e in item.dims:
+                for le in self.typer.expand(e, sc):
+                    if not isinstance(le, L.LEProject) or le.column is None:
+                        raise PlanError(
+                            f"In alias {alias}, CUBE and ROLLUP take columns: name them, or "
+                            "give the relation a schema for *",
+                            **_at(item),
+                        )
+                    if le.column in taken:
+                        name = le.field.name or f"${le.column}"
+                        raise PlanError(
+                            f"Duplicate dimensions detected. Dimension name: {name}", **_at(item)
+                        )
+                    taken.add(le.column)
+                    cols.append(le.column)
+            if parts and item.kind == "cube" and parts[-1][0] == "cube":
+                parts[-1][1].extend(cols)
+            else:
+                parts.append((item.kind, cols))
+        generate: list[A.GenItem] = []
+        for kind, cols in parts:
+            func = "CubeDimensions" if kind == "cube" else "RollupDimensions"
+            dims = Schema(tuple(self.typer._col_field(sc, c) for c in cols))
+            call = A.FuncCall(func, tuple(A.PosRef(c, r.line, r.column) for c in cols))
+            generate.append(A.GenItem(A.Flatten(call), dims, r.line, r.column))
+        if src.schema is not None:
+            generate += [
+                A.GenItem(A.PosRef(i, r.line, r.column))
+                for i in range(len(src.schema))
+                if i not in taken
+            ]
+        expanded = A.Foreach(r.input, tuple(generate), line=r.line, column=r.column)
+        dims_op = self._add(self._foreach(src, expanded, "cube", self._new_id(None, "cube")), None)
+        dsc = Scope(dims_op.schema, alias)
+        keys = [self.typer.build(A.PosRef(i), dsc) for i in range(len(taken))]
+        return L.LOCogroup(
+            op_id,
+            alias,
+            (dims_op.op_id,),
+            Schema((_group_field(keys, False), bag_field("cube", dims_op.schema))),
+            r.line,
+            r.column,
+            (tuple(keys),),
+            False,
+            (False,),
+            "regular",
+            r.parallel,
         )
 
     def _nested(self, n: A.NestedOp, sc: Scope) -> L.NestedOp:

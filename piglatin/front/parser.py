@@ -142,8 +142,9 @@ _OPERATORS = (
     "LIMIT",
     "SAMPLE",
     "RANK",
+    "CUBE",
 )
-_UNSUPPORTED = ("STREAM", "MAPREDUCE", "CUBE", "ASSERT", "NATIVE")
+_UNSUPPORTED = ("STREAM", "MAPREDUCE", "NATIVE")
 #: Pig's simple types, and the names other languages give them (for "did you mean")
 _TYPES = ("int", "long", "float", "double", "chararray", "bytearray", "boolean", "datetime")
 _TYPE_WORDS = {
@@ -161,7 +162,8 @@ _TYPE_WORDS = {
 }
 #: words that start a statement without `alias =`, for "did you mean" after a typo
 _STATEMENTS = tuple(
-    "DUMP DESCRIBE EXPLAIN ILLUSTRATE STORE REGISTER DEFINE SET SPLIT IMPORT EXEC RUN FS SH".split()
+    "DUMP DESCRIBE EXPLAIN ILLUSTRATE STORE REGISTER DEFINE SET SPLIT ASSERT IMPORT EXEC RUN FS "
+    "SH".split()
 )
 _SKIP = re.compile(r"(\s|--[^\n]*|/\*.*?\*/)*", re.S)
 
@@ -280,6 +282,9 @@ def _token_error(e: UnexpectedToken, text: str) -> ParseError:
         msg = f"Syntax error, '{word.group(1)}' is not a Pig statement (nor an alias: no '=')"
         return ParseError(f"{msg}.{hint}", line=line, column=col)
     types = [t[:-2].lower() for t in e.expected if t.endswith("_T")]
+    if types and tok.type == "IDENT" and str(tok).lower() in ("bigdecimal", "biginteger"):
+        msg = f"Syntax error, {str(tok).lower()} is a Pig type this implementation does not support"
+        return ParseError(f"{msg}; use double or long", line=e.line, column=e.column)
     if types and tok.type == "IDENT":  # `AS (n:integer)`
         msg = f"Syntax error, '{tok}' is not a Pig type; the types are {', '.join(_TYPES)}"
         meant = _TYPE_WORDS.get(str(tok).lower())
@@ -396,6 +401,10 @@ class ToAst:
 
     def illustrate_stmt(self, meta, alias):
         return A.Illustrate(str(alias), **_p(meta))
+
+    def assert_stmt(self, meta, alias, cond, message):
+        text = unquote(message) if message is not None else None
+        return A.Assert(str(alias), cond, text, **_p(meta))
 
     def split_stmt(self, meta, alias, *branches):
         return A.Split(_in(alias), tuple(branches), **_p(meta))
@@ -515,6 +524,13 @@ class ToAst:
     def sample(self, meta, alias, fraction):
         return A.Sample(_in(alias), fraction, **_p(meta))
 
+    def cube(self, meta, _kw, alias, *rest):
+        *items, parallel = rest
+        return A.Cube(_in(alias), tuple(items), parallel, **_p(meta))
+
+    def cube_item(self, meta, kind, *dims):
+        return A.CubeItem(str(kind).lower(), tuple(dims), **_p(meta))
+
     def rank(self, meta, alias, keys, dense, parallel):
         return A.Rank(_in(alias), keys or (), dense is not None, parallel, **_p(meta))
 
@@ -536,6 +552,14 @@ class ToAst:
 
     def nested_distinct(self, meta, src):
         return A.NestedOp("", "distinct", src)
+
+    def nested_cross(self, meta, *_srcs):
+        raise ParseError(
+            "Syntax error, CROSS inside a nested FOREACH block is not supported by this "
+            "implementation; CROSS the relations before the GROUP",
+            line=meta.line,
+            column=meta.column,
+        )
 
     def nested_foreach(self, meta, src, gens):
         return A.NestedOp("", "foreach", src, generate=gens)

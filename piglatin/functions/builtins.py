@@ -402,6 +402,46 @@ def TOBAG(*args: Any) -> list:
     return [a if type(a) is tuple else (a,) for a in args]
 
 
+def Assert(condition: Any, message: Any = None) -> bool:
+    """Pig's Assert (what ASSERT ... BY runs): true, or the job fails with the message. A null
+    condition fails it too (Pig's unboxing of null throws)."""
+    if condition is True:
+        return True
+    if message is None:
+        raise BuiltinError("Assertion violated. ")
+    raise BuiltinError(f"Assertion violated: {_java_text(message)}")
+
+
+# Pig's CubeDimensions and RollupDimensions (what CUBE ... BY CUBE(..), ROLLUP(..) runs): a
+# null dimension becomes "unknown" first, as null marks the rolled-up ("all") value.
+_UNKNOWN_DIMENSION = "unknown"
+
+
+def _dimension_values(args: tuple) -> tuple:
+    return tuple(_UNKNOWN_DIMENSION if a is None else a for a in args)
+
+
+def _cube_dimensions(marker: str | None = None) -> Callable[..., list]:
+    def CubeDimensions(*args: Any) -> list:
+        """Every combination of the values and the marker: 2^n tuples."""
+        combos: list[tuple] = [()]
+        for value in _dimension_values(args):
+            combos = [c + (v,) for c in combos for v in (value, marker)]
+        return combos
+
+    return CubeDimensions
+
+
+def _rollup_dimensions(marker: str | None = None) -> Callable[..., list]:
+    def RollupDimensions(*args: Any) -> list:
+        """The values, then the marker from the last one on: n + 1 tuples."""
+        values = _dimension_values(args)
+        n = len(values)
+        return [values[:k] + (marker,) * (n - k) for k in range(n, -1, -1)]
+
+    return RollupDimensions
+
+
 def TOMAP(*args: Any) -> dict:
     if len(args) == 1 and type(args[0]) in (list, tuple):
         pairs = args[0] if type(args[0]) is list else [args[0]]
@@ -1187,6 +1227,12 @@ _b("ToDate", ToDate, "datetime", 1, 3)
 _b("CurrentTime", CurrentTime, "datetime", 0, 0)
 _b("ToString", ToString, "chararray", 1, 2)
 _b("SPRINTF", SPRINTF, "chararray", 1, None)
+_b("Assert", Assert, "boolean", 1, 2)
+for _name, _make in (
+    ("CubeDimensions", _cube_dimensions),
+    ("RollupDimensions", _rollup_dimensions),
+):
+    BUILTINS[_name] = Builtin(_name, _make(), "bag", None, 1, None, factory=_make)
 
 # Declared argument types (Pig's getArgToFuncMapping): for each builtin that has them, the type
 # each argument position takes ("a|b": either; a last "t..." repeats for every further argument,
