@@ -139,7 +139,7 @@ def test_a_job_of_your_own_counts_first_digits(ran):
 def test_explain_shows_the_plans(ran):
     out = ran.output_of("EXPLAIN counts")
     for text in (
-        "MapReduce node job1 (group, 1 reducer(s))",
+        "MapReduce node job1 (group, reducers estimated at launch from the input size)",
         "Combine Plan",
         "def map0_batch",
         "COUNT.Initial",

@@ -61,7 +61,12 @@ def mr_plan_text(plan: L.LogicalPlan, jobs: list[MRJob]) -> str:
     for job in jobs:
         spec = job.spec
         reduces = bool(spec.op) and job.reducers > 0
-        kind = f"{spec.kind}, {job.reducers} reducer(s)" if reduces else "map-only"
+        if not reduces:
+            kind = "map-only"
+        elif job.estimate:  # decided when the job starts, from its inputs' sizes
+            kind = f"{spec.kind}, reducers estimated at launch from the input size"
+        else:
+            kind = f"{spec.kind}, {job.reducers} reducer(s)"
         if spec.top:
             kind += f", limited sort: at most {spec.top} rows a map"
         if spec.group and spec.kind == "distinct":  # distinctgroup.py: minihadoop's

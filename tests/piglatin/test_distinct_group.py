@@ -308,7 +308,10 @@ def test_the_rule_switched_off(tmp_path: Path, switch: str) -> None:
 def test_explain_names_the_fused_group(tmp_path: Path) -> None:
     script = loads(2) + AGGS.format(key="b, a", dpar="", gpar="")
     text_ = explain_text(script, "E")
-    assert "(distinct, 1 reducer(s); GROUP G of the distinct rows in its reduce)" in text_
+    assert (
+        "(distinct, reducers estimated at launch from the input size; "
+        "GROUP G of the distinct rows in its reduce)"
+    ) in text_
     assert "Package: D: PODistinct -> G: POCogroup BY b,a -> E: POForEach" in text_
     off = explain_text(SWITCHES[0] + script, "E")
     assert "of the distinct rows" not in off
