@@ -9,11 +9,15 @@ Policy. Two buffers share one spill/merge path:
 
 - ``SortingBuffer`` (no combiner): records are serialized on arrival, a batch at a time in
   C-level ``map`` calls (msgpack of keys and values, byte sort keys, partitions), and kept as
-  ``(partition prefix + sort bytes, key + value bytes)``. The buffered size is what they really
-  hold: their bytes plus ``_RECORD_MEMORY`` for the tuple, the two bytes objects and the list
-  slot, so ``io.sort.mb`` bounds the memory, not just the payload. Batches shrink as the buffer
-  nears the soft limit, so it overshoots by a record at most. At the limit the list is sorted
-  with ``list.sort`` by (partition, sort key) and written as one spill.
+  ``(partition prefix + sort bytes, record bytes)``: the record bytes are what the map output
+  file holds (the framed sort bytes, key and value, ``mapred.serde``), made in arrival order,
+  so the sorted output is one ``join`` of them a chunk at a time (framing them after the sort
+  reached three scattered objects per record in sorted order: a cache miss each). The buffered
+  size is what they really hold: their bytes (the sort bytes twice) plus ``_RECORD_MEMORY`` for
+  the tuple, the two bytes objects and the list slot, so ``io.sort.mb`` bounds the memory, not
+  just the payload. Batches shrink as the buffer nears the soft limit, so it overshoots by a
+  record at most. At the limit the list is sorted with ``list.sort`` by (partition, sort key)
+  and written as one spill.
 - ``CombiningBuffer`` (the job has a combiner): a hash aggregation. Values are appended to a
   per-key list; every so many records (adaptive, at most ``_MAX_PENDING``) the combiner runs over
   each list, and only then are keys and values serialized to measure the buffer exactly. A value
@@ -114,7 +118,7 @@ class BufferStats:
 
 
 class _Base:
-    RAW = True  # _runs() yields (sort bytes, key + value msgpack bytes)
+    RAW = True  # _runs() yields (sort bytes, record bytes: msgpack sort bytes, key, value)
 
     def __init__(
         self,
@@ -156,7 +160,7 @@ class _Base:
     # subclasses provide: consume(pairs), _runs() -> iterator of (partition, sorted records),
     # _reset(), _has_data()
     def _write(self, path: str, spill: bool = False, progress: Any = None) -> tuple[list, int]:
-        """Write the buffer's contents as one partitioned file (a spill file: payloads framed,
+        """Write the buffer's contents as one partitioned file (a spill file: records framed,
         see ``write_partitioned``); serialized records drop their partition prefix there."""
         strip = 4 if self._records and self.num_partitions > 1 else 0
         runs = self._runs()
@@ -211,7 +215,7 @@ class _Base:
             return False
         records = list(zip(skbs, keys, map(_second, pairs)))
         parts = list(self._many(keys, kbs, skbs)) if self.num_partitions > 1 else None
-        frames = sort_bytes + (2 * n if max(map(len, skbs)) < 256 else sum(map(_bin_frame, skbs)))
+        frames = _framed_size(skbs)
         del pairs, keys, kbs, skbs
         out = os.path.join(self.spill_dir, "file.out")
         self.sorting[1] = n
@@ -261,7 +265,7 @@ class _Base:
         return out, index
 
     def _memory_runs(self) -> Iterator[tuple[int, Iterable]]:
-        """What the buffer holds, as sorted (sort bytes, key + value bytes) runs per partition
+        """What the buffer holds, as sorted (sort bytes, record bytes) runs per partition
         (their partition prefix dropped), for the final merge to take without a last spill."""
         strip = 4 if self._records and self.num_partitions > 1 else 0
         cut = itemgetter(slice(strip, None))
@@ -284,12 +288,12 @@ class _Base:
 
     def _add_records(self, batch: list) -> None:
         try:
-            sort_keys, payloads, out_bytes = self._serialize(batch)
+            sort_keys, records, out_bytes = self._serialize(batch)
         except Exception:  # noqa: BLE001 - odd pairs, or the job's error: one at a time
-            sort_keys, payloads, out_bytes = self._serialize_each(batch)
-        self._records.extend(zip(sort_keys, payloads))
+            sort_keys, records, out_bytes = self._serialize_each(batch)
+        self._records.extend(zip(sort_keys, records))
         n = len(batch)
-        held = out_bytes + sum(map(len, sort_keys)) + n * _RECORD_MEMORY
+        held = sum(map(len, records)) + sum(map(len, sort_keys)) + n * _RECORD_MEMORY
         self._per_record = held / n
         stats = self.stats
         stats.output_records += n
@@ -301,35 +305,39 @@ class _Base:
             self._spill()
 
     def _serialize(self, batch: list) -> tuple[list[bytes], list[bytes], int]:
-        """(sort keys with their partition prefix, key + value bytes, payload bytes) of a batch
-        of pairs, in C-level passes."""
+        """(sort keys with their partition prefix, map output records, key and value bytes) of
+        a batch of pairs, in C-level passes. A record is its bytes in the map output file
+        (``mapred.serde``: sort bytes, key, value), made here in arrival order, so writing the
+        sorted records joins them and touches nothing else."""
         if set(map(len, batch)) != _PAIR:
             raise TypeError("not pairs")
         keys = list(map(_first, batch))
         kbs = list(map(packb, keys))
-        payloads = list(map(add, kbs, map(packb, map(_second, batch))))
         skbs = self._sort_many(keys)
+        records = list(map(b"".join, zip(map(packb, skbs), kbs, map(packb, map(_second, batch)))))
+        out = sum(map(len, records)) - _framed_size(skbs)  # the keys' and values' bytes
         prefixes = self._prefixes
         if len(prefixes) > 1:
             parts = map(prefixes.__getitem__, self._many(keys, kbs, skbs))
             skbs = list(map(add, parts, skbs))
-        return skbs, payloads, sum(map(len, payloads))
+        return skbs, records, out
 
     def _serialize_each(self, batch: list) -> tuple[list[bytes], list[bytes], int]:
-        sort_keys, payloads = [], []
+        sort_keys, records = [], []
         part, sort_key, prefixes = self.partition, self.sort_key, self._prefixes
         out = 0
         for k, v in batch:
             kb = packb(k)
-            payload = kb + packb(v)
+            vb = packb(v)
             skb = sort_key(k)
             sort_keys.append(prefixes[part(k, kb, skb)] + skb)
-            payloads.append(payload)
-            out += len(payload)
-        return sort_keys, payloads, out
+            records.append(packb(skb) + kb + vb)
+            out += len(kb) + len(vb)
+        return sort_keys, records, out
 
     def _record_runs(self) -> Iterator[tuple[int, Iterable]]:
-        """Sorted (prefix + sort bytes, payload) per partition (``_write`` drops the prefix)."""
+        """Sorted (prefix + sort bytes, record bytes) per partition (``_write`` drops the
+        prefix)."""
         records = self._records
         records.sort(key=_first)
         if self.num_partitions == 1:
@@ -461,7 +469,7 @@ class CombiningBuffer(_Base):
         for p, run in self._runs():
             if len(prefixes) > 1:
                 prefix = prefixes[p]
-                records.extend([(prefix + skb, payload) for skb, payload in run])
+                records.extend([(prefix + skb, record) for skb, record in run])
             else:
                 records.extend(run)
         held = sum(map(len, map(_first, records))) + sum(map(len, map(_second, records)))
@@ -671,13 +679,14 @@ class CombiningBuffer(_Base):
 
 
 def _packed(bucket: list) -> Iterator[tuple[bytes, bytes]]:
-    """(sort bytes, key + value bytes) per value; a lone value was packed when measured."""
+    """(sort bytes, map output record) per value; a lone value was packed when measured."""
     for skb, kb, values, single in bucket:
+        head = packb(skb) + kb
         if single is not None:
-            yield skb, kb + single
+            yield skb, head + single
         else:
             for v in values:
-                yield skb, kb + packb(v)
+                yield skb, head + packb(v)
 
 
 def _by_partition(records: list, parts: list[int] | None) -> Iterator[tuple[int, list]]:
@@ -713,6 +722,14 @@ def _is_hashable(key: Any) -> bool:
     except TypeError:
         return False
     return True
+
+
+def _framed_size(data: list[bytes]) -> int:
+    """Bytes the msgpack bins of `data` take."""
+    size = sum(map(len, data))
+    if not data or max(map(len, data)) < 256:
+        return size + 2 * len(data)
+    return size + sum(map(_bin_frame, data))
 
 
 def _bin_frame(data: bytes) -> int:

@@ -64,11 +64,13 @@ def write_partitioned(
 ) -> tuple[Index, int]:
     """Write ``(partition, sorted records)`` runs (partitions ascending) to `path`.
 
-    Records are ``(sort bytes, key, value)``, or with `raw` ``(sort bytes, key + value msgpack
-    bytes)``, whose sort keys lose their first `strip` bytes (a partition prefix) on the way.
-    With `spill` (raw records only) the file is a spill: each payload is framed as one msgpack
-    bin, so merges read it back as bytes, never decoding keys and values. ``progress[0]``, when
-    given, grows by each chunk's records as it is written. Returns (index, records written)."""
+    Records are ``(sort bytes, key, value)``, or with `raw` ``(sort bytes, record bytes)``: the
+    record's msgpack sort bytes, key and value as the map output file holds them (the sort bytes
+    in front, maybe with a partition prefix, are for sorting only). With `spill` (raw records
+    only) the file is a spill: each record is its sort bytes (less their first `strip` bytes, a
+    partition prefix) and its record bytes, each framed as one msgpack bin, so merges read them
+    back as bytes, never decoding keys and values. ``progress[0]``, when given, grows by each
+    chunk's records as it is written. Returns (index, records written)."""
     index: Index = [(0, 0, 0)] * num_partitions
     pack = new_packer().pack
     total = 0
@@ -79,14 +81,14 @@ def write_partitioned(
             start = f.tell()
             count = 0
             for chunk in _chunks(records, size):
-                if raw:  # the sort key framed as msgpack bin, then the ready key and value
+                if spill:  # the sort key and the record, each framed as msgpack bin
                     keys = map(_first, chunk)
                     if strip:
                         keys = map(itemgetter(slice(strip, None)), keys)
-                    payloads = map(_second, chunk)
-                    if spill:
-                        payloads = map(pack, payloads)
+                    payloads = map(pack, map(_second, chunk))
                     data = b"".join(chain.from_iterable(zip(map(pack, keys), payloads)))
+                elif raw:  # the records are the file's bytes already
+                    data = b"".join(map(_second, chunk))
                 else:  # one msgpack array of the chunk's fields is their packs after a header
                     flat = list(chain.from_iterable(chunk))
                     data = memoryview(pack(flat))[_array_header(len(flat)) :]
@@ -247,7 +249,7 @@ def raise_changed_key(key: Any, new: Any) -> None:
 
 
 def read_spill_segment(path: str, offset: int, length: int, read_size: int = 1 << 18) -> Iterator:
-    """Stream one segment of a spill file as (sort bytes, key + value bytes) pairs."""
+    """Stream one segment of a spill file as (sort bytes, record bytes) pairs."""
     if length == 0:
         return iter(())
     f = open(path, "rb")  # noqa: SIM115 - owned by the returned iterator
@@ -258,7 +260,7 @@ def read_spill_segment(path: str, offset: int, length: int, read_size: int = 1 <
 def finish_spill(
     spill: Spill, num_partitions: int, out_path: str, progress: list[int] | None = None
 ) -> tuple[Index, int]:
-    """Rewrite one spill file as a map output file (payloads unframed), in C-level passes."""
+    """Rewrite one spill file as a map output file (its record bytes), in C-level passes."""
     path, index = spill
 
     def runs() -> Iterator[tuple[int, Iterable]]:
@@ -285,22 +287,21 @@ def merge_spills(
     at a time (keys and values stay bytes unless the combiner runs on the last pass).
 
     `memory`, when given, is one more sorted run still in memory: ``(partition, (sort bytes,
-    key + value bytes) pairs)`` for ascending partitions, the newest records; the last pass
+    record bytes) pairs)`` for ascending partitions, the newest records; the last pass
     merges it after the files' runs (so equal keys keep arrival order) without writing it to a
-    spill first. Intermediate passes write spill files ``<out_path>.merge<N>``; ``progress[0]``
-    counts the records every pass writes (see ``merge_plan``). Returns (index, records written,
-    including intermediate passes)."""
+    spill first. Intermediate passes merge consecutive spills into a spill file
+    ``<out_path>.merge<N>`` that takes their place (``_passes``), so equal keys come out in
+    arrival order however many passes there are (a merged file put after later spills came
+    before them); ``progress[0]`` counts the records every pass writes (see ``merge_plan``).
+    Returns (index, records written, including intermediate passes)."""
     spills = list(spills)
     written = 0
-    passes = 0
-    factor = max(2, factor)
-    while len(spills) + (memory is not None) > factor:
-        batch, spills = spills[:factor], spills[factor:]
+    for passes, i in enumerate(_passes(len(spills), memory is not None, factor)):
+        batch = spills[i : i + factor]
         tmp = f"{out_path}.merge{passes}"
-        passes += 1
         index, n = _merge_once(batch, num_partitions, tmp, None, stats, False, None, progress)
         written += n
-        spills.append((tmp, index))
+        spills[i : i + factor] = [(tmp, index)]
         for path, _ in batch:
             os.unlink(path)
     index, n = _merge_once(spills, num_partitions, out_path, combine, stats, True, memory, progress)
@@ -353,23 +354,38 @@ def merge_plan(files: Sequence[int], memory: int | None, factor: int) -> int:
     9
     """
     files = list(files)
-    factor = max(2, factor)
     total = 0
-    while len(files) + (memory is not None) > factor:
-        merged = sum(files[:factor])
-        files = files[factor:] + [merged]
+    for i in _passes(len(files), memory is not None, factor):
+        merged = sum(files[i : i + max(2, factor)])
+        files[i : i + max(2, factor)] = [merged]
         total += merged
     return total + sum(files) + (memory or 0)
 
 
+def _passes(files: int, memory: bool, factor: int) -> Iterator[int]:
+    """Where each intermediate merge starts: it merges the `factor` consecutive runs from there
+    into one in their place, so runs stay in arrival order (equal keys keep it) however many
+    passes there are. Round after round from the first run: 100 spills, factor 10 make ten
+    merges of ten spills each, then the final merge of those ten."""
+    factor = max(2, factor)
+    i = 0
+    while files + memory > factor:
+        if i + factor > files:
+            i = 0
+        yield i
+        files -= factor - 1
+        i += 1
+
+
 def _decoded(record: tuple[bytes, bytes]) -> Record:
-    """(sort bytes, key, value) of a (sort bytes, key + value bytes) pair."""
+    """(sort bytes, key, value) of a (sort bytes, record bytes) pair."""
     unpacker = new_unpacker()
     unpacker.feed(record[1])
+    unpacker.skip()  # the record's sort bytes: record[0]
     return record[0], unpacker.unpack(), unpacker.unpack()
 
 
 def _repacked(records: Iterable[Record]) -> Iterator[tuple[bytes, bytes]]:
     pack = new_packer().pack
     for skb, key, value in records:
-        yield skb, pack(key) + pack(value)
+        yield skb, pack(skb) + pack(key) + pack(value)
