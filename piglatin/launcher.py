@@ -139,6 +139,7 @@ class PigServer:
             self.builder.file = filename
         try:
             source = substitute(text, params, param_files=param_files, file=filename)
+            source = self.builder.macros.expand(source, filename)
         except PigError as e:
             raise e.located(filename, text) from None
         script = parse(source, filename)

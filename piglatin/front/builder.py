@@ -34,6 +34,7 @@ from piglatin.errors import (
     suggest,
 )
 from piglatin.front import ast as A
+from piglatin.front.macros import MacroTable
 from piglatin.model.frozen import frozen_dataclass
 from piglatin.model.schema import (
     AmbiguousFieldError,
@@ -829,6 +830,8 @@ class Builder:
         self.counter = 0
         self.scalars: list[tuple[str, str]] = []
         self._pending_scalars: list[str] = []
+        # the session's macros (DEFINE ... RETURNS, IMPORT): expanded before parsing
+        self.macros = MacroTable(self.functions.base_dir)
 
     # bookkeeping ----------------------------------------------------------
     def _new_id(self, alias: str | None, kind: str) -> str:
@@ -916,6 +919,7 @@ class Builder:
 
         try:
             source = substitute(text, params, param_files=param_files, file=file)
+            source = self.macros.expand(source, file)
         except PigError as e:
             raise e.located(file, text) from None
         return self.add(parse(source, file), source)

@@ -229,7 +229,7 @@ _MISTAKES = {
         "B = JOIN A BY x > 1, C BY y;",
         "B = FOREACH A { y = x > 1; GENERATE y; };",
     ],
-    "macros (DEFINE ... RETURNS, IMPORT) are not supported; DEFINE names a function: "
+    "a macro is DEFINE name(params) RETURNS alias { ... }; a function is "
     "DEFINE alias Func('arg')": ["DEFINE m(A) RETURNS B { B = A; };", "IMPORT 'macros.pig';"],
 }
 

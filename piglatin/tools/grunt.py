@@ -221,6 +221,7 @@ class Grunt:
         from piglatin.front.parser import parse
 
         fresh = Builder(Functions(base_dir=self.server.cwd), builder.file)
+        fresh.macros = builder.macros  # the session's macros outlive a rejected statement
         try:
             for chunk in chunks:  # [text, file] or [text, file, first statement, end]
                 text, file = chunk[0], chunk[1]

@@ -1,0 +1,376 @@
+"""Pig macros: DEFINE name(params) RETURNS aliases { fragment }, their expansion, and IMPORT.
+
+Owns: `MacroTable`, the macros a session has seen, and `MacroTable.expand`, which turns a
+(parameter-substituted) script into one without macros, as Pig's macro expansion does before
+parsing (Pig Latin's Control Structures, "Pig Macros"):
+
+- a definition is removed from the script (its lines stay, blank, so later line numbers hold);
+- ``IMPORT 'file';`` reads the file's definitions (relative paths from the session's
+  directory, else from the importing script's, else along ``pig.import.search.path``);
+- an invocation ``X, Y = name(args);`` (or ``name(args);`` for ``RETURNS void``) is replaced
+  by the fragment with ``$param`` replaced by the argument as written (an alias, a number, or
+  a quoted string's text: ``'$param'`` in the fragment quotes it again), ``$ret`` by the alias
+  the invocation assigns, and every other alias the fragment defines renamed
+  ``macro_<name>_<alias>_<n>``, n counting expansions in the session from 0, so expansions
+  never collide; the fragment goes on the invocation's line (its own comments dropped), so the
+  script's line numbers stay those of its text;
+- macros may invoke macros defined before them; a macro invoking itself is an error.
+
+Must not touch: parameter substitution (preprocess.py, which runs first and leaves a macro
+body's ``$names`` alone) or the grammar; the parser never sees a macro.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from dfs.fastclass import dataclass
+from piglatin.errors import ParseError
+
+__all__ = ["Macro", "MacroTable"]
+
+# a script's tokens: comments and blanks, quoted strings, back-quoted commands, $names,
+# words (aliases, keywords, A::b), numbers, and any other single character
+_TOKEN = re.compile(
+    r"(?P<ws>(?:\s+|--[^\n]*|/\*.*?\*/)+)"
+    r"|(?P<str>'(?:\\.|[^'\\\n])*')"
+    r"|(?P<tick>`[^`]*`)"
+    r"|(?P<dollar>\$[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<word>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<num>[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?[lLfF]?)"
+    r"|(?P<other>.)",
+    re.S,
+)
+_DOLLAR_NAME = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@dataclass(slots=True)
+class _Tok:
+    kind: str
+    text: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Macro:
+    """One definition: its parameters, return aliases (none for void) and fragment tokens."""
+
+    name: str
+    params: tuple[str, ...]
+    returns: tuple[str, ...]
+    body: tuple[_Tok, ...]
+    line: int
+
+
+def _tokens(text: str) -> list[_Tok]:
+    out: list[_Tok] = []
+    line, start = 1, 0
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "other"
+        out.append(_Tok(kind, m.group(0), line, m.start() - start + 1))
+        newlines = m.group(0).count("\n")
+        if newlines:
+            line += newlines
+            start = m.start() + m.group(0).rfind("\n") + 1
+    return out
+
+
+def _statements(toks: list[_Tok]) -> Iterable[tuple[int, int]]:
+    """(start, end) token ranges of the statements: up to a ';' outside braces and
+    parentheses, or to the '}' closing a macro definition's body."""
+    depth = 0
+    start = 0
+    for i, t in enumerate(toks):
+        if t.kind != "other":
+            continue
+        if t.text in "({":
+            depth += 1
+        elif t.text in ")}":
+            depth -= 1
+            if depth == 0 and t.text == "}" and _is_definition(toks[start:i]):
+                j = _skip_ws(toks, i + 1)
+                end = j + 1 if j < len(toks) and toks[j].text == ";" else i + 1
+                yield start, end
+                start = end
+        elif t.text == ";" and depth == 0:
+            yield start, i + 1
+            start = i + 1
+    if start < len(toks):
+        yield start, len(toks)
+
+
+def _skip_ws(toks: list[_Tok], i: int) -> int:
+    while i < len(toks) and toks[i].kind == "ws":
+        i += 1
+    return i
+
+
+def _words(toks: list[_Tok]) -> list[_Tok]:
+    return [t for t in toks if t.kind != "ws"]
+
+
+def _is_definition(toks: list[_Tok]) -> bool:
+    w = _words(toks)
+    return (
+        len(w) >= 3
+        and w[0].kind == "word"
+        and w[0].text.lower() == "define"
+        and w[1].kind == "word"
+        and w[2].text == "("
+    )
+
+
+class MacroTable:
+    """The macros of a session, and the count of expansions that names their aliases."""
+
+    def __init__(self, base_dir: str | Path | None = None, search_path: str = "") -> None:
+        self.macros: dict[str, Macro] = {}
+        self.base_dir = Path(base_dir) if base_dir is not None else None
+        self.search_path = search_path
+        self.count = 0
+
+    def expand(self, text: str, file: str | None = None) -> str:
+        """`text` with its definitions and IMPORTs blanked and its invocations expanded."""
+        if "define" not in text.lower() and "import" not in text.lower() and not self.macros:
+            return text
+        toks = _tokens(text)
+        out: list[str] = []
+        for start, end in _statements(toks):
+            out.append(self._statement(toks[start:end], file))
+        return "".join(out)
+
+    # ---------------------------------------------------------------- statements
+    def _statement(self, toks: list[_Tok], file: str | None) -> str:
+        w = _words(toks)
+        if _is_definition(toks):
+            self._define(toks, file)
+            return _blank(toks)
+        if len(w) >= 2 and w[0].kind == "word" and w[0].text.lower() == "import":
+            if w[1].kind != "str":
+                raise _error("IMPORT takes a quoted file name: IMPORT 'macros.pig';", w[0], file)
+            self._import(w[1], file)
+            return _blank(toks)
+        call = self._invocation(w)
+        if call is None:
+            return "".join(t.text for t in toks)
+        targets, name, args, at = call
+        lead = "".join(t.text for t in toks[: toks.index(w[0])])
+        newlines = "".join(t.text for t in toks).count("\n") - lead.count("\n")
+        body = self._expand_call(name, targets, args, at, file, ())
+        return lead + body + "\n" * newlines
+
+    def _invocation(self, w: list[_Tok]) -> tuple[list[str], str, list[list[_Tok]], _Tok] | None:
+        """`X, Y = name(args);` or `name(args);` naming a known macro, else None."""
+        targets: list[str] = []
+        i = 0
+        if not w:
+            return None
+        if len(w) >= 2 and w[0].kind == "word" and w[1].text in ("=", ","):
+            while i + 1 < len(w) and w[i].kind == "word" and w[i + 1].text in (",", "="):
+                targets.append(w[i].text)
+                i += 2
+                if w[i - 1].text == "=":
+                    break
+            else:
+                return None
+            if i < len(w) and w[i].text == "=":  # `X = = ...` or a comparison
+                return None
+        if i + 1 >= len(w) or w[i].kind != "word" or w[i + 1].text != "(":
+            return None
+        if w[i].text not in self.macros:
+            return None
+        name, at = w[i].text, w[i]
+        args, depth, current = [], 0, []
+        for t in w[i + 2 :]:
+            if t.text in "(" and t.kind == "other":
+                depth += 1
+            elif t.text == ")" and t.kind == "other":
+                if depth == 0:
+                    break
+                depth -= 1
+            if t.text == "," and depth == 0:
+                args.append(current)
+                current = []
+            else:
+                current.append(t)
+        if current or args:
+            args.append(current)
+        return targets, name, args, at
+
+    def _define(self, toks: list[_Tok], file: str | None) -> None:
+        w = _words(toks)
+        name = w[1].text
+        close = next((i for i, t in enumerate(w) if t.text == ")"), None)
+        if close is None:
+            raise _error(f"Macro {name}: its parameter list is not closed", w[1], file)
+        params = tuple(t.text for t in w[3:close] if t.text != ",")
+        if any(not re.fullmatch(r"[A-Za-z_]\w*", p) for p in params):
+            raise _error(f"Macro {name}: parameters are names, as in (A, key)", w[1], file)
+        rest = w[close + 1 :]
+        if not rest or rest[0].text.lower() != "returns":
+            raise _error(
+                f"Macro {name} needs RETURNS: DEFINE {name}(...) RETURNS alias {{ ... }} "
+                "(RETURNS void when it returns nothing)",
+                w[1],
+                file,
+            )
+        brace = next((i for i, t in enumerate(rest) if t.text == "{"), None)
+        if brace is None:
+            raise _error(f"Macro {name}: its body must be in {{ }}", w[1], file)
+        returns = tuple(t.text for t in rest[1:brace] if t.text != ",")
+        if [r.lower() for r in returns] == ["void"]:
+            returns = ()
+        if name in self.macros:
+            raise _error(f"Macro {name} is defined twice (macro names are global)", w[1], file)
+        # the body: the tokens between the braces, blanks included (they keep `a == b` apart)
+        start = toks.index(rest[brace])
+        depth, end = 0, len(toks)
+        for j in range(start, len(toks)):
+            if toks[j].kind != "other":
+                continue
+            if toks[j].text == "{":
+                depth += 1
+            elif toks[j].text == "}":
+                depth -= 1
+                if depth == 0:
+                    end = j
+                    break
+        self.macros[name] = Macro(name, params, returns, tuple(toks[start + 1 : end]), w[0].line)
+
+    def _import(self, path_tok: _Tok, file: str | None) -> None:
+        wanted = path_tok.text[1:-1]
+        candidates = [Path(wanted)]
+        if not Path(wanted).is_absolute():
+            dirs = [self.base_dir, Path(file).parent if file else None]
+            dirs += [Path(d) for d in self.search_path.split(",") if d.strip()]
+            candidates = [d / wanted for d in dirs if d is not None] + candidates
+        found = next((p for p in candidates if p.is_file()), None)
+        if found is None:
+            raise _error(f"Can not find the macro file '{wanted}' to IMPORT", path_tok, file)
+        text = found.read_text()
+        for start, end in _statements(toks := _tokens(text)):
+            part = toks[start:end]
+            if _is_definition(part):
+                self._define(part, str(found))
+            elif _words(part):
+                first = _words(part)[0]
+                if first.text.lower() == "import":
+                    self._import(_words(part)[1], str(found))
+                else:
+                    raise _error(
+                        f"{found.name} may hold only macro definitions and IMPORTs",
+                        first,
+                        str(found),
+                    )
+
+    # ---------------------------------------------------------------- expansion
+    def _expand_call(
+        self,
+        name: str,
+        targets: list[str],
+        args: list[list[_Tok]],
+        at: _Tok,
+        file: str | None,
+        active: tuple[str, ...],
+    ) -> str:
+        macro = self.macros[name]
+        if name in active:
+            raise _error(
+                f"Macro {name} invokes itself: recursive macros are not supported", at, file
+            )
+        if len(args) != len(macro.params):
+            raise _error(
+                f"Failed to expand macro {name}: it takes {len(macro.params)} parameter(s) "
+                f"({', '.join(macro.params)}), the invocation gives {len(args)}",
+                at,
+                file,
+            )
+        if len(targets) != len(macro.returns):
+            want = ", ".join(macro.returns) or "none (RETURNS void)"
+            raise _error(
+                f"Failed to expand macro {name}: it returns {len(macro.returns)} alias(es) "
+                f"({want}), the invocation assigns {len(targets)}",
+                at,
+                file,
+            )
+        values: dict[str, str] = {}
+        for p, arg in zip(macro.params, args, strict=True):
+            text = "".join(t.text for t in arg).strip()
+            values[p] = text[1:-1] if len(arg) == 1 and arg[0].kind == "str" else text
+        values.update(zip(macro.returns, targets, strict=True))
+        local = _defined_aliases(list(macro.body)) - set(values)
+        instance = self.count
+        self.count += 1
+        renamed = {a: f"macro_{name}_{a}_{instance}" for a in local}
+        toks: list[_Tok] = []
+        previous = ""
+        for t in macro.body:
+            text = t.text
+            if t.kind == "ws":  # comments dropped, and the fragment kept on one line
+                toks.append(_Tok("ws", " ", at.line, at.column))
+                continue
+            kind = t.kind
+            if kind == "dollar" and text[1:] in values:
+                text = values[text[1:]]
+                kind = "word" if re.fullmatch(r"[A-Za-z_]\w*", text) else "other"
+            elif t.kind == "str":
+                text = _DOLLAR_NAME.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+            elif t.kind == "word" and text in renamed and previous not in (".", "#", "::"):
+                text = renamed[text]
+            previous = "::" if previous == ":" and t.text == ":" else t.text
+            toks.append(_Tok(kind, text, at.line, at.column))
+        # the fragment's own invocations of earlier macros, expanded in turn
+        out: list[str] = []
+        for start, end in _statements(toks):
+            part = toks[start:end]
+            w = _words(part)
+            call = self._invocation(w)
+            if call is None:
+                out.append("".join(t.text for t in part))
+            else:
+                sub_targets, sub_name, sub_args, _ = call
+                out.append(
+                    self._expand_call(sub_name, sub_targets, sub_args, at, file, (*active, name))
+                )
+        return "".join(out)
+
+
+def _defined_aliases(body: list[_Tok]) -> set[str]:
+    """The aliases a fragment assigns: `X = ...`, `X, Y = macro(...)`, SPLIT ... INTO X IF."""
+    names: set[str] = set()
+    for start, end in _statements(body):
+        w = _words(body[start:end])
+        i = 0
+        while i + 1 < len(w) and w[i].kind == "word" and w[i + 1].text in (",", "="):
+            names.add(w[i].text)
+            if w[i + 1].text == "=":
+                break
+            i += 2
+        if w and w[0].kind == "word" and w[0].text.lower() == "split":
+            into = next((k for k, t in enumerate(w) if t.text.lower() == "into"), None)
+            if into is not None:
+                depth = 0
+                expect = True
+                for t in w[into + 1 :]:
+                    if t.text == "(":
+                        depth += 1
+                    elif t.text == ")":
+                        depth -= 1
+                    elif t.text == "," and depth == 0:
+                        expect = True
+                        continue
+                    if expect and t.kind == "word":
+                        names.add(t.text)
+                    expect = False
+    return {n for n in names if not n.startswith("$")}
+
+
+def _blank(toks: list[_Tok]) -> str:
+    return "\n" * "".join(t.text for t in toks).count("\n")
+
+
+def _error(message: str, at: _Tok, file: str | None) -> ParseError:
+    return ParseError(message, line=at.line, column=at.column)
