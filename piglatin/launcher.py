@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 
 REPLICATED_MAX = "pig.join.replicated.max.bytes"
 STOP_ON_FAILURE = "stop.on.failure"  # Pig's property (pig -F): the first failed job ends the run
+IMPORT_PATH = "pig.import.search.path"  # where IMPORT looks for macro files
 R_ORDER_CUTS = "pig.order.cuts"  # reducers.ORDER_CUTS
 DEFAULT_REPLICATED_MAX = 1 << 30
 TMP_PREFIX = "pig-tmp-"
@@ -139,6 +140,7 @@ class PigServer:
             self.builder.file = filename
         try:
             source = substitute(text, params, param_files=param_files, file=filename)
+            self.builder.macros.search_path = str(self.properties.get(IMPORT_PATH, ""))
             source = self.builder.macros.expand(source, filename)
         except PigError as e:
             raise e.located(filename, text) from None

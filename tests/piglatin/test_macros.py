@@ -197,3 +197,17 @@ def test_macros_in_grunt_outlive_a_rejected_statement(tmp_path: Path, monkeypatc
     run_grunt("local", stdin=io.StringIO(text), out=out, err=err)
     assert "(2,b)" in out.getvalue() and "(3,c)" in out.getvalue(), err.getvalue()
     assert "(1,a)" not in out.getvalue()
+
+
+def test_import_along_the_search_path(tmp_path: Path) -> None:
+    lib = tmp_path / "macro_lib"
+    lib.mkdir()
+    (lib / "users.pig").write_text("DEFINE ages(A) RETURNS B { $B = FOREACH $A GENERATE age; };\n")
+    (tmp_path / "users").write_text("".join(f"{u}\t{a}\t{z}\n" for u, a, z in USERS))
+    props = {"pig.import.search.path": f"/nonexistent,{lib}"}
+    with PigServer("local", cwd=tmp_path, out=io.StringIO(), properties=props) as pig:
+        pig.register_script(
+            "IMPORT 'users.pig';\nX = LOAD 'users' AS (user, age, zip);\n"
+            "Y = ages(X);\nSTORE Y INTO 'ages';"
+        )
+    assert lines(tmp_path / "ages") == sorted(str(a) for _, a, _ in USERS)
