@@ -39,7 +39,7 @@ from piglatin.back.distinctparts import (
 from piglatin.back.exprs import key_bytes, keys_bytes, plain_key, plain_keys_bytes
 from piglatin.back.joinkeys import width
 from piglatin.back.physical import Compiler, CountingTail, OneRow
-from piglatin.back.reducebatch import BatchReduce, RowWriter
+from piglatin.back.reducebatch import BatchReduce, RowWriter, unpacked_groups
 from piglatin.back.storage import pack_value, unpack_value, unpacker
 from piglatin.functions.builtins import BUILTINS
 from piglatin.model.schema import DataType
@@ -739,7 +739,8 @@ def agg_reducer(
         """A batch of whole groups: each group's row of finals (a group of one partial record
         through `single`), then the FOREACH per row and the rows written at once."""
         rows = []
-        for _kb, values in groups:
+        found = unpacked_groups(groups)
+        for values in found if found is not None else [vs for _kb, vs in groups]:
             if len(values) == 1:
                 v = values[0]
                 k, parts = v if type(v) is tuple else unpack(v)

@@ -37,7 +37,7 @@ from piglatin.back.cogroupplan import ByInput, by_input_aggregates
 from piglatin.back.exprs import key_bytes, plain_keys_bytes
 from piglatin.back.joinkeys import width
 from piglatin.back.physical import Compiler, chain_functions
-from piglatin.back.reducebatch import BatchReduce, row_writer
+from piglatin.back.reducebatch import BatchReduce, row_writer, unpacked_groups
 from piglatin.back.storage import pack_value, unpacker
 from piglatin.functions.builtins import BUILTINS
 from piglatin.model.schema import DataType
@@ -222,7 +222,8 @@ def reducer(job: Any, op: L.LOCogroup) -> BatchReduce:
 
     def batch(groups: list) -> list:
         rows: list = []
-        for _kb, values in groups:
+        found = unpacked_groups(groups)
+        for values in found if found is not None else [vs for _kb, vs in groups]:
             row = row_of(values)
             if row is not None:
                 rows += rows_out(row)

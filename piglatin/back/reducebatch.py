@@ -1,9 +1,11 @@
 """A Pig job's reduce side in batches of whole groups (mapred's ``reduce_batch``).
 
 Owns `BatchReduce`, the typed pair a reduce side with a batch form gives the job (its per-group
-``reduce`` and its per-batch ``batch``), and `RowWriter`, the writing of a batch's output rows
-at once: PigStorage lines in one generated comprehension (`codegen.text_lines`), or rows
-packed for a later job in one C-level ``map``. Must not touch: how groups are cut (mapred) or
+``reduce`` and its per-batch ``batch``), `unpacked_groups`, a batch's packed values decoded by
+one msgpack Unpacker (a ``msgpack.unpackb`` per value builds an unpacker each time: twice the
+cost of the value itself), and `RowWriter`, the writing of a batch's output rows at once:
+PigStorage lines in one generated comprehension (`codegen.text_lines`), or rows packed for a
+later job in one C-level ``map``. Must not touch: how groups are cut (mapred) or
 what a reduce computes (aggregates, reducers).
 
 A batch's rows are written in the order of their groups, exactly as the per-group path writes
@@ -14,12 +16,51 @@ of another width) is written row by row through the job's tail instead.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from itertools import chain
 from typing import Any
 
+import msgpack
+
 from piglatin.back.codegen import StoreLine, text_lines
+from piglatin.back.storage import unpack_value
 from piglatin.model.frozen import frozen_dataclass
 
-__all__ = ["BatchReduce", "RowWriter", "row_writer"]
+__all__ = ["BatchReduce", "RowWriter", "row_writer", "unpacked_groups"]
+
+
+def _ext(code: int, payload: bytes) -> Any:
+    """A Pig extension value (a bag, a datetime) inside a packed value, as `unpack_value`
+    reads it (rare: the value is packed back whole and read by it)."""
+    return unpack_value(msgpack.packb(msgpack.ExtType(code, payload)))
+
+
+def unpacked_groups(groups: list) -> list[list] | None:
+    """Each group's values of a batch ``[(key, [packed values]), ...]``, read as
+    `storage.unpack_value` reads them, all by one Unpacker; None when some value is not
+    packed bytes (the caller reads those one by one)."""
+    flat = list(chain.from_iterable([vs for _kb, vs in groups]))
+    if not flat:
+        return [[] for _ in groups]
+    if set(map(type, flat)) != {bytes}:
+        return None
+    data = b"".join(flat)
+    up = msgpack.Unpacker(
+        use_list=False,
+        raw=False,
+        ext_hook=_ext,
+        strict_map_key=False,
+        max_buffer_size=max(len(data), 1 << 20),
+    )
+    up.feed(data)
+    objs = list(up)
+    if len(objs) != len(flat):  # a value of several objects: not one packed value each
+        return None
+    out, at = [], 0
+    for _kb, vs in groups:
+        n = len(vs)
+        out.append(objs[at : at + n])
+        at += n
+    return out
 
 
 @frozen_dataclass
