@@ -135,6 +135,12 @@ def _tobag(args: list[FieldSchema]) -> FieldSchema:
     return FieldSchema(None, T.BAG, None)
 
 
+def _map_values(args: list[FieldSchema]) -> FieldSchema:
+    """VALUESET/VALUELIST: a bag of the map's value type (bytearray when not declared)."""
+    inner = args[0].schema.fields[0].dtype if args and args[0].schema else T.BYTEARRAY
+    return FieldSchema(None, T.BAG, bag_of(Schema((FieldSchema(None, inner),))))
+
+
 def _fixed(t: DataType) -> ReturnRule:
     return lambda args: FieldSchema(None, t)
 
@@ -157,6 +163,16 @@ _RETURNS: dict[str, ReturnRule] = {
     "ABS": _same_as_arg(0),
     "ROUND": _round,
     "CubeDimensions": lambda a: FieldSchema("dimensions", T.BAG, bag_of(Schema(tuple(a)))),
+    "SUBTRACT": lambda a: FieldSchema(None, T.BAG, a[0].schema if a else None),
+    "KEYSET": lambda a: FieldSchema(
+        None, T.BAG, bag_of(Schema((FieldSchema(None, T.CHARARRAY),)))
+    ),
+    "VALUESET": _map_values,
+    "VALUELIST": _map_values,
+    "REGEX_SEARCH": lambda a: FieldSchema(
+        None, T.BAG, bag_of(Schema((FieldSchema("match", T.CHARARRAY),)))
+    ),
+    "INVERSEMAP": lambda a: FieldSchema(None, T.MAP),
     "RollupDimensions": lambda a: FieldSchema("dimensions", T.BAG, bag_of(Schema(tuple(a)))),
 }
 _FIXED_RETURNS = {

@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import chain
 from typing import Any
 
-from piglatin.functions.javaformat import FormatError, java_format
+from piglatin.functions.javaformat import FormatError, java_format, java_string
 from piglatin.model import data
 from piglatin.model.distinct import distinct_rows
 from piglatin.model.frozen import frozen_dataclass
@@ -365,6 +365,71 @@ def DIFF(a: Any, b: Any) -> list:
     if a == b and type(a) is type(b):
         return []
     return [(a,), (b,)]
+
+
+def SUBTRACT(a: Any, b: Any) -> list:
+    """Pig's SUBTRACT: the distinct tuples of bag `a` that are not in bag `b` (a null bag is
+    an empty one)."""
+    for bag in (a, b):
+        if bag is not None and type(bag) is not list:
+            raise BuiltinError(
+                f"SUBTRACT: Expecting input to be DataBag only but was '{type(bag).__name__}'"
+            )
+    first, second = a or [], b or []
+    try:
+        gone = set(second)
+        return [t for t in dict.fromkeys(first) if t not in gone]
+    except TypeError:  # tuples holding bags or maps are not hashable
+        return [t for t in _distinct(first) if t not in second]
+
+
+def KEYSET(m: Any) -> list | None:
+    """Pig's KEYSET: a bag of the map's keys."""
+    return None if m is None else [(k,) for k in m]
+
+
+def VALUESET(m: Any) -> list | None:
+    """Pig's VALUESET: a bag of the map's distinct values."""
+    if m is None:
+        return None
+    try:
+        return [(v,) for v in dict.fromkeys(m.values())]
+    except TypeError:
+        return _distinct([(v,) for v in m.values()])
+
+
+def VALUELIST(m: Any) -> list | None:
+    """Pig's VALUELIST: a bag of the map's values, repeats included."""
+    return None if m is None else [(v,) for v in m.values()]
+
+
+def INVERSEMAP(m: Any) -> dict | None:
+    """Pig's INVERSEMAP: each value's text -> a bag of the keys that had it."""
+    if m is None:
+        return None
+    out: dict[str, list] = {}
+    for k, v in m.items():
+        if type(v) in (tuple, list, dict):
+            raise BuiltinError(f"INVERSEMAP: Wrong type. Value is of type {type(v).__name__}")
+        out.setdefault(java_string(v), []).append((k,))
+    return out
+
+
+def REGEX_SEARCH(s: Any, pattern: Any) -> list | None:
+    """Pig's REGEX_SEARCH: a bag of group 1 of every match found in `s` (Matcher.find),
+    null when nothing matches."""
+    if s is None:
+        return None
+    if pattern is None:
+        raise BuiltinError("StringSearchAll : Regular expression is null")
+    try:
+        r = java_regex(_java_text(pattern))
+    except re.error as e:
+        raise BuiltinError(f"StringSearchAll : Mal-Formed Regular expression : {pattern}") from e
+    if r.groups < 1:
+        raise BuiltinError(f"REGEX_SEARCH: the pattern {pattern!r} has no group to return")
+    found = [(m.group(1),) for m in r.finditer(_java_text(s))]
+    return found or None
 
 
 def _distinct(bag: list) -> list:
@@ -1199,6 +1264,12 @@ _b("CONCAT", CONCAT, _concat_type, 2, None)
 _b("TOKENIZE", TOKENIZE, "bag", 1, 2)
 _b("IsEmpty", IsEmpty, "boolean", 1, 1)
 _b("DIFF", DIFF, "bag", 2, 2)
+_b("SUBTRACT", SUBTRACT, "bag", 2, 2)
+_b("KEYSET", KEYSET, "bag", 1, 1)
+_b("VALUESET", VALUESET, "bag", 1, 1)
+_b("VALUELIST", VALUELIST, "bag", 1, 1)
+_b("INVERSEMAP", INVERSEMAP, "map", 1, 1)
+_b("REGEX_SEARCH", REGEX_SEARCH, "bag", 2, 2)
 _b("TOP", TOP, "bag", 3, 3)
 _b("BagToTuple", BagToTuple, "tuple", 1, 1)
 _b("BagToString", BagToString, "chararray", 1, 2)

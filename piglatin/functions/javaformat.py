@@ -34,7 +34,7 @@ from typing import Any
 
 from piglatin.model.data import format_double, format_value
 
-__all__ = ["FormatError", "java_format"]
+__all__ = ["FormatError", "java_format", "java_string"]
 
 
 class FormatError(ValueError):
@@ -108,7 +108,7 @@ def _convert(arg: Any, conv: str, flags: str, width: str | None, prec: int | Non
         text = text if prec is None else text[:prec]
         return text.upper() if conv == "B" else text
     if lower == "s":
-        text = "null" if arg is None else _java_string(arg)
+        text = "null" if arg is None else java_string(arg)
         text = text if prec is None else text[:prec]
         return text.upper() if conv == "S" else text
     if arg is None:
@@ -135,7 +135,7 @@ def _mismatch(conv: str, arg: Any) -> FormatError:
     return FormatError(f"IllegalFormatConversionException: {conv} != {java}")
 
 
-def _java_string(arg: Any) -> str:
+def java_string(arg: Any) -> str:
     """String.valueOf of the Java object Pig holds for `arg`."""
     if type(arg) is bool:
         return "true" if arg else "false"
@@ -144,7 +144,7 @@ def _java_string(arg: Any) -> str:
     if type(arg) is bytes:
         return arg.decode("utf-8", "replace")
     if isinstance(arg, dict):  # a java.util.HashMap
-        return "{" + ", ".join(f"{k}={_java_string(v)}" for k, v in arg.items()) + "}"
+        return "{" + ", ".join(f"{k}={java_string(v)}" for k, v in arg.items()) + "}"
     if arg is None:
         return "null"
     return format_value(arg)
