@@ -936,10 +936,10 @@ def _publishing(names: list[str]) -> bool:
 
 def _clean_dead_dfs_sessions() -> None:
     """The DFS side of `clean_dead_sessions`: dead sessions' ``/tmp/pig-<pid>-...``."""
-    import fsspec
+    from mapred.localfs import url_to_fs  # dfs:// without fsspec, one DFS client a process
 
     try:
-        fs, root = fsspec.core.url_to_fs("dfs:///tmp")
+        fs, root = url_to_fs("dfs:///tmp")
         if not fs.exists(root):
             return
         for path in fs.ls(root, detail=False):
@@ -952,9 +952,9 @@ def _clean_dead_dfs_sessions() -> None:
 
 
 def _dfs_exists(url: str) -> bool:
-    import fsspec
+    from mapred.localfs import url_to_fs
 
-    fs, path = fsspec.core.url_to_fs(url)
+    fs, path = url_to_fs(url)
     try:
         return bool(fs.exists(path))
     except OSError:
