@@ -18,6 +18,7 @@ positional fields are left alone; nothing is substituted inside comments.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable, Mapping
@@ -30,10 +31,34 @@ from piglatin.errors import ParameterError
 log = logging.getLogger(__name__)
 
 _NAME = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
-# the first line of a macro's definition, DEFINE name(params) RETURNS ... (a function's is
-# DEFINE alias Func(...): a second name before the parenthesis)
-_MACRO = re.compile(r"^\s*define\s+[A-Za-z_][A-Za-z0-9_]*\s*\(", re.I)
-_DIRECTIVE = re.compile(r"^\s*%(declare|default)\s+([A-Za-z_][A-Za-z0-9_]*)\s*(.*?)\s*;?\s*$", re.I)
+
+
+@functools.cache
+def _macro() -> re.Pattern[str]:
+    """The first line of a macro's definition, DEFINE name(params) RETURNS ... (a function's
+    is DEFINE alias Func(...): a second name before the parenthesis). Compiled the first
+    time a line may be one (`_macro_start`): most scripts have none."""
+    return re.compile(r"^\s*define\s+[A-Za-z_][A-Za-z0-9_]*\s*\(", re.I)
+
+
+@functools.cache
+def _directive_line() -> re.Pattern[str]:
+    """A %declare or %default line (compiled the first time a line holds a '%')."""
+    return re.compile(r"^\s*%(declare|default)\s+([A-Za-z_][A-Za-z0-9_]*)\s*(.*?)\s*;?\s*$", re.I)
+
+
+def _macro_start(line: str) -> bool:
+    """Does `line` start a macro's definition? An ASCII line without the word cannot."""
+    return (not line.isascii() or "define" in line.lower()) and bool(_macro().match(line))
+
+
+def _directive_match(line: str) -> re.Match[str] | None:
+    return _directive_line().match(line) if "%" in line else None
+
+
+def _is_name(text: str) -> bool:
+    """``[A-Za-z_][A-Za-z0-9_]*``, the whole text (an ASCII identifier is exactly that)."""
+    return text.isascii() and text.isidentifier()
 
 
 def parse_value(raw: str, *, where: str = "parameter", run_commands: bool = True) -> str:
@@ -70,7 +95,7 @@ def parse_param_args(items: Iterable[str]) -> dict[str, str]:
     for item in items:
         key, sep, value = item.partition("=")
         key = key.strip()
-        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+        if not sep or not _is_name(key):
             raise ParameterError(f"Bad -param '{item}': expected name=value")
         if key.lower() in out:
             log.warning("parameter %s given more than once; using the last value", key)
@@ -92,7 +117,7 @@ def parse_param_file(
             continue
         key, sep, value = line.partition("=")
         key = key.strip()
-        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+        if not sep or not _is_name(key):
             raise ParameterError(
                 f"Bad line in {name}: expected name = value", file=name, line=lineno
             )
@@ -146,12 +171,12 @@ def substitute(
     in_comment = False
     in_macro, braces = False, 0  # a macro's body: its $params are its own, left for the parser
     for lineno, line in enumerate(text.split("\n"), 1):
-        m = None if in_comment else _DIRECTIVE.match(line)
+        m = None if in_comment else _directive_match(line)
         if m:
             _directive(m, scope, file, lineno)
             out.append("")
             continue
-        if not in_comment and not in_macro and _MACRO.match(line):
+        if not in_comment and not in_macro and _macro_start(line):
             in_macro, braces = True, 0
         new, in_comment = _substitute_line(line, scope, in_comment, file, lineno, in_macro)
         if in_macro:
