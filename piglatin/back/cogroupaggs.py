@@ -30,6 +30,8 @@ from piglatin.back.aggregates import (
     fold_judge,
     fold_tail,
     inline_input,
+    intermediates_of,
+    one_column,
     slots_flush,
 )
 from piglatin.back.codegen import AGG_SLOTS, AggInput, AggTail, key_encoder, single_finals
@@ -39,7 +41,6 @@ from piglatin.back.joinkeys import width
 from piglatin.back.physical import Compiler, chain_functions
 from piglatin.back.reducebatch import BatchReduce, row_writer, unpacked_groups
 from piglatin.back.storage import pack_value, unpacker
-from piglatin.functions.builtins import BUILTINS
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
 
@@ -61,6 +62,12 @@ def _by_input(plan: L.LogicalPlan, spec: Any) -> tuple[L.LOCogroup, ByInput]:
 def _funcs(found: ByInput, tag: int) -> list[str]:
     """Input `tag`'s partial slots: its row count, then its aggregates."""
     return ["COUNT_STAR", *[c.func for c in found.of_input(tag)]]
+
+
+def _one_columns(found: ByInput, tag: int) -> list[bool]:
+    """Which of input `tag`'s slots (`_funcs`) are a Distinct of one column, whose partials
+    may be values-form (`distinctparts`)."""
+    return [False, *map(one_column, found.of_input(tag))]
 
 
 def _encoder(op: L.LOCogroup, tag: int) -> Callable[[Any], bytes]:
@@ -149,14 +156,15 @@ def inline_tail(plan: L.LogicalPlan, spec: Any, tag: int, min_reduction: int) ->
     aggs = [_COUNT_ROWS]
     for call in found.of_input(tag):
         agg = inline_input(call, schema)
-        if agg is None or agg.func == "Distinct":
+        if agg is None or agg.func == "Distinct":  # the generated fold's slots differ here
             return None
         aggs.append(agg)
     encode, pack = _encoder(op, tag), _packer(plan, op, tag, found)
     table: dict[Any, list] = {}
     widths = [AGG_SLOTS[a.func] for a in aggs]
-    flush = slots_flush(table, widths, encode, pack, [False] * len(aggs))
-    if all(w == 1 for w in widths) and _native(plan, op, tag, found):
+    distinct = [a.func == "Distinct" for a in aggs]
+    flush = slots_flush(table, widths, encode, pack, distinct)
+    if all(w == 1 for w in widths) and not any(distinct) and _native(plan, op, tag, found):
         chararray = not op.group_all and [e.type for e in op.keys[tag]] == [DataType.CHARARRAY]
         flush = _flush_slots(table, tag, encode, chararray)
     passing = [False]
@@ -169,7 +177,8 @@ def combiner(job: Any) -> Callable[[bytes, Iterable[Any]], list]:
     """A key's records merged per input (each input's Intermediates)."""
     op, found = _by_input(job.plan, job.spec)
     inters = [
-        [BUILTINS[f].algebraic[1] for f in _funcs(found, tag)] for tag in range(len(op.inputs))
+        intermediates_of(_funcs(found, tag), _one_columns(found, tag))
+        for tag in range(len(op.inputs))
     ]
     unpack = unpacker()
 
@@ -243,7 +252,7 @@ def _row_maker(found: ByInput, op: L.LOCogroup) -> Callable[[list], tuple | None
     n = len(op.inputs)
     inner = [i for i, flag in enumerate(op.inner) if flag] if op.inner else []
     funcs = [_funcs(found, tag) for tag in range(n)]
-    finals = [finals_of(fs) for fs in funcs]
+    finals = [finals_of(fs, _one_columns(found, tag)) for tag, fs in enumerate(funcs)]
     singles = [single_finals(fs, fins) for fs, fins in zip(funcs, finals, strict=True)]
     empties = [tuple([final([]) for final in fins]) for fins in finals]
     # a key of one input's one record (the commonest case): its row is the group, then

@@ -246,3 +246,88 @@ def test_final_of_any_partials_is_the_distinct_values(found, merge_first) -> Non
 def test_one_partial_is_taken_as_it_is(one_column: bool) -> None:
     rows = ((1,), (None,), (3,))
     assert final_for(one_column)([(rows,)]) == list(rows)
+
+
+MULTI = """A = LOAD 'in' AS (k:chararray, n:int, x:double, s:chararray);
+SPLIT A INTO P IF n IS NOT NULL, Q OTHERWISE;
+B = GROUP P BY k;
+C = FOREACH B { dn = DISTINCT P.n; dx = DISTINCT P.x; GENERATE group, COUNT(dn), SUM(dn),
+    COUNT_STAR(dx); };
+STORE C INTO 'out';
+D = GROUP Q BY s;
+E = FOREACH D { ds = DISTINCT Q.k; GENERATE group, COUNT(ds), COUNT(Q); };
+STORE E INTO 'out2';"""
+
+
+def expected_multi(rows: list[tuple]) -> tuple[list[str], list[str]]:
+    first, second = [], []
+    for k, mine in _groups([r for r in rows if r[1]]).items():
+        ns = {int(r[1]) for r in mine}
+        xs, nan, x_null = _distinct_x(mine)
+        first.append(f"{k or ''}\t{len(ns)}\t{sum(ns)}\t{len(xs) + nan + x_null}")
+    by_s: dict[str, list[tuple]] = {}
+    for r in rows:
+        if not r[1]:
+            by_s.setdefault(r[3], []).append(r)
+    for s, mine in by_s.items():
+        ks = {r[0] for r in mine if r[0]}
+        second.append(f"{s}\t{len(ks)}\t{sum(1 for r in mine if r[0])}")
+    return sorted(first), sorted(second)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=ROWS, maps=st.integers(1, 2), codegen=st.sampled_from(["true", "false"]))
+def test_distinct_bags_in_a_multi_query_job(tmp_path_factory, rows, maps, codegen) -> None:
+    """Two STOREs of one LOAD in one merged job (SPLIT, then a nested DISTINCT per branch)."""
+    where = tmp_path_factory.mktemp("multi")
+    got = run(where, rows, MULTI, {"pig.codegen": codegen}, maps)
+    second: list[str] = []
+    for part in sorted((where / "out2").glob("part-*")):
+        second += part.read_text(encoding="utf-8").split("\n")[:-1]
+    assert (got, sorted(second)) == expected_multi(rows)
+
+
+COGROUP = """A = LOAD 'in' AS (k:chararray, n:int, x:double, s:chararray);
+B = LOAD 'in2' AS (k:chararray, n:int);
+C = COGROUP A BY k, B BY k PARALLEL 2;
+D = FOREACH C {
+    dn = DISTINCT A.n;
+    dx = DISTINCT A.x;
+    bn = DISTINCT B.n;
+    GENERATE group, COUNT(dn), SUM(dn), COUNT_STAR(dx), COUNT(bn), SIZE(B);
+};
+STORE D INTO 'out';"""
+
+
+def expected_cogroup(rows: list[tuple], others: list[tuple]) -> list[str]:
+    """Pig's COGROUP: null keys of each input are groups of their own."""
+    groups: dict[tuple, tuple[list, list]] = {}
+    for r in rows:
+        groups.setdefault((0, r[0]) if not r[0] else (None, r[0]), ([], []))[0].append(r)
+    for r in others:
+        groups.setdefault((1, r[0]) if not r[0] else (None, r[0]), ([], []))[1].append(r)
+    out = []
+    for (_tag, k), (mine, theirs) in groups.items():
+        ns = {int(r[1]) for r in mine if r[1]}
+        xs, nan, x_null = _distinct_x(mine)
+        bs = {int(r[1]) for r in theirs if r[1]}
+        fields = [k, str(len(ns)), str(sum(ns)) if ns else "", str(len(xs) + nan + x_null)]
+        out.append("\t".join([*fields, str(len(bs)), str(len(theirs))]))
+    return sorted(out)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=ROWS,
+    others=st.lists(
+        st.tuples(st.sampled_from(["a", "b", "d", ""]), st.sampled_from(["", "1", "2"])),
+        max_size=20,
+    ),
+    maps=st.integers(1, 2),
+    codegen=st.sampled_from(["true", "false"]),
+)
+def test_distinct_bags_of_a_cogroup(tmp_path_factory, rows, others, maps, codegen) -> None:
+    where = tmp_path_factory.mktemp("cogroup")
+    (where / "in2").write_text("".join("\t".join(r) + "\n" for r in others))
+    got = run(where, rows, COGROUP, {"pig.codegen": codegen}, maps)
+    assert got == expected_cogroup(rows, others)
