@@ -58,14 +58,14 @@ __all__ = [
     "RowKey",
     "enabled",
     "fused_columns",
-    "group_bytes",
+    "exact_rows",
     "group_of_distinct",
     "partition",
 ]
 
 RULE = "DistinctGroupFusion"
 _ODD_WIDTH = b"\xff"  # before the bytes of a row of another width than the schema's
-_LENGTH = struct.Struct(">I")  # the length of a key's group part, after it
+_LENGTH = struct.Struct(">I")  # the group part's hash after a key (`RowKey`)
 
 
 @frozen_dataclass(slots=False)
@@ -151,49 +151,88 @@ def _only_reader(
 
 
 class RowKey:
-    """The fused job's shuffle key of a distinct row (see the module docstring): `encode`
-    row -> ``g + r + len(g)``, where ``g`` is the sort bytes of the tuple of the GROUP's key
-    columns and ``r`` those of the tuple of the other columns (`codegen.row_encoder` of
-    their types); a row of another width (or a list): ``g`` of its key columns (missing ones
-    null, as the GROUP reads them), then a marker and the row's own sort bytes."""
+    """The fused job's shuffle key of a distinct row (see the module docstring).
 
-    __slots__ = ("encode",)
+    `encode`: row -> the sort bytes of the row with the GROUP's key columns first (the
+    DISTINCT's own key when they are the first columns already: one generated
+    `codegen.row_encoder` call), followed, when the job has more than one reducer
+    (`split`), by the 4-byte murmur3 hash of the key columns' sort bytes (`partition`
+    reads it). A row of another width or not a tuple: the same header and key columns
+    (missing ones null, as the GROUP reads them), then a marker and the row's own sort
+    bytes. `key_of`: row -> the tuple of its key columns (missing ones null); `key_bytes`:
+    that tuple -> its sort bytes (equal exactly when the GROUP's keys are)."""
 
-    def __init__(self, types: Sequence[DataType], key: Sequence[int]) -> None:
-        width = len(types)
-        rest = tuple(c for c in range(width) if c not in set(key))
+    __slots__ = ("encode", "key_of", "key_bytes", "get", "one")
+
+    def __init__(
+        self, types: Sequence[DataType], key: Sequence[int], split: bool, exact: bool
+    ) -> None:
+        width, key = len(types), tuple(key)
+        order = key + tuple(c for c in range(width) if c not in set(key))
+        whole = row_encoder([types[c] for c in order])
         g_enc = row_encoder([types[c] for c in key])
-        r_enc = row_encoder([types[c] for c in rest]) if rest else _no_columns
-        g_of, r_of = _columns(tuple(key)), _columns(rest)
-        length = _LENGTH.pack
+        header = b"\x08" + width.to_bytes(4, "big")
+        key_of = _columns(key)
+        pack = _LENGTH.pack
+
+        def padded(row: Any) -> tuple:
+            return tuple(row[c] if c < len(row) else None for c in key)
 
         def odd(row: Any) -> bytes:
-            g = g_enc(tuple(row[c] if c < len(row) else None for c in key))
-            return g + _ODD_WIDTH + data.sort_bytes(row) + length(len(g))
+            g = g_enc(padded(row))
+            out = header + g[5:] + _ODD_WIDTH + data.sort_bytes(row)
+            return out + pack(mmh3.hash(g, 0, False) & 0xFFFFFFFF) if split else out
 
-        if tuple(key) == tuple(range(len(key))):  # the key is the row's first columns
-            k = len(key)
+        if order == tuple(range(width)):
+            base = whole
+        else:
+            reorder = _columns(order)
+
+            def base(row: Any) -> bytes:
+                return whole(reorder(row))
+
+        if split:
 
             def encode(row: Any) -> bytes:
                 if type(row) is not tuple or len(row) != width:
                     return odd(row)
-                g = g_enc(row[:k])
-                return g + r_enc(row[k:]) + length(len(g))
+                return base(row) + pack(mmh3.hash(g_enc(key_of(row)), 0, False) & 0xFFFFFFFF)
 
+        elif exact and base is whole:  # every row is a tuple of the schema's width
+            encode = whole
         else:
 
             def encode(row: Any) -> bytes:
                 if type(row) is not tuple or len(row) != width:
                     return odd(row)
-                g = g_enc(g_of(row))
-                return g + r_enc(r_of(row)) + length(len(g))
+                return base(row)
+
+        def key_values(row: Any) -> tuple:
+            try:
+                return key_of(row)
+            except (IndexError, TypeError):
+                return padded(row)
 
         self.encode: Callable[[Any], bytes] = encode
+        # the key columns of a row of the schema's width: one column's value, else their tuple
+        self.get: Callable[[Any], Any] = itemgetter(*key)
+        self.one = len(key) == 1
+        self.key_of: Callable[[Any], tuple] = key_values
+        self.key_bytes: Callable[[tuple], bytes] = g_enc
 
 
-def _no_columns(row: Any) -> bytes:
-    """The bytes of the other columns when the key is all of them: none."""
-    return b""
+def exact_rows(plan: L.LogicalPlan, op_id: str) -> bool:
+    """Every row `op_id` gives is a tuple of its schema's width: a FOREACH's, a LOAD's with
+    AS, and what a UNION of such, a FILTER, DISTINCT, ORDER, LIMIT or SAMPLE of them gives."""
+    op = plan.op(op_id)
+    if isinstance(op, L.LOForEach):
+        return True
+    if isinstance(op, L.LOLoad):
+        return op.declared is not None
+    if isinstance(op, (L.LOUnion, L.LOFilter, L.LODistinct, L.LOSort, L.LOLimit, L.LOSample)):
+        width = len(op.schema) if op.schema is not None else -1
+        return all(exact_rows(plan, i) and len(plan.op(i).schema or ()) == width for i in op.inputs)
+    return False
 
 
 def _columns(cols: tuple[int, ...]) -> Callable[[Any], tuple]:
@@ -206,12 +245,7 @@ def _columns(cols: tuple[int, ...]) -> Callable[[Any], tuple]:
     return itemgetter(*cols)
 
 
-def group_bytes(key: bytes) -> bytes:
-    """The GROUP's part ``g`` of a fused job's shuffle key."""
-    return key[: _LENGTH.unpack(key[-4:])[0]]
-
-
 def partition(key: bytes, n: int) -> int:
-    """The reduce partition of a fused job's key: murmur3 of its group's bytes, so a group's
-    distinct rows meet in one reduce task."""
-    return mmh3.hash(group_bytes(key), 0, False) % n
+    """The reduce partition of a fused job's key (`RowKey` with `split`): the murmur3 hash
+    of its group's bytes it ends with, so a group's distinct rows meet in one reduce task."""
+    return _LENGTH.unpack(key[-4:])[0] % n

@@ -15,14 +15,14 @@ Must not touch: job boundaries (mrcompiler.py), what the operators compute.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from itertools import groupby
-from operator import itemgetter
+from collections.abc import Callable, Iterable, Sequence
+from itertools import chain, compress, islice
+from operator import itemgetter, ne
 from typing import Any
 
 from piglatin.back.bagusage import streaming_bags
 from piglatin.back.codegen import DistinctTail
-from piglatin.back.distinctgroup import RowKey, fused_columns, group_bytes
+from piglatin.back.distinctgroup import RowKey, exact_rows, fused_columns
 from piglatin.back.physical import Compiler, OneRow, chain_functions
 from piglatin.back.reducebatch import BatchReduce, row_writer
 from piglatin.back.reducers import DISTINCT_SEEN, packer
@@ -33,7 +33,9 @@ from piglatin.plan import logical as L
 __all__ = ["inline_tail", "map_tail", "reducer"]
 
 _unpack = unpacker()
-_first = itemgetter(0)
+_first, _second = itemgetter(0), itemgetter(1)
+#: the value types whose Python equality is Pig's (and sort bytes') equality
+_PLAIN = frozenset((str, bytes, int, type(None)))
 
 
 def _row_key(plan: L.LogicalPlan, spec: Any) -> RowKey:
@@ -41,8 +43,9 @@ def _row_key(plan: L.LogicalPlan, spec: Any) -> RowKey:
     found = fused_columns(plan, spec.op, spec.reduce_chain[:at], spec.group)
     if found is None:  # the compiler asked the same question of the same plan
         raise AssertionError(f"{spec.op} is not a DISTINCT whose reduce computes {spec.group}")
-    schema = plan.op(plan.op(spec.op).inputs[0]).schema
-    return RowKey([f.type for f in schema], found[0])
+    source = plan.op(spec.op).inputs[0]
+    types = [f.type for f in plan.op(source).schema]
+    return RowKey(types, found[0], spec.reducers > 1, exact_rows(plan, source))
 
 
 def inline_tail(plan: L.LogicalPlan, spec: Any) -> DistinctTail:
@@ -85,7 +88,6 @@ def reducer(job: Any) -> BatchReduce:
     found = fused_columns(plan, spec.op, spec.reduce_chain[:at], spec.group)
     bag_cols = found[1] if found is not None else None
     project = _projection(bag_cols) if bag_cols is not None else None
-    keyf = comp.key_fn(group.keys[0])
     first = stages[0] if stages else None
     row_of = first.row if isinstance(first, OneRow) else None
     run = chain_functions(stages, job.emit)
@@ -93,7 +95,10 @@ def reducer(job: Any) -> BatchReduce:
     direct = not any(s is not None for s in rest)
     writer = row_writer(chain_functions(rest, job.emit), job.store_line, job.record_pack, direct)
     spillable = 0 in streaming_bags(after[0] if after else None, 1)
-    pending = _Pending(budget, spillable)
+    row_key = _row_key(plan, spec)
+    keys_of, key_bytes = _keys_of(row_key), row_key.key_bytes
+    group_of = _first if len(group.keys[0]) == 1 else None  # the GROUP's value of a key
+    pending = _Pending(budget, spillable, key_bytes)
 
     def write(finished: list) -> list:
         """The output of finished ``(group, bag)`` rows."""
@@ -104,25 +109,34 @@ def reducer(job: Any) -> BatchReduce:
             out += run(r)
         return out
 
-    def close(bag: _Bag) -> tuple:
-        rows = bag.rows()
-        return (keyf(bag.first), rows)
+    def close() -> tuple:
+        key, rows = pending.key, pending.take()
+        return (key if group_of is None else group_of(key), rows)
 
     def batch(groups: list) -> list:
-        gs = [group_bytes(k) for k, _values in groups]
-        rows = [_unpack(values[0]) for _key, values in groups]
+        rows = _unpacked(list(map(_first, map(_second, groups))))
+        keys = keys_of(rows)
+        plain = _PLAIN.issuperset(map(type, chain.from_iterable(keys)))
+        ids = keys if plain else list(map(key_bytes, keys))
         if project is not None:
             rows = project(rows)
+        n = len(ids)
+        starts = [0, *compress(range(1, n), map(ne, islice(ids, 1, None), ids))]
         finished: list = []
-        at = 0
-        for g, same in groupby(gs):
-            n = sum(1 for _ in same)
-            if g != pending.g:
-                if pending.bag is not None:
-                    finished.append(close(pending.bag))
-                pending.start(g)
-            pending.bag.add(rows[at : at + n])
-            at += n
+        for s, e in zip(starts, [*starts[1:], n]):
+            key = keys[s]
+            if s == 0 and pending.holds(key, plain):
+                pending.add(rows[s:e])
+                if e < n:
+                    finished.append(close())
+                continue
+            if s == 0 and pending.bag is not None:
+                finished.append(close())
+            if e < n:  # a whole group within the batch
+                finished.append((key if group_of is None else group_of(key), list(rows[s:e])))
+                continue
+            pending.start(key, plain)
+            pending.add(rows[s:e])
         return write(finished)
 
     def reduce(key: Any, values: Iterable[Any]) -> list:
@@ -132,50 +146,95 @@ def reducer(job: Any) -> BatchReduce:
     def flush() -> list:
         if pending.bag is None:
             return []
-        bag, pending.bag, pending.g = pending.bag, None, None
-        return write([close(bag)])
+        return write([close()])
 
     job.add_flush(flush)
     return BatchReduce(reduce, batch)
 
 
+def _keys_of(row_key: RowKey) -> Callable[[Sequence], list]:
+    """rows -> their key columns' tuples (C-level for rows of the schema's width)."""
+    get, one = row_key.get, row_key.one
+
+    def keys_of(rows: Sequence) -> list:
+        try:
+            return list(zip(map(get, rows))) if one else list(map(get, rows))
+        except (IndexError, TypeError, KeyError):
+            return list(map(row_key.key_of, rows))
+
+    return keys_of
+
+
+def _unpacked(packed: list) -> Sequence[tuple]:
+    """The rows of packed values, unpacked in one msgpack call (an array of them)."""
+    n = len(packed)
+    head = bytes([0x90 | n]) if n < 16 else b"\xdc" + n.to_bytes(2, "big")
+    if n >= 1 << 16:
+        head = b"\xdd" + n.to_bytes(4, "big")
+    try:
+        return _unpack(head + b"".join(packed))
+    except TypeError:  # not all bytes
+        return list(map(_unpack, packed))
+
+
 class _Pending:
-    """The GROUP key being gathered (its bytes `g`) and its bag so far."""
+    """The GROUP key being gathered (its columns' values `key`) and its bag so far. Keys of
+    str, bytes, int and null values only (`plain`) are equal exactly when Python says so;
+    others are compared by their sort bytes."""
 
-    __slots__ = ("g", "bag", "budget", "spillable")
+    __slots__ = ("key", "plain", "bag", "budget", "spillable", "key_bytes", "_bytes")
 
-    def __init__(self, budget: BagBudget, spillable: bool) -> None:
-        self.g: bytes | None = None
+    def __init__(
+        self, budget: BagBudget, spillable: bool, key_bytes: Callable[[tuple], bytes]
+    ) -> None:
+        self.key: tuple = ()
+        self.plain = False
         self.bag: _Bag | None = None
         self.budget = budget
         self.spillable = spillable
+        self.key_bytes = key_bytes
+        self._bytes: bytes | None = None
 
-    def start(self, g: bytes) -> None:
-        self.g = g
+    def holds(self, key: tuple, plain: bool) -> bool:
+        """Whether `key` (all `plain` or not) is the key being gathered."""
+        if self.bag is None:
+            return False
+        if plain and self.plain:
+            return key == self.key
+        if self._bytes is None:
+            self._bytes = self.key_bytes(self.key)
+        return self.key_bytes(key) == self._bytes
+
+    def start(self, key: tuple, plain: bool) -> None:
+        self.key, self._bytes = key, None
+        self.plain = plain or _PLAIN.issuperset(map(type, key))
         self.bag = _Bag(self.budget, self.spillable)
+
+    def add(self, rows: Sequence[tuple]) -> None:
+        self.bag.add(list(rows))  # type: ignore[union-attr]
+
+    def take(self) -> Any:
+        """The bag gathered (a list, or a `SpillBag`); nothing is pending after."""
+        bag, self.bag = self.bag, None
+        return bag.rows()  # type: ignore[union-attr]
 
 
 class _Bag:
     """A group's bag being filled: a list, moved to a spill file once past its share of the
     budget (when `spillable`), the rest appended there."""
 
-    __slots__ = ("budget", "spillable", "items", "first", "file", "count", "limit", "check")
+    __slots__ = ("budget", "spillable", "items", "file", "count", "limit", "check")
 
     def __init__(self, budget: BagBudget, spillable: bool) -> None:
         self.budget = budget
         self.spillable = spillable
         self.items: list = []
-        self.first: tuple | None = None
         self.file: SpillFile | None = None
         self.count = 0
         self.limit: int | None = None
         self.check = CHECK_ROWS
 
     def add(self, rows: list) -> None:
-        if not rows:
-            return
-        if self.first is None:
-            self.first = rows[0]
         self.items += rows
         if self.spillable and len(self.items) >= self.check:
             self._spill()

@@ -755,9 +755,15 @@ class PigSkewJoinJob(PigJob):
 
 class PigDistinctGroupJob(PigJob):
     """A DISTINCT whose reduce computes a GROUP of its rows: a key's group part decides its
-    partition (`distinctgroup.partition`)."""
+    partition (`distinctgroup.partition`: the hash its map side appends when the spec says
+    the job has more than one reducer)."""
 
     def partition(self, key: bytes, n: int) -> int:
+        if n != self.spec.reducers:
+            raise PigError(
+                f"{self.spec.op}: {n} reduce partitions, the spec says {self.spec.reducers}",
+                code=2999,
+            )
         return DG.partition(key, n)
 
 
