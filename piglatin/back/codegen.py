@@ -1150,10 +1150,71 @@ class Generator:
             return f"{fn}({a})"
         if isinstance(e, L.LEFunc):
             fn = self.const("fn", self.comp.function(e))
+            inline = self.string_call(e, fn, cols)
+            if inline is not None:
+                return inline
             return f"{fn}({', '.join(self.expr(a, cols) for a in e.args)})"
         if isinstance(e, L.LETuple):
             return self.row([self.expr(i, cols) for i in e.items])
         return self.closure(e, cols)
+
+    def string_call(self, e: L.LEFunc, fn: str, cols: list[str]) -> str | None:
+        """INDEXOF, SUBSTRING, STRSPLIT and REGEX_EXTRACT inline for a str first argument
+        (ASCII text for the two that count Java chars: then a Java char is a Python one),
+        with Pig's null rule (a null argument gives null; every argument is computed
+        first, as for a call); the builtin `fn` itself for any other value. The constant
+        arguments the inline form needs (a search text, a literal separator, a pattern and
+        its group) are the plan's; None when they are not, or for a DEFINEd or UDF call."""
+        if e.kind != "builtin" or e.ctor_args:
+            return None
+        const = [a.value if isinstance(a, L.LEConst) else _NOT_CONST for a in e.args]
+        n = len(e.args)
+        if e.func == "INDEXOF" and n in (2, 3):
+            search, start = const[1], const[2] if n == 3 else 0
+            if not (type(search) is str and search.isascii() and search and type(start) is int):
+                return None
+            x, a = self.fresh(), self.expr(e.args[0], cols)
+            rest = "".join(f", {self.literal(c)}" for c in const[1:])
+            return (
+                f"(None if ({x} := {a}) is None else {x}.find({self.literal(search)}, "
+                f"{max(start, 0)}) if type({x}) is str and {x}.isascii() else {fn}({x}{rest}))"
+            )
+        if e.func == "SUBSTRING" and n == 3:
+            x, y, z, w = self.fresh(), self.fresh(), self.fresh(), self.fresh()
+            a, b, c = (self.expr(arg, cols) for arg in e.args)
+            return (
+                f"(None if (({x} := {a}) is None) | (({y} := {b}) is None) | "
+                f"(({z} := {c}) is None) else (None if {y} < 0 or {y} > ({w} := {z} if "
+                f"{z} < len({x}) else len({x})) else {x}[{y}:{w}]) if type({x}) is str and "
+                f"{x}.isascii() and type({y}) is int and type({z}) is int else {fn}({x}, {y}, {z}))"
+            )
+        if e.func == "STRSPLIT" and n == 3:
+            sep, limit = const[1], const[2]
+            if not (type(sep) is str and sep and not set(sep) & _REGEX_SPECIAL):
+                return None
+            if not (type(limit) is int and limit > 0):
+                return None
+            x, a = self.fresh(), self.expr(e.args[0], cols)
+            sep_ = self.literal(sep)
+            return (
+                f"(None if ({x} := {a}) is None else tuple({x}.split({sep_}, {limit - 1})) "
+                f"if type({x}) is str else {fn}({x}, {sep_}, {limit}))"
+            )
+        if e.func == "REGEX_EXTRACT" and n == 3:
+            pattern, group = const[1], const[2]
+            if type(pattern) is not str or type(group) is not int:
+                return None
+            rx = java_regex(pattern)
+            if not 0 <= group <= rx.groups:
+                return None
+            x, m, a = self.fresh(), self.fresh("m"), self.expr(e.args[0], cols)
+            r = self.const("rx", rx)
+            return (
+                f"(None if ({x} := {a}) is None else (None if ({m} := {r}.search({x})) is None"
+                f" else {m}.group({group})) if type({x}) is str else "
+                f"{fn}({x}, {self.literal(pattern)}, {group}))"
+            )
+        return None
 
     def closure(self, e: L.LExpr, cols: list[str]) -> str:
         """An expression with no inline form: its compiled closure over the row."""
@@ -1439,6 +1500,10 @@ _KEY_TEMPLATES[DataType.BYTEARRAY] = (
     " if type({x}) is bytes else _sb({x}))"
 )
 _KEY_NAMES = {"_sb": data.sort_bytes, "_np": data.pack_number_key}
+_NOT_CONST = object()  # an argument that is not a constant (`Generator.string_call`)
+# the characters of a Java regex that are not themselves: a STRSPLIT separator without them
+# splits at its own text
+_REGEX_SPECIAL = frozenset("\\^$.|?*+()[]{}")
 # an input field's local in a fallback row (`Generator.lazy_row`), until
 # `drop_unused_conversions` writes it as the local or as its conversion made there; its
 # control characters are ones `repr` never leaves in a literal of the generated source
