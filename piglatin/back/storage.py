@@ -402,7 +402,9 @@ def _text_caster(
         )
 
         def integer(x: str) -> Any:
-            if x.isascii() and "_" not in x:  # as to_int's bytes path: one C call
+            # as to_int's bytes path: one C call, for a text that may be a number (ends in a
+            # digit: a log's '-' or a sheet's 'n/a' goes to the slow path's memory at once)
+            if x.isascii() and x[-1:].isdigit() and "_" not in x:
                 try:
                     i = int(x)
                 except ValueError:
@@ -415,7 +417,7 @@ def _text_caster(
     if type_name == "double":
 
         def double(x: str) -> Any:
-            if x.isascii():
+            if x.isascii() and ((e := x[-1:]).isdigit() or e == "."):
                 try:
                     d = float(x)
                 except ValueError:

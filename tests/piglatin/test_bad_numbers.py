@@ -23,6 +23,8 @@ INT_TEXTS = {
     "n/a": (None, "FIELD_DISCARDED_TYPE_CONVERSION_FAILED"),
     "1e3": (1000, None),  # Double.valueOf, then its int value
     " 7": (7, None),  # Integer.valueOf refuses the space; Double.valueOf trims it
+    "7 ": (7, None),  # the same at the end (a text not ending in a digit is still a number)
+    "8d": (8, None),  # Double.valueOf takes Java's double suffix
     "9999999999": (None, "TOO_LARGE_FOR_INT"),
     "": (None, None),  # an empty field is null without a warning
 }
@@ -41,8 +43,8 @@ STORE B INTO 'out';
 def test_each_bad_field_is_null_and_warned(tmp_path_factory, codegen, picks):
     tmp: Path = tmp_path_factory.mktemp("bad")
     rows = picks * 40  # every text many times: past what any cache holds at first sight
-    doubles = ["2.5", "-", "x", "1e3"]
-    lines = [f"{i}\t{t}\t{doubles[i % 4]}\n" for i, t in enumerate(rows)]
+    doubles = ["2.5", "-", "x", "1e3", "1.", "4 "]
+    lines = [f"{i}\t{t}\t{doubles[i % 6]}\n" for i, t in enumerate(rows)]
     (tmp / "in").write_text("".join(lines))
     with PigServer("local", cwd=tmp, out=io.StringIO(), properties={"pig.codegen": codegen}) as pig:
         pig.register_script(SCRIPT)
@@ -53,10 +55,10 @@ def test_each_bad_field_is_null_and_warned(tmp_path_factory, codegen, picks):
         for line in part.read_text().split("\n")[:-1]:
             i, n, d = line.split("\t")
             got[int(i)] = (int(n) if n else None, float(d) if d else None)
-    want_double = {"2.5": 2.5, "-": None, "x": None, "1e3": 1000.0}
-    assert got == {i: (INT_TEXTS[t][0], want_double[doubles[i % 4]]) for i, t in enumerate(rows)}
+    want_double = {"2.5": 2.5, "-": None, "x": None, "1e3": 1000.0, "1.": 1.0, "4 ": 4.0}
+    assert got == {i: (INT_TEXTS[t][0], want_double[doubles[i % 6]]) for i, t in enumerate(rows)}
     want = Counter(INT_TEXTS[t][1] for t in rows if INT_TEXTS[t][1])
     want["FIELD_DISCARDED_TYPE_CONVERSION_FAILED"] += sum(
-        1 for i in range(len(rows)) if doubles[i % 4] in ("-", "x")
+        1 for i in range(len(rows)) if doubles[i % 6] in ("-", "x")
     )
     assert warned == {k: v for k, v in want.items() if v}
