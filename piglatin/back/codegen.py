@@ -1094,11 +1094,11 @@ class Generator:
                 self.emit(depth + 1, f"{c} = {self.flat_cast(c, to)}")
         return pre + inner + post, depth + 1
 
-    def flat_cast(self, c: str, to: DataType) -> str:
+    def flat_cast(self, c: str, to: DataType, fn: str | None = None) -> str:
         """A FLATTENed field `c` cast to the AS clause's type `to`, as `exprs.caster` casts
-        it (no warning): a chararray already a str, or plain ASCII digits to an int/long,
-        inline; anything else through the caster."""
-        fn = self.const("cast", caster(to.value))
+        it (no warning; `fn`, or the caster of `to`): a chararray already a str, or plain
+        ASCII digits to an int/long, inline; anything else through the caster."""
+        fn = fn or self.const("cast", caster(to.value))
         if to is DataType.CHARARRAY:
             return f"({c} if type({c}) is str else {fn}({c}))"
         if to in _INT_BITS:
@@ -1147,6 +1147,10 @@ class Generator:
             column = self.bytearray_field(a) if a.isidentifier() else None
             if column is not None and e.type in _TEXT_CASTS:
                 return _TEXT_CASTS[e.type].format(t=self.fresh("t"), f=f"_f[{column}]", fn=fn)
+            if e.operand.type is DataType.CHARARRAY and e.type in _INT_BITS:
+                # (int)/(long) of a chararray: plain ASCII digits inline (`flat_cast`)
+                x = self.fresh("t")
+                return self.flat_cast(x, e.type, fn).replace(f"type({x})", f"type({x} := {a})", 1)
             return f"{fn}({a})"
         if isinstance(e, L.LEFunc):
             fn = self.const("fn", self.comp.function(e))

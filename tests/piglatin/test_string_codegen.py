@@ -2,7 +2,7 @@
 pattern and group) are written inline in the generated map code for str values (ASCII text
 for the two that count Java chars), the builtin itself for anything else. Checked over
 hypothesis text (separators, empty and null fields, non-ASCII and astral characters, bad
-numbers for the SUBSTRING bounds) against plain Python on ASCII rows and against the
+numbers for the SUBSTRING bounds), and (int)/(long) casts of their chararrays against plain Python on ASCII rows and against the
 closures (the builtins, tested against Java's String in test_builtins) on every row."""
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ B = FOREACH A GENERATE INDEXOF(s, '?', 0), INDEXOF(s, 'ab', 2), SUBSTRING(s, i, 
     SUBSTRING(s, INDEXOF(s, '?', 0) + 1, INDEXOF(s, '=', 0)),
     FLATTEN(STRSPLIT(s, '=', 2)) AS (k:chararray, v:chararray),
     REGEX_EXTRACT(s, '([a-z]+)=([0-9]*)', 2), REGEX_EXTRACT(s, 'x', 0),
-    INDEXOF(t, '?', 0), INDEXOF(t, 'ab', 2), STRSPLIT(t, '=', 3), REGEX_EXTRACT(t, 'a(.)', 1);
+    INDEXOF(t, '?', 0), INDEXOF(t, 'ab', 2), STRSPLIT(t, '=', 3), REGEX_EXTRACT(t, 'a(.)', 1),
+    (int)REGEX_EXTRACT(s, '([0-9]+)', 1), (long)SUBSTRING(s, 0, 2);
 STORE B INTO 'out';
 """
 
@@ -97,6 +98,10 @@ def _expected_row(s: str, i: str, j: str, t: str) -> str:
     cells.append(None if w is None else "(" + ",".join(w.split("=", 2)) + ")")
     m = None if w is None else re.search("a(.)", w)
     cells.append(None if m is None else m.group(1))
+    m = None if v is None else re.search("([0-9]+)", v)
+    cells.append(None if m is None else int(m.group(1)))
+    two = _substring(v, 0, 2)
+    cells.append(int(two) if two and re.fullmatch("[0-9]+", two) else None)
     return "\t".join("" if c is None else str(c) for c in cells)
 
 
@@ -111,7 +116,9 @@ def test_inline_string_functions(tmp_path_factory, rows):
     assert got == sorted(_expected_row(*r) for r in rows)
 
 
-@pytest.mark.parametrize("func", [".find('?', 0)", ".split('=', 1)", ".search(", "< len("])
+@pytest.mark.parametrize(
+    "func", [".find('?', 0)", ".split('=', 1)", ".search(", "< len(", ".isdigit() and t"]
+)
 def test_the_calls_are_inline(tmp_path, func):
     out = io.StringIO()
     with PigServer("local", cwd=tmp_path, out=out) as pig:
