@@ -886,7 +886,8 @@ class Generator:
             if any(marker in line for line in rest) and name in self.lazy_fields:
                 # read by fallbacks only: converted there, once per row (the local holds a
                 # sentinel until then), with the warnings its conversion gives
-                indent = self.lines[start][: len(self.lines[start]) - len(self.lines[start].lstrip())]
+                first = self.lines[start]
+                indent = first[: len(first) - len(first.lstrip())]
                 self.lines[start:end] = [f"{indent}{name} = _lazy"]
                 self.ns["_lazy"] = _UNCONVERTED
                 conversion = self.lazy_fields[name]
@@ -1084,7 +1085,8 @@ class Generator:
             casts = [None if c is None else caster(c.value) for c in g.casts]
             slow = self.const("slow", _flat_rows(width, casts, rest))
             self.emit(depth + 1, f"if type({r}) is not tuple or len({r}) != {width}:")
-            self.emit(depth + 2, f"_out += {slow}({self.lazy_row(pre)}, {r}, {self.lazy_row(post)})")
+            fields = f"{self.lazy_row(pre)}, {r}, {self.lazy_row(post)}"
+            self.emit(depth + 2, f"_out += {slow}({fields})")
             self.emit(depth + 2, "continue")
         else:
             self.misfit(depth + 1, r, width, rest, whole)
@@ -1163,8 +1165,8 @@ class Generator:
         return self.closure(e, cols)
 
     def string_call(self, e: L.LEFunc, fn: str, cols: list[str]) -> str | None:
-        """INDEXOF, SUBSTRING, STRSPLIT and REGEX_EXTRACT inline for a str first argument
-        (ASCII text for the two that count Java chars: then a Java char is a Python one),
+        """INDEXOF, SIZE, SUBSTRING, STRSPLIT and REGEX_EXTRACT inline for a str first
+        argument (ASCII text for the three that count Java chars: then a Java char is a Python one),
         with Pig's null rule (a null argument gives null; every argument is computed
         first, as for a call); the builtin `fn` itself for any other value. The constant
         arguments the inline form needs (a search text, a literal separator, a pattern and
@@ -1182,6 +1184,12 @@ class Generator:
             return (
                 f"(None if ({x} := {a}) is None else {x}.find({self.literal(search)}, "
                 f"{max(start, 0)}) if type({x}) is str and {x}.isascii() else {fn}({x}{rest}))"
+            )
+        if e.func == "SIZE" and n == 1 and e.args[0].type is DataType.CHARARRAY:
+            x, a = self.fresh(), self.expr(e.args[0], cols)
+            return (
+                f"(None if ({x} := {a}) is None else len({x}) if type({x}) is str and "
+                f"{x}.isascii() else {fn}({x}))"
             )
         if e.func == "SUBSTRING" and n == 3:
             x, y, z, w = self.fresh(), self.fresh(), self.fresh(), self.fresh()

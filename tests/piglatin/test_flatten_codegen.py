@@ -34,9 +34,7 @@ STORE B INTO 'out';
 
 
 def _run(where: Path, rows, script: str, codegen: str) -> list[str]:
-    body = "".join(
-        "\t".join("" if v is None else str(v) for v in r) + "\n" for r in rows
-    )
+    body = "".join("\t".join("" if v is None else str(v) for v in r) + "\n" for r in rows)
     (where / "in").write_text(body, encoding="utf-8")
     shutil.rmtree(where / "out", ignore_errors=True)
     with PigServer(
@@ -73,7 +71,11 @@ def _expected(rows) -> list[str] | None:
             fields = [None, None, None]  # FLATTEN of a null tuple: nulls of the AS width
         else:
             parts = s.split(",", 2)  # Java's split(",", 3): at most 3 pieces, empties kept
-            casts = [lambda p: _java_int(p, INT_MAX), lambda p: p, lambda p: _java_int(p, 2**63 - 1)]
+            casts = [
+                lambda p: _java_int(p, INT_MAX),
+                lambda p: p,
+                lambda p: _java_int(p, 2**63 - 1),
+            ]
             if any(c in p for p in parts for c in "٣ ") and len(parts) != 2:
                 return None
             if any(c in p for i, p in enumerate(parts) for c in "٣ " if i != 1):
@@ -102,7 +104,13 @@ def test_flatten_strsplit_with_casts_matches_plain_python(tmp_path_factory, code
 
 def test_a_short_and_a_null_tuple_keep_their_width(tmp_path):
     rows = [("7,x,9", 1), ("8", 2), (None, 3), (",", 4), ("1,2,3,4", 5)]
-    want = ["1\t7\tx\t9\t2", "2\t8\t4", "3\t\t\t\t6", "4\t\t\t8", "5\t1\t2\t\t10"]  # c: "3,4" is no long
+    want = [
+        "1\t7\tx\t9\t2",
+        "2\t8\t4",
+        "3\t\t\t\t6",
+        "4\t\t\t8",
+        "5\t1\t2\t\t10",
+    ]  # c: "3,4" is no long
     for codegen in ("true", "false"):
         assert _run(tmp_path, rows, SCRIPT, codegen) == sorted(want)
 

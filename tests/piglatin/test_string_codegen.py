@@ -1,9 +1,10 @@
-"""INDEXOF, SUBSTRING, STRSPLIT (a literal separator, a limit) and REGEX_EXTRACT (a constant
+"""INDEXOF, SIZE, SUBSTRING, STRSPLIT (a literal separator, a limit) and REGEX_EXTRACT (a constant
 pattern and group) are written inline in the generated map code for str values (ASCII text
 for the two that count Java chars), the builtin itself for anything else. Checked over
 hypothesis text (separators, empty and null fields, non-ASCII and astral characters, bad
-numbers for the SUBSTRING bounds), and (int)/(long) casts of their chararrays against plain Python on ASCII rows and against the
-closures (the builtins, tested against Java's String in test_builtins) on every row."""
+numbers for the SUBSTRING bounds), and (int)/(long) casts of their chararrays, against
+plain Python and against the closures (the builtins, tested against Java's String in
+test_builtins) on every row."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ B = FOREACH A GENERATE INDEXOF(s, '?', 0), INDEXOF(s, 'ab', 2), SUBSTRING(s, i, 
     FLATTEN(STRSPLIT(s, '=', 2)) AS (k:chararray, v:chararray),
     REGEX_EXTRACT(s, '([a-z]+)=([0-9]*)', 2), REGEX_EXTRACT(s, 'x', 0),
     INDEXOF(t, '?', 0), INDEXOF(t, 'ab', 2), STRSPLIT(t, '=', 3), REGEX_EXTRACT(t, 'a(.)', 1),
-    (int)REGEX_EXTRACT(s, '([0-9]+)', 1), (long)SUBSTRING(s, 0, 2);
+    (int)REGEX_EXTRACT(s, '([0-9]+)', 1), (long)SUBSTRING(s, 0, 2), SIZE(s), SIZE(t);
 STORE B INTO 'out';
 """
 
@@ -102,6 +103,8 @@ def _expected_row(s: str, i: str, j: str, t: str) -> str:
     cells.append(None if m is None else int(m.group(1)))
     two = _substring(v, 0, 2)
     cells.append(int(two) if two and re.fullmatch("[0-9]+", two) else None)
+    cells.append(None if v is None else len(v))
+    cells.append(None if w is None else len(w.encode("utf-16-le")) // 2)  # Java chars
     return "\t".join("" if c is None else str(c) for c in cells)
 
 
@@ -117,7 +120,15 @@ def test_inline_string_functions(tmp_path_factory, rows):
 
 
 @pytest.mark.parametrize(
-    "func", [".find('?', 0)", ".split('=', 1)", ".search(", "< len(", ".isdigit() and t"]
+    "func",
+    [
+        ".find('?', 0)",
+        ".split('=', 1)",
+        ".search(",
+        "< len(",
+        ".isdigit() and t",
+        "is None else len(x",
+    ],
 )
 def test_the_calls_are_inline(tmp_path, func):
     out = io.StringIO()
