@@ -842,6 +842,7 @@ class Builder:
         self.ops: list[L.LogicalOperator] = []
         self.by_id: dict[str, L.LogicalOperator] = {}
         self.aliases: dict[str, str] = {}
+        self.previous: str | None = None  # the alias `@` names
         self.actions: list[L.Action] = []
         self.counter = 0
         self.scalars: list[tuple[str, str]] = []
@@ -866,6 +867,7 @@ class Builder:
         self.by_id[op.op_id] = op
         if alias:
             self.aliases[alias] = op.op_id
+            self.previous = alias
         return op
 
     def _input(self, ref, node: A.Node) -> L.LogicalOperator:
@@ -874,6 +876,10 @@ class Builder:
             op_id = self._new_id(None, "inline")
             handler = getattr(self, "_r_" + type(ref).__name__.lower())
             return self._add(handler(ref, op_id, op_id), None)
+        if ref == "@":  # the previous relation (Pig's `previous_rel`)
+            if self.previous is None:
+                raise UndefinedAliasError("Undefined alias: @ (no relation before it)", **_at(node))
+            ref = self.previous
         if ref not in self.aliases:
             raise UndefinedAliasError(
                 f"Undefined alias: {ref}.{suggest(ref, self.aliases)}", **self._find(ref, node)
