@@ -284,12 +284,24 @@ CASTS: dict[str, Callable[[Any, Warn], Any]] = {
 }
 
 
+def _text_to_long(v: Any, warn: Warn = None) -> int | None:
+    """Utf8StorageConverter.bytesToLong of a field inside a tuple/bag/map's text: a trailing
+    L or l is dropped first (`{(5L)}`), as for a top-level bytearray field."""
+    if type(v) is str and v[-1:] in ("l", "L"):
+        v = v[:-1]
+    return to_long(v, warn)
+
+
+# the scalar casts of the fields inside a complex value's text
+TEXT_CASTS: dict[str, Callable[[Any, Warn], Any]] = {**CASTS, "long": _text_to_long}
+
+
 def complex_caster(
     type_name: str, inner: Sequence[Any] | None, warn: Warn = None
 ) -> Callable[[Any], Any]:
     """value -> `cast(value, type_name, warn, inner)` for a tuple/bag/map type, with the
     text parser built once here (`piglatin.model.textcomplex.compile_parser`), not per value."""
-    parse = compile_parser(type_name, inner, CASTS)
+    parse = compile_parser(type_name, inner, TEXT_CASTS)
 
     def cast_one(value: Any) -> Any:
         t = type(value)
@@ -316,7 +328,7 @@ def _parser(type_name: str, inner: Sequence[Any] | None) -> Callable[[str, Warn]
         return hit[1]
     if len(_PARSERS) >= 256:
         _PARSERS.clear()
-    parse = compile_parser(type_name, inner, CASTS)
+    parse = compile_parser(type_name, inner, TEXT_CASTS)
     _PARSERS[key] = (inner, parse)
     return parse
 

@@ -38,3 +38,29 @@ def test_previous_relation_shortcut(tmp_path: Path) -> None:
     )
     lines = run(tmp_path, {"thing": "1\n2\n"}, script)
     assert lines == ["d: {z: int}", "(20)", "(30)"]
+
+
+def test_cast_bytearray_to_bag_of_longs_with_l_suffix(tmp_path: Path) -> None:
+    # "Cast Operators" example: a bytearray {(4829090493980522200L)} cast to bag{tuple(long)};
+    # Utf8StorageConverter.bytesToLong drops the trailing L of a nested field too
+    data = "{(4829090493980522200L)}\n{(4893298569862837493L)}\n{(1297789302897398783L)}\n"
+    script = (
+        "A = LOAD 'data' AS fld:bytearray;\n"
+        "B = FOREACH A GENERATE (bag{tuple(long)})fld;\nDUMP B;\n"
+        "C = LOAD 'data' AS (b:bag{t:tuple(x:long)});\nDUMP C;"
+    )
+    expected = ["({(4829090493980522200)})", "({(4893298569862837493)})", "({(1297789302897398783)})"]
+    assert run(tmp_path, {"data": data}, script) == expected + expected
+
+
+def test_cast_bytearray_to_tuple_and_map(tmp_path: Path) -> None:
+    # "Cast Operators" examples: (tuple(int,int,float))fld and (map[])fld
+    files = {"t": "(1,2,3)\n(4,2,1)\n", "m": "[open#apache]\n[apache#hadoop]\n"}
+    script = (
+        "A = LOAD 't' AS fld:bytearray;\nB = FOREACH A GENERATE (tuple(int,int,float))fld;\n"
+        "DUMP B;\nM = LOAD 'm' AS fld:bytearray;\nN = FOREACH M GENERATE (map[])fld;\n"
+        "DESCRIBE N;\nDUMP N;"
+    )
+    assert run(tmp_path, files, script) == [
+        "((1,2,3.0))", "((4,2,1.0))", "N: {fld: map[]}", "([open#apache])", "([apache#hadoop])",
+    ]
