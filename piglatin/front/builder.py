@@ -135,6 +135,17 @@ def _tobag(args: list[FieldSchema]) -> FieldSchema:
     return FieldSchema(None, T.BAG, None)
 
 
+def _nested_cross(args: list[FieldSchema]) -> FieldSchema:
+    """A nested CROSS's bag: each bag's fields as `bag::field` (Pig's disambiguated names)."""
+    fields: list[FieldSchema] = []
+    for a in args:
+        cols = a.tuple_schema if a.dtype is T.BAG else None
+        if cols is None:
+            return FieldSchema(None, T.BAG, None)
+        fields += [f.renamed(f"{a.name}::{f.name}" if a.name and f.name else f.name) for f in cols]
+    return FieldSchema(None, T.BAG, bag_of(Schema(tuple(fields))))
+
+
 def _map_values(args: list[FieldSchema]) -> FieldSchema:
     """VALUESET/VALUELIST: a bag of the map's value type (bytearray when not declared)."""
     inner = args[0].schema.fields[0].dtype if args and args[0].schema else T.BYTEARRAY
@@ -160,6 +171,7 @@ _RETURNS: dict[str, ReturnRule] = {
     "TOP": lambda a: FieldSchema(None, T.BAG, a[2].schema if len(a) > 2 else None),
     "TOTUPLE": lambda a: FieldSchema(None, T.TUPLE, Schema(tuple(a))),
     "TOBAG": _tobag,
+    "CROSS": _nested_cross,
     "ABS": _same_as_arg(0),
     "ROUND": _round,
     "CubeDimensions": lambda a: FieldSchema("dimensions", T.BAG, bag_of(Schema(tuple(a)))),

@@ -553,13 +553,10 @@ class ToAst:
     def nested_distinct(self, meta, src):
         return A.NestedOp("", "distinct", src)
 
-    def nested_cross(self, meta, *_srcs):
-        raise ParseError(
-            "Syntax error, CROSS inside a nested FOREACH block is not supported by this "
-            "implementation; CROSS the relations before the GROUP",
-            line=meta.line,
-            column=meta.column,
-        )
+    def nested_cross(self, meta, *srcs):
+        # the bags' cross product, as the internal CROSS builtin (a name no call can spell:
+        # `cross(` is a keyword, never a function name)
+        return A.NestedOp("", "expr", A.FuncCall("CROSS", tuple(srcs), **_p(meta)))
 
     def nested_foreach(self, meta, src, gens):
         return A.NestedOp("", "foreach", src, generate=gens)

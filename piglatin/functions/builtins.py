@@ -467,6 +467,19 @@ def TOBAG(*args: Any) -> list:
     return [a if type(a) is tuple else (a,) for a in args]
 
 
+def nested_cross(*bags: Any) -> list:
+    """CROSS inside a nested FOREACH (Pig's POCross of a nested plan): one tuple per
+    combination of one tuple from each bag, fields concatenated in the bags' order; empty
+    when a bag is empty or null."""
+    rows: list[tuple] = [()]
+    for bag in bags:
+        if bag is None:
+            return []
+        tuples = [tuple(t) for t in bag]
+        rows = [r + t for r in rows for t in tuples]
+    return rows
+
+
 def Assert(condition: Any, message: Any = None) -> bool:
     """Pig's Assert (what ASSERT ... BY runs): true, or the job fails with the message. A null
     condition fails it too (Pig's unboxing of null throws)."""
@@ -1276,6 +1289,7 @@ _b("BagToString", BagToString, "chararray", 1, 2)
 _b("TOTUPLE", TOTUPLE, "tuple", 0, None)
 _b("ToTuple", TOTUPLE, "tuple", 0, None)
 _b("TOBAG", TOBAG, "bag", 0, None)
+_b("CROSS", nested_cross, "bag", 2, None)  # a nested FOREACH's CROSS (no call can name it)
 _b("TOMAP", TOMAP, "map", 1, None)
 _b("ABS", ABS, _same_type, 1, 1)
 _b("ROUND", ROUND, _round_type, 1, 1)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
+
 from piglatin.launcher import PigServer
 
 
@@ -22,7 +24,10 @@ def run(tmp: Path, files: dict[str, str], script: str) -> list[str]:
 
 def test_map_schema_without_the_map_keyword(tmp_path: Path) -> None:
     # "Map Schemas": `AS (M:map [])` and `AS (M:[])` are equivalent
-    script = "A = LOAD 'data' AS (M:[]);\nDESCRIBE A;\nDUMP A;\nB = LOAD 'data' AS (M:[int]);\nDESCRIBE B;"
+    script = (
+        "A = LOAD 'data' AS (M:[]);\nDESCRIBE A;\nDUMP A;\n"
+        "B = LOAD 'data' AS (M:[int]);\nDESCRIBE B;"
+    )
     lines = run(tmp_path, {"data": "[open#apache]\n[apache#hadoop]\n"}, script)
     assert lines == ["A: {M: map[]}", "([open#apache])", "([apache#hadoop])", "B: {M: map[int]}"]
 
@@ -49,7 +54,11 @@ def test_cast_bytearray_to_bag_of_longs_with_l_suffix(tmp_path: Path) -> None:
         "B = FOREACH A GENERATE (bag{tuple(long)})fld;\nDUMP B;\n"
         "C = LOAD 'data' AS (b:bag{t:tuple(x:long)});\nDUMP C;"
     )
-    expected = ["({(4829090493980522200)})", "({(4893298569862837493)})", "({(1297789302897398783)})"]
+    expected = [
+        "({(4829090493980522200)})",
+        "({(4893298569862837493)})",
+        "({(1297789302897398783)})",
+    ]
     assert run(tmp_path, {"data": data}, script) == expected + expected
 
 
@@ -62,5 +71,68 @@ def test_cast_bytearray_to_tuple_and_map(tmp_path: Path) -> None:
         "DESCRIBE N;\nDUMP N;"
     )
     assert run(tmp_path, files, script) == [
-        "((1,2,3.0))", "((4,2,1.0))", "N: {fld: map[]}", "([open#apache])", "([apache#hadoop])",
+        "((1,2,3.0))",
+        "((4,2,1.0))",
+        "N: {fld: map[]}",
+        "([open#apache])",
+        "([apache#hadoop])",
+    ]
+
+
+@pytest.mark.parametrize("mode", ["local", "mapreduce"])
+def test_nested_block_cross_and_foreach(tmp_path: Path, mode: str) -> None:
+    # FOREACH "Example: Nested Block": CROSS of the cogrouped bags, and a FOREACH over it
+    # (nested to the second level); the crossed bag's fields are named bag::field
+    files = {"one": "1\t10\t100\n1\t20\t200\n2\t30\t300\n", "two": "1\t5\n1\t6\n3\t7\n"}
+    script = (
+        "a = load 'one' as (a0, a1, a2);\nb = load 'two' as (b0, b1);\n"
+        "c = cogroup a by a0, b by b0;\n"
+        "d = foreach c {\n    d0 = cross a, b;\n    d1 = foreach d0 generate a1+b1;\n"
+        "    generate group, d0, d1;\n}\ndescribe d;\n"
+        "e = foreach d generate group, d1;\ndump e;\n"
+        "f = foreach c { x = cross a, b; generate group, COUNT(x) as n, FLATTEN(x); }\n"
+        "describe f;\ndump f;"
+    )
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    out = io.StringIO()
+    with PigServer(mode, cwd=tmp_path, out=out) as server:
+        server.register_script(script)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == (
+        "d: {group: bytearray,d0: {(a::a0: bytearray,a::a1: bytearray,a::a2: bytearray,"
+        "b::b0: bytearray,b::b1: bytearray)},d1: {(double)}}"
+    )
+    dumped_e = sorted(lines[1:4])
+    assert dumped_e == ["(1,{(15.0),(16.0),(25.0),(26.0)})", "(2,{})", "(3,{})"]
+    assert lines[4] == (
+        "f: {group: bytearray,n: long,x::a::a0: bytearray,x::a::a1: bytearray,"
+        "x::a::a2: bytearray,x::b::b0: bytearray,x::b::b1: bytearray}"
+    )
+    assert sorted(lines[5:]) == [
+        "(1,4,1,10,100,1,5)",
+        "(1,4,1,10,100,1,6)",
+        "(1,4,1,20,200,1,5)",
+        "(1,4,1,20,200,1,6)",
+    ]
+
+
+def test_nested_block_filter_distinct(tmp_path: Path) -> None:
+    # FOREACH "Example: Nested Block": FILTER, a projection and DISTINCT in the block
+    data = (
+        "www.ccc.com\twww.hjk.com\nwww.ddd.com\twww.xyz.org\nwww.aaa.com\twww.cvn.org\n"
+        "www.www.com\twww.kpt.net\nwww.www.com\twww.xyz.org\nwww.ddd.com\twww.xyz.org\n"
+    )
+    script = (
+        "A = LOAD 'data' AS (url:chararray,outlink:chararray);\nB = GROUP A BY url;\n"
+        "X = FOREACH B {\n        FA= FILTER A BY outlink == 'www.xyz.org';\n"
+        "        PA = FA.outlink;\n        DA = DISTINCT PA;\n"
+        "        GENERATE group, COUNT(DA);\n}\n"
+        "DUMP X;"
+    )
+    assert sorted(run(tmp_path, {"data": data}, script)) == [
+        "(www.aaa.com,0)",
+        "(www.ccc.com,0)",
+        "(www.ddd.com,1)",
+        "(www.www.com,1)",
     ]

@@ -12,13 +12,6 @@ from piglatin.front.parser import parse
 CASES = [
     ("A = LOAD 'x' AS (a:bigdecimal);", "bigdecimal is a Pig type this implementation", 1, 20),
     ("A = LOAD 'x' AS (a:biginteger);", "biginteger is a Pig type this implementation", 1, 20),
-    (
-        "A = LOAD 'x' AS (a:int);\nB = GROUP A BY a;\n"
-        "C = FOREACH B { X = CROSS A, A; GENERATE COUNT(X); };",
-        "CROSS inside a nested FOREACH block is not supported",
-        3,
-        21,
-    ),
     ("A = LOAD 'x';\nB = STREAM A THROUGH `cat`;", "STREAM is a Pig operator", 2, 5),
 ]
 
