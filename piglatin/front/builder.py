@@ -1200,9 +1200,10 @@ class Builder:
         srcs = [self._input(a, r) for a in r.inputs]
         ids = tuple(s.op_id for s in srcs)
         if not r.onschema:
-            return L.LOUnion(
-                op_id, alias, ids, merge_union(s.schema for s in srcs), r.line, r.column
-            )
+            merged = merge_union(s.schema for s in srcs)
+            if merged is not None:
+                ids = tuple(self._cast_columns(s, merged, r).op_id for s in srcs)
+            return L.LOUnion(op_id, alias, ids, merged, r.line, r.column)
         if any(s.schema is None for s in srcs):
             raise SchemaError(
                 "UNION ONSCHEMA cannot be used with relations that have null schema",
@@ -1226,6 +1227,29 @@ class Builder:
         return L.LOUnion(
             op_id, alias, ids, Schema(tuple(merged.values())), r.line, r.column, True, mapping
         )
+
+    def _cast_columns(
+        self, src: L.LogicalOperator, target: Schema, node: A.Node
+    ) -> L.LogicalOperator:
+        """`src`, or a FOREACH casting its atomic columns whose type is not the UNION's
+        (Pig's TypeCheckingRelVisitor.insertCastForEachInBetweenIfNecessary)."""
+        fields = tuple(src.schema or ())
+        pairs = list(zip(fields, target, strict=True))
+        atomic = [f.dtype.is_atomic and t.dtype.is_atomic for f, t in pairs]
+        if all(f.dtype is t.dtype or not a for (f, t), a in zip(pairs, atomic, strict=True)):
+            return src
+        items = []
+        for i, (f, t) in enumerate(pairs):
+            e: L.LExpr = L.LEProject(i, f)
+            if f.dtype is not t.dtype and f.dtype.is_atomic and t.dtype.is_atomic:
+                e = _cast(e, t.dtype)
+            items.append(L.GenerateItem(e, False, (e.field,)))
+        op_id = self._new_id(None, "foreach")
+        schema = Schema(tuple(g.expr.field for g in items))
+        op = L.LOForEach(
+            op_id, None, (src.op_id,), schema, node.line, node.column, tuple(items)
+        )
+        return self._add(op, None)
 
     def _keys(
         self, items, alias: str, node: A.Node

@@ -243,7 +243,8 @@ def merge_union(schemas: Iterable[Schema | None]) -> Schema | None:
 
 
 def merge_field(a: FieldSchema, b: FieldSchema, *, keep_name: bool) -> FieldSchema:
-    """Pig's union merge of two fields: equal types stay, numbers widen, else bytearray."""
+    """Pig's union merge of two fields: equal types stay, numbers widen, a bytearray takes
+    the other's type, else bytearray."""
     name = a.name if (a.name is not None or not keep_name) else b.name
     ta, tb = a.dtype, b.dtype
     if ta is tb:
@@ -252,4 +253,10 @@ def merge_field(a: FieldSchema, b: FieldSchema, *, keep_name: bool) -> FieldSche
         return FieldSchema(name, ta, None)
     if ta.is_numeric and tb.is_numeric:
         return FieldSchema(name, wider_numeric(ta, tb))
+    # DataType.mergeType: a bytearray yields to the other type (basic.xml, UNION: "tuple|bag|
+    # map|chararray > bytearray", int > bytearray)
+    if ta is DataType.BYTEARRAY:
+        return FieldSchema(name, tb, b.schema)
+    if tb is DataType.BYTEARRAY:
+        return FieldSchema(name, ta, a.schema)
     return FieldSchema(name, DataType.BYTEARRAY)

@@ -136,3 +136,21 @@ def test_nested_block_filter_distinct(tmp_path: Path) -> None:
         "(www.ddd.com,1)",
         "(www.www.com,1)",
     ]
+
+
+def test_union_escalates_types_and_casts_inputs(tmp_path: Path) -> None:
+    # UNION "Schema Behavior": (a1:int, a2:bytearray, a3:int) union (b1:float, b2:chararray,
+    # b3:bytearray) is (a1:float, a2:chararray, a3:int) (DataType.mergeType: a bytearray yields
+    # to the other type); each input is cast to it, so the int 1 reads 1.0
+    files = {"u1": "1\t2\t3\n", "u2": "1.5\tx\t7\n"}
+    script = (
+        "A = LOAD 'u1' AS (a1:int, a2:bytearray, a3:int);\n"
+        "B = LOAD 'u2' AS (b1:float, b2:chararray, b3:bytearray);\n"
+        "X = UNION A, B;\nDESCRIBE X;\nDUMP X;\n"
+        "C = LOAD 'u1' AS (c1:long, c2:long);\nD = LOAD 'u1' AS (d1:(x:long, y:long), d2:long);\n"
+        "Y = UNION C, D;\nDESCRIBE Y;"
+    )
+    lines = run(tmp_path, files, script)
+    assert lines[0] == "X: {a1: float,a2: chararray,a3: int}"
+    assert sorted(lines[1:3]) == ["(1.0,2,3)", "(1.5,x,7)"]
+    assert lines[3] == "Y: {c1: bytearray,c2: long}"
