@@ -776,10 +776,12 @@ class ExprTyper:
 
     def _choose(self, cond: L.LExpr, a: L.LExpr, b: L.LExpr, node: A.Node, sc: Scope) -> L.LExpr:
         ta, tb = a.type, b.type
+        # a null branch is cast to the other's type, inner schema included (Pig casts it to
+        # the other branch's field schema: `IsEmpty(A) ? null : A` is a bag of A's tuples)
         if _is_null(a) and not _is_null(b):
-            a, ta = _cast(a, tb), tb
+            a, ta = L.LEConst(None, FieldSchema(None, tb, b.field.schema)), tb
         elif _is_null(b):
-            b, tb = _cast(b, ta), ta
+            b, tb = L.LEConst(None, FieldSchema(None, ta, a.field.schema)), ta
         if ta is tb:
             return L.LEBinCond(
                 cond,

@@ -154,3 +154,36 @@ def test_union_escalates_types_and_casts_inputs(tmp_path: Path) -> None:
     assert lines[0] == "X: {a1: float,a2: chararray,a3: int}"
     assert sorted(lines[1:3]) == ["(1.0,2,3)", "(1.5,x,7)"]
     assert lines[3] == "Y: {c1: bytearray,c2: long}"
+
+
+def test_order_by_project_range(tmp_path: Path) -> None:
+    # "Project-Range Expressions": SORT = order IN by col2 .. col3, col0, col4 ..;
+    data = "1\t9\t2\t5\t0\n1\t0\t2\t5\t7\n3\t0\t1\t8\t0\n0\t0\t2\t4\t9\n"
+    script = (
+        "IN = LOAD 'data' AS (col0:int, col1:int, col2:int, col3:int, col4:int);\n"
+        "SORT = order IN by col2 .. col3, col0, col4 ..;\nDUMP SORT;\n"
+        "R = order IN by $3 .. DESC;\nDUMP R;"
+    )
+    lines = run(tmp_path, {"data": data}, script)
+    rows = [tuple(map(int, r.split("\t"))) for r in data.splitlines()]
+    by_range = sorted(rows, key=lambda r: (r[2], r[3], r[0], r[4]))
+    desc = sorted(rows, key=lambda r: (r[3], r[4]), reverse=True)
+    as_text = ["(" + ",".join(map(str, r)) + ")" for r in by_range + desc]
+    assert lines == as_text
+
+
+def test_outer_join_by_cogroup_and_bincond_null(tmp_path: Path) -> None:
+    # "Nulls and Constants": FLATTEN((IsEmpty(A) ? null : A)) pads the missing side with
+    # nulls, one per field of the other branch's bag (the null is cast to A's bag type)
+    files = {"student": "John\t18\t4.0\nBill\t20\t3.9\n", "voter": "John\t18\trep\t10.0\n"}
+    script = (
+        "A = LOAD 'student' AS (name: chararray, age: int, gpa: float);\n"
+        "B = LOAD 'voter' AS (name: chararray, age: int, registration: chararray, "
+        "donation: float);\nC = COGROUP A BY name, B BY name;\n"
+        "X = FOREACH C GENERATE (IsEmpty(B) ? null : B);\nDESCRIBE X;\n"
+        "D = FOREACH C GENERATE FLATTEN((IsEmpty(A) ? null : A)), "
+        "FLATTEN((IsEmpty(B) ? null : B));\nDUMP D;"
+    )
+    lines = run(tmp_path, files, script)
+    assert lines[0] == ("X: {{(name: chararray,age: int,registration: chararray,donation: float)}}")
+    assert sorted(lines[1:]) == ["(Bill,20,3.9,,,,)", "(John,18,4.0,John,18,rep,10.0)"]
