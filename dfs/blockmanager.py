@@ -36,8 +36,9 @@ from __future__ import annotations
 import random
 import time
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from dfs.fastclass import dataclass
 from dfs.protocol import (
     BlockReport,
     Command,

@@ -27,7 +27,6 @@ import queue
 import secrets
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from dfs import faults
@@ -49,6 +48,7 @@ from dfs.errors import (
     DFSFileNotFound,
     DFSIsADirectory,
 )
+from dfs.fastclass import dataclass
 from dfs.paths import normalize
 from dfs.protocol import (
     ContentSummary,

@@ -45,7 +45,6 @@ import stat
 import zlib
 from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +59,7 @@ from dfs.checksum import (
 )
 from dfs.dataaccess import DatanodeAccess, TcpDatanodes, push_block
 from dfs.errors import DFSChecksumError, DFSError
+from dfs.fastclass import dataclass
 from dfs.protocol import BlockReport, DeleteCommand, ReplicateCommand
 from dfs.runfiles import pid_alive
 from dfs.storage import fsync_dir

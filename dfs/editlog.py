@@ -30,7 +30,7 @@ import struct
 import threading
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ import msgpack
 
 from dfs import faults
 from dfs.errors import DFSInconsistentState, DFSStorageWriteError
+from dfs.fastclass import dataclass
 from dfs.storage import FILE_MODE, os_reason, write_durably
 
 _FRAME = struct.Struct(">II")

@@ -23,7 +23,6 @@ recurses on the depth of a path: walks and subtree checks keep their own stacks.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from dfs.errors import (
     DFSDirectoryNotEmpty,
@@ -37,6 +36,7 @@ from dfs.errors import (
     DFSPathComponentTooLong,
     DFSPermissionDenied,
 )
+from dfs.fastclass import dataclass
 from dfs.paths import components
 from dfs.protocol import FileStatus, mode_string
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import stat as _stat
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Protocol
+
+from dfs.fastclass import dataclass
 
 
 def mode_string(mode: int, is_dir: bool) -> str:

@@ -22,8 +22,9 @@ import inspect
 import types
 import typing
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
+
+from dfs.fastclass import dataclass
 
 _SEQUENCES = (list, tuple, collections.abc.Sequence)
 _SETS = (set, frozenset, collections.abc.Set)
