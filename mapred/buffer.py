@@ -8,11 +8,11 @@ reduce side.
 Policy. Two buffers share one spill/merge path:
 
 - ``SortingBuffer`` (no combiner): records are serialized on arrival, a batch at a time in
-  C-level ``map`` calls (msgpack of keys and values, byte sort keys, partitions), and kept as
-  ``(partition prefix + sort bytes, record bytes)``: the record bytes are what the map output
-  file holds (the framed sort bytes, key and value, ``mapred.serde``), made in arrival order,
-  so the sorted output is one ``join`` of them a chunk at a time (framing them after the sort
-  reached three scattered objects per record in sorted order: a cache miss each). The buffered
+  C-level ``map`` calls (byte sort keys, records, partitions), and kept as ``(partition prefix +
+  sort bytes, record bytes)``: the record bytes are what the map output file holds, one
+  ``packb((sort bytes, key, value))`` (``mapred.serde``), made in arrival order, so the sorted
+  output is one ``join`` of them a chunk at a time (framing them after the sort reached three
+  scattered objects per record in sorted order: a cache miss each). The buffered
   size is what they really hold: their bytes (the sort bytes twice) plus ``_RECORD_MEMORY`` for
   the tuple, the two bytes objects and the list slot, so ``io.sort.mb`` bounds the memory, not
   just the payload. Batches shrink as the buffer nears the soft limit, so it overshoots by a
@@ -68,7 +68,7 @@ from mapred.merge import (
     write_partitioned,
 )
 from mapred.partition import Partitioner, SortKey, as_partitioner, as_sort_key
-from mapred.serde import packb, unpackb
+from mapred.serde import RECORD_HEADER, packb, unpackb
 
 __all__ = ["SortingBuffer", "CombiningBuffer", "BufferStats"]
 
@@ -223,7 +223,8 @@ class _Base:
         index, written = write_partitioned(out, self.num_partitions, runs, progress=self.sorting)
         stats = self.stats
         stats.output_records += n
-        stats.output_bytes += sum(entry[1] for entry in index) - frames  # keys' and values'
+        # the keys' and values' bytes: the file's less each record's header and framed sort bytes
+        stats.output_bytes += sum(entry[1] for entry in index) - frames - n
         stats.peak_bytes = max(stats.peak_bytes, held)
         stats.spilled_records += written
         self._final = (out, index)
@@ -312,12 +313,13 @@ class _Base:
         if set(map(len, batch)) != _PAIR:
             raise TypeError("not pairs")
         keys = list(map(_first, batch))
-        kbs = list(map(packb, keys))
         skbs = self._sort_many(keys)
-        records = list(map(b"".join, zip(map(packb, skbs), kbs, map(packb, map(_second, batch)))))
-        out = sum(map(len, records)) - _framed_size(skbs)  # the keys' and values' bytes
+        records = list(map(packb, zip(skbs, keys, map(_second, batch))))
+        # the keys' and values' bytes: the records' less their headers and framed sort bytes
+        out = sum(map(len, records)) - len(records) - _framed_size(skbs)
         prefixes = self._prefixes
         if len(prefixes) > 1:
+            kbs = list(map(packb, keys))
             parts = map(prefixes.__getitem__, self._many(keys, kbs, skbs))
             skbs = list(map(add, parts, skbs))
         return skbs, records, out
@@ -331,7 +333,7 @@ class _Base:
             vb = packb(v)
             skb = sort_key(k)
             sort_keys.append(prefixes[part(k, kb, skb)] + skb)
-            records.append(packb(skb) + kb + vb)
+            records.append(RECORD_HEADER + packb(skb) + kb + vb)
             out += len(kb) + len(vb)
         return sort_keys, records, out
 
@@ -681,7 +683,7 @@ class CombiningBuffer(_Base):
 def _packed(bucket: list) -> Iterator[tuple[bytes, bytes]]:
     """(sort bytes, map output record) per value; a lone value was packed when measured."""
     for skb, kb, values, single in bucket:
-        head = packb(skb) + kb
+        head = RECORD_HEADER + packb(skb) + kb
         if single is not None:
             yield skb, head + single
         else:

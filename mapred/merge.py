@@ -26,7 +26,7 @@ from itertools import chain, groupby, islice
 from operator import itemgetter
 from typing import Any
 
-from mapred.serde import LimitedReader, iter_pairs, iter_records, new_packer, new_unpacker
+from mapred.serde import LimitedReader, iter_pairs, iter_records, new_packer, unpackb
 
 __all__ = [
     "Index",
@@ -65,7 +65,7 @@ def write_partitioned(
     """Write ``(partition, sorted records)`` runs (partitions ascending) to `path`.
 
     Records are ``(sort bytes, key, value)``, or with `raw` ``(sort bytes, record bytes)``: the
-    record's msgpack sort bytes, key and value as the map output file holds them (the sort bytes
+    record as the map output file holds it, ``packb((sort bytes, key, value))`` (the sort bytes
     in front, maybe with a partition prefix, are for sorting only). With `spill` (raw records
     only) the file is a spill: each record is its sort bytes (less their first `strip` bytes, a
     partition prefix) and its record bytes, each framed as one msgpack bin, so merges read them
@@ -89,9 +89,8 @@ def write_partitioned(
                     data = b"".join(chain.from_iterable(zip(map(pack, keys), payloads)))
                 elif raw:  # the records are the file's bytes already
                     data = b"".join(map(_second, chunk))
-                else:  # one msgpack array of the chunk's fields is their packs after a header
-                    flat = list(chain.from_iterable(chunk))
-                    data = memoryview(pack(flat))[_array_header(len(flat)) :]
+                else:  # a msgpack array of the chunk's records is their packs after a header
+                    data = memoryview(pack(chunk))[_array_header(len(chunk)) :]
                 write(data)
                 size[0] = max(1, min(_WRITE_RECORDS, len(chunk) * _WRITE_BYTES // (len(data) + 1)))
                 count += len(chunk)
@@ -379,13 +378,10 @@ def _passes(files: int, memory: bool, factor: int) -> Iterator[int]:
 
 def _decoded(record: tuple[bytes, bytes]) -> Record:
     """(sort bytes, key, value) of a (sort bytes, record bytes) pair."""
-    unpacker = new_unpacker()
-    unpacker.feed(record[1])
-    unpacker.skip()  # the record's sort bytes: record[0]
-    return record[0], unpacker.unpack(), unpacker.unpack()
+    return unpackb(record[1])
 
 
 def _repacked(records: Iterable[Record]) -> Iterator[tuple[bytes, bytes]]:
     pack = new_packer().pack
-    for skb, key, value in records:
-        yield skb, pack(skb) + pack(key) + pack(value)
+    for record in records:
+        yield record[0], pack(record)

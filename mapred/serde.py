@@ -3,9 +3,10 @@
 Owns: how map output records look on local disk and on the wire between map and reduce, and the
 byte strings they are sorted by. Must not touch: files (callers own them) or job logic.
 
-Records in a map output segment are three consecutive msgpack objects: the sort key (``bin``),
-the key and the value. Reading uses ``zip(unpacker, unpacker, unpacker)`` so decoding stays in C.
-Arrays decode as tuples (hashable, like Pig tuples); maps with any key type are allowed.
+A record in a map output segment is one msgpack array of three: the sort key (``bin``), the key
+and the value, so a writer makes it with one ``packb((sort bytes, key, value))`` and a reader
+gets it as a tuple from one step of a C-level unpacker. Arrays decode as tuples (hashable, like
+Pig tuples); maps with any key type are allowed.
 
 ``sort_bytes(key)`` maps a key to bytes whose lexicographic order is Python's natural order for
 keys of one type (str, bytes, int/float, tuples of those) and a fixed order across types
@@ -37,9 +38,13 @@ __all__ = [
     "sort_bytes",
     "sort_bytes_many",
     "iter_records",
+    "RECORD_HEADER",
     "iter_pairs",
     "LimitedReader",
 ]
+
+#: The first byte of a record's bytes: a msgpack array of three (sort bytes, key, value).
+RECORD_HEADER = b"\x93"
 
 _pack_double = struct.Struct(">d").pack
 _packer = msgpack.Packer(use_bin_type=True)
@@ -281,9 +286,8 @@ def iter_records(fileobj: Any, read_size: int = 1 << 18) -> Iterator[tuple[bytes
     if isinstance(fileobj, (bytes, bytearray, memoryview)):
         unpacker = new_unpacker()
         unpacker.feed(fileobj)
-    else:
-        unpacker = new_unpacker(fileobj, read_size)
-    return zip(unpacker, unpacker, unpacker, strict=False)
+        return unpacker
+    return new_unpacker(fileobj, read_size)
 
 
 def iter_pairs(fileobj: Any, read_size: int = 1 << 18) -> Iterator[tuple[Any, Any]]:

@@ -129,7 +129,9 @@ def test_sorting_buffer_memory_bound(tmp_path):
     path, index = buf.close()
     assert buf.stats.output_bytes > 60 * limit
     assert buf.stats.spills >= 60
-    assert buf.stats.peak_bytes <= limit + 300
+    # over by one record at most: 364 bytes held (its 221 record bytes, 12 bytes of partition
+    # prefix and sort key, and _RECORD_MEMORY)
+    assert buf.stats.peak_bytes <= limit + 364
     assert held_at_end * 200 <= limit  # what was still in memory fits the limit
     assert sum(entry[2] for entry in index) == total
 
