@@ -1119,8 +1119,13 @@ def format_joda(d: datetime, pattern: str) -> str:
 
 
 def _format_field(d: datetime, c: str, n: int) -> str:
-    if c in "yYu":
-        return f"{d.year % 100:02d}" if n == 2 else f"{d.year:0{n}d}"
+    if c in "yYux":
+        year = d.isocalendar()[0] if c == "x" else d.year  # x: the ISO week-year
+        return f"{year % 100:02d}" if n == 2 else f"{year:0{n}d}"
+    if c == "G":  # Joda's era
+        return "AD" if d.year > 0 else "BC"
+    if c == "C":  # Joda's century of era
+        return f"{d.year // 100:0{n}d}"
     if c == "M":
         return _MONTHS[d.month - 1][: 3 if n == 3 else None] if n >= 3 else f"{d.month:0{n}d}"
     if c == "E":
@@ -1135,8 +1140,9 @@ def _format_field(d: datetime, c: str, n: int) -> str:
         return text if n == 2 else text.replace(":", "")
     if c == "a":
         return "AM" if d.hour < 12 else "PM"
-    if c == "z":
-        return d.tzname() or "UTC"
+    if c == "z":  # Joda prints a fixed offset zone as its offset: +08:00, not UTC+08:00
+        name = d.tzname() or "UTC"
+        return name[3:] if name.startswith("UTC") and len(name) > 3 else name
     value = {"d": d.day, "H": d.hour, "k": d.hour or 24, "K": d.hour % 12, "h": d.hour % 12 or 12,
              "m": d.minute, "s": d.second, "D": d.timetuple().tm_yday,
              "w": d.isocalendar()[1], "e": d.isoweekday()}.get(c)
