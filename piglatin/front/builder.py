@@ -1226,6 +1226,9 @@ class Builder:
                 )
         names = list(merged)
         mapping = tuple(tuple(names.index(f.name) for f in s.schema) for s in srcs)  # type: ignore[union-attr,arg-type]
+        # each input's columns cast to their merged types, in the input's own order
+        targets = [Schema(tuple(merged[f.name] for f in s.schema)) for s in srcs]  # type: ignore[union-attr,index]
+        ids = tuple(self._cast_columns(s, t, r).op_id for s, t in zip(srcs, targets, strict=True))
         return L.LOUnion(
             op_id, alias, ids, Schema(tuple(merged.values())), r.line, r.column, True, mapping
         )

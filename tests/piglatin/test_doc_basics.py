@@ -187,3 +187,24 @@ def test_outer_join_by_cogroup_and_bincond_null(tmp_path: Path) -> None:
     lines = run(tmp_path, files, script)
     assert lines[0] == ("X: {{(name: chararray,age: int,registration: chararray,donation: float)}}")
     assert sorted(lines[1:]) == ["(Bill,20,3.9,,,,)", "(John,18,4.0,John,18,rep,10.0)"]
+
+
+def test_union_onschema_casts_to_merged_types(tmp_path: Path) -> None:
+    # UNION "Example" with ONSCHEMA: columns by name, missing ones null; a column whose
+    # merged type is wider is cast (an int a merged with a double a reads 11.0)
+    files = {"f1": "11\t12.0\n21\t22.0\n", "f2": "11\ta\n12\tb\n13\tc\n"}
+    script = (
+        "L1 = LOAD 'f1' AS (a : int, b : float);\nL2 = LOAD 'f2' AS (a : long, c : chararray);\n"
+        "U = UNION ONSCHEMA L1, L2;\nDESCRIBE U;\nDUMP U;\n"
+        "L3 = LOAD 'f2' AS (a : double, c : chararray);\n"
+        "V = UNION ONSCHEMA L1, L3;\nDESCRIBE V;\nDUMP V;"
+    )
+    lines = run(tmp_path, files, script)
+    assert lines[0] == "U: {a: long,b: float,c: chararray}"
+    assert sorted(lines[1:6]) == sorted(
+        ["(11,12.0,)", "(21,22.0,)", "(11,,a)", "(12,,b)", "(13,,c)"]
+    )
+    assert lines[6] == "V: {a: double,b: float,c: chararray}"
+    assert sorted(lines[7:]) == sorted(
+        ["(11.0,12.0,)", "(21.0,22.0,)", "(11.0,,a)", "(12.0,,b)", "(13.0,,c)"]
+    )
