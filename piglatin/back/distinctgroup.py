@@ -222,13 +222,15 @@ class RowKey:
 
 
 def exact_rows(plan: L.LogicalPlan, op_id: str) -> bool:
-    """Every row `op_id` gives is a tuple of its schema's width: a FOREACH's, a LOAD's with
-    AS, and what a UNION of such, a FILTER, DISTINCT, ORDER, LIMIT or SAMPLE of them gives."""
+    """Every row `op_id` gives is a tuple of its schema's width: a FOREACH's, a PigStorage
+    LOAD's with AS (a short line padded with nulls, a long one cut), and what a UNION of
+    such, a FILTER, DISTINCT, ORDER, LIMIT or SAMPLE of them gives. Anything else may not
+    be (`RowKey` then checks each row)."""
     op = plan.op(op_id)
     if isinstance(op, L.LOForEach):
         return True
     if isinstance(op, L.LOLoad):
-        return op.declared is not None
+        return op.declared is not None and op.func.name == "PigStorage"
     if isinstance(op, (L.LOUnion, L.LOFilter, L.LODistinct, L.LOSort, L.LOLimit, L.LOSample)):
         width = len(op.schema) if op.schema is not None else -1
         return all(exact_rows(plan, i) and len(plan.op(i).schema or ()) == width for i in op.inputs)

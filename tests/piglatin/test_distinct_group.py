@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from piglatin.back.distinctgroup import exact_rows
 from piglatin.back.mrcompiler import compile_sink
 from piglatin.front.builder import build_text
 from piglatin.launcher import explain_text, run_script
@@ -338,3 +339,15 @@ def test_pig_t_switches_it_off(tmp_path: Path) -> None:
     assert "of the distinct rows in its reduce" in explain()
     off = explain("-t", "DistinctGroupFusion")
     assert "of the distinct rows" not in off and "MapReduce node job2" in off
+
+
+def test_exact_rows() -> None:
+    """Only rows built to the schema's width let the map key skip its per-row width check."""
+    plan = build_text(
+        "A = LOAD 'a' AS (x:int, y:chararray);\n"
+        "B = LOAD 'b' USING BinStorage() AS (x:int, y:chararray);\n"
+        "C = LOAD 'c';\nF = FOREACH C GENERATE $0, $1;\nU = UNION A, F;\nV = UNION A, B;\n"
+        "DUMP U;\nDUMP V;"
+    )
+    exact = {op.alias: exact_rows(plan, op.op_id) for op in plan.operators if op.alias}
+    assert exact == {"A": True, "B": False, "C": False, "F": True, "U": True, "V": False}
