@@ -97,3 +97,22 @@ def test_math_tables(tmp_path: Path) -> None:
 )
 def test_tostring_joda_letters(when: datetime, pattern: str, text: str) -> None:
     assert format_joda(when, pattern) == text
+
+
+def test_concat_types(tmp_path: Path) -> None:
+    # CONCAT.java: CONCAT of bytearrays is a bytearray (outputSchema BYTEARRAY); any
+    # chararray argument picks StringConcat (chararray); the doc's example concatenates f2, f3
+    files = {"data": "apache\topen\tsource\nhadoop\tmap\treduce\n"}
+    script = (
+        "A = LOAD 'data' as (f1:chararray, f2:chararray, f3:chararray);\n"
+        "X = FOREACH A GENERATE CONCAT(f2,f3);\nDUMP X;\n"
+        "U = LOAD 'data' as (f1, f2, f3);\n"
+        "Y = FOREACH U GENERATE CONCAT(f1, f2), CONCAT(f1, (chararray)f2), CONCAT(f1, f2, f3);\n"
+        "DESCRIBE Y;\nZ = FILTER Y BY $0 == 'apacheopen';\nDUMP Z;"
+    )
+    assert run(tmp_path, files, script) == [
+        "(opensource)",
+        "(mapreduce)",
+        "Y: {bytearray,chararray,bytearray}",
+        "(apacheopen,apacheopen,apacheopensource)",
+    ]
