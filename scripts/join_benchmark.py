@@ -1,4 +1,4 @@
-"""Reproduce the join study's Table 5.5 / Figure 5.5 on the embedded cluster (issue 6).
+"""Reproduce the join study's Table 5.5 / Figure 5.5 on the embedded cluster.
 
 Owns: generating or reusing NCBO-like data on the DFS with the block size scaled like the data,
 running every join strategy ``--repeat`` times, checking that all strategies produce the same
@@ -464,14 +464,28 @@ def _choices(text: str, allowed: Sequence[str], what: str) -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="join_benchmark", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(
+        prog="join_benchmark",
+        description=__doc__.split("\n")[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     p.add_argument("--scale", type=float, default=0.001, help="fraction of the study's sizes")
-    p.add_argument("--profiles", default="wp,ct,pm", type=lambda t: _choices(t, ("wp", "ct", "pm"), "profile"))
-    p.add_argument("--strategies", default="all", type=lambda t: _choices(t, STRATEGIES, "strategy"))
+    p.add_argument(
+        "--profiles",
+        default="wp,ct,pm",
+        type=lambda t: _choices(t, ("wp", "ct", "pm"), "profile"),
+        help="the study's data profiles, comma-separated (wp, ct, pm) or all",
+    )
+    p.add_argument(
+        "--strategies",
+        default="all",
+        type=lambda t: _choices(t, STRATEGIES, "strategy"),
+        help=f"join strategies, comma-separated ({', '.join(STRATEGIES)}) or all",
+    )
     p.add_argument("--repeat", type=int, default=3, help="runs per strategy (median reported)")
     p.add_argument("--out", default="bench-results", help="directory for CSV / Markdown / PNG")
-    p.add_argument("--data", default="dfs:///bench/ncbo", help="data root URL (default on the DFS)")
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--data", default="dfs:///bench/ncbo", help="data root URL, on the DFS by default")
+    p.add_argument("--seed", type=int, default=1, help="seed of the data generator")
     p.add_argument("--reduces", type=int, default=2, help="reduce tasks of the reduce-side joins")
     p.add_argument("--executor", default="cluster", choices=("cluster", "local"))
     p.add_argument("--warm-workers", action="store_true", help="reuse worker processes across runs")

@@ -345,14 +345,24 @@ class ShellBase:
     # ---- data movement -------------------------------------------------------------------------
     @staticmethod
     def pump(src: IO[bytes], dst: IO[bytes], limit: int | None = None) -> int:
-        """Copy in CHUNK-sized reads; returns the byte count."""
+        """Copy in CHUNK-sized reads; returns the byte count. A short write is retried with
+        the rest: a buffered writer may take only part of a large chunk (stdout into a pipe
+        whose reader has gone takes what the pipe held), and the retry is what raises the
+        BrokenPipeError, where the output would otherwise end short in silence."""
         total = 0
         while limit is None or total < limit:
             want = CHUNK if limit is None else min(CHUNK, limit - total)
             chunk = src.read(want)
             if not chunk:
                 break
-            dst.write(chunk)
+            view = memoryview(chunk)
+            while view:
+                n = dst.write(view)
+                if n is None or n >= len(view):
+                    break
+                if n <= 0:
+                    raise OSError(f"short write: {len(view)} bytes not taken")
+                view = view[n:]
             total += len(chunk)
         return total
 

@@ -30,8 +30,10 @@ FLAKY = textwrap.dedent("""
 """)
 
 
-def hadoop(*args, home, cwd=ROOT, timeout=120):
+def hadoop(*args, home, cwd=ROOT, timeout=120, checkout_on_path=True):
     env = dict(os.environ, MINIHADOOP_HOME=str(home), PYTHONPATH=ROOT)
+    if not checkout_on_path:  # the installed packages only, no stray module of the checkout
+        env.pop("PYTHONPATH")
     env.pop("HADOOP_ROOT_LOGGER", None)
     return subprocess.run(
         [sys.executable, "-m", "mapred.cli", *args],
@@ -70,14 +72,17 @@ def test_a_failed_attempt_is_reported_once(tmp_path, home):
 
 
 def test_a_mistyped_job_module_gets_the_close_names(home):
-    run = hadoop("jar", "jobs.wordcont", "a", "b", home=home)
+    # run outside the checkout and without it on the path: a user's own wordcount.py there
+    # (the README has one saved in the clone's root) is the module `wordcount`, rightly
+    alone = {"home": home, "cwd": home, "checkout_on_path": False}
+    run = hadoop("jar", "jobs.wordcont", "a", "b", **alone)
     assert run.returncode == 1
     assert "cannot import job module jobs.wordcont" in run.stderr
     assert "Did you mean jobs.wordcount?" in run.stderr, run.stderr
     assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
-    run = hadoop("jar", "wordcount", "a", "b", home=home)  # the package left out
+    run = hadoop("jar", "wordcount", "a", "b", **alone)  # the package left out
     assert run.returncode == 1 and "Did you mean jobs.wordcount?" in run.stderr, run.stderr
-    run = hadoop("jar", "zzzqqq", "a", "b", home=home)
+    run = hadoop("jar", "zzzqqq", "a", "b", **alone)
     assert run.returncode == 1 and "Did you mean" not in run.stderr
 
 
