@@ -36,6 +36,7 @@ from typing import Any, TextIO
 
 from dfs.fastclass import dataclass
 from piglatin.errors import suggest
+from piglatin.tools.printstream import PrintStream
 from piglatin.tools.report import (
     ILLEGAL_ARGS,
     SUCCESS,
@@ -570,7 +571,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(args: list[str]) -> int:
-    out, err = sys.stdout, sys.stderr
+    out, err = PrintStream(sys.stdout), sys.stderr
     try:
         opts = parse_args(args)
     except UsageError as e:
