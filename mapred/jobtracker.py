@@ -202,7 +202,9 @@ class JobTracker:
                 tracker.kills.append(KillTask(task.attempt_id, "no longer needed"))
             return
         job, tip = found
-        attempt.progress = task.progress
+        # an attempt's progress never goes back: a reduce's child starts its shuffle count
+        # again from its first fetched output where its tracker had counted the finished maps
+        attempt.progress = max(attempt.progress, task.progress)
         for bad in task.fetch_failures:
             self._fetch_failure(job, bad, now)
         if task.state == RUNNING:

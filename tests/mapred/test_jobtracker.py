@@ -603,3 +603,18 @@ def test_ended_jobs_beyond_the_retained_count_are_forgotten(tmp_path):
         assert jt.job_status(job_id).state == "SUCCEEDED"
     assert sorted(jt.jobs) == ["job_t_0002", "job_t_0003"]
     assert all((tmp_path / f"out{n}").is_dir() for n in range(4))
+
+
+def test_a_reported_progress_never_goes_back(cluster):
+    # a reduce's tracker counts the finished maps (the shuffle's third) before the child runs;
+    # the child then reports from its own first fetch: the job's reduce progress held, not 0
+    job = cluster.submit([[]] * 2, reduces=1)
+    maps = [a for a, _ in cluster.launched("h0", maps=2, reduces=0)]
+    assert cluster.launched("h1", done(maps[0]), maps=0) == [(aid(job, "r", 0), "")]
+    reduce = aid(job, "r", 0)
+    cluster.beat("h1", running(reduce, 0.25), maps=0)
+    assert cluster.jt.job_status(job).reduce_progress == pytest.approx(0.25)
+    cluster.beat("h1", running(reduce, 0.0), maps=0)
+    assert cluster.jt.job_status(job).reduce_progress == pytest.approx(0.25)
+    cluster.beat("h1", running(reduce, 0.6), maps=0)
+    assert cluster.jt.job_status(job).reduce_progress == pytest.approx(0.6)
