@@ -454,9 +454,24 @@ def BagToTuple(bag: list | None) -> tuple | None:
 
 
 def BagToString(bag: list | None, delim: str = "_") -> str | None:
+    """Pig's BagToString: every field of every tuple as Java's StringBuilder.append writes it
+    (a null is "null"), a delimiter before each one once the text is not empty (so an empty
+    first field takes no delimiter after it)."""
     if bag is None:
         return None
-    return delim.join([data.format_value(f) for t in bag for f in t])
+    values = [f for t in bag if t is not None for f in t]
+    if all(type(v) is str and v for v in values):
+        return delim.join(values)
+    parts: list[str] = []
+    size = 0
+    for v in values:
+        if size:
+            parts.append(delim)
+            size += len(delim)
+        text = java_string(v)
+        parts.append(text)
+        size += len(text)
+    return "".join(parts)
 
 
 def TOTUPLE(*args: Any) -> tuple:

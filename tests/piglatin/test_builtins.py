@@ -266,6 +266,11 @@ def test_bag_tuple_map_constructors():
         call("TOMAP", "a")
     assert call("BagToString", [("a", 1), ("b", 2)]) == "a_1_b_2"
     assert call("BagToString", [("a",), ("b",)], "-") == "a-b"
+    # Pig's BagToString.java: StringBuilder.append(t.get(i)), so a null is "null" (the
+    # newcomer run found 1||3), and the delimiter goes in only once the text is not empty
+    assert call("BagToString", [(1,), (None,), (3,)], "|") == "1|null|3"
+    assert call("BagToString", [("",), ("a",)], "-") == "a"
+    assert call("BagToString", [(1.0, True)], "/") == "1.0/true"
 
 
 # ------------------------------------------------------------------------- strings
