@@ -209,7 +209,9 @@ IN_ORDER = """R = FOREACH G { E = ORDER A BY i;
 def in_order(rs: list) -> list:
     ints = pig_sorted([r[1] for r in rs])
     bag = "{" + ",".join(f"({text(x)})" for x in ints) + "}"
-    return ["|".join(text(x) for x in ints), bag, total(r[2] for r in rs)]
+    # BagToString writes a null as "null" (Pig's StringBuilder.append of a null field)
+    joined = "|".join("null" if x is None else text(x) for x in ints)
+    return [joined, bag, total(r[2] for r in rs)]
 
 
 FIRST_UDF = "@outputSchema('f:int')\ndef first(bag):\n    return bag[0][0] if bag else None\n"
