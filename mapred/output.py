@@ -110,7 +110,16 @@ class _GzipOwner(gzip.GzipFile):
 def _as_bytes(obj: Any) -> bytes:
     if isinstance(obj, (bytes, bytearray, memoryview)):
         return bytes(obj)
-    return str(obj).encode("utf-8")
+    return _utf8(str(obj))
+
+
+def _utf8(text: str) -> bytes:
+    """UTF-8 of `text`; a lone surrogate (half of a character a substring cut in two) becomes
+    '?', as Java's String.getBytes and Hadoop's Text replace it, instead of failing the task."""
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace")
 
 
 def _lines(batch: list) -> str | None:
@@ -138,13 +147,13 @@ class TextRecordWriter(RecordWriter):
 
     def write(self, key: Any, value: Any) -> None:
         if key is None and type(value) is str:  # a whole line (Pig's stores)
-            line = (value + "\n").encode()
+            line = _utf8(value + "\n")
         elif key is None or value is None or type(key) is bytes or type(value) is bytes:
             line = self._mixed_line(key, value)
             if line is None:
                 return
         else:
-            line = f"{key}{self._sep}{value}\n".encode()
+            line = _utf8(f"{key}{self._sep}{value}\n")
         self._parts.append(line)
         self._size += len(line)
         if self._size >= _FLUSH_BYTES:
@@ -172,7 +181,7 @@ class TextRecordWriter(RecordWriter):
                     for k, v in batch:
                         self.write(k, v)
                     continue
-            data = text.encode()
+            data = _utf8(text)
             self._parts.append(data)
             self._size += len(data)
             if self._size >= _FLUSH_BYTES:
