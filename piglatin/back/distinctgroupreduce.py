@@ -26,7 +26,7 @@ from piglatin.back.distinctgroup import RowKey, exact_rows, fused_columns
 from piglatin.back.physical import Compiler, OneRow, chain_functions
 from piglatin.back.reducebatch import BatchReduce, row_writer
 from piglatin.back.reducers import DISTINCT_SEEN, packer
-from piglatin.back.spillbag import CHECK_ROWS, BagBudget, SpillBag, SpillFile
+from piglatin.back.spillbag import BagBudget, GrowingBag
 from piglatin.back.storage import unpacker
 from piglatin.plan import logical as L
 
@@ -189,7 +189,7 @@ class _Pending:
     ) -> None:
         self.key: tuple = ()
         self.plain = False
-        self.bag: _Bag | None = None
+        self.bag: GrowingBag | None = None
         self.budget = budget
         self.spillable = spillable
         self.key_bytes = key_bytes
@@ -208,7 +208,7 @@ class _Pending:
     def start(self, key: tuple, plain: bool) -> None:
         self.key, self._bytes = key, None
         self.plain = plain or _PLAIN.issuperset(map(type, key))
-        self.bag = _Bag(self.budget, self.spillable)
+        self.bag = GrowingBag(self.budget, self.spillable)
 
     def add(self, rows: Sequence[tuple]) -> None:
         self.bag.add(list(rows))  # type: ignore[union-attr]
@@ -217,49 +217,6 @@ class _Pending:
         """The bag gathered (a list, or a `SpillBag`); nothing is pending after."""
         bag, self.bag = self.bag, None
         return bag.rows()  # type: ignore[union-attr]
-
-
-class _Bag:
-    """A group's bag being filled: a list, moved to a spill file once past its share of the
-    budget (when `spillable`), the rest appended there."""
-
-    __slots__ = ("budget", "spillable", "items", "file", "count", "limit", "check")
-
-    def __init__(self, budget: BagBudget, spillable: bool) -> None:
-        self.budget = budget
-        self.spillable = spillable
-        self.items: list = []
-        self.file: SpillFile | None = None
-        self.count = 0
-        self.limit: int | None = None
-        self.check = CHECK_ROWS
-
-    def add(self, rows: list) -> None:
-        self.items += rows
-        if self.spillable and len(self.items) >= self.check:
-            self._spill()
-
-    def _spill(self) -> None:
-        if self.limit is None:
-            self.limit = self.budget.row_limit(self.items)
-        if self.file is not None or len(self.items) > self.limit:
-            if self.file is None:
-                self.file = self.budget.new_file()
-            for i in range(0, len(self.items), CHECK_ROWS):
-                self.file.write_batch(self.items[i : i + CHECK_ROWS])
-            self.count += len(self.items)
-            self.items = []
-        self.check = len(self.items) + CHECK_ROWS
-
-    def rows(self) -> Any:
-        """The bag: the list, or the spilled rows as a `SpillBag`."""
-        if self.file is None:
-            return self.items
-        if self.items:
-            self.file.write_batch(self.items)
-            self.count += len(self.items)
-            self.items = []
-        return SpillBag(self.file, self.count)
 
 
 def _projection(cols: tuple[int, ...]) -> Callable[[list], list]:

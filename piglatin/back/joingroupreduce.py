@@ -27,7 +27,7 @@ from piglatin.back.joingroup import exact_rows, joined_columns
 from piglatin.back.mapgroups import group_rows
 from piglatin.back.physical import Compiler, OneRow, chain_functions
 from piglatin.back.reducebatch import BatchReduce, row_writer
-from piglatin.back.spillbag import CHECK_ROWS, BagBudget, RowBuffer, SpillBag, SpillFile
+from piglatin.back.spillbag import CHECK_ROWS, BagBudget, GrowingBag, RowBuffer
 from piglatin.back.storage import unpacker
 
 __all__ = ["reducer"]
@@ -195,7 +195,7 @@ def _bags(
                     continue
                 if not len(held):
                     return None
-                bag = _Bag(budget, spillable)
+                bag = GrowingBag(budget, spillable)
                 size = max(1, CHECK_ROWS // len(held))
                 for rows in _right_rows(chain(((tag, pv),), values), size):
                     if whole is None:
@@ -274,51 +274,3 @@ def _right_rows(values: Iterator[tuple[int, Any]], size: int) -> Iterator[list[t
     about `size` at a time."""
     while pvs := list(map(_second, islice(values, size))):
         yield _unpacked(pvs)
-
-
-class _Bag:
-    """A group's bag being filled: a list, moved to a spill file once past its share of the
-    budget (when `spillable`), the rest appended there."""
-
-    __slots__ = ("budget", "spillable", "items", "first", "file", "count", "limit", "check")
-
-    def __init__(self, budget: BagBudget, spillable: bool) -> None:
-        self.budget = budget
-        self.spillable = spillable
-        self.items: list = []
-        self.first: tuple | None = None
-        self.file: SpillFile | None = None
-        self.count = 0
-        self.limit: int | None = None
-        self.check = CHECK_ROWS
-
-    def add(self, rows: list) -> None:
-        if not rows:
-            return
-        if self.first is None:
-            self.first = rows[0]
-        self.items += rows
-        if self.spillable and len(self.items) >= self.check:
-            self._spill()
-
-    def _spill(self) -> None:
-        if self.limit is None:
-            self.limit = self.budget.row_limit(self.items)
-        if self.file is not None or len(self.items) > self.limit:
-            if self.file is None:
-                self.file = self.budget.new_file()
-            for i in range(0, len(self.items), CHECK_ROWS):
-                self.file.write_batch(self.items[i : i + CHECK_ROWS])
-            self.count += len(self.items)
-            self.items = []
-        self.check = len(self.items) + CHECK_ROWS
-
-    def rows(self) -> Any:
-        """The bag: the list, or the spilled rows as a `SpillBag`."""
-        if self.file is None:
-            return self.items
-        if self.items:
-            self.file.write_batch(self.items)
-            self.count += len(self.items)
-            self.items = []
-        return SpillBag(self.file, self.count)

@@ -65,6 +65,7 @@ _first = itemgetter(0)
 _second = itemgetter(1)
 
 __all__ = [
+    "GrowingBag",
     "BagBudget",
     "MergedBag",
     "PlainOrder",
@@ -210,6 +211,55 @@ class SpillFile:
 
 _ATOMS = frozenset((int, float, str, bytes, bool, type(None)))
 _plain = msgpack.Packer(use_bin_type=True).pack
+
+
+class GrowingBag:
+    """A group's bag being filled row batch by row batch (the fused JOIN+GROUP and
+    DISTINCT+GROUP reduces): a list, moved to a spill file once past its share of the budget
+    (when `spillable`), the rest appended there; `first` is its first row."""
+
+    __slots__ = ("budget", "spillable", "items", "first", "file", "count", "limit", "check")
+
+    def __init__(self, budget: BagBudget, spillable: bool) -> None:
+        self.budget = budget
+        self.spillable = spillable
+        self.items: list = []
+        self.first: tuple | None = None
+        self.file: SpillFile | None = None
+        self.count = 0
+        self.limit: int | None = None
+        self.check = CHECK_ROWS
+
+    def add(self, rows: list) -> None:
+        if not rows:
+            return
+        if self.first is None:
+            self.first = rows[0]
+        self.items += rows
+        if self.spillable and len(self.items) >= self.check:
+            self._spill()
+
+    def _spill(self) -> None:
+        if self.limit is None:
+            self.limit = self.budget.row_limit(self.items)
+        if self.file is not None or len(self.items) > self.limit:
+            if self.file is None:
+                self.file = self.budget.new_file()
+            for i in range(0, len(self.items), CHECK_ROWS):
+                self.file.write_batch(self.items[i : i + CHECK_ROWS])
+            self.count += len(self.items)
+            self.items = []
+        self.check = len(self.items) + CHECK_ROWS
+
+    def rows(self) -> Any:
+        """The bag: the list, or the spilled rows as a `SpillBag`."""
+        if self.file is None:
+            return self.items
+        if self.items:
+            self.file.write_batch(self.items)
+            self.count += len(self.items)
+            self.items = []
+        return SpillBag(self.file, self.count)
 
 
 def _write_rows(out: SpillFile, rows: list[tuple], pairs: bool = False) -> None:
