@@ -46,6 +46,7 @@ from typing import Any
 import mmh3
 
 from piglatin.back.codegen import row_encoder
+from piglatin.back.joingroup import group_source
 from piglatin.model import data
 from piglatin.model.frozen import frozen_dataclass
 from piglatin.model.schema import DataType
@@ -92,26 +93,10 @@ def group_of_distinct(
 ) -> DistinctGroup | None:
     """The DISTINCT whose reduce can compute GROUP `group_id` (see the module docstring);
     None when there is none. `alive(op_id)`: whether an op is run at all."""
-    group = plan.op(group_id)
-    if not isinstance(group, L.LOCogroup) or len(group.inputs) != 1 or group.group_all:
+    source = group_source(plan, group_id, alive, L.LODistinct)
+    if source is None:
         return None
-    if group.strategy != "regular" or not group.keys or not group.keys[0]:
-        return None
-    keys = group.keys[0]
-    if not all(isinstance(e, L.LEProject) and e.column is not None for e in keys):
-        return None
-    projections: list[str] = []
-    cur, reader = group.inputs[0], group_id
-    while True:
-        if not _only_reader(plan, cur, reader, alive):
-            return None
-        op = plan.op(cur)
-        if isinstance(op, L.LODistinct):
-            break
-        if L.plain_projection(op) is None:
-            return None
-        projections.insert(0, cur)
-        cur, reader = op.inputs[0], cur
+    cur, projections = source
     found = fused_columns(plan, cur, projections, group_id)
     if found is None:
         return None
@@ -137,17 +122,6 @@ def fused_columns(
     if any(e.column >= len(cols) for e in keys):
         return None
     return tuple(cols[e.column] for e in keys), (cols if projections else None)
-
-
-def _only_reader(
-    plan: L.LogicalPlan, op_id: str, reader: str, alive: Callable[[str], bool]
-) -> bool:
-    """`reader` is the one live reader of `op_id`'s rows, reading them once, and nothing
-    reads them as a scalar."""
-    if any(src == op_id for _user, src in plan.scalars):
-        return False
-    readers = [op for op in plan.successors(op_id) if alive(op.op_id)]
-    return [op.op_id for op in readers] == [reader] and readers[0].inputs.count(op_id) == 1
 
 
 class RowKey:

@@ -40,7 +40,15 @@ from piglatin.model.frozen import frozen_dataclass
 from piglatin.plan import logical as L
 from piglatin.plan.optimizer import disabled_rules
 
-__all__ = ["RULE", "JoinGroup", "enabled", "exact_rows", "group_on_join_key", "joined_columns"]
+__all__ = [
+    "RULE",
+    "JoinGroup",
+    "enabled",
+    "exact_rows",
+    "group_on_join_key",
+    "group_source",
+    "joined_columns",
+]
 
 RULE = "JoinGroupFusion"
 
@@ -67,6 +75,30 @@ def group_on_join_key(
     """The JOIN whose reduce can compute GROUP `group_id` (see the module docstring); None
     when there is none. `alive(op_id)`: whether an op is run at all (a reader that is not,
     an alias never stored, does not count)."""
+    source = group_source(plan, group_id, alive, L.LOJoin)
+    if source is None:
+        return None
+    cur, projections = source
+    join = plan.op(cur)
+    if join.strategy != "hash" or join.join_type != "inner" or len(join.inputs) != 2:
+        return None
+    found = joined_columns(plan, join.op_id, projections)
+    if found is None:
+        return None
+    left_width, cols = found
+    exact = exact_rows(plan.predecessors(join.op_id)[0])
+    if not _same_key(join, plan.op(group_id).keys[0], cols, left_width, exact):
+        return None
+    return JoinGroup(join.op_id, tuple(projections), group_id)
+
+
+def group_source(
+    plan: L.LogicalPlan, group_id: str, alive: Callable[[str], bool], kind: type
+) -> tuple[str, list[str]] | None:
+    """The op of type `kind` that GROUP `group_id` reads, and the ids of the plain-column
+    FOREACHs between them in order, when the GROUP is a regular one-input GROUP keyed by plain
+    columns and each op on the way is read by its one successor only (`_only_reader`); None
+    otherwise. What JoinGroupFusion and DistinctGroupFusion (distinctgroup.py) both look for."""
     group = plan.op(group_id)
     if not isinstance(group, L.LOCogroup) or len(group.inputs) != 1 or group.group_all:
         return None
@@ -80,23 +112,12 @@ def group_on_join_key(
         if not _only_reader(plan, cur, reader, alive):
             return None
         op = plan.op(cur)
-        if isinstance(op, L.LOJoin):
-            break
+        if isinstance(op, kind):
+            return cur, projections
         if L.plain_projection(op) is None:
             return None
         projections.insert(0, cur)
         cur, reader = op.inputs[0], cur
-    join = plan.op(cur)
-    if join.strategy != "hash" or join.join_type != "inner" or len(join.inputs) != 2:
-        return None
-    found = joined_columns(plan, join.op_id, projections)
-    if found is None:
-        return None
-    left_width, cols = found
-    exact = exact_rows(plan.predecessors(join.op_id)[0])
-    if not _same_key(join, group.keys[0], cols, left_width, exact):
-        return None
-    return JoinGroup(join.op_id, tuple(projections), group_id)
 
 
 def _plain_columns(exprs: tuple[L.LExpr, ...], tag: int = 0) -> bool:
