@@ -179,24 +179,24 @@ def expected(rows, cube_cols, rollup_cols) -> list[str]:
     return sorted(",".join([*map(text, k), str(n), str(s)]) for k, (n, s) in totals.items())
 
 
+AGGS = "result = FOREACH c GENERATE FLATTEN(group), COUNT_STAR(cube), SUM(cube.sales);"
+
+
+def sales_text(rows) -> str:
+    """sales.txt for (product, year, region, state, sales) rows; city is always x."""
+    cells = (("" if v is None else str(v) for v in (p, y, r, s, "x", n)) for p, y, r, s, n in rows)
+    return "".join(",".join(c) + "\n" for c in cells)
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=ROWS)
 def test_cube_and_rollup_equal_plain_python(tmp_path_factory, rows) -> None:
     tmp = tmp_path_factory.mktemp("cube")
-    data = "".join(
-        ",".join("" if v is None else str(v) for v in (p, y, r, s, "x", n)) + "\n"
-        for p, y, r, s, n in rows
-    )
-    body = (
-        "c = CUBE salesinp BY CUBE(product, year), ROLLUP(region, state);\n"
-        "result = FOREACH c GENERATE FLATTEN(group), COUNT_STAR(cube), SUM(cube.sales);"
-    )
+    data = sales_text(rows)
+    body = "c = CUBE salesinp BY CUBE(product, year), ROLLUP(region, state);\n" + AGGS
     lines, _ = run(tmp, data, body)
     assert lines == expected(rows, [0, 1], [2, 3])
-    body = (
-        "c = CUBE salesinp BY ROLLUP(state), CUBE(region) PARALLEL 2;\n"
-        "result = FOREACH c GENERATE FLATTEN(group), COUNT_STAR(cube), SUM(cube.sales);"
-    )
+    body = "c = CUBE salesinp BY ROLLUP(state), CUBE(region) PARALLEL 2;\n" + AGGS
     lines, _ = run(tmp / "b", data, body)
     # the ROLLUP comes first here: its prefixes times the CUBE's subsets, same sets
     want = expected(rows, [2], [3])
@@ -208,13 +208,7 @@ def test_cube_and_rollup_equal_plain_python(tmp_path_factory, rows) -> None:
 @settings(max_examples=1, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_cube_in_mapreduce_mode(tmp_path_factory, rows) -> None:
     tmp = tmp_path_factory.mktemp("cube_mr")
-    data = "".join(
-        ",".join("" if v is None else str(v) for v in (p, y, r, s, "x", n)) + "\n"
-        for p, y, r, s, n in rows
-    )
-    body = (
-        "c = CUBE salesinp BY CUBE(product, year);\n"
-        "result = FOREACH c GENERATE FLATTEN(group), COUNT_STAR(cube), SUM(cube.sales);"
-    )
+    data = sales_text(rows)
+    body = "c = CUBE salesinp BY CUBE(product, year);\n" + AGGS
     lines, _ = run(tmp, data, body, mode="mapreduce")
     assert lines == expected(rows, [0, 1], [])
