@@ -371,8 +371,17 @@ class DescribeAction(Action):
 
 @frozen_dataclass
 class ExplainAction(Action):
+    """EXPLAIN's target and options (Pig's ExplainState): `script` a script file explained
+    instead of this one, `out` a file or directory, `format` text | dot | xml."""
+
     alias: str | None = None
     op_id: str | None = None
+    script: str | None = None
+    out: str | None = None
+    brief: bool = False
+    format: str = "text"
+    params: tuple[str, ...] = ()
+    param_files: tuple[str, ...] = ()
 
 
 @frozen_dataclass
