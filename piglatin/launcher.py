@@ -205,7 +205,9 @@ class PigServer:
         elif isinstance(action, L.IllustrateAction):
             self.print(self.illustrate(action.op_id))
         elif isinstance(action, L.ExplainAction):
-            self.print(self.explain(action.op_id))
+            from piglatin.back.explainopts import explain_statement
+
+            explain_statement(self, action)
         elif isinstance(action, L.SetAction):
             self.set(action.key, action.value)
         elif isinstance(action, L.RegisterAction):
@@ -791,8 +793,11 @@ class PigServer:
 
     # -- explain --------------------------------------------------------------------------
     def explain(self, op_id: str | None = None) -> str:
+        return "\n".join(self.explain_parts(op_id))
+
+    def explain_jobs(self, op_id: str | None = None) -> list[MRJob]:
+        """The job chains EXPLAIN shows: of `op_id`, or of every sink."""
         plan = self.plan
-        parts = [plan.explain(op_id)]
         targets = [op_id] if op_id else [s.op_id for s in plan.sinks()]
         jobs: list[MRJob] = []
         for target in targets:
@@ -802,24 +807,32 @@ class PigServer:
                 if isinstance(op, L.SINKS)
                 else compile_target(plan, target, self._compile_conf()).jobs
             )
+        return jobs
+
+    def explain_parts(self, op_id: str | None = None, brief: bool = False) -> list[str]:
+        """EXPLAIN's texts: the logical plan, the physical plan, then the execution plan (the
+        MapReduce plan, the merged jobs, and unless `brief` the generated code)."""
+        plan = self.plan
+        jobs = self.explain_jobs(op_id)
         from piglatin.back.explain import mr_plan_text, physical_text
         from piglatin.back.physical import Compiler
 
-        parts.append(physical_text(plan, jobs))
-        parts.append(mr_plan_text(plan, jobs))
-        stores = [t for t in targets if isinstance(plan.op(t), L.LOStore)]
+        parts = [plan.explain(op_id), physical_text(plan, jobs), mr_plan_text(plan, jobs)]
+        stores = [s.op_id for s in plan.sinks() if isinstance(s, L.LOStore)]
         if op_id is None and len(stores) > 1 and MQ.enabled(self.properties):
             conf = self._compile_conf()
             chains = [compile_sink(plan, t, set(), conf).jobs for t in stores]
-            parts.append(MQ.explain_text(plan, MQ.merge_jobs(plan, chains, self.location)))
+            parts[2] += "\n" + MQ.explain_text(plan, MQ.merge_jobs(plan, chains, self.location))
+        if brief:
+            return parts
         scalars = {k: unpack_value(v) for k, v in self.scalars.items()}
         udfs = {(k or None): v for k, v in self.udfs.items()}
         from dfs.conf import Configuration
 
         pass_through = Configuration(dict(self.properties)).get_bool(RT.PASS_THROUGH, True)
         compiler = Compiler(scalars, udfs, plan=plan)
-        parts.append(RT.explain_code(plan, jobs, compiler, pass_through))
-        return "\n".join(parts)
+        parts[2] += "\n" + RT.explain_code(plan, jobs, compiler, pass_through)
+        return parts
 
 
 def _output_error(url: str, why: str, op: L.LogicalOperator) -> PigError:
