@@ -460,7 +460,16 @@ class Describe(Node):
 
 @frozen_dataclass
 class Explain(Node):
+    """EXPLAIN [-script f] [-out path] [-brief] [-dot|-xml] [-param k=v]... [-param_file f]...
+    [alias]; `format` is "text", "dot" or "xml" (Pig's ExplainState names)."""
+
     alias: str | None = None
+    script: str | None = None
+    out: str | None = None
+    brief: bool = False
+    format: str = "text"
+    params: tuple[str, ...] = ()  # "name=value", as `pig -param`
+    param_files: tuple[str, ...] = ()
     line: int = _pos()
     column: int = _pos()
 

@@ -1022,8 +1022,10 @@ class Builder:
         )
 
     def _s_explain(self, s: A.Explain) -> None:
-        op_id = self._sink_input(s.alias, s).op_id if s.alias else None
-        self.actions.append(L.ExplainAction(s.line, s.alias, op_id))
+        # with -script the alias names a relation of that script, built when it runs
+        op_id = self._sink_input(s.alias, s).op_id if s.alias and s.script is None else None
+        opts = (s.script, s.out, s.brief, s.format, s.params, s.param_files)
+        self.actions.append(L.ExplainAction(s.line, s.alias, op_id, *opts))
 
     def _s_illustrate(self, s: A.Illustrate) -> None:
         self.actions.append(L.IllustrateAction(s.line, s.alias, self._sink_input(s.alias, s).op_id))

@@ -396,8 +396,36 @@ class ToAst:
     def describe_stmt(self, meta, alias):
         return A.Describe(str(alias), **_p(meta))
 
-    def explain_stmt(self, meta, alias):
-        return A.Explain(str(alias) if alias is not None else None, **_p(meta))
+    def explain_stmt(self, meta, *rest):
+        *opts, alias = rest
+        fields: dict[str, object] = {"params": (), "param_files": ()}
+        for key, value in opts:
+            if key in ("params", "param_files"):
+                fields[key] = (*fields[key], value)  # type: ignore[misc]
+            elif key in ("dot", "xml"):
+                fields["format"] = key
+            elif key == "brief":
+                fields["brief"] = True
+            else:
+                fields[key] = value
+        name = str(alias) if alias is not None else None
+        return A.Explain(name, **fields, **_p(meta))  # type: ignore[arg-type]
+
+    def explain_flag(self, meta, tok):
+        return (str(tok)[1:].lower(), True)
+
+    def explain_path(self, meta, tok, path):
+        key = {"param_file": "param_files"}.get(str(tok)[1:].lower(), str(tok)[1:].lower())
+        return (key, _path_text(path))
+
+    def explain_param(self, meta, _tok, pair):
+        name, _eq, value = str(pair).partition("=")
+        value = value.strip()
+        if value[:1] == "'":
+            value = unquote(value)
+        elif value[:1] == '"':
+            value = value[1:-1]
+        return ("params", f"{name.strip()}={value}")
 
     def illustrate_stmt(self, meta, alias):
         return A.Illustrate(str(alias), **_p(meta))
@@ -767,6 +795,11 @@ def _in(x):
     return str(x) if isinstance(x, Token) else x
 
 
+def _path_text(tok: Token) -> str:
+    """A path or `name=value` argument: quoted (a Pig string) or bare."""
+    return unquote(tok) if tok.type == "STRING" else str(tok)
+
+
 def _low(tok) -> str | None:
     return str(tok).lower() if tok is not None else None
 
@@ -991,6 +1024,16 @@ def _rel(op: A.Relation) -> str:  # noqa: C901 - one branch per operator
     raise TypeError(f"cannot print {op!r}")
 
 
+def _explain(s: A.Explain) -> str:
+    opts = [f"-script {_quote(s.script)}"] if s.script is not None else []
+    opts += [f"-out {_quote(s.out)}"] if s.out is not None else []
+    opts += ["-brief"] if s.brief else []
+    opts += [f"-{s.format}"] if s.format != "text" else []
+    opts += [f"-param {k}={_quote(v)}" for k, _, v in (p.partition("=") for p in s.params)]
+    opts += [f"-param_file {_quote(f)}" for f in s.param_files]
+    return " ".join(["EXPLAIN", *opts, *([s.alias] if s.alias else [])]) + ";"
+
+
 def _stmt(s: A.Node) -> str:  # noqa: C901 - one branch per statement
     if isinstance(s, A.Assign):
         return f"{s.alias} = {_rel(s.op)};"
@@ -1001,7 +1044,7 @@ def _stmt(s: A.Node) -> str:  # noqa: C901 - one branch per statement
     if isinstance(s, A.Describe):
         return f"DESCRIBE {s.alias};"
     if isinstance(s, A.Explain):
-        return f"EXPLAIN {s.alias};" if s.alias else "EXPLAIN;"
+        return _explain(s)
     if isinstance(s, A.Illustrate):
         return f"ILLUSTRATE {s.alias};"
     if isinstance(s, A.Split):
