@@ -289,7 +289,8 @@ def parse_run_args(args: str) -> tuple[dict[str, str], list[str], str | None]:
     script: str | None = None
     i = 0
     while i < len(words):
-        w = words[i]
+        # cmds.xml writes `exec –param out=myoutput myscript.pig` with an en dash
+        w = "-" + words[i][1:] if words[i].startswith("\u2013") else words[i]
         if w in ("-param", "-p", "-param_file", "-m") and i + 1 < len(words):
             (params if w in ("-param", "-p") else files).append(words[i + 1])
             i += 2

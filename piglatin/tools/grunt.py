@@ -35,8 +35,19 @@ MAX_STATEMENTS = 1_000_000  # a bound on the read loop
 # grunt's own line commands (no `;` needed); those that are `fs` commands in disguise
 LINE_COMMANDS = frozenset(
     "fs sh exec run cat ls cd pwd mkdir cp mv rm rmf copyFromLocal copyToLocal kill history "
-    "help clear quit exit".lower().split()
+    "help clear quit exit set".lower().split()
 )
+# Pig's diagnostic commands end at the end of the line as well as at `;`, and their short
+# forms (start.xml, "Shortcuts for Debugging Operators"); without an alias they act on the
+# last alias defined
+_DIAGNOSTIC = re.compile(
+    r"^\s*(dump|describe|explain|illustrate|\\de|\\d|\\e|\\i|\\q)"
+    r"(?:\s+([A-Za-z][A-Za-z0-9_]*(?:::[A-Za-z][A-Za-z0-9_]*)*|@))?\s*;?\s*$",
+    re.I,
+)
+_SHORTCUTS = {"\\d": "dump", "\\de": "describe", "\\e": "explain", "\\i": "illustrate"}
+# statements that are not in Pig's command history (grunt runs them as commands)
+_NOT_HISTORY = frozenset(["dump", "describe", "explain", "illustrate", "set", "register"])
 FS_ALIASES = {
     "cat": "-cat",
     "ls": "-ls",
@@ -190,6 +201,11 @@ class Grunt:
             if not line.strip() or line.lstrip().startswith("--"):
                 self.splitter.skip()
                 return
+            d = _DIAGNOSTIC.match(line)
+            if d and (d.group(2) or d.group(1).lower() != "explain"):
+                self.splitter.skip()
+                self.diagnostic(line, d.group(1).lower(), d.group(2), self.splitter.lineno)
+                return
             m = _COMMAND.match(line)
             if m and m.group(1).lower() in LINE_COMMANDS:
                 self.splitter.skip()
@@ -204,7 +220,9 @@ class Grunt:
     def statement(self, stmt: str, line: int = 1) -> None:
         """Run one statement; blank lines in front put it on its session line, so an
         error names the line it was typed on, as in Pig."""
-        self.history.append(stmt)
+        first = stmt.split(None, 1)[0].lower() if stmt.split() else ""
+        if first not in _NOT_HISTORY:
+            self.history.append(stmt)
         text = "\n" * (line - 1) + stmt
         if not self._guard(lambda: self.server.register_script(text)):
             self._resync()
@@ -241,14 +259,20 @@ class Grunt:
             self.done = True
         elif word == "help":
             self.out.write(HELP)
-        elif word == "history":
+        elif word == "history":  # as PigServer.printHistory; -n: without line numbers
+            numbered = args.strip() != "-n"
             for n, stmt in enumerate(self.history, 1):
-                print(f"{n}   {stmt}", file=self.out)
+                print(f"{n}   {stmt}" if numbered else stmt, file=self.out)
         elif word == "clear":
             self.out.write("\033[H\033[2J")
+        elif word == "set":
+            self._guard(lambda: self._set(args))
         elif word in ("fs", "sh", "exec", "run"):
-            self.history.append(f"{word} {args}")
-            self._guard(lambda: self.server.register_script(f"{word} {args};"))
+            if (
+                self._guard(lambda: self.server.register_script(f"{word} {args};"))
+                and word == "run"
+            ):
+                self.history.extend(self._script_statements(args))
         elif word in FS_ALIASES:
             self._guard(lambda: self.server.command("fs", f"{FS_ALIASES[word]} {args}".strip()))
         elif word == "pwd":
@@ -257,6 +281,55 @@ class Grunt:
             self._cd(args)
         elif word == "kill":
             self._kill(args)
+
+    def diagnostic(self, typed: str, word: str, alias: str | None, line: int) -> None:
+        """DUMP/DESCRIBE/EXPLAIN/ILLUSTRATE typed on one line, with or without `;`, or
+        their shortcuts; no alias: the last one defined (as Pig's processDump(null))."""
+        if word == "\\q":
+            self.done = True
+            return
+        if word not in _SHORTCUTS and alias not in (None, "@") and typed.rstrip().endswith(";"):
+            self.statement(typed.strip(), line)  # as typed, so an error's column is right
+            return
+        word = _SHORTCUTS.get(word, word)
+        if alias in (None, "@"):
+            alias = getattr(getattr(self.server, "builder", None), "previous", None)
+            if alias is None:
+                print(f"ERROR 1000: {word}: no alias defined yet to {word}", file=self.err)
+                return
+        self.statement(f"{word} {alias};", line)
+
+    def _set(self, args: str) -> None:
+        """`set key value` (value quoted or not, `;` optional), or `set` alone: every
+        property of the session as key=value (as Pig prints its configuration)."""
+        key, _, value = args.strip().partition(" ")
+        if not key:
+            for k, v in sorted(self.server.properties.items()):
+                print(f"{k}={v}", file=self.out)
+            return
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        self.server.set(key, value)
+
+    def _script_statements(self, args: str) -> list[str]:
+        """The statements of `run`'s script (parameters substituted), for the history:
+        a `run` script's statements are in the command history, as if typed."""
+        from piglatin.front.preprocess import load_param_files, parse_run_args, substitute
+
+        try:
+            params, files, script = parse_run_args(args)
+            if script is None:
+                return []
+            path = os.path.join(self.server.cwd, script)
+            with open(path, encoding="utf-8") as f:
+                text = substitute(f.read(), {**load_param_files(files), **params}, file=path)
+        except Exception as e:  # noqa: BLE001 - it ran: only its history is lost
+            log.debug("no history for run %s: %s", args, e)
+            return []
+        splitter = StatementSplitter()
+        stmts = [st for ln in text.splitlines() for st in splitter.feed(ln)]
+        return [st for st in stmts if st.split(None, 1)[0].lower() not in _NOT_HISTORY]
 
     def _kill(self, args: str) -> None:
         """`kill job_...`: as `hadoop job -kill` (this shell's own jobs end with Ctrl-C)."""
