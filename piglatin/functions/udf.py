@@ -1,7 +1,8 @@
 """Python UDF support: the `outputSchema` decorator a registered UDF file uses.
 
 Owns: the names a `REGISTER 'f.py' USING jython AS ns` file may use without importing them
-(`outputSchema`, `outputSchemaFunction`, `schemaFunction`), and `check_udf_file`, which loads a
+(`outputSchema`, `outputSchemaFunction`, `schemaFunction`), the `pig_util` module a
+`USING streaming_python` file imports them from, and `check_udf_file`, which loads a
 REGISTERed file once in the client, as Pig evaluates a Jython script at REGISTER, so a missing
 file, a syntax error or a failing import is reported with the user's file, line and message.
 Must not touch: plans or execution; the builder reads the decorator text statically, the
@@ -11,6 +12,8 @@ runtime only calls the functions.
 from __future__ import annotations
 
 import os
+import sys
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,12 +46,19 @@ def schemaFunction(name: str) -> Callable[[Callable[..., Any]], Callable[..., An
 
 
 def decorators() -> dict[str, Any]:
-    """The names injected into a UDF module before it runs."""
-    return {
+    """The names injected into a UDF module before it runs. A `streaming_python` UDF file
+    imports them instead (``from pig_util import outputSchema``, udf.xml): the module
+    `pig_util` is made importable here, before any UDF file is loaded."""
+    names = {
         "outputSchema": outputSchema,
         "outputSchemaFunction": outputSchemaFunction,
         "schemaFunction": schemaFunction,
     }
+    if "pig_util" not in sys.modules:
+        pig_util = types.ModuleType("pig_util", "Pig's streaming_python UDF decorators.")
+        pig_util.__dict__.update(names)
+        sys.modules["pig_util"] = pig_util
+    return names
 
 
 def check_udf_file(path: str) -> None:
