@@ -42,6 +42,7 @@ from piglatin.back import sources as SRC
 from piglatin.back.jobstats import job_aliases, job_features
 from piglatin.back.mrcompiler import TO_RUN, MRJob, compile_sink, compile_target
 from piglatin.back.storage import pack_value, unpack_value
+from piglatin.back.storemeta import store_metadata
 from piglatin.errors import PigError
 from piglatin.front import ast as A
 from piglatin.model import data
@@ -135,6 +136,7 @@ class PigServer:
         """Preprocess, parse and build `text` on top of the session; run its actions."""
         from piglatin.front.parser import parse
         from piglatin.front.preprocess import substitute
+        from piglatin.front.storedschema import with_stored_schemas
 
         if self.builder.file is None:
             self.builder.file = filename
@@ -142,6 +144,7 @@ class PigServer:
             source = substitute(text, params, param_files=param_files, file=filename)
             self.builder.macros.search_path = str(self.properties.get(IMPORT_PATH, ""))
             source = self.builder.macros.expand(source, filename)
+            source = with_stored_schemas(source, self.location, filename)  # .pig_schema
         except PigError as e:
             raise e.located(filename, text) from None
         script = parse(source, filename)
@@ -439,6 +442,8 @@ class PigServer:
         for job, out in zip(merged.jobs, outputs, strict=True):
             if not job.store or not isinstance(plan.op(job.store), L.LOStore):
                 self.outputs[job.store or job.output_op] = out.path
+            else:
+                store_metadata(plan.op(job.store), out.path)  # type: ignore[arg-type]
 
     def _merged_stats(
         self, plan: L.LogicalPlan, merged: MQ.MergedJob, result: Any, output: str, written: list
@@ -555,6 +560,8 @@ class PigServer:
             self.on_job(self.stats[-1])
         if not isinstance(store, L.LOStore):
             self.outputs[job.store if job.store else job.output_op] = output
+        else:
+            store_metadata(store, output)  # PigStorage -schema's .pig_schema, .pig_header
         self._read_scalar(plan, job, output)
 
     # -- reducers -------------------------------------------------------------------------

@@ -1,0 +1,34 @@
+"""What a STORE leaves beside its part files: PigStorage('<delim>', '-schema')'s `.pig_schema`
+and `.pig_header` (Pig's StoreMetadata.storeSchema, called once the job's output is committed).
+
+Owns: deciding from a STORE's function and arguments whether and what to write. Must not
+touch: the rows (storage.py) or the job's commit (mapred.committer).
+"""
+
+from __future__ import annotations
+
+from piglatin.back.storage import parse_delimiter
+from piglatin.functions.resourceschema import write_files
+from piglatin.plan import logical as L
+
+__all__ = ["is_pigstorage", "pigstorage_args", "store_metadata"]
+
+
+def is_pigstorage(func: L.FuncSpec) -> bool:
+    return func.name.rsplit(".", 1)[-1] == "PigStorage"
+
+
+def pigstorage_args(func: L.FuncSpec) -> tuple[str, list[str]]:
+    """PigStorage's field delimiter and its options (``'-schema -noschema'`` split)."""
+    delimiter = parse_delimiter(str(func.args[0])) if func.args else "\t"
+    options = str(func.args[1]).split() if len(func.args) > 1 else []
+    return delimiter, options
+
+
+def store_metadata(store: L.LOStore, url: str) -> None:
+    """After `store`'s output at `url` is committed: its schema files, if it asks for them."""
+    if not is_pigstorage(store.func) or store.schema is None:
+        return
+    delimiter, options = pigstorage_args(store.func)
+    if "-schema" in options:
+        write_files(url, store.schema, delimiter)
