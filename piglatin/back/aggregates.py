@@ -39,7 +39,7 @@ from piglatin.back.distinctparts import (
 from piglatin.back.exprs import key_bytes, keys_bytes, plain_key, plain_keys_bytes
 from piglatin.back.joinkeys import width
 from piglatin.back.physical import Compiler, CountingTail, OneRow
-from piglatin.back.reducebatch import BatchReduce, RowWriter, unpacked_groups
+from piglatin.back.reducebatch import BatchReduce, RowWriter, Unpacked, unpacked_batch
 from piglatin.back.storage import pack_value, unpack_value, unpacker
 from piglatin.functions.builtins import BUILTINS
 from piglatin.model.schema import DataType
@@ -735,20 +735,79 @@ def agg_reducer(
     if one is None or writer is None:
         return reduce
 
+    shape = _row_shape(algebraic.foreach, calls, replace)
+
+    def rows_of(values: list) -> list:
+        """The FOREACH's rows of a batch of one (key, partials) record per group."""
+        if shape is _SHAPE_GROUP:
+            return [(k,) + single(p) for k, p in values]
+        if shape is _SHAPE_FINALS:
+            return [single(p) for _k, p in values]
+        if shape is not None:  # FLATTEN(group), then the finals: nulls for a null key
+            return [(shape if k is None else k) + single(p) for k, p in values]
+        return [one((k, None) + single(p)) for k, p in values]
+
     def batch(groups: list) -> list:
         """A batch of whole groups: each group's row of finals (a group of one partial record
-        through `single`), then the FOREACH per row and the rows written at once."""
+        through `single`), then the FOREACH per row and the rows written at once; a batch
+        of one record per group in one comprehension (`rows_of`)."""
+        found = unpacked_batch(groups)
+        if found is not None and found.sizes is None:
+            return writer.write(rows_of(found.values))
         rows = []
-        found = unpacked_groups(groups)
-        for values in found if found is not None else [vs for _kb, vs in groups]:
+        for values in _group_values(groups, found):
             if len(values) == 1:
                 v = values[0]
-                k, parts = v if type(v) is tuple else unpack(v)
-                rows.append((k, None) + single(parts))
+                rows += rows_of([v if type(v) is tuple else unpack(v)])
                 continue
             rs = [v if type(v) is tuple else unpack(v) for v in values]
             parts = tuple([finals[j]([r[1][j] for r in rs]) for j in range(n)])
-            rows.append((rs[0][0], None) + parts)
-        return writer.write(list(map(one, rows)))
+            rows.append(one((rs[0][0], None) + parts))
+        return writer.write(rows)
 
     return BatchReduce(reduce, batch)
+
+
+# `_row_shape`'s FOREACHes: GENERATE group, then every aggregate call in order; or the calls
+# alone (a FLATTEN(group) first is shown by the null key's row of nulls itself)
+_SHAPE_GROUP = ("group",)
+_SHAPE_FINALS = ("finals",)
+
+
+def _row_shape(fe: L.LOForEach, calls: list[L.LEFunc], replace: dict) -> tuple | None:
+    """How the FOREACH's row follows from a group's key k and its finals f (the tuple of the
+    aggregate calls' values) when it is nothing but those: `_SHAPE_GROUP` for ``GENERATE
+    group, <each call once, in order>`` (the row is ``(k,) + f``), `_SHAPE_FINALS` for the
+    calls alone (``f``), and for ``FLATTEN(group)`` of a tuple first the row of nulls a
+    null key gives (``k + f``). None for any other FOREACH (its rows come from `gen`)."""
+    if fe.nested or any(g.casts for g in fe.generate):
+        return None
+    items = list(fe.generate)
+    head = items[0] if items else None
+    e = head.expr if head is not None else None
+    if isinstance(e, L.LEProject) and e.column == 0 and id(e) not in replace:
+        items = items[1:]
+        if not head.flatten:
+            shape = _SHAPE_GROUP
+        elif e.type is DataType.TUPLE and head.fields:
+            shape = (None,) * len(head.fields)
+        else:
+            return None
+    else:
+        shape = _SHAPE_FINALS
+    if len(items) != len(calls) or any(g.flatten for g in items):
+        return None
+    if any(g.expr is not c or replace.get(id(c)) is None for g, c in zip(items, calls)):
+        return None
+    return shape
+
+
+def _group_values(groups: list, found: Unpacked | None) -> list[list]:
+    """Each group's values (read back when `found`), as lists."""
+    if found is None:
+        return [vs for _kb, vs in groups]
+    objs, out, at = found.values, [], 0
+    for size in found.sizes or [1] * len(objs):
+        out.append(objs[at : at + size])
+        at += size
+    return out

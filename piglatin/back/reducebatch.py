@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 import msgpack
@@ -25,7 +26,10 @@ from piglatin.back.codegen import StoreLine, text_lines
 from piglatin.back.storage import unpack_value
 from piglatin.model.frozen import frozen_dataclass
 
-__all__ = ["BatchReduce", "RowWriter", "row_writer", "unpacked_groups"]
+__all__ = ["BatchReduce", "RowWriter", "Unpacked", "row_writer", "unpacked_batch", "unpacked_groups"]
+
+
+_VALUES = itemgetter(1)
 
 
 def _ext(code: int, payload: bytes) -> Any:
@@ -34,13 +38,23 @@ def _ext(code: int, payload: bytes) -> Any:
     return unpack_value(msgpack.packb(msgpack.ExtType(code, payload)))
 
 
-def unpacked_groups(groups: list) -> list[list] | None:
-    """Each group's values of a batch ``[(key, [packed values]), ...]``, read as
+@frozen_dataclass
+class Unpacked:
+    """A batch's values read back: `values` all of them, in the order of their groups;
+    `sizes` how many each group holds, None when every group holds exactly one (so the
+    values are the groups themselves: a reduce makes their rows in one comprehension)."""
+
+    values: list
+    sizes: list[int] | None
+
+
+def unpacked_batch(groups: list) -> Unpacked | None:
+    """The values of a batch ``[(key, [packed values]), ...]``, read as
     `storage.unpack_value` reads them, all by one Unpacker; None when some value is not
     packed bytes (the caller reads those one by one)."""
-    flat = list(chain.from_iterable([vs for _kb, vs in groups]))
+    flat = list(chain.from_iterable(map(_VALUES, groups)))
     if not flat:
-        return [[] for _ in groups]
+        return Unpacked([], [0] * len(groups))
     if set(map(type, flat)) != {bytes}:
         return None
     data = b"".join(flat)
@@ -55,9 +69,22 @@ def unpacked_groups(groups: list) -> list[list] | None:
     objs = list(up)
     if len(objs) != len(flat):  # a value of several objects: not one packed value each
         return None
+    if len(flat) == len(groups) and all(map(len, map(_VALUES, groups))):  # one value each
+        return Unpacked(objs, None)
+    return Unpacked(objs, [len(vs) for _kb, vs in groups])
+
+
+def unpacked_groups(groups: list) -> list[list] | None:
+    """Each group's values of a batch ``[(key, [packed values]), ...]`` (`unpacked_batch`,
+    as lists); None when some value is not packed bytes."""
+    found = unpacked_batch(groups)
+    if found is None:
+        return None
+    objs = found.values
+    if found.sizes is None:
+        return [[o] for o in objs]
     out, at = [], 0
-    for _kb, vs in groups:
-        n = len(vs)
+    for n in found.sizes:
         out.append(objs[at : at + n])
         at += n
     return out
