@@ -152,6 +152,12 @@ def _map_values(args: list[FieldSchema]) -> FieldSchema:
     return FieldSchema(None, T.BAG, bag_of(Schema((FieldSchema(None, inner),))))
 
 
+def _pair_stats() -> FieldSchema:
+    """COR/COV: a bag of (name, name, value) for each pair of their bags."""
+    pair = (FieldSchema(None, T.CHARARRAY), FieldSchema(None, T.CHARARRAY))
+    return FieldSchema(None, T.BAG, bag_of(Schema((*pair, FieldSchema(None, T.DOUBLE)))))
+
+
 def _fixed(t: DataType) -> ReturnRule:
     return lambda args: FieldSchema(None, t)
 
@@ -185,6 +191,9 @@ _RETURNS: dict[str, ReturnRule] = {
         None, T.BAG, bag_of(Schema((FieldSchema("match", T.CHARARRAY),)))
     ),
     "INVERSEMAP": lambda a: FieldSchema(None, T.MAP),
+    "COR": lambda a: _pair_stats(),
+    "COV": lambda a: _pair_stats(),
+    "UniqueID": lambda a: FieldSchema("uniqueid", T.CHARARRAY),
     "RollupDimensions": lambda a: FieldSchema("dimensions", T.BAG, bag_of(Schema(tuple(a)))),
 }
 _FIXED_RETURNS = {
@@ -215,6 +224,30 @@ _MATH_FUNCS = _names(
 )
 _ARG_CASTS = {**{n: T.CHARARRAY for n in _STRING_FUNCS}, **{n: T.DOUBLE for n in _MATH_FUNCS}}
 _BAG_FUNCS = ("COUNT", "COUNT_STAR", "SUM", "AVG", "MIN", "MAX")
+
+
+def _pluck(e: A.FuncCall, args: list[L.LExpr], ctor: tuple) -> L.LExpr:
+    """PluckTuple(prefix[, match]) of the arguments (PluckTuple.java): a tuple `plucked` of
+    the arguments whose names start with the prefix or match it as a regular expression
+    (with match 'false': of the others) - a TOTUPLE of them."""
+    if not ctor:
+        raise SchemaError(
+            "PluckTuple needs a prefix: DEFINE pluck PluckTuple('a::');", code=1070, **_at(e)
+        )
+    prefix = str(ctor[0])
+    keep = str(ctor[1]).lower() == "true" if len(ctor) > 1 else True
+    try:
+        pattern = re.compile(prefix)
+    except re.error as err:
+        raise SchemaError(f"PluckTuple: bad regular expression {prefix!r}: {err}", **_at(e)) from None
+    chosen = []
+    for a in args:
+        name = a.field.name or ""
+        hit = name.startswith(prefix) or pattern.fullmatch(name) is not None
+        if hit == keep:
+            chosen.append(a)
+    out = FieldSchema("plucked", T.TUPLE, Schema(tuple(a.field for a in chosen)))
+    return L.LEFunc(e.name, "TOTUPLE", "builtin", tuple(chosen), out, ())
 
 
 def _check_bag_arg(func: str, args: list, node: A.Node) -> None:
@@ -663,6 +696,10 @@ class ExprTyper:
         if target in _ARG_CASTS:  # Pig picks the typed variant: cast bytearray arguments
             args = [_cast(a, _ARG_CASTS[target]) if a.type is T.BYTEARRAY else a for a in args]
         func, kind, out, ctor = self.functions.resolve(e.name, [a.field for a in args], e)
+        if kind != "udf" and func == "PluckTuple":
+            return _pluck(e, args, ctor)
+        if kind != "udf" and func == "UniqueID":  # each call counts on its own, as Pig's
+            ctor = (f"{sc.alias}:{e.line}:{e.column}",)
         if kind != "udf" and func in _BAG_FUNCS:
             _check_bag_arg(func, args, e)
         elif kind != "udf":

@@ -25,7 +25,9 @@ from datetime import UTC, datetime, timedelta
 from itertools import chain
 from typing import Any
 
+from piglatin.functions import statistics
 from piglatin.functions.javaformat import FormatError, java_format, java_string
+from piglatin.functions.taskcontext import unique_id, unique_id_at
 from piglatin.model import data
 from piglatin.model.distinct import distinct_rows
 from piglatin.model.frozen import frozen_dataclass
@@ -1339,6 +1341,23 @@ for _name, _make in (
     ("RollupDimensions", _rollup_dimensions),
 ):
     BUILTINS[_name] = Builtin(_name, _make(), "bag", None, 1, None, factory=_make)
+
+for _name in ("COR", "COV"):
+    _fn = getattr(statistics, _name)
+    BUILTINS[_name] = Builtin(_name, _fn, "bag", None, 1, None, factory=statistics.named(_name))
+BUILTINS["UniqueID"] = Builtin("UniqueID", unique_id, "chararray", None, 0, None, factory=unique_id_at)
+
+
+def _pluck_needs_prefix(*_: Any) -> Any:
+    raise BuiltinError("PluckTuple needs a prefix: DEFINE pluck PluckTuple('a::');")
+
+
+# PluckTuple('prefix'[, 'false']): the builder turns a call into TOTUPLE of the arguments whose
+# names match (it needs their names); this entry only carries the name and the arity
+BUILTINS["PluckTuple"] = Builtin(
+    "PluckTuple", _pluck_needs_prefix, "tuple", None, 0, None,
+    factory=lambda *_: _pluck_needs_prefix,
+)  # fmt: skip
 
 # Declared argument types (Pig's getArgToFuncMapping): for each builtin that has them, the type
 # each argument position takes ("a|b": either; a last "t..." repeats for every further argument,
