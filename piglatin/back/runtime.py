@@ -51,6 +51,7 @@ from piglatin.back.storage import (
 )
 from piglatin.back.topn import TopRecords
 from piglatin.errors import PigError
+from piglatin.functions.taskcontext import start_task
 from piglatin.model.frozen import frozen_dataclass
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
@@ -438,6 +439,7 @@ class PigJob(Job):
         ``map<i>_batch``: the MultipleInputs mapper names the launcher gives); the total-order
         sampler: every input's; reduce task: the reducer."""
         self._prepare()
+        start_task(self.context.task_id)  # UniqueID's task index and sequence
         split = self.context.split
         if split is not None:
             self._bind_mapper(split.input_index)
