@@ -36,6 +36,7 @@ from piglatin.back import runtime as RT
 from piglatin.back.jobstats import PIG_FEATURES, job_aliases, job_features
 from piglatin.back.mrcompiler import JobSpec, MRJob
 from piglatin.back.splittree import generate_split_tree, same_text
+from piglatin.functions.taskcontext import start_task
 from piglatin.model.frozen import frozen_dataclass
 from piglatin.plan import logical as L
 
@@ -260,6 +261,7 @@ class MultiQueryJob(Job):
 
     def setup(self) -> None:
         ctx = self.context
+        start_task(ctx.task_id)  # UniqueID's task index and sequence
         self.branches = [
             _Running(i, Branch.from_wire(w), ctx) for i, w in enumerate(ctx.conf.get(BRANCHES))
         ]
