@@ -73,6 +73,8 @@ def write_partitioned(
     chunk's records as it is written. Returns (index, records written)."""
     index: Index = [(0, 0, 0)] * num_partitions
     pack = new_packer().pack
+    head = _BIN_HEADERS.__getitem__
+    cut = itemgetter(slice(strip, None))
     total = 0
     size = [_FIRST_CHUNK]  # records per chunk: sized to about _WRITE_BYTES by the last chunk
     with open(path, "wb", buffering=_WRITE_BUFFER) as f:
@@ -82,11 +84,10 @@ def write_partitioned(
             count = 0
             for chunk in _chunks(records, size):
                 if spill:  # the sort key and the record, each framed as msgpack bin
-                    keys = map(_first, chunk)
-                    if strip:
-                        keys = map(itemgetter(slice(strip, None)), keys)
-                    payloads = map(pack, map(_second, chunk))
-                    data = b"".join(chain.from_iterable(zip(map(pack, keys), payloads)))
+                    keys = list(map(cut, map(_first, chunk)) if strip else map(_first, chunk))
+                    records = list(map(_second, chunk))
+                    heads = map(head, map(len, keys)), map(head, map(len, records))
+                    data = b"".join(chain.from_iterable(zip(heads[0], keys, heads[1], records)))
                 elif raw:  # the records are the file's bytes already
                     data = b"".join(map(_second, chunk))
                 else:  # a msgpack array of the chunk's records is their packs after a header
@@ -99,6 +100,28 @@ def write_partitioned(
             index[p] = (start, f.tell() - start, count)
             total += count
     return index, total
+
+
+class _BinHeaders(dict):
+    """length -> the msgpack bin header of that many bytes, made on first use (a spill frames
+    each sort key and record with one: a C-level dict lookup, where ``packb`` of the bytes
+    would copy them into a new object to be copied again by the chunk's ``join``). Lengths up
+    to ``_CACHED_HEADERS`` are kept; longer ones are made each time."""
+
+    def __missing__(self, n: int) -> bytes:
+        if n < 256:
+            header = b"\xc4" + n.to_bytes(1, "big")
+        elif n < 65536:
+            header = b"\xc5" + n.to_bytes(2, "big")
+        else:
+            header = b"\xc6" + n.to_bytes(4, "big")
+        if n < _CACHED_HEADERS:
+            self[n] = header
+        return header
+
+
+_CACHED_HEADERS = 1 << 16
+_BIN_HEADERS = _BinHeaders()
 
 
 def _array_header(n: int) -> int:
