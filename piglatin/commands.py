@@ -34,6 +34,8 @@ def run_command(server: Any, kind: str, args: str) -> None:
         from piglatin.front.preprocess import load_param_files, parse_run_args
 
         params, files, script = parse_run_args(args)
+        if script is None and kind == "exec" and not (params or files):
+            return  # a bare EXEC: a barrier; the launcher ran every statement before it
         if script is None:
             raise PigError(f"{kind} needs a script file", code=1000)
         path = server.local_path(script)
