@@ -17,7 +17,7 @@ else `aggregates.fold_tail`; both write the same records. Must not touch: which 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from itertools import chain, repeat
+from itertools import accumulate, chain, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -38,9 +38,10 @@ from piglatin.back.codegen import AGG_SLOTS, AggInput, AggTail, key_encoder, sin
 from piglatin.back.cogroupplan import ByInput, by_input_aggregates
 from piglatin.back.exprs import key_bytes, plain_keys_bytes
 from piglatin.back.joinkeys import width
-from piglatin.back.physical import Compiler, chain_functions
-from piglatin.back.reducebatch import BatchReduce, row_writer, unpacked_groups
+from piglatin.back.physical import Compiler, chain_functions, rows_through
+from piglatin.back.reducebatch import BatchReduce, row_writer, unpacked_batch
 from piglatin.back.storage import pack_value, unpacker
+from piglatin.model.frozen import frozen_dataclass
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
 
@@ -221,31 +222,40 @@ def reducer(job: Any, op: L.LOCogroup) -> BatchReduce:
     fused = [comp.narrow(plan.op(o), 0) for o in found.ops[:-1]] + [comp.foreach(found.foreach)]
     rest = [job.compiler.narrow(plan.op(o), 0) for o in spec.reduce_chain[len(found.ops) :]]
     run = chain_functions(fused + rest, job.emit)
-    rows_out = chain_functions(fused + rest, _itself)  # the output op's rows
+    through = rows_through(fused + rest)  # the output op's rows of a list of key rows
     writer = row_writer(job.emit, job.store_line, job.record_pack, direct=True)
-    row_of = _row_maker(found, op)
+    rows_of = _row_maker(found, op)
+    row_of = rows_of.of_group
 
     def reduce(kb, values):
         row = row_of(values if type(values) is list else list(values))
         return [] if row is None else run(row)
 
     def batch(groups: list) -> list:
-        rows: list = []
-        found = unpacked_groups(groups)
-        for values in found if found is not None else [vs for _kb, vs in groups]:
-            row = row_of(values)
-            if row is not None:
-                rows += rows_out(row)
-        return writer.write(rows)
+        found = unpacked_batch(groups)
+        if found is None:
+            rows = [r for _kb, vs in groups if (r := row_of(vs)) is not None]
+        elif found.sizes is None:  # one record per key: one comprehension
+            rows = rows_of.of_singles(found.values)
+        else:
+            objs, ends = found.values, list(accumulate(found.sizes))
+            made = [row_of(objs[a:e]) for a, e in zip([0, *ends], ends)]
+            rows = [r for r in made if r is not None]
+        return writer.write(through(rows))
 
     return BatchReduce(reduce, batch)
 
 
-def _itself(t: tuple) -> list:
-    return [t]
+@frozen_dataclass
+class _KeyRows:
+    """A key's row of its records (`of_group`: None when an INNER input has none), and the
+    rows of a list of keys of one record each (`of_singles`, the rows of those kept)."""
+
+    of_group: Callable[[list], tuple | None]
+    of_singles: Callable[[list], list]
 
 
-def _row_maker(found: ByInput, op: L.LOCogroup) -> Callable[[list], tuple | None]:
+def _row_maker(found: ByInput, op: L.LOCogroup) -> _KeyRows:
     """A key's records -> its row ``(group, None * n, block_1, ..., block_n)``, input i's
     block its row count and its aggregates' finals (an input without records: the finals
     of nothing); None when an INNER input has no records."""
@@ -261,6 +271,7 @@ def _row_maker(found: ByInput, op: L.LOCogroup) -> Callable[[list], tuple | None
     after = [sum(empties[tag + 1 :], ()) for tag in range(n)]
     head = (None,) * n
     unpack = unpacker()
+    pair = singles if n == 2 else None  # (every INNER input has a record, then)
 
     def block(tag: int, plist: list | None) -> tuple:
         if plist is None:
@@ -268,6 +279,11 @@ def _row_maker(found: ByInput, op: L.LOCogroup) -> Callable[[list], tuple | None
         if len(plist) == 1:
             return singles[tag](plist[0])
         return tuple([final([p[j] for p in plist]) for j, final in enumerate(finals[tag])])
+
+    def of_singles(recs: list) -> list:
+        if inner:
+            return [r for r in map(row_of, zip(recs)) if r is not None]
+        return [(key, *before[tag], *singles[tag](parts), *after[tag]) for tag, key, parts in recs]
 
     def row_of(values: list) -> tuple | None:
         if len(values) == 1:
@@ -277,6 +293,12 @@ def _row_maker(found: ByInput, op: L.LOCogroup) -> Callable[[list], tuple | None
                 return None
             return (key, *before[tag], *singles[tag](parts), *after[tag])
         recs = [v if type(v) is tuple else unpack(v) for v in values]
+        if pair is not None and len(recs) == 2:  # COGROUP of two: a record of each input
+            a, b = recs
+            if a[0] == 0 and b[0] == 1:
+                return (a[1], None, None, *pair[0](a[2]), *pair[1](b[2]))
+            if a[0] == 1 and b[0] == 0:
+                return (b[1], None, None, *pair[0](b[2]), *pair[1](a[2]))
         if len(recs) == 2 and recs[0][0] != recs[1][0]:  # two inputs' one record each
             a, b = recs if recs[0][0] < recs[1][0] else recs[::-1]
             if any(i != a[0] and i != b[0] for i in inner):
@@ -294,7 +316,7 @@ def _row_maker(found: ByInput, op: L.LOCogroup) -> Callable[[list], tuple | None
             return None
         return (key, *head, *chain_from(map(block, range(n), map(per.get, range(n)))))
 
-    return row_of
+    return _KeyRows(row_of, of_singles)
 
 
 def _replace(found: ByInput, n: int) -> dict[int, Callable[[tuple], Any]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import operator
 import sys
 from collections.abc import Callable, Iterable
 from itertools import repeat
@@ -30,6 +31,7 @@ __all__ = [
     "arith",
     "caster",
     "compare",
+    "compare_const",
     "const",
     "deref",
     "key_bytes",
@@ -138,13 +140,13 @@ def _mod(a: Fn, b: Fn) -> Fn:
 _ARITH = {"+": _add, "-": _sub, "*": _mul, "/": _div, "%": _mod}
 
 
-CMP = {
-    "==": lambda x, y: x == y,
-    "!=": lambda x, y: x != y,
-    "<": lambda x, y: x < y,
-    ">": lambda x, y: x > y,
-    "<=": lambda x, y: x <= y,
-    ">=": lambda x, y: x >= y,
+CMP = {  # the operator module's functions: Python's own comparisons, called C-level
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    ">": operator.gt,
+    "<=": operator.le,
+    ">=": operator.ge,
 }
 
 
@@ -154,6 +156,25 @@ def compare(op: str, a: Fn, b: Fn) -> Fn:
     def f(t):
         x, y = a(t), b(t)
         if x is None or y is None:
+            return None
+        try:
+            return cmp(x, y)
+        except TypeError:
+            return cmp(data.sort_key(x), data.sort_key(y))
+
+    return f
+
+
+def compare_const(op: str, a: Fn, y: Any) -> Fn:
+    """`compare` of `a` with the constant `y` (``COUNT(x) == 0``): the constant is not
+    called for per row."""
+    if y is None:
+        return lambda t: None
+    cmp = CMP[op]
+
+    def f(t):
+        x = a(t)
+        if x is None:
             return None
         try:
             return cmp(x, y)

@@ -25,6 +25,7 @@ from piglatin.back.exprs import (
     arith,
     caster,
     compare,
+    compare_const,
     const,
     deref,
     flattened,
@@ -56,6 +57,17 @@ class OneRow:
 
     def __call__(self, t: Any) -> list[tuple]:
         return [self.row(t)]
+
+
+@frozen_dataclass
+class KeepIf:
+    """A record function that keeps a row or drops it (FILTER, a SPLIT branch): `test` is
+    its t -> bool form, which `_compose` and `rows_through` call directly."""
+
+    test: Callable[[Any], bool]
+
+    def __call__(self, t: Any) -> list[tuple]:
+        return [t] if self.test(t) else []
 
 
 @frozen_dataclass
@@ -115,11 +127,13 @@ def per_row(tail: Callable[[tuple], list]) -> Callable[[tuple], list]:
 __all__ = [
     "Compiler",
     "CountingTail",
+    "KeepIf",
     "OneRow",
     "WordCount",
     "chain_functions",
     "load_udf_module",
     "per_row",
+    "rows_through",
 ]
 
 
@@ -201,6 +215,8 @@ class Compiler:
             bits = {DataType.INT: 32, DataType.LONG: 64}.get(e.type)
             return arith(op, a, b, bits, self.warn)
         if op in CMP:
+            if isinstance(e.right, L.LEConst) and id(e.right) not in self.replace:
+                return compare_const(op, a, e.right.value)
             return compare(op, a, b)
         if op == "and":
             return and_(a, b)
@@ -476,15 +492,14 @@ class Compiler:
                 p = self.predicate(op.cond)  # type: ignore[arg-type]
             finally:
                 self.width = 0
-            return lambda t: [t] if p(t) else []
+            return KeepIf(p)
         if isinstance(op, L.LOSplitOutput):
             if op.cond is not None:
-                p = self.predicate(op.cond)
-                return lambda t: [t] if p(t) else []
+                return KeepIf(self.predicate(op.cond))
             # OTHERWISE is Pig's NOT (c1 OR c2 ...): true only when every condition is false
             # (a null one makes it null, and the row goes to no output)
             others = [self.expr(c) for c in op.others]
-            return lambda t: [t] if all(o(t) is False for o in others) else []
+            return KeepIf(lambda t: all(o(t) is False for o in others))
         if isinstance(op, L.LOUnion) and op.onschema and op.mapping:
             mapping = op.mapping[slot]
             width = len(op.schema) if op.schema is not None else max(mapping) + 1
@@ -558,10 +573,40 @@ def _tokens_batch(many_keys: Callable[[list], Any]) -> Callable[[Any, list[str]]
 _TOKEN_LINES = 64
 
 
+def rows_through(fns: list[RecordFn | None]) -> Callable[[list], list]:
+    """`chain_functions` of `fns` (ending in no tail) over a whole list of rows at once, in
+    the same order: a FILTER's test is one pass over the rows, a one-row FOREACH one C-level
+    ``map``, any other function runs per row."""
+    steps: list[Callable[[list], list]] = []
+    for fn in fns:
+        if fn is None:
+            continue
+        if isinstance(fn, KeepIf):
+            steps.append(lambda rows, test=fn.test: list(filter(test, rows)))
+        elif isinstance(fn, OneRow):
+            steps.append(lambda rows, row=fn.row: list(map(row, rows)))
+        else:
+            steps.append(lambda rows, f=fn: [o for t in rows for o in f(t)])
+    if len(steps) == 1:
+        return steps[0]
+
+    def through(rows: list) -> list:
+        for step in steps:
+            if not rows:
+                break
+            rows = step(rows)
+        return rows
+
+    return through
+
+
 def _compose(fn: RecordFn, nxt: Callable[[tuple], list]) -> Callable[[tuple], list]:
     if isinstance(fn, OneRow):
         row = fn.row
         return lambda t: nxt(row(t))
+    if isinstance(fn, KeepIf):
+        test, keep = fn.test, per_row(nxt)
+        return lambda t: keep(t) if test(t) else []
     if isinstance(nxt, CountingTail):
         if isinstance(fn, FlattenedWords) and nxt.keys is not None:
             return _count_words(fn.words, nxt.keys)
