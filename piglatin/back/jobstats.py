@@ -32,15 +32,18 @@ _CHUNK = 1 << 20
 
 def records_written(stat: dict[str, Any]) -> int | None:
     """The rows job `stat` (an entry of ``PigServer.stats``) stored: the rows a DUMP printed,
-    else counted from the stored output; None when the output is gone (a temporary one)."""
+    else counted from the stored output, once (the count is kept in `stat` as its
+    ``records``: the summary asks for each output twice, and an ORDER's output is the size
+    of its input); None when the output is gone (a temporary one)."""
     if stat.get("records") is not None:
         return int(stat["records"])
     if not stat.get("store"):
         return None
     try:
-        return output_records(stat["output"], bool(stat.get("text")))
+        stat["records"] = output_records(stat["output"], bool(stat.get("text")))
     except OSError:
         return None
+    return stat["records"]
 
 
 def output_records(url: str, text: bool) -> int:
