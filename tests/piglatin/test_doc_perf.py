@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.piglatin.docrun import part_files, pig, rows, write
+from tests.piglatin.docrun import grunt, part_files, pig, rows, write
 
 # rows (t, u, v): t repeats so GROUP has work; v is numeric
 MYFILE = "".join(f"{t}\t{u}\t{v}\n" for t, u, v in zip("abcabcdeabfa", "xyzxyzxyzxyz", range(12)))
@@ -328,3 +328,46 @@ def test_merge_join_of_three_sorted_loads(tmp_path: Path) -> None:
     script = LOAD3 + "C = JOIN big BY b1, tiny BY t1, mini BY m1 USING 'merge';\nDUMP C;\n"
     done = run_local(tmp_path, files, script)
     assert rows(done.stdout) == ["(a,1,1,a,x,1,a,m,1)", "(b,2,2,b,y,2,b,o,2)"], done.stderr
+
+
+# "Backward Compatibility": paths are made absolute as statements are parsed, so a later
+# `cd` does not move them
+CD_SCRIPT = "cd {top};\nA = LOAD 'data1';\ncd sub;\nSTORE A INTO 'out1';\n"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="launcher.py: relative LOAD/STORE paths are resolved against the session's "
+    "directory when the plan runs, so after grunt's `cd sub` A loads sub/data1",
+)
+def test_grunt_cd_does_not_move_paths_already_given(tmp_path: Path, monkeypatch) -> None:
+    write(tmp_path, {"top/data1": "1\n2\n", "top/sub/.keep": ""})
+    _, err = grunt(tmp_path, CD_SCRIPT.format(top="top"), monkeypatch)
+    assert err == ""
+    [part] = part_files(tmp_path / "top" / "sub" / "out1")
+    assert part.read_text() == "1\n2\n"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="piglatin/commands.py: `cd` in a script runs 'fs -cd', which -x local refuses "
+    "('not available in local mode') and the DFS shell does not have",
+)
+@pytest.mark.parametrize("mode", ["local", "mapreduce"])
+def test_cd_in_a_script(tmp_path: Path, mode: str) -> None:
+    if mode == "local":
+        write(tmp_path, {"top/data1": "1\n2\n", "top/sub/.keep": ""})
+        done = run_local(tmp_path, {}, CD_SCRIPT.format(top="top"))
+        assert done.returncode == 0, done.stderr
+        [part] = part_files(tmp_path / "top" / "sub" / "out1")
+        assert part.read_text() == "1\n2\n"
+        return
+    write(tmp_path, {"data1": "1\n2\n"})
+    put = pig(["-e", "fs -mkdir -p /doc_perf_cd/sub; fs -put data1 /doc_perf_cd/data1;"], tmp_path)
+    assert put.returncode == 0, put.stderr
+    script = CD_SCRIPT.format(top="/doc_perf_cd")
+    write(tmp_path, {"s.pig": script})
+    done = pig(["s.pig"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    shown = pig(["-e", "fs -cat /doc_perf_cd/sub/out1/part-*"], tmp_path)
+    assert shown.stdout.splitlines() == ["1", "2"]
