@@ -5,8 +5,10 @@ editing and history in ~/.pig_history through readline when stdin is a terminal,
 splitting input into whole statements at `;` (outside quotes, comments and nested
 FOREACH braces), grunt's line commands (`fs`, `sh`, `cat`, `ls`, `mkdir`, `rm`, `cp`,
 `mv`, `copyFromLocal`, `copyToLocal`, `exec`, `run`, `history`, `help`, `clear`,
-`quit`), and handing each statement to one `launcher.PigServer` session so aliases
-persist and DUMP/STORE/DESCRIBE/EXPLAIN run as they arrive, as in Pig.
+`set`, `quit`; DUMP/DESCRIBE/EXPLAIN/ILLUSTRATE and their shortcuts \\d \\de \\e \\i end
+at the line too, as in Pig's grunt parser), the command history (Pig Latin statements,
+a `run` script's included), and handing each statement to one `launcher.PigServer`
+session so aliases persist and DUMP/STORE/DESCRIBE/EXPLAIN run as they arrive, as in Pig.
 An error in a statement is printed in Pig's format and the shell carries on.
 Must not touch: compiling or running (launcher.py), the `pig` command line (cli.py).
 """
@@ -73,6 +75,8 @@ Diagnostic commands:
     explain [<alias>] - print the logical, physical and MapReduce plans
     illustrate <alias> - show example rows at each step that computes the alias
     dump <alias> - compute the alias and print its rows
+    \\de, \\e, \\i, \\d [<alias>] - describe, explain, illustrate, dump: the shortcuts;
+        these commands need no ';', and without an alias act on the last one defined
 Utility commands:
     exec [-param <name>=<value>] [-param_file <file>] <script> -
         run the script in a new session (the shell's aliases are not visible to it)
@@ -81,10 +85,11 @@ Utility commands:
     sh <shell command> - run a shell command; a non-zero exit is reported as an error
     kill <job_id> - kill a MapReduce job, as hadoop job -kill
     set <key> <value> - set a property for the session's jobs, e.g. set default_parallel 4
-    history - list the statements run so far
+    set - print the session's properties, one key=value a line
+    history [-n] - list the statements run so far (-n: without line numbers)
     help - print this message
     clear - clear the screen
-    quit - leave the shell (so do exit and Ctrl-D; Ctrl-C cancels the running statement)
+    quit - leave the shell (so do \\q, exit and Ctrl-D; Ctrl-C cancels the running statement)
 """
 
 
