@@ -229,7 +229,14 @@ class Grunt:
         if first not in _NOT_HISTORY:
             self.history.append(stmt)
         text = "\n" * (line - 1) + stmt
+        chunks = getattr(self.server, "chunks", None)
+        accepted = len(chunks) if chunks is not None else 0
         if not self._guard(lambda: self.server.register_script(text)):
+            if first == "register" and chunks is not None:
+                # its file did not load: its namespace must not resolve afterwards (Pig's
+                # ERROR 1070 at the statement that uses it, not a failing job); a REGISTER
+                # defines no operators, so no op id moves
+                del chunks[accepted:]
             self._resync()
 
     def _resync(self) -> None:

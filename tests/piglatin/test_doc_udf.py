@@ -235,3 +235,19 @@ def test_maps_reach_python_as_dicts_and_come_back(tmp_path: Path, monkeypatch) -
     )
     lines = run(tmp_path, monkeypatch, {"maps.py": udf, "maps": "[open#apache]\n"}, typed)
     assert lines == ["b: {m: map[],n: int}", "([apache#open],1)"]
+
+
+def test_a_register_that_fails_in_grunt_defines_no_namespace(tmp_path: Path, monkeypatch) -> None:
+    # a UDF file that does not load is reported at REGISTER; its functions then do not
+    # resolve (ERROR 1070 at the statement), rather than failing a job later
+    typed = (
+        "register 'bad.py' using jython as m;\n"
+        + LOAD
+        + "b = FOREACH a GENERATE m.f(w);\nDUMP b;\n"
+        + "register 'test.py' using jython as m;\nc = FOREACH a GENERATE m.helloworld();\nDUMP c;\n"
+    )
+    write(tmp_path, {"data": DATA, "bad.py": "def f(:\n", "test.py": TEST_PY})
+    lines, err = grunt(tmp_path, typed, monkeypatch)
+    errors = [ln.split(":")[0] for ln in err.splitlines() if ln.startswith("ERROR")]
+    assert errors == ["ERROR 1121", "ERROR 1070", "ERROR 1003"], err
+    assert lines == ["(Hello, World)", "(Hello, World)"]
