@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -167,12 +168,35 @@ def fs(server: Any, argv: list[str]) -> int:
     return status
 
 
+_GLOB = re.compile(r"[*?[]")
+_LOCAL_COPIES = {
+    "cp": shutil.copy,
+    "copyFromLocal": shutil.copy,
+    "put": shutil.copy,
+    "copyToLocal": shutil.copy,
+    "get": shutil.copy,
+    "mv": shutil.move,
+}
+
+
 def _local_fs(argv: list[str], buf: io.BytesIO, err: io.StringIO) -> int:
-    """A few `fs` commands on local files (-x local); errors in Hadoop's shell's words, one
-    line per bad path (``cat: `/x': No such file or directory``)."""
+    """A few `fs` commands on local files (-x local), paths with globs expanded; errors in
+    Hadoop's shell's words, one line per bad path (``cat: `/x': No such file or
+    directory``)."""
+    import glob
+
     cmd, paths = argv[0].lstrip("-"), [a for a in argv[1:] if not a.startswith("-")]
+    paths = [m for p in paths for m in (sorted(glob.glob(p)) if _GLOB.search(p) else [p]) or [p]]
+    if cmd in _LOCAL_COPIES and len(paths) >= 2:  # cmds.xml: fs -copyFromLocal file-x file-y
+        try:
+            for src in paths[:-1]:
+                _LOCAL_COPIES[cmd](src, paths[-1])
+        except OSError as e:
+            err.write(f"{cmd}: `{e.filename or paths[0]}': {e.strerror or e}\n")
+            return 1
+        return 0
     if cmd not in ("ls", "cat", "mkdir", "rm", "rmr", "rmf"):
-        err.write(f"-{cmd}: not available in local mode (ls, cat, mkdir, rm are)\n")
+        err.write(f"-{cmd}: not available in local mode (ls, cat, mkdir, rm, cp, mv are)\n")
         return 1
     status = 0
     for p in paths:

@@ -34,27 +34,19 @@ def test_fs_mkdir_copyfromlocal_ls_in_the_default_mode(tmp_path: Path) -> None:
     assert "ERROR" not in done.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="piglatin/commands.py: -x local's fs runs only ls/cat/mkdir/rm "
-    "(-copyFromLocal: 'not available in local mode')",
-)
 def test_fs_copyfromlocal_in_local_mode(tmp_path: Path, monkeypatch) -> None:
     write(tmp_path, {"file-x": "hello\n"})
-    _, err = grunt(tmp_path, "fs -copyFromLocal file-x file-y\nfs -ls file-y\n", monkeypatch)
-    assert err == ""
-    assert (tmp_path / "file-y").read_text() == "hello\n"
+    typed = "fs -mkdir d\nfs -copyFromLocal file-x file-y\nfs -ls file-y\nfs -cp file-y d\n"
+    lines, err = grunt(tmp_path, typed, monkeypatch)
+    assert err == "" and len(lines) == 1 and lines[0].endswith("file-y")
+    assert (tmp_path / "file-y").read_text() == (tmp_path / "d" / "file-y").read_text() == "hello\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="piglatin/commands.py: -x local's fs does not expand globs ('ls ... "
-    "will now support globing')",
-)
 def test_fs_ls_supports_globbing_in_local_mode(tmp_path: Path, monkeypatch) -> None:
     write(tmp_path, {"out/part-m-00000": "1\n", "out/part-m-00001": "2\n"})
-    lines, err = grunt(tmp_path, "fs -cat out/part*\n", monkeypatch)
-    assert err == "" and lines == ["1", "2"]
+    lines, err = grunt(tmp_path, "fs -cat out/part*\nfs -ls out/part-m-0000?\n", monkeypatch)
+    assert err == "" and lines[:2] == ["1", "2"]
+    assert [ln.rsplit("/", 1)[-1] for ln in lines[2:]] == ["part-m-00000", "part-m-00001"]
 
 
 def test_sh_ls_lists_the_current_directory(tmp_path: Path, monkeypatch) -> None:
