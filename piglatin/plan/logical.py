@@ -336,6 +336,31 @@ class LOSplitOutput(LogicalOperator):
 
 
 @frozen_dataclass
+class StreamIO:
+    """A streaming command's input or output: "stdin", "stdout", "stderr" or a file name
+    (`is_file`), and its (de)serializer (PigStreaming with its delimiter by default)."""
+
+    target: str
+    func: FuncSpec = FuncSpec("PigStreaming")
+    is_file: bool = False
+
+
+@frozen_dataclass
+class LOStream(LogicalOperator):
+    """STREAM: every row through an external command (a process per task), its output lines
+    the rows (Pig's POStream). `define` is the DEFINE alias it came from, if any; `ship`
+    None when no SHIP clause was given."""
+
+    command: str = ""
+    define: str | None = None
+    inputs_io: tuple[StreamIO, ...] = ()
+    outputs_io: tuple[StreamIO, ...] = ()
+    ship: tuple[str, ...] | None = None
+    cache: tuple[str, ...] = ()
+    stderr: tuple[str, int | None] | None = None
+
+
+@frozen_dataclass
 class LOStore(LogicalOperator):
     path: str = ""
     func: FuncSpec = FuncSpec("PigStorage")
@@ -575,4 +600,6 @@ def describe_op(op: LogicalOperator) -> str:  # noqa: C901 - one branch per oper
         return f" '{op.path}' USING {op.func}"
     if isinstance(op, LOUnion) and op.onschema:
         return " ONSCHEMA"
+    if isinstance(op, LOStream):
+        return f" THROUGH {op.define} (`{op.command}`)" if op.define else f" THROUGH `{op.command}`"
     return ""
