@@ -67,8 +67,8 @@ class MapInput:
 class JobSpec:
     """What a task needs to know of its job.
 
-    `kind`: group, join, cross, order, distinct, limit, rank, sample, keycount, index or
-    map (map-only); `op`: the blocking op starting the reduce side (None for map-only);
+    `kind`: group, join, cross, order, distinct, limit, rank, sample, keycount, index,
+    stream (map-only: a STREAM's command over the map side's rows) or map (map-only); `op`: the blocking op starting the reduce side (None for map-only);
     `reduce_chain`: the narrow ops fused after it; `output_op`: whose rows are written;
     `store`: the STORE written, if any; `side`: ops read whole by every task; `merge`: merge
     joins' right inputs by index id; `combine`: GROUP + algebraic aggregates (a combiner);
@@ -279,6 +279,8 @@ class _Compiler:
             return [(op_id, [])]
         if is_blocking(op):
             return [(self.ensure(op_id), [])]
+        if isinstance(op, L.LOStream):
+            return [(self.stream(op_id), [])]
         out = []
         slots = [0] if isinstance(op, L.LOJoin) else range(len(op.inputs))
         for slot in slots:
@@ -311,9 +313,20 @@ class _Compiler:
             return op_id
         if is_blocking(op):
             return self.ensure(op_id)
+        if isinstance(op, L.LOStream):
+            return self.stream(op_id)
         paths = self.paths(op_id)
         if op_id not in self.produced:
             self.add_job("map", None, paths, [], op_id, None)
+        return op_id
+
+    def stream(self, op_id: str) -> str:
+        """A STREAM's job (kind "stream", map-only: streaming.py runs the command in each map
+        task): its map side is the chain that feeds the STREAM, its output the STREAM's rows,
+        which later jobs read as a source."""
+        if op_id not in self.produced:
+            op = self.plan.op(op_id)
+            self.add_job("stream", None, self.paths(op.inputs[0]), [], op_id, None)
         return op_id
 
     def merge_index(self, op: L.LOJoin) -> list[str]:
