@@ -396,8 +396,22 @@ class Cube(Node):
     column: int = _pos()
 
 
+@frozen_dataclass
+class Stream(Node):
+    """STREAM A THROUGH cmd [AS schema]: `through` names a DEFINEd command, or `command`
+    is the backquoted command itself (one of the two is set)."""
+
+    input: Input
+    through: str | None = None
+    command: str | None = None
+    schema: Schema | None = None
+    line: int = _pos()
+    column: int = _pos()
+
+
 Relation = (
     Load
+    | Stream
     | Cube
     | Foreach
     | Filter
@@ -523,6 +537,33 @@ class Define(Node):
 
 
 @frozen_dataclass
+class StreamIO(Node):
+    """One INPUT/OUTPUT of a streaming command: stdin, stdout, stderr or a file name, and
+    the (de)serializer (None: PigStreaming)."""
+
+    target: str
+    func: FuncSpec | None = None
+    is_file: bool = False
+    line: int = _pos()
+    column: int = _pos()
+
+
+@frozen_dataclass
+class DefineCommand(Node):
+    """DEFINE alias `command` INPUT(...) OUTPUT(...) SHIP(...) CACHE(...) STDERR(...)."""
+
+    alias: str
+    command: str
+    inputs: tuple[StreamIO, ...] = ()
+    outputs: tuple[StreamIO, ...] = ()
+    ship: tuple[str, ...] | None = None  # None: no SHIP clause; () SHIP() (nothing shipped)
+    cache: tuple[str, ...] = ()
+    stderr: tuple[str, int | None] | None = None  # STDERR('dir' [LIMIT n])
+    line: int = _pos()
+    column: int = _pos()
+
+
+@frozen_dataclass
 class Command(Node):
     """A grunt-style line command: kind is fs, sh, exec or run; args the rest."""
 
@@ -543,6 +584,7 @@ Statement = (
     | SetStmt
     | Register
     | Define
+    | DefineCommand
     | Command
 )
 

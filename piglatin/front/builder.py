@@ -900,6 +900,7 @@ class Builder:
         self._pending_scalars: list[str] = []
         # the session's macros (DEFINE ... RETURNS, IMPORT): expanded before parsing
         self.macros = MacroTable(self.functions.base_dir)
+        self.commands: dict[str, A.DefineCommand] = {}  # DEFINE alias `command` ...
 
     # bookkeeping ----------------------------------------------------------
     def _new_id(self, alias: str | None, kind: str) -> str:
@@ -1082,6 +1083,23 @@ class Builder:
         self.functions.defines[s.alias] = spec
         self.actions.append(L.DefineAction(s.line, s.alias, spec))
 
+    def _s_definecommand(self, s: A.DefineCommand) -> None:
+        """DEFINE alias `command` ...: a streaming command for STREAM ... THROUGH alias."""
+        for io in (*s.inputs, *s.outputs):
+            if io.func is not None and io.func.name.rpartition(".")[2] != "PigStreaming":
+                raise PlanError(
+                    f"{io.func.name} is not a streaming (de)serializer this implementation "
+                    "has; use PigStreaming('<delimiter>')",
+                    **_at(io),
+                )
+        if len(s.inputs) > 1 or len(s.outputs) > 1:
+            raise PlanError(
+                f"DEFINE {s.alias}: only one INPUT and one OUTPUT are supported here", **_at(s)
+            )
+        if s.outputs and s.outputs[0].target == "stderr":
+            raise PlanError(f"DEFINE {s.alias}: OUTPUT(stderr) is not supported here", **_at(s))
+        self.commands[s.alias] = s
+
     def _s_command(self, s: A.Command) -> None:
         self.actions.append(L.CommandAction(s.line, s.kind, s.args))
 
@@ -1153,6 +1171,33 @@ class Builder:
             raise SchemaError(
                 f"Bad schema '{text}' given to the loader: {e.message}", **_at(node)
             ) from None
+
+    def _r_stream(self, r: A.Stream, alias: str, op_id: str) -> L.LogicalOperator:
+        """STREAM A THROUGH cmd [AS schema] (Pig's LOStream): rows to the command, its output
+        lines back as rows, bytearrays unless AS gives types."""
+        src = self._input(r.input, r)
+        if r.through is not None:
+            if r.through not in self.commands:
+                hint = suggest(r.through, self.commands)
+                raise UndefinedAliasError(
+                    f"Undefined command-alias [{r.through}] used by STREAM: define it with "
+                    f"DEFINE {r.through} `command`;{hint}",
+                    **self._find(r.through, r),
+                )
+            d = self.commands[r.through]
+        else:
+            d = A.DefineCommand("", r.command or "")
+        schema = r.schema.normalized() if r.schema is not None else None
+        return L.LOStream(
+            op_id, alias, (src.op_id,), schema, r.line, r.column,
+            command=d.command,
+            define=d.alias or None,
+            inputs_io=tuple(_stream_io(io) for io in d.inputs),
+            outputs_io=tuple(_stream_io(io) for io in d.outputs),
+            ship=d.ship,
+            cache=d.cache,
+            stderr=d.stderr,
+        )  # fmt: skip
 
     def _r_filter(self, r: A.Filter, alias: str, op_id: str) -> L.LogicalOperator:
         src = self._input(r.input, r)
@@ -1676,6 +1721,11 @@ def _check_join(join_type: str, strategy: str, n: int, alias: str, node: A.Node)
             f"In alias {alias}, Merge join does not support (right|full) outer joins; use the default hash join",
             **_at(node),
         )
+
+
+def _stream_io(io: A.StreamIO) -> L.StreamIO:
+    func = L.FuncSpec("PigStreaming", io.func.args) if io.func is not None else None
+    return L.StreamIO(io.target, func or L.FuncSpec("PigStreaming"), io.is_file)
 
 
 def _spec(f: A.FuncSpec | None) -> L.FuncSpec:

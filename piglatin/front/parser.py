@@ -143,8 +143,9 @@ _OPERATORS = (
     "SAMPLE",
     "RANK",
     "CUBE",
+    "STREAM",
 )
-_UNSUPPORTED = ("STREAM", "MAPREDUCE", "NATIVE")
+_UNSUPPORTED = ("MAPREDUCE", "NATIVE")
 #: Pig's simple types, and the names other languages give them (for "did you mean")
 _TYPES = ("int", "long", "float", "double", "chararray", "bytearray", "boolean", "datetime")
 _TYPE_WORDS = {
@@ -458,6 +459,46 @@ class ToAst:
 
     def define_stmt(self, meta, alias, spec):
         return A.Define(str(alias), spec, **_p(meta))
+
+    def define_command(self, meta, alias, command, *clauses):
+        fields: dict[str, object] = {}
+        for key, value in clauses:
+            if key in ("inputs", "outputs", "cache") and key in fields:
+                value = (*fields[key], *value)  # type: ignore[misc]
+            fields[key] = value
+        text = str(command)[1:-1]
+        return A.DefineCommand(str(alias), text, **fields, **_p(meta))  # type: ignore[arg-type]
+
+    def stream_input(self, meta, *ios):
+        return ("inputs", tuple(ios))
+
+    def stream_output(self, meta, *ios):
+        return ("outputs", tuple(ios))
+
+    def stream_ship(self, meta, *paths):
+        return ("ship", tuple(unquote(p) for p in _some(paths)))
+
+    def stream_cache(self, meta, *paths):
+        return ("cache", tuple(unquote(p) for p in paths))
+
+    def stream_stderr(self, meta, path, limit):
+        return ("stderr", (unquote(path), int(limit) if limit is not None else None))
+
+    def stream_io(self, meta, target, func):
+        is_file = target.type == "STRING"
+        name = unquote(target) if is_file else str(target).lower()
+        if not is_file and name not in ("stdin", "stdout", "stderr"):
+            raise ParseError(
+                f"Syntax error, unexpected symbol at or near '{target}'; a streaming input or "
+                "output is stdin, stdout, stderr or a quoted file name",
+                **_tp(target),
+            )
+        return A.StreamIO(name, func, is_file, **_p(meta))
+
+    def stream(self, meta, alias, through, schema):
+        if through.type == "COMMAND":
+            return A.Stream(_in(alias), None, str(through)[1:-1], schema, **_p(meta))
+        return A.Stream(_in(alias), str(through), None, schema, **_p(meta))
 
     def grunt_stmt(self, meta, tok, *_):
         kind, _sep, rest = str(tok).strip().partition(" ")
@@ -1018,10 +1059,34 @@ def _rel(op: A.Relation) -> str:  # noqa: C901 - one branch per operator
         return f"LIMIT {_i(op.input)} {_atom(op.count)}"
     if isinstance(op, A.Sample):
         return f"SAMPLE {_i(op.input)} {_atom(op.fraction)}"
+    if isinstance(op, A.Stream):
+        through = op.through if op.through is not None else f"`{op.command}`"
+        schema = f" AS {_schema(op.schema)}" if op.schema is not None else ""
+        return f"STREAM {_i(op.input)} THROUGH {through}{schema}"
     if isinstance(op, A.Rank):
         by = f" BY {_order(op.keys)}" + (" DENSE" if op.dense else "") if op.keys else ""
         return f"RANK {_i(op.input)}{by}{_par(op.parallel)}"
     raise TypeError(f"cannot print {op!r}")
+
+
+def _stream_io(io: A.StreamIO) -> str:
+    return (_quote(io.target) if io.is_file else io.target) + _spec(io.func)
+
+
+def _define_command(s: A.DefineCommand) -> str:
+    parts = [f"DEFINE {s.alias} `{s.command}`"]
+    if s.inputs:
+        parts.append("INPUT(" + ", ".join(_stream_io(i) for i in s.inputs) + ")")
+    if s.outputs:
+        parts.append("OUTPUT(" + ", ".join(_stream_io(o) for o in s.outputs) + ")")
+    if s.ship is not None:
+        parts.append("SHIP(" + ", ".join(_quote(p) for p in s.ship) + ")")
+    if s.cache:
+        parts.append("CACHE(" + ", ".join(_quote(p) for p in s.cache) + ")")
+    if s.stderr is not None:
+        limit = f" LIMIT {s.stderr[1]}" if s.stderr[1] is not None else ""
+        parts.append(f"STDERR({_quote(s.stderr[0])}{limit})")
+    return " ".join(parts) + ";"
 
 
 def _explain(s: A.Explain) -> str:
@@ -1061,6 +1126,8 @@ def _stmt(s: A.Node) -> str:  # noqa: C901 - one branch per statement
         return f"REGISTER {_quote(s.path)}{tail};"
     if isinstance(s, A.Define):
         return f"DEFINE {s.alias}{_spec(s.func)[len(' USING') :]};"
+    if isinstance(s, A.DefineCommand):
+        return _define_command(s)
     if isinstance(s, A.Command):
         return f"{s.kind} {s.args}".rstrip()
     raise TypeError(f"cannot print {s!r}")
