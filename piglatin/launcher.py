@@ -39,6 +39,7 @@ from piglatin.back import multiquery as MQ
 from piglatin.back import reducerestimate as RE
 from piglatin.back import runtime as RT
 from piglatin.back import sources as SRC
+from piglatin.back import streaming as STREAMING
 from piglatin.back.jobstats import job_aliases, job_features
 from piglatin.back.mrcompiler import TO_RUN, MRJob, compile_sink, compile_target
 from piglatin.back.storage import pack_value, unpack_value
@@ -522,7 +523,7 @@ class PigServer:
         executor = self._executor()
         try:
             result = run_job(
-                RT.job_class(spec),
+                STREAMING.job_class(spec),  # a STREAM's job class, else the runtime's
                 inputs,
                 output,
                 conf,
@@ -900,6 +901,9 @@ def _is_replicated_side(plan: L.LogicalPlan, op_id: str) -> bool:
 
 def _runtime_error(job: MRJob, cause: Any, name: str = "") -> PigError:
     text = str(cause).strip().splitlines()[-1] if str(cause).strip() else repr(cause)
+    streaming = re.search(r"StreamingError: ERROR (\d+): (.*?)(?: \(at .*\))?$", text)
+    if streaming:  # a STREAM's command failed: Pig's own error (ERROR 2055)
+        return PigError(streaming.group(2), code=int(streaming.group(1)))
     return PigError(f"Encountered a failure running {name or job.name}: {text}", code=2997)
 
 
