@@ -45,6 +45,8 @@ def physical_text(plan: L.LogicalPlan, jobs: list[MRJob]) -> str:
         for op_id in ([spec.op] if spec.op else []) + list(spec.reduce_chain):
             if op_id not in seen:
                 seen.append(op_id)
+        if spec.kind == "stream" and spec.output_op not in seen:  # streaming.py's job
+            seen.append(spec.output_op)
         if job.store and job.store not in seen:
             seen.append(job.store)
     lines.extend(_op_text(plan, o) for o in seen)
@@ -79,6 +81,8 @@ def mr_plan_text(plan: L.LogicalPlan, jobs: list[MRJob]) -> str:
         for inp in spec.inputs:
             stages = [_op_text(plan, inp.source)]
             stages += [_op_text(plan, c[0]) for c in inp.chain]
+            if spec.kind == "stream":  # the STREAM runs its command in each map task
+                stages.append(_op_text(plan, spec.output_op))
             if reduces:
                 stages.append(f"Local Rearrange (tag {inp.tag}) for {plan.op(spec.op).name}")
             elif spec.op:
