@@ -31,13 +31,14 @@ its first job (the syntax tree, the logical plan, the job specs, the trackers' m
   instead of ~0.2 ms. No cache (unwritable directory, ``MINIHADOOP_NO_CODE_CACHE=1``) means it
   is compiled each time, nothing else.
 
-The fields themselves are read by the standard library (a field-less twin of the class's own
-annotations goes through ``dataclasses.dataclass``), so defaults, ``field()`` options, ``ClassVar``
-and mutable-default errors are its own. Anything this path does not reproduce (another Python
-version, ``init=False``, ``order``, ``unsafe_hash``, ``kw_only``, ``weakref_slot``,
-``match_args=False``, ``InitVar``/``ClassVar``/``KW_ONLY`` fields, a base that is not such a
-class, a metaclass, a class defining ``__init__``, ``__setattr__``, ``__slots__`` ...) goes
-through ``dataclasses.dataclass`` itself.
+Each field is a copy of a field the standard library made (for a one-field class, once), given
+the name, annotation, default and ``field()`` options the library would give it, so
+``dataclasses.fields`` and ``replace`` see the library's own kind of fields. Anything this path
+does not reproduce (another Python version, ``init=False``, ``order``, ``unsafe_hash``,
+``kw_only``, ``weakref_slot``, ``match_args=False``, ``InitVar``/``ClassVar``/``KW_ONLY``
+fields, a keyword-only ``field()``, the library's decoration errors such as a mutable default,
+a base that is not such a class, a metaclass, a class defining ``__init__``, ``__setattr__``,
+``__slots__`` ...) goes through ``dataclasses.dataclass`` itself.
 
 >>> @dataclass(frozen=True)
 ... class Pair:
@@ -172,7 +173,7 @@ def _fast_fields(cls: type, flags: _Flags) -> tuple[dict[str, Field], list[Field
     if not all(type(a) is str for a in annotations.values()):
         return None
     for name in annotations:
-        if name not in own and hasattr(cls, name):
+        if name not in own and _inherits(cls, name):
             return None  # an inherited attribute would be its default: the library's path
     fields: dict[str, Field] = {}
     for base in reversed(bases):
@@ -188,6 +189,19 @@ def _fast_fields(cls: type, flags: _Flags) -> tuple[dict[str, Field], list[Field
     return fields, mine, params
 
 
+def _inherits(cls: type, name: str) -> bool:
+    """``hasattr(cls, name)`` for a name not in the class's own dict, without raising (and
+    formatting) an AttributeError for each field that has no default: a plain class's
+    attributes are its bases' and its metaclass's (`type`); a name `type` or `object` defines
+    asks ``hasattr`` itself (a descriptor there may still refuse)."""
+    if name in _TYPE_NAMES:
+        return hasattr(cls, name)
+    return any(name in vars(base) for base in cls.__mro__[1:])
+
+
+_TYPE_NAMES = frozenset(vars(type)) | frozenset(vars(object))
+
+
 def _valid_order(fields: Any) -> bool:
     """No ``__init__`` parameter without a default after one with a default."""
     seen_default = False
@@ -201,14 +215,15 @@ def _valid_order(fields: Any) -> bool:
 
 
 def _own_fields(cls: type, annotations: dict[str, str]) -> tuple[list[Field], Any] | None:
-    """The class's own fields as the standard library reads them (a base-less twin holding
-    only the annotations and their defaults goes through it) and the twin's
-    __dataclass_params__, or None for pseudo-fields.
+    """The class's own fields as the standard library reads them and a
+    ``__dataclass_params__`` for the class, or None when the library's path must read them
+    (pseudo-fields, keyword-only fields, or one of its decoration errors).
 
-    The twin is annotated with ``object`` and each field then given its own string: the
-    library reads a string annotation with three regular-expression matches (is it ClassVar,
-    InitVar, KW_ONLY?), the costliest part of reading a field; `_maybe_pseudo` answers the
-    same question once, erring towards the library's own path."""
+    Each field is the library's: ``field(default=...)`` for a plain default (or none), a copy
+    of the ``field()`` the class gives, named and typed (`_own_field`). No string annotation
+    goes through the library's three regular-expression matches (is it ClassVar, InitVar,
+    KW_ONLY?), the costliest part of reading a field: `_maybe_pseudo` answers the same
+    question once, erring towards the library's own path."""
     own = vars(cls)
     module = sys.modules.get(cls.__module__)
     if module is None:
@@ -216,27 +231,60 @@ def _own_fields(cls: type, annotations: dict[str, str]) -> tuple[list[Field], An
     namespace = vars(module)
     if any(_maybe_pseudo(a, namespace) for a in annotations.values()):
         return None
-    body: dict[str, Any] = {name: own[name] for name in annotations if name in own}
     for name, value in own.items():
         if isinstance(value, Field) and name not in annotations:
             return None  # the library's error
-    for value in body.values():
-        default = value.default if isinstance(value, Field) else value
-        if hasattr(type(default), "__set_name__"):
-            return None  # the twin would call it a second time
-    body.update(
-        __module__=cls.__module__, __annotations__=dict.fromkeys(annotations, object), __doc__="-"
-    )
-    twin = dataclasses.dataclass(init=False, repr=False, eq=False, match_args=False)(
-        type(cls.__name__, (), body)
-    )
-    every = twin.__dataclass_fields__
-    mine = dataclasses.fields(twin)
-    if len(mine) != len(every) or any(f.kw_only for f in mine):
-        return None  # kw_only fields
-    for f in mine:
-        f.type = annotations[f.name]
-    return list(mine), twin.__dataclass_params__
+    mine = []
+    for name, annotation in annotations.items():
+        f = _own_field(name, annotation, own.get(name, MISSING))
+        if f is None:
+            return None
+        mine.append(f)
+    return mine, _copied(_TEMPLATE_PARAMS)
+
+
+def _own_field(name: str, annotation: str, value: Any) -> Field | None:
+    """The field the library reads for ``name: annotation = value`` (no pseudo-field), or
+    None for a keyword-only field and for the library's errors (a mutable default)."""
+    f = _copied(_TEMPLATE_FIELD)  # field(default=MISSING) as the library makes it
+    f.name, f.type = name, annotation
+    if isinstance(value, Field):
+        if value.kw_only is True:
+            return None
+        f.default, f.default_factory, f.init = value.default, value.default_factory, value.init
+        f.repr, f.hash, f.compare, f.metadata = (
+            value.repr,
+            value.hash,
+            value.compare,
+            value.metadata,
+        )
+    else:
+        f.default = value
+    if f.default.__class__.__hash__ is None:
+        return None  # the library's mutable default error
+    return f
+
+
+@dataclasses.dataclass
+class _Template:
+    """What the library makes of a one-field class: its field and its parameters are the
+    patterns `_own_field` and `_own_fields` copy."""
+
+    x: object
+
+
+_TEMPLATE_FIELD = dataclasses.fields(_Template)[0]
+_TEMPLATE_PARAMS = _Template.__dataclass_params__
+
+
+def _copied(template: Any) -> Any:
+    """A copy of `template`, an object of a class with ``__slots__`` (a Field, the library's
+    class parameters): every slot's value, as ``copy.copy`` makes it, a few times faster."""
+    kind = type(template)
+    new = kind.__new__(kind)
+    for name in kind.__slots__:
+        object.__setattr__(new, name, getattr(template, name))
+    return new
 
 
 # dataclasses' reading of a string annotation: an optional module name, then the name it looks
