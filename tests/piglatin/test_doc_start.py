@@ -196,3 +196,23 @@ def test_properties_file_overrides_dash_d(tmp_path: Path) -> None:
     write(tmp_path, {"mypig.properties": "my.key=fromP\n"})
     done = pig(["-x", "local", "-Dmy.key=fromD", "-P", "mypig.properties"], tmp_path, stdin="set\n")
     assert "my.key=fromP" in done.stdout.replace("grunt> ", "\n").splitlines(), done.stderr
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="tools/cli.py: a script given by its DFS URI is looked for on the local disk "
+    "('Can not find script file dfs:///...'); start.xml: 'Pig supports running scripts ... "
+    "that are stored in HDFS ... The script's full location URI is required'",
+)
+def test_a_script_stored_on_the_distributed_file_system(tmp_path: Path) -> None:
+    script = ID_PIG.replace("'id.out'", "'doc_start_dfs_script_out'")
+    write(tmp_path, {"passwd": PASSWD, "id.pig": script})
+    put = pig(
+        ["-e", "fs -mkdir -p /doc_start_scripts; fs -put id.pig /doc_start_scripts/"], tmp_path
+    )
+    assert put.returncode == 0, put.stderr
+    (tmp_path / "id.pig").unlink()
+    done = pig(["dfs:///doc_start_scripts/id.pig"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    shown = pig(["-e", "fs -cat doc_start_dfs_script_out/part-*"], tmp_path)
+    assert shown.stdout.splitlines() == ["root", "daemon"]
