@@ -32,8 +32,11 @@ def grunt(tmp: Path, typed: str, monkeypatch, exec_type: str = "local") -> tuple
     return [ln for ln in text.splitlines() if ln.strip()], err.getvalue()
 
 
-def pig(args: list[str], cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
-    """`pig ARGS` in `cwd` (the session's private MINIHADOOP_HOME for the default mode)."""
+def pig(
+    args: list[str], cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """`pig ARGS` in `cwd` (the session's private MINIHADOOP_HOME for the default mode),
+    with `env` added to the environment."""
     return subprocess.run(
         [sys.executable, "-m", "piglatin.tools.cli", *args],
         cwd=cwd,
@@ -41,7 +44,7 @@ def pig(args: list[str], cwd: Path, stdin: str | None = None) -> subprocess.Comp
         text=True,
         capture_output=True,
         timeout=180,
-        env={**os.environ},
+        env={**os.environ, **(env or {})},
     )
 
 

@@ -216,3 +216,31 @@ def test_a_script_stored_on_the_distributed_file_system(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     shown = pig(["-e", "fs -cat doc_start_dfs_script_out/part-*"], tmp_path)
     assert shown.stdout.splitlines() == ["root", "daemon"]
+
+
+def listed(done) -> list[str]:
+    """The key=value lines grunt's `set` printed."""
+    return done.stdout.replace("grunt> ", "\n").splitlines()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="tools/cli.py: no pig.properties is read (PIG_CONF_DIR); start.xml: 'You can specify "
+    "an alternate location using the PIG_CONF_DIR environment variable', and pig.properties < -D",
+)
+def test_pig_properties_in_pig_conf_dir(tmp_path: Path) -> None:
+    write(tmp_path, {"conf/pig.properties": "my.key=fromFile\nother.key=fromFile\n"})
+    env = {"PIG_CONF_DIR": str(tmp_path / "conf")}
+    done = pig(["-x", "local", "-Dother.key=fromD"], tmp_path, stdin="set\n", env=env)
+    assert {"my.key=fromFile", "other.key=fromD"} <= set(listed(done)), done.stderr
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="tools/cli.py: PIG_OPTS is not read; start.xml: 'The -D and a Pig property in "
+    "PIG_OPTS environment variable (export PIG_OPTS=-Dpig.tmpfilecompression=true)'",
+)
+def test_dash_d_properties_in_pig_opts(tmp_path: Path) -> None:
+    env = {"PIG_OPTS": "-Dmy.key=fromOpts"}
+    done = pig(["-x", "local"], tmp_path, stdin="set\n", env=env)
+    assert "my.key=fromOpts" in listed(done), done.stderr
