@@ -194,6 +194,9 @@ _RETURNS: dict[str, ReturnRule] = {
     "COR": lambda a: _pair_stats(),
     "COV": lambda a: _pair_stats(),
     "UniqueID": lambda a: FieldSchema("uniqueid", T.CHARARRAY),
+    "BuildBloom": lambda a: FieldSchema(None, T.BYTEARRAY),
+    **dict.fromkeys(("HiveUDF", "HiveUDAF", "HiveUDTF"), lambda a: FieldSchema(None, T.BYTEARRAY)),
+    "Bloom": lambda a: FieldSchema(None, T.BOOLEAN),
     "RollupDimensions": lambda a: FieldSchema("dimensions", T.BAG, bag_of(Schema(tuple(a)))),
 }
 _FIXED_RETURNS = {
@@ -224,6 +227,42 @@ _MATH_FUNCS = _names(
 )
 _ARG_CASTS = {**{n: T.CHARARRAY for n in _STRING_FUNCS}, **{n: T.DOUBLE for n in _MATH_FUNCS}}
 _BAG_FUNCS = ("COUNT", "COUNT_STAR", "SUM", "AVG", "MIN", "MAX")
+
+
+def _check_build_bloom(ctor: tuple, e: A.FuncCall) -> None:
+    """BuildBloom's constructor arguments, checked when the script is built (Pig's
+    BuildBloomBase fails in the task)."""
+    from piglatin.functions.bloom import build_bloom_factory  # only for this call
+
+    if not ctor:
+        raise PlanError(
+            "BuildBloom needs its parameters: DEFINE bb BuildBloom('jenkins', '100', '0.1');",
+            **_at(e),
+        )
+    try:
+        build_bloom_factory(*[str(a) for a in ctor])
+    except ValueError as err:
+        raise PlanError(f"BuildBloom: {err}", **_at(e)) from None
+
+
+def _check_invoker(func: str, ctor: tuple, nargs: int, e: A.FuncCall) -> None:
+    """A dynamic invoker's method and argument classes, checked when the script is built."""
+    from piglatin.functions.invokers import check_invoker  # only for this call
+
+    if not ctor:
+        raise PlanError(
+            f"{func} needs the method: DEFINE f {func}('java.lang.Math.abs', 'double');",
+            **_at(e),
+        )
+    try:
+        kinds = check_invoker(str(ctor[0]), str(ctor[1]) if len(ctor) > 1 else "")
+    except ValueError as err:
+        raise PlanError(f"{func}: {err}", **_at(e)) from None
+    if len(kinds) != nargs:
+        raise PlanError(
+            f"{func}('{ctor[0]}') takes {len(kinds)} argument(s) as declared, got {nargs}",
+            **_at(e),
+        )
 
 
 def _pluck(e: A.FuncCall, args: list[L.LExpr], ctor: tuple) -> L.LExpr:
@@ -700,6 +739,19 @@ class ExprTyper:
             return _pluck(e, args, ctor)
         if kind != "udf" and func == "UniqueID":  # each call counts on its own, as Pig's
             ctor = (f"{sc.alias}:{e.line}:{e.column}",)
+        if kind != "udf" and func == "Bloom" and ctor:  # its file, from the session's dir
+            ctor = (ctor[0], self.functions.base_dir or ".")
+        if kind != "udf" and func == "BuildBloom":
+            _check_build_bloom(ctor, e)
+        if kind != "udf" and func in ("HiveUDF", "HiveUDAF", "HiveUDTF"):
+            raise PlanError(
+                f"{func} runs Hive's Java functions, which this implementation (no JVM, no "
+                "Hive) does not have; write the function as a Python UDF (REGISTER 'f.py' "
+                "USING jython AS ns)",
+                **_at(e),
+            )
+        if kind != "udf" and func.startswith("InvokeFor"):
+            _check_invoker(func, ctor, len(args), e)
         if kind != "udf" and func in _BAG_FUNCS:
             _check_bag_arg(func, args, e)
         elif kind != "udf":

@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import chain
 from typing import Any
 
-from piglatin.functions import statistics
+from piglatin.functions import bloom, invokers, statistics
 from piglatin.functions.javaformat import FormatError, java_format, java_string
 from piglatin.functions.taskcontext import unique_id, unique_id_at
 from piglatin.model import data
@@ -1345,6 +1345,18 @@ for _name, _make in (
 for _name in ("COR", "COV"):
     _fn = getattr(statistics, _name)
     BUILTINS[_name] = Builtin(_name, _fn, "bag", None, 1, None, factory=statistics.named(_name))
+for _name, _type in invokers.INVOKERS.items():  # DEFINE f InvokeForString('m', 'types')
+    BUILTINS[_name] = Builtin(
+        _name, invokers.unconfigured(_name), _type, None, 0, None,
+        factory=invokers.invoker_factory(_name),
+    )  # fmt: skip
+BUILTINS["BuildBloom"] = Builtin(
+    "BuildBloom", bloom.build_bloom_unconfigured, "bytearray", None, 1, 1,
+    factory=bloom.build_bloom_factory,
+)  # fmt: skip
+BUILTINS["Bloom"] = Builtin(
+    "Bloom", bloom.bloom_factory(), "boolean", None, 1, None, factory=bloom.bloom_factory
+)
 BUILTINS["UniqueID"] = Builtin("UniqueID", unique_id, "chararray", None, 0, None, factory=unique_id_at)
 
 

@@ -147,3 +147,86 @@ def test_pluck_tuple_as_its_javadoc(tmp_path: Path) -> None:
 def test_pluck_tuple_needs_a_prefix(tmp_path: Path) -> None:
     with pytest.raises(PigError, match="PluckTuple needs a prefix"):
         run(tmp_path, {"a": "1\n"}, "a = load 'a' as (x);\nb = foreach a generate PluckTuple(*);")
+
+
+@pytest.mark.parametrize("mode", ["local", "mapreduce"])
+def test_build_bloom_then_bloom_from_the_stored_file(tmp_path: Path, mode: str) -> None:
+    """func.xml's Bloom example shape: BuildBloom in a GROUP ALL, STORE, exec, then
+    DEFINE bloom Bloom('mybloom') in a FILTER; and the scalar form Bloom(C.f, key)."""
+    small = "".join(f"k{i}\t{i}\n" for i in range(0, 200, 2))
+    large = "".join(f"k{i}\tv{i}\n" for i in range(200))
+    script = (
+        "define bb BuildBloom('jenkins', '1000', '0.01');\n"
+        "small = load 'small.txt' as (x:chararray, y:int);\ngrpd = group small all;\n"
+        "fltrd = foreach grpd generate bb(small.x);\nstore fltrd into 'mybloom';\nexec;\n"
+        "define bloom Bloom('mybloom');\nlarge = load 'large.txt' as (a:chararray, b);\n"
+        "flarge = filter large by bloom(a);\nDUMP flarge;\n"
+    )
+    lines = run(tmp_path, {"small.txt": small, "large.txt": large}, script, mode)
+    kept = {line.split(",")[0][1:] for line in lines}
+    wanted = {f"k{i}" for i in range(0, 200, 2)}
+    assert wanted <= kept  # a Bloom filter never drops a member
+    assert len(kept - wanted) <= 10  # 1% false positives of 100 asked; allow 10
+
+
+def test_bloom_scalar_form_and_murmur_fixed_size(tmp_path: Path) -> None:
+    script = (
+        "define bb BuildBloom('murmur', 'fixed', '4096', '5');\n"
+        "s = load 'small.txt' as (x:chararray);\ng = group s all;\n"
+        "c = foreach g generate bb(s.x) as bf;\nl = load 'large.txt' as (a:chararray);\n"
+        "f = filter l by Bloom(c.bf, a);\nDUMP f;"
+    )
+    files = {"small.txt": "ann\nbob\n", "large.txt": "ann\ncy\nbob\ndee\n"}
+    kept = run(tmp_path, files, script)
+    assert {"(ann)", "(bob)"} <= set(kept) and len(kept) <= 3
+
+
+def test_build_bloom_parameters_are_checked(tmp_path: Path) -> None:
+    script = (
+        "define bb BuildBloom('sha1', '10', '0.1');\na = load 'x' as (k);\n"
+        "g = group a all;\nb = foreach g generate bb(a.k);"
+    )
+    with pytest.raises(PigError, match="Unknown hash type sha1"):
+        run(tmp_path, {"x": "1\n"}, script)
+
+
+def test_dynamic_invokers(tmp_path: Path) -> None:
+    """func.xml's example (URLDecoder.decode), a Math method, an array argument (a bag of
+    one-field tuples) with StatUtils, and the result types of the five invokers."""
+    import urllib.parse
+
+    encoded = ["a%20b%2Bc", "caf%C3%A9", "x%26y"]
+    files = {"enc.txt": "".join(f"{e}\t{-1.5 * i}\n" for i, e in enumerate(encoded))}
+    script = (
+        "DEFINE UrlDecode InvokeForString('java.net.URLDecoder.decode', 'String String');\n"
+        "DEFINE Pow InvokeForDouble('java.lang.Math.pow', 'double double');\n"
+        "DEFINE Mean InvokeForDouble('org.apache.commons.math.stat.StatUtils.mean', 'double[]');\n"
+        "DEFINE ParseInt InvokeForInt('java.lang.Integer.parseInt', 'String');\n"
+        "encoded_strings = LOAD 'enc.txt' as (encoded:chararray, d:double);\n"
+        "decoded = FOREACH encoded_strings GENERATE UrlDecode(encoded, 'UTF-8'), Pow(d, 2.0),"
+        " ParseInt('42');\nDUMP decoded;\nDESCRIBE decoded;\n"
+        "g = GROUP encoded_strings ALL;\nm = FOREACH g GENERATE Mean(encoded_strings.d);\nDUMP m;"
+    )
+    lines = run(tmp_path, files, script)
+    expected = [
+        f"({urllib.parse.unquote_plus(e)},{(-1.5 * i) ** 2},42)" for i, e in enumerate(encoded)
+    ]
+    assert lines[:3] == expected
+    assert lines[3] == "decoded: {chararray,double,int}"
+    assert lines[4] == f"({sum(-1.5 * i for i in range(3)) / 3})"
+
+
+def test_unknown_invoker_method_is_named(tmp_path: Path) -> None:
+    script = (
+        "DEFINE F InvokeForString('java.lang.System.getenv', 'String');\n"
+        "a = load 'x' as (k:chararray);\nb = foreach a generate F(k);"
+    )
+    with pytest.raises(PigError, match="no Java method java.lang.System.getenv"):
+        run(tmp_path, {"x": "1\n"}, script)
+
+
+def test_hive_udfs_are_refused_by_name(tmp_path: Path) -> None:
+    script = "DEFINE upper HiveUDF('upper');\na = load 'x' as (k:chararray);\n"
+    script += "b = foreach a generate upper(k);"
+    with pytest.raises(PigError, match="HiveUDF runs Hive's Java functions"):
+        run(tmp_path, {"x": "1\n"}, script)
