@@ -291,6 +291,11 @@ def deref(base: Fn, columns: tuple[int, ...], is_bag: bool) -> Fn:
 
             def pb(t):
                 b = base(t)
+                if type(b) is list:  # every row at least c + 1 wide: one C-level pass
+                    try:
+                        return list(zip(map(get, b)))
+                    except IndexError:  # a short row: its field is a null
+                        return [(x[c] if c < len(x) else None,) for x in b]
                 if b is None:
                     return None
                 if type(b) is not list and isinstance(
@@ -307,7 +312,7 @@ def deref(base: Fn, columns: tuple[int, ...], is_bag: bool) -> Fn:
                 return None
             if type(b) is not list and isinstance(b, DiskBag):  # on disk: spillbag.py
                 return b.project(columns)
-            return [tuple(get(x)) for x in b]
+            return list(map(get, b))  # itemgetter of several columns: tuples
 
         return pbs
     if len(columns) == 1:

@@ -164,7 +164,9 @@ def _bags(
         if values[0][0] or not values[-1][0]:  # rows of one input only
             return None
         if len(values) == 2:  # one record a side: the common case
-            packed_left, packed_right = _packed(values[0][1]), _packed(values[1][1])
+            pl, pr = values[0][1], values[1][1]
+            packed_left = (pl,) if type(pl) is bytes else group_rows(pl)
+            packed_right = (pr,) if type(pr) is bytes else group_rows(pr)
         else:
             pvs = list(map(_second, values))
             at = list(map(_first, values)).index(1)
@@ -172,11 +174,14 @@ def _bags(
         nl = len(packed_left)
         if nl * len(packed_right) > CHECK_ROWS:
             return _BIG
-        both = _unpacked_rows(packed_left + packed_right)
-        lefts, rights = both[:nl], both[nl:]
-        if whole is None:
-            lefts, rights = left(lefts), right(rights)
-        rows = _product(lefts, rights, whole)
+        both = _unpack(_array_header(nl + len(packed_right)) + b"".join(packed_left + packed_right))
+        if whole is not None:
+            rows = whole([lt + r for r in both[nl:] for lt in both[:nl]])
+        elif nl == 1:  # one left row (a unique key on the left): its part before each right's
+            lt = left(both[:1])[0]
+            rows = [lt + r for r in right(both[1:])] if lt else right(both[1:])
+        else:
+            rows = _product(left(both[:nl]), right(both[nl:]), None)
         return (keyf(rows[0]), rows)
 
     def make(values: Iterable[Any]) -> tuple | None:
@@ -256,17 +261,17 @@ def _unpacked_rows(packed: Sequence[bytes]) -> tuple:
     """Packed rows unpacked in one C-level msgpack call: their bytes behind an array header
     make one array of them."""
     n = len(packed)
-    return _unpack((_HEADERS[n] if n < 16 else _array_header(n)) + b"".join(packed))
+    return _unpack(_array_header(n) + b"".join(packed))
 
 
 def _array_header(n: int) -> bytes:
     """The msgpack header of an array of `n` values."""
     if n < 16:
-        return bytes((0x90 | n,))
+        return _HEADERS[n]
     return b"\xdc" + n.to_bytes(2, "big") if n < 1 << 16 else b"\xdd" + n.to_bytes(4, "big")
 
 
-_HEADERS = tuple(_array_header(n) for n in range(16))
+_HEADERS = tuple(bytes((0x90 | n,)) for n in range(16))
 
 
 def _right_rows(values: Iterator[tuple[int, Any]], size: int) -> Iterator[list[tuple]]:

@@ -323,6 +323,12 @@ class Compiler:
             columns = [self._plain_column(g.expr, inner) for g in items]
             if None not in columns:  # plain columns: one C-level itemgetter
                 return OneRow(itemgetter(*columns))
+            if len(fns) == 2:  # (group, an aggregate): no loop, no list
+                f0, f1 = fns
+                return OneRow(lambda t: (f0(t), f1(t)))
+            if len(fns) == 3:
+                f0, f1, f2 = fns
+                return OneRow(lambda t: (f0(t), f1(t), f2(t)))
             return OneRow(lambda t: tuple([f(t) for f in fns]))
         if all(g.expr.type is DataType.TUPLE and not g.casts for g in items if g.flatten):
             return self._one_row(items, fns)  # FLATTEN of tuples only: always one row
