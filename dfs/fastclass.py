@@ -51,6 +51,7 @@ a base that is not such a class, a metaclass, a class defining ``__init__``, ``_
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 import re
 import reprlib
@@ -282,9 +283,14 @@ def _copied(template: Any) -> Any:
     class parameters): every slot's value, as ``copy.copy`` makes it, a few times faster."""
     kind = type(template)
     new = kind.__new__(kind)
-    for name in kind.__slots__:
-        object.__setattr__(new, name, getattr(template, name))
+    for name, value in _slot_values(template):
+        setattr(new, name, value)
     return new
+
+
+@functools.cache
+def _slot_values(template: Any) -> tuple[tuple[str, Any], ...]:
+    return tuple((name, getattr(template, name)) for name in type(template).__slots__)
 
 
 # dataclasses' reading of a string annotation: an optional module name, then the name it looks
@@ -292,13 +298,21 @@ def _copied(template: Any) -> Any:
 _FIRST_NAMES = re.compile(r"^(?:\s*(\w+)\s*\.)?\s*(\w+)")
 
 
+@functools.lru_cache(maxsize=4096)
+def _first_names(annotation: str) -> tuple[str | None, str] | None:
+    """The optional module name and the name `_FIRST_NAMES` reads in `annotation` (the same
+    texts recur: ``str``, ``int``, ``L.LogicalOperator``, ...)."""
+    match = _FIRST_NAMES.match(annotation)
+    return None if match is None else match.groups()
+
+
 def _maybe_pseudo(annotation: str, namespace: dict[str, Any]) -> bool:
     """Whether the standard library could read `annotation` (of a class of the module whose
     globals are `namespace`) as ``ClassVar``, ``InitVar`` or ``KW_ONLY``."""
-    match = _FIRST_NAMES.match(annotation)
-    if match is None:
+    names = _first_names(annotation)
+    if names is None:
         return False
-    module_name, name = match.groups()
+    module_name, name = names
     if module_name and namespace.get(module_name) not in (typing, dataclasses):
         return False
     found = namespace.get(name)
