@@ -1,5 +1,6 @@
-"""What a STORE leaves beside its part files: PigStorage('<delim>', '-schema')'s `.pig_schema`
-and `.pig_header` (Pig's StoreMetadata.storeSchema, called once the job's output is committed).
+"""What a STORE leaves beside its part files: PigStorage('<delim>', '-schema')'s and
+JsonStorage's `.pig_schema` and `.pig_header` (Pig's StoreMetadata.storeSchema, called once the
+job's output is committed).
 
 Owns: deciding from a STORE's function and arguments whether and what to write. Must not
 touch: the rows (storage.py) or the job's commit (mapred.committer).
@@ -26,8 +27,15 @@ def pigstorage_args(func: L.FuncSpec) -> tuple[str, list[str]]:
 
 
 def store_metadata(store: L.LOStore, url: str) -> None:
-    """After `store`'s output at `url` is committed: its schema files, if it asks for them."""
-    if not is_pigstorage(store.func) or store.schema is None:
+    """After `store`'s output at `url` is committed: its schema files, if it asks for them
+    (PigStorage with '-schema'; JsonStorage always, with a tab-separated header, as Pig's
+    JsonStorage.storeSchema)."""
+    if store.schema is None:
+        return
+    if store.func.name.rsplit(".", 1)[-1] == "JsonStorage":
+        write_files(url, store.schema, "\t")
+        return
+    if not is_pigstorage(store.func):
         return
     delimiter, options = pigstorage_args(store.func)
     if "-schema" in options:

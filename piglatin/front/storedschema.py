@@ -1,5 +1,7 @@
 """A PigStorage LOAD without AS takes the schema a `STORE ... USING PigStorage(d, '-schema')`
-left in `.pig_schema` (PigStorage.getSchema / JsonMetadata.getSchema in Pig 0.17).
+left in `.pig_schema` (PigStorage.getSchema / JsonMetadata.getSchema in Pig 0.17); so does a
+JsonLoader() without its schema argument, for what JsonStorage stored (a missing file is then
+ERROR 1131, as Pig's JsonLoader).
 
 Owns: finding such LOADs in a preprocessed script, reading the schema file their location
 has, and giving the script text back with ` AS (<that schema>)` after each, so the plan every
@@ -51,12 +53,19 @@ def with_stored_schemas(text: str, locate: Callable[[str], str], file: str | Non
 
 def _stored(load: A.Load, locate: Callable[[str], str]) -> Schema | None:
     func = load.func
-    if load.schema is not None or (func is not None and _short(func.name) != "PigStorage"):
+    if load.schema is not None:
         return None
-    options = str(func.args[1]).split() if func is not None and len(func.args) > 1 else []
+    if func is not None and _short(func.name) == "JsonLoader":
+        if func.args:  # JsonLoader('a:int, ...') has its schema
+            return None
+        options, strict = [], True  # JsonLoader() needs the file (JsonMetadata, strict)
+    elif func is not None and _short(func.name) != "PigStorage":
+        return None
+    else:
+        options = str(func.args[1]).split() if func is not None and len(func.args) > 1 else []
+        strict = "-schema" in options
     if "-noschema" in options:
         return None
-    strict = "-schema" in options
     location = locate(load.path)
     try:
         found = find_schema(location)

@@ -149,3 +149,45 @@ def test_mapreduce_parts_are_what_fs_cat_shows(tmp_path: Path) -> None:
         "b\t{(b,2,3.5)}\t1\t3.5",
     ]
     assert out.getvalue()[len(parts) :] == "group\tA\tc\ttotal\n"
+
+
+@pytest.mark.parametrize("mode", ["local", "mapreduce"])
+def test_jsonstorage_schema_read_by_jsonloader(tmp_path: Path, mode: str) -> None:
+    """JsonStorage always writes .pig_schema and a tab header (JsonStorage.storeSchema);
+    JsonLoader() without a schema argument reads it."""
+    script = STORE.format(out="x", args="'\\t'").replace(
+        "STORE C INTO 'x' USING PigStorage('\\t');", "STORE C INTO 'j' USING JsonStorage();"
+    )
+    run(tmp_path, script, mode)
+    if mode == "local":
+        assert json.loads((tmp_path / "j" / ".pig_schema").read_text()) == EXPECTED
+        assert (tmp_path / "j" / ".pig_header").read_text() == "group\tA\tc\ttotal\n"
+    text = run(tmp_path, "J = LOAD 'j' USING JsonLoader();\nDESCRIBE J;\n"
+               "K = FOREACH J GENERATE group, c, SIZE(A);\nDUMP K;", mode)  # fmt: skip
+    lines = text.splitlines()
+    assert lines[0] == (
+        "J: {group: chararray,A: {(name: chararray,n: int,x: double)},c: long,total: double}"
+    )
+    assert sorted(lines[1:]) == ["(a,2,2)", "(b,1,1)"]
+
+
+def test_jsonloader_without_schema_or_file_is_1131(tmp_path: Path) -> None:
+    (tmp_path / "plain.json").write_text('{"a": 1}\n')
+    with pytest.raises(PigError, match="Could not find schema file") as e:
+        run(tmp_path, "J = LOAD 'plain.json' USING JsonLoader();\nDUMP J;")
+    assert e.value.code == 1131
+
+
+def test_two_stores_of_one_input_both_get_their_schema(tmp_path: Path) -> None:
+    """Two STOREs of one LOAD run as one merged job (multi-query): both get their files."""
+    script = (
+        "A = LOAD 'in.txt' AS (name:chararray, n:int, x:double);\n"
+        "B = FILTER A BY n > 1;\nC = FOREACH A GENERATE name;\n"
+        "STORE B INTO 'b' USING PigStorage(',', '-schema');\n"
+        "STORE C INTO 'c' USING PigStorage('\\t', '-schema');\n"
+    )
+    run(tmp_path, script)
+    assert (tmp_path / "b" / ".pig_header").read_text() == "name,n,x\n"
+    assert json.loads((tmp_path / "c" / ".pig_schema").read_text()) == resource(
+        field("name", 55)
+    )
