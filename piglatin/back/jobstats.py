@@ -116,6 +116,7 @@ _KIND_FEATURES = {
     "cross": "CROSS",
     "limit": "LIMIT",
     "rank": "RANK",
+    "stream": "STREAMING",
 }
 
 
@@ -127,6 +128,8 @@ def job_ops(plan: L.LogicalPlan, job: MRJob) -> list[L.LogicalOperator]:
         ids.append(inp.source)
         ids.extend(op_id for op_id, _slot in inp.chain)
     ids.extend([job.spec.op or "", *job.spec.reduce_chain])
+    if job.spec.kind == "stream":  # a STREAM's job computes the STREAM (streaming.py)
+        ids.append(job.spec.output_op)
     ids.extend(job.side)
     known = {op.op_id: op for op in plan.operators}
     ops = [known[i] for i in dict.fromkeys(ids) if i in known]
