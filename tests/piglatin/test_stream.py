@@ -163,3 +163,18 @@ def test_explain_and_errors(tmp_path: Path) -> None:
         run(tmp_path, LOAD + "B = STREAM A THROUGH d;")
     with pytest.raises(PigError, match="is not a streaming"):
         run(tmp_path, "DEFINE c `cat` INPUT(stdin USING BinStorage());")
+
+
+def test_summary_names_the_stream_job(tmp_path: Path) -> None:
+    import subprocess
+
+    (tmp_path / "people.txt").write_text(DATA)
+    done = subprocess.run(
+        [sys.executable, "-m", "piglatin.tools.cli", "-x", "local", "-e",
+         LOAD + "B = STREAM A THROUGH `cat`;\nSTORE B INTO 'o';"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    text = done.stdout + done.stderr
+    stats = [line.split("\t") for line in text.splitlines() if line.startswith("job_")]
+    assert stats[0][-3:-1] == ["A,B", "STREAMING,MAP_ONLY"]
