@@ -252,8 +252,8 @@ def slots_flush(
         if null is not None:
             keys.append(None)
             slots.append(null)
-        if single and not any(distinct):  # [c, s] -> ((c,), (s,)), C-level
-            partials: Iterable = map(tuple, map(zip, slots))
+        if single and not any(distinct):  # [c, s] -> ((c,), (s,)): a zip per slot, C-level
+            partials: Iterable = zip(*[zip(map(itemgetter(j), slots)) for j in range(len(widths))])
         elif single and all(distinct):
             partials = [tuple(map(partial_of_seen, s)) for s in slots]
         elif single:

@@ -117,13 +117,17 @@ def _flush_slots(
     pack = msgpack.Packer(use_bin_type=True).pack
 
     def flush() -> list:
+        if not table:
+            return []
         null = table.pop(None, None)  # the null key's bytes are its own (`_encoder`)
+        width = len(next(iter(table.values()))) if table else 0
         keys, slots = list(table), list(table.values())
         table.clear()
         kbs = plain_keys_bytes(keys) if chararray else None
         if kbs is None:
             kbs = list(map(encode, keys))
-        partials = map(tuple, map(zip, slots))  # [c, s] -> ((c,), (s,))
+        # [c, s] -> ((c,), (s,)): a zip of each slot's column, C-level
+        partials = zip(*[zip(map(itemgetter(j), slots)) for j in range(width)])
         out = list(zip(kbs, map(pack, zip(repeat(tag), keys, partials))))
         if null is not None:
             out.append((encode(None), pack((tag, None, tuple(zip(null))))))
