@@ -413,6 +413,7 @@ class ExplainAction(Action):
 class IllustrateAction(Action):
     alias: str = ""
     op_id: str = ""
+    script: str | None = None  # ILLUSTRATE -script file
 
 
 @frozen_dataclass
