@@ -207,7 +207,9 @@ class PigServer:
         elif isinstance(action, L.DescribeAction):
             self.print(action.text or self.plan.describe(action.alias))
         elif isinstance(action, L.IllustrateAction):
-            self.print(self.illustrate(action.op_id))
+            from piglatin.back.illustrate import illustrate_statement
+
+            illustrate_statement(self, action)
         elif isinstance(action, L.ExplainAction):
             from piglatin.back.explainopts import explain_statement
 
@@ -786,18 +788,21 @@ class PigServer:
             for _k, v in read_records(part):
                 yield unpack_value(v)
 
-    def illustrate(self, op_id: str) -> str:
-        """ILLUSTRATE: example rows of every aliased relation `op_id` depends on."""
+    def illustrate(self, op_id: str | None) -> str:
+        """ILLUSTRATE: example rows of every aliased relation `op_id` (None: every sink of
+        the script) depends on."""
         from piglatin.back.illustrate import illustrate, sample_reader
         from piglatin.back.physical import Compiler
 
         plan = self.plan
-        for op in plan.upstream(op_id):  # as DUMP: ERROR 2118, not fsspec's failure
+        targets = [op_id] if op_id else [s.op_id for s in plan.sinks()]
+        for op in {o.op_id: o for t in targets for o in plan.upstream(t)}.values():  # ERROR 2118
             if isinstance(op, L.LOLoad) and op.op_id not in self.outputs:
                 self._check_scheme(self.location(op.path), op, code=2118)
         scalars = {k: unpack_value(v) for k, v in self.scalars.items()}
         udfs = {(k or None): v for k, v in self.udfs.items()}
-        return illustrate(plan, op_id, Compiler(scalars, udfs, plan=plan), sample_reader(self))
+        compiler = Compiler(scalars, udfs, plan=plan)
+        return illustrate(plan, op_id, compiler, sample_reader(self), self.cwd)
 
     # -- explain --------------------------------------------------------------------------
     def explain(self, op_id: str | None = None) -> str:
