@@ -24,13 +24,63 @@ Rows = list[tuple]
 
 
 def illustrate(
-    plan: L.LogicalPlan, op_id: str, compiler: Compiler, read: Callable[[L.LOLoad], Rows]
+    plan: L.LogicalPlan,
+    op_id: str | None,
+    compiler: Compiler,
+    read: Callable[[L.LOLoad], Rows],
+    cwd: str = ".",
 ) -> str:
-    """The tables for `op_id` and its aliased inputs; `read(load)` gives a LOAD's sample."""
+    """The tables for `op_id` and its aliased inputs; `read(load)` gives a LOAD's sample;
+    `cwd` is the session's directory (where a STREAM's command runs).
+    With `op_id` None, the whole script's (ILLUSTRATE -script): the STOREs in order, each
+    with the relations it needs not shown yet and then its ``Store : alias`` table, then the
+    DUMPs' relations not shown yet."""
     rows: dict[str, Rows] = {}
-    for op in plan.upstream(op_id):
-        rows[op.op_id] = _evaluate(plan, op, compiler, rows, read)
-    return "\n".join(_table(op, rows[op.op_id]) for op in plan.upstream(op_id) if op.alias)
+    sinks = plan.sinks()
+    if op_id is not None:
+        targets = [op_id]
+    else:
+        targets = [s.op_id for s in sinks if isinstance(s, L.LOStore)]
+        targets += [s.op_id for s in sinks if not isinstance(s, L.LOStore)]
+    tables: list[str] = []
+    for target in targets:
+        for op in plan.upstream(target):
+            if op.op_id in rows:
+                continue
+            rows[op.op_id] = _evaluate(plan, op, compiler, rows, read, cwd)
+            if op.alias:
+                tables.append(_table(op, rows[op.op_id]))
+            elif op_id is None and isinstance(op, L.LOStore):
+                title = "Store : " + (plan.op(op.inputs[0]).alias or op.inputs[0])
+                tables.append(_table(op, rows[op.op_id], title))
+    return "\n".join(tables)
+
+
+def illustrate_statement(server: Any, action: L.IllustrateAction) -> None:
+    """Perform ILLUSTRATE alias, or ILLUSTRATE -script file (that script built, never run,
+    then illustrated whole) for the launcher's PigServer `server`."""
+    if action.script is None:
+        server.print(server.illustrate(action.op_id))
+        return
+    from pathlib import Path
+
+    from piglatin.errors import PigError
+
+    try:
+        text = Path(server.local_path(action.script)).read_text()
+    except OSError:
+        raise PigError(f"File not found: {action.script}", code=1000) from None
+    other = type(server)(
+        server.exec_type, cwd=server.cwd, out=server.out, properties=server.properties
+    )
+    try:
+        other.register_script(text, None, (), action.script, execute=False)
+        for done in other.builder.actions:
+            if isinstance(done, (L.SetAction, L.RegisterAction)):
+                other.perform(done)
+        server.print(other.illustrate(None))
+    finally:
+        other.close()
 
 
 def _evaluate(
@@ -39,6 +89,7 @@ def _evaluate(
     comp: Compiler,
     rows: dict[str, Rows],
     read: Callable[[L.LOLoad], Rows],
+    cwd: str,
 ) -> Rows:
     ins = [rows.get(i, []) for i in op.inputs]
     if isinstance(op, L.LOLoad):
@@ -58,6 +109,8 @@ def _evaluate(
     if isinstance(op, L.LORank):
         ordered = sorted(ins[0], key=comp.sort_key(op.keys)) if op.keys else ins[0]
         return [(i + 1, *t) for i, t in enumerate(ordered)]
+    if isinstance(op, L.LOStream):
+        return _stream(op, ins[0], cwd)
     out: Rows = []
     for slot, inp in enumerate(ins):
         fn = comp.narrow(op, slot)
@@ -103,7 +156,22 @@ def _join(plan: L.LogicalPlan, op: L.LOJoin, comp: Compiler, ins: list[Rows]) ->
     return out
 
 
-def _table(op: L.LogicalOperator, rows: Rows) -> str:
+def _stream(op: L.LOStream, rows: Rows, cwd: str) -> Rows:
+    """A STREAM's rows: its command run over the sample rows, as a task runs it."""
+    from piglatin.back.streaming import StreamProcess  # only a STREAM needs a process
+
+    proc = StreamProcess(op, _Settings({"pig.cwd": cwd}), lambda t: [t])
+    out: Rows = []
+    for t in rows:
+        out += proc.feed(t)
+    return out + proc.finish()
+
+
+class _Settings(dict):
+    """The job settings a STREAM's process reads (`get`, `items`): the session's directory."""
+
+
+def _table(op: L.LogicalOperator, rows: Rows, title: str | None = None) -> str:
     names = (
         [f.describe().replace(": ", ":", 1) for f in op.schema]
         if op.schema is not None
@@ -111,10 +179,9 @@ def _table(op: L.LogicalOperator, rows: Rows) -> str:
     )
     cells = [[format_value(v) for v in r] for r in rows]
     widths = [max([len(n)] + [len(c[i]) for c in cells if i < len(c)]) for i, n in enumerate(names)]
-    first = max(len(op.alias or ""), 1)
-    head = (
-        f"| {op.alias:<{first}} | " + " | ".join(n.ljust(w) for n, w in zip(names, widths)) + " |"
-    )
+    name = title if title is not None else op.alias or ""
+    first = max(len(name), 1)
+    head = f"| {name:<{first}} | " + " | ".join(n.ljust(w) for n, w in zip(names, widths)) + " |"
     rule = "-" * len(head)
     body = [
         f"| {'':<{first}} | "

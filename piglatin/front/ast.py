@@ -490,7 +490,10 @@ class Explain(Node):
 
 @frozen_dataclass
 class Illustrate(Node):
+    """ILLUSTRATE alias, or ILLUSTRATE -script file (`alias` empty)."""
+
     alias: str
+    script: str | None = None
     line: int = _pos()
     column: int = _pos()
 

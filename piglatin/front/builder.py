@@ -1118,6 +1118,9 @@ class Builder:
         self.actions.append(L.ExplainAction(s.line, s.alias, op_id, *opts))
 
     def _s_illustrate(self, s: A.Illustrate) -> None:
+        if s.script is not None:  # ILLUSTRATE -script f: that script, built when it runs
+            self.actions.append(L.IllustrateAction(s.line, "", "", s.script))
+            return
         self.actions.append(L.IllustrateAction(s.line, s.alias, self._sink_input(s.alias, s).op_id))
 
     def _s_setstmt(self, s: A.SetStmt) -> None:

@@ -431,6 +431,15 @@ class ToAst:
     def illustrate_stmt(self, meta, alias):
         return A.Illustrate(str(alias), **_p(meta))
 
+    def illustrate_script(self, meta, option, path):
+        if str(option)[1:].lower() != "script":
+            raise ParseError(
+                f"Syntax error, unexpected symbol at or near '{option}'; ILLUSTRATE takes an "
+                "alias or -script <file>",
+                **_tp(option),
+            )
+        return A.Illustrate("", _path_text(path), **_p(meta))
+
     def assert_stmt(self, meta, alias, cond, message):
         text = unquote(message) if message is not None else None
         return A.Assert(str(alias), cond, text, **_p(meta))
@@ -1111,7 +1120,7 @@ def _stmt(s: A.Node) -> str:  # noqa: C901 - one branch per statement
     if isinstance(s, A.Explain):
         return _explain(s)
     if isinstance(s, A.Illustrate):
-        return f"ILLUSTRATE {s.alias};"
+        return f"ILLUSTRATE -script {_quote(s.script)};" if s.script else f"ILLUSTRATE {s.alias};"
     if isinstance(s, A.Split):
         branches = ", ".join(
             f"{b.alias} IF {_expr(b.cond)}" if b.cond is not None else f"{b.alias} OTHERWISE"
