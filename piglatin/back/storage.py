@@ -562,6 +562,15 @@ class JsonStorage(StoreFunc):
         return _json_object(t, specs).encode("utf-8")
 
 
+class PigDump(StoreFunc):
+    """Each tuple as DUMP prints it, one a line (Pig's PigDump: ``Tuple.toString()``)."""
+
+    name = "PigDump"
+
+    def format(self, t: tuple) -> bytes:
+        return data.format_value(t).encode("utf-8")
+
+
 def _json_object(t: tuple, specs: Sequence[tuple[str | None, str, Any]]) -> str:
     parts = []
     for i, (name, _type, inner) in enumerate(specs):
@@ -710,6 +719,7 @@ STORERS: dict[str, Callable[..., StoreFunc]] = {
     "PigStorage": PigStorage,
     "JsonStorage": JsonStorage,
     "BinStorage": BinStorage,
+    "PigDump": PigDump,
 }
 
 
