@@ -230,3 +230,14 @@ def test_hive_udfs_are_refused_by_name(tmp_path: Path) -> None:
     script += "b = foreach a generate upper(k);"
     with pytest.raises(PigError, match="HiveUDF runs Hive's Java functions"):
         run(tmp_path, {"x": "1\n"}, script)
+
+
+@pytest.mark.parametrize("mode", ["local", "mapreduce"])
+def test_pigdump_stores_what_dump_prints(tmp_path: Path, mode: str) -> None:
+    """func.xml's PigDump: 'Stores data in UTF-8 format', one tuple a line as DUMP shows it."""
+    script = (
+        "A = LOAD 'p.txt' AS (k:chararray, v:int);\nB = GROUP A BY k;\n"
+        "STORE B INTO 'pd' USING PigDump();\nX = LOAD 'pd' USING TextLoader();\nDUMP X;"
+    )
+    lines = run(tmp_path, {"p.txt": "a\t1\nb\t2\na\t3\n"}, script, mode)
+    assert sorted(lines) == ["((a,{(a,1),(a,3)}))", "((b,{(b,2)}))"]
