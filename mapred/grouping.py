@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from itertools import chain, compress, groupby, islice
-from operator import itemgetter, ne
+from operator import itemgetter, ne, sub
 from typing import Any
 
 from mapred.api import has_method
@@ -160,7 +160,16 @@ def group_batches(
                 n += len(complete)
                 yield from _batches(complete, limit, state)  # the group the last block left
                 complete = []
-                made = [(r[1], [r[2]]) for r in islice(block, 0, starts[-1])]
+                made = [(k, [v]) for _kb, k, v in islice(block, 0, starts[-1])]
+                n += len(made)
+                state[0] = made[0][0]
+                yield made, None, None
+            elif starts and max(map(sub, starts, bounds)) <= limit:  # small groups: at once
+                n += len(complete)
+                yield from _batches(complete, limit, state)  # the group the last block left
+                complete = []
+                values = list(map(_third, islice(block, 0, starts[-1])))
+                made = [(block[s][1], values[s:e]) for s, e in zip(bounds, starts)]
                 n += len(made)
                 state[0] = made[0][0]
                 yield made, None, None
