@@ -16,9 +16,10 @@ logical plan and compiles only the op ids the spec names.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, fields, replace
 from typing import Any
 
+from dfs.fastclass import dataclass
 from piglatin.back.cogroupplan import bag_of_group, by_input_aggregates, nested_as_calls
 from piglatin.back.distinctgroup import DistinctGroup, group_of_distinct
 from piglatin.back.distinctgroup import enabled as distinct_group_enabled
