@@ -152,13 +152,19 @@ class EmbeddedCluster:
             self._check_storage(dn)
             if self._running(dn):
                 dn.start()
-        self.namenode = NameNode(self.home / "namenode", self.conf, self._probe, embedded=True)
+        # No replica probes while the NameNode loads: every datanode's full block report
+        # follows at once and tells the replicas of every block (a replica no file owns any
+        # more is queued for deletion there), so probing the blocks of each `close` the edit
+        # log replays (a stat per block and datanode, deleted files' blocks too) was work
+        # done twice. Edits that other processes append later are probed as they replay.
+        self.namenode = NameNode(self.home / "namenode", self.conf, None, embedded=True)
         #: (bytes, replicas) each running datanode stores, for its heartbeats
         self._usage: dict[str, tuple[int, int]] = {}
         nn = self.namenode
         with nn.locked():
             for dn in self.datanodes.values():
                 self._register(dn)
+            nn.replica_probe = self._probe
             nn.recover_leases(_holder_alive)
 
     def _register(self, dn: DataNode) -> None:
