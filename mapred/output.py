@@ -17,6 +17,7 @@ all of them or none (`mapred.committer.MultiOutputCommitter`).
 
 from __future__ import annotations
 
+import bz2
 import gzip
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain, islice
@@ -229,13 +230,37 @@ class TextOutputFormat(OutputFormat):
     extension is ``.gz`` (TextInputFormat reads such files back whole)."""
 
     def get_extension(self, conf: Configuration) -> str:
-        return ".gz" if conf.get_bool(COMPRESS_KEY, False) else self.extension
+        if not conf.get_bool(COMPRESS_KEY, False):
+            return self.extension
+        return ".bz2" if _bzip2(conf) else ".gz"
 
     def open_writer(self, fileobj: BinaryIO, conf: Configuration) -> RecordWriter:
         sep = conf.get_str("mapreduce.output.textoutputformat.separator", "\t")
-        if conf.get_bool(COMPRESS_KEY, False):
+        if conf.get_bool(COMPRESS_KEY, False) and _bzip2(conf):
+            fileobj = _Bz2Owner(fileobj, "wb")  # type: ignore[assignment]
+        elif conf.get_bool(COMPRESS_KEY, False):
             fileobj = _GzipOwner(fileobj=fileobj, mode="wb")  # type: ignore[assignment]
         return TextRecordWriter(fileobj, sep)
+
+
+#: the codec of compressed output (Hadoop's class names; GzipCodec when not set)
+CODEC_KEY = "mapreduce.output.fileoutputformat.compress.codec"
+
+
+def _bzip2(conf: Configuration) -> bool:
+    return "bzip2" in str(conf.get(CODEC_KEY) or "").lower()
+
+
+class _Bz2Owner(bz2.BZ2File):
+    """A bzip2 stream that also closes the file it writes into."""
+
+    def __init__(self, raw: BinaryIO, mode: str) -> None:
+        super().__init__(raw, mode)
+        self._raw = raw
+
+    def close(self) -> None:
+        super().close()
+        self._raw.close()
 
 
 # --- binary record files ----------------------------------------------------------------------

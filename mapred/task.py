@@ -449,7 +449,8 @@ def _open_part(
 
     fmt = get_output_format(type(job).output_format)
     committer = _committer(spec, conf)
-    name = f"part-{kind}-{spec.index:05d}{getattr(fmt, 'extension', '')}"
+    ext = fmt.get_extension(conf) if hasattr(fmt, "get_extension") else getattr(fmt, "extension", "")
+    name = f"part-{kind}-{spec.index:05d}{ext}"  # '.gz' for compressed text output
     raw = CountingFile(committer.open_task_output(spec.attempt_id, name))
     return committer, fmt.open_writer(raw, conf), raw
 
