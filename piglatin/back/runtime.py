@@ -398,6 +398,11 @@ def _width_of(source: L.LogicalOperator) -> int | None:
 class PigOutputFormat(OutputFormat):
     """Text lines for PigStorage/JsonStorage stores, msgpack record files otherwise."""
 
+    def get_extension(self, conf: Any) -> str:  # '.gz'/'.bz2' for compressed text
+        if conf.get(OUTFMT, "records") == "text":
+            return TextOutputFormat().get_extension(conf)
+        return self.extension
+
     def open_writer(self, fileobj: BinaryIO, conf: Any) -> Any:
         if conf.get(OUTFMT, "records") == "text":
             return TextOutputFormat().open_writer(fileobj, conf)
