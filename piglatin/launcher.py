@@ -43,7 +43,7 @@ from piglatin.back import streaming as STREAMING
 from piglatin.back.jobstats import job_aliases, job_features
 from piglatin.back.mrcompiler import TO_RUN, MRJob, compile_sink, compile_target
 from piglatin.back.storage import pack_value, unpack_value
-from piglatin.back.storemeta import store_metadata
+from piglatin.back.storemeta import output_compression, store_metadata
 from piglatin.errors import PigError
 from piglatin.front import ast as A
 from piglatin.model import data
@@ -514,6 +514,8 @@ class PigServer:
             output = self.tmp_location(f"{job.name}-{self.job_seq}-{os.urandom(3).hex()}")
             text = False
         conf = self._job_conf(job, locations, text)
+        if isinstance(store, L.LOStore):  # PigStorage into '*.gz' / '*.bz2': compressed parts
+            conf.update(output_compression(store))
         self._ship_replicated(plan, job, locations, conf)
         if spec.cuts_from:
             from mapred.sampler import cut_points
