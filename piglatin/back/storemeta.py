@@ -12,7 +12,7 @@ from piglatin.back.storage import parse_delimiter
 from piglatin.functions.resourceschema import write_files
 from piglatin.plan import logical as L
 
-__all__ = ["is_pigstorage", "pigstorage_args", "store_metadata"]
+__all__ = ["is_pigstorage", "output_compression", "pigstorage_args", "store_metadata"]
 
 
 def is_pigstorage(func: L.FuncSpec) -> bool:
@@ -24,6 +24,24 @@ def pigstorage_args(func: L.FuncSpec) -> tuple[str, list[str]]:
     delimiter = parse_delimiter(str(func.args[0])) if func.args else "\t"
     options = str(func.args[1]).split() if len(func.args) > 1 else []
     return delimiter, options
+
+
+def output_compression(store: L.LOStore) -> dict[str, object]:
+    """The job settings of a PigStorage STORE into a path ending in .gz, or .bz2/.bz (func.xml
+    "Handling Compression"; PigStorage.setStoreLocation): gzip or bzip2 part files."""
+    if not is_pigstorage(store.func):
+        return {}
+    path = store.path.rstrip("/")
+    if path.endswith((".bz2", ".bz")):
+        codec = "org.apache.hadoop.io.compress.BZip2Codec"
+    elif path.endswith(".gz"):
+        codec = "org.apache.hadoop.io.compress.GzipCodec"
+    else:
+        return {}
+    return {
+        "mapreduce.output.fileoutputformat.compress": True,
+        "mapreduce.output.fileoutputformat.compress.codec": codec,
+    }
 
 
 def store_metadata(store: L.LOStore, url: str) -> None:
