@@ -36,6 +36,7 @@ from piglatin.back import runtime as RT
 from piglatin.back.jobstats import PIG_FEATURES, job_aliases, job_features
 from piglatin.back.mrcompiler import JobSpec, MRJob
 from piglatin.back.splittree import generate_split_tree, same_text
+from piglatin.back.storemeta import output_compression
 from piglatin.functions.taskcontext import start_task
 from piglatin.model.frozen import frozen_dataclass
 from piglatin.plan import logical as L
@@ -115,6 +116,9 @@ def input_key(plan: L.LogicalPlan, job: MRJob) -> tuple | None:
         return None
     if RT.job_class(spec) not in (RT.PigJob, RT.PigCombineJob):
         return None
+    store = plan.op(job.store) if job.store else None
+    if isinstance(store, L.LOStore) and output_compression(store):
+        return None  # its compressed output is its own job's setting (storemeta.py)
     source = plan.op(spec.inputs[0].source)
     if not isinstance(source, L.LOLoad):
         return None
