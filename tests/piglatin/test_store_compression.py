@@ -51,3 +51,13 @@ def test_other_paths_and_functions_stay_plain(tmp_path: Path) -> None:
         "STORE A INTO 'j.gz' USING JsonStorage();")  # fmt: skip
     assert (tmp_path / "plain" / "part-m-00000").read_text() == TEXT
     assert (tmp_path / "j.gz" / "part-m-00000").read_text().startswith('{"k":"a"')
+
+
+def test_a_compressed_store_beside_another_store_of_the_same_input(tmp_path: Path) -> None:
+    """Two STOREs of one LOAD would run as one merged job (multi-query); the compressed one
+    keeps its own job so its parts are still gzip."""
+    run(tmp_path, "A = LOAD 'in.txt' AS (k:chararray, v:int);\nB = FILTER A BY v > 1;\n"
+        "STORE A INTO 'all.gz';\nSTORE B INTO 'some';")  # fmt: skip
+    with gzip.open(tmp_path / "all.gz" / "part-m-00000.gz", "rt") as f:
+        assert f.read() == TEXT
+    assert (tmp_path / "some" / "part-m-00000").read_text() == "b\t2\nc\t3\n"
