@@ -34,6 +34,7 @@ from piglatin.back.distinctparts import (
     intermediate_for,
     of_values,
     partial_of_seen,
+    partials_of_seen,
     values_final,
 )
 from piglatin.back.exprs import key_bytes, keys_bytes, plain_key, plain_keys_bytes
@@ -254,8 +255,11 @@ def slots_flush(
             slots.append(null)
         if single and not any(distinct):  # [c, s] -> ((c,), (s,)): a zip per slot, C-level
             partials: Iterable = zip(*[zip(map(itemgetter(j), slots)) for j in range(len(widths))])
-        elif single and all(distinct):
-            partials = [tuple(map(partial_of_seen, s)) for s in slots]
+        elif single and all(distinct):  # a column of dicts per slot
+            columns = [
+                partials_of_seen(list(map(itemgetter(j), slots))) for j in range(len(widths))
+            ]
+            partials = zip(*columns)
         elif single:
             partials = [tuple(map(_slot_partial, s, distinct)) for s in slots]
         else:

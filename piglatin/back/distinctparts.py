@@ -28,13 +28,21 @@ and only several partials are merged and made distinct.
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import chain
+from itertools import chain, repeat
 from operator import eq, itemgetter
 from typing import Any
 
 from piglatin.model.distinct import distinct_rows, distinct_values
 
-__all__ = ["OUTER", "final_for", "intermediate_for", "of_values", "partial_of_seen", "values_final"]
+__all__ = [
+    "OUTER",
+    "final_for",
+    "intermediate_for",
+    "of_values",
+    "partial_of_seen",
+    "partials_of_seen",
+    "values_final",
+]
 
 _first = itemgetter(0)
 chain_from = chain.from_iterable
@@ -46,6 +54,18 @@ def partial_of_seen(seen: dict) -> tuple:
     if all(map(eq, seen, seen)):  # no NaN: the keys are distinct already
         return (tuple(seen), 0)
     return (tuple(distinct_values(list(seen))), 0)
+
+
+_NEVER_NAN = frozenset((int, str, bytes, bool, type(None)))  # equal to themselves, always
+
+
+def partials_of_seen(seens: list[dict]) -> list[tuple]:
+    """`partial_of_seen` of each of many dicts (a flush's keys): when no value of any of them
+    is a NaN, their keys tuples at once, C-level."""
+    every = list(chain_from(seens))
+    if set(map(type, every)) <= _NEVER_NAN or all(map(eq, every, every)):
+        return list(zip(map(tuple, seens), repeat(0)))
+    return list(map(partial_of_seen, seens))
 
 
 def _values(p: tuple) -> Any:

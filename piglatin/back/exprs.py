@@ -57,9 +57,7 @@ def project(col: int) -> Fn:
     return f
 
 
-def arith(
-    op: str, a: Fn, b: Fn, bits: int | None, warn: Callable[[str], None] | None = None
-) -> Fn:
+def arith(op: str, a: Fn, b: Fn, bits: int | None, warn: Callable[[str], None] | None = None) -> Fn:
     """+ - * / % with nulls (and division by zero) giving null; integral results wrap to
     `bits` as Java's int/long arithmetic does; integer / truncates toward zero. A division by
     zero warns DIVIDE_BY_ZERO through `warn` (Pig's Divide: "Divide by zero. Converting it
@@ -272,6 +270,7 @@ def flattened(
 def load_udf_module(path: str) -> Any:
     """Import a Python UDF file, with `outputSchema` (and friends) defined for its decorators."""
     from piglatin.functions import udf
+
     name = "_pig_udf_" + str(abs(hash(path)))
     if name in sys.modules:
         return sys.modules[name]

@@ -124,6 +124,7 @@ def per_row(tail: Callable[[tuple], list]) -> Callable[[tuple], list]:
     """`tail`'s plain one-row function (generated code calls it per row)."""
     return tail.row if isinstance(tail, CountingTail) else tail
 
+
 __all__ = [
     "Compiler",
     "CountingTail",

@@ -26,7 +26,14 @@ from piglatin.back.codegen import StoreLine, text_lines
 from piglatin.back.storage import unpack_value
 from piglatin.model.frozen import frozen_dataclass
 
-__all__ = ["BatchReduce", "RowWriter", "Unpacked", "row_writer", "unpacked_batch", "unpacked_groups"]
+__all__ = [
+    "BatchReduce",
+    "RowWriter",
+    "Unpacked",
+    "row_writer",
+    "unpacked_batch",
+    "unpacked_groups",
+]
 
 
 _VALUES = itemgetter(1)

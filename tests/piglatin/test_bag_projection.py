@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 from piglatin.back.exprs import deref
 
-ROWS = st.lists(st.lists(st.one_of(st.none(), st.integers(-5, 5)), max_size=4).map(tuple), max_size=8)
+ROWS = st.lists(
+    st.lists(st.one_of(st.none(), st.integers(-5, 5)), max_size=4).map(tuple), max_size=8
+)
 
 
 def _field(row: tuple, c: int) -> object:

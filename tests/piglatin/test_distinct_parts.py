@@ -20,6 +20,7 @@ from piglatin.back.distinctparts import (
     intermediate_for,
     of_values,
     partial_of_seen,
+    partials_of_seen,
     values_final,
 )
 from piglatin.functions.builtins import BUILTINS
@@ -331,3 +332,22 @@ def test_distinct_bags_of_a_cogroup(tmp_path_factory, rows, others, maps, codege
     (where / "in2").write_text("".join("\t".join(r) + "\n" for r in others))
     got = run(where, rows, COGROUP, {"pig.codegen": codegen}, maps)
     assert got == expected_cogroup(rows, others)
+
+
+@given(
+    seens=st.lists(
+        st.lists(
+            st.one_of(
+                st.none(), st.integers(-3, 3), st.floats(allow_nan=True), st.text(max_size=2)
+            ),
+            max_size=5,
+        ).map(dict.fromkeys),
+        max_size=6,
+    )
+)
+def test_partials_of_many_seen_dicts_are_each_ones(seens) -> None:
+    """A flush's partials of all its keys at once are `partial_of_seen` of each (NaN copies
+    dropped, first seen first)."""
+    got = partials_of_seen(seens)
+    want = [partial_of_seen(s) for s in seens]
+    assert repr(got) == repr(want)

@@ -36,7 +36,7 @@ def _expected(rows: list, op: str, const: int | None) -> list:
     for k, n in rows:
         if n is None or const is None or not OPS[op](n, const):
             continue  # a null comparison drops the row, as false does
-        for word in (k.split() if k is not None else [None]):
+        for word in k.split() if k is not None else [None]:
             out.append((word, n))
     return out
 
