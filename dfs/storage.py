@@ -23,8 +23,8 @@ import errno
 import logging
 import os
 import time
-import uuid
 from pathlib import Path
+from typing import Any
 
 from dfs import faults
 from dfs.errors import DFSInconsistentState, DFSNotFormatted, DFSStorageWriteError
@@ -112,17 +112,26 @@ def read_version(path: Path) -> dict[str, str] | None:
     return fields
 
 
+def _uuid4() -> Any:
+    """A random UUID; ``uuid`` (and the ``platform`` it imports, 2 ms) is loaded only by
+    what makes new storage (formatting, a new datanode), not by every command that opens
+    the cluster."""
+    import uuid
+
+    return uuid.uuid4()
+
+
 def new_cluster_id() -> str:
-    return "CID-" + str(uuid.uuid4())
+    return "CID-" + str(_uuid4())
 
 
 def namenode_version(cluster_id: str, superuser: str) -> dict[str, str]:
     return {
-        "namespaceID": str(uuid.uuid4().int % (1 << 31)),
+        "namespaceID": str(_uuid4().int % (1 << 31)),
         "clusterID": cluster_id,
         "cTime": str(int(time.time() * 1000)),
         "storageType": "NAME_NODE",
-        "blockpoolID": f"BP-{uuid.uuid4().int % (1 << 31)}-{int(time.time() * 1000)}",
+        "blockpoolID": f"BP-{_uuid4().int % (1 << 31)}-{int(time.time() * 1000)}",
         "layoutVersion": str(LAYOUT_VERSION),
         "superuser": superuser,
     }
@@ -202,10 +211,10 @@ def has_block_files(directory: Path) -> bool:
 
 def datanode_version(cluster_id: str, node_id: str) -> dict[str, str]:
     return {
-        "storageID": f"DS-{node_id}-{uuid.uuid4()}",
+        "storageID": f"DS-{node_id}-{_uuid4()}",
         "clusterID": cluster_id,
         "cTime": "0",
-        "datanodeUuid": str(uuid.uuid4()),
+        "datanodeUuid": str(_uuid4()),
         "storageType": "DATA_NODE",
         "layoutVersion": str(LAYOUT_VERSION),
     }
