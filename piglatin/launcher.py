@@ -790,13 +790,13 @@ class PigServer:
             for _k, v in read_records(part):
                 yield unpack_value(v)
 
-    def illustrate(self, op_id: str | None) -> str:
+    def illustrate(self, op_id: str | None, plan: L.LogicalPlan | None = None) -> str:
         """ILLUSTRATE: example rows of every aliased relation `op_id` (None: every sink of
-        the script) depends on."""
+        the script) depends on, in `plan` (default: the session's optimized plan)."""
         from piglatin.back.illustrate import illustrate, sample_reader
         from piglatin.back.physical import Compiler
 
-        plan = self.plan
+        plan = plan or self.plan
         targets = [op_id] if op_id else [s.op_id for s in plan.sinks()]
         for op in {o.op_id: o for t in targets for o in plan.upstream(t)}.values():  # ERROR 2118
             if isinstance(op, L.LOLoad) and op.op_id not in self.outputs:
