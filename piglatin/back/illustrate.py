@@ -58,9 +58,11 @@ def illustrate(
 
 def illustrate_statement(server: Any, action: L.IllustrateAction) -> None:
     """Perform ILLUSTRATE alias, or ILLUSTRATE -script file (that script built, never run,
-    then illustrated whole) for the launcher's PigServer `server`."""
+    then illustrated whole) for the launcher's PigServer `server`. The plan illustrated is
+    the script's as written, before the optimizer (its column pruning would drop the fields
+    no later statement reads, where Pig shows every field of each relation)."""
     if action.script is None:
-        server.print(server.illustrate(action.op_id))
+        server.print(server.illustrate(action.op_id, unoptimized(server.chunks, server.cwd)))
         return
     from pathlib import Path
 
@@ -78,9 +80,24 @@ def illustrate_statement(server: Any, action: L.IllustrateAction) -> None:
         for done in other.builder.actions:
             if isinstance(done, (L.SetAction, L.RegisterAction)):
                 other.perform(done)
-        server.print(other.illustrate(None))
+        server.print(other.illustrate(None, unoptimized(other.chunks, other.cwd)))
     finally:
         other.close()
+
+
+def unoptimized(chunks: list[list[Any]], cwd: str) -> L.LogicalPlan:
+    """The logical plan of a session's script chunks ([text, file, first statement, end],
+    as runtime.build_plan takes them) as the builder makes it, no optimizer rule applied."""
+    import dataclasses
+
+    from piglatin.front.builder import Builder, Functions
+    from piglatin.front.parser import parse
+
+    b = Builder(Functions(base_dir=cwd), chunks[0][1] if chunks else None)
+    for text, file, start, end in chunks:
+        script = parse(text, file)
+        b.add(dataclasses.replace(script, statements=script.statements[start:end]), text)
+    return b.plan()
 
 
 def _evaluate(

@@ -161,12 +161,6 @@ def test_illustrate_a_relation(tmp_path: Path, monkeypatch) -> None:
     assert [c.strip() for c in num.split("|")[2:4]] == ["Fred", "2"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="back/illustrate.py: tables are shown after column pruning: recent_visits "
-    "without url, the GROUP's bag as {(Fred),(Fred)} with schema {(user: chararray)}, not "
-    "with the relation's fields as DESCRIBE and the page show them",
-)
 def test_illustrate_shows_every_field_of_each_relation(tmp_path: Path, monkeypatch) -> None:
     write(tmp_path, {"visits.txt": VISITS})
     lines, _ = grunt(tmp_path, ILLUSTRATE_TYPED, monkeypatch)
@@ -192,11 +186,6 @@ def test_exec_the_visits_script(tmp_path: Path, monkeypatch) -> None:
     assert historical.read_text() == "Amy\tyahoo.com\t19990421\nFred\tharvard.edu\t19991104\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="front/grammar.lark: ILLUSTRATE takes an alias only; 'illustrate -script "
-    "visits.pig' is a syntax error",
-)
 def test_illustrate_a_script(tmp_path: Path, monkeypatch) -> None:
     write(tmp_path, {"visits.txt": VISITS, "visits.pig": VISITS_PIG})
     lines, err = grunt(tmp_path, "illustrate -script visits.pig;\n", monkeypatch)
