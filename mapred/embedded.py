@@ -180,7 +180,9 @@ class EmbeddedMapReduce(JobTrackerClient):
         # In one process a heartbeat is a call: when anything changed, everyone asks for work.
         news = self._news or any(t.heartbeat_due(now) and t.has_news() for t in self.trackers)
         self._news = False
-        for tracker in self.trackers:
+        # those with news first: the JobTracker hears of every attempt that ended before it
+        # hands out the slots (or the reduces) the ends made free, to any tracker
+        for tracker in sorted(self.trackers, key=lambda t: not t.has_news()):
             if news or tracker.heartbeat_due(now):
                 tracker.heartbeat()
         if news:  # a map may have finished: reducers waiting for its output hear now
