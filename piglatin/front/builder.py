@@ -1061,6 +1061,10 @@ class Builder:
 
     # statements -----------------------------------------------------------
     def statement(self, s: A.Node) -> None:
+        if isinstance(s, (A.Dump, A.Describe, A.Explain, A.Illustrate)) and s.alias == "@":
+            if self.previous is None:  # a shortcut without an alias: the last relation
+                raise UndefinedAliasError("Undefined alias: @ (no relation before it)", **_at(s))
+            s = dataclasses.replace(s, alias=self.previous)
         handler = getattr(self, "_s_" + type(s).__name__.lower())
         handler(s)
 

@@ -464,7 +464,25 @@ class ToAst:
 
     def register_stmt(self, meta, path, using, namespace):
         text = unquote(path) if path.type == "STRING" else str(path)
-        return A.Register(text, _s(using), _s(namespace), **_p(meta))
+        engine = _ENGINES.get(using, using) if using is not None else None
+        return A.Register(text, engine, _s(namespace), **_p(meta))
+
+    def set_dotted(self, meta, *parts):
+        """SET key a.b.c: an unquoted dotted value (cmds.xml's mylogfile.log) is its text."""
+        first = parts[0]
+        return Token("STRING", "'" + ".".join(str(p) for p in parts) + "'", first.start_pos,
+                     first.line, first.column)  # fmt: skip
+
+    def shortcut_stmt(self, meta, tok, alias, *_):
+        """\\d, \\de, \\e, \\i [alias]: DUMP, DESCRIBE, EXPLAIN, ILLUSTRATE; without an alias,
+        of the last relation (`@`)."""
+        kind = str(tok)[1:].lower()
+        name = str(alias) if alias is not None else "@"
+        node = {"d": A.Dump, "de": A.Describe, "e": A.Explain, "i": A.Illustrate}[kind]
+        return node(name, **_p(meta))
+
+    def nsrc_paren(self, meta, inner):
+        return inner
 
     def define_stmt(self, meta, alias, spec):
         return A.Define(str(alias), spec, **_p(meta))
@@ -843,6 +861,16 @@ def _s(tok, quoted: bool = False) -> str | None:
 def _in(x):
     """A relation input: an alias (token) or an inline relation node."""
     return str(x) if isinstance(x, Token) else x
+
+
+#: udf.xml's script engine classes, as their names (REGISTER ... USING <class> AS ns)
+_ENGINES = {
+    "org.apache.pig.scripting.jython.JythonScriptEngine": "jython",
+    "org.apache.pig.scripting.streaming.python.PythonScriptEngine": "streaming_python",
+    "org.apache.pig.scripting.js.JsScriptEngine": "javascript",
+    "org.apache.pig.scripting.jruby.JrubyScriptEngine": "jruby",
+    "org.apache.pig.scripting.groovy.GroovyScriptEngine": "groovy",
+}
 
 
 def _path_text(tok: Token) -> str:

@@ -166,11 +166,6 @@ def test_set_default_parallel_is_refused_when_not_a_whole_number(
     assert err.startswith("ERROR") and "default_parallel" in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="front/grammar.lark: a SET value is a quoted string, a number or an identifier; "
-    "the page's unquoted 'mylogfile.log' and 'my.arbitary.value' do not parse",
-)
 def test_set_arbitrary_keys_in_a_script(tmp_path: Path) -> None:
     write(tmp_path, {"student": STUDENT})
     script = (

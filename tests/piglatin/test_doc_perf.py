@@ -103,14 +103,7 @@ def test_group_all_runs_one_reducer_whatever_parallel_says(tmp_path: Path) -> No
         "C = foreach B generate ABS(SUM(A.gpa)), COUNT(A.name), (MIN(A.gpa) + MAX(A.gpa))/2, "
         "group;\nexplain C;\n",
         "C = foreach B { D = distinct A.name; generate group, COUNT(D);}\nexplain C;\n",
-        pytest.param(
-            "C = foreach B { D = distinct (A.name); generate group, COUNT(D);}\nexplain C;\n",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="front/grammar.lark: a nested 'distinct (A.name)' (perf.xml's example, "
-                "the projection in parentheses) is a syntax error",
-            ),
-        ),
+        "C = foreach B { D = distinct (A.name); generate group, COUNT(D);}\nexplain C;\n",
         pytest.param(
             "C = foreach B generate group, COUNT (A);\nD = limit C 20;\nexplain D;\n",
             marks=pytest.mark.xfail(

@@ -164,11 +164,6 @@ def test_dump_and_describe_in_grunt_end_at_the_line(tmp_path: Path, monkeypatch)
     assert lines == ["A: {id: bytearray}", "(root)", "(daemon)"], err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="front/grammar.lark: the shortcuts \\d, \\de, \\e, \\i are grunt-only; start.xml: "
-    "'These shortcuts can be used in Grunt shell or within pig scripts'",
-)
 def test_debugging_shortcuts_in_a_script(tmp_path: Path) -> None:
     write(tmp_path, {"passwd": PASSWD})
     script = (

@@ -88,18 +88,11 @@ def run(tmp: Path, monkeypatch, files: dict[str, str], typed: str) -> list[str]:
     return lines
 
 
-ENGINE_CLASS_GAP = pytest.mark.xfail(
-    strict=True,
-    reason="front/grammar.lark: REGISTER ... USING takes a name, not the engine's class "
-    "name (org.apache.pig.scripting...ScriptEngine, which udf.xml says is also supported)",
-)
-
-
 @pytest.mark.parametrize(
     "engine",
     [
         "jython",
-        pytest.param("org.apache.pig.scripting.jython.JythonScriptEngine", marks=ENGINE_CLASS_GAP),
+        "org.apache.pig.scripting.jython.JythonScriptEngine",
     ],
 )
 def test_register_and_call_the_pages_test_py(tmp_path: Path, monkeypatch, engine: str) -> None:
@@ -178,9 +171,7 @@ def test_my_sample_lib(tmp_path: Path, monkeypatch) -> None:
     "engine",
     [
         "streaming_python",
-        pytest.param(
-            "org.apache.pig.scripting.streaming.python.PythonScriptEngine", marks=ENGINE_CLASS_GAP
-        ),
+        "org.apache.pig.scripting.streaming.python.PythonScriptEngine",
     ],
 )
 def test_streaming_python_udfs_import_pig_util(tmp_path: Path, monkeypatch, engine: str) -> None:
