@@ -243,7 +243,8 @@ def reducer(job: Any, op: L.LOCogroup) -> BatchReduce:
             rows = rows_of.of_singles(found.values)
         else:
             objs, ends = found.values, list(accumulate(found.sizes))
-            made = [row_of(objs[a:e]) for a, e in zip([0, *ends], ends)]
+            cuts = map(slice, [0, *ends], ends)
+            made = list(map(rows_of.of_records, map(objs.__getitem__, cuts)))
             rows = [r for r in made if r is not None]
         return writer.write(through(rows))
 
@@ -256,6 +257,7 @@ class _KeyRows:
     rows of a list of keys of one record each (`of_singles`, the rows of those kept)."""
 
     of_group: Callable[[list], tuple | None]
+    of_records: Callable[[list], tuple | None]  # `of_group` of its values already read
     of_singles: Callable[[list], list]
 
 
@@ -286,17 +288,18 @@ def _row_maker(found: ByInput, op: L.LOCogroup) -> _KeyRows:
 
     def of_singles(recs: list) -> list:
         if inner:
-            return [r for r in map(row_of, zip(recs)) if r is not None]
+            return [r for r in map(of_records, zip(recs)) if r is not None]
         return [(key, *before[tag], *singles[tag](parts), *after[tag]) for tag, key, parts in recs]
 
     def row_of(values: list) -> tuple | None:
-        if len(values) == 1:
-            v = values[0]
-            tag, key, parts = v if type(v) is tuple else unpack(v)
+        return of_records([v if type(v) is tuple else unpack(v) for v in values])
+
+    def of_records(recs: list) -> tuple | None:
+        if len(recs) == 1:
+            tag, key, parts = recs[0]
             if inner and any(i != tag for i in inner):
                 return None
             return (key, *before[tag], *singles[tag](parts), *after[tag])
-        recs = [v if type(v) is tuple else unpack(v) for v in values]
         if pair is not None and len(recs) == 2:  # COGROUP of two: a record of each input
             a, b = recs
             if a[0] == 0 and b[0] == 1:
@@ -320,7 +323,7 @@ def _row_maker(found: ByInput, op: L.LOCogroup) -> _KeyRows:
             return None
         return (key, *head, *chain_from(map(block, range(n), map(per.get, range(n)))))
 
-    return _KeyRows(row_of, of_singles)
+    return _KeyRows(row_of, of_records, of_singles)
 
 
 def _replace(found: ByInput, n: int) -> dict[int, Callable[[tuple], Any]]:

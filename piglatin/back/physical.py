@@ -264,6 +264,8 @@ class Compiler:
     # -- relational -------------------------------------------------------------------------
     def predicate(self, cond: L.LExpr) -> Callable[[tuple], bool]:
         f = self.expr(cond)
+        if isinstance(cond, L.LEBinary) and cond.op in CMP and id(cond) not in self.replace:
+            return f  # a comparison gives True, False or None (null): its truth is the test
         return lambda t: f(t) is True
 
     def foreach(self, op: L.LOForEach) -> RecordFn:
