@@ -19,7 +19,7 @@ import ast as pyast
 import dataclasses
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import field
 from pathlib import Path
 
@@ -351,19 +351,46 @@ def _registry() -> Mapping[str, object]:
 UdfSchemaHook = Callable[[str, str | None, str], "FieldSchema | None"]
 
 
-def python_output_schema(path: Path, name: str) -> FieldSchema | None:
+def python_output_schema(
+    path: Path, name: str, args: Sequence[FieldSchema] = ()
+) -> FieldSchema | None:
     """The `@outputSchema("word:chararray")` of `def name` in a Python UDF file, read
-    without running it; None when the file, the function or the decorator is missing."""
+    without running it; or, for `@outputSchemaFunction("f")`, what the schema function f
+    returns when that is readable the same way (udf.xml's identity ``return input``: the
+    arguments' schema, so `square(n)` of an int is an int; or a quoted schema); None when
+    the file, the function or the decorator is missing, or f does something else."""
     try:
         tree = pyast.parse(path.read_text())
     except (OSError, SyntaxError, ValueError):
         return None
-    for node in pyast.walk(tree):
-        if isinstance(node, pyast.FunctionDef) and node.name == name:
-            for dec in node.decorator_list:
-                text = _decorator_text(dec)
-                if text is not None:
-                    return _schema_field(text)
+    defs = {n.name: n for n in pyast.walk(tree) if isinstance(n, pyast.FunctionDef)}
+    node = defs.get(name)
+    if node is None:
+        return None
+    for dec in node.decorator_list:
+        text = _decorator_text(dec)
+        if text is not None:
+            return _schema_field(text)
+        schema_fn = _decorator_text(dec, "outputSchemaFunction")
+        if schema_fn is not None and schema_fn in defs:
+            return _schema_function_result(defs[schema_fn], args)
+    return None
+
+
+def _schema_function_result(fn: pyast.FunctionDef, args: Sequence[FieldSchema]) -> FieldSchema | None:
+    """A schema function whose body is ``return <its parameter>`` (the input schema) or
+    ``return "<schema>"``; None for anything else (its result is then bytearray)."""
+    body = [b for b in fn.body if not (isinstance(b, pyast.Expr) and isinstance(b.value, pyast.Constant))]
+    if len(body) != 1 or not isinstance(body[0], pyast.Return) or body[0].value is None:
+        return None
+    value = body[0].value
+    params = [a.arg for a in fn.args.args]
+    if isinstance(value, pyast.Name) and params and value.id == params[0]:
+        if len(args) == 1:
+            return args[0]
+        return FieldSchema(None, T.TUPLE, Schema(tuple(args))) if args else None
+    if isinstance(value, pyast.Constant) and isinstance(value.value, str):
+        return _schema_field(value.value)
     return None
 
 
@@ -387,14 +414,14 @@ def python_names(path: Path) -> set[str] | None:
     return names
 
 
-def _decorator_text(dec: pyast.expr) -> str | None:
+def _decorator_text(dec: pyast.expr, decorator: str = "outputSchema") -> str | None:
     if not (isinstance(dec, pyast.Call) and dec.args and isinstance(dec.args[0], pyast.Constant)):
         return None
     fn = dec.func
     fname = fn.attr if isinstance(fn, pyast.Attribute) else getattr(fn, "id", "")
     return (
         dec.args[0].value
-        if fname == "outputSchema" and isinstance(dec.args[0].value, str)
+        if fname == decorator and isinstance(dec.args[0].value, str)
         else None
     )
 
@@ -459,23 +486,25 @@ class Functions:
                     f"Could not resolve {name} using imports: [, org.apache.pig.builtin.].{hint}",
                     **_at(node),
                 )
-            return target, "udf", self._udf(self.namespaces[ns], ns, short), ctor
+            return target, "udf", self._udf(self.namespaces[ns], ns, short, args), ctor
         if target in _RETURNS or target in self.table():
             return target, kind, self._builtin(target, args), ctor
         if kind == "define" or self.bare_paths:
             path = self.bare_paths[-1] if self.bare_paths else ""
-            return target, "udf", self._udf(path, None, target), ctor
+            return target, "udf", self._udf(path, None, target, args), ctor
         hint = suggest(name, self.known())
         raise UnknownFunctionError(
             f"Could not resolve {name} using imports: [, org.apache.pig.builtin.].{hint}",
             **_at(node),
         )
 
-    def _udf(self, path: str, namespace: str | None, name: str) -> FieldSchema:
+    def _udf(
+        self, path: str, namespace: str | None, name: str, args: Sequence[FieldSchema] = ()
+    ) -> FieldSchema:
         if self.udf_schema is not None:
             out = self.udf_schema(path, namespace, name)
         else:
-            out = python_output_schema(Path(self.base_dir or ".") / path, name)
+            out = python_output_schema(Path(self.base_dir or ".") / path, name, args)
         return out if out is not None else FieldSchema(None, T.BYTEARRAY)
 
     def _builtin(self, name: str, args: list[FieldSchema]) -> FieldSchema:

@@ -123,11 +123,6 @@ def test_helloworlds_schema_names_its_field(tmp_path: Path, monkeypatch) -> None
     assert run(tmp_path, monkeypatch, {"test.py": TEST_PY}, typed) == ["b: {word: chararray}"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="front/builder.py: @outputSchemaFunction's schema function is not called; "
-    "myfuncs.square(n) with n:int is bytearray, not the input's type (identity squareSchema)",
-)
 def test_output_schema_function_gives_the_inputs_type(tmp_path: Path, monkeypatch) -> None:
     typed = (
         "Register 'test.py' using jython as myfuncs;\n"
