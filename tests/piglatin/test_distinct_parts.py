@@ -351,3 +351,23 @@ def test_partials_of_many_seen_dicts_are_each_ones(seens) -> None:
     got = partials_of_seen(seens)
     want = [partial_of_seen(s) for s in seens]
     assert repr(got) == repr(want)
+
+
+@pytest.mark.parametrize("func", ["SUM", "AVG", "MIN", "MAX", "COUNT", "COUNT_STAR"])
+@given(
+    values=st.lists(
+        st.one_of(
+            st.none(),
+            st.integers(-10, 10),
+            st.floats(allow_nan=False, allow_infinity=False, width=32),
+            st.sampled_from([b"1.5", b"x"]),
+        ),
+        max_size=6,
+        unique_by=repr,
+    )
+)
+def test_aggregates_of_distinct_values_are_the_builtins_of_their_rows(func, values) -> None:
+    """COUNT/SUM/AVG/MIN/MAX(DISTINCT B.x) from the distinct values alone (`of_values`) is
+    the builtin of the bag of one-value rows, nulls and bytearrays included."""
+    fn = BUILTINS[func].fn
+    assert repr(of_values(func, fn)(values)) == repr(fn([(v,) for v in values]))
