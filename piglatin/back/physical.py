@@ -19,6 +19,7 @@ from operator import itemgetter
 from typing import Any
 
 from piglatin.back.codegen import order_encoder
+from piglatin.back.distinctparts import of_values
 from piglatin.back.exprs import (
     CMP,
     and_,
@@ -183,7 +184,7 @@ class Compiler:
         if isinstance(e, L.LECast):
             return self._cast(e, sub(e.operand))
         if isinstance(e, L.LEFunc):
-            return self._func(e, [sub(a) for a in e.args])
+            return self._func(e, [sub(a) for a in e.args], inner)
         if isinstance(e, L.LEDeref):
             return deref(sub(e.base), e.columns, e.base.type is DataType.BAG)
         if isinstance(e, L.LEUnary):
@@ -233,8 +234,11 @@ class Compiler:
         conv = caster(e.field)
         return lambda t: conv(operand(t))
 
-    def _func(self, e: L.LEFunc, args: list[Fn]) -> Fn:
+    def _func(self, e: L.LEFunc, args: list[Fn], inner: Mapping[str, int] | None = None) -> Fn:
         fn = self.function(e)
+        summed = self._sum_of_column(e, fn, inner or {})
+        if summed is not None:
+            return summed
         if len(args) == 1:
             a0 = args[0]
             return lambda t: fn(a0(t))
@@ -242,6 +246,35 @@ class Compiler:
             a0, a1 = args
             return lambda t: fn(a0(t), a1(t))
         return lambda t: fn(*[a(t) for a in args])
+
+    def _sum_of_column(
+        self, e: L.LEFunc, fn: Callable[[Any], Any], inner: Mapping[str, int]
+    ) -> Fn | None:
+        """``SUM(B.x)`` / ``AVG(B.x)`` of a bag in memory: the builtin of the column's
+        values taken at once (`distinctparts.of_values`: C-level for numbers), not of a
+        one-value row per value; a bag on disk or with a short row goes the builtin's way.
+        None for any other call."""
+        if e.kind != "builtin" or e.func not in ("SUM", "AVG") or e.ctor_args:
+            return None
+        arg = e.args[0] if len(e.args) == 1 else None
+        if not isinstance(arg, L.LEDeref) or len(arg.columns) != 1 or id(arg) in self.replace:
+            return None
+        if arg.base.type is not DataType.BAG:
+            return None
+        base = self.expr(arg.base, inner)
+        of_bag = deref(lambda b: b, arg.columns, True)  # the rows of the builtin's bag
+        total, get = of_values(e.func, fn), itemgetter(arg.columns[0])
+
+        def f(t):
+            b = base(t)
+            if type(b) is list:
+                try:
+                    return total(list(map(get, b)))
+                except IndexError:  # a short row: its value is a null
+                    pass
+            return fn(of_bag(b))
+
+        return f
 
     def function(self, e: L.LEFunc) -> Callable[..., Any]:
         """The callable a function call expression invokes (a builtin or a UDF)."""
