@@ -67,6 +67,8 @@ def _stored(load: A.Load, locate: Callable[[str], str]) -> Schema | None:
     if "-noschema" in options:
         return None
     location = locate(load.path)
+    if not _readable_here(location):
+        return None  # another filesystem: the LOAD itself reports it (ERROR 2118)
     try:
         found = find_schema(location)
         if found is None:
@@ -74,11 +76,21 @@ def _stored(load: A.Load, locate: Callable[[str], str]) -> Schema | None:
         schema = from_json(read_text(found))
     except (OSError, ValueError) as e:
         return _missing(strict, f"Unable to load Resource Schema for {location}: {e}", load)
+    except Exception as e:  # noqa: BLE001 - a filesystem's own failure: no schema, as Pig's
+        return _missing(strict, f"Could not find schema file for {location}: {e}", load)
     if "-tagPath" in options:
         schema = Schema((FieldSchema("INPUT_FILE_PATH", DataType.CHARARRAY), *schema))
     elif "-tagFile" in options or "-tagsource" in options:
         schema = Schema((FieldSchema("INPUT_FILE_NAME", DataType.CHARARRAY), *schema))
     return schema
+
+
+def _readable_here(location: str) -> bool:
+    """A local path, file:// or dfs:// location: the schema file is looked for there only
+    (opening any other filesystem here would fail or hang before the LOAD's own check)."""
+    return all(
+        "://" not in loc or loc.startswith(("file://", "dfs://")) for loc in location.split(",")
+    )
 
 
 def _missing(strict: bool, message: str, load: A.Load) -> None:

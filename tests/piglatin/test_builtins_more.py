@@ -158,8 +158,9 @@ def test_build_bloom_then_bloom_from_the_stored_file(tmp_path: Path, mode: str) 
     script = (
         "define bb BuildBloom('jenkins', '1000', '0.01');\n"
         "small = load 'small.txt' as (x:chararray, y:int);\ngrpd = group small all;\n"
-        "fltrd = foreach grpd generate bb(small.x);\nstore fltrd into 'mybloom';\nexec;\n"
-        "define bloom Bloom('mybloom');\nlarge = load 'large.txt' as (a:chararray, b);\n"
+        f"fltrd = foreach grpd generate bb(small.x);\nstore fltrd into 'bf_{tmp_path.name}';\n"
+        f"exec;\ndefine bloom Bloom('bf_{tmp_path.name}');\n"
+        "large = load 'large.txt' as (a:chararray, b);\n"
         "flarge = filter large by bloom(a);\nDUMP flarge;\n"
     )
     lines = run(tmp_path, {"small.txt": small, "large.txt": large}, script, mode)
@@ -237,7 +238,8 @@ def test_pigdump_stores_what_dump_prints(tmp_path: Path, mode: str) -> None:
     """func.xml's PigDump: 'Stores data in UTF-8 format', one tuple a line as DUMP shows it."""
     script = (
         "A = LOAD 'p.txt' AS (k:chararray, v:int);\nB = GROUP A BY k;\n"
-        "STORE B INTO 'pd' USING PigDump();\nX = LOAD 'pd' USING TextLoader();\nDUMP X;"
+        f"STORE B INTO 'pd_{tmp_path.name}' USING PigDump();\n"
+        f"X = LOAD 'pd_{tmp_path.name}' USING TextLoader();\nDUMP X;"
     )
     lines = run(tmp_path, {"p.txt": "a\t1\nb\t2\na\t3\n"}, script, mode)
     assert sorted(lines) == ["((a,{(a,1),(a,3)}))", "((b,{(b,2)}))"]

@@ -77,11 +77,12 @@ def test_header_uses_the_delimiter(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("mode", ["local", "mapreduce"])
 def test_load_without_as_reads_the_stored_schema(tmp_path: Path, mode: str) -> None:
-    run(tmp_path, STORE.format(out="out", args="'\\t', '-schema'"), mode)
+    out = f"out_{tmp_path.name}"  # its own name: the session's DFS is shared by the tests
+    run(tmp_path, STORE.format(out=out, args="'\\t', '-schema'"), mode)
     text = run(
         tmp_path,
-        "D = LOAD 'out';\nDESCRIBE D;\nE = FOREACH D GENERATE group, c * 10, total + 1.0;\n"
-        "DUMP E;\nF = LOAD 'out' USING PigStorage('\\t', '-noschema');\nDESCRIBE F;\n",
+        f"D = LOAD '{out}';\nDESCRIBE D;\nE = FOREACH D GENERATE group, c * 10, total + 1.0;\n"
+        f"DUMP E;\nF = LOAD '{out}' USING PigStorage('\\t', '-noschema');\nDESCRIBE F;\n",
         mode,
     )
     lines = text.splitlines()
@@ -138,12 +139,13 @@ def test_round_trip_of_the_json() -> None:
 def test_mapreduce_parts_are_what_fs_cat_shows(tmp_path: Path) -> None:
     """On the DFS: `fs -cat dout/part-*` shows the rows only (the schema files are hidden
     names, which a glob and an input directory skip, as Hadoop's hiddenFileFilter)."""
-    run(tmp_path, STORE.format(out="dout", args="'\\t', '-schema'"), "mapreduce")
+    dout = f"dout_{tmp_path.name}"
+    run(tmp_path, STORE.format(out=dout, args="'\\t', '-schema'"), "mapreduce")
     out = io.StringIO()
     with PigServer("mapreduce", cwd=tmp_path, out=out) as server:
-        assert server.fs(["-cat", "dout/part-*"]) == 0
+        assert server.fs(["-cat", f"{dout}/part-*"]) == 0
         parts = out.getvalue()
-        assert server.fs(["-cat", "dout/.pig_header"]) == 0
+        assert server.fs(["-cat", f"{dout}/.pig_header"]) == 0
     assert sorted(parts.splitlines()) == [
         "a\t{(a,1,2.5),(a,3,0.5)}\t2\t3.0",
         "b\t{(b,2,3.5)}\t1\t3.5",
@@ -155,14 +157,15 @@ def test_mapreduce_parts_are_what_fs_cat_shows(tmp_path: Path) -> None:
 def test_jsonstorage_schema_read_by_jsonloader(tmp_path: Path, mode: str) -> None:
     """JsonStorage always writes .pig_schema and a tab header (JsonStorage.storeSchema);
     JsonLoader() without a schema argument reads it."""
+    j = f"j_{tmp_path.name}"
     script = STORE.format(out="x", args="'\\t'").replace(
-        "STORE C INTO 'x' USING PigStorage('\\t');", "STORE C INTO 'j' USING JsonStorage();"
+        "STORE C INTO 'x' USING PigStorage('\\t');", f"STORE C INTO '{j}' USING JsonStorage();"
     )
     run(tmp_path, script, mode)
     if mode == "local":
-        assert json.loads((tmp_path / "j" / ".pig_schema").read_text()) == EXPECTED
-        assert (tmp_path / "j" / ".pig_header").read_text() == "group\tA\tc\ttotal\n"
-    text = run(tmp_path, "J = LOAD 'j' USING JsonLoader();\nDESCRIBE J;\n"
+        assert json.loads((tmp_path / j / ".pig_schema").read_text()) == EXPECTED
+        assert (tmp_path / j / ".pig_header").read_text() == "group\tA\tc\ttotal\n"
+    text = run(tmp_path, f"J = LOAD '{j}' USING JsonLoader();\nDESCRIBE J;\n"
                "K = FOREACH J GENERATE group, c, SIZE(A);\nDUMP K;", mode)  # fmt: skip
     lines = text.splitlines()
     assert lines[0] == (

@@ -40,7 +40,8 @@ def test_compressed_output_loads_back(tmp_path: Path, mode: str, suffix: str) ->
     script = (
         "A = LOAD 'in.txt' AS (k:chararray, v:int);\nB = GROUP A BY k;\n"
         "C = FOREACH B GENERATE group, SUM(A.v);\n"
-        f"STORE C INTO 'sums{suffix}';\nD = LOAD 'sums{suffix}' AS (k:chararray, s:long);\n"
+        f"STORE C INTO 's_{tmp_path.name}{suffix}';\n"
+        f"D = LOAD 's_{tmp_path.name}{suffix}' AS (k:chararray, s:long);\n"
         "E = FOREACH D GENERATE k, s * 10;\nDUMP E;"
     )
     assert sorted(run(tmp_path, script, mode)) == [f"({k},{v * 10})" for k, v in ROWS]

@@ -12,7 +12,12 @@ from piglatin.front.parser import parse
 CASES = [
     ("A = LOAD 'x' AS (a:bigdecimal);", "bigdecimal is a Pig type this implementation", 1, 20),
     ("A = LOAD 'x' AS (a:biginteger);", "biginteger is a Pig type this implementation", 1, 20),
-    ("A = LOAD 'x';\nB = STREAM A THROUGH `cat`;", "STREAM is a Pig operator", 2, 5),
+    (
+        "A = LOAD 'x';\nB = MAPREDUCE 'wc.jar' STORE A INTO 'in' LOAD 'out' AS (w) `wc in out`;",
+        "MAPREDUCE is a Pig operator",
+        2,
+        5,
+    ),
 ]
 
 
