@@ -199,6 +199,7 @@ class Grunt:
         self.splitter = StatementSplitter()
         self.history: list[str] = []
         self.done = False
+        self.log_level = logging.getLogger("piglatin").level  # `set debug off` goes back to it
 
     # one line of input --------------------------------------------------------------
     def handle_line(self, line: str) -> None:
@@ -323,6 +324,9 @@ class Grunt:
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             value = value[1:-1]
         self.server.set(key, value)
+        if key == "debug":  # cmds.xml: "Turns debug-level logging on or off" (off: as started)
+            on = value.lower() == "on"
+            logging.getLogger("piglatin").setLevel(logging.DEBUG if on else self.log_level)
 
     def _script_statements(self, args: str) -> list[str]:
         """The statements of `run`'s script (parameters substituted), for the history:

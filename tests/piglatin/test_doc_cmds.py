@@ -153,7 +153,7 @@ def test_set_in_grunt_without_semicolons_and_set_alone_lists_them(
     # "grunt> SET debug 'on'", "SET job.name 'my job'", "SET default_parallel 100";
     # "If set command is used without key/value pair argument, Pig prints all the
     # configurations"
-    typed = "SET debug 'on'\nSET job.name 'my job'\nSET default_parallel 100\nset\n"
+    typed = "SET debug 'on'\nSET job.name 'my job'\nSET default_parallel 100\nset\nSET debug off\n"
     lines, err = grunt(tmp_path, typed, monkeypatch)
     assert err == ""
     assert {"debug=on", "job.name=my job", "default_parallel=100"} <= set(lines)
@@ -210,3 +210,16 @@ def test_help_lists_the_commands(tmp_path: Path, monkeypatch) -> None:
     text = "\n".join(lines)
     for command in ("fs", "sh", "exec", "run", "kill", "set", "history", "help", "quit"):
         assert re.search(rf"^\s*{command}\b", text, re.M), command
+
+
+def test_set_debug_turns_debug_logging_on_and_off(tmp_path: Path) -> None:
+    # "debug on/off: Turns debug-level logging on or off"
+    write(tmp_path, {"student": STUDENT})
+    run = "a = LOAD 'student' AS (name, age, gpa);\nb = LIMIT a 1;\nDUMP b;\n"
+    done = pig(
+        ["-x", "local"], tmp_path, stdin=run + "SET debug 'on'\n" + run + "SET debug 'off'\n" + run
+    )
+    assert done.returncode == 0, done.stderr
+    runs = done.stderr.split("100% complete")
+    assert len(runs) == 4 and " DEBUG " not in runs[0], done.stderr
+    assert " DEBUG " in runs[1] and " DEBUG " not in runs[2] + runs[3]
