@@ -308,7 +308,7 @@ class Grunt:
         if alias in (None, "@"):
             alias = getattr(getattr(self.server, "builder", None), "previous", None)
             if alias is None:
-                print(f"ERROR 1000: {word}: no alias defined yet to {word}", file=self.err)
+                print(f"ERROR 1000: {word} needs an alias, and none is defined yet", file=self.err)
                 return
         self.statement(f"{word} {alias};", line)
 
