@@ -64,8 +64,18 @@ def run_command(server: Any, kind: str, args: str) -> None:
         return
     argv = shlex.split(args)
     if kind != "fs":
-        argv = ["-" + kind, *argv]
+        argv = [*FS_SHORTCUTS.get(kind, ["-" + kind]), *argv]
     fs(server, argv)
+
+
+#: grunt's file commands as the `fs` commands Pig's GruntParser runs for them (in a script
+#: too): rm removes a directory with what is under it, rmf does not mind a missing path
+FS_SHORTCUTS = {
+    "rm": ["-rm", "-r"],
+    "rmf": ["-rm", "-r", "-f"],
+    "copyfromlocal": ["-copyFromLocal"],
+    "copytolocal": ["-copyToLocal"],
+}
 
 
 def _sh(server: Any, args: str) -> None:
@@ -186,6 +196,8 @@ def _local_fs(argv: list[str], buf: io.BytesIO, err: io.StringIO) -> int:
     import glob
 
     cmd, paths = argv[0].lstrip("-"), [a for a in argv[1:] if not a.startswith("-")]
+    if cmd == "rm" and "-f" in argv[1:]:
+        cmd = "rmf"  # -f: a missing path is not an error
     paths = [m for p in paths for m in (sorted(glob.glob(p)) if _GLOB.search(p) else [p]) or [p]]
     if cmd in _LOCAL_COPIES and len(paths) >= 2:  # cmds.xml: fs -copyFromLocal file-x file-y
         try:

@@ -1,0 +1,65 @@
+"""Grunt's file commands written in a script (Pig's GruntParser runs a script's statements, so
+``rmf out;`` at the top of a script is the usual Pig idiom): ``rm`` removes a file or a
+directory with what is under it and fails on a missing one; ``rmf`` removes it if it is there
+(Pig's processRemove with "force"); ``mkdir``, ``ls``, ``cat``, ``cp``, ``mv`` are the
+``fs -`` commands. In the default mode (the DFS) and in ``-x local`` (local files). Expected
+states are checked on the filesystem itself."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from piglatin.errors import PigError
+from piglatin.launcher import PigServer
+
+
+def test_rm_and_rmf_in_a_default_mode_script(mini_cluster, tmp_path) -> None:
+    code = textwrap.dedent(
+        """
+        import io
+        from dfs.files import files_for
+        from piglatin.launcher import PigServer
+        from piglatin.errors import PigError
+
+        with PigServer("mapreduce", out=io.StringIO()) as pig:
+            pig.register_script(
+                "mkdir /d; mkdir /d/e; fs -touchz /d/e/f; fs -touchz /g;\\n"
+                "rmf /d; rmf /nothing; rm /g;\\n"
+            )
+            print(files_for().exists("/d"), files_for().exists("/g"))
+            try:
+                pig.register_script("rm /nothing;")
+            except PigError as e:
+                print("refused", "/nothing" in str(e))
+        """
+    )
+    env = {**mini_cluster.env(), "PYTHONPATH": ":".join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.splitlines() == ["False False", "refused True"]
+
+
+def test_rm_and_rmf_in_a_local_script(tmp_path) -> None:
+    (tmp_path / "d" / "e").mkdir(parents=True)
+    (tmp_path / "d" / "e" / "f").write_text("x\n")
+    (tmp_path / "g").write_text("y\n")
+    with PigServer("local", cwd=tmp_path, out=io.StringIO()) as pig:
+        pig.register_script("rmf d; rmf nothing; rm g;")
+        assert not (tmp_path / "d").exists() and not (tmp_path / "g").exists()
+        with pytest.raises(PigError, match="nothing"):
+            pig.register_script("rm nothing;")
+
+
+def test_grunts_rmf_of_a_missing_local_path_is_not_an_error(tmp_path) -> None:
+    """Grunt sends ``rmf x`` as ``fs -rm -r -f x``: -f is honoured in local mode too."""
+    with PigServer("local", cwd=tmp_path, out=io.StringIO()) as pig:
+        pig.fs(["-rm", "-r", "-f", "nothing"])
+        with pytest.raises(PigError, match="nothing"):
+            pig.fs(["-rm", "-r", "nothing"])
