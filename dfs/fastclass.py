@@ -174,7 +174,7 @@ def _fast_fields(cls: type, flags: _Flags) -> tuple[dict[str, Field], list[Field
     if not all(type(a) is str for a in annotations.values()):
         return None
     for name in annotations:
-        if name not in own and _inherits(cls, name):
+        if name not in own and _inherits(cls, bases, name):
             return None  # an inherited attribute would be its default: the library's path
     fields: dict[str, Field] = {}
     for base in reversed(bases):
@@ -190,14 +190,15 @@ def _fast_fields(cls: type, flags: _Flags) -> tuple[dict[str, Field], list[Field
     return fields, mine, params
 
 
-def _inherits(cls: type, name: str) -> bool:
+def _inherits(cls: type, bases: tuple[type, ...], name: str) -> bool:
     """``hasattr(cls, name)`` for a name not in the class's own dict, without raising (and
     formatting) an AttributeError for each field that has no default: a plain class's
-    attributes are its bases' and its metaclass's (`type`); a name `type` or `object` defines
-    asks ``hasattr`` itself (a descriptor there may still refuse)."""
+    attributes are its `bases`' (its MRO but itself and `object`), `object`'s and its
+    metaclass's (`type`); a name `type` or `object` defines asks ``hasattr`` itself (a
+    descriptor there may still refuse)."""
     if name in _TYPE_NAMES:
         return hasattr(cls, name)
-    return any(name in vars(base) for base in cls.__mro__[1:])
+    return bool(bases) and any(name in vars(base) for base in bases)
 
 
 _TYPE_NAMES = frozenset(vars(type)) | frozenset(vars(object))
