@@ -21,8 +21,10 @@ from __future__ import annotations
 # first: its exit handler must be registered before any other of the command's (fastexit.py)
 from piglatin.tools import fastexit  # isort: skip
 
+# next: in the `pig` process the collector waits from here while the modules import (startup.py)
+from piglatin.tools import startup  # isort: skip
+
 import contextlib
-import gc
 import logging
 import os
 import signal
@@ -429,7 +431,7 @@ def run(opts: Options, out: TextIO, err: TextIO, reporting: _Reporting | None = 
     if opts.execute is None and opts.file is None:
         from piglatin.tools.grunt import run_grunt
 
-        _collect_again()  # a shell session of any length: the collector runs as usual
+        startup.release()  # a shell session of any length: the collector runs as usual
         if opts.check or opts.dryrun:
             raise UsageError(
                 f"{'-c (-check)' if opts.check else '-r (-dryrun)'} needs a script: "
@@ -465,7 +467,7 @@ def _run_script(opts, text, filename, params, props, out, err, reporting) -> int
     from piglatin.launcher import PigServer
     from piglatin.tools.progress import JobProgress
 
-    _collect_again()
+    startup.release()
     started = time.monotonic()
     news = JobProgress()
     server = PigServer(
@@ -514,34 +516,6 @@ _REDELIVERY_DELAY = 0.05  # seconds: the code that dropped the interrupt has ret
 _SYSTEM_UNRAISABLE = sys.unraisablehook
 
 
-class _StartUp:
-    """The cyclic garbage collector while the `pig` process starts (see `_hold_collector`)."""
-
-    held = False
-
-
-def _hold_collector() -> None:
-    """Start-up of the `pig` process itself (`main` called by the process's ``__main__``
-    with no arguments): the collector waits while the modules a run needs are imported, and
-    everything made until then is frozen (`gc.freeze`) when it runs again
-    (`_collect_again`). Nearly all of those objects live as long as the process: collecting
-    there only walks them (a 3-line GROUP in ``pig -x local`` made 54 passes, 24 now), as
-    would every later full collection and a forked task child's, which would copy every
-    page it touches. Python's own advice for a process that forks (``gc.freeze``'s
-    documentation). Any other caller of ``main`` (tests, embedding) keeps its collector."""
-    if gc.isenabled():
-        gc.disable()
-        _StartUp.held = True
-
-
-def _collect_again() -> None:
-    """The end of start-up (`_hold_collector`): freeze what exists, collect from here on."""
-    if _StartUp.held:
-        _StartUp.held = False
-        gc.freeze()
-        gc.enable()
-
-
 def _answer(opts: Options, out: TextIO) -> bool:
     """-help and -version: print the answer; whether one was asked for."""
     if opts.help:
@@ -560,11 +534,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point `pig`; returns (and, as a script, exits with) Pig's status."""
     own = argv is None and getattr(sys.modules.get("__main__"), "main", None) is main
     if own:  # the `pig` process itself (its console script, or python -m piglatin.tools.cli)
-        _hold_collector()
+        startup.hold()  # already held since startup's import, unless imported elsewhere first
     try:
         status = _main(list(sys.argv[1:] if argv is None else argv))
     finally:
-        _collect_again()
+        startup.release()
     if own:
         fastexit.end_with(status)
     return status
