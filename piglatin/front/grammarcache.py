@@ -30,7 +30,7 @@ from piglatin.front.lexer import keywords_of
 
 __all__ = ["cached_tables", "cache_dir"]
 
-_FORMAT = 4  # the layout of Tables.to_data; a new layout means new files
+_FORMAT = 5  # the layout of Tables.to_data; a new layout means new files
 _BIG_INT = 1  # msgpack ext code: an int past 64 bits (Lark's "unbounded width"), as text
 
 

@@ -18,6 +18,7 @@ few, and a script's parse runs the same steps.
 
 from __future__ import annotations
 
+import struct
 from typing import Any, NamedTuple
 
 __all__ = [
@@ -244,9 +245,11 @@ class Tables(NamedTuple):
         )
 
     def to_data(self) -> dict:
-        """Plain lists, dicts, strings and numbers (for msgpack); `from_data` reverses it.
-        Each state's row is two lists of numbers: its symbols (indices into ``symbols``) and
-        their actions (a shift to state s is ``2*s``, a reduction by rule r ``2*r + 1``)."""
+        """Plain lists, dicts, strings, bytes and numbers (for msgpack); `from_data` reverses
+        it. Each state's row is two runs of numbers packed as bytes (`_pack_row`: one object
+        per state for msgpack to read, not two lists of numbers): its symbols (indices into
+        ``symbols``) and their actions (a shift to state s is ``2*s``, a reduction by rule r
+        ``2*r + 1``)."""
         rules: dict[_Rule, int] = {}
         symbols: dict[str, int] = {}
         states = {}
@@ -255,7 +258,7 @@ class Tables(NamedTuple):
             for symbol, (kind, arg) in actions.items():
                 keys.append(symbols.setdefault(symbol, len(symbols)))
                 codes.append(2 * rules.setdefault(arg, len(rules)) + 1 if kind else 2 * arg)
-            states[state] = [keys, codes]
+            states[state] = _pack_row(keys, codes)
         return {
             "terminals": [list(t) for t in self.terminals],
             "ignore": list(self.ignore),
@@ -290,6 +293,17 @@ class Tables(NamedTuple):
         )
 
 
+def _pack_row(keys: list[int], codes: list[int]) -> bytes:
+    """A state's symbols and actions as unsigned 32-bit little-endian numbers, keys first."""
+    return struct.pack(f"<{2 * len(keys)}I", *keys, *codes)
+
+
+def _unpack_row(row: bytes) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    numbers = struct.unpack(f"<{len(row) // 4}I", row)
+    half = len(numbers) // 2
+    return numbers[:half], numbers[half:]
+
+
 class _States(dict):
     """state -> {symbol: action}, each row built from its numbers when first read (a script
     meets a few dozen of the ~550 states)."""
@@ -299,7 +313,7 @@ class _States(dict):
         self._rows, self._symbols, self._rules = rows, symbols, rules
 
     def __missing__(self, state: int) -> dict[str, tuple[int, Any]]:
-        keys, codes = self._rows[state]  # KeyError: no such state
+        keys, codes = _unpack_row(self._rows[state])  # KeyError: no such state
         symbols, rules = self._symbols, self._rules
         row = {
             symbols[k]: (_REDUCE, rules[c >> 1]) if c & 1 else (_SHIFT, c >> 1)
