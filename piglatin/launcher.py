@@ -32,10 +32,9 @@ import shutil
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from dfs.runfiles import process_alive
-from piglatin.back import multiquery as MQ
 from piglatin.back import reducerestimate as RE
 from piglatin.back import runtime as RT
 from piglatin.back import sources as SRC
@@ -48,6 +47,9 @@ from piglatin.errors import PigError
 from piglatin.front import ast as A
 from piglatin.model import data
 from piglatin.plan import logical as L
+
+if TYPE_CHECKING:  # multi-query execution is imported only by a batch of STOREs
+    from piglatin.back import multiquery as MQ
 
 log = logging.getLogger(__name__)
 
@@ -191,7 +193,7 @@ class PigServer:
                 sink = plan.op(action.op_id)
                 if isinstance(sink, L.LOStore):
                     stored = {plan.op(s).path for s in batch}
-                    if sink.path in stored or MQ.reads_any(plan, action.op_id, stored):
+                    if stored and (sink.path in stored or _reads_any(plan, action.op_id, stored)):
                         self.run_sinks(batch)
                         batch = []
                     batch.append(action.op_id)
@@ -297,6 +299,8 @@ class PigServer:
         self._clean_dead_jobs()
         for sink_id in sink_ids:
             self._check_sink(plan, sink_id)
+        from piglatin.back import multiquery as MQ
+
         conf = self._compile_conf()
         chains = [compile_sink(plan, s, set(self.outputs), conf).jobs for s in sink_ids]
         merged = MQ.merge_jobs(plan, chains, self.location) if MQ.enabled(self.properties) else []
@@ -403,6 +407,7 @@ class PigServer:
         from mapred.errors import MapRedError
         from mapred.output import NamedOutput, declare_named_outputs
         from mapred.runner import run_job
+        from piglatin.back import multiquery as MQ
 
         self.job_seq += 1
         first = merged.jobs[0]
@@ -451,6 +456,8 @@ class PigServer:
     def _merged_stats(
         self, plan: L.LogicalPlan, merged: MQ.MergedJob, result: Any, output: str, written: list
     ) -> None:
+        from piglatin.back import multiquery as MQ
+
         self.stats.append(MQ.job_stats(plan, merged, result, output, written))
         warnings = result.counters.to_dict().get(RT.WARNINGS, {})
         for code, n in sorted(warnings.items()):
@@ -834,6 +841,8 @@ class PigServer:
 
         parts = [plan.explain(op_id), physical_text(plan, jobs), mr_plan_text(plan, jobs)]
         stores = [s.op_id for s in plan.sinks() if isinstance(s, L.LOStore)]
+        from piglatin.back import multiquery as MQ
+
         if op_id is None and len(stores) > 1 and MQ.enabled(self.properties):
             conf = self._compile_conf()
             chains = [compile_sink(plan, t, set(), conf).jobs for t in stores]
@@ -996,6 +1005,13 @@ def _user() -> str:
     from dfs.conf import current_user
 
     return current_user()
+
+
+def _reads_any(plan: L.LogicalPlan, sink_id: str, paths: set[str]) -> bool:
+    """multiquery.reads_any (imported once a batch has a STORE before this one)."""
+    from piglatin.back.multiquery import reads_any
+
+    return reads_any(plan, sink_id, paths)
 
 
 def run_script(
