@@ -39,7 +39,7 @@ from piglatin.back.joinkeys import MergeRuns, ReplicatedTable, has_null
 from piglatin.back.storage import TextFields
 from piglatin.functions.builtins import java_regex
 from piglatin.model import data
-from piglatin.model.carriedline import line_pattern, number_pattern
+from piglatin.model.carriedline import field_proof, line_pattern, number_pattern
 from piglatin.model.frozen import frozen_dataclass
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
@@ -268,12 +268,57 @@ def _carries(tf: TextFields | None, carried: TextPassThrough) -> bool:
     return _whole_line(tf, carried.line, ()) is not None
 
 
-def _whole_line(tf: TextFields, line: StoreLine, keys: Collection[int]) -> re.Pattern | None:
-    """`carriedline.line_pattern` of `tf`'s lines (groups ``k{i}``: the columns in `keys`)
-    when the stored line is the input line's fields 0..n-1 joined by its own delimiter."""
+def _whole_line(
+    tf: TextFields,
+    line: StoreLine,
+    keys: Collection[int],
+    memo: Collection[int] = (),
+    proven: Collection[int] = (),
+) -> re.Pattern | None:
+    """`carriedline.line_pattern` of `tf`'s lines (groups ``k{i}``: the columns in `keys`;
+    ``t{i}``: the fields in `memo`, proven by the caller but those in `proven`) when the stored
+    line is the input line's fields 0..n-1 joined by its own delimiter."""
     if line.sep != tf.delimiter or [c for c, _ in tf.fields] != list(range(len(tf.fields))):
         return None
-    return line_pattern(tf.types, tf.carried, tf.delimiter, keys)
+    return line_pattern(tf.types, tf.carried, tf.delimiter, keys, memo, proven)
+
+
+class MemoProofs:
+    """The whole-line proof of an ORDER's carried lines (`Generator.pass_through`) with its
+    untyped map fields proven once per distinct text rather than inside the line's pattern:
+    a map column often repeats a few texts (PigMix's page_info: 2,000 in 200k rows), and a
+    set lookup costs far less than the map's pattern (its distinct-keys proof is the
+    costliest part of the line's). The line's pattern only captures such a field (group
+    ``t{i}``); a text not yet proven is matched by the field's own pattern
+    (`carriedline.field_proof`: exactly the line pattern's test of that field) and the first
+    `_MEMO` proven are remembered. When a field's memo is full and then misses `_MEMO` more
+    times (its texts do not repeat), the lines are matched by a pattern that proves that
+    field inline again, its group then empty, so no lookup is made; both patterns number
+    their groups alike, so the generated code reads them the same way."""
+
+    def __init__(self, build: Callable[[frozenset[int]], re.Pattern]) -> None:
+        self.build = build  # the fields proven inline -> the line's pattern
+        self.inline: frozenset[int] = frozenset()
+        self.line = [build(self.inline).fullmatch]  # the generated code calls ``line[0]``
+
+    def prover(self, field: int, test: Callable[[str], Any]) -> tuple[set, Callable]:
+        """(the texts proven so far, ``prove(text)``: whether `test` takes `text`)."""
+        proven: set[str] = set()
+        misses = [0]
+
+        def prove(text: str) -> bool:
+            ok = test(text) is not None
+            if len(proven) < _MEMO:
+                if ok:
+                    proven.add(text)
+            else:
+                misses[0] += 1
+                if misses[0] == _MEMO:
+                    self.inline = self.inline | {field}
+                    self.line[0] = self.build(self.inline).fullmatch
+            return ok
+
+        return proven, prove
 
 
 class Generator:
@@ -375,9 +420,10 @@ class Generator:
         self.emit(1, "for _v in _values:")
         fields = list(enumerate(zip(tf.fields, tf.types, tf.carried)))
         n, keyed = len(fields), sorted(carried.key_columns)
-        whole = _whole_line(tf, line, keyed)
+        memo = [i for i in range(n) if i not in keyed and tf.types[i] == "map"]
+        whole = _whole_line(tf, line, keyed, memo)
         if whole is not None:  # every field stored as read: the line is the stored line
-            self.emit(2, f"if (_m := {self.const('line', whole.fullmatch)}(_v)) is not None:")
+            self.emit(2, f"if {self.line_match(tf, line, keyed, memo, whole)}:")
             key = self.memo_key(carried, whole, fields)
             if key is None:
                 groups = whole.groupindex
@@ -396,6 +442,23 @@ class Generator:
         self.emit(2, f"_out.append(({key}, {joined}))")
         self.emit(1, "return _out")
         return Pipeline(name, "\n".join(self.lines) + "\n", self.ns, ())
+
+    def line_match(self, tf, line, keyed, memo, whole) -> str:
+        """The test that binds ``_m`` to the line's `whole` match and proves it: with `memo`
+        fields, each proven by its memo (`MemoProofs`)."""
+        if not memo:
+            return f"(_m := {self.const('line', whole.fullmatch)}(_v)) is not None"
+        proofs = MemoProofs(lambda inline: _whole_line(tf, line, keyed, memo, inline))
+        test = f"(_m := {self.const('line', proofs.line)}[0](_v)) is not None"
+        for i in memo:
+            field = field_proof(tf.types, tf.carried, tf.delimiter, i)
+            proven, prove = proofs.prover(i, field.fullmatch)
+            group = whole.groupindex[f"t{i}"]
+            test += (
+                f" and (not (_tt := _m[{group}]) or _tt in {self.const('proven', proven)}"
+                f" or {self.const('prove', prove)}(_tt))"
+            )
+        return test
 
     def order_key(self, carried: TextPassThrough, keys: list[str]) -> str:
         """The expression of a row's sort key bytes (`keys`: a local per key column)."""

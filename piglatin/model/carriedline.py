@@ -63,20 +63,45 @@ def line_pattern(
     carried: Sequence[Callable[[str], bool] | bool],
     delimiter: str,
     keys: Collection[int] = (),
+    memo: Collection[int] = (),
+    proven: Collection[int] = (),
 ) -> re.Pattern[str] | None:
     """The pattern whose ``fullmatch`` takes a line of exactly ``len(types)`` fields split by
     `delimiter`, each of type ``types[i]`` (`TextFields.carried[i]`: True for text, a test
     for a complex field) stored as read; group ``k{i}`` holds field i's text for each i in
-    `keys`. None when some field has no pattern."""
+    `keys`. None when some field has no pattern.
+
+    `memo`: fields (not in `keys`) whose proof the caller may take over, with a group
+    ``t{i}`` each. The group holds the field's text, any text without the delimiter, for the
+    caller to prove with ``field_proof`` (the field's own pattern here, compiled: the same
+    test), e.g. once per distinct text; for a field also in `proven`, the pattern proves the
+    field itself and the group is empty. Both forms number every group alike (the field's
+    own groups follow ``t{i}`` in one, as many empty groups do in the other), so a caller may
+    switch from one to the other."""
     if len(delimiter) != 1 or not types or len(carried) != len(types):
         return None
     parts = []
     for i, (type_name, ok) in enumerate(zip(types, carried)):
-        pattern = field_pattern(type_name, ok, delimiter, f"f{i}")
+        pattern = field_pattern(type_name, ok, delimiter, f"f{i}")  # as field_proof's
         if pattern is None:
             return None
+        if i in memo:
+            if i not in proven:
+                inner = re.compile(pattern).groups  # field_proof's pattern: compiled once
+                pattern = f"(?P<t{i}>[^{re.escape(delimiter)}]*+)" + "()" * inner
+            else:
+                pattern = f"(?P<t{i}>){pattern}"
         parts.append(f"(?P<k{i}>{pattern})" if i in keys else pattern)
     return re.compile(re.escape(delimiter).join(parts))
+
+
+def field_proof(
+    types: Sequence[str], carried: Sequence[Callable[[str], bool] | bool], delimiter: str, i: int
+) -> re.Pattern[str] | None:
+    """Field i's own pattern in `line_pattern`'s lines, compiled: its ``fullmatch`` proves a
+    text of that field (one without the delimiter) as the whole line's pattern would."""
+    pattern = field_pattern(types[i], carried[i], delimiter, f"f{i}")
+    return None if pattern is None else re.compile(pattern)
 
 
 def number_pattern(type_name: str) -> str | None:

@@ -21,7 +21,8 @@ def map_code(tmp_path: Path, setting: str = "") -> str:
 def test_explain_shows_the_pass_through_the_order_job_runs(tmp_path: Path) -> None:
     code = map_code(tmp_path)
     assert "_v))" in code  # the record's value is the input line itself
-    assert "is not None:" in code.split("def map0_batch")[1].splitlines()[3]
+    test = code.split("def map0_batch")[1].splitlines()[3]  # the whole line's proof
+    assert test.lstrip().startswith("if (_m := _line") and test.endswith(":")
 
 
 def test_explain_without_the_pass_through_shows_the_generic_pipeline(tmp_path: Path) -> None:
