@@ -20,6 +20,7 @@ bounded whatever a group's size.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from itertools import chain, compress, groupby, islice
 from operator import itemgetter, ne, sub
 from typing import Any
@@ -40,12 +41,7 @@ def grouping_key(job: Any) -> Callable[[tuple], Any] | None:
     default: equal keys group)."""
     grouping = group_bytes_of(job)
     if grouping is not None:
-        cut = grouping.cut
-
-        def cut_key(record: tuple) -> bytes:
-            return cut(record[0])
-
-        return cut_key
+        return _CutKey(grouping.cut)
     if has_method(type(job), "group_key"):
         group_key = job.group_key
 
@@ -54,6 +50,29 @@ def grouping_key(job: Any) -> Callable[[tuple], Any] | None:
 
         return key_of
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class _CutKey:
+    """record -> its sort bytes cut to the group's (a job's ``group_bytes``); `of_block`
+    gives a block's keys in two C-level ``map`` passes, no Python call per record."""
+
+    cut: Callable[[bytes], bytes]
+
+    def __call__(self, record: tuple) -> bytes:
+        return self.cut(record[0])
+
+    def of_block(self, block: list) -> list:
+        return list(map(self.cut, map(_first, block)))
+
+
+def _keys(key: Callable[[tuple], Any] | None, block: list) -> list:
+    """The grouping keys of a block's records (`key` None: their sort bytes)."""
+    if key is None:
+        return list(map(_first, block))
+    if type(key) is _CutKey:
+        return key.of_block(block)
+    return list(map(key, block))
 
 
 def groups(job: Any, blocks: Iterator[list], state: list) -> Iterator[tuple[Any, Iterator[Any]]]:
@@ -138,7 +157,7 @@ def group_batches(
         while (block := records.next_block()) is not None:
             if not block:
                 continue
-            keys = list(map(key, block)) if key is not None else list(map(_first, block))
+            keys = _keys(key, block)
             # where each group but the block's first starts: C-level comparisons of neighbours
             starts = list(compress(range(1, len(block)), map(ne, islice(keys, 1, None), keys)))
             complete: list[list] = []  # the records of each group that ends in this block
@@ -237,9 +256,8 @@ def _rest(
     records while they belong to it; what follows the group is pushed back into `records`.
     Read to its end (by `_big`, if the job stopped early) before grouping goes on."""
     yield from map(_third, head)
-    of = key or _first
     while (block := records.next_block()) is not None:
-        keys = list(map(of, block))
+        keys = _keys(key, block)
         stop = next(compress(range(len(block)), map(ne, keys, [group] * len(block))), None)
         if stop is None:
             yield from map(_third, block)
