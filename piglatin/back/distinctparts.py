@@ -64,8 +64,8 @@ _NEVER_NAN = frozenset((int, str, bytes, bool, type(None)))  # equal to themselv
 def partials_of_seen(seens: list[dict]) -> list[tuple]:
     """`partial_of_seen` of each of many dicts (a flush's keys): when no value of any of them
     is a NaN, their keys tuples at once, C-level."""
-    every = list(chain_from(seens))
-    if set(map(type, every)) <= _NEVER_NAN or all(map(eq, every, every)):
+    kinds = set(map(type, chain_from(seens)))  # passes over the dicts: no copy of them
+    if kinds <= _NEVER_NAN or all(map(eq, chain_from(seens), chain_from(seens))):
         return list(zip(map(tuple, seens), repeat(0)))
     return list(map(partial_of_seen, seens))
 
