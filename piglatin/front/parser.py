@@ -493,7 +493,7 @@ class ToAst:
             if key in ("inputs", "outputs", "cache") and key in fields:
                 value = (*fields[key], *value)  # type: ignore[misc]
             fields[key] = value
-        text = str(command)[1:-1]
+        text = _command_text(command)
         return A.DefineCommand(str(alias), text, **fields, **_p(meta))  # type: ignore[arg-type]
 
     def stream_input(self, meta, *ios):
@@ -524,7 +524,7 @@ class ToAst:
 
     def stream(self, meta, alias, through, schema):
         if through.type == "COMMAND":
-            return A.Stream(_in(alias), None, str(through)[1:-1], schema, **_p(meta))
+            return A.Stream(_in(alias), None, _command_text(through), schema, **_p(meta))
         return A.Stream(_in(alias), str(through), None, schema, **_p(meta))
 
     def grunt_stmt(self, meta, tok, *_):
@@ -873,6 +873,11 @@ _ENGINES = {
 }
 
 
+def _command_text(tok: Token) -> str:
+    """A backquoted command's text (a backquote in it is written \\`, as Pig's IN_COMMAND)."""
+    return str(tok)[1:-1].replace("\\`", "`")
+
+
 def _path_text(tok: Token) -> str:
     """A path or `name=value` argument: quoted (a Pig string) or bare."""
     return unquote(tok) if tok.type == "STRING" else str(tok)
@@ -1097,7 +1102,7 @@ def _rel(op: A.Relation) -> str:  # noqa: C901 - one branch per operator
     if isinstance(op, A.Sample):
         return f"SAMPLE {_i(op.input)} {_atom(op.fraction)}"
     if isinstance(op, A.Stream):
-        through = op.through if op.through is not None else f"`{op.command}`"
+        through = op.through if op.through is not None else _backquoted(op.command)
         schema = f" AS {_schema(op.schema)}" if op.schema is not None else ""
         return f"STREAM {_i(op.input)} THROUGH {through}{schema}"
     if isinstance(op, A.Rank):
@@ -1106,12 +1111,16 @@ def _rel(op: A.Relation) -> str:  # noqa: C901 - one branch per operator
     raise TypeError(f"cannot print {op!r}")
 
 
+def _backquoted(command: str | None) -> str:
+    return "`" + (command or "").replace("`", "\\`") + "`"
+
+
 def _stream_io(io: A.StreamIO) -> str:
     return (_quote(io.target) if io.is_file else io.target) + _spec(io.func)
 
 
 def _define_command(s: A.DefineCommand) -> str:
-    parts = [f"DEFINE {s.alias} `{s.command}`"]
+    parts = [f"DEFINE {s.alias} {_backquoted(s.command)}"]
     if s.inputs:
         parts.append("INPUT(" + ", ".join(_stream_io(i) for i in s.inputs) + ")")
     if s.outputs:

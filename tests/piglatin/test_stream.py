@@ -179,3 +179,11 @@ def test_summary_names_the_stream_job(tmp_path: Path) -> None:
     text = done.stdout + done.stderr
     stats = [line.split("\t") for line in text.splitlines() if line.startswith("job_")]
     assert stats[0][-3:-1] == ["A,B", "STREAMING,MAP_ONLY"]
+
+
+def test_a_backquote_in_the_command_is_escaped(tmp_path: Path) -> None:
+    """Pig's command text takes \\` for a backquote (PigFileParser's IN_COMMAND)."""
+    script = LOAD + "B = STREAM A THROUGH `cut -f 1`;\nC = STREAM B THROUGH `tr a '\\`'`;\nDUMP C;"
+    assert sorted(rows(run(tmp_path, script))) == sorted(
+        f"({n.replace('a', '`')})" for n, _a, _s in ROWS
+    )
