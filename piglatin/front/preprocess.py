@@ -30,7 +30,9 @@ from piglatin.errors import ParameterError
 
 log = logging.getLogger(__name__)
 
-_NAME = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+# Pig's PreprocessorContext id pattern: underscores, then a letter (so perl's `$_` in a STREAM
+# command, or `$_;`, is no parameter)
+_NAME = re.compile(r"\$(?:\{(_*[A-Za-z][A-Za-z0-9_]*)\}|(_*[A-Za-z][A-Za-z0-9_]*))")
 
 
 @functools.cache
