@@ -187,3 +187,11 @@ def test_a_backquote_in_the_command_is_escaped(tmp_path: Path) -> None:
     assert sorted(rows(run(tmp_path, script))) == sorted(
         f"({n.replace('a', '`')})" for n, _a, _s in ROWS
     )
+
+
+def test_perls_dollar_underscore_is_no_parameter(tmp_path: Path) -> None:
+    """Pig's parameter names have a letter after any leading underscores
+    (PreprocessorContext's id pattern), so `perl -ne 'print $_'` needs no escaping."""
+    script = LOAD + "B = STREAM A THROUGH `perl -ne 'print $_'` AS (name:chararray, age:int);\n"
+    script += "C = FOREACH B GENERATE name, age;\nDUMP C;"
+    assert sorted(rows(run(tmp_path, script))) == sorted(f"({n},{a})" for n, a, _ in ROWS)
