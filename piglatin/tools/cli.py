@@ -12,8 +12,9 @@ turning every error into Pig's one-line `ERROR nnnn: ...` with the details in Pi
 the end. With no script it starts the grunt shell (grunt.py).
 Must not touch: compiling or running scripts (launcher.py does that), the shell loop.
 
-Exit statuses follow Pig's ReturnCode: 0 success, 2 a job failed, 4 bad arguments,
-5 an I/O error, 6 a Pig error, 7 a parse error, 8 anything unexpected.
+Exit statuses follow Pig's ReturnCode: 0 success, 2 a job failed, 3 some jobs failed and
+others succeeded, 4 bad arguments, 5 an I/O error, 6 a Pig error, 7 a parse error, 8 anything
+unexpected.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from dfs.fastclass import dataclass
 from piglatin.errors import suggest
 from piglatin.tools.printstream import PrintStream
 from piglatin.tools.report import (
+    FAILURE,
     ILLEGAL_ARGS,
     SUCCESS,
     THROWABLE,
@@ -51,6 +53,7 @@ from piglatin.tools.report import (
 log = logging.getLogger(__name__)
 
 PIG_VERSION = "0.17.0"
+PARTIAL_FAILURE = 3  # Pig's ReturnCode: some jobs failed, others succeeded
 LOGFILE = "pig.logfile"  # the property -l sets
 
 USAGE = """\
@@ -69,7 +72,8 @@ USAGE: pig [options] [-]                      start the interactive grunt shell
     -D key=value         set a Pig or Hadoop property (also -Dkey=value)
     -P, -propertyFile F  read properties from a Java-style properties file
     -c, -check           check the script's syntax and schemas, run nothing
-    -r, -dryrun          print the script with its parameters substituted, run nothing
+    -r, -dryrun          write the script with its parameters substituted to
+                         <script>.substituted (print it, for -e), run nothing
     -t, -optimizer_off R turn optimizer rule R off (repeatable; All turns off all):
                          PushUpFilter, MergeFilter, LimitOptimizer, ColumnMapKeyPrune,
                          MergeForEach, RemoveRedundantDistinct, and minihadoop's own
@@ -325,6 +329,8 @@ def _script(opts: Options) -> tuple[str, str | None]:
             "scripts are not supported. Use its functions as UDFs from a Pig Latin script: "
             f"REGISTER '{opts.file}' USING jython AS myfuncs;"
         )
+    if "://" in opts.file and not opts.file.startswith("file:"):
+        return _remote_script(opts.file), opts.file
     try:
         return Path(opts.file).read_text(encoding="utf-8"), opts.file
     except FileNotFoundError:
@@ -340,11 +346,57 @@ def _script(opts: Options) -> tuple[str, str | None]:
         raise UsageError(f"Cannot read script file {opts.file}: {e.strerror}") from None
 
 
+def _remote_script(url: str) -> str:
+    """The text of a script stored on a file system other than the local disk (start.xml:
+    "pig dfs:///path/id.pig"; Pig's FileLocalizer.fetchFile)."""
+    from mapred.localfs import url_to_fs
+
+    try:
+        fs, path = url_to_fs(url)
+        with fs.open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        raise UsageError(f"Can not find script file {url}; check the path") from None
+    except (OSError, ValueError) as e:
+        raise UsageError(f"Cannot read script file {url}: {e}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"Script file {url} is not UTF-8 text; save it as UTF-8") from None
+
+
+PIG_CONF_DIR = "PIG_CONF_DIR"  # where pig.properties is looked for (start.xml)
+PIG_OPTS = "PIG_OPTS"  # the JVM options bin/pig passes: its -Dkey=value are Pig properties
+
+
+def _env_defines() -> dict[str, str]:
+    """The -Dkey=value words of $PIG_OPTS (other JVM options are ignored)."""
+    import shlex
+
+    try:
+        words = shlex.split(os.environ.get(PIG_OPTS, ""))
+    except ValueError as e:
+        raise UsageError(f"Cannot read {PIG_OPTS}: {e}") from None
+    out: dict[str, str] = {}
+    for word in words:
+        key, sep, value = word[2:].partition("=")
+        if word.startswith("-D") and sep and key.strip():
+            out[key.strip()] = value
+    return out
+
+
 def _properties(opts: Options) -> dict[str, str]:
+    """The run's properties in start.xml's order, each overriding the ones before:
+    $PIG_CONF_DIR/pig.properties < -D (in $PIG_OPTS, then on the command line) < -P file
+    (a script's SET comes later still)."""
     props: dict[str, str] = {}
+    conf_dir = os.environ.get(PIG_CONF_DIR)
+    if conf_dir and os.path.isfile(os.path.join(conf_dir, "pig.properties")):
+        props.update(read_properties(os.path.join(conf_dir, "pig.properties")))
+    props.update(_env_defines())
+    props.update(opts.defines)
     for path in opts.property_files:
         props.update(read_properties(path))
-    props.update(opts.defines)
     return props
 
 
@@ -449,8 +501,7 @@ def run(opts: Options, out: TextIO, err: TextIO, reporting: _Reporting | None = 
         )
     text, filename = _script(opts)
     if opts.dryrun:
-        out.write(_substituted(text, opts, filename))
-        return SUCCESS
+        return _dryrun(text, opts, filename, out)
     if opts.check:
         from piglatin.front.builder import build_text
 
@@ -460,6 +511,24 @@ def run(opts: Options, out: TextIO, err: TextIO, reporting: _Reporting | None = 
     return _run_script(
         opts, text, filename, parse_param_args(opts.params), props, out, err, reporting
     )
+
+
+def _dryrun(text: str, opts: Options, filename: str | None, out: TextIO) -> int:
+    """Pig's -dryrun: a script file's text with its parameters substituted goes to
+    `<script>.substituted` (in the current directory for a script on another file system),
+    as Pig's Main writes it, and is not run; statements given with -e are printed."""
+    substituted = _substituted(text, opts, filename)
+    if filename is None:
+        out.write(substituted)
+        return SUCCESS
+    target = filename if "://" not in filename else os.path.basename(filename)
+    target += ".substituted"
+    try:
+        Path(target).write_text(substituted, encoding="utf-8")
+    except OSError as e:
+        raise UsageError(f"Cannot write {target}: {e.strerror}") from None
+    log.info("Dry run completed. Substituted pig script is at %s", target)
+    return SUCCESS
 
 
 def _run_script(opts, text, filename, params, props, out, err, reporting) -> int:  # noqa: PLR0913
@@ -486,11 +555,19 @@ def _run_script(opts, text, filename, params, props, out, err, reporting) -> int
         status = reporting.error(e, err)
     finally:
         server.close()
+    if status == FAILURE and _some_jobs_succeeded(server.stats):
+        status = PARTIAL_FAILURE
     if server.stats:
         print(summary(server.stats, status == SUCCESS, started), file=err)
     elif status != SUCCESS and getattr(server, "job_seq", 0):
         print(summary([], False, started), file=err)
     return status
+
+
+def _some_jobs_succeeded(stats: list[dict[str, Any]]) -> bool:
+    """Whether a run whose jobs failed also ran some to success (Pig's
+    Main.getReturnCodeForStats: PARTIAL_FAILURE when both counts are non-zero)."""
+    return any(s.get("failed") for s in stats) and any(not s.get("failed") for s in stats)
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -92,9 +92,13 @@ def test_param_file_and_precedence(work, capsys):
     assert rc == 0 and out.splitlines() == ["(2)", "(3)"]
 
 
-def test_dryrun_prints_the_substituted_script(work, capsys):
+def test_dryrun_writes_the_substituted_script(work, capsys):
+    # Pig's Main: the substituted text goes to <script>.substituted; -e's is printed
     script = write(work / "q.pig", "A = LOAD '$input';\n")
     rc, out, _ = run_main(["-dryrun", "-param", "input=data/x", script], capsys)
+    assert rc == 0 and out == ""
+    assert Path(script + ".substituted").read_text().strip() == "A = LOAD 'data/x';"
+    rc, out, _ = run_main(["-dryrun", "-param", "input=data/x", "-e", "A = LOAD '$input';"], capsys)
     assert rc == 0 and out.strip() == "A = LOAD 'data/x';"
 
 

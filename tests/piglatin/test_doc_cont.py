@@ -179,11 +179,6 @@ def test_dryrun_does_not_run_the_script(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tools/cli.py: -dryrun prints the substituted script instead of writing "
-    "'original_script_name.substituted' in the current directory",
-)
 def test_dryrun_writes_the_substituted_script(tmp_path: Path) -> None:
     files = {"mydata": MYDATA, "s.pig": "A = LOAD '$data' AS (f1:int);\nSTORE A INTO 'out';\n"}
     run_local(tmp_path, files, ["-dryrun", "-param", "data=mydata", "s.pig"])

@@ -186,16 +186,7 @@ def failing_script(bad_stores: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-PARTIAL_FAILURE_GAP = pytest.mark.xfail(
-    strict=True,
-    reason="tools/cli.py (report): one STORE failed and the other written exits 2 (all "
-    "failed), not perf.xml's 'Return code 3: Some jobs have failed'",
-)
-
-
-@pytest.mark.parametrize(
-    ("bad", "code"), [(0, 0), pytest.param(1, 3, marks=PARTIAL_FAILURE_GAP), (2, 2)]
-)
+@pytest.mark.parametrize(("bad", "code"), [(0, 0), (1, 3), (2, 2)])
 def test_exit_codes_of_a_multi_store_script(tmp_path: Path, bad: int, code: int) -> None:
     # "Return code 0: All jobs succeeded ... 2: All jobs have failed, 3: Some jobs have failed"
     files = {"boom.py": BOOM, "in0": "1\n2\n", "in1": "3\n"}

@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from tests.piglatin.docrun import grunt, part_files, pig, rows, write
 
 PASSWD = "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
@@ -182,23 +180,12 @@ def test_set_overrides_the_command_lines_properties(tmp_path: Path) -> None:
     assert "my.key=fromSet" in done.stdout.replace("grunt> ", "\n").splitlines(), done.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tools/cli.py: -D wins over -P; start.xml: 'the value of the property in the "
-    "properties file will take precedence'",
-)
 def test_properties_file_overrides_dash_d(tmp_path: Path) -> None:
     write(tmp_path, {"mypig.properties": "my.key=fromP\n"})
     done = pig(["-x", "local", "-Dmy.key=fromD", "-P", "mypig.properties"], tmp_path, stdin="set\n")
     assert "my.key=fromP" in done.stdout.replace("grunt> ", "\n").splitlines(), done.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tools/cli.py: a script given by its DFS URI is looked for on the local disk "
-    "('Can not find script file dfs:///...'); start.xml: 'Pig supports running scripts ... "
-    "that are stored in HDFS ... The script's full location URI is required'",
-)
 def test_a_script_stored_on_the_distributed_file_system(tmp_path: Path) -> None:
     script = ID_PIG.replace("'id.out'", "'doc_start_dfs_script_out'")
     write(tmp_path, {"passwd": PASSWD, "id.pig": script})
@@ -218,11 +205,6 @@ def listed(done) -> list[str]:
     return done.stdout.replace("grunt> ", "\n").splitlines()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tools/cli.py: no pig.properties is read (PIG_CONF_DIR); start.xml: 'You can specify "
-    "an alternate location using the PIG_CONF_DIR environment variable', and pig.properties < -D",
-)
 def test_pig_properties_in_pig_conf_dir(tmp_path: Path) -> None:
     write(tmp_path, {"conf/pig.properties": "my.key=fromFile\nother.key=fromFile\n"})
     env = {"PIG_CONF_DIR": str(tmp_path / "conf")}
@@ -230,11 +212,6 @@ def test_pig_properties_in_pig_conf_dir(tmp_path: Path) -> None:
     assert {"my.key=fromFile", "other.key=fromD"} <= set(listed(done)), done.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tools/cli.py: PIG_OPTS is not read; start.xml: 'The -D and a Pig property in "
-    "PIG_OPTS environment variable (export PIG_OPTS=-Dpig.tmpfilecompression=true)'",
-)
 def test_dash_d_properties_in_pig_opts(tmp_path: Path) -> None:
     env = {"PIG_OPTS": "-Dmy.key=fromOpts"}
     done = pig(["-x", "local"], tmp_path, stdin="set\n", env=env)

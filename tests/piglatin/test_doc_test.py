@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.piglatin.docrun import grunt, part_files, pig, rows, write
 
 STUDENT = "John\t18\t4.0\nMary\t19\t3.7\nBill\t20\t3.9\nJoe\t22\t3.8\nJill\t20\t4.0\n"
