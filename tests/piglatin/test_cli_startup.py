@@ -1,8 +1,8 @@
-"""The `pig` process's start and end (cli.main with no arguments): the collector held while
-the modules import and frozen after (tools/startup.py: hold and release), and the end
-without tearing the interpreter down (tools/fastexit.py). What a user sees must not change: every output line,
-the summary, the exit status; a caller of ``main`` with arguments keeps its collector and
-its exit as they were. Expected rows are the input's, counted by hand."""
+"""The `pig` process's start and end (cli.main with no arguments): the collector held while the
+modules import and frozen after (tools/startup.py: hold and release), and the end without
+tearing the interpreter down (tools/fastexit.py). What a user sees must not change: every
+output line, the summary, the exit status; a caller of ``main`` with arguments keeps its
+collector and its exit as they were. Expected rows are the input's, counted by hand."""
 
 from __future__ import annotations
 
