@@ -166,7 +166,8 @@ def logical_dot(plan: L.LogicalPlan, op_id: str | None, brief: bool) -> str:
         lines.append(f"{dot_quote(op.op_id)} [label={dot_quote(label)}];")
         if isinstance(op, L.LOForEach) and op.nested and not brief:
             lines.extend(_nested(op))
-        lines.extend(f"{dot_quote(dep)} -> {dot_quote(op.op_id)};" for dep in plan.dependencies(op.op_id))
+        target = dot_quote(op.op_id)
+        lines.extend(f"{dot_quote(dep)} -> {target};" for dep in plan.dependencies(op.op_id))
     return _graph(lines)
 
 
@@ -225,9 +226,7 @@ def mr_dot(plan: L.LogicalPlan, jobs: list[MRJob]) -> str:
     return _graph(lines)
 
 
-def dot_plans(
-    plan: L.LogicalPlan, jobs: list[MRJob], op_id: str | None, brief: bool
-) -> list[str]:
+def dot_plans(plan: L.LogicalPlan, jobs: list[MRJob], op_id: str | None, brief: bool) -> list[str]:
     """The logical, physical and MapReduce plans as DOT graphs, each after Pig's header
     lines (a `#` line is a comment to dot)."""
     graphs = (logical_dot(plan, op_id, brief), physical_dot(plan, jobs), mr_dot(plan, jobs))

@@ -23,6 +23,7 @@ job's output format).
 from __future__ import annotations
 
 import collections
+import contextlib
 import logging
 import os
 import re
@@ -212,10 +213,8 @@ class StreamProcess:
                 self.rows_file = None
                 self._start(piped=False)
             elif self.accepting:
-                try:
+                with contextlib.suppress(BrokenPipeError):
                     self.proc.stdin.close()  # type: ignore[union-attr]
-                except BrokenPipeError:
-                    pass
             assert self.proc is not None
             code = self.proc.wait()
             for t in self.threads:

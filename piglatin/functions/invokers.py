@@ -113,7 +113,9 @@ METHODS: dict[str, Callable[..., Any]] = {
     "java.lang.Math.round": _round_half_up,
     "java.lang.Math.exp": math.exp,
     "java.lang.Math.log": lambda x: math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan),
-    "java.lang.Math.log10": lambda x: math.log10(x) if x > 0 else (-math.inf if x == 0 else math.nan),
+    "java.lang.Math.log10": (
+        lambda x: math.log10(x) if x > 0 else (-math.inf if x == 0 else math.nan)
+    ),
     "java.lang.Math.sin": math.sin,
     "java.lang.Math.cos": math.cos,
     "java.lang.Math.tan": math.tan,

@@ -107,9 +107,7 @@ def _from_field(doc: Any) -> FieldSchema:
     if dtype is DataType.BAG and inner is not None:
         if len(inner) != 1 or inner.fields[0].dtype is not DataType.TUPLE:
             inner = Schema((FieldSchema(None, DataType.TUPLE, inner),))
-    elif dtype is DataType.MAP and inner is not None and len(inner) != 1:
-        inner = None
-    elif not dtype.is_complex:
+    elif dtype is DataType.MAP and inner is not None and len(inner) != 1 or not dtype.is_complex:
         inner = None
     return FieldSchema(str(name) if name is not None else None, dtype, inner)
 

@@ -6,7 +6,6 @@ plain Python filters of the page's visits.txt."""
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 import pytest

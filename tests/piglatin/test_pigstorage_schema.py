@@ -86,7 +86,10 @@ def test_load_without_as_reads_the_stored_schema(tmp_path: Path, mode: str) -> N
         mode,
     )
     lines = text.splitlines()
-    assert "D: {group: chararray,A: {(name: chararray,n: int,x: double)},c: long,total: double}" in lines
+    described = (
+        "D: {group: chararray,A: {(name: chararray,n: int,x: double)},c: long,total: double}"
+    )
+    assert described in lines
     assert sorted(line for line in lines if line.startswith("(")) == ["(a,20,4.0)", "(b,10,4.5)"]
     assert "Schema for F unknown." in lines
 
@@ -191,6 +194,4 @@ def test_two_stores_of_one_input_both_get_their_schema(tmp_path: Path) -> None:
     )
     run(tmp_path, script)
     assert (tmp_path / "b" / ".pig_header").read_text() == "name,n,x\n"
-    assert json.loads((tmp_path / "c" / ".pig_schema").read_text()) == resource(
-        field("name", 55)
-    )
+    assert json.loads((tmp_path / "c" / ".pig_schema").read_text()) == resource(field("name", 55))

@@ -87,7 +87,9 @@ def test_a_missing_command_fails_with_bash_status_127(tmp_path: Path) -> None:
 
 def test_a_command_that_stops_reading_is_not_an_error(tmp_path: Path) -> None:
     many = "".join(f"r{i}\t{i}\n" for i in range(50_000))
-    script = "A = LOAD 'many.txt' AS (k:chararray, v:int);\nB = STREAM A THROUGH `head -2`;\nDUMP B;"
+    script = (
+        "A = LOAD 'many.txt' AS (k:chararray, v:int);\nB = STREAM A THROUGH `head -2`;\nDUMP B;"
+    )
     assert rows(run(tmp_path, script, files={"many.txt": many})) == ["(r0,0)", "(r1,1)"]
 
 
