@@ -419,6 +419,7 @@ class PigServer:
         source = first.spec.inputs[0].source
         inputs = [Input(locations[source], SRC.input_format_of(plan.op(source)), "map0")]
         branches, outputs, written = [], [], []
+        own = merged.own_reducers(plan)
         for i, job in enumerate(merged.jobs):
             store = plan.op(job.store) if job.store else None
             if isinstance(store, L.LOStore):
@@ -426,7 +427,7 @@ class PigServer:
                 written.append({"store": store.path, "output": url, "text": text, "name": f"b{i}"})
             else:
                 url, text = self.tmp_location(f"{job.name}-{self.job_seq}-{i}"), False
-            branches.append(MQ.Branch(job.spec, f"b{i}", text).to_wire())
+            branches.append(MQ.Branch(job.spec, f"b{i}", text, own[i]).to_wire())
             outputs.append(NamedOutput(f"b{i}", url, "text" if text else "records"))
         conf = self._job_conf(first, locations, False)
         del conf[RT.SPEC]
@@ -439,7 +440,7 @@ class PigServer:
         name = conf.get("mapreduce.job.name") or f"PigLatin:{merged.name}"
         try:
             result = run_job(
-                MQ.job_class(merged), inputs, output, conf, executor,
+                MQ.job_class(merged, own), inputs, output, conf, executor,
                 name=name, progress=self.progress,
             )  # fmt: skip
         except MapRedError as e:

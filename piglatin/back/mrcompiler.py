@@ -548,9 +548,10 @@ class _Compiler:
 
     def reducers(self, op: L.LogicalOperator, kind: str) -> int:
         """The operator's PARALLEL, else ``default_parallel`` (when above 0, as Pig's), else 1
-        (which the launcher may raise: `estimated`); always 1 for LIMIT, RANK, CROSS and a
-        skewed join's key count."""
-        if kind in ONE_REDUCER:
+        (which the launcher may raise: `estimated`); always 1 for LIMIT, RANK, CROSS, a
+        skewed join's key count and a GROUP by constants (ALL), whatever its PARALLEL says
+        (Pig's GroupByConstParallelSetter: its one key meets in one reducer)."""
+        if kind in ONE_REDUCER or _by_constants(op):
             return 1
         parallel = getattr(op, "parallel", None)
         if parallel:
@@ -569,8 +570,7 @@ class _Compiler:
         if int(self.conf.get("default_parallel") or 0) > 0:
             return False
         if isinstance(op, L.LOCogroup):
-            keys = [e for exprs in op.keys for e in exprs]
-            return not (op.group_all or all(isinstance(e, L.LEConst) for e in keys))
+            return not _by_constants(op)
         return not (isinstance(op, L.LOSort) and _limit_after(self.plan, op, []) is not None)
 
     def sink(self, sink_id: str) -> None:
@@ -583,6 +583,16 @@ class _Compiler:
 
 #: Job kinds that always run one reduce task.
 ONE_REDUCER = ("limit", "rank", "cross", "keycount")
+
+
+def _by_constants(op: L.LogicalOperator | None) -> bool:
+    """Is `op` a GROUP/COGROUP by constants only (GROUP ... ALL)?"""
+    if not isinstance(op, L.LOCogroup):
+        return False
+    keys = [e for exprs in op.keys for e in exprs]
+    return op.group_all or all(isinstance(e, L.LEConst) for e in keys)
+
+
 #: Compile conf: the jobs are compiled to run (not for EXPLAIN), so an ORDER whose reducers
 #: are `estimated` gets its sampling job, which the launcher drops if it gets one reducer.
 TO_RUN = "pig.compile.to.run"

@@ -15,7 +15,9 @@ the branch's own output (a batch of whole groups at once: each branch's run of t
 to its job's ``reduce_batch``); a map-only branch writes into its output from the map. Branches with
 a combiner combine their own keys. Each branch's output is a named output of the job
 (`mapred.output.NamedOutput`: the STORE's location, or an intermediate file a later job of the
-branch reads), all published by the job's commit or none. Must not touch: job boundaries of a
+branch reads), all published by the job's commit or none. The merged job runs its branches'
+largest reducer count (Pig's); a branch whose operator's PARALLEL asked for fewer keeps them
+(`MergedJob.own_reducers`: its keys hashed over its first reducers, `_OwnReducers`). Must not touch: job boundaries of a
 single STORE (mrcompiler.py), what a branch's pipelines do (runtime.py builds them exactly as
 for the branch's own job), running jobs or printing (launcher.py).
 
@@ -32,6 +34,7 @@ from typing import Any
 
 from dfs.fastclass import dataclass
 from mapred.api import Context, Job
+from mapred.partition import hash_partition
 from piglatin.back import runtime as RT
 from piglatin.back.jobstats import PIG_FEATURES, job_aliases, job_features
 from piglatin.back.mrcompiler import JobSpec, MRJob
@@ -48,6 +51,8 @@ __all__ = [
     "MergedJob",
     "MultiQueryCombineJob",
     "MultiQueryJob",
+    "MultiQueryOwnReducersCombineJob",
+    "MultiQueryOwnReducersJob",
     "enabled",
     "explain_text",
     "job_stats",
@@ -70,19 +75,21 @@ def enabled(properties: dict[str, Any]) -> bool:
 
 @frozen_dataclass(slots=False)
 class Branch:
-    """One job of a merged job: its spec, its named output and whether that is text."""
+    """One job of a merged job: its spec, its named output, whether that is text, and the
+    reducers its own job would run (0: every reducer of the merged job)."""
 
     spec: JobSpec
     output: str
     text: bool
+    reducers: int = 0
 
     def to_wire(self) -> list:
-        return [self.spec.to_wire(), self.output, self.text]
+        return [self.spec.to_wire(), self.output, self.text, self.reducers]
 
     @classmethod
     def from_wire(cls, data: Sequence[Any]) -> Branch:
-        spec, output, text = data
-        return cls(JobSpec.from_wire(spec), str(output), bool(text))
+        spec, output, text, *rest = data
+        return cls(JobSpec.from_wire(spec), str(output), bool(text), int(rest[0] if rest else 0))
 
 
 @dataclass
@@ -100,6 +107,21 @@ class MergedJob:
     @property
     def combine(self) -> bool:
         return any(j.spec.combine for j in self.jobs)
+
+    def own_reducers(self, plan: L.LogicalPlan) -> list[int]:
+        """Per branch, the reducers it keeps (0: every reducer of the merged job). As Pig, the
+        merged job runs the largest count, and so does a branch whose count was not set
+        for its operator; a branch whose operator's PARALLEL set a smaller count keeps it,
+        its keys hashed over its first reducers only (perf.xml: an operator's PARALLEL
+        overrides default_parallel; Pig runs a DISTINCT, which it never merges, with its own
+        count), so its STORE has the part files its own job would write."""
+        most = self.reducers
+        own = []
+        for j in self.jobs:
+            op = plan.op(j.spec.op) if j.spec.op else None
+            parallel = getattr(op, "parallel", None)
+            own.append(j.reducers if parallel and 0 < j.reducers < most else 0)
+        return own
 
 
 def input_key(plan: L.LogicalPlan, job: MRJob) -> tuple | None:
@@ -230,6 +252,7 @@ class _Running:
         self.job, self.spec, self.name = job, branch.spec, branch.output
         self.prefix = bytes([index])
         self.reduces = bool(branch.spec.op)
+        self.reducers = branch.reducers
         self.combine = getattr(job, "combine", None) if branch.spec.combine else None
         self.pending: list = []
         self.batch = getattr(job, "map0_batch", None)
@@ -275,7 +298,7 @@ class MultiQueryJob(Job):
         self.map0 = lambda key, value: self._map_batch(None, [value])
         mapping = ctx.split is not None
         for b in self.branches:  # as Pig's stores: a part file per task, empty or not
-            if b.reduces != mapping:
+            if b.reduces != mapping and (mapping or _in_branch(b, ctx.partition)):
                 ctx.output(b.name)
 
     def _map_batch(self, keys: Any, values: list) -> list:
@@ -365,6 +388,30 @@ class MultiQueryCombineJob(MultiQueryJob):
         return list(b.tagged(list(b.combine(key[1:], values))))
 
 
+def _in_branch(b: _Running, partition: int | None) -> bool:
+    """Whether reduce partition `partition` is one of branch `b`'s own reducers."""
+    return not b.reducers or partition is None or partition < b.reducers
+
+
+class _OwnReducers:
+    """The partitioner of a merged job whose branches keep their own reducer counts: a
+    branch's key goes to one of its first `reducers` partitions (murmur3 of the key)."""
+
+    branches: list[_Running]
+
+    def partition(self, key: bytes, n: int) -> int:
+        reducers = self.branches[key[0]].reducers
+        return hash_partition(key, min(reducers, n) if reducers else n)
+
+
+class MultiQueryOwnReducersJob(_OwnReducers, MultiQueryJob):
+    """`MultiQueryJob` whose branches keep their own reducer counts."""
+
+
+class MultiQueryOwnReducersCombineJob(_OwnReducers, MultiQueryCombineJob):
+    """`MultiQueryCombineJob` whose branches keep their own reducer counts."""
+
+
 def _split_tree(branches: list[_Running]) -> tuple[tuple | None, list[_Running]]:
     """((the SPLIT tree's generated batch function, the branches it runs), the branches that
     run on their own): the branches whose generated code reads the first such branch's
@@ -391,5 +438,8 @@ def _parsed_once(branches: list[_Running]) -> tuple[tuple | None, list[_Running]
     return (same[0].parsed.parse, same), [b for b in branches if b not in same]
 
 
-def job_class(merged: MergedJob) -> type:
+def job_class(merged: MergedJob, own_reducers: Sequence[int] = ()) -> type:
+    """The merged job's class; `own_reducers`: `MergedJob.own_reducers`."""
+    if any(own_reducers):
+        return MultiQueryOwnReducersCombineJob if merged.combine else MultiQueryOwnReducersJob
     return MultiQueryCombineJob if merged.combine else MultiQueryJob
