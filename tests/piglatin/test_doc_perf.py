@@ -103,15 +103,7 @@ def test_group_all_runs_one_reducer_whatever_parallel_says(tmp_path: Path) -> No
         "group;\nexplain C;\n",
         "C = foreach B { D = distinct A.name; generate group, COUNT(D);}\nexplain C;\n",
         "C = foreach B { D = distinct (A.name); generate group, COUNT(D);}\nexplain C;\n",
-        pytest.param(
-            "C = foreach B generate group, COUNT (A);\nD = limit C 20;\nexplain D;\n",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="plan/optimizer + back/mrcompiler: the LIMIT pushed above the FOREACH "
-                "puts COUNT in a second job's reduce, with no Combine Plan; perf.xml: 'even if "
-                "LIMIT comes between GROUP and FOREACH, the combiner will still be used'",
-            ),
-        ),
+        "C = foreach B generate group, COUNT (A);\nD = limit C 20;\nexplain D;\n",
     ],
 )
 def test_explain_shows_the_combiner_for_algebraic_functions(tmp_path: Path, foreach: str) -> None:
@@ -123,6 +115,20 @@ def test_explain_shows_the_combiner_for_algebraic_functions(tmp_path: Path, fore
     assert done.returncode == 0, done.stderr
     mapreduce = done.stdout[done.stdout.index("Map Reduce Plan") :]
     assert "Combine Plan" in mapreduce
+
+
+def test_limit_after_a_grouped_foreach_keeps_its_counts(tmp_path: Path) -> None:
+    # the LIMIT reads the FOREACH's rows (the FOREACH stays in the GROUP's reduce): each row
+    # is one group's count as plain Python counts it, and LIMIT 3 keeps 3 of them
+    script = (
+        "A = LOAD 'myfile' AS (t, u, v);\nB = GROUP A BY t;\n"
+        "C = FOREACH B GENERATE group, COUNT(A);\nD = LIMIT C 3;\nDUMP D;\n"
+    )
+    done = run_local(tmp_path, {"myfile": MYFILE}, script)
+    assert done.returncode == 0, done.stderr
+    counts = Counter(line.split("\t")[0] for line in MYFILE.splitlines())
+    got = rows(done.stdout)
+    assert len(got) == 3 and set(got) <= {f"({t},{n})" for t, n in counts.items()}
 
 
 def test_limit_a_sample_and_top_results(tmp_path: Path) -> None:

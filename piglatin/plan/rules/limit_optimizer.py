@@ -2,7 +2,9 @@
 
 Owns: the rule only.  (1) A LIMIT reading a FOREACH without FLATTEN (one output row
 per input row) moves below it (with an op id derived from its content), so the FOREACH sees only
-the rows kept; the FOREACH now yields the LIMIT's rows and takes over its op id.  (2) Two
+the rows kept; the FOREACH now yields the LIMIT's rows and takes over its op id. Not a FOREACH
+of a GROUP's bags: it stays in the GROUP's reduce (and its combiner), where Pig's MRCompiler
+keeps it too, and the LIMIT reads its rows.  (2) Two
 adjacent LIMITs with constant counts become one LIMIT of the smaller count.  A LIMIT
 right after ORDER stays there: the back end turns ORDER+LIMIT into one job.
 Must not touch: other rules, the front end, execution.
@@ -38,6 +40,13 @@ def _const(e: L.LExpr | None) -> int | None:
     return e.value if isinstance(e, L.LEConst) and isinstance(e.value, int) else None
 
 
+def _of_group(plan: L.LogicalPlan, fe: L.LOForEach) -> bool:
+    """Does `fe` read a GROUP/COGROUP? It then runs in the GROUP's reduce, its algebraic
+    functions in the combiner (perf.xml: "even if LIMIT comes between GROUP and FOREACH,
+    the combiner will still be used"), and the LIMIT's job reads its rows, not the bags."""
+    return isinstance(plan.op(fe.inputs[0]), L.LOCogroup)
+
+
 def _swap(plan: L.LogicalPlan, lim: L.LOLimit, fe: L.LOForEach) -> L.LogicalPlan:
     src = plan.op(fe.inputs[0])
     pushed = dataclasses.replace(lim, inputs=(src.op_id,), schema=src.schema)
@@ -70,7 +79,8 @@ def _once(plan: L.LogicalPlan) -> L.LogicalPlan | None:
         flat = isinstance(below, L.LOForEach) and any(g.flatten for g in below.generate)
         scalar = any(user == lim.op_id for user, _ in plan.scalars)
         pruning = is_load_projection(plan, below)
-        if isinstance(below, L.LOForEach) and not flat and not scalar and not pruning:
+        grouped = isinstance(below, L.LOForEach) and _of_group(plan, below)
+        if isinstance(below, L.LOForEach) and not (flat or scalar or pruning or grouped):
             return _swap(plan, lim, below)
         if isinstance(below, L.LOLimit) and None not in (
             _const(lim.count),
