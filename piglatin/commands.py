@@ -1,5 +1,5 @@
-"""Pig's shell-like statements: `fs` (and grunt's ls/cat/mkdir/... shortcuts), `sh`, `exec`
-and `run`; and the client-side check of a REGISTERed Python file.
+"""Pig's shell-like statements: `fs` (and grunt's ls/cat/mkdir/... shortcuts), `sh`, `cd`,
+`exec` and `run`; and the client-side check of a REGISTERed Python file.
 
 Owns: running those statements for a `launcher.PigServer` session — `run` shares the session
 (its aliases stay defined), `exec` runs a separate session; `fs` runs `hadoop fs` on the DFS (on
@@ -61,6 +61,9 @@ def run_command(server: Any, kind: str, args: str) -> None:
         return
     if kind == "sh":
         _sh(server, args)
+        return
+    if kind == "cd":  # Pig's GruntParser.processCD, in a script as in grunt
+        server.change_dir(args)
         return
     argv = shlex.split(args)
     if kind != "fs":

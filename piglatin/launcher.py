@@ -86,6 +86,9 @@ class PigServer:
 
         self.exec_type = "local" if exec_type.lower() == "local" else "mapreduce"
         self.cwd = str(Path(cwd or os.getcwd()).resolve())
+        self.start_cwd = self.cwd  # a later `cd` (grunt's, or a script's) moves `cwd`
+        self.dfs_cwd: str | None = None  # the DFS directory a `cd` went to (mapreduce mode)
+        self._moved = False  # a script's `cd` ran (grunt's moves `cwd` itself)
         self.out = out if out is not None else io.StringIO()
         self.properties: dict[str, Any] = {}
         for key, value in dict(properties or {}).items():
@@ -155,15 +158,19 @@ class PigServer:
         done: list[L.Action] = []
         start = 0
         # statements up to each exec/run are built and performed first, so a `run` script's
-        # aliases are defined for the statements after it (as in Pig)
+        # aliases are defined for the statements after it (as in Pig); and up to each `cd`,
+        # so the statements after it have their relative paths in its directory
         cuts = [
             i + 1
             for i, st in enumerate(statements)
-            if isinstance(st, A.Command) and st.kind in ("exec", "run")
+            if isinstance(st, A.Command) and st.kind in ("exec", "run", "cd")
         ]
         for end in [*cuts, len(statements)]:
             if end <= start:
                 continue
+            if (base := self.path_base()) is not None:
+                source, script = self._absolute(source, script, start, end, base, filename)
+                statements = script.statements
             part = dataclasses.replace(script, statements=statements[start:end])
             actions = self.builder.add(part, source)
             self.chunks.append([source, filename, start, end])
@@ -175,6 +182,48 @@ class PigServer:
                 except PigError as e:
                     raise e.located(filename, source) from None
         return done
+
+    def path_base(self) -> str | None:
+        """The directory a statement's relative LOAD/STORE paths are made absolute in, once
+        a `cd` moved the session (Pig makes them absolute as it parses each statement);
+        None while they resolve as usual (`location`)."""
+        if self.exec_type == "local":
+            return self.cwd if self.cwd != self.start_cwd or self._moved else None
+        return self.dfs_cwd
+
+    def _absolute(  # noqa: PLR0913
+        self, source: str, script: A.Script, start: int, end: int, base: str, filename: str | None
+    ) -> tuple[str, A.Script]:
+        """`source` with the relative paths of its statements `start` to `end` in `base`,
+        and its parse."""
+        from piglatin.front.parser import parse
+        from piglatin.workdir import absolute_paths
+
+        join = os.path.join if self.exec_type == "local" else posixpath.join
+        text = absolute_paths(source, script.statements[start:end], lambda p: join(base, p))
+        return (text, parse(text, filename)) if text != source else (source, script)
+
+    def change_dir(self, arg: str) -> None:
+        """`cd dir` (grunt's, or in a script): the session's current directory, on the local
+        disk in local mode, on the DFS otherwise; a bare `cd` goes home."""
+        from piglatin.errors import CommandFailedError
+        from piglatin.workdir import cd_target
+
+        if self.exec_type == "local":
+            target = cd_target(self.cwd, arg, os.path.expanduser("~"))
+            if not os.path.isdir(target):
+                raise CommandFailedError(f"cd: {arg.strip()}: No such file or directory")
+            self.cwd = os.path.realpath(target)
+            self._moved = True
+            return
+        from mapred.localfs import url_to_fs
+
+        home = f"/user/{_user()}"
+        target = cd_target(self.dfs_cwd or home, arg, home)
+        fs, path = url_to_fs("dfs://" + target)
+        if not fs.isdir(path):
+            raise CommandFailedError(f"cd: {arg.strip()}: No such file or directory")
+        self.dfs_cwd = target
 
     @property
     def plan(self) -> L.LogicalPlan:

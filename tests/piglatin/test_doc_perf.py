@@ -323,11 +323,6 @@ def test_merge_join_of_three_inputs_is_refused_as_pig_does(tmp_path: Path) -> No
 CD_SCRIPT = "cd {top};\nA = LOAD 'data1';\ncd sub;\nSTORE A INTO 'out1';\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="launcher.py: relative LOAD/STORE paths are resolved against the session's "
-    "directory when the plan runs, so after grunt's `cd sub` A loads sub/data1",
-)
 def test_grunt_cd_does_not_move_paths_already_given(tmp_path: Path, monkeypatch) -> None:
     write(tmp_path, {"top/data1": "1\n2\n", "top/sub/.keep": ""})
     _, err = grunt(tmp_path, CD_SCRIPT.format(top="top"), monkeypatch)
@@ -336,11 +331,6 @@ def test_grunt_cd_does_not_move_paths_already_given(tmp_path: Path, monkeypatch)
     assert part.read_text() == "1\n2\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="piglatin/commands.py: `cd` in a script runs 'fs -cd', which -x local refuses "
-    "('not available in local mode') and the DFS shell does not have",
-)
 @pytest.mark.parametrize("mode", ["local", "mapreduce"])
 def test_cd_in_a_script(tmp_path: Path, mode: str) -> None:
     if mode == "local":
