@@ -341,6 +341,8 @@ class Generator:
         self.lazy_fields: dict[str, str] = {}
         # the column of each input field's local: (field, type, `TextFields.carried`, cast)
         self.field_texts: dict[str, tuple[int, str, Any, Any]] = {}
+        # `small_ints`' lines per field: (before the loop, after it)
+        self.small_fields: list[tuple[list[str], list[str]]] = []
 
     # -- names ------------------------------------------------------------------------------
     def fresh(self, prefix: str = "x") -> str:
@@ -409,6 +411,8 @@ class Generator:
             self.emit(1, f"{kg}.inline += _n")
         self.emit(1, "return _out")
         self.drop_unused_conversions()
+        if getattr(self, "shared", None) is None:  # not a branch of a split tree's loop
+            self.lines = self.with_small_ints(self.lines)
         return Pipeline(name, "\n".join(self.lines) + "\n", self.ns, tuple(done))
 
     def pass_through(self, name: str, tf: TextFields, carried: TextPassThrough) -> Pipeline:
@@ -441,6 +445,7 @@ class Generator:
         joined = f" + {self.literal(line.sep)} + ".join(texts)
         self.emit(2, f"_out.append(({key}, {joined}))")
         self.emit(1, "return _out")
+        self.lines = self.with_small_ints(self.lines)
         return Pipeline(name, "\n".join(self.lines) + "\n", self.ns, ())
 
     def line_match(self, tf, line, keyed, memo, whole) -> str:
@@ -975,10 +980,12 @@ class Generator:
         the caster returns ``float(text)`` itself). Anything else, `fn` decides."""
         digits = {"int": 10, "long": 19}.get(type_name or "")
         if digits is not None:
+            d, misses = self.small_ints()
             self.emit(
                 2,
-                f"{c} = int(_x) if (_x := _f[{column}]).isdigit() and _x.isascii() "
-                f"and len(_x) < {digits} else ({fn}(_x) if _x else None)",
+                f"{c} = _y if {d} is not None and (_y := {d}.get(_x := _f[{column}])) is not None "
+                f"else (({misses} := {misses} + 1) and (int(_x) if (_x := _f[{column}]).isdigit() "
+                f"and _x.isascii() and len(_x) < {digits} else ({fn}(_x) if _x else None)))",
             )
             return
         if type_name != "double":
@@ -994,6 +1001,39 @@ class Generator:
         self.emit(5, f"{c} = {fn}(_x)")
         self.emit(2, "else:")
         self.emit(3, f"{c} = None")
+
+    def small_ints(self) -> tuple[str, str]:
+        """(the local holding `_SMALL_INTS` or None, its miss counter) for one int or long
+        field of the input line. A field's text that is a key there (the plain digits of 0 to
+        999) is its value by one dict lookup, before the digit tests and ``int``: most of an
+        int column's conversions when its values are small (counts, codes, PigMix's action and
+        timespent). A batch whose lookups missed for more than half its rows turns the table
+        off for that field for the rest of the task (``_on[0]``; large ids, timestamps), so a
+        field of large values costs one test of a local per row, not a miss per row."""
+        n = self.fresh("")
+        d, misses, on = f"_d{n}", f"_mz{n}", self.const("on", [True])
+        self.ns.update(_SMALL_INTS=_SMALL_INTS, _sized=_sized)
+        self.small_fields.append(
+            (
+                [f"{d} = _SMALL_INTS if {on}[0] else None", f"{misses} = 0"],
+                [f"if {d} is not None and {misses} * 2 > _sized(_values):", f"    {on}[0] = False"],
+            )
+        )
+        return d, misses
+
+    def with_small_ints(self, lines: list[str]) -> list[str]:
+        """`lines` (a whole function) with `small_ints`' set-up before its loop over
+        ``_values`` and its judgement after it."""
+        if not self.small_fields:
+            return lines
+        loop = lines.index("    for _v in _values:")
+        end = len(lines) - 1
+        if not lines[end].startswith("    return "):
+            raise ValueError(f"a generated function of another shape: {lines[end]!r}")
+        before = ["    " + line for setup, _ in self.small_fields for line in setup]
+        after = ["    " + line for _, judge in self.small_fields for line in judge]
+        self.small_fields = []
+        return lines[:loop] + before + lines[loop:end] + after + lines[end:]
 
     def misfit(self, depth: int, value: str, width: int, slow: RecordFn, row: str) -> None:
         """Rows of another width than the plan's take the closures from here."""
@@ -1602,6 +1642,16 @@ _FAST_NUMBER_ARGS = {
 }
 _ROW_HEADER = b"\x08"  # a tuple's sort bytes: this, its length in 4 bytes, each field's
 _MEMO = 8192  # texts whose key bytes an ORDER's pass-through map keeps, per key column
+# the texts of small ints (plain digits, no sign or leading zero) -> their values
+_SMALL_INTS = dict(zip(map(str, range(1000)), range(1000)))
+
+
+def _sized(values: Any) -> int:
+    """How many input values a generated function's batch holds (0 for an iterator: a
+    `Generator.small_ints` table then judges its field by its misses alone)."""
+    return len(values) if type(values) in (list, tuple) else 0
+
+
 # merge join key types whose values of that Python type are equal exactly when Pig's are
 _PLAIN_MERGE_KEYS = {DataType.CHARARRAY: "str", DataType.INT: "int", DataType.LONG: "int"}
 # key column types whose values `key_memos` may remember, and those values' Python type

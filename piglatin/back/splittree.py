@@ -165,6 +165,7 @@ class _TreeGenerator(CG.Generator):  # codegen's own generator, writing several 
         self.conversions = [(c, start + shift, end + shift) for c, start, end in self.conversions]
         self.emit(1, f"return [{', '.join(f'_out{i}' for i in range(len(branches)))}]")
         self.drop_unused_conversions()
+        self.lines = self.with_small_ints(self.lines)
         return CG.Pipeline(name, "\n".join(self.lines) + "\n", self.ns, ())
 
     def group(self, members: list, start: int, cols: list[str], depth: int, top: bool) -> None:

@@ -21,7 +21,9 @@ def map_code(tmp_path: Path, setting: str = "") -> str:
 def test_explain_shows_the_pass_through_the_order_job_runs(tmp_path: Path) -> None:
     code = map_code(tmp_path)
     assert "_v))" in code  # the record's value is the input line itself
-    test = code.split("def map0_batch")[1].splitlines()[3]  # the whole line's proof
+    body = code.split("def map0_batch")[1].splitlines()
+    loop = body.index("    for _v in _values:")
+    test = body[loop + 1]  # the loop's first statement: the whole line's proof
     assert test.lstrip().startswith("if (_m := _line") and test.endswith(":")
 
 
