@@ -197,7 +197,7 @@ class PigServer:
         """`source` with the relative paths of its statements `start` to `end` in `base`,
         and its parse."""
         from piglatin.front.parser import parse
-        from piglatin.workdir import absolute_paths
+        from piglatin.front.workdir import absolute_paths
 
         join = os.path.join if self.exec_type == "local" else posixpath.join
         text = absolute_paths(source, script.statements[start:end], lambda p: join(base, p))
@@ -207,7 +207,7 @@ class PigServer:
         """`cd dir` (grunt's, or in a script): the session's current directory, on the local
         disk in local mode, on the DFS otherwise; a bare `cd` goes home."""
         from piglatin.errors import CommandFailedError
-        from piglatin.workdir import cd_target
+        from piglatin.front.workdir import cd_target
 
         if self.exec_type == "local":
             target = cd_target(self.cwd, arg, os.path.expanduser("~"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import doctest
 
-from piglatin import workdir
+from piglatin.front import workdir
 from piglatin.front.parser import parse
-from piglatin.workdir import absolute_paths, cd_target
+from piglatin.front.workdir import absolute_paths, cd_target
 
 
 def test_module_doctests() -> None:
