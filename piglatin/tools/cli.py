@@ -50,7 +50,7 @@ from piglatin.tools.report import (
     summary,
 )
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("piglatin.tools.cli")  # not __name__: "__main__" under python -m
 
 PIG_VERSION = "0.17.0"
 PARTIAL_FAILURE = 3  # Pig's ReturnCode: some jobs failed, others succeeded

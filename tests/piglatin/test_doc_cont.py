@@ -181,9 +181,11 @@ def test_dryrun_does_not_run_the_script(tmp_path: Path) -> None:
 
 def test_dryrun_writes_the_substituted_script(tmp_path: Path) -> None:
     files = {"mydata": MYDATA, "s.pig": "A = LOAD '$data' AS (f1:int);\nSTORE A INTO 'out';\n"}
-    run_local(tmp_path, files, ["-dryrun", "-param", "data=mydata", "s.pig"])
+    done = run_local(tmp_path, files, ["-dryrun", "-param", "data=mydata", "s.pig"])
     text = (tmp_path / "s.pig.substituted").read_text()
     assert "LOAD 'mydata'" in text and "$data" not in text
+    # Pig's Main logs where the file went (INFO, on the console)
+    assert "Dry run completed. Substituted pig script is at s.pig.substituted" in done.stderr
 
 
 def test_exec_and_run_with_a_parameter_file(tmp_path: Path, monkeypatch) -> None:
