@@ -9,15 +9,12 @@ repeat (the memo's size made tiny here)."""
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
 import pytest
 
 from piglatin.back import codegen as CG
-from piglatin.launcher import PigServer
 from piglatin.model.carriedline import field_proof, line_pattern
 from piglatin.model.textcomplex import carried_text_test
+from tests.piglatin.storedrun import stored_run as run
 
 TYPES = ("chararray", "int", "map", "bag", "int")
 MAP_BAG = [("t", "tuple", [("p", "map", None)])]
@@ -68,16 +65,6 @@ def test_a_memo_that_keeps_missing_switches_to_the_inline_proof(monkeypatch) -> 
     assert built == [frozenset(), frozenset({2})]  # the third miss past a full memo
     m = proofs.line[0]("w\t1\t[g#1]\t{}\t7")
     assert m is not None and m["t2"] == ""
-
-
-def run(tmp: Path, script: str, out: str) -> tuple[list[str], dict]:
-    with PigServer("local", cwd=tmp, out=io.StringIO()) as server:
-        server.register_script(script.replace("OUT", out))
-        counters = server.stats[0]["counters"].to_dict()
-    stored = []
-    for part in sorted((tmp / out).glob("part-*")):
-        stored += part.read_text().split("\n")[:-1]
-    return stored, counters.get("org.apache.pig.PigWarning", {})
 
 
 @pytest.mark.parametrize("memo", [2, 8192])

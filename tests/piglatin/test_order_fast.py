@@ -12,7 +12,6 @@ exponents and too many digits, lines with too few or too many fields."""
 
 from __future__ import annotations
 
-import io
 import math
 from pathlib import Path
 
@@ -21,11 +20,11 @@ from hypothesis import strategies as st
 
 from piglatin.back import codegen as CG
 from piglatin.back.storage import PigStorage, TextFields, parse_schema
-from piglatin.launcher import PigServer
 from piglatin.model import data
 from piglatin.model.carriedline import line_pattern
 from piglatin.model.schema import DataType
 from piglatin.model.textcomplex import carried_text_test, parse_reference
+from tests.piglatin.storedrun import stored_run as run_script
 
 SCHEMA = "k:chararray, n:int, l:long, d:double, m:map[], b:bag{t:(p:map[])}, s:bytearray"
 TYPES = ("chararray", "int", "long", "double", "map", "bag", "bytearray")
@@ -350,16 +349,6 @@ def _same(a: tuple, b: tuple) -> bool:
 
 
 # ------------------------------------------------------------------------ whole scripts
-def run_script(tmp: Path, script: str, out: str) -> tuple[list[str], dict]:
-    with PigServer("local", cwd=tmp, out=io.StringIO()) as server:
-        server.register_script(script.replace("OUT", out))
-        counters = server.stats[0]["counters"].to_dict()
-    stored = []
-    for part in sorted((tmp / out).glob("part-*")):
-        stored += part.read_text().split("\n")[:-1]
-    return stored, counters.get("org.apache.pig.PigWarning", {})
-
-
 @settings(max_examples=10, deadline=None)
 @given(st.lists(lines(), min_size=1, max_size=40), st.sampled_from(["k", "d DESC, n", "l, k DESC"]))
 def test_order_store_is_the_same_without_pass_through(tmp_path_factory, text, by) -> None:

@@ -10,7 +10,6 @@ field is canonical, the input lines sorted by the key in plain Python."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -18,10 +17,10 @@ from hypothesis import strategies as st
 
 from piglatin.back import codegen as CG
 from piglatin.back.storage import TextFields
-from piglatin.launcher import PigServer
 from piglatin.model import data
 from piglatin.model.schema import DataType
 from piglatin.model.textcomplex import carried_text_test
+from tests.piglatin.storedrun import stored_run as run
 
 MAP_BAG = [("t", "tuple", [("p", "map", None)])]
 
@@ -150,16 +149,6 @@ def lines(draw) -> list[str]:
         _WORDS,
     )
     return ["\t".join(r) for r in draw(st.lists(row, min_size=1, max_size=30))]
-
-
-def run(tmp: Path, script: str, out: str) -> tuple[list[str], dict]:
-    with PigServer("local", cwd=tmp, out=io.StringIO()) as server:
-        server.register_script(script.replace("OUT", out))
-        counters = server.stats[0]["counters"].to_dict()
-    stored = []
-    for part in sorted((tmp / out).glob("part-*")):
-        stored += part.read_text().split("\n")[:-1]
-    return stored, counters.get("org.apache.pig.PigWarning", {})
 
 
 def order_script(by: str, setting: str = "") -> str:

@@ -7,11 +7,10 @@ results."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from piglatin.back import codegen as CG
-from piglatin.launcher import PigServer
+from tests.piglatin.storedrun import stored_run
 
 TEXTS = [
     "0",
@@ -35,13 +34,8 @@ TEXTS = [
 
 
 def run(tmp: Path, script: str, out: str) -> tuple[list[str], dict]:
-    with PigServer("local", cwd=tmp, out=io.StringIO()) as server:
-        server.register_script(script.replace("OUT", out))
-        counters = server.stats[0]["counters"].to_dict()
-    stored = []
-    for part in sorted((tmp / out).glob("part-*")):
-        stored += part.read_text().split("\n")[:-1]
-    return sorted(stored), counters.get("org.apache.pig.PigWarning", {})
+    stored, warnings = stored_run(tmp, script, out)
+    return sorted(stored), warnings
 
 
 SCRIPT = """{setting}
