@@ -203,6 +203,13 @@ class PigServer:
         text = absolute_paths(source, script.statements[start:end], lambda p: join(base, p))
         return (text, parse(text, filename)) if text != source else (source, script)
 
+    def working_dir(self) -> str:
+        """What `pwd` prints: the local directory in local mode, else the DFS directory
+        (`dfs://` and the user's home until a `cd` moves it)."""
+        if self.exec_type == "local":
+            return self.cwd
+        return "dfs://" + (self.dfs_cwd or f"/user/{_user()}")
+
     def change_dir(self, arg: str) -> None:
         """`cd dir` (grunt's, or in a script): the session's current directory, on the local
         disk in local mode, on the DFS otherwise; a bare `cd` goes home."""

@@ -69,7 +69,7 @@ Commands:
 File system commands:
     fs <fs arguments> - a `hadoop fs` command on the session's file system, e.g. fs -ls /
     cat, ls, mkdir, cp, mv, rm, rmf, copyFromLocal, copyToLocal - the same, without `fs -`
-    cd <dir>, pwd - change or print the current directory (cd only with -x local)
+    cd <dir>, pwd - change or print the current directory (a DFS one in the default mode)
 Diagnostic commands:
     describe <alias>[::<alias>] - print the schema of the alias
     explain [<alias>] - print the logical, physical and MapReduce plans
@@ -289,7 +289,7 @@ class Grunt:
         elif word in FS_ALIASES:
             self._guard(lambda: self.server.command("fs", f"{FS_ALIASES[word]} {args}".strip()))
         elif word == "pwd":
-            print(self.server.cwd, file=self.out)
+            print(self.server.working_dir(), file=self.out)
         elif word == "cd":
             self._cd(args)
         elif word == "kill":
@@ -361,8 +361,8 @@ class Grunt:
 
     def _cd(self, args: str) -> None:
         target = os.path.join(self.server.cwd, args.strip("'\"") or os.path.expanduser("~"))
-        if self.server.exec_type != "local":
-            print("cd: only supported with -x local; use full paths", file=self.err)
+        if self.server.exec_type != "local":  # a DFS directory, as Pig's processCD
+            self._guard(lambda: self.server.change_dir(args))
         elif not os.path.isdir(target):
             print(f"cd: {args}: No such file or directory", file=self.err)
         else:

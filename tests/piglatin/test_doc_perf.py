@@ -349,3 +349,19 @@ def test_cd_in_a_script(tmp_path: Path, mode: str) -> None:
     assert done.returncode == 0, done.stderr
     shown = pig(["-e", "fs -cat /doc_perf_cd/sub/out1/part-*"], tmp_path)
     assert shown.stdout.splitlines() == ["1", "2"]
+
+
+def test_grunt_cd_and_pwd_on_the_dfs(tmp_path: Path, monkeypatch) -> None:
+    # cmds.xml "cd": in the default mode grunt's cd moves on the distributed file system
+    # (it was refused: 'only supported with -x local'); pwd prints where it is
+    write(tmp_path, {"data1": "1\n2\n"})
+    put = pig(
+        ["-e", "fs -mkdir -p /doc_grunt_cd/sub; fs -put data1 /doc_grunt_cd/data1;"], tmp_path
+    )
+    assert put.returncode == 0, put.stderr
+    typed = CD_SCRIPT.format(top="/doc_grunt_cd") + "pwd\ncd /no_such_dir_here\npwd\n"
+    lines, err = grunt(tmp_path, typed, monkeypatch, exec_type="mapreduce")
+    assert [ln for ln in lines if ln.startswith("dfs://")] == ["dfs:///doc_grunt_cd/sub"] * 2
+    assert "No such file or directory" in err
+    shown = pig(["-e", "fs -cat /doc_grunt_cd/sub/out1/part-*"], tmp_path)
+    assert shown.stdout.splitlines() == ["1", "2"]
