@@ -548,7 +548,7 @@ class _Compiler:
 
     def reducers(self, op: L.LogicalOperator, kind: str) -> int:
         """The operator's PARALLEL, else ``default_parallel`` (when above 0, as Pig's), else 1
-        (which the launcher may raise: `estimated`); always 1 for LIMIT, RANK, CROSS, a
+        (which the launcher may raise: `estimated`); always 1 for LIMIT, RANK, a
         skewed join's key count and a GROUP by constants (ALL), whatever its PARALLEL says
         (Pig's GroupByConstParallelSetter: its one key meets in one reducer)."""
         if kind in ONE_REDUCER or _by_constants(op):
@@ -561,11 +561,12 @@ class _Compiler:
 
     def estimated(self, op: L.LogicalOperator, kind: str) -> bool:
         """Whether the job's reducers are left to the launcher's estimate from the sizes of
-        its inputs when it starts (Pig's InputSizeReducerEstimator): a GROUP, JOIN, ORDER or
-        DISTINCT job (not a sampler) without PARALLEL or ``default_parallel``, except a GROUP
+        its inputs when it starts (Pig's InputSizeReducerEstimator): a GROUP, JOIN, CROSS, ORDER
+        or DISTINCT job (not a sampler) without PARALLEL or ``default_parallel``, except a GROUP
         by constants (ALL; Pig's GroupByConstParallelSetter gives it one reducer) and an ORDER
         read only by a LIMIT (its maps send at most N rows each)."""
-        if kind not in ("group", "join", "order", "distinct") or getattr(op, "parallel", None):
+        kinds = ("group", "join", "cross", "order", "distinct")
+        if kind not in kinds or getattr(op, "parallel", None):
             return False
         if int(self.conf.get("default_parallel") or 0) > 0:
             return False
@@ -582,7 +583,7 @@ class _Compiler:
 
 
 #: Job kinds that always run one reduce task.
-ONE_REDUCER = ("limit", "rank", "cross", "keycount")
+ONE_REDUCER = ("limit", "rank", "keycount")
 
 
 def _by_constants(op: L.LogicalOperator | None) -> bool:

@@ -18,6 +18,7 @@ from typing import Any
 
 import msgpack
 
+from piglatin.back import crossgrid as XG
 from piglatin.back.aggregates import AGG_KEYS, agg_reducer, agg_tail
 from piglatin.back.bagusage import streaming_bags
 from piglatin.back.codegen import (
@@ -160,9 +161,9 @@ def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:
             return [(sort_bytes(k) + tb, (tag, pack_value(t)))]
 
         return join
-    if kind == "cross":
-        tb = bytes([tag])
-        return lambda t: [(tb, (tag, pack_value(t)))]
+    if kind == "cross":  # Pig's GFCross: the rows spread over a grid of reducers (crossgrid.py)
+        start = XG.task_number(getattr(job.context, "task_id", ""))
+        return XG.cross_tail(tag, len(op.inputs), spec.reducers, start, pack_value)
     if kind == "sample":
         return _sample_tail(job, op)
     if kind == "order" or (kind == "rank" and op.keys):

@@ -28,6 +28,7 @@ from mapred.task import sort_buffer_bytes
 from piglatin.back import aggregates as AG
 from piglatin.back import codegen as CG
 from piglatin.back import cogroupaggs as CA
+from piglatin.back import crossgrid as XG
 from piglatin.back import distinctgroup as DG
 from piglatin.back import distinctgroupreduce as DGR
 from piglatin.back import mapjoins as MJ
@@ -729,6 +730,14 @@ class PigJoinJob(PigJob):
         return key[:-1]
 
 
+class PigCrossJob(PigJoinJob):
+    """CROSS: keys are a grid cell's number then the input's tag (`crossgrid`); a cell's
+    rows meet in the reducer its number picks."""
+
+    def partition(self, key: bytes, n: int) -> int:
+        return XG.partition(key, n)
+
+
 class PigCombineJob(PigJob):
     """GROUP + algebraic aggregates: partial results combined between map and reduce."""
 
@@ -798,7 +807,9 @@ def job_class(spec: JobSpec) -> type:
         return PigSkewJoinJob
     if kind == "keycount":
         return PigKeyCountJob
-    if kind in ("join", "cross"):
+    if kind == "cross":
+        return PigCrossJob
+    if kind == "join":
         return PigJoinJob
     if kind == "group" and spec.combine:
         return PigCombineJob

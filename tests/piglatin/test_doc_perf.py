@@ -37,17 +37,8 @@ def dfs_part_count(tmp: Path, path: str) -> int:
         ("C = ORDER A BY v PARALLEL 4;", 4),
         ("A2 = LOAD 'myfile' AS (t, u, v);\nC = JOIN A BY t, A2 BY t PARALLEL 5;", 5),
         ("A2 = LOAD 'myfile' AS (t, u, v);\nC = COGROUP A BY t, A2 BY t PARALLEL 6;", 6),
-        pytest.param(
-            "A2 = LOAD 'myfile' AS (t, u, v);\nC = CROSS A, A2 PARALLEL 2;",
-            2,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="back/reducers.py + runtime.py: CROSS ... PARALLEL 2 writes 1 part file "
-                "(its map sends every row under one key; N reducers need one input's rows "
-                "spread and the others' copied to each, as Pig's GFCross); perf.xml lists "
-                "CROSS among the operators whose PARALLEL sets the reduce tasks",
-            ),
-        ),
+        # Pig's GFCross: the rows spread over a grid of reducers (back/crossgrid.py)
+        ("A2 = LOAD 'myfile' AS (t, u, v);\nC = CROSS A, A2 PARALLEL 2;", 2),
     ],
 )
 def test_parallel_sets_the_reducers_of_its_operator(
