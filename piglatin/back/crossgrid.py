@@ -1,7 +1,7 @@
 """CROSS over N reducers, as Pig's GFCross: each input's rows are spread over a grid of cells.
 
 Owns: the grid of a CROSS job (`side`: slots per input, the least g with g ** inputs >= the
-reducers), the map side's keys of a row (`CrossTail`: a row of input i takes slot s, a
+reducers), the map side's keys of a row (`cross_tail`: a row of input i takes slot s, a
 per-map-task counter started at the task's number, and goes to every cell whose i-th digit is
 s, so every combination of rows meets in exactly one cell) and the cell's reducer
 (`partition`: the cell number modulo the reducers). A key is the cell number (4 bytes, big
