@@ -1,11 +1,12 @@
-"""Running a script in `pig -x local` for a test: the lines its STORE wrote and its warnings."""
+"""Running a script for a test: the lines its STORE wrote and its warnings (`stored_run`), or
+the lines its DUMP and DESCRIBE printed (`printed_lines`)."""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
 
-from piglatin.launcher import PigServer
+from piglatin.launcher import PigServer, run_script
 
 
 def stored_run(tmp: Path, script: str, out: str) -> tuple[list[str], dict]:
@@ -18,3 +19,15 @@ def stored_run(tmp: Path, script: str, out: str) -> tuple[list[str], dict]:
     for part in sorted((tmp / out).glob("part-*")):
         stored += part.read_text().split("\n")[:-1]
     return stored, counters.get("org.apache.pig.PigWarning", {})
+
+
+def printed_lines(tmp: Path, files: dict[str, str], script: str, mode: str = "local") -> list[str]:
+    """The lines DUMP and DESCRIBE print for `script` run in `mode` over `files` (name ->
+    text, written into `tmp`, folders made)."""
+    for name, text in files.items():
+        path = tmp / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    out = io.StringIO()
+    assert run_script(script, exec_type=mode, cwd=tmp, filename="script.pig", out=out) == 0
+    return out.getvalue().splitlines()

@@ -7,7 +7,6 @@ plain Python (`statistics.correlation`, sums)."""
 
 from __future__ import annotations
 
-import io
 import math
 import re
 import statistics
@@ -17,19 +16,9 @@ from pathlib import Path
 import pytest
 
 from piglatin.errors import PigError
-from piglatin.launcher import run_script
+from tests.piglatin.storedrun import printed_lines as run
 
 ROWS = [(1.0, 2.0, 3), (2.0, 4.5, 1), (3.0, 7.0, 2), (4.5, 8.0, 9), (5.0, 9.5, 4)]
-
-
-def run(tmp: Path, files: dict[str, str], script: str, mode: str = "local") -> list[str]:
-    for name, text in files.items():
-        path = tmp / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    out = io.StringIO()
-    assert run_script(script, exec_type=mode, cwd=tmp, filename="b.pig", out=out) == 0
-    return out.getvalue().splitlines()
 
 
 def data_text() -> str:

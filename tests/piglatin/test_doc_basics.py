@@ -10,16 +10,7 @@ from pathlib import Path
 import pytest
 
 from piglatin.launcher import PigServer
-
-
-def run(tmp: Path, files: dict[str, str], script: str) -> list[str]:
-    """The lines DUMP and DESCRIBE print for `script` over `files` written into `tmp`."""
-    for name, text in files.items():
-        (tmp / name).write_text(text)
-    out = io.StringIO()
-    with PigServer("local", cwd=tmp, out=out) as server:
-        server.register_script(script)
-    return out.getvalue().splitlines()
+from tests.piglatin.storedrun import printed_lines as run
 
 
 def test_map_schema_without_the_map_keyword(tmp_path: Path) -> None:

@@ -5,24 +5,13 @@ x week-year, z zone name)."""
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from piglatin.functions.builtins import format_joda
-from piglatin.launcher import PigServer
-
-
-def run(tmp: Path, files: dict[str, str], script: str) -> list[str]:
-    for name, text in files.items():
-        (tmp / name).write_text(text)
-    out = io.StringIO()
-    with PigServer("local", cwd=tmp, out=out) as server:
-        server.register_script(script)
-    return out.getvalue().splitlines()
-
+from tests.piglatin.storedrun import printed_lines as run
 
 STUDENT = "John\tfl\t3.9\nJohn\twt\t3.7\nJohn\tsp\t4.0\nJohn\tsm\t3.8\n" + (
     "Mary\tfl\t3.8\nMary\twt\t3.9\nMary\tsp\t4.0\nMary\tsm\t4.0\n"
