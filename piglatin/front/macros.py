@@ -14,7 +14,15 @@ parsing (Pig Latin's Control Structures, "Pig Macros"):
   ``macro_<name>_<alias>_<n>``, n counting expansions in the session from 0, so expansions
   never collide; the fragment goes on the invocation's line (its own comments dropped), so the
   script's line numbers stay those of its text;
-- macros may invoke macros defined before them; a macro invoking itself is an error.
+- macros may invoke macros defined before them; a macro invoking itself is an error;
+- as Pig's AliasMasker does, an expansion whose fragment declares a schema field (LOAD/STREAM
+  ... AS, GENERATE ... AS) named like an alias the fragment used before it is an error
+  ("Macro doesn't support user defined schema that contains name that conflicts with alias
+  name"): the renaming would make the two mean different things;
+- a parameter named twice takes its last argument, with Pig's warning (PreprocessorContext:
+  "Multiple values found for p. Using value v") when the arguments differ; a macro named
+  like a builtin function is defined with a warning (the patch of PIG-2248): the macro is
+  only ever invoked as a statement, the function in expressions.
 
 Must not touch: parameter substitution (preprocess.py, which runs first and leaves a macro
 body's ``$names`` alone) or the grammar; the parser never sees a macro.
@@ -22,6 +30,7 @@ body's ``$names`` alone) or the grammar; the parser never sees a macro.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -30,6 +39,8 @@ from dfs.fastclass import dataclass
 from piglatin.errors import ParseError
 
 __all__ = ["Macro", "MacroTable"]
+
+log = logging.getLogger(__name__)
 
 # a script's tokens: comments and blanks, quoted strings, back-quoted commands, $names,
 # words (aliases, keywords, A::b), numbers, and any other single character
@@ -225,6 +236,7 @@ class MacroTable:
             returns = ()
         if name in self.macros:
             raise _error(f"Macro {name} is defined twice (macro names are global)", w[1], file)
+        _warn_if_builtin(name)
         # the body: the tokens between the braces, blanks included (they keep `a == b` apart)
         start = toks.index(rest[brace])
         depth, end = 0, len(toks)
@@ -299,18 +311,25 @@ class MacroTable:
         values: dict[str, str] = {}
         for p, arg in zip(macro.params, args, strict=True):
             text = "".join(t.text for t in arg).strip()
-            values[p] = text[1:-1] if len(arg) == 1 and arg[0].kind == "str" else text
+            value = text[1:-1] if len(arg) == 1 and arg[0].kind == "str" else text
+            if values.get(p, value) != value:  # Pig's PreprocessorContext.processOrdLine
+                log.warning(
+                    "Macro %s: Multiple values found for %s. Using value %s", name, p, value
+                )
+            values[p] = value
         values.update(zip(macro.returns, targets, strict=True))
         local = _defined_aliases(list(macro.body)) - set(values)
         instance = self.count
         self.count += 1
         renamed = {a: f"macro_{name}_{a}_{instance}" for a in local}
         toks: list[_Tok] = []
+        written: list[_Tok] = []  # the fragment substituted, its aliases not yet renamed
         previous = ""
         for t in macro.body:
             text = t.text
             if t.kind == "ws":  # comments dropped, and the fragment kept on one line
                 toks.append(_Tok("ws", " ", at.line, at.column))
+                written.append(toks[-1])
                 continue
             kind = t.kind
             if kind == "dollar" and text[1:] in values:
@@ -318,10 +337,20 @@ class MacroTable:
                 kind = "word" if re.fullmatch(r"[A-Za-z_]\w*", text) else "other"
             elif t.kind == "str":
                 text = _DOLLAR_NAME.sub(lambda m: values.get(m.group(1), m.group(0)), text)
-            elif t.kind == "word" and text in renamed and previous not in (".", "#", "::"):
+            written.append(_Tok(kind, text, at.line, at.column))
+            if t.kind == "word" and text in renamed and previous not in (".", "#", "::"):
                 text = renamed[text]
             previous = "::" if previous == ":" and t.text == ":" else t.text
             toks.append(_Tok(kind, text, at.line, at.column))
+        clash = _schema_alias_clash(written)
+        if clash is not None:
+            raise _error(
+                f"Failed to expand macro {name}: Macro doesn't support user defined schema "
+                f"that contains name that conflicts with alias name: {clash} (rename the "
+                "schema field or the alias in the macro)",
+                at,
+                file,
+            )
         # the fragment's own invocations of earlier macros, expanded in turn
         out: list[str] = []
         for start, end in _statements(toks):
@@ -366,6 +395,111 @@ def _defined_aliases(body: list[_Tok]) -> set[str]:
                         names.add(t.text)
                     expect = False
     return {n for n in names if not n.startswith("$")}
+
+
+_TYPE_WORDS = frozenset(
+    ["int", "long", "float", "double", "chararray", "bytearray", "boolean", "datetime"]
+    + ["biginteger", "bigdecimal", "tuple", "bag", "map"]
+)
+_ONE_INPUT = frozenset(
+    ["filter", "foreach", "order", "distinct", "limit", "sample", "store", "stream"]
+    + ["rank", "cube", "assert"]
+)
+_INPUT_LISTS = frozenset(["group", "cogroup", "join", "cross", "union", "split"])
+
+
+def _schema_alias_clash(toks: list[_Tok]) -> str | None:
+    """The first schema field name (after an AS) that names an alias used before it in the
+    fragment, in the order Pig's AliasMasker walks it: a statement's assigned aliases, then
+    its input relations, then its schemas (AliasMasker.g, field_def in an AS or GENERATE)."""
+    seen: set[str] = set()
+    for start, end in _statements(toks):
+        w = _words(toks[start:end])
+        i = 0
+        while i + 1 < len(w) and w[i].kind == "word" and w[i + 1].text in (",", "="):
+            seen.add(w[i].text)
+            i += 2
+            if w[i - 1].text == "=":
+                break
+        body = w[i:]
+        if not body or body[0].kind != "word":
+            continue
+        seen |= _input_relations(body)
+        for field in _schema_fields(body):
+            if field in seen:
+                return field
+    return None
+
+
+def _input_relations(body: list[_Tok]) -> set[str]:
+    """The relations a statement's operator reads: the word after its keyword, and for
+    GROUP, COGROUP, JOIN, CROSS and UNION the word after each comma outside parentheses;
+    SPLIT's targets (after INTO and each such comma) too."""
+    kw = body[0].text.lower()
+    names: set[str] = set()
+    if kw not in _ONE_INPUT and kw not in _INPUT_LISTS:
+        return names
+    expect, depth = True, 0
+    for t in body[1:]:
+        low = t.text.lower()
+        if expect and t.kind == "word" and low != "onschema":
+            names.add(t.text)
+        if t.text in ("(", "{", "["):
+            depth += 1
+        elif t.text in (")", "}", "]"):
+            depth -= 1
+        starts = (t.text == "," and depth == 0 and kw in _INPUT_LISTS) or (
+            kw == "split" and low == "into"
+        )
+        expect = starts or (expect and low == "onschema")
+    return names
+
+
+def _schema_fields(body: list[_Tok]) -> list[str]:
+    """The field names declared after each AS of a statement, nested tuple fields included
+    (a bag's tuple name `{T:(...)}` is not a field, as in Pig's grammar)."""
+    out: list[str] = []
+    for k, t in enumerate(body):
+        if t.kind != "word" or t.text.lower() != "as" or k + 1 >= len(body):
+            continue
+        j = k + 1
+        if body[j].kind == "word" and body[j].text.lower() not in _TYPE_WORDS:
+            out.append(body[j].text)  # AS name[:type]
+            j += 1
+            if j < len(body) and body[j].text == ":":
+                j += 1
+                if j < len(body) and body[j].text.lower() in _TYPE_WORDS:
+                    j += 1
+        if j < len(body) and body[j].text in ("(", "{", "["):
+            out += _group_fields(body, j)
+    return out
+
+
+def _group_fields(body: list[_Tok], start: int) -> list[str]:
+    """The field names in the balanced (...), {...} or [...] at `start`: a name follows
+    '(' or ',' and comes before ':', ',' or ')'."""
+    out: list[str] = []
+    depth = 0
+    for j in range(start, len(body)):
+        tok = body[j]
+        if tok.text in ("(", "{", "["):
+            depth += 1
+        elif tok.text in (")", "}", "]"):
+            depth -= 1
+            if depth == 0:
+                break
+        elif tok.kind == "word" and tok.text.lower() not in _TYPE_WORDS:
+            after = body[j + 1].text if j + 1 < len(body) else ""
+            if body[j - 1].text in ("(", ",") and after in (":", ",", ")"):
+                out.append(tok.text)
+    return out
+
+
+def _warn_if_builtin(name: str) -> None:
+    from piglatin.functions.builtins import BUILTINS  # only when a macro is defined
+
+    if name in BUILTINS:
+        log.warning("macro name '%s' masks a builtin UDF %s", name, name)
 
 
 def _blank(toks: list[_Tok]) -> str:
