@@ -239,22 +239,23 @@ class TextInputFormat(InputFormat):
         consumed = 0  # compressed bytes
         self.malformed = bad = [0]  # sequences of bytes that were not UTF-8
         with f, raw or contextlib.nullcontext():
-            for pos, data in line_chunks(f, start, end, self.chunk_bytes):
-                offsets, lines = decode_lines(pos, data, bad)
+            for pos, head, body in line_chunks(f, start, end, self.chunk_bytes):
+                offsets, lines = decode_lines(pos, body, bad, head)
+                size = len(head) + len(body)
                 if pos == 0 and lines and lines[0].startswith(_BOM):
                     lines[0] = lines[0][1:]
                 # While the task works on a chunk, only what came before it counts as read;
                 # `progress` places the task inside the chunk by the records it has taken.
                 self.bytes_read = pos - start
                 if raw is None:
-                    self._chunk = (pos - start, len(data), records, len(lines))
+                    self._chunk = (pos - start, size, records, len(lines))
                 else:
                     now = min(raw.tell(), split.length)
                     self._chunk = (consumed, now - consumed, records, len(lines))
                     consumed = now
                 yield offsets, lines
                 records += len(lines)
-                self.bytes_read = pos + len(data) - start
+                self.bytes_read = pos + size - start
 
     def progress(self, split: InputSplit, records: int) -> float:
         before, size, first, lines = self._chunk
@@ -327,39 +328,61 @@ class RecordFileInputFormat(InputFormat):
 
 
 # --- the line reader --------------------------------------------------------------------------
-def line_chunks(f: BinaryIO, start: int, end: int, chunk: int) -> Iterator[tuple[int, bytes]]:
-    """``(offset, data)`` pairs where `data` holds whole lines, each starting in [start, end).
+def line_chunks(
+    f: BinaryIO, start: int, end: int, chunk: int
+) -> Iterator[tuple[int, bytes, bytes | memoryview]]:
+    """``(offset, head, body)`` per read: whole lines, each starting in [start, end), that begin
+    at `offset`. `head` is a line begun in an earlier read (its bytes joined, or ``b""``), `body`
+    the whole lines after it: a view of the bytes read, never copied (a read's bytes are joined
+    only around the one line that crosses into it).
 
-    Every line in `data` ends in ``\\n`` except possibly the file's last line.
+    Every line ends in ``\\n`` except possibly the file's last line.
     """
     if start:
         f.seek(start - 1)
-        pos, buf = _skip_first_line(f, start - 1, chunk)
-        if buf is None:
+        pos, data = _skip_first_line(f, start - 1, chunk)
+        if data is None:
             return
     else:
         f.seek(0)
-        pos, buf = 0, b""
-    eof = False
-    while pos < end:  # invariant: pos is the offset of buf[0], which starts a line
-        nl = buf.find(b"\n", end - pos - 1)
+        pos, data = 0, b""
+    rest = b""  # the first bytes of the line at `pos`, read before `data` (no newline in them)
+    while pos < end:  # invariant: pos is the offset of the line that `rest` (or data) starts
+        if not data:
+            data = f.read(_read_size(end - pos - len(rest), chunk))
+            if not data:  # end of file: its last line has no newline
+                if rest:
+                    yield pos, rest, b""
+                return
+        base = pos + len(rest)  # the offset of data[0]
+        head, begin = b"", 0  # data[begin:] starts a line
+        if rest:
+            i = data.find(b"\n")
+            if i < 0:  # a line longer than the reads so far
+                rest += data
+                data = b""
+                continue
+            head, rest, begin = rest + data[: i + 1], b"", i + 1
+            if base + i >= end - 1:  # it holds byte end-1: the split's last line
+                yield pos, head, b""
+                return
+        nl = data.find(b"\n", max(begin, end - base - 1))
         if nl >= 0:  # the line holding byte end-1 is complete: the split's last line
-            yield pos, buf[: nl + 1]
+            yield pos, head, _view(data, begin, nl + 1)
             return
-        if eof:
-            if buf:
-                yield pos, buf
-            return
-        cut = buf.rfind(b"\n") + 1
-        if cut:
-            yield pos, buf[:cut]
-            pos += cut
-            buf = buf[cut:]
-        data = f.read(_read_size(end - pos - len(buf), chunk))
-        if data:
-            buf += data
-        else:
-            eof = True
+        cut = data.rfind(b"\n", begin) + 1 or begin
+        if cut > begin or head:
+            yield pos, head, _view(data, begin, cut)
+        pos = base + cut
+        rest = data[cut:]
+        data = b""
+
+
+def _view(data: bytes, begin: int, stop: int) -> bytes | memoryview:
+    """data[begin:stop] without copying it."""
+    if begin == 0 and stop == len(data):
+        return data
+    return memoryview(data)[begin:stop]
 
 
 def _read_size(left: int, chunk: int) -> int:
@@ -382,24 +405,39 @@ def _skip_first_line(f: BinaryIO, pos: int, chunk: int) -> tuple[int, bytes | No
 
 
 def decode_lines(
-    pos: int, data: bytes, malformed: list[int] | None = None
+    pos: int, data: bytes | memoryview, malformed: list[int] | None = None, head: bytes = b""
 ) -> tuple[Iterator[int], list[str]]:
-    """Split a chunk of whole lines into (line offsets, decoded lines without terminators).
-    Bytes that are not UTF-8 become U+FFFD, each such sequence counted in ``malformed[0]``."""
-    if data.endswith(b"\n"):
-        data = data[:-1]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:  # rare: only such a chunk pays for a second decoding
-        text = data.decode("utf-8", "replace")
-        if malformed is not None:  # replacements, not U+FFFD characters of the input itself
-            malformed[0] += text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    """Split whole lines (`head`, a line on its own, then those of `data`; see `line_chunks`)
+    into (line offsets, decoded lines without terminators). Bytes that are not UTF-8 become
+    U+FFFD, each such sequence counted in ``malformed[0]``."""
+    text = _decoded(data, malformed)
     raw = text.split("\n")
-    lengths = map(len, raw if data.isascii() else data.split(b"\n"))
-    offsets = itertools.accumulate(map((1).__add__, lengths), initial=pos)
+    if not raw[-1]:  # the newline that ends the last line (or no text at all)
+        raw.pop()
+    if text.isascii():  # a flag of the str: lengths in characters are lengths in bytes
+        lengths = map(len, raw)
+    else:
+        lengths = map(len, bytes(data).split(b"\n"))
+    steps = map((1).__add__, lengths)
+    if head:
+        first = _decoded(head, malformed)
+        raw = [first[:-1] if first.endswith("\n") else first, *raw]  # `lengths` reads the old
+        steps = itertools.chain((len(head),), steps)
+        text = first if "\r" in first else text
+    offsets = itertools.accumulate(steps, initial=pos)
     if "\r" in text:
         return offsets, [s[:-1] if s.endswith("\r") else s for s in raw]
     return offsets, raw
+
+
+def _decoded(data: bytes | memoryview, malformed: list[int] | None) -> str:
+    try:
+        return str(data, "utf-8")
+    except UnicodeDecodeError:  # rare: only such a chunk pays for a second decoding
+        text = str(data, "utf-8", "replace")
+        if malformed is not None:  # replacements, not U+FFFD characters of the input itself
+            malformed[0] += text.count("\ufffd") - bytes(data).count(b"\xef\xbf\xbd")
+        return text
 
 
 def nline_bounds(f: BinaryIO, n: int, chunk: int) -> list[tuple[int, int]]:
