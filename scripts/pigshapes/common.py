@@ -109,3 +109,18 @@ def write(out: str, name: str, rows) -> None:
     with open(os.path.join(out, name, "part-00000"), "w", encoding="utf-8") as f:
         for row in rows:
             f.write("\t".join(fmt(v) for v in row) + "\n")
+
+
+LOG_COLUMNS = ["ts", "ip", "method", "url", "status", "bytes", "user_id", "agent", "referrer"]
+LOG_TYPES = {"status": "int", "bytes": "int", "user_id": "int"}
+
+
+def logs(data: str, columns: tuple[str, ...]):
+    """Lines of access.log as tuples of the named columns, converted as Pig would."""
+    index = [LOG_COLUMNS.index(c) for c in columns]
+    conv = [to_int if LOG_TYPES.get(c) else to_str for c in columns]
+    pairs = list(zip(index, conv))
+    with open(os.path.join(data, "access.log"), encoding="utf-8") as f:
+        for line in f:
+            fields = line.rstrip("\n").split("\t")
+            yield tuple(c(fields[i]) for i, c in pairs)

@@ -1,6 +1,6 @@
 """The tables of ``scripts/bench_pigshapes.py``: data shaped like what users bring to Pig.
 
-Owns: writing (or reusing) five files under one directory, deterministically from a seed:
+Owns: writing (or reusing) eight files under one directory, deterministically from a seed:
 
 - ``sales.csv``: ``rows`` orders, 32 comma-separated columns (``SALES`` below: ids, a
   timestamp text, region/country/city/category texts, ints and doubles with empty fields
@@ -14,6 +14,15 @@ Owns: writing (or reusing) five files under one directory, deterministically fro
   (spaces, parentheses, semicolons), referrer.
 - ``stores.csv`` (380 stores; sales name ids 1..400, so 20 ids miss), ``targets.csv`` (a
   target per store and month, ~10% missing) and ``promos.csv`` (40 of the 50 promo codes).
+- ``events.json``: ``rows`` JSON objects, one a line, every field present and in the order of
+  the schema ``user:long, event:chararray, ts:chararray, props:map[], amount:double`` (Pig's
+  JsonLoader reads the fields by position): ``user`` null for 30%, ``props`` a flat object of
+  1-4 keys (``page``, ``country``, ``ms`` a JSON number, ``ab`` a JSON null), ``amount`` null
+  unless the event is a purchase.
+- ``profiles.tsv``: one line per user id 1..60000 (10% skipped): ``user_id``, a signup date,
+  and a PigStorage map ``[plan#gold,age#34,lang#en]`` whose keys vary (some ``[]``, some ages
+  ``unknown``: null when cast to int).
+- ``buckets.csv``: five response-size buckets ``name,lo,hi`` (a table to CROSS with).
 
 Must not touch: Pig or the benchmark's queries. Reuse: a ``MANIFEST`` file holds the rows and
 seed; the same values keep the files as they are.
@@ -39,7 +48,10 @@ LOGS = (
     "ts:chararray, ip:chararray, method:chararray, url:chararray, status:int, bytes:long, "
     "user_id:long, agent:chararray, referrer:chararray"
 )
-FILES = ("sales.csv", "access.log", "stores.csv", "targets.csv", "promos.csv")
+FILES = (
+    "sales.csv", "access.log", "stores.csv", "targets.csv", "promos.csv", "events.json",
+    "profiles.tsv", "buckets.csv",
+)  # fmt: skip
 
 REGIONS = ("North", "South", "East", "West", "Central", "Export")
 COUNTRIES = tuple(
@@ -242,6 +254,46 @@ def _log_line(rng: random.Random, ips: list[str]) -> str:
     )
 
 
+def _event_line(rng: random.Random) -> str:
+    event = rng.choice(("view", "view", "view", "click", "click", "purchase", "signup"))
+    props: dict[str, object] = {}
+    for key in rng.sample(("page", "country", "ms", "ab"), 1 + rng.randrange(4)):
+        if key == "page":
+            props[key] = rng.choice(("/", "/cart", "/search")) + (
+                f"/products/{1 + rng.randrange(500)}" if rng.random() < 0.5 else ""
+            )
+        elif key == "country":
+            props[key] = rng.choice(COUNTRIES[:8])
+        elif key == "ms":
+            props[key] = rng.randrange(5, 5000)
+        else:
+            props[key] = None
+    obj = {
+        "user": None if rng.random() < 0.3 else rng.randrange(1, 20_001),
+        "event": event,
+        "ts": f"2024-{1 + rng.randrange(6):02d}-{1 + rng.randrange(28):02d}T"
+        f"{rng.randrange(24):02d}:{rng.randrange(60):02d}:{rng.randrange(60):02d}",
+        "props": props,
+        "amount": round(rng.uniform(1.0, 300.0), 2) if event == "purchase" else None,
+    }
+    return json.dumps(obj) + "\n"
+
+
+def _profile_line(rng: random.Random, user: int) -> str:
+    attrs = []
+    if rng.random() < 0.8:
+        attrs.append(f"plan#{rng.choice(('free', 'free', 'basic', 'gold'))}")
+    r = rng.random()
+    if r < 0.7:
+        attrs.append(f"age#{rng.randrange(16, 80)}")
+    elif r < 0.75:
+        attrs.append("age#unknown")
+    if rng.random() < 0.5:
+        attrs.append(f"lang#{rng.choice(('en', 'de', 'fr', 'es'))}")
+    signup = f"20{rng.randrange(15, 24)}-{1 + rng.randrange(12):02d}-{1 + rng.randrange(28):02d}"
+    return f"{user}\t{signup}\t[{','.join(attrs)}]\n"
+
+
 def _write(path: Path, lines) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     with open(tmp, "w", encoding="utf-8") as f:
@@ -250,7 +302,7 @@ def _write(path: Path, lines) -> None:
 
 
 def generate(directory: str | os.PathLike, rows: int, seed: int = 1) -> Path:
-    """Write the five files under ``directory`` (kept when its MANIFEST has the same rows and
+    """Write the eight files under ``directory`` (kept when its MANIFEST has the same rows and
     seed); returns the directory."""
     out = Path(directory)
     manifest = out / "MANIFEST"
@@ -294,5 +346,22 @@ def generate(directory: str | os.PathLike, rows: int, seed: int = 1) -> Path:
             for p in range(40)
         ),
     )
+    rng = random.Random(f"events-{seed}")
+    _write(out / "events.json", (_event_line(rng) for _ in range(rows)))
+    rng = random.Random(f"profiles-{seed}")
+    _write(
+        out / "profiles.tsv",
+        (_profile_line(rng, u) for u in range(1, 60_001) if rng.random() < 0.9),
+    )
+    _write(
+        out / "buckets.csv",
+        (
+            f"{name},{lo},{hi}\n"
+            for name, lo, hi in (
+                ("tiny", 0, 1000), ("small", 1000, 10000), ("medium", 10000, 50000),
+                ("large", 50000, 150000), ("huge", 150000, 1000000000),
+            )
+        ),
+    )  # fmt: skip
     manifest.write_text(json.dumps(wanted))
     return out

@@ -1,5 +1,5 @@
 """The user-shaped benchmark (``scripts/bench_pigshapes.py``): its generator, its checker, and
-Pig's answers on its 14 queries against the plain-Python reference programs (a correctness
+Pig's answers on its 29 queries against the plain-Python reference programs (a correctness
 test of Pig on a wide CSV with empty and bad fields and a web log, not PigMix's shapes).
 
 Pig runs in-process here (``launcher.run_script``) to keep the tests fast; the benchmark itself
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import shutil
 import subprocess
 import sys
@@ -70,12 +71,12 @@ def _params(queries):
     ]
 
 
-@pytest.mark.parametrize("query", _params(f"Q{i:02d}" for i in range(1, 15)))
+@pytest.mark.parametrize("query", _params(f"Q{i:02d}" for i in range(1, 30)))
 def test_pig_equals_reference_local(bs, data, tmp_path, query):
     assert _answers(bs, query, data, tmp_path, "local") is None
 
 
-@pytest.mark.slow  # 14 queries in the default mode: ~30 s
+@pytest.mark.slow  # 29 queries in the default mode: ~60 s
 def test_every_query_equals_reference_mapreduce(bs, data, tmp_path):
     try:
         problems = {q: _answers(bs, q, data, tmp_path, "mapreduce") for q in bs.QUERIES}
@@ -85,7 +86,7 @@ def test_every_query_equals_reference_mapreduce(bs, data, tmp_path):
 
 
 def test_query_files_exist_for_every_query(bs):
-    assert len(bs.QUERIES) == 14
+    assert len(bs.QUERIES) == 29
     for query in bs.QUERIES:
         assert (QUERY_DIR / f"{query.lower()}.pig").is_file()
         assert (QUERY_DIR / f"{query.lower()}.py").is_file()
@@ -93,7 +94,7 @@ def test_query_files_exist_for_every_query(bs):
 
 def test_queries_option(bs):
     assert bs._queries("q1, Q05,Q14") == ["Q01", "Q05", "Q14"]
-    for bad in ("Q15", "L1", ""):
+    for bad in ("Q30", "L1", ""):
         with pytest.raises(argparse.ArgumentTypeError):
             bs._queries(bad)
 
@@ -103,7 +104,8 @@ def test_queries_option(bs):
 
 def test_generator_is_deterministic_and_reused(bs, tmp_path):
     a, b, c = (bs.generate(tmp_path / n, 300, s) for n, s in (("a", 5), ("b", 5), ("c", 6)))
-    for name in ("sales.csv", "access.log", "stores.csv", "targets.csv", "promos.csv"):
+    names = ("sales.csv", "access.log", "stores.csv", "targets.csv", "promos.csv", "events.json")
+    for name in (*names, "profiles.tsv", "buckets.csv"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     assert (a / "sales.csv").read_bytes() != (c / "sales.csv").read_bytes()
     stamp = (a / "sales.csv").stat().st_mtime_ns
@@ -125,6 +127,14 @@ def test_generator_shapes(data):
     logs = [line.split("\t") for line in (data / "access.log").read_text().splitlines()]
     assert len(logs) == ROWS and all(len(r) == 9 for r in logs)
     assert any(r[5] == "-" for r in logs) and any(r[6] == "-" for r in logs)  # bad longs
+    events = [json.loads(line) for line in (data / "events.json").read_text().splitlines()]
+    assert len(events) == ROWS
+    # Pig's JsonLoader reads fields by position: every object has the schema's keys in order
+    assert all(list(e) == ["user", "event", "ts", "props", "amount"] for e in events)
+    assert any(e["user"] is None for e in events) and any("ms" in e["props"] for e in events)
+    profiles = [line.split("\t") for line in (data / "profiles.tsv").read_text().splitlines()]
+    assert all(len(p) == 3 and p[2].startswith("[") for p in profiles)
+    assert any("age#unknown" in p[2] for p in profiles)  # null when cast to int
 
 
 # ---- the checker and the run ----
