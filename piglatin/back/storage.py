@@ -534,6 +534,11 @@ class JsonLoader(LoadFunc):
         if type_name == "bag":
             if not isinstance(v, list):
                 return self._fail()
+            if not all(isinstance(x, dict) for x in v):
+                # Pig's readField, BAG: an item that is not an object ("Bad bag tuple field,
+                # could not find start of object") makes the whole field null
+                self.warn("UDF_WARNING_1")
+                return None
             elem, elem_inner = bag_element(inner)
             return [self._field(x, elem, elem_inner) for x in v]
         if type_name == "map":

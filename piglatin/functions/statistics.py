@@ -7,14 +7,19 @@ arguments; x and y are the first fields of the two bags' tuples, taken in step (
 size is n; a second bag shorter than the first, or a null value, makes the result null, as
 Pig's exec catches the exception and returns null). COR is
 (n·Σxy − Σx·Σy) / √((n·Σx² − (Σx)²)(n·Σy² − (Σy)²)), COV (n·Σxy − Σx·Σy) / n², in Java
-double arithmetic (0/0 is NaN, x/0 infinite). Numbers of any type are read as doubles (Pig's
-cast to Double accepts only doubles; a chararray or bytearray number is converted here too).
+double arithmetic (0/0 is NaN, x/0 infinite). Only doubles are read: COR and COV declare no
+argument types (no getArgToFuncMapping, so Pig inserts no cast) and their exec casts each value
+with `(Double)`, so an int, long, chararray or bytearray value (an untyped LOAD's field) fails
+that cast and the result is null, as in Pig. (A float column's values are Python floats here,
+as doubles' are, so they are read: Pig would give null for them too.)
 Must not touch: schemas or plans.
 
 >>> COR([(1.0,), (2.0,), (3.0,)], [(2.0,), (4.0,), (7.0,)])
 [('var0', 'var1', 0.9933992677987828)]
->>> COV([(1,), (2,), (3,)], [(2,), (4,), (6,)])
+>>> COV([(1.0,), (2.0,), (3.0,)], [(2.0,), (4.0,), (6.0,)])
 [('var0', 'var1', 1.3333333333333333)]
+>>> COV([(1,), (2,), (3,)], [(2,), (4,), (6,)]) is None  # ints: Pig's cast to Double fails
+True
 """
 
 from __future__ import annotations
@@ -42,16 +47,9 @@ def _java_sqrt(x: float) -> float:
 
 def _number(t: Any) -> float:
     v = t[0] if t else None
-    if v is None:
-        raise ValueError("null")
-    if isinstance(v, bool):
-        raise ValueError("boolean")
-    if isinstance(v, (int, float)):
-        return float(v)
-    d = data.to_double(v)
-    if d is None:
-        raise ValueError(f"not a number: {v!r}")
-    return d
+    if type(v) is not float:  # Pig's `(Double)t.get(0)`: null, or a ClassCastException
+        raise ValueError(f"{data.type_of(v) if v is not None else 'null'} is not a double")
+    return v
 
 
 def _sums(first: Sequence, second: Sequence) -> tuple[float, float, float, float, float]:

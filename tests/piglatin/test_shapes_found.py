@@ -62,12 +62,6 @@ STORE J INTO 'out';
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="JsonLoader reads a bag field whose array holds texts (not objects) as a bag of null "
-    "tuples, and the STORE then fails with TypeError ('NoneType' object is not iterable); Pig's "
-    "JsonLoader makes the whole bag field null (a UDF_WARNING_1) and keeps the row",
-)
 def test_json_bag_of_non_objects_is_a_null_field(tmp_path: Path) -> None:
     # Pig 0.17, JsonLoader.readField, case BAG: an array item that is not START_OBJECT warns
     # "Bad bag tuple field, could not find start of object" and returns null for the field;
