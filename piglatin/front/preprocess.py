@@ -10,7 +10,10 @@ Policy (Pig's "Parameter Substitution" docs): precedence is `%declare` (highest)
 `%declare` of the same name.  Parameter names are case-insensitive.  Values are a word,
 a quoted string (the quotes are removed) or a command in back ticks (its stdout).
 A value may use earlier parameters.  `\\$name` is not substituted; `$0`-style
-positional fields are left alone; nothing is substituted inside comments.
+positional fields are left alone; nothing is substituted inside comments.  In a macro's
+body its own parameters and return aliases are left for the expansion (macros.py), even
+when a parameter has the same name (Pig 0.17: the macro's win), as is any `$name` not
+defined; other defined parameters are substituted there too.
 
 >>> substitute("A = LOAD '$data';", {"data": "mydata"})
 "A = LOAD 'mydata';"
@@ -172,7 +175,9 @@ def substitute(
     out: list[str] = []
     in_comment = False
     in_macro, braces = False, 0  # a macro's body: its $params are its own, left for the parser
-    for lineno, line in enumerate(text.split("\n"), 1):
+    own: frozenset[str] = frozenset()  # the macro's parameters and return aliases
+    lines = text.split("\n")
+    for lineno, line in enumerate(lines, 1):
         m = None if in_comment else _directive_match(line)
         if m:
             _directive(m, scope, file, lineno)
@@ -180,12 +185,32 @@ def substitute(
             continue
         if not in_comment and not in_macro and _macro_start(line):
             in_macro, braces = True, 0
-        new, in_comment = _substitute_line(line, scope, in_comment, file, lineno, in_macro)
+            own = _macro_names(lines, lineno - 1)
+        new, in_comment = _substitute_line(
+            line, scope, in_comment, file, lineno, in_macro, own if in_macro else frozenset()
+        )
         if in_macro:
             braces += line.count("{") - line.count("}")
             in_macro = braces > 0 or "}" not in line
         out.append(new)
     return "\n".join(out)
+
+
+def _macro_names(lines: list[str], start: int) -> frozenset[str]:
+    """The parameter and return names (lower-cased) of the macro whose DEFINE starts at
+    lines[start], read up to its body's '{': in its body they are the macro's own, even when
+    a -param or %declare has the same name (Pig 0.17's PigMacro.substituteParams adds the
+    script's parameters with overwrite=false: "macro parameters should have precedence")."""
+    head: list[str] = []
+    for line in lines[start : start + 20]:
+        head.append(line.split("{", 1)[0])
+        if "{" in line:
+            break
+    text = " ".join(head)
+    params = text[text.find("(") + 1 : text.find(")")] if "(" in text else ""
+    returns = re.split(r"(?i)\breturns\b", text, maxsplit=1)[1:]
+    words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", params + " " + " ".join(returns))
+    return frozenset(w.lower() for w in words if w.lower() != "void")
 
 
 def _strip_comment(raw: str) -> str:
@@ -221,9 +246,11 @@ def _substitute_line(
     file: str | None,
     lineno: int,
     keep_unknown: bool = False,
+    own: frozenset[str] = frozenset(),
 ) -> tuple[str, bool]:
     """Replace parameters in one line, skipping `--` and `/* */` comments (`keep_unknown`:
-    an undefined one is left as written, as in a macro's body, whose $names are its own)."""
+    an undefined one is left as written, as in a macro's body, whose $names are its own;
+    `own`: names left as written even when defined, a macro's parameters)."""
     out: list[str] = []
     i, n = 0, len(line)
     in_string = False
@@ -257,7 +284,8 @@ def _substitute_line(
             in_string = not in_string
         if c == "$":
             m = _NAME.match(line, i)
-            if m and keep_unknown and scope.get(m.group(1) or m.group(2)) is None:
+            name = (m.group(1) or m.group(2)) if m else ""
+            if m and keep_unknown and (name.lower() in own or scope.get(name) is None):
                 out.append(m.group(0))
                 i = m.end()
                 continue

@@ -3,7 +3,8 @@ field (LOAD/STREAM ... AS, GENERATE ... AS) named like an alias the fragment use
 (TestMacroExpansion.negativeTest7/8, cont.xml's "name collision" example); a parameter
 declared twice takes its last argument with PreprocessorContext's "Multiple values found"
 warning (PIG-2247's refusal of repeated arguments was undone, PIG-3394); a macro named like a
-builtin function warns (the PIG-2248 patch's message) and still runs as a macro."""
+builtin function warns (the PIG-2248 patch's message) and still runs as a macro; a macro's
+parameter wins over a script parameter of the same name (PigMacro.substituteParams)."""
 
 from __future__ import annotations
 
@@ -124,3 +125,19 @@ def test_a_macro_named_like_a_builtin_warns_and_runs(tmp_path: Path, caplog) -> 
     assert lines(tmp_path / "n") == ["3"]  # in an expression COUNT is still the function
     messages = [r.getMessage() for r in caplog.records]
     assert "macro name 'COUNT' masks a builtin UDF COUNT" in messages
+
+
+def test_a_macro_parameter_wins_over_a_script_parameter_of_its_name(tmp_path: Path) -> None:
+    # Pig 0.17's PigMacro.substituteParams adds the script's parameters to the macro's with
+    # overwrite=false ("macro parameters should have precedence over commandline parameters
+    # if keys overlap"); a script parameter the macro does not declare is still substituted
+    (tmp_path / "data").write_text("a\t1\nb\t2\nc\t3\n")
+    script = (
+        "DEFINE m(A, k) RETURNS B {\n"
+        "  C = FILTER $A BY $k > $lo;\n"
+        "  $B = FOREACH C GENERATE s;\n};\n"
+        "X = LOAD 'data' AS (s:chararray, n:int);\nY = m(X, n);\nSTORE Y INTO 'out';\n"
+    )
+    with PigServer("local", cwd=tmp_path, out=io.StringIO()) as pig:
+        pig.register_script(script, params={"k": "nosuch", "B": "nosuch", "lo": "1"})
+    assert lines(tmp_path / "out") == ["b", "c"]
