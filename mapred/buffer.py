@@ -289,12 +289,12 @@ class _Base:
 
     def _add_records(self, batch: list) -> None:
         try:
-            sort_keys, records, out_bytes = self._serialize(batch)
+            sort_keys, records, out_bytes, held = self._serialize(batch)
         except Exception:  # noqa: BLE001 - odd pairs, or the job's error: one at a time
-            sort_keys, records, out_bytes = self._serialize_each(batch)
+            sort_keys, records, out_bytes, held = self._serialize_each(batch)
         self._records.extend(zip(sort_keys, records))
         n = len(batch)
-        held = sum(map(len, records)) + sum(map(len, sort_keys)) + n * _RECORD_MEMORY
+        held += n * _RECORD_MEMORY
         self._per_record = held / n
         stats = self.stats
         stats.output_records += n
@@ -305,29 +305,34 @@ class _Base:
         if self._records_bytes >= self.limit:
             self._spill()
 
-    def _serialize(self, batch: list) -> tuple[list[bytes], list[bytes], int]:
-        """(sort keys with their partition prefix, map output records, key and value bytes) of
-        a batch of pairs, in C-level passes. A record is its bytes in the map output file
-        (``mapred.serde``: sort bytes, key, value), made here in arrival order, so writing the
-        sorted records joins them and touches nothing else."""
+    def _serialize(self, batch: list) -> tuple[list[bytes], list[bytes], int, int]:
+        """(sort keys with their partition prefix, map output records, key and value bytes,
+        bytes of the records and sort keys) of a batch of pairs, in C-level passes (each list's
+        lengths summed once). A record is its bytes in the map output file (``mapred.serde``:
+        sort bytes, key, value), made here in arrival order, so writing the sorted records joins
+        them and touches nothing else."""
         if set(map(len, batch)) != _PAIR:
             raise TypeError("not pairs")
         keys = list(map(_first, batch))
         skbs = self._sort_many(keys)
         records = list(map(packb, zip(skbs, keys, map(_second, batch))))
+        n = len(records)
+        record_bytes = sum(map(len, records))
+        sort_bytes = sum(map(len, skbs))
         # the keys' and values' bytes: the records' less their headers and framed sort bytes
-        out = sum(map(len, records)) - len(records) - _framed_size(skbs)
+        out = record_bytes - n - _framed_size(skbs, sort_bytes)
         prefixes = self._prefixes
         if len(prefixes) > 1:
             kbs = list(map(packb, keys))
             parts = map(prefixes.__getitem__, self._many(keys, kbs, skbs))
             skbs = list(map(add, parts, skbs))
-        return skbs, records, out
+            sort_bytes += 4 * n
+        return skbs, records, out, record_bytes + sort_bytes
 
-    def _serialize_each(self, batch: list) -> tuple[list[bytes], list[bytes], int]:
+    def _serialize_each(self, batch: list) -> tuple[list[bytes], list[bytes], int, int]:
         sort_keys, records = [], []
         part, sort_key, prefixes = self.partition, self.sort_key, self._prefixes
-        out = 0
+        out = held = 0
         for k, v in batch:
             kb = packb(k)
             vb = packb(v)
@@ -335,7 +340,8 @@ class _Base:
             sort_keys.append(prefixes[part(k, kb, skb)] + skb)
             records.append(RECORD_HEADER + packb(skb) + kb + vb)
             out += len(kb) + len(vb)
-        return sort_keys, records, out
+            held += len(sort_keys[-1]) + len(records[-1])
+        return sort_keys, records, out, held
 
     def _record_runs(self) -> Iterator[tuple[int, Iterable]]:
         """Sorted (prefix + sort bytes, record bytes) per partition (``_write`` drops the
@@ -726,9 +732,10 @@ def _is_hashable(key: Any) -> bool:
     return True
 
 
-def _framed_size(data: list[bytes]) -> int:
-    """Bytes the msgpack bins of `data` take."""
-    size = sum(map(len, data))
+def _framed_size(data: list[bytes], size: int | None = None) -> int:
+    """Bytes the msgpack bins of `data` take (`size`: their own bytes, when known)."""
+    if size is None:
+        size = sum(map(len, data))
     if not data or max(map(len, data)) < 256:
         return size + 2 * len(data)
     return size + sum(map(_bin_frame, data))

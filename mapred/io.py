@@ -414,11 +414,9 @@ def decode_lines(
     raw = text.split("\n")
     if not raw[-1]:  # the newline that ends the last line (or no text at all)
         raw.pop()
-    if text.isascii():  # a flag of the str: lengths in characters are lengths in bytes
-        lengths = map(len, raw)
-    else:
-        lengths = map(len, bytes(data).split(b"\n"))
-    steps = map((1).__add__, lengths)
+    # str.isascii reads a flag: then lengths in characters are lengths in bytes
+    lines = raw if text.isascii() else bytes(data).split(b"\n")
+    steps = map((1).__add__, map(len, lines))
     if head:
         first = _decoded(head, malformed)
         raw = [first[:-1] if first.endswith("\n") else first, *raw]  # `lengths` reads the old
@@ -528,8 +526,12 @@ def expand_braces(pattern: str) -> list[str]:
             if depth == 0:
                 parts.append(pattern[last:i])
                 head, tail = pattern[:open_at], pattern[i + 1 :]
-                return [head + p + t for part in parts for p in expand_braces(part)
-                        for t in expand_braces(tail)]
+                return [
+                    head + p + t
+                    for part in parts
+                    for p in expand_braces(part)
+                    for t in expand_braces(tail)
+                ]
         elif ch == "," and depth == 1:
             parts.append(pattern[last:i])
             last = i + 1

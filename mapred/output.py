@@ -31,7 +31,8 @@ from mapred.io import load_class
 from mapred.recordfile import RecordFileWriter
 
 _FLUSH_BYTES = 1 << 20
-_BATCH = 4096  # pairs joined into text at once
+_BATCH = 4096  # pairs joined into text at once, at most
+_FIRST_BATCH = 1  # pairs of the first batch (a batch's text sizes the next, growing 4x at most)
 _PAIR = {2}
 _END = ("",)
 _KEY, _VALUE = itemgetter(0), itemgetter(1)
@@ -162,11 +163,14 @@ class TextRecordWriter(RecordWriter):
 
     def write_pairs(self, pairs: Iterable[tuple[Any, Any]]) -> int:
         """Write every (key, value) of `pairs`; returns how many there were. A batch of pairs of
-        strings becomes text in two C-level joins; any other batch goes record by record."""
+        strings becomes text in two C-level joins; any other batch goes record by record. A batch
+        holds about ``_FLUSH_BYTES`` of text (sized by the one before it), so memory stays
+        bounded when each pair is many lines."""
         it = iter(pairs)
         join = self._sep.join
         n = 0
-        while batch := list(islice(it, _BATCH)):
+        size = _FIRST_BATCH  # pairs taken at a time: about _FLUSH_BYTES of text, by the last batch
+        while batch := list(islice(it, size)):
             n += len(batch)
             try:
                 if set(map(len, batch)) != _PAIR:
@@ -187,6 +191,8 @@ class TextRecordWriter(RecordWriter):
             self._size += len(data)
             if self._size >= _FLUSH_BYTES:
                 self._flush()
+            # a pair may be many lines (Pig's stores join a batch of rows): bound what is held
+            size = max(1, min(_BATCH, 4 * len(batch), len(batch) * _FLUSH_BYTES // (len(data) + 1)))
         return n
 
     def _formatted(self, batch: list) -> str | None:
