@@ -1,5 +1,5 @@
 """The user-shaped benchmark (``scripts/bench_pigshapes.py``): its generator, its checker, and
-Pig's answers on its 30 queries against the plain-Python reference programs (a correctness
+Pig's answers on its 31 queries against the plain-Python reference programs (a correctness
 test of Pig on a wide CSV with empty and bad fields and a web log, not PigMix's shapes).
 
 Pig runs in-process here (``launcher.run_script``) to keep the tests fast; the benchmark itself
@@ -31,6 +31,8 @@ ROWS = 1200
 WRONG: dict[str, str] = {
     "Q30": "COGROUP on (a, b) merges a key with a null field across inputs; Pig keeps them "
     "apart (PIG-927), see test_cogroup_keeps_keys_with_a_null_field_apart_per_input",
+    "Q31": "float arithmetic is not rounded to single precision and a double holding a "
+    "float's value prints as Float.toString, see test_float_arithmetic_and_widening",
 }
 
 
@@ -74,12 +76,12 @@ def _params(queries):
     ]
 
 
-@pytest.mark.parametrize("query", _params(f"Q{i:02d}" for i in range(1, 31)))
+@pytest.mark.parametrize("query", _params(f"Q{i:02d}" for i in range(1, 32)))
 def test_pig_equals_reference_local(bs, data, tmp_path, query):
     assert _answers(bs, query, data, tmp_path, "local") is None
 
 
-@pytest.mark.slow  # 30 queries in the default mode: ~60 s
+@pytest.mark.slow  # 31 queries in the default mode: ~60 s
 def test_every_query_equals_reference_mapreduce(bs, data, tmp_path):
     try:
         problems = {q: _answers(bs, q, data, tmp_path, "mapreduce") for q in bs.QUERIES}
@@ -89,7 +91,7 @@ def test_every_query_equals_reference_mapreduce(bs, data, tmp_path):
 
 
 def test_query_files_exist_for_every_query(bs):
-    assert len(bs.QUERIES) == 30
+    assert len(bs.QUERIES) == 31
     for query in bs.QUERIES:
         assert (QUERY_DIR / f"{query.lower()}.pig").is_file()
         assert (QUERY_DIR / f"{query.lower()}.py").is_file()
@@ -97,7 +99,7 @@ def test_query_files_exist_for_every_query(bs):
 
 def test_queries_option(bs):
     assert bs._queries("q1, Q05,Q14") == ["Q01", "Q05", "Q14"]
-    for bad in ("Q31", "L1", ""):
+    for bad in ("Q32", "L1", ""):
         with pytest.raises(argparse.ArgumentTypeError):
             bs._queries(bad)
 
@@ -137,6 +139,35 @@ def test_cogroup_keeps_keys_with_a_null_field_apart_per_input(tmp_path, mode):
         ["a\t\t1\t0", "a\t\t0\t1", "\t1\t1\t0", "\t1\t0\t1", "a\t1\t1\t1"]
     )
     assert "".join(rows("inner")).splitlines() == ["a\t1\t1\t1"]
+
+
+FLOATS = """
+A = LOAD 'in' AS (q:int, f:float);
+B = FOREACH A GENERATE f + 1, f * 3.0f, q * f, (double)f, f * 1.0;
+STORE B INTO 'rows';
+C = FOREACH (GROUP A ALL) GENERATE SUM(A.f), AVG(A.f), MAX(A.f);
+STORE C INTO 'aggs';
+"""
+
+
+@pytest.mark.xfail(strict=True, reason="float arithmetic and floats widened to double")
+def test_float_arithmetic_and_widening(tmp_path):
+    """Q31's differences, minimal. A float is Java's 32-bit Float: float op float (an int or a
+    float literal is cast to float) is a float, rounded to single precision and written by
+    Float.toString (0.1f + 1.0f -> 1.1; 4 * 208.07f -> 832.28); a float cast to double,
+    multiplied by a double, or summed/averaged (SUM and AVG of float give double, as the
+    Built In Functions page's type tables say) is the widened value, written by
+    Double.toString (0.1f -> 0.10000000149011612). MAX of floats stays a float."""
+    (tmp_path / "in").write_text("4\t208.07\n")
+    launcher.run_script(FLOATS, exec_type="local", cwd=str(tmp_path))
+
+    def fields(name):
+        return "".join(p.read_text() for p in (tmp_path / name).glob("part-*")).split()
+
+    assert fields("rows") == [
+        "209.07", "624.21", "832.28", "208.07000732421875", "208.07000732421875",
+    ]  # fmt: skip
+    assert fields("aggs") == ["208.07000732421875", "208.07000732421875", "208.07"]
 
 
 # ---- the generator ----
