@@ -14,7 +14,9 @@ parsing (Pig Latin's Control Structures, "Pig Macros"):
   ``macro_<name>_<alias>_<n>``, n counting expansions in the session from 0, so expansions
   never collide; the fragment goes on the invocation's line (its own comments dropped), so the
   script's line numbers stay those of its text;
-- macros may invoke macros defined before them; a macro invoking itself is an error;
+- macros may invoke macros defined before them (invoking one defined further down, or
+  itself, is an error); a definition inside a macro's body is an error, and so is a RETURNS
+  alias the body never assigns (Pig's PigMacro.validate: "missing return alias");
 - as Pig's AliasMasker does, an expansion whose fragment declares a schema field (LOAD/STREAM
   ... AS, GENERATE ... AS) named like an alias the fragment used before it is an error
   ("Macro doesn't support user defined schema that contains name that conflicts with alias
@@ -149,9 +151,31 @@ class MacroTable:
             return text
         toks = _tokens(text)
         out: list[str] = []
-        for start, end in _statements(toks):
-            out.append(self._statement(toks[start:end], file))
+        statements = list(_statements(toks))
+        later = {_words(toks[a:b])[1].text for a, b in statements if _is_definition(toks[a:b])}
+        for start, end in statements:
+            part = toks[start:end]
+            if _is_definition(part):
+                later.discard(_words(part)[1].text)
+            elif later:
+                self._check_defined_before(_words(part), later, file)
+            out.append(self._statement(part, file))
         return "".join(out)
+
+    def _check_defined_before(self, w: list[_Tok], later: set[str], file: str | None) -> None:
+        """An invocation of a macro this text defines only further down: Pig's "Macro must be
+        defined before expansion"."""
+        i = 0
+        while i + 1 < len(w) and w[i].kind == "word" and w[i + 1].text in (",", "="):
+            i += 2
+        name = w[i].text if i + 1 < len(w) and w[i + 1].text == "(" else ""
+        if name in later and name not in self.macros:
+            raise _error(
+                f"Cannot expand macro '{name}'. Reason: Macro must be defined before "
+                "expansion (move its DEFINE above this line)",
+                w[i],
+                file,
+            )
 
     # ---------------------------------------------------------------- statements
     def _statement(self, toks: list[_Tok], file: str | None) -> str:
@@ -250,7 +274,26 @@ class MacroTable:
                 if depth == 0:
                     end = j
                     break
-        self.macros[name] = Macro(name, params, returns, tuple(toks[start + 1 : end]), w[0].line)
+        body = toks[start + 1 : end]
+        for b_start, b_end in _statements(body):
+            if _is_definition(body[b_start:b_end]):
+                inner = _words(body[b_start:b_end])[1]
+                raise _error(
+                    f"Invalid macro definition: macro {name} contains the macro definition "
+                    f"{inner.text}; define {inner.text} before {name}, at the top level",
+                    inner,
+                    file,
+                )
+        assigned = _assigned_returns(body)
+        for r in returns:
+            if r not in assigned:
+                raise _error(
+                    f"Invalid macro definition: Macro '{name}' missing return alias: {r} "
+                    f"(its body must assign ${r}, as in ${r} = FILTER ...)",
+                    w[1],
+                    file,
+                )
+        self.macros[name] = Macro(name, params, returns, tuple(body), w[0].line)
 
     def _import(self, path_tok: _Tok, file: str | None) -> None:
         wanted = path_tok.text[1:-1]
@@ -365,6 +408,30 @@ class MacroTable:
                     self._expand_call(sub_name, sub_targets, sub_args, at, file, (*active, name))
                 )
         return "".join(out)
+
+
+def _assigned_returns(body: list[_Tok]) -> set[str]:
+    """The `$names` a fragment assigns, as Pig's PigMacro.validate finds them: `$x =` (not
+    `==`), `$x, $y, ... =`, `$x IF` / `$x OTHERWISE` (SPLIT), `DEFINE $x`."""
+    w = _words(body)
+    names: set[str] = set()
+    for k, t in enumerate(w):
+        if t.kind != "dollar":
+            continue
+        nxt = w[k + 1] if k + 1 < len(w) else None
+        before = w[k - 1].text.lower() if k > 0 and w[k - 1].kind == "word" else ""
+        after = nxt.text.lower() if nxt is not None and nxt.kind == "word" else ""
+        if before == "define" or after in ("if", "otherwise"):
+            names.add(t.text[1:])
+        elif nxt is not None and nxt.text in ("=", ","):
+            run, j = [t.text[1:]], k + 1
+            while j + 1 < len(w) and w[j].text == "," and w[j + 1].kind == "dollar":
+                run.append(w[j + 1].text[1:])
+                j += 2
+            after = w[j + 1].text if j + 1 < len(w) else ""
+            if j < len(w) and w[j].text == "=" and after != "=":
+                names.update(run)
+    return names
 
 
 def _defined_aliases(body: list[_Tok]) -> set[str]:

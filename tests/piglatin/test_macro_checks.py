@@ -4,7 +4,9 @@ field (LOAD/STREAM ... AS, GENERATE ... AS) named like an alias the fragment use
 declared twice takes its last argument with PreprocessorContext's "Multiple values found"
 warning (PIG-2247's refusal of repeated arguments was undone, PIG-3394); a macro named like a
 builtin function warns (the PIG-2248 patch's message) and still runs as a macro; a macro's
-parameter wins over a script parameter of the same name (PigMacro.substituteParams)."""
+parameter wins over a script parameter of the same name (PigMacro.substituteParams); a RETURNS
+alias the body never assigns, a definition inside a macro and an invocation before the
+definition are refused with Pig's reasons (PigMacro.validate, macroInline)."""
 
 from __future__ import annotations
 
@@ -141,3 +143,58 @@ def test_a_macro_parameter_wins_over_a_script_parameter_of_its_name(tmp_path: Pa
     with PigServer("local", cwd=tmp_path, out=io.StringIO()) as pig:
         pig.register_script(script, params={"k": "nosuch", "B": "nosuch", "lo": "1"})
     assert lines(tmp_path / "out") == ["b", "c"]
+
+
+# Pig's TestMacroExpansion: negativeTest5/6 and checkReturnAliasTest1/2 (a RETURNS alias the
+# body never assigns, in a comment only, or compared with ==), negativeTest4 (a definition
+# inside a macro), and "Macro must be defined before expansion" (PigMacro.macroInline)
+DEFINITION_MISTAKES = [
+    (
+        "DEFINE m(A, C) RETURNS B {\n  B = JOIN $A BY $0, $C BY $0;\n};\n"
+        "X = LOAD 'data';\nY = m(X, X);\nSTORE Y INTO 'out';\n",
+        "Macro 'm' missing return alias: B",
+    ),
+    (
+        "DEFINE m(A, C) RETURNS B {\n  B = JOIN $A BY $B, $C BY $0;\n};\n",
+        "Macro 'm' missing return alias: B",
+    ),
+    (
+        "DEFINE m(A, C) RETURNS B {\n  /* $B = JOIN $A BY $0, $C BY $0; */\n"
+        "  -- $B = JOIN $A BY $0, $C BY $0;\n  B = FILTER $A BY $0 == $C;\n};\n",
+        "Macro 'm' missing return alias: B",
+    ),
+    (
+        "DEFINE m(A) RETURNS B {\n  $B = FILTER $A BY $0 is not null;\n"
+        "  DEFINE t() RETURNS d { d = LOAD '1.txt'; };\n};\n",
+        "macro m contains the macro definition t",
+    ),
+    (
+        "X = LOAD 'data';\nY = m(X);\n"
+        "DEFINE m(A) RETURNS B { $B = FILTER $A BY $0 is not null; };\nSTORE Y INTO 'out';\n",
+        "Cannot expand macro 'm'. Reason: Macro must be defined before expansion",
+    ),
+]
+
+
+@pytest.mark.parametrize(("script", "message"), DEFINITION_MISTAKES)
+def test_definition_mistakes_are_named(tmp_path: Path, script: str, message: str) -> None:
+    with pytest.raises(PigError) as info:
+        run(tmp_path, {"data": "a\n"}, script)
+    assert message in str(info.value)
+
+
+def test_every_way_pig_accepts_a_return_assignment(tmp_path: Path) -> None:
+    # PigMacro.validate: `$x =`, `$x, $y =` (a macro's several returns), `$x IF` and
+    # `$x OTHERWISE` of a SPLIT
+    script = (
+        "DEFINE two(A) RETURNS P, Q {\n  $P = FILTER $A BY n > 1;\n"
+        "  $Q = FILTER $A BY n <= 1;\n};\n"
+        "DEFINE m(A) RETURNS B, C, D, E {\n  $B, $C = two($A);\n"
+        "  SPLIT $A INTO $D IF n > 2, $E OTHERWISE;\n};\n"
+        "X = LOAD 'data' AS (s:chararray, n:int);\nB, C, D, E = m(X);\n"
+        "STORE B INTO 'b';\nSTORE C INTO 'c';\nSTORE D INTO 'd';\nSTORE E INTO 'e';\n"
+    )
+    run(tmp_path, {"data": "a\t1\nb\t2\nc\t3\n"}, script)
+    assert [lines(tmp_path / x) for x in "bcde"] == [
+        ["b\t2", "c\t3"], ["a\t1"], ["c\t3"], ["a\t1", "b\t2"],
+    ]  # fmt: skip
