@@ -18,7 +18,7 @@ rows spill as the join's do.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import chain, islice
+from itertools import chain, islice, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -94,10 +94,11 @@ class _Parts:
     """A joined row's columns `cols` (of ``left + right``, the left row `left_width` wide):
     when they are left columns then right ones and every left row is that wide (`exact`),
     `left` and `right` give each side's parts of a list of rows (``left(l) + right(r)`` is
-    the row); else `whole` gives the rows of a list of ``l + r``, as the join's own reduce
-    and a projection after it make them."""
+    the row) and `joined` the rows of one left part with a list of right rows; else `whole`
+    gives the rows of a list of ``l + r``, as the join's own reduce and a projection after
+    it make them."""
 
-    __slots__ = ("left", "right", "whole")
+    __slots__ = ("joined", "left", "right", "whole")
 
     def __init__(
         self, widths: tuple[int, int], cols: tuple[int, ...], exact: tuple[bool, bool]
@@ -108,10 +109,37 @@ class _Parts:
             right = tuple(c - left_width for c in cols[k:])
             self.left = _columns(cols[:k], left_width)
             self.right = _columns(right, widths[1] if exact[1] else None)
+            self.joined = _joined(right, self.right, widths[1] if exact[1] else None)
             self.whole = None
         else:
-            self.left = self.right = None
+            self.left = self.right = self.joined = None
             self.whole = _columns(cols)
+
+
+def _joined(
+    cols: tuple[int, ...], right: Callable[[Sequence], list], width: int | None
+) -> Callable[[tuple, list], list]:
+    """(a left row's part, right rows) -> the joined rows ``part + right(r)``, each made as
+    one tuple: the part's values repeated beside the right rows' columns `cols`, zipped
+    C-level (no tuple of the right part per row first). A short right row (its missing
+    columns are nulls, `_columns`) and rows taken whole go through `right`."""
+    if not cols or (width is not None and cols == tuple(range(width))):
+
+        def concatenated(lt: tuple, rows: list) -> list:
+            rs = right(rows)
+            return [lt + r for r in rs] if lt else rs
+
+        return concatenated
+    getters = [itemgetter(c) for c in cols]
+
+    def zipped(lt: tuple, rows: list) -> list:
+        try:
+            return list(zip(*map(repeat, lt), *[map(g, rows) for g in getters]))
+        except IndexError:
+            rs = right(rows)
+            return [lt + r for r in rs] if lt else rs
+
+    return zipped
 
 
 def _columns(cols: tuple[int, ...], width: int | None = None) -> Callable[[Sequence], list]:
@@ -156,7 +184,7 @@ def _bags(
 ) -> Callable[[Iterable[Any]], tuple | None]:
     """A join key's shuffled values -> the row ``(group, bag)`` of its joined rows; None
     when it has rows of one input only."""
-    left, right, whole = parts.left, parts.right, parts.whole
+    left, right, whole, joined = parts.left, parts.right, parts.whole, parts.joined
 
     def small(values: list) -> Any:
         """`make` of a group given as a list: at once, C-level, when its product is under
@@ -178,8 +206,7 @@ def _bags(
         if whole is not None:
             rows = whole([lt + r for r in both[nl:] for lt in both[:nl]])
         elif nl == 1:  # one left row (a unique key on the left): its part before each right's
-            lt = left(both[:1])[0]
-            rows = [lt + r for r in right(both[1:])] if lt else right(both[1:])
+            rows = joined(left(both[:1])[0], both[1:])
         else:
             rows = _product(left(both[:nl]), right(both[nl:]), None)
         return (keyf(rows[0]), rows)
@@ -202,7 +229,12 @@ def _bags(
                     return None
                 bag = GrowingBag(budget, spillable)
                 size = max(1, CHECK_ROWS // len(held))
+                alone = whole is None and len(held) == 1 and not held.spilled
+                one = held.items[0] if alone else None  # a unique key on the left: its part
                 for rows in _right_rows(chain(((tag, pv),), values), size):
+                    if one is not None:
+                        bag.add(joined(one, rows))
+                        continue
                     if whole is None:
                         rows = right(rows)
                     if not held.spilled:
