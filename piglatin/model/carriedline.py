@@ -33,7 +33,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Sequence
 
-from piglatin.model.textcomplex import carried_text_pattern
+from piglatin.model.textcomplex import (
+    MAP_BAG_CLOSE,
+    MAP_BAG_OPEN,
+    carried_text_pattern,
+    is_map_bag_test,
+)
 
 # one alternative per sign (a branch that starts with a character class is skipped by one
 # test) rather than an optional '-': fewer steps of the regex engine per field
@@ -72,9 +77,11 @@ def line_pattern(
     `keys`. None when some field has no pattern.
 
     `memo`: fields (not in `keys`) whose proof the caller may take over, with a group
-    ``t{i}`` each. The group holds the field's text, any text without the delimiter, for the
-    caller to prove with ``field_proof`` (the field's own pattern here, compiled: the same
-    test), e.g. once per distinct text; for a field also in `proven`, the pattern proves the
+    ``t{i}`` each. The group holds the field's text, any text without the delimiter (for a
+    bag of one-map tuples: empty, ``{}``, or `textcomplex.MAP_BAG_OPEN` ... `MAP_BAG_CLOSE`,
+    the forms of all its carried texts), for the caller to prove with ``field_proof`` (the
+    field's own pattern here, compiled: the same test), e.g. once per distinct text, or a
+    bag once per distinct map; for a field also in `proven`, the pattern proves the
     field itself and the group is empty. Both forms number every group alike (the field's
     own groups follow ``t{i}`` in one, as many empty groups do in the other), so a caller may
     switch from one to the other."""
@@ -88,11 +95,23 @@ def line_pattern(
         if i in memo:
             if i not in proven:
                 inner = re.compile(pattern).groups  # field_proof's pattern: compiled once
-                pattern = f"(?P<t{i}>[^{re.escape(delimiter)}]*+)" + "()" * inner
+                shape = _memo_shape(ok, delimiter)
+                pattern = f"(?P<t{i}>{shape})" + "()" * inner
             else:
                 pattern = f"(?P<t{i}>){pattern}"
         parts.append(f"(?P<k{i}>{pattern})" if i in keys else pattern)
     return re.compile(re.escape(delimiter).join(parts))
+
+
+def _memo_shape(ok: Callable[[str], bool] | bool, delimiter: str) -> str:
+    """The texts a memo field's group ``t{i}`` takes: any text without the delimiter, or for
+    a bag of one-map tuples the forms its carried texts have (`textcomplex.map_bag_bodies`),
+    so the caller may split it without testing its ends."""
+    text = f"[^{re.escape(delimiter)}]*+"
+    if not is_map_bag_test(ok):
+        return text
+    start, end = re.escape(MAP_BAG_OPEN), re.escape(MAP_BAG_CLOSE)
+    return rf"(?:\{{\}}|{start}{text}(?<={end}))?+"
 
 
 def field_proof(

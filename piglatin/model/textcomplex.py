@@ -544,6 +544,29 @@ def _bag_pattern(delimiter: str, tag: str) -> str:
     return rf"\{{(?:\({_map_pattern(delimiter, tag + 'm')}\)(?:,(?=\()|(?=\}})))*+\}}"
 
 
+# A bag of one-map tuples' carried text other than `{}` is these joined: MAP_BAG_OPEN, its
+# maps' bodies (each map's text without its brackets) split by MAP_BAG_SEP, MAP_BAG_CLOSE. A
+# map's carried text holds no bracket, so in a carried bag MAP_BAG_SEP only ever separates
+# two maps: `map_bag_bodies`.
+MAP_BAG_OPEN, MAP_BAG_SEP, MAP_BAG_CLOSE = "{([", "]),([", "])}"
+
+
+def is_map_bag_test(test: Callable[[str], Any] | bool) -> bool:
+    """Whether `test` is `carried_text_test`'s test of a bag of one-map tuples."""
+    return test is _map_bag_text
+
+
+def map_bag_bodies(text: str) -> list[str] | None:
+    """The bodies of the maps of `text`, a bag of one-map tuples' text, when it is
+    MAP_BAG_OPEN + bodies joined by MAP_BAG_SEP + MAP_BAG_CLOSE (None otherwise, `{}`
+    included). A text of that form whose every body is one of a map's carried text
+    (`[` + body + `]`) is a bag's carried text, and a carried bag's text other than `{}` is
+    of that form, its bodies its maps' (tests/piglatin/test_bag_bodies.py)."""
+    if text[:3] != MAP_BAG_OPEN or text[-3:] != MAP_BAG_CLOSE:
+        return None  # (no text shorter than both ends has both: '[' != ']', '(' != ']')
+    return text[3:-3].split(MAP_BAG_SEP)
+
+
 # The tests `carried_text_test` gives: match objects (true) or None, the field's own text
 # holding no delimiter (it was split on it). Compiled at their first use: a pattern with
 # one alternative per first character costs milliseconds to compile, which an import of
