@@ -125,7 +125,7 @@ def test_sorting_buffer_memory_bound(tmp_path):
             yield f"k{rng.randrange(10**6)}", record_value
 
     buf.consume(records())
-    held_at_end = len(buf._records)
+    held_at_end = buf._held_records()
     path, index = buf.close()
     assert buf.stats.output_bytes > 60 * limit
     assert buf.stats.spills >= 60
@@ -345,7 +345,7 @@ def test_final_merge_takes_what_is_in_memory_without_a_last_spill(tmp_path, n):
     buf = _buffer(SortingBuffer, tmp_path, n, 40 * 1024, factor=100)
     buf.consume(iter(pairs))
     spills, spilled = buf.stats.spills, buf.stats.spilled_records
-    assert spills >= 2 and buf._records  # spilled, and holding the rest
+    assert spills >= 2 and buf._held_records()  # spilled, and holding the rest
     written = []
     real_write = buf._write
     buf._write = lambda path, spill=False: written.append(path) or real_write(path, spill)
