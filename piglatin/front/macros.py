@@ -26,6 +26,7 @@ parsing (Pig Latin's Control Structures, "Pig Macros"):
   like a builtin function is defined with a warning (the patch of PIG-2248): the macro is
   only ever invoked as a statement, the function in expressions.
 
+Reading the text (tokens, statements) and the checks on a fragment are `macrotext`'s.
 Must not touch: parameter substitution (preprocess.py, which runs first and leaves a macro
 body's ``$names`` alone) or the grammar; the parser never sees a macro.
 """
@@ -34,37 +35,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
 from dfs.fastclass import dataclass
 from piglatin.errors import ParseError
+from piglatin.front import macrotext as T
 
 __all__ = ["Macro", "MacroTable"]
 
 log = logging.getLogger(__name__)
 
-# a script's tokens: comments and blanks, quoted strings, back-quoted commands, $names,
-# words (aliases, keywords, A::b), numbers, and any other single character
-_TOKEN = re.compile(
-    r"(?P<ws>(?:\s+|--[^\n]*|/\*.*?\*/)+)"
-    r"|(?P<str>'(?:\\.|[^'\\\n])*')"
-    r"|(?P<tick>`[^`]*`)"
-    r"|(?P<dollar>\$[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<word>[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<num>[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?[lLfF]?)"
-    r"|(?P<other>.)",
-    re.S,
-)
 _DOLLAR_NAME = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-
-
-@dataclass(slots=True)
-class _Tok:
-    kind: str
-    text: str
-    line: int
-    column: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,66 +55,8 @@ class Macro:
     name: str
     params: tuple[str, ...]
     returns: tuple[str, ...]
-    body: tuple[_Tok, ...]
+    body: tuple[T.Tok, ...]
     line: int
-
-
-def _tokens(text: str) -> list[_Tok]:
-    out: list[_Tok] = []
-    line, start = 1, 0
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "other"
-        out.append(_Tok(kind, m.group(0), line, m.start() - start + 1))
-        newlines = m.group(0).count("\n")
-        if newlines:
-            line += newlines
-            start = m.start() + m.group(0).rfind("\n") + 1
-    return out
-
-
-def _statements(toks: list[_Tok]) -> Iterable[tuple[int, int]]:
-    """(start, end) token ranges of the statements: up to a ';' outside braces and
-    parentheses, or to the '}' closing a macro definition's body."""
-    depth = 0
-    start = 0
-    for i, t in enumerate(toks):
-        if t.kind != "other":
-            continue
-        if t.text in "({":
-            depth += 1
-        elif t.text in ")}":
-            depth -= 1
-            if depth == 0 and t.text == "}" and _is_definition(toks[start:i]):
-                j = _skip_ws(toks, i + 1)
-                end = j + 1 if j < len(toks) and toks[j].text == ";" else i + 1
-                yield start, end
-                start = end
-        elif t.text == ";" and depth == 0:
-            yield start, i + 1
-            start = i + 1
-    if start < len(toks):
-        yield start, len(toks)
-
-
-def _skip_ws(toks: list[_Tok], i: int) -> int:
-    while i < len(toks) and toks[i].kind == "ws":
-        i += 1
-    return i
-
-
-def _words(toks: list[_Tok]) -> list[_Tok]:
-    return [t for t in toks if t.kind != "ws"]
-
-
-def _is_definition(toks: list[_Tok]) -> bool:
-    w = _words(toks)
-    return (
-        len(w) >= 3
-        and w[0].kind == "word"
-        and w[0].text.lower() == "define"
-        and w[1].kind == "word"
-        and w[2].text == "("
-    )
 
 
 class MacroTable:
@@ -149,20 +72,20 @@ class MacroTable:
         """`text` with its definitions and IMPORTs blanked and its invocations expanded."""
         if "define" not in text.lower() and "import" not in text.lower() and not self.macros:
             return text
-        toks = _tokens(text)
+        toks = T.tokens(text)
         out: list[str] = []
-        statements = list(_statements(toks))
-        later = {_words(toks[a:b])[1].text for a, b in statements if _is_definition(toks[a:b])}
+        statements = list(T.statements(toks))
+        later = {T.words(toks[a:b])[1].text for a, b in statements if T.is_definition(toks[a:b])}
         for start, end in statements:
             part = toks[start:end]
-            if _is_definition(part):
-                later.discard(_words(part)[1].text)
+            if T.is_definition(part):
+                later.discard(T.words(part)[1].text)
             elif later:
-                self._check_defined_before(_words(part), later, file)
+                self._check_defined_before(T.words(part), later, file)
             out.append(self._statement(part, file))
         return "".join(out)
 
-    def _check_defined_before(self, w: list[_Tok], later: set[str], file: str | None) -> None:
+    def _check_defined_before(self, w: list[T.Tok], later: set[str], file: str | None) -> None:
         """An invocation of a macro this text defines only further down: Pig's "Macro must be
         defined before expansion"."""
         i = 0
@@ -178,9 +101,9 @@ class MacroTable:
             )
 
     # ---------------------------------------------------------------- statements
-    def _statement(self, toks: list[_Tok], file: str | None) -> str:
-        w = _words(toks)
-        if _is_definition(toks):
+    def _statement(self, toks: list[T.Tok], file: str | None) -> str:
+        w = T.words(toks)
+        if T.is_definition(toks):
             self._define(toks, file)
             return _blank(toks)
         if len(w) >= 2 and w[0].kind == "word" and w[0].text.lower() == "import":
@@ -197,7 +120,7 @@ class MacroTable:
         body = self._expand_call(name, targets, args, at, file, ())
         return lead + body + "\n" * newlines
 
-    def _invocation(self, w: list[_Tok]) -> tuple[list[str], str, list[list[_Tok]], _Tok] | None:
+    def _invocation(self, w: list[T.Tok]) -> tuple[list[str], str, list[list[T.Tok]], T.Tok] | None:
         """`X, Y = name(args);` or `name(args);` naming a known macro, else None."""
         targets: list[str] = []
         i = 0
@@ -235,8 +158,8 @@ class MacroTable:
             args.append(current)
         return targets, name, args, at
 
-    def _define(self, toks: list[_Tok], file: str | None) -> None:
-        w = _words(toks)
+    def _define(self, toks: list[T.Tok], file: str | None) -> None:
+        w = T.words(toks)
         name = w[1].text
         close = next((i for i, t in enumerate(w) if t.text == ")"), None)
         if close is None:
@@ -275,16 +198,16 @@ class MacroTable:
                     end = j
                     break
         body = toks[start + 1 : end]
-        for b_start, b_end in _statements(body):
-            if _is_definition(body[b_start:b_end]):
-                inner = _words(body[b_start:b_end])[1]
+        for b_start, b_end in T.statements(body):
+            if T.is_definition(body[b_start:b_end]):
+                inner = T.words(body[b_start:b_end])[1]
                 raise _error(
                     f"Invalid macro definition: macro {name} contains the macro definition "
                     f"{inner.text}; define {inner.text} before {name}, at the top level",
                     inner,
                     file,
                 )
-        assigned = _assigned_returns(body)
+        assigned = T.assigned_returns(body)
         for r in returns:
             if r not in assigned:
                 raise _error(
@@ -295,7 +218,7 @@ class MacroTable:
                 )
         self.macros[name] = Macro(name, params, returns, tuple(body), w[0].line)
 
-    def _import(self, path_tok: _Tok, file: str | None) -> None:
+    def _import(self, path_tok: T.Tok, file: str | None) -> None:
         wanted = path_tok.text[1:-1]
         candidates = [Path(wanted)]
         if not Path(wanted).is_absolute():
@@ -306,14 +229,14 @@ class MacroTable:
         if found is None:
             raise _error(f"Can not find the macro file '{wanted}' to IMPORT", path_tok, file)
         text = found.read_text()
-        for start, end in _statements(toks := _tokens(text)):
+        for start, end in T.statements(toks := T.tokens(text)):
             part = toks[start:end]
-            if _is_definition(part):
+            if T.is_definition(part):
                 self._define(part, str(found))
-            elif _words(part):
-                first = _words(part)[0]
+            elif T.words(part):
+                first = T.words(part)[0]
                 if first.text.lower() == "import":
-                    self._import(_words(part)[1], str(found))
+                    self._import(T.words(part)[1], str(found))
                 else:
                     raise _error(
                         f"{found.name} may hold only macro definitions and IMPORTs",
@@ -326,8 +249,8 @@ class MacroTable:
         self,
         name: str,
         targets: list[str],
-        args: list[list[_Tok]],
-        at: _Tok,
+        args: list[list[T.Tok]],
+        at: T.Tok,
         file: str | None,
         active: tuple[str, ...],
     ) -> str:
@@ -361,17 +284,17 @@ class MacroTable:
                 )
             values[p] = value
         values.update(zip(macro.returns, targets, strict=True))
-        local = _defined_aliases(list(macro.body)) - set(values)
+        local = T.defined_aliases(list(macro.body)) - set(values)
         instance = self.count
         self.count += 1
         renamed = {a: f"macro_{name}_{a}_{instance}" for a in local}
-        toks: list[_Tok] = []
-        written: list[_Tok] = []  # the fragment substituted, its aliases not yet renamed
+        toks: list[T.Tok] = []
+        written: list[T.Tok] = []  # the fragment substituted, its aliases not yet renamed
         previous = ""
         for t in macro.body:
             text = t.text
             if t.kind == "ws":  # comments dropped, and the fragment kept on one line
-                toks.append(_Tok("ws", " ", at.line, at.column))
+                toks.append(T.Tok("ws", " ", at.line, at.column))
                 written.append(toks[-1])
                 continue
             kind = t.kind
@@ -380,12 +303,12 @@ class MacroTable:
                 kind = "word" if re.fullmatch(r"[A-Za-z_]\w*", text) else "other"
             elif t.kind == "str":
                 text = _DOLLAR_NAME.sub(lambda m: values.get(m.group(1), m.group(0)), text)
-            written.append(_Tok(kind, text, at.line, at.column))
+            written.append(T.Tok(kind, text, at.line, at.column))
             if t.kind == "word" and text in renamed and previous not in (".", "#", "::"):
                 text = renamed[text]
             previous = "::" if previous == ":" and t.text == ":" else t.text
-            toks.append(_Tok(kind, text, at.line, at.column))
-        clash = _schema_alias_clash(written)
+            toks.append(T.Tok(kind, text, at.line, at.column))
+        clash = T.schema_alias_clash(written)
         if clash is not None:
             raise _error(
                 f"Failed to expand macro {name}: Macro doesn't support user defined schema "
@@ -396,9 +319,9 @@ class MacroTable:
             )
         # the fragment's own invocations of earlier macros, expanded in turn
         out: list[str] = []
-        for start, end in _statements(toks):
+        for start, end in T.statements(toks):
             part = toks[start:end]
-            w = _words(part)
+            w = T.words(part)
             call = self._invocation(w)
             if call is None:
                 out.append("".join(t.text for t in part))
@@ -410,158 +333,6 @@ class MacroTable:
         return "".join(out)
 
 
-def _assigned_returns(body: list[_Tok]) -> set[str]:
-    """The `$names` a fragment assigns, as Pig's PigMacro.validate finds them: `$x =` (not
-    `==`), `$x, $y, ... =`, `$x IF` / `$x OTHERWISE` (SPLIT), `DEFINE $x`."""
-    w = _words(body)
-    names: set[str] = set()
-    for k, t in enumerate(w):
-        if t.kind != "dollar":
-            continue
-        nxt = w[k + 1] if k + 1 < len(w) else None
-        before = w[k - 1].text.lower() if k > 0 and w[k - 1].kind == "word" else ""
-        after = nxt.text.lower() if nxt is not None and nxt.kind == "word" else ""
-        if before == "define" or after in ("if", "otherwise"):
-            names.add(t.text[1:])
-        elif nxt is not None and nxt.text in ("=", ","):
-            run, j = [t.text[1:]], k + 1
-            while j + 1 < len(w) and w[j].text == "," and w[j + 1].kind == "dollar":
-                run.append(w[j + 1].text[1:])
-                j += 2
-            after = w[j + 1].text if j + 1 < len(w) else ""
-            if j < len(w) and w[j].text == "=" and after != "=":
-                names.update(run)
-    return names
-
-
-def _defined_aliases(body: list[_Tok]) -> set[str]:
-    """The aliases a fragment assigns: `X = ...`, `X, Y = macro(...)`, SPLIT ... INTO X IF."""
-    names: set[str] = set()
-    for start, end in _statements(body):
-        w = _words(body[start:end])
-        i = 0
-        while i + 1 < len(w) and w[i].kind == "word" and w[i + 1].text in (",", "="):
-            names.add(w[i].text)
-            if w[i + 1].text == "=":
-                break
-            i += 2
-        if w and w[0].kind == "word" and w[0].text.lower() == "split":
-            into = next((k for k, t in enumerate(w) if t.text.lower() == "into"), None)
-            if into is not None:
-                depth = 0
-                expect = True
-                for t in w[into + 1 :]:
-                    if t.text == "(":
-                        depth += 1
-                    elif t.text == ")":
-                        depth -= 1
-                    elif t.text == "," and depth == 0:
-                        expect = True
-                        continue
-                    if expect and t.kind == "word":
-                        names.add(t.text)
-                    expect = False
-    return {n for n in names if not n.startswith("$")}
-
-
-_TYPE_WORDS = frozenset(
-    ["int", "long", "float", "double", "chararray", "bytearray", "boolean", "datetime"]
-    + ["biginteger", "bigdecimal", "tuple", "bag", "map"]
-)
-_ONE_INPUT = frozenset(
-    ["filter", "foreach", "order", "distinct", "limit", "sample", "store", "stream"]
-    + ["rank", "cube", "assert"]
-)
-_INPUT_LISTS = frozenset(["group", "cogroup", "join", "cross", "union", "split"])
-
-
-def _schema_alias_clash(toks: list[_Tok]) -> str | None:
-    """The first schema field name (after an AS) that names an alias used before it in the
-    fragment, in the order Pig's AliasMasker walks it: a statement's assigned aliases, then
-    its input relations, then its schemas (AliasMasker.g, field_def in an AS or GENERATE)."""
-    seen: set[str] = set()
-    for start, end in _statements(toks):
-        w = _words(toks[start:end])
-        i = 0
-        while i + 1 < len(w) and w[i].kind == "word" and w[i + 1].text in (",", "="):
-            seen.add(w[i].text)
-            i += 2
-            if w[i - 1].text == "=":
-                break
-        body = w[i:]
-        if not body or body[0].kind != "word":
-            continue
-        seen |= _input_relations(body)
-        for field in _schema_fields(body):
-            if field in seen:
-                return field
-    return None
-
-
-def _input_relations(body: list[_Tok]) -> set[str]:
-    """The relations a statement's operator reads: the word after its keyword, and for
-    GROUP, COGROUP, JOIN, CROSS and UNION the word after each comma outside parentheses;
-    SPLIT's targets (after INTO and each such comma) too."""
-    kw = body[0].text.lower()
-    names: set[str] = set()
-    if kw not in _ONE_INPUT and kw not in _INPUT_LISTS:
-        return names
-    expect, depth = True, 0
-    for t in body[1:]:
-        low = t.text.lower()
-        if expect and t.kind == "word" and low != "onschema":
-            names.add(t.text)
-        if t.text in ("(", "{", "["):
-            depth += 1
-        elif t.text in (")", "}", "]"):
-            depth -= 1
-        starts = (t.text == "," and depth == 0 and kw in _INPUT_LISTS) or (
-            kw == "split" and low == "into"
-        )
-        expect = starts or (expect and low == "onschema")
-    return names
-
-
-def _schema_fields(body: list[_Tok]) -> list[str]:
-    """The field names declared after each AS of a statement, nested tuple fields included
-    (a bag's tuple name `{T:(...)}` is not a field, as in Pig's grammar)."""
-    out: list[str] = []
-    for k, t in enumerate(body):
-        if t.kind != "word" or t.text.lower() != "as" or k + 1 >= len(body):
-            continue
-        j = k + 1
-        if body[j].kind == "word" and body[j].text.lower() not in _TYPE_WORDS:
-            out.append(body[j].text)  # AS name[:type]
-            j += 1
-            if j < len(body) and body[j].text == ":":
-                j += 1
-                if j < len(body) and body[j].text.lower() in _TYPE_WORDS:
-                    j += 1
-        if j < len(body) and body[j].text in ("(", "{", "["):
-            out += _group_fields(body, j)
-    return out
-
-
-def _group_fields(body: list[_Tok], start: int) -> list[str]:
-    """The field names in the balanced (...), {...} or [...] at `start`: a name follows
-    '(' or ',' and comes before ':', ',' or ')'."""
-    out: list[str] = []
-    depth = 0
-    for j in range(start, len(body)):
-        tok = body[j]
-        if tok.text in ("(", "{", "["):
-            depth += 1
-        elif tok.text in (")", "}", "]"):
-            depth -= 1
-            if depth == 0:
-                break
-        elif tok.kind == "word" and tok.text.lower() not in _TYPE_WORDS:
-            after = body[j + 1].text if j + 1 < len(body) else ""
-            if body[j - 1].text in ("(", ",") and after in (":", ",", ")"):
-                out.append(tok.text)
-    return out
-
-
 def _warn_if_builtin(name: str) -> None:
     from piglatin.functions.builtins import BUILTINS  # only when a macro is defined
 
@@ -569,9 +340,9 @@ def _warn_if_builtin(name: str) -> None:
         log.warning("macro name '%s' masks a builtin UDF %s", name, name)
 
 
-def _blank(toks: list[_Tok]) -> str:
+def _blank(toks: list[T.Tok]) -> str:
     return "\n" * "".join(t.text for t in toks).count("\n")
 
 
-def _error(message: str, at: _Tok, file: str | None) -> ParseError:
+def _error(message: str, at: T.Tok, file: str | None) -> ParseError:
     return ParseError(message, line=at.line, column=at.column)
