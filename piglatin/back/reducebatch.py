@@ -2,11 +2,11 @@
 
 Owns `BatchReduce`, the typed pair a reduce side with a batch form gives the job (its per-group
 ``reduce`` and its per-batch ``batch``), `unpacked_groups`, a batch's packed values decoded by
-one msgpack Unpacker (a ``msgpack.unpackb`` per value builds an unpacker each time: twice the
-cost of the value itself), and `RowWriter`, the writing of a batch's output rows at once:
-PigStorage lines in one generated comprehension (`codegen.text_lines`), or rows packed for a
-later job in one C-level ``map``. Must not touch: how groups are cut (mapred) or
-what a reduce computes (aggregates, reducers).
+one msgpack call as one array (a ``msgpack.unpackb`` per value builds an unpacker each time:
+twice the cost of the value itself; an Unpacker's iteration costs a step per value), and
+`RowWriter`, the writing of a batch's output rows at once: PigStorage lines in one generated
+comprehension (`codegen.text_lines`), or rows packed for a later job in one C-level ``map``.
+Must not touch: how groups are cut (mapred) or what a reduce computes (aggregates, reducers).
 
 A batch's rows are written in the order of their groups, exactly as the per-group path writes
 them; a batch the bulk writer cannot take (a field of another type, a raw bytes field, a row
@@ -57,28 +57,29 @@ class Unpacked:
 
 def unpacked_batch(groups: list) -> Unpacked | None:
     """The values of a batch ``[(key, [packed values]), ...]``, read as
-    `storage.unpack_value` reads them, all by one Unpacker; None when some value is not
-    packed bytes (the caller reads those one by one)."""
+    `storage.unpack_value` reads them, all in one msgpack call (their bytes behind the header
+    of an array of that many values: no iterator step per value); None when some value is
+    not packed bytes, or not exactly one packed value (the caller reads those one by one)."""
     flat = list(chain.from_iterable(map(_VALUES, groups)))
     if not flat:
         return Unpacked([], [0] * len(groups))
-    if set(map(type, flat)) != {bytes}:
+    if set(map(type, flat)) != {bytes} or not all(flat):
         return None
-    data = b"".join(flat)
-    up = msgpack.Unpacker(
-        use_list=False,
-        raw=False,
-        ext_hook=_ext,
-        strict_map_key=False,
-        max_buffer_size=max(len(data), 1 << 20),
-    )
-    up.feed(data)
-    objs = list(up)
-    if len(objs) != len(flat):  # a value of several objects: not one packed value each
+    n = len(flat)
+    header = b"\xdc" + n.to_bytes(2, "big") if n < 1 << 16 else b"\xdd" + n.to_bytes(4, "big")
+    try:
+        objs = msgpack.unpackb(
+            b"".join([header, *flat]),
+            use_list=False,
+            raw=False,
+            ext_hook=_ext,
+            strict_map_key=False,
+        )
+    except (ValueError, msgpack.UnpackException):  # more or fewer objects than values
         return None
-    if len(flat) == len(groups) and all(map(len, map(_VALUES, groups))):  # one value each
-        return Unpacked(objs, None)
-    return Unpacked(objs, [len(vs) for _kb, vs in groups])
+    if n == len(groups) and all(map(len, map(_VALUES, groups))):  # one value each
+        return Unpacked(list(objs), None)
+    return Unpacked(list(objs), [len(vs) for _kb, vs in groups])
 
 
 def unpacked_groups(groups: list) -> list[list] | None:
