@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
-from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -260,21 +259,21 @@ def slots_flush(
                 partials_of_seen(list(map(itemgetter(j), slots))) for j in range(len(widths))
             ]
             partials = zip(*columns)
-        elif single:
-            partials = [tuple(map(_slot_partial, s, distinct)) for s in slots]
-        else:
-            partials = [tuple(map(partial, spans, repeat(s))) for s in slots]
+        else:  # each aggregate's partials a column at a time, C-level but for Distinct's
+            partials = zip(*[_partials(slots, a, w, d) for a, w, d in spans])
         return list(zip(keys_bytes_of(keys), map(pack, zip(keys, partials))))
-
-    def partial(span: tuple[int, int, bool], s: list) -> tuple:
-        a, w, d = span
-        return partial_of_seen(s[a]) if d else tuple(s[a : a + w])
 
     return flush
 
 
-def _slot_partial(x: Any, distinct: bool) -> tuple:
-    return partial_of_seen(x) if distinct else (x,)
+def _partials(slots: list[list], a: int, w: int, distinct: bool) -> Iterable[tuple]:
+    """The partial of one aggregate in each key's slots, its `w` slots from `a`: their tuple
+    (a Distinct's one slot, the dict of the values seen: its values-form partial)."""
+    if distinct:
+        return map(partial_of_seen, map(itemgetter(a), slots))
+    if w == 1:
+        return zip(map(itemgetter(a), slots))
+    return map(itemgetter(*range(a, a + w)), slots)
 
 
 def one_column(call: L.LEFunc) -> bool:
