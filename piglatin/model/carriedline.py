@@ -42,8 +42,8 @@ from piglatin.model.textcomplex import (
 
 # one alternative per sign (a branch that starts with a character class is skipped by one
 # test) rather than an optional '-': fewer steps of the regex engine per field
-_INT = "(?:[1-9][0-9]{0,8}+|-[1-9][0-9]{0,8}+|0)"
-_LONG = "(?:[1-9][0-9]{0,17}+|-[1-9][0-9]{0,17}+|0)"
+_INT_ALTERNATIVES = "[1-9][0-9]{0,8}+|-[1-9][0-9]{0,8}+|0"
+_LONG_ALTERNATIVES = "[1-9][0-9]{0,17}+|-[1-9][0-9]{0,17}+|0"
 # an integer part of 1-7 digits and a fraction of 1-7 digits without a trailing zero (or
 # exactly 0), or 0 and a fraction whose first non-zero digit is within its first three
 # (at least 0.001) followed by at most 10 more digits: at most 16 characters, sign
@@ -58,8 +58,15 @@ _ANY_DOUBLE = (
     r"(?=[-.0-9]{3,16}+(?![-.0-9]))-?"
     r"(?:[1-9][0-9]{0,6}+\.(?:[0-9]*[1-9]|0)|0\.(?=0{0,2}[1-9])[0-9]*[1-9])"
 )
-_DOUBLE = f"(?:{_SHORT_DOUBLE}|{_ANY_DOUBLE})"
-_NUMBERS = {"int": _INT, "long": _LONG, "double": _DOUBLE}
+_DOUBLE_ALTERNATIVES = f"{_SHORT_DOUBLE}|{_ANY_DOUBLE}"
+# each number's alternatives, written in one group with a field's empty (null) text: one
+# branch of the regex engine per field rather than two nested (~70 fewer instructions a field)
+_ALTERNATIVES = {
+    "int": _INT_ALTERNATIVES,
+    "long": _LONG_ALTERNATIVES,
+    "double": _DOUBLE_ALTERNATIVES,
+}
+_NUMBERS = {name: f"(?:{alternatives})" for name, alternatives in _ALTERNATIVES.items()}
 _NUMBER_CHARS = frozenset("0123456789.-")
 
 
@@ -137,9 +144,9 @@ def field_pattern(
     if ok is True:
         return f"[^{re.escape(delimiter)}]*+"
     if ok is False:
-        number = _NUMBERS.get(type_name)
-        if number is None or delimiter in _NUMBER_CHARS:
+        alternatives = _ALTERNATIVES.get(type_name)
+        if alternatives is None or delimiter in _NUMBER_CHARS:
             return None
-        return f"(?:{number}|)"
+        return f"(?:{alternatives}|)"
     pattern = carried_text_pattern(ok, delimiter, tag)
     return None if pattern is None else f"(?:{pattern})?+"
