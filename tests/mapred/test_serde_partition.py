@@ -135,6 +135,10 @@ _batch_keys = st.one_of(
     st.lists(st.text(max_size=5)),
     st.lists(st.binary(max_size=5)),  # keys that are already sort bytes (Pig's)
     st.lists(st.tuples(st.text(max_size=4), st.integers(-(1 << 64), 1 << 64))),
+    # (str, int) keys whose ints span a small range (a join's tags): packed through a table
+    st.lists(st.tuples(st.text(max_size=4), st.integers(-3, 3))),
+    st.lists(st.tuples(st.text(max_size=4), st.integers((1 << 63) - 300, (1 << 63) - 1))),
+    st.lists(st.tuples(st.text(max_size=4), st.integers(-(1 << 63), -(1 << 63) + 300))),
     st.lists(
         st.one_of(
             st.text(max_size=3),
