@@ -373,8 +373,33 @@ _ISO = re.compile(
 )
 
 
+# The usual shapes, ASCII digits only, as written (no blanks around): a whole date, then maybe a
+# time after T or a space, then maybe a zone (the only named group: lastgroup says whether it is
+# there). datetime.fromisoformat (C) reads each of them as _ISO and parse_tz do; it also takes
+# forms _ISO refuses (week dates, any separator), which is why it only sees these shapes.
+_ISO_COMMON = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}(?::[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,9})?)?)?"
+    r"(?P<tz>Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?"
+).fullmatch
+_FROM_ISO = datetime.fromisoformat
+
+
 def parse_iso_datetime(s: str, default_tz: timezone = UTC) -> datetime | None:
     """Parse ISO-8601 as Joda's dateTimeParser does (partial dates allowed); None if bad."""
+    m = _ISO_COMMON(s)
+    if m is not None and default_tz is UTC:
+        try:  # no zone: UTC's (datetime.replace costs more than the parse)
+            if m.lastgroup is not None:
+                return _FROM_ISO(s)
+            return _FROM_ISO(s + "+00:00" if len(s) > 10 else s + "T00+00:00")
+        except ValueError:  # a field out of range (month 13, hour 24): _ISO's path decides
+            pass
+    return _parse_iso(s, default_tz)
+
+
+def _parse_iso(s: str, default_tz: timezone) -> datetime | None:
+    """parse_iso_datetime of any form _ISO takes (signed and long years, partial dates, blanks
+    around, unicode digits)."""
     m = _ISO.match(s.strip())
     if not m:
         return None
