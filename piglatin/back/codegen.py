@@ -778,17 +778,30 @@ class Generator:
         plain = self.const("plain", PLAIN_ROW_TYPES)
         row = self.bind(self.row(cols), d, "r")
         # a row equal to one remembered is the same row for Pig only if it is plain too:
-        # (False,) equals (0,) in Python
-        self.emit(d, f"if {row} in {rows} and {plain}.issuperset(map(type, {row})):")
+        # (False,) equals (0,) in Python; a row of texts (str or None) always is
+        texts = all(self.text_only(c) for c in cols)
+        is_plain = f"{plain}.issuperset(map(type, {row}))"
+        self.emit(d, f"if {row} in {rows}:" if texts else f"if {row} in {rows} and {is_plain}:")
         self.emit(d + 1, "continue")
         kb = self.bind(f"{self.const('encode', tail.encode)}({row})", d, "kb")
         self.emit(d, f"if {kb} in {seen}:")
         self.emit(d + 1, "continue")
         self.emit(d, f"if len({seen}) < {tail.limit}:")
         self.emit(d + 1, f"{seen}.add({kb})")
-        self.emit(d + 1, f"if {plain}.issuperset(map(type, {row})):")
-        self.emit(d + 2, f"{rows}.add({row})")
+        if texts:
+            self.emit(d + 1, f"{rows}.add({row})")
+        else:
+            self.emit(d + 1, f"if {is_plain}:")
+            self.emit(d + 2, f"{rows}.add({row})")
         self.emit(d, f"_out.append(({kb}, {self.const('pack', tail.pack)}({row})))")
+
+    def text_only(self, name: str) -> bool:
+        """Whether local `name` only ever holds a str or None: assigned once, a field of the
+        line's text or None (a chararray field, or a bytearray field cast to chararray)."""
+        assigned = re.compile(rf"\s*{name} = |.*\b{name} :=")
+        assigns = [line for line in self.lines if assigned.match(line)]
+        text = re.compile(rf"\s*{name} = (?:_f\[\d+\] or None|\(_f\[\d+\] or None\))")
+        return len(assigns) == 1 and text.fullmatch(assigns[0]) is not None
 
     def agg_output(self, agg: AggTail, cols: list[str], depth: int, tail: RecordFn) -> None:
         """Fold the row into its key's partial slots (`AggTail`); a new key gets its slots
