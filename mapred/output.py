@@ -34,7 +34,7 @@ _FLUSH_BYTES = 1 << 20
 _BATCH = 4096  # pairs joined into text at once, at most
 _FIRST_BATCH = 1  # pairs of the first batch (a batch's text sizes the next, growing 4x at most)
 _PAIR = {2}
-_END = ("",)
+_END, _BYTES_END = ("",), (b"",)
 _KEY, _VALUE = itemgetter(0), itemgetter(1)
 _NONE = type(None)
 _NO_KEY = {None}
@@ -124,15 +124,23 @@ def _utf8(text: str) -> bytes:
         return text.encode("utf-8", "replace")
 
 
-def _lines(batch: list) -> str | None:
+def _lines(batch: list) -> str | bytes | None:
     """The text of a batch of pairs that are each a whole line, ``(None, str)`` (what Pig's
-    stores write), as `TextRecordWriter.write` makes it, in C-level passes; None for any
-    other batch."""
+    stores write) or ``(None, bytes)`` (lines already encoded: their bytes as they are), as
+    `TextRecordWriter.write` makes it, in C-level passes; None for any other batch."""
     try:
         if set(map(len, batch)) != _PAIR or set(map(_KEY, batch)) != _NO_KEY:
             return None
-        return "\n".join(chain(map(_VALUE, batch), _END))
-    except TypeError:  # not pairs, or a value that is not a str
+    except TypeError:  # not pairs
+        return None
+    values = list(map(_VALUE, batch))
+    try:
+        return "\n".join(chain(values, _END))
+    except TypeError:  # a value that is not a str
+        pass
+    try:
+        return b"\n".join(chain(values, _BYTES_END))
+    except TypeError:  # a value that is not bytes-like either
         return None
 
 
@@ -186,7 +194,7 @@ class TextRecordWriter(RecordWriter):
                     for k, v in batch:
                         self.write(k, v)
                     continue
-            data = _utf8(text)
+            data = _utf8(text) if type(text) is str else text
             self._parts.append(data)
             self._size += len(data)
             if self._size >= _FLUSH_BYTES:

@@ -57,3 +57,21 @@ def test_small_pairs_still_batched_and_exact():
     w.close()
     expected = "".join(f"k{i}\t{i}\n" for i in range(10_000)) + "a\nb\nx\n"
     assert f.kept == expected.encode()
+
+
+def test_lines_given_as_bytes_are_written_as_they_are():
+    """(None, bytes) pairs (lines a store already encoded) go out in one join, exactly as
+    `write` writes each (its bytes, then a newline); a batch mixing them with str lines too."""
+    rows = [b"caf\xc3\xa9\tx", b"", b"raw \xff bytes", bytearray(b"ba")]
+    mixed = [(None, "s\u00e9"), (None, b"b"), (None, None), ("k", b"v")]
+    for pairs in ([(None, r) for r in rows], mixed, [(None, r) for r in rows] + mixed):
+        one, batched = _Watched([0]), _Watched([0])
+        w = TextRecordWriter(one)
+        for k, v in pairs:
+            w.write(k, v)
+        w.close()
+        w = TextRecordWriter(batched)
+        assert w.write_pairs(iter(pairs)) == len(pairs)
+        w.close()
+        assert batched.kept == one.kept
+    assert one.kept.startswith(b"caf\xc3\xa9\tx\n\nraw \xff bytes\nba\n")
