@@ -900,12 +900,17 @@ class PigServer:
         stores = [s.op_id for s in plan.sinks() if isinstance(s, L.LOStore)]
         from piglatin.back import multiquery as MQ
 
+        merged: list[MQ.MergedJob] = []
         if op_id is None and len(stores) > 1 and MQ.enabled(self.properties):
             conf = self._compile_conf()
             chains = [compile_sink(plan, t, set(), conf).jobs for t in stores]
-            parts[2] += "\n" + MQ.explain_text(plan, MQ.merge_jobs(plan, chains, self.location))
+            merged = MQ.merge_jobs(plan, chains, self.location)
+            parts[2] += "\n" + MQ.explain_text(plan, merged)
         if brief:
             return parts
+        if merged:  # the code of a merged job's map is the merged job's, printed below
+            ran = {(j.spec.output_op, j.spec.store) for m in merged for j in m.jobs}
+            jobs = [j for j in jobs if (j.spec.output_op, j.spec.store) not in ran]
         scalars = {k: unpack_value(v) for k, v in self.scalars.items()}
         udfs = {(k or None): v for k, v in self.udfs.items()}
         from dfs.conf import Configuration
@@ -913,6 +918,9 @@ class PigServer:
         pass_through = Configuration(dict(self.properties)).get_bool(RT.PASS_THROUGH, True)
         compiler = Compiler(scalars, udfs, plan=plan)
         parts[2] += "\n" + RT.explain_code(plan, jobs, compiler, pass_through)
+        if merged:
+            code_conf = self._job_conf(merged[0].jobs[0], {}, False)
+            parts[2] += "\n" + MQ.explain_code(plan, merged, code_conf, self.location)
         return parts
 
 

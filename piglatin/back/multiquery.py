@@ -17,9 +17,11 @@ a combiner combine their own keys. Each branch's output is a named output of the
 (`mapred.output.NamedOutput`: the STORE's location, or an intermediate file a later job of the
 branch reads), all published by the job's commit or none. The merged job runs its branches'
 largest reducer count (Pig's); a branch whose operator's PARALLEL asked for fewer keeps them
-(`MergedJob.own_reducers`: its keys hashed over its first reducers, `_OwnReducers`). Must not touch: job boundaries of a
-single STORE (mrcompiler.py), what a branch's pipelines do (runtime.py builds them exactly as
-for the branch's own job), running jobs or printing (launcher.py).
+(`MergedJob.own_reducers`: its keys hashed over its first reducers, `_OwnReducers`). EXPLAIN
+prints the merged map's generated code from the same objects a map task builds (`map_side`,
+`explain_code`). Must not touch: job boundaries of a single STORE (mrcompiler.py), what a
+branch's pipelines do (runtime.py builds them exactly as for the branch's own job), running
+jobs or printing (launcher.py).
 
 ``opt.multiquery=false`` (``pig -M``/``-no_multiquery``) runs every STORE's jobs on their own.
 """
@@ -27,7 +29,7 @@ for the branch's own job), running jobs or printing (launcher.py).
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
@@ -35,6 +37,7 @@ from typing import Any
 from dfs.fastclass import dataclass
 from mapred.api import Context, Job
 from mapred.partition import hash_partition
+from piglatin.back import codegen as CG
 from piglatin.back import runtime as RT
 from piglatin.back.jobstats import PIG_FEATURES, job_aliases, job_features
 from piglatin.back.mrcompiler import JobSpec, MRJob
@@ -54,7 +57,9 @@ __all__ = [
     "MultiQueryOwnReducersCombineJob",
     "MultiQueryOwnReducersJob",
     "enabled",
+    "explain_code",
     "explain_text",
+    "map_side",
     "job_stats",
     "merge_jobs",
     "reads_any",
@@ -227,6 +232,80 @@ def explain_text(plan: L.LogicalPlan, merged: Sequence[MergedJob]) -> str:
     return "\n".join(lines)
 
 
+def explain_code(
+    plan: L.LogicalPlan,
+    merged: Sequence[MergedJob],
+    conf: Mapping[str, Any],
+    location: Callable[[str], str] = str,
+) -> str:
+    """EXPLAIN's generated map code of each merged job: the source of the one function its
+    map task compiles and runs for the branches in its SPLIT tree, taken from the objects
+    the task builds (`map_side`, as `MultiQueryJob.setup`: each branch's own job set up for
+    a map task, then `splittree`), never generated a second time. `conf`: the job
+    configuration the launcher gives the merged job (the script, properties, scalars);
+    `location`: a LOAD's path -> the URL its task reads (what a -tagFile loader is told)."""
+    lines = ["#" + "-" * 50, "# Generated code (multi-query map side)", "#" + "-" * 50]
+    for m in merged:
+        url = location(plan.op(m.jobs[0].spec.inputs[0].source).path)
+        side = map_side(plan, m, conf, url)
+        label = f"# {m.name}, input 0, map side"
+        if side.code is None:
+            lines.append(f"{label}: no SPLIT tree; each branch runs its own job's map code")
+        else:
+            names = ", ".join(f"{i} ({b.name_of})" for i, b in side.fused)
+            lines.append(f"{label}: one function for branches {names}")
+            lines.append(side.code.source.rstrip("\n"))
+        for i, b in side.others:
+            how = "pre-split lines" if b.fields is not None else "its input lines"
+            lines.append(f"{label}, branch {i} ({b.name_of}): its job's own map code over {how}")
+    return "\n".join(lines)
+
+
+@frozen_dataclass(slots=False)
+class MapSide:
+    """What a merged job's map task runs (`map_side`): `code`, the SPLIT tree's generated
+    function (None: no tree), `fused` and `others`, the (number, branch) pairs in it and
+    outside it."""
+
+    code: CG.Pipeline | None
+    fused: tuple[tuple[int, _Running], ...]
+    others: tuple[tuple[int, _Running], ...]
+
+
+def map_side(
+    plan: L.LogicalPlan, merged: MergedJob, conf: Mapping[str, Any], url: str = ""
+) -> MapSide:
+    """The map side a task of `merged` builds: its branches' jobs set up as for a map task
+    of input `url` (`_Running`), and the SPLIT tree over them (`_split_tree`), with
+    `conf` the launcher's job configuration of the merged job."""
+    from dfs.conf import Configuration
+    from mapred.io import InputSplit
+
+    own = merged.own_reducers(plan)
+    wire = [branch_of(plan, job, i, own[i]).to_wire() for i, job in enumerate(merged.jobs)]
+    task_conf = Configuration({**conf, BRANCHES: wire, "mapreduce.job.reduces": merged.reducers})
+    ctx = Context(task_conf, "attempt_explain_m_000000_0", "explain", None, InputSplit(url, 0, 0))
+    branches = [_Running(i, Branch.from_wire(w), ctx) for i, w in enumerate(wire)]
+    for b, job in zip(branches, merged.jobs, strict=True):
+        b.name_of = plan.op(job.output_op).alias or job.output_op
+    _tree, others, code = _split_tree(branches)
+    number = {id(b): i for i, b in enumerate(branches)}
+    fused = [b for b in branches if b not in others] if code is not None else []
+    return MapSide(
+        code,
+        tuple((number[id(b)], b) for b in fused),
+        tuple((number[id(b)], b) for b in others),
+    )
+
+
+def branch_of(plan: L.LogicalPlan, job: MRJob, index: int, reducers: int = 0) -> Branch:
+    """Branch `index` of a merged job: `job`'s spec, writing named output ``b<index>``, as
+    text when its STORE's storer is not BinStorage."""
+    store = plan.op(job.store) if job.store else None
+    text = isinstance(store, L.LOStore) and not store.func.name.endswith("BinStorage")
+    return Branch(job.spec, f"b{index}", text, reducers)
+
+
 def reads_any(plan: L.LogicalPlan, sink_id: str, paths: set[str]) -> bool:
     """Does sink `sink_id` LOAD one of `paths` (what STOREs before it in a batch write)? Such
     a STORE must wait for them (Pig's implicit dependency)."""
@@ -255,6 +334,7 @@ class _Running:
         self.reducers = branch.reducers
         self.combine = getattr(job, "combine", None) if branch.spec.combine else None
         self.pending: list = []
+        self.name_of = ""  # the branch's alias, for EXPLAIN
         self.batch = getattr(job, "map0_batch", None)
         self.single = getattr(job, "map0", None)
         self.fields = job.split_batch(0) if isinstance(job, RT.PigJob) else None
@@ -292,7 +372,7 @@ class MultiQueryJob(Job):
         self.branches = [
             _Running(i, Branch.from_wire(w), ctx) for i, w in enumerate(ctx.conf.get(BRANCHES))
         ]
-        self.tree, others = _split_tree(self.branches)
+        self.tree, others, self.tree_code = _split_tree(self.branches)
         self.parsing, self.others = _parsed_once(others)
         self.map0_batch = self._map_batch
         self.map0 = lambda key, value: self._map_batch(None, [value])
@@ -412,19 +492,22 @@ class MultiQueryOwnReducersCombineJob(_OwnReducers, MultiQueryCombineJob):
     """`MultiQueryCombineJob` whose branches keep their own reducer counts."""
 
 
-def _split_tree(branches: list[_Running]) -> tuple[tuple | None, list[_Running]]:
+def _split_tree(
+    branches: list[_Running],
+) -> tuple[tuple | None, list[_Running], CG.Pipeline | None]:
     """((the SPLIT tree's generated batch function, the branches it runs), the branches that
-    run on their own): the branches whose generated code reads the first such branch's
-    text the same way run in one function (`splittree`) when there are two or more."""
+    run on their own, the tree's generated code: what EXPLAIN prints): the branches whose
+    generated code reads the first such branch's text the same way run in one function
+    (`splittree`) when there are two or more."""
     coded = [b for b in branches if b.code is not None]
     fused = [b for b in coded if same_text(b.code.source, coded[0].code.source)] if coded else []
     if len(fused) < 2:
-        return None, branches
+        return None, branches, None
     try:
-        run = generate_split_tree("multiquery_map", [b.code for b in fused]).function()
+        code = generate_split_tree("multiquery_map", [b.code for b in fused])
     except ValueError:  # a branch's code the tree cannot place: each runs its own
-        return None, branches
-    return (run, fused), [b for b in branches if b not in fused]
+        return None, branches, None
+    return (code.function(), fused), [b for b in branches if b not in fused], code
 
 
 def _parsed_once(branches: list[_Running]) -> tuple[tuple | None, list[_Running]]:
