@@ -982,7 +982,7 @@ def SPRINTF(fmt: Any, *args: Any) -> str:
     """Java's String.format (javaformat.py): null arguments print as ``null``; a format that
     does not fit its arguments fails, as Pig's ERROR 2106."""
     try:
-        return java_format("null" if fmt is None else _java_text(fmt), list(args))
+        return java_format("null" if fmt is None else _java_text(fmt), args)
     except FormatError as e:
         raise BuiltinError(f"Error while computing string format in SPRINTF -- {e}") from e
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from piglatin.model.data import format_double, format_value
@@ -49,20 +50,52 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def java_format(fmt: str, args: list[Any]) -> str:
+def java_format(fmt: str, args: Sequence[Any]) -> str:
     """``String.format(fmt, args...)`` for Pig values; FormatError where Java throws."""
+    parts = _PARSED.get(fmt)
+    if parts is None:
+        parts = _parsed(fmt)
     out: list[str] = []
+    n = len(args)
+    for part in parts:
+        if type(part) is str:
+            out.append(part)
+            continue
+        at, convert, spec = part
+        if convert is None:
+            raise FormatError(spec)
+        if at is not None:
+            if at < 0 or at >= n:
+                raise FormatError(f"Missing format argument for '{spec}'")
+            out.append(convert(args[at]))
+        else:
+            out.append(convert(None))
+    return "".join(out)
+
+
+# A format's parts, parsed once (a SPRINTF's format is nearly always a constant): literal text,
+# or (argument index, converter, spec text) for a conversion, or (None, None, message) where the
+# format itself is wrong (raised when the writing gets there, after the errors before it, as
+# Java's Formatter raises). The argument index of each conversion follows from the format alone.
+_PARSED: dict[str, tuple] = {}
+_PARSED_MAX = 256
+_Part = str | tuple[int | None, Callable[[Any], str] | None, str]
+
+
+def _parsed(fmt: str) -> tuple[_Part, ...]:
+    parts: list[_Part] = []
     pos = ordinary = 0
     last = -1
     for m in _SPEC.finditer(fmt):
-        _literal(fmt[pos : m.start()], out)
+        parts.append(_literal_part(fmt[pos : m.start()]))
         pos = m.end()
         index, flags, width, precision, time, conv = m.groups()
+        spec = m.group(0)
         if conv == "%" or conv == "n":
             if time:
-                raise FormatError(f"Unknown format conversion: '{conv}'")
-            text = "%" if conv == "%" else "\n"
-            out.append(_justify(text, flags, width))
+                parts.append((None, None, f"Unknown format conversion: '{conv}'"))
+            else:
+                parts.append(_justify("%" if conv == "%" else "\n", flags, width))
             continue
         if index:
             at = int(index[:-1]) - 1
@@ -71,27 +104,64 @@ def java_format(fmt: str, args: list[Any]) -> str:
         else:
             at = ordinary
             ordinary += 1
-        if at < 0 or at >= len(args):
-            raise FormatError(f"Missing format argument for '{m.group(0)}'")
         last = at
-        prec = int(precision[1:]) if precision else None
-        if ("-" in flags or "0" in flags) and not width:
-            raise FormatError(f"Missing format width: '{m.group(0)}'")
-        if time:
-            body = _time(args[at], conv, m.group(0))
-            text = body.upper() if time == "T" else body
-        else:
-            text = _convert(args[at], conv, flags.replace("<", ""), width, prec, m.group(0))
-        out.append(_justify(text, flags, width))
-    _literal(fmt[pos:], out)
-    return "".join(out)
+        parts.append((at, _converter(flags, width, precision, time, conv, spec), spec))
+    parts.append(_literal_part(fmt[pos:]))
+    if len(_PARSED) >= _PARSED_MAX:
+        _PARSED.clear()
+    _PARSED[fmt] = result = tuple(p for p in parts if p != "")
+    return result
 
 
-def _literal(text: str, out: list[str]) -> None:
+def _literal_part(text: str) -> _Part:
     if "%" in text:
         rest = text[text.index("%") + 1 :]
-        raise FormatError(f"Unknown format conversion: '{rest[:1] or '%'}'")
-    out.append(text)
+        return (None, None, f"Unknown format conversion: '{rest[:1] or '%'}'")
+    return text
+
+
+def _converter(
+    flags: str, width: str | None, precision: str | None, time: str | None, conv: str, spec: str
+) -> Callable[[Any], str]:
+    """The text of one argument for one conversion, justified to its width."""
+    if ("-" in flags or "0" in flags) and not width:
+        message = f"Missing format width: '{spec}'"
+
+        def missing_width(_arg: Any) -> str:
+            raise FormatError(message)
+
+        return missing_width
+    if not flags and not width and not precision and not time:
+        if conv == "s":
+            return _plain_s
+        if conv == "d":
+            return _plain_d
+    prec = int(precision[1:]) if precision else None
+    converted = flags.replace("<", "")
+
+    def convert(arg: Any) -> str:
+        if time:
+            body = _time(arg, conv, spec)
+            text = body.upper() if time == "T" else body
+        else:
+            text = _convert(arg, conv, converted, width, prec, spec)
+        return _justify(text, flags, width)
+
+    return convert
+
+
+def _plain_s(arg: Any) -> str:
+    """%s"""
+    return "null" if arg is None else java_string(arg)
+
+
+def _plain_d(arg: Any) -> str:
+    """%d"""
+    if type(arg) is int:
+        return str(arg)
+    if arg is None:
+        return "null"
+    raise _mismatch("d", arg)
 
 
 def _justify(text: str, flags: str, width: str | None) -> str:
