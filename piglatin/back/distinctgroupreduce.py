@@ -25,7 +25,7 @@ from piglatin.back.codegen import DistinctTail
 from piglatin.back.distinctgroup import RowKey, exact_rows, fused_columns
 from piglatin.back.physical import Compiler, OneRow, chain_functions
 from piglatin.back.reducebatch import BatchReduce, row_writer
-from piglatin.back.reducers import DISTINCT_SEEN, packer
+from piglatin.back.reducers import DISTINCT_SEEN, hashable_rows, packer
 from piglatin.back.spillbag import BagBudget, GrowingBag
 from piglatin.back.storage import unpacker
 from piglatin.plan import logical as L
@@ -48,10 +48,13 @@ def _row_key(plan: L.LogicalPlan, spec: Any) -> RowKey:
     return RowKey(types, found[0], spec.reducers > 1, exact_rows(plan, source))
 
 
-def inline_tail(plan: L.LogicalPlan, spec: Any) -> DistinctTail:
+def inline_tail(plan: L.LogicalPlan, spec: Any) -> DistinctTail | None:
     """The map output the generated pipeline writes inline: the DISTINCT's `DistinctTail`
-    with the fused job's key."""
+    with the fused job's key; None (the closures' `map_tail`) for rows with a bag or a map,
+    which the tail's set of rows cannot hold."""
     schema = plan.op(plan.op(spec.op).inputs[0]).schema
+    if not hashable_rows(schema):
+        return None
     return DistinctTail(_row_key(plan, spec).encode, packer(schema), set(), set(), DISTINCT_SEEN)
 
 

@@ -63,6 +63,7 @@ _chain = chain.from_iterable
 
 __all__ = [
     "MapState",
+    "hashable_rows",
     "map_tail",
     "reducer",
 ]
@@ -88,6 +89,20 @@ def packer(schema: Any) -> Callable[[tuple], bytes]:
     return pack_value
 
 
+def hashable_rows(schema: Any) -> bool:
+    """Whether rows of `schema` are hashable by their declared types (a `DistinctTail`
+    remembers rows in a set): no bag or map (a list, a dict), nor a tuple that may hold one."""
+    return schema is not None and all(map(_hashable, schema))
+
+
+def _hashable(field: Any) -> bool:
+    if field.dtype in (DataType.BAG, DataType.MAP):
+        return False
+    if field.dtype is DataType.TUPLE:
+        return hashable_rows(field.schema)
+    return True
+
+
 # ----------------------------------------------------------------------------------- map side
 def keyed_tail(plan: L.LogicalPlan, spec: Any, tag: int) -> KeyedTail | DistinctTail | None:
     """The map output of input `tag` of a plain GROUP or COGROUP or a hash JOIN as a
@@ -96,8 +111,8 @@ def keyed_tail(plan: L.LogicalPlan, spec: Any, tag: int) -> KeyedTail | Distinct
     op = plan.op(spec.op) if spec.op else None
     if spec.kind == "distinct":  # every map input's rows are the one input's (a UNION's)
         schema = plan.op(op.inputs[0]).schema
-        if schema is None or not len(schema):
-            return None
+        if schema is None or not len(schema) or not hashable_rows(schema):
+            return None  # a row with a bag or a map: the closures
         encode = row_encoder([f.type for f in schema])
         return DistinctTail(encode, packer(schema), set(), set(), DISTINCT_SEEN)
     pack = packer(plan.op(op.inputs[tag]).schema) if op is not None else None
