@@ -847,8 +847,11 @@ def java_split(s: str, pattern: str, limit: int = 0) -> list[str]:
     return pieces
 
 
-def _str_fn(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Null in the first argument (or any argument) gives null, as Pig's string UDFs."""
+def _str_fn(fn: Callable[..., Any], arity: int | None = None) -> Callable[..., Any]:
+    """Null in the first argument (or any argument) gives null, as Pig's string UDFs; bytes
+    in the first are read as UTF-8. `arity`: the number of arguments the function takes (1 to
+    3), for a wrapper whose usual call (text and that many non-null arguments) makes no *args
+    tuple; any other call goes the general way, so a wrong count fails as it did."""
 
     def call(s: Any, *rest: Any) -> Any:
         if s is None:
@@ -861,7 +864,30 @@ def _str_fn(fn: Callable[..., Any]) -> Callable[..., Any]:
         return fn(s, *rest)
 
     call.__name__ = fn.__name__
-    return call
+    if arity is None or not 1 <= arity <= 3:
+        return call
+
+    def call1(s: Any, *rest: Any) -> Any:
+        if type(s) is str and not rest:
+            return fn(s)
+        return call(s, *rest)
+
+    def call2(s: Any, a: Any = _NO_ARG, *rest: Any) -> Any:
+        if type(s) is str and a is not None and a is not _NO_ARG and not rest:
+            return fn(s, a)
+        return call(s, *rest) if a is _NO_ARG else call(s, a, *rest)
+
+    def call3(s: Any, a: Any = _NO_ARG, b: Any = _NO_ARG, *rest: Any) -> Any:
+        if type(s) is str and a is not None and b is not None and b is not _NO_ARG and not rest:
+            return fn(s, a, b)
+        return call(s, *[x for x in (a, b, *rest) if x is not _NO_ARG])
+
+    fast = (call1, call2, call3)[arity - 1]
+    fast.__name__ = fn.__name__
+    return fast
+
+
+_NO_ARG = object()  # an argument not given (_str_fn)
 
 
 _JAVA_WS = " \t\n\x0b\f\r"
@@ -874,9 +900,9 @@ _JAVA_TRIM = "".join(chr(c) for c in range(33))
 _ASTRAL = "\U00010000"
 
 
-def _astral(*texts: str) -> bool:
-    """Whether any of `texts` holds a character that Java stores as two UTF-16 units."""
-    return any(not t.isascii() and max(t) >= _ASTRAL for t in texts)
+def _astral(s: str, other: str = "") -> bool:
+    """Whether `s` or `other` holds a character that Java stores as two UTF-16 units."""
+    return not (s.isascii() or max(s) < _ASTRAL) or not (other.isascii() or max(other) < _ASTRAL)
 
 
 def _units(s: str) -> bytes:
@@ -967,7 +993,19 @@ def _use_matches_factory(fn: Callable[..., Any]) -> Callable[[str], Callable[...
 
 
 def _replace(s: str, pattern: str, rep: str) -> str:
-    return java_regex(pattern).sub(java_replacement(rep), s)
+    if type(rep) is not str:
+        return java_regex(pattern).sub(java_replacement(rep), s)
+    if "\\" not in rep and "$" not in rep:  # literal text (so for re.sub too: no backslash)
+        return java_regex(pattern).sub(rep, s)
+    expand = _REPLACEMENTS.get(rep)
+    if expand is None:
+        if len(_REPLACEMENTS) > 512:
+            _REPLACEMENTS.clear()
+        expand = _REPLACEMENTS[rep] = java_replacement(rep)
+    return java_regex(pattern).sub(expand, s)
+
+
+_REPLACEMENTS: dict[str, Callable[[re.Match], str]] = {}
 
 
 def _strsplit(s: str, pattern: str = "\\s", limit: int = 0) -> tuple:
@@ -1190,20 +1228,40 @@ def ToString(d: datetime | None, pattern: str | None = None) -> str | None:
     return data.format_datetime(d) if pattern is None else format_joda(d, pattern)
 
 
-def _dt_fn(fn: Callable[..., Any]) -> Callable[..., Any]:
+def _dt_fn(fn: Callable[..., Any], arity: int | None = None) -> Callable[..., Any]:
+    """Null in any argument gives null. `arity` (1 or 2): the number of arguments the function
+    takes, for a wrapper whose usual call makes no *args tuple (any other count goes the
+    general way and fails as it did)."""
+
     def call(*args: Any) -> Any:
         for a in args:
             if a is None:
                 return None
         return fn(*args)
 
-    call.__name__ = getattr(fn, "__name__", "datetime_fn")
-    return call
+    def call1(d: Any = _NO_ARG, *rest: Any) -> Any:
+        if d is not None and d is not _NO_ARG and not rest:
+            return fn(d)
+        return call() if d is _NO_ARG else call(d, *rest)
+
+    def call2(a: Any = _NO_ARG, b: Any = _NO_ARG, *rest: Any) -> Any:
+        if a is not None and b is not None and b is not _NO_ARG and not rest:
+            return fn(a, b)
+        return call(*[x for x in (a, b, *rest) if x is not _NO_ARG])
+
+    chosen = call1 if arity == 1 else call2 if arity == 2 else call
+    chosen.__name__ = getattr(fn, "__name__", "datetime_fn")
+    return chosen
 
 
 def _between(unit_ms: int) -> Callable[[datetime, datetime], int]:
+    epoch = data.EPOCH
+
     def between(a: datetime, b: datetime) -> int:
-        diff = data.to_millis(a) - data.to_millis(b)
+        da, db = a - epoch, b - epoch  # data.to_millis(a) - data.to_millis(b), inline
+        diff = ((da.days - db.days) * 86400 + da.seconds - db.seconds) * 1000 + (
+            da.microseconds // 1000 - db.microseconds // 1000
+        )
         return int(diff / unit_ms) if abs(diff) < 2**52 else diff // unit_ms
 
     return between
@@ -1326,11 +1384,11 @@ for _name, _fn in {
 }.items():
     _b(_name, _dbl(_fn), "double", 1, 1)
 for _name, (_fn, _rt, _lo, _hi) in _STRING_FUNCS.items():
-    _b(_name, _str_fn(_fn), _rt, _lo, _hi)
+    _b(_name, _str_fn(_fn, _lo if _lo == _hi else None), _rt, _lo, _hi)
 for _name, _fn in (("REGEX_EXTRACT", _regex_extract), ("REGEX_EXTRACT_ALL", _regex_extract_all)):
     BUILTINS[_name] = replace(BUILTINS[_name], factory=_use_matches_factory(_fn))
 for _name, (_fn, _rt, _lo, _hi) in _DATE_FUNCS.items():
-    _b(_name, _dt_fn(_fn), _rt, _lo, _hi)
+    _b(_name, _dt_fn(_fn, _lo if _lo == _hi else None), _rt, _lo, _hi)
 _b("ToDate", ToDate, "datetime", 1, 3)
 _b("CurrentTime", CurrentTime, "datetime", 0, 0)
 _b("ToString", ToString, "chararray", 1, 2)

@@ -152,6 +152,8 @@ def _converter(
 
 def _plain_s(arg: Any) -> str:
     """%s"""
+    if type(arg) is str:
+        return arg
     return "null" if arg is None else java_string(arg)
 
 
