@@ -23,7 +23,7 @@ from typing import Any
 import msgpack
 
 from piglatin.back.codegen import StoreLine, text_lines
-from piglatin.back.storage import unpack_value
+from piglatin.back.storage import unpacker
 from piglatin.model.frozen import frozen_dataclass
 
 __all__ = [
@@ -33,16 +33,12 @@ __all__ = [
     "row_writer",
     "unpacked_batch",
     "unpacked_groups",
+    "unpacked_values",
 ]
 
 
 _VALUES = itemgetter(1)
-
-
-def _ext(code: int, payload: bytes) -> Any:
-    """A Pig extension value (a bag, a datetime) inside a packed value, as `unpack_value`
-    reads it (rare: the value is packed back whole and read by it)."""
-    return unpack_value(msgpack.packb(msgpack.ExtType(code, payload)))
+_unpack = unpacker()  # `storage.unpack_value`, C-level
 
 
 @frozen_dataclass
@@ -55,31 +51,37 @@ class Unpacked:
     sizes: list[int] | None
 
 
+def unpacked_values(values: list) -> list | None:
+    """Packed values read as `storage.unpack_value` reads each, in one msgpack call (their
+    bytes behind the header of an array of that many values: no iterator step or unpacker
+    per value); None when some value is not bytes, or not exactly one packed value (the
+    caller reads those one by one)."""
+    n = len(values)
+    if not n:
+        return []
+    if type(values[0]) is not bytes or set(map(type, values)) != {bytes} or not all(values):
+        return None
+    header = b"\xdc" + n.to_bytes(2, "big") if n < 1 << 16 else b"\xdd" + n.to_bytes(4, "big")
+    try:
+        objs = _unpack(b"".join([header, *values]))
+    except (ValueError, msgpack.UnpackException):  # more or fewer objects than values
+        return None
+    return list(objs)
+
+
 def unpacked_batch(groups: list) -> Unpacked | None:
     """The values of a batch ``[(key, [packed values]), ...]``, read as
-    `storage.unpack_value` reads them, all in one msgpack call (their bytes behind the header
-    of an array of that many values: no iterator step per value); None when some value is
-    not packed bytes, or not exactly one packed value (the caller reads those one by one)."""
+    `storage.unpack_value` reads them, all at once (`unpacked_values`); None when some value
+    is not packed bytes, or not exactly one packed value (the caller reads those one by one)."""
     flat = list(chain.from_iterable(map(_VALUES, groups)))
     if not flat:
         return Unpacked([], [0] * len(groups))
-    if set(map(type, flat)) != {bytes} or not all(flat):
+    objs = unpacked_values(flat)
+    if objs is None:
         return None
-    n = len(flat)
-    header = b"\xdc" + n.to_bytes(2, "big") if n < 1 << 16 else b"\xdd" + n.to_bytes(4, "big")
-    try:
-        objs = msgpack.unpackb(
-            b"".join([header, *flat]),
-            use_list=False,
-            raw=False,
-            ext_hook=_ext,
-            strict_map_key=False,
-        )
-    except (ValueError, msgpack.UnpackException):  # more or fewer objects than values
-        return None
-    if n == len(groups) and all(map(len, map(_VALUES, groups))):  # one value each
-        return Unpacked(list(objs), None)
-    return Unpacked(list(objs), [len(vs) for _kb, vs in groups])
+    if len(flat) == len(groups) and all(map(len, map(_VALUES, groups))):  # one value each
+        return Unpacked(objs, None)
+    return Unpacked(objs, [len(vs) for _kb, vs in groups])
 
 
 def unpacked_groups(groups: list) -> list[list] | None:

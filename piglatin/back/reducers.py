@@ -39,7 +39,7 @@ from piglatin.back.joinkeys import has_null, width
 from piglatin.back.joinlines import SideTexts, side_texts
 from piglatin.back.mapgroups import group_rows
 from piglatin.back.physical import Compiler, chain_functions
-from piglatin.back.reducebatch import BatchReduce, RowWriter, row_writer
+from piglatin.back.reducebatch import BatchReduce, RowWriter, row_writer, unpacked_values
 from piglatin.back.spillbag import (
     CHECK_ROWS,
     BagBudget,
@@ -472,7 +472,9 @@ def _sorted_rows(first: bool, writer: RowWriter) -> Callable[[list], list]:
     if first:
 
         def distinct(groups: list) -> list:
-            return writer.write([_unpack(values[0]) for _key, values in groups])
+            firsts = [values[0] for _key, values in groups]
+            rows = unpacked_values(firsts)
+            return writer.write(list(map(_unpack, firsts)) if rows is None else rows)
 
         return distinct
 
