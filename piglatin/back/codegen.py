@@ -781,8 +781,15 @@ class Generator:
         # (False,) equals (0,) in Python; a row of texts (str or None) always is
         texts = all(self.text_only(c) for c in cols)
         is_plain = f"{plain}.issuperset(map(type, {row}))"
-        self.emit(d, f"if {row} in {rows}:" if texts else f"if {row} in {rows} and {is_plain}:")
-        self.emit(d + 1, "continue")
+        if texts:
+            self.emit(d, f"if {row} in {rows}:")
+            self.emit(d + 1, "continue")
+        else:  # a value no set can hold (a UDF's list typed bytearray) is never remembered
+            self.emit(d, "try:")
+            self.emit(d + 1, f"if {row} in {rows} and {is_plain}:")
+            self.emit(d + 2, "continue")
+            self.emit(d, "except TypeError:")
+            self.emit(d + 1, "pass")
         kb = self.bind(f"{self.const('encode', tail.encode)}({row})", d, "kb")
         self.emit(d, f"if {kb} in {seen}:")
         self.emit(d + 1, "continue")

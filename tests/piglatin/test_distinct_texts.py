@@ -68,3 +68,26 @@ def test_the_test_is_dropped_for_texts_only(tmp_path: Path) -> None:
     mixed = _generated(tmp_path, MIXED)
     assert "in _rows" in texts and "issuperset(map(type" not in texts
     assert "issuperset(map(type" in mixed
+
+
+UDF = """from pig_util import outputSchema
+
+
+@outputSchema("b:bytearray")
+def listy(x):
+    return [x, 1]
+"""
+
+
+def test_a_udf_list_typed_bytearray_is_kept_not_failed(tmp_path: Path) -> None:
+    """The row's set lookup raised 'unhashable type: list' and failed the task; the closures
+    (pig.codegen false) give the row once, the list written as a tuple."""
+    (tmp_path / "u.py").write_text(UDF)
+    _write(tmp_path, [("a", "1"), ("b", "2"), ("a", "1")], "a.txt")
+    script = """{}REGISTER 'u.py' USING jython AS f;
+        A = LOAD 'a.txt' AS (k:chararray, x:int);
+        B = FOREACH A GENERATE k, f.listy(k) AS b;
+        C = DISTINCT B; STORE C INTO 'OUT';"""
+    on, _ = stored_run(tmp_path, script.format(""), "on")
+    off, _ = stored_run(tmp_path, script.format("SET pig.codegen false;\n"), "off")
+    assert sorted(on) == sorted(off) == ["a\t(a,1)", "b\t(b,1)"]
