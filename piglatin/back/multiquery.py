@@ -250,15 +250,25 @@ def explain_code(
         side = map_side(plan, m, conf, url)
         label = f"# {m.name}, input 0, map side"
         if side.code is None:
-            lines.append(f"{label}: no SPLIT tree; each branch runs its own job's map code")
+            lines.append(f"{label}: no generated SPLIT tree")
         else:
             names = ", ".join(f"{i} ({b.name_of})" for i, b in side.fused)
             lines.append(f"{label}: one function for branches {names}")
             lines.append(side.code.source.rstrip("\n"))
         for i, b in side.others:
-            how = "pre-split lines" if b.fields is not None else "its input lines"
-            lines.append(f"{label}, branch {i} ({b.name_of}): its job's own map code over {how}")
+            lines.append(f"{label}, branch {i} ({b.name_of}): {_own_code(b)}")
     return "\n".join(lines)
+
+
+def _own_code(b: _Running) -> str:
+    """What a branch outside the SPLIT tree runs, in EXPLAIN's words."""
+    if b.fields is not None:
+        return "its own generated function over the lines split once (source not kept)"
+    if b.batch is not None:
+        return "its own generated function over the lines (source not kept)"
+    if b.parsed is not None:
+        return "no generated code: closures over each line parsed once for such branches"
+    return "no generated code: closures"
 
 
 @frozen_dataclass(slots=False)

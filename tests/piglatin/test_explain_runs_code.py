@@ -147,6 +147,21 @@ def test_multiquery_explain_prints_the_merged_function_that_runs(tmp_path, tasks
     assert got3 == {f"{a}\t{c}" for a, c in actions.items()}
 
 
+def test_multiquery_without_codegen_explain_says_no_code_runs(tmp_path, tasks) -> None:
+    script = "SET pig.codegen false;\n" + SPLIT3
+    _write(tmp_path, _rows(50))
+    text = explain_text(script, cwd=str(tmp_path))
+    code = text[text.index("# Generated code (multi-query map side)") :]
+    assert "def " not in code
+    assert "multiquery1, input 0, map side: no generated SPLIT tree" in code
+    for i, alias in enumerate(("F", "gamma", "gimel")):
+        assert f"branch {i} ({alias}): no generated code: closures over each line" in code
+    run_script(script, cwd=str(tmp_path))
+    merged = [t for t in tasks if isinstance(t, MQ.MultiQueryJob)]
+    assert merged and all(t.tree_code is None and t.tree is None for t in merged)
+    assert all(t.parsing is not None and len(t.parsing[1]) == 3 for t in merged)
+
+
 ORDER = """A = LOAD 'in.txt' AS (user:chararray, action:int, timespent:int, term:chararray,
     rev:double);
 B = ORDER A BY term;
