@@ -1205,6 +1205,8 @@ def _format_field(d: datetime, c: str, n: int) -> str:
 
 
 def ToDate(v: Any, pattern: str | None = None, tz: str | None = None) -> datetime | None:
+    if type(v) is str and pattern is None and tz is None:  # ISO text in the default zone
+        return data.parse_iso_datetime(v)
     if v is None:
         return None
     zone = _zone(tz) if tz else None

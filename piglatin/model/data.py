@@ -381,11 +381,18 @@ _ISO_COMMON = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}(?::[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,9})?)?)?"
     r"(?P<tz>Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?"
 ).fullmatch
+# the commonest of them (a simpler pattern matches in about half the time)
+_ISO_SECONDS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}").fullmatch
 _FROM_ISO = datetime.fromisoformat
 
 
 def parse_iso_datetime(s: str, default_tz: timezone = UTC) -> datetime | None:
     """Parse ISO-8601 as Joda's dateTimeParser does (partial dates allowed); None if bad."""
+    if len(s) == 19 and default_tz is UTC and _ISO_SECONDS(s) is not None:
+        try:
+            return _FROM_ISO(s + "+00:00")
+        except ValueError:
+            pass
     m = _ISO_COMMON(s)
     if m is not None and default_tz is UTC:
         try:  # no zone: UTC's (datetime.replace costs more than the parse)

@@ -104,6 +104,28 @@ def test_same_answer_as_the_regex_reading(s: str) -> None:
     same(s)
 
 
+@st.composite
+def one_char_off(draw: st.DrawFn) -> str:
+    """A well-formed date-time of a usual shape with one or two characters replaced by any
+    character (a letter, a sign, a blank, a non-ASCII digit where a digit was)."""
+    text = draw(st.sampled_from(
+        ["2024-03-23T20:29:20", "2024-03-23 20:29:20", "2024-03-23", "2024-03-23T20:29",
+         "2024-03-23T20:29:20.123", "2024-03-23T20:29:20Z", "2024-03-23T20:29:20+05:30",
+         "2024-03-23T20+0530"]
+    ))  # fmt: skip
+    chars = st.one_of(st.sampled_from("+- T:.,Z0W\u0660\uff10\u00b2"), st.characters())
+    for _ in range(draw(st.integers(1, 2))):
+        at = draw(st.integers(0, len(text) - 1))
+        text = text[:at] + draw(chars) + text[at + 1 :]
+    return text
+
+
+@settings(max_examples=1500, deadline=None)
+@given(one_char_off())
+def test_same_answer_one_character_off(s: str) -> None:
+    same(s)
+
+
 @settings(max_examples=800, deadline=None)
 @given(st.text(alphabet="0123456789-T :.,Z+W", max_size=30))
 def test_same_answer_on_random_text(s: str) -> None:
