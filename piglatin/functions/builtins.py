@@ -850,8 +850,9 @@ def java_split(s: str, pattern: str, limit: int = 0) -> list[str]:
 def _str_fn(fn: Callable[..., Any], arity: int | None = None) -> Callable[..., Any]:
     """Null in the first argument (or any argument) gives null, as Pig's string UDFs; bytes
     in the first are read as UTF-8. `arity`: the number of arguments the function takes (1 to
-    3), for a wrapper whose usual call (text and that many non-null arguments) makes no *args
-    tuple; any other call goes the general way, so a wrong count fails as it did."""
+    3; 4 for two or three), for a wrapper whose usual call (text and that many non-null
+    arguments) makes no *args tuple; any other call goes the general way, so a wrong count
+    fails as it did."""
 
     def call(s: Any, *rest: Any) -> Any:
         if s is None:
@@ -864,7 +865,7 @@ def _str_fn(fn: Callable[..., Any], arity: int | None = None) -> Callable[..., A
         return fn(s, *rest)
 
     call.__name__ = fn.__name__
-    if arity is None or not 1 <= arity <= 3:
+    if arity is None or not 1 <= arity <= 4:
         return call
 
     def call1(s: Any, *rest: Any) -> Any:
@@ -882,7 +883,15 @@ def _str_fn(fn: Callable[..., Any], arity: int | None = None) -> Callable[..., A
             return fn(s, a, b)
         return call(s, *[x for x in (a, b, *rest) if x is not _NO_ARG])
 
-    fast = (call1, call2, call3)[arity - 1]
+    def call23(s: Any, a: Any = _NO_ARG, b: Any = _NO_ARG, *rest: Any) -> Any:
+        if type(s) is str and a is not None and a is not _NO_ARG and not rest:
+            if b is _NO_ARG:
+                return fn(s, a)
+            if b is not None:
+                return fn(s, a, b)
+        return call(s, *[x for x in (a, b, *rest) if x is not _NO_ARG])
+
+    fast = (call1, call2, call3, call23)[arity - 1]
     fast.__name__ = fn.__name__
     return fast
 
@@ -1386,7 +1395,8 @@ for _name, _fn in {
 }.items():
     _b(_name, _dbl(_fn), "double", 1, 1)
 for _name, (_fn, _rt, _lo, _hi) in _STRING_FUNCS.items():
-    _b(_name, _str_fn(_fn, _lo if _lo == _hi else None), _rt, _lo, _hi)
+    _arity = _lo if _lo == _hi else 4 if (_lo, _hi) == (2, 3) else None
+    _b(_name, _str_fn(_fn, _arity), _rt, _lo, _hi)
 for _name, _fn in (("REGEX_EXTRACT", _regex_extract), ("REGEX_EXTRACT_ALL", _regex_extract_all)):
     BUILTINS[_name] = replace(BUILTINS[_name], factory=_use_matches_factory(_fn))
 for _name, (_fn, _rt, _lo, _hi) in _DATE_FUNCS.items():
