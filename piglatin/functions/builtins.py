@@ -978,7 +978,7 @@ def _last_index_of(s: str, search: str, start: int | None = None) -> int:
 
 
 def _regex_extract(s: str, pattern: str, index: int, use_matches: bool = False) -> str | None:
-    r = java_regex(pattern)
+    r = _REGEX_CACHE.get(pattern) or java_regex(pattern)
     m = r.fullmatch(s) if use_matches else r.search(s)
     if m is None or index > r.groups:
         return None
@@ -986,7 +986,7 @@ def _regex_extract(s: str, pattern: str, index: int, use_matches: bool = False) 
 
 
 def _regex_extract_all(s: str, pattern: str, use_matches: bool = True) -> tuple | None:
-    r = java_regex(pattern)
+    r = _REGEX_CACHE.get(pattern) or java_regex(pattern)
     m = r.fullmatch(s) if use_matches else r.search(s)
     return None if m is None else m.groups()
 
@@ -1002,16 +1002,17 @@ def _use_matches_factory(fn: Callable[..., Any]) -> Callable[[str], Callable[...
 
 
 def _replace(s: str, pattern: str, rep: str) -> str:
+    r = _REGEX_CACHE.get(pattern) or java_regex(pattern)
     if type(rep) is not str:
-        return java_regex(pattern).sub(java_replacement(rep), s)
+        return r.sub(java_replacement(rep), s)
     if "\\" not in rep and "$" not in rep:  # literal text (so for re.sub too: no backslash)
-        return java_regex(pattern).sub(rep, s)
+        return r.sub(rep, s)
     expand = _REPLACEMENTS.get(rep)
     if expand is None:
         if len(_REPLACEMENTS) > 512:
             _REPLACEMENTS.clear()
         expand = _REPLACEMENTS[rep] = java_replacement(rep)
-    return java_regex(pattern).sub(expand, s)
+    return r.sub(expand, s)
 
 
 _REPLACEMENTS: dict[str, Callable[[re.Match], str]] = {}

@@ -28,9 +28,9 @@ Where Java and Python differ, Java wins:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from collections.abc import Callable, Sequence
 from typing import Any
 
 from piglatin.model.data import format_double, format_value

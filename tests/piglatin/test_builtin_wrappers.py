@@ -46,10 +46,11 @@ def _replace(s: str, pattern: str, rep: str) -> str:
 def outcome(f: Any, args: tuple) -> tuple:
     try:
         return ("ok", f(*args))
-    except Exception as e:  # the error a wrong call gives, by type and text (a call with no
+    except Exception as e:  # the error a wrong call gives, by type and text; a call with no
+        # argument names the wrapper, the same but for its number
         text = str(e).replace("old_str_fn", "_str_fn").replace("old_dt_fn", "_dt_fn")
-        for inner in ("call23", "call1", "call2", "call3"):  # argument names the wrapper: same but for
-            text = text.replace(inner, "call")  # its number)
+        for inner in ("call23", "call1", "call2", "call3"):
+            text = text.replace(inner, "call")
         return (type(e).__name__, text)
 
 
