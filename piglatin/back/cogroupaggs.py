@@ -72,12 +72,31 @@ def _one_columns(found: ByInput, tag: int) -> list[bool]:
 
 
 def _encoder(op: L.LOCogroup, tag: int) -> Callable[[Any], bytes]:
-    """The key bytes of input `tag` (a null key: its own group per input)."""
+    """The key bytes of input `tag` (`cogroup_key_encoder`)."""
     if op.group_all:
         return key_bytes
-    encode = key_encoder([e.type for e in op.keys[tag]])
-    null_key = _NULL + bytes([tag])
-    return lambda k: null_key if k is None else encode(k)
+    return cogroup_key_encoder([e.type for e in op.keys[tag]], tag)
+
+
+def cogroup_key_encoder(types: list[DataType], tag: int) -> Callable[[Any], bytes]:
+    """The key bytes of COGROUP input `tag` for a key of these types. A null key, and a key
+    of several fields with a null field, is a group of its input's own: Pig's grouping
+    comparator compares the input index when two keys are equal but hold a null (PIG-927,
+    ``hasComparedTupleNull``), so such keys of different inputs never meet, while one input's
+    equal ones still group. The input's byte after the key's bytes keeps the sort order (a
+    key's sort bytes are never a prefix of another key's)."""
+    encode = key_encoder(types)
+    tb = bytes([tag])
+    null_key = _NULL + tb
+    if len(types) == 1:
+        return lambda k: null_key if k is None else encode(k)
+
+    def apart(k: Any) -> bytes:
+        if k is None:
+            return null_key
+        return encode(k) + tb if None in k else encode(k)
+
+    return apart
 
 
 def _packer(plan: L.LogicalPlan, op: L.LOCogroup, tag: int, found: ByInput) -> Callable:

@@ -30,6 +30,7 @@ from piglatin.back.codegen import (
     row_encoder,
     text_lines,
 )
+from piglatin.back.cogroupaggs import cogroup_key_encoder
 from piglatin.back.cogroupaggs import map_tail as by_input_tail
 from piglatin.back.cogroupaggs import reducer as by_input_reducer
 from piglatin.back.exprs import key_bytes
@@ -117,10 +118,12 @@ def keyed_tail(plan: L.LogicalPlan, spec: Any, tag: int) -> KeyedTail | Distinct
         return DistinctTail(encode, packer(schema), set(), set(), DISTINCT_SEEN)
     pack = packer(plan.op(op.inputs[tag]).schema) if op is not None else None
     if spec.kind == "group" and not spec.combine and not op.group_all:
-        encode = key_encoder([e.type for e in op.keys[tag]])
+        types = [e.type for e in op.keys[tag]]
         if len(op.inputs) == 1:
-            return KeyedTail(op.keys[tag], encode, b"", tag, pack, None, False)
-        null_key = _NULL + bytes([tag])  # COGROUP: null keys of different inputs stay apart
+            return KeyedTail(op.keys[tag], key_encoder(types), b"", tag, pack, None, False)
+        # COGROUP: null keys, and keys with a null field, of different inputs stay apart
+        encode = cogroup_key_encoder(types, tag)
+        null_key = _NULL + bytes([tag])
         return KeyedTail(op.keys[tag], encode, b"", tag, pack, null_key, True, whole_null=True)
     if spec.kind == "join" and spec.strategy is None:
         tb = bytes([tag])
@@ -144,16 +147,10 @@ def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:
         if op.group_all:
             return lambda t: [(b"", (tag, pack_value(t)))]
         keyf = comp.key_fn(op.keys[tag], width(job, op, tag))
+        if len(op.inputs) > 1:  # null keys, and keys with a null field, apart per input
+            cogroup_bytes = cogroup_key_encoder([e.type for e in op.keys[tag]], tag)
+            return lambda t: [(cogroup_bytes(keyf(t)), (tag, pack_value(t)))]
         sort_bytes = key_encoder([e.type for e in op.keys[tag]])
-        if len(op.inputs) > 1:
-            suffix = bytes([tag])
-
-            def cogroup(t):
-                k = keyf(t)
-                kb = sort_bytes(k) if k is not None else _NULL + suffix
-                return [(kb, (tag, pack_value(t)))]
-
-            return cogroup
         return lambda t: [(sort_bytes(keyf(t)), (tag, pack_value(t)))]
     if kind == "keycount":
         return _keycount_tail(job, op)
