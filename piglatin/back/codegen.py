@@ -840,7 +840,16 @@ class Generator:
         fallback = f"_out += {self.const('tail', tail)}({self.lazy_row(cols)})"
         d = depth
         self.emit(d, "_seen += 1")
-        self.emit(d, f"if {self.const('passing', agg.passing)}[0]:")
+        passing = f"{self.const('passing', agg.passing)}[0]"
+        if len(agg.keys) > 1:  # a -0.0 in a key tuple: a key of its own (`_TUPLE_KEY_TEMPLATES`)
+            # that the table, a dict, would merge with 0.0's: its row leaves as it comes
+            zeros = [
+                f"{x} == 0.0 and _cs(1.0, {x}) < 0.0"
+                for e, x in zip(agg.keys, parts)
+                if e.type in (DataType.DOUBLE, DataType.FLOAT)
+            ]
+            passing = " or ".join([passing, *(f"({z})" for z in zeros)])
+        self.emit(d, f"if {passing}:")
         self.emit(d + 1, "try:")
         encoded = encoded or f"{self.const('encode', agg.encode)}({key})"
         record = f"({encoded}, {self.const('pack', agg.pack)}"
@@ -1280,7 +1289,7 @@ class Generator:
         whole = f"{self.lazy_row(pre)} + {r} + {self.lazy_row(post)}"
         if g.casts:  # FLATTEN ... AS (x:type, ...): a tuple of the declared width fits; any
             # other value (a short tuple, a bag) gives the rows `exprs.flattened` gives
-            casts = [None if c is None else caster(c.value) for c in g.casts]
+            casts = [None if c is None else caster(c.value, self.comp.warn) for c in g.casts]
             slow = self.const("slow", _flat_rows(width, casts, rest))
             self.emit(depth + 1, f"if type({r}) is not tuple or len({r}) != {width}:")
             fields = f"{self.lazy_row(pre)}, {r}, {self.lazy_row(post)}"
@@ -1296,9 +1305,9 @@ class Generator:
 
     def flat_cast(self, c: str, to: DataType, fn: str | None = None) -> str:
         """A FLATTENed field `c` cast to the AS clause's type `to`, as `exprs.caster` casts
-        it (no warning; `fn`, or the caster of `to`): a chararray already a str, or plain
-        ASCII digits to an int/long, inline; anything else through the caster."""
-        fn = fn or self.const("cast", caster(to.value))
+        it (a failure counts its warning; `fn`, or the caster of `to`): a chararray already a
+        str, or plain ASCII digits to an int/long, inline; anything else through the caster."""
+        fn = fn or self.const("cast", caster(to.value, self.comp.warn))
         if to is DataType.CHARARRAY:
             return f"({c} if type({c}) is str else {fn}({c}))"
         if to in _INT_BITS:
@@ -1343,7 +1352,7 @@ class Generator:
             a = self.expr(e.operand, cols)
             if e.operand.type is e.type and e.type.is_atomic and e.type is not DataType.FLOAT:
                 return a
-            fn = self.const("cast", caster(e.field))
+            fn = self.const("cast", caster(e.field, self.comp.warn))
             column = self.bytearray_field(a) if a.isidentifier() else None
             if column is not None and e.type in _TEXT_CASTS:
                 return _TEXT_CASTS[e.type].format(t=self.fresh("t"), f=f"_f[{column}]", fn=fn)
@@ -1487,7 +1496,7 @@ class Generator:
 #: ASCII digits (a short int/long), digits with at most one '.' (a double: `float` reads
 #: them as `data.to_double` of their bytes does), the text itself (a chararray: a line is
 #: decoded with 'replace', so encoding and decoding it gives it back); the cast `{fn}` of
-#: the field's bytes for anything else. Casts in expressions warn nothing (`exprs.caster`).
+#: the field's bytes for anything else (which counts a failure's warning, as `exprs.caster`).
 _TEXT_CASTS = {
     DataType.INT: (
         "(int({t}) if ({t} := {f}).isdigit() and {t}.isascii() and len({t}) < 10"
@@ -1715,7 +1724,16 @@ _KEY_TEMPLATES[DataType.BYTEARRAY] = (
     "(b'\\x05' + {x}.replace(b'\\x00', b'\\x00\\xff') + b'\\x00\\x00'"
     " if type({x}) is bytes else _sb({x}))"
 )
-_KEY_NAMES = {"_sb": data.sort_bytes, "_np": data.pack_number_key}
+# a tuple's field (a GROUP/JOIN key of several columns, a DISTINCT row): as `_KEY_TEMPLATES`
+# but a double's fast form is for x > 0 only, and any other value takes
+# `data.field_sort_bytes`, whose -0.0 is below 0.0 (BinInterSedes' Double.compare; a key of
+# one double keeps DoubleWritable's -0.0 == 0.0)
+_TUPLE_KEY_TEMPLATES = {t: v.replace("_sb(", "_sf(") for t, v in _KEY_TEMPLATES.items()}
+_TUPLE_KEY_TEMPLATES[DataType.DOUBLE] = (
+    "(_np(3, -{x}, 0, int({x}) + 9223372036854775808 if {x}.is_integer() else 0)"
+    " if type({x}) is float and 0.0 < {x} < 9.223372036854776e18 else _sf({x}))"
+)
+_KEY_NAMES = {"_sb": data.sort_bytes, "_sf": data.field_sort_bytes, "_np": data.pack_number_key}
 _NOT_CONST = object()  # an argument that is not a constant (`Generator.string_call`)
 # the characters of a Java regex that are not themselves: a STRSPLIT separator without them
 # splits at its own text
@@ -1727,19 +1745,18 @@ _LAZY = "\x01{}\x02"
 _LAZY_MARK = re.compile("\x01(\\w+)\x02")
 _UNCONVERTED = object()  # an input field's value before `lazy_row`'s fallback converts it
 # `Generator.fast_row_key`: the test that a field `{x}` has its column's fast form, and a
-# number's arguments to `data.pack_number_key`'s record (tag 3, -x, 0, the biased integer)
+# number's arguments to `data.pack_number_key`'s record (tag 3, -x, 0, the biased integer);
+# a double's is for x > 0 (a zero's sign counts in a tuple: `_TUPLE_KEY_TEMPLATES`)
 _FAST_KEY_TESTS = {
     DataType.CHARARRAY: "type({x}) is str",
     DataType.INT: "type({x}) is int and 0 <= {x} < 9223372036854775808",
     DataType.LONG: "type({x}) is int and 0 <= {x} < 9223372036854775808",
-    DataType.DOUBLE: "type({x}) is float and 0.0 <= {x} < 9.223372036854776e18",
+    DataType.DOUBLE: "type({x}) is float and 0.0 < {x} < 9.223372036854776e18",
 }
 _FAST_NUMBER_ARGS = {
     DataType.INT: "3, -float({x}), 0, {x} + 9223372036854775808",
     DataType.LONG: "3, -float({x}), 0, {x} + 9223372036854775808",
-    DataType.DOUBLE: (
-        "3, -({x} + 0.0), 0, (int({x}) + 9223372036854775808 if {x}.is_integer() else 0)"
-    ),
+    DataType.DOUBLE: "3, -{x}, 0, (int({x}) + 9223372036854775808 if {x}.is_integer() else 0)",
 }
 _ROW_HEADER = b"\x08"  # a tuple's sort bytes: this, its length in 4 bytes, each field's
 _MEMO = 8192  # texts whose key bytes an ORDER's pass-through map keeps, per key column
@@ -1772,11 +1789,15 @@ _MEMO_PYTHON = {
 _MEMO_TYPES = {t: k.__name__ for t, k in _MEMO_PYTHON.items()}
 
 
-def _key_field(dtype: DataType, x: str, memo: str | None) -> str:
-    """The expression of the key bytes of local `x` of type `dtype` (its template; any other
-    type: `sort_bytes`), looked up first in the dict named `memo` when there is one (for a
-    value of the column's own Python type only: True equals 1 but has other bytes)."""
-    template = _KEY_TEMPLATES.get(dtype, "_sb({x})").format(x=x)
+def _key_field(dtype: DataType, x: str, memo: str | None, field: bool = True) -> str:
+    """The expression of the key bytes of local `x` of type `dtype` as a tuple's `field`
+    (`_TUPLE_KEY_TEMPLATES`; else a key of its own, `_KEY_TEMPLATES`; any other type:
+    `field_sort_bytes`/`sort_bytes`), looked up first in the dict named `memo` when there is
+    one (for a value of the column's own Python type only: True equals 1 but has other
+    bytes; a memo holds no zero double, whose sign its dict would not tell)."""
+    templates = _TUPLE_KEY_TEMPLATES if field else _KEY_TEMPLATES
+    general = "_sf({x})" if field else "_sb({x})"
+    template = templates.get(dtype, general).format(x=x)
     if memo is None:
         return template
     return f"(({memo}.get({x}) if type({x}) is {_MEMO_TYPES[dtype]} else None) or {template})"
@@ -1847,7 +1868,7 @@ def fill_key_memos(
         for v, n in Counter(map(itemgetter(i), keys)).most_common(_MEMO - len(memo)):
             if n < 2:
                 break
-            if type(v) is kind:
+            if type(v) is kind and (v or kind is not float):  # no zero double (either sign)
                 memo[v] = data.sort_bytes(v)
 
 
@@ -1880,7 +1901,7 @@ def _encoder(
     gen.ns.update(_KEY_NAMES)
     names = [f"k{i}" for i in range(len(types))] if tuple_of else ["k"]
     memo_names = [gen.const("memo", m) for m in memos] or [None] * len(names)
-    fields = [_key_field(t, x, m) for t, x, m in zip(types, names, memo_names)]
+    fields = [_key_field(t, x, m, tuple_of) for t, x, m in zip(types, names, memo_names)]
     gen.emit(0, "def key_bytes(k):")
     if not tuple_of:
         gen.emit(1, f"return {fields[0]}")

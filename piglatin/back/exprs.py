@@ -14,7 +14,6 @@ import math
 import operator
 import sys
 from collections.abc import Callable, Iterable
-from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -236,14 +235,17 @@ text_of = _text
 any other value's str (generated code inlines MATCHES with it)."""
 
 
-def caster(field: Any) -> Callable[[Any], Any]:
-    """value -> value cast to the field's type (Pig's cast rules, failures to null)."""
+def caster(field: Any, warn: Callable[[str], None] | None = None) -> Callable[[Any], Any]:
+    """value -> value cast to the field's type (Pig's cast rules, failures to null). A value
+    that does not convert counts its warning through `warn` (the task's PigWarning counter;
+    POCast warns FIELD_DISCARDED_TYPE_CONVERSION_FAILED through CastUtils for a chararray
+    and Utf8StorageConverter for a bytearray); None counts nothing."""
     tname = field.dtype.value if hasattr(field, "dtype") else str(field)
     if tname in data.CASTS:
         fn = data.CASTS[tname]
-        return lambda v: None if v is None else fn(v, None)
+        return lambda v: None if v is None else fn(v, warn)
     inner = data.field_spec(field)[1] if hasattr(field, "dtype") else None
-    return data.complex_caster(tname, inner, None)
+    return data.complex_caster(tname, inner, warn)
 
 
 def flattened(

@@ -157,7 +157,7 @@ class Compiler:
         warn: Callable[[str], None] | None = None,
     ) -> None:
         self.bags = bags  # what nested DISTINCT/ORDER may hold before spilling (spillbag.py)
-        self.warn = warn  # the task's warning counter (Pig's PigWarning), for a division by 0
+        self.warn = warn  # the task's warning counter (Pig's PigWarning): division by 0, casts
         self.scalars = dict(scalars or {})
         self.udfs = dict(udfs or {})
         self.replace = dict(replace or {})
@@ -231,7 +231,7 @@ class Compiler:
     def _cast(self, e: L.LECast, operand: Fn) -> Fn:
         if e.operand.type is e.type and e.type.is_atomic and e.type is not DataType.FLOAT:
             return operand
-        conv = caster(e.field)
+        conv = caster(e.field, self.warn)
         return lambda t: conv(operand(t))
 
     def _func(self, e: L.LEFunc, args: list[Fn], inner: Mapping[str, int] | None = None) -> Fn:
@@ -432,7 +432,8 @@ class Compiler:
     def _gen_part(self, g: L.GenerateItem, f: Fn) -> Callable[[Any], list[tuple]]:
         """One GENERATE item as its list of alternatives (FLATTEN of a bag multiplies rows)."""
         width = len(g.fields) if g.fields is not None else None
-        casts = [None if c is None else caster(c.value) for c in g.casts] if g.casts else None
+        warn = self.warn
+        casts = [None if c is None else caster(c.value, warn) for c in g.casts] if g.casts else None
         if not g.flatten:
             return lambda t: [(f(t),)]
         nulls = [(None,) * width] if width else [(None,)]

@@ -584,7 +584,14 @@ def sort_key(v: Any) -> tuple:
 
 
 def _tuple_key(t: tuple) -> tuple:
-    return (_R_TUPLE, len(t), tuple([sort_key(f) for f in t]))
+    return (_R_TUPLE, len(t), tuple([_field_key(f) for f in t]))
+
+
+def _field_key(v: Any) -> tuple:
+    """`sort_key` of a tuple's field: a -0.0 below 0.0 (Double.compare, `field_sort_bytes`)."""
+    if type(v) is float and v == 0.0 and math.copysign(1.0, v) < 0.0:
+        return (_R_NUM, v, -1)
+    return sort_key(v)
 
 
 def _bag_key(b: list) -> tuple:
@@ -709,6 +716,30 @@ def number_sort_bytes(x: int | float) -> bytes:
     return _num_bytes(x)
 
 
+# A tuple's double field is compared as BinInterSedes compares it, with Double.compare:
+# -0.0 < 0.0, so (-0.0, 'a') and (0.0, 'a') are two DISTINCT rows and two GROUP keys. A key
+# of one double is compared as DoubleWritable is (`<`, `==`): -0.0 == 0.0, one key, so
+# `sort_bytes` of a bare number gives -0.0 the bytes of 0.0 (`_num_bytes`). -0.0's field
+# bytes are its own ordered bits (just below 0.0's, above every negative double's).
+_ZERO_FIELD = _num_bytes(0.0)
+_MINUS_ZERO_FIELD = _num_record(3, _ordered_bits(-0.0), 0, _BIAS)
+_copysign = math.copysign
+
+
+def _float_field_bytes(x: float) -> bytes:
+    if x:
+        return _num_bytes(x)
+    return _ZERO_FIELD if _copysign(1.0, x) > 0.0 else _MINUS_ZERO_FIELD
+
+
+def field_sort_bytes(v: Any) -> bytes:
+    """`sort_bytes` of a value as a tuple's field (a -0.0 below 0.0, as Double.compare)."""
+    f = _FIELD_BYTERS.get(type(v))
+    if f is not None:
+        return f(v)
+    return sort_bytes(v)
+
+
 def _text_bytes(tag: bytes, raw: bytes) -> bytes:
     return tag + raw.replace(b"\x00", b"\x00\xff") + b"\x00\x00"
 
@@ -741,9 +772,10 @@ _BYTERS: dict[type, Callable[[Any], bytes]] = {
         _text_bytes(b"", k.encode("utf-8", "surrogatepass")) + sort_bytes(x)
         for k, x in v.items()])),
     tuple: lambda v: b"\x08" + _size(len(v)) + b"".join([
-        f(x) if (f := _BYTERS.get(type(x))) is not None else sort_bytes(x) for x in v]),
+        f(x) if (f := _FIELD_BYTERS.get(type(x))) is not None else sort_bytes(x) for x in v]),
     list: lambda v: b"\x09" + _size(len(v)) + b"".join(sorted([sort_bytes(t) for t in v])),
 }
+_FIELD_BYTERS = {**_BYTERS, float: _float_field_bytes}  # a tuple's fields (`field_sort_bytes`)
 
 
 def order_bytes(values: Sequence[Any], descending: Sequence[bool]) -> bytes:

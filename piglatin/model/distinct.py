@@ -18,8 +18,9 @@ nested tuple, bag or map, a datetime — takes the sort-bytes path, which is exa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import chain
-from operator import eq
+from math import copysign
 
 from piglatin.model import data
 
@@ -44,7 +45,7 @@ def distinct_rows(rows: list) -> list:
     types = set(map(type, chain.from_iterable(rows)))
     if types <= _PLAIN:
         return list(seen)
-    if types <= _WITH_FLOAT and _no_nan(seen):
+    if types <= _WITH_FLOAT and _python_equal(chain.from_iterable(rows)):
         return list(seen)
     return _by_sort_bytes(rows)
 
@@ -63,13 +64,15 @@ def distinct_values(values: list) -> list:
     except TypeError:  # a bag or a map: not hashable
         return [t[0] for t in _by_sort_bytes(list(zip(values)))]
     types = set(map(type, values))
-    if types <= _PLAIN or (types <= _WITH_FLOAT and all(map(eq, seen, seen))):
+    if types <= _PLAIN or (types <= _WITH_FLOAT and _python_equal(values)):
         return list(seen)
     return [t[0] for t in _by_sort_bytes(list(zip(values)))]
 
 
-def _no_nan(rows: dict) -> bool:
-    return all(x == x for x in chain.from_iterable(rows))
+def _python_equal(values: Iterable) -> bool:
+    """No NaN (not equal to itself) and no -0.0 (equal to 0.0 in Python; a tuple's fields
+    compare with Double.compare in Pig, -0.0 < 0.0) among `values`."""
+    return all(x == x and (x != 0.0 or type(x) is not float or copysign(1, x) > 0) for x in values)
 
 
 def _by_sort_bytes(rows: list) -> list:
