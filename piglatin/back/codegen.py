@@ -103,8 +103,9 @@ class KeyedTail:
     `keys` (one expression, or several making a tuple) the record is ``(encode(key) + suffix,
     (tag, pack(row)))``; with `null_key` set (a join), a key with a null is dropped, or kept
     under `null_key` when `keep_nulls` (an outer side). A COGROUP input (`whole_null`) keeps
-    under `null_key` only a key that is null itself (one expression): a multi-field key with
-    null fields groups like any other, as the closures do (`reducers.map_tail`)."""
+    under `null_key` only a key that is null itself (one expression); its `encode`
+    (`cogroupaggs.cogroup_key_encoder`) keeps a multi-field key with a null field apart per
+    input, as the closures do (`reducers.map_tail`)."""
 
     keys: tuple[L.LExpr, ...]
     encode: Callable[[Any], bytes]
