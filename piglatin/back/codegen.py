@@ -321,13 +321,18 @@ class MemoProofs:
                 if ok:
                     proven.add(text)
             else:
-                misses[0] += 1
-                if misses[0] == _MEMO:
-                    self.inline = self.inline | {field}
-                    self.line[0] = self.build(self.inline).fullmatch
+                self.missed(field, misses)
             return ok
 
         return proven, prove
+
+    def missed(self, field: int, misses: list[int]) -> None:
+        """Count a text of `field` that its full memo did not hold: at the `_MEMO`-th, the
+        memo is given up and the line's pattern proves the field inline again."""
+        misses[0] += 1
+        if misses[0] == _MEMO:
+            self.inline = self.inline | {field}
+            self.line[0] = self.build(self.inline).fullmatch
 
     def bag_prover(self, field: int, test: Callable[[str], Any]) -> tuple[set, Callable]:
         """(the map bodies proven so far, ``prove(text)``: whether `test` takes `text`) for
@@ -345,10 +350,7 @@ class MemoProofs:
                         if len(bodies) < _MEMO:
                             bodies.add(body)
             else:
-                misses[0] += 1
-                if misses[0] == _MEMO:
-                    self.inline = self.inline | {field}
-                    self.line[0] = self.build(self.inline).fullmatch
+                self.missed(field, misses)
             return ok
 
         return bodies, prove

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from datasets.pigmix import generate_pigmix
-from piglatin.back import codegen as CG
 from piglatin.launcher import PigServer
+from tests.piglatin.pipelines import record_calls
 
 ROOT = Path(__file__).parents[2]
 PIGMIX = ROOT / "scripts" / "pigmix"
@@ -47,20 +47,7 @@ def bench():  # scripts/bench_pigmix.py: its output comparison
 
 def _called(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """The sources of the generated functions called from now on, by their name."""
-    called: dict[str, str] = {}
-    compiled = CG.Pipeline.function
-
-    def function(self: CG.Pipeline):
-        fn = compiled(self)
-
-        def calling(*args, **kwargs):
-            called[self.source] = self.name
-            return fn(*args, **kwargs)
-
-        return calling
-
-    monkeypatch.setattr(CG.Pipeline, "function", function)
-    return called
+    return record_calls(monkeypatch)
 
 
 @pytest.mark.parametrize("n", QUERIES)

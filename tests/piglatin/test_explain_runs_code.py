@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from piglatin.back import codegen as CG
 from piglatin.back import multiquery as MQ
 from piglatin.back import runtime as RT
 from piglatin.launcher import explain_text, run_script
+from tests.piglatin.pipelines import record_calls
 
 SPLIT3 = """A = LOAD 'in.txt' AS (user:chararray, action:int, timespent:int, term:chararray,
     rev:double);
@@ -237,20 +237,7 @@ def test_single_job_explain_prints_the_map_function_that_runs(tmp_path, tasks, s
 @pytest.fixture
 def ran(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """The sources of the generated functions a run calls, by the name they define."""
-    called: dict[str, str] = {}
-    compiled = CG.Pipeline.function
-
-    def function(self: CG.Pipeline):
-        fn = compiled(self)
-
-        def calling(*args, **kwargs):
-            called[self.source] = self.name
-            return fn(*args, **kwargs)
-
-        return calling
-
-    monkeypatch.setattr(CG.Pipeline, "function", function)
-    return called
+    return record_calls(monkeypatch)
 
 
 @pytest.mark.xfail(
