@@ -172,8 +172,10 @@ class AggTail:
     ``passing[0]`` (Pig's ``pig.exec.mapPartAgg.minReduction``: the folding is off), and
     each row's record then leaves at once. A row whose key cannot be hashed or whose values
     cannot be added or compared takes the closure tail instead, so every row counts exactly
-    once. With several `keys`, `encode` must be `row_encoder` of their types and `memos`
-    (`key_memos`) its memos: the passing rows' key bytes are made inline from them."""
+    once. With several `keys` and `inline_keys`, `encode` must be `row_encoder` of their
+    types and `memos` (`key_memos`) its memos: the passing rows' key bytes are made inline
+    from them; without `inline_keys` (a COGROUP input, whose `encode` keeps a key with a null
+    field apart per input) they are `encode`'s."""
 
     keys: tuple[L.LExpr, ...]
     aggs: tuple[AggInput, ...]
@@ -185,6 +187,7 @@ class AggTail:
     encode: Callable[[Any], bytes] = field(compare=False, repr=False)
     pack: Callable[[Any], bytes] = field(compare=False, repr=False)
     memos: tuple[dict[Any, bytes], ...] = field(default=(), compare=False, repr=False)
+    inline_keys: bool = True
 
 
 @frozen_dataclass(slots=False)
@@ -822,7 +825,8 @@ class Generator:
         if agg.keys:
             parts = [self.bind(self.expr(e, cols), depth, "k") for e in agg.keys]
             key = self.bind(self.row(parts) if len(parts) > 1 else parts[0], depth, "k")
-            encoded = self.row_key_bytes([e.type for e in agg.keys], parts, agg.memos)
+            if agg.inline_keys:
+                encoded = self.row_key_bytes([e.type for e in agg.keys], parts, agg.memos)
         else:
             key = "'all'"
         inits: list[str] = []

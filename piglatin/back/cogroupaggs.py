@@ -194,7 +194,19 @@ def inline_tail(plan: L.LogicalPlan, spec: Any, tag: int, min_reduction: int) ->
     passing = [False]
     judge = fold_judge(table, passing, min_reduction)
     keys = () if op.group_all else tuple(op.keys[tag])
-    return AggTail(keys, tuple(aggs), AGG_KEYS, table, flush, judge, passing, encode, pack)
+    apart = len(op.inputs) > 1 and len(keys) > 1  # `encode` keeps null-field keys apart
+    return AggTail(
+        keys,
+        tuple(aggs),
+        AGG_KEYS,
+        table,
+        flush,
+        judge,
+        passing,
+        encode,
+        pack,
+        inline_keys=not apart,
+    )
 
 
 def combiner(job: Any) -> Callable[[bytes, Iterable[Any]], list]:
