@@ -3,11 +3,19 @@ whole run so no test ever touches the user's ~/.minihadoop."""
 
 from __future__ import annotations
 
+import signal
+
 import pytest
 
 from dfs.cluster import format_cluster
 from dfs.conf import Configuration
 from dfs.minicluster import MiniCluster
+
+# A test run started as a background job of a non-interactive shell (`bash -c 'pytest &'`)
+# ignores SIGINT, and every process it starts would inherit that: the tests that press Ctrl-C
+# in a child (pig's interrupts, `hadoop fs -tail -f`) need it delivered, as at a terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True, scope="session")
