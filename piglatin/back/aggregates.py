@@ -44,7 +44,7 @@ from piglatin.back.storage import pack_value, unpack_value, unpacker
 from piglatin.functions.builtins import BUILTINS
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
-from piglatin.plan.exprs import walk
+from piglatin.plan.exprs import children, walk
 
 AGG_KEYS = 100000  # map-side partial aggregation: flush past this many keys
 SAMPLE_ROWS = 10000  # rows after which the folding is judged (Pig's POPartialAgg samples 10000)
@@ -132,6 +132,8 @@ def inline_tail(
     pack = pack_value
     if _native_partials(plan, op, calls):
         pack = msgpack.Packer(use_bin_type=True).pack
+    if not reads_group(_plan_algebraic(plan, spec, op)):
+        pack = keyless(pack)
     table: dict[Any, list] = {}
     keys = () if op.group_all else tuple(op.keys[0])
     distinct = [a.func == "Distinct" for a in aggs]
@@ -344,6 +346,8 @@ def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
     pack = pack_value
     if _native_partials(job.plan, op, calls):  # plain msgpack, a Packer per task
         pack = msgpack.Packer(use_bin_type=True).pack
+    if not reads_group(_algebraic(job, op)):
+        pack = keyless(pack)
     funcs = [c.func for c in calls]
     return fold_tail(job, funcs, elems, keyf, sort_bytes, pack, pack_value)
 
@@ -420,6 +424,35 @@ def fold_tail(
         return ()
 
     return tail
+
+
+def reads_group(algebraic: Any) -> bool:
+    """Whether the reduce side reads a group's key value (the FOREACH's column 0, the
+    group) anywhere but inside its algebraic calls, whose values come from the partials: a
+    nested block or a projection of the whole row counts as reading it. When it does not,
+    the map's records need not carry the key (`keyless`): the key bytes still group them."""
+    fe = algebraic.foreach
+    if fe.nested:
+        return True
+    calls = {id(c) for c in algebraic.calls}
+    stack = [g.expr for g in fe.generate]
+    while stack:
+        e = stack.pop()
+        if id(e) in calls:
+            continue
+        if isinstance(e, L.LEProject) and e.input == 0 and e.column in (0, None):
+            return True
+        if isinstance(e, L.LEFilteredBag):
+            stack.append(e.cond)  # another scope: its column 0 read as the group's, to be safe
+        stack.extend(children(e))
+    return False
+
+
+def keyless(pack: Callable[[tuple], bytes]) -> Callable[[tuple], bytes]:
+    """`pack` of a map record ``(k, partials)`` whose key the reduce side never reads
+    (`reads_group`): ``(None, partials)``, so a wide key (L17: 21 fields) is neither packed,
+    shuffled nor unpacked a second time beside its sort bytes."""
+    return lambda kp: pack((None, kp[1]))
 
 
 _NATIVE = frozenset(("int", "long", "float", "double", "chararray", "bytearray", "boolean"))
