@@ -199,3 +199,57 @@ def test_load_of_a_directory_reads_its_subdirectories(tmp_path: Path) -> None:
     files = {"d/a.txt": "1\n2\n", "d/sub/b.txt": "3\n", "d/_x": "9\n", "d/sub/.y": "9\n"}
     script = "A = LOAD 'd' AS (x:int);\nG = GROUP A ALL;\nS = FOREACH G GENERATE SUM(A.x);\nDUMP S;"
     assert run(tmp_path, files, script) == ["(6)"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a DEFINEd alias is not looked up for LOAD/STORE ... USING "
+    "(piglatin/front/builder.py resolves the load/store function by name only); Pig's "
+    "func_clause accepts a DEFINEd name with or without ()",
+)
+def test_define_alias_of_a_load_and_store_function(tmp_path: Path) -> None:
+    # DEFINE (UDFs): "assign an alias to a UDF function"; PigStorage is a LoadFunc/StoreFunc
+    files = {"csv": "a,1\nb,2\n"}
+    script = (
+        "DEFINE CSV PigStorage(',');\n"
+        "A = LOAD 'csv' USING CSV AS (k:chararray, v:int);\n"
+        "B = FOREACH A GENERATE k, v * 10;\n"
+        "STORE B INTO 'out' USING CSV;\n"
+        "C = LOAD 'out' USING CSV() AS (k:chararray, v:int);\nDUMP C;\n"
+    )
+    assert run(tmp_path, files, script) == ["(a,10)", "(b,20)"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="JOIN ... USING 'merge-sparse' is refused (piglatin/front/builder.py: 'Unknown JOIN "
+    "strategy'); Pig 0.17's Performance page documents it (a merge join whose right side is "
+    "sparse); it gives the inner join",
+)
+def test_merge_sparse_join(tmp_path: Path) -> None:
+    files = {"l": "1\ta\n2\tb\n3\tc\n", "r": "2\tx\n3\ty\n3\tz\n"}
+    script = (
+        "L = LOAD 'l' AS (k:int, v:chararray);\nR = LOAD 'r' AS (k:int, w:chararray);\n"
+        "J = JOIN L BY k, R BY k USING 'merge-sparse';\nDUMP J;\n"
+    )
+    assert sorted(run(tmp_path, files, script)) == ["(2,b,2,x)", "(3,c,3,y)", "(3,c,3,z)"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the end-of-run summary has no 'Input(s):' section (piglatin/tools/report.py); "
+    "Pig's SimplePigStats.display prints InputStats.getDisplayString for each input",
+)
+def test_run_summary_names_the_records_read(tmp_path: Path, monkeypatch, capsys) -> None:
+    # InputStats.getDisplayString: 'Successfully read 3 records (N bytes) from: "<location>"'
+    from piglatin.tools import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in").write_text(STUDENT)
+    (tmp_path / "s.pig").write_text(
+        "A = LOAD 'in' AS (n:chararray);\nB = FILTER A BY n != 'luke';\nSTORE B INTO 'out';\n"
+    )
+    assert cli.main(["-x", "local", "s.pig"]) == 0
+    err = capsys.readouterr().err
+    assert "Input(s):" in err
+    assert "Successfully read 3 records" in err
