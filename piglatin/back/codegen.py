@@ -35,6 +35,7 @@ from dataclasses import field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+from piglatin.back.crossgrid import HeldInputs
 from piglatin.back.exprs import CMP, caster, flattened, text_of
 from piglatin.back.joinkeys import MergeRuns, ReplicatedTable, has_null
 from piglatin.back.storage import TextFields
@@ -1099,6 +1100,11 @@ class Generator:
                 f"and _x.isascii() and len(_x) < {digits} else ({fn}(_x) if _x else None)))",
             )
             return
+        if type_name == "float":  # `_TEXT_CASTS`' plain decimal, in single precision
+            self.ns.update(_F32_NAMES)
+            cast = _TEXT_CASTS[DataType.FLOAT].format(t="_x", f=f"_f[{column}]", fn=fn)
+            self.emit(2, f"{c} = {cast.replace('_x.encode()', '_x')}")
+            return
         if type_name != "double":
             self.emit(2, f"{c} = {fn}(_x) if (_x := _f[{column}]) else None")
             return
@@ -1183,6 +1189,8 @@ class Generator:
         if isinstance(op, L.LOForEach) and not op.nested and op.generate:
             return self.foreach(op, cols, depth, rest)
         side = self.sides.get(op.op_id)
+        if isinstance(op, L.LOCross) and isinstance(side, HeldInputs):
+            return self.map_cross(side, cols, depth)
         if not isinstance(op, L.LOJoin) or not side or not side.pad:
             return None
         if isinstance(side, MergeRuns) and op.strategy == "merge" and len(op.inputs) == 2:
@@ -1220,6 +1228,24 @@ class Generator:
         ms = self.fresh("_ms")
         self.emit(depth, f"{ms} = None if {null} else {table}.get({key})")
         return self.matched_rows(ms, side.pad, side.left_outer, cols, depth, rest)
+
+    def map_cross(self, held: HeldInputs, cols, depth) -> tuple[list[str], int] | None:
+        """A map-side CROSS (crossgrid.py): one loop over each held input's rows, their
+        columns around the streamed row's in input order; None (the closures) when some
+        held input's rows have no one width."""
+        if None in held.widths:
+            return None
+        around = []
+        for rows, width in zip(held.rows, held.widths, strict=True):
+            m = self.fresh("_m")
+            self.emit(depth, f"for {m} in {self.const('held', rows)}:")
+            depth += 1
+            inner = [self.fresh("c") for _ in range(width)]
+            self.unpack(depth, inner, m)
+            around.append(inner)
+        before = [c for cs in around[: held.position] for c in cs]
+        after = [c for cs in around[held.position :] for c in cs]
+        return before + cols + after, depth
 
     def merge_join(self, op: L.LOJoin, side, cols, depth, rest) -> tuple[list[str], int]:
         """Ask the merge cursor for the key's run of right rows; each (or, for a left outer
@@ -1359,9 +1385,26 @@ class Generator:
             a = self.expr(e.operand, cols)
             if e.operand.type is e.type and e.type.is_atomic and e.type is not DataType.FLOAT:
                 return a
+            typed = not _calls_udf(e.operand)  # a UDF may return any type
+            if typed and e.operand.type is DataType.FLOAT and e.type is DataType.DOUBLE:
+                return a  # (double) of a float: the same value (a float is a double's)
+            if typed and e.type is DataType.FLOAT and e.operand.type in _INT_BITS:
+                # (float) of an int/long: exact up to 2**24, else rounded
+                x = self.fresh()
+                return (
+                    f"(None if ({x} := {a}) is None else (float({x}) if -16777216 <= {x} <= "
+                    f"16777216 else {self.const('f32', data.to_float32)}({x})))"
+                )
+            if typed and e.type is DataType.FLOAT and e.operand.type in _NUMERIC:
+                x = self.fresh()  # (float) of a double (or a float): single precision
+                return f"(None if ({x} := {a}) is None else {self.float32(x, x)})"
+            if e.operand.type is DataType.FLOAT and e.type is DataType.CHARARRAY:
+                x, text = self.fresh(), self.const("text", data.float_text)
+                return f"(None if ({x} := {a}) is None else {text}({x}))"
             fn = self.const("cast", caster(e.field, self.comp.warn))
             column = self.bytearray_field(a) if a.isidentifier() else None
             if column is not None and e.type in _TEXT_CASTS:
+                self.ns.update(_F32_NAMES)
                 return _TEXT_CASTS[e.type].format(t=self.fresh("t"), f=f"_f[{column}]", fn=fn)
             if e.operand.type is DataType.CHARARRAY and e.type in _INT_BITS:
                 # (int)/(long) of a chararray: plain ASCII digits inline (`flat_cast`)
@@ -1442,6 +1485,16 @@ class Generator:
             )
         return None
 
+    def float32(self, value: str, x: str) -> str:
+        """The double `value` (which sets the local `x`) rounded to single precision, as
+        Java's ``(float)`` (`data.to_float32`): one struct round trip inline, the function
+        past Float.MAX_VALUE (whose rounding may overflow to infinity) and for a NaN."""
+        self.ns.update(_F32_NAMES)
+        return (
+            f"(_f32u(_f32p({x}))[0] if -{data.F32_MAX!r} <= {value} <= {data.F32_MAX!r} "
+            f"else _f32({x}))"
+        )
+
     def closure(self, e: L.LExpr, cols: list[str]) -> str:
         """An expression with no inline form: its compiled closure over the row."""
         return f"{self.const('e', self.comp.expr(e))}({self.row(cols)})"
@@ -1485,6 +1538,9 @@ class Generator:
         (x, nx), (y, ny) = self.operand(a, x), self.operand(b, y)
         nulls = " or ".join(n for n in (nx, ny) if n) or "False"
         if op in ("+", "-", "*"):
+            if e.type is DataType.FLOAT:  # Java's float arithmetic: the result in single precision
+                r = self.fresh("r")
+                return f"(None if {nulls} else {self.float32(f'({r} := {x} {op} {y})', r)})"
             core = f"(None if {nulls} else {x} {op} {y})"
             bits = _INT_BITS.get(e.type)
             if bits is None:
@@ -1518,6 +1574,12 @@ _TEXT_CASTS = {
         " else ({fn}({t}.encode()) if {t} else None))"
     ),
     DataType.CHARARRAY: "({f} or None)",
+    # a float: ASCII digits with at most one '.', at most 12 of them (a decimal of 13 digits
+    # or fewer reaches single precision through the double exactly as Float.valueOf reads it)
+    DataType.FLOAT: (
+        "(_f32u(_f32p(float({t})))[0] if ({t} := {f}).replace('.', '', 1).isdigit()"
+        " and {t}.isascii() and len({t}) < 13 else ({fn}({t}.encode()) if {t} else None))"
+    ),
 }
 
 #: each aggregate's Final of ONE partial tuple `{p}`, as `functions.builtins` computes it
@@ -1603,12 +1665,12 @@ _FIELD_TEMPLATES = {
     DataType.CHARARRAY: "({x} if type({x}) is str else " + _OTHER + ")",
     DataType.INT: "(str({x}) if type({x}) is int else " + _OTHER + ")",
     DataType.LONG: "(str({x}) if type({x}) is int else " + _OTHER + ")",
-    # a double of fewer than 16 digits in [1e-3, 1e7): repr, as `data.format_double` gives
+    # a double in [1e-3, 1e7): repr, as `data.format_double` gives
     DataType.DOUBLE: (
-        "((_r if 1e-3 <= abs({x}) < 1e7 and len(_r := repr({x})) < 17 else _double({x}))"
+        "((repr({x}) if 1e-3 <= abs({x}) < 1e7 else _double({x}))"
         " if type({x}) is float else " + _OTHER + ")"
     ),
-    DataType.FLOAT: "(_double({x}) if type({x}) is float else " + _OTHER + ")",
+    DataType.FLOAT: "(_float({x}) if type({x}) is float else " + _OTHER + ")",
     DataType.MAP: "(_map({x}) if type({x}) is dict else " + _OTHER + ")",
     DataType.BAG: "(_bag({x}) if type({x}) is list else " + _OTHER + ")",
     DataType.TUPLE: "(_tuple({x}) if type({x}) is tuple else " + _OTHER + ")",
@@ -1658,9 +1720,12 @@ def _fstring_text(text: str) -> str:
 
 
 _CARRIED_TYPES = frozenset(_FIELD_TEMPLATES) | {DataType.BYTEARRAY}
+# `Generator.float32`'s names
+_F32_NAMES = {"_f32p": data.F32_PACK, "_f32u": data.F32_UNPACK, "_f32": data.to_float32}
 _LINE_NAMES = {
     "_text": _field_text,
     "_double": data.format_double,
+    "_float": data.format_float,
     "_NotText": _NotText,
     "_map": data.format_map,
     "_bag": data.format_bag,

@@ -56,12 +56,24 @@ def project(col: int) -> Fn:
     return f
 
 
-def arith(op: str, a: Fn, b: Fn, bits: int | None, warn: Callable[[str], None] | None = None) -> Fn:
+def arith(
+    op: str,
+    a: Fn,
+    b: Fn,
+    bits: int | None,
+    warn: Callable[[str], None] | None = None,
+    single: bool = False,
+) -> Fn:
     """+ - * / % with nulls (and division by zero) giving null; integral results wrap to
-    `bits` as Java's int/long arithmetic does; integer / truncates toward zero. A division by
-    zero warns DIVIDE_BY_ZERO through `warn` (Pig's Divide: "Divide by zero. Converting it
-    to NULL.")."""
+    `bits` as Java's int/long arithmetic does; integer / truncates toward zero; `single`:
+    a float's result is rounded to single precision (Java's float arithmetic: the exact
+    result of two floats rounded once; a double holds it exactly for + - * /, so rounding
+    the double is rounding the exact result). A division by zero warns DIVIDE_BY_ZERO
+    through `warn` (Pig's Divide: "Divide by zero. Converting it to NULL.")."""
     f = _div(a, b, warn) if op == "/" else _ARITH[op](a, b)
+    if single:
+        to_float32 = data.to_float32
+        return lambda t: None if (r := f(t)) is None else to_float32(r)
     if bits is None:
         return f
     lo, hi, mod = -(1 << (bits - 1)), (1 << (bits - 1)) - 1, 1 << bits

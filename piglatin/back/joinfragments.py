@@ -152,13 +152,22 @@ def _text_side(
     tag: int, columns: tuple[int, ...], types: tuple[DataType, ...], sep: str, end: str
 ) -> SideFragment:
     fmt, bend = PigStorage(sep).format, end.encode()
+    # a float column: Float.toString (`data.float_text`); every other field by its value
+    texts = [data.float_text if t is DataType.FLOAT else _field_text for t in types]
 
-    def of_values(vals: tuple) -> Any:
+    def plain(vals: tuple) -> Any:
         try:
             return sep.join(map(_field_text, vals)) + end
         except TypeError:  # a field written as raw bytes: this part is bytes
             return fmt(vals) + bend
 
+    def with_floats(vals: tuple) -> Any:
+        try:
+            return sep.join([f(v) for f, v in zip(texts, vals)]) + end
+        except TypeError:
+            return fmt(vals) + bend
+
+    of_values = with_floats if DataType.FLOAT in types else plain
     return SideFragment(tag, columns, types, sep, end, 0, of_values)
 
 

@@ -215,7 +215,7 @@ class Compiler:
         op = e.op
         if op in ("+", "-", "*", "/", "%"):
             bits = {DataType.INT: 32, DataType.LONG: 64}.get(e.type)
-            return arith(op, a, b, bits, self.warn)
+            return arith(op, a, b, bits, self.warn, single=e.type is DataType.FLOAT)
         if op in CMP:
             if isinstance(e.right, L.LEConst) and id(e.right) not in self.replace:
                 return compare_const(op, a, e.right.value)
@@ -231,6 +231,9 @@ class Compiler:
     def _cast(self, e: L.LECast, operand: Fn) -> Fn:
         if e.operand.type is e.type and e.type.is_atomic and e.type is not DataType.FLOAT:
             return operand
+        if e.operand.type is DataType.FLOAT and e.type is DataType.CHARARRAY:
+            text = data.float_text  # Float.toString
+            return lambda t: None if (x := operand(t)) is None else text(x)
         conv = caster(e.field, self.warn)
         return lambda t: conv(operand(t))
 

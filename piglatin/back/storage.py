@@ -24,6 +24,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta, timezone
+from itertools import chain, repeat
 from typing import Any
 
 import msgpack
@@ -373,7 +374,27 @@ class PigStorage(LoadFunc, StoreFunc):
         return typed
 
     def format(self, t: tuple) -> bytes:
-        return self._delim_bytes.join([_field_bytes(f) for f in t])
+        typed = self._typed_fields()
+        if typed is None:
+            return self._delim_bytes.join([_field_bytes(f) for f in t])
+        return self._delim_bytes.join(
+            [
+                _field_bytes(v) if f is None or type(v) is bytes else f(v).encode("utf-8")
+                for f, v in zip(chain(typed, repeat(None)), t)
+            ]
+        )
+
+    def _typed_fields(self) -> tuple[Callable[[Any], str] | None, ...] | None:
+        """Each column's `data.typed_formatter` (a float column: Float.toString), or None
+        when the schema declares no float: every value is then written by its own type."""
+        try:
+            return self._typed
+        except AttributeError:
+            pass
+        specs = self.schema or ()
+        typed = tuple(data.typed_formatter(t, inner) for _, t, inner in specs)
+        self._typed = typed if any(typed) else None
+        return self._typed
 
 
 def _carried(type_name: str, inner: Any) -> Callable[[str], bool] | bool:
@@ -573,15 +594,28 @@ class PigDump(StoreFunc):
     name = "PigDump"
 
     def format(self, t: tuple) -> bytes:
-        return data.format_value(t).encode("utf-8")
+        try:
+            fmt = self._row_text
+        except AttributeError:
+            fmt = self._row_text = data.row_formatter(self.schema)
+        return fmt(t).encode("utf-8")
 
 
 def _json_object(t: tuple, specs: Sequence[tuple[str | None, str, Any]]) -> str:
     parts = []
-    for i, (name, _type, inner) in enumerate(specs):
+    for i, (name, type_name, inner) in enumerate(specs):
         v = t[i] if i < len(t) else None
-        parts.append(f"{json.dumps(name or f'${i}', ensure_ascii=False)}:{_json_value(v, inner)}")
+        text = _json_float(v) if type_name == "float" else _json_value(v, inner)
+        parts.append(f"{json.dumps(name or f'${i}', ensure_ascii=False)}:{text}")
     return "{" + ",".join(parts) + "}"
+
+
+def _json_float(v: Any) -> str:
+    """A field declared float: Jackson's writeNumber(float), Float.toString's digits."""
+    if type(v) is float:
+        text = data.format_float(v)
+        return text if math.isfinite(v) else json.dumps(text)
+    return _json_value(v, None)
 
 
 def _json_value(v: Any, inner: Any) -> str:
@@ -603,8 +637,12 @@ def _json_value(v: Any, inner: Any) -> str:
         _, elem_inner = bag_element(inner)
         return "[" + ",".join([_json_value(x, elem_inner) for x in v]) + "]"
     if tv is dict:
-        vi = data.field_spec(inner[0])[1] if inner else None
-        items = [f"{json.dumps(k, ensure_ascii=False)}:{_json_value(x, vi)}" for k, x in v.items()]
+        vt, vi = data.field_spec(inner[0]) if inner else ("bytearray", None)
+        items = [
+            f"{json.dumps(k, ensure_ascii=False)}:"
+            + (_json_float(x) if vt == "float" else _json_value(x, vi))
+            for k, x in v.items()
+        ]
         return "{" + ",".join(items) + "}"
     raise TypeError(f"not a Pig value: {tv.__name__}")
 

@@ -35,6 +35,7 @@ from piglatin.errors import (
 )
 from piglatin.front import ast as A
 from piglatin.front.macros import MacroTable
+from piglatin.model.data import to_float32
 from piglatin.model.frozen import frozen_dataclass
 from piglatin.model.schema import (
     AmbiguousFieldError,
@@ -548,6 +549,8 @@ def _cast(e: L.LExpr, t: DataType) -> L.LExpr:
         and not isinstance(e.value, bool)
     ):
         value = float(e.value) if t in (T.FLOAT, T.DOUBLE) else e.value  # type: ignore[arg-type]
+        if t is T.FLOAT:  # Java's (float): single precision
+            value = to_float32(value)  # type: ignore[arg-type]
         if t in (T.INT, T.LONG) and isinstance(value, float):
             return L.LECast(e, FieldSchema(e.field.name, t))  # truncation: leave it to the runtime
         return L.LEConst(value, FieldSchema(e.field.name, t))
@@ -614,7 +617,10 @@ class ExprTyper:
 
     # leaves -------------------------------------------------------------
     def _const(self, e: A.Const, sc: Scope) -> L.LExpr:
-        return L.LEConst(e.value, FieldSchema(None, _CONST_TYPES[e.type]))
+        t = _CONST_TYPES[e.type]
+        if t is T.FLOAT and isinstance(e.value, float):  # 0.1f: Float.valueOf("0.1")
+            return L.LEConst(to_float32(e.value), FieldSchema(None, t))
+        return L.LEConst(e.value, FieldSchema(None, t))
 
     def _fieldref(self, e: A.FieldRef, sc: Scope) -> L.LExpr:
         if e.name in sc.inner:

@@ -15,10 +15,14 @@ Representation (the contract every other module relies on)::
 
 A Python int does not say whether it is an int or a long, nor a float whether it is a
 float or a double: `type_of` answers "int" when the value fits 32 bits and "double" for
-floats. Values cast to "float" are rounded to single precision, and `format_value`
-prints a double of 16+ significant digits that is exactly a single-precision value with
-the short form Java's Float.toString gives (0.1f prints as 0.1, not 0.10000000149011612);
-a genuine double rarely has that shape (2**-30 is one), so both print as Pig prints them.
+floats. A Pig float (java.lang.Float) is a Python float holding a single-precision value:
+values cast to "float" are rounded to single precision (`to_float32`; text as
+Float.valueOf reads it), and the code that computes float arithmetic rounds each result.
+Whether a value is a float is the schema's word, not the value's: `format_value` writes
+every Python float as Double.toString does (a float widened to double, 0.1f, prints as
+0.10000000149011612, as Pig prints ``(double) 0.1f``), and a field declared float is
+written by Float.toString (`format_float`: 0.1) through `typed_formatter`, which the
+storers and DUMP build from their schema (floats inside tuples, bags and maps too).
 
 Failed casts give None and call the optional `warn(code)` callback with Pig's warning
 name (FIELD_DISCARDED_TYPE_CONVERSION_FAILED or TOO_LARGE_FOR_INT); callers count them.
@@ -98,11 +102,49 @@ def parse_double(s: str) -> float | None:
     return float(s)
 
 
-def _to_float32(x: float) -> float:
+_F32 = struct.Struct("f")
+F32_PACK, F32_UNPACK = _F32.pack, _F32.unpack
+F32_MAX = 3.4028234663852886e38  # Float.MAX_VALUE: past it a double rounds to infinity
+
+
+def to_float32(x: float) -> float:
+    """Java's ``(float) x`` of a double: x rounded to single precision (round half even;
+    past Float.MAX_VALUE's rounding range, an infinity)."""
     try:
-        return struct.unpack("f", struct.pack("f", x))[0]
+        return F32_UNPACK(F32_PACK(x))[0]
     except OverflowError:
         return math.copysign(math.inf, x)
+
+
+_to_float32 = to_float32
+
+
+def _text_float32(v: str | bytes, d: float, f: float) -> float:
+    """Float.valueOf of the decimal text `v`, given its double `d` and `d` rounded to single
+    precision `f`: Java rounds the decimal once, so when `d` lies exactly halfway between
+    two floats (the text's double rounding, possible only for texts of 14 or more digits)
+    or `f` is subnormal, the exact decimal decides which way."""
+    if math.isinf(f) or d != d:
+        return f
+    b = struct.unpack("<Q", struct.pack("<d", d))[0]
+    if abs(f) >= 1.1754943508222875e-38 and b & 0x1FFFFFFF != 0x10000000:
+        return f  # a normal float and d not on a midpoint: rounding d is rounding the text
+    s = (v.decode("ascii", "replace") if type(v) is bytes else v).strip(_JAVA_SPACE)
+    try:
+        exact = Decimal(s[:-1] if s[-1:] in ("f", "F", "d", "D") else s)
+    except ArithmeticError:
+        return f
+    bits = struct.unpack("<I", struct.pack("<f", f))[0]
+    step = 1 if abs(d) > abs(f) else -1  # the float on d's other side (magnitude bits)
+    if bits & 0x7FFFFFFF == 0 and step < 0:
+        return f
+    other = struct.unpack("<f", struct.pack("<I", bits + step))[0]
+    if math.isinf(other):
+        return f
+    gap_f, gap_o = abs(exact - Decimal(f)), abs(exact - Decimal(other))
+    if gap_o < gap_f or (gap_o == gap_f and bits & 1):  # a tie: the even one
+        return other
+    return f
 
 
 def _str_to_int(s: str, lo: int, hi: int, warn: Warn) -> int | None:
@@ -206,7 +248,12 @@ def to_double(v: Any, warn: Warn = None) -> float | None:
 
 def to_float(v: Any, warn: Warn = None) -> float | None:
     d = to_double(v, warn)
-    return None if d is None else _to_float32(d)
+    if d is None:
+        return None
+    f = to_float32(d)
+    if f != d and (type(v) is str or type(v) is bytes) and len(v) > 14:
+        return _text_float32(v, d, f)
+    return f
 
 
 def to_chararray(v: Any, warn: Warn = None) -> str | None:
@@ -459,11 +506,10 @@ def format_datetime(d: datetime) -> str:
 
 
 def format_double(x: float) -> str:
-    """Java's Double.toString (Float.toString for values exact in single precision)."""
-    if 1e-3 <= abs(x) < 1e7 and (len(r := repr(x)) < 17 or _to_float32(x) != x):
-        # positional in both Python and Java, and Java's digits are the shortest repr's
-        # unless x is a widened float (printed as Float does, below)
-        return r
+    """Java's Double.toString: positional in [1e-3, 1e7), else d.dddE<n>; the shortest
+    digits that tell x apart from every other double (Python's repr has them)."""
+    if 1e-3 <= abs(x) < 1e7:  # positional in both Python and Java, with the same digits
+        return repr(x)
     if x != x:
         return "NaN"
     if x in (math.inf, -math.inf):
@@ -471,27 +517,73 @@ def format_double(x: float) -> str:
     if x == 0:
         return "-0.0" if math.copysign(1, x) < 0 else "0.0"
     sign, digits, exp = Decimal(repr(x)).normalize().as_tuple()
-    if len(digits) >= 16 and _to_float32(x) == x:  # a widened float: print as Float does
-        sign, digits, exp = Decimal(_shortest_float32(x)).normalize().as_tuple()
     ds = "".join(map(str, digits))
-    sci = len(ds) - 1 + exp
-    out = "-" if sign else ""
+    return _java_number(sign, ds, len(ds) - 1 + exp)
+
+
+def _java_number(negative: int, ds: str, sci: int) -> str:
+    """Double/Float.toString's layout of the value 0.`ds` x 10^(sci+1) (`ds`: its significant
+    digits, no trailing zero): positional when -3 <= sci < 7 (the value in [1e-3, 1e7)),
+    with at least one digit after the point; else one digit, the point, the rest (at least
+    one digit) and E<sci>."""
+    out = "-" if negative else ""
     if -3 <= sci < 7:
-        if exp >= 0:
-            return f"{out}{ds}{'0' * exp}.0"
-        point = len(ds) + exp
-        if point > 0:
-            return f"{out}{ds[:point]}.{ds[point:]}"
-        return f"{out}0.{'0' * -point}{ds}"
+        if sci >= 0:
+            if len(ds) <= sci + 1:
+                return f"{out}{ds}{'0' * (sci + 1 - len(ds))}.0"
+            return f"{out}{ds[: sci + 1]}.{ds[sci + 1 :]}"
+        return f"{out}0.{'0' * (-sci - 1)}{ds}"
     return f"{out}{ds[0]}.{ds[1:] or '0'}E{sci}"
 
 
-def _shortest_float32(x: float) -> str:
+_FLOAT_TEXTS: dict[float, str] = {}  # format_float's answers (a column repeats its values)
+
+
+def format_float(x: float) -> str:
+    """Java's Float.toString of the float `x` (a double is rounded to single precision
+    first): the layout of Double.toString (`_java_number`), with the shortest decimal that
+    rounds to the same float, the one nearest `x` among those (Java's rule: when a single
+    digit would do, the nearest of one or two digits: Float.MIN_VALUE is 1.4E-45)."""
+    text = _FLOAT_TEXTS.get(x)
+    if text is not None:
+        return text
+    f = to_float32(x)
+    if f != f:
+        return "NaN"
+    if f in (math.inf, -math.inf):
+        return "Infinity" if f > 0 else "-Infinity"
+    if f == 0:
+        return "-0.0" if math.copysign(1, f) < 0 else "0.0"
+    ds, sci = _float32_digits(abs(f))
+    text = _java_number(f < 0, ds, sci)
+    if len(_FLOAT_TEXTS) >= 4096:
+        _FLOAT_TEXTS.clear()
+    _FLOAT_TEXTS[x] = text
+    return text
+
+
+def _float32_digits(f: float) -> tuple[str, int]:
+    """(significant digits, decimal exponent of the first) of the shortest decimal that
+    rounds to the positive float `f`. A decimal of at most 13 digits goes to a float
+    through the double without a double-rounding error, so ``to_float32(float(text))``
+    is Float.valueOf(text) for every candidate (9 digits always suffice)."""
     for p in range(1, 10):
-        s = f"{x:.{p}g}"
-        if _to_float32(float(s)) == x:
-            return s
-    return repr(x)
+        found = [c for c in _candidates(f, p) if to_float32(float(c)) == f]
+        if found:
+            if p == 1:  # Java: the nearest of the one- and two-digit decimals that round to f
+                found += [c for c in _candidates(f, 2) if to_float32(float(c)) == f]
+            best = min(found, key=lambda c: abs(c - Decimal(f)))
+            _, digits, exp = best.normalize().as_tuple()
+            ds = "".join(map(str, digits))
+            return ds, len(ds) - 1 + exp
+    raise AssertionError(f"no decimal of 9 digits rounds to {f!r}")
+
+
+def _candidates(f: float, p: int) -> list[Decimal]:
+    """The `p`-digit decimals either side of `f` (Python's %e rounds to the nearest)."""
+    near = Decimal(f"{f:.{p - 1}e}")
+    unit = Decimal(1).scaleb(near.adjusted() - p + 1)
+    return [near, near + unit] if near < Decimal(f) else [near, near - unit]
 
 
 def format_value(v: Any) -> str:
@@ -551,6 +643,72 @@ _FORMATTERS: dict[type, Callable[[Any], str]] = {
     dict: format_map,
     datetime: format_datetime,
 }
+
+
+def float_text(v: Any) -> str:
+    """A value of a field declared float, as DUMP and PigStorage write it: Float.toString
+    (null empty; a value of another type as `format_value` writes it)."""
+    return format_float(v) if type(v) is float else format_value(v)
+
+
+def holds_float(type_name: str, inner: Sequence[Any] | None) -> bool:
+    """Whether a field of this type (and inner schema) is, or holds, a declared float."""
+    if type_name == "float":
+        return True
+    return bool(inner) and any(holds_float(*field_spec(f)) for f in inner)  # type: ignore[union-attr]
+
+
+def typed_formatter(type_name: str, inner: Sequence[Any] | None) -> Callable[[Any], str] | None:
+    """How DUMP and PigStorage write a value of a field of this declared type: a float by
+    Float.toString (`float_text`), and so the floats the schema places inside a tuple, a
+    bag's tuples or a map's values; None when the type holds no float (`format_value`
+    writes it, by the value alone). A value not of its declared shape (another type, a
+    tuple of another width) is written by `format_value`."""
+    if not holds_float(type_name, inner):
+        return None
+    if type_name == "float":
+        return float_text
+    if type_name == "tuple":
+        return _typed_tuple(inner)
+    if type_name == "bag":
+        element = _typed_tuple(_bag_element(inner)[1])
+
+        def bag(v: Any) -> str:
+            if type(v) is not list:
+                return format_value(v)
+            return "{" + ",".join([element(t) for t in v]) + "}"
+
+        return bag
+    if type_name == "map":
+        value = typed_formatter(*field_spec(inner[0])) or format_value  # type: ignore[index]
+
+        def map_(v: Any) -> str:
+            if type(v) is not dict:
+                return format_value(v)
+            return "[" + ",".join([f"{k}#{value(x)}" for k, x in v.items()]) + "]"
+
+        return map_
+    return None
+
+
+def _typed_tuple(inner: Sequence[Any] | None) -> Callable[[Any], str]:
+    fields = [typed_formatter(*field_spec(f)) or format_value for f in inner or ()]
+    width = len(fields)
+
+    def tuple_(v: Any) -> str:
+        if type(v) is not tuple or len(v) != width:
+            return format_value(v)
+        return "(" + ",".join([f(x) for f, x in zip(fields, v)]) + ")"
+
+    return tuple_
+
+
+def row_formatter(schema: Sequence[Any] | None) -> Callable[[Any], str]:
+    """DUMP's text of a row of this schema (fields in any form `field_spec` accepts):
+    `format_value`, but for the floats the schema declares (`typed_formatter`)."""
+    if schema is None or not holds_float("tuple", schema):
+        return format_value
+    return _typed_tuple(schema)
 
 
 def format_fields(t: tuple, delimiter: str = "\t") -> str:

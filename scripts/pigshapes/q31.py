@@ -1,6 +1,7 @@
 """Q31 in plain Python: Java's float emulated with struct (round to single precision after
 every float operation); a float value is written as Float.toString (the shortest digits that
-give the same float), a double as repr."""
+give the same float, laid out as Java does: positional in [1e-3, 1e7) with at least one
+digit after the point, 500.0 not 5e+02; else 1.0E7), a double as repr."""
 
 import struct
 import sys
@@ -12,11 +13,19 @@ class F32(float):
     """A float column's value: written as Java's Float.toString writes it."""
 
     def __str__(self) -> str:
-        for digits in range(1, 10):
-            text = f"{self:.{digits}g}"
-            if f32(float(text)) == self:
+        for digits in range(1, 10):  # the fewest significant digits that read back as self
+            text = f"{abs(self):.{digits - 1}e}"
+            if f32(float(text)) == abs(self):
                 break
-        return text if "." in text or "e" in text else text + ".0"
+        mantissa, exp = text.split("e")
+        ds, sci = mantissa.replace(".", "").rstrip("0") or "0", int(exp)
+        sign = "-" if self < 0 else ""
+        if not -3 <= sci < 7:  # Java: scientific outside [1e-3, 1e7), e.g. 1.0E7
+            return f"{sign}{ds[0]}.{ds[1:] or '0'}E{sci}"
+        if sci < 0:
+            return f"{sign}0.{'0' * (-sci - 1)}{ds}"
+        whole = ds[: sci + 1].ljust(sci + 1, "0")
+        return f"{sign}{whole}.{ds[sci + 1 :] or '0'}"
 
 
 def f32(x):

@@ -28,10 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "bench_pigshapes.py"
 QUERY_DIR = ROOT / "scripts" / "pigshapes"
 ROWS = 1200
-WRONG: dict[str, str] = {
-    "Q31": "float arithmetic is not rounded to single precision and a double holding a "
-    "float's value prints as Float.toString, see test_float_arithmetic_and_widening",
-}
+WRONG: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +149,6 @@ STORE C INTO 'aggs';
 """
 
 
-@pytest.mark.xfail(strict=True, reason="float arithmetic and floats widened to double")
 def test_float_arithmetic_and_widening(tmp_path):
     """Q31's differences, minimal. A float is Java's 32-bit Float: float op float (an int or a
     float literal is cast to float) is a float, rounded to single precision and written by
