@@ -450,8 +450,9 @@ class PigServer:
         if isinstance(sink, L.LODump):
             url = self.outputs.pop(sink_id)
             rows = 0
+            text = data.row_formatter(sink.schema)  # a float by Float.toString
             for row in self.read_rows(url):
-                self.print(data.format_value(row))
+                self.print(text(row))
                 rows += 1
             if jobs:  # the summary's records of the DUMP's job: the rows printed
                 self.stats[-1].update(records=rows, dump=True)
