@@ -273,3 +273,15 @@ def test_ceil_floor_cbrt_as_java_math(tmp_path: Path) -> None:
         "(-0.0,-0.0,-0.0)",
         "(3.0,3.0,3.0)",
     ]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a lone CR does not end a line (mapred's text line reader); Hadoop's LineReader "
+    "ends a line at LF, CR or CRLF",
+)
+def test_carriage_return_alone_ends_a_line(tmp_path: Path) -> None:
+    # org.apache.hadoop.util.LineReader: "lines terminated by one of: '\n' (LF), '\r' (CR),
+    # or '\r\n' (CR followed by LF)" (no custom record delimiter set)
+    script = "A = LOAD 'in' AS (k:chararray, v:int);\nDUMP A;"
+    assert run(tmp_path, {"in": "x\t1\ry\t2\r"}, script) == ["(x,1)", "(y,2)"]

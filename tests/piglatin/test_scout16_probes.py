@@ -139,7 +139,8 @@ CASES = {
 }
 
 
+@pytest.mark.parametrize("mode", ["local", "mapreduce"])
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_probe(tmp_path: Path, name: str) -> None:
+def test_probe(tmp_path: Path, name: str, mode: str) -> None:
     files, script, expected = CASES[name]
-    assert run(tmp_path, files, script) == expected
+    assert run(tmp_path, files, script, mode) == expected
