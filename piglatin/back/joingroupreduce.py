@@ -22,17 +22,21 @@ from itertools import chain, islice, repeat
 from operator import itemgetter
 from typing import Any
 
+import msgpack
+
 from piglatin.back.bagusage import streaming_bags
 from piglatin.back.joingroup import exact_rows, joined_columns
 from piglatin.back.mapgroups import group_rows
 from piglatin.back.physical import Compiler, OneRow, chain_functions
 from piglatin.back.reducebatch import BatchReduce, row_writer
 from piglatin.back.spillbag import CHECK_ROWS, BagBudget, GrowingBag, RowBuffer
-from piglatin.back.storage import unpacker
+from piglatin.back.storage import pack_value, unpacker
+from piglatin.plan import logical as L
 
-__all__ = ["reducer"]
+__all__ = ["reducer", "side_columns", "side_packer"]
 
 _unpack = unpacker()
+_ATOMS = frozenset(("int", "long", "float", "double", "chararray", "bytearray", "boolean"))
 _first, _second = itemgetter(0), itemgetter(1)
 _BIG = object()  # a group `make` takes the general way
 
@@ -59,6 +63,12 @@ def reducer(job: Any) -> BatchReduce:
     preds = plan.predecessors(join.op_id)
     widths = (left_width, len(preds[1].schema))
     exact = (exact_rows(preds[0]), exact_rows(preds[1]))
+    read = side_columns(plan, spec)
+    if read is not None:  # the map sides packed only these columns (`side_packer`)
+        at_left = {c: i for i, c in enumerate(read[0])}
+        at_right = {c: len(read[0]) + i for i, c in enumerate(read[1])}
+        cols = tuple(at_left[c] if c < left_width else at_right[c - left_width] for c in cols)
+        widths, exact = (len(read[0]), len(read[1])), (True, True)
     make = _bags(_Parts(widths, cols, exact), keyf, budget, spillable, max_rows)
 
     first = stages[0] if stages else None
@@ -88,6 +98,70 @@ def reducer(job: Any) -> BatchReduce:
         return writer.write(rows)
 
     return BatchReduce(reduce, batch)
+
+
+def side_columns(plan: L.LogicalPlan, spec: Any) -> tuple[tuple[int, ...], ...] | None:
+    """The columns of each input's rows that join-group job `spec`'s reduce reads (the
+    joined row's columns its projections keep, left ones before right ones, each side's in
+    order), when its map sides may write just those (`side_packer`): every left row is its
+    schema's width (a short left row would move the right columns of its joined rows) and
+    one side keeps fewer columns than its schema has; else None (rows written whole)."""
+    join = plan.op(spec.op)
+    at = spec.reduce_chain.index(spec.group)
+    found = joined_columns(plan, join.op_id, spec.reduce_chain[:at])
+    preds = plan.predecessors(join.op_id)
+    if found is None or len(preds) != 2 or not exact_rows(preds[0]):
+        return None
+    left_width, cols = found
+    k = sum(1 for c in cols if c < left_width)
+    if any(c >= left_width for c in cols[:k]):
+        return None
+    read = (tuple(sorted(set(cols[:k]))), tuple(sorted({c - left_width for c in cols[k:]})))
+    if all(r == tuple(range(len(p.schema))) for r, p in zip(read, preds, strict=True)):
+        return None
+    return read
+
+
+def side_packer(plan: L.LogicalPlan, spec: Any, tag: int) -> Callable[[tuple], bytes] | None:
+    """How input `tag` of join-group job `spec` packs a row: the tuple of the columns its
+    reduce reads (`side_columns`; a short row's missing ones null, as a projection makes
+    them), so a column read by nobody after the join (L3: the right input's copy of the
+    join key) is neither packed, shuffled nor unpacked; None: the row whole."""
+    read = side_columns(plan, spec)
+    if read is None:
+        return None
+    cols = read[tag]
+    schema = plan.predecessors(spec.op)[tag].schema
+    if cols == tuple(range(len(schema))):
+        return None
+    atoms = all(schema[c].dtype.value in _ATOMS for c in cols)
+    pack = msgpack.Packer(use_bin_type=True).pack if atoms else pack_value  # as reducers.packer
+    if not cols:
+        empty = pack(())
+        return lambda t: empty
+
+    def slow(t: tuple) -> bytes:
+        return pack(tuple([t[c] if c < len(t) else None for c in cols]))
+
+    if len(cols) == 1:
+        c = cols[0]
+
+        def one(t: tuple) -> bytes:
+            try:
+                return pack((t[c],))
+            except IndexError:
+                return slow(t)
+
+        return one
+    get = itemgetter(*cols)
+
+    def several(t: tuple) -> bytes:
+        try:
+            return pack(get(t))
+        except IndexError:
+            return slow(t)
+
+    return several
 
 
 class _Parts:

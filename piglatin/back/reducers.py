@@ -36,6 +36,7 @@ from piglatin.back.cogroupaggs import reducer as by_input_reducer
 from piglatin.back.exprs import key_bytes
 from piglatin.back.joinfragments import fragment_batch, fragment_reducer, join_fragments
 from piglatin.back.joingroupreduce import reducer as join_group_reducer
+from piglatin.back.joingroupreduce import side_packer
 from piglatin.back.joinkeys import has_null, width
 from piglatin.back.joinlines import SideTexts, side_texts
 from piglatin.back.mapgroups import group_rows
@@ -131,6 +132,8 @@ def keyed_tail(plan: L.LogicalPlan, spec: Any, tag: int) -> KeyedTail | Distinct
         outer = _outer_sides(op)[tag]
         frags = join_fragments(plan, spec)
         part = frags.sides[tag] if frags is not None else None
+        if spec.group:  # the columns its reduce reads (joingroupreduce.py)
+            pack = side_packer(plan, spec, tag) or pack
         return KeyedTail(op.keys[tag], encode, tb, tag, pack, _NULL + tb + tb, outer, False, part)
     return None
 
@@ -165,6 +168,8 @@ def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:
         frags = join_fragments(plan, spec)
         if frags is not None:  # the row's part of the output record (joinfragments.py)
             pack_value = frags.sides[tag].of_row
+        elif spec.group and spec.strategy is None:  # the columns its reduce reads
+            pack_value = side_packer(plan, spec, tag) or pack_value
 
         def join(t):
             k = keyf(t)
