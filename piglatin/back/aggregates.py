@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
+from math import copysign
 from operator import itemgetter
 from typing import Any
 
@@ -340,7 +341,7 @@ def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
             and isinstance(op.keys[0][0], L.LEProject)
             and op.keys[0][0].column == 0
         )
-        return _count_tail(job, calls, keyf, first)
+        return _count_tail(job, calls, keyf, first, minus_zero_apart(op))
     elems = [bag_rows(c.args[0], job.compiler) for c in calls]
     sort_bytes = key_bytes if op.group_all else key_encoder([e.type for e in op.keys[0]])
     pack = pack_value
@@ -349,7 +350,7 @@ def agg_tail(job: Any, op: L.LOCogroup) -> Callable[[tuple], list]:
     if not reads_group(_algebraic(job, op)):
         pack = keyless(pack)
     funcs = [c.func for c in calls]
-    return fold_tail(job, funcs, elems, keyf, sort_bytes, pack, pack_value)
+    return fold_tail(job, funcs, elems, keyf, sort_bytes, pack, pack_value, minus_zero_apart(op))
 
 
 def fold_tail(
@@ -360,10 +361,12 @@ def fold_tail(
     sort_bytes: Callable[[Any], bytes],
     pack: Callable[[tuple], Any],
     pack_any: Callable[[tuple], Any],
+    apart: Callable[[Any], bool] | None = None,
 ) -> Callable[[tuple], list]:
     """`agg_tail`'s folding, for the aggregates `funcs` of what `elems` make of a key's rows
     (`bag_rows`): records ``(sort_bytes(k), pack((k, partials)))``, `pack_any` for a key
-    that cannot be hashed (its row's record leaves at once)."""
+    that cannot be hashed (its row's record leaves at once, as does a key `apart` says a
+    dict must not fold, `minus_zero_apart`)."""
     initials = [BUILTINS[f].algebraic[0] for f in funcs]
     intermediates = [BUILTINS[f].algebraic[1] for f in funcs]
     rows_by_key: dict[Any, list] = {}
@@ -406,6 +409,8 @@ def fold_tail(
                     _log_disabled(SAMPLE_ROWS, len(rows_by_key), reduction)
                     passing = True
                     return [*flush(), (sort_bytes(k), pack((k, initial([t]))))]
+        if apart is not None and type(k) is tuple and 0.0 in k and apart(k):  # (a, -0.0)
+            return [(sort_bytes(k), pack((k, initial([t]))))]
         try:
             rows = rows_by_key.get(k)
         except TypeError:  # an unhashable key (bag, map): no map-side folding
@@ -424,6 +429,41 @@ def fold_tail(
         return ()
 
     return tail
+
+
+def minus_zero_apart(op: L.LOCogroup, tag: int = 0) -> Callable[[Any], bool] | None:
+    """For input `tag`'s key of GROUP/COGROUP `op`: the test of a key that a map-side fold's
+    dict must not fold with others, or None when no key can be one. Pig compares a tuple
+    key's fields with Double.compare, so (a, -0.0) and (a, 0.0) are two groups, while
+    Python's tuple equality makes them one dict key; a single double key's -0.0 and 0.0
+    are one group in both. Such a key is a tuple (several fields, or one tuple field)
+    holding a -0.0; its rows leave the map unfolded, each its own record, and the key
+    bytes (which tell the zeros apart) group them. ``0.0 in k`` is the C-level first
+    look."""
+    if op.group_all:
+        return None
+    types = [e.type for e in op.keys[tag]]
+    if len(types) == 1 and types[0] not in _MAY_HOLD_TUPLE:
+        return None
+    if len(types) > 1 and not any(t in _MAY_HOLD_FLOAT for t in types):
+        return None
+    return _has_minus_zero
+
+
+_MAY_HOLD_TUPLE = frozenset((DataType.TUPLE, DataType.BYTEARRAY))
+_MAY_HOLD_FLOAT = frozenset((DataType.FLOAT, DataType.DOUBLE, DataType.TUPLE, DataType.BYTEARRAY))
+
+
+def _has_minus_zero(k: Any) -> bool:
+    """Whether key `k` is a tuple with a -0.0 among its fields (or its tuple fields')."""
+    if type(k) is not tuple:
+        return False
+    for v in k:
+        if type(v) is float and v == 0.0 and copysign(1.0, v) < 0.0:
+            return True
+        if type(v) is tuple and _has_minus_zero(v):
+            return True
+    return False
 
 
 def reads_group(algebraic: Any) -> bool:
@@ -489,10 +529,15 @@ _PLAIN = frozenset((str, bytes, int, float, bool, type(None)))
 
 
 def _count_tail(
-    job: Any, calls: list[L.LEFunc], keyf: Callable, key_is_first: bool = False
+    job: Any,
+    calls: list[L.LEFunc],
+    keyf: Callable,
+    key_is_first: bool = False,
+    apart: Callable[[Any], bool] | None = None,
 ) -> Callable[[tuple], list]:
     """COUNT / COUNT_STAR of whole rows: one counter per key and call (their Initial is a
-    count), so a row costs a key and a dict update."""
+    count), so a row costs a key and a dict update; a key `apart` says a dict must not fold
+    (`minus_zero_apart`) leaves at once, its own record."""
     star = [c.func == "COUNT_STAR" for c in calls]
     counts: dict[Any, list] = {}
     sort_bytes = key_bytes
@@ -513,11 +558,13 @@ def _count_tail(
 
     job.add_flush(flush)
     if len(star) == 1:
-        return _count_one(job, star[0], keyf, counts, flush, key_is_first)
+        return _count_one(job, star[0], keyf, counts, flush, key_is_first, apart)
 
     def tail(t):
         k = keyf(t)
         inc = [1 if s or (t and t[0] is not None) else 0 for s in star]
+        if apart is not None and type(k) is tuple and 0.0 in k and apart(k):
+            return [(sort_bytes(k), pack_value((k, tuple([(i,) for i in inc]))))]
         try:
             cs = counts.get(k)
         except TypeError:
@@ -540,6 +587,7 @@ def _count_one(
     counts: dict,
     flush: Callable,
     key_is_first: bool,
+    apart: Callable[[Any], bool] | None = None,
 ) -> Any:
     """One COUNT/COUNT_STAR: a Counter per task, as a `CountingTail` whose `rows` count a
     whole FLATTENed bag in one C-level `Counter.update`. When the key is the rows' first field,
@@ -580,7 +628,18 @@ def _count_one(
             return unhashable(t)
         return flush_counter() if len(counter) >= AGG_KEYS else ()
 
+    if apart is not None:  # a key with a -0.0 leaves at once (`minus_zero_apart`)
+        counting = tail
+
+        def tail(t):
+            k = keyf(t)
+            if type(k) is tuple and 0.0 in k and apart(k):
+                return unhashable(t)
+            return counting(t)
+
     def many(rows):
+        if apart is not None:  # one by one: the keys with a -0.0 apart
+            return [r for t in rows for r in tail(t)]
         if star or key_is_first:  # every row counts 1 under its key: count the keys in C
             done = _count_all(counter, rows, keyf)
             if done == len(rows):
@@ -594,6 +653,8 @@ def _count_one(
     def many_keys(keys: list | None) -> Any:
         """`many` of the one-field rows ``(k,)`` for k in `keys`, given the keys (None:
         the FLATTEN of a null bag, one null row)."""
+        if apart is not None:
+            return many([_NULL_ROW] if keys is None else [(k,) for k in keys])
         try:
             counter.update(_NULL_ROW if keys is None else keys)  # C-level for a list
         except TypeError:

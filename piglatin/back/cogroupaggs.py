@@ -31,6 +31,7 @@ from piglatin.back.aggregates import (
     fold_tail,
     inline_input,
     intermediates_of,
+    minus_zero_apart,
     one_column,
     slots_flush,
 )
@@ -167,7 +168,9 @@ def map_tail(job: Any, op: L.LOCogroup, tag: int) -> Callable[[tuple], list]:
     elems = [None, *[bag_rows(c.args[0], job.compiler) for c in calls]]
     pack = _packer(job.plan, op, tag, found)
     encode = _encoder(op, tag)
-    return fold_tail(job, _funcs(found, tag), elems, keyf, encode, pack, _tagged(tag, pack_value))
+    pack_any = _tagged(tag, pack_value)
+    apart = minus_zero_apart(op, tag)
+    return fold_tail(job, _funcs(found, tag), elems, keyf, encode, pack, pack_any, apart)
 
 
 def inline_tail(plan: L.LogicalPlan, spec: Any, tag: int, min_reduction: int) -> AggTail | None:
