@@ -335,3 +335,16 @@ def test_months_and_years_between_as_joda(tmp_path: Path) -> None:
     )
     files = {"in": "2017-02-28\t2017-01-31\n2017-01-31\t2017-02-28\n2017-02-28\t2016-02-29\n"}
     assert run(tmp_path, files, script) == ["(1,0)", "(-1,0)", "(12,1)"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="`set` without a key is a syntax error (piglatin/front/parser.py, "
+    "piglatin/commands.py); Pig's GruntParser.processSet() prints every property as "
+    "key=value, sorted, the system ones after with a 'system: ' prefix",
+)
+def test_set_without_arguments_prints_the_properties(tmp_path: Path) -> None:
+    out = io.StringIO()
+    with PigServer("local", cwd=tmp_path, out=out) as pig:
+        pig.register_script("SET my.own.prop 'hello';\nSET;\n")
+    assert "my.own.prop=hello" in out.getvalue().splitlines()
