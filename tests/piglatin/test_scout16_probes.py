@@ -129,6 +129,88 @@ CASES = {
         " 7 % -3, x / 0.0, (long)1e19, (int)-3.9, 1 / 3.0;\nDUMP B;",
         ["(-2147483648,-9223372036854775808,-3,-1,1,,9223372036854775807,-3,0.3333333333333333)"],
     ),
+    # Joda arithmetic behind AddDuration/SubtractDuration (a month past Jan 31 is Feb 28) and
+    # the *Between functions (whole units, truncated toward zero); ToString takes Joda patterns
+    "datetime_arithmetic": (
+        {"one": "1\n"},
+        "A = LOAD 'one' AS (x:int);\n"
+        "B = FOREACH A GENERATE AddDuration(ToDate('2017-01-31'), 'P1M'),"
+        " SubtractDuration(ToDate('2017-03-31'), 'P1M'),"
+        " AddDuration(ToDate('2017-01-01'), 'PT36H30M'),"
+        " DaysBetween(ToDate('2017-01-02T00:00:00Z'), ToDate('2017-01-01T12:00:00Z')),"
+        " WeeksBetween(ToDate('2017-01-15'), ToDate('2017-01-01')),"
+        " ToString(ToDate('2017-01-01T05:06:07.089Z'), 'yyyy-MM-dd HH:mm:ss.SSS'),"
+        " GetWeek(ToDate('2016-01-01')), GetWeekYear(ToDate('2016-01-01')),"
+        " ToMilliSeconds(ToDate('1969-12-31T23:59:59.999Z'));\nDUMP B;",
+        [
+            "(2017-02-28T00:00:00.000Z,2017-02-28T00:00:00.000Z,2017-01-02T12:30:00.000Z,"
+            "0,2,2017-01-01 05:06:07.089,53,2015,-1)"
+        ],
+    ),
+    # Pig Latin Basics, CUBE: CUBE(a,b) gives 4 groupings, ROLLUP(c,d) 3; together 12
+    "cube_and_rollup_together": (
+        {"sales": "car,2012,midwest,ohio,4000\n"},
+        "s = LOAD 'sales' USING PigStorage(',') AS (product:chararray, year:int,"
+        " region:chararray, state:chararray, sales:long);\n"
+        "c = CUBE s BY CUBE(product, year), ROLLUP(region, state);\n"
+        "r = FOREACH c GENERATE FLATTEN(group), SUM(cube.sales);\n"
+        "g = GROUP r ALL;\nn = FOREACH g GENERATE COUNT_STAR(r), COUNT(r), SUM(r.$4);\nDUMP n;",
+        ["(12,6,48000)"],  # COUNT skips the 6 rows whose product (first field) is null
+    ),
+    # macros calling macros, with a -param'd value inside (Pig Latin Basics, DEFINE macros)
+    "nested_macros": (
+        {"student": STUDENT},
+        "DEFINE cnt(rel) RETURNS c { g = GROUP $rel ALL; $c = FOREACH g GENERATE COUNT($rel); };\n"
+        "DEFINE cnt_over(rel, col, lim) RETURNS c2 { f = FILTER $rel BY $col > $lim;"
+        " $c2 = cnt(f); };\n" + LOAD_STUDENT + "N = cnt_over(A, age, 20);\nDUMP N;",
+        ["(3)"],
+    ),
+    # a nested CROSS of two COGROUP bags, filtered and projected inside the block
+    "nested_cross_in_foreach": (
+        {"A": "1\t2\t3\n4\t2\t1\n8\t3\t4\n4\t3\t3\n8\t4\t3\n", "B": "1\t3\n4\t6\n4\t9\n8\t9\n"},
+        "A = LOAD 'A' AS (a1:int, a2:int, a3:int);\nB = LOAD 'B' AS (b1:int, b2:int);\n"
+        "C = COGROUP A BY a1, B BY b1;\n"
+        "D = FOREACH C { x = CROSS A, B; y = FILTER x BY a2 < b2;"
+        " z = FOREACH y GENERATE a3 * b2 AS p; GENERATE group, COUNT(x), SUM(z.p); };\nDUMP D;",
+        ["(1,1,9)", "(4,4,60)", "(8,2,63)"],
+    ),
+    # complex types nested three deep, read from PigStorage text and cast from a map value
+    "deeply_nested_text_types": (
+        {"deep": "{({(1),(2)},x),({},y)}\t[a#{(1,2)},b#(3)]\n"},
+        "A = LOAD 'deep' AS (bb:bag{t:tuple(inner:bag{u:tuple(v:int)}, tag:chararray)}, m:map[]);\n"
+        "B = FOREACH A GENERATE FLATTEN(bb);\n"
+        "C = FOREACH B GENERATE tag, SUM(inner.v), SIZE(inner);\nDUMP C;\n"
+        "E = FOREACH A GENERATE (bag{tuple(int,int)})m#'a', (tuple(int))m#'b';\nDUMP E;",
+        ["(x,3,2)", "(y,,0)", "({(1,2)},(3))"],
+    ),
+    # STREAM: PigStreaming(',') on both sides, a command's output cast by AS
+    "stream_with_comma_serializers": (
+        {"student": STUDENT},
+        LOAD_STUDENT + "DEFINE csv `cat` INPUT(stdin USING PigStreaming(','))"
+        " OUTPUT(stdout USING PigStreaming(','));\n"
+        "D = STREAM A THROUGH csv AS (n:chararray, a:int, g:double);\n"
+        "E = FOREACH D GENERATE n, a + 1;\nF = FILTER E BY n == 'luke';\nDUMP F;",
+        ["(luke,19)"],
+    ),
+    # SPLIT feeding a GROUP, a JOIN of the two branches and a DISTINCT, stored in one run
+    "split_branches_rejoined": (
+        {"A": "1\t2\t3\n4\t2\t1\n8\t3\t4\n4\t3\t3\n7\t2\t5\n8\t4\t3\n"},
+        "A = LOAD 'A' AS (a1:int, a2:int, a3:int);\n"
+        "SPLIT A INTO X IF a1 < 5, Y IF a1 >= 4;\n"
+        "J = JOIN X BY a1, Y BY a1;\nGJ = GROUP J ALL;\nCJ = FOREACH GJ GENERATE 'J', COUNT(J);\n"
+        "U = UNION X, Y;\nGU = GROUP U ALL;\nCU = FOREACH GU GENERATE 'U', COUNT(U);\n"
+        "R = UNION CJ, CU;\nO = ORDER R BY $0;\nDUMP O;",
+        ["(J,4)", "(U,8)"],
+    ),
+    # LOAD options: TextLoader keeps the whole line (empty lines too), -tagPath prepends the
+    # file's path, -tagFile its name
+    "textloader_and_tags": (
+        {"tl": "a\n\n  b  \n"},
+        "T = LOAD 'tl' USING TextLoader();\nU = FOREACH T GENERATE SIZE($0);\nDUMP U;\n"
+        "F = LOAD 'tl' USING PigStorage('\\t', '-tagFile');\nG = LIMIT F 1;\n"
+        "H = FOREACH G GENERATE $0;\nDUMP H;",
+        ["(1)", "(0)", "(5)", "(tl)"],
+    ),
     # run shares the caller's aliases and takes -param (Shell and Utility Commands, run)
     "run_with_params": (
         {"student": STUDENT, "sub.pig": "X = LOAD '$inp' AS (n:chararray);\nY = LIMIT X $n;\n"},
