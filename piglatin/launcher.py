@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from dfs.runfiles import process_alive
+from piglatin.back import crosschoice
 from piglatin.back import reducerestimate as RE
 from piglatin.back import runtime as RT
 from piglatin.back import sources as SRC
@@ -528,9 +529,13 @@ class PigServer:
         return "local" if self.exec_type == "local" else ("dask" if dask else "cluster")
 
     def _compile_conf(self) -> dict[str, Any]:
-        return {
-            key: self.properties.get(key) for key in ("default_parallel", "pig.exec.nocombiner")
-        }
+        keys = ("default_parallel", "pig.exec.nocombiner", crosschoice.MAX_BYTES)
+        conf: dict[str, Any] = {key: self.properties.get(key) for key in keys}
+        # the sizes of inputs that exist: a CROSS of small inputs runs in a map side
+        conf[crosschoice.INPUT_BYTES] = lambda plan, op_id: _input_bytes(
+            [self._source_url(plan, op_id)]
+        )
+        return conf
 
     def _check_output(self, sink: L.LOStore) -> None:
         """Pig's InputOutputFileValidator: ERROR 6000 for an output location that exists, or

@@ -5,7 +5,9 @@ stage. Blocking operators (COGROUP/GROUP, JOIN except 'replicated', ORDER, DISTI
 LIMIT, RANK) each start a job's reduce side; the narrow operators after them (FOREACH, FILTER,
 SAMPLE, SPLIT branches) fuse into that reduce side while the data does not branch, and the
 narrow operators before them run in the map side, traced back to a LOAD or to an earlier job's
-output. A replicated JOIN is narrow (map-only); its other inputs become files first.
+output. A replicated JOIN is narrow (map-only); its other inputs become files first. So is
+a CROSS whose inputs but one are small (crosschoice.py): it streams that one through the map
+side, its chain entry's slot naming it, and holds the others (crossgrid.HeldInputs).
 Must not touch: execution (runtime.py/launcher.py) or the operators' record semantics.
 
 Every job is an `MRJob` whose `spec` is a `JobSpec` (a frozen dataclass that crosses to the
@@ -20,6 +22,7 @@ from dataclasses import field, fields, replace
 from typing import Any
 
 from dfs.fastclass import dataclass
+from piglatin.back import crosschoice
 from piglatin.back.cogroupplan import bag_of_group, by_input_aggregates, nested_as_calls
 from piglatin.back.distinctgroup import DistinctGroup, group_of_distinct
 from piglatin.back.distinctgroup import enabled as distinct_group_enabled
@@ -254,6 +257,20 @@ class _Compiler:
         self.fuse_groups = join_group_enabled(plan)
         self.fuse_distinct_groups = distinct_group_enabled(plan)
         self._alive: set[str] | None = None  # ops some sink of the plan (or this one) reads
+        self._streamed: dict[str, int | None] = {}  # CROSS -> its map side's streamed input
+
+    def blocking(self, op: L.LogicalOperator) -> bool:
+        """`is_blocking`, but a CROSS that runs in a map side (`streamed`) is narrow."""
+        return is_blocking(op) and self.streamed(op) is None
+
+    def streamed(self, op: L.LogicalOperator) -> int | None:
+        """The input a map-side CROSS streams (crosschoice.py); None for any other op."""
+        if not isinstance(op, L.LOCross):
+            return None
+        if op.op_id not in self._streamed:
+            choice = crosschoice.streamed(self.plan, op, self.conf, self.done)
+            self._streamed[op.op_id] = choice
+        return self._streamed[op.op_id]
 
     # -- reduce chains ------------------------------------------------------------------
     def reduce_chain(self, op_id: str) -> list[str]:
@@ -278,12 +295,15 @@ class _Compiler:
         op = self.plan.op(op_id)
         if op_id in self.done or isinstance(op, L.LOLoad) or op_id in self.produced:
             return [(op_id, [])]
-        if is_blocking(op):
+        if self.blocking(op):
             return [(self.ensure(op_id), [])]
         if isinstance(op, L.LOStream):
             return [(self.stream(op_id), [])]
         out = []
+        streamed = self.streamed(op)
         slots = [0] if isinstance(op, L.LOJoin) else range(len(op.inputs))
+        if streamed is not None:
+            slots = [streamed]
         for slot in slots:
             for src, chain in self.paths(op.inputs[slot]):
                 out.append((src, chain + [[op_id, slot]]))
@@ -294,11 +314,13 @@ class _Compiler:
     def side_inputs(self, chain: list[list[Any]]) -> list[str]:
         """Materialize the replicated inputs and scalars a map chain needs."""
         side = []
-        for op_id, _slot in chain:
+        for op_id, slot in chain:
             op = self.plan.op(op_id)
             if isinstance(op, L.LOJoin) and op.strategy == "replicated":
                 for dep in op.inputs[1:]:
                     side.append(self.materialize(dep))
+            if isinstance(op, L.LOCross):  # map-side: the inputs it holds
+                side.extend(self.materialize(d) for i, d in enumerate(op.inputs) if i != slot)
             if isinstance(op, L.LOJoin) and op.strategy == "merge":
                 side.extend(self.merge_index(op))
             side.extend(self.scalar_sources(op_id))
@@ -312,7 +334,7 @@ class _Compiler:
         op = self.plan.op(op_id)
         if op_id in self.done or op_id in self.produced or isinstance(op, L.LOLoad):
             return op_id
-        if is_blocking(op):
+        if self.blocking(op):
             return self.ensure(op_id)
         if isinstance(op, L.LOStream):
             return self.stream(op_id)

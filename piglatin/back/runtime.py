@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from itertools import chain, starmap
 from typing import Any, BinaryIO
@@ -38,7 +38,7 @@ from piglatin.back.mapgroups import KeyGroups, group_limit
 from piglatin.back.mrcompiler import JobSpec, MRJob
 from piglatin.back.physical import Compiler, WordCount, chain_functions, per_row
 from piglatin.back.reducebatch import BatchReduce
-from piglatin.back.sources import input_format_of, loader_for, plain_store
+from piglatin.back.sources import input_format_of, loader_for, plain_store, read_source
 from piglatin.back.splittree import ParsedBranch, SplitBranch
 from piglatin.back.storage import (
     BinStorage,
@@ -364,7 +364,7 @@ def explain_code(
             if reader.pushed:
                 chain = chain[1:]
             stages = [
-                _not_inlined if isinstance(op, L.LOJoin) else compiler.narrow(op, slot)
+                _not_inlined if isinstance(op, L.LOJoin | L.LOCross) else compiler.narrow(op, slot)
                 for op, slot in chain
             ]
             sides = {  # empty sides of the right shape: the code does not depend on rows
@@ -372,6 +372,11 @@ def explain_code(
                 for op, _ in chain
                 if isinstance(op, L.LOJoin) and op.strategy in ("replicated", "merge")
             }
+            sides.update(
+                (op.op_id, XG.no_rows(plan, op, slot))
+                for op, slot in chain
+                if isinstance(op, L.LOCross)
+            )
             carried = None
             if pass_through:
                 line = store_line_of(plan, job.spec)
@@ -620,7 +625,18 @@ class PigJob(Job):
             if side is None:
                 side = self.sides[op.op_id] = MJ.replicated_table(self, op)
             return MJ.replicated_join(self, op, side)
+        if isinstance(op, L.LOCross):  # map-side (mrcompiler.py): input `slot` streamed
+            held = self.sides.get(op.op_id)
+            if held is None:
+                held = self.sides[op.op_id] = XG.held_inputs(self.plan, op, slot, self._rows_of)
+            return XG.map_cross(held)
         return self.compiler.narrow(op, slot)
+
+    def _rows_of(self, op_id: str) -> Iterator[tuple]:
+        """Every row of side input `op_id`, read where it lies (a map-side CROSS's); the
+        loader's warnings count in this task."""
+        op, conf = self.plan.op(op_id), self.context.conf
+        return read_source(op, self.locations[op_id], conf, self._warn)
 
     # -- output ----------------------------------------------------------------------------
     def _text_separator(self) -> str | None:

@@ -51,19 +51,25 @@ def input_format_of(op: L.LogicalOperator) -> str:
     return "records"
 
 
-def read_source(op: L.LogicalOperator, url: str, conf: Any = None) -> Iterator[tuple]:
-    """Every row of a LOAD's input or an intermediate output (for side inputs and DUMP)."""
+def read_source(
+    op: L.LogicalOperator, url: str, conf: Any = None, on_warning: Any = None
+) -> Iterator[tuple]:
+    """Every row of a LOAD's input or an intermediate output (for side inputs and DUMP);
+    `on_warning`: the loader's (a Pig warning's name -> None), when its warnings count."""
     from mapred.io import expand_inputs
     from mapred.localfs import open_url
     from mapred.recordfile import read_records
 
     if input_format_of(op) == "records":
         loader = loader_for(op) if isinstance(op, L.LOLoad) else None
+        if loader is not None:
+            loader.on_warning = on_warning
         for part in _data_files(url, conf):
             for _k, v in read_records(part):
                 yield loader.parse_line(v) if loader is not None else unpack_value(v)
         return
     loader = loader_for(op)  # type: ignore[arg-type]
+    loader.on_warning = on_warning
     from dfs.conf import Configuration
 
     for part in expand_inputs([url], conf or Configuration({})):

@@ -125,9 +125,10 @@ def test_nested_cross_is_unchanged(tmp_path: Path) -> None:
 
 def test_default_parallel_and_the_estimate_set_a_cross_s_reducers(tmp_path: Path) -> None:
     # no PARALLEL: default_parallel applies, else the estimate from the input bytes, as for
-    # the other operators (A and B are 25 bytes: ceil(25 / 10) = 3 reducers)
+    # the other operators (A and B are 25 bytes: ceil(25 / 10) = 3 reducers); inputs this
+    # small would be crossed in the map side (crosschoice.py) without the SET
     assert len(A) + len(B) == 25
-    text = "A = LOAD 'a.txt';\nB = LOAD 'b.txt';\nC = CROSS A, B;\n"
+    text = "SET pig.exec.mapCrossBytes 0;\nA = LOAD 'a.txt';\nB = LOAD 'b.txt';\nC = CROSS A, B;\n"
     write(
         tmp_path, {**INPUTS, "p.pig": "SET default_parallel 3;\n" + text + "STORE C INTO '/xp';\n"}
     )
