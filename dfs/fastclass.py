@@ -324,36 +324,45 @@ def _maybe_pseudo(annotation: str, namespace: dict[str, Any]) -> bool:
 
 def _build(cls: T, fields: dict[str, Field], mine: list[Field], params: Any, flags: _Flags) -> T:
     """The class as ``dataclass(repr=, eq=, frozen=, slots=)`` makes it (Python 3.11's
-    `_process_class` and `_add_slots`, in the same order)."""
+    `_process_class` and `_add_slots`, in the same order). A slotted class is made once, by
+    `_slotted`, with every attribute the library would have set on the class before copying
+    it: setting them on the class first would only have CPython update its slots for each."""
     own = vars(cls)
-    cls.__dataclass_params__ = params  # the twin's, made the library's
     params.init, params.repr, params.eq, params.frozen = True, flags.repr, flags.eq, flags.frozen
-    for f in mine:
-        if isinstance(own.get(f.name), Field):
-            if f.default is MISSING:
-                delattr(cls, f.name)
-            else:
-                setattr(cls, f.name, f.default)
-    cls.__dataclass_fields__ = fields
     listed = list(fields.values())
-    explicit_hash = _has_explicit_hash(own)
+    attrs: dict[str, Any] = {"__dataclass_params__": params, "__dataclass_fields__": fields}
     init = _init_function(cls, listed, flags)
     init.__qualname__ = f"{cls.__qualname__}.__init__"
-    cls.__init__ = init
+    attrs["__init__"] = init
     if flags.repr and "__repr__" not in own:
-        cls.__repr__ = _repr
+        attrs["__repr__"] = _repr
     if flags.eq and "__eq__" not in own:
-        cls.__eq__ = _eq
+        attrs["__eq__"] = _eq
     if flags.frozen:
-        cls.__setattr__ = _setattr
-        cls.__delattr__ = _delattr
-    if flags.eq and not explicit_hash:
-        cls.__hash__ = _hash if flags.frozen else None
-    if not cls.__doc__:
-        cls.__doc__ = cls.__name__ + _text_signature(cls, listed).replace(" -> None", "")
+        attrs["__setattr__"] = _setattr
+        attrs["__delattr__"] = _delattr
+    if flags.eq and not _has_explicit_hash(own):
+        attrs["__hash__"] = _hash if flags.frozen else None
     if "__match_args__" not in own:
-        cls.__match_args__ = tuple(f.name for f in listed if f.init)
-    made = _slotted(cls, tuple(fields), flags.frozen) if flags.slots else cls
+        attrs["__match_args__"] = tuple(f.name for f in listed if f.init)
+    if not flags.slots or "__new__" in own:  # inspect.signature reads the class's __init__
+        for f in mine:
+            if isinstance(own.get(f.name), Field):
+                if f.default is MISSING:
+                    delattr(cls, f.name)
+                else:
+                    setattr(cls, f.name, f.default)
+        for name, value in attrs.items():
+            setattr(cls, name, value)
+        attrs = {}
+    if not cls.__doc__:
+        attrs["__doc__"] = cls.__name__ + _text_signature(cls, listed).replace(" -> None", "")
+    if flags.slots:
+        made = _slotted(cls, attrs, tuple(fields), flags.frozen)
+    else:
+        made = cls
+        for name, value in attrs.items():
+            setattr(cls, name, value)
     _SHAPES[made] = _shape_of(listed, cls)
     _FAST.add(made)
     return made
@@ -387,22 +396,21 @@ def _text_signature(cls: type, fields: list[Field]) -> str:
     return f"({', '.join(params)}) -> None"
 
 
-def _slotted(cls: type, names: tuple[str, ...], frozen: bool) -> type:
-    """The class again, with ``__slots__`` for its new fields (`_add_slots`)."""
+def _slotted(cls: type, attrs: dict[str, Any], names: tuple[str, ...], frozen: bool) -> type:
+    """The class again, with `attrs` and ``__slots__`` for its new fields (`_add_slots`)."""
     body = dict(cls.__dict__)
+    body.update(attrs)
     inherited = {s for base in cls.__mro__[1:-1] for s in base.__dict__.get("__slots__", ())}
     body["__slots__"] = tuple(n for n in names if n not in inherited)
     for name in names:
         body.pop(name, None)
     body.pop("__dict__", None)
     body.pop("__weakref__", None)
-    qualname = cls.__qualname__
-    new = type(cls)(cls.__name__, cls.__bases__, body)
-    new.__qualname__ = qualname
     if frozen:
-        new.__getstate__ = _getstate
-        new.__setstate__ = _setstate
-    return new
+        body["__getstate__"] = _getstate
+        body["__setstate__"] = _setstate
+    body["__qualname__"] = cls.__qualname__
+    return type(cls)(cls.__name__, cls.__bases__, body)
 
 
 def _init_function(cls: type, fields: list[Field], flags: _Flags) -> Callable:

@@ -39,9 +39,8 @@ from piglatin.back import crosschoice
 from piglatin.back import reducerestimate as RE
 from piglatin.back import runtime as RT
 from piglatin.back import sources as SRC
-from piglatin.back import streaming as STREAMING
 from piglatin.back.jobstats import job_aliases, job_features
-from piglatin.back.mrcompiler import TO_RUN, MRJob, compile_sink, compile_target
+from piglatin.back.mrcompiler import TO_RUN, JobSpec, MRJob, compile_sink, compile_target
 from piglatin.back.storage import pack_value, unpack_value
 from piglatin.back.storemeta import output_compression, store_metadata
 from piglatin.errors import PigError
@@ -597,7 +596,7 @@ class PigServer:
         executor = self._executor()
         try:
             result = run_job(
-                STREAMING.job_class(spec),  # a STREAM's job class, else the runtime's
+                _job_class(spec),
                 inputs,
                 output,
                 conf,
@@ -984,6 +983,16 @@ def _is_replicated_side(plan: L.LogicalPlan, op_id: str) -> bool:
         isinstance(op, L.LOJoin) and op.strategy == "replicated" and op_id in op.inputs[1:]
         for op in plan.operators
     )
+
+
+def _job_class(spec: JobSpec) -> type:
+    """A STREAM's job class (streaming.py, imported only by a script that streams), else the
+    runtime's."""
+    if spec.kind == "stream":
+        from piglatin.back import streaming
+
+        return streaming.job_class(spec)
+    return RT.job_class(spec)
 
 
 def _runtime_error(job: MRJob, cause: Any, name: str = "") -> PigError:

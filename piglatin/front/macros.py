@@ -45,7 +45,7 @@ __all__ = ["Macro", "MacroTable"]
 
 log = logging.getLogger(__name__)
 
-_DOLLAR_NAME = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_DOLLAR_NAME = r"\$([A-Za-z_][A-Za-z0-9_]*)"  # compiled when first used (re's cache)
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,7 +302,7 @@ class MacroTable:
                 text = values[text[1:]]
                 kind = "word" if re.fullmatch(r"[A-Za-z_]\w*", text) else "other"
             elif t.kind == "str":
-                text = _DOLLAR_NAME.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+                text = re.sub(_DOLLAR_NAME, lambda m: values.get(m.group(1), m.group(0)), text)
             written.append(T.Tok(kind, text, at.line, at.column))
             if t.kind == "word" and text in renamed and previous not in (".", "#", "::"):
                 text = renamed[text]

@@ -22,16 +22,16 @@ __all__ = [
 ]  # fmt: skip
 
 # a script's tokens: comments and blanks, quoted strings, back-quoted commands, $names,
-# words (aliases, keywords, A::b), numbers, and any other single character
-_TOKEN = re.compile(
+# words (aliases, keywords, A::b), numbers, and any other single character; compiled when
+# `tokens` first runs (re's cache keeps it): most scripts define no macro
+_TOKEN = (
     r"(?P<ws>(?:\s+|--[^\n]*|/\*.*?\*/)+)"
     r"|(?P<str>'(?:\\.|[^'\\\n])*')"
     r"|(?P<tick>`[^`]*`)"
     r"|(?P<dollar>\$[A-Za-z_][A-Za-z0-9_]*)"
     r"|(?P<word>[A-Za-z_][A-Za-z0-9_]*)"
     r"|(?P<num>[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?[lLfF]?)"
-    r"|(?P<other>.)",
-    re.S,
+    r"|(?P<other>.)"
 )
 
 
@@ -49,7 +49,7 @@ def tokens(text: str) -> list[Tok]:
     """The tokens of `text`, with 1-based lines and columns."""
     out: list[Tok] = []
     line, start = 1, 0
-    for m in _TOKEN.finditer(text):
+    for m in re.finditer(_TOKEN, text, re.S):
         kind = m.lastgroup or "other"
         out.append(Tok(kind, m.group(0), line, m.start() - start + 1))
         newlines = m.group(0).count("\n")
