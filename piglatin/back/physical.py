@@ -37,7 +37,13 @@ from piglatin.back.exprs import (
     unary,
 )
 from piglatin.back.spillbag import BagBudget, PlainOrder, distinct_bag, sort_bag
-from piglatin.functions.builtins import BUILTINS, tokens, tokens_of_lines
+from piglatin.functions.builtins import (
+    BUILTINS,
+    float_round_to,
+    sprintf_with_floats,
+    tokens,
+    tokens_of_lines,
+)
 from piglatin.model import data
 from piglatin.model.frozen import frozen_dataclass
 from piglatin.model.schema import DataType
@@ -290,6 +296,14 @@ class Compiler:
         builtin = BUILTINS[e.func]
         if e.ctor_args:
             builtin = builtin.configured(*[str(a) for a in e.ctor_args])
+        if e.func == "ROUND_TO" and e.args and e.args[0].type is DataType.FLOAT:
+            return float_round_to  # Pig's FloatRoundTo
+        if e.func == "SPRINTF":  # its float arguments are java.lang.Floats (%s: Float.toString)
+            floats = frozenset(
+                i - 1 for i, a in enumerate(e.args) if i and a.type is DataType.FLOAT
+            )
+            if floats:
+                return sprintf_with_floats(floats)
         return builtin.fn
 
     def _scalar(self, e: L.LEScalar) -> Fn:

@@ -374,7 +374,7 @@ class PigStorage(LoadFunc, StoreFunc):
         return typed
 
     def format(self, t: tuple) -> bytes:
-        typed = self._typed_fields()
+        typed = self.column_texts()
         if typed is None:
             return self._delim_bytes.join([_field_bytes(f) for f in t])
         return self._delim_bytes.join(
@@ -384,7 +384,7 @@ class PigStorage(LoadFunc, StoreFunc):
             ]
         )
 
-    def _typed_fields(self) -> tuple[Callable[[Any], str] | None, ...] | None:
+    def column_texts(self) -> tuple[Callable[[Any], str] | None, ...] | None:
         """Each column's `data.typed_formatter` (a float column: Float.toString), or None
         when the schema declares no float: every value is then written by its own type."""
         try:
@@ -395,6 +395,13 @@ class PigStorage(LoadFunc, StoreFunc):
         typed = tuple(data.typed_formatter(t, inner) for _, t, inner in specs)
         self._typed = typed if any(typed) else None
         return self._typed
+
+    def nested_floats(self) -> bool:
+        """Whether the schema declares a float inside a tuple, bag or map column: such a
+        line is this storer's to write (`format`); a writer that knows each column's type
+        only (`codegen.text_line_tail`) would write those floats by their double's digits."""
+        specs = self.schema or ()
+        return any(t != "float" and data.holds_float(t, inner) for _, t, inner in specs)
 
 
 def _carried(type_name: str, inner: Any) -> Callable[[str], bool] | bool:

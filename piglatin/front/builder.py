@@ -181,6 +181,8 @@ _RETURNS: dict[str, ReturnRule] = {
     "CROSS": _nested_cross,
     "ABS": _same_as_arg(0),
     "ROUND": _round,
+    # FloatRoundTo for a float (a Float), DoubleRoundTo otherwise
+    "ROUND_TO": lambda a: FieldSchema(None, T.FLOAT if a and a[0].dtype is T.FLOAT else T.DOUBLE),
     "CubeDimensions": lambda a: FieldSchema("dimensions", T.BAG, bag_of(Schema(tuple(a)))),
     "SUBTRACT": lambda a: FieldSchema(None, T.BAG, a[0].schema if a else None),
     "KEYSET": lambda a: FieldSchema(

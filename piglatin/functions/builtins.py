@@ -26,7 +26,7 @@ from itertools import chain
 from typing import Any
 
 from piglatin.functions import bloom, invokers, statistics
-from piglatin.functions.javaformat import FormatError, java_format, java_string
+from piglatin.functions.javaformat import FormatError, JavaFloat, java_format, java_string
 from piglatin.functions.taskcontext import unique_id, unique_id_at
 from piglatin.model import data
 from piglatin.model.distinct import distinct_rows
@@ -651,6 +651,14 @@ def ROUND_TO(v: Any, digits: int | None, mode: int = 4) -> float | None:
     return float(Decimal(repr(x)).quantize(q, rounding=_ROUNDING[mode]))
 
 
+def float_round_to(v: Any, digits: int | None, _mode: Any = None) -> float | None:
+    """ROUND_TO of a float: Pig's FloatRoundTo, ``BigDecimal.valueOf(num)`` (the widened
+    double's Double.toString digits) set to `digits` places HALF_UP (a mode argument is not
+    read), then ``floatValue()``: a float."""
+    x = ROUND_TO(v, digits, 4)
+    return None if x is None else data.to_float32(x)
+
+
 _ROUNDING = (
     "ROUND_UP", "ROUND_DOWN", "ROUND_CEILING", "ROUND_FLOOR",
     "ROUND_HALF_UP", "ROUND_HALF_DOWN", "ROUND_HALF_EVEN",
@@ -1033,6 +1041,19 @@ def SPRINTF(fmt: Any, *args: Any) -> str:
         return java_format("null" if fmt is None else _java_text(fmt), args)
     except FormatError as e:
         raise BuiltinError(f"Error while computing string format in SPRINTF -- {e}") from e
+
+
+def sprintf_with_floats(floats: frozenset[int]) -> Callable[..., str]:
+    """SPRINTF whose arguments at these positions (0 is the first after the format) are
+    declared float: passed as `JavaFloat`s, so ``%s`` writes them by Float.toString."""
+
+    def sprintf(fmt: Any, *args: Any) -> str:
+        return SPRINTF(
+            fmt,
+            *[JavaFloat(a) if i in floats and type(a) is float else a for i, a in enumerate(args)],
+        )
+
+    return sprintf
 
 
 def _java_text(value: Any) -> str:

@@ -33,13 +33,21 @@ from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from piglatin.model.data import format_double, format_value
+from piglatin.model.data import format_double, format_float, format_value
 
-__all__ = ["FormatError", "java_format", "java_string"]
+__all__ = ["FormatError", "JavaFloat", "java_format", "java_string"]
 
 
 class FormatError(ValueError):
     """The format and its arguments do not fit (a Java Illegal/Missing/Unknown...Exception)."""
+
+
+class JavaFloat(float):
+    """An argument Pig holds as a java.lang.Float (a value of a field declared float): `%s`
+    writes it by Float.toString (String.valueOf), ``%e %f %g %a`` format it widened to
+    double, as Java's Formatter does (``print(float)`` is ``print((double) value)``)."""
+
+    __slots__ = ()
 
 
 # Java's own pattern: %[argument_index$][flags][width][.precision][t]conversion
@@ -194,16 +202,17 @@ def _convert(arg: Any, conv: str, flags: str, width: str | None, prec: int | Non
             raise FormatError(f"Illegal precision {prec} in '{spec}'")
         return _integer(arg, conv, flags, width)
     if conv in "eEfgGaA":
-        if type(arg) is not float:
+        if type(arg) is not float and type(arg) is not JavaFloat:
             raise _mismatch(conv, arg)
-        text = _floating(arg, lower, flags, width, prec)
+        text = _floating(float(arg), lower, flags, width, prec)
         return text.upper() if conv.isupper() else text
     raise FormatError(f"Unknown format conversion: '{conv}'")
 
 
 def _mismatch(conv: str, arg: Any) -> FormatError:
     java = {int: "java.lang.Long", float: "java.lang.Double", str: "java.lang.String",
-            bool: "java.lang.Boolean"}.get(type(arg), type(arg).__name__)  # fmt: skip
+            bool: "java.lang.Boolean", JavaFloat: "java.lang.Float",
+            }.get(type(arg), type(arg).__name__)  # fmt: skip
     return FormatError(f"IllegalFormatConversionException: {conv} != {java}")
 
 
@@ -213,6 +222,8 @@ def java_string(arg: Any) -> str:
         return "true" if arg else "false"
     if type(arg) is float:
         return format_double(arg)
+    if type(arg) is JavaFloat:
+        return format_float(arg)
     if type(arg) is bytes:
         return arg.decode("utf-8", "replace")
     if isinstance(arg, dict):  # a java.util.HashMap

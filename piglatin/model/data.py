@@ -104,6 +104,7 @@ def parse_double(s: str) -> float | None:
 
 _F32 = struct.Struct("f")
 F32_PACK, F32_UNPACK = _F32.pack, _F32.unpack
+F32_UNPACK_BITS = struct.Struct("I").unpack  # a float's bits, from F32_PACK's bytes
 F32_MAX = 3.4028234663852886e38  # Float.MAX_VALUE: past it a double rounds to infinity
 
 
@@ -554,12 +555,44 @@ def format_float(x: float) -> str:
         return "Infinity" if f > 0 else "-Infinity"
     if f == 0:
         return "-0.0" if math.copysign(1, f) < 0 else "0.0"
-    ds, sci = _float32_digits(abs(f))
+    a = abs(f)
+    found = _float32_shortest(a)
+    ds, sci = _float32_digits(a) if found is None else found
     text = _java_number(f < 0, ds, sci)
     if len(_FLOAT_TEXTS) >= 4096:
         _FLOAT_TEXTS.clear()
     _FLOAT_TEXTS[x] = text
     return text
+
+
+def _float32_shortest(a: float) -> tuple[str, int] | None:
+    """`_float32_digits` of the positive float `a` by Python's correctly rounded %e (half
+    even, so of two as near the even one): the nearest p-digit decimal to `a` rounds to `a`
+    for every p from the shortest up (each is at least as near as the one before), and for
+    no p below. None where that is not the whole answer: a power of two (the float below
+    is nearer than the one above, so a decimal on the far side may do with fewer digits)
+    and one digit (Java then takes the nearest of one or two digits)."""
+    if not F32_UNPACK_BITS(F32_PACK(a))[0] & 0x7FFFFF:
+        return None
+    p = 6
+    text = f"{a:.5e}"
+    if F32_UNPACK(F32_PACK(float(text)))[0] == a:
+        while p > 2:
+            shorter = f"{a:.{p - 2}e}"
+            if F32_UNPACK(F32_PACK(float(shorter)))[0] != a:
+                break
+            text, p = shorter, p - 1
+        else:
+            if F32_UNPACK(F32_PACK(float(f"{a:.0e}")))[0] == a:
+                return None
+    else:
+        while True:
+            p += 1
+            text = f"{a:.{p - 1}e}"
+            if p == 9 or F32_UNPACK(F32_PACK(float(text)))[0] == a:
+                break
+    mantissa, _, exp = text.partition("e")
+    return mantissa.replace(".", "").rstrip("0"), int(exp)
 
 
 def _float32_digits(f: float) -> tuple[str, int]:
