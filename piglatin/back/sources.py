@@ -30,7 +30,7 @@ def plain_store(plan: L.LogicalPlan, store_id: str | None) -> PigStorage | None:
     if type(storer) is not PigStorage or storer.options:
         return None
     storer.with_schema(op.schema)
-    return storer
+    return None if storer.nested_floats() else storer  # floats in a bag: `storer.format`'s
 
 
 def loader_for(op: L.LOLoad) -> Any:
