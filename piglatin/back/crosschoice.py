@@ -52,7 +52,7 @@ INPUT_BYTES = "pig.compile.input.bytes"
 MAX_BYTES = "pig.exec.mapCrossBytes"
 DEFAULT_MAX_BYTES = 8 << 20
 #: A held input known to have at most this many rows is small whatever its files' size.
-HELD_ROWS = 10000
+HELD_ROWS = 1000
 
 _NARROW = (L.LOFilter, L.LOSample, L.LOSplit, L.LOSplitOutput, L.LOUnion, L.LOLimit)
 

@@ -235,7 +235,8 @@ def test_the_choice() -> None:
     plan = build_text(
         """A = LOAD 'a' AS (x:int); B = LOAD 'b' AS (y:int); C = LOAD 'c' AS (z:int);
         X2 = CROSS A, B; X3 = CROSS A, B, C; BF = FOREACH B GENERATE FLATTEN(TOBAG(y, y));
-        XF = CROSS A, BF; L = LIMIT A 5; XL = CROSS A, L; DUMP X2;"""
+        XF = CROSS A, BF; L = LIMIT A 5; XL = CROSS A, L; LL = LIMIT B 5000;
+        XLL = CROSS A, LL; DUMP X2;"""
     )
     op = {alias: plan.op(op_id) for alias, op_id in plan.aliases}
     big, small = 100 << 20, 1 << 20
@@ -257,6 +258,7 @@ def test_the_choice() -> None:
     assert choice("X3", {"A": small, "B": big, "C": small}, limit=small) is None  # together
     assert choice("XF", {"A": big, "B": small}) is None  # FLATTEN may make more rows
     assert choice("XL", {}) == 0  # LIMIT 5 has 5 rows at most
+    assert choice("XLL", {}) is None  # 5000 rows may be many bytes
 
 
 @pytest.mark.parametrize("mode", MODES)

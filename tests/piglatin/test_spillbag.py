@@ -281,6 +281,7 @@ def test_cross_spills_its_buffered_inputs(tmp_path: Path, spills, inputs: int) -
     got = _run(
         tmp_path,
         SMALL
+        + "SET pig.exec.mapCrossBytes 0;\n"  # GFCross: small inputs cross in the map side
         + f"""L = LOAD 'l.txt' AS (i:int, s:chararray);
         M = LOAD 'm.txt' AS (m:int);
         R = LOAD 'r.txt' AS (r:chararray);
