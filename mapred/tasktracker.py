@@ -27,7 +27,6 @@ from typing import Any
 
 from dfs.conf import Configuration
 from dfs.fastclass import dataclass
-from mapred.child import current_env, dumps, loads, start_child
 from mapred.errors import TaskError
 from mapred.task import CommitDenied, TaskResult, TaskSpec, run_task
 from mapred.trackerproto import (
@@ -79,16 +78,26 @@ class _Attempt:
 
 
 class _Child:
-    """One warm child process and the duplex connection to it (``mapred.child.start_child``)."""
+    """One warm child process and the duplex connection to it (``mapred.child.start_child``;
+    mapred.child is imported with a tracker's first child: an inline tracker starts none)."""
 
     __slots__ = ("process", "conn", "attempt")
 
     def __init__(self, host: str) -> None:
+        from mapred.child import start_child
+
         self.process, self.conn = start_child(host)
         self.attempt: _Attempt | None = None
 
     def send(self, message: Any) -> None:
+        from mapred.child import dumps
+
         self.conn.send_bytes(dumps(message))
+
+    def receive(self) -> Any:
+        from mapred.child import loads
+
+        return loads(self.conn.recv_bytes())
 
     def stop(self, kill: bool = False) -> None:
         self.release(kill)
@@ -257,6 +266,8 @@ class TaskTracker:
         child = self._idle_child()
         attempt.child, child.attempt = child, attempt
         try:
+            from mapred.child import current_env
+
             child.send(["run", current_env(), spec.to_wire()])
         except OSError:
             self._lost_child(child)
@@ -319,7 +330,7 @@ class TaskTracker:
     def _read(self, child: _Child) -> None:
         attempt = child.attempt
         try:
-            message = loads(child.conn.recv_bytes())
+            message = child.receive()
         except (EOFError, OSError):
             self._lost_child(child)
             return
