@@ -282,18 +282,19 @@ def flattened(
 
 
 def load_udf_module(path: str) -> Any:
-    """Import a Python UDF file, with `outputSchema` (and friends) defined for its decorators."""
+    """Import a Python UDF file, with `outputSchema` (and friends) defined for its decorators;
+    its functions by attribute, as Pig calls them (results made Pig values: udf.UdfFunctions)."""
     from piglatin.functions import udf
 
     name = "_pig_udf_" + str(abs(hash(path)))
     if name in sys.modules:
-        return sys.modules[name]
+        return udf.UdfFunctions(sys.modules[name])
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     module.__dict__.update(udf.decorators())
     sys.modules[name] = module
     spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
+    return udf.UdfFunctions(module)
 
 
 def deref(base: Fn, columns: tuple[int, ...], is_bag: bool) -> Fn:

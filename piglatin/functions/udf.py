@@ -4,7 +4,10 @@ Owns: the names a `REGISTER 'f.py' USING jython AS ns` file may use without impo
 (`outputSchema`, `outputSchemaFunction`, `schemaFunction`), the `pig_util` module a
 `USING streaming_python` file imports them from, and `check_udf_file`, which loads a
 REGISTERed file once in the client, as Pig evaluates a Jython script at REGISTER, so a missing
-file, a syntax error or a failing import is reported with the user's file, line and message.
+file, a syntax error or a failing import is reported with the user's file, line and message;
+and `UdfFunctions`, a loaded file's functions as Pig calls them: each result made a Pig value
+by `pig_value`, as Pig's JythonUtils.pythonToPig does (a list is a bag whose items that are
+not tuples are wrapped in one-field tuples, a tuple a tuple, a dict a map, recursively).
 Must not touch: plans or execution; the builder reads the decorator text statically, the
 runtime only calls the functions.
 """
@@ -12,9 +15,11 @@ runtime only calls the functions.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import types
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -81,3 +86,90 @@ def check_udf_file(path: str) -> None:
         exec(code, module.__dict__)  # noqa: S102 - the user's own UDF file, as Pig runs it
     except Exception as e:  # noqa: BLE001 - any failure of the user's code is theirs
         raise user_code_error(e, path) from None
+
+
+#: the Python types that are Pig values as they are (data.py's representation of null,
+#: int/long, double, chararray, bytearray, boolean)
+_PLAIN = frozenset({type(None), int, float, str, bytes, bool})
+
+#: an outputSchema of one scalar field ("word:chararray", "long"): the function's results are
+#: used as they come, with no wrapper and no per-call cost
+_SCALAR_SCHEMA = re.compile(
+    r"\s*(?:\w+\s*:\s*)?(?:int|long|float|double|chararray|boolean|datetime|biginteger"
+    r"|bigdecimal)\s*",
+    re.IGNORECASE,
+)
+
+
+def pig_value(value: Any) -> Any:
+    """A Python UDF's result as a Pig value, as Pig's JythonUtils.pythonToPig makes it: None
+    is null, a bool a boolean, an int an int or long, a float a double, a str a chararray,
+    bytes (or a bytearray) a bytearray, a tuple a tuple of Pig values, a list a bag whose
+    items that are not tuples are wrapped in one-field tuples, a dict a map (keys as str).
+    A datetime is a datetime (one without a time zone is read as UTC; Jython's UDFs cannot
+    return one). Any other type raises TypeError, as Pig's "Cannot convert jython type"."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is list:
+        return [_bag_row(x) for x in value]
+    if kind is tuple:
+        return tuple([x if type(x) in _PLAIN else pig_value(x) for x in value])
+    if kind is dict:
+        return {str(k): v if type(v) in _PLAIN else pig_value(v) for k, v in value.items()}
+    if isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    for base in (bool, int, float, str, bytes, tuple, list, dict):  # subclasses: namedtuple..
+        if isinstance(value, base):
+            return pig_value(base(value))
+    raise TypeError(
+        f"Cannot convert python type ({kind.__module__}.{kind.__qualname__}) to pig datatype: "
+        "a UDF returns None, bool, int, float, str, bytes, a tuple, a list (a bag) or a dict "
+        "(a map)"
+    )
+
+
+def _bag_row(item: Any) -> tuple:
+    """One item of a list a UDF returned, as a row of its bag."""
+    if type(item) is tuple:
+        return pig_value(item)
+    row = pig_value(item)
+    return row if type(row) is tuple else (row,)
+
+
+def pig_function(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """`fn`, a Python UDF, as Pig calls it: its results made Pig values (`pig_value`). A
+    function whose outputSchema is one scalar field is `fn` itself (its results are used as
+    they come); any other is wrapped, and a result of a plain type passes after one type
+    test."""
+    schema = getattr(fn, "outputSchema", None)
+    if isinstance(schema, str) and _SCALAR_SCHEMA.fullmatch(schema):
+        return fn
+    plain = _PLAIN
+
+    def call(*args: Any) -> Any:
+        value = fn(*args)
+        return value if type(value) in plain else pig_value(value)
+
+    call.__name__ = getattr(fn, "__name__", "udf")
+    call.__qualname__ = getattr(fn, "__qualname__", call.__name__)
+    call.__wrapped__ = fn  # type: ignore[attr-defined]
+    return call
+
+
+class UdfFunctions:
+    """A loaded UDF module's functions as Pig calls them (`pig_function`), by attribute as
+    the module's own: ``getattr(UdfFunctions(module), "f")``. The module itself is untouched,
+    so its functions calling each other see plain Python values."""
+
+    __slots__ = ("module",)
+
+    def __init__(self, module: types.ModuleType) -> None:
+        self.module = module
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        if name.startswith("__"):  # copy/pickle probes, not the user's functions
+            raise AttributeError(name)
+        return pig_function(getattr(self.module, name))

@@ -17,11 +17,6 @@ from tests.piglatin.storedrun import printed_lines as run
 STUDENT = "alice\t20\t2.47\nluke\t18\t4.00\nholly\t24\t3.27\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="UDF results are used raw (piglatin/back/physical.py Physical.function): Pig's "
-    "JythonUtils.pythonToPig wraps a list's non-tuple items in one-field tuples",
-)
 @pytest.mark.parametrize("mode", ["local"])
 def test_python_udf_returning_a_list_of_strings_is_a_bag(tmp_path: Path, mode: str) -> None:
     # A UDF that returns s.split() for a bag schema: Pig's JythonUtils.pythonToPig turns a
