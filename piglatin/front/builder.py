@@ -1168,6 +1168,11 @@ class Builder:
         self.actions.append(L.SetAction(s.line, s.key, s.value))
 
     def _s_register(self, s: A.Register) -> None:
+        from piglatin.functions.udf import engine_refusal
+
+        refusal = engine_refusal(s.using, s.path, s.namespace)  # JavaScript, JRuby, Groovy
+        if refusal is not None:
+            raise PlanError(refusal, **_at(s))
         if s.namespace:
             self.functions.namespaces[s.namespace] = s.path
         else:

@@ -66,6 +66,38 @@ def decorators() -> dict[str, Any]:
     return names
 
 
+#: udf.xml's script engines Pig 0.17 has that this implementation does not run, by the name
+#: REGISTER ... USING gives (the parser maps their class names to these)
+_OTHER_ENGINES = {"javascript": "JavaScript", "jruby": "Ruby (JRuby)", "groovy": "Groovy"}
+#: the engines Python UDF files run with here
+PYTHON_ENGINES = ("jython", "streaming_python")
+
+
+def engine_refusal(engine: str | None, path: str, namespace: str | None) -> str | None:
+    """Why ``REGISTER 'path' USING engine AS namespace`` is refused, or None when it is not:
+    a JavaScript, JRuby or Groovy UDF file (Pig runs them; here only Python UDFs run), or an
+    engine Pig does not know either (Pig's ScriptEngine.getInstance: "Could not load
+    ScriptEngine"). No USING registers the file as Pig does (no functions)."""
+    if engine is None or engine.lower() in PYTHON_ENGINES:
+        return None
+    ns = namespace or "myfuncs"
+    stem = os.path.splitext(os.path.basename(path))[0] or "udfs"
+    fix = (
+        f"write the functions as a Python UDF file and register it with REGISTER '{stem}.py' "
+        f"USING jython AS {ns}"
+    )
+    if engine.lower() in _OTHER_ENGINES:
+        return (
+            f"REGISTER '{path}' USING {engine}: {_OTHER_ENGINES[engine.lower()]} UDFs are not "
+            f"supported by this implementation (only Python UDFs: USING jython or "
+            f"streaming_python); {fix}"
+        )
+    return (
+        f"Could not load ScriptEngine: {engine} (Pig's script engines are jython, "
+        f"streaming_python, javascript, jruby and groovy; the Python ones run here); {fix}"
+    )
+
+
 def check_udf_file(path: str) -> None:
     """Load the REGISTERed Python file `path` in the client (a throwaway module, with the
     UDF decorators defined); raise PigError 101 when it is missing, a UserCodeError at the
