@@ -89,6 +89,9 @@ class _Flags(NamedTuple):
 
 
 _SHAPES: dict[type, _Shape] = {}
+# a decorated class's fields and the class as decorated, until its first equality, hash, repr
+# or assignment reads its `_Shape` (most classes a command imports are never compared)
+_UNREAD: dict[type, tuple[list[Field], type]] = {}
 _FAST: set[type] = set()  # the classes built by the fast path (it accepts only them as bases)
 
 
@@ -363,7 +366,7 @@ def _build(cls: T, fields: dict[str, Field], mine: list[Field], params: Any, fla
         made = cls
         for name, value in attrs.items():
             setattr(cls, name, value)
-    _SHAPES[made] = _shape_of(listed, cls)
+    _UNREAD[made] = (listed, cls)
     _FAST.add(made)
     return made
 
@@ -496,9 +499,12 @@ def _values(names: tuple[str, ...]) -> Callable[[Any], tuple]:
 
 def _shape(cls: type) -> _Shape:
     shape = _SHAPES.get(cls)
-    if shape is None:  # a plain subclass: the nearest decorated class's fields
-        base = next(c for c in cls.__mro__ if c in _SHAPES)
-        shape = _SHAPES[cls] = _SHAPES[base]
+    if shape is None:  # read first, or a plain subclass: the nearest decorated class's fields
+        base = next(c for c in cls.__mro__ if c in _FAST)
+        shape = _SHAPES.get(base)
+        if shape is None:
+            shape = _SHAPES[base] = _shape_of(*_UNREAD.pop(base))
+        _SHAPES[cls] = shape
     return shape
 
 
@@ -546,7 +552,7 @@ def _next(obj: Any, owner: type, method: str) -> Callable:
         if found is None:
             continue
         if found in (_setattr, _delattr):
-            before = _SHAPES[c].before_slots
+            before = _shape(c).before_slots
             if before is not c:
                 return getattr(super(before, obj), method)  # the library's TypeError
             continue
