@@ -133,23 +133,7 @@ def test_minus_zero_and_zero_are_one_key_of_one_double(tmp_path: Path) -> None:
 ALGEBRAIC = "G = GROUP A BY (d, s);\nH = FOREACH G GENERATE FLATTEN(group), COUNT(A);\n"
 
 
-@pytest.mark.parametrize(
-    "codegen",
-    [
-        "true",
-        pytest.param(
-            "false",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="back/aggregates.py (not this helper's file): without codegen the "
-                "in-map partial aggregation (fold_tail's rows_by_key, AGG_KEYS table) holds "
-                "keys in a dict by their Python value, where (-0.0, 'a') == (0.0, 'a'): one "
-                "group. Fix: route a key tuple holding a -0.0 past the dict, as codegen's "
-                "agg_output does (its row's record leaves at once)",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("codegen", ["true", "false"])
 def test_minus_zero_and_zero_are_two_keys_of_an_algebraic_group(
     tmp_path: Path, codegen: str
 ) -> None:
