@@ -19,6 +19,7 @@ import functools
 import math
 import random
 import re
+import struct
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -590,11 +591,65 @@ def _sqrt(x: float) -> float:
 
 
 def _ceil(x: float) -> float:
-    return float(math.ceil(x)) if math.isfinite(x) else x
+    """Math.ceil: a zero result keeps the argument's sign (ceil(-0.5) is -0.0)."""
+    if not math.isfinite(x):
+        return x
+    r = float(math.ceil(x))
+    return r if r else math.copysign(0.0, x)
 
 
 def _floor(x: float) -> float:
-    return float(math.floor(x)) if math.isfinite(x) else x
+    """Math.floor: a zero result keeps the argument's sign (floor(-0.0) is -0.0)."""
+    if not math.isfinite(x):
+        return x
+    r = float(math.floor(x))
+    return r if r else math.copysign(0.0, x)
+
+
+_DOUBLE, _BITS = struct.Struct("<d"), struct.Struct("<Q")
+# fdlibm s_cbrt.c's constants: B1, B2 for the first guess, C..G for its rational refinement
+_CBRT_B1, _CBRT_B2 = 715094163, 696219795
+_CBRT_C, _CBRT_D = 5.42857142857142815906e-01, -7.05306122448979611050e-01  # 19/35, -864/1225
+_CBRT_E, _CBRT_F = 1.41428571428571436819e00, 1.60714285714285720630e00  # 99/70, 45/28
+_CBRT_G = 3.57142857142857150787e-01  # 5/14
+
+
+def _bits(x: float) -> int:
+    return _BITS.unpack(_DOUBLE.pack(x))[0]
+
+
+def _of_bits(b: int) -> float:
+    return _DOUBLE.unpack(_BITS.pack(b))[0]
+
+
+def _cbrt(x: float) -> float:
+    """Math.cbrt as Java 8 computes it (StrictMath.cbrt: fdlibm's s_cbrt.c, step for step):
+    cube roots of exact cubes are exact (27.0 -> 3.0, where the C library's cbrt may give
+    3.0000000000000004), NaN and infinities are themselves, zeros keep their sign."""
+    bits = _bits(x)
+    hx, lo = bits >> 32, bits & 0xFFFFFFFF
+    sign = hx & 0x80000000
+    hx ^= sign
+    if hx >= 0x7FF00000:  # NaN, infinity
+        return x + x
+    if not hx | lo:  # a zero
+        return x
+    x = _of_bits(hx << 32 | lo)  # |x|
+    if hx < 0x00100000:  # subnormal: scale by 2**54 first
+        tb = _bits(_of_bits(0x43500000 << 32) * x)
+        t = _of_bits(((tb >> 32) // 3 + _CBRT_B2) << 32 | tb & 0xFFFFFFFF)
+    else:
+        t = _of_bits((hx // 3 + _CBRT_B1) << 32)  # cbrt to 5 bits
+    r = t * t / x  # to 23 bits
+    s = _CBRT_C + r * t
+    t *= _CBRT_G + _CBRT_F / (s + _CBRT_E + _CBRT_D / s)
+    t = _of_bits(((_bits(t) >> 32) + 1) << 32)  # chopped to 20 bits, made larger than cbrt(x)
+    s = t * t  # one Newton step to 53 bits
+    r = x / s
+    w = t + t
+    r = (r - t) / (w + r)
+    t = t + t * r
+    return _of_bits(_bits(t) | sign << 32)
 
 
 def _exp(x: float) -> float:
@@ -1410,7 +1465,7 @@ _b("ROUND", ROUND, _round_type, 1, 1)
 _b("ROUND_TO", ROUND_TO, "double", 2, 3)
 _b("RANDOM", RANDOM, "double", 0, 1)
 for _name, _fn in {
-    "CEIL": _ceil, "FLOOR": _floor, "SQRT": _sqrt, "CBRT": math.cbrt,
+    "CEIL": _ceil, "FLOOR": _floor, "SQRT": _sqrt, "CBRT": _cbrt,
     "LOG": _log, "LOG10": _log10, "EXP": _exp, "SIN": math.sin, "COS": math.cos,
     "TAN": math.tan, "ASIN": math.asin, "ACOS": math.acos, "ATAN": math.atan,
     "SINH": math.sinh, "COSH": math.cosh, "TANH": math.tanh,

@@ -250,11 +250,6 @@ def test_run_summary_names_the_records_read(tmp_path: Path, monkeypatch, capsys)
     assert "Successfully read 3 records" in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CEIL/FLOOR lose the sign of a zero result and CBRT is libm's, not Java's "
-    "(piglatin/functions/builtins.py _ceil, _floor, math.cbrt)",
-)
 def test_ceil_floor_cbrt_as_java_math(tmp_path: Path) -> None:
     # Pig's CEIL/FLOOR/CBRT return Math.ceil/floor/cbrt: Math.ceil(-0.5) is -0.0 (Javadoc:
     # "If the argument value is less than zero but greater than -1.0, then the result is
