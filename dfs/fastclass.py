@@ -502,8 +502,8 @@ def _shape(cls: type) -> _Shape:
     if shape is None:  # read first, or a plain subclass: the nearest decorated class's fields
         base = next(c for c in cls.__mro__ if c in _FAST)
         shape = _SHAPES.get(base)
-        if shape is None:
-            shape = _SHAPES[base] = _shape_of(*_UNREAD.pop(base))
+        if shape is None:  # (not popped from _UNREAD: another thread may be here too)
+            shape = _SHAPES[base] = _shape_of(*_UNREAD[base])
         _SHAPES[cls] = shape
     return shape
 
