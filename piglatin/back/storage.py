@@ -643,15 +643,30 @@ def _json_value(v: Any, inner: Any) -> str:
     if tv is list:
         _, elem_inner = bag_element(inner)
         return "[" + ",".join([_json_value(x, elem_inner) for x in v]) + "]"
-    if tv is dict:
-        vt, vi = data.field_spec(inner[0]) if inner else ("bytearray", None)
+    if tv is dict:  # JsonStorage.writeField: each value as its toString (a JSON string)
+        vt = data.field_spec(inner[0])[0] if inner else "bytearray"
         items = [
             f"{json.dumps(k, ensure_ascii=False)}:"
-            + (_json_float(x) if vt == "float" else _json_value(x, vi))
+            + ("null" if x is None else json.dumps(_java_string(x, vt), ensure_ascii=False))
             for k, x in v.items()
         ]
         return "{" + ",".join(items) + "}"
     raise TypeError(f"not a Pig value: {tv.__name__}")
+
+
+def _java_string(v: Any, type_name: str = "bytearray") -> str:
+    """A map value's Object.toString(), as Pig's JsonStorage writes it: Float.toString for
+    a map[float]'s floats, a nested map as java.util.HashMap's ``{k=v, ...}``, any other
+    value as Pig prints it (Double.toString, Tuple and DataBag toString, DateTime's ISO)."""
+    if type(v) is float and type_name == "float":
+        return data.format_float(v)
+    if type(v) is dict:
+        return (
+            "{"
+            + ", ".join(f"{k}={'null' if x is None else _java_string(x)}" for k, x in v.items())
+            + "}"
+        )
+    return data.format_value(v)
 
 
 # ---------------------------------------------------------------------- BinStorage

@@ -49,11 +49,6 @@ def test_python_udf_returning_a_list_of_strings_is_a_bag(tmp_path: Path, mode: s
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="JsonStorage writes a map's values as JSON values (piglatin/back/storage.py "
-    "_json_value); Pig's JsonStorage.writeField writes each as a string (toString)",
-)
 def test_jsonstorage_writes_map_values_as_strings(tmp_path: Path) -> None:
     # JsonStorage.writeField, case DataType.MAP:
     #   json.writeStringField(e.getKey(), e.getValue() == null ? null : e.getValue().toString())
