@@ -1355,14 +1355,56 @@ def _between(unit_ms: int) -> Callable[[datetime, datetime], int]:
     return between
 
 
-def _months_between(a: datetime, b: datetime) -> int:
-    sign = 1 if a >= b else -1
-    hi, lo = (a, b) if sign > 0 else (b, a)
-    lo = lo.astimezone(hi.tzinfo)
-    months = (hi.year - lo.year) * 12 + hi.month - lo.month
-    if (hi.day, hi.time()) < (lo.day, lo.time()):
+def _local_pair(a: datetime, b: datetime) -> tuple[datetime, datetime]:
+    """`a` and `b` as local times of `b`'s zone: Pig's MonthsBetween(a, b) and YearsBetween
+    are Joda's Months/Years.between(b, a), which counts in the chronology (zone) of `b`."""
+    return a.astimezone(b.tzinfo).replace(tzinfo=None), b.replace(tzinfo=None)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def _month_difference(m: datetime, s: datetime) -> int:
+    """Joda's BasicMonthOfYearDateTimeField.getDifferenceAsLong(m, s) for m >= s: whole
+    months, where a minuend on the last day of its month whose subtrahend's day is larger
+    takes the subtrahend's day back to it (Jan 31 -> Feb 28 is one month)."""
+    months = (m.year - s.year) * 12 + m.month - s.month
+    if m.day == _days_in_month(m.year, m.month) and s.day > m.day:
+        s = s.replace(day=m.day)
+    if (m.day, m.time()) < (s.day, s.time()):
         months -= 1
-    return sign * months
+    return months
+
+
+def _months_between(a: datetime, b: datetime) -> int:
+    m, s = _local_pair(a, b)
+    return _month_difference(m, s) if m >= s else -_month_difference(s, m)
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _year_difference(m: datetime, s: datetime) -> int:
+    """Joda's BasicGJChronology.getYearDifference(m, s) for m >= s: whole years, the time
+    into each year balanced for a Feb 29 only one of the two years has."""
+    m_rem, s_rem = m - datetime(m.year, 1, 1), s - datetime(s.year, 1, 1)
+    feb29, day = timedelta(days=59), timedelta(days=1)
+    if s_rem >= feb29:
+        if _leap(s.year):
+            if not _leap(m.year):
+                s_rem -= day
+        elif m_rem >= feb29 and _leap(m.year):
+            m_rem -= day
+    return m.year - s.year - (m_rem < s_rem)
+
+
+def _years_between(a: datetime, b: datetime) -> int:
+    m, s = _local_pair(a, b)
+    return _year_difference(m, s) if m >= s else -_year_difference(s, m)
 
 
 _PERIOD = re.compile(
@@ -1397,7 +1439,7 @@ _DATE_FUNCS: dict[str, tuple[Callable, str, int, int]] = {
     "GetWeekYear": (lambda d: d.isocalendar()[0], "int", 1, 1),
     "ToUnixTime": (lambda d: int(data.to_millis(d) / 1000), "long", 1, 1),
     "ToMilliSeconds": (data.to_millis, "long", 1, 1),
-    "YearsBetween": (lambda a, b: int(_months_between(a, b) / 12), "long", 2, 2),
+    "YearsBetween": (_years_between, "long", 2, 2),
     "MonthsBetween": (_months_between, "long", 2, 2),
     "WeeksBetween": (_between(7 * 86_400_000), "long", 2, 2),
     "DaysBetween": (_between(86_400_000), "long", 2, 2),

@@ -301,13 +301,6 @@ def test_exit_status_of_failed_jobs(tmp_path: Path, monkeypatch) -> None:
     assert cli.main(["-x", "local", "all.pig"]) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MonthsBetween/YearsBetween compare day-of-month directly "
-    "(piglatin/functions/builtins.py _months_between); Pig calls Joda's Months/Years.between, "
-    "whose month difference moves the earlier day back to the last day of a shorter last "
-    "month and whose year difference balances a Feb 29",
-)
 def test_months_and_years_between_as_joda(tmp_path: Path) -> None:
     # Joda BasicMonthOfYearDateTimeField.getDifferenceAsLong: when the minuend is the last
     # day of its month and the subtrahend's day is larger, the subtrahend's day is set to it
