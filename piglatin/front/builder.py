@@ -56,6 +56,7 @@ log = logging.getLogger(__name__)
 T = DataType
 BOOL = FieldSchema(None, T.BOOLEAN)
 JOIN_STRATEGIES = ("hash", "replicated", "skewed", "merge")
+_JOIN_SYNONYMS = {"default": "hash", "repl": "replicated", "merge-sparse": "merge"}
 _OP_NAMES = {
     "+": "Add",
     "-": "Subtract",
@@ -1505,7 +1506,9 @@ class Builder:
 
     def _r_join(self, r: A.Join, alias: str, op_id: str) -> L.LogicalOperator:
         strategy = (r.using or "hash").lower()
-        strategy = "hash" if strategy == "default" else strategy
+        # Pig's synonyms (LogicalPlanBuilder.parseJoinType); 'merge-sparse' is a merge join
+        # whose right input is indexed for sparse lookups: here the same merge join, same rows
+        strategy = _JOIN_SYNONYMS.get(strategy, strategy)
         if strategy not in JOIN_STRATEGIES:
             raise PlanError(
                 f"Unknown JOIN strategy '{r.using}'; use 'replicated', 'skewed', 'merge' or 'hash'",

@@ -210,12 +210,6 @@ def test_define_alias_of_a_load_and_store_function(tmp_path: Path) -> None:
     assert run(tmp_path, files, script) == ["(a,10)", "(b,20)"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="JOIN ... USING 'merge-sparse' is refused (piglatin/front/builder.py: 'Unknown JOIN "
-    "strategy'); Pig 0.17's Performance page documents it (a merge join whose right side is "
-    "sparse); it gives the inner join",
-)
 def test_merge_sparse_join(tmp_path: Path) -> None:
     files = {"l": "1\ta\n2\tb\n3\tc\n", "r": "2\tx\n3\ty\n3\tz\n"}
     script = (
