@@ -740,17 +740,15 @@ class PigServer:
         raise PigError(f"no output for {op.alias or op_id}", code=2999)
 
     def _check_input(self, url: str) -> None:
-        from dfs.conf import Configuration
         from mapred.errors import InputPathError
         from mapred.io import expand_inputs
 
         try:
-            expand_inputs([url], Configuration({}))
+            expand_inputs([url], SRC.input_conf())
         except InputPathError as e:  # Hadoop's own words: "Input path does not exist: X" or
             raise PigError(str(e), code=2118) from None  # "Input Pattern X matches 0 files"
 
     def _check_replicated(self, plan: L.LogicalPlan, job: MRJob, locations: dict) -> None:
-        from dfs.conf import Configuration
         from mapred.io import expand_inputs
         from mapred.localfs import url_to_fs
 
@@ -758,7 +756,7 @@ class PigServer:
         for op_id in job.side:
             if not any(u == op_id for u, _s in plan.scalars if False):
                 size = 0
-                for url in expand_inputs([locations[op_id]], Configuration({})):
+                for url in expand_inputs([locations[op_id]], SRC.input_conf()):
                     fs, path = url_to_fs(url)
                     size += fs.size(path) or 0
                 if size > limit and _is_replicated_side(plan, op_id):
@@ -774,7 +772,6 @@ class PigServer:
     ) -> None:
         """Copy each replicated input's files under unique names and hand them to the job's
         distributed cache: every task then reads its local copy."""
-        from dfs.conf import Configuration
         from mapred.io import expand_inputs
         from mapred.localfs import open_url, url_to_fs
 
@@ -784,7 +781,7 @@ class PigServer:
             if not _is_replicated_side(plan, op_id):
                 continue
             names = []
-            for i, url in enumerate(expand_inputs([locations[op_id]], Configuration({}))):
+            for i, url in enumerate(expand_inputs([locations[op_id]], SRC.input_conf())):
                 self.job_seq += 1
                 name = f"repl-{self.job_seq}-{i}-{os.path.basename(url.rstrip('/'))}"
                 target = self.tmp_location(f"cache/{name}")
@@ -816,6 +813,8 @@ class PigServer:
         if self.exec_type == "local":
             conf.setdefault("mapreduce.map.maxattempts", 1)
             conf.setdefault("mapreduce.reduce.maxattempts", 1)
+        for key, value in SRC.INPUT_CONF.items():  # subdirectories of inputs, as Pig lists
+            conf.setdefault(key, value)
         return conf
 
     def _hot_keys(self, url: str, reducers: int) -> list[list[Any]]:
@@ -1006,14 +1005,13 @@ def _runtime_error(job: MRJob, cause: Any, name: str = "") -> PigError:
 def _input_bytes(urls: Sequence[str]) -> int | None:
     """Bytes of the files the job reads at `urls` (directories' files, glob matches): one
     listing each, no read; None when one cannot be listed (Pig then uses one reducer)."""
-    from dfs.conf import Configuration
     from mapred.errors import InputPathError
     from mapred.io import expand_inputs
     from mapred.localfs import url_to_fs
 
     total = 0
     try:
-        for url in expand_inputs(list(urls), Configuration({})):
+        for url in expand_inputs(list(urls), SRC.input_conf()):
             fs, path = url_to_fs(url)
             total += fs.size(path) or 0
     except (OSError, InputPathError) as e:

@@ -51,6 +51,18 @@ def input_format_of(op: L.LogicalOperator) -> str:
     return "records"
 
 
+#: the input listing Pig's jobs use: PigFileInputFormat lists an input directory's
+#: subdirectories too, hidden names skipped (MapRedUtil.getAllFileRecursively)
+INPUT_CONF = {"mapreduce.input.fileinputformat.input.dir.recursive": "true"}
+
+
+def input_conf() -> Any:
+    """A Configuration listing inputs as Pig's jobs do (`INPUT_CONF`)."""
+    from dfs.conf import Configuration
+
+    return Configuration(dict(INPUT_CONF))
+
+
 def read_source(
     op: L.LogicalOperator, url: str, conf: Any = None, on_warning: Any = None
 ) -> Iterator[tuple]:
@@ -70,9 +82,7 @@ def read_source(
         return
     loader = loader_for(op)  # type: ignore[arg-type]
     loader.on_warning = on_warning
-    from dfs.conf import Configuration
-
-    for part in expand_inputs([url], conf or Configuration({})):
+    for part in expand_inputs([url], conf or input_conf()):
         if hasattr(loader, "set_source"):
             loader.set_source(part)
         with open_url(part, "rt", encoding="utf-8", newline="") as f:
@@ -81,10 +91,9 @@ def read_source(
 
 
 def _data_files(url: str, conf: Any) -> list[str]:
-    from dfs.conf import Configuration
     from mapred.io import expand_inputs
 
-    return expand_inputs([url], conf or Configuration({}))
+    return expand_inputs([url], conf or input_conf())
 
 
 def read_index(location: str) -> list[tuple]:

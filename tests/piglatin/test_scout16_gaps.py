@@ -179,12 +179,6 @@ def test_scalar_straight_from_a_load(tmp_path: Path, mode: str) -> None:
     assert run(tmp_path, files, script, mode) == ["(alice,15,x)", "(luke,13,x)", "(holly,19,x)"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an input directory's subdirectories are skipped (mapred/io.py expand_inputs "
-    "without mapreduce.input.fileinputformat.input.dir.recursive); Pig's PigFileInputFormat "
-    "lists them recursively (MapRedUtil.getAllFileRecursively), hidden files still skipped",
-)
 def test_load_of_a_directory_reads_its_subdirectories(tmp_path: Path) -> None:
     files = {"d/a.txt": "1\n2\n", "d/sub/b.txt": "3\n", "d/_x": "9\n", "d/sub/.y": "9\n"}
     script = "A = LOAD 'd' AS (x:int);\nG = GROUP A ALL;\nS = FOREACH G GENERATE SUM(A.x);\nDUMP S;"
