@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
+from itertools import islice
 from math import copysign
 from operator import itemgetter
 from typing import Any
@@ -50,6 +51,11 @@ from piglatin.plan.exprs import children, walk
 AGG_KEYS = 100000  # map-side partial aggregation: flush past this many keys
 SAMPLE_ROWS = 10000  # rows after which the folding is judged (Pig's POPartialAgg samples 10000)
 MIN_REDUCTION = 2  # rows per key below which the folding stops (see min_reduction)
+# the sample's keys whose columns' repeated values fill the key memos (`inline_tail`): the
+# values that repeat among its first thousand keys are those a memo pays for; a Counter, a
+# ranking and a sort_bytes per repeated value of each column over all 10000 keys of a sample
+# cost more than the memos save (L17's 21 columns: 16% of its instructions; L6's 4: 4%)
+MEMO_KEYS = 1000
 
 log = logging.getLogger(__name__)
 
@@ -142,9 +148,9 @@ def inline_tail(
     widths = [AGG_SLOTS[a.func] for a in aggs]
     flush = slots_flush(table, widths, sort_bytes, pack, distinct, chararray)
     passing = [False]
-    # folding given up: the sample's keys fill the column memos the passing rows' key bytes
-    # (and the flush of the sample) look up
-    sampled = (lambda: fill_key_memos(memos, types, table)) if memos else None
+    # folding given up: the first MEMO_KEYS of the sample's keys fill the column memos the
+    # passing rows' key bytes (and the flush of the sample) look up
+    sampled = (lambda: fill_key_memos(memos, types, islice(table, MEMO_KEYS))) if memos else None
     judge = fold_judge(table, passing, min_reduction, sampled)
     return AggTail(
         keys, tuple(aggs), AGG_KEYS, table, flush, judge, passing, sort_bytes, pack, memos
