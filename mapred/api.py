@@ -42,6 +42,11 @@ Knobs (class attributes, or configuration properties where Hadoop has one):
   (or yields) the pairs of the whole batch. A group of more than
   ``mapred.grouping.BATCH_GROUP_LIMIT`` records still goes to ``reduce`` on its own, its values
   read lazily, so ``reduce`` must also be defined. A failure is located at the batch's first key.
+- ``reduce_groups(groups)``: optional, ``reduce_batch`` with the batch flat: ``groups`` a
+  ``mapred.grouping.GroupRuns`` (``keys``: each group's first key; ``values``: all their values
+  in order; ``ends``: where each group's values end, None when every group holds one), for a job
+  that reads the values of a batch at once (no ``(key, [values])`` pair made per group). When
+  both are defined, ``reduce_groups`` is used.
 - ``combine(key, values)``: optional; must emit the key it was given and accept its own output.
 - named outputs (Hadoop's MultipleOutputs): ``mapred.output.declare_named_outputs(conf,
   [NamedOutput(name, path, format)])`` gives the job extra output directories; a map or reduce

@@ -14,21 +14,30 @@ Batches (``reduce_batch``, Hadoop's ``Reducer.run`` override): ``group_batches``
 of complete groups, each ``(key, [values])``, and never splits a group between two batches.
 A group that grows past ``limit`` records before it ends is not gathered: it is yielded alone
 as ``(key, lazy values)`` for the job's ``reduce``, read a record at a time, so memory stays
-bounded whatever a group's size.
+bounded whatever a group's size. ``group_runs`` yields the same batches flat, each a
+`GroupRuns` (the groups' first keys, all their values in one list, where each group ends) for
+a job's ``reduce_groups``: a block's groups of one record each cost no object per group.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from itertools import chain, compress, groupby, islice
+from itertools import accumulate, chain, compress, groupby, islice, repeat
 from operator import itemgetter, ne, sub
 from typing import Any
 
+from dfs.fastclass import dataclass
 from mapred.api import has_method
 from mapred.partition import group_bytes_of
 
-__all__ = ["groups", "group_batches", "grouping_key", "BATCH_GROUP_LIMIT"]
+__all__ = [
+    "groups",
+    "group_batches",
+    "group_runs",
+    "GroupRuns",
+    "grouping_key",
+    "BATCH_GROUP_LIMIT",
+]
 
 _first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
 
@@ -137,6 +146,30 @@ class _Records:
         return next(self._blocks, None)
 
 
+@dataclass(frozen=True, slots=True)
+class GroupRuns:
+    """Whole groups, in order, flat (what ``reduce_groups`` takes): group i's first key is
+    ``keys[i]`` and its values are ``values[ends[i - 1]:ends[i]]`` (from 0 for the first);
+    ``ends`` is None when every group holds exactly one value (group i's is ``values[i]``).
+
+    >>> GroupRuns(["a", "b"], [1, 2, 3], [2, 3]).pairs()
+    [('a', [1, 2]), ('b', [3])]
+    >>> GroupRuns(["a", "b"], [1, 2], None).pairs()
+    [('a', [1]), ('b', [2])]
+    """
+
+    keys: list
+    values: list
+    ends: list[int] | None
+
+    def pairs(self) -> list[tuple[Any, list]]:
+        """The groups as ``(key, [values])`` (what ``reduce_batch`` takes)."""
+        if self.ends is None:
+            return [(k, [v]) for k, v in zip(self.keys, self.values)]
+        values, ends = self.values, self.ends
+        return [(k, values[s:e]) for k, s, e in zip(self.keys, chain((0,), ends), ends)]
+
+
 def group_batches(
     blocks: Iterator[list],
     key: Callable[[tuple], Any] | None,
@@ -148,6 +181,32 @@ def group_batches(
     caller leaves unread is skipped when it asks for the next item). `key` is `grouping_key`'s
     function (None: the sort bytes); `limit` defaults to ``BATCH_GROUP_LIMIT``. `state` as for
     `groups` (the batch's first key)."""
+    return _cut(blocks, key, state, limit, _block_pairs, _list_pairs)
+
+
+def group_runs(
+    blocks: Iterator[list],
+    key: Callable[[tuple], Any] | None,
+    state: list,
+    limit: int | None = None,
+) -> Iterator[tuple[GroupRuns | None, Any, Iterator[Any] | None]]:
+    """As `group_batches`, each batch a `GroupRuns`: a block's groups are cut in C-level
+    passes (its keys, values and group ends; no object per group), so a job reading them flat
+    pays nothing per group to have them handed over."""
+    return _cut(blocks, key, state, limit, _block_runs, _list_runs)
+
+
+def _cut(
+    blocks: Iterator[list],
+    key: Callable[[tuple], Any] | None,
+    state: list,
+    limit: int | None,
+    of_block: Callable[[list, int, list[int]], Any],
+    of_lists: Callable[[list[list]], Any],
+) -> Iterator[tuple[Any, Any, Iterator[Any] | None]]:
+    """The batches of `group_batches`, each made by ``of_block(block, begin, starts)`` (the
+    groups of ``block[begin:starts[-1]]``, starting at `begin` and at each of `starts`) or
+    ``of_lists(groups)`` (groups as lists of records)."""
     limit = BATCH_GROUP_LIMIT if limit is None else limit
     records = _Records(blocks)
     open_key: Any = None
@@ -175,67 +234,92 @@ def group_batches(
                     continue
                 complete.append(open_group)
             bounds = [begin, *starts]
-            if starts and len(starts) == len(block) - 1:  # one record per group: made at once
+            one_each = starts and len(starts) == starts[-1] - begin  # a group per record
+            if one_each or (starts and max(map(sub, starts, bounds)) <= limit):  # small groups
                 n += len(complete)
-                yield from _batches(complete, limit, state)  # the group the last block left
+                yield from _batches(complete, limit, state, of_lists)  # the last block's group
                 complete = []
-                made = [(k, [v]) for _kb, k, v in islice(block, 0, starts[-1])]
-                n += len(made)
-                state[0] = made[0][0]
-                yield made, None, None
-            elif starts and max(map(sub, starts, bounds)) <= limit:  # small groups: at once
-                n += len(complete)
-                yield from _batches(complete, limit, state)  # the group the last block left
-                complete = []
-                values = list(map(_third, islice(block, 0, starts[-1])))
-                made = [(block[s][1], values[s:e]) for s, e in zip(bounds, starts)]
-                n += len(made)
-                state[0] = made[0][0]
-                yield made, None, None
+                n += len(starts)
+                state[0] = block[begin][1]
+                yield of_block(block, begin, starts), None, None
             else:
                 complete += [block[s:e] for s, e in zip(bounds, starts)]
             open_group, open_key = block[bounds[-1] :], keys[bounds[-1]]
             n += len(complete)
-            yield from _batches(complete, limit, state)
+            yield from _batches(complete, limit, state, of_lists)
             if len(open_group) > limit:
                 n += 1
                 yield from _big(open_group, open_key, key, records, state)
                 open_group = []
         if open_group:
             n += 1
-            yield from _batches([open_group], limit, state)
+            yield from _batches([open_group], limit, state, of_lists)
     finally:
         state[1] = n
 
 
-def _batches(
-    complete: list[list], limit: int, state: list
-) -> Iterator[tuple[list | None, Any, Iterator[Any] | None]]:
-    """Whole groups (lists of records) as batches; one of more than `limit` records alone."""
-    if not complete:
-        return
-    if max(map(len, complete)) <= limit:
-        state[0] = complete[0][0][1]
-        yield list(map(_group, complete)), None, None
-        return
-    out: list = []
-    for records in complete:
-        if len(records) <= limit:
-            out.append(_group(records))
-            continue
-        if out:
-            state[0] = out[0][0]
-            yield out, None, None
-            out = []
-        state[0] = records[0][1]
-        yield None, records[0][1], map(_third, records)
-    if out:
-        state[0] = out[0][0]
-        yield out, None, None
+def _block_pairs(block: list, begin: int, starts: list[int]) -> list[tuple[Any, list]]:
+    """The groups of ``block[begin:starts[-1]]`` as ``(key, [values])``."""
+    stop = starts[-1]
+    if len(starts) == stop - begin:  # one record per group: made at once
+        return [(k, [v]) for _kb, k, v in islice(block, begin, stop)]
+    values = list(map(_third, islice(block, 0, stop)))
+    return [(block[s][1], values[s:e]) for s, e in zip([begin, *starts], starts)]
+
+
+def _block_runs(block: list, begin: int, starts: list[int]) -> GroupRuns:
+    """The groups of ``block[begin:starts[-1]]`` as one `GroupRuns`, in C-level passes."""
+    stop = starts[-1]
+    values = list(map(_third, islice(block, begin, stop)))
+    if len(starts) == stop - begin:  # one record per group
+        return GroupRuns(list(map(_second, islice(block, begin, stop))), values, None)
+    firsts = map(block.__getitem__, [begin, *starts[:-1]])
+    ends = list(map(sub, starts, repeat(begin))) if begin else starts
+    return GroupRuns(list(map(_second, firsts)), values, ends)
+
+
+def _list_pairs(groups: list[list]) -> list[tuple[Any, list]]:
+    return list(map(_group, groups))
 
 
 def _group(records: list) -> tuple[Any, list]:
     return records[0][1], list(map(_third, records))
+
+
+def _list_runs(groups: list[list]) -> GroupRuns:
+    """Groups given as lists of records, as one `GroupRuns`."""
+    keys = list(map(_second, map(_first, groups)))
+    values = list(map(_third, chain.from_iterable(groups)))
+    if len(values) == len(keys):
+        return GroupRuns(keys, values, None)
+    return GroupRuns(keys, values, list(accumulate(map(len, groups))))
+
+
+def _batches(
+    complete: list[list], limit: int, state: list, of_lists: Callable[[list[list]], Any]
+) -> Iterator[tuple[Any, Any, Iterator[Any] | None]]:
+    """Whole groups (lists of records) as batches (`of_lists`); one of more than `limit`
+    records alone."""
+    if not complete:
+        return
+    if max(map(len, complete)) <= limit:
+        state[0] = complete[0][0][1]
+        yield of_lists(complete), None, None
+        return
+    out: list = []
+    for records in complete:
+        if len(records) <= limit:
+            out.append(records)
+            continue
+        if out:
+            state[0] = out[0][0][1]
+            yield of_lists(out), None, None
+            out = []
+        state[0] = records[0][1]
+        yield None, records[0][1], map(_third, records)
+    if out:
+        state[0] = out[0][0][1]
+        yield of_lists(out), None, None
 
 
 def _big(

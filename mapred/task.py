@@ -34,7 +34,7 @@ from mapred import counters as C
 from mapred.api import Context, has_method, resolve_job
 from mapred.buffer import CombiningBuffer, SortingBuffer
 from mapred.errors import JobConfigError
-from mapred.grouping import group_batches, grouping_key, groups
+from mapred.grouping import group_batches, group_runs, grouping_key, groups
 from mapred.merge import merge_blocks
 from mapred.partition import make_partitioner, make_sort_key
 from mapred.shuffle import fetch_local, gather_segments
@@ -449,7 +449,9 @@ def _open_part(
 
     fmt = get_output_format(type(job).output_format)
     committer = _committer(spec, conf)
-    ext = fmt.get_extension(conf) if hasattr(fmt, "get_extension") else getattr(fmt, "extension", "")
+    ext = (
+        fmt.get_extension(conf) if hasattr(fmt, "get_extension") else getattr(fmt, "extension", "")
+    )
     name = f"part-{kind}-{spec.index:05d}{ext}"  # '.gz' for compressed text output
     raw = CountingFile(committer.open_task_output(spec.attempt_id, name))
     return committer, fmt.open_writer(raw, conf), raw
@@ -556,17 +558,22 @@ def run_reduce_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
 
 
 def _reduced(job: Any, blocks: Iterator[list], state: list) -> Iterator[tuple[Any, Any]]:
-    """The job's output pairs, group after group: ``reduce`` per group, or ``reduce_batch`` per
-    batch of whole groups when the job defines it (a big group still goes to ``reduce``)."""
-    if not has_method(type(job), "reduce_batch"):
-        results = filter(None, starmap(job.reduce, groups(job, blocks, state)))
-        return chain.from_iterable(results)
-    return chain.from_iterable(_batch_results(job, blocks, state))
+    """The job's output pairs, group after group: ``reduce`` per group, or ``reduce_groups``
+    (flat, `grouping.GroupRuns`) or ``reduce_batch`` (``(key, [values])`` pairs) per batch of
+    whole groups when the job defines one (a big group still goes to ``reduce``)."""
+    cls = type(job)
+    if has_method(cls, "reduce_groups"):
+        batches = group_runs(blocks, grouping_key(job), state)
+        return chain.from_iterable(_batch_results(job.reduce, job.reduce_groups, batches))
+    if has_method(cls, "reduce_batch"):
+        batches = group_batches(blocks, grouping_key(job), state)
+        return chain.from_iterable(_batch_results(job.reduce, job.reduce_batch, batches))
+    results = filter(None, starmap(job.reduce, groups(job, blocks, state)))
+    return chain.from_iterable(results)
 
 
-def _batch_results(job: Any, blocks: Iterator[list], state: list) -> Iterator[Iterable]:
-    reduce, reduce_batch = job.reduce, job.reduce_batch
-    for batch, key, values in group_batches(blocks, grouping_key(job), state):
+def _batch_results(reduce: Any, reduce_batch: Any, batches: Iterator[tuple]) -> Iterator[Iterable]:
+    for batch, key, values in batches:
         out = reduce_batch(batch) if batch is not None else reduce(key, values)
         if out:
             yield out
