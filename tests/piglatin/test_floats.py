@@ -85,6 +85,8 @@ JAVA_PRINTS = [  # Float.toString of these floats, as Java prints them
     (3.4028234663852886e38, "3.4028235E38"),  # Float.MAX_VALUE
     (-2.5, "-2.5"),
     (1.0e10, "1.0E10"),
+    (0.330078125, "0.33007812"),  # a tie at 8 digits: the even digit (JDK, ulfjack/ryu#41)
+    (0.0063476562, "0.0063476562"),
     (math.nan, "NaN"),
     (math.inf, "Infinity"),
     (-0.0, "-0.0"),
