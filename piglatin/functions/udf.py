@@ -179,15 +179,51 @@ def pig_function(fn: Callable[..., Any]) -> Callable[..., Any]:
     schema = getattr(fn, "outputSchema", None)
     if isinstance(schema, str) and _SCALAR_SCHEMA.fullmatch(schema):
         return fn
-    plain = _PLAIN
-
-    def call(*args: Any) -> Any:
-        value = fn(*args)
-        return value if type(value) in plain else pig_value(value)
-
+    call = _converting(fn, _fixed_arity(fn))
     call.__name__ = getattr(fn, "__name__", "udf")
     call.__qualname__ = getattr(fn, "__qualname__", call.__name__)
     call.__wrapped__ = fn  # type: ignore[attr-defined]
+    return call
+
+
+_VARIADIC = 0x04 | 0x08  # inspect.CO_VARARGS | inspect.CO_VARKEYWORDS (no import at start-up)
+
+
+def _fixed_arity(fn: Callable[..., Any]) -> int | None:
+    """How many arguments a plain Python function takes when it takes exactly that many (no
+    defaults, *args, **kwargs or keyword-only ones); None for any other callable."""
+    code = getattr(fn, "__code__", None)
+    if code is None or getattr(fn, "__defaults__", None) or getattr(fn, "__kwdefaults__", None):
+        return None
+    if code.co_flags & _VARIADIC or code.co_kwonlyargcount:
+        return None
+    return code.co_argcount
+
+
+def _converting(fn: Callable[..., Any], arity: int | None) -> Callable[..., Any]:
+    """`fn` with its result made a Pig value: a plain result passes after one type test. A
+    function of one or two fixed arguments gets a wrapper of that arity (no argument tuple
+    per call: a third fewer instructions than ``*args``)."""
+    plain, convert = _PLAIN, pig_value
+    if arity == 1:
+
+        def call1(a: Any) -> Any:
+            value = fn(a)
+            return value if type(value) in plain else convert(value)
+
+        return call1
+    if arity == 2:
+
+        def call2(a: Any, b: Any) -> Any:
+            value = fn(a, b)
+            return value if type(value) in plain else convert(value)
+
+        return call2
+
+    def call(*args: Any) -> Any:
+        value = fn(*args)
+        return value if type(value) in plain else convert(value)
+
     return call
 
 

@@ -109,6 +109,28 @@ def test_a_scalar_schema_calls_the_function_itself() -> None:
     assert pig_function(f)("x") == "x" and pig_function(f)(("a", ["b"])) == ("a", [("b",)])
 
 
+def test_wrapped_functions_take_the_arguments_the_function_takes() -> None:
+    def one(x):
+        return [x]
+
+    def two(x, y):
+        return (x, [y])
+
+    def many(*xs):
+        return list(xs)
+
+    def default(x, y=1):
+        return [x, y]
+
+    assert pig_function(one)("s") == [("s",)]
+    assert pig_function(two)(1, 2) == (1, [(2,)])
+    assert pig_function(many)() == [] and pig_function(many)(1, 2, 3) == [(1,), (2,), (3,)]
+    assert pig_function(default)(5) == [(5,), (1,)]
+    assert pig_function(default)(5, 6) == [(5,), (6,)]
+    with pytest.raises(TypeError, match=r"one\(\) takes 1 positional argument"):
+        pig_function(one)(1, 2)  # Python's own message, naming the user's function
+
+
 @pytest.mark.parametrize(
     "mode,codegen",
     [("local", True), ("local", False), pytest.param("mapreduce", True, marks=pytest.mark.slow)],
