@@ -45,7 +45,8 @@ def _field(v) -> str:
         "SET pig.exec.nocombiner true;",  # the bags' records, no partials
     ],
 )
-@pytest.mark.parametrize("distinct", [5, 5000])
+# keys repeating (5) keep the fold on: slow; 5000 gives it up (the case 4076157 fixed)
+@pytest.mark.parametrize("distinct", [pytest.param(5, marks=pytest.mark.slow), 5000])
 def test_null_field_keys_apart_per_input(tmp_path: Path, settings: str, distinct: int) -> None:
     rnd = random.Random(distinct)
     # 25,000 rows (1.7 MB): past the 10,000 the fold is judged on (SAMPLE_ROWS) and past the
