@@ -27,6 +27,7 @@ from piglatin.back.codegen import (
     fill_key_memos,
     key_encoder,
     key_memos,
+    single_final_rows,
     single_finals,
 )
 from piglatin.back.distinctparts import (
@@ -840,15 +841,15 @@ def agg_reducer(
 
     shape = _row_shape(algebraic.foreach, calls, replace)
 
-    def rows_of(values: list) -> list:
-        """The FOREACH's rows of a batch of one (key, partials) record per group."""
-        if shape is _SHAPE_GROUP:
-            return [(k,) + single(p) for k, p in values]
-        if shape is _SHAPE_FINALS:
-            return [single(p) for _k, p in values]
-        if shape is not None:  # FLATTEN(group), then the finals: nulls for a null key
-            return [(shape if k is None else k) + single(p) for k, p in values]
-        return [one((k, None) + single(p)) for k, p in values]
+    if shape is None:
+
+        def rows_of(values: list) -> list:
+            """The FOREACH's rows of a batch of one (key, partials) record per group."""
+            return [one((k, None) + single(p)) for k, p in values]
+
+    else:  # the rows themselves generated: FLATTEN(group)'s nulls for a null key
+        head = "group" if shape is _SHAPE_GROUP else "finals" if shape is _SHAPE_FINALS else shape
+        rows_of = single_final_rows([c.func for c in calls], finals, head)
 
     def batch(groups: list) -> list:
         """A batch of whole groups: each group's row of finals (a group of one partial record

@@ -74,6 +74,7 @@ __all__ = [
     "key_memos",
     "order_encoder",
     "row_encoder",
+    "single_final_rows",
     "single_finals",
     "text_line_tail",
     "text_lines",
@@ -1602,6 +1603,36 @@ def single_finals(
     tuple of every aggregate's Final of its partial, one generated function with the
     builtins' Finals inline (`finals[j]`, called with ``[partial]``, for any other)."""
     gen = Generator(None)
+    gen.emit(0, "def finals(p):")
+    gen.emit(1, "return (" + "".join(p + ", " for p in _single_parts(gen, funcs, finals)) + ")")
+    return Pipeline("finals", "\n".join(gen.lines) + "\n", gen.ns).function()
+
+
+def single_final_rows(
+    funcs: Sequence[str], finals: Sequence[Callable[[list], Any]], head: str | tuple
+) -> Callable[[list], list]:
+    """`single_finals` of a batch of (key k, partials) records, one per group, as the
+    FOREACH's rows, in one generated comprehension (no call per group): each row is the
+    finals (`head` "finals"), k then the finals ("group"), or, `head` being the row of nulls
+    a null key gives, the fields of the tuple k (FLATTEN(group)) then the finals."""
+    gen = Generator(None)
+    parts = "".join(p + ", " for p in _single_parts(gen, funcs, finals))
+    if head == "group":
+        row = f"(k, {parts})"
+    elif head == "finals":
+        row = f"({parts})"
+    else:
+        gen.ns["_nulls"] = head
+        row = f"(_nulls if k is None else k) + ({parts})"
+    gen.emit(0, "def rows(values):")
+    gen.emit(1, f"return [{row} for k, p in values]")
+    return Pipeline("rows", "\n".join(gen.lines) + "\n", gen.ns).function()
+
+
+def _single_parts(
+    gen: Generator, funcs: Sequence[str], finals: Sequence[Callable[[list], Any]]
+) -> list[str]:
+    """The expression of each aggregate's Final of the partials ``p``."""
     parts = []
     for j, func in enumerate(funcs):
         template = _SINGLE_FINALS.get(func)
@@ -1609,9 +1640,7 @@ def single_finals(
             parts.append(f"{gen.const('final', finals[j])}([p[{j}]])")
         else:
             parts.append(template.format(p=f"p[{j}]"))
-    gen.emit(0, "def finals(p):")
-    gen.emit(1, "return (" + "".join(part + ", " for part in parts) + ")")
-    return Pipeline("finals", "\n".join(gen.lines) + "\n", gen.ns).function()
+    return parts
 
 
 def _agg_slots(func: str, x: str, first: int) -> list[tuple[str, str]]:
