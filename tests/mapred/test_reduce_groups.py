@@ -19,25 +19,16 @@ from hypothesis import strategies as st
 
 from mapred.grouping import GroupRuns, group_runs
 from mapred.partition import GroupBytes
-from tests.mapred.test_reduce_batch import _lines, _Pairs, _run, _Words, _words
-
-
-def _records(keys: list[int]) -> list[tuple]:
-    """(sort bytes, key, value) records of sorted integer keys; the value numbers the record."""
-    return [(k.to_bytes(2, "big"), f"k{k}", i) for i, k in enumerate(sorted(keys))]
-
-
-def _blocks(records: list, cuts: list[int]) -> list[list]:
-    edges = sorted({0, len(records), *[c % (len(records) + 1) for c in cuts]})
-    return [records[a:b] for a, b in itertools.pairwise(edges)] + [[]]
-
-
-def _plain_groups(records: list) -> list[tuple]:
-    out = []
-    for _, group in itertools.groupby(records, key=lambda r: r[0]):
-        group = list(group)
-        out.append((group[0][1], [r[2] for r in group]))
-    return out
+from tests.mapred.test_reduce_batch import (
+    _blocks,
+    _lines,
+    _Pairs,
+    _plain_groups,
+    _records,
+    _run,
+    _Words,
+    _words,
+)
 
 
 def _split(runs: GroupRuns) -> list[tuple]:
