@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from piglatin.back.crossgrid import HeldInputs
 from piglatin.back.exprs import CMP, caster, flattened, text_of
 from piglatin.back.joinkeys import MergeRuns, ReplicatedTable, has_null
-from piglatin.back.storage import PigStorage, TextFields
+from piglatin.back.storage import TextFields
 from piglatin.functions.builtins import java_regex
 from piglatin.model import data
 from piglatin.model.carriedline import field_proof, line_pattern, number_pattern
@@ -1785,11 +1785,8 @@ def text_line_tail(
 ) -> Callable[[tuple], list]:
     """The store tail of PigStorage: row -> [(None, its line)], one generated function with
     each field's conversion inline (`fmt`, PigStorage's own formatter, for rows of another
-    width or with a raw bytes field). A PigStorage whose schema has floats inside a tuple,
-    bag or map column writes every line itself (its `format` knows their type)."""
-    owner = getattr(fmt, "__self__", None)
-    if isinstance(owner, PigStorage) and owner.nested_floats():
-        return lambda t: [(None, fmt(t))]
+    width or with a raw bytes field). Not for a PigStorage whose schema has floats inside a
+    tuple, bag or map column: it writes every line itself (its `format` knows their type)."""
     gen = Generator(None)
     names = [f"t{i}" for i in range(len(types))]
     joined = line_expression(types, names, sep)

@@ -666,7 +666,7 @@ class PigJob(Job):
         if isinstance(storer, BinStorage):
             return lambda t: [(None, pack_value(t))]
         fmt = storer.format
-        if type(storer) is PigStorage and not storer.options:
+        if type(storer) is PigStorage and not storer.options and not storer.nested_floats():
             return _text_line(op.schema, storer.delimiter, fmt)
         return lambda t: [(None, fmt(t))]
 

@@ -117,9 +117,6 @@ def to_float32(x: float) -> float:
         return math.copysign(math.inf, x)
 
 
-_to_float32 = to_float32
-
-
 def _text_float32(v: str | bytes, d: float, f: float) -> float:
     """Float.valueOf of the decimal text `v`, given its double `d` and `d` rounded to single
     precision `f`: Java rounds the decimal once, so when `d` lies exactly halfway between
