@@ -444,10 +444,53 @@ def _distinct(bag: list) -> list:
 
 
 def TOP(n: int | None, column: int | None, bag: list | None) -> list | None:
+    """Pig's TOP: the n tuples with the largest `column`, in the order Pig's
+    java.util.PriorityQueue (least at the root) holds them after TOP.updateTop has added each
+    tuple and polled the least whenever more than n were held: least first, a heap's array
+    order, not a sort (TOP(2, 0, bag of 1, 6, 7, 12) is {(7), (12)})."""
     if bag is None or n is None or column is None:
         return None
-    ranked = sorted(bag, key=lambda t: data.sort_key(t[column]), reverse=True)
-    return ranked[: max(n, 0)]
+    if n <= 0:
+        return []
+    heap: list[tuple] = []  # (key, tuple) pairs in the queue's array order
+    for t in bag:
+        _heap_offer(heap, (data.sort_key(t[column]), t))
+        if len(heap) > n:
+            _heap_poll(heap)
+    return [t for _, t in heap]
+
+
+def _heap_offer(heap: list, item: tuple) -> None:
+    """PriorityQueue.offer: append, then sift up while less than the parent."""
+    heap.append(item)
+    k = len(heap) - 1
+    key = item[0]
+    while k > 0:
+        parent = (k - 1) >> 1
+        if not key < heap[parent][0]:
+            break
+        heap[k] = heap[parent]
+        k = parent
+    heap[k] = item
+
+
+def _heap_poll(heap: list) -> None:
+    """PriorityQueue.poll: drop the root; the last element sifts down from it (to the lesser
+    child, the left one on a tie) while greater than that child."""
+    last = heap.pop()
+    size = len(heap)
+    if not size:
+        return
+    k, key = 0, last[0]
+    while k < size >> 1:
+        child = 2 * k + 1
+        if child + 1 < size and heap[child][0] > heap[child + 1][0]:
+            child += 1
+        if not key > heap[child][0]:
+            break
+        heap[k] = heap[child]
+        k = child
+    heap[k] = last
 
 
 def BagToTuple(bag: list | None) -> tuple | None:

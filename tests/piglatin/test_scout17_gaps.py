@@ -1,0 +1,117 @@
+"""Scout (session 17): Pig 0.17 behaviours found missing, each with the answer taken from
+Pig's source or documentation (named in the case). The fixed ones run plainly; the others
+are strict expected failures whose reason names the file that owns the gap."""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+import pytest
+
+from piglatin.launcher import PigServer
+from tests.piglatin.storedrun import printed_lines as run
+
+EMPLOYEES = (
+    "001,Robin,22,newyork\n002,BOB,23,Kolkata\n003,Maya,23,Tokyo\n004,Sara,25,London\n"
+    "005,David,23,Bhuwaneshwar\n006,Maggy,22,Chennai\n007,Robert,22,newyork\n"
+    "008,Syam,23,Kolkata\n009,Mary,25,Tokyo\n010,Saran,25,London\n"
+    "011,Stacy,25,Bhuwaneshwar\n012,Kelly,22,Chennai\n"
+)
+
+
+def _java_top(values: list[int], n: int) -> list[int]:
+    """java.util.PriorityQueue (a binary min-heap in an array) as TOP.updateTop drives it:
+    add each value, poll the least once the queue holds more than n; the queue's array
+    order is the order TOP's output bag gets (`for (Tuple t : store) outputBag.add(t)`)."""
+    heap: list[int] = []
+    for v in values:
+        heap.append(v)  # offer: siftUp
+        k = len(heap) - 1
+        while k > 0 and v < heap[(k - 1) // 2]:
+            heap[k] = heap[(k - 1) // 2]
+            k = (k - 1) // 2
+        heap[k] = v
+        if len(heap) > n:  # poll: the last element sifts down from the root
+            last = heap.pop()
+            if heap:
+                k, size = 0, len(heap)
+                while k < size // 2:
+                    child = 2 * k + 1
+                    if child + 1 < size and heap[child] > heap[child + 1]:
+                        child += 1
+                    if last <= heap[child]:
+                        break
+                    heap[k] = heap[child]
+                    k = child
+                heap[k] = last
+    return heap
+
+
+@pytest.mark.parametrize("mode", ["local", "mapreduce"])
+def test_top_bag_is_in_priority_queue_order(tmp_path: Path, mode: str) -> None:
+    # TOP.exec keeps a PriorityQueue<Tuple> (least first) and copies it into the output bag in
+    # the queue's iteration order: the top n come out least-first, not sorted descending.
+    # Pig's own output of this script (tutorialspoint's TOP page, run on Pig):
+    # ({(7,Robert,22,newyork),(12,Kelly,22,Chennai)}) ({(5,David,...),(8,Syam,...)}) ...
+    script = (
+        "emp = LOAD 'emp' USING PigStorage(',') AS (id:int, name:chararray, age:int,"
+        " city:chararray);\n"
+        "g = GROUP emp BY age;\n"
+        "t = FOREACH g { top = TOP(2, 0, emp); GENERATE top; };\nDUMP t;\n"
+        "n = LOAD 'n' AS (v:int);\ngn = GROUP n ALL;\n"
+        "tn = FOREACH gn GENERATE TOP(3, 0, n), TOP(4, 0, n), TOP(1, 0, n);\nDUMP tn;\n"
+    )
+    values = [5, 1, 9, 3, 7, 8, 2, 6, 4]
+    files = {"emp": EMPLOYEES, "n": "".join(f"{v}\n" for v in values)}
+    lines = run(tmp_path, files, script, mode)
+
+    def bag(vs: list[int]) -> str:
+        return "{" + ",".join(f"({v})" for v in vs) + "}"
+
+    assert lines == [
+        "({(7,Robert,22,newyork),(12,Kelly,22,Chennai)})",
+        "({(5,David,23,Bhuwaneshwar),(8,Syam,23,Kolkata)})",
+        "({(10,Saran,25,London),(11,Stacy,25,Bhuwaneshwar)})",
+        f"({bag(_java_top(values, 3))},{bag(_java_top(values, 4))},{bag(_java_top(values, 1))})",
+    ]
+    # the heap order is not a sort: 4 of 9 values come out as [6, 7, 9, 8]
+    assert _java_top(values, 4) == [6, 7, 9, 8]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="PigStorage '-tagPath' writes file:///dir/f (piglatin/back/storage.py, H4); Pig "
+    "adds the split's Path.toString(), and Hadoop's Path prints a local file as file:/dir/f "
+    "(no '//' without an authority)",
+)
+def test_tag_path_is_hadoop_path_text(tmp_path: Path) -> None:
+    # PigStorage.getNext: mProtoTuple.add(new DataByteArray(sourcePath.toString()))
+    script = "A = LOAD 'd' USING PigStorage('\\t', '-tagPath');\nDUMP A;\n"
+    lines = run(tmp_path, {"d/a.txt": "x\t1\n"}, script)
+    assert lines == [f"(file:{tmp_path}/d/a.txt,x,1)"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="no IMPLICIT_CAST_TO_* warnings are collected when the type checker inserts a cast "
+    "(piglatin/front/builder.py, H6); Pig's TypeCheckingExpVisitor.collectCastWarning adds "
+    "one per inserted cast and PigServer logs 'Encountered Warning IMPLICIT_CAST_TO_INT n "
+    "time(s).' per kind",
+)
+def test_implicit_cast_warnings(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # a0 + 1: bytearray -> int; a1 == 'a': bytearray -> chararray; a0 + a2: two -> double
+    (tmp_path / "d").write_text("1\ta\t1.5\n")
+    script = (
+        "E = LOAD 'd' AS (a0, a1, a2);\n"
+        "F = FOREACH E GENERATE a0 + 1, a0 + a2;\nG = FILTER F BY $0 > 0;\n"
+        "H = FILTER E BY a1 == 'a';\nDUMP G;\nDUMP H;\n"
+    )
+    with caplog.at_level(logging.WARNING):
+        with PigServer("local", cwd=tmp_path, out=io.StringIO()) as pig:
+            pig.register_script(script)
+    text = caplog.text
+    assert "Encountered Warning IMPLICIT_CAST_TO_INT 1 time(s)." in text
+    assert "Encountered Warning IMPLICIT_CAST_TO_DOUBLE 2 time(s)." in text
+    assert "Encountered Warning IMPLICIT_CAST_TO_CHARARRAY 1 time(s)." in text
