@@ -144,6 +144,17 @@ class CommandFailedError(PigError):
     code = 1000
 
 
+class JobFailedError(PigError):
+    """A MapReduce job of the script failed while it ran (a task's error, a STREAM command's
+    failure): Pig counts it as a failed job. Unless ``stop.on.failure`` (``pig -F``) the
+    script goes on with what does not need the job's output, and `pig` exits with Pig's
+    FAILURE (2) when no job succeeded, PARTIAL_FAILURE (3) when some did. `job_id` names
+    the job when it is known."""
+
+    code = 2997
+    job_id: str | None = None
+
+
 class UserCodeError(PigError):
     """A registered Python UDF file that cannot be loaded (Pig's "Python Error", 1121):
     located in the user's file, not in the framework's frames."""

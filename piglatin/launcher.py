@@ -15,7 +15,9 @@ those of sessions whose process died. A STORE's output is its job's output, publ
 the job commit's one rename or not at all. Consecutive STOREs run as a batch (Pig's multi-query
 execution, off with ``opt.multiquery=false``): their jobs that read the same input run as one job
 (back/multiquery.py) whose commit publishes every output it writes, or none; a failed job
-stops only what needs it, unless ``stop.on.failure`` (``pig -F``). Runtime failures become
+stops only what needs it (a later STORE that loads what it did not write is not run), the
+script goes on and its first job failure is raised at the end, unless ``stop.on.failure``
+(``pig -F``). The summary's inputs of each job are noted (Pig's InputStats). Runtime failures become
 one-line PigErrors naming the job and the cause. Must not touch: the grammar, plans' semantics, the
 operators' record logic, or how a task runs.
 """
@@ -43,7 +45,7 @@ from piglatin.back.jobstats import job_aliases, job_features
 from piglatin.back.mrcompiler import TO_RUN, JobSpec, MRJob, compile_sink, compile_target
 from piglatin.back.storage import pack_value, unpack_value
 from piglatin.back.storemeta import output_compression, store_metadata
-from piglatin.errors import PigError
+from piglatin.errors import JobFailedError, PigError
 from piglatin.front import ast as A
 from piglatin.model import data
 from piglatin.plan import logical as L
@@ -105,6 +107,11 @@ class PigServer:
         self.job_seq = 0
         self._dfs_tmp_used = False  # the first DFS temporary location cleans dead sessions'
         self.stats: list[dict[str, Any]] = []
+        self.job_failures: list[PigError] = []  # failed jobs the script went on after
+        self.failed_paths: set[str] = set()  # STORE paths their failed jobs did not write
+        self._calls = 0  # register_script calls under way (a script's `run` nests one)
+        self._raise_from = 0  # the failure the outermost call raises when it ends
+        self._running_inputs: list[dict[str, Any]] = []  # the inputs of the job running
         self.local_inputs = True
         self.progress = progress
         self.on_job = on_job
@@ -139,7 +146,33 @@ class PigServer:
         filename: str | None = None,
         execute: bool = True,
     ) -> list[L.Action]:
-        """Preprocess, parse and build `text` on top of the session; run its actions."""
+        """Preprocess, parse and build `text` on top of the session; run its actions. A
+        failed job does not stop the statements after it (unless ``stop.on.failure``): the
+        first job failure is raised once they have run (`job_failures` holds every one)."""
+        if self._calls == 0:
+            self._raise_from = len(self.job_failures)
+        self._calls += 1
+        try:
+            done = self._register(text, params, param_files, filename, execute)
+        except BaseException:
+            if self._calls == 1 and len(self.job_failures) > self._raise_from:
+                first = self.job_failures[self._raise_from]  # not shown yet: this error wins
+                log.error("%s", first.located(filename, None).format())
+            raise
+        finally:
+            self._calls -= 1
+        if self._calls == 0 and len(self.job_failures) > self._raise_from:
+            raise self.job_failures[self._raise_from].located(filename, None)
+        return done
+
+    def _register(
+        self,
+        text: str,
+        params: Mapping[str, str] | None,
+        param_files: Sequence[str],
+        filename: str | None,
+        execute: bool,
+    ) -> list[L.Action]:
         from piglatin.front.parser import parse
         from piglatin.front.preprocess import substitute
         from piglatin.front.storedschema import with_stored_schemas
@@ -248,6 +281,12 @@ class PigServer:
                 plan = plan or self.plan
                 sink = plan.op(action.op_id)
                 if isinstance(sink, L.LOStore):
+                    if self.failed_paths and _reads_any(plan, action.op_id, self.failed_paths):
+                        log.info(
+                            "STORE into '%s' needs the output of a failed job: not run",
+                            sink.path,
+                        )
+                        continue
                     stored = {plan.op(s).path for s in batch}
                     if stored and (sink.path in stored or _reads_any(plan, action.op_id, stored)):
                         self.run_sinks(batch)
@@ -347,9 +386,9 @@ class PigServer:
             for sink_id in sink_ids:
                 try:
                     self.run_sink(sink_id)
-                except PigError as e:
+                except JobFailedError as e:
                     self._failed([sink_id], e)
-                    raise
+                    self.job_failed(e)
             return
         plan = self.plan
         self._clean_dead_jobs()
@@ -373,46 +412,68 @@ class PigServer:
                 self._attempt(lambda s=sink_id: self.run_sink(s), failures, [sink_id])
         if failures:
             log.error("Some jobs have failed! Stop running all dependent jobs")
-            for later in failures[1:]:  # the first is the run's error
-                log.error("%s", later)
-            raise failures[0]
+            for failure in failures:
+                self.job_failed(failure)
 
     def _attempt(
         self, run: Callable[[], None], failures: list[PigError], sink_ids: Sequence[str]
     ) -> bool:
-        """Run one STORE's (or merged) jobs; a job's failure (ERROR 2997) is kept in
+        """Run one STORE's (or merged) jobs; a job's failure (JobFailedError) is kept in
         `failures` instead of raised, unless ``stop.on.failure`` is true. The STOREs
         `sink_ids` it was for are noted as failed in the stats."""
         try:
             run()
-        except PigError as e:
+        except JobFailedError as e:
             self._failed(sink_ids, e)
-            stop = str(self.properties.get(STOP_ON_FAILURE, "false")).lower() == "true"
-            if e.code != 2997 or stop:
+            if self.stop_on_failure():
                 raise
             failures.append(e)
             return False
         return True
 
+    def stop_on_failure(self) -> bool:
+        """Pig's ``stop.on.failure`` (``pig -F``): the first failed job ends the run."""
+        return str(self.properties.get(STOP_ON_FAILURE, "false")).lower() == "true"
+
+    def job_failed(self, e: PigError) -> None:
+        """A failed job the script goes on after (Pig's MapReduceLauncher: the jobs that do
+        not need it still run), kept in `job_failures`; raised at once with
+        ``stop.on.failure``. Only the first of a `register_script` call is raised when the
+        call ends: the others are logged here."""
+        if self.stop_on_failure():
+            raise e
+        log.warning(
+            "Ooops! Some job has failed! Specify -stop_on_failure if you want Pig to stop "
+            "immediately on failure."
+        )
+        log.info("job %s has failed! Stop running all dependent jobs", _job_id(e))
+        if len(self.job_failures) > self._raise_from or self._calls == 0:
+            log.error("%s", e.format())
+        self.job_failures.append(e)
+
     def _failed(self, sink_ids: Sequence[str], e: PigError) -> None:
         """The summary's entries of STOREs a failed job did not write (Pig's Failed Jobs and
-        ``Failed to produce result in``)."""
-        if e.code != 2997:
+        ``Failed to produce result in``), with the inputs it did not read (the first's)."""
+        if not isinstance(e, JobFailedError):
             return
         plan = self.plan
         message = e.message.strip().splitlines()
-        job = re.search(r"\bjob_\w+", message[-1] if message else "")
+        inputs = [{**i, "failed": True} for i in self._running_inputs]
+        self._running_inputs = []
         for sink_id in sink_ids:
             store = plan.op(sink_id)
             if isinstance(store, L.LOStore):
+                self.failed_paths.add(store.path)
                 entry = {
                     "failed": True,
-                    "job": job.group(0) if job else "N/A",
+                    "job": _job_id(e) or "N/A",
                     "alias": plan.op(store.inputs[0]).alias or "",
                     "error": message[-1] if message else "",
                     "store": store.path,
                     "output": self.location(store.path, output=True),
+                    "inputs": inputs,
                 }
+                inputs = []
                 self.stats.append(entry)
 
     def _clean_dead_jobs(self) -> None:
@@ -494,6 +555,7 @@ class PigServer:
             self.on_job_start(plan, first, 0, 1)
         output = self.tmp_location(f"multiquery-{self.job_seq}-{os.urandom(3).hex()}")
         executor = self._executor()
+        self._running_inputs = self._inputs(plan, first, [source], locations)
         name = conf.get("mapreduce.job.name") or f"PigLatin:{merged.name}"
         try:
             result = run_job(
@@ -503,7 +565,7 @@ class PigServer:
         except MapRedError as e:
             raise _runtime_error(first, e, merged.name) from None
         if not result.succeeded:
-            raise _runtime_error(first, result.error, merged.name)
+            raise _runtime_error(first, result.error, merged.name, result.job_id)
         self._merged_stats(plan, merged, result, output, written)
         for job, out in zip(merged.jobs, outputs, strict=True):
             if not job.store or not isinstance(plan.op(job.store), L.LOStore):
@@ -517,6 +579,8 @@ class PigServer:
         from piglatin.back import multiquery as MQ
 
         self.stats.append(MQ.job_stats(plan, merged, result, output, written))
+        self.stats[-1]["inputs"] = _inputs_read(self._running_inputs, result.counters)
+        self._running_inputs = []
         warnings = result.counters.to_dict().get(RT.WARNINGS, {})
         for code, n in sorted(warnings.items()):
             log.warning("Encountered Warning %s %d time(s).", code, n)
@@ -594,6 +658,7 @@ class PigServer:
         if spec.strategy == "skewed":
             conf["pig.skew.hot"] = self._hot_keys(locations[spec.op + "#keys"], job.reducers)
         executor = self._executor()
+        self._running_inputs = self._inputs(plan, job, [i.source for i in spec.inputs], locations)
         try:
             result = run_job(
                 _job_class(spec),
@@ -607,7 +672,7 @@ class PigServer:
         except MapRedError as e:
             raise _runtime_error(job, e) from None
         if not result.succeeded:
-            raise _runtime_error(job, result.error)
+            raise _runtime_error(job, result.error, job_id=result.job_id)
         self.stats.append(
             {
                 "job": result.job_id,
@@ -625,8 +690,10 @@ class PigServer:
                 "feature": ",".join(job_features(plan, job)),
                 "map_seconds": [m.get("seconds") for m in result.stats.get("map_stats", ())],
                 "reduce_seconds": [r.get("seconds") for r in result.stats.get("reduce_stats", ())],
+                "inputs": _inputs_read(self._running_inputs, result.counters),
             }
         )
+        self._running_inputs = []
         warnings = result.counters.to_dict().get(RT.WARNINGS, {})
         for code, n in sorted(warnings.items()):
             log.warning("Encountered Warning %s %d time(s).", code, n)
@@ -795,6 +862,24 @@ class PigServer:
         if cached:
             conf[SRC.CACHE] = cached
             conf["mapreduce.job.cache.files"] = ",".join(urls)
+
+    def _inputs(
+        self, plan: L.LogicalPlan, job: MRJob, sources: Sequence[str], locations: Mapping
+    ) -> list[dict[str, Any]]:
+        """The summary's Input(s) of `job` reading `sources` (Pig's InputStats): each that
+        is a LOAD of the script (not an earlier job's output), how it is read (a sampling
+        job's input is "sampled", a merge join's index job's "indexed"), and whether it is
+        the job's only input (the job's input counters are then its own)."""
+        how = {"sample": "sampled", "keycount": "sampled", "index": "indexed"}
+        return [
+            {
+                "location": locations[s],
+                "how": how.get(job.spec.kind, "read"),
+                "only": len(sources) == 1,
+            }
+            for s in sources
+            if s not in self.outputs and isinstance(plan.op(s), L.LOLoad)
+        ]
 
     def _job_conf(self, job: MRJob, locations: dict, text: bool) -> dict[str, Any]:
         conf = dict(self.properties)  # every SET property travels with the job
@@ -994,12 +1079,35 @@ def _job_class(spec: JobSpec) -> type:
     return RT.job_class(spec)
 
 
-def _runtime_error(job: MRJob, cause: Any, name: str = "") -> PigError:
+def _runtime_error(
+    job: MRJob, cause: Any, name: str = "", job_id: str | None = None
+) -> JobFailedError:
     text = str(cause).strip().splitlines()[-1] if str(cause).strip() else repr(cause)
     streaming = re.search(r"StreamingError: ERROR (\d+): (.*?)(?: \(at .*\))?$", text)
     if streaming:  # a STREAM's command failed: Pig's own error (ERROR 2055)
-        return PigError(streaming.group(2), code=int(streaming.group(1)))
-    return PigError(f"Encountered a failure running {name or job.name}: {text}", code=2997)
+        error = JobFailedError(streaming.group(2), code=int(streaming.group(1)))
+    else:
+        error = JobFailedError(f"Encountered a failure running {name or job.name}: {text}")
+    error.job_id = job_id or (m.group(0) if (m := re.search(r"\bjob_\w+", text)) else None)
+    return error
+
+
+def _job_id(e: PigError) -> str | None:
+    return getattr(e, "job_id", None)
+
+
+def _inputs_read(inputs: list[dict[str, Any]], counters: Any) -> list[dict[str, Any]]:
+    """`inputs` (PigServer._inputs) with the records and bytes a finished job read: a job's
+    map input counters when it has one input (as Pig's MRJobStats.addInputStatistics); a
+    job of several inputs has no count per input (None: Pig's "Successfully read records")."""
+    return [
+        {
+            **i,
+            "records": counters.find("Map input records") if i["only"] else None,
+            "bytes": counters.find("Bytes Read") if i["only"] else None,
+        }
+        for i in inputs
+    ]
 
 
 def _input_bytes(urls: Sequence[str]) -> int | None:

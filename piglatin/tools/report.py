@@ -8,8 +8,8 @@ validateLogFile: `pig_<millis>.log` in the current directory, in the `-l` direct
 `-l` file) and what an error writes there (a "Pig Stack Trace" header, the message, the
 traceback, a line of `=`), after which the console says `Details at logfile: PATH` (the file
 is only created when there is something to write, as in Pig); and the summary printed at the
-end of a run (Pig's SimplePigStats: Job Stats, Output(s), Counters). Must not touch: option
-parsing (cli.py) or sessions (grunt.py), which both use it.
+end of a run (Pig's SimplePigStats: Job Stats, Failed Jobs, Input(s), Output(s),
+Counters). Must not touch: option parsing (cli.py) or sessions (grunt.py), which both use it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import traceback
 from typing import Any, TextIO
 
 from dfs.errors import DFSError
-from piglatin.errors import CommandFailedError, ParseError, PigError
+from piglatin.errors import CommandFailedError, JobFailedError, ParseError, PigError
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,8 @@ def error_status(e: BaseException) -> int:
         return PARSE_EXCEPTION
     if isinstance(e, CommandFailedError):  # Pig wraps a failed sh/fs in an IOException
         return IO_EXCEPTION
+    if isinstance(e, JobFailedError):  # a failed job: Pig's Main counts it (FAILURE)
+        return FAILURE
     if isinstance(e, PigError):
         return FAILURE if e.code in (2997, 6015, 6017) else PIG_EXCEPTION
     if isinstance(e, (OSError, DFSError)):  # the cluster's storage or its set-up (ERROR 6000)
@@ -155,13 +157,27 @@ def _bytes(s: dict[str, Any]) -> int | None:
     return counters.find("Bytes Written") if counters is not None else None
 
 
+def _inputs(stats: list[dict[str, Any]]) -> list[str]:
+    """Pig's Input(s) lines (InputStats.getDisplayString), each job's in turn: ``Successfully
+    read N records (B bytes) from: "location"`` (``sampled`` for a sampling job; no count
+    when it is not known, no bytes when not more than 0), or ``Failed to read data from``."""
+    lines = ["Input(s):"]
+    for i in (i for s in stats for i in s.get("inputs") or ()):
+        if i.get("failed"):
+            lines.append(f'Failed to read data from "{i["location"]}"')
+            continue
+        records, size = i.get("records"), i.get("bytes")
+        count = f"{records} records " if records is not None and records >= 0 else "records "
+        size_text = f"({size} bytes) " if size else ""
+        lines.append(f'Successfully {i["how"]} {count}{size_text}from: "{i["location"]}"')
+    return [*lines, ""]
+
+
 def _outputs(stats: list[dict[str, Any]], failed: list[dict[str, Any]]) -> list[str]:
     """Pig's Output(s) lines: each STORE's (and DUMP's) records and bytes written, then each
     STORE a failed job did not write."""
-    lines = []
+    lines = ["Output(s):"]
     for s in _written(stats):
-        if not lines:
-            lines.append("Output(s):")
         size = _bytes(s)
         rec = _records(s)
         lines.append(
@@ -169,10 +185,8 @@ def _outputs(stats: list[dict[str, Any]], failed: list[dict[str, Any]]) -> list[
             f' ({size or 0} bytes) in: "{s.get("output")}"'
         )
     for s in failed:
-        if not lines:
-            lines.append("Output(s):")
         lines.append(f'Failed to produce result in "{s.get("output")}"')
-    return [*lines, ""] if lines else []
+    return [*lines, ""]
 
 
 #: Pig's MRJobStats.FAILURE_HEADER.
@@ -213,8 +227,9 @@ def _job_line(s: dict[str, Any]) -> str:
 
 
 def summary(stats: list[dict[str, Any]], ok: bool, started: float) -> str:
-    """Pig's end-of-script report (SimplePigStats): the Job Stats table, the Output(s)
-    lines and the total records and bytes written."""
+    """Pig's end-of-script report (SimplePigStats): the Job Stats table, the Failed Jobs
+    table, the Input(s) and Output(s) lines and the total records and bytes written."""
+    ran = stats
     failed = [s for s in stats if s.get("failed")]
     stats = [s for s in stats if not s.get("failed")]
     lines = ["", _outcome(ok, stats, failed), ""]
@@ -223,6 +238,7 @@ def summary(stats: list[dict[str, Any]], ok: bool, started: float) -> str:
         lines += [_job_line(s) for s in stats]
         lines.append("")
     lines += _failed_jobs(failed)
+    lines += _inputs(ran)
     lines += _outputs(stats, failed)
     written = _written(stats)
     records = sum(_records(s) or 0 for s in written)
