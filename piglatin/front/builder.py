@@ -1113,7 +1113,7 @@ class Builder:
 
     def _s_store(self, s: A.Store) -> None:
         src = self._input(s.alias, s)
-        func = _spec(s.func)
+        func = self._io_spec(s.func)
         op = L.LOStore(
             self._new_id(None, "store"),
             None,
@@ -1256,8 +1256,16 @@ class Builder:
         return cond
 
     # relational operators ---------------------------------------------------
+    def _io_spec(self, f: A.FuncSpec | None) -> L.FuncSpec:
+        """A LOAD's or STORE's USING function: a DEFINEd alias stands for its definition,
+        with or without () (Pig's func_clause looks the name up first, its arguments then
+        unused), any other name for itself."""
+        if f is not None and f.name in self.functions.defines:
+            return self.functions.defines[f.name]
+        return _spec(f)
+
     def _r_load(self, r: A.Load, alias: str, op_id: str) -> L.LogicalOperator:
-        func = _spec(r.func) if r.func else L.FuncSpec("PigStorage")
+        func = self._io_spec(r.func)
         declared = r.schema
         if declared is None and func.name.rpartition(".")[2] == "JsonLoader" and func.args:
             declared = self._loader_schema(str(func.args[0]), r)

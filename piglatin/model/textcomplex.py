@@ -23,7 +23,9 @@ an empty field is null; a map key is everything up to the next `#` and must not 
 (Pig: "Map key can not be null"); a field declared complex may have leading spaces and
 must then be exactly that complex value; in a bag, anything before a tuple's `(` and
 anything after its `)` up to the next `,` or `}` is skipped (consumeTuple/consumeBag);
-fields past the inner schema are bytearray; malformed text raises ValueError or
+fields past the inner schema are bytearray; a tuple with fewer fields than its inner
+schema is malformed (consumeTuple reads on for the ',' it expects and finds the end, so
+bytesToTuple gives null); malformed text raises ValueError or
 IndexError (the caller turns that into null and FIELD_DISCARDED_TYPE_CONVERSION_FAILED).
 Pig has no escapes in this text form: a delimiter inside a value cannot be written.
 """
@@ -148,6 +150,8 @@ def _parse_complex(
         fields.append(value)
         i += 1
         if text[pos] == ")":
+            if specs and i < len(specs):  # consumeTuple reads on for the ',' it expects
+                raise ValueError("unexpected end of tuple")
             return tuple(fields), pos + 1
         pos += 1
 
@@ -359,6 +363,8 @@ def _exact_tuple(inner: Any, scalars: Scalars) -> tuple[Parser, Parser]:
     def build(pieces: list[str], w: Warn) -> tuple:
         if not n:
             return tuple([p.encode() if p else None for p in pieces])
+        if len(pieces) < n:  # Pig's consumeTuple: "Unexpect end of tuple"
+            raise ValueError("unexpected end of tuple")
         out = [f(p, w) for f, p in zip(fields, pieces)]
         if len(pieces) > n:
             out += [p.encode() if p else None for p in pieces[n:]]
