@@ -1133,10 +1133,11 @@ def _strsplittobag(s: str, pattern: str = "\\s", limit: int = 0) -> list:
 
 
 def SPRINTF(fmt: Any, *args: Any) -> str:
-    """Java's String.format (javaformat.py): null arguments print as ``null``; a format that
-    does not fit its arguments fails, as Pig's ERROR 2106."""
+    """Java's String.format (javaformat.py) of String.valueOf(fmt): null arguments print as
+    ``null``; a format that does not fit its arguments fails, as Pig's ERROR 2106. Pig's
+    SPRINTF declares no argument types (VARARG), so the format may be of any type."""
     try:
-        return java_format("null" if fmt is None else _java_text(fmt), args)
+        return java_format(fmt if type(fmt) is str else java_string(fmt), args)
     except FormatError as e:
         raise BuiltinError(f"Error while computing string format in SPRINTF -- {e}") from e
 
@@ -1619,7 +1620,6 @@ ARG_TYPES: dict[str, tuple[str, ...]] = {
     "REGEX_EXTRACT_ALL": ("chararray", "chararray"),
     **dict.fromkeys(("STARTSWITH", "ENDSWITH", "EqualsIgnoreCase"), ("chararray", "chararray")),
     "TOKENIZE": ("chararray", "chararray"),
-    "SPRINTF": _CHARS,
     **dict.fromkeys(("ABS", "ROUND", "CEIL", "FLOOR", "SQRT", "CBRT", "LOG", "LOG10", "EXP"),
                     ("double",)),
     **dict.fromkeys(("SIN", "COS", "TAN", "ASIN", "ACOS", "ATAN", "SINH", "COSH", "TANH"),
