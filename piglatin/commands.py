@@ -1,9 +1,14 @@
 """Pig's shell-like statements: `fs` (and grunt's ls/cat/mkdir/... shortcuts), `sh`, `cd`,
-`exec` and `run`; and the client-side check of a REGISTERed Python file.
+`pwd`, `exec`, `run`, `set` alone, `help`, `history`, `clear` and `kill`; and the client-side
+check of a REGISTERed Python file.
 
-Owns: running those statements for a `launcher.PigServer` session — `run` shares the session
-(its aliases stay defined), `exec` runs a separate session; `fs` runs `hadoop fs` on the DFS (on
-local files, a few commands, in local mode). A command that fails (an `sh` command's non-zero
+Owns: running those statements for a `launcher.PigServer` session, in a script as Pig's
+GruntParser runs them for a script's lines and typed ones alike (grunt.py uses the same
+`print_properties`, `HELP` and `kill_job`) — `run` shares the session (its aliases stay
+defined), `exec` runs a separate session (its jobs count in this one's summary and exit
+status); `fs` runs `hadoop fs` on the DFS (on local files in local mode: a few commands here,
+-test -touchz -tail -head -count -stat -du through dfs.shell's FsShell over
+piglatin.localshell's client). A command that fails (an `sh` command's non-zero
 exit, an `fs` command's error) raises CommandFailedError naming it and its own message, as
 Pig's "sh command '...' failed" (a script stops there; grunt reports it and goes on).
 `check_udf_file` (functions.udf's, re-exported) loads a REGISTERed Python file once in the
@@ -23,8 +28,18 @@ from typing import Any
 
 from piglatin.errors import CommandFailedError, PigError
 from piglatin.functions.udf import check_udf_file  # REGISTER's check, here for the launcher
+from piglatin.localshell import SHELL_COMMANDS, run_fs
 
-__all__ = ["check_storage_funcs", "check_udf_file", "fs", "run_command"]
+__all__ = [
+    "HELP",
+    "check_storage_funcs",
+    "check_udf_file",
+    "fs",
+    "history",
+    "kill_job",
+    "print_properties",
+    "run_command",
+]
 
 
 def run_command(server: Any, kind: str, args: str) -> None:
@@ -51,21 +66,14 @@ def run_command(server: Any, kind: str, args: str) -> None:
         if kind == "run":  # same session: its aliases stay defined
             server.register_script(text, params, filename=path)
             return
-        with type(server)(
-            server.exec_type,
-            cwd=server.cwd,
-            out=server.out,
-            properties=server.properties,
-        ) as child:
-            child.register_script(text, params, filename=path)
+        _exec(server, text, params, path)
         return
-    if kind == "sh":
-        _sh(server, args)
-        return
-    if kind == "cd":  # Pig's GruntParser.processCD, in a script as in grunt
-        server.change_dir(args)
+    if kind in _OWN:
+        _OWN[kind](server, args)
         return
     argv = shlex.split(args)
+    if kind == "ls" and not argv and server.exec_type != "local" and server.dfs_cwd:
+        argv = [server.dfs_cwd]  # Pig's processLS(null): the directory a `cd` went to
     if kind != "fs":
         argv = [*FS_SHORTCUTS.get(kind, ["-" + kind]), *argv]
     fs(server, argv)
@@ -79,6 +87,105 @@ FS_SHORTCUTS = {
     "copyfromlocal": ["-copyFromLocal"],
     "copytolocal": ["-copyToLocal"],
 }
+
+
+def _exec(server: Any, text: str, params: dict[str, str], path: str) -> None:
+    """`exec script`: a separate session (Pig's new batch); its jobs are the run's jobs (in
+    the summary), and a failed one is this session's failed job (the script goes on)."""
+    from piglatin.errors import JobFailedError
+
+    with type(server)(
+        server.exec_type,
+        cwd=server.cwd,
+        out=server.out,
+        properties=server.properties,
+        progress=server.progress,
+        on_job=server.on_job,
+        on_job_start=server.on_job_start,
+    ) as child:
+        try:
+            child.register_script(text, params, filename=path)
+        except JobFailedError as e:
+            server.job_failed(e)
+        finally:
+            server.stats.extend(child.stats)
+
+
+def print_properties(server: Any, args: str = "") -> None:
+    """`set` alone (Pig's GruntParser.processSet()): every property of the session as
+    key=value, sorted by that text (Pig then lists the JVM's system properties with a
+    ``system: `` prefix; a Python session has none)."""
+    for line in sorted(f"{k}={v}" for k, v in server.properties.items()):
+        server.print(line)
+
+
+def _pwd(server: Any, args: str) -> None:
+    server.print(server.working_dir())  # Pig's processPWD: the active directory
+
+
+def _help(server: Any, args: str) -> None:
+    server.out.write(HELP)
+
+
+def _clear(server: Any, args: str) -> None:
+    server.out.write("\033[H\033[2J")
+
+
+#: the statements Pig keeps in its history (those GruntParser hands to PigServer.registerQuery)
+_NOT_HISTORY = ("Dump", "Describe", "Explain", "Illustrate", "SetStmt", "Register", "Command")
+
+
+def history(server: Any) -> list[str]:
+    """The Pig Latin statements the session has run (Pig's PigServer.printHistory: the
+    queries, not DUMP/DESCRIBE/EXPLAIN/ILLUSTRATE, SET, REGISTER or shell commands), each
+    as its source text."""
+    from piglatin.front.parser import parse
+
+    out = []
+    for chunk in server.chunks:
+        source, file = chunk[0], chunk[1]
+        statements = parse(source, file).statements
+        start, end = (chunk[2], chunk[3]) if len(chunk) >= 4 else (0, len(statements))
+        lines = source.splitlines(keepends=True)
+        offsets = [0]
+        for line in lines:
+            offsets.append(offsets[-1] + len(line))
+        where = [offsets[st.line - 1] + st.column - 1 for st in statements] + [len(source)]
+        for i in range(start, end):
+            if type(statements[i]).__name__ not in _NOT_HISTORY:
+                out.append(_statement_text(source[where[i] : where[i + 1]]))
+    return out
+
+
+def _statement_text(text: str) -> str:
+    """A statement's source up to its final `;`, without the comments and blank lines that
+    follow it (the source between two statements' starts)."""
+    kept = [ln for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("--")]
+    text = "\n".join(kept).strip()
+    end = text.rfind(";")
+    return text[: end + 1] if end >= 0 else text
+
+
+def _history(server: Any, args: str) -> None:
+    numbered = args.strip() != "-n"  # history -n: without line numbers
+    for n, stmt in enumerate(history(server), 1):
+        server.print(f"{n}   {stmt}" if numbered else stmt)
+
+
+def kill_job(server: Any, args: str) -> None:
+    """`kill job_...` (Pig's processKill): as `hadoop job -kill`."""
+    import contextlib
+    import sys
+
+    from dfs.conf import Configuration
+    from mapred.jobclient import job_main
+
+    job_id = args.strip()
+    if not job_id.startswith("job_") or " " in job_id:
+        raise CommandFailedError("kill: give the job's id, e.g. kill job_local1234_0001")
+    with contextlib.redirect_stdout(server.out):  # an unknown job: the client's answer, and
+        job_main(Configuration({}), ["-kill", job_id])  # the script goes on (Pig's killJob)
+    sys.stdout.flush()
 
 
 def _sh(server: Any, args: str) -> None:
@@ -104,6 +211,52 @@ def _sh(server: Any, args: str) -> None:
 def _last_line(text: str) -> str:
     lines = [ln for ln in text.strip().splitlines() if ln.strip()]
     return f": {lines[-1].strip()}" if lines else ""
+
+
+def _cd(server: Any, args: str) -> None:
+    server.change_dir(args)  # Pig's GruntParser.processCD, in a script as in grunt
+
+
+#: the commands run here rather than as `fs` commands
+_OWN = {
+    "sh": _sh,
+    "cd": _cd,
+    "pwd": _pwd,
+    "help": _help,
+    "history": _history,
+    "set": print_properties,
+    "clear": _clear,
+    "kill": kill_job,
+}
+
+HELP = """\
+Commands:
+<pig latin statement>; - any Pig Latin statement, ended by ';' (it may span lines)
+File system commands:
+    fs <fs arguments> - a `hadoop fs` command on the session's file system, e.g. fs -ls /
+    cat, ls, mkdir, cp, mv, rm, rmf, copyFromLocal, copyToLocal - the same, without `fs -`
+    cd <dir>, pwd - change or print the current directory (a DFS one in the default mode)
+Diagnostic commands:
+    describe <alias>[::<alias>] - print the schema of the alias
+    explain [<alias>] - print the logical, physical and MapReduce plans
+    illustrate <alias> - show example rows at each step that computes the alias
+    dump <alias> - compute the alias and print its rows
+    \\de, \\e, \\i, \\d [<alias>] - describe, explain, illustrate, dump: the shortcuts;
+        these commands need no ';', and without an alias act on the last one defined
+Utility commands:
+    exec [-param <name>=<value>] [-param_file <file>] <script> -
+        run the script in a new session (the shell's aliases are not visible to it)
+    run [-param <name>=<value>] [-param_file <file>] <script> -
+        run the script in this session: its aliases stay defined afterwards
+    sh <shell command> - run a shell command; a non-zero exit is reported as an error
+    kill <job_id> - kill a MapReduce job, as hadoop job -kill
+    set <key> <value> - set a property for the session's jobs, e.g. set default_parallel 4
+    set - print the session's properties, one key=value a line
+    history [-n] - list the statements run so far (-n: without line numbers)
+    help - print this message
+    clear - clear the screen
+    quit - leave the shell (so do \\q, exit and Ctrl-D; Ctrl-C cancels the running statement)
+"""
 
 
 def check_storage_funcs(plan: Any) -> None:
@@ -162,7 +315,11 @@ def fs(server: Any, argv: list[str]) -> int:
     """One `hadoop fs` command on the session's filesystem (the DFS; in local mode a few
     commands on local files); output to `out`."""
     buf, err = io.BytesIO(), io.StringIO()
-    if server.exec_type == "local":
+    if server.exec_type == "local" and argv and argv[0].lstrip("-") in SHELL_COMMANDS:
+        status = run_fs(argv, server.cwd, buf, err)
+    elif server.exec_type == "local":
+        if argv[:1] == ["-ls"] and all(a.startswith("-") for a in argv[1:]):
+            argv = [*argv, server.cwd]  # no path: the current directory (Pig's processLS)
         argv = [
             argv[0],
             *[a if a.startswith("-") else server.local_path(a) for a in argv[1:]],
@@ -211,7 +368,8 @@ def _local_fs(argv: list[str], buf: io.BytesIO, err: io.StringIO) -> int:
             return 1
         return 0
     if cmd not in ("ls", "cat", "mkdir", "rm", "rmr", "rmf"):
-        err.write(f"-{cmd}: not available in local mode (ls, cat, mkdir, rm, cp, mv are)\n")
+        available = "ls, cat, mkdir, rm, cp, mv, put, get, " + ", ".join(sorted(SHELL_COMMANDS))
+        err.write(f"-{cmd}: not available in local mode ({available} are)\n")
         return 1
     status = 0
     for p in paths:

@@ -462,6 +462,10 @@ class ToAst:
             val = str(value)
         return A.SetStmt(key, val, **_p(meta))
 
+    def set_all(self, meta):
+        """`SET;` alone: print the session's properties (Pig's GruntParser.processSet())."""
+        return A.Command("set", "", **_p(meta))
+
     def register_stmt(self, meta, path, using, namespace):
         text = unquote(path) if path.type == "STRING" else str(path)
         engine = _ENGINES.get(using, using) if using is not None else None
@@ -1175,5 +1179,5 @@ def _stmt(s: A.Node) -> str:  # noqa: C901 - one branch per statement
     if isinstance(s, A.DefineCommand):
         return _define_command(s)
     if isinstance(s, A.Command):
-        return f"{s.kind} {s.args}".rstrip()
+        return f"{s.kind} {s.args}".rstrip() if s.kind != "set" else "SET;"
     raise TypeError(f"cannot print {s!r}")

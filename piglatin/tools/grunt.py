@@ -50,47 +50,11 @@ _DIAGNOSTIC = re.compile(
 _SHORTCUTS = {"\\d": "dump", "\\de": "describe", "\\e": "explain", "\\i": "illustrate"}
 # statements that are not in Pig's command history (grunt runs them as commands)
 _NOT_HISTORY = frozenset(["dump", "describe", "explain", "illustrate", "set", "register"])
-FS_ALIASES = {
-    "cat": "-cat",
-    "ls": "-ls",
-    "mkdir": "-mkdir",
-    "cp": "-cp",
-    "mv": "-mv",
-    "rm": "-rm -r",
-    "rmf": "-rm -r -f",
-    "copyfromlocal": "-copyFromLocal",
-    "copytolocal": "-copyToLocal",
-}
+#: grunt's file commands: `fs` commands (piglatin.commands.FS_SHORTCUTS says which)
+FS_ALIASES = frozenset(
+    ["cat", "ls", "mkdir", "cp", "mv", "rm", "rmf", "copyfromlocal", "copytolocal"]
+)
 _COMMAND = re.compile(r"^\s*([A-Za-z]+)\b(?![ \t]*(=|::))(.*)$", re.S)
-
-HELP = """\
-Commands:
-<pig latin statement>; - any Pig Latin statement, ended by ';' (it may span lines)
-File system commands:
-    fs <fs arguments> - a `hadoop fs` command on the session's file system, e.g. fs -ls /
-    cat, ls, mkdir, cp, mv, rm, rmf, copyFromLocal, copyToLocal - the same, without `fs -`
-    cd <dir>, pwd - change or print the current directory (a DFS one in the default mode)
-Diagnostic commands:
-    describe <alias>[::<alias>] - print the schema of the alias
-    explain [<alias>] - print the logical, physical and MapReduce plans
-    illustrate <alias> - show example rows at each step that computes the alias
-    dump <alias> - compute the alias and print its rows
-    \\de, \\e, \\i, \\d [<alias>] - describe, explain, illustrate, dump: the shortcuts;
-        these commands need no ';', and without an alias act on the last one defined
-Utility commands:
-    exec [-param <name>=<value>] [-param_file <file>] <script> -
-        run the script in a new session (the shell's aliases are not visible to it)
-    run [-param <name>=<value>] [-param_file <file>] <script> -
-        run the script in this session: its aliases stay defined afterwards
-    sh <shell command> - run a shell command; a non-zero exit is reported as an error
-    kill <job_id> - kill a MapReduce job, as hadoop job -kill
-    set <key> <value> - set a property for the session's jobs, e.g. set default_parallel 4
-    set - print the session's properties, one key=value a line
-    history [-n] - list the statements run so far (-n: without line numbers)
-    help - print this message
-    clear - clear the screen
-    quit - leave the shell (so do \\q, exit and Ctrl-D; Ctrl-C cancels the running statement)
-"""
 
 
 # ------------------------------------------------------------ statement splitting
@@ -271,6 +235,8 @@ class Grunt:
         if word in ("quit", "exit"):  # exit: what a newcomer types first
             self.done = True
         elif word == "help":
+            from piglatin.commands import HELP
+
             self.out.write(HELP)
         elif word == "history":  # as PigServer.printHistory; -n: without line numbers
             numbered = args.strip() != "-n"
@@ -287,7 +253,7 @@ class Grunt:
             ):
                 self.history.extend(self._script_statements(args))
         elif word in FS_ALIASES:
-            self._guard(lambda: self.server.command("fs", f"{FS_ALIASES[word]} {args}".strip()))
+            self._guard(lambda: self.server.command(word, args))  # commands.FS_SHORTCUTS
         elif word == "pwd":
             print(self.server.working_dir(), file=self.out)
         elif word == "cd":
@@ -317,8 +283,9 @@ class Grunt:
         property of the session as key=value (as Pig prints its configuration)."""
         key, _, value = args.strip().partition(" ")
         if not key:
-            for k, v in sorted(self.server.properties.items()):
-                print(f"{k}={v}", file=self.out)
+            from piglatin.commands import print_properties
+
+            print_properties(self.server)
             return
         value = value.strip()
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":

@@ -139,11 +139,6 @@ def test_tuple_text_shorter_than_its_schema_is_null(tmp_path: Path) -> None:
     assert run(tmp_path, files, script) == ["((1,2),2)", "(,)", "(,)"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="local-mode fs knows only ls/cat/mkdir/rm/rmr/rmf/cp/mv/put/get "
-    "(piglatin/commands.py _local_fs); Pig runs Hadoop's FsShell on the local filesystem",
-)
 def test_fs_touchz_test_tail_in_local_mode(tmp_path: Path) -> None:
     (tmp_path / "in").write_text(STUDENT)
     script = (
@@ -291,12 +286,6 @@ def test_months_and_years_between_as_joda(tmp_path: Path) -> None:
     assert run(tmp_path, files, script) == ["(1,0)", "(-1,0)", "(12,1)"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`set` without a key is a syntax error (piglatin/front/parser.py, "
-    "piglatin/commands.py); Pig's GruntParser.processSet() prints every property as "
-    "key=value, sorted, the system ones after with a 'system: ' prefix",
-)
 def test_set_without_arguments_prints_the_properties(tmp_path: Path) -> None:
     out = io.StringIO()
     with PigServer("local", cwd=tmp_path, out=out) as pig:
@@ -304,12 +293,6 @@ def test_set_without_arguments_prints_the_properties(tmp_path: Path) -> None:
     assert "my.own.prop=hello" in out.getvalue().splitlines()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="in a script file pwd, help, history and ls without a path are sent to `fs` and "
-    "fail or print nothing (piglatin/commands.py, piglatin/launcher.py); they work in the "
-    "grunt shell, and Pig's GruntParser runs a script's lines the same way as typed ones",
-)
 def test_shell_commands_in_a_script(tmp_path: Path) -> None:
     (tmp_path / "data.txt").write_text("x\n")
     out = io.StringIO()
