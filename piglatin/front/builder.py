@@ -982,6 +982,7 @@ class Builder:
         self.lines = (text or "").splitlines()
         self.ops: list[L.LogicalOperator] = []
         self.by_id: dict[str, L.LogicalOperator] = {}
+        self.scalar_reads: dict[str, L.LogicalOperator] = {}  # a LOAD's id -> `_scalar_read`
         self.aliases: dict[str, str] = {}
         self.previous: str | None = None  # the alias `@` names
         self.actions: list[L.Action] = []
@@ -1052,9 +1053,27 @@ class Builder:
         return at
 
     def scalar(self, alias: str) -> L.LogicalOperator | None:
-        """A relation used as a scalar (`T.total` where T has one row), or None."""
+        """A relation used as a scalar (`T.total` where T has one row), or None. A LOAD is
+        read through a pass-through FILTER of its own (`_scalar_read`), so that, as for any
+        other relation, a job writes the rows the scalar is read from (Pig stores the
+        scalar's relation to a file ReadScalars reads), while T stays a LOAD for the
+        statements that read it as a relation."""
         op_id = self.aliases.get(alias)
-        return self.by_id[op_id] if op_id else None
+        if not op_id:
+            return None
+        op = self.by_id[op_id]
+        return self._scalar_read(op) if isinstance(op, L.LOLoad) else op
+
+    def _scalar_read(self, load: L.LOLoad) -> L.LogicalOperator:
+        if load.op_id not in self.scalar_reads:
+            true = L.LEConst(True, BOOL)
+            op = L.LOFilter(
+                self._new_id(None, "scalar"), None, (load.op_id,), load.schema,
+                load.line, load.column, true,
+            )  # fmt: skip
+            self.ops.append(op)
+            self.by_id[op.op_id] = self.scalar_reads[load.op_id] = op
+        return self.scalar_reads[load.op_id]
 
     def add(self, script: A.Script, text: str | None = None) -> list[L.Action]:
         """Build more statements on top of what is there; returns the new actions."""

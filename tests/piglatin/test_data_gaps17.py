@@ -3,8 +3,13 @@ source or documentation (named in the test), never from this implementation's ou
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import pytest
+
+from piglatin.errors import PigError
+from piglatin.launcher import run_script
 from tests.piglatin.storedrun import printed_lines as run
 
 
@@ -51,3 +56,36 @@ def test_tuple_text_with_fewer_fields_than_its_schema_is_null(tmp_path: Path) ->
         "(,,,(3))",
         "(,,,)",
     ]
+
+
+STUDENT = "alice\t20\t2.47\nluke\t18\t4.00\nholly\t24\t3.27\n"
+
+
+@pytest.mark.parametrize("mode", ["local", "mapreduce"])
+def test_scalar_straight_from_a_load_also_read_as_a_relation(tmp_path: Path, mode: str) -> None:
+    # Pig Latin Basics, "Casting Relations to Scalars": any one-row relation; T is also
+    # joined as a relation here, and an untyped LOAD's scalar column is a bytearray
+    files = {"in": STUDENT, "total": "x\t5\n"}
+    script = (
+        "A = LOAD 'in' AS (name:chararray, age:int, gpa:double);\n"
+        "T = LOAD 'total' AS (tag:chararray, n:int);\n"
+        "U = LOAD 'total';\n"
+        "B = FOREACH A GENERATE name, age - T.n, (chararray) U.$0;\n"
+        "J = JOIN B BY $2, T BY tag;\nDUMP J;\n"
+    )
+    assert sorted(run(tmp_path, files, script, mode)) == [
+        "(alice,15,x,x,5)",
+        "(holly,19,x,x,5)",
+        "(luke,13,x,x,5)",
+    ]
+
+
+def test_scalar_load_of_more_than_one_row_is_an_error(tmp_path: Path) -> None:
+    # ReadScalars: "Scalar has more than one row in the output" (ERROR 1066 up the stack)
+    (tmp_path / "in").write_text(STUDENT)
+    script = (
+        "A = LOAD 'in' AS (name:chararray, age:int);\n"
+        "B = FOREACH A GENERATE name, A.age;\nDUMP B;\n"
+    )
+    with pytest.raises(PigError, match="Scalar has more than one row"):
+        run_script(script, cwd=tmp_path, filename="s.pig", out=io.StringIO())
