@@ -724,10 +724,15 @@ def java_round(x: float) -> int:
 
 
 def ROUND(v: Any) -> int | None:
+    """Math.round of the value. An int or long argument gets Pig's FloatRound, which its
+    best-fit match prefers (a cast to float is cheaper than to double):
+    Math.round((float) x), an int (16777217 -> 16777216, 5e9 -> 2147483647)."""
     if v is None:
         return None
     if type(v) is int:
-        return v
+        if -16777216 <= v <= 16777216:  # exact as a float
+            return v
+        return max(data.INT_MIN, min(data.INT_MAX, java_round(data.to_float32(float(v)))))
     x = data.to_double(v)
     return None if x is None else java_round(x)
 
