@@ -155,6 +155,17 @@ class JobFailedError(PigError):
     job_id: str | None = None
 
 
+class DumpFailedError(PigError):
+    """The job of a DUMP failed: Pig's PigServer.openIterator throws (ERROR 1066 "Unable to
+    open iterator for alias", around the job's error, which the console shows: LogUtils
+    prints the deepest coded error), so the script stops there and `pig` exits with Pig's
+    PIG_EXCEPTION (6), not a failed job's status."""
+
+    @classmethod
+    def of(cls, e: PigError) -> DumpFailedError:
+        return cls(e.message, code=e.code, file=e.file, line=e.line, column=e.column)
+
+
 class UserCodeError(PigError):
     """A registered Python UDF file that cannot be loaded (Pig's "Python Error", 1121):
     located in the user's file, not in the framework's frames."""

@@ -45,7 +45,7 @@ from piglatin.back.jobstats import job_aliases, job_features
 from piglatin.back.mrcompiler import TO_RUN, JobSpec, MRJob, compile_sink, compile_target
 from piglatin.back.storage import pack_value, unpack_value
 from piglatin.back.storemeta import output_compression, store_metadata
-from piglatin.errors import JobFailedError, PigError
+from piglatin.errors import DumpFailedError, JobFailedError, PigError
 from piglatin.front import ast as A
 from piglatin.model import data
 from piglatin.plan import logical as L
@@ -452,8 +452,9 @@ class PigServer:
         self.job_failures.append(e)
 
     def _failed(self, sink_ids: Sequence[str], e: PigError) -> None:
-        """The summary's entries of STOREs a failed job did not write (Pig's Failed Jobs and
-        ``Failed to produce result in``), with the inputs it did not read (the first's)."""
+        """The summary's entries of STOREs (and DUMPs) a failed job did not write (Pig's
+        Failed Jobs and ``Failed to produce result in``), with the inputs it did not read (the
+        first's)."""
         if not isinstance(e, JobFailedError):
             return
         plan = self.plan
@@ -462,15 +463,17 @@ class PigServer:
         self._running_inputs = []
         for sink_id in sink_ids:
             store = plan.op(sink_id)
-            if isinstance(store, L.LOStore):
-                self.failed_paths.add(store.path)
+            if isinstance(store, (L.LOStore, L.LODump)):
+                stored = isinstance(store, L.LOStore)
+                if stored:
+                    self.failed_paths.add(store.path)
                 entry = {
                     "failed": True,
                     "job": _job_id(e) or "N/A",
                     "alias": plan.op(store.inputs[0]).alias or "",
                     "error": message[-1] if message else "",
-                    "store": store.path,
-                    "output": self.location(store.path, output=True),
+                    "store": store.path if stored else None,
+                    "output": self.location(store.path, output=True) if stored else None,
                     "inputs": inputs,
                 }
                 inputs = []
@@ -507,7 +510,13 @@ class PigServer:
         for i, job in enumerate(jobs):
             if self.on_job_start is not None:
                 self.on_job_start(plan, job, i, len(jobs))
-            self.run_job(plan, job)
+            try:
+                self.run_job(plan, job)
+            except JobFailedError as e:  # a DUMP's: Pig's openIterator throws
+                if isinstance(sink, L.LODump):
+                    self._failed([sink_id], e)
+                    raise DumpFailedError.of(e) from None
+                raise
         if isinstance(sink, L.LODump):
             url = self.outputs.pop(sink_id)
             rows = 0

@@ -21,7 +21,13 @@ import traceback
 from typing import Any, TextIO
 
 from dfs.errors import DFSError
-from piglatin.errors import CommandFailedError, JobFailedError, ParseError, PigError
+from piglatin.errors import (
+    CommandFailedError,
+    DumpFailedError,
+    JobFailedError,
+    ParseError,
+    PigError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +47,8 @@ def error_status(e: BaseException) -> int:
         return IO_EXCEPTION
     if isinstance(e, JobFailedError):  # a failed job: Pig's Main counts it (FAILURE)
         return FAILURE
+    if isinstance(e, DumpFailedError):  # Pig's openIterator throws ERROR 1066
+        return PIG_EXCEPTION
     if isinstance(e, PigError):
         return FAILURE if e.code in (2997, 6015, 6017) else PIG_EXCEPTION
     if isinstance(e, (OSError, DFSError)):  # the cluster's storage or its set-up (ERROR 6000)
@@ -185,7 +193,8 @@ def _outputs(stats: list[dict[str, Any]], failed: list[dict[str, Any]]) -> list[
             f' ({size or 0} bytes) in: "{s.get("output")}"'
         )
     for s in failed:
-        lines.append(f'Failed to produce result in "{s.get("output")}"')
+        if s.get("output"):  # a failed DUMP's temporary output is not named
+            lines.append(f'Failed to produce result in "{s.get("output")}"')
     return [*lines, ""]
 
 
@@ -199,7 +208,7 @@ def _failed_jobs(failed: list[dict[str, Any]]) -> list[str]:
         return []
     rows = [
         f"{s.get('job', 'N/A')}\t{s.get('alias', '')}\t\tMessage: {s.get('error', '')}\t"
-        f"{s.get('output')},"
+        f"{s['output'] + ',' if s.get('output') else ''}"
         for s in failed
     ]
     return ["Failed Jobs:", FAILED_JOBS_HEADER, *rows, ""]

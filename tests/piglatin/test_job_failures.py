@@ -129,3 +129,30 @@ def test_summary_inputs_of_a_join_name_both_files(work: Path, capsys) -> None:
         f'Successfully read records from: "{work}/in"',
         f'Successfully read records from: "{work}/r"',
     ]
+
+
+BOOM = "@outputSchema('n:int')\ndef boom(n):\n    raise ValueError('no n wanted')\n"
+
+
+@pytest.mark.parametrize(
+    ("failing", "code"),
+    [("STREAM A THROUGH `false`", "2055"), ("FOREACH A GENERATE f.boom(a)", "2997")],
+)
+def test_a_dump_whose_job_fails_stops_the_script_with_a_pig_exception(
+    work: Path, capsys, failing: str, code: str
+) -> None:
+    # PigServer.openIterator throws (ERROR 1066 around the job's error) when the DUMP's job
+    # fails: Main's PIG_EXCEPTION (6), not a failed job's count; the statements after it
+    # do not run
+    (work / "u.py").write_text(BOOM)
+    script = (
+        "REGISTER 'u.py' USING jython AS f;\n"
+        "A = LOAD 'in' AS (a:int);\nSTORE A INTO 'first';\n"
+        f"E = {failing};\nDUMP E;\nSTORE A INTO 'after';\n"
+    )
+    rc, err = pig(work, script, capsys)
+    assert rc == 6, err
+    assert (work / "first" / "_SUCCESS").exists() and not (work / "after").exists()
+    errors = [ln for ln in err.splitlines() if ln.startswith("ERROR ")]
+    assert len(errors) == 1 and errors[0].startswith(f"ERROR {code}: "), err
+    assert "Traceback" not in err
