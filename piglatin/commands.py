@@ -227,6 +227,7 @@ _OWN = {
     "set": print_properties,
     "clear": _clear,
     "kill": kill_job,
+    "quit": lambda server, args: None,  # the launcher ends the script there
 }
 
 HELP = """\

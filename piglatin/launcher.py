@@ -192,11 +192,12 @@ class PigServer:
         start = 0
         # statements up to each exec/run are built and performed first, so a `run` script's
         # aliases are defined for the statements after it (as in Pig); and up to each `cd`,
-        # so the statements after it have their relative paths in its directory
+        # so the statements after it have their relative paths in its directory; a `quit`
+        # ends the script
         cuts = [
             i + 1
             for i, st in enumerate(statements)
-            if isinstance(st, A.Command) and st.kind in ("exec", "run", "cd")
+            if isinstance(st, A.Command) and st.kind in ("exec", "run", "cd", "quit")
         ]
         for end in [*cuts, len(statements)]:
             if end <= start:
@@ -214,6 +215,9 @@ class PigServer:
                     self.perform_all(actions)
                 except PigError as e:
                     raise e.located(filename, source) from None
+            last = statements[end - 1]
+            if isinstance(last, A.Command) and last.kind == "quit":
+                break  # Pig's GruntParser.quit(): the script ends there
         return done
 
     def path_base(self) -> str | None:

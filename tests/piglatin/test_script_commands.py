@@ -92,6 +92,20 @@ def test_exec_of_a_script_whose_job_fails(tmp_path: Path, monkeypatch, capsys) -
     assert 'Failed to produce result in "' in err and "bad" in err
 
 
+def test_quit_ends_the_script_after_running_what_came_before(tmp_path: Path) -> None:
+    # GruntParser.quit(): parsing stops (mDone), then the batch so far runs; in a `run`
+    # script it ends that script only (its own parser)
+    (tmp_path / "in").write_text(ROWS)
+    (tmp_path / "inner.pig").write_text("STORE A INTO 'o2';\nquit\nSTORE A INTO 'o3';\n")
+    script = (
+        "A = LOAD 'in' AS (name:chararray);\nSTORE A INTO 'o1';\nrun inner.pig\n"
+        "STORE A INTO 'o4';\nquit\nSTORE A INTO 'o5';\n"
+    )
+    run(tmp_path, script)
+    made = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("o"))
+    assert made == ["o1", "o2", "o4"]
+
+
 # ---------------------------------------------------------------- local fs commands
 def fs_lines(tmp: Path, command: str) -> list[str]:
     return run(tmp, f"fs {command}\n")
