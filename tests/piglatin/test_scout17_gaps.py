@@ -213,3 +213,44 @@ def test_default_time_zone_property(tmp_path: Path) -> None:
     )
     lines = run(tmp_path, {"d": "001,1989/09/26 09:00:00\n"}, script)
     assert lines == ["(1989-09-26T09:00:00.000+05:30,1970-01-01T05:30:00.000+05:30)"]
+
+
+def _java_map_order(keys: list[str], sized: bool) -> list[str]:
+    """The iteration order of a java.util.HashMap holding `keys` put in this order: by bucket
+    (String.hashCode spread by h ^ h >>> 16, masked by the table size), then by insertion. The
+    table is 16 slots (new HashMap()) or tableSizeFor(n) (new HashMap(n), as BinInterSedes
+    reads a map back), doubled while n > 0.75 of it."""
+
+    def spread(k: str) -> int:
+        h = 0
+        for c in k:
+            h = (31 * h + ord(c)) & 0xFFFFFFFF
+        return h ^ (h >> 16)
+
+    size = 1 if sized else 16
+    while size < len(keys):
+        size *= 2
+    while len(keys) > 0.75 * size:
+        size *= 2
+    return sorted(keys, key=lambda k: (spread(k) & (size - 1), keys.index(k)))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="maps keep their keys' insertion order (piglatin/model/data.py text parsing, "
+    "piglatin/functions/builtins.py TOMAP, JsonLoader in piglatin/back/storage.py; H6/H7/H4); "
+    "Pig's maps are java.util.HashMaps (TOMAP, Utf8StorageConverter.consumeMap) and DUMP "
+    "reads them back through BinInterSedes.readMap's new HashMap(size): keys print in hash "
+    "bucket order",
+)
+def test_maps_print_in_java_hashmap_order(tmp_path: Path) -> None:
+    # 'name','age','gpa' -> name, gpa, age; 'k','j' -> j, k (both tables agree here)
+    first = _java_map_order(["name", "age", "gpa"], sized=False)
+    assert _java_map_order(first, sized=True) == first == ["name", "gpa", "age"]
+    assert _java_map_order(["k", "j"], sized=False) == ["j", "k"]
+    script = (
+        "A = LOAD 'd' AS (n:chararray, a:int, g:double, m:map[]);\n"
+        "B = FOREACH A GENERATE TOMAP('name', n, 'age', a, 'gpa', g), m;\nDUMP B;\n"
+    )
+    lines = run(tmp_path, {"d": "joe\t20\t3.5\t[k#v,j#w]\n"}, script)
+    assert lines == ["([name#joe,gpa#3.5,age#20],[j#w,k#v])"]
