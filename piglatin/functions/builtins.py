@@ -119,11 +119,23 @@ def _as_doubles(vals: list) -> list:
     return [v for v in out if v is not None]
 
 
+def _wrap_long(total: Any) -> Any:
+    """An integer sum as Java's long sum gives it (Pig's IntSum/LongSum and the Int/LongAvg
+    sums add into a long, which wraps past 2^63 - 1); anything else unchanged."""
+    if type(total) is int and not data.LONG_MIN <= total <= data.LONG_MAX:
+        return (total - data.LONG_MIN) % 2**64 + data.LONG_MIN
+    return total
+
+
+def _long_sum(vals: list) -> Any:
+    return _wrap_long(sum(vals))
+
+
 def _sum_values(vals: list) -> Any:
     if not vals:
         return None
     try:
-        return sum(vals)
+        return _wrap_long(sum(vals))
     except TypeError:
         vals = _as_doubles(vals)
         return sum(vals) if vals else None
@@ -247,7 +259,7 @@ def _avg_initial(bag: list) -> tuple:
 
 def _avg_intermediate(parts: list) -> tuple:
     sums = [p[0] for p in parts if p[0] is not None]
-    return (sum(sums) if sums else None, sum(p[1] for p in parts))
+    return (_wrap_long(sum(sums)) if sums else None, sum(p[1] for p in parts))
 
 
 def _avg_final(parts: list) -> float | None:
@@ -1527,7 +1539,7 @@ BUILTINS: dict[str, Builtin] = {}
 
 _b("COUNT", COUNT, "long", 1, 1, _count_algebraic(COUNT))
 _b("COUNT_STAR", COUNT_STAR, "long", 1, 1, _count_algebraic(COUNT_STAR))
-_b("SUM", *_by_batch(SUM, _sum_type, _fold_algebraic(SUM, sum)))
+_b("SUM", *_by_batch(SUM, _sum_type, _fold_algebraic(SUM, _long_sum)))
 _b("AVG", *_by_batch(AVG, "double", (_avg_initial, _avg_intermediate, _avg_final)))
 _b("MIN", *_by_batch(MIN, _minmax_type, _fold_algebraic(MIN, _java_min)))
 _b("MAX", *_by_batch(MAX, _minmax_type, _fold_algebraic(MAX, _java_max)))

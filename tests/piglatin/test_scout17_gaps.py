@@ -274,3 +274,30 @@ def test_wrong_argument_count_is_error_1045(tmp_path: Path, call: str) -> None:
     with PigServer("local", cwd=tmp_path, out=io.StringIO()) as pig:
         with pytest.raises(PigError, match=f"matching function for org.apache.pig.builtin.{name} "):
             pig.register_script(script + "DESCRIBE B;\n")
+
+
+# LongSum/IntSum and LongAvg/IntAvg add into a java long, which wraps past 2^63 - 1:
+# SUM of {9223372036854775807, 1} is -9223372036854775808 and their AVG that sum / 2
+LONG_EDGE = "9223372036854775807\n1\n"
+
+
+def test_long_sum_wraps_as_java_of_a_bag_column(tmp_path: Path) -> None:
+    script = (
+        "A = LOAD 'b' AS (b:bag{t:(v:long)});\nB = FOREACH A GENERATE SUM(b), AVG(b);\nDUMP B;\n"
+    )
+    lines = run(tmp_path, {"b": "{(9223372036854775807),(1)}\n"}, script)
+    assert lines == ["(-9223372036854775808,-4.611686018427388E18)"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the grouped SUM/AVG of longs does not wrap past 2^63 - 1: the combiner and reduce "
+    "fast paths sum with Python ints (piglatin/back/aggregates.py, cogroupaggs.py, H3; "
+    "codegen.py's inline SUM, H1); builtins.SUM/AVG wrap as Java's LongSum",
+)
+def test_long_sum_wraps_as_java_in_a_group(tmp_path: Path) -> None:
+    script = (
+        "A = LOAD 'n' AS (l:long);\nG = GROUP A ALL;\n"
+        "C = FOREACH G GENERATE SUM(A.l), AVG(A.l);\nDUMP C;\n"
+    )
+    assert run(tmp_path, {"n": LONG_EDGE}, script) == ["(-9223372036854775808,-4.611686018427388E18)"]
