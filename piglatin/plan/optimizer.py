@@ -1,6 +1,7 @@
 """The logical-plan optimizer: the rules of `piglatin.plan.rules` applied in a loop.
 
-Owns: `RULES` (order matters: filters are merged and pushed first, then FOREACHes
+Owns: `RULES` (order matters: UNION ONSCHEMA is made a plain UNION of FOREACHes first
+(Pig's UnionOnSchemaSetter), filters are merged and pushed next, then FOREACHes
 merged, LIMITs moved, redundant DISTINCTs and the nested ORDERs/DISTINCTs no reader can
 see removed, and unused columns pruned last) and `optimize`, which applies
 them until a whole round changes nothing or `MAX_ITERATIONS` rounds have run (Pig's
@@ -44,6 +45,7 @@ from piglatin.plan.rules import (
     merge_foreach,
     push_filter_up,
     redundant_distinct,
+    union_onschema,
     unseen_nested,
 )
 from piglatin.plan.rules._plan import check
@@ -57,6 +59,7 @@ DISABLED_ENV = "PIG_OPTIMIZER_RULES_DISABLED"
 
 # (Pig's rule names, rule) in the order they run within one round
 NAMED_RULES: tuple[tuple[tuple[str, ...], Rule], ...] = (
+    (("UnionOnSchemaSetter",), union_onschema.apply),  # Pig's visitor, run before its rules
     (("MergeFilter",), merge_filter.apply),
     (("PushUpFilter",), push_filter_up.apply),
     (("MergeForEach",), merge_foreach.apply),

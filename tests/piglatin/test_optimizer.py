@@ -345,21 +345,23 @@ def test_optimized_plan_gives_the_same_rows(script, a, b):
 def test_generated_scripts_exercise_every_rule():
     """The property above is only worth something if the rules fire on its scripts."""
     fired: Counter[str] = Counter()
-    samples = [
-        "R0 = LOAD 'a' AS (a:int, b:int, c:int, d:int);\nB = LOAD 'b' AS (k:int, v:int);\n" + body
-        for body in (
-            "R1 = JOIN R0 BY $0, B BY k;\nR2 = FILTER R1 BY $5 > 1;\nDUMP R2;",
-            "R1 = FILTER R0 BY $0 > 1;\nR2 = FILTER R1 BY $1 < 2;\nDUMP R2;",
-            "R1 = FOREACH R0 GENERATE $0, $0 + $1;\nR2 = FOREACH R1 GENERATE $1;\nDUMP R2;",
-            "R1 = FOREACH R0 GENERATE $0 * $1;\nR2 = LIMIT R1 2;\nDUMP R2;",
-            "R1 = DISTINCT R0;\nR2 = DISTINCT R1;\nDUMP R2;",
-            "G = GROUP R0 BY $0;\nR1 = FOREACH G { E = ORDER R0 BY $1; GENERATE SUM(E.$2); };",
-            "R1 = FILTER R0 BY $2 > 0;\nR2 = FOREACH R1 GENERATE $0;\nDUMP R2;",
-        )
-    ]
-    for text, rule in zip(samples, RULES[1:2] + RULES[0:1] + RULES[2:], strict=True):
-        plan = build_text(text)
-        fired[rule.__module__] += rule(plan) is not plan
+    head = "R0 = LOAD 'a' AS (a:int, b:int, c:int, d:int);\nB = LOAD 'b' AS (k:int, v:int);\n"
+    samples = {
+        "push_filter_up": "R1 = JOIN R0 BY $0, B BY k;\nR2 = FILTER R1 BY $5 > 1;\nDUMP R2;",
+        "merge_filter": "R1 = FILTER R0 BY $0 > 1;\nR2 = FILTER R1 BY $1 < 2;\nDUMP R2;",
+        "merge_foreach": "R1 = FOREACH R0 GENERATE $0, $0 + $1;\nR2 = FOREACH R1 GENERATE $1;\n"
+        "DUMP R2;",
+        "limit_optimizer": "R1 = FOREACH R0 GENERATE $0 * $1;\nR2 = LIMIT R1 2;\nDUMP R2;",
+        "redundant_distinct": "R1 = DISTINCT R0;\nR2 = DISTINCT R1;\nDUMP R2;",
+        "unseen_nested": "G = GROUP R0 BY $0;\n"
+        "R1 = FOREACH G { E = ORDER R0 BY $1; GENERATE SUM(E.$2); };",
+        "column_prune": "R1 = FILTER R0 BY $2 > 0;\nR2 = FOREACH R1 GENERATE $0;\nDUMP R2;",
+        "union_onschema": "R1 = UNION ONSCHEMA R0, B;\nDUMP R1;",
+    }
+    for rule in RULES:
+        name = rule.__module__.rsplit(".", 1)[-1]
+        plan = build_text(head + samples[name])
+        fired[name] += rule(plan) is not plan
     assert all(fired.values()) and len(fired) == len(RULES)
 
 
@@ -402,6 +404,7 @@ def test_launcher_agrees_with_the_reference(tmp_path, script, a, b):
         "piglatin.plan.rules.merge_filter",
         "piglatin.plan.rules.merge_foreach",
         "piglatin.plan.rules.push_filter_up",
+        "piglatin.plan.rules.union_onschema",
         "piglatin.tools.grunt",
     ],
 )
