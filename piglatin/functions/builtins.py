@@ -1124,6 +1124,20 @@ def _use_matches_factory(fn: Callable[..., Any]) -> Callable[[str], Callable[...
     return make
 
 
+def _java_char_case(s: str, case: Callable[[str], str]) -> str:
+    """Character.toUpperCase/toLowerCase(s.charAt(0)) (UCFIRST, LCFIRST): one UTF-16 unit's
+    simple case mapping. A character outside the BMP starts with a surrogate, which maps to
+    itself; one whose full mapping is several characters ('ß' -> "SS") has no one-char
+    mapping and stays, but for U+0130, whose simple lower case is 'i'."""
+    c = s[:1]
+    if not c or c >= _ASTRAL:
+        return c
+    mapped = case(c)
+    if len(mapped) == 1:
+        return mapped
+    return "i" if c == "\u0130" and case is str.lower else c
+
+
 def _replace(s: str, pattern: str, rep: str) -> str:
     r = _REGEX_CACHE.get(pattern) or java_regex(pattern)
     if type(rep) is not str:
@@ -1193,8 +1207,8 @@ _STRING_FUNCS: dict[str, tuple[Callable, str, int, int]] = {
     "STARTSWITH": (str.startswith, "boolean", 2, 2),
     "ENDSWITH": (str.endswith, "boolean", 2, 2),
     "EqualsIgnoreCase": (lambda a, b: a.lower() == b.lower(), "boolean", 2, 2),
-    "UCFIRST": (lambda s: s[:1].upper() + s[1:], "chararray", 1, 1),
-    "LCFIRST": (lambda s: s[:1].lower() + s[1:], "chararray", 1, 1),
+    "UCFIRST": (lambda s: _java_char_case(s, str.upper) + s[1:], "chararray", 1, 1),
+    "LCFIRST": (lambda s: _java_char_case(s, str.lower) + s[1:], "chararray", 1, 1),
 }
 
 

@@ -314,3 +314,18 @@ def test_int_negation_and_abs_wrap(tmp_path: Path) -> None:
     script = "A = LOAD 'n' AS (i:int, l:long);\nB = FOREACH A GENERATE -i, ABS(i), -l, ABS(l);\nDUMP B;\n"
     lines = run(tmp_path, {"n": "-2147483648\t-2147483648\n"}, script)
     assert lines == ["(-2147483648,-2147483648,2147483648,2147483648)"]
+
+
+def test_ucfirst_lcfirst_map_one_char_as_java(tmp_path: Path) -> None:
+    # UCFIRST/LCFIRST: Character.toUpperCase/toLowerCase(str.charAt(0)) + str.substring(1):
+    # one UTF-16 unit, simple case mapping: 'ß' has no one-char upper case (stays), 'İ'
+    # lowers to 'i', a character outside the BMP starts with a surrogate (stays)
+    script = "A = LOAD 's' AS (s:chararray);\nB = FOREACH A GENERATE UCFIRST(s), LCFIRST(s);\nDUMP B;\n"
+    files = {"s": "\u00dfa\n\u0130X\n\U00010428x\nabc\n\u01c6z\n"}
+    assert run(tmp_path, files, script) == [
+        "(\u00dfa,\u00dfa)",
+        "(\u0130X,iX)",
+        "(\U00010428x,\U00010428x)",
+        "(Abc,abc)",
+        "(\u01c4z,\u01c6z)",
+    ]
