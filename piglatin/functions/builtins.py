@@ -921,21 +921,25 @@ def java_replacement(rep: str) -> Callable[[re.Match], str]:
     i = 0
     while i < len(rep):
         c = rep[i]
-        if c == "\\" and i + 1 < len(rep):
+        if c == "\\":
+            if i + 1 == len(rep):
+                raise BuiltinError("character to be escaped is missing")
             buf.append(rep[i + 1])
             i += 2
-        elif c == "$" and i + 1 < len(rep):
+        elif c == "$":
+            if i + 1 == len(rep):
+                raise BuiltinError("Illegal group reference: group index is missing")
             if rep[i + 1] == "{":
                 close = rep.index("}", i)
                 group: str | int = rep[i + 2 : close]
                 i = close + 1
             else:
                 j = i + 1
-                while j < len(rep) and rep[j].isdigit():
+                while j < len(rep) and "0" <= rep[j] <= "9":
                     j += 1
                 if j == i + 1:
                     raise BuiltinError(f"Illegal group reference in replacement {rep!r}")
-                group, i = int(rep[i + 1 : j]), j
+                group, i = rep[i + 1 : j], j  # the digits: how many name the group is known later
             parts.append("".join(buf))
             buf = []
             parts.append((group,))
@@ -945,9 +949,24 @@ def java_replacement(rep: str) -> Callable[[re.Match], str]:
     parts.append("".join(buf))
 
     def expand(m: re.Match) -> str:
-        return "".join([x if type(x) is str else (m.group(x[0]) or "") for x in parts])
+        return "".join([x if type(x) is str else _group_text(m, x[0]) for x in parts])
 
     return expand
+
+
+def _group_text(m: re.Match, ref: str) -> str:
+    """The text of Java's replacement reference $<digits> (or ${name}): Matcher.appendReplacement
+    reads the first digit, then each next one while the number stays a group of the pattern
+    ("$12" of a one-group pattern is group 1 and a '2'); a first digit past the groups is
+    IndexOutOfBounds (IndexError here)."""
+    if not ref.isdigit():
+        return m.group(ref) or ""
+    n, k = int(ref[0]), 1
+    if n > m.re.groups:
+        raise IndexError(f"No group {n}")
+    while k < len(ref) and n * 10 + int(ref[k]) <= m.re.groups:
+        n, k = n * 10 + int(ref[k]), k + 1
+    return (m.group(n) or "") + ref[k:]
 
 
 def java_split(s: str, pattern: str, limit: int = 0) -> list[str]:
@@ -1138,7 +1157,21 @@ def _java_char_case(s: str, case: Callable[[str], str]) -> str:
     return "i" if c == "\u0130" and case is str.lower else c
 
 
-def _replace(s: str, pattern: str, rep: str) -> str:
+# What a bad Java pattern or replacement raises here: re.error from re.compile, ValueError
+# (BuiltinError) from the translation and java_replacement, IndexError for a missing group
+_BAD_PATTERN = (re.error, ValueError, IndexError)
+
+
+def _replace(s: str, pattern: str, rep: str) -> str | None:
+    """Pig's REPLACE: Matcher.replaceAll; a malformed pattern, or a replacement that fails
+    (a group that does not exist, a trailing '$' or '\\'), is a warning and null."""
+    try:
+        return _replace_all(s, pattern, rep)
+    except _BAD_PATTERN:
+        return None
+
+
+def _replace_all(s: str, pattern: str, rep: str) -> str:
     r = _REGEX_CACHE.get(pattern) or java_regex(pattern)
     if type(rep) is not str:
         return r.sub(java_replacement(rep), s)
@@ -1155,12 +1188,20 @@ def _replace(s: str, pattern: str, rep: str) -> str:
 _REPLACEMENTS: dict[str, Callable[[re.Match], str]] = {}
 
 
-def _strsplit(s: str, pattern: str = "\\s", limit: int = 0) -> tuple:
-    return tuple(java_split(s, pattern, limit))
+def _strsplit(s: str, pattern: str = "\\s", limit: int = 0) -> tuple | None:
+    """STRSPLIT: String.split(regex, limit); a malformed pattern is a warning and null (Pig
+    catches PatternSyntaxException)."""
+    try:
+        return tuple(java_split(s, pattern, limit))
+    except _BAD_PATTERN:
+        return None
 
 
-def _strsplittobag(s: str, pattern: str = "\\s", limit: int = 0) -> list:
-    return [(w,) for w in java_split(s, pattern, limit)]
+def _strsplittobag(s: str, pattern: str = "\\s", limit: int = 0) -> list | None:
+    try:
+        return [(w,) for w in java_split(s, pattern, limit)]
+    except _BAD_PATTERN:
+        return None
 
 
 def SPRINTF(fmt: Any, *args: Any) -> str:

@@ -329,3 +329,18 @@ def test_ucfirst_lcfirst_map_one_char_as_java(tmp_path: Path) -> None:
         "(Abc,abc)",
         "(\u01c4z,\u01c6z)",
     ]
+
+
+def test_bad_regex_in_split_and_replace_is_null(tmp_path: Path) -> None:
+    # STRSPLIT/STRSPLITTOBAG catch PatternSyntaxException and REPLACE catches both a bad
+    # pattern and a failing replaceAll (a reference to a missing group): a warning and null,
+    # the job goes on (REGEX_EXTRACT and REGEX_EXTRACT_ALL, by contrast, throw)
+    script = (
+        "A = LOAD 's' AS (s:chararray);\n"
+        "B = FOREACH A GENERATE STRSPLIT(s, '('), STRSPLITTOBAG(s, '[a'), REPLACE(s, '(', 'x'),"
+        " REPLACE(s, 'b', '$2'), REPLACE(s, 'b', 'x$'), REPLACE(s, 'b', '[$0]'),"
+        " REPLACE(s, '(b)', '$12');\nDUMP B;\n"
+    )
+    # '$12' of a one-group pattern: Matcher.appendReplacement takes digits while they name a
+    # group, so group 1 then a literal '2'
+    assert run(tmp_path, {"s": "abc\n"}, script) == ["(,,,,,a[b]c,ab2c)"]
