@@ -166,21 +166,26 @@ def input_chain(
 def fields_read(
     source: L.LogicalOperator, chain: list[tuple[L.LogicalOperator, int]]
 ) -> int | None:
-    """How many leading fields of a LOAD's tuples its map chain reads, when the first
-    operator is a FOREACH on it naming every column it reads by position (``$3``); None when
-    it reads the whole tuple or may pass it on (a FILTER), or for another source."""
+    """How many leading fields of a LOAD's tuples its map chain reads, when the chain's first
+    FOREACH, and the FILTERs/SPLITs before it (which pass rows on whole to it), name every
+    column they read by position (``$3``); None when it reads the whole tuple or may pass it
+    on (no FOREACH after the FILTERs), or for another source."""
     if not isinstance(source, L.LOLoad) or not chain:
         return None
-    op = chain[0][0]
-    if not isinstance(op, L.LOForEach) or op.inputs != (source.op_id,):
+    if chain[0][0].inputs != (source.op_id,):
         return None
     read: set[int] = set()
-    for e in op_exprs(op) or ():
-        cols = columns(e)
-        if cols is None:
+    for op, _slot in chain:
+        if not isinstance(op, (L.LOForEach, L.LOFilter, L.LOSplit, L.LOSplitOutput)):
             return None
-        read |= cols
-    return max(read) + 1 if read else None
+        for e in op_exprs(op) or ():
+            cols = columns(e)
+            if cols is None:
+                return None
+            read |= cols
+        if isinstance(op, L.LOForEach):
+            return max(read) + 1 if read else None
+    return None
 
 
 def fold_fields_read(
@@ -590,8 +595,9 @@ class PigJob(Job):
         if reader.one_field:
             return (lambda key, value: run((value,))), None
         if self.context.conf.get_bool(SPLIT_ONCE, False):  # the merged map may parse once
-            projected = projection if reader.pushed else None
-            self._split_parsed[index] = ParsedBranch((source.op_id, projected), parse, run)
+            # the parse: the columns pushed into the loader, else the first fields it splits
+            parsing = (projection, None) if reader.pushed else (None, limit)
+            self._split_parsed[index] = ParsedBranch((source.op_id, *parsing), parse, run)
         return (lambda key, value: run(parse(value))), None
 
     def _warn(self, code: str) -> None:

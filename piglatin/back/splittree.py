@@ -59,8 +59,9 @@ class SplitBranch:
 
 @frozen_dataclass(slots=False)
 class ParsedBranch:
-    """One branch's map pipeline without generated code: `source` (the LOAD's op id and the
-    columns pushed into its loader: branches with the same parse the same), `parse` (an input
+    """One branch's map pipeline without generated code: `source` (the LOAD's op id, the
+    columns pushed into its loader and how many first fields it splits without a schema,
+    `runtime.fields_read`: branches with the same parse the same), `parse` (an input
     line -> its tuple, warning for bad fields), `run` (a tuple -> the branch's map output) and
     `post` as `SplitBranch`'s."""
 
