@@ -344,3 +344,20 @@ def test_bad_regex_in_split_and_replace_is_null(tmp_path: Path) -> None:
     # '$12' of a one-group pattern: Matcher.appendReplacement takes digits while they name a
     # group, so group 1 then a literal '2'
     assert run(tmp_path, {"s": "abc\n"}, script) == ["(,,,,,a[b]c,ab2c)"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="GENERATE expr AS t:(a:int, ...) or b:{(x:int)} declares the inner types without "
+    "casting the inner fields when the outer type already matches (piglatin/front/builder.py "
+    "_apply_as casts only on a different outer type; H6): t.a * 2 fails with a Python "
+    "TypeError, SUM(b.x) sums bytes as doubles. Pig's ForEachUserSchemaVisitor casts to the "
+    "whole declared field schema",
+)
+def test_as_with_a_tuple_or_bag_schema_casts_the_inner_fields(tmp_path: Path) -> None:
+    script = (
+        "A = LOAD 'd';\n"
+        "D = FOREACH A GENERATE TOTUPLE($0, $1) AS t:(a:int, b:chararray), TOBAG($0, $0) AS"
+        " b:{(x:int)};\nE = FOREACH D GENERATE t.a * 2, SUM(b.x);\nDUMP E;\n"
+    )
+    assert run(tmp_path, {"d": "5\tabc\n7\tx\n"}, script) == ["(10,10)", "(14,14)"]
