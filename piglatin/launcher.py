@@ -4,7 +4,7 @@ Owns: a script session end to end — preprocess, parse, build (and optimize whe
 piglatin.plan.optimizer exists), then each action in script order: compile a sink into its MR job
 chain (mrcompiler.py) and run it through mapred.runner (local or cluster executor), print DUMP
 rows and DESCRIBE text, EXPLAIN, ILLUSTRATE (illustrate.py), SET, REGISTER, `fs`/`exec`/`run`
-(commands.py). Replicated join inputs go through the distributed cache; ORDER's cut points come
+(commands/). Replicated join inputs go through the distributed cache; ORDER's cut points come
 from its sampling job, a skewed join's hot keys from its key-count job. A job whose reducers
 no PARALLEL or ``default_parallel`` chose gets them when it starts (``mapreduce.job.reduces`` if
 the user set it, else Pig's estimate from the sizes of its inputs: back/reducerestimate.py); an

@@ -8,7 +8,7 @@ GruntParser runs them for a script's lines and typed ones alike (grunt.py uses t
 defined), `exec` runs a separate session (its jobs count in this one's summary and exit
 status); `fs` runs `hadoop fs` on the DFS (on local files in local mode: a few commands here,
 -test -touchz -tail -head -count -stat -du through dfs.shell's FsShell over
-piglatin.localshell's client). A command that fails (an `sh` command's non-zero
+piglatin.commands.localshell's client). A command that fails (an `sh` command's non-zero
 exit, an `fs` command's error) raises CommandFailedError naming it and its own message, as
 Pig's "sh command '...' failed" (a script stops there; grunt reports it and goes on).
 `check_udf_file` (functions.udf's, re-exported) loads a REGISTERed Python file once in the
@@ -26,9 +26,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from piglatin.commands.localshell import SHELL_COMMANDS, run_fs
 from piglatin.errors import CommandFailedError, PigError
 from piglatin.functions.udf import check_udf_file  # REGISTER's check, here for the launcher
-from piglatin.localshell import SHELL_COMMANDS, run_fs
 
 __all__ = [
     "HELP",
