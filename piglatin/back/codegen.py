@@ -1309,7 +1309,8 @@ class Generator:
         inner = [self.fresh("c") for _ in range(width)]
         pre = [c for p in parts[:i] for c in p]
         post = [c for p in parts[i + 1 :] for c in p]
-        nulls = self.const("nulls", [(None,) * width] if width else [(None,)])
+        # a null: one null field (`misfit` takes it), or with a typed AS clause its width
+        nulls = self.const("nulls", [(None,) * width] if g.casts and width else [(None,)])
         value = self.expr(g.expr, cols)
         r = self.fresh("_r")
         if g.expr.type is DataType.BAG:

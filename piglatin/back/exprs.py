@@ -264,15 +264,17 @@ def flattened(
     v: Any, width: int | None, casts: list[Callable[[Any], Any] | None] | None
 ) -> list[tuple]:
     """The rows FLATTEN makes of a value whose type is known only when it comes: a bag's
-    rows, a tuple's one row, a null's one row of `width` nulls (one null when the width is
-    unknown), any other value as a one-field row; each row's fields cast by `casts` (FLATTEN
-    ... AS (x:type, ...); a row shorter than the casts keeps its width)."""
+    rows, a tuple's one row, any other value, null too, as a one-field row (Pig 0.17's
+    POForEach.createTuple appends a value that is not a Tuple as it is: a null bag or tuple
+    gives ONE null); each row's fields cast by `casts` (FLATTEN ... AS (x:type, ...); a row
+    shorter than the casts keeps its width, and a null gives `width` nulls: the typed AS
+    clause's columns, where Pig's cast FOREACH would project past the row's end)."""
     tv = type(v)
     if tv is list:
         out = v
     elif tv is tuple:
         out = [v]
-    elif v is None and width:
+    elif v is None and width and casts:
         out = [(None,) * width]
     else:
         out = [(v,)]

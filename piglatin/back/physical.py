@@ -430,14 +430,14 @@ class Compiler:
     @staticmethod
     def _one_row(items: tuple[L.GenerateItem, ...], fns: list[Fn]) -> OneRow:
         """GENERATE whose FLATTENs are all of tuples (``FLATTEN(group)`` of a multi-field
-        key): the row is the items' fields in order, a null tuple giving nulls of its
-        width, as `_gen_part` gives them."""
+        key): the row is the items' fields in order, a null tuple giving one null (Pig
+        0.17's POForEach.createTuple), as `_gen_part` gives it."""
         pieces: list[Callable[[Any], tuple]] = []
         for g, f in zip(items, fns):
             if not g.flatten:
                 pieces.append(lambda t, f=f: (f(t),))
                 continue
-            nulls = (None,) * len(g.fields) if g.fields else (None,)
+            nulls = (None,)
             pieces.append(lambda t, f=f, nulls=nulls: nulls if (v := f(t)) is None else v)
         if len(pieces) == 1:
             return OneRow(pieces[0])
@@ -453,7 +453,7 @@ class Compiler:
         casts = [None if c is None else caster(c.value, warn) for c in g.casts] if g.casts else None
         if not g.flatten:
             return lambda t: [(f(t),)]
-        nulls = [(None,) * width] if width else [(None,)]
+        nulls = [(None,)]  # a null bag or tuple: one null field (POForEach.createTuple)
         if g.expr.type is DataType.BAG and not casts:  # the type is known: no runtime checks
             return lambda t: nulls if (v := f(t)) is None else v
         if g.expr.type is DataType.TUPLE and not casts:
@@ -581,7 +581,10 @@ class Compiler:
 
 def _exact_width(plan: L.LogicalPlan, op_id: str) -> bool:
     """True when every row of `op_id` has exactly its schema's width: operators whose
-    rows are built to the schema (a LOAD with AS pads and cuts; joins, FOREACH, GROUP)."""
+    rows are built to the schema (a LOAD with AS pads and cuts; joins, FOREACH, GROUP),
+    but not a FOREACH that FLATTENs a bag or tuple of other than one field (a null one
+    gives one null field: the row is shorter, and a projection past its end is null, as
+    Pig's POProject gives for ACCESSING_NON_EXISTENT_FIELD)."""
     op = plan.op(op_id)
     if isinstance(op, L.LOLoad):
         return op.declared is not None
@@ -602,7 +605,11 @@ def _exact_width(plan: L.LogicalPlan, op_id: str) -> bool:
         return op.onschema or all(_exact_width(plan, i) for i in op.inputs)
     if isinstance(op, (L.LOJoin, L.LOCross)):
         return all(_exact_width(plan, i) for i in op.inputs)
-    return isinstance(op, (L.LOForEach, L.LOCogroup))
+    if isinstance(op, L.LOForEach):  # a null bag or tuple FLATTENs to ONE null field
+        return not any(
+            g.flatten and g.fields is not None and len(g.fields) != 1 for g in op.generate
+        )
+    return isinstance(op, L.LOCogroup)
 
 
 def chain_functions(

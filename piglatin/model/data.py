@@ -692,8 +692,9 @@ def typed_formatter(type_name: str, inner: Sequence[Any] | None) -> Callable[[An
     """How DUMP and PigStorage write a value of a field of this declared type: a float by
     Float.toString (`float_text`), and so the floats the schema places inside a tuple, a
     bag's tuples or a map's values; None when the type holds no float (`format_value`
-    writes it, by the value alone). A value not of its declared shape (another type, a
-    tuple of another width) is written by `format_value`."""
+    writes it, by the value alone). A value not of its declared shape (another type) is
+    written by `format_value`; a tuple of another width by place (its fields past the
+    schema's by `format_value`)."""
     if not holds_float(type_name, inner):
         return None
     if type_name == "float":
@@ -726,8 +727,11 @@ def _typed_tuple(inner: Sequence[Any] | None) -> Callable[[Any], str]:
     width = len(fields)
 
     def tuple_(v: Any) -> str:
-        if type(v) is not tuple or len(v) != width:
+        if type(v) is not tuple:
             return format_value(v)
+        if len(v) != width:  # a FLATTENed null made it short: the fields it has, by place
+            texts = [f(x) for f, x in zip(fields, v)] + [format_value(x) for x in v[width:]]
+            return "(" + ",".join(texts) + ")"
         return "(" + ",".join([f(x) for f, x in zip(fields, v)]) + ")"
 
     return tuple_
