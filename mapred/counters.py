@@ -36,6 +36,9 @@ PEAK_MAP_MEMORY = "Peak Map Physical memory (bytes)"
 PEAK_REDUCE_MEMORY = "Peak Reduce Physical memory (bytes)"
 MAXIMA = frozenset((PEAK_MAP_MEMORY, PEAK_REDUCE_MEMORY))
 BYTES_READ = "Bytes Read"
+#: a job of several inputs counts each input's records here (Pig's MultiInputCounters),
+#: as "Input records from _<input index>"
+MULTI_INPUT_GROUP = "MultiInputCounters"
 BYTES_WRITTEN = "Bytes Written"
 LAUNCHED_MAPS = "Launched map tasks"
 LAUNCHED_REDUCES = "Launched reduce tasks"

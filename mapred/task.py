@@ -300,6 +300,9 @@ def run_map_task(spec: TaskSpec, umbilical: Umbilical) -> TaskResult:
     ctx_counters.increment(fw, C.MAP_INPUT_RECORDS, n_in)
     ctx_counters.increment(fw, C.MAP_INPUT_BYTES, fmt.bytes_read)
     ctx_counters.increment(C.INPUT_GROUP, C.BYTES_READ, fmt.bytes_read)
+    if spec.inputs and len(spec.inputs) > 1:  # each input's records (Pig's summary shows them)
+        name = f"Input records from _{split.input_index}"
+        ctx_counters.increment(C.MULTI_INPUT_GROUP, name, n_in)
     _count_malformed(fmt, split, spec, ctx_counters)
     sink.add_counters(ctx_counters)
     ctx_counters.merge({fw: {C.PEAK_MAP_MEMORY: peak_memory()}})

@@ -888,9 +888,9 @@ class PigServer:
             {
                 "location": locations[s],
                 "how": how.get(job.spec.kind, "read"),
-                "only": len(sources) == 1,
+                "index": None if len(sources) == 1 else i,
             }
-            for s in sources
+            for i, s in enumerate(sources)
             if s not in self.outputs and isinstance(plan.op(s), L.LOLoad)
         ]
 
@@ -1110,14 +1110,20 @@ def _job_id(e: PigError) -> str | None:
 
 
 def _inputs_read(inputs: list[dict[str, Any]], counters: Any) -> list[dict[str, Any]]:
-    """`inputs` (PigServer._inputs) with the records and bytes a finished job read: a job's
-    map input counters when it has one input (as Pig's MRJobStats.addInputStatistics); a
-    job of several inputs has no count per input (None: Pig's "Successfully read records")."""
+    """`inputs` (PigServer._inputs) with the records and bytes a finished job read, as Pig's
+    MRJobStats.addInputStatistics: the job's map input records and bytes read when it has
+    one input; else each input's records (mapred's per-input counter, 0 for an empty one)
+    and no bytes."""
+    from mapred.counters import BYTES_READ, MAP_INPUT_RECORDS, MULTI_INPUT_GROUP
+
+    each = counters.to_dict().get(MULTI_INPUT_GROUP, {})
     return [
         {
             **i,
-            "records": counters.find("Map input records") if i["only"] else None,
-            "bytes": counters.find("Bytes Read") if i["only"] else None,
+            "records": counters.find(MAP_INPUT_RECORDS)
+            if i["index"] is None
+            else each.get(f"Input records from _{i['index']}", 0),
+            "bytes": counters.find(BYTES_READ) if i["index"] is None else None,
         }
         for i in inputs
     ]
