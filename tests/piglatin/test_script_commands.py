@@ -163,3 +163,20 @@ def test_count_columns(tmp_path: Path) -> None:
     (tmp_path / "in").write_text(ROWS)
     lines = fs_lines(tmp_path, "-count d in")
     assert [ln.split() for ln in lines] == [["2", "2", "8", "d"], ["0", "1", str(len(ROWS)), "in"]]
+
+
+def test_pwd_cd_and_ls_on_the_dfs(tmp_path: Path) -> None:
+    # mapreduce mode: pwd is the DFS directory (the home until a cd), ls without a path
+    # lists the directory a cd went to (Pig's processLS(null): the active container)
+    from dfs.conf import current_user
+
+    name = f"/tmp/h5-ls-{tmp_path.name}"
+    out = io.StringIO()
+    with PigServer("mapreduce", cwd=tmp_path, out=out) as pig:
+        pig.register_script(f"pwd\nfs -mkdir -p {name}/sub\nfs -touchz {name}/sub/f.txt\n")
+        pig.register_script(f"cd {name}/sub\npwd\nls\nfs -rm -r {name}\n")
+    lines = out.getvalue().splitlines()
+    assert lines[0] == f"dfs:///user/{current_user()}"
+    assert lines[1] == f"dfs://{name}/sub"
+    assert lines[2].startswith("Found 1 items")
+    assert lines[3].endswith(f"{name}/sub/f.txt")
