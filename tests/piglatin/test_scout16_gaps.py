@@ -87,12 +87,6 @@ def test_half_an_emoji_through_dump_and_group(tmp_path: Path) -> None:
     assert lines == ["(k,1,2)"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FLATTEN of a null tuple or bag pads the schema's width with nulls "
-    "(piglatin/back/exprs.py / codegen.py flatten); Pig's POForEach.createTuple appends "
-    "one null for a flattened item that is not a Tuple/DataBag",
-)
 def test_flatten_of_null_bag_and_tuple_gives_one_null(tmp_path: Path) -> None:
     # POForEach: a null is not a DataBag, so no iterator; createTuple: `in` is not a Tuple,
     # so out.append(in) - one null field (an empty bag, by contrast, drops the row)
@@ -125,12 +119,6 @@ def test_chararray_order_is_utf16_order(tmp_path: Path) -> None:
     assert run(tmp_path, files, script) == ["(a)", "(\U0001f600)", "(\uff01)", "(\uff01)"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a tuple field's text with fewer fields than its schema is kept short "
-    "(piglatin/model/textcomplex.py); Pig's consumeTuple reads to the end without the ',' "
-    "it expects and bytesToTuple gives null (FIELD_DISCARDED_TYPE_CONVERSION_FAILED)",
-)
 def test_tuple_text_shorter_than_its_schema_is_null(tmp_path: Path) -> None:
     files = {"in": "(1,2)\n(1)\n()\n"}
     script = (
@@ -155,12 +143,6 @@ def test_fs_touchz_test_tail_in_local_mode(tmp_path: Path) -> None:
     assert STUDENT in out.getvalue()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a relation used as a scalar that is a LOAD itself has no job whose output "
-    "launcher._read_scalar reads (piglatin/back/mrcompiler.py materialize returns a LOAD as "
-    "is), so the scalar is null",
-)
 @pytest.mark.parametrize("mode", ["local", "mapreduce"])
 def test_scalar_straight_from_a_load(tmp_path: Path, mode: str) -> None:
     # Pig Latin Basics, "Casting Relations to Scalars": a one-row relation used as a scalar;
@@ -180,12 +162,6 @@ def test_load_of_a_directory_reads_its_subdirectories(tmp_path: Path) -> None:
     assert run(tmp_path, files, script) == ["(6)"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a DEFINEd alias is not looked up for LOAD/STORE ... USING "
-    "(piglatin/front/builder.py resolves the load/store function by name only); Pig's "
-    "func_clause accepts a DEFINEd name with or without ()",
-)
 def test_define_alias_of_a_load_and_store_function(tmp_path: Path) -> None:
     # DEFINE (UDFs): "assign an alias to a UDF function"; PigStorage is a LoadFunc/StoreFunc
     files = {"csv": "a,1\nb,2\n"}
