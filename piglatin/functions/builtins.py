@@ -349,6 +349,8 @@ def tokens(s: str | bytes | None, delims: str | None = None) -> list[str] | None
         if s.isprintable():  # no whitespace but " " (tabs are not delimiters): split() agrees
             return s.split()
         return list(filter(None, s.split(" ")))
+    if not delims:  # StringTokenizer with no delimiters: the whole text is one token
+        return [s] if s else []
     for c in delims[1:]:
         if c in s:
             s = s.translate(_delimiter_table(delims))

@@ -361,3 +361,18 @@ def test_as_with_a_tuple_or_bag_schema_casts_the_inner_fields(tmp_path: Path) ->
         " b:{(x:int)};\nE = FOREACH D GENERATE t.a * 2, SUM(b.x);\nDUMP E;\n"
     )
     assert run(tmp_path, {"d": "5\tabc\n7\tx\n"}, script) == ["(10,10)", "(14,14)"]
+
+
+def test_tokenize_with_empty_or_several_delimiters(tmp_path: Path) -> None:
+    # TOKENIZE(s, delims) is java.util.StringTokenizer(s, delims, false): every character of
+    # delims separates, empty tokens are skipped, and no delimiter at all ('') keeps the whole
+    # string as one token (none for an empty string)
+    script = (
+        "A = LOAD 's' AS (s:chararray);\n"
+        "B = FOREACH A GENERATE TOKENIZE(s, ',;'), TOKENIZE(s, ''), TOKENIZE(',,a,,', ',');\n"
+        "DUMP B;\n"
+    )
+    assert run(tmp_path, {"s": "a,b;c d\n\n"}, script) == [
+        "({(a),(b),(c d)},{(a,b;c d)},{(a)})",
+        "(,,{(a)})",
+    ]
