@@ -51,6 +51,7 @@ from piglatin.back.spillbag import (
     product_rows,
 )
 from piglatin.back.storage import pack_value, unpacker
+from piglatin.back.topn import first_key_filter
 from piglatin.model import data
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
@@ -187,8 +188,11 @@ def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:
         keyf = comp.sort_key(op.keys)
         if written_by_map(spec):
             emit = job.emit
-            return lambda t: [(keyf(t), emit(t)[0][1])]
-        return lambda t: [(keyf(t), pack_value(t))]
+            tail = lambda t: [(keyf(t), emit(t)[0][1])]  # noqa: E731
+        else:
+            tail = lambda t: [(keyf(t), pack_value(t))]  # noqa: E731
+        top = spec.top if kind == "order" else 0  # a limited sort: rows past it dropped first
+        return first_key_filter(tail, op.keys, top) if top else tail
     if kind == "distinct":
         seen = job.state.seen if hasattr(job, "state") else set()
         schema = plan.op(op.inputs[0]).schema
