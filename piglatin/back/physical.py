@@ -39,6 +39,7 @@ from piglatin.back.exprs import (
 from piglatin.back.spillbag import BagBudget, PlainOrder, distinct_bag, sort_bag
 from piglatin.functions.builtins import (
     BUILTINS,
+    bag_to_string_with_floats,
     float_round_to,
     sprintf_with_floats,
     tokens,
@@ -304,6 +305,11 @@ class Compiler:
             )
             if floats:
                 return sprintf_with_floats(floats)
+        if e.func == "BagToString" and e.args:  # its bag's float columns hold Floats
+            cols = e.args[0].field.tuple_schema or ()
+            floats = frozenset(i for i, f in enumerate(cols) if f.dtype is DataType.FLOAT)
+            if floats:
+                return bag_to_string_with_floats(floats)
         return builtin.fn
 
     def _scalar(self, e: L.LEScalar) -> Fn:

@@ -534,6 +534,27 @@ def BagToString(bag: list | None, delim: str = "_") -> str | None:
     return "".join(parts)
 
 
+def bag_to_string_with_floats(floats: frozenset[int]) -> Callable[..., str | None]:
+    """BagToString of a bag whose tuples' columns at these positions are declared float: they
+    are java.lang.Floats in Pig, which StringBuilder.append writes by Float.toString (0.1, not
+    the widened double's 0.10000000149011612)."""
+
+    def bag_to_string(bag: list | None, delim: str = "_") -> str | None:
+        if bag is None:
+            return None
+        typed = [
+            t
+            if t is None
+            else tuple(
+                [JavaFloat(v) if i in floats and type(v) is float else v for i, v in enumerate(t)]
+            )
+            for t in bag
+        ]
+        return BagToString(typed, delim)
+
+    return bag_to_string
+
+
 def TOTUPLE(*args: Any) -> tuple:
     return args
 

@@ -249,7 +249,8 @@ CASES = {
     # AddDuration/SubtractDuration take ISO-8601 periods (P1Y2M3DT4H5M6S, P1W, PT0.5S)
     "datetime_between_and_durations": (
         ONE,
-        LOAD_ONE + "D = FOREACH A GENERATE HoursBetween(ToDate('2017-01-02'), ToDate('2017-01-01')),"
+        LOAD_ONE
+        + "D = FOREACH A GENERATE HoursBetween(ToDate('2017-01-02'), ToDate('2017-01-01')),"
         " MinutesBetween(ToDate('2017-01-01T01:00:00Z'), ToDate('2017-01-01')),"
         " SecondsBetween(ToDate('2017-01-01T00:00:01.999Z'), ToDate('2017-01-01')),"
         " MilliSecondsBetween(ToDate('2017-01-01T00:00:01Z'), ToDate('2017-01-01')),"

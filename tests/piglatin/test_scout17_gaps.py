@@ -108,9 +108,11 @@ def test_implicit_cast_warnings(tmp_path: Path, caplog: pytest.LogCaptureFixture
         "F = FOREACH E GENERATE a0 + 1, a0 + a2;\nG = FILTER F BY $0 > 0;\n"
         "H = FILTER E BY a1 == 'a';\nDUMP G;\nDUMP H;\n"
     )
-    with caplog.at_level(logging.WARNING):
-        with PigServer("local", cwd=tmp_path, out=io.StringIO()) as pig:
-            pig.register_script(script)
+    with (
+        caplog.at_level(logging.WARNING),
+        PigServer("local", cwd=tmp_path, out=io.StringIO()) as pig,
+    ):
+        pig.register_script(script)
     text = caplog.text
     assert "Encountered Warning IMPLICIT_CAST_TO_INT 1 time(s)." in text
     assert "Encountered Warning IMPLICIT_CAST_TO_DOUBLE 2 time(s)." in text
@@ -186,7 +188,9 @@ def test_bag_in_an_untyped_field_stays_a_bag(tmp_path: Path) -> None:
     # BinStorage keeps each value's own type (InterSedes); JythonFunction's pythonToPig turns
     # a list into a DataBag whatever the declared schema
     (tmp_path / "u.py").write_text("def bagit(s):\n    return [(s,), (s + s,)]\n")
-    first = "A = LOAD 'd' AS (s:chararray, b:bag{t:(n:int)});\nSTORE A INTO 'bin' USING BinStorage();\n"
+    first = (
+        "A = LOAD 'd' AS (s:chararray, b:bag{t:(n:int)});\nSTORE A INTO 'bin' USING BinStorage();\n"
+    )
     assert run(tmp_path, {"d": "x\t{(1),(2)}\n"}, first) == []
     script = (
         "B = LOAD 'bin' USING BinStorage();\nC = FOREACH B GENERATE $1;\nDUMP C;\n"
@@ -264,16 +268,21 @@ def test_maps_print_in_java_hashmap_order(tmp_path: Path) -> None:
     "Pig's best-fit match needs the argument count of one of the function's "
     "getArgToFuncMapping schemas (fitPossible: sizes differ -> INF): ERROR 1045",
 )
-@pytest.mark.parametrize("call", ["SUBSTRING(s, 1)", "UPPER()", "ABS(i, i)", "ROUND_TO(d)", "TOP(1, s)"])
+@pytest.mark.parametrize(
+    "call", ["SUBSTRING(s, 1)", "UPPER()", "ABS(i, i)", "ROUND_TO(d)", "TOP(1, s)"]
+)
 def test_wrong_argument_count_is_error_1045(tmp_path: Path, call: str) -> None:
     from piglatin.errors import PigError
 
     (tmp_path / "d").write_text("5\tabc\t1.5\n")
     script = f"A = LOAD 'd' AS (i:int, s:chararray, d:double);\nB = FOREACH A GENERATE {call};\n"
     name = call.split("(")[0]
-    with PigServer("local", cwd=tmp_path, out=io.StringIO()) as pig:
-        with pytest.raises(PigError, match=f"matching function for org.apache.pig.builtin.{name} "):
-            pig.register_script(script + "DESCRIBE B;\n")
+    wanted = f"matching function for org.apache.pig.builtin.{name} "
+    with (
+        PigServer("local", cwd=tmp_path, out=io.StringIO()) as pig,
+        pytest.raises(PigError, match=wanted),
+    ):
+        pig.register_script(script + "DESCRIBE B;\n")
 
 
 # LongSum/IntSum and LongAvg/IntAvg add into a java long, which wraps past 2^63 - 1:
@@ -300,7 +309,9 @@ def test_long_sum_wraps_as_java_in_a_group(tmp_path: Path) -> None:
         "A = LOAD 'n' AS (l:long);\nG = GROUP A ALL;\n"
         "C = FOREACH G GENERATE SUM(A.l), AVG(A.l);\nDUMP C;\n"
     )
-    assert run(tmp_path, {"n": LONG_EDGE}, script) == ["(-9223372036854775808,-4.611686018427388E18)"]
+    assert run(tmp_path, {"n": LONG_EDGE}, script) == [
+        "(-9223372036854775808,-4.611686018427388E18)"
+    ]
 
 
 @pytest.mark.xfail(
@@ -311,7 +322,10 @@ def test_long_sum_wraps_as_java_in_a_group(tmp_path: Path) -> None:
     "int negation and IntAbs's Math.abs(int) wrap: -2147483648",
 )
 def test_int_negation_and_abs_wrap(tmp_path: Path) -> None:
-    script = "A = LOAD 'n' AS (i:int, l:long);\nB = FOREACH A GENERATE -i, ABS(i), -l, ABS(l);\nDUMP B;\n"
+    script = (
+        "A = LOAD 'n' AS (i:int, l:long);\nB = FOREACH A GENERATE -i, ABS(i), -l, ABS(l);\n"
+        "DUMP B;\n"
+    )
     lines = run(tmp_path, {"n": "-2147483648\t-2147483648\n"}, script)
     assert lines == ["(-2147483648,-2147483648,2147483648,2147483648)"]
 
@@ -320,7 +334,9 @@ def test_ucfirst_lcfirst_map_one_char_as_java(tmp_path: Path) -> None:
     # UCFIRST/LCFIRST: Character.toUpperCase/toLowerCase(str.charAt(0)) + str.substring(1):
     # one UTF-16 unit, simple case mapping: 'ß' has no one-char upper case (stays), 'İ'
     # lowers to 'i', a character outside the BMP starts with a surrogate (stays)
-    script = "A = LOAD 's' AS (s:chararray);\nB = FOREACH A GENERATE UCFIRST(s), LCFIRST(s);\nDUMP B;\n"
+    script = (
+        "A = LOAD 's' AS (s:chararray);\nB = FOREACH A GENERATE UCFIRST(s), LCFIRST(s);\nDUMP B;\n"
+    )
     files = {"s": "\u00dfa\n\u0130X\n\U00010428x\nabc\n\u01c6z\n"}
     assert run(tmp_path, files, script) == [
         "(\u00dfa,\u00dfa)",
@@ -391,8 +407,26 @@ def test_warnings_are_aggregated_over_the_jobs(tmp_path: Path, caplog) -> None:
         "SET opt.multiquery false;\nA = LOAD 'w' AS (a:int);\nSTORE A INTO 'w1';\n"
         "B = FOREACH A GENERATE a + 1;\nSTORE B INTO 'w2';\n"
     )
-    with caplog.at_level(logging.WARNING):
-        with PigServer("local", cwd=tmp_path, out=io.StringIO()) as pig:
-            pig.register_script(script)
+    with (
+        caplog.at_level(logging.WARNING),
+        PigServer("local", cwd=tmp_path, out=io.StringIO()) as pig,
+    ):
+        pig.register_script(script)
     lines = [r.getMessage() for r in caplog.records if "Encountered Warning" in r.getMessage()]
     assert lines == ["Encountered Warning FIELD_DISCARDED_TYPE_CONVERSION_FAILED 2 time(s)."]
+
+
+def test_bag_to_string_writes_floats_as_float_to_string(tmp_path: Path) -> None:
+    # BagToString appends each field to a StringBuilder: a java.lang.Float writes
+    # Float.toString (0.1), not the widened double's digits (0.10000000149011612)
+    script = (
+        "A = LOAD 'fl' AS (k:chararray, f:float, d:double);\nG = GROUP A BY k;\n"
+        "B = FOREACH G GENERATE BagToString(A.f), BagToString(A, '|');\nDUMP B;\n"
+        "C = FOREACH A GENERATE BagToString(TOBAG(f, f));\nDUMP C;\n"
+    )
+    files = {"fl": "a\t0.1\t0.1\na\t2.5\t0.2\n"}
+    assert run(tmp_path, files, script) == [
+        "(0.1_2.5,a|0.1|0.1|a|2.5|0.2)",
+        "(0.1_0.1)",
+        "(2.5_2.5)",
+    ]

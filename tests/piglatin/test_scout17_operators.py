@@ -127,7 +127,12 @@ CASES = {
     ),
 }
 
-MAPREDUCE = {"rank_variants", "cube_and_rollup", "nested_foreach_blocks", "split_otherwise_with_nulls"}
+MAPREDUCE = {
+    "rank_variants",
+    "cube_and_rollup",
+    "nested_foreach_blocks",
+    "split_otherwise_with_nulls",
+}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
