@@ -160,6 +160,16 @@ def _pair_stats() -> FieldSchema:
     return FieldSchema(None, T.BAG, bag_of(Schema((*pair, FieldSchema(None, T.DOUBLE)))))
 
 
+def _tomap(args: Sequence[FieldSchema]) -> FieldSchema:
+    """TOMAP: map[] (Pig's TOMAP.outputSchema declares no value type), its values' one
+    type held when every value argument is a float: Pig keeps the Float objects, which
+    PigStorage and DUMP write by Float.toString (a double, or mixed types: by the value)."""
+    values = args[1::2]
+    if values and all(a.dtype is T.FLOAT for a in values):
+        return FieldSchema(None, T.MAP, held=FieldSchema(None, T.FLOAT))
+    return FieldSchema(None, T.MAP)
+
+
 def _fixed(t: DataType) -> ReturnRule:
     return lambda args: FieldSchema(None, t)
 
@@ -195,6 +205,7 @@ _RETURNS: dict[str, ReturnRule] = {
         None, T.BAG, bag_of(Schema((FieldSchema("match", T.CHARARRAY),)))
     ),
     "INVERSEMAP": lambda a: FieldSchema(None, T.MAP),
+    "TOMAP": lambda a: _tomap(a),
     "COR": lambda a: _pair_stats(),
     "COV": lambda a: _pair_stats(),
     "UniqueID": lambda a: FieldSchema("uniqueid", T.CHARARRAY),
@@ -214,7 +225,6 @@ _FIXED_RETURNS = {
     "LCFIRST ToString",
     T.BOOLEAN: "IsEmpty STARTSWITH ENDSWITH EqualsIgnoreCase Assert",
     T.TUPLE: "BagToTuple STRSPLIT REGEX_EXTRACT_ALL",
-    T.MAP: "TOMAP",
     T.DATETIME: "ToDate CurrentTime",
 }
 for _type, _fns in _FIXED_RETURNS.items():
@@ -1720,6 +1730,7 @@ class Builder:
                 u.name or f.name,
                 u.type if u.type is not None else f.type,
                 u.schema if u.type is not None else f.schema,
+                held=f.held if u.type is None else None,
             )
             for u, f in zip(user, fields, strict=True)
         )

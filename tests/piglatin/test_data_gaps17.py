@@ -123,3 +123,22 @@ def test_flatten_of_a_null_keeps_the_floats_before_it(tmp_path: Path) -> None:
         "C = FOREACH A GENERATE f, FLATTEN(t);\nDUMP C;\n"
     )
     assert run(tmp_path, files, script) == ["(0.1,0.2,3)", "(0.1,)"]
+
+
+def test_tomap_of_floats_is_written_by_float_tostring(tmp_path: Path) -> None:
+    # TOMAP.outputSchema: map[] (DESCRIBE shows no value type); its values are the Float
+    # objects, written by Float.toString (PigStorage, DUMP, inside a GROUP's bag too, and
+    # JsonStorage's map values are their toString); a double stays Double.toString
+    files = {"in": "0.1\t0.1\n"}
+    script = (
+        "A = LOAD 'in' AS (f:float, d:double);\n"
+        "B = FOREACH A GENERATE TOMAP('k', f) AS m, TOMAP('d', d) AS n;\nDESCRIBE B;\nDUMP B;\n"
+        "G = GROUP B ALL;\nDUMP G;\n"
+        "STORE B INTO 'out';\nSTORE B INTO 'json' USING JsonStorage();\n"
+    )
+    lines = run(tmp_path, files, script)
+    assert lines[0].replace(" ", "") == "B:{m:map[],n:map[]}"
+    assert lines[1:] == ["([k#0.1],[d#0.1])", "(all,{([k#0.1],[d#0.1])})"]
+    assert (tmp_path / "out" / "part-m-00000").read_text() == "[k#0.1]\t[d#0.1]\n"
+    json_line = (tmp_path / "json" / "part-m-00000").read_text()
+    assert json_line == '{"m":{"k":"0.1"},"n":{"d":"0.1"}}\n'

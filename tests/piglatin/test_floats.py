@@ -247,7 +247,6 @@ def test_dump_writes_floats_as_float_tostring(tmp_path):
     assert out.getvalue().splitlines() == [want]
 
 
-@pytest.mark.xfail(strict=True, reason="a float in an untyped map[] prints as the double")
 def test_a_float_in_an_untyped_map_prints_as_float_tostring(tmp_path):
     """Pig's TOMAP gives map[] (no value type); its value is the java.lang.Float itself,
     which PigStorage writes by Float.toString. Here a value's type is the schema's word."""
