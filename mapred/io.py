@@ -17,9 +17,11 @@ and inputs too small to be worth it (pieces under 4 MiB) keep their block-sized 
 
 Line records (Hadoop's LineRecordReader): a line belongs to the split in which its first byte
 lies. A split that does not start at byte 0 backs up one byte and discards everything through
-the first newline; every split reads past its end to finish its last line. Lines end in ``\\n``
-or ``\\r\\n`` (the terminator is not part of the value); a final line without a terminator is a
-record. Keys are byte offsets of the line start, values are UTF-8 text (``errors="replace"``), a
+the first line terminator; every split reads past its end to finish its last line. Lines end in
+``\\n``, ``\\r`` or ``\\r\\n``, as Hadoop's LineReader ends them (the terminator is not part of the
+value); a final line without a terminator is a record. A read that ends in ``\\r`` takes one byte
+more, so a CRLF is never seen as two terminators; a read without any ``\\r`` (the usual case)
+pays one ``in`` test for the CR rules. Keys are byte offsets of the line start, values are UTF-8 text (``errors="replace"``), a
 byte order mark at the start of a file is dropped. Reading is batched (1 MiB chunks split with
 ``bytes.split``), since every job's input passes through here.
 """
@@ -336,7 +338,8 @@ def line_chunks(
     the whole lines after it: a view of the bytes read, never copied (a read's bytes are joined
     only around the one line that crosses into it).
 
-    Every line ends in ``\\n`` except possibly the file's last line.
+    Every line ends in a terminator (``\\n``, ``\\r`` or ``\\r\\n``) except possibly the file's
+    last line.
     """
     if start:
         f.seek(start - 1)
@@ -346,36 +349,70 @@ def line_chunks(
     else:
         f.seek(0)
         pos, data = 0, b""
-    rest = b""  # the first bytes of the line at `pos`, read before `data` (no newline in them)
+    rest = b""  # the first bytes of the line at `pos`, read before `data` (no terminator in them)
     while pos < end:  # invariant: pos is the offset of the line that `rest` (or data) starts
         if not data:
-            data = f.read(_read_size(end - pos - len(rest), chunk))
-            if not data:  # end of file: its last line has no newline
+            data = _read(f, _read_size(end - pos - len(rest), chunk))
+            if not data:  # end of file: its last line has no terminator
                 if rest:
                     yield pos, rest, b""
                 return
         base = pos + len(rest)  # the offset of data[0]
         head, begin = b"", 0  # data[begin:] starts a line
+        cr = b"\r" in data  # the CR rules (`_line_end`) only for data that holds a CR
         if rest:
-            i = data.find(b"\n")
-            if i < 0:  # a line longer than the reads so far
+            e = _line_end(data, 0) if cr else data.find(b"\n") + 1
+            if not e:  # a line longer than the reads so far
                 rest += data
                 data = b""
                 continue
-            head, rest, begin = rest + data[: i + 1], b"", i + 1
-            if base + i >= end - 1:  # it holds byte end-1: the split's last line
+            head, rest, begin = rest + data[:e], b"", e
+            if base + e >= end:  # it holds byte end-1: the split's last line
                 yield pos, head, b""
                 return
-        nl = data.find(b"\n", max(begin, end - base - 1))
-        if nl >= 0:  # the line holding byte end-1 is complete: the split's last line
-            yield pos, head, _view(data, begin, nl + 1)
+        at = max(begin, end - base - 1)
+        e = _line_end(data, at) if cr else data.find(b"\n", at) + 1
+        if e:  # the line holding byte end-1 is complete: the split's last line
+            yield pos, head, _view(data, begin, e)
             return
-        cut = data.rfind(b"\n", begin) + 1 or begin
+        if cr:
+            cut = max(data.rfind(b"\n", begin), data.rfind(b"\r", begin)) + 1 or begin
+        else:
+            cut = data.rfind(b"\n", begin) + 1 or begin
         if cut > begin or head:
             yield pos, head, _view(data, begin, cut)
         pos = base + cut
         rest = data[cut:]
         data = b""
+
+
+def _read(f: BinaryIO, size: int) -> bytes:
+    """`size` bytes of `f`, more when they end in a CR (whether an LF follows it decides where
+    its line ends), so a CR is the last byte of a read only at the end of the file."""
+    return _past_cr(f, f.read(size))
+
+
+def _past_cr(f: BinaryIO, data: bytes) -> bytes:
+    """`data`, and when it ends in a CR the bytes of `f` up to one that is not a CR (or the
+    end of the file)."""
+    if data[-1:] != b"\r":
+        return data
+    parts = [data]
+    while (more := f.read(1)) == b"\r":
+        parts.append(more)
+    parts.append(more)
+    return b"".join(parts)
+
+
+def _line_end(data: bytes, i: int) -> int:
+    """The index just past the first line terminator at or after `i` (LF, CR, or CRLF: one
+    terminator), 0 when there is none. A CR is never `data`'s last byte unless the file ends
+    there (`_read`)."""
+    nl = data.find(b"\n", i)
+    cr = data.find(b"\r", i, nl if nl >= 0 else len(data))
+    if cr < 0:
+        return nl + 1
+    return cr + 2 if data[cr + 1 : cr + 2] == b"\n" else cr + 1
 
 
 def _view(data: bytes, begin: int, stop: int) -> bytes | memoryview:
@@ -393,14 +430,14 @@ def _read_size(left: int, chunk: int) -> int:
 
 
 def _skip_first_line(f: BinaryIO, pos: int, chunk: int) -> tuple[int, bytes | None]:
-    """Discard through the first newline at or after `pos`; None at end of file."""
+    """Discard through the first line terminator at or after `pos`; None at end of file."""
     while True:
-        data = f.read(chunk)
+        data = _read(f, chunk)
         if not data:
             return pos, None
-        i = data.find(b"\n")
-        if i >= 0:
-            return pos + i + 1, data[i + 1 :]
+        e = _line_end(data, 0) if b"\r" in data else data.find(b"\n") + 1
+        if e:
+            return pos + e, _past_cr(f, data[e:])  # as `_read` leaves a read
         pos += len(data)
 
 
@@ -411,21 +448,42 @@ def decode_lines(
     into (line offsets, decoded lines without terminators). Bytes that are not UTF-8 become
     U+FFFD, each such sequence counted in ``malformed[0]``."""
     text = _decoded(data, malformed)
-    raw = text.split("\n")
-    if not raw[-1]:  # the newline that ends the last line (or no text at all)
-        raw.pop()
-    # str.isascii reads a flag: then lengths in characters are lengths in bytes
-    lines = raw if text.isascii() else bytes(data).split(b"\n")
-    steps = map((1).__add__, map(len, lines))
+    if "\r" in text:
+        raw, steps = _cr_lines(text, data)
+    else:
+        raw = text.split("\n")
+        if not raw[-1]:  # the newline that ends the last line (or no text at all)
+            raw.pop()
+        # str.isascii reads a flag: then lengths in characters are lengths in bytes
+        lines = raw if text.isascii() else bytes(data).split(b"\n")
+        steps = map((1).__add__, map(len, lines))
     if head:
         first = _decoded(head, malformed)
-        raw = [first[:-1] if first.endswith("\n") else first, *raw]  # `lengths` reads the old
+        if first.endswith("\n"):
+            first = first[:-2] if first.endswith("\r\n") else first[:-1]
+        elif first.endswith("\r"):
+            first = first[:-1]
+        raw = [first, *raw]
         steps = itertools.chain((len(head),), steps)
-        text = first if "\r" in first else text
-    offsets = itertools.accumulate(steps, initial=pos)
-    if "\r" in text:
-        return offsets, [s[:-1] if s.endswith("\r") else s for s in raw]
-    return offsets, raw
+    return itertools.accumulate(steps, initial=pos), raw
+
+
+_TEXT_EOL = "(\r\n|\r|\n)"  # compiled on first use (`re`'s cache): only text with a CR needs them
+_BYTES_EOL = b"\r\n|\r|\n"
+
+
+def _cr_lines(text: str, data: bytes | memoryview) -> tuple[list[str], Iterable[int]]:
+    """The lines of `text` (whole lines, see `line_chunks`) that holds a CR, each ended by
+    LF, CR or CRLF, and the bytes each takes with its terminator."""
+    parts = re.split(_TEXT_EOL, text)
+    lines, ends = parts[0::2], parts[1::2]
+    if len(lines) > len(ends):  # the last part follows the last terminator
+        if lines[-1]:  # a last line without a terminator (the file's)
+            ends.append("")
+        else:
+            lines.pop()
+    sizes = map(len, lines) if text.isascii() else map(len, re.split(_BYTES_EOL, bytes(data)))
+    return lines, list(map(operator.add, sizes, map(len, ends)))
 
 
 def _decoded(data: bytes | memoryview, malformed: list[int] | None) -> str:

@@ -1,9 +1,10 @@
-"""Input splits and line readers, checked against plain-Python answers (bytes.split)."""
+"""Input splits and line readers, checked against plain-Python answers (bytes.split, a regex split at line terminators)."""
 
 from __future__ import annotations
 
 import gzip
 import random
+import re
 import uuid
 
 import fsspec
@@ -49,15 +50,14 @@ def put(path: str, data: bytes) -> str:
 
 
 def expected_lines(data: bytes) -> list[tuple[int, str]]:
-    """The independent answer: offsets and lines from bytes.split, \\r\\n and BOM handled."""
-    pieces = data.split(b"\n")
-    if pieces[-1] == b"":
-        pieces.pop()  # a terminated last line (or an empty file) adds no record
+    """The independent answer: offsets and lines of a regex split at LF, CR or CRLF (Hadoop's
+    LineReader terminators), BOM handled."""
     out, offset = [], 0
-    for piece in pieces:
-        text = piece[:-1] if piece.endswith(b"\r") else piece
-        out.append((offset, text.decode("utf-8", "replace")))
-        offset += len(piece) + 1
+    for m in re.finditer(rb"\r\n|\r|\n", data):
+        out.append((offset, data[offset : m.start()].decode("utf-8", "replace")))
+        offset = m.end()
+    if offset < len(data):  # a last line without a terminator
+        out.append((offset, data[offset:].decode("utf-8", "replace")))
     if out and out[0][1].startswith("\ufeff"):
         out[0] = (0, out[0][1][1:])
     return out
