@@ -341,22 +341,28 @@ class _JobRun:
         )
 
     def _splits(self, slots: int) -> list[Any]:
-        """Block-sized splits, re-cut into a multiple of `slots` even ones when that is shorter."""
+        """Block-sized splits; each input's re-cut into a multiple of `slots` even ones when
+        that is shorter (``mapreduce.job.split.balance``), input by input: inputs cost
+        differently per byte (a join's small table may take as long per split as a big one's
+        half), so every slot gets an even share of each, not of their bytes summed."""
         from mapred.io import balanced_max_size, expand_inputs, get_input_format
 
-        sources = []
+        floor = self.conf.get_bytes("mapreduce.job.split.balance.minsize")
+        balance = slots > 1 and self.conf.get_bool("mapreduce.job.split.balance", True)
+        limit = self.conf.get_bytes("mapreduce.input.fileinputformat.split.maxsize", 0)
+        splits = []
         for index, inp in enumerate(self.inputs):
             fmt = get_input_format(inp.format or self.job_cls.input_format)
-            sources.append((index, fmt, expand_inputs([inp.path], self.conf)))
-        splits = [s for i, fmt, urls in sources for s in fmt.get_splits(urls, self.conf, i)]
-        floor = self.conf.get_bytes("mapreduce.job.split.balance.minsize")
-        cap = balanced_max_size(splits, slots, floor)
-        if not cap or not self.conf.get_bool("mapreduce.job.split.balance", True):
-            return splits
-        conf = self.conf.copy()
-        limit = conf.get_bytes("mapreduce.input.fileinputformat.split.maxsize", 0)
-        conf.set("mapreduce.input.fileinputformat.split.maxsize", min(cap, limit) if limit else cap)
-        return [s for i, fmt, urls in sources for s in fmt.get_splits(urls, conf, i)]
+            urls = expand_inputs([inp.path], self.conf)
+            own = fmt.get_splits(urls, self.conf, index)
+            cap = balanced_max_size(own, slots, floor) if balance else 0
+            if cap:
+                conf = self.conf.copy()
+                key = "mapreduce.input.fileinputformat.split.maxsize"
+                conf.set(key, min(cap, limit) if limit else cap)
+                own = fmt.get_splits(urls, conf, index)
+            splits += own
+        return splits
 
     def _cache_sources(self) -> dict[str, str]:
         """The job's distributed cache, ``{link name: URL}``: files on the DFS (or any

@@ -8,10 +8,13 @@ scheduling, and speculative backups. Selected by ``mapreduce.jobtracker.tasksche
 returns ``(job, task, locality, speculative)``; the JobTracker launches.
 
 Locality, per map: node-local (a replica of the split's block on the tracker's node), then
-rack-local, then off-rack. A tracker whose free slot finds no node-local task of a job waits
-``mapred.fairscheduler.locality.delay`` ms (default 1.5 heartbeat intervals) before taking a
-rack-local one, and twice that before an off-rack one (the wait restarts once it runs a
-node-local task), but only while some tracker that could run it closer has map slots at all.
+rack-local, then off-rack; among equally close maps the longest split first (Hadoop's job
+client sorts the splits so: the short ones fill in at the end of the wave, instead of a long
+one starting last and running alone while the other slots idle). A tracker whose free slot
+finds no node-local task of a job waits ``mapred.fairscheduler.locality.delay`` ms (default
+1.5 heartbeat intervals) before taking a rack-local one, and twice that before an off-rack one
+(the wait restarts once it runs a node-local task), but only while some tracker that could
+run it closer has map slots at all.
 
 Speculation (LATE's rule): when a slot would otherwise stay idle, the running attempt with the
 longest estimated time left, ``(1 - progress) / rate``, gets a backup on another tracker if it
@@ -68,21 +71,21 @@ class FifoScheduler:
             return None  # another tracker should retry them
         if kind == "r":
             return job, fresh[0], "", False
-        local = next((t for t in fresh if tracker.host in t.hosts), None)
-        if local is not None:
+        local = [t for t in fresh if tracker.host in t.hosts]
+        if local:
             job.wait_since.pop(tracker.name, None)
-            return job, local, "data-local", False
+            return job, _biggest(local), "data-local", False
         if not any(t.hosts for t in fresh):
-            return job, fresh[0], "", False  # no block locations (local files): anywhere
+            return job, _biggest(fresh), "", False  # no block locations (local files): anywhere
         racks = _map_racks(jt)
         same_rack = [t for t in fresh if any(racks.get(h) == tracker.rack for h in t.hosts)]
         closer_exists = any(_has_slots(jt, h) for t in fresh for h in t.hosts)
         waited = now - job.wait_since.setdefault(tracker.name, now)
         if same_rack and (waited >= self.delay or not closer_exists):
-            return job, same_rack[0], "rack-local", False
+            return job, _biggest(same_rack), "rack-local", False
         rack_exists = any(racks.get(h) in _racks_with_slots(jt) for t in fresh for h in t.hosts)
         if waited >= 2 * self.delay or not (closer_exists or rack_exists):
-            return job, fresh[0], "off-rack", False
+            return job, _biggest(fresh), "off-rack", False
         return None
 
     # -- speculative backups ---------------------------------------------------------------------
@@ -145,6 +148,17 @@ def _not_failed_here(jt: Any, job: Any, tracker: Any, kind: str, tips: list) -> 
         and not job.blacklisted(t.name, size)
     }
     return [t for t in tips if tracker.name not in t.failed_on or able <= t.failed_on]
+
+
+def _biggest(tips: list) -> Any:
+    """The map with the longest split (the first of equals: input order among even splits)."""
+    return max(tips, key=_split_length)
+
+
+def _split_length(tip: Any) -> int:
+    split = tip.split  # InputSplit.to_wire: [url, start, length, hosts, input index]
+    length = split[2] if split and len(split) > 2 else 0
+    return length if isinstance(length, int) else 0
 
 
 def _locality(jt: Any, tracker: Any, hosts: tuple) -> str:
