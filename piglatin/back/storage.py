@@ -520,8 +520,14 @@ class JsonLoader(LoadFunc):
 
     def __init__(self, schema: str | None = None) -> None:
         super().__init__()
+        self._fields: list[tuple[str, Callable[[Any], Any]]] | None = None
         if schema:
             self.with_schema(parse_schema(schema))
+
+    def with_schema(self, schema: Iterable[Any] | None) -> LoadFunc:
+        super().with_schema(schema)
+        self._fields = self._converters()
+        return self
 
     def parse_line(self, line: bytes | str) -> tuple:
         try:
@@ -529,21 +535,52 @@ class JsonLoader(LoadFunc):
         except ValueError:
             self.warn(data.CONVERSION_FAILED)
             return ()
-        if self.schema is None:
+        fields = self._fields
+        if fields is None:
             return tuple(obj.values()) if isinstance(obj, dict) else (obj,)
-        return tuple(
-            [
-                self._field(obj.get(name) if isinstance(obj, dict) else None, t, inner)
-                for name, t, inner in self.schema
-            ]
-        )
+        if type(obj) is not dict:
+            return tuple([convert(None) for _, convert in fields])
+        get = obj.get
+        return tuple([convert(get(name)) for name, convert in fields])
 
     def push_projection(self, columns: Sequence[int]) -> bool:
         """Only the projected fields are looked up and converted."""
         if self.schema is None or any(not 0 <= c < len(self.schema) for c in columns):
             return False
         self.schema = [self.schema[c] for c in columns]
+        self._fields = self._converters()
         return True
+
+    def _converters(self) -> list[tuple[str, Callable[[Any], Any]]] | None:
+        """Per schema field, its name and a JSON value -> the field's value (`_field`), with
+        the JSON types that are already the field's value taken as they are."""
+        if self.schema is None:
+            return None
+        return [(name, self._converter(t, inner)) for name, t, inner in self.schema]
+
+    def _converter(self, type_name: str, inner: Any) -> Callable[[Any], Any]:
+        field = self._field
+        if type_name == "chararray":
+            return lambda v: v if type(v) is str else field(v, type_name, inner)
+        if type_name in _JSON_INTS:
+            lo, hi = _JSON_INTS[type_name]
+            return lambda v: v if type(v) is int and lo <= v <= hi else field(v, type_name, inner)
+        if type_name == "double":
+            return lambda v: v if type(v) is float else field(v, type_name, inner)
+        if type_name == "bytearray":
+            return lambda v: v.encode("utf-8") if type(v) is str else field(v, type_name, inner)
+        if type_name == "map" and not inner:  # map[]: each value a bytearray of its text
+
+            def of_map(v: Any) -> Any:
+                if type(v) is not dict:
+                    return field(v, type_name, inner)
+                return {
+                    k: x.encode("utf-8") if type(x) is str else field(x, "bytearray", None)
+                    for k, x in v.items()
+                }
+
+            return of_map
+        return lambda v: field(v, type_name, inner)
 
     def _field(self, v: Any, type_name: str, inner: Any) -> Any:
         if v is None:
@@ -583,6 +620,10 @@ class JsonLoader(LoadFunc):
     def _fail(self) -> None:
         self.warn(data.CONVERSION_FAILED)
         return None
+
+
+#: The JSON integers an int/long field takes as they are (others: `data.cast`'s wrapping).
+_JSON_INTS = {"int": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 
 
 class JsonStorage(StoreFunc):
