@@ -44,10 +44,16 @@ The queries (the Pig features each one exercises):
     Q29 STARTSWITH/ENDSWITH, REGEX_EXTRACT_ALL + FLATTEN, REPLACE, LAST_INDEX_OF, UCFIRST, SPRINTF
     Q30 COGROUP on 2 columns with nulls in one (keys with a null field stay apart per input)
     Q31 float columns: float arithmetic in single precision, floats widened to double, SUM/AVG
+    Q32 a raw Apache log through TextLoader: REGEX_EXTRACT_ALL + FLATTEN (unmatched lines give
+        nulls), casts of the extracted texts, bincond, GROUP BY 3 derived keys
+    Q33 a wide table loaded with names but no types: many casts to int/double in arithmetic,
+        bincond, GROUP BY with COUNT/SUM/AVG/MIN/MAX
+    Q34 top-N by text: JsonLoader, FILTER, ORDER BY a chararray DESC and a long with nulls, LIMIT
 
 Q15-Q31 were written later than Q01-Q14, by someone who had not tuned Pig on them, to stand
 in for the benchmarks the project does not see; they read three more tables (events.json
-through JsonLoader, profiles.tsv with a map column, buckets.csv).
+through JsonLoader, profiles.tsv with a map column, buckets.csv). Q32-Q34 were added in
+session 17 with two more tables (``scripts/pigshapes/moredata.py``: server.log, metrics.tsv).
 
 What is timed, how outputs are compared, and the Runner are bench_pigmix.py's (imported, not
 copied): both sides run as subprocesses, ``pig [-x local] -f qNN.pig -param data=file://...
@@ -83,14 +89,16 @@ HERE = Path(__file__).resolve().parent / "pigshapes"
 sys.path.insert(0, str(HERE))
 
 from data import generate  # noqa: E402  (scripts/pigshapes/data.py)
+from moredata import generate_more  # noqa: E402  (scripts/pigshapes/moredata.py)
 
-QUERIES = tuple(f"Q{i:02d}" for i in range(1, 32))
+QUERIES = tuple(f"Q{i:02d}" for i in range(1, 35))
 DEFAULT_ROWS = 200_000
 #: ORDER BY queries: the columns (index, descending) whose sequence must match in order.
 ORDERED = {
     "Q05": ((2, True), (0, False), (1, False)),
     "Q14": ((0, False), (1, True), (2, False)),
     "Q26": ((0, True), (1, False)),  # both of its STOREs: (total DESC, id) and (secs, id DESC)
+    "Q34": ((0, True), (1, False)),
 }
 
 
@@ -184,6 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         generate(data, args.rows, args.seed)
+        generate_more(data, args.rows, args.seed)
         runner = pm.Runner(data, work, args.pig_opt, args.pig, scripts=HERE)
         pm.compile_project()
         if "mapreduce" in modes:
