@@ -131,15 +131,54 @@ class LocalPipeline:
                 self._drop(entry, e)
 
     def finalize(self) -> list[str]:
-        done = []
-        for entry in list(self._writers):
-            try:
-                entry[1].finalize()
-                done.append(entry[0])
-            except OSError as e:
-                self._drop(entry, e)
+        """Finalize every replica (BlockWriter.finalize's steps): the fsyncs, of the files and
+        then of the directories, run side by side over the replicas, as HDFS's datanodes each
+        sync their own at once; an fsync waits for the disk without the GIL, so three replicas
+        wait about as long as one. The other steps go replica by replica in pipeline order, so
+        a failure or an armed crash point meets the replicas in the same order as before.
+        Returns the nodes whose replica is durable and in place."""
+        self._each("close_meta")
+        self._side_by_side("sync")
+        self._each("publish")
+        self._side_by_side("sync_dir")
+        done = [node_id for node_id, _ in self._writers]
         self._writers = []
         return done
+
+    def _each(self, step: str) -> None:
+        for entry in list(self._writers):
+            try:
+                getattr(entry[1], step)()
+            except OSError as e:
+                self._drop(entry, e)
+
+    def _side_by_side(self, step: str) -> None:
+        entries = list(self._writers)
+        if len(entries) < 2 or not any(w.node.sync_on_close for _, w in entries):
+            self._each(step)
+            return
+        import threading  # here: only a synced write of several replicas needs it
+
+        failures: dict[int, BaseException] = {}
+
+        def run(i: int) -> None:
+            try:
+                getattr(entries[i][1], step)()
+            except BaseException as e:  # noqa: BLE001 - handed to the caller below
+                failures[i] = e
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(1, len(entries))]
+        for thread in threads:
+            thread.start()
+        run(0)
+        for thread in threads:
+            thread.join()
+        for i, entry in enumerate(entries):  # in pipeline order
+            error = failures.get(i)
+            if isinstance(error, OSError):
+                self._drop(entry, error)
+            elif error is not None:
+                raise error
 
     def abort(self) -> None:
         for entry in self._writers:
