@@ -430,7 +430,7 @@ class PigServer:
         except JobFailedError as e:
             self._failed(sink_ids, e)
             if self.stop_on_failure():
-                raise
+                raise _stopped(e) from None
             failures.append(e)
             return False
         return True
@@ -442,10 +442,10 @@ class PigServer:
     def job_failed(self, e: PigError) -> None:
         """A failed job the script goes on after (Pig's MapReduceLauncher: the jobs that do
         not need it still run), kept in `job_failures`; raised at once with
-        ``stop.on.failure``. Only the first of a `register_script` call is raised when the
-        call ends: the others are logged here."""
+        ``stop.on.failure`` (as Pig's ERROR 6017). Only the first of a `register_script` call
+        is raised when the call ends: the others are logged here."""
         if self.stop_on_failure():
-            raise e
+            raise _stopped(e) from None
         log.warning(
             "Ooops! Some job has failed! Specify -stop_on_failure if you want Pig to stop "
             "immediately on failure."
@@ -1103,6 +1103,12 @@ def _runtime_error(
         error = JobFailedError(f"Encountered a failure running {name or job.name}: {text}")
     error.job_id = job_id or (m.group(0) if (m := re.search(r"\bjob_\w+", text)) else None)
     return error
+
+
+def _stopped(e: PigError) -> PigError:
+    """Pig's MapReduceLauncher.checkStopOnFailure with stop.on.failure: ERROR 6017 naming
+    the failed job and why, which ends the run (Main: PIG_EXCEPTION)."""
+    return PigError(f"JobID: {_job_id(e) or 'N/A'} Reason: {e.message}", code=6017)
 
 
 def _job_id(e: PigError) -> str | None:

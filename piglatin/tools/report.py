@@ -50,7 +50,7 @@ def error_status(e: BaseException) -> int:
     if isinstance(e, DumpFailedError):  # Pig's openIterator throws ERROR 1066
         return PIG_EXCEPTION
     if isinstance(e, PigError):
-        return FAILURE if e.code in (2997, 6015, 6017) else PIG_EXCEPTION
+        return FAILURE if e.code in (2997, 6015) else PIG_EXCEPTION  # 6017: pig -F's stop
     if isinstance(e, (OSError, DFSError)):  # the cluster's storage or its set-up (ERROR 6000)
         return IO_EXCEPTION
     return THROWABLE

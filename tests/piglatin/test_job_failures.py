@@ -53,9 +53,14 @@ def test_an_independent_store_after_a_failed_one_still_runs(work: Path, capsys) 
 
 @pytest.mark.parametrize("flag", ["-F", "-stop_on_failure"])
 def test_stop_on_failure_ends_the_script_at_the_failed_job(work: Path, capsys, flag) -> None:
+    # MapReduceLauncher.checkStopOnFailure throws ExecException 6017 ("JobID: <id> Reason:
+    # <message>"), which reaches Main: PIG_EXCEPTION (6)
     rc, err = pig(work, FAIL_THEN_OTHER, capsys, flag)
-    assert rc == 2, err
+    assert rc == 6, err
     assert not (work / "good").exists()
+    errors = [ln for ln in err.splitlines() if ln.startswith("ERROR ")]
+    assert len(errors) == 1 and errors[0].startswith("ERROR 6017: "), err
+    assert re.search(r"JobID: job_\w+ Reason: .*exit status: 1", errors[0]), errors[0]
 
 
 def test_a_store_that_reads_a_failed_output_is_not_run(work: Path, capsys) -> None:
