@@ -16,7 +16,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Sequence
 from itertools import chain
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
@@ -45,9 +45,28 @@ class TopRecords:
         return out
 
 
-#: First sort keys `first_key_filter` compares as Python numbers: Pig orders them by value
-#: (NaN greatest), so a strictly smaller number (by Python) sorts strictly before.
+#: First sort keys `first_key_filter` compares as Python values: Pig orders numbers by value
+#: (NaN greatest), and this implementation's key bytes order a chararray by code points (its
+#: UTF-8) and a bytearray by its bytes, which is Python's order of str and bytes; so a value
+#: strictly smaller by Python sorts strictly before.
 NUMBERS = frozenset({DataType.INT, DataType.LONG, DataType.FLOAT, DataType.DOUBLE})
+TEXTS = frozenset({DataType.CHARARRAY, DataType.BYTEARRAY})
+
+
+class _Reversed:
+    """A text in a heap whose root must be the greatest (an ascending top-N's worst)."""
+
+    __slots__ = ("v",)
+
+    def __init__(self, v: str | bytes) -> None:
+        self.v = v
+
+    def __lt__(self, other: _Reversed) -> bool:
+        return other.v < self.v
+
+
+def _neg(v: float) -> float:
+    return -v
 
 
 def first_key_filter(
@@ -55,45 +74,70 @@ def first_key_filter(
 ) -> Callable[[tuple], list]:
     """`tail` (a row -> its map output records) for an ORDER read only by a LIMIT `n`, with
     the rows that cannot be among a task's first `n` dropped first: when the first sort key
-    is a plain column of a numeric type, the task keeps the `n` best non-null, non-NaN values
-    of that column seen so far (a heap); a row whose value is strictly worse than the worst
-    of them has `n` rows strictly before it. Ties, NaN and -0.0 (whose order Python does not
-    see as Pig does) always pass, as do nulls ascending (they sort first); descending, nulls
-    sort last and are dropped once `n` values are held. A value Python cannot compare with
-    the held ones (a column holding something else than its type says) turns the filter
-    off. Any other first key: `tail` itself."""
+    is a plain column of a numeric or text type, the task keeps the `n` best non-null,
+    non-NaN values of that column seen so far (a heap); a row whose value is strictly worse
+    than the worst of them has `n` rows strictly before it. Ties, NaN and -0.0 (whose order
+    Python does not see as Pig does) always pass, as do nulls ascending (they sort first);
+    descending, nulls sort last and are dropped once `n` values are held. A value Python
+    cannot compare with the held ones (a column holding something else than its type says)
+    turns the filter off. Any other first key: `tail` itself."""
     if not keys or n <= 0:
         return tail
     e = keys[0].expr
-    if not isinstance(e, L.LEProject) or e.column is None or e.type not in NUMBERS:
+    if not isinstance(e, L.LEProject) or e.column is None or e.type not in NUMBERS | TEXTS:
         return tail
-    col, desc = e.column, not keys[0].ascending
-    sign = 1 if desc else -1  # the heap's root is the worst of the n best: min of sign * v
+    col = e.column
     held: list = []
     on = [True]
     push, replace = heapq.heappush, heapq.heapreplace
+    if not keys[0].ascending:  # the heap's root is the smallest of the n greatest
 
-    def row(t: tuple) -> list:
+        def desc(t: tuple) -> list:
+            if not on[0]:
+                return tail(t)
+            try:
+                v = t[col]
+            except IndexError:
+                v = None
+            if v is None:
+                return [] if len(held) >= n else tail(t)
+            try:
+                if v != v:  # NaN: sorts greatest; never held, never dropped
+                    return tail(t)
+                if len(held) < n:
+                    push(held, v)
+                elif v < held[0]:
+                    return []
+                elif v > held[0]:
+                    replace(held, v)
+            except TypeError:
+                on[0] = False
+            return tail(t)
+
+        return desc
+    # ascending: the root is the greatest of the n smallest (numbers negated, texts wrapped)
+    wrap, unwrap = (_neg, _neg) if e.type in NUMBERS else (_Reversed, attrgetter("v"))
+
+    def asc(t: tuple) -> list:
         if not on[0]:
             return tail(t)
         try:
             v = t[col]
         except IndexError:
-            v = None
-        if v is None:
-            return [] if desc and len(held) >= n else tail(t)
+            return tail(t)
+        if v is None:  # nulls sort first
+            return tail(t)
         try:
-            x = sign * v
-            if x != x:  # NaN: sorts greatest; never held, never dropped
+            if v != v:
                 return tail(t)
             if len(held) < n:
-                push(held, x)
-            elif x < held[0]:
+                push(held, wrap(v))
+            elif v > (worst := unwrap(held[0])):
                 return []
-            elif x > held[0]:
-                replace(held, x)
+            elif v < worst:
+                replace(held, wrap(v))
         except TypeError:
             on[0] = False
         return tail(t)
 
-    return row
+    return asc

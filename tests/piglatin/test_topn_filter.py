@@ -66,10 +66,34 @@ def test_the_sent_rows_are_the_first_n_of_the_stable_sort(rows, desc, n, batch, 
     assert [repr(r) for r in got] == [repr(r) for r in want]
 
 
-def test_only_plain_numeric_columns_are_filtered():
+TEXT = st.one_of(st.none(), st.text(alphabet="ab\x00\xe9\uffff\U00010000", max_size=3))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(st.tuples(TEXT, st.integers(0, 4)), max_size=60),
+    desc=st.tuples(st.booleans(), st.booleans()),
+    n=st.integers(0, 12),
+    batch=st.integers(1, 20),
+    raw=st.booleans(),
+)
+def test_texts_first_the_sent_rows_are_the_first_n(rows, desc, n, batch, raw):
+    """A chararray (or bytearray) first key: NUL, a BMP character above the surrogates and
+    one past the BMP among them (code point order, as the key bytes)."""
+    first = DataType.BYTEARRAY if raw else DataType.CHARARRAY
+    if raw:
+        rows = [(None if v is None else v.encode("utf-8"), k) for v, k in rows]
+    types = [first, DataType.INT]
+    enc = order_encoder(types, list(desc))
+    want = sorted(rows, key=enc)[:n]
+    got = _sent(rows, types, list(desc), n, batch)
+    assert [repr(r) for r in got] == [repr(r) for r in want]
+
+
+def test_only_plain_numeric_and_text_columns_are_filtered():
     tail = lambda t: [t]  # noqa: E731
-    text = (L.SortKey(L.LEProject(0, FieldSchema("s", DataType.CHARARRAY)), False),)
-    assert first_key_filter(tail, text, 3) is tail
+    when = (L.SortKey(L.LEProject(0, FieldSchema("s", DataType.DATETIME)), False),)
+    assert first_key_filter(tail, when, 3) is tail
     cast = L.LECast(L.LEProject(0, FieldSchema("b", DataType.BYTEARRAY)), FieldSchema(None))
     assert first_key_filter(tail, (L.SortKey(cast, True),), 3) is tail
     assert first_key_filter(tail, _keys([DataType.LONG], [True]), 0) is tail
