@@ -20,6 +20,7 @@ from typing import Any
 
 import msgpack
 
+from mapred.grouping import GroupRuns
 from piglatin.back.codegen import (
     AGG_SLOTS,
     AggInput,
@@ -42,7 +43,7 @@ from piglatin.back.distinctparts import (
 from piglatin.back.exprs import key_bytes, keys_bytes, plain_key, plain_keys_bytes
 from piglatin.back.joinkeys import width
 from piglatin.back.physical import Compiler, CountingTail, OneRow
-from piglatin.back.reducebatch import BatchReduce, RowWriter, Unpacked, unpacked_batch
+from piglatin.back.reducebatch import BatchReduce, RowWriter, Unpacked, unpacked_runs
 from piglatin.back.storage import pack_value, unpack_value, unpacker
 from piglatin.functions.builtins import BUILTINS
 from piglatin.model.schema import DataType
@@ -851,12 +852,12 @@ def agg_reducer(
         head = "group" if shape is _SHAPE_GROUP else "finals" if shape is _SHAPE_FINALS else shape
         rows_of = single_final_rows([c.func for c in calls], finals, head)
 
-    def batch(groups: list) -> list:
-        """A batch of whole groups: each group's row of finals (a group of one partial record
-        through `single`), then the FOREACH per row and the rows written at once; a batch
-        of one record per group in one comprehension (`rows_of`)."""
-        found = unpacked_batch(groups)
-        if found is not None and found.sizes is None:
+    def runs(groups: GroupRuns) -> list:
+        """A batch of whole groups, flat: each group's row of finals (a group of one partial
+        record through `single`), then the FOREACH per row and the rows written at once; a
+        batch of one record per group in one comprehension (`rows_of`)."""
+        found = unpacked_runs(groups)
+        if found is not None and found.ends is None:
             return writer.write(rows_of(found.values))
         rows = []
         for values in _group_values(groups, found):
@@ -869,7 +870,7 @@ def agg_reducer(
             rows.append(one((rs[0][0], None) + parts))
         return writer.write(rows)
 
-    return BatchReduce(reduce, batch)
+    return BatchReduce.of_runs(reduce, runs)
 
 
 # `_row_shape`'s FOREACHes: GENERATE group, then every aggregate call in order; or the calls
@@ -906,12 +907,10 @@ def _row_shape(fe: L.LOForEach, calls: list[L.LEFunc], replace: dict) -> tuple |
     return shape
 
 
-def _group_values(groups: list, found: Unpacked | None) -> list[list]:
+def _group_values(groups: GroupRuns, found: Unpacked | None) -> list[list]:
     """Each group's values (read back when `found`), as lists."""
-    if found is None:
-        return [vs for _kb, vs in groups]
-    objs, out, at = found.values, [], 0
-    for size in found.sizes or [1] * len(objs):
-        out.append(objs[at : at + size])
-        at += size
-    return out
+    values = groups.values if found is None else found.values
+    ends = groups.ends
+    if ends is None:
+        return [[v] for v in values]
+    return list(map(values.__getitem__, map(slice, [0, *ends], ends)))

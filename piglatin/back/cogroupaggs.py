@@ -17,12 +17,13 @@ else `aggregates.fold_tail`; both write the same records. Must not touch: which 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from itertools import accumulate, chain, repeat
+from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
 
 import msgpack
 
+from mapred.grouping import GroupRuns
 from piglatin.back.aggregates import (
     AGG_KEYS,
     bag_rows,
@@ -40,7 +41,7 @@ from piglatin.back.cogroupplan import ByInput, by_input_aggregates
 from piglatin.back.exprs import key_bytes, plain_keys_bytes
 from piglatin.back.joinkeys import width
 from piglatin.back.physical import Compiler, chain_functions, rows_through
-from piglatin.back.reducebatch import BatchReduce, row_writer, unpacked_batch
+from piglatin.back.reducebatch import BatchReduce, row_writer, unpacked_runs
 from piglatin.back.storage import pack_value, unpacker
 from piglatin.model.frozen import frozen_dataclass
 from piglatin.model.schema import DataType
@@ -269,20 +270,25 @@ def reducer(job: Any, op: L.LOCogroup) -> BatchReduce:
         row = row_of(values if type(values) is list else list(values))
         return [] if row is None else run(row)
 
-    def batch(groups: list) -> list:
-        found = unpacked_batch(groups)
+    def runs(groups: GroupRuns) -> list:
+        found = unpacked_runs(groups)
+        ends = groups.ends
         if found is None:
-            rows = [r for _kb, vs in groups if (r := row_of(vs)) is not None]
-        elif found.sizes is None:  # one record per key: one comprehension
+            values = groups.values
+            if ends is None:
+                made = [row_of([v]) for v in values]
+            else:
+                made = list(map(row_of, map(values.__getitem__, map(slice, [0, *ends], ends))))
+            rows = [r for r in made if r is not None]
+        elif ends is None:  # one record per key: one comprehension
             rows = rows_of.of_singles(found.values)
         else:
-            objs, ends = found.values, list(accumulate(found.sizes))
             cuts = map(slice, [0, *ends], ends)
-            made = list(map(rows_of.of_records, map(objs.__getitem__, cuts)))
+            made = list(map(rows_of.of_records, map(found.values.__getitem__, cuts)))
             rows = [r for r in made if r is not None]
         return writer.write(through(rows))
 
-    return BatchReduce(reduce, batch)
+    return BatchReduce.of_runs(reduce, runs)
 
 
 @frozen_dataclass

@@ -18,6 +18,7 @@ from typing import Any
 
 import msgpack
 
+from mapred.grouping import GroupRuns
 from piglatin.back import crossgrid as XG
 from piglatin.back.aggregates import AGG_KEYS, agg_reducer, agg_tail
 from piglatin.back.bagusage import streaming_bags
@@ -363,18 +364,18 @@ def _written_records(text: bool) -> BatchReduce:
         def records(key, values):
             return [(None, v) for v in values]
 
-        def record_batch(groups: list) -> list:
-            return [(None, v) for _key, values in groups for v in values]
+        def record_runs(groups: GroupRuns) -> list:
+            return [(None, v) for v in groups.values]
 
-        return BatchReduce(records, record_batch)
+        return BatchReduce.of_runs(records, record_runs)
 
     def reduce(key, values):
         return _lines_of(list(values))
 
-    def batch(groups: list) -> list:
-        return _lines_of([v for _key, values in groups for v in values])
+    def runs(groups: GroupRuns) -> list:
+        return _lines_of(groups.values)
 
-    return BatchReduce(reduce, batch)
+    return BatchReduce.of_runs(reduce, runs)
 
 
 def _lines_of(lines: list) -> list:
@@ -468,26 +469,22 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any] | BatchReduce:
 
     if kind in ("order", "distinct"):
         writer = row_writer(run, job.store_line, job.record_pack, direct=not stages)
-        return BatchReduce(reduce, _sorted_rows(kind == "distinct", writer))
+        return BatchReduce.of_runs(reduce, _sorted_rows(kind == "distinct", writer))
     return reduce
 
 
-def _sorted_rows(first: bool, writer: RowWriter) -> Callable[[list], list]:
-    """An ORDER's (every row) or a DISTINCT's (each group's first row) batch of whole groups:
-    its rows unpacked, then written at once (`writer`)."""
-    if first:
+def _sorted_rows(first: bool, writer: RowWriter) -> Callable[[GroupRuns], list]:
+    """An ORDER's (every row) or a DISTINCT's (each group's first row) batch of whole groups,
+    flat: its rows unpacked at once (`unpacked_values`), then written at once (`writer`)."""
 
-        def distinct(groups: list) -> list:
-            firsts = [values[0] for _key, values in groups]
-            rows = unpacked_values(firsts)
-            return writer.write(list(map(_unpack, firsts)) if rows is None else rows)
+    def rows(groups: GroupRuns) -> list:
+        values, ends = groups.values, groups.ends
+        if first and ends is not None:  # each group's first value
+            values = list(map(values.__getitem__, [0, *ends[:-1]]))
+        found = unpacked_values(values)
+        return writer.write(list(map(_unpack, values)) if found is None else found)
 
-        return distinct
-
-    def ordered(groups: list) -> list:
-        return writer.write([_unpack(v) for _key, values in groups for v in values])
-
-    return ordered
+    return rows
 
 
 def _join_reducer(

@@ -22,6 +22,7 @@ from typing import Any, BinaryIO
 import mmh3
 
 from mapred.api import Job
+from mapred.grouping import GroupRuns
 from mapred.output import OutputFormat, RecordFileOutputFormat, TextOutputFormat
 from mapred.partition import GroupBytes
 from mapred.task import sort_buffer_bytes
@@ -465,9 +466,9 @@ class PigJob(Job):
         elif self.spec.op:
             distinct_group = self.spec.kind == "distinct" and self.spec.group
             reduce = DGR.reducer(self) if distinct_group else R.reducer(self)
-            self._batch = None
+            self._batch = self._runs = None
             if isinstance(reduce, BatchReduce):
-                reduce, self._batch = reduce.reduce, reduce.batch
+                reduce, self._batch, self._runs = reduce.reduce, reduce.batch, reduce.runs
             self._reduce = self.reduce = reduce  # the task calls it directly
 
     def _bind_mapper(self, index: int) -> None:
@@ -686,6 +687,14 @@ class PigJob(Job):
         if self._batch is not None:
             return self._batch(groups)
         return chain.from_iterable(filter(None, starmap(self._reduce, groups)))
+
+    def reduce_groups(self, groups: GroupRuns) -> Any:
+        """Whole groups at once, flat (mapred's ``reduce_groups``): the reduce side's `runs`
+        form when it reads a batch flat (`reducebatch.BatchReduce.runs`), else the batch's
+        pairs through `reduce_batch`."""
+        if self._runs is not None:
+            return self._runs(groups)
+        return self.reduce_batch(groups.pairs())
 
     def cleanup(self) -> Any:
         out: list = []
