@@ -68,7 +68,7 @@ from mapred.merge import (
     write_partitioned,
 )
 from mapred.partition import Partitioner, SortKey, as_partitioner, as_sort_key
-from mapred.serde import RECORD_HEADER, packb, unpackb
+from mapred.serde import RECORD_HEADER, packb, packb_many, unpackb
 
 __all__ = ["SortingBuffer", "CombiningBuffer", "BufferStats"]
 
@@ -208,7 +208,7 @@ class _Base:
         keys = list(map(_first, pairs))
         try:
             skbs = self._sort_many(keys)
-            kbs = list(map(packb, keys))
+            kbs = packb_many(keys)
         except Exception:  # noqa: BLE001 - the general way reports it, record by record
             return False
         n = len(pairs)
@@ -322,7 +322,7 @@ class _Base:
         out = record_bytes - n - _framed_size(skbs, sort_bytes)
         parts = None
         if self.num_partitions > 1:
-            parts = list(self._many(keys, list(map(packb, keys)), skbs))
+            parts = list(self._many(keys, packb_many(keys), skbs))
         return skbs, records, parts, out, record_bytes + sort_bytes
 
     def _serialize_each(self, batch: list) -> tuple[list[bytes], list[bytes], Any, int, int]:

@@ -51,6 +51,7 @@ __all__ = [
     "GroupBytes",
     "group_bytes_of",
     "BYTE_SORT_KEY",
+    "KEY_BYTES",
     "as_partitioner",
     "as_sort_key",
     "hash_partition",
@@ -121,6 +122,29 @@ def group_bytes_of(job: Any) -> GroupBytes | None:
 BYTE_SORT_KEY = SortKey(sort_bytes, sort_bytes_many)
 
 
+def _own_bytes(key: Any) -> bytes:
+    if type(key) is not bytes:
+        raise JobConfigError(_NOT_BYTES.format(key))
+    return key
+
+
+def _own_bytes_many(keys: Sequence) -> list[bytes]:
+    keys = keys if type(keys) is list else list(keys)
+    if set(map(type, keys)) - _BYTES_TYPE:
+        _own_bytes(next(k for k in keys if type(k) is not bytes))
+    return keys
+
+
+_BYTES_TYPE = {bytes}
+_NOT_BYTES = "map output key {!r} is not bytes; the job's sort_key is KEY_BYTES (keys are their sort bytes)"
+
+#: The sort key of a job whose map output keys are bytes already in the order it wants (Pig's
+#: encoded keys): each key is its own sort bytes, not copied behind a type tag. A job declares
+#: it as a class attribute, ``sort_key = KEY_BYTES``; a key that is not bytes fails the task.
+#: Equal keys group and sort as with the default (bytes keys compare as their bytes).
+KEY_BYTES = SortKey(_own_bytes, _own_bytes_many)
+
+
 def as_partitioner(part: Partitioner | PartitionFn) -> Partitioner:
     """`part` itself, or a plain partition function with a ``map`` of it as its batch form."""
     if isinstance(part, Partitioner):
@@ -179,7 +203,11 @@ class TotalOrderPartitioner:
 
 
 def make_sort_key(job: Any) -> SortKey:
-    """key -> byte sort key, honouring the job's ``sort_key`` comparator."""
+    """key -> byte sort key, honouring the job's ``sort_key`` comparator (or its declared
+    `SortKey`, such as `KEY_BYTES`)."""
+    declared = getattr(type(job), "sort_key", None)
+    if isinstance(declared, SortKey):
+        return declared
     if has_method(type(job), "sort_key"):
         user = job.sort_key
 

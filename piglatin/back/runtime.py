@@ -24,7 +24,7 @@ import mmh3
 from mapred.api import Job
 from mapred.grouping import GroupRuns
 from mapred.output import OutputFormat, RecordFileOutputFormat, TextOutputFormat
-from mapred.partition import GroupBytes
+from mapred.partition import KEY_BYTES, GroupBytes
 from mapred.task import sort_buffer_bytes
 from piglatin.back import aggregates as AG
 from piglatin.back import codegen as CG
@@ -756,6 +756,7 @@ class PigJoinJob(PigJob):
     """Tagged inputs: the key ends in the input's tag byte; group and partition without it."""
 
     group_bytes = GroupBytes(-1)  # the same grouping, C-level: the sort bytes' last byte is the tag
+    sort_key = KEY_BYTES  # keys are Pig's key bytes and a tag: their own sort bytes
 
     def group_key(self, key: bytes) -> bytes:
         return key[:-1]
@@ -771,6 +772,8 @@ class PigCrossJob(PigJoinJob):
 
 class PigCombineJob(PigJob):
     """GROUP + algebraic aggregates: partial results combined between map and reduce."""
+
+    sort_key = KEY_BYTES  # keys are Pig's key bytes: their own sort bytes
 
     def combine(self, key: Any, values: Iterable[Any]) -> Any:
         return self._combine(key, values)
@@ -789,6 +792,7 @@ class PigSkewJoinJob(PigJob):
     """Skewed join: keys end in tag + a 2-byte reducer number (0xFFFF: hash the key)."""
 
     group_bytes = GroupBytes(-3)
+    sort_key = KEY_BYTES
 
     def group_key(self, key: bytes) -> bytes:
         return key[:-3]
