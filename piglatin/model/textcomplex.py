@@ -224,6 +224,11 @@ def compile_parser(type_name: str, inner: Any, scalars: Scalars) -> Parser:
                 value = exact(text.rstrip(), seen.append)
             except _Fallback:
                 pass
+            except (ValueError, IndexError):  # malformed: the fields read before it warned
+                if seen and warn is not None:
+                    for code in seen:
+                        warn(code)
+                raise
             else:
                 if seen and warn is not None:
                     for code in seen:
@@ -365,9 +370,9 @@ def _exact_tuple(inner: Any, scalars: Scalars) -> tuple[Parser, Parser]:
     def build(pieces: list[str], w: Warn) -> tuple:
         if not n:
             return tuple([p.encode() if p else None for p in pieces])
+        out = [f(p, w) for f, p in zip(fields, pieces)]  # each field read is converted first
         if len(pieces) < n:  # Pig's consumeTuple: "Unexpect end of tuple"
             raise ValueError("unexpected end of tuple")
-        out = [f(p, w) for f, p in zip(fields, pieces)]
         if len(pieces) > n:
             out += [p.encode() if p else None for p in pieces[n:]]
         return tuple(out)

@@ -356,6 +356,20 @@ def test_documented_text_forms(text, type_name, inner, expected):
         ("[a#x,b#2]", "map", ["int"], [data.CONVERSION_FAILED]),  # the value, not the map
         ("(abc,1", "tuple", ["int"], [data.CONVERSION_FAILED, data.CONVERSION_FAILED]),
         ("[a#3000000000]", "map", ["int"], [data.TOO_LARGE]),
+        # Pig's consumeTuple converts each field it reads ('a' as int warns), then finds the
+        # tuple short of its schema: the bag is null with a warning of its own
+        (
+            "{(a)}",
+            "bag",
+            [("t", "tuple", [("x", "int"), ("y", "double")])],
+            [data.CONVERSION_FAILED] * 2,
+        ),
+        (
+            "{(())}",
+            "bag",
+            [("t", "tuple", [("x", "int"), ("y", "double")])],
+            [data.CONVERSION_FAILED] * 2,
+        ),
     ],
 )
 def test_malformed_text_is_null_with_one_warning_per_failure(raw, type_name, inner, warns):
