@@ -6,7 +6,7 @@
     plan/       the logical plan and the optimizer's rules
     front/      text -> AST -> logical plan (preprocess, grammar, parser, builder)
     back/       logical plan -> MapReduce jobs, and what runs in their tasks
-    commands    fs/sh/exec/run statements
+    commands/   fs/sh/exec/run/set/pwd/help statements (and a local client for fs)
     launcher    sessions: run a script, DUMP, STORE, EXPLAIN (`PigServer`, `run_script`)
     tools/      the `pig` command and the Grunt shell
 
