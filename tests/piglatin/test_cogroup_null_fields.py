@@ -42,7 +42,7 @@ def _field(v) -> str:
         "",  # the generated fold (given up when keys do not repeat)
         "SET pig.exec.mapPartAgg.minReduction 1000;",  # given up at once: rows pass
         "SET pig.codegen false;",  # the closures
-        "SET pig.exec.nocombiner true;",  # the bags' records, no partials
+        pytest.param("SET pig.exec.nocombiner true;", marks=pytest.mark.slow),  # bags, no partials
     ],
 )
 # keys repeating (5) keep the fold on: slow; 5000 gives it up (the case 4076157 fixed)

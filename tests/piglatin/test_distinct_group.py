@@ -232,6 +232,7 @@ def _canon(bag) -> list:
     return sorted(rows, key=lambda r: tuple((v is None, str(v)) for v in r))
 
 
+@pytest.mark.slow  # ~40 s: three runs of 18,000 rows with bags spilled
 def test_big_groups_spill(tmp_path: Path) -> None:
     """A group of thousands of distinct rows, its bag spilled to disk, spanning batches of
     the reduce; many duplicates of a row sent by several map tasks."""

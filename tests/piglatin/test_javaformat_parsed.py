@@ -91,7 +91,7 @@ _arg = st.one_of(
 )  # fmt: skip
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(_format, st.lists(_arg, max_size=4), st.lists(_arg, max_size=4))
 def test_parsed_once_same_as_read_per_call(fmt: str, args: list, other: list) -> None:
     assert outcome(java_format, fmt, args) == outcome(reference, fmt, args)
