@@ -26,7 +26,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from piglatin.commands.localshell import SHELL_COMMANDS, run_fs
 from piglatin.errors import CommandFailedError, PigError
 from piglatin.functions.udf import check_udf_file  # REGISTER's check, here for the launcher
 
@@ -315,6 +314,8 @@ def _without_self(name: str, message: str) -> str:
 def fs(server: Any, argv: list[str]) -> int:
     """One `hadoop fs` command on the session's filesystem (the DFS; in local mode a few
     commands on local files); output to `out`."""
+    from piglatin.commands.localshell import SHELL_COMMANDS, run_fs  # rare: not at start-up
+
     buf, err = io.BytesIO(), io.StringIO()
     if server.exec_type == "local" and argv and argv[0].lstrip("-") in SHELL_COMMANDS:
         status = run_fs(argv, server.cwd, buf, err)
@@ -369,6 +370,8 @@ def _local_fs(argv: list[str], buf: io.BytesIO, err: io.StringIO) -> int:
             return 1
         return 0
     if cmd not in ("ls", "cat", "mkdir", "rm", "rmr", "rmf"):
+        from piglatin.commands.localshell import SHELL_COMMANDS
+
         available = "ls, cat, mkdir, rm, cp, mv, put, get, " + ", ".join(sorted(SHELL_COMMANDS))
         err.write(f"-{cmd}: not available in local mode ({available} are)\n")
         return 1

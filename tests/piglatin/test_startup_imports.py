@@ -29,6 +29,8 @@ RARE = (
     "subprocess",
     "fsspec",
     "socket",
+    "piglatin.commands.localshell",  # local-mode fs -test/-tail/...: only when one runs
+    "dfs.protocol",
 )
 
 _PROBE = """
