@@ -294,11 +294,23 @@ def _profile_line(rng: random.Random, user: int) -> str:
     return f"{user}\t{signup}\t[{','.join(attrs)}]\n"
 
 
-def _write(path: Path, lines) -> None:
+def write_lines(path: Path, lines) -> None:
+    """Write `lines` to `path` through a temporary file renamed into place."""
     tmp = path.with_suffix(path.suffix + ".tmp")
     with open(tmp, "w", encoding="utf-8") as f:
         f.writelines(lines)
     os.replace(tmp, path)
+
+
+def up_to_date(out: Path, manifest: Path, wanted: dict, files) -> bool:
+    """Whether `files` all exist under `out` and `manifest` records `wanted`; if not, the
+    manifest is removed (written again once the files are)."""
+    complete = manifest.exists() and all((out / f).exists() for f in files)
+    if complete and json.loads(manifest.read_text()) == wanted:
+        return True
+    out.mkdir(parents=True, exist_ok=True)
+    manifest.unlink(missing_ok=True)
+    return False
 
 
 def generate(directory: str | os.PathLike, rows: int, seed: int = 1) -> Path:
@@ -307,20 +319,17 @@ def generate(directory: str | os.PathLike, rows: int, seed: int = 1) -> Path:
     out = Path(directory)
     manifest = out / "MANIFEST"
     wanted = {"rows": rows, "seed": seed, "files": list(FILES)}
-    complete = manifest.exists() and all((out / f).exists() for f in FILES)
-    if complete and json.loads(manifest.read_text()) == wanted:
+    if up_to_date(out, manifest, wanted, FILES):
         return out
-    out.mkdir(parents=True, exist_ok=True)
-    manifest.unlink(missing_ok=True)
     rng = random.Random(f"sales-{seed}")
-    _write(out / "sales.csv", (_sales_row(rng, n) for n in range(1, rows + 1)))
+    write_lines(out / "sales.csv", (_sales_row(rng, n) for n in range(1, rows + 1)))
     rng = random.Random(f"logs-{seed}")
     ips = [
         f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}" for _ in range(3000)
     ]
-    _write(out / "access.log", (_log_line(rng, ips) for _ in range(rows)))
+    write_lines(out / "access.log", (_log_line(rng, ips) for _ in range(rows)))
     rng = random.Random(f"stores-{seed}")
-    _write(
+    write_lines(
         out / "stores.csv",
         (
             f"{s},Store {s},{rng.choice(REGIONS)},{rng.choice(FIRST)} {rng.choice(LAST)},"
@@ -329,7 +338,7 @@ def generate(directory: str | os.PathLike, rows: int, seed: int = 1) -> Path:
         ),
     )
     rng = random.Random(f"targets-{seed}")
-    _write(
+    write_lines(
         out / "targets.csv",
         (
             f"{s},{m},{round(rng.uniform(2000.0, 20000.0), 2)!r}\n"
@@ -339,7 +348,7 @@ def generate(directory: str | os.PathLike, rows: int, seed: int = 1) -> Path:
         ),
     )
     rng = random.Random(f"promos-{seed}")
-    _write(
+    write_lines(
         out / "promos.csv",
         (
             f"PROMO{p},Promotion number {p},{round(rng.uniform(0.05, 0.3), 2)!r}\n"
@@ -347,13 +356,13 @@ def generate(directory: str | os.PathLike, rows: int, seed: int = 1) -> Path:
         ),
     )
     rng = random.Random(f"events-{seed}")
-    _write(out / "events.json", (_event_line(rng) for _ in range(rows)))
+    write_lines(out / "events.json", (_event_line(rng) for _ in range(rows)))
     rng = random.Random(f"profiles-{seed}")
-    _write(
+    write_lines(
         out / "profiles.tsv",
         (_profile_line(rng, u) for u in range(1, 60_001) if rng.random() < 0.9),
     )
-    _write(
+    write_lines(
         out / "buckets.csv",
         (
             f"{name},{lo},{hi}\n"

@@ -21,7 +21,7 @@ import os
 import random
 from pathlib import Path
 
-from data import AGENTS, WORDS
+from data import AGENTS, WORDS, up_to_date, write_lines
 
 FILES = ("server.log", "metrics.tsv")
 METRICS = 30
@@ -71,28 +71,18 @@ def _metrics_line(rng: random.Random) -> str:
     return "\t".join([host, day, *(_metric(rng, i) for i in range(METRICS))]) + "\n"
 
 
-def _write(path: Path, lines) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.writelines(lines)
-    os.replace(tmp, path)
-
-
 def generate_more(directory: str | os.PathLike, rows: int, seed: int = 1) -> Path:
     """Write the files of `FILES` under ``directory`` (kept when ``MANIFEST.more`` has the
     same rows and seed)."""
     out = Path(directory)
     manifest = out / "MANIFEST.more"
     wanted = {"rows": rows, "seed": seed, "files": list(FILES)}
-    complete = manifest.exists() and all((out / f).exists() for f in FILES)
-    if complete and json.loads(manifest.read_text()) == wanted:
+    if up_to_date(out, manifest, wanted, FILES):
         return out
-    out.mkdir(parents=True, exist_ok=True)
-    manifest.unlink(missing_ok=True)
     rng = random.Random(f"server-{seed}")
     ips = [f"192.168.{rng.randrange(256)}.{rng.randrange(1, 255)}" for _ in range(2000)]
-    _write(out / "server.log", (_server_line(rng, ips) for _ in range(rows)))
+    write_lines(out / "server.log", (_server_line(rng, ips) for _ in range(rows)))
     rng = random.Random(f"metrics-{seed}")
-    _write(out / "metrics.tsv", (_metrics_line(rng) for _ in range(max(1, rows // 2))))
+    write_lines(out / "metrics.tsv", (_metrics_line(rng) for _ in range(max(1, rows // 2))))
     manifest.write_text(json.dumps(wanted))
     return out
