@@ -56,6 +56,7 @@ def test_local_mode_rows_equal_the_product(tmp_path: Path) -> None:
             assert got == expected(ins), (name, p)
 
 
+@pytest.mark.slow  # ~12 s of embedded-cluster jobs; the local-mode cases stay in the default run
 def test_default_mode_parts_and_rows(tmp_path: Path) -> None:
     out = "/cross_parallel"
     write(tmp_path, {**INPUTS, "s.pig": script(out)})

@@ -98,7 +98,7 @@ def iso_like(draw: st.DrawFn) -> str:
     return text
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(iso_like())
 def test_same_answer_as_the_regex_reading(s: str) -> None:
     same(s)
