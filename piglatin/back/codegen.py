@@ -30,7 +30,9 @@ import math
 import re
 import struct
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -73,6 +75,7 @@ __all__ = [
     "key_encoder",
     "key_memos",
     "order_encoder",
+    "recording",
     "row_encoder",
     "single_final_rows",
     "single_finals",
@@ -242,7 +245,25 @@ class Pipeline:
         """(keys, values) -> the map outputs of the batch."""
         ns = dict(self.namespace)
         exec(compile(self.source, f"<pig pipeline {self.name}>", "exec"), ns)  # noqa: S102
+        made = _RECORDING.get()
+        if made is not None:
+            made.append(self)
         return ns[self.name]
+
+
+_RECORDING: ContextVar[list[Pipeline] | None] = ContextVar("pig_pipelines", default=None)
+
+
+@contextmanager
+def recording() -> Iterator[list[Pipeline]]:
+    """The pipelines compiled (`Pipeline.function`) inside the block, in order: what a
+    task's set-up generates, for EXPLAIN to print (runtime.explain_code)."""
+    made: list[Pipeline] = []
+    token = _RECORDING.set(made)
+    try:
+        yield made
+    finally:
+        _RECORDING.reset(token)
 
 
 def generate_map_pipeline(
