@@ -19,6 +19,7 @@ import ast as pyast
 import dataclasses
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import field
 from pathlib import Path
@@ -574,6 +575,9 @@ def _is_null(e: L.LExpr) -> bool:
     return isinstance(e, L.LEConst) and e.value is None
 
 
+#: Pig's PigWarning for an implicit cast to each type
+_CAST_WARNING = {t: f"IMPLICIT_CAST_TO_{'INT' if t is T.INT else t.name}" for t in DataType}
+
 _CASTABLE = {
     T.CHARARRAY: {T.INT, T.LONG, T.FLOAT, T.DOUBLE, T.BOOLEAN, T.DATETIME, T.CHARARRAY},
     T.BOOLEAN: {T.CHARARRAY, T.BOOLEAN},
@@ -587,6 +591,21 @@ class ExprTyper:
     def __init__(self, functions: Functions, relations: Builder | None = None) -> None:
         self.functions = functions
         self.relations = relations  # resolves relation aliases used as scalars
+        self.casts: Counter[DataType] = Counter()  # implicit casts inserted, by target type
+
+    def implicit(self, e: L.LExpr, t: DataType) -> L.LExpr:
+        """`e` cast to `t` by the type checker, counted as Pig's
+        TypeCheckingExpVisitor.collectCastWarning counts each cast it inserts."""
+        if e.type is not t:
+            self.casts[t] += 1
+        return _cast(e, t)
+
+    def warn_casts(self) -> None:
+        """Log the implicit casts counted so far as Pig's aggregated warnings
+        ('Encountered Warning IMPLICIT_CAST_TO_INT 2 time(s).'), then forget them."""
+        for t, n in sorted(self.casts.items(), key=lambda kv: _CAST_WARNING[kv[0]]):
+            log.warning("Encountered Warning %s %d time(s).", _CAST_WARNING[t], n)
+        self.casts.clear()
 
     def build(self, e: A.Expr, sc: Scope) -> L.LExpr:
         method = getattr(self, "_" + type(e).__name__.lower(), None)
@@ -743,7 +762,7 @@ class ExprTyper:
     def _maplookup(self, e: A.MapLookup, sc: Scope) -> L.LExpr:
         base = self.build(e.base, sc)
         if base.type is T.BYTEARRAY:
-            base = _cast(base, T.MAP)
+            base = self.implicit(base, T.MAP)
         if base.type is not T.MAP:
             raise TypeCheckError(
                 f"In alias {sc.alias}, map lookup '#' needs a map, found {base.type.value}",
@@ -781,7 +800,8 @@ class ExprTyper:
         args = [a for arg in e.args for a in self.expand(arg, sc)]
         target = self.functions.target(e.name)
         if target in _ARG_CASTS:  # Pig picks the typed variant: cast bytearray arguments
-            args = [_cast(a, _ARG_CASTS[target]) if a.type is T.BYTEARRAY else a for a in args]
+            cast = _ARG_CASTS[target]
+            args = [self.implicit(a, cast) if a.type is T.BYTEARRAY else a for a in args]
         func, kind, out, ctor = self.functions.resolve(e.name, [a.field for a in args], e)
         if kind != "udf" and func == "PluckTuple":
             return _pluck(e, args, ctor)
@@ -815,15 +835,15 @@ class ExprTyper:
     def _binop(self, e: A.BinOp, sc: Scope) -> L.LExpr:
         left, right = self.build(e.left, sc), self.build(e.right, sc)
         if e.op in ("and", "or"):
-            left, right = (_cast(x, T.BOOLEAN) if _is_null(x) else x for x in (left, right))
+            left, right = (self.implicit(x, T.BOOLEAN) if _is_null(x) else x for x in (left, right))
             if left.type is not T.BOOLEAN or right.type is not T.BOOLEAN:
                 raise TypeCheckError("Operands of AND/OR can be boolean only", code=1038, **_at(e))
             return L.LEBinary(e.op, left, right, BOOL)
         if e.op == "matches":
-            left = _cast(left, T.CHARARRAY) if left.type is T.BYTEARRAY else left
+            left = self.implicit(left, T.CHARARRAY) if left.type is T.BYTEARRAY else left
             if left.type is not T.CHARARRAY or right.type not in (T.CHARARRAY, T.BYTEARRAY):
                 raise self._incompatible(e, left, right, sc)
-            return L.LEBinary(e.op, left, _cast(right, T.CHARARRAY), BOOL)
+            return L.LEBinary(e.op, left, self.implicit(right, T.CHARARRAY), BOOL)
         if e.op in ("+", "-", "*", "/", "%"):
             return self._arith(e, left, right, sc)
         return self._compare(e, left, right, sc)
@@ -848,7 +868,8 @@ class ExprTyper:
             t = T.DOUBLE
         else:
             raise self._incompatible(e, left, right, sc)
-        return L.LEBinary(e.op, _cast(left, t), _cast(right, t), FieldSchema(None, t))
+        left, right = self.implicit(left, t), self.implicit(right, t)
+        return L.LEBinary(e.op, left, right, FieldSchema(None, t))
 
     def _compare(self, e: A.BinOp, left: L.LExpr, right: L.LExpr, sc: Scope) -> L.LExpr:
         lt, rt = left.type, right.type
@@ -857,17 +878,17 @@ class ExprTyper:
             pass
         elif lt.is_numeric and rt.is_numeric:
             t = wider_numeric(lt, rt)
-            left, right = _cast(left, t), _cast(right, t)
+            left, right = self.implicit(left, t), self.implicit(right, t)
         elif lt is rt and lt in (T.CHARARRAY, T.DATETIME, T.BYTEARRAY):
             pass
         elif lt is T.BYTEARRAY and (
             rt in simple or (e.op in ("==", "!=") and rt in (T.MAP, T.TUPLE))
         ):
-            left = _cast(left, rt)
+            left = self.implicit(left, rt)
         elif rt is T.BYTEARRAY and (
             lt in simple or (e.op in ("==", "!=") and lt in (T.MAP, T.TUPLE))
         ):
-            right = _cast(right, lt)
+            right = self.implicit(right, lt)
         elif e.op in ("==", "!=") and lt is rt and lt in (T.BOOLEAN, T.TUPLE, T.MAP):
             pass
         else:
@@ -877,7 +898,7 @@ class ExprTyper:
     def _neg(self, e: A.Neg, sc: Scope) -> L.LExpr:
         x = self.build(e.operand, sc)
         if x.type is T.BYTEARRAY:
-            x = _cast(x, T.DOUBLE)
+            x = self.implicit(x, T.DOUBLE)
         if not x.type.is_numeric:
             raise TypeCheckError(
                 "NEG can be used with numbers or Bytearray only", code=1041, **_at(e)
@@ -886,7 +907,7 @@ class ExprTyper:
 
     def _not(self, e: A.Not, sc: Scope) -> L.LExpr:
         x = self.build(e.operand, sc)
-        x = _cast(x, T.BOOLEAN) if _is_null(x) else x
+        x = self.implicit(x, T.BOOLEAN) if _is_null(x) else x
         if x.type is not T.BOOLEAN:
             raise TypeCheckError("NOT can be used with boolean only", code=1042, **_at(e))
         return L.LEUnary("not", x, BOOL)
@@ -917,8 +938,10 @@ class ExprTyper:
         # the other branch's field schema: `IsEmpty(A) ? null : A` is a bag of A's tuples)
         if _is_null(a) and not _is_null(b):
             a, ta = L.LEConst(None, FieldSchema(None, tb, b.field.schema)), tb
-        elif _is_null(b):
+            self.casts[tb] += tb is not T.BYTEARRAY
+        elif _is_null(b) and not _is_null(a):
             b, tb = L.LEConst(None, FieldSchema(None, ta, a.field.schema)), ta
+            self.casts[ta] += ta is not T.BYTEARRAY
         if ta is tb:
             return L.LEBinCond(
                 cond,
@@ -937,7 +960,7 @@ class ExprTyper:
                 code=1048,
                 **_at(node),
             )
-        return L.LEBinCond(cond, _cast(a, t), _cast(b, t), FieldSchema(None, t))
+        return L.LEBinCond(cond, self.implicit(a, t), self.implicit(b, t), FieldSchema(None, t))
 
     def _case(self, e: A.Case, sc: Scope) -> L.LExpr:
         result = (
@@ -984,10 +1007,16 @@ class Builder:
     """Walks the statements in order, keeping alias -> op id and the operators."""
 
     def __init__(
-        self, functions: Functions | None = None, file: str | None = None, text: str | None = None
+        self,
+        functions: Functions | None = None,
+        file: str | None = None,
+        text: str | None = None,
+        *,
+        warn_casts: bool = False,
     ) -> None:
         self.functions = functions or Functions()
         self.typer = ExprTyper(self.functions, self)
+        self.warn_casts = warn_casts  # log each add's implicit casts (the session's builder)
         self.file = file
         self.lines = (text or "").splitlines()
         self.ops: list[L.LogicalOperator] = []
@@ -1094,7 +1123,11 @@ class Builder:
             for s in script.statements:
                 self.statement(s)
         except PigError as e:
+            self.typer.casts.clear()
             raise e.located(script.file, text) from None
+        if self.warn_casts:
+            self.typer.warn_casts()
+        self.typer.casts.clear()
         return self.actions[before:]
 
     def feed(
@@ -1377,9 +1410,8 @@ class Builder:
                 f"In alias {alias}, SAMPLE needs a number, found {frac.type.value}",
                 **_at(r.fraction),
             )
-        return L.LOSample(
-            op_id, alias, (src.op_id,), src.schema, r.line, r.column, _cast(frac, T.DOUBLE)
-        )
+        frac = self.typer.implicit(frac, T.DOUBLE)
+        return L.LOSample(op_id, alias, (src.op_id,), src.schema, r.line, r.column, frac)
 
     def _sort_keys(
         self, keys: tuple[A.OrderKey, ...], sc: Scope
@@ -1505,7 +1537,7 @@ class Builder:
                     **_at(node),
                 )
             for k in keys:
-                k[col] = _cast(k[col], target) if k[col].type.is_atomic else k[col]
+                k[col] = self.typer.implicit(k[col], target) if k[col].type.is_atomic else k[col]
         return srcs, keys
 
     def _r_group(self, r: A.Group, alias: str, op_id: str) -> L.LogicalOperator:
