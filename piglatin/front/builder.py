@@ -162,13 +162,21 @@ def _pair_stats() -> FieldSchema:
 
 
 def _tomap(args: Sequence[FieldSchema]) -> FieldSchema:
-    """TOMAP: map[] (Pig's TOMAP.outputSchema declares no value type), its values' one
-    type held when every value argument is a float: Pig keeps the Float objects, which
-    PigStorage and DUMP write by Float.toString (a double, or mixed types: by the value)."""
-    values = args[1::2]
-    if values and all(a.dtype is T.FLOAT for a in values):
-        return FieldSchema(None, T.MAP, held=FieldSchema(None, T.FLOAT))
-    return FieldSchema(None, T.MAP)
+    """TOMAP.outputSchema (Pig 0.16+, PIG-4674): the map's value type is the one type of
+    every value argument, or of the second field of a pair bag's tuples; map[] when they
+    differ or are bytearray."""
+    value: DataType | None = None
+    if len(args) == 1:
+        inner = args[0].schema
+        pairs = inner.fields[0].schema if inner is not None and len(inner) == 1 else None
+        if pairs is not None and len(pairs) > 1:
+            value = pairs.fields[1].dtype
+    else:
+        types = {a.dtype for a in args[1::2]}
+        value = types.pop() if len(types) == 1 else None
+    if value is None or value is T.BYTEARRAY:
+        return FieldSchema(None, T.MAP)
+    return FieldSchema(None, T.MAP, Schema((FieldSchema(None, value),)))
 
 
 def _fixed(t: DataType) -> ReturnRule:
@@ -1762,7 +1770,6 @@ class Builder:
                 u.name or f.name,
                 u.type if u.type is not None else f.type,
                 u.schema if u.type is not None else f.schema,
-                held=f.held if u.type is None else None,
             )
             for u, f in zip(user, fields, strict=True)
         )

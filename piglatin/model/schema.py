@@ -14,7 +14,7 @@ runtime values.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import field, replace
+from dataclasses import replace
 from enum import Enum
 
 from dfs.fastclass import dataclass
@@ -71,10 +71,6 @@ class FieldSchema:
     name: str | None
     type: DataType | None = DataType.BYTEARRAY
     schema: Schema | None = None
-    # a map[] (no value type declared, none shown) whose values are known to be of one
-    # type, as TOMAP's of floats (java.lang.Float objects in Pig): only how DUMP and the
-    # storers write them (`textcomplex.field_spec` gives it as the map's inner schema)
-    held: FieldSchema | None = field(default=None, compare=False, repr=False)
 
     @property
     def dtype(self) -> DataType:

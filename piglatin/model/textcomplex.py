@@ -55,8 +55,6 @@ def field_spec(f: Any) -> tuple[str, Sequence[Any] | None]:
     if inner is not None and not isinstance(inner, (list, tuple)):
         inner = getattr(inner, "fields", inner)
     type_name = getattr(f.type, "value", f.type) or "bytearray"
-    if not inner and (held := getattr(f, "held", None)) is not None:
-        inner = (held,)  # a map[] whose values are known (FieldSchema.held): written so
     return type_name, inner or None
 
 

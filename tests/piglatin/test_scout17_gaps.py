@@ -115,14 +115,10 @@ def test_implicit_cast_warnings(tmp_path: Path, caplog: pytest.LogCaptureFixture
     assert text.count("IMPLICIT_CAST_TO_INT") == 1  # once: the tasks' rebuilt plans say nothing
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TOMAP's schema is always map[] (piglatin/front/builder.py _RETURNS, H6); Pig 0.17's "
-    "TOMAP.outputSchema (PIG-4674) types the map's values when every value argument (or the "
-    "pair bag's second field) has one type other than bytearray",
-)
 def test_tomap_infers_its_value_type(tmp_path: Path) -> None:
-    # TOMAP.outputSchema: valueType = the odd arguments' common type (BYTEARRAY when they
+    # Pig 0.17's TOMAP.outputSchema (PIG-4674) types the map's values when every value
+    # argument (or the pair bag's second field) has one type other than bytearray:
+    # valueType = the odd arguments' common type (BYTEARRAY when they
     # differ: no inner schema); one bag argument: its tuples' second field's type
     script = (
         "A = LOAD 'd' AS (a0:int, a1:chararray, b:bag{t:(k:chararray, v:long)});\n"
