@@ -125,8 +125,10 @@ def _same_as_arg(i: int) -> ReturnRule:
 
 
 def _round(args: list[FieldSchema]) -> FieldSchema:
+    """ROUND: Pig's best-fit match takes FloatRound (an int) for a float, int or long (the
+    cast to float scores lowest) and ROUND (a long) for a double."""
     t = args[0].dtype if args else T.DOUBLE
-    return FieldSchema(None, {T.FLOAT: T.INT, T.INT: T.INT, T.LONG: T.LONG}.get(t, T.LONG))
+    return FieldSchema(None, T.INT if t in (T.FLOAT, T.INT, T.LONG) else T.LONG)
 
 
 def _tobag(args: list[FieldSchema]) -> FieldSchema:
@@ -179,6 +181,10 @@ def _tomap(args: Sequence[FieldSchema]) -> FieldSchema:
     return FieldSchema(None, T.MAP, Schema((FieldSchema(None, value),)))
 
 
+#: the argument types Pig's best-fit match sends to a builtin's float variant
+_TO_FLOAT = (T.FLOAT, T.INT, T.LONG)
+
+
 def _fixed(t: DataType) -> ReturnRule:
     return lambda args: FieldSchema(None, t)
 
@@ -201,8 +207,8 @@ _RETURNS: dict[str, ReturnRule] = {
     "CROSS": _nested_cross,
     "ABS": _same_as_arg(0),
     "ROUND": _round,
-    # FloatRoundTo for a float (a Float), DoubleRoundTo otherwise
-    "ROUND_TO": lambda a: FieldSchema(None, T.FLOAT if a and a[0].dtype is T.FLOAT else T.DOUBLE),
+    # FloatRoundTo for a float, int or long (cast to float: `_funccall`), else ROUND_TO
+    "ROUND_TO": lambda a: FieldSchema(None, T.FLOAT if a and a[0].dtype in _TO_FLOAT else T.DOUBLE),
     "CubeDimensions": lambda a: FieldSchema("dimensions", T.BAG, bag_of(Schema(tuple(a)))),
     "SUBTRACT": lambda a: FieldSchema(None, T.BAG, a[0].schema if a else None),
     "KEYSET": lambda a: FieldSchema(
@@ -811,6 +817,8 @@ class ExprTyper:
             cast = _ARG_CASTS[target]
             args = [self.implicit(a, cast) if a.type is T.BYTEARRAY else a for a in args]
         func, kind, out, ctor = self.functions.resolve(e.name, [a.field for a in args], e)
+        if kind != "udf" and func == "ROUND_TO" and args and args[0].type in _TO_FLOAT:
+            args[0] = self.implicit(args[0], T.FLOAT)  # FloatRoundTo(float, ...)
         if kind != "udf" and func == "PluckTuple":
             return _pluck(e, args, ctor)
         if kind != "udf" and func == "UniqueID":  # each call counts on its own, as Pig's

@@ -774,7 +774,7 @@ def ROUND(v: Any) -> int | None:
 
 def _round_type(arg_types: list[str]) -> str:
     t = arg_types[0] if arg_types else "double"
-    return {"float": "int", "int": "int"}.get(t, "long")
+    return "int" if t in ("float", "int", "long") else "long"  # FloatRound: see ROUND
 
 
 def ROUND_TO(v: Any, digits: int | None, mode: int = 4) -> float | None:
@@ -786,7 +786,8 @@ def ROUND_TO(v: Any, digits: int | None, mode: int = 4) -> float | None:
     from decimal import Decimal
 
     q = Decimal(1).scaleb(-digits)
-    return float(Decimal(repr(x)).quantize(q, rounding=_ROUNDING[mode]))
+    # + 0.0: a BigDecimal zero has no sign (-0.3 to 0 places is 0.0, not -0.0)
+    return float(Decimal(repr(x)).quantize(q, rounding=_ROUNDING[mode])) + 0.0
 
 
 def float_round_to(v: Any, digits: int | None, _mode: Any = None) -> float | None:

@@ -158,15 +158,16 @@ def test_round_of_int_and_long_is_float_round(tmp_path: Path) -> None:
     assert [line.split(",")[:2] for line in lines] == [["(16777216", "2147483647"], ["(-3", "-7"]]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ROUND(long) is typed long and ROUND_TO(int|long, d) double (piglatin/front/builder.py "
-    "_RETURNS, piglatin/back/physical.py's FloatRoundTo choice, H6/H1); Pig's best-fit match "
-    "picks FloatRound (int) and FloatRoundTo (float) for int and long arguments",
-)
 def test_round_types_of_int_and_long(tmp_path: Path) -> None:
-    lines = run(tmp_path, {"d": "1\t2\n"}, ROUND_SCRIPT + "DESCRIBE B;\n")
-    assert lines == ["B: {int,int,float,float}"]
+    # FloatRoundTo.exec: BigDecimal.valueOf((float) x).setScale(d, HALF_UP).floatValue():
+    # 16777217 is 16777216f first; a BigDecimal zero has no sign (-3 to -1 places is 0.0)
+    lines = run(tmp_path, {"d": "16777217\t-3\n"}, ROUND_SCRIPT + "DESCRIBE B;\nDUMP B;\n")
+    assert lines == ["B: {int,int,float,float}", "(16777216,-3,1.6777216E7,-3.0)"]
+    script = (
+        "A = LOAD 'd' AS (i:int, l:long, x:double);\n"
+        "B = FOREACH A GENERATE ROUND_TO(i, -2), ROUND_TO(l, -1), ROUND_TO(x, 0);\nDUMP B;\n"
+    )
+    assert run(tmp_path, {"d": "16777217\t-3\t-0.3\n"}, script) == ["(1.67772E7,0.0,0.0)"]
 
 
 @pytest.mark.xfail(
