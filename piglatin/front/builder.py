@@ -318,6 +318,28 @@ def _pluck(e: A.FuncCall, args: list[L.LExpr], ctor: tuple) -> L.LExpr:
     return L.LEFunc(e.name, "TOTUPLE", "builtin", tuple(chosen), out, ())
 
 
+def _no_match(func: str, node: A.Node) -> TypeCheckError:
+    return TypeCheckError(
+        f"Could not infer the matching function for org.apache.pig.builtin.{func} as multiple "
+        "or none of them fit. Please use an explicit cast.",
+        code=1045,
+        **_at(node),
+    )
+
+
+def _check_arg_count(func: str, nargs: int, builtin: object, node: A.Node) -> None:
+    """A builtin that declares its argument schemas (Pig's getArgToFuncMapping: the ones in
+    builtins.ARG_TYPES, the bag aggregates, TOP) is called with as many arguments as one
+    of them has: Pig's best-fit match finds none otherwise (fitPossible: INF), ERROR 1045."""
+    from piglatin.functions.builtins import ARG_TYPES
+
+    if func not in ARG_TYPES and func not in _BAG_FUNCS and func != "TOP":
+        return
+    low, high = getattr(builtin, "min_args", 0), getattr(builtin, "max_args", None)
+    if nargs < low or (high is not None and nargs > high):
+        raise _no_match(func, node)
+
+
 def _check_bag_arg(func: str, args: list, node: A.Node) -> None:
     """Aggregates take a bag (SUM/AVG of numbers): Pig's ERROR 1045 otherwise."""
     first = args[0].type if args else None
@@ -326,12 +348,7 @@ def _check_bag_arg(func: str, args: list, node: A.Node) -> None:
         inner = _inner_type([args[0].field])
         ok = inner.is_numeric or inner is T.BYTEARRAY
     if not ok:
-        raise TypeCheckError(
-            f"Could not infer the matching function for org.apache.pig.builtin.{func} as multiple or "
-            f"none of them fit. Please use an explicit cast.",
-            code=1045,
-            **_at(node),
-        )
+        raise _no_match(func, node)
 
 
 #: the implicit casts Pig's type checker allows when it matches a function's argument types
@@ -360,12 +377,7 @@ def _check_arg_types(func: str, args: list, node: A.Node) -> None:
         widened = _WIDENS_TO.get(t, set())
         if t is T.BYTEARRAY or _is_null(arg) or t in accepted or widened & accepted:
             continue
-        raise TypeCheckError(
-            f"Could not infer the matching function for org.apache.pig.builtin.{func} as multiple "
-            "or none of them fit. Please use an explicit cast.",
-            code=1045,
-            **_at(node),
-        )
+        raise _no_match(func, node)
 
 
 def _registry() -> Mapping[str, object]:
@@ -836,6 +848,8 @@ class ExprTyper:
             )
         if kind != "udf" and func.startswith("InvokeFor"):
             _check_invoker(func, ctor, len(args), e)
+        if kind != "udf":
+            _check_arg_count(func, len(args), self.functions.table().get(func), e)
         if kind != "udf" and func in _BAG_FUNCS:
             _check_bag_arg(func, args, e)
         elif kind != "udf":

@@ -253,18 +253,14 @@ def test_maps_print_in_java_hashmap_order(tmp_path: Path) -> None:
     assert lines == ["([name#joe,gpa#3.5,age#20],[j#w,k#v])"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a builtin called with the wrong number of arguments is not refused when the script "
-    "is built (piglatin/front/builder.py _check_arg_types checks types only, not "
-    "builtins.Builtin.min_args/max_args; H6): the task fails later with a Python TypeError. "
-    "Pig's best-fit match needs the argument count of one of the function's "
-    "getArgToFuncMapping schemas (fitPossible: sizes differ -> INF): ERROR 1045",
-)
 @pytest.mark.parametrize(
-    "call", ["SUBSTRING(s, 1)", "UPPER()", "ABS(i, i)", "ROUND_TO(d)", "TOP(1, s)"]
+    "call",
+    ["SUBSTRING(s, 1)", "UPPER()", "ABS(i, i)", "ROUND_TO(d)", "TOP(1, s)"],
 )
 def test_wrong_argument_count_is_error_1045(tmp_path: Path, call: str) -> None:
+    # Pig's best-fit match needs the argument count of one of the function's
+    # getArgToFuncMapping schemas (fitPossible: sizes differ -> INF): ERROR 1045 when the
+    # script is built, not a failed task
     from piglatin.errors import PigError
 
     (tmp_path / "d").write_text("5\tabc\t1.5\n")
