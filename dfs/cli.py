@@ -318,7 +318,8 @@ class HadoopGroup(click.Group):
             close = difflib.get_close_matches(name, commands, n=1, cutoff=0.6)
             hint = f". Did you mean '{close[0]}'?" if close else ""
             known = ", ".join(commands)
-            click.echo(f"hadoop: unknown command '{name}'{hint} (commands: {known})", err=True)
+            prog = ctx.info_name or "hadoop"  # or hdfs (mapred.cli.hdfs_main)
+            click.echo(f"{prog}: unknown command '{name}'{hint} (commands: {known})", err=True)
             ctx.exit(1)
         return super().resolve_command(ctx, args)
 

@@ -27,7 +27,7 @@ from typing import Any, TextIO
 
 from dfs.conf import GENERIC_VALUED_OPTIONS, Configuration, parse_define
 
-__all__ = ["main", "jar_main", "job_main", "split_options", "ProgressPrinter"]
+__all__ = ["main", "hdfs_main", "jar_main", "job_main", "split_options", "ProgressPrinter"]
 
 log = logging.getLogger(__name__)
 
@@ -483,6 +483,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point (``hadoop``) with the MapReduce commands added."""
     group = register()
     group.main(args=list(argv) if argv is not None else None, prog_name="hadoop")
+
+
+def hdfs_main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point ``hdfs``, as Hadoop's bin/hdfs: the same commands under
+    HDFS's names (``hdfs dfs -ls /``, ``hdfs fsck /``, ``hdfs dfsadmin -report``,
+    ``hdfs namenode -format``)."""
+    group = register()
+    group.main(args=list(argv) if argv is not None else None, prog_name="hdfs")
 
 
 if __name__ == "__main__":

@@ -192,6 +192,8 @@ def parse_options(spec: CommandSpec, args: list[str]) -> tuple[dict[str, Any], l
         name = arg[1:]
         if name in spec.flags:
             opts[name] = True
+        elif name[:1] == "p" and "p[topax]" in spec.usage and _preserve_letters(name[1:]):
+            opts["p"] = name[1:]  # Cp's popPreserveOption: -p followed by attribute letters
         elif name in spec.valued and rest:
             opts[name] = rest.pop(0)
         else:
@@ -201,6 +203,12 @@ def parse_options(spec: CommandSpec, args: list[str]) -> tuple[dict[str, Any], l
     if spec.max_args is not None and len(rest) > spec.max_args:
         raise UsageError(f"Too many arguments: expected {spec.max_args} but got {len(rest)}")
     return opts, rest
+
+
+def _preserve_letters(letters: str) -> bool:
+    """Whether `letters` name attributes -cp's ``-p`` may be followed by (CommandWithDestination
+    .FileAttribute: timestamps, ownership, permission, ACL, XAttr), each once or more."""
+    return bool(letters) and all(ch in "topax" for ch in letters)
 
 
 class ShellBase:

@@ -22,6 +22,8 @@ from dfs.protocol import FileStatus
 from dfs.shell.base import COPYING, Item, ShellBase, _parent, _quiet_delete, _safe_resolve, command
 from dfs.shell.errors import PathError, UsageError, describe, quote
 
+PRESERVE_ALL = "top"  # a bare -p: timestamps, ownership, permission
+
 
 class CopyCommands(ShellBase):
     """Commands with a destination, and local <-> DFS transfers."""
@@ -33,8 +35,9 @@ class CopyCommands(ShellBase):
 
     @command("cp", "[-f] [-p | -p[topax]] [-d] <src> ... <dst>", "f p d", min_args=2)
     def cmd_cp(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
-        """Copy files and directories (-f overwrites, -p preserves); file: URIs name local
-        paths, so local sources go up as -put and a local destination comes down as -get."""
+        """Copy files and directories (-f overwrites; -p keeps times, owner and permission,
+        -p[topax] the attributes named); file: URIs name local paths, so local sources go up
+        as -put and a local destination comes down as -get."""
         local = [_file_uri_path(a) for a in args]
         if any(p is not None for p in local):
             sources_local = all(p is not None for p in local[:-1])
@@ -61,7 +64,7 @@ class CopyCommands(ShellBase):
         move: bool,
         force: bool,
         direct: bool,
-        preserve: bool = False,
+        preserve: bool | str = False,
     ) -> None:
         dst = pathglob.unescape(args[-1])
         dst_st = self.guarded(client, dst, lambda: self._dst_status(client, dst))
@@ -125,7 +128,7 @@ class CopyCommands(ShellBase):
         client.rename(item.display, target)
 
     def _cp(
-        self, client: Any, item: Item, target: str, force: bool, direct: bool, preserve: bool
+        self, client: Any, item: Item, target: str, force: bool, direct: bool, preserve: bool | str
     ) -> None:
         def visit(node: tuple[Item, str]) -> list[tuple[Item, str]]:
             it, dst = node
@@ -137,7 +140,8 @@ class CopyCommands(ShellBase):
                 self.write_dfs(client, dst, src, force=force, direct=direct)
             return []
 
-        after = (lambda node: _preserve(client, node[1], node[0].status)) if preserve else None
+        attrs = PRESERVE_ALL if preserve is True else preserve or ""
+        after = (lambda node: _preserve(client, node[1], node[0].status, attrs)) if attrs else None
         self._tree(client, (item, target), lambda node: node[0].display, visit, after)
 
     # ================================ local <-> DFS ==========================================
@@ -169,11 +173,19 @@ class CopyCommands(ShellBase):
             self.write_dfs(client, target, stdin, force=opts["f"], direct=opts["d"])
             return
 
+        before: dict[str, os.stat_result] = {}  # -p: each local path's status before reading
+
+        def visit(node: tuple[str, str]) -> list[tuple[str, str]]:
+            if opts["p"] and os.path.exists(node[0]):
+                before[node[0]] = os.stat(node[0])
+            return self._put_entry(client, node[0], node[1], opts)
+
         def after(node: tuple[str, str]) -> None:
             """Once a path (and all below it) is up: -p's times and mode; a move's delete."""
-            if opts["p"]:
-                st = os.stat(node[0])
+            if opts["p"]:  # Put's -p: times, ownership and permission the local path had
+                st = before.pop(node[0], None) or os.stat(node[0])
                 client.set_times(node[1], int(st.st_mtime * 1000), int(st.st_atime * 1000))
+                _set_owner_as(client, node[1], *_local_owner(st))
                 client.set_permission(node[1], st.st_mode & 0o7777)
             if opts.get("move"):  # as Hadoop's MoveFromLocal.postProcessPath: not recursive
                 (os.rmdir if os.path.isdir(node[0]) else os.unlink)(node[0])
@@ -182,7 +194,7 @@ class CopyCommands(ShellBase):
             client,
             (src, target),
             lambda node: node[0],
-            lambda node: self._put_entry(client, node[0], node[1], opts),
+            visit,
             after if opts["p"] or opts.get("move") else None,
         )
 
@@ -396,9 +408,43 @@ class CopyCommands(ShellBase):
             out.write(b"\n")
 
 
-def _preserve(client: Any, target: str, st: FileStatus) -> None:
-    client.set_times(target, st.mtime, st.atime)
-    client.set_permission(target, st.mode)
+def _preserve(client: Any, target: str, st: FileStatus, attrs: str = PRESERVE_ALL) -> None:
+    """CommandWithDestination.preserveAttributes in its order: times (t), owner and group (o),
+    permission (p, or a: ACLs hold the permission; this filesystem has no ACL entries or
+    xattrs beyond it, so x has nothing to copy)."""
+    if "t" in attrs:
+        client.set_times(target, st.mtime, st.atime)
+    if "o" in attrs:
+        _set_owner_as(client, target, st.owner, st.group)
+    if "p" in attrs or "a" in attrs:
+        client.set_permission(target, st.mode)
+
+
+def _set_owner_as(client: Any, target: str, owner: str, group: str) -> None:
+    """setOwner(target, owner, group), leaving out a name the copy already has (Hadoop asks
+    for both; an unchanged name is no change, and a user outside the file's group may keep
+    it without the NameNode's "does not belong to" refusal)."""
+    now = client.status(target)
+    new_owner = owner if owner and owner != now.owner else None
+    new_group = group if group and group != now.group else None
+    if new_owner or new_group:
+        client.set_owner(target, owner=new_owner, group=new_group)
+
+
+def _local_owner(st: os.stat_result) -> tuple[str, str]:
+    """A local file's owner and group names (the numbers when the system has no name)."""
+    import grp
+    import pwd
+
+    try:
+        owner = pwd.getpwuid(st.st_uid).pw_name
+    except KeyError:
+        owner = str(st.st_uid)
+    try:
+        group = grp.getgrgid(st.st_gid).gr_name
+    except KeyError:
+        group = str(st.st_gid)
+    return owner, group
 
 
 def _local_glob(patterns: list[str]) -> list[str]:

@@ -1,0 +1,227 @@
+"""Scout (session 18): `hadoop fs` / `hdfs dfs` against Hadoop's FileSystem Shell guide.
+
+Each expected answer comes from the guide or from Hadoop's shell sources (named in the case:
+fs/shell/CopyCommands, CommandWithDestination, Ls, Count, FsUsage, SetReplication,
+TrashPolicyDefault) with sizes and times computed in plain Python here, never from an earlier
+run of this shell.
+"""
+
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import time
+
+import pytest
+
+from tests.dfs.test_shell import Hadoop, local, payload
+
+
+@pytest.fixture
+def hadoop(tmp_path, monkeypatch) -> Hadoop:
+    h = Hadoop(monkeypatch, str(tmp_path / "home"))
+    assert h("namenode", "-format").exit_code == 0  # alice formats: alice is the superuser
+    assert h.fs("-mkdir", "-p", "/user/alice").exit_code == 0
+    return h
+
+
+def _stat(h: Hadoop, fmt: str, path: str) -> str:
+    r = h.fs("-stat", fmt, path)
+    assert r.exit_code == 0, r.stderr
+    return r.stdout.rstrip("\n")
+
+
+def _file_of_bob(h: Hadoop, tmp_path, path: str = "/src/f") -> None:
+    """A file owned by bob:eng, mode 640, modified at 2020-01-02 03:04:05 UTC."""
+    assert h.fs("-mkdir", "-p", os.path.dirname(path)).exit_code == 0
+    assert h.fs("-put", str(local(tmp_path, "f", b"12345")), path).exit_code == 0
+    assert h.fs("-touch", "-m", "-t", "20200102:030405", path).exit_code == 0
+    assert h.fs("-chmod", "640", path).exit_code == 0
+    assert h.fs("-chown", "bob:eng", path).exit_code == 0
+
+
+# ---- -cp -p / -p[topax] (CommandWithDestination.preserveAttributes) --------------------------
+def test_cp_p_keeps_times_owner_group_and_permission(hadoop, tmp_path):
+    """Guide, -cp: "If -p is specified with no arg, then preserves timestamps, ownership,
+    permission"."""
+    _file_of_bob(hadoop, tmp_path)
+    r = hadoop.fs("-cp", "-p", "/src/f", "/copy")
+    assert r.exit_code == 0, r.stderr
+    assert _stat(hadoop, "%u:%g %a %y", "/copy") == "bob:eng 640 2020-01-02 03:04:05"
+    assert hadoop.fs("-cat", "/copy").stdout == "12345"
+
+
+def test_cp_p_with_letters_keeps_only_those(hadoop, tmp_path):
+    """-p[topax]: t timestamps, o ownership, p permission (Cp.popPreserveOption)."""
+    _file_of_bob(hadoop, tmp_path)
+    assert hadoop.fs("-cp", "-pt", "/src/f", "/t").exit_code == 0
+    assert _stat(hadoop, "%u:%g %a %y", "/t") == "alice:supergroup 644 2020-01-02 03:04:05"
+    assert hadoop.fs("-cp", "-pp", "/src/f", "/p").exit_code == 0
+    assert _stat(hadoop, "%u:%g %a", "/p") == "alice:supergroup 640"
+    assert hadoop.fs("-cp", "-po", "/src/f", "/o").exit_code == 0
+    assert _stat(hadoop, "%u:%g %a", "/o") == "bob:eng 644"
+    assert hadoop.fs("-cp", "-ptopax", "/src/f", "/all").exit_code == 0
+    assert _stat(hadoop, "%u:%g %a %y", "/all") == "bob:eng 640 2020-01-02 03:04:05"
+
+
+def test_cp_p_letters_other_than_topax_are_a_usage_error(hadoop, tmp_path):
+    _file_of_bob(hadoop, tmp_path)
+    r = hadoop.fs("-cp", "-pq", "/src/f", "/q")
+    assert r.exit_code == 255
+    assert r.stderr.splitlines()[0] == "-cp: Illegal option -pq"
+    assert hadoop.fs("-test", "-e", "/q").exit_code == 1
+
+
+def test_cp_p_of_a_directory_tree(hadoop, tmp_path):
+    _file_of_bob(hadoop, tmp_path, "/tree/sub/f")
+    assert hadoop.fs("-chmod", "750", "/tree/sub").exit_code == 0
+    assert hadoop.fs("-cp", "-p", "/tree", "/tree2").exit_code == 0
+    assert _stat(hadoop, "%u:%g %a %y", "/tree2/sub/f") == "bob:eng 640 2020-01-02 03:04:05"
+    assert _stat(hadoop, "%a", "/tree2/sub") == "750"
+
+
+def test_cp_without_p_makes_the_copy_the_callers(hadoop, tmp_path):
+    _file_of_bob(hadoop, tmp_path)
+    before = int(time.time() * 1000) - 5000
+    assert hadoop.fs("-cp", "/src/f", "/plain").exit_code == 0
+    assert _stat(hadoop, "%u:%g %a", "/plain") == "alice:supergroup 644"
+    assert int(_stat(hadoop, "%Y", "/plain")) >= before
+
+
+def test_put_p_keeps_the_local_files_times_owner_and_mode(hadoop, tmp_path):
+    """Guide, -put: "-p : Preserves access and modification times, ownership and the
+    permissions"."""
+    f = local(tmp_path, "loc", payload(300))
+    os.chmod(f, 0o604)
+    os.utime(f, (1_500_000_000, 1_600_000_000))
+    st = os.stat(f)
+    owner, group = pwd.getpwuid(st.st_uid).pw_name, grp.getgrgid(st.st_gid).gr_name
+    r = hadoop.fs("-put", "-p", str(f), "/up")
+    assert r.exit_code == 0, r.stderr
+    assert _stat(hadoop, "%Y %X %a", "/up") == "1600000000000 1500000000000 604"
+    assert _stat(hadoop, "%u:%g", "/up") == f"{owner}:{group}"
+
+
+# ---- -ls ordering and widths (Ls.initialiseOrderComparator, adjustColumnWidths) ---------------
+def test_ls_size_order_and_reverse(hadoop, tmp_path):
+    sizes = {"a": 30, "b": 1000, "c": 7, "d": 450}
+    assert hadoop.fs("-mkdir", "/s").exit_code == 0
+    for name, n in sizes.items():
+        src = local(tmp_path, name, payload(n))
+        assert hadoop.fs("-put", str(src), f"/s/{name}").exit_code == 0
+    largest_first = [f"/s/{n}" for n in sorted(sizes, key=lambda n: -sizes[n])]
+    r = hadoop.fs("-ls", "-S", "/s")
+    assert [line.split()[-1] for line in r.stdout.splitlines()[1:]] == largest_first
+    r = hadoop.fs("-ls", "-S", "-r", "/s")
+    assert [line.split()[-1] for line in r.stdout.splitlines()[1:]] == largest_first[::-1]
+    r = hadoop.fs("-ls", "-r", "/s")
+    assert [line.split()[-1] for line in r.stdout.splitlines()[1:]] == sorted(
+        largest_first, reverse=True
+    )
+
+
+def test_ls_time_order_newest_first(hadoop, tmp_path):
+    assert hadoop.fs("-mkdir", "/t").exit_code == 0
+    stamps = {"x": "20200101:000000", "y": "20220101:000000", "z": "20210101:000000"}
+    for name, when in stamps.items():
+        assert hadoop.fs("-touch", "-t", when, f"/t/{name}").exit_code == 0
+    r = hadoop.fs("-ls", "-t", "/t")
+    assert [line.split()[-1] for line in r.stdout.splitlines()[1:]] == ["/t/y", "/t/z", "/t/x"]
+    r = hadoop.fs("-ls", "-t", "-r", "/t")
+    assert [line.split()[-1] for line in r.stdout.splitlines()[1:]] == ["/t/x", "/t/z", "/t/y"]
+
+
+def test_ls_column_widths_only_grow_across_arguments(hadoop, tmp_path):
+    """Ls keeps maxOwner/maxGroup/maxLen in fields: a later argument's line is never
+    narrower than an earlier one's."""
+    _file_of_bob(hadoop, tmp_path, "/w/bob")
+    assert hadoop.fs("-put", str(local(tmp_path, "g", b"x" * 12345678)), "/w/big").exit_code == 0
+    r = hadoop.fs("-ls", "/w/big", "/w/bob")
+    big, bob = r.stdout.splitlines()
+    owner_w = len("alice")
+    group_w = len("supergroup")
+    assert bob.startswith(f"-rw-r-----   3 {'bob':<{owner_w}} {'eng':<{group_w}} {5:>10} ")
+    assert big.startswith(f"-rw-r--r--   3 alice supergroup {12345678:>10} ")
+
+
+# ---- -count / -du headers, -stat of directories, -test flags, -setrep -w ----------------------
+def test_count_headers(hadoop, tmp_path):
+    """Count: -v prints the header; -q adds the quota columns; -u shows only quotas."""
+    assert hadoop.fs("-mkdir", "-p", "/c/d").exit_code == 0
+    assert hadoop.fs("-put", str(local(tmp_path, "c1", b"abc")), "/c/d/f").exit_code == 0
+    r = hadoop.fs("-count", "-v", "/c")
+    assert r.stdout.splitlines() == [
+        f"{'DIR_COUNT':>12}{'FILE_COUNT':>13}{'CONTENT_SIZE':>19} PATHNAME",
+        f"{2:>12}{1:>13}{3:>19} /c",
+    ]
+    r = hadoop.fs("-count", "-q", "-v", "/c")
+    head = r.stdout.splitlines()[0].split()
+    assert head == ["QUOTA", "REM_QUOTA", "SPACE_QUOTA", "REM_SPACE_QUOTA", "DIR_COUNT",
+                    "FILE_COUNT", "CONTENT_SIZE", "PATHNAME"]
+    r = hadoop.fs("-count", "-u", "/c")
+    assert r.stdout.split() == ["none", "inf", "none", "inf", "/c"]
+
+
+def test_du_header_and_replicated_space(hadoop, tmp_path):
+    assert hadoop.fs("-mkdir", "/u").exit_code == 0
+    assert hadoop.fs("-put", str(local(tmp_path, "u1", payload(100))), "/u/a").exit_code == 0
+    assert hadoop.fs("-setrep", "2", "/u/a").exit_code == 0
+    r = hadoop.fs("-du", "-v", "/u")
+    head, row = r.stdout.splitlines()
+    assert head.split() == ["SIZE", "DISK_SPACE_CONSUMED_WITH_ALL_REPLICAS", "FULL_PATH_NAME"]
+    assert row.split() == ["100", "200", "/u/a"]
+    r = hadoop.fs("-du", "-s", "/u")
+    assert r.stdout.split() == ["100", "200", "/u"]
+
+
+def test_stat_of_a_directory(hadoop):
+    assert hadoop.fs("-mkdir", "/sd").exit_code == 0
+    assert _stat(hadoop, "%F %b %r %n %u", "/sd") == "directory 0 0 sd alice"
+
+
+def test_test_flags(hadoop, tmp_path):
+    assert hadoop.fs("-mkdir", "/tf").exit_code == 0
+    assert hadoop.fs("-touchz", "/tf/empty").exit_code == 0
+    assert hadoop.fs("-put", str(local(tmp_path, "t1", b"x")), "/tf/full").exit_code == 0
+    expect = {
+        ("-d", "/tf"): 0, ("-d", "/tf/full"): 1, ("-e", "/tf/none"): 1, ("-e", "/tf"): 0,
+        ("-f", "/tf/full"): 0, ("-f", "/tf"): 1, ("-s", "/tf/full"): 0, ("-s", "/tf/empty"): 1,
+        ("-z", "/tf/empty"): 0, ("-z", "/tf/full"): 1,
+    }
+    for (flag, path), code in expect.items():
+        r = hadoop.fs("-test", flag, path)
+        assert (r.exit_code, r.stdout, r.stderr) == (code, "", ""), (flag, path)
+
+
+def test_setrep_w_waits_and_reports(hadoop, tmp_path):
+    """SetReplication: "Replication N set: path", then with -w "Waiting for path ... done"."""
+    assert hadoop.fs("-put", str(local(tmp_path, "r1", b"abc")), "/r").exit_code == 0
+    r = hadoop.fs("-setrep", "-w", "2", "/r")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.splitlines() == ["Replication 2 set: /r", "Waiting for /r ... done"]
+    assert _stat(hadoop, "%r", "/r") == "2"
+
+
+# ---- `hdfs dfs` (HDFS user guide: bin/hdfs dfs, hdfs fsck, hdfs dfsadmin) ---------------------
+def test_hdfs_command_runs_the_same_shell(hadoop, tmp_path, capsys):
+    from mapred.cli import hdfs_main
+
+    assert hadoop.fs("-put", str(local(tmp_path, "h1", b"hello\n")), "/h").exit_code == 0
+    capsys.readouterr()
+    for argv, want in (
+        (["dfs", "-cat", "/h"], "hello\n"),
+        (["dfs", "-test", "-e", "/h"], ""),
+    ):
+        with pytest.raises(SystemExit) as e:
+            hdfs_main(argv)
+        assert e.value.code == 0
+        assert capsys.readouterr().out == want
+    with pytest.raises(SystemExit) as e:
+        hdfs_main(["fsck", "/"])
+    assert e.value.code == 0
+    assert "is HEALTHY" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as e:
+        hdfs_main(["nosuch"])
+    assert e.value.code == 1
+    assert capsys.readouterr().err.startswith("hdfs: unknown command 'nosuch'")
