@@ -1797,6 +1797,13 @@ class Builder:
         )
         if not flatten and user[0].type is not None and user[0].type is not le.type:
             le = _cast_checked(le, merged[0], item, sc)
+        elif not flatten and user[0].schema is not None and le.type in _COMPLEX:
+            # Pig's ForEachUserSchemaVisitor: cast to the declared inner schema (its
+            # unknown fields filled from the expression's) when the inner types differ
+            target = _fill_unknown(le.field, user[0])
+            if not _unknown_only(target) and not _type_match(le.field, target):
+                target = target.renamed(merged[0].name)
+                le, merged = _cast_checked(le, target, item, sc), (target, *merged[1:])
         casts: tuple[DataType | None, ...] = ()
         if flatten:
             casts = tuple(
@@ -1824,14 +1831,64 @@ class Builder:
         ]
 
 
-def _cast_checked(le: L.LExpr, target: FieldSchema, item: A.GenItem, sc: Scope) -> L.LExpr:
-    src, dst = le.type, target.dtype
-    ok = (
+_COMPLEX = (T.TUPLE, T.BAG, T.MAP)
+
+
+def _fill_unknown(have: FieldSchema, user: FieldSchema) -> FieldSchema:
+    """The declared field with its unknown (bytearray) parts taken from the expression's
+    field `have` (Pig's ForEachUserSchemaVisitor.replaceNullByteArrayFieldSchema)."""
+    if have.dtype is T.BYTEARRAY:
+        return user
+    if user.dtype is T.BYTEARRAY:
+        return FieldSchema(user.name, have.dtype, have.schema)
+    if user.dtype not in _COMPLEX or have.schema is None:
+        return user
+    if user.schema is None:
+        return FieldSchema(user.name, user.dtype, have.schema)
+    if len(user.schema) < len(have.schema):
+        return user
+    fields = tuple(_fill_unknown(h, u) for h, u in zip(have.schema, user.schema, strict=False))
+    return FieldSchema(user.name, user.dtype, Schema(fields))
+
+
+def _unknown_only(f: FieldSchema) -> bool:
+    """Nothing but bytearray in the field, however deep (Pig: no cast needed)."""
+    if f.dtype in _COMPLEX:
+        return f.schema is None or all(_unknown_only(c) for c in f.schema)
+    return f.dtype is T.BYTEARRAY
+
+
+def _type_match(a: FieldSchema, b: FieldSchema) -> bool:
+    """Same types all the way down (Pig's LogicalFieldSchema.typeMatch)."""
+    if a.dtype is not b.dtype:
+        return False
+    if a.schema is None or b.schema is None:
+        return a.schema is None and b.schema is None
+    return len(a.schema) == len(b.schema) and all(
+        _type_match(x, y) for x, y in zip(a.schema, b.schema, strict=True)
+    )
+
+
+def _castable(have: FieldSchema, want: FieldSchema) -> bool:
+    """Pig's LogicalFieldSchema.castable: bytearray to anything, numbers to numbers and
+    chararray, a tuple/bag/map to its own kind when its inner fields are castable."""
+    src, dst = have.dtype, want.dtype
+    if src is dst and src in _COMPLEX:
+        if have.schema is None or want.schema is None:
+            return True
+        return len(have.schema) == len(want.schema) and all(
+            _castable(h, w) for h, w in zip(have.schema, want.schema, strict=True)
+        )
+    return (
         src is T.BYTEARRAY
         or (src.is_numeric and (dst.is_numeric or dst is T.CHARARRAY))
         or dst in _CASTABLE.get(src, set())
     )
-    if not ok:
+
+
+def _cast_checked(le: L.LExpr, target: FieldSchema, item: A.GenItem, sc: Scope) -> L.LExpr:
+    src, dst = le.type, target.dtype
+    if not _castable(le.field, target):
         raise TypeCheckError(
             f"In alias {sc.alias}, Cannot cast {src.value} to {dst.value} for AS {target.name}",
             code=1052,

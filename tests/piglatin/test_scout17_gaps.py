@@ -351,21 +351,26 @@ def test_bad_regex_in_split_and_replace_is_null(tmp_path: Path) -> None:
     assert run(tmp_path, {"s": "abc\n"}, script) == ["(,,,,,a[b]c,ab2c)"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GENERATE expr AS t:(a:int, ...) or b:{(x:int)} declares the inner types without "
-    "casting the inner fields when the outer type already matches (piglatin/front/builder.py "
-    "_apply_as casts only on a different outer type; H6): t.a * 2 fails with a Python "
-    "TypeError, SUM(b.x) sums bytes as doubles. Pig's ForEachUserSchemaVisitor casts to the "
-    "whole declared field schema",
-)
 def test_as_with_a_tuple_or_bag_schema_casts_the_inner_fields(tmp_path: Path) -> None:
+    # Pig's ForEachUserSchemaVisitor casts to the whole declared field schema (its unknown
+    # parts filled from the expression's) when the inner types differ; it used to declare
+    # them only: t.a * 2 failed with a Python TypeError, SUM(b.x) summed bytes as doubles
     script = (
         "A = LOAD 'd';\n"
         "D = FOREACH A GENERATE TOTUPLE($0, $1) AS t:(a:int, b:chararray), TOBAG($0, $0) AS"
         " b:{(x:int)};\nE = FOREACH D GENERATE t.a * 2, SUM(b.x);\nDUMP E;\n"
     )
     assert run(tmp_path, {"d": "5\tabc\n7\tx\n"}, script) == ["(10,10)", "(14,14)"]
+    # a declared bytearray keeps the expression's type; a tuple of int to one of long casts
+    script = (
+        "A = LOAD 'd' AS (a:int);\n"
+        "B = FOREACH A GENERATE TOTUPLE(a, a) AS t:(p, q:long);\nDESCRIBE B;\n"
+        "C = FOREACH B GENERATE t.q * 3000000000L, t.p + 1;\nDUMP C;\n"
+    )
+    assert run(tmp_path, {"d": "2\n"}, script) == [
+        "B: {t: (p: int,q: long)}",
+        "(6000000000,3)",
+    ]
 
 
 def test_tokenize_with_empty_or_several_delimiters(tmp_path: Path) -> None:
