@@ -1019,7 +1019,10 @@ class PigServer:
 
         pass_through = Configuration(dict(self.properties)).get_bool(RT.PASS_THROUGH, True)
         compiler = Compiler(scalars, udfs, plan=plan)
-        parts[2] += "\n" + RT.explain_code(plan, jobs, compiler, pass_through)
+        branches = [(f"{m.name}, branch {i}", j) for m in merged for i, j in enumerate(m.jobs)]
+        parts[2] += "\n" + RT.explain_code(
+            plan, jobs, compiler, pass_through, self.properties, branches
+        )
         if merged:
             code_conf = self._job_conf(merged[0].jobs[0], {}, False)
             parts[2] += "\n" + MQ.explain_code(plan, merged, code_conf, self.location)

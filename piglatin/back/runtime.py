@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from itertools import chain, starmap
 from typing import Any, BinaryIO
 
 import mmh3
 
-from mapred.api import Job
+from mapred.api import Context, Job
 from mapred.grouping import GroupRuns
+from mapred.io import InputSplit
 from mapred.output import OutputFormat, RecordFileOutputFormat, TextOutputFormat
 from mapred.partition import KEY_BYTES, GroupBytes
 from mapred.task import sort_buffer_bytes
@@ -347,56 +348,90 @@ def _empty_side(plan: L.LogicalPlan, op: L.LOJoin) -> ReplicatedTable | MergeRun
 
 
 def explain_code(
-    plan: L.LogicalPlan, jobs: list[MRJob], compiler: Compiler, pass_through: bool = True
+    plan: L.LogicalPlan,
+    jobs: list[MRJob],
+    compiler: Compiler,
+    pass_through: bool = True,
+    properties: Mapping[str, Any] | None = None,
+    branches: Sequence[tuple[str, MRJob]] = (),
 ) -> str:
-    """The generated map-side code of every job input, as EXPLAIN prints it (tails and
-    operators it does not inline are named, not shown); `pass_through`: an ORDER's lines
-    are copied from the input (``pig.exec.textPassThrough``, on by default)."""
+    """The generated code of every job, as EXPLAIN prints it: each function a task of the
+    job compiles (`codegen.recording`), from the job set up as its map task sets it up for
+    each input and as its reduce task does (`PigJob.explain_task`), never generated a second
+    time. `properties`: the script's SET properties (the job configuration's base);
+    `pass_through`: ``pig.exec.textPassThrough`` when `properties` does not say it;
+    `branches`: (label, job) of a merged multi-query job's branches, whose map side the merged
+    job's code runs (its SPLIT tree, printed by `multiquery.explain_code`): what each
+    branch's own set-up compiles there is printed as such."""
+    base = {PASS_THROUGH: pass_through, **(properties or {})}
     lines = [
         "#--------------------------------------------------",
         "# Generated code (map side)",
         "#--------------------------------------------------",
     ]
-    for job in jobs:
-        if job.spec.kind == "index":
-            continue
+    own = [(job.name, job) for job in jobs if job.spec.kind != "index"]
+    for name, job in own:
         for index in range(len(job.spec.inputs)):
-            source, chain, projection = input_chain(plan, job.spec, index)
-            keyed = map_inline_tail(plan, job.spec, job.spec.inputs[index].tag)
-            limit = fields_read(source, chain)
-            if limit is None:
-                limit = fold_fields_read(source, chain, keyed)
-            reader = make_reader(source, projection, limit=limit)
-            if reader.pushed:
-                chain = chain[1:]
-            stages = [
-                _not_inlined if isinstance(op, L.LOJoin | L.LOCross) else compiler.narrow(op, slot)
-                for op, slot in chain
-            ]
-            sides = {  # empty sides of the right shape: the code does not depend on rows
-                op.op_id: _empty_side(plan, op)
-                for op, _ in chain
-                if isinstance(op, L.LOJoin) and op.strategy in ("replicated", "merge")
-            }
-            sides.update(
-                (op.op_id, XG.no_rows(plan, op, slot))
-                for op, slot in chain
-                if isinstance(op, L.LOCross)
-            )
-            carried = None
-            if pass_through:
-                line = store_line_of(plan, job.spec)
-                carried = R.text_pass_through(plan, job.spec, compiler, line)
-            code = generate_map_code(
-                index, source, reader, chain, stages, _not_inlined, compiler, sides, keyed, carried
-            )
-            lines.append(f"# {job.name}, input {index}")
-            lines.append(code.source if code is not None else "# (no generated code)")
+            made = _explained(plan, job, compiler, base, index)
+            lines += _printed(f"# {name}, input {index}", f"map{index}_batch", made)
+    merged = {**base, SPLIT_ONCE: True}  # as multiquery's branches are set up
+    for label, job in branches:
+        made = _explained(plan, job, compiler, merged, 0)
+        lines += _printed(f"# {label}, set up in the merged map task", None, made)
+    lines += [
+        "#--------------------------------------------------",
+        "# Generated code (reduce side)",
+        "#--------------------------------------------------",
+    ]
+    for name, job in [*own, *branches]:
+        if job.spec.op and (job.reducers > 0 or job.estimate) and job.spec.kind != "sample":
+            made = _explained(plan, job, compiler, base, None)
+            lines += _printed(f"# {name}, reduce side", None, made)
     return "\n".join(lines)
 
 
-def _not_inlined(t: tuple) -> list:  # EXPLAIN's stand-in for a tail or a join
-    return []
+def _printed(label: str, main: str | None, made: list[CG.Pipeline]) -> list[str]:
+    """EXPLAIN's lines of the pipelines a task compiled: `main` (the map batch function)
+    under `label` itself, each other under a label line of its own naming it."""
+    first = [p for p in made if p.name == main]
+    if main is not None and not first:
+        return [label, "# (no generated code)"] + _printed(label, None, made)
+    out: list[str] = []
+    seen: set[str] = set()
+    for p in first + [p for p in made if p.name != main]:
+        if p.source not in seen:  # a codec compiled twice by the same task: once
+            seen.add(p.source)
+            out.append(label if p.name == main else f"{label}: {p.name}")
+            out.append(p.source.rstrip("\n"))
+    return out
+
+
+def _explained(
+    plan: L.LogicalPlan,
+    job: MRJob,
+    compiler: Compiler,
+    properties: Mapping[str, Any],
+    index: int | None,
+) -> list[CG.Pipeline]:
+    """What a task of `job` compiles (`PigJob.explain_task`: map input `index`, or None:
+    the reduce side), its configuration as the launcher gives it (the script's properties,
+    the spec, the output format) with the launcher's plan and the compiler's scalars and
+    UDFs."""
+    from dfs.conf import Configuration
+
+    store = plan.op(job.store) if job.store else None
+    text = isinstance(store, L.LOStore) and not store.func.name.endswith("BinStorage")
+    conf = Configuration(
+        {
+            **properties,
+            SPEC: job.spec.to_wire(),
+            OUTFMT: "text" if text else "records",
+            "mapreduce.job.reduces": max(job.reducers, 1),
+        }
+    )
+    task = job_class(job.spec)()
+    task.context = Context(conf)
+    return task.explain_task(index, job.spec, plan, compiler.scalars, compiler.udfs)
 
 
 def _width_of(source: L.LogicalOperator) -> int | None:
@@ -431,12 +466,26 @@ class PigJob(Job):
         if getattr(self, "_ready", False):
             return
         conf = self.context.conf
-        self.spec = JobSpec.from_wire(conf.get(SPEC))
-        self.plan = rebuild_plan(conf.get(SCRIPT), conf.get(CWD) or ".")
         scalars = {k: unpack_value(v) for k, v in (conf.get(SCALARS) or {}).items()}
         udfs = {(k or None): v for k, v in (conf.get(UDFS) or {}).items()}
+        plan = rebuild_plan(conf.get(SCRIPT), conf.get(CWD) or ".")
+        locations = conf.get(LOCATIONS) or {}
+        self.prepare_with(JobSpec.from_wire(conf.get(SPEC)), plan, scalars, udfs, locations)
+
+    def prepare_with(
+        self,
+        spec: JobSpec,
+        plan: L.LogicalPlan,
+        scalars: dict[str, Any],
+        udfs: dict[str | None, Any],
+        locations: dict[str, str],
+    ) -> None:
+        """The job's state for `spec` in `plan` (what `_prepare` reads from the task's
+        configuration; EXPLAIN gives the launcher's plan itself)."""
+        self.spec = spec
+        self.plan = plan
         self.compiler = Compiler(scalars, udfs, plan=self.plan, warn=self._warn)
-        self.locations = conf.get(LOCATIONS) or {}
+        self.locations = locations
         self.store_line = self._store_line()
         self.record_pack: Callable[[tuple], Any] | None = None  # set by `_tail`
         self.emit = self._tail()
@@ -451,6 +500,41 @@ class PigJob(Job):
         self._key_groups: KeyGroups | None = None  # the map task's, when it groups by key
         self._ready = True
 
+    def explain_task(
+        self,
+        index: int | None,
+        spec: JobSpec,
+        plan: L.LogicalPlan,
+        scalars: dict[str, Any],
+        udfs: dict[str | None, Any],
+    ) -> list[CG.Pipeline]:
+        """The pipelines a task of the job compiles (`codegen.recording`): a map task of
+        input `index` (`_bind_mapper`, as `setup` calls it), or with `index` None a reduce
+        task (`_bind_reducer`), both after `prepare_with` (the store's line writer). A map
+        task's map-side joins and CROSSes hold empty inputs: the code does not depend on
+        their rows, and EXPLAIN reads no data."""
+        conf = self.context.conf
+        if index is None:
+            self.context = Context(conf, "attempt_explain_r_000000_0", "explain", None, None, 0)
+        else:
+            source = plan.op(spec.inputs[index].source)
+            url = source.path if isinstance(source, L.LOLoad) else ""
+            split = InputSplit(url, 0, 0, (), index)
+            self.context = Context(conf, "attempt_explain_m_000000_0", "explain", None, split)
+        with CG.recording() as made:
+            self.prepare_with(spec, plan, scalars, udfs, {})
+            if index is None:
+                self._bind_reducer()
+                return made
+            for op_id, slot in spec.inputs[index].chain:
+                op = plan.op(op_id)
+                if isinstance(op, L.LOJoin) and op.strategy in ("replicated", "merge"):
+                    self.sides[op_id] = _empty_side(plan, op)
+                elif isinstance(op, L.LOCross):
+                    self.sides[op_id] = XG.no_rows(plan, op, slot)
+            self._bind_mapper(index)
+        return made
+
     def setup(self) -> None:
         """Map task: bind its input's mapper (``map<i>`` and, with a batch form,
         ``map<i>_batch``: the MultipleInputs mapper names the launcher gives); the total-order
@@ -464,12 +548,16 @@ class PigJob(Job):
             for index in range(len(self.spec.inputs)):
                 self._bind_mapper(index)
         elif self.spec.op:
-            distinct_group = self.spec.kind == "distinct" and self.spec.group
-            reduce = DGR.reducer(self) if distinct_group else R.reducer(self)
-            self._batch = self._runs = None
-            if isinstance(reduce, BatchReduce):
-                reduce, self._batch, self._runs = reduce.reduce, reduce.batch, reduce.runs
-            self._reduce = self.reduce = reduce  # the task calls it directly
+            self._bind_reducer()
+
+    def _bind_reducer(self) -> None:
+        """Reduce task: bind the reducer (a `BatchReduce`'s batch and flat forms too)."""
+        distinct_group = self.spec.kind == "distinct" and self.spec.group
+        reduce = DGR.reducer(self) if distinct_group else R.reducer(self)
+        self._batch = self._runs = None
+        if isinstance(reduce, BatchReduce):
+            reduce, self._batch, self._runs = reduce.reduce, reduce.batch, reduce.runs
+        self._reduce = self.reduce = reduce  # the task calls it directly
 
     def _bind_mapper(self, index: int) -> None:
         """Built once per task: the map side's stages hold per-task state (in-mapper

@@ -192,16 +192,10 @@ C = JOIN U BY name, B BY user;
 STORE C INTO 'out';
 """
 
-#: runtime.explain_code generates a job's map code a second time, without the map task's
-#: key groups (`mapgroups.KeyGroups`, given to a GROUP without combiner's and a hash
-#: join's generated code): what it prints is not what runs. Fixing it needs runtime.py to
-#: keep the `codegen.Pipeline` it compiles, for EXPLAIN to print (see the session's report).
-_DRIFT = pytest.mark.xfail(strict=True, reason="EXPLAIN regenerates map code without KeyGroups")
-
 
 @pytest.mark.parametrize(
     "script",
-    [ORDER, GROUP, pytest.param(BAGS, marks=_DRIFT), pytest.param(JOIN, marks=_DRIFT)],
+    [ORDER, GROUP, BAGS, JOIN],
     ids=["order-pass-through", "group", "bags", "join"],
 )
 def test_single_job_explain_prints_the_map_function_that_runs(tmp_path, tasks, script) -> None:
@@ -240,11 +234,6 @@ def ran(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     return record_calls(monkeypatch)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the reduce side's generated functions (finals, line writers, key encoders) are "
-    "built by codegen as bare functions whose source EXPLAIN cannot reach (codegen.py hook)",
-)
 @pytest.mark.parametrize("script", [SPLIT3, GROUP], ids=["multiquery", "group"])
 def test_every_generated_function_a_run_calls_is_printed(tmp_path, ran, script) -> None:
     _write(tmp_path, _rows())
