@@ -612,7 +612,18 @@ class JsonLoader(LoadFunc):
             vt, vi = data.field_spec(inner[0]) if inner else ("bytearray", None)
             return {k: self._field(x, vt, vi) for k, x in v.items()}
         if type_name == "bytearray":
-            return v.encode("utf-8") if isinstance(v, str) else _field_bytes(v)
+            if isinstance(v, str):
+                return v.encode("utf-8")
+            if not isinstance(v, list):
+                try:
+                    return _field_bytes(v)
+                except (TypeError, ValueError):  # an object holding an array
+                    pass
+            # Pig's readField takes the next token's text, so an array gives "[" and leaves
+            # its items to be read as the next fields (in a map[]: as entries of a null key):
+            # undefined. Null and Pig's warning for a field it cannot read instead.
+            self.warn("UDF_WARNING_1")
+            return None
         if isinstance(v, (dict, list)):
             return self._fail()
         return data.cast(v, type_name, self.warn)

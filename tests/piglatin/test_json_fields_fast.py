@@ -49,10 +49,7 @@ def test_converters_read_each_field_as_the_general_reading(obj):
     warned_fast: list[str] = []
     warned_slow: list[str] = []
     fast.on_warning, slow.on_warning = warned_fast.append, warned_slow.append
-    try:
-        want = _by_field(slow, line)
-    except TypeError:  # a map value the general reading cannot write (a list of numbers)
-        return
+    want = _by_field(slow, line)
     got = fast.parse_line(line)
     assert repr(got) == repr(want)
     assert [type(v) for v in got] == [type(v) for v in want]
