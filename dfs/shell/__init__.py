@@ -7,7 +7,8 @@ The package, by command family (imports go one way: errors <- base <- the famili
 - `dfs.shell.listing` (-ls -du -df -count -stat -test -find), `dfs.shell.reading` (-cat -text
   -checksum -head -tail), `dfs.shell.changes` (-mkdir -touchz -touch -expunge -rm -rmdir
   -setrep -chmod -chown -chgrp), `dfs.shell.copying` (-mv -cp -put -moveFromLocal
-  -appendToFile -truncate -get -moveToLocal -getmerge);
+  -appendToFile -truncate -get -moveToLocal -getmerge), `dfs.shell.trash` (where -rm puts
+  paths while fs.trash.interval > 0, and -expunge's checkpoints);
 - `dfs.shell.fsshell`: `FsShell`, the families together, and -usage/-help.
 Must not touch: namespace or block logic (everything goes through the public DFSClient API),
 process exit or configuration (dfs.cli does those), mapred or piglatin.

@@ -17,6 +17,7 @@ from dfs.errors import (
     DFSError,
     DFSFileNotFound,
 )
+from dfs.shell import trash
 from dfs.shell.base import Item, ShellBase, _parent, command
 from dfs.shell.errors import PathError, UsageError, describe, quote
 
@@ -105,8 +106,9 @@ class ChangeCommands(ShellBase):
 
     @command("expunge", "[-immediate] [-fs <path>]", "immediate", valued="fs", max_args=0)
     def cmd_expunge(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
-        """Empty the trash. This filesystem keeps no trash (-rm deletes at once, as Hadoop
-        with fs.trash.interval=0), so there is nothing to empty and nothing is printed."""
+        """Delete trash checkpoints older than fs.trash.interval minutes and checkpoint the
+        trash's Current directory (-immediate: delete everything in the trash now)."""
+        trash.expunge(client, opts["immediate"], self.err)
 
     @command(
         "rm", "[-f] [-r|-R] [-skipTrash] [-safely] <src> ...", "f r R skipTrash safely", min_args=1
@@ -122,11 +124,19 @@ class ChangeCommands(ShellBase):
                     self.error(describe(e, pattern))
                 continue
             for item in items:
-                self.guarded(client, item.display, lambda i=item: self._rm(client, i, recursive))
+                self.guarded(
+                    client,
+                    item.display,
+                    lambda i=item: self._rm(client, i, recursive, opts["skipTrash"]),
+                )
 
-    def _rm(self, client: Any, item: Item, recursive: bool) -> None:
+    def _rm(self, client: Any, item: Item, recursive: bool, skip_trash: bool) -> None:
+        """Delete.Rm.processPath: into the trash when it is on (fs.trash.interval > 0) and
+        not skipped, else deleted with ``Deleted path``."""
         if item.status.is_dir and not recursive:
             raise PathError(quote(item.display, "Is a directory"))
+        if not skip_trash and trash.move_to_trash(client, client.resolve(item.display), self.err):
+            return
         client.delete(item.display, recursive=recursive)
         self.print(f"Deleted {item.display}")
 

@@ -225,3 +225,89 @@ def test_hdfs_command_runs_the_same_shell(hadoop, tmp_path, capsys):
         hdfs_main(["nosuch"])
     assert e.value.code == 1
     assert capsys.readouterr().err.startswith("hdfs: unknown command 'nosuch'")
+
+
+# ---- the trash (guide: -rm, -skipTrash, -expunge; TrashPolicyDefault) ---------------------------
+TRASH = ("-D", "fs.trash.interval=5")
+
+
+def _put_text(h: Hadoop, tmp_path, path: str, text: bytes = b"kept\n") -> None:
+    assert h.fs("-mkdir", "-p", os.path.dirname(path)).exit_code == 0
+    assert h.fs("-put", "-f", str(local(tmp_path, "t", text)), path).exit_code == 0
+
+
+def test_rm_with_trash_moves_into_current(hadoop, tmp_path):
+    """"If trash is enabled, file system instead moves the deleted file to a trash directory";
+    the trash of alice is /user/alice/.Trash, the file keeps its full path under Current."""
+    _put_text(hadoop, tmp_path, "/data/f")
+    r = hadoop.fs(*TRASH, "-rm", "/data/f")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == ""  # "Deleted" is only for a real delete
+    assert r.stderr.rstrip("\n").endswith(
+        "INFO fs.TrashPolicyDefault: Moved: 'dfs:///data/f' to trash at: "
+        "dfs:///user/alice/.Trash/Current/data/f"
+    )
+    assert hadoop.fs("-test", "-e", "/data/f").exit_code == 1
+    assert hadoop.fs("-cat", "/user/alice/.Trash/Current/data/f").stdout == "kept\n"
+    assert _stat(hadoop, "%a", "/user/alice/.Trash") == "700"
+
+
+def test_rm_with_trash_a_taken_name_gets_the_time_appended(hadoop, tmp_path):
+    for text in (b"one\n", b"two\n"):
+        _put_text(hadoop, tmp_path, "/data/f", text)
+        before = int(time.time() * 1000)
+        assert hadoop.fs(*TRASH, "-rm", "/data/f").exit_code == 0
+    r = hadoop.fs("-ls", "-C", "/user/alice/.Trash/Current/data")
+    first, second = r.stdout.splitlines()
+    assert first == "/user/alice/.Trash/Current/data/f"
+    assert second.startswith(first) and int(second[len(first):]) >= before
+    assert hadoop.fs("-cat", second).stdout == "two\n"
+
+
+def test_rm_with_trash_directories_skip_trash_and_the_trash_itself(hadoop, tmp_path):
+    _put_text(hadoop, tmp_path, "/dir/sub/f")
+    r = hadoop.fs(*TRASH, "-rm", "/dir")  # a directory still needs -r
+    assert (r.exit_code, r.stderr) == (1, "rm: `/dir': Is a directory\n")
+    assert hadoop.fs(*TRASH, "-rm", "-r", "/dir/sub").exit_code == 0
+    assert hadoop.fs("-cat", "/user/alice/.Trash/Current/dir/sub/f").stdout == "kept\n"
+    r = hadoop.fs(*TRASH, "-rm", "-r", "-skipTrash", "/dir")
+    assert (r.exit_code, r.stdout) == (0, "Deleted /dir\n")
+    r = hadoop.fs(*TRASH, "-rm", "-r", "/user/alice/.Trash/Current/dir")  # already in the trash
+    assert (r.exit_code, r.stdout) == (0, "Deleted /user/alice/.Trash/Current/dir\n")
+    r = hadoop.fs(*TRASH, "-rm", "-r", "/user")
+    assert r.exit_code == 1
+    assert r.stderr == (
+        'rm: Cannot move "/user" to the trash, as it contains the trash. '
+        "Consider using -skipTrash option\n"
+    )
+    assert hadoop.fs("-test", "-d", "/user/alice").exit_code == 0
+
+
+def test_rm_without_trash_deletes(hadoop, tmp_path):
+    """fs.trash.interval defaults to 0: "the trash feature is disabled by default"."""
+    _put_text(hadoop, tmp_path, "/data/f")
+    r = hadoop.fs("-rm", "/data/f")
+    assert (r.exit_code, r.stdout) == (0, "Deleted /data/f\n")
+    assert hadoop.fs("-test", "-e", "/user/alice/.Trash").exit_code == 1
+
+
+def test_expunge_checkpoints_then_immediate_empties(hadoop, tmp_path):
+    """-expunge: "create new checkpoint. When checkpoint is created, recently deleted files in
+    trash are moved under the checkpoint"; -immediate "deletes all files in trash"."""
+    _put_text(hadoop, tmp_path, "/data/f")
+    assert hadoop.fs(*TRASH, "-rm", "/data/f").exit_code == 0
+    start = time.strftime("%y%m%d%H%M%S")
+    r = hadoop.fs(*TRASH, "-expunge")
+    assert r.exit_code == 0, r.stderr
+    names = hadoop.fs("-ls", "-C", "/user/alice/.Trash").stdout.splitlines()
+    assert len(names) == 1
+    checkpoint = names[0].rsplit("/", 1)[1]
+    assert len(checkpoint) == 12 and checkpoint.isdigit() and checkpoint >= start
+    assert hadoop.fs("-cat", f"{names[0]}/data/f").stdout == "kept\n"
+    r = hadoop.fs(*TRASH, "-expunge")  # younger than the interval: kept; nothing new to move
+    assert hadoop.fs("-ls", "-C", "/user/alice/.Trash").stdout.splitlines() == names
+    _put_text(hadoop, tmp_path, "/data/g")
+    assert hadoop.fs(*TRASH, "-rm", "/data/g").exit_code == 0
+    r = hadoop.fs(*TRASH, "-expunge", "-immediate")
+    assert r.exit_code == 0, r.stderr
+    assert hadoop.fs("-ls", "-C", "/user/alice/.Trash").stdout == ""
