@@ -30,11 +30,12 @@ name (FIELD_DISCARDED_TYPE_CONVERSION_FAILED or TOO_LARGE_FOR_INT); callers coun
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 import struct
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -416,6 +417,12 @@ _ISO = re.compile(
     r"(?:[T ](?P<h>\d\d)(?::(?P<mi>\d\d)(?::(?P<s>\d\d)(?:[.,](?P<f>\d{1,9}))?)?)?)?)?)?"
     r"(?P<tz>Z|[+-]\d\d(?::?\d\d)?)?\Z"
 )
+# Joda's other two date elements: a week date xxxx-'W'ww[-e] and an ordinal date yyyy-DDD
+_ISO_WEEK_OR_DAY = re.compile(
+    r"(?P<y>[+-]?\d{4,})-(?:W(?P<w>\d\d)(?:-(?P<e>\d))?|(?P<doy>\d{3}))"
+    r"(?:[T ](?P<h>\d\d)(?::(?P<mi>\d\d)(?::(?P<s>\d\d)(?:[.,](?P<f>\d{1,9}))?)?)?)?"
+    r"(?P<tz>Z|[+-]\d\d(?::?\d\d)?)?\Z"
+)
 
 
 # The usual shapes, ASCII digits only, as written (no blanks around): a whole date, then maybe a
@@ -454,7 +461,7 @@ def _parse_iso(s: str, default_tz: timezone) -> datetime | None:
     around, unicode digits)."""
     m = _ISO.match(s.strip())
     if not m:
-        return None
+        return _parse_iso_week_or_day(s.strip(), default_tz)
     g = m.groupdict()
     frac = (g["f"] or "0")[:6].ljust(6, "0")
     try:
@@ -463,6 +470,32 @@ def _parse_iso(s: str, default_tz: timezone) -> datetime | None:
             int(g["mi"] or 0), int(g["s"] or 0), int(frac), tzinfo=parse_tz(g["tz"], default_tz),
         )
     except (ValueError, OverflowError):  # out of range: a year past 2**31 overflows
+        return None
+
+
+def _parse_iso_week_or_day(s: str, default_tz: timezone) -> datetime | None:
+    """A week date (2017-W10-2: Tuesday of ISO week 10 of week-year 2017) or an ordinal date
+    (2017-063: its 63rd day), with Joda's optional time and zone. A week date without its day
+    is the week's Thursday: Joda's parser sets the parsed fields on 1970-01-01, a Thursday."""
+    m = _ISO_WEEK_OR_DAY.match(s)
+    if not m:
+        return None
+    g = m.groupdict()
+    frac = (g["f"] or "0")[:6].ljust(6, "0")
+    try:
+        year = int(g["y"])
+        if g["doy"] is not None:
+            doy = int(g["doy"])
+            if not 1 <= doy <= (366 if calendar.isleap(year) else 365):
+                return None
+            day = date(year, 1, 1) + timedelta(days=doy - 1)
+        else:
+            day = date.fromisocalendar(year, int(g["w"]), int(g["e"] or 4))
+        return datetime(
+            day.year, day.month, day.day, int(g["h"] or 0), int(g["mi"] or 0),
+            int(g["s"] or 0), int(frac), tzinfo=parse_tz(g["tz"], default_tz),
+        )  # fmt: skip
+    except (ValueError, OverflowError):
         return None
 
 

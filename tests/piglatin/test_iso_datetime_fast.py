@@ -32,10 +32,51 @@ def _zone(tz: str | None, default: timezone) -> timezone:
     return UTC if minutes == 0 else timezone(sign * timedelta(minutes=minutes))
 
 
+# Joda's week dates (xxxx-'W'ww[-e]) and ordinal dates (yyyy-DDD), with the same time and zone
+_WEEK_OR_DAY = re.compile(
+    r"(?P<y>[+-]?\d{4,})-(?:W(?P<w>\d\d)(?:-(?P<e>\d))?|(?P<doy>\d{3}))"
+    r"(?:[T ](?P<h>\d\d)(?::(?P<mi>\d\d)(?::(?P<s>\d\d)(?:[.,](?P<f>\d{1,9}))?)?)?)?"
+    r"(?P<tz>Z|[+-]\d\d(?::?\d\d)?)?\Z"
+)
+
+
+def _week_or_day(s: str, default_tz: timezone) -> datetime | None:
+    """ISO 8601 arithmetic: week 1 is the week (Monday first) holding January 4th; a year has
+    53 weeks when it starts on a Thursday, or on a Wednesday in a leap year; a week date
+    without its day is the Thursday (Joda fills the fields of 1970-01-01, a Thursday)."""
+    m = _WEEK_OR_DAY.match(s)
+    if not m:
+        return None
+    g = m.groupdict()
+    try:
+        y = int(g["y"])
+        jan1 = datetime(y, 1, 1)
+        leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+        if g["doy"] is not None:
+            n = int(g["doy"])
+            if not 1 <= n <= 365 + leap:
+                return None
+            day = jan1 + timedelta(days=n - 1)
+        else:
+            weeks = 53 if jan1.isoweekday() == 4 or (leap and jan1.isoweekday() == 3) else 52
+            w, e = int(g["w"]), int(g["e"] or 4)
+            if not (1 <= w <= weeks and 1 <= e <= 7):
+                return None
+            jan4 = datetime(y, 1, 4)
+            day = jan4 - timedelta(days=jan4.isoweekday() - 1) + timedelta(weeks=w - 1, days=e - 1)
+        frac = (g["f"] or "0")[:6].ljust(6, "0")
+        return datetime(
+            day.year, day.month, day.day, int(g["h"] or 0), int(g["mi"] or 0),
+            int(g["s"] or 0), int(frac), tzinfo=_zone(g["tz"], default_tz),
+        )  # fmt: skip
+    except (ValueError, OverflowError):
+        return None
+
+
 def reference(s: str, default_tz: timezone = UTC) -> datetime | None:
     m = _ISO.match(s.strip())
     if not m:
-        return None
+        return _week_or_day(s.strip(), default_tz)
     g = m.groupdict()
     frac = (g["f"] or "0")[:6].ljust(6, "0")
     try:
@@ -139,11 +180,24 @@ def test_other_default_zone_kept(s: str, tz: timezone) -> None:
 
 
 def test_forms_python_reads_but_the_regex_does_not() -> None:
-    # fromisoformat takes these (3.11); ToDate refused them before and still does
-    for s in ["2024-W01-1", "2024W011", "20240101", "2024-01-01x10:00", "2024-01-01T1000",
+    # fromisoformat takes these (3.11); ToDate refused them before and still does (its
+    # week dates, 2024-W01-1, are Joda's too: `_week_or_day`)
+    for s in ["2024W011", "20240101", "2024-01-01x10:00", "2024-01-01T1000",
               "2024-01-01T10:00:00+08:00:00", "2024-01-01T10:00:00.1234567890"]:  # fmt: skip
         assert reference(s) is None
         assert parse_iso_datetime(s) is None, s
+
+
+def test_week_and_ordinal_dates() -> None:
+    # ISO 8601's examples: 2009-W01-1 is Monday 29 December 2008; 2009-W53-7 is Sunday
+    # 3 January 2010; 1981-095 is 5 April 1981
+    assert parse_iso_datetime("2009-W01-1") == datetime(2008, 12, 29, tzinfo=UTC)
+    assert parse_iso_datetime("2009-W53-7") == datetime(2010, 1, 3, tzinfo=UTC)
+    assert parse_iso_datetime("1981-095") == datetime(1981, 4, 5, tzinfo=UTC)
+    for s in ["2009-W01-1", "2009-W53-7", "2008-W53-1", "2015-W53", "1981-095T23:59:59.5+01",
+              "2000-366", "1900-366", "2021-W00-1", "2021-W01-0", "2021-W10-2 08:00"]:  # fmt: skip
+        same(s)
+        same(s, timezone(timedelta(hours=8)))
 
 
 def test_joda_documented_examples() -> None:

@@ -426,14 +426,16 @@ def test_bag_to_string_writes_floats_as_float_to_string(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ISO week dates and ordinal dates are not read by ToDate(iso) (the ISO parsing in "
-    "piglatin/model/data.py parse_iso_datetime, H6); Pig's ToDateISO is Joda's new "
-    "DateTime(text), whose ISODateTimeFormat.dateTimeParser takes yyyy-'W'ww-e and yyyy-DDD",
-)
 def test_todate_iso_week_and_ordinal_dates(tmp_path: Path) -> None:
-    # 2017-W10-2: Tuesday of ISO week 10 of 2017 (week 1 holds Jan 2); 2017-063: day 63
+    # Pig's ToDateISO is Joda's new DateTime(text), whose ISODateTimeFormat.dateTimeParser
+    # takes xxxx-'W'ww[-e] and yyyy-DDD besides yyyy-MM-dd. 2017-W10-2: Tuesday of ISO week
+    # 10 of 2017 (week 1 holds Jan 2); 2017-063: day 63; a time and zone may follow; day 366
+    # of 2017 does not exist
     script = "A = LOAD 'd' AS (s:chararray);\nB = FOREACH A GENERATE ToDate(s);\nDUMP B;\n"
-    lines = run(tmp_path, {"d": "2017-W10-2\n2017-063\n"}, script)
-    assert lines == ["(2017-03-07T00:00:00.000Z)", "(2017-03-04T00:00:00.000Z)"]
+    lines = run(tmp_path, {"d": "2017-W10-2\n2017-063\n2016-366T10:30+05:00\n2017-366\n"}, script)
+    assert lines == [
+        "(2017-03-07T00:00:00.000Z)",
+        "(2017-03-04T00:00:00.000Z)",
+        "(2016-12-31T10:30:00.000+05:00)",
+        "()",
+    ]
