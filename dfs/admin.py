@@ -25,7 +25,7 @@ FSCK_USAGE = (
 )
 DFSADMIN_USAGE = (
     "Usage: hdfs dfsadmin [-report [-live] [-dead] [-decommissioning]] "
-    "[-safemode <enter | leave | get | wait | forceExit>] [-refreshNodes]"
+    "[-safemode <enter | leave | get | wait | forceExit>] [-refreshNodes] [-printTopology]"
 )
 #: how often ``-safemode wait`` asks again (HDFS's DFSAdmin sleeps 5 s between asks)
 SAFEMODE_WAIT_POLL_S = 0.5
@@ -408,7 +408,8 @@ def format_report(
 
 
 def run_dfsadmin(client: Any, args: Sequence[str], write: Callable[[str], None]) -> int:
-    """``hadoop dfsadmin -report [-live] [-dead] | -safemode get|enter|leave|wait``."""
+    """``hadoop dfsadmin -report [-live] [-dead] | -safemode get|enter|leave|wait |
+    -refreshNodes | -printTopology``."""
     if not args:
         raise UsageError("no command given")
     command, rest = args[0], list(args[1:])
@@ -432,7 +433,27 @@ def run_dfsadmin(client: Any, args: Sequence[str], write: Callable[[str], None])
         client.nn.refresh_nodes(client.user)
         write("Refresh nodes successful\n")
         return 0
+    if command == "-printTopology":
+        if rest:
+            raise UsageError(f"Illegal option '{rest[0]}'")
+        write(format_topology(client.datanode_report()))
+        return 0
     raise UsageError(f"{command}: Unknown command")
+
+
+def format_topology(nodes: Sequence[DatanodeInfo]) -> str:
+    """``dfsadmin -printTopology`` (DFSAdmin.printTopology): every datanode the namenode knows,
+    live or dead, under ``Rack: /name`` in rack order, each as ``   IP:port (host)`` in name
+    order, a blank line after each rack."""
+    racks: dict[str, set[tuple[str, str]]] = {}
+    for dn in nodes:
+        racks.setdefault(dn.rack, set()).add((datanode_name(dn), dn.node_id))
+    out = []
+    for rack in sorted(racks):
+        out.append(f"Rack: {rack}\n")
+        out.extend(f"   {name} ({host})\n" for name, host in sorted(racks[rack]))
+        out.append("\n")
+    return "".join(out)
 
 
 def format_decommissioning(nodes: Sequence[DatanodeInfo]) -> str:

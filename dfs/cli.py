@@ -454,7 +454,7 @@ def dfsadmin_main(conf: Configuration, args: list[str]) -> int:
     """Print the datanode report or the safe mode state."""
     from dfs.admin import DFSADMIN_USAGE, UsageError, run_dfsadmin
 
-    if not args or args[0] not in ("-report", "-safemode", "-refreshNodes"):
+    if not args or args[0] not in ("-report", "-safemode", "-refreshNodes", "-printTopology"):
         what = f"{args[0]}: Unknown command" if args else "no command given"
         raise UsageError(f"{what}\n{DFSADMIN_USAGE}")
     _require_dfs(conf, "dfsadmin")

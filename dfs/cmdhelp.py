@@ -50,6 +50,7 @@ Note: Administrative commands can only be run as the HDFS superuser.
 \t[-report [-live] [-dead] [-decommissioning]]
 \t[-safemode <enter | leave | get | wait | forceExit>]
 \t[-refreshNodes]
+\t[-printTopology]
 \t[-help [cmd]]
 
 -report [-live] [-dead] [-decommissioning]:
@@ -69,6 +70,9 @@ Note: Administrative commands can only be run as the HDFS superuser.
 -refreshNodes: \tUpdates the namenode with the set of datanodes allowed to connect to the namenode.
 \t\tThe namenode re-reads the datanode ids in the file named by dfs.hosts.exclude:
 \t\tthose listed are decommissioned (their blocks copied elsewhere first).
+
+-printTopology: Print a tree of the racks and their
+\t\tnodes as reported by the Namenode
 
 -help [cmd]: \tDisplays help for the given command or all commands if none
 \t\tis specified.

@@ -311,3 +311,22 @@ def test_expunge_checkpoints_then_immediate_empties(hadoop, tmp_path):
     r = hadoop.fs(*TRASH, "-expunge", "-immediate")
     assert r.exit_code == 0, r.stderr
     assert hadoop.fs("-ls", "-C", "/user/alice/.Trash").stdout == ""
+
+
+# ---- dfsadmin -printTopology (HDFS user guide's dfsadmin list; DFSAdmin.printTopology) --------
+def test_dfsadmin_print_topology_matches_the_report(hadoop):
+    """Racks in name order, each ``Rack: r`` then ``   IP:port (host)`` lines in name order and
+    a blank line; the nodes and racks are the ones ``-report`` lists."""
+    report = hadoop("dfsadmin", "-report").stdout.splitlines()
+    racks: dict[str, list[str]] = {}
+    for i, line in enumerate(report):
+        if line.startswith("Name: "):
+            rack = report[i + 2].removeprefix("Rack: ")
+            racks.setdefault(rack, []).append(line.removeprefix("Name: "))
+    assert sum(len(v) for v in racks.values()) == 4 and len(racks) == 2  # dfs.datanodes, racks
+    want = "".join(
+        f"Rack: {rack}\n" + "".join(f"   {n}\n" for n in sorted(racks[rack])) + "\n"
+        for rack in sorted(racks)
+    )
+    r = hadoop("dfsadmin", "-printTopology")
+    assert (r.exit_code, r.stdout) == (0, want)
