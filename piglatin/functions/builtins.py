@@ -186,9 +186,12 @@ def _extreme(bag: list | None, pick: Callable) -> Any:
 def _java_extreme(vals: list, pick: Callable) -> Any:
     """`pick` (min or max) of non-null values, doubles compared as Java's Math.min/max
     compare them (Pig's DoubleMin/DoubleMax): a NaN among them is the answer whatever the
-    order, and -0.0 is below 0.0; other values as Python compares them."""
+    order, and -0.0 is below 0.0; chararrays by UTF-16 units, as String.compareTo (Pig's
+    StringMin/StringMax); other values as Python compares them."""
     m = pick(vals)
     if type(m) is not float:
+        if type(m) is str and not m.isascii() and max(m) >= "\ue000":
+            return pick(vals, key=_utf16)  # a character past U+FFFF sorts below U+E000..U+FFFF
         return m
     if (s := sum(vals)) != s and any(v != v for v in vals):  # sum: one C loop, NaN-carrying
         return math.nan
@@ -197,6 +200,11 @@ def _java_extreme(vals: list, pick: Callable) -> Any:
         if len(signs) == 2:
             return -0.0 if pick is min else 0.0
     return m
+
+
+def _utf16(v: Any) -> Any:
+    """A chararray's UTF-16 units (big-endian bytes order as the units do)."""
+    return v.encode("utf-16-be", "surrogatepass") if type(v) is str else v
 
 
 def _java_min(vals: list) -> Any:
