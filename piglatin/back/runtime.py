@@ -539,8 +539,8 @@ class PigJob(Job):
         """Map task: bind its input's mapper (``map<i>`` and, with a batch form,
         ``map<i>_batch``: the MultipleInputs mapper names the launcher gives); the total-order
         sampler: every input's; reduce task: the reducer."""
+        start_task(self.context.task_id, self.context.conf.get("pig.datetime.default.tz"))
         self._prepare()
-        start_task(self.context.task_id)  # UniqueID's task index and sequence
         split = self.context.split
         if split is not None:
             self._bind_mapper(split.input_index)

@@ -22,7 +22,7 @@ import re
 import struct
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import chain
 from typing import Any
 
@@ -1375,7 +1375,7 @@ def parse_joda(s: str, pattern: str, tz: Any = None) -> datetime | None:
     if len(g.get("y", "")) == 2:
         year += 2000 if year < 30 + (datetime.now().year % 100) else 1900
     frac = g.get("S", "0")
-    zone = data.parse_tz(g["Z"]) if "Z" in g else _zone(g.get("z")) or tz or UTC
+    zone = data.parse_tz(g["Z"]) if "Z" in g else _zone(g.get("z")) or tz or data.default_zone()
     try:
         d = datetime(year, month, int(g.get("d", 1)), hour, int(g.get("m", 0)),
                      int(g.get("s", 0)), int(frac[:6].ljust(6, "0")) // 1000 * 1000,
@@ -1384,7 +1384,7 @@ def parse_joda(s: str, pattern: str, tz: Any = None) -> datetime | None:
         return None
     if "D" in g:
         d = d.replace(month=1, day=1) + timedelta(days=int(g["D"]) - 1)
-    return d.astimezone(tz or UTC)
+    return d.astimezone(tz or data.default_zone())
 
 
 def _zone(name: Any) -> Any:
@@ -1445,7 +1445,7 @@ def ToDate(v: Any, pattern: str | None = None, tz: str | None = None) -> datetim
         return None
     zone = _zone(tz) if tz else None
     if type(v) is int:
-        return data.from_millis(v, zone or UTC)
+        return data.from_millis(v, zone)
     s = v.decode("utf-8", "replace") if type(v) is bytes else v
     if pattern is None:
         d = data.parse_iso_datetime(s)
@@ -1454,7 +1454,7 @@ def ToDate(v: Any, pattern: str | None = None, tz: str | None = None) -> datetim
 
 
 def CurrentTime() -> datetime:
-    now = datetime.now(UTC)
+    now = datetime.now(data.default_zone())
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 

@@ -2,8 +2,9 @@
 PigConstants.TASK_INDEX, the number in ``attempt_<job>_m_000003_0``) and UniqueID's sequence.
 
 Owns: the per-thread task state, set when a Pig task starts (`start_task`, called by the
-task's setup) and read by UniqueID. As Pig's, each UniqueID call in a script counts on its own
-(one EvalFunc instance, one `sequence`, per call): the builder names each call's site.
+task's setup) and read by UniqueID, and the task's default time zone (model.data's). As
+Pig's, each UniqueID call in a script counts on its own (one EvalFunc instance, one
+`sequence`, per call): the builder names each call's site.
 Must not touch: anything else a task does.
 
 >>> start_task("attempt_0007_m_000003_0")
@@ -16,6 +17,9 @@ from __future__ import annotations
 
 import re
 import threading
+from datetime import UTC
+
+from piglatin.model import data
 
 __all__ = ["start_task", "task_index", "unique_id", "unique_id_at"]
 
@@ -23,11 +27,14 @@ _STATE = threading.local()
 _INDEX = re.compile(r"_[mr]_0*(\d+)(?:_\d+)?$")
 
 
-def start_task(attempt_id: str) -> None:
-    """A task starts: its index from its attempt id (0 when it has none), a fresh sequence."""
+def start_task(attempt_id: str, default_tz: str | None = None) -> None:
+    """A task starts: its index from its attempt id (0 when it has none), a fresh sequence,
+    and the zone of datetimes read without one: ``pig.datetime.default.tz``'s offset now
+    (Pig's PigGenericMapBase.setup), UTC when unset."""
     m = _INDEX.search(attempt_id or "")
     _STATE.index = int(m.group(1)) if m else 0
     _STATE.sequences = {}
+    data.set_default_zone(data.fixed_zone(default_tz) if default_tz else UTC)
 
 
 def task_index() -> int:

@@ -438,8 +438,42 @@ _ISO_SECONDS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9
 _FROM_ISO = datetime.fromisoformat
 
 
-def parse_iso_datetime(s: str, default_tz: timezone = UTC) -> datetime | None:
-    """Parse ISO-8601 as Joda's dateTimeParser does (partial dates allowed); None if bad."""
+_default_tz: timezone = UTC  # pig.datetime.default.tz as the running task set it
+
+
+def set_default_zone(tz: timezone) -> None:
+    """The zone of datetimes read without one (Joda's DateTimeZone.setDefault, which Pig's
+    task setup calls with ``pig.datetime.default.tz``; UTC when unset). Process-wide, as
+    the JVM's is: `functions.taskcontext.start_task` sets it for each task."""
+    global _default_tz  # noqa: PLW0603 - one setting, read on every zone-less parse
+    _default_tz = tz
+
+
+def default_zone() -> timezone:
+    return _default_tz
+
+
+def fixed_zone(zone_id: str) -> timezone:
+    """The offset zone `zone_id` (an offset, UTC, or a region such as America/Los_Angeles)
+    has now: Pig's DateTimeZone.forOffsetMillis(DateTimeZone.forID(id).getOffset(null)).
+    ValueError for an id that names no zone."""
+    text = zone_id.strip()
+    if re.fullmatch(r"Z|UTC|GMT|[+-]\d\d(?::?\d\d)?", text):
+        return parse_tz(text)
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only for a region's name
+
+    try:
+        offset = datetime.now(ZoneInfo(text)).utcoffset()
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"The datetime zone id '{zone_id}' is not recognised") from None
+    return UTC if not offset else timezone(offset)
+
+
+def parse_iso_datetime(s: str, default_tz: timezone | None = None) -> datetime | None:
+    """Parse ISO-8601 as Joda's dateTimeParser does (partial dates allowed); None if bad.
+    Without a zone in `s`: `default_tz`, else the default zone (`set_default_zone`)."""
+    if default_tz is None:
+        default_tz = _default_tz
     if len(s) == 19 and default_tz is UTC and _ISO_SECONDS(s) is not None:
         try:
             return _FROM_ISO(s + "+00:00")
@@ -511,8 +545,9 @@ def parse_tz(tz: str | None, default: timezone = UTC) -> timezone:
     return UTC if minutes == 0 else timezone(sign * timedelta(minutes=minutes))
 
 
-def from_millis(ms: int, tz: timezone = UTC) -> datetime:
-    return (EPOCH + timedelta(milliseconds=ms)).astimezone(tz)
+def from_millis(ms: int, tz: timezone | None = None) -> datetime:
+    """The instant `ms` after the epoch, in `tz` (the default zone when None)."""
+    return (EPOCH + timedelta(milliseconds=ms)).astimezone(tz or _default_tz)
 
 
 def to_millis(d: datetime) -> int:

@@ -192,24 +192,56 @@ def test_bag_in_an_untyped_field_stays_a_bag(tmp_path: Path) -> None:
     assert run(tmp_path, {}, script) == ["({(1),(2)})", "({(x),(xx)})"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pig.datetime.default.tz is not read: datetimes without a zone are always UTC "
-    "(piglatin/model/data.py casts and ISO parsing, H6; builtins.ToDate would need the task's "
-    "setting through piglatin/back/runtime.py's start_task, H3); Pig's PigGenericMapBase.setup "
-    "sets Joda's default zone to the property's offset",
-)
-def test_default_time_zone_property(tmp_path: Path) -> None:
-    # DateTimeZone.setDefault(forOffsetMillis(forID('+05:30').getOffset(null))): ToDate(ms)
-    # and ToDate(text, pattern) are then in +05:30 (tutorialspoint's GetDay page shows Pig's
-    # (1989-09-26T09:00:00.000+05:30) for a JVM in that zone)
+@pytest.fixture
+def utc_after():
+    """Tasks run in this process set the process's default zone, as Pig's set the JVM's:
+    back to UTC for the tests after."""
+    from datetime import UTC
+
+    from piglatin.model import data
+
+    yield
+    data.set_default_zone(UTC)
+
+
+def test_default_time_zone_property(tmp_path: Path, utc_after: None) -> None:
+    # Pig's PigGenericMapBase.setup: DateTimeZone.setDefault(forOffsetMillis(forID('+05:30')
+    # .getOffset(null))): ToDate(ms), ToDate(text, pattern), ISO text and a cast without a
+    # zone are then in +05:30 (tutorialspoint's GetDay page shows Pig's
+    # (1989-09-26T09:00:00.000+05:30) for a JVM in that zone); a zone in the text stays
     script = (
         "SET pig.datetime.default.tz '+05:30';\n"
-        "A = LOAD 'd' USING PigStorage(',') AS (id:int, date:chararray);\n"
+        "A = LOAD 'd' USING PigStorage(',') AS (id:int, date:chararray, iso:chararray);\n"
         "B = FOREACH A GENERATE ToDate(date, 'yyyy/MM/dd HH:mm:ss'), ToDate(0L);\nDUMP B;\n"
+        "C = FOREACH A GENERATE ToDate(iso), (datetime)iso, ToDate('2000-01-01T00:00Z');\n"
+        "DUMP C;\n"
     )
-    lines = run(tmp_path, {"d": "001,1989/09/26 09:00:00\n"}, script)
-    assert lines == ["(1989-09-26T09:00:00.000+05:30,1970-01-01T05:30:00.000+05:30)"]
+    lines = run(tmp_path, {"d": "001,1989/09/26 09:00:00,2017-03-01T10:00\n"}, script)
+    assert lines == [
+        "(1989-09-26T09:00:00.000+05:30,1970-01-01T05:30:00.000+05:30)",
+        "(2017-03-01T10:00:00.000+05:30,2017-03-01T10:00:00.000+05:30,2000-01-01T00:00:00.000Z)",
+    ]
+
+
+def test_default_time_zone_is_the_region_offset_now(utc_after: None) -> None:
+    # forOffsetMillis(forID(id).getOffset(null)): a region's offset at this instant, fixed
+    from datetime import UTC, datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    from piglatin.functions.taskcontext import start_task
+    from piglatin.model import data
+
+    start_task("attempt_1_m_000000_0", "Asia/Kolkata")
+    assert data.default_zone() == timezone(timedelta(hours=5, minutes=30))
+    start_task("attempt_1_m_000000_0", "America/New_York")
+    assert (
+        data.default_zone().utcoffset(None)
+        == datetime.now(ZoneInfo("America/New_York")).utcoffset()
+    )
+    start_task("attempt_1_m_000001_0")
+    assert data.parse_iso_datetime("2017-01-01") == datetime(2017, 1, 1, tzinfo=UTC)
+    with pytest.raises(ValueError, match="not recognised"):
+        start_task("attempt_1_m_000000_0", "Mars/Olympus")
 
 
 def _java_map_order(keys: list[str], sized: bool) -> list[str]:
