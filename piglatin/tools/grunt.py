@@ -229,6 +229,7 @@ class Grunt:
         except Exception as e:  # noqa: BLE001 - keep the old builder rather than none
             log.debug("could not rebuild the grunt session: %s", e)
             return
+        fresh.warn_casts = builder.warn_casts  # rebuilt quietly; later statements warn again
         self.server.builder = fresh
 
     def command(self, word: str, args: str) -> None:

@@ -6,6 +6,7 @@ replacements; Java's UTF-16 positions for text with characters outside the BMP."
 from __future__ import annotations
 
 import re
+from datetime import UTC
 from typing import Any
 
 import pytest
@@ -79,7 +80,7 @@ def test_string_wrappers_same_as_the_general_one(name: str, args: list) -> None:
 
 _dates = st.one_of(
     st.none(),
-    st.datetimes(timezones=st.sampled_from([builtins.UTC])),
+    st.datetimes(timezones=st.sampled_from([UTC])),
     st.sampled_from(["P1D", "PT1H", "x"]),
     st.integers(0, 5),
 )
