@@ -87,6 +87,12 @@ class CommandSpec:
 
 
 COMMANDS: dict[str, CommandSpec] = {}
+#: Hadoop's deprecated commands (Ls.Lsr, Delete.Rmr, FsUsage.Dus): name -> (command, flag)
+DEPRECATED: dict[str, tuple[str, str]] = {
+    "lsr": ("ls", "R"),
+    "rmr": ("rm", "r"),
+    "dus": ("du", "s"),
+}
 
 
 def command(
@@ -237,14 +243,21 @@ class ShellBase:
             self.err.write(general_usage())
             return USAGE_ERROR
         command = argv[0]
-        spec = COMMANDS.get(command[1:]) if command.startswith("-") else None
+        deprecated = DEPRECATED.get(command[1:]) if command.startswith("-") else None
+        if deprecated is not None:  # Command.run: warn, then run as the replacement
+            replacement, flag = deprecated
+            self.err.write(
+                f"{command[1:]}: DEPRECATED: Please use '{replacement} -{flag}' instead.\n"
+            )
+            argv = [f"-{replacement}", f"-{flag}", *argv[1:]]
+        spec = COMMANDS.get(argv[0][1:]) if command.startswith("-") else None
         if spec is None:
             self.err.write(f"{command}: Unknown command\n")
             if not command.startswith("-") and f"{command}" in COMMANDS:
                 self.err.write(f"Did you mean -{command}?  This command begins with a dash.\n")
             self.err.write(general_usage())
             return USAGE_ERROR
-        self.name = spec.name
+        self.name = command[1:] if deprecated is not None else spec.name  # lsr: `/x': ...
         try:
             opts, args = parse_options(spec, argv[1:])
             if spec.local:

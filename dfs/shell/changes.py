@@ -114,7 +114,9 @@ class ChangeCommands(ShellBase):
         "rm", "[-f] [-r|-R] [-skipTrash] [-safely] <src> ...", "f r R skipTrash safely", min_args=1
     )
     def cmd_rm(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
-        """Delete files (-r: directories recursively; -f: no error for missing paths)."""
+        """Delete files (-r: directories recursively; -f: no error for missing paths). With
+        fs.trash.interval > 0 they move to /user/<you>/.Trash/Current instead, unless
+        -skipTrash."""
         recursive = opts["r"] or opts["R"]
         for pattern in args:
             try:

@@ -267,6 +267,62 @@ class CopyCommands(ShellBase):
 
         self._rewrite(client, dst, st, fill)
 
+    @command("concat", "<target path> <src path> <src path> ...")
+    def cmd_concat(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Concatenate existing source files into the target file. Target file and source
+        files should be in the same directory.
+        (HDFS moves the blocks; files here are write-once, so the target is rewritten with
+        its bytes and then each source's, and the sources are deleted.)"""
+        items = list(self.each_item(client, args))
+        if self.errors:
+            return
+        usage = "<target path> <src path> <src path> ..."
+        target, srcs = (items[0], items[1:]) if items else (None, [])
+        if target is None:
+            problem = f"Target path not specified. {usage}"
+        elif len(srcs) < 2:  # Concat.processArguments: the target and two sources at least
+            problem = f"The number of source paths is less than 2. {usage}"
+        elif target.status.is_dir:
+            problem = f"Target path {target.display} does not exist or is not file."
+        else:
+            dirs = [s.display for s in srcs if s.status.is_dir]
+            problem = f"{dirs[0]} does not exist or is not file." if dirs else ""
+        if problem or target is None:
+            self.error(problem)
+            return
+        self.guarded(client, target.display, lambda: self._concat(client, target, srcs))
+
+    def _concat(self, client: Any, target: Item, srcs: list[Item]) -> None:
+        """FSDirConcatOp's checks, then the rewrite and the sources' deletion."""
+        target_path = client.resolve(target.display)
+        where, seen = _parent(target_path), set()
+        for src in srcs:
+            path = client.resolve(src.display)
+            if path == target_path:
+                raise PathError(
+                    f"concat: the src file {path} is the same with the target file {target_path}"
+                )
+            if path in seen:
+                raise PathError("concat: at least two of the source files are the same")
+            seen.add(path)
+            if _parent(path) != where:
+                raise PathError(
+                    f"Source file {path} is not in the same directory with the target {target_path}"
+                )
+            if src.status.length == 0:
+                raise PathError(
+                    f"concat: source file {path} is invalid or empty or underConstruction"
+                )
+
+        def fill(out: IO[bytes]) -> None:
+            for item in (target, *srcs):
+                with client.open(item.display) as stream:
+                    self.pump(stream, out)
+
+        self._rewrite(client, target.display, target.status, fill)
+        for src in srcs:
+            client.delete(src.display)
+
     def _rewrite(
         self, client: Any, dst: str, st: FileStatus | None, fill: Callable[[IO[bytes]], None]
     ) -> None:
@@ -381,12 +437,15 @@ class CopyCommands(ShellBase):
         "[-nl] [-skip-empty-file] <src> <localdst>",
         "nl skip-empty-file",
         min_args=2,
-        max_args=2,
     )
     def cmd_getmerge(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
-        """Concatenate a directory's files (or a glob's) into one local file (-nl: newlines)."""
+        """Concatenate the files of the sources (a directory's files one level down, or a
+        glob's) into one local file, the last argument (-nl: a newline after each file)."""
+        if os.path.isdir(args[-1]):  # Merge.processOptions, before any source is looked at
+            self.error(quote(args[-1], "Is a directory"))
+            return
         files: list[Item] = []
-        for item in self.each_item(client, args[:1]):
+        for item in self.each_item(client, args[:-1]):  # Merge: every argument but the last
             kids = self.children(client, item) if item.status.is_dir else [item]
             files.extend(k for k in kids if not k.status.is_dir)
         if self.errors:  # as Hadoop: a source that is not there creates no output
@@ -399,7 +458,7 @@ class CopyCommands(ShellBase):
                 self.guarded(client, f.display, lambda f=f: self._append(client, f, out, opts))
             return self.errors == before  # a source that failed: no merged file at all
 
-        self.guarded(client, args[1], lambda: _write_local(args[1], merge))
+        self.guarded(client, args[-1], lambda: _write_local(args[-1], merge))
 
     def _append(self, client: Any, f: Item, out: IO[bytes], opts: dict[str, Any]) -> None:
         with client.open(f.display) as src:

@@ -28,7 +28,8 @@ class ReadingCommands(ShellBase):
 
     @command("text", "[-ignoreCrc] <src> ...", "ignoreCrc", min_args=1)
     def cmd_text(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
-        """Copy files to standard output, decompressing gzip files."""
+        """Copy files to standard output, decompressed: gzip (by its magic bytes), bzip2
+        (.bz2) and zlib deflate (.deflate) files."""
         for item in self.each_item(client, args):
             self.guarded(client, item.display, lambda i=item: self._cat(client, i, True))
 
@@ -44,6 +45,16 @@ class ReadingCommands(ShellBase):
                     self.pump(unzipped, self.out)
                 return
             stream.seek(0)
+            name = item.display.rsplit("/", 1)[-1]
+            if decode and name.endswith(".bz2"):  # Display.Text: the codec the name says
+                import bz2
+
+                with bz2.BZ2File(stream) as unzipped:
+                    self.pump(unzipped, self.out)
+                return
+            if decode and name.endswith(".deflate"):
+                self.pump(_Inflating(stream), self.out)
+                return
             self.pump(stream, self.out)
 
     @command("checksum", "[-v] <src> ...", "v", min_args=1)
@@ -125,3 +136,22 @@ class ReadingCommands(ShellBase):
         with client.open(path) as stream:
             stream.seek(offset)
             return offset + self.pump(stream, self.out)
+
+
+class _Inflating:
+    """A readable stream of the zlib-inflated bytes of `raw` (Hadoop's DefaultCodec, .deflate)."""
+
+    def __init__(self, raw: Any) -> None:
+        import zlib
+
+        self._raw, self._z = raw, zlib.decompressobj()
+
+    def read(self, size: int = -1) -> bytes:
+        chunk_size = size if size > 0 else 1 << 20
+        while True:
+            data = self._raw.read(chunk_size)
+            if not data:
+                return self._z.flush()
+            out = self._z.decompress(data)
+            if out:
+                return out

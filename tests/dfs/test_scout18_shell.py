@@ -330,3 +330,73 @@ def test_dfsadmin_print_topology_matches_the_report(hadoop):
     )
     r = hadoop("dfsadmin", "-printTopology")
     assert (r.exit_code, r.stdout) == (0, want)
+
+
+# ---- -text codecs, -getmerge with several sources, deprecated commands, -concat ---------------
+def test_text_decodes_bzip2_and_deflate_by_name(hadoop, tmp_path):
+    """Display.Text: gzip by its magic, otherwise the codec the file name's extension names
+    (BZip2Codec .bz2, DefaultCodec .deflate = zlib)."""
+    import bz2
+    import gzip
+    import zlib
+
+    text = b"".join(b"line %d\n" % i for i in range(500))
+    for name, data in (("t.bz2", bz2.compress(text)), ("t.deflate", zlib.compress(text)),
+                       ("t.gz", gzip.compress(text)), ("t.txt", text)):
+        assert hadoop.fs("-put", str(local(tmp_path, name, data)), f"/{name}").exit_code == 0
+        r = hadoop.fs("-text", f"/{name}")
+        assert (r.exit_code, r.stdout_bytes) == (0, text), name
+    r = hadoop.fs("-cat", "/t.bz2")
+    assert r.stdout_bytes == bz2.compress(text)  # -cat copies the bytes as they are
+
+
+def test_getmerge_of_several_sources(hadoop, tmp_path):
+    """Guide: hadoop fs -getmerge -nl /src/file1.txt /src/file2.txt /output.txt."""
+    for name, data in (("file1.txt", b"one"), ("file2.txt", b"two\n")):
+        assert hadoop.fs("-put", str(local(tmp_path, name, data)), f"/{name}").exit_code == 0
+    out = tmp_path / "output.txt"
+    r = hadoop.fs("-getmerge", "-nl", "/file1.txt", "/file2.txt", str(out))
+    assert r.exit_code == 0, r.stderr
+    assert out.read_bytes() == b"one\ntwo\n\n"
+    r = hadoop.fs("-getmerge", "/file1.txt", str(tmp_path))  # Merge: the target is a directory
+    assert (r.exit_code, r.stderr) == (1, f"getmerge: `{tmp_path}': Is a directory\n")
+
+
+@pytest.mark.parametrize(
+    "old, new, flag", [("lsr", "ls", "-R"), ("rmr", "rm", "-r"), ("dus", "du", "-s")]
+)
+def test_deprecated_commands_warn_and_run(hadoop, tmp_path, old, new, flag):
+    """Ls.Lsr, Delete.Rmr, FsUsage.Dus: Command.run warns "<name>: DEPRECATED: Please use
+    '<replacement>' instead." on stderr, then runs as the replacement."""
+    _put_text(hadoop, tmp_path, "/dep/sub/f")
+    want = hadoop.fs(f"-{new}", flag, "/dep").stdout if old != "rmr" else "Deleted /dep\n"
+    r = hadoop.fs(f"-{old}", "/dep")
+    assert r.exit_code == 0
+    assert r.stderr == f"{old}: DEPRECATED: Please use '{new} {flag}' instead.\n"
+    assert r.stdout == want
+    r = hadoop.fs(f"-{old}", "/nope")
+    assert r.stderr.splitlines()[-1] == f"{old}: `/nope': No such file or directory"
+
+
+def test_concat(hadoop, tmp_path):
+    """Guide: "-concat <target file> <source files>: Concatenate existing source files into
+    the target file. Target file and source files should be in the same directory." The
+    sources are gone afterwards (HDFS moves their blocks)."""
+    parts = [b"alpha\n", b"beta\n" * 1000, b"gamma"]
+    assert hadoop.fs("-mkdir", "/c").exit_code == 0
+    for i, data in enumerate(parts):
+        assert hadoop.fs("-put", str(local(tmp_path, f"p{i}", data)), f"/c/p{i}").exit_code == 0
+    r = hadoop.fs("-concat", "/c/p0", "/c/p1", "/c/p2")
+    assert (r.exit_code, r.stdout, r.stderr) == (0, "", "")
+    assert hadoop.fs("-cat", "/c/p0").stdout_bytes == b"".join(parts)
+    assert hadoop.fs("-ls", "-C", "/c").stdout == "/c/p0\n"
+    _put_text(hadoop, tmp_path, "/other/x")
+    _put_text(hadoop, tmp_path, "/c/q")
+    r = hadoop.fs("-concat", "/c/p0", "/c/q", "/other/x")
+    assert r.exit_code == 1
+    assert r.stderr == (
+        "concat: Source file /other/x is not in the same directory with the target /c/p0\n"
+    )
+    assert hadoop.fs("-cat", "/c/p0").stdout_bytes == b"".join(parts)  # nothing changed
+    r = hadoop.fs("-concat", "/c/p0", "/c/nope", "/c/q")
+    assert (r.exit_code, r.stderr) == (1, "concat: `/c/nope': No such file or directory\n")
