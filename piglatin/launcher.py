@@ -850,10 +850,11 @@ class PigServer:
     def _ship_replicated(
         self, plan: L.LogicalPlan, job: MRJob, locations: dict, conf: dict[str, Any]
     ) -> None:
-        """Copy each replicated input's files under unique names and hand them to the job's
-        distributed cache: every task then reads its local copy."""
+        """Hand each replicated input's files to the job's distributed cache under unique link
+        names (Hadoop's ``url#name``): each TaskTracker copies them to its local directory once
+        per job and every task reads its local copy. A file whose URL the cache list cannot
+        carry (a ``#`` or ``,`` in it) is first copied under its link name."""
         from mapred.io import expand_inputs
-        from mapred.localfs import open_url, url_to_fs
 
         cached: dict[str, list[str]] = {}
         urls: list[str] = []
@@ -863,18 +864,28 @@ class PigServer:
             names = []
             for i, url in enumerate(expand_inputs([locations[op_id]], SRC.input_conf())):
                 self.job_seq += 1
-                name = f"repl-{self.job_seq}-{i}-{os.path.basename(url.rstrip('/'))}"
-                target = self.tmp_location(f"cache/{name}")
-                fs, path = url_to_fs(target)
-                fs.makedirs(os.path.dirname(path), exist_ok=True)
-                with open_url(url, "rb") as src, open_url(target, "wb") as dst:
-                    shutil.copyfileobj(src, dst, 1 << 20)
+                base = os.path.basename(url.rstrip("/")).replace("#", "_").replace(",", "_")
+                name = f"repl-{self.job_seq}-{i}-{base}"
+                if "#" in url or "," in url:
+                    urls.append(self._copied_for_cache(url, name))
+                else:
+                    urls.append(f"{url}#{name}")
                 names.append(name)
-                urls.append(target)
             cached[op_id] = names
         if cached:
             conf[SRC.CACHE] = cached
             conf["mapreduce.job.cache.files"] = ",".join(urls)
+
+    def _copied_for_cache(self, url: str, name: str) -> str:
+        """A copy of `url` in the session's temporary directory, named `name`."""
+        from mapred.localfs import open_url, url_to_fs
+
+        target = self.tmp_location(f"cache/{name}")
+        fs, path = url_to_fs(target)
+        fs.makedirs(os.path.dirname(path), exist_ok=True)
+        with open_url(url, "rb") as src, open_url(target, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        return target
 
     def _inputs(
         self, plan: L.LogicalPlan, job: MRJob, sources: Sequence[str], locations: Mapping
