@@ -76,14 +76,15 @@ class ListingCommands(ShellBase):
         w = self._widths
         for it in items:
             st = it.status
+            display = _printable(it.display) if opts["q"] else it.display
             if opts["C"]:
-                self.print(it.display)
+                self.print(display)
             else:
                 repl = "-" if st.is_dir else str(st.replication)
                 when = st.atime if opts["u"] else st.mtime
                 self.print(
                     f"{st.permission} {repl:>{w[0]}} {st.owner:<{w[1]}} {st.group:<{w[2]}} "
-                    f"{human(st.length, opts['h']):>{w[3]}} {ls_date(when)} {it.display}"
+                    f"{human(st.length, opts['h']):>{w[3]}} {ls_date(when)} {display}"
                 )
 
     @command("du", "[-s] [-h] [-v] [-x] <path> ...", "s h v x")
@@ -283,6 +284,16 @@ def stat_format(fmt: str, st: FileStatus) -> str:
             out.append(ch)
             i += 1
     return "".join(out)
+
+
+def _printable(path: str) -> str:
+    """``-ls -q`` (Hadoop's PrintableString): each control, format, private-use, surrogate or
+    unassigned character shown as ``?``."""
+    import unicodedata
+
+    return "".join(
+        "?" if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Cn") else ch for ch in path
+    )
 
 
 def _may(st: FileStatus, user: str, bit: int) -> bool:

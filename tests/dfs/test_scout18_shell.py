@@ -400,3 +400,30 @@ def test_concat(hadoop, tmp_path):
     assert hadoop.fs("-cat", "/c/p0").stdout_bytes == b"".join(parts)  # nothing changed
     r = hadoop.fs("-concat", "/c/p0", "/c/nope", "/c/q")
     assert (r.exit_code, r.stderr) == (1, "concat: `/c/nope': No such file or directory\n")
+
+
+# ---- -ls -q, -test -r/-w by the NameNode's permission rules ------------------------------------
+def test_ls_q_shows_non_printable_characters_as_question_marks(hadoop):
+    """Guide, -ls: "-q: Print ? instead of non-printable characters" (Ls's PrintableString:
+    control, format, private-use, surrogate and unassigned characters)."""
+    assert hadoop.fs("-mkdir", "/q").exit_code == 0
+    assert hadoop.fs("-touchz", "/q/a\tb\u200bc").exit_code == 0
+    assert hadoop.fs("-ls", "-q", "-C", "/q").stdout == "/q/a?b?c\n"
+    assert hadoop.fs("-ls", "-q", "/q").stdout.splitlines()[1].endswith(" /q/a?b?c")
+    assert hadoop.fs("-ls", "-C", "/q").stdout == "/q/a\tb\u200bc\n"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="dfs/shell/listing.py (H7) needs an access check from dfs/namenode.py and "
+    "dfs/protocol.py (H2): -test -r/-w guess from the owner and other bits alone, while "
+    "Hadoop's FileSystem.access asks the NameNode (superuser, group bits)",
+)
+def test_test_r_and_w_follow_the_namenodes_permission_check(hadoop, tmp_path):
+    """-test -r/-w: "return 0 if the path exists and read/write permission is granted";
+    HDFS's FSPermissionChecker lets the superuser (alice formatted) do anything."""
+    _file_of_bob(hadoop, tmp_path, "/p/f")  # bob:eng 640
+    assert hadoop.fs("-chmod", "600", "/p/f").exit_code == 0
+    assert hadoop.fs("-cat", "/p/f").stdout == "12345"  # alice may read it...
+    assert hadoop.fs("-test", "-r", "/p/f").exit_code == 0  # ... so -test -r says yes
+    assert hadoop.fs("-test", "-w", "/p/f").exit_code == 0
