@@ -33,11 +33,19 @@ class CopyCommands(ShellBase):
         """Move (rename) paths; several sources need a directory destination."""
         self._transfer(client, args, move=True, force=False, direct=True)
 
-    @command("cp", "[-f] [-p | -p[topax]] [-d] <src> ... <dst>", "f p d", min_args=2)
+    @command(
+        "cp",
+        "[-f] [-p | -p[topax]] [-d] [-t <thread count>] [-q <thread pool queue size>] "
+        "<src> ... <dst>",
+        "f p d",
+        min_args=2,
+        valued="t q",
+    )
     def cmd_cp(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
         """Copy files and directories (-f overwrites; -p keeps times, owner and permission,
         -p[topax] the attributes named); file: URIs name local paths, so local sources go up
         as -put and a local destination comes down as -get."""
+        _thread_options(opts)
         local = [_file_uri_path(a) for a in args]
         if any(p is not None for p in local):
             sources_local = all(p is not None for p in local[:-1])
@@ -145,9 +153,17 @@ class CopyCommands(ShellBase):
         self._tree(client, (item, target), lambda node: node[0].display, visit, after)
 
     # ================================ local <-> DFS ==========================================
-    @command("put copyFromLocal", "[-f] [-p] [-l] [-d] <localsrc> ... <dst>", "f p l d", min_args=1)
+    @command(
+        "put copyFromLocal",
+        "[-f] [-p] [-l] [-d] [-t <thread count>] [-q <threadPool queue size>] <localsrc> ... <dst>",
+        "f p l d",
+        min_args=1,
+        valued="t q",
+    )
     def cmd_put(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
-        """Copy local files (or - for stdin) into the filesystem (-f overwrites)."""
+        """Copy local files (or - for stdin) into the filesystem (-f overwrites; -t and -q,
+        Hadoop's copy threads and their queue, are checked and the copy stays sequential)."""
+        _thread_options(opts)
         srcs, dst = (args[:-1], pathglob.unescape(args[-1])) if len(args) > 1 else (args, ".")
         dst_st = self.guarded(client, dst, lambda: self._dst_status(client, dst))
         if dst_st is False:
@@ -384,12 +400,15 @@ class CopyCommands(ShellBase):
 
     @command(
         "get copyToLocal",
-        "[-f] [-p] [-ignoreCrc] [-crc] <src> ... <localdst>",
+        "[-f] [-p] [-ignoreCrc] [-crc] [-t <thread count>] [-q <thread pool queue size>] "
+        "<src> ... <localdst>",
         "f p ignoreCrc crc",
         min_args=1,
+        valued="t q",
     )
     def cmd_get(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
-        """Copy files to the local filesystem (-f overwrites)."""
+        """Copy files to the local filesystem (-f overwrites; -t/-q as for -put)."""
+        _thread_options(opts)
         srcs, dst = (args[:-1], args[-1]) if len(args) > 1 else (args, ".")
         items = list(self.each_item(client, srcs))  # each bad source: one line, first
         if len(items) > 1 and not os.path.isdir(dst):
@@ -465,6 +484,15 @@ class CopyCommands(ShellBase):
             self.pump(src, out)
         if opts["nl"]:
             out.write(b"\n")
+
+
+def _thread_options(opts: dict[str, Any]) -> None:
+    """CopyCommandWithMultiThread's -t (threads) and -q (queue size) are numbers
+    (Integer.parseInt); what they tune, a pool of copy threads, is not here."""
+    for name in ("t", "q"):
+        value = opts.get(name)
+        if value is not None and not value.lstrip("-").isdigit():
+            raise UsageError(f'For input string: "{value}"')
 
 
 def _preserve(client: Any, target: str, st: FileStatus, attrs: str = PRESERVE_ALL) -> None:

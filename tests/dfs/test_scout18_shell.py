@@ -427,3 +427,18 @@ def test_test_r_and_w_follow_the_namenodes_permission_check(hadoop, tmp_path):
     assert hadoop.fs("-cat", "/p/f").stdout == "12345"  # alice may read it...
     assert hadoop.fs("-test", "-r", "/p/f").exit_code == 0  # ... so -test -r says yes
     assert hadoop.fs("-test", "-w", "/p/f").exit_code == 0
+
+
+def test_copy_thread_options_are_accepted(hadoop, tmp_path):
+    """Guide (3.3): -put/-copyFromLocal/-get/-copyToLocal/-cp take -t <thread count> and
+    -q <thread pool queue size>; a value that is not a number is a usage error
+    (Integer.parseInt's NumberFormatException: 'For input string: "x"')."""
+    src = local(tmp_path, "tq", b"threads\n")
+    assert hadoop.fs("-put", "-t", "4", "-q", "16", str(src), "/tq").exit_code == 0
+    assert hadoop.fs("-copyFromLocal", "-t", "2", str(src), "/tq2").exit_code == 0
+    assert hadoop.fs("-cp", "-t", "2", "/tq", "/tq3").exit_code == 0
+    assert hadoop.fs("-get", "-t", "2", "/tq3", str(tmp_path / "back")).exit_code == 0
+    assert (tmp_path / "back").read_bytes() == b"threads\n"
+    r = hadoop.fs("-put", "-t", "x", str(src), "/tq4")
+    assert r.exit_code == 255
+    assert r.stderr.splitlines()[0] == '-put: For input string: "x"'
