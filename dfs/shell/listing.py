@@ -1,5 +1,5 @@
 """`hadoop fs` commands that list and describe paths: -ls, -du, -df, -count, -stat, -test,
--find, with Hadoop's layouts (Ls, FsUsage's table, Count's columns, Stat's conversions).
+-find, -getfacl, with Hadoop's layouts (Ls, FsUsage's table, Count's columns, Stat's conversions).
 
 Owns the listing commands and their formats. Must not touch: anything that changes the
 namespace or moves data (dfs.shell.changes, dfs.shell.copying).
@@ -174,6 +174,27 @@ class ListingCommands(ShellBase):
         for item in self.each_item(client, args):
             self.print(stat_format(fmt, item.status))
 
+    @command("getfacl", "[-R] <path>", "R")
+    def cmd_getfacl(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
+        """Displays the Access Control Lists (ACLs) of files and directories. If a directory
+        has a default ACL, then getfacl also displays the default ACL.
+        -R: List the ACLs of all files and directories recursively.
+        <path>: File or directory to list.
+        (No path here has ACL entries beyond its permission bits: the minimal ACL.)"""
+        if not args:
+            raise UsageError("<path> is missing")
+        if len(args) > 1:
+            raise UsageError("Too many arguments")
+
+        def visit(it: Item) -> list[Item]:
+            self.out.write(_acl_text(it).encode("utf-8", "surrogateescape"))
+            if opts["R"] and it.status.is_dir:
+                return sorted(self.children(client, it), key=lambda k: k.display)
+            return []
+
+        for item in self.each_item(client, args):
+            self.guarded(client, item.display, lambda i=item: self._tree(client, i, _shown, visit))
+
     @command("test", "-[defswrz] <path>", "d e f s w r z", min_args=1, max_args=1)
     def cmd_test(self, client: Any, opts: dict[str, Any], args: list[str]) -> int:
         """Exit 0 when true: -e exists, -d dir, -f file, -s non-empty, -z empty, -r/-w access."""
@@ -284,6 +305,26 @@ def stat_format(fmt: str, st: FileStatus) -> str:
             out.append(ch)
             i += 1
     return "".join(out)
+
+
+def _shown(item: Item) -> str:
+    return item.display
+
+
+def _acl_text(item: Item) -> str:
+    """GetfaclCommand.processPath for a path with no extended ACL entries: the file, owner and
+    group lines, ``# flags: --t`` (``--T`` without other's execute) for the sticky bit, the
+    minimal ACL from the permission bits, and a blank line."""
+    st = item.status
+    lines = [f"# file: {item.display}", f"# owner: {st.owner}", f"# group: {st.group}"]
+    if st.mode & 0o1000:
+        lines.append("# flags: --" + ("t" if st.mode & 0o001 else "T"))
+    for name, shift in (("user", 6), ("group", 3), ("other", 0)):
+        bits = st.mode >> shift & 7
+        lines.append(
+            f"{name}::" + "".join(ch if bits & b else "-" for ch, b in zip("rwx", (4, 2, 1)))
+        )
+    return "\n".join(lines) + "\n\n"
 
 
 def _printable(path: str) -> str:

@@ -442,3 +442,23 @@ def test_copy_thread_options_are_accepted(hadoop, tmp_path):
     r = hadoop.fs("-put", "-t", "x", str(src), "/tq4")
     assert r.exit_code == 255
     assert r.stderr.splitlines()[0] == '-put: For input string: "x"'
+
+
+def test_getfacl_prints_the_minimal_acl(hadoop, tmp_path):
+    """AclCommands.GetfaclCommand: '# file/# owner/# group', '# flags: --t' for the sticky
+    bit, the ACL entries the permission bits make (user::, group::, other::), a blank line;
+    -R walks below a directory."""
+    _file_of_bob(hadoop, tmp_path, "/acl/f")  # bob:eng 640
+    assert hadoop.fs("-chmod", "1751", "/acl").exit_code == 0
+    r = hadoop.fs("-getfacl", "-R", "/acl")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == (
+        "# file: /acl\n# owner: alice\n# group: supergroup\n# flags: --t\n"
+        "user::rwx\ngroup::r-x\nother::--x\n\n"
+        "# file: /acl/f\n# owner: bob\n# group: eng\n"
+        "user::rw-\ngroup::r--\nother::---\n\n"
+    )
+    assert hadoop.fs("-chmod", "1750", "/acl").exit_code == 0
+    assert "# flags: --T\n" in hadoop.fs("-getfacl", "/acl").stdout
+    r = hadoop.fs("-getfacl")
+    assert (r.exit_code, r.stderr.splitlines()[0]) == (255, "-getfacl: <path> is missing")
