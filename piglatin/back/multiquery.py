@@ -150,7 +150,7 @@ def input_key(plan: L.LogicalPlan, job: MRJob) -> tuple | None:
     if not isinstance(source, L.LOLoad):
         return None
     func = (source.func.name, tuple(str(a) for a in source.func.args))
-    return (source.path, func, str(source.declared))
+    return (source.path, func, str(source.declared), source.map_keys)
 
 
 def merge_jobs(

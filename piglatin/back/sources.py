@@ -42,6 +42,8 @@ def loader_for(op: L.LOLoad) -> Any:
     )
     if op.declared is not None and op.schema is not None and not plain_text:
         loader.with_schema(op.schema)
+    if op.map_keys:
+        loader.push_map_keys(dict(op.map_keys))
     return loader
 
 

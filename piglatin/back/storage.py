@@ -185,6 +185,12 @@ class LoadFunc:
         default) leaves it unchanged and the caller projects."""
         return False
 
+    def push_map_keys(self, keys: dict[int, tuple[str, ...]]) -> bool:
+        """Pig's LoadPushDown with a RequiredField's map subfields: map column -> the only
+        keys the script looks it up by (`LOLoad.map_keys`); a loader that takes them may
+        give those entries only. False (the default): the maps stay whole."""
+        return False
+
     def line_parser(self) -> Callable[[str], tuple]:
         """A parser of one text line as TextInputFormat gives it (str, no terminator);
         loaders override it with a faster one that skips the bytes round trip."""
@@ -521,6 +527,7 @@ class JsonLoader(LoadFunc):
     def __init__(self, schema: str | None = None) -> None:
         super().__init__()
         self._fields: list[tuple[str, Callable[[Any], Any]]] | None = None
+        self._map_keys: dict[str, tuple[str, ...]] = {}  # a map field's name -> its keys
         if schema:
             self.with_schema(parse_schema(schema))
 
@@ -543,6 +550,28 @@ class JsonLoader(LoadFunc):
         get = obj.get
         return tuple([convert(get(name)) for name, convert in fields])
 
+    def line_parser(self) -> Callable[[str], tuple]:
+        """`parse_line` of a line that is one JSON object and nothing else, without
+        `json.loads`'s Python frames (the decoder's C scanner directly); any other line
+        (surrounding spaces, not an object, not JSON) goes to `parse_line`."""
+        scan = json.JSONDecoder().scan_once
+        slow = self.parse_line
+
+        def parse(line: str) -> tuple:
+            try:
+                obj, end = scan(line, 0)
+            except (StopIteration, ValueError):
+                return slow(line)
+            if end != len(line) or type(obj) is not dict:
+                return slow(line)
+            fields = self._fields
+            if fields is None:
+                return tuple(obj.values())
+            get = obj.get
+            return tuple([convert(get(name)) for name, convert in fields])
+
+        return parse
+
     def push_projection(self, columns: Sequence[int]) -> bool:
         """Only the projected fields are looked up and converted."""
         if self.schema is None or any(not 0 <= c < len(self.schema) for c in columns):
@@ -551,15 +580,33 @@ class JsonLoader(LoadFunc):
         self._fields = self._converters()
         return True
 
+    def push_map_keys(self, keys: dict[int, tuple[str, ...]]) -> bool:
+        """Only these keys of these map fields are read and converted (before any
+        `push_projection`: columns of the schema as loaded)."""
+        if self.schema is None or any(not 0 <= c < len(self.schema) for c in keys):
+            return False
+        if any(self.schema[c][1] != "map" for c in keys):
+            return False
+        self._map_keys = {self.schema[c][0]: tuple(k) for c, k in keys.items()}
+        self._fields = self._converters()
+        return True
+
     def _converters(self) -> list[tuple[str, Callable[[Any], Any]]] | None:
         """Per schema field, its name and a JSON value -> the field's value (`_field`), with
         the JSON types that are already the field's value taken as they are."""
         if self.schema is None:
             return None
-        return [(name, self._converter(t, inner)) for name, t, inner in self.schema]
+        return [
+            (name, self._converter(t, inner, self._map_keys.get(name)))
+            for name, t, inner in self.schema
+        ]
 
-    def _converter(self, type_name: str, inner: Any) -> Callable[[Any], Any]:
+    def _converter(
+        self, type_name: str, inner: Any, keys: tuple[str, ...] | None = None
+    ) -> Callable[[Any], Any]:
         field = self._field
+        if type_name == "map" and keys is not None:
+            return self._map_of_keys(inner, keys)
         if type_name == "chararray":
             return lambda v: v if type(v) is str else field(v, type_name, inner)
         if type_name in _JSON_INTS:
@@ -575,12 +622,41 @@ class JsonLoader(LoadFunc):
                 if type(v) is not dict:
                     return field(v, type_name, inner)
                 return {
-                    k: x.encode("utf-8") if type(x) is str else field(x, "bytearray", None)
+                    k: x.encode("utf-8")
+                    if type(x) is str
+                    else str(x).encode()
+                    if type(x) is int
+                    else field(x, "bytearray", None)
                     for k, x in v.items()
                 }
 
             return of_map
         return lambda v: field(v, type_name, inner)
+
+    def _map_of_keys(self, inner: Any, keys: tuple[str, ...]) -> Callable[[Any], Any]:
+        """A map field's converter that reads only `keys` (a key absent or null is left
+        out: a lookup gives null either way), each value as `_field` reads it."""
+        field = self._field
+        vt, vi = data.field_spec(inner[0]) if inner else ("bytearray", None)
+        text = vt == "bytearray"
+
+        def of_keys(v: Any) -> Any:
+            if type(v) is not dict:
+                return field(v, "map", inner)
+            out = {}
+            for k in keys:
+                x = v.get(k)
+                if x is None:
+                    continue
+                if text and type(x) is str:
+                    out[k] = x.encode("utf-8")
+                elif text and type(x) is int:
+                    out[k] = str(x).encode()
+                else:
+                    out[k] = field(x, vt, vi)
+            return out
+
+        return of_keys
 
     def _field(self, v: Any, type_name: str, inner: Any) -> Any:
         if v is None:

@@ -204,6 +204,9 @@ class LOLoad(LogicalOperator):
     path: str = ""
     func: FuncSpec = FuncSpec("PigStorage")
     declared: Schema | None = None  # the AS clause, before normalization
+    # Pig's ColumnMapKeyPrune: (column, keys) for each map column the script reads only
+    # through lookups of these constant keys; the loader may give those entries only
+    map_keys: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
 
 @frozen_dataclass

@@ -187,6 +187,65 @@ def _prune_load(plan: L.LogicalPlan, load: L.LOLoad, readers, keep: list[int]):
     return _rewrite(plan, load.op_id, [load, proj], readers, mapping, proj.schema, renamed)
 
 
+# ---------------------------------------------------------------- map keys
+def _map_key_uses(exprs: list[L.LExpr], cols: dict[int, int]) -> dict[int, set[str]] | None:
+    """For the map columns `cols` (column read -> LOAD column), the constant keys `exprs`
+    look them up by; a column used otherwise (emitted, passed to a function, compared,
+    cast whole) is left out; None when some expression reads the whole tuple."""
+    keys: dict[int, set[str]] = {c: set() for c in cols.values()}
+    whole: set[int] = set()
+    stack = list(exprs)
+    while stack:
+        e = stack.pop()
+        if isinstance(e, L.LEProject) and e.input == 0:
+            if e.column is None:
+                return None
+            if e.column in cols:
+                whole.add(cols[e.column])
+            continue
+        if isinstance(e, L.LEFilteredBag):  # its condition is another scope: not followed
+            return None
+        base = e.base if isinstance(e, L.LEMapLookup) else None
+        if isinstance(base, L.LEProject) and base.input == 0 and base.column in cols:
+            keys[cols[base.column]].add(e.key)  # type: ignore[union-attr]
+            continue
+        stack.extend(children(e))
+    return {c: k for c, k in keys.items() if c not in whole}
+
+
+def _try_map_keys(plan: L.LogicalPlan, load: L.LogicalOperator) -> L.LogicalPlan | None:
+    """Pig's ColumnMapKeyPrune: a LOAD whose map columns its readers (a reader chain, seen
+    through the projection this rule puts after the LOAD) only look up by constant keys
+    (``m#'k'``) records those keys (`LOLoad.map_keys`), for the loader to give only those
+    entries (JsonLoader: the other values are never converted). A map used in any other
+    way, or readers this rule does not follow (a nested block, a GROUP, a sink), keep it
+    whole."""
+    if not isinstance(load, L.LOLoad) or load.schema is None or load.map_keys:
+        return None
+    maps = [c for c, f in enumerate(load.schema) if f.type is L.DataType.MAP]
+    if not maps or is_scalar_source(plan, load.op_id):
+        return None
+    cols = {c: c for c in maps}
+    source: L.LogicalOperator = load
+    direct = consumers(plan, load.op_id)
+    if len(direct) == 1 and is_load_projection(plan, direct[0]):
+        source = direct[0]
+        order = L.plain_projection(source) or ()
+        cols = {j: c for j, c in enumerate(order) if c in maps}
+        if is_scalar_source(plan, source.op_id):
+            return None
+    readers = chain(plan, source) if cols else None
+    if not readers or any(isinstance(r, L.LOForEach) and r.nested for r in readers):
+        return None
+    exprs = [e for r in readers for e in op_exprs(r) or ()]
+    uses = _map_key_uses(exprs, cols)
+    if not uses:
+        return None
+    found = tuple((c, tuple(sorted(k))) for c, k in sorted(uses.items()))
+    new = dataclasses.replace(load, map_keys=found)
+    return rebuild(plan, [new if op.op_id == load.op_id else op for op in plan.operators], {})
+
+
 # ---------------------------------------------------------------- through a JOIN
 def _join_inputs_prunable(join: L.LOJoin) -> list[bool]:
     """Which inputs may get a projection: every input of a hash join; only the
@@ -569,7 +628,12 @@ def _prune_group(plan, group: L.LOCogroup, readers, keep: list[list[int]]) -> L.
 
 def _once(plan: L.LogicalPlan) -> L.LogicalPlan | None:
     for op in plan.operators:
-        new = _try_load(plan, op) or _try_join(plan, op) or _try_group(plan, op)
+        new = (
+            _try_load(plan, op)
+            or _try_map_keys(plan, op)
+            or _try_join(plan, op)
+            or _try_group(plan, op)
+        )
         if new is not None:
             return new
     return None
