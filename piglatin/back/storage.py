@@ -282,7 +282,7 @@ class PigStorage(LoadFunc, StoreFunc):
 
     def set_source(self, path: str) -> None:
         """The file being read, for -tagFile (its name) / -tagPath (its path) as field 0."""
-        name = path if self.tag == "path" else path.rstrip("/").rsplit("/", 1)[-1]
+        name = _hadoop_path(path) if self.tag == "path" else path.rstrip("/").rsplit("/", 1)[-1]
         self._source = name.encode()
 
     def parse_line(self, line: bytes | str) -> tuple:
@@ -408,6 +408,15 @@ class PigStorage(LoadFunc, StoreFunc):
         only (`codegen.text_line_tail`) would write those floats by their double's digits."""
         specs = self.schema or ()
         return any(t != "float" and data.holds_float(t, inner) for _, t, inner in specs)
+
+
+def _hadoop_path(url: str) -> str:
+    """A file's URL as Hadoop's Path.toString prints it (what Pig's -tagPath gives): the
+    scheme, then ``//authority`` only when there is one (``file:///d/f`` -> ``file:/d/f``)."""
+    scheme, sep, rest = url.partition("://")
+    if sep and rest.startswith("/"):
+        return f"{scheme}:{rest}"
+    return url
 
 
 def _carried(type_name: str, inner: Any) -> Callable[[str], bool] | bool:
