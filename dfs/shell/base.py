@@ -469,3 +469,15 @@ def _parent(path: str) -> str | None:
     if head is None:
         return None
     return head if not head.endswith(":/") and not head.endswith("://") else head + "/"
+
+
+def file_uri_path(arg: str) -> str | None:
+    """The local path a ``file:`` URI names (``file:///a``, ``file://host/a``, ``file:a``);
+    None for any other path."""
+    if not arg.startswith("file:"):
+        return None
+    rest = arg[len("file:") :]
+    if rest.startswith("//"):
+        slash = rest.find("/", 2)
+        rest = rest[slash:] if slash >= 0 else "/"
+    return rest or "."

@@ -19,7 +19,16 @@ from dfs.errors import (
     DFSError,
 )
 from dfs.protocol import FileStatus
-from dfs.shell.base import COPYING, Item, ShellBase, _parent, _quiet_delete, _safe_resolve, command
+from dfs.shell.base import (
+    COPYING,
+    Item,
+    ShellBase,
+    _parent,
+    _quiet_delete,
+    _safe_resolve,
+    command,
+    file_uri_path,
+)
 from dfs.shell.errors import PathError, UsageError, describe, quote
 
 PRESERVE_ALL = "top"  # a bare -p: timestamps, ownership, permission
@@ -46,7 +55,7 @@ class CopyCommands(ShellBase):
         -p[topax] the attributes named); file: URIs name local paths, so local sources go up
         as -put and a local destination comes down as -get."""
         _thread_options(opts)
-        local = [_file_uri_path(a) for a in args]
+        local = [file_uri_path(a) for a in args]
         if any(p is not None for p in local):
             sources_local = all(p is not None for p in local[:-1])
             if sources_local and local[-1] is None:
@@ -564,15 +573,3 @@ def _write_local(target: str, fill: Callable[[IO[bytes]], bool | None]) -> None:
         if created and not done:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-
-
-def _file_uri_path(arg: str) -> str | None:
-    """The local path a ``file:`` URI names (``file:///a``, ``file://host/a``, ``file:a``);
-    None for any other path."""
-    if not arg.startswith("file:"):
-        return None
-    rest = arg[len("file:") :]
-    if rest.startswith("//"):
-        slash = rest.find("/", 2)
-        rest = rest[slash:] if slash >= 0 else "/"
-    return rest or "."

@@ -6,11 +6,12 @@ Owns reading to standard output. Must not touch: local files or the namespace.
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
 from dfs.filechecksum import file_checksum
-from dfs.shell.base import Item, ShellBase, command
+from dfs.shell.base import Item, ShellBase, command, file_uri_path
 from dfs.shell.errors import PathError, UsageError, quote
 
 #: how long ``-tail -f`` sleeps between looks at the file (Hadoop's Tail: 5 s; ``-s`` sets it)
@@ -22,40 +23,72 @@ class ReadingCommands(ShellBase):
 
     @command("cat", "[-ignoreCrc] <src> ...", "ignoreCrc", min_args=1)
     def cmd_cat(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
-        """Copy files to standard output."""
-        for item in self.each_item(client, args):
-            self.guarded(client, item.display, lambda i=item: self._cat(client, i, False))
+        """Copy files to standard output (a file: URI reads a local file, as Hadoop's
+        FsShell reads any filesystem: hadoop fs -cat file:///file3 /user/hadoop/file4)."""
+        self._cat_all(client, args, decode=False)
 
     @command("text", "[-ignoreCrc] <src> ...", "ignoreCrc", min_args=1)
     def cmd_text(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
         """Copy files to standard output, decompressed: gzip (by its magic bytes), bzip2
-        (.bz2) and zlib deflate (.deflate) files."""
-        for item in self.each_item(client, args):
-            self.guarded(client, item.display, lambda i=item: self._cat(client, i, True))
+        (.bz2) and zlib deflate (.deflate) files; file: URIs are local files."""
+        self._cat_all(client, args, decode=True)
+
+    def _cat_all(self, client: Any, args: list[str], decode: bool) -> None:
+        for arg in args:
+            local = file_uri_path(arg)
+            if local is not None:
+                self._cat_local(arg, local, decode)
+                continue
+            for item in self.each_item(client, [arg]):
+                self.guarded(client, item.display, lambda i=item: self._cat(client, i, decode))
 
     def _cat(self, client: Any, item: Item, decode: bool) -> None:
         if item.status.is_dir:
             raise PathError(quote(item.display, "Is a directory"))
         with client.open(item.display) as stream:
-            if decode and stream.read(2) == b"\x1f\x8b":
-                import gzip
+            self._copy_out(stream, item.display, decode)
 
-                stream.seek(0)
-                with gzip.GzipFile(fileobj=stream) as unzipped:
-                    self.pump(unzipped, self.out)
-                return
+    def _cat_local(self, arg: str, path: str, decode: bool) -> None:
+        """A file: argument: its local files (a glob expanded), with the shell's error lines."""
+        import glob
+
+        matches = sorted(glob.glob(path)) if glob.has_magic(path) else [path]
+        if not matches or not os.path.exists(matches[0]):
+            self.error(quote(arg, "No such file or directory"))
+            return
+        for match in matches:
+            shown = arg if match == path else "file:" + match
+            if os.path.isdir(match):
+                self.error(quote(shown, "Is a directory"))
+                continue
+            try:
+                with open(match, "rb") as stream:
+                    self._copy_out(stream, match, decode)
+            except OSError as e:
+                self.error(quote(shown, e.strerror or str(e)))
+
+    def _copy_out(self, stream: Any, name: str, decode: bool) -> None:
+        """Display.Cat (the bytes) or Display.Text (gzip by its magic, else the codec the
+        file name says: .bz2, .deflate)."""
+        if decode and stream.read(2) == b"\x1f\x8b":
+            import gzip
+
             stream.seek(0)
-            name = item.display.rsplit("/", 1)[-1]
-            if decode and name.endswith(".bz2"):  # Display.Text: the codec the name says
-                import bz2
+            with gzip.GzipFile(fileobj=stream) as unzipped:
+                self.pump(unzipped, self.out)
+            return
+        stream.seek(0)
+        base = name.rsplit("/", 1)[-1]
+        if decode and base.endswith(".bz2"):
+            import bz2
 
-                with bz2.BZ2File(stream) as unzipped:
-                    self.pump(unzipped, self.out)
-                return
-            if decode and name.endswith(".deflate"):
-                self.pump(_Inflating(stream), self.out)
-                return
-            self.pump(stream, self.out)
+            with bz2.BZ2File(stream) as unzipped:
+                self.pump(unzipped, self.out)
+            return
+        if decode and base.endswith(".deflate"):
+            self.pump(_Inflating(stream), self.out)
+            return
+        self.pump(stream, self.out)
 
     @command("checksum", "[-v] <src> ...", "v", min_args=1)
     def cmd_checksum(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:

@@ -462,3 +462,23 @@ def test_getfacl_prints_the_minimal_acl(hadoop, tmp_path):
     assert "# flags: --T\n" in hadoop.fs("-getfacl", "/acl").stdout
     r = hadoop.fs("-getfacl")
     assert (r.exit_code, r.stderr.splitlines()[0]) == (255, "-getfacl: <path> is missing")
+
+
+def test_cat_and_text_read_file_uris(hadoop, tmp_path):
+    """Guide, -cat: hadoop fs -cat file:///file3 /user/hadoop/file4 (FsShell reads any
+    filesystem a URI names; the local one for file:)."""
+    import gzip
+
+    local(tmp_path, "file3", b"local three\n")
+    local(tmp_path, "file3.gz", gzip.compress(b"zipped\n"))
+    assert hadoop.fs("-put", str(local(tmp_path, "f4", b"dfs four\n")), "/file4").exit_code == 0
+    r = hadoop.fs("-cat", f"file://{tmp_path}/file3", "/file4")
+    assert (r.exit_code, r.stdout) == (0, "local three\ndfs four\n")
+    r = hadoop.fs("-text", f"file://{tmp_path}/file3.gz")
+    assert (r.exit_code, r.stdout) == (0, "zipped\n")
+    r = hadoop.fs("-cat", f"file://{tmp_path}/none", f"file://{tmp_path}")
+    assert r.exit_code == 1
+    assert r.stderr.splitlines() == [
+        f"cat: `file://{tmp_path}/none': No such file or directory",
+        f"cat: `file://{tmp_path}': Is a directory",
+    ]
