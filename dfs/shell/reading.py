@@ -23,8 +23,9 @@ class ReadingCommands(ShellBase):
 
     @command("cat", "[-ignoreCrc] <src> ...", "ignoreCrc", min_args=1)
     def cmd_cat(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
-        """Copy files to standard output (a file: URI reads a local file, as Hadoop's
-        FsShell reads any filesystem: hadoop fs -cat file:///file3 /user/hadoop/file4)."""
+        """Copy files to standard output.
+        A file: URI reads a local file, as Hadoop's FsShell reads any filesystem:
+        hadoop fs -cat file:///file3 /user/hadoop/file4"""
         self._cat_all(client, args, decode=False)
 
     @command("text", "[-ignoreCrc] <src> ...", "ignoreCrc", min_args=1)
