@@ -142,16 +142,21 @@ class ListingCommands(ShellBase):
             ]
             self.print("  ".join(cells))
 
-    @command("count", "[-q] [-h] [-v] [-u] <path> ...", "q h v u x e", min_args=1)
+    @command("count", "[-q] [-h] [-v] [-u] [-x] [-e] <path> ...", "q h v u x e", min_args=1)
     def cmd_count(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
-        """Count directories, files and bytes under each path (-q adds quota columns)."""
+        """Count directories, files and bytes under each path (-q adds quota columns, -u
+        shows only them; -x leaves out snapshots, of which there are none here; -e adds the
+        erasure coding policy, Replicated for every file here)."""
         h = opts["h"]
+        if opts["x"] and (opts["q"] or opts["u"]):  # Count.processOptions, on stdout
+            self.print("q or u option is given, the -x option is ignored.")
         if opts["v"]:
             quota_head = _columns(("QUOTA", "REM_QUOTA", "SPACE_QUOTA", "REM_SPACE_QUOTA"))
             head = _columns(("DIR_COUNT", "FILE_COUNT", "CONTENT_SIZE"))
             if opts["u"]:
                 head = ""
-            self.print((quota_head if opts["q"] or opts["u"] else "") + head + "PATHNAME")
+            policy = "ERASURECODING_POLICY " if opts["e"] else ""
+            self.print((quota_head if opts["q"] or opts["u"] else "") + head + policy + "PATHNAME")
         for item in self.each_item(client, args):
             cs = self.guarded(
                 client, item.display, lambda i=item: client.content_summary(i.display)
@@ -163,6 +168,8 @@ class ListingCommands(ShellBase):
                 line += _quota_columns(cs, h)
             if not opts["u"]:
                 line += _columns((cs.directory_count, cs.file_count, human(cs.length, h)))
+            if opts["e"]:
+                line += "Replicated "
             self.print(line + item.display)
 
     @command("stat", "[format] <path> ...", min_args=1)

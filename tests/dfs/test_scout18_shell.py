@@ -482,3 +482,18 @@ def test_cat_and_text_read_file_uris(hadoop, tmp_path):
         f"cat: `file://{tmp_path}/none': No such file or directory",
         f"cat: `file://{tmp_path}': Is a directory",
     ]
+
+
+def test_count_e_and_x(hadoop, tmp_path):
+    """Count (3.x): -e appends the erasure coding policy ('Replicated' for a replicated
+    path, header ERASURECODING_POLICY); -x leaves out snapshots and with -q/-u is ignored
+    with a line saying so."""
+    _put_text(hadoop, tmp_path, "/ce/f")
+    r = hadoop.fs("-count", "-v", "-e", "/ce")
+    assert r.stdout.splitlines() == [
+        f"{'DIR_COUNT':>12}{'FILE_COUNT':>13}{'CONTENT_SIZE':>19} ERASURECODING_POLICY PATHNAME",
+        f"{1:>12}{1:>13}{5:>19} Replicated /ce",
+    ]
+    assert hadoop.fs("-count", "-x", "/ce").stdout == f"{1:>12}{1:>13}{5:>19} /ce\n"
+    r = hadoop.fs("-count", "-x", "-q", "/ce")
+    assert r.stdout.splitlines()[0] == "q or u option is given, the -x option is ignored."
