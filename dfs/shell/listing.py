@@ -25,7 +25,11 @@ class ListingCommands(ShellBase):
     """Listing and information commands."""
 
     # ================================ listing and information ================================
-    @command("ls", "[-C] [-d] [-h] [-q] [-R] [-t] [-S] [-r] [-u] [<path> ...]", "C d h q R t S r u")
+    @command(
+        "ls",
+        "[-C] [-d] [-h] [-q] [-R] [-t] [-S] [-r] [-u] [-e] [<path> ...]",
+        "C d h q R t S r u e",
+    )
     def cmd_ls(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
         """List directory entries: permissions, replication, owner, group, size, date, path."""
         self._widths = [3, 0, 0, 10]  # replication, owner, group, size: grow only, as Hadoop
@@ -82,8 +86,9 @@ class ListingCommands(ShellBase):
             else:
                 repl = "-" if st.is_dir else str(st.replication)
                 when = st.atime if opts["u"] else st.mtime
+                policy = " Replicated " if opts["e"] else ""  # Ls -e: every file is
                 self.print(
-                    f"{st.permission} {repl:>{w[0]}} {st.owner:<{w[1]}} {st.group:<{w[2]}} "
+                    f"{st.permission} {repl:>{w[0]}} {policy}{st.owner:<{w[1]}} {st.group:<{w[2]}} "
                     f"{human(st.length, opts['h']):>{w[3]}} {ls_date(when)} {display}"
                 )
 

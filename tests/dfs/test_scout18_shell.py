@@ -497,3 +497,14 @@ def test_count_e_and_x(hadoop, tmp_path):
     assert hadoop.fs("-count", "-x", "/ce").stdout == f"{1:>12}{1:>13}{5:>19} /ce\n"
     r = hadoop.fs("-count", "-x", "-q", "/ce")
     assert r.stdout.splitlines()[0] == "q or u option is given, the -x option is ignored."
+
+
+def test_ls_e_shows_the_erasure_coding_policy(hadoop, tmp_path):
+    """Ls -e (3.x): ' %<maxEC>s ' after the replication column (Ls.adjustColumnWidths);
+    'Replicated' for every path here."""
+    _put_text(hadoop, tmp_path, "/le/f")
+    st = hadoop.client_status("/le/f")
+    r = hadoop.fs("-ls", "-e", "/le")
+    line = r.stdout.splitlines()[1]
+    assert line.startswith(f"-rw-r--r--   3  Replicated alice supergroup {st.length:>10} ")
+    assert line.endswith(" /le/f")

@@ -362,7 +362,7 @@ def test_usage_errors(hadoop):
     assert r.exit_code == 255
     assert r.stderr.splitlines() == ["-ls: Illegal option -z",
                                      "Usage: hadoop fs [generic options] -ls [-C] [-d] [-h] "
-                                     "[-q] [-R] [-t] [-S] [-r] [-u] [<path> ...]"]
+                                     "[-q] [-R] [-t] [-S] [-r] [-u] [-e] [<path> ...]"]
     r = hadoop.fs("-mkdir")
     assert r.stderr.splitlines()[0] == "-mkdir: Not enough arguments: expected 1 but got 0"
     assert hadoop.fs().exit_code == 255
