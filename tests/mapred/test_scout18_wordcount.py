@@ -180,3 +180,52 @@ def test_wordcount_v2_through_hadoop_jar(tmp_path, home, options, skip, case_sen
     assert _parts(out) == tutorial
     words = sum(_reference(V2, patterns, case_sensitive).values())
     assert re.search(rf"\n\s*INPUT_WORDS={words}\n", r.stderr), r.stderr
+
+
+# ---- the tutorial's output compression (FileOutputFormat.setCompressOutput / codecs) -----------
+@pytest.mark.parametrize(
+    "codec, ext, decode",
+    [
+        ("org.apache.hadoop.io.compress.GzipCodec", ".gz", "gzip"),
+        ("org.apache.hadoop.io.compress.BZip2Codec", ".bz2", "bz2"),
+        pytest.param(
+            "org.apache.hadoop.io.compress.DefaultCodec", ".deflate", "zlib",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="mapred/output.py (H1): DefaultCodec output is written as gzip in "
+                "part-r-00000.gz; Hadoop's DefaultCodec writes a zlib stream with its default "
+                "extension .deflate",
+            ),
+        ),
+    ],
+)
+def test_compressed_output_codecs(tmp_path, codec, ext, decode):
+    import bz2
+    import gzip
+    import zlib
+
+    inp = _write(tmp_path / "input", V1)
+    conf = {"fs.defaultFS": "file:///", "mapreduce.output.fileoutputformat.compress": "true",
+            "mapreduce.output.fileoutputformat.compress.codec": codec}
+    r = run_job(WordCount, [inp], str(tmp_path / "output"), conf, executor="local")
+    assert r.succeeded, r.error
+    part = tmp_path / "output" / f"part-r-00000{ext}"
+    assert part.exists(), sorted(os.listdir(tmp_path / "output"))
+    data = {"gzip": gzip.decompress, "bz2": bz2.decompress, "zlib": zlib.decompress}[decode](
+        part.read_bytes()
+    )
+    assert data.decode().splitlines() == _listing(_reference(V1, [], True))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="mapred/runner.py (H2): run_job's conf mapping keeps Hadoop's deprecated names as "
+    "they are (hadoop jar -D translates them): mapred.reduce.tasks=2 still runs one reducer",
+)
+def test_deprecated_property_names_through_the_job_api(tmp_path):
+    inp = _write(tmp_path / "input", V1)
+    conf = {"fs.defaultFS": "file:///", "mapred.reduce.tasks": 2}
+    r = run_job(WordCount, [inp], str(tmp_path / "output"), conf, executor="local")
+    assert r.succeeded, r.error
+    parts = sorted(p for p in os.listdir(tmp_path / "output") if p.startswith("part-"))
+    assert parts == ["part-r-00000", "part-r-00001"]
