@@ -307,7 +307,7 @@ class HadoopGroup(click.Group):
         from dfs.cmdhelp import top_level_help
 
         commands = {name: cmd.get_short_help_str(80) for name, cmd in self.commands.items()}
-        formatter.write(top_level_help(commands))
+        formatter.write(top_level_help(commands, _prog(ctx)))
 
     def resolve_command(self, ctx: click.Context, args: list[str]):  # noqa: ANN201
         name = args[0] if args else ""
@@ -318,10 +318,16 @@ class HadoopGroup(click.Group):
             close = difflib.get_close_matches(name, commands, n=1, cutoff=0.6)
             hint = f". Did you mean '{close[0]}'?" if close else ""
             known = ", ".join(commands)
-            prog = ctx.info_name or "hadoop"  # or hdfs (mapred.cli.hdfs_main)
+            prog = _prog(ctx)
             click.echo(f"{prog}: unknown command '{name}'{hint} (commands: {known})", err=True)
             ctx.exit(1)
         return super().resolve_command(ctx, args)
+
+
+def _prog(ctx: click.Context) -> str:
+    """The program's name in messages: hdfs when run as ``hdfs`` (mapred.cli.hdfs_main), else
+    hadoop (also under click's test runner, which names the group after its function)."""
+    return "hdfs" if ctx.info_name == "hdfs" else "hadoop"
 
 
 @click.group(cls=HadoopGroup, invoke_without_command=True)

@@ -159,11 +159,12 @@ def command_help(name: str, usage: str) -> str:
     return f"{usage.rstrip()}\n\n{GENERIC_OPTIONS}"
 
 
-def top_level_help(commands: dict[str, str]) -> str:
-    """``hadoop --help``: Hadoop 3's layout, listing `commands` (name -> one-line help)."""
+def top_level_help(commands: dict[str, str], prog: str = "hadoop") -> str:
+    """``hadoop --help`` (or ``hdfs --help``): Hadoop 3's layout, listing `commands`
+    (name -> one-line help)."""
     width = max(map(len, commands), default=0) + 2
     lines = [
-        "Usage: hadoop [OPTIONS] SUBCOMMAND [SUBCOMMAND OPTIONS]",
+        f"Usage: {prog} [OPTIONS] SUBCOMMAND [SUBCOMMAND OPTIONS]",
         "",
         "  OPTIONS is none or any of:",
         "",

@@ -225,6 +225,12 @@ def test_hdfs_command_runs_the_same_shell(hadoop, tmp_path, capsys):
         hdfs_main(["nosuch"])
     assert e.value.code == 1
     assert capsys.readouterr().err.startswith("hdfs: unknown command 'nosuch'")
+    with pytest.raises(SystemExit):
+        hdfs_main(["--help"])
+    assert capsys.readouterr().out.startswith("Usage: hdfs [OPTIONS] SUBCOMMAND")
+    r = hadoop("nosuch")  # the same group under click's runner stays hadoop
+    assert r.stderr.startswith("hadoop: unknown command 'nosuch'")
+    assert hadoop("--help").stdout.startswith("Usage: hadoop [OPTIONS] SUBCOMMAND")
 
 
 # ---- the trash (guide: -rm, -skipTrash, -expunge; TrashPolicyDefault) ---------------------------
