@@ -1643,7 +1643,13 @@ class Builder:
             op = self._nested(n, sc)
             nested.append(op)
             sc = Scope(src.schema, alias, {**sc.inner, n.alias: op.field})
-        items = [g for item in r.generate for g in self._gen_item(item, sc)]
+        items: list[L.GenerateItem] = []
+        declared: set[str] = set()  # the names AS clauses give
+        for item in r.generate:
+            made = self._gen_item(item, sc)
+            if item.schema is not None:
+                declared.update(f.name for g in made for f in g.fields or () if f.name)
+            items += made
         fields: list[FieldSchema] = []
         known = True
         for g in items:
@@ -1652,9 +1658,12 @@ class Builder:
             else:
                 fields.extend(g.fields)
         schema = Schema(tuple(fields)) if known and fields else None
-        return L.LOForEach(
+        op = L.LOForEach(
             op_id, alias, (src.op_id,), schema, r.line, r.column, tuple(items), tuple(nested)
         )
+        if declared:  # `GENERATE a, b AS a`: Pig's ERROR 1108
+            _unique(op, [f.name for f in fields], declared)
+        return op
 
     def _r_cube(self, r: A.Cube, alias: str, op_id: str) -> L.LogicalOperator:
         """Pig's CUBE, as its LogicalPlanBuilder writes it: a FOREACH named ``cube`` that
@@ -1899,21 +1908,29 @@ def _cast_checked(le: L.LExpr, target: FieldSchema, item: A.GenItem, sc: Scope) 
 
 def _check_unique_names(op: L.LogicalOperator) -> None:
     """Pig's SchemaAliasVisitor: an output schema may not use a name twice (ERROR 1108),
-    e.g. a self-join of one alias.  FOREACH outputs are not checked here although Pig
-    checks them too: `GENERATE (int)d, (long)d` keeps the name d twice (a cast keeps
-    its operand's name) and the project's conformance cases rely on it running."""
+    e.g. a self-join of one alias.  A FOREACH's output is checked only for the names its AS
+    clauses give (`Builder._foreach`), although Pig checks every name: `GENERATE (int)d,
+    (long)d` keeps d twice (a cast keeps its operand's name) and runs here, and the other
+    names a GENERATE derives (a FLATTENed bincond's fields) do not all match Pig's."""
     if not isinstance(op, L.LOJoin | L.LOCross | L.LOCogroup | L.LOUnion):
         return  # the others pass on a schema that was checked (or allowed) where it was made
+    _unique(op, [f.name for f in op.schema or ()])
+
+
+def _unique(
+    op: L.LogicalOperator, names: Sequence[str | None], only: set[str] | None = None
+) -> None:
+    """ERROR 1108 for a name `names` holds twice (among `only`, when given)."""
     seen: set[str] = set()
-    for f in op.schema or ():
-        if f.name is not None and f.name in seen:
+    for name in names:
+        if name is not None and name in seen and (only is None or name in only):
             where = f' in "{op.alias}"' if op.alias else ""
             fix = "; rename one with AS" + (
-                ", or LOAD the input twice for a self-join" if "::" in f.name else ""
+                ", or LOAD the input twice for a self-join" if "::" in name else ""
             )
-            raise SchemaError(f"Duplicate schema alias: {f.name}{where}{fix}", code=1108, **_at(op))
-        if f.name is not None:
-            seen.add(f.name)
+            raise SchemaError(f"Duplicate schema alias: {name}{where}{fix}", code=1108, **_at(op))
+        if name is not None:
+            seen.add(name)
 
 
 def _replace(op: L.NestedOp, **changes) -> L.NestedOp:

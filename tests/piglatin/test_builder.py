@@ -287,6 +287,16 @@ def test_cast_rules():
         build_text("A = LOAD 'x' AS (i:int);\nB = FOREACH A GENERATE (bag{})i;")
 
 
+def test_a_name_an_as_clause_gives_twice_is_error_1108():
+    # Pig's SchemaAliasVisitor (ERROR 1108), checked for the names AS clauses give
+    base = "A = LOAD 'x' AS (a:int, b:int, t:tuple(p:int, q:int));\n"
+    for gen in ("a, b AS a", "b AS a, a", "a AS x, b AS x", "t AS a, a",
+                "FLATTEN(t) AS (a, q), a"):  # fmt: skip
+        with pytest.raises(SchemaError, match='Duplicate schema alias: a in "B"|x in "B"'):
+            build_text(base + f"B = FOREACH A GENERATE {gen};")
+    assert describe(base + "B = FOREACH A GENERATE a, b AS c;", "B") == "B: {a: int,c: int}"
+
+
 def test_case_is_lowered_to_bincond():
     script = "A = LOAD 'x' AS (i:int);\nB = FOREACH A GENERATE CASE i WHEN 1 THEN 'one' WHEN 2 THEN 'two' ELSE 'many' END;"
     e = gen_expr(script, "B")
