@@ -69,23 +69,29 @@ __all__ = ["dataclass", "frozen_dataclass"]
 T = TypeVar("T", bound=type)
 
 
-class _Shape(NamedTuple):
-    """What the shared methods read of one class."""
+# Both named tuples are made by NamedTuple's functional form, their field types given as
+# objects: in a class body they would be strings (``from __future__ import annotations``),
+# each compiled by NamedTuple (typing.ForwardRef), and the first compile() of a process costs
+# ~10M instructions (the compiler's AST types are set up) that a pig run otherwise never pays.
 
-    compared: Callable[[Any], tuple]  # the compare=True fields' values, as a tuple
-    hashed: Callable[[Any], tuple]  # the hashed fields' values, as a tuple
-    shown: tuple[str, ...]  # the repr=True fields' names
-    names: frozenset[str]  # every field's name (frozen against assignment and deletion)
-    before_slots: type  # the class as decorated, before its slotted copy was made
+#: What the shared methods read of one class: the compare=True fields' values as a tuple, the
+#: hashed fields' values, the repr=True fields' names, every field's name (frozen against
+#: assignment and deletion), the class as decorated (before its slotted copy was made).
+_Shape = NamedTuple(  # noqa: UP014 - see above
+    "_Shape",
+    [
+        ("compared", Callable[[Any], tuple]),
+        ("hashed", Callable[[Any], tuple]),
+        ("shown", tuple[str, ...]),
+        ("names", frozenset[str]),
+        ("before_slots", type),
+    ],
+)
 
-
-class _Flags(NamedTuple):
-    """The options the fast path builds (the others are the standard library's defaults)."""
-
-    repr: bool
-    eq: bool
-    frozen: bool
-    slots: bool
+#: The options the fast path builds (the others are the standard library's defaults).
+_Flags = NamedTuple(  # noqa: UP014 - see above
+    "_Flags", [("repr", bool), ("eq", bool), ("frozen", bool), ("slots", bool)]
+)
 
 
 _SHAPES: dict[type, _Shape] = {}

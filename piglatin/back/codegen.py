@@ -37,6 +37,7 @@ from dataclasses import field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+from dfs.codecache import PIPELINE_CODE
 from piglatin.back.crossgrid import HeldInputs
 from piglatin.back.exprs import CMP, caster, flattened, text_of
 from piglatin.back.joinkeys import MergeRuns, ReplicatedTable, has_null
@@ -244,7 +245,7 @@ class Pipeline:
     def function(self) -> Callable[[Any, list], list]:
         """(keys, values) -> the map outputs of the batch."""
         ns = dict(self.namespace)
-        exec(compile(self.source, f"<pig pipeline {self.name}>", "exec"), ns)  # noqa: S102
+        exec(PIPELINE_CODE.code(self.source, f"<pig pipeline {self.name}>"), ns)  # noqa: S102
         made = _RECORDING.get()
         if made is not None:
             made.append(self)

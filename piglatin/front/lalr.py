@@ -167,44 +167,68 @@ class UnexpectedCharacters(UnexpectedInput):
 
 
 # ------------------------------------------------------------------ the tables
-class Terminal(NamedTuple):
-    """A terminal as the lexer reads it (Lark's ``TerminalDef`` and its pattern)."""
+# The named tuples below are made by NamedTuple's functional form, their field types given as
+# objects: a class body's annotations are strings here (``from __future__ import
+# annotations``), and NamedTuple compiles each string (typing.ForwardRef), the first compile()
+# of a process costing ~10M instructions (the compiler's AST types are set up) that a pig run
+# otherwise never pays (dfs/fastclass.py does the same for its two).
 
-    name: str
-    kind: str  # "str" (a literal) or "re"
-    value: str  # the literal, or the regular expression as written
-    flags: tuple[str, ...]
-    regexp: str  # the pattern as one regular expression (``to_regexp()``)
-    priority: int
-    max_width: int
+#: A terminal as the lexer reads it (Lark's ``TerminalDef`` and its pattern): `kind` is "str"
+#: (a literal) or "re", `value` the literal or the regular expression as written, `regexp`
+#: the pattern as one regular expression (``to_regexp()``).
+Terminal = NamedTuple(  # noqa: UP014 - see above
+    "Terminal",
+    [
+        ("name", str),
+        ("kind", str),
+        ("value", str),
+        ("flags", tuple[str, ...]),
+        ("regexp", str),
+        ("priority", int),
+        ("max_width", int),
+    ],
+)
 
-
-class _Rule(NamedTuple):
-    """A grammar rule's reduction: what it pops and the node it makes of the children."""
-
-    origin: str  # the nonterminal it reduces to (the goto)
-    size: int  # how many values it pops
-    name: str  # the tree's data: the alias, else the rule's name
-    expand1: bool  # a ``?rule`` without alias: one child stands for the node
-    keep: tuple[tuple[int, bool, int], ...] | None  # (child, inline its children, Nones before)
-    nones_after: int  # Nones appended (``[optional]`` items at the end)
+#: A grammar rule's reduction: what it pops and the node it makes of the children. `origin`:
+#: the nonterminal it reduces to (the goto); `size`: how many values it pops; `name`: the
+#: tree's data (the alias, else the rule's name); `expand1`: a ``?rule`` without alias (one
+#: child stands for the node); `keep`: (child, inline its children, Nones before) per kept
+#: child, or None; `nones_after`: Nones appended (``[optional]`` items at the end).
+_Rule = NamedTuple(  # noqa: UP014 - see above
+    "_Rule",
+    [
+        ("origin", str),
+        ("size", int),
+        ("name", str),
+        ("expand1", bool),
+        ("keep", tuple[tuple[int, bool, int], ...] | None),
+        ("nones_after", int),
+    ],
+)
 
 
 _SHIFT, _REDUCE = 0, 1
 
+_TablesFields = NamedTuple(  # noqa: UP014 - see above
+    "Tables",
+    [
+        ("terminals", tuple[Terminal, ...]),
+        ("ignore", tuple[str, ...]),
+        ("states", dict[int, dict[str, tuple[int, Any]]]),  # state -> symbol -> action
+        ("start_states", dict[str, int]),
+        ("end_states", dict[str, int]),
+        ("keywords", dict[str, tuple[tuple[str, bool], ...]]),
+    ],
+)
+_TablesFields.__new__.__defaults__ = ({},)  # keywords: none computed ahead (never mutated)
 
-class Tables(NamedTuple):
-    """Everything a parse needs: the terminals, the LALR table and the rules' tree shapes."""
 
-    terminals: tuple[Terminal, ...]
-    ignore: tuple[str, ...]
-    states: dict[
-        int, dict[str, tuple[int, Any]]
-    ]  # state -> symbol -> (SHIFT, state) | (REDUCE, rule)
-    start_states: dict[str, int]
-    end_states: dict[str, int]
-    #: the lexer's keyword table (`lexer.keywords_of` the terminals), when computed ahead
-    keywords: dict[str, tuple[tuple[str, bool], ...]] = {}  # noqa: RUF012 - never mutated
+class Tables(_TablesFields):
+    """Everything a parse needs: the terminals, the LALR table (`states`: state -> symbol ->
+    (SHIFT, state) | (REDUCE, rule)) and the rules' tree shapes; `keywords`: the lexer's
+    keyword table (`lexer.keywords_of` the terminals), when computed ahead."""
+
+    __slots__ = ()
 
     @classmethod
     def from_lark(cls, parser: Any) -> Tables:
