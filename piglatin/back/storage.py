@@ -616,15 +616,22 @@ class JsonLoader(LoadFunc):
         field = self._field
         if type_name == "map" and keys is not None:
             return self._map_of_keys(inner, keys)
+        # (a null is null whatever the type: `_field`'s first test, without its call)
         if type_name == "chararray":
-            return lambda v: v if type(v) is str else field(v, type_name, inner)
+            return lambda v: v if type(v) is str or v is None else field(v, type_name, inner)
         if type_name in _JSON_INTS:
             lo, hi = _JSON_INTS[type_name]
-            return lambda v: v if type(v) is int and lo <= v <= hi else field(v, type_name, inner)
+            return lambda v: (
+                v
+                if (type(v) is int and lo <= v <= hi) or v is None
+                else field(v, type_name, inner)
+            )
         if type_name == "double":
-            return lambda v: v if type(v) is float else field(v, type_name, inner)
+            return lambda v: v if type(v) is float or v is None else field(v, type_name, inner)
         if type_name == "bytearray":
-            return lambda v: v.encode("utf-8") if type(v) is str else field(v, type_name, inner)
+            return lambda v: (
+                v.encode("utf-8") if type(v) is str else None if v is None else field(v, type_name, inner)
+            )
         if type_name == "map" and not inner:  # map[]: each value a bytearray of its text
 
             def of_map(v: Any) -> Any:
