@@ -28,8 +28,6 @@ from piglatin.back.codegen import (
     fill_key_memos,
     key_encoder,
     key_memos,
-    single_final_rows,
-    single_finals,
 )
 from piglatin.back.distinctparts import (
     OUTER,
@@ -41,6 +39,7 @@ from piglatin.back.distinctparts import (
     values_final,
 )
 from piglatin.back.exprs import key_bytes, keys_bytes, plain_key, plain_keys_bytes
+from piglatin.back.finalcode import java_long, long_sums, single_final_rows, single_finals
 from piglatin.back.joinkeys import width
 from piglatin.back.physical import Compiler, CountingTail, OneRow
 from piglatin.back.reducebatch import BatchReduce, RowWriter, Unpacked, unpacked_runs
@@ -256,6 +255,17 @@ def slots_flush(
         kbs = plain_keys_bytes(keys) if chararray and keys else None
         return list(map(sort_bytes, keys)) if kbs is None else kbs
 
+    def partials_of(slots: list[list]) -> Iterable[tuple]:
+        if single and not any(distinct):  # [c, s] -> ((c,), (s,)): a zip per slot, C-level
+            return zip(*[zip(map(itemgetter(j), slots)) for j in range(len(widths))])
+        if single and all(distinct):  # a column of dicts per slot
+            columns = [
+                partials_of_seen(list(map(itemgetter(j), slots))) for j in range(len(widths))
+            ]
+            return zip(*columns)
+        # each aggregate's partials a column at a time, C-level but for Distinct's
+        return zip(*[_partials(slots, a, w, d) for a, w, d in spans])
+
     def flush() -> list:
         null = table.pop(None, None) if chararray else None  # its bytes are not plain
         keys, slots = list(table), list(table.values())
@@ -263,16 +273,11 @@ def slots_flush(
         if null is not None:
             keys.append(None)
             slots.append(null)
-        if single and not any(distinct):  # [c, s] -> ((c,), (s,)): a zip per slot, C-level
-            partials: Iterable = zip(*[zip(map(itemgetter(j), slots)) for j in range(len(widths))])
-        elif single and all(distinct):  # a column of dicts per slot
-            columns = [
-                partials_of_seen(list(map(itemgetter(j), slots))) for j in range(len(widths))
-            ]
-            partials = zip(*columns)
-        else:  # each aggregate's partials a column at a time, C-level but for Distinct's
-            partials = zip(*[_partials(slots, a, w, d) for a, w, d in spans])
-        return list(zip(keys_bytes_of(keys), map(pack, zip(keys, partials))))
+        try:
+            return list(zip(keys_bytes_of(keys), map(pack, zip(keys, partials_of(slots)))))
+        except OverflowError:  # a sum past the 64 bits a msgpack int holds: a Java long's
+            slots = [[java_long(v) if type(v) is int else v for v in s] for s in slots]
+            return list(zip(keys_bytes_of(keys), map(pack, zip(keys, partials_of(slots)))))
 
     return flush
 
@@ -823,7 +828,8 @@ def agg_reducer(
 
         return reduce
 
-    single = single_finals([c.func for c in calls], finals)
+    longs = long_sums(calls)
+    single = single_finals([c.func for c in calls], finals, longs)
     one = gen.row if isinstance(gen, OneRow) else None
 
     def reduce(kb, values):
@@ -850,7 +856,7 @@ def agg_reducer(
 
     else:  # the rows themselves generated: FLATTEN(group)'s nulls for a null key
         head = "group" if shape is _SHAPE_GROUP else "finals" if shape is _SHAPE_FINALS else shape
-        rows_of = single_final_rows([c.func for c in calls], finals, head)
+        rows_of = single_final_rows([c.func for c in calls], finals, head, longs)
 
     def runs(groups: GroupRuns) -> list:
         """A batch of whole groups, flat: each group's row of finals (a group of one partial

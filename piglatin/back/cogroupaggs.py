@@ -36,9 +36,10 @@ from piglatin.back.aggregates import (
     one_column,
     slots_flush,
 )
-from piglatin.back.codegen import AGG_SLOTS, AggInput, AggTail, key_encoder, single_finals
+from piglatin.back.codegen import AGG_SLOTS, AggInput, AggTail, key_encoder
 from piglatin.back.cogroupplan import ByInput, by_input_aggregates
 from piglatin.back.exprs import key_bytes, plain_keys_bytes
+from piglatin.back.finalcode import java_long, long_sums, single_finals
 from piglatin.back.joinkeys import width
 from piglatin.back.physical import Compiler, chain_functions, rows_through
 from piglatin.back.reducebatch import BatchReduce, row_writer, unpacked_runs
@@ -148,13 +149,22 @@ def _flush_slots(
         if kbs is None:
             kbs = list(map(encode, keys))
         # [c, s] -> ((c,), (s,)): a zip of each slot's column, C-level
-        partials = zip(*[zip(map(itemgetter(j), slots)) for j in range(width)])
-        out = list(zip(kbs, map(pack, zip(repeat(tag), keys, partials))))
+        try:
+            out = list(zip(kbs, map(pack, zip(repeat(tag), keys, _partials(slots, width)))))
+        except OverflowError:  # a sum past the 64 bits a msgpack int holds: a Java long's
+            slots = [[java_long(v) if type(v) is int else v for v in s] for s in slots]
+            out = list(zip(kbs, map(pack, zip(repeat(tag), keys, _partials(slots, width)))))
         if null is not None:
+            null = [java_long(v) if type(v) is int else v for v in null]
             out.append((encode(None), pack((tag, None, tuple(zip(null))))))
         return out
 
     return flush
+
+
+def _partials(slots: list[list], width: int) -> Iterable[tuple]:
+    """[c, s] -> ((c,), (s,)): a zip of each slot's column, C-level."""
+    return zip(*[zip(map(itemgetter(j), slots)) for j in range(width)])
 
 
 def map_tail(job: Any, op: L.LOCogroup, tag: int) -> Callable[[tuple], list]:
@@ -309,7 +319,8 @@ def _row_maker(found: ByInput, op: L.LOCogroup) -> _KeyRows:
     inner = [i for i, flag in enumerate(op.inner) if flag] if op.inner else []
     funcs = [_funcs(found, tag) for tag in range(n)]
     finals = [finals_of(fs, _one_columns(found, tag)) for tag, fs in enumerate(funcs)]
-    singles = [single_finals(fs, fins) for fs, fins in zip(funcs, finals, strict=True)]
+    longs = [[None, *long_sums(found.of_input(tag))] for tag in range(n)]
+    singles = list(map(single_finals, funcs, finals, longs))
     empties = [tuple([final([]) for final in fins]) for fins in finals]
     # a key of one input's one record (the commonest case): its row is the group, then
     # before[tag], its block, after[tag] (the other inputs' empty blocks)
