@@ -1,5 +1,5 @@
 """A combined GROUP's reduce side for batches of groups of one partial record each
-(`codegen.single_final_rows`, one generated comprehension per batch): GENERATE group then
+(`finalcode.single_final_rows`, one generated comprehension per batch): GENERATE group then
 the aggregates, the aggregates alone, and FLATTEN(group) then the aggregates, against plain
 Python, with null and bad fields, -0.0 beside 0.0 in the key (a key of its own), keys that
 never repeat (every group one record) and keys that do, several map tasks, code generation
