@@ -318,12 +318,6 @@ def test_long_sum_wraps_as_java_of_a_bag_column(tmp_path: Path) -> None:
     assert lines == ["(-9223372036854775808,-4.611686018427388E18)"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the grouped SUM/AVG of longs does not wrap past 2^63 - 1: the combiner and reduce "
-    "fast paths sum with Python ints (piglatin/back/aggregates.py, cogroupaggs.py, H3; "
-    "codegen.py's inline SUM, H1); builtins.SUM/AVG wrap as Java's LongSum",
-)
 def test_long_sum_wraps_as_java_in_a_group(tmp_path: Path) -> None:
     script = (
         "A = LOAD 'n' AS (l:long);\nG = GROUP A ALL;\n"
