@@ -67,8 +67,8 @@ from mapred.merge import (
     raise_changed_key,
     write_partitioned,
 )
-from mapred.partition import Partitioner, SortKey, as_partitioner, as_sort_key
-from mapred.serde import RECORD_HEADER, packb, packb_many, unpackb
+from mapred.partition import KEY_BYTES, Partitioner, SortKey, as_partitioner, as_sort_key
+from mapred.serde import RECORD_HEADER, bin_header, packb, packb_many, unpackb
 
 __all__ = ["SortingBuffer", "CombiningBuffer", "BufferStats"]
 
@@ -94,6 +94,7 @@ _MIN_BULK = 64  # a distinct-key tail shorter than this goes the per-record way
 _SAMPLE = 10000  # records a combining buffer sees before it judges whether combining pays
 _PASS_RATIO = 0.5  # keys per record above which it stops combining (under two values a key)
 _PAIR = {2}
+_BYTES_ONLY = {bytes}
 
 
 class BufferStats:
@@ -136,6 +137,8 @@ class _Base:
         partitioner, sorting = as_partitioner(partition), as_sort_key(sort_key)
         self.partition, self._many = partitioner.one, partitioner.many
         self.sort_key, self._sort_many = sorting.one, sorting.many
+        # keys that are their own sort bytes: records in the pair layout (``mapred.serde``)
+        self._pairs = sorting is KEY_BYTES
         self.limit = max(1, int(limit_bytes))
         self.spill_dir = spill_dir
         self.factor = factor
@@ -223,11 +226,15 @@ class _Base:
         out = os.path.join(self.spill_dir, "file.out")
         self.sorting[1] = n
         runs = _by_partition(records, parts)
-        index, written = write_partitioned(out, self.num_partitions, runs, progress=self.sorting)
+        pairs = self._pairs
+        index, written = write_partitioned(
+            out, self.num_partitions, runs, progress=self.sorting, pairs=pairs
+        )
         stats = self.stats
         stats.output_records += n
-        # the keys' and values' bytes: the file's less each record's header and framed sort bytes
-        stats.output_bytes += sum(entry[1] for entry in index) - frames - n
+        # the keys' and values' bytes: the file's (less each record's header and framed sort
+        # bytes, but for the pair layout)
+        stats.output_bytes += sum(entry[1] for entry in index) - (0 if pairs else frames + n)
         stats.peak_bytes = max(stats.peak_bytes, held)
         stats.spilled_records += written
         self._final = (out, index)
@@ -263,6 +270,7 @@ class _Base:
             self.stats.combine,
             memory,
             self.sorting,
+            self._pairs,
         )
         self.stats.spilled_records += n
         self._reset()
@@ -314,6 +322,8 @@ class _Base:
             raise TypeError("not pairs")
         keys = list(map(_first, batch))
         skbs = self._sort_many(keys)
+        if self._pairs:  # keys are bytes (KEY_BYTES checked them) and their own sort bytes
+            return self._serialize_pairs(keys, list(map(_second, batch)))
         records = list(map(packb, zip(skbs, keys, map(_second, batch))))
         n = len(records)
         record_bytes = sum(map(len, records))
@@ -325,6 +335,24 @@ class _Base:
             parts = list(self._many(keys, packb_many(keys), skbs))
         return skbs, records, parts, out, record_bytes + sort_bytes
 
+    def _serialize_pairs(
+        self, keys: list[bytes], values: list
+    ) -> tuple[list[bytes], list[bytes], Any, int, int]:
+        """`_serialize` in the pair layout: each record is its key framed as a bin and its value
+        packed (a bytes value framed the same way, joined with the key in one call), so the key
+        is held once, as the sort bytes, and written once."""
+        heads = list(map(bin_header, map(len, keys)))
+        if set(map(type, values)) == _BYTES_ONLY:
+            value_heads = map(bin_header, map(len, values))
+            records = list(map(b"".join, zip(heads, keys, value_heads, values)))
+        else:
+            records = list(map(b"".join, zip(heads, keys, map(packb, values))))
+        record_bytes = sum(map(len, records))
+        parts = None
+        if self.num_partitions > 1:
+            parts = list(self._many(keys, list(map(bytes.__add__, heads, keys)), keys))
+        return keys, records, parts, record_bytes, record_bytes + sum(map(len, keys))
+
     def _serialize_each(self, batch: list) -> tuple[list[bytes], list[bytes], Any, int, int]:
         sort_keys, records, parts = [], [], []
         part, sort_key = self.partition, self.sort_key
@@ -335,7 +363,7 @@ class _Base:
             skb = sort_key(k)
             parts.append(part(k, kb, skb) if self.num_partitions > 1 else 0)
             sort_keys.append(skb)
-            records.append(RECORD_HEADER + packb(skb) + kb + vb)
+            records.append(kb + vb if self._pairs else RECORD_HEADER + packb(skb) + kb + vb)
             out += len(kb) + len(vb)
             held += len(skb) + len(records[-1])
         return sort_keys, records, parts, out, held
@@ -656,7 +684,7 @@ class CombiningBuffer(_Base):
         for p, bucket in enumerate(buckets):
             if bucket:
                 bucket.sort(key=_first)
-                yield p, _packed(bucket)
+                yield p, _packed(bucket, self._pairs)
 
     def _compact_only(self) -> None:
         limit = self.limit
@@ -667,10 +695,11 @@ class CombiningBuffer(_Base):
             self.limit = limit
 
 
-def _packed(bucket: list) -> Iterator[tuple[bytes, bytes]]:
-    """(sort bytes, map output record) per value; a lone value was packed when measured."""
+def _packed(bucket: list, pairs: bool) -> Iterator[tuple[bytes, bytes]]:
+    """(sort bytes, map output record) per value (`pairs`: in the pair layout); a lone value
+    was packed when measured."""
     for skb, kb, values, single in bucket:
-        head = RECORD_HEADER + packb(skb) + kb
+        head = kb if pairs else RECORD_HEADER + packb(skb) + kb
         if single is not None:
             yield skb, head + single
         else:

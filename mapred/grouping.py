@@ -6,8 +6,9 @@ Owns how records are cut into groups (equal sort bytes, a job's ``group_bytes`` 
 batches. Must not touch: fetching, merging, the job's output or counters (the task does those;
 ``state`` only tells it the key being reduced and how many groups there were).
 
-Records are ``(sort bytes, key, value)`` tuples, in blocks (lists) as the merge gives them.
-A group is reduced with its FIRST key (as Hadoop's reducer sees the key of the group's first
+Records are ``(sort bytes, key, value)`` tuples, or ``(key, value)`` pairs whose key is its own
+sort bytes (the pair layout, ``mapred.serde``), in blocks (lists) as the merge gives them; the
+first record says which (`_Layout`). A group is reduced with its FIRST key (as Hadoop's reducer sees the key of the group's first
 record under a grouping comparator).
 
 Batches (``reduce_batch``, Hadoop's ``Reducer.run`` override): ``group_batches`` yields lists
@@ -41,6 +42,22 @@ __all__ = [
 
 _first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
 
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Where a record holds its key and its value (C-level getters)."""
+
+    key: Callable[[tuple], Any]
+    value: Callable[[tuple], Any]
+
+
+_TRIPLES = _Layout(_second, _third)  # (sort bytes, key, value)
+_PAIRS = _Layout(_first, _second)  # (key, value): the key is its sort bytes
+
+
+def _layout(record: tuple) -> _Layout:
+    return _PAIRS if len(record) == 2 else _TRIPLES
+
 #: a group with more records than this goes to ``reduce`` on its own, read lazily
 BATCH_GROUP_LIMIT = 4096
 
@@ -55,7 +72,7 @@ def grouping_key(job: Any) -> Callable[[tuple], Any] | None:
         group_key = job.group_key
 
         def key_of(record: tuple) -> Any:
-            return group_key(record[1])
+            return group_key(record[-2])  # the key: second to last in either layout
 
         return key_of
     return None
@@ -93,6 +110,13 @@ def groups(job: Any, blocks: Iterator[list], state: list) -> Iterator[tuple[Any,
     job declares with ``group_bytes``: each block's records are paired with their cut sort keys
     in one ``zip`` of ``map`` calls. Only a general ``group_key`` method costs a Python call per
     record."""
+    blocks = iter(blocks)
+    first = next(blocks, None)
+    if first is None:
+        state[1] = 0
+        return iter(())
+    lay = _layout(first[0]) if first else _TRIPLES
+    blocks = chain((first,), blocks)
     grouping = group_bytes_of(job)
     if grouping is not None:
         cut = grouping.cut
@@ -100,33 +124,40 @@ def groups(job: Any, blocks: Iterator[list], state: list) -> Iterator[tuple[Any,
         def keyed(block: list) -> Iterator[tuple[bytes, tuple]]:
             return zip(map(cut, map(_first, block)), block)
 
-        return _keyed_groups(groupby(chain.from_iterable(map(keyed, blocks)), _first), state)
+        grouped = groupby(chain.from_iterable(map(keyed, blocks)), _first)
+        return _keyed_groups(grouped, state, lay)
     records = chain.from_iterable(blocks)
     key = grouping_key(job)
-    return _record_groups(groupby(records, key=key or _first), state)
+    return _record_groups(groupby(records, key=key or _first), state, lay)
 
 
-def _record_groups(grouped: Iterator, state: list) -> Iterator[tuple[Any, Iterator[Any]]]:
+def _record_groups(
+    grouped: Iterator, state: list, lay: _Layout
+) -> Iterator[tuple[Any, Iterator[Any]]]:
     n = 0
+    key_of, value_of = lay.key, lay.value
     try:
         for _, group in grouped:
-            _, key, value = next(group)
-            state[0] = key
+            record = next(group)
+            state[0] = key = key_of(record)
             n += 1
-            yield key, chain((value,), map(_third, group))
+            yield key, chain((value_of(record),), map(value_of, group))
     finally:
         state[1] = n
 
 
-def _keyed_groups(grouped: Iterator, state: list) -> Iterator[tuple[Any, Iterator[Any]]]:
+def _keyed_groups(
+    grouped: Iterator, state: list, lay: _Layout
+) -> Iterator[tuple[Any, Iterator[Any]]]:
     """As ``_record_groups`` for groups of (cut sort bytes, record) pairs."""
     n = 0
+    key_of, value_of = lay.key, lay.value
     try:
         for _, group in grouped:
-            _, key, value = next(group)[1]
-            state[0] = key
+            record = next(group)[1]
+            state[0] = key = key_of(record)
             n += 1
-            yield key, chain((value,), map(_third, map(_second, group)))
+            yield key, chain((value_of(record),), map(value_of, map(_second, group)))
     finally:
         state[1] = n
 
@@ -201,21 +232,25 @@ def _cut(
     key: Callable[[tuple], Any] | None,
     state: list,
     limit: int | None,
-    of_block: Callable[[list, int, list[int]], Any],
-    of_lists: Callable[[list[list]], Any],
+    of_block: Callable[[list, int, list[int], _Layout], Any],
+    of_lists: Callable[[list[list], _Layout], Any],
 ) -> Iterator[tuple[Any, Any, Iterator[Any] | None]]:
-    """The batches of `group_batches`, each made by ``of_block(block, begin, starts)`` (the
-    groups of ``block[begin:starts[-1]]``, starting at `begin` and at each of `starts`) or
-    ``of_lists(groups)`` (groups as lists of records)."""
+    """The batches of `group_batches`, each made by ``of_block(block, begin, starts, layout)``
+    (the groups of ``block[begin:starts[-1]]``, starting at `begin` and at each of `starts`) or
+    ``of_lists(groups, layout)`` (groups as lists of records)."""
     limit = BATCH_GROUP_LIMIT if limit is None else limit
     records = _Records(blocks)
     open_key: Any = None
     open_group: list = []  # records of the group still open at the end of the last block
     n = 0
+    lay = None
     try:
         while (block := records.next_block()) is not None:
             if not block:
                 continue
+            if lay is None:
+                lay = _layout(block[0])
+                key_of = lay.key
             keys = _keys(key, block)
             # where each group but the block's first starts: C-level comparisons of neighbours
             starts = list(compress(range(1, len(block)), map(ne, islice(keys, 1, None), keys)))
@@ -229,7 +264,7 @@ def _cut(
                 if begin == len(block):  # the open group goes on past this block
                     if len(open_group) > limit:
                         n += 1
-                        yield from _big(open_group, open_key, key, records, state)
+                        yield from _big(open_group, open_key, key, records, state, lay)
                         open_group = []
                     continue
                 complete.append(open_group)
@@ -237,74 +272,79 @@ def _cut(
             one_each = starts and len(starts) == starts[-1] - begin  # a group per record
             if one_each or (starts and max(map(sub, starts, bounds)) <= limit):  # small groups
                 n += len(complete)
-                yield from _batches(complete, limit, state, of_lists)  # the last block's group
+                yield from _batches(complete, limit, state, of_lists, lay)  # the last block's
                 complete = []
                 n += len(starts)
-                state[0] = block[begin][1]
-                yield of_block(block, begin, starts), None, None
+                state[0] = key_of(block[begin])
+                yield of_block(block, begin, starts, lay), None, None
             else:
                 complete += [block[s:e] for s, e in zip(bounds, starts)]
             open_group, open_key = block[bounds[-1] :], keys[bounds[-1]]
             n += len(complete)
-            yield from _batches(complete, limit, state, of_lists)
+            yield from _batches(complete, limit, state, of_lists, lay)
             if len(open_group) > limit:
                 n += 1
-                yield from _big(open_group, open_key, key, records, state)
+                yield from _big(open_group, open_key, key, records, state, lay)
                 open_group = []
         if open_group:
             n += 1
-            yield from _batches([open_group], limit, state, of_lists)
+            yield from _batches([open_group], limit, state, of_lists, lay)
     finally:
         state[1] = n
 
 
-def _block_pairs(block: list, begin: int, starts: list[int]) -> list[tuple[Any, list]]:
+def _block_pairs(block: list, begin: int, starts: list[int], lay: _Layout) -> list[tuple[Any, list]]:
     """The groups of ``block[begin:starts[-1]]`` as ``(key, [values])``."""
     stop = starts[-1]
     if len(starts) == stop - begin:  # one record per group: made at once
+        if lay is _PAIRS:
+            return [(k, [v]) for k, v in islice(block, begin, stop)]
         return [(k, [v]) for _kb, k, v in islice(block, begin, stop)]
-    values = list(map(_third, islice(block, 0, stop)))
-    return [(block[s][1], values[s:e]) for s, e in zip([begin, *starts], starts)]
+    values = list(map(lay.value, islice(block, 0, stop)))
+    key_of = lay.key
+    return [(key_of(block[s]), values[s:e]) for s, e in zip([begin, *starts], starts)]
 
 
-def _block_runs(block: list, begin: int, starts: list[int]) -> GroupRuns:
+def _block_runs(block: list, begin: int, starts: list[int], lay: _Layout) -> GroupRuns:
     """The groups of ``block[begin:starts[-1]]`` as one `GroupRuns`, in C-level passes."""
     stop = starts[-1]
-    values = list(map(_third, islice(block, begin, stop)))
+    values = list(map(lay.value, islice(block, begin, stop)))
     if len(starts) == stop - begin:  # one record per group
-        return GroupRuns(list(map(_second, islice(block, begin, stop))), values, None)
+        return GroupRuns(list(map(lay.key, islice(block, begin, stop))), values, None)
     firsts = map(block.__getitem__, [begin, *starts[:-1]])
     ends = list(map(sub, starts, repeat(begin))) if begin else starts
-    return GroupRuns(list(map(_second, firsts)), values, ends)
+    return GroupRuns(list(map(lay.key, firsts)), values, ends)
 
 
-def _list_pairs(groups: list[list]) -> list[tuple[Any, list]]:
-    return list(map(_group, groups))
+def _list_pairs(groups: list[list], lay: _Layout) -> list[tuple[Any, list]]:
+    key_of, value_of = lay.key, lay.value
+    return [(key_of(records[0]), list(map(value_of, records))) for records in groups]
 
 
-def _group(records: list) -> tuple[Any, list]:
-    return records[0][1], list(map(_third, records))
-
-
-def _list_runs(groups: list[list]) -> GroupRuns:
+def _list_runs(groups: list[list], lay: _Layout) -> GroupRuns:
     """Groups given as lists of records, as one `GroupRuns`."""
-    keys = list(map(_second, map(_first, groups)))
-    values = list(map(_third, chain.from_iterable(groups)))
+    keys = list(map(lay.key, map(_first, groups)))
+    values = list(map(lay.value, chain.from_iterable(groups)))
     if len(values) == len(keys):
         return GroupRuns(keys, values, None)
     return GroupRuns(keys, values, list(accumulate(map(len, groups))))
 
 
 def _batches(
-    complete: list[list], limit: int, state: list, of_lists: Callable[[list[list]], Any]
+    complete: list[list],
+    limit: int,
+    state: list,
+    of_lists: Callable[[list[list], _Layout], Any],
+    lay: _Layout,
 ) -> Iterator[tuple[Any, Any, Iterator[Any] | None]]:
     """Whole groups (lists of records) as batches (`of_lists`); one of more than `limit`
     records alone."""
     if not complete:
         return
+    key_of = lay.key
     if max(map(len, complete)) <= limit:
-        state[0] = complete[0][0][1]
-        yield of_lists(complete), None, None
+        state[0] = key_of(complete[0][0])
+        yield of_lists(complete, lay), None, None
         return
     out: list = []
     for records in complete:
@@ -312,43 +352,52 @@ def _batches(
             out.append(records)
             continue
         if out:
-            state[0] = out[0][0][1]
-            yield of_lists(out), None, None
+            state[0] = key_of(out[0][0])
+            yield of_lists(out, lay), None, None
             out = []
-        state[0] = records[0][1]
-        yield None, records[0][1], map(_third, records)
+        state[0] = key_of(records[0])
+        yield None, key_of(records[0]), map(lay.value, records)
     if out:
-        state[0] = out[0][0][1]
-        yield of_lists(out), None, None
+        state[0] = key_of(out[0][0])
+        yield of_lists(out, lay), None, None
 
 
 def _big(
-    head: list, group: Any, key: Callable[[tuple], Any] | None, records: _Records, state: list
+    head: list,
+    group: Any,
+    key: Callable[[tuple], Any] | None,
+    records: _Records,
+    state: list,
+    lay: _Layout,
 ) -> Iterator[tuple[None, Any, Iterator[Any]]]:
     """A big group, alone and lazy; what its reducer left unread is skipped afterwards."""
-    state[0] = head[0][1]
-    rest = _rest(head, group, key, records)
-    yield None, head[0][1], rest
+    state[0] = lay.key(head[0])
+    rest = _rest(head, group, key, records, lay.value)
+    yield None, lay.key(head[0]), rest
     for _ in rest:
         pass
 
 
 def _rest(
-    head: list, group: Any, key: Callable[[tuple], Any] | None, records: _Records
+    head: list,
+    group: Any,
+    key: Callable[[tuple], Any] | None,
+    records: _Records,
+    value_of: Callable[[tuple], Any],
 ) -> Iterator[Any]:
     """The values of a big group: `head` (its records so far), then the following blocks'
     records while they belong to it; what follows the group is pushed back into `records`.
     Read to its end (by `_big`, if the job stopped early) before grouping goes on."""
-    yield from map(_third, head)
+    yield from map(value_of, head)
     while (block := records.next_block()) is not None:
         keys = _keys(key, block)
         stop = next(compress(range(len(block)), map(ne, keys, [group] * len(block))), None)
         if stop is None:
-            yield from map(_third, block)
+            yield from map(value_of, block)
             continue
         if stop:
             records.back = block[stop:]
-            yield from map(_third, block[:stop])
+            yield from map(value_of, block[:stop])
         else:
             records.back = block
         return

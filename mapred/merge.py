@@ -26,7 +26,15 @@ from itertools import chain, groupby, islice
 from operator import itemgetter
 from typing import Any
 
-from mapred.serde import LimitedReader, iter_pairs, iter_records, new_packer, unpackb
+from mapred.serde import (
+    RECORD_HEADER,
+    LimitedReader,
+    is_pair_segment,
+    iter_pairs,
+    iter_records,
+    new_packer,
+    unpackb,
+)
 
 __all__ = [
     "Index",
@@ -45,6 +53,7 @@ Record = tuple  # (sort bytes, key, value)
 Spill = tuple  # (path, index)
 
 _first, _second = itemgetter(0), itemgetter(1)
+_key_value = itemgetter(1, 2)
 _WRITE_RECORDS = 1024  # records framed, joined and written at a time, at most
 _WRITE_BYTES = 64 << 10  # about this many bytes at a time
 _FIRST_CHUNK = 64  # records in a file's first chunk (their size sets the next chunk's)
@@ -61,12 +70,15 @@ def write_partitioned(
     strip: int = 0,
     spill: bool = False,
     progress: list[int] | None = None,
+    pairs: bool = False,
 ) -> tuple[Index, int]:
     """Write ``(partition, sorted records)`` runs (partitions ascending) to `path`.
 
     Records are ``(sort bytes, key, value)``, or with `raw` ``(sort bytes, record bytes)``: the
-    record as the map output file holds it, ``packb((sort bytes, key, value))`` (the sort bytes
-    in front, maybe with a partition prefix, are for sorting only). With `spill` (raw records
+    record as the map output file holds it, ``packb((sort bytes, key, value))`` or a pair
+    layout's key and value (``mapred.serde``; the sort bytes in front, maybe with a partition
+    prefix, are for sorting only). With `pairs` (not `raw`) the ``(sort bytes, key, value)``
+    records are written in the pair layout: their keys and values, no array around them. With `spill` (raw records
     only) the file is a spill: each record is its sort bytes (less their first `strip` bytes, a
     partition prefix) and its record bytes, each framed as one msgpack bin, so merges read them
     back as bytes, never decoding keys and values. ``progress[0]``, when given, grows by each
@@ -90,6 +102,9 @@ def write_partitioned(
                     data = b"".join(chain.from_iterable(zip(heads[0], keys, heads[1], records)))
                 elif raw:  # the records are the file's bytes already
                     data = b"".join(map(_second, chunk))
+                elif pairs:  # keys and values, one after the other: a flat array's items
+                    flat = list(chain.from_iterable(map(_key_value, chunk)))
+                    data = memoryview(pack(flat))[_array_header(len(flat)) :]
                 else:  # a msgpack array of the chunk's records is their packs after a header
                     data = memoryview(pack(chunk))[_array_header(len(chunk)) :]
                 write(data)
@@ -145,7 +160,9 @@ def _chunks(records: Iterable[Record], size: list[int]) -> Iterator[Sequence[Rec
 
 
 def read_segment(path: str, offset: int, length: int, read_size: int = 1 << 18) -> Iterator[Record]:
-    """Stream the records of one segment without loading it whole.
+    """Stream the records of one segment without loading it whole: ``(sort bytes, key,
+    value)`` triples, or ``(key, value)`` pairs from a pair-layout segment (its first byte
+    says which: ``mapred.serde``).
 
     The returned iterator is C-level (no generator frame per record); it owns the open file,
     which closes when the iterator is dropped."""
@@ -153,7 +170,10 @@ def read_segment(path: str, offset: int, length: int, read_size: int = 1 << 18) 
         return iter(())
     f = open(path, "rb")  # noqa: SIM115 - owned by the returned iterator
     f.seek(offset)
-    return iter_records(LimitedReader(f, length, True), min(read_size, max(length, 1)))
+    pairs = is_pair_segment(f.read(1))
+    f.seek(offset)
+    read = iter_pairs if pairs else iter_records
+    return read(LimitedReader(f, length, True), min(read_size, max(length, 1)))
 
 
 def merge_runs(runs: Sequence[Iterable[Record]]) -> Iterator[Record]:
@@ -304,9 +324,11 @@ def merge_spills(
     stats: list[int],
     memory: Iterable[tuple[int, Iterable]] | None = None,
     progress: list[int] | None = None,
+    pairs: bool = False,
 ) -> tuple[Index, int]:
     """Merge spill files into one partitioned map output file at `out_path`, at most `factor`
-    at a time (keys and values stay bytes unless the combiner runs on the last pass).
+    at a time (keys and values stay bytes unless the combiner runs on the last pass; with
+    `pairs` the records are in the pair layout, ``mapred.serde``).
 
     `memory`, when given, is one more sorted run still in memory: ``(partition, (sort bytes,
     record bytes) pairs)`` for ascending partitions, the newest records; the last pass
@@ -326,7 +348,9 @@ def merge_spills(
         spills[i : i + factor] = [(tmp, index)]
         for path, _ in batch:
             os.unlink(path)
-    index, n = _merge_once(spills, num_partitions, out_path, combine, stats, True, memory, progress)
+    index, n = _merge_once(
+        spills, num_partitions, out_path, combine, stats, True, memory, progress, pairs
+    )
     for path, _ in spills:
         os.unlink(path)
     return index, written + n
@@ -341,6 +365,7 @@ def _merge_once(
     final: bool = True,
     memory: Iterable[tuple[int, Iterable]] | None = None,
     progress: list[int] | None = None,
+    pairs: bool = False,
 ) -> tuple[Index, int]:
     held = iter(memory or ())
 
@@ -357,7 +382,8 @@ def _merge_once(
                 continue
             merged = merge_runs(segments)
             if combine:
-                merged = _repacked(combine_sorted(map(_decoded, merged), combine, stats))
+                combined = combine_sorted(map(_decoded, merged), combine, stats)
+                merged = _repacked(combined, pairs)
             yield p, merged
 
     return write_partitioned(
@@ -400,11 +426,24 @@ def _passes(files: int, memory: bool, factor: int) -> Iterator[int]:
 
 
 def _decoded(record: tuple[bytes, bytes]) -> Record:
-    """(sort bytes, key, value) of a (sort bytes, record bytes) pair."""
-    return unpackb(record[1])
+    """(sort bytes, key, value) of a (sort bytes, record bytes) pair (of either layout)."""
+    data = record[1]
+    if data[:1] == RECORD_HEADER:
+        return unpackb(data)
+    key, value = unpackb(_PAIR_ARRAY + data)  # the pair layout's two objects, as an array
+    return key, key, value
 
 
-def _repacked(records: Iterable[Record]) -> Iterator[tuple[bytes, bytes]]:
+_PAIR_ARRAY = b"\x92"
+
+
+def _repacked(records: Iterable[Record], pairs: bool = False) -> Iterator[tuple[bytes, bytes]]:
+    """(sort bytes, record bytes) of (sort bytes, key, value) records, in the triple or the
+    pair layout."""
     pack = new_packer().pack
+    if pairs:
+        for record in records:
+            yield record[0], pack(record[1]) + pack(record[2])
+        return
     for record in records:
         yield record[0], pack(record)

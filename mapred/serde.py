@@ -8,6 +8,13 @@ and the value, so a writer makes it with one ``packb((sort bytes, key, value))``
 gets it as a tuple from one step of a C-level unpacker. Arrays decode as tuples (hashable, like
 Pig tuples); maps with any key type are allowed.
 
+A job whose keys are their own sort bytes (``mapred.partition.KEY_BYTES``: Pig's) writes the
+pair layout instead: a record is two msgpack objects, the key (``bin``) and the value, with no
+array around them and no second copy of the key as sort bytes; read back, a record is the
+pair ``(key, value)``, the key being its sort bytes. A segment says which layout it holds by
+its first byte (``RECORD_HEADER``, or a bin header: ``is_pair_segment``); the reduce side
+takes a record's key and value from where its layout puts them (``mapred.grouping``).
+
 ``sort_bytes(key)`` maps a key to bytes whose lexicographic order is Python's natural order for
 keys of one type (str, bytes, int/float, tuples of those) and a fixed order across types
 (None < bool < numbers < str < bytes < tuples < dicts), so mixed keys never raise while sorting.
@@ -41,6 +48,9 @@ __all__ = [
     "iter_records",
     "RECORD_HEADER",
     "iter_pairs",
+    "bin_header",
+    "is_pair_segment",
+    "pair_record",
     "LimitedReader",
 ]
 
@@ -68,13 +78,40 @@ class _BinHeaders(dict):
     """length -> the msgpack bin header of that many bytes, made on first use."""
 
     def __missing__(self, n: int) -> bytes:
-        header = packb(bytes(n))[: -n or None]
+        if n < 256:
+            header = b"\xc4" + n.to_bytes(1, "big")
+        elif n < 65536:
+            header = b"\xc5" + n.to_bytes(2, "big")
+        else:
+            header = b"\xc6" + n.to_bytes(4, "big")
         if n < 1 << 16:
             self[n] = header
         return header
 
 
 _BIN_HEADERS = _BinHeaders()
+
+#: length -> the msgpack bin header of that many bytes (a C-level dict lookup when cached).
+bin_header = _BIN_HEADERS.__getitem__
+
+
+def pair_record(key: bytes, value: Any) -> bytes:
+    """A record's bytes in the pair layout (see the module docstring): `key` framed as a bin,
+    then the value packed.
+
+    >>> unpackb(b"\\x92" + pair_record(b"k", (1, "v")))
+    (b'k', (1, 'v'))
+    """
+    return bin_header(len(key)) + key + packb(value)
+
+
+def is_pair_segment(first: bytes) -> bool:
+    """Whether a segment whose first byte is `first` holds pair-layout records (a bin header
+    starts it, not ``RECORD_HEADER``)."""
+    return first[:1] in _BIN_TAGS
+
+
+_BIN_TAGS = (b"\xc4", b"\xc5", b"\xc6")
 
 
 def unpackb(data: bytes) -> Any:
@@ -329,5 +366,11 @@ def iter_records(fileobj: Any, read_size: int = 1 << 18) -> Iterator[tuple[bytes
 
 
 def iter_pairs(fileobj: Any, read_size: int = 1 << 18) -> Iterator[tuple[Any, Any]]:
-    """Consecutive msgpack objects two at a time: a spill's (sort bytes, payload bytes)."""
-    return zip(*[new_unpacker(fileobj, read_size)] * 2, strict=False)
+    """Consecutive msgpack objects two at a time: a spill's (sort bytes, payload bytes), or a
+    pair-layout segment's (key, value) records (`fileobj` may be bytes)."""
+    if isinstance(fileobj, (bytes, bytearray, memoryview)):
+        unpacker = new_unpacker()
+        unpacker.feed(fileobj)
+    else:
+        unpacker = new_unpacker(fileobj, read_size)
+    return zip(unpacker, unpacker, strict=False)
