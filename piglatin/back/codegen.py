@@ -78,8 +78,6 @@ __all__ = [
     "order_encoder",
     "recording",
     "row_encoder",
-    "single_final_rows",
-    "single_finals",
     "text_line_tail",
     "text_lines",
 ]
@@ -1605,65 +1603,6 @@ _TEXT_CASTS = {
         " and {t}.isascii() and len({t}) < 13 else ({fn}({t}.encode()) if {t} else None))"
     ),
 }
-
-#: each aggregate's Final of ONE partial tuple `{p}`, as `functions.builtins` computes it
-#: from a list of partials holding only that one: SUM starts from 0 (so -0.0 gives 0.0),
-#: COUNT of a null partial is 0, AVG of no value (or a 0 count) is null
-_SINGLE_FINALS = {
-    "SUM": "(None if (_x := {p}[0]) is None else _x + 0)",
-    "MIN": "{p}[0]",
-    "MAX": "{p}[0]",
-    "COUNT": "(0 if (_x := {p}[0]) is None else _x)",
-    "COUNT_STAR": "(0 if (_x := {p}[0]) is None else _x)",
-    "AVG": "(None if (_x := {p}[0]) is None or not (_c := {p}[1]) else (_x + 0) / _c)",
-}
-
-
-def single_finals(
-    funcs: Sequence[str], finals: Sequence[Callable[[list], Any]]
-) -> Callable[[tuple], tuple]:
-    """A GROUP's reduce side for a key whose values are ONE (key, partials) record: the
-    tuple of every aggregate's Final of its partial, one generated function with the
-    builtins' Finals inline (`finals[j]`, called with ``[partial]``, for any other)."""
-    gen = Generator(None)
-    gen.emit(0, "def finals(p):")
-    gen.emit(1, "return (" + "".join(p + ", " for p in _single_parts(gen, funcs, finals)) + ")")
-    return Pipeline("finals", "\n".join(gen.lines) + "\n", gen.ns).function()
-
-
-def single_final_rows(
-    funcs: Sequence[str], finals: Sequence[Callable[[list], Any]], head: str | tuple
-) -> Callable[[list], list]:
-    """`single_finals` of a batch of (key k, partials) records, one per group, as the
-    FOREACH's rows, in one generated comprehension (no call per group): each row is the
-    finals (`head` "finals"), k then the finals ("group"), or, `head` being the row of nulls
-    a null key gives, the fields of the tuple k (FLATTEN(group)) then the finals."""
-    gen = Generator(None)
-    parts = "".join(p + ", " for p in _single_parts(gen, funcs, finals))
-    if head == "group":
-        row = f"(k, {parts})"
-    elif head == "finals":
-        row = f"({parts})"
-    else:
-        gen.ns["_nulls"] = head
-        row = f"(_nulls if k is None else k) + ({parts})"
-    gen.emit(0, "def rows(values):")
-    gen.emit(1, f"return [{row} for k, p in values]")
-    return Pipeline("rows", "\n".join(gen.lines) + "\n", gen.ns).function()
-
-
-def _single_parts(
-    gen: Generator, funcs: Sequence[str], finals: Sequence[Callable[[list], Any]]
-) -> list[str]:
-    """The expression of each aggregate's Final of the partials ``p``."""
-    parts = []
-    for j, func in enumerate(funcs):
-        template = _SINGLE_FINALS.get(func)
-        if template is None:
-            parts.append(f"{gen.const('final', finals[j])}([p[{j}]])")
-        else:
-            parts.append(template.format(p=f"p[{j}]"))
-    return parts
 
 
 def _agg_slots(func: str, x: str, first: int) -> list[tuple[str, str]]:
