@@ -8,8 +8,8 @@ batches. Must not touch: fetching, merging, the job's output or counters (the ta
 
 Records are ``(sort bytes, key, value)`` tuples, or ``(key, value)`` pairs whose key is its own
 sort bytes (the pair layout, ``mapred.serde``), in blocks (lists) as the merge gives them; the
-first record says which (`_Layout`). A group is reduced with its FIRST key (as Hadoop's reducer sees the key of the group's first
-record under a grouping comparator).
+first record says which (`_Layout`). A group is reduced with its FIRST key (as Hadoop's reducer
+sees the key of the group's first record under a grouping comparator).
 
 Batches (``reduce_batch``, Hadoop's ``Reducer.run`` override): ``group_batches`` yields lists
 of complete groups, each ``(key, [values])``, and never splits a group between two batches.
@@ -57,6 +57,7 @@ _PAIRS = _Layout(_first, _second)  # (key, value): the key is its sort bytes
 
 def _layout(record: tuple) -> _Layout:
     return _PAIRS if len(record) == 2 else _TRIPLES
+
 
 #: a group with more records than this goes to ``reduce`` on its own, read lazily
 BATCH_GROUP_LIMIT = 4096
@@ -293,7 +294,9 @@ def _cut(
         state[1] = n
 
 
-def _block_pairs(block: list, begin: int, starts: list[int], lay: _Layout) -> list[tuple[Any, list]]:
+def _block_pairs(
+    block: list, begin: int, starts: list[int], lay: _Layout
+) -> list[tuple[Any, list]]:
     """The groups of ``block[begin:starts[-1]]`` as ``(key, [values])``."""
     stop = starts[-1]
     if len(starts) == stop - begin:  # one record per group: made at once

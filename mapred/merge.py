@@ -29,6 +29,7 @@ from typing import Any
 from mapred.serde import (
     RECORD_HEADER,
     LimitedReader,
+    bin_header,
     is_pair_segment,
     iter_pairs,
     iter_records,
@@ -78,14 +79,14 @@ def write_partitioned(
     record as the map output file holds it, ``packb((sort bytes, key, value))`` or a pair
     layout's key and value (``mapred.serde``; the sort bytes in front, maybe with a partition
     prefix, are for sorting only). With `pairs` (not `raw`) the ``(sort bytes, key, value)``
-    records are written in the pair layout: their keys and values, no array around them. With `spill` (raw records
-    only) the file is a spill: each record is its sort bytes (less their first `strip` bytes, a
-    partition prefix) and its record bytes, each framed as one msgpack bin, so merges read them
-    back as bytes, never decoding keys and values. ``progress[0]``, when given, grows by each
-    chunk's records as it is written. Returns (index, records written)."""
+    records are written in the pair layout: their keys and values, no array around them. With
+    `spill` (raw records only) the file is a spill: each record is its sort bytes (less their
+    first `strip` bytes, a partition prefix) and its record bytes, each framed as one msgpack
+    bin, so merges read them back as bytes, never decoding keys and values. ``progress[0]``,
+    when given, grows by each chunk's records as it is written. Returns (index, records written)."""
     index: Index = [(0, 0, 0)] * num_partitions
     pack = new_packer().pack
-    head = _BIN_HEADERS.__getitem__
+    head = bin_header  # a C-level dict lookup once cached (packb would copy the bytes)
     cut = itemgetter(slice(strip, None))
     total = 0
     size = [_FIRST_CHUNK]  # records per chunk: sized to about _WRITE_BYTES by the last chunk
@@ -115,28 +116,6 @@ def write_partitioned(
             index[p] = (start, f.tell() - start, count)
             total += count
     return index, total
-
-
-class _BinHeaders(dict):
-    """length -> the msgpack bin header of that many bytes, made on first use (a spill frames
-    each sort key and record with one: a C-level dict lookup, where ``packb`` of the bytes
-    would copy them into a new object to be copied again by the chunk's ``join``). Lengths up
-    to ``_CACHED_HEADERS`` are kept; longer ones are made each time."""
-
-    def __missing__(self, n: int) -> bytes:
-        if n < 256:
-            header = b"\xc4" + n.to_bytes(1, "big")
-        elif n < 65536:
-            header = b"\xc5" + n.to_bytes(2, "big")
-        else:
-            header = b"\xc6" + n.to_bytes(4, "big")
-        if n < _CACHED_HEADERS:
-            self[n] = header
-        return header
-
-
-_CACHED_HEADERS = 1 << 16
-_BIN_HEADERS = _BinHeaders()
 
 
 def _array_header(n: int) -> int:
