@@ -189,7 +189,10 @@ def test_merged_segments_of_pairs(tmp_path):
 
 
 @pytest.mark.parametrize("n", [1, 3])
-@pytest.mark.parametrize("limit", [1 << 22, 20000, 3000])
+@pytest.mark.parametrize(
+    "limit",
+    [1 << 22, pytest.param(20000, marks=pytest.mark.slow), 3000],  # 20000: a few spills
+)
 @pytest.mark.parametrize("order", ["bytes-first", "mixed-first"])
 def test_emitted_pairs_and_records_mixed(tmp_path, n, limit, order):
     """Runs of (key, bytes) tuples (held as emitted) and of other values (held as records)
