@@ -111,12 +111,12 @@ def groups(job: Any, blocks: Iterator[list], state: list) -> Iterator[tuple[Any,
     job declares with ``group_bytes``: each block's records are paired with their cut sort keys
     in one ``zip`` of ``map`` calls. Only a general ``group_key`` method costs a Python call per
     record."""
-    blocks = iter(blocks)
+    blocks = filter(None, blocks)  # an empty block must not decide the layout
     first = next(blocks, None)
     if first is None:
         state[1] = 0
         return iter(())
-    lay = _layout(first[0]) if first else _TRIPLES
+    lay = _layout(first[0])
     blocks = chain((first,), blocks)
     grouping = group_bytes_of(job)
     if grouping is not None:

@@ -174,6 +174,16 @@ def test_grouping_reads_pairs(size):
     assert got == expected and state[1] == len(expected)
 
 
+def test_grouping_reads_pairs_after_an_empty_first_block():
+    """An empty block before the first records (the merge may give one) does not decide the
+    layout: pairs are still read as pairs."""
+    pairs = sorted(_pairs(8, 50, keys=5, values=[1, b"v"]), key=lambda r: r[0])
+    expected = [(k, [v for _, v in g]) for k, g in groupby(pairs, key=lambda r: r[0])]
+    state = [None, 0]
+    got = [(k, list(vs)) for k, vs in groups(_Job(), iter([[], pairs]), state)]
+    assert got == expected and state[1] == len(expected)
+
+
 def test_merged_segments_of_pairs(tmp_path):
     """Several maps' pair-layout segments merge into one sorted stream, stable by map."""
     outputs, pairs_all = [], []
