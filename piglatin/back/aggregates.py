@@ -39,12 +39,13 @@ from piglatin.back.distinctparts import (
     values_final,
 )
 from piglatin.back.exprs import key_bytes, keys_bytes, plain_key, plain_keys_bytes
-from piglatin.back.finalcode import java_long, long_sums, single_final_rows, single_finals
+from piglatin.back.finalcode import long_sums, single_final_rows, single_finals
 from piglatin.back.joinkeys import width
 from piglatin.back.physical import Compiler, CountingTail, OneRow
 from piglatin.back.reducebatch import BatchReduce, RowWriter, Unpacked, unpacked_runs
 from piglatin.back.storage import pack_value, unpack_value, unpacker
 from piglatin.functions.builtins import BUILTINS
+from piglatin.model.data import java_long
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
 from piglatin.plan.exprs import children, walk

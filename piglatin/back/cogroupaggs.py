@@ -39,11 +39,12 @@ from piglatin.back.aggregates import (
 from piglatin.back.codegen import AGG_SLOTS, AggInput, AggTail, key_encoder
 from piglatin.back.cogroupplan import ByInput, by_input_aggregates
 from piglatin.back.exprs import key_bytes, plain_keys_bytes
-from piglatin.back.finalcode import java_long, long_sums, single_finals
+from piglatin.back.finalcode import long_sums, single_finals
 from piglatin.back.joinkeys import width
 from piglatin.back.physical import Compiler, chain_functions, rows_through
 from piglatin.back.reducebatch import BatchReduce, row_writer, unpacked_runs
 from piglatin.back.storage import pack_value, unpacker
+from piglatin.model.data import java_long
 from piglatin.model.frozen import frozen_dataclass
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L

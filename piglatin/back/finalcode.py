@@ -23,19 +23,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from piglatin.back.codegen import Generator, Pipeline
-from piglatin.model.data import LONG_MAX, LONG_MIN
+from piglatin.model.data import LONG_MAX, java_long
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
 
-__all__ = ["java_long", "long_sums", "single_final_rows", "single_finals"]
-
-
-def java_long(total: Any) -> Any:
-    """An integer sum as Java's long sum gives it (wrapped into [-2^63, 2^63 - 1]); any
-    other value (a double's sum, a NaN) unchanged."""
-    if type(total) is int and not LONG_MIN <= total <= LONG_MAX:
-        return (total - LONG_MIN) % 2**64 + LONG_MIN
-    return total
+__all__ = ["long_sums", "single_final_rows", "single_finals"]
 
 
 _SINGLE_FINALS = {

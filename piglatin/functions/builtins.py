@@ -119,23 +119,15 @@ def _as_doubles(vals: list) -> list:
     return [v for v in out if v is not None]
 
 
-def _wrap_long(total: Any) -> Any:
-    """An integer sum as Java's long sum gives it (Pig's IntSum/LongSum and the Int/LongAvg
-    sums add into a long, which wraps past 2^63 - 1); anything else unchanged."""
-    if type(total) is int and not data.LONG_MIN <= total <= data.LONG_MAX:
-        return (total - data.LONG_MIN) % 2**64 + data.LONG_MIN
-    return total
-
-
 def _long_sum(vals: list) -> Any:
-    return _wrap_long(sum(vals))
+    return data.java_long(sum(vals))
 
 
 def _sum_values(vals: list) -> Any:
     if not vals:
         return None
     try:
-        return _wrap_long(sum(vals))
+        return data.java_long(sum(vals))
     except TypeError:
         vals = _as_doubles(vals)
         return sum(vals) if vals else None
@@ -267,7 +259,7 @@ def _avg_initial(bag: list) -> tuple:
 
 def _avg_intermediate(parts: list) -> tuple:
     sums = [p[0] for p in parts if p[0] is not None]
-    return (_wrap_long(sum(sums)) if sums else None, sum(p[1] for p in parts))
+    return (data.java_long(sum(sums)) if sums else None, sum(p[1] for p in parts))
 
 
 def _avg_final(parts: list) -> float | None:

@@ -55,6 +55,16 @@ INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 LONG_MIN, LONG_MAX = -(2**63), 2**63 - 1
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
+
+def java_long(total: Any) -> Any:
+    """An integer sum as Java's long sum gives it (Pig's IntSum/LongSum and the Int/LongAvg
+    sums add into a long, which wraps past 2^63 - 1 into [-2^63, 2^63 - 1]); any other value
+    (a double's sum, a NaN) unchanged."""
+    if type(total) is int and not LONG_MIN <= total <= LONG_MAX:
+        return (total - LONG_MIN) % 2**64 + LONG_MIN
+    return total
+
+
 # ---------------------------------------------------------------------------- types
 
 
