@@ -112,6 +112,7 @@ class PigServer:
         self._calls = 0  # register_script calls under way (a script's `run` nests one)
         self._raise_from = 0  # the failure the outermost call raises when it ends
         self._running_inputs: list[dict[str, Any]] = []  # the inputs of the job running
+        self._warnings: dict[str, int] = {}  # the warning counters of this run's jobs, summed
         self.local_inputs = True
         self.progress = progress
         self.on_job = on_job
@@ -304,7 +305,10 @@ class PigServer:
 
     def perform(self, action: L.Action) -> None:
         if isinstance(action, L.RunSink):
-            self.run_sink(action.op_id)
+            try:
+                self.run_sink(action.op_id)
+            finally:
+                self._log_warnings()
         elif isinstance(action, L.DescribeAction):
             self.print(action.text or self.plan.describe(action.alias))
         elif isinstance(action, L.IllustrateAction):
@@ -381,6 +385,26 @@ class PigServer:
 
     # -- running --------------------------------------------------------------------------
     def run_sinks(self, sink_ids: Sequence[str]) -> None:
+        """Run the STOREs `sink_ids` as a batch (`_run_batch`), then log the warnings its jobs
+        counted, summed over them, as Pig's MapReduceLauncher.launchPig does
+        (computeWarningAggregate over the successful jobs, then logAggregate)."""
+        try:
+            self._run_batch(sink_ids)
+        finally:
+            self._log_warnings()
+
+    def _add_warnings(self, counters: Any) -> None:
+        for code, n in counters.to_dict().get(RT.WARNINGS, {}).items():
+            self._warnings[code] = self._warnings.get(code, 0) + n
+
+    def _log_warnings(self) -> None:
+        """Pig's 'Encountered Warning CODE n time(s).', once per code for the jobs run since
+        the last call."""
+        warnings, self._warnings = self._warnings, {}
+        for code, n in sorted(warnings.items()):
+            log.warning("Encountered Warning %s %d time(s).", code, n)
+
+    def _run_batch(self, sink_ids: Sequence[str]) -> None:
         """Run the STOREs `sink_ids` as a batch, as Pig does: every location is checked first;
         with multi-query execution the jobs of different STOREs that read the same input run
         as one job (`multiquery.merge_jobs`); then each STORE's remaining jobs in script
@@ -522,6 +546,7 @@ class PigServer:
                     raise DumpFailedError.of(e) from None
                 raise
         if isinstance(sink, L.LODump):
+            self._log_warnings()  # Pig's launchPig logs them before the rows are read
             url = self.outputs.pop(sink_id)
             rows = 0
             text = data.row_formatter(sink.schema)  # a float by Float.toString
@@ -594,9 +619,7 @@ class PigServer:
         self.stats.append(MQ.job_stats(plan, merged, result, output, written))
         self.stats[-1]["inputs"] = _inputs_read(self._running_inputs, result.counters)
         self._running_inputs = []
-        warnings = result.counters.to_dict().get(RT.WARNINGS, {})
-        for code, n in sorted(warnings.items()):
-            log.warning("Encountered Warning %s %d time(s).", code, n)
+        self._add_warnings(result.counters)
         if self.on_job is not None:
             self.on_job(self.stats[-1])
 
@@ -707,9 +730,7 @@ class PigServer:
             }
         )
         self._running_inputs = []
-        warnings = result.counters.to_dict().get(RT.WARNINGS, {})
-        for code, n in sorted(warnings.items()):
-            log.warning("Encountered Warning %s %d time(s).", code, n)
+        self._add_warnings(result.counters)
         if self.on_job is not None:
             self.on_job(self.stats[-1])
         if not isinstance(store, L.LOStore):
