@@ -1389,6 +1389,9 @@ class Generator:
             a = self.expr(e.operand, cols)
             x = self.fresh()
             if e.op == "neg":
+                if e.type in _INT_BITS:  # Java's wrap: -MIN_VALUE is MIN_VALUE
+                    lo = -(1 << (_INT_BITS[e.type] - 1))
+                    return f"(None if ({x} := {a}) is None else -{x} if {x} != {lo} else {x})"
                 return f"(None if ({x} := {a}) is None else -{x})"
             if e.op == "not":
                 return f"(None if ({x} := {a}) is None else not {x})"

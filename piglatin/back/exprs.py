@@ -337,8 +337,11 @@ def deref(base: Fn, columns: tuple[int, ...], is_bag: bool) -> Fn:
     return lambda t: None if (v := base(t)) is None else tuple([v[c] for c in columns])
 
 
-def unary(op: str, a: Fn) -> Fn:
+def unary(op: str, a: Fn, least: int | None = None) -> Fn:
+    """`least`: the int or long type's MIN_VALUE, which negates to itself (Java's wrap)."""
     if op == "neg":
+        if least is not None:
+            return lambda t: None if (x := a(t)) is None else -x if x != least else x
         return lambda t: None if (x := a(t)) is None else -x
     if op == "not":
         return lambda t: None if (x := a(t)) is None else not x

@@ -41,6 +41,8 @@ from piglatin.functions.builtins import (
     BUILTINS,
     bag_to_string_with_floats,
     float_round_to,
+    int_abs,
+    long_abs,
     sprintf_with_floats,
     tokens,
     tokens_of_lines,
@@ -195,7 +197,8 @@ class Compiler:
         if isinstance(e, L.LEDeref):
             return deref(sub(e.base), e.columns, e.base.type is DataType.BAG)
         if isinstance(e, L.LEUnary):
-            return unary(e.op, sub(e.operand))
+            bits = {DataType.INT: 32, DataType.LONG: 64}.get(e.type)
+            return unary(e.op, sub(e.operand), None if bits is None else -(1 << (bits - 1)))
         if isinstance(e, L.LEBinCond):
             c, a, b = sub(e.cond), sub(e.then), sub(e.otherwise)
             return lambda t: None if (x := c(t)) is None else (a(t) if x else b(t))
@@ -299,6 +302,8 @@ class Compiler:
             builtin = builtin.configured(*[str(a) for a in e.ctor_args])
         if e.func == "ROUND_TO" and e.args and e.args[0].type is DataType.FLOAT:
             return float_round_to  # Pig's FloatRoundTo
+        if e.func == "ABS" and e.args and e.args[0].type in (DataType.INT, DataType.LONG):
+            return int_abs if e.args[0].type is DataType.INT else long_abs  # IntAbs, LongAbs
         if e.func == "SPRINTF":  # its float arguments are java.lang.Floats (%s: Float.toString)
             floats = frozenset(
                 i - 1 for i, a in enumerate(e.args) if i and a.type is DataType.FLOAT

@@ -746,6 +746,16 @@ def ABS(v: Any) -> Any:
     return abs(v)
 
 
+def int_abs(v: int | None) -> int | None:
+    """ABS of an int: Pig's IntAbs, Math.abs(int), whose -2147483648 stays itself."""
+    return None if v is None else (v if v >= 0 or v == -2147483648 else -v)
+
+
+def long_abs(v: int | None) -> int | None:
+    """ABS of a long: Pig's LongAbs, Math.abs(long), whose Long.MIN_VALUE stays itself."""
+    return None if v is None else (v if v >= 0 or v == data.LONG_MIN else -v)
+
+
 def java_round(x: float) -> int:
     """Java's Math.round: nearest integer, halves toward +infinity; NaN -> 0."""
     if x != x:

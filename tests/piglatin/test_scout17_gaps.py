@@ -328,20 +328,29 @@ def test_long_sum_wraps_as_java_in_a_group(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="-i and ABS(i) of an int -2147483648 give 2147483648: negation does not wrap to int "
-    "(piglatin/back/codegen.py / exprs.py, H1) and ABS cannot tell an int from a long "
-    "(physical.py would have to pick an int variant, as it picks FloatRoundTo; H1); Java's "
-    "int negation and IntAbs's Math.abs(int) wrap: -2147483648",
-)
 def test_int_negation_and_abs_wrap(tmp_path: Path) -> None:
+    # Java's int negation wraps, and IntAbs is Math.abs(int), whose javadoc: "if the argument
+    # is equal to the value of Integer.MIN_VALUE ... the result is that same value"; a long
+    # holds 2147483648 (LongAbs, long negation)
     script = (
         "A = LOAD 'n' AS (i:int, l:long);\nB = FOREACH A GENERATE -i, ABS(i), -l, ABS(l);\n"
         "DUMP B;\n"
     )
-    lines = run(tmp_path, {"n": "-2147483648\t-2147483648\n"}, script)
-    assert lines == ["(-2147483648,-2147483648,2147483648,2147483648)"]
+    files = {"n": "-2147483648\t-2147483648\n\t-9223372036854775808\n"}
+    assert run(tmp_path, files, script) == [
+        "(-2147483648,-2147483648,2147483648,2147483648)",
+        "(,,-9223372036854775808,-9223372036854775808)",
+    ]
+    # the same in a nested FOREACH's inner plan
+    script = (
+        "A = LOAD 'n' AS (i:int, l:long);\nG = GROUP A ALL;\n"
+        "C = FOREACH G { D = FOREACH A GENERATE -i, ABS(i), -l, ABS(l); GENERATE D; };\n"
+        "DUMP C;\n"
+    )
+    assert run(tmp_path, files, script) == [
+        "({(-2147483648,-2147483648,2147483648,2147483648),"
+        "(,,-9223372036854775808,-9223372036854775808)})"
+    ]
 
 
 def test_ucfirst_lcfirst_map_one_char_as_java(tmp_path: Path) -> None:
