@@ -231,7 +231,8 @@ def inline_input(call: L.LEFunc, schema: Any) -> AggInput | None:
     if call.func == "Distinct" and (filters or not isinstance(call.args[0], L.LEDeref)):
         return None  # a row a FILTER drops would fold as a null value
     whole = call.func == "COUNT_STAR"
-    return AggInput(call.func, None if whole else column, tuple(filters), as_double)
+    text = dtype is DataType.CHARARRAY and call.func in ("MIN", "MAX")
+    return AggInput(call.func, None if whole else column, tuple(filters), as_double, text)
 
 
 def slots_flush(

@@ -42,7 +42,7 @@ from piglatin.back.crossgrid import HeldInputs
 from piglatin.back.exprs import CMP, caster, flattened, text_of
 from piglatin.back.joinkeys import MergeRuns, ReplicatedTable, has_null
 from piglatin.back.storage import TextFields
-from piglatin.functions.builtins import java_regex
+from piglatin.functions.builtins import java_regex, utf16_less
 from piglatin.model import data
 from piglatin.model.carriedline import field_proof, line_pattern, number_pattern
 from piglatin.model.frozen import frozen_dataclass
@@ -140,6 +140,8 @@ class AggInput:
     # warns nothing); the generated code folds it inline only when the column is a
     # bytearray field of the input line (`Generator.folds`)
     as_double: bool = False
+    # MIN/MAX of a chararray column: compared as Pig's StringMin/StringMax, by UTF-16 units
+    text: bool = False
 
 
 @frozen_dataclass(slots=False)
@@ -856,9 +858,10 @@ class Generator:
         partials: list[str] = []
         doubles: dict[int, str] = {}
         self.ns["_cs"] = math.copysign  # MIN/MAX of doubles: -0.0 below 0.0 (`_agg_slots`)
+        self.ns["_u16lt"], self.ns["_asc"] = utf16_less, str.isascii  # MIN/MAX of chararrays
         for a in agg.aggs:
             value = self.agg_value(a, cols, depth, doubles)
-            slots = _agg_slots(a.func, value, len(inits))
+            slots = _agg_slots(a.func, value, len(inits), a.text)
             inits += [init for init, _ in slots]
             updates += [update for _, update in slots]
             if a.func == "Distinct":  # Distinct's Initial of one row: a bag of that row
@@ -1608,12 +1611,15 @@ _TEXT_CASTS = {
 }
 
 
-def _agg_slots(func: str, x: str, first: int) -> list[tuple[str, str]]:
+def _agg_slots(func: str, x: str, first: int, text: bool = False) -> list[tuple[str, str]]:
     """(initial value, update) of each partial slot of aggregate `func` folding value `x`,
     its slots starting at ``_a[first]``; the same results as the builtins' Initial and
     Intermediate (`functions.builtins`): nulls skipped, a SUM starting from 0 + x, MIN/MAX
     keeping the first of equal values as `min`/`max` do, but for doubles as Java's Math.min/max
-    (a NaN wins, -0.0 is below 0.0; ``_cs`` is math.copysign)."""
+    (a NaN wins, -0.0 is below 0.0; ``_cs`` is math.copysign) and for chararrays (`text`)
+    as String.compareTo, by UTF-16 units (``_u16lt``), which only an ASCII value is sure
+    to compare by as Python compares str (``_asc``, str.isascii, O(1): CPython flags an
+    ASCII str)."""
     p = f"_a[{first}]"
     count = (f"(0 if {x} is None else 1)", f"{p} + (0 if {x} is None else 1)")
     total = (
@@ -1631,6 +1637,11 @@ def _agg_slots(func: str, x: str, first: int) -> list[tuple[str, str]]:
     if func == "Distinct":  # the values seen, in a dict (first seen first): a setdefault
         return [(f"{{{x}: None}}", f"((_d := {p}).setdefault({x}), _d)[1]")]
     better = "<" if func == "MIN" else ">"
+    if text:
+        lt = f"_u16lt({x}, _p)" if func == "MIN" else f"_u16lt(_p, {x})"
+        takes = f"({x} {better} _p if _asc({x}) else {lt})"  # not a str: TypeError
+        keep = f"_p if {x} is None or not {takes} else {x}"
+        return [(x, f"({x} if (_p := {p}) is None else {keep})")]
     signed = f"{x} == 0 == _p and _cs(1.0, {x}) {better} _cs(1.0, _p)"  # -0.0 and 0.0
     takes = f"{x} {better} _p or {x} != {x} or {signed}"
     keep = f"_p if {x} is None or not ({takes}) else {x}"

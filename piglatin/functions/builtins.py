@@ -199,6 +199,14 @@ def _utf16(v: Any) -> Any:
     return v.encode("utf-16-be", "surrogatepass") if type(v) is str else v
 
 
+def utf16_less(a: Any, b: Any) -> bool:
+    """a < b as Java's String.compareTo orders two chararrays: by UTF-16 units (a character
+    past U+FFFF, two surrogates, is below U+E000..U+FFFF); other values as Python does."""
+    if type(a) is str and type(b) is str and not (a.isascii() or b.isascii()):
+        return _utf16(a) < _utf16(b)
+    return a < b
+
+
 def _java_min(vals: list) -> Any:
     return _java_extreme(vals, min)
 

@@ -118,14 +118,6 @@ def test_max_min_of_a_chararray_bag_by_utf16_units(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a grouped MAX/MIN of chararrays folded in the combiner and reduce fast paths "
-    "compares by code point (piglatin/back/codegen.py _agg_slots, H1; aggregates._ORDERED "
-    "inlines chararray MIN/MAX, H3); the builtins (bag columns, no combiner) compare UTF-16 "
-    "units as Pig's StringMax/StringMin (String.compareTo), so a character above U+FFFF is "
-    "less than U+E000..U+FFFF",
-)
 def test_chararray_order_is_utf16_order(tmp_path: Path) -> None:
     # ORDER BY sorts chararray keys with PigTextRawComparator, which compares the raw UTF-8
     # bytes (Text.Comparator): code point order, so '\U0001F600' comes after '\uFF01'.
@@ -136,6 +128,28 @@ def test_chararray_order_is_utf16_order(tmp_path: Path) -> None:
         "G = GROUP A ALL;\nM = FOREACH G GENERATE MAX(A.s);\nDUMP M;\n"
     )
     assert run(tmp_path, files, script) == ["(a)", "(\uff01)", "(\U0001f600)", "(\uff01)"]
+
+
+@pytest.mark.parametrize("mode", ["local", "mapreduce"])
+def test_grouped_chararray_min_max_by_utf16_units(tmp_path: Path, mode: str) -> None:
+    # StringMin/StringMax (String.compareTo) in the map-side fold, the combiner and the
+    # reduce: the answer of plain Python comparing the values' UTF-16 units
+    values = ["\U0001f600x", "\uff01", "a", "\ue000b", "\U00010000", "\u00e9", "\U0001f600"]
+    rows = [(k, v) for k in "pq" for v in (values if k == "p" else values[::-1][:5])]
+    files = {"in": "".join(f"{k}\t{v}\n" for k, v in rows)}
+    script = (
+        "A = LOAD 'in' AS (k:chararray, s:chararray);\nG = GROUP A BY k;\n"
+        "M = FOREACH G GENERATE group, MIN(A.s), MAX(A.s);\nDUMP M;\n"
+    )
+
+    def units(v: str) -> bytes:
+        return v.encode("utf-16-be", "surrogatepass")
+
+    want = []
+    for k in "pq":
+        vs = [v for key, v in rows if key == k]
+        want.append(f"({k},{min(vs, key=units)},{max(vs, key=units)})")
+    assert run(tmp_path, files, script, mode) == want
 
 
 def test_tuple_text_shorter_than_its_schema_is_null(tmp_path: Path) -> None:
