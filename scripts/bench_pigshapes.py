@@ -49,11 +49,31 @@ The queries (the Pig features each one exercises):
     Q33 a wide table loaded with names but no types: many casts to int/double in arithmetic,
         bincond, GROUP BY with COUNT/SUM/AVG/MIN/MAX
     Q34 top-N by text: JsonLoader, FILTER, ORDER BY a chararray DESC and a long with nulls, LIMIT
+    Q35 datetime columns (ISO with offsets, JDBC form, bad), ToString 'EEE', GetMonth/GetHour,
+        MinutesBetween/SecondsBetween, GROUP BY 3 derived keys
+    Q36 TOP() + FLATTEN per skewed driver, nested DISTINCT of a 2-column projection, COUNT
+    Q37 RANK BY 2 keys (DESC with nulls), RANK ... DENSE BY ASC/DESC chararrays, plain RANK
+    Q38 two replicated JOINs with one table (LEFT OUTER, then renamed), prefixed names, GROUP BY 2
+    Q39 JsonLoader with a nested tuple and a bag, skewed JOIN, tuple field projection, SIZE of a
+        bag, FLATTEN of a bag, two STOREs
+    Q40 CUBE BY CUBE(2 columns), ROLLUP(2 columns) with null dimension values ('unknown')
+    Q41 boolean columns with nulls: NOT in a FILTER, a boolean as a FILTER condition, bincond,
+        == true, GROUP BY booleans, (chararray) of a boolean
+    Q42 STRSPLITTOBAG + FLATTEN, TOKENIZE with a delimiter (null text), REGEX_EXTRACT cast to
+        int, SIZE of STRSPLIT, UPPER, two STOREs
+    Q43 %default, a DEFINE macro used 3 times, SPLIT with IN (...) and OTHERWISE (nulls), 4 STOREs
+    Q44 ORDER BY int DESC, datetime ASC (both with nulls), long DESC + LIMIT; datetimes stored
+    Q45 FLOOR/CEIL/ABS of a float/SQRT/LOG10/ROUND/ROUND_TO, GROUP BY a double
+    Q46 GROUP of a 36-column relation, a nested block: FILTER, ORDER 3 keys, LIMIT, DISTINCT, a
+        nested FOREACH and FILTER of it, BagToString
+    Q47 a 3-way JOIN on one key of two GROUP results and JSON drivers, FULL OUTER JOIN
 
 Q15-Q31 were written later than Q01-Q14, by someone who had not tuned Pig on them, to stand
 in for the benchmarks the project does not see; they read three more tables (events.json
 through JsonLoader, profiles.tsv with a map column, buckets.csv). Q32-Q34 were added in
-session 17 with two more tables (``scripts/pigshapes/moredata.py``: server.log, metrics.tsv).
+session 17 with two more tables (``scripts/pigshapes/moredata.py``: server.log, metrics.tsv),
+Q35-Q47 in session 19 with a ride-hailing data set (``scripts/pigshapes/tripdata.py``: a
+36-column trips.csv with datetimes, booleans, a skewed driver key, zones.csv, drivers.json).
 
 What is timed, how outputs are compared, and the Runner are bench_pigmix.py's (imported, not
 copied): both sides run as subprocesses, ``pig [-x local] -f qNN.pig -param data=file://...
@@ -90,8 +110,9 @@ sys.path.insert(0, str(HERE))
 
 from data import generate  # noqa: E402  (scripts/pigshapes/data.py)
 from moredata import generate_more  # noqa: E402  (scripts/pigshapes/moredata.py)
+from tripdata import generate_trips  # noqa: E402  (scripts/pigshapes/tripdata.py)
 
-QUERIES = tuple(f"Q{i:02d}" for i in range(1, 35))
+QUERIES = tuple(f"Q{i:02d}" for i in range(1, 48))
 DEFAULT_ROWS = 200_000
 #: ORDER BY queries: the columns (index, descending) whose sequence must match in order.
 ORDERED = {
@@ -99,6 +120,7 @@ ORDERED = {
     "Q14": ((0, False), (1, True), (2, False)),
     "Q26": ((0, True), (1, False)),  # both of its STOREs: (total DESC, id) and (secs, id DESC)
     "Q34": ((0, True), (1, False)),
+    "Q44": ((0, True), (1, False), (2, True)),  # (rating, pickup, id) and (city, total, id)
 }
 
 
@@ -193,6 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         generate(data, args.rows, args.seed)
         generate_more(data, args.rows, args.seed)
+        generate_trips(data, args.rows, args.seed)
         runner = pm.Runner(data, work, args.pig_opt, args.pig, scripts=HERE)
         pm.compile_project()
         if "mapreduce" in modes:

@@ -422,17 +422,34 @@ def _cast_typed(value: Any, type_name: str, inner: Sequence[Any], warn: Warn) ->
 
 # -------------------------------------------------------------------------- datetime
 
+# Joda's time element: HH, HH:mm or HH:mm:ss, each maybe with a decimal fraction ('.' or ',')
+# of its last unit (T10.5 is 10:30, T10:30,25 is 10:30:15)
+_TIME = (
+    r"(?:[T ](?P<h>\d\d)(?:[.,](?P<fh>\d{1,9})|:(?P<mi>\d\d)"
+    r"(?:[.,](?P<fm>\d{1,9})|:(?P<s>\d\d)(?:[.,](?P<f>\d{1,9}))?)?)?)?"
+)
 _ISO = re.compile(
-    r"(?P<y>[+-]?\d{4,})(?:-(?P<mo>\d\d)(?:-(?P<d>\d\d)"
-    r"(?:[T ](?P<h>\d\d)(?::(?P<mi>\d\d)(?::(?P<s>\d\d)(?:[.,](?P<f>\d{1,9}))?)?)?)?)?)?"
+    r"(?P<y>[+-]?\d{4,})(?:-(?P<mo>\d\d)(?:-(?P<d>\d\d)" + _TIME + r")?)?"
     r"(?P<tz>Z|[+-]\d\d(?::?\d\d)?)?\Z"
 )
 # Joda's other two date elements: a week date xxxx-'W'ww[-e] and an ordinal date yyyy-DDD
 _ISO_WEEK_OR_DAY = re.compile(
-    r"(?P<y>[+-]?\d{4,})-(?:W(?P<w>\d\d)(?:-(?P<e>\d))?|(?P<doy>\d{3}))"
-    r"(?:[T ](?P<h>\d\d)(?::(?P<mi>\d\d)(?::(?P<s>\d\d)(?:[.,](?P<f>\d{1,9}))?)?)?)?"
-    r"(?P<tz>Z|[+-]\d\d(?::?\d\d)?)?\Z"
+    r"(?P<y>[+-]?\d{4,})-(?:W(?P<w>\d\d)(?:-(?P<e>\d))?|(?P<doy>\d{3}))" + _TIME
+    + r"(?P<tz>Z|[+-]\d\d(?::?\d\d)?)?\Z"
 )
+
+
+def _unit_fraction(g: dict[str, str | None]) -> timedelta:
+    """The time a fraction of an hour or of a minute adds, in whole milliseconds as Joda's
+    fraction parser counts them (digit k weighs unit/10**(k-1), the sum divided by ten)."""
+    digits, unit = (g["fh"], 3_600_000) if g["fh"] else (g["fm"], 60_000)
+    if not digits:
+        return timedelta(0)
+    value, n = 0, unit * 10
+    for c in digits:
+        n //= 10
+        value += int(c) * n
+    return timedelta(milliseconds=value // 10)
 
 
 # The usual shapes, ASCII digits only, as written (no blanks around): a whole date, then maybe a
@@ -512,7 +529,7 @@ def _parse_iso(s: str, default_tz: timezone) -> datetime | None:
         return datetime(
             int(g["y"]), int(g["mo"] or 1), int(g["d"] or 1), int(g["h"] or 0),
             int(g["mi"] or 0), int(g["s"] or 0), int(frac), tzinfo=parse_tz(g["tz"], default_tz),
-        )
+        ) + _unit_fraction(g)
     except (ValueError, OverflowError):  # out of range: a year past 2**31 overflows
         return None
 
@@ -538,7 +555,7 @@ def _parse_iso_week_or_day(s: str, default_tz: timezone) -> datetime | None:
         return datetime(
             day.year, day.month, day.day, int(g["h"] or 0), int(g["mi"] or 0),
             int(g["s"] or 0), int(frac), tzinfo=parse_tz(g["tz"], default_tz),
-        )  # fmt: skip
+        ) + _unit_fraction(g)  # fmt: skip
     except (ValueError, OverflowError):
         return None
 
