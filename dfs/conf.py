@@ -26,7 +26,6 @@ convert and name the key when a value does not parse:
 
 from __future__ import annotations
 
-import getpass
 import grp
 import logging
 import os
@@ -450,6 +449,8 @@ def home_dir(conf: Configuration | None = None) -> Path:
 
 def current_user() -> str:
     """``$HADOOP_USER_NAME`` or the login name, as Hadoop's simple authentication does."""
+    import getpass  # lazy: imports termios and pwd, for a few commands
+
     return os.environ.get("HADOOP_USER_NAME") or getpass.getuser()
 
 

@@ -32,7 +32,6 @@ msgpack-able keys; datetimes, Decimals and ints beyond 64 bits ride extension ty
 from __future__ import annotations
 
 import datetime
-import decimal
 import os
 import struct
 from collections.abc import Iterable, Iterator
@@ -70,6 +69,8 @@ def _convert(obj: Any) -> Any:
         return msgpack.ExtType(BIGINT_EXT, str(obj).encode())
     if isinstance(obj, datetime.datetime):
         return msgpack.ExtType(DATETIME_EXT, obj.isoformat().encode())
+    import decimal  # lazy: only a value msgpack lacks comes here
+
     if isinstance(obj, decimal.Decimal):
         return msgpack.ExtType(DECIMAL_EXT, str(obj).encode())
     for base in (str, bytes, int, float, list, dict):
@@ -120,6 +121,8 @@ def _ext_hook(code: int, data: bytes) -> Any:
     if code == DATETIME_EXT:
         return datetime.datetime.fromisoformat(data.decode())
     if code == DECIMAL_EXT:
+        import decimal  # lazy: few files hold a Decimal
+
         return decimal.Decimal(data.decode())
     return msgpack.ExtType(code, data)
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -33,6 +32,7 @@ from typing import Any
 
 from dfs.conf import DEFAULTS, Configuration, current_user, home_dir
 from dfs.fastclass import dataclass
+from dfs.lazyre import LazyRegex
 from dfs.runfiles import process_alive
 from mapred.api import Input, has_method, job_ref, resolve_job
 from mapred.counters import Counters
@@ -56,7 +56,7 @@ __all__ = [
 Progress = Callable[[str, float, float], None]  # (job id, map fraction, reduce fraction)
 
 
-_JOB_ID = re.compile(r"job_local(\d+)_\d+")
+_JOB_ID = LazyRegex(r"job_local(\d+)_\d+")
 JOB_MARKER = "job.json"  # in a job's local directory: its output, for cleaning up after a death
 
 

@@ -18,10 +18,10 @@ something failed.
 from __future__ import annotations
 
 import os
-import re
 import traceback
 from types import TracebackType
 
+from dfs.lazyre import LazyRegex
 from mapred.errors import MapRedError
 
 __all__ = [
@@ -38,9 +38,9 @@ __all__ = [
 FRAMEWORK_DIRS = (os.path.dirname(os.path.abspath(__file__)),)
 _HOOKS = ("setup()", "cleanup()")
 
-_NOT_ITERABLE = re.compile(r"'(\w+)' object is not iterable")
-_NOT_PAIR = re.compile(r"cannot unpack non-iterable (\w+) object")
-_WRONG_LENGTH = re.compile(r"(too many|not enough) values to unpack \(expected 2(, got \d+)?\)")
+_NOT_ITERABLE = LazyRegex(r"'(\w+)' object is not iterable")
+_NOT_PAIR = LazyRegex(r"cannot unpack non-iterable (\w+) object")
+_WRONG_LENGTH = LazyRegex(r"(too many|not enough) values to unpack \(expected 2(, got \d+)?\)")
 
 
 class OutputShapeError(MapRedError, TypeError):

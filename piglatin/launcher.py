@@ -36,6 +36,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from dfs.lazyre import LazyRegex
 from dfs.runfiles import process_alive
 from piglatin.back import crosschoice
 from piglatin.back import reducerestimate as RE
@@ -61,8 +62,8 @@ IMPORT_PATH = "pig.import.search.path"  # where IMPORT looks for macro files
 R_ORDER_CUTS = "pig.order.cuts"  # reducers.ORDER_CUTS
 DEFAULT_REPLICATED_MAX = 1 << 30
 TMP_PREFIX = "pig-tmp-"
-_LOCAL_TMP = re.compile(r"pig-tmp-(\d+)-")  # pig-tmp-<pid>-<random>, in $TMPDIR
-_DFS_TMP = re.compile(r"pig-(\d+)-pig-tmp-")  # /tmp/pig-<pid>-pig-tmp-<pid>-<random>, on the DFS
+_LOCAL_TMP = LazyRegex(r"pig-tmp-(\d+)-")  # pig-tmp-<pid>-<random>, in $TMPDIR
+_DFS_TMP = LazyRegex(r"pig-(\d+)-pig-tmp-")  # /tmp/pig-<pid>-pig-tmp-<pid>-<random>, on the DFS
 
 __all__ = ["PigServer", "explain_text", "run_script"]
 

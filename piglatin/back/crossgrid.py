@@ -18,15 +18,15 @@ the order of a CROSS's rows undefined); codegen.py inlines the loops over the he
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from itertools import chain, product
 from typing import Any
 
 from dfs.fastclass import frozen_dataclass
+from dfs.lazyre import LazyRegex
 from piglatin.plan import logical as L
 
-_TASK_NUMBER = re.compile(r"_m_(\d+)")
+_TASK_NUMBER = LazyRegex(r"_m_(\d+)")
 
 
 def side(reducers: int, inputs: int) -> int:

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import shutil
 from pathlib import Path
 from typing import Any
 
+from dfs.lazyre import LazyRegex
 from piglatin.errors import CommandFailedError, PigError
 from piglatin.functions.udf import check_udf_file  # REGISTER's check, here for the launcher
 
@@ -340,7 +340,7 @@ def fs(server: Any, argv: list[str]) -> int:
     return status
 
 
-_GLOB = re.compile(r"[*?[]")
+_GLOB = LazyRegex(r"[*?[]")
 _LOCAL_COPIES = {
     "cp": shutil.copy,
     "copyFromLocal": shutil.copy,

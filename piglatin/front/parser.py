@@ -15,6 +15,7 @@ import functools
 import re
 from pathlib import Path
 
+from dfs.lazyre import LazyRegex
 from piglatin.errors import ParseError, PigError, SchemaError, suggest
 from piglatin.front import ast as A
 from piglatin.front.grammarcache import cached_tables
@@ -166,7 +167,7 @@ _STATEMENTS = tuple(
     "DUMP DESCRIBE EXPLAIN ILLUSTRATE STORE REGISTER DEFINE SET SPLIT ASSERT IMPORT EXEC RUN FS "
     "SH".split()
 )
-_SKIP = re.compile(r"(\s|--[^\n]*|/\*.*?\*/)*", re.S)
+_SKIP = LazyRegex(r"(\s|--[^\n]*|/\*.*?\*/)*", re.S)
 
 
 def _expected_words(expected: set[str]) -> str:

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from itertools import chain
 from typing import Any
 
+from dfs.lazyre import LazyRegex
 from piglatin.functions import bloom, invokers, statistics
 from piglatin.functions.javaformat import FormatError, JavaFloat, java_format, java_string
 from piglatin.functions.taskcontext import unique_id, unique_id_at
@@ -1565,7 +1566,7 @@ def _years_between(a: datetime, b: datetime) -> int:
     return _year_difference(m, s) if m >= s else -_year_difference(s, m)
 
 
-_PERIOD = re.compile(
+_PERIOD = LazyRegex(
     r"P(?:(?P<y>-?\d+)Y)?(?:(?P<mo>-?\d+)M)?(?:(?P<w>-?\d+)W)?(?:(?P<d>-?\d+)D)?"
     r"(?:T(?:(?P<h>-?\d+)H)?(?:(?P<mi>-?\d+)M)?(?:(?P<s>-?\d+(?:\.\d+)?)S)?)?\Z"
 )

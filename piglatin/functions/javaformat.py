@@ -33,6 +33,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from dfs.lazyre import LazyRegex
 from piglatin.model.data import format_double, format_float, format_value
 
 __all__ = ["FormatError", "JavaFloat", "java_format", "java_string"]
@@ -51,7 +52,7 @@ class JavaFloat(float):
 
 
 # Java's own pattern: %[argument_index$][flags][width][.precision][t]conversion
-_SPEC = re.compile(r"%(\d+\$)?([-#+ 0,(<]*)(\d+)?(\.\d+)?([tT])?([a-zA-Z%])")
+_SPEC = LazyRegex(r"%(\d+\$)?([-#+ 0,(<]*)(\d+)?(\.\d+)?([tT])?([a-zA-Z%])")
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")  # fmt: skip

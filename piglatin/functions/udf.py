@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from dfs.lazyre import LazyRegex
 from piglatin.errors import PigError, user_code_error
 
 
@@ -126,7 +127,7 @@ _PLAIN = frozenset({type(None), int, float, str, bytes, bool})
 
 #: an outputSchema of one scalar field ("word:chararray", "long"): the function's results are
 #: used as they come, with no wrapper and no per-call cost
-_SCALAR_SCHEMA = re.compile(
+_SCALAR_SCHEMA = LazyRegex(
     r"\s*(?:\w+\s*:\s*)?(?:int|long|float|double|chararray|boolean|datetime|biginteger"
     r"|bigdecimal)\s*",
     re.IGNORECASE,

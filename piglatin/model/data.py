@@ -30,7 +30,6 @@ name (FIELD_DISCARDED_TYPE_CONVERSION_FAILED or TOO_LARGE_FOR_INT); callers coun
 
 from __future__ import annotations
 
-import calendar
 import math
 import re
 import struct
@@ -39,6 +38,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
+from dfs.lazyre import LazyRegex
 from piglatin.model.textcomplex import bag_element as _bag_element
 from piglatin.model.textcomplex import compile_parser, field_spec
 
@@ -97,8 +97,8 @@ def promote(a: str, b: str) -> str:
 # -------------------------------------------------------------------- number parsing
 
 _JAVA_SPACE = "".join(chr(c) for c in range(33))
-_JAVA_INT = re.compile(r"[+-]?[0-9]+\Z")
-_JAVA_DOUBLE = re.compile(
+_JAVA_INT = LazyRegex(r"[+-]?[0-9]+\Z")
+_JAVA_DOUBLE = LazyRegex(
     r"[+-]?(?:NaN|Infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)[fFdD]?\Z"
 )
 
@@ -428,12 +428,12 @@ _TIME = (
     r"(?:[T ](?P<h>\d\d)(?:[.,](?P<fh>\d{1,9})|:(?P<mi>\d\d)"
     r"(?:[.,](?P<fm>\d{1,9})|:(?P<s>\d\d)(?:[.,](?P<f>\d{1,9}))?)?)?)?"
 )
-_ISO = re.compile(
+_ISO = LazyRegex(
     r"(?P<y>[+-]?\d{4,})(?:-(?P<mo>\d\d)(?:-(?P<d>\d\d)" + _TIME + r")?)?"
     r"(?P<tz>Z|[+-]\d\d(?::?\d\d)?)?\Z"
 )
 # Joda's other two date elements: a week date xxxx-'W'ww[-e] and an ordinal date yyyy-DDD
-_ISO_WEEK_OR_DAY = re.compile(
+_ISO_WEEK_OR_DAY = LazyRegex(
     r"(?P<y>[+-]?\d{4,})-(?:W(?P<w>\d\d)(?:-(?P<e>\d))?|(?P<doy>\d{3}))" + _TIME
     + r"(?P<tz>Z|[+-]\d\d(?::?\d\d)?)?\Z"
 )
@@ -456,12 +456,12 @@ def _unit_fraction(g: dict[str, str | None]) -> timedelta:
 # time after T or a space, then maybe a zone (the only named group: lastgroup says whether it is
 # there). datetime.fromisoformat (C) reads each of them as _ISO and parse_tz do; it also takes
 # forms _ISO refuses (week dates, any separator), which is why it only sees these shapes.
-_ISO_COMMON = re.compile(
+_ISO_COMMON = LazyRegex(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}(?::[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,9})?)?)?"
     r"(?P<tz>Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?"
-).fullmatch
+)
 # the commonest of them (a simpler pattern matches in about half the time)
-_ISO_SECONDS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}").fullmatch
+_ISO_SECONDS = LazyRegex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}")
 _FROM_ISO = datetime.fromisoformat
 
 
@@ -501,12 +501,12 @@ def parse_iso_datetime(s: str, default_tz: timezone | None = None) -> datetime |
     Without a zone in `s`: `default_tz`, else the default zone (`set_default_zone`)."""
     if default_tz is None:
         default_tz = _default_tz
-    if len(s) == 19 and default_tz is UTC and _ISO_SECONDS(s) is not None:
+    if len(s) == 19 and default_tz is UTC and _ISO_SECONDS.fullmatch(s) is not None:
         try:
             return _FROM_ISO(s + "+00:00")
         except ValueError:
             pass
-    m = _ISO_COMMON(s)
+    m = _ISO_COMMON.fullmatch(s)
     if m is not None and default_tz is UTC:
         try:  # no zone: UTC's (datetime.replace costs more than the parse)
             if m.lastgroup is not None:
@@ -547,6 +547,8 @@ def _parse_iso_week_or_day(s: str, default_tz: timezone) -> datetime | None:
         year = int(g["y"])
         if g["doy"] is not None:
             doy = int(g["doy"])
+            import calendar  # lazy: only ordinal dates need it (it imports locale)
+
             if not 1 <= doy <= (366 if calendar.isleap(year) else 365):
                 return None
             day = date(year, 1, 1) + timedelta(days=doy - 1)

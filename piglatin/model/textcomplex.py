@@ -37,6 +37,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from dfs.lazyre import LazyRegex
+
 Warn = Callable[[str], None] | None
 Scalars = Mapping[str, Callable[[Any, Warn], Any]]
 Parser = Callable[[str, Warn], Any]
@@ -188,12 +190,12 @@ class _Fallback(Exception):
 
 
 _F = r"[^\[\](){}]"  # a character that opens or closes nothing
-_FLAT_MAP = re.compile(rf"\[({_F}*)\]")
-_FLAT_TUPLE = re.compile(rf"\(({_F}*)\)")
-_FLAT_BAG = re.compile(rf"\{{(?:\(({_F}*(?:\),\({_F}*)*)\))?\}}")  # {(a,b),(c)}
-_MAP_BAG = re.compile(rf"\{{(?:\(\[({_F}*(?:\]\),\(\[{_F}*)*)\]\))?\}}")  # {([a#b]),([c#d])}
-_BRACKET = re.compile(r"[\[\](){}]")
-_STRUCT = re.compile(r"[\[\](){},]")
+_FLAT_MAP = LazyRegex(rf"\[({_F}*)\]")
+_FLAT_TUPLE = LazyRegex(rf"\(({_F}*)\)")
+_FLAT_BAG = LazyRegex(rf"\{{(?:\(({_F}*(?:\),\({_F}*)*)\))?\}}")  # {(a,b),(c)}
+_MAP_BAG = LazyRegex(rf"\{{(?:\(\[({_F}*(?:\]\),\(\[{_F}*)*)\]\))?\}}")  # {([a#b]),([c#d])}
+_BRACKET = LazyRegex(r"[\[\](){}]")
+_STRUCT = LazyRegex(r"[\[\](){},]")
 
 
 def compile_parser(type_name: str, inner: Any, scalars: Scalars) -> Parser:

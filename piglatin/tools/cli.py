@@ -371,10 +371,13 @@ PIG_OPTS = "PIG_OPTS"  # the JVM options bin/pig passes: its -Dkey=value are Pig
 
 def _env_defines() -> dict[str, str]:
     """The -Dkey=value words of $PIG_OPTS (other JVM options are ignored)."""
-    import shlex
+    opts = os.environ.get(PIG_OPTS, "")
+    if not opts:
+        return {}
+    import shlex  # lazy: only with $PIG_OPTS set
 
     try:
-        words = shlex.split(os.environ.get(PIG_OPTS, ""))
+        words = shlex.split(opts)
     except ValueError as e:
         raise UsageError(f"Cannot read {PIG_OPTS}: {e}") from None
     out: dict[str, str] = {}

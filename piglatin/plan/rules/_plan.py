@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from dfs.lazyre import LazyRegex
 from piglatin.plan import logical as L
 
 
@@ -196,7 +196,7 @@ def check(plan: L.LogicalPlan) -> None:
         assert not op_id or op_id in seen, f"action points at missing op {op_id}"
 
 
-_DIGEST = re.compile(r"_[0-9a-f]{6}(?=\b|_)")
+_DIGEST = LazyRegex(r"_[0-9a-f]{6}(?=\b|_)")
 
 
 def shape(plan: L.LogicalPlan, *, mask: bool = True) -> list[str]:
