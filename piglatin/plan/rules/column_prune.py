@@ -19,11 +19,12 @@ the number of rows (no column); COUNT of the whole bag reads column 0 (Pig's COU
 tuple whose first field is null, and a kept column 0 stays first); a nested block is
 followed back from its readers: FILTER reads its condition's columns plus its readers',
 ORDER its keys plus its readers', LIMIT its readers', DISTINCT every column of its input
-(it compares whole rows), and a projection ``A.(x, y)`` the columns it names.  A bag
-emitted, FLATTENed, given to a UDF or any other function, or a nested statement of
-another kind (a nested FOREACH) keeps every column.  An input none of whose columns is
-read keeps its keys' or its cheapest one, so its bag keeps one row per input row.  The bags
-narrow and the readers' expressions (nested conditions and keys too) are renumbered.
+(it compares whole rows), a nested FOREACH the columns its GENERATE reads (its rows are new,
+so its own readers add nothing), and a projection ``A.(x, y)`` the columns it names.  A bag
+emitted, FLATTENed, given to a UDF or any other function keeps every column.  An input none
+of whose columns is read keeps its keys' or its cheapest one, so its bag keeps one row per
+input row.  The bags narrow and the readers' expressions (nested conditions, keys and
+nested GENERATEs too) are renumbered.
 A column pruned before a GROUP is never converted, so a bad field in it is no warning
 (FIELD_DISCARDED_TYPE_CONVERSION_FAILED): a whole-bag COUNT(A) warns less than Pig, whose
 ColumnPruneHelper.visit(LOCogroup) requires every input column as soon as the bag itself is
@@ -350,7 +351,7 @@ ROWS_ONLY = frozenset(("COUNT_STAR", "SIZE", "IsEmpty"))
 # COUNT skips the tuples whose first field is null: it reads column 0 of the rows
 FIRST_ONLY = frozenset(("COUNT",))
 # nested statements this rule sees through (any other kind keeps every column)
-NESTED_KINDS = frozenset(("filter", "order", "limit", "distinct", "expr"))
+NESTED_KINDS = frozenset(("filter", "order", "limit", "distinct", "expr", "foreach"))
 
 Ref = int | str  # a grouped bag (its column in the GROUP's output) or a nested alias
 
@@ -424,6 +425,9 @@ def _reader_needs(fe: L.LogicalOperator, bags: range) -> dict[Ref, set[int] | No
         want = d.need.get(n.alias, set())
         inner = [n.cond] if n.cond is not None else []
         inner += [k.expr for k in n.keys]
+        if n.kind == "foreach":  # new rows: its source is read at its GENERATE's columns
+            want = set()
+            inner = [g.expr for g in n.generate]
         if n.kind == "order" and not n.keys:
             want = None
         for e in inner:
@@ -449,7 +453,7 @@ def _whole_rows(fe: L.LOForEach, bags: range) -> dict[str, int]:
     out: dict[str, int] = {}
     for n in fe.nested:
         src = n.source
-        if n.kind not in NESTED_KINDS:
+        if n.kind not in NESTED_KINDS or n.kind == "foreach":  # a nested FOREACH: new rows
             continue
         if isinstance(src, L.LEProject) and src.input == 0 and src.column in bags:
             out[n.alias] = src.column
@@ -559,7 +563,11 @@ def _renumber_reader(fe, schema: L.Schema, maps: list[dict[int, int]], keep):
         if n.count is not None:
             new = dataclasses.replace(new, count=transform(n.count, fn))
         b = rows.get(n.alias)
-        if b is not None:
+        if n.kind == "foreach" and (f := bag_of(n.source)) is not None:
+            m = maps[f - 1]
+            gens_n = tuple(dataclasses.replace(g, expr=remap(g.expr, m)) for g in n.generate)
+            new = dataclasses.replace(new, generate=gens_n)
+        elif b is not None:
             m = maps[b - 1]
             new = dataclasses.replace(
                 new,
