@@ -112,9 +112,14 @@ def _fsspec_open(url: Any, mode: str, compression: str | None, text: dict) -> IO
 
 
 def infer_compression(path: str) -> str | None:
-    """fsspec's `infer_compression`: the codec name registered for `path`'s extension."""
+    """fsspec's `infer_compression`: the codec name registered for `path`'s extension
+    (``deflate`` for a ``.deflate`` file: Hadoop's zlib streams, registered with fsspec)."""
     extension = os.path.splitext(path)[-1].strip(".").lower()
-    if extension not in _CODEC_EXTENSIONS and "fsspec" not in sys.modules:
+    if extension == "deflate":  # Hadoop's DefaultCodec, a codec fsspec is taught (dfs.deflate)
+        from dfs.deflate import register_with_fsspec
+
+        register_with_fsspec()
+    elif extension not in _CODEC_EXTENSIONS and "fsspec" not in sys.modules:
         return None
     from fsspec.utils import infer_compression as infer
 

@@ -240,20 +240,27 @@ class TextRecordWriter(RecordWriter):
 
 class TextOutputFormat(OutputFormat):
     """Text lines; separator ``mapreduce.output.textoutputformat.separator`` (TAB). With
-    ``mapreduce.output.fileoutputformat.compress`` true the lines are gzip-compressed and the
-    extension is ``.gz`` (TextInputFormat reads such files back whole)."""
+    ``mapreduce.output.fileoutputformat.compress`` true the lines are compressed by the codec
+    ``...compress.codec`` names, its extension added (`_codec`: gzip ``.gz`` by default, bzip2
+    ``.bz2``, zlib ``.deflate``); TextInputFormat reads such files back whole."""
 
     def get_extension(self, conf: Configuration) -> str:
         if not conf.get_bool(COMPRESS_KEY, False):
             return self.extension
-        return ".bz2" if _bzip2(conf) else ".gz"
+        return "." + _codec(conf)
 
     def open_writer(self, fileobj: BinaryIO, conf: Configuration) -> RecordWriter:
         sep = conf.get_str("mapreduce.output.textoutputformat.separator", "\t")
-        if conf.get_bool(COMPRESS_KEY, False) and _bzip2(conf):
-            fileobj = _Bz2Owner(fileobj, "wb")  # type: ignore[assignment]
-        elif conf.get_bool(COMPRESS_KEY, False):
-            fileobj = _GzipOwner(fileobj=fileobj, mode="wb")  # type: ignore[assignment]
+        if conf.get_bool(COMPRESS_KEY, False):
+            codec = _codec(conf)
+            if codec == "bz2":
+                fileobj = _Bz2Owner(fileobj, "wb")  # type: ignore[assignment]
+            elif codec == "deflate":
+                from dfs.deflate import DeflateWriter
+
+                fileobj = DeflateWriter(fileobj)
+            else:
+                fileobj = _GzipOwner(fileobj=fileobj, mode="wb")  # type: ignore[assignment]
         return TextRecordWriter(fileobj, sep)
 
 
@@ -261,8 +268,14 @@ class TextOutputFormat(OutputFormat):
 CODEC_KEY = "mapreduce.output.fileoutputformat.compress.codec"
 
 
-def _bzip2(conf: Configuration) -> bool:
-    return "bzip2" in str(conf.get(CODEC_KEY) or "").lower()
+def _codec(conf: Configuration) -> str:
+    """The extension of the codec `CODEC_KEY` names (Hadoop's getDefaultExtension): bz2 for
+    BZip2Codec, deflate for DefaultCodec and DeflateCodec (zlib streams), else gz (GzipCodec,
+    TextOutputFormat's default)."""
+    name = str(conf.get(CODEC_KEY) or "").rsplit(".", 1)[-1].lower()
+    if "bzip2" in name:
+        return "bz2"
+    return "deflate" if name in ("defaultcodec", "deflatecodec") else "gz"
 
 
 class _Bz2Owner(bz2.BZ2File):

@@ -111,9 +111,23 @@ def _abort_staging(directory: str, job_id: str, conf: Configuration) -> None:
 
 
 def make_conf(conf: Configuration | Mapping[str, Any] | None) -> Configuration:
-    if isinstance(conf, Configuration):
-        return conf.copy()
-    return Configuration(dict(conf or {}))
+    """A job's own Configuration from `conf`. Hadoop's deprecated names (``mapred.reduce.tasks``)
+    are read as their new ones, as Hadoop's Configuration reads them (dfs.deprecation): a new
+    name given as well (in a Configuration: set to other than its default) keeps its value."""
+    from dfs.deprecation import DEPRECATED_KEYS, undeprecate
+
+    def report(old: str, new: str) -> None:
+        log.info("%s is deprecated. Instead, use %s", old, new)
+
+    if not isinstance(conf, Configuration):
+        return Configuration(undeprecate(dict(conf or {}), report))
+    conf = conf.copy()
+    for old, value in [(k, v) for k, v in conf.items() if k in DEPRECATED_KEYS]:
+        new = DEPRECATED_KEYS[old]
+        if new not in conf or conf.get(new) == DEFAULTS.get(new, object()):
+            report(old, new)
+            conf.set(new, value)
+    return conf
 
 
 @dataclass

@@ -87,7 +87,9 @@ class ReadingCommands(ShellBase):
                 self.pump(unzipped, self.out)
             return
         if decode and base.endswith(".deflate"):
-            self.pump(_Inflating(stream), self.out)
+            from dfs.deflate import DeflateReader
+
+            self.pump(DeflateReader(stream), self.out)
             return
         self.pump(stream, self.out)
 
@@ -170,22 +172,3 @@ class ReadingCommands(ShellBase):
         with client.open(path) as stream:
             stream.seek(offset)
             return offset + self.pump(stream, self.out)
-
-
-class _Inflating:
-    """A readable stream of the zlib-inflated bytes of `raw` (Hadoop's DefaultCodec, .deflate)."""
-
-    def __init__(self, raw: Any) -> None:
-        import zlib
-
-        self._raw, self._z = raw, zlib.decompressobj()
-
-    def read(self, size: int = -1) -> bytes:
-        chunk_size = size if size > 0 else 1 << 20
-        while True:
-            data = self._raw.read(chunk_size)
-            if not data:
-                return self._z.flush()
-            out = self._z.decompress(data)
-            if out:
-                return out

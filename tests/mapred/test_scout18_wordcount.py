@@ -188,15 +188,8 @@ def test_wordcount_v2_through_hadoop_jar(tmp_path, home, options, skip, case_sen
     [
         ("org.apache.hadoop.io.compress.GzipCodec", ".gz", "gzip"),
         ("org.apache.hadoop.io.compress.BZip2Codec", ".bz2", "bz2"),
-        pytest.param(
-            "org.apache.hadoop.io.compress.DefaultCodec", ".deflate", "zlib",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="mapred/output.py (H1): DefaultCodec output is written as gzip in "
-                "part-r-00000.gz; Hadoop's DefaultCodec writes a zlib stream with its default "
-                "extension .deflate",
-            ),
-        ),
+        ("org.apache.hadoop.io.compress.DefaultCodec", ".deflate", "zlib"),
+        ("org.apache.hadoop.io.compress.DeflateCodec", ".deflate", "zlib"),
     ],
 )
 def test_compressed_output_codecs(tmp_path, codec, ext, decode):
@@ -217,15 +210,32 @@ def test_compressed_output_codecs(tmp_path, codec, ext, decode):
     assert data.decode().splitlines() == _listing(_reference(V1, [], True))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="mapred/runner.py (H2): run_job's conf mapping keeps Hadoop's deprecated names as "
-    "they are (hadoop jar -D translates them): mapred.reduce.tasks=2 still runs one reducer",
-)
-def test_deprecated_property_names_through_the_job_api(tmp_path):
+def test_deflate_input_is_inflated(tmp_path):
+    """A zlib stream in a .deflate file is input (TextInputFormat: CompressionCodecFactory
+    finds DefaultCodec by the extension), as a .gz one is."""
+    import zlib
+
+    folder = tmp_path / "input"
+    folder.mkdir()
+    (folder / "file01.deflate").write_bytes(zlib.compress(V1["file01"].encode()))
+    (folder / "file02").write_text(V1["file02"])
+    r = run_job(WordCount, [str(folder)], str(tmp_path / "output"),
+                {"fs.defaultFS": "file:///"}, executor="local")
+    assert r.succeeded, r.error
+    assert _parts(tmp_path / "output") == _listing(_reference(V1, [], True))
+
+
+@pytest.mark.parametrize("as_configuration", [False, True])
+def test_deprecated_property_names_through_the_job_api(tmp_path, as_configuration):
+    """Hadoop's Configuration reads a deprecated name as its new one (DeprecatedProperties:
+    mapred.reduce.tasks -> mapreduce.job.reduces), however the job's conf was built."""
+    from dfs.conf import Configuration
+
     inp = _write(tmp_path / "input", V1)
     conf = {"fs.defaultFS": "file:///", "mapred.reduce.tasks": 2}
-    r = run_job(WordCount, [inp], str(tmp_path / "output"), conf, executor="local")
+    r = run_job(WordCount, [inp], str(tmp_path / "output"),
+                Configuration(conf) if as_configuration else conf, executor="local")
     assert r.succeeded, r.error
     parts = sorted(p for p in os.listdir(tmp_path / "output") if p.startswith("part-"))
     assert parts == ["part-r-00000", "part-r-00001"]
+
