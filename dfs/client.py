@@ -135,6 +135,11 @@ class DFSClient:
     def listdir(self, path: str) -> list[FileStatus]:
         return self.nn.get_listing(self.user, self.resolve(path))
 
+    def check_access(self, path: str, access: int) -> None:
+        """FileSystem.access: raises DFSPermissionDenied unless the NameNode grants `access`
+        (4 read, 2 write, 1 execute) on `path` to this client's user."""
+        self.nn.check_access(self.user, self.resolve(path), access)
+
     def mkdirs(self, path: str, mode: int | None = None) -> None:
         self.nn.mkdirs(self.user, self.resolve(path), mode)
 

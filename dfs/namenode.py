@@ -520,6 +520,15 @@ class NameNode:
         with self.locked():
             return self.ns.status(self.ns.lookup(path, self._caller(user)))
 
+    def check_access(self, user: str, path: str, access: int) -> None:
+        """HDFS's checkAccess (FileSystem.access): EXECUTE on every ancestor of `path`, then
+        `access` (READ 4, WRITE 2, EXECUTE 1, or them together) on it by the NameNode's rules
+        (owner, group or other bits; the superuser may do anything); raises
+        DFSPermissionDenied, or DFSFileNotFound."""
+        with self.locked():
+            caller = self._caller(user)
+            self.ns.check(caller, self.ns.lookup(path, caller), access & 7)
+
     def get_listing(self, user: str, path: str) -> list[FileStatus]:
         with self.locked():
             caller = self._caller(user)

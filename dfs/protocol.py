@@ -234,6 +234,7 @@ class ClientProtocol(Protocol):
 
     def get_status(self, user: str, path: str) -> FileStatus: ...
     def get_listing(self, user: str, path: str) -> list[FileStatus]: ...
+    def check_access(self, user: str, path: str, access: int) -> None: ...
     def get_block_locations(
         self,
         user: str,
@@ -300,6 +301,7 @@ IDEMPOTENT_METHODS: frozenset[str] = frozenset(
     {
         "get_status",
         "get_listing",
+        "check_access",
         "get_block_locations",
         "content_summary",
         "fs_stats",
@@ -326,5 +328,12 @@ IDEMPOTENT_METHODS: frozenset[str] = frozenset(
 #: Cheap calls that change nothing (HDFS's @ReadOnly ones that do not walk a subtree): the RPC
 #: server runs them on the connection's reader thread, without a hop to its handler pool.
 READ_ONLY_METHODS: frozenset[str] = frozenset(
-    {"get_status", "get_listing", "get_block_locations", "fs_stats", "datanode_report"}
+    {
+        "get_status",
+        "get_listing",
+        "check_access",
+        "get_block_locations",
+        "fs_stats",
+        "datanode_report",
+    }
 )

@@ -13,9 +13,7 @@ from typing import Any
 
 from dfs import pathglob
 from dfs.admin import format_percent, long2string
-from dfs.errors import (
-    DFSFileNotFound,
-)
+from dfs.errors import DFSFileNotFound, DFSPermissionDenied
 from dfs.protocol import FileStatus
 from dfs.shell.base import Item, ShellBase, command
 from dfs.shell.errors import PathError, UsageError
@@ -217,17 +215,18 @@ class ListingCommands(ShellBase):
             items = self.expand(client, args[0])
         except (DFSFileNotFound, PathError):
             return 1
-        st, user = items[0].status, client.user
+        st = items[0].status
+        flag = chosen[0]
+        if flag in "rw":  # Test.testAccess: FileSystem.access, the NameNode's own check
+            return _access(client, items[0].display, st, 4 if flag == "r" else 2)
         checks = {
             "e": True,
             "d": st.is_dir,
             "f": not st.is_dir,
             "s": st.length > 0,
             "z": st.length == 0,
-            "r": _may(st, user, 4),
-            "w": _may(st, user, 2),
         }
-        return 0 if checks[chosen[0]] else 1
+        return 0 if checks[flag] else 1
 
     @command("find", "<path> ... <expression> ...", "print print0", valued="name iname")
     def cmd_find(self, client: Any, opts: dict[str, Any], args: list[str]) -> None:
@@ -349,10 +348,29 @@ def _printable(path: str) -> str:
     )
 
 
-def _may(st: FileStatus, user: str, bit: int) -> bool:
-    """Whether `user` has permission `bit` (4 read, 2 write) by owner/other bits."""
-    shift = 6 if st.owner == user else 0
-    return bool(st.mode >> shift & bit)
+def _access(client: Any, path: str, st: FileStatus, bit: int) -> int:
+    """-test -r/-w's status: 0 when the filesystem grants permission `bit` (4 read, 2 write)
+    on `path`. A client without an access check (local files) uses FileSystem's default
+    checkAccessPermissions: the owner's bits if the user owns it, the group's if the user is
+    in its group, the other bits: any of them granting is enough."""
+    try:
+        check = client.check_access
+    except AttributeError:
+        owner = st.owner == client.user and st.mode >> 6 & bit
+        group = st.mode >> 3 & bit and st.group in _unix_groups(client.user)
+        return 0 if owner or group or st.mode & bit else 1
+    try:
+        check(path, bit)
+    except (DFSPermissionDenied, DFSFileNotFound):
+        return 1
+    return 0
+
+
+def _unix_groups(user: str) -> tuple[str, ...]:
+    """The operating system's groups of `user` (Hadoop's ShellBasedUnixGroupsMapping)."""
+    from dfs.conf import ClusterSettings, user_groups
+
+    return user_groups(user, ClusterSettings())
 
 
 def ls_date(ms: int) -> str:

@@ -253,3 +253,31 @@ def test_groups_come_from_the_operating_system(hadoop):
     assert hadoop.ok("fs", "-ls", "-C", "/shared", user="daemon").stdout == "/shared/f\n"
     r = hadoop("fs", "-ls", "/shared", user="nobody")
     assert r.exit_code == 1 and "user=nobody, access=READ_EXECUTE" in r.stderr
+
+
+# ---- -test -r/-w: FileSystem.access, the NameNode's check --------------------------------------
+def test_test_r_and_w_ask_the_namenode(hadoop):
+    """Guide, -test: "-r: return 0 if the path exists and read permission is granted", -w
+    the same for write. Test.testAccess calls FileSystem.access, which HDFS answers with the
+    NameNode's FSPermissionChecker: the group's bits for a member of the file's group, the
+    superuser (carol, in supergroup; hdfs formatted) may do anything, and EXECUTE is needed on
+    every directory above (alice's 700 'private' keeps bob out)."""
+    hadoop.ok("fs", "-put", "-", "/tmp/g", user="alice", input=b"g")
+    hadoop.ok("fs", "-chgrp", "bob", "/tmp/g")
+    hadoop.ok("fs", "-chmod", "640", "/tmp/g")  # alice:bob rw-r-----
+    status = {
+        (user, flag, path): hadoop("fs", "-test", flag, path, user=user).exit_code
+        for user in ("alice", "bob", "carol", "hdfs", "dave")
+        for flag in ("-r", "-w")
+        for path in ("/tmp/g", "/home/alice/secret", "/home/alice/private/data")
+    }
+    granted = {k for k, v in status.items() if v == 0}
+    assert granted == {
+        ("alice", "-r", "/tmp/g"), ("alice", "-w", "/tmp/g"),
+        ("bob", "-r", "/tmp/g"),  # a member of the file's group: r--
+        ("alice", "-r", "/home/alice/secret"), ("alice", "-w", "/home/alice/secret"),
+        ("alice", "-r", "/home/alice/private/data"), ("alice", "-w", "/home/alice/private/data"),
+        *((su, f, p) for su in ("carol", "hdfs") for f in ("-r", "-w")
+          for p in ("/tmp/g", "/home/alice/secret", "/home/alice/private/data")),
+    }
+    assert set(status.values()) == {0, 1}

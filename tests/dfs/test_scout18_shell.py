@@ -419,12 +419,6 @@ def test_ls_q_shows_non_printable_characters_as_question_marks(hadoop):
     assert hadoop.fs("-ls", "-C", "/q").stdout == "/q/a\tb\u200bc\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dfs/shell/listing.py (H7) needs an access check from dfs/namenode.py and "
-    "dfs/protocol.py (H2): -test -r/-w guess from the owner and other bits alone, while "
-    "Hadoop's FileSystem.access asks the NameNode (superuser, group bits)",
-)
 def test_test_r_and_w_follow_the_namenodes_permission_check(hadoop, tmp_path):
     """-test -r/-w: "return 0 if the path exists and read/write permission is granted";
     HDFS's FSPermissionChecker lets the superuser (alice formatted) do anything."""
