@@ -1,4 +1,5 @@
-"""Pig's shell-like statements: `fs` (and grunt's ls/cat/mkdir/... shortcuts), `sh`, `cd`,
+"""Pig's shell-like statements: `fs` (and grunt's mkdir/rm/... shortcuts), `ls` and `cat` (Pig's
+own listing and printing, GruntParser.processLS/processCat), `sh`, `cd`,
 `pwd`, `exec`, `run`, `set` alone, `help`, `history`, `clear` and `kill`; and the client-side
 check of a REGISTERed Python file.
 
@@ -7,7 +8,7 @@ GruntParser runs them for a script's lines and typed ones alike (grunt.py uses t
 `print_properties`, `HELP` and `kill_job`) — `run` shares the session (its aliases stay
 defined), `exec` runs a separate session (its jobs count in this one's summary and exit
 status); `fs` runs `hadoop fs` on the DFS (on local files in local mode: a few commands here,
--test -touchz -tail -head -count -stat -du through dfs.shell's FsShell over
+-ls -test -touchz -tail -head -count -stat -du through dfs.shell's FsShell over
 piglatin.commands.localshell's client). A command that fails (an `sh` command's non-zero
 exit, an `fs` command's error) raises CommandFailedError naming it and its own message, as
 Pig's "sh command '...' failed" (a script stops there; grunt reports it and goes on).
@@ -42,7 +43,7 @@ __all__ = [
 
 
 def run_command(server: Any, kind: str, args: str) -> None:
-    """`fs ...` (and grunt's ls/cat/mkdir/... shortcuts), `sh`, `exec` and `run`."""
+    """`fs ...` (and grunt's mkdir/rm/... shortcuts), `ls`, `cat`, `sh`, `exec` and `run`."""
     import shlex
 
     if kind in ("exec", "run"):
@@ -71,8 +72,6 @@ def run_command(server: Any, kind: str, args: str) -> None:
         _OWN[kind](server, args)
         return
     argv = shlex.split(args)
-    if kind == "ls" and not argv and server.exec_type != "local" and server.dfs_cwd:
-        argv = [server.dfs_cwd]  # Pig's processLS(null): the directory a `cd` went to
     if kind != "fs":
         argv = [*FS_SHORTCUTS.get(kind, ["-" + kind]), *argv]
     fs(server, argv)
@@ -216,11 +215,85 @@ def _cd(server: Any, args: str) -> None:
     server.change_dir(args)  # Pig's GruntParser.processCD, in a script as in grunt
 
 
+def _element(server: Any, kind: str, args: str) -> tuple[Any, str, str] | None:
+    """(filesystem, path, the qualified name Pig prints) of `ls`/`cat`'s one path argument
+    (None for `ls` without one: the current directory, as processLS's active container)."""
+    import shlex
+
+    from mapred.localfs import url_to_fs
+
+    argv = shlex.split(args)
+    if len(argv) > 1 or (kind == "cat" and not argv):
+        raise CommandFailedError(f"{kind} takes {'one path' if kind == 'cat' else 'a path at most'}"
+                                 f", e.g. {kind} out")
+    given = argv[0] if argv else ""
+    if server.exec_type == "local":
+        given = url_to_fs(given)[1] if given.startswith("file:") else given
+        full = os.path.abspath(server.local_path(given) if given else server.cwd)
+        return (*url_to_fs(full), "file:" + full)
+    from piglatin.front.workdir import cd_target
+
+    home = f"/user/{_user()}"
+    full = cd_target(server.dfs_cwd or home, given.removeprefix("dfs://") or ".", home)
+    return (*url_to_fs("dfs://" + full), "dfs://" + full)
+
+
+def _user() -> str:
+    from dfs.conf import current_user
+
+    return current_user()
+
+
+def _children(fs: Any, path: str, shown: str) -> list[tuple[str, dict[str, Any]]]:
+    """(qualified name, fsspec info) of each entry of the directory `path`, by name."""
+    entries = sorted(fs.ls(path, detail=True), key=lambda e: e["name"])
+    return [(shown.rstrip("/") + "/" + e["name"].rstrip("/").rsplit("/", 1)[-1], e)
+            for e in entries]
+
+
+def _ls(server: Any, args: str) -> None:
+    """Pig's GruntParser.processLS: for each entry of a directory (or the one file) a line
+    ``<qualified path><r REPLICATION>\tLENGTH``, or ``<qualified path>\t<dir>`` for a
+    directory; without a path, the current directory."""
+    fs, path, shown = _element(server, "ls", args)
+    if not fs.exists(path):
+        raise CommandFailedError(f"File or directory {args.strip() or shown} does not exist.")
+    info = fs.info(path)
+    entries = _children(fs, path, shown) if info["type"] == "directory" else [(shown, info)]
+    for name, e in entries:
+        if e["type"] == "directory":
+            server.print(f"{name}\t<dir>")
+        else:  # a local file's replication is 1, as Hadoop's RawLocalFileSystem reports
+            server.print(f"{name}<r {e.get('replication', 1)}>\t{e['size']}")
+
+
+def _cat(server: Any, args: str) -> None:
+    """Pig's GruntParser.processCat: a file's bytes, or those of every file directly in a
+    directory (a STORE's part files; subdirectories skipped), in name order."""
+    fs, path, _shown = _element(server, "cat", args)
+    if not fs.exists(path):
+        raise CommandFailedError(f"Directory {args.strip()} does not exist.")
+    if fs.info(path)["type"] == "directory":
+        files = [e["name"] for _, e in _children(fs, path, "") if e["type"] != "directory"]
+    else:
+        files = [path]
+    import codecs
+
+    for name in files:
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        with fs.open(name, "rb") as f:
+            while chunk := f.read(1 << 16):
+                server.out.write(decoder.decode(chunk))
+        server.out.write(decoder.decode(b"", final=True))
+
+
 #: the commands run here rather than as `fs` commands
 _OWN = {
     "sh": _sh,
     "cd": _cd,
     "pwd": _pwd,
+    "ls": _ls,
+    "cat": _cat,
     "help": _help,
     "history": _history,
     "set": print_properties,
@@ -234,7 +307,9 @@ Commands:
 <pig latin statement>; - any Pig Latin statement, ended by ';' (it may span lines)
 File system commands:
     fs <fs arguments> - a `hadoop fs` command on the session's file system, e.g. fs -ls /
-    cat, ls, mkdir, cp, mv, rm, rmf, copyFromLocal, copyToLocal - the same, without `fs -`
+    ls [<path>] - list a directory: path<r replication>\\tlength, or path\\t<dir>
+    cat <path> - print a file, or every file directly in a directory (a STORE's output)
+    mkdir, cp, mv, rm, rmf, copyFromLocal, copyToLocal - the `fs -` commands of those names
     cd <dir>, pwd - change or print the current directory (a DFS one in the default mode)
 Diagnostic commands:
     describe <alias>[::<alias>] - print the schema of the alias
@@ -320,8 +395,6 @@ def fs(server: Any, argv: list[str]) -> int:
     if server.exec_type == "local" and argv and argv[0].lstrip("-") in SHELL_COMMANDS:
         status = run_fs(argv, server.cwd, buf, err)
     elif server.exec_type == "local":
-        if argv[:1] == ["-ls"] and all(a.startswith("-") for a in argv[1:]):
-            argv = [*argv, server.cwd]  # no path: the current directory (Pig's processLS)
         argv = [
             argv[0],
             *[a if a.startswith("-") else server.local_path(a) for a in argv[1:]],
@@ -369,10 +442,10 @@ def _local_fs(argv: list[str], buf: io.BytesIO, err: io.StringIO) -> int:
             err.write(f"{cmd}: `{e.filename or paths[0]}': {e.strerror or e}\n")
             return 1
         return 0
-    if cmd not in ("ls", "cat", "mkdir", "rm", "rmr", "rmf"):
+    if cmd not in ("cat", "mkdir", "rm", "rmr", "rmf"):
         from piglatin.commands.localshell import SHELL_COMMANDS
 
-        available = "ls, cat, mkdir, rm, cp, mv, put, get, " + ", ".join(sorted(SHELL_COMMANDS))
+        available = "cat, mkdir, rm, cp, mv, put, get, " + ", ".join(sorted(SHELL_COMMANDS))
         err.write(f"-{cmd}: not available in local mode ({available} are)\n")
         return 1
     status = 0
@@ -386,14 +459,9 @@ def _local_fs(argv: list[str], buf: io.BytesIO, err: io.StringIO) -> int:
 
 
 def _local_one(cmd: str, p: str, buf: io.BytesIO) -> None:
-    if cmd in ("ls", "cat") and not os.path.exists(p):
+    if cmd == "cat" and not os.path.exists(p):
         raise FileNotFoundError(2, "No such file or directory", p)
-    if cmd == "ls":
-        buf.writelines(
-            (os.path.join(p, name) if os.path.isdir(p) else p).encode() + b"\n"
-            for name in (sorted(os.listdir(p)) if os.path.isdir(p) else [p])
-        )
-    elif cmd == "cat":
+    if cmd == "cat":
         buf.write(Path(p).read_bytes())
     elif cmd == "mkdir":
         os.makedirs(p, exist_ok=True)

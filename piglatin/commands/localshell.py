@@ -1,5 +1,5 @@
-"""Local mode's `fs` commands that need Hadoop's FsShell (-test -touchz -tail -head -count
--stat -du): dfs.shell's `FsShell` run over `LocalClient`, a local-disk stand-in for the
+"""Local mode's `fs` commands that need Hadoop's FsShell (-ls -test -touchz -tail -head
+-count -stat -du): dfs.shell's `FsShell` run over `LocalClient`, a local-disk stand-in for the
 DFSClient calls those commands make, as Pig runs Hadoop's FsShell on the local filesystem.
 
 Owns: `LocalClient` (paths relative to the session's directory; a file's status as Hadoop's
@@ -23,7 +23,7 @@ from dfs.protocol import ContentSummary, FileStatus
 __all__ = ["SHELL_COMMANDS", "LocalClient", "run_fs"]
 
 #: the `fs` commands local mode runs through FsShell
-SHELL_COMMANDS = frozenset(["test", "touchz", "tail", "head", "count", "stat", "du"])
+SHELL_COMMANDS = frozenset(["ls", "test", "touchz", "tail", "head", "count", "stat", "du"])
 LOCAL_BLOCK_SIZE = 32 << 20  # Hadoop's fs.local.block.size
 _FILE_URI = re.compile(r"^file:(//[^/]*)?(?=/)|^file:")
 

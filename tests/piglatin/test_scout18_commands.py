@@ -1,6 +1,6 @@
 """Scout (session 18): Pig's Shell and Utility commands in local mode, against Pig 0.17's
 GruntParser (processCat, processLS, processFsCommand) and Hadoop's FsShell on the local
-filesystem. The cases that fail are strict expected failures naming the owner's file."""
+filesystem."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 
 from piglatin.launcher import run_script
-
-OWNER = "piglatin/commands/ (H2)"
 
 
 def _run(tmp: Path, script: str) -> list[str]:
@@ -28,22 +26,12 @@ def _tree(tmp: Path) -> None:
     (tmp / "sub").mkdir()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"{OWNER}: cat of a directory fails ('Is a directory'); GruntParser.processCat "
-    "prints every file in it (subdirectories skipped), e.g. a STORE's output",
-)
 def test_cat_of_a_store_directory_prints_its_files(tmp_path):
     (tmp_path / "data.txt").write_text("a\t1\nb\t2\n")
     lines = _run(tmp_path, "A = LOAD 'data.txt';\nSTORE A INTO 'st';\ncat st\n")
     assert lines == ["a\t1", "b\t2"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"{OWNER}: ls prints bare paths; GruntParser.processLS prints 'path<r N>\\tlength' "
-    "for a file and 'path\\t<dir>' for a directory",
-)
 def test_ls_shows_replication_and_length(tmp_path):
     _tree(tmp_path)
     lines = _run(tmp_path, "ls\n")
@@ -53,12 +41,6 @@ def test_ls_shows_replication_and_length(tmp_path):
     assert re.fullmatch(rf"(file:)?{here}/sub\t<dir>", lines[1]), lines
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"{OWNER}: local mode's fs -ls prints bare paths; Pig runs Hadoop's FsShell on the "
-    "local filesystem, whose -ls prints 'Found N items' and Ls's long lines (children of . "
-    "by their names)",
-)
 def test_fs_ls_in_local_mode_is_hadoops_listing(tmp_path):
     _tree(tmp_path)
     lines = _run(tmp_path, "fs -ls\n")
