@@ -513,11 +513,28 @@ class CombiningBuffer(_Base):
         keys = len(self._meta) + len(self._count_keys)
         return seen >= _SAMPLE and keys > _PASS_RATIO * seen
 
+    def consume_last(self, pairs: Iterable[tuple[Any, Any]]) -> None:
+        """As the base's; and a tail of distinct keys into a buffer holding groups (pairs the
+        map emitted on the way) has nothing to combine among itself: the groups are combined
+        into serialized records (``_groups_to_records``) and the tail joins them as records,
+        in the batched C-level way, for one sort at close (not a dict append, a measure and a
+        Python-level pack per pair)."""
+        if (self._groups or self._counts) and not self.passing and self._distinct_keys(pairs):
+            self._groups_to_records()
+            self._consume_records(iter(pairs))
+            return
+        super().consume_last(pairs)
+
     def _distinct_tail(self, pairs: Any) -> bool:
         """Pairs that can go in as serialized records: a sized collection of pairs with
         distinct keys (nothing to combine), into a buffer holding no groups."""
+        return not (self._groups or self._counts) and self._distinct_keys(pairs)
+
+    def _distinct_keys(self, pairs: Any) -> bool:
+        """Whether `pairs` is a sized collection (of ``_MIN_BULK`` pairs or more) whose keys
+        are distinct."""
         kind = type(pairs)
-        if kind not in _COLLECTIONS or len(pairs) < _MIN_BULK or self._groups or self._counts:
+        if kind not in _COLLECTIONS or len(pairs) < _MIN_BULK:
             return False
         if kind is _DICT_ITEMS:
             return True

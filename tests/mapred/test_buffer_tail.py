@@ -124,3 +124,31 @@ def test_tail_with_a_value_msgpack_cannot_write_fails(tmp_path):
     buf = _buffer(SortingBuffer, tmp_path, 2)
     with pytest.raises(TypeError):
         buf.consume_last([(f"k{i}", {1, 2} if i == 70 else i) for i in range(100)])
+
+
+@pytest.mark.parametrize("limit", [1 << 20, 6_000])  # in memory; spilling on the way
+def test_distinct_tail_after_groups_joins_them_as_records(tmp_path, limit):
+    """A combining buffer that holds groups (pairs the map emitted on the way) takes a tail of
+    distinct keys as records, not into the groups: the output holds every key in sort order
+    per partition, the groups combined, and the sums per key are plain Python's."""
+    early = [(f"k{i % 40}", 1) for i in range(400)]
+    tail = [(f"k{i}", 100 + i) for i in range(20, 300)]  # distinct; k20..k39 also in early
+    buf = _buffer(CombiningBuffer, tmp_path, 3, limit=limit, combine=_sum)
+    buf.consume(iter(early))
+    buf.consume_last(tail)
+    assert not buf._groups and not buf._counts
+    parts = _written(buf)
+    want: dict = {}
+    for k, v in early + tail:
+        want[k] = want.get(k, 0) + v
+    got: dict = {}
+    for part, records in zip(_expected(early + tail, 3), parts, strict=True):
+        assert [r[0] for r in records] == sorted(r[0] for r in records)
+        assert {r[1] for r in records} == {r[1] for r in part}  # each key in its partition
+        for _, k, v in records:
+            got[k] = got.get(k, 0) + v
+    assert got == want
+    s = buf.stats
+    assert s.output_records == len(early) + len(tail)
+    written = sum(map(len, parts))
+    assert s.combine[0] - s.combine[1] == s.output_records - written  # combining removed them
