@@ -13,7 +13,8 @@ for one); a write or fsync that fails is reported to the caller, who was acknowl
 On taking the lock the namenode first replays whatever other processes appended
 since (the embedded cluster lets several commands and task processes share one state
 directory, each with its own NameNode object over the same journal). When the log grows past
-`dfs.namenode.checkpoint.txns` records, the image is checkpointed and the log restarted.
+`dfs.namenode.checkpoint.txns` records (or, sooner, than the image has inodes), the image is
+checkpointed and the log restarted when a NameNode next starts.
 """
 
 from __future__ import annotations
@@ -99,6 +100,11 @@ FIRST_RUN_DIRS = (("/tmp", 0o1777), ("/user", 0o755), ("/user/{user}", 0o755))
 SAFEMODE_MARKER = "safemode"
 #: The host named in lease messages: every client of this one-machine cluster is local.
 CLIENT_MACHINE = "127.0.0.1"
+
+
+#: the fewest records in the log that make a NameNode's start checkpoint (`_checkpoint_after`):
+#: a checkpoint's image write and fsyncs cost about what replaying this many records does
+MIN_CHECKPOINT_EDITS = 200
 
 
 def holder_alive(holder: str) -> bool:
@@ -324,11 +330,21 @@ class NameNode:
         self._edits.open(good_end=found.end)
         self._edits_ino = os.stat(path).st_ino
         self._edits_offset = found.end
-        if len(found.entries) > self.checkpoint_txns and self._recovery is None:
+        if len(found.entries) > self._checkpoint_after(image) and self._recovery is None:
             try:
                 self.checkpoint()
             except OSError as e:  # DFSStorageWriteError: the old image and log are still whole
                 log.warning("checkpoint skipped: %s", e)
+
+    def _checkpoint_after(self, image: dict) -> int:
+        """How many records in the log make the start save a new image (and restart the log):
+        more than ``dfs.namenode.checkpoint.txns`` (Hadoop's needsResaveBasedOnStaleCheckpoint
+        at a NameNode's start), or sooner, more than the image has inodes (at least
+        `MIN_CHECKPOINT_EDITS`): every command opens the NameNode, and replaying a record costs
+        more than loading an inode, so a start never replays more than a small multiple of
+        the image's load, whatever the commands before it wrote."""
+        inodes = len(image.get("inodes") or ())
+        return min(self.checkpoint_txns, max(MIN_CHECKPOINT_EDITS, inodes))
 
     def _replay(self, found: editlog.LogScan, start_txid: int, path: Path) -> None:
         """Apply the scanned records numbered above `self.txid`, each checked first: a bad

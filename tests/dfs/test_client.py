@@ -281,3 +281,45 @@ def test_a_checkpoint_by_another_process_keeps_replicas_visible(tmp_path):
         other.namenode.checkpoint()
         other.close()
         assert c.read_bytes("/kept") == data
+
+
+def test_a_start_checkpoints_a_log_longer_than_the_image(tmp_path):
+    """Every command opens the NameNode and replays the log since the image: past
+    max(MIN_CHECKPOINT_EDITS, the image's inodes) records (here far below
+    dfs.namenode.checkpoint.txns), the next start saves an image and restarts the log, and
+    every acknowledged change is still there (compared with the names written)."""
+    from dfs.namenode import MIN_CHECKPOINT_EDITS
+
+    with MiniCluster(tmp_path, conf={"dfs.namenode.checkpoint.txns": 100_000}) as mc:
+        c = mc.client()
+        expected = set()
+        for i in range(MIN_CHECKPOINT_EDITS // 2 + 10):  # a create and a close each
+            c.write_bytes(f"/short/f{i}", b"")
+            expected.add(f"f{i}")
+        c.delete("/short/f0")
+        expected.discard("f0")
+        edits = mc.home / "namenode" / "edits"
+        before = os.path.getsize(edits)
+        mc.reopen()
+        assert os.path.getsize(edits) < before // 10  # restarted after a new image
+        assert {s.name for s in mc.client().listdir("/short")} == expected
+        mc.reopen()
+        assert {s.name for s in mc.client().listdir("/short")} == expected
+
+
+def test_a_start_keeps_a_log_shorter_than_the_image(tmp_path):
+    """A log of fewer records than the image has inodes is replayed, not checkpointed."""
+    from dfs.namenode import MIN_CHECKPOINT_EDITS
+
+    with MiniCluster(tmp_path, conf={"dfs.namenode.checkpoint.txns": 100_000}) as mc:
+        c = mc.client()
+        for i in range(MIN_CHECKPOINT_EDITS + 50):
+            c.mkdirs(f"/wide/d{i}")
+        mc.cluster.namenode.checkpoint()  # an image of more inodes than the log will hold
+        for i in range(MIN_CHECKPOINT_EDITS // 2 + 10):
+            c.write_bytes(f"/wide/d{i}/f", b"")
+        edits = mc.home / "namenode" / "edits"
+        before = os.path.getsize(edits)
+        mc.reopen()
+        assert os.path.getsize(edits) == before
+        assert mc.client().read_bytes("/wide/d3/f") == b""
