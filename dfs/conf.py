@@ -113,6 +113,7 @@ DEFAULTS: dict[str, Any] = {
     "mapreduce.input.fileinputformat.split.maxsize": 0,
     "mapreduce.job.split.balance": True,  # minihadoop: even out the last wave of map tasks
     "mapreduce.job.split.balance.minsize": 4 << 20,  # ... not into pieces smaller than this
+    "mapreduce.job.split.balance.fill.minsize": 256 << 10,  # ... but one with idle slots: this
     "mapreduce.input.lineinputformat.linespermap": 1,
     "mapreduce.input.keyvaluelinerecordreader.key.value.separator": "\t",
     "mapreduce.output.textoutputformat.separator": "\t",

@@ -13,7 +13,8 @@ one empty split; compressed files (``.gz``, ``.bz2``, ...) are one split each.
 is not a multiple of S, the runner caps the split size so that the input falls into the next
 multiple of S nearly equal splits (a 200 MiB file on 64 MiB blocks and 2 slots: 4 x 50 MiB, not
 64+64+64+8, which leaves one slot idle for a third of the job). Splits never grow past a block,
-and inputs too small to be worth it (pieces under 4 MiB) keep their block-sized splits.
+and inputs too small to be worth it (pieces under the `floor` the runner passes) keep their
+block-sized splits.
 
 Line records (Hadoop's LineRecordReader): a line belongs to the split in which its first byte
 lies. A split that does not start at byte 0 backs up one byte and discards everything through

@@ -358,10 +358,17 @@ class _JobRun:
         """Block-sized splits; each input's re-cut into a multiple of `slots` even ones when
         that is shorter (``mapreduce.job.split.balance``), input by input: inputs cost
         differently per byte (a join's small table may take as long per split as a big one's
-        half), so every slot gets an even share of each, not of their bytes summed."""
+        half), so every slot gets an even share of each, not of their bytes summed.
+
+        Pieces are no smaller than ``mapreduce.job.split.balance.minsize`` (4 MiB), except
+        for an input of fewer splits than there are slots: it would run on some of them while
+        the others wait (a 3 MiB file whole on one core of two), so it is cut into one split
+        per slot down to ``mapreduce.job.split.balance.fill.minsize`` (256 KiB: a task costs
+        a few ms to start, about what a piece that small costs to read)."""
         from mapred.io import balanced_max_size, expand_inputs, get_input_format
 
         floor = self.conf.get_bytes("mapreduce.job.split.balance.minsize")
+        fill = min(floor, self.conf.get_bytes("mapreduce.job.split.balance.fill.minsize"))
         balance = slots > 1 and self.conf.get_bool("mapreduce.job.split.balance", True)
         limit = self.conf.get_bytes("mapreduce.input.fileinputformat.split.maxsize", 0)
         splits = []
@@ -369,7 +376,8 @@ class _JobRun:
             fmt = get_input_format(inp.format or self.job_cls.input_format)
             urls = expand_inputs([inp.path], self.conf)
             own = fmt.get_splits(urls, self.conf, index)
-            cap = balanced_max_size(own, slots, floor) if balance else 0
+            least = fill if len(own) < slots else floor
+            cap = balanced_max_size(own, slots, least) if balance else 0
             if cap:
                 conf = self.conf.copy()
                 key = "mapreduce.input.fileinputformat.split.maxsize"
