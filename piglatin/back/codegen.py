@@ -1,4 +1,5 @@
-"""Whole-pipeline code generation for the map side of a Pig job.
+"""Whole-pipeline code generation for the map side of a Pig job (and for the operators
+after a reduce-side JOIN or CROSS, over its joined rows: `RecordSource.rows`).
 
 Owns: turning one map pipeline — its input's conversion to columns, then the FILTERs,
 FOREACHes and SPLIT branches that follow — into the source of ONE Python function that takes
@@ -66,6 +67,7 @@ __all__ = [
     "DistinctTail",
     "Generator",
     "KeyedTail",
+    "PackedRows",
     "Pipeline",
     "RecordSource",
     "SplitBatch",
@@ -99,6 +101,7 @@ class RecordSource:
     parse: Callable[[Any], tuple] | None = None
     one_field: bool = False  # TextLoader: the line itself is the only column
     presplit: bool = False  # `text`: each record is the line's fields, split on the delimiter
+    rows: bool = False  # each record is a row already (a reduce side's joined rows)
 
 
 @frozen_dataclass(slots=False)
@@ -214,6 +217,14 @@ class StoreLine:
     types: tuple[DataType, ...]
     sep: str
     fmt: Callable[[tuple], Any]
+
+
+@frozen_dataclass(slots=False)
+class PackedRows:
+    """A job's rows written for a later job or a DUMP: each as ``(None, pack(row))``
+    (`runtime.PigJob._tail`'s records, appended inline)."""
+
+    pack: Callable[[tuple], Any]
 
 
 @frozen_dataclass(slots=False)
@@ -465,6 +476,9 @@ class Generator:
                 self.store_output(keyed, cols, depth, tail)
             elif isinstance(keyed, KeyedTail):
                 self.keyed_output(keyed, cols, depth)
+            elif isinstance(keyed, PackedRows):
+                pack = self.const("pack", keyed.pack)
+                self.emit(depth, f"_out.append((None, {pack}({self.row(cols)})))")
             else:
                 self.emit(depth, f"_out += {self.const('tail', tail)}({self.row(cols)})")
         if isinstance(keyed, AggTail):
@@ -1041,8 +1055,12 @@ class Generator:
             return ["_v"]
         if src.text is not None:
             return self.text_fields(src.text, src.presplit)
-        parse = self.const("parse", src.parse)
         cols = [self.fresh("c") for _ in range(src.width)]
+        if src.rows:
+            self.misfit(2, "_v", src.width, whole, "_v")
+            self.unpack(2, cols, "_v")
+            return cols
+        parse = self.const("parse", src.parse)
         self.emit(2, f"_t = {parse}(_v)")
         self.misfit(2, "_t", src.width, whole, "_t")
         self.unpack(2, cols, "_t")

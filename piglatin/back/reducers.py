@@ -25,8 +25,11 @@ from piglatin.back.bagusage import streaming_bags
 from piglatin.back.codegen import (
     DistinctTail,
     KeyedTail,
+    PackedRows,
+    RecordSource,
     StoreLine,
     TextPassThrough,
+    generate_map_pipeline,
     key_encoder,
     row_encoder,
     text_lines,
@@ -41,7 +44,7 @@ from piglatin.back.joingroupreduce import side_packer
 from piglatin.back.joinkeys import has_null, width
 from piglatin.back.joinlines import SideTexts, side_texts
 from piglatin.back.mapgroups import group_rows
-from piglatin.back.physical import Compiler, chain_functions
+from piglatin.back.physical import Compiler, chain_functions, per_row
 from piglatin.back.reducebatch import BatchReduce, RowWriter, row_writer, unpacked_values
 from piglatin.back.spillbag import (
     CHECK_ROWS,
@@ -59,6 +62,7 @@ from piglatin.plan import logical as L
 from piglatin.plan.exprs import columns
 
 SPILL_RECORDS = "pig.join.spill.records"
+CODEGEN = "pig.codegen"  # runtime.CODEGEN: false runs the reduce chain as closures too
 DISTINCT_SEEN = 100000  # a DISTINCT's map side remembers at most this many rows per task
 _NULL = b"\x00"  # below every data.sort_bytes prefix: null keys that must not match
 
@@ -456,7 +460,16 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any] | BatchReduce:
             batch = _bulk_lines(chain, stages, job.store_line)
         else:
             batch = _bulk_records(chain, stages, job.record_pack)
-        return _join_reducer(make, run, batch)
+        if batch is None and any(stages):
+            batch = _generated_rows(job, comp, chain, stages, _widths(job, op))
+        joined = _join_reducer(make, run, batch)
+        if len(op.inputs) != 2 or texts is not None or job.spec.strategy == "skewed":
+            return joined
+        outer = _outer_sides(op) if kind == "join" else [False, False]
+        pads = [(None,) * w for w in _widths(job, op)]
+        written = _rows_writer(run, batch)
+        max_rows = _max_rows(job.context.conf)
+        return BatchReduce(joined, _two_way_batch(joined, outer, pads, max_rows, written))
 
     def reduce(key, values):
         out = list(_chain(map(run, make(key, values))))
@@ -504,6 +517,102 @@ def _join_reducer(
             yield from _chain(map(run, rows))
 
     return reduce
+
+
+def _rows_writer(
+    run: Callable[[tuple], list], batch: Callable[[list], list | None] | None
+) -> Callable[[list], list]:
+    """Joined rows -> their records: `batch` at once when it takes them, else `run` per row."""
+
+    def write(rows: list) -> list:
+        if batch is not None and (records := batch(rows)) is not None:
+            return records
+        return list(_chain(map(run, rows)))
+
+    return write
+
+
+def _two_way_batch(
+    reduce: Callable[[Any, Iterable[Any]], Any],
+    outer: list[bool],
+    pads: list[tuple],
+    max_rows: int | None,
+    write: Callable[[list], list],
+) -> Callable[[list], Iterable]:
+    """The batch form of a two-input join's `reduce` (mapred's ``reduce_batch``): the joined
+    rows of a batch of whole ``(key, [values])`` groups made in one list, in group order and
+    within a key as `_two_way_join` makes them (per right row, every left row; an outer
+    side's unmatched rows padded), written (`write`) about `spillbag.CHECK_ROWS` at once. A
+    key whose product passes `spillbag.CHECK_ROWS` rows, or whose left rows pass
+    `pig.join.spill.records`, takes `reduce` (streamed, its left side spilling past the bag
+    budget)."""
+    pad_left, pad_right = pads
+    limit = CHECK_ROWS if max_rows is None else min(CHECK_ROWS, max_rows)
+
+    def batch(groups: list) -> Iterable:
+        out: list = []  # the records of the rows written so far
+        rows: list = []  # the joined rows not yet written, fewer than CHECK_ROWS
+        for i, (key, values) in enumerate(groups):
+            if len(rows) >= CHECK_ROWS:
+                out += write(rows)
+                rows = []
+            lefts: list = []
+            rights: list = []
+            for tag, pv in values:
+                side = rights if tag else lefts
+                if type(pv) is bytes:
+                    side.append(pv)
+                else:  # a map task's rows of this key (mapgroups.KeyGroups)
+                    side += group_rows(pv)
+            if not lefts or not rights:
+                if lefts and outer[0]:
+                    rows += [t + pad_right for t in map(_unpack, lefts)]
+                elif rights and outer[1]:
+                    rows += [pad_left + r for r in map(_unpack, rights)]
+                continue
+            if len(lefts) * len(rights) > CHECK_ROWS or len(lefts) > limit:
+                out += write(rows)
+                return chain(out, reduce(key, values), batch(groups[i + 1 :]))
+            ls = list(map(_unpack, lefts))
+            rows += [t + r for r in map(_unpack, rights) for t in ls]
+        if rows:
+            out += write(rows)
+        return out
+
+    return batch
+
+
+def _generated_rows(
+    job: Any, comp: Compiler, chain: list[L.LogicalOperator], stages: list, widths: list[int]
+) -> Callable[[list], list] | None:
+    """The reduce chain after a JOIN/CROSS as one generated function over a batch of joined
+    rows (`codegen.RecordSource.rows`: each a tuple of its inputs' `widths` of columns, a row
+    of another width runs the closures), writing the job's PigStorage lines or packed records
+    inline; None when ``pig.codegen`` is false or an input's width is unknown (0)."""
+    if not job.context.conf.get_bool(CODEGEN, True) or not widths or 0 in widths:
+        return None
+    width = sum(widths)
+    if job.store_line is not None:
+        out: StoreLine | PackedRows | None = job.store_line
+    elif job.record_pack is not None:
+        out = PackedRows(job.record_pack)
+    else:
+        out = None
+
+    def rest_from(i: int) -> Callable[[tuple], Any]:
+        return chain_functions(stages[i:], job.emit)
+
+    code = generate_map_pipeline(
+        "joined_rows",
+        RecordSource(width, rows=True),
+        [(op, 0) for op in chain],
+        stages,
+        per_row(job.emit),
+        comp,
+        rest_from,
+        keyed=out,
+    ).function()
+    return lambda rows: code(None, rows)
 
 
 def _projections(chain: list[L.LogicalOperator], stages: list) -> list[Callable] | None:
