@@ -340,9 +340,7 @@ def _build(cls: T, fields: dict[str, Field], mine: list[Field], params: Any, fla
     params.init, params.repr, params.eq, params.frozen = True, flags.repr, flags.eq, flags.frozen
     listed = list(fields.values())
     attrs: dict[str, Any] = {"__dataclass_params__": params, "__dataclass_fields__": fields}
-    init = _init_function(cls, listed, flags)
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    attrs["__init__"] = init
+    attrs["__init__"] = _LazyInit(cls, listed, flags)
     if flags.repr and "__repr__" not in own:
         attrs["__repr__"] = _repr
     if flags.eq and "__eq__" not in own:
@@ -364,6 +362,7 @@ def _build(cls: T, fields: dict[str, Field], mine: list[Field], params: Any, fla
         for name, value in attrs.items():
             setattr(cls, name, value)
         attrs = {}
+        vars(cls)["__init__"].__set_name__(cls, "__init__")
     if not cls.__doc__:
         attrs["__doc__"] = cls.__name__ + _text_signature(cls, listed).replace(" -> None", "")
     if flags.slots:
@@ -409,6 +408,8 @@ def _slotted(cls: type, attrs: dict[str, Any], names: tuple[str, ...], frozen: b
     """The class again, with `attrs` and ``__slots__`` for its new fields (`_add_slots`)."""
     body = dict(cls.__dict__)
     body.update(attrs)
+    if isinstance(body["__init__"], _LazyInit):  # (inspect.signature may have built it)
+        body["__init__"] = body["__init__"].copy()  # its owner: the class made here
     inherited = {s for base in cls.__mro__[1:-1] for s in base.__dict__.get("__slots__", ())}
     body["__slots__"] = tuple(n for n in names if n not in inherited)
     for name in names:
@@ -420,6 +421,42 @@ def _slotted(cls: type, attrs: dict[str, Any], names: tuple[str, ...], frozen: b
         body["__setstate__"] = _setstate
     body["__qualname__"] = cls.__qualname__
     return type(cls)(cls.__name__, cls.__bases__, body)
+
+
+class _LazyInit:
+    """A class's ``__init__`` until it is first read (an instance made, ``cls.__init__``,
+    ``inspect.signature``): then the function `_init_function` makes (the one the library
+    would have set) takes its place on the class, and is what that read gets. Most classes a
+    command imports never make an instance: their ``__init__`` is never built."""
+
+    __slots__ = ("source", "fields", "flags", "owner")
+
+    def __init__(self, source: type, fields: list[Field], flags: _Flags) -> None:
+        self.source = source  # the class as decorated (its module, its __post_init__)
+        self.fields = fields
+        self.flags = flags
+        self.owner: type | None = None  # the class this is the __init__ of
+
+    def copy(self) -> _LazyInit:
+        return _LazyInit(self.source, self.fields, self.flags)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        if self.owner is None:
+            self.owner = owner
+
+    def __get__(self, obj: Any, kind: type | None = None) -> Any:
+        init = self.function()
+        return init if obj is None else init.__get__(obj, kind)
+
+    def function(self) -> Callable:
+        owner = self.owner
+        found = vars(owner).get("__init__")
+        if found is not self:  # built already (by another thread), or replaced
+            return found
+        init = _init_function(self.source, self.fields, self.flags)
+        init.__qualname__ = f"{self.source.__qualname__}.__init__"
+        type.__setattr__(owner, "__init__", init)
+        return init
 
 
 def _init_function(cls: type, fields: list[Field], flags: _Flags) -> Callable:
