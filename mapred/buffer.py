@@ -27,7 +27,9 @@ Policy. Two buffers share one spill/merge path:
   pass half the soft limit (the spill's sort entries need about as much again; sizes count the
   objects, ``_KEY_MEMORY`` and the like, not just their bytes), each partition's keys are sorted
   by their sort bytes and spilled. The combiner therefore runs before every spill, as Hadoop's
-  does, just on hashed groups.
+  does, just on hashed groups: over every key, a lone value too, except a list that is a
+  mid-stream compaction's combined output with nothing added since (Combine input/output
+  records therefore count as Hadoop's unless mid-stream compactions combined some lists).
   Combining that does not pay is given up, as adaptive partial aggregation does in query
   engines (Pig's in-map aggregation, Trino's): once ``_SAMPLE`` records have gone in since the
   last spill, if the keys held are more than ``_PASS_RATIO`` of those records (fewer than two
@@ -417,7 +419,7 @@ class CombiningBuffer(_Base):
         self._counted = 0
         self._count_key_bytes = 0
         # key -> [key bytes, measured value count, measured value bytes, the bytes of a lone
-        # measured value or None]
+        # measured value or None, whether the list is what the combiner returned]
         self._meta: dict[Any, list[Any]] = {}
         self._bytes = 0
         self._batch = _MIN_PENDING
@@ -487,7 +489,7 @@ class CombiningBuffer(_Base):
         sort at the next spill or at close instead of a spill now and a merge later."""
         records: list[list[tuple[bytes, bytes]]] = [[] for _ in range(self.num_partitions)]
         held = count = 0
-        for p, run in self._runs():
+        for p, run in self._runs(every=False):  # no lone values to the combiner: given up
             records[p] = run = list(run)
             count += len(run)
             held += sum(map(len, map(_first, run))) + sum(map(len, map(_second, run)))
@@ -565,7 +567,7 @@ class CombiningBuffer(_Base):
                 new_records += fresh
                 total += delta
         for k, values in items:
-            m = meta[k] = [packb(k), 0, 0, None]
+            m = meta[k] = [packb(k), 0, 0, None, False]
             fresh, delta = update(k, values, m, min_combine)
             new_records += fresh
             new_keys += 1
@@ -621,7 +623,7 @@ class CombiningBuffer(_Base):
             values = groups.get(k)
             if values:
                 values[:] = combine(k, chain(values, repeat(same, n)), len(values) + n)
-                meta[k][3] = None
+                meta[k][3:] = None, True
         stats.output_bytes += out_bytes
 
     def _combine(self, k: Any, values: Iterator[Any], n: int) -> list[Any]:
@@ -658,6 +660,7 @@ class CombiningBuffer(_Base):
         m[1] = len(values)
         m[2] = vbytes
         m[3] = single  # the one value's bytes, for the spill
+        m[4] = n >= min_combine
         return fresh, vbytes + _VALUE_WEIGHT * m[1] - old
 
     def _has_data(self) -> bool:
@@ -673,7 +676,9 @@ class CombiningBuffer(_Base):
         self._bytes = 0
         self._records_at_reset = self.stats.output_records
 
-    def _runs(self) -> Iterator[tuple[int, Iterable]]:
+    def _runs(self, every: bool = True) -> Iterator[tuple[int, Iterable]]:
+        """Each partition's sorted records; `every`: the combiner sees every key's values
+        (not only the lists of two or more)."""
         if self._held:  # a distinct-key tail (consume keeps it apart from the groups)
             yield from self._record_runs()
             return
@@ -688,12 +693,18 @@ class CombiningBuffer(_Base):
             skb = sort_key(k)
             m = meta[k]
             kb = m[0]
-            buckets[part(k, kb, skb)].append((skb, kb, values, m[3]))
+            single = m[3]
+            if every and not m[4]:  # values the combiner has not seen (Hadoop's sees all)
+                values = self._combine(k, iter(values), len(values))
+                if not values:
+                    continue
+                single = packb(values[0]) if len(values) == 1 else None
+            buckets[part(k, kb, skb)].append((skb, kb, values, single))
         same, combine, groups = self._same, self._combine, self._groups
         for k, n in self._counts.items():
             if groups.get(k):
                 continue  # folded into its list
-            values = combine(k, repeat(same, n), n) if n > 1 else (same,)
+            values = combine(k, repeat(same, n), n) if every or n > 1 else (same,)
             if values:
                 kb = self._count_keys[k]
                 skb = sort_key(k)
