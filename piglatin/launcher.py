@@ -551,9 +551,13 @@ class PigServer:
             url = self.outputs.pop(sink_id)
             rows = 0
             text = data.row_formatter(sink.schema)  # a float by Float.toString
-            for row in self.read_rows(url):
-                self.print(text(row))
-                rows += 1
+            data.set_map_table(True)  # DUMP's maps: read back from its output (BinInterSedes)
+            try:
+                for row in self.read_rows(url):
+                    self.print(text(row))
+                    rows += 1
+            finally:
+                data.set_map_table(None)
             if jobs:  # the summary's records of the DUMP's job: the rows printed
                 self.stats[-1].update(records=rows, dump=True)
 

@@ -792,7 +792,7 @@ def _json_value(v: Any, inner: Any) -> str:
         items = [
             f"{json.dumps(k, ensure_ascii=False)}:"
             + ("null" if x is None else json.dumps(_java_string(x, vt), ensure_ascii=False))
-            for k, x in v.items()
+            for k, x in data.java_items(v, data.task_map_sized())
         ]
         return "{" + ",".join(items) + "}"
     raise TypeError(f"not a Pig value: {tv.__name__}")
@@ -807,7 +807,10 @@ def _java_string(v: Any, type_name: str = "bytearray") -> str:
     if type(v) is dict:
         return (
             "{"
-            + ", ".join(f"{k}={'null' if x is None else _java_string(x)}" for k, x in v.items())
+            + ", ".join(
+                f"{k}={'null' if x is None else _java_string(x)}"
+                for k, x in data.java_items(v, data.task_map_sized())
+            )
             + "}"
         )
     return data.format_value(v)

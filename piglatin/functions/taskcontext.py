@@ -2,7 +2,8 @@
 PigConstants.TASK_INDEX, the number in ``attempt_<job>_m_000003_0``) and UniqueID's sequence.
 
 Owns: the per-thread task state, set when a Pig task starts (`start_task`, called by the
-task's setup) and read by UniqueID, and the task's default time zone (model.data's). As
+task's setup) and read by UniqueID, and the task's default time zone and map table
+(model.data's). As
 Pig's, each UniqueID call in a script counts on its own (one EvalFunc instance, one
 `sequence`, per call): the builder names each call's site.
 Must not touch: anything else a task does.
@@ -30,11 +31,14 @@ _INDEX = re.compile(r"_[mr]_0*(\d+)(?:_\d+)?$")
 def start_task(attempt_id: str, default_tz: str | None = None) -> None:
     """A task starts: its index from its attempt id (0 when it has none), a fresh sequence,
     and the zone of datetimes read without one: ``pig.datetime.default.tz``'s offset now
-    (Pig's PigGenericMapBase.setup), UTC when unset."""
+    (Pig's PigGenericMapBase.setup), UTC when unset; the order JsonStorage writes maps in (a map
+    task's as built, a reduce task's as read back after the shuffle: `data.java_items`)."""
     m = _INDEX.search(attempt_id or "")
     _STATE.index = int(m.group(1)) if m else 0
     _STATE.sequences = {}
     data.set_default_zone(data.fixed_zone(default_tz) if default_tz else UTC)
+    # a reduce task's maps came through the shuffle: BinInterSedes read them back sized
+    data.set_task_map_table(bool(m) and m.group(0)[1] == "r")
 
 
 def task_index() -> int:

@@ -13,6 +13,9 @@ Representation (the contract every other module relies on)::
     datetime -> datetime.datetime (timezone-aware, UTC by default)
     tuple -> tuple        bag -> list of tuples   map -> dict with str keys
 
+A dict keeps its keys in the order they were put; DUMP and JsonStorage write them in Java's
+HashMap order, as Pig does (`java_items`; PigStorage not yet: see "map key order" below).
+
 A Python int does not say whether it is an int or a long, nor a float whether it is a
 float or a double: `type_of` answers "int" when the value fits 32 bits and "double" for
 floats. A Pig float (java.lang.Float) is a Python float holding a single-precision value:
@@ -744,7 +747,7 @@ def format_bag(b: list) -> str:
     first = b[0]
     if type(first) is tuple and len(first) == 1 and type(first[0]) is dict:
         try:  # a bag of maps of bytes: {([k#v,k#v]),([k#v])}
-            items = [",".join([k + "#" + v.decode() for k, v in m.items()]) for (m,) in b]
+            items = [",".join([k + "#" + v.decode() for k, v in map_items(m)]) for (m,) in b]
             return "{([" + "]),([".join(items) + "])}"
         except _ODD:
             pass
@@ -752,10 +755,100 @@ def format_bag(b: list) -> str:
 
 
 def format_map(m: dict) -> str:
+    items = m.items() if _map_sized is None else java_items(m, _map_sized)  # `map_items`
     try:  # values bytes (map[] loaded from text), keys str
-        return "[" + ",".join([k + "#" + v.decode() for k, v in m.items()]) + "]"
+        return "[" + ",".join([k + "#" + v.decode() for k, v in items]) + "]"
     except _ODD:
-        return "[" + ",".join([f"{k}#{format_value(v)}" for k, v in m.items()]) + "]"
+        return "[" + ",".join([f"{k}#{format_value(v)}" for k, v in items]) + "]"
+
+
+# ---------------------------------------------------------------------- map key order
+# Pig's maps are java.util.HashMaps: TOMAP, Utf8StorageConverter.consumeMap (map text),
+# JsonLoader and a UDF's map are `new HashMap()` (16 slots, doubled past 0.75 full), and
+# BinInterSedes.readMap reads one back after a shuffle or into DUMP as `new HashMap(size)`,
+# put in the order it was written. A HashMap iterates bucket by bucket (String.hashCode
+# spread as HashMap.hash does, h ^ h >>> 16, masked by the table size), a bucket in
+# insertion order (a resize keeps it). A dict here keeps the order its keys were put in;
+# `java_items` gives them in the HashMap's order: as built (a map task's) or read back
+# sized (DUMP's, a reduce task's). DUMP prints maps so (`set_map_table`, the launcher) and
+# JsonStorage writes them so (`task_map_sized`); PigStorage still writes a map's keys as
+# they were put: an ORDER that carries PigStorage text copies a map's text as read
+# (`carriedline`), and the parsed rows must agree with it.
+# Not modelled: a bucket of 8 or more keys in a table of 64 or more, which Java 8 turns
+# into a tree whose later keys go in after their tree parent.
+
+_map_sized: bool | None = None  # the order `format_map` writes: None, as put
+_task_sized = False  # a reduce task's maps came through the shuffle
+_MAP_ORDERS: tuple[dict, dict] = ({}, {})  # by sized: keys -> their order (None: as put)
+_MAP_ORDERS_MAX = 4096
+
+
+def set_map_table(sized: bool | None) -> None:
+    """The order `format_map` (DUMP's and PigStorage's text) writes a map's keys in: the
+    HashMap's read back sized (True: DUMP), as built (False), as put (None: PigStorage)."""
+    global _map_sized  # noqa: PLW0603 - one setting, read for every map written
+    _map_sized = sized
+
+
+def set_task_map_table(sized: bool) -> None:
+    """Whether this task's maps were read back by BinInterSedes (a reduce task's): the
+    order JsonStorage writes (`task_map_sized`). Process-wide, as the default zone:
+    `functions.taskcontext.start_task` sets it for each task."""
+    global _task_sized  # noqa: PLW0603 - one setting per task
+    _task_sized = sized
+
+
+def task_map_sized() -> bool:
+    return _task_sized
+
+
+def java_string_hash(s: str) -> int:
+    """Java's String.hashCode (over UTF-16 units), as an unsigned 32-bit value."""
+    h = 0
+    units = s.encode("utf-16-be", "surrogatepass")
+    for i in range(0, len(units), 2):
+        h = (31 * h + (units[i] << 8 | units[i + 1])) & 0xFFFFFFFF
+    return h
+
+
+def java_map_order(keys: Sequence[Any], sized: bool) -> list:
+    """`keys`, put in this order into a new java.util.HashMap (16 slots), in the order the
+    map iterates them; `sized`: then put in that order into ``new HashMap(len(keys))``."""
+    n = len(keys)
+    spread = [(h := java_string_hash(str(k))) ^ (h >> 16) for k in keys]
+    slots = 16
+    while n > slots * 3 // 4:
+        slots *= 2
+    order = sorted(range(n), key=lambda i: spread[i] & (slots - 1))  # stable: insertion
+    if sized:  # tableSizeFor(n), then doubled while n > its threshold
+        slots = 1
+        while slots < n:
+            slots *= 2
+        while n > slots * 3 // 4:
+            slots *= 2
+        order.sort(key=lambda i: spread[i] & (slots - 1))
+    return [keys[i] for i in order]
+
+
+def java_items(m: dict, sized: bool) -> Any:
+    """The (key, value) pairs of map `m` in the order Pig's HashMap iterates them (cached
+    per key tuple)."""
+    if len(m) < 2:
+        return m.items()
+    keys = tuple(m)
+    orders = _MAP_ORDERS[sized]
+    order = orders.get(keys, False)
+    if order is False:
+        if len(orders) >= _MAP_ORDERS_MAX:
+            orders.clear()
+        ordered = tuple(java_map_order(keys, sized))
+        order = orders[keys] = None if ordered == keys else ordered
+    return m.items() if order is None else [(k, m[k]) for k in order]
+
+
+def map_items(m: dict) -> Any:
+    """The pairs of `m` in the order `set_map_table` says."""
+    return m.items() if _map_sized is None else java_items(m, _map_sized)
 
 
 _FORMATTERS: dict[type, Callable[[Any], str]] = {
@@ -813,7 +906,7 @@ def typed_formatter(type_name: str, inner: Sequence[Any] | None) -> Callable[[An
         def map_(v: Any) -> str:
             if type(v) is not dict:
                 return format_value(v)
-            return "[" + ",".join([f"{k}#{value(x)}" for k, x in v.items()]) + "]"
+            return "[" + ",".join([f"{k}#{value(x)}" for k, x in map_items(v)]) + "]"
 
         return map_
     return None

@@ -260,17 +260,6 @@ def _java_map_order(keys: list[str], sized: bool) -> list[str]:
     return sorted(keys, key=lambda k: (spread(k) & (size - 1), keys.index(k)))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="maps keep their keys' insertion order (piglatin/model/data.py text parsing and "
-    "format_map, piglatin/functions/builtins.py TOMAP, JsonLoader in piglatin/back/storage.py; "
-    "H6/H4); Pig's maps are java.util.HashMaps (TOMAP, Utf8StorageConverter.consumeMap) and "
-    "DUMP reads them back through BinInterSedes.readMap's new HashMap(size): keys print in "
-    "hash bucket order, which depends on the path (a map-only STORE writes the 16-slot "
-    "table's order, one after a shuffle or DUMP the re-read sized table's). Left: the text "
-    "pass-through (codegen, H1) copies a loaded map's text as is (PigMix L9/L10), so Pig's "
-    "order there means parsing and re-sorting every map of every row",
-)
 def test_maps_print_in_java_hashmap_order(tmp_path: Path) -> None:
     # 'name','age','gpa' -> name, gpa, age; 'k','j' -> j, k (both tables agree here)
     first = _java_map_order(["name", "age", "gpa"], sized=False)
