@@ -23,7 +23,10 @@ CACHE = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~")
 # fsspec and what it brings; the process executor's multiprocessing (an inline cluster starts no
 # child); the site-file parser (no *-site.xml here); the remote shuffle's thread pool; the
 # "Did you mean" matcher (errors only); Lark itself, and the `regex` package it would take (a
-# session parses with the cached tables: front/lalr.py; Lark only builds them, front/larklib.py)
+# session parses with the cached tables: front/lalr.py; Lark only builds them, front/larklib.py);
+# what only some values or settings need: decimal (a double printed in scientific notation, a
+# float32 text on a midpoint, %f of SPRINTF), calendar (an ordinal date), shlex
+# ($PIG_OPTS)
 WATCHED = (
     "lark",
     "regex",
@@ -35,6 +38,9 @@ WATCHED = (
     "xml.etree.ElementTree",
     "concurrent.futures",
     "difflib",
+    "decimal",
+    "calendar",
+    "shlex",
 )
 
 

@@ -30,11 +30,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dfs.lazyre import LazyRegex
 from piglatin.model.data import format_double, format_float, format_value
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 __all__ = ["FormatError", "JavaFloat", "java_format", "java_string"]
 
@@ -277,6 +279,8 @@ def _floating(x: float, conv: str, flags: str, width: str | None, prec: int | No
     negative = x < 0 or (x == 0 and str(x).startswith("-"))
     if conv == "a":
         return _hex_float(x, prec)
+    from decimal import Decimal  # lazy: only %e/%f/%g of a float needs decimal
+
     d = Decimal(repr(abs(x)))  # the shortest digits, as Java's FloatingDecimal gives them
     if conv == "f":
         digits = _fixed(d, 6 if prec is None else prec, "," in flags)
@@ -294,11 +298,15 @@ def _floating(x: float, conv: str, flags: str, width: str | None, prec: int | No
 
 
 def _fixed(d: Decimal, decimals: int, grouped: bool) -> str:
+    from decimal import ROUND_HALF_UP, Decimal  # lazy: see _floating
+
     q = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return format(q, f"{',' if grouped else ''}.{decimals}f")
 
 
 def _round_significant(d: Decimal, digits: int) -> Decimal:
+    from decimal import ROUND_HALF_UP, Decimal  # lazy: see _floating
+
     if d == 0:
         return d
     return d.quantize(Decimal(1).scaleb(d.adjusted() - digits + 1), rounding=ROUND_HALF_UP)

@@ -38,12 +38,14 @@ import re
 import struct
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
-from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dfs.lazyre import LazyRegex
 from piglatin.model.textcomplex import bag_element as _bag_element
 from piglatin.model.textcomplex import compile_parser, field_spec
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 Warn = Callable[[str], None] | None
 
@@ -142,6 +144,8 @@ def _text_float32(v: str | bytes, d: float, f: float) -> float:
     if abs(f) >= 1.1754943508222875e-38 and b & 0x1FFFFFFF != 0x10000000:
         return f  # a normal float and d not on a midpoint: rounding d is rounding the text
     s = (v.decode("ascii", "replace") if type(v) is bytes else v).strip(_JAVA_SPACE)
+    from decimal import Decimal  # lazy: only a float32 text on a midpoint needs it
+
     try:
         exact = Decimal(s[:-1] if s[-1:] in ("f", "F", "d", "D") else s)
     except ArithmeticError:
@@ -614,6 +618,8 @@ def format_double(x: float) -> str:
         return "Infinity" if x > 0 else "-Infinity"
     if x == 0:
         return "-0.0" if math.copysign(1, x) < 0 else "0.0"
+    from decimal import Decimal  # lazy: most runs print no double out of this range
+
     sign, digits, exp = Decimal(repr(x)).normalize().as_tuple()
     ds = "".join(map(str, digits))
     return _java_number(sign, ds, len(ds) - 1 + exp)
@@ -697,6 +703,8 @@ def _float32_digits(f: float) -> tuple[str, int]:
     rounds to the positive float `f`. A decimal of at most 13 digits goes to a float
     through the double without a double-rounding error, so ``to_float32(float(text))``
     is Float.valueOf(text) for every candidate (9 digits always suffice)."""
+    from decimal import Decimal  # lazy: see format_double
+
     for p in range(1, 10):
         found = [c for c in _candidates(f, p) if to_float32(float(c)) == f]
         if found:
@@ -711,6 +719,8 @@ def _float32_digits(f: float) -> tuple[str, int]:
 
 def _candidates(f: float, p: int) -> list[Decimal]:
     """The `p`-digit decimals either side of `f` (Python's %e rounds to the nearest)."""
+    from decimal import Decimal  # lazy: see format_double
+
     near = Decimal(f"{f:.{p - 1}e}")
     unit = Decimal(1).scaleb(near.adjusted() - p + 1)
     return [near, near + unit] if near < Decimal(f) else [near, near - unit]
