@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable
 from piglatin.plan import logical as L
 from piglatin.plan.rules import (
     column_prune,
+    cube_preagg,
     limit_optimizer,
     merge_filter,
     merge_foreach,
@@ -66,6 +67,7 @@ NAMED_RULES: tuple[tuple[tuple[str, ...], Rule], ...] = (
     (("LimitOptimizer",), limit_optimizer.apply),
     (("RemoveRedundantDistinct",), redundant_distinct.apply),
     (("RemoveUnseenNested",), unseen_nested.apply),  # not Pig's: see the module
+    (("CubePreAggregate",), cube_preagg.apply),  # not Pig's: see the module
     (("ColumnMapKeyPrune", "AddForEach", "ColumnPrune"), column_prune.apply),
 )
 RULES: tuple[Rule, ...] = tuple(rule for _, rule in NAMED_RULES)

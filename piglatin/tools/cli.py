@@ -78,8 +78,10 @@ USAGE: pig [options] [-]                      start the interactive grunt shell
                          PushUpFilter, MergeFilter, LimitOptimizer, ColumnMapKeyPrune,
                          MergeForEach, RemoveRedundantDistinct, and minihadoop's own
                          RemoveUnseenNested (a nested ORDER/DISTINCT no output can see),
-                         JoinGroupFusion (a GROUP on a join's key in the join's job) and
-                         DistinctGroupFusion (a GROUP of a DISTINCT's rows in its job), All
+                         JoinGroupFusion (a GROUP on a join's key in the join's job),
+                         DistinctGroupFusion (a GROUP of a DISTINCT's rows in its job) and
+                         CubePreAggregate (a CUBE's aggregates from partials per distinct
+                         dimension tuple), All
     -l, -logfile PATH    where error details go: a file, or a directory for
                          pig_<millis>.log (default: pig_<millis>.log in the current directory)
     -d, -debug LEVEL     Pig's log level on stderr: ERROR, WARN, INFO (default) or DEBUG

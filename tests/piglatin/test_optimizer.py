@@ -357,6 +357,8 @@ def test_generated_scripts_exercise_every_rule():
         "R1 = FOREACH G { E = ORDER R0 BY $1; GENERATE SUM(E.$2); };",
         "column_prune": "R1 = FILTER R0 BY $2 > 0;\nR2 = FOREACH R1 GENERATE $0;\nDUMP R2;",
         "union_onschema": "R1 = UNION ONSCHEMA R0, B;\nDUMP R1;",
+        "cube_preagg": "C = CUBE R0 BY CUBE(a, b);\n"
+        "R1 = FOREACH C GENERATE FLATTEN(group), COUNT_STAR(cube), SUM(cube.c);\nDUMP R1;",
     }
     for rule in RULES:
         name = rule.__module__.rsplit(".", 1)[-1]
