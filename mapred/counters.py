@@ -56,6 +56,76 @@ LOCALITY_COUNTERS = {
     "off-rack": OTHER_LOCAL_MAPS,
 }
 
+#: Hadoop's names of the framework's counters (the enum classes' and constants' names, which
+#: ``mapred job -counter`` and ``Counters.findCounter`` take) -> (group, counter) here
+_HADOOP_GROUPS = {
+    "org.apache.hadoop.mapreduce.TaskCounter": TASK_GROUP,
+    "org.apache.hadoop.mapreduce.JobCounter": JOB_GROUP,
+    "org.apache.hadoop.mapreduce.lib.input.FileInputFormatCounter": INPUT_GROUP,
+    "org.apache.hadoop.mapreduce.lib.output.FileOutputFormatCounter": OUTPUT_GROUP,
+    "org.apache.hadoop.mapreduce.FileSystemCounter": FS_GROUP,
+    # AbstractCounters.legacyMap: the old API's group names
+    "org.apache.hadoop.mapred.Task$Counter": TASK_GROUP,
+    "org.apache.hadoop.mapred.JobInProgress$Counter": JOB_GROUP,
+    "FileSystemCounters": FS_GROUP,
+}
+_HADOOP_NAMES = {
+    TASK_GROUP: {
+        "MAP_INPUT_RECORDS": MAP_INPUT_RECORDS,
+        "MAP_INPUT_BYTES": MAP_INPUT_BYTES,
+        "MAP_OUTPUT_RECORDS": MAP_OUTPUT_RECORDS,
+        "MAP_OUTPUT_BYTES": MAP_OUTPUT_BYTES,
+        "COMBINE_INPUT_RECORDS": COMBINE_INPUT_RECORDS,
+        "COMBINE_OUTPUT_RECORDS": COMBINE_OUTPUT_RECORDS,
+        "REDUCE_INPUT_GROUPS": REDUCE_INPUT_GROUPS,
+        "REDUCE_SHUFFLE_BYTES": REDUCE_SHUFFLE_BYTES,
+        "REDUCE_INPUT_RECORDS": REDUCE_INPUT_RECORDS,
+        "REDUCE_OUTPUT_RECORDS": REDUCE_OUTPUT_RECORDS,
+        "SPILLED_RECORDS": SPILLED_RECORDS,
+        "MAP_PHYSICAL_MEMORY_BYTES_MAX": PEAK_MAP_MEMORY,
+        "REDUCE_PHYSICAL_MEMORY_BYTES_MAX": PEAK_REDUCE_MEMORY,
+    },
+    JOB_GROUP: {
+        "TOTAL_LAUNCHED_MAPS": LAUNCHED_MAPS,
+        "TOTAL_LAUNCHED_REDUCES": LAUNCHED_REDUCES,
+        "NUM_FAILED_MAPS": FAILED_MAPS,
+        "NUM_FAILED_REDUCES": FAILED_REDUCES,
+        "NUM_KILLED_MAPS": KILLED_MAPS,
+        "NUM_KILLED_REDUCES": KILLED_REDUCES,
+        "DATA_LOCAL_MAPS": DATA_LOCAL_MAPS,
+        "RACK_LOCAL_MAPS": RACK_LOCAL_MAPS,
+        "OTHER_LOCAL_MAPS": OTHER_LOCAL_MAPS,
+    },
+    INPUT_GROUP: {"BYTES_READ": BYTES_READ},
+    OUTPUT_GROUP: {"BYTES_WRITTEN": BYTES_WRITTEN},
+}
+
+
+def find_counter(counters: Mapping[str, Mapping[str, int]], group: str, name: str) -> int:
+    """Hadoop's ``Counters.findCounter(group, name).getValue()``: a framework group by its
+    class name (or the old API's), its counters by their enum names (an unknown one is an
+    error, as FrameworkCounterGroup's); any other group by its own name, where a counter never
+    incremented is 0. Display names (``Map-Reduce Framework``, ``Map input records``) are
+    taken too.
+
+    >>> c = {TASK_GROUP: {MAP_INPUT_RECORDS: 2}, "WordCount2$CountersEnum": {"INPUT_WORDS": 9}}
+    >>> find_counter(c, "org.apache.hadoop.mapreduce.TaskCounter", "MAP_INPUT_RECORDS")
+    2
+    >>> find_counter(c, "WordCount2$CountersEnum", "INPUT_WORDS")
+    9
+    """
+    shown = _HADOOP_GROUPS.get(group)
+    if shown is not None and shown in _HADOOP_NAMES:
+        known = _HADOOP_NAMES[shown]
+        if name not in known and name not in known.values():
+            raise ValueError(f"{name} is not a recognized counter.")
+        name = known.get(name, name)
+    elif shown is None:
+        plain = {g.strip(): g for g in counters}
+        shown = plain.get(group.strip(), group)
+    return counters.get(shown, {}).get(name, 0)
+
+
 # Print order of the groups and of the framework's own counters (Hadoop's order).
 _GROUP_ORDER = (FS_GROUP, JOB_GROUP, TASK_GROUP, INPUT_GROUP, OUTPUT_GROUP)
 _NAME_ORDER = {

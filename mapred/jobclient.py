@@ -4,9 +4,10 @@ Owns the commands and how they print: ``-list [all]`` (running jobs, or every jo
 holds, oldest submission first), ``-status JOBID`` (state, map/reduce completion, counters; a
 running job's as its summary last said, refreshed every second), ``-kill JOBID``, ``-history
 [all] JOBID|OUTDIR`` (the job, its task summary, then its failed and killed attempts, or with
-``all`` every attempt: tracker, locality, start, finish, state, error) and
-``-events JOBID FROM N`` (Hadoop's task completion events). Everything but ``-kill`` reads
-``$MINIHADOOP_HOME/history`` (``mapred.history``), so it works after the cluster stopped.
+``all`` every attempt: tracker, locality, start, finish, state, error),
+``-events JOBID FROM N`` (Hadoop's task completion events) and ``-counter JOBID GROUP NAME``
+(one counter's value, by Hadoop's group and counter names or the printed ones). Everything but
+``-kill`` reads ``$MINIHADOOP_HOME/history`` (``mapred.history``), so it works after the cluster stopped.
 Must not touch: job state.
 
 ``-kill``: a job run by the command that submitted it (an embedded cluster, ``job_local<pid>_N``)
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 
 USAGE = """Usage: hadoop job <command> <args>
 \t[-status <job-id>]
+\t[-counter <job-id> <group-name> <counter-name>]
 \t[-kill <job-id>]
 \t[-events <job-id> <from-event-#> <#-of-events>]
 \t[-history [all] <job-id>|<jobOutputDir>]
@@ -45,6 +47,7 @@ USAGE = """Usage: hadoop job <command> <args>
 """
 _ONE = {
     "-status": "[-status <job-id>]",
+    "-counter": "[-counter <job-id> <group-name> <counter-name>]",
     "-kill": "[-kill <job-id>]",
     "-events": "[-events <job-id> <from-event-#> <#-of-events>]",
     "-history": "[-history [all] <job-id>|<jobOutputDir>]",
@@ -77,6 +80,8 @@ def _parse(command: str, rest: list[str]) -> tuple[Any, list[Any]]:
         return _list, [bool(rest)]
     if command in ("-status", "-kill") and len(rest) == 1:
         return (_status if command == "-status" else _kill), rest
+    if command == "-counter" and len(rest) == 3:
+        return _counter, rest
     if command == "-history" and len(rest) == 1 and rest[0] != "all":
         return _history, [rest[0], False]
     if command == "-history" and len(rest) == 2 and rest[0] == "all":
@@ -241,6 +246,21 @@ def _status(conf: Configuration, job_id: str) -> int:
     if record.get("error"):
         out.write(f"reason for failure: {record['error']}\n")
     out.write(Counters(record.get("counters") or {}).format() + "\n")
+    return 0
+
+
+def _counter(conf: Configuration, job_id: str, group: str, name: str) -> int:
+    """CLI's -counter: the value of one counter of the job (Counters.findCounter: a framework
+    group by its class name, e.g. org.apache.hadoop.mapreduce.TaskCounter MAP_INPUT_RECORDS;
+    a job's own group by its name, e.g. WordCount2$CountersEnum INPUT_WORDS)."""
+    from mapred.counters import find_counter
+
+    record = _find(conf, job_id)
+    try:
+        value = find_counter(record.get("counters") or {}, group, name)
+    except ValueError as e:
+        raise MapRedError(str(e)) from None
+    sys.stdout.write(f"{value}\n")
     return 0
 
 

@@ -333,11 +333,53 @@ def test_kill_leaves_finished_jobs_and_processes_that_do_not_own_the_job_alone(h
     assert "Could not find job job_local9_0001" in capsys.readouterr().err
 
 
+# -- -counter ------------------------------------------------------------------------------------
+def test_counter_prints_one_counter_by_hadoops_names(tmp_path, home):
+    """mapred job -counter <job-id> <group-name> <counter-name> prints the value (CLI.getCounter:
+    Counters.findCounter): framework groups by their class names (TaskCounter, JobCounter, the
+    old API's org.apache.hadoop.mapred.Task$Counter), counters by their enum names; a job's own
+    group by its name, where a counter it never incremented is 0."""
+    src = tmp_path / "in.txt"
+    lines = ["a b", "c", "", "d e f"]
+    src.write_text("\n".join(lines) + "\n")
+    job = _write_job(
+        tmp_path / "counting.py",
+        """
+        class Counting(Job):
+            def map(self, offset, line):
+                for word in line.split():
+                    self.context.increment("Counting$Words", "WORDS")
+                    yield word, 1
+        """,
+    )
+    run = hadoop("jar", f"{job}:Counting", str(src), str(tmp_path / "out"), home=home)
+    assert run.returncode == 0, run.stderr
+    (job_id,) = _job_ids(run.stderr)
+    words = sum(len(line.split()) for line in lines)
+
+    def counter(group, name):
+        r = hjob(home, "-counter", job_id, group, name)
+        assert (r.returncode, r.stderr) == (0, ""), r
+        return r.stdout
+
+    task = "org.apache.hadoop.mapreduce.TaskCounter"
+    assert counter(task, "MAP_INPUT_RECORDS") == f"{len(lines)}\n"
+    assert counter(task, "MAP_OUTPUT_RECORDS") == f"{words}\n"
+    assert counter("org.apache.hadoop.mapred.Task$Counter", "REDUCE_INPUT_GROUPS") == "6\n"
+    assert counter("org.apache.hadoop.mapreduce.JobCounter", "TOTAL_LAUNCHED_REDUCES") == "1\n"
+    assert counter("Counting$Words", "WORDS") == f"{words}\n"
+    assert counter("Counting$Words", "NEVER") == "0\n"
+    r = hjob(home, "-counter", job_id, task, "NO_SUCH")
+    assert (r.returncode, r.stderr) == (1, "job: NO_SUCH is not a recognized counter.\n")
+    r = hjob(home, "-counter", "job_local9_0001", task, "MAP_INPUT_RECORDS")
+    assert (r.returncode, r.stderr) == (1, "job: Could not find job job_local9_0001\n")
+
+
 # -- usage --------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "args",
     [[], ["-bogus"], ["-list", "some"], ["-status"], ["-kill", "a", "b"],
-     ["-events", "j", "x", "1"], ["-events", "j", "0"], ["-history"]],
+     ["-events", "j", "x", "1"], ["-events", "j", "0"], ["-history"], ["-counter", "j", "g"]],
 )  # fmt: skip
 def test_bad_usage_prints_hadoops_usage_and_exits_255(home, capsys, args):
     conf = Configuration({"minihadoop.home": str(home)}, load_site=False)
