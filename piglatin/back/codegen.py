@@ -154,13 +154,17 @@ class DistinctTail:
     (`seen`, at most `limit` of them), and before that by the row itself (`rows`) when its
     values are all of the types whose Python equality is Pig's (str, bytes, int, None): such
     rows are equal exactly when their sort bytes are. A pre-filter only: the reduce side
-    keeps one row per key whatever the map sent."""
+    keeps one row per key whatever the map sent. With `line` (a DISTINCT stored by
+    PigStorage, nothing after it: `reducers.written_by_map`), the value is the row's stored
+    line instead, written inline as `Generator.store_output` writes it (`pack`: the store's
+    own value of a row the line cannot take, a field written as raw bytes)."""
 
     encode: Callable[[tuple], bytes]
-    pack: Callable[[tuple], bytes]
+    pack: Callable[[tuple], Any]
     seen: set
     rows: set
     limit: int
+    line: StoreLine | None = None
 
 
 #: the value types of a row `DistinctTail` may remember by value (bool is not among them)
@@ -844,7 +848,19 @@ class Generator:
         else:
             self.emit(d + 1, f"if {is_plain}:")
             self.emit(d + 2, f"{rows}.add({row})")
-        self.emit(d, f"_out.append(({kb}, {self.const('pack', tail.pack)}({row})))")
+        pack = self.const("pack", tail.pack)
+        line = tail.line
+        if line is None or len(cols) != len(line.types):
+            self.emit(d, f"_out.append(({kb}, {pack}({row})))")
+            return
+        self.ns.update(_LINE_NAMES)
+        texts = [self.proven_text(v, dtype, d) for v, dtype in zip(cols, line.types)]
+        names = [v if text is None else text for v, text in zip(cols, texts)]
+        joined = line_expression(line.types, names, line.sep, {n for n in texts if n})
+        self.emit(d, "try:")
+        self.emit(d + 1, f"_out.append(({kb}, {joined}))")
+        self.emit(d, "except _NotText:")
+        self.emit(d + 1, f"_out.append(({kb}, {pack}({row})))")
 
     def text_only(self, name: str) -> bool:
         """Whether local `name` only ever holds a str or None: assigned once, a field of the

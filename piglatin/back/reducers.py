@@ -199,6 +199,8 @@ def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:
         top = spec.top if kind == "order" else 0  # a limited sort: rows past it dropped first
         return first_key_filter(tail, op.keys, top) if top else tail
     if kind == "distinct":
+        if written_by_map(spec):
+            pack_value = written_value(job.emit)
         seen = job.state.seen if hasattr(job, "state") else set()
         schema = plan.op(op.inputs[0]).schema
         if schema is not None and len(schema):
@@ -327,11 +329,18 @@ def _outer_sides(op: L.LOJoin) -> list[bool]:
 
 
 def written_by_map(spec: Any) -> bool:
-    """An ORDER whose sorted rows are written as they are (nothing fused after it): the map
-    side formats each row's output record (`PigJob.emit`: the store's line, or the packed
-    row) as its value, and the reduce side writes the values in key order without decoding
-    and formatting them again."""
+    """An ORDER whose sorted rows, or a DISTINCT whose rows, are written as they are (nothing
+    fused after it): the map side formats each row's output record (`PigJob.emit`: the
+    store's line, or the packed row) as its value, and the reduce side writes the values in
+    key order (a DISTINCT: each key's first) without decoding and formatting them again."""
+    if spec.kind == "distinct":
+        return not spec.reduce_chain and not spec.group
     return spec.kind == "order" and not spec.reduce_chain
+
+
+def written_value(emit: Callable[[tuple], list]) -> Callable[[tuple], Any]:
+    """row -> the value of its one output record (`PigJob.emit`'s ``[(None, value)]``)."""
+    return lambda t: emit(t)[0][1]
 
 
 def text_pass_through(
@@ -340,7 +349,7 @@ def text_pass_through(
     """The map output of a `written_by_map` ORDER stored by PigStorage (`line`) as a
     `TextPassThrough` (the columns no sort key reads may be copied from the input line
     unparsed); None for any other job, or a key reading the whole row."""
-    if line is None or not written_by_map(spec):
+    if line is None or spec.kind != "order" or not written_by_map(spec):
         return None
     op = plan.op(spec.op)
     if op.star:
@@ -360,26 +369,38 @@ def text_pass_through(
     return TextPassThrough(comp.sort_key(op.keys), frozenset(read), line, plain_key)
 
 
-def _written_records(text: bool) -> BatchReduce:
+def _written_records(text: bool, first: bool = False) -> BatchReduce:
     """The reduce side of `written_by_map`: the values, in order, one write per key, or per
-    batch of keys (all their values, whatever the grouping)."""
+    batch of keys (all their values, whatever the grouping; `first`: each key's first)."""
     if not text:
 
         def records(key, values):
+            if first:
+                return [(None, next(iter(values)))]
             return [(None, v) for v in values]
 
         def record_runs(groups: GroupRuns) -> list:
-            return [(None, v) for v in groups.values]
+            return [(None, v) for v in _run_values(groups, first)]
 
         return BatchReduce.of_runs(records, record_runs)
 
     def reduce(key, values):
+        if first:
+            return [(None, next(iter(values)))]
         return _lines_of(list(values))
 
     def runs(groups: GroupRuns) -> list:
-        return _lines_of(groups.values)
+        return _lines_of(_run_values(groups, first))
 
     return BatchReduce.of_runs(reduce, runs)
+
+
+def _run_values(groups: GroupRuns, first: bool) -> list:
+    """A flat batch's values: all of them, or (`first`) each group's first."""
+    values, ends = groups.values, groups.ends
+    if first and ends is not None:
+        return list(map(values.__getitem__, [0, *ends[:-1]]))
+    return values
 
 
 def _lines_of(lines: list) -> list:
@@ -408,7 +429,8 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any] | BatchReduce:
         writer = row_writer(run, job.store_line, job.record_pack, direct=not rest)
         return agg_reducer(job, op, run, writer)
     if written_by_map(spec):
-        return _written_records(job.context.conf.get("pig.output.format") == "text")
+        text = job.context.conf.get("pig.output.format") == "text"
+        return _written_records(text, kind == "distinct")
     budget = BagBudget.of(job.context.conf, "reduce")
     text = job.context.conf.get("pig.output.format") == "text"
     comp = Compiler(

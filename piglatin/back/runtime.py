@@ -657,6 +657,8 @@ class PigJob(Job):
             return run.of_value, run.of_lines  # FLATTEN(TOKENIZE) counts
         code, presplit = None, False
         if codegen:
+            if isinstance(keyed, CG.DistinctTail) and R.written_by_map(self.spec):
+                keyed = replace(keyed, pack=R.written_value(self.emit), line=self.store_line)
             if isinstance(keyed, CG.KeyedTail) and self._key_groups is not None:
                 keyed = replace(keyed, groups=self._key_groups)
             if isinstance(keyed, CG.AggTail):
