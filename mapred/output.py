@@ -268,14 +268,24 @@ class TextOutputFormat(OutputFormat):
 CODEC_KEY = "mapreduce.output.fileoutputformat.compress.codec"
 
 
+#: the codecs text output can be compressed with (class name -> Hadoop's getDefaultExtension)
+_CODECS = {"GzipCodec": "gz", "BZip2Codec": "bz2", "DefaultCodec": "deflate",
+           "DeflateCodec": "deflate"}
+
+
 def _codec(conf: Configuration) -> str:
-    """The extension of the codec `CODEC_KEY` names (Hadoop's getDefaultExtension): bz2 for
-    BZip2Codec, deflate for DefaultCodec and DeflateCodec (zlib streams), else gz (GzipCodec,
-    TextOutputFormat's default)."""
-    name = str(conf.get(CODEC_KEY) or "").rsplit(".", 1)[-1].lower()
-    if "bzip2" in name:
-        return "bz2"
-    return "deflate" if name in ("defaultcodec", "deflatecodec") else "gz"
+    """The extension of the codec `CODEC_KEY` names by its class name (GzipCodec when unset,
+    TextOutputFormat's default): gz, bz2, or deflate for DefaultCodec and DeflateCodec (zlib
+    streams). Any other (SnappyCodec, Lz4Codec, ZStandardCodec: native code in Hadoop) fails
+    the task, as Hadoop's 'Compression codec X was not found', rather than writing gzip."""
+    given = str(conf.get(CODEC_KEY) or "").strip()
+    extension = _CODECS.get(given.rsplit(".", 1)[-1] or "GzipCodec")
+    if extension is None:
+        raise JobConfigError(
+            f"Compression codec {given} was not found: {CODEC_KEY} may be "
+            + ", ".join(f"org.apache.hadoop.io.compress.{c}" for c in _CODECS)
+        )
+    return extension
 
 
 class _Bz2Owner(bz2.BZ2File):

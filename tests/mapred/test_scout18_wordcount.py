@@ -206,6 +206,21 @@ def test_compressed_output_codecs(tmp_path, codec, ext, decode):
     assert data.decode().splitlines() == _listing(_reference(V1, [], True))
 
 
+@pytest.mark.parametrize("codec", ["org.apache.hadoop.io.compress.SnappyCodec", "NoSuchCodec"])
+def test_an_unavailable_codec_fails_the_job_naming_it(tmp_path, codec):
+    """Hadoop fails the task ('Compression codec X was not found', or no native library for
+    Snappy/LZ4/ZStandard); it never writes another codec's data under another name."""
+    inp = _write(tmp_path / "input", V1)
+    conf = {"fs.defaultFS": "file:///", "mapreduce.output.fileoutputformat.compress": "true",
+            "mapreduce.output.fileoutputformat.compress.codec": codec,
+            "mapreduce.reduce.maxattempts": 1}
+    r = run_job(WordCount, [inp], str(tmp_path / "output"), conf, executor="local")
+    assert not r.succeeded
+    assert f"Compression codec {codec} was not found" in r.error
+    out = tmp_path / "output"
+    assert not out.exists() or not any(p.startswith("part-") for p in os.listdir(out))
+
+
 def test_deflate_input_is_inflated(tmp_path):
     """A zlib stream in a .deflate file is input (TextInputFormat: CompressionCodecFactory
     finds DefaultCodec by the extension), as a .gz one is."""
