@@ -1,16 +1,16 @@
-"""Pig's shell-like statements: `fs` (and grunt's mkdir/rm/... shortcuts), `ls` and `cat` (Pig's
-own listing and printing, GruntParser.processLS/processCat), `sh`, `cd`,
-`pwd`, `exec`, `run`, `set` alone, `help`, `history`, `clear` and `kill`; and the client-side
-check of a REGISTERed Python file.
+"""Pig's shell-like statements: `fs` (and grunt's cp/mv/copyFromLocal/copyToLocal shortcuts),
+`ls`, `cat`, `mkdir`, `rm` and `rmf` (Pig's own: GruntParser.processLS, processCat,
+processMkdir, processRemove), `sh`, `cd`, `pwd`, `exec`, `run`, `set` alone, `help`, `history`,
+`clear` and `kill`; and the client-side check of a REGISTERed Python file.
 
 Owns: running those statements for a `launcher.PigServer` session, in a script as Pig's
 GruntParser runs them for a script's lines and typed ones alike (grunt.py uses the same
 `print_properties`, `HELP` and `kill_job`) — `run` shares the session (its aliases stay
 defined), `exec` runs a separate session (its jobs count in this one's summary and exit
-status); `fs` runs `hadoop fs` on the DFS (on local files in local mode: a few commands here,
--ls -test -touchz -tail -head -count -stat -du through dfs.shell's FsShell over
-piglatin.commands.localshell's client). A command that fails (an `sh` command's non-zero
-exit, an `fs` command's error) raises CommandFailedError naming it and its own message, as
+status); `fs` runs `hadoop fs` on the DFS (on local files in local mode: the copies here,
+-ls -cat -text -mkdir -rm -rmdir -test -touchz -tail -head -count -stat -du through dfs.shell's
+FsShell over piglatin.commands.localshell's client). A command that fails (an `sh` command's
+non-zero exit, an `fs` command's error) raises CommandFailedError naming it and its own message, as
 Pig's "sh command '...' failed" (a script stops there; grunt reports it and goes on).
 `check_udf_file` (functions.udf's, re-exported) loads a REGISTERed Python file once in the
 client, as Pig evaluates a Jython script at REGISTER; `check_storage_funcs` instantiates a plan's
@@ -43,7 +43,7 @@ __all__ = [
 
 
 def run_command(server: Any, kind: str, args: str) -> None:
-    """`fs ...` (and grunt's mkdir/rm/... shortcuts), `ls`, `cat`, `sh`, `exec` and `run`."""
+    """`fs ...` (and grunt's cp/mv/... shortcuts), Pig's own file commands, `sh`, `exec`, `run`."""
     import shlex
 
     if kind in ("exec", "run"):
@@ -77,11 +77,8 @@ def run_command(server: Any, kind: str, args: str) -> None:
     fs(server, argv)
 
 
-#: grunt's file commands as the `fs` commands Pig's GruntParser runs for them (in a script
-#: too): rm removes a directory with what is under it, rmf does not mind a missing path
+#: grunt's file commands run as `fs` commands (in a script too)
 FS_SHORTCUTS = {
-    "rm": ["-rm", "-r"],
-    "rmf": ["-rm", "-r", "-f"],
     "copyfromlocal": ["-copyFromLocal"],
     "copytolocal": ["-copyToLocal"],
 }
@@ -215,18 +212,23 @@ def _cd(server: Any, args: str) -> None:
     server.change_dir(args)  # Pig's GruntParser.processCD, in a script as in grunt
 
 
-def _element(server: Any, kind: str, args: str) -> tuple[Any, str, str] | None:
-    """(filesystem, path, the qualified name Pig prints) of `ls`/`cat`'s one path argument
-    (None for `ls` without one: the current directory, as processLS's active container)."""
+def _element(server: Any, kind: str, args: str) -> tuple[Any, str, str]:
+    """(filesystem, path, the qualified name Pig prints) of `ls`/`cat`/`mkdir`'s one path
+    argument (`ls` without one: the current directory, as processLS's active container)."""
     import shlex
 
+    argv = shlex.split(args)
+    if len(argv) > 1 or (kind != "ls" and not argv):
+        at_most = "a path at most" if kind == "ls" else "one path"
+        raise CommandFailedError(f"{kind} takes {at_most}, e.g. {kind} out")
+    return _resolve(server, argv[0] if argv else "")
+
+
+def _resolve(server: Any, given: str) -> tuple[Any, str, str]:
+    """(filesystem, path, qualified name) of a path Pig's own commands take: local files in
+    local mode, else the DFS; relative to the directory a `cd` went to ("": that directory)."""
     from mapred.localfs import url_to_fs
 
-    argv = shlex.split(args)
-    if len(argv) > 1 or (kind == "cat" and not argv):
-        raise CommandFailedError(f"{kind} takes {'one path' if kind == 'cat' else 'a path at most'}"
-                                 f", e.g. {kind} out")
-    given = argv[0] if argv else ""
     if server.exec_type == "local":
         given = url_to_fs(given)[1] if given.startswith("file:") else given
         full = os.path.abspath(server.local_path(given) if given else server.cwd)
@@ -236,6 +238,32 @@ def _element(server: Any, kind: str, args: str) -> tuple[Any, str, str] | None:
     home = f"/user/{_user()}"
     full = cd_target(server.dfs_cwd or home, given.removeprefix("dfs://") or ".", home)
     return (*url_to_fs("dfs://" + full), "dfs://" + full)
+
+
+def _remove(server: Any, args: str, force: bool) -> None:
+    """Pig's GruntParser.processRemove (`rm`; `rmf`: force): each path deleted with what is
+    under it (FileSystem.delete: not into the trash), silently; a missing one is an error
+    unless forced."""
+    import shlex
+
+    paths = shlex.split(args)
+    if not paths:
+        raise CommandFailedError(f"{'rmf' if force else 'rm'} needs a path, e.g. rm out")
+    for given in paths:
+        fs, path, _shown = _resolve(server, given)
+        if fs.exists(path):
+            fs.rm(path, recursive=True)
+        elif not force:
+            raise CommandFailedError(f"File or directory {given} does not exist.")
+
+
+def _mkdir(server: Any, args: str) -> None:
+    """Pig's GruntParser.processMkdir: FileSystem.mkdirs (parents too; an existing directory
+    is fine), silently."""
+    fs, path, _shown = _element(server, "mkdir", args)
+    if fs.exists(path) and fs.info(path)["type"] != "directory":
+        raise CommandFailedError(f"mkdir: Path is not a directory: {args.strip()}")
+    fs.makedirs(path, exist_ok=True)
 
 
 def _user() -> str:
@@ -294,6 +322,9 @@ _OWN = {
     "pwd": _pwd,
     "ls": _ls,
     "cat": _cat,
+    "mkdir": _mkdir,
+    "rm": lambda server, args: _remove(server, args, force=False),
+    "rmf": lambda server, args: _remove(server, args, force=True),
     "help": _help,
     "history": _history,
     "set": print_properties,
@@ -309,7 +340,9 @@ File system commands:
     fs <fs arguments> - a `hadoop fs` command on the session's file system, e.g. fs -ls /
     ls [<path>] - list a directory: path<r replication>\\tlength, or path\\t<dir>
     cat <path> - print a file, or every file directly in a directory (a STORE's output)
-    mkdir, cp, mv, rm, rmf, copyFromLocal, copyToLocal - the `fs -` commands of those names
+    mkdir <path> - make a directory (and its parents; an existing one is fine)
+    rm <path> ..., rmf <path> ... - delete, with what is under them (rmf: a missing path is fine)
+    cp, mv, copyFromLocal, copyToLocal - the `fs -` commands of those names
     cd <dir>, pwd - change or print the current directory (a DFS one in the default mode)
 Diagnostic commands:
     describe <alias>[::<alias>] - print the schema of the alias
@@ -431,8 +464,6 @@ def _local_fs(argv: list[str], buf: io.BytesIO, err: io.StringIO) -> int:
     import glob
 
     cmd, paths = argv[0].lstrip("-"), [a for a in argv[1:] if not a.startswith("-")]
-    if cmd == "rm" and "-f" in argv[1:]:
-        cmd = "rmf"  # -f: a missing path is not an error
     paths = [m for p in paths for m in (sorted(glob.glob(p)) if _GLOB.search(p) else [p]) or [p]]
     if cmd in _LOCAL_COPIES and len(paths) >= 2:  # cmds.xml: fs -copyFromLocal file-x file-y
         try:
@@ -442,30 +473,9 @@ def _local_fs(argv: list[str], buf: io.BytesIO, err: io.StringIO) -> int:
             err.write(f"{cmd}: `{e.filename or paths[0]}': {e.strerror or e}\n")
             return 1
         return 0
-    if cmd not in ("cat", "mkdir", "rm", "rmr", "rmf"):
-        from piglatin.commands.localshell import SHELL_COMMANDS
+    from piglatin.commands.localshell import SHELL_COMMANDS
 
-        available = "cat, mkdir, rm, cp, mv, put, get, " + ", ".join(sorted(SHELL_COMMANDS))
-        err.write(f"-{cmd}: not available in local mode ({available} are)\n")
-        return 1
-    status = 0
-    for p in paths:
-        try:
-            _local_one(cmd, p, buf)
-        except OSError as e:
-            err.write(f"{cmd}: `{p}': {e.strerror or e}\n")
-            status = 1
-    return status
-
-
-def _local_one(cmd: str, p: str, buf: io.BytesIO) -> None:
-    if cmd == "cat" and not os.path.exists(p):
-        raise FileNotFoundError(2, "No such file or directory", p)
-    if cmd == "cat":
-        buf.write(Path(p).read_bytes())
-    elif cmd == "mkdir":
-        os.makedirs(p, exist_ok=True)
-    elif os.path.isdir(p):
-        shutil.rmtree(p)
-    elif os.path.exists(p) or cmd != "rmf":
-        os.remove(p)
+    copies = "cp, mv, put, get, copyFromLocal, copyToLocal, "
+    available = copies + ", ".join(sorted(SHELL_COMMANDS))
+    err.write(f"-{cmd}: not available in local mode ({available} are)\n")
+    return 1

@@ -1,11 +1,13 @@
-"""Local mode's `fs` commands that need Hadoop's FsShell (-ls -test -touchz -tail -head
--count -stat -du): dfs.shell's `FsShell` run over `LocalClient`, a local-disk stand-in for the
-DFSClient calls those commands make, as Pig runs Hadoop's FsShell on the local filesystem.
+"""Local mode's `fs` commands run by Hadoop's FsShell (-ls -cat -text -mkdir -rm -rmdir -test
+-touchz -tail -head -count -stat -du): dfs.shell's `FsShell` run over `LocalClient`, a
+local-disk stand-in for the DFSClient calls those commands make, as Pig runs Hadoop's FsShell
+on the local filesystem.
 
 Owns: `LocalClient` (paths relative to the session's directory; a file's status as Hadoop's
 RawLocalFileSystem gives it: replication 1, the local block size, owner and group names,
-the permission bits) and `run_fs`. Must not touch: the shell's commands and their output
-(dfs.shell owns those), the DFS.
+the permission bits; mkdir, delete: never into a trash, as fs.trash.interval is 0 on the
+local filesystem by default) and `run_fs`. Must not touch: the shell's commands and their
+output (dfs.shell owns those), the DFS.
 """
 
 from __future__ import annotations
@@ -17,13 +19,16 @@ import stat
 from collections.abc import Iterator
 from typing import IO, Any
 
-from dfs.errors import DFSFileNotFound
+from dfs.errors import DFSDirectoryNotEmpty, DFSFileNotFound
 from dfs.protocol import ContentSummary, FileStatus
 
 __all__ = ["SHELL_COMMANDS", "LocalClient", "run_fs"]
 
 #: the `fs` commands local mode runs through FsShell
-SHELL_COMMANDS = frozenset(["ls", "test", "touchz", "tail", "head", "count", "stat", "du"])
+SHELL_COMMANDS = frozenset(
+    ["ls", "cat", "text", "mkdir", "rm", "rmr", "rmdir", "test", "touchz", "tail", "head", "count",
+     "stat", "du"]
+)
 LOCAL_BLOCK_SIZE = 32 << 20  # Hadoop's fs.local.block.size
 _FILE_URI = re.compile(r"^file:(//[^/]*)?(?=/)|^file:")
 
@@ -36,8 +41,11 @@ class LocalClient:
     def __init__(self, home: str) -> None:
         import getpass
 
+        from dfs.conf import Configuration
+
         self.home = home
         self.user = getpass.getuser()
+        self.conf = Configuration({"fs.trash.interval": 0}, load_site=False)
 
     def resolve(self, path: str) -> str:
         return os.path.normpath(os.path.join(self.home, path))
@@ -58,6 +66,29 @@ class LocalClient:
         if not os.path.isdir(full):
             return [self.status(path)]
         return [_status(e.path, e.stat()) for e in sorted(os.scandir(full), key=lambda e: e.name)]
+
+    def mkdir(self, path: str, mode: int | None = None) -> None:
+        os.mkdir(self.resolve(path))
+
+    def mkdirs(self, path: str, mode: int | None = None) -> None:
+        os.makedirs(self.resolve(path), exist_ok=True)
+
+    def delete(self, path: str, recursive: bool = False) -> bool:
+        """Delete a file, or a directory (its contents too only when `recursive`)."""
+        import shutil
+
+        full = self.resolve(path)
+        if not os.path.lexists(full):
+            raise DFSFileNotFound(f"`{path}': No such file or directory", path)
+        if not os.path.isdir(full) or os.path.islink(full):
+            os.remove(full)
+        elif recursive:
+            shutil.rmtree(full)
+        elif os.listdir(full):
+            raise DFSDirectoryNotEmpty(f"`{path}': Directory is not empty", path)
+        else:
+            os.rmdir(full)
+        return True
 
     def touchz(self, path: str) -> None:
         with open(self.resolve(path), "wb"):  # an empty file (an existing one is empty too)

@@ -50,7 +50,7 @@ _DIAGNOSTIC = re.compile(
 _SHORTCUTS = {"\\d": "dump", "\\de": "describe", "\\e": "explain", "\\i": "illustrate"}
 # statements that are not in Pig's command history (grunt runs them as commands)
 _NOT_HISTORY = frozenset(["dump", "describe", "explain", "illustrate", "set", "register"])
-#: grunt's file commands: `fs` commands (piglatin.commands.FS_SHORTCUTS says which)
+#: grunt's file commands (piglatin.commands: Pig's own ls/cat/mkdir/rm/rmf, the others as `fs`)
 FS_ALIASES = frozenset(
     ["cat", "ls", "mkdir", "cp", "mv", "rm", "rmf", "copyfromlocal", "copytolocal"]
 )
@@ -254,7 +254,7 @@ class Grunt:
             ):
                 self.history.extend(self._script_statements(args))
         elif word in FS_ALIASES:
-            self._guard(lambda: self.server.command(word, args))  # commands.FS_SHORTCUTS
+            self._guard(lambda: self.server.command(word, args))  # piglatin.commands
         elif word == "pwd":
             print(self.server.working_dir(), file=self.out)
         elif word == "cd":

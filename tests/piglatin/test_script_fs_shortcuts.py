@@ -1,9 +1,9 @@
 """Grunt's file commands written in a script (Pig's GruntParser runs a script's statements, so
 ``rmf out;`` at the top of a script is the usual Pig idiom): ``rm`` removes a file or a
 directory with what is under it and fails on a missing one; ``rmf`` removes it if it is there
-(Pig's processRemove with "force"); ``mkdir``, ``ls``, ``cat``, ``cp``, ``mv`` are the
-``fs -`` commands. In the default mode (the DFS) and in ``-x local`` (local files). Expected
-states are checked on the filesystem itself."""
+(Pig's processRemove with "force"); ``mkdir`` makes a directory and its parents (processMkdir),
+silently, as rm and rmf are; ``cp``, ``mv`` are the ``fs -`` commands. In the default mode (the
+DFS) and in ``-x local`` (local files). Expected states are checked on the filesystem itself."""
 
 from __future__ import annotations
 
@@ -26,12 +26,13 @@ def test_rm_and_rmf_in_a_default_mode_script(mini_cluster, tmp_path) -> None:
         from piglatin.launcher import PigServer
         from piglatin.errors import PigError
 
-        with PigServer("mapreduce", out=io.StringIO()) as pig:
+        out = io.StringIO()
+        with PigServer("mapreduce", out=out) as pig:
             pig.register_script(
-                "mkdir /d; mkdir /d/e; fs -touchz /d/e/f; fs -touchz /g;\\n"
+                "mkdir /d/e; mkdir /d/e; fs -touchz /d/e/f; fs -touchz /g;\\n"
                 "rmf /d; rmf /nothing; rm /g;\\n"
             )
-            print(files_for().exists("/d"), files_for().exists("/g"))
+            print(files_for().exists("/d"), files_for().exists("/g"), repr(out.getvalue()))
             try:
                 pig.register_script("rm /nothing;")
             except PigError as e:
@@ -43,7 +44,8 @@ def test_rm_and_rmf_in_a_default_mode_script(mini_cluster, tmp_path) -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.splitlines() == ["False False", "refused True"]
+    # processMkdir/processRemove print nothing (fs -rm would say "Deleted /g")
+    assert done.stdout.splitlines() == ["False False ''", "refused True"]
 
 
 def test_rm_and_rmf_in_a_local_script(tmp_path) -> None:
@@ -58,8 +60,38 @@ def test_rm_and_rmf_in_a_local_script(tmp_path) -> None:
 
 
 def test_grunts_rmf_of_a_missing_local_path_is_not_an_error(tmp_path) -> None:
-    """Grunt sends ``rmf x`` as ``fs -rm -r -f x``: -f is honoured in local mode too."""
+    """``fs -rm -r -f x``: -f is honoured in local mode too (FsShell's Delete)."""
     with PigServer("local", cwd=tmp_path, out=io.StringIO()) as pig:
         pig.fs(["-rm", "-r", "-f", "nothing"])
         with pytest.raises(PigError, match="nothing"):
             pig.fs(["-rm", "-r", "nothing"])
+
+
+def test_rm_and_mkdir_are_pigs_own_in_local_mode(tmp_path) -> None:
+    """GruntParser.processRemove: 'File or directory X does not exist.' for a missing path;
+    processMkdir: FileSystem.mkdirs, parents too, an existing directory is fine."""
+    out = io.StringIO()
+    with PigServer("local", cwd=tmp_path, out=out) as pig:
+        pig.register_script("mkdir a/b/c;\nmkdir a/b/c;\nrm a;\n")
+        assert not (tmp_path / "a").exists()
+        with pytest.raises(PigError, match=r"File or directory nothing does not exist\."):
+            pig.register_script("rm nothing;")
+    assert out.getvalue() == ""
+
+
+def test_local_fs_commands_are_hadoops_fsshell(tmp_path) -> None:
+    """Pig runs Hadoop's FsShell on the local filesystem in local mode: -rm says 'Deleted X',
+    -mkdir without -p wants the parent and refuses an existing path, -rmdir is there."""
+    (tmp_path / "d").mkdir()
+    (tmp_path / "f").write_text("x\n")
+    out = io.StringIO()
+    with PigServer("local", cwd=tmp_path, out=out) as pig:
+        pig.fs(["-rm", "f"])
+        assert out.getvalue() == "Deleted f\n" and not (tmp_path / "f").exists()
+        with pytest.raises(PigError, match=r"mkdir: `x/y': No such file or directory"):
+            pig.fs(["-mkdir", "x/y"])
+        with pytest.raises(PigError, match=r"mkdir: `d': File exists"):
+            pig.fs(["-mkdir", "d"])
+        pig.fs(["-mkdir", "-p", "x/y"])
+        pig.fs(["-rmdir", "x/y"])
+        assert (tmp_path / "x").is_dir() and not (tmp_path / "x" / "y").exists()
