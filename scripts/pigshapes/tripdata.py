@@ -1,4 +1,4 @@
-"""Ride-hailing tables for ``scripts/bench_pigshapes.py`` (Q35-Q46), written beside
+"""Ride-hailing tables for ``scripts/bench_pigshapes.py`` (Q35-Q48), written beside
 ``data.py``'s and ``moredata.py``'s without touching them.
 
 Owns: writing (or reusing) under the same directory, deterministically from the seed:

@@ -1,5 +1,5 @@
 """The user-shaped benchmark (``scripts/bench_pigshapes.py``): its generator, its checker, and
-Pig's answers on its 47 queries against the plain-Python reference programs (a correctness
+Pig's answers on its 48 queries against the plain-Python reference programs (a correctness
 test of Pig on a wide CSV with empty and bad fields and a web log, not PigMix's shapes).
 
 Pig runs in-process here (``launcher.run_script``) to keep the tests fast; the benchmark itself
@@ -73,12 +73,12 @@ def _params(queries):
     ]
 
 
-@pytest.mark.parametrize("query", _params(f"Q{i:02d}" for i in range(1, 48)))
+@pytest.mark.parametrize("query", _params(f"Q{i:02d}" for i in range(1, 49)))
 def test_pig_equals_reference_local(bs, data, tmp_path, query):
     assert _answers(bs, query, data, tmp_path, "local") is None
 
 
-@pytest.mark.slow  # 47 queries in the default mode: ~90 s
+@pytest.mark.slow  # 48 queries in the default mode: ~90 s
 def test_every_query_equals_reference_mapreduce(bs, data, tmp_path):
     try:
         problems = {q: _answers(bs, q, data, tmp_path, "mapreduce") for q in bs.QUERIES}
@@ -88,7 +88,7 @@ def test_every_query_equals_reference_mapreduce(bs, data, tmp_path):
 
 
 def test_query_files_exist_for_every_query(bs):
-    assert len(bs.QUERIES) == 47
+    assert len(bs.QUERIES) == 48
     for query in bs.QUERIES:
         assert (QUERY_DIR / f"{query.lower()}.pig").is_file()
         assert (QUERY_DIR / f"{query.lower()}.py").is_file()
@@ -96,7 +96,7 @@ def test_query_files_exist_for_every_query(bs):
 
 def test_queries_option(bs):
     assert bs._queries("q1, Q05,Q14") == ["Q01", "Q05", "Q14"]
-    for bad in ("Q48", "L1", ""):
+    for bad in ("Q49", "L1", ""):
         with pytest.raises(argparse.ArgumentTypeError):
             bs._queries(bad)
 
