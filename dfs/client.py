@@ -24,7 +24,6 @@ import io
 import logging
 import os
 import queue
-import secrets
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -104,7 +103,7 @@ class DFSClient:
         self.user = user or current_user()
         self.local_node = local_node
         self.home = f"/user/{self.user}"
-        self.name = f"DFSClient_{os.getpid()}_{secrets.token_hex(4)}"
+        self.name = f"DFSClient_{os.getpid()}_{os.urandom(4).hex()}"  # secrets.token_hex(4)
         self.bytes_per_checksum = conf.get_int("dfs.bytes-per-checksum")
         self.packet_size = conf.get_bytes("dfs.client-write-packet-size")
         #: how block data reaches datanodes: in-process objects, or their TCP servers

@@ -43,6 +43,7 @@ from dfs.errors import (
     DFSInconsistentState,
     DFSNotFormatted,
 )
+from dfs.localrpc import LocalTransport
 from dfs.namenode import NameNode
 from dfs.protocol import (
     Command,
@@ -52,7 +53,6 @@ from dfs.protocol import (
     ReregisterCommand,
     StorageReport,
 )
-from dfs.rpc import LocalTransport
 from dfs.topology import is_formatted as is_formatted  # re-exported: callers import it here
 from dfs.topology import read_topology
 

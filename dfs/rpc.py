@@ -1,8 +1,8 @@
 """The transport seam: calling a service object directly, through msgpack in-process, or over TCP.
 
 Owns the three ways to reach a service and the client side of RPC: the object itself,
-`LocalTransport` (in-process, but every argument, result and error makes a msgpack round trip,
-so anything that would not survive the network fails here too), and `RpcProxy`, the typed TCP
+`LocalTransport` (`dfs.localrpc`, re-exported here: in-process, but every argument, result and
+error makes a msgpack round trip), and `RpcProxy`, the typed TCP
 client of an `RpcServer` (`dfs.rpcserver`, re-exported here). Services never import this
 module; they are plain objects, and the `typing.Protocol` classes of `dfs.protocol` name the
 methods a proxy may call and a server serves. The wire format is `dfs.rpccodec`'s: a call is
@@ -36,6 +36,7 @@ import msgpack
 
 from dfs.conf import Configuration
 from dfs.errors import DFSError, from_wire
+from dfs.localrpc import LocalTransport
 from dfs.protocol import IDEMPOTENT_METHODS
 from dfs.rpccodec import (
     FRAME,
@@ -52,7 +53,7 @@ from dfs.rpccodec import (
     register,
     unpackb,
 )
-from dfs.rpcserver import RpcServer, invoke
+from dfs.rpcserver import RpcServer
 from dfs.rpctypes import method_specs
 
 log = logging.getLogger(__name__)
@@ -70,23 +71,6 @@ __all__ = [
     "register",
     "unpackb",
 ]
-
-
-class LocalTransport:
-    """An in-process proxy whose calls round-trip through msgpack."""
-
-    def __init__(self, target: Any) -> None:
-        self._target = target
-
-    def __getattr__(self, method: str) -> Any:
-        def call(*args: Any) -> Any:
-            sent = unpackb(packb(list(args)))
-            error, result = invoke(self._target, method, sent)
-            if error is not None:
-                raise from_wire(error)
-            return unpackb(packb(result))
-
-        return call
 
 
 # -- client ---------------------------------------------------------------------------------------

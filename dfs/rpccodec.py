@@ -13,17 +13,17 @@ an unknown extension code or wire type, or extension types nested too deep, rais
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import hmac
-import socket
 import struct
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgpack
 
 from dfs import protocol
 from dfs.errors import DFSError
+
+if TYPE_CHECKING:  # the embedded cluster's calls (dfs.localrpc) open no socket
+    import socket
 
 _EXT_DATACLASS, _EXT_TUPLE, _EXT_SET = 1, 2, 3
 _MAX_EXT_DEPTH = 64
@@ -169,4 +169,7 @@ def recv_frame(sock: socket.socket, limit: int) -> bytes:
 
 
 def hmac_digest(secret: bytes, challenge: bytes) -> bytes:
+    import hashlib  # lazy: only a TCP handshake needs them (hashlib takes ~10M instructions)
+    import hmac
+
     return hmac.new(secret, challenge, hashlib.sha256).digest()

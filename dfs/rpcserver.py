@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import functools
 import hmac
 import logging
 import os
@@ -32,41 +31,12 @@ from typing import Any
 import msgpack
 
 from dfs.conf import Configuration
-from dfs.errors import DFSError, from_wire
+from dfs.localrpc import invoke
 from dfs.protocol import READ_ONLY_METHODS
 from dfs.rpccodec import FRAME, MAGIC, VERSION, frame, hmac_digest, packb, parse_address, unpackb
 from dfs.rpctypes import method_specs
 
 log = logging.getLogger(__name__)
-
-
-def invoke(target: Any, method: str, args: list) -> tuple[list | None, Any]:
-    """Call `target.method(*args)`; returns (error on the wire or None, result)."""
-    if method.startswith("_") or not callable(getattr(target, method, None)):
-        return ["DFSError", f"unknown RPC method {method!r}", None], None
-    try:
-        return None, getattr(target, method)(*args)
-    except DFSError as e:
-        return wire_error(e), None
-    except Exception as e:  # an unexpected server-side failure still returns, never kills
-        log.exception("RPC %s failed", method)
-        return ["DFSError", f"{type(e).__name__}: {e}", None], None
-
-
-def wire_error(error: DFSError) -> list:
-    """`error` on the wire under the nearest class the caller's `from_wire` rebuilds (an
-    EditLogCorrupt arrives as DFSInconsistentState, not as a bare DFSError)."""
-    _, message, path = error.to_wire()
-    return [_wire_name(type(error)), message, path]
-
-
-@functools.cache
-def _wire_name(cls: type) -> str:
-    for klass in cls.__mro__:
-        known = issubclass(klass, DFSError) and type(from_wire([klass.__name__, "", None]))
-        if known is klass:
-            return klass.__name__
-    return "DFSError"
 
 
 # -- server ---------------------------------------------------------------------------------------

@@ -9,14 +9,16 @@ DFS daemons first (``dfs.launcher``), then these. Must not touch: what the daemo
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dfs import runfiles
 from dfs.conf import Configuration, home_dir
 from dfs.errors import DFSError
+
+if TYPE_CHECKING:  # (spawn's processes: subprocess is imported when a daemon starts)
+    import subprocess
 
 __all__ = ["start_mapred", "register_daemon_commands", "TASKTRACKER_USAGE"]
 

@@ -149,3 +149,43 @@ def test_importing_the_node_classes_builds_no_init(tmp_path):
     imported = compiled_class_code(str(tmp_path / "a"), build_inits=False)
     built = compiled_class_code(str(tmp_path / "b"))
     assert built >= 50 and imported <= built // 10
+
+
+def _loaded(code: str, names: tuple[str, ...], env: dict[str, str]) -> tuple[list[str], str]:
+    """(which of `names` are in sys.modules after running `code` in a new interpreter, what
+    `code` printed)."""
+    report = f"import json, sys\nprint(json.dumps([m for m in {names!r} if m in sys.modules]))"
+    done = subprocess.run(
+        [sys.executable, "-c", f"{code}\n{report}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    *printed, last = done.stdout.strip().splitlines()
+    return json.loads(last), "\n".join(printed)
+
+
+def test_a_listing_on_the_embedded_cluster_imports_no_socket_code(tmp_path):
+    """`hadoop fs -ls` on the embedded cluster calls its NameNode in-process (dfs.localrpc):
+    the TCP client and server (dfs.rpc, dfs.rpcserver), sockets, their thread pools and the
+    handshake's hmac and hashlib (~10M instructions to import) stay out; the probe sees them
+    once the TCP client is imported."""
+    env = dict(os.environ, MINIHADOOP_HOME=str(tmp_path / "home"))
+    for args in (["namenode", "-format"], ["fs", "-mkdir", "/d"]):
+        subprocess.run(
+            [sys.executable, "-m", "mapred.cli", *args], env=env, timeout=120, check=True
+        )
+    names = ("socket", "hashlib", "hmac", "concurrent.futures", "dfs.rpc", "dfs.rpcserver")
+    listing = (
+        "from mapred.cli import main\n"
+        "try:\n"
+        "    main(['fs', '-ls', '/'])\n"
+        "except SystemExit as e:\n"
+        "    assert e.code in (0, None), e.code\n"
+    )
+    loaded, printed = _loaded(listing, names, env)
+    assert " /d\n" in printed and loaded == [], printed
+    assert _loaded("import dfs.rpc", names, env)[0] == list(names)

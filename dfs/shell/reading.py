@@ -10,7 +10,6 @@ import os
 import time
 from typing import Any
 
-from dfs.filechecksum import file_checksum
 from dfs.shell.base import Item, ShellBase, command, file_uri_path
 from dfs.shell.errors import PathError, UsageError, quote
 
@@ -101,6 +100,8 @@ class ReadingCommands(ShellBase):
         verified data with its dfs.bytes-per-checksum: it equals Hadoop's for a file
         written with that chunk size and dfs.checksum.type=CRC32 (not Hadoop's default
         CRC32C). It reads the whole file."""
+        from dfs.filechecksum import file_checksum  # lazy: hashlib takes ~10M instructions
+
         bpc = client.conf.get_int("dfs.bytes-per-checksum")
         for item in self.each_item(client, args):
             if item.status.is_dir:
