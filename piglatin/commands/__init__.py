@@ -1,7 +1,8 @@
-"""Pig's shell-like statements: `fs` (and grunt's cp/mv/copyFromLocal/copyToLocal shortcuts),
-`ls`, `cat`, `mkdir`, `rm` and `rmf` (Pig's own: GruntParser.processLS, processCat,
-processMkdir, processRemove), `sh`, `cd`, `pwd`, `exec`, `run`, `set` alone, `help`, `history`,
-`clear` and `kill`; and the client-side check of a REGISTERed Python file.
+"""Pig's shell-like statements: `fs`; `ls`, `cat`, `mkdir`, `rm`, `rmf`, `cp`, `mv`,
+`copyFromLocal` and `copyToLocal` (Pig's own: GruntParser.processLS, processCat, processMkdir,
+processRemove, processCopy, processMove, processCopyFromLocal/ToLocal), `sh`, `cd`, `pwd`,
+`exec`, `run`, `set` alone, `help`, `history`, `clear` and `kill`; and the client-side check of
+a REGISTERed Python file.
 
 Owns: running those statements for a `launcher.PigServer` session, in a script as Pig's
 GruntParser runs them for a script's lines and typed ones alike (grunt.py uses the same
@@ -43,7 +44,7 @@ __all__ = [
 
 
 def run_command(server: Any, kind: str, args: str) -> None:
-    """`fs ...` (and grunt's cp/mv/... shortcuts), Pig's own file commands, `sh`, `exec`, `run`."""
+    """`fs ...`, Pig's own file commands, `sh`, `exec` and `run`."""
     import shlex
 
     if kind in ("exec", "run"):
@@ -72,16 +73,7 @@ def run_command(server: Any, kind: str, args: str) -> None:
         _OWN[kind](server, args)
         return
     argv = shlex.split(args)
-    if kind != "fs":
-        argv = [*FS_SHORTCUTS.get(kind, ["-" + kind]), *argv]
-    fs(server, argv)
-
-
-#: grunt's file commands run as `fs` commands (in a script too)
-FS_SHORTCUTS = {
-    "copyfromlocal": ["-copyFromLocal"],
-    "copytolocal": ["-copyToLocal"],
-}
+    fs(server, argv if kind == "fs" else ["-" + kind, *argv])
 
 
 def _exec(server: Any, text: str, params: dict[str, str], path: str) -> None:
@@ -257,6 +249,56 @@ def _remove(server: Any, args: str, force: bool) -> None:
             raise CommandFailedError(f"File or directory {given} does not exist.")
 
 
+def _copy_command(kind: str) -> Any:
+    """Pig's processCopy (cp), processMove (mv), processCopyFromLocal, processCopyToLocal:
+    `kind SRC DST` on the session's filesystem (local files for copyFromLocal's SRC and
+    copyToLocal's DST), silently; a missing SRC is 'File or directory SRC does not exist.'."""
+
+    def run(server: Any, args: str) -> None:
+        import shlex
+
+        argv = shlex.split(args)
+        if len(argv) != 2:
+            raise CommandFailedError(f"{kind} takes two paths, e.g. {kind} src dst")
+        src = _on_local(server, argv[0]) if kind == "copyfromlocal" else _resolve(server, argv[0])
+        dst = _on_local(server, argv[1]) if kind == "copytolocal" else _resolve(server, argv[1])
+        if not src[0].exists(src[1]):
+            raise CommandFailedError(f"File or directory {argv[0]} does not exist.")
+        try:
+            if kind == "mv":
+                src[0].mv(src[1], dst[1])  # FileSystem.rename: into DST when it is a directory
+            else:
+                _copy(src[0], src[1], dst[0], dst[1])
+        except OSError as e:
+            raise CommandFailedError(f"Failed to {kind} {argv[0]} to {argv[1]}: {e}") from None
+
+    return run
+
+
+def _on_local(server: Any, given: str) -> tuple[Any, str, str]:
+    """(local filesystem, absolute path, its file: name) of a local path of the session."""
+    from mapred.localfs import url_to_fs
+
+    given = url_to_fs(given)[1] if given.startswith("file:") else given
+    full = os.path.abspath(server.local_path(given))
+    return (*url_to_fs(full), "file:" + full)
+
+
+def _copy(sfs: Any, src: str, dfs_: Any, dst: str) -> None:
+    """Hadoop's FileUtil.copy (overwrite): into DST when it is a directory, directories with
+    everything under them."""
+    if dfs_.exists(dst) and dfs_.info(dst)["type"] == "directory":
+        dst = dst.rstrip("/") + "/" + src.rstrip("/").rsplit("/", 1)[-1]
+    if sfs.info(src)["type"] == "directory":
+        dfs_.makedirs(dst, exist_ok=True)
+        for entry in sorted(sfs.ls(src, detail=True), key=lambda e: e["name"]):
+            name = entry["name"].rstrip("/").rsplit("/", 1)[-1]
+            _copy(sfs, entry["name"], dfs_, dst.rstrip("/") + "/" + name)
+        return
+    with sfs.open(src, "rb") as f, dfs_.open(dst, "wb") as g:
+        shutil.copyfileobj(f, g, 1 << 20)
+
+
 def _mkdir(server: Any, args: str) -> None:
     """Pig's GruntParser.processMkdir: FileSystem.mkdirs (parents too; an existing directory
     is fine), silently."""
@@ -325,6 +367,10 @@ _OWN = {
     "mkdir": _mkdir,
     "rm": lambda server, args: _remove(server, args, force=False),
     "rmf": lambda server, args: _remove(server, args, force=True),
+    "cp": _copy_command("cp"),
+    "mv": _copy_command("mv"),
+    "copyfromlocal": _copy_command("copyfromlocal"),
+    "copytolocal": _copy_command("copytolocal"),
     "help": _help,
     "history": _history,
     "set": print_properties,
@@ -342,7 +388,9 @@ File system commands:
     cat <path> - print a file, or every file directly in a directory (a STORE's output)
     mkdir <path> - make a directory (and its parents; an existing one is fine)
     rm <path> ..., rmf <path> ... - delete, with what is under them (rmf: a missing path is fine)
-    cp, mv, copyFromLocal, copyToLocal - the `fs -` commands of those names
+    cp, mv <src> <dst> - copy (a directory with what is under it) or move; into dst if it is a
+        directory
+    copyFromLocal, copyToLocal <src> <dst> - cp from local files, or to local files
     cd <dir>, pwd - change or print the current directory (a DFS one in the default mode)
 Diagnostic commands:
     describe <alias>[::<alias>] - print the schema of the alias

@@ -50,7 +50,7 @@ _DIAGNOSTIC = re.compile(
 _SHORTCUTS = {"\\d": "dump", "\\de": "describe", "\\e": "explain", "\\i": "illustrate"}
 # statements that are not in Pig's command history (grunt runs them as commands)
 _NOT_HISTORY = frozenset(["dump", "describe", "explain", "illustrate", "set", "register"])
-#: grunt's file commands (piglatin.commands: Pig's own ls/cat/mkdir/rm/rmf, the others as `fs`)
+#: grunt's file commands (Pig's own, not `fs` commands: piglatin.commands)
 FS_ALIASES = frozenset(
     ["cat", "ls", "mkdir", "cp", "mv", "rm", "rmf", "copyfromlocal", "copytolocal"]
 )

@@ -37,15 +37,29 @@ def test_rm_and_rmf_in_a_default_mode_script(mini_cluster, tmp_path) -> None:
                 pig.register_script("rm /nothing;")
             except PigError as e:
                 print("refused", "/nothing" in str(e))
+            pig.register_script(
+                "copyFromLocal LOCAL /ld; cp /ld /ld2; mkdir /ld3; mv /ld2 /ld3; cp /ld/a /ld3;\\n"
+                "copyToLocal /ld3 BACK;\\n"
+            )
+            print(sorted(p.rsplit("/", 1)[1] for p in files_for().fsspec().find("/ld3")))
         """
+    ).replace("LOCAL", repr(str(tmp_path / "local"))[1:-1]).replace(
+        "BACK", repr(str(tmp_path / "back"))[1:-1]
     )
+    (tmp_path / "local" / "sub").mkdir(parents=True)
+    (tmp_path / "local" / "a").write_text("A\n")
+    (tmp_path / "local" / "sub" / "b").write_text("B\n")
     env = {**mini_cluster.env(), "PYTHONPATH": ":".join(sys.path)}
     done = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stderr[-3000:]
     # processMkdir/processRemove print nothing (fs -rm would say "Deleted /g")
-    assert done.stdout.splitlines() == ["False False ''", "refused True"]
+    assert done.stdout.splitlines() == [
+        "False False ''", "refused True", "['a', 'a', 'b']"  # /ld3/ld2/{a,sub/b}, /ld3/a
+    ]
+    assert (tmp_path / "back" / "ld2" / "sub" / "b").read_text() == "B\n"
+    assert (tmp_path / "back" / "a").read_text() == "A\n"
 
 
 def test_rm_and_rmf_in_a_local_script(tmp_path) -> None:
@@ -95,3 +109,22 @@ def test_local_fs_commands_are_hadoops_fsshell(tmp_path) -> None:
         pig.fs(["-mkdir", "-p", "x/y"])
         pig.fs(["-rmdir", "x/y"])
         assert (tmp_path / "x").is_dir() and not (tmp_path / "x" / "y").exists()
+
+
+def test_cp_mv_and_copies_are_pigs_own_in_local_mode(tmp_path) -> None:
+    """processCopy (FileUtil.copy: a directory with everything under it, into DST when it is
+    a directory), processMove (rename), processCopyFromLocal/ToLocal; a missing SRC is
+    'File or directory X does not exist.'; all silent."""
+    (tmp_path / "d" / "sub").mkdir(parents=True)
+    (tmp_path / "d" / "a").write_text("A\n")
+    (tmp_path / "d" / "sub" / "b").write_text("B\n")
+    out = io.StringIO()
+    with PigServer("local", cwd=tmp_path, out=out) as pig:
+        pig.register_script("cp d d2;\nmkdir e;\ncp d/a e;\nmv d2 e;\ncopyToLocal e f;\n")
+        with pytest.raises(PigError, match=r"File or directory nothing does not exist\."):
+            pig.register_script("mv nothing e;")
+    files = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert files == ["d/a", "d/sub/b", "e/a", "e/d2/a", "e/d2/sub/b",
+                     "f/a", "f/d2/a", "f/d2/sub/b"]  # fmt: skip
+    assert (tmp_path / "f" / "d2" / "sub" / "b").read_text() == "B\n"
+    assert out.getvalue() == ""
