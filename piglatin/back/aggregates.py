@@ -304,18 +304,21 @@ def one_column(call: L.LEFunc) -> bool:
 def finals_of(funcs: Iterable[str], one_columns: Iterable[bool] = ()) -> list[Callable]:
     """Each aggregate's Final (`distinctparts` for Distinct: `one_columns` says which
     are of one column; none when not given)."""
-    ones = iter(one_columns)
+    funcs, ones = list(funcs), list(one_columns)
+    ones += [False] * (len(funcs) - len(ones))  # call i's flag is ones[i]
     return [
-        final_for(next(ones, False)) if f == "Distinct" else BUILTINS[f].algebraic[2] for f in funcs
+        final_for(one) if f == "Distinct" else BUILTINS[f].algebraic[2]
+        for f, one in zip(funcs, ones)
     ]
 
 
 def intermediates_of(funcs: Iterable[str], one_columns: Iterable[bool] = ()) -> list[Callable]:
     """Each aggregate's Intermediate, as `finals_of`."""
-    ones = iter(one_columns)
+    funcs, ones = list(funcs), list(one_columns)
+    ones += [False] * (len(funcs) - len(ones))  # call i's flag is ones[i]
     return [
-        intermediate_for(next(ones, False)) if f == "Distinct" else BUILTINS[f].algebraic[1]
-        for f in funcs
+        intermediate_for(one) if f == "Distinct" else BUILTINS[f].algebraic[1]
+        for f, one in zip(funcs, ones)
     ]
 
 
