@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from dfs.codecache import PIPELINE_CODE
 from piglatin.back.crossgrid import HeldInputs
-from piglatin.back.exprs import CMP, caster, flattened, text_of
+from piglatin.back.exprs import CMP, caster, flattened, quotient, remainder, text_of
 from piglatin.back.joinkeys import MergeRuns, ReplicatedTable, has_null
 from piglatin.back.storage import TextFields
 from piglatin.functions.builtins import java_regex, utf16_less
@@ -1472,6 +1472,20 @@ class Generator:
                 # (int)/(long) of a chararray: plain ASCII digits inline (`flat_cast`)
                 x = self.fresh("t")
                 return self.flat_cast(x, e.type, fn).replace(f"type({x})", f"type({x} := {a})", 1)
+            x = self.fresh("t")
+            if e.type is DataType.CHARARRAY:  # `data.to_chararray` of a str or bytes inline
+                return (
+                    f"({x} if type({x} := {a}) is str else {x}.decode('utf-8', 'replace')"
+                    f" if type({x}) is bytes else {fn}({x}))"
+                )
+            if e.type in _INT_BITS:  # a value of any type (a map's, an untyped column's):
+                # plain ASCII digits, as bytes or as a str, inline (`data.to_int`, `to_long`)
+                digits = 10 if e.type is DataType.INT else 19
+                return (
+                    f"(int({x}) if (type({x} := {a}) is bytes and {x}.isdigit() or type({x})"
+                    f" is str and {x}.isdigit() and {x}.isascii()) and len({x}) < {digits}"
+                    f" else {fn}({x}))"
+                )
             return f"{fn}({a})"
         if isinstance(e, L.LEFunc):
             fn = self.const("fn", self.comp.function(e))
@@ -1571,6 +1585,29 @@ class Generator:
             return src, None
         return temp, f"({temp} := {src}) is None"
 
+    def division(self, op: str, x: str, y: str) -> str:
+        """Pig's x / y or x % y of two non-null operands (`exprs.quotient`,
+        `exprs.remainder`): inline for ints by a positive int (truncated toward zero; a
+        remainder has the sign of x) and, for /, a float by a non-zero number; the function
+        for anything else (a zero divisor: null, / warning DIVIDE_BY_ZERO)."""
+        fn = self.const("div", quotient(self.comp.warn)) if op == "/" else self.const(
+            "mod", remainder
+        )
+        k = int(y) if re.fullmatch(r"-?\d+", y) else None  # an int literal divisor
+        if k is not None and k <= 0:
+            return f"{fn}({x}, {y})"
+        ints = f"type({x}) is int" if k is not None else (
+            f"type({x}) is int and type({y}) is int and {y} > 0"
+        )
+        whole = f"({x} {op}{op if op == '/' else ''} {y} if {x} >= 0 else -(-{x} {op}"
+        whole += f"{op if op == '/' else ''} {y}))"
+        if op == "%":
+            return f"({whole} if {ints} else {fn}({x}, {y}))"
+        floats = f"type({x}) is float" if k is not None else (
+            f"{y} and (type({x}) is float or type({y}) is float)"
+        )
+        return f"({whole} if {ints} else {x} / {y} if {floats} else {fn}({x}, {y}))"
+
     def binary(self, e: L.LEBinary, cols: list[str]) -> str:
         op = e.op
         if op == "matches" and isinstance(e.right, L.LEConst) and type(e.right.value) is str:
@@ -1583,7 +1620,7 @@ class Generator:
                 f"(None if ({x} := {a}) is None else "
                 f"{rx}.fullmatch({x} if type({x}) is str else {text}({x})) is not None)"
             )
-        if op in ("/", "%", "matches"):
+        if op == "matches" or (op in ("/", "%") and e.type is DataType.FLOAT):
             return self.closure(e, cols)
         a, b = self.expr(e.left, cols), self.expr(e.right, cols)
         x, y = self.fresh(), self.fresh()
@@ -1599,11 +1636,12 @@ class Generator:
             )
         (x, nx), (y, ny) = self.operand(a, x), self.operand(b, y)
         nulls = " or ".join(n for n in (nx, ny) if n) or "False"
-        if op in ("+", "-", "*"):
+        if op in ("+", "-", "*", "/", "%"):
             if e.type is DataType.FLOAT:  # Java's float arithmetic: the result in single precision
                 r = self.fresh("r")
                 return f"(None if {nulls} else {self.float32(f'({r} := {x} {op} {y})', r)})"
-            core = f"(None if {nulls} else {x} {op} {y})"
+            value = self.division(op, x, y) if op in ("/", "%") else f"{x} {op} {y}"
+            core = f"(None if {nulls} else {value})"
             bits = _INT_BITS.get(e.type)
             if bits is None:
                 return core

@@ -38,6 +38,8 @@ __all__ = [
     "matches",
     "or_",
     "project",
+    "quotient",
+    "remainder",
     "unary",
 ]
 
@@ -115,10 +117,23 @@ DIVIDE_BY_ZERO = "DIVIDE_BY_ZERO"
 
 
 def _div(a: Fn, b: Fn, warn: Callable[[str], None] | None = None) -> Fn:
+    q = quotient(warn)
+
     def f(t):
         x, y = a(t), b(t)
         if x is None or y is None:
             return None
+        return q(x, y)
+
+    return f
+
+
+def quotient(warn: Callable[[str], None] | None = None) -> Callable[[Any, Any], Any]:
+    """(x, y) -> Pig's x / y of two non-null values (`arith`'s "/" before any wrap): null
+    for a zero divisor (warning DIVIDE_BY_ZERO through `warn`), an integer quotient
+    truncated toward zero. Generated code calls it for what it does not inline."""
+
+    def f(x, y):
         if not y:
             # Pig's zero test is Java's equals(0) / equals(0.0): -0.0 is not zero, and
             # dividing by it is IEEE's (an infinity, or NaN for 0 and NaN)
@@ -138,12 +153,20 @@ def _div(a: Fn, b: Fn, warn: Callable[[str], None] | None = None) -> Fn:
 def _mod(a: Fn, b: Fn) -> Fn:
     def f(t):
         x, y = a(t), b(t)
-        if x is None or not y:
+        if x is None or y is None:
             return None
-        r = abs(x) % abs(y)
-        return r if x >= 0 else -r
+        return remainder(x, y)
 
     return f
+
+
+def remainder(x: Any, y: Any) -> Any:
+    """Pig's x % y of two non-null values: null for a zero divisor, else the sign of x
+    (Java's remainder). Generated code calls it for what it does not inline."""
+    if not y:
+        return None
+    r = abs(x) % abs(y)
+    return r if x >= 0 else -r
 
 
 _ARITH = {"+": _add, "-": _sub, "*": _mul, "/": _div, "%": _mod}
