@@ -56,6 +56,11 @@ Knobs (class attributes, or configuration properties where Hadoop has one):
   pairs (in-mapper combining). ``map_setup``/``map_cleanup`` and ``reduce_setup``/
   ``reduce_cleanup``, when defined, replace them in that kind of task (Hadoop's separate Mapper
   and Reducer classes). ``self.context.task_type`` is "m" or "r".
+- ``self.context.conf`` holds, as Hadoop localizes them in each task's configuration,
+  ``mapreduce.job.id``, ``mapreduce.task.id``, ``mapreduce.task.attempt.id``,
+  ``mapreduce.task.ismap``, ``mapreduce.task.partition`` and, in a map,
+  ``mapreduce.map.input.file``/``.start``/``.length`` (its split), under their old names too
+  (``map.input.file``, ``mapred.task.id``...).
 
 Keys and values must be msgpack-serializable; arrays come back as tuples. ``map`` may return any
 iterable of pairs, or None when it emits nothing. Keys sort by ``mapred.serde.sort_bytes``

@@ -237,7 +237,46 @@ def _hook(job: Any, specific: str, general: str) -> Any:
     return getattr(job, specific) if has_method(type(job), specific) else getattr(job, general)
 
 
+#: the task's own properties (the MapReduce tutorial's "Configured Parameters", set as
+#: Task.localizeConfiguration and MapTask do) -> their deprecated names, set too, as Hadoop's
+#: Configuration reads an old name as its new one
+_LOCALIZED = {
+    "mapreduce.job.id": "mapred.job.id",
+    "mapreduce.task.id": "mapred.tip.id",
+    "mapreduce.task.attempt.id": "mapred.task.id",
+    "mapreduce.task.ismap": "mapred.task.is.map",
+    "mapreduce.task.partition": "mapred.task.partition",
+    "mapreduce.job.local.dir": "job.local.dir",
+    "mapreduce.map.input.file": "map.input.file",
+    "mapreduce.map.input.start": "map.input.start",
+    "mapreduce.map.input.length": "map.input.length",
+}
+
+
+def _localize(conf: Configuration, spec: TaskSpec, split: Any) -> None:
+    """Set `_LOCALIZED` in this task's configuration (a map's input file, start and length
+    from its split); ``mapreduce.task.is.map`` as well, the tutorial's spelling of ismap."""
+    attempt = spec.attempt_id  # attempt_<job>_m_000003_0 -> task_<job>_m_000003
+    values = {
+        "mapreduce.job.id": spec.job_id,
+        "mapreduce.task.id": "task_" + attempt.removeprefix("attempt_").rsplit("_", 1)[0],
+        "mapreduce.task.attempt.id": attempt,
+        "mapreduce.task.ismap": spec.kind == "m",
+        "mapreduce.task.partition": spec.index,
+        "mapreduce.job.local.dir": spec.local_dir,
+    }
+    if split is not None:
+        values.update({"mapreduce.map.input.file": split.url,
+                       "mapreduce.map.input.start": split.start,
+                       "mapreduce.map.input.length": split.length})
+    for key, value in values.items():
+        conf.set(key, value)
+        conf.set(_LOCALIZED[key], value)
+    conf.set("mapreduce.task.is.map", spec.kind == "m")
+
+
 def _new_job(spec: TaskSpec, conf: Configuration, split: Any = None, partition: Any = None) -> Any:
+    _localize(conf, spec, split)
     job = resolve_job(spec.job_ref)()
     job.context = Context(conf, spec.attempt_id, spec.job_id, spec.cache, split, partition)
     job.context.outputs = _named_outputs(spec, conf)
