@@ -55,14 +55,15 @@ def inline_tail(plan: L.LogicalPlan, spec: Any) -> DistinctTail | None:
     schema = plan.op(plan.op(spec.op).inputs[0]).schema
     if not hashable_rows(schema):
         return None
-    return DistinctTail(_row_key(plan, spec).encode, packer(schema), set(), set(), DISTINCT_SEEN)
+    pack = packer(plan, plan.op(spec.op).inputs[0])
+    return DistinctTail(_row_key(plan, spec).encode, pack, set(), set(), DISTINCT_SEEN)
 
 
 def map_tail(job: Any) -> Callable[[tuple], list]:
     """The same map output, a row at a time (the closures' pipeline)."""
     plan, spec = job.plan, job.spec
     encode = _row_key(plan, spec).encode
-    pack = packer(plan.op(plan.op(spec.op).inputs[0]).schema)
+    pack = packer(plan, plan.op(spec.op).inputs[0])
     seen = job.state.seen
 
     def distinct(t: tuple) -> list:

@@ -45,6 +45,7 @@ from piglatin.model import data
 from piglatin.model.frozen import frozen_dataclass
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
+from piglatin.plan.bytefields import plain_atoms
 
 __all__ = ["JoinFragments", "SideFragment", "fragment_batch", "fragment_reducer", "join_fragments"]
 
@@ -128,6 +129,8 @@ def join_fragments(plan: L.LogicalPlan, spec: Any) -> JoinFragments | None:
         return None
     if not all(t.value in _ATOMS for side in types for t in side):
         return None
+    if not all(plain_atoms(plan, p.op_id, side) for p, side in zip(preds, kept, strict=True)):
+        return None  # a bytearray column that may hold a bag (`plan.bytefields`)
     n = len(cols)
     header = bytes([0x90 | n]) if n < 16 else b"\xdc" + n.to_bytes(2, "big")
     sides = tuple(_packed_side(tag, kept[tag], types[tag]) for tag in (0, 1))

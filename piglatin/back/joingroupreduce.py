@@ -32,6 +32,7 @@ from piglatin.back.reducebatch import BatchReduce, row_writer
 from piglatin.back.spillbag import CHECK_ROWS, BagBudget, GrowingBag, RowBuffer
 from piglatin.back.storage import pack_value, unpacker
 from piglatin.plan import logical as L
+from piglatin.plan.bytefields import plain_atoms
 
 __all__ = ["reducer", "side_columns", "side_packer"]
 
@@ -135,6 +136,7 @@ def side_packer(plan: L.LogicalPlan, spec: Any, tag: int) -> Callable[[tuple], b
     if cols == tuple(range(len(schema))):
         return None
     atoms = all(schema[c].dtype.value in _ATOMS for c in cols)
+    atoms = atoms and plain_atoms(plan, plan.predecessors(spec.op)[tag].op_id, cols)
     pack = msgpack.Packer(use_bin_type=True).pack if atoms else pack_value  # as reducers.packer
     if not cols:
         empty = pack(())

@@ -59,6 +59,7 @@ from piglatin.back.topn import first_key_filter
 from piglatin.model import data
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
+from piglatin.plan.bytefields import plain_atoms
 from piglatin.plan.exprs import columns
 
 SPILL_RECORDS = "pig.join.spill.records"
@@ -89,12 +90,14 @@ class MapState:
 _ATOMS = {"int", "long", "float", "double", "chararray", "bytearray", "boolean"}
 
 
-def packer(schema: Any) -> Callable[[tuple], bytes]:
-    """`pack_value` for tuples, or plain msgpack when the schema says every field is an atom
-    (both read back with `unpack_value`); built once per task."""
-    if schema is not None and len(schema) and all(f.dtype.value in _ATOMS for f in schema):
-        return msgpack.Packer(use_bin_type=True).pack
-    return pack_value
+def packer(plan: L.LogicalPlan, op_id: str | None) -> Callable[[tuple], bytes]:
+    """`pack_value` for the rows of `op_id`, or plain msgpack when its schema says every
+    field is an atom, a bytearray one only where the plan proves it holds bytes (a UDF's
+    or BinStorage's may hold a bag: `plan.bytefields`); both read back with `unpack_value`.
+    Built once per task."""
+    if op_id is None or not plain_atoms(plan, op_id) or not len(plan.op(op_id).schema or ()):
+        return pack_value
+    return msgpack.Packer(use_bin_type=True).pack
 
 
 def hashable_rows(schema: Any) -> bool:
@@ -122,8 +125,8 @@ def keyed_tail(plan: L.LogicalPlan, spec: Any, tag: int) -> KeyedTail | Distinct
         if schema is None or not len(schema) or not hashable_rows(schema):
             return None  # a row with a bag or a map: the closures
         encode = row_encoder([f.type for f in schema])
-        return DistinctTail(encode, packer(schema), set(), set(), DISTINCT_SEEN)
-    pack = packer(plan.op(op.inputs[tag]).schema) if op is not None else None
+        return DistinctTail(encode, packer(plan, op.inputs[0]), set(), set(), DISTINCT_SEEN)
+    pack = packer(plan, op.inputs[tag]) if op is not None else None
     if spec.kind == "group" and not spec.combine and not op.group_all:
         types = [e.type for e in op.keys[tag]]
         if len(op.inputs) == 1:
@@ -149,7 +152,7 @@ def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:
     op = plan.op(spec.op)
     kind = spec.kind
     sort_bytes = key_bytes
-    pack_value = packer(plan.op(op.inputs[tag]).schema)
+    pack_value = packer(plan, op.inputs[tag])
     if kind == "group":
         if spec.combine:
             return by_input_tail(job, op, tag) if spec.by_input else agg_tail(job, op)
@@ -260,7 +263,7 @@ def _skewed_tail(job: Any, op: L.LOJoin, tag: int) -> Callable[[tuple], list]:
     """Hot keys of the left input go round-robin to their reducers; the matching right
     records are copied to every one of them. Other keys are hash-partitioned."""
     keyf = job.compiler.key_fn(op.keys[tag])
-    pack_value = packer(job.plan.op(op.inputs[tag]).schema)
+    pack_value = packer(job.plan, op.inputs[tag])
     hot = hot_keys(job.context.conf)
     tb = bytes([tag])
     hashed = tb + HASHED.to_bytes(2, "big")
@@ -308,7 +311,7 @@ def _sequenced(job: Any, op: L.LogicalOperator, kind: str) -> Callable[[tuple], 
     where = (split.url, split.start) if split is not None else ("", 0)
     limit = job.compiler.expr(op.count)(()) if kind == "limit" else None
     state = job.state if hasattr(job, "state") else MapState()
-    pack_value = packer(op.schema)
+    pack_value = packer(job.plan, op.op_id)
 
     def seq(t):
         state.seq += 1

@@ -753,7 +753,7 @@ class PigJob(Job):
         op = self.plan.op(store_id) if store_id else None
         if op is None or isinstance(op, L.LODump):
             out_id = self.spec.output_op
-            pack = R.packer(self.plan.op(out_id).schema if out_id in self.plan else None)
+            pack = R.packer(self.plan, out_id if out_id in self.plan else None)
             self.record_pack = pack  # rows may be packed in bulk (`reducers.reducer`)
             return lambda t: [(None, pack(t))]
         if self.store_line is not None:

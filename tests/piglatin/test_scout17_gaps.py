@@ -166,13 +166,6 @@ def test_round_types_of_int_and_long(tmp_path: Path) -> None:
     assert run(tmp_path, {"d": "16777217\t-3\t-0.3\n"}, script) == ["(1.67772E7,0.0,0.0)"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a bag held by a field typed bytearray (a BinStorage load without a schema, a Python "
-    "UDF without an output schema) is DUMPed as a tuple of tuples: piglatin/back/reducers.py "
-    "packer() packs rows whose fields are all atoms, bytearray included, as plain msgpack, "
-    "and a list comes back a tuple (H3); Pig's DUMP prints the DataBag as {...}",
-)
 def test_bag_in_an_untyped_field_stays_a_bag(tmp_path: Path) -> None:
     # BinStorage keeps each value's own type (InterSedes); JythonFunction's pythonToPig turns
     # a list into a DataBag whatever the declared schema
