@@ -410,8 +410,8 @@ def SUBTRACT(a: Any, b: Any) -> list:
 
 
 def KEYSET(m: Any) -> list | None:
-    """Pig's KEYSET: a bag of the map's keys."""
-    return None if m is None else [(k,) for k in m]
+    """Pig's KEYSET: a bag of the map's keys, in its HashMap's order (``m.keySet()``)."""
+    return None if m is None else [(k,) for k, _ in data.java_items(m, data.task_map_sized())]
 
 
 def VALUESET(m: Any) -> list | None:
@@ -425,8 +425,9 @@ def VALUESET(m: Any) -> list | None:
 
 
 def VALUELIST(m: Any) -> list | None:
-    """Pig's VALUELIST: a bag of the map's values, repeats included."""
-    return None if m is None else [(v,) for v in m.values()]
+    """Pig's VALUELIST: a bag of the map's values, repeats included, in its HashMap's order
+    (``m.values()``)."""
+    return None if m is None else [(v,) for _, v in data.java_items(m, data.task_map_sized())]
 
 
 def INVERSEMAP(m: Any) -> dict | None:
@@ -434,7 +435,7 @@ def INVERSEMAP(m: Any) -> dict | None:
     if m is None:
         return None
     out: dict[str, list] = {}
-    for k, v in m.items():
+    for k, v in data.java_items(m, data.task_map_sized()):  # the HashMap's entrySet order
         if type(v) in (tuple, list, dict):
             raise BuiltinError(f"INVERSEMAP: Wrong type. Value is of type {type(v).__name__}")
         out.setdefault(java_string(v), []).append((k,))

@@ -33,7 +33,13 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from dfs.lazyre import LazyRegex
-from piglatin.model.data import format_double, format_float, format_value
+from piglatin.model.data import (
+    format_double,
+    format_float,
+    format_value,
+    java_items,
+    task_map_sized,
+)
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -229,8 +235,9 @@ def java_string(arg: Any) -> str:
         return format_float(arg)
     if type(arg) is bytes:
         return arg.decode("utf-8", "replace")
-    if isinstance(arg, dict):  # a java.util.HashMap
-        return "{" + ", ".join(f"{k}={java_string(v)}" for k, v in arg.items()) + "}"
+    if isinstance(arg, dict):  # a java.util.HashMap: AbstractMap.toString, entrySet order
+        items = java_items(arg, task_map_sized())
+        return "{" + ", ".join(f"{k}={java_string(v)}" for k, v in items) + "}"
     if arg is None:
         return "null"
     return format_value(arg)

@@ -81,6 +81,22 @@ def test_dump_prints_a_map_as_read_back(tmp_path: Path) -> None:
     ]
 
 
+def test_keyset_and_valuelist_iterate_the_hashmap(tmp_path: Path) -> None:
+    # KEYSET: `for (String s : m.keySet())`, VALUELIST: m.values(), in the map task: the map
+    # as Utf8StorageConverter built it; DUMP then prints the map itself read back sized
+    # (KEYSET's javadoc example, ({(open),(1),(11)}), is Java 7's HashMap order, whose hash
+    # and bucket order differ from Java 8's)
+    loaded = {"a": 1, "x": 2, "j": 3}
+    script = "A = LOAD 'm' AS (m:map[]);\nB = FOREACH A GENERATE KEYSET(m), VALUELIST(m), m;\n"
+    lines = run(tmp_path, {"m": "[a#1,x#2,j#3]\n"}, script + "DUMP B;\n")
+    built, read_back = _hashmap(list(loaded)), _read_back(list(loaded))
+    assert (built, read_back) == (["a", "x", "j"], ["x", "a", "j"])
+    bag = "{" + ",".join(f"({k})" for k in built) + "}"
+    values = "{" + ",".join(f"({loaded[k]})" for k in built) + "}"
+    text = "[" + ",".join(f"{k}#{loaded[k]}" for k in read_back) + "]"
+    assert lines == [f"({bag},{values},{text})"]
+
+
 @pytest.mark.parametrize("grouped", [False, True])
 def test_json_storage_writes_a_map_in_hashmap_order(tmp_path: Path, grouped: bool) -> None:
     # a map-only job writes the map as TOMAP built it; after a GROUP the reduce task's map
