@@ -39,7 +39,13 @@ from piglatin.back.distinctparts import (
     values_final,
 )
 from piglatin.back.exprs import key_bytes, keys_bytes, plain_key, plain_keys_bytes
-from piglatin.back.finalcode import long_sums, single_final_rows, single_finals
+from piglatin.back.finalcode import (
+    extremes,
+    long_sums,
+    multi_finals,
+    single_final_rows,
+    single_finals,
+)
 from piglatin.back.joinkeys import width
 from piglatin.back.physical import Compiler, CountingTail, OneRow
 from piglatin.back.reducebatch import BatchReduce, RowWriter, Unpacked, unpacked_runs
@@ -835,6 +841,7 @@ def agg_reducer(
 
     longs = long_sums(calls)
     single = single_finals([c.func for c in calls], finals, longs)
+    several = multi_finals([c.func for c in calls], finals, longs, extremes(calls))
     one = gen.row if isinstance(gen, OneRow) else None
 
     def reduce(kb, values):
@@ -843,7 +850,7 @@ def agg_reducer(
             k, parts = rows[0]
             row = (k, None) + single(parts)
         else:
-            row = (rows[0][0], None) + tuple([finals[j]([r[1][j] for r in rows]) for j in range(n)])
+            row = (rows[0][0], None) + several([r[1] for r in rows])
         if one is not None:
             return run(one(row))
         return [o for t in gen(row) for o in run(t)]
@@ -877,8 +884,7 @@ def agg_reducer(
                 rows += rows_of([v if type(v) is tuple else unpack(v)])
                 continue
             rs = [v if type(v) is tuple else unpack(v) for v in values]
-            parts = tuple([finals[j]([r[1][j] for r in rs]) for j in range(n)])
-            rows.append(one((rs[0][0], None) + parts))
+            rows.append(one((rs[0][0], None) + several([r[1] for r in rs])))
         return writer.write(rows)
 
     return BatchReduce.of_runs(reduce, runs)

@@ -39,7 +39,7 @@ from piglatin.back.aggregates import (
 from piglatin.back.codegen import AGG_SLOTS, AggInput, AggTail, key_encoder
 from piglatin.back.cogroupplan import ByInput, by_input_aggregates
 from piglatin.back.exprs import key_bytes, plain_keys_bytes
-from piglatin.back.finalcode import long_sums, single_finals
+from piglatin.back.finalcode import extremes, long_sums, multi_finals, single_finals
 from piglatin.back.joinkeys import width
 from piglatin.back.physical import Compiler, chain_functions, rows_through
 from piglatin.back.reducebatch import BatchReduce, row_writer, unpacked_runs
@@ -322,6 +322,8 @@ def _row_maker(found: ByInput, op: L.LOCogroup) -> _KeyRows:
     finals = [finals_of(fs, _one_columns(found, tag)) for tag, fs in enumerate(funcs)]
     longs = [[None, *long_sums(found.of_input(tag))] for tag in range(n)]
     singles = list(map(single_finals, funcs, finals, longs))
+    kinds = [[None, *extremes(found.of_input(tag))] for tag in range(n)]
+    severals = list(map(multi_finals, funcs, finals, longs, kinds))
     empties = [tuple([final([]) for final in fins]) for fins in finals]
     # a key of one input's one record (the commonest case): its row is the group, then
     # before[tag], its block, after[tag] (the other inputs' empty blocks)
@@ -336,7 +338,7 @@ def _row_maker(found: ByInput, op: L.LOCogroup) -> _KeyRows:
             return empties[tag]
         if len(plist) == 1:
             return singles[tag](plist[0])
-        return tuple([final([p[j] for p in plist]) for j, final in enumerate(finals[tag])])
+        return severals[tag](plist)
 
     def of_singles(recs: list) -> list:
         if inner:

@@ -1,11 +1,15 @@
-"""Generated code of a combined GROUP's reduce side: the Finals of a group's one partial.
+"""Generated code of a combined GROUP's reduce side: the Finals of a group's partials.
 
 Owns `single_finals` and `single_final_rows`: for a key whose shuffled values are ONE
 (key, partials) record (a key of one map task, the common case of many distinct keys), the
 aggregates' Finals of that partial spelled out inline in one generated function
 (`codegen.Generator`, `codegen.Pipeline`: EXPLAIN prints it), the builtins' own Finals called
-for any aggregate without an inline form. Must not touch: the map side's fold (codegen.py's
-`AggTail`) or the grouping of the partials (aggregates.py, cogroupaggs.py).
+for any aggregate without an inline form; and `multi_finals`: for a key of SEVERAL records
+(several map tasks, or a map task that flushed its table more than once), the partials
+folded in one generated loop (the fold the map side's `AggTail` makes of rows, here of
+partials: sums and counts added, nulls skipped, MIN/MAX compared as Java does), then the
+same Finals. Must not touch: the map side's fold (codegen.py's `AggTail`) or the grouping
+of the partials (aggregates.py, cogroupaggs.py).
 
 An integer SUM or AVG sum is Java's long sum, as Pig's IntSum/LongSum/LongAvg make it: they
 add into a long, which wraps past 2^63 - 1. Partials are summed exactly (Python ints) and a
@@ -20,14 +24,16 @@ addition modulo 2^64, so wrapping once gives what wrapping at every step gives.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from math import copysign
 from typing import Any
 
 from piglatin.back.codegen import Generator, Pipeline
-from piglatin.model.data import LONG_MAX, java_long
+from piglatin.functions.builtins import utf16_less
+from piglatin.model.data import LONG_MAX, LONG_MIN, java_long
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
 
-__all__ = ["long_sums", "single_final_rows", "single_finals"]
+__all__ = ["extremes", "long_sums", "multi_finals", "single_final_rows", "single_finals"]
 
 
 _SINGLE_FINALS = {
@@ -68,6 +74,26 @@ def long_sums(calls: Sequence[L.LEFunc]) -> list[str | None]:
     for c in calls:
         t = _column_type(c) if c.func in ("SUM", "AVG") else DataType.DOUBLE
         out.append(None if t in _NOT_LONG else "int" if t in _INTEGER else "any")
+    return out
+
+
+# a MIN or MAX column whose partials `multi_finals` compares inline: numbers (a bytearray
+# column's partials are doubles: the builtins' MIN/MAX convert bytearrays so) or chararrays
+_NUMBERS = frozenset(
+    (DataType.INT, DataType.LONG, DataType.FLOAT, DataType.DOUBLE, DataType.BYTEARRAY)
+)
+
+
+def extremes(calls: Sequence[L.LEFunc]) -> list[str | None]:
+    """How `multi_finals` compares the partials of each of the aggregate `calls`: "text"
+    for a MIN or MAX of a chararray column (as String.compareTo: by UTF-16 units), "number"
+    for one of a numeric or bytearray column (as Java's Math.min/max: a NaN wins, -0.0 is
+    below 0.0), None for any other call (a MIN/MAX of another or no known type: the
+    builtin's Final)."""
+    out: list[str | None] = []
+    for c in calls:
+        t = _column_type(c) if c.func in ("MIN", "MAX") else None
+        out.append("text" if t is DataType.CHARARRAY else "number" if t in _NUMBERS else None)
     return out
 
 
@@ -143,3 +169,78 @@ def _single_parts(
         else:
             parts.append(template.format(p=f"p[{j}]"))
     return parts
+
+
+def multi_finals(
+    funcs: Sequence[str],
+    finals: Sequence[Callable[[list], Any]],
+    longs: Sequence[str | None] = (),
+    kinds: Sequence[str | None] = (),
+) -> Callable[[list], tuple]:
+    """A GROUP's reduce side for a key of SEVERAL (key, partials) records: the tuple of every
+    aggregate's Final of the list of their partials, one generated function that folds the
+    partials in one loop (COUNT's and AVG's counts added; SUM's and AVG's sums added, nulls
+    skipped, a sum of integers exact and wrapped as a Java long once, at the end, as
+    `longs` says; MIN/MAX compared as `kinds` says, `extremes`), the builtins' Finals for
+    any other aggregate and for partials the loop cannot add or compare (the Finals then
+    give the result or the error they always gave)."""
+    gen = Generator(None)
+    gen.ns["_fallback"] = lambda ps: tuple([f([p[j] for p in ps]) for j, f in enumerate(finals)])
+    gen.ns["_jl"], gen.ns["_cs"] = java_long, copysign
+    gen.ns["_u16lt"], gen.ns["_asc"] = utf16_less, str.isascii
+    inits: list[str] = []
+    updates: list[str] = []
+    results: list[str] = []
+    for j, func in enumerate(funcs):
+        long = longs[j] if j < len(longs) else None
+        kind = kinds[j] if j < len(kinds) else None
+        a, x = f"_a{j}", f"p[{j}][0]"
+        added = f"({a} if (_x := {x}) is None else _x if {a} is None else {a} + _x)"
+        if func in ("COUNT", "COUNT_STAR"):  # partial counts are never null
+            inits.append(f"{a} = {x}")
+            updates.append(f"{a} = {a} + {x}")
+            results.append(a)
+        elif func in ("SUM", "AVG"):
+            inits.append(f"{a} = {x}")
+            updates.append(f"{a} = {added}")
+            if long is None:  # a double's sum: + 0, DoubleSum's -0.0 is 0.0
+                total = "(_x + 0)"
+            else:  # several partials' sum may pass either end
+                wrapped = "_x" if long == "int" else "_x + 0"
+                total = f"({wrapped} if {LONG_MIN} <= _x <= {LONG_MAX} else _jl(_x))"
+            if func == "SUM":
+                results.append(f"(None if (_x := {a}) is None else {total})")
+            else:
+                c = f"_c{j}"
+                inits.append(f"{c} = p[{j}][1]")
+                updates.append(f"{c} = {c} + p[{j}][1]")
+                results.append(f"(None if (_x := {a}) is None or not {c} else {total} / {c})")
+        elif func in ("MIN", "MAX") and kind is not None:
+            better = "<" if func == "MIN" else ">"
+            if kind == "text":  # not a str: TypeError (str.isascii), the Finals decide
+                lt = "_u16lt(_x, _p)" if func == "MIN" else "_u16lt(_p, _x)"
+                takes = f"(_x {better} _p if _asc(_x) else {lt})"
+            else:
+                signed = f"_x == 0 == _p and _cs(1.0, _x) {better} _cs(1.0, _p)"
+                takes = f"(_x {better} _p or _x != _x or {signed})"
+            inits.append(f"{a} = {x}")
+            updates.append(
+                f"{a} = ({a} if (_x := {x}) is None else _x if (_p := {a}) is None"
+                f" else _x if {takes} else _p)"
+            )
+            results.append(a)
+        else:
+            results.append(f"{gen.const('final', finals[j])}([p[{j}] for p in ps])")
+    gen.emit(0, "def finals_n(ps):")
+    if inits:
+        gen.emit(1, "try:")
+        gen.emit(2, "p = ps[0]")
+        for line in inits:
+            gen.emit(2, line)
+        gen.emit(2, "for p in ps[1:]:")
+        for line in updates:
+            gen.emit(3, line)
+        gen.emit(1, "except (TypeError, IndexError):")
+        gen.emit(2, "return _fallback(ps)")
+    gen.emit(1, "return (" + "".join(r + ", " for r in results) + ")")
+    return Pipeline("finals_n", "\n".join(gen.lines) + "\n", gen.ns).function()
