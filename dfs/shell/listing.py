@@ -215,6 +215,9 @@ class ListingCommands(ShellBase):
             items = self.expand(client, args[0])
         except (DFSFileNotFound, PathError):
             return 1
+        except DFSPermissionDenied as e:  # a directory above it: Command.run's displayError
+            self.error(e.message)
+            return 1
         st = items[0].status
         flag = chosen[0]
         if flag in "rw":  # Test.testAccess: FileSystem.access, the NameNode's own check

@@ -281,3 +281,8 @@ def test_test_r_and_w_ask_the_namenode(hadoop):
           for p in ("/tmp/g", "/home/alice/secret", "/home/alice/private/data")),
     }
     assert set(status.values()) == {0, 1}
+    r = hadoop("fs", "-test", "-e", "/home/alice/private/data", user="bob")
+    assert (r.exit_code, r.stderr) == (1, (
+        "test: Permission denied: user=bob, access=EXECUTE, "
+        'inode="/home/alice/private":alice:alice:drwx------\n'
+    ))
