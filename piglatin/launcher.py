@@ -243,10 +243,11 @@ class PigServer:
         return (text, parse(text, filename)) if text != source else (source, script)
 
     def working_dir(self) -> str:
-        """What `pwd` prints: the local directory in local mode, else the DFS directory
-        (`dfs://` and the user's home until a `cd` moves it)."""
+        """What `pwd` prints (Pig's processPWD: the active directory, qualified): `file:` and
+        the local directory in local mode, else the DFS directory (`dfs://` and the user's
+        home until a `cd` moves it)."""
         if self.exec_type == "local":
-            return self.cwd
+            return "file:" + self.cwd
         return "dfs://" + (self.dfs_cwd or f"/user/{_user()}")
 
     def change_dir(self, arg: str) -> None:

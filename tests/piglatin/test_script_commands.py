@@ -37,7 +37,7 @@ def test_pwd_and_ls_in_a_script(tmp_path: Path) -> None:
     (tmp_path / "sub" / "f.txt").write_text("x\n")
     lines = run(tmp_path, "pwd\ncd sub\npwd\nls\n")
     sub = str((tmp_path / "sub").resolve())
-    assert lines[:2] == [str(tmp_path.resolve()), sub]
+    assert lines[:2] == [f"file:{tmp_path.resolve()}", f"file:{sub}"]  # processPWD: qualified
     assert lines[2:] == [f"file:{sub}/f.txt<r 1>\t2"]  # Pig's processLS: path<r N>\tlength
 
 
