@@ -286,6 +286,8 @@ def slots_flush(
         except OverflowError:  # a sum past the 64 bits a msgpack int holds: a Java long's
             slots = [[java_long(v) if type(v) is int else v for v in s] for s in slots]
             return list(zip(keys_bytes_of(keys), map(pack, zip(keys, partials_of(slots)))))
+        except UnicodeEncodeError:  # half a surrogate pair: `storage.pack_value` keeps it
+            return list(zip(keys_bytes_of(keys), map(pack_value, zip(keys, partials_of(slots)))))
 
     return flush
 

@@ -848,7 +848,11 @@ def _encode(v: Any) -> Any:
 
 def _ext_hook(code: int, payload: bytes) -> Any:
     if code == _EXT_BAG:
-        return list(msgpack.unpackb(payload, use_list=False, raw=False, ext_hook=_ext_hook))
+        return list(
+            msgpack.unpackb(
+                payload, use_list=False, raw=False, ext_hook=_ext_hook, unicode_errors=_SP
+            )
+        )
     if code == _EXT_DATETIME:
         micros, offset = msgpack.unpackb(payload)
         tz = timezone(timedelta(seconds=offset)) if offset else UTC
@@ -866,7 +870,22 @@ def _pack(obj: Any) -> bytes:
         packer = _LOCAL.packer
     except AttributeError:
         packer = _LOCAL.packer = msgpack.Packer(use_bin_type=True)
-    return packer.pack(obj)
+    try:
+        return packer.pack(obj)
+    except UnicodeEncodeError:  # a lone surrogate (a Java String may hold one)
+        return surrogate_pack(obj)
+
+
+#: a chararray may hold half a surrogate pair (SUBSTRING counts UTF-16 units): Pig's
+#: SedesHelper.writeChararray keeps it (DataOutput.writeUTF); msgpack's str then holds it as
+#: 'surrogatepass' UTF-8, which every unpacker here reads back. The plain packers stay
+#: strict (an errors handler re-encodes every str): a packer that meets one falls back to
+#: `surrogate_pack`.
+_SP = "surrogatepass"
+
+
+def surrogate_pack(obj: Any) -> bytes:
+    return msgpack.packb(obj, use_bin_type=True, unicode_errors=_SP)
 
 
 def pack_value(v: Any) -> bytes:
@@ -875,13 +894,20 @@ def pack_value(v: Any) -> bytes:
 
 
 def unpack_value(b: bytes) -> Any:
-    return msgpack.unpackb(b, use_list=False, raw=False, ext_hook=_ext_hook, strict_map_key=False)
+    return msgpack.unpackb(
+        b, use_list=False, raw=False, ext_hook=_ext_hook, strict_map_key=False, unicode_errors=_SP
+    )
 
 
 def unpacker() -> Callable[[bytes], Any]:
     """`unpack_value` as a C-level callable (no Python frame per value), for hot loops."""
     return functools.partial(
-        msgpack.unpackb, use_list=False, raw=False, ext_hook=_ext_hook, strict_map_key=False
+        msgpack.unpackb,
+        use_list=False,
+        raw=False,
+        ext_hook=_ext_hook,
+        strict_map_key=False,
+        unicode_errors=_SP,
     )
 
 
@@ -908,7 +934,7 @@ class BinStorage(LoadFunc, StoreFunc):
     def tuples(self, records: Iterable[bytes]) -> Iterator[tuple]:
         """Tuples from a stream of byte chunks (record boundaries need not align)."""
         unpacker = msgpack.Unpacker(
-            use_list=False, raw=False, ext_hook=_ext_hook, strict_map_key=False
+            use_list=False, raw=False, ext_hook=_ext_hook, strict_map_key=False, unicode_errors=_SP
         )
         cast = self._casters is not None
         for chunk in records:
