@@ -487,10 +487,12 @@ class _BufferSink:
 def _open_part(
     spec: TaskSpec, conf: Configuration, job: Any, kind: str
 ) -> tuple[Any, Any, CountingFile]:
-    from mapred.output import CountingFile, get_output_format
+    from mapred.output import CountingFile, NullOutputFormat, NullRecordWriter, get_output_format
 
     fmt = get_output_format(type(job).output_format)
     committer = _committer(spec, conf)
+    if type(fmt) is NullOutputFormat:  # Hadoop's writes no file: no part file to create,
+        return committer, NullRecordWriter(), CountingFile(None)  # close, commit and publish
     ext = (
         fmt.get_extension(conf) if hasattr(fmt, "get_extension") else getattr(fmt, "extension", "")
     )

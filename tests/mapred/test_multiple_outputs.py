@@ -126,6 +126,58 @@ def test_map_only_job_writes_each_named_output(tmp_path, executor, monkeypatch):
     )
 
 
+class CountsOnlyNamed(CountsAndLines):
+    """CountsAndLines writing nothing to its main output, which is Hadoop's NullOutputFormat
+    (its record writer discards records and creates no file)."""
+
+    output_format = "null"
+
+    def reduce(self, word, counts):
+        yield from ()
+        self.context.output("counts").write(word, sum(counts))
+
+
+class NullFailsInReduce(CountsOnlyNamed):
+    def reduce(self, word, counts):
+        if word == "w7":
+            raise ValueError("w7 is refused")
+        yield from super().reduce(word, counts)
+
+
+@pytest.mark.parametrize("executor", ["local", "cluster"])
+def test_a_null_main_output_gets_no_part_file(tmp_path, executor, monkeypatch):
+    """The named outputs as with any main output; the null main output is only the commit
+    point: its directory holds _SUCCESS and no part file (none created, committed, moved)."""
+    monkeypatch.setenv("MINIHADOOP_HOME", str(tmp_path / "home"))
+    lines = _lines(tmp_path)
+    (tmp_path / "in.txt").write_text("\n".join(lines) + "\n")
+    conf = {"mapreduce.input.fileinputformat.split.maxsize": 2000}
+    declare_named_outputs(
+        conf,
+        [NamedOutput("long", str(tmp_path / "long")), NamedOutput("counts", str(tmp_path / "c"))],
+    )
+    result = run_job(
+        CountsOnlyNamed, [str(tmp_path / "in.txt")], str(tmp_path / "main"), conf, executor
+    )
+    assert result.succeeded, result.error
+    expected = Counter(w for line in lines for w in line.split())
+    assert sorted(_read_dir(tmp_path / "long")) == sorted(x for x in lines if len(x.split()) > 4)
+    counts = dict(line.split("\t") for line in _read_dir(tmp_path / "c"))
+    assert {w: int(n) for w, n in counts.items()} == expected
+    assert os.listdir(tmp_path / "main") == ["_SUCCESS"]
+    (tmp_path / "o").mkdir()
+    conf["mapreduce.reduce.maxattempts"] = 1
+    declare_named_outputs(
+        conf,
+        [NamedOutput("long", str(tmp_path / "o/l")), NamedOutput("counts", str(tmp_path / "o/c"))],
+    )
+    result = run_job(
+        NullFailsInReduce, [str(tmp_path / "in.txt")], str(tmp_path / "o/main"), conf, executor
+    )
+    assert not result.succeeded and "w7 is refused" in result.error
+    assert os.listdir(tmp_path / "o") == []  # no output, no staging directory
+
+
 @pytest.mark.parametrize("executor", ["local", "cluster"])
 def test_maps_and_reduces_write_named_outputs_beside_the_main_one(tmp_path, executor, monkeypatch):
     monkeypatch.setenv("MINIHADOOP_HOME", str(tmp_path / "home"))
