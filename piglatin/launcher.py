@@ -60,6 +60,7 @@ REPLICATED_MAX = "pig.join.replicated.max.bytes"
 STOP_ON_FAILURE = "stop.on.failure"  # Pig's property (pig -F): the first failed job ends the run
 IMPORT_PATH = "pig.import.search.path"  # where IMPORT looks for macro files
 R_ORDER_CUTS = "pig.order.cuts"  # reducers.ORDER_CUTS
+R_RANK_COUNTS = "pig.rank.counts"  # reducers.RANK_COUNTS
 DEFAULT_REPLICATED_MAX = 1 << 30
 TMP_PREFIX = "pig-tmp-"
 _LOCAL_TMP = LazyRegex(r"pig-tmp-(\d+)-")  # pig-tmp-<pid>-<random>, in $TMPDIR
@@ -692,7 +693,9 @@ class PigServer:
         if isinstance(store, L.LOStore):  # PigStorage into '*.gz' / '*.bz2': compressed parts
             conf.update(output_compression(store))
         self._ship_replicated(plan, job, locations, conf)
-        if spec.cuts_from:
+        if spec.cuts_from and spec.kind == "rank":  # a plain RANK's counts per map task
+            conf[R_RANK_COUNTS] = [list(r) for r in self.read_rows(locations[spec.cuts_from])]
+        elif spec.cuts_from:
             from mapred.sampler import cut_points
 
             sample = [bytes(k) for k in self.read_rows(locations[spec.cuts_from])]

@@ -19,6 +19,7 @@ def _op_text(plan: L.LogicalPlan, op_id: str) -> str:
 _PURPOSE = {
     "sample": "; samples the ORDER BY keys for the total-order cut points",
     "keycount": "; the skewed join's key distribution",
+    "rankcount": "; counts the rows of each map task for the RANK",
     "index": "; the merge join's index of the right input",
 }
 

@@ -110,6 +110,7 @@ PIG_FEATURES = [
 _KIND_FEATURES = {
     "order": "ORDER_BY",
     "sample": "SAMPLER",
+    "rankcount": "RANK",
     "keycount": "SAMPLER",
     "index": "INDEXER",
     "distinct": "DISTINCT",

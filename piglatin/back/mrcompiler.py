@@ -71,7 +71,7 @@ class MapInput:
 class JobSpec:
     """What a task needs to know of its job.
 
-    `kind`: group, join, cross, order, distinct, limit, rank, sample, keycount, index,
+    `kind`: group, join, cross, order, distinct, limit, rank, rankcount, sample, keycount, index,
     stream (map-only: a STREAM's command over the map side's rows) or map (map-only); `op`: the blocking op starting the reduce side (None for map-only);
     `reduce_chain`: the narrow ops fused after it; `output_op`: whose rows are written;
     `store`: the STORE written, if any; `side`: ops read whole by every task; `merge`: merge
@@ -384,6 +384,8 @@ class _Compiler:
         of_distinct = self.distinct_group(op)
         if of_distinct is not None:
             return self.ensure_distinct_group(of_distinct)
+        if isinstance(op, L.LORank) and not op.keys:
+            return self.ensure_rank(op)
         chain = self.reduce_chain(op_id)
         store = None
         if chain and isinstance(self.plan.op(chain[-1]), L.SINKS):
@@ -423,6 +425,24 @@ class _Compiler:
         if top is not None:
             job.spec = replace(job.spec, top=top)
         return end
+
+    def ensure_rank(self, op: L.LORank) -> str:
+        """A plain RANK as Pig runs it (MRCompiler.visitRank: POCounter, then PORank), with
+        no reducer: a map-only job (kind "rankcount") counts the rows each map task gives,
+        then a map-only job (kind "rank", its counts in `cuts_from`) writes each row with
+        the rows of the earlier tasks plus its position in its task. What follows the RANK
+        reads its rows."""
+        self.reduce_end[op.op_id] = op.op_id
+        inputs = [(src, path, 0) for src, path in self.paths(op.inputs[0])]
+        counts_id = op.op_id + "#counts"
+        counts = self.add_job("rankcount", op, inputs, [], counts_id, None)
+        job = self.add_job("rank", op, inputs, [], op.op_id, None)
+        for j in (counts, job):
+            j.spec = replace(j.spec, reducers=0)
+            j.reducers = 0
+        job.spec = replace(job.spec, cuts_from=counts_id, side=(*job.spec.side, counts_id))
+        job.side.append(counts_id)
+        return op.op_id
 
     def join_group(self, op: L.LogicalOperator) -> JoinGroup | None:
         """The JOIN whose reduce computes GROUP `op` (joingroup.py), when its rows are not

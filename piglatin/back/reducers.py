@@ -218,9 +218,65 @@ def map_tail(job: Any, tag: int) -> Callable[[tuple], list]:
             return [(kb, pack_value(t))]
 
         return distinct
+    if kind == "rankcount":
+        return _rank_count_tail(job)
+    if kind == "rank" and spec.cuts_from:
+        return _rank_tail(job)
     if kind in ("limit", "rank"):
         return _sequenced(job, op, kind)
     raise NotImplementedError(kind)
+
+
+RANK_COUNTS = "pig.rank.counts"
+
+
+def _split_id(job: Any) -> list:
+    """[file, split start, input index] of the map task: the same split in both jobs of a
+    plain RANK (they read the same inputs with the same split settings)."""
+    split = job.context.split
+    if split is None:
+        return ["", 0, 0]
+    return [split.url, split.start, split.input_index]
+
+
+def _rank_count_tail(job: Any) -> Callable[[tuple], list]:
+    """A plain RANK's counting job (Pig's POCounter): the number of rows of each map task,
+    written once at its end as [file, split start, input index, rows]."""
+    state = job.state
+    where = _split_id(job)
+    job.add_flush(lambda: [(None, pack_value([*where, state.seq]))])
+
+    def count(t):
+        state.seq += 1
+        return []
+
+    return count
+
+
+def rank_offset(counts: Iterable, where: list) -> int:
+    """The rows of the map tasks before split `where` (by file, start, input index: the
+    order the reduce-side RANK ranked them in), from the counting job's [file, start, input
+    index, rows] records (Pig's PORank: the counts of the earlier tasks)."""
+    offset = 0
+    for url, start, index, n in sorted(counts, key=lambda c: (c[0], c[1], c[2])):
+        if [url, start, index] == where:
+            return offset
+        offset += n
+    raise RuntimeError(f"RANK: no row count for the split {where!r} of its counting job")
+
+
+def _rank_tail(job: Any) -> Callable[[tuple], list]:
+    """A plain RANK in a map-only job (Pig's PORank): each row's rank is the rows of the
+    earlier map tasks plus its position in this task's; the row is written with it."""
+    state = job.state
+    state.seq = rank_offset(job.context.conf.get(RANK_COUNTS) or [], _split_id(job))
+    emit = job.emit
+
+    def rank(t):
+        state.seq += 1
+        return emit((state.seq, *t))
+
+    return rank
 
 
 def _keycount_tail(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
