@@ -56,7 +56,6 @@ from piglatin.back.spillbag import (
 )
 from piglatin.back.storage import pack_value, unpacker
 from piglatin.back.topn import first_key_filter
-from piglatin.model import data
 from piglatin.model.schema import DataType
 from piglatin.plan import logical as L
 from piglatin.plan.bytefields import plain_atoms
@@ -283,7 +282,7 @@ def _keycount_tail(job: Any, op: L.LOJoin) -> Callable[[tuple], list]:
     """The skewed join's sampling job: key counts of the left input, counted in the map."""
     keyf = job.compiler.key_fn(op.keys[0])
     counts: dict[bytes, int] = {}
-    sort_bytes = data.sort_bytes
+    sort_bytes = key_encoder([e.type for e in op.keys[0]])  # data.sort_bytes, generated
     rate = float(job.context.conf.get("pig.skewedjoin.sample.rate", 1.0) or 1.0)
     step = max(1, round(1 / rate))
     state = job.state
@@ -325,7 +324,7 @@ def _skewed_tail(job: Any, op: L.LOJoin, tag: int) -> Callable[[tuple], list]:
     hashed = tb + HASHED.to_bytes(2, "big")
     outer = _outer_sides(op)[tag]
     null_key = _NULL + tb + hashed
-    sort_bytes = data.sort_bytes
+    sort_bytes = key_encoder([e.type for e in op.keys[tag]])  # data.sort_bytes, generated
     state = job.state
 
     def skewed(t):
