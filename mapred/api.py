@@ -29,7 +29,10 @@ Knobs (class attributes, or configuration properties where Hadoop has one):
 - ``input_format`` / ``output_format``: a name (``"text"``, ``"keyvalue"``, ``"nline"``,
   ``"records"``) or a format class. ``Input(path, format=..., mapper="map_left")`` gives one
   input its own format and mapper method.
-- ``files``: distributed-cache files; each task reads them via ``self.context.cache_path(name)``.
+- ``files``: distributed-cache files; each task reads them via ``self.context.cache_path(name)``
+  or by name (``open(name)``, the ``#link`` of ``path#link``) in its working directory.
+- ``archives``: distributed-cache archives (.zip, .jar, .tar, .tar.gz, .tgz), each unpacked
+  once per job per node into a directory the task sees under the archive's name or ``#link``.
 - ``map_batch(keys, values)``: optional, Hadoop's ``Mapper.run`` override. When the job defines
   it (for an input whose mapper is ``m``: ``m_batch``), the task hands it the split in batches
   instead of calling ``map`` per record: ``values`` a list, ``keys`` an iterable of theirs (zip
@@ -210,6 +213,7 @@ class Job:
     output_format: ClassVar[Any] = "text"
     partitioner: ClassVar[str | None] = None  # None (hash) or "total_order"
     files: ClassVar[Sequence[str]] = ()
+    archives: ClassVar[Sequence[str]] = ()
     context: Context
 
     # -- task life cycle -----------------------------------------------------------------------

@@ -196,13 +196,39 @@ def child_main(
         spec = TaskSpec.from_wire(wire)
         umbilical = ChildUmbilical(conn, spec.attempt_id)
         try:
-            result = run_task(spec, umbilical)
+            with working_directory(spec):
+                result = run_task(spec, umbilical)
         finally:
             umbilical.close()
         try:
             conn.send_bytes(dumps(["done", result.to_wire()]))
         except (BrokenPipeError, OSError):
             return
+
+
+@contextlib.contextmanager
+def working_directory(spec: TaskSpec) -> Any:
+    """Run the attempt in its own working directory, ``<job's local dir>/work/<attempt>``,
+    holding a symbolic link per distributed cache file and archive under its name (Hadoop's
+    task working directory: ``open("dict1")`` reads the ``-files x#dict1`` entry); removed
+    with what the task left in it once the attempt ends. The process's import path keeps
+    naming the directory it started in."""
+    import shutil
+
+    from mapred.cache import link_entries
+
+    home = os.getcwd()
+    if "" in sys.path:  # "" means the working directory: keep it the one the process began in
+        sys.path[sys.path.index("")] = home
+    work = os.path.abspath(os.path.join(spec.local_dir, "work", spec.attempt_id))
+    os.makedirs(work, exist_ok=True)
+    link_entries(spec.cache, work)
+    os.chdir(work)
+    try:
+        yield work
+    finally:
+        os.chdir(home)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 #: Environment a task must see as the submitting process does (children outlive one job).

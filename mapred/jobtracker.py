@@ -338,6 +338,7 @@ class JobTracker:
             inputs=sub.inputs,
             split=tip.split,
             cache=sub.cache,
+            archives=sub.archives,
             num_maps=len(job.maps) if tip.kind == "r" else 0,
         )
 

@@ -240,7 +240,7 @@ def num_reducers(job_cls: type, conf: Configuration) -> int:
 def local_root(conf: Configuration) -> str:
     configured = conf.get_str("mapreduce.cluster.local.dir")
     first = configured.split(",")[0].strip() if configured else ""
-    return first or str(home_dir(conf) / "mapred" / "local")
+    return os.path.abspath(first) if first else str(home_dir(conf) / "mapred" / "local")
 
 
 class _JobRun:
@@ -260,6 +260,11 @@ class _JobRun:
 
         inline = self._inline()
         self._check_storage(inline)
+        if self.framework == "dask" and self._cache_names("archives"):  # workers copy -files only
+            raise JobConfigError(
+                f"distributed cache archives ({', '.join(self._cache_names('archives'))}) are "
+                "not unpacked on Dask workers; run with mapreduce.framework.name=cluster or local"
+            )
         clean_orphaned_jobs(self.conf)
         if self.framework == "dask":  # Dask distributed: imported only when a job asks for it
             from mapred.dask.executor import get_dask_cluster
@@ -289,6 +294,11 @@ class _JobRun:
             status = cluster.run(submission, self.progress) if wait else cluster.submit(submission)
         finally:
             cluster.close()
+            if inline and (submission.cache or submission.archives):  # the local runner's links
+                from mapred.cache import remove_links
+
+                names = [*submission.cache, *submission.archives]
+                remove_links(names, os.getcwd(), self.local_dir)
         return self._result(status)
 
     def _inline(self) -> bool:
@@ -351,6 +361,7 @@ class _JobRun:
             inputs=[[_format_ref(i.format), i.mapper] for i in self.inputs],
             splits=[s.to_wire() for s in splits],
             cache=self._cache_sources(),
+            archives=self._cache_sources("archives"),
             input_paths=tuple(i.path for i in self.inputs),
         )
 
@@ -386,14 +397,23 @@ class _JobRun:
             splits += own
         return splits
 
-    def _cache_sources(self) -> dict[str, str]:
+    def _cache_names(self, kind: str) -> list[str]:
+        """The job's `kind` ("files" or "archives") as given: its class attribute, then
+        ``mapreduce.job.cache.<kind>`` or ``tmp<kind>`` (-files, -archives)."""
+        names = list(getattr(self.job_cls, kind, ()) or ())
+        key = f"mapreduce.job.cache.{kind}"
+        extra = self.conf.get_str(key) or self.conf.get_str(f"tmp{kind}")
+        return names + ([n.strip() for n in extra.split(",") if n.strip()] if extra else [])
+
+    def _cache_sources(self, kind: str = "files") -> dict[str, str]:
         """The job's distributed cache, ``{link name: URL}``: files on the DFS (or any
         storage) stay where they are, local files are named by absolute path; each
         TaskTracker copies them to its own local directory before the job's first task
-        there. Hadoop's ``file#linkname`` picks the name."""
-        names = list(getattr(self.job_cls, "files", ()) or ())
-        extra = self.conf.get_str("mapreduce.job.cache.files") or self.conf.get_str("tmpfiles")
-        names += [n.strip() for n in extra.split(",") if n.strip()] if extra else []
+        there. Hadoop's ``file#linkname`` picks the name. `kind` "archives": the job's
+        ``archives`` (``-archives``, ``mapreduce.job.cache.archives``), which a tracker
+        also unpacks (`mapred.cache`)."""
+        names = self._cache_names(kind)
+        what = "distributed cache file" if kind == "files" else "distributed cache archive"
         sources: dict[str, str] = {}
         for url in names:
             source, _, alias = url.partition("#")
@@ -403,9 +423,9 @@ class _JobRun:
                 fs, path = url_to_fs(source)
                 found = fs.isfile(path)
             except (OSError, ValueError) as e:
-                raise JobConfigError(f"distributed cache file {url}: {e}") from None
+                raise JobConfigError(f"{what} {url}: {e}") from None
             if not found:
-                raise JobConfigError(f"distributed cache file {url} does not exist")
+                raise JobConfigError(f"{what} {url} does not exist")
             sources[alias or os.path.basename(source.rstrip("/"))] = source
         return sources
 

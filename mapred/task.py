@@ -76,6 +76,7 @@ class TaskSpec:
     split: list | None = None  # InputSplit.to_wire()
     cache: dict[str, str] = field(default_factory=dict)
     num_maps: int = 0  # reduce: how many map outputs to fetch (through the umbilical)
+    archives: dict[str, str] = field(default_factory=dict)  # link name -> URL, to unpack
 
     def to_wire(self) -> list:
         return [getattr(self, f) for f in self.__slots__]

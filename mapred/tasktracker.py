@@ -274,16 +274,28 @@ class TaskTracker:
 
     def _localized(self, spec: TaskSpec) -> TaskSpec:
         """`spec` with its distributed cache files copied to this tracker's directory of the
-        job (once per job: every later task of it here reads the same copies)."""
-        if not spec.cache:
+        job, and its archives copied and unpacked there (``mapred.cache``), once per job:
+        every later task of it here reads the same copies. The spec's ``cache`` then names
+        all of them (an archive by its directory). In the local runner (``inline``) each is
+        also linked by name in this process's working directory, as Hadoop's
+        LocalDistributedCacheManager does (the job's runner removes the links)."""
+        if not spec.cache and not spec.archives:
             return spec
         local = self._caches.get(spec.job_id)
         if local is None or not all(map(os.path.exists, local.values())):
+            from mapred.cache import link_entries, unpack_archive
+
             directory = os.path.join(spec.local_dir, "cache", self.name)
             local = {
                 name: copy_cache_file(url, directory, name) for name, url in spec.cache.items()
             }
+            for name, url in spec.archives.items():
+                packed = copy_cache_file(url, os.path.join(directory, ".archives"), name)
+                base = os.path.basename(url.rstrip("/"))
+                local[name] = unpack_archive(packed, base, os.path.join(directory, name))
             self._caches[spec.job_id] = local
+            if self.inline:
+                link_entries(local, os.getcwd())
         return dataclasses.replace(spec, cache=local)
 
     def warm_up(self) -> None:

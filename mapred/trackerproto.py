@@ -165,6 +165,7 @@ class JobSubmission:
     splits: list  # [InputSplit.to_wire()]
     cache: dict[str, str] = field(default_factory=dict)
     input_paths: tuple[str, ...] = ()
+    archives: dict[str, str] = field(default_factory=dict)  # link name -> URL, unpacked
 
 
 @dataclass(frozen=True, slots=True)
