@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.piglatin.storedrun import printed_lines, stored_run
@@ -54,6 +54,8 @@ def expected(data: list) -> list[str]:
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=rows)
+# a key whose every value is null: its reduce read a partial as None (CI at 0198310)
+@example(data=[("a", None, None, "")])
 def test_partials(tmp_path: Path, config: str, data: list) -> None:
     d = tmp_path / f"{config}-{len(list(tmp_path.iterdir()))}"
     d.mkdir()
