@@ -430,19 +430,19 @@ class _Compiler:
         """A plain RANK as Pig runs it (MRCompiler.visitRank: POCounter, then PORank), with
         no reducer: a map-only job (kind "rankcount") counts the rows each map task gives,
         then a map-only job (kind "rank", its counts in `cuts_from`) writes each row with
-        the rows of the earlier tasks plus its position in its task. What follows the RANK
-        reads its rows."""
-        self.reduce_end[op.op_id] = op.op_id
+        the rows of the earlier tasks plus its position in its task. The rank job's map side
+        fuses the narrow ops after it (and their STORE), as a reduce side does."""
+        end, chain, store = self._fused_end(op.op_id)
         inputs = [(src, path, 0) for src, path in self.paths(op.inputs[0])]
         counts_id = op.op_id + "#counts"
         counts = self.add_job("rankcount", op, inputs, [], counts_id, None)
-        job = self.add_job("rank", op, inputs, [], op.op_id, None)
+        job = self.add_job("rank", op, inputs, chain, end, store)
         for j in (counts, job):
             j.spec = replace(j.spec, reducers=0)
             j.reducers = 0
         job.spec = replace(job.spec, cuts_from=counts_id, side=(*job.spec.side, counts_id))
         job.side.append(counts_id)
-        return op.op_id
+        return end
 
     def join_group(self, op: L.LogicalOperator) -> JoinGroup | None:
         """The JOIN whose reduce computes GROUP `op` (joingroup.py), when its rows are not

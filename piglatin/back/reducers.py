@@ -266,14 +266,16 @@ def rank_offset(counts: Iterable, where: list) -> int:
 
 def _rank_tail(job: Any) -> Callable[[tuple], list]:
     """A plain RANK in a map-only job (Pig's PORank): each row's rank is the rows of the
-    earlier map tasks plus its position in this task's; the row is written with it."""
+    earlier map tasks plus its position in this task's; the ranked row goes through the
+    narrow ops fused after the RANK (the job's reduce chain), then is written."""
     state = job.state
     state.seq = rank_offset(job.context.conf.get(RANK_COUNTS) or [], _split_id(job))
-    emit = job.emit
+    stages = [job.compiler.narrow(job.plan.op(o), 0) for o in job.spec.reduce_chain]
+    run = chain_functions(stages, job.emit)
 
     def rank(t):
         state.seq += 1
-        return emit((state.seq, *t))
+        return run((state.seq, *t))
 
     return rank
 

@@ -111,3 +111,24 @@ def test_plain_rank_in_the_mapreduce_mode(tmp_path: Path) -> None:
     )
     want = [[str(i), str(k), s] for i, (k, s) in enumerate(rows, 1)]
     assert sorted(_lines(tmp_path / "out"), key=lambda r: int(r[0])) == want
+
+
+def test_plain_rank_with_narrow_ops_after_it_and_two_readers(tmp_path: Path) -> None:
+    rows = _input(tmp_path, 900)
+    stats = _run(
+        tmp_path,
+        """SET mapreduce.input.fileinputformat.split.maxsize 1500;
+        A = LOAD 'in.txt' AS (k:int, s:chararray);
+        R = RANK A;
+        F = FILTER R BY rank_A % 7L == 0L;
+        G = FOREACH F GENERATE s, rank_A + k AS x;
+        STORE G INTO 'out1';
+        B = FILTER R BY k < 10;
+        STORE B INTO 'out2';""",
+    )
+    assert stats["rank"]["maps"] > 5
+    ranked = [(i, k, s) for i, (k, s) in enumerate(rows, 1)]
+    want1 = sorted([s, str(i + k)] for i, k, s in ranked if i % 7 == 0)
+    assert sorted(_lines(tmp_path / "out1")) == want1
+    want2 = sorted([str(i), str(k), s] for i, k, s in ranked if k < 10)
+    assert sorted(_lines(tmp_path / "out2")) == want2
