@@ -533,7 +533,8 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any] | BatchReduce:
                     out.append(_unpack(v))
             return out
     elif kind == "rank":
-        make = _rank(op)
+        rank_state = {"row": 0, "dense": 0}
+        make = _rank(op, rank_state)
     else:
         raise NotImplementedError(kind)
 
@@ -565,6 +566,9 @@ def reducer(job: Any) -> Callable[[Any, Iterable[Any]], Any] | BatchReduce:
     if kind in ("order", "distinct"):
         writer = row_writer(run, job.store_line, job.record_pack, direct=not stages)
         return BatchReduce.of_runs(reduce, _sorted_rows(kind == "distinct", writer))
+    if kind == "rank":
+        writer = row_writer(run, job.store_line, job.record_pack, direct=not stages)
+        return BatchReduce.of_runs(reduce, _ranked_rows(op, rank_state, writer))
     return reduce
 
 
@@ -927,8 +931,37 @@ def _combinations(buffered: list[RowBuffer], r: tuple) -> Iterator[list]:
         yield list(map(add, chunk, repeat(r)))
 
 
-def _rank(op: L.LORank) -> Callable:
-    state = {"row": 0, "dense": 0}
+def _ranked_rows(op: L.LORank, state: dict, writer: RowWriter) -> Callable[[GroupRuns], list]:
+    """A RANK's batch of whole groups (one per sort key, in order), flat: its rows unpacked
+    at once, each given its rank (`_rank`'s, with the same `state`), then written at once."""
+
+    def rows(groups: GroupRuns) -> list:
+        values, ends = groups.values, groups.ends
+        found = unpacked_values(values)
+        got = list(map(_unpack, values)) if found is None else found
+        n, row0 = len(got), state["row"]
+        if not op.keys or (ends is None and not op.dense):
+            ranks: Iterable[int] = range(row0 + 1, row0 + n + 1)
+            if op.keys:
+                state["dense"] += n
+        elif ends is None:  # dense, every key once
+            ranks = range(state["dense"] + 1, state["dense"] + n + 1)
+            state["dense"] += n
+        else:
+            ranks, start, dense = [], 0, state["dense"]
+            for end in ends:
+                dense += 1
+                ranks.extend(repeat(dense if op.dense else row0 + start + 1, end - start))
+                start = end
+            state["dense"] = dense
+        state["row"] = row0 + n
+        return writer.write([(r, *t) for r, t in zip(ranks, got)])
+
+    return rows
+
+
+def _rank(op: L.LORank, state: dict) -> Callable:
+    """A RANK's reduce: one sort key's rows (or one row of a plain RANK) at a time."""
 
     def make(key, values):
         rows = [_unpack(v) for v in values]

@@ -132,3 +132,57 @@ def test_plain_rank_with_narrow_ops_after_it_and_two_readers(tmp_path: Path) -> 
     assert sorted(_lines(tmp_path / "out1")) == want1
     want2 = sorted([str(i), str(k), s] for i, k, s in ranked if k < 10)
     assert sorted(_lines(tmp_path / "out2")) == want2
+
+
+def _by_rows(tmp_path: Path) -> list[tuple[int | None, str | None, str]]:
+    rows = []
+    for i in range(1200):
+        a = None if i % 37 == 0 else (i * 7919) % 23  # many ties, nulls
+        b = None if i % 41 == 0 else f"b{(i * 31) % 5}"
+        rows.append((a, b, f"r{i}"))
+    text = "".join(f"{'' if a is None else a}\t{'' if b is None else b}\t{s}\n" for a, b, s in rows)
+    (tmp_path / "in.txt").write_text(text)
+    return rows
+
+
+def _want_ranks(rows: list, dense: bool) -> dict[str, int]:
+    """Pig's RANK BY a ASC, b DESC: nulls first ascending, last descending; ties share a rank
+    (RANK: 1 + rows before; DENSE: 1 + distinct keys before)."""
+
+    def key(r):
+        a, b = r[0], r[1]
+        asc = (a is not None, a or 0)
+        return asc, b is not None, b or ""
+
+    keys = sorted({key(r) for r in rows}, key=lambda k: (k[0], (not k[1], k[2])))
+    # b DESC: non-null values descending, then null
+    keys = sorted(keys, key=lambda k: k[0])
+    groups: dict = {}
+    for k in keys:
+        groups.setdefault(k[0], []).append(k)
+    order = []
+    for ka in sorted(groups):
+        present = sorted((k for k in groups[ka] if k[1]), key=lambda k: k[2], reverse=True)
+        order += present + [k for k in groups[ka] if not k[1]]
+    counts = {k: 0 for k in order}
+    for r in rows:
+        counts[key(r)] += 1
+    rank_of, before = {}, 0
+    for i, k in enumerate(order):
+        rank_of[k] = i + 1 if dense else before + 1
+        before += counts[k]
+    return {r[2]: rank_of[key(r)] for r in rows}
+
+
+@pytest.mark.parametrize("dense", [False, True])
+def test_rank_by_two_keys_with_nulls_and_ties(tmp_path: Path, dense: bool) -> None:
+    rows = _by_rows(tmp_path)
+    _run(
+        tmp_path,
+        f"""SET mapreduce.input.fileinputformat.split.maxsize 2000;
+        A = LOAD 'in.txt' AS (a:int, b:chararray, s:chararray);
+        R = RANK A BY a ASC, b DESC{' DENSE' if dense else ''};
+        STORE R INTO 'out';""",
+    )
+    got = {r[3]: int(r[0]) for r in _lines(tmp_path / "out")}
+    assert got == _want_ranks(rows, dense)
