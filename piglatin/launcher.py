@@ -428,7 +428,7 @@ class PigServer:
         from piglatin.back import multiquery as MQ
 
         conf = self._compile_conf()
-        chains = [compile_sink(plan, s, set(self.outputs), conf).jobs for s in sink_ids]
+        chains, shared = self.batch_chains(plan, sink_ids, set(self.outputs), conf)
         merged = MQ.merge_jobs(plan, chains, self.location) if MQ.enabled(self.properties) else []
         failures: list[PigError] = []
         done: set[str] = set()  # STOREs written by a merged job, or lost with it
@@ -440,11 +440,31 @@ class PigServer:
             done |= {j.store for j in job.jobs if j.store}
         for sink_id in sink_ids:
             if sink_id not in done:
-                self._attempt(lambda s=sink_id: self.run_sink(s), failures, [sink_id])
+                self._attempt(lambda s=sink_id: self.run_sink(s, shared), failures, [sink_id])
         if failures:
             log.error("Some jobs have failed! Stop running all dependent jobs")
             for failure in failures:
                 self.job_failed(failure)
+
+    def batch_chains(
+        self, plan: L.LogicalPlan, sink_ids: Sequence[str], done: set[str], conf: dict
+    ) -> tuple[list[list[MRJob]], frozenset[str]]:
+        """The job chains of a batch of sinks, and the relations they share
+        (`multiquery.shared_relations`, none without multi-query execution): each shared
+        relation is computed by the first chain that needs it, the later ones read its file."""
+        from piglatin.back import multiquery as MQ
+
+        shared = frozenset()
+        if len(sink_ids) > 1 and MQ.enabled(self.properties):
+            shared = MQ.shared_relations(plan, sink_ids, done, conf)
+        done, chains, count = set(done), [], 0
+        for sink_id in sink_ids:
+            chains.append(compile_sink(plan, sink_id, done, conf, shared).jobs)
+            done |= {job.output_op for job in chains[-1] if job.output_op in shared}
+            for job in chains[-1] if shared else ():  # EXPLAIN: one name for each job
+                count += 1
+                job.name = f"job{count}"
+        return chains, shared
 
     def _attempt(
         self, run: Callable[[], None], failures: list[PigError], sink_ids: Sequence[str]
@@ -530,13 +550,15 @@ class PigServer:
             self._check_output(sink)
         check_storage_funcs(plan)  # a bad LOAD/STORE function fails before any job
 
-    def run_sink(self, sink_id: str) -> None:
+    def run_sink(self, sink_id: str, shared: frozenset[str] = frozenset()) -> None:
+        """Run the jobs of sink `sink_id`; `shared`: relations of its batch to leave in
+        files for the other sinks that read them (`batch_chains`)."""
         plan = self.plan
         sink = plan.op(sink_id)
         self._clean_dead_jobs()
         self._check_sink(plan, sink_id)
         conf = {**self._compile_conf(), TO_RUN: True}
-        mr = compile_sink(plan, sink_id, set(self.outputs), conf)
+        mr = compile_sink(plan, sink_id, set(self.outputs), conf, shared)
         jobs = self._without_unneeded_samplers(plan, mr.jobs)
         for i, job in enumerate(jobs):
             if self.on_job_start is not None:
@@ -1022,8 +1044,14 @@ class PigServer:
         plan = self.plan
         targets = [op_id] if op_id else [s.op_id for s in plan.sinks()]
         jobs: list[MRJob] = []
+        stores = [t for t in targets if isinstance(plan.op(t), L.LOStore)]
+        chains, _shared = self.batch_chains(plan, stores, set(), self._compile_conf())
+        batch = dict(zip(stores, chains, strict=True))
         for target in targets:
             op = plan.op(target)
+            if target in batch:  # a relation the STOREs share: computed once (multi-query)
+                jobs.extend(batch[target])
+                continue
             jobs.extend(
                 compile_sink(plan, target, set(), self._compile_conf()).jobs
                 if isinstance(op, L.SINKS)
@@ -1046,7 +1074,7 @@ class PigServer:
         merged: list[MQ.MergedJob] = []
         if op_id is None and len(stores) > 1 and MQ.enabled(self.properties):
             conf = self._compile_conf()
-            chains = [compile_sink(plan, t, set(), conf).jobs for t in stores]
+            chains, _shared = self.batch_chains(plan, stores, set(), conf)
             merged = MQ.merge_jobs(plan, chains, self.location)
             parts[2] += "\n" + MQ.explain_text(plan, merged)
         if brief:

@@ -236,10 +236,20 @@ def _only_algebraic(e: L.LExpr, calls: list[L.LEFunc]) -> bool:
 
 
 class _Compiler:
-    def __init__(self, plan: L.LogicalPlan, sink_id: str, done: set[str], conf: dict) -> None:
+    def __init__(
+        self,
+        plan: L.LogicalPlan,
+        sink_id: str,
+        done: set[str],
+        conf: dict,
+        shared: frozenset[str] = frozenset(),
+    ) -> None:
         self.plan = plan
         self.done = set(done)  # ops whose output files exist already
         self.conf = conf
+        # ops other sinks of the batch read too (multiquery.shared_relations): a reduce side
+        # ends there, its output the file every reader of the relation takes
+        self.shared = shared
         live = plan.upstream(sink_id)
         self.live = {op.op_id for op in live}
         self.consumers: dict[str, list[str]] = {op.op_id: [] for op in live}
@@ -276,7 +286,7 @@ class _Compiler:
     def reduce_chain(self, op_id: str) -> list[str]:
         chain = []
         cur = op_id
-        while True:
+        while cur not in self.shared:
             users = self.consumers.get(cur, [])
             if len(users) != 1 or _scalar_source(self.plan, cur):
                 break
@@ -686,10 +696,12 @@ def compile_sink(
     sink_id: str,
     done: set[str] | None = None,
     conf: dict | None = None,
+    shared: frozenset[str] = frozenset(),
 ) -> MRPlan:
     """The jobs that produce sink `sink_id` (STORE or DUMP), in run order; `done` lists ops
-    whose output files already exist (reused instead of recomputed)."""
-    c = _Compiler(plan, sink_id, done or set(), conf or {})
+    whose output files already exist (reused instead of recomputed); `shared`, ops other
+    sinks of its batch read too: a job computing one ends there and writes it."""
+    c = _Compiler(plan, sink_id, done or set(), conf or {}, shared)
     check_joins(plan, c.live)
     c.sink(sink_id)
     return MRPlan(c.jobs)

@@ -40,7 +40,14 @@ from mapred.partition import hash_partition
 from piglatin.back import codegen as CG
 from piglatin.back import runtime as RT
 from piglatin.back.jobstats import PIG_FEATURES, job_aliases, job_features
-from piglatin.back.mrcompiler import JobSpec, MRJob
+from piglatin.back.mrcompiler import (
+    FUSABLE,
+    JobSpec,
+    MRJob,
+    algebraic_aggregates,
+    compile_target,
+    is_blocking,
+)
 from piglatin.back.splittree import generate_split_tree, same_text
 from piglatin.back.storemeta import output_compression
 from piglatin.functions.taskcontext import start_task
@@ -63,6 +70,7 @@ __all__ = [
     "job_stats",
     "merge_jobs",
     "reads_any",
+    "shared_relations",
 ]
 
 MULTIQUERY = "opt.multiquery"  # Pig's property; false: every STORE's jobs run on their own
@@ -176,6 +184,45 @@ def merge_jobs(
             if len(part) > 1:
                 merged.append(MergedJob(f"multiquery{len(merged) + 1}", part))
     return merged
+
+
+def shared_relations(
+    plan: L.LogicalPlan,
+    sink_ids: Sequence[str],
+    done: set[str],
+    conf: Mapping[str, Any],
+) -> frozenset[str]:
+    """The relations of a batch of sinks to compute once (Pig's multi-query split: a relation
+    several sinks read is stored to a temporary file each reader loads): every op two or more
+    ops of the batch read, made in a job's reduce side (a blocking op, or the FOREACH/FILTER
+    ops fused after one), not made yet (`done`). Left out: one whose job is a GROUP or
+    DISTINCT reading a LOAD directly (`input_key`), as `merge_jobs` runs the readers' jobs
+    as one job over that input already, and a GROUP whose every reader is a FOREACH of
+    algebraic aggregates (each reader's own job combines, instead of writing the bags)."""
+    batch = {op.op_id: op for s in sink_ids for op in plan.upstream(s)}
+    readers: dict[str, set[str]] = {}
+    for op_id in batch:
+        for dep in plan.dependencies(op_id):
+            readers.setdefault(dep, set()).add(op_id)
+    shared = set()
+    for op_id, users in readers.items():
+        if len(users) < 2 or op_id in done or op_id not in batch:
+            continue
+        head = op_id
+        while not is_blocking(plan.op(head)):
+            op = plan.op(head)
+            if not isinstance(op, FUSABLE) or isinstance(op, L.SINKS) or len(op.inputs) != 1:
+                break
+            head = op.inputs[0]
+        if not is_blocking(plan.op(head)) or head in done:
+            continue
+        if head == op_id and all(algebraic_aggregates(plan, plan.op(op_id), [r]) for r in users):
+            continue  # a GROUP its readers aggregate: each reader's job combines its own
+        jobs = compile_target(plan, head, dict(conf)).jobs
+        if len(jobs) == 1 and input_key(plan, jobs[0]) is not None:
+            continue
+        shared.add(op_id)
+    return frozenset(shared)
 
 
 def job_stats(
