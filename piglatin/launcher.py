@@ -450,13 +450,15 @@ class PigServer:
         self, plan: L.LogicalPlan, sink_ids: Sequence[str], done: set[str], conf: dict
     ) -> tuple[list[list[MRJob]], frozenset[str]]:
         """The job chains of a batch of sinks, and the relations they share
-        (`multiquery.shared_relations`, none without multi-query execution): each shared
-        relation is computed by the first chain that needs it, the later ones read its file."""
+        (`multiquery.shared_relations`, with or without multi-query execution, as Pig's
+        split): each is computed by the first chain that needs it, the later ones read its
+        file."""
         from piglatin.back import multiquery as MQ
 
         shared = frozenset()
-        if len(sink_ids) > 1 and MQ.enabled(self.properties):
-            shared = MQ.shared_relations(plan, sink_ids, done, conf)
+        if len(sink_ids) > 1:
+            merging = MQ.enabled(self.properties)
+            shared = MQ.shared_relations(plan, sink_ids, done, conf, merging)
         done, chains, count = set(done), [], 0
         for sink_id in sink_ids:
             chains.append(compile_sink(plan, sink_id, done, conf, shared).jobs)

@@ -23,7 +23,8 @@ prints the merged map's generated code from the same objects a map task builds (
 branch's pipelines do (runtime.py builds them exactly as for the branch's own job), running
 jobs or printing (launcher.py).
 
-``opt.multiquery=false`` (``pig -M``/``-no_multiquery``) runs every STORE's jobs on their own.
+``opt.multiquery=false`` (``pig -M``/``-no_multiquery``) runs every STORE's jobs on their own (a
+relation several of them read is still computed once, as Pig's split: `shared_relations`).
 """
 
 from __future__ import annotations
@@ -191,14 +192,17 @@ def shared_relations(
     sink_ids: Sequence[str],
     done: set[str],
     conf: Mapping[str, Any],
+    merging: bool = True,
 ) -> frozenset[str]:
-    """The relations of a batch of sinks to compute once (Pig's multi-query split: a relation
-    several sinks read is stored to a temporary file each reader loads): every op two or more
-    ops of the batch read, made in a job's reduce side (a blocking op, or the FOREACH/FILTER
-    ops fused after one), not made yet (`done`). Left out: one whose job is a GROUP or
-    DISTINCT reading a LOAD directly (`input_key`), as `merge_jobs` runs the readers' jobs
-    as one job over that input already, and a GROUP whose every reader is a FOREACH of
-    algebraic aggregates (each reader's own job combines, instead of writing the bags)."""
+    """The relations of a batch of sinks to compute once (Pig's split: MRCompiler.visitSplit
+    ends the job of a relation several sinks read with a store to a temporary file each
+    reader loads, with or without multi-query execution, which only merges the jobs after):
+    every op two or more ops of the batch read, made in a job's reduce side (a blocking op,
+    or the FOREACH/FILTER ops fused after one), not made yet (`done`). Left out: a GROUP
+    whose every reader is a FOREACH of algebraic aggregates (each reader's own job combines,
+    instead of writing the bags), and when `merging` (multi-query execution on) one whose
+    job is a GROUP or DISTINCT reading a LOAD directly (`input_key`), as `merge_jobs` runs
+    the readers' jobs as one job over that input already."""
     batch = {op.op_id: op for s in sink_ids for op in plan.upstream(s)}
     readers: dict[str, set[str]] = {}
     for op_id in batch:
@@ -218,7 +222,7 @@ def shared_relations(
             continue
         if head == op_id and all(algebraic_aggregates(plan, plan.op(op_id), [r]) for r in users):
             continue  # a GROUP its readers aggregate: each reader's job combines its own
-        jobs = compile_target(plan, head, dict(conf)).jobs
+        jobs = compile_target(plan, head, dict(conf)).jobs if merging else []
         if len(jobs) == 1 and input_key(plan, jobs[0]) is not None:
             continue
         shared.add(op_id)
