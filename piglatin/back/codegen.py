@@ -810,14 +810,19 @@ class Generator:
     def store_output(self, line: StoreLine, cols: list[str], depth: int, tail: RecordFn) -> None:
         """Append a map-only job's stored line (`text_line_tail`'s conversions inline); a
         field written as raw bytes sends the row to the closure tail."""
-        self.ns.update(_LINE_NAMES)
-        texts = [self.proven_text(v, dtype, depth) for v, dtype in zip(cols, line.types)]
-        names = [v if text is None else text for v, text in zip(cols, texts)]
-        joined = line_expression(line.types, names, line.sep, {n for n in texts if n})
+        joined = self.line_text(line, cols, depth)
         self.emit(depth, "try:")
         self.emit(depth + 1, f"_out.append((None, {joined}))")
         self.emit(depth, "except _NotText:")
         self.emit(depth + 1, f"_out += {self.const('tail', tail)}({self.row(cols)})")
+
+    def line_text(self, line: StoreLine, cols: list[str], depth: int) -> str:
+        """The expression of `line`'s stored text of the locals `cols` (`text_line_tail`'s
+        conversions inline, proven fields as they are); raises _NotText for a raw-bytes field."""
+        self.ns.update(_LINE_NAMES)
+        texts = [self.proven_text(v, dtype, depth) for v, dtype in zip(cols, line.types)]
+        names = [v if text is None else text for v, text in zip(cols, texts)]
+        return line_expression(line.types, names, line.sep, {n for n in texts if n})
 
     def distinct_output(self, tail: DistinctTail, cols: list[str], depth: int) -> None:
         """Append a DISTINCT input's row unless this task wrote it already (`DistinctTail`)."""
@@ -853,10 +858,7 @@ class Generator:
         if line is None or len(cols) != len(line.types):
             self.emit(d, f"_out.append(({kb}, {pack}({row})))")
             return
-        self.ns.update(_LINE_NAMES)
-        texts = [self.proven_text(v, dtype, d) for v, dtype in zip(cols, line.types)]
-        names = [v if text is None else text for v, text in zip(cols, texts)]
-        joined = line_expression(line.types, names, line.sep, {n for n in texts if n})
+        joined = self.line_text(line, cols, d)
         self.emit(d, "try:")
         self.emit(d + 1, f"_out.append(({kb}, {joined}))")
         self.emit(d, "except _NotText:")
