@@ -192,7 +192,8 @@ class Context:
 
     @property
     def cache_files(self) -> Mapping[str, str]:
-        """Distributed-cache files: base name -> read-only local path."""
+        """Distributed-cache files and archives: link name -> local path (read-only copies;
+        an archive's is the directory it was unpacked into)."""
         return dict(self._cache)
 
     def cache_path(self, name: str) -> str:
