@@ -712,6 +712,8 @@ class CombiningBuffer(_Base):
             if groups.get(k):
                 continue  # folded into its list
             values = combine(k, repeat(same, n), n) if every or n > 1 else (same,)
+            if len(values) == 1:  # held until the spill's sort: a tuple, not a list's slack
+                values = (values[0],)
             if values:
                 kb = self._count_keys[k]
                 skb = sort_key(k)
