@@ -303,12 +303,6 @@ class EmbeddedCluster:
         used, blocks = self._usage.get(node_id, (0, 0))
         self._usage[node_id] = (max(used + size, 0), max(blocks + count, 0))
 
-    def after_fork(self) -> bool:
-        """Serve a child made by ``os.fork`` from the process that opened this cluster: see
-        `NameNode.after_fork` (False: the child opens the cluster afresh). The datanodes hold
-        no descriptor between calls, and the guard's shared flock is the child's too."""
-        return not self._closed and self.namenode.after_fork()
-
     def close(self) -> None:
         """One last heartbeat round, then let go of the namenode (a second close does nothing)."""
         if self._closed:

@@ -328,13 +328,6 @@ class EditLog:
                 "the namenode is reopened"
             )
 
-    def after_fork(self) -> None:
-        """In a child made by ``os.fork``: a sync lock of its own (the parent's may have been
-        held by a thread the child does not have). The descriptor stays shared with the
-        parent: appends are ``O_APPEND`` and made under the namespace's file lock, and an
-        fsync of it covers whatever either process wrote."""
-        self._sync_lock = threading.RLock()
-
     @property
     def is_open(self) -> bool:
         return self._fd is not None

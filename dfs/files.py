@@ -16,7 +16,6 @@ Must not touch: the namespace or block logic (the client and the NameNode own th
 
 from __future__ import annotations
 
-import copy
 import io
 import os
 from typing import Any
@@ -34,7 +33,7 @@ _OPEN: dict[tuple[int, str, str], DFSFiles] = {}
 def files_for(home: str | None = None, user: str | None = None) -> DFSFiles:
     """The `DFSFiles` of the cluster at `home` (default: ``$MINIHADOOP_HOME``'s) for `user`
     (default: the current one), opened once per process (a forked child opens its own, as
-    fsspec's instance cache does, unless it took over its parent's: `adopt_after_fork`)."""
+    fsspec's instance cache does)."""
     home = home or str(home_dir(Configuration({})))
     user = user or current_user()
     key = (os.getpid(), home, user)
@@ -42,25 +41,6 @@ def files_for(home: str | None = None, user: str | None = None) -> DFSFiles:
     if files is None:
         files = _OPEN[key] = DFSFiles(home, user)
     return files
-
-
-def adopt_after_fork() -> list[tuple[str, str]]:
-    """In a child made by ``os.fork``: take over the clusters the parent process had open
-    (`files_for`'s) instead of loading them again at the first DFS call, each with a client of
-    this process (its own lease holder name); see `EmbeddedCluster.after_fork`. The parent's
-    entries are dropped here (this process never uses them); one the fork may have caught in
-    the middle of a call, or a daemon's connection, is opened afresh when needed. Returns the
-    (home, user) of each taken over."""
-    pid = os.getpid()
-    taken = []
-    for key in [k for k in _OPEN if k[0] != pid]:
-        files = _OPEN.pop(key)
-        own = (pid, key[1], key[2])
-        after_fork = getattr(files.cluster, "after_fork", None)
-        if own not in _OPEN and after_fork is not None and after_fork():
-            _OPEN[own] = files.with_new_client()
-            taken.append((key[1], key[2]))
-    return taken
 
 
 class DFSFiles:
@@ -81,15 +61,9 @@ class DFSFiles:
         overrides = dict(conf or {})
         if home:
             overrides["minihadoop.home"] = home
-        self.home, self.user, self.local_node = home, user, local_node
+        self.home, self.user = home, user
         self.cluster = open_cluster(Configuration(overrides))
         self.client = self.cluster.client(user, local_node)
-
-    def with_new_client(self) -> DFSFiles:
-        """The same open cluster with a new client (one of the calling process)."""
-        twin = copy.copy(self)
-        twin.client = self.cluster.client(self.user, self.local_node)
-        return twin
 
     @staticmethod
     def strip_protocol(path: Any) -> str:

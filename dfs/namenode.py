@@ -401,27 +401,6 @@ class NameNode:
         """Release the edit log's file descriptor (the object is done with)."""
         self._edits.close()
 
-    def after_fork(self) -> bool:
-        """Make this object usable in a child made by ``os.fork`` from the process that opened
-        it (a TaskTracker's task child: it need not load the namespace again, and brings it
-        up to date from the edit log at its first call, as any process does): a file lock of
-        its own, since a descriptor inherited from the parent shares the parent's flock and
-        the two processes would not exclude each other, and fresh thread locks. Returns False,
-        changing nothing, when the fork may have caught a call half done (a lock was held, or
-        this is the daemon's sole owner): the child must then open the directory afresh."""
-        if self._sole_owner or self._lock_depth:
-            return False
-        if not self._thread_lock.acquire(blocking=False):  # held by a thread not forked
-            return False
-        self._thread_lock.release()
-        lock_fd = os.open(self.directory / "lock", os.O_RDWR | os.O_CREAT, 0o600)
-        os.close(self._lock_fd)  # the parent's description (and its flock) stay the parent's
-        self._lock_fd = lock_fd
-        self._thread_lock = threading.RLock()
-        self._unsynced = threading.local()
-        self._edits.after_fork()
-        return True
-
     def _journal(self, *records: list) -> None:
         """Make records durable, then apply them (the caller holds the lock)."""
         faults.crash_point("namenode.before_journal")

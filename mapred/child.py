@@ -14,9 +14,7 @@ does not move sends nothing, and its tracker's timeout kills it), ``["commit?", 
 
 Where the system forks (``start_child``), a child is made by ``os.fork`` and talks over a Unix
 socket pair carrying length-prefixed messages (``FramedConnection``): no ``multiprocessing``
-import (about 20 ms of a command's first job) and no per-child bookkeeping thread of its own;
-the DFS clusters the tracker's process has open serve the child too (``dfs.files``'s
-``adopt_after_fork``: no namespace load and edit-log replay per child).
+import (about 20 ms of a command's first job) and no per-child bookkeeping thread of its own.
 Elsewhere the child is a ``multiprocessing`` spawn with its Pipe, as before.
 """
 
@@ -177,9 +175,6 @@ def child_main(
 
     die_with_parent(parent_pid, death_signal)
     parent_end.close()
-    dfs_files = sys.modules.get("dfs.files")  # absent: the tracker never used the DFS
-    if dfs_files is not None:  # its open clusters serve this child: no second load here
-        dfs_files.adopt_after_fork()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the tracker decides about interrupts
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.environ[TRACKER_HOST_ENV] = host
